@@ -1,0 +1,47 @@
+/**
+ * CSRF defence for every unsafe method (SECURITY.md 9): the browser's Origin (or, when a
+ * browser sent none, Sec-Fetch-Site / Referer) must be this site. Requests from non-browser
+ * clients carry none of these headers and are allowed: they cannot ride a user's cookie.
+ */
+import { env } from "~/env.server";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function isUnsafeMethod(method: string): boolean {
+  return !SAFE_METHODS.has(method.toUpperCase());
+}
+
+/** Returns null when the request may proceed, or the reason it is refused. */
+export function crossSiteReason(request: Request, trustedOrigins: string[] = env().trustedOrigins): string | null {
+  if (!isUnsafeMethod(request.method)) return null;
+  const own = new URL(request.url).origin;
+  const allowed = (origin: string) => origin === own || trustedOrigins.includes(origin);
+  const fetchSite = request.headers.get("Sec-Fetch-Site");
+  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") {
+    return `Sec-Fetch-Site: ${fetchSite}`;
+  }
+  const origin = request.headers.get("Origin");
+  if (origin !== null) return allowed(origin) ? null : `Origin: ${origin}`;
+  const referer = request.headers.get("Referer");
+  if (referer) {
+    let refOrigin: string;
+    try {
+      refOrigin = new URL(referer).origin;
+    } catch {
+      return "Referer tidak sah";
+    }
+    return allowed(refOrigin) ? null : `Referer: ${refOrigin}`;
+  }
+  return null;
+}
+
+/** Throws 403 for a cross-site unsafe request. */
+export function assertSameOrigin(request: Request): void {
+  const reason = crossSiteReason(request);
+  if (reason) {
+    throw new Response("Permintaan ditolak: formulir dikirim dari situs lain. Muat ulang halaman dan coba lagi.", {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+}

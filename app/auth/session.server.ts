@@ -1,0 +1,124 @@
+/**
+ * Database-backed sessions (SECURITY.md 10). The cookie holds a random token, signed with
+ * SESSION_SECRET; the database holds only its SHA-256, so logout and disabling a user revoke
+ * the session at once and a leaked database does not leak live sessions.
+ */
+import crypto from "node:crypto";
+import { createCookie } from "@remix-run/node";
+import { getDb, nowIso } from "~/db/db.server";
+import type { OrgLevel, Role } from "~/db/schema";
+import { env } from "~/env.server";
+import type { DbOrTrx } from "./audit.server";
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export interface Grant {
+  role: Role;
+  orgUnitId: number;
+  orgCode: string;
+  orgName: string;
+  orgLevel: OrgLevel;
+  orgPath: string;
+}
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  locale: string;
+  grants: Grant[];
+  sessionId: string;
+}
+
+let cookie: ReturnType<typeof createCookie> | null = null;
+function sessionCookie() {
+  cookie ??= createCookie("pantau_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env().production,
+    path: "/",
+    secrets: env().sessionSecrets,
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+  return cookie;
+}
+
+function hashToken(token: string): string {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}
+
+/** Creates a new session (always a new id: no fixation) and returns its Set-Cookie header. */
+export async function createSession(db: DbOrTrx, userId: number): Promise<{ sessionId: string; setCookie: string }> {
+  const token = crypto.randomBytes(32).toString("base64url");
+  const now = new Date();
+  const sessionId = hashToken(token);
+  await db
+    .insertInto("session")
+    .values({
+      id: sessionId,
+      user_id: userId,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
+      last_seen_at: now.toISOString(),
+    })
+    .execute();
+  return { sessionId, setCookie: await sessionCookie().serialize(token) };
+}
+
+/** Deletes the session and returns a Set-Cookie header that clears the cookie. */
+export async function destroySession(db: DbOrTrx, sessionId: string): Promise<string> {
+  await db.deleteFrom("session").where("id", "=", sessionId).execute();
+  return sessionCookie().serialize("", { maxAge: 0 });
+}
+
+export async function clearSessionCookie(): Promise<string> {
+  return sessionCookie().serialize("", { maxAge: 0 });
+}
+
+/** Revokes every session of a user (disable, password change, role removal). */
+export async function revokeUserSessions(db: DbOrTrx, userId: number): Promise<void> {
+  await db.deleteFrom("session").where("user_id", "=", userId).execute();
+}
+
+export async function loadGrants(db: DbOrTrx, userId: number): Promise<Grant[]> {
+  const rows = await db
+    .selectFrom("role_grant as g")
+    .innerJoin("org_unit as o", "o.id", "g.org_unit_id")
+    .select(["g.role", "o.id as orgUnitId", "o.code as orgCode", "o.name as orgName", "o.level as orgLevel", "o.path as orgPath"])
+    .where("g.user_id", "=", userId)
+    .orderBy("o.path")
+    .execute();
+  return rows.map((r) => ({ ...r, role: r.role as Role, orgLevel: r.orgLevel as OrgLevel }));
+}
+
+/** The user of the request's session, or null (no cookie, bad signature, expired, revoked, disabled). */
+export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+  const token = await sessionCookie().parse(request.headers.get("Cookie"));
+  if (typeof token !== "string" || token.length < 20) return null;
+  const db = getDb();
+  const sessionId = hashToken(token);
+  const row = await db
+    .selectFrom("session as s")
+    .innerJoin("app_user as u", "u.id", "s.user_id")
+    .select(["s.id", "s.expires_at", "s.last_seen_at", "u.id as userId", "u.username", "u.display_name", "u.locale", "u.active"])
+    .where("s.id", "=", sessionId)
+    .executeTakeFirst();
+  if (!row || row.active !== 1) return null;
+  const now = Date.now();
+  if (Date.parse(row.expires_at) <= now) {
+    await db.deleteFrom("session").where("id", "=", sessionId).execute();
+    return null;
+  }
+  if (now - Date.parse(row.last_seen_at) > TOUCH_INTERVAL_MS) {
+    await db.updateTable("session").set({ last_seen_at: nowIso() }).where("id", "=", sessionId).execute();
+  }
+  return {
+    id: row.userId,
+    username: row.username,
+    displayName: row.display_name,
+    locale: row.locale,
+    grants: await loadGrants(db, row.userId),
+    sessionId,
+  };
+}

@@ -1,0 +1,18 @@
+import type { Role } from "~/db/schema";
+import type { MessageKey } from "~/i18n/catalog";
+
+export interface NavItem {
+  to: string;
+  label: MessageKey;
+  roles: readonly Role[] | "all";
+}
+
+/** Navigation by role; an item appears only for roles its route lets in. */
+export const NAV_ITEMS: NavItem[] = [
+  { to: "/", label: "nav.home", roles: "all" },
+  { to: "/users", label: "nav.users", roles: ["national_admin", "district_admin"] },
+];
+
+export function navFor(roles: readonly Role[]): NavItem[] {
+  return NAV_ITEMS.filter((item) => item.roles === "all" || item.roles.some((r) => roles.includes(r)));
+}

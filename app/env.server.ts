@@ -1,0 +1,49 @@
+/**
+ * Environment, parsed once at start-up. A bad variable stops the app with a clear message
+ * instead of failing later inside a request.
+ */
+import crypto from "node:crypto";
+
+export interface AppEnv {
+  port: number;
+  databaseUrl: string | null;
+  sessionSecrets: string[];
+  production: boolean;
+  /** Origins accepted for unsafe methods besides the request's own host. */
+  trustedOrigins: string[];
+}
+
+let cached: AppEnv | null = null;
+
+export class EnvError extends Error {}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+  const production = source.NODE_ENV === "production";
+  const port = Number(source.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new EnvError(`PORT harus bilangan bulat 1–65535, bukan "${source.PORT}".`);
+  }
+  const databaseUrl = source.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl) && !/^sqlite:/.test(databaseUrl)) {
+    throw new EnvError(
+      `DATABASE_URL harus diawali postgres:// (PostgreSQL) atau sqlite:<berkas>; kosongkan untuk SQLite bawaan data/pantau.sqlite.`,
+    );
+  }
+  let secrets = (source.SESSION_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (secrets.length === 0) {
+    if (production) throw new EnvError("SESSION_SECRET wajib diisi di produksi (minimal 32 karakter acak).");
+    // Development and tests: a per-process secret. Sessions live in the database, so a
+    // restart only invalidates cookie signatures, which forces a new login.
+    secrets = [crypto.randomBytes(32).toString("hex")];
+  }
+  if (production && secrets.some((s) => s.length < 32)) {
+    throw new EnvError("SESSION_SECRET terlalu pendek: gunakan minimal 32 karakter acak.");
+  }
+  const trustedOrigins = (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins };
+}
+
+export function env(): AppEnv {
+  cached ??= readEnv();
+  return cached;
+}

@@ -1,0 +1,85 @@
+/**
+ * Org-unit import from CSV (`code,name,level,parent_code[,note]`): every row checked, errors
+ * per row in Bahasa Indonesia, and all rows stored in one transaction or none.
+ */
+import { parse } from "csv-parse/sync";
+import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
+import { getDb } from "~/db/db.server";
+import type { OrgLevel } from "~/db/schema";
+import { allowedParentLevel, insertOrgUnits, isOrgLevel, type OrgInput } from "./org.server";
+
+export interface RowError {
+  row: number;
+  column?: string;
+  message: string;
+}
+
+const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Parses and checks the rows against each other and the existing tree; stores nothing. */
+export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: OrgInput[]; errors: RowError[] }> {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  } catch (err) {
+    return { units: [], errors: [{ row: 0, message: `Berkas CSV tidak dapat dibaca: ${(err as Error).message}` }] };
+  }
+  const [header, ...rows] = records;
+  const expected = ["code", "name", "level", "parent_code"];
+  if (!header || expected.some((c, i) => header[i]?.toLowerCase() !== c)) {
+    return { units: [], errors: [{ row: 1, message: `Baris judul harus "code,name,level,parent_code" (kolom note boleh ditambahkan), bukan "${(header ?? []).join(",")}".` }] };
+  }
+  const errors: RowError[] = [];
+  const units: OrgInput[] = [];
+  const inFile = new Map<string, OrgLevel>();
+  rows.forEach((cells, i) => {
+    const row = i + 2;
+    const [code = "", name = "", level = "", parentCode = "", note = ""] = cells;
+    if (!CODE_PATTERN.test(code)) errors.push({ row, column: "code", message: `Kode "${code}" tidak sah: gunakan huruf, angka, titik, garis bawah atau tanda hubung (maks. 64).` });
+    else if (inFile.has(code)) errors.push({ row, column: "code", message: `Kode ${code} muncul lebih dari sekali.` });
+    if (!name || name.length > 200) errors.push({ row, column: "name", message: "Nama wajib diisi (maks. 200 karakter)." });
+    if (!isOrgLevel(level)) {
+      errors.push({ row, column: "level", message: `Tingkat "${level}" tidak dikenal: pilih national, province, district, puskesmas, pustu atau posyandu.` });
+      return;
+    }
+    inFile.set(code, level);
+    units.push({ code, name, level, parentCode: parentCode || null, note: note || null });
+  });
+  const parentCodes = [...new Set(units.map((u) => u.parentCode).filter((c): c is string => !!c && !inFile.has(c)))];
+  const existingParents = parentCodes.length
+    ? await db.selectFrom("org_unit").select(["code", "level"]).where("code", "in", parentCodes).execute()
+    : [];
+  const levelOf = new Map<string, string>([...existingParents.map((p) => [p.code, p.level] as const), ...inFile]);
+  const existingCodes = units.length
+    ? new Set((await db.selectFrom("org_unit").select("code").where("code", "in", units.map((u) => u.code)).execute()).map((r) => r.code))
+    : new Set<string>();
+  units.forEach((u) => {
+    const row = rows.findIndex((cells) => cells[0] === u.code) + 2;
+    if (existingCodes.has(u.code)) errors.push({ row, column: "code", message: `Unit dengan kode ${u.code} sudah ada.` });
+    const wantParent = allowedParentLevel(u.level);
+    if (wantParent === null) {
+      if (u.parentCode) errors.push({ row, column: "parent_code", message: "Unit tingkat nasional tidak boleh memiliki induk." });
+      return;
+    }
+    if (!u.parentCode) {
+      errors.push({ row, column: "parent_code", message: `Unit tingkat ${u.level} wajib memiliki induk tingkat ${wantParent}.` });
+      return;
+    }
+    const parentLevel = levelOf.get(u.parentCode);
+    if (!parentLevel) errors.push({ row, column: "parent_code", message: `Induk ${u.parentCode} tidak ada di berkas maupun di basis data.` });
+    else if (parentLevel !== wantParent) errors.push({ row, column: "parent_code", message: `Induk ${u.parentCode} bertingkat ${parentLevel}; unit ${u.level} harus di bawah tingkat ${wantParent}.` });
+  });
+  return { units, errors: errors.sort((a, b) => a.row - b.row) };
+}
+
+/** Checks then stores all rows in one transaction; with any error nothing is stored. */
+export async function importOrgCsv(text: string, actor: { userId: number | null; ip?: string | null } = { userId: null }): Promise<{ inserted: number; errors: RowError[] }> {
+  const db = getDb();
+  return db.transaction().execute(async (trx) => {
+    const { units, errors } = await checkOrgCsv(trx, text);
+    if (errors.length > 0) return { inserted: 0, errors };
+    const inserted = await insertOrgUnits(trx, units);
+    await writeAudit(trx, { actorUserId: actor.userId, action: "org.import", entityType: "org_unit", after: { count: inserted }, ip: actor.ip });
+    return { inserted, errors: [] };
+  });
+}

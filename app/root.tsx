@@ -1,0 +1,173 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { getSessionUser } from "~/auth/session.server";
+import { useNonce } from "~/components/nonce";
+import { navFor } from "~/components/nav";
+import type { Role } from "~/db/schema";
+import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
+import { getLocale } from "~/i18n/locale.server";
+import { useT } from "~/i18n/useT";
+import styles from "~/styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction = () => [{ title: "Pantau ILP" }];
+
+/**
+ * Public by design: it returns only the signed-in user's own name and roles (or null) and
+ * the language, so the shell can render; every child route guards itself.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getSessionUser(request);
+  const locale = await getLocale(request, user);
+  return {
+    locale,
+    user: user
+      ? {
+          displayName: user.displayName,
+          username: user.username,
+          roles: [...new Set(user.grants.map((g) => g.role))] as Role[],
+          scopes: user.grants.map((g) => ({ role: g.role, name: g.orgName, code: g.orgCode })),
+        }
+      : null,
+  };
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>;
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<RootData>("root");
+  return (
+    <html lang={data?.locale ?? "id"}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function LanguageSwitch() {
+  const t = useT();
+  const location = useLocation();
+  const next = t.locale === "id" ? "en" : "id";
+  return (
+    <Form method="post" action="/lang" className="lang-switch">
+      <input type="hidden" name="locale" value={next} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button type="submit" className="link-button" aria-label={t("lang.switch")} lang={next}>
+        {next === "en" ? "English" : "Bahasa Indonesia"}
+      </button>
+    </Form>
+  );
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const user = data.user;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("app.skip")}
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ILP
+          </span>
+          <span>
+            <strong>{t("app.name")}</strong>
+            <small>{t("app.tagline")}</small>
+          </span>
+        </div>
+        {user ? (
+          <nav aria-label={t("nav.main")} className="mainnav">
+            <ul>
+              {navFor(user.roles).map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} end={item.to === "/"}>
+                    {t(item.label)}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+        <div className="userbox">
+          <LanguageSwitch />
+          {user ? (
+            <>
+              <span className="who">
+                <span className="who-name">{user.displayName}</span>
+                <small>{user.roles.map((r) => t(`role.${r}` as MessageKey)).join(", ")}</small>
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="button secondary">
+                  {t("nav.logout")}
+                </button>
+              </Form>
+            </>
+          ) : null}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+export default function App() {
+  return (
+    <Shell>
+      <Outlet />
+    </Shell>
+  );
+}
+
+/** The one shared error boundary: a clear message in the user's language, never a stack trace. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const data = useRouteLoaderData<RootData>("root");
+  const locale: Locale = data?.locale ?? "id";
+  let status = 500;
+  let detail: string | null = null;
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    if (typeof error.data === "string" && error.data.length < 300) detail = error.data;
+  }
+  const key = (["401", "403", "404", "429"].includes(String(status)) ? `error.${status}` : "error.500") as MessageKey;
+  return (
+    <main id="main" className="page narrow">
+      <div className="card error-card" role="alert">
+        <h1>{translate(locale, "error.title")}</h1>
+        <p>{detail ?? translate(locale, key)}</p>
+        <p>
+          <a href="/">{translate(locale, "error.back")}</a>
+        </p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,171 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { hasRole, requireUser } from "~/auth/guards.server";
+import type { MessageKey } from "~/i18n/catalog";
+import { useT } from "~/i18n/useT";
+import { adminHome, operatorHome, scopeStats, verifierHome } from "~/models/home.server";
+
+export const meta: MetaFunction = () => [{ title: "Beranda · Pantau ILP" }];
+
+/** Home per role: what is due (operator), what waits (verifier), what is new (admin, facilitator). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const byRole = (role: string) => user.grants.filter((g) => g.role === role);
+  const operatorGrants = byRole("puskesmas_operator");
+  const verifierGrants = byRole("district_verifier");
+  const adminGrants = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
+  const facilitatorGrants = byRole("facilitator");
+  const overviewGrants = [...adminGrants, ...facilitatorGrants, ...verifierGrants];
+  return {
+    name: user.displayName,
+    scopes: user.grants.map((g) => ({ role: g.role, name: g.orgName })),
+    operator: operatorGrants.length ? await operatorHome(operatorGrants) : null,
+    verifier: verifierGrants.length ? await verifierHome(verifierGrants) : null,
+    admin: adminGrants.length ? await adminHome(adminGrants) : null,
+    stats: overviewGrants.length ? await scopeStats(overviewGrants) : null,
+    isAdmin: hasRole(user, ["national_admin", "district_admin"]),
+  };
+}
+
+function StatusBadge({ status }: { status: string }) {
+  const t = useT();
+  return <span className={`badge ${status}`}>{t(`status.${status}` as MessageKey)}</span>;
+}
+
+export default function Home() {
+  const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const pick = (text: { id: string; en?: string }) => (t.locale === "en" && text.en ? text.en : text.id);
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>{t("home.greeting", { name: d.name })}</h1>
+          <p>{t("home.scope", { scope: d.scopes.map((s) => `${s.name} (${t(`role.${s.role}` as MessageKey)})`).join("; ") })}</p>
+        </div>
+      </div>
+
+      {d.stats ? (
+        <section aria-labelledby="stats-title" className="stats">
+          <h2 id="stats-title" className="visually-hidden">
+            {t("home.facilitator.title")}
+          </h2>
+          <div className="stat">
+            <span className="value">{d.stats.puskesmas}</span>
+            <span className="label">{t("home.stat.puskesmas")}</span>
+          </div>
+          <div className="stat">
+            <span className="value">{d.stats.reported}</span>
+            <span className="label">{t("home.stat.reported", { period: d.stats.period })}</span>
+          </div>
+          <div className="stat">
+            <span className="value">{d.stats.completeness === null ? "–" : `${d.stats.completeness}%`}</span>
+            <span className="label">{t("home.stat.completeness")}</span>
+          </div>
+          <div className="stat">
+            <span className="value small-value">{d.stats.lastChange ? d.stats.lastChange.slice(0, 16).replace("T", " ") : "–"}</span>
+            <span className="label">{d.stats.lastChange ? t("home.facilitator.lastChange", { at: "" }) : t("home.facilitator.noData")}</span>
+          </div>
+        </section>
+      ) : null}
+
+      {d.operator ? (
+        <section className="card" aria-labelledby="due-title">
+          <h2 id="due-title">{t("home.due.title", { period: d.operator.period })}</h2>
+          {d.operator.due.length === 0 ? (
+            <p className="empty">{t("home.due.empty")}</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("home.due.form")}</th>
+                    <th scope="col">{t("level.puskesmas")}</th>
+                    <th scope="col">{t("home.due.deadline")}</th>
+                    <th scope="col">{t("home.due.status")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.operator.due.map((row) => (
+                    <tr key={row.unit + row.formKey}>
+                      <td>{pick(row.title)}</td>
+                      <td>{row.unit}</td>
+                      <td>{row.deadline}</td>
+                      <td>
+                        <StatusBadge status={row.status} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h3 className="spaced">{t("home.recent.title")}</h3>
+          {d.operator.recent.length === 0 ? (
+            <p className="empty">{t("home.recent.empty")}</p>
+          ) : (
+            <ul className="plain">
+              {d.operator.recent.map((s) => (
+                <li key={s.id}>
+                  {s.form_key} · {s.period} <StatusBadge status={s.status} />
+                  {s.return_note ? <span className="muted"> — {s.return_note}</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
+      {d.verifier ? (
+        <section className="card" aria-labelledby="queue-title">
+          <h2 id="queue-title">{t("home.queue.title")}</h2>
+          <p>{d.verifier.queueCount > 0 ? t("home.queue.count", { count: d.verifier.queueCount }) : t("home.queue.empty")}</p>
+          {d.verifier.queue.length > 0 ? (
+            <ul className="plain">
+              {d.verifier.queue.map((s) => (
+                <li key={s.id}>
+                  {s.unit} · {s.form_key} · {s.period} <span className="muted">{s.submitted_at?.slice(0, 10)}</span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+
+      {d.admin ? (
+        <div className="grid">
+          <section className="card" aria-labelledby="pkg-title">
+            <h2 id="pkg-title">{t("home.admin.templates")}</h2>
+            {d.admin.packages.length === 0 ? (
+              <p className="empty">{t("home.admin.templatesEmpty")}</p>
+            ) : (
+              <ul className="plain">
+                {d.admin.packages.map((p) => (
+                  <li key={`${p.key}-${p.version}`}>
+                    <strong>{p.title}</strong> <span className="muted">{p.key} · {t("table.version")} {p.version}</span>{" "}
+                    <span className={`badge ${p.status === "published" ? "approved" : "draft"}`}>{p.status === "published" ? "Terbit" : t("status.draft")}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section className="card" aria-labelledby="audit-title">
+            <h2 id="audit-title">{t("home.admin.audit")}</h2>
+            <ul className="plain">
+              {d.admin.audit.map((a) => (
+                <li key={a.id}>
+                  <span className="muted">{a.at.slice(0, 16).replace("T", " ")}</span> · {a.username ?? "—"} · {a.action}
+                </li>
+              ))}
+            </ul>
+            {d.isAdmin ? (
+              <p>
+                <Link to="/users">{t("nav.users")} →</Link>
+              </p>
+            ) : null}
+          </section>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * The HTTP server: Express in front of the Remix request handler. Express is here for what
+ * must wrap every request — security headers with a per-request CSP nonce, the CSRF origin
+ * check on every unsafe method before any route code runs, static files, and a last-resort
+ * error page without stack traces (docs/decisions/003-express-server.md).
+ */
+import crypto from "node:crypto";
+import path from "node:path";
+import type { Server } from "node:http";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { crossSiteReason } from "~/auth/csrf.server";
+
+export interface StartOptions {
+  build: ServerBuild;
+  port: number;
+  host?: string;
+  /** Directory holding public/ (static files and the client build). */
+  rootDir?: string;
+  trustProxy?: boolean;
+}
+
+/** The Content-Security-Policy for one response (SECURITY.md 14): nonce scripts, no eval. */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export function createApp(options: StartOptions): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  if (options.trustProxy) app.set("trust proxy", true);
+  const rootDir = options.rootDir ?? process.cwd();
+
+  app.use((req, res, next) => {
+    const nonce = crypto.randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce;
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    next();
+  });
+
+  // CSRF: refuse cross-site unsafe requests before they reach any route (SECURITY.md 9).
+  app.use((req, res, next) => {
+    const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
+    const headers = new Headers();
+    for (const name of ["origin", "referer", "sec-fetch-site"]) {
+      const value = req.get(name);
+      if (value !== undefined) headers.set(name, value);
+    }
+    const reason = crossSiteReason(new Request(url, { method: req.method, headers }));
+    if (reason) {
+      res.status(403).type("text/plain; charset=utf-8").send("Permintaan ditolak: formulir dikirim dari situs lain. Muat ulang halaman dan coba lagi.");
+      return;
+    }
+    next();
+  });
+
+  const publicDir = path.join(rootDir, "public");
+  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(publicDir, { maxAge: "1h" }));
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build: options.build,
+      mode: "production",
+      getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+    }),
+  );
+
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    console.error(err);
+    if (res.headersSent) return;
+    res.status(500).type("text/plain; charset=utf-8").send("Terjadi kesalahan di server. Coba lagi; bila berulang, hubungi admin Dinkes.");
+  });
+  return app;
+}
+
+/** Starts listening; resolves once the port is bound. */
+export function startServer(options: StartOptions): Promise<Server> {
+  const app = createApp(options);
+  return new Promise((resolve, reject) => {
+    const server = app.listen(options.port, options.host ?? "0.0.0.0", () => resolve(server));
+    server.on("error", reject);
+  });
+}

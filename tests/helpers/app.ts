@@ -1,0 +1,103 @@
+/** Calling loaders and actions with real Request objects, as the Remix handler would. */
+import fs from "node:fs";
+import path from "node:path";
+import { hashPassword } from "~/auth/password.server";
+import { createSession } from "~/auth/session.server";
+import { getDb, nowIso } from "~/db/db.server";
+import type { Role } from "~/db/schema";
+import { importOrgCsv } from "~/models/org-import.server";
+
+export const BASE = "http://localhost";
+
+export interface CallOptions {
+  method?: string;
+  form?: Record<string, string>;
+  cookie?: string;
+  origin?: string | null;
+  headers?: Record<string, string>;
+  body?: BodyInit;
+}
+
+export function makeRequest(pathname: string, options: CallOptions = {}): Request {
+  const method = options.method ?? (options.form || options.body ? "POST" : "GET");
+  const headers = new Headers(options.headers);
+  if (options.cookie) headers.set("Cookie", options.cookie);
+  if (options.origin !== null && method !== "GET") headers.set("Origin", options.origin ?? BASE);
+  let body: BodyInit | undefined = options.body;
+  if (options.form) {
+    body = new URLSearchParams(options.form);
+    headers.set("Content-Type", "application/x-www-form-urlencoded");
+  }
+  return new Request(BASE + pathname, { method, headers, body });
+}
+
+type RouteFn = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => unknown;
+
+/** Runs a loader/action; returns a thrown Response as the result (as Remix would send it). */
+export async function call(fn: unknown, request: Request, params: Record<string, string> = {}, context: Record<string, unknown> = { clientIp: "10.0.0.1" }): Promise<unknown> {
+  try {
+    return await (fn as RouteFn)({ request, params, context });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+/** The status of a route result: Responses and `data()` results carry one; plain data is 200. */
+export function statusOf(result: unknown): number {
+  if (result instanceof Response) return result.status;
+  const init = (result as { init?: { status?: number } } | null)?.init;
+  if (result && typeof result === "object" && "type" in result && (result as { type: unknown }).type === "DataWithResponseInit") return init?.status ?? 200;
+  return 200;
+}
+
+/** The payload of a `data()` result or plain object. */
+export function payloadOf<T = any>(result: unknown): T {
+  if (result && typeof result === "object" && "type" in result && (result as { type: unknown }).type === "DataWithResponseInit") {
+    return (result as { data: T }).data;
+  }
+  return result as T;
+}
+
+let sharedHash: Promise<string> | null = null;
+/** One scrypt hash of "pantau-demo" for all test users (hashing per user would cost seconds). */
+export function testPasswordHash(): Promise<string> {
+  sharedHash ??= hashPassword("pantau-demo");
+  return sharedHash;
+}
+
+/** Loads the real demo org tree from seeds/. */
+export async function seedOrgTree(): Promise<void> {
+  const csv = fs.readFileSync(path.resolve("seeds/org-units.csv"), "utf8");
+  const result = await importOrgCsv(csv);
+  if (result.errors.length) throw new Error(JSON.stringify(result.errors));
+}
+
+/** Inserts a user with grants (password pantau-demo) directly, bypassing the slow per-user hash. */
+export async function insertUser(username: string, grants: Array<[Role, string]>, displayName = username): Promise<number> {
+  const db = getDb();
+  const now = nowIso();
+  const { id } = await db
+    .insertInto("app_user")
+    .values({ username, display_name: displayName, password_hash: await testPasswordHash(), active: 1, locale: "id", failed_logins: 0, locked_until: null, created_at: now, updated_at: now })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  for (const [role, code] of grants) {
+    const unit = await db.selectFrom("org_unit").select("id").where("code", "=", code).executeTakeFirstOrThrow();
+    await db.insertInto("role_grant").values({ user_id: id, role, org_unit_id: unit.id, created_at: now }).execute();
+  }
+  return id;
+}
+
+/** A session cookie for a user, as the browser would send it. */
+export async function cookieFor(userId: number): Promise<string> {
+  const { setCookie } = await createSession(getDb(), userId);
+  return setCookie.split(";")[0];
+}
+
+export function puskesmasCode(name: string): string {
+  const csv = fs.readFileSync(path.resolve("seeds/org-units.csv"), "utf8");
+  const line = csv.split("\n").find((l) => l.split(",")[1]?.includes(name));
+  if (!line) throw new Error(`no unit named ${name}`);
+  return line.split(",")[0];
+}

@@ -54,7 +54,7 @@ export function statusOf(result: unknown): number {
 /** The payload of a `data()` result or plain object. */
 export function payloadOf<T = any>(result: unknown): T {
   if (result && typeof result === "object" && "type" in result && (result as { type: unknown }).type === "DataWithResponseInit") {
-    return (result as { data: T }).data;
+    return (result as unknown as { data: T }).data;
   }
   return result as T;
 }

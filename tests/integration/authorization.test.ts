@@ -1,0 +1,98 @@
+/**
+ * SECURITY.md 7: every route module's loader and action, called as anonymous and as users
+ * without the right role or scope, answers 401/403/redirect and no data. A new route file
+ * fails this test until it is classified below — and then it must actually be guarded.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "~/db/schema";
+import { DIALECTS, useTestDatabase } from "../helpers/db";
+import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+
+/** Routes anyone may call, and why. */
+const PUBLIC: Record<string, string> = {
+  login: "the login form itself",
+  logout: "ends the caller's own session, if any",
+  lang: "sets the caller's language cookie only",
+  healthz: "readiness probe: no data beyond the dialect name",
+};
+
+/** Signed-in routes: the roles that may use them. Params point into another district's data where relevant. */
+const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<string, string> }> = {
+  _index: { roles: "all" },
+  users: { roles: ["national_admin", "district_admin"] },
+};
+
+const routesDir = path.resolve("app/routes");
+const routeFiles = fs.readdirSync(routesDir).filter((f) => /\.(tsx?|jsx?)$/.test(f) && !/\.test\./.test(f));
+const routeId = (file: string) => file.replace(/\.(tsx?|jsx?)$/, "");
+
+describe("route classification", () => {
+  it("classifies every route module as public or guarded", () => {
+    const unclassified = routeFiles.map(routeId).filter((id) => !(id in PUBLIC) && !(id in GUARDED));
+    expect(unclassified, "new route modules must be added to PUBLIC or GUARDED in this test").toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)("authorisation of every route on %s", (kind) => {
+  let handle: Awaited<ReturnType<typeof useTestDatabase>>;
+  const cookies: Partial<Record<Role, string>> = {};
+
+  beforeAll(async () => {
+    handle = await useTestDatabase(kind);
+    await seedOrgTree();
+    // Users of *another* district (Kendal) and another Puskesmas than the data of Sawahlunto.
+    cookies.puskesmas_operator = await cookieFor(await insertUser("op.plantungan", [["puskesmas_operator", puskesmasCode("Plantungan")]]));
+    cookies.facilitator = await cookieFor(await insertUser("fas.kendal", [["facilitator", "33.24"]]));
+    cookies.district_verifier = await cookieFor(await insertUser("ver.kendal", [["district_verifier", "33.24"]]));
+    cookies.district_admin = await cookieFor(await insertUser("adm.kendal", [["district_admin", "33.24"]]));
+  });
+  afterAll(() => handle.destroy());
+
+  for (const file of routeFiles.filter((f) => routeId(f) in GUARDED)) {
+    const id = routeId(file);
+    const spec = GUARDED[id];
+    const urlPath = `/${id === "_index" ? "" : id.replace(/\./g, "/")}`;
+
+    it(`${id}: anonymous gets a redirect to /login or 401, never data`, async () => {
+      const mod = await import(path.join(routesDir, file));
+      if (mod.loader) {
+        const res = await call(mod.loader, makeRequest(urlPath), spec.params);
+        expect(res).toBeInstanceOf(Response);
+        const r = res as Response;
+        expect([302, 401, 403]).toContain(r.status);
+        if (r.status === 302) expect(r.headers.get("Location")).toMatch(/^\/login/);
+      }
+      if (mod.action) {
+        const res = await call(mod.action, makeRequest(urlPath, { form: { intent: "create", username: "x.y", displayName: "X", password: "12345678", role: "national_admin", unit: "ID" } }), spec.params);
+        expect(res).toBeInstanceOf(Response);
+        expect([401, 403]).toContain((res as Response).status);
+      }
+    });
+
+    if (spec.roles !== "all") {
+      const denied = (Object.keys(cookies) as Role[]).filter((r) => !(spec.roles as readonly Role[]).includes(r));
+      for (const role of denied) {
+        it(`${id}: ${role} of another scope gets 403`, async () => {
+          const mod = await import(path.join(routesDir, file));
+          if (mod.loader) expect(statusOf(await call(mod.loader, makeRequest(urlPath, { cookie: cookies[role] }), spec.params))).toBe(403);
+          if (mod.action) {
+            const res = await call(mod.action, makeRequest(urlPath, { cookie: cookies[role], form: { intent: "create" } }), spec.params);
+            expect(statusOf(res)).toBe(403);
+          }
+        });
+      }
+    }
+
+    it(`${id}: an unsafe request with a forged Origin is refused before anything runs`, async () => {
+      const mod = await import(path.join(routesDir, file));
+      if (!mod.action) return;
+      const cookie = cookies.district_admin;
+      for (const origin of ["https://evil.example", "null"]) {
+        const res = await call(mod.action, makeRequest(urlPath, { cookie, origin, form: { intent: "create" } }), spec.params);
+        expect(statusOf(res)).toBe(403);
+      }
+    });
+  }
+});

@@ -1,0 +1,168 @@
+/**
+ * Cascading targets: for an indicator and year the nearest scope wins
+ * (puskesmas → district → province → national), then the target's period profile gives the value
+ * expected for the period being scored.
+ */
+import type { Target, TargetLevel, TargetProfile, TargetScope } from './documents';
+import { parsePeriod, periodEndMonth, periodLength, type Period } from './period';
+
+/** One link of an org unit's chain, listed from national down to the unit itself. */
+export interface OrgChainLink {
+  code: string;
+  level: string;
+}
+
+/** A target chosen for a cell, with where it came from (for explain). */
+export interface ResolvedTarget {
+  /** The value expected for the scored period (after the profile). */
+  value: number;
+  /** The annual value written in the target document. */
+  annual: number;
+  profile: TargetProfile;
+  scope: TargetScope;
+  year: number;
+  source?: string;
+}
+
+const LEVEL_RANK: Readonly<Record<TargetLevel, number>> = { national: 0, province: 1, district: 2, puskesmas: 3 };
+
+function isTargetLevel(level: string): level is TargetLevel {
+  return level === 'national' || level === 'province' || level === 'district' || level === 'puskesmas';
+}
+
+/**
+ * Index of targets by indicator and year, built once per package (targets are scanned for every
+ * scorecard cell).
+ */
+export class TargetIndex {
+  private readonly byKey = new Map<string, Target[]>();
+
+  constructor(targets: readonly Target[]) {
+    for (const t of targets) {
+      const k = `${t.indicator}\u0000${t.year}`;
+      const list = this.byKey.get(k);
+      if (list) list.push(t);
+      else this.byKey.set(k, [t]);
+    }
+  }
+
+  /** All targets of an indicator in a year, in document order. */
+  candidates(indicator: string, year: number): readonly Target[] {
+    return this.byKey.get(`${indicator}\u0000${year}`) ?? [];
+  }
+}
+
+const indexCache = new WeakMap<readonly Target[], TargetIndex>();
+
+function indexOf(targets: readonly Target[] | TargetIndex): TargetIndex {
+  if (targets instanceof TargetIndex) return targets;
+  let idx = indexCache.get(targets);
+  if (!idx) {
+    idx = new TargetIndex(targets);
+    indexCache.set(targets, idx);
+  }
+  return idx;
+}
+
+/**
+ * The target document that applies to an org unit: the one whose scope is deepest in the unit's
+ * chain. `chain` lists {code, level} from national down to the unit; a national target applies to
+ * every chain. A scope must match both code and level of a link. When two targets share a scope,
+ * the later one wins (an overlay's setTarget is appended after the national ones).
+ */
+export function resolveTargetDocument(
+  targets: readonly Target[] | TargetIndex,
+  indicator: string,
+  year: number,
+  chain: readonly OrgChainLink[],
+): Target | null {
+  let best: Target | null = null;
+  let bestRank = -1;
+  for (const t of indexOf(targets).candidates(indicator, year)) {
+    const scope = t.scope;
+    if (!scope || !isTargetLevel(scope.level)) continue;
+    let rank = -1;
+    if (scope.level === 'national') rank = 0;
+    else if (chain.some((l) => l.level === scope.level && l.code === scope.org)) rank = LEVEL_RANK[scope.level];
+    if (rank >= 0 && rank >= bestRank) {
+      best = t;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+/**
+ * The value a target expects for a period ending in month `endMonth` (1..12):
+ * flat → value; linear-cumulative → value × m/12 (ytd) or value × monthsInPeriod/12;
+ * quarterly → values[quarter of m]; monthly → values[m-1]. Null when a profile lacks the value.
+ */
+export function profileValue(
+  target: Pick<Target, 'value' | 'profile'>,
+  when: { endMonth: number; monthsInPeriod: number; ytd: boolean },
+): number | null {
+  const profile = target.profile ?? { type: 'flat' };
+  let v: number | undefined;
+  switch (profile.type) {
+    case 'flat':
+      v = target.value;
+      break;
+    case 'linear-cumulative':
+      v = (target.value * (when.ytd ? when.endMonth : when.monthsInPeriod)) / 12;
+      break;
+    case 'quarterly':
+      v = profile.values?.[Math.floor((when.endMonth - 1) / 3)];
+      break;
+    case 'monthly':
+      v = profile.values?.[when.endMonth - 1];
+      break;
+    default:
+      v = undefined;
+  }
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * The effective target of an indicator for a period as seen by an org unit, with its source
+ * scope; null when no target applies.
+ */
+export function targetForPeriod(
+  targets: readonly Target[] | TargetIndex,
+  indicator: string,
+  period: Period | string,
+  options: { ytd?: boolean; chain: readonly OrgChainLink[] },
+): ResolvedTarget | null {
+  const p = typeof period === 'string' ? parsePeriod(period) : period;
+  const doc = resolveTargetDocument(targets, indicator, p.year, options.chain);
+  if (!doc) return null;
+  const ytd = Boolean(options.ytd) && p.type !== 'year';
+  const value = profileValue(doc, {
+    endMonth: periodEndMonth(p),
+    monthsInPeriod: ytd ? periodEndMonth(p) : periodLength(p),
+    ytd,
+  });
+  if (value === null) return null;
+  const resolved: ResolvedTarget = {
+    value,
+    annual: doc.value,
+    profile: doc.profile ?? { type: 'flat' },
+    scope: doc.scope,
+    year: doc.year,
+  };
+  if (doc.source !== undefined) resolved.source = doc.source;
+  return resolved;
+}
+
+/** Short Bahasa Indonesia description of a target scope, for explain panels. */
+export function describeScope(scope: TargetScope): string {
+  switch (scope.level) {
+    case 'national':
+      return 'nasional';
+    case 'province':
+      return `provinsi ${scope.org}`;
+    case 'district':
+      return `kabupaten/kota ${scope.org}`;
+    case 'puskesmas':
+      return `puskesmas ${scope.org}`;
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * End-to-end harness: the real built app (`serve --seed-if-empty` on a temp SQLite file),
+ * a real Chromium driven by playwright-core, and a few helpers the journeys share.
+ * Server logs and screenshots go to tests/artifacts/ (git-ignored).
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { freePort } from "../setup/postgres";
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const ARTIFACTS_DIR = path.join(REPO_ROOT, "tests", "artifacts");
+export const SCREENSHOTS_DIR = path.join(ARTIFACTS_DIR, "screenshots");
+export const DEMO_PASSWORD = "pantau-demo";
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface RunningApp {
+  baseUrl: string;
+  /** Where the server's stdout and stderr go. */
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Builds the app once when build/index.js is missing (npm test builds before vitest). */
+function ensureBuilt(): void {
+  if (fs.existsSync(path.join(REPO_ROOT, "build", "index.js"))) return;
+  execFileSync("npx", ["remix", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
+}
+
+async function waitForHealthy(baseUrl: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`Server exited (${child.exitCode ?? child.signalCode}) before /healthz answered; see ${logFile}:\n${tail(logFile)}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      const body = await res.text();
+      if (res.status === 200) {
+        const json = JSON.parse(body) as { ok?: boolean; db?: string };
+        if (json.ok === true && json.db === "sqlite") return;
+      }
+      last = `${res.status} ${body.slice(0, 200)}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`/healthz not ready after ${timeoutMs} ms (last: ${last}); see ${logFile}:\n${tail(logFile)}`);
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Starts the app on a free port with a fresh SQLite database: it migrates, seeds the demo
+ * org tree and accounts (password pantau-demo), and serves build/index.js.
+ */
+export async function startApp(options: { name?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningApp> {
+  ensureBuilt();
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-e2e-"));
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const logFile = path.join(ARTIFACTS_DIR, `server-${options.name ?? "e2e"}.log`);
+  const log = fs.openSync(logFile, "w");
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, "e2e.sqlite")}` };
+  delete env.PANTAU_SEEDS_DIR;
+  delete env.TRUST_PROXY;
+  const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["app/cli/main.ts", "serve", "--seed-if-empty"], {
+    cwd: REPO_ROOT,
+    env,
+    // Own process group, so stop() ends tsx and the node process it starts together.
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
+  fs.closeSync(log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await killGroup(child);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealthy(baseUrl, child, logFile, options.timeoutMs ?? 120_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { baseUrl, logFile, stop };
+}
+
+async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+  // The group may outlive its leader for a moment; make sure nothing keeps the port.
+  signal("SIGKILL");
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** What a page said on the side: console errors, uncaught page errors, dialogs, CSP reports. */
+export interface PageProblems {
+  consoleErrors: string[];
+  pageErrors: string[];
+  dialogs: string[];
+  /** `securitypolicyviolation` events seen in the page. */
+  cspEvents: string[];
+  /** CSP events plus console errors that mention the Content Security Policy. */
+  readonly cspViolations: string[];
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  problems: PageProblems;
+  close(): Promise<void>;
+}
+
+/** A fresh browser context (no cookies) with one page whose errors and dialogs are collected. */
+export async function openSession(browser: Browser, baseUrl: string, storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>): Promise<Session> {
+  const context = await browser.newContext({ baseURL: baseUrl, locale: "id-ID", storageState });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
+  const page = await context.newPage();
+  const problems: PageProblems = {
+    consoleErrors: [],
+    pageErrors: [],
+    dialogs: [],
+    cspEvents: [],
+    get cspViolations() {
+      return [...this.cspEvents, ...this.consoleErrors.filter((m) => /Content[ -]Security[ -]Policy/i.test(m))];
+    },
+  };
+  // Init scripts and bindings come from the browser itself, so the page's CSP does not block them.
+  await context.exposeBinding("__pantauCspViolation", ({ page: source }, text: string) => {
+    problems.cspEvents.push(`${source.url()}: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window as unknown as { __pantauCspViolation(text: string): void }).__pantauCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+    });
+  });
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const source = msg.location().url;
+    // The browser asks for /favicon.ico on its own; the app has none (yet), which is not a page error.
+    if (/\/favicon\.ico$/.test(source) && /status of 404/.test(msg.text())) return;
+    problems.consoleErrors.push(`${page.url()}: ${msg.text()}${source ? ` (${source})` : ""}`);
+  });
+  page.on("pageerror", (err) => problems.pageErrors.push(`${page.url()}: ${err.message}`));
+  page.on("dialog", (dialog) => {
+    problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss().catch(() => {});
+  });
+  return { context, page, problems, close: () => context.close() };
+}
+
+/** Saves a full-page PNG to tests/artifacts/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const file = path.join(SCREENSHOTS_DIR, `${name.replace(/[^a-zA-Z0-9._-]+/g, "_")}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Waits until React has hydrated the document, so forms submit through Remix. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __remixContext?: unknown; __remixRouter?: { state?: { initialized?: boolean } } };
+    return Boolean(w.__remixRouter?.state?.initialized);
+  });
+}
+
+/**
+ * Signs in through the login form (labels "Nama pengguna", "Kata sandi", button "Masuk").
+ * The app allows 10 sign-in attempts per client per minute: journeys that do not test
+ * signing in should reuse a signed-in context (storageState) instead of calling this.
+ */
+export async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByLabel("Nama pengguna", { exact: true }).fill(username);
+  await page.getByLabel("Kata sandi", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Masuk", exact: true }).click();
+}
+
+/** Signs in and waits for the home page; fails with the page's alert text if sign-in is refused. */
+export async function loginAndWaitHome(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await login(page, username, password);
+  const heading = page.getByRole("heading", { level: 1, name: /^(Selamat datang|Welcome), / });
+  const alert = page.getByRole("alert");
+  // scrypt makes sign-in slow-ish on purpose, more so when the rest of the suite loads the CPU.
+  await heading.or(alert).first().waitFor({ timeout: 30_000 });
+  if (!(await heading.isVisible())) throw new Error(`Login as ${username} refused: ${await alert.first().innerText()}`);
+}
+
+/** JavaScript stack frames or error class prefixes that must never reach a user. */
+export const STACK_TRACE_PATTERN = /(^|\n)\s*at [^\n]*(\(|:\d+:\d+)|\b[A-Z][A-Za-z]*Error:/;

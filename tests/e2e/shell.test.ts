@@ -1,0 +1,295 @@
+/**
+ * The app shell in a real browser: sign-in per role, navigation by role, sign-out, errors,
+ * language switch, user administration, and the browser-side security checks
+ * (SECURITY.md 13–14). One app and one browser for the whole file.
+ *
+ * The app allows 10 sign-in attempts per client per minute (SECURITY.md 12) and every
+ * context here comes from 127.0.0.1, so journeys that do not test signing in reuse one
+ * signed-in admin context (`adminState`) instead of logging in again.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { navFor } from "~/components/nav";
+import type { Role } from "~/db/schema";
+import { translate } from "~/i18n/catalog";
+import {
+  launchBrowser,
+  login,
+  loginAndWaitHome,
+  openSession,
+  REPO_ROOT,
+  screenshot,
+  STACK_TRACE_PATTERN,
+  startApp,
+  waitForHydration,
+  type RunningApp,
+  type Session,
+} from "./harness";
+
+interface DemoUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  scopes: string[];
+}
+
+const DEMO_USERS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "seeds", "users.json"), "utf8")) as DemoUser[];
+const demoUser = (username: string): DemoUser => {
+  const user = DEMO_USERS.find((u) => u.username === username);
+  if (!user) throw new Error(`seeds/users.json has no ${username}`);
+  return user;
+};
+
+const ROLE_ACCOUNTS = ["admin.nasional", "admin.sawahlunto", "verifikator.sawahlunto", "operator.sungaidurian", "fasilitator.nasional"];
+const ADMIN_ROLES: Role[] = ["national_admin", "district_admin"];
+const HOME = translate("id", "nav.home");
+const USERS = translate("id", "nav.users");
+const XSS_NAME = "<img src=x onerror=alert(1)>";
+
+let app: RunningApp;
+let browser: Browser;
+const sessions: Session[] = [];
+let adminState: Awaited<ReturnType<BrowserContext["storageState"]>> | null = null;
+
+async function session(storageState?: typeof adminState): Promise<Session> {
+  const s = await openSession(browser, app.baseUrl, storageState ?? undefined);
+  sessions.push(s);
+  return s;
+}
+
+/** A context signed in as admin.sawahlunto; signs in once for the whole file. */
+async function adminSession(): Promise<Session> {
+  if (!adminState) {
+    const s = await session();
+    await loginAndWaitHome(s.page, "admin.sawahlunto");
+    adminState = await s.context.storageState();
+    return s;
+  }
+  return session(adminState);
+}
+
+/** No uncaught page error, no CSP violation, no dialog in this session so far. */
+function expectClean(s: Session) {
+  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
+  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
+  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
+}
+
+async function navLinks(page: Page): Promise<string[]> {
+  const nav = page.getByRole("navigation", { name: translate("id", "nav.main") });
+  await nav.waitFor();
+  return (await nav.getByRole("link").allInnerTexts()).map((t) => t.trim());
+}
+
+function pathname(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startApp({ name: "shell" }), launchBrowser()]);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.allSettled(sessions.map((s) => s.close()));
+  await browser?.close();
+  await app?.stop();
+});
+
+describe("sign-in, navigation by role, sign-out", () => {
+  it.each(ROLE_ACCOUNTS)("%s lands home with the links of the role and can log out", async (username) => {
+    const user = demoUser(username);
+    const s = await session();
+    const { page } = s;
+    await loginAndWaitHome(page, username);
+    expect(pathname(page)).toBe("/");
+    await page.getByRole("heading", { level: 1, name: `Selamat datang, ${user.displayName}` }).waitFor();
+
+    const links = await navLinks(page);
+    expect(links).toEqual(navFor([user.role]).map((item) => translate("id", item.label)));
+    // The rule itself, independent of nav.ts: everyone gets home, only admins get users.
+    expect(links).toContain(HOME);
+    if (ADMIN_ROLES.includes(user.role)) expect(links).toContain(USERS);
+    else expect(links).not.toContain(USERS);
+    await screenshot(page, `home-${username}`);
+
+    await page.getByRole("button", { name: translate("id", "nav.logout"), exact: true }).click();
+    await page.waitForURL((url) => url.pathname === "/login");
+    await page.getByRole("button", { name: translate("id", "login.submit"), exact: true }).waitFor();
+
+    // The session is gone on the server too: home sends us back to the login page.
+    await page.goto("/");
+    expect(pathname(page)).toBe("/login");
+    await page.getByLabel(translate("id", "login.username"), { exact: true }).waitFor();
+    expect(s.problems.consoleErrors).toEqual([]);
+    expectClean(s);
+  });
+
+  it("a wrong password shows the Indonesian error and keeps the typed username", async () => {
+    const s = await session();
+    await login(s.page, "verifikator.sawahlunto", "salah-sekali");
+    const alert = s.page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain(translate("id", "login.failed"));
+    expect(await s.page.getByLabel(translate("id", "login.username"), { exact: true }).inputValue()).toBe("verifikator.sawahlunto");
+    expect(pathname(s.page)).toBe("/login");
+    await screenshot(s.page, "login-wrong-password");
+    expectClean(s);
+  });
+});
+
+describe("errors", () => {
+  it("an operator opening /users gets the 403 page, not a stack trace", async () => {
+    const s = await session();
+    await loginAndWaitHome(s.page, "operator.sungaidurian");
+    const response = await s.page.goto("/users");
+    expect(response?.status()).toBe(403);
+    const alert = s.page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain("Anda tidak berhak");
+    const text = await s.page.locator("body").innerText();
+    expect(text).not.toMatch(STACK_TRACE_PATTERN);
+    expect(text).not.toContain("Error:");
+    await screenshot(s.page, "operator-users-403");
+    expectClean(s);
+  });
+});
+
+describe("language switch", () => {
+  it("switches the shell to English and back without a full reload", async () => {
+    const s = await adminSession();
+    const name = demoUser("admin.sawahlunto").displayName;
+    await s.page.goto("/");
+    await waitForHydration(s.page);
+    await s.page.getByRole("heading", { level: 1, name: `Selamat datang, ${name}` }).waitFor();
+    await s.page.evaluate(() => ((window as unknown as { __e2eMarker: number }).__e2eMarker = 42));
+
+    // The button's visible text is the target language; its accessible name says what it does.
+    const toEnglish = s.page.getByRole("button", { name: translate("id", "lang.switch") });
+    expect((await toEnglish.innerText()).trim()).toBe("English");
+    await toEnglish.click();
+    await s.page.getByRole("heading", { level: 1, name: `Welcome, ${name}` }).waitFor();
+    expect(await s.page.locator("html").getAttribute("lang")).toBe("en");
+    await s.page.getByRole("navigation", { name: translate("en", "nav.main") }).getByRole("link", { name: translate("en", "nav.users") }).waitFor();
+    await screenshot(s.page, "home-english");
+
+    const toIndonesian = s.page.getByRole("button", { name: translate("en", "lang.switch") });
+    expect((await toIndonesian.innerText()).trim()).toBe("Bahasa Indonesia");
+    await toIndonesian.click();
+    await s.page.getByRole("heading", { level: 1, name: `Selamat datang, ${name}` }).waitFor();
+    expect(await s.page.locator("html").getAttribute("lang")).toBe("id");
+    // Same document: Remix handled both switches on the client.
+    expect(await s.page.evaluate(() => (window as unknown as { __e2eMarker?: number }).__e2eMarker)).toBe(42);
+    expectClean(s);
+  });
+});
+
+describe("user administration", () => {
+  it("a district admin creates a user, and a unit outside the district is refused with the input kept", async () => {
+    const s = await adminSession();
+    const { page } = s;
+    await page.goto("/users");
+    await waitForHydration(page);
+    const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string>) => translate("id", key, vars);
+
+    await page.getByLabel(t("users.username"), { exact: true }).fill("e2e.operator");
+    await page.getByLabel(t("users.displayName"), { exact: true }).fill("Operator Uji Kolok Mudik");
+    await page.getByLabel(t("users.password"), { exact: true }).fill("rahasia-uji-123");
+    await page.getByLabel(t("users.role"), { exact: true }).selectOption({ label: t("role.puskesmas_operator") });
+    await page.getByLabel(t("users.unit"), { exact: true }).fill("P1373002");
+    await page.getByRole("button", { name: t("users.create"), exact: true }).click();
+    const status = page.getByRole("status");
+    await status.waitFor();
+    expect(await status.innerText()).toContain(t("users.created", { username: "e2e.operator" }));
+    await page.getByRole("cell", { name: "e2e.operator", exact: true }).waitFor();
+    // A fresh form after success.
+    expect(await page.getByLabel(t("users.username"), { exact: true }).inputValue()).toBe("");
+
+    await page.getByLabel(t("users.username"), { exact: true }).fill("e2e.verifikator.tegal");
+    await page.getByLabel(t("users.displayName"), { exact: true }).fill("Verifikator Salah Wilayah");
+    await page.getByLabel(t("users.password"), { exact: true }).fill("rahasia-uji-123");
+    await page.getByLabel(t("users.role"), { exact: true }).selectOption({ label: t("role.district_verifier") });
+    await page.getByLabel(t("users.unit"), { exact: true }).fill("33.28");
+    await page.getByRole("button", { name: t("users.create"), exact: true }).click();
+
+    const unitInput = page.getByLabel(t("users.unit"), { exact: true });
+    await page.locator("#err-unit").waitFor();
+    expect(await page.locator("#err-unit").innerText()).toBe(t("users.error.outOfScope", { code: "33.28" }));
+    expect(await unitInput.getAttribute("aria-invalid")).toBe("true");
+    expect(await unitInput.getAttribute("aria-describedby")).toBe("err-unit");
+    expect(await page.getByRole("alert").first().innerText()).toBe(t("form.fixErrors"));
+    expect(await unitInput.inputValue()).toBe("33.28");
+    expect(await page.getByLabel(t("users.username"), { exact: true }).inputValue()).toBe("e2e.verifikator.tegal");
+    expect(await page.getByLabel(t("users.displayName"), { exact: true }).inputValue()).toBe("Verifikator Salah Wilayah");
+    expect(await page.getByLabel(t("users.role"), { exact: true }).inputValue()).toBe("district_verifier");
+    expect(await page.getByRole("cell", { name: "e2e.verifikator.tegal", exact: true }).count()).toBe(0);
+    await screenshot(page, "users-out-of-scope");
+    expectClean(s);
+  });
+});
+
+describe("security in the browser", () => {
+  it("/login sends a nonce CSP without unsafe-eval, and the nonce is on every script", async () => {
+    const s = await session();
+    const response = await s.page.goto("/login");
+    expect(response?.status()).toBe(200);
+    const headers = response!.headers();
+    const csp = headers["content-security-policy"] ?? "";
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce, `CSP: ${csp}`).toBeTruthy();
+    expect(csp).not.toContain("unsafe-eval");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBeTruthy();
+
+    await waitForHydration(s.page);
+    const scriptNonces = await s.page.$$eval("script", (els) => els.map((el) => (el as HTMLScriptElement).nonce));
+    expect(scriptNonces.length).toBeGreaterThan(0);
+    expect(new Set(scriptNonces)).toEqual(new Set([nonce]));
+    expectClean(s);
+  });
+
+  it("an XSS display name stays text: no dialog, no onerror attribute", async () => {
+    const s = await adminSession();
+    const { page } = s;
+    const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string>) => translate("id", key, vars);
+    await page.goto("/users");
+    await waitForHydration(page);
+    await page.getByLabel(t("users.username"), { exact: true }).fill("e2e.xss");
+    await page.getByLabel(t("users.displayName"), { exact: true }).fill(XSS_NAME);
+    await page.getByLabel(t("users.password"), { exact: true }).fill("pantau-demo");
+    await page.getByLabel(t("users.role"), { exact: true }).selectOption({ label: t("role.puskesmas_operator") });
+    await page.getByLabel(t("users.unit"), { exact: true }).fill("P1373003");
+    await page.getByRole("button", { name: t("users.create"), exact: true }).click();
+    await page.getByRole("status").waitFor();
+
+    // Server-rendered and hydrated, the name is shown as text.
+    await page.goto("/users");
+    await waitForHydration(page);
+    await page.getByRole("cell", { name: XSS_NAME, exact: true }).waitFor();
+    expect(await page.$$eval("[onerror]", (els) => els.length)).toBe(0);
+    expect(await page.$$eval("img[src='x']", (els) => els.length)).toBe(0);
+
+    // The account's own shell (header and greeting) renders the name too.
+    const victim = await session();
+    await loginAndWaitHome(victim.page, "e2e.xss");
+    await victim.page.getByRole("heading", { level: 1, name: `Selamat datang, ${XSS_NAME}` }).waitFor();
+    expect(await victim.page.$$eval("[onerror]", (els) => els.length)).toBe(0);
+    await screenshot(victim.page, "xss-home");
+    // Give a late handler a moment to fire before judging.
+    await victim.page.waitForTimeout(300);
+    expectClean(s);
+    expectClean(victim);
+  });
+
+  it("no page saw a CSP violation or an uncaught error", () => {
+    for (const s of sessions) {
+      expect(s.problems.cspViolations).toEqual([]);
+      expect(s.problems.pageErrors).toEqual([]);
+      expect(s.problems.dialogs).toEqual([]);
+    }
+    expect(sessions.length).toBeGreaterThan(5);
+  });
+});

@@ -80,9 +80,17 @@ export function getDb(): Kysely<Database> {
   return getDbHandle().db;
 }
 
+const handleListeners: Array<() => void> = [];
+
+/** Caches keyed by row ids register here: ids mean something else in another database. */
+export function onDbHandleChange(listener: () => void): void {
+  handleListeners.push(listener);
+}
+
 /** Replaces the process-wide handle (tests and the CLI's serve command). */
 export function setDbHandle(handle: DbHandle | null): void {
   current = handle;
+  for (const listener of handleListeners) listener();
 }
 
 export function nowIso(): string {

@@ -90,6 +90,9 @@ export interface DistrictOverlayTable {
 export interface SubmissionTable {
   id: Generated<number>;
   org_unit_id: number;
+  /** Denormalised ancestors, so scorecards group by district or province without a tree walk. */
+  district_id: number | null;
+  province_id: number | null;
   package_key: string;
   package_version: number;
   overlay_id: number | null;

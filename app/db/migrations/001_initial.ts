@@ -101,6 +101,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await withId(db, db.schema.createTable("submission"))
     .addColumn("org_unit_id", "integer", (c) => c.notNull().references("org_unit.id"))
+    .addColumn("district_id", "integer")
+    .addColumn("province_id", "integer")
     .addColumn("package_key", "varchar(64)", (c) => c.notNull())
     .addColumn("package_version", "integer", (c) => c.notNull())
     .addColumn("overlay_id", "integer", (c) => c.references("district_overlay.id"))
@@ -121,7 +123,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("approved_by", "integer")
     .addUniqueConstraint("submission_one_per_period", ["org_unit_id", "package_key", "form_key", "period"])
     .execute();
-  await db.schema.createIndex("submission_status_idx").on("submission").columns(["package_key", "form_key", "month_index", "status"]).execute();
+  await db.schema.createIndex("submission_status_idx").on("submission").columns(["package_key", "form_key", "status", "month_index", "district_id"]).execute();
+  await db.schema.createIndex("submission_unit_idx").on("submission").columns(["org_unit_id", "period"]).execute();
 
   await db.schema
     .createTable("submission_value")

@@ -1,0 +1,222 @@
+/**
+ * Template packages and district overlays as stored documents. Published versions never
+ * change; effective packages (national package + a district's overlay) are computed once per
+ * stored pair and cached, since both documents are immutable once published.
+ */
+import {
+  applyOverlay,
+  validateOverlay,
+  validatePackage,
+  type DistrictOverlay,
+  type DocumentError,
+  type TemplatePackage,
+} from "../../engine/index";
+import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
+import { getDb, nowIso, onDbHandleChange } from "~/db/db.server";
+import { getOrgByCode, listSubtree } from "./org.server";
+
+export interface StoredPackage {
+  id: number;
+  key: string;
+  version: number;
+  document: TemplatePackage;
+}
+
+export interface StoredOverlay {
+  id: number;
+  districtOrgUnitId: number;
+  districtCode: string;
+  document: DistrictOverlay;
+}
+
+export interface EffectivePackage {
+  base: StoredPackage;
+  overlay: StoredOverlay | null;
+  /** The package a district works with: base + overlay (or the base itself). */
+  package: TemplatePackage;
+  /** Field keys the overlay hid, per form. */
+  hidden: Array<{ form: string; field: string }>;
+}
+
+type Actor = { userId: number | null; ip?: string | null };
+
+const parsedPackages = new Map<number, TemplatePackage>();
+const effectiveCache = new Map<string, EffectivePackage>();
+
+function parsePackageRow(row: { id: number; key: string; version: number; document: string }): StoredPackage {
+  let doc = parsedPackages.get(row.id);
+  if (!doc) {
+    doc = JSON.parse(row.document) as TemplatePackage;
+    parsedPackages.set(row.id, doc);
+  }
+  return { id: row.id, key: row.key, version: row.version, document: doc };
+}
+
+/** The published package `key` at `version`, or its latest published version. */
+export async function getPublishedPackage(key: string, version?: number, db: DbOrTrx = getDb()): Promise<StoredPackage | undefined> {
+  let q = db.selectFrom("template_package").select(["id", "key", "version", "document"]).where("key", "=", key).where("status", "=", "published");
+  if (version !== undefined) q = q.where("version", "=", version);
+  const row = await q.orderBy("version", "desc").limit(1).executeTakeFirst();
+  return row ? parsePackageRow(row) : undefined;
+}
+
+export async function listPackages(db: DbOrTrx = getDb()) {
+  return db.selectFrom("template_package").select(["id", "key", "version", "status", "title", "published_at"]).orderBy("key").orderBy("version", "desc").execute();
+}
+
+export type ImportResult =
+  | { ok: true; id: number; key: string; version: number; created: boolean }
+  | { ok: false; errors: DocumentError[] };
+
+/**
+ * Validates and stores a package as a published version. Re-importing the identical document
+ * is a no-op; a different document under a published key+version is refused (versions are
+ * immutable: raise the version).
+ */
+export async function importPackage(json: unknown, actor: Actor, ownerCode = "ID"): Promise<ImportResult> {
+  const validation = validatePackage(json);
+  if (!validation.ok || !validation.package) return { ok: false, errors: validation.errors };
+  const pkg = validation.package;
+  const document = JSON.stringify(pkg);
+  return getDb()
+    .transaction()
+    .execute(async (trx): Promise<ImportResult> => {
+      const existing = await trx.selectFrom("template_package").select(["id", "document"]).where("key", "=", pkg.key).where("version", "=", pkg.version).executeTakeFirst();
+      if (existing) {
+        if (existing.document === document) return { ok: true, id: existing.id, key: pkg.key, version: pkg.version, created: false };
+        return {
+          ok: false,
+          errors: [
+            {
+              pointer: "/version",
+              code: "VERSION_PUBLISHED",
+              message: `Paket ${pkg.key} versi ${pkg.version} sudah terbit dan tidak dapat diubah. Naikkan nomor versi untuk perubahan ini.`,
+              messageEn: `Package ${pkg.key} version ${pkg.version} is already published and cannot change. Raise the version for this change.`,
+            },
+          ],
+        };
+      }
+      const owner = await getOrgByCode(trx, ownerCode);
+      if (!owner) throw new Error(`Unit pemilik ${ownerCode} tidak ada.`);
+      const now = nowIso();
+      const { id } = await trx
+        .insertInto("template_package")
+        .values({
+          key: pkg.key,
+          version: pkg.version,
+          status: "published",
+          owner_org_unit_id: owner.id,
+          title: pkg.title.id.slice(0, 200),
+          document,
+          created_by: actor.userId,
+          created_at: now,
+          published_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await writeAudit(trx, { actorUserId: actor.userId, action: "template.publish", entityType: "template_package", entityId: id, orgUnitId: owner.id, after: { key: pkg.key, version: pkg.version }, ip: actor.ip });
+      return { ok: true, id, key: pkg.key, version: pkg.version, created: true };
+    });
+}
+
+/** Validates a district overlay against its base version and stores it as published. */
+export async function importOverlay(json: unknown, actor: Actor): Promise<ImportResult> {
+  const head = json as Partial<DistrictOverlay> | null;
+  const fail = (pointer: string, code: string, message: string, messageEn: string): ImportResult => ({ ok: false, errors: [{ pointer, code, message, messageEn }] });
+  if (!head || typeof head !== "object" || typeof head.package !== "string" || typeof head.baseVersion !== "number" || typeof head.district !== "string") {
+    const v = validateOverlay(json, { key: "", version: 0, title: { id: "" }, owner: "", source: "", groups: [], forms: [], indicators: [], targets: [], rules: [] } as unknown as TemplatePackage);
+    return { ok: false, errors: v.errors.length ? v.errors : [{ pointer: "", code: "INVALID", message: "Overlay tidak sah.", messageEn: "Invalid overlay." }] };
+  }
+  const base = await getPublishedPackage(head.package, head.baseVersion);
+  if (!base) return fail("/baseVersion", "UNKNOWN_BASE", `Paket ${head.package} versi ${head.baseVersion} belum terbit. Impor paket dasarnya dulu.`, `Package ${head.package} version ${head.baseVersion} is not published. Import the base package first.`);
+  const district = await getOrgByCode(getDb(), head.district);
+  if (!district || district.level !== "district") return fail("/district", "UNKNOWN_DISTRICT", `Kabupaten/kota dengan kode ${head.district} tidak ada.`, `No district has the code ${head.district}.`);
+  const validation = validateOverlay(json, base.document);
+  if (!validation.ok) return { ok: false, errors: validation.errors };
+  const overlay = json as DistrictOverlay;
+  const inside = new Set((await listSubtree(getDb(), district)).map((u) => u.code));
+  const applied = applyOverlay(base.document, overlay, { inDistrict: inside });
+  if (applied.problems.length > 0) {
+    return { ok: false, errors: applied.problems.map((p) => ({ pointer: p.op >= 0 ? `/operations/${p.op}` : "", code: p.code, message: p.message, messageEn: p.message })) };
+  }
+  const effective = validatePackage(applied.package, { allowLocalKeys: true });
+  if (!effective.ok) return { ok: false, errors: effective.errors };
+  const document = JSON.stringify(overlay);
+  return getDb()
+    .transaction()
+    .execute(async (trx): Promise<ImportResult> => {
+      const existing = await trx
+        .selectFrom("district_overlay")
+        .select(["id", "document"])
+        .where("district_org_unit_id", "=", district.id)
+        .where("package_key", "=", overlay.package)
+        .where("version", "=", overlay.version)
+        .executeTakeFirst();
+      if (existing) {
+        if (existing.document === document) return { ok: true, id: existing.id, key: overlay.package, version: overlay.version, created: false };
+        return fail("/version", "VERSION_PUBLISHED", `Adaptasi versi ${overlay.version} sudah terbit. Naikkan nomor versi.`, `Overlay version ${overlay.version} is already published. Raise the version.`);
+      }
+      const now = nowIso();
+      const { id } = await trx
+        .insertInto("district_overlay")
+        .values({
+          district_org_unit_id: district.id,
+          package_key: overlay.package,
+          base_version: overlay.baseVersion,
+          version: overlay.version,
+          status: "published",
+          document,
+          created_by: actor.userId,
+          created_at: now,
+          published_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await writeAudit(trx, { actorUserId: actor.userId, action: "overlay.publish", entityType: "district_overlay", entityId: id, orgUnitId: district.id, after: { package: overlay.package, baseVersion: overlay.baseVersion, version: overlay.version }, ip: actor.ip });
+      return { ok: true, id, key: overlay.package, version: overlay.version, created: true };
+    });
+}
+
+/** The latest published overlay of a district for a package, if any. */
+export async function getDistrictOverlay(packageKey: string, districtId: number, db: DbOrTrx = getDb()): Promise<StoredOverlay | undefined> {
+  const row = await db
+    .selectFrom("district_overlay as d")
+    .innerJoin("org_unit as o", "o.id", "d.district_org_unit_id")
+    .select(["d.id", "d.district_org_unit_id", "d.document", "o.code"])
+    .where("d.package_key", "=", packageKey)
+    .where("d.district_org_unit_id", "=", districtId)
+    .where("d.status", "=", "published")
+    .orderBy("d.version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { id: row.id, districtOrgUnitId: row.district_org_unit_id, districtCode: row.code, document: JSON.parse(row.document) as DistrictOverlay } : undefined;
+}
+
+/**
+ * The package a district works with: the overlay's base version with the overlay applied, or
+ * the latest national version when the district has no overlay (or no district is given).
+ */
+export async function effectivePackage(packageKey: string, districtId: number | null, db: DbOrTrx = getDb()): Promise<EffectivePackage | undefined> {
+  const overlay = districtId === null ? undefined : await getDistrictOverlay(packageKey, districtId, db);
+  const base = await getPublishedPackage(packageKey, overlay?.document.baseVersion, db);
+  if (!base) return undefined;
+  const cacheKey = `${base.id}:${overlay?.id ?? 0}`;
+  const hit = effectiveCache.get(cacheKey);
+  if (hit) return hit;
+  let result: EffectivePackage;
+  if (!overlay) {
+    result = { base, overlay: null, package: base.document, hidden: [] };
+  } else {
+    const district = await db.selectFrom("org_unit").select(["path"]).where("id", "=", overlay.districtOrgUnitId).executeTakeFirstOrThrow();
+    const inside = new Set((await listSubtree(db, district)).map((u) => u.code));
+    const applied = applyOverlay(base.document, overlay.document, { inDistrict: inside });
+    result = { base, overlay, package: applied.package, hidden: applied.hidden };
+  }
+  effectiveCache.set(cacheKey, result);
+  return result;
+}
+
+onDbHandleChange(() => {
+  parsedPackages.clear();
+  effectiveCache.clear();
+});

@@ -8,9 +8,15 @@ import { env } from "~/env.server";
 import { passwordPolicyError } from "~/auth/password.server";
 import { importOrgCsv } from "~/models/org-import.server";
 import { getOrgByCode } from "~/models/org.server";
-import { isDatabaseEmpty, seedDemoBase } from "~/models/seed.server";
+import { clearDemoContent, isDatabaseEmpty, seedDemoBase, seedDemoContent } from "~/models/seed.server";
 import { createUser, isRole, ROLE_LEVELS, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
 import { translate } from "~/i18n/catalog";
+import { stringify } from "csv-stringify/sync";
+import { roundForDisplay, tryParsePeriod, validatePackage, type DocumentError } from "../../engine/index";
+import { buildScorecard, explainUnit, type ScorecardResult } from "~/models/scorecard.server";
+import { importSubmissionsCsv } from "~/models/submissions.server";
+import { getPublishedPackage, importOverlay, importPackage } from "~/models/templates.server";
+import type { OrgLevel } from "~/db/schema";
 
 export interface CliIo {
   out(line: string): void;
@@ -29,6 +35,68 @@ async function migrated() {
   return handle;
 }
 
+function readJsonFile(file: string, io: CliIo): unknown | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    io.err(`Berkas ${file} tidak dapat dibaca. Periksa nama dan lokasinya.`);
+    return undefined;
+  }
+  const limit = 5 * 1024 * 1024;
+  if (Buffer.byteLength(text) > limit) {
+    io.err(`Berkas ${file} lebih dari 5 MB; paket templat tidak sebesar itu. Periksa berkasnya.`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    io.err(`Berkas ${file} bukan JSON yang sah: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+function printDocumentErrors(io: CliIo, file: string, errors: DocumentError[]): void {
+  for (const e of errors) {
+    const where = e.pointer || "/";
+    const at = e.start !== undefined ? ` (karakter ${e.start}–${e.end ?? e.start})` : "";
+    io.err(`${file}: ${where}${at}: ${e.message}${e.formulaCode ? ` [${e.formulaCode}]` : ` [${e.code}]`}`);
+  }
+  io.err(`${errors.length} galat.`);
+}
+
+function periodFlag(value: string | undefined, io: CliIo): string | undefined {
+  if (!value) {
+    io.err("--period wajib diisi, misalnya 2025-03, 2025-Q1 atau 2025.");
+    return undefined;
+  }
+  const parsed = tryParsePeriod(value);
+  if (!parsed.ok) {
+    io.err(parsed.error);
+    return undefined;
+  }
+  return value;
+}
+
+function scorecardToCsv(result: ScorecardResult): string {
+  const cols = result.scorecard.columns;
+  const header = ["kode", "nama", "peringkat", "skor", ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`])];
+  const line = (row: (typeof result.scorecard.rows)[number]) => [
+    row.code,
+    row.name,
+    row.rank ?? "",
+    row.score === null ? "" : row.score.toFixed(1),
+    ...row.cells.flatMap((c, i) => [
+      c.value === null ? "" : roundForDisplay(c.value, cols[i].decimals),
+      c.target ? c.target.value : "",
+      c.achievement === null ? "" : c.achievement.toFixed(1),
+      c.state,
+      c.completeness === null ? "" : (c.completeness * 100).toFixed(0),
+    ]),
+  ];
+  return stringify([header, ...result.scorecard.rows.map(line), line(result.scorecard.total)]);
+}
+
 export const COMMANDS: CliCommand[] = [
   {
     name: ["db", "migrate"],
@@ -43,15 +111,21 @@ export const COMMANDS: CliCommand[] = [
   },
   {
     name: ["db", "seed"],
-    help: "db seed [--demo]                mengisi basis data kosong dengan data demo",
+    help: "db seed [--demo]                mengisi basis data kosong dengan data demo; --demo memuat ulang templat dan laporan demo",
     async run(args, io) {
-      parseArgs({ args, options: { demo: { type: "boolean" } } });
+      const { values } = parseArgs({ args, options: { demo: { type: "boolean" } } });
       await migrated();
-      if (!(await isDatabaseEmpty())) {
-        io.err("Basis data sudah berisi unit organisasi; data demo hanya dimuat ke basis data kosong.");
+      if (await isDatabaseEmpty()) {
+        await seedDemoBase(io.out);
+        await seedDemoContent(io.out);
+        return 0;
+      }
+      if (!values.demo) {
+        io.err("Basis data sudah berisi unit organisasi. Gunakan --demo untuk memuat ulang templat dan laporan demo (laporan yang ada akan dihapus).");
         return 1;
       }
-      await seedDemoBase(io.out);
+      await clearDemoContent();
+      await seedDemoContent(io.out);
       return 0;
     },
   },
@@ -114,6 +188,176 @@ export const COMMANDS: CliCommand[] = [
     },
   },
   {
+    name: ["template", "validate"],
+    help: "template validate <paket.json>   memeriksa paket templat (galat dengan JSON pointer dan posisi karakter rumus)",
+    async run(args, io) {
+      const { positionals } = parseArgs({ args, allowPositionals: true });
+      if (positionals.length !== 1) {
+        io.err("Pemakaian: template validate <paket.json>");
+        return 2;
+      }
+      const json = readJsonFile(positionals[0], io);
+      if (json === undefined) return 1;
+      const result = validatePackage(json);
+      if (!result.ok) {
+        printDocumentErrors(io, positionals[0], result.errors);
+        return 1;
+      }
+      io.out(`${positionals[0]}: paket ${result.package!.key} versi ${result.package!.version} sah.`);
+      return 0;
+    },
+  },
+  {
+    name: ["template", "import"],
+    help: "template import <paket.json>     memeriksa lalu menerbitkan paket templat (utuh atau tidak sama sekali)",
+    async run(args, io) {
+      const { positionals } = parseArgs({ args, allowPositionals: true });
+      if (positionals.length !== 1) {
+        io.err("Pemakaian: template import <paket.json>");
+        return 2;
+      }
+      const json = readJsonFile(positionals[0], io);
+      if (json === undefined) return 1;
+      await migrated();
+      const result = await importPackage(json, { userId: null });
+      if (!result.ok) {
+        printDocumentErrors(io, positionals[0], result.errors);
+        io.err("Tidak ada yang disimpan.");
+        return 1;
+      }
+      io.out(result.created ? `Paket ${result.key} versi ${result.version} diterbitkan.` : `Paket ${result.key} versi ${result.version} sudah ada (isi sama).`);
+      return 0;
+    },
+  },
+  {
+    name: ["template", "export"],
+    help: "template export <kunci> [--version N]   mencetak paket terbit sebagai JSON",
+    async run(args, io) {
+      const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { version: { type: "string" } } });
+      if (positionals.length !== 1) {
+        io.err("Pemakaian: template export <kunci> [--version N]");
+        return 2;
+      }
+      const version = values.version === undefined ? undefined : Number(values.version);
+      if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
+        io.err("--version harus bilangan bulat positif.");
+        return 1;
+      }
+      await migrated();
+      const pkg = await getPublishedPackage(positionals[0], version);
+      if (!pkg) {
+        io.err(`Paket ${positionals[0]}${version ? ` versi ${version}` : ""} tidak ditemukan.`);
+        return 1;
+      }
+      io.out(JSON.stringify(pkg.document, null, 2));
+      return 0;
+    },
+  },
+  {
+    name: ["overlay", "import"],
+    help: "overlay import <adaptasi.json>   memeriksa lalu menerbitkan adaptasi kabupaten/kota",
+    async run(args, io) {
+      const { positionals } = parseArgs({ args, allowPositionals: true });
+      if (positionals.length !== 1) {
+        io.err("Pemakaian: overlay import <adaptasi.json>");
+        return 2;
+      }
+      const json = readJsonFile(positionals[0], io);
+      if (json === undefined) return 1;
+      await migrated();
+      const result = await importOverlay(json, { userId: null });
+      if (!result.ok) {
+        printDocumentErrors(io, positionals[0], result.errors);
+        io.err("Tidak ada yang disimpan.");
+        return 1;
+      }
+      io.out(result.created ? `Adaptasi ${result.key} versi ${result.version} diterbitkan.` : `Adaptasi sudah ada (isi sama).`);
+      return 0;
+    },
+  },
+  {
+    name: ["submissions", "import"],
+    help: "submissions import <berkas.csv> --template K --form F   kolom org_unit,period,<kunci isian…>",
+    async run(args, io) {
+      const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { template: { type: "string" }, form: { type: "string" } } });
+      if (positionals.length !== 1 || !values.template || !values.form) {
+        io.err("Pemakaian: submissions import <berkas.csv> --template <kunci> --form <kunci formulir>");
+        return 2;
+      }
+      let text: string;
+      try {
+        text = fs.readFileSync(positionals[0], "utf8");
+      } catch {
+        io.err(`Berkas ${positionals[0]} tidak dapat dibaca.`);
+        return 1;
+      }
+      await migrated();
+      const report = await importSubmissionsCsv(text, { packageKey: values.template, formKey: values.form, actorUserId: null });
+      for (const e of report.errors) io.err(`baris ${e.row}${e.column ? ` kolom ${e.column}` : ""}: ${e.message}`);
+      for (const w of report.warnings) io.out(`peringatan baris ${w.row}: ${w.message}`);
+      io.out(`${report.stored} dari ${report.rows} baris disimpan; ${report.errors.length} galat.`);
+      return report.errors.length > 0 ? 1 : 0;
+    },
+  },
+  {
+    name: ["scorecard"],
+    help: "scorecard --template K --period P [--ytd] [--parent KODE | --level L] [--group G] [--format json|csv]",
+    async run(args, io) {
+      const { values } = parseArgs({
+        args,
+        options: { template: { type: "string" }, period: { type: "string" }, ytd: { type: "boolean" }, parent: { type: "string" }, level: { type: "string" }, group: { type: "string" }, format: { type: "string" } },
+      });
+      if (!values.template) {
+        io.err("--template wajib diisi, misalnya --template ilp-nasional.");
+        return 2;
+      }
+      const period = periodFlag(values.period, io);
+      if (!period) return 1;
+      const format = values.format ?? "json";
+      if (format !== "json" && format !== "csv") {
+        io.err("--format harus json atau csv.");
+        return 1;
+      }
+      await migrated();
+      const result = await buildScorecard({
+        packageKey: values.template,
+        period,
+        ytd: values.ytd ? true : undefined,
+        parentCode: values.parent,
+        level: values.parent ? undefined : ((values.level ?? "district") as OrgLevel),
+        group: values.group,
+      });
+      io.out(format === "csv" ? scorecardToCsv(result).trimEnd() : JSON.stringify({ ...result.scorecard, lastChange: result.lastChange }, null, 2));
+      return 0;
+    },
+  },
+  {
+    name: ["explain"],
+    help: "explain --template K --indicator I --org KODE --period P [--ytd]   menjelaskan satu sel scorecard",
+    async run(args, io) {
+      const { values } = parseArgs({ args, options: { template: { type: "string" }, indicator: { type: "string" }, org: { type: "string" }, period: { type: "string" }, ytd: { type: "boolean" }, json: { type: "boolean" } } });
+      if (!values.template || !values.indicator || !values.org) {
+        io.err("Pemakaian: explain --template <kunci> --indicator <kunci> --org <kode> --period <periode> [--ytd]");
+        return 2;
+      }
+      const period = periodFlag(values.period, io);
+      if (!period) return 1;
+      await migrated();
+      const e = await explainUnit(values.template, values.indicator, values.org, period, values.ytd ? true : undefined);
+      if (values.json) {
+        io.out(JSON.stringify(e, null, 2));
+        return 0;
+      }
+      io.out(`${e.indicator.name} — ${e.row.name} (${e.row.code}), ${e.window.label}`);
+      io.out(e.summary);
+      io.out(`Pembilang: ${e.formula.numerator} = ${e.numerator ?? "–"}`);
+      if (e.formula.denominator) io.out(`Penyebut: ${e.formula.denominator} = ${e.denominator ?? "–"}`);
+      for (const input of e.inputs) io.out(`  ${input.field} (${input.label}, ${input.aggregation}) = ${input.value ?? "tidak ada data"}`);
+      for (const f of e.forms) io.out(`Formulir ${f.title}: ${f.reported}/${f.expected} laporan; belum lengkap: ${f.missing.join(", ") || "–"}`);
+      return 0;
+    },
+  },
+  {
     name: ["serve"],
     help: "serve [--seed-if-empty]          migrasi, (isi demo bila kosong), lalu layani http://localhost:PORT",
     async run(args, io) {
@@ -123,6 +367,7 @@ export const COMMANDS: CliCommand[] = [
       if (values["seed-if-empty"] && (await isDatabaseEmpty())) {
         io.out("Basis data kosong: memuat data demo…");
         await seedDemoBase(io.out);
+        await seedDemoContent(io.out);
       }
       // The server build has its own copy of the db module; hand over the file cleanly.
       await handle.destroy();

@@ -7,6 +7,7 @@ import { parse } from "csv-parse/sync";
 import {
   checkRules,
   fieldsOf,
+  monthIndex,
   parsePeriod,
   periodEndMonth,
   PeriodError,
@@ -34,6 +35,12 @@ export function ancestorIds(unit: Pick<OrgUnit, "path">): { provinceId: number |
   return { provinceId: ids[1] ?? null, districtId: ids[2] ?? null };
 }
 
+/** Month index (year*12 + month-1) of a period's last month: how submissions are filed in time. */
+export function periodEndIndex(period: string | ReturnType<typeof parsePeriod>): number {
+  const p = typeof period === "string" ? parsePeriod(period) : period;
+  return monthIndex(p.year, periodEndMonth(p));
+}
+
 /** Month index of "now" (UTC), for refusing future periods. */
 function currentMonthIndex(now: Date): number {
   return now.getUTCFullYear() * 12 + now.getUTCMonth();
@@ -52,7 +59,7 @@ export function periodProblem(form: Form, period: string, now = new Date()): str
     return `Formulir ini dilaporkan per ${{ month: "bulan", quarter: "triwulan", year: "tahun" }[form.periodType]}; tulis periode seperti ${example}, bukan "${period}".`;
   }
   // A period may be reported from its last month on (a month's report is written in that month or after).
-  if (periodEndMonth(p) > currentMonthIndex(now)) return `Periode ${period} belum berjalan; laporan untuk masa depan tidak dapat diterima.`;
+  if (periodEndIndex(p) > currentMonthIndex(now)) return `Periode ${period} belum berjalan; laporan untuk masa depan tidak dapat diterima.`;
   return null;
 }
 
@@ -93,7 +100,7 @@ export interface StoreOptions {
 export async function storeSubmission(trx: DbOrTrx, s: PreparedSubmission, options: StoreOptions): Promise<number> {
   const now = nowIso();
   const p = parsePeriod(s.period);
-  const monthIndex = periodEndMonth(p);
+  const endIndex = periodEndIndex(p);
   const { provinceId, districtId } = ancestorIds(s.unit);
   const packageKey = s.effective.base.key;
   const existing = await trx
@@ -140,7 +147,7 @@ export async function storeSubmission(trx: DbOrTrx, s: PreparedSubmission, optio
         form_key: s.form.key,
         period: s.period,
         year: p.year,
-        month_index: monthIndex,
+        month_index: endIndex,
         status: options.status,
         data: document,
         revision: 1,
@@ -172,7 +179,7 @@ export async function storeSubmission(trx: DbOrTrx, s: PreparedSubmission, optio
             form_key: s.form.key,
             field_key: f.field,
             year: p.year,
-            month_index: monthIndex,
+            month_index: endIndex,
             value: f.value,
           })),
         )

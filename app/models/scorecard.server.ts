@@ -1,0 +1,149 @@
+/**
+ * Scorecards from the database: choose the rows (children of a parent, or every unit of a
+ * level in a scope), the package (national, or the district's effective package when every
+ * row lies in one district), compute facts with SQL and hand them to the engine.
+ */
+import {
+  computeScorecard,
+  explainCell,
+  planScorecard,
+  type CellExplanation,
+  type OrgChainLink,
+  type Scorecard,
+  type ScorecardRequest,
+  type TemplatePackage,
+} from "../../engine/index";
+import type { DbOrTrx } from "~/auth/audit.server";
+import { getDb } from "~/db/db.server";
+import type { OrgLevel, OrgUnit } from "~/db/schema";
+import { sqlRowFacts } from "./facts.server";
+import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
+import { ancestorIds } from "./submissions.server";
+import { effectivePackage, type EffectivePackage } from "./templates.server";
+
+export const ROW_LEVELS: readonly OrgLevel[] = ["province", "district", "puskesmas"];
+
+export interface ScorecardQuery {
+  packageKey: string;
+  period: string;
+  ytd?: boolean;
+  /** Rows are the children of this unit (national → provinces → districts → Puskesmas). */
+  parentCode?: string;
+  /** Or: every unit of this level inside `scopePaths` (default national). */
+  level?: OrgLevel;
+  group?: string;
+  indicators?: string[];
+  /** Restrict to these subtrees (the caller's grants); undefined = everything. */
+  scopePaths?: string[];
+}
+
+/** A request the user can fix (unknown template, unit, level); message in Bahasa Indonesia. */
+export class ScorecardQueryError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface ScorecardResult {
+  scorecard: Scorecard;
+  request: ScorecardRequest;
+  parent: OrgUnit | null;
+  rows: OrgUnit[];
+  effective: EffectivePackage;
+  /** Newest change to a submission among the rows (ISO UTC), for "data last changed". */
+  lastChange: string | null;
+}
+
+interface Resolved {
+  request: ScorecardRequest;
+  parent: OrgUnit | null;
+  rows: OrgUnit[];
+  effective: EffectivePackage;
+  orgChains: Record<string, OrgChainLink[]>;
+  pkg: TemplatePackage;
+}
+
+async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
+  let parent: OrgUnit | null = null;
+  let rows: OrgUnit[];
+  const inScope = (u: Pick<OrgUnit, "path">) => !q.scopePaths || q.scopePaths.some((p) => u.path.startsWith(p));
+  if (q.parentCode) {
+    parent = (await getOrgByCode(db, q.parentCode)) ?? null;
+    if (!parent) throw new ScorecardQueryError(`Unit dengan kode "${q.parentCode}" tidak ditemukan.`, 404);
+    // A parent outside the scope is refused, even if some children were visible.
+    if (!inScope(parent)) throw new ScorecardQueryError("Unit ini di luar cakupan Anda.", 403);
+    rows = (await listChildren(db, parent.id)).filter((u) => ROW_LEVELS.includes(u.level));
+    if (rows.length === 0) throw new ScorecardQueryError(`${parent.name} tidak memiliki unit di bawahnya untuk dibandingkan.`);
+  } else {
+    const level = q.level ?? "district";
+    if (!ROW_LEVELS.includes(level)) throw new ScorecardQueryError(`Tingkat "${level}" tidak dapat dipakai; pilih province, district atau puskesmas.`);
+    let query = db.selectFrom("org_unit").selectAll().where("level", "=", level);
+    if (q.scopePaths) query = query.where((eb) => eb.or(q.scopePaths!.map((p) => eb("path", "like", `${p}%`))));
+    rows = await query.orderBy("code").execute();
+    if (rows.length === 0) throw new ScorecardQueryError("Tidak ada unit pada tingkat ini dalam cakupan Anda.");
+  }
+  const districtIds = new Set(rows.map((r) => (r.level === "district" ? r.id : ancestorIds(r).districtId)));
+  const districtId = districtIds.size === 1 && rows[0].level === "puskesmas" ? [...districtIds][0] : null;
+  const effective = await effectivePackage(q.packageKey, districtId, db);
+  if (!effective) throw new ScorecardQueryError(`Templat "${q.packageKey}" tidak ditemukan atau belum terbit.`, 404);
+  const ancestorIdSet = new Set<number>();
+  for (const u of [...rows, ...(parent ? [parent] : [])]) for (const id of u.path.split("/").filter(Boolean)) ancestorIdSet.add(Number(id));
+  const byId = new Map((await getOrgsByIds(db, [...ancestorIdSet])).map((u) => [u.id, u]));
+  const chainOf = (u: OrgUnit): OrgChainLink[] =>
+    u.path
+      .split("/")
+      .filter(Boolean)
+      .map((id) => byId.get(Number(id))!)
+      .filter(Boolean)
+      .map((a) => ({ code: a.code, level: a.level }));
+  const orgChains: Record<string, OrgChainLink[]> = Object.create(null);
+  for (const u of rows) orgChains[u.code] = chainOf(u);
+  if (parent) orgChains[parent.code] = chainOf(parent);
+  const request: ScorecardRequest = {
+    period: q.period,
+    ytd: q.ytd,
+    group: q.group,
+    indicators: q.indicators,
+    rows: rows.map((r) => ({ code: r.code, name: r.name, level: r.level })),
+    total: parent ? { code: parent.code, name: parent.name, level: parent.level } : undefined,
+  };
+  return { request, parent, rows, effective, orgChains, pkg: effective.package };
+}
+
+/** Builds a scorecard; throws ScorecardQueryError (or the engine's PeriodError/ScorecardRequestError) on bad input. */
+export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb()): Promise<ScorecardResult> {
+  const r = await resolve(db, q);
+  const plan = planScorecard(r.pkg, r.request);
+  const facts = await sqlRowFacts(db, plan, r.rows);
+  const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains });
+  const last = await db
+    .selectFrom("submission")
+    .select((eb) => eb.fn.max("updated_at").as("at"))
+    .where("package_key", "=", q.packageKey)
+    .where((eb) => eb.or((r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"])).map((p) => eb("org_unit_id", "in", eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`)))))
+    .executeTakeFirst();
+  return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange: (last?.at as string | null) ?? null };
+}
+
+/** Explains one cell (a row code, or the parent's code for the total row). */
+export async function explainScorecardCell(q: ScorecardQuery, cell: { row: string; indicator: string }, db: DbOrTrx = getDb()): Promise<CellExplanation> {
+  const r = await resolve(db, q);
+  const plan = planScorecard(r.pkg, r.request);
+  const facts = await sqlRowFacts(db, plan, r.rows, { withUnitLists: true });
+  return explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains }, cell);
+}
+
+/** Explains one unit's indicator in its parent's scorecard (the CLI's `explain --org`). */
+export async function explainUnit(packageKey: string, indicator: string, orgCode: string, period: string, ytd: boolean | undefined, db: DbOrTrx = getDb()): Promise<CellExplanation> {
+  const unit = await getOrgByCode(db, orgCode);
+  if (!unit) throw new ScorecardQueryError(`Unit dengan kode "${orgCode}" tidak ditemukan.`, 404);
+  if (unit.level === "national") {
+    return explainScorecardCell({ packageKey, period, ytd, level: "province", parentCode: unit.code, indicators: [indicator] }, { row: unit.code, indicator }, db);
+  }
+  const parentId = unit.parent_id!;
+  const parent = (await getOrgsByIds(db, [parentId]))[0];
+  return explainScorecardCell({ packageKey, period, ytd, parentCode: parent.code, indicators: [indicator] }, { row: unit.code, indicator }, db);
+}

@@ -8,7 +8,6 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
-  useLoaderData,
   useLocation,
   useRouteError,
   useRouteLoaderData,
@@ -22,7 +21,10 @@ import { getLocale } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import styles from "~/styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Pantau ILP" }];
 
@@ -76,17 +78,18 @@ function LanguageSwitch() {
     <Form method="post" action="/lang" className="lang-switch">
       <input type="hidden" name="locale" value={next} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      <button type="submit" className="link-button" aria-label={t("lang.switch")} lang={next}>
+      <button type="submit" className="link-button" title={t("lang.switch")} lang={next}>
         {next === "en" ? "English" : "Bahasa Indonesia"}
       </button>
     </Form>
   );
 }
 
+/** The page frame; also drawn around error pages so the user keeps navigation and logout. */
 function Shell({ children }: { children: React.ReactNode }) {
-  const data = useLoaderData<typeof loader>();
+  const data = useRouteLoaderData<RootData>("root");
   const t = useT();
-  const user = data.user;
+  const user = data?.user ?? null;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -159,8 +162,8 @@ export function ErrorBoundary() {
     if (typeof error.data === "string" && error.data.length < 300) detail = error.data;
   }
   const key = (["401", "403", "404", "429"].includes(String(status)) ? `error.${status}` : "error.500") as MessageKey;
-  return (
-    <main id="main" className="page narrow">
+  const card = (
+    <div className="page narrow">
       <div className="card error-card" role="alert">
         <h1>{translate(locale, "error.title")}</h1>
         <p>{detail ?? translate(locale, key)}</p>
@@ -168,6 +171,8 @@ export function ErrorBoundary() {
           <a href="/">{translate(locale, "error.back")}</a>
         </p>
       </div>
-    </main>
+    </div>
   );
+  // Without root data (the root loader itself failed) the shell cannot be drawn.
+  return data ? <Shell>{card}</Shell> : <main id="main">{card}</main>;
 }

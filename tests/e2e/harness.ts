@@ -179,8 +179,6 @@ export async function openSession(browser: Browser, baseUrl: string, storageStat
   page.on("console", (msg) => {
     if (msg.type() !== "error") return;
     const source = msg.location().url;
-    // The browser asks for /favicon.ico on its own; the app has none (yet), which is not a page error.
-    if (/\/favicon\.ico$/.test(source) && /status of 404/.test(msg.text())) return;
     problems.consoleErrors.push(`${page.url()}: ${msg.text()}${source ? ` (${source})` : ""}`);
   });
   page.on("pageerror", (err) => problems.pageErrors.push(`${page.url()}: ${err.message}`));

@@ -165,17 +165,17 @@ describe("language switch", () => {
     await s.page.getByRole("heading", { level: 1, name: `Selamat datang, ${name}` }).waitFor();
     await s.page.evaluate(() => ((window as unknown as { __e2eMarker: number }).__e2eMarker = 42));
 
-    // The button's visible text is the target language; its accessible name says what it does.
-    const toEnglish = s.page.getByRole("button", { name: translate("id", "lang.switch") });
-    expect((await toEnglish.innerText()).trim()).toBe("English");
+    // The button's accessible name is its visible text, the target language (WCAG 2.5.3).
+    const toEnglish = s.page.getByRole("button", { name: "English" });
+    expect(await toEnglish.getAttribute("title")).toBe(translate("id", "lang.switch"));
     await toEnglish.click();
     await s.page.getByRole("heading", { level: 1, name: `Welcome, ${name}` }).waitFor();
     expect(await s.page.locator("html").getAttribute("lang")).toBe("en");
     await s.page.getByRole("navigation", { name: translate("en", "nav.main") }).getByRole("link", { name: translate("en", "nav.users") }).waitFor();
     await screenshot(s.page, "home-english");
 
-    const toIndonesian = s.page.getByRole("button", { name: translate("en", "lang.switch") });
-    expect((await toIndonesian.innerText()).trim()).toBe("Bahasa Indonesia");
+    const toIndonesian = s.page.getByRole("button", { name: "Bahasa Indonesia" });
+    expect(await toIndonesian.getAttribute("title")).toBe(translate("en", "lang.switch"));
     await toIndonesian.click();
     await s.page.getByRole("heading", { level: 1, name: `Selamat datang, ${name}` }).waitFor();
     expect(await s.page.locator("html").getAttribute("lang")).toBe("id");

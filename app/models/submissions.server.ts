@@ -10,6 +10,7 @@ import {
   monthIndex,
   parsePeriod,
   periodEndMonth,
+  periodWindow,
   PeriodError,
   validateSubmission,
   type Field,
@@ -58,8 +59,8 @@ export function periodProblem(form: Form, period: string, now = new Date()): str
     const example = { month: "2025-03", quarter: "2025-Q1", year: "2025" }[form.periodType];
     return `Formulir ini dilaporkan per ${{ month: "bulan", quarter: "triwulan", year: "tahun" }[form.periodType]}; tulis periode seperti ${example}, bukan "${period}".`;
   }
-  // A period may be reported from its last month on (a month's report is written in that month or after).
-  if (periodEndIndex(p) > currentMonthIndex(now)) return `Periode ${period} belum berjalan; laporan untuk masa depan tidak dapat diterima.`;
+  // A period may be reported once it has begun: yearly sasaran are entered at the start of the year.
+  if (periodWindow(p).start > currentMonthIndex(now)) return `Periode ${period} belum berjalan; laporan untuk masa depan tidak dapat diterima.`;
   return null;
 }
 

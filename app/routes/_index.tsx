@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "~/auth/guards.server";
-import type { MessageKey } from "~/i18n/catalog";
+import { id, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { adminHome, operatorHome, scopeStats, verifierHome } from "~/models/home.server";
 
@@ -35,6 +35,7 @@ function StatusBadge({ status }: { status: string }) {
 export default function Home() {
   const d = useLoaderData<typeof loader>();
   const t = useT();
+  const auditLabel = (action: string) => (`audit.${action}` in id ? t(`audit.${action}` as MessageKey) : action);
   const pick = (text: { id: string; en?: string }) => (t.locale === "en" && text.en ? text.en : text.id);
   return (
     <div className="page">
@@ -64,7 +65,7 @@ export default function Home() {
           </div>
           <div className="stat">
             <span className="value small-value">{d.stats.lastChange ? d.stats.lastChange.slice(0, 16).replace("T", " ") : "–"}</span>
-            <span className="label">{d.stats.lastChange ? t("home.facilitator.lastChange", { at: "" }) : t("home.facilitator.noData")}</span>
+            <span className="label">{d.stats.lastChange ? t("home.stat.lastChange") : t("home.facilitator.noData")}</span>
           </div>
         </section>
       ) : null}
@@ -154,7 +155,7 @@ export default function Home() {
             <ul className="plain">
               {d.admin.audit.map((a) => (
                 <li key={a.id}>
-                  <span className="muted">{a.at.slice(0, 16).replace("T", " ")}</span> · {a.username ?? "—"} · {a.action}
+                  <span className="muted">{a.at.slice(0, 16).replace("T", " ")} UTC</span> · {a.username ?? t("home.system")} · {auditLabel(a.action)}
                 </li>
               ))}
             </ul>

@@ -5,6 +5,7 @@
  */
 import {
   applyOverlay,
+  validateDocument,
   validateOverlay,
   validatePackage,
   type DistrictOverlay,
@@ -68,6 +69,22 @@ export type ImportResult =
   | { ok: true; id: number; key: string; version: number; created: boolean }
   | { ok: false; errors: DocumentError[] };
 
+/** Re-publishing the identical document is a no-op; a different one under the same version is refused. */
+function sameOrRefused(existing: { id: number; document: string }, document: string, key: string, version: number, what: string): ImportResult {
+  if (existing.document === document) return { ok: true, id: existing.id, key, version, created: false };
+  return {
+    ok: false,
+    errors: [
+      {
+        pointer: "/version",
+        code: "VERSION_PUBLISHED",
+        message: `${what} versi ${version} sudah terbit dan tidak dapat diubah. Naikkan nomor versi untuk perubahan ini.`,
+        messageEn: `${what} version ${version} is already published and cannot change. Raise the version for this change.`,
+      },
+    ],
+  };
+}
+
 /**
  * Validates and stores a package as a published version. Re-importing the identical document
  * is a no-op; a different document under a published key+version is refused (versions are
@@ -82,20 +99,7 @@ export async function importPackage(json: unknown, actor: Actor, ownerCode = "ID
     .transaction()
     .execute(async (trx): Promise<ImportResult> => {
       const existing = await trx.selectFrom("template_package").select(["id", "document"]).where("key", "=", pkg.key).where("version", "=", pkg.version).executeTakeFirst();
-      if (existing) {
-        if (existing.document === document) return { ok: true, id: existing.id, key: pkg.key, version: pkg.version, created: false };
-        return {
-          ok: false,
-          errors: [
-            {
-              pointer: "/version",
-              code: "VERSION_PUBLISHED",
-              message: `Paket ${pkg.key} versi ${pkg.version} sudah terbit dan tidak dapat diubah. Naikkan nomor versi untuk perubahan ini.`,
-              messageEn: `Package ${pkg.key} version ${pkg.version} is already published and cannot change. Raise the version for this change.`,
-            },
-          ],
-        };
-      }
+      if (existing) return sameOrRefused(existing, document, pkg.key, pkg.version, `Paket ${pkg.key}`);
       const owner = await getOrgByCode(trx, ownerCode);
       if (!owner) throw new Error(`Unit pemilik ${ownerCode} tidak ada.`);
       const now = nowIso();
@@ -121,12 +125,10 @@ export async function importPackage(json: unknown, actor: Actor, ownerCode = "ID
 
 /** Validates a district overlay against its base version and stores it as published. */
 export async function importOverlay(json: unknown, actor: Actor): Promise<ImportResult> {
-  const head = json as Partial<DistrictOverlay> | null;
+  const shape = validateDocument("district-overlay", json);
+  if (!shape.ok) return { ok: false, errors: shape.errors };
+  const head = json as DistrictOverlay;
   const fail = (pointer: string, code: string, message: string, messageEn: string): ImportResult => ({ ok: false, errors: [{ pointer, code, message, messageEn }] });
-  if (!head || typeof head !== "object" || typeof head.package !== "string" || typeof head.baseVersion !== "number" || typeof head.district !== "string") {
-    const v = validateOverlay(json, { key: "", version: 0, title: { id: "" }, owner: "", source: "", groups: [], forms: [], indicators: [], targets: [], rules: [] } as unknown as TemplatePackage);
-    return { ok: false, errors: v.errors.length ? v.errors : [{ pointer: "", code: "INVALID", message: "Overlay tidak sah.", messageEn: "Invalid overlay." }] };
-  }
   const base = await getPublishedPackage(head.package, head.baseVersion);
   if (!base) return fail("/baseVersion", "UNKNOWN_BASE", `Paket ${head.package} versi ${head.baseVersion} belum terbit. Impor paket dasarnya dulu.`, `Package ${head.package} version ${head.baseVersion} is not published. Import the base package first.`);
   const district = await getOrgByCode(getDb(), head.district);
@@ -152,10 +154,7 @@ export async function importOverlay(json: unknown, actor: Actor): Promise<Import
         .where("package_key", "=", overlay.package)
         .where("version", "=", overlay.version)
         .executeTakeFirst();
-      if (existing) {
-        if (existing.document === document) return { ok: true, id: existing.id, key: overlay.package, version: overlay.version, created: false };
-        return fail("/version", "VERSION_PUBLISHED", `Adaptasi versi ${overlay.version} sudah terbit. Naikkan nomor versi.`, `Overlay version ${overlay.version} is already published. Raise the version.`);
-      }
+      if (existing) return sameOrRefused(existing, document, overlay.package, overlay.version, `Adaptasi ${district.code} untuk ${overlay.package}`);
       const now = nowIso();
       const { id } = await trx
         .insertInto("district_overlay")

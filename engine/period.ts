@@ -204,9 +204,13 @@ export function periodContaining(index: number, type: PeriodType): string {
 }
 
 /**
- * Periods of a type that lie entirely inside a window, in order. Yearly periods are the
- * exception: a window inside a year uses that year (an annual sasaran applies to every month of
- * it), so the year of the window's end month is returned.
+ * Periods of a type that belong to a window, in order: those whose last month lies inside it.
+ * For a period as fine as the window (months in any window, quarters in a quarter or year window)
+ * that is the same as lying entirely inside it. A coarser period counts in the window in which it
+ * closes: month 2025-12 holds 2025-Q4, 2025-03 holds 2025-Q1, 2025-11 holds no quarter, and a ytd
+ * window Jan–Oct holds Q1–Q3 (docs/decisions/005-coarser-periods-in-windows.md). Yearly periods
+ * are the exception: a window inside a year uses that year (an annual sasaran applies to every
+ * month of it), and a window spanning years counts each year it touches.
  */
 export function periodsInWindow(w: MonthWindow, type: PeriodType): string[] {
   if (w.end < w.start) return [];
@@ -220,11 +224,21 @@ export function periodsInWindow(w: MonthWindow, type: PeriodType): string[] {
   }
   const out: string[] = [];
   const step = type === 'month' ? 1 : 3;
-  // Align to the first period boundary at or after the window start.
+  // Align to the first period end (every month; March, June, September, December) at or after the
+  // window start, then take every period end up to the window end.
   let i = w.start;
-  if (type === 'quarter') while (fromMonthIndex(i).month % 3 !== 1) i++;
-  for (; i + step - 1 <= w.end; i += step) out.push(periodContaining(i, type));
+  if (type === 'quarter') while (fromMonthIndex(i).month % 3 !== 0) i++;
+  for (; i <= w.end; i += step) out.push(periodContaining(i, type));
   return out;
+}
+
+/**
+ * The last quarter (1..4) of a year that ends inside the months `first`..`last` (1..12) of that
+ * year, or null when none does (e.g. January–February, or November alone).
+ */
+export function lastQuarterEndingIn(first: number, last: number): number | null {
+  const q = Math.floor(last / 3);
+  return q >= 1 && q * 3 >= first ? q : null;
 }
 
 /** The period of the same type just before this one (March → February, Q1 → Q4 of last year). */

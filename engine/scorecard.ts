@@ -39,6 +39,11 @@ export interface CompiledIndicator {
   /** Forms of `fields`: completeness is computed over them. */
   forms: string[];
   usesUnits: boolean;
+  /**
+   * True when a form read is quarterly: its data in a window runs to the last quarter ending
+   * there, so a quarterly target profile is read at that quarter (engine/targets.ts profileValue).
+   */
+  quarterlyData: boolean;
 }
 
 /** A field of the package as the scorecard needs it. */
@@ -149,6 +154,7 @@ export function compilePackage(pkg: TemplatePackage): CompiledPackage {
       unitFields: [...perUnit].filter((k) => fields.has(k)),
       forms: formsRead,
       usesUnits: Boolean(numerator?.usesUnits || denominator?.usesUnits),
+      quarterlyData: formsRead.some((f) => forms.get(f)?.periodType === 'quarter'),
     });
   }
   const compiled: CompiledPackage = { fields, forms, indicators, order, targets: new TargetIndex(pkg.targets) };
@@ -489,7 +495,9 @@ function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowR
   const bands = bandsOf(ci.indicator);
   const chain = ctx.chainOf(row);
   const evaluated = evaluateIndicator(ci, ctx.factsOf(row.code, window.id), ctx.scopeOf);
-  const target = toCellTarget(targetForPeriod(ctx.compiled.targets, ci.indicator.key, window.period, { ytd: window.ytd, chain }));
+  const target = toCellTarget(
+    targetForPeriod(ctx.compiled.targets, ci.indicator.key, window.period, { ytd: window.ytd, chain, quarterlyData: ci.quarterlyData }),
+  );
   const status = cellStatus({
     value: evaluated.value,
     target: target?.value ?? null,
@@ -504,7 +512,7 @@ function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowR
   if (planned.previousWindow) {
     const pw = ctx.windows.get(planned.previousWindow)!;
     const pe = evaluateIndicator(ci, ctx.factsOf(row.code, pw.id), ctx.scopeOf);
-    const pt = targetForPeriod(ctx.compiled.targets, ci.indicator.key, pw.period, { ytd: pw.ytd, chain });
+    const pt = targetForPeriod(ctx.compiled.targets, ci.indicator.key, pw.period, { ytd: pw.ytd, chain, quarterlyData: ci.quarterlyData });
     const ps = cellStatus({
       value: pe.value,
       target: pt?.value ?? null,

@@ -4,7 +4,7 @@
  * expected for the period being scored.
  */
 import type { Target, TargetLevel, TargetProfile, TargetScope } from './documents';
-import { parsePeriod, periodEndMonth, periodLength, type Period } from './period';
+import { lastQuarterEndingIn, parsePeriod, quarterOfMonth, periodEndMonth, periodLength, type Period } from './period';
 
 /** One link of an org unit's chain, listed from national down to the unit itself. */
 export interface OrgChainLink {
@@ -93,13 +93,19 @@ export function resolveTargetDocument(
 }
 
 /**
- * The value a target expects for a period ending in month `endMonth` (1..12):
+ * The value a target expects for a window of `monthsInPeriod` months ending in month `endMonth`
+ * (1..12; with `ytd` the window is January..endMonth):
  * flat → value; linear-cumulative → value × m/12 (ytd) or value × monthsInPeriod/12;
- * quarterly → values[quarter of m]; monthly → values[m-1]. Null when a profile lacks the value.
+ * monthly → values[m-1]; quarterly → values[quarter of m], except for an indicator that reads
+ * quarterly reports (`quarterlyData`): then the value of the last quarter that ends inside the
+ * window, the quarter its data runs to (Q3 for January–October, Q4 for December), and null when
+ * no quarter ends in it (January–February, November alone) — the same rule that decides which
+ * quarterly reports a window reads (periodsInWindow).
+ * Null when a profile lacks the value.
  */
 export function profileValue(
   target: Pick<Target, 'value' | 'profile'>,
-  when: { endMonth: number; monthsInPeriod: number; ytd: boolean },
+  when: { endMonth: number; monthsInPeriod: number; ytd: boolean; quarterlyData?: boolean },
 ): number | null {
   const profile = target.profile ?? { type: 'flat' };
   let v: number | undefined;
@@ -110,9 +116,12 @@ export function profileValue(
     case 'linear-cumulative':
       v = (target.value * (when.ytd ? when.endMonth : when.monthsInPeriod)) / 12;
       break;
-    case 'quarterly':
-      v = profile.values?.[Math.floor((when.endMonth - 1) / 3)];
+    case 'quarterly': {
+      let q: number | null = quarterOfMonth(when.endMonth);
+      if (when.quarterlyData) q = lastQuarterEndingIn(when.ytd ? 1 : when.endMonth - when.monthsInPeriod + 1, when.endMonth);
+      v = q === null ? undefined : profile.values?.[q - 1];
       break;
+    }
     case 'monthly':
       v = profile.values?.[when.endMonth - 1];
       break;
@@ -124,13 +133,14 @@ export function profileValue(
 
 /**
  * The effective target of an indicator for a period as seen by an org unit, with its source
- * scope; null when no target applies.
+ * scope; null when no target applies. `quarterlyData`: the indicator reads quarterly reports, so
+ * a quarterly profile is read at the last quarter ending in the window (see profileValue).
  */
 export function targetForPeriod(
   targets: readonly Target[] | TargetIndex,
   indicator: string,
   period: Period | string,
-  options: { ytd?: boolean; chain: readonly OrgChainLink[] },
+  options: { ytd?: boolean; chain: readonly OrgChainLink[]; quarterlyData?: boolean },
 ): ResolvedTarget | null {
   const p = typeof period === 'string' ? parsePeriod(period) : period;
   const doc = resolveTargetDocument(targets, indicator, p.year, options.chain);
@@ -140,6 +150,7 @@ export function targetForPeriod(
     endMonth: periodEndMonth(p),
     monthsInPeriod: ytd ? periodEndMonth(p) : periodLength(p),
     ytd,
+    quarterlyData: Boolean(options.quarterlyData),
   });
   if (value === null) return null;
   const resolved: ResolvedTarget = {

@@ -178,7 +178,9 @@ describe('scorecard: plan', () => {
     expect(Object.keys(byId).sort()).toEqual(['current', 'current-ytd', 'previous', 'previous-ytd']);
     expect(byId['current-ytd']).toMatchObject({ start: 2025 * 12, end: 2025 * 12 + 2, fields: ['bumil_k6', 'sasaran_bumil'], unitFields: [] });
     expect(byId.current.unitFields).toEqual(['sk_klaster', 'alur_klaster']);
-    expect(byId.current.formPeriods.ilp_triwulan).toEqual([]);
+    // March closes Q1, so the month window reads it; February (the previous window) closes no quarter.
+    expect(byId.current.formPeriods.ilp_triwulan).toEqual(['2025-Q1']);
+    expect(byId.previous.formPeriods.ilp_triwulan).toEqual([]);
     expect(plan.fields.sk_klaster).toEqual({ key: 'sk_klaster', form: 'ilp_triwulan', periodType: 'quarter', type: 'boolean', aggregation: 'last' });
     expect(plan.indicators).toEqual([
       { key: 'spm_01', window: 'current-ytd', previousWindow: 'previous-ytd' },
@@ -329,8 +331,17 @@ describe('explainCell', () => {
     expect(ex.inputs.every((i) => i.perUnit)).toBe(true);
   });
 
-  test('a monthly scorecard has no quarter inside its window: quarterly indicators are no data', () => {
+  test('a month that closes a quarter reads that quarter\'s reports (March → Q1)', () => {
     const ex = explain('13.73', 'ilp_pkm');
+    expect(ex).toMatchObject({ numerator: 1, denominator: 2, value: 50, completeness: 1, reason: null });
+    expect(ex.forms[0]).toMatchObject({ periods: ['2025-Q1'], reported: 2, expected: 2 });
+    // February, the previous window, closes no quarter: no trend value.
+    expect(ex.previous).toMatchObject({ period: '2025-02', value: null });
+  });
+
+  test('a month mid-quarter closes no quarter: quarterly indicators are no data', () => {
+    const feb = runPipeline(pkg, { period: '2025-02', rows: [rowRef('P1'), rowRef('P2')], total: rowRef('13.73'), indicators: ['ilp_pkm'] }, submissions);
+    const ex = feb.explain('13.73', 'ilp_pkm');
     expect(ex).toMatchObject({ reason: 'NO_DATA', completeness: null, units: [] });
     expect(ex.forms[0].periods).toEqual([]);
   });

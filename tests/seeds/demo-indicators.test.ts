@@ -139,8 +139,9 @@ describe('demo data × national package: every indicator computes', () => {
         expect(cell.state, where).not.toBe('notarget'); // every national indicator has a 2025 and 2026 target
         expect(['FORMULA_ERROR', 'NOT_FINITE', 'MISSING', 'DIV_ZERO'], where).not.toContain(cell.reason);
         if (cell.expected === 0) {
-          // Quarterly forms (BOK, BLUD) have no quarter inside a one-month window: nothing is expected,
-          // so nothing is shown. See the `it.fails` below for December.
+          // Quarterly forms (BOK, BLUD) in a month that closes no quarter (2026-10): no quarterly
+          // report belongs to the window, nothing is expected, so nothing is shown.
+          expect(p.period === '2026-10' && !p.ytd && ['bok', 'blud'].includes(indicatorOf(pkg, cell.indicator).group), where).toBe(true);
           expect(cell.reason, where).toBe('NO_DATA');
           expect(cell.completeness, where).toBeNull();
           continue;
@@ -159,25 +160,46 @@ describe('demo data × national package: every indicator computes', () => {
         expect(cell.target, where).not.toBeNull();
       }
     }
-    // Quarterly forms are read whenever the window holds a full quarter.
-    const monthOnly = p.period.length === 7 && !p.ytd;
+    // Quarterly forms are read whenever a quarter ends inside the window: every window here but
+    // the month 2026-10 (mid-Q4).
+    const closesNoQuarter = p.period === '2026-10' && !p.ytd;
     const bok = sc.rows.map((r) => cellOf(sc, r.code, 'bok_serapan'));
-    if (!monthOnly) expect(bok.every((c) => c.value !== null), label(p)).toBe(true);
+    expect(bok.every((c) => (c.value !== null) !== closesNoQuarter), label(p)).toBe(true);
   });
 
-  it.fails('KNOWN GAP: BOK absorption on the December 2025 monthly (non-ytd) scorecard shows Q4', () => {
-    // December closes Q4, whose reports are all in, yet a non-ytd month window holds no whole
-    // quarter (engine/period.ts periodsInWindow), so every quarterly indicator is NO_DATA.
-    const sc = scorecard(pkg, { period: '2025-12', ytd: false, rows: DEMO_DISTRICTS.map(ref), indicators: ['bok_serapan'] });
-    for (const r of sc.rows) expect(cellOf(sc, r.code, 'bok_serapan').value, r.code).not.toBeNull();
+  it('the December 2025 monthly (non-ytd) scorecard shows Q4 for BOK and BLUD, as the Q4 scorecard does', () => {
+    // December closes Q4, so the month window holds the Q4 reports (docs/decisions/005).
+    const quarterly = ['bok_serapan', 'bok_capaian_kegiatan', 'bok_tepat_waktu', 'blud_pendapatan', 'blud_cost_recovery', 'blud_ikm_rata'];
+    expect(pkg.indicators.filter((i) => i.group === 'bok' || i.group === 'blud').map((i) => i.key).sort()).toEqual([...quarterly].sort());
+    const dec = scorecard(pkg, { period: '2025-12', ytd: false, rows: DEMO_DISTRICTS.map(ref), indicators: quarterly });
+    const q4 = scorecard(pkg, { period: '2025-Q4', rows: DEMO_DISTRICTS.map(ref), indicators: quarterly });
+    const bludDistricts = new Set(subs.filter((s) => s.form === 'blud_triwulan').map((s) => districtOf.get(s.org)));
+    for (const r of [...dec.rows, dec.total]) {
+      for (const key of quarterly) {
+        const cell = cellOf(dec, r.code, key);
+        const same = cellOf(q4, r.code === dec.total.code ? q4.total.code : r.code, key);
+        const where = `${r.code} ${key}`;
+        if (key.startsWith('bok_') || r.code === dec.total.code || bludDistricts.has(r.code)) expect(cell.value, where).not.toBeNull();
+        expect([cell.value, cell.reported, cell.expected, cell.target?.value], where).toEqual([same.value, same.reported, same.expected, same.target?.value]);
+      }
+      expect(cellOf(dec, r.code, 'bok_serapan').target?.value, r.code).toBe(95); // quarterly profile → Q4
+    }
+    // November closes no quarter: an honest NO_DATA, not a partial Q4.
+    const nov = scorecard(pkg, { period: '2025-11', ytd: false, rows: DEMO_DISTRICTS.map(ref), indicators: ['bok_serapan'] });
+    for (const r of nov.rows) expect(cellOf(nov, r.code, 'bok_serapan'), r.code).toMatchObject({ value: null, reason: 'NO_DATA', expected: 0, state: 'nodata' });
   });
 
-  it.fails('KNOWN GAP: a year-to-date month inside a quarter (2026-10) compares Q1–Q3 BOK data with the Q4 target', () => {
-    // The window Jan–Oct holds Q1..Q3 only (cumulative realisation as of Q3), but the quarterly
-    // target profile is read at the window's end month 10 → Q4 (95 %) instead of Q3 (75 %), so
-    // every district shows red. Same for blud_pendapatan (100 instead of 75).
-    const sc = scorecard(pkg, { period: '2026-10', ytd: true, rows: DEMO_DISTRICTS.map(ref), indicators: ['bok_serapan'] });
-    for (const r of sc.rows) expect(cellOf(sc, r.code, 'bok_serapan').target?.value, r.code).toBe(75);
+  it('a year-to-date month inside a quarter (2026-10) judges Q1–Q3 BOK and BLUD data against the Q3 target', () => {
+    // The window Jan–Oct holds Q1..Q3 (cumulative realisation as of Q3), so the quarterly target
+    // profile is read at Q3, the last quarter ending in the window: 75 % (not Q4's 95 / 100 %).
+    const sc = scorecard(pkg, { period: '2026-10', ytd: true, rows: DEMO_DISTRICTS.map(ref), indicators: ['bok_serapan', 'blud_pendapatan'] });
+    const q3 = scorecard(pkg, { period: '2026-Q3', ytd: true, rows: DEMO_DISTRICTS.map(ref), indicators: ['bok_serapan', 'blud_pendapatan'] });
+    for (const r of [...sc.rows, sc.total]) {
+      expect(cellOf(sc, r.code, 'bok_serapan').target?.value, r.code).toBe(75);
+      expect(cellOf(sc, r.code, 'blud_pendapatan').target?.value, r.code).toBe(75);
+      const [a, b] = [cellOf(sc, r.code, 'bok_serapan'), cellOf(q3, r.code === sc.total.code ? q3.total.code : r.code, 'bok_serapan')];
+      expect([a.value, a.achievement, a.state], r.code).toEqual([b.value, b.achievement, b.state]);
+    }
   });
 
   it.each(DEMO_DISTRICTS)('district %s: effective package (overlay) at Puskesmas level computes, local indicators too', (district) => {
@@ -202,7 +224,7 @@ describe('demo data × national package: every indicator computes', () => {
           const where = `${district} ${label(p)} ${row.code} ${cell.indicator}`;
           expect(['FORMULA_ERROR', 'NOT_FINITE'], where).not.toContain(cell.reason);
           if (cell.value !== null) nonNull.set(cell.indicator, (nonNull.get(cell.indicator) ?? 0) + 1);
-          if (cell.expected === 0) continue; // quarterly form in a month window (see above)
+          if (cell.expected === 0) continue; // quarterly form in a month that closes no quarter (see above)
           const isBlud = indicatorOf(eff, cell.indicator).group === 'blud';
           if (isBlud && (row.code === district ? !units.some((u) => bludUnits.has(u)) : !bludUnits.has(row.code))) {
             expect(cell.reason, where).toBe('NO_DATA');

@@ -12,8 +12,9 @@ import { clearDemoContent, isDatabaseEmpty, seedDemoBase, seedDemoContent } from
 import { createUser, isRole, ROLE_LEVELS, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
 import { translate } from "~/i18n/catalog";
 import { stringify } from "csv-stringify/sync";
-import { roundForDisplay, tryParsePeriod, validatePackage, type DocumentError } from "../../engine/index";
-import { buildScorecard, explainUnit, type ScorecardResult } from "~/models/scorecard.server";
+import { tryParsePeriod, validatePackage, type DocumentError } from "../../engine/index";
+import { buildScorecard, explainUnit } from "~/models/scorecard.server";
+import { scorecardTable } from "~/models/scorecard-view.server";
 import { importSubmissionsCsv } from "~/models/submissions.server";
 import { getPublishedPackage, importOverlay, importPackage } from "~/models/templates.server";
 import type { OrgLevel } from "~/db/schema";
@@ -76,25 +77,6 @@ function periodFlag(value: string | undefined, io: CliIo): string | undefined {
     return undefined;
   }
   return value;
-}
-
-function scorecardToCsv(result: ScorecardResult): string {
-  const cols = result.scorecard.columns;
-  const header = ["kode", "nama", "peringkat", "skor", ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`])];
-  const line = (row: (typeof result.scorecard.rows)[number]) => [
-    row.code,
-    row.name,
-    row.rank ?? "",
-    row.score === null ? "" : row.score.toFixed(1),
-    ...row.cells.flatMap((c, i) => [
-      c.value === null ? "" : roundForDisplay(c.value, cols[i].decimals),
-      c.target ? c.target.value : "",
-      c.achievement === null ? "" : c.achievement.toFixed(1),
-      c.state,
-      c.completeness === null ? "" : (c.completeness * 100).toFixed(0),
-    ]),
-  ];
-  return stringify([header, ...result.scorecard.rows.map(line), line(result.scorecard.total)]);
 }
 
 export const COMMANDS: CliCommand[] = [
@@ -327,7 +309,7 @@ export const COMMANDS: CliCommand[] = [
         level: values.parent ? undefined : ((values.level ?? "district") as OrgLevel),
         group: values.group,
       });
-      io.out(format === "csv" ? scorecardToCsv(result).trimEnd() : JSON.stringify({ ...result.scorecard, lastChange: result.lastChange }, null, 2));
+      io.out(format === "csv" ? stringify(scorecardTable(result, false)).trimEnd() : JSON.stringify({ ...result.scorecard, lastChange: result.lastChange }, null, 2));
       return 0;
     },
   },

@@ -11,6 +11,10 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { to: "/", label: "nav.home", roles: "all" },
   { to: "/users", label: "nav.users", roles: ["national_admin", "district_admin"] },
+  { to: "/scorecards", label: "nav.scorecards", roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
+  { to: "/templates", label: "nav.templates", roles: ["national_admin", "district_admin"] },
+  { to: "/forms", label: "nav.forms", roles: ["puskesmas_operator"] },
+  { to: "/verification", label: "nav.verification", roles: ["district_verifier"] },
 ];
 
 export function navFor(roles: readonly Role[]): NavItem[] {

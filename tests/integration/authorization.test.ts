@@ -22,6 +22,19 @@ const PUBLIC: Record<string, string> = {
 const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<string, string> }> = {
   _index: { roles: "all" },
   users: { roles: ["national_admin", "district_admin"] },
+  "forms._index": { roles: ["puskesmas_operator"] },
+  // A Sawahlunto Puskesmas via ?unit= is refused in tests/integration/entry.test.ts.
+  "forms.$formKey.$period": { roles: ["puskesmas_operator"], params: { formKey: "ilp_profil", period: "2025-03" } },
+  "verification._index": { roles: ["district_verifier"] },
+  // Report ids of another district are refused (403) in tests/integration/entry.test.ts.
+  "verification.$id": { roles: ["district_verifier"], params: { id: "1" } },
+  scorecards: { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
+  "scorecards_.explain": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
+  "scorecards_.export": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
+  "templates._index": { roles: ["national_admin", "district_admin"] },
+  "templates.import": { roles: ["national_admin", "district_admin"] },
+  "templates.$key.$version": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "1" } },
+  "templates.$key.$version_.export": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "1" } },
 };
 
 const routesDir = path.resolve("app/routes");

@@ -1,0 +1,115 @@
+/**
+ * What the scorecard pages share between server and browser: the selection a URL carries,
+ * the view model the table draws, and the catalogue keys of the cell states.
+ */
+import type { CellState } from "../../../engine/index";
+import type { OrgLevel } from "~/db/schema";
+import type { MessageKey } from "~/i18n/catalog";
+
+export type { CellState };
+
+/** The selection a scorecard URL carries. */
+export interface ScorecardSelection {
+  template: string;
+  period: string;
+  /** true / false when the URL says so; undefined = each indicator's own setting. */
+  ytd: boolean | undefined;
+  parent: string | null;
+  level: OrgLevel | null;
+  group: string | null;
+  sort: string;
+  dir: "asc" | "desc";
+  /** Show only the first rows in the chosen order (top or bottom N); the total stays over all rows. */
+  limit: number | null;
+}
+
+export const ROW_LIMITS = [5, 10, 20] as const;
+
+/** The query string of a selection with some parts changed (null removes a parameter). */
+export function selectionSearch(sel: ScorecardSelection, changes: Partial<Record<keyof ScorecardSelection | "row" | "indicator" | "format" | "print", string | null>> = {}): string {
+  const base: Record<string, string | null> = {
+    template: sel.template,
+    period: sel.period,
+    ytd: sel.ytd === undefined ? null : sel.ytd ? "1" : "0",
+    parent: sel.parent,
+    level: sel.parent ? null : sel.level,
+    group: sel.group,
+    sort: sel.sort === "rank" ? null : sel.sort,
+    dir: sel.dir === "asc" ? null : sel.dir,
+    limit: sel.limit === null ? null : String(sel.limit),
+  };
+  const merged = { ...base, ...changes };
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(merged)) if (v !== null && v !== undefined && v !== "") params.set(k, v);
+  return `?${params.toString()}`;
+}
+
+export const STATE_KEYS: Record<CellState, MessageKey> = {
+  green: "scorecards.state.green",
+  yellow: "scorecards.state.yellow",
+  red: "scorecards.state.red",
+  nodata: "scorecards.state.nodata",
+  incomplete: "scorecards.state.incomplete",
+  notarget: "scorecards.state.notarget",
+};
+
+export interface ViewCell {
+  indicator: string;
+  state: CellState;
+  /** Band kept for incomplete cells (shown muted). */
+  band: string | null;
+  value: string;
+  target: string | null;
+  achievement: string | null;
+  /** Completeness in percent, formatted; only when under 100 % (and not a plain "nothing reported"). */
+  completeness: string | null;
+  trend: { arrow: "up" | "down" | "flat"; verdict: "better" | "worse" | "same" } | null;
+}
+
+export interface ViewRow {
+  code: string;
+  name: string;
+  level: string;
+  rank: number | null;
+  score: string;
+  drillable: boolean;
+  cells: ViewCell[];
+}
+
+export interface ViewColumn {
+  key: string;
+  name: string;
+  group: string;
+  unit: string | null;
+  /** Counted from January (the indicator's own setting or the selection's). */
+  ytd: boolean;
+}
+
+export interface ScorecardView {
+  periodLabel: string;
+  columns: ViewColumn[];
+  groups: Array<{ key: string; name: string; span: number }>;
+  rows: ViewRow[];
+  total: ViewRow;
+  lastChange: string | null;
+  generatedAt: string;
+  parent: { code: string; name: string; level: string } | null;
+  noData: boolean;
+  /** Rows before the limit was applied. */
+  rowCount: number;
+}
+
+
+/** A shape per state, so colour is never the only signal (also printed in black and white). */
+export const STATE_SYMBOLS: Record<CellState, string> = {
+  green: "●",
+  yellow: "▲",
+  red: "■",
+  nodata: "○",
+  incomplete: "◐",
+  notarget: "◇",
+};
+
+export const TREND_ARROWS = { up: "↑", down: "↓", flat: "→" } as const;
+
+export const STATES: readonly CellState[] = ["green", "yellow", "red", "incomplete", "nodata", "notarget"];

@@ -1,0 +1,398 @@
+/**
+ * The scorecard pages' server side: reads the shareable selection from the URL, decides the
+ * rows from the user's grants (scope never comes from the request), builds the scorecard and
+ * turns it into what the page, the CSV and the XLSX export show.
+ */
+import { stringify } from "csv-stringify/sync";
+import ExcelJS from "exceljs";
+import {
+  formatNumberId,
+  PeriodError,
+  periodLabel,
+  roundForDisplay,
+  ScorecardRequestError,
+  tryParsePeriod,
+  type CellExplanation,
+  type CellState,
+  type ScorecardCell,
+  type ScorecardRow,
+} from "../../engine/index";
+import { forbidden, requireRole, requireUser } from "~/auth/guards.server";
+import type { Grant, SessionUser } from "~/auth/session.server";
+import { getDb } from "~/db/db.server";
+import type { OrgLevel, OrgUnit, Role } from "~/db/schema";
+import type { Locale, MessageKey } from "~/i18n/catalog";
+import { translate } from "~/i18n/catalog";
+import { getLocale } from "~/i18n/locale.server";
+import { getAncestors, getOrgByCode } from "./org.server";
+import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
+import { getPublishedPackage, listPackages } from "./templates.server";
+import { ROW_LIMITS, STATE_KEYS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewRow } from "~/components/scorecard/model";
+
+/**
+ * Who may see scorecards: facilitators (read-only), district admins and verifiers in their
+ * district, the national admin everywhere. Puskesmas operators are refused for now: whether
+ * they should see their own district's comparison is still open (issue 7).
+ */
+export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "facilitator"];
+
+export const DEFAULT_TEMPLATE = "ilp-nasional";
+
+/** The last complete month before `now` (UTC), e.g. 2026-11-23 → "2026-10". */
+export function defaultPeriod(now: Date = new Date()): string {
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth(); // 0-based: the current month's index is the previous month's number
+  return m === 0 ? `${y - 1}-12` : `${y}-${String(m).padStart(2, "0")}`;
+}
+
+const SHORT = 64;
+const clip = (v: string | null) => (v ?? "").trim().slice(0, SHORT);
+
+export function parseSelection(url: URL): ScorecardSelection {
+  const p = url.searchParams;
+  const ytdRaw = p.get("ytd");
+  const level = clip(p.get("level"));
+  const dir = p.get("dir");
+  return {
+    template: clip(p.get("template")) || DEFAULT_TEMPLATE,
+    period: clip(p.get("period")) || defaultPeriod(),
+    ytd: ytdRaw === "1" ? true : ytdRaw === "0" ? false : undefined,
+    parent: clip(p.get("parent")) || null,
+    level: level ? (level as OrgLevel) : null,
+    group: clip(p.get("group")) || null,
+    sort: clip(p.get("sort")) || "rank",
+    dir: dir === "asc" || dir === "desc" ? dir : "asc",
+    limit: (ROW_LIMITS as readonly number[]).includes(Number(p.get("limit"))) ? Number(p.get("limit")) : null,
+  };
+}
+
+/** The signed-in user's scorecard grants, or a thrown redirect/403. */
+export async function requireScorecardUser(request: Request): Promise<{ user: SessionUser; grants: Grant[] }> {
+  const user = await requireUser(request);
+  return { user, grants: requireRole(user, SCORECARD_ROLES) };
+}
+
+/** The roots of the user's scorecard area: grant units, duplicates and nested ones removed. */
+export function scopeRoots(grants: readonly Grant[]): Grant[] {
+  const sorted = [...grants].sort((a, b) => a.orgPath.length - b.orgPath.length);
+  const roots: Grant[] = [];
+  for (const g of sorted) if (!roots.some((r) => g.orgPath.startsWith(r.orgPath))) roots.push(g);
+  return roots;
+}
+
+const inRoots = (roots: readonly Grant[], unit: Pick<OrgUnit, "path">) => roots.some((r) => unit.path.startsWith(r.orgPath));
+
+/** A problem the user can fix by changing the selection; shown on the page with the form. */
+export class SelectionError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Most rows one scorecard shows: every district of Indonesia (514) fits; every Puskesmas of
+ * the country (10,000+) does not, and gets a message to choose a smaller area instead.
+ */
+export const MAX_ROWS = 600;
+
+async function countRows(query: ScorecardQuery, parent: OrgUnit | null): Promise<number> {
+  let q = getDb().selectFrom("org_unit").select((eb) => eb.fn.countAll<number>().as("n"));
+  if (parent) q = q.where("parent_id", "=", parent.id).where("level", "in", [...ROW_LEVELS]);
+  else {
+    q = q.where("level", "=", query.level!);
+    if (query.scopePaths) q = q.where((eb) => eb.or(query.scopePaths!.map((p) => eb("path", "like", `${p}%`))));
+  }
+  const row = await q.executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+async function checkSize(resolved: { query: ScorecardQuery; parent: OrgUnit | null }, t: T) {
+  const n = await countRows(resolved.query, resolved.parent);
+  if (n > MAX_ROWS) throw new SelectionError(t("scorecards.error.tooMany", { count: n, max: MAX_ROWS }), 400);
+  return resolved;
+}
+
+type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+/**
+ * Turns a selection into a scorecard query inside the user's area. Throws a 403 Response for a
+ * parent outside it, SelectionError for anything else the user can fix.
+ */
+export async function resolveQuery(sel: ScorecardSelection, roots: readonly Grant[], t: T): Promise<{ query: ScorecardQuery; parent: OrgUnit | null }> {
+  const parsed = tryParsePeriod(sel.period);
+  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: parsed.error }), 400);
+  const pkg = await getPublishedPackage(sel.template);
+  if (!pkg) throw new SelectionError(t("scorecards.error.template", { template: sel.template }), 404);
+  if (sel.group && !pkg.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
+  const scopePaths = roots.map((r) => r.orgPath);
+  const base = { packageKey: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group ?? undefined, scopePaths };
+  if (sel.parent) {
+    const parent = await getOrgByCode(getDb(), sel.parent);
+    if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);
+    if (!inRoots(roots, parent)) throw forbidden(t("scorecards.error.outOfScope", { name: parent.name }));
+    return checkSize({ query: { ...base, parentCode: parent.code }, parent }, t);
+  }
+  if (sel.level) {
+    if (!ROW_LEVELS.includes(sel.level)) throw new SelectionError(t("scorecards.error.level", { level: sel.level }), 400);
+    return checkSize({ query: { ...base, level: sel.level }, parent: null }, t);
+  }
+  // Default: the children of the user's one area, or the areas themselves side by side.
+  if (roots.length === 1 && roots[0].orgLevel !== "puskesmas") {
+    const parent = (await getOrgByCode(getDb(), roots[0].orgCode))!;
+    return { query: { ...base, parentCode: parent.code }, parent };
+  }
+  const level = roots[0].orgLevel === "national" ? "province" : roots[0].orgLevel;
+  return { query: { ...base, level }, parent: null };
+}
+
+/** Engine and model errors a selection can cause, as a message and status; anything else rethrown. */
+export function selectionProblem(e: unknown): SelectionError {
+  if (e instanceof SelectionError) return e;
+  if (e instanceof ScorecardQueryError) return new SelectionError(e.message, e.status);
+  if (e instanceof PeriodError || e instanceof ScorecardRequestError) return new SelectionError(e.message, 400);
+  throw e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The view model
+
+function viewCell(c: ScorecardCell, decimals: number): ViewCell {
+  return {
+    indicator: c.indicator,
+    state: c.state,
+    band: c.band,
+    value: formatNumberId(c.value, decimals),
+    target: c.target ? formatNumberId(c.target.value, decimals) : null,
+    achievement: c.achievement === null ? null : formatNumberId(c.achievement, 1),
+    completeness: c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0) ? null : formatNumberId(c.completeness * 100, 1),
+    trend: c.trend ? { arrow: c.trend.arrow, verdict: c.trend.verdict } : null,
+  };
+}
+
+function sortValue(row: ScorecardRow, sort: string, columnIndex: number): number | string | null {
+  if (sort === "name") return row.name;
+  if (sort === "score") return row.score;
+  if (sort === "rank") return row.rank;
+  return columnIndex >= 0 ? row.cells[columnIndex].value : row.rank;
+}
+
+/** Rows sorted on the server so a sorted view is a shareable URL; rows without a value go last. */
+export function sortRows(rows: readonly ScorecardRow[], columns: ReadonlyArray<{ key: string }>, sort: string, dir: "asc" | "desc"): ScorecardRow[] {
+  const index = columns.findIndex((c) => c.key === sort);
+  const sign = dir === "desc" ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const x = sortValue(a, sort, index);
+    const y = sortValue(b, sort, index);
+    if (x === null && y === null) return a.code < b.code ? -1 : 1;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    const cmp = typeof x === "string" ? x.localeCompare(String(y), "id") : x - (y as number);
+    return cmp !== 0 ? cmp * sign : a.code < b.code ? -1 : 1;
+  });
+}
+
+export function toView(result: ScorecardResult, sel: ScorecardSelection, locale: Locale): ScorecardView {
+  const pkg = result.effective.package;
+  const names = new Map(pkg.indicators.map((i) => [i.key, locale === "en" && i.name.en ? i.name.en : i.name.id]));
+  const groupNames = new Map(pkg.groups.map((g) => [g.key, locale === "en" && g.name.en ? g.name.en : g.name.id]));
+  const sc = result.scorecard;
+  // Columns grouped by cluster, package order kept inside each group.
+  const order = [...sc.columns.keys()].sort((a, b) => {
+    const ga = pkg.groups.findIndex((g) => g.key === sc.columns[a].group);
+    const gb = pkg.groups.findIndex((g) => g.key === sc.columns[b].group);
+    return ga - gb || a - b;
+  });
+  const columns = order.map((i) => sc.columns[i]);
+  const groups: ScorecardView["groups"] = [];
+  for (const c of columns) {
+    const last = groups[groups.length - 1];
+    if (last && last.key === c.group) last.span++;
+    else groups.push({ key: c.group, name: groupNames.get(c.group) ?? c.group, span: 1 });
+  }
+  const reorder = (row: ScorecardRow): ScorecardRow => ({ ...row, cells: order.map((i) => row.cells[i]) });
+  const mkRow = (row: ScorecardRow): ViewRow => ({
+    code: row.code,
+    name: row.name,
+    level: row.level,
+    rank: row.rank,
+    score: formatNumberId(row.score, 1),
+    drillable: row.level !== "puskesmas" && ROW_LEVELS.includes(row.level as OrgLevel),
+    cells: row.cells.map((c, i) => viewCell(c, columns[i].decimals)),
+  });
+  const sorted = sortRows(sc.rows.map(reorder), columns, sel.sort, sel.dir);
+  const rows = (sel.limit === null ? sorted : sorted.slice(0, sel.limit)).map(mkRow);
+  return {
+    periodLabel: periodLabel(sc.period, { ytd: sel.ytd === true }),
+    columns: columns.map((c) => ({ key: c.key, name: names.get(c.key) ?? c.name, group: c.group, unit: c.unit, ytd: c.ytd })),
+    groups,
+    rows,
+    total: mkRow(reorder(sc.total)),
+    lastChange: result.lastChange,
+    generatedAt: new Date().toISOString(),
+    parent: result.parent ? { code: result.parent.code, name: result.parent.name, level: result.parent.level } : null,
+    noData: sc.rows.every((r) => r.cells.every((c) => c.state === "nodata")),
+    rowCount: sc.rows.length,
+  };
+}
+
+/** Breadcrumbs from the top of the user's area down to the parent; only units inside it. */
+export async function breadcrumbs(parent: OrgUnit | null, roots: readonly Grant[]): Promise<Array<{ code: string; name: string }>> {
+  if (!parent) return [];
+  const chain = await getAncestors(getDb(), parent);
+  return chain.filter((u) => inRoots(roots, u)).map((u) => ({ code: u.code, name: u.name }));
+}
+
+/** Everything the scorecard page, the exports and the explain page start from. */
+export async function loadScorecard(request: Request) {
+  const { user, grants } = await requireScorecardUser(request);
+  const locale = await getLocale(request, user);
+  const t: T = (key, vars) => translate(locale, key, vars);
+  const url = new URL(request.url);
+  const sel = parseSelection(url);
+  const roots = scopeRoots(grants);
+  return { user, roots, locale, t, sel, url };
+}
+
+/** Published templates for the selection form (latest version of each key). */
+export async function templateOptions(): Promise<Array<{ key: string; title: string }>> {
+  const rows = await listPackages(getDb());
+  const seen = new Map<string, string>();
+  for (const r of rows) if (r.status === "published" && !seen.has(r.key)) seen.set(r.key, r.title);
+  return [...seen].map(([key, title]) => ({ key, title }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+/**
+ * CSV download, the same table as the CLI's `scorecard --format csv` plus a UTF-8 BOM for
+ * spreadsheets. Numbers unformatted, one block of five columns per indicator, the total row last.
+ */
+export function scorecardCsv(result: ScorecardResult): string {
+  return `\uFEFF${stringify(scorecardTable(result, false))}`;
+}
+
+/** Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe. */
+function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** The CSV table; `numeric` keeps score and achievement as numbers (XLSX) instead of fixed text. */
+export function scorecardTable(result: ScorecardResult, numeric: boolean): Array<Array<string | number>> {
+  const cols = result.scorecard.columns;
+  const fixed1 = (x: number) => (numeric ? roundForDisplay(x, 1) : x.toFixed(1));
+  const header = ["kode", "nama", "peringkat", "skor", ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`])];
+  const line = (row: ScorecardRow) => [
+    numeric ? row.code : spreadsheetSafe(row.code),
+    numeric ? row.name : spreadsheetSafe(row.name),
+    row.rank ?? "",
+    row.score === null ? "" : fixed1(row.score),
+    ...row.cells.flatMap((c, i) => [
+      c.value === null ? "" : roundForDisplay(c.value, cols[i].decimals),
+      c.target ? c.target.value : "",
+      c.achievement === null ? "" : fixed1(c.achievement),
+      c.state,
+      c.completeness === null ? "" : numeric ? Math.round(c.completeness * 100) : (c.completeness * 100).toFixed(0),
+    ]),
+  ];
+  return [header, ...result.scorecard.rows.map(line), line(result.scorecard.total)];
+}
+
+/** Fill colours of the XLSX cells by state (ARGB); incomplete cells are hatched. */
+export const XLSX_FILLS: Record<CellState, { color: string; pattern: "solid" | "lightUp" }> = {
+  green: { color: "FFC6EFCE", pattern: "solid" },
+  yellow: { color: "FFFFEB9C", pattern: "solid" },
+  red: { color: "FFFFC7CE", pattern: "solid" },
+  nodata: { color: "FFD9D9D9", pattern: "solid" },
+  incomplete: { color: "FFBFBFBF", pattern: "lightUp" },
+  notarget: { color: "FFFFFFFF", pattern: "solid" },
+};
+
+/** First data row of the XLSX scorecard sheet (after title lines and two header rows). */
+export const XLSX_FIRST_DATA_ROW = 7;
+
+/** An XLSX workbook: the coloured scorecard with title, period, generation time and legend, and a detail sheet. */
+export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView, t: T): Promise<ArrayBuffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "Pantau ILP";
+  wb.created = new Date(view.generatedAt);
+  const ws = wb.addWorksheet("Scorecard");
+  const scope = view.parent ? view.parent.name : t("scorecards.myScope");
+  ws.addRow([t("scorecards.exportTitle", { scope })]).font = { bold: true, size: 14 };
+  ws.addRow([`${t("scorecards.period")}: ${view.periodLabel}`, "", `${t("scorecards.template")}: ${result.effective.package.key} v${result.effective.package.version}`]);
+  ws.addRow([`${t("scorecards.generatedAt")}: ${view.generatedAt.slice(0, 16).replace("T", " ")} UTC`, "", `${t("scorecards.lastChange")}: ${view.lastChange ? view.lastChange.slice(0, 16).replace("T", " ") + " UTC" : "–"}`]);
+  ws.addRow([]);
+  const fixed = [t("scorecards.col.code"), t("scorecards.col.name"), t("scorecards.col.rank"), t("scorecards.col.score")];
+  const groupRow = ws.addRow([...fixed.map(() => ""), ...view.groups.flatMap((g) => [g.name, ...Array(g.span - 1).fill("")])]);
+  const headerRow = ws.addRow([...fixed, ...view.columns.map((c) => (c.unit ? `${c.name} (${c.unit})` : c.name))]);
+  let col = fixed.length + 1;
+  for (const g of view.groups) {
+    if (g.span > 1) ws.mergeCells(groupRow.number, col, groupRow.number, col + g.span - 1);
+    col += g.span;
+  }
+  for (const r of [groupRow, headerRow]) r.font = { bold: true };
+  headerRow.alignment = { wrapText: true, vertical: "top" };
+  const byKey = new Map(result.scorecard.columns.map((c, i) => [c.key, i]));
+  const source = new Map([...result.scorecard.rows, result.scorecard.total].map((r) => [r.code, r]));
+  const addRow = (v: ViewRow, isTotal: boolean) => {
+    const row = source.get(v.code)!;
+    const cells = view.columns.map((c) => row.cells[byKey.get(c.key)!]);
+    const xr = ws.addRow([
+      v.code,
+      isTotal ? `${t("scorecards.total")}: ${v.name}` : v.name,
+      v.rank ?? "",
+      row.score === null ? "" : roundForDisplay(row.score, 1),
+      ...cells.map((c, i) => (c.value === null ? "–" : roundForDisplay(c.value, result.scorecard.columns[byKey.get(view.columns[i].key)!].decimals))),
+    ]);
+    cells.forEach((c, i) => {
+      const cell = xr.getCell(fixed.length + 1 + i);
+      const fill = XLSX_FILLS[c.state];
+      cell.fill = fill.pattern === "solid" ? { type: "pattern", pattern: "solid", fgColor: { argb: fill.color } } : { type: "pattern", pattern: "lightUp", fgColor: { argb: fill.color }, bgColor: { argb: "FFFFFFFF" } };
+      cell.note = t(STATE_KEYS[c.state]);
+      cell.numFmt = "#,##0.0";
+    });
+    if (isTotal) xr.font = { bold: true };
+  };
+  for (const v of view.rows) addRow(v, false);
+  addRow(view.total, true);
+  ws.addRow([]);
+  ws.addRow([t("scorecards.legend")]).font = { bold: true };
+  for (const state of Object.keys(XLSX_FILLS) as CellState[]) {
+    const lr = ws.addRow(["", t(STATE_KEYS[state])]);
+    const fill = XLSX_FILLS[state];
+    lr.getCell(1).fill = { type: "pattern", pattern: fill.pattern, fgColor: { argb: fill.color }, bgColor: { argb: "FFFFFFFF" } };
+  }
+  ws.getColumn(1).width = 12;
+  ws.getColumn(2).width = 32;
+  for (let i = fixed.length + 1; i <= fixed.length + view.columns.length; i++) ws.getColumn(i).width = 14;
+  ws.views = [{ state: "frozen", xSplit: 2, ySplit: headerRow.number }];
+
+  const detail = wb.addWorksheet("Detail");
+  for (const r of scorecardTable(result, true)) detail.addRow(r);
+  detail.getRow(1).font = { bold: true };
+  const buf = await wb.xlsx.writeBuffer();
+  return new Uint8Array(buf).slice().buffer;
+}
+
+/** The download's file name: template, period and scope, safe characters only. */
+export function exportFileName(sel: ScorecardSelection, result: ScorecardResult, ext: "csv" | "xlsx"): string {
+  const scope = result.parent?.code ?? sel.level ?? "wilayah";
+  return `scorecard-${sel.template}-${sel.period}${sel.ytd ? "-kumulatif" : ""}-${scope}.${ext}`.replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explain
+
+/** Names of the units an explanation mentions (contributing and missing units are codes). */
+export async function unitNames(explanation: CellExplanation): Promise<Record<string, string>> {
+  const codes = [...new Set(explanation.forms.flatMap((f) => [...f.contributing, ...f.missing]))];
+  const out: Record<string, string> = Object.create(null);
+  for (let i = 0; i < codes.length; i += 500) {
+    const rows = await getDb().selectFrom("org_unit").select(["code", "name"]).where("code", "in", codes.slice(i, i + 500)).execute();
+    for (const r of rows) out[r.code] = r.name;
+  }
+  return out;
+}

@@ -1,0 +1,222 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { forbidden } from "~/auth/guards.server";
+import { getDb } from "~/db/db.server";
+import { selectionSearch, STATE_KEYS, STATE_SYMBOLS, TREND_ARROWS } from "~/components/scorecard/model";
+import type { MessageKey } from "~/i18n/catalog";
+import { useT } from "~/i18n/useT";
+import { getOrgByCode } from "~/models/org.server";
+import { explainScorecardCell } from "~/models/scorecard.server";
+import { loadScorecard, resolveQuery, selectionProblem, unitNames } from "~/models/scorecard-view.server";
+import { formatNumberId, TOTAL_ROW_CODE } from "../../engine/index";
+
+export const meta: MetaFunction = () => [{ title: "Penjelasan sel · Scorecard · Pantau ILP" }];
+
+/** Why one cell has its value and colour; same guards as the scorecard, and the row must lie in the user's area. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { roots, t, sel, url } = await loadScorecard(request);
+  const row = (url.searchParams.get("row") ?? "").trim().slice(0, 64);
+  const indicator = (url.searchParams.get("indicator") ?? "").trim().slice(0, 100);
+  const back = `/scorecards${selectionSearch(sel)}`;
+  if (!row || !indicator) return data({ error: t("scorecards.error.cell"), back, explanation: null, names: {}, indicatorName: indicator }, { status: 400 });
+  try {
+    const { query, parent } = await resolveQuery(sel, roots, t);
+    if (row !== TOTAL_ROW_CODE && row !== parent?.code) {
+      const unit = await getOrgByCode(getDb(), row);
+      if (!unit) return data({ error: t("scorecards.error.row", { code: row }), back, explanation: null, names: {}, indicatorName: indicator }, { status: 404 });
+      if (!roots.some((r) => unit.path.startsWith(r.orgPath))) throw forbidden(t("scorecards.error.outOfScope", { name: unit.name }));
+    }
+    const explanation = await explainScorecardCell({ ...query, group: undefined, indicators: [indicator] }, { row, indicator });
+    const names = await unitNames(explanation);
+    return { error: null, back, explanation, names, indicatorName: explanation.indicator.name };
+  } catch (e) {
+    const problem = selectionProblem(e);
+    return data({ error: problem.message, back, explanation: null, names: {}, indicatorName: indicator }, { status: problem.status });
+  }
+}
+
+function UnitList({ codes, names, label }: { codes: string[]; names: Record<string, string>; label: string }) {
+  const t = useT();
+  return (
+    <div className="sc-units">
+      <h4>{label}</h4>
+      {codes.length === 0 ? (
+        <p className="muted">{t("scorecards.explain.none")}</p>
+      ) : (
+        <ul className="sc-unit-list">
+          {codes.map((c) => (
+            <li key={c}>
+              {names[c] ?? c} <small className="muted">{c}</small>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export default function ExplainPage() {
+  const d = useLoaderData<typeof loader>();
+  const t = useT();
+  const e = d.explanation;
+  if (!e) {
+    return (
+      <div className="page">
+        <h1>{t("scorecards.explain.title", { indicator: d.indicatorName })}</h1>
+        <div className="alert error" role="alert">
+          {d.error}
+        </div>
+        <p>
+          <Link to={d.back}>← {t("scorecards.back")}</Link>
+        </p>
+      </div>
+    );
+  }
+  const dec = e.indicator.decimals;
+  const num = (x: number | null) => formatNumberId(x, dec);
+  const unit = e.indicator.unit ? ` ${e.indicator.unit}` : "";
+  return (
+    <div className="page">
+      <p className="no-print">
+        <Link to={d.back}>← {t("scorecards.back")}</Link>
+      </p>
+      <div className="page-header">
+        <div>
+          <h1>{t("scorecards.explain.title", { indicator: e.indicator.name })}</h1>
+          <p>{t("scorecards.explain.subtitle", { row: e.row.name, period: e.window.label })}</p>
+        </div>
+        <p className={`sc-state-badge sc-${e.state}`}>
+          <span aria-hidden="true">{STATE_SYMBOLS[e.state]}</span> {t(STATE_KEYS[e.state])}
+        </p>
+      </div>
+
+      <section className="card" aria-labelledby="ex-summary">
+        <h2 id="ex-summary">{t("scorecards.explain.summary")}</h2>
+        <p className="sc-summary">{e.summary}</p>
+      </section>
+
+      <div className="grid spaced">
+        <section className="card" aria-labelledby="ex-formula">
+          <h2 id="ex-formula">{t("scorecards.explain.formula")}</h2>
+          <dl className="sc-dl">
+            <dt>{t("scorecards.explain.numerator")}</dt>
+            <dd>
+              <code>{e.formula.numerator}</code> = <strong>{num(e.numerator)}</strong>
+            </dd>
+            {e.formula.denominator !== null ? (
+              <>
+                <dt>{t("scorecards.explain.denominator")}</dt>
+                <dd>
+                  <code>{e.formula.denominator}</code> = <strong>{num(e.denominator)}</strong>
+                </dd>
+              </>
+            ) : null}
+            {e.indicator.factor !== 1 ? (
+              <>
+                <dt>{t("scorecards.explain.factor")}</dt>
+                <dd>× {formatNumberId(e.indicator.factor, 0)}</dd>
+              </>
+            ) : null}
+            <dt>{t("scorecards.explain.result")}</dt>
+            <dd>
+              <strong>
+                {num(e.value)}
+                {e.value !== null ? unit : ""}
+              </strong>
+            </dd>
+          </dl>
+          {e.formula.errors.length > 0 ? (
+            <div className="alert error" role="alert">
+              <strong>{t("scorecards.explain.formulaErrors")}:</strong> {e.formula.errors.map((x) => x.message).join("; ")}
+            </div>
+          ) : null}
+          {e.inputs.length > 0 ? (
+            <table className="data sc-inputs">
+              <caption>{t("scorecards.explain.inputs")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("scorecards.explain.field")}</th>
+                  <th scope="col">{t("scorecards.explain.form")}</th>
+                  <th scope="col">{t("scorecards.explain.aggregation")}</th>
+                  <th scope="col" className="num">
+                    {t("scorecards.explain.total")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {e.inputs.map((i) => (
+                  <tr key={i.field}>
+                    <th scope="row">
+                      {i.label} <small className="muted">{i.field}</small>
+                    </th>
+                    <td>{i.formTitle}</td>
+                    <td>{i.aggregation}</td>
+                    <td className="num">{formatNumberId(i.value, 2)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </section>
+
+        <section className="card" aria-labelledby="ex-target">
+          <h2 id="ex-target">{t("scorecards.explain.target")}</h2>
+          <dl className="sc-dl">
+            <dt>{t("scorecards.explain.targetValue")}</dt>
+            <dd>{e.target ? `${num(e.target.value)}${unit}` : t("scorecards.explain.noTarget")}</dd>
+            {e.target ? (
+              <>
+                <dt>{t("scorecards.explain.targetSource")}</dt>
+                <dd>
+                  {e.target.scopeLabel} · {e.target.year}
+                  {e.target.source ? ` · ${e.target.source}` : ""}
+                </dd>
+              </>
+            ) : null}
+            <dt>{t("scorecards.explain.achievement")}</dt>
+            <dd>{e.achievement === null ? "–" : `${formatNumberId(e.achievement, 1)}%`}</dd>
+            <dt>{t("scorecards.explain.state")}</dt>
+            <dd>
+              <span aria-hidden="true">{STATE_SYMBOLS[e.state]}</span> {t(STATE_KEYS[e.state])}
+            </dd>
+          </dl>
+          <p>{t(`scorecards.explain.direction.${e.indicator.direction}` as MessageKey)}</p>
+          <ul className="plain">
+            <li>{t("scorecards.explain.greenAt", { pct: formatNumberId(e.bands.green, 1), value: num(e.thresholds.green) })}</li>
+            <li>{t("scorecards.explain.yellowAt", { pct: formatNumberId(e.bands.yellow, 1), value: num(e.thresholds.yellow) })}</li>
+          </ul>
+          <h3 className="spaced">{t("scorecards.explain.trend")}</h3>
+          {e.trend && e.previous ? (
+            <p>
+              <span role="img" aria-label={t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}>
+                {TREND_ARROWS[e.trend.arrow]}
+              </span>{" "}
+              {t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}. {t("scorecards.explain.previous", { period: e.previous.period, value: num(e.previous.value) })}
+            </p>
+          ) : (
+            <p className="muted">{t("scorecards.explain.noTrend")}</p>
+          )}
+        </section>
+      </div>
+
+      <section className="card spaced" aria-labelledby="ex-completeness">
+        <h2 id="ex-completeness">{t("scorecards.explain.completeness")}</h2>
+        {e.completeness !== null ? (
+          <p>
+            <strong>{t("scorecards.explain.completenessValue", { pct: formatNumberId(e.completeness * 100, 1), min: formatNumberId(e.minCompleteness * 100, 0) })}</strong>
+          </p>
+        ) : null}
+        {e.forms.map((f) => (
+          <div key={f.form} className="sc-form-block">
+            <h3>{t("scorecards.explain.formReported", { title: f.title, reported: f.reported, expected: f.expected, periods: f.periods.join(", ") })}</h3>
+            <div className="grid">
+              <UnitList codes={f.contributing} names={d.names} label={t("scorecards.explain.contributing", { count: f.contributing.length })} />
+              <UnitList codes={f.missing} names={d.names} label={t("scorecards.explain.missing", { count: f.missing.length })} />
+            </div>
+          </div>
+        ))}
+      </section>
+    </div>
+  );
+}

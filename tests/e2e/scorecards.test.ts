@@ -1,0 +1,194 @@
+/**
+ * The facilitator's scorecard journey in Chromium (issue 7): open the national scorecard, see
+ * coloured cells whose band is also text, sort, drill into a district, explain a cell,
+ * download the XLSX and open the print view. One sign-in for the whole file (10 per minute).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { translate } from "~/i18n/catalog";
+import { ARTIFACTS_DIR, launchBrowser, loginAndWaitHome, openSession, screenshot, STACK_TRACE_PATTERN, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+
+const T = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
+const STATES = ["green", "yellow", "red", "nodata", "incomplete", "notarget"] as const;
+
+let app: RunningApp;
+let browser: Browser;
+let s: Session;
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startApp({ name: "scorecards" }), launchBrowser()]);
+  s = await openSession(browser, app.baseUrl);
+  await loginAndWaitHome(s.page, "fasilitator.nasional");
+}, 240_000);
+
+afterAll(async () => {
+  await s?.close();
+  await browser?.close();
+  await app?.stop();
+});
+
+function expectClean() {
+  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
+  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
+  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
+  expect(s.problems.consoleErrors.filter((m) => !/status of (400|403|404)/.test(m)), "console errors (hydration and the like)").toEqual([]);
+}
+
+describe("facilitator scorecard journey", () => {
+  it("opens the national scorecard: provinces, coloured cells, band in text, accessible table", async () => {
+    const { page } = s;
+    await page.getByRole("navigation", { name: T("nav.main") }).getByRole("link", { name: T("nav.scorecards") }).click();
+    await page.waitForURL((u) => u.pathname === "/scorecards");
+    const table = page.getByRole("table", { name: /^Scorecard Indonesia/ });
+    await table.waitFor();
+    expect(await table.locator("tbody tr").count()).toBe(4);
+    expect(await table.locator("td.sc-green, td.sc-yellow, td.sc-red").count()).toBeGreaterThan(0);
+    await page.getByText(/^Data terakhir berubah: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/).waitFor();
+
+    // Accessibility: a caption, every header cell has a scope, every cell's band is also text and shape.
+    expect(await table.locator("caption").innerText()).toContain("Indonesia");
+    const scopes = await table.locator("th").evaluateAll((ths) => ths.map((th) => th.getAttribute("scope")));
+    expect(scopes.every((x) => x === "col" || x === "colgroup" || x === "row")).toBe(true);
+    const cells = await table.locator("td.sc-cell").evaluateAll((tds) =>
+      tds.map((td) => ({ state: td.getAttribute("data-state"), text: td.querySelector(".sc-band-text")?.textContent?.trim() ?? "", symbol: td.querySelector(".sc-symbol")?.textContent ?? "", label: td.querySelector("a")?.getAttribute("aria-label") ?? "" })),
+    );
+    expect(cells.length).toBeGreaterThan(0);
+    for (const c of cells) {
+      const state = c.state as (typeof STATES)[number];
+      expect(STATES).toContain(state);
+      expect(c.text).toBe(T(`scorecards.state.${state}`));
+      expect(c.label).toContain(T(`scorecards.state.${state}`));
+      expect(c.symbol.trim()).not.toBe("");
+    }
+    // Trend arrows carry a label.
+    const arrows = await table.locator(".sc-trend").evaluateAll((els) => els.map((e) => [e.getAttribute("role"), e.getAttribute("aria-label")]));
+    for (const [role, label] of arrows) {
+      expect(role).toBe("img");
+      expect(label).toMatch(/periode sebelumnya/);
+    }
+    await page.getByRole("region", { name: T("scorecards.legend") }).waitFor();
+    await screenshot(page, "scorecards-national");
+    expectClean();
+  });
+
+  it("filters by indicator group through the selection form", async () => {
+    const { page } = s;
+    await waitForHydration(page);
+    const form = page.getByRole("form", { name: T("scorecards.selection") });
+    await form.getByLabel(T("scorecards.group")).selectOption("spm");
+    await form.getByLabel(T("scorecards.ytdMode")).selectOption("1");
+    await form.getByRole("button", { name: T("scorecards.show") }).click();
+    await page.waitForURL((u) => u.searchParams.get("group") === "spm" && u.searchParams.get("ytd") === "1");
+    const table = page.getByRole("table", { name: /^Scorecard Indonesia/ });
+    await expect.poll(async () => (await table.locator("th.sc-group").allInnerTexts()).map((x) => x.trim())).toEqual(["SPM Kesehatan"]);
+    expect(await table.locator("th.sc-ind").count()).toBe(12);
+    expect(await table.locator("th.sc-ind .sc-col-note").first().innerText()).toBe(T("scorecards.ytdColumn"));
+    expectClean();
+  });
+
+  it("sorts by an indicator column through a shareable URL", async () => {
+    const { page } = s;
+    await waitForHydration(page);
+    const header = page.locator("thead th.sc-ind").first();
+    await header.getByRole("link").click();
+    await page.waitForURL((u) => u.searchParams.has("sort"));
+    const url = new URL(page.url());
+    expect(url.searchParams.get("dir")).toBe("desc");
+    await expect.poll(() => page.locator("thead th.sc-ind").first().getAttribute("aria-sort")).toBe("descending");
+    // The shown values are in descending order (rows without a value last).
+    const values = await page.locator("tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => tr.querySelectorAll("td.sc-cell .sc-value")[0]?.textContent ?? "–").map((v) => (v === "–" ? null : Number(v.replace(/\./g, "").replace(",", ".")))),
+    );
+    const present = values.filter((v): v is number => v !== null);
+    expect(present).toEqual([...present].sort((a, b) => b - a));
+    await screenshot(page, "scorecards-sorted");
+    expectClean();
+  });
+
+  it("drills from the provinces into a district and back up with breadcrumbs", async () => {
+    const { page } = s;
+    await page.getByRole("link", { name: T("scorecards.drill", { name: "Jawa Tengah" }) }).click();
+    await page.getByRole("table", { name: /^Scorecard Jawa Tengah/ }).waitFor();
+    await page.getByRole("link", { name: T("scorecards.drill", { name: "Kabupaten Tegal" }) }).click();
+    const table = page.getByRole("table", { name: /^Scorecard Kabupaten Tegal/ });
+    await table.waitFor();
+    expect(await table.locator("tbody tr").count()).toBeGreaterThan(0);
+    const crumbs = page.getByRole("navigation", { name: T("scorecards.breadcrumbs") });
+    expect((await crumbs.getByRole("listitem").allInnerTexts()).map((x) => x.trim())).toEqual([T("scorecards.myScope"), "Indonesia", "Jawa Tengah", "Kabupaten Tegal"]);
+    expect(new URL(page.url()).searchParams.get("parent")).toBe("33.28");
+    await screenshot(page, "scorecards-district");
+    await crumbs.getByRole("link", { name: "Jawa Tengah" }).click();
+    await page.getByRole("table", { name: /^Scorecard Jawa Tengah/ }).waitFor();
+    await page.goBack();
+    await table.waitFor();
+    expectClean();
+  });
+
+  it("explains a cell: formula, target and its source, completeness with units", async () => {
+    const { page } = s;
+    const cell = page.locator("tbody td.sc-green a, tbody td.sc-yellow a, tbody td.sc-red a").first();
+    await cell.click();
+    await page.waitForURL((u) => u.pathname === "/scorecards/explain");
+    await page.getByRole("heading", { level: 1, name: /^Penjelasan sel: / }).waitFor();
+    for (const heading of ["scorecards.explain.summary", "scorecards.explain.formula", "scorecards.explain.target", "scorecards.explain.completeness"] as const) {
+      await page.getByRole("heading", { name: T(heading) }).waitFor();
+    }
+    await page.getByText(T("scorecards.explain.targetSource")).waitFor();
+    expect(await page.locator(".sc-summary").innerText()).toMatch(/^(Hijau|Kuning|Merah)\./);
+    expect(await page.locator("main").innerText()).not.toMatch(STACK_TRACE_PATTERN);
+    await screenshot(page, "scorecards-explain");
+    await page.getByRole("link", { name: T("scorecards.back"), exact: false }).click();
+    await page.getByRole("table", { name: /^Scorecard Kabupaten Tegal/ }).waitFor();
+    expectClean();
+  });
+
+  it("downloads the XLSX with the scorecard's cells", async () => {
+    const { page } = s;
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: T("scorecards.exportXlsx") }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^scorecard-ilp-nasional-\d{4}-\d{2}-kumulatif-33\.28\.xlsx$/);
+    const file = path.join(ARTIFACTS_DIR, download.suggestedFilename());
+    await download.saveAs(file);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const ws = wb.getWorksheet("Scorecard")!;
+    expect(String(ws.getCell("A1").value)).toContain("Kabupaten Tegal");
+    const firstName = (await page.locator("tbody tr th[scope=row]").first().innerText()).split("\n")[0].trim();
+    const names: string[] = [];
+    ws.eachRow((row) => names.push(String(row.getCell(2).value ?? "")));
+    expect(names).toContain(firstName);
+    fs.rmSync(file, { force: true });
+    expectClean();
+  });
+
+  it("opens the print view with title, period, legend and generation time", async () => {
+    const { page } = s;
+    await page.getByRole("link", { name: T("scorecards.printView") }).click();
+    await page.waitForURL((u) => u.searchParams.get("print") === "1");
+    await page.getByRole("button", { name: T("scorecards.printNow") }).waitFor();
+    await page.emulateMedia({ media: "print" });
+    await page.getByRole("heading", { level: 1, name: /Kabupaten Tegal/ }).waitFor();
+    expect(await page.locator(".sc-form").isVisible()).toBe(false);
+    expect(await page.locator(".topbar").isVisible()).toBe(false);
+    await page.getByRole("region", { name: T("scorecards.legend") }).waitFor();
+    await page.getByText(/Dibuat \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/).waitFor();
+    await page.getByText(/^Periode: /).waitFor();
+    await screenshot(page, "scorecards-print");
+    await page.emulateMedia({ media: "screen" });
+    expectClean();
+  });
+
+  it("answers a bad period and an unknown template with clear messages, not crashes", async () => {
+    const { page } = s;
+    const bad = await page.goto("/scorecards?period=2025-13");
+    expect(bad?.status()).toBe(400);
+    expect(await page.getByRole("alert").innerText()).toContain("Bulan 13");
+    const unknown = await page.goto("/scorecards?template=tidak-ada");
+    expect(unknown?.status()).toBe(404);
+    expect(await page.getByRole("alert").innerText()).toContain('Templat "tidak-ada"');
+    await screenshot(page, "scorecards-unknown-template");
+    expectClean();
+  });
+});

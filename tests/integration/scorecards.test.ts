@@ -1,0 +1,244 @@
+/**
+ * The scorecard pages (issue 7) on the demo data: the loader shows exactly what the engine
+ * computes, scope comes from the session, bad selections give clear messages, and the CSV and
+ * XLSX downloads carry the same numbers.
+ */
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, roundForDisplay, type ScorecardRequest } from "../../engine/index";
+import { getDb } from "~/db/db.server";
+import { getOrgByCode, listChildren } from "~/models/org.server";
+import { buildScorecard } from "~/models/scorecard.server";
+import { XLSX_FILLS, XLSX_FIRST_DATA_ROW } from "~/models/scorecard-view.server";
+import { seedDemoContent } from "~/models/seed.server";
+import { effectivePackage } from "~/models/templates.server";
+import * as explainRoute from "~/routes/scorecards_.explain";
+import * as exportRoute from "~/routes/scorecards_.export";
+import * as page from "~/routes/scorecards";
+import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { DIALECTS, useTestDatabase } from "../helpers/db";
+
+const PERIOD = "2025-12";
+
+type PageData = Awaited<ReturnType<typeof page.loader>> extends infer R ? (R extends { data: infer D } ? D : R) : never;
+
+describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
+  let handle: Awaited<ReturnType<typeof useTestDatabase>>;
+  const cookie: Record<string, string> = {};
+
+  beforeAll(async () => {
+    handle = await useTestDatabase(kind);
+    await seedOrgTree();
+    await seedDemoContent(() => {}, PERIOD);
+    cookie.national = await cookieFor(await insertUser("fas.nasional", [["facilitator", "ID"]]));
+    cookie.jateng = await cookieFor(await insertUser("fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]));
+    cookie.operator = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]));
+    cookie.verifier = await cookieFor(await insertUser("ver.sawahlunto", [["district_verifier", "13.73"]]));
+  }, 300_000);
+  afterAll(() => handle.destroy());
+
+  const get = async (mod: { loader: unknown }, search: string, who?: string) => call(mod.loader, makeRequest(`/scorecards${search}`, { cookie: who ? cookie[who] : undefined }));
+  const pageData = async (search: string, who: string) => payloadOf<PageData>(await get(page, search, who));
+
+  it("shows a national facilitator the provinces with exactly the engine's numbers", async () => {
+    const d = await pageData(`?period=${PERIOD}`, "national");
+    expect(d.error).toBeNull();
+    const view = d.view!;
+    const db = getDb();
+    const national = (await getOrgByCode(db, "ID"))!;
+    const provinces = await listChildren(db, national.id);
+    expect(view.rows.map((r) => r.code).sort()).toEqual(provinces.map((p) => p.code).sort());
+    expect(view.parent?.code).toBe("ID");
+
+    // Against the SQL-backed model ...
+    const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "ID" });
+    // ... and against the engine's in-memory reference on the same stored submissions.
+    const pkg = (await effectivePackage("ilp-nasional", null))!.package;
+    const request: ScorecardRequest = { period: PERIOD, rows: provinces.map((p) => ({ code: p.code, name: p.name, level: p.level })), total: { code: "ID", name: national.name, level: "national" } };
+    const units = await db.selectFrom("org_unit as o").leftJoin("org_unit as p", "p.id", "o.parent_id").select(["o.code", "o.name", "o.level", "o.path", "p.code as parentCode"]).execute();
+    const subs = await db.selectFrom("submission as s").innerJoin("org_unit as o", "o.id", "s.org_unit_id").select(["o.code", "s.form_key", "s.period", "s.status", "s.data"]).execute();
+    const facts = computeRowFacts(planScorecard(pkg, request), {
+      orgUnits: units.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, path: u.path })),
+      submissions: subs.map((s) => ({ org: s.code, form: s.form_key, period: s.period, status: s.status, values: JSON.parse(s.data) })),
+    });
+    const orgChains = Object.fromEntries([...provinces.map((p) => [p.code, [{ code: "ID", level: "national" }, { code: p.code, level: "province" }]]), ["ID", [{ code: "ID", level: "national" }]]]);
+    const memory = computeScorecard(pkg, request, { facts, orgChains });
+
+    let coloured = 0;
+    for (const reference of [built.scorecard, memory]) {
+      for (const row of reference.rows) {
+        const shown = view.rows.find((r) => r.code === row.code)!;
+        expect(shown.rank).toBe(row.rank);
+        expect(shown.score).toBe(formatNumberId(row.score, 1));
+        row.cells.forEach((cell, i) => {
+          const column = reference.columns[i];
+          const viewCell = shown.cells.find((c) => c.indicator === cell.indicator)!;
+          expect(viewCell.value, `${row.code} ${cell.indicator}`).toBe(formatNumberId(cell.value, column.decimals));
+          expect(viewCell.state, `${row.code} ${cell.indicator}`).toBe(cell.state);
+          if (["green", "yellow", "red"].includes(cell.state)) coloured++;
+        });
+      }
+      reference.total.cells.forEach((cell, i) => {
+        expect(view.total.cells.find((c) => c.indicator === cell.indicator)!.value).toBe(formatNumberId(cell.value, reference.columns[i].decimals));
+      });
+    }
+    expect(coloured).toBeGreaterThan(0);
+    expect(view.lastChange).not.toBeNull();
+    expect(view.noData).toBe(false);
+    // Default order is by rank.
+    const ranks = view.rows.map((r) => r.rank).filter((r): r is number => r !== null);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  });
+
+  it("sorts on the server by any indicator column, shareably", async () => {
+    const d = await pageData(`?period=${PERIOD}&parent=33.24&sort=spm_01&dir=desc`, "jateng");
+    const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "33.24", indicators: ["spm_01"] });
+    const values = built.scorecard.rows.map((r) => ({ code: r.code, v: r.cells[0].value }));
+    const expected = values
+      .filter((x) => x.v !== null)
+      .sort((a, b) => b.v! - a.v! || (a.code < b.code ? -1 : 1))
+      .map((x) => x.code);
+    expect(d.view!.rows.map((r) => r.code).slice(0, expected.length)).toEqual(expected);
+    // Top 5 in that order; the total row still stands for every unit.
+    const top = await pageData(`?period=${PERIOD}&parent=33.24&sort=spm_01&dir=desc&limit=5`, "jateng");
+    expect(top.view!.rows.map((r) => r.code)).toEqual(d.view!.rows.slice(0, 5).map((r) => r.code));
+    expect(top.view!.rowCount).toBe(d.view!.rows.length);
+    expect(top.view!.total).toEqual(d.view!.total);
+  });
+
+  it("defaults a two-district facilitator to their districts side by side, and drills down", async () => {
+    const d = await pageData(`?period=${PERIOD}`, "jateng");
+    expect(d.view!.rows.map((r) => r.code).sort()).toEqual(["33.24", "33.28"]);
+    expect(d.view!.rows.every((r) => r.drillable)).toBe(true);
+    const down = await pageData(`?period=${PERIOD}&parent=33.28`, "jateng");
+    expect(down.view!.rows.length).toBeGreaterThan(0);
+    expect(down.view!.rows.every((r) => r.level === "puskesmas" && !r.drillable)).toBe(true);
+    expect(down.crumbs.map((c) => c.code)).toEqual(["33.28"]);
+  });
+
+  it("refuses a parent outside the user's grants with 403 and a clear message", async () => {
+    const res = await get(page, `?period=${PERIOD}&parent=13.73`, "jateng");
+    expect(statusOf(res)).toBe(403);
+    expect(await (res as Response).text()).toMatch(/Kota Sawahlunto.*di luar wilayah kerja Anda/);
+    // The parent's own province too, and the export and explain routes alike.
+    expect(statusOf(await get(page, `?period=${PERIOD}&parent=33`, "jateng"))).toBe(403);
+    expect(statusOf(await get(exportRoute, `?period=${PERIOD}&parent=13.73&format=csv`, "jateng"))).toBe(403);
+    expect(statusOf(await get(explainRoute, `?period=${PERIOD}&parent=13.73&row=13.73&indicator=spm_01`, "jateng"))).toBe(403);
+    // A row outside the area, even with a parent inside it.
+    expect(statusOf(await get(explainRoute, `?period=${PERIOD}&parent=33.28&row=${puskesmasCode("Sungai Durian")}&indicator=spm_01`, "jateng"))).toBe(403);
+  });
+
+  it("refuses operators and sends anonymous users to the login page", async () => {
+    for (const mod of [page, exportRoute, explainRoute]) {
+      expect(statusOf(await get(mod, `?period=${PERIOD}&format=csv`, "operator"))).toBe(403);
+      const anon = (await get(mod, `?period=${PERIOD}`)) as Response;
+      expect(anon.status).toBe(302);
+      expect(anon.headers.get("Location")).toMatch(/^\/login\?next=/);
+    }
+  });
+
+  it("lets a district verifier see the Puskesmas of their district only", async () => {
+    const d = await pageData(`?period=${PERIOD}`, "verifier");
+    expect(d.view!.parent?.code).toBe("13.73");
+    expect(statusOf(await get(page, `?period=${PERIOD}&parent=ID`, "verifier"))).toBe(403);
+  });
+
+  it("says what is wrong with an unknown template, a bad period, a group or a unit that does not exist", async () => {
+    const unknown = await get(page, `?period=${PERIOD}&template=tidak-ada`, "national");
+    expect(statusOf(unknown)).toBe(404);
+    expect(payloadOf<PageData>(unknown).error).toMatch(/Templat "tidak-ada" tidak ditemukan/);
+    const bad = await get(page, "?period=2025-13", "national");
+    expect(statusOf(bad)).toBe(400);
+    expect(payloadOf<PageData>(bad).error).toMatch(/Bulan 13/);
+    expect(statusOf(await get(page, `?period=${PERIOD}&group=xyz`, "national"))).toBe(400);
+    expect(statusOf(await get(page, `?period=${PERIOD}&parent=99.99`, "national"))).toBe(404);
+    expect(statusOf(await get(page, `?period=${PERIOD}&level=posyandu`, "national"))).toBe(400);
+    // A period without data is not an error: the page says so.
+    const empty = await pageData("?period=2030-01", "national");
+    expect(empty.error).toBeNull();
+    expect(empty.view!.noData).toBe(true);
+  });
+
+  it("explains a cell with the same value as the scorecard, and the units behind it", async () => {
+    const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "13.73", indicators: ["spm_01"] });
+    const row = built.scorecard.rows.find((r) => r.cells[0].value !== null)!;
+    const res = await get(explainRoute, `?period=${PERIOD}&parent=13.73&row=${row.code}&indicator=spm_01`, "verifier");
+    expect(statusOf(res)).toBe(200);
+    const d = payloadOf(res) as { explanation: { value: number; state: string; forms: Array<{ contributing: string[] }> }; names: Record<string, string> };
+    expect(d.explanation.value).toBeCloseTo(row.cells[0].value!, 9);
+    expect(d.explanation.state).toBe(row.cells[0].state);
+    const contributing = d.explanation.forms.flatMap((f) => f.contributing);
+    expect(contributing.length).toBeGreaterThan(0);
+    expect(d.names[contributing[0]]).toBeTruthy();
+    const missing = await get(explainRoute, `?period=${PERIOD}&parent=13.73&indicator=spm_01`, "verifier");
+    expect(statusOf(missing)).toBe(400);
+    // The total row of a side-by-side view (no parent) is explained too.
+    const total = await get(explainRoute, `?period=${PERIOD}&row=*&indicator=spm_01`, "jateng");
+    expect(statusOf(total)).toBe(200);
+    expect((payloadOf(total) as { explanation: { row: { code: string } } }).explanation.row.code).toBe("*");
+    // A Puskesmas of the area that is not a row of the chosen view is a clear 400, not a crash.
+    const notARow = await get(explainRoute, `?period=${PERIOD}&row=${puskesmasCode("Kaladawa")}&indicator=spm_01`, "jateng");
+    expect(statusOf(notARow)).toBe(400);
+  });
+
+  it("redirects format=csv to the export and downloads CSV with a BOM", async () => {
+    const redirect = (await get(page, `?period=${PERIOD}&parent=33.24&format=csv`, "jateng")) as Response;
+    expect(redirect.status).toBe(302);
+    const location = redirect.headers.get("Location")!;
+    expect(location).toMatch(/^\/scorecards\/export\?/);
+    const res = (await call(exportRoute.loader, makeRequest(location, { cookie: cookie.jateng }))) as Response;
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/csv/);
+    expect(res.headers.get("Content-Disposition")).toMatch(/^attachment; filename="scorecard-ilp-nasional-2025-12-33\.24\.csv"$/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, "");
+    const lines = text.trim().split("\n");
+    expect(lines[0].startsWith("kode,nama,peringkat,skor,")).toBe(true);
+    const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "33.24" });
+    expect(lines).toHaveLength(built.scorecard.rows.length + 2);
+    const first = built.scorecard.rows[0];
+    const cols = lines[1].split(",");
+    expect(cols[0]).toBe(first.code);
+    expect(cols[4]).toBe(first.cells[0].value === null ? "" : String(roundForDisplay(first.cells[0].value, built.scorecard.columns[0].decimals)));
+    expect(statusOf(await get(page, `?period=${PERIOD}&format=pdf`, "jateng"))).toBe(400);
+  });
+
+  it("keeps unit names from running as spreadsheet formulas in the CSV", async () => {
+    const code = puskesmasCode("Kaladawa");
+    await getDb().updateTable("org_unit").set({ name: "=HYPERLINK(\"http://evil.example\")" }).where("code", "=", code).execute();
+    try {
+      const res = (await get(exportRoute, `?period=${PERIOD}&parent=33.28&format=csv`, "jateng")) as Response;
+      const line = (await res.text()).split("\n").find((l) => l.startsWith(code))!;
+      expect(line).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    } finally {
+      await getDb().updateTable("org_unit").set({ name: "Puskesmas Kaladawa" }).where("code", "=", code).execute();
+    }
+  });
+
+  it("downloads an XLSX with title, coloured cells and the right numbers", async () => {
+    const res = (await get(exportRoute, `?period=${PERIOD}&parent=33.28&format=xlsx`, "jateng")) as Response;
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet("Scorecard")!;
+    expect(String(ws.getCell("A1").value)).toContain("Kabupaten Tegal");
+    expect(String(ws.getCell("A2").value)).toContain("Desember 2025");
+    const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "33.28" });
+    // Rows are in rank order; find the row by its code in column A.
+    const target = built.scorecard.rows.find((r) => r.cells.some((c) => c.value !== null))!;
+    let rowNo = XLSX_FIRST_DATA_ROW;
+    while (ws.getCell(rowNo, 1).value !== target.code) rowNo++;
+    const header = ws.getRow(XLSX_FIRST_DATA_ROW - 1);
+    const colIndex = built.scorecard.columns.findIndex((c, i) => target.cells[i].value !== null);
+    const column = built.scorecard.columns[colIndex];
+    let xcol = 5;
+    while (!String(header.getCell(xcol).value).startsWith(column.name)) xcol++;
+    const cell = ws.getCell(rowNo, xcol);
+    expect(cell.value).toBe(roundForDisplay(target.cells[colIndex].value!, column.decimals));
+    const fill = cell.fill as ExcelJS.FillPattern;
+    expect(fill.fgColor?.argb).toBe(XLSX_FILLS[target.cells[colIndex].state].color);
+    expect(wb.getWorksheet("Detail")!.getCell("A1").value).toBe("kode");
+  });
+});

@@ -138,6 +138,7 @@ export interface Database {
   district_overlay: DistrictOverlayTable;
   submission: SubmissionTable;
   submission_value: SubmissionValueTable;
+  submission_request: SubmissionRequestTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;
@@ -147,3 +148,15 @@ export type AppUserUpdate = Updateable<AppUserTable>;
 export type RoleGrant = Selectable<RoleGrantTable>;
 export type Submission = Selectable<SubmissionTable>;
 export type AuditLog = Selectable<AuditLogTable>;
+
+/** An accepted idempotency key of a data-entry POST and the result it produced (SECURITY.md 17). */
+export interface SubmissionRequestTable {
+  idempotency_key: string;
+  user_id: number;
+  org_unit_id: number;
+  form_key: string;
+  period: string;
+  submission_id: number | null;
+  result_json: string | null;
+  created_at: string;
+}

@@ -1,0 +1,203 @@
+/**
+ * District verification (issue 6): the queue of submitted reports in the verifier's district,
+ * one report next to last period and the indicator values it produces, and the decision
+ * (approve or return with a note) under an optimistic lock on the report's revision.
+ */
+import { fieldsOf, localText, type Field, type Form } from "../../engine/index";
+import { findScope, forbidden, notFound } from "~/auth/guards.server";
+import { writeAudit } from "~/auth/audit.server";
+import type { Grant, SessionUser } from "~/auth/session.server";
+import { getDb, nowIso } from "~/db/db.server";
+import type { OrgUnit, SubmissionStatus } from "~/db/schema";
+import { previousValues } from "./entry.server";
+import { buildScorecard } from "./scorecard.server";
+import { ancestorIds } from "./submissions.server";
+import { effectivePackage } from "./templates.server";
+
+const VERIFIER: ["district_verifier"] = ["district_verifier"];
+
+/** Submitted reports inside the verifier's districts, oldest first. */
+export async function verificationQueue(grants: Grant[]) {
+  return getDb()
+    .selectFrom("submission as s")
+    .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+    .select(["s.id", "o.name as unit", "o.code as unitCode", "s.form_key", "s.period", "s.submitted_at", "s.revision"])
+    .where("s.status", "=", "submitted")
+    .where((eb) => eb.or(grants.map((g) => eb("o.path", "like", `${g.orgPath}%`))))
+    .orderBy("s.submitted_at")
+    .orderBy("s.id")
+    .limit(200)
+    .execute();
+}
+
+/** The report with `id` if it lies in one of the verifier's districts: 404 when missing, 403 outside. */
+async function reportInScope(user: SessionUser, id: number) {
+  const row = await getDb()
+    .selectFrom("submission as s")
+    .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+    .selectAll("s")
+    .select(["o.code as unit_code", "o.name as unit_name", "o.path as unit_path"])
+    .where("s.id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("Laporan tidak ditemukan.");
+  if (!findScope(user, { path: row.unit_path }, VERIFIER)) throw forbidden();
+  return row;
+}
+
+interface FieldRow {
+  key: string;
+  label: string;
+  section: string;
+  current: unknown;
+  previous: unknown;
+}
+
+/** A stored answer as the operator saw it: choice labels instead of their values. */
+function shown(field: Field, value: unknown): unknown {
+  const label = (v: unknown) => (field.choices ?? []).find((c) => c.value === v);
+  if (field.type === "choice") return label(value) ? (localText(label(value)!.label, "id") ?? value) : value;
+  if (field.type === "multichoice" && Array.isArray(value)) return value.map((v) => (label(v) ? (localText(label(v)!.label, "id") ?? v) : v));
+  return value;
+}
+
+function fieldRows(form: Form | undefined, data: Record<string, unknown>, previous: Record<string, unknown> | null): FieldRow[] {
+  if (!form) return Object.keys(data).map((key) => ({ key, label: key, section: "", current: data[key], previous: previous?.[key] ?? null }));
+  return form.sections.flatMap((section) =>
+    section.fields.map((f) => ({
+      key: f.key,
+      label: (localText(f.label, "id") ?? f.key) + (f.unit ? ` (${f.unit})` : ""),
+      section: localText(section.title, "id") ?? section.key,
+      current: Object.hasOwn(data, f.key) ? shown(f, data[f.key]) : null,
+      previous: previous && Object.hasOwn(previous, f.key) ? shown(f, previous[f.key]) : null,
+    })),
+  );
+}
+
+/** The status, revision and note an audit row recorded (absent parts are null). */
+function parseAudit(json: string | null): { status: SubmissionStatus | null; revision: number | null; note: string | null } {
+  try {
+    const v = json ? (JSON.parse(json) as { status?: SubmissionStatus; revision?: number; note?: string }) : {};
+    return { status: v.status ?? null, revision: v.revision ?? null, note: v.note ?? null };
+  } catch {
+    return { status: null, revision: null, note: null };
+  }
+}
+
+/** One report for the verifier: fields side by side with last period, and its Puskesmas' indicator values. */
+export async function verificationDetail(user: SessionUser, id: number) {
+  const row = await reportInScope(user, id);
+  const unit = { id: row.org_unit_id, path: row.unit_path } as Pick<OrgUnit, "id" | "path">;
+  const { districtId } = ancestorIds(unit);
+  const effective = await effectivePackage(row.package_key, districtId);
+  const form = effective?.package.forms.find((f) => f.key === row.form_key);
+  const data = JSON.parse(row.data) as Record<string, unknown>;
+  const prev = await previousValues(row.org_unit_id, row.package_key, row.form_key, row.period);
+  const district = districtId ? await getDb().selectFrom("org_unit").select(["code"]).where("id", "=", districtId).executeTakeFirst() : undefined;
+  let indicators: Array<{ key: string; name: string; unit: string | null; value: number | null; decimals: number; target: number | null; state: string }> = [];
+  if (district) {
+    try {
+      const result = await buildScorecard({ packageKey: row.package_key, period: row.period, parentCode: district.code });
+      const mine = result.scorecard.rows.find((r) => r.code === row.unit_code);
+      if (mine) {
+        indicators = result.scorecard.columns.map((c, i) => ({
+          key: c.key,
+          name: c.name,
+          unit: c.unit,
+          decimals: c.decimals,
+          value: mine.cells[i].value,
+          target: mine.cells[i].target?.value ?? null,
+          state: mine.cells[i].state,
+        }));
+      }
+    } catch {
+      // A scorecard that cannot be built (e.g. a period type without indicators) leaves the list empty.
+      indicators = [];
+    }
+  }
+  const history = await getDb()
+    .selectFrom("audit_log as a")
+    .leftJoin("app_user as u", "u.id", "a.actor_user_id")
+    .select(["a.id", "a.at", "a.action", "a.before_json", "a.after_json", "u.username"])
+    .where("a.entity_type", "=", "submission")
+    .where("a.entity_id", "=", String(row.id))
+    .orderBy("a.id")
+    .execute();
+  return {
+    id: row.id,
+    unit: { code: row.unit_code, name: row.unit_name },
+    formKey: row.form_key,
+    formTitle: form ? (localText(form.title, "id") ?? form.key) : row.form_key,
+    period: row.period,
+    status: row.status,
+    revision: row.revision,
+    returnNote: row.return_note,
+    submittedAt: row.submitted_at,
+    previousPeriod: prev.period,
+    previousStatus: prev.status,
+    fields: fieldRows(form, data, prev.data),
+    knownFields: form ? fieldsOf(form).length : 0,
+    indicators,
+    history: history.map((h) => {
+      const before = parseAudit(h.before_json);
+      const after = parseAudit(h.after_json);
+      return { id: h.id, at: h.at, action: h.action, username: h.username, from: before.status, to: after.status, revision: after.revision, note: after.note };
+    }),
+  };
+}
+
+export type Decision = "approve" | "return";
+
+export type DecisionResult = { ok: true; status: SubmissionStatus; revision: number } | { ok: false; status: number; message: string; field?: "note" };
+
+/**
+ * Approves or returns a submitted report. The verifier's page carries the revision it showed;
+ * the update only applies to that revision in status "submitted", so a report the operator
+ * changed meanwhile is refused with a clear message and nothing changes.
+ */
+export async function decide(input: { user: SessionUser; id: number; decision: Decision; revision: number; note: string; ip?: string | null }): Promise<DecisionResult> {
+  const row = await reportInScope(input.user, input.id);
+  const note = input.note.trim();
+  if (input.decision === "return" && note.length === 0) return { ok: false, status: 400, message: "Tulis catatan untuk operator: apa yang perlu diperbaiki.", field: "note" };
+  if (note.length > 2000) return { ok: false, status: 400, message: "Catatan terlalu panjang; batasnya 2.000 karakter.", field: "note" };
+  const status: SubmissionStatus = input.decision === "approve" ? "approved" : "returned";
+  const now = nowIso();
+  return getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const result = await trx
+        .updateTable("submission")
+        .set({
+          status,
+          revision: input.revision + 1,
+          updated_at: now,
+          return_note: input.decision === "return" ? note : null,
+          approved_at: input.decision === "approve" ? now : null,
+          approved_by: input.decision === "approve" ? input.user.id : null,
+        })
+        .where("id", "=", input.id)
+        .where("revision", "=", input.revision)
+        .where("status", "=", "submitted")
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) {
+        const current = await trx.selectFrom("submission").select(["status", "revision"]).where("id", "=", input.id).executeTakeFirst();
+        const why =
+          current && current.status !== "submitted"
+            ? `Laporan ini sekarang berstatus "${current.status === "approved" ? "disetujui" : current.status === "returned" ? "dikembalikan" : "draf"}", bukan "dikirim".`
+            : "Operator mengubah laporan ini setelah Anda membukanya.";
+        return { ok: false as const, status: 409, message: `${why} Tidak ada yang diubah. Muat ulang halaman untuk melihat versi terbaru.` };
+      }
+      // A returned report no longer counts on scorecards until it is submitted again.
+      if (status === "returned") await trx.deleteFrom("submission_value").where("submission_id", "=", input.id).execute();
+      await writeAudit(trx, {
+        actorUserId: input.user.id,
+        action: input.decision === "approve" ? "submission.approve" : "submission.return",
+        entityType: "submission",
+        entityId: input.id,
+        orgUnitId: row.org_unit_id,
+        before: { status: "submitted", revision: input.revision },
+        after: { status, revision: input.revision + 1, ...(note ? { note } : {}) },
+        ip: input.ip,
+      });
+      return { ok: true as const, status, revision: input.revision + 1 };
+    });
+}

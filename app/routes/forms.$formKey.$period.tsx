@@ -1,0 +1,275 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import { useEffect, useState } from "react";
+import { requireUser } from "~/auth/guards.server";
+import { EntryForm } from "~/components/form/EntryForm";
+import { clearLocalDraft, draftStorageKey, readLocalDraft, sameAnswers, useLocalAutosave, type LocalDraft } from "~/components/form/localDraft";
+import type { MessageKey } from "~/i18n/catalog";
+import { useT } from "~/i18n/useT";
+import { loadEntry, operatorUnit, saveEntry, type RefusedResult, type SaveIntent, type SaveResult } from "~/models/entry.server";
+import { clientIp, formString } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "Laporan"} · Pantau ILP` }];
+
+/** Largest accepted answers document (characters): far above any configured form. */
+const MAX_DATA_CHARS = 200_000;
+
+/**
+ * Operators only, for their own Puskesmas (from the session; `?unit=` only picks among the
+ * user's own units). A fresh idempotency key per rendering of the page (SECURITY.md 17).
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
+  const entry = await loadEntry(unit, String(params.formKey ?? ""), String(params.period ?? ""));
+  return {
+    unit: { code: unit.code, name: unit.name },
+    period: String(params.period),
+    title: entry.form.title.id,
+    form: entry.form,
+    hiddenFields: entry.hiddenFields,
+    schema: entry.schema,
+    uiSchema: entry.uiSchema,
+    submission: entry.submission ? { status: entry.submission.status, data: entry.submission.data, revision: entry.submission.revision, returnNote: entry.submission.return_note, updatedAt: entry.submission.updated_at } : null,
+    idempotencyKey: crypto.randomUUID(),
+  };
+}
+
+type ActionResult = SaveResult | RefusedResult;
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
+  const form = await request.formData();
+  const intent = formString(form, "intent", 10);
+  const raw = formString(form, "data", MAX_DATA_CHARS + 1);
+  const invalid = (message: string): RefusedResult => ({ ok: false, status: 400, code: "INVALID", fieldErrors: {}, formErrors: [message], warnings: [] });
+  if (intent !== "draft" && intent !== "submit") return data<ActionResult>(invalid("Pilih Simpan draf atau Kirim."), { status: 400 });
+  if (raw.length > MAX_DATA_CHARS) return data<ActionResult>(invalid("Isian terlalu besar untuk dikirim. Periksa isian teks yang sangat panjang."), { status: 413 });
+  let answers: unknown;
+  try {
+    answers = JSON.parse(raw || "{}");
+  } catch {
+    return data<ActionResult>(invalid("Isian formulir tidak terbaca. Muat ulang halaman; draf lokal Anda dapat dipulihkan."), { status: 400 });
+  }
+  const baseRevision = Number(formString(form, "baseRevision", 12));
+  const result = await saveEntry({
+    user,
+    unit,
+    formKey: String(params.formKey ?? ""),
+    period: String(params.period ?? ""),
+    intent: intent as SaveIntent,
+    data: answers,
+    idempotencyKey: formString(form, "idempotencyKey", 100),
+    baseRevision: Number.isInteger(baseRevision) && baseRevision >= 0 ? baseRevision : -1,
+    confirmWarnings: formString(form, "confirmWarnings", 5) === "1",
+    ip: clientIp(context),
+  });
+  return data<ActionResult>(result, { status: result.ok ? 200 : result.status });
+}
+
+type Data = Record<string, unknown>;
+
+export default function FillPage() {
+  const d = useLoaderData<typeof loader>();
+  // A new form or period is a new page: fresh state.
+  return <Fill key={`${d.unit.code}:${d.form.key}:${d.period}`} />;
+}
+
+function Fill() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const navigation = useNavigation();
+  const t = useT();
+  const [answers, setAnswers] = useState<Data>(() => (d.submission?.data ?? {}) as Data);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [offer, setOffer] = useState<LocalDraft | null>(null);
+  const [notice, setNotice] = useState<"restored" | "offline" | null>(null);
+  const locked = d.submission?.status === "approved";
+  const revision = d.submission?.revision ?? 0;
+  const storageKey = draftStorageKey(d.unit.code, d.form.key, d.period);
+  const { online, lastSaved, saveNow, forget } = useLocalAutosave(storageKey, answers, revision, !locked);
+
+  // A local draft the server does not have (typed offline, or the tab closed before saving).
+  useEffect(() => {
+    if (locked) return;
+    const local = readLocalDraft(storageKey);
+    if (!local) return;
+    const serverData = (d.submission?.data ?? {}) as Data;
+    const newer = !d.submission || local.baseRevision >= revision || local.savedAt > d.submission.updatedAt;
+    if (newer && !sameAnswers(local.data, serverData)) setOffer(local);
+    else clearLocalDraft(storageKey);
+    // Only when the page opens: later changes are the user's own.
+  }, []);
+
+  useEffect(() => {
+    if (!result) return;
+    if (result.ok) {
+      setFieldErrors({});
+      forget();
+    } else {
+      setFieldErrors(result.fieldErrors);
+    }
+  }, [result, forget]);
+
+  const onChange = (next: Data) => {
+    // An error disappears from a field as soon as its answer changes.
+    setFieldErrors((errors) => {
+      const changed = Object.keys(errors).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(answers[k]));
+      if (changed.length === 0) return errors;
+      const rest = { ...errors };
+      for (const k of changed) delete rest[k];
+      return rest;
+    });
+    setAnswers(next);
+  };
+
+  const submitting = navigation.state !== "idle";
+  const failed = result && !result.ok ? result : null;
+  const unknownFieldErrors = failed ? Object.entries(failed.fieldErrors).filter(([k]) => !(k in (d.schema.properties ?? {}))).map(([, m]) => m) : [];
+  const status = d.submission?.status ?? "missing";
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>{d.title}</h1>
+          <p>{t("entry.unit", { unit: d.unit.name, period: d.period })}</p>
+          <p>
+            {t("entry.status")} <span className={`badge ${status}`}>{t(`status.${status}` as MessageKey)}</span>
+          </p>
+        </div>
+        <Link to="/forms">{t("entry.back")}</Link>
+      </div>
+
+      {locked ? (
+        <div className="alert info" role="status">
+          {t("entry.locked")}
+        </div>
+      ) : null}
+      {d.submission?.status === "returned" && d.submission.returnNote ? (
+        <div className="alert warning" role="status">
+          <strong>{t("entry.returned")}</strong> <span className="return-note">{d.submission.returnNote}</span>
+        </div>
+      ) : null}
+      {!online ? (
+        <div className="alert warning" role="status">
+          {t("entry.offline")}
+        </div>
+      ) : null}
+      {notice === "offline" ? (
+        <div className="alert warning" role="alert">
+          {t("entry.offlineSubmit")}
+        </div>
+      ) : null}
+      {notice === "restored" ? (
+        <div className="alert success" role="status">
+          {t("entry.restored")}
+        </div>
+      ) : null}
+      {offer ? (
+        <section className="card restore-offer" aria-labelledby="restore-title">
+          <h2 id="restore-title">{t("entry.restoreTitle")}</h2>
+          <p>{t("entry.restoreBody", { at: new Date(offer.savedAt).toLocaleString(t.locale === "en" ? "en-GB" : "id-ID") })}</p>
+          <div className="button-row">
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setAnswers(offer.data);
+                setOffer(null);
+                setNotice("restored");
+              }}
+            >
+              {t("entry.restore")}
+            </button>
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => {
+                clearLocalDraft(storageKey);
+                setOffer(null);
+              }}
+            >
+              {t("entry.discard")}
+            </button>
+          </div>
+        </section>
+      ) : null}
+      {result?.ok ? (
+        <div className="alert success" role="status">
+          {result.intent === "submit" ? t("entry.savedSubmit") : t("entry.savedDraft")}
+        </div>
+      ) : null}
+      {failed && Object.keys(failed.fieldErrors).length > 0 ? (
+        <div className="alert error" role="alert">
+          {t("form.fixErrors")}
+        </div>
+      ) : null}
+      {failed && (failed.formErrors.length > 0 || unknownFieldErrors.length > 0) ? (
+        <div className="alert error" role="alert">
+          <strong>{t("entry.formErrors")}</strong>
+          <ul>
+            {[...failed.formErrors, ...unknownFieldErrors].map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <Form
+        method="post"
+        // The server is the validator of record; the browser's own checks would block drafts.
+        noValidate
+        className="card entry-card"
+        onSubmit={(e) => {
+          if (!navigator.onLine) {
+            e.preventDefault();
+            saveNow();
+            setNotice("offline");
+          } else setNotice(null);
+        }}
+      >
+        <input type="hidden" name="idempotencyKey" value={d.idempotencyKey} />
+        <input type="hidden" name="baseRevision" value={revision} />
+        <input type="hidden" name="data" value={JSON.stringify(answers)} />
+        <EntryForm
+          schema={d.schema as unknown as RJSFSchema}
+          uiSchema={d.uiSchema as unknown as UiSchema}
+          form={d.form}
+          overlayHidden={d.hiddenFields}
+          data={answers}
+          onChange={onChange}
+          fieldErrors={fieldErrors}
+          readOnly={locked}
+        />
+        {failed?.code === "NEEDS_CONFIRMATION" ? (
+          <div className="alert warning" role="alert">
+            <strong>{t("entry.warningsTitle")}</strong>
+            <ul>
+              {failed.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+            <label className="checkbox">
+              <input type="checkbox" name="confirmWarnings" value="1" /> {t("entry.confirmWarnings")}
+            </label>
+          </div>
+        ) : null}
+        {!locked ? (
+          <div className="button-row">
+            <button type="submit" name="intent" value="draft" className="button secondary" disabled={submitting}>
+              {t("entry.saveDraft")}
+            </button>
+            <button type="submit" name="intent" value="submit" className="button" disabled={submitting}>
+              {t("entry.submit")}
+            </button>
+            {lastSaved ? <span className="muted">{t("entry.localSaved", { at: new Date(lastSaved).toLocaleTimeString(t.locale === "en" ? "en-GB" : "id-ID") })}</span> : null}
+          </div>
+        ) : null}
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireRole, requireUser } from "~/auth/guards.server";
+import { getDb } from "~/db/db.server";
+import type { MessageKey } from "~/i18n/catalog";
+import { useT } from "~/i18n/useT";
+import { operatorForms } from "~/models/entry.server";
+
+export const meta: MetaFunction = () => [{ title: "Laporan · Pantau ILP" }];
+
+/** Operators only: the forms of their own Puskesmas (from the session's grants), with status. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const grants = requireRole(user, ["puskesmas_operator"]).filter((g) => g.orgLevel === "puskesmas");
+  const units = grants.length ? await getDb().selectFrom("org_unit").selectAll().where("id", "in", grants.map((g) => g.orgUnitId)).orderBy("code").execute() : [];
+  return { rows: await operatorForms(units), several: units.length > 1 };
+}
+
+export default function FormsPage() {
+  const { rows, several } = useLoaderData<typeof loader>();
+  const t = useT();
+  const pick = (text: { id: string; en?: string }) => (t.locale === "en" && text.en ? text.en : text.id);
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>{t("forms.title")}</h1>
+          <p>{t("forms.intro")}</p>
+        </div>
+      </div>
+      {rows.length === 0 ? (
+        <p className="empty">{t("forms.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">{t("forms.col.form")}</th>
+                {several ? <th scope="col">{t("forms.col.unit")}</th> : null}
+                <th scope="col">{t("forms.col.period")}</th>
+                <th scope="col">{t("forms.col.status")}</th>
+                <th scope="col">{t("forms.col.note")}</th>
+                <th scope="col">{t("table.action")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const href = `/forms/${encodeURIComponent(r.formKey)}/${encodeURIComponent(r.period)}${several ? `?unit=${encodeURIComponent(r.unitCode)}` : ""}`;
+                const label = r.status === "approved" ? t("forms.view") : t("forms.fill");
+                return (
+                  <tr key={`${r.unitCode}-${r.formKey}-${r.period}`}>
+                    <td>{pick(r.title)}</td>
+                    {several ? <td>{r.unitName}</td> : null}
+                    <td>{r.period}</td>
+                    <td>
+                      <span className={`badge ${r.status}`}>{t(`status.${r.status}` as MessageKey)}</span>
+                    </td>
+                    <td>{r.status === "returned" && r.returnNote ? r.returnNote : ""}</td>
+                    <td>
+                      <Link to={href} aria-label={`${label}: ${pick(r.title)} ${r.period}`}>
+                        {label}
+                      </Link>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,197 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { notFound, requireUserWithRole } from "~/auth/guards.server";
+import type { MessageKey } from "~/i18n/catalog";
+import { useT } from "~/i18n/useT";
+import { decide, verificationDetail, type Decision } from "~/models/verification.server";
+import { clientIp, formString } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Periksa laporan · Pantau ILP" }];
+
+function reportId(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id <= 0) throw notFound("Laporan tidak ditemukan.");
+  return id;
+}
+
+/** District verifiers only, and only for reports inside their district (403 otherwise). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user } = await requireUserWithRole(request, ["district_verifier"]);
+  return verificationDetail(user, reportId(params.id));
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user } = await requireUserWithRole(request, ["district_verifier"]);
+  const id = reportId(params.id);
+  const form = await request.formData();
+  const intent = formString(form, "intent", 10);
+  const note = formString(form, "note", 2100);
+  if (intent !== "approve" && intent !== "return") return data({ ok: false as const, message: "Pilih Setujui atau Kembalikan.", field: undefined, note }, { status: 400 });
+  const revision = Number(formString(form, "revision", 12));
+  const result = await decide({ user, id, decision: intent as Decision, revision: Number.isInteger(revision) ? revision : -1, note, ip: clientIp(context) });
+  if (!result.ok) return data({ ok: false as const, message: result.message, field: result.field, note }, { status: result.status });
+  return { ok: true as const, status: result.status, message: null, field: undefined, note: "" };
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === "") return "–";
+  if (typeof value === "boolean") return value ? "Ya" : "Tidak";
+  if (Array.isArray(value)) return value.join(", ");
+  return String(value);
+}
+
+export default function VerificationDetail() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useT();
+  const noteError = result && !result.ok && result.field === "note" ? result.message : null;
+  let lastSection = "";
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>
+            {d.unit.name} · {d.formTitle} · {d.period}
+          </h1>
+          <p>
+            {t("entry.status")} <span className={`badge ${d.status}`}>{t(`status.${d.status}` as MessageKey)}</span>
+          </p>
+        </div>
+        <Link to="/verification">{t("verification.back")}</Link>
+      </div>
+      {result?.ok ? (
+        <div className="alert success" role="status">
+          {result.status === "approved" ? t("verification.approved") : t("verification.returned")}
+        </div>
+      ) : null}
+      {result && !result.ok && !noteError ? (
+        <div className="alert error" role="alert">
+          {result.message}
+        </div>
+      ) : null}
+
+      <div className="grid verification-grid">
+        <section className="card" aria-labelledby="fields-title">
+          <h2 id="fields-title">{t("verification.fields")}</h2>
+          {d.previousStatus === null ? <p className="muted">{t("verification.noPrevious", { period: d.previousPeriod })}</p> : null}
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">{t("verification.field")}</th>
+                  <th scope="col">{t("verification.current", { period: d.period })}</th>
+                  <th scope="col">{t("verification.previous", { period: d.previousPeriod })}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.fields.flatMap((f) => {
+                  const rows = [];
+                  if (f.section !== lastSection) {
+                    lastSection = f.section;
+                    rows.push(
+                      <tr key={`s-${f.key}`} className="section-row">
+                        <th scope="colgroup" colSpan={3}>
+                          {f.section}
+                        </th>
+                      </tr>,
+                    );
+                  }
+                  const changed = show(f.current) !== show(f.previous) && d.previousStatus !== null;
+                  rows.push(
+                    <tr key={f.key} className={changed ? "changed" : undefined}>
+                      <th scope="row">{f.label}</th>
+                      <td>{show(f.current)}</td>
+                      <td>{show(f.previous)}</td>
+                    </tr>,
+                  );
+                  return rows;
+                })}
+              </tbody>
+            </table>
+          </div>
+        </section>
+
+        <section className="card" aria-labelledby="indicators-title">
+          <h2 id="indicators-title">{t("verification.indicators")}</h2>
+          {d.indicators.length === 0 ? (
+            <p className="empty">{t("verification.noIndicators")}</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("verification.indicator")}</th>
+                    <th scope="col">{t("verification.value")}</th>
+                    <th scope="col">{t("verification.target")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.indicators.map((i) => (
+                    <tr key={i.key}>
+                      <th scope="row">{i.name}</th>
+                      <td>{i.value === null ? "–" : `${i.value.toFixed(i.decimals)}${i.unit ? ` ${i.unit}` : ""}`}</td>
+                      <td>{i.target === null ? "–" : `${i.target.toFixed(i.decimals)}${i.unit ? ` ${i.unit}` : ""}`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="decision-title">
+        <h2 id="decision-title">{t("verification.decision")}</h2>
+        {d.status !== "submitted" ? (
+          <p>{t("verification.notSubmitted")}</p>
+        ) : (
+          <Form method="post">
+            <input type="hidden" name="revision" value={d.revision} />
+            <div className="field">
+              <label htmlFor="note">{t("verification.note")}</label>
+              <textarea id="note" name="note" rows={3} maxLength={2000} defaultValue={result && !result.ok ? result.note : ""} aria-invalid={noteError ? true : undefined} aria-describedby={noteError ? "err-note" : "help-note"} />
+              <span className="help" id="help-note">
+                {t("verification.noteHelp")}
+              </span>
+              {noteError ? (
+                <span className="field-error" id="err-note">
+                  {noteError}
+                </span>
+              ) : null}
+            </div>
+            <div className="button-row">
+              <button type="submit" name="intent" value="approve" className="button" disabled={navigation.state !== "idle"}>
+                {t("verification.approve")}
+              </button>
+              <button type="submit" name="intent" value="return" className="button secondary" disabled={navigation.state !== "idle"}>
+                {t("verification.return")}
+              </button>
+            </div>
+          </Form>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="history-title">
+        <h2 id="history-title">{t("verification.history")}</h2>
+        <ul className="plain">
+          {d.history.map((h) => (
+            <li key={h.id}>
+              <span className="muted">{h.at.slice(0, 16).replace("T", " ")} UTC</span> · {h.username ?? "—"} · {t(`audit.${h.action}` as MessageKey)}
+              {h.to ? (
+                <>
+                  {" "}
+                  ({h.from ? `${t(`status.${h.from}` as MessageKey)} → ` : ""}
+                  {t(`status.${h.to}` as MessageKey)}
+                  {h.revision ? `, ${t("verification.revision", { revision: h.revision })}` : ""})
+                </>
+              ) : null}
+              {h.note ? <span className="return-note"> — {h.note}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * Data entry and verification in a real browser (issue 6): the operator fills the current
+ * month's ILP profile, sees an Indonesian error next to a value beyond its bound, fixes it,
+ * loses the connection, recovers the local draft after a reload and submits; the verifier
+ * returns it with a note; the operator corrects and resubmits; the verifier approves; the
+ * report is locked and the district scorecard shows its value. No CSP violation, no page error, no dialog on the way (SECURITY.md 13–14).
+ *
+ * Two sign-ins in total (the app allows 10 per client per minute).
+ */
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+
+const now = new Date();
+const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
+const FORM_TITLE = "Profil Implementasi ILP Puskesmas";
+
+let app: RunningApp;
+let browser: Browser;
+let operator: Session;
+let verifier: Session;
+
+/** The rjsf field block (label, input, help, errors) of a field key. */
+function fieldBlock(page: Page, key: string): Locator {
+  return page.locator(".form-group", { has: page.locator(`#root_${key}`) }).last();
+}
+
+async function answerYes(page: Page, key: string, yes = true) {
+  await page.locator(`#root_${key}`).getByLabel(yes ? "Ya" : "Tidak", { exact: true }).check();
+}
+
+async function fillNumber(page: Page, key: string, value: number) {
+  await page.locator(`#root_${key}`).fill(String(value));
+}
+
+function expectClean(s: Session) {
+  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
+  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
+  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
+}
+
+describe("data entry and verification in Chromium", () => {
+  beforeAll(async () => {
+    app = await startApp({ name: "entry" });
+    browser = await launchBrowser();
+    operator = await openSession(browser, app.baseUrl);
+    verifier = await openSession(browser, app.baseUrl);
+  }, 180_000);
+
+  afterAll(async () => {
+    await operator?.close();
+    await verifier?.close();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("operator fills the form, fixes a bound error, recovers an offline draft and submits", async () => {
+    const page = operator.page;
+    await loginAndWaitHome(page, "operator.sungaidurian");
+    await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Laporan" }).click();
+    await page.getByRole("heading", { level: 1, name: "Laporan Puskesmas" }).waitFor();
+    await page.getByRole("link", { name: `Isi laporan: ${FORM_TITLE} ${PERIOD}` }).click();
+    await page.getByRole("heading", { level: 1, name: FORM_TITLE }).waitFor();
+    await waitForHydration(page);
+    // Sections with headings.
+    await expect(page.getByRole("heading", { level: 2, name: "Tata kelola klaster" }).isVisible()).resolves.toBe(true);
+
+    // Show-if: the SK number appears only once the SK is answered "Ya".
+    await expect(page.locator("#root_sk_klaster_nomor").count()).resolves.toBe(0);
+    await answerYes(page, "sk_klaster");
+    await page.locator("#root_sk_klaster_nomor").fill("440/12/PKM-SD/2025");
+    for (const key of ["sotk_revisi", "pj_klaster_ditetapkan", "sosialisasi_staf", "alur_layanan_klaster", "lokmin_bulanan"]) await answerYes(page, key);
+    await page.getByLabel("Rekam medis elektronik (RME) terintegrasi SATUSEHAT").selectOption({ label: "Penuh (semua klaster)" });
+    await page.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("500");
+    const numbers: Record<string, number> = { desa_pustu_ilp: 5, jumlah_posyandu: 20, posyandu_ilp: 10, posyandu_5_kader: 10, jumlah_kader: 100, kader_purwa: 30, kader_madya: 20, kader_utama: 10, kader_belum_sertifikat: 40 };
+    for (const [key, value] of Object.entries(numbers)) await fillNumber(page, key, value);
+    // Calculated live: Purwa + Madya + Utama.
+    await expect.poll(() => page.locator("#root_kader_terlatih").inputValue()).toBe("60");
+
+    await page.getByRole("button", { name: "Kirim", exact: true }).click();
+    const desaBlock = fieldBlock(page, "jumlah_desa");
+    await desaBlock.getByText(/terlalu besar: harus <= 200/).waitFor();
+    await expect(page.getByRole("alert").filter({ hasText: "Periksa isian yang ditandai" }).isVisible()).resolves.toBe(true);
+    // Nothing typed is lost.
+    await expect(page.locator("#root_jumlah_kader").inputValue()).resolves.toBe("100");
+    await screenshot(page, "entry-01-bound-error");
+
+    await page.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("10");
+    await expect(desaBlock.getByText(/terlalu besar/).count()).resolves.toBe(0);
+
+    // The connection drops: typing goes on, saving keeps everything in the browser.
+    await operator.context.setOffline(true);
+    await page.getByText("Anda sedang offline").first().waitFor();
+    await fillNumber(page, "kunjungan_rumah", 25);
+    await page.locator("#root_catatan_ilp").fill("Dua Posyandu belum melapor tepat waktu.");
+    await page.getByRole("button", { name: "Simpan draf", exact: true }).click();
+    await page.getByText("Tidak ada koneksi internet").waitFor();
+    await page.getByText(/Salinan lokal tersimpan/).waitFor();
+    await screenshot(page, "entry-02-offline");
+    await operator.context.setOffline(false);
+
+    await page.reload();
+    await waitForHydration(page);
+    await page.getByRole("heading", { name: "Ada draf lokal yang belum tersimpan di server" }).waitFor();
+    await screenshot(page, "entry-03-restore-offer");
+    await page.getByRole("button", { name: "Pulihkan draf lokal" }).click();
+    await expect(page.locator("#root_kunjungan_rumah").inputValue()).resolves.toBe("25");
+    await expect(page.locator("#root_jumlah_desa").inputValue()).resolves.toBe("10");
+    await expect(page.locator("#root_sk_klaster_nomor").inputValue()).resolves.toBe("440/12/PKM-SD/2025");
+
+    await page.getByRole("button", { name: "Kirim", exact: true }).click();
+    await page.getByText("Laporan terkirim dan menunggu verifikasi Dinkes.").waitFor();
+    await expect(page.locator(".badge.submitted").first().innerText()).resolves.toBe("Dikirim");
+    await screenshot(page, "entry-04-submitted");
+    expectClean(operator);
+  });
+
+  it("verifier returns the report with a note; the operator sees it, corrects and resubmits", async () => {
+    const page = verifier.page;
+    await loginAndWaitHome(page, "verifikator.sawahlunto");
+    await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Verifikasi" }).click();
+    await page.getByRole("link", { name: `Periksa laporan Puskesmas Sungai Durian ilp_profil ${PERIOD}` }).click();
+    await page.getByRole("heading", { level: 2, name: "Nilai indikator yang dihasilkan" }).waitFor();
+    await waitForHydration(page);
+    await expect(page.getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja/ }).first().innerText()).resolves.toContain("10");
+    // A return needs a note.
+    await page.getByRole("button", { name: "Kembalikan" }).click();
+    await page.getByText("Tulis catatan untuk operator").waitFor();
+    await page.getByLabel("Catatan untuk operator").fill("Jumlah desa menurut profil kecamatan adalah 11. Mohon diperbaiki.");
+    await page.getByRole("button", { name: "Kembalikan" }).click();
+    await page.getByText("Laporan dikembalikan ke operator dengan catatan Anda.").waitFor();
+    await screenshot(page, "entry-05-returned");
+
+    const op = operator.page;
+    await op.reload();
+    await waitForHydration(op);
+    await op.getByText("Jumlah desa menurut profil kecamatan adalah 11.").waitFor();
+    await screenshot(op, "entry-06-operator-sees-note");
+    await op.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("11");
+    await op.getByRole("button", { name: "Kirim", exact: true }).click();
+    await op.getByText("Laporan terkirim dan menunggu verifikasi Dinkes.").waitFor();
+    expectClean(verifier);
+    expectClean(operator);
+  });
+
+  it("verifier approves; the operator can no longer change the report", async () => {
+    const page = verifier.page;
+    await page.reload();
+    await waitForHydration(page);
+    await expect(page.getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja/ }).first().innerText()).resolves.toContain("11");
+    await page.getByRole("button", { name: "Setujui" }).click();
+    await page.getByText("Laporan disetujui dan sekarang terkunci.").waitFor();
+    await screenshot(page, "entry-07-approved");
+    // The district scorecard reflects the report on the next request: 5 of 11 villages = 45.5 %.
+    await page.goto(`/scorecards?template=ilp-nasional&period=${PERIOD}&parent=13.73`);
+    await page.getByRole("link", { name: /^Penjelasan % desa\/kelurahan dengan Pustu ILP aktif untuk Puskesmas Sungai Durian: 45[.,]5/ }).waitFor();
+    await screenshot(page, "entry-07b-scorecard");
+
+    const op = operator.page;
+    await op.reload();
+    await waitForHydration(op);
+    await op.getByText("sudah disetujui verifikator dan terkunci").waitFor();
+    await expect(op.getByRole("button", { name: "Kirim", exact: true }).count()).resolves.toBe(0);
+    await expect(op.getByRole("button", { name: "Simpan draf", exact: true }).count()).resolves.toBe(0);
+    await expect(op.locator("#root_jumlah_desa").isEditable()).resolves.toBe(false);
+    await screenshot(op, "entry-08-locked");
+    // The list shows the report as approved, with a view link instead of a fill link.
+    await op.goto("/forms");
+    await op.getByRole("link", { name: `Lihat laporan: ${FORM_TITLE} ${PERIOD}` }).waitFor();
+    expectClean(verifier);
+    expectClean(operator);
+  });
+});

@@ -76,6 +76,14 @@ export function numericFacts(form: Form, data: Readonly<Record<string, unknown>>
   return out;
 }
 
+/** Raised when a change would touch an approved (locked) report. */
+export class SubmissionLockedError extends Error {
+  constructor(unitCode: string, formKey: string, period: string) {
+    super(`Laporan ${formKey} periode ${period} untuk ${unitCode} sudah disetujui dan dikunci. Minta verifikator atau admin Dinkes membuka kuncinya bila perlu diperbaiki.`);
+    this.name = "SubmissionLockedError";
+  }
+}
+
 export interface PreparedSubmission {
   unit: OrgUnit;
   effective: EffectivePackage;
@@ -112,6 +120,8 @@ export async function storeSubmission(trx: DbOrTrx, s: PreparedSubmission, optio
     .where("form_key", "=", s.form.key)
     .where("period", "=", s.period)
     .executeTakeFirst();
+  // SECURITY.md 19: an approved report changes through no path (web, import, CLI) until unlocked.
+  if (existing?.status === "approved") throw new SubmissionLockedError(s.unit.code, s.form.key, s.period);
   const document = JSON.stringify(s.data);
   const counted = COUNTED.includes(options.status);
   const submittedAt = options.submittedAt !== undefined ? options.submittedAt : counted ? now : null;
@@ -352,6 +362,7 @@ export async function importSubmissionsCsv(
   const errors: RowProblem[] = [];
   const warnings: RowProblem[] = [];
   const prepared: PreparedSubmission[] = [];
+  const preparedRows: number[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
     const rowNo = i + 2;
@@ -400,21 +411,46 @@ export async function importSubmissionsCsv(
     seen.add(dupKey);
     for (const w of result.submission.warnings) warnings.push({ row: rowNo, message: w.message });
     prepared.push(result.submission);
+    preparedRows.push(rowNo);
   }
-  await storePrepared(prepared, { status: options.status ?? "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import" });
-  return { rows: rows.length, stored: prepared.length, errors, warnings };
+  const failures = await storePrepared(prepared, { status: options.status ?? "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import" });
+  for (const f of failures) errors.push({ row: preparedRows[f.index], message: f.message });
+  errors.sort((a, b) => a.row - b.row);
+  return { rows: rows.length, stored: prepared.length - failures.length, errors, warnings };
 }
 
-/** Stores prepared submissions in transactions of a few hundred (each submission whole). */
-export async function storePrepared(prepared: PreparedSubmission[], options: StoreOptions | ((s: PreparedSubmission, i: number) => StoreOptions)): Promise<void> {
+/**
+ * Stores prepared submissions in transactions of a few hundred (each submission whole). When a
+ * chunk fails (a report was approved meanwhile), its rows are retried one transaction each so
+ * the others still land; the refused ones are returned with their index and message.
+ */
+export async function storePrepared(
+  prepared: PreparedSubmission[],
+  options: StoreOptions | ((s: PreparedSubmission, i: number) => StoreOptions),
+): Promise<Array<{ index: number; message: string }>> {
+  const optionsFor = (i: number) => (typeof options === "function" ? options(prepared[i], i) : options);
+  const failures: Array<{ index: number; message: string }> = [];
   for (let i = 0; i < prepared.length; i += 250) {
-    const chunk = prepared.slice(i, i + 250);
-    await getDb()
-      .transaction()
-      .execute(async (trx) => {
-        for (let j = 0; j < chunk.length; j++) {
-          await storeSubmission(trx, chunk[j], typeof options === "function" ? options(chunk[j], i + j) : options);
+    const end = Math.min(i + 250, prepared.length);
+    try {
+      await getDb()
+        .transaction()
+        .execute(async (trx) => {
+          for (let j = i; j < end; j++) await storeSubmission(trx, prepared[j], optionsFor(j));
+        });
+    } catch (err) {
+      if (!(err instanceof SubmissionLockedError)) throw err;
+      for (let j = i; j < end; j++) {
+        try {
+          await getDb()
+            .transaction()
+            .execute((trx) => storeSubmission(trx, prepared[j], optionsFor(j)));
+        } catch (rowErr) {
+          if (!(rowErr instanceof SubmissionLockedError)) throw rowErr;
+          failures.push({ index: j, message: rowErr.message });
         }
-      });
+      }
+    }
   }
+  return failures;
 }

@@ -139,6 +139,23 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
     expect(audit.length).toBe(4);
   });
 
+  it("refuses to overwrite an approved (locked) report by import, storing the other rows", async () => {
+    const sd = puskesmasCode("Sungai Durian");
+    const km = puskesmasCode("Kolok Mudik");
+    const unit = await getDb().selectFrom("org_unit").select("id").where("code", "=", sd).executeTakeFirstOrThrow();
+    await getDb().updateTable("submission").set({ status: "approved" }).where("org_unit_id", "=", unit.id).where("period", "=", "2025-01").where("form_key", "=", "spm_bulanan").execute();
+    const keys = ["spm01_bumil_k6", "spm02_persalinan_faskes", "spm03_bbl_kn_lengkap", "spm04_balita_standar", "spm05_usia_dasar_skrining", "spm06_usia_produktif_skrining", "spm07_lansia_skrining", "spm08_hipertensi_standar", "spm09_dm_standar", "spm10_odgj_berat_standar", "spm11_terduga_tb_diperiksa", "spm12_risiko_hiv_diperiksa"];
+    const csv = [`org_unit,period,${keys.join(",")}`, `${sd},2025-01,99,1,1,1,1,1,1,1,1,1,1,1`, `${km},2025-03,7,1,1,1,1,1,1,1,1,1,1,1`].join("\n");
+    const r = await cli("submissions", "import", tempFile("lock.csv", csv), "--template", "ilp-nasional", "--form", "spm_bulanan");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/baris 2: .*sudah disetujui dan dikunci/);
+    expect(r.out).toMatch(/1 dari 2 baris disimpan/);
+    const locked = await getDb().selectFrom("submission").select("data").where("org_unit_id", "=", unit.id).where("period", "=", "2025-01").where("form_key", "=", "spm_bulanan").executeTakeFirstOrThrow();
+    expect(JSON.parse(locked.data).spm01_bumil_k6).toBe(20);
+    await getDb().updateTable("submission").set({ status: "submitted" }).where("org_unit_id", "=", unit.id).where("period", "=", "2025-01").execute();
+    await getDb().deleteFrom("submission").where("period", "=", "2025-03").execute();
+  });
+
   it("prints a scorecard as JSON and CSV, and explains a cell", async () => {
     const json = await cli("scorecard", "--template", "ilp-nasional", "--period", "2025-02", "--ytd", "--parent", "13.73", "--format", "json");
     expect(json.code).toBe(0);

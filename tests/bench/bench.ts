@@ -1,0 +1,477 @@
+/**
+ * `npm run bench [-- --quick] [--json] [--runs N] [--keep]`
+ *
+ * Loads a deterministic synthetic national dataset (38 provinces, 514 districts, 10,268
+ * Puskesmas, 12 months of 2025; --quick: ~1/10 of the Puskesmas and 3 months) into a fresh
+ * SQLite file (and a fresh PostgreSQL database when BENCH_DATABASE_URL is set), bypassing
+ * per-submission validation (this benchmarks reads), then times:
+ *  - the national district-level year-to-date scorecard through buildScorecard() (the engine path),
+ *  - side by side, hand-written SQL producing the same values, and checks both agree;
+ *  - one district's Puskesmas scorecard;
+ *  - the delay from storing a new submission to a scorecard that shows it.
+ * See docs/benchmarks.md.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { sql } from "kysely";
+import { computeScorecard, planScorecard, type OrgChainLink, type ScorecardRequest } from "../../engine/index";
+import { migrateToLatest, openDb, setDbHandle, type DbHandle, type DbKind } from "~/db/db.server";
+import { sqlRowFacts } from "~/models/facts.server";
+import { buildScorecard, type ScorecardQuery, type ScorecardResult } from "~/models/scorecard.server";
+import { prepareSubmission, storeSubmission, SubmissionContext } from "~/models/submissions.server";
+import { effectivePackage } from "~/models/templates.server";
+import { buildTree, YEAR, type Tree } from "./dataset";
+import { familiesOf, handScorecard, type HandResult } from "./handsql";
+import { LOADED_FORMS, loadDataset, PACKAGE_KEY, readPackage, type LoadStats } from "./load";
+import { median, queryCategory, QueryTimer, round, timeRuns } from "./timing";
+
+interface Args {
+  quick: boolean;
+  json: boolean;
+  runs: number;
+  keep: boolean;
+  /** Also write the JSON object to this file. */
+  save: string | null;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null };
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i];
+    if (s === "--quick") a.quick = true;
+    else if (s === "--json") a.json = true;
+    else if (s === "--keep") a.keep = true;
+    else if (s === "--save") a.save = argv[++i] ?? null;
+    else if (s === "--runs") a.runs = Math.max(1, Number.parseInt(argv[++i] ?? "", 10) || 5);
+    else if (s.startsWith("--runs=")) a.runs = Math.max(1, Number.parseInt(s.slice(7), 10) || 5);
+    else if (s === "--help" || s === "-h") {
+      process.stdout.write("usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json]\n  BENCH_DATABASE_URL=postgres://… also benchmarks PostgreSQL (a fresh database is created and dropped)\n");
+      process.exit(0);
+    } else throw new Error(`unknown argument ${s}`);
+  }
+  return a;
+}
+
+let quiet = false;
+function log(msg: string): void {
+  if (!quiet) process.stderr.write(`[bench] ${msg}\n`);
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? "unknown",
+    cpuCount: cpus.length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    loadAverage1m: round(os.loadavg()[0], 2),
+  };
+}
+
+interface Target {
+  kind: DbKind;
+  url: string;
+  cleanup: () => Promise<void>;
+  label: string;
+}
+
+async function sqliteTarget(keep: boolean): Promise<Target> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-bench-"));
+  const file = path.join(dir, "bench.sqlite");
+  return {
+    kind: "sqlite",
+    url: `sqlite:${file}`,
+    label: file,
+    cleanup: async () => {
+      if (keep) log(`kept ${file}`);
+      else fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresTarget(adminUrl: string, keep: boolean): Promise<Target> {
+  const name = `pantau_bench_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    kind: "postgres",
+    url: u.toString(),
+    label: `database ${name} on ${u.host}`,
+    cleanup: async () => {
+      if (keep) return log(`kept database ${name}`);
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name}`);
+      await c.end();
+    },
+  };
+}
+
+/** Compares engine cells with the baseline: every district × indicator within 1e-9 relative, nulls equal. */
+function compare(engine: ScorecardResult, hand: HandResult, tree: Tree, indicators: readonly string[]) {
+  const idOf = new Map(tree.districts.map((d) => [d.code, d.id]));
+  let cells = 0;
+  let nulls = 0;
+  let maxRel = 0;
+  const mismatches: Array<{ row: string; indicator: string; engine: number | null; sql: number | null }> = [];
+  const seen = new Set<string>();
+  for (const row of engine.scorecard.rows) {
+    seen.add(row.code);
+    const mine = hand.values.get(idOf.get(row.code) ?? -1);
+    for (const cell of row.cells) {
+      cells++;
+      const a = cell.value;
+      const b = mine?.get(cell.indicator) ?? null;
+      if (a === null || b === null) {
+        if (a === null && b === null) nulls++;
+        else mismatches.push({ row: row.code, indicator: cell.indicator, engine: a, sql: b });
+        continue;
+      }
+      const rel = Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
+      if (a !== b) maxRel = Math.max(maxRel, rel);
+      if (rel > 1e-9) mismatches.push({ row: row.code, indicator: cell.indicator, engine: a, sql: b });
+    }
+  }
+  const expectedCells = tree.districts.length * indicators.length;
+  const missingRows = tree.districts.filter((d) => !seen.has(d.code)).length;
+  const agree = mismatches.length === 0 && missingRows === 0 && cells === expectedCells;
+  return { agree, cells, nullCells: nulls, maxRelDiff: maxRel, mismatches: mismatches.slice(0, 10), mismatchCount: mismatches.length, missingRows };
+}
+
+async function benchOne(target: Target, args: Args) {
+  const months = args.quick ? 3 : 12;
+  const fraction = args.quick ? 0.1 : 1;
+  const period = `${YEAR}-${String(months).padStart(2, "0")}`;
+  const tree = buildTree(fraction);
+  const holdOut = tree.puskesmas[Math.floor(tree.puskesmas.length / 2)];
+  const pkgDoc = readPackage();
+
+  const handle: DbHandle = openDb(target.url);
+  setDbHandle(handle);
+  try {
+    const tMig = performance.now();
+    await migrateToLatest(handle);
+    const migrateMs = performance.now() - tMig;
+    log(`${target.kind}: migrated ${target.label} (${Math.round(migrateMs)} ms); loading ${tree.puskesmas.length} Puskesmas × ${months} months (validation bypassed)…`);
+    const stats: LoadStats = await loadDataset(handle, tree, pkgDoc, {
+      months,
+      holdOut,
+      onProgress: (done, total) => {
+        if (done % 2000 === 0) log(`  ${done}/${total} Puskesmas loaded`);
+      },
+    });
+    log(`${target.kind}: loaded ${stats.submissions} submissions, ${stats.values} values in ${round(stats.loadMs / 1000, 1)} s`);
+    let analyzeMs = 0;
+    if (target.kind === "postgres") {
+      // Autovacuum would analyze the freshly loaded tables soon; do it now so plans are settled.
+      const t = performance.now();
+      await sql`analyze`.execute(handle.db);
+      analyzeMs = performance.now() - t;
+    }
+    let dbVersion = "";
+    if (target.kind === "sqlite") dbVersion = `SQLite ${(await sql<{ v: string }>`select sqlite_version() as v`.execute(handle.db)).rows[0].v}`;
+    else dbVersion = (await sql<{ v: string }>`select version() as v`.execute(handle.db)).rows[0].v.split(",")[0];
+    const dbBytes = target.kind === "sqlite" ? fileBytes(target.url.slice("sqlite:".length)) : Number((await sql<{ n: number }>`select pg_database_size(current_database()) as n`.execute(handle.db)).rows[0].n);
+
+    const effective = (await effectivePackage(PACKAGE_KEY, null, handle.db))!;
+    const pkg = effective.package;
+    const indicators = pkg.indicators
+      .filter((i) => {
+        const refs = [i.numerator, i.denominator ?? ""].join(" ");
+        const formsRead = pkg.forms.filter((f) => f.sections.some((s) => s.fields.some((fl) => new RegExp(`\\b${fl.key}\\b`).test(refs)))).map((f) => f.key);
+        return formsRead.length > 0 && formsRead.every((f) => (LOADED_FORMS as readonly string[]).includes(f));
+      })
+      .map((i) => i.key);
+    const fam = familiesOf(pkg, LOADED_FORMS, indicators);
+    const query: ScorecardQuery = { packageKey: PACKAGE_KEY, period, ytd: true, level: "district", indicators };
+    const districtIds = tree.districts.map((d) => d.id);
+
+    // Side by side: engine and hand-written SQL alternate within each run.
+    log(`${target.kind}: timing national district scorecard (${indicators.length} indicators × ${tree.districts.length} districts), 1 warm-up + ${args.runs} runs…`);
+    const handOpts = { kind: target.kind, packageKey: PACKAGE_KEY, year: YEAR, lastMonth: months, districtIds };
+    let engineResult = await buildScorecard(query, handle.db);
+    let handResult = await handScorecard(handle.db, fam, handOpts);
+    const engineMs: number[] = [];
+    const sqlMs: number[] = [];
+    const handQueryMs: Record<string, number[]> = {};
+    for (let i = 0; i < args.runs; i++) {
+      let t = performance.now();
+      engineResult = await buildScorecard(query, handle.db);
+      engineMs.push(performance.now() - t);
+      t = performance.now();
+      handResult = await handScorecard(handle.db, fam, handOpts);
+      sqlMs.push(performance.now() - t);
+      for (const [k, v] of Object.entries(handResult.queryMs)) (handQueryMs[k] ??= []).push(v);
+      log(`  run ${i + 1}/${args.runs}: engine ${Math.round(engineMs[i])} ms, sql ${Math.round(sqlMs[i])} ms`);
+    }
+    const comparison = compare(engineResult, handResult, tree, indicators);
+    const scorecardEngineMs = median(engineMs);
+    const scorecardSqlMs = median(sqlMs);
+
+    // Where the engine path spends its time: one instrumented run, and the parts called directly.
+    const timer = new QueryTimer(target.kind);
+    const timedDb = handle.db.withPlugin(timer);
+    const tProf = performance.now();
+    await buildScorecard(query, timedDb);
+    const profiledTotal = performance.now() - tProf;
+    const byCategory: Record<string, { ms: number; queries: number; rows: number }> = {};
+    for (const qt of timer.queries) {
+      const c = (byCategory[queryCategory(qt.sql)] ??= { ms: 0, queries: 0, rows: 0 });
+      c.ms += qt.ms;
+      c.queries++;
+      c.rows += qt.rows;
+    }
+    const queryTotal = timer.queries.reduce((s, x) => s + x.ms, 0);
+    const slowest = [...timer.queries].sort((a, b) => b.ms - a.ms).slice(0, 6).map((x) => ({ ms: round(x.ms), rows: x.rows, sql: x.sql.slice(0, 160) }));
+    log(`${target.kind}: profiling the engine path…`);
+    const parts = await engineParts(handle, tree, pkg, period, indicators, args.runs);
+    log(`${target.kind}: district scorecard and freshness…`);
+
+    // One district's Puskesmas scorecard (the largest district).
+    const biggest = [...tree.districts].sort((a, b) => tree.byDistrict.get(b.id)!.length - tree.byDistrict.get(a.id)!.length || (a.code < b.code ? -1 : 1))[0];
+    const districtQuery: ScorecardQuery = { packageKey: PACKAGE_KEY, period, ytd: true, parentCode: biggest.code, indicators };
+    const district = await timeRuns(args.runs, () => buildScorecard(districtQuery, handle.db));
+
+    // Freshness: validate + store one new submission, then a national scorecard that shows it.
+    const freshness = await measureFreshness(handle, tree, holdOut, period, query, engineResult);
+
+    return {
+      db: target.kind,
+      dbVersion,
+      dbBytes,
+      dataset: {
+        quick: args.quick,
+        provinces: stats.provinces,
+        districts: stats.districts,
+        puskesmas: stats.puskesmas,
+        orgUnits: stats.orgUnits,
+        months,
+        forms: [...LOADED_FORMS],
+        submissions: stats.submissions,
+        submissionsCounted: stats.submissionsCounted,
+        submissionsDraft: stats.submissionsDraft,
+        values: stats.values,
+        perForm: stats.perForm,
+      },
+      load: {
+        validation: "bypassed (multi-row INSERTs; a benchmark of reads)",
+        migrateMs: round(migrateMs),
+        loadMs: round(stats.loadMs),
+        orgMs: round(stats.orgMs),
+        packageMs: round(stats.packageMs),
+        submissionsMs: round(stats.submissionsMs),
+        valuesPerSecond: Math.round(stats.values / (stats.submissionsMs / 1000)),
+        analyzeMs: round(analyzeMs),
+      },
+      scorecard: {
+        period,
+        ytd: true,
+        level: "district",
+        indicators,
+        runs: args.runs,
+        scorecardEngineMs: round(scorecardEngineMs),
+        scorecardSqlMs: round(scorecardSqlMs),
+        ratio: round(scorecardEngineMs / scorecardSqlMs, 2),
+        engineRunsMs: engineMs.map((x) => round(x)),
+        sqlRunsMs: sqlMs.map((x) => round(x)),
+        sqlQueryMedianMs: Object.fromEntries(Object.entries(handQueryMs).map(([k, v]) => [k, round(median(v))])),
+        ...comparison,
+      },
+      engineProfile: {
+        totalMs: round(profiledTotal),
+        queryMs: round(queryTotal),
+        queries: timer.queries.length,
+        jsAndDriverOverheadMs: round(profiledTotal - queryTotal),
+        byCategory: Object.fromEntries(Object.entries(byCategory).sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => [k, { ms: round(v.ms), queries: v.queries, rows: v.rows }])),
+        slowest,
+        ...parts,
+      },
+      districtScorecard: { district: biggest.code, puskesmas: tree.byDistrict.get(biggest.id)!.length, ms: round(district.median), runsMs: district.ms.map((x) => round(x)) },
+      freshness,
+    };
+  } finally {
+    setDbHandle(null);
+    await handle.destroy();
+  }
+}
+
+function fileBytes(file: string): number {
+  let n = 0;
+  for (const f of [file, `${file}-wal`]) if (fs.existsSync(f)) n += fs.statSync(f).size;
+  return n;
+}
+
+/** The engine path's parts called one by one (median of `runs`): facts with and without the trend window, computeScorecard. */
+async function engineParts(handle: DbHandle, tree: Tree, pkg: ReturnType<typeof readPackage>, period: string, indicators: string[], runs: number) {
+  const rowsT = performance.now();
+  const rows = await handle.db.selectFrom("org_unit").selectAll().where("level", "=", "district").orderBy("code").execute();
+  const rowsMs = performance.now() - rowsT;
+  const byId = new Map([tree.national, ...tree.provinces, ...tree.districts].map((u) => [u.id, u]));
+  const orgChains: Record<string, OrgChainLink[]> = Object.create(null);
+  for (const r of rows) {
+    orgChains[r.code] = r.path
+      .split("/")
+      .filter(Boolean)
+      .map((id) => byId.get(Number(id))!)
+      .map((u) => ({ code: u.code, level: u.level }));
+  }
+  const request: ScorecardRequest = { period, ytd: true, indicators, rows: rows.map((r) => ({ code: r.code, name: r.name, level: r.level })) };
+  const plan = planScorecard(pkg, request);
+  const withTrend = await timeRuns(runs, () => sqlRowFacts(handle.db, plan, rows));
+  const noTrendPlan = planScorecard(pkg, { ...request, trend: false });
+  const withoutTrend = await timeRuns(runs, () => sqlRowFacts(handle.db, noTrendPlan, rows));
+  const facts = withTrend.result;
+  const compute = await timeRuns(runs, async () => computeScorecard(pkg, request, { facts, orgChains }));
+  const lastChange = await timeRuns(runs, () =>
+    handle.db
+      .selectFrom("submission")
+      .select((eb) => eb.fn.max("updated_at").as("at"))
+      .where("package_key", "=", PACKAGE_KEY)
+      .where((eb) => eb.or(["/"].map((p) => eb("org_unit_id", "in", eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`)))))
+      .executeTakeFirst(),
+  );
+  return {
+    districtRowsQueryMs: round(rowsMs),
+    sqlRowFactsMs: round(withTrend.median),
+    sqlRowFactsWithoutTrendMs: round(withoutTrend.median),
+    computeScorecardMs: round(compute.median),
+    lastChangeQueryMs: round(lastChange.median),
+  };
+}
+
+async function measureFreshness(handle: DbHandle, tree: Tree, unit: Tree["puskesmas"][number], period: string, query: ScorecardQuery, before: ScorecardResult) {
+  const districtId = Number(unit.path.split("/").filter(Boolean)[2]);
+  const district = tree.districts.find((d) => d.id === districtId)!;
+  const cellOf = (r: ScorecardResult) => r.scorecard.rows.find((row) => row.code === district.code)!.cells.find((c) => c.indicator === "spm_01")!;
+  const beforeNum = cellOf(before).numerator ?? 0;
+  const data: Record<string, number> = {
+    spm01_bumil_k6: 4321,
+    spm02_persalinan_faskes: 40,
+    spm03_bbl_kn_lengkap: 38,
+    spm04_balita_standar: 150,
+    spm05_usia_dasar_skrining: 200,
+    spm06_usia_produktif_skrining: 500,
+    spm07_lansia_skrining: 120,
+    spm08_hipertensi_standar: 90,
+    spm09_dm_standar: 20,
+    spm10_odgj_berat_standar: 2,
+    spm11_terduga_tb_diperiksa: 15,
+    spm12_risiko_hiv_diperiksa: 30,
+  };
+  const t0 = performance.now();
+  const ctx = new SubmissionContext(PACKAGE_KEY, handle.db);
+  const prepared = await prepareSubmission(ctx, { unitCode: unit.code, formKey: "spm_bulanan", period, data });
+  if (!prepared.ok) throw new Error(`freshness submission refused: ${JSON.stringify(prepared.problems)}`);
+  const t1 = performance.now();
+  await handle.db.transaction().execute((trx) => storeSubmission(trx, prepared.submission, { status: "submitted", actorUserId: null }));
+  const t2 = performance.now();
+  const after = await buildScorecard(query, handle.db);
+  const t3 = performance.now();
+  const afterNum = cellOf(after).numerator ?? 0;
+  const shown = afterNum - beforeNum === data.spm01_bumil_k6;
+  if (!shown) throw new Error(`freshness: scorecard did not reflect the new submission (${beforeNum} → ${afterNum})`);
+  return {
+    unit: unit.code,
+    period,
+    freshnessMs: round(t3 - t0),
+    validateMs: round(t1 - t0),
+    storeMs: round(t2 - t1),
+    scorecardMs: round(t3 - t2),
+    reflected: shown,
+  };
+}
+
+type BenchResult = Awaited<ReturnType<typeof benchOne>>;
+
+function printTable(r: BenchResult): void {
+  const out: string[] = [];
+  const line = (k: string, v: string | number) => out.push(`  ${k.padEnd(44)} ${v}`);
+  const d = r.dataset;
+  out.push(`\n== ${r.db} (${r.dbVersion}) ==`);
+  out.push("Dataset (deterministic, seed fixed)");
+  line("provinces / districts / Puskesmas", `${d.provinces} / ${d.districts} / ${d.puskesmas}`);
+  line("months of 2025", d.months);
+  line("forms", d.forms.join(", "));
+  line("submissions (counted / draft)", `${d.submissions} (${d.submissionsCounted} / ${d.submissionsDraft})`);
+  for (const [f, v] of Object.entries(d.perForm)) line(`  ${f}`, `${v.submissions} submissions, ${v.values} values`);
+  line("submission_value rows", d.values);
+  line("database size", `${round(r.dbBytes / 2 ** 20, 1)} MiB`);
+  out.push("Load (validation BYPASSED — this benchmarks reads)");
+  line("total", `${round(r.load.loadMs / 1000, 1)} s  (org ${r.load.orgMs} ms, package ${r.load.packageMs} ms, submissions ${round(r.load.submissionsMs / 1000, 1)} s, ${r.load.valuesPerSecond} values/s)`);
+  if (r.load.analyzeMs) line("analyze", `${r.load.analyzeMs} ms`);
+  const s = r.scorecard;
+  out.push(`National district scorecard: ${s.period} year-to-date, ${s.indicators.length} indicators × ${d.districts} districts (median of ${s.runs} after 1 warm-up)`);
+  line("engine path buildScorecard()", `${s.scorecardEngineMs} ms   runs ${s.engineRunsMs.join(", ")}`);
+  line("hand-written SQL", `${s.scorecardSqlMs} ms   runs ${s.sqlRunsMs.join(", ")}`);
+  line("  per family (median ms)", Object.entries(s.sqlQueryMedianMs).map(([k, v]) => `${k} ${v}`).join(", "));
+  line("ratio = engine ÷ sql", `${s.ratio}   (target ≤ 1.5: ${s.ratio <= 1.5 ? "met" : "NOT met"})`);
+  line("agree", `${s.agree}  (${s.cells} cells, ${s.nullCells} null in both, max rel diff ${s.maxRelDiff.toExponential(1)}, ${s.mismatchCount} mismatches)`);
+  const p = r.engineProfile;
+  out.push("Where the engine path spends its time (one instrumented run)");
+  line("total / in queries / JS + driver", `${p.totalMs} / ${p.queryMs} / ${p.jsAndDriverOverheadMs} ms (${p.queries} queries)`);
+  for (const [k, v] of Object.entries(p.byCategory)) line(`  ${k}`, `${v.ms} ms in ${v.queries} queries, ${v.rows} rows`);
+  line("sqlRowFacts (current + previous window)", `${p.sqlRowFactsMs} ms`);
+  line("sqlRowFacts without trend window", `${p.sqlRowFactsWithoutTrendMs} ms`);
+  line("computeScorecard (pure engine)", `${p.computeScorecardMs} ms`);
+  line("lastChange query alone", `${p.lastChangeQueryMs} ms`);
+  out.push("Other reads");
+  line(`district Puskesmas scorecard (${r.districtScorecard.district})`, `${r.districtScorecard.ms} ms (${r.districtScorecard.puskesmas} rows)`);
+  line("freshness: new submission → scorecard shows it", `${r.freshness.freshnessMs} ms (validate ${r.freshness.validateMs}, store ${r.freshness.storeMs}, scorecard ${r.freshness.scorecardMs})`);
+  process.stdout.write(out.join("\n") + "\n");
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  quiet = false;
+  const targets: Target[] = [await sqliteTarget(args.keep)];
+  if (process.env.BENCH_DATABASE_URL) targets.push(await postgresTarget(process.env.BENCH_DATABASE_URL, args.keep));
+  const results: BenchResult[] = [];
+  for (const t of targets) {
+    try {
+      results.push(await benchOne(t, args));
+    } finally {
+      await t.cleanup();
+    }
+  }
+  const m = machine();
+  const first = results[0];
+  const agree = results.every((r) => r.scorecard.agree);
+  const json = {
+    scorecardEngineMs: first.scorecard.scorecardEngineMs,
+    scorecardSqlMs: first.scorecard.scorecardSqlMs,
+    ratio: first.scorecard.ratio,
+    agree,
+    db: first.db,
+    dataset: first.dataset,
+    districtScorecardMs: first.districtScorecard.ms,
+    freshnessMs: first.freshness.freshnessMs,
+    machine: m,
+    results,
+  };
+  if (args.save) fs.writeFileSync(args.save, JSON.stringify(json, null, 2) + "\n");
+  if (args.json) {
+    process.stdout.write(JSON.stringify(json) + "\n");
+  } else {
+    process.stdout.write(`Pantau ILP benchmark${args.quick ? " (--quick)" : ""}\n`);
+    process.stdout.write(`machine: ${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, load avg ${m.loadAverage1m}\n`);
+    for (const r of results) printTable(r);
+    process.stdout.write(`\nagree: ${agree}\n`);
+  }
+  if (!agree) {
+    for (const r of results) if (!r.scorecard.agree) process.stderr.write(`[bench] ${r.db}: mismatches ${JSON.stringify(r.scorecard.mismatches)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`[bench] failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -33,6 +33,8 @@ export interface ScorecardQuery {
   level?: OrgLevel;
   group?: string;
   indicators?: string[];
+  /** Compare with the previous period (trend arrows); default true. */
+  trend?: boolean;
   /** Restrict to these subtrees (the caller's grants); undefined = everything. */
   scopePaths?: string[];
 }
@@ -107,6 +109,7 @@ async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
     ytd: q.ytd,
     group: q.group,
     indicators: q.indicators,
+    trend: q.trend,
     rows: rows.map((r) => ({ code: r.code, name: r.name, level: r.level })),
     total: parent ? { code: parent.code, name: parent.name, level: parent.level } : undefined,
   };

@@ -59,7 +59,7 @@ export async function operatorHome(grants: Grant[], now = new Date()) {
     forms.map((f) => {
       const sub = subs.find((s) => s.org_unit_id === g.orgUnitId && s.package_key === f.packageKey && s.form_key === f.form.key);
       const status: SubmissionStatus | "missing" | "late" = sub ? sub.status : late ? "late" : "missing";
-      return { unit: g.orgName, formKey: f.form.key, title: f.form.title, period, deadline, status };
+      return { unit: g.orgName, unitCode: g.orgCode, formKey: f.form.key, title: f.form.title, period, deadline, status };
     }),
   );
   const recent = unitIds.length

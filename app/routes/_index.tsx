@@ -89,7 +89,9 @@ export default function Home() {
                 <tbody>
                   {d.operator.due.map((row) => (
                     <tr key={row.unit + row.formKey}>
-                      <td>{pick(row.title)}</td>
+                      <td>
+                        <Link to={`/forms/${row.formKey}/${row.period}${d.operator!.due.some((r) => r.unitCode !== row.unitCode) ? `?unit=${encodeURIComponent(row.unitCode)}` : ""}`}>{pick(row.title)}</Link>
+                      </td>
                       <td>{row.unit}</td>
                       <td>{row.deadline}</td>
                       <td>

@@ -57,6 +57,9 @@ describe("data entry and verification in Chromium", () => {
   it("operator fills the form, fixes a bound error, recovers an offline draft and submits", async () => {
     const page = operator.page;
     await loginAndWaitHome(page, "operator.sungaidurian");
+    // The home page's "what is due" table links each form to its fill page.
+    const dueLink = page.locator("main table").getByRole("link", { name: FORM_TITLE });
+    expect(await dueLink.getAttribute("href")).toMatch(/^\/forms\/ilp_profil\/\d{4}-\d{2}$/);
     await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Laporan" }).click();
     await page.getByRole("heading", { level: 1, name: "Laporan Puskesmas" }).waitFor();
     await page.getByRole("link", { name: `Isi laporan: ${FORM_TITLE} ${PERIOD}` }).click();

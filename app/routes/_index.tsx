@@ -146,7 +146,7 @@ export default function Home() {
                 {d.admin.packages.map((p) => (
                   <li key={`${p.key}-${p.version}`}>
                     <strong>{p.title}</strong> <span className="muted">{p.key} · {t("table.version")} {p.version}</span>{" "}
-                    <span className={`badge ${p.status === "published" ? "approved" : "draft"}`}>{p.status === "published" ? "Terbit" : t("status.draft")}</span>
+                    <span className={`badge ${p.status === "published" ? "approved" : "draft"}`}>{p.status === "published" ? t("templates.status.published") : t("status.draft")}</span>
                   </li>
                 ))}
               </ul>

@@ -5,6 +5,7 @@ import { getDb } from "~/db/db.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { operatorForms } from "~/models/entry.server";
+import { PageHeader } from "~/components/PageHeader";
 
 export const meta: MetaFunction = () => [{ title: "Laporan · Pantau ILP" }];
 
@@ -22,12 +23,7 @@ export default function FormsPage() {
   const pick = (text: { id: string; en?: string }) => (t.locale === "en" && text.en ? text.en : text.id);
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1>{t("forms.title")}</h1>
-          <p>{t("forms.intro")}</p>
-        </div>
-      </div>
+      <PageHeader title={t("forms.title")} intro={t("forms.intro")} />
       {rows.length === 0 ? (
         <p className="empty">{t("forms.empty")}</p>
       ) : (

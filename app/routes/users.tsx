@@ -24,6 +24,7 @@ import {
   usernameExists,
 } from "~/models/user.server";
 import { clientIp, formString } from "~/utils/http.server";
+import { PageHeader } from "~/components/PageHeader";
 
 export const meta: MetaFunction = () => [{ title: "Pengguna · Pantau ILP" }];
 
@@ -151,12 +152,7 @@ export default function UsersPage() {
   const invalid = (name: keyof FieldErrors) => (createErrors[name] ? { "aria-invalid": true as const, "aria-describedby": `err-${name}` } : {});
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1>{t("users.title")}</h1>
-          <p>{t("users.intro")}</p>
-        </div>
-      </div>
+      <PageHeader title={t("users.title")} intro={t("users.intro")} />
       {result?.message ? (
         <div className="alert success" role="status">
           {result.message}

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUserWithRole } from "~/auth/guards.server";
 import { useT } from "~/i18n/useT";
 import { verificationQueue } from "~/models/verification.server";
+import { PageHeader } from "~/components/PageHeader";
 
 export const meta: MetaFunction = () => [{ title: "Verifikasi · Pantau ILP" }];
 
@@ -17,12 +18,7 @@ export default function VerificationQueue() {
   const t = useT();
   return (
     <div className="page">
-      <div className="page-header">
-        <div>
-          <h1>{t("verification.title")}</h1>
-          <p>{t("verification.intro")}</p>
-        </div>
-      </div>
+      <PageHeader title={t("verification.title")} intro={t("verification.intro")} />
       {queue.length === 0 ? (
         <p className="empty">{t("verification.empty")}</p>
       ) : (

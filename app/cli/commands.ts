@@ -3,7 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { getDbHandle, migrateToLatest } from "~/db/db.server";
+import { getDbHandle, migrateToLatest, setDbHandle } from "~/db/db.server";
+import { backupDatabase, restoreDatabase } from "~/models/backup.server";
 import { env } from "~/env.server";
 import { passwordPolicyError } from "~/auth/password.server";
 import { importOrgCsv } from "~/models/org-import.server";
@@ -108,6 +109,40 @@ export const COMMANDS: CliCommand[] = [
       }
       await clearDemoContent();
       await seedDemoContent(io.out);
+      return 0;
+    },
+  },
+  {
+    name: ["db", "backup"],
+    help: "db backup <berkas>              cadangan daring (SQLite: VACUUM INTO; PostgreSQL: pg_dump)",
+    async run(args, io) {
+      const { positionals } = parseArgs({ args, allowPositionals: true });
+      if (positionals.length !== 1) {
+        io.err("Pemakaian: db backup <berkas>");
+        return 2;
+      }
+      const handle = await migrated();
+      const { bytes } = await backupDatabase(handle, process.env.DATABASE_URL, positionals[0]);
+      io.out(`Cadangan ${handle.kind} ditulis ke ${positionals[0]} (${Math.round(bytes / 1024)} KiB).`);
+      return 0;
+    },
+  },
+  {
+    name: ["db", "restore"],
+    help: "db restore <berkas>             memulihkan cadangan (hentikan aplikasi dulu untuk SQLite)",
+    async run(args, io) {
+      const { positionals } = parseArgs({ args, allowPositionals: true });
+      if (positionals.length !== 1) {
+        io.err("Pemakaian: db restore <berkas>");
+        return 2;
+      }
+      const handle = getDbHandle();
+      const kind = handle.kind;
+      // The live connection must be closed before its SQLite file is replaced.
+      await handle.destroy();
+      setDbHandle(null);
+      await restoreDatabase(kind, process.env.DATABASE_URL, positionals[0]);
+      io.out(`Cadangan ${positionals[0]} dipulihkan ke basis data ${kind}.`);
       return 0;
     },
   },

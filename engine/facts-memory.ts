@@ -106,7 +106,7 @@ export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): 
       const expected = dict<number>();
       const contributing = dict<string[]>();
       const missing = dict<string[]>();
-      const reportingUnits = new Set<string>();
+      const reportingUnits = new Map<string, string[]>();
 
       for (const form of w.forms) {
         const periods = w.formPeriods[form] ?? [];
@@ -120,7 +120,11 @@ export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): 
           n += k;
           if (k > 0) {
             contrib.push(unit);
-            if (unitForms.has(form)) reportingUnits.add(unit);
+            if (unitForms.has(form)) {
+              const list = reportingUnits.get(unit);
+              if (list) list.push(form);
+              else reportingUnits.set(unit, [form]);
+            }
           }
           if (k < periods.length) miss.push(unit);
         }
@@ -140,10 +144,11 @@ export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): 
       if (w.unitFields.length > 0) {
         const list: UnitFacts[] = [];
         for (const unit of units) {
-          if (!reportingUnits.has(unit)) continue;
+          const forms = reportingUnits.get(unit);
+          if (!forms) continue;
           const values = dict<number | null>();
           for (const key of w.unitFields) values[key] = unitValue(unit, key);
-          list.push({ code: unit, values });
+          list.push({ code: unit, values, forms: [...forms].sort() });
         }
         facts.units = list;
       }

@@ -64,6 +64,12 @@ export interface ScorecardPlan {
 export interface UnitFacts {
   code: string;
   values: Record<string, number | null>;
+  /**
+   * Forms read per unit (those of the window's unitFields) that this unit reported in the window.
+   * An indicator's count_units/units() see only the units that reported one of its own per-unit
+   * forms, so a cell does not change with the other indicators of the request.
+   */
+  forms?: string[];
 }
 
 /** Facts of one row org unit in one window. */

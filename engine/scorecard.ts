@@ -10,7 +10,7 @@ import type { Bands, Direction, Form, Indicator, TargetProfile, TargetScope, Tem
 import { compileFormula, FormulaCompileError, FormulaRuntimeError } from './formula/index';
 import type { CompiledFormula, FormulaError, FormulaType, ValueScope } from './formula/index';
 import { completenessOf, reportedOf, sumRowFacts } from './aggregate';
-import { dict, type PlanField, type PlanWindow, type RowFacts, type ScorecardPlan } from './facts';
+import { dict, type PlanField, type PlanWindow, type RowFacts, type ScorecardPlan, type UnitFacts } from './facts';
 import {
   parsePeriod,
   periodLabel,
@@ -36,6 +36,8 @@ export interface CompiledIndicator {
   fields: string[];
   /** Fields read inside count_units (needed per unit). */
   unitFields: string[];
+  /** Forms of unitFields: count_units/units() see the units that reported one of them. */
+  unitForms: string[];
   /** Forms of `fields`: completeness is computed over them. */
   forms: string[];
   usesUnits: boolean;
@@ -152,6 +154,7 @@ export function compilePackage(pkg: TemplatePackage): CompiledPackage {
       errors,
       fields: fieldKeys,
       unitFields: [...perUnit].filter((k) => fields.has(k)),
+      unitForms: [...new Set([...perUnit].filter((k) => fields.has(k)).map((k) => fields.get(k)!.form))].sort(),
       forms: formsRead,
       usesUnits: Boolean(numerator?.usesUnits || denominator?.usesUnits),
       quarterlyData: formsRead.some((f) => forms.get(f)?.periodType === 'quarter'),
@@ -416,21 +419,30 @@ class RecordScope implements ValueScope {
 /** Row scope with its unit scopes, built once per RowFacts (a national total has 10,000+ units). */
 type RowScope = RecordScope & { units?: RecordScope[] };
 
-function rowScopeFactory(): (facts: RowFacts) => RowScope {
-  const cache = new WeakMap<RowFacts, RowScope>();
-  return (facts) => {
-    let scope = cache.get(facts);
+/** Units an indicator's count_units/units() see: those that reported one of its per-unit forms. */
+export function unitsForIndicator(units: readonly UnitFacts[], unitForms: readonly string[]): UnitFacts[] {
+  if (unitForms.length === 0) return [...units];
+  return units.filter((u) => !u.forms || u.forms.some((f) => unitForms.includes(f)));
+}
+
+function rowScopeFactory(): (facts: RowFacts, unitForms: readonly string[]) => RowScope {
+  const cache = new WeakMap<RowFacts, Map<string, RowScope>>();
+  return (facts, unitForms) => {
+    let byForms = cache.get(facts);
+    if (!byForms) cache.set(facts, (byForms = new Map()));
+    const key = unitForms.join('|');
+    let scope = byForms.get(key);
     if (!scope) {
       scope = new RecordScope(facts.totals) as RowScope;
-      if (facts.units) scope.units = facts.units.map((u) => new RecordScope(u.values));
-      cache.set(facts, scope);
+      if (facts.units) scope.units = unitsForIndicator(facts.units, unitForms).map((u) => new RecordScope(u.values));
+      byForms.set(key, scope);
     }
     return scope;
   };
 }
 
 /** Value of one indicator on one row's facts (before target and status). */
-function evaluateIndicator(ci: CompiledIndicator, facts: RowFacts | undefined, scopeOf: (facts: RowFacts) => RowScope): Evaluated {
+function evaluateIndicator(ci: CompiledIndicator, facts: RowFacts | undefined, scopeOf: (facts: RowFacts, unitForms: readonly string[]) => RowScope): Evaluated {
   const base = { numerator: null, denominator: null, value: null };
   if (!facts) return { ...base, reason: ci.errors.length ? 'FORMULA_ERROR' : 'NO_DATA', completeness: null, reported: 0, expected: 0 };
   const completeness = completenessOf(facts, ci.forms);
@@ -443,7 +455,7 @@ function evaluateIndicator(ci: CompiledIndicator, facts: RowFacts | undefined, s
   if (ci.usesUnits && !facts.units) {
     throw new Error(`Facts of row ${facts.row} (${facts.window}) lack per-unit values needed by indicator ${ci.indicator.key}`);
   }
-  const scope = scopeOf(facts);
+  const scope = scopeOf(facts, ci.unitForms);
   try {
     const num = ci.numerator.evaluate(scope);
     const numerator = typeof num.value === 'number' ? num.value : null;
@@ -485,7 +497,7 @@ interface CellContext {
   windows: Map<string, PlanWindow>;
   factsOf: (row: string, window: string) => RowFacts | undefined;
   chainOf: (row: ScorecardRowRef) => readonly OrgChainLink[];
-  scopeOf: (facts: RowFacts) => RowScope;
+  scopeOf: (facts: RowFacts, unitForms: readonly string[]) => RowScope;
 }
 
 function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowRef): ScorecardCell & { evaluated: Evaluated } {
@@ -854,7 +866,7 @@ export function explainCell(
     },
     formula: { numerator: ci.indicator.numerator, denominator: ci.indicator.denominator ?? null, errors: ci.errors },
     inputs,
-    units: ci.unitFields.length > 0 && facts?.units ? facts.units.map((u) => ({ code: u.code, values: Object.assign(dict<number | null>(), u.values) })) : null,
+    units: ci.unitFields.length > 0 && facts?.units ? unitsForIndicator(facts.units, ci.unitForms).map((u) => ({ code: u.code, values: Object.assign(dict<number | null>(), u.values) })) : null,
     numerator: computed.numerator,
     denominator: computed.denominator,
     value: computed.value,

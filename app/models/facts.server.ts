@@ -102,7 +102,7 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
   });
   const monthsOf = (w: PlanWindow, form: string) => [...new Set((w.formPeriods[form] ?? []).map((p) => periodEndIndex(p)))];
   const unitForms = windows.map((w) => new Set(w.unitFields.map((k) => plan.fields[k].form)));
-  const reportingUnits = windows.map(() => new Set<number>());
+  const reportingUnits = windows.map(() => new Map<number, string[]>());
   const unitValues = windows.map(() => new Map<number, Record<string, number | null>>());
   const forms = [...new Set(windows.flatMap((w) => w.forms))];
 
@@ -139,7 +139,14 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
       ws.forEach(({ wi }, k) => {
         const countOf = new Map<number, number>();
         for (const r of perUnit.rows) countOf.set(Number(r.org_unit_id), Number(r[`c${k}`] ?? 0));
-        if (unitForms[wi].has(form)) for (const [id, n] of countOf) if (n > 0 && rowOfUnit.has(id)) reportingUnits[wi].add(id);
+        if (unitForms[wi].has(form)) {
+          for (const [id, n] of countOf) {
+            if (n === 0 || !rowOfUnit.has(id)) continue;
+            const list = reportingUnits[wi].get(id);
+            if (list) list.push(form);
+            else reportingUnits[wi].set(id, [form]);
+          }
+        }
         if (options.withUnitLists) {
           for (const r of rows) {
             const f = facts[wi].get(r.id)!;
@@ -225,11 +232,12 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
       if (w.unitFields.length > 0) {
         const list: UnitFacts[] = [];
         for (const u of unitsOfRow.get(r.id)!) {
-          if (!reportingUnits[wi].has(u.id)) continue;
+          const reportedForms = reportingUnits[wi].get(u.id);
+          if (!reportedForms) continue;
           const values = Object.create(null) as Record<string, number | null>;
           const known = unitValues[wi].get(u.id);
           for (const key of w.unitFields) values[key] = known && key in known ? known[key] : null;
-          list.push({ code: u.code, values });
+          list.push({ code: u.code, values, forms: [...reportedForms].sort() });
         }
         f.units = list;
       }

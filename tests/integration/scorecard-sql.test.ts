@@ -102,6 +102,28 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
     expect(result.lastChange).not.toBeNull();
   });
 
+  it("gives each count_units indicator the same value whatever other indicators are requested", async () => {
+    const pkg = (await effectivePackage("ilp-nasional", null))!.package;
+    const unitIndicators = pkg.indicators.filter((i) => /count_units|units\(\)/.test(`${i.numerator} ${i.denominator ?? ""}`)).map((i) => i.key);
+    expect(unitIndicators.length).toBeGreaterThan(1);
+    for (const query of [
+      { packageKey: "ilp-nasional", period: "2025-06", parentCode: "33.28" },
+      { packageKey: "ilp-nasional", period: "2025-12", level: "district" as const },
+    ]) {
+      const full = await buildScorecard(query);
+      for (const key of unitIndicators) {
+        const alone = await buildScorecard({ ...query, indicators: [key] });
+        const col = full.scorecard.columns.findIndex((c) => c.key === key);
+        for (const row of alone.scorecard.rows) {
+          const together = full.scorecard.rows.find((r) => r.code === row.code)!.cells[col];
+          const label = `${key} ${row.code} ${query.period}`;
+          if (together.value === null) expect(row.cells[0].value, label).toBeNull();
+          else expect(row.cells[0].value, label).toBeCloseTo(together.value, 9);
+        }
+      }
+    }
+  });
+
   it("shows a new submission in the very next scorecard (no batch job)", async () => {
     const before = await buildScorecard({ packageKey: "ilp-nasional", period: "2025-12", parentCode: "13.73", indicators: ["spm_01"] });
     const db = getDb();

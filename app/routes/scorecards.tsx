@@ -185,7 +185,19 @@ export default function ScorecardsPage() {
               {t("scorecards.limit.shown", { shown: view.rows.length, count: view.rowCount })}
             </p>
           ) : null}
-          <ScorecardTable view={view} sel={sel} scopeName={scopeName} key={current} />
+          <ScorecardTable view={view} sel={sel} scopeName={scopeName} key={current} compareForm={view.rows.length >= 2 ? "sc-compare" : undefined} />
+          {view.rows.length >= 2 ? (
+            <form id="sc-compare" method="get" action="/scorecards/compare" className="sc-compare-form no-print" aria-label={t("scorecards.compare.title")}>
+              <input type="hidden" name="template" value={sel.template} />
+              <input type="hidden" name="period" value={sel.period} />
+              {sel.ytd !== undefined ? <input type="hidden" name="ytd" value={sel.ytd ? "1" : "0"} /> : null}
+              {sel.group ? <input type="hidden" name="group" value={sel.group} /> : null}
+              <button type="submit" className="button secondary small">
+                {t("scorecards.compare.submit")}
+              </button>{" "}
+              <span className="help">{t("scorecards.compare.help", { max: 6 })}</span>
+            </form>
+          ) : null}
           <Legend />
         </>
       ) : null}

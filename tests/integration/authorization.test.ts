@@ -31,6 +31,8 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   scorecards: { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
   "scorecards_.explain": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
   "scorecards_.export": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
+  // Units outside the caller's area are refused (403) in tests/integration/scorecard-compare.test.ts.
+  "scorecards_.compare": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
   "templates._index": { roles: ["national_admin", "district_admin"] },
   "templates.import": { roles: ["national_admin", "district_admin"] },
   "templates.$key.$version": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "1" } },

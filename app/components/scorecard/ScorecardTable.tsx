@@ -46,10 +46,13 @@ function SortHeader({ label, sortKey, sel, className, defaultDir = "asc", note }
 }
 
 /** The scorecard: rows org units, columns indicators grouped by cluster, total row last. */
-export function ScorecardTable({ view, sel, scopeName }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string }) {
+export function ScorecardTable({ view, sel, scopeName, compareForm }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string; compareForm?: string }) {
   const t = useT();
   const rowHeader = (row: ViewRow, isTotal: boolean) => (
     <th scope="row" className="sc-rowhead">
+      {compareForm && !isTotal ? (
+        <input type="checkbox" className="sc-compare-check no-print" name="units" value={row.code} form={compareForm} aria-label={t("scorecards.compare.select", { name: row.name })} />
+      ) : null}
       {isTotal ? (
         <strong>{view.parent ? t("scorecards.totalOf", { name: row.name }) : t("scorecards.total")}</strong>
       ) : row.drillable ? (

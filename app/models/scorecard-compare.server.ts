@@ -1,0 +1,260 @@
+/**
+ * "Compare side by side" (issue 7 item 4): 2–6 units of one level, inside the user's area,
+ * their indicators next to each other with differences to the first unit, and per indicator a
+ * series over the last 12 periods of the selected period type. Every number comes from the
+ * same engine path as the scorecard (planScorecard → sqlRowFacts → computeScorecard), with
+ * the chosen units as the rows.
+ */
+import {
+  computeScorecard,
+  formatNumberId,
+  periodLabel,
+  planScorecard,
+  shiftPeriod,
+  tryParsePeriod,
+  type OrgChainLink,
+  type Scorecard,
+  type ScorecardRequest,
+} from "../../engine/index";
+import type { DbOrTrx } from "~/auth/audit.server";
+import type { Grant } from "~/auth/session.server";
+import { getDb } from "~/db/db.server";
+import type { OrgLevel, OrgUnit } from "~/db/schema";
+import type { Locale, MessageKey } from "~/i18n/catalog";
+import type { CellState } from "~/components/scorecard/model";
+import { sqlRowFacts } from "./facts.server";
+import { getOrgsByIds } from "./org.server";
+import { ROW_LEVELS, ScorecardQueryError } from "./scorecard.server";
+import { SelectionError } from "./scorecard-view.server";
+import { ancestorIds } from "./submissions.server";
+import { effectivePackage, getPublishedPackage, type EffectivePackage } from "./templates.server";
+
+export const MIN_COMPARE = 2;
+export const MAX_COMPARE = 6;
+export const SERIES_LENGTH = 12;
+
+type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+export interface UnitsScorecardQuery {
+  packageKey: string;
+  period: string;
+  ytd?: boolean;
+  group?: string;
+  indicators?: string[];
+  trend?: boolean;
+}
+
+export interface UnitsScorecard {
+  scorecard: Scorecard;
+  effective: EffectivePackage;
+}
+
+/** The units with these codes, in the given order; unknown codes listed separately. */
+export async function unitsByCode(codes: readonly string[], db: DbOrTrx = getDb()): Promise<{ units: OrgUnit[]; unknown: string[] }> {
+  const rows = codes.length === 0 ? [] : await db.selectFrom("org_unit").selectAll().where("code", "in", [...codes]).execute();
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  return { units: codes.map((c) => byCode.get(c)).filter((u): u is OrgUnit => !!u), unknown: codes.filter((c) => !byCode.has(c)) };
+}
+
+/**
+ * A scorecard whose rows are exactly `units` (one level). Same package choice as buildScorecard:
+ * the district's effective package when every row is a Puskesmas of one district, else national.
+ * The total row is the plain sum over the rows (not shown on the compare page).
+ */
+export async function buildUnitsScorecard(q: UnitsScorecardQuery, units: readonly OrgUnit[], db: DbOrTrx = getDb(), effectiveGiven?: EffectivePackage): Promise<UnitsScorecard> {
+  if (units.length === 0) throw new ScorecardQueryError("Pilih unit untuk dibandingkan.");
+  const level = units[0].level;
+  if (units.some((u) => u.level !== level)) throw new ScorecardQueryError("Unit yang dibandingkan harus berada pada tingkat yang sama.");
+  if (!ROW_LEVELS.includes(level)) throw new ScorecardQueryError(`Tingkat "${level}" tidak dapat dibandingkan.`);
+  let effective = effectiveGiven;
+  if (!effective) {
+    const districtIds = new Set(units.map((r) => (r.level === "district" ? r.id : ancestorIds(r).districtId)));
+    const districtId = districtIds.size === 1 && level === "puskesmas" ? [...districtIds][0] : null;
+    effective = (await effectivePackage(q.packageKey, districtId, db)) ?? undefined;
+    if (!effective) throw new ScorecardQueryError(`Templat "${q.packageKey}" tidak ditemukan atau belum terbit.`, 404);
+  }
+  const ids = new Set<number>();
+  for (const u of units) for (const id of u.path.split("/").filter(Boolean)) ids.add(Number(id));
+  const byId = new Map((await getOrgsByIds(db, [...ids])).map((u) => [u.id, u]));
+  const orgChains: Record<string, OrgChainLink[]> = Object.create(null);
+  for (const u of units) {
+    orgChains[u.code] = u.path
+      .split("/")
+      .filter(Boolean)
+      .map((id) => byId.get(Number(id)))
+      .filter((a): a is OrgUnit => !!a)
+      .map((a) => ({ code: a.code, level: a.level }));
+  }
+  const request: ScorecardRequest = {
+    period: q.period,
+    ytd: q.ytd,
+    group: q.group,
+    indicators: q.indicators,
+    trend: q.trend ?? false,
+    rows: units.map((u) => ({ code: u.code, name: u.name, level: u.level })),
+  };
+  const pkg = effective.package;
+  const plan = planScorecard(pkg, request);
+  const facts = await sqlRowFacts(db, plan, units, {});
+  return { scorecard: computeScorecard(pkg, request, { facts, orgChains }), effective };
+}
+
+/** The unit codes of `units=a,b` (also `units=a&units=b`, as a plain GET form sends them). */
+export function parseUnitCodes(url: URL): string[] {
+  const raw = url.searchParams.getAll("units").join(",");
+  const codes: string[] = [];
+  for (const part of raw.split(",").slice(0, 50)) {
+    const c = part.trim().slice(0, 64);
+    if (c && !codes.includes(c)) codes.push(c);
+  }
+  return codes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// View model (plain data for the page; the chart is drawn from it on the server)
+
+export interface CompareCell {
+  code: string;
+  state: CellState;
+  value: string;
+  raw: number | null;
+  target: string | null;
+  achievement: string | null;
+  /** Difference to the first unit, formatted with sign and unit; null for the first unit or missing values. */
+  diff: string | null;
+  diffSign: "up" | "down" | "same" | null;
+  best: boolean;
+}
+
+export interface ChartSeries {
+  code: string;
+  name: string;
+  /** One value per period (null = no value). */
+  values: Array<number | null>;
+}
+
+export interface CompareIndicator {
+  key: string;
+  name: string;
+  unit: string | null;
+  decimals: number;
+  direction: "higher" | "lower";
+  ytd: boolean;
+  cells: CompareCell[];
+  series: ChartSeries[];
+}
+
+export interface CompareView {
+  periodLabel: string;
+  periods: string[];
+  periodLabels: string[];
+  units: Array<{ code: string; name: string }>;
+  level: OrgLevel;
+  indicators: CompareIndicator[];
+}
+
+export interface CompareSelection {
+  template: string;
+  period: string;
+  ytd: boolean | undefined;
+  group: string | null;
+}
+
+/** The last `n` periods of the period's type, oldest first, ending with the period itself. */
+export function seriesPeriods(period: string, n = SERIES_LENGTH): string[] {
+  return Array.from({ length: n }, (_, i) => shiftPeriod(period, i - (n - 1)));
+}
+
+/** A short axis label: "Jan 2025", "TW I 2025", "2025". */
+export function shortPeriodLabel(period: string): string {
+  const label = periodLabel(period);
+  if (/^\d{4}-\d{2}$/.test(period)) {
+    const [month, year] = label.split(" ");
+    return `${month.slice(0, 3)} ${year}`;
+  }
+  return label.replace(/^Triwulan/, "TW").replace(/^Tahun /, "");
+}
+
+function formatDiff(d: number, decimals: number, unit: string | null, t: T): { text: string; sign: "up" | "down" | "same" } {
+  const shown = formatNumberId(Math.abs(d), decimals);
+  const zero = shown === formatNumberId(0, decimals);
+  const sign = zero ? "same" : d > 0 ? "up" : "down";
+  const signed = zero ? "±0" : `${d > 0 ? "+" : "−"}${shown}`;
+  const text = unit === "%" ? t("scorecards.compare.diffPoints", { diff: signed }) : unit ? t("scorecards.compare.diffUnit", { diff: signed, unit }) : signed;
+  return { text, sign };
+}
+
+/**
+ * Checks the selection and builds the compare view. Throws SelectionError (400/404) for input the
+ * user can fix and a SelectionError with status 403 for units outside the user's area.
+ */
+export async function loadCompare(sel: CompareSelection, codes: readonly string[], roots: readonly Grant[], t: T, locale: Locale, db: DbOrTrx = getDb()): Promise<CompareView> {
+  if (codes.length < MIN_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooFew", { min: MIN_COMPARE }), 400);
+  if (codes.length > MAX_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooMany", { max: MAX_COMPARE, count: codes.length }), 400);
+  const parsed = tryParsePeriod(sel.period);
+  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: parsed.error }), 400);
+  const { units, unknown } = await unitsByCode(codes, db);
+  // Scope first: a unit outside the area is refused whatever else is wrong with the request.
+  const outside = units.filter((u) => !roots.some((r) => u.path.startsWith(r.orgPath)));
+  if (outside.length > 0) throw new SelectionError(t("scorecards.compare.error.outOfScope", { names: outside.map((u) => u.name).join(", ") }), 403);
+  if (unknown.length > 0) throw new SelectionError(t("scorecards.compare.error.unknown", { codes: unknown.join(", ") }), 404);
+  const levels = new Set(units.map((u) => u.level));
+  if (levels.size > 1) throw new SelectionError(t("scorecards.compare.error.mixed"), 400);
+  if (!ROW_LEVELS.includes(units[0].level)) throw new SelectionError(t("scorecards.error.level", { level: units[0].level }), 400);
+  const pkgRow = await getPublishedPackage(sel.template);
+  if (!pkgRow) throw new SelectionError(t("scorecards.error.template", { template: sel.template }), 404);
+  if (sel.group && !pkgRow.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
+
+  const periods = seriesPeriods(sel.period);
+  const base = { packageKey: sel.template, ytd: sel.ytd, group: sel.group ?? undefined, trend: false };
+  const current = await buildUnitsScorecard({ ...base, period: sel.period }, units, db);
+  const indicators = current.scorecard.columns.map((c) => c.key);
+  const series: Scorecard[] = [];
+  for (const p of periods) {
+    series.push(p === sel.period ? current.scorecard : (await buildUnitsScorecard({ ...base, group: undefined, period: p, indicators }, units, db, current.effective)).scorecard);
+  }
+  const pkg = current.effective.package;
+  const names = new Map(pkg.indicators.map((i) => [i.key, locale === "en" && i.name.en ? i.name.en : i.name.id]));
+  const sc = current.scorecard;
+  const view: CompareIndicator[] = sc.columns.map((col, ci) => {
+    const cells = sc.rows.map((r) => r.cells[ci]);
+    const values = cells.map((c) => c.value).filter((v): v is number => v !== null);
+    const bestRaw = values.length < 2 ? null : col.direction === "lower" ? Math.min(...values) : Math.max(...values);
+    const first = cells[0].value;
+    return {
+      key: col.key,
+      name: names.get(col.key) ?? col.name,
+      unit: col.unit,
+      decimals: col.decimals,
+      direction: col.direction === "lower" ? "lower" : "higher",
+      ytd: col.ytd,
+      cells: cells.map((c, ui) => {
+        const d = ui > 0 && first !== null && c.value !== null ? formatDiff(c.value - first, col.decimals, col.unit, t) : null;
+        return {
+          code: sc.rows[ui].code,
+          state: c.state,
+          value: formatNumberId(c.value, col.decimals),
+          raw: c.value,
+          target: c.target ? formatNumberId(c.target.value, col.decimals) : null,
+          achievement: c.achievement === null ? null : formatNumberId(c.achievement, 1),
+          diff: d?.text ?? null,
+          diffSign: d?.sign ?? null,
+          best: bestRaw !== null && c.value !== null && formatNumberId(c.value, col.decimals) === formatNumberId(bestRaw, col.decimals),
+        };
+      }),
+      series: sc.rows.map((r, ui) => ({
+        code: r.code,
+        name: r.name,
+        values: series.map((s) => s.rows[ui].cells.find((c) => c.indicator === col.key)?.value ?? null),
+      })),
+    };
+  });
+  return {
+    periodLabel: periodLabel(sel.period, { ytd: sel.ytd === true }),
+    periods,
+    periodLabels: periods.map(shortPeriodLabel),
+    units: units.map((u) => ({ code: u.code, name: u.name })),
+    level: units[0].level,
+    indicators: view,
+  };
+}

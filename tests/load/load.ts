@@ -1,0 +1,379 @@
+/**
+ * Month-end load test (SECURITY.md "Load"; issue 8 item 3): the built app on the full demo
+ * (SQLite, loopback), 50 concurrent virtual users for 60 s, driven by autocannon.
+ *
+ *   npm run load                    # 50 connections, 60 s
+ *   npm run load -- --quick         # 15 s
+ *   npm run load -- --duration 30   # any length in seconds
+ *   npm run load -- --connections 20 --json result.json
+ *
+ * Virtual users (one session each, created directly in the database with the app's own
+ * createSession(): the login form allows 10 attempts per client per minute, and every virtual
+ * user comes from 127.0.0.1):
+ *  - operators (20, spread over the 6 demo operator accounts): home → form page → save draft →
+ *    submit, each cycle on a new (Puskesmas, spm_bulanan, month) that the demo leaves empty
+ *    (2024-12 backwards), with a fresh idempotency key per POST (draft base revision 0, submit 1);
+ *  - verifiers (15, the 5 district verifiers): home → their district's scorecard;
+ *  - facilitators (15, the 3 facilitators): home → a scorecard of a district in their scope.
+ * Scorecard: /scorecards?template=ilp-nasional&period=2026-10&parent=<district>.
+ * Logins: 8 POST /login at an even low rate during the run (under the per-client limit).
+ *
+ * Success = every response has the expected status (200 for pages and saves, 302 for login),
+ * no socket errors, no timeouts; afterwards the database holds exactly the acknowledged
+ * submissions. Exit code 1 otherwise. Per-scenario latency is measured from the moment
+ * autocannon builds a request to its complete response.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import autocannon from "autocannon";
+import { DEMO_PASSWORD, TEST_SESSION_SECRET, spawnServer, type ServerProcess } from "../crash/server";
+
+// The app's cookie signing reads SESSION_SECRET on first use: the same secret as the server.
+process.env.SESSION_SECRET = TEST_SESSION_SECRET;
+const { openDb } = await import("~/db/db.server");
+const { createSession } = await import("~/auth/session.server");
+
+// ---------------------------------------------------------------- options
+const argv = process.argv.slice(2);
+function flag(name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+const quick = argv.includes("--quick");
+const durationS = Number(flag("--duration") ?? (quick ? 15 : 60));
+const connections = Number(flag("--connections") ?? 50);
+const jsonOut = flag("--json");
+if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 600) throw new Error("--duration: 1…600 seconds");
+if (!Number.isInteger(connections) || connections < 3 || connections > 200) throw new Error("--connections: 3…200");
+
+const TEMPLATE = "ilp-nasional";
+const SCORECARD_PERIOD = "2026-10";
+const FORM = "spm_bulanan";
+const FIELDS = [
+  "spm01_bumil_k6",
+  "spm02_persalinan_faskes",
+  "spm03_bbl_kn_lengkap",
+  "spm04_balita_standar",
+  "spm05_usia_dasar_skrining",
+  "spm06_usia_produktif_skrining",
+  "spm07_lansia_skrining",
+  "spm08_hipertensi_standar",
+  "spm09_dm_standar",
+  "spm10_odgj_berat_standar",
+  "spm11_terduga_tb_diperiksa",
+  "spm12_risiko_hiv_diperiksa",
+];
+const OPERATORS = ["operator.sungaidurian", "operator.kolokmudik", "operator.tebidah", "operator.bontangutara1", "operator.kaladawa", "operator.plantungan"];
+const VERIFIERS: Array<[string, string]> = [
+  ["verifikator.sawahlunto", "13.73"],
+  ["verifikator.sintang", "61.05"],
+  ["verifikator.bontang", "64.74"],
+  ["verifikator.tegal", "33.28"],
+  ["verifikator.kendal", "33.24"],
+];
+const FACILITATORS: Array<[string, string[]]> = [
+  ["fasilitator.nasional", ["13.73", "61.05", "64.74", "33.28", "33.24"]],
+  ["fasilitator.jateng", ["33.28", "33.24"]],
+  ["fasilitator.kalimantan", ["61.05", "64.74"]],
+];
+const LOGIN_USERS = ["operator.sungaidurian", "verifikator.tegal", "fasilitator.jateng", "admin.bontang", "operator.plantungan", "fasilitator.nasional", "verifikator.sintang", "admin.nasional"];
+const LOGINS = 8;
+
+type Scenario = "home" | "scorecard" | "form" | "draft" | "submit" | "login";
+const SCENARIOS: Scenario[] = ["home", "scorecard", "form", "draft", "submit", "login"];
+
+// ---------------------------------------------------------------- virtual users
+interface Step {
+  scenario: Scenario;
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+}
+
+interface VirtualUser {
+  name: string;
+  role: "operator" | "verifier" | "facilitator";
+  cookie: string;
+  step: number;
+  /** Operators: the month of the current cycle. */
+  period?: string;
+  districts?: string[];
+}
+
+/** Empty months per operator account, newest first (the demo starts at 2025-01). */
+const nextMonth = new Map<string, number>();
+function takePeriod(username: string): string {
+  const index = nextMonth.get(username) ?? 2024 * 12 + 11;
+  nextMonth.set(username, index - 1);
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+function answers(): string {
+  return JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, crypto.randomInt(0, 60)])));
+}
+
+function saveBody(intent: "draft" | "submit", baseRevision: number): string {
+  return new URLSearchParams({ intent, data: answers(), idempotencyKey: crypto.randomUUID(), baseRevision: String(baseRevision), confirmWarnings: "1" }).toString();
+}
+
+function nextStep(vu: VirtualUser): Step {
+  const i = vu.step++;
+  if (vu.role === "operator") {
+    const phase = i % 4;
+    if (phase === 0) vu.period = takePeriod(vu.name);
+    const at = `/forms/${FORM}/${vu.period}`;
+    if (phase === 0) return { scenario: "home", method: "GET", path: "/" };
+    if (phase === 1) return { scenario: "form", method: "GET", path: at };
+    // The fill page's own POST, answered through Remix single fetch (`.data`), as the hydrated page does.
+    if (phase === 2) return { scenario: "draft", method: "POST", path: `${at}.data`, body: saveBody("draft", 0) };
+    return { scenario: "submit", method: "POST", path: `${at}.data`, body: saveBody("submit", 1) };
+  }
+  if (i % 2 === 0) return { scenario: "home", method: "GET", path: "/" };
+  const district = vu.districts![Math.floor(i / 2) % vu.districts!.length];
+  return { scenario: "scorecard", method: "GET", path: `/scorecards?template=${TEMPLATE}&period=${SCORECARD_PERIOD}&parent=${district}` };
+}
+
+// ---------------------------------------------------------------- measurements
+const samples: Record<Scenario, number[]> = { home: [], scorecard: [], form: [], draft: [], submit: [], login: [] };
+const failures: Record<Scenario, number> = { home: 0, scorecard: 0, form: 0, draft: 0, submit: 0, login: 0 };
+const failureExamples: string[] = [];
+let acknowledgedSubmits = 0;
+/** "username|period" of every acknowledged submit. */
+const acknowledged: string[] = [];
+
+function record(scenario: Scenario, ms: number, ok: boolean, detail: string): void {
+  samples[scenario].push(ms);
+  if (!ok) {
+    failures[scenario]++;
+    if (failureExamples.length < 10) failureExamples.push(`${scenario}: ${detail}`);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function stats(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+    mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : NaN,
+  };
+}
+
+const round = (n: number) => (Number.isFinite(n) ? Math.round(n) : NaN);
+
+// ---------------------------------------------------------------- run
+async function main(): Promise<number> {
+  const started = new Date();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-load-"));
+  const databaseUrl = `sqlite:${path.join(dir, "load.sqlite")}`;
+  let server: ServerProcess | null = null;
+  try {
+    console.error(`[load] starting the built app on the demo (${databaseUrl}); seeding takes ~30 s…`);
+    server = await spawnServer({ databaseUrl, seed: true, name: "load" });
+    const baseUrl = server.baseUrl;
+
+    // Sessions straight into the server's database (same file, WAL), signed like the app's.
+    const handle = openDb(databaseUrl);
+    const userIds = new Map((await handle.db.selectFrom("app_user").select(["id", "username"]).execute()).map((u) => [u.username, u.id]));
+    const cookieOf = async (username: string) => {
+      const id = userIds.get(username);
+      if (id === undefined) throw new Error(`demo user ${username} missing`);
+      return (await createSession(handle.db, id)).setCookie.split(";")[0];
+    };
+    const operatorCount = Math.round(connections * 0.4);
+    const verifierCount = Math.round(connections * 0.3);
+    const facilitatorCount = connections - operatorCount - verifierCount;
+    const users: VirtualUser[] = [];
+    for (let i = 0; i < operatorCount; i++) users.push({ name: OPERATORS[i % OPERATORS.length], role: "operator", cookie: await cookieOf(OPERATORS[i % OPERATORS.length]), step: 0 });
+    for (let i = 0; i < verifierCount; i++) {
+      const [name, district] = VERIFIERS[i % VERIFIERS.length];
+      users.push({ name, role: "verifier", cookie: await cookieOf(name), step: i % 2, districts: [district] });
+    }
+    for (let i = 0; i < facilitatorCount; i++) {
+      const [name, districts] = FACILITATORS[i % FACILITATORS.length];
+      users.push({ name, role: "facilitator", cookie: await cookieOf(name), step: i % 2 + 2 * i, districts });
+    }
+
+    // Warm-up, then each page alone (one request at a time, median of 3): the unloaded baseline.
+    const unloaded: Record<string, number> = {};
+    const pages: Array<[string, VirtualUser, string]> = [
+      ["home (operator)", users[0], "/"],
+      ["form page", users[0], `/forms/${FORM}/2026-10`],
+      ["home (verifier)", users[operatorCount], "/"],
+      ["scorecard (verifier)", users[operatorCount], `/scorecards?template=${TEMPLATE}&period=${SCORECARD_PERIOD}&parent=${users[operatorCount].districts![0]}`],
+    ];
+    for (const [label, vu, at] of pages) {
+      const times: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const t0 = performance.now();
+        const res = await fetch(baseUrl + at, { headers: { Cookie: vu.cookie } });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`warm-up ${at} as ${vu.name}: ${res.status}`);
+        if (i > 0) times.push(performance.now() - t0);
+      }
+      unloaded[label] = Math.round(stats(times).p50);
+    }
+
+    // Each autocannon connection takes an idle virtual user per request (a user never has two requests in flight).
+    const idle: VirtualUser[] = [...users];
+    const request = {
+      setupRequest(req: Record<string, unknown>, context: Record<string, unknown>) {
+        // Only after a lost answer (reset, timeout: already a failure) can no user be idle.
+        const vu = idle.shift() ?? users[users.length - 1];
+        const step = nextStep(vu);
+        context.vu = vu;
+        context.step = step;
+        context.t0 = performance.now();
+        const headers: Record<string, string> = { Cookie: vu.cookie, Accept: "text/html,*/*" };
+        if (step.method === "POST") {
+          headers.Origin = baseUrl;
+          headers["Content-Type"] = "application/x-www-form-urlencoded";
+        }
+        return { ...req, method: step.method, path: step.path, headers, body: step.body ?? "" };
+      },
+      onResponse(status: number, body: string, context: Record<string, unknown>) {
+        const vu = context.vu as VirtualUser;
+        const step = context.step as Step;
+        const ms = performance.now() - (context.t0 as number);
+        let ok = status === 200;
+        if (ok && step.method === "POST") ok = /"ok",true|"ok":true/.test(body) || body.includes('"submitted"') || body.includes('"draft"');
+        if (ok && step.scenario === "submit") {
+          acknowledgedSubmits++;
+          acknowledged.push(`${vu.name}|${vu.period}`);
+        }
+        record(step.scenario, ms, ok, `${step.method} ${step.path} as ${vu.name} → ${status} ${ok ? "" : body.slice(0, 200).replace(/\s+/g, " ")}`);
+        idle.push(vu);
+      },
+    };
+
+    // A few real logins, evenly spread, under the 10-per-minute client limit.
+    let loginsDone = 0;
+    const loginLoop = (async () => {
+      const gap = (durationS * 1000) / (LOGINS + 1);
+      for (let i = 0; i < LOGINS; i++) {
+        await new Promise((r) => setTimeout(r, gap));
+        const username = LOGIN_USERS[i % LOGIN_USERS.length];
+        const t0 = performance.now();
+        let status = 0;
+        let detail = "";
+        try {
+          const res = await fetch(`${baseUrl}/login`, {
+            method: "POST",
+            redirect: "manual",
+            headers: { Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ username, password: DEMO_PASSWORD, next: "/" }),
+            signal: AbortSignal.timeout(10_000),
+          });
+          status = res.status;
+          const cookie = res.headers.getSetCookie().some((c) => c.startsWith("pantau_session="));
+          await res.arrayBuffer();
+          if (!cookie) detail = "no session cookie";
+        } catch (err) {
+          detail = (err as Error).message;
+        }
+        record("login", performance.now() - t0, status === 302 && !detail, `POST /login as ${username} → ${status} ${detail}`);
+        loginsDone++;
+      }
+    })();
+
+    console.error(`[load] ${users.length} virtual users (${operatorCount} operators, ${verifierCount} verifiers, ${facilitatorCount} facilitators), ${connections} connections, ${durationS} s…`);
+    const result = await autocannon({ url: baseUrl, connections, duration: durationS, timeout: 10, pipelining: 1, requests: [request] });
+    await loginLoop;
+
+    // Every acknowledged submit is stored as submitted; the only others are those whose answer
+    // autocannon dropped when the time was up (at most one per operator connection).
+    const stored = await handle.db
+      .selectFrom("submission as s")
+      .innerJoin("role_grant as g", "g.org_unit_id", "s.org_unit_id")
+      .innerJoin("app_user as u", "u.id", "g.user_id")
+      .select(["u.username", "s.period", "s.status"])
+      .where("s.form_key", "=", FORM)
+      .where("s.period", "<", "2025")
+      .where("u.username", "in", OPERATORS)
+      .execute();
+    await handle.destroy();
+    const submitted = new Set(stored.filter((r) => r.status === "submitted").map((r) => `${r.username}|${r.period}`));
+    const missing = acknowledged.filter((k) => !submitted.has(k));
+    const unanswered = submitted.size - (acknowledged.length - missing.length);
+    if (missing.length && failureExamples.length < 10) failureExamples.push(`acknowledged submits not stored: ${missing.slice(0, 5).join(", ")}`);
+
+    const all = SCENARIOS.flatMap((s) => samples[s]);
+    const perScenario = Object.fromEntries(SCENARIOS.map((s) => [s, { ...stats(samples[s]), failed: failures[s] }]));
+    const overall = { ...stats(all), failed: SCENARIOS.reduce((n, s) => n + failures[s], 0) };
+    const elapsedS = (result.finish.getTime() - result.start.getTime()) / 1000;
+    const cpus = os.cpus();
+    const summary = {
+      date: started.toISOString(),
+      command: `npm run load${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+      machine: { cpu: `${cpus.length} × ${cpus[0]?.model ?? "?"}`, memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}`, loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+      connections,
+      durationS,
+      virtualUsers: { operators: operatorCount, verifiers: verifierCount, facilitators: facilitatorCount },
+      autocannon: {
+        requests: result.requests.total,
+        requestsPerSecond: Math.round((result.requests.total / elapsedS) * 10) / 10,
+        latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+        non2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        resets: result.resets,
+        statusCodes: result.statusCodeStats,
+      },
+      unloadedMs: unloaded,
+      scenarios: perScenario,
+      overall,
+      logins: loginsDone,
+      acknowledgedSubmits,
+      storedSubmits: submitted.size,
+      acknowledgedNotStored: missing.length,
+      storedUnanswered: unanswered,
+      p95Target: 300,
+      p95Met: overall.p95 < 300,
+      failureExamples,
+    };
+    const failed = overall.failed > 0 || result.errors > 0 || result.timeouts > 0 || result.non2xx > 0 || loginsDone !== LOGINS || missing.length > 0 || unanswered < 0 || unanswered > operatorCount;
+    printReport(summary, failed);
+    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(summary, null, 2) + "\n");
+    return failed ? 1 : 0;
+  } finally {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printReport(s: any, failed: boolean): void {
+  const line = (name: string, x: { count: number; p50: number; p95: number; p99: number; max: number; failed: number }) =>
+    `| ${name} | ${x.count} | ${x.failed} | ${round(x.p50)} | ${round(x.p95)} | ${round(x.p99)} | ${round(x.max)} |`;
+  const out = [
+    `Load test ${s.date} — \`${s.command}\``,
+    `Machine: ${s.machine.cpu}, ${s.machine.memoryGiB} GiB, Node ${s.machine.node}, ${s.machine.os}; load average after the run ${s.machine.loadavg.join(" / ")}`,
+    `${s.connections} connections, ${s.durationS} s; virtual users: ${s.virtualUsers.operators} operators, ${s.virtualUsers.verifiers} verifiers, ${s.virtualUsers.facilitators} facilitators; ${s.logins} logins`,
+    "",
+    "| scenario | requests | failed | p50 ms | p95 ms | p99 ms | max ms |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...SCENARIOS.map((n) => line(n, s.scenarios[n])),
+    line("**overall**", s.overall),
+    "",
+    `autocannon: ${s.autocannon.requests} requests, ${s.autocannon.requestsPerSecond} req/s; latency p50 ${s.autocannon.latencyMs.p50} ms, p90 ${s.autocannon.latencyMs.p90}, p97.5 ${s.autocannon.latencyMs.p97_5}, p99 ${s.autocannon.latencyMs.p99}, max ${s.autocannon.latencyMs.max}; non-2xx ${s.autocannon.non2xx}, errors ${s.autocannon.errors}, timeouts ${s.autocannon.timeouts}`,
+    `Unloaded (one request at a time, median of 3, ms): ${Object.entries(s.unloadedMs).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `Submissions: ${s.acknowledgedSubmits} acknowledged, all stored: ${s.acknowledgedNotStored === 0 ? "yes" : `NO (${s.acknowledgedNotStored} missing)`}; ${s.storedUnanswered} more stored whose answer was cut off when the run ended`,
+    `p95 < ${s.p95Target} ms: ${s.p95Met ? "met" : "NOT met"} (overall p95 ${round(s.overall.p95)} ms)`,
+    failed ? `RESULT: FAILED${s.failureExamples.length ? `\n  ${s.failureExamples.join("\n  ")}` : ""}` : "RESULT: 100 % success",
+  ];
+  console.log(out.join("\n"));
+}
+
+process.exitCode = await main().catch((err: unknown) => {
+  console.error(err);
+  return 1;
+});

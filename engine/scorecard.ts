@@ -453,7 +453,17 @@ function evaluateIndicator(ci: CompiledIndicator, facts: RowFacts | undefined, s
   if (ci.errors.length > 0 || !ci.numerator) return { ...base, ...counts, reason: 'FORMULA_ERROR' };
   if (ci.forms.length > 0 && reported === 0) return { ...base, ...counts, reason: 'NO_DATA' };
   if (ci.usesUnits && !facts.units) {
-    throw new Error(`Facts of row ${facts.row} (${facts.window}) lack per-unit values needed by indicator ${ci.indicator.key}`);
+    if (ci.unitFields.length > 0) {
+      throw new Error(`Facts of row ${facts.row} (${facts.window}) lack per-unit values needed by indicator ${ci.indicator.key}`);
+    }
+    // units() without any count_units field names no form whose reporters are "the units": a
+    // formula problem for the author, shown on the cell, never a crash of the whole scorecard.
+    return {
+      ...base,
+      ...counts,
+      reason: 'FORMULA_ERROR',
+      message: 'units() hanya bermakna bersama count_units(kondisi) atas isian formulir; tambahkan count_units pada rumus.',
+    };
   }
   const scope = scopeOf(facts, ci.unitForms);
   try {

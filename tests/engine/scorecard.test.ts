@@ -358,3 +358,23 @@ describe('explainCell', () => {
     expect(() => explain('P1', 'tidak_ada')).toThrow(ScorecardRequestError);
   });
 });
+
+describe('units() without count_units', () => {
+  test('marks the cell as a formula problem instead of failing the scorecard', async () => {
+    const { planScorecard: plan, computeScorecard: compute, computeRowFacts: facts } = await import('../../engine/index');
+    const pkg = {
+      key: 'uji', version: 1, title: { id: 'Uji' }, owner: 'nasional', source: 'uji', groups: [{ key: 'g', name: { id: 'G' } }],
+      forms: [{ key: 'f', title: { id: 'F' }, periodType: 'month', source: 'uji', sections: [{ key: 's', title: { id: 'S' }, fields: [{ key: 'a', type: 'integer', label: { id: 'A' } }] }] }],
+      indicators: [{ key: 'per_unit', name: { id: 'Per unit' }, group: 'g', numerator: 'a', denominator: 'units()', source: 'uji' }],
+      targets: [], rules: [],
+    } as never;
+    const request = { period: '2025-01', rows: [{ code: 'D', name: 'D', level: 'district' }] };
+    const data = facts(plan(pkg, request), {
+      orgUnits: [{ code: 'D', level: 'district', parentCode: null }, { code: 'P', level: 'puskesmas', parentCode: 'D' }],
+      submissions: [{ org: 'P', form: 'f', period: '2025-01', status: 'submitted', values: { a: 3 } }],
+    });
+    const card = compute(pkg, request, { facts: data });
+    expect(card.rows[0].cells[0].reason).toBe('FORMULA_ERROR');
+    expect(card.rows[0].cells[0].value).toBeNull();
+  });
+});

@@ -363,3 +363,17 @@ describe("validateOverlay", () => {
     });
   });
 });
+
+describe("every broken part listed", () => {
+  it("reports a schema error in each broken form, indicator and target at once, with pointers", async () => {
+    const fs = await import("node:fs");
+    const { validatePackage: validate } = await import("../../engine/index");
+    const doc = JSON.parse(fs.readFileSync("seeds/packages/ilp-nasional.v1.json", "utf8"));
+    doc.forms[0].sections[0].fields[0].type = "integr";
+    doc.indicators[1].direction = "up";
+    doc.targets[0].year = "2025";
+    const result = validate(doc);
+    expect(result.ok).toBe(false);
+    expect(result.errors.map((e) => e.pointer)).toEqual(["/forms/0/sections/0/fields/0/type", "/indicators/1/direction", "/targets/0/year"]);
+  });
+});

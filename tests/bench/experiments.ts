@@ -7,6 +7,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { openDb } from "~/db/db.server";
 import { median, round } from "./timing";
+import { formFieldKeys } from "../helpers/seed-package";
 
 const url = process.argv[2];
 const runs = Number(process.argv[3] ?? 5);
@@ -22,20 +23,7 @@ const cur = Array.from({ length: 12 }, (_, i) => Y * 12 + i);
 const prev = cur.slice(0, 11);
 const ids = (xs: number[]) => sql.join(xs.map((x) => sql.lit(x)));
 const texts = (xs: string[]) => sql.join(xs.map((x) => sql.lit(x)));
-const sumFields = [
-  "spm01_bumil_k6",
-  "spm02_persalinan_faskes",
-  "spm03_bbl_kn_lengkap",
-  "spm04_balita_standar",
-  "spm05_usia_dasar_skrining",
-  "spm06_usia_produktif_skrining",
-  "spm07_lansia_skrining",
-  "spm08_hipertensi_standar",
-  "spm09_dm_standar",
-  "spm10_odgj_berat_standar",
-  "spm11_terduga_tb_diperiksa",
-  "spm12_risiko_hiv_diperiksa",
-];
+const sumFields = formFieldKeys("spm_bulanan");
 const lastFields = ["sk_klaster", "alur_layanan_klaster", "desa_pustu_ilp", "jumlah_desa", "posyandu_ilp", "jumlah_posyandu", "kader_terlatih", "jumlah_kader", "posyandu_5_kader"];
 
 const only = process.argv[4];

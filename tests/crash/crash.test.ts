@@ -29,6 +29,7 @@ import { openDb, type DbHandle } from "~/db/db.server";
 import type { Database } from "~/db/schema";
 import { startPostgres, type PgServer } from "../setup/postgres";
 import { loginCookie, spawnServer, type ServerProcess } from "./server";
+import { formFieldKeys } from "../helpers/seed-package";
 
 const OPERATORS: Array<[username: string, unit: string]> = [
   ["operator.sungaidurian", "P1373001"],
@@ -39,20 +40,7 @@ const OPERATORS: Array<[username: string, unit: string]> = [
   ["operator.plantungan", "P3324001"],
 ];
 const FORM = "spm_bulanan";
-const FIELDS = [
-  "spm01_bumil_k6",
-  "spm02_persalinan_faskes",
-  "spm03_bbl_kn_lengkap",
-  "spm04_balita_standar",
-  "spm05_usia_dasar_skrining",
-  "spm06_usia_produktif_skrining",
-  "spm07_lansia_skrining",
-  "spm08_hipertensi_standar",
-  "spm09_dm_standar",
-  "spm10_odgj_berat_standar",
-  "spm11_terduga_tb_diperiksa",
-  "spm12_risiko_hiv_diperiksa",
-];
+const FIELDS = formFieldKeys("spm_bulanan");
 const OLD_PERIODS = [2023, 2024].flatMap((y) => Array.from({ length: 12 }, (_, i) => `${y}-${String(i + 1).padStart(2, "0")}`));
 /** Requests in flight at once. */
 const CONCURRENCY = 12;

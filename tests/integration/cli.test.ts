@@ -7,6 +7,7 @@ import { runCli } from "~/cli/main";
 import { getDb } from "~/db/db.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { puskesmasCode, seedOrgTree } from "../helpers/app";
+import { formFieldKeys } from "../helpers/seed-package";
 
 const SEED_PACKAGE = path.resolve("seeds/packages/ilp-nasional.v1.json");
 
@@ -100,14 +101,14 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
   it("imports submissions row by row: valid rows stored, each bad row reported, exit 1", async () => {
     const sd = puskesmasCode("Sungai Durian");
     const km = puskesmasCode("Kolok Mudik");
-    const sasaranKeys = ["bumil", "bersalin", "bbl", "balita", "usia_dasar", "usia_produktif", "lansia", "hipertensi", "dm", "odgj_berat", "terduga_tb", "risiko_hiv"].map((k, i) => `spm${String(i + 1).padStart(2, "0")}_sasaran_${k}`);
+    const sasaranKeys = formFieldKeys("spm_sasaran");
     const rest = ",500,500,500,500,500,500,500,500,500,500";
     const sasaran = [`org_unit,period,${sasaranKeys.join(",")}`, `${sd},2025,300,290${rest}`, `${km},2025,250,240${rest}`].join("\n");
     const s = await cli("submissions", "import", tempFile("s.csv", sasaran), "--template", "ilp-nasional", "--form", "spm_sasaran");
     expect(s.err).toBe("");
     expect(s.code).toBe(0);
     const before = await count("submission");
-    const monthlyKeys = ["spm01_bumil_k6", "spm02_persalinan_faskes", "spm03_bbl_kn_lengkap", "spm04_balita_standar", "spm05_usia_dasar_skrining", "spm06_usia_produktif_skrining", "spm07_lansia_skrining", "spm08_hipertensi_standar", "spm09_dm_standar", "spm10_odgj_berat_standar", "spm11_terduga_tb_diperiksa", "spm12_risiko_hiv_diperiksa"];
+    const monthlyKeys = formFieldKeys("spm_bulanan");
     const tail = ",5,5,5,5,5,5,5,5,5,5";
     const csv = [
       `org_unit,period,${monthlyKeys.join(",")}`,
@@ -144,7 +145,7 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
     const km = puskesmasCode("Kolok Mudik");
     const unit = await getDb().selectFrom("org_unit").select("id").where("code", "=", sd).executeTakeFirstOrThrow();
     await getDb().updateTable("submission").set({ status: "approved" }).where("org_unit_id", "=", unit.id).where("period", "=", "2025-01").where("form_key", "=", "spm_bulanan").execute();
-    const keys = ["spm01_bumil_k6", "spm02_persalinan_faskes", "spm03_bbl_kn_lengkap", "spm04_balita_standar", "spm05_usia_dasar_skrining", "spm06_usia_produktif_skrining", "spm07_lansia_skrining", "spm08_hipertensi_standar", "spm09_dm_standar", "spm10_odgj_berat_standar", "spm11_terduga_tb_diperiksa", "spm12_risiko_hiv_diperiksa"];
+    const keys = formFieldKeys("spm_bulanan");
     const csv = [`org_unit,period,${keys.join(",")}`, `${sd},2025-01,99,1,1,1,1,1,1,1,1,1,1,1`, `${km},2025-03,7,1,1,1,1,1,1,1,1,1,1,1`].join("\n");
     const r = await cli("submissions", "import", tempFile("lock.csv", csv), "--template", "ilp-nasional", "--form", "spm_bulanan");
     expect(r.code).toBe(1);

@@ -30,6 +30,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import { DEMO_PASSWORD, TEST_SESSION_SECRET, spawnServer, type ServerProcess } from "../crash/server";
+import { formFieldKeys } from "../helpers/seed-package";
 
 // The app's cookie signing reads SESSION_SECRET on first use: the same secret as the server.
 process.env.SESSION_SECRET = TEST_SESSION_SECRET;
@@ -52,20 +53,7 @@ if (!Number.isInteger(connections) || connections < 3 || connections > 200) thro
 const TEMPLATE = "ilp-nasional";
 const SCORECARD_PERIOD = "2026-10";
 const FORM = "spm_bulanan";
-const FIELDS = [
-  "spm01_bumil_k6",
-  "spm02_persalinan_faskes",
-  "spm03_bbl_kn_lengkap",
-  "spm04_balita_standar",
-  "spm05_usia_dasar_skrining",
-  "spm06_usia_produktif_skrining",
-  "spm07_lansia_skrining",
-  "spm08_hipertensi_standar",
-  "spm09_dm_standar",
-  "spm10_odgj_berat_standar",
-  "spm11_terduga_tb_diperiksa",
-  "spm12_risiko_hiv_diperiksa",
-];
+const FIELDS = formFieldKeys("spm_bulanan");
 const OPERATORS = ["operator.sungaidurian", "operator.kolokmudik", "operator.tebidah", "operator.bontangutara1", "operator.kaladawa", "operator.plantungan"];
 const VERIFIERS: Array<[string, string]> = [
   ["verifikator.sawahlunto", "13.73"],

@@ -2,7 +2,16 @@
  * Every user-visible string, in one catalogue: Bahasa Indonesia first, English second.
  * A test checks both locales have the same keys.
  */
-export const id = {
+import * as m_designer from "./messages/designer";
+import * as m_designer_forms from "./messages/designer-forms";
+import * as m_designer_indicators from "./messages/designer-indicators";
+import * as m_overlay_designer from "./messages/overlay-designer";
+import * as m_entry_locks from "./messages/entry-locks";
+import * as m_entry_import from "./messages/entry-import";
+import * as m_scorecard_extra from "./messages/scorecard-extra";
+
+/** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
+const core = {
   "app.name": "Pantau ILP",
   "app.tagline": "Pemantauan Integrasi Layanan Primer",
   "app.skip": "Lompat ke konten utama",
@@ -472,10 +481,21 @@ export const id = {
   "scorecards.compare.help": "Centang 2 sampai {max} unit di tabel, lalu tekan Bandingkan.",
 } as const;
 
+export const id = {
+  ...core,
+  ...m_designer.id,
+  ...m_designer_forms.id,
+  ...m_designer_indicators.id,
+  ...m_overlay_designer.id,
+  ...m_entry_locks.id,
+  ...m_entry_import.id,
+  ...m_scorecard_extra.id,
+} as const;
+
 export type MessageKey = keyof typeof id;
 export type Locale = "id" | "en";
 
-export const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof core, string> = {
   "app.name": "Pantau ILP",
   "app.tagline": "Integrated Primary Care monitoring",
   "app.skip": "Skip to main content",
@@ -943,6 +963,17 @@ export const en: Record<MessageKey, string> = {
   "scorecards.compare.select": "Select {name} for comparison",
   "scorecards.compare.submit": "Compare",
   "scorecards.compare.help": "Tick 2 to {max} units in the table, then press Compare.",
+};
+
+export const en: Record<MessageKey, string> = {
+  ...coreEn,
+  ...m_designer.en,
+  ...m_designer_forms.en,
+  ...m_designer_indicators.en,
+  ...m_overlay_designer.en,
+  ...m_entry_locks.en,
+  ...m_entry_import.en,
+  ...m_scorecard_extra.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -14,6 +14,25 @@ describe("message catalogue", () => {
     for (const key of Object.keys(id) as Array<keyof typeof id>) expect(holes(en[key]), key).toBe(holes(id[key]));
   });
 
+  it("defines each key in one module only (a spread would silently override)", () => {
+    const dir = path.resolve("app/i18n/messages");
+    const seen = new Map<string, string>();
+    const dupes: string[] = [];
+    const sources = [path.resolve("app/i18n/catalog.ts"), ...fs.readdirSync(dir).map((f) => path.join(dir, f))];
+    for (const file of sources) {
+      const text = fs.readFileSync(file, "utf8");
+      // Keys of the Indonesian block: the part before the English one.
+      const idBlock = text.split(/export const en\b|const coreEn\b/)[0];
+      for (const m of idBlock.matchAll(/^\s*"([a-z]+\.[A-Za-z0-9_.-]+)":/gm)) {
+        const other = seen.get(m[1]);
+        if (other) dupes.push(`${m[1]}: ${path.basename(other)} and ${path.basename(file)}`);
+        else seen.set(m[1], file);
+      }
+    }
+    expect(dupes).toEqual([]);
+    expect(seen.size).toBe(Object.keys(id).length);
+  });
+
   it("fills placeholders", () => {
     expect(translate("id", "home.greeting", { name: "Rina" })).toBe("Selamat datang, Rina");
     expect(translate("en", "home.greeting", { name: "Rina" })).toBe("Welcome, Rina");

@@ -79,7 +79,7 @@ function checkFormulaAt(
   symbols: ReadonlyMap<string, FormulaType>,
   context: "field" | "rule" | "indicator",
   expect?: FormulaType,
-): { errors: DocumentError[]; refs: string[]; type?: FormulaType } {
+): { errors: DocumentError[]; refs: string[]; type?: FormulaType; usesUnits?: boolean; unitRefs?: string[] } {
   const result = checkFormula(src, { symbols, context });
   if (!result.ok) {
     const english = checkFormula(src, { symbols, context, locale: "en" }).errors;
@@ -106,7 +106,7 @@ function checkFormulaAt(
       ],
     };
   }
-  return { errors: [], refs: result.refs, type: result.type };
+  return { errors: [], refs: result.refs, type: result.type, usesUnits: result.usesUnits, unitRefs: result.unitRefs };
 }
 
 /** Finds cycles in a dependency graph; each cycle once, as keys with the first repeated last. */
@@ -362,9 +362,29 @@ function checkIndicator(ind: Indicator, pointer: string, symbols: ReadonlyMap<st
   if (!groups.has(ind.group)) {
     errors.push(err(`${pointer}/group`, "UNKNOWN_GROUP", `Kelompok "${ind.group}" tidak ada di paket. Tambahkan ke "groups" atau pilih kelompok yang ada.`, `Group "${ind.group}" is not in the package. Add it to "groups" or pick an existing one.`));
   }
-  errors.push(...checkFormulaAt(ind.numerator, `${pointer}/numerator`, symbols, "indicator", "number").errors);
-  if (ind.denominator !== undefined) {
-    errors.push(...checkFormulaAt(ind.denominator, `${pointer}/denominator`, symbols, "indicator", "number").errors);
+  const num = checkFormulaAt(ind.numerator, `${pointer}/numerator`, symbols, "indicator", "number");
+  errors.push(...num.errors);
+  const den = ind.denominator !== undefined ? checkFormulaAt(ind.denominator, `${pointer}/denominator`, symbols, "indicator", "number") : undefined;
+  if (den) errors.push(...den.errors);
+  // units() counts the units that reported the forms read inside count_units(...): without any
+  // count_units field there is no such form, and every cell would be a formula problem.
+  const parts = [
+    { res: num, src: ind.numerator, at: `${pointer}/numerator` },
+    ...(den && ind.denominator !== undefined ? [{ res: den, src: ind.denominator, at: `${pointer}/denominator` }] : []),
+  ];
+  const unitFields = parts.flatMap((p) => p.res.unitRefs ?? []);
+  const unitsOnly = parts.find((p) => p.res.errors.length === 0 && p.res.usesUnits && /\bunits\s*\(/.test(p.src));
+  if (unitsOnly && unitFields.length === 0) {
+    const start = unitsOnly.src.search(/\bunits\s*\(/);
+    errors.push(
+      err(
+        unitsOnly.at,
+        "UNITS_WITHOUT_COUNT",
+        "units() menghitung unit yang melaporkan formulir yang dibaca count_units(kondisi); rumus indikator ini tidak memakai count_units atas isian apa pun. Tambahkan count_units(kondisi) pada pembilang atau penyebut, misalnya count_units(isian > 0) / units().",
+        "units() counts the units that reported the forms read by count_units(condition); this indicator uses no count_units over any field. Add count_units(condition) to the numerator or denominator, e.g. count_units(field > 0) / units().",
+        { start, end: start + "units()".length, formulaCode: "UNITS_WITHOUT_COUNT" },
+      ),
+    );
   }
   if (ind.bands) errors.push(...checkBands(ind.bands, `${pointer}/bands`));
   return errors;

@@ -111,6 +111,18 @@ describe("validatePackage", () => {
     expect(pointers).toEqual(expect.arrayContaining(["/forms/1/key", "/forms/0/sections/1/key", "/indicators/1/key", "/rules/1/key", "/groups/1/key"]));
   });
 
+  it("refuses units() in an indicator that counts no field with count_units", () => {
+    const pkg = miniPackage();
+    pkg.indicators[0].numerator = "bumil_k6 * 0 + units()";
+    const [e] = errorsOf(pkg);
+    expect(e).toMatchObject({ pointer: "/indicators/0/numerator", code: "UNITS_WITHOUT_COUNT", start: 15, end: 22 });
+    expect(e.message).toContain("count_units");
+    // With count_units over a field, units() names the units that reported its form.
+    pkg.indicators[0].numerator = "count_units(ada_bidan)";
+    pkg.indicators[0].denominator = "units()";
+    expect(validatePackage(pkg).errors).toEqual([]);
+  });
+
   it("an indicator key may not equal a field key", () => {
     const pkg = miniPackage();
     pkg.indicators[0].key = "bumil_k6";

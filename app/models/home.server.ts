@@ -1,9 +1,9 @@
 /** What each role sees first: what is due, what is waiting, what is new. */
 import type { Grant } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
-import type { SubmissionStatus } from "~/db/schema";
+import { operatorForms } from "./entry.server";
 
-/** Monthly reports are due by the 10th of the following month (default, to be confirmed per district). */
+/** The default monthly deadline: the 10th of the following month (districts set their own on /locks). */
 export const DEADLINE_DAY = 10;
 
 export function previousMonthPeriod(now = new Date()): { period: string; deadline: string } {
@@ -14,54 +14,19 @@ export function previousMonthPeriod(now = new Date()): { period: string; deadlin
   return { period, deadline };
 }
 
-interface PackageForm {
-  key: string;
-  title: { id: string; en?: string };
-  periodType: "month" | "quarter" | "year";
-}
-
-/** The forms of the latest published version of each package (national packages apply everywhere). */
-export async function publishedForms(): Promise<Array<{ packageKey: string; version: number; form: PackageForm }>> {
-  const db = getDb();
-  const rows = await db
-    .selectFrom("template_package")
-    .select(["key", "version", "document"])
-    .where("status", "=", "published")
-    .orderBy("key")
-    .orderBy("version", "desc")
-    .execute();
-  const seen = new Set<string>();
-  const result: Array<{ packageKey: string; version: number; form: PackageForm }> = [];
-  for (const row of rows) {
-    if (seen.has(row.key)) continue;
-    seen.add(row.key);
-    const doc = JSON.parse(row.document) as { forms?: PackageForm[] };
-    for (const form of doc.forms ?? []) result.push({ packageKey: row.key, version: row.version, form });
-  }
-  return result;
-}
-
+/**
+ * The operator's home: every form of their Puskesmas for the current and the previous period,
+ * with status (late when the deadline passed before it was submitted), deadline and progress.
+ */
 export async function operatorHome(grants: Grant[], now = new Date()) {
   const db = getDb();
-  const { period, deadline } = previousMonthPeriod(now);
-  const unitIds = grants.map((g) => g.orgUnitId);
-  const forms = (await publishedForms()).filter((f) => f.form.periodType === "month");
-  const subs = unitIds.length
-    ? await db
-        .selectFrom("submission")
-        .select(["org_unit_id", "package_key", "form_key", "period", "status", "updated_at"])
-        .where("org_unit_id", "in", unitIds)
-        .where("period", "=", period)
-        .execute()
-    : [];
-  const late = now.toISOString().slice(0, 10) > deadline;
-  const due = grants.flatMap((g) =>
-    forms.map((f) => {
-      const sub = subs.find((s) => s.org_unit_id === g.orgUnitId && s.package_key === f.packageKey && s.form_key === f.form.key);
-      const status: SubmissionStatus | "missing" | "late" = sub ? sub.status : late ? "late" : "missing";
-      return { unit: g.orgName, unitCode: g.orgCode, formKey: f.form.key, title: f.form.title, period, deadline, status };
-    }),
-  );
+  const unitIds = grants.filter((g) => g.orgLevel === "puskesmas").map((g) => g.orgUnitId);
+  const units = unitIds.length ? await db.selectFrom("org_unit").selectAll().where("id", "in", unitIds).orderBy("code").execute() : [];
+  const rows = await operatorForms(units, now);
+  // What needs doing first: late, returned, not yet filled, drafts; then what is done.
+  const order = { late: 0, returned: 1, missing: 2, draft: 3, submitted: 4, approved: 5 } as const;
+  const due = [...rows].sort((a, b) => order[a.display] - order[b.display] || a.deadline.localeCompare(b.deadline) || a.formKey.localeCompare(b.formKey));
+  const done = rows.filter((r) => r.status === "submitted" || r.status === "approved").length;
   const recent = unitIds.length
     ? await db
         .selectFrom("submission")
@@ -71,7 +36,12 @@ export async function operatorHome(grants: Grant[], now = new Date()) {
         .limit(8)
         .execute()
     : [];
-  return { period, deadline, due, recent };
+  return {
+    due,
+    progress: { done, total: rows.length, late: rows.filter((r) => r.display === "late").length, percent: rows.length ? Math.round((done / rows.length) * 100) : null },
+    several: units.length > 1,
+    recent,
+  };
 }
 
 function scopeFilter(grants: Grant[]) {

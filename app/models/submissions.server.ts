@@ -20,6 +20,8 @@ import {
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
+import { deadlineLockMessage, LockCache } from "./locks.server";
+import { recordRevision } from "./submission-history.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 
 export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
@@ -76,10 +78,10 @@ export function numericFacts(form: Form, data: Readonly<Record<string, unknown>>
   return out;
 }
 
-/** Raised when a change would touch an approved (locked) report. */
+/** Raised when a change would touch a locked report: approved, or past the district's deadline. */
 export class SubmissionLockedError extends Error {
-  constructor(unitCode: string, formKey: string, period: string) {
-    super(`Laporan ${formKey} periode ${period} untuk ${unitCode} sudah disetujui dan dikunci. Minta verifikator atau admin Dinkes membuka kuncinya bila perlu diperbaiki.`);
+  constructor(unitCode: string, formKey: string, period: string, message?: string) {
+    super(message ?? `Laporan ${formKey} periode ${period} untuk ${unitCode} sudah disetujui dan dikunci. Admin Dinkes kabupaten/kota dapat membukanya kembali untuk koreksi.`);
     this.name = "SubmissionLockedError";
   }
 }
@@ -100,6 +102,15 @@ export interface StoreOptions {
   returnNote?: string | null;
   ip?: string | null;
   auditAction?: string;
+  /** The time the deadline lock is judged at (default: now). */
+  now?: Date;
+  /** Deadline settings shared by the rows of one batch. */
+  lockCache?: LockCache;
+  /**
+   * Only the demo loader passes this: it files the history of a fresh demo database, all of it
+   * past its deadline. No user-facing path (web, import, CLI) sets it.
+   */
+  bypassDeadline?: "demo-seed";
 }
 
 /**
@@ -122,6 +133,11 @@ export async function storeSubmission(trx: DbOrTrx, s: PreparedSubmission, optio
     .executeTakeFirst();
   // SECURITY.md 19: an approved report changes through no path (web, import, CLI) until unlocked.
   if (existing?.status === "approved") throw new SubmissionLockedError(s.unit.code, s.form.key, s.period);
+  if (options.bypassDeadline !== "demo-seed") {
+    const key = { unit: s.unit, packageKey, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id };
+    const locked = await deadlineLockMessage(trx, key, options.now ?? new Date(), options.lockCache);
+    if (locked) throw new SubmissionLockedError(s.unit.code, s.form.key, s.period, locked);
+  }
   const document = JSON.stringify(s.data);
   const counted = COUNTED.includes(options.status);
   const submittedAt = options.submittedAt !== undefined ? options.submittedAt : counted ? now : null;
@@ -175,6 +191,20 @@ export async function storeSubmission(trx: DbOrTrx, s: PreparedSubmission, optio
       .executeTakeFirstOrThrow();
     id = row.id;
   }
+  const revision = existing ? existing.revision + 1 : 1;
+  await recordRevision(trx, {
+    submissionId: id,
+    revision,
+    action: options.auditAction ?? "submission.save",
+    status: options.status,
+    data: document,
+    packageKey,
+    packageVersion: s.effective.base.version,
+    overlayId: s.effective.overlay?.id ?? null,
+    returnNote: options.returnNote ?? null,
+    actorUserId: options.actorUserId,
+    at: now,
+  });
   if (counted) {
     const facts = numericFacts(s.form, s.data);
     if (facts.length > 0) {
@@ -204,7 +234,7 @@ export async function storeSubmission(trx: DbOrTrx, s: PreparedSubmission, optio
     entityId: id,
     orgUnitId: s.unit.id,
     before: existing ? { status: existing.status, revision: existing.revision } : undefined,
-    after: { form: s.form.key, period: s.period, status: options.status, revision: existing ? existing.revision + 1 : 1 },
+    after: { form: s.form.key, period: s.period, status: options.status, revision },
     ip: options.ip,
   });
   return id;
@@ -339,8 +369,10 @@ export interface ImportReport {
  */
 export async function importSubmissionsCsv(
   text: string,
-  options: { packageKey: string; formKey: string; actorUserId: number | null; status?: SubmissionStatus; scopePaths?: string[]; ip?: string | null },
+  options: { packageKey: string; formKey: string; actorUserId: number | null; status?: SubmissionStatus; scopePaths?: string[]; ip?: string | null; now?: Date },
 ): Promise<ImportReport> {
+  const now = options.now ?? new Date();
+  const lockCache = new LockCache();
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
@@ -403,9 +435,16 @@ export async function importSubmissionsCsv(
       errors.push({ row: rowNo, message: `Baris untuk ${unitCode} periode ${period} sudah ada di atasnya; satu baris per Puskesmas dan periode.` });
       continue;
     }
-    const result = await prepareSubmission(ctx, { unitCode, formKey: options.formKey, period, data });
+    const result = await prepareSubmission(ctx, { unitCode, formKey: options.formKey, period, data }, now);
     if (!result.ok) {
       for (const p of result.problems) errors.push({ row: rowNo, column: p.column, message: p.message });
+      continue;
+    }
+    // Past the deadline and not unlocked: said here, per row; storeSubmission checks again when storing.
+    const s = result.submission;
+    const locked = await deadlineLockMessage(getDb(), { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id }, now, lockCache);
+    if (locked) {
+      errors.push({ row: rowNo, column: "period", message: locked });
       continue;
     }
     seen.add(dupKey);
@@ -413,7 +452,7 @@ export async function importSubmissionsCsv(
     prepared.push(result.submission);
     preparedRows.push(rowNo);
   }
-  const failures = await storePrepared(prepared, { status: options.status ?? "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import" });
+  const failures = await storePrepared(prepared, { status: options.status ?? "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", now, lockCache });
   for (const f of failures) errors.push({ row: preparedRows[f.index], message: f.message });
   errors.sort((a, b) => a.row - b.row);
   return { rows: rows.length, stored: prepared.length - failures.length, errors, warnings };
@@ -428,7 +467,8 @@ export async function storePrepared(
   prepared: PreparedSubmission[],
   options: StoreOptions | ((s: PreparedSubmission, i: number) => StoreOptions),
 ): Promise<Array<{ index: number; message: string }>> {
-  const optionsFor = (i: number) => (typeof options === "function" ? options(prepared[i], i) : options);
+  const lockCache = new LockCache();
+  const optionsFor = (i: number): StoreOptions => ({ lockCache, ...(typeof options === "function" ? options(prepared[i], i) : options) });
   const failures: Array<{ index: number; message: string }> = [];
   for (let i = 0; i < prepared.length; i += 250) {
     const end = Math.min(i + 250, prepared.length);

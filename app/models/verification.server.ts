@@ -11,8 +11,9 @@ import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { previousValues } from "./entry.server";
 import { buildScorecard } from "./scorecard.server";
+import { lockState } from "./locks.server";
+import { formAt, recordRevision } from "./submission-history.server";
 import { ancestorIds } from "./submissions.server";
-import { effectivePackage } from "./templates.server";
 
 const VERIFIER: ["district_verifier"] = ["district_verifier"];
 
@@ -88,8 +89,9 @@ export async function verificationDetail(user: SessionUser, id: number) {
   const row = await reportInScope(user, id);
   const unit = { id: row.org_unit_id, path: row.unit_path } as Pick<OrgUnit, "id" | "path">;
   const { districtId } = ancestorIds(unit);
-  const effective = await effectivePackage(row.package_key, districtId);
-  const form = effective?.package.forms.find((f) => f.key === row.form_key);
+  // Shown in the form version the report was made with (labels of that package version), not the current one.
+  const form = await formAt(row.package_key, row.package_version, row.overlay_id, row.form_key);
+  const lock = form ? await lockState(getDb(), { unit: { id: row.org_unit_id, path: row.unit_path }, packageKey: row.package_key, formKey: row.form_key, periodType: form.periodType, period: row.period }) : null;
   const data = JSON.parse(row.data) as Record<string, unknown>;
   const prev = await previousValues(row.org_unit_id, row.package_key, row.form_key, row.period);
   const district = districtId ? await getDb().selectFrom("org_unit").select(["code"]).where("id", "=", districtId).executeTakeFirst() : undefined;
@@ -130,6 +132,9 @@ export async function verificationDetail(user: SessionUser, id: number) {
     period: row.period,
     status: row.status,
     revision: row.revision,
+    packageVersion: row.package_version,
+    deadline: lock?.deadline ?? null,
+    pastDeadline: lock?.pastDeadline ?? false,
     returnNote: row.return_note,
     submittedAt: row.submitted_at,
     previousPeriod: prev.period,
@@ -188,6 +193,21 @@ export async function decide(input: { user: SessionUser; id: number; decision: D
       }
       // A returned report no longer counts on scorecards until it is submitted again.
       if (status === "returned") await trx.deleteFrom("submission_value").where("submission_id", "=", input.id).execute();
+      // The version just decided on (read in this transaction: the page's copy may be older).
+      const decided = await trx.selectFrom("submission").select(["data", "package_key", "package_version", "overlay_id"]).where("id", "=", input.id).executeTakeFirstOrThrow();
+      await recordRevision(trx, {
+        submissionId: input.id,
+        revision: input.revision + 1,
+        action: input.decision === "approve" ? "submission.approve" : "submission.return",
+        status,
+        data: decided.data,
+        packageKey: decided.package_key,
+        packageVersion: decided.package_version,
+        overlayId: decided.overlay_id,
+        returnNote: input.decision === "return" ? note : null,
+        actorUserId: input.user.id,
+        at: now,
+      });
       await writeAudit(trx, {
         actorUserId: input.user.id,
         action: input.decision === "approve" ? "submission.approve" : "submission.return",

@@ -4,6 +4,9 @@ import { hasRole, requireUser } from "~/auth/guards.server";
 import { id, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { adminHome, operatorHome, scopeStats, verifierHome } from "~/models/home.server";
+import styles from "~/styles/locks.css";
+
+export const links = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction = () => [{ title: "Beranda · Pantau ILP" }];
 
@@ -72,7 +75,18 @@ export default function Home() {
 
       {d.operator ? (
         <section className="card" aria-labelledby="due-title">
-          <h2 id="due-title">{t("home.due.title", { period: d.operator.period })}</h2>
+          <h2 id="due-title">{t("locks.home.title")}</h2>
+          {d.operator.progress.total > 0 ? (
+            <p className="locks-progress">
+              <progress max={d.operator.progress.total} value={d.operator.progress.done} aria-labelledby="progress-text" />
+              <span id="progress-text">{t("locks.home.progress", { done: d.operator.progress.done, total: d.operator.progress.total })}</span>
+            </p>
+          ) : null}
+          {d.operator.progress.late > 0 ? (
+            <div className="alert warning" role="status">
+              {t("locks.home.late", { count: d.operator.progress.late })}
+            </div>
+          ) : null}
           {d.operator.due.length === 0 ? (
             <p className="empty">{t("home.due.empty")}</p>
           ) : (
@@ -81,21 +95,29 @@ export default function Home() {
                 <thead>
                   <tr>
                     <th scope="col">{t("home.due.form")}</th>
-                    <th scope="col">{t("level.puskesmas")}</th>
+                    {d.operator.several ? <th scope="col">{t("level.puskesmas")}</th> : null}
+                    <th scope="col">{t("home.due.period")}</th>
                     <th scope="col">{t("home.due.deadline")}</th>
                     <th scope="col">{t("home.due.status")}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {d.operator.due.map((row) => (
-                    <tr key={row.unit + row.formKey}>
+                    <tr key={`${row.unitCode}-${row.formKey}-${row.period}`}>
                       <td>
-                        <Link to={`/forms/${row.formKey}/${row.period}${d.operator!.due.some((r) => r.unitCode !== row.unitCode) ? `?unit=${encodeURIComponent(row.unitCode)}` : ""}`}>{pick(row.title)}</Link>
+                        <Link to={`/forms/${encodeURIComponent(row.formKey)}/${encodeURIComponent(row.period)}${d.operator!.several ? `?unit=${encodeURIComponent(row.unitCode)}` : ""}`} aria-label={`${pick(row.title)} ${row.period}`}>
+                          {pick(row.title)}
+                        </Link>
                       </td>
-                      <td>{row.unit}</td>
-                      <td>{row.deadline}</td>
+                      {d.operator!.several ? <td>{row.unitName}</td> : null}
+                      <td>{row.period}</td>
                       <td>
-                        <StatusBadge status={row.status} />
+                        {row.deadline}
+                        {row.unlockedUntil ? <span className="locks-sub muted">{t("locks.unlockedUntil", { at: row.unlockedUntil.slice(0, 10) })}</span> : null}
+                      </td>
+                      <td>
+                        <StatusBadge status={row.display} />
+                        {row.display === "late" && row.status !== "missing" ? <span className="locks-sub muted">{t(`status.${row.status}` as MessageKey)}</span> : null}
                       </td>
                     </tr>
                   ))}

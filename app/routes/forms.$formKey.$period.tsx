@@ -30,6 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     title: entry.form.title.id,
     form: entry.form,
     hiddenFields: entry.hiddenFields,
+    lock: { deadline: entry.lock.deadline, pastDeadline: entry.lock.pastDeadline, locked: entry.lock.locked, unlockedUntil: entry.lock.unlock?.expiresAt ?? null },
     schema: entry.schema,
     uiSchema: entry.uiSchema,
     submission: entry.submission ? { status: entry.submission.status, data: entry.submission.data, revision: entry.submission.revision, returnNote: entry.submission.return_note, updatedAt: entry.submission.updated_at } : null,
@@ -87,7 +88,9 @@ function Fill() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [offer, setOffer] = useState<LocalDraft | null>(null);
   const [notice, setNotice] = useState<"restored" | "offline" | null>(null);
-  const locked = d.submission?.status === "approved";
+  const approved = d.submission?.status === "approved";
+  // Approved reports are locked by their status; others once the deadline passed without an unlock.
+  const locked = approved || d.lock.locked;
   const revision = d.submission?.revision ?? 0;
   const storageKey = draftStorageKey(d.unit.code, d.form.key, d.period);
   const { online, lastSaved, saveNow, forget } = useLocalAutosave(storageKey, answers, revision, !locked);
@@ -144,11 +147,21 @@ function Fill() {
         <Link to="/forms">{t("entry.back")}</Link>
       </div>
 
-      {locked ? (
+      {approved ? (
         <div className="alert info" role="status">
           {t("entry.locked")}
         </div>
-      ) : null}
+      ) : d.lock.locked ? (
+        <div className="alert warning" role="status">
+          {t("entry.deadlineLocked", { deadline: d.lock.deadline })}
+        </div>
+      ) : d.lock.unlockedUntil ? (
+        <div className="alert info" role="status">
+          {t("entry.unlockedUntil", { deadline: d.lock.deadline, until: d.lock.unlockedUntil.slice(0, 10) })}
+        </div>
+      ) : (
+        <p className="muted">{t("entry.deadline", { deadline: d.lock.deadline })}</p>
+      )}
       {d.submission?.status === "returned" && d.submission.returnNote ? (
         <div className="alert warning" role="status">
           <strong>{t("entry.returned")}</strong> <span className="return-note">{d.submission.returnNote}</span>

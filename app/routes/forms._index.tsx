@@ -6,6 +6,9 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { operatorForms } from "~/models/entry.server";
 import { PageHeader } from "~/components/PageHeader";
+import styles from "~/styles/locks.css";
+
+export const links = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction = () => [{ title: "Laporan · Pantau ILP" }];
 
@@ -34,6 +37,7 @@ export default function FormsPage() {
                 <th scope="col">{t("forms.col.form")}</th>
                 {several ? <th scope="col">{t("forms.col.unit")}</th> : null}
                 <th scope="col">{t("forms.col.period")}</th>
+                <th scope="col">{t("locks.col.deadline")}</th>
                 <th scope="col">{t("forms.col.status")}</th>
                 <th scope="col">{t("forms.col.note")}</th>
                 <th scope="col">{t("table.action")}</th>
@@ -42,20 +46,34 @@ export default function FormsPage() {
             <tbody>
               {rows.map((r) => {
                 const href = `/forms/${encodeURIComponent(r.formKey)}/${encodeURIComponent(r.period)}${several ? `?unit=${encodeURIComponent(r.unitCode)}` : ""}`;
-                const label = r.status === "approved" ? t("forms.view") : t("forms.fill");
+                const label = r.locked ? t("forms.view") : t("forms.fill");
                 return (
                   <tr key={`${r.unitCode}-${r.formKey}-${r.period}`}>
                     <td>{pick(r.title)}</td>
                     {several ? <td>{r.unitName}</td> : null}
                     <td>{r.period}</td>
                     <td>
-                      <span className={`badge ${r.status}`}>{t(`status.${r.status}` as MessageKey)}</span>
+                      {r.deadline}
+                      {r.unlockedUntil ? <span className="locks-sub muted">{t("locks.unlockedUntil", { at: r.unlockedUntil.slice(0, 10) })}</span> : null}
+                    </td>
+                    <td>
+                      <span className={`badge ${r.display}`}>{t(`status.${r.display}` as MessageKey)}</span>
+                      {r.display === "late" && r.status !== "missing" ? <span className="locks-sub muted">{t(`status.${r.status}` as MessageKey)}</span> : null}
+                      {r.locked && r.status !== "approved" ? <span className="locks-sub muted">{t("locks.locked")}</span> : null}
                     </td>
                     <td>{r.status === "returned" && r.returnNote ? r.returnNote : ""}</td>
                     <td>
                       <Link to={href} aria-label={`${label}: ${pick(r.title)} ${r.period}`}>
                         {label}
                       </Link>
+                      {r.submissionId ? (
+                        <>
+                          {" · "}
+                          <Link to={`/submissions/${r.submissionId}/history`} aria-label={t("locks.history.linkLabel", { form: pick(r.title), period: r.period })}>
+                            {t("locks.history.link")}
+                          </Link>
+                        </>
+                      ) : null}
                     </td>
                   </tr>
                 );

@@ -56,8 +56,9 @@ export default function VerificationDetail() {
             {d.unit.name} · {d.formTitle} · {d.period}
           </h1>
           <p>
-            {t("entry.status")} <span className={`badge ${d.status}`}>{t(`status.${d.status}` as MessageKey)}</span>
+            {t("entry.status")} <span className={`badge ${d.status}`}>{t(`status.${d.status}` as MessageKey)}</span> · <Link to={`/submissions/${d.id}/history`}>{t("locks.verification.history")}</Link>
           </p>
+          <p className="muted">{t("locks.verification.formVersion", { version: d.packageVersion })}</p>
         </div>
         <Link to="/verification">{t("verification.back")}</Link>
       </div>
@@ -144,6 +145,11 @@ export default function VerificationDetail() {
 
       <section className="card" aria-labelledby="decision-title">
         <h2 id="decision-title">{t("verification.decision")}</h2>
+        {d.status === "submitted" && d.pastDeadline && d.deadline ? (
+          <div className="alert info" role="note">
+            {t("locks.verification.pastDeadline", { deadline: d.deadline })}
+          </div>
+        ) : null}
         {d.status !== "submitted" ? (
           <p>{t("verification.notSubmitted")}</p>
         ) : (

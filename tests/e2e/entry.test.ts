@@ -3,9 +3,12 @@
  * month's ILP profile, sees an Indonesian error next to a value beyond its bound, fixes it,
  * loses the connection, recovers the local draft after a reload and submits; the verifier
  * returns it with a note; the operator corrects and resubmits; the verifier approves; the
- * report is locked and the district scorecard shows its value. No CSP violation, no page error, no dialog on the way (SECURITY.md 13–14).
+ * report is locked and the district scorecard shows its value. A period past its deadline
+ * refuses a draft; the district admin re-opens the approved report through an audited unlock,
+ * the operator corrects it and its history lists every version with the changed fields.
+ * No CSP violation, no page error, no dialog on the way (SECURITY.md 13–14).
  *
- * Two sign-ins in total (the app allows 10 per client per minute).
+ * Three sign-ins in total (the app allows 10 per client per minute).
  */
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +22,7 @@ let app: RunningApp;
 let browser: Browser;
 let operator: Session;
 let verifier: Session;
+let admin: Session;
 
 /** The rjsf field block (label, input, help, errors) of a field key. */
 function fieldBlock(page: Page, key: string): Locator {
@@ -45,11 +49,13 @@ describe("data entry and verification in Chromium", () => {
     browser = await launchBrowser();
     operator = await openSession(browser, app.baseUrl);
     verifier = await openSession(browser, app.baseUrl);
+    admin = await openSession(browser, app.baseUrl);
   }, 180_000);
 
   afterAll(async () => {
     await operator?.close();
     await verifier?.close();
+    await admin?.close();
     await browser?.close();
     await app?.stop();
   });
@@ -58,7 +64,7 @@ describe("data entry and verification in Chromium", () => {
     const page = operator.page;
     await loginAndWaitHome(page, "operator.sungaidurian");
     // The home page's "what is due" table links each form to its fill page.
-    const dueLink = page.locator("main table").getByRole("link", { name: FORM_TITLE });
+    const dueLink = page.locator("main table").getByRole("link", { name: `${FORM_TITLE} ${PERIOD}` });
     expect(await dueLink.getAttribute("href")).toMatch(/^\/forms\/ilp_profil\/\d{4}-\d{2}$/);
     await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Laporan" }).click();
     await page.getByRole("heading", { level: 1, name: "Laporan Puskesmas" }).waitFor();
@@ -171,6 +177,63 @@ describe("data entry and verification in Chromium", () => {
     await op.goto("/forms");
     await op.getByRole("link", { name: `Lihat laporan: ${FORM_TITLE} ${PERIOD}` }).waitFor();
     expectClean(verifier);
+    expectClean(operator);
+  });
+
+  it("a period past its deadline refuses a draft, saying the deadline and who can unlock it", async () => {
+    const op = operator.page;
+    // The demo starts in 2025: December 2024 has no report and its deadline passed long ago.
+    await op.goto(`/forms/ilp_profil/2024-12`);
+    await waitForHydration(op);
+    await fillNumber(op, "jumlah_desa", 9);
+    await op.getByRole("button", { name: "Simpan draf", exact: true }).click();
+    await op.getByRole("alert").filter({ hasText: /Batas waktu laporan .* periode 2024-12 sudah lewat \(10 Januari 2025\)/ }).waitFor();
+    await expect(op.getByRole("alert").filter({ hasText: "Admin Dinkes Kota Sawahlunto dapat membuka kunci" }).count()).resolves.toBe(1);
+    // Nothing typed is lost.
+    await expect(op.locator("#root_jumlah_desa").inputValue()).resolves.toBe("9");
+    await screenshot(op, "entry-09-past-deadline");
+    expectClean(operator);
+  });
+
+  it("the district admin re-opens the approved report through an audited unlock; the operator corrects it; the history shows every version", async () => {
+    const page = admin.page;
+    await loginAndWaitHome(page, "admin.sawahlunto");
+    await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Batas waktu" }).click();
+    await page.getByRole("heading", { level: 1, name: "Batas waktu dan buka kunci" }).waitFor();
+    await waitForHydration(page);
+    await page.getByLabel("Puskesmas", { exact: true }).selectOption({ label: "Puskesmas Sungai Durian" });
+    await page.getByLabel("Formulir", { exact: true }).selectOption({ label: `${FORM_TITLE} (Bulanan)` });
+    await page.getByLabel("Periode", { exact: true }).fill(PERIOD);
+    await page.getByLabel(/Buka kembali laporan yang sudah disetujui/).check();
+    // A reason is required; what was chosen stays.
+    await page.getByRole("button", { name: "Buka kunci", exact: true }).click();
+    await page.getByText("Tulis alasan membuka kunci").waitFor();
+    await expect(page.getByLabel("Periode", { exact: true }).inputValue()).resolves.toBe(PERIOD);
+    await page.getByLabel("Alasan", { exact: true }).fill("Jumlah desa berubah setelah pemekaran; koreksi atas permintaan Puskesmas.");
+    await page.getByRole("button", { name: "Buka kunci", exact: true }).click();
+    await page.getByText(/1 laporan yang sudah disetujui dibuka kembali untuk koreksi/).waitFor();
+    await page.getByRole("row", { name: /Jumlah desa berubah setelah pemekaran/ }).getByText("Aktif").waitFor();
+    await screenshot(page, "entry-10-unlock-granted");
+
+    const op = operator.page;
+    await op.goto(`/forms/ilp_profil/${PERIOD}`);
+    await waitForHydration(op);
+    await op.getByText(/Dibuka kembali oleh admin Dinkes untuk koreksi/).waitFor();
+    await op.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("12");
+    await op.getByRole("button", { name: "Kirim", exact: true }).click();
+    await op.getByText("Laporan terkirim dan menunggu verifikasi Dinkes.").waitFor();
+
+    await op.goto("/forms");
+    await op.getByRole("link", { name: `Riwayat laporan ${FORM_TITLE} ${PERIOD}` }).click();
+    await op.getByRole("heading", { level: 1, name: "Riwayat laporan" }).waitFor();
+    const versions = op.locator("article.history-version");
+    await expect(versions.first().getByRole("heading").innerText()).resolves.toMatch(/Mengirim laporan/);
+    await versions.first().getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja.*11.*12/ }).waitFor();
+    await expect(versions.nth(1).getByRole("heading").innerText()).resolves.toMatch(/Membuka kembali laporan yang disetujui/);
+    await expect(op.getByRole("heading", { name: /Mengembalikan laporan/ }).count()).resolves.toBe(1);
+    await expect(op.getByRole("heading", { name: /Menyetujui laporan/ }).count()).resolves.toBe(1);
+    await screenshot(op, "entry-11-history");
+    expectClean(admin);
     expectClean(operator);
   });
 });

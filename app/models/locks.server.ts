@@ -1,0 +1,441 @@
+/**
+ * Reporting deadlines and unlock grants (issue 6 item 5, SECURITY.md 19).
+ *
+ * A report locks when the district's deadline for its period type has passed (days after the
+ * period's last day; the district's own setting, else the national one, else DEFAULT_DEADLINE_DAYS).
+ * `deadlineLockMessage` is called by storeSubmission, the one function every write path (fill
+ * page, CSV/XLSX import, CLI, bulk import) goes through, inside its transaction. A district admin
+ * of the district — nobody else — can grant a scoped unlock (one Puskesmas or the whole district
+ * × form × period) with a reason and an expiry of at most MAX_UNLOCK_DAYS; the grant may also
+ * re-open approved reports for correction. Grants, revocations, re-openings and deadline changes
+ * are audited in the same transaction.
+ *
+ * This module must not import submissions.server.ts (which imports it).
+ */
+import { parsePeriod, periodEndMonth, tryParsePeriod, type Form } from "../../engine/index";
+import { forbidden, notFound } from "~/auth/guards.server";
+import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
+import type { SessionUser } from "~/auth/session.server";
+import { getDb, nowIso } from "~/db/db.server";
+import type { OrgUnit, PeriodType } from "~/db/schema";
+import { recordRevision } from "./submission-history.server";
+import { effectivePackage } from "./templates.server";
+
+export const PERIOD_TYPES: readonly PeriodType[] = ["month", "quarter", "year"];
+/** Used when neither the district nor the national level has set a deadline. */
+export const DEFAULT_DEADLINE_DAYS: Record<PeriodType, number> = { month: 10, quarter: 15, year: 30 };
+export const MAX_DEADLINE_DAYS = 120;
+export const MAX_UNLOCK_DAYS = 14;
+export const MAX_REASON_CHARS = 500;
+
+const MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
+
+/** "2026-11-10" → "10 November 2026". */
+export function formatDateId(isoDate: string): string {
+  const [y, m, d] = isoDate.slice(0, 10).split("-").map(Number);
+  return `${d} ${MONTHS_ID[m - 1]} ${y}`;
+}
+
+/** National, province and district ids of a unit from its materialised path. */
+function pathIds(unit: Pick<OrgUnit, "path">): { nationalId: number | null; districtId: number | null } {
+  const ids = unit.path.split("/").filter(Boolean).map(Number);
+  return { nationalId: ids[0] ?? null, districtId: ids[2] ?? null };
+}
+
+/** ISO date (UTC) of a period's last day. */
+export function periodEndDate(period: string): string {
+  const p = parsePeriod(period);
+  return new Date(Date.UTC(p.year, periodEndMonth(p), 0)).toISOString().slice(0, 10);
+}
+
+/** ISO date of the last day reports of `period` are accepted: its last day + `days`. */
+export function deadlineDate(period: string, days: number): string {
+  const end = new Date(`${periodEndDate(period)}T00:00:00Z`);
+  end.setUTCDate(end.getUTCDate() + days);
+  return end.toISOString().slice(0, 10);
+}
+
+/** Past the deadline: the deadline day (UTC) is over. */
+export function isPastDeadline(deadline: string, now: Date): boolean {
+  return now.toISOString().slice(0, 10) > deadline;
+}
+
+/**
+ * Deadline days per (district, period type), loaded once per batch: an import of thousands of
+ * rows asks the database once per district, not once per row.
+ */
+export class LockCache {
+  private readonly days = new Map<string, Promise<{ days: number; source: "district" | "national" | "default" }>>();
+  private readonly names = new Map<number, Promise<string>>();
+
+  deadlineDays(db: DbOrTrx, unit: Pick<OrgUnit, "path">, periodType: PeriodType) {
+    const { nationalId, districtId } = pathIds(unit);
+    const key = `${districtId ?? 0}:${periodType}`;
+    let hit = this.days.get(key);
+    if (!hit) {
+      hit = loadDeadlineDays(db, nationalId, districtId, periodType);
+      this.days.set(key, hit);
+    }
+    return hit;
+  }
+
+  districtName(db: DbOrTrx, districtId: number): Promise<string> {
+    let hit = this.names.get(districtId);
+    if (!hit) {
+      hit = db
+        .selectFrom("org_unit")
+        .select("name")
+        .where("id", "=", districtId)
+        .executeTakeFirst()
+        .then((r) => r?.name ?? "kabupaten/kota");
+      this.names.set(districtId, hit);
+    }
+    return hit;
+  }
+}
+
+async function loadDeadlineDays(db: DbOrTrx, nationalId: number | null, districtId: number | null, periodType: PeriodType) {
+  const ids = [districtId, nationalId].filter((id): id is number => id !== null);
+  const rows = ids.length ? await db.selectFrom("report_deadline").select(["org_unit_id", "days_after"]).where("period_type", "=", periodType).where("org_unit_id", "in", ids).execute() : [];
+  const own = rows.find((r) => r.org_unit_id === districtId);
+  if (own) return { days: own.days_after, source: "district" as const };
+  const national = rows.find((r) => r.org_unit_id === nationalId);
+  if (national) return { days: national.days_after, source: "national" as const };
+  return { days: DEFAULT_DEADLINE_DAYS[periodType], source: "default" as const };
+}
+
+export interface LockKey {
+  unit: Pick<OrgUnit, "id" | "path">;
+  packageKey: string;
+  formKey: string;
+  periodType: PeriodType;
+  period: string;
+}
+
+export interface LockState {
+  /** Last day (UTC) reports are accepted without an unlock. */
+  deadline: string;
+  pastDeadline: boolean;
+  /** The unlock grant that lifts the deadline now, if any. */
+  unlock: { id: number; expiresAt: string; reason: string } | null;
+  /** Past the deadline and not unlocked: no path may create, change or submit the report. */
+  locked: boolean;
+}
+
+/** The unlock grant covering (unit or its district) × package × form × period at `now`, if any. */
+export async function activeUnlock(db: DbOrTrx, key: Omit<LockKey, "periodType">, now: Date) {
+  const { districtId } = pathIds(key.unit);
+  const units = [key.unit.id, ...(districtId !== null ? [districtId] : [])];
+  return db
+    .selectFrom("unlock_grant")
+    .select(["id", "expires_at", "reason", "reopen_approved"])
+    .where("form_key", "=", key.formKey)
+    .where("period", "=", key.period)
+    .where("package_key", "=", key.packageKey)
+    .where("org_unit_id", "in", units)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", now.toISOString())
+    .orderBy("expires_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Every unlock grant covering `unit` (itself or its whole district) at `now`: for lists of many reports. */
+export async function activeUnlocksFor(db: DbOrTrx, unit: Pick<OrgUnit, "id" | "path">, now: Date) {
+  const { districtId } = pathIds(unit);
+  return db
+    .selectFrom("unlock_grant")
+    .select(["id", "package_key", "form_key", "period", "expires_at", "reason"])
+    .where("org_unit_id", "in", [unit.id, ...(districtId !== null ? [districtId] : [])])
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", now.toISOString())
+    .execute();
+}
+
+/** The deadline of a report and whether it is locked at `now`. */
+export async function lockState(db: DbOrTrx, key: LockKey, now = new Date(), cache = new LockCache()): Promise<LockState> {
+  const { days } = await cache.deadlineDays(db, key.unit, key.periodType);
+  const deadline = deadlineDate(key.period, days);
+  const pastDeadline = isPastDeadline(deadline, now);
+  const grant = pastDeadline ? await activeUnlock(db, key, now) : undefined;
+  return { deadline, pastDeadline, unlock: grant ? { id: grant.id, expiresAt: grant.expires_at, reason: grant.reason } : null, locked: pastDeadline && !grant };
+}
+
+/**
+ * Null when the report may be written; otherwise the refusal in Bahasa Indonesia, naming the
+ * deadline and who can open the lock. Called inside every write transaction (storeSubmission).
+ */
+export async function deadlineLockMessage(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = new Date(), cache = new LockCache()): Promise<string | null> {
+  const state = await lockState(db, key, now, cache);
+  if (!state.locked) return null;
+  const { districtId } = pathIds(key.unit);
+  const district = districtId !== null ? await cache.districtName(db, districtId) : "kabupaten/kota";
+  return `Batas waktu laporan ${key.formTitle ?? key.formKey} periode ${key.period} sudah lewat (${formatDateId(state.deadline)}), jadi laporan ini terkunci dan tidak dapat dibuat, diubah atau dikirim. Admin Dinkes ${district} dapat membuka kunci sementara bila ada alasan yang jelas.`;
+}
+
+// ---------------------------------------------------------------- administration
+
+/** The districts the user administers as district admin (only district-level grants count). */
+function adminDistricts(user: SessionUser) {
+  return user.grants.filter((g) => g.role === "district_admin" && g.orgLevel === "district");
+}
+
+/** The district grant of `user` holding `unit`, or 403. */
+function requireDistrictAdminOf(user: SessionUser, unit: Pick<OrgUnit, "path">) {
+  const grant = adminDistricts(user).find((g) => unit.path.startsWith(g.orgPath));
+  if (!grant) throw forbidden("Hanya admin Dinkes kabupaten/kota tempat Puskesmas ini yang dapat membuka kunci laporan.");
+  return grant;
+}
+
+export type LockActionResult = { ok: true; message: string } | { ok: false; status: number; message: string; field?: string };
+
+/** Deadline settings of a district (or of the national unit: the defaults of every district). */
+export async function deadlineSettings(orgUnit: Pick<OrgUnit, "id" | "path" | "level">) {
+  const db = getDb();
+  const cache = new LockCache();
+  const out: Array<{ periodType: PeriodType; days: number; source: "district" | "national" | "default" }> = [];
+  for (const periodType of PERIOD_TYPES) {
+    if (orgUnit.level === "national") {
+      const row = await db.selectFrom("report_deadline").select("days_after").where("org_unit_id", "=", orgUnit.id).where("period_type", "=", periodType).executeTakeFirst();
+      out.push({ periodType, days: row?.days_after ?? DEFAULT_DEADLINE_DAYS[periodType], source: row ? "national" : "default" });
+    } else out.push({ periodType, ...(await cache.deadlineDays(db, orgUnit, periodType)) });
+  }
+  return out;
+}
+
+/**
+ * Sets the days after a period until its reports lock, for one period type. District admins set
+ * their district's; the national admin sets the national default. Audited with before/after.
+ */
+export async function setDeadline(input: { user: SessionUser; orgUnitId: number; periodType: string; days: string; ip?: string | null }): Promise<LockActionResult> {
+  const db = getDb();
+  const unit = await db.selectFrom("org_unit").selectAll().where("id", "=", input.orgUnitId).executeTakeFirst();
+  if (!unit) throw notFound("Wilayah tidak ditemukan.");
+  const allowed =
+    unit.level === "district"
+      ? adminDistricts(input.user).some((g) => g.orgUnitId === unit.id)
+      : unit.level === "national" && input.user.grants.some((g) => g.role === "national_admin" && g.orgUnitId === unit.id);
+  if (!allowed) throw forbidden("Batas waktu hanya dapat diatur oleh admin Dinkes wilayah ini.");
+  if (!PERIOD_TYPES.includes(input.periodType as PeriodType)) return { ok: false, status: 400, message: "Pilih jenis periode: bulan, triwulan atau tahun.", field: "periodType" };
+  const periodType = input.periodType as PeriodType;
+  const text = input.days.trim();
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days > MAX_DEADLINE_DAYS) {
+    return { ok: false, status: 400, message: `Isi jumlah hari dengan bilangan bulat 0 sampai ${MAX_DEADLINE_DAYS}, misalnya 10.`, field: `days-${periodType}` };
+  }
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("report_deadline").select(["id", "days_after"]).where("org_unit_id", "=", unit.id).where("period_type", "=", periodType).executeTakeFirst();
+    const now = nowIso();
+    if (existing) await trx.updateTable("report_deadline").set({ days_after: days, updated_by: input.user.id, updated_at: now }).where("id", "=", existing.id).execute();
+    else await trx.insertInto("report_deadline").values({ org_unit_id: unit.id, period_type: periodType, days_after: days, updated_by: input.user.id, updated_at: now }).execute();
+    await writeAudit(trx, {
+      actorUserId: input.user.id,
+      action: "deadline.set",
+      entityType: "report_deadline",
+      entityId: `${unit.code}:${periodType}`,
+      orgUnitId: unit.id,
+      before: existing ? { periodType, days: existing.days_after } : undefined,
+      after: { periodType, days },
+      ip: input.ip,
+    });
+    return { ok: true as const, message: `Batas waktu ${periodTypeLabel(periodType)} disimpan: ${days} hari setelah periode berakhir.` };
+  });
+}
+
+export function periodTypeLabel(type: PeriodType): string {
+  return { month: "bulanan", quarter: "triwulanan", year: "tahunan" }[type];
+}
+
+export interface GrantInput {
+  user: SessionUser;
+  /** A Puskesmas code, or the district's code for all of its Puskesmas. */
+  unitCode: string;
+  /** "<package key>/<form key>". */
+  form: string;
+  period: string;
+  reason: string;
+  days: string;
+  reopenApproved: boolean;
+  ip?: string | null;
+}
+
+/**
+ * Grants a scoped, expiring unlock. Only a district admin of the district; a reason is
+ * required; the expiry is 1 to MAX_UNLOCK_DAYS days. With `reopenApproved`, approved reports in
+ * the scope go back to "returned" (their values leave the scorecards until submitted again),
+ * each with a history version and an audit row, in the same transaction as the grant.
+ */
+export async function grantUnlock(input: GrantInput, now = new Date()): Promise<LockActionResult & { grantId?: number; reopened?: number }> {
+  const db = getDb();
+  const unit = await db.selectFrom("org_unit").selectAll().where("code", "=", input.unitCode.trim()).executeTakeFirst();
+  if (!unit) return { ok: false, status: 400, message: "Pilih Puskesmas (atau seluruh kabupaten/kota) dari daftar.", field: "unit" };
+  const grant = requireDistrictAdminOf(input.user, unit);
+  if (unit.level !== "puskesmas" && unit.id !== grant.orgUnitId) return { ok: false, status: 400, message: "Buka kunci berlaku untuk satu Puskesmas atau seluruh kabupaten/kota.", field: "unit" };
+  const [packageKey, formKey] = input.form.split("/");
+  const effective = packageKey && formKey ? await effectivePackage(packageKey, grant.orgUnitId) : undefined;
+  const form: Form | undefined = effective?.package.forms.find((f) => f.key === formKey);
+  if (!effective || !form) return { ok: false, status: 400, message: "Pilih formulir dari daftar.", field: "form" };
+  const period = input.period.trim();
+  const parsed = tryParsePeriod(period);
+  if (!parsed.ok) return { ok: false, status: 400, message: parsed.error, field: "period" };
+  if (parsed.period.type !== form.periodType) {
+    const example = { month: "2025-03", quarter: "2025-Q1", year: "2025" }[form.periodType];
+    return { ok: false, status: 400, message: `Formulir ini dilaporkan per ${{ month: "bulan", quarter: "triwulan", year: "tahun" }[form.periodType]}; tulis periode seperti ${example}.`, field: "period" };
+  }
+  const reason = input.reason.trim();
+  if (reason.length === 0) return { ok: false, status: 400, message: "Tulis alasan membuka kunci (misalnya koreksi data imunisasi atas permintaan Puskesmas).", field: "reason" };
+  if (reason.length > MAX_REASON_CHARS) return { ok: false, status: 400, message: `Alasan terlalu panjang; batasnya ${MAX_REASON_CHARS} karakter.`, field: "reason" };
+  const daysText = input.days.trim();
+  const days = Number(daysText);
+  if (!/^\d+$/.test(daysText) || days < 1 || days > MAX_UNLOCK_DAYS) return { ok: false, status: 400, message: `Masa buka kunci 1 sampai ${MAX_UNLOCK_DAYS} hari.`, field: "days" };
+  const expiresAt = new Date(now.getTime() + days * 24 * 60 * 60 * 1000).toISOString();
+  const grantedAt = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto("unlock_grant")
+      .values({
+        district_id: grant.orgUnitId,
+        org_unit_id: unit.id,
+        package_key: effective.base.key,
+        form_key: form.key,
+        period,
+        reason,
+        reopen_approved: input.reopenApproved ? 1 : 0,
+        granted_by: input.user.id,
+        granted_at: grantedAt,
+        expires_at: expiresAt,
+        revoked_by: null,
+        revoked_at: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, {
+      actorUserId: input.user.id,
+      action: "unlock.grant",
+      entityType: "unlock_grant",
+      entityId: row.id,
+      orgUnitId: unit.id,
+      after: { unit: unit.code, package: effective.base.key, form: form.key, period, reason, expiresAt, reopenApproved: input.reopenApproved },
+      ip: input.ip,
+    });
+    let reopened = 0;
+    if (input.reopenApproved) {
+      const approved = await trx
+        .selectFrom("submission as s")
+        .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+        .selectAll("s")
+        .where("s.package_key", "=", effective.base.key)
+        .where("s.form_key", "=", form.key)
+        .where("s.period", "=", period)
+        .where("s.status", "=", "approved")
+        .where("o.path", "like", `${unit.path}%`)
+        .execute();
+      const note = `Dibuka kembali oleh admin Dinkes untuk koreksi: ${reason}`;
+      for (const s of approved) {
+        const at = nowIso();
+        const updated = await trx
+          .updateTable("submission")
+          .set({ status: "returned", revision: s.revision + 1, return_note: note, approved_at: null, approved_by: null, updated_at: at })
+          .where("id", "=", s.id)
+          .where("revision", "=", s.revision)
+          .where("status", "=", "approved")
+          .executeTakeFirst();
+        // Re-opened meanwhile by a parallel grant: nothing left to do for this report.
+        if (Number(updated.numUpdatedRows) !== 1) continue;
+        // A returned report does not count on scorecards until it is submitted again.
+        await trx.deleteFrom("submission_value").where("submission_id", "=", s.id).execute();
+        await recordRevision(trx, { submissionId: s.id, revision: s.revision + 1, action: "submission.reopen", status: "returned", data: s.data, packageKey: s.package_key, packageVersion: s.package_version, overlayId: s.overlay_id, returnNote: note, actorUserId: input.user.id, at });
+        await writeAudit(trx, {
+          actorUserId: input.user.id,
+          action: "submission.reopen",
+          entityType: "submission",
+          entityId: s.id,
+          orgUnitId: s.org_unit_id,
+          before: { status: "approved", revision: s.revision },
+          after: { status: "returned", revision: s.revision + 1, note, unlockGrant: row.id },
+          ip: input.ip,
+        });
+        reopened++;
+      }
+    }
+    const scope = unit.level === "puskesmas" ? unit.name : `seluruh Puskesmas ${unit.name}`;
+    return {
+      ok: true as const,
+      grantId: row.id,
+      reopened,
+      message: `Kunci ${form.key} periode ${period} dibuka untuk ${scope} sampai ${formatDateId(expiresAt)}.${reopened ? ` ${reopened} laporan yang sudah disetujui dibuka kembali untuk koreksi.` : ""}`,
+    };
+  });
+}
+
+/** Ends an unlock before its expiry. Only a district admin of the grant's district; audited. */
+export async function revokeUnlock(input: { user: SessionUser; grantId: number; ip?: string | null }, now = new Date()): Promise<LockActionResult> {
+  const db = getDb();
+  const row = await db
+    .selectFrom("unlock_grant as g")
+    .innerJoin("org_unit as d", "d.id", "g.district_id")
+    .select(["g.id", "g.revoked_at", "g.expires_at", "g.org_unit_id", "g.form_key", "g.period", "d.path"])
+    .where("g.id", "=", input.grantId)
+    .executeTakeFirst();
+  if (!row) throw notFound("Izin buka kunci tidak ditemukan.");
+  requireDistrictAdminOf(input.user, { path: row.path });
+  if (row.revoked_at) return { ok: false, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
+  if (row.expires_at <= now.toISOString()) return { ok: false, status: 409, message: "Izin ini sudah berakhir; tidak perlu dicabut." };
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.updateTable("unlock_grant").set({ revoked_at: now.toISOString(), revoked_by: input.user.id }).where("id", "=", row.id).where("revoked_at", "is", null).executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
+    await writeAudit(trx, {
+      actorUserId: input.user.id,
+      action: "unlock.revoke",
+      entityType: "unlock_grant",
+      entityId: row.id,
+      orgUnitId: row.org_unit_id,
+      before: { revokedAt: null, expiresAt: row.expires_at },
+      after: { revokedAt: now.toISOString() },
+      ip: input.ip,
+    });
+    return { ok: true as const, message: `Izin buka kunci ${row.form_key} periode ${row.period} dicabut.` };
+  });
+}
+
+/** What the locks page shows a district admin: per district, deadlines, Puskesmas, forms and grants. */
+export async function locksOverview(user: SessionUser, now = new Date()) {
+  const db = getDb();
+  const districts = [];
+  for (const g of adminDistricts(user)) {
+    const district = await db.selectFrom("org_unit").selectAll().where("id", "=", g.orgUnitId).executeTakeFirstOrThrow();
+    const puskesmas = await db.selectFrom("org_unit").select(["code", "name"]).where("level", "=", "puskesmas").where("path", "like", `${district.path}%`).orderBy("name").execute();
+    const packages = await db.selectFrom("template_package").select("key").distinct().where("status", "=", "published").orderBy("key").execute();
+    const forms: Array<{ value: string; title: string; periodType: PeriodType }> = [];
+    for (const { key } of packages) {
+      const effective = await effectivePackage(key, district.id);
+      for (const f of effective?.package.forms ?? []) forms.push({ value: `${key}/${f.key}`, title: f.title.id, periodType: f.periodType });
+    }
+    const grants = await db
+      .selectFrom("unlock_grant as u")
+      .innerJoin("org_unit as o", "o.id", "u.org_unit_id")
+      .leftJoin("app_user as a", "a.id", "u.granted_by")
+      .leftJoin("app_user as r", "r.id", "u.revoked_by")
+      .select(["u.id", "u.form_key", "u.period", "u.reason", "u.reopen_approved", "u.granted_at", "u.expires_at", "u.revoked_at", "o.name as unit", "o.level", "a.display_name as grantedBy", "r.display_name as revokedBy"])
+      .where("u.district_id", "=", district.id)
+      .orderBy("u.granted_at", "desc")
+      .limit(100)
+      .execute();
+    districts.push({
+      id: district.id,
+      code: district.code,
+      name: district.name,
+      deadlines: await deadlineSettings(district),
+      puskesmas,
+      forms,
+      grants: grants.map((r) => ({
+        ...r,
+        reopenApproved: r.reopen_approved === 1,
+        state: r.revoked_at ? ("revoked" as const) : r.expires_at <= now.toISOString() ? ("expired" as const) : ("active" as const),
+      })),
+    });
+  }
+  const nationalGrant = user.grants.find((g) => g.role === "national_admin" && g.orgLevel === "national");
+  const national = nationalGrant ? { id: nationalGrant.orgUnitId, name: nationalGrant.orgName, deadlines: await deadlineSettings({ id: nationalGrant.orgUnitId, path: nationalGrant.orgPath, level: "national" }) } : null;
+  return { districts, national, maxUnlockDays: MAX_UNLOCK_DAYS, maxDeadlineDays: MAX_DEADLINE_DAYS };
+}

@@ -1,0 +1,104 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { notFound, requireUser } from "~/auth/guards.server";
+import type { MessageKey } from "~/i18n/catalog";
+import { useT } from "~/i18n/useT";
+import { submissionHistory } from "~/models/submission-history.server";
+import { PageHeader } from "~/components/PageHeader";
+import styles from "~/styles/locks.css";
+
+export const meta: MetaFunction = () => [{ title: "Riwayat laporan · Pantau ILP" }];
+export const links = () => [{ rel: "stylesheet", href: styles }];
+
+/**
+ * Every version of one report: the operator of its Puskesmas, and the verifiers and admins of
+ * its district (403 for anyone else, 404 for an unknown id).
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const id = Number(params.id);
+  if (!Number.isInteger(id) || id <= 0) throw notFound("Laporan tidak ditemukan.");
+  const history = await submissionHistory(user, id);
+  const back = user.grants.some((g) => g.role === "district_verifier") ? `/verification/${id}` : user.grants.some((g) => g.role === "puskesmas_operator") ? "/forms" : "/";
+  return { ...history, back };
+}
+
+export default function SubmissionHistory() {
+  const d = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <div className="page">
+      <PageHeader title={t("locks.history.title")} intro={t("locks.history.intro", { unit: d.unit.name, form: d.formTitle, period: d.period })} />
+      <p>
+        {t("entry.status")} <span className={`badge ${d.status}`}>{t(`status.${d.status}` as MessageKey)}</span> · <Link to={d.back}>{t("entry.back")}</Link>
+      </p>
+      <section className="card" aria-labelledby="versions-title">
+        <h2 id="versions-title" className="visually-hidden">
+          {t("locks.history.title")}
+        </h2>
+        {d.versions.length === 0 ? <p className="empty">{t("locks.history.empty")}</p> : null}
+        {d.versions.map((v) => (
+          <article key={v.id} className="history-version" aria-labelledby={`v-${v.revision}`}>
+            <h3 id={`v-${v.revision}`}>
+              {t("locks.history.version", { revision: v.revision })} · {t(`audit.${v.action}` as MessageKey)} <span className={`badge ${v.status}`}>{t(`status.${v.status}` as MessageKey)}</span>
+            </h3>
+            <p className="muted">
+              {t("locks.history.by", { actor: v.actor ?? t("locks.history.system"), at: v.at.slice(0, 16).replace("T", " ") })} ·{" "}
+              {t("locks.history.package", { key: v.packageKey, version: v.packageVersion })}
+              {v.overlayVersion !== null ? t("locks.history.overlay", { version: v.overlayVersion }) : ""}
+            </p>
+            {v.returnNote ? (
+              <p className="return-note">
+                {t("locks.history.note")} {v.returnNote}
+              </p>
+            ) : null}
+            {!v.first ? (
+              v.changes.length === 0 ? (
+                <p className="muted">{t("locks.history.noChanges")}</p>
+              ) : (
+                <div className="table-wrap">
+                  <table className="data">
+                    <caption className="visually-hidden">{t("locks.history.changes")}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t("locks.history.field")}</th>
+                        <th scope="col">{t("locks.history.before")}</th>
+                        <th scope="col">{t("locks.history.after")}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {v.changes.map((c) => (
+                        <tr key={c.key} className="changed">
+                          <th scope="row">{c.label}</th>
+                          <td className="history-before">{c.before}</td>
+                          <td>{c.after}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )
+            ) : null}
+            <details open={v.first && d.versions.length === 1}>
+              <summary>{t("locks.history.allFields", { count: v.fields.length })}</summary>
+              <div className="table-wrap">
+                <table className="data">
+                  <tbody>
+                    {v.fields.map((f) => (
+                      <tr key={f.key}>
+                        <th scope="row">
+                          {f.label} <span className="muted">{f.section}</span>
+                        </th>
+                        <td>{f.value}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          </article>
+        ))}
+      </section>
+    </div>
+  );
+}

@@ -18,7 +18,9 @@ let cached: AppEnv | null = null;
 export class EnvError extends Error {}
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
-  const production = source.NODE_ENV === "production";
+  // `serve` always runs React's production build (it sets NODE_ENV=production for that) and
+  // keeps the operator's own choice here: PANTAU_ENV, or NODE_ENV as it was at start-up.
+  const production = (source.PANTAU_ENV ?? source.NODE_ENV) === "production";
   const port = Number(source.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new EnvError(`PORT harus bilangan bulat 1–65535, bukan "${source.PORT}".`);

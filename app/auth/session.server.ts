@@ -92,8 +92,28 @@ export async function loadGrants(db: DbOrTrx, userId: number): Promise<Grant[]> 
   return rows.map((r) => ({ ...r, role: r.role as Role, orgLevel: r.orgLevel as OrgLevel }));
 }
 
+/**
+ * Lookups in flight per request: Remix runs the root loader and the route's loader of one
+ * request at the same time, and both ask for the user. They share one lookup; once it has
+ * settled the entry goes, so a later call (even with the same Request) reads the database
+ * again and sees a logout or a disabled user at once.
+ */
+const inFlight = new WeakMap<Request, Promise<SessionUser | null>>();
+
 /** The user of the request's session, or null (no cookie, bad signature, expired, revoked, disabled). */
-export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+export function getSessionUser(request: Request): Promise<SessionUser | null> {
+  const pending = inFlight.get(request);
+  if (pending) return pending;
+  const lookup = readSessionUser(request);
+  inFlight.set(request, lookup);
+  const forget = () => {
+    if (inFlight.get(request) === lookup) inFlight.delete(request);
+  };
+  lookup.then(forget, forget);
+  return lookup;
+}
+
+async function readSessionUser(request: Request): Promise<SessionUser | null> {
   const token = await sessionCookie().parse(request.headers.get("Cookie"));
   if (typeof token !== "string" || token.length < 20) return null;
   const db = getDb();

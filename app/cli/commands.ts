@@ -380,6 +380,11 @@ export const COMMANDS: CliCommand[] = [
     async run(args, io) {
       const { values } = parseArgs({ args, options: { "seed-if-empty": { type: "boolean" } } });
       const config = env();
+      // React chooses its production build from NODE_ENV when first loaded: the server always
+      // renders with it. Whether the configuration is strict (SESSION_SECRET, Secure cookies)
+      // stays the operator's choice, carried in PANTAU_ENV (app/env.server.ts).
+      process.env.PANTAU_ENV ??= process.env.NODE_ENV ?? "development";
+      process.env.NODE_ENV = "production";
       const handle = await migrated();
       if (values["seed-if-empty"] && (await isDatabaseEmpty())) {
         io.out("Basis data kosong: memuat data demo…");

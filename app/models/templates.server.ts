@@ -42,6 +42,7 @@ export interface EffectivePackage {
 type Actor = { userId: number | null; ip?: string | null };
 
 const parsedPackages = new Map<number, TemplatePackage>();
+const parsedOverlays = new Map<number, DistrictOverlay>();
 const effectiveCache = new Map<string, EffectivePackage>();
 
 function parsePackageRow(row: { id: number; key: string; version: number; document: string }): StoredPackage {
@@ -55,10 +56,15 @@ function parsePackageRow(row: { id: number; key: string; version: number; docume
 
 /** The published package `key` at `version`, or its latest published version. */
 export async function getPublishedPackage(key: string, version?: number, db: DbOrTrx = getDb()): Promise<StoredPackage | undefined> {
-  let q = db.selectFrom("template_package").select(["id", "key", "version", "document"]).where("key", "=", key).where("status", "=", "published");
+  let q = db.selectFrom("template_package").select(["id", "key", "version"]).where("key", "=", key).where("status", "=", "published");
   if (version !== undefined) q = q.where("version", "=", version);
-  const row = await q.orderBy("version", "desc").limit(1).executeTakeFirst();
-  return row ? parsePackageRow(row) : undefined;
+  const head = await q.orderBy("version", "desc").limit(1).executeTakeFirst();
+  if (!head) return undefined;
+  // A published row never changes: its document is read and parsed once per process.
+  const doc = parsedPackages.get(head.id);
+  if (doc) return { ...head, document: doc };
+  const row = await db.selectFrom("template_package").select("document").where("id", "=", head.id).executeTakeFirstOrThrow();
+  return parsePackageRow({ ...head, document: row.document });
 }
 
 export async function listPackages(db: DbOrTrx = getDb()) {
@@ -181,14 +187,22 @@ export async function getDistrictOverlay(packageKey: string, districtId: number,
   const row = await db
     .selectFrom("district_overlay as d")
     .innerJoin("org_unit as o", "o.id", "d.district_org_unit_id")
-    .select(["d.id", "d.district_org_unit_id", "d.document", "o.code"])
+    .select(["d.id", "d.district_org_unit_id", "o.code"])
     .where("d.package_key", "=", packageKey)
     .where("d.district_org_unit_id", "=", districtId)
     .where("d.status", "=", "published")
     .orderBy("d.version", "desc")
     .limit(1)
     .executeTakeFirst();
-  return row ? { id: row.id, districtOrgUnitId: row.district_org_unit_id, districtCode: row.code, document: JSON.parse(row.document) as DistrictOverlay } : undefined;
+  if (!row) return undefined;
+  // Published overlays never change either: parsed once per process.
+  let document = parsedOverlays.get(row.id);
+  if (!document) {
+    const doc = await db.selectFrom("district_overlay").select("document").where("id", "=", row.id).executeTakeFirstOrThrow();
+    document = JSON.parse(doc.document) as DistrictOverlay;
+    parsedOverlays.set(row.id, document);
+  }
+  return { id: row.id, districtOrgUnitId: row.district_org_unit_id, districtCode: row.code, document };
 }
 
 /**
@@ -217,5 +231,6 @@ export async function effectivePackage(packageKey: string, districtId: number | 
 
 onDbHandleChange(() => {
   parsedPackages.clear();
+  parsedOverlays.clear();
   effectiveCache.clear();
 });

@@ -37,6 +37,17 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/** Answer to a legacy `?_data=` request: 400, nothing run, nothing stored. */
+export const LEGACY_DATA_MESSAGE =
+  "Halaman ini dimuat dari versi aplikasi yang lama. Muat ulang halaman lalu coba lagi; permintaan ini tidak diproses dan tidak ada yang disimpan.";
+
+export function refuseLegacyDataRequests(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  // The same test Remix applies (server-runtime: `url.searchParams.has("_data")`).
+  if (!req.originalUrl.includes("?") || !new URL(req.originalUrl, "http://localhost").searchParams.has("_data")) return next();
+  res.status(400).setHeader("Cache-Control", "no-store");
+  res.type("text/plain; charset=utf-8").send(LEGACY_DATA_MESSAGE);
+}
+
 export function createApp(options: StartOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -70,6 +81,11 @@ export function createApp(options: StartOptions): express.Express {
     }
     next();
   });
+
+  // Remix's pre-single-fetch data requests (`?_data=<route id>`): single fetch is on, so no
+  // page of ours sends them, and Remix would run the action and then fail to encode its
+  // `data()` result (500 after the change was stored). Refuse them before any route code runs.
+  app.use(refuseLegacyDataRequests);
 
   const publicDir = path.join(rootDir, "public");
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));

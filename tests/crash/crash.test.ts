@@ -28,7 +28,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDb, type DbHandle } from "~/db/db.server";
 import type { Database } from "~/db/schema";
 import { startPostgres, type PgServer } from "../setup/postgres";
-import { loginCookie, spawnServer, type ServerProcess } from "./server";
+import { FILL_DATA_PARAM, loginCookie, openMonthlyDeadlines, spawnServer, type ServerProcess } from "./server";
 import { formFieldKeys } from "../helpers/seed-package";
 
 const OPERATORS: Array<[username: string, unit: string]> = [
@@ -306,6 +306,7 @@ describe.concurrent("crash: kill -9 mid-burst of submissions", () => {
     cleanups.push(() => server.stop());
 
     const before = openDb(url);
+    await openMonthlyDeadlines(before.db);
     const targets = await findTargets(before.db);
     await before.destroy();
     expect(targets.length).toBeGreaterThan(100);
@@ -331,6 +332,20 @@ describe.concurrent("crash: kill -9 mid-burst of submissions", () => {
       const page = await fetch(`${server.baseUrl}/forms/${FORM}/${acked.target.period}`, { headers: { Cookie: cookies.get(acked.target.username)! } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain(String(acked.data[FIELDS[0]]));
+
+      // A legacy pre-single-fetch action request (`?_data=<route>`) is refused before any route
+      // code runs: a clean 400 with a message, nothing stored (it used to store and answer 500).
+      const untried = targets.find((t) => t.existingId === null && !outcomes.some((o) => o.target === t))!;
+      expect(untried).toBeDefined();
+      const legacy = await fetch(`${server.baseUrl}/forms/${FORM}/${untried.period}?${FILL_DATA_PARAM}`, {
+        method: "POST",
+        headers: { Cookie: cookies.get(untried.username)!, Origin: server.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ intent: "submit", data: JSON.stringify(answers()), idempotencyKey: crypto.randomUUID(), baseRevision: "0", confirmWarnings: "1" }),
+      });
+      expect(legacy.status).toBe(400);
+      expect(await legacy.text()).toMatch(/Muat ulang halaman/);
+      const stored = await after.db.selectFrom("submission").select("id").where("org_unit_id", "=", untried.unitId).where("form_key", "=", FORM).where("period", "=", untried.period).execute();
+      expect(stored).toEqual([]);
     } finally {
       await after.destroy();
       await server.stop();
@@ -353,6 +368,7 @@ describe.concurrent("crash: kill -9 mid-burst of submissions", () => {
     phase("start + seed");
     cleanups.push(() => server.stop());
     const before = openDb(url);
+    await openMonthlyDeadlines(before.db);
     const targets = await findTargets(before.db);
     await before.destroy();
     const cookies = await loginAll(server.baseUrl);

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { sql, type Kysely } from "kysely";
 import { ARTIFACTS_DIR, DEMO_PASSWORD, REPO_ROOT } from "../e2e/harness";
 import { freePort } from "../setup/postgres";
 
@@ -46,7 +47,9 @@ export async function spawnServer(options: { databaseUrl: string; seed: boolean;
   const env: NodeJS.ProcessEnv = { ...process.env, SESSION_SECRET: TEST_SESSION_SECRET, ...options.env, PORT: String(port), DATABASE_URL: options.databaseUrl };
   delete env.PANTAU_SEEDS_DIR;
   delete env.TRUST_PROXY;
-  Reflect.deleteProperty(env, "NODE_ENV");
+  // Development mode unless the caller asks for production (the load test measures production:
+  // React's production build; Secure cookies, which the tests send by hand anyway).
+  if (options.env?.NODE_ENV === undefined) Reflect.deleteProperty(env, "NODE_ENV");
   const args = ["app/cli/main.ts", "serve", ...(options.seed ? ["--seed-if-empty"] : [])];
   const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), args, { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", log, log] });
   fs.closeSync(log);
@@ -111,3 +114,24 @@ export async function loginCookie(baseUrl: string, username: string, password = 
 
 /** Remix's data request for the fill route's action (JSON answer instead of the HTML page). */
 export const FILL_DATA_PARAM = `_data=${encodeURIComponent("routes/forms.$formKey.$period")}`;
+
+/**
+ * The crash and load tests submit reports for months long past (2023–2024: the demo leaves them
+ * empty). Reporting deadlines (app/models/locks.server.ts) lock those months, so the tests open
+ * them the way a national admin would: one national monthly deadline far in the future and no
+ * district override. A database without deadlines (before migration 003) is left as it is.
+ */
+export async function openMonthlyDeadlines(db: Kysely<any>): Promise<void> {
+  const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_name = 'report_deadline'`
+    .execute(db)
+    .catch(() => sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = 'report_deadline'`.execute(db));
+  if (tables.rows.length === 0) return;
+  const national = await db.selectFrom("org_unit").select("id").where("level", "=", "national").executeTakeFirstOrThrow();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("report_deadline").where("period_type", "=", "month").execute();
+    await trx
+      .insertInto("report_deadline")
+      .values({ org_unit_id: national.id, period_type: "month", days_after: 36_500, updated_by: null, updated_at: new Date().toISOString() })
+      .execute();
+  });
+}

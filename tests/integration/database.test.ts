@@ -2,9 +2,10 @@ import { fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDb } from "~/db/db.server";
+import { isReadOnlyQuery, READER_PRAGMAS } from "~/db/sqlite-dialect.server";
 import { getAncestors, getOrgByCode, listChildren, listSubtree } from "~/models/org.server";
 import { checkOrgCsv, importOrgCsv } from "~/models/org-import.server";
 import * as healthz from "~/routes/healthz";
@@ -47,6 +48,65 @@ describe("SQLite settings (SECURITY.md 15)", () => {
     const integrity = (await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(check.db)).rows[0];
     expect(integrity.integrity_check).toBe("ok");
     await check.destroy();
+  });
+});
+
+describe("SQLite read connections (docs/decisions/012-load.md)", () => {
+  it("a SELECT outside a transaction does not wait for an open write transaction and sees only committed rows", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-readers-"));
+    const handle = openDb(`sqlite:${path.join(dir, "r.sqlite")}`);
+    await sql`create table t (id integer primary key)`.execute(handle.db);
+    await sql`insert into t (id) values (1)`.execute(handle.db);
+    const count = async () => Number((await sql<{ n: number }>`select count(*) as n from t`.execute(handle.db)).rows[0].n);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const insertedInTrx = new Promise<void>((r) => (inserted = r));
+    const trx = handle.db.transaction().execute(async (t) => {
+      await sql`insert into t (id) values (2)`.execute(t);
+      inserted();
+      await gate;
+    });
+    await insertedInTrx;
+    const timeout = (ms: number) => new Promise<"blocked">((r) => setTimeout(() => r("blocked"), ms));
+    // With one serialised connection the read would queue behind the transaction ("blocked").
+    expect(await Promise.race([count(), timeout(3000)])).toBe(1);
+    expect(await Promise.race([handle.db.selectFrom("t" as never).selectAll().execute().then((rows) => rows.length), timeout(3000)])).toBe(1);
+    // A write outside the transaction still waits for the writer.
+    let writeDone = false;
+    const write = sql`insert into t (id) values (3)`.execute(handle.db).then(() => (writeDone = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(writeDone).toBe(false);
+    release();
+    await trx;
+    await write;
+    expect(await count()).toBe(3);
+    await handle.destroy();
+  });
+
+  it("sends only single SELECTs to the read connections", () => {
+    const raw = (text: string) => isReadOnlyQuery(CompiledQuery.raw(text));
+    expect(raw("select 1")).toBe(true);
+    expect(raw("  SELECT n FROM counter WHERE id = 1;")).toBe(true);
+    expect(raw("PRAGMA journal_mode")).toBe(false);
+    expect(raw("insert into t (id) values (1)")).toBe(false);
+    expect(raw("with x as (select 1) delete from t")).toBe(false);
+    expect(raw("select 1; delete from t")).toBe(false);
+    expect(raw("update t set id = 2 returning id")).toBe(false);
+  });
+
+  it("read connections refuse writes (query_only)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-readers-"));
+    const handle = openDb(`sqlite:${path.join(dir, "q.sqlite")}`);
+    await sql`create table t (id integer primary key)`.execute(handle.db);
+    // A connection with the driver's reader settings cannot write, should a write ever be routed to one.
+    const sqlite3 = (await import("sqlite3")).default;
+    const reader = new sqlite3.Database(path.join(dir, "q.sqlite"));
+    const exec = (text: string) => new Promise<void>((resolve, reject) => reader.exec(text, (err) => (err ? reject(err) : resolve())));
+    await exec(READER_PRAGMAS);
+    await expect(exec("insert into t (id) values (1)")).rejects.toThrow(/readonly/i);
+    await new Promise<void>((r) => reader.close(() => r()));
+    await handle.destroy();
   });
 });
 

@@ -29,7 +29,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { DEMO_PASSWORD, TEST_SESSION_SECRET, spawnServer, type ServerProcess } from "../crash/server";
+import { DEMO_PASSWORD, TEST_SESSION_SECRET, openMonthlyDeadlines, spawnServer, type ServerProcess } from "../crash/server";
 import { formFieldKeys } from "../helpers/seed-package";
 
 // The app's cookie signing reads SESSION_SECRET on first use: the same secret as the server.
@@ -47,6 +47,8 @@ const quick = argv.includes("--quick");
 const durationS = Number(flag("--duration") ?? (quick ? 15 : 60));
 const connections = Number(flag("--connections") ?? 50);
 const jsonOut = flag("--json");
+/** `--dev`: the server without NODE_ENV=production (React's development build), for comparison. */
+const devMode = argv.includes("--dev");
 if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 600) throw new Error("--duration: 1…600 seconds");
 if (!Number.isInteger(connections) || connections < 3 || connections > 200) throw new Error("--connections: 3…200");
 
@@ -167,11 +169,15 @@ async function main(): Promise<number> {
   let server: ServerProcess | null = null;
   try {
     console.error(`[load] starting the built app on the demo (${databaseUrl}); seeding takes ~30 s…`);
-    server = await spawnServer({ databaseUrl, seed: true, name: "load" });
+    // As deployed (README "Configuration"): NODE_ENV=production, so React renders with its
+    // production build; in development mode React's checks double the CPU per page.
+    server = await spawnServer({ databaseUrl, seed: true, name: "load", env: devMode ? {} : { NODE_ENV: "production" } });
     const baseUrl = server.baseUrl;
 
     // Sessions straight into the server's database (same file, WAL), signed like the app's.
     const handle = openDb(databaseUrl);
+    // The operators report months the demo leaves empty (2024 and before): open them.
+    await openMonthlyDeadlines(handle.db);
     const userIds = new Map((await handle.db.selectFrom("app_user").select(["id", "username"]).execute()).map((u) => [u.username, u.id]));
     const cookieOf = async (username: string) => {
       const id = userIds.get(username);
@@ -275,8 +281,10 @@ async function main(): Promise<number> {
     })();
 
     console.error(`[load] ${users.length} virtual users (${operatorCount} operators, ${verifierCount} verifiers, ${facilitatorCount} facilitators), ${connections} connections, ${durationS} s…`);
+    const cpu0 = groupCpuMs(server.child.pid!);
     const result = await autocannon({ url: baseUrl, connections, duration: durationS, timeout: 10, pipelining: 1, requests: [request] });
     await loginLoop;
+    const serverCpuMs = groupCpuMs(server.child.pid!) - cpu0;
 
     // Every acknowledged submit is stored as submitted; the only others are those whose answer
     // autocannon dropped when the time was up (at most one per operator connection).
@@ -318,6 +326,7 @@ async function main(): Promise<number> {
         statusCodes: result.statusCodeStats,
       },
       unloadedMs: unloaded,
+      server: { nodeEnv: devMode ? "development" : "production", cpuMs: Math.round(serverCpuMs), cpuMsPerRequest: Math.round((serverCpuMs / Math.max(1, result.requests.total + loginsDone)) * 10) / 10, cpuCores: Math.round((serverCpuMs / 1000 / elapsedS) * 100) / 100 },
       scenarios: perScenario,
       overall,
       logins: loginsDone,
@@ -325,6 +334,8 @@ async function main(): Promise<number> {
       storedSubmits: submitted.size,
       acknowledgedNotStored: missing.length,
       storedUnanswered: unanswered,
+      // Answered as expected ÷ sent (requests without an answer — timeouts, resets — count as failed).
+      successPercent: Math.floor((10_000 * (overall.count - overall.failed)) / Math.max(1, overall.count + result.errors)) / 100,
       p95Target: 300,
       p95Met: overall.p95 < 300,
       failureExamples,
@@ -337,6 +348,29 @@ async function main(): Promise<number> {
     await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU time (user + system, ms) of every live process in the server's process group (/proc; 0 elsewhere). */
+function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return 0;
+  }
+  for (const pid of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields[0] is state (field 3): pgrp is field 5, utime 14, stime 15.
+      if (Number(fields[2]) !== pgid) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux.
 }
 
 function printReport(s: any, failed: boolean): void {
@@ -353,8 +387,10 @@ function printReport(s: any, failed: boolean): void {
     line("**overall**", s.overall),
     "",
     `autocannon: ${s.autocannon.requests} requests, ${s.autocannon.requestsPerSecond} req/s; latency p50 ${s.autocannon.latencyMs.p50} ms, p90 ${s.autocannon.latencyMs.p90}, p97.5 ${s.autocannon.latencyMs.p97_5}, p99 ${s.autocannon.latencyMs.p99}, max ${s.autocannon.latencyMs.max}; non-2xx ${s.autocannon.non2xx}, errors ${s.autocannon.errors}, timeouts ${s.autocannon.timeouts}`,
+    `Server: NODE_ENV=${s.server.nodeEnv}; CPU ${s.server.cpuMs} ms during the run = ${s.server.cpuMsPerRequest} ms per request, ${s.server.cpuCores} cores busy on average (from /proc: independent of other load on the machine)`,
     `Unloaded (one request at a time, median of 3, ms): ${Object.entries(s.unloadedMs).map(([k, v]) => `${k} ${v}`).join(", ")}`,
     `Submissions: ${s.acknowledgedSubmits} acknowledged, all stored: ${s.acknowledgedNotStored === 0 ? "yes" : `NO (${s.acknowledgedNotStored} missing)`}; ${s.storedUnanswered} more stored whose answer was cut off when the run ended`,
+    `Success: ${s.successPercent} % of ${s.overall.count + s.autocannon.errors} requests (target 100 %); p50 ${round(s.overall.p50)} ms, p95 ${round(s.overall.p95)} ms, p99 ${round(s.overall.p99)} ms`,
     `p95 < ${s.p95Target} ms: ${s.p95Met ? "met" : "NOT met"} (overall p95 ${round(s.overall.p95)} ms)`,
     failed ? `RESULT: FAILED${s.failureExamples.length ? `\n  ${s.failureExamples.join("\n  ")}` : ""}` : "RESULT: 100 % success",
   ];

@@ -7,7 +7,9 @@
 import {
   applyOverlay,
   checkFormula,
+  publishRefusals,
   targetKey,
+  validateDocument,
   type Condition,
   type DistrictOverlay,
   type DocumentError,
@@ -20,6 +22,7 @@ import {
 import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
+import { ownerGrant } from "./designer.server";
 import { getOrgByCode, listSubtree } from "./org.server";
 import { getDistrictOverlay, getPublishedPackage, importOverlay, importPackage, type ImportResult, type StoredOverlay } from "./templates.server";
 
@@ -105,10 +108,12 @@ export async function listLibrary(access: LibraryAccess): Promise<LibraryPackage
   const versions = await db
     .selectFrom("template_package as p")
     .innerJoin("org_unit as o", "o.id", "p.owner_org_unit_id")
-    .select(["p.key", "p.version", "p.status", "p.title", "p.published_at", "o.name as owner_name", "o.code as owner_code"])
+    .select(["p.key", "p.version", "p.status", "p.title", "p.published_at", "p.owner_org_unit_id", "o.level as owner_level", "o.name as owner_name", "o.code as owner_code"])
     .orderBy("p.key")
     .orderBy("p.version", "desc")
-    .execute();
+    .execute()
+    // A draft is listed only to the admins who may edit it (designer.server.ts ownerGrant).
+    .then((rows) => rows.filter((v) => v.status === "published" || ownerGrant(access, { ownerOrgUnitId: v.owner_org_unit_id, ownerLevel: v.owner_level })));
   let overlayQuery = db
     .selectFrom("district_overlay as d")
     .innerJoin("org_unit as o", "o.id", "d.district_org_unit_id")
@@ -647,6 +652,36 @@ async function locateOverlayFormulaErrors(errors: ReportError[], json: unknown):
   });
 }
 
+/**
+ * The designer's rules apply to uploads too (docs/decisions/008-designer-drafts.md): a version
+ * number held by an open draft is taken, and a type change of a published field key (or reuse of
+ * a removed key with another meaning) is refused.
+ */
+async function uploadBlockedByDesigner(json: unknown): Promise<{ status: number; errors: ReportError[] } | null> {
+  const head = json as { key?: unknown; version?: unknown };
+  if (json === null || typeof json !== "object" || typeof head.key !== "string" || typeof head.version !== "number") return null;
+  const db = getDb();
+  const draft = await db.selectFrom("template_package").select("id").where("key", "=", head.key).where("version", "=", head.version).where("status", "=", "draft").executeTakeFirst();
+  if (draft) {
+    return {
+      status: 409,
+      errors: [
+        problem(
+          "VERSION_IS_DRAFT",
+          `Versi ${head.version} paket ${head.key} sedang disusun sebagai draf di perancang. Terbitkan atau buang draf itu dulu, atau unggah dengan nomor versi lain.`,
+          `Version ${head.version} of ${head.key} is an open draft in the designer. Publish or discard that draft first, or upload another version number.`,
+          "/version",
+        ),
+      ],
+    };
+  }
+  if (!validateDocument("template-package", json).ok) return null;
+  const rows = await db.selectFrom("template_package").select("document").where("key", "=", head.key).where("status", "=", "published").where("version", "<", head.version).execute();
+  const refusals = publishRefusals(rows.map((r) => JSON.parse(r.document) as TemplatePackage), json as TemplatePackage);
+  if (refusals.length === 0) return null;
+  return { status: 400, errors: refusals.map((e) => problem(e.code, e.message, e.messageEn, e.pointer)) };
+}
+
 /** An overlay is recognised by its own fields; everything else is checked as a package. */
 export function isOverlayDocument(json: unknown): boolean {
   if (json === null || typeof json !== "object" || Array.isArray(json)) return false;
@@ -717,6 +752,8 @@ export async function importUploadedText(access: LibraryAccess, textContent: str
       ],
     };
   }
+  const blocked = await uploadBlockedByDesigner(json);
+  if (blocked) return { ok: false, status: blocked.status, kind: "package", errors: blocked.errors };
   const result = await importPackage(json, actor);
   if (!result.ok) return { ok: false, status: 400, kind: "package", errors: toReport(result.errors, json) };
   return { ok: true, kind: "package", key: result.key, version: result.version, created: result.created, baseVersion: null, district: null };

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { notFound, requireUser } from "~/auth/guards.server";
 import { FormulaText } from "~/components/templates/FormulaText";
 import { OriginBadge } from "~/components/templates/OriginBadge";
@@ -9,6 +9,7 @@ import { formatUtc, pickText } from "~/components/templates/text";
 import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
+import { draftablePackages, editableDrafts } from "~/models/designer.server";
 import { libraryAccess, packageView } from "~/models/template-library.server";
 
 export const meta: MetaFunction = () => [{ title: "Paket templat · Pantau ILP" }];
@@ -31,7 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }
     throw redirect(`/templates/${encodeURIComponent(params.key)}/${version}/export`);
   }
-  return { view: await packageView(access, params.key, version) };
+  const view = await packageView(access, params.key, version);
+  const draft = (await editableDrafts(access)).get(params.key) ?? null;
+  return { view, draft, canDraft: draft === null && (await draftablePackages(access)).has(params.key) };
 }
 
 function yesNo(value: boolean, t: ReturnType<typeof useT>) {
@@ -39,7 +42,7 @@ function yesNo(value: boolean, t: ReturnType<typeof useT>) {
 }
 
 export default function TemplateDetailPage() {
-  const { view } = useLoaderData<typeof loader>();
+  const { view, draft, canDraft } = useLoaderData<typeof loader>();
   const t = useT();
   const txt = (x: { id: string; en?: string } | null) => pickText(x, t.locale);
   const showOrigin = view.overlay !== null;
@@ -57,9 +60,24 @@ export default function TemplateDetailPage() {
             {t("templates.col.owner")}: {view.ownerName} · {t("templates.col.published")}: {formatUtc(view.publishedAt)}
           </p>
         </div>
-        <a className="button secondary" href={`/templates/${encodeURIComponent(view.key)}/${view.version}/export`} download>
-          {t("templates.downloadJson")}
-        </a>
+        <div className="sc-actions">
+          {draft !== null ? (
+            <Link className="button" to={`/designer/${encodeURIComponent(view.key)}/${draft}`}>
+              {t("designer.library.continue", { version: draft })}
+            </Link>
+          ) : canDraft ? (
+            <Form method="post" action="/designer/new" className="inline-form">
+              <input type="hidden" name="intent" value="fromLatest" />
+              <input type="hidden" name="package" value={view.key} />
+              <button type="submit" className="button">
+                {t("designer.library.newVersion")}
+              </button>
+            </Form>
+          ) : null}
+          <a className="button secondary" href={`/templates/${encodeURIComponent(view.key)}/${view.version}/export`} download>
+            {t("templates.downloadJson")}
+          </a>
+        </div>
       </div>
       {view.description ? <p>{txt(view.description)}</p> : null}
       <p className="muted">
@@ -69,6 +87,9 @@ export default function TemplateDetailPage() {
       {view.overlay ? (
         <div className="alert info" role="status">
           <p>{t("templates.detail.withOverlay", { title: txt(view.overlay.title), version: view.overlay.version, district: view.overlay.districtName })}</p>
+          <p>
+            <Link to={`/designer/overlay/${encodeURIComponent(view.overlay.districtCode)}/${encodeURIComponent(view.key)}`}>{t("overlayDesigner.open")}</Link>
+          </p>
           <p className="origin-legend">
             <OriginBadge origin="national" /> {t("templates.legend.national")} <OriginBadge origin="local" /> {t("templates.legend.local")} <OriginBadge origin="overridden" />{" "}
             {t("templates.legend.overridden")} <span className="badge hidden-badge">{t("templates.hidden")}</span> {t("templates.legend.hidden")}

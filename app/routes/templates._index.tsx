@@ -6,6 +6,7 @@ import { formatUtc, pickText } from "~/components/templates/text";
 import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
+import { draftablePackages, editableDrafts } from "~/models/designer.server";
 import { adoptPackage, libraryAccess, listLibrary } from "~/models/template-library.server";
 import { clientIp, formString } from "~/utils/http.server";
 
@@ -15,8 +16,15 @@ export const meta: MetaFunction = () => [{ title: "Templat · Pantau ILP" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const access = libraryAccess(user);
+  const url = new URL(request.url);
+  const published = url.searchParams.get("published");
+  const publishedVersion = Number(url.searchParams.get("version"));
   return {
     packages: await listLibrary(access),
+    drafts: Object.fromEntries(await editableDrafts(access)),
+    draftable: [...(await draftablePackages(access))],
+    canCreate: access.national || access.districts.length > 0,
+    notice: published && Number.isInteger(publishedVersion) ? { key: published, version: publishedVersion } : null,
     national: access.national,
     districts: access.districts.map((g) => ({ code: g.orgCode, name: g.orgName })),
   };
@@ -52,7 +60,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function TemplatesPage() {
-  const { packages, national, districts } = useLoaderData<typeof loader>();
+  const { packages, national, districts, drafts, draftable, canCreate, notice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
@@ -63,10 +71,22 @@ export default function TemplatesPage() {
           <h1>{t("templates.title")}</h1>
           <p>{national ? t("templates.intro.national") : t("templates.intro.district", { districts: districts.map((d) => d.name).join(", ") })}</p>
         </div>
-        <Link className="button" to="/templates/import">
-          {t("templates.import.link")}
-        </Link>
+        <div className="sc-actions">
+          {canCreate ? (
+            <Link className="button secondary" to="/designer/new">
+              {t("designer.library.new")}
+            </Link>
+          ) : null}
+          <Link className="button" to="/templates/import">
+            {t("templates.import.link")}
+          </Link>
+        </div>
       </div>
+      {notice ? (
+        <div className="alert success" role="status">
+          {t("designer.library.published", { key: notice.key, version: notice.version })}
+        </div>
+      ) : null}
       {result?.message ? (
         <div className={`alert ${result.ok ? "success" : "error"}`} role={result.ok ? "status" : "alert"}>
           {result.message}
@@ -83,6 +103,21 @@ export default function TemplatesPage() {
               <span className="muted">{t("templates.latest", { version: p.latestVersion })}</span>
             ) : null}
           </div>
+          {drafts[p.key] !== undefined ? (
+            <p>
+              <Link className="button small" to={`/designer/${encodeURIComponent(p.key)}/${drafts[p.key]}`}>
+                {t("designer.library.continue", { version: drafts[p.key] })}
+              </Link>
+            </p>
+          ) : draftable.includes(p.key) ? (
+            <Form method="post" action="/designer/new" className="inline-form">
+              <input type="hidden" name="intent" value="fromLatest" />
+              <input type="hidden" name="package" value={p.key} />
+              <button type="submit" className="button small" disabled={navigation.state === "submitting"}>
+                {t("designer.library.newVersion")}
+              </button>
+            </Form>
+          ) : null}
 
           <h3>{t("templates.versions")}</h3>
           <div className="table-wrap">
@@ -110,12 +145,20 @@ export default function TemplatesPage() {
                     </td>
                     <td>{formatUtc(v.publishedAt)}</td>
                     <td className="actions">
-                      <Link to={`/templates/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("templates.openVersion", { package: p.key, version: v.version })}>
-                        {t("templates.open")}
-                      </Link>{" "}
-                      <a href={`/templates/${encodeURIComponent(p.key)}/${v.version}/export`} download aria-label={t("templates.exportVersion", { package: p.key, version: v.version })}>
-                        {t("templates.export")}
-                      </a>
+                      {v.status === "draft" ? (
+                        <Link to={`/designer/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("designer.library.openDraft", { package: p.key, version: v.version })}>
+                          {t("designer.library.edit")}
+                        </Link>
+                      ) : (
+                        <>
+                          <Link to={`/templates/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("templates.openVersion", { package: p.key, version: v.version })}>
+                            {t("templates.open")}
+                          </Link>{" "}
+                          <a href={`/templates/${encodeURIComponent(p.key)}/${v.version}/export`} download aria-label={t("templates.exportVersion", { package: p.key, version: v.version })}>
+                            {t("templates.export")}
+                          </a>
+                        </>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -153,7 +196,10 @@ export default function TemplatesPage() {
                     </td>
                     <td>
                       {u.kind === "overlay" ? (
-                        <Link to={`/templates/${encodeURIComponent(p.key)}/${u.baseVersion}`}>{t("templates.open")}</Link>
+                        <>
+                          <Link to={`/templates/${encodeURIComponent(p.key)}/${u.baseVersion}`}>{t("templates.open")}</Link> ·{" "}
+                          <Link to={`/designer/overlay/${encodeURIComponent(u.districtCode)}/${encodeURIComponent(p.key)}`}>{t("overlayDesigner.open")}</Link>
+                        </>
                       ) : p.adoptable.some((a) => a.code === u.districtCode) ? (
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="intent" value="adopt" />

@@ -1,0 +1,233 @@
+/**
+ * Indicator preview for the designer: the draft package posted by the page goes through the
+ * intake gate (size and depth caps, schema, semantics), the indicator is compiled by the engine
+ * and computed on the last 6 months of real submissions inside the caller's area, with the same
+ * SQL fact provider and engine functions as the scorecards. Nothing is written.
+ */
+import {
+  compilePackage,
+  computeScorecard,
+  formatNumberId,
+  monthPeriodOf,
+  parseJsonDocument,
+  periodLabel,
+  planScorecard,
+  validatePackage,
+  PACKAGE_MAX_BYTES,
+  type DocumentError,
+  type TemplatePackage,
+} from "../../engine/index";
+import type { Grant, SessionUser } from "~/auth/session.server";
+import type { DbOrTrx } from "~/auth/audit.server";
+import type { OrgUnit } from "~/db/schema";
+import { sqlRowFacts } from "./facts.server";
+import { getOrgById, listChildren } from "./org.server";
+
+/** Months shown by the preview. */
+export const PREVIEW_PERIODS = 6;
+
+const ROW_LEVELS: ReadonlyArray<OrgUnit["level"]> = ["province", "district", "puskesmas"];
+const COUNTED = ["submitted", "approved"];
+
+export interface PreviewProblem {
+  pointer: string;
+  code: string;
+  message: string;
+  start?: number;
+  end?: number;
+}
+
+export interface PreviewPeriod {
+  period: string;
+  label: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  target: number | null;
+  achievement: number | null;
+  band: "green" | "yellow" | "red" | null;
+  state: string;
+  reason: string | null;
+  completeness: number | null;
+  /** Display strings (Indonesian number format, the indicator's decimals). */
+  shown: { value: string; numerator: string; denominator: string; target: string; achievement: string; completeness: string };
+}
+
+export type PreviewResult =
+  | { status: "problems"; message: string; problems: PreviewProblem[] }
+  | { status: "nodata"; message: string; scope: { code: string; name: string } }
+  | {
+      status: "ok";
+      indicator: string;
+      unit: string | null;
+      scope: { code: string; name: string; level: string; rows: number };
+      periods: PreviewPeriod[];
+    };
+
+/** A problem with the request the user can fix (wrong index, no area): message in Bahasa Indonesia. */
+export class PreviewInputError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+function toProblem(e: DocumentError, pointer = e.pointer): PreviewProblem {
+  return { pointer, code: e.formulaCode ?? e.code, message: e.message, start: e.start, end: e.end };
+}
+
+/**
+ * The unit whose children are the preview's rows: the national admin's nation (rows: provinces),
+ * a district admin's district (rows: its Puskesmas). Always from the session's grants.
+ */
+export async function previewScope(db: DbOrTrx, user: SessionUser): Promise<OrgUnit> {
+  const grants: Grant[] = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
+  if (grants.length === 0) throw new PreviewInputError("Pratinjau indikator hanya untuk admin nasional atau admin Dinkes.", 403);
+  // The widest area first: a national grant beats a district one.
+  const grant = [...grants].sort((a, b) => a.orgPath.length - b.orgPath.length)[0];
+  const unit = await getOrgById(db, grant.orgUnitId);
+  if (!unit) throw new PreviewInputError("Unit wilayah Anda tidak ditemukan.", 404);
+  return unit;
+}
+
+/**
+ * Keeps what the indicator needs (groups, forms, the indicator and its targets) so a half-built
+ * other indicator or rule in the draft does not block previewing this one.
+ */
+function reducedPackage(doc: Record<string, unknown>, index: number): { json: Record<string, unknown>; targetIndex: number[] } | undefined {
+  const indicators = doc.indicators;
+  if (!Array.isArray(indicators) || index < 0 || index >= indicators.length) return undefined;
+  const indicator = indicators[index] as Record<string, unknown> | null;
+  if (!indicator || typeof indicator !== "object") return undefined;
+  const targets = Array.isArray(doc.targets) ? doc.targets : [];
+  const targetIndex: number[] = [];
+  const kept = targets.filter((t, i) => {
+    const keep = t && typeof t === "object" && (t as Record<string, unknown>).indicator === indicator.key;
+    if (keep) targetIndex.push(i);
+    return keep;
+  });
+  return { json: { ...doc, indicators: [indicator], targets: kept, rules: [] }, targetIndex };
+}
+
+/** Maps a pointer of the reduced package back into the posted draft. */
+function originalPointer(pointer: string, index: number, targetIndex: number[]): string {
+  const m = /^\/(indicators|targets|rules)\/(\d+)(.*)$/.exec(pointer);
+  if (!m) return pointer;
+  if (m[1] === "indicators") return `/indicators/${index}${m[3]}`;
+  if (m[1] === "targets") return `/targets/${targetIndex[Number(m[2])] ?? m[2]}${m[3]}`;
+  return pointer;
+}
+
+export interface PreviewInput {
+  user: SessionUser;
+  /** The draft package as JSON text (what the designer page holds). */
+  documentText: string;
+  /** Position of the indicator in the draft's `indicators`. */
+  index: number;
+}
+
+/** Computes the preview; never writes. Throws PreviewInputError for requests the user can fix. */
+export async function previewIndicator(db: DbOrTrx, input: PreviewInput): Promise<PreviewResult> {
+  const scope = await previewScope(db, input.user);
+  const parsed = parseJsonDocument(input.documentText, { maxBytes: PACKAGE_MAX_BYTES });
+  if (!parsed.ok) {
+    return { status: "problems", message: "Draf paket tidak dapat dibaca.", problems: parsed.errors.map((e) => toProblem(e)) };
+  }
+  const doc = parsed.value;
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
+    return { status: "problems", message: "Draf paket harus berupa objek JSON.", problems: [{ pointer: "", code: "NOT_OBJECT", message: "Draf paket harus berupa objek JSON." }] };
+  }
+  const reduced = reducedPackage(doc as Record<string, unknown>, input.index);
+  if (!reduced) throw new PreviewInputError("Indikator yang akan dipratinjau tidak ada di draf. Muat ulang halaman lalu coba lagi.");
+  // lokal_ keys are fine here: an overlay's effective package carries them.
+  const checked = validatePackage(reduced.json, { allowLocalKeys: true, maxBytes: PACKAGE_MAX_BYTES });
+  if (!checked.ok || !checked.package) {
+    return {
+      status: "problems",
+      message: "Indikator ini belum dapat dihitung. Perbaiki masalah berikut lalu coba lagi.",
+      problems: checked.errors.slice(0, 50).map((e) => toProblem(e, originalPointer(e.pointer, input.index, reduced.targetIndex))),
+    };
+  }
+  const pkg: TemplatePackage = checked.package;
+  const indicator = pkg.indicators[0];
+  const compiled = compilePackage(pkg).indicators.get(indicator.key);
+  const forms = compiled?.forms ?? [];
+  // The last month is read from the finest forms: a yearly form is filed at its year's end
+  // (December) and would otherwise push the window past the months actually reported.
+  const FINENESS = ["month", "quarter", "year"];
+  const typeOf = (key: string) => pkg.forms.find((f) => f.key === key)?.periodType ?? "year";
+  const finest = Math.min(...forms.map((f) => FINENESS.indexOf(typeOf(f))));
+  const clockForms = forms.filter((f) => FINENESS.indexOf(typeOf(f)) === finest);
+
+  const rows = (await listChildren(db, scope.id)).filter((u) => ROW_LEVELS.includes(u.level));
+  const latest =
+    forms.length === 0 || rows.length === 0
+      ? undefined
+      : await db
+          .selectFrom("submission")
+          .innerJoin("org_unit", "org_unit.id", "submission.org_unit_id")
+          .select((eb) => eb.fn.max("submission.month_index").as("m"))
+          .where("submission.package_key", "=", pkg.key)
+          .where("submission.form_key", "in", clockForms)
+          .where("submission.status", "in", COUNTED as never[])
+          .where("org_unit.path", "like", `${scope.path}%`)
+          .executeTakeFirst();
+  const lastIndex = latest?.m === null || latest?.m === undefined ? null : Number(latest.m);
+  if (lastIndex === null) {
+    return {
+      status: "nodata",
+      scope: { code: scope.code, name: scope.name },
+      message: `Belum ada laporan terkirim untuk formulir ${forms.length ? forms.join(", ") : "indikator ini"} (paket ${pkg.key}) di ${scope.name}. Pratinjau dapat dihitung setelah Puskesmas mengirim laporan.`,
+    };
+  }
+
+  const decimals = indicator.decimals ?? 1;
+  const request = {
+    rows: rows.map((r) => ({ code: r.code, name: r.name, level: r.level })),
+    total: { code: scope.code, name: scope.name, level: scope.level },
+    indicators: [indicator.key],
+    ytd: indicator.ytd,
+    trend: false,
+  };
+  const periods: PreviewPeriod[] = [];
+  for (let i = PREVIEW_PERIODS - 1; i >= 0; i--) {
+    const period = monthPeriodOf(lastIndex - i);
+    const req = { ...request, period };
+    const plan = planScorecard(pkg, req);
+    const facts = await sqlRowFacts(db, plan, rows);
+    const card = computeScorecard(pkg, req, { facts });
+    const cell = card.total.cells[0];
+    const whole = (x: number | null) => (x !== null && Number.isInteger(x) ? 0 : 2);
+    const fmt = (x: number | null, d = decimals) => (x === null ? "–" : formatNumberId(x, d));
+    periods.push({
+      period,
+      label: periodLabel(period, { ytd: card.columns[0]?.ytd }),
+      value: cell.value,
+      numerator: cell.numerator,
+      denominator: cell.denominator,
+      target: cell.target?.value ?? null,
+      achievement: cell.achievement,
+      band: cell.band,
+      state: cell.state,
+      reason: cell.reason,
+      completeness: cell.completeness,
+      shown: {
+        value: fmt(cell.value),
+        numerator: fmt(cell.numerator, whole(cell.numerator)),
+        denominator: fmt(cell.denominator, whole(cell.denominator)),
+        target: fmt(cell.target?.value ?? null),
+        achievement: cell.achievement === null ? "–" : `${formatNumberId(cell.achievement, 1)}%`,
+        completeness: cell.completeness === null ? "–" : `${formatNumberId(cell.completeness * 100, 0)}%`,
+      },
+    });
+  }
+  return {
+    status: "ok",
+    indicator: indicator.key,
+    unit: indicator.unit ?? null,
+    scope: { code: scope.code, name: scope.name, level: scope.level, rows: rows.length },
+    periods,
+  };
+}

@@ -1,0 +1,41 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { ADMIN_ROLES, requireUserWithRole } from "~/auth/guards.server";
+import { getDb } from "~/db/db.server";
+import { PreviewInputError, previewIndicator, type PreviewResult } from "~/models/indicator-preview.server";
+import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+
+/** Percent-encoding can triple a document's size; anything beyond that is refused unread. */
+const MAX_BODY_BYTES = 3 * PACKAGE_MAX_BYTES + 64 * 1024;
+
+/** What the designer's "Pratinjau" panel receives. */
+export type PreviewResponse = PreviewResult | { status: "error"; message: string };
+
+/**
+ * Indicator preview (designer, Pratinjau panel): admins only; the area comes from the session's
+ * grants, never from the request. POST `document` (draft package JSON) and `index` (the
+ * indicator's position). Reads only; nothing is stored, so nothing is audited.
+ */
+export async function action({ request }: ActionFunctionArgs) {
+  const { user } = await requireUserWithRole(request, ADMIN_ROLES);
+  if (request.method !== "POST") return data<PreviewResponse>({ status: "error", message: "Gunakan POST." }, { status: 405 });
+  const length = Number(request.headers.get("Content-Length") ?? "");
+  if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
+    return data<PreviewResponse>(
+      { status: "error", message: `Draf paket terlalu besar untuk dipratinjau (paling banyak ${Math.round(PACKAGE_MAX_BYTES / 1024)} KB). Kecilkan paketnya.` },
+      { status: 413 },
+    );
+  }
+  const form = await request.formData();
+  const documentText = form.get("document");
+  const index = Number(form.get("index"));
+  if (typeof documentText !== "string" || documentText === "" || !Number.isInteger(index) || index < 0) {
+    return data<PreviewResponse>({ status: "error", message: "Permintaan pratinjau tidak lengkap: kirim draf paket dan nomor indikator. Muat ulang halaman lalu coba lagi." }, { status: 400 });
+  }
+  try {
+    return data<PreviewResponse>(await previewIndicator(getDb(), { user, documentText, index }));
+  } catch (e) {
+    if (e instanceof PreviewInputError) return data<PreviewResponse>({ status: "error", message: e.message }, { status: e.status });
+    throw e;
+  }
+}

@@ -11,9 +11,11 @@ export * from './aggregate';
 export * from './facts-memory';
 export * from './scorecard';
 export * from './overlay';
+export * from './overlay-derive';
 
 // Schema intake gate, document and package validation, forms (rjsf derivation, submissions).
 export * from './intake/index';
 export * from './package/validate';
+export * from './package/diff';
 export * from './forms/index';
 export * from './rules';

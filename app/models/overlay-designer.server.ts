@@ -1,0 +1,589 @@
+/**
+ * The overlay designer (issue 5, item 7): a district admin adapts a national package through a
+ * draft overlay, publishes it, and rebases it when a new national version appears.
+ *
+ * Storage: one `district_overlay` row per overlay version. The district's working copy is the
+ * row with status "draft" (version = highest version of the district's rows for the package + 1);
+ * publishing turns that row into a published version. A draft row's `document` is the derived
+ * overlay plus an `editor` member holding exactly what the admin typed (the edited effective
+ * package, the hidden field keys and the conflicts left by a rebase), so a draft with problems
+ * loses nothing; publishing stores the clean overlay only. Nothing outside this module reads
+ * draft rows except the template library (which reads their title).
+ *
+ * Optimistic lock: the revision of a draft is the number of audit rows written for it (every
+ * change writes one in the same transaction); 0 = no draft row yet. Saves compare the posted
+ * revision and then update with a compare-and-set on the stored document, so two concurrent
+ * saves of the same revision cannot both win on either dialect.
+ *
+ * Scope: only a district admin whose grant covers the district may change its overlay; national
+ * admins may look (read-only); everyone else gets 403 (SECURITY.md 8).
+ */
+import {
+  applyOverlay,
+  deriveOverlay,
+  describeOverlay,
+  editableView,
+  rebaseOverlay,
+  targetKey,
+  validateOverlay,
+  validatePackage,
+  type DistrictOverlay,
+  type OverlayOrigins,
+  type RebaseConflict,
+  type TemplatePackage,
+  type Text,
+} from "../../engine/index";
+import { diffPackages } from "../../engine/package/diff";
+import { parseJsonDocument } from "../../engine/intake/limits";
+import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
+import type { SessionUser } from "~/auth/session.server";
+import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
+import type { DesignerOrigin, DesignerProblem } from "~/components/designer/contract";
+import { getDb, nowIso } from "~/db/db.server";
+import type { OrgUnit } from "~/db/schema";
+import { getOrgByCode, listSubtree } from "./org.server";
+import { getDistrictOverlay, getPublishedPackage } from "./templates.server";
+
+type Actor = { userId: number | null; ip?: string | null };
+
+/** What a draft row's document holds besides the overlay. */
+interface EditorState {
+  package: TemplatePackage;
+  hidden: string[];
+  conflicts: RebaseConflict[];
+}
+
+type DraftDocument = DistrictOverlay & { editor?: EditorState };
+
+export interface OverlayScope {
+  user: SessionUser;
+  district: OrgUnit;
+  /** True for a district admin of this district; national admins only view. */
+  canEdit: boolean;
+}
+
+/**
+ * Who may open the overlay designer of `districtCode`: admins only; a district admin only for
+ * their own district (403 otherwise, even to look); a national admin read-only.
+ */
+export async function overlayScope(user: SessionUser, districtCode: string, need: "view" | "edit"): Promise<OverlayScope> {
+  const grants = requireRole(user, ADMIN_ROLES);
+  const district = await getOrgByCode(getDb(), districtCode);
+  if (!district || district.level !== "district") throw notFound("Kabupaten/kota tidak ditemukan.");
+  const canEdit = findScope(user, district, ["district_admin"]) !== undefined;
+  const national = grants.some((g) => g.role === "national_admin");
+  if (need === "edit" && !canEdit) {
+    throw forbidden(national ? "Admin nasional hanya dapat melihat adaptasi kabupaten/kota; perubahan dibuat oleh admin Dinkes kabupaten/kota itu." : "Anda hanya dapat mengubah adaptasi kabupaten/kota Anda sendiri.");
+  }
+  if (!canEdit && !national) throw forbidden("Anda hanya dapat membuka adaptasi kabupaten/kota Anda sendiri.");
+  return { user, district, canEdit };
+}
+
+interface DraftRow {
+  id: number;
+  version: number;
+  base_version: number;
+  document: string;
+}
+
+async function latestDraft(db: DbOrTrx, districtId: number, key: string): Promise<DraftRow | undefined> {
+  return db
+    .selectFrom("district_overlay")
+    .select(["id", "version", "base_version", "document"])
+    .where("district_org_unit_id", "=", districtId)
+    .where("package_key", "=", key)
+    .where("status", "=", "draft")
+    .orderBy("version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+async function nextVersion(db: DbOrTrx, districtId: number, key: string): Promise<number> {
+  const row = await db
+    .selectFrom("district_overlay")
+    .select((eb) => eb.fn.max("version").as("v"))
+    .where("district_org_unit_id", "=", districtId)
+    .where("package_key", "=", key)
+    .executeTakeFirst();
+  return Number(row?.v ?? 0) + 1;
+}
+
+async function revisionOf(db: DbOrTrx, draftId: number | null): Promise<number> {
+  if (draftId === null) return 0;
+  const row = await db
+    .selectFrom("audit_log")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .where("entity_type", "=", "district_overlay")
+    .where("entity_id", "=", String(draftId))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function districtMembers(db: DbOrTrx, district: OrgUnit): Promise<OrgUnit[]> {
+  return listSubtree(db, district);
+}
+
+function defaultTitle(district: OrgUnit): Text {
+  return { id: `Penyesuaian ${district.name}`.slice(0, 200), en: `${district.name} adaptation`.slice(0, 200) };
+}
+
+function cleanOverlay(doc: DraftDocument): DistrictOverlay {
+  const { editor: _editor, ...overlay } = doc;
+  return overlay;
+}
+
+/** The working state of a district's adaptation (the draft, or what a new draft would start from). */
+interface WorkingState {
+  draftId: number | null;
+  version: number;
+  base: { id: number; version: number; document: TemplatePackage };
+  title: Text;
+  overlay: DistrictOverlay;
+  edited: TemplatePackage;
+  hidden: string[];
+  conflicts: RebaseConflict[];
+  published: { version: number; baseVersion: number } | null;
+  revision: number;
+}
+
+async function workingState(db: DbOrTrx, scope: OverlayScope, key: string, inside: ReadonlySet<string>): Promise<WorkingState> {
+  const latest = await getPublishedPackage(key, undefined, db);
+  if (!latest) throw notFound("Paket templat tidak ditemukan atau belum terbit.");
+  const published = await getDistrictOverlay(key, scope.district.id, db);
+  const publishedInfo = published ? { version: published.document.version, baseVersion: published.document.baseVersion } : null;
+  const draft = await latestDraft(db, scope.district.id, key);
+  if (draft) {
+    const doc = JSON.parse(draft.document) as DraftDocument;
+    const base = await getPublishedPackage(key, draft.base_version, db);
+    if (!base) throw notFound(`Versi nasional ${draft.base_version} paket ini tidak ditemukan.`);
+    const overlay = cleanOverlay(doc);
+    let edited: TemplatePackage;
+    let hidden: string[];
+    if (doc.editor) {
+      edited = doc.editor.package;
+      hidden = doc.editor.hidden;
+    } else {
+      const view = editableView(base.document, overlay, { inDistrict: inside });
+      edited = view.package;
+      hidden = view.hidden;
+    }
+    return {
+      draftId: draft.id,
+      version: draft.version,
+      base,
+      title: overlay.title,
+      overlay,
+      edited,
+      hidden,
+      conflicts: doc.editor?.conflicts ?? [],
+      published: publishedInfo,
+      revision: await revisionOf(db, draft.id),
+    };
+  }
+  const base = published ? await getPublishedPackage(key, published.document.baseVersion, db) : latest;
+  if (!base) throw notFound("Versi nasional dasar adaptasi ini tidak ditemukan.");
+  const version = await nextVersion(db, scope.district.id, key);
+  const title = published?.document.title ?? defaultTitle(scope.district);
+  const overlay: DistrictOverlay = published
+    ? { ...structuredClone(published.document), version }
+    : { package: key, baseVersion: base.version, district: scope.district.code, title, version, operations: [] };
+  const view = editableView(base.document, overlay, { inDistrict: inside });
+  return { draftId: null, version, base, title, overlay, edited: view.package, hidden: view.hidden, conflicts: [], published: publishedInfo, revision: 0 };
+}
+
+function toRecord(map: Map<string, DesignerOrigin>): Record<string, DesignerOrigin> {
+  const out: Record<string, DesignerOrigin> = {};
+  for (const [k, v] of map) out[k] = v;
+  return out;
+}
+
+/** Origin marks of the edited document: those of the derived overlay, anything else not national is local. */
+function originsOf(base: TemplatePackage, edited: TemplatePackage, overlay: DistrictOverlay, inside: ReadonlySet<string>) {
+  const applied = editableView(base, overlay, { inDistrict: inside }).origins as OverlayOrigins;
+  const o = {
+    forms: toRecord(applied.forms),
+    sections: toRecord(applied.sections),
+    fields: toRecord(applied.fields),
+    indicators: toRecord(applied.indicators),
+    rules: toRecord(applied.rules),
+    targets: toRecord(applied.targets),
+  };
+  const forms = Array.isArray(edited.forms) ? edited.forms : [];
+  for (const form of forms) {
+    for (const s of Array.isArray(form?.sections) ? form.sections : []) {
+      for (const f of Array.isArray(s?.fields) ? s.fields : []) if (f && typeof f.key === "string" && !(f.key in o.fields)) o.fields[f.key] = "local";
+    }
+  }
+  for (const i of Array.isArray(edited.indicators) ? edited.indicators : []) if (i && typeof i.key === "string" && !(i.key in o.indicators)) o.indicators[i.key] = "local";
+  for (const r of Array.isArray(edited.rules) ? edited.rules : []) if (r && typeof r.key === "string" && !(r.key in o.rules)) o.rules[r.key] = "local";
+  for (const t of Array.isArray(edited.targets) ? edited.targets : []) {
+    if (!t || typeof t !== "object" || !t.scope) continue;
+    const k = targetKey(t);
+    if (!(k in o.targets)) o.targets[k] = base.targets.some((x) => targetKey(x) === k) ? "overridden" : "local";
+  }
+  return o;
+}
+
+/** Derives, validates and locates every problem of an edited document (pointers into it). */
+function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: string[], meta: { district: string; title: Text; version: number }, inside: ReadonlySet<string>) {
+  const derived = deriveOverlay(base, edited, hidden, { ...meta, inDistrict: inside });
+  const problems: DesignerProblem[] = derived.problems.map((p) => ({ pointer: p.pointer, message: p.message, code: p.code }));
+  const seen = new Set(problems.map((p) => p.pointer));
+  const validation = validateOverlay(derived.overlay, base);
+  for (const e of validation.errors) {
+    const m = /^\/operations\/(\d+)(.*)$/.exec(e.pointer);
+    const pointer = m ? (derived.pointers[Number(m[1])] ?? "") : e.pointer;
+    if (seen.has(pointer)) continue;
+    seen.add(pointer);
+    problems.push({ pointer, message: e.message, code: e.code });
+  }
+  // The effective package as the Puskesmas will get it must be a valid package too.
+  const applied = applyOverlay(base, derived.overlay, { inDistrict: inside });
+  if (applied.problems.length === 0 && problems.length === 0) {
+    const effective = validatePackage(edited, { allowLocalKeys: true });
+    for (const e of effective.errors) {
+      if (seen.has(e.pointer)) continue;
+      seen.add(e.pointer);
+      problems.push({ pointer: e.pointer, message: e.message, code: e.code, ...(e.start !== undefined ? { start: e.start } : {}), ...(e.end !== undefined ? { end: e.end } : {}) });
+    }
+  }
+  return { overlay: derived.overlay, problems };
+}
+
+export interface RebaseInfo {
+  fromVersion: number;
+  toVersion: number;
+  /** What changed nationally, one plain line each (Bahasa Indonesia). */
+  changes: string[];
+  /** Operations of the current draft that would not apply on the new version. */
+  conflicts: Array<{ op: string; reason: string }>;
+}
+
+function label(t: Text | undefined): string {
+  return t && typeof t.id === "string" ? t.id : "";
+}
+
+function nationalChanges(oldBase: TemplatePackage, newBase: TemplatePackage): string[] {
+  const d = diffPackages(oldBase, newBase);
+  const lines: string[] = [];
+  for (const f of d.forms.added) lines.push(`Formulir baru: "${label(f.title)}" (${f.key}).`);
+  for (const f of d.forms.removed) lines.push(`Formulir dihapus: "${label(f.title)}" (${f.key}).`);
+  for (const f of d.fields.added) lines.push(`Isian baru: "${label(f.label)}" (${f.key}) di formulir ${f.form}.`);
+  for (const f of d.fields.removed) lines.push(`Isian dihapus: "${label(f.label)}" (${f.key}) dari formulir ${f.form}.`);
+  for (const f of d.fields.changed) lines.push(`Isian "${label(f.label)}" (${f.key}) berubah: ${f.aspects.map((a) => `${a.aspect} ${a.before || "–"} → ${a.after || "–"}`).join("; ")}.`);
+  for (const i of d.indicators.added) lines.push(`Indikator baru: "${label(i.name)}" (${i.key}).`);
+  for (const i of d.indicators.removed) lines.push(`Indikator dihapus: "${label(i.name)}" (${i.key}).`);
+  for (const i of d.indicators.changed) lines.push(`Indikator "${label(i.name)}" (${i.key}) berubah: ${i.aspects.map((a) => a.aspect).join(", ")}.`);
+  for (const r of d.rules.added) lines.push(`Aturan validasi baru: ${r.key}.`);
+  for (const r of d.rules.removed) lines.push(`Aturan validasi dihapus: ${r.key}.`);
+  const targets = d.targets.added.length + d.targets.removed.length + d.targets.changed.length;
+  if (targets > 0) lines.push(`${targets} target nasional ditambah, diubah atau dihapus.`);
+  if (lines.length === 0) lines.push("Tidak ada perubahan isi formulir, indikator atau aturan (hanya keterangan paket).");
+  return lines;
+}
+
+function describeOp(op: DistrictOverlay["operations"][number]): string {
+  switch (op.op) {
+    case "addField":
+      return `Isian lokal ${op.field.key}`;
+    case "addIndicator":
+      return `Indikator lokal ${op.indicator.key}`;
+    case "addRule":
+      return `Aturan lokal ${op.rule.key}`;
+    case "hideField":
+      return `Sembunyikan ${op.field}`;
+    case "setBands":
+      return `Batas warna ${op.indicator}`;
+    case "setTarget":
+      return `Target ${op.target.indicator} ${op.target.year} (${op.target.scope.level === "national" ? "nasional" : op.target.scope.org})`;
+    case "relabel":
+      return `Label ${op.indicator ?? op.field ?? op.section ?? op.form}`;
+    default:
+      return String((op as { op?: unknown }).op);
+  }
+}
+
+export interface OverlayDesignerData {
+  district: { code: string; name: string };
+  packageKey: string;
+  canEdit: boolean;
+  draftId: number | null;
+  version: number;
+  baseVersion: number;
+  latestVersion: number;
+  title: Text;
+  published: { version: number; baseVersion: number } | null;
+  revision: number;
+  document: TemplatePackage;
+  hidden: string[];
+  origins: ReturnType<typeof originsOf>;
+  orgUnits: Array<{ code: string; name: string; level: "district" | "puskesmas" }>;
+  problems: DesignerProblem[];
+  /** National fields (their key and type are fixed): for the editors' `published` context. */
+  publishedFields: Record<string, { type: string; label: string }>;
+  /** What publishing the saved draft would change (plain lines). */
+  summary: string[];
+  /** Conflicts a rebase left in the draft (listed until published). */
+  conflicts: Array<{ op: string; reason: string }>;
+  rebase: RebaseInfo | null;
+}
+
+/** Everything the overlay designer page shows. */
+export async function loadOverlayDesigner(scope: OverlayScope, key: string): Promise<OverlayDesignerData> {
+  const db = getDb();
+  const members = await districtMembers(db, scope.district);
+  const inside = new Set(members.map((u) => u.code));
+  const w = await workingState(db, scope, key, inside);
+  const latest = (await getPublishedPackage(key, undefined, db))!;
+  const meta = { district: scope.district.code, title: w.title, version: w.version };
+  const checked = checkEdited(w.base.document, w.edited, w.hidden, meta, inside);
+  let rebase: RebaseInfo | null = null;
+  if (latest.version > w.base.version) {
+    const preview = rebaseOverlay(checked.overlay, w.base.document, latest.document, { inDistrict: inside });
+    rebase = {
+      fromVersion: w.base.version,
+      toVersion: latest.version,
+      changes: nationalChanges(w.base.document, latest.document),
+      conflicts: preview.conflicts.map((c) => ({ op: describeOp(c.operation), reason: c.reason })),
+    };
+  }
+  return {
+    district: { code: scope.district.code, name: scope.district.name },
+    packageKey: key,
+    canEdit: scope.canEdit,
+    draftId: w.draftId,
+    version: w.version,
+    baseVersion: w.base.version,
+    latestVersion: latest.version,
+    title: w.title,
+    published: w.published,
+    revision: w.revision,
+    document: w.edited,
+    hidden: w.hidden,
+    origins: originsOf(w.base.document, w.edited, checked.overlay, inside),
+    orgUnits: members
+      .filter((u) => u.level === "district" || u.level === "puskesmas")
+      .map((u) => ({ code: u.code, name: u.name, level: u.level as "district" | "puskesmas" })),
+    problems: checked.problems,
+    publishedFields: Object.fromEntries(w.base.document.forms.flatMap((f) => f.sections.flatMap((s) => s.fields.map((x) => [x.key, { type: x.type, label: x.label.id }] as const)))),
+    summary: describeOverlay(w.base.document, checked.overlay),
+    conflicts: w.conflicts.map((c) => ({ op: describeOp(c.operation), reason: c.reason })),
+    rebase,
+  };
+}
+
+export interface OverlayActionResult {
+  ok: boolean;
+  problems: DesignerProblem[];
+  revision: number;
+  message?: string;
+  parsed?: boolean;
+  /** Set by publish/rebase: the version published or the national version rebased onto. */
+  version?: number;
+  status?: number;
+}
+
+const STALE = "Adaptasi ini sudah diubah di tempat lain sejak halaman dibuka. Salin perubahan Anda lewat tab JSON, muat ulang halaman, lalu terapkan lagi.";
+
+function parseHidden(text: unknown): string[] {
+  if (typeof text !== "string" || text === "") return [];
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? [...new Set(v.filter((x): x is string => typeof x === "string"))].slice(0, 2000) : [];
+  } catch {
+    return [];
+  }
+}
+
+function parseDocument(text: unknown): { ok: true; doc: TemplatePackage } | { ok: false; problems: DesignerProblem[]; message: string } {
+  if (typeof text !== "string" || text.trim() === "") {
+    return { ok: false, problems: [{ pointer: "", code: "EMPTY", message: "Dokumen adaptasi kosong. Muat ulang halaman untuk memulai dari versi tersimpan." }], message: "Dokumen kosong; tidak ada yang disimpan." };
+  }
+  const parsed = parseJsonDocument(text);
+  if (!parsed.ok) return { ok: false, problems: parsed.errors.map((e) => ({ pointer: e.pointer, code: e.code, message: e.message })), message: parsed.errors[0]?.message ?? "Teks bukan JSON yang sah." };
+  const v = parsed.value;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    return { ok: false, problems: [{ pointer: "", code: "NOT_A_PACKAGE", message: "Dokumen harus berupa objek JSON paket templat." }], message: "Dokumen harus berupa objek JSON paket templat." };
+  }
+  return { ok: true, doc: v as TemplatePackage };
+}
+
+function conflictError(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  return /unique|duplicate|UNIQUE constraint/i.test(msg);
+}
+
+/** intent=check: derive and validate without storing. */
+export async function checkOverlayDraft(scope: OverlayScope, key: string, form: FormData): Promise<OverlayActionResult> {
+  const db = getDb();
+  const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
+  const w = await workingState(db, scope, key, inside);
+  const parsed = parseDocument(form.get("document"));
+  if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
+  const checked = checkEdited(w.base.document, parsed.doc, parseHidden(form.get("hidden")), { district: scope.district.code, title: w.title, version: w.version }, inside);
+  return { ok: checked.problems.length === 0, parsed: true, problems: checked.problems, revision: w.revision };
+}
+
+/** intent=save: store the draft (even with problems), answer its problems and the new revision. */
+export async function saveOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor): Promise<OverlayActionResult> {
+  const posted = Number(form.get("revision"));
+  const parsed = parseDocument(form.get("document"));
+  const hidden = parseHidden(form.get("hidden"));
+  const db = getDb();
+  const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
+  try {
+    return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
+      const w = await workingState(trx, scope, key, inside);
+      if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
+      if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
+      const checked = checkEdited(w.base.document, parsed.doc, hidden, { district: scope.district.code, title: w.title, version: w.version }, inside);
+      const stored: DraftDocument = { ...checked.overlay, editor: { package: parsed.doc, hidden, conflicts: w.conflicts } };
+      const document = JSON.stringify(stored);
+      let id = w.draftId;
+      if (id === null) {
+        const row = await trx
+          .insertInto("district_overlay")
+          .values({
+            district_org_unit_id: scope.district.id,
+            package_key: key,
+            base_version: w.base.version,
+            version: w.version,
+            status: "draft",
+            document,
+            created_by: actor.userId,
+            created_at: nowIso(),
+            published_at: null,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        id = row.id;
+      } else {
+        const before = await trx.selectFrom("district_overlay").select("document").where("id", "=", id).executeTakeFirstOrThrow();
+        const result = await trx
+          .updateTable("district_overlay")
+          .set({ document })
+          .where("id", "=", id)
+          .where("status", "=", "draft")
+          .where("document", "=", before.document)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 409, problems: [], revision: posted, message: STALE };
+      }
+      await writeAudit(trx, {
+        actorUserId: actor.userId,
+        action: "overlay.draft.save",
+        entityType: "district_overlay",
+        entityId: id,
+        orgUnitId: scope.district.id,
+        after: { package: key, version: w.version, baseVersion: w.base.version, operations: checked.overlay.operations.length, problems: checked.problems.length },
+        ip: actor.ip,
+      });
+      const revision = await revisionOf(trx, id);
+      const n = checked.problems.length;
+      return {
+        ok: true,
+        problems: checked.problems,
+        revision,
+        message: n === 0 ? "Draf adaptasi tersimpan. Tidak ada masalah; draf siap diterbitkan." : `Draf adaptasi tersimpan dengan ${n} masalah. Perbaiki masalahnya sebelum menerbitkan.`,
+      };
+    });
+  } catch (e) {
+    if (conflictError(e)) return { ok: false, status: 409, problems: [], revision: posted, message: STALE };
+    throw e;
+  }
+}
+
+/** intent=publish: the saved draft, with zero problems and a confirmation, becomes a published version. */
+export async function publishOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor): Promise<OverlayActionResult> {
+  const posted = Number(form.get("revision"));
+  const db = getDb();
+  const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
+  return db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
+    const w = await workingState(trx, scope, key, inside);
+    if (w.draftId === null) return { ok: false, status: 400, problems: [], revision: w.revision, message: "Belum ada draf tersimpan. Simpan perubahan Anda dulu, lalu terbitkan." };
+    if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
+    const checked = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside);
+    if (checked.problems.length > 0) {
+      return { ok: false, status: 400, problems: checked.problems, revision: w.revision, message: `Draf belum dapat diterbitkan: masih ada ${checked.problems.length} masalah. Perbaiki, simpan, lalu terbitkan lagi.` };
+    }
+    if (form.get("confirm") !== "yes") {
+      return { ok: false, status: 400, problems: [], revision: w.revision, message: "Centang konfirmasi bahwa Anda sudah membaca ringkasan perubahan, lalu terbitkan." };
+    }
+    const overlay = checked.overlay;
+    const summary = describeOverlay(w.base.document, overlay);
+    const now = nowIso();
+    const result = await trx
+      .updateTable("district_overlay")
+      .set({ status: "published", published_at: now, document: JSON.stringify(overlay), base_version: w.base.version })
+      .where("id", "=", w.draftId)
+      .where("status", "=", "draft")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 409, problems: [], revision: posted, message: STALE };
+    await writeAudit(trx, {
+      actorUserId: actor.userId,
+      action: "overlay.publish",
+      entityType: "district_overlay",
+      entityId: w.draftId,
+      orgUnitId: scope.district.id,
+      before: w.published,
+      after: { package: key, baseVersion: w.base.version, version: w.version, operations: overlay.operations.length, summary },
+      ip: actor.ip,
+    });
+    return { ok: true, problems: [], revision: 0, version: w.version, message: `Adaptasi versi ${w.version} diterbitkan.` };
+  });
+}
+
+/** intent=rebase: a draft on the latest national version keeping the operations that still apply. */
+export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor): Promise<OverlayActionResult> {
+  const posted = Number(form.get("revision"));
+  const to = Number(form.get("to"));
+  const db = getDb();
+  const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
+  try {
+    return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
+      const w = await workingState(trx, scope, key, inside);
+      if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
+      const latest = (await getPublishedPackage(key, undefined, trx))!;
+      if (latest.version <= w.base.version) return { ok: false, status: 400, problems: [], revision: w.revision, message: `Adaptasi sudah memakai versi nasional terbaru (${w.base.version}).` };
+      if (to !== latest.version) return { ok: false, status: 409, problems: [], revision: w.revision, message: `Versi nasional terbaru sekarang ${latest.version}. Muat ulang halaman untuk melihat perubahannya.` };
+      const current = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside).overlay;
+      const rebased = rebaseOverlay(current, w.base.document, latest.document, { inDistrict: inside });
+      const view = editableView(latest.document, rebased.overlay, { inDistrict: inside });
+      const stored: DraftDocument = { ...rebased.overlay, editor: { package: view.package, hidden: view.hidden, conflicts: [...w.conflicts, ...rebased.conflicts] } };
+      const document = JSON.stringify(stored);
+      let id = w.draftId;
+      if (id === null) {
+        const row = await trx
+          .insertInto("district_overlay")
+          .values({ district_org_unit_id: scope.district.id, package_key: key, base_version: latest.version, version: w.version, status: "draft", document, created_by: actor.userId, created_at: nowIso(), published_at: null })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        id = row.id;
+      } else {
+        await trx.updateTable("district_overlay").set({ document, base_version: latest.version }).where("id", "=", id).where("status", "=", "draft").execute();
+      }
+      await writeAudit(trx, {
+        actorUserId: actor.userId,
+        action: "overlay.rebase",
+        entityType: "district_overlay",
+        entityId: id,
+        orgUnitId: scope.district.id,
+        before: { baseVersion: w.base.version },
+        after: { baseVersion: latest.version, kept: rebased.applied.length, conflicts: rebased.conflicts.map((c) => ({ code: c.code, reason: c.reason })) },
+        ip: actor.ip,
+      });
+      return {
+        ok: true,
+        problems: [],
+        revision: await revisionOf(trx, id),
+        version: latest.version,
+        message:
+          rebased.conflicts.length === 0
+            ? `Draf adaptasi sekarang berdasar versi nasional ${latest.version}; semua perubahan Anda tetap berlaku.`
+            : `Draf adaptasi sekarang berdasar versi nasional ${latest.version}; ${rebased.conflicts.length} perubahan tidak berlaku lagi (lihat daftar konflik).`,
+      };
+    });
+  } catch (e) {
+    if (conflictError(e)) return { ok: false, status: 409, problems: [], revision: posted, message: STALE };
+    throw e;
+  }
+}

@@ -1,0 +1,528 @@
+/**
+ * The inverse of applyOverlay for the overlay designer: a district admin edits the *effective*
+ * package (national version + the district's changes) and this module turns the edited document
+ * back into overlay operations. Everything an overlay may not do to a national element (change
+ * a type or formula, remove it, change a key, add a section …) becomes a problem located by a
+ * JSON pointer into the edited document, with a message in Bahasa Indonesia saying what cannot be
+ * changed in an adaptation and what to do instead.
+ *
+ * Pure: no I/O, inputs never mutated. Lookups keyed by document keys use Maps.
+ */
+import type { DistrictOverlay, Field, Form, Indicator, OverlayOperation, Section, Target, TemplatePackage, Text, ValidationRule } from './documents';
+import { applyOverlay, targetKey, type ApplyOverlayOptions, type DistrictMembership, type OverlayOrigins } from './overlay';
+
+const LOCAL_PREFIX = 'lokal_';
+const KEY_RE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** A problem of the edited document (pointer into the edited package; "" = whole document). */
+export interface DeriveProblem {
+  pointer: string;
+  message: string;
+  code: string;
+}
+
+export interface DeriveMeta {
+  /** Org code of the district. */
+  district: string;
+  title: Text;
+  /** Version the overlay will have. */
+  version: number;
+  /** Org units inside the district (for Puskesmas-level targets); the district itself always counts. */
+  inDistrict?: DistrictMembership;
+}
+
+export interface DerivedOverlay {
+  overlay: DistrictOverlay;
+  problems: DeriveProblem[];
+  /** For each operation, the pointer into the edited document it came from. */
+  pointers: string[];
+}
+
+/** Canonical JSON: object keys sorted, undefined members dropped (key order never matters). */
+export function canonical(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v as object).sort()) out[k] = (v as Record<string, unknown>)[k];
+      return out;
+    }
+    return v;
+  });
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function arr<T>(x: unknown): T[] {
+  return Array.isArray(x) ? (x as T[]) : [];
+}
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function esc(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function props(a: object, b: object): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+}
+
+const FIELD_PROP_NAMES: Record<string, string> = {
+  type: 'jenis',
+  help: 'bantuan',
+  unit: 'satuan',
+  required: 'wajib',
+  optional: 'opsional',
+  min: 'nilai minimum',
+  max: 'nilai maksimum',
+  maxLength: 'panjang maksimum',
+  choices: 'pilihan',
+  showIf: 'syarat tampil',
+  calculate: 'rumus hitung',
+  aggregation: 'agregasi waktu',
+  source: 'sumber',
+};
+
+const INDICATOR_PROP_NAMES: Record<string, string> = {
+  group: 'kelompok',
+  cluster: 'klaster',
+  numerator: 'rumus pembilang',
+  denominator: 'rumus penyebut',
+  factor: 'faktor pengali',
+  unit: 'satuan',
+  decimals: 'jumlah desimal',
+  direction: 'arah',
+  ytd: 'kumulatif tahun berjalan',
+  minCompleteness: 'kelengkapan minimum',
+  weight: 'bobot',
+  description: 'keterangan',
+  source: 'sumber',
+};
+
+/**
+ * The document the overlay designer edits: the effective package with the fields the overlay
+ * hides kept in place (they are listed in `hidden`, so the editor can show them greyed out and
+ * un-hide them). `origins` are those of applyOverlay (hidden fields stay "national").
+ */
+export interface EditableOverlayView {
+  package: TemplatePackage;
+  origins: OverlayOrigins;
+  hidden: string[];
+  problems: ReturnType<typeof applyOverlay>['problems'];
+}
+
+export function editableView(base: TemplatePackage, overlay: DistrictOverlay, options: ApplyOverlayOptions = {}): EditableOverlayView {
+  const hidden: string[] = [];
+  const kept: OverlayOperation[] = [];
+  for (const op of arr<OverlayOperation>(overlay.operations)) {
+    if (op?.op === 'hideField') {
+      if (!hidden.includes(op.field)) hidden.push(op.field);
+    } else kept.push(op);
+  }
+  const shown = applyOverlay(base, { ...overlay, operations: kept }, options);
+  // Problems (including hidden fields that may not be hidden) are those of the full overlay.
+  const full = applyOverlay(base, overlay, options);
+  return { package: shown.package, origins: shown.origins, hidden: hidden.filter((h) => shown.origins.fields.has(h)), problems: full.problems };
+}
+
+interface FieldAt {
+  field: Field;
+  form: string;
+  section: string;
+  pointer: string;
+  /** Position inside its section. */
+  index: number;
+}
+
+function fieldsOf(pkg: TemplatePackage, pointerPrefix = ''): Map<string, FieldAt> {
+  const out = new Map<string, FieldAt>();
+  arr<Form>(pkg.forms).forEach((form, fi) => {
+    arr<Section>(form?.sections).forEach((s, si) => {
+      arr<Field>(s?.fields).forEach((f, ki) => {
+        if (isObj(f) && typeof f.key === 'string' && !out.has(f.key)) {
+          out.set(f.key, { field: f, form: form.key, section: s.key, pointer: `${pointerPrefix}/forms/${fi}/sections/${si}/fields/${ki}`, index: ki });
+        }
+      });
+    });
+  });
+  return out;
+}
+
+/**
+ * Turns an edited effective package back into an overlay on `base`. `hidden` lists the optional
+ * national fields the district hides (they may or may not still be present in `edited`).
+ * Operations come out in a fixed order that applyOverlay accepts: relabel, setBands, addField,
+ * addIndicator, addRule, setTarget, hideField.
+ */
+export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hidden: readonly string[], meta: DeriveMeta): DerivedOverlay {
+  const problems: DeriveProblem[] = [];
+  const problem = (pointer: string, code: string, message: string): void => {
+    problems.push({ pointer, code, message });
+  };
+  const relabels: OverlayOperation[] = [];
+  const bands: OverlayOperation[] = [];
+  const addFields: OverlayOperation[] = [];
+  const addIndicators: OverlayOperation[] = [];
+  const addRules: OverlayOperation[] = [];
+  const setTargets: OverlayOperation[] = [];
+  const hides: OverlayOperation[] = [];
+  /** Pointer into the edited document of each operation, in emission order per kind. */
+  const where = new Map<OverlayOperation, string>();
+  const emit = (list: OverlayOperation[], op: OverlayOperation, pointer: string): void => {
+    list.push(op);
+    where.set(op, pointer);
+  };
+
+  const doc = (isObj(edited) ? edited : {}) as TemplatePackage;
+  if (!isObj(edited)) problem('', 'NOT_A_PACKAGE', 'Dokumen adaptasi harus berupa objek JSON paket templat. Muat ulang halaman untuk memulai dari versi tersimpan.');
+
+  // Package head: nothing of it belongs to the district.
+  for (const prop of ['key', 'version', 'title', 'owner', 'source', 'description'] as const) {
+    if (!same(doc[prop], base[prop])) {
+      problem(`/${prop}`, 'NATIONAL_LOCKED', `"${prop}" paket nasional tidak dapat diubah dalam adaptasi kabupaten/kota. Kembalikan ke nilai nasional (${canonical(base[prop]) ?? 'kosong'}); judul adaptasi Anda diatur terpisah.`);
+    }
+  }
+  if (!same(doc.groups, base.groups)) {
+    problem('/groups', 'NATIONAL_LOCKED', 'Kelompok indikator nasional tidak dapat diubah, ditambah atau dihapus dalam adaptasi. Pakai kelompok yang ada untuk indikator lokal.');
+  }
+
+  // ---- Forms, sections, fields
+  const baseFields = fieldsOf(base);
+  const editedFields = fieldsOf(doc);
+  const hiddenSet = new Set(hidden);
+  const editedForms = arr<Form>(doc.forms);
+  const baseForms = new Map(base.forms.map((f) => [f.key, f] as const));
+  const seenForms = new Set<string>();
+  const seenFieldKeys = new Set<string>();
+
+  editedForms.forEach((form, fi) => {
+    const fp = `/forms/${fi}`;
+    if (!isObj(form)) {
+      problem(fp, 'BAD_SHAPE', 'Formulir ini bukan objek yang valid. Hapus entri ini atau muat ulang halaman.');
+      return;
+    }
+    const baseForm = baseForms.get(form.key);
+    if (!baseForm) {
+      problem(`${fp}/key`, 'FORM_ADDED', `Formulir "${String(form.key)}" tidak ada di versi nasional. Adaptasi tidak dapat menambah formulir baru; tambahkan isian lokal (kode diawali "${LOCAL_PREFIX}") ke formulir yang ada.`);
+      return;
+    }
+    if (seenForms.has(form.key)) {
+      problem(`${fp}/key`, 'DUPLICATE_KEY', `Formulir "${form.key}" muncul dua kali. Hapus salinannya.`);
+      return;
+    }
+    seenForms.add(form.key);
+    if (!same(form.title, baseForm.title)) {
+      if (isObj(form.title)) emit(relabels, { op: 'relabel', form: form.key, label: structuredClone(form.title) as Text }, `${fp}/title`);
+      else problem(`${fp}/title`, 'BAD_LABEL', `Judul formulir "${form.key}" harus berisi teks Bahasa Indonesia.`);
+    }
+    for (const prop of ['periodType', 'source', 'description'] as const) {
+      if (!same(form[prop], baseForm[prop])) {
+        problem(`${fp}/${prop}`, 'NATIONAL_LOCKED', `${prop === 'periodType' ? 'Periode' : prop === 'source' ? 'Sumber' : 'Keterangan'} formulir nasional "${form.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke nilai nasional; yang boleh diubah hanya judulnya.`);
+      }
+    }
+    const baseSections = new Map(baseForm.sections.map((s) => [s.key, s] as const));
+    const seenSections = new Set<string>();
+    arr<Section>(form.sections).forEach((section, si) => {
+      const sp = `${fp}/sections/${si}`;
+      if (!isObj(section)) {
+        problem(sp, 'BAD_SHAPE', 'Bagian ini bukan objek yang valid. Hapus entri ini atau muat ulang halaman.');
+        return;
+      }
+      const baseSection = baseSections.get(section.key);
+      if (!baseSection) {
+        problem(`${sp}/key`, 'SECTION_ADDED', `Bagian "${String(section.key)}" tidak ada di formulir nasional "${form.key}". Adaptasi tidak dapat menambah bagian; letakkan isian lokal di bagian yang sudah ada.`);
+        return;
+      }
+      if (seenSections.has(section.key)) {
+        problem(`${sp}/key`, 'DUPLICATE_KEY', `Bagian "${section.key}" muncul dua kali di formulir "${form.key}". Hapus salinannya.`);
+        return;
+      }
+      seenSections.add(section.key);
+      if (!same(section.title, baseSection.title)) {
+        if (isObj(section.title)) emit(relabels, { op: 'relabel', form: form.key, section: section.key, label: structuredClone(section.title) as Text }, `${sp}/title`);
+        else problem(`${sp}/title`, 'BAD_LABEL', `Judul bagian "${section.key}" harus berisi teks Bahasa Indonesia.`);
+      }
+      if (!same(section.description, baseSection.description)) {
+        problem(`${sp}/description`, 'NATIONAL_LOCKED', `Keterangan bagian nasional "${section.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke teks nasional; judulnya boleh diubah.`);
+      }
+      const fields = arr<Field>(section.fields);
+      // National fields must keep their national order (hidden ones may be left out).
+      const nationalHere = fields.filter((f) => isObj(f) && baseFields.get(f.key)?.form === form.key && baseFields.get(f.key)?.section === section.key).map((f) => f.key);
+      const baseOrder = baseSection.fields.map((f) => f.key).filter((k) => nationalHere.includes(k));
+      if (!same(nationalHere, baseOrder)) {
+        problem(`${sp}/fields`, 'NATIONAL_ORDER', `Urutan isian nasional di bagian "${section.key}" tidak dapat diubah dalam adaptasi. Kembalikan urutannya; isian lokal boleh diletakkan di mana saja kecuali paling atas.`);
+      }
+      fields.forEach((field, ki) => {
+        const kp = `${sp}/fields/${ki}`;
+        if (!isObj(field) || typeof field.key !== 'string') {
+          problem(kp, 'BAD_SHAPE', 'Isian ini tidak memiliki kode yang valid. Beri kode (huruf kecil, angka, garis bawah, diawali "lokal_") atau hapus isiannya.');
+          return;
+        }
+        if (seenFieldKeys.has(field.key)) {
+          problem(`${kp}/key`, 'DUPLICATE_KEY', `Kode isian "${field.key}" dipakai dua kali. Setiap isian memerlukan kode yang berbeda.`);
+          return;
+        }
+        seenFieldKeys.add(field.key);
+        const national = baseFields.get(field.key);
+        if (national) {
+          if (national.form !== form.key || national.section !== section.key) {
+            problem(`${kp}`, 'NATIONAL_MOVED', `Isian nasional "${field.key}" berasal dari bagian "${national.section}" formulir "${national.form}" dan tidak dapat dipindahkan dalam adaptasi. Kembalikan ke tempatnya.`);
+            return;
+          }
+          for (const prop of props(field, national.field)) {
+            if (prop === 'key' || prop === 'label') continue;
+            if (same((field as unknown as Record<string, unknown>)[prop], (national.field as unknown as Record<string, unknown>)[prop])) continue;
+            const name = FIELD_PROP_NAMES[prop] ?? prop;
+            const message =
+              prop === 'type'
+                ? `Jenis isian nasional "${field.key}" tidak dapat diubah dalam adaptasi (data antar kabupaten/kota harus tetap sebanding). Kembalikan jenisnya ke "${national.field.type}"; bila perlu jenis lain, tambahkan isian lokal baru berkode "${LOCAL_PREFIX}…".`
+                : prop === 'calculate'
+                  ? `Rumus hitung isian nasional "${field.key}" tidak dapat diubah dalam adaptasi. Kembalikan rumusnya; bila perlu hitungan lain, tambahkan isian lokal berhitung dengan kode "${LOCAL_PREFIX}…".`
+                  : prop === 'optional' || prop === 'required'
+                    ? `Sifat wajib/opsional isian nasional "${field.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke nilai nasional; isian opsional boleh disembunyikan.`
+                    : `${name[0].toUpperCase()}${name.slice(1)} isian nasional "${field.key}" tidak dapat diubah dalam adaptasi kabupaten/kota. Kembalikan ke nilai nasional; yang boleh diubah hanya labelnya (atau sembunyikan bila opsional).`;
+            problem(`${kp}/${esc(prop)}`, 'NATIONAL_LOCKED', message);
+          }
+          if (!same(field.label, national.field.label)) {
+            if (isObj(field.label)) emit(relabels, { op: 'relabel', form: form.key, field: field.key, label: structuredClone(field.label) as Text }, `${kp}/label`);
+            else problem(`${kp}/label`, 'BAD_LABEL', `Label isian "${field.key}" harus berisi teks Bahasa Indonesia.`);
+          }
+          return;
+        }
+        // A field the national version does not have: a local field.
+        if (!KEY_RE.test(field.key) || !field.key.startsWith(LOCAL_PREFIX)) {
+          problem(`${kp}/key`, 'NOT_LOCAL_KEY', `Isian baru "${field.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah), misalnya "${LOCAL_PREFIX}${field.key.replace(/[^a-z0-9_]/g, '_').replace(/^lokal_?/, '') || 'isian'}". Kode nasional tidak dapat diubah atau dipakai ulang.`);
+          return;
+        }
+        let after: string | undefined;
+        if (ki > 0) {
+          const prev = fields[ki - 1];
+          after = isObj(prev) && typeof prev.key === 'string' ? prev.key : undefined;
+        } else {
+          // First in the section: only possible after national fields the district hides (and left out).
+          const leading: string[] = [];
+          for (const f of baseSection.fields) {
+            if (hiddenSet.has(f.key) && !editedFields.has(f.key)) leading.push(f.key);
+            else break;
+          }
+          after = leading[leading.length - 1];
+          if (after === undefined) {
+            problem(kp, 'LOCAL_FIELD_FIRST', `Isian lokal "${field.key}" tidak dapat diletakkan paling atas bagian "${section.key}". Pindahkan ke bawah isian nasional pertama di bagian itu.`);
+            return;
+          }
+        }
+        const op: OverlayOperation = { op: 'addField', form: form.key, section: section.key, field: structuredClone(field), after };
+        emit(addFields, op, kp);
+      });
+    });
+    for (const s of baseForm.sections) {
+      if (seenSections.has(s.key)) continue;
+      if (s.fields.every((f) => hiddenSet.has(f.key))) continue;
+      problem(`${fp}/sections`, 'SECTION_REMOVED', `Bagian nasional "${s.key}" formulir "${form.key}" tidak dapat dihapus dalam adaptasi. Kembalikan bagian itu; isian opsionalnya boleh disembunyikan.`);
+    }
+  });
+  for (const f of base.forms) {
+    if (!seenForms.has(f.key)) problem('/forms', 'FORM_REMOVED', `Formulir nasional "${f.key}" tidak dapat dihapus dalam adaptasi. Kembalikan formulir itu (muat ulang halaman bila perlu).`);
+  }
+  for (const [key, at] of baseFields) {
+    if (editedFields.has(key) || hiddenSet.has(key)) continue;
+    if (!seenForms.has(at.form)) continue;
+    const formIndex = editedForms.findIndex((f) => isObj(f) && f.key === at.form);
+    problem(`/forms/${formIndex}`, 'FIELD_REMOVED', `Isian nasional "${key}" tidak dapat dihapus atau diganti kodenya dalam adaptasi. Kembalikan isian itu${at.field.optional === true && at.field.required !== true ? '; karena opsional, Anda boleh menyembunyikannya' : ''}.`);
+  }
+  // Hidden fields: only optional national fields.
+  const hideSeen = new Set<string>();
+  for (const key of hidden) {
+    if (hideSeen.has(key)) continue;
+    hideSeen.add(key);
+    const national = baseFields.get(key);
+    if (!national) continue; // a stale mark on a local field that is gone: nothing to hide
+    const pointer = editedFields.get(key)?.pointer ?? '';
+    if (national.field.optional !== true || national.field.required === true) {
+      problem(pointer, 'FIELD_NOT_OPTIONAL', `Isian "${key}" wajib secara nasional dan tidak boleh disembunyikan. Hanya isian bertanda opsional yang boleh disembunyikan.`);
+      continue;
+    }
+    emit(hides, { op: 'hideField', form: national.form, field: key }, pointer);
+  }
+
+  // ---- Indicators
+  const baseIndicators = new Map(base.indicators.map((i) => [i.key, i] as const));
+  const seenIndicators = new Set<string>();
+  arr<Indicator>(doc.indicators).forEach((ind, ii) => {
+    const ip = `/indicators/${ii}`;
+    if (!isObj(ind) || typeof ind.key !== 'string') {
+      problem(ip, 'BAD_SHAPE', 'Indikator ini tidak memiliki kode yang valid. Beri kode diawali "lokal_" atau hapus indikatornya.');
+      return;
+    }
+    if (seenIndicators.has(ind.key)) {
+      problem(`${ip}/key`, 'DUPLICATE_KEY', `Kode indikator "${ind.key}" dipakai dua kali. Setiap indikator memerlukan kode yang berbeda.`);
+      return;
+    }
+    seenIndicators.add(ind.key);
+    const national = baseIndicators.get(ind.key);
+    if (!national) {
+      if (!KEY_RE.test(ind.key) || !ind.key.startsWith(LOCAL_PREFIX)) {
+        problem(`${ip}/key`, 'NOT_LOCAL_KEY', `Indikator baru "${ind.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah). Kode indikator nasional tidak dapat diubah, agar kabupaten/kota tetap dapat dibandingkan.`);
+        return;
+      }
+      emit(addIndicators, { op: 'addIndicator', indicator: structuredClone(ind) }, ip);
+      return;
+    }
+    for (const prop of props(ind, national)) {
+      if (prop === 'key' || prop === 'name' || prop === 'bands') continue;
+      if (same((ind as unknown as Record<string, unknown>)[prop], (national as unknown as Record<string, unknown>)[prop])) continue;
+      const name = INDICATOR_PROP_NAMES[prop] ?? prop;
+      const message =
+        prop === 'numerator' || prop === 'denominator'
+          ? `${name[0].toUpperCase()}${name.slice(1)} indikator nasional "${ind.key}" tidak dapat diubah dalam adaptasi (kabupaten/kota harus tetap sebanding). Kembalikan rumusnya; bila perlu rumus lain, tambahkan indikator lokal berkode "${LOCAL_PREFIX}…".`
+          : `${name[0].toUpperCase()}${name.slice(1)} indikator nasional "${ind.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke nilai nasional; yang boleh diubah hanya nama, batas warna, dan target untuk wilayah Anda.`;
+      problem(`${ip}/${esc(prop)}`, 'NATIONAL_LOCKED', message);
+    }
+    if (!same(ind.name, national.name)) {
+      if (isObj(ind.name)) emit(relabels, { op: 'relabel', indicator: ind.key, label: structuredClone(ind.name) as Text }, `${ip}/name`);
+      else problem(`${ip}/name`, 'BAD_LABEL', `Nama indikator "${ind.key}" harus berisi teks Bahasa Indonesia.`);
+    }
+    if (!same(ind.bands, national.bands)) {
+      if (isObj(ind.bands)) emit(bands, { op: 'setBands', indicator: ind.key, bands: { green: ind.bands.green, yellow: ind.bands.yellow } }, `${ip}/bands`);
+      else problem(`${ip}/bands`, 'BANDS_REMOVED', `Batas warna indikator "${ind.key}" tidak dapat dikosongkan dalam adaptasi. Isi batas hijau dan kuning (persen dari target).`);
+    }
+  });
+  for (const key of baseIndicators.keys()) {
+    if (!seenIndicators.has(key)) problem('/indicators', 'INDICATOR_REMOVED', `Indikator nasional "${key}" tidak dapat dihapus atau diganti kodenya dalam adaptasi. Kembalikan indikator itu; Anda boleh mengubah nama dan batas warnanya.`);
+  }
+
+  // ---- Rules
+  const baseRules = new Map(base.rules.map((r) => [r.key, r] as const));
+  const seenRules = new Set<string>();
+  arr<ValidationRule>(doc.rules).forEach((rule, ri) => {
+    const rp = `/rules/${ri}`;
+    if (!isObj(rule) || typeof rule.key !== 'string') {
+      problem(rp, 'BAD_SHAPE', 'Aturan ini tidak memiliki kode yang valid. Beri kode diawali "lokal_" atau hapus aturannya.');
+      return;
+    }
+    if (seenRules.has(rule.key)) {
+      problem(`${rp}/key`, 'DUPLICATE_KEY', `Kode aturan "${rule.key}" dipakai dua kali. Setiap aturan memerlukan kode yang berbeda.`);
+      return;
+    }
+    seenRules.add(rule.key);
+    const national = baseRules.get(rule.key);
+    if (national) {
+      if (!same(rule, national)) {
+        const prop = props(rule, national).find((p) => !same((rule as unknown as Record<string, unknown>)[p], (national as unknown as Record<string, unknown>)[p])) ?? '';
+        problem(`${rp}/${esc(prop)}`, 'NATIONAL_LOCKED', `Aturan validasi nasional "${rule.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke versi nasional; bila perlu aturan lain, tambahkan aturan lokal berkode "${LOCAL_PREFIX}…".`);
+      }
+      return;
+    }
+    if (!KEY_RE.test(rule.key) || !rule.key.startsWith(LOCAL_PREFIX)) {
+      problem(`${rp}/key`, 'NOT_LOCAL_KEY', `Aturan baru "${rule.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah).`);
+      return;
+    }
+    emit(addRules, { op: 'addRule', rule: structuredClone(rule) }, rp);
+  });
+  for (const key of baseRules.keys()) {
+    if (!seenRules.has(key)) problem('/rules', 'RULE_REMOVED', `Aturan validasi nasional "${key}" tidak dapat dihapus dalam adaptasi. Kembalikan aturan itu.`);
+  }
+
+  // ---- Targets
+  const baseTargets = new Map(base.targets.map((t) => [targetKey(t), t] as const));
+  const seenTargets = new Set<string>();
+  const member = meta.inDistrict;
+  const inside = (code: string): boolean => code === meta.district || (member === undefined ? true : typeof member === 'function' ? member(code) : member.has(code));
+  arr<Target>(doc.targets).forEach((t, ti) => {
+    const tp = `/targets/${ti}`;
+    if (!isObj(t) || !isObj(t.scope) || typeof t.indicator !== 'string') {
+      problem(tp, 'BAD_SHAPE', 'Target ini tidak lengkap. Isi indikator, tahun, cakupan dan nilai, atau hapus barisnya.');
+      return;
+    }
+    const key = targetKey(t);
+    if (seenTargets.has(key)) {
+      problem(tp, 'DUPLICATE_TARGET', `Ada dua target untuk indikator "${t.indicator}", tahun ${t.year}, cakupan yang sama. Hapus salah satunya.`);
+      return;
+    }
+    seenTargets.add(key);
+    const national = baseTargets.get(key);
+    if (national && same(t, national)) return;
+    const level = t.scope.level;
+    const org = level === 'national' ? '' : (t.scope as { org: string }).org;
+    const own = (level === 'district' && org === meta.district) || (level === 'puskesmas' && inside(org));
+    if (!own) {
+      problem(
+        `${tp}/scope`,
+        'SCOPE_OUTSIDE_DISTRICT',
+        national
+          ? `Target ${level === 'national' ? 'nasional' : `untuk ${org}`} indikator "${t.indicator}" tahun ${t.year} tidak dapat diubah dalam adaptasi. Kembalikan nilainya dan tambahkan target untuk kabupaten/kota ${meta.district} atau Puskesmas di wilayahnya.`
+          : `Adaptasi hanya boleh memasang target untuk kabupaten/kota ${meta.district} atau Puskesmas di wilayahnya. Ubah cakupan target ini.`,
+      );
+      return;
+    }
+    emit(setTargets, { op: 'setTarget', target: structuredClone(t) }, tp);
+  });
+  for (const [key, t] of baseTargets) {
+    if (!seenTargets.has(key)) {
+      problem('/targets', 'TARGET_REMOVED', `Target nasional indikator "${t.indicator}" tahun ${t.year} (${t.scope.level === 'national' ? 'nasional' : t.scope.org}) tidak dapat dihapus dalam adaptasi. Kembalikan barisnya; Anda boleh menambah target untuk wilayah Anda yang menggantikannya.`);
+    }
+  }
+
+  const operations = [...relabels, ...bands, ...addFields, ...addIndicators, ...addRules, ...setTargets, ...hides];
+  const overlay: DistrictOverlay = {
+    package: base.key,
+    baseVersion: base.version,
+    district: meta.district,
+    title: structuredClone(meta.title),
+    version: meta.version,
+    operations,
+  };
+  // Whatever applyOverlay itself refuses (bad formula of a local field, a hidden field still in use …).
+  const applied = applyOverlay(base, overlay, meta.inDistrict ? { inDistrict: meta.inDistrict } : {});
+  for (const p of applied.problems) {
+    if (p.op < 0) continue;
+    problem(where.get(operations[p.op]) ?? '', p.code, p.message);
+  }
+  return { overlay, problems, pointers: operations.map((op) => where.get(op) ?? '') };
+}
+
+/** Plain-language lines (Bahasa Indonesia) of what an overlay changes, for the publish summary. */
+export function describeOverlay(base: TemplatePackage, overlay: DistrictOverlay): string[] {
+  const fields = fieldsOf(base);
+  const label = (t: Text | undefined): string => (t && typeof t.id === 'string' ? t.id : '');
+  const local = new Map<string, Text>();
+  for (const op of arr<OverlayOperation>(overlay.operations)) if (op?.op === 'addIndicator') local.set(op.indicator.key, op.indicator.name);
+  const indicatorName = (key: string): string => label(base.indicators.find((i) => i.key === key)?.name ?? local.get(key)) || key;
+  const lines: string[] = [];
+  for (const op of arr<OverlayOperation>(overlay.operations)) {
+    switch (op.op) {
+      case 'relabel':
+        if (op.indicator !== undefined) lines.push(`Nama indikator "${indicatorName(op.indicator)}" diubah menjadi "${label(op.label)}".`);
+        else if (op.field !== undefined) lines.push(`Label isian "${label(fields.get(op.field)?.field.label) || op.field}" diubah menjadi "${label(op.label)}".`);
+        else if (op.section !== undefined) lines.push(`Judul bagian "${op.section}" formulir "${op.form}" diubah menjadi "${label(op.label)}".`);
+        else lines.push(`Judul formulir "${op.form}" diubah menjadi "${label(op.label)}".`);
+        break;
+      case 'setBands':
+        lines.push(`Batas warna indikator "${indicatorName(op.indicator)}": hijau ≥ ${op.bands.green}%, kuning ≥ ${op.bands.yellow}% dari target.`);
+        break;
+      case 'hideField':
+        lines.push(`Isian opsional "${label(fields.get(op.field)?.field.label) || op.field}" disembunyikan dari formulir "${op.form}".`);
+        break;
+      case 'addField':
+        lines.push(`Isian lokal baru "${label(op.field.label)}" (${op.field.key}) ditambahkan ke formulir "${op.form}", bagian "${op.section}".`);
+        break;
+      case 'addIndicator':
+        lines.push(`Indikator lokal baru "${label(op.indicator.name)}" (${op.indicator.key}).`);
+        break;
+      case 'addRule':
+        lines.push(`Aturan validasi lokal baru "${label(op.rule.message)}" (${op.rule.key}) pada formulir "${op.rule.form}".`);
+        break;
+      case 'setTarget': {
+        const t = op.target;
+        const where = t.scope.level === 'national' ? 'nasional' : `${t.scope.level === 'district' ? 'kabupaten/kota' : 'Puskesmas'} ${t.scope.org}`;
+        const national = base.targets.find((x) => targetKey(x) === targetKey(t));
+        lines.push(`Target "${indicatorName(t.indicator)}" tahun ${t.year} untuk ${where}: ${t.value}${national ? ` (sebelumnya ${national.value})` : ''}.`);
+        break;
+      }
+    }
+  }
+  return lines;
+}

@@ -15,6 +15,8 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/templates", label: "nav.templates", roles: ["national_admin", "district_admin"] },
   { to: "/forms", label: "nav.forms", roles: ["puskesmas_operator"] },
   { to: "/verification", label: "nav.verification", roles: ["district_verifier"] },
+  { to: "/locks", label: "locks.nav", roles: ["district_admin", "national_admin"] },
+  { to: "/imports", label: "nav.imports", roles: ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"] },
 ];
 
 export function navFor(roles: readonly Role[]): NavItem[] {

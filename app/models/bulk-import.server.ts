@@ -1,0 +1,956 @@
+/**
+ * Bulk import of submissions from CSV or XLSX (issue 6 item 6), as a job processed in chunks.
+ *
+ * Upload: the file is read once (CSV with `,` `;` or tab, or the first sheet of an XLSX read by
+ * exceljs' streaming reader), its header checked against every field key the form has had
+ * (a file of the wrong form is refused whole, nothing stored), and the rows kept in the job's
+ * `payload`. Processing: chunks of CHUNK_ROWS rows; every row goes through the same
+ * `prepareSubmission` as the web form (types, bounds, required, show-if, calculations, rules,
+ * period not in the future) plus the uploader's scope, then `storeSubmission` (locks) — a row
+ * whole or not at all. Each chunk's submissions, its error rows and the job's progress commit in
+ * one transaction, so `next_row` always says which rows are done; a job whose worker stopped
+ * (server restart) is shown as interrupted and can be resumed from there.
+ */
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import ExcelJS from "exceljs";
+import { fieldsOf, parsePeriod, type Field, type Form } from "../../engine/index";
+import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
+import type { Grant, SessionUser } from "~/auth/session.server";
+import { getDb, nowIso } from "~/db/db.server";
+import type { ImportJobStatus, OrgUnit, Role } from "~/db/schema";
+import { translate, type MessageKey } from "~/i18n/catalog";
+import { EntryRefusal } from "./entry.server";
+import { deadlineLockMessage, LockCache } from "./locks.server";
+import { csvSafeText, EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
+import {
+  ancestorIds,
+  numericFacts,
+  parseCell,
+  periodEndIndex,
+  prepareSubmission,
+  storeSubmission,
+  SubmissionContext,
+  SubmissionLockedError,
+  yearlyValues,
+  type PreparedSubmission,
+} from "./submissions.server";
+import { effectivePackage, type EffectivePackage } from "./templates.server";
+
+/** Who may import: operators (their Puskesmas), district admins (their district), the national admin. */
+export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator"];
+export const MAX_IMPORT_BYTES = 15 * 1024 * 1024;
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+export const MAX_IMPORT_ROWS = 100_000;
+export const CHUNK_ROWS = 500;
+/** Problems kept per job for the table; the counts stay exact beyond it. */
+export const MAX_STORED_PROBLEMS = 20_000;
+/** A running job whose heartbeat is older than this, and that no live worker of this process holds, was interrupted. */
+export const STALE_AFTER_MS = 60_000;
+export const ERRORS_PAGE_SIZE = 100;
+
+/** This process, as the owner of the jobs it runs. */
+const WORKER_ID = randomUUID();
+
+const KEY_COLUMNS = ["org_unit", "period"] as const;
+
+const msg = (key: MessageKey, vars?: Record<string, string | number>) => translate("id", key, vars);
+
+// ---------------------------------------------------------------------------------------------
+// Scope
+
+/** The org-unit paths a user may import into (operators: Puskesmas grants only). */
+export function importScope(user: SessionUser): Grant[] {
+  return user.grants.filter((g) => IMPORT_ROLES.includes(g.role) && (g.role !== "puskesmas_operator" || g.orgLevel === "puskesmas"));
+}
+
+const inScope = (paths: readonly string[], unit: Pick<OrgUnit, "path">) => paths.some((p) => unit.path.startsWith(p));
+
+// ---------------------------------------------------------------------------------------------
+// Reading files
+
+export interface ParsedFile {
+  header: string[];
+  /** Data rows with their row number in the spreadsheet (the header is row 1). */
+  rows: Array<{ row: number; cells: string[] }>;
+}
+
+export type ReadResult = { ok: true; file: ParsedFile; format: "csv" | "xlsx" } | { ok: false; message: string };
+
+type CellKind = "period" | "date" | "other";
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+/** An XLSX cell value as text, the way the operator sees it. */
+function xlsxText(value: ExcelJS.CellValue, kind: CellKind, periodType: Form["periodType"]): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) {
+    const y = value.getUTCFullYear();
+    const m = value.getUTCMonth() + 1;
+    if (kind === "period") return periodType === "year" ? String(y) : periodType === "quarter" ? `${y}-Q${Math.ceil(m / 3)}` : `${y}-${pad(m)}`;
+    return `${y}-${pad(m)}-${pad(value.getUTCDate())}`;
+  }
+  if (typeof value === "number") {
+    // A period cell formatted as text but holding a date arrives as its Excel serial (days since 1899-12-30).
+    if (kind === "period" && value > 3000 && value < 2958466) return xlsxText(new Date(Date.UTC(1899, 11, 30) + Math.round(value) * 86_400_000), kind, periodType);
+    return String(Number(value.toPrecision(12)));
+  }
+  if (typeof value === "boolean") return value ? "ya" : "tidak";
+  if (typeof value === "string") return value;
+  if (typeof value === "object") {
+    if ("richText" in value) return value.richText.map((r) => r.text).join("");
+    if ("formula" in value || "sharedFormula" in value) return xlsxText((value as { result?: ExcelJS.CellValue }).result ?? null, kind, periodType);
+    if ("text" in value) return String((value as { text: unknown }).text);
+    if ("error" in value) return String((value as { error: unknown }).error);
+  }
+  return String(value);
+}
+
+const isComment = (cells: readonly string[]) => (cells.find((c) => c.trim() !== "") ?? "").trim().startsWith("#");
+const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
+
+function tooManyRows(): ReadResult {
+  return { ok: false, message: msg("imports.file.tooManyRows", { max: MAX_IMPORT_ROWS.toLocaleString("id-ID") }) };
+}
+
+/** Reads CSV text: the delimiter is taken from the header line (Excel in Indonesia writes `;`). */
+export function readCsv(text: string): ReadResult {
+  const body = text.replace(/^\uFEFF/, "");
+  const firstLine = body.slice(0, body.search(/\r?\n|$/));
+  const counts = [",", ";", "\t"].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1]);
+  const delimiter = counts[0][1] > 1 ? counts[0][0] : ",";
+  let records: string[][];
+  try {
+    records = parse(body, { delimiter, relax_column_count: true, skip_empty_lines: false, to: MAX_IMPORT_ROWS + 200 });
+  } catch (err) {
+    return { ok: false, message: msg("imports.file.csvUnreadable", { detail: (err as Error).message }) };
+  }
+  const [header = [], ...rest] = records;
+  const rows: ParsedFile["rows"] = [];
+  rest.forEach((cells, i) => {
+    if (!isBlank(cells) && !isComment(cells)) rows.push({ row: i + 2, cells });
+  });
+  if (rows.length > MAX_IMPORT_ROWS || records.length >= MAX_IMPORT_ROWS + 200) return tooManyRows();
+  return { ok: true, format: "csv", file: { header: header.map((h) => h.trim()), rows } };
+}
+
+/** Reads the first worksheet of an XLSX with the streaming reader (bounded memory, stops at the row cap). */
+export async function readXlsx(bytes: Uint8Array, periodType: Form["periodType"], dateKeys: ReadonlySet<string>): Promise<ReadResult> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes)), { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "emit" });
+  let header: string[] | null = null;
+  let kinds: CellKind[] = [];
+  const rows: ParsedFile["rows"] = [];
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = (row.values as ExcelJS.CellValue[]).slice(1);
+        if (!header) {
+          if (row.number !== 1) return { ok: false, message: msg("imports.file.noHeader") };
+          header = values.map((v) => xlsxText(v ?? null, "other", periodType).trim());
+          kinds = header.map((h) => (h === "period" ? "period" : dateKeys.has(h) ? "date" : "other"));
+          continue;
+        }
+        const cells = header.map((_, i) => xlsxText(values[i] ?? null, kinds[i], periodType));
+        for (let i = header.length; i < values.length; i++) cells.push(xlsxText(values[i] ?? null, "other", periodType));
+        if (isBlank(cells) || isComment(cells)) continue;
+        rows.push({ row: row.number, cells });
+        if (rows.length > MAX_IMPORT_ROWS) return tooManyRows();
+      }
+      break;
+    }
+  } catch (err) {
+    return { ok: false, message: msg("imports.file.xlsxUnreadable", { detail: (err as Error).message.slice(0, 200) }) };
+  }
+  if (!header) return { ok: false, message: msg("imports.file.noHeader") };
+  return { ok: true, format: "xlsx", file: { header, rows } };
+}
+
+/** CSV or XLSX by content (an XLSX is a ZIP: "PK"), whatever the file is called. */
+export async function readUpload(bytes: Uint8Array, form: Form): Promise<ReadResult> {
+  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
+    const dateKeys = new Set(fieldsOf(form).filter((f) => f.type === "date").map((f) => f.key));
+    return readXlsx(bytes, form.periodType, dateKeys);
+  }
+  if (bytes.includes(0)) return { ok: false, message: msg("imports.file.notCsv") };
+  return readCsv(new TextDecoder("utf-8").decode(bytes));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form of an import
+
+export interface ImportForm {
+  packageKey: string;
+  form: Form;
+  /** Every key the form has had (all versions, all adaptations). */
+  family: FamilyColumn[];
+}
+
+/** The latest national version of a form and its key family; undefined when there is none. */
+export async function importForm(packageKey: string, formKey: string): Promise<ImportForm | undefined> {
+  const base = await effectivePackage(packageKey, null);
+  const form = base?.package.forms.find((f) => f.key === formKey);
+  if (!form) return undefined;
+  return { packageKey, form, family: await formFamilyColumns(packageKey, formKey) };
+}
+
+/**
+ * The header check that refuses a file of the wrong form as a whole: both key columns, no
+ * duplicate columns, no column that was never a field of this form. Returns the message or null.
+ */
+export async function headerProblem(header: readonly string[], target: ImportForm): Promise<string | null> {
+  const title = target.form.title.id;
+  const named = header.filter((h) => h !== "");
+  const dupes = [...new Set(named.filter((h, i) => named.indexOf(h) !== i))];
+  if (dupes.length) return msg("imports.header.duplicate", { columns: dupes.join(", ") });
+  const missing = KEY_COLUMNS.filter((k) => !named.includes(k));
+  const known = new Set<string>([...KEY_COLUMNS, ...EXPORT_META_COLUMNS, ...target.family.map((c) => c.key)]);
+  const unknown = named.filter((h) => !known.has(h));
+  if (missing.length || unknown.length) {
+    // Name the form the columns belong to, if they are another form's fields.
+    const others = new Map<string, number>();
+    const base = await effectivePackage(target.packageKey, null);
+    for (const f of base?.package.forms ?? []) {
+      if (f.key === target.form.key) continue;
+      const keys = new Set(fieldsOf(f).map((x) => x.key));
+      const hits = unknown.filter((u) => keys.has(u)).length;
+      if (hits) others.set(f.title.id, hits);
+    }
+    const likely = [...others.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const parts: string[] = [];
+    if (missing.length) parts.push(msg("imports.header.missing", { columns: missing.join(", ") }));
+    if (unknown.length) parts.push(msg("imports.header.unknown", { columns: unknown.slice(0, 10).join(", ") + (unknown.length > 10 ? ` (+${unknown.length - 10})` : ""), form: title }));
+    if (likely) parts.push(msg("imports.header.otherForm", { other: likely }));
+    parts.push(msg("imports.header.fix", { form: title }));
+    return parts.join(" ");
+  }
+  if (!named.some((h) => target.family.some((c) => c.key === h))) return msg("imports.header.noFields", { form: title });
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+export interface NewJob {
+  user: SessionUser;
+  target: ImportForm;
+  fileName: string;
+  format: "csv" | "xlsx";
+  bytes: number;
+  file: ParsedFile;
+  confirmWarnings: boolean;
+  ip: string | null;
+}
+
+/** Creates the job (with its audit row) and queues it in this process (`start: false` leaves it queued, for tests). */
+export async function createImportJob(job: NewJob, options: { start?: boolean } = {}): Promise<number> {
+  const now = nowIso();
+  const scope = importScope(job.user).map((g) => g.orgPath);
+  const id = await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const row = await trx
+        .insertInto("import_job")
+        .values({
+          user_id: job.user.id,
+          package_key: job.target.packageKey,
+          form_key: job.target.form.key,
+          file_name: job.fileName.slice(0, 255),
+          file_format: job.format,
+          file_bytes: job.bytes,
+          status: "queued",
+          confirm_warnings: job.confirmWarnings ? 1 : 0,
+          scope_json: JSON.stringify(scope),
+          total_rows: job.file.rows.length,
+          next_row: 0,
+          stored_rows: 0,
+          refused_rows: 0,
+          error_count: 0,
+          warning_count: 0,
+          message: null,
+          payload: JSON.stringify({ header: job.file.header, rows: job.file.rows.map((r) => [r.row, ...r.cells]) }),
+          worker: WORKER_ID,
+          ip: job.ip,
+          heartbeat_at: now,
+          created_at: now,
+          started_at: null,
+          finished_at: null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await writeAudit(trx, {
+        actorUserId: job.user.id,
+        action: "import.start",
+        entityType: "import_job",
+        entityId: row.id,
+        after: { file: job.fileName, format: job.format, bytes: job.bytes, form: job.target.form.key, rows: job.file.rows.length, confirmWarnings: job.confirmWarnings },
+        ip: job.ip,
+      });
+      return row.id;
+    });
+  if (options.start !== false) enqueueImportJob(id);
+  return id;
+}
+
+const running = new Map<number, Promise<void>>();
+let tail: Promise<unknown> = Promise.resolve();
+
+/** Runs jobs one after another in this process (one import at a time keeps the CPU for users). */
+export function enqueueImportJob(id: number): void {
+  const p = tail.then(() => processImportJob(id));
+  tail = p;
+  running.set(id, p);
+  void p.finally(() => {
+    if (running.get(id) === p) running.delete(id);
+  });
+}
+
+/** Resolves when the job queued in this process has stopped (tests, CLI). */
+export async function importJobSettled(id: number): Promise<void> {
+  await running.get(id);
+}
+
+interface Payload {
+  header: string[];
+  rows: Array<[number, ...string[]]>;
+}
+
+/** Stop processing (tests simulate a crash with it). */
+export interface ProcessOptions {
+  maxChunks?: number;
+  chunkRows?: number;
+}
+
+class JobLost extends Error {}
+
+type Problem = { row: number; column: string | null; severity: "error" | "warning"; message: string };
+
+/** Errors that refuse one row (a lock) rather than the chunk. */
+function rowRefusal(err: unknown): string | null {
+  if (err instanceof SubmissionLockedError || err instanceof EntryRefusal) return err.message;
+  if (err instanceof Error && /Locked|Refusal/.test(err.name)) return err.message;
+  return null;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === "23505" || /UNIQUE constraint failed/i.test(e?.message ?? "");
+}
+
+/**
+ * Processes a job from its `next_row` to the end. Never throws: a failure marks the job failed
+ * with a message saying which rows were stored.
+ */
+export async function processImportJob(id: number, options: ProcessOptions = {}): Promise<void> {
+  const db = getDb();
+  const claimed = await db
+    .updateTable("import_job")
+    .set({ status: "running", heartbeat_at: nowIso(), started_at: nowIso() })
+    .where("id", "=", id)
+    .where("status", "=", "queued")
+    .where("worker", "=", WORKER_ID)
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) return;
+  try {
+    await runJob(id, options);
+  } catch (err) {
+    if (err instanceof JobLost) return;
+    console.error(`import job ${id} failed`, err);
+    const job = await db.selectFrom("import_job").select(["next_row", "stored_rows", "total_rows"]).where("id", "=", id).executeTakeFirst();
+    if (!job) return;
+    await db
+      .updateTable("import_job")
+      .set({ status: "failed", message: stoppedMessage("imports.job.failed", job), heartbeat_at: nowIso() })
+      .where("id", "=", id)
+      .where("worker", "=", WORKER_ID)
+      .execute();
+  }
+}
+
+/** "Rows 2–501 were handled (n stored); the rest was not", for a stopped job. */
+function stoppedMessage(key: MessageKey, job: { next_row: number; stored_rows: number; total_rows: number }): string {
+  const done = job.next_row === 0 ? msg("imports.job.noneDone") : msg("imports.job.someDone", { count: job.next_row, stored: job.stored_rows });
+  return `${msg(key)} ${done} ${msg("imports.job.resumeHint", { remaining: job.total_rows - job.next_row })}`;
+}
+
+async function runJob(id: number, options: ProcessOptions): Promise<void> {
+  const db = getDb();
+  const job = await db.selectFrom("import_job").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  const payload = JSON.parse(job.payload ?? '{"header":[],"rows":[]}') as Payload;
+  const scope = JSON.parse(job.scope_json) as string[];
+  const header = payload.header;
+  const unitCol = header.indexOf("org_unit");
+  const periodCol = header.indexOf("period");
+  const ctx = new SubmissionContext(job.package_key);
+  await ctx.preloadUnits(payload.rows.map((r) => String(r[1 + unitCol] ?? "").trim()));
+  // One row per unit and period: later rows with the same pair are refused (deterministic on resume).
+  const firstRow = new Map<string, number>();
+  for (const r of payload.rows) {
+    const key = `${String(r[1 + unitCol] ?? "").trim()}|${String(r[1 + periodCol] ?? "").trim()}`;
+    if (!firstRow.has(key)) firstRow.set(key, r[0]);
+  }
+  const yearlyCache = new Map<string, Record<string, unknown>>();
+  const lockCache = new LockCache();
+  const family = new Set((await formFamilyColumns(job.package_key, job.form_key)).map((c) => c.key));
+  let counts = { next: job.next_row, stored: job.stored_rows, refused: job.refused_rows, errors: job.error_count, warnings: job.warning_count };
+  let chunks = 0;
+  while (counts.next < payload.rows.length) {
+    if (options.maxChunks !== undefined && chunks >= options.maxChunks) return;
+    const slice = payload.rows.slice(counts.next, counts.next + (options.chunkRows ?? CHUNK_ROWS));
+    const problems: Problem[] = [];
+    const refusedRows = new Set<number>();
+    const ready: Array<{ row: number; prepared: PreparedSubmission; warnings: Problem[] }> = [];
+    for (const raw of slice) {
+      const rowNo = raw[0];
+      const cells = raw.slice(1) as string[];
+      const rowProblems = await checkRow({ rowNo, cells, header, unitCol, periodCol, ctx, scope, firstRow, family, formKey: job.form_key, packageKey: job.package_key, yearlyCache, lockCache, confirmWarnings: job.confirm_warnings === 1 });
+      if ("problems" in rowProblems) {
+        problems.push(...rowProblems.problems);
+        refusedRows.add(rowNo);
+      } else ready.push({ row: rowNo, prepared: rowProblems.prepared, warnings: rowProblems.warnings });
+    }
+    const next = counts.next + slice.length;
+    const excluded = new Map<number, string>();
+    for (let attempt = 0; ; attempt++) {
+      let current = -1;
+      try {
+        const stored = await db.transaction().execute(async (trx) => {
+          const n = await storeChunk(
+            trx,
+            ready.filter((r) => !excluded.has(r.row)),
+            { actorUserId: job.user_id, ip: job.ip, lockCache },
+            (row) => (current = row),
+          );
+          current = -1;
+          const chunkProblems = [
+            ...problems,
+            ...[...excluded].map(([row, message]) => ({ row, column: null, severity: "error" as const, message })),
+            ...ready.filter((r) => !excluded.has(r.row)).flatMap((r) => r.warnings),
+          ].sort((a, b) => a.row - b.row);
+          const room = Math.max(0, MAX_STORED_PROBLEMS - counts.errors - counts.warnings);
+          await insertProblems(trx, id, chunkProblems.slice(0, room));
+          const errorsAdded = chunkProblems.filter((p) => p.severity === "error").length;
+          const warningsAdded = chunkProblems.length - errorsAdded;
+          const updated = await trx
+            .updateTable("import_job")
+            .set({
+              next_row: next,
+              stored_rows: counts.stored + n,
+              refused_rows: counts.refused + refusedRows.size + excluded.size,
+              error_count: counts.errors + errorsAdded,
+              warning_count: counts.warnings + warningsAdded,
+              heartbeat_at: nowIso(),
+            })
+            .where("id", "=", id)
+            .where("status", "=", "running")
+            .where("worker", "=", WORKER_ID)
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) !== 1) throw new JobLost();
+          return { n, errorsAdded, warningsAdded };
+        });
+        counts = {
+          next,
+          stored: counts.stored + stored.n,
+          refused: counts.refused + refusedRows.size + excluded.size,
+          errors: counts.errors + stored.errorsAdded,
+          warnings: counts.warnings + stored.warningsAdded,
+        };
+        break;
+      } catch (err) {
+        const refusal = rowRefusal(err);
+        if (refusal && current !== -1) {
+          excluded.set(current, refusal);
+          continue;
+        }
+        // Another writer created one of these reports meanwhile: the retry updates it instead.
+        if (isUniqueViolation(err) && attempt < 3) continue;
+        throw err;
+      }
+    }
+    chunks++;
+    // Jobs waiting behind this one in the queue are alive too.
+    await db.updateTable("import_job").set({ heartbeat_at: nowIso() }).where("worker", "=", WORKER_ID).where("status", "=", "queued").execute();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("import_job")
+      .set({ status: "done", payload: null, finished_at: nowIso(), heartbeat_at: nowIso(), message: null })
+      .where("id", "=", id)
+      .where("status", "=", "running")
+      .where("worker", "=", WORKER_ID)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new JobLost();
+    await writeAudit(trx, {
+      actorUserId: job.user_id,
+      action: "import.finish",
+      entityType: "import_job",
+      entityId: id,
+      after: { file: job.file_name, form: job.form_key, rows: job.total_rows, stored: counts.stored, refused: counts.refused, errors: counts.errors, warnings: counts.warnings },
+      ip: job.ip,
+    });
+  });
+}
+
+/**
+ * Stores one chunk's valid rows in the caller's transaction. Reports that exist already go
+ * through `storeSubmission` one by one (approved lock, revision, facts replaced); new reports —
+ * the bulk of an import — are written with multi-row inserts (submission, its first revision,
+ * its facts, its audit row), each node-sqlite3 call costing ~85 µs. The deadline lock is checked
+ * again here, inside the transaction, as `storeSubmission` does. `onRow` names the row being
+ * stored so a lock refusal can be pinned on it.
+ */
+async function storeChunk(
+  trx: DbOrTrx,
+  items: Array<{ row: number; prepared: PreparedSubmission }>,
+  options: { actorUserId: number; ip: string | null; lockCache: LockCache },
+  onRow: (row: number) => void,
+): Promise<number> {
+  if (items.length === 0) return 0;
+  const now = new Date();
+  const at = now.toISOString();
+  const first = items[0].prepared;
+  const packageKey = first.effective.base.key;
+  const formKey = first.form.key;
+  const existing = new Set<string>();
+  const unitIds = [...new Set(items.map((i) => i.prepared.unit.id))];
+  const periods = [...new Set(items.map((i) => i.prepared.period))];
+  for (let i = 0; i < unitIds.length; i += 500) {
+    const rows = await trx
+      .selectFrom("submission")
+      .select(["org_unit_id", "period"])
+      .where("package_key", "=", packageKey)
+      .where("form_key", "=", formKey)
+      .where("org_unit_id", "in", unitIds.slice(i, i + 500))
+      .where("period", "in", periods)
+      .execute();
+    for (const r of rows) existing.add(`${r.org_unit_id}|${r.period}`);
+  }
+  const fresh: PreparedSubmission[] = [];
+  for (const item of items) {
+    const s = item.prepared;
+    onRow(item.row);
+    if (existing.has(`${s.unit.id}|${s.period}`)) {
+      await storeSubmission(trx, s, { status: "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", lockCache: options.lockCache, now });
+      continue;
+    }
+    const locked = await deadlineLockMessage(trx, { unit: s.unit, packageKey, formKey, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id }, now, options.lockCache);
+    if (locked) throw new SubmissionLockedError(s.unit.code, formKey, s.period, locked);
+    fresh.push(s);
+  }
+  onRow(-1);
+  for (let i = 0; i < fresh.length; i += 500) await insertFresh(trx, fresh.slice(i, i + 500), options, at);
+  return items.length;
+}
+
+async function insertFresh(trx: DbOrTrx, batch: PreparedSubmission[], options: { actorUserId: number; ip: string | null }, at: string): Promise<void> {
+  const packageKey = batch[0].effective.base.key;
+  const formKey = batch[0].form.key;
+  await trx
+    .insertInto("submission")
+    .values(
+      batch.map((s) => {
+        const p = parsePeriod(s.period);
+        const { provinceId, districtId } = ancestorIds(s.unit);
+        return {
+          org_unit_id: s.unit.id,
+          district_id: districtId,
+          province_id: provinceId,
+          package_key: packageKey,
+          package_version: s.effective.base.version,
+          overlay_id: s.effective.overlay?.id ?? null,
+          form_key: formKey,
+          period: s.period,
+          year: p.year,
+          month_index: periodEndIndex(p),
+          status: "submitted" as const,
+          data: JSON.stringify(s.data),
+          revision: 1,
+          idempotency_key: null,
+          return_note: null,
+          created_by: options.actorUserId,
+          created_at: at,
+          updated_at: at,
+          submitted_at: at,
+          approved_at: null,
+          approved_by: null,
+        };
+      }),
+    )
+    .execute();
+  const ids = await trx
+    .selectFrom("submission")
+    .select(["id", "org_unit_id", "period"])
+    .where("package_key", "=", packageKey)
+    .where("form_key", "=", formKey)
+    .where("org_unit_id", "in", [...new Set(batch.map((s) => s.unit.id))])
+    .where("period", "in", [...new Set(batch.map((s) => s.period))])
+    .execute();
+  const idOf = new Map(ids.map((r) => [`${r.org_unit_id}|${r.period}`, r.id]));
+  const rows = batch.map((s) => ({ s, id: idOf.get(`${s.unit.id}|${s.period}`)! }));
+  await trx
+    .insertInto("submission_revision")
+    .values(
+      rows.map(({ s, id }) => ({
+        submission_id: id,
+        revision: 1,
+        action: "submission.import",
+        status: "submitted" as const,
+        data: JSON.stringify(s.data),
+        package_key: packageKey,
+        package_version: s.effective.base.version,
+        overlay_id: s.effective.overlay?.id ?? null,
+        return_note: null,
+        actor_user_id: options.actorUserId,
+        at,
+      })),
+    )
+    .execute();
+  const facts = rows.flatMap(({ s, id }) => {
+    const { provinceId, districtId } = ancestorIds(s.unit);
+    const monthIndex = periodEndIndex(s.period);
+    const year = parsePeriod(s.period).year;
+    return numericFacts(s.form, s.data).map((f) => ({
+      submission_id: id,
+      org_unit_id: s.unit.id,
+      district_id: districtId,
+      province_id: provinceId,
+      package_key: packageKey,
+      form_key: formKey,
+      field_key: f.field,
+      year,
+      month_index: monthIndex,
+      value: f.value,
+    }));
+  });
+  for (let i = 0; i < facts.length; i += 1000) await trx.insertInto("submission_value").values(facts.slice(i, i + 1000)).execute();
+  await trx
+    .insertInto("audit_log")
+    .values(
+      rows.map(({ s, id }) => ({
+        at,
+        actor_user_id: options.actorUserId,
+        action: "submission.import",
+        entity_type: "submission",
+        entity_id: String(id),
+        org_unit_id: s.unit.id,
+        before_json: null,
+        after_json: JSON.stringify({ form: formKey, period: s.period, status: "submitted", revision: 1 }),
+        ip: options.ip,
+      })),
+    )
+    .execute();
+}
+
+async function insertProblems(trx: DbOrTrx, jobId: number, problems: Problem[]): Promise<void> {
+  for (let i = 0; i < problems.length; i += 500) {
+    await trx
+      .insertInto("import_job_error")
+      .values(problems.slice(i, i + 500).map((p) => ({ job_id: jobId, row_number: p.row, column_key: p.column, severity: p.severity, message: p.message.slice(0, 2000) })))
+      .execute();
+  }
+}
+
+interface RowInput {
+  rowNo: number;
+  cells: string[];
+  header: string[];
+  unitCol: number;
+  periodCol: number;
+  ctx: SubmissionContext;
+  scope: string[];
+  firstRow: Map<string, number>;
+  family: Set<string>;
+  formKey: string;
+  packageKey: string;
+  yearlyCache: Map<string, Record<string, unknown>>;
+  lockCache: LockCache;
+  confirmWarnings: boolean;
+}
+
+/** One row: scope, duplicates, cell types, then the web form's own validation. */
+async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { prepared: PreparedSubmission; warnings: Problem[] }> {
+  const { rowNo, cells, header } = input;
+  const err = (column: string | null, message: string): Problem => ({ row: rowNo, column, severity: "error", message });
+  const unitCode = (cells[input.unitCol] ?? "").trim();
+  const period = (cells[input.periodCol] ?? "").trim();
+  if (!unitCode) return { problems: [err("org_unit", msg("imports.row.noUnit"))] };
+  if (!period) return { problems: [err("period", msg("imports.row.noPeriod"))] };
+  const unit = await input.ctx.unit(unitCode);
+  // Scope first: a row outside the uploader's area learns nothing about that unit's form.
+  if (unit && !inScope(input.scope, unit)) return { problems: [err("org_unit", msg("imports.row.outOfScope", { unit: `${unit.name} (${unit.code})` }))] };
+  const first = input.firstRow.get(`${unitCode}|${period}`);
+  if (first !== undefined && first !== rowNo) return { problems: [err(null, msg("imports.row.duplicate", { unit: unitCode, period, row: first }))] };
+  const effective: EffectivePackage | undefined = unit ? await input.ctx.packageFor(unit) : undefined;
+  const form = effective?.package.forms.find((f) => f.key === input.formKey);
+  const problems: Problem[] = [];
+  // A value under no column heading would be silently lost: say so instead.
+  for (let c = 0; c < cells.length; c++) {
+    if ((header[c] ?? "") === "" && (cells[c] ?? "").trim() !== "") problems.push(err(null, msg("imports.row.unnamedColumn", { column: c + 1, value: cells[c].trim().slice(0, 40) })));
+  }
+  if (problems.length) return { problems };
+  const data: Record<string, unknown> = Object.create(null);
+  if (unit && form && effective) {
+    const fields = new Map<string, Field>(fieldsOf(form).map((f) => [f.key, f]));
+    const hidden = new Set(effective.hidden.filter((h) => h.form === form.key).map((h) => h.field));
+    for (let c = 0; c < header.length; c++) {
+      const key = header[c];
+      if (c === input.unitCol || c === input.periodCol || !input.family.has(key)) continue;
+      const raw = cells[c] ?? "";
+      const field = fields.get(key);
+      if (!field || hidden.has(key)) {
+        if (raw.trim() !== "") problems.push(err(key, msg(hidden.has(key) ? "imports.row.hiddenField" : "imports.row.notInForm", { column: key, unit: unit.name })));
+        continue;
+      }
+      if (field.calculate) continue;
+      const parsed = parseCell(field, raw);
+      if ("error" in parsed) problems.push(err(key, parsed.error));
+      else if (parsed.value !== undefined) Object.defineProperty(data, key, { value: parsed.value, enumerable: true, writable: true, configurable: true });
+    }
+    if (problems.length) return { problems };
+  }
+  let yearly: Record<string, unknown> | undefined;
+  if (unit && effective && form && /^\d{4}/.test(period)) {
+    const year = Number(period.slice(0, 4));
+    const cacheKey = `${unit.id}:${effective.base.id}:${year}`;
+    yearly = input.yearlyCache.get(cacheKey);
+    if (!yearly) {
+      const yearlyForms = effective.package.forms.filter((f) => f.periodType === "year" && f.key !== form.key).map((f) => f.key);
+      yearly = await yearlyValues(getDb(), unit.id, input.packageKey, yearlyForms, year);
+      input.yearlyCache.set(cacheKey, yearly);
+    }
+  }
+  const result = await prepareSubmission(input.ctx, { unitCode, formKey: input.formKey, period, data, yearly });
+  if (!result.ok) return { problems: result.problems.map((p) => err(p.column ?? null, p.message)) };
+  // Past the deadline and not unlocked: said per row here; storeSubmission checks again when storing.
+  const s = result.submission;
+  const locked = await deadlineLockMessage(getDb(), { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id }, new Date(), input.lockCache);
+  if (locked) return { problems: [err("period", locked)] };
+  const warnings = result.submission.warnings.filter((w) => w.severity === "warning");
+  if (warnings.length && !input.confirmWarnings) {
+    return { problems: warnings.map((w) => err(null, `${w.message} ${msg("imports.row.confirmHint")}`)) };
+  }
+  return { prepared: result.submission, warnings: warnings.map((w) => ({ row: rowNo, column: null, severity: "warning" as const, message: w.message })) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading jobs back
+
+/** A job that claims to run but whose worker is gone (heartbeat stale, not held here) is marked interrupted. */
+async function markIfStale(job: { id: number; status: ImportJobStatus; heartbeat_at: string; worker: string | null; next_row: number; stored_rows: number; total_rows: number }, now = Date.now()) {
+  if (job.status !== "running" && job.status !== "queued") return job.status;
+  const heldHere = job.worker === WORKER_ID && running.has(job.id);
+  if (heldHere || now - Date.parse(job.heartbeat_at) < STALE_AFTER_MS) return job.status;
+  const r = await getDb()
+    .updateTable("import_job")
+    .set({ status: "interrupted", message: stoppedMessage("imports.job.interrupted", job) })
+    .where("id", "=", job.id)
+    .where("status", "=", job.status)
+    .where("heartbeat_at", "=", job.heartbeat_at)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1 ? "interrupted" : job.status;
+}
+
+const JOB_COLUMNS = [
+  "id",
+  "user_id",
+  "package_key",
+  "form_key",
+  "file_name",
+  "file_format",
+  "file_bytes",
+  "status",
+  "confirm_warnings",
+  "total_rows",
+  "next_row",
+  "stored_rows",
+  "refused_rows",
+  "error_count",
+  "warning_count",
+  "message",
+  "worker",
+  "heartbeat_at",
+  "created_at",
+  "started_at",
+  "finished_at",
+] as const;
+
+/** The user's own job (404 for anyone else's), stale state resolved. */
+export async function loadJob(userId: number, id: number) {
+  const db = getDb();
+  let job = await db.selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  if (!job) return undefined;
+  const status = await markIfStale(job);
+  if (status !== job.status) job = (await db.selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).executeTakeFirstOrThrow());
+  const resumable = (job.status === "interrupted" || job.status === "failed") && (await db.selectFrom("import_job").select("id").where("id", "=", id).where("payload", "is not", null).executeTakeFirst()) !== undefined;
+  return { ...job, resumable };
+}
+
+/** The user's recent jobs, newest first. */
+export async function listJobs(userId: number, limit = 20) {
+  const jobs = await getDb().selectFrom("import_job").select(JOB_COLUMNS).where("user_id", "=", userId).orderBy("id", "desc").limit(limit).execute();
+  for (const j of jobs) j.status = await markIfStale(j);
+  return jobs;
+}
+
+/** One page of a job's problems, by row (the page is clamped to the pages there are). */
+export async function jobProblems(jobId: number, requestedPage: number) {
+  const total = await getDb().selectFrom("import_job_error").select((eb) => eb.fn.countAll<number>().as("n")).where("job_id", "=", jobId).executeTakeFirst();
+  const stored = Number(total?.n ?? 0);
+  const pages = Math.max(1, Math.ceil(stored / ERRORS_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pages);
+  const rows = await getDb()
+    .selectFrom("import_job_error")
+    .select(["row_number", "column_key", "severity", "message"])
+    .where("job_id", "=", jobId)
+    .orderBy("row_number")
+    .orderBy("id")
+    .limit(ERRORS_PAGE_SIZE)
+    .offset((page - 1) * ERRORS_PAGE_SIZE)
+    .execute();
+  return { rows, stored, page, pages };
+}
+
+/** All stored problems of a job as CSV (for fixing the file in Excel). */
+export async function jobProblemsCsv(jobId: number): Promise<string> {
+  const rows = await getDb().selectFrom("import_job_error").select(["row_number", "column_key", "severity", "message"]).where("job_id", "=", jobId).orderBy("row_number").orderBy("id").execute();
+  return "\uFEFF" + stringify([["baris", "kolom", "jenis", "pesan"], ...rows.map((r) => [r.row_number, csvSafeText(r.column_key ?? ""), r.severity === "error" ? "kesalahan" : "peringatan", csvSafeText(r.message)])]);
+}
+
+/** Resumes an interrupted or failed job of the user from its `next_row`, with the user's current scope. */
+export async function resumeJob(user: SessionUser, id: number, ip: string | null): Promise<boolean> {
+  const scope = importScope(user).map((g) => g.orgPath);
+  const ok = await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const job = await trx.selectFrom("import_job").select(["id", "next_row", "total_rows", "file_name"]).where("id", "=", id).where("user_id", "=", user.id).where("status", "in", ["interrupted", "failed"]).where("payload", "is not", null).executeTakeFirst();
+      if (!job) return false;
+      await trx.updateTable("import_job").set({ status: "queued", worker: WORKER_ID, heartbeat_at: nowIso(), message: null, scope_json: JSON.stringify(scope) }).where("id", "=", id).execute();
+      await writeAudit(trx, { actorUserId: user.id, action: "import.resume", entityType: "import_job", entityId: id, after: { file: job.file_name, fromRow: job.next_row, rows: job.total_rows }, ip });
+      return true;
+    });
+  if (ok) enqueueImportJob(id);
+  return ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Templates
+
+/** The form an uploader works with: their district's adaptation when they have one district. */
+export async function templateForm(user: SessionUser, packageKey: string, formKey: string): Promise<{ form: Form; effective: EffectivePackage; unitHint: string | null } | undefined> {
+  const grants = importScope(user);
+  const districts = new Set(grants.map((g) => ancestorIds({ path: g.orgPath }).districtId).filter((d): d is number => d !== null));
+  const districtId = districts.size === 1 ? [...districts][0] : null;
+  const effective = await effectivePackage(packageKey, districtId);
+  const form = effective?.package.forms.find((f) => f.key === formKey);
+  if (!effective || !form) return undefined;
+  const unitHint = grants.find((g) => g.orgLevel === "puskesmas")?.orgCode ?? null;
+  return { form, effective, unitHint };
+}
+
+function describeField(field: Field): string {
+  const parts: string[] = [];
+  switch (field.type) {
+    case "integer":
+      parts.push(msg("imports.template.type.integer"));
+      break;
+    case "number":
+      parts.push(msg("imports.template.type.number"));
+      break;
+    case "boolean":
+      parts.push(msg("imports.template.type.boolean"));
+      break;
+    case "date":
+      parts.push(msg("imports.template.type.date"));
+      break;
+    case "choice":
+      parts.push(msg("imports.template.type.choice", { choices: (field.choices ?? []).map((c) => c.value).join(" | ") }));
+      break;
+    case "multichoice":
+      parts.push(msg("imports.template.type.multichoice", { choices: (field.choices ?? []).map((c) => c.value).join(" | ") }));
+      break;
+    default:
+      parts.push(msg("imports.template.type.text", { max: field.maxLength ?? 500 }));
+  }
+  if (field.min !== undefined && field.max !== undefined) parts.push(msg("imports.template.range", { min: field.min, max: field.max }));
+  else if (field.min !== undefined) parts.push(msg("imports.template.min", { min: field.min }));
+  else if (field.max !== undefined) parts.push(msg("imports.template.max", { max: field.max }));
+  if (field.unit) parts.push(field.unit);
+  if (field.required) parts.push(msg(field.showIf ? "imports.template.requiredIf" : "imports.template.required"));
+  return parts.join("; ");
+}
+
+const PERIOD_EXAMPLE: Record<Form["periodType"], string> = { month: "2025-03", quarter: "2025-Q1", year: "2025" };
+
+/** Template columns: key columns, then the form's input fields (calculated ones are computed). */
+export function templateRows(form: Form, hidden: readonly string[], unitHint: string | null): { keys: string[]; labels: string[]; kinds: string[]; fields: Field[] } {
+  const fields = fieldsOf(form).filter((f) => !f.calculate && !hidden.includes(f.key));
+  return {
+    keys: ["org_unit", "period", ...fields.map((f) => f.key)],
+    labels: [`# ${msg("imports.template.unitLabel")}`, msg("imports.template.periodLabel"), ...fields.map((f) => f.label.id)],
+    kinds: [`# ${msg("imports.template.unitHint", { example: unitHint ?? "P1373001" })}`, msg("imports.template.periodHint", { example: PERIOD_EXAMPLE[form.periodType] }), ...fields.map(describeField)],
+    fields,
+  };
+}
+
+/** The template as CSV: keys, then a label row and a type row (both start with "#", so the import skips them). */
+export function templateCsv(form: Form, hidden: readonly string[], unitHint: string | null): string {
+  const t = templateRows(form, hidden, unitHint);
+  return "\uFEFF" + stringify([t.keys, t.labels, t.kinds].map((row) => row.map(csvSafeText)));
+}
+
+/** The template as XLSX: sheet "Data" (keys, labels, types, Excel validation lists) and a sheet "Petunjuk". */
+export async function templateXlsx(form: Form, hidden: readonly string[], unitHint: string | null): Promise<ArrayBuffer> {
+  const t = templateRows(form, hidden, unitHint);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "Pantau ILP";
+  const ws = wb.addWorksheet("Data", { views: [{ state: "frozen", ySplit: 3, xSplit: 2 }] });
+  ws.addRow(t.keys).font = { bold: true };
+  const labels = ws.addRow(t.labels);
+  labels.font = { italic: true, color: { argb: "FF555555" } };
+  const kinds = ws.addRow(t.kinds);
+  kinds.font = { italic: true, size: 9, color: { argb: "FF777777" } };
+  t.keys.forEach((_, i) => (ws.getColumn(i + 1).width = i < 2 ? 14 : 18));
+  // Codes and periods stay text, so Excel does not turn 2025-03 into a date.
+  ws.getColumn(1).numFmt = "@";
+  ws.getColumn(2).numFmt = "@";
+  const last = 4 + 5000;
+  // exceljs 4.4 has range validations but its typings lack `dataValidations`.
+  const validations = (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations;
+  t.fields.forEach((f, i) => {
+    const col = ws.getColumn(i + 3).letter;
+    const range = `${col}4:${col}${last}`;
+    if (f.type === "boolean") validations.add(range, { type: "list", allowBlank: true, formulae: ['"ya,tidak"'] });
+    else if (f.type === "choice" && f.choices && f.choices.map((c) => c.value).join(",").length < 250) {
+      validations.add(range, { type: "list", allowBlank: true, formulae: [`"${f.choices.map((c) => c.value).join(",")}"`] });
+    } else if ((f.type === "integer" || f.type === "number") && (f.min !== undefined || f.max !== undefined)) {
+      validations.add(range, {
+        type: f.type === "integer" ? "whole" : "decimal",
+        operator: "between",
+        allowBlank: true,
+        formulae: [f.min ?? -1e15, f.max ?? 1e15],
+        showErrorMessage: true,
+        errorTitle: f.label.id.slice(0, 32),
+        error: describeField(f).slice(0, 255),
+      });
+    }
+  });
+  const help = wb.addWorksheet(msg("imports.template.helpSheet"));
+  help.addRow([msg("imports.template.helpTitle", { form: form.title.id })]).font = { bold: true, size: 13 };
+  for (const line of ["imports.template.help1", "imports.template.help2", "imports.template.help3", "imports.template.help4"] as const) help.addRow([msg(line)]);
+  help.addRow([]);
+  const head = help.addRow([msg("imports.template.col.key"), msg("imports.template.col.label"), msg("imports.template.col.type"), msg("imports.template.col.choices"), msg("imports.template.col.help")]);
+  head.font = { bold: true };
+  for (const f of t.fields) {
+    help.addRow([f.key, f.label.id, describeField(f), (f.choices ?? []).map((c) => `${c.value} = ${c.label.id}`).join("\n"), f.help?.id ?? ""]);
+  }
+  help.getColumn(1).width = 28;
+  help.getColumn(2).width = 48;
+  help.getColumn(3).width = 40;
+  help.getColumn(4).width = 36;
+  help.getColumn(5).width = 48;
+  return (await wb.xlsx.writeBuffer()) as ArrayBuffer;
+}

@@ -1,0 +1,190 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { notFound, requireRole, requireUser } from "~/auth/guards.server";
+import { PageHeader } from "~/components/PageHeader";
+import type { MessageKey } from "~/i18n/catalog";
+import { useT } from "~/i18n/useT";
+import { IMPORT_ROLES, jobProblems, jobProblemsCsv, loadJob, resumeJob } from "~/models/bulk-import.server";
+import styles from "~/styles/imports.css";
+import { clientIp } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Hasil impor · Pantau ILP" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+function jobId(params: Record<string, string | undefined>): number {
+  const id = Number(params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound("Impor tidak ditemukan.");
+  return id;
+}
+
+/** The uploader's own job only (another user's id is 404): progress, counts, one page of problems. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  requireRole(user, IMPORT_ROLES);
+  const id = jobId(params);
+  const job = await loadJob(user.id, id);
+  if (!job) throw notFound("Impor tidak ditemukan.");
+  const url = new URL(request.url);
+  if (url.searchParams.get("format") === "csv") {
+    return new Response(await jobProblemsCsv(id), {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="kesalahan-impor-${id}.csv"`,
+        "Cache-Control": "private, no-store",
+      },
+    });
+  }
+  return pageData(job, Number(url.searchParams.get("page")) || 1);
+}
+
+async function pageData(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>, page: number) {
+  const problems = await jobProblems(job.id, page);
+  const { worker: _worker, user_id: _user, ...visible } = job;
+  return { job: visible, problems: problems.rows, storedProblems: problems.stored, page: problems.page, pages: problems.pages };
+}
+
+/** Resume an interrupted or failed job from the first row not yet stored. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  requireRole(user, IMPORT_ROLES);
+  const id = jobId(params);
+  const form = await request.formData();
+  if (form.get("intent") !== "resume") throw new Response("Permintaan tidak dikenal.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  const job = await loadJob(user.id, id);
+  if (!job) throw notFound("Impor tidak ditemukan.");
+  await resumeJob(user, id, clientIp(context));
+  return redirect(`/imports/${id}`);
+}
+
+const STATUS_KEYS: Record<string, MessageKey> = {
+  queued: "imports.status.queued",
+  running: "imports.status.running",
+  done: "imports.status.done",
+  failed: "imports.status.failed",
+  interrupted: "imports.status.interrupted",
+};
+
+/** Polls the loader once a second while the job runs (no inline script: CSP). */
+function usePolling(active: boolean) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!active) return;
+    const timer = window.setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 1000);
+    return () => window.clearInterval(timer);
+  }, [active, revalidator]);
+}
+
+export default function ImportJobPage() {
+  const { job, problems, storedProblems, page, pages } = useLoaderData<typeof pageData>();
+  const navigation = useNavigation();
+  const t = useT();
+  const active = job.status === "queued" || job.status === "running";
+  usePolling(active);
+  const pct = job.total_rows === 0 ? 100 : Math.floor((job.next_row / job.total_rows) * 100);
+  const more = job.error_count + job.warning_count - storedProblems;
+  return (
+    <div className="page">
+      <p>
+        <Link to="/imports">{t("imports.back")}</Link>
+      </p>
+      <PageHeader title={t("imports.job.title", { file: job.file_name })} intro={t("imports.job.intro", { form: job.form_key, rows: job.total_rows })} />
+      <section className="card" aria-labelledby="progress-title">
+        <h2 id="progress-title">
+          {t("imports.job.progress")}: <span className={`imp-status imp-status-${job.status}`}>{t(STATUS_KEYS[job.status])}</span>
+        </h2>
+        <progress className="imp-progress" max={job.total_rows || 1} value={job.next_row} aria-labelledby="progress-title" aria-describedby="progress-text">
+          {pct}%
+        </progress>
+        <p id="progress-text" aria-live="polite">
+          {t("imports.job.progressText", { done: job.next_row, total: job.total_rows, pct })}
+        </p>
+        <dl className="imp-counts">
+          <div>
+            <dt>{t("imports.job.stored")}</dt>
+            <dd>{job.stored_rows}</dd>
+          </div>
+          <div>
+            <dt>{t("imports.job.refused")}</dt>
+            <dd>{job.refused_rows}</dd>
+          </div>
+          <div>
+            <dt>{t("imports.job.errors")}</dt>
+            <dd>{job.error_count}</dd>
+          </div>
+          <div>
+            <dt>{t("imports.job.warnings")}</dt>
+            <dd>{job.warning_count}</dd>
+          </div>
+        </dl>
+        {job.status === "done" ? (
+          <div className={`alert ${job.refused_rows ? "warning" : "success"}`} role="status">
+            {job.refused_rows ? t("imports.job.doneWithErrors", { stored: job.stored_rows, refused: job.refused_rows }) : t("imports.job.doneAll", { stored: job.stored_rows })}
+          </div>
+        ) : null}
+        {job.message ? (
+          <div className="alert error" role="alert">
+            {job.message}
+          </div>
+        ) : null}
+        {job.resumable ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="resume" />
+            <button type="submit" className="button" disabled={navigation.state !== "idle"}>
+              {t("imports.job.resume")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      {problems.length > 0 ? (
+        <section className="card" aria-labelledby="problems-title">
+          <h2 id="problems-title">{t("imports.problems.title", { count: job.error_count + job.warning_count })}</h2>
+          <p>
+            {t("imports.problems.intro")}{" "}
+            <a href={`/imports/${job.id}?format=csv`} download>
+              {t("imports.problems.download")}
+            </a>
+          </p>
+          {more > 0 ? <p className="muted">{t("imports.problems.capped", { shown: storedProblems, more })}</p> : null}
+          <div className="table-wrap">
+            <table className="data imp-problems">
+              <caption className="visually-hidden">{t("imports.problems.caption", { page, pages })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("imports.problems.row")}</th>
+                  <th scope="col">{t("imports.problems.column")}</th>
+                  <th scope="col">{t("imports.problems.kind")}</th>
+                  <th scope="col">{t("imports.problems.message")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {problems.map((p, i) => (
+                  <tr key={`${p.row_number}-${i}`} className={p.severity === "warning" ? "imp-warning" : undefined}>
+                    <td>{p.row_number}</td>
+                    <td>
+                      <code>{p.column_key ?? "—"}</code>
+                    </td>
+                    <td>{p.severity === "error" ? t("imports.problems.error") : t("imports.problems.warning")}</td>
+                    <td>{p.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {pages > 1 ? (
+            <nav className="imp-pager" aria-label={t("imports.problems.pages")}>
+              {page > 1 ? <Link to={`?page=${page - 1}`}>{t("imports.problems.prev")}</Link> : <span />}
+              <span>{t("imports.problems.pageOf", { page, pages })}</span>
+              {page < pages ? <Link to={`?page=${page + 1}`}>{t("imports.problems.next")}</Link> : <span />}
+            </nav>
+          ) : null}
+        </section>
+      ) : job.status === "done" ? null : active ? (
+        <p className="muted">{t("imports.problems.pending")}</p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,254 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { forbidden, hasRole, requireRole, requireUser } from "~/auth/guards.server";
+import { PageHeader } from "~/components/PageHeader";
+import type { MessageKey } from "~/i18n/catalog";
+import { serverT } from "~/i18n/locale.server";
+import { useT } from "~/i18n/useT";
+import {
+  createImportJob,
+  headerProblem,
+  IMPORT_ROLES,
+  importForm,
+  listJobs,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_ROWS,
+  MULTIPART_OVERHEAD_BYTES,
+  readUpload,
+} from "~/models/bulk-import.server";
+import { EXPORT_ROLES, publishedForms } from "~/models/submission-export.server";
+import styles from "~/styles/imports.css";
+import { clientIp } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Impor & ekspor laporan · Pantau ILP" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+/** Importers (operators, admins) and exporters (also verifiers): forms, templates, own jobs. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  // Computed here, not at module level: the .server imports do not exist in the browser bundle.
+  requireRole(user, [...new Set([...IMPORT_ROLES, ...EXPORT_ROLES])]);
+  const canImport = hasRole(user, IMPORT_ROLES);
+  const forms = (await publishedForms()).map((f) => ({ value: `${f.packageKey}/${f.formKey}`, formKey: f.formKey, packageKey: f.packageKey, title: f.title }));
+  return {
+    canImport,
+    canExport: hasRole(user, EXPORT_ROLES),
+    forms,
+    jobs: canImport ? await listJobs(user.id) : [],
+    maxMb: Math.round(MAX_IMPORT_BYTES / 1024 / 1024),
+    maxRows: MAX_IMPORT_ROWS,
+  };
+}
+
+type ActionResult = { message: string; fileError: string | null; form: string; confirmWarnings: boolean };
+
+function refused(status: number, message: string, fileError: string | null, form = "", confirmWarnings = false) {
+  return data<ActionResult>({ message, fileError, form, confirmWarnings }, { status });
+}
+
+/**
+ * Upload: size cap before and while reading, then the whole file's header is checked against
+ * the chosen form (wrong form → one message, nothing stored); the rows become a job.
+ */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  if (!hasRole(user, IMPORT_ROLES)) throw forbidden();
+  const { t } = await serverT(request, user);
+  const maxMb = Math.round(MAX_IMPORT_BYTES / 1024 / 1024);
+  const length = Number(request.headers.get("Content-Length") ?? "");
+  if (Number.isFinite(length) && length > MAX_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES) {
+    return refused(413, t("imports.refused"), t("imports.error.tooLarge", { size: (length / 1024 / 1024).toFixed(1), max: maxMb }));
+  }
+  if (!(request.headers.get("Content-Type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
+    return refused(400, t("imports.refused"), t("imports.error.noFile"));
+  }
+  let body: FormData;
+  try {
+    body = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));
+  } catch (e) {
+    if (e instanceof MaxPartSizeExceededError) return refused(413, t("imports.refused"), t("imports.error.tooLargeNoSize", { max: maxMb }));
+    return refused(400, t("imports.refused"), t("imports.error.unreadable"));
+  }
+  const formValue = String(body.get("form") ?? "");
+  const confirmWarnings = body.get("confirmWarnings") === "1";
+  const [packageKey, formKey] = formValue.split("/");
+  const target = packageKey && formKey ? await importForm(packageKey, formKey) : undefined;
+  if (!target) return refused(400, t("imports.error.form"), null, formValue, confirmWarnings);
+  const file = body.get("file");
+  if (!file || typeof file === "string" || file.size === 0) return refused(400, t("imports.refused"), t("imports.error.noFile"), formValue, confirmWarnings);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const read = await readUpload(bytes, target.form);
+  if (!read.ok) return refused(400, t("imports.refused"), read.message, formValue, confirmWarnings);
+  const problem = await headerProblem(read.file.header, target);
+  if (problem) return refused(400, t("imports.refusedWrongForm"), problem, formValue, confirmWarnings);
+  if (read.file.rows.length === 0) return refused(400, t("imports.refused"), t("imports.error.noRows"), formValue, confirmWarnings);
+  const id = await createImportJob({ user, target, fileName: file.name || `impor.${read.format}`, format: read.format, bytes: bytes.length, file: read.file, confirmWarnings, ip: clientIp(context) });
+  return redirect(`/imports/${id}`);
+}
+
+const STATUS_KEYS: Record<string, MessageKey> = {
+  queued: "imports.status.queued",
+  running: "imports.status.running",
+  done: "imports.status.done",
+  failed: "imports.status.failed",
+  interrupted: "imports.status.interrupted",
+};
+
+export default function ImportsPage() {
+  const { canImport, canExport, forms, jobs, maxMb, maxRows } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useT();
+  const pick = (text: { id: string; en?: string }) => (t.locale === "en" && text.en ? text.en : text.id);
+  const busy = navigation.state === "submitting";
+  const selected = result?.form || forms[0]?.value || "";
+  return (
+    <div className="page">
+      <PageHeader title={t("imports.title")} intro={canImport ? t("imports.intro") : t("imports.introExport")} />
+      {result?.message ? (
+        <div className="alert error" role="alert">
+          {result.message}
+        </div>
+      ) : null}
+      {canImport ? (
+        <>
+          <section className="card" aria-labelledby="template-title">
+            <h2 id="template-title">{t("imports.templates.title")}</h2>
+            <p>{t("imports.templates.intro")}</p>
+            <ul className="imp-template-list">
+              {forms.map((f) => (
+                <li key={f.value}>
+                  <span>{pick(f.title)}</span>{" "}
+                  <a className="button secondary small" href={`/forms/${encodeURIComponent(f.formKey)}/template?package=${encodeURIComponent(f.packageKey)}&format=xlsx`} download aria-label={t("imports.templates.xlsxOf", { form: pick(f.title) })}>
+                    {t("imports.templates.xlsx")}
+                  </a>{" "}
+                  <a className="button secondary small" href={`/forms/${encodeURIComponent(f.formKey)}/template?package=${encodeURIComponent(f.packageKey)}&format=csv`} download aria-label={t("imports.templates.csvOf", { form: pick(f.title) })}>
+                    {t("imports.templates.csv")}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section className="card" aria-labelledby="upload-title">
+            <h2 id="upload-title">{t("imports.upload.title")}</h2>
+            <p>{t("imports.upload.intro", { max: maxMb, rows: maxRows.toLocaleString(t.locale === "en" ? "en-US" : "id-ID") })}</p>
+            <Form method="post" encType="multipart/form-data">
+              <div className="field">
+                <label htmlFor="imp-form">{t("imports.upload.form")}</label>
+                <select id="imp-form" name="form" defaultValue={selected} key={selected}>
+                  {forms.map((f) => (
+                    <option key={f.value} value={f.value}>
+                      {pick(f.title)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="imp-file">{t("imports.upload.file")}</label>
+                <input
+                  id="imp-file"
+                  name="file"
+                  type="file"
+                  accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                  required
+                  aria-invalid={result?.fileError ? true : undefined}
+                  aria-describedby={result?.fileError ? "imp-file-error" : "imp-file-help"}
+                />
+                <span className="help" id="imp-file-help">
+                  {t("imports.upload.fileHelp", { max: maxMb })}
+                </span>
+                {result?.fileError ? (
+                  <span className="field-error" id="imp-file-error">
+                    {result.fileError}
+                  </span>
+                ) : null}
+              </div>
+              <div className="field imp-check">
+                <input id="imp-confirm" name="confirmWarnings" type="checkbox" value="1" defaultChecked={result?.confirmWarnings ?? false} />
+                <label htmlFor="imp-confirm">{t("imports.upload.confirmWarnings")}</label>
+              </div>
+              <button type="submit" className="button" disabled={busy}>
+                {busy ? t("imports.upload.sending") : t("imports.upload.submit")}
+              </button>
+            </Form>
+          </section>
+        </>
+      ) : null}
+      {canExport ? (
+        <section className="card" aria-labelledby="export-title">
+          <h2 id="export-title">{t("exports.title")}</h2>
+          <p>{t("exports.intro")}</p>
+          <form method="get" action="/submissions/export" className="imp-export-form">
+            <div className="field">
+              <label htmlFor="exp-form">{t("imports.upload.form")}</label>
+              <select id="exp-form" name="form" defaultValue={forms[0]?.value}>
+                {forms.map((f) => (
+                  <option key={f.value} value={f.value}>
+                    {pick(f.title)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="exp-from">{t("exports.from")}</label>
+              <input id="exp-from" name="from" type="text" inputMode="text" placeholder="2025-01" aria-describedby="exp-period-help" />
+            </div>
+            <div className="field">
+              <label htmlFor="exp-to">{t("exports.to")}</label>
+              <input id="exp-to" name="to" type="text" inputMode="text" placeholder="2025-12" aria-describedby="exp-period-help" />
+            </div>
+            <span className="help" id="exp-period-help">
+              {t("exports.periodHelp")}
+            </span>
+            <div className="button-row">
+              <button type="submit" name="format" value="xlsx" className="button secondary">
+                {t("exports.xlsx")}
+              </button>
+              <button type="submit" name="format" value="csv" className="button secondary">
+                {t("exports.csv")}
+              </button>
+            </div>
+          </form>
+        </section>
+      ) : null}
+      {canImport ? (
+        <section className="card" aria-labelledby="jobs-title">
+          <h2 id="jobs-title">{t("imports.jobs.title")}</h2>
+          {jobs.length === 0 ? (
+            <p className="empty">{t("imports.jobs.empty")}</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("imports.jobs.file")}</th>
+                    <th scope="col">{t("imports.upload.form")}</th>
+                    <th scope="col">{t("table.when")}</th>
+                    <th scope="col">{t("table.status")}</th>
+                    <th scope="col">{t("imports.jobs.counts")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {jobs.map((j) => (
+                    <tr key={j.id}>
+                      <td>
+                        <Link to={`/imports/${j.id}`}>{j.file_name}</Link>
+                      </td>
+                      <td>{j.form_key}</td>
+                      <td>{j.created_at.slice(0, 16).replace("T", " ")} UTC</td>
+                      <td>
+                        <span className={`imp-status imp-status-${j.status}`}>{t(STATUS_KEYS[j.status])}</span>
+                      </td>
+                      <td>{t("imports.jobs.countsValue", { stored: j.stored_rows, refused: j.refused_rows, total: j.total_rows })}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Bulk import in a real browser (issue 6): the operator downloads the Excel template of the ILP
+ * profile, fills it (one valid row, one with text in a number, one for another Puskesmas),
+ * uploads it, watches the job's progress bar and reads the per-row error table in Bahasa
+ * Indonesia. No CSP violation, no page error, no dialog (SECURITY.md 13–14). One sign-in.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+
+const now = new Date();
+const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
+const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+const PREVIOUS = `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, "0")}`;
+const FORM_TITLE = "Profil Implementasi ILP Puskesmas";
+
+const VALID: Record<string, string | number> = {
+  sk_klaster: "ya",
+  sk_klaster_nomor: "440/12/PKM-SD/2025",
+  sotk_revisi: "ya",
+  pj_klaster_ditetapkan: "ya",
+  sosialisasi_staf: "ya",
+  alur_layanan_klaster: "ya",
+  rme_satusehat: "penuh",
+  jumlah_desa: 10,
+  desa_pustu_ilp: 5,
+  jumlah_posyandu: 20,
+  posyandu_ilp: 10,
+  posyandu_5_kader: 10,
+  jumlah_kader: 100,
+  kader_purwa: 30,
+  kader_madya: 20,
+  kader_utama: 10,
+  kader_belum_sertifikat: 40,
+  lokmin_bulanan: "ya",
+};
+
+let app: RunningApp;
+let browser: Browser;
+let operator: Session;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-import-e2e-"));
+
+describe("bulk import in Chromium", () => {
+  beforeAll(async () => {
+    app = await startApp({ name: "imports" });
+    browser = await launchBrowser();
+    operator = await openSession(browser, app.baseUrl);
+  }, 180_000);
+
+  afterAll(async () => {
+    await operator?.close();
+    await browser?.close();
+    await app?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("operator downloads the template, uploads a mixed XLSX, sees the progress and the error table", async () => {
+    const page = operator.page;
+    await loginAndWaitHome(page, "operator.sungaidurian");
+    await waitForHydration(page);
+    await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Impor & ekspor" }).click();
+    await page.getByRole("heading", { level: 1, name: "Impor dan ekspor laporan" }).waitFor();
+    await waitForHydration(page);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: `Unduh templat Excel ${FORM_TITLE}` }).click()]);
+    expect(download.suggestedFilename()).toBe("templat-ilp_profil.xlsx");
+    const templateFile = path.join(tmp, "templat.xlsx");
+    await download.saveAs(templateFile);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(templateFile);
+    const ws = wb.getWorksheet("Data")!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(header.slice(0, 2)).toEqual(["org_unit", "period"]);
+    expect(ws.getCell("A2").text).toMatch(/^# Kode Puskesmas/);
+    const fill = (rowNo: number, unit: string, answers: Record<string, string | number>, period = PERIOD) => {
+      const row = ws.getRow(rowNo);
+      row.getCell(1).value = unit;
+      row.getCell(2).value = period;
+      for (const [key, value] of Object.entries(answers)) row.getCell(header.indexOf(key) + 1).value = value;
+      row.commit();
+    };
+    fill(4, "P1373001", VALID);
+    fill(5, "P1373001", { ...VALID, jumlah_desa: "sepuluh" }, PREVIOUS);
+    fill(6, "P1373002", VALID);
+    const upload = path.join(tmp, "laporan-campuran.xlsx");
+    await wb.xlsx.writeFile(upload);
+
+    await page.getByLabel("Formulir", { exact: true }).first().selectOption({ label: FORM_TITLE });
+    await page.getByLabel("Berkas XLSX atau CSV").setInputFiles(upload);
+    await page.getByRole("button", { name: "Periksa dan impor" }).click();
+
+    await page.getByRole("heading", { level: 1, name: "Impor laporan-campuran.xlsx" }).waitFor();
+    const progress = page.locator("progress.imp-progress");
+    await expect(progress.isVisible()).resolves.toBe(true);
+    // Polling refreshes the page until the job is finished.
+    await page.getByText("Impor selesai: 1 laporan tersimpan, 2 baris ditolak", { exact: false }).waitFor({ timeout: 30_000 });
+    expect(await progress.getAttribute("value")).toBe("3");
+    expect(await progress.getAttribute("max")).toBe("3");
+    await expect(page.getByText("3 dari 3 baris diproses (100%).").isVisible()).resolves.toBe(true);
+
+    const table = page.getByRole("table", { name: /Masalah per baris/ });
+    const rows = table.locator("tbody tr");
+    await expect(rows.count()).resolves.toBe(2);
+    const cells = async (i: number) => (await rows.nth(i).locator("td").allInnerTexts()).map((s) => s.trim());
+    const first = await cells(0);
+    expect(first.slice(0, 3)).toEqual(["5", "jumlah_desa", "Kesalahan"]);
+    expect(first[3]).toContain('"sepuluh" bukan angka');
+    const second = await cells(1);
+    expect(second.slice(0, 3)).toEqual(["6", "org_unit", "Kesalahan"]);
+    expect(second[3]).toContain("di luar wilayah Anda");
+    await screenshot(page, "imports-result");
+
+    // The job list on the import page shows it too.
+    await page.getByRole("link", { name: "Kembali ke impor dan ekspor" }).click();
+    await expect(page.getByRole("link", { name: "laporan-campuran.xlsx" }).isVisible()).resolves.toBe(true);
+
+    expect(operator.problems.pageErrors, "uncaught errors in the page").toEqual([]);
+    expect(operator.problems.cspViolations, "Content Security Policy violations").toEqual([]);
+    expect(operator.problems.dialogs, "dialogs opened by the page").toEqual([]);
+  });
+});

@@ -28,15 +28,33 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   "verification._index": { roles: ["district_verifier"] },
   // Report ids of another district are refused (403) in tests/integration/entry.test.ts.
   "verification.$id": { roles: ["district_verifier"], params: { id: "1" } },
+  // Deadlines and unlocks of another district are refused (403) in tests/integration/locks.test.ts.
+  locks: { roles: ["district_admin", "national_admin"] },
+  // The history of another Puskesmas' or district's report is refused (403) in tests/integration/submission-history.test.ts.
+  "submissions.$id.history": { roles: "all", params: { id: "1" } },
   scorecards: { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
   "scorecards_.explain": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
   "scorecards_.export": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
   // Units outside the caller's area are refused (403) in tests/integration/scorecard-compare.test.ts.
   "scorecards_.compare": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
+  // Reads only the caller's own area (from the session); tests/integration/indicator-preview.test.ts.
+  "designer.preview-indicator": { roles: ["national_admin", "district_admin"] },
+  // Other districts' drafts, published rows and stale revisions are refused in tests/integration/designer.test.ts.
+  "designer.$key.$version": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "2" } },
+  "designer.new": { roles: ["national_admin", "district_admin"] },
   "templates._index": { roles: ["national_admin", "district_admin"] },
   "templates.import": { roles: ["national_admin", "district_admin"] },
   "templates.$key.$version": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "1" } },
   "templates.$key.$version_.export": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "1" } },
+  // Reads and stores nothing; the intake gate and validation are tested in tests/integration/designer-preview.test.ts.
+  "designer.preview-form": { roles: ["national_admin", "district_admin"] },
+  // Another district's admin gets 403 (view and every intent) in tests/integration/overlay-designer.test.ts.
+  "designer.overlay.$district.$key": { roles: ["national_admin", "district_admin"], params: { district: "13.73", key: "ilp-nasional" } },
+  // Bulk import/export: jobs of other users (404), rows and reports outside the caller's area are refused in tests/integration/bulk-import.test.ts and submission-export.test.ts.
+  "imports._index": { roles: ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"] },
+  "imports.$id": { roles: ["national_admin", "district_admin", "puskesmas_operator"], params: { id: "1" } },
+  "forms.$formKey.template": { roles: ["national_admin", "district_admin", "puskesmas_operator"], params: { formKey: "ilp_profil" } },
+  "submissions.export": { roles: ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"] },
 };
 
 const routesDir = path.resolve("app/routes");
@@ -50,9 +68,16 @@ describe("route classification", () => {
   });
 });
 
+/** Roles the test signs in as, each for another district or Puskesmas than the data in params. */
+const OTHER_SCOPE_ROLES: readonly Role[] = ["puskesmas_operator", "facilitator", "district_verifier", "district_admin"];
+
 describe.each(DIALECTS)("authorisation of every route on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
   const cookies: Partial<Record<Role, string>> = {};
+
+  it("signs in every role it denies", () => {
+    expect(Object.keys(cookies).sort()).toEqual([...OTHER_SCOPE_ROLES].sort());
+  });
 
   beforeAll(async () => {
     handle = await useTestDatabase(kind);
@@ -87,7 +112,8 @@ describe.each(DIALECTS)("authorisation of every route on %s", (kind) => {
     });
 
     if (spec.roles !== "all") {
-      const denied = (Object.keys(cookies) as Role[]).filter((r) => !(spec.roles as readonly Role[]).includes(r));
+      // A static list: the cookies object is only filled in beforeAll, after the tests are collected.
+      const denied = OTHER_SCOPE_ROLES.filter((r) => !(spec.roles as readonly Role[]).includes(r));
       for (const role of denied) {
         it(`${id}: ${role} of another scope gets 403`, async () => {
           const mod = await import(path.join(routesDir, file));

@@ -23,7 +23,7 @@ describe("message catalogue", () => {
       const text = fs.readFileSync(file, "utf8");
       // Keys of the Indonesian block: the part before the English one.
       const idBlock = text.split(/export const en\b|const coreEn\b/)[0];
-      for (const m of idBlock.matchAll(/^\s*"([a-z]+\.[A-Za-z0-9_.-]+)":/gm)) {
+      for (const m of idBlock.matchAll(/^\s*"([a-z][A-Za-z0-9]*\.[A-Za-z0-9_.-]+)":/gm)) {
         const other = seen.get(m[1]);
         if (other) dupes.push(`${m[1]}: ${path.basename(other)} and ${path.basename(file)}`);
         else seen.set(m[1], file);
@@ -51,7 +51,7 @@ describe("message catalogue", () => {
     const missing: string[] = [];
     for (const file of files) {
       const text = fs.readFileSync(file, "utf8");
-      for (const m of text.matchAll(/\bt\("([a-z]+\.[A-Za-z0-9_.]+)"/g)) if (!(m[1] in id)) missing.push(`${path.basename(file)}: ${m[1]}`);
+      for (const m of text.matchAll(/\bt\("([a-z][A-Za-z0-9]*\.[A-Za-z0-9_.-]+)"/g)) if (!(m[1] in id)) missing.push(`${path.basename(file)}: ${m[1]}`);
     }
     expect(missing).toEqual([]);
   });

@@ -87,7 +87,8 @@ export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
     return uid;
   };
   const originOf = (key: string) => context.origins?.fields[key];
-  const isNational = (key: string) => overlay && originOf(key) !== "local";
+  // A field added since the last save has no origin yet: its lokal_ key says it is local.
+  const isNational = (key: string) => overlay && (originOf(key) ?? (key.startsWith(LOCAL_PREFIX) ? "local" : "national")) !== "local";
   const sectionNational = (sectionKey: string) => overlay && form !== undefined && context.origins?.sections[`${form.key}/${sectionKey}`] !== "local";
 
   const setKey = (pos: FieldPos, key: string) => {

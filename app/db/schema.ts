@@ -72,6 +72,10 @@ export interface TemplatePackageTable {
   created_by: number | null;
   created_at: string;
   published_at: string | null;
+  /** Optimistic-lock token of a draft: every save checks and bumps it (migration 004). */
+  revision: Generated<number>;
+  /** Last save of a draft (migration 004). */
+  updated_at: string | null;
 }
 
 export interface DistrictOverlayTable {
@@ -128,6 +132,13 @@ export interface SubmissionValueTable {
   value: ColumnType<number, number, number>;
 }
 
+/** Per-district data version kept by triggers (migration 005); district_id 0 = org tree, packages, overlays. */
+export interface ScorecardVersionTable {
+  district_id: number;
+  province_id: number | null;
+  version: ColumnType<number, number, number>;
+}
+
 export interface Database {
   org_unit: OrgUnitTable;
   app_user: AppUserTable;
@@ -138,7 +149,13 @@ export interface Database {
   district_overlay: DistrictOverlayTable;
   submission: SubmissionTable;
   submission_value: SubmissionValueTable;
+  scorecard_version: ScorecardVersionTable;
   submission_request: SubmissionRequestTable;
+  report_deadline: ReportDeadlineTable;
+  unlock_grant: UnlockGrantTable;
+  submission_revision: SubmissionRevisionTable;
+  import_job: ImportJobTable;
+  import_job_error: ImportJobErrorTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;
@@ -159,4 +176,92 @@ export interface SubmissionRequestTable {
   submission_id: number | null;
   result_json: string | null;
   created_at: string;
+}
+
+export type PeriodType = "month" | "quarter" | "year";
+
+/** Days after a period ends until its reports lock, per district (or the national default). */
+export interface ReportDeadlineTable {
+  id: Generated<number>;
+  org_unit_id: number;
+  period_type: PeriodType;
+  days_after: number;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+/** A district admin's scoped, expiring unlock of a form and period (SECURITY.md 19). */
+export interface UnlockGrantTable {
+  id: Generated<number>;
+  district_id: number;
+  /** A Puskesmas, or the district itself for all of its Puskesmas. */
+  org_unit_id: number;
+  package_key: string;
+  form_key: string;
+  period: string;
+  reason: string;
+  reopen_approved: number;
+  granted_by: number;
+  granted_at: string;
+  expires_at: string;
+  revoked_by: number | null;
+  revoked_at: string | null;
+}
+
+/** Every stored version of a submission: data, status and the package version it was made with. */
+export interface SubmissionRevisionTable {
+  id: Generated<number>;
+  submission_id: number;
+  revision: number;
+  action: string;
+  status: SubmissionStatus;
+  data: string;
+  package_key: string;
+  package_version: number;
+  overlay_id: number | null;
+  return_note: string | null;
+  actor_user_id: number | null;
+  at: string;
+}
+
+export type ImportJobStatus = "queued" | "running" | "done" | "failed" | "interrupted";
+
+/** A bulk import of submissions (CSV/XLSX), processed in chunks; `next_row` = data rows already handled. */
+export interface ImportJobTable {
+  id: Generated<number>;
+  user_id: number;
+  package_key: string;
+  form_key: string;
+  file_name: string;
+  file_format: string;
+  file_bytes: number;
+  status: ImportJobStatus;
+  confirm_warnings: number;
+  /** JSON array of org-unit paths the uploader may import into (from the session's grants). */
+  scope_json: string;
+  total_rows: number;
+  next_row: number;
+  stored_rows: number;
+  refused_rows: number;
+  error_count: number;
+  warning_count: number;
+  message: string | null;
+  /** The parsed file ({header, rows}); dropped when the job is done. */
+  payload: string | null;
+  worker: string | null;
+  ip: string | null;
+  heartbeat_at: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** One problem of one row of an import (spreadsheet row number, column key, Bahasa Indonesia message). */
+export interface ImportJobErrorTable {
+  id: Generated<number>;
+  job_id: number;
+  row_number: number;
+  column_key: string | null;
+  severity: "error" | "warning";
+  message: string;
 }

@@ -63,6 +63,7 @@ export function parseSelection(url: URL): ScorecardSelection {
     sort: clip(p.get("sort")) || "rank",
     dir: dir === "asc" || dir === "desc" ? dir : "asc",
     limit: (ROW_LIMITS as readonly number[]).includes(Number(p.get("limit"))) ? Number(p.get("limit")) : null,
+    transpose: p.get("transpose") === "1",
   };
 }
 
@@ -314,8 +315,11 @@ export const XLSX_FILLS: Record<CellState, { color: string; pattern: "solid" | "
 /** First data row of the XLSX scorecard sheet (after title lines and two header rows). */
 export const XLSX_FIRST_DATA_ROW = 7;
 
-/** An XLSX workbook: the coloured scorecard with title, period, generation time and legend, and a detail sheet. */
-export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView, t: T): Promise<ArrayBuffer> {
+/** First indicator row of the transposed XLSX sheet (title lines, unit names, codes, rank, score). */
+export const XLSX_TRANSPOSED_FIRST_ROW = 9;
+
+/** An XLSX workbook: the coloured scorecard with title, period, generation time and legend, and a detail sheet. `transpose`: indicators as rows, units as columns (as on the page). */
+export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView, t: T, transpose = false): Promise<ArrayBuffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = "Pantau ILP";
   wb.created = new Date(view.generatedAt);
@@ -325,39 +329,46 @@ export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView
   ws.addRow([`${t("scorecards.period")}: ${view.periodLabel}`, "", `${t("scorecards.template")}: ${result.effective.package.key} v${result.effective.package.version}`]);
   ws.addRow([`${t("scorecards.generatedAt")}: ${view.generatedAt.slice(0, 16).replace("T", " ")} UTC`, "", `${t("scorecards.lastChange")}: ${view.lastChange ? view.lastChange.slice(0, 16).replace("T", " ") + " UTC" : "–"}`]);
   ws.addRow([]);
-  const fixed = [t("scorecards.col.code"), t("scorecards.col.name"), t("scorecards.col.rank"), t("scorecards.col.score")];
-  const groupRow = ws.addRow([...fixed.map(() => ""), ...view.groups.flatMap((g) => [g.name, ...Array(g.span - 1).fill("")])]);
-  const headerRow = ws.addRow([...fixed, ...view.columns.map((c) => (c.unit ? `${c.name} (${c.unit})` : c.name))]);
-  let col = fixed.length + 1;
-  for (const g of view.groups) {
-    if (g.span > 1) ws.mergeCells(groupRow.number, col, groupRow.number, col + g.span - 1);
-    col += g.span;
-  }
-  for (const r of [groupRow, headerRow]) r.font = { bold: true };
-  headerRow.alignment = { wrapText: true, vertical: "top" };
   const byKey = new Map(result.scorecard.columns.map((c, i) => [c.key, i]));
   const source = new Map([...result.scorecard.rows, result.scorecard.total].map((r) => [r.code, r]));
-  const addRow = (v: ViewRow, isTotal: boolean) => {
-    const row = source.get(v.code)!;
-    const cells = view.columns.map((c) => row.cells[byKey.get(c.key)!]);
-    const xr = ws.addRow([
-      v.code,
-      isTotal ? `${t("scorecards.total")}: ${v.name}` : v.name,
-      v.rank ?? "",
-      row.score === null ? "" : roundForDisplay(row.score, 1),
-      ...cells.map((c, i) => (c.value === null ? "–" : roundForDisplay(c.value, result.scorecard.columns[byKey.get(view.columns[i].key)!].decimals))),
-    ]);
-    cells.forEach((c, i) => {
-      const cell = xr.getCell(fixed.length + 1 + i);
-      const fill = XLSX_FILLS[c.state];
-      cell.fill = fill.pattern === "solid" ? { type: "pattern", pattern: "solid", fgColor: { argb: fill.color } } : { type: "pattern", pattern: "lightUp", fgColor: { argb: fill.color }, bgColor: { argb: "FFFFFFFF" } };
-      cell.note = t(STATE_KEYS[c.state]);
-      cell.numFmt = "#,##0.0";
-    });
-    if (isTotal) xr.font = { bold: true };
+  const fillOf = (cell: ExcelJS.Cell, state: CellState) => {
+    const fill = XLSX_FILLS[state];
+    cell.fill = fill.pattern === "solid" ? { type: "pattern", pattern: "solid", fgColor: { argb: fill.color } } : { type: "pattern", pattern: "lightUp", fgColor: { argb: fill.color }, bgColor: { argb: "FFFFFFFF" } };
+    cell.note = t(STATE_KEYS[state]);
+    cell.numFmt = "#,##0.0";
   };
-  for (const v of view.rows) addRow(v, false);
-  addRow(view.total, true);
+  if (transpose) addTransposed(ws, result, view, t, source, byKey, fillOf);
+  else {
+    const fixed = [t("scorecards.col.code"), t("scorecards.col.name"), t("scorecards.col.rank"), t("scorecards.col.score")];
+    const groupRow = ws.addRow([...fixed.map(() => ""), ...view.groups.flatMap((g) => [g.name, ...Array(g.span - 1).fill("")])]);
+    const headerRow = ws.addRow([...fixed, ...view.columns.map((c) => (c.unit ? `${c.name} (${c.unit})` : c.name))]);
+    let col = fixed.length + 1;
+    for (const g of view.groups) {
+      if (g.span > 1) ws.mergeCells(groupRow.number, col, groupRow.number, col + g.span - 1);
+      col += g.span;
+    }
+    for (const r of [groupRow, headerRow]) r.font = { bold: true };
+    headerRow.alignment = { wrapText: true, vertical: "top" };
+    const addRow = (v: ViewRow, isTotal: boolean) => {
+      const row = source.get(v.code)!;
+      const cells = view.columns.map((c) => row.cells[byKey.get(c.key)!]);
+      const xr = ws.addRow([
+        v.code,
+        isTotal ? `${t("scorecards.total")}: ${v.name}` : v.name,
+        v.rank ?? "",
+        row.score === null ? "" : roundForDisplay(row.score, 1),
+        ...cells.map((c, i) => (c.value === null ? "–" : roundForDisplay(c.value, result.scorecard.columns[byKey.get(view.columns[i].key)!].decimals))),
+      ]);
+      cells.forEach((c, i) => fillOf(xr.getCell(fixed.length + 1 + i), c.state));
+      if (isTotal) xr.font = { bold: true };
+    };
+    for (const v of view.rows) addRow(v, false);
+    addRow(view.total, true);
+    ws.getColumn(1).width = 12;
+    ws.getColumn(2).width = 32;
+    for (let i = fixed.length + 1; i <= fixed.length + view.columns.length; i++) ws.getColumn(i).width = 14;
+    ws.views = [{ state: "frozen", xSplit: 2, ySplit: headerRow.number }];
+  }
   ws.addRow([]);
   ws.addRow([t("scorecards.legend")]).font = { bold: true };
   for (const state of Object.keys(XLSX_FILLS) as CellState[]) {
@@ -365,16 +376,47 @@ export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView
     const fill = XLSX_FILLS[state];
     lr.getCell(1).fill = { type: "pattern", pattern: fill.pattern, fgColor: { argb: fill.color }, bgColor: { argb: "FFFFFFFF" } };
   }
-  ws.getColumn(1).width = 12;
-  ws.getColumn(2).width = 32;
-  for (let i = fixed.length + 1; i <= fixed.length + view.columns.length; i++) ws.getColumn(i).width = 14;
-  ws.views = [{ state: "frozen", xSplit: 2, ySplit: headerRow.number }];
 
   const detail = wb.addWorksheet("Detail");
   for (const r of scorecardTable(result, true)) detail.addRow(r);
   detail.getRow(1).font = { bold: true };
   const buf = await wb.xlsx.writeBuffer();
   return new Uint8Array(buf).slice().buffer;
+}
+
+/** The transposed Scorecard sheet: indicators as rows (with their group), units as columns in the page's order, the total last. */
+function addTransposed(
+  ws: ExcelJS.Worksheet,
+  result: ScorecardResult,
+  view: ScorecardView,
+  t: T,
+  source: Map<string, ScorecardRow>,
+  byKey: Map<string, number>,
+  fillOf: (cell: ExcelJS.Cell, state: CellState) => void,
+): void {
+  const units = [...view.rows.map((v) => ({ v, isTotal: false })), { v: view.total, isTotal: true }];
+  const names = ws.addRow([t("scorecards.group"), t("scorecards.col.indicator"), ...units.map(({ v, isTotal }) => (isTotal ? `${t("scorecards.total")}: ${v.name}` : v.name))]);
+  ws.addRow(["", t("scorecards.col.code"), ...units.map(({ v }) => v.code)]);
+  ws.addRow(["", t("scorecards.col.rank"), ...units.map(({ v, isTotal }) => (isTotal ? "" : (v.rank ?? "")))]);
+  const score = (code: string) => source.get(code)!.score;
+  ws.addRow(["", t("scorecards.col.score"), ...units.map(({ v }) => (score(v.code) === null ? "" : roundForDisplay(score(v.code)!, 1)))]);
+  names.font = { bold: true };
+  names.alignment = { wrapText: true, vertical: "top" };
+  let index = 0;
+  for (const g of view.groups) {
+    for (const c of view.columns.slice(index, index + g.span)) {
+      const ci = byKey.get(c.key)!;
+      const decimals = result.scorecard.columns[ci].decimals;
+      const cells = units.map(({ v }) => source.get(v.code)!.cells[ci]);
+      const xr = ws.addRow([g.name, c.unit ? `${c.name} (${c.unit})` : c.name, ...cells.map((x) => (x.value === null ? "–" : roundForDisplay(x.value, decimals)))]);
+      cells.forEach((x, i) => fillOf(xr.getCell(3 + i), x.state));
+    }
+    index += g.span;
+  }
+  ws.getColumn(1).width = 18;
+  ws.getColumn(2).width = 40;
+  for (let i = 3; i <= 2 + units.length; i++) ws.getColumn(i).width = 14;
+  ws.views = [{ state: "frozen", xSplit: 2, ySplit: XLSX_TRANSPOSED_FIRST_ROW - 1 }];
 }
 
 /** The download's file name: template, period and scope, safe characters only. */

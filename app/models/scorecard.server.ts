@@ -17,6 +17,7 @@ import type { DbOrTrx } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";
 import type { OrgLevel, OrgUnit } from "~/db/schema";
 import { sqlRowFacts } from "./facts.server";
+import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type ScorecardCache } from "./scorecard-cache.server";
 import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
 import { ancestorIds } from "./submissions.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
@@ -116,26 +117,84 @@ async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
   return { request, parent, rows, effective, orgChains, pkg: effective.package };
 }
 
-/** Builds a scorecard; throws ScorecardQueryError (or the engine's PeriodError/ScorecardRequestError) on bad input. */
-export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb()): Promise<ScorecardResult> {
+/** A stable key of a query (with the caller's scope): equal keys ask for the same scorecard. */
+function queryKey(q: ScorecardQuery): string {
+  return JSON.stringify([q.packageKey, q.period, q.ytd ?? null, q.parentCode ?? null, q.parentCode ? null : (q.level ?? "district"), q.group ?? null, q.indicators ?? null, q.trend ?? true, q.scopePaths ?? null]);
+}
+
+/**
+ * Newest change to a submission of the package among the units under `paths` (ISO UTC). Reads
+ * the denormalised province/district columns and the (package_key[, province_id | district_id],
+ * updated_at) indexes of migration 005 instead of joining the org tree.
+ */
+async function lastChangeOf(db: DbOrTrx, packageKey: string, paths: readonly string[]): Promise<string | null> {
+  let newest: string | null = null;
+  // One query per path, so each is a single lookup at the end of an index (an OR would defeat SQLite's max() optimisation).
+  for (const p of paths) {
+    const ids = p.split("/").filter(Boolean).map(Number);
+    const depth = ids.length - 1;
+    let query = db.selectFrom("submission").select((eb) => eb.fn.max("updated_at").as("at")).where("package_key", "=", packageKey);
+    if (depth === 1) query = query.where("province_id", "=", ids[1]);
+    else if (depth === 2) query = query.where("district_id", "=", ids[2]);
+    else if (depth > 2) query = query.where("org_unit_id", "in", (eb) => eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`));
+    const at = ((await query.executeTakeFirst())?.at as string | null | undefined) ?? null;
+    if (at !== null && (newest === null || at > newest)) newest = at;
+    if (depth <= 0) break;
+  }
+  return newest;
+}
+
+async function computeResult(db: DbOrTrx, q: ScorecardQuery, versions: DataVersions | null, cache: ScorecardCache<ScorecardResult> | null): Promise<ScorecardResult> {
   const r = await resolve(db, q);
   const plan = planScorecard(r.pkg, r.request);
-  const facts = await sqlRowFacts(db, plan, r.rows);
+  const facts = cache && versions ? await cachedRowFacts(cache as ScorecardCache<unknown>, versions, plan, r.rows, (rows) => sqlRowFacts(db, plan, rows)) : await sqlRowFacts(db, plan, r.rows);
   const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains });
-  const last = await db
-    .selectFrom("submission")
-    .select((eb) => eb.fn.max("updated_at").as("at"))
-    .where("package_key", "=", q.packageKey)
-    .where((eb) => eb.or((r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"])).map((p) => eb("org_unit_id", "in", eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`)))))
-    .executeTakeFirst();
-  return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange: (last?.at as string | null) ?? null };
+  const lastChange = await lastChangeOf(db, q.packageKey, r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]));
+  return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange };
+}
+
+/**
+ * Builds a scorecard; throws ScorecardQueryError (or the engine's PeriodError/ScorecardRequestError) on bad input.
+ *
+ * Outside a transaction the result is cached by the data versions of the database (decision
+ * 009): a repeat with no committed change in between is served from memory, and after a change
+ * only the rows of the changed districts are recomputed. The returned object is shared between
+ * callers: treat it as read-only.
+ */
+export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb()): Promise<ScorecardResult> {
+  const cache = cacheFor<ScorecardResult>(db);
+  if (!cache) return computeResult(db, q, null, null);
+  // Versions first: whatever is read after them is at least as new, so nothing is cached under a newer key than its data.
+  const versions = await readVersions(db);
+  const key = queryKey(q);
+  const hit = cache.results.get(key);
+  if (hit && hit.digest === versions.digest) {
+    cache.stats.resultHits++;
+    return hit.result;
+  }
+  cache.stats.resultMisses++;
+  const flightKey = `${key}@${versions.digest}`;
+  const running = cache.inflight.get(flightKey);
+  if (running) return running;
+  const promise = computeResult(db, q, versions, cache)
+    .then((result) => {
+      const current = cache.results.get(key);
+      // Stored under the versions read before computing; a request that read other versions misses and recomputes.
+      if (!current || current.digest !== versions.digest) cache.results.set(key, { digest: versions.digest, result });
+      return result;
+    })
+    .finally(() => cache.inflight.delete(flightKey));
+  cache.inflight.set(flightKey, promise);
+  return promise;
 }
 
 /** Explains one cell (a row code, or the parent's code for the total row). */
 export async function explainScorecardCell(q: ScorecardQuery, cell: { row: string; indicator: string }, db: DbOrTrx = getDb()): Promise<CellExplanation> {
   const r = await resolve(db, q);
   const plan = planScorecard(r.pkg, r.request);
-  const facts = await sqlRowFacts(db, plan, r.rows, { withUnitLists: true });
+  // A unit's cell needs only that row's facts (one narrow query); the total row needs them all.
+  const own = r.rows.find((u) => u.code === cell.row);
+  const facts = await sqlRowFacts(db, plan, own ? [own] : r.rows, { withUnitLists: true });
   return explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains }, cell);
 }
 

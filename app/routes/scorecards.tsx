@@ -73,6 +73,9 @@ export default function ScorecardsPage() {
             <a className="button secondary small" href={`/scorecards${selectionSearch(sel, { format: "xlsx" })}`} download>
               {t("scorecards.exportXlsx")}
             </a>
+            <Link className="button secondary small" to={selectionSearch(sel, { transpose: sel.transpose ? null : "1" })} title={t("scorecards.transpose.help")} preventScrollReset>
+              {sel.transpose ? t("scorecards.transpose.off") : t("scorecards.transpose.on")}
+            </Link>
             {d.print ? (
               <button type="button" className="button small" onClick={() => window.print()}>
                 {t("scorecards.printNow")}
@@ -91,6 +94,7 @@ export default function ScorecardsPage() {
         {!sel.parent && sel.level ? <input type="hidden" name="level" value={sel.level} /> : null}
         {sel.sort !== "rank" ? <input type="hidden" name="sort" value={sel.sort} /> : null}
         {sel.dir !== "asc" ? <input type="hidden" name="dir" value={sel.dir} /> : null}
+        {sel.transpose ? <input type="hidden" name="transpose" value="1" /> : null}
         <div className="form-row">
           <div className="field">
             <label htmlFor="sc-template">{t("scorecards.template")}</label>

@@ -25,6 +25,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     "Cache-Control": "private, no-store",
   };
   if (format === "csv") return new Response(scorecardCsv(result), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
-  const body = await scorecardXlsx(result, toView(result, sel, locale), t);
+  const body = await scorecardXlsx(result, toView(result, sel, locale), t, sel.transpose);
   return new Response(body, { headers: { ...headers, "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" } });
 }

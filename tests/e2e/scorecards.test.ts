@@ -108,6 +108,54 @@ describe("facilitator scorecard journey", () => {
     expectClean();
   });
 
+  it("transposes (indicators as rows, units as columns) through a shareable URL, keeping order, bands, sorting and export links", async () => {
+    const { page } = s;
+    await waitForHydration(page);
+    const unitsBefore = await page.locator("tbody th[scope=row] .sc-code").allInnerTexts();
+    const indicatorsBefore = await page.locator("thead th.sc-ind").count();
+    const cellsBefore = await page.locator("td.sc-cell").count();
+    await page.getByRole("link", { name: T("scorecards.transpose.on") }).click();
+    await page.waitForURL((u) => u.searchParams.get("transpose") === "1");
+    const table = page.locator("table[data-transposed='1']");
+    await table.waitFor();
+    expect(await page.getByRole("table", { name: /^Scorecard Indonesia/ }).getAttribute("data-transposed")).toBe("1");
+    expect(await table.locator("caption").innerText()).toBe(T("scorecards.captionTransposed", { scope: "Indonesia", period: await page.locator("h1 + p strong").innerText() }));
+    // Units are the columns in the same (sorted) order, the total last; indicators are the rows.
+    const unitColumns = (await table.locator("thead th.sc-unit .sc-code").allInnerTexts()).map((x) => x.trim());
+    expect(unitColumns.slice(0, -1)).toEqual(unitsBefore.map((x) => x.trim()));
+    expect(await table.locator("tbody th.sc-ind[scope=row]").count()).toBe(indicatorsBefore + 2); // + rank and score rows
+    expect(await table.locator("td.sc-cell").count()).toBe(cellsBefore);
+    for (const c of await table.locator("td.sc-cell").evaluateAll((tds) => tds.map((td) => ({ text: td.querySelector(".sc-band-text")?.textContent?.trim() ?? "", symbol: td.querySelector(".sc-symbol")?.textContent ?? "", href: td.querySelector("a")?.getAttribute("href") ?? "" })))) {
+      expect(c.text.length).toBeGreaterThan(0);
+      expect(c.symbol.length).toBeGreaterThan(0);
+      expect(c.href).toMatch(/^\/scorecards\/explain\?.*transpose=1/);
+    }
+    const scopes = await table.locator("th").evaluateAll((ths) => ths.map((th) => th.getAttribute("scope")));
+    expect(scopes.every((x) => x === "col" || x === "rowgroup" || x === "row")).toBe(true);
+    for (const format of ["csv", "xlsx"]) expect(await page.locator(`a[href*="format=${format}"]`).getAttribute("href")).toContain("transpose=1");
+
+    // An indicator row header sorts the units (the columns) by that indicator, still transposed.
+    // (rows 0 and 1 are rank and score, row 2 the indicator sorted above: take the next one)
+    const previousSort = new URL(page.url()).searchParams.get("sort");
+    const rowHeader = table.locator("tbody th.sc-ind[scope=row]").nth(3);
+    await rowHeader.getByRole("link").click();
+    await page.waitForURL((u) => u.searchParams.get("transpose") === "1" && u.searchParams.get("dir") === "desc" && u.searchParams.has("sort") && u.searchParams.get("sort") !== previousSort);
+    await expect.poll(() => table.locator("tbody th.sc-ind[scope=row]").nth(3).getAttribute("aria-sort")).toBe("descending");
+    const values = await table.locator("tbody tr:not(.sc-group-row)").nth(3).evaluate((tr) =>
+      [...tr.querySelectorAll("td.sc-cell .sc-value")].map((v) => v.textContent ?? "–").map((v) => (v === "–" ? null : Number(v.replace(/\./g, "").replace(",", ".")))),
+    );
+    const present = values.slice(0, -1).filter((v): v is number => v !== null);
+    expect(present).toEqual([...present].sort((a, b) => b - a));
+    await screenshot(page, "scorecards-transposed");
+
+    // And back, with the sort kept.
+    const sort = new URL(page.url()).searchParams.get("sort");
+    await page.getByRole("link", { name: T("scorecards.transpose.off") }).click();
+    await page.waitForURL((u) => !u.searchParams.has("transpose") && u.searchParams.get("sort") === sort);
+    await page.locator("table.scorecard:not([data-transposed])").waitFor();
+    expectClean();
+  });
+
   it("drills from the provinces into a district and back up with breadcrumbs", async () => {
     const { page } = s;
     await page.getByRole("link", { name: T("scorecards.drill", { name: "Jawa Tengah" }) }).click();

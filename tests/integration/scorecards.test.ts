@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, roundForDisplay, type ScorecardRequest } from "../../engine/index";
 import { getDb } from "~/db/db.server";
 import { getOrgByCode, listChildren } from "~/models/org.server";
-import { buildScorecard } from "~/models/scorecard.server";
-import { XLSX_FILLS, XLSX_FIRST_DATA_ROW } from "~/models/scorecard-view.server";
+import { buildScorecard, explainScorecardCell, type ScorecardQuery } from "~/models/scorecard.server";
+import { cacheFor, readVersions } from "~/models/scorecard-cache.server";
+import { selectionSearch } from "~/components/scorecard/model";
+import { XLSX_FILLS, XLSX_FIRST_DATA_ROW, XLSX_TRANSPOSED_FIRST_ROW } from "~/models/scorecard-view.server";
 import { seedDemoContent } from "~/models/seed.server";
 import { effectivePackage } from "~/models/templates.server";
 import * as explainRoute from "~/routes/scorecards_.explain";
@@ -181,6 +183,20 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     expect(statusOf(notARow)).toBe(400);
   });
 
+  it("explains a unit's cell from that row's facts alone with exactly the scorecard's numbers, every indicator", async () => {
+    const q: ScorecardQuery = { packageKey: "ilp-nasional", period: PERIOD, parentCode: "33.24" };
+    const built = await buildScorecard(q);
+    let compared = 0;
+    for (const row of built.scorecard.rows.slice(0, 3)) {
+      for (const c of row.cells) {
+        const e = await explainScorecardCell(q, { row: row.code, indicator: c.indicator });
+        expect([e.value, e.state, e.achievement, e.completeness], `${row.code} ${c.indicator}`).toEqual([c.value, c.state, c.achievement, c.completeness]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+
   it("redirects format=csv to the export and downloads CSV with a BOM", async () => {
     const redirect = (await get(page, `?period=${PERIOD}&parent=33.24&format=csv`, "jateng")) as Response;
     expect(redirect.status).toBe(302);
@@ -240,5 +256,115 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     const fill = cell.fill as ExcelJS.FillPattern;
     expect(fill.fgColor?.argb).toBe(XLSX_FILLS[target.cells[colIndex].state].color);
     expect(wb.getWorksheet("Detail")!.getCell("A1").value).toBe("kode");
+  });
+
+  it("transposes with transpose=1: the same view, the parameter kept in sort, drill-down, export and explain links", async () => {
+    const plain = await pageData(`?period=${PERIOD}&parent=33.24&sort=spm_01&dir=desc`, "jateng");
+    const d = await pageData(`?period=${PERIOD}&parent=33.24&sort=spm_01&dir=desc&transpose=1`, "jateng");
+    expect(plain.sel.transpose).toBe(false);
+    expect(d.sel.transpose).toBe(true);
+    // The numbers and the unit order do not change; only the drawing does.
+    expect({ ...d.view!, generatedAt: "" }).toEqual({ ...plain.view!, generatedAt: "" });
+    for (const changes of [{ format: "xlsx" }, { sort: "name" }, { parent: "33.24" }, { row: "x", indicator: "spm_01" }, { print: "1" }]) {
+      expect(new URLSearchParams(selectionSearch(d.sel, changes)).get("transpose")).toBe("1");
+      expect(new URLSearchParams(selectionSearch(plain.sel, changes)).has("transpose")).toBe(false);
+    }
+    expect(new URLSearchParams(selectionSearch(d.sel, { transpose: null })).has("transpose")).toBe(false);
+    // The export link of a transposed page downloads, keeping the parameter through the redirect.
+    const redirect = (await get(page, `${selectionSearch(d.sel, { format: "xlsx" })}`, "jateng")) as Response;
+    expect(redirect.status).toBe(302);
+    expect(new URL(redirect.headers.get("Location")!, "http://x").searchParams.get("transpose")).toBe("1");
+    const res = (await call(exportRoute.loader, makeRequest(redirect.headers.get("Location")!, { cookie: cookie.jateng }))) as Response;
+    expect(res.status).toBe(200);
+    // The XLSX is transposed like the page: unit codes across row 6 in the page's order, the total last; one row per indicator with its coloured cells.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet("Scorecard")!;
+    const view = d.view!;
+    const codes = view.rows.map((r) => r.code).concat(view.total.code);
+    codes.forEach((code, i) => expect(ws.getCell(XLSX_TRANSPOSED_FIRST_ROW - 3, 3 + i).value).toBe(code));
+    view.rows.forEach((r, i) => expect(ws.getCell(XLSX_TRANSPOSED_FIRST_ROW - 2, 3 + i).value).toBe(r.rank ?? ""));
+    const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "33.24" });
+    const byCode = new Map([...built.scorecard.rows, built.scorecard.total].map((r) => [r.code, r]));
+    view.columns.forEach((c, k) => {
+      const xr = XLSX_TRANSPOSED_FIRST_ROW + k;
+      expect(String(ws.getCell(xr, 2).value).startsWith(c.name), c.key).toBe(true);
+      const ci = built.scorecard.columns.findIndex((x) => x.key === c.key);
+      codes.forEach((code, i) => {
+        const cell = byCode.get(code)!.cells[ci];
+        const xc = ws.getCell(xr, 3 + i);
+        expect(xc.value, `${code} ${c.key}`).toBe(cell.value === null ? "–" : roundForDisplay(cell.value, built.scorecard.columns[ci].decimals));
+        expect((xc.fill as ExcelJS.FillPattern).fgColor?.argb).toBe(XLSX_FILLS[cell.state].color);
+      });
+    });
+    // Anything but "1" is not transposed.
+    expect((await pageData(`?period=${PERIOD}&parent=33.24&transpose=yes`, "jateng")).sel.transpose).toBe(false);
+  });
+
+  describe("live cache (decision 009)", () => {
+    const query: ScorecardQuery = { packageKey: "ilp-nasional", period: PERIOD, level: "district" };
+    const cell = (r: Awaited<ReturnType<typeof buildScorecard>>, row: string, indicator: string) => r.scorecard.rows.find((x) => x.code === row)!.cells.find((c) => c.indicator === indicator)!;
+    /** The same scorecard computed without any cache (inside a transaction nothing is cached). */
+    const uncached = (q: ScorecardQuery) => getDb().transaction().execute((trx) => buildScorecard(q, trx));
+
+    it("serves a repeat from memory and equals an uncached computation", async () => {
+      const first = await buildScorecard(query);
+      const again = await buildScorecard(query);
+      expect(again).toBe(first);
+      const fresh = await uncached(query);
+      expect(fresh).not.toBe(first);
+      expect(JSON.stringify(fresh.scorecard)).toBe(JSON.stringify(first.scorecard));
+      expect(fresh.lastChange).toBe(first.lastChange);
+    });
+
+    it("shows a change made through ANY write path at the next request, recomputing only that district's rows", async () => {
+      const db = getDb();
+      const before = await buildScorecard(query);
+      // A raw write no model function knows about: the triggers still bump the district's version.
+      const target = await db
+        .selectFrom("submission_value as v")
+        .innerJoin("org_unit as d", "d.id", "v.district_id")
+        .select(["v.submission_id", "v.district_id", "d.code"])
+        .where("v.field_key", "=", "spm01_bumil_k6")
+        .where("v.month_index", "=", 2025 * 12 + 11)
+        .orderBy("v.submission_id")
+        .executeTakeFirstOrThrow();
+      const versionsBefore = await readVersions(db);
+      const stats = { ...cacheFor(db)!.stats };
+      await db.updateTable("submission_value").set((eb) => ({ value: eb("value", "+", 1000) })).where("submission_id", "=", target.submission_id).where("field_key", "=", "spm01_bumil_k6").execute();
+      const versionsAfter = await readVersions(db);
+      expect(versionsAfter.byDistrict.get(Number(target.district_id))).toBeGreaterThan(versionsBefore.byDistrict.get(Number(target.district_id)) ?? 0);
+      expect(versionsAfter.global).toBe(versionsBefore.global);
+      const after = await buildScorecard(query);
+      expect(after).not.toBe(before);
+      expect(cell(after, target.code, "spm_01").numerator).toBe((cell(before, target.code, "spm_01").numerator ?? 0) + 1000);
+      // Only the changed district's row was recomputed; every other row came from the row cache.
+      const now = cacheFor(db)!.stats;
+      expect(now.rowMisses - stats.rowMisses).toBe(1);
+      expect(now.rowHits - stats.rowHits).toBe(after.scorecard.rows.length - 1);
+      expect(JSON.stringify(after.scorecard)).toBe(JSON.stringify((await uncached(query)).scorecard));
+
+      // Deleting facts (a returned report) and publishing nothing else: seen too, and put back.
+      await db.updateTable("submission_value").set((eb) => ({ value: eb("value", "-", 1000) })).where("submission_id", "=", target.submission_id).where("field_key", "=", "spm01_bumil_k6").execute();
+      expect(cell(await buildScorecard(query), target.code, "spm_01").numerator).toBe(cell(before, target.code, "spm_01").numerator);
+    });
+
+    it("a change to the org tree invalidates every row, and lastChange follows submission updates", async () => {
+      const db = getDb();
+      const before = await buildScorecard(query);
+      const versions = await readVersions(db);
+      await db.updateTable("org_unit").set({ note: "cache test" }).where("code", "=", "33.24").execute();
+      expect((await readVersions(db)).global).toBeGreaterThan(versions.global);
+      const stats = { ...cacheFor(db)!.stats };
+      const after = await buildScorecard(query);
+      expect(after).not.toBe(before);
+      expect(cacheFor(db)!.stats.rowMisses - stats.rowMisses).toBe(after.scorecard.rows.length);
+      const stamp = "2099-01-01T00:00:00.000Z";
+      const one = await db.selectFrom("submission").select("id").where("district_id", "=", (await getOrgByCode(db, "13.73"))!.id).orderBy("id").executeTakeFirstOrThrow();
+      await db.updateTable("submission").set({ updated_at: stamp }).where("id", "=", one.id).execute();
+      expect((await buildScorecard(query)).lastChange).toBe(stamp);
+      expect((await buildScorecard({ ...query, level: undefined, parentCode: "13.73" })).lastChange).toBe(stamp);
+      expect((await buildScorecard({ ...query, level: undefined, parentCode: "33.24" })).lastChange).not.toBe(stamp);
+    });
   });
 });

@@ -28,28 +28,37 @@ function Cell({ cell, column, row, sel, isTotal }: { cell: ViewCell; column: Vie
   );
 }
 
-function SortHeader({ label, sortKey, sel, className, defaultDir = "asc", note }: { label: string; sortKey: string; sel: ScorecardSelection; className?: string; defaultDir?: "asc" | "desc"; note?: string }) {
+/** A link that sorts the units by `sortKey` (toggling the direction when already active). */
+function SortLink({ label, sortKey, sel, defaultDir = "asc", title }: { label: string; sortKey: string; sel: ScorecardSelection; defaultDir?: "asc" | "desc"; title?: string }) {
   const t = useT();
   const active = sel.sort === sortKey;
   const nextDir = active ? (sel.dir === "asc" ? "desc" : "asc") : defaultDir;
   return (
-    <th scope="col" className={className} aria-sort={active ? (sel.dir === "asc" ? "ascending" : "descending") : undefined}>
-      <Link to={selectionSearch(sel, { sort: sortKey, dir: nextDir })} title={t("scorecards.sortBy", { column: label })} className="sc-sort" preventScrollReset>
-        {label}
-        <span aria-hidden="true" className="sc-sort-mark">
-          {active ? (sel.dir === "asc" ? " ▴" : " ▾") : " ⇅"}
-        </span>
-      </Link>
+    <Link to={selectionSearch(sel, { sort: sortKey, dir: nextDir })} title={title ?? t("scorecards.sortBy", { column: label })} className="sc-sort" preventScrollReset>
+      {label}
+      <span aria-hidden="true" className="sc-sort-mark">
+        {active ? (sel.dir === "asc" ? " ▴" : " ▾") : " ⇅"}
+      </span>
+    </Link>
+  );
+}
+
+const ariaSort = (sel: ScorecardSelection, sortKey: string) => (sel.sort === sortKey ? (sel.dir === "asc" ? "ascending" : "descending") : undefined);
+
+function SortHeader({ label, sortKey, sel, className, defaultDir = "asc", note }: { label: string; sortKey: string; sel: ScorecardSelection; className?: string; defaultDir?: "asc" | "desc"; note?: string }) {
+  return (
+    <th scope="col" className={className} aria-sort={ariaSort(sel, sortKey)}>
+      <SortLink label={label} sortKey={sortKey} sel={sel} defaultDir={defaultDir} />
       {note ? <small className="sc-col-note">{note}</small> : null}
     </th>
   );
 }
 
-/** The scorecard: rows org units, columns indicators grouped by cluster, total row last. */
-export function ScorecardTable({ view, sel, scopeName, compareForm }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string; compareForm?: string }) {
+/** The name of a unit (a drill-down link when it has units below), with its compare box and code. */
+function UnitName({ row, isTotal, view, sel, compareForm }: { row: ViewRow; isTotal: boolean; view: ScorecardView; sel: ScorecardSelection; compareForm?: string }) {
   const t = useT();
-  const rowHeader = (row: ViewRow, isTotal: boolean) => (
-    <th scope="row" className="sc-rowhead">
+  return (
+    <>
       {compareForm && !isTotal ? (
         <input type="checkbox" className="sc-compare-check no-print" name="units" value={row.code} form={compareForm} aria-label={t("scorecards.compare.select", { name: row.name })} />
       ) : null}
@@ -63,6 +72,97 @@ export function ScorecardTable({ view, sel, scopeName, compareForm }: { view: Sc
         row.name
       )}
       <small className="sc-code">{row.code}</small>
+    </>
+  );
+}
+
+/**
+ * The transposed scorecard (`transpose=1`): indicators as rows grouped by cluster, units as
+ * columns in the chosen sort order, the total column last. Rank and score are the first two
+ * rows; every row header sorts the units (the columns) by that row.
+ */
+function TransposedTable({ view, sel, scopeName, compareForm }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string; compareForm?: string }) {
+  const t = useT();
+  const units = [...view.rows.map((r) => ({ row: r, isTotal: false })), { row: view.total, isTotal: true }];
+  const width = units.length + 1;
+  let index = 0;
+  const byGroup = view.groups.map((g) => {
+    const columns = view.columns.slice(index, index + g.span).map((c, k) => ({ column: c, i: index + k }));
+    index += g.span;
+    return { group: g, columns };
+  });
+  const rowHeader = (label: string, sortKey: string, defaultDir: "asc" | "desc", note?: string) => (
+    <th scope="row" className="sc-ind sc-rowhead" aria-sort={ariaSort(sel, sortKey)}>
+      <SortLink label={label} sortKey={sortKey} sel={sel} defaultDir={defaultDir} title={t("scorecards.sortUnitsBy", { column: label })} />
+      {note ? <small className="sc-col-note">{note}</small> : null}
+    </th>
+  );
+  return (
+    <div className="table-wrap sc-wrap">
+      <table className="data scorecard sc-transposed" data-transposed="1">
+        <caption>{t("scorecards.captionTransposed", { scope: scopeName, period: view.periodLabel })}</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="sc-rowhead" aria-sort={ariaSort(sel, "name")}>
+              {t("scorecards.col.indicator")}
+              <small className="sc-col-note">
+                <SortLink label={t("scorecards.col.name")} sortKey="name" sel={sel} title={t("scorecards.sortUnitsBy", { column: t("scorecards.col.name") })} />
+              </small>
+            </th>
+            {units.map(({ row, isTotal }) => (
+              <th key={isTotal ? "__total" : row.code} scope="col" className={`sc-unit${isTotal ? " sc-total" : ""}`}>
+                <UnitName row={row} isTotal={isTotal} view={view} sel={sel} compareForm={compareForm} />
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            {rowHeader(t("scorecards.col.rank"), "rank", "asc")}
+            {units.map(({ row, isTotal }) => (
+              <td key={isTotal ? "__total" : row.code} className={`num${isTotal ? " sc-total" : ""}`}>
+                {isTotal ? "" : (row.rank ?? "–")}
+              </td>
+            ))}
+          </tr>
+          <tr>
+            {rowHeader(t("scorecards.col.score"), "score", "desc")}
+            {units.map(({ row, isTotal }) => (
+              <td key={isTotal ? "__total" : row.code} className={`num sc-score${isTotal ? " sc-total" : ""}`}>
+                {row.score}
+              </td>
+            ))}
+          </tr>
+        </tbody>
+        {byGroup.map(({ group, columns }) => (
+          <tbody key={group.key}>
+            <tr className="sc-group-row">
+              <th scope="rowgroup" colSpan={width} className="sc-group">
+                {group.name}
+              </th>
+            </tr>
+            {columns.map(({ column, i }) => (
+              <tr key={column.key}>
+                {rowHeader(column.unit ? `${column.name} (${column.unit})` : column.name, column.key, "desc", column.ytd ? t("scorecards.ytdColumn") : undefined)}
+                {units.map(({ row, isTotal }) => (
+                  <Cell key={isTotal ? "__total" : row.code} cell={row.cells[i]} column={column} row={row} sel={sel} isTotal={isTotal} />
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}
+
+/** The scorecard: rows org units, columns indicators grouped by cluster, total row last (or transposed). */
+export function ScorecardTable({ view, sel, scopeName, compareForm }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string; compareForm?: string }) {
+  const t = useT();
+  if (sel.transpose) return <TransposedTable view={view} sel={sel} scopeName={scopeName} compareForm={compareForm} />;
+  const rowHeader = (row: ViewRow, isTotal: boolean) => (
+    <th scope="row" className="sc-rowhead">
+      <UnitName row={row} isTotal={isTotal} view={view} sel={sel} compareForm={compareForm} />
     </th>
   );
   const line = (row: ViewRow, isTotal: boolean) => (

@@ -21,6 +21,8 @@ export interface ScorecardSelection {
   dir: "asc" | "desc";
   /** Show only the first rows in the chosen order (top or bottom N); the total stays over all rows. */
   limit: number | null;
+  /** Indicators as rows and units as columns (`transpose=1`); sorting still orders the units. */
+  transpose: boolean;
 }
 
 export const ROW_LIMITS = [5, 10, 20] as const;
@@ -37,6 +39,7 @@ export function selectionSearch(sel: ScorecardSelection, changes: Partial<Record
     sort: sel.sort === "rank" ? null : sel.sort,
     dir: sel.dir === "asc" ? null : sel.dir,
     limit: sel.limit === null ? null : String(sel.limit),
+    transpose: sel.transpose ? "1" : null,
   };
   const merged = { ...base, ...changes };
   const params = new URLSearchParams();

@@ -2,8 +2,16 @@
 import type { Migration } from "kysely";
 import * as m001 from "./001_initial";
 import * as m002 from "./002_entry";
+import * as m003 from "./003_locks";
+import * as m004 from "./004_designer";
+import * as m005 from "./005_scorecard";
+import * as m006 from "./006_import_jobs";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
   "002_entry": m002,
+  "003_locks": m003,
+  "004_designer": m004,
+  "005_scorecard": m005,
+  "006_import_jobs": m006,
 };

@@ -11,6 +11,7 @@ import ExcelJS from "exceljs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { profilCells } from "../helpers/ilp-profil";
 
 const now = new Date();
 const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
@@ -18,26 +19,7 @@ const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
 const PREVIOUS = `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, "0")}`;
 const FORM_TITLE = "Profil Implementasi ILP Puskesmas";
 
-const VALID: Record<string, string | number> = {
-  sk_klaster: "ya",
-  sk_klaster_nomor: "440/12/PKM-SD/2025",
-  sotk_revisi: "ya",
-  pj_klaster_ditetapkan: "ya",
-  sosialisasi_staf: "ya",
-  alur_layanan_klaster: "ya",
-  rme_satusehat: "penuh",
-  jumlah_desa: 10,
-  desa_pustu_ilp: 5,
-  jumlah_posyandu: 20,
-  posyandu_ilp: 10,
-  posyandu_5_kader: 10,
-  jumlah_kader: 100,
-  kader_purwa: 30,
-  kader_madya: 20,
-  kader_utama: 10,
-  kader_belum_sertifikat: 40,
-  lokmin_bulanan: "ya",
-};
+const VALID = profilCells();
 
 let app: RunningApp;
 let browser: Browser;
@@ -117,7 +99,7 @@ describe("bulk import in Chromium", () => {
 
     // The job list on the import page shows it too.
     await page.getByRole("link", { name: "Kembali ke impor dan ekspor" }).click();
-    await expect(page.getByRole("link", { name: "laporan-campuran.xlsx" }).isVisible()).resolves.toBe(true);
+    await page.getByRole("link", { name: "laporan-campuran.xlsx" }).waitFor();
 
     expect(operator.problems.pageErrors, "uncaught errors in the page").toEqual([]);
     expect(operator.problems.cspViolations, "Content Security Policy violations").toEqual([]);

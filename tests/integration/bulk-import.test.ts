@@ -21,6 +21,7 @@ import { loadGrants } from "~/auth/session.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { BASE, call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 import { formFieldKeys, seedPackage } from "../helpers/seed-package";
+import { profilCells } from "../helpers/ilp-profil";
 
 const FORM = "ilp_profil";
 const PKG = seedPackage.key;
@@ -28,29 +29,8 @@ const now = new Date();
 const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
 const FUTURE = `${now.getUTCFullYear() + 1}-01`;
 
-/** A complete, valid ilp_profil report (no rule warnings). */
-function validAnswers(): Record<string, string | number> {
-  return {
-    sk_klaster: "ya",
-    sk_klaster_nomor: "440/12/PKM/2025",
-    sotk_revisi: "ya",
-    pj_klaster_ditetapkan: "ya",
-    sosialisasi_staf: "ya",
-    alur_layanan_klaster: "tidak",
-    rme_satusehat: "penuh",
-    jumlah_desa: 10,
-    desa_pustu_ilp: 5,
-    jumlah_posyandu: 20,
-    posyandu_ilp: 10,
-    posyandu_5_kader: 10,
-    jumlah_kader: 100,
-    kader_purwa: 30,
-    kader_madya: 20,
-    kader_utama: 10,
-    kader_belum_sertifikat: 40,
-    lokmin_bulanan: "ya",
-  };
-}
+/** A complete, valid ilp_profil report (no rule warnings), as spreadsheet cells. */
+const validAnswers = () => profilCells({ sk_klaster_nomor: "440/12/PKM/2025", alur_layanan_klaster: "tidak" });
 
 function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));

@@ -18,6 +18,7 @@ import type { TemplatePackage } from "../../engine/index";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 import { formFieldKeys, seedPackage } from "../helpers/seed-package";
+import { profilAnswers } from "../helpers/ilp-profil";
 
 const FORM = "ilp_profil";
 const PKG = seedPackage.key;
@@ -25,29 +26,7 @@ const now = new Date();
 const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
 const NEXT_YEAR = String(now.getUTCFullYear() + 1);
 
-function answers(extra: Record<string, unknown>): Record<string, unknown> {
-  return {
-    sk_klaster: true,
-    sk_klaster_nomor: "440/12/PKM/2025",
-    sotk_revisi: true,
-    pj_klaster_ditetapkan: true,
-    sosialisasi_staf: true,
-    alur_layanan_klaster: false,
-    rme_satusehat: "penuh",
-    jumlah_desa: 10,
-    desa_pustu_ilp: 5,
-    jumlah_posyandu: 20,
-    posyandu_ilp: 10,
-    posyandu_5_kader: 10,
-    jumlah_kader: 100,
-    kader_purwa: 30,
-    kader_madya: 20,
-    kader_utama: 10,
-    kader_belum_sertifikat: 40,
-    lokmin_bulanan: true,
-    ...extra,
-  };
-}
+const answers = (extra: Record<string, unknown>) => profilAnswers({ sk_klaster_nomor: "440/12/PKM/2025", alur_layanan_klaster: false, ...extra });
 
 /** Version 2 of the seed package: ilp_profil loses kunjungan_rumah and gains kunjungan_rumah_ilp. */
 function version2(): TemplatePackage {

@@ -16,6 +16,7 @@ import * as history from "~/routes/submissions.$id.history";
 import * as detail from "~/routes/verification.$id";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
+import { profilAnswers } from "../helpers/ilp-profil";
 
 const FORM = "ilp_profil";
 const BONTANG_UTARA = "P6474001";
@@ -25,28 +26,7 @@ const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart
 const V1_LABEL = "Jumlah desa/kelurahan di wilayah kerja (desa)";
 const V2_LABEL = "Jumlah desa dan kelurahan binaan (versi 2) (desa)";
 
-function validAnswers(): Record<string, unknown> {
-  return {
-    sk_klaster: true,
-    sk_klaster_nomor: "440/12/PKM-BU/2025",
-    sotk_revisi: true,
-    pj_klaster_ditetapkan: true,
-    sosialisasi_staf: true,
-    alur_layanan_klaster: true,
-    rme_satusehat: "penuh",
-    jumlah_desa: 10,
-    desa_pustu_ilp: 5,
-    jumlah_posyandu: 20,
-    posyandu_ilp: 10,
-    posyandu_5_kader: 10,
-    jumlah_kader: 100,
-    kader_purwa: 30,
-    kader_madya: 20,
-    kader_utama: 10,
-    kader_belum_sertifikat: 40,
-    lokmin_bulanan: true,
-  };
-}
+const validAnswers = () => profilAnswers({ sk_klaster_nomor: "440/12/PKM-BU/2025" });
 
 function seedPackage(): any {
   return JSON.parse(fs.readFileSync(path.resolve("seeds/packages/ilp-nasional.v1.json"), "utf8"));

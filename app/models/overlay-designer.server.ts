@@ -39,6 +39,7 @@ import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth
 import type { SessionUser } from "~/auth/session.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import type { DesignerOrigin, DesignerProblem } from "~/components/designer/contract";
+import { PostgresAdapter } from "kysely";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit } from "~/db/schema";
 import { getOrgByCode, listSubtree } from "./org.server";
@@ -144,6 +145,16 @@ interface WorkingState {
   conflicts: RebaseConflict[];
   published: { version: number; baseVersion: number } | null;
   revision: number;
+}
+
+/**
+ * Serialises writers of one district's adaptation of one package: on PostgreSQL (READ
+ * COMMITTED) a twin save could otherwise read the revision before the other commits and its
+ * document after. SQLite write transactions are already serialised (BEGIN IMMEDIATE).
+ */
+async function lockAdaptation(trx: DbOrTrx, districtId: number, key: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await trx.selectFrom("district_overlay").select("id").where("district_org_unit_id", "=", districtId).where("package_key", "=", key).forUpdate().execute();
 }
 
 async function workingState(db: DbOrTrx, scope: OverlayScope, key: string, inside: ReadonlySet<string>): Promise<WorkingState> {
@@ -433,6 +444,7 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
   const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
   try {
     return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
+      await lockAdaptation(trx, scope.district.id, key);
       const w = await workingState(trx, scope, key, inside);
       if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
       if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
@@ -498,6 +510,7 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
   const db = getDb();
   const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
   return db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
+    await lockAdaptation(trx, scope.district.id, key);
     const w = await workingState(trx, scope, key, inside);
     if (w.draftId === null) return { ok: false, status: 400, problems: [], revision: w.revision, message: "Belum ada draf tersimpan. Simpan perubahan Anda dulu, lalu terbitkan." };
     if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
@@ -540,6 +553,7 @@ export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form:
   const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
   try {
     return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
+      await lockAdaptation(trx, scope.district.id, key);
       const w = await workingState(trx, scope, key, inside);
       if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
       const latest = (await getPublishedPackage(key, undefined, trx))!;

@@ -22,7 +22,7 @@ export class EntryRefusal extends Error {
   constructor(
     message: string,
     readonly status: number,
-    readonly code: "LOCKED" | "CONFLICT" | "KEY_REUSED",
+    readonly code: "LOCKED" | "CONFLICT" | "KEY_REUSED" | "NOT_DRAFT",
   ) {
     super(message);
   }
@@ -212,6 +212,8 @@ export interface SaveInput {
   /** Revision of the report the page was loaded with (0 = none yet). */
   baseRevision: number;
   confirmWarnings: boolean;
+  /** Autosave: store only while the report is new or a draft (never withdraw a submitted one). */
+  onlyDraft?: boolean;
   ip?: string | null;
 }
 
@@ -233,7 +235,7 @@ export interface RefusedResult {
   formErrors: string[];
   /** Rule warnings the user must confirm before submitting. */
   warnings: string[];
-  code?: "INVALID" | "NEEDS_CONFIRMATION" | "LOCKED" | "CONFLICT" | "KEY_REUSED";
+  code?: "INVALID" | "NEEDS_CONFIRMATION" | "LOCKED" | "CONFLICT" | "KEY_REUSED" | "NOT_DRAFT";
 }
 
 export type SaveResult = SavedResult | RefusedResult;
@@ -322,6 +324,9 @@ export async function saveEntry(input: SaveInput, now = new Date()): Promise<Sav
         .values({ idempotency_key: input.idempotencyKey, user_id: input.user.id, org_unit_id: input.unit.id, form_key: input.formKey, period: input.period, submission_id: null, result_json: null, created_at: nowIso() })
         .execute();
       const current = await assertEditable(trx, { unitId: input.unit.id, packageKey: found.effective.base.key, formKey: input.formKey, period: input.period }, { unit: input.unit, form: found.form, now });
+      if (input.onlyDraft && current && current.status !== "draft") {
+        throw new EntryRefusal("Laporan ini sudah dikirim atau dikembalikan, jadi tidak disimpan otomatis. Simpan perubahan dengan tombol Simpan draf atau Kirim.", 409, "NOT_DRAFT");
+      }
       const currentRevision = current?.revision ?? 0;
       if (currentRevision !== input.baseRevision) throw new EntryRefusal(CONFLICT_MESSAGE, 409, "CONFLICT");
       const submissionId = await storeSubmission(trx, prepared.submission, {
@@ -331,6 +336,11 @@ export async function saveEntry(input: SaveInput, now = new Date()): Promise<Sav
         auditAction: input.intent === "submit" ? "submission.submit" : "submission.draft",
         now,
       });
+      // Post-condition of the optimistic lock: under PostgreSQL's READ COMMITTED a twin request
+      // committed between the check above and storeSubmission's own read would be overwritten;
+      // its row then carries another revision, and rolling back refuses this request instead.
+      const stored = await trx.selectFrom("submission").select("revision").where("id", "=", submissionId).executeTakeFirstOrThrow();
+      if (stored.revision !== currentRevision + 1) throw new EntryRefusal(CONFLICT_MESSAGE, 409, "CONFLICT");
       const result: SavedResult = { ok: true, intent: input.intent, status, submissionId, revision: currentRevision + 1, warnings };
       await trx.updateTable("submission_request").set({ submission_id: submissionId, result_json: JSON.stringify(result) }).where("idempotency_key", "=", input.idempotencyKey).execute();
       return result;
@@ -364,4 +374,44 @@ export async function previousValues(unitId: number, packageKey: string, formKey
     .where("period", "=", prev)
     .executeTakeFirst();
   return { period: prev, status: row?.status ?? null, data: row ? (JSON.parse(row.data) as Record<string, unknown>) : null };
+}
+
+/** Largest answers document a save accepts (characters of JSON). */
+export const MAX_DATA_CHARS = 200_000;
+
+function formText(form: FormData, name: string, max: number): string {
+  const v = form.get(name);
+  return typeof v === "string" ? v.slice(0, max) : "";
+}
+
+/**
+ * The fields of a save request (fill page and autosave): intent, answers JSON, idempotency key,
+ * base revision, warning confirmation. Refuses, in Bahasa Indonesia, what cannot be read.
+ */
+export function parseSaveForm(
+  form: FormData,
+  fixedIntent?: SaveIntent,
+): { ok: true; input: Pick<SaveInput, "intent" | "data" | "idempotencyKey" | "baseRevision" | "confirmWarnings"> } | { ok: false; result: RefusedResult } {
+  const invalid = (message: string, status = 400) => ({ ok: false as const, result: refused(status, "INVALID", { formErrors: [message] }) });
+  const intent = fixedIntent ?? formText(form, "intent", 10);
+  if (intent !== "draft" && intent !== "submit") return invalid("Pilih Simpan draf atau Kirim.");
+  const raw = formText(form, "data", MAX_DATA_CHARS + 1);
+  if (raw.length > MAX_DATA_CHARS) return invalid("Isian terlalu besar untuk dikirim. Periksa isian teks yang sangat panjang.", 413);
+  let data: unknown;
+  try {
+    data = JSON.parse(raw || "{}");
+  } catch {
+    return invalid("Isian formulir tidak terbaca. Muat ulang halaman; draf lokal Anda dapat dipulihkan.");
+  }
+  const baseRevision = Number(formText(form, "baseRevision", 12));
+  return {
+    ok: true,
+    input: {
+      intent,
+      data,
+      idempotencyKey: formText(form, "idempotencyKey", 100),
+      baseRevision: Number.isInteger(baseRevision) && baseRevision >= 0 ? baseRevision : -1,
+      confirmWarnings: formText(form, "confirmWarnings", 5) === "1",
+    },
+  };
 }

@@ -1,20 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useEffect, useState } from "react";
 import { requireUser } from "~/auth/guards.server";
 import { EntryForm } from "~/components/form/EntryForm";
 import { clearLocalDraft, draftStorageKey, readLocalDraft, sameAnswers, useLocalAutosave, type LocalDraft } from "~/components/form/localDraft";
+import { useServerAutosave } from "~/components/form/serverAutosave";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import { loadEntry, operatorUnit, saveEntry, type RefusedResult, type SaveIntent, type SaveResult } from "~/models/entry.server";
-import { clientIp, formString } from "~/utils/http.server";
+import { loadEntry, operatorUnit, parseSaveForm, saveEntry, type RefusedResult, type SaveResult } from "~/models/entry.server";
+import { clientIp } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "Laporan"} · Pantau ILP` }];
 
-/** Largest accepted answers document (characters): far above any configured form. */
-const MAX_DATA_CHARS = 200_000;
 
 /**
  * Operators only, for their own Puskesmas (from the session; `?unit=` only picks among the
@@ -35,43 +34,42 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     uiSchema: entry.uiSchema,
     submission: entry.submission ? { status: entry.submission.status, data: entry.submission.data, revision: entry.submission.revision, returnNote: entry.submission.return_note, updatedAt: entry.submission.updated_at } : null,
     idempotencyKey: crypto.randomUUID(),
+    autosaveSeconds: autosaveSeconds(),
   };
 }
 
 type ActionResult = SaveResult | RefusedResult;
 
+/** Seconds between server autosaves of a draft: PANTAU_AUTOSAVE_SECONDS, default 20 (2–600). */
+function autosaveSeconds(): number {
+  const n = Number(process.env.PANTAU_AUTOSAVE_SECONDS ?? 20);
+  return Number.isFinite(n) ? Math.min(600, Math.max(2, Math.round(n))) : 20;
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
-  const form = await request.formData();
-  const intent = formString(form, "intent", 10);
-  const raw = formString(form, "data", MAX_DATA_CHARS + 1);
-  const invalid = (message: string): RefusedResult => ({ ok: false, status: 400, code: "INVALID", fieldErrors: {}, formErrors: [message], warnings: [] });
-  if (intent !== "draft" && intent !== "submit") return data<ActionResult>(invalid("Pilih Simpan draf atau Kirim."), { status: 400 });
-  if (raw.length > MAX_DATA_CHARS) return data<ActionResult>(invalid("Isian terlalu besar untuk dikirim. Periksa isian teks yang sangat panjang."), { status: 413 });
-  let answers: unknown;
-  try {
-    answers = JSON.parse(raw || "{}");
-  } catch {
-    return data<ActionResult>(invalid("Isian formulir tidak terbaca. Muat ulang halaman; draf lokal Anda dapat dipulihkan."), { status: 400 });
-  }
-  const baseRevision = Number(formString(form, "baseRevision", 12));
+  const parsed = parseSaveForm(await request.formData());
+  if (!parsed.ok) return data<ActionResult>(parsed.result, { status: parsed.result.status });
   const result = await saveEntry({
+    ...parsed.input,
     user,
     unit,
     formKey: String(params.formKey ?? ""),
     period: String(params.period ?? ""),
-    intent: intent as SaveIntent,
-    data: answers,
-    idempotencyKey: formString(form, "idempotencyKey", 100),
-    baseRevision: Number.isInteger(baseRevision) && baseRevision >= 0 ? baseRevision : -1,
-    confirmWarnings: formString(form, "confirmWarnings", 5) === "1",
     ip: clientIp(context),
   });
   return data<ActionResult>(result, { status: result.ok ? 200 : result.status });
 }
 
 type Data = Record<string, unknown>;
+
+/** "2025-01-10" → "10 Januari 2025" (the same on the server and in the browser: UTC). */
+function longDate(day: string, locale: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return date.toLocaleDateString(locale === "en" ? "en-GB" : "id-ID", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
 
 export default function FillPage() {
   const d = useLoaderData<typeof loader>();
@@ -91,7 +89,22 @@ function Fill() {
   const approved = d.submission?.status === "approved";
   // Approved reports are locked by their status; others once the deadline passed without an unlock.
   const locked = approved || d.lock.locked;
-  const revision = d.submission?.revision ?? 0;
+  const status = d.submission?.status ?? "missing";
+  const location = useLocation();
+  const revalidator = useRevalidator();
+  const unitParam = new URLSearchParams(location.search).get("unit");
+  // Drafts go to the server on their own while the report is new or a draft (a submitted or
+  // returned report is changed only by the buttons); the browser copy covers the offline gaps.
+  const auto = useServerAutosave({
+    url: `/forms/${encodeURIComponent(d.form.key)}/${encodeURIComponent(d.period)}/autosave${unitParam ? `?unit=${encodeURIComponent(unitParam)}` : ""}`,
+    data: answers,
+    baseRevision: d.submission?.revision ?? 0,
+    serverData: (d.submission?.data ?? {}) as Data,
+    enabled: !locked && (status === "missing" || status === "draft") && offer === null,
+    intervalMs: d.autosaveSeconds * 1000,
+    onSaved: () => revalidator.revalidate(),
+  });
+  const revision = Math.max(d.submission?.revision ?? 0, auto.revision);
   const storageKey = draftStorageKey(d.unit.code, d.form.key, d.period);
   const { online, lastSaved, saveNow, forget } = useLocalAutosave(storageKey, answers, revision, !locked);
 
@@ -129,10 +142,9 @@ function Fill() {
     setAnswers(next);
   };
 
-  const submitting = navigation.state !== "idle";
+  const submitting = navigation.state !== "idle" || auto.saving;
   const failed = result && !result.ok ? result : null;
   const unknownFieldErrors = failed ? Object.entries(failed.fieldErrors).filter(([k]) => !(k in (d.schema.properties ?? {}))).map(([, m]) => m) : [];
-  const status = d.submission?.status ?? "missing";
 
   return (
     <div className="page">
@@ -153,14 +165,14 @@ function Fill() {
         </div>
       ) : d.lock.locked ? (
         <div className="alert warning" role="status">
-          {t("entry.deadlineLocked", { deadline: d.lock.deadline })}
+          {t("entry.deadlineLocked", { deadline: longDate(d.lock.deadline, t.locale) })}
         </div>
       ) : d.lock.unlockedUntil ? (
         <div className="alert info" role="status">
-          {t("entry.unlockedUntil", { deadline: d.lock.deadline, until: d.lock.unlockedUntil.slice(0, 10) })}
+          {t("entry.unlockedUntil", { deadline: longDate(d.lock.deadline, t.locale), until: longDate(d.lock.unlockedUntil.slice(0, 10), t.locale) })}
         </div>
       ) : (
-        <p className="muted">{t("entry.deadline", { deadline: d.lock.deadline })}</p>
+        <p className="muted">{t("entry.deadline", { deadline: longDate(d.lock.deadline, t.locale) })}</p>
       )}
       {d.submission?.status === "returned" && d.submission.returnNote ? (
         <div className="alert warning" role="status">
@@ -279,6 +291,12 @@ function Fill() {
             <button type="submit" name="intent" value="submit" className="button" disabled={submitting}>
               {t("entry.submit")}
             </button>
+            {auto.savedAt ? (
+              <span className="muted" role="status">
+                {t("entry.serverSaved", { at: new Date(auto.savedAt).toLocaleTimeString(t.locale === "en" ? "en-GB" : "id-ID") })}
+              </span>
+            ) : null}
+            {auto.refused ? <span className="muted">{t("entry.autosaveRefused", { message: auto.refused })}</span> : null}
             {lastSaved ? <span className="muted">{t("entry.localSaved", { at: new Date(lastSaved).toLocaleTimeString(t.locale === "en" ? "en-GB" : "id-ID") })}</span> : null}
           </div>
         ) : null}

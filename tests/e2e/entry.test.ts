@@ -4,10 +4,11 @@
  * loses the connection, recovers the local draft after a reload and submits; the verifier
  * returns it with a note; the operator corrects and resubmits; the verifier approves; the
  * report is locked and the district scorecard shows its value. A period past its deadline
- * refuses a draft; the district admin re-opens the approved report through an audited unlock,
+ * opens locked; the district admin re-opens the approved report through an audited unlock,
  * the operator corrects it and its history lists every version with the changed fields.
  * No CSP violation, no page error, no dialog on the way (SECURITY.md 13–14).
  *
+ * The draft reaches the server by autosave before the connection drops.
  * Three sign-ins in total (the app allows 10 per client per minute).
  */
 import type { Browser, Locator, Page } from "playwright-core";
@@ -45,7 +46,8 @@ function expectClean(s: Session) {
 
 describe("data entry and verification in Chromium", () => {
   beforeAll(async () => {
-    app = await startApp({ name: "entry" });
+    // Server autosave every 2 s instead of 20, so the journey sees it happen.
+    app = await startApp({ name: "entry", env: { PANTAU_AUTOSAVE_SECONDS: "2" } });
     browser = await launchBrowser();
     operator = await openSession(browser, app.baseUrl);
     verifier = await openSession(browser, app.baseUrl);
@@ -96,6 +98,8 @@ describe("data entry and verification in Chromium", () => {
 
     await page.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("10");
     await expect(desaBlock.getByText(/terlalu besar/).count()).resolves.toBe(0);
+    // The corrected answers reach the server on their own as a draft.
+    await page.getByText(/Draf tersimpan otomatis di server/).waitFor();
 
     // The connection drops: typing goes on, saving keeps everything in the browser.
     await operator.context.setOffline(true);
@@ -180,17 +184,16 @@ describe("data entry and verification in Chromium", () => {
     expectClean(operator);
   });
 
-  it("a period past its deadline refuses a draft, saying the deadline and who can unlock it", async () => {
+  it("a period past its deadline opens locked, saying the deadline and who can unlock it", async () => {
     const op = operator.page;
     // The demo starts in 2025: December 2024 has no report and its deadline passed long ago.
     await op.goto(`/forms/ilp_profil/2024-12`);
     await waitForHydration(op);
-    await fillNumber(op, "jumlah_desa", 9);
-    await op.getByRole("button", { name: "Simpan draf", exact: true }).click();
-    await op.getByRole("alert").filter({ hasText: /Batas waktu laporan .* periode 2024-12 sudah lewat \(10 Januari 2025\)/ }).waitFor();
-    await expect(op.getByRole("alert").filter({ hasText: "Admin Dinkes Kota Sawahlunto dapat membuka kunci" }).count()).resolves.toBe(1);
-    // Nothing typed is lost.
-    await expect(op.locator("#root_jumlah_desa").inputValue()).resolves.toBe("9");
+    await op.getByRole("status").filter({ hasText: /Batas waktu laporan ini \(10 Januari 2025\) sudah lewat/ }).waitFor();
+    await expect(op.getByRole("status").filter({ hasText: "minta admin Dinkes kabupaten/kota membuka kuncinya" }).count()).resolves.toBe(1);
+    // Nothing to type into and no button to press; every save path refuses it too (tests/integration/locks.test.ts).
+    await expect(op.getByRole("button", { name: "Simpan draf", exact: true }).count()).resolves.toBe(0);
+    await expect(op.locator("#root_jumlah_desa").isEditable()).resolves.toBe(false);
     await screenshot(op, "entry-09-past-deadline");
     expectClean(operator);
   });

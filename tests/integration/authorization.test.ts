@@ -25,6 +25,8 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   "forms._index": { roles: ["puskesmas_operator"] },
   // A Sawahlunto Puskesmas via ?unit= is refused in tests/integration/entry.test.ts.
   "forms.$formKey.$period": { roles: ["puskesmas_operator"], params: { formKey: "ilp_profil", period: "2025-03" } },
+  // Another Puskesmas via ?unit= and a submitted report are refused in tests/integration/autosave.test.ts.
+  "forms.$formKey.$period_.autosave": { roles: ["puskesmas_operator"], params: { formKey: "ilp_profil", period: "2025-03" } },
   "verification._index": { roles: ["district_verifier"] },
   // Report ids of another district are refused (403) in tests/integration/entry.test.ts.
   "verification.$id": { roles: ["district_verifier"], params: { id: "1" } },

@@ -15,6 +15,7 @@ import * as detail from "~/routes/verification.$id";
 import * as queue from "~/routes/verification._index";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { profilAnswers } from "../helpers/ilp-profil";
 
 const FORM = "ilp_profil";
 const now = new Date();
@@ -23,28 +24,7 @@ const FUTURE = `${now.getUTCFullYear() + 1}-01`;
 const SUNGAI_DURIAN = "P1373001";
 
 /** A complete, valid ilp_profil report (no rule warnings). */
-function validAnswers(): Record<string, unknown> {
-  return {
-    sk_klaster: true,
-    sk_klaster_nomor: "440/12/PKM-SD/2025",
-    sotk_revisi: true,
-    pj_klaster_ditetapkan: true,
-    sosialisasi_staf: true,
-    alur_layanan_klaster: true,
-    rme_satusehat: "penuh",
-    jumlah_desa: 10,
-    desa_pustu_ilp: 5,
-    jumlah_posyandu: 20,
-    posyandu_ilp: 10,
-    posyandu_5_kader: 10,
-    jumlah_kader: 100,
-    kader_purwa: 30,
-    kader_madya: 20,
-    kader_utama: 10,
-    kader_belum_sertifikat: 40,
-    lokmin_bulanan: true,
-  };
-}
+const validAnswers = () => profilAnswers();
 
 function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));

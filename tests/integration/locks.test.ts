@@ -20,6 +20,7 @@ import * as locks from "~/routes/locks";
 import * as detail from "~/routes/verification.$id";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
+import { profilAnswers } from "../helpers/ilp-profil";
 
 const FORM = "ilp_profil";
 const PACKAGE_FORM = `ilp-nasional/${FORM}`;
@@ -45,28 +46,7 @@ function lastDayOf(period: string): string {
 }
 
 /** A complete, valid ilp_profil report (no rule warnings). */
-function validAnswers(): Record<string, unknown> {
-  return {
-    sk_klaster: true,
-    sk_klaster_nomor: "440/12/PKM-SD/2025",
-    sotk_revisi: true,
-    pj_klaster_ditetapkan: true,
-    sosialisasi_staf: true,
-    alur_layanan_klaster: true,
-    rme_satusehat: "penuh",
-    jumlah_desa: 10,
-    desa_pustu_ilp: 5,
-    jumlah_posyandu: 20,
-    posyandu_ilp: 10,
-    posyandu_5_kader: 10,
-    jumlah_kader: 100,
-    kader_purwa: 30,
-    kader_madya: 20,
-    kader_utama: 10,
-    kader_belum_sertifikat: 40,
-    lokmin_bulanan: true,
-  };
-}
+const validAnswers = () => profilAnswers();
 
 function csvFor(rows: Array<[string, string]>, jumlahDesa = 10): string {
   const answers = { ...validAnswers(), jumlah_desa: jumlahDesa };

@@ -6,6 +6,7 @@
  *   npm run load -- --quick         # 15 s
  *   npm run load -- --duration 30   # any length in seconds
  *   npm run load -- --connections 20 --json result.json
+ *   npm run load -- --rate 25       # paced: 25 requests/s in all (50 users clicking every 2 s)
  *
  * Virtual users (one session each, created directly in the database with the app's own
  * createSession(): the login form allows 10 attempts per client per minute, and every virtual
@@ -47,6 +48,14 @@ const quick = argv.includes("--quick");
 const durationS = Number(flag("--duration") ?? (quick ? 15 : 60));
 const connections = Number(flag("--connections") ?? 50);
 const jsonOut = flag("--json");
+/**
+ * `--rate N`: paced users — N requests per second across all connections (autocannon
+ * overallRate), i.e. each of the users clicks every connections/N seconds. Without it every
+ * connection sends its next request the moment the previous answer arrives (no think time),
+ * which measures the saturation point rather than people at a keyboard.
+ */
+const rate = flag("--rate") === undefined ? 0 : Number(flag("--rate"));
+if (!Number.isFinite(rate) || rate < 0 || rate > 10_000) throw new Error("--rate: 0…10000 requests per second");
 /** `--dev`: the server without NODE_ENV=production (React's development build), for comparison. */
 const devMode = argv.includes("--dev");
 if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 600) throw new Error("--duration: 1…600 seconds");
@@ -282,7 +291,7 @@ async function main(): Promise<number> {
 
     console.error(`[load] ${users.length} virtual users (${operatorCount} operators, ${verifierCount} verifiers, ${facilitatorCount} facilitators), ${connections} connections, ${durationS} s…`);
     const cpu0 = groupCpuMs(server.child.pid!);
-    const result = await autocannon({ url: baseUrl, connections, duration: durationS, timeout: 10, pipelining: 1, requests: [request] });
+    const result = await autocannon({ url: baseUrl, connections, duration: durationS, timeout: 10, pipelining: 1, requests: [request], ...(rate > 0 ? { overallRate: rate } : {}) });
     await loginLoop;
     const serverCpuMs = groupCpuMs(server.child.pid!) - cpu0;
 
@@ -314,6 +323,7 @@ async function main(): Promise<number> {
       machine: { cpu: `${cpus.length} × ${cpus[0]?.model ?? "?"}`, memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}`, loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100) },
       connections,
       durationS,
+      rate,
       virtualUsers: { operators: operatorCount, verifiers: verifierCount, facilitators: facilitatorCount },
       autocannon: {
         requests: result.requests.total,
@@ -379,7 +389,7 @@ function printReport(s: any, failed: boolean): void {
   const out = [
     `Load test ${s.date} — \`${s.command}\``,
     `Machine: ${s.machine.cpu}, ${s.machine.memoryGiB} GiB, Node ${s.machine.node}, ${s.machine.os}; load average after the run ${s.machine.loadavg.join(" / ")}`,
-    `${s.connections} connections, ${s.durationS} s; virtual users: ${s.virtualUsers.operators} operators, ${s.virtualUsers.verifiers} verifiers, ${s.virtualUsers.facilitators} facilitators; ${s.logins} logins`,
+    `${s.connections} connections, ${s.durationS} s, ${s.rate > 0 ? `paced at ${s.rate} requests/s in all (each user clicks every ${round(s.connections / s.rate)} s)` : "no think time (each connection sends again as soon as it is answered)"}; virtual users: ${s.virtualUsers.operators} operators, ${s.virtualUsers.verifiers} verifiers, ${s.virtualUsers.facilitators} facilitators; ${s.logins} logins`,
     "",
     "| scenario | requests | failed | p50 ms | p95 ms | p99 ms | max ms |",
     "|---|---:|---:|---:|---:|---:|---:|",

@@ -1,7 +1,8 @@
 /**
  * District adaptation in a real browser (issue 5, item 7): the Kota Sawahlunto district admin
  * opens the adaptation of ilp-nasional from the template library, overrides a target for the
- * district and adds a local field, saves, reads the plain-language summary, publishes, and sees
+ * district in the Target tab, adds a local field and relabels a national one in the form builder
+ * (no JSON), saves, reads the plain-language summary, publishes, and sees
  * the Lokal/Diubah marks on the package page. Screenshot: designer-overlay.png.
  */
 import type { Browser, Page } from "playwright-core";
@@ -57,28 +58,48 @@ describe("district adaptation", () => {
     await page.waitForFunction(() => /-label$/.test(document.activeElement?.id ?? ""));
     await page.locator(":focus").fill("Posyandu yang buka malam hari");
 
-    // The target override and a relabel through the JSON tab of the shell (the same server gate).
-    await tab(page, t("designer.tab.json"));
-    const box = page.locator("#designer-json-text");
-    await box.waitFor();
-    await expect.poll(async () => (await box.inputValue()).includes("Posyandu yang buka malam hari")).toBe(true);
-    const doc = JSON.parse(await box.inputValue());
-    doc.targets.push({ indicator: "spm_01", year: 2026, scope: { level: "district", org: "13.73" }, value: 97, profile: { type: "flat" }, source: "SK Kadinkes Kota Sawahlunto 2026" });
-    const form = doc.forms.find((f: { key: string }) => f.key === "ilp_profil");
-    const section = form.sections.find((x: { key: string }) => x.key === "posyandu");
-    const added = section.fields[section.fields.length - 1];
-    expect(added.label.id).toBe("Posyandu yang buka malam hari");
-    expect(added.key).toMatch(/^lokal_/);
-    const relabelled = section.fields.find((f: { key: string }) => f.key === "posyandu_ilp");
-    relabelled.label = { id: "Posyandu ILP aktif (Sawahlunto)" };
-    // The document is large: set it in one go (as a paste would) rather than typing it.
-    await box.evaluate((el, text) => {
-      const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!;
-      setter.call(el, text);
-      el.dispatchEvent(new Event("input", { bubbles: true }));
-    }, JSON.stringify(doc, null, 2));
-    await page.getByRole("button", { name: t("designer.json.apply"), exact: true }).click();
-    await page.getByText(t("designer.json.applied")).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-field-key^="lokal_"]') !== null);
+    const addedKey = await page.locator('[data-field-key^="lokal_"]').first().getAttribute("data-field-key");
+    expect(addedKey).toMatch(/^lokal_/);
+
+    // A relabel of a national field in the same builder: only its label may change, its key stays.
+    const national = page.locator('li[data-field-key="posyandu_ilp"]');
+    await national.getByRole("button", { name: "Posyandu ILP (melayani seluruh siklus hidup)", exact: true }).click();
+    const nationalKey = national.getByLabel(t("formbuilder.field.key"), { exact: true });
+    expect(await nationalKey.getAttribute("readonly")).not.toBeNull();
+    await national.getByLabel(t("formbuilder.field.label"), { exact: true }).fill("Posyandu ILP aktif (Sawahlunto)");
+    await national.getByRole("button", { name: "Posyandu ILP aktif (Sawahlunto)", exact: true }).waitFor();
+    expect(await page.locator('li[data-field-key="posyandu_ilp"]').count()).toBe(1);
+
+    // The target override through the Target tab: the national 2026 target of SPM 1 is read-only,
+    // the district adds its own for Kota Sawahlunto (13.73) with another value.
+    await tab(page, t("designer.tab.targets"));
+    await page.getByLabel(t("targets.filterIndicator"), { exact: true }).selectOption("spm_01");
+    await page.getByLabel(t("targets.filterYear"), { exact: true }).selectOption("2026");
+    const targets = page.locator("table.targets-table");
+    const nationalRow = targets.locator("tbody tr").filter({ hasText: t("targets.national") }).first();
+    await nationalRow.waitFor();
+    await expect.poll(async () => (await nationalRow.locator("td.num").textContent())?.trim()).toBe("100");
+    await nationalRow.getByText(t("targets.readOnly")).waitFor();
+    expect(await nationalRow.getByRole("button", { name: t("targets.edit") }).count()).toBe(0);
+
+    await page.getByRole("button", { name: t("targets.add"), exact: true }).click();
+    const editor = page.locator("section.ind-form").filter({ has: page.getByRole("heading", { name: t("targets.editTitle", { indicator: "spm_01", year: 2026 }) }) });
+    await editor.waitFor();
+    // Overlay mode: only the district's own scopes are offered, and the district is preselected.
+    const levelSelect = editor.getByLabel(t("targets.level"), { exact: true });
+    expect((await levelSelect.locator("option").allTextContents()).sort()).toEqual([t("level.district"), t("level.puskesmas")].sort());
+    expect(await levelSelect.inputValue()).toBe("district");
+    expect(await editor.getByLabel(t("targets.org"), { exact: true }).inputValue()).toBe("13.73");
+    await editor.getByLabel(t("targets.valueAnnual"), { exact: true }).fill("97");
+    await editor.getByLabel(t("targets.source"), { exact: true }).fill("SK Kadinkes Kota Sawahlunto 2026");
+    await editor.getByRole("button", { name: t("targets.close"), exact: true }).click();
+    await editor.waitFor({ state: "detached" });
+    const localRow = targets.locator("tbody tr").filter({ hasText: "Kota Sawahlunto" }).first();
+    await localRow.waitFor();
+    expect((await localRow.locator("td.num").textContent())?.trim()).toBe("97");
+    expect(await localRow.locator(".origin-local").count()).toBeGreaterThan(0);
+    expect((await nationalRow.locator("td.num").textContent())?.trim()).toBe("100");
 
     await page.getByRole("button", { name: t("designer.save"), exact: true }).click();
     try {
@@ -109,8 +130,15 @@ describe("district adaptation", () => {
     expect(await fieldRow.locator(".origin-local").count()).toBeGreaterThan(0);
     const changedRow = page.locator("tr, li, div").filter({ hasText: "Posyandu ILP aktif (Sawahlunto)" }).last();
     expect(await changedRow.locator(".origin-overridden").count()).toBeGreaterThan(0);
-    const targetRow = page.getByRole("row").filter({ hasText: "2026" }).filter({ hasText: "97" }).first();
+    // The district's target for SPM 1 in 2026 is the one it set, marked local; the national default stays.
+    const spm2026 = page.getByRole("row").filter({ hasText: "(spm_01)" }).filter({ hasText: "2026" });
+    const targetRow = spm2026.filter({ hasText: "(13.73)" });
+    expect(await targetRow.count()).toBe(1);
+    expect((await targetRow.locator("td.num").textContent())?.trim()).toBe("97");
     expect(await targetRow.locator(".origin-local").count()).toBeGreaterThan(0);
+    const nationalTarget = spm2026.filter({ hasNotText: "(13.73)" });
+    expect(await nationalTarget.count()).toBe(1);
+    expect((await nationalTarget.locator("td.num").textContent())?.trim()).toBe("100");
     expectClean(s);
   }, 120_000);
 });

@@ -16,7 +16,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
-import { fieldsOf, parsePeriod, type Field, type Form } from "../../engine/index";
+import { fieldsOf, type Field, type Form } from "../../engine/index";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
@@ -27,11 +27,9 @@ import { deadlineLockMessage, LockCache } from "./locks.server";
 import { csvSafeText, EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
 import {
   ancestorIds,
-  numericFacts,
   parseCell,
-  periodEndIndex,
   prepareSubmission,
-  storeSubmission,
+  storeSubmissions,
   SubmissionContext,
   SubmissionLockedError,
   yearlyValues,
@@ -496,12 +494,10 @@ async function runJob(id: number, options: ProcessOptions): Promise<void> {
 }
 
 /**
- * Stores one chunk's valid rows in the caller's transaction. Reports that exist already go
- * through `storeSubmission` one by one (approved lock, revision, facts replaced); new reports —
- * the bulk of an import — are written with multi-row inserts (submission, its first revision,
- * its facts, its audit row), each node-sqlite3 call costing ~85 µs. The deadline lock is checked
- * again here, inside the transaction, as `storeSubmission` does. `onRow` names the row being
- * stored so a lock refusal can be pinned on it.
+ * Stores one chunk's valid rows in the caller's transaction through `storeSubmissions`, the one
+ * store path (approved and deadline locks inside the transaction, revision and history row, facts,
+ * audit row per report) with multi-row inserts. `onRow` names the row being checked so a lock
+ * refusal can be pinned on it.
  */
 async function storeChunk(
   trx: DbOrTrx,
@@ -510,139 +506,13 @@ async function storeChunk(
   onRow: (row: number) => void,
 ): Promise<number> {
   if (items.length === 0) return 0;
-  const now = new Date();
-  const at = now.toISOString();
-  const first = items[0].prepared;
-  const packageKey = first.effective.base.key;
-  const formKey = first.form.key;
-  const existing = new Set<string>();
-  const unitIds = [...new Set(items.map((i) => i.prepared.unit.id))];
-  const periods = [...new Set(items.map((i) => i.prepared.period))];
-  for (let i = 0; i < unitIds.length; i += 500) {
-    const rows = await trx
-      .selectFrom("submission")
-      .select(["org_unit_id", "period"])
-      .where("package_key", "=", packageKey)
-      .where("form_key", "=", formKey)
-      .where("org_unit_id", "in", unitIds.slice(i, i + 500))
-      .where("period", "in", periods)
-      .execute();
-    for (const r of rows) existing.add(`${r.org_unit_id}|${r.period}`);
-  }
-  const fresh: PreparedSubmission[] = [];
-  for (const item of items) {
-    const s = item.prepared;
-    onRow(item.row);
-    if (existing.has(`${s.unit.id}|${s.period}`)) {
-      await storeSubmission(trx, s, { status: "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", lockCache: options.lockCache, now });
-      continue;
-    }
-    const locked = await deadlineLockMessage(trx, { unit: s.unit, packageKey, formKey, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id }, now, options.lockCache);
-    if (locked) throw new SubmissionLockedError(s.unit.code, formKey, s.period, locked);
-    fresh.push(s);
-  }
-  onRow(-1);
-  for (let i = 0; i < fresh.length; i += 500) await insertFresh(trx, fresh.slice(i, i + 500), options, at);
+  await storeSubmissions(
+    trx,
+    items.map((i) => i.prepared),
+    { status: "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", lockCache: options.lockCache, now: new Date() },
+    (index) => onRow(index < 0 ? -1 : items[index].row),
+  );
   return items.length;
-}
-
-async function insertFresh(trx: DbOrTrx, batch: PreparedSubmission[], options: { actorUserId: number; ip: string | null }, at: string): Promise<void> {
-  const packageKey = batch[0].effective.base.key;
-  const formKey = batch[0].form.key;
-  await trx
-    .insertInto("submission")
-    .values(
-      batch.map((s) => {
-        const p = parsePeriod(s.period);
-        const { provinceId, districtId } = ancestorIds(s.unit);
-        return {
-          org_unit_id: s.unit.id,
-          district_id: districtId,
-          province_id: provinceId,
-          package_key: packageKey,
-          package_version: s.effective.base.version,
-          overlay_id: s.effective.overlay?.id ?? null,
-          form_key: formKey,
-          period: s.period,
-          year: p.year,
-          month_index: periodEndIndex(p),
-          status: "submitted" as const,
-          data: JSON.stringify(s.data),
-          revision: 1,
-          idempotency_key: null,
-          return_note: null,
-          created_by: options.actorUserId,
-          created_at: at,
-          updated_at: at,
-          submitted_at: at,
-          approved_at: null,
-          approved_by: null,
-        };
-      }),
-    )
-    .execute();
-  const ids = await trx
-    .selectFrom("submission")
-    .select(["id", "org_unit_id", "period"])
-    .where("package_key", "=", packageKey)
-    .where("form_key", "=", formKey)
-    .where("org_unit_id", "in", [...new Set(batch.map((s) => s.unit.id))])
-    .where("period", "in", [...new Set(batch.map((s) => s.period))])
-    .execute();
-  const idOf = new Map(ids.map((r) => [`${r.org_unit_id}|${r.period}`, r.id]));
-  const rows = batch.map((s) => ({ s, id: idOf.get(`${s.unit.id}|${s.period}`)! }));
-  await trx
-    .insertInto("submission_revision")
-    .values(
-      rows.map(({ s, id }) => ({
-        submission_id: id,
-        revision: 1,
-        action: "submission.import",
-        status: "submitted" as const,
-        data: JSON.stringify(s.data),
-        package_key: packageKey,
-        package_version: s.effective.base.version,
-        overlay_id: s.effective.overlay?.id ?? null,
-        return_note: null,
-        actor_user_id: options.actorUserId,
-        at,
-      })),
-    )
-    .execute();
-  const facts = rows.flatMap(({ s, id }) => {
-    const { provinceId, districtId } = ancestorIds(s.unit);
-    const monthIndex = periodEndIndex(s.period);
-    const year = parsePeriod(s.period).year;
-    return numericFacts(s.form, s.data).map((f) => ({
-      submission_id: id,
-      org_unit_id: s.unit.id,
-      district_id: districtId,
-      province_id: provinceId,
-      package_key: packageKey,
-      form_key: formKey,
-      field_key: f.field,
-      year,
-      month_index: monthIndex,
-      value: f.value,
-    }));
-  });
-  for (let i = 0; i < facts.length; i += 1000) await trx.insertInto("submission_value").values(facts.slice(i, i + 1000)).execute();
-  await trx
-    .insertInto("audit_log")
-    .values(
-      rows.map(({ s, id }) => ({
-        at,
-        actor_user_id: options.actorUserId,
-        action: "submission.import",
-        entity_type: "submission",
-        entity_id: String(id),
-        org_unit_id: s.unit.id,
-        before_json: null,
-        after_json: JSON.stringify({ form: formKey, period: s.period, status: "submitted", revision: 1 }),
-        ip: options.ip,
-      })),
-    )
-    .execute();
 }
 
 async function insertProblems(trx: DbOrTrx, jobId: number, problems: Problem[]): Promise<void> {

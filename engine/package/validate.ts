@@ -4,6 +4,9 @@
  * profiles. Every error carries a JSON pointer; formula errors also carry the character range.
  */
 import { checkFormula, type FormulaType } from "../formula/index";
+import { findCycles } from "./cycles";
+
+export { findCycles };
 import type { DocumentError } from "../intake/errors";
 import { pointerOf } from "../intake/errors";
 import { PACKAGE_MAX_BYTES, type JsonCaps } from "../intake/limits";
@@ -107,27 +110,6 @@ function checkFormulaAt(
     };
   }
   return { errors: [], refs: result.refs, type: result.type, usesUnits: result.usesUnits, unitRefs: result.unitRefs };
-}
-
-/** Finds cycles in a dependency graph; each cycle once, as keys with the first repeated last. */
-export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
-  const cycles: string[][] = [];
-  const state = new Map<string, "visiting" | "done">();
-  const path: string[] = [];
-  const visit = (node: string): void => {
-    state.set(node, "visiting");
-    path.push(node);
-    for (const next of graph.get(node) ?? []) {
-      if (!graph.has(next)) continue;
-      const s = state.get(next);
-      if (s === "visiting") cycles.push([...path.slice(path.indexOf(next)), next]);
-      else if (s === undefined) visit(next);
-    }
-    path.pop();
-    state.set(node, "done");
-  };
-  for (const node of graph.keys()) if (!state.has(node)) visit(node);
-  return cycles;
 }
 
 /** Shape checks of one field that need no context beyond the field itself. */

@@ -4,6 +4,7 @@
  * runs the full package validation on save; these catch the common mistakes before that.
  */
 import { checkFormula } from "../../../../engine/formula/checker";
+import { findCycles } from "../../../../engine/package/cycles";
 import type { FormulaType } from "../../../../engine/formula/types";
 import type { Field, Form, TemplatePackage } from "../../../../schemas/types.generated";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
@@ -36,31 +37,6 @@ export function formulaTypeOf(field: Pick<Field, "type">): FormulaType | undefin
   if (field.type === "integer" || field.type === "number") return "number";
   if (field.type === "boolean") return "boolean";
   return undefined;
-}
-
-/**
- * Cycles in a dependency graph (key → keys it reads), each once, as keys with the first one
- * repeated last. Same contract as engine/package/validate.ts `findCycles` (tested to agree);
- * that module loads the Ajv document validators, which must stay out of the browser bundle.
- */
-export function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
-  const cycles: string[][] = [];
-  const state = new Map<string, "visiting" | "done">();
-  const path: string[] = [];
-  const visit = (node: string): void => {
-    state.set(node, "visiting");
-    path.push(node);
-    for (const next of graph.get(node) ?? []) {
-      if (!graph.has(next)) continue;
-      const s = state.get(next);
-      if (s === "visiting") cycles.push([...path.slice(path.indexOf(next)), next]);
-      else if (s === undefined) visit(next);
-    }
-    path.pop();
-    state.set(node, "done");
-  };
-  for (const node of graph.keys()) if (!state.has(node)) visit(node);
-  return cycles;
 }
 
 type Problem = DesignerProblem & { code: string };
@@ -182,7 +158,7 @@ function checkFormFields(
     }
   });
 
-  for (const cycle of cyclesOf(calcGraph)) {
+  for (const cycle of findCycles(calcGraph)) {
     const labels = cycle.map((k) => byKey.get(k)?.label.id || k);
     say(`${pointerOfKey.get(cycle[0])}/calculate`, "CIRCULAR", "formbuilder.check.circular", { cycle: labels.join(" → ") });
   }

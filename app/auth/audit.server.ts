@@ -19,19 +19,21 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
+/** The audit_log row of an entry: one shape for single writes and batches. */
+export function auditRow(entry: AuditEntry, at: string = nowIso()) {
+  return {
+    at,
+    actor_user_id: entry.actorUserId,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
+    org_unit_id: entry.orgUnitId ?? null,
+    before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+    ip: entry.ip ?? null,
+  };
+}
+
 export async function writeAudit(db: DbOrTrx, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto("audit_log")
-    .values({
-      at: nowIso(),
-      actor_user_id: entry.actorUserId,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
-      org_unit_id: entry.orgUnitId ?? null,
-      before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
-      ip: entry.ip ?? null,
-    })
-    .execute();
+  await db.insertInto("audit_log").values(auditRow(entry)).execute();
 }

@@ -31,24 +31,26 @@ export interface RevisionInput {
   at: string;
 }
 
+/** The submission_revision row of a stored version: one shape for single writes and batches. */
+export function revisionRow(r: RevisionInput) {
+  return {
+    submission_id: r.submissionId,
+    revision: r.revision,
+    action: r.action,
+    status: r.status,
+    data: r.data,
+    package_key: r.packageKey,
+    package_version: r.packageVersion,
+    overlay_id: r.overlayId,
+    return_note: r.returnNote,
+    actor_user_id: r.actorUserId,
+    at: r.at,
+  };
+}
+
 /** Records one stored version; call it in the transaction that stores the change. */
 export async function recordRevision(trx: DbOrTrx, r: RevisionInput): Promise<void> {
-  await trx
-    .insertInto("submission_revision")
-    .values({
-      submission_id: r.submissionId,
-      revision: r.revision,
-      action: r.action,
-      status: r.status,
-      data: r.data,
-      package_key: r.packageKey,
-      package_version: r.packageVersion,
-      overlay_id: r.overlayId,
-      return_note: r.returnNote,
-      actor_user_id: r.actorUserId,
-      at: r.at,
-    })
-    .execute();
+  await trx.insertInto("submission_revision").values(revisionRow(r)).execute();
 }
 
 const versionCache = new Map<string, { package: TemplatePackage; hidden: Array<{ form: string; field: string }> } | null>();
@@ -94,13 +96,8 @@ export function displayValue(field: Field | undefined, value: unknown): string {
   return String(value);
 }
 
-const READERS: readonly Role[] = ["district_verifier", "district_admin", "national_admin"];
-
-/**
- * The report with `id` if the user may read its history: the operator of its Puskesmas, a
- * verifier or admin whose area holds it. 404 when missing, 403 otherwise.
- */
-async function reportForHistory(user: SessionUser, id: number) {
+/** A report with its Puskesmas' code, name and path (for scope checks); 404 when missing. */
+export async function reportWithUnit(id: number) {
   const row = await getDb()
     .selectFrom("submission as s")
     .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
@@ -109,6 +106,17 @@ async function reportForHistory(user: SessionUser, id: number) {
     .where("s.id", "=", id)
     .executeTakeFirst();
   if (!row) throw notFound("Laporan tidak ditemukan.");
+  return row;
+}
+
+const READERS: readonly Role[] = ["district_verifier", "district_admin", "national_admin"];
+
+/**
+ * The report with `id` if the user may read its history: the operator of its Puskesmas, a
+ * verifier or admin whose area holds it. 404 when missing, 403 otherwise.
+ */
+async function reportForHistory(user: SessionUser, id: number) {
+  const row = await reportWithUnit(id);
   const allowed = user.grants.some(
     (g) => (g.role === "puskesmas_operator" && g.orgUnitId === row.org_unit_id) || (READERS.includes(g.role) && g.orgLevel !== "puskesmas" && row.unit_path.startsWith(g.orgPath)),
   );

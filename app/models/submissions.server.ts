@@ -17,10 +17,11 @@ import {
   type Form,
   type RuleViolation,
 } from "../../engine/index";
-import type { DbOrTrx } from "~/auth/audit.server";
+import { auditRow, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { deadlineLockMessage, LockCache } from "./locks.server";
+import { revisionRow } from "./submission-history.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 
 export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
@@ -311,19 +312,21 @@ async function storeSegment(
     trx
       .insertInto("submission_revision")
       .values(
-        chunk.map((r) => ({
-          submission_id: r.id,
-          revision: r.revision,
-          action: r.o.auditAction ?? "submission.save",
-          status: r.o.status,
-          data: r.document,
-          package_key: r.s.effective.base.key,
-          package_version: r.s.effective.base.version,
-          overlay_id: r.s.effective.overlay?.id ?? null,
-          return_note: r.o.returnNote ?? null,
-          actor_user_id: r.o.actorUserId,
-          at: now,
-        })),
+        chunk.map((r) =>
+          revisionRow({
+            submissionId: r.id,
+            revision: r.revision,
+            action: r.o.auditAction ?? "submission.save",
+            status: r.o.status,
+            data: r.document,
+            packageKey: r.s.effective.base.key,
+            packageVersion: r.s.effective.base.version,
+            overlayId: r.s.effective.overlay?.id ?? null,
+            returnNote: r.o.returnNote ?? null,
+            actorUserId: r.o.actorUserId,
+            at: now,
+          }),
+        ),
       )
       .execute(),
   );
@@ -345,22 +348,26 @@ async function storeSegment(
       })),
     );
   await insertChunked(facts, FACT_ROWS, (chunk) => trx.insertInto("submission_value").values(chunk).execute());
-  // One audit row per report, in the shape writeAudit writes (SECURITY.md 18).
+  // One audit row per report (SECURITY.md 18).
   await insertChunked(rows, INSERT_ROWS, (chunk) =>
     trx
       .insertInto("audit_log")
       .values(
-        chunk.map((r) => ({
-          at: now,
-          actor_user_id: r.o.actorUserId,
-          action: r.o.auditAction ?? "submission.save",
-          entity_type: "submission",
-          entity_id: String(r.id),
-          org_unit_id: r.s.unit.id,
-          before_json: r.before ? JSON.stringify({ status: r.before.status, revision: r.before.revision }) : null,
-          after_json: JSON.stringify({ form: r.s.form.key, period: r.s.period, status: r.o.status, revision: r.revision }),
-          ip: r.o.ip ?? null,
-        })),
+        chunk.map((r) =>
+          auditRow(
+            {
+              actorUserId: r.o.actorUserId,
+              action: r.o.auditAction ?? "submission.save",
+              entityType: "submission",
+              entityId: r.id,
+              orgUnitId: r.s.unit.id,
+              before: r.before ? { status: r.before.status, revision: r.before.revision } : undefined,
+              after: { form: r.s.form.key, period: r.s.period, status: r.o.status, revision: r.revision },
+              ip: r.o.ip ?? null,
+            },
+            now,
+          ),
+        ),
       )
       .execute(),
   );

@@ -12,7 +12,7 @@ import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { previousValues } from "./entry.server";
 import { buildScorecard } from "./scorecard.server";
 import { lockState } from "./locks.server";
-import { formAt, recordRevision } from "./submission-history.server";
+import { formAt, recordRevision, reportWithUnit } from "./submission-history.server";
 import { ancestorIds } from "./submissions.server";
 
 const VERIFIER: ["district_verifier"] = ["district_verifier"];
@@ -33,14 +33,7 @@ export async function verificationQueue(grants: Grant[]) {
 
 /** The report with `id` if it lies in one of the verifier's districts: 404 when missing, 403 outside. */
 async function reportInScope(user: SessionUser, id: number) {
-  const row = await getDb()
-    .selectFrom("submission as s")
-    .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
-    .selectAll("s")
-    .select(["o.code as unit_code", "o.name as unit_name", "o.path as unit_path"])
-    .where("s.id", "=", id)
-    .executeTakeFirst();
-  if (!row) throw notFound("Laporan tidak ditemukan.");
+  const row = await reportWithUnit(id);
   if (!findScope(user, { path: row.unit_path }, VERIFIER)) throw forbidden();
   return row;
 }

@@ -49,3 +49,7 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   console.error(error);
 }
+
+// Background work the `serve` command starts in the build's own module instance (same database
+// handle and caches as the routes): keeps the scorecards people look at computed (decision 013).
+export { startScorecardWarmer } from "./models/scorecard-warmer.server";

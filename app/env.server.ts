@@ -11,6 +11,8 @@ export interface AppEnv {
   production: boolean;
   /** Origins accepted for unsafe methods besides the request's own host. */
   trustedOrigins: string[];
+  /** PANTAU_SCORECARD_WARM_SECONDS: how often the scorecard warmer checks for changes; 0 = off (decision 013). */
+  scorecardWarmSeconds: number;
 }
 
 let cached: AppEnv | null = null;
@@ -42,7 +44,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     throw new EnvError("SESSION_SECRET terlalu pendek: gunakan minimal 32 karakter acak.");
   }
   const trustedOrigins = (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins };
+  const warm = (source.PANTAU_SCORECARD_WARM_SECONDS ?? "").trim();
+  const scorecardWarmSeconds = warm === "" ? 15 : Number(warm);
+  if (!Number.isInteger(scorecardWarmSeconds) || scorecardWarmSeconds < 0 || scorecardWarmSeconds > 3600) {
+    throw new EnvError(`PANTAU_SCORECARD_WARM_SECONDS harus bilangan bulat 0–3600 (0 = mati), bukan "${source.PANTAU_SCORECARD_WARM_SECONDS}".`);
+  }
+  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds };
 }
 
 export function env(): AppEnv {

@@ -85,6 +85,10 @@ class Lru<K, V> {
   get size(): number {
     return this.map.size;
   }
+  /** Entries, most recently used first. */
+  newestFirst(): Array<[K, V]> {
+    return [...this.map].reverse();
+  }
 }
 
 interface RowEntry {
@@ -98,8 +102,18 @@ export const MAX_RESULTS = 64;
 /** Most plans whose row facts are kept per database. */
 export const MAX_PLANS = 24;
 
+/** A selection someone viewed, for the warmer (app/models/scorecard-warmer.server.ts). */
+export interface RecentQuery<Q> {
+  key: string;
+  query: Q;
+  /** When it was last viewed (ms since the epoch). */
+  at: number;
+}
+
 export class ScorecardCache<R> {
   readonly results = new Lru<string, { digest: string; result: R }>(MAX_RESULTS);
+  /** Selections viewed by people (not by the warmer), most recent last. */
+  readonly recent = new Lru<string, RecentQuery<unknown>>(MAX_RESULTS);
   readonly inflight = new Map<string, Promise<R>>();
   readonly rows = new Lru<string, Map<number, RowEntry>>(MAX_PLANS);
   /** Counters for the benchmark and tests. */
@@ -114,6 +128,14 @@ export function cacheFor<R>(db: DbOrTrx): ScorecardCache<R> | null {
   let c = caches.get(db);
   if (!c) caches.set(db, (c = new ScorecardCache<unknown>()));
   return c as ScorecardCache<R>;
+}
+
+/** Selections viewed since `since` (ms since the epoch), most recent first. */
+export function recentQueries<Q>(cache: ScorecardCache<unknown>, since: number): Array<RecentQuery<Q>> {
+  return cache.recent
+    .newestFirst()
+    .map(([, r]) => r as RecentQuery<Q>)
+    .filter((r) => r.at >= since);
 }
 
 /** Forgets everything cached for a database handle (tests, the benchmark's cold runs). */

@@ -159,14 +159,17 @@ async function computeResult(db: DbOrTrx, q: ScorecardQuery, versions: DataVersi
  * Outside a transaction the result is cached by the data versions of the database (decision
  * 009): a repeat with no committed change in between is served from memory, and after a change
  * only the rows of the changed districts are recomputed. The returned object is shared between
- * callers: treat it as read-only.
+ * callers: treat it as read-only. `background`: a build by the warmer, not a view (not
+ * remembered as recently viewed).
  */
-export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb()): Promise<ScorecardResult> {
+export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb(), options: { background?: boolean } = {}): Promise<ScorecardResult> {
   const cache = cacheFor<ScorecardResult>(db);
   if (!cache) return computeResult(db, q, null, null);
   // Versions first: whatever is read after them is at least as new, so nothing is cached under a newer key than its data.
   const versions = await readVersions(db);
   const key = queryKey(q);
+  // What people view is kept warm after changes (decision 013); the warmer's own builds are not "viewed".
+  if (!options.background) cache.recent.set(key, { key, query: q, at: Date.now() });
   const hit = cache.results.get(key);
   if (hit && hit.digest === versions.digest) {
     cache.stats.resultHits++;

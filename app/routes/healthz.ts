@@ -1,6 +1,11 @@
 import { getDbHandle, isMigrated } from "~/db/db.server";
+import { warmerStatus } from "~/models/scorecard-warmer.server";
 
-/** Public: readiness for load balancers; ok once every migration has run and the database answers. */
+/**
+ * Public: readiness for load balancers; ok once every migration has run and the database answers.
+ * `scorecards`: when the background warmer (decision 013) last finished a run and how many
+ * selections it built — counts and a time, no data; absent when no warmer runs in this process.
+ */
 export async function loader() {
   const handle = getDbHandle();
   let ok = false;
@@ -9,5 +14,7 @@ export async function loader() {
   } catch {
     ok = false;
   }
-  return Response.json({ ok, db: handle.kind }, { status: ok ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  const warm = warmerStatus();
+  const scorecards = warm ? { warmedAt: warm.last?.at ?? null, views: warm.last?.views ?? 0, runs: warm.runs } : undefined;
+  return Response.json({ ok, db: handle.kind, ...(scorecards ? { scorecards } : {}) }, { status: ok ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

@@ -22,6 +22,7 @@ import { migrateToLatest, openDb, setDbHandle, type DbHandle, type DbKind } from
 import { sqlRowFacts } from "~/models/facts.server";
 import { buildScorecard, type ScorecardQuery, type ScorecardResult } from "~/models/scorecard.server";
 import { cacheFor, clearScorecardCache } from "~/models/scorecard-cache.server";
+import { createScorecardWarmer } from "~/models/scorecard-warmer.server";
 import { prepareSubmission, storeSubmission, SubmissionContext } from "~/models/submissions.server";
 import { effectivePackage } from "~/models/templates.server";
 import { buildTree, YEAR, type Tree } from "./dataset";
@@ -232,6 +233,8 @@ async function benchOne(target: Target, args: Args) {
     // approval (one district's rows recomputed, the rest from the row cache).
     log(`${target.kind}: cached scorecard: warm and after an approval…`);
     const cached = await cachedRuns(handle, query, args.runs, engineResult);
+    log(`${target.kind}: the page's scorecard with the background warmer…`);
+    const warmed = await warmedRuns(handle, period, args.runs);
 
     // Where the engine path spends its time: one instrumented run, and the parts called directly.
     const timer = new QueryTimer(target.kind);
@@ -321,6 +324,7 @@ async function benchOne(target: Target, args: Args) {
         ...parts,
       },
       cached,
+      warmed,
       districtScorecard: { district: biggest.code, puskesmas: tree.byDistrict.get(biggest.id)!.length, ms: round(district.median), runsMs: district.ms.map((x) => round(x)), warmMs: round(districtWarm.median) },
       freshness,
     };
@@ -393,16 +397,7 @@ async function cachedRuns(handle: DbHandle, query: ScorecardQuery, runs: number,
   const coldMs = performance.now() - firstT;
   const warm = await timeRuns(runs, () => buildScorecard(query, handle.db));
   const warmSame = fingerprint(warm.result) === fingerprint(coldResult);
-  const pending = await handle.db
-    .selectFrom("submission")
-    .select(["id", "district_id"])
-    .where("status", "=", "submitted")
-    .where("package_key", "=", PACKAGE_KEY)
-    .orderBy("id")
-    .limit(2000)
-    .execute();
-  const seen = new Set<number | null>();
-  const picks = pending.filter((p) => !seen.has(p.district_id) && seen.add(p.district_id)).slice(0, runs);
+  const picks = await pickPending(handle, runs);
   const afterMs: number[] = [];
   const approveMs: number[] = [];
   let last: ScorecardResult | null = null;
@@ -411,12 +406,7 @@ async function cachedRuns(handle: DbHandle, query: ScorecardQuery, runs: number,
   Object.assign(cache.stats, { resultHits: 0, resultMisses: 0, rowHits: 0, rowMisses: 0 });
   for (const [i, p] of picks.entries()) {
     const t0 = performance.now();
-    const now = new Date().toISOString();
-    const approve = i % 2 === 0;
-    await handle.db.transaction().execute(async (trx) => {
-      await trx.updateTable("submission").set(approve ? { status: "approved", approved_at: now, updated_at: now } : { status: "returned", return_note: "bench", updated_at: now }).where("id", "=", p.id).execute();
-      if (!approve) await trx.deleteFrom("submission_value").where("submission_id", "=", p.id).execute();
-    });
+    await decide(handle, p.id, i % 2 === 0);
     const t1 = performance.now();
     last = await buildScorecard(query, handle.db);
     afterMs.push(performance.now() - t1);
@@ -439,6 +429,86 @@ async function cachedRuns(handle: DbHandle, query: ScorecardQuery, runs: number,
     approvals: picks.length,
     identicalToFresh: warmSame && afterApprovalSame,
     cacheStats: stats,
+  };
+}
+
+/** Submitted reports of `n` different districts, for verifier decisions. */
+async function pickPending(handle: DbHandle, n: number) {
+  const pending = await handle.db
+    .selectFrom("submission")
+    .select(["id", "district_id"])
+    .where("status", "=", "submitted")
+    .where("package_key", "=", PACKAGE_KEY)
+    .orderBy("id")
+    .limit(2000)
+    .execute();
+  const seen = new Set<number | null>();
+  return pending.filter((p) => !seen.has(p.district_id) && seen.add(p.district_id)).slice(0, n);
+}
+
+/** A verifier's decision as verification.server.ts writes it: approve (status), or return (status, facts deleted). */
+async function decide(handle: DbHandle, submissionId: number, approve: boolean): Promise<void> {
+  const now = new Date().toISOString();
+  await handle.db.transaction().execute(async (trx) => {
+    await trx.updateTable("submission").set(approve ? { status: "approved", approved_at: now, updated_at: now } : { status: "returned", return_note: "bench", updated_at: now }).where("id", "=", submissionId).execute();
+    if (!approve) await trx.deleteFrom("submission_value").where("submission_id", "=", submissionId).execute();
+  });
+}
+
+/**
+ * The national district scorecard as the national admin's page asks for it (every indicator of
+ * the package, each with its own year-to-date setting, scoped to the nation), served with the
+ * background warmer of decision 013: the warmer's first run after a start (cache empty), the
+ * admin's first view after it, repeats, and per verifier decision: the view right after it
+ * (before the warmer's next check), the warmer's check, and the view after that check. The last
+ * view is checked against a cold recomputation, every cell.
+ */
+async function warmedRuns(handle: DbHandle, period: string, runs: number) {
+  clearScorecardCache(handle.db);
+  // A clock whose default period (the last complete month) is the benchmark's period.
+  const clock = reportingTime(period);
+  const warmer = createScorecardWarmer(handle.db, { now: () => clock });
+  let t = performance.now();
+  const firstRun = await warmer.tick();
+  const warmUpMs = performance.now() - t;
+  const nation = await handle.db.selectFrom("org_unit").select("path").where("level", "=", "national").executeTakeFirstOrThrow();
+  const pageQuery: ScorecardQuery = { packageKey: PACKAGE_KEY, period, level: "district", scopePaths: [nation.path] };
+  t = performance.now();
+  await buildScorecard(pageQuery, handle.db);
+  const firstViewMs = performance.now() - t;
+  const repeat = await timeRuns(runs, () => buildScorecard(pageQuery, handle.db));
+  const afterDecisionMs: number[] = [];
+  const tickMs: number[] = [];
+  const afterTickMs: number[] = [];
+  let last: ScorecardResult | null = null;
+  for (const [i, p] of (await pickPending(handle, runs)).entries()) {
+    await decide(handle, p.id, i % 2 === 1);
+    t = performance.now();
+    await buildScorecard(pageQuery, handle.db);
+    afterDecisionMs.push(performance.now() - t);
+    // The next decision again, so the warmer (not the view) meets the change.
+    await decide(handle, (await pickPending(handle, 1))[0].id, true);
+    t = performance.now();
+    await warmer.tick();
+    tickMs.push(performance.now() - t);
+    t = performance.now();
+    last = await buildScorecard(pageQuery, handle.db);
+    afterTickMs.push(performance.now() - t);
+  }
+  const fresh = await buildScorecard(pageQuery, handle.db.withPlugin({ transformQuery: (a) => a.node, transformResult: async (a) => a.result }));
+  if (!last || fingerprint(last) !== fingerprint(fresh)) throw new Error("warmed scorecard differs from a fresh one");
+  return {
+    indicators: last.scorecard.columns?.length ?? null,
+    warmUpMs: round(warmUpMs),
+    warmUpViews: firstRun?.views ?? 0,
+    firstViewMs: round(firstViewMs),
+    repeatMs: round(repeat.median),
+    afterDecisionMs: round(median(afterDecisionMs)),
+    afterDecisionRunsMs: afterDecisionMs.map((x) => round(x)),
+    warmerCheckMs: round(median(tickMs)),
+    afterWarmerMs: round(median(afterTickMs)),
+    afterWarmerRunsMs: afterTickMs.map((x) => round(x)),
+    identicalToFresh: true,
   };
 }
 
@@ -524,6 +594,13 @@ function printTable(r: BenchResult): void {
   line("warm: repeat view, no change in between", `${c.warmMs} ms   runs ${c.warmRunsMs.join(", ")}`);
   line("right after an approval (1 district changed)", `${c.afterApprovalMs} ms   runs ${c.afterApprovalRunsMs.join(", ")}   (approval write ${c.approveWriteMs} ms)`);
   line("cached = fresh, every cell", `${c.identicalToFresh}  (row facts reused ${c.cacheStats.rowHits}, recomputed ${c.cacheStats.rowMisses}; results hit ${c.cacheStats.resultHits})`);
+  const w = r.warmed;
+  out.push(`The national admin's page, every indicator, with the background warmer (decision 013)`);
+  line("warmer's first run after a start (cache empty)", `${w.warmUpMs} ms (${w.warmUpViews} selections)`);
+  line("admin's first view after it", `${w.firstViewMs} ms; repeat ${w.repeatMs} ms`);
+  line("view right after a decision (before the check)", `${w.afterDecisionMs} ms   runs ${w.afterDecisionRunsMs.join(", ")}`);
+  line("warmer's check after a decision", `${w.warmerCheckMs} ms (in the background)`);
+  line("view after the warmer's check", `${w.afterWarmerMs} ms   runs ${w.afterWarmerRunsMs.join(", ")}`);
   const p = r.engineProfile;
   out.push("Where the engine path spends its time (one instrumented run, cold)");
   line("total / in queries / JS + driver", `${p.totalMs} / ${p.queryMs} / ${p.jsAndDriverOverheadMs} ms (${p.queries} queries)`);
@@ -564,6 +641,8 @@ async function main(): Promise<void> {
     districtScorecardMs: first.districtScorecard.ms,
     warmScorecardMs: first.cached.warmMs,
     afterApprovalScorecardMs: first.cached.afterApprovalMs,
+    warmedFirstViewMs: first.warmed.firstViewMs,
+    warmedAfterDecisionMs: first.warmed.afterWarmerMs,
     freshnessMs: first.freshness.freshnessMs,
     machine: m,
     results,

@@ -346,6 +346,15 @@ describe.concurrent("crash: kill -9 mid-burst of submissions", () => {
       expect(await legacy.text()).toMatch(/Muat ulang halaman/);
       const stored = await after.db.selectFrom("submission").select("id").where("org_unit_id", "=", untried.unitId).where("form_key", "=", FORM).where("period", "=", untried.period).execute();
       expect(stored).toEqual([]);
+
+      // The `serve` command started the scorecard warmer in the build (decision 013): after the
+      // restart it has built the national views, as /healthz reports.
+      let health: { scorecards?: { warmedAt: string | null; views: number } } = {};
+      for (let i = 0; i < 120 && !health.scorecards?.warmedAt; i++) {
+        health = await (await fetch(`${server.baseUrl}/healthz`)).json();
+        if (!health.scorecards?.warmedAt) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(health.scorecards?.views).toBeGreaterThanOrEqual(2);
     } finally {
       await after.destroy();
       await server.stop();

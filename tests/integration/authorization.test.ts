@@ -15,7 +15,7 @@ const PUBLIC: Record<string, string> = {
   login: "the login form itself",
   logout: "ends the caller's own session, if any",
   lang: "sets the caller's language cookie only",
-  healthz: "readiness probe: no data beyond the dialect name",
+  healthz: "readiness probe: no data beyond the dialect name and the scorecard warmer's last run time and count",
 };
 
 /** Signed-in routes: the roles that may use them. Params point into another district's data where relevant. */

@@ -50,7 +50,7 @@ export async function spawnServer(options: { databaseUrl: string; seed: boolean;
   // Development mode unless the caller asks for production (the load test measures production:
   // React's production build; Secure cookies, which the tests send by hand anyway).
   if (options.env?.NODE_ENV === undefined) Reflect.deleteProperty(env, "NODE_ENV");
-  const args = ["app/cli/main.ts", "serve", ...(options.seed ? ["--seed-if-empty"] : [])];
+  const args = [...(process.env.PANTAU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PANTAU_PROFILE_DIR}`] : []), "app/cli/main.ts", "serve", ...(options.seed ? ["--seed-if-empty"] : [])];
   const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), args, { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", log, log] });
   fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

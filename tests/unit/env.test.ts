@@ -2,20 +2,23 @@
 import { describe, expect, it } from "vitest";
 import { EnvError, readEnv } from "~/env.server";
 
+/** Variables as the process would have them (NODE_ENV unset). */
+const vars = (v: Record<string, string>) => v as NodeJS.ProcessEnv;
+
 describe("readEnv", () => {
   it("warms scorecards every 15 s unless told otherwise; 0 turns the warmer off", () => {
-    expect(readEnv({}).scorecardWarmSeconds).toBe(15);
-    expect(readEnv({ PANTAU_SCORECARD_WARM_SECONDS: "0" }).scorecardWarmSeconds).toBe(0);
-    expect(readEnv({ PANTAU_SCORECARD_WARM_SECONDS: " 60 " }).scorecardWarmSeconds).toBe(60);
+    expect(readEnv(vars({})).scorecardWarmSeconds).toBe(15);
+    expect(readEnv(vars({ PANTAU_SCORECARD_WARM_SECONDS: "0" })).scorecardWarmSeconds).toBe(0);
+    expect(readEnv(vars({ PANTAU_SCORECARD_WARM_SECONDS: " 60 " })).scorecardWarmSeconds).toBe(60);
   });
 
   it.each(["-1", "1.5", "abc", "3601"])("refuses PANTAU_SCORECARD_WARM_SECONDS=%s with a message saying what is allowed", (value) => {
-    expect(() => readEnv({ PANTAU_SCORECARD_WARM_SECONDS: value })).toThrow(EnvError);
-    expect(() => readEnv({ PANTAU_SCORECARD_WARM_SECONDS: value })).toThrow(/bilangan bulat 0–3600/);
+    expect(() => readEnv(vars({ PANTAU_SCORECARD_WARM_SECONDS: value }))).toThrow(EnvError);
+    expect(() => readEnv(vars({ PANTAU_SCORECARD_WARM_SECONDS: value }))).toThrow(/bilangan bulat 0–3600/);
   });
 
   it("refuses a bad port and a non-database URL", () => {
-    expect(() => readEnv({ PORT: "99999" })).toThrow(/PORT harus bilangan bulat/);
-    expect(() => readEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL harus diawali/);
+    expect(() => readEnv(vars({ PORT: "99999" }))).toThrow(/PORT harus bilangan bulat/);
+    expect(() => readEnv(vars({ DATABASE_URL: "mysql://x" }))).toThrow(/DATABASE_URL harus diawali/);
   });
 });

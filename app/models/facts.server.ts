@@ -27,6 +27,9 @@ const GROUP_COLUMN: Record<number, "province_id" | "district_id" | "org_unit_id"
 
 const COUNTED = ["submitted", "approved"];
 
+/** Province rows spanning at most this many districts are read by district (index seeks), more by a scan. */
+const MAX_DISTRICT_SEEKS = 64;
+
 export interface SqlFactOptions {
   /** Also list contributing and missing units per form (for explain). */
   withUnitLists?: boolean;
@@ -89,8 +92,25 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
   // Narrow every scan to the rows' common province or district, so the index is used for a
   // district's Puskesmas instead of scanning the nation.
   const commonDepth = common.split("/").filter(Boolean).length - 1;
+  // A few province rows (the row cache recomputing the provinces whose data changed): their
+  // districts, so the scan seeks into the indexes (which lead with district_id after the month)
+  // instead of reading the nation and keeping two provinces.
+  const rowDistricts = new Set<number>();
+  let everyUnitHasDistrict = true;
+  for (const u of unitRows) {
+    const d = idAtDepth(u.path, 2);
+    if (d === undefined) everyUnitHasDistrict = false;
+    else if (rowOfUnit.has(u.id)) rowDistricts.add(d);
+  }
+  const fewProvinces = depth === 1 && commonDepth < 1 && everyUnitHasDistrict && rowDistricts.size > 0 && rowDistricts.size <= MAX_DISTRICT_SEEKS;
   const ancestorFilter =
-    commonDepth >= 2 ? sql`and district_id = ${sql.lit(idAtDepth(common, 2)!)}` : commonDepth === 1 ? sql`and province_id = ${sql.lit(idAtDepth(common, 1)!)}` : sql``;
+    commonDepth >= 2
+      ? sql`and district_id = ${sql.lit(idAtDepth(common, 2)!)}`
+      : commonDepth === 1
+        ? sql`and province_id = ${sql.lit(idAtDepth(common, 1)!)}`
+        : fewProvinces
+          ? sql`and district_id in (${idList([...rowDistricts].sort((a, b) => a - b))})`
+          : sql``;
   const groupExpr = column ? sql.ref(column) : sql.lit(0);
   const rowFilter = column ? sql`and ${sql.ref(column)} in (${idList(rowIds)}) ${ancestorFilter}` : sql``;
   const rowKey = (rowId: unknown) => (column ? Number(rowId) : rows[0].id);

@@ -759,49 +759,64 @@ export interface CellExplanation {
   forms: ExplainForm[];
   trend: Trend | null;
   previous: ScorecardCell['previous'];
-  /** One-paragraph summary in Bahasa Indonesia. */
+  /** One-paragraph summary in Bahasa Indonesia (`summarizeExplanation(e, 'en')` for English). */
   summary: string;
 }
 
-const STATE_WORDS: Record<CellState, string> = {
-  green: 'Hijau',
-  yellow: 'Kuning',
-  red: 'Merah',
-  nodata: 'Tidak ada data',
-  incomplete: 'Data belum lengkap',
-  notarget: 'Belum ada target',
-};
+/** The words of a cell summary, per locale. Numbers keep the Indonesian format on both (as on the page). */
+const SUMMARY_WORDS = {
+  id: {
+    state: { green: 'Hijau', yellow: 'Kuning', red: 'Merah', nodata: 'Tidak ada data', incomplete: 'Data belum lengkap', notarget: 'Belum ada target' } as Record<CellState, string>,
+    reason: {
+      NO_DATA: 'belum ada laporan yang masuk untuk periode ini',
+      MISSING: 'ada isian yang belum terisi sehingga rumus tidak dapat dihitung',
+      DIV_ZERO: 'penyebut bernilai 0 sehingga pembagian tidak dapat dihitung',
+      NOT_FINITE: 'hasil perhitungan tidak terhingga',
+      FORMULA_ERROR: 'rumus indikator bermasalah; periksa rumusnya di pengaturan indikator',
+    } as Record<CellReason, string>,
+    noValue: (reason: string) => `Tidak ada nilai: ${reason}.`,
+    value: (v: string) => `Nilai ${v}.`,
+    target: (t: string, scope: string, a: string, g: string, y: string) => `Target ${t} (dari target ${scope}), capaian ${a}%; hijau bila capaian ≥ ${g}%, kuning bila ≥ ${y}%.`,
+    noTarget: 'Belum ada target untuk indikator ini pada tahun tersebut.',
+    completeness: (c: string, min: string) => `Kelengkapan laporan ${c}% (minimal ${min}%)`,
+    missing: (n: number) => `; ${n} unit belum lengkap melapor.`,
+  },
+  en: {
+    state: { green: 'Green', yellow: 'Yellow', red: 'Red', nodata: 'No data', incomplete: 'Incomplete data', notarget: 'No target yet' } as Record<CellState, string>,
+    reason: {
+      NO_DATA: 'no report has come in for this period yet',
+      MISSING: 'some inputs are empty, so the formula cannot be computed',
+      DIV_ZERO: 'the denominator is 0, so the division cannot be computed',
+      NOT_FINITE: 'the result is not finite',
+      FORMULA_ERROR: "the indicator's formula has a problem; check it in the indicator settings",
+    } as Record<CellReason, string>,
+    noValue: (reason: string) => `No value: ${reason}.`,
+    value: (v: string) => `Value ${v}.`,
+    target: (t: string, scope: string, a: string, g: string, y: string) => `Target ${t} (from the ${scope} target), achievement ${a}%; green when achievement ≥ ${g}%, yellow when ≥ ${y}%.`,
+    noTarget: 'No target for this indicator in that year yet.',
+    completeness: (c: string, min: string) => `Reporting completeness ${c}% (minimum ${min}%)`,
+    missing: (n: number) => (n === 1 ? '; 1 unit has not fully reported.' : `; ${n} units have not fully reported.`),
+  },
+} as const;
 
-const REASON_WORDS: Record<CellReason, string> = {
-  NO_DATA: 'belum ada laporan yang masuk untuk periode ini',
-  MISSING: 'ada isian yang belum terisi sehingga rumus tidak dapat dihitung',
-  DIV_ZERO: 'penyebut bernilai 0 sehingga pembagian tidak dapat dihitung',
-  NOT_FINITE: 'hasil perhitungan tidak terhingga',
-  FORMULA_ERROR: 'rumus indikator bermasalah; periksa rumusnya di pengaturan indikator',
-};
-
-function summarize(e: Omit<CellExplanation, 'summary'>): string {
+/** The one-paragraph summary of an explanation, in Bahasa Indonesia (default) or English. */
+export function summarizeExplanation(e: Omit<CellExplanation, 'summary'>, locale: 'id' | 'en' = 'id'): string {
+  const w = SUMMARY_WORDS[locale];
   const d = e.indicator.decimals;
-  const parts: string[] = [`${STATE_WORDS[e.state]}.`];
+  const parts: string[] = [`${w.state[e.state]}.`];
   if (e.value === null) {
-    parts.push(`Tidak ada nilai: ${REASON_WORDS[e.reason ?? 'MISSING']}.`);
+    parts.push(w.noValue(w.reason[e.reason ?? 'MISSING']));
   } else {
-    parts.push(`Nilai ${formatNumberId(e.value, d)}${e.indicator.unit ? ` ${e.indicator.unit}` : ''}.`);
+    parts.push(w.value(`${formatNumberId(e.value, d)}${e.indicator.unit ? ` ${e.indicator.unit}` : ''}`));
     if (e.target) {
-      parts.push(
-        `Target ${formatNumberId(e.target.value, d)} (dari target ${e.target.scopeLabel}), capaian ${formatNumberId(e.achievement, 1)}%;` +
-          ` hijau bila capaian ≥ ${formatNumberId(e.bands.green, 1)}%, kuning bila ≥ ${formatNumberId(e.bands.yellow, 1)}%.`,
-      );
+      parts.push(w.target(formatNumberId(e.target.value, d), describeScope(e.target.scope, locale), formatNumberId(e.achievement, 1), formatNumberId(e.bands.green, 1), formatNumberId(e.bands.yellow, 1)));
     } else {
-      parts.push('Belum ada target untuk indikator ini pada tahun tersebut.');
+      parts.push(w.noTarget);
     }
   }
   if (e.completeness !== null) {
     const missing = new Set(e.forms.flatMap((f) => f.missing));
-    parts.push(
-      `Kelengkapan laporan ${formatNumberId(e.completeness * 100, 1)}% (minimal ${formatNumberId(e.minCompleteness * 100, 0)}%)` +
-        (missing.size > 0 ? `; ${missing.size} unit belum lengkap melapor.` : '.'),
-    );
+    parts.push(w.completeness(formatNumberId(e.completeness * 100, 1), formatNumberId(e.minCompleteness * 100, 0)) + (missing.size > 0 ? w.missing(missing.size) : '.'));
   }
   return parts.join(' ');
 }
@@ -893,5 +908,5 @@ export function explainCell(
     trend: computed.trend,
     previous: computed.previous,
   };
-  return { ...explanation, summary: summarize(explanation) };
+  return { ...explanation, summary: summarizeExplanation(explanation) };
 }

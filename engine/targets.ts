@@ -165,14 +165,15 @@ export function targetForPeriod(
 }
 
 /** Short Bahasa Indonesia description of a target scope, for explain panels. */
-export function describeScope(scope: TargetScope): string {
+export function describeScope(scope: TargetScope, locale: 'id' | 'en' = 'id'): string {
+  const en = locale === 'en';
   switch (scope.level) {
     case 'national':
-      return 'nasional';
+      return en ? 'national' : 'nasional';
     case 'province':
-      return `provinsi ${scope.org}`;
+      return `${en ? 'province' : 'provinsi'} ${scope.org}`;
     case 'district':
-      return `kabupaten/kota ${scope.org}`;
+      return `${en ? 'district' : 'kabupaten/kota'} ${scope.org}`;
     case 'puskesmas':
       return `puskesmas ${scope.org}`;
   }

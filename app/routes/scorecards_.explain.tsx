@@ -9,13 +9,13 @@ import { useT } from "~/i18n/useT";
 import { getOrgByCode } from "~/models/org.server";
 import { explainScorecardCell } from "~/models/scorecard.server";
 import { loadScorecard, resolveQuery, selectionProblem, unitNames } from "~/models/scorecard-view.server";
-import { formatNumberId, TOTAL_ROW_CODE } from "../../engine/index";
+import { formatNumberId, summarizeExplanation, TOTAL_ROW_CODE } from "../../engine/index";
 
 export const meta: MetaFunction = () => [{ title: "Penjelasan sel · Scorecard · Pantau ILP" }];
 
 /** Why one cell has its value and colour; same guards as the scorecard, and the row must lie in the user's area. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { roots, t, sel, url } = await loadScorecard(request);
+  const { roots, t, locale, sel, url } = await loadScorecard(request);
   const row = (url.searchParams.get("row") ?? "").trim().slice(0, 64);
   const indicator = (url.searchParams.get("indicator") ?? "").trim().slice(0, 100);
   const back = `/scorecards${selectionSearch(sel)}`;
@@ -29,7 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }
     const explanation = await explainScorecardCell({ ...query, group: undefined, indicators: [indicator] }, { row, indicator });
     const names = await unitNames(explanation);
-    return { error: null, back, explanation, names, indicatorName: explanation.indicator.name };
+    // The engine's summary is in Bahasa Indonesia; the English page gets the same sentences in English.
+    const summary = locale === "en" ? summarizeExplanation(explanation, "en") : explanation.summary;
+    return { error: null, back, explanation: { ...explanation, summary }, names, indicatorName: explanation.indicator.name };
   } catch (e) {
     const problem = selectionProblem(e);
     return data({ error: problem.message, back, explanation: null, names: {}, indicatorName: indicator }, { status: problem.status });

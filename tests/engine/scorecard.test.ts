@@ -13,6 +13,7 @@ import {
   rankScores,
   roundForDisplay,
   ScorecardRequestError,
+  summarizeExplanation,
   type ScorecardRequest,
 } from '../../engine/scorecard';
 import { expectAllFinite, fixturePackage, rowRef, runPipeline } from './helpers';
@@ -351,6 +352,14 @@ describe('explainCell', () => {
     expect(ex.reason).toBe('NO_DATA');
     expect(ex.summary).toMatch(/Tidak ada data/);
     expect(ex.summary).toMatch(/belum ada laporan/);
+    expect(summarizeExplanation(ex, 'en')).toBe('No data. No value: no report has come in for this period yet. Reporting completeness 0,0% (minimum 90%); 1 unit has not fully reported.');
+  });
+
+  test('the summary in English says the same as the Indonesian one', () => {
+    const red = explain('P1', 'spm_01');
+    expect(summarizeExplanation(red)).toBe(red.summary);
+    expect(red.summary).toBe('Data belum lengkap. Nilai 10,0 %. Target 25,0 (dari target nasional), capaian 40,0%; hijau bila capaian ≥ 100,0%, kuning bila ≥ 80,0%. Kelengkapan laporan 75,0% (minimal 90%); 1 unit belum lengkap melapor.');
+    expect(summarizeExplanation(red, 'en')).toBe('Incomplete data. Value 10,0 %. Target 25,0 (from the national target), achievement 40,0%; green when achievement ≥ 100,0%, yellow when ≥ 80,0%. Reporting completeness 75,0% (minimum 90%); 1 unit has not fully reported.');
   });
 
   test('unknown row or indicator is a request error', () => {

@@ -14,6 +14,7 @@ import { selectionSearch } from "~/components/scorecard/model";
 import { XLSX_FILLS, XLSX_FIRST_DATA_ROW, XLSX_TRANSPOSED_FIRST_ROW } from "~/models/scorecard-view.server";
 import { seedDemoContent } from "~/models/seed.server";
 import { effectivePackage } from "~/models/templates.server";
+import { langCookie } from "~/i18n/locale.server";
 import * as explainRoute from "~/routes/scorecards_.explain";
 import * as exportRoute from "~/routes/scorecards_.export";
 import * as page from "~/routes/scorecards";
@@ -172,6 +173,11 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     const contributing = d.explanation.forms.flatMap((f) => f.contributing);
     expect(contributing.length).toBeGreaterThan(0);
     expect(d.names[contributing[0]]).toBeTruthy();
+    // The summary in the reader's language: Indonesian by default, English with the English cookie.
+    expect((d.explanation as unknown as { summary: string }).summary).toMatch(/^(Hijau|Kuning|Merah|Data belum lengkap|Belum ada target)\./);
+    const en = (await langCookie.serialize("en")).split(";")[0];
+    const english = await call(explainRoute.loader, makeRequest(`/scorecards/explain?period=${PERIOD}&parent=13.73&row=${row.code}&indicator=spm_01`, { cookie: `${cookie.verifier}; ${en}` }));
+    expect((payloadOf(english) as { explanation: { summary: string } }).explanation.summary).toMatch(/^(Green|Yellow|Red|Incomplete data|No target yet)\. Value /);
     const missing = await get(explainRoute, `?period=${PERIOD}&parent=13.73&indicator=spm_01`, "verifier");
     expect(statusOf(missing)).toBe(400);
     // The total row of a side-by-side view (no parent) is explained too.

@@ -5,7 +5,10 @@ import { hashPassword } from "~/auth/password.server";
 import { createSession } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { Role } from "~/db/schema";
+import type { DbKind } from "~/db/db.server";
 import { importOrgCsv } from "~/models/org-import.server";
+import { seedDemoContent } from "~/models/seed.server";
+import { useTestDatabase } from "./db";
 
 export const BASE = "http://localhost";
 
@@ -100,4 +103,17 @@ export function puskesmasCode(name: string): string {
   const line = csv.split("\n").find((l) => l.split(",")[1]?.includes(name));
   if (!line) throw new Error(`no unit named ${name}`);
   return line.split(",")[0];
+}
+
+/**
+ * A fresh test database (see useTestDatabase) with the demo org tree, the demo's submissions up
+ * to `until`, and users signed in: key → [username, grants]; returns the handle and key → cookie.
+ */
+export async function useDemoDatabase(kind: DbKind, until: string, users: Record<string, [string, Array<[Role, string]>]>) {
+  const handle = await useTestDatabase(kind);
+  await seedOrgTree();
+  await seedDemoContent(() => {}, until);
+  const cookie: Record<string, string> = {};
+  for (const [key, [username, grants]] of Object.entries(users)) cookie[key] = await cookieFor(await insertUser(username, grants));
+  return { handle, cookie };
 }

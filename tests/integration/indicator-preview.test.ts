@@ -8,9 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TemplatePackage } from "../../engine/index";
 import { buildScorecard } from "~/models/scorecard.server";
-import { seedDemoContent } from "~/models/seed.server";
 import * as route from "~/routes/designer.preview-indicator";
-import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { call, makeRequest, payloadOf, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
 const UNTIL = "2025-06";
@@ -21,16 +20,15 @@ type Answer = route.PreviewResponse;
 
 describe.each(DIALECTS)("indicator preview on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
-  const cookie: Record<string, string> = {};
+  let cookie: Record<string, string> = {};
 
   beforeAll(async () => {
-    handle = await useTestDatabase(kind);
-    await seedOrgTree();
-    await seedDemoContent(() => {}, UNTIL);
-    cookie.national = await cookieFor(await insertUser("adm.nasional", [["national_admin", "ID"]]));
-    cookie.sawahlunto = await cookieFor(await insertUser("adm.sawahlunto", [["district_admin", "13.73"]]));
-    cookie.facilitator = await cookieFor(await insertUser("fas.nasional", [["facilitator", "ID"]]));
-    cookie.operator = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]));
+    ({ handle, cookie } = await useDemoDatabase(kind, UNTIL, {
+      national: ["adm.nasional", [["national_admin", "ID"]]],
+      sawahlunto: ["adm.sawahlunto", [["district_admin", "13.73"]]],
+      facilitator: ["fas.nasional", [["facilitator", "ID"]]],
+      operator: ["op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]],
+    }));
   }, 300_000);
   afterAll(() => handle.destroy());
 

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatNumberId, shiftPeriod } from "../../engine/index";
 import { buildScorecard } from "~/models/scorecard.server";
 import { parseUnitCodes, seriesPeriods, shortPeriodLabel } from "~/models/scorecard-compare.server";
-import { seedDemoContent } from "~/models/seed.server";
 import * as compare from "~/routes/scorecards_.compare";
-import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { call, makeRequest, payloadOf, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
 const PERIOD = "2025-12";
@@ -33,15 +32,14 @@ describe("compare helpers", () => {
 
 describe.each(DIALECTS)("compare side by side on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
-  const cookie: Record<string, string> = {};
+  let cookie: Record<string, string> = {};
 
   beforeAll(async () => {
-    handle = await useTestDatabase(kind);
-    await seedOrgTree();
-    await seedDemoContent(() => {}, PERIOD);
-    cookie.national = await cookieFor(await insertUser("fas.nasional", [["facilitator", "ID"]]));
-    cookie.jateng = await cookieFor(await insertUser("fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]));
-    cookie.operator = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]));
+    ({ handle, cookie } = await useDemoDatabase(kind, PERIOD, {
+      national: ["fas.nasional", [["facilitator", "ID"]]],
+      jateng: ["fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]],
+      operator: ["op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]],
+    }));
   }, 300_000);
   afterAll(() => handle.destroy());
 

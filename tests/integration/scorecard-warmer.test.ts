@@ -9,10 +9,9 @@ import { getOrgByCode } from "~/models/org.server";
 import { buildScorecard, type ScorecardQuery } from "~/models/scorecard.server";
 import { cacheFor, recentQueries } from "~/models/scorecard-cache.server";
 import { createScorecardWarmer, defaultQueries, RECENT_MS, startScorecardWarmer, warmerStatus } from "~/models/scorecard-warmer.server";
-import { seedDemoContent } from "~/models/seed.server";
 import * as healthz from "~/routes/healthz";
 import * as page from "~/routes/scorecards";
-import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree } from "../helpers/app";
+import { call, makeRequest, payloadOf, useDemoDatabase } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
 const PERIOD = "2025-12";
@@ -21,14 +20,13 @@ const NOW = () => new Date("2026-01-15T08:00:00Z");
 
 describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
-  const cookie: Record<string, string> = {};
+  let cookie: Record<string, string> = {};
 
   beforeAll(async () => {
-    handle = await useTestDatabase(kind);
-    await seedOrgTree();
-    await seedDemoContent(() => {}, PERIOD);
-    cookie.national = await cookieFor(await insertUser("fas.nasional", [["facilitator", "ID"]]));
-    cookie.jateng = await cookieFor(await insertUser("fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]));
+    ({ handle, cookie } = await useDemoDatabase(kind, PERIOD, {
+      national: ["fas.nasional", [["facilitator", "ID"]]],
+      jateng: ["fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]],
+    }));
   }, 300_000);
   afterAll(() => handle.destroy());
 

@@ -12,13 +12,12 @@ import { buildScorecard, explainScorecardCell, type ScorecardQuery } from "~/mod
 import { cacheFor, readVersions } from "~/models/scorecard-cache.server";
 import { selectionSearch } from "~/components/scorecard/model";
 import { XLSX_FILLS, XLSX_FIRST_DATA_ROW, XLSX_TRANSPOSED_FIRST_ROW } from "~/models/scorecard-view.server";
-import { seedDemoContent } from "~/models/seed.server";
 import { effectivePackage } from "~/models/templates.server";
 import { langCookie } from "~/i18n/locale.server";
 import * as explainRoute from "~/routes/scorecards_.explain";
 import * as exportRoute from "~/routes/scorecards_.export";
 import * as page from "~/routes/scorecards";
-import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { call, makeRequest, payloadOf, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
 const PERIOD = "2025-12";
@@ -27,16 +26,15 @@ type PageData = Awaited<ReturnType<typeof page.loader>> extends infer R ? (R ext
 
 describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
-  const cookie: Record<string, string> = {};
+  let cookie: Record<string, string> = {};
 
   beforeAll(async () => {
-    handle = await useTestDatabase(kind);
-    await seedOrgTree();
-    await seedDemoContent(() => {}, PERIOD);
-    cookie.national = await cookieFor(await insertUser("fas.nasional", [["facilitator", "ID"]]));
-    cookie.jateng = await cookieFor(await insertUser("fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]));
-    cookie.operator = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]));
-    cookie.verifier = await cookieFor(await insertUser("ver.sawahlunto", [["district_verifier", "13.73"]]));
+    ({ handle, cookie } = await useDemoDatabase(kind, PERIOD, {
+      national: ["fas.nasional", [["facilitator", "ID"]]],
+      jateng: ["fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]],
+      operator: ["op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]],
+      verifier: ["ver.sawahlunto", [["district_verifier", "13.73"]]],
+    }));
   }, 300_000);
   afterAll(() => handle.destroy());
 

@@ -160,17 +160,26 @@ export function selectionProblem(e: unknown): SelectionError {
 // ---------------------------------------------------------------------------------------------
 // The view model
 
+/** One shared, frozen trend object per arrow and verdict: the page's payload then carries each once (turbo-stream refers to repeats). */
+const TRENDS = new Map<string, NonNullable<ViewCell["trend"]>>();
+function trendOf(arrow: NonNullable<ViewCell["trend"]>["arrow"], verdict: NonNullable<ViewCell["trend"]>["verdict"]): NonNullable<ViewCell["trend"]> {
+  const k = `${arrow} ${verdict}`;
+  let v = TRENDS.get(k);
+  if (!v) TRENDS.set(k, (v = Object.freeze({ arrow, verdict })));
+  return v;
+}
+
+/**
+ * A cell as the page draws it. Only what the table shows travels to the browser (the loader
+ * payload of an 800-cell table was mostly per-cell keys): band only for incomplete cells,
+ * completeness and trend only when there is one; target and achievement are on the explain page.
+ */
 function viewCell(c: ScorecardCell, decimals: number): ViewCell {
-  return {
-    indicator: c.indicator,
-    state: c.state,
-    band: c.band,
-    value: formatNumberId(c.value, decimals),
-    target: c.target ? formatNumberId(c.target.value, decimals) : null,
-    achievement: c.achievement === null ? null : formatNumberId(c.achievement, 1),
-    completeness: c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0) ? null : formatNumberId(c.completeness * 100, 1),
-    trend: c.trend ? { arrow: c.trend.arrow, verdict: c.trend.verdict } : null,
-  };
+  const v: ViewCell = { indicator: c.indicator, state: c.state, value: formatNumberId(c.value, decimals) };
+  if (c.state === "incomplete" && c.band) v.band = c.band;
+  if (!(c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0))) v.completeness = formatNumberId(c.completeness * 100, 1);
+  if (c.trend) v.trend = trendOf(c.trend.arrow, c.trend.verdict);
+  return v;
 }
 
 function sortValue(row: ScorecardRow, sort: string, columnIndex: number): number | string | null {

@@ -1,78 +1,188 @@
-import { Link } from "@remix-run/react";
+import { memo, useCallback, type MouseEvent } from "react";
+import { useNavigate } from "@remix-run/react";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import { selectionSearch, STATE_KEYS, STATE_SYMBOLS, TREND_ARROWS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewColumn, type ViewRow } from "./model";
+import { explainSearchBase, formEncode, selectionSearch, STATE_KEYS, STATE_SYMBOLS, STATES, TREND_ARROWS, type CellState, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewColumn, type ViewRow } from "./model";
 
-/** One cell: value, band as shape and hidden text, trend arrow, completeness below 100 %. */
-function Cell({ cell, column, row, sel, isTotal }: { cell: ViewCell; column: ViewColumn; row: ViewRow; sel: ScorecardSelection; isTotal: boolean }) {
-  const t = useT();
-  const band = t(STATE_KEYS[cell.state]);
-  const trend = cell.trend ? `${TREND_ARROWS[cell.trend.arrow]} ${t(`scorecards.trend.${cell.trend.verdict}` as MessageKey)}` : null;
-  const href = `/scorecards/explain${selectionSearch(sel, { row: row.code, indicator: cell.indicator, sort: null, dir: null })}`;
-  return (
-    <td className={`num sc-cell sc-${cell.state}${cell.state === "incomplete" && cell.band ? ` sc-band-${cell.band}` : ""}`} data-state={cell.state}>
-      <Link to={href} className="sc-cell-link" aria-label={`${t("scorecards.explainCell", { indicator: column.name, row: isTotal ? t("scorecards.total") : row.name })}: ${cell.value}, ${band}${trend ? `, ${trend}` : ""}`}>
-        <span className="sc-symbol" aria-hidden="true">
-          {STATE_SYMBOLS[cell.state]}
-        </span>{" "}
-        <span className="sc-value">{cell.value}</span>
-        <span className="visually-hidden sc-band-text"> {band}</span>
-        {cell.trend ? (
-          <span className={`sc-trend sc-trend-${cell.trend.verdict}`} role="img" aria-label={trend ?? ""}>
-            {TREND_ARROWS[cell.trend.arrow]}
-          </span>
-        ) : null}
-        {cell.completeness !== null ? <small className="sc-completeness">{t("scorecards.completeness", { pct: cell.completeness })}</small> : null}
-      </Link>
-    </td>
-  );
+/*
+ * Why the rows are HTML strings: a district's Puskesmas scorecard has 800+ cells of eight
+ * elements each; rendered as React elements (each link a router <Link>, with its own
+ * translations and query string) it took ~90 of the ~125 ms of server CPU per request, most
+ * of it in react-dom writing thousands of tiny chunks and in the router's links. The rows are
+ * now built as strings, once on the server and once in the browser from the same loader data
+ * with the same code (so hydration sees the same markup), and handed to React with
+ * dangerouslySetInnerHTML per <tr>. Every text and attribute value goes through `esc`, which
+ * escapes exactly what React escapes. The markup is the one the React version produced.
+ * Links are plain <a href>; one click handler on the table makes them client-side navigations,
+ * as <Link> did (`useTableNavigation`).
+ */
+
+type T = ReturnType<typeof useT>;
+
+/** The page the table is drawn on: links are written out in full (what `<Link to="?…">` resolved to). */
+const PAGE = "/scorecards";
+
+const ESCAPES: Record<string, string> = { '"': "&quot;", "&": "&amp;", "'": "&#x27;", "<": "&lt;", ">": "&gt;" };
+const NEEDS_ESCAPE = /["&'<>]/;
+
+/** Text or attribute value as React writes it (same characters escaped the same way). */
+export function esc(value: string | number): string {
+  const s = String(value);
+  return NEEDS_ESCAPE.test(s) ? s.replace(/["&'<>]/g, (c) => ESCAPES[c]) : s;
 }
 
-/** A link that sorts the units by `sortKey` (toggling the direction when already active). */
-function SortLink({ label, sortKey, sel, defaultDir = "asc", title }: { label: string; sortKey: string; sel: ScorecardSelection; defaultDir?: "asc" | "desc"; title?: string }) {
-  const t = useT();
-  const active = sel.sort === sortKey;
-  const nextDir = active ? (sel.dir === "asc" ? "desc" : "asc") : defaultDir;
-  return (
-    <Link to={selectionSearch(sel, { sort: sortKey, dir: nextDir })} title={title ?? t("scorecards.sortBy", { column: label })} className="sc-sort" preventScrollReset>
-      {label}
-      <span aria-hidden="true" className="sc-sort-mark">
-        {active ? (sel.dir === "asc" ? " ▴" : " ▾") : " ⇅"}
-      </span>
-    </Link>
-  );
+/** A placeholder no translation or name contains, to split a translated text around a value. */
+const SLOT = "\u0000";
+
+function splitAround(t: T, key: MessageKey, vars: Record<string, string>, slot: string): string[] | null {
+  if (Object.values(vars).some((v) => v.includes(SLOT))) return null;
+  return t(key, { ...vars, [slot]: SLOT }).split(SLOT);
+}
+
+/**
+ * What the rows of one table share, worked out (and escaped) once per render instead of once
+ * per cell: band texts per state, trend texts per arrow and verdict, the explain link up to
+ * `row=`, the cell label split around the row's name per column. Escaping commutes with
+ * concatenation, so escaped pieces joined are the escaped whole.
+ */
+interface Ctx {
+  t: T;
+  view: ScorecardView;
+  sel: ScorecardSelection;
+  compareForm: string | undefined;
+  /** Escaped band text per state. */
+  band: Record<CellState, string>;
+  /** Escaped trend text per "arrow verdict". */
+  trend: Map<string, string>;
+  /** Escaped "/scorecards/explain?…selection…&amp;" — `row=…&amp;indicator=…` follow. */
+  explainBase: string;
+  /** Per column: "Explanation of {indicator} for {row}" split where the row's name goes, escaped (null: translate each time). */
+  explain: Array<string[] | null>;
+  /** Per column: `&amp;indicator=<key>` for the explain link. */
+  indicatorParam: string[];
+  /** "Completeness {pct}%" split where the percentage goes, escaped. */
+  completeness: string[] | null;
+  total: string;
+}
+
+function context(t: T, view: ScorecardView, sel: ScorecardSelection, compareForm: string | undefined): Ctx {
+  const band = {} as Record<CellState, string>;
+  for (const s of STATES) band[s] = esc(t(STATE_KEYS[s]));
+  return {
+    t,
+    view,
+    sel,
+    compareForm,
+    band,
+    trend: new Map(),
+    explainBase: esc(`${PAGE}/explain${explainSearchBase(sel)}`),
+    explain: view.columns.map((c) => splitAround(t, "scorecards.explainCell", { indicator: c.name }, "row")?.map(esc) ?? null),
+    indicatorParam: view.columns.map((c) => esc(`&indicator=${formEncode(c.key)}`)),
+    completeness: splitAround(t, "scorecards.completeness", {}, "pct")?.map(esc) ?? null,
+    total: t("scorecards.total"),
+  };
+}
+
+/** Escaped "↓ worse than the previous period". */
+function trendText(x: Ctx, trend: NonNullable<ViewCell["trend"]>): string {
+  const k = `${trend.arrow} ${trend.verdict}`;
+  let s = x.trend.get(k);
+  if (s === undefined) {
+    s = esc(`${TREND_ARROWS[trend.arrow]} ${x.t(`scorecards.trend.${trend.verdict}` as MessageKey)}`);
+    x.trend.set(k, s);
+  }
+  return s;
+}
+
+/** What the cells of one row (or, transposed, one unit) share: its escaped name and explain-link start. */
+interface Unit {
+  row: ViewRow;
+  isTotal: boolean;
+  /** Escaped name as the cell labels say it ("Total" for the total). */
+  label: string;
+  /** Escaped explain link up to the indicator. */
+  href: string;
+}
+
+function unit(x: Ctx, row: ViewRow, isTotal: boolean): Unit {
+  return { row, isTotal, label: esc(isTotal ? x.total : row.name), href: `${x.explainBase}row=${esc(formEncode(row.code))}` };
+}
+
+/** One cell: value, band as shape and hidden text, trend arrow, completeness below 100 %; a link to its explanation. */
+function cellHtml(x: Ctx, c: ViewCell, columnIndex: number, u: Unit): string {
+  const band = x.band[c.state];
+  const trend = c.trend ? trendText(x, c.trend) : null;
+  const parts = x.explain[columnIndex];
+  const explain = parts ? parts.join(u.label) : esc(x.t("scorecards.explainCell", { indicator: x.view.columns[columnIndex].name, row: u.isTotal ? x.total : u.row.name }));
+  const value = esc(c.value);
+  const state = esc(c.state);
+  const indicator = c.indicator === x.view.columns[columnIndex].key ? x.indicatorParam[columnIndex] : esc(`&indicator=${formEncode(c.indicator)}`);
+  let h = `<td class="num sc-cell sc-${state}${c.state === "incomplete" && c.band ? ` sc-band-${esc(c.band)}` : ""}" data-state="${state}"><a class="sc-cell-link" aria-label="${explain}: ${value}, ${band}${trend ? `, ${trend}` : ""}" data-discover="true" href="${u.href}${indicator}"><span class="sc-symbol" aria-hidden="true">${STATE_SYMBOLS[c.state]}</span> <span class="sc-value">${value}</span><span class="visually-hidden sc-band-text"> ${band}</span>`;
+  if (c.trend) h += `<span class="sc-trend sc-trend-${esc(c.trend.verdict)}" role="img" aria-label="${trend}">${TREND_ARROWS[c.trend.arrow]}</span>`;
+  if (c.completeness != null) h += `<small class="sc-completeness">${x.completeness ? x.completeness.join(esc(c.completeness)) : esc(x.t("scorecards.completeness", { pct: c.completeness }))}</small>`;
+  return `${h}</a></td>`;
 }
 
 const ariaSort = (sel: ScorecardSelection, sortKey: string) => (sel.sort === sortKey ? (sel.dir === "asc" ? "ascending" : "descending") : undefined);
+const ariaSortAttr = (sel: ScorecardSelection, sortKey: string) => {
+  const v = ariaSort(sel, sortKey);
+  return v ? ` aria-sort="${v}"` : "";
+};
 
-function SortHeader({ label, sortKey, sel, className, defaultDir = "asc", note }: { label: string; sortKey: string; sel: ScorecardSelection; className?: string; defaultDir?: "asc" | "desc"; note?: string }) {
-  return (
-    <th scope="col" className={className} aria-sort={ariaSort(sel, sortKey)}>
-      <SortLink label={label} sortKey={sortKey} sel={sel} defaultDir={defaultDir} />
-      {note ? <small className="sc-col-note">{note}</small> : null}
-    </th>
-  );
+/** A link that sorts the units by `sortKey` (toggling the direction when already active). */
+function sortLinkHtml(x: Ctx, label: string, sortKey: string, defaultDir: "asc" | "desc" = "asc", title?: string): string {
+  const { sel } = x;
+  const active = sel.sort === sortKey;
+  const nextDir = active ? (sel.dir === "asc" ? "desc" : "asc") : defaultDir;
+  const href = `${PAGE}${selectionSearch(sel, { sort: sortKey, dir: nextDir })}`;
+  return `<a title="${esc(title ?? x.t("scorecards.sortBy", { column: label }))}" class="sc-sort" data-discover="true" href="${esc(href)}">${esc(label)}<span aria-hidden="true" class="sc-sort-mark">${active ? (sel.dir === "asc" ? " ▴" : " ▾") : " ⇅"}</span></a>`;
+}
+
+const noteHtml = (note: string | undefined) => (note ? `<small class="sc-col-note">${esc(note)}</small>` : "");
+
+function sortHeaderHtml(x: Ctx, label: string, sortKey: string, className: string, defaultDir: "asc" | "desc" = "asc", note?: string): string {
+  return `<th scope="col" class="${className}"${ariaSortAttr(x.sel, sortKey)}>${sortLinkHtml(x, label, sortKey, defaultDir)}${noteHtml(note)}</th>`;
 }
 
 /** The name of a unit (a drill-down link when it has units below), with its compare box and code. */
-function UnitName({ row, isTotal, view, sel, compareForm }: { row: ViewRow; isTotal: boolean; view: ScorecardView; sel: ScorecardSelection; compareForm?: string }) {
-  const t = useT();
-  return (
-    <>
-      {compareForm && !isTotal ? (
-        <input type="checkbox" className="sc-compare-check no-print" name="units" value={row.code} form={compareForm} aria-label={t("scorecards.compare.select", { name: row.name })} />
-      ) : null}
-      {isTotal ? (
-        <strong>{view.parent ? t("scorecards.totalOf", { name: row.name }) : t("scorecards.total")}</strong>
-      ) : row.drillable ? (
-        <Link to={selectionSearch(sel, { parent: row.code, level: null })} aria-label={t("scorecards.drill", { name: row.name })}>
-          {row.name}
-        </Link>
-      ) : (
-        row.name
-      )}
-      <small className="sc-code">{row.code}</small>
-    </>
+function unitNameHtml(x: Ctx, row: ViewRow, isTotal: boolean): string {
+  const { t } = x;
+  let h = "";
+  if (x.compareForm && !isTotal) h += `<input type="checkbox" class="sc-compare-check no-print" name="units" form="${esc(x.compareForm)}" aria-label="${esc(t("scorecards.compare.select", { name: row.name }))}" value="${esc(row.code)}"/>`;
+  if (isTotal) h += `<strong>${esc(x.view.parent ? t("scorecards.totalOf", { name: row.name }) : t("scorecards.total"))}</strong>`;
+  else if (row.drillable) h += `<a aria-label="${esc(t("scorecards.drill", { name: row.name }))}" data-discover="true" href="${esc(`${PAGE}${selectionSearch(x.sel, { parent: row.code, level: null })}`)}">${esc(row.name)}</a>`;
+  else h += esc(row.name);
+  return `${h}<small class="sc-code">${esc(row.code)}</small>`;
+}
+
+const columnLabel = (c: ViewColumn) => (c.unit ? `${c.name} (${c.unit})` : c.name);
+
+/** A table row whose cells are the HTML string `html` (built the same on server and client). */
+function Row({ html, className }: { html: string; className?: string }) {
+  return <tr className={className} dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+/**
+ * Client-side navigation for the table's links, which are plain `<a href>`: one handler on
+ * the table does for an unmodified left click (or Enter) what `<Link>` does — the router
+ * navigates, no page load; sort links keep the scroll position (`preventScrollReset`) as before.
+ */
+function useTableNavigation() {
+  const navigate = useNavigate();
+  return useCallback(
+    (event: MouseEvent<HTMLElement>) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+      const a = (event.target as Element | null)?.closest?.("a[href]");
+      if (!(a instanceof HTMLAnchorElement) || !event.currentTarget.contains(a)) return;
+      if ((a.target && a.target !== "_self") || a.hasAttribute("download")) return;
+      const url = new URL(a.href, window.location.href);
+      if (url.origin !== window.location.origin) return;
+      event.preventDefault();
+      const to = `${url.pathname}${url.search}${url.hash}`;
+      const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+      navigate(to, { replace: to === here, preventScrollReset: a.classList.contains("sc-sort") });
+    },
+    [navigate],
   );
 }
 
@@ -81,9 +191,10 @@ function UnitName({ row, isTotal, view, sel, compareForm }: { row: ViewRow; isTo
  * columns in the chosen sort order, the total column last. Rank and score are the first two
  * rows; every row header sorts the units (the columns) by that row.
  */
-function TransposedTable({ view, sel, scopeName, compareForm }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string; compareForm?: string }) {
-  const t = useT();
-  const units = [...view.rows.map((r) => ({ row: r, isTotal: false })), { row: view.total, isTotal: true }];
+function TransposedTable({ x, scopeName }: { x: Ctx; scopeName: string }) {
+  const { t, view, sel } = x;
+  const onClick = useTableNavigation();
+  const units = [...view.rows.map((r) => unit(x, r, false)), unit(x, view.total, true)];
   const width = units.length + 1;
   let index = 0;
   const byGroup = view.groups.map((g) => {
@@ -91,63 +202,30 @@ function TransposedTable({ view, sel, scopeName, compareForm }: { view: Scorecar
     index += g.span;
     return { group: g, columns };
   });
-  const rowHeader = (label: string, sortKey: string, defaultDir: "asc" | "desc", note?: string) => (
-    <th scope="row" className="sc-ind sc-rowhead" aria-sort={ariaSort(sel, sortKey)}>
-      <SortLink label={label} sortKey={sortKey} sel={sel} defaultDir={defaultDir} title={t("scorecards.sortUnitsBy", { column: label })} />
-      {note ? <small className="sc-col-note">{note}</small> : null}
-    </th>
-  );
+  const rowHeader = (label: string, sortKey: string, defaultDir: "asc" | "desc", note?: string) =>
+    `<th scope="row" class="sc-ind sc-rowhead"${ariaSortAttr(sel, sortKey)}>${sortLinkHtml(x, label, sortKey, defaultDir, t("scorecards.sortUnitsBy", { column: label }))}${noteHtml(note)}</th>`;
+  const nameLabel = t("scorecards.col.name");
+  const head =
+    `<th scope="col" class="sc-rowhead"${ariaSortAttr(sel, "name")}>${esc(t("scorecards.col.indicator"))}<small class="sc-col-note">${sortLinkHtml(x, nameLabel, "name", "asc", t("scorecards.sortUnitsBy", { column: nameLabel }))}</small></th>` +
+    units.map(({ row, isTotal }) => `<th scope="col" class="sc-unit${isTotal ? " sc-total" : ""}">${unitNameHtml(x, row, isTotal)}</th>`).join("");
+  const rankRow = rowHeader(t("scorecards.col.rank"), "rank", "asc") + units.map(({ row, isTotal }) => `<td class="num${isTotal ? " sc-total" : ""}">${isTotal ? "" : esc(row.rank ?? "–")}</td>`).join("");
+  const scoreRow = rowHeader(t("scorecards.col.score"), "score", "desc") + units.map(({ row, isTotal }) => `<td class="num sc-score${isTotal ? " sc-total" : ""}">${esc(row.score)}</td>`).join("");
   return (
     <div className="table-wrap sc-wrap">
-      <table className="data scorecard sc-transposed" data-transposed="1">
+      <table className="data scorecard sc-transposed" data-transposed="1" onClick={onClick}>
         <caption>{t("scorecards.captionTransposed", { scope: scopeName, period: view.periodLabel })}</caption>
         <thead>
-          <tr>
-            <th scope="col" className="sc-rowhead" aria-sort={ariaSort(sel, "name")}>
-              {t("scorecards.col.indicator")}
-              <small className="sc-col-note">
-                <SortLink label={t("scorecards.col.name")} sortKey="name" sel={sel} title={t("scorecards.sortUnitsBy", { column: t("scorecards.col.name") })} />
-              </small>
-            </th>
-            {units.map(({ row, isTotal }) => (
-              <th key={isTotal ? "__total" : row.code} scope="col" className={`sc-unit${isTotal ? " sc-total" : ""}`}>
-                <UnitName row={row} isTotal={isTotal} view={view} sel={sel} compareForm={compareForm} />
-              </th>
-            ))}
-          </tr>
+          <Row html={head} />
         </thead>
         <tbody>
-          <tr>
-            {rowHeader(t("scorecards.col.rank"), "rank", "asc")}
-            {units.map(({ row, isTotal }) => (
-              <td key={isTotal ? "__total" : row.code} className={`num${isTotal ? " sc-total" : ""}`}>
-                {isTotal ? "" : (row.rank ?? "–")}
-              </td>
-            ))}
-          </tr>
-          <tr>
-            {rowHeader(t("scorecards.col.score"), "score", "desc")}
-            {units.map(({ row, isTotal }) => (
-              <td key={isTotal ? "__total" : row.code} className={`num sc-score${isTotal ? " sc-total" : ""}`}>
-                {row.score}
-              </td>
-            ))}
-          </tr>
+          <Row html={rankRow} />
+          <Row html={scoreRow} />
         </tbody>
         {byGroup.map(({ group, columns }) => (
           <tbody key={group.key}>
-            <tr className="sc-group-row">
-              <th scope="rowgroup" colSpan={width} className="sc-group">
-                {group.name}
-              </th>
-            </tr>
+            <Row className="sc-group-row" html={`<th scope="rowgroup" colSpan="${width}" class="sc-group">${esc(group.name)}</th>`} />
             {columns.map(({ column, i }) => (
-              <tr key={column.key}>
-                {rowHeader(column.unit ? `${column.name} (${column.unit})` : column.name, column.key, "desc", column.ytd ? t("scorecards.ytdColumn") : undefined)}
-                {units.map(({ row, isTotal }) => (
-                  <Cell key={isTotal ? "__total" : row.code} cell={row.cells[i]} column={column} row={row} sel={sel} isTotal={isTotal} />
-                ))}
-              </tr>
+              <Row key={column.key} html={rowHeader(columnLabel(column), column.key, "desc", column.ytd ? t("scorecards.ytdColumn") : undefined) + units.map((u) => cellHtml(x, u.row.cells[i], i, u)).join("")} />
             ))}
           </tbody>
         ))}
@@ -157,49 +235,38 @@ function TransposedTable({ view, sel, scopeName, compareForm }: { view: Scorecar
 }
 
 /** The scorecard: rows org units, columns indicators grouped by cluster, total row last (or transposed). */
-export function ScorecardTable({ view, sel, scopeName, compareForm }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string; compareForm?: string }) {
+export const ScorecardTable = memo(function ScorecardTable({ view, sel, scopeName, compareForm }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string; compareForm?: string }) {
   const t = useT();
-  if (sel.transpose) return <TransposedTable view={view} sel={sel} scopeName={scopeName} compareForm={compareForm} />;
-  const rowHeader = (row: ViewRow, isTotal: boolean) => (
-    <th scope="row" className="sc-rowhead">
-      <UnitName row={row} isTotal={isTotal} view={view} sel={sel} compareForm={compareForm} />
-    </th>
-  );
-  const line = (row: ViewRow, isTotal: boolean) => (
-    <tr key={isTotal ? "__total" : row.code} className={isTotal ? "sc-total" : undefined}>
-      {rowHeader(row, isTotal)}
-      <td className="num">{isTotal ? "" : (row.rank ?? "–")}</td>
-      <td className="num sc-score">{row.score}</td>
-      {row.cells.map((c, i) => (
-        <Cell key={c.indicator} cell={c} column={view.columns[i]} row={row} sel={sel} isTotal={isTotal} />
-      ))}
-    </tr>
-  );
+  const onClick = useTableNavigation();
+  const x = context(t, view, sel, compareForm);
+  if (sel.transpose) return <TransposedTable x={x} scopeName={scopeName} />;
+  const line = (row: ViewRow, isTotal: boolean) => {
+    const u = unit(x, row, isTotal);
+    return `<th scope="row" class="sc-rowhead">${unitNameHtml(x, row, isTotal)}</th><td class="num">${isTotal ? "" : esc(row.rank ?? "–")}</td><td class="num sc-score">${esc(row.score)}</td>` + row.cells.map((c, i) => cellHtml(x, c, i, u)).join("");
+  };
+  const groupsHtml = `<td colSpan="3"></td>${view.groups.map((g) => `<th scope="colgroup" colSpan="${g.span}" class="sc-group">${esc(g.name)}</th>`).join("")}`;
+  const headHtml =
+    sortHeaderHtml(x, t("scorecards.col.name"), "name", "sc-rowhead") +
+    sortHeaderHtml(x, t("scorecards.col.rank"), "rank", "num") +
+    sortHeaderHtml(x, t("scorecards.col.score"), "score", "num", "desc") +
+    view.columns.map((c) => sortHeaderHtml(x, columnLabel(c), c.key, "sc-ind", "desc", c.ytd ? t("scorecards.ytdColumn") : undefined)).join("");
   return (
     <div className="table-wrap sc-wrap">
-      <table className="data scorecard">
+      <table className="data scorecard" onClick={onClick}>
         <caption>{t("scorecards.caption", { scope: scopeName, period: view.periodLabel })}</caption>
         <thead>
-          <tr>
-            <td colSpan={3} />
-            {view.groups.map((g) => (
-              <th key={g.key} scope="colgroup" colSpan={g.span} className="sc-group">
-                {g.name}
-              </th>
-            ))}
-          </tr>
-          <tr>
-            <SortHeader label={t("scorecards.col.name")} sortKey="name" sel={sel} className="sc-rowhead" />
-            <SortHeader label={t("scorecards.col.rank")} sortKey="rank" sel={sel} className="num" />
-            <SortHeader label={t("scorecards.col.score")} sortKey="score" sel={sel} className="num" defaultDir="desc" />
-            {view.columns.map((c) => (
-              <SortHeader key={c.key} label={c.unit ? `${c.name} (${c.unit})` : c.name} sortKey={c.key} sel={sel} className="sc-ind" defaultDir="desc" note={c.ytd ? t("scorecards.ytdColumn") : undefined} />
-            ))}
-          </tr>
+          <Row html={groupsHtml} />
+          <Row html={headHtml} />
         </thead>
-        <tbody>{view.rows.map((r) => line(r, false))}</tbody>
-        <tfoot>{line(view.total, true)}</tfoot>
+        <tbody>
+          {view.rows.map((r) => (
+            <Row key={r.code} html={line(r, false)} />
+          ))}
+        </tbody>
+        <tfoot>
+          <Row className="sc-total" html={line(view.total, true)} />
+        </tfoot>
       </table>
     </div>
   );
-}
+});

@@ -47,6 +47,25 @@ export function selectionSearch(sel: ScorecardSelection, changes: Partial<Record
   return `?${params.toString()}`;
 }
 
+/**
+ * What `encodeURIComponent` would be if it encoded like URLSearchParams (form encoding: space
+ * as "+", only `*-._` and letters and digits left as they are), so a link built by hand is the
+ * same as one from `selectionSearch`.
+ */
+export function formEncode(value: string): string {
+  return /^[A-Za-z0-9*._-]*$/.test(value) ? value : new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+/**
+ * The query string of a cell's explanation up to its own parameters, ending in "?" or "&":
+ * append `row=…&indicator=…` (form-encoded) to get exactly
+ * `selectionSearch(sel, { row, indicator, sort: null, dir: null })`. Built once per table.
+ */
+export function explainSearchBase(sel: ScorecardSelection): string {
+  const search = selectionSearch(sel, { sort: null, dir: null });
+  return search === "?" ? search : `${search}&`;
+}
+
 export const STATE_KEYS: Record<CellState, MessageKey> = {
   green: "scorecards.state.green",
   yellow: "scorecards.state.yellow",
@@ -56,17 +75,16 @@ export const STATE_KEYS: Record<CellState, MessageKey> = {
   notarget: "scorecards.state.notarget",
 };
 
+/** A cell of the page's table; optional parts are left out when there is nothing to show. */
 export interface ViewCell {
   indicator: string;
   state: CellState;
-  /** Band kept for incomplete cells (shown muted). */
-  band: string | null;
+  /** Band kept for incomplete cells (shown muted); only on incomplete cells. */
+  band?: string;
   value: string;
-  target: string | null;
-  achievement: string | null;
   /** Completeness in percent, formatted; only when under 100 % (and not a plain "nothing reported"). */
-  completeness: string | null;
-  trend: { arrow: "up" | "down" | "flat"; verdict: "better" | "worse" | "same" } | null;
+  completeness?: string;
+  trend?: { arrow: "up" | "down" | "flat"; verdict: "better" | "worse" | "same" };
 }
 
 export interface ViewRow {

@@ -19,6 +19,8 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export interface RunningApp {
   baseUrl: string;
+  /** The server's database (a temp SQLite file), for tests that set data up directly. */
+  databaseUrl: string;
   /** Where the server's stdout and stderr go. */
   logFile: string;
   stop(): Promise<void>;
@@ -72,7 +74,8 @@ export async function startApp(options: { name?: string; timeoutMs?: number; env
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const logFile = path.join(ARTIFACTS_DIR, `server-${options.name ?? "e2e"}.log`);
   const log = fs.openSync(logFile, "w");
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(port), DATABASE_URL: `sqlite:${path.join(dir, "e2e.sqlite")}` };
+  const databaseUrl = `sqlite:${path.join(dir, "e2e.sqlite")}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(port), DATABASE_URL: databaseUrl };
   delete env.PANTAU_SEEDS_DIR;
   delete env.TRUST_PROXY;
   const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["app/cli/main.ts", "serve", "--seed-if-empty"], {
@@ -97,7 +100,7 @@ export async function startApp(options: { name?: string; timeoutMs?: number; env
     await stop();
     throw err;
   }
-  return { baseUrl, logFile, stop };
+  return { baseUrl, databaseUrl, logFile, stop };
 }
 
 async function killGroup(child: ChildProcess): Promise<void> {

@@ -8,6 +8,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb } from "~/db/db.server";
 import { translate } from "~/i18n/catalog";
 import { ARTIFACTS_DIR, launchBrowser, loginAndWaitHome, openSession, screenshot, STACK_TRACE_PATTERN, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
 
@@ -238,5 +239,42 @@ describe("facilitator scorecard journey", () => {
     expect(await page.getByRole("alert").innerText()).toContain('Templat "tidak-ada"');
     await screenshot(page, "scorecards-unknown-template");
     expectClean();
+  });
+
+  // SECURITY.md 13: the table rows are written as escaped HTML strings (ScorecardTable.tsx), on
+  // the server and again in the browser after a client-side navigation. Markup in a unit's name
+  // must stay text in both. Last in the file: it renames a unit.
+  it("shows markup in a unit's name as text, on a full load and after a client-side drill-down", async () => {
+    const { page } = s;
+    const XSS = `<img src=x onerror=alert(1)> "quoted" & 'single' <svg onload=alert(2)>`;
+    const handle = openDb(app.databaseUrl);
+    try {
+      const sawahlunto = await handle.db.selectFrom("org_unit").select("path").where("code", "=", "13.73").executeTakeFirstOrThrow();
+      const unit = await handle.db.selectFrom("org_unit").select("id").where("level", "=", "puskesmas").where("path", "like", `${sawahlunto.path}%`).orderBy("code").executeTakeFirstOrThrow();
+      await handle.db.updateTable("org_unit").set({ name: XSS }).where("id", "=", unit.id).execute();
+    } finally {
+      await handle.destroy();
+    }
+    const check = async () => {
+      const table = page.getByRole("table", { name: /^Scorecard/ });
+      await table.waitFor();
+      await page.getByRole("rowheader", { name: /onerror/ }).first().waitFor();
+      expect(await table.locator("img, svg, script").count()).toBe(0);
+      const onAttributes = await table.evaluate((t) => [...t.querySelectorAll("*")].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith("on")).map((a) => `${el.tagName} ${a.name}`)));
+      expect(onAttributes).toEqual([]);
+      expect(await table.getByRole("rowheader", { name: /onerror/ }).first().innerText()).toContain(XSS);
+      // The cell links name the unit in their label as text too.
+      const labels = await table.locator("a.sc-cell-link").evaluateAll((as) => as.map((a) => a.getAttribute("aria-label") ?? ""));
+      expect(labels.some((l) => l.includes(XSS))).toBe(true);
+      expectClean();
+    };
+    await page.goto("/scorecards?parent=13.73");
+    await check();
+    // Client-side: from the province, drill into the district (rows built in the browser).
+    await page.goto("/scorecards?parent=13");
+    await waitForHydration(page);
+    await page.getByRole("link", { name: T("scorecards.drill", { name: "Kota Sawahlunto" }) }).click();
+    await page.waitForURL((u) => u.searchParams.get("parent") === "13.73");
+    await check();
   });
 });

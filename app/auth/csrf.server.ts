@@ -14,15 +14,22 @@ export function isUnsafeMethod(method: string): boolean {
 /** Returns null when the request may proceed, or the reason it is refused. */
 export function crossSiteReason(request: Request, trustedOrigins: string[] = env().trustedOrigins): string | null {
   if (!isUnsafeMethod(request.method)) return null;
-  const own = new URL(request.url).origin;
+  return crossSiteReasonOf(new URL(request.url).origin, (name) => request.headers.get(name), trustedOrigins);
+}
+
+/**
+ * The check itself, for an unsafe request whose own origin is `own`; `header` reads a request
+ * header (null when absent). The HTTP server calls it without building a Request.
+ */
+export function crossSiteReasonOf(own: string, header: (name: string) => string | null, trustedOrigins: string[] = env().trustedOrigins): string | null {
   const allowed = (origin: string) => origin === own || trustedOrigins.includes(origin);
-  const fetchSite = request.headers.get("Sec-Fetch-Site");
+  const fetchSite = header("Sec-Fetch-Site");
   if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") {
     return `Sec-Fetch-Site: ${fetchSite}`;
   }
-  const origin = request.headers.get("Origin");
+  const origin = header("Origin");
   if (origin !== null) return allowed(origin) ? null : `Origin: ${origin}`;
-  const referer = request.headers.get("Referer");
+  const referer = header("Referer");
   if (referer) {
     let refOrigin: string;
     try {

@@ -118,12 +118,34 @@ async function readSessionUser(request: Request): Promise<SessionUser | null> {
   if (typeof token !== "string" || token.length < 20) return null;
   const db = getDb();
   const sessionId = hashToken(token);
-  const row = await db
+  // One query for the session, its user and the user's grants (one row per grant; a user without
+  // grants gives one row with null grant columns). Grants in the order loadGrants gives them.
+  const rows = await db
     .selectFrom("session as s")
     .innerJoin("app_user as u", "u.id", "s.user_id")
-    .select(["s.id", "s.expires_at", "s.last_seen_at", "u.id as userId", "u.username", "u.display_name", "u.locale", "u.active"])
+    .leftJoin("role_grant as g", "g.user_id", "u.id")
+    .leftJoin("org_unit as o", "o.id", "g.org_unit_id")
+    .select([
+      "s.id",
+      "s.expires_at",
+      "s.last_seen_at",
+      "u.id as userId",
+      "u.username",
+      "u.display_name",
+      "u.locale",
+      "u.active",
+      "g.role",
+      "o.id as orgUnitId",
+      "o.code as orgCode",
+      "o.name as orgName",
+      "o.level as orgLevel",
+      "o.path as orgPath",
+    ])
     .where("s.id", "=", sessionId)
-    .executeTakeFirst();
+    .orderBy("o.path")
+    .orderBy("g.role")
+    .execute();
+  const row = rows[0];
   if (!row || row.active !== 1) return null;
   const now = Date.now();
   if (Date.parse(row.expires_at) <= now) {
@@ -133,12 +155,17 @@ async function readSessionUser(request: Request): Promise<SessionUser | null> {
   if (now - Date.parse(row.last_seen_at) > TOUCH_INTERVAL_MS) {
     await db.updateTable("session").set({ last_seen_at: nowIso() }).where("id", "=", sessionId).execute();
   }
+  const grants: Grant[] = [];
+  for (const r of rows) {
+    if (r.role === null || r.orgUnitId === null) continue;
+    grants.push({ role: r.role as Role, orgUnitId: r.orgUnitId, orgCode: r.orgCode!, orgName: r.orgName!, orgLevel: r.orgLevel as OrgLevel, orgPath: r.orgPath! });
+  }
   return {
     id: row.userId,
     username: row.username,
     displayName: row.display_name,
     locale: row.locale,
-    grants: await loadGrants(db, row.userId),
+    grants,
     sessionId,
   };
 }

@@ -79,6 +79,30 @@ export class LockCache {
     return hit;
   }
 
+  /**
+   * Loads the deadline days of several period types for `unit`'s district with one query (a
+   * page listing monthly, quarterly and yearly forms); later deadlineDays calls are answered
+   * from it.
+   */
+  async preloadDeadlineDays(db: DbOrTrx, unit: Pick<OrgUnit, "path">, periodTypes: readonly PeriodType[]): Promise<void> {
+    const { nationalId, districtId } = pathIds(unit);
+    const missing = [...new Set(periodTypes)].filter((t) => !this.days.has(`${districtId ?? 0}:${t}`));
+    if (missing.length === 0) return;
+    const ids = [districtId, nationalId].filter((id): id is number => id !== null);
+    const loaded = ids.length
+      ? db.selectFrom("report_deadline").select(["org_unit_id", "days_after", "period_type"]).where("period_type", "in", missing).where("org_unit_id", "in", ids).execute()
+      : Promise.resolve([]);
+    for (const t of missing) {
+      const key = `${districtId ?? 0}:${t}`;
+      if (this.days.has(key)) continue;
+      const days = loaded.then((rows) => pickDeadlineDays(rows.filter((r) => r.period_type === t), nationalId, districtId, t));
+      // A failed load is reported by the await below; entries nobody asks for must not crash the process.
+      days.catch(() => undefined);
+      this.days.set(key, days);
+    }
+    await loaded;
+  }
+
   districtName(db: DbOrTrx, districtId: number): Promise<string> {
     let hit = this.names.get(districtId);
     if (!hit) {
@@ -97,6 +121,11 @@ export class LockCache {
 async function loadDeadlineDays(db: DbOrTrx, nationalId: number | null, districtId: number | null, periodType: PeriodType) {
   const ids = [districtId, nationalId].filter((id): id is number => id !== null);
   const rows = ids.length ? await db.selectFrom("report_deadline").select(["org_unit_id", "days_after"]).where("period_type", "=", periodType).where("org_unit_id", "in", ids).execute() : [];
+  return pickDeadlineDays(rows, nationalId, districtId, periodType);
+}
+
+/** The district's own setting, else the national one, else the default. */
+function pickDeadlineDays(rows: Array<{ org_unit_id: number; days_after: number }>, nationalId: number | null, districtId: number | null, periodType: PeriodType) {
   const own = rows.find((r) => r.org_unit_id === districtId);
   if (own) return { days: own.days_after, source: "district" as const };
   const national = rows.find((r) => r.org_unit_id === nationalId);

@@ -213,6 +213,11 @@ export async function effectivePackage(packageKey: string, districtId: number | 
   const overlay = districtId === null ? undefined : await getDistrictOverlay(packageKey, districtId, db);
   const base = await getPublishedPackage(packageKey, overlay?.document.baseVersion, db);
   if (!base) return undefined;
+  return combine(base, overlay, db);
+}
+
+/** base + overlay, computed once per stored pair (both are immutable once published). */
+async function combine(base: StoredPackage, overlay: StoredOverlay | undefined, db: DbOrTrx): Promise<EffectivePackage> {
   const cacheKey = `${base.id}:${overlay?.id ?? 0}`;
   const hit = effectiveCache.get(cacheKey);
   if (hit) return hit;
@@ -227,6 +232,64 @@ export async function effectivePackage(packageKey: string, districtId: number | 
   }
   effectiveCache.set(cacheKey, result);
   return result;
+}
+
+/**
+ * `effectivePackage(key, districtId)` for every published package key, in key order, with one
+ * query for the heads (latest published version per key and the district's latest published
+ * overlay) instead of three or more; documents come from the per-process caches of published
+ * rows. Keys whose overlay's base version is not published are left out (effectivePackage gives
+ * undefined for them).
+ */
+export async function effectivePackages(districtId: number | null, db: DbOrTrx = getDb()): Promise<Array<{ key: string; effective: EffectivePackage }>> {
+  const rows = await db
+    .selectFrom("template_package as p")
+    .leftJoin("district_overlay as d", (join) =>
+      join.on((eb) =>
+        eb(
+          "d.id",
+          "=",
+          eb
+            .selectFrom("district_overlay as d2")
+            .select("d2.id")
+            .whereRef("d2.package_key", "=", "p.key")
+            .where("d2.district_org_unit_id", "=", districtId ?? -1)
+            .where("d2.status", "=", "published")
+            .orderBy("d2.version", "desc")
+            .limit(1),
+        ),
+      ),
+    )
+    .leftJoin("org_unit as o", "o.id", "d.district_org_unit_id")
+    .select(["p.id", "p.key", "p.version", "d.id as overlayId", "d.district_org_unit_id as overlayDistrictId", "o.code as overlayDistrictCode"])
+    .where("p.status", "=", "published")
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("template_package as q").select("q.id").whereRef("q.key", "=", "p.key").where("q.status", "=", "published").whereRef("q.version", ">", "p.version"))),
+    )
+    .orderBy("p.key")
+    .execute();
+  const out: Array<{ key: string; effective: EffectivePackage }> = [];
+  for (const row of rows) {
+    let overlay: StoredOverlay | undefined;
+    if (districtId !== null && row.overlayId !== null && row.overlayDistrictId !== null && row.overlayDistrictCode !== null) {
+      let document = parsedOverlays.get(row.overlayId);
+      if (!document) {
+        const doc = await db.selectFrom("district_overlay").select("document").where("id", "=", row.overlayId).executeTakeFirstOrThrow();
+        document = JSON.parse(doc.document) as DistrictOverlay;
+        parsedOverlays.set(row.overlayId, document);
+      }
+      overlay = { id: row.overlayId, districtOrgUnitId: row.overlayDistrictId, districtCode: row.overlayDistrictCode, document };
+    }
+    let base: StoredPackage | undefined;
+    if (overlay && overlay.document.baseVersion !== row.version) base = await getPublishedPackage(row.key, overlay.document.baseVersion, db);
+    else {
+      const doc = parsedPackages.get(row.id);
+      base = doc ? { id: row.id, key: row.key, version: row.version, document: doc } : await getPublishedPackage(row.key, row.version, db);
+    }
+    if (!base) continue;
+    out.push({ key: row.key, effective: await combine(base, overlay, db) });
+  }
+  return out;
 }
 
 onDbHandleChange(() => {

@@ -19,13 +19,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const adminGrants = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
   const facilitatorGrants = byRole("facilitator");
   const overviewGrants = [...adminGrants, ...facilitatorGrants, ...verifierGrants];
+  // Independent reads: side by side (SQLite serves them on its read connections).
+  const [operator, verifier, admin, stats] = await Promise.all([
+    operatorGrants.length ? operatorHome(operatorGrants) : null,
+    verifierGrants.length ? verifierHome(verifierGrants) : null,
+    adminGrants.length ? adminHome(adminGrants) : null,
+    overviewGrants.length ? scopeStats(overviewGrants) : null,
+  ]);
   return {
     name: user.displayName,
     scopes: user.grants.map((g) => ({ role: g.role, name: g.orgName })),
-    operator: operatorGrants.length ? await operatorHome(operatorGrants) : null,
-    verifier: verifierGrants.length ? await verifierHome(verifierGrants) : null,
-    admin: adminGrants.length ? await adminHome(adminGrants) : null,
-    stats: overviewGrants.length ? await scopeStats(overviewGrants) : null,
+    operator,
+    verifier,
+    admin,
+    stats,
     isAdmin: hasRole(user, ["national_admin", "district_admin"]),
   };
 }

@@ -64,11 +64,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 type Data = Record<string, unknown>;
 
+/** One formatter per language: constructing an Intl.DateTimeFormat costs far more than using it. */
+const longDateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "2025-01-10" → "10 Januari 2025" (the same on the server and in the browser: UTC). */
 function longDate(day: string, locale: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
-  return date.toLocaleDateString(locale === "en" ? "en-GB" : "id-ID", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const tag = locale === "en" ? "en-GB" : "id-ID";
+  let format = longDateFormats.get(tag);
+  if (!format) longDateFormats.set(tag, (format = new Intl.DateTimeFormat(tag, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })));
+  return format.format(date);
 }
 
 export default function FillPage() {

@@ -10,7 +10,7 @@ import type { Server } from "node:http";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { crossSiteReason } from "~/auth/csrf.server";
+import { crossSiteReasonOf, isUnsafeMethod } from "~/auth/csrf.server";
 
 export interface StartOptions {
   build: ServerBuild;
@@ -67,14 +67,11 @@ export function createApp(options: StartOptions): express.Express {
   });
 
   // CSRF: refuse cross-site unsafe requests before they reach any route (SECURITY.md 9).
+  // Safe methods pass without any work (crossSiteReason returns null for them).
   app.use((req, res, next) => {
-    const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
-    const headers = new Headers();
-    for (const name of ["origin", "referer", "sec-fetch-site"]) {
-      const value = req.get(name);
-      if (value !== undefined) headers.set(name, value);
-    }
-    const reason = crossSiteReason(new Request(url, { method: req.method, headers }));
+    if (!isUnsafeMethod(req.method)) return next();
+    const own = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`).origin;
+    const reason = crossSiteReasonOf(own, (name) => req.get(name)?.trim() ?? null);
     if (reason) {
       res.status(403).type("text/plain; charset=utf-8").send("Permintaan ditolak: formulir dikirim dari situs lain. Muat ulang halaman dan coba lagi.");
       return;

@@ -1,12 +1,24 @@
 /**
  * Month-end load test (SECURITY.md "Load"; issue 8 item 3): the built app on the full demo
- * (SQLite, loopback), 50 concurrent virtual users for 60 s, driven by autocannon.
+ * (SQLite, loopback), 50 concurrent virtual users for 60 s.
  *
  *   npm run load                    # 50 connections, 60 s
  *   npm run load -- --quick         # 15 s
  *   npm run load -- --duration 30   # any length in seconds
  *   npm run load -- --connections 20 --json result.json
- *   npm run load -- --rate 25       # paced: 25 requests/s in all (50 users clicking every 2 s)
+ *   npm run load -- --think 1-5     # each user waits 1–5 s (uniform) after each answer (default)
+ *   npm run load -- --closed        # autocannon, no think time: every connection sends again at once
+ *   npm run load -- --rate 25       # autocannon paced at 25 requests/s in all (see --rate below)
+ *
+ * Two drivers (decision 014). By default the 50 virtual users are people: each sends a request,
+ * reads the answer, waits a think time (uniform between the --think bounds, default 1–5 s, i.e.
+ * one click every ~3 s — far busier than anyone filling a form) and goes on; they arrive spread
+ * over the first think time. This is the month-end target of SECURITY.md ("50 concurrent users",
+ * p95 < 300 ms). autocannon cannot pace a connection slower than one request per second (and
+ * `overallRate` below the connection count silently drops connections), so this driver is
+ * plain `fetch` (Node's undici, keep-alive) with one loop per user. `--closed` runs the same users
+ * through autocannon with no think time at all: the saturation point (how many requests per
+ * second one process serves), reported beside it.
  *
  * Virtual users (one session each, created directly in the database with the app's own
  * createSession(): the login form allows 10 attempts per client per minute, and every virtual
@@ -21,8 +33,8 @@
  *
  * Success = every response has the expected status (200 for pages and saves, 302 for login),
  * no socket errors, no timeouts; afterwards the database holds exactly the acknowledged
- * submissions. Exit code 1 otherwise. Per-scenario latency is measured from the moment
- * autocannon builds a request to its complete response.
+ * submissions. Exit code 1 otherwise. Per-scenario latency is measured from the moment a
+ * request is built to its complete response.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -49,13 +61,19 @@ const durationS = Number(flag("--duration") ?? (quick ? 15 : 60));
 const connections = Number(flag("--connections") ?? 50);
 const jsonOut = flag("--json");
 /**
- * `--rate N`: paced users — N requests per second across all connections (autocannon
- * overallRate), i.e. each of the users clicks every connections/N seconds. Without it every
- * connection sends its next request the moment the previous answer arrives (no think time),
- * which measures the saturation point rather than people at a keyboard.
+ * `--rate N`: autocannon paced at N requests per second in all (overallRate). Note: with N below
+ * the number of connections autocannon opens only N connections (one request per second each),
+ * so this is not "50 users clicking every 50/N seconds"; the default users driver is.
  */
 const rate = flag("--rate") === undefined ? 0 : Number(flag("--rate"));
 if (!Number.isFinite(rate) || rate < 0 || rate > 10_000) throw new Error("--rate: 0…10000 requests per second");
+/** `--closed`: autocannon, no think time (the saturation point). Implied by --rate. */
+const closed = argv.includes("--closed") || rate > 0;
+/** `--think a-b`: users wait a uniformly random a…b seconds after each answer (users driver). */
+const thinkArg = flag("--think") ?? "1-5";
+const thinkMatch = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(thinkArg);
+if (!thinkMatch || Number(thinkMatch[1]) > Number(thinkMatch[2]) || Number(thinkMatch[2]) > 600) throw new Error("--think: a-b seconds, e.g. 1-5");
+const think = { min: Number(thinkMatch[1]), max: Number(thinkMatch[2]) };
 /** `--dev`: the server without NODE_ENV=production (React's development build), for comparison. */
 const devMode = argv.includes("--dev");
 if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 600) throw new Error("--duration: 1…600 seconds");
@@ -227,7 +245,26 @@ async function main(): Promise<number> {
       unloaded[label] = Math.round(stats(times).p50);
     }
 
-    // Each autocannon connection takes an idle virtual user per request (a user never has two requests in flight).
+    const headersFor = (vu: VirtualUser, step: Step): Record<string, string> => {
+      const headers: Record<string, string> = { Cookie: vu.cookie, Accept: "text/html,*/*" };
+      if (step.method === "POST") {
+        headers.Origin = baseUrl;
+        headers["Content-Type"] = "application/x-www-form-urlencoded";
+      }
+      return headers;
+    };
+    const answered = (vu: VirtualUser, step: Step, status: number, body: string, ms: number, problem = "") => {
+      let ok = status === 200 && !problem;
+      if (ok && step.method === "POST") ok = /"ok",true|"ok":true/.test(body) || body.includes('"submitted"') || body.includes('"draft"');
+      if (ok && step.scenario === "submit") {
+        acknowledgedSubmits++;
+        acknowledged.push(`${vu.name}|${vu.period}`);
+      }
+      record(step.scenario, ms, ok, `${step.method} ${step.path} as ${vu.name} → ${status} ${problem}${ok ? "" : body.slice(0, 200).replace(/\s+/g, " ")}`);
+    };
+
+    // autocannon (--closed, --rate): each connection takes an idle virtual user per request (a
+    // user never has two requests in flight).
     const idle: VirtualUser[] = [...users];
     const request = {
       setupRequest(req: Record<string, unknown>, context: Record<string, unknown>) {
@@ -237,26 +274,45 @@ async function main(): Promise<number> {
         context.vu = vu;
         context.step = step;
         context.t0 = performance.now();
-        const headers: Record<string, string> = { Cookie: vu.cookie, Accept: "text/html,*/*" };
-        if (step.method === "POST") {
-          headers.Origin = baseUrl;
-          headers["Content-Type"] = "application/x-www-form-urlencoded";
-        }
-        return { ...req, method: step.method, path: step.path, headers, body: step.body ?? "" };
+        return { ...req, method: step.method, path: step.path, headers: headersFor(vu, step), body: step.body ?? "" };
       },
       onResponse(status: number, body: string, context: Record<string, unknown>) {
         const vu = context.vu as VirtualUser;
-        const step = context.step as Step;
-        const ms = performance.now() - (context.t0 as number);
-        let ok = status === 200;
-        if (ok && step.method === "POST") ok = /"ok",true|"ok":true/.test(body) || body.includes('"submitted"') || body.includes('"draft"');
-        if (ok && step.scenario === "submit") {
-          acknowledgedSubmits++;
-          acknowledged.push(`${vu.name}|${vu.period}`);
-        }
-        record(step.scenario, ms, ok, `${step.method} ${step.path} as ${vu.name} → ${status} ${ok ? "" : body.slice(0, 200).replace(/\s+/g, " ")}`);
+        answered(vu, context.step as Step, status, body, performance.now() - (context.t0 as number));
         idle.push(vu);
       },
+    };
+
+    // Users driver (default): one loop per person — request, answer, think, again — until the time is up.
+    const runUsers = async () => {
+      const start = new Date();
+      const end = performance.now() + durationS * 1000;
+      const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+      const thinkTime = () => think.min + Math.random() * (think.max - think.min);
+      let sent = 0;
+      let errors = 0;
+      let timeouts = 0;
+      await Promise.all(
+        users.map(async (vu) => {
+          await sleep(Math.random() * think.max);
+          while (performance.now() < end) {
+            const step = nextStep(vu);
+            const t0 = performance.now();
+            sent++;
+            try {
+              const res = await fetch(baseUrl + step.path, { method: step.method, headers: headersFor(vu, step), body: step.body, redirect: "manual", signal: AbortSignal.timeout(10_000) });
+              answered(vu, step, res.status, await res.text(), performance.now() - t0);
+            } catch (err) {
+              const timeout = (err as Error).name === "TimeoutError";
+              if (timeout) timeouts++;
+              else errors++;
+              answered(vu, step, 0, "", performance.now() - t0, timeout ? "timeout" : (err as Error).message);
+            }
+            await sleep(thinkTime());
+          }
+        }),
+      );
+      return { start, finish: new Date(), sent, errors, timeouts };
     };
 
     // A few real logins, evenly spread, under the 10-per-minute client limit.
@@ -291,7 +347,29 @@ async function main(): Promise<number> {
 
     console.error(`[load] ${users.length} virtual users (${operatorCount} operators, ${verifierCount} verifiers, ${facilitatorCount} facilitators), ${connections} connections, ${durationS} s…`);
     const cpu0 = groupCpuMs(server.child.pid!);
-    const result = await autocannon({ url: baseUrl, connections, duration: durationS, timeout: 10, pipelining: 1, requests: [request], ...(rate > 0 ? { overallRate: rate } : {}) });
+    let driver: { tool: string; start: Date; finish: Date; requests: number; errors: number; timeouts: number; non2xx: number; autocannon: Record<string, unknown> | null };
+    if (closed) {
+      const result = await autocannon({ url: baseUrl, connections, duration: durationS, timeout: 10, pipelining: 1, requests: [request], ...(rate > 0 ? { overallRate: rate } : {}) });
+      driver = {
+        tool: "autocannon",
+        start: result.start,
+        finish: result.finish,
+        requests: result.requests.total,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        non2xx: result.non2xx,
+        autocannon: {
+          latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+          resets: result.resets,
+          statusCodes: result.statusCodeStats,
+          // overallRate below the connection count makes autocannon open fewer connections.
+          connectionsUsed: rate > 0 && rate < connections ? rate : connections,
+        },
+      };
+    } else {
+      const result = await runUsers();
+      driver = { tool: "virtual users (fetch, keep-alive)", start: result.start, finish: result.finish, requests: result.sent, errors: result.errors, timeouts: result.timeouts, non2xx: 0, autocannon: null };
+    }
     await loginLoop;
     const serverCpuMs = groupCpuMs(server.child.pid!) - cpu0;
 
@@ -315,7 +393,7 @@ async function main(): Promise<number> {
     const all = SCENARIOS.flatMap((s) => samples[s]);
     const perScenario = Object.fromEntries(SCENARIOS.map((s) => [s, { ...stats(samples[s]), failed: failures[s] }]));
     const overall = { ...stats(all), failed: SCENARIOS.reduce((n, s) => n + failures[s], 0) };
-    const elapsedS = (result.finish.getTime() - result.start.getTime()) / 1000;
+    const elapsedS = (driver.finish.getTime() - driver.start.getTime()) / 1000;
     const cpus = os.cpus();
     const summary = {
       date: started.toISOString(),
@@ -325,18 +403,19 @@ async function main(): Promise<number> {
       durationS,
       rate,
       virtualUsers: { operators: operatorCount, verifiers: verifierCount, facilitators: facilitatorCount },
-      autocannon: {
-        requests: result.requests.total,
-        requestsPerSecond: Math.round((result.requests.total / elapsedS) * 10) / 10,
-        latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
-        non2xx: result.non2xx,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        resets: result.resets,
-        statusCodes: result.statusCodeStats,
+      mode: closed ? (rate > 0 ? "paced" : "closed") : "users",
+      think: closed ? null : think,
+      driver: {
+        tool: driver.tool,
+        requests: driver.requests,
+        requestsPerSecond: Math.round((driver.requests / elapsedS) * 10) / 10,
+        errors: driver.errors,
+        timeouts: driver.timeouts,
+        non2xx: driver.non2xx,
+        ...(driver.autocannon ?? {}),
       },
       unloadedMs: unloaded,
-      server: { nodeEnv: devMode ? "development" : "production", cpuMs: Math.round(serverCpuMs), cpuMsPerRequest: Math.round((serverCpuMs / Math.max(1, result.requests.total + loginsDone)) * 10) / 10, cpuCores: Math.round((serverCpuMs / 1000 / elapsedS) * 100) / 100 },
+      server: { nodeEnv: devMode ? "development" : "production", cpuMs: Math.round(serverCpuMs), cpuMsPerRequest: Math.round((serverCpuMs / Math.max(1, driver.requests + loginsDone)) * 10) / 10, cpuCores: Math.round((serverCpuMs / 1000 / elapsedS) * 100) / 100 },
       scenarios: perScenario,
       overall,
       logins: loginsDone,
@@ -345,12 +424,12 @@ async function main(): Promise<number> {
       acknowledgedNotStored: missing.length,
       storedUnanswered: unanswered,
       // Answered as expected ÷ sent (requests without an answer — timeouts, resets — count as failed).
-      successPercent: Math.floor((10_000 * (overall.count - overall.failed)) / Math.max(1, overall.count + result.errors)) / 100,
+      successPercent: Math.floor((10_000 * (overall.count - overall.failed)) / Math.max(1, overall.count + (closed ? driver.errors : 0))) / 100,
       p95Target: 300,
       p95Met: overall.p95 < 300,
       failureExamples,
     };
-    const failed = overall.failed > 0 || result.errors > 0 || result.timeouts > 0 || result.non2xx > 0 || loginsDone !== LOGINS || missing.length > 0 || unanswered < 0 || unanswered > operatorCount;
+    const failed = overall.failed > 0 || driver.errors > 0 || driver.timeouts > 0 || driver.non2xx > 0 || loginsDone !== LOGINS || missing.length > 0 || unanswered < 0 || unanswered > operatorCount;
     printReport(summary, failed);
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(summary, null, 2) + "\n");
     return failed ? 1 : 0;
@@ -389,18 +468,24 @@ function printReport(s: any, failed: boolean): void {
   const out = [
     `Load test ${s.date} — \`${s.command}\``,
     `Machine: ${s.machine.cpu}, ${s.machine.memoryGiB} GiB, Node ${s.machine.node}, ${s.machine.os}; load average after the run ${s.machine.loadavg.join(" / ")}`,
-    `${s.connections} connections, ${s.durationS} s, ${s.rate > 0 ? `paced at ${s.rate} requests/s in all (each user clicks every ${round(s.connections / s.rate)} s)` : "no think time (each connection sends again as soon as it is answered)"}; virtual users: ${s.virtualUsers.operators} operators, ${s.virtualUsers.verifiers} verifiers, ${s.virtualUsers.facilitators} facilitators; ${s.logins} logins`,
+    `${s.connections} users, ${s.durationS} s, ${
+      s.mode === "users"
+        ? `each waits ${s.think.min}–${s.think.max} s after every answer (one click every ~${(s.think.min + s.think.max) / 2} s)`
+        : s.mode === "paced"
+          ? `autocannon paced at ${s.rate} requests/s in all over ${s.driver.connectionsUsed} connections`
+          : "autocannon, no think time (each connection sends again as soon as it is answered: the saturation point)"
+    }; virtual users: ${s.virtualUsers.operators} operators, ${s.virtualUsers.verifiers} verifiers, ${s.virtualUsers.facilitators} facilitators; ${s.logins} logins`,
     "",
     "| scenario | requests | failed | p50 ms | p95 ms | p99 ms | max ms |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...SCENARIOS.map((n) => line(n, s.scenarios[n])),
     line("**overall**", s.overall),
     "",
-    `autocannon: ${s.autocannon.requests} requests, ${s.autocannon.requestsPerSecond} req/s; latency p50 ${s.autocannon.latencyMs.p50} ms, p90 ${s.autocannon.latencyMs.p90}, p97.5 ${s.autocannon.latencyMs.p97_5}, p99 ${s.autocannon.latencyMs.p99}, max ${s.autocannon.latencyMs.max}; non-2xx ${s.autocannon.non2xx}, errors ${s.autocannon.errors}, timeouts ${s.autocannon.timeouts}`,
+    `${s.driver.tool}: ${s.driver.requests} requests, ${s.driver.requestsPerSecond} req/s${s.driver.latencyMs ? `; latency p50 ${s.driver.latencyMs.p50} ms, p90 ${s.driver.latencyMs.p90}, p97.5 ${s.driver.latencyMs.p97_5}, p99 ${s.driver.latencyMs.p99}, max ${s.driver.latencyMs.max}` : ""}; non-2xx ${s.driver.non2xx}, errors ${s.driver.errors}, timeouts ${s.driver.timeouts}`,
     `Server: NODE_ENV=${s.server.nodeEnv}; CPU ${s.server.cpuMs} ms during the run = ${s.server.cpuMsPerRequest} ms per request, ${s.server.cpuCores} cores busy on average (from /proc: independent of other load on the machine)`,
     `Unloaded (one request at a time, median of 3, ms): ${Object.entries(s.unloadedMs).map(([k, v]) => `${k} ${v}`).join(", ")}`,
     `Submissions: ${s.acknowledgedSubmits} acknowledged, all stored: ${s.acknowledgedNotStored === 0 ? "yes" : `NO (${s.acknowledgedNotStored} missing)`}; ${s.storedUnanswered} more stored whose answer was cut off when the run ended`,
-    `Success: ${s.successPercent} % of ${s.overall.count + s.autocannon.errors} requests (target 100 %); p50 ${round(s.overall.p50)} ms, p95 ${round(s.overall.p95)} ms, p99 ${round(s.overall.p99)} ms`,
+    `Success: ${s.successPercent} % of ${s.overall.count + (s.mode === "users" ? 0 : s.driver.errors)} requests (target 100 %); p50 ${round(s.overall.p50)} ms, p95 ${round(s.overall.p95)} ms, p99 ${round(s.overall.p99)} ms`,
     `p95 < ${s.p95Target} ms: ${s.p95Met ? "met" : "NOT met"} (overall p95 ${round(s.overall.p95)} ms)`,
     failed ? `RESULT: FAILED${s.failureExamples.length ? `\n  ${s.failureExamples.join("\n  ")}` : ""}` : "RESULT: 100 % success",
   ];

@@ -19,7 +19,7 @@ import type { OrgLevel, OrgUnit } from "~/db/schema";
 import { sqlRowFacts } from "./facts.server";
 import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type ScorecardCache } from "./scorecard-cache.server";
 import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
-import { ancestorIds } from "./submissions.server";
+import { ancestorIds, COUNTED } from "./submissions.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 
 export const ROW_LEVELS: readonly OrgLevel[] = ["province", "district", "puskesmas"];
@@ -123,7 +123,7 @@ function queryKey(q: ScorecardQuery): string {
 }
 
 /**
- * Newest change to a submission of the package among the units under `paths` (ISO UTC). Reads
+ * Newest change to a counted submission of the package among the units under `paths` (ISO UTC). Reads
  * the denormalised province/district columns and the (package_key[, province_id | district_id],
  * updated_at) indexes of migration 005 instead of joining the org tree.
  */
@@ -133,7 +133,8 @@ async function lastChangeOf(db: DbOrTrx, packageKey: string, paths: readonly str
   for (const p of paths) {
     const ids = p.split("/").filter(Boolean).map(Number);
     const depth = ids.length - 1;
-    let query = db.selectFrom("submission").select((eb) => eb.fn.max("updated_at").as("at")).where("package_key", "=", packageKey);
+    // Counted reports only: a draft changes no scorecard (and bumps no data version, migration 007).
+    let query = db.selectFrom("submission").select((eb) => eb.fn.max("updated_at").as("at")).where("package_key", "=", packageKey).where("status", "in", [...COUNTED]);
     if (depth === 1) query = query.where("province_id", "=", ids[1]);
     else if (depth === 2) query = query.where("district_id", "=", ids[2]);
     else if (depth > 2) query = query.where("org_unit_id", "in", (eb) => eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`));

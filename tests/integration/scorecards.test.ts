@@ -353,6 +353,31 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
       expect(cell(await buildScorecard(query), target.code, "spm_01").numerator).toBe(cell(before, target.code, "spm_01").numerator);
     });
 
+    it("a draft changes nothing a scorecard shows: no version bump, no new 'last change' (migration 007)", async () => {
+      const db = getDb();
+      const district = (await getOrgByCode(db, "33.24"))!;
+      const one = await db.selectFrom("submission").select(["id", "status", "updated_at"]).where("district_id", "=", district.id).where("status", "=", "submitted").orderBy("id").executeTakeFirstOrThrow();
+      // Counted → draft is a change (its numbers leave the scorecard) ...
+      await db.updateTable("submission").set({ status: "draft" }).where("id", "=", one.id).execute();
+      const before = await buildScorecard(query);
+      const versions = await readVersions(db);
+      // ... but typing in the draft (autosave every 20 s) is not.
+      const stamp = "2099-06-01T00:00:00.000Z";
+      await db.updateTable("submission").set({ updated_at: stamp }).where("id", "=", one.id).execute();
+      expect((await readVersions(db)).digest).toBe(versions.digest);
+      const same = await buildScorecard(query);
+      expect(same).toBe(before);
+      expect(same.lastChange).not.toBe(stamp);
+      expect((await uncached(query)).lastChange).toBe(before.lastChange);
+      // Submitting it is a change again, and its time is the data's last change.
+      await db.updateTable("submission").set({ status: one.status }).where("id", "=", one.id).execute();
+      expect((await readVersions(db)).byDistrict.get(district.id)).toBeGreaterThan(versions.byDistrict.get(district.id)!);
+      const after = await buildScorecard(query);
+      expect(after).not.toBe(before);
+      expect(after.lastChange).toBe(stamp);
+      await db.updateTable("submission").set({ updated_at: one.updated_at }).where("id", "=", one.id).execute();
+    });
+
     it("a change to the org tree invalidates every row, and lastChange follows submission updates", async () => {
       const db = getDb();
       const before = await buildScorecard(query);

@@ -6,6 +6,7 @@ import * as m003 from "./003_locks";
 import * as m004 from "./004_designer";
 import * as m005 from "./005_scorecard";
 import * as m006 from "./006_import_jobs";
+import * as m007 from "./007_scorecard_counted";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "004_designer": m004,
   "005_scorecard": m005,
   "006_import_jobs": m006,
+  "007_scorecard_counted": m007,
 };

@@ -102,14 +102,14 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
     if (d === undefined) everyUnitHasDistrict = false;
     else if (rowOfUnit.has(u.id)) rowDistricts.add(d);
   }
-  const fewProvinces = depth === 1 && commonDepth < 1 && everyUnitHasDistrict && rowDistricts.size > 0 && rowDistricts.size <= MAX_DISTRICT_SEEKS;
+  const fewProvinces = depth === 1 && everyUnitHasDistrict && rowDistricts.size > 0 && rowDistricts.size <= MAX_DISTRICT_SEEKS;
   const ancestorFilter =
     commonDepth >= 2
       ? sql`and district_id = ${sql.lit(idAtDepth(common, 2)!)}`
-      : commonDepth === 1
-        ? sql`and province_id = ${sql.lit(idAtDepth(common, 1)!)}`
-        : fewProvinces
-          ? sql`and district_id in (${idList([...rowDistricts].sort((a, b) => a - b))})`
+      : fewProvinces
+        ? sql`and district_id in (${idList([...rowDistricts].sort((a, b) => a - b))})`
+        : commonDepth === 1
+          ? sql`and province_id = ${sql.lit(idAtDepth(common, 1)!)}`
           : sql``;
   const groupExpr = column ? sql.ref(column) : sql.lit(0);
   const rowFilter = column ? sql`and ${sql.ref(column)} in (${idList(rowIds)}) ${ancestorFilter}` : sql``;

@@ -7,6 +7,7 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import type { Server } from "node:http";
+import compression from "compression";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -65,6 +66,11 @@ export function createApp(options: StartOptions): express.Express {
     res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     next();
   });
+
+  // gzip for pages, data and the browser bundles (a district's scorecard is ~600 KB of HTML,
+  // ~60 KB compressed: it matters on a Puskesmas connection). The CSP nonce differs per response
+  // and pages carry no CSRF token, so there is no stable secret for a BREACH-style probe.
+  app.use(compression());
 
   // CSRF: refuse cross-site unsafe requests before they reach any route (SECURITY.md 9).
   // Safe methods pass without any work (crossSiteReason returns null for them).

@@ -329,8 +329,10 @@ describe.concurrent("crash: kill -9 mid-burst of submissions", () => {
       console.log(`[crash sqlite] after restart: ${JSON.stringify(summary)}`);
       // The restarted server serves an acknowledged report to its operator.
       const acked = outcomes.find((o) => o.acked)!;
-      const page = await fetch(`${server.baseUrl}/forms/${FORM}/${acked.target.period}`, { headers: { Cookie: cookies.get(acked.target.username)! } });
+      const page = await fetch(`${server.baseUrl}/forms/${FORM}/${acked.target.period}`, { headers: { Cookie: cookies.get(acked.target.username)!, "Accept-Encoding": "gzip" } });
       expect(page.status).toBe(200);
+      // Pages travel compressed (fetch decompresses the body for the check below).
+      expect(page.headers.get("content-encoding")).toBe("gzip");
       expect(await page.text()).toContain(String(acked.data[FIELDS[0]]));
 
       // A legacy pre-single-fetch action request (`?_data=<route>`) is refused before any route

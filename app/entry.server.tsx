@@ -4,7 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
-import { stripNulBytes } from "./server/strip-nul.server";
+import { htmlResponseStream } from "./server/strip-nul.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -28,8 +28,8 @@ export default function handleRequest(
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           // React 18.3 can leave NUL bytes at its chunk boundaries before a multi-byte character
-          // (decision 014): they are dropped on the way out.
-          const body = stripNulBytes();
+          // (decision 014): they are dropped on the way out, and small chunks joined for gzip.
+          const body = htmlResponseStream();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);

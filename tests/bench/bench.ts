@@ -543,22 +543,27 @@ async function pageOverHttp(handle: DbHandle, url: string, period: string, runs:
   try {
     const path = `/scorecards?template=${PACKAGE_KEY}&period=${period}&level=district`;
     let bytes = 0;
-    const get = async () => {
-      const res = await fetch(server.baseUrl + path, { headers: { Cookie: cookie } });
+    // identity: the rendering alone; gzip: as a browser asks for it (compression middleware).
+    const get = async (encoding: "identity" | "gzip") => {
+      const res = await fetch(server.baseUrl + path, { headers: { Cookie: cookie, "Accept-Encoding": encoding } });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`page ${path}: HTTP ${res.status} ${body.slice(0, 200)}`);
       bytes = body.length;
     };
     let t = performance.now();
-    await get();
+    await get("identity");
     const firstMs = performance.now() - t;
     const times: number[] = [];
+    const gzipTimes: number[] = [];
     for (let i = 0; i < runs; i++) {
       t = performance.now();
-      await get();
+      await get("identity");
       times.push(performance.now() - t);
+      t = performance.now();
+      await get("gzip");
+      gzipTimes.push(performance.now() - t);
     }
-    return { path, firstMs: round(firstMs), warmMs: round(median(times)), warmRunsMs: times.map((x) => round(x)), htmlBytes: bytes };
+    return { path, firstMs: round(firstMs), warmMs: round(median(times)), warmRunsMs: times.map((x) => round(x)), gzipMs: round(median(gzipTimes)), htmlBytes: bytes };
   } finally {
     await server.stop();
   }
@@ -653,7 +658,10 @@ function printTable(r: BenchResult): void {
   line("view right after a decision (before the check)", `${w.afterDecisionMs} ms   runs ${w.afterDecisionRunsMs.join(", ")}`);
   line("warmer's check after a decision", `${w.warmerCheckMs} ms (in the background)`);
   line("view after the warmer's check", `${w.afterWarmerMs} ms   runs ${w.afterWarmerRunsMs.join(", ")}`);
-  if (r.page) line("the page over HTTP (built server): first / warm", `${r.page.firstMs} / ${r.page.warmMs} ms   runs ${r.page.warmRunsMs.join(", ")}   (${Math.round(r.page.htmlBytes / 1024)} KiB HTML)`);
+  if (r.page) {
+    line("the page over HTTP (built server): first / warm", `${r.page.firstMs} / ${r.page.warmMs} ms   runs ${r.page.warmRunsMs.join(", ")}   (${Math.round(r.page.htmlBytes / 1024)} KiB HTML)`);
+    line("  the same, gzip (as browsers ask)", `${r.page.gzipMs} ms`);
+  }
   const p = r.engineProfile;
   out.push("Where the engine path spends its time (one instrumented run, cold)");
   line("total / in queries / JS + driver", `${p.totalMs} / ${p.queryMs} / ${p.jsAndDriverOverheadMs} ms (${p.queries} queries)`);

@@ -3,11 +3,11 @@ import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stripNulBytes } from "~/server/strip-nul.server";
+import { htmlResponseStream } from "~/server/strip-nul.server";
 
-const through = (chunks: Buffer[]) => text(Readable.from(chunks).pipe(stripNulBytes()));
+const through = (chunks: Buffer[]) => text(Readable.from(chunks).pipe(htmlResponseStream()));
 
-describe("stripNulBytes", () => {
+describe("htmlResponseStream", () => {
   it("removes the NUL bytes React leaves before a multi-byte character, keeping the character", async () => {
     const html = Buffer.concat([Buffer.from('<a aria-label="Kuning, '), Buffer.from([0, 0]), Buffer.from('↓ memburuk">x</a>')]);
     expect(await through([html.subarray(0, 20), html.subarray(20)])).toBe('<a aria-label="Kuning, ↓ memburuk">x</a>');

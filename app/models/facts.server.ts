@@ -126,7 +126,11 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
   const unitValues = windows.map(() => new Map<number, Record<string, number | null>>());
   const forms = [...new Set(windows.flatMap((w) => w.forms))];
 
-  for (const form of forms) {
+  // The forms are read concurrently (SQLite's read connections, PostgreSQL's pool): each form's
+  // queries touch only that form's facts, fields and completeness. Per-unit totals are summed in
+  // unit-id order, so the result does not depend on which query answers first.
+  const unitOrder = [...rowOfUnit.keys()].sort((a, b) => a - b);
+  const readForm = async (form: string): Promise<void> => {
     const ws = windows.map((w, wi) => ({ w, wi })).filter(({ w }) => w.forms.includes(form));
     const months = ws.map(({ w }) => monthsOf(w, form));
     const all = [...new Set(months.flat())];
@@ -141,21 +145,25 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
         }
       }
     });
-    if (all.length === 0) continue;
+    if (all.length === 0) return;
 
-    // Reported unit-periods per row, every window in one scan.
+    // Reported unit-periods per row, every window in one scan. When per-unit counts are needed
+    // too, the per-row counts are their sums (same filter; each unit carries its row), so the
+    // submissions are scanned once instead of twice.
     const countCols = sql.join(months.map((m, k) => sql`sum(${inWindow(m, sql`1`)}) as ${sql.ref(`c${k}`)}`));
     const subBase = sql`from submission where package_key = ${pkg} and form_key = ${form} and status in (${textList(COUNTED)}) and month_index in (${idList(all)}) ${rowFilter}`;
-    const reported = await sql<Record<string, number | null> & { row_id: number }>`select ${groupExpr} as row_id, ${countCols} ${subBase} group by ${groupExpr}`.execute(db);
-    for (const r of reported.rows) {
+    const needUnitCounts = options.withUnitLists || ws.some(({ wi }) => unitForms[wi].has(form));
+    const counted = needUnitCounts
+      ? await sql<Record<string, number | null> & { row_id: number; org_unit_id: number }>`select org_unit_id, min(${groupExpr}) as row_id, ${countCols} ${subBase} group by org_unit_id`.execute(db)
+      : await sql<Record<string, number | null> & { row_id: number; org_unit_id: number }>`select ${groupExpr} as row_id, ${countCols} ${subBase} group by ${groupExpr}`.execute(db);
+    for (const r of counted.rows) {
       ws.forEach(({ wi }, k) => {
         const f = facts[wi].get(rowKey(r.row_id));
-        if (f) f.reported[form] = Number(r[`c${k}`] ?? 0);
+        if (f) f.reported[form] += Number(r[`c${k}`] ?? 0);
       });
     }
-    const needUnitCounts = options.withUnitLists || ws.some(({ wi }) => unitForms[wi].has(form));
     if (needUnitCounts) {
-      const perUnit = await sql<Record<string, number | null> & { org_unit_id: number }>`select org_unit_id, ${countCols} ${subBase} group by org_unit_id`.execute(db);
+      const perUnit = counted;
       ws.forEach(({ wi }, k) => {
         const countOf = new Map<number, number>();
         for (const r of perUnit.rows) countOf.set(Number(r.org_unit_id), Number(r[`c${k}`] ?? 0));
@@ -230,7 +238,9 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
       }
       // Row totals of per-unit fields: Σ over the row's units (ratio of sums, missing ≠ zero).
       for (const { wi } of ws) {
-        for (const [unitId, values] of unitValues[wi]) {
+        for (const unitId of unitOrder) {
+          const values = unitValues[wi].get(unitId);
+          if (!values) continue;
           const f = facts[wi].get(rowOfUnit.get(unitId)!)!;
           for (const key of keys) {
             const v = values[key];
@@ -240,7 +250,8 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
         }
       }
     }
-  }
+    };
+  await Promise.all(forms.map(readForm));
 
   const out: RowFacts[] = [];
   windows.forEach((w, wi) => {

@@ -117,3 +117,9 @@ export async function useDemoDatabase(kind: DbKind, until: string, users: Record
   for (const [key, [username, grants]] of Object.entries(users)) cookie[key] = await cookieFor(await insertUser(username, grants));
   return { handle, cookie };
 }
+
+/** The facilitators the scorecard tests sign in (useDemoDatabase): one national, one for two Central Java districts. */
+export const FACILITATOR_USERS: Record<"national" | "jateng", [string, Array<[Role, string]>]> = {
+  national: ["fas.nasional", [["facilitator", "ID"]]],
+  jateng: ["fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]],
+};

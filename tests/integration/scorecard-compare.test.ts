@@ -8,7 +8,7 @@ import { formatNumberId, shiftPeriod } from "../../engine/index";
 import { buildScorecard } from "~/models/scorecard.server";
 import { parseUnitCodes, seriesPeriods, shortPeriodLabel } from "~/models/scorecard-compare.server";
 import * as compare from "~/routes/scorecards_.compare";
-import { call, makeRequest, payloadOf, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
+import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
 const PERIOD = "2025-12";
@@ -36,8 +36,7 @@ describe.each(DIALECTS)("compare side by side on %s", (kind) => {
 
   beforeAll(async () => {
     ({ handle, cookie } = await useDemoDatabase(kind, PERIOD, {
-      national: ["fas.nasional", [["facilitator", "ID"]]],
-      jateng: ["fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]],
+      ...FACILITATOR_USERS,
       operator: ["op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]],
     }));
   }, 300_000);

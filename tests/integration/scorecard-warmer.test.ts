@@ -11,7 +11,7 @@ import { cacheFor, recentQueries } from "~/models/scorecard-cache.server";
 import { createScorecardWarmer, defaultQueries, RECENT_MS, startScorecardWarmer, warmerStatus } from "~/models/scorecard-warmer.server";
 import * as healthz from "~/routes/healthz";
 import * as page from "~/routes/scorecards";
-import { call, makeRequest, payloadOf, useDemoDatabase } from "../helpers/app";
+import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabase } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
 const PERIOD = "2025-12";
@@ -24,8 +24,7 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
 
   beforeAll(async () => {
     ({ handle, cookie } = await useDemoDatabase(kind, PERIOD, {
-      national: ["fas.nasional", [["facilitator", "ID"]]],
-      jateng: ["fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]],
+      ...FACILITATOR_USERS,
     }));
   }, 300_000);
   afterAll(() => handle.destroy());

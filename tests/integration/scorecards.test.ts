@@ -17,7 +17,7 @@ import { langCookie } from "~/i18n/locale.server";
 import * as explainRoute from "~/routes/scorecards_.explain";
 import * as exportRoute from "~/routes/scorecards_.export";
 import * as page from "~/routes/scorecards";
-import { call, makeRequest, payloadOf, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
+import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
 const PERIOD = "2025-12";
@@ -30,8 +30,7 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
 
   beforeAll(async () => {
     ({ handle, cookie } = await useDemoDatabase(kind, PERIOD, {
-      national: ["fas.nasional", [["facilitator", "ID"]]],
-      jateng: ["fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]],
+      ...FACILITATOR_USERS,
       operator: ["op.sungaidurian", [["puskesmas_operator", puskesmasCode("Sungai Durian")]]],
       verifier: ["ver.sawahlunto", [["district_verifier", "13.73"]]],
     }));

@@ -5,6 +5,7 @@
  * indicators are read-only except their bands; local ones (lokal_) are fully editable.
  */
 import { useMemo, useRef, useState } from "react";
+import { ListTable } from "./ListTable";
 import type { Indicator, TemplatePackage } from "../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "./contract";
@@ -74,20 +75,7 @@ export function IndicatorsEditor({ pkg, onChange, problems, context }: EditorPro
       {pkg.indicators.length === 0 ? <p className="empty">{t("indicators.empty")}</p> : null}
       {pkg.indicators.length > 0 ? (
         <div className="table-wrap ind-list">
-          <table className="table">
-            <caption className="visually-hidden">{t("indicators.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("indicators.name")}</th>
-                <th scope="col">{t("indicators.key")}</th>
-                <th scope="col">{t("indicators.group")}</th>
-                <th scope="col">{t("indicators.problems")}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t("indicators.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <ListTable caption={t("indicators.caption")} columns={[t("indicators.name"), t("indicators.key"), t("indicators.group"), t("indicators.problems")]} actions={t("indicators.actions")}>
               {shown.map(({ ind, i }) => {
                 const n = problemCount(i);
                 return (
@@ -109,8 +97,7 @@ export function IndicatorsEditor({ pkg, onChange, problems, context }: EditorPro
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
+          </ListTable>
         </div>
       ) : null}
       {index !== null ? (

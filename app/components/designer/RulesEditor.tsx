@@ -4,6 +4,7 @@
  * sasaran). In overlay mode national rules are read-only; local rules (lokal_) are editable.
  */
 import { useMemo, useState } from "react";
+import { ListTable } from "./ListTable";
 import type { ValidationRule } from "../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "./contract";
@@ -58,20 +59,7 @@ export function RulesEditor({ pkg, onChange, problems, context }: EditorProps) {
       {pkg.rules.length === 0 ? <p className="empty">{t("rules.empty")}</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">{t("rules.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("rules.rule")}</th>
-                <th scope="col">{t("rules.form")}</th>
-                <th scope="col">{t("rules.severity")}</th>
-                <th scope="col">{t("rules.problems")}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t("rules.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <ListTable caption={t("rules.caption")} columns={[t("rules.rule"), t("rules.form"), t("rules.severity"), t("rules.problems")]} actions={t("rules.actions")}>
               {rows.map(({ rule, i }) => {
                 const n = ruleChecks(pkg, i, context).length + problemsUnder(problems, `/rules/${i}`).length;
                 return (
@@ -92,8 +80,7 @@ export function RulesEditor({ pkg, onChange, problems, context }: EditorProps) {
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
+          </ListTable>
         </div>
       ) : null}
       {index !== null ? (

@@ -5,6 +5,7 @@
  * targets show read-only with their origin.
  */
 import { useState } from "react";
+import { ListTable } from "./ListTable";
 import type { Target, TargetProfile } from "../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "./contract";
@@ -117,22 +118,7 @@ export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps)
 
       <p className="muted">{t("targets.count", { shown: rows.length, total: pkg.targets.length })}</p>
       <div className="table-wrap">
-        <table className="table targets-table">
-          <caption className="visually-hidden">{t("targets.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("targets.indicator")}</th>
-              <th scope="col">{t("targets.year")}</th>
-              <th scope="col">{t("targets.scope")}</th>
-              <th scope="col">{t("targets.value")}</th>
-              <th scope="col">{t("targets.profile")}</th>
-              <th scope="col">{t("targets.problems")}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t("targets.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
+        <ListTable caption={t("targets.caption")} columns={[t("targets.indicator"), t("targets.year"), t("targets.scope"), t("targets.value"), t("targets.profile"), t("targets.problems")]} actions={t("targets.actions")} className="table targets-table">
             {rows.map(({ target, i }) => {
               const n = targetChecks(pkg, i, context).length + problemsUnder(problems, `/targets/${i}`).length;
               const locked = targetLocked(target, context);
@@ -160,8 +146,7 @@ export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps)
                 </tr>
               );
             })}
-          </tbody>
-        </table>
+        </ListTable>
       </div>
 
       {index !== null && !targetLocked(pkg.targets[index], context) ? (

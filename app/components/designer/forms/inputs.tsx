@@ -3,10 +3,10 @@ import { useEffect, useState } from "react";
 import { useT } from "~/i18n/useT";
 
 /** Messages next to an input (client checks and server problems), linked by `id` for aria-describedby. */
-export function FieldMessages({ id, messages }: { id: string; messages: readonly string[] }) {
+export function FieldMessages({ id, messages, className = "fb-messages" }: { id: string; messages: readonly string[]; className?: string }) {
   if (messages.length === 0) return null;
   return (
-    <ul className="fb-messages" id={id}>
+    <ul className={className} id={id}>
       {messages.map((m) => (
         <li key={m} className="field-error">
           {m}

@@ -4,6 +4,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import type { DesignerOrigin, DesignerProblem } from "../contract";
 import type { Check } from "./checks";
+import { FieldMessages } from "../forms/inputs";
 
 /** Parses a number as typed (decimal comma accepted); "" → undefined, anything else unparsable → NaN. */
 export function parseNumber(text: string): number | undefined {
@@ -67,17 +68,7 @@ export function NumberInput(props: {
 export function Messages({ id, checks, problems }: { id: string; checks: readonly Check[]; problems?: readonly DesignerProblem[] }) {
   const t = useT();
   const texts = [...checks.map((c) => t(c.key as MessageKey, c.params)), ...(problems ?? []).map((p) => p.message)];
-  const unique = [...new Set(texts)];
-  if (unique.length === 0) return null;
-  return (
-    <ul className="ind-messages" id={id}>
-      {unique.map((m) => (
-        <li key={m} className="field-error">
-          {m}
-        </li>
-      ))}
-    </ul>
-  );
+  return <FieldMessages id={id} messages={[...new Set(texts)]} className="ind-messages" />;
 }
 
 export function OriginBadge({ origin }: { origin: DesignerOrigin | undefined }) {

@@ -4,7 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
-import { htmlResponseStream } from "./server/strip-nul.server";
+import { htmlResponseStream } from "./server/html-stream.server";
 
 const ABORT_DELAY = 5_000;
 

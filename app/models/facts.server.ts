@@ -97,10 +97,12 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
   // instead of reading the nation and keeping two provinces.
   const rowDistricts = new Set<number>();
   let everyUnitHasDistrict = true;
-  for (const u of unitRows) {
-    const d = idAtDepth(u.path, 2);
-    if (d === undefined) everyUnitHasDistrict = false;
-    else if (rowOfUnit.has(u.id)) rowDistricts.add(d);
+  if (depth === 1) {
+    for (const u of unitRows) {
+      const d = idAtDepth(u.path, 2);
+      if (d === undefined) everyUnitHasDistrict = false;
+      else if (rowOfUnit.has(u.id)) rowDistricts.add(d);
+    }
   }
   const fewProvinces = depth === 1 && everyUnitHasDistrict && rowDistricts.size > 0 && rowDistricts.size <= MAX_DISTRICT_SEEKS;
   const ancestorFilter =

@@ -505,7 +505,6 @@ async function warmedRuns(handle: DbHandle, period: string, runs: number) {
   const fresh = await buildScorecard(pageQuery, handle.db.withPlugin({ transformQuery: (a) => a.node, transformResult: async (a) => a.result }));
   if (!last || fingerprint(last) !== fingerprint(fresh)) throw new Error("warmed scorecard differs from a fresh one");
   return {
-    indicators: last.scorecard.columns?.length ?? null,
     warmUpMs: round(warmUpMs),
     warmUpViews: firstRun?.views ?? 0,
     firstViewMs: round(firstViewMs),

@@ -1,9 +1,9 @@
-/** The response filter against React 18's NUL bytes at chunk boundaries (app/server/strip-nul.server.ts). */
+/** The response filter against React 18's NUL bytes at chunk boundaries (app/server/html-stream.server.ts). */
 import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { htmlResponseStream } from "~/server/strip-nul.server";
+import { htmlResponseStream } from "~/server/html-stream.server";
 
 const through = (chunks: Buffer[]) => text(Readable.from(chunks).pipe(htmlResponseStream()));
 

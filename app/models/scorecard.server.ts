@@ -148,7 +148,14 @@ async function lastChangeOf(db: DbOrTrx, packageKey: string, paths: readonly str
 async function computeResult(db: DbOrTrx, q: ScorecardQuery, versions: DataVersions | null, cache: ScorecardCache<ScorecardResult> | null): Promise<ScorecardResult> {
   const r = await resolve(db, q);
   const plan = planScorecard(r.pkg, r.request);
-  const facts = cache && versions ? await cachedRowFacts(cache as ScorecardCache<unknown>, versions, plan, r.rows, (rows) => sqlRowFacts(db, plan, rows)) : await sqlRowFacts(db, plan, r.rows);
+  let facts;
+  if (cache && versions) {
+    // Cached row facts are those of every indicator of the package (same period, year-to-date
+    // and trend choice), so an indicator group or a single indicator reuses the rows the full
+    // view or the warmer already read instead of scanning again for a subset of its fields.
+    const full = r.request.group === undefined && r.request.indicators === undefined ? plan : planScorecard(r.pkg, { ...r.request, group: undefined, indicators: undefined });
+    facts = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, r.rows, (rows) => sqlRowFacts(db, full, rows));
+  } else facts = await sqlRowFacts(db, plan, r.rows);
   const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains });
   const lastChange = await lastChangeOf(db, q.packageKey, r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]));
   return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange };

@@ -320,6 +320,20 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
       expect(fresh.lastChange).toBe(first.lastChange);
     });
 
+    it("an indicator group or a single indicator reuses the full view's rows: no row is read again, and the numbers equal an uncached computation", async () => {
+      const db = getDb();
+      await buildScorecard(query);
+      const groups = ["spm", "ilp", "bok", "blud"];
+      for (const selection of [...groups.map((group) => ({ group })), { indicators: ["spm_01", "ilp_puskesmas"] }]) {
+        const q = { ...query, ...selection };
+        const stats = { ...cacheFor(db)!.stats };
+        const view = await buildScorecard(q);
+        expect(cacheFor(db)!.stats.rowMisses - stats.rowMisses, JSON.stringify(selection)).toBe(0);
+        expect(view.scorecard.columns.length).toBeGreaterThan(0);
+        expect(JSON.stringify(view.scorecard), JSON.stringify(selection)).toBe(JSON.stringify((await uncached(q)).scorecard));
+      }
+    });
+
     it("shows a change made through ANY write path at the next request, recomputing only that district's rows", async () => {
       const db = getDb();
       const before = await buildScorecard(query);

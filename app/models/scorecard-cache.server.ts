@@ -12,15 +12,15 @@
  * Two levels:
  * - whole results, per query (with the caller's scope) and the digest of every version: a warm
  *   repeat costs one small read of `scorecard_version`;
- * - facts per scorecard row, per plan (fields, windows, forms — everything but the rows) and the
- *   versions of the districts under that row: after an approval only the rows of its district
- *   are recomputed (one narrow, indexed query) and the rest reused.
+ * - facts per scorecard row, per window (months, fields, forms — everything but the rows; see
+ *   windowSignature) and the versions of the districts under that row: after an approval only
+ *   the rows of its district are recomputed (one narrow, indexed query) and the rest reused.
  *
  * Nothing is cached inside a transaction (it may see uncommitted writes) — callers pass the
  * plain database handle for cached reads.
  */
 import crypto from "node:crypto";
-import type { RowFacts, ScorecardPlan } from "../../engine/index";
+import type { PlanWindow, RowFacts, ScorecardPlan } from "../../engine/index";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
 
@@ -93,14 +93,14 @@ class Lru<K, V> {
 
 interface RowEntry {
   version: string;
-  /** The row's facts, one per window of the plan, in the plan's window order. */
-  facts: RowFacts[];
+  /** The row's facts of one window (its `window` id is that of the plan it was computed in). */
+  facts: RowFacts;
 }
 
 /** Most whole results kept per database (a result is ~1 MB at most for 600 rows). */
 export const MAX_RESULTS = 64;
-/** Most plans whose row facts are kept per database. */
-export const MAX_PLANS = 24;
+/** Most windows whose row facts are kept per database (a plan has up to four). */
+export const MAX_WINDOWS = 64;
 
 /** A selection someone viewed, for the warmer (app/models/scorecard-warmer.server.ts). */
 export interface RecentQuery<Q> {
@@ -115,9 +115,10 @@ export class ScorecardCache<R> {
   /** Selections viewed by people (not by the warmer), most recent last. */
   readonly recent = new Lru<string, RecentQuery<unknown>>(MAX_RESULTS);
   readonly inflight = new Map<string, Promise<R>>();
-  readonly rows = new Lru<string, Map<number, RowEntry>>(MAX_PLANS);
+  /** Row facts per window signature (windowSignature), then per row id. */
+  readonly rows = new Lru<string, Map<number, RowEntry>>(MAX_WINDOWS);
   /** Counters for the benchmark and tests. */
-  readonly stats = { resultHits: 0, resultMisses: 0, rowHits: 0, rowMisses: 0 };
+  readonly stats = { resultHits: 0, resultMisses: 0, rowHits: 0, rowMisses: 0, windowFactsComputed: 0 };
 }
 
 const caches = new WeakMap<object, ScorecardCache<unknown>>();
@@ -143,47 +144,58 @@ export function clearScorecardCache(db: DbOrTrx): void {
   caches.delete(db);
 }
 
-/** What the row facts depend on besides the row: the plan without its row list. */
-export function planSignature(plan: ScorecardPlan, extra = ""): string {
-  const { rows: _rows, ...rest } = plan;
-  return crypto.createHash("sha1").update(JSON.stringify(rest)).update(extra).digest("hex");
+/**
+ * What one window's row facts depend on besides the row: the package, the unit level, the
+ * window's months, fields (with their definitions), per-unit fields and forms — not its id or
+ * role. The previous windows of one period are the current windows of the period before, so a
+ * view of last month reuses the trend columns of this month's view, and the other way round.
+ */
+export function windowSignature(plan: ScorecardPlan, window: PlanWindow): string {
+  const { id: _id, role: _role, period: _period, ...content } = window;
+  const definitions = window.fields.map((k) => plan.fields[k]);
+  return crypto.createHash("sha1").update(JSON.stringify([plan.package, plan.unitLevel, content, definitions])).digest("hex");
 }
 
 /**
- * Row facts from the cache where the row's version is unchanged; `compute` is called once for
- * the rows that are not (with those rows only) and its facts stored under the versions read
- * before it ran. Returns facts in `sqlRowFacts` order: per window, per row.
+ * Row facts from the cache where the row's version is unchanged, per window; `compute` is called
+ * once for what is not — with the windows that miss some row and the rows that miss some window
+ * — and its facts stored under the versions read before it ran. Returns facts in `sqlRowFacts`
+ * order: per window, per row.
  */
 export async function cachedRowFacts<Row extends Pick<OrgUnit, "id" | "code" | "depth" | "path">>(
   cache: ScorecardCache<unknown>,
   versions: DataVersions,
   plan: ScorecardPlan,
   rows: readonly Row[],
-  compute: (rows: Row[]) => Promise<RowFacts[]>,
+  compute: (plan: ScorecardPlan, rows: Row[]) => Promise<RowFacts[]>,
 ): Promise<RowFacts[]> {
-  const signature = planSignature(plan);
-  let perRow = cache.rows.get(signature);
-  if (!perRow) cache.rows.set(signature, (perRow = new Map()));
+  const perWindow = plan.windows.map((w) => {
+    const signature = windowSignature(plan, w);
+    let entries = cache.rows.get(signature);
+    if (!entries) cache.rows.set(signature, (entries = new Map()));
+    return entries;
+  });
   const wanted = rows.map((r) => ({ row: r, version: rowVersion(versions, r) }));
-  const missing = wanted.filter(({ row, version }) => perRow!.get(row.id)?.version !== version);
-  cache.stats.rowHits += rows.length - missing.length;
-  cache.stats.rowMisses += missing.length;
-  if (missing.length > 0) {
-    const fresh = await compute(missing.map((m) => m.row));
+  const missingIn = plan.windows.map((_w, wi) => new Set(wanted.filter(({ row, version }) => perWindow[wi].get(row.id)?.version !== version).map(({ row }) => row.id)));
+  const missingRows = wanted.filter(({ row }) => missingIn.some((set) => set.has(row.id)));
+  cache.stats.rowHits += rows.length - missingRows.length;
+  cache.stats.rowMisses += missingRows.length;
+  if (missingRows.length > 0) {
+    const windows = plan.windows.filter((_w, wi) => missingIn[wi].size > 0);
+    const fresh = await compute(windows.length === plan.windows.length ? plan : { ...plan, windows }, missingRows.map((m) => m.row));
+    cache.stats.windowFactsComputed += fresh.length;
     const windowIndex = new Map(plan.windows.map((w, i) => [w.id, i]));
-    const byCode = new Map<string, RowFacts[]>();
+    const missingByCode = new Map(missingRows.map((m) => [m.row.code, m]));
     for (const f of fresh) {
-      let list = byCode.get(f.row);
-      if (!list) byCode.set(f.row, (list = new Array(plan.windows.length)));
-      list[windowIndex.get(f.window)!] = f;
+      const m = missingByCode.get(f.row)!;
+      perWindow[windowIndex.get(f.window)!].set(m.row.id, { version: m.version, facts: f });
     }
-    for (const { row, version } of missing) perRow.set(row.id, { version, facts: byCode.get(row.code) ?? [] });
   }
   const out: RowFacts[] = [];
-  plan.windows.forEach((_w, wi) => {
+  plan.windows.forEach((w, wi) => {
     for (const { row } of wanted) {
-      const f = perRow!.get(row.id)!.facts[wi];
-      if (f) out.push(f);
+      const f = perWindow[wi].get(row.id)?.facts;
+      if (f) out.push(f.window === w.id ? f : { ...f, window: w.id });
     }
   });
   return out;

@@ -7,7 +7,8 @@
  * scorecard on SQLite). The warmer pays that cost in the background instead of the first user:
  *
  * - at start, and whenever any data version changed, it builds the national scorecards of the
- *   current default period for every published template (rows = districts, rows = provinces):
+ *   current default period and the month before for every published template (rows =
+ *   districts, rows = provinces):
  *   their row facts are what every national, provincial and district-by-district view of that
  *   period reuses, whatever the viewer's scope;
  * - it rebuilds the selections people viewed in the last 30 minutes (most recent first, at most
@@ -19,6 +20,7 @@
  * warmed joins that computation. Errors are logged and the loop goes on. Every app instance
  * warms its own memory.
  */
+import { previousPeriod } from "../../engine/index";
 import { getDb } from "~/db/db.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { buildScorecard, type ScorecardQuery } from "./scorecard.server";
@@ -62,14 +64,23 @@ export const MAX_RECENT = 16;
 /** A selection not viewed for this long is no longer kept warm. */
 export const RECENT_MS = 30 * 60_000;
 
-/** The selections every national or provincial viewer's rows come from: national, by district and by province. */
+/**
+ * The selections every national or provincial viewer's rows come from: by district and by
+ * province, for the default period and then the month before (while late reports for the last
+ * month still come in, people look at the one before). The month before costs only its own
+ * trend columns: its current columns are the default period's trend columns (the row cache is
+ * per window).
+ */
 export async function defaultQueries(db: DbOrTrx, now: Date): Promise<ScorecardQuery[]> {
   const published = await db.selectFrom("template_package").select("key").distinct().where("status", "=", "published").orderBy("key").execute();
   const period = defaultPeriod(now);
-  return published.flatMap(({ key }) => [
-    { packageKey: key, period, level: "district" as const },
-    { packageKey: key, period, level: "province" as const },
-  ]);
+  const before = previousPeriod(period);
+  return [period, before].flatMap((p) =>
+    published.flatMap(({ key }) => [
+      { packageKey: key, period: p, level: "district" as const },
+      { packageKey: key, period: p, level: "province" as const },
+    ]),
+  );
 }
 
 let current: ScorecardWarmer | null = null;

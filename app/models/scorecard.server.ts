@@ -154,7 +154,7 @@ async function computeResult(db: DbOrTrx, q: ScorecardQuery, versions: DataVersi
     // and trend choice), so an indicator group or a single indicator reuses the rows the full
     // view or the warmer already read instead of scanning again for a subset of its fields.
     const full = r.request.group === undefined && r.request.indicators === undefined ? plan : planScorecard(r.pkg, { ...r.request, group: undefined, indicators: undefined });
-    facts = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, r.rows, (rows) => sqlRowFacts(db, full, rows));
+    facts = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, r.rows, (p, rows) => sqlRowFacts(db, p, rows));
   } else facts = await sqlRowFacts(db, plan, r.rows);
   const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains });
   const lastChange = await lastChangeOf(db, q.packageKey, r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]));

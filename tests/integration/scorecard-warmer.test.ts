@@ -38,12 +38,13 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
   /** The same scorecard without any cache (inside a transaction nothing is cached). */
   const uncached = (q: ScorecardQuery) => getDb().transaction().execute((trx) => buildScorecard(q, trx));
 
-  it("computes the national views of the default period before anyone asks: no viewer computes a row", async () => {
+  it("computes the national views of the default period and the month before before anyone asks: no viewer computes a row", async () => {
     const log: string[] = [];
     const warmer = createScorecardWarmer(getDb(), { now: NOW, log: (m) => log.push(m) });
     const defaults = await defaultQueries(getDb(), NOW());
-    expect(defaults.length).toBeGreaterThanOrEqual(2);
-    expect(defaults.every((q) => q.period === PERIOD)).toBe(true);
+    expect(defaults.length).toBeGreaterThanOrEqual(4);
+    // The default period first, then the month before.
+    expect(defaults.map((q) => q.period)).toEqual([...defaults.slice(0, defaults.length / 2).map(() => PERIOD), ...defaults.slice(defaults.length / 2).map(() => "2025-11")]);
     const run = await warmer.tick();
     expect(run).toMatchObject({ views: defaults.length, failed: 0 });
     expect(log).toEqual([]);
@@ -55,6 +56,7 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
       [`?period=${PERIOD}`, "national"],
       [`?period=${PERIOD}&level=district`, "national"],
       [`?period=${PERIOD}&level=district`, "jateng"],
+      [`?period=2025-11&level=district`, "national"],
     ] as const) {
       const v = await view(search, who);
       expect(v.rows.length).toBeGreaterThan(0);
@@ -91,9 +93,10 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
     const defaults = await defaultQueries(db, NOW());
     expect(run).toMatchObject({ views: defaults.length + viewed.length, failed: 0 });
     const rebuilt = stats();
-    // The district row (national by district), its province row (by province), and the rows of
-    // the viewed district scorecard (a district's Puskesmas share its version); every other row reused.
-    expect(rebuilt.rowMisses - before.rowMisses).toBe(2 + puskesmasRows);
+    // The district row (national by district) and its province row (by province), of the default
+    // period and of the month before, and the rows of the viewed district scorecard (a
+    // district's Puskesmas share its version); every other row reused.
+    expect(rebuilt.rowMisses - before.rowMisses).toBe(2 * 2 + puskesmasRows);
 
     await view(`?period=${PERIOD}&parent=33.28`, "jateng");
     const served = stats();

@@ -9,7 +9,7 @@ import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, round
 import { getDb } from "~/db/db.server";
 import { getOrgByCode, listChildren } from "~/models/org.server";
 import { buildScorecard, explainScorecardCell, type ScorecardQuery } from "~/models/scorecard.server";
-import { cacheFor, readVersions } from "~/models/scorecard-cache.server";
+import { cacheFor, clearScorecardCache, readVersions } from "~/models/scorecard-cache.server";
 import { selectionSearch } from "~/components/scorecard/model";
 import { XLSX_FILLS, XLSX_FIRST_DATA_ROW, XLSX_TRANSPOSED_FIRST_ROW } from "~/models/scorecard-view.server";
 import { effectivePackage } from "~/models/templates.server";
@@ -318,6 +318,28 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
       expect(fresh).not.toBe(first);
       expect(JSON.stringify(fresh.scorecard)).toBe(JSON.stringify(first.scorecard));
       expect(fresh.lastChange).toBe(first.lastChange);
+    });
+
+    it("the month before reuses this month's trend columns: only its own previous windows are read, and the numbers equal an uncached computation", async () => {
+      const db = getDb();
+      clearScorecardCache(db);
+      await buildScorecard(query);
+      const thisMonth = cacheFor(db)!.stats.windowFactsComputed;
+      const before = { ...cacheFor(db)!.stats };
+      const q = { ...query, period: "2025-11" };
+      const view = await buildScorecard(q);
+      const computed = cacheFor(db)!.stats.windowFactsComputed - before.windowFactsComputed;
+      // Current and previous windows come in pairs: half of them were already read as this month's trend.
+      expect(computed).toBeGreaterThan(0);
+      expect(computed * 2).toBe(thisMonth);
+      expect(JSON.stringify(view.scorecard)).toBe(JSON.stringify((await uncached(q)).scorecard));
+      // And the other way round: the month itself is now fully known, as is its trend.
+      clearScorecardCache(db);
+      await buildScorecard(q);
+      const after = { ...cacheFor(db)!.stats };
+      const again = await buildScorecard(query);
+      expect((cacheFor(db)!.stats.windowFactsComputed - after.windowFactsComputed) * 2).toBe(thisMonth);
+      expect(JSON.stringify(again.scorecard)).toBe(JSON.stringify((await uncached(query)).scorecard));
     });
 
     it("an indicator group or a single indicator reuses the full view's rows: no row is read again, and the numbers equal an uncached computation", async () => {

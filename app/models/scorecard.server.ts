@@ -199,6 +199,43 @@ export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb(), o
   return promise;
 }
 
+/**
+ * For the empty state: the newest period with counted reports of the scorecard's forms under
+ * the same rows, of the finest period type among those forms that have any (a month for SPM
+ * counts rather than the yearly sasaran, a quarter for BLUD). Null when there is none, or when
+ * it is the period asked for.
+ */
+export async function latestPeriodWithData(result: ScorecardResult, q: ScorecardQuery, db: DbOrTrx = getDb()): Promise<string | null> {
+  const plan = planScorecard(result.effective.package, result.request);
+  const rank: Record<string, number> = { month: 0, quarter: 1, year: 2 };
+  const typeOf = new Map(result.effective.package.forms.map((f) => [f.key, f.periodType as string]));
+  const forms = [...new Set(plan.windows.flatMap((w) => w.forms))].sort((a, b) => (rank[typeOf.get(a) ?? "year"] ?? 3) - (rank[typeOf.get(b) ?? "year"] ?? 3));
+  const paths = result.parent ? [result.parent.path] : (q.scopePaths ?? ["/"]);
+  let found: { period: string; month_index: number; rank: number } | null = null;
+  for (const form of forms) {
+    const formRank = rank[typeOf.get(form) ?? "year"] ?? 3;
+    // A finer period type with data wins over any coarser one.
+    if (found && found.rank < formRank) break;
+    for (const p of paths) {
+      const ids = p.split("/").filter(Boolean).map(Number);
+      const depth = ids.length - 1;
+      let query = db
+        .selectFrom("submission")
+        .select(["period", "month_index"])
+        .where("package_key", "=", q.packageKey)
+        .where("form_key", "=", form)
+        .where("status", "in", [...COUNTED]);
+      if (depth === 1) query = query.where("province_id", "=", ids[1]);
+      else if (depth === 2) query = query.where("district_id", "=", ids[2]);
+      else if (depth > 2) query = query.where("org_unit_id", "in", (eb) => eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`));
+      const row = await query.orderBy("month_index", "desc").limit(1).executeTakeFirst();
+      if (row && (!found || Number(row.month_index) > found.month_index)) found = { period: row.period, month_index: Number(row.month_index), rank: formRank };
+      if (depth <= 0) break;
+    }
+  }
+  return found && found.period !== q.period ? found.period : null;
+}
+
 /** Explains one cell (a row code, or the parent's code for the total row). */
 export async function explainScorecardCell(q: ScorecardQuery, cell: { row: string; indicator: string }, db: DbOrTrx = getDb()): Promise<CellExplanation> {
   const r = await resolve(db, q);

@@ -5,7 +5,7 @@ import { Legend } from "~/components/scorecard/Legend";
 import { ROW_LIMITS, selectionSearch, type ScorecardView } from "~/components/scorecard/model";
 import { ScorecardTable } from "~/components/scorecard/ScorecardTable";
 import { useT } from "~/i18n/useT";
-import { buildScorecard } from "~/models/scorecard.server";
+import { buildScorecard, latestPeriodWithData } from "~/models/scorecard.server";
 import { breadcrumbs, loadScorecard, resolveQuery, selectionProblem, templateOptions, toView } from "~/models/scorecard-view.server";
 import { getPublishedPackage } from "~/models/templates.server";
 
@@ -32,10 +32,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { query, parent } = await resolveQuery(sel, roots, t);
     const result = await buildScorecard(query);
     const view: ScorecardView = toView(result, sel, locale);
-    return { ...base, view, crumbs: await breadcrumbs(parent, roots), error: null };
+    // An empty scorecard says where the data are: the newest period with reports (a quarter for BLUD).
+    const latest = view.noData ? await latestPeriodWithData(result, query) : null;
+    return { ...base, view, latest, crumbs: await breadcrumbs(parent, roots), error: null };
   } catch (e) {
     const problem = selectionProblem(e);
-    return data({ ...base, view: null, crumbs: [], error: problem.message }, { status: problem.status });
+    return data({ ...base, view: null, latest: null, crumbs: [], error: problem.message }, { status: problem.status });
   }
 }
 
@@ -182,6 +184,12 @@ export default function ScorecardsPage() {
           {view.noData ? (
             <div className="alert info" role="status">
               {t("scorecards.noData")}
+              {d.latest ? (
+                <>
+                  {" "}
+                  {t("scorecards.noData.latest", { period: d.latest })} <Link to={selectionSearch(sel, { period: d.latest })}>{t("scorecards.noData.show", { period: d.latest })}</Link>
+                </>
+              ) : null}
             </div>
           ) : null}
           {view.rows.length < view.rowCount ? (

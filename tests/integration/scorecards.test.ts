@@ -157,6 +157,28 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     const empty = await pageData("?period=2030-01", "national");
     expect(empty.error).toBeNull();
     expect(empty.view!.noData).toBe(true);
+    // ... and where the data are: the newest month with counted reports (monthly forms are the finest).
+    const db = getDb();
+    const newest = async (forms: string[], districtCode?: string) => {
+      let q = db.selectFrom("submission").select("period").where("form_key", "in", forms).where("status", "in", ["submitted", "approved"]);
+      if (districtCode) q = q.where("district_id", "=", (await getOrgByCode(db, districtCode))!.id);
+      return (await q.orderBy("month_index", "desc").executeTakeFirst())?.period ?? null;
+    };
+    expect(empty.latest).toBe(await newest(["spm_bulanan", "ilp_profil"]));
+    expect(empty.latest).toMatch(/^\d{4}-\d{2}$/);
+    const all = await pageData(`?period=${PERIOD}`, "national");
+    expect(all.view!.noData).toBe(false);
+    expect(all.latest).toBeNull();
+    // BLUD is quarterly: a month without a quarter's end shows nothing, and points to the newest quarter of the rows' own reports.
+    const blud = await pageData(`?period=2025-11&group=blud&parent=33.24`, "jateng");
+    expect(blud.view!.noData).toBe(true);
+    const bludLatest = await newest(["blud_triwulan"], "33.24");
+    expect(bludLatest).toMatch(/^\d{4}-Q[1-4]$/);
+    expect(blud.latest).toBe(bludLatest);
+    // Tegal files no BLUD report at all: nothing to point to.
+    const none = await pageData(`?period=2025-11&group=blud&parent=33.28`, "jateng");
+    expect(none.view!.noData).toBe(true);
+    expect(none.latest).toBeNull();
   });
 
   it("explains a cell with the same value as the scorecard, and the units behind it", async () => {

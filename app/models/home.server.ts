@@ -105,6 +105,72 @@ export async function scopeStats(grants: Grant[], now = new Date()) {
   };
 }
 
+/** Districts listed one by one on the home page up to this many; more are summed per province. */
+export const MAX_AREA_DISTRICTS = 30;
+
+export interface AreaCompleteness {
+  code: string;
+  name: string;
+  level: "province" | "district";
+  puskesmas: number;
+  reported: number;
+  /** Whole per cent; null without Puskesmas. */
+  completeness: number | null;
+}
+
+/**
+ * Reporting completeness of a month per district in the grants' scope (per province when there
+ * are more than MAX_AREA_DISTRICTS), least complete first: who needs a call before the kaji
+ * banding. "Reported" = Puskesmas with at least one counted report of the month, as the tile.
+ */
+export async function areaCompleteness(grants: Grant[], period: string, maxDistricts = MAX_AREA_DISTRICTS): Promise<AreaCompleteness[]> {
+  const db = getDb();
+  const perDistrict = await db
+    .selectFrom("org_unit as o")
+    .select((eb) => ["o.parent_id as district_id", eb.fn.countAll<number>().as("n")])
+    .where("o.level", "=", "puskesmas")
+    .where(scopeFilter(grants))
+    .groupBy("o.parent_id")
+    .execute();
+  const districtIds = perDistrict.map((r) => Number(r.district_id)).filter((id) => Number.isFinite(id));
+  if (districtIds.length === 0) return [];
+  // Grants on whole districts or above: the district list is the scope; a grant on single
+  // Puskesmas also needs the unit filter.
+  const wholeDistricts = grants.every((g) => g.orgLevel === "national" || g.orgLevel === "province" || g.orgLevel === "district");
+  let reportedQuery = db
+    .selectFrom("submission as s")
+    .select((eb) => ["s.district_id", eb.fn.count<number>("s.org_unit_id").distinct().as("n")])
+    .where("s.period", "=", period)
+    .where("s.status", "in", ["submitted", "approved"])
+    .where("s.district_id", "in", districtIds);
+  if (!wholeDistricts) reportedQuery = reportedQuery.where(submissionInScope(grants));
+  const [reportedRows, districts] = await Promise.all([
+    reportedQuery.groupBy("s.district_id").execute(),
+    db.selectFrom("org_unit").select(["id", "code", "name", "parent_id"]).where("id", "in", districtIds).execute(),
+  ]);
+  const units = new Map(perDistrict.map((r) => [Number(r.district_id), Number(r.n)]));
+  const reported = new Map(reportedRows.map((r) => [Number(r.district_id), Number(r.n)]));
+  type Acc = Omit<AreaCompleteness, "completeness">;
+  let areas: Acc[] = districts.map((d) => ({ code: d.code, name: d.name, level: "district", puskesmas: units.get(d.id) ?? 0, reported: reported.get(d.id) ?? 0 }));
+  if (districts.length > maxDistricts) {
+    const provinceIds = [...new Set(districts.map((d) => d.parent_id).filter((id): id is number => id !== null))];
+    const provinces = new Map((await db.selectFrom("org_unit").select(["id", "code", "name"]).where("id", "in", provinceIds).execute()).map((p) => [p.id, p]));
+    const byProvince = new Map<number, Acc>();
+    for (const d of districts) {
+      const p = d.parent_id === null ? undefined : provinces.get(d.parent_id);
+      if (!p) continue;
+      const acc = byProvince.get(p.id) ?? { code: p.code, name: p.name, level: "province" as const, puskesmas: 0, reported: 0 };
+      acc.puskesmas += units.get(d.id) ?? 0;
+      acc.reported += reported.get(d.id) ?? 0;
+      byProvince.set(p.id, acc);
+    }
+    areas = [...byProvince.values()];
+  }
+  return areas
+    .map((a) => ({ ...a, completeness: a.puskesmas > 0 ? Math.round((a.reported / a.puskesmas) * 100) : null }))
+    .sort((a, b) => (a.completeness ?? 101) - (b.completeness ?? 101) || a.code.localeCompare(b.code));
+}
+
 export async function adminHome(grants: Grant[]) {
   const db = getDb();
   const packages = await db

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "~/auth/guards.server";
 import { id, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import { adminHome, operatorHome, scopeStats, verifierHome } from "~/models/home.server";
+import { adminHome, areaCompleteness, operatorHome, previousMonthPeriod, scopeStats, verifierHome } from "~/models/home.server";
 import styles from "~/styles/locks.css";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -20,11 +20,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const facilitatorGrants = byRole("facilitator");
   const overviewGrants = [...adminGrants, ...facilitatorGrants, ...verifierGrants];
   // Independent reads: side by side (SQLite serves them on its read connections).
-  const [operator, verifier, admin, stats] = await Promise.all([
+  const [operator, verifier, admin, stats, areas] = await Promise.all([
     operatorGrants.length ? operatorHome(operatorGrants) : null,
     verifierGrants.length ? verifierHome(verifierGrants) : null,
     adminGrants.length ? adminHome(adminGrants) : null,
     overviewGrants.length ? scopeStats(overviewGrants) : null,
+    overviewGrants.length ? areaCompleteness(overviewGrants, previousMonthPeriod().period) : null,
   ]);
   return {
     name: user.displayName,
@@ -33,6 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     verifier,
     admin,
     stats,
+    // One area is what the tiles already say.
+    areas: areas && areas.length >= 2 ? areas : null,
     isAdmin: hasRole(user, ["national_admin", "district_admin"]),
   };
 }
@@ -76,6 +79,56 @@ export default function Home() {
           <div className="stat">
             <span className="value small-value">{d.stats.lastChange ? d.stats.lastChange.slice(0, 16).replace("T", " ") : "–"}</span>
             <span className="label">{d.stats.lastChange ? t("home.stat.lastChange") : t("home.facilitator.noData")}</span>
+          </div>
+        </section>
+      ) : null}
+
+      {d.areas && d.stats ? (
+        <section className="card" aria-labelledby="areas-title">
+          <h2 id="areas-title">{t("home.areas.title", { period: d.stats.period })}</h2>
+          <p className="muted">{t("home.areas.intro")}</p>
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">{t(d.areas[0].level === "province" ? "level.province" : "level.district")}</th>
+                  <th scope="col" className="num">
+                    {t("home.stat.puskesmas")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("home.areas.reported")}
+                  </th>
+                  <th scope="col">{t("home.stat.completeness")}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t("home.areas.scorecard")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.areas.map((a) => (
+                  <tr key={a.code}>
+                    <th scope="row">{a.name}</th>
+                    <td className="num">{a.puskesmas}</td>
+                    <td className="num">{a.reported}</td>
+                    <td>
+                      {a.completeness === null ? (
+                        "–"
+                      ) : (
+                        <span className="locks-progress">
+                          <progress max={100} value={a.completeness} aria-hidden="true" />
+                          <span>{a.completeness}%</span>
+                        </span>
+                      )}
+                    </td>
+                    <td>
+                      <Link to={`/scorecards?parent=${encodeURIComponent(a.code)}`} aria-label={t("home.areas.scorecardOf", { name: a.name })}>
+                        {t("home.areas.scorecard")}
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
         </section>
       ) : null}

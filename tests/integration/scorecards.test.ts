@@ -17,6 +17,9 @@ import { langCookie } from "~/i18n/locale.server";
 import * as explainRoute from "~/routes/scorecards_.explain";
 import * as exportRoute from "~/routes/scorecards_.export";
 import * as page from "~/routes/scorecards";
+import * as home from "~/routes/_index";
+import { areaCompleteness } from "~/models/home.server";
+import type { Grant } from "~/auth/session.server";
 import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
@@ -324,6 +327,48 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     });
     // Anything but "1" is not transposed.
     expect((await pageData(`?period=${PERIOD}&parent=33.24&transpose=yes`, "jateng")).sel.transpose).toBe(false);
+  });
+
+  it("the home page lists reporting completeness per area, least complete first, with a scorecard link each", async () => {
+    const db = getDb();
+    const grantOf = async (code: string): Promise<Grant> => {
+      const o = (await getOrgByCode(db, code))!;
+      return { role: "facilitator", orgUnitId: o.id, orgCode: o.code, orgName: o.name, orgLevel: o.level, orgPath: o.path };
+    };
+    const expected = async (code: string) => {
+      const d = (await getOrgByCode(db, code))!;
+      const units = await db.selectFrom("org_unit").select("id").where("level", "=", "puskesmas").where("path", "like", `${d.path}%`).execute();
+      const reported = await db
+        .selectFrom("submission")
+        .select("org_unit_id")
+        .distinct()
+        .where("district_id", "=", d.id)
+        .where("period", "=", PERIOD)
+        .where("status", "in", ["submitted", "approved"])
+        .execute();
+      return { puskesmas: units.length, reported: reported.length };
+    };
+    const jateng = await areaCompleteness([await grantOf("33.28"), await grantOf("33.24")], PERIOD);
+    expect(jateng.map((a) => a.code).sort()).toEqual(["33.24", "33.28"]);
+    for (const a of jateng) {
+      expect(a.level).toBe("district");
+      expect({ puskesmas: a.puskesmas, reported: a.reported }).toEqual(await expected(a.code));
+      expect(a.completeness).toBe(Math.round((a.reported / a.puskesmas) * 100));
+    }
+    const national = await areaCompleteness([await grantOf("ID")], PERIOD);
+    expect(national.length).toBe((await db.selectFrom("org_unit").select("id").where("level", "=", "district").execute()).length);
+    expect(national.map((a) => a.completeness)).toEqual([...national.map((a) => a.completeness)].sort((x, y) => (x ?? 101) - (y ?? 101)));
+    // More districts than the home page lists one by one: summed per province.
+    const provinces = await areaCompleteness([await grantOf("ID")], PERIOD, 2);
+    expect(provinces.every((a) => a.level === "province")).toBe(true);
+    expect(provinces.reduce((n, a) => n + a.puskesmas, 0)).toBe(national.reduce((n, a) => n + a.puskesmas, 0));
+    expect(provinces.reduce((n, a) => n + a.reported, 0)).toBe(national.reduce((n, a) => n + a.reported, 0));
+    const jatengProvince = provinces.find((a) => a.code === "33")!;
+    expect(jatengProvince.reported).toBe(jateng.reduce((n, a) => n + a.reported, 0));
+    // The page: two or more areas are listed (the month before today's), one area is what the tiles say.
+    const homeOf = async (who: string) => payloadOf<{ areas: unknown[] | null }>(await call(home.loader, makeRequest("/", { cookie: cookie[who] })));
+    expect((await homeOf("jateng")).areas).toHaveLength(2);
+    expect((await homeOf("verifier")).areas).toBeNull();
   });
 
   describe("live cache (decision 009)", () => {

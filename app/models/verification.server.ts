@@ -3,7 +3,7 @@
  * one report next to last period and the indicator values it produces, and the decision
  * (approve or return with a note) under an optimistic lock on the report's revision.
  */
-import { fieldsOf, localText, type Field, type Form } from "../../engine/index";
+import { compilePackage, fieldsOf, localText, type Field, type Form } from "../../engine/index";
 import { findScope, forbidden, notFound } from "~/auth/guards.server";
 import { writeAudit } from "~/auth/audit.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
@@ -93,8 +93,16 @@ export async function verificationDetail(user: SessionUser, id: number) {
     try {
       const result = await buildScorecard({ packageKey: row.package_key, period: row.period, parentCode: district.code });
       const mine = result.scorecard.rows.find((r) => r.code === row.unit_code);
+      // The indicators this report feeds: those reading a field of its form.
+      const compiled = compilePackage(result.effective.package);
+      const feeds = new Set(
+        [...compiled.indicators.values()].filter((ci) => ci.fields.some((k) => compiled.fields.get(k)?.form === row.form_key)).map((ci) => ci.indicator.key),
+      );
       if (mine) {
-        indicators = result.scorecard.columns.map((c, i) => ({
+        indicators = result.scorecard.columns
+          .map((c, i) => ({ c, i }))
+          .filter(({ c }) => feeds.has(c.key))
+          .map(({ c, i }) => ({
           key: c.key,
           name: c.name,
           unit: c.unit,

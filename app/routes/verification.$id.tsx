@@ -4,6 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { notFound, requireUserWithRole } from "~/auth/guards.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
+import { formatNumberId, type CellState } from "../../engine/index";
+import { STATE_KEYS, STATE_SYMBOLS } from "~/components/scorecard/model";
 import { decide, verificationDetail, type Decision } from "~/models/verification.server";
 import { clientIp, formString } from "~/utils/http.server";
 
@@ -34,9 +36,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return { ok: true as const, status: result.status, message: null, field: undefined, note: "" };
 }
 
-function show(value: unknown): string {
+/** An answer as the scorecards show numbers (1.234.567,5: Indonesian grouping, the answer's own decimals). */
+function show(value: unknown, t: ReturnType<typeof useT>): string {
   if (value === null || value === undefined || value === "") return "–";
-  if (typeof value === "boolean") return value ? "Ya" : "Tidak";
+  if (typeof value === "boolean") return value ? t("templates.value.yes") : t("templates.value.no");
+  if (typeof value === "number") {
+    const text = String(value);
+    return formatNumberId(value, text.includes("e") ? 10 : (text.split(".")[1] ?? "").length);
+  }
   if (Array.isArray(value)) return value.join(", ");
   return String(value);
 }
@@ -99,12 +106,12 @@ export default function VerificationDetail() {
                       </tr>,
                     );
                   }
-                  const changed = show(f.current) !== show(f.previous) && d.previousStatus !== null;
+                  const changed = show(f.current, t) !== show(f.previous, t) && d.previousStatus !== null;
                   rows.push(
                     <tr key={f.key} className={changed ? "changed" : undefined}>
                       <th scope="row">{f.label}</th>
-                      <td>{show(f.current)}</td>
-                      <td>{show(f.previous)}</td>
+                      <td className={typeof f.current === "number" ? "num" : undefined}>{show(f.current, t)}</td>
+                      <td className={typeof f.previous === "number" ? "num" : undefined}>{show(f.previous, t)}</td>
                     </tr>,
                   );
                   return rows;
@@ -126,14 +133,18 @@ export default function VerificationDetail() {
                     <th scope="col">{t("verification.indicator")}</th>
                     <th scope="col">{t("verification.value")}</th>
                     <th scope="col">{t("verification.target")}</th>
+                    <th scope="col">{t("verification.state")}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {d.indicators.map((i) => (
                     <tr key={i.key}>
                       <th scope="row">{i.name}</th>
-                      <td>{i.value === null ? "–" : `${i.value.toFixed(i.decimals)}${i.unit ? ` ${i.unit}` : ""}`}</td>
-                      <td>{i.target === null ? "–" : `${i.target.toFixed(i.decimals)}${i.unit ? ` ${i.unit}` : ""}`}</td>
+                      <td className="num nowrap">{i.value === null ? "–" : `${formatNumberId(i.value, i.decimals)}${i.unit ? ` ${i.unit}` : ""}`}</td>
+                      <td className="num nowrap">{i.target === null ? "–" : `${formatNumberId(i.target, i.decimals)}${i.unit ? ` ${i.unit}` : ""}`}</td>
+                      <td className={`sc-${i.state}`}>
+                        <span aria-hidden="true">{STATE_SYMBOLS[i.state as CellState]}</span> {t(STATE_KEYS[i.state as CellState])}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

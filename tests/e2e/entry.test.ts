@@ -133,7 +133,7 @@ describe("data entry and verification in Chromium", () => {
     await loginAndWaitHome(page, "verifikator.sawahlunto");
     await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Verifikasi" }).click();
     await page.getByRole("link", { name: `Periksa laporan Puskesmas Sungai Durian ilp_profil ${PERIOD}` }).click();
-    await page.getByRole("heading", { level: 2, name: "Nilai indikator yang dihasilkan" }).waitFor();
+    await page.getByRole("heading", { level: 2, name: "Indikator yang memakai laporan ini" }).waitFor();
     await waitForHydration(page);
     await expect(page.getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja/ }).first().innerText()).resolves.toContain("10");
     // A return needs a note.

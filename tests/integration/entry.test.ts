@@ -213,7 +213,8 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
     expect(statusOf(res)).toBe(200);
     const d = payloadOf(res);
     expect(d.fields.find((f: { key: string }) => f.key === "jumlah_desa").current).toBe(10);
-    expect(d.indicators.length).toBeGreaterThan(0);
+    // Only the indicators this report (the ILP profile) feeds — the national ones and the district's local one — not SPM, BOK or BLUD.
+    expect(d.indicators.map((i: { key: string }) => i.key)).toEqual(["ilp_puskesmas", "ilp_desa_pustu", "ilp_posyandu", "ilp_kader_terlatih", "ilp_posyandu_5_kader", "ilp_lokmin", "lokal_posyandu_rme"]);
     expect(d.history.map((h: { action: string }) => h.action)).toEqual(["submission.draft", "submission.submit"]);
     expect(statusOf(await call(detail.loader, makeRequest(`/verification/${row.id}`, { cookie: cookie.verKendal }), { id: String(row.id) }))).toBe(403);
     const foreign = await call(detail.action, makeRequest(`/verification/${row.id}`, { cookie: cookie.verKendal, form: { intent: "approve", revision: String(row.revision), note: "" } }), { id: String(row.id) });

@@ -135,7 +135,9 @@ async function submit(baseUrl: string, cookie: string, target: Target): Promise<
 
 /**
  * Fires every target with CONCURRENCY requests in flight and calls `crash` once `killAfter`
- * successes have arrived (requests still in flight then lose their answer). Returns all outcomes.
+ * successes have arrived. Requests keep going until the server is gone, so the kill meets
+ * requests in flight (the ones in flight at the decision may all have been answered already by
+ * the time the signal lands — seen once in CI). Returns all outcomes.
  */
 async function burst(
   baseUrl: string,
@@ -151,8 +153,9 @@ async function burst(
   let inFlightAtKill = -1;
   let killAt = Infinity;
   let crashed: Promise<void> | null = null;
+  let dead = false;
   const worker = async () => {
-    while (next < targets.length && !crashed) {
+    while (next < targets.length && !dead) {
       const target = targets[next++];
       inFlight++;
       const outcome = await submit(baseUrl, cookies.get(target.username)!, target);
@@ -162,7 +165,9 @@ async function burst(
       if (acked >= killAfter && !crashed) {
         inFlightAtKill = inFlight;
         killAt = Date.now();
-        crashed = crash();
+        crashed = crash().then(() => {
+          dead = true;
+        });
       }
     }
   };

@@ -6,16 +6,19 @@
 import {
   computeScorecard,
   explainCell,
+  isFinerOrEqual,
   planScorecard,
   type CellExplanation,
   type OrgChainLink,
+  type PeriodType,
   type Scorecard,
   type ScorecardRequest,
   type TemplatePackage,
 } from "../../engine/index";
+import type { SelectQueryBuilder } from "kysely";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";
-import type { OrgLevel, OrgUnit } from "~/db/schema";
+import type { Database, OrgLevel, OrgUnit } from "~/db/schema";
 import { sqlRowFacts } from "./facts.server";
 import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type ScorecardCache } from "./scorecard-cache.server";
 import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
@@ -123,24 +126,33 @@ function queryKey(q: ScorecardQuery): string {
 }
 
 /**
- * Newest change to a counted submission of the package among the units under `paths` (ISO UTC). Reads
- * the denormalised province/district columns and the (package_key[, province_id | district_id],
- * updated_at) indexes of migration 005 instead of joining the org tree.
+ * Counted submissions of the package under each of `paths`: one query per path, so each is a
+ * single seek into an index (an OR would defeat SQLite's max() optimisation); a national path
+ * covers everything and ends the list. Reads the denormalised province/district columns and
+ * their indexes (migration 005) instead of joining the org tree. Counted only: a draft changes
+ * no scorecard (and bumps no data version, migration 007).
  */
-async function lastChangeOf(db: DbOrTrx, packageKey: string, paths: readonly string[]): Promise<string | null> {
-  let newest: string | null = null;
-  // One query per path, so each is a single lookup at the end of an index (an OR would defeat SQLite's max() optimisation).
+function countedUnder(db: DbOrTrx, packageKey: string, paths: readonly string[]): Array<SelectQueryBuilder<Database, "submission", object>> {
+  const out: Array<SelectQueryBuilder<Database, "submission", object>> = [];
   for (const p of paths) {
     const ids = p.split("/").filter(Boolean).map(Number);
     const depth = ids.length - 1;
-    // Counted reports only: a draft changes no scorecard (and bumps no data version, migration 007).
-    let query = db.selectFrom("submission").select((eb) => eb.fn.max("updated_at").as("at")).where("package_key", "=", packageKey).where("status", "in", [...COUNTED]);
+    let query = db.selectFrom("submission").where("package_key", "=", packageKey).where("status", "in", [...COUNTED]);
     if (depth === 1) query = query.where("province_id", "=", ids[1]);
     else if (depth === 2) query = query.where("district_id", "=", ids[2]);
     else if (depth > 2) query = query.where("org_unit_id", "in", (eb) => eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`));
-    const at = ((await query.executeTakeFirst())?.at as string | null | undefined) ?? null;
-    if (at !== null && (newest === null || at > newest)) newest = at;
+    out.push(query);
     if (depth <= 0) break;
+  }
+  return out;
+}
+
+/** Newest change to a counted submission of the package among the units under `paths` (ISO UTC). */
+async function lastChangeOf(db: DbOrTrx, packageKey: string, paths: readonly string[]): Promise<string | null> {
+  let newest: string | null = null;
+  for (const query of countedUnder(db, packageKey, paths)) {
+    const at = ((await query.select((eb) => eb.fn.max("updated_at").as("at")).executeTakeFirst())?.at as string | null | undefined) ?? null;
+    if (at !== null && (newest === null || at > newest)) newest = at;
   }
   return newest;
 }
@@ -207,30 +219,18 @@ export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb(), o
  */
 export async function latestPeriodWithData(result: ScorecardResult, q: ScorecardQuery, db: DbOrTrx = getDb()): Promise<string | null> {
   const plan = planScorecard(result.effective.package, result.request);
-  const rank: Record<string, number> = { month: 0, quarter: 1, year: 2 };
-  const typeOf = new Map(result.effective.package.forms.map((f) => [f.key, f.periodType as string]));
-  const forms = [...new Set(plan.windows.flatMap((w) => w.forms))].sort((a, b) => (rank[typeOf.get(a) ?? "year"] ?? 3) - (rank[typeOf.get(b) ?? "year"] ?? 3));
-  const paths = result.parent ? [result.parent.path] : (q.scopePaths ?? ["/"]);
-  let found: { period: string; month_index: number; rank: number } | null = null;
+  const typeOf = new Map(result.effective.package.forms.map((f) => [f.key, f.periodType]));
+  const finestFirst = (a: PeriodType, b: PeriodType) => (a === b ? 0 : isFinerOrEqual(a, b) ? -1 : 1);
+  const forms = [...new Set(plan.windows.flatMap((w) => w.forms))].sort((a, b) => finestFirst(typeOf.get(a)!, typeOf.get(b)!));
+  const scopes = countedUnder(db, q.packageKey, result.parent ? [result.parent.path] : (q.scopePaths ?? ["/"]));
+  let found: { period: string; month_index: number; type: PeriodType } | null = null;
   for (const form of forms) {
-    const formRank = rank[typeOf.get(form) ?? "year"] ?? 3;
+    const type = typeOf.get(form)!;
     // A finer period type with data wins over any coarser one.
-    if (found && found.rank < formRank) break;
-    for (const p of paths) {
-      const ids = p.split("/").filter(Boolean).map(Number);
-      const depth = ids.length - 1;
-      let query = db
-        .selectFrom("submission")
-        .select(["period", "month_index"])
-        .where("package_key", "=", q.packageKey)
-        .where("form_key", "=", form)
-        .where("status", "in", [...COUNTED]);
-      if (depth === 1) query = query.where("province_id", "=", ids[1]);
-      else if (depth === 2) query = query.where("district_id", "=", ids[2]);
-      else if (depth > 2) query = query.where("org_unit_id", "in", (eb) => eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`));
-      const row = await query.orderBy("month_index", "desc").limit(1).executeTakeFirst();
-      if (row && (!found || Number(row.month_index) > found.month_index)) found = { period: row.period, month_index: Number(row.month_index), rank: formRank };
-      if (depth <= 0) break;
+    if (found && found.type !== type) break;
+    for (const scope of scopes) {
+      const row = await scope.select(["period", "month_index"]).where("form_key", "=", form).orderBy("month_index", "desc").limit(1).executeTakeFirst();
+      if (row && (!found || Number(row.month_index) > found.month_index)) found = { period: row.period, month_index: Number(row.month_index), type };
     }
   }
   return found && found.period !== q.period ? found.period : null;

@@ -3,7 +3,7 @@
  * one report next to last period and the indicator values it produces, and the decision
  * (approve or return with a note) under an optimistic lock on the report's revision.
  */
-import { compilePackage, fieldsOf, localText, type Field, type Form } from "../../engine/index";
+import { compilePackage, fieldsOf, localText, type CellState, type Field, type Form } from "../../engine/index";
 import { findScope, forbidden, notFound } from "~/auth/guards.server";
 import { writeAudit } from "~/auth/audit.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
@@ -88,7 +88,7 @@ export async function verificationDetail(user: SessionUser, id: number) {
   const data = JSON.parse(row.data) as Record<string, unknown>;
   const prev = await previousValues(row.org_unit_id, row.package_key, row.form_key, row.period);
   const district = districtId ? await getDb().selectFrom("org_unit").select(["code"]).where("id", "=", districtId).executeTakeFirst() : undefined;
-  let indicators: Array<{ key: string; name: string; unit: string | null; value: number | null; decimals: number; target: number | null; state: string }> = [];
+  let indicators: Array<{ key: string; name: string; unit: string | null; value: number | null; decimals: number; target: number | null; state: CellState }> = [];
   if (district) {
     try {
       const result = await buildScorecard({ packageKey: row.package_key, period: row.period, parentCode: district.code });

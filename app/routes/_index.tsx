@@ -19,13 +19,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const adminGrants = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
   const facilitatorGrants = byRole("facilitator");
   const overviewGrants = [...adminGrants, ...facilitatorGrants, ...verifierGrants];
+  // The per-area table needs two areas or more: not read for one district's staff.
+  const severalAreas = overviewGrants.some((g) => g.orgLevel === "national" || g.orgLevel === "province") || new Set(overviewGrants.map((g) => g.orgCode)).size > 1;
   // Independent reads: side by side (SQLite serves them on its read connections).
   const [operator, verifier, admin, stats, areas] = await Promise.all([
     operatorGrants.length ? operatorHome(operatorGrants) : null,
     verifierGrants.length ? verifierHome(verifierGrants) : null,
     adminGrants.length ? adminHome(adminGrants) : null,
     overviewGrants.length ? scopeStats(overviewGrants) : null,
-    overviewGrants.length ? areaCompleteness(overviewGrants, previousMonthPeriod().period) : null,
+    severalAreas ? areaCompleteness(overviewGrants, previousMonthPeriod().period) : null,
   ]);
   return {
     name: user.displayName,

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { notFound, requireUserWithRole } from "~/auth/guards.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import { formatNumberId, type CellState } from "../../engine/index";
+import { formatNumberId } from "../../engine/index";
 import { STATE_KEYS, STATE_SYMBOLS } from "~/components/scorecard/model";
 import { decide, verificationDetail, type Decision } from "~/models/verification.server";
 import { clientIp, formString } from "~/utils/http.server";
@@ -46,6 +46,11 @@ function show(value: unknown, t: ReturnType<typeof useT>): string {
   }
   if (Array.isArray(value)) return value.join(", ");
   return String(value);
+}
+
+/** An indicator value or target with its unit ("54,0 %"). */
+function withUnit(x: number | null, decimals: number, unit: string | null): string {
+  return x === null ? "–" : `${formatNumberId(x, decimals)}${unit ? ` ${unit}` : ""}`;
 }
 
 export default function VerificationDetail() {
@@ -140,10 +145,10 @@ export default function VerificationDetail() {
                   {d.indicators.map((i) => (
                     <tr key={i.key}>
                       <th scope="row">{i.name}</th>
-                      <td className="num nowrap">{i.value === null ? "–" : `${formatNumberId(i.value, i.decimals)}${i.unit ? ` ${i.unit}` : ""}`}</td>
-                      <td className="num nowrap">{i.target === null ? "–" : `${formatNumberId(i.target, i.decimals)}${i.unit ? ` ${i.unit}` : ""}`}</td>
+                      <td className="num nowrap">{withUnit(i.value, i.decimals, i.unit)}</td>
+                      <td className="num nowrap">{withUnit(i.target, i.decimals, i.unit)}</td>
                       <td className={`sc-${i.state}`}>
-                        <span aria-hidden="true">{STATE_SYMBOLS[i.state as CellState]}</span> {t(STATE_KEYS[i.state as CellState])}
+                        <span aria-hidden="true">{STATE_SYMBOLS[i.state]}</span> {t(STATE_KEYS[i.state])}
                       </td>
                     </tr>
                   ))}

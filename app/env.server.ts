@@ -49,6 +49,13 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   if (!Number.isInteger(scorecardWarmSeconds) || scorecardWarmSeconds < 0 || scorecardWarmSeconds > 3600) {
     throw new EnvError(`PANTAU_SCORECARD_WARM_SECONDS harus bilangan bulat 0–3600 (0 = mati), bukan "${source.PANTAU_SCORECARD_WARM_SECONDS}".`);
   }
+  const fakeNow = source.PANTAU_NOW?.trim();
+  if (fakeNow) {
+    if (production) throw new EnvError("PANTAU_NOW hanya untuk demo dan pengujian; hapus variabel ini di produksi agar aplikasi memakai jam server.");
+    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(fakeNow) || !Number.isFinite(Date.parse(fakeNow))) {
+      throw new EnvError(`PANTAU_NOW harus tanggal ISO seperti 2028-02-29 atau 2028-02-29T10:00:00Z, bukan "${fakeNow}".`);
+    }
+  }
   return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds };
 }
 

@@ -9,6 +9,7 @@ import { getDb, nowIso } from "~/db/db.server";
 import type { OrgLevel, Role } from "~/db/schema";
 import { env } from "~/env.server";
 import type { DbOrTrx } from "./audit.server";
+import { clock } from "~/utils/clock.server";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const TOUCH_INTERVAL_MS = 60 * 1000;
@@ -51,7 +52,7 @@ function hashToken(token: string): string {
 /** Creates a new session (always a new id: no fixation) and returns its Set-Cookie header. */
 export async function createSession(db: DbOrTrx, userId: number): Promise<{ sessionId: string; setCookie: string }> {
   const token = crypto.randomBytes(32).toString("base64url");
-  const now = new Date();
+  const now = clock.now();
   const sessionId = hashToken(token);
   await db
     .insertInto("session")
@@ -147,7 +148,7 @@ async function readSessionUser(request: Request): Promise<SessionUser | null> {
     .execute();
   const row = rows[0];
   if (!row || row.active !== 1) return null;
-  const now = Date.now();
+  const now = clock.ms();
   if (Date.parse(row.expires_at) <= now) {
     await db.deleteFrom("session").where("id", "=", sessionId).execute();
     return null;

@@ -4,6 +4,8 @@
  * The per-client window is in memory: each app instance throttles on its own, which still
  * bounds guessing; the account lock lives in the database and holds across instances.
  */
+import { clock } from "~/utils/clock.server";
+
 export const CLIENT_LIMIT = 10;
 export const CLIENT_WINDOW_MS = 60_000;
 export const ACCOUNT_FREE_FAILURES = 5;
@@ -11,7 +13,7 @@ export const ACCOUNT_FREE_FAILURES = 5;
 const attempts = new Map<string, number[]>();
 
 /** Records an attempt; returns false when the client is over its limit. */
-export function allowLoginAttempt(clientKey: string, now = Date.now()): boolean {
+export function allowLoginAttempt(clientKey: string, now = clock.ms()): boolean {
   const recent = (attempts.get(clientKey) ?? []).filter((t) => now - t < CLIENT_WINDOW_MS);
   recent.push(now);
   attempts.set(clientKey, recent);

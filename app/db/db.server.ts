@@ -8,6 +8,7 @@ import pg from "pg";
 import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from "kysely";
 import { NodeSqliteDialect } from "./sqlite-dialect.server";
 import { migrations } from "./migrations";
+import { clock } from "~/utils/clock.server";
 import type { Database } from "./schema";
 
 export type DbKind = "sqlite" | "postgres";
@@ -93,6 +94,7 @@ export function setDbHandle(handle: DbHandle | null): void {
   for (const listener of handleListeners) listener();
 }
 
+/** The current instant as the database stores it, on the app's clock (app/utils/clock.server.ts). */
 export function nowIso(): string {
-  return new Date().toISOString();
+  return clock.iso();
 }

@@ -36,6 +36,7 @@ import {
   type PreparedSubmission,
 } from "./submissions.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
+import { clock } from "~/utils/clock.server";
 
 /** Who may import: operators (their Puskesmas), district admins (their district), the national admin. */
 export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator"];
@@ -509,7 +510,7 @@ async function storeChunk(
   await storeSubmissions(
     trx,
     items.map((i) => i.prepared),
-    { status: "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", lockCache: options.lockCache, now: new Date() },
+    { status: "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", lockCache: options.lockCache, now: clock.now() },
     (index) => onRow(index < 0 ? -1 : items[index].row),
   );
   return items.length;
@@ -597,7 +598,7 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
   if (!result.ok) return { problems: result.problems.map((p) => err(p.column ?? null, p.message)) };
   // Past the deadline and not unlocked: said per row here; storeSubmission checks again when storing.
   const s = result.submission;
-  const locked = await deadlineLockMessage(getDb(), { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id }, new Date(), input.lockCache);
+  const locked = await deadlineLockMessage(getDb(), { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id }, clock.now(), input.lockCache);
   if (locked) return { problems: [err("period", locked)] };
   const warnings = result.submission.warnings.filter((w) => w.severity === "warning");
   if (warnings.length && !input.confirmWarnings) {
@@ -610,7 +611,7 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
 // Reading jobs back
 
 /** A job that claims to run but whose worker is gone (heartbeat stale, not held here) is marked interrupted. */
-async function markIfStale(job: { id: number; status: ImportJobStatus; heartbeat_at: string; worker: string | null; next_row: number; stored_rows: number; total_rows: number }, now = Date.now()) {
+async function markIfStale(job: { id: number; status: ImportJobStatus; heartbeat_at: string; worker: string | null; next_row: number; stored_rows: number; total_rows: number }, now = clock.ms()) {
   if (job.status !== "running" && job.status !== "queued") return job.status;
   const heldHere = job.worker === WORKER_ID && running.has(job.id);
   if (heldHere || now - Date.parse(job.heartbeat_at) < STALE_AFTER_MS) return job.status;

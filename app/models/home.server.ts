@@ -2,11 +2,12 @@
 import type { Grant } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import { operatorForms } from "./entry.server";
+import { clock } from "~/utils/clock.server";
 
 /** The default monthly deadline: the 10th of the following month (districts set their own on /locks). */
 export const DEADLINE_DAY = 10;
 
-export function previousMonthPeriod(now = new Date()): { period: string; deadline: string } {
+export function previousMonthPeriod(now = clock.now()): { period: string; deadline: string } {
   const year = now.getUTCMonth() === 0 ? now.getUTCFullYear() - 1 : now.getUTCFullYear();
   const month = now.getUTCMonth() === 0 ? 12 : now.getUTCMonth();
   const period = `${year}-${String(month).padStart(2, "0")}`;
@@ -18,7 +19,7 @@ export function previousMonthPeriod(now = new Date()): { period: string; deadlin
  * The operator's home: every form of their Puskesmas for the current and the previous period,
  * with status (late when the deadline passed before it was submitted), deadline and progress.
  */
-export async function operatorHome(grants: Grant[], now = new Date()) {
+export async function operatorHome(grants: Grant[], now = clock.now()) {
   const db = getDb();
   // The Puskesmas come from the session's grants (read with their org units in this request), by code.
   const byId = new Map<number, { id: number; code: string; name: string; path: string }>();
@@ -78,7 +79,7 @@ export async function verifierHome(grants: Grant[]) {
   return { queue, queueCount: rows.length ? Number(rows[0].total) : 0 };
 }
 
-export async function scopeStats(grants: Grant[], now = new Date()) {
+export async function scopeStats(grants: Grant[], now = clock.now()) {
   const db = getDb();
   const { period } = previousMonthPeriod(now);
   const { puskesmas, reported, lastChange } = await db

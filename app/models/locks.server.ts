@@ -20,6 +20,7 @@ import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, PeriodType } from "~/db/schema";
 import { recordRevision } from "./submission-history.server";
 import { effectivePackage } from "./templates.server";
+import { clock } from "~/utils/clock.server";
 
 export const PERIOD_TYPES: readonly PeriodType[] = ["month", "quarter", "year"];
 /** Used when neither the district nor the national level has set a deadline. */
@@ -182,7 +183,7 @@ export async function activeUnlocksFor(db: DbOrTrx, unit: Pick<OrgUnit, "id" | "
 }
 
 /** The deadline of a report and whether it is locked at `now`. */
-export async function lockState(db: DbOrTrx, key: LockKey, now = new Date(), cache = new LockCache()): Promise<LockState> {
+export async function lockState(db: DbOrTrx, key: LockKey, now = clock.now(), cache = new LockCache()): Promise<LockState> {
   const { days } = await cache.deadlineDays(db, key.unit, key.periodType);
   const deadline = deadlineDate(key.period, days);
   const pastDeadline = isPastDeadline(deadline, now);
@@ -194,7 +195,7 @@ export async function lockState(db: DbOrTrx, key: LockKey, now = new Date(), cac
  * Null when the report may be written; otherwise the refusal in Bahasa Indonesia, naming the
  * deadline and who can open the lock. Called inside every write transaction (storeSubmission).
  */
-export async function deadlineLockMessage(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = new Date(), cache = new LockCache()): Promise<string | null> {
+export async function deadlineLockMessage(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = clock.now(), cache = new LockCache()): Promise<string | null> {
   const state = await lockState(db, key, now, cache);
   if (!state.locked) return null;
   const { districtId } = pathIds(key.unit);
@@ -294,7 +295,7 @@ export interface GrantInput {
  * the scope go back to "returned" (their values leave the scorecards until submitted again),
  * each with a history version and an audit row, in the same transaction as the grant.
  */
-export async function grantUnlock(input: GrantInput, now = new Date()): Promise<LockActionResult & { grantId?: number; reopened?: number }> {
+export async function grantUnlock(input: GrantInput, now = clock.now()): Promise<LockActionResult & { grantId?: number; reopened?: number }> {
   const db = getDb();
   const unit = await db.selectFrom("org_unit").selectAll().where("code", "=", input.unitCode.trim()).executeTakeFirst();
   if (!unit) return { ok: false, status: 400, message: "Pilih Puskesmas (atau seluruh kabupaten/kota) dari daftar.", field: "unit" };
@@ -398,7 +399,7 @@ export async function grantUnlock(input: GrantInput, now = new Date()): Promise<
 }
 
 /** Ends an unlock before its expiry. Only a district admin of the grant's district; audited. */
-export async function revokeUnlock(input: { user: SessionUser; grantId: number; ip?: string | null }, now = new Date()): Promise<LockActionResult> {
+export async function revokeUnlock(input: { user: SessionUser; grantId: number; ip?: string | null }, now = clock.now()): Promise<LockActionResult> {
   const db = getDb();
   const row = await db
     .selectFrom("unlock_grant as g")
@@ -428,7 +429,7 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
 }
 
 /** What the locks page shows a district admin: per district, deadlines, Puskesmas, forms and grants. */
-export async function locksOverview(user: SessionUser, now = new Date()) {
+export async function locksOverview(user: SessionUser, now = clock.now()) {
   const db = getDb();
   const districts = [];
   for (const g of adminDistricts(user)) {

@@ -28,6 +28,7 @@ import { getAncestors, getOrgByCode } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
 import { getPublishedPackage, listPackages } from "./templates.server";
 import { ROW_LIMITS, STATE_KEYS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewRow } from "~/components/scorecard/model";
+import { clock } from "~/utils/clock.server";
 
 /**
  * Who may see scorecards: facilitators (read-only), district admins and verifiers in their
@@ -39,7 +40,7 @@ export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_adm
 export const DEFAULT_TEMPLATE = "ilp-nasional";
 
 /** The last complete month before `now` (UTC), e.g. 2026-11-23 → "2026-10". */
-export function defaultPeriod(now: Date = new Date()): string {
+export function defaultPeriod(now: Date = clock.now()): string {
   const y = now.getUTCFullYear();
   const m = now.getUTCMonth(); // 0-based: the current month's index is the previous month's number
   return m === 0 ? `${y - 1}-12` : `${y}-${String(m).padStart(2, "0")}`;
@@ -241,7 +242,7 @@ export function toView(result: ScorecardResult, sel: ScorecardSelection, locale:
     rows,
     total: mkRow(reorder(sc.total)),
     lastChange: result.lastChange,
-    generatedAt: new Date().toISOString(),
+    generatedAt: clock.iso(),
     parent: result.parent ? { code: result.parent.code, name: result.parent.name, level: result.parent.level } : null,
     noData: sc.rows.every((r) => r.cells.every((c) => c.state === "nodata")),
     rowCount: sc.rows.length,

@@ -26,6 +26,7 @@ import type { DbOrTrx } from "~/auth/audit.server";
 import { buildScorecard, type ScorecardQuery } from "./scorecard.server";
 import { cacheFor, readVersions, recentQueries, type ScorecardCache } from "./scorecard-cache.server";
 import { defaultPeriod } from "./scorecard-view.server";
+import { clock } from "~/utils/clock.server";
 
 export interface WarmerOptions {
   /** Time between checks for changed data (ms). */
@@ -91,7 +92,7 @@ export function warmerStatus(): WarmerStatus | null {
 }
 
 export function createScorecardWarmer(db: DbOrTrx, options: Omit<WarmerOptions, "intervalMs">): ScorecardWarmer {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? (() => clock.now());
   const log = options.log ?? ((m: string) => console.error(m));
   const cache = cacheFor(db) as ScorecardCache<unknown> | null;
   if (!cache) throw new Error("the scorecard warmer needs a database handle outside a transaction");
@@ -124,7 +125,7 @@ export function createScorecardWarmer(db: DbOrTrx, options: Omit<WarmerOptions, 
     }
     lastDigest = versions.digest;
     lastPeriod = period;
-    const result: WarmRun = { at: new Date().toISOString(), views, failed, ms: Math.round(performance.now() - started) };
+    const result: WarmRun = { at: clock.iso(), views, failed, ms: Math.round(performance.now() - started) };
     status.last = result;
     status.runs++;
     return result;

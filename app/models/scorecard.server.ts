@@ -24,6 +24,7 @@ import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type Scoreca
 import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
 import { ancestorIds, COUNTED } from "./submissions.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
+import { clock } from "~/utils/clock.server";
 
 export const ROW_LEVELS: readonly OrgLevel[] = ["province", "district", "puskesmas"];
 
@@ -189,7 +190,7 @@ export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb(), o
   const versions = await readVersions(db);
   const key = queryKey(q);
   // What people view is kept warm after changes (decision 013); the warmer's own builds are not "viewed".
-  if (!options.background) cache.recent.set(key, { key, query: q, at: Date.now() });
+  if (!options.background) cache.recent.set(key, { key, query: q, at: clock.ms() });
   const hit = cache.results.get(key);
   if (hit && hit.digest === versions.digest) {
     cache.stats.resultHits++;

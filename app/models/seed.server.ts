@@ -15,6 +15,7 @@ import { prepareSubmission, storePrepared, SubmissionContext, type PreparedSubmi
 import { importOverlay, importPackage } from "./templates.server";
 import { importOrgCsv } from "./org-import.server";
 import { createUser, isRole } from "./user.server";
+import { clock } from "~/utils/clock.server";
 
 export const DEMO_PASSWORD = "pantau-demo";
 
@@ -78,7 +79,7 @@ function readJsonFiles(dir: string): Array<{ file: string; json: unknown }> {
  * same paths a user's import takes (validatePackage, validateOverlay, validateSubmission and
  * the validation rules). Stops with every error listed if any seed is invalid.
  */
-export async function seedDemoContent(log: (line: string) => void = () => {}, until = "2026-10"): Promise<void> {
+export async function seedDemoContent(log: (line: string) => void = () => {}, asOf: string = clock.iso()): Promise<void> {
   const dir = seedsDir();
   const actor = { userId: null };
   const packages = readJsonFiles(path.join(dir, "packages"));
@@ -96,7 +97,7 @@ export async function seedDemoContent(log: (line: string) => void = () => {}, un
   const orgUnits = parseOrgUnitsCsv(fs.readFileSync(path.join(dir, "org-units.csv"), "utf8"));
   const national = packages.map((p) => p.json as TemplatePackage).find((p) => p.key === "ilp-nasional");
   if (!national) return;
-  const records = generateDemoSubmissions({ orgUnits, pkg: national, overlays: overlays.map((o) => o.json as DistrictOverlay), until });
+  const records = generateDemoSubmissions({ orgUnits, pkg: national, overlays: overlays.map((o) => o.json as DistrictOverlay), asOf });
   // Rules compare monthly counts with the same unit's yearly sasaran: hand them over directly.
   const yearlyForms = new Set(national.forms.filter((f) => f.periodType === "year").map((f) => f.key));
   const yearly = new Map<string, Record<string, unknown>>();

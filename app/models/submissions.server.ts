@@ -23,6 +23,7 @@ import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { deadlineLockMessage, LockCache } from "./locks.server";
 import { revisionRow } from "./submission-history.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
+import { clock } from "~/utils/clock.server";
 
 export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
 
@@ -50,7 +51,7 @@ function currentMonthIndex(now: Date): number {
 }
 
 /** Checks a period string against a form; returns a message in Bahasa Indonesia or null. */
-export function periodProblem(form: Form, period: string, now = new Date()): string | null {
+export function periodProblem(form: Form, period: string, now = clock.now()): string | null {
   let p;
   try {
     p = parsePeriod(period);
@@ -217,7 +218,7 @@ async function storeSegment(
     if (before?.status === "approved") throw new SubmissionLockedError(s.unit.code, s.form.key, s.period);
     if (o.bypassDeadline !== "demo-seed") {
       const key = { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id };
-      const locked = await deadlineLockMessage(trx, key, o.now ?? new Date(), o.lockCache);
+      const locked = await deadlineLockMessage(trx, key, o.now ?? clock.now(), o.lockCache);
       if (locked) throw new SubmissionLockedError(s.unit.code, s.form.key, s.period, locked);
     }
   }
@@ -431,7 +432,7 @@ export type PrepareResult = { ok: true; submission: PreparedSubmission } | { ok:
 export async function prepareSubmission(
   ctx: SubmissionContext,
   input: { unitCode: string; formKey: string; period: string; data: unknown; yearly?: Record<string, unknown> },
-  now = new Date(),
+  now = clock.now(),
 ): Promise<PrepareResult> {
   const unit = await ctx.unit(input.unitCode);
   if (!unit) return { ok: false, problems: [{ column: "org_unit", message: `Unit dengan kode "${input.unitCode}" tidak ditemukan. Periksa kodenya.` }] };
@@ -504,7 +505,7 @@ export async function importSubmissionsCsv(
   text: string,
   options: { packageKey: string; formKey: string; actorUserId: number | null; status?: SubmissionStatus; scopePaths?: string[]; ip?: string | null; now?: Date },
 ): Promise<ImportReport> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? clock.now();
   const lockCache = new LockCache();
   let records: string[][];
   try {

@@ -16,6 +16,7 @@ import { clientIp, formString } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
 import formsStyles from "~/styles/designer-forms.css";
 import indicatorsStyles from "~/styles/designer-indicators.css";
+import { clock } from "~/utils/clock.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: designerStyles },
@@ -48,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     published: view.published,
     readOnly: view.readOnly,
     orgUnits: view.orgUnits,
+    currentYear: clock.now().getUTCFullYear(),
   };
 }
 
@@ -117,11 +119,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PackageDesignerPage() {
-  const { row, document, problems, published, readOnly, orgUnits } = useLoaderData<typeof loader>();
+  const { row, document, problems, published, readOnly, orgUnits, currentYear } = useLoaderData<typeof loader>();
   const t = useT();
   const context: DesignerContext = useMemo(
-    () => ({ mode: "package", locale: t.locale, readOnly, published, orgUnits, packageKey: row.key, version: row.version }),
-    [t.locale, readOnly, published, orgUnits, row.key, row.version],
+    () => ({ mode: "package", locale: t.locale, readOnly, published, orgUnits, currentYear, packageKey: row.key, version: row.version }),
+    [t.locale, readOnly, published, orgUnits, currentYear, row.key, row.version],
   );
   const title = pickText(document.title ?? null, t.locale) || row.key;
   return (

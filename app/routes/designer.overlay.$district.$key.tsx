@@ -24,6 +24,7 @@ import designerStyles from "~/styles/designer.css";
 import formsStyles from "~/styles/designer-forms.css";
 import indicatorsStyles from "~/styles/designer-indicators.css";
 import overlayStyles from "~/styles/overlay-designer.css";
+import { clock } from "~/utils/clock.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: designerStyles },
@@ -49,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const { district, key } = parseParams(params);
   const scope = await overlayScope(user, district, "view");
-  return loadOverlayDesigner(scope, key);
+  return { ...(await loadOverlayDesigner(scope, key)), currentYear: clock.now().getUTCFullYear() };
 }
 
 /**
@@ -154,6 +155,7 @@ export default function OverlayDesignerPage() {
       hiddenFields: new Set(info.hidden),
       districtCode: info.district.code,
       orgUnits: info.orgUnits,
+      currentYear: info.currentYear,
       packageKey: info.packageKey,
       version: info.baseVersion,
     }),

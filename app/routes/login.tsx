@@ -11,6 +11,7 @@ import { isDemoDatabase } from "~/models/demo.server";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { clientIp, formString, safeRedirectPath } from "~/utils/http.server";
+import { clock } from "~/utils/clock.server";
 
 export const meta: MetaFunction = () => [{ title: "Masuk · Pantau ILP" }];
 
@@ -41,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     .select(["id", "password_hash", "active", "failed_logins", "locked_until"])
     .where("username", "=", username)
     .executeTakeFirst();
-  const now = Date.now();
+  const now = clock.ms();
   if (user?.locked_until && Date.parse(user.locked_until) > now) {
     const minutes = Math.max(1, Math.ceil((Date.parse(user.locked_until) - now) / 60_000));
     return data({ error: t("login.locked", { minutes }), username }, { status: 429 });

@@ -1,8 +1,11 @@
 /**
  * Deterministic demo data for the five demo districts (shared/DOMAIN.md): monthly ILP profile and
- * SPM counts, yearly SPM sasaran, quarterly BOK and BLUD reports, 2025-01 up to `until`.
+ * SPM counts, yearly SPM sasaran, quarterly BOK and BLUD reports, from 2025-01 up to the day the
+ * demo is seeded (`asOf`): every period before it as a district would have it on that day — the
+ * last month mostly reported and partly verified, the current month a few early reports, nothing
+ * submitted after `asOf`.
  *
- * Pure: a seeded PRNG (mulberry32) and no clock. Every random draw comes from a stream keyed by
+ * Pure: a seeded PRNG (mulberry32) and no clock (the caller hands over `asOf`). Every random draw comes from a stream keyed by
  * seed + unit + purpose, so one unit's story does not change when another unit is added.
  * The stories follow the source articles: Sungai Durian and Plantungan lead; Sintang starts 2025
  * with 3 of 22 Puskesmas on ILP; Tegal has 3 pilots (2024) and 15 more in 2025; Bontang's 6
@@ -32,8 +35,11 @@ export interface GenerateOptions {
   pkg: TemplatePackage;
   /** District overlays: their `lokal_` fields are filled and hidden fields left out. */
   overlays?: readonly DistrictOverlay[];
-  /** Last month generated, `YYYY-MM` (default 2026-10). Data starts 2025-01. */
-  until?: string;
+  /**
+   * The instant the demo is seeded (ISO 8601): data runs up to it. Data starts 2025-01, so `asOf`
+   * must be 2025-02 or later.
+   */
+  asOf: string;
 }
 
 export const DEFAULT_DEMO_SEED = 20250101;
@@ -498,16 +504,45 @@ interface Timing {
   late: boolean;
 }
 
+/** What the demo knows of "today": the instant, and the months before and after it. */
+interface AsOf {
+  ms: number;
+  /** Month index of the month `ms` falls in. */
+  current: number;
+}
+
+const monthStartMs = (idx: number) => Date.UTC(yearOf(idx), monthOf(idx) - 1, 1);
+
+/**
+ * Keeps a submission time at or before `asOf`: a time after it is redrawn between the 25th of the
+ * period's last month (operators send in its last days too; a period may be reported once it has
+ * begun) — or the month's 1st when `asOf` is earlier — and `asOf`.
+ */
+function notAfter(iso: string, periodEndIdx: number, asOf: AsOf, rng: Rng): string {
+  if (Date.parse(iso) <= asOf.ms) return iso;
+  const day25 = monthStartMs(periodEndIdx) + 24 * 86_400_000;
+  const lo = Math.min(asOf.ms, day25 <= asOf.ms ? day25 : monthStartMs(periodEndIdx));
+  const minutes = Math.floor((asOf.ms - lo) / 60_000);
+  return new Date(Math.floor(lo / 60_000) * 60_000 + Math.floor(minutes * rng.next()) * 60_000).toISOString();
+}
+
 /**
  * Status and submission time of a report due on day `dueDay` of month `dueIdx` (the month after
- * the period). `age` = months between the period's last month and `until` (0 = newest).
+ * the period), seen on `asOf`. `age` = months between the period's last month and the month
+ * before `asOf` (0 = last month, -1 = the current month). Null: no report (yet).
  */
-function timing(rng: Rng, s: UnitStory, form: string, dueIdx: number, dueDay: number, age: number): Timing {
+function timing(rng: Rng, s: UnitStory, form: string, dueIdx: number, dueDay: number, age: number, asOf: AsOf): Timing | null {
   const late = rng.chance(s.profile.late);
   const day = late ? rng.int(dueDay + 1, dueDay + 30) : rng.int(1, dueDay);
-  const submittedAt = isoAt(dueIdx, day, rng);
+  const submittedAt = notAfter(isoAt(dueIdx, day, rng), dueIdx - 1, asOf, rng);
   const roll = rng.next();
   const returned = { status: 'returned' as const, submittedAt, late, returnNote: rng.pick(RETURN_NOTES[form] ?? RETURN_NOTES.ilp_profil) };
+  if (age < 0) {
+    // The current month: a few early reports, most of them still drafts.
+    if (roll < 0.85) return null;
+    if (roll < 0.94) return { status: 'draft', submittedAt: null, late: false };
+    return { status: 'submitted', submittedAt, late: false };
+  }
   if (age === 0) {
     if (roll < 0.3) return { status: 'draft', submittedAt: null, late };
     if (roll < 0.7) return { status: 'submitted', submittedAt, late };
@@ -554,11 +589,13 @@ function restrict(values: Record<string, DemoValue>, allowed: Set<string>, hidde
 /** Generates the demo submissions, ordered by unit, form, period. */
 export function generateDemoSubmissions(options: GenerateOptions): DemoSubmission[] {
   const seed = options.seed ?? DEFAULT_DEMO_SEED;
-  const until = options.until ?? '2026-10';
-  const m = /^(\d{4})-(\d{2})$/.exec(until);
-  if (!m) throw new Error(`until harus berformat YYYY-MM, ditemukan "${until}"`);
-  const last = monthIdx(Number(m[1]), Number(m[2]));
+  const asOfMs = Date.parse(options.asOf);
+  if (!Number.isFinite(asOfMs)) throw new Error(`asOf harus tanggal ISO, ditemukan "${options.asOf}"`);
+  const asOfDate = new Date(asOfMs);
+  const asOf: AsOf = { ms: asOfMs, current: monthIdx(asOfDate.getUTCFullYear(), asOfDate.getUTCMonth() + 1) };
   const first = monthIdx(FIRST_YEAR, 1);
+  const last = asOf.current - 1; // the last complete month
+  if (last < first) throw new Error(`asOf ${options.asOf} terlalu awal: data demo dimulai ${FIRST_YEAR}-01`);
   const overlays = options.overlays ?? [];
   const fieldsOf = formFields(options.pkg, overlays);
   const hiddenIn = new Map<string, Set<string>>();
@@ -573,7 +610,8 @@ export function generateDemoSubmissions(options: GenerateOptions): DemoSubmissio
   for (const s of stories) {
     const allowed = (form: string) => fieldsOf(s.district, form);
     const hidden = (key: string) => hiddenIn.get(s.district)?.has(key) ?? false;
-    const push = (form: string, period: string, t: Timing, values: Record<string, DemoValue>) => {
+    const push = (form: string, period: string, t: Timing | null, values: Record<string, DemoValue>) => {
+      if (!t) return; // not reported (yet)
       const fields = allowed(form);
       if (!fields) return; // form not in this package
       const sub: DemoSubmission = { org: s.code, form, period, status: t.status, submittedAt: t.submittedAt, values: restrict(values, fields, hidden) };
@@ -582,23 +620,27 @@ export function generateDemoSubmissions(options: GenerateOptions): DemoSubmissio
     };
 
     const plans = new Map<number, SpmPlan>();
-    for (let year = FIRST_YEAR; year <= yearOf(last); year++) {
+    for (let year = FIRST_YEAR; year <= yearOf(asOf.current); year++) {
       const plan = spmPlan(seed, s, year);
       plans.set(year, plan);
       const rng = makeRng(seed, `sasaran|${s.code}|${year}`);
       const day = rng.int(15, 50); // January to late February
-      push('spm_sasaran', String(year), { status: 'approved', submittedAt: isoAt(monthIdx(year, 1), day, rng), late: false }, { ...plan.sasaran });
+      const at = isoAt(monthIdx(year, 1), day, rng);
+      // Seeded before its usual date: sent in the first days of January, not yet verified.
+      const early = Date.parse(at) > asOf.ms;
+      const submittedAt = early ? notAfter(at, monthIdx(year, 1), asOf, rng) : at;
+      push('spm_sasaran', String(year), { status: early ? 'submitted' : 'approved', submittedAt, late: false }, { ...plan.sasaran });
     }
 
-    for (let idx = first; idx <= last; idx++) {
+    for (let idx = first; idx <= asOf.current; idx++) {
       const rng = makeRng(seed, `month|${s.code}|${idx}`);
       if (rng.chance(s.profile.missing)) continue; // the unit did not report this month
       const age = last - idx;
-      push('ilp_profil', monthPeriod(idx), timing(rng, s, 'ilp_profil', idx + 1, 10, age), ilpValues(s, idx, rng));
+      push('ilp_profil', monthPeriod(idx), timing(rng, s, 'ilp_profil', idx + 1, 10, age, asOf), ilpValues(s, idx, rng));
       const plan = plans.get(yearOf(idx))!;
       const spm: Record<string, DemoValue> = {};
       for (const svc of SPM) spm[svc.served] = plan.monthly[svc.served][monthOf(idx) - 1];
-      push('spm_bulanan', monthPeriod(idx), timing(rng, s, 'spm_bulanan', idx + 1, 10, age), spm);
+      push('spm_bulanan', monthPeriod(idx), timing(rng, s, 'spm_bulanan', idx + 1, 10, age, asOf), spm);
     }
 
     for (let idx = first + 2; idx <= last; idx += 3) {
@@ -608,10 +650,10 @@ export function generateDemoSubmissions(options: GenerateOptions): DemoSubmissio
       const age = last - idx;
       const rng = makeRng(seed, `quarter|${s.code}|${period}`);
       if (!rng.chance(s.profile.missing / 2)) {
-        const t = timing(rng, s, 'bok_triwulan', idx + 1, 15, age);
-        push('bok_triwulan', period, t, bokValues(seed, s, year, quarter, !t.late));
+        const t = timing(rng, s, 'bok_triwulan', idx + 1, 15, age, asOf);
+        if (t) push('bok_triwulan', period, t, bokValues(seed, s, year, quarter, !t.late));
       }
-      if (s.blud) push('blud_triwulan', period, timing(rng, s, 'blud_triwulan', idx + 1, 15, age), bludValues(seed, s, year, quarter));
+      if (s.blud) push('blud_triwulan', period, timing(rng, s, 'blud_triwulan', idx + 1, 15, age, asOf), bludValues(seed, s, year, quarter));
     }
   }
   return out;

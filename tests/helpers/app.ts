@@ -106,13 +106,23 @@ export function puskesmasCode(name: string): string {
 }
 
 /**
- * A fresh test database (see useTestDatabase) with the demo org tree, the demo's submissions up
- * to `until`, and users signed in: key → [username, grants]; returns the handle and key → cookie.
+ * The instant a demo is seeded so that `month` (YYYY-MM) is its last complete month: noon UTC on
+ * the 20th of the month after (most of `month` reported, a few early reports of the next one).
  */
-export async function useDemoDatabase(kind: DbKind, until: string, users: Record<string, [string, Array<[Role, string]>]>) {
+export function demoSeededAfter(month: string): string {
+  const [y, m] = month.split("-").map(Number);
+  return new Date(Date.UTC(y, m, 20, 12)).toISOString();
+}
+
+/**
+ * A fresh test database (see useTestDatabase) with the demo org tree, the demo's submissions as
+ * seeded in the month after `lastMonth` (demoSeededAfter), and users signed in:
+ * key → [username, grants]; returns the handle and key → cookie.
+ */
+export async function useDemoDatabase(kind: DbKind, lastMonth: string, users: Record<string, [string, Array<[Role, string]>]>) {
   const handle = await useTestDatabase(kind);
   await seedOrgTree();
-  await seedDemoContent(() => {}, until);
+  await seedDemoContent(() => {}, demoSeededAfter(lastMonth));
   const cookie: Record<string, string> = {};
   for (const [key, [username, grants]] of Object.entries(users)) cookie[key] = await cookieFor(await insertUser(username, grants));
   return { handle, cookie };

@@ -12,7 +12,7 @@ import { buildScorecard } from "~/models/scorecard.server";
 import { seedDemoContent } from "~/models/seed.server";
 import { effectivePackage } from "~/models/templates.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
-import { seedOrgTree } from "../helpers/app";
+import { demoSeededAfter, seedOrgTree } from "../helpers/app";
 
 function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], label: string) {
   const key = (f: RowFacts) => `${f.window}|${f.row}`;
@@ -56,7 +56,7 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
   beforeAll(async () => {
     handle = await useTestDatabase(kind);
     await seedOrgTree();
-    await seedDemoContent(() => {}, "2025-12");
+    await seedDemoContent(() => {}, demoSeededAfter("2025-12"));
     const db = getDb();
     const units = await db.selectFrom("org_unit as o").leftJoin("org_unit as p", "p.id", "o.parent_id").select(["o.code", "o.name", "o.level", "o.path", "p.code as parentCode"]).execute();
     const subs = await db.selectFrom("submission as s").innerJoin("org_unit as o", "o.id", "s.org_unit_id").select(["o.code", "s.form_key", "s.period", "s.status", "s.data"]).execute();

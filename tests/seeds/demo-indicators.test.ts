@@ -26,7 +26,7 @@ import { DEMO_DISTRICTS, districtOf, orgUnits, overlays, pkg } from './helpers';
 
 let subs: DemoSubmission[];
 beforeAll(() => {
-  subs = generateDemoSubmissions({ orgUnits, pkg, overlays, until: '2026-10' });
+  subs = generateDemoSubmissions({ orgUnits, pkg, overlays, asOf: '2026-11-20T12:00:00Z' });
 });
 
 const COUNTED = new Set(['submitted', 'approved']);

@@ -6,9 +6,11 @@ import { applyOverlay } from '../../engine/overlay';
 import { generateDemoSubmissions, type DemoSubmission } from '../../seeds/demo/generate';
 import { DEMO_DISTRICTS, districtOf, orgUnits, overlays, pkg } from './helpers';
 
+/** Seeded on 20 November 2026: October is the last complete month. */
+const AS_OF = '2026-11-20T12:00:00.000Z';
 let subs: DemoSubmission[];
 beforeAll(() => {
-  subs = generateDemoSubmissions({ orgUnits, pkg, overlays, until: '2026-10' });
+  subs = generateDemoSubmissions({ orgUnits, pkg, overlays, asOf: AS_OF });
 });
 
 const ratio = (a: number, b: number) => (100 * a) / b;
@@ -18,22 +20,22 @@ const of = (form: string, period: string) => subs.filter((s) => s.form === form 
 
 describe('demo generator', () => {
   it('is deterministic for a seed and varies with the seed', () => {
-    const again = generateDemoSubmissions({ orgUnits, pkg, overlays, until: '2026-10' });
+    const again = generateDemoSubmissions({ orgUnits, pkg, overlays, asOf: AS_OF });
     expect(again).toEqual(subs);
-    const other = generateDemoSubmissions({ seed: 7, orgUnits, pkg, overlays, until: '2026-10' });
+    const other = generateDemoSubmissions({ seed: 7, orgUnits, pkg, overlays, asOf: AS_OF });
     expect(other).not.toEqual(subs);
   });
 
   it('covers every Puskesmas, 2025-01..2026-10, with 2–6 % of monthly reports missing', () => {
     const months = 22;
     for (const form of ['ilp_profil', 'spm_bulanan']) {
-      const got = subs.filter((s) => s.form === form);
+      const got = subs.filter((s) => s.form === form && s.period <= '2026-10');
       const missing = 1 - got.length / (puskesmas.length * months);
       expect(missing).toBeGreaterThan(0.02);
       expect(missing).toBeLessThan(0.06);
       expect(new Set(got.map((s) => s.org)).size).toBe(puskesmas.length);
       expect(got.some((s) => s.period === '2025-01') && got.some((s) => s.period === '2026-10')).toBe(true);
-      expect(got.some((s) => s.period > '2026-10')).toBe(false);
+      expect(subs.some((s) => s.form === form && s.period > '2026-11')).toBe(false);
     }
     expect(of('spm_sasaran', '2025')).toHaveLength(puskesmas.length);
     expect(of('spm_sasaran', '2026')).toHaveLength(puskesmas.length);
@@ -52,10 +54,37 @@ describe('demo generator', () => {
       else expect(s.submittedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/);
     }
     const monthly = subs.filter((s) => s.form === 'ilp_profil' && s.submittedAt);
-    for (const s of monthly) expect(s.submittedAt! > `${s.period}-31`).toBe(true);
+    // Sent from the last days of the period on (a period may be reported once it has begun).
+    for (const s of monthly.filter((x) => x.period < '2026-11')) expect(s.submittedAt! >= `${s.period}-25`, `${s.org} ${s.period}`).toBe(true);
     const late = monthly.filter((s) => Number(s.submittedAt!.slice(8, 10)) > 10 || s.submittedAt!.slice(0, 7) > nextMonth(s.period));
     expect(late.length / monthly.length).toBeGreaterThan(0.03);
     expect(late.length / monthly.length).toBeLessThan(0.25);
+  });
+
+  it('is alive on any day it is seeded: last month mostly in, a few early reports, nothing after that day', () => {
+    for (const asOf of ['2026-12-04T09:30:00Z', '2027-01-01T00:00:00Z', '2028-02-29T10:00:00Z', '2031-07-15T03:00:00Z']) {
+      const day = generateDemoSubmissions({ orgUnits, pkg, overlays, asOf });
+      const at = new Date(asOf);
+      const month = (offset: number) => {
+        const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + offset, 1));
+        return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+      };
+      const counted = (period: string) => day.filter((s) => s.form === 'ilp_profil' && s.period === period && (s.status === 'submitted' || s.status === 'approved'));
+      // Last month: most Puskesmas in (the scorecard's default period has colours), some still drafts.
+      expect(counted(month(-1)).length / puskesmas.length, asOf).toBeGreaterThan(0.5);
+      expect(day.some((s) => s.period === month(-1) && s.status === 'draft'), asOf).toBe(true);
+      // The month before: nearly all in (a few never reported or returned).
+      expect(counted(month(-2)).length / puskesmas.length, asOf).toBeGreaterThan(0.85);
+      // This month: a few early reports, never verified yet.
+      const early = day.filter((s) => s.form === 'ilp_profil' && s.period === month(0));
+      expect(early.length, asOf).toBeGreaterThan(0);
+      expect(early.length / puskesmas.length, asOf).toBeLessThan(0.3);
+      expect(early.every((s) => s.status === 'draft' || s.status === 'submitted'), asOf).toBe(true);
+      // Nothing from the future: no later period, no time after the seeding.
+      expect(day.filter((s) => /^\d{4}-\d{2}$/.test(s.period) && s.period > month(0)), asOf).toEqual([]);
+      expect(day.filter((s) => s.submittedAt !== null && s.submittedAt > at.toISOString()).map((s) => `${s.org} ${s.period} ${s.submittedAt}`), asOf).toEqual([]);
+      expect(day.some((s) => s.form === 'spm_sasaran' && s.period === month(-1).slice(0, 4)), asOf).toBe(true);
+    }
   });
 
   it('never reports more people served than the sasaran, monthly or year to date', () => {
@@ -136,7 +165,7 @@ describe('demo generator', () => {
       if (d !== '33.28') expect('lokal_tahun_kohort_ilp' in s.values).toBe(false);
       expect('pws_dashboard' in s.values).toBe(d !== '33.24');
     }
-    const plain = generateDemoSubmissions({ orgUnits, pkg, until: '2025-03' });
+    const plain = generateDemoSubmissions({ orgUnits, pkg, asOf: '2025-04-05T08:00:00Z' });
     expect(plain.some((s) => Object.keys(s.values).some((k) => k.startsWith('lokal_')))).toBe(false);
   });
 

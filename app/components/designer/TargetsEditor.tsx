@@ -19,9 +19,9 @@ export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps)
   const t = useT();
   const years = [...new Set(pkg.targets.map((x) => x.year))].sort((a, b) => a - b);
   const [indicator, setIndicator] = useState("");
-  const [year, setYear] = useState<string>(years.length ? String(years[years.length - 1]) : String(new Date().getUTCFullYear()));
+  const [year, setYear] = useState<string>(years.length ? String(years[years.length - 1]) : String(context.currentYear));
   const [selected, setSelected] = useState<number | null>(null);
-  const [copyYear, setCopyYear] = useState<number | undefined>(years.length ? years[years.length - 1] + 1 : new Date().getUTCFullYear());
+  const [copyYear, setCopyYear] = useState<number | undefined>(years.length ? years[years.length - 1] + 1 : context.currentYear);
   const [copied, setCopied] = useState<string | null>(null);
   const overlay = context.mode === "overlay";
   const units = new Map(context.orgUnits.map((u) => [u.code, u]));
@@ -44,7 +44,7 @@ export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps)
   const originOf = (x: Target) => context.origins?.targets[targetKey(x)] ?? (overlay ? (scopeAllowed(x.scope, context) ? "local" : "national") : undefined);
 
   const add = () => {
-    const y = Number(year) || new Date().getUTCFullYear();
+    const y = Number(year) || context.currentYear;
     const scope: Target["scope"] = overlay && context.districtCode ? { level: "district", org: context.districtCode } : { level: "national" };
     const target: Target = {
       indicator: indicator || pkg.indicators[0]?.key || "",

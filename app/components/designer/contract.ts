@@ -72,6 +72,8 @@ export interface DesignerContext {
   districtCode?: string;
   /** Org units the user may set targets for: code, name, level (for the targets editor's scope picker). */
   orgUnits: ReadonlyArray<{ code: string; name: string; level: "national" | "province" | "district" | "puskesmas" }>;
+  /** The year on the server's clock: the targets editor's default year. */
+  currentYear: number;
   /** Package key and draft version, for resource routes (previews). */
   packageKey: string;
   version: number;

@@ -22,6 +22,7 @@ import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
 import { sqlRowFacts } from "./facts.server";
 import { getOrgById, listChildren } from "./org.server";
+import { clock } from "~/utils/clock.server";
 
 /** Months shown by the preview. */
 export const PREVIEW_PERIODS = 6;
@@ -174,7 +175,10 @@ export async function previewIndicator(db: DbOrTrx, input: PreviewInput): Promis
           .where("submission.status", "in", COUNTED as never[])
           .where("org_unit.path", "like", `${scope.path}%`)
           .executeTakeFirst();
-  const lastIndex = latest?.m === null || latest?.m === undefined ? null : Number(latest.m);
+  // Up to the last complete month: the current one holds only a few early reports.
+  const today = clock.now();
+  const lastComplete = today.getUTCFullYear() * 12 + today.getUTCMonth() - 1;
+  const lastIndex = latest?.m === null || latest?.m === undefined ? null : Math.min(Number(latest.m), lastComplete);
   if (lastIndex === null) {
     return {
       status: "nodata",

@@ -9,6 +9,7 @@ import type { DbKind } from "~/db/db.server";
 import { importOrgCsv } from "~/models/org-import.server";
 import { seedDemoContent } from "~/models/seed.server";
 import { useTestDatabase } from "./db";
+import { clock } from "~/utils/clock.server";
 
 export const BASE = "http://localhost";
 
@@ -121,8 +122,16 @@ export function demoSeededAfter(month: string): string {
  */
 export async function useDemoDatabase(kind: DbKind, lastMonth: string, users: Record<string, [string, Array<[Role, string]>]>) {
   const handle = await useTestDatabase(kind);
+  // The app's clock stands at the seeding day, so "last month" and deadlines match the data.
+  const asOf = demoSeededAfter(lastMonth);
+  clock.set(asOf);
+  const destroy = handle.destroy.bind(handle);
+  handle.destroy = async () => {
+    clock.set(null);
+    await destroy();
+  };
   await seedOrgTree();
-  await seedDemoContent(() => {}, demoSeededAfter(lastMonth));
+  await seedDemoContent(() => {}, asOf);
   const cookie: Record<string, string> = {};
   for (const [key, [username, grants]] of Object.entries(users)) cookie[key] = await cookieFor(await insertUser(username, grants));
   return { handle, cookie };

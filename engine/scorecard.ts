@@ -6,7 +6,7 @@
  * forms), a fact provider (facts-memory.ts or the SQL layer) computes them, computeScorecard turns
  * them into cells. explainCell recomputes one cell with everything behind it.
  */
-import type { Bands, Direction, Form, Indicator, TargetProfile, TargetScope, TemplatePackage } from './documents';
+import type { Bands, Direction, Form, Indicator, Target, TargetProfile, TargetScope, TemplatePackage } from './documents';
 import { compileFormula, FormulaCompileError, FormulaRuntimeError } from './formula/index';
 import type { CompiledFormula, FormulaError, FormulaType, ValueScope } from './formula/index';
 import { completenessOf, reportedOf, sumRowFacts } from './aggregate';
@@ -389,6 +389,43 @@ export interface ScorecardData {
   total?: RowFacts | readonly RowFacts[];
   /** Per row code, the org chain from national down to the row (for target resolution). */
   orgChains?: Readonly<Record<string, readonly OrgChainLink[]>> | ReadonlyMap<string, readonly OrgChainLink[]>;
+  /** Targets and bands that judge rows instead of the package's own (see Yardsticks). */
+  yardsticks?: Yardsticks;
+}
+
+/**
+ * What a cell is judged against: the targets to resolve (nearest scope wins within them) and the
+ * colour bands per indicator key (an indicator without an entry keeps its own bands).
+ */
+export interface Yardstick {
+  targets: readonly Target[];
+  bands: Readonly<Record<string, Bands>>;
+}
+
+/**
+ * Yardsticks other than the package's. A cell is one org unit × indicator × period and must be
+ * judged the same on every page: a row inside a district that adapted the package is judged by
+ * the district's adapted targets and bands (`byDistrict`, keyed by district code) even on a
+ * province or national scorecard computed with the national package. `all` judges every row
+ * with one yardstick instead (e.g. the national target for a like-for-like comparison).
+ */
+export interface Yardsticks {
+  all?: Yardstick;
+  byDistrict?: Readonly<Record<string, Yardstick>>;
+}
+
+/** The yardstick of the national target alone: national-scope targets and the package's own bands. */
+export function nationalYardstick(pkg: TemplatePackage): Yardstick {
+  const bands: Record<string, Bands> = dict<Bands>();
+  for (const i of pkg.indicators) bands[i.key] = bandsOf(i);
+  return { targets: pkg.targets.filter((t) => t.scope.level === 'national'), bands };
+}
+
+/** An adapted package's yardstick: all its targets and the bands of its indicators. */
+export function packageYardstick(pkg: TemplatePackage): Yardstick {
+  const bands: Record<string, Bands> = dict<Bands>();
+  for (const i of pkg.indicators) bands[i.key] = bandsOf(i);
+  return { targets: pkg.targets, bands };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,17 +545,26 @@ interface CellContext {
   factsOf: (row: string, window: string) => RowFacts | undefined;
   chainOf: (row: ScorecardRowRef) => readonly OrgChainLink[];
   scopeOf: (facts: RowFacts, unitForms: readonly string[]) => RowScope;
+  /** The yardstick judging a row with this chain, or null for the package's own. */
+  yardstickOf: (chain: readonly OrgChainLink[]) => Yardstick | null;
 }
 
-function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowRef): ScorecardCell & { evaluated: Evaluated } {
+/** Targets and bands of one cell: the row's yardstick where it has one, else the package's. */
+function judgedBy(ctx: CellContext, ci: CompiledIndicator, chain: readonly OrgChainLink[]): { targets: TargetIndex | readonly Target[]; bands: Bands } {
+  const y = ctx.yardstickOf(chain);
+  if (!y) return { targets: ctx.compiled.targets, bands: bandsOf(ci.indicator) };
+  return { targets: y.targets, bands: Object.hasOwn(y.bands, ci.indicator.key) ? y.bands[ci.indicator.key] : bandsOf(ci.indicator) };
+}
+
+function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowRef): ScorecardCell & { evaluated: Evaluated; bands: Bands } {
   const planned = ctx.plan.indicators.find((p) => p.key === ci.indicator.key)!;
   const window = ctx.windows.get(planned.window)!;
   const direction = ci.indicator.direction ?? 'higher';
-  const bands = bandsOf(ci.indicator);
   const chain = ctx.chainOf(row);
+  const { targets, bands } = judgedBy(ctx, ci, chain);
   const evaluated = evaluateIndicator(ci, ctx.factsOf(row.code, window.id), ctx.scopeOf);
   const target = toCellTarget(
-    targetForPeriod(ctx.compiled.targets, ci.indicator.key, window.period, { ytd: window.ytd, chain, quarterlyData: ci.quarterlyData }),
+    targetForPeriod(targets, ci.indicator.key, window.period, { ytd: window.ytd, chain, quarterlyData: ci.quarterlyData }),
   );
   const status = cellStatus({
     value: evaluated.value,
@@ -534,7 +580,7 @@ function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowR
   if (planned.previousWindow) {
     const pw = ctx.windows.get(planned.previousWindow)!;
     const pe = evaluateIndicator(ci, ctx.factsOf(row.code, pw.id), ctx.scopeOf);
-    const pt = targetForPeriod(ctx.compiled.targets, ci.indicator.key, pw.period, { ytd: pw.ytd, chain, quarterlyData: ci.quarterlyData });
+    const pt = targetForPeriod(targets, ci.indicator.key, pw.period, { ytd: pw.ytd, chain, quarterlyData: ci.quarterlyData });
     const ps = cellStatus({
       value: pe.value,
       target: pt?.value ?? null,
@@ -567,6 +613,7 @@ function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowR
     trend,
     previous,
     evaluated,
+    bands,
   };
 }
 
@@ -650,6 +697,14 @@ function buildContext(pkg: TemplatePackage, request: ScorecardRequest, data: Sco
   };
   const totalRef: ScorecardRowRef = request.total ?? { code: TOTAL_ROW_CODE, name: 'Total', level: 'total' };
   const scopeOf = rowScopeFactory();
+  const yardsticks = data.yardsticks;
+  const yardstickOf = (chain: readonly OrgChainLink[]): Yardstick | null => {
+    if (yardsticks?.all) return yardsticks.all;
+    const byDistrict = yardsticks?.byDistrict;
+    if (!byDistrict) return null;
+    const district = chain.find((l) => l.level === 'district');
+    return district && Object.hasOwn(byDistrict, district.code) ? byDistrict[district.code] : null;
+  };
   const ctx = (isTotal: boolean): CellContext => ({
     scopeOf,
     compiled,
@@ -657,6 +712,7 @@ function buildContext(pkg: TemplatePackage, request: ScorecardRequest, data: Sco
     windows,
     factsOf: isTotal ? (_row, window) => totalFacts.get(window) : (row, window) => byKey.get(`${row}\u0000${window}`),
     chainOf,
+    yardstickOf,
   });
   return { compiled, plan, windows, ctx, totalRef };
 }
@@ -689,7 +745,7 @@ export function computeScorecard(pkg: TemplatePackage, request: ScorecardRequest
   const rowCtx = ctx(false);
   const makeRow = (ref: ScorecardRowRef, c: CellContext): ScorecardRow => {
     const cells = indicators.map((ci) => {
-      const { evaluated: _e, ...cell } = computeCell(c, ci, ref);
+      const { evaluated: _e, bands: _b, ...cell } = computeCell(c, ci, ref);
       return cell;
     });
     const { score, scoredCells } = compositeScore(cells, weights);
@@ -871,7 +927,7 @@ export function explainCell(
     };
   });
   const direction = ci.indicator.direction ?? 'higher';
-  const bands = bandsOf(ci.indicator);
+  const bands = computed.bands;
   const explanation: Omit<CellExplanation, 'summary'> = {
     indicator: {
       key: ci.indicator.key,

@@ -24,7 +24,7 @@ import type { Locale, MessageKey } from "~/i18n/catalog";
 import type { CellState } from "~/components/scorecard/model";
 import { sqlRowFacts } from "./facts.server";
 import { getOrgsByIds } from "./org.server";
-import { ROW_LEVELS, ScorecardQueryError } from "./scorecard.server";
+import { ROW_LEVELS, ScorecardQueryError, yardsticksOf, type TargetBasis } from "./scorecard.server";
 import { SelectionError } from "./scorecard-view.server";
 import { ancestorIds } from "./submissions.server";
 import { effectivePackage, getPublishedPackage, type EffectivePackage } from "./templates.server";
@@ -42,6 +42,7 @@ export interface UnitsScorecardQuery {
   group?: string;
   indicators?: string[];
   trend?: boolean;
+  basis?: TargetBasis;
 }
 
 export interface UnitsScorecard {
@@ -96,7 +97,8 @@ export async function buildUnitsScorecard(q: UnitsScorecardQuery, units: readonl
   const pkg = effective.package;
   const plan = planScorecard(pkg, request);
   const facts = await sqlRowFacts(db, plan, units, {});
-  return { scorecard: computeScorecard(pkg, request, { facts, orgChains }), effective };
+  const yardsticks = await yardsticksOf(db, q, effective, orgChains);
+  return { scorecard: computeScorecard(pkg, request, { facts, orgChains, yardsticks }), effective };
 }
 
 /** The unit codes of `units=a,b` (also `units=a&units=b`, as a plain GET form sends them). */
@@ -158,6 +160,7 @@ export interface CompareSelection {
   period: string;
   ytd: boolean | undefined;
   group: string | null;
+  basis?: TargetBasis;
 }
 
 /** The last `n` periods of the period's type, oldest first, ending with the period itself. */
@@ -206,7 +209,7 @@ export async function loadCompare(sel: CompareSelection, codes: readonly string[
   if (sel.group && !pkgRow.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
 
   const periods = seriesPeriods(sel.period);
-  const base = { packageKey: sel.template, ytd: sel.ytd, group: sel.group ?? undefined, trend: false };
+  const base = { packageKey: sel.template, ytd: sel.ytd, group: sel.group ?? undefined, trend: false, basis: sel.basis };
   const current = await buildUnitsScorecard({ ...base, period: sel.period }, units, db);
   const indicators = current.scorecard.columns.map((c) => c.key);
   const series: Scorecard[] = [];

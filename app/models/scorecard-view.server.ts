@@ -65,6 +65,7 @@ export function parseSelection(url: URL): ScorecardSelection {
     dir: dir === "asc" || dir === "desc" ? dir : "asc",
     limit: (ROW_LIMITS as readonly number[]).includes(Number(p.get("limit"))) ? Number(p.get("limit")) : null,
     transpose: p.get("transpose") === "1",
+    basis: p.get("basis") === "national" ? "national" : "nearest",
   };
 }
 
@@ -130,7 +131,7 @@ export async function resolveQuery(sel: ScorecardSelection, roots: readonly Gran
   if (!pkg) throw new SelectionError(t("scorecards.error.template", { template: sel.template }), 404);
   if (sel.group && !pkg.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
   const scopePaths = roots.map((r) => r.orgPath);
-  const base = { packageKey: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group ?? undefined, scopePaths };
+  const base = { packageKey: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group ?? undefined, scopePaths, basis: sel.basis };
   if (sel.parent) {
     const parent = await getOrgByCode(getDb(), sel.parent);
     if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);
@@ -295,7 +296,7 @@ function spreadsheetSafe(text: string): string {
 export function scorecardTable(result: ScorecardResult, numeric: boolean): Array<Array<string | number>> {
   const cols = result.scorecard.columns;
   const fixed1 = (x: number) => (numeric ? roundForDisplay(x, 1) : x.toFixed(1));
-  const header = ["kode", "nama", "peringkat", "skor", ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`])];
+  const header = ["kode", "nama", "peringkat", "skor", ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`]), "dasar_target"];
   const line = (row: ScorecardRow) => [
     numeric ? row.code : spreadsheetSafe(row.code),
     numeric ? row.name : spreadsheetSafe(row.name),
@@ -308,6 +309,8 @@ export function scorecardTable(result: ScorecardResult, numeric: boolean): Array
       c.state,
       c.completeness === null ? "" : numeric ? Math.round(c.completeness * 100) : (c.completeness * 100).toFixed(0),
     ]),
+    // Which targets judged the cells: "terdekat" (each row's nearest scope) or "nasional" (one yardstick).
+    result.basis === "national" ? "nasional" : "terdekat",
   ];
   return [header, ...result.scorecard.rows.map(line), line(result.scorecard.total)];
 }
@@ -338,7 +341,7 @@ export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView
   ws.addRow([t("scorecards.exportTitle", { scope })]).font = { bold: true, size: 14 };
   ws.addRow([`${t("scorecards.period")}: ${view.periodLabel}`, "", `${t("scorecards.template")}: ${result.effective.package.key} v${result.effective.package.version}`]);
   ws.addRow([`${t("scorecards.generatedAt")}: ${view.generatedAt.slice(0, 16).replace("T", " ")} UTC`, "", `${t("scorecards.lastChange")}: ${view.lastChange ? view.lastChange.slice(0, 16).replace("T", " ") + " UTC" : "–"}`]);
-  ws.addRow([]);
+  ws.addRow([t(result.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest")]);
   const byKey = new Map(result.scorecard.columns.map((c, i) => [c.key, i]));
   const source = new Map([...result.scorecard.rows, result.scorecard.total].map((r) => [r.code, r]));
   const fillOf = (cell: ExcelJS.Cell, state: CellState) => {

@@ -7,6 +7,8 @@ import {
   computeScorecard,
   explainCell,
   isFinerOrEqual,
+  nationalYardstick,
+  packageYardstick,
   planScorecard,
   type CellExplanation,
   type OrgChainLink,
@@ -14,6 +16,8 @@ import {
   type Scorecard,
   type ScorecardRequest,
   type TemplatePackage,
+  type Yardstick,
+  type Yardsticks,
 } from "../../engine/index";
 import type { SelectQueryBuilder } from "kysely";
 import type { DbOrTrx } from "~/auth/audit.server";
@@ -23,7 +27,7 @@ import { sqlRowFacts } from "./facts.server";
 import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type ScorecardCache } from "./scorecard-cache.server";
 import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
 import { ancestorIds, COUNTED } from "./submissions.server";
-import { effectivePackage, type EffectivePackage } from "./templates.server";
+import { adaptedDistricts, effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 
 export const ROW_LEVELS: readonly OrgLevel[] = ["province", "district", "puskesmas"];
@@ -42,7 +46,16 @@ export interface ScorecardQuery {
   trend?: boolean;
   /** Restrict to these subtrees (the caller's grants); undefined = everything. */
   scopePaths?: string[];
+  /**
+   * What cells are judged against: "nearest" (default) — each row by its nearest scope's target
+   * and its district's bands, the same on every page; "national" — every row by the national
+   * target and bands, one yardstick for a like-for-like comparison.
+   */
+  basis?: TargetBasis;
 }
+
+export type TargetBasis = "nearest" | "national";
+export const TARGET_BASES: readonly TargetBasis[] = ["nearest", "national"];
 
 /** A request the user can fix (unknown template, unit, level); message in Bahasa Indonesia. */
 export class ScorecardQueryError extends Error {
@@ -62,6 +75,8 @@ export interface ScorecardResult {
   effective: EffectivePackage;
   /** Newest change to a submission among the rows (ISO UTC), for "data last changed". */
   lastChange: string | null;
+  /** What the cells were judged against. */
+  basis: TargetBasis;
 }
 
 interface Resolved {
@@ -71,6 +86,39 @@ interface Resolved {
   effective: EffectivePackage;
   orgChains: Record<string, OrgChainLink[]>;
   pkg: TemplatePackage;
+  yardsticks: Yardsticks | undefined;
+}
+
+/** One yardstick object per package object, so the engine's target index is built once. */
+const yardstickCache = new WeakMap<TemplatePackage, { nearest: Yardstick; national: Yardstick }>();
+function yardstickFor(pkg: TemplatePackage, basis: TargetBasis): Yardstick {
+  let y = yardstickCache.get(pkg);
+  if (!y) yardstickCache.set(pkg, (y = { nearest: packageYardstick(pkg), national: nationalYardstick(pkg) }));
+  return y[basis];
+}
+
+/**
+ * The yardsticks of a scorecard (engine Yardsticks). Nearest: rows inside a district that adapted
+ * the package are judged by its adapted package, whatever page shows them; a page computed with
+ * that district's package already is. National: the national package's national targets and
+ * bands for every row.
+ */
+export async function yardsticksOf(
+  db: DbOrTrx,
+  q: Pick<ScorecardQuery, "packageKey" | "basis">,
+  effective: EffectivePackage,
+  chains: Readonly<Record<string, readonly OrgChainLink[]>>,
+): Promise<Yardsticks | undefined> {
+  if (q.basis === "national") return { all: yardstickFor(effective.base.document, "national") };
+  if (effective.overlay) return undefined;
+  const districts = new Set<string>();
+  for (const chain of Object.values(chains)) for (const link of chain) if (link.level === "district") districts.add(link.code);
+  if (districts.size === 0) return undefined;
+  const byDistrict: Record<string, Yardstick> = Object.create(null);
+  for (const d of await adaptedDistricts(q.packageKey, db)) {
+    if (districts.has(d.districtCode)) byDistrict[d.districtCode] = yardstickFor(d.effective.package, "nearest");
+  }
+  return Object.keys(byDistrict).length > 0 ? { byDistrict } : undefined;
 }
 
 async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
@@ -118,12 +166,13 @@ async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
     rows: rows.map((r) => ({ code: r.code, name: r.name, level: r.level })),
     total: parent ? { code: parent.code, name: parent.name, level: parent.level } : undefined,
   };
-  return { request, parent, rows, effective, orgChains, pkg: effective.package };
+  const yardsticks = await yardsticksOf(db, q, effective, orgChains);
+  return { request, parent, rows, effective, orgChains, pkg: effective.package, yardsticks };
 }
 
 /** A stable key of a query (with the caller's scope): equal keys ask for the same scorecard. */
 function queryKey(q: ScorecardQuery): string {
-  return JSON.stringify([q.packageKey, q.period, q.ytd ?? null, q.parentCode ?? null, q.parentCode ? null : (q.level ?? "district"), q.group ?? null, q.indicators ?? null, q.trend ?? true, q.scopePaths ?? null]);
+  return JSON.stringify([q.packageKey, q.period, q.ytd ?? null, q.parentCode ?? null, q.parentCode ? null : (q.level ?? "district"), q.group ?? null, q.indicators ?? null, q.trend ?? true, q.scopePaths ?? null, q.basis ?? "nearest"]);
 }
 
 /**
@@ -169,9 +218,9 @@ async function computeResult(db: DbOrTrx, q: ScorecardQuery, versions: DataVersi
     const full = r.request.group === undefined && r.request.indicators === undefined ? plan : planScorecard(r.pkg, { ...r.request, group: undefined, indicators: undefined });
     facts = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, r.rows, (p, rows) => sqlRowFacts(db, p, rows));
   } else facts = await sqlRowFacts(db, plan, r.rows);
-  const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains });
+  const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks });
   const lastChange = await lastChangeOf(db, q.packageKey, r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]));
-  return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange };
+  return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange, basis: q.basis ?? "nearest" };
 }
 
 /**
@@ -244,7 +293,7 @@ export async function explainScorecardCell(q: ScorecardQuery, cell: { row: strin
   // A unit's cell needs only that row's facts (one narrow query); the total row needs them all.
   const own = r.rows.find((u) => u.code === cell.row);
   const facts = await sqlRowFacts(db, plan, own ? [own] : r.rows, { withUnitLists: true });
-  return explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains }, cell);
+  return explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks }, cell);
 }
 
 /** Explains one unit's indicator in its parent's scorecard (the CLI's `explain --org`). */

@@ -16,6 +16,7 @@ import { importOverlay, importPackage } from "./templates.server";
 import { importOrgCsv } from "./org-import.server";
 import { createUser, isRole } from "./user.server";
 import { clock } from "~/utils/clock.server";
+import { overlayWithTargetsThrough, withTargetsThrough } from "../../seeds/demo/targets";
 
 export const DEMO_PASSWORD = "pantau-demo";
 
@@ -82,13 +83,15 @@ function readJsonFiles(dir: string): Array<{ file: string; json: unknown }> {
 export async function seedDemoContent(log: (line: string) => void = () => {}, asOf: string = clock.iso()): Promise<void> {
   const dir = seedsDir();
   const actor = { userId: null };
-  const packages = readJsonFiles(path.join(dir, "packages"));
+  // Targets through the seeding year, as an admin would copy last year's (seeds/demo/targets.ts).
+  const throughYear = new Date(asOf).getUTCFullYear();
+  const packages = readJsonFiles(path.join(dir, "packages")).map(({ file, json }) => ({ file, json: withTargetsThrough(json as TemplatePackage, throughYear) }));
   for (const { file, json } of packages) {
     const result = await importPackage(json, actor);
     if (!result.ok) throw new Error(`seeds/packages/${file} tidak sah:\n${result.errors.map((e) => `  ${e.pointer}: ${e.message}`).join("\n")}`);
     log(`Paket templat ${result.key} v${result.version}${result.created ? "" : " (sudah ada)"}`);
   }
-  const overlays = readJsonFiles(path.join(dir, "overlays"));
+  const overlays = readJsonFiles(path.join(dir, "overlays")).map(({ file, json }) => ({ file, json: overlayWithTargetsThrough(json as DistrictOverlay, throughYear) }));
   for (const { file, json } of overlays) {
     const result = await importOverlay(json, actor);
     if (!result.ok) throw new Error(`seeds/overlays/${file} tidak sah:\n${result.errors.map((e) => `  ${e.pointer}: ${e.message}`).join("\n")}`);

@@ -216,6 +216,48 @@ export async function effectivePackage(packageKey: string, districtId: number | 
   return combine(base, overlay, db);
 }
 
+/**
+ * Every district that adapted `packageKey` (a published overlay), with its effective package:
+ * one query for the overlays' heads, documents from the per-process caches. Districts whose
+ * overlay's base version is not published are left out, as effectivePackage leaves them.
+ */
+export async function adaptedDistricts(packageKey: string, db: DbOrTrx = getDb()): Promise<Array<{ districtId: number; districtCode: string; effective: EffectivePackage }>> {
+  const rows = await db
+    .selectFrom("district_overlay as d")
+    .innerJoin("org_unit as o", "o.id", "d.district_org_unit_id")
+    .select(["d.id", "d.district_org_unit_id", "o.code"])
+    .where("d.package_key", "=", packageKey)
+    .where("d.status", "=", "published")
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("district_overlay as n")
+            .select("n.id")
+            .whereRef("n.package_key", "=", "d.package_key")
+            .whereRef("n.district_org_unit_id", "=", "d.district_org_unit_id")
+            .where("n.status", "=", "published")
+            .whereRef("n.version", ">", "d.version"),
+        ),
+      ),
+    )
+    .orderBy("o.code")
+    .execute();
+  const out: Array<{ districtId: number; districtCode: string; effective: EffectivePackage }> = [];
+  for (const row of rows) {
+    let document = parsedOverlays.get(row.id);
+    if (!document) {
+      const doc = await db.selectFrom("district_overlay").select("document").where("id", "=", row.id).executeTakeFirstOrThrow();
+      document = JSON.parse(doc.document) as DistrictOverlay;
+      parsedOverlays.set(row.id, document);
+    }
+    const base = await getPublishedPackage(packageKey, document.baseVersion, db);
+    if (!base) continue;
+    const overlay: StoredOverlay = { id: row.id, districtOrgUnitId: row.district_org_unit_id, districtCode: row.code, document };
+    out.push({ districtId: row.district_org_unit_id, districtCode: row.code, effective: await combine(base, overlay, db) });
+  }
+  return out;
+}
+
 /** base + overlay, computed once per stored pair (both are immutable once published). */
 async function combine(base: StoredPackage, overlay: StoredOverlay | undefined, db: DbOrTrx): Promise<EffectivePackage> {
   const cacheKey = `${base.id}:${overlay?.id ?? 0}`;

@@ -65,6 +65,7 @@ export default function ScorecardsPage() {
               {t("scorecards.period")}: <strong>{view.periodLabel}</strong> · {sel.template}
             </p>
           ) : null}
+          {view ? <p className="sc-basis-note">{t(sel.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest")}</p> : null}
           <p className="no-print">{t("scorecards.intro")}</p>
         </div>
         {view ? (
@@ -136,6 +137,16 @@ export default function ScorecardsPage() {
             </select>
           </div>
           <div className="field">
+            <label htmlFor="sc-basis">{t("scorecards.basis")}</label>
+            <select id="sc-basis" name="basis" defaultValue={sel.basis} aria-describedby="sc-basis-help">
+              <option value="nearest">{t("scorecards.basis.nearest")}</option>
+              <option value="national">{t("scorecards.basis.national")}</option>
+            </select>
+            <span className="help" id="sc-basis-help">
+              {t("scorecards.basisHelp")}
+            </span>
+          </div>
+          <div className="field">
             <label htmlFor="sc-limit">{t("scorecards.limit")}</label>
             <select id="sc-limit" name="limit" defaultValue={sel.limit === null ? "" : String(sel.limit)}>
               <option value="">{t("scorecards.limit.all")}</option>
@@ -204,6 +215,7 @@ export default function ScorecardsPage() {
               <input type="hidden" name="period" value={sel.period} />
               {sel.ytd !== undefined ? <input type="hidden" name="ytd" value={sel.ytd ? "1" : "0"} /> : null}
               {sel.group ? <input type="hidden" name="group" value={sel.group} /> : null}
+              {sel.basis === "national" ? <input type="hidden" name="basis" value="national" /> : null}
               <button type="submit" className="button secondary small">
                 {t("scorecards.compare.submit")}
               </button>{" "}

@@ -19,9 +19,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { roots, locale, t, sel, url } = await loadScorecard(request);
   const codes = parseUnitCodes(url);
   const back = `/scorecards${selectionSearch({ ...sel, sort: "rank", dir: "asc", limit: null })}`;
-  const base = { back, period: sel.period, template: sel.template, codes, max: MAX_COMPARE };
+  const base = { back, period: sel.period, template: sel.template, codes, max: MAX_COMPARE, basis: sel.basis };
   try {
-    const view: CompareView = await loadCompare({ template: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group }, codes, roots, t, locale);
+    const view: CompareView = await loadCompare({ template: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group, basis: sel.basis }, codes, roots, t, locale);
     return { ...base, view, error: null };
   } catch (e) {
     const problem = selectionProblem(e);
@@ -47,6 +47,7 @@ export default function ComparePage() {
               {t("scorecards.period")}: <strong>{view.periodLabel}</strong> · {d.template}
             </p>
           ) : null}
+          {view ? <p className="sc-basis-note">{t(d.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest")}</p> : null}
           <p className="no-print">{t("scorecards.compare.intro", { max: d.max })}</p>
         </div>
       </div>

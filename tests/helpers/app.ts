@@ -121,9 +121,13 @@ export function demoSeededAfter(month: string): string {
  * key → [username, grants]; returns the handle and key → cookie.
  */
 export async function useDemoDatabase(kind: DbKind, lastMonth: string, users: Record<string, [string, Array<[Role, string]>]>) {
+  return useDemoDatabaseAt(kind, demoSeededAfter(lastMonth), users);
+}
+
+/** useDemoDatabase with the demo seeded at the instant `asOf` (ISO), the app's clock standing there. */
+export async function useDemoDatabaseAt(kind: DbKind, asOf: string, users: Record<string, [string, Array<[Role, string]>]>) {
   const handle = await useTestDatabase(kind);
   // The app's clock stands at the seeding day, so "last month" and deadlines match the data.
-  const asOf = demoSeededAfter(lastMonth);
   clock.set(asOf);
   const destroy = handle.destroy.bind(handle);
   handle.destroy = async () => {

@@ -23,6 +23,8 @@ export interface ScorecardSelection {
   limit: number | null;
   /** Indicators as rows and units as columns (`transpose=1`); sorting still orders the units. */
   transpose: boolean;
+  /** What cells are judged against (`basis=national`): each row's nearest target, or the national one for all. */
+  basis: "nearest" | "national";
 }
 
 export const ROW_LIMITS = [5, 10, 20] as const;
@@ -40,6 +42,7 @@ export function selectionSearch(sel: ScorecardSelection, changes: Partial<Record
     dir: sel.dir === "asc" ? null : sel.dir,
     limit: sel.limit === null ? null : String(sel.limit),
     transpose: sel.transpose ? "1" : null,
+    basis: sel.basis === "national" ? "national" : null,
   };
   const merged = { ...base, ...changes };
   const params = new URLSearchParams();

@@ -1,11 +1,16 @@
 /**
- * The shared spreadsheet writer (app/utils/spreadsheet.server.ts, decision 016): every CSV-injection shape, read back as "," (as written), ";"
+ * The shared spreadsheet writer (app/utils/spreadsheet.server.ts, decision 016) on its own and
+ * through the import templates: every CSV-injection shape, read back as "," (as written), ";"
  * (Excel in Indonesia), tab and blindly split CSV and as XLSX, starts no formula; numbers stay
  * numbers; quoting and the BOM.
  */
+import fs from "node:fs";
+import path from "node:path";
 import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Form } from "../../engine/index";
+import { templateCsv, templateXlsx } from "~/models/bulk-import.server";
 import { csvText, neutraliseWorkbook, spreadsheetText, xlsxRow } from "~/utils/spreadsheet.server";
 import { csvReadings, expectCsvSafe, expectInjectionsArrived, expectXlsxSafe, formulaLike, INJECTIONS, xlsxTexts } from "../helpers/spreadsheet";
 
@@ -98,5 +103,30 @@ describe("XLSX cells", () => {
     ws.getCell("D2").value = { formula: "1+1" };
     expect(() => neutraliseWorkbook(wb)).toThrow(/Data!D2/);
     expect(xlsxRow([-5, "=1", null, Number.POSITIVE_INFINITY])).toEqual([-5, "'=1", "", ""]);
+  });
+});
+
+describe("import templates", () => {
+  /** The seed's ILP profile with every label, type hint and help of its first fields replaced by an injection. */
+  function hostileForm(): Form {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve("seeds/packages/ilp-nasional.v1.json"), "utf8")) as { forms: Form[] };
+    const form = pkg.forms.find((f) => f.key === "ilp_profil")!;
+    const fields = form.sections.flatMap((s) => s.fields).filter((f) => !f.calculate);
+    INJECTIONS.forEach((shape, i) => {
+      fields[i].label = { id: shape };
+      fields[i].help = { id: shape };
+      fields[i].unit = shape;
+    });
+    form.title = { id: INJECTIONS[0] };
+    return form;
+  }
+
+  it("the CSV template carries admin-written labels without a formula start", () => {
+    expectInjectionsArrived(expectCsvSafe(templateCsv(hostileForm(), [], null)).flat());
+  });
+
+  it("the XLSX template writes them as safe text cells on both sheets", async () => {
+    const wb = await expectXlsxSafe(await templateXlsx(hostileForm(), [], null));
+    expectInjectionsArrived(xlsxTexts(wb));
   });
 });

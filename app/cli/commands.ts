@@ -12,10 +12,10 @@ import { getOrgByCode } from "~/models/org.server";
 import { clearDemoContent, isDatabaseEmpty, seedDemoBase, seedDemoContent } from "~/models/seed.server";
 import { createUser, isRole, ROLE_LEVELS, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
 import { translate } from "~/i18n/catalog";
-import { stringify } from "csv-stringify/sync";
 import { tryParsePeriod, validatePackage, type DocumentError } from "../../engine/index";
 import { buildScorecard, explainUnit } from "~/models/scorecard.server";
 import { scorecardTable } from "~/models/scorecard-view.server";
+import { csvText } from "~/utils/spreadsheet.server";
 import { importSubmissionsCsv } from "~/models/submissions.server";
 import { getPublishedPackage, importOverlay, importPackage } from "~/models/templates.server";
 import type { OrgLevel } from "~/db/schema";
@@ -344,7 +344,7 @@ export const COMMANDS: CliCommand[] = [
         level: values.parent ? undefined : ((values.level ?? "district") as OrgLevel),
         group: values.group,
       });
-      io.out(format === "csv" ? stringify(scorecardTable(result, false)).trimEnd() : JSON.stringify({ ...result.scorecard, lastChange: result.lastChange }, null, 2));
+      io.out(format === "csv" ? csvText(scorecardTable(result)).trimEnd() : JSON.stringify({ ...result.scorecard, lastChange: result.lastChange }, null, 2));
       return 0;
     },
   },

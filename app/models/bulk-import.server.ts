@@ -14,7 +14,6 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { fieldsOf, type Field, type Form } from "../../engine/index";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
@@ -24,7 +23,7 @@ import type { ImportJobStatus, OrgUnit, Role } from "~/db/schema";
 import { translate, type MessageKey } from "~/i18n/catalog";
 import { EntryRefusal } from "./entry.server";
 import { deadlineLockMessage, LockCache } from "./locks.server";
-import { csvSafeText, EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
+import { EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
 import {
   ancestorIds,
   parseCell,
@@ -37,6 +36,7 @@ import {
 } from "./submissions.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
+import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 
 /** Who may import: operators (their Puskesmas), district admins (their district), the national admin. */
 export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator"];
@@ -688,7 +688,7 @@ export async function jobProblems(jobId: number, requestedPage: number) {
 /** All stored problems of a job as CSV (for fixing the file in Excel). */
 export async function jobProblemsCsv(jobId: number): Promise<string> {
   const rows = await getDb().selectFrom("import_job_error").select(["row_number", "column_key", "severity", "message"]).where("job_id", "=", jobId).orderBy("row_number").orderBy("id").execute();
-  return "\uFEFF" + stringify([["baris", "kolom", "jenis", "pesan"], ...rows.map((r) => [r.row_number, csvSafeText(r.column_key ?? ""), r.severity === "error" ? "kesalahan" : "peringatan", csvSafeText(r.message)])]);
+  return csvText([["baris", "kolom", "jenis", "pesan"], ...rows.map((r) => [r.row_number, r.column_key, r.severity === "error" ? "kesalahan" : "peringatan", r.message])], { bom: true });
 }
 
 /** Resumes an interrupted or failed job of the user from its `next_row`, with the user's current scope. */
@@ -770,7 +770,7 @@ export function templateRows(form: Form, hidden: readonly string[], unitHint: st
 /** The template as CSV: keys, then a label row and a type row (both start with "#", so the import skips them). */
 export function templateCsv(form: Form, hidden: readonly string[], unitHint: string | null): string {
   const t = templateRows(form, hidden, unitHint);
-  return "\uFEFF" + stringify([t.keys, t.labels, t.kinds].map((row) => row.map(csvSafeText)));
+  return csvText([t.keys, t.labels, t.kinds], { bom: true });
 }
 
 /** The template as XLSX: sheet "Data" (keys, labels, types, Excel validation lists) and a sheet "Petunjuk". */
@@ -823,5 +823,6 @@ export async function templateXlsx(form: Form, hidden: readonly string[], unitHi
   help.getColumn(3).width = 40;
   help.getColumn(4).width = 36;
   help.getColumn(5).width = 48;
+  neutraliseWorkbook(wb);
   return (await wb.xlsx.writeBuffer()) as ArrayBuffer;
 }

@@ -3,7 +3,6 @@
  * rows from the user's grants (scope never comes from the request), builds the scorecard and
  * turns it into what the page, the CSV and the XLSX export show.
  */
-import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import {
   formatNumberId,
@@ -29,6 +28,7 @@ import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardRes
 import { getPublishedPackage, listPackages } from "./templates.server";
 import { ROW_LIMITS, STATE_KEYS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewRow } from "~/components/scorecard/model";
 import { clock } from "~/utils/clock.server";
+import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 
 /**
  * Who may see scorecards: facilitators (read-only), district admins and verifiers in their
@@ -284,30 +284,24 @@ export async function templateOptions(): Promise<Array<{ key: string; title: str
  * spreadsheets. Numbers unformatted, one block of five columns per indicator, the total row last.
  */
 export function scorecardCsv(result: ScorecardResult): string {
-  return `\uFEFF${stringify(scorecardTable(result, false))}`;
+  return csvText(scorecardTable(result), { bom: true });
 }
 
-/** Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe. */
-function spreadsheetSafe(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-/** The CSV table; `numeric` keeps score and achievement as numbers (XLSX) instead of fixed text. */
-export function scorecardTable(result: ScorecardResult, numeric: boolean): Array<Array<string | number>> {
+/** The CSV table (and the XLSX detail sheet): numbers as numbers, score and achievement to one decimal. */
+export function scorecardTable(result: ScorecardResult): Array<Array<string | number>> {
   const cols = result.scorecard.columns;
-  const fixed1 = (x: number) => (numeric ? roundForDisplay(x, 1) : x.toFixed(1));
   const header = ["kode", "nama", "peringkat", "skor", ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`]), "dasar_target"];
   const line = (row: ScorecardRow) => [
-    numeric ? row.code : spreadsheetSafe(row.code),
-    numeric ? row.name : spreadsheetSafe(row.name),
+    row.code,
+    row.name,
     row.rank ?? "",
-    row.score === null ? "" : fixed1(row.score),
+    row.score === null ? "" : roundForDisplay(row.score, 1),
     ...row.cells.flatMap((c, i) => [
       c.value === null ? "" : roundForDisplay(c.value, cols[i].decimals),
       c.target ? c.target.value : "",
-      c.achievement === null ? "" : fixed1(c.achievement),
+      c.achievement === null ? "" : roundForDisplay(c.achievement, 1),
       c.state,
-      c.completeness === null ? "" : numeric ? Math.round(c.completeness * 100) : (c.completeness * 100).toFixed(0),
+      c.completeness === null ? "" : Math.round(c.completeness * 100),
     ]),
     // Which targets judged the cells: "terdekat" (each row's nearest scope) or "nasional" (one yardstick).
     result.basis === "national" ? "nasional" : "terdekat",
@@ -391,8 +385,9 @@ export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView
   }
 
   const detail = wb.addWorksheet("Detail");
-  for (const r of scorecardTable(result, true)) detail.addRow(r);
+  for (const r of scorecardTable(result)) detail.addRow(r);
   detail.getRow(1).font = { bold: true };
+  neutraliseWorkbook(wb);
   const buf = await wb.xlsx.writeBuffer();
   return new Uint8Array(buf).slice().buffer;
 }

@@ -5,7 +5,6 @@
  * column for old reports. Scope comes from the session's grants only.
  */
 import { PassThrough, Readable } from "node:stream";
-import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { fieldsOf, parsePeriod, periodWindow, type Field, type Form, type TemplatePackage } from "../../engine/index";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
@@ -13,6 +12,7 @@ import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { DistrictOverlay } from "../../engine/index";
 import type { Role } from "~/db/schema";
+import { csvStream, xlsxRow, type SheetValue } from "~/utils/spreadsheet.server";
 
 /** Who may export submissions: not facilitators (they read scorecards, not raw reports). */
 export const EXPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"];
@@ -159,28 +159,11 @@ export function periodRange(from: string | null, to: string | null, t: Translate
   return { start, end };
 }
 
-/**
- * Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
- * apostrophe, so a report's free text cannot become a formula when the CSV is opened in Excel.
- */
-export function csvSafeText(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-/** A cell as the import reads it back: ya/tidak, choices joined by ";", numbers as they are. */
-function cellText(value: unknown): string {
+/** A report's value as a cell, the way the import reads it back: ya/tidak, choices joined by ";". */
+function exportValue(value: unknown): SheetValue {
   if (value === undefined || value === null) return "";
   if (typeof value === "boolean") return value ? "ya" : "tidak";
-  if (typeof value === "number") return String(value);
-  if (Array.isArray(value)) return csvSafeText(value.map(String).join(";"));
-  return csvSafeText(String(value));
-}
-
-/** XLSX cells are typed (numbers stay numbers, text is never a formula). */
-function xlsxCell(value: unknown): string | number {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (value === undefined || value === null) return "";
-  if (typeof value === "boolean") return value ? "ya" : "tidak";
+  if (typeof value === "number") return value;
   if (Array.isArray(value)) return value.map(String).join(";");
   return String(value);
 }
@@ -226,7 +209,7 @@ export async function prepareExport(user: SessionUser, req: ExportRequest, t: Tr
 }
 
 /** Rows of the export in batches of 1,000 submissions, in the order of `ids`. */
-async function* exportRows(prepared: PreparedExport): AsyncGenerator<unknown[][]> {
+async function* exportRows(prepared: PreparedExport): AsyncGenerator<SheetValue[][]> {
   const db = getDb();
   for (let i = 0; i < prepared.ids.length; i += 1000) {
     const batch = prepared.ids.slice(i, i + 1000);
@@ -240,31 +223,14 @@ async function* exportRows(prepared: PreparedExport): AsyncGenerator<unknown[][]
     yield batch.map((id) => {
       const r = byId.get(id)!;
       const data = JSON.parse(r.data) as Record<string, unknown>;
-      return [r.code, r.name, r.period, r.status, r.package_version, r.revision, r.updated_at, ...prepared.columns.map((c) => (Object.hasOwn(data, c.key) ? data[c.key] : undefined))];
+      return [r.code, r.name, r.period, r.status, r.package_version, r.revision, r.updated_at, ...prepared.columns.map((c) => exportValue(Object.hasOwn(data, c.key) ? data[c.key] : undefined))];
     });
   }
 }
 
 /** The CSV export as a stream (UTF-8 with BOM so Excel shows Indonesian text correctly). */
 export function exportCsvStream(prepared: PreparedExport): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const rows = exportRows(prepared);
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode("\uFEFF" + stringify([prepared.header])));
-        return;
-      }
-      const next = await rows.next();
-      if (next.done) {
-        controller.close();
-        return;
-      }
-      controller.enqueue(encoder.encode(stringify(next.value.map((r) => r.map(cellText)))));
-    },
-  });
+  return csvStream(prepared.header, exportRows(prepared));
 }
 
 /** The XLSX export, written by exceljs' streaming writer: sheet "Laporan" and a sheet of column labels. */
@@ -274,14 +240,14 @@ export function exportXlsxStream(prepared: PreparedExport, labels: { sheet: stri
   void (async () => {
     try {
       const ws = wb.addWorksheet(labels.sheet, { views: [{ state: "frozen", ySplit: 1 }] });
-      const head = ws.addRow(prepared.header);
+      const head = ws.addRow(xlsxRow(prepared.header));
       head.font = { bold: true };
       head.commit();
-      for await (const batch of exportRows(prepared)) for (const r of batch) ws.addRow(r.map(xlsxCell)).commit();
+      for await (const batch of exportRows(prepared)) for (const r of batch) ws.addRow(xlsxRow(r)).commit();
       ws.commit();
       const legend = wb.addWorksheet(labels.legend);
-      legend.addRow([labels.key, labels.label, labels.since, labels.district]).commit();
-      for (const c of prepared.columns) legend.addRow([c.key, c.field.label.id, c.since || "", c.district ?? ""]).commit();
+      legend.addRow(xlsxRow([labels.key, labels.label, labels.since, labels.district])).commit();
+      for (const c of prepared.columns) legend.addRow(xlsxRow([c.key, c.field.label.id, c.since || "", c.district ?? ""])).commit();
       legend.commit();
       await wb.commit();
     } catch (err) {

@@ -6,7 +6,7 @@ import { notFound, requireRole, requireUser } from "~/auth/guards.server";
 import { PageHeader } from "~/components/PageHeader";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import { IMPORT_ROLES, jobProblems, jobProblemsCsv, loadJob, resumeJob } from "~/models/bulk-import.server";
+import { IMPORT_ROLES, jobProblems, loadJob, resumeJob } from "~/models/bulk-import.server";
 import styles from "~/styles/imports.css";
 import { clientIp } from "~/utils/http.server";
 
@@ -19,6 +19,8 @@ function jobId(params: Record<string, string | undefined>): number {
   return id;
 }
 
+const problemsCsvPath = (id: number) => `/imports/${id}/problems.csv`;
+
 /** The uploader's own job only (another user's id is 404): progress, counts, one page of problems. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -27,15 +29,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const job = await loadJob(user.id, id);
   if (!job) throw notFound("Impor tidak ditemukan.");
   const url = new URL(request.url);
-  if (url.searchParams.get("format") === "csv") {
-    return new Response(await jobProblemsCsv(id), {
-      headers: {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="kesalahan-impor-${id}.csv"`,
-        "Cache-Control": "private, no-store",
-      },
-    });
-  }
+  // The download lives in a resource route: a Response returned here would reach the page as data.
+  if (url.searchParams.get("format") === "csv") throw redirect(problemsCsvPath(id));
   return pageData(job, Number(url.searchParams.get("page")) || 1);
 }
 
@@ -144,7 +139,7 @@ export default function ImportJobPage() {
           <h2 id="problems-title">{t("imports.problems.title", { count: job.error_count + job.warning_count })}</h2>
           <p>
             {t("imports.problems.intro")}{" "}
-            <a href={`/imports/${job.id}?format=csv`} download>
+            <a href={problemsCsvPath(job.id)} download>
               {t("imports.problems.download")}
             </a>
           </p>

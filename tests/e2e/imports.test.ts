@@ -1,8 +1,9 @@
 /**
  * Bulk import in a real browser (issue 6): the operator downloads the Excel template of the ILP
  * profile, fills it (one valid row, one with text in a number, one for another Puskesmas),
- * uploads it, watches the job's progress bar and reads the per-row error table in Bahasa
- * Indonesia. No CSP violation, no page error, no dialog (SECURITY.md 13–14). One sign-in.
+ * uploads it, watches the job's progress bar, reads the per-row error table in Bahasa Indonesia
+ * and downloads it as CSV. No CSP violation, no page error, no dialog (SECURITY.md 13–14). One
+ * sign-in.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -12,6 +13,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
 import { profilCells } from "../helpers/ilp-profil";
+import { expectCsvSafe } from "../helpers/spreadsheet";
 
 const now = new Date();
 const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
@@ -96,6 +98,19 @@ describe("bulk import in Chromium", () => {
     expect(second.slice(0, 3)).toEqual(["6", "org_unit", "Kesalahan"]);
     expect(second[3]).toContain("di luar wilayah Anda");
     await screenshot(page, "imports-result");
+
+    // The same list as CSV through the page's download link: the rows of the table, no cell a formula.
+    const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Unduh daftar ini (CSV)" }).click()]);
+    expect(csvDownload.suggestedFilename()).toMatch(/^kesalahan-impor-\d+\.csv$/);
+    const csvFile = path.join(tmp, "kesalahan.csv");
+    await csvDownload.saveAs(csvFile);
+    const [csvHeader, ...csvRows] = expectCsvSafe(fs.readFileSync(csvFile, "utf8"));
+    expect(csvHeader).toEqual(["baris", "kolom", "jenis", "pesan"]);
+    expect(csvRows.map((r) => r.slice(0, 3))).toEqual([
+      ["5", "jumlah_desa", "kesalahan"],
+      ["6", "org_unit", "kesalahan"],
+    ]);
+    expect(csvRows[0][3]).toBe(first[3]);
 
     // The job list on the import page shows it too.
     await page.getByRole("link", { name: "Kembali ke impor dan ekspor" }).click();

@@ -8,12 +8,14 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/db.server";
 import { createImportJob, importForm, importJobSettled, loadJob, processImportJob, readCsv, MAX_IMPORT_BYTES } from "~/models/bulk-import.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
 import * as jobPage from "~/routes/imports.$id";
+import * as problemsCsv from "~/routes/imports.$id_.problems[.csv]";
 import * as imports from "~/routes/imports._index";
 import * as template from "~/routes/forms.$formKey.template";
 import type { SessionUser } from "~/auth/session.server";
@@ -22,6 +24,7 @@ import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { BASE, call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 import { formFieldKeys, seedPackage } from "../helpers/seed-package";
 import { profilCells } from "../helpers/ilp-profil";
+import { expectCsvSafe, INJECTIONS } from "../helpers/spreadsheet";
 
 const FORM = "ilp_profil";
 const PKG = seedPackage.key;
@@ -122,7 +125,8 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     expect(keys).toContain("lokal_posyandu_ilp_rme");
     expect(keys.slice(2).filter((k) => k !== "lokal_posyandu_ilp_rme")).toEqual(formFieldKeys(FORM).filter((k) => !["kader_terlatih", "lokmin_bulanan_terlaksana", "bulan_laporan"].includes(k)));
     expect(lines[1]).toMatch(/^# Kode Puskesmas,Periode,/);
-    expect(lines[2]).toMatch(/^# /);
+    // Quoted: the hint holds ";", where Excel in Indonesia would split it.
+    expect(lines[2]).toMatch(/^"# /);
     expect(lines[2]).toContain("bilangan bulat; 1 sampai 200; desa; wajib");
     const xlsx = (await call(template.loader, makeRequest(`/forms/${FORM}/template?format=xlsx`, { cookie: cookie.op }), { formKey: FORM })) as Response;
     expect(xlsx.status).toBe(200);
@@ -200,6 +204,36 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     const finish = await getDb().selectFrom("audit_log").select(["actor_user_id", "after_json"]).where("action", "=", "import.finish").where("entity_id", "=", String(result.id)).executeTakeFirstOrThrow();
     expect(finish.actor_user_id).toBe(userId.admin);
     expect(JSON.parse(finish.after_json!)).toMatchObject({ file: "campuran.xlsx", rows: 8, stored: 2, refused: 6 });
+  });
+
+  it("the problems download (/imports/<id>?format=csv) gives the CSV, whose cells cannot run as formulas", async () => {
+    // Each injection shape typed into a number column of another Puskesmas: every row refused, its message quoting the cell.
+    const units = (await getDb().selectFrom("org_unit").select("code").where("level", "=", "puskesmas").orderBy("code").limit(INJECTIONS.length).execute()).map((u) => u.code);
+    const keys = Object.keys(validAnswers());
+    const csv = stringify([["org_unit", "period", ...keys], ...INJECTIONS.map((shape, i) => [units[i], PERIOD, ...keys.map((k) => (k === "jumlah_desa" ? shape : validAnswers()[k]))])]);
+    const result = await upload("national", { bytes: csv, name: "rumus.csv" });
+    expect(result.status).toBe(302);
+    expect((await job("national", result.id!)).job.refused_rows).toBe(INJECTIONS.length);
+
+    const redirect = await call(jobPage.loader, makeRequest(`/imports/${result.id}?format=csv`, { cookie: cookie.national }), { id: String(result.id) });
+    expect(statusOf(redirect)).toBe(302);
+    const location = (redirect as Response).headers.get("Location")!;
+    expect(location).toBe(`/imports/${result.id}/problems.csv`);
+    const res = (await call(problemsCsv.loader, makeRequest(location, { cookie: cookie.national }), { id: String(result.id) })) as Response;
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/csv/);
+    expect(res.headers.get("Content-Disposition")).toBe(`attachment; filename="kesalahan-impor-${result.id}.csv"`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = expectCsvSafe(new TextDecoder().decode(bytes));
+    expect(header).toEqual(["baris", "kolom", "jenis", "pesan"]);
+    const numberRows = rows.filter((r) => r[1] === "jumlah_desa");
+    expect(numberRows.map((r) => Number(r[0]))).toEqual(INJECTIONS.map((_, i) => i + 2));
+    // The message quotes the cell as the import read it (trimmed), and only apostrophes were added.
+    INJECTIONS.forEach((shape, i) => expect(numberRows[i][3].replaceAll("'", "").replace(/\r\n?/g, "\n")).toContain(`"${shape.trim().replaceAll("'", "").replace(/\r\n?/g, "\n")}"`));
+    // Another user's job is not there, by either address.
+    expect(statusOf(await call(problemsCsv.loader, makeRequest(location, { cookie: cookie.admin }), { id: String(result.id) }))).toBe(404);
+    expect(statusOf(await call(jobPage.loader, makeRequest(`/imports/${result.id}?format=csv`, { cookie: cookie.admin }), { id: String(result.id) }))).toBe(404);
   });
 
   it("refuses a file of the wrong form, or without key columns, as a whole: one message, nothing stored", async () => {

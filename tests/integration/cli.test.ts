@@ -5,10 +5,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "~/cli/main";
 import { getDb } from "~/db/db.server";
+import { getOrgByCode, listChildren } from "~/models/org.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { puskesmasCode, seedOrgTree } from "../helpers/app";
 import { formFieldKeys } from "../helpers/seed-package";
 import { openDeadlines } from "../helpers/deadlines";
+import { expectCsvSafe, expectInjectionsArrived, INJECTIONS } from "../helpers/spreadsheet";
 
 const SEED_PACKAGE = path.resolve("seeds/packages/ilp-nasional.v1.json");
 
@@ -176,6 +178,20 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
     expect(explain.code).toBe(0);
     expect(explain.out).toMatch(/Pembilang: spm01_bumil_k6 = 20/);
     expect(explain.out).toMatch(/Penyebut: spm01_sasaran_bumil = 300/);
+  });
+
+  it("prints unit names as CSV cells that cannot run as formulas, without a BOM", async () => {
+    const district = (await getOrgByCode(getDb(), "33.28"))!;
+    const units = (await listChildren(getDb(), district.id)).slice(0, INJECTIONS.length);
+    try {
+      for (const [i, u] of units.entries()) await getDb().updateTable("org_unit").set({ name: INJECTIONS[i] }).where("id", "=", u.id).execute();
+      const csv = await cli("scorecard", "--template", "ilp-nasional", "--period", "2025-02", "--parent", "33.28", "--format", "csv");
+      expect(csv.code).toBe(0);
+      expect(csv.out.startsWith("kode,nama,")).toBe(true);
+      expectInjectionsArrived(expectCsvSafe(csv.out).map((r) => r[1]));
+    } finally {
+      for (const u of units) await getDb().updateTable("org_unit").set({ name: u.name }).where("id", "=", u.id).execute();
+    }
   });
 
   it("refuses bad scorecard requests with exit 1 and a message", async () => {

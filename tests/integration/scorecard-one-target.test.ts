@@ -8,7 +8,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScorecardCell } from "../../engine/index";
+import { roundForDisplay, type ScorecardCell } from "../../engine/index";
 import { getDb } from "~/db/db.server";
 import { getOrgByCode } from "~/models/org.server";
 import { buildScorecard, explainScorecardCell, type TargetBasis } from "~/models/scorecard.server";
@@ -123,7 +123,7 @@ describe.each(DIALECTS)("one target per cell on %s", (kind) => {
       for (const cell of built.scorecard.rows.find((r) => r.code === "61.05")!.cells) {
         expect(sintang[`${cell.indicator}_target`], cell.indicator).toBe(cell.target ? String(cell.target.value) : "");
         expect(sintang[`${cell.indicator}_status`], cell.indicator).toBe(cell.state);
-        expect(sintang[`${cell.indicator}_capaian`], cell.indicator).toBe(cell.achievement === null ? "" : cell.achievement.toFixed(1));
+        expect(sintang[`${cell.indicator}_capaian`], cell.indicator).toBe(cell.achievement === null ? "" : String(roundForDisplay(cell.achievement, 1)));
       }
       const html = payloadOf<{ view: unknown; sel: { basis: string } }>(await call(page.loader, makeRequest(`/scorecards${search}`, { cookie: cookie.national })));
       expect(html.sel.basis).toBe(basis);

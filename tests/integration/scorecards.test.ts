@@ -22,6 +22,7 @@ import { areaCompleteness } from "~/models/home.server";
 import type { Grant } from "~/auth/session.server";
 import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
+import { expectCsvSafe, expectInjectionsArrived, expectXlsxSafe, INJECTIONS, xlsxTexts } from "../helpers/spreadsheet";
 
 const PERIOD = "2025-12";
 
@@ -248,15 +249,24 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     expect(statusOf(await get(page, `?period=${PERIOD}&format=pdf`, "jateng"))).toBe(400);
   });
 
-  it("keeps unit names from running as spreadsheet formulas in the CSV", async () => {
-    const code = puskesmasCode("Kaladawa");
-    await getDb().updateTable("org_unit").set({ name: "=HYPERLINK(\"http://evil.example\")" }).where("code", "=", code).execute();
+  it("keeps unit names from running as spreadsheet formulas in the CSV and both XLSX layouts", async () => {
+    // Tegal's first Puskesmas renamed to every injection shape, restored afterwards.
+    const district = (await getOrgByCode(getDb(), "33.28"))!;
+    const units = (await listChildren(getDb(), district.id)).slice(0, INJECTIONS.length);
     try {
+      for (const [i, u] of units.entries()) await getDb().updateTable("org_unit").set({ name: INJECTIONS[i] }).where("id", "=", u.id).execute();
       const res = (await get(exportRoute, `?period=${PERIOD}&parent=33.28&format=csv`, "jateng")) as Response;
-      const line = (await res.text()).split("\n").find((l) => l.startsWith(code))!;
-      expect(line).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+      const rows = expectCsvSafe(await res.text());
+      expectInjectionsArrived(rows.map((r) => r[1]));
+      expect(rows.find((r) => r[0] === units[0].code)![1]).toBe("catatan;'=cmd|' /C calc'!A0");
+      for (const transpose of ["", "&transpose=1"]) {
+        const xlsx = (await get(exportRoute, `?period=${PERIOD}&parent=33.28&format=xlsx${transpose}`, "jateng")) as Response;
+        expect(xlsx.status).toBe(200);
+        const wb = await expectXlsxSafe(await xlsx.arrayBuffer());
+        expectInjectionsArrived(xlsxTexts(wb));
+      }
     } finally {
-      await getDb().updateTable("org_unit").set({ name: "Puskesmas Kaladawa" }).where("code", "=", code).execute();
+      for (const u of units) await getDb().updateTable("org_unit").set({ name: u.name }).where("id", "=", u.id).execute();
     }
   });
 

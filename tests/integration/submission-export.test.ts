@@ -18,7 +18,9 @@ import type { TemplatePackage } from "../../engine/index";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 import { formFieldKeys, seedPackage } from "../helpers/seed-package";
+import { openDeadlines } from "../helpers/deadlines";
 import { profilAnswers } from "../helpers/ilp-profil";
+import { expectCsvSafe, expectInjectionsArrived, expectXlsxSafe, INJECTIONS } from "../helpers/spreadsheet";
 
 const FORM = "ilp_profil";
 const PKG = seedPackage.key;
@@ -40,9 +42,9 @@ function version2(): TemplatePackage {
   return pkg;
 }
 
-async function store(unitCode: string, data: Record<string, unknown>) {
+async function store(unitCode: string, data: Record<string, unknown>, period = PERIOD) {
   const ctx = new SubmissionContext(PKG);
-  const r = await prepareSubmission(ctx, { unitCode, formKey: FORM, period: PERIOD, data });
+  const r = await prepareSubmission(ctx, { unitCode, formKey: FORM, period, data });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   await getDb()
     .transaction()
@@ -149,5 +151,40 @@ describe.each(DIALECTS)("submission export on %s", (kind) => {
     expect(rows.length).toBe(before.length + 1);
     expect(rows[0].actor_user_id).not.toBeNull();
     expect(JSON.parse(rows[0].after_json!)).toMatchObject({ form: FORM, from: PERIOD, to: null, format: "csv", rows: 2, scope: ["13.73"] });
+  });
+
+  it("keeps every CSV-injection shape typed into a report from running as a formula, in CSV and XLSX", async () => {
+    // One report per shape, in the months before this one (their deadline lifted); removed afterwards.
+    await openDeadlines(getDb());
+    const [y, m] = PERIOD.split("-").map(Number);
+    const months = INJECTIONS.map((_, i) => {
+      const d = new Date(Date.UTC(y, m - 2 - i, 1));
+      return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+    });
+    try {
+      for (const [i, shape] of INJECTIONS.entries()) await store("P1373003", answers({ catatan_ilp: shape, sk_klaster_nomor: shape }), months[i]);
+      const range = `form=${PKG}/${FORM}&from=${months.at(-1)}&to=${months[0]}`;
+      const csv = await exportAs("ver", `${range}&format=csv`);
+      expect(csv.status).toBe(200);
+      const [header, ...rows] = expectCsvSafe(await csv.text());
+      expect(rows.length).toBe(INJECTIONS.length);
+      const notes = rows.map((r) => r[header.indexOf("catatan_ilp")]);
+      expectInjectionsArrived(notes);
+      expectInjectionsArrived(rows.map((r) => r[header.indexOf("sk_klaster_nomor")]));
+      // The comma reading is the stored text with apostrophes added only where a formula could start.
+      expect(notes).toContain("catatan;'=cmd|' /C calc'!A0");
+
+      const xlsx = await exportAs("ver", `${range}&format=xlsx`);
+      expect(xlsx.status).toBe(200);
+      const wb = await expectXlsxSafe(await xlsx.arrayBuffer());
+      const sheet = wb.getWorksheet("Laporan")!;
+      const col = expectedHeader().indexOf("catatan_ilp") + 1;
+      expectInjectionsArrived(sheet.getColumn(col).values.filter((v): v is string => typeof v === "string"));
+      // Numbers from number fields stay numbers.
+      expect(sheet.getRow(2).getCell(expectedHeader().indexOf("jumlah_desa") + 1).value).toBe(10);
+    } finally {
+      await getDb().deleteFrom("submission").where("period", "in", months).execute();
+      await getDb().deleteFrom("report_deadline").execute();
+    }
   });
 });

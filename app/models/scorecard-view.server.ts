@@ -180,7 +180,12 @@ function viewCell(c: ScorecardCell, decimals: number): ViewCell {
   const v: ViewCell = { indicator: c.indicator, state: c.state, value: formatNumberId(c.value, decimals) };
   if (c.state === "incomplete" && c.band) v.band = c.band;
   if (!(c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0))) v.completeness = formatNumberId(c.completeness * 100, 1);
-  if (c.trend) v.trend = trendOf(c.trend.arrow, c.trend.verdict);
+  if (c.trend) {
+    v.trend =
+      c.trend.basis === "achievement" && c.trend.arrow !== "flat"
+        ? { arrow: c.trend.arrow, verdict: c.trend.verdict, achievements: [formatNumberId(c.trend.previous, 1), formatNumberId(c.trend.current, 1)] }
+        : trendOf(c.trend.arrow, c.trend.verdict);
+  }
   return v;
 }
 

@@ -195,6 +195,10 @@ export default function ExplainPage() {
                 {TREND_ARROWS[e.trend.arrow]}
               </span>{" "}
               {t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}. {t("scorecards.explain.previous", { period: e.previous.period, value: num(e.previous.value) })}
+              {". "}
+              {e.trend.basis === "achievement"
+                ? t("scorecards.explain.trendByAchievement", { period: e.previous.period, from: formatNumberId(e.trend.previous, 1), to: formatNumberId(e.trend.current, 1) })
+                : t("scorecards.explain.trendByValue")}
             </p>
           ) : (
             <p className="muted">{t("scorecards.explain.noTrend")}</p>

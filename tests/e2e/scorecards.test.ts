@@ -70,6 +70,16 @@ describe("facilitator scorecard journey", () => {
       expect(role).toBe("img");
       expect(label).toMatch(/periode sebelumnya/);
     }
+    // An arrow that compares achievement says both achievements (a year-to-date value can rise
+    // while its achievement falls): in the label and in the tooltip.
+    const ytd = await page.request.get(`/scorecards?ytd=1&parent=33.28`);
+    expect(ytd.status()).toBe(200);
+    const html = await ytd.text();
+    const labelled = [...html.matchAll(/class="sc-trend[^"]*" role="img" aria-label="([^"]*)" title="([^"]*)"/g)];
+    expect(labelled.length).toBeGreaterThan(0);
+    const withAchievements = labelled.filter((m) => /capaian terhadap target \d+(\.\d{3})*,\d%/.test(m[1]));
+    expect(withAchievements.length).toBeGreaterThan(0);
+    for (const m of withAchievements) expect(m[2]).toBe(m[1]);
     await page.getByRole("region", { name: T("scorecards.legend") }).waitFor();
     await screenshot(page, "scorecards-national");
     expectClean();

@@ -94,6 +94,37 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
+  it("gives a trend arrow that compares achievement both achievements, so a rising value beside a falling arrow is explained", async () => {
+    let withBoth = 0;
+    let valueUpArrowDown = 0;
+    for (const parent of ["33.28", "13.73", "61.05"]) {
+      const d = await pageData(`?period=${PERIOD}&parent=${parent}&ytd=1`, "national");
+      const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: parent, ytd: true, scopePaths: undefined });
+      for (const row of built.scorecard.rows) {
+        const shown = d.view!.rows.find((r) => r.code === row.code)!;
+        for (const cell of row.cells) {
+          const v = shown.cells.find((c) => c.indicator === cell.indicator)!;
+          if (!cell.trend) continue;
+          if (cell.trend.basis === "achievement" && cell.trend.arrow !== "flat") {
+            withBoth++;
+            expect(v.trend?.achievements, `${row.code} ${cell.indicator}`).toEqual([formatNumberId(cell.trend.previous, 1), formatNumberId(cell.trend.current, 1)]);
+            if (cell.trend.arrow === "down" && cell.previous?.value != null && cell.value! > cell.previous.value) valueUpArrowDown++;
+          } else expect(v.trend?.achievements, `${row.code} ${cell.indicator}`).toBeUndefined();
+        }
+      }
+    }
+    expect(withBoth).toBeGreaterThan(0);
+    // The case that needs the percentages: year to date the value rises while its achievement falls.
+    expect(valueUpArrowDown).toBeGreaterThan(0);
+    // The explanation says what the arrow compares, with both achievements.
+    const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "33.28", ytd: true });
+    const row = built.scorecard.rows.find((r) => r.cells.some((c) => c.trend?.basis === "achievement" && c.trend.arrow === "down"))!;
+    const cell = row.cells.find((c) => c.trend?.basis === "achievement" && c.trend.arrow === "down")!;
+    const res = (await get(explainRoute, `?period=${PERIOD}&parent=33.28&ytd=1&row=${row.code}&indicator=${cell.indicator}`, "national")) as unknown;
+    const e = payloadOf<{ explanation: { trend: { previous: number; current: number; basis: string } } }>(res).explanation;
+    expect(e.trend).toMatchObject({ basis: "achievement", previous: cell.trend!.previous, current: cell.trend!.current });
+  });
+
   it("sorts on the server by any indicator column, shareably", async () => {
     const d = await pageData(`?period=${PERIOD}&parent=33.24&sort=spm_01&dir=desc`, "jateng");
     const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "33.24", indicators: ["spm_01"] });

@@ -28,7 +28,7 @@
  *    (2024-12 backwards), with a fresh idempotency key per POST (draft base revision 0, submit 1);
  *  - verifiers (15, the 5 district verifiers): home → their district's scorecard;
  *  - facilitators (15, the 3 facilitators): home → a scorecard of a district in their scope.
- * Scorecard: /scorecards?template=ilp-nasional&period=2026-10&parent=<district>.
+ * Scorecard: /scorecards?template=ilp-nasional&period=<last month>&parent=<district>.
  * Logins: 8 POST /login at an even low rate during the run (under the per-client limit).
  *
  * Success = every response has the expected status (200 for pages and saves, 302 for login),
@@ -80,7 +80,12 @@ if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 600) throw new 
 if (!Number.isInteger(connections) || connections < 3 || connections > 200) throw new Error("--connections: 3…200");
 
 const TEMPLATE = "ilp-nasional";
-const SCORECARD_PERIOD = "2026-10";
+/** The month before today: the demo (seeded today) has most of its reports, as a scorecard viewer finds it. */
+const SCORECARD_PERIOD = (() => {
+  const now = new Date();
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+})();
 const FORM = "spm_bulanan";
 const FIELDS = formFieldKeys("spm_bulanan");
 const OPERATORS = ["operator.sungaidurian", "operator.kolokmudik", "operator.tebidah", "operator.bontangutara1", "operator.kaladawa", "operator.plantungan"];
@@ -229,7 +234,7 @@ async function main(): Promise<number> {
     const unloaded: Record<string, number> = {};
     const pages: Array<[string, VirtualUser, string]> = [
       ["home (operator)", users[0], "/"],
-      ["form page", users[0], `/forms/${FORM}/2026-10`],
+      ["form page", users[0], `/forms/${FORM}/${SCORECARD_PERIOD}`],
       ["home (verifier)", users[operatorCount], "/"],
       ["scorecard (verifier)", users[operatorCount], `/scorecards?template=${TEMPLATE}&period=${SCORECARD_PERIOD}&parent=${users[operatorCount].districts![0]}`],
     ];

@@ -19,7 +19,7 @@ function pgBin(name: string): string {
     ? fs.readdirSync("/usr/lib/postgresql").sort().reverse().map((v) => path.join("/usr/lib/postgresql", v, "bin", name))
     : [];
   const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`PostgreSQL (${name}) tidak ditemukan: pasang dengan apt-get install -y postgresql (lihat .ci/run).`);
+  if (!found) throw new Error(`PostgreSQL (${name}) tidak ditemukan: pasang dengan apt-get install -y postgresql (npm test memasangnya sendiri bila dijalankan sebagai root; lihat tests/setup/system-packages.sh).`);
   return found;
 }
 

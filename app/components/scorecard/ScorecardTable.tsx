@@ -83,7 +83,7 @@ function context(t: T, view: ScorecardView, sel: ScorecardSelection, compareForm
   };
 }
 
-/** Escaped "↓ worse than the previous period". */
+/** Escaped "↓ worse than the previous period", with both achievements when the arrow compares them. */
 function trendText(x: Ctx, trend: NonNullable<ViewCell["trend"]>): string {
   const k = `${trend.arrow} ${trend.verdict}`;
   let s = x.trend.get(k);
@@ -91,7 +91,8 @@ function trendText(x: Ctx, trend: NonNullable<ViewCell["trend"]>): string {
     s = esc(`${TREND_ARROWS[trend.arrow]} ${x.t(`scorecards.trend.${trend.verdict}` as MessageKey)}`);
     x.trend.set(k, s);
   }
-  return s;
+  if (!trend.achievements) return s;
+  return `${s} ${esc(x.t("scorecards.trend.achievements", { from: trend.achievements[0], to: trend.achievements[1] }))}`;
 }
 
 /** What the cells of one row (or, transposed, one unit) share: its escaped name and explain-link start. */
@@ -118,7 +119,7 @@ function cellHtml(x: Ctx, c: ViewCell, columnIndex: number, u: Unit): string {
   const state = esc(c.state);
   const indicator = c.indicator === x.view.columns[columnIndex].key ? x.indicatorParam[columnIndex] : esc(`&indicator=${formEncode(c.indicator)}`);
   let h = `<td class="num sc-cell sc-${state}${c.state === "incomplete" && c.band ? ` sc-band-${esc(c.band)}` : ""}" data-state="${state}"><a class="sc-cell-link" aria-label="${explain}: ${value}, ${band}${trend ? `, ${trend}` : ""}" data-discover="true" href="${u.href}${indicator}"><span class="sc-symbol" aria-hidden="true">${STATE_SYMBOLS[c.state]}</span> <span class="sc-value">${value}</span><span class="visually-hidden sc-band-text"> ${band}</span>`;
-  if (c.trend) h += `<span class="sc-trend sc-trend-${esc(c.trend.verdict)}" role="img" aria-label="${trend}">${TREND_ARROWS[c.trend.arrow]}</span>`;
+  if (c.trend) h += `<span class="sc-trend sc-trend-${esc(c.trend.verdict)}" role="img" aria-label="${trend}" title="${trend}">${TREND_ARROWS[c.trend.arrow]}</span>`;
   if (c.completeness != null) h += `<small class="sc-completeness">${x.completeness ? x.completeness.join(esc(c.completeness)) : esc(x.t("scorecards.completeness", { pct: c.completeness }))}</small>`;
   return `${h}</a></td>`;
 }

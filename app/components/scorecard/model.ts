@@ -87,7 +87,12 @@ export interface ViewCell {
   value: string;
   /** Completeness in percent, formatted; only when under 100 % (and not a plain "nothing reported"). */
   completeness?: string;
-  trend?: { arrow: "up" | "down" | "flat"; verdict: "better" | "worse" | "same" };
+  /**
+   * Trend against the previous period. `achievements` ("95,0" → "88,0"), when the arrow compares
+   * achievement (value against each period's target) and moved: a rising value can then carry
+   * a falling arrow, and the label must say why.
+   */
+  trend?: { arrow: "up" | "down" | "flat"; verdict: "better" | "worse" | "same"; achievements?: readonly [string, string] };
 }
 
 export interface ViewRow {

@@ -55,6 +55,8 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   // Bulk import/export: jobs of other users (404), rows and reports outside the caller's area are refused in tests/integration/bulk-import.test.ts and submission-export.test.ts.
   "imports._index": { roles: ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"] },
   "imports.$id": { roles: ["national_admin", "district_admin", "puskesmas_operator"], params: { id: "1" } },
+  // Another user's job answers 404 in tests/integration/bulk-import.test.ts.
+  "imports.$id_.problems[.csv]": { roles: ["national_admin", "district_admin", "puskesmas_operator"], params: { id: "1" } },
   "forms.$formKey.template": { roles: ["national_admin", "district_admin", "puskesmas_operator"], params: { formKey: "ilp_profil" } },
   "submissions.export": { roles: ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"] },
 };

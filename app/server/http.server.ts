@@ -12,6 +12,7 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { crossSiteReasonOf, isUnsafeMethod } from "~/auth/csrf.server";
+import { decoyPasswordHash } from "~/auth/password.server";
 
 export interface StartOptions {
   build: ServerBuild;
@@ -115,6 +116,8 @@ export function createApp(options: StartOptions): express.Express {
 /** Starts listening; resolves once the port is bound. */
 export function startServer(options: StartOptions): Promise<Server> {
   const app = createApp(options);
+  // Hash the decoy now, so the first sign-in with an unknown name is not slower than a known one.
+  decoyPasswordHash().catch(() => undefined);
   return new Promise((resolve, reject) => {
     const server = app.listen(options.port, options.host ?? "0.0.0.0", () => resolve(server));
     server.on("error", reject);

@@ -1,5 +1,5 @@
 /**
- * Familiar clients (docs/decisions/016-login-throttling.md). After a successful sign-in the
+ * Familiar clients (docs/decisions/017-login-throttling.md). After a successful sign-in the
  * browser gets a signed cookie with a random device id and the usernames signed in from it. For
  * those names the browser is exempt from the account-wide wait a distributed guesser triggers,
  * and its failures count under its device id rather than its address, so a stranger on the same

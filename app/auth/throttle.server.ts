@@ -1,5 +1,5 @@
 /**
- * Login throttling (docs/decisions/016-login-throttling.md). Every gate is keyed by the username
+ * Login throttling (docs/decisions/017-login-throttling.md). Every gate is keyed by the username
  * as typed and by the client, never by whether an account has that name, so a name without an
  * account is throttled exactly like one with:
  *

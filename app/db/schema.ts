@@ -39,7 +39,7 @@ export interface RoleGrantTable {
 
 /**
  * A sign-in attempt that has not succeeded (yet), kept a day: written before the password is
- * checked, deleted when that client signs in to that account (docs/decisions/016-login-throttling.md).
+ * checked, deleted when that client signs in to that account (docs/decisions/017-login-throttling.md).
  */
 export interface LoginAttemptTable {
   id: Generated<number>;

@@ -1,6 +1,6 @@
 /**
  * Sign-in without account enumeration and without lock-out by strangers
- * (docs/decisions/016-login-throttling.md): known and unknown names answer alike, also when held
+ * (docs/decisions/017-login-throttling.md): known and unknown names answer alike, also when held
  * back; a stranger's failures slow the stranger, not the owner; a guesser spread over many
  * addresses is slowed for unfamiliar clients only; every attempt is audited.
  * Long waits are crossed with clock.set(), never slept through.

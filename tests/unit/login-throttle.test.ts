@@ -1,4 +1,4 @@
-/** The pure parts of login throttling (docs/decisions/016-login-throttling.md). */
+/** The pure parts of login throttling (docs/decisions/017-login-throttling.md). */
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   ACCOUNT_BUDGET,

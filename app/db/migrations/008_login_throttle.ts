@@ -1,5 +1,5 @@
 /**
- * Login throttling by client and by (account, client) (docs/decisions/016-login-throttling.md).
+ * Login throttling by client and by (account, client) (docs/decisions/017-login-throttling.md).
  * `login_attempt` holds one row per sign-in attempt that has not succeeded, for a day: the row is
  * written before the password is checked and deleted when that client signs in to that account.
  * Rows are keyed by the typed username (known or not), so the throttle behaves the same for

@@ -38,7 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const ip = clientIp(context);
   const address = clientKeyOf(ip);
   const form = await request.formData();
-  const username = formString(form, "username", 64).trim().toLowerCase();
+  // Cut after lower-casing too: "İ" becomes two characters, and the columns hold 64.
+  const username = formString(form, "username", 64).trim().toLowerCase().slice(0, 64);
   const password = formString(form, "password", 200);
   const next = safeRedirectPath(formString(form, "next", 500));
   const db = getDb();

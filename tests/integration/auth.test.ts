@@ -65,6 +65,12 @@ describe.each(DIALECTS)("authentication on %s", (kind) => {
     expect(payloadOf(res).error).toMatch(/kata sandi salah/);
   });
 
+  it("answers a long username that grows when lower-cased like any wrong name, not with a 500", async () => {
+    const res = await postLogin("İ".repeat(64), "pantau-demo", { ip: "10.9.8.1" });
+    expect(statusOf(res)).toBe(401);
+    expect(payloadOf(res).error).toMatch(/kata sandi salah/);
+  });
+
   it("sends the 11th attempt in a minute from one client a 429 that says how long to wait", async () => {
     // A different name each time: only the per-client limit is at work here, not the per-name ones.
     const statuses: number[] = [];

@@ -1,6 +1,7 @@
 /**
- * Password hashing with scrypt (SECURITY.md 11): N = 2^17, r = 8, p = 1, 64-byte key,
- * 16-byte random salt. Parameters are stored with the hash so they can be raised later.
+ * Password hashing with scrypt, memory-hard so that a stolen hash is slow to guess: N = 2^17,
+ * r = 8, p = 1, 64-byte key, 16-byte random salt. Parameters are stored with the hash so they
+ * can be raised later.
  */
 import crypto from "node:crypto";
 
@@ -37,10 +38,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
 }
 
-/** A hash of a random password, used to spend the same time on unknown usernames. */
+/**
+ * A hash of a random password with the current parameters, checked for unknown usernames so they
+ * cost the same time as known ones. The HTTP server starts it when it starts.
+ */
 let decoyHash: Promise<string> | null = null;
 export function decoyPasswordHash(): Promise<string> {
-  decoyHash ??= hashPassword(crypto.randomBytes(16).toString("hex"));
+  decoyHash ??= hashPassword(crypto.randomBytes(16).toString("hex")).catch((err: unknown) => {
+    decoyHash = null; // try again next time rather than fail every unknown name
+    throw err;
+  });
   return decoyHash;
 }
 

@@ -25,8 +25,6 @@ export interface AppUserTable {
   password_hash: string;
   active: number;
   locale: string;
-  failed_logins: number;
-  locked_until: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -37,6 +35,21 @@ export interface RoleGrantTable {
   role: Role;
   org_unit_id: number;
   created_at: string;
+}
+
+/**
+ * A sign-in attempt that has not succeeded (yet), kept a day: written before the password is
+ * checked, deleted when that client signs in to that account (docs/decisions/017-login-throttling.md).
+ */
+export interface LoginAttemptTable {
+  id: Generated<number>;
+  /** The username as typed (trimmed, lower case), whether or not an account has it. */
+  username: string;
+  /** "ip:<address or IPv6 /64>" or "device:<id>" of a familiar-device cookie. */
+  client: string;
+  /** 1 when the client held a familiar-device cookie for this username. */
+  familiar: number;
+  at: string;
 }
 
 export interface SessionTable {
@@ -144,6 +157,7 @@ export interface Database {
   app_user: AppUserTable;
   role_grant: RoleGrantTable;
   session: SessionTable;
+  login_attempt: LoginAttemptTable;
   audit_log: AuditLogTable;
   template_package: TemplatePackageTable;
   district_overlay: DistrictOverlayTable;
@@ -166,7 +180,7 @@ export type RoleGrant = Selectable<RoleGrantTable>;
 export type Submission = Selectable<SubmissionTable>;
 export type AuditLog = Selectable<AuditLogTable>;
 
-/** An accepted idempotency key of a data-entry POST and the result it produced (SECURITY.md 17). */
+/** An accepted idempotency key of a data-entry POST and the result it produced. */
 export interface SubmissionRequestTable {
   idempotency_key: string;
   user_id: number;
@@ -190,7 +204,7 @@ export interface ReportDeadlineTable {
   updated_at: string;
 }
 
-/** A district admin's scoped, expiring unlock of a form and period (SECURITY.md 19). */
+/** A district admin's scoped, expiring unlock of a form and period; every grant and revocation is audited. */
 export interface UnlockGrantTable {
   id: Generated<number>;
   district_id: number;

@@ -9,6 +9,7 @@ import * as m_overlay_designer from "./messages/overlay-designer";
 import * as m_entry_locks from "./messages/entry-locks";
 import * as m_entry_import from "./messages/entry-import";
 import * as m_scorecard_extra from "./messages/scorecard-extra";
+import * as m_login from "./messages/login";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -28,16 +29,6 @@ const core = {
   "lang.id": "Bahasa Indonesia",
   "lang.en": "English",
   "lang.switch": "Ganti bahasa",
-  "login.title": "Masuk ke Pantau ILP",
-  "login.intro": "Masuk dengan akun yang diberikan Dinas Kesehatan Anda.",
-  "login.username": "Nama pengguna",
-  "login.password": "Kata sandi",
-  "login.submit": "Masuk",
-  "login.failed": "Nama pengguna atau kata sandi salah. Periksa ejaan dan tombol Caps Lock, lalu coba lagi.",
-  "login.missing": "Isi nama pengguna dan kata sandi.",
-  "login.throttled": "Terlalu banyak percobaan masuk. Tunggu satu menit, lalu coba lagi.",
-  "login.locked": "Akun ini dikunci sementara karena beberapa kali salah kata sandi. Coba lagi dalam {minutes} menit atau hubungi admin Dinkes.",
-  "login.demo": "Basis data demo: semua akun demo memakai kata sandi pantau-demo.",
   "logout.done": "Anda sudah keluar.",
   "role.national_admin": "Admin nasional",
   "role.district_admin": "Admin Dinkes kab/kota",
@@ -509,6 +500,7 @@ export const id = {
   ...m_entry_locks.id,
   ...m_entry_import.id,
   ...m_scorecard_extra.id,
+  ...m_login.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -531,16 +523,6 @@ const coreEn: Record<keyof typeof core, string> = {
   "lang.id": "Bahasa Indonesia",
   "lang.en": "English",
   "lang.switch": "Change language",
-  "login.title": "Sign in to Pantau ILP",
-  "login.intro": "Sign in with the account your health office gave you.",
-  "login.username": "Username",
-  "login.password": "Password",
-  "login.submit": "Sign in",
-  "login.failed": "Wrong username or password. Check the spelling and Caps Lock, then try again.",
-  "login.missing": "Enter your username and password.",
-  "login.throttled": "Too many sign-in attempts. Wait one minute, then try again.",
-  "login.locked": "This account is locked for a while after several wrong passwords. Try again in {minutes} minutes or contact your health office admin.",
-  "login.demo": "Demo database: every demo account uses the password pantau-demo.",
   "logout.done": "You have signed out.",
   "role.national_admin": "National admin",
   "role.district_admin": "District health office admin",
@@ -1012,6 +994,7 @@ export const en: Record<MessageKey, string> = {
   ...m_entry_locks.en,
   ...m_entry_import.en,
   ...m_scorecard_extra.en,
+  ...m_login.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -98,8 +98,6 @@ export async function createUser(
         password_hash: passwordHash,
         active: 1,
         locale: input.locale ?? "id",
-        failed_logins: 0,
-        locked_until: null,
         created_at: now,
         updated_at: now,
       })

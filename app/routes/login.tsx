@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { writeAudit } from "~/auth/audit.server";
+import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { assertSameOrigin } from "~/auth/csrf.server";
+import { familiarDevice, rememberFamiliar } from "~/auth/familiar.server";
 import { decoyPasswordHash, verifyPassword } from "~/auth/password.server";
 import { createSession, getSessionUser } from "~/auth/session.server";
-import { accountLockMs, allowLoginAttempt } from "~/auth/throttle.server";
-import { getDb, nowIso } from "~/db/db.server";
+import { allowLoginAttempt, clientKeyOf, forgetFailures, reserveAttempt, type AttemptKey } from "~/auth/throttle.server";
+import { getDb } from "~/db/db.server";
 import { isDemoDatabase } from "~/models/demo.server";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { clientIp, formString, safeRedirectPath } from "~/utils/http.server";
-import { clock } from "~/utils/clock.server";
 
 export const meta: MetaFunction = () => [{ title: "Masuk · Pantau ILP" }];
 
@@ -22,55 +22,67 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { demo: await isDemoDatabase() };
 }
 
-/** Public: checks the password, throttled per client and per account, audited either way. */
+type Held = "address" | "pair" | "account";
+const HELD_MESSAGE = { address: "login.throttled", pair: "login.waitPair", account: "login.waitAccount" } as const;
+
+/**
+ * Public: checks the password, throttled per client, per (username, client) and per username for
+ * unfamiliar clients (docs/decisions/017-login-throttling.md); every attempt is audited. Whether
+ * the username has an account changes nothing in the answer: same status, message, headers and
+ * time (an unknown name spends the same scrypt time on a decoy hash, and the throttles are keyed
+ * by the name as typed).
+ */
 export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const { t } = await serverT(request);
   const ip = clientIp(context);
+  const address = clientKeyOf(ip);
   const form = await request.formData();
-  const username = formString(form, "username", 64).trim().toLowerCase();
+  // Cut after lower-casing too: "İ" becomes two characters, and the columns hold 64.
+  const username = formString(form, "username", 64).trim().toLowerCase().slice(0, 64);
   const password = formString(form, "password", 200);
   const next = safeRedirectPath(formString(form, "next", 500));
-  if (!allowLoginAttempt(ip)) {
-    return data({ error: t("login.throttled"), username }, { status: 429, headers: { "Retry-After": "60" } });
-  }
+  const db = getDb();
+  // For the audit rows and the password check only: no answer depends on it before the check.
+  const user = username
+    ? await db.selectFrom("app_user").select(["id", "password_hash", "active"]).where("username", "=", username).executeTakeFirst()
+    : undefined;
+  const audit = (trx: DbOrTrx, action: string, after: Record<string, unknown>) =>
+    writeAudit(trx, { actorUserId: user?.id ?? null, action, entityType: "user", entityId: user?.id ?? null, after: { username, ...after }, ip });
+  const held = async (trx: DbOrTrx, reason: Held, retryAfterMs: number) => {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    await audit(trx, "login_throttled", { reason, retryAfterSeconds: seconds });
+    const wait = seconds === 1 ? t("login.oneSecond") : seconds < 120 ? t("login.seconds", { count: seconds }) : t("login.minutes", { count: Math.ceil(seconds / 60) });
+    return data({ error: t(HELD_MESSAGE[reason], { wait }), username }, { status: 429, headers: { "Retry-After": String(seconds) } });
+  };
+
+  const byAddress = allowLoginAttempt(address);
+  if (!byAddress.ok) return held(db, "address", byAddress.retryAfterMs);
   if (!username || !password) return data({ error: t("login.missing"), username }, { status: 400 });
 
-  const db = getDb();
-  const user = await db
-    .selectFrom("app_user")
-    .select(["id", "password_hash", "active", "failed_logins", "locked_until"])
-    .where("username", "=", username)
-    .executeTakeFirst();
-  const now = clock.ms();
-  if (user?.locked_until && Date.parse(user.locked_until) > now) {
-    const minutes = Math.max(1, Math.ceil((Date.parse(user.locked_until) - now) / 60_000));
-    return data({ error: t("login.locked", { minutes }), username }, { status: 429 });
-  }
-  // Unknown users cost the same time as known ones, so timing does not reveal accounts.
+  const device = await familiarDevice(request, username);
+  const key: AttemptKey = { username, client: device ? `device:${device}` : `ip:${address}`, familiar: device !== null };
+  const refused = await db.transaction().execute(async (trx) => {
+    const gate = await reserveAttempt(trx, key);
+    return gate.ok ? null : held(trx, gate.reason, gate.retryAfterMs);
+  });
+  if (refused) return refused;
+
   const ok = await verifyPassword(password, user?.password_hash ?? (await decoyPasswordHash()));
   if (!user || !ok || user.active !== 1) {
-    await db.transaction().execute(async (trx) => {
-      if (user) {
-        const failures = user.failed_logins + 1;
-        const lockMs = accountLockMs(failures);
-        await trx
-          .updateTable("app_user")
-          .set({ failed_logins: failures, locked_until: lockMs ? new Date(now + lockMs).toISOString() : null })
-          .where("id", "=", user.id)
-          .execute();
-      }
-      await writeAudit(trx, { actorUserId: user?.id ?? null, action: "login_failed", entityType: "user", entityId: user?.id ?? null, after: { username }, ip });
-    });
+    await audit(db, "login_failed", { familiar: key.familiar });
     return data({ error: t("login.failed"), username }, { status: 401 });
   }
   const setCookie = await db.transaction().execute(async (trx) => {
-    await trx.updateTable("app_user").set({ failed_logins: 0, locked_until: null, updated_at: nowIso() }).where("id", "=", user.id).execute();
+    await forgetFailures(trx, key);
     const session = await createSession(trx, user.id);
-    await writeAudit(trx, { actorUserId: user.id, action: "login", entityType: "session", entityId: session.sessionId.slice(0, 12), ip });
+    await writeAudit(trx, { actorUserId: user.id, action: "login", entityType: "session", entityId: session.sessionId.slice(0, 12), after: { familiar: key.familiar }, ip });
     return session.setCookie;
   });
-  return redirect(next, { headers: { "Set-Cookie": setCookie } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", setCookie);
+  headers.append("Set-Cookie", await rememberFamiliar(request, username));
+  return redirect(next, { headers });
 }
 
 export default function LoginPage() {

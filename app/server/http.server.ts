@@ -12,6 +12,7 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { crossSiteReasonOf, isUnsafeMethod } from "~/auth/csrf.server";
+import { decoyPasswordHash } from "~/auth/password.server";
 
 export interface StartOptions {
   build: ServerBuild;
@@ -19,10 +20,11 @@ export interface StartOptions {
   host?: string;
   /** Directory holding public/ (static files and the client build). */
   rootDir?: string;
+  /** Behind one reverse proxy: take the client address from the entry it adds to X-Forwarded-For. */
   trustProxy?: boolean;
 }
 
-/** The Content-Security-Policy for one response (SECURITY.md 14): nonce scripts, no eval. */
+/** The Content-Security-Policy for one response: scripts only with this response's nonce, no eval, no framing. */
 export function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'self'",
@@ -52,7 +54,9 @@ export function refuseLegacyDataRequests(req: express.Request, res: express.Resp
 export function createApp(options: StartOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  if (options.trustProxy) app.set("trust proxy", true);
+  // One hop, not `true`: with `true` Express takes the leftmost X-Forwarded-For entry, which the
+  // client writes itself, and login throttling per client would be one forged header away.
+  if (options.trustProxy) app.set("trust proxy", 1);
   const rootDir = options.rootDir ?? process.cwd();
 
   app.use((req, res, next) => {
@@ -73,7 +77,7 @@ export function createApp(options: StartOptions): express.Express {
   // and pages carry no CSRF token, so there is no stable secret for a BREACH-style probe.
   app.use(compression({ level: 3 }));
 
-  // CSRF: refuse cross-site unsafe requests before they reach any route (SECURITY.md 9).
+  // CSRF: refuse cross-site unsafe requests before they reach any route.
   // Safe methods pass without any work (crossSiteReason returns null for them).
   app.use((req, res, next) => {
     if (!isUnsafeMethod(req.method)) return next();
@@ -115,6 +119,8 @@ export function createApp(options: StartOptions): express.Express {
 /** Starts listening; resolves once the port is bound. */
 export function startServer(options: StartOptions): Promise<Server> {
   const app = createApp(options);
+  // Hash the decoy now, so the first sign-in with an unknown name is not slower than a known one.
+  decoyPasswordHash().catch(() => undefined);
   return new Promise((resolve, reject) => {
     const server = app.listen(options.port, options.host ?? "0.0.0.0", () => resolve(server));
     server.on("error", reject);

@@ -546,7 +546,7 @@ async function pageOverHttp(handle: DbHandle, url: string, period: string, runs:
   const nation = await handle.db.selectFrom("org_unit").select(["id"]).where("level", "=", "national").executeTakeFirstOrThrow();
   const { id } = await handle.db
     .insertInto("app_user")
-    .values({ username: `bench.admin.${Date.now()}`, display_name: "Bench", password_hash: "x", active: 1, locale: "id", failed_logins: 0, locked_until: null, created_at: now, updated_at: now })
+    .values({ username: `bench.admin.${Date.now()}`, display_name: "Bench", password_hash: "x", active: 1, locale: "id", created_at: now, updated_at: now })
     .returning("id")
     .executeTakeFirstOrThrow();
   await handle.db.insertInto("role_grant").values({ user_id: id, role: "national_admin", org_unit_id: nation.id, created_at: now }).execute();

@@ -1,10 +1,10 @@
 /**
  * The app shell in a real browser: sign-in per role, navigation by role, sign-out, errors,
- * language switch, user administration, and the browser-side security checks
- * (SECURITY.md 13–14). One app and one browser for the whole file.
+ * language switch, user administration, and the browser-side security checks (escaped
+ * output, a nonce Content-Security-Policy). One app and one browser for the whole file.
  *
- * The app allows 10 sign-in attempts per client per minute (SECURITY.md 12) and every
- * context here comes from 127.0.0.1, so journeys that do not test signing in reuse one
+ * The app allows 10 sign-in attempts per client per minute (docs/decisions/017-login-throttling.md)
+ * and every context here comes from 127.0.0.1, so journeys that do not test signing in reuse one
  * signed-in admin context (`adminState`) instead of logging in again.
  */
 import fs from "node:fs";
@@ -105,6 +105,10 @@ describe("sign-in, navigation by role, sign-out", () => {
     await loginAndWaitHome(page, username);
     expect(pathname(page)).toBe("/");
     await page.getByRole("heading", { level: 1, name: `Selamat datang, ${user.displayName}` }).waitFor();
+    // The browser is now familiar to the account (never held back by others' failures on it):
+    // a signed cookie that scripts cannot read, sent only to the sign-in form.
+    const device = (await s.context.cookies()).find((c) => c.name === "pantau_device");
+    expect(device).toMatchObject({ httpOnly: true, path: "/login", sameSite: "Lax" });
 
     const links = await navLinks(page);
     expect(links).toEqual(navFor([user.role]).map((item) => translate("id", item.label)));

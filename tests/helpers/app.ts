@@ -55,6 +55,12 @@ export function statusOf(result: unknown): number {
   return 200;
 }
 
+/** The headers of a route result: a Response's, or those a `data()` result was given (empty for plain data). */
+export function headersOf(result: unknown): Headers {
+  if (result instanceof Response) return result.headers;
+  return new Headers((result as { init?: { headers?: HeadersInit } } | null)?.init?.headers);
+}
+
 /** The payload of a `data()` result or plain object. */
 export function payloadOf<T = any>(result: unknown): T {
   if (result && typeof result === "object" && "type" in result && (result as { type: unknown }).type === "DataWithResponseInit") {
@@ -83,7 +89,7 @@ export async function insertUser(username: string, grants: Array<[Role, string]>
   const now = nowIso();
   const { id } = await db
     .insertInto("app_user")
-    .values({ username, display_name: displayName, password_hash: await testPasswordHash(), active: 1, locale: "id", failed_logins: 0, locked_until: null, created_at: now, updated_at: now })
+    .values({ username, display_name: displayName, password_hash: await testPasswordHash(), active: 1, locale: "id", created_at: now, updated_at: now })
     .returning("id")
     .executeTakeFirstOrThrow();
   for (const [role, code] of grants) {

@@ -7,6 +7,7 @@ import * as m004 from "./004_designer";
 import * as m005 from "./005_scorecard";
 import * as m006 from "./006_import_jobs";
 import * as m007 from "./007_scorecard_counted";
+import * as m008 from "./008_login_throttle";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "005_scorecard": m005,
   "006_import_jobs": m006,
   "007_scorecard_counted": m007,
+  "008_login_throttle": m008,
 };

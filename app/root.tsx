@@ -159,9 +159,12 @@ export function ErrorBoundary() {
   let detail: string | null = null;
   if (isRouteErrorResponse(error)) {
     status = error.status;
-    if (typeof error.data === "string" && error.data.length < 300) detail = error.data;
+    // Our own thrown responses carry a message for the user; the router's internal ones (no route,
+    // no action) carry framework text, which is never shown.
+    const internal = (error as { internal?: boolean }).internal === true;
+    if (!internal && typeof error.data === "string" && error.data.length < 300) detail = error.data;
   }
-  const key = (["401", "403", "404", "429"].includes(String(status)) ? `error.${status}` : "error.500") as MessageKey;
+  const key = (["400", "401", "403", "404", "405", "413", "415", "429"].includes(String(status)) ? `error.${status}` : "error.500") as MessageKey;
   const card = (
     <div className="page narrow">
       <div className="card error-card" role="alert">

@@ -10,6 +10,7 @@ import * as m_entry_locks from "./messages/entry-locks";
 import * as m_entry_import from "./messages/entry-import";
 import * as m_scorecard_extra from "./messages/scorecard-extra";
 import * as m_login from "./messages/login";
+import * as m_request_errors from "./messages/request-errors";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -501,6 +502,7 @@ export const id = {
   ...m_entry_import.id,
   ...m_scorecard_extra.id,
   ...m_login.id,
+  ...m_request_errors.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -995,6 +997,7 @@ export const en: Record<MessageKey, string> = {
   ...m_entry_import.en,
   ...m_scorecard_extra.en,
   ...m_login.en,
+  ...m_request_errors.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

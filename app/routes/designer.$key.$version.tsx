@@ -12,7 +12,7 @@ import { useT } from "~/i18n/useT";
 import { checkDraft, discardDraft, loadDesigner, publishDraft, publishPreview, saveDraft, toDesignerProblems, REFUSAL_MESSAGES } from "~/models/designer.server";
 import { libraryAccess } from "~/models/template-library.server";
 import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
-import { clientIp, formString } from "~/utils/http.server";
+import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
 import formsStyles from "~/styles/designer-forms.css";
 import indicatorsStyles from "~/styles/designer-indicators.css";
@@ -68,7 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
     return data({ ok: false, problems: [], revision: 0, parsed: false, message: t("designer.error.tooLarge", { max: Math.round(PACKAGE_MAX_BYTES / 1024) }) }, { status: 413 });
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formString(form, "intent", 20);
   const revision = Number(formString(form, "revision", 20));
   const documentText = typeof form.get("document") === "string" ? (form.get("document") as string) : "";

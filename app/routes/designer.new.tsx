@@ -7,7 +7,7 @@ import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { createDraftFromLatest, createEmptyPackage, REFUSAL_MESSAGES } from "~/models/designer.server";
 import { libraryAccess } from "~/models/template-library.server";
-import { clientIp, formString } from "~/utils/http.server";
+import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: designerStyles }];
@@ -37,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const access = libraryAccess(user);
   const { t } = await serverT(request, user);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formString(form, "intent", 20);
   const actor = { userId: user.id, ip: clientIp(context) };
   const fields = { key: formString(form, "key", 100), title: formString(form, "title", 300), owner: formString(form, "owner", 64) };

@@ -19,7 +19,7 @@ import {
   type OverlayActionResult,
 } from "~/models/overlay-designer.server";
 import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
-import { clientIp, formString } from "~/utils/http.server";
+import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
 import formsStyles from "~/styles/designer-forms.css";
 import indicatorsStyles from "~/styles/designer-indicators.css";
@@ -68,7 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
     return data<OverlayActionResult>({ ok: false, problems: [], revision: 0, parsed: false, message: t("overlayDesigner.error.tooLarge", { max: Math.round(PACKAGE_MAX_BYTES / 1024) }) }, { status: 413 });
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formString(form, "intent", 20);
   const here = `/designer/overlay/${encodeURIComponent(district)}/${encodeURIComponent(key)}`;
   let result: OverlayActionResult;

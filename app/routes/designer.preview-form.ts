@@ -10,7 +10,7 @@ import { ADMIN_ROLES, requireRole, requireUser } from "~/auth/guards.server";
 import type { PreviewCheckResult } from "~/components/designer/forms/FormPreview";
 import { serverT } from "~/i18n/locale.server";
 import { checkPackageSemantics, DOCUMENT_MAX_BYTES, parseJsonDocument, validateDocument, validateSubmission, type DocumentError, type Form, type TemplatePackage } from "../../engine/index";
-import { formString } from "~/utils/http.server";
+import { formString, readForm } from "~/utils/http.server";
 
 /** Sample answers: far above any configured form (the fill page allows the same). */
 const MAX_DATA_CHARS = 200_000;
@@ -25,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const refuse = (status: number, message: string) =>
     data<PreviewCheckResult>({ ok: false, definitionErrors: [], fieldErrors: {}, formErrors: [message] } satisfies Omit<Refusal, "status">, { status });
   if (request.method !== "POST") return refuse(405, t("formbuilder.route.method"));
-  const body = await request.formData();
+  const body = await readForm(request);
   const formText = formString(body, "form", DOCUMENT_MAX_BYTES + 1);
   const dataText = formString(body, "data", MAX_DATA_CHARS + 1);
   const hiddenText = formString(body, "hidden", MAX_HIDDEN_CHARS + 1);

@@ -4,6 +4,7 @@ import { ADMIN_ROLES, requireUserWithRole } from "~/auth/guards.server";
 import { getDb } from "~/db/db.server";
 import { PreviewInputError, previewIndicator, type PreviewResult } from "~/models/indicator-preview.server";
 import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { readForm } from "~/utils/http.server";
 
 /** Percent-encoding can triple a document's size; anything beyond that is refused unread. */
 const MAX_BODY_BYTES = 3 * PACKAGE_MAX_BYTES + 64 * 1024;
@@ -26,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 413 },
     );
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   const documentText = form.get("document");
   const index = Number(form.get("index"));
   if (typeof documentText !== "string" || documentText === "" || !Number.isInteger(index) || index < 0) {

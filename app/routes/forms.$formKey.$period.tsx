@@ -10,7 +10,7 @@ import { useServerAutosave } from "~/components/form/serverAutosave";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { loadEntry, operatorUnit, parseSaveForm, saveEntry, type RefusedResult, type SaveResult } from "~/models/entry.server";
-import { clientIp } from "~/utils/http.server";
+import { clientIp, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "Laporan"} · Pantau ILP` }];
 
@@ -49,7 +49,7 @@ function autosaveSeconds(): number {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
-  const parsed = parseSaveForm(await request.formData());
+  const parsed = parseSaveForm(await readForm(request));
   if (!parsed.ok) return data<ActionResult>(parsed.result, { status: parsed.result.status });
   const result = await saveEntry({
     ...parsed.input,

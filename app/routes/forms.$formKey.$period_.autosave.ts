@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guards.server";
 import { operatorUnit, parseSaveForm, saveEntry } from "~/models/entry.server";
-import { clientIp } from "~/utils/http.server";
+import { clientIp, readForm } from "~/utils/http.server";
 
 /**
  * Server autosave of the fill page (issue 6): the page posts its answers here every few seconds
@@ -13,7 +13,7 @@ import { clientIp } from "~/utils/http.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
-  const parsed = parseSaveForm(await request.formData(), "draft");
+  const parsed = parseSaveForm(await readForm(request), "draft");
   if (!parsed.ok) return Response.json(parsed.result, { status: parsed.result.status });
   const result = await saveEntry({
     ...parsed.input,

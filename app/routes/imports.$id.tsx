@@ -8,7 +8,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { IMPORT_ROLES, jobProblems, loadJob, resumeJob } from "~/models/bulk-import.server";
 import styles from "~/styles/imports.css";
-import { clientIp } from "~/utils/http.server";
+import { clientIp, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Hasil impor · Pantau ILP" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -45,7 +45,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   requireRole(user, IMPORT_ROLES);
   const id = jobId(params);
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") !== "resume") throw new Response("Permintaan tidak dikenal.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const job = await loadJob(user.id, id);
   if (!job) throw notFound("Impor tidak ditemukan.");

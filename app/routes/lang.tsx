@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { assertSameOrigin } from "~/auth/csrf.server";
 import { isLocale } from "~/i18n/catalog";
 import { langCookie } from "~/i18n/locale.server";
-import { formString, safeRedirectPath } from "~/utils/http.server";
+import { formString, safeRedirectPath, readForm } from "~/utils/http.server";
 
 /** Public: only GET home; the language is chosen by POST. */
 export async function loader() {
@@ -13,7 +13,7 @@ export async function loader() {
 /** Public by design: sets the language cookie (no data touched), same-origin only. */
 export async function action({ request }: ActionFunctionArgs) {
   assertSameOrigin(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const locale = formString(form, "locale", 5);
   const back = safeRedirectPath(formString(form, "redirectTo", 500));
   if (!isLocale(locale)) return redirect(back);

@@ -6,7 +6,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { grantUnlock, locksOverview, revokeUnlock, setDeadline } from "~/models/locks.server";
 import { PageHeader } from "~/components/PageHeader";
-import { clientIp, formString } from "~/utils/http.server";
+import { clientIp, formString, readForm } from "~/utils/http.server";
 import styles from "~/styles/locks.css";
 
 export const meta: MetaFunction = () => [{ title: "Batas waktu dan buka kunci · Pantau ILP" }];
@@ -25,7 +25,7 @@ type ActionData = { ok: boolean; intent: string; message: string; field?: string
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireUserWithRole(request, ROLES);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formString(form, "intent", 20);
   const ip = clientIp(context);
   const reply = (r: { ok: boolean; message: string; field?: string; status?: number }, values: Values | null, scope?: string) =>

@@ -11,7 +11,7 @@ import { getDb } from "~/db/db.server";
 import { isDemoDatabase } from "~/models/demo.server";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
-import { clientIp, formString, safeRedirectPath } from "~/utils/http.server";
+import { clientIp, formString, safeRedirectPath, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Masuk · Pantau ILP" }];
 
@@ -37,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { t } = await serverT(request);
   const ip = clientIp(context);
   const address = clientKeyOf(ip);
-  const form = await request.formData();
+  const form = await readForm(request);
   // Cut after lower-casing too: "İ" becomes two characters, and the columns hold 64.
   const username = formString(form, "username", 64).trim().toLowerCase().slice(0, 64);
   const password = formString(form, "password", 200);

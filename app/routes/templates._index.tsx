@@ -8,7 +8,7 @@ import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { draftablePackages, editableDrafts } from "~/models/designer.server";
 import { adoptPackage, libraryAccess, listLibrary } from "~/models/template-library.server";
-import { clientIp, formString } from "~/utils/http.server";
+import { clientIp, formString, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Templat · Pantau ILP" }];
 
@@ -38,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const access = libraryAccess(user);
   const { t } = await serverT(request, user);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formString(form, "intent", 20);
   if (intent !== "adopt") return data({ ok: false, message: t("templates.error.intent"), packageKey: "" }, { status: 400 });
   const packageKey = formString(form, "package", 100);

@@ -23,7 +23,7 @@ import {
   USERNAME_PATTERN,
   usernameExists,
 } from "~/models/user.server";
-import { clientIp, formString } from "~/utils/http.server";
+import { clientIp, formString, readForm } from "~/utils/http.server";
 import { PageHeader } from "~/components/PageHeader";
 
 export const meta: MetaFunction = () => [{ title: "Pengguna · Pantau ILP" }];
@@ -81,7 +81,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireRole(admin, ADMIN_ROLES);
   const { t } = await serverT(request, admin);
   const ip = clientIp(context);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formString(form, "intent", 20);
   const actor = { userId: admin.id, ip };
 

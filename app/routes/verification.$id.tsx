@@ -7,7 +7,7 @@ import { useT } from "~/i18n/useT";
 import { formatNumberId } from "../../engine/index";
 import { STATE_KEYS, STATE_SYMBOLS } from "~/components/scorecard/model";
 import { decide, verificationDetail, type Decision } from "~/models/verification.server";
-import { clientIp, formString } from "~/utils/http.server";
+import { clientIp, formString, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Periksa laporan · Pantau ILP" }];
 
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireUserWithRole(request, ["district_verifier"]);
   const id = reportId(params.id);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = formString(form, "intent", 10);
   const note = formString(form, "note", 2100);
   if (intent !== "approve" && intent !== "return") return data({ ok: false as const, message: "Pilih Setujui atau Kembalikan.", field: undefined, note }, { status: 400 });

@@ -12,6 +12,7 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { crossSiteReasonOf, isUnsafeMethod } from "~/auth/csrf.server";
+import { requestGuard } from "./request-guard.server";
 import { decoyPasswordHash } from "~/auth/password.server";
 
 export interface StartOptions {
@@ -98,6 +99,10 @@ export function createApp(options: StartOptions): express.Express {
   const publicDir = path.join(rootDir, "public");
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h" }));
+
+  // Methods, undecodable paths, unknown paths, POSTs to routes without an action and POST bodies
+  // that are not forms: a 4xx and the app's own page before Remix (request-guard.server.ts).
+  app.use(requestGuard(options.build));
 
   app.all(
     "*",

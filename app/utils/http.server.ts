@@ -1,9 +1,24 @@
 /** Small helpers shared by routes. */
+import { getLocale } from "~/i18n/locale.server";
+import { translate } from "~/i18n/catalog";
 
-/** A same-site path to go back to after login or a language switch; anything else → "/". */
+/**
+ * A same-site path to go back to after login or a language switch; anything else → `fallback`.
+ * Only printable ASCII is accepted (a control character or a non-Latin-1 character cannot go in
+ * a Location header, and browsers drop tabs and line breaks, so "/\t/evil.example" would leave
+ * the site), no backslash, no "//" start, and the path must stay on this origin once parsed.
+ */
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
-  return value;
+  if (typeof value !== "string" || value.length > 2000 || !/^\/[\x21-\x7e]*$/.test(value)) return fallback;
+  if (value.startsWith("//") || value.includes("\\")) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, "http://pantau.invalid");
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== "http://pantau.invalid") return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /** The client address from the server's load context (set by the Express adapter). */
@@ -15,4 +30,18 @@ export function clientIp(context: unknown): string {
 export function formString(form: FormData, name: string, maxLength = 1000): string {
   const value = form.get(name);
   return typeof value === "string" ? value.slice(0, maxLength) : "";
+}
+
+/**
+ * The request's form body. A body that does not parse as a form (a broken multipart body, a
+ * multipart type without its boundary) is the sender's fault: 400 with the app's message in the
+ * reader's language, never a 500. The request guard already refused bodies that are not forms.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    const locale = await getLocale(request);
+    throw new Response(translate(locale, "error.badForm"), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translate } from "~/i18n/catalog";
 import type { TemplatePackage } from "../../schemas/types.generated";
 import { launchBrowser, loginAndWaitHome, openSession, screenshot, STACK_TRACE_PATTERN, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { withTargetsThrough } from "../../seeds/demo/targets";
 
 const T = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 const seedPackage = (): TemplatePackage => JSON.parse(fs.readFileSync(path.resolve("seeds/packages/ilp-nasional.v1.json"), "utf8"));
@@ -129,7 +130,9 @@ describe("indicator designer journey", () => {
     const { page } = s;
     await page.getByRole("tab", { name: T("designer.tab.targets") }).click();
     await page.getByLabel(T("targets.filterIndicator"), { exact: true }).selectOption("cakupan_k6_uji_coba");
-    await page.getByLabel(T("targets.filterYear"), { exact: true }).selectOption("2026");
+    // The demo carries targets forward to the year it was seeded: the newest year is 2026 or later.
+    const year = Math.max(2026, new Date().getUTCFullYear());
+    await page.getByLabel(T("targets.filterYear"), { exact: true }).selectOption(String(year));
     await page.getByRole("button", { name: T("targets.add") }).click();
     const value = page.getByLabel(T("targets.valueAnnual"), { exact: true });
     await value.fill("95");
@@ -141,21 +144,22 @@ describe("indicator designer journey", () => {
     await page.getByLabel(T("targets.valuesQuarterly"), { exact: true }).fill("25; 50; 75; 95");
     await expect.poll(() => page.getByText(T("indcheck.profileQuarterly", { count: 0 })).count()).toBe(0);
     await page.getByRole("button", { name: T("targets.close") }).click();
-    const row = page.locator("tr[data-target='cakupan_k6_uji_coba|2026|national|']");
+    const row = page.locator(`tr[data-target='cakupan_k6_uji_coba|${year}|national|']`);
     await row.waitFor();
     expect(await row.innerText()).toContain("95");
 
-    // Copy 2026 → 2027: every 2026 target (the package's and ours) is copied once.
-    const expected = seedPackage().targets.filter((t) => t.year === 2026).length + 1;
-    await page.getByLabel(T("targets.copyYear"), { exact: true }).fill("2027");
+    // Copy year → year + 1: every target of that year (the package's and ours) is copied once.
+    const next = year + 1;
+    const expected = withTargetsThrough(seedPackage(), year).targets.filter((t) => t.year === year).length + 1;
+    await page.getByLabel(T("targets.copyYear"), { exact: true }).fill(String(next));
     await page.getByRole("button", { name: T("targets.copy") }).click();
-    await page.getByText(T("targets.copyDone", { copied: expected, skipped: 0, from: 2026, to: 2027 })).waitFor();
+    await page.getByText(T("targets.copyDone", { copied: expected, skipped: 0, from: year, to: next })).waitFor();
     // A second copy skips them all.
     await page.getByRole("button", { name: T("targets.copy") }).click();
-    await page.getByText(T("targets.copyDone", { copied: 0, skipped: expected, from: 2026, to: 2027 })).waitFor();
+    await page.getByText(T("targets.copyDone", { copied: 0, skipped: expected, from: year, to: next })).waitFor();
     await page.getByLabel(T("targets.filterIndicator"), { exact: true }).selectOption("");
-    expect(await page.locator("tr[data-target$='|2027|national|']").count()).toBe(expected);
-    await page.locator("tr[data-target='cakupan_k6_uji_coba|2027|national|']").waitFor();
+    expect(await page.locator(`tr[data-target$='|${next}|national|']`).count()).toBe(expected);
+    await page.locator(`tr[data-target='cakupan_k6_uji_coba|${next}|national|']`).waitFor();
 
     await page.getByRole("button", { name: T("designer.save") }).click();
     await page.getByText(T("designer.save.clean")).waitFor({ timeout: 30_000 });
@@ -183,6 +187,7 @@ describe("indicator designer journey", () => {
       await page.getByText(T("indpreview.scope", { name: "Kota Sawahlunto", rows: 6 })).waitFor({ timeout: 30_000 });
 
       await page.getByRole("tab", { name: T("designer.tab.targets") }).click();
+      await page.getByLabel(T("targets.filterYear"), { exact: true }).selectOption("2026");
       const national = page.locator("tr[data-target='spm_01|2026|national|']");
       expect(await national.innerText()).toContain(T("targets.readOnly"));
       expect(await national.locator(".origin-national").count()).toBe(1);

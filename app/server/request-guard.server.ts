@@ -1,0 +1,110 @@
+/**
+ * Requests whose shape no route can serve are answered here, before Remix: a method other than
+ * GET/HEAD/POST, a path that does not decode, a path no route matches, a POST to a route without
+ * an action, or a POST body that is not a form (urlencoded or multipart). Remix would answer
+ * those with a 500 (a path that does not decode, `request.formData()` on JSON) or with its own
+ * internal error text in the page; here each gets a 4xx and the app's own short page in the
+ * reader's language. The route table is the server build's, matched with Remix's own matcher.
+ */
+import type { ServerBuild } from "@remix-run/node";
+import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
+import type express from "express";
+import { isLocale, translate, type Locale, type MessageKey } from "~/i18n/catalog";
+import { langCookie } from "~/i18n/locale.server";
+
+export const ALLOWED_METHODS = ["GET", "HEAD", "POST"] as const;
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
+type RouteNode = AgnosticRouteObject & { id: string; hasAction: boolean; answersGet: boolean };
+
+/** The build's flat route manifest as the nested tree Remix matches against. */
+export function routeTree(build: Pick<ServerBuild, "routes">): RouteNode[] {
+  const byParent = new Map<string | undefined, Array<ServerBuild["routes"][string]>>();
+  for (const route of Object.values(build.routes)) {
+    const list = byParent.get(route.parentId) ?? [];
+    list.push(route);
+    byParent.set(route.parentId, list);
+  }
+  const build_ = (parentId: string | undefined): RouteNode[] =>
+    (byParent.get(parentId) ?? []).map((r) => {
+      const node = {
+        id: r.id,
+        path: r.path,
+        caseSensitive: r.caseSensitive,
+        hasAction: typeof r.module.action === "function",
+        // A page (a component) or a resource route with a loader; a resource route with only an action answers POST only.
+        answersGet: typeof r.module.loader === "function" || typeof r.module.default === "function",
+      } as RouteNode;
+      if (r.index) return { ...node, index: true } as RouteNode;
+      return { ...node, children: build_(r.id) } as RouteNode;
+    });
+  return build_(undefined);
+}
+
+/** The language of a request that never reached Remix: the language cookie, else Indonesian. */
+export async function requestLocale(cookieHeader: string | undefined): Promise<Locale> {
+  try {
+    const value: unknown = await langCookie.parse(cookieHeader ?? null);
+    return isLocale(value) ? value : "id";
+  } catch {
+    return "id";
+  }
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The app's own short error page (no scripts, the app's stylesheet is not needed to read it). */
+export function plainErrorPage(locale: Locale, message: string): string {
+  const t = (key: MessageKey) => escapeHtml(translate(locale, key));
+  return `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${t("error.title")} · Pantau ILP</title></head><body><main id="main" role="alert"><h1>${t("error.title")}</h1><p>${escapeHtml(message)}</p><p><a href="/">${t("error.openHome")}</a></p></main></body></html>`;
+}
+
+/** Sends the app's error page, or a JSON problem to a client that asked for JSON. */
+export async function refuse(req: express.Request, res: express.Response, status: number, key: MessageKey, headers: Record<string, string> = {}): Promise<void> {
+  const locale = await requestLocale(req.headers.cookie);
+  const message = translate(locale, key);
+  res.status(status).set({ "Cache-Control": "no-store", ...headers });
+  if ((req.get("accept") ?? "").includes("application/json") && !(req.get("accept") ?? "").includes("text/html")) {
+    res.type("application/problem+json; charset=utf-8").send(JSON.stringify({ status, title: translate(locale, "error.title"), detail: message }));
+    return;
+  }
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  res.type("text/html; charset=utf-8").send(plainErrorPage(locale, message));
+}
+
+/** Whether every segment of a raw (still percent-encoded) path decodes to text without NUL. */
+function decodes(pathname: string): boolean {
+  try {
+    return !decodeURIComponent(pathname).includes("\0");
+  } catch {
+    return false;
+  }
+}
+
+export function requestGuard(build: Pick<ServerBuild, "routes">): express.RequestHandler {
+  const routes = routeTree(build);
+  return (req, res, next) => {
+    const answer = (status: number, key: MessageKey, headers?: Record<string, string>) => void refuse(req, res, status, key, headers).catch(next);
+    if (!(ALLOWED_METHODS as readonly string[]).includes(req.method)) return answer(405, "error.405", { Allow: ALLOWED_METHODS.join(", ") });
+    const raw = req.originalUrl.split("?")[0];
+    if (!decodes(raw)) return answer(400, "error.badPath");
+    const matches = matchRoutes(routes as AgnosticRouteObject[], raw);
+    if (!matches) return answer(404, "error.404");
+    if (req.method !== "POST") {
+      const leaf = matches[matches.length - 1].route as RouteNode;
+      return leaf.answersGet ? next() : answer(405, "error.405", { Allow: "POST" });
+    }
+    // The route a POST reaches, as Remix picks it: the index route with `?index`, else the deepest route that is not an index.
+    const search = new URLSearchParams(req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?") + 1) : "");
+    const last = matches[matches.length - 1];
+    const wantsIndex = search.getAll("index").some((v) => v === "");
+    const target = last.route.index && wantsIndex ? last : [...matches].reverse().find((m) => !m.route.index) ?? last;
+    if (!(target.route as RouteNode).hasAction) return answer(405, "error.405", { Allow: "GET, HEAD" });
+    const type = (req.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+    if (!FORM_TYPES.has(type)) return answer(415, "error.415");
+    next();
+  };
+}

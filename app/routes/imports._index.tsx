@@ -81,7 +81,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   let backfillReason: string | null = null;
   if (body.get("backfill") === "1") {
     if (backfillScope(user).length === 0) throw forbidden(t("backfill.forbidden"));
-    const raw = String(body.get("reason") ?? "");
+    const field = body.get("reason");
+    const raw = typeof field === "string" ? field : "";
     const reason = checkBackfillReason(raw);
     if (!reason.ok) return data<ActionResult>({ message: t("backfill.refused"), fileError: null, form: formValue, confirmWarnings, reasonError: t(reason.key, reason.vars), backfill: true, reason: raw.slice(0, BACKFILL_REASON_MAX + 100) }, { status: 400 });
     backfillReason = reason.reason;

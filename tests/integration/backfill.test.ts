@@ -8,11 +8,9 @@
  * period stays locked afterwards.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "~/cli/main";
 import { getDb } from "~/db/db.server";
 import { importJobSettled } from "~/models/bulk-import.server";
 import { LockCache } from "~/models/locks.server";
@@ -29,6 +27,7 @@ import * as queue from "~/routes/verification._index";
 import { clock } from "~/utils/clock.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { BASE, call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { cli, tempFile as tempFileNamed } from "../helpers/cli";
 import { profilAnswers } from "../helpers/ilp-profil";
 
 const NOW = "2026-03-15T08:00:00.000Z";
@@ -55,18 +54,7 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
 }
 
-function tempFile(content: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pantau-backfill-")), "laporan-2025.csv");
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const tempFile = (content: string) => tempFileNamed(content, "laporan-2025.csv");
 
 describe.each(DIALECTS)("backfill on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;

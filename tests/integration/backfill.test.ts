@@ -5,7 +5,7 @@
  * verification pages and in the export, and audited per report and per job. Without backfill the
  * same rows meet the deadline; another district's units, operators, verifiers, a missing or bad
  * reason, approved reports (unless re-opened) and future periods are refused; the operator's
- * period stays locked afterwards.
+ * period stays locked afterwards. The CLI's --as attributes an ordinary import too.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -302,6 +302,19 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
     const after = (await report(SUNGAI_DURIAN, "2025-04"))!;
     expect(after).toMatchObject({ status: "submitted", late_entry: 1 });
     expect(JSON.parse(after.data).jumlah_desa).toBe(12);
+  });
+
+  it("--as without --backfill attributes an ordinary CLI import to the account and holds it to the account's area", async () => {
+    const r = await cli("submissions", "import", tempFile(csvFor([[LEMBAH_SEGAR, CURRENT], [plantungan, CURRENT]])), "--template", PKG, "--form", FORM, "--as", "ADM.Sawahlunto");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/baris 3 kolom org_unit: .*di luar wilayah Anda/);
+    const row = (await report(LEMBAH_SEGAR, CURRENT))!;
+    expect(row).toMatchObject({ status: "submitted", late_entry: 0 });
+    const version = await getDb().selectFrom("submission_revision").select(["action", "actor_user_id"]).where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    expect(version).toEqual({ action: "submission.import", actor_user_id: userId.admin });
+    const unknown = await cli("submissions", "import", tempFile(csvFor([[LEMBAH_SEGAR, CURRENT]])), "--template", PKG, "--form", FORM, "--as", "tidak.ada");
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/akun "tidak.ada" tidak ada/);
   });
 
   it("periods that have not begun are refused in backfill mode too", async () => {

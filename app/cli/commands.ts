@@ -17,6 +17,9 @@ import { buildScorecard, explainUnit } from "~/models/scorecard.server";
 import { scorecardTable } from "~/models/scorecard-view.server";
 import { csvText } from "~/utils/spreadsheet.server";
 import { importSubmissionsCsv } from "~/models/submissions.server";
+import { backfillScope, checkBackfillReason } from "~/models/backfill.server";
+import { importScope } from "~/models/bulk-import.server";
+import { loadGrants, type Grant } from "~/auth/session.server";
 import { getPublishedPackage, importOverlay, importPackage } from "~/models/templates.server";
 import type { OrgLevel } from "~/db/schema";
 
@@ -78,6 +81,26 @@ function periodFlag(value: string | undefined, io: CliIo): string | undefined {
     return undefined;
   }
   return value;
+}
+
+/**
+ * The account a CLI import acts as (`--as`): active, with its grants. The CLI trusts whoever runs
+ * it (shell access to the database is full access anyway); naming the account attributes the
+ * reports and audit rows to a person and holds the rows to that person's area.
+ */
+async function actingUser(username: string, io: CliIo): Promise<{ id: number; username: string; grants: Grant[] } | undefined> {
+  const db = getDbHandle().db;
+  const name = username.trim().toLowerCase();
+  const user = await db.selectFrom("app_user").select(["id", "username", "active"]).where("username", "=", name).executeTakeFirst();
+  if (!user) {
+    io.err(`--as: akun "${name}" tidak ada. Tulis nama pengguna admin yang bertanggung jawab atas impor ini.`);
+    return undefined;
+  }
+  if (user.active !== 1) {
+    io.err(`--as: akun "${name}" dinonaktifkan; impor atas nama akun yang masih aktif.`);
+    return undefined;
+  }
+  return { id: user.id, username: user.username, grants: await loadGrants(db, user.id) };
 }
 
 export const COMMANDS: CliCommand[] = [
@@ -294,12 +317,33 @@ export const COMMANDS: CliCommand[] = [
   },
   {
     name: ["submissions", "import"],
-    help: "submissions import <berkas.csv> --template K --form F   kolom org_unit,period,<kunci isian…>",
+    help: "submissions import <berkas.csv> --template K --form F [--as PENGGUNA] [--backfill --reason \"…\"]   kolom org_unit,period,<kunci isian…>",
     async run(args, io) {
-      const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { template: { type: "string" }, form: { type: "string" } } });
+      const { positionals, values } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { template: { type: "string" }, form: { type: "string" }, as: { type: "string" }, backfill: { type: "boolean" }, reason: { type: "string" } },
+      });
       if (positionals.length !== 1 || !values.template || !values.form) {
-        io.err("Pemakaian: submissions import <berkas.csv> --template <kunci> --form <kunci formulir>");
+        io.err("Pemakaian: submissions import <berkas.csv> --template <kunci> --form <kunci formulir> [--as <nama pengguna>] [--backfill --reason \"<alasan>\"]");
         return 2;
+      }
+      if (values.reason !== undefined && !values.backfill) {
+        io.err("--reason hanya dipakai bersama --backfill (impor data periode lalu).");
+        return 2;
+      }
+      if (values.backfill && !values.as) {
+        io.err("--backfill memerlukan --as <nama pengguna>: admin Dinkes kabupaten/kota atau admin nasional yang bertanggung jawab atas impor ini; namanya tercatat di log audit dan riwayat laporan.");
+        return 2;
+      }
+      let reason: string | null = null;
+      if (values.backfill) {
+        const checked = checkBackfillReason(values.reason);
+        if (!checked.ok) {
+          io.err(`--reason: ${translate("id", checked.key, checked.vars)}`);
+          return 1;
+        }
+        reason = checked.reason;
       }
       let text: string;
       try {
@@ -309,10 +353,29 @@ export const COMMANDS: CliCommand[] = [
         return 1;
       }
       await migrated();
-      const report = await importSubmissionsCsv(text, { packageKey: values.template, formKey: values.form, actorUserId: null });
+      const actor = values.as ? await actingUser(values.as, io) : null;
+      if (actor === undefined) return 1;
+      const scope = actor ? (reason !== null ? backfillScope(actor) : importScope(actor)).map((g) => g.orgPath) : undefined;
+      if (scope?.length === 0) {
+        io.err(
+          reason !== null
+            ? `--as: ${actor!.username} bukan admin Dinkes kabupaten/kota atau admin nasional; impor data periode lalu hanya untuk admin, di wilayahnya sendiri.`
+            : `--as: ${actor!.username} tidak berhak mengimpor laporan (hanya operator Puskesmas, admin Dinkes dan admin nasional).`,
+        );
+        return 1;
+      }
+      const report = await importSubmissionsCsv(text, {
+        packageKey: values.template,
+        formKey: values.form,
+        actorUserId: actor?.id ?? null,
+        scopePaths: scope,
+        backfill: reason !== null && scope ? { reason, paths: scope } : undefined,
+        fileName: path.basename(positionals[0]),
+      });
       for (const e of report.errors) io.err(`baris ${e.row}${e.column ? ` kolom ${e.column}` : ""}: ${e.message}`);
       for (const w of report.warnings) io.out(`peringatan baris ${w.row}: ${w.message}`);
       io.out(`${report.stored} dari ${report.rows} baris disimpan; ${report.errors.length} galat.`);
+      if (reason !== null) io.out(`Impor data periode lalu atas nama ${actor!.username}: laporan yang batas waktunya sudah lewat ditandai entri terlambat dan menunggu verifikasi; alasannya dicatat di log audit.`);
       return report.errors.length > 0 ? 1 : 0;
     },
   },

@@ -129,6 +129,8 @@ export interface SubmissionTable {
   submitted_at: string | null;
   approved_at: string | null;
   approved_by: number | null;
+  /** 1 once a backfill stored the report after its deadline (migration 009); later versions keep it. */
+  late_entry: Generated<number>;
 }
 
 /** Numeric facts of counted (submitted/approved) submissions: the GROUP BY layout for scorecards. */
@@ -236,6 +238,10 @@ export interface SubmissionRevisionTable {
   return_note: string | null;
   actor_user_id: number | null;
   at: string;
+  /** The backfill's reason on a version stored after the deadline by a backfill, else null (migration 009). */
+  late_entry_reason: string | null;
+  /** The import job that stored this version, if any (migration 009). */
+  import_job_id: number | null;
 }
 
 export type ImportJobStatus = "queued" | "running" | "done" | "failed" | "interrupted";
@@ -268,6 +274,8 @@ export interface ImportJobTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The admin's reason for a backfill job (periods past their deadline); null for an ordinary import (migration 009). */
+  backfill_reason: string | null;
 }
 
 /** One problem of one row of an import (spreadsheet row number, column key, Bahasa Indonesia message). */

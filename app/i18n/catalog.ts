@@ -7,6 +7,7 @@ import * as m_designer_forms from "./messages/designer-forms";
 import * as m_designer_indicators from "./messages/designer-indicators";
 import * as m_overlay_designer from "./messages/overlay-designer";
 import * as m_entry_locks from "./messages/entry-locks";
+import * as m_backfill from "./messages/backfill";
 import * as m_entry_import from "./messages/entry-import";
 import * as m_scorecard_extra from "./messages/scorecard-extra";
 import * as m_login from "./messages/login";
@@ -499,6 +500,7 @@ export const id = {
   ...m_designer_indicators.id,
   ...m_overlay_designer.id,
   ...m_entry_locks.id,
+  ...m_backfill.id,
   ...m_entry_import.id,
   ...m_scorecard_extra.id,
   ...m_login.id,
@@ -994,6 +996,7 @@ export const en: Record<MessageKey, string> = {
   ...m_designer_indicators.en,
   ...m_overlay_designer.en,
   ...m_entry_locks.en,
+  ...m_backfill.en,
   ...m_entry_import.en,
   ...m_scorecard_extra.en,
   ...m_login.en,

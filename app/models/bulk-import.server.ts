@@ -21,6 +21,7 @@ import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { ImportJobStatus, OrgUnit, Role } from "~/db/schema";
 import { translate, type MessageKey } from "~/i18n/catalog";
+import { backfillScope } from "./backfill.server";
 import { EntryRefusal } from "./entry.server";
 import { deadlineLockMessage, LockCache } from "./locks.server";
 import { EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
@@ -61,7 +62,7 @@ const msg = (key: MessageKey, vars?: Record<string, string | number>) => transla
 // Scope
 
 /** The org-unit paths a user may import into (operators: Puskesmas grants only). */
-export function importScope(user: SessionUser): Grant[] {
+export function importScope(user: Pick<SessionUser, "grants">): Grant[] {
   return user.grants.filter((g) => IMPORT_ROLES.includes(g.role) && (g.role !== "puskesmas_operator" || g.orgLevel === "puskesmas"));
 }
 
@@ -242,12 +243,17 @@ export interface NewJob {
   file: ParsedFile;
   confirmWarnings: boolean;
   ip: string | null;
+  /** A backfill (periods past their deadline, the admin's area only) with its reason; docs/decisions/018-backfill.md. */
+  backfillReason?: string | null;
 }
+
+/** The area a job's rows may lie in: the uploader's import grants, or for a backfill their admin area. */
+const jobScope = (user: SessionUser, backfill: boolean) => (backfill ? backfillScope(user) : importScope(user)).map((g) => g.orgPath);
 
 /** Creates the job (with its audit row) and queues it in this process (`start: false` leaves it queued, for tests). */
 export async function createImportJob(job: NewJob, options: { start?: boolean } = {}): Promise<number> {
   const now = nowIso();
-  const scope = importScope(job.user).map((g) => g.orgPath);
+  const scope = jobScope(job.user, Boolean(job.backfillReason));
   const id = await getDb()
     .transaction()
     .execute(async (trx) => {
@@ -262,6 +268,7 @@ export async function createImportJob(job: NewJob, options: { start?: boolean } 
           file_bytes: job.bytes,
           status: "queued",
           confirm_warnings: job.confirmWarnings ? 1 : 0,
+          backfill_reason: job.backfillReason ?? null,
           scope_json: JSON.stringify(scope),
           total_rows: job.file.rows.length,
           next_row: 0,
@@ -282,10 +289,10 @@ export async function createImportJob(job: NewJob, options: { start?: boolean } 
         .executeTakeFirstOrThrow();
       await writeAudit(trx, {
         actorUserId: job.user.id,
-        action: "import.start",
+        action: job.backfillReason ? "import.backfill" : "import.start",
         entityType: "import_job",
         entityId: row.id,
-        after: { file: job.fileName, format: job.format, bytes: job.bytes, form: job.target.form.key, rows: job.file.rows.length, confirmWarnings: job.confirmWarnings },
+        after: { file: job.fileName, format: job.format, bytes: job.bytes, form: job.target.form.key, rows: job.file.rows.length, confirmWarnings: job.confirmWarnings, ...(job.backfillReason ? { reason: job.backfillReason, scope } : {}) },
         ip: job.ip,
       });
       return row.id;
@@ -392,7 +399,7 @@ async function runJob(id: number, options: ProcessOptions): Promise<void> {
     if (!firstRow.has(key)) firstRow.set(key, r[0]);
   }
   const yearlyCache = new Map<string, Record<string, unknown>>();
-  const lockCache = new LockCache();
+  const lockCache = new LockCache(job.backfill_reason === null ? null : { reason: job.backfill_reason, paths: scope });
   const family = new Set((await formFamilyColumns(job.package_key, job.form_key)).map((c) => c.key));
   let counts = { next: job.next_row, stored: job.stored_rows, refused: job.refused_rows, errors: job.error_count, warnings: job.warning_count };
   let chunks = 0;
@@ -420,7 +427,7 @@ async function runJob(id: number, options: ProcessOptions): Promise<void> {
           const n = await storeChunk(
             trx,
             ready.filter((r) => !excluded.has(r.row)),
-            { actorUserId: job.user_id, ip: job.ip, lockCache },
+            { actorUserId: job.user_id, ip: job.ip, lockCache, importJobId: id },
             (row) => (current = row),
           );
           current = -1;
@@ -503,14 +510,14 @@ async function runJob(id: number, options: ProcessOptions): Promise<void> {
 async function storeChunk(
   trx: DbOrTrx,
   items: Array<{ row: number; prepared: PreparedSubmission }>,
-  options: { actorUserId: number; ip: string | null; lockCache: LockCache },
+  options: { actorUserId: number; ip: string | null; lockCache: LockCache; importJobId: number },
   onRow: (row: number) => void,
 ): Promise<number> {
   if (items.length === 0) return 0;
   await storeSubmissions(
     trx,
     items.map((i) => i.prepared),
-    { status: "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", lockCache: options.lockCache, now: clock.now() },
+    { status: "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", lockCache: options.lockCache, importJobId: options.importJobId, now: clock.now() },
     (index) => onRow(index < 0 ? -1 : items[index].row),
   );
   return items.length;
@@ -647,6 +654,7 @@ const JOB_COLUMNS = [
   "created_at",
   "started_at",
   "finished_at",
+  "backfill_reason",
 ] as const;
 
 /** The user's own job (404 for anyone else's), stale state resolved. */
@@ -693,12 +701,12 @@ export async function jobProblemsCsv(jobId: number): Promise<string> {
 
 /** Resumes an interrupted or failed job of the user from its `next_row`, with the user's current scope. */
 export async function resumeJob(user: SessionUser, id: number, ip: string | null): Promise<boolean> {
-  const scope = importScope(user).map((g) => g.orgPath);
   const ok = await getDb()
     .transaction()
     .execute(async (trx) => {
-      const job = await trx.selectFrom("import_job").select(["id", "next_row", "total_rows", "file_name"]).where("id", "=", id).where("user_id", "=", user.id).where("status", "in", ["interrupted", "failed"]).where("payload", "is not", null).executeTakeFirst();
+      const job = await trx.selectFrom("import_job").select(["id", "next_row", "total_rows", "file_name", "backfill_reason"]).where("id", "=", id).where("user_id", "=", user.id).where("status", "in", ["interrupted", "failed"]).where("payload", "is not", null).executeTakeFirst();
       if (!job) return false;
+      const scope = jobScope(user, job.backfill_reason !== null);
       await trx.updateTable("import_job").set({ status: "queued", worker: WORKER_ID, heartbeat_at: nowIso(), message: null, scope_json: JSON.stringify(scope) }).where("id", "=", id).execute();
       await writeAudit(trx, { actorUserId: user.id, action: "import.resume", entityType: "import_job", entityId: id, after: { file: job.file_name, fromRow: job.next_row, rows: job.total_rows }, ip });
       return true;

@@ -3,8 +3,9 @@
  *
  * A report locks when the district's deadline for its period type has passed (days after the
  * period's last day; the district's own setting, else the national one, else DEFAULT_DEADLINE_DAYS).
- * `deadlineLockMessage` is called by storeSubmission, the one function every write path (fill
- * page, CSV/XLSX import, CLI, bulk import) goes through, inside its transaction. A district admin
+ * `deadlineCheck` is called by storeSubmission, the one function every write path (fill
+ * page, CSV/XLSX import, CLI, bulk import) goes through, inside its transaction; an admin's
+ * backfill import passes it for the admin's own area and marks those reports late entries. A district admin
  * of the district — nobody else — can grant a scoped unlock (one Puskesmas or the whole district
  * × form × period) with a reason and an expiry of at most MAX_UNLOCK_DAYS; the grant may also
  * re-open approved reports for correction. Grants, revocations, re-openings and deadline changes
@@ -62,12 +63,32 @@ export function isPastDeadline(deadline: string, now: Date): boolean {
 }
 
 /**
- * Deadline days per (district, period type), loaded once per batch: an import of thousands of
- * rows asks the database once per district, not once per row.
+ * A backfill (docs/decisions/018-backfill.md): a Dinkes admin imports reports of periods past their
+ * deadline, with a reason, for the units of their own area only. It opens no period for anyone
+ * else and creates no unlock grant; each report it stores past the deadline is a late entry.
+ */
+export interface Backfill {
+  reason: string;
+  /** Org-unit paths of the acting admin's area: a district admin's district, the national admin's whole country. */
+  paths: readonly string[];
+}
+
+/**
+ * What the lock checks of one batch share: deadline days per (district, period type), loaded once
+ * (an import of thousands of rows asks the database once per district, not once per row), and
+ * the batch's backfill, if it is one — so the check before validation and the one inside the
+ * write transaction agree.
  */
 export class LockCache {
   private readonly days = new Map<string, Promise<{ days: number; source: "district" | "national" | "default" }>>();
   private readonly names = new Map<number, Promise<string>>();
+
+  constructor(readonly backfill: Backfill | null = null) {}
+
+  /** Whether this batch may write `unit`'s reports past their deadline: a backfill whose area holds it. */
+  backfills(unit: Pick<OrgUnit, "path">): boolean {
+    return this.backfill !== null && this.backfill.paths.some((p) => unit.path.startsWith(p));
+  }
 
   deadlineDays(db: DbOrTrx, unit: Pick<OrgUnit, "path">, periodType: PeriodType) {
     const { nationalId, districtId } = pathIds(unit);
@@ -182,25 +203,46 @@ export async function activeUnlocksFor(db: DbOrTrx, unit: Pick<OrgUnit, "id" | "
     .execute();
 }
 
-/** The deadline of a report and whether it is locked at `now`. */
-export async function lockState(db: DbOrTrx, key: LockKey, now = clock.now(), cache = new LockCache()): Promise<LockState> {
+async function deadlineOf(db: DbOrTrx, key: LockKey, now: Date, cache: LockCache) {
   const { days } = await cache.deadlineDays(db, key.unit, key.periodType);
   const deadline = deadlineDate(key.period, days);
-  const pastDeadline = isPastDeadline(deadline, now);
+  return { deadline, pastDeadline: isPastDeadline(deadline, now) };
+}
+
+/** The deadline of a report and whether it is locked at `now`. */
+export async function lockState(db: DbOrTrx, key: LockKey, now = clock.now(), cache = new LockCache()): Promise<LockState> {
+  const { deadline, pastDeadline } = await deadlineOf(db, key, now, cache);
   const grant = pastDeadline ? await activeUnlock(db, key, now) : undefined;
   return { deadline, pastDeadline, unlock: grant ? { id: grant.id, expiresAt: grant.expires_at, reason: grant.reason } : null, locked: pastDeadline && !grant };
 }
 
+export interface DeadlineCheck {
+  /** Null when the report may be written; otherwise the refusal in Bahasa Indonesia. */
+  locked: string | null;
+  /** Past the deadline and written by this backfill: the report is stored as a late entry. */
+  lateEntry: Backfill | null;
+  deadline: string;
+}
+
 /**
- * Null when the report may be written; otherwise the refusal in Bahasa Indonesia, naming the
- * deadline and who can open the lock. Called inside every write transaction (storeSubmission).
+ * Whether a report may be written at `now`: before its deadline, under an unlock grant, or by a
+ * backfill whose area holds the unit (then as a late entry). The refusal names the deadline and
+ * who can open the lock. Called inside every write transaction (storeSubmission).
  */
-export async function deadlineLockMessage(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = clock.now(), cache = new LockCache()): Promise<string | null> {
-  const state = await lockState(db, key, now, cache);
-  if (!state.locked) return null;
+export async function deadlineCheck(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = clock.now(), cache = new LockCache()): Promise<DeadlineCheck> {
+  const { deadline, pastDeadline } = await deadlineOf(db, key, now, cache);
+  if (!pastDeadline) return { locked: null, lateEntry: null, deadline };
+  if (cache.backfill && cache.backfills(key.unit)) return { locked: null, lateEntry: cache.backfill, deadline };
+  if (await activeUnlock(db, key, now)) return { locked: null, lateEntry: null, deadline };
   const { districtId } = pathIds(key.unit);
   const district = districtId !== null ? await cache.districtName(db, districtId) : "kabupaten/kota";
-  return `Batas waktu laporan ${key.formTitle ?? key.formKey} periode ${key.period} sudah lewat (${formatDateId(state.deadline)}), jadi laporan ini terkunci dan tidak dapat dibuat, diubah atau dikirim. Admin Dinkes ${district} dapat membuka kunci sementara bila ada alasan yang jelas.`;
+  const locked = `Batas waktu laporan ${key.formTitle ?? key.formKey} periode ${key.period} sudah lewat (${formatDateId(deadline)}), jadi laporan ini terkunci dan tidak dapat dibuat, diubah atau dikirim. Admin Dinkes ${district} dapat membuka kunci sementara bila ada alasan yang jelas.`;
+  return { locked, lateEntry: null, deadline };
+}
+
+/** deadlineCheck's refusal alone: null when the report may be written. */
+export async function deadlineLockMessage(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = clock.now(), cache = new LockCache()): Promise<string | null> {
+  return (await deadlineCheck(db, key, now, cache)).locked;
 }
 
 // ---------------------------------------------------------------- administration

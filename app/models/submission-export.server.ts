@@ -17,8 +17,11 @@ import { csvStream, xlsxRow, type SheetValue } from "~/utils/spreadsheet.server"
 /** Who may export submissions: not facilitators (they read scorecards, not raw reports). */
 export const EXPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"];
 
-/** Columns before the field keys, always in this order. The import ignores them. */
-export const EXPORT_META_COLUMNS = ["org_unit", "org_unit_name", "period", "status", "package_version", "revision", "updated_at"] as const;
+/**
+ * Columns before the field keys, always in this order. The import ignores them. `late_entry` is
+ * "ya" for a report a backfill stored after its deadline (docs/decisions/018-backfill.md).
+ */
+export const EXPORT_META_COLUMNS = ["org_unit", "org_unit_name", "period", "status", "package_version", "revision", "updated_at", "late_entry"] as const;
 
 export interface FamilyColumn {
   key: string;
@@ -216,14 +219,14 @@ async function* exportRows(prepared: PreparedExport): AsyncGenerator<SheetValue[
     const rows = await db
       .selectFrom("submission as s")
       .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
-      .select(["s.id", "o.code", "o.name", "s.period", "s.status", "s.package_version", "s.revision", "s.updated_at", "s.data"])
+      .select(["s.id", "o.code", "o.name", "s.period", "s.status", "s.package_version", "s.revision", "s.updated_at", "s.late_entry", "s.data"])
       .where("s.id", "in", batch)
       .execute();
     const byId = new Map(rows.map((r) => [r.id, r]));
     yield batch.map((id) => {
       const r = byId.get(id)!;
       const data = JSON.parse(r.data) as Record<string, unknown>;
-      return [r.code, r.name, r.period, r.status, r.package_version, r.revision, r.updated_at, ...prepared.columns.map((c) => exportValue(Object.hasOwn(data, c.key) ? data[c.key] : undefined))];
+      return [r.code, r.name, r.period, r.status, r.package_version, r.revision, r.updated_at, exportValue(r.late_entry === 1), ...prepared.columns.map((c) => exportValue(Object.hasOwn(data, c.key) ? data[c.key] : undefined))];
     });
   }
 }

@@ -29,6 +29,10 @@ export interface RevisionInput {
   returnNote: string | null;
   actorUserId: number | null;
   at: string;
+  /** The backfill's reason when this version was stored after the deadline by a backfill. */
+  lateEntryReason?: string | null;
+  /** The import job that stored this version. */
+  importJobId?: number | null;
 }
 
 /** The submission_revision row of a stored version: one shape for single writes and batches. */
@@ -45,6 +49,8 @@ export function revisionRow(r: RevisionInput) {
     return_note: r.returnNote,
     actor_user_id: r.actorUserId,
     at: r.at,
+    late_entry_reason: r.lateEntryReason ?? null,
+    import_job_id: r.importJobId ?? null,
   };
 }
 
@@ -145,7 +151,7 @@ export async function submissionHistory(user: SessionUser, id: number) {
   const revisions = await db
     .selectFrom("submission_revision as r")
     .leftJoin("app_user as u", "u.id", "r.actor_user_id")
-    .select(["r.id", "r.revision", "r.action", "r.status", "r.data", "r.package_key", "r.package_version", "r.overlay_id", "r.return_note", "r.at", "u.display_name as actor", "u.username"])
+    .select(["r.id", "r.revision", "r.action", "r.status", "r.data", "r.package_key", "r.package_version", "r.overlay_id", "r.return_note", "r.late_entry_reason", "r.at", "u.display_name as actor", "u.username"])
     .where("r.submission_id", "=", id)
     .orderBy("r.revision")
     .execute();
@@ -182,6 +188,7 @@ export async function submissionHistory(user: SessionUser, id: number) {
       actor: r.actor ?? null,
       username: r.username ?? null,
       returnNote: r.return_note,
+      lateEntryReason: r.late_entry_reason,
       packageKey: r.package_key,
       packageVersion: r.package_version,
       overlayVersion: overlayVersions.find((o) => o.id === r.overlay_id)?.version ?? null,
@@ -201,6 +208,7 @@ export async function submissionHistory(user: SessionUser, id: number) {
     period: row.period,
     status: row.status,
     revision: row.revision,
+    lateEntry: row.late_entry === 1,
     versions: versions.reverse(),
   };
 }

@@ -17,15 +17,17 @@ import {
   type Form,
   type RuleViolation,
 } from "../../engine/index";
-import { auditRow, type DbOrTrx } from "~/auth/audit.server";
+import { auditRow, writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
-import { deadlineLockMessage, LockCache } from "./locks.server";
+import { deadlineCheck, deadlineLockMessage, LockCache, type Backfill } from "./locks.server";
 import { revisionRow } from "./submission-history.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 
 export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
+/** The history and audit action of a report a backfill stored after its deadline (docs/decisions/018-backfill.md). */
+export const LATE_ENTRY_ACTION = "submission.late_entry";
 
 export interface RowProblem {
   row: number;
@@ -105,8 +107,10 @@ export interface StoreOptions {
   auditAction?: string;
   /** The time the deadline lock is judged at (default: now). */
   now?: Date;
-  /** Deadline settings shared by the rows of one batch. */
+  /** Deadline settings shared by the rows of one batch, and its backfill if it is one. */
   lockCache?: LockCache;
+  /** The import job storing this report (recorded on its history version and audit row). */
+  importJobId?: number;
   /**
    * Only the demo loader passes this: it files the history of a fresh demo database, all of it
    * past its deadline. No user-facing path (web, import, CLI) sets it.
@@ -138,9 +142,11 @@ async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) =>
 /**
  * Stores a batch of prepared submissions in the caller's transaction with multi-row inserts
  * (each node-sqlite3 call costs ~85 µs), doing per item exactly what storing one does: the
- * approved lock (SECURITY.md 19) and the deadline lock, judged inside the transaction; the
- * submission inserted (revision 1) or updated (revision + 1, its facts dropped); a
- * submission_revision history row; its numeric facts while the status counts; an audit row.
+ * approved lock (SECURITY.md 19) and the deadline lock, judged inside the transaction (a backfill
+ * batch passes the deadline for its admin's area, and such a report is marked a late entry, with
+ * the backfill's reason on its history version and audit row); the submission inserted
+ * (revision 1) or updated (revision + 1, its facts dropped); a submission_revision history row;
+ * its numeric facts while the status counts; an audit row.
  * Any refusal throws (SubmissionLockedError) before anything of its segment is written; `onItem`
  * is told the index being checked (then -1) so a caller can pin a refusal on its row. An item
  * whose report occurs earlier in the same batch is stored after it (as a new revision). Returns
@@ -208,6 +214,8 @@ async function storeSegment(
   const segment = items.slice(start, end);
   const existing = await existingSubmissions(trx, segment);
   const optionsOf: StoreOptions[] = segment.map((s, k) => (typeof options === "function" ? options(s, start + k) : options));
+  /** Per item: the deadline a late entry is stored after and the backfill's reason (null: not a late entry). */
+  const lateAfter: Array<{ deadline: string; reason: string } | null> = segment.map(() => null);
   // Every check before any write.
   for (let k = 0; k < segment.length; k++) {
     const s = segment[k];
@@ -218,8 +226,9 @@ async function storeSegment(
     if (before?.status === "approved") throw new SubmissionLockedError(s.unit.code, s.form.key, s.period);
     if (o.bypassDeadline !== "demo-seed") {
       const key = { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id };
-      const locked = await deadlineLockMessage(trx, key, o.now ?? clock.now(), o.lockCache);
-      if (locked) throw new SubmissionLockedError(s.unit.code, s.form.key, s.period, locked);
+      const check = await deadlineCheck(trx, key, o.now ?? clock.now(), o.lockCache);
+      if (check.locked) throw new SubmissionLockedError(s.unit.code, s.form.key, s.period, check.locked);
+      if (check.lateEntry) lateAfter[k] = { deadline: check.deadline, reason: check.lateEntry.reason };
     }
   }
   onItem?.(-1);
@@ -228,9 +237,12 @@ async function storeSegment(
     const o = optionsOf[k];
     const p = parsePeriod(s.period);
     const counted = COUNTED.includes(o.status);
+    const late = lateAfter[k];
     return {
       s,
       o,
+      late,
+      action: late ? LATE_ENTRY_ACTION : (o.auditAction ?? "submission.save"),
       year: p.year,
       endIndex: periodEndIndex(p),
       ...ancestorIds(s.unit),
@@ -262,6 +274,8 @@ async function storeSegment(
         submitted_at: r.submittedAt,
         approved_at: r.approvedAt,
         approved_by: r.approvedBy,
+        // Once a late entry, always: a later correction does not make the report on time.
+        ...(r.late ? { late_entry: 1 } : {}),
       })
       .where("id", "=", r.id)
       .execute();
@@ -296,6 +310,7 @@ async function storeSegment(
           submitted_at: r.submittedAt,
           approved_at: r.approvedAt,
           approved_by: r.approvedBy,
+          late_entry: r.late ? 1 : 0,
         })),
       )
       .returning(["id", "org_unit_id", "package_key", "form_key", "period"])
@@ -317,7 +332,7 @@ async function storeSegment(
           revisionRow({
             submissionId: r.id,
             revision: r.revision,
-            action: r.o.auditAction ?? "submission.save",
+            action: r.action,
             status: r.o.status,
             data: r.document,
             packageKey: r.s.effective.base.key,
@@ -326,6 +341,8 @@ async function storeSegment(
             returnNote: r.o.returnNote ?? null,
             actorUserId: r.o.actorUserId,
             at: now,
+            lateEntryReason: r.late?.reason ?? null,
+            importJobId: r.o.importJobId ?? null,
           }),
         ),
       )
@@ -358,12 +375,19 @@ async function storeSegment(
           auditRow(
             {
               actorUserId: r.o.actorUserId,
-              action: r.o.auditAction ?? "submission.save",
+              action: r.action,
               entityType: "submission",
               entityId: r.id,
               orgUnitId: r.s.unit.id,
               before: r.before ? { status: r.before.status, revision: r.before.revision } : undefined,
-              after: { form: r.s.form.key, period: r.s.period, status: r.o.status, revision: r.revision },
+              after: {
+                form: r.s.form.key,
+                period: r.s.period,
+                status: r.o.status,
+                revision: r.revision,
+                ...(r.o.importJobId !== undefined ? { importJob: r.o.importJobId } : {}),
+                ...(r.late ? { lateEntry: true, deadline: r.late.deadline, reason: r.late.reason } : {}),
+              },
               ip: r.o.ip ?? null,
             },
             now,
@@ -499,14 +523,17 @@ export interface ImportReport {
 /**
  * Imports `org_unit,period,<field keys…>` rows for one form. Every row is validated like a web
  * submission; valid rows are stored (each row whole or not at all), invalid rows reported with
- * row number, column and a message saying how to fix them.
+ * row number, column and a message saying how to fix them. With `backfill`, rows must lie in the
+ * backfill's area and may be past their deadline (stored as late entries); the run is audited as
+ * `import.backfill` and `import.finish`.
  */
 export async function importSubmissionsCsv(
   text: string,
-  options: { packageKey: string; formKey: string; actorUserId: number | null; status?: SubmissionStatus; scopePaths?: string[]; ip?: string | null; now?: Date },
+  options: { packageKey: string; formKey: string; actorUserId: number | null; status?: SubmissionStatus; scopePaths?: readonly string[]; ip?: string | null; now?: Date; backfill?: Backfill; fileName?: string },
 ): Promise<ImportReport> {
   const now = options.now ?? clock.now();
-  const lockCache = new LockCache();
+  const lockCache = new LockCache(options.backfill ?? null);
+  const scopePaths = options.backfill ? options.backfill.paths : options.scopePaths;
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
@@ -525,6 +552,8 @@ export async function importSubmissionsCsv(
     return { rows: rows.length, stored: 0, errors: [{ row: 0, message: `Formulir "${options.formKey}" tidak ada dalam paket ${options.packageKey}.` }], warnings: [] };
   }
   await ctx.preloadUnits(rows.map((r) => (r[0] ?? "").trim()));
+  const run = { file: options.fileName ?? null, form: options.formKey, rows: rows.length, reason: options.backfill?.reason };
+  if (options.backfill) await writeAudit(getDb(), { actorUserId: options.actorUserId, action: "import.backfill", entityType: "import_file", entityId: options.fileName ?? null, after: run, ip: options.ip });
   const errors: RowProblem[] = [];
   const warnings: RowProblem[] = [];
   const prepared: PreparedSubmission[] = [];
@@ -536,7 +565,7 @@ export async function importSubmissionsCsv(
     const unitCode = (cells[0] ?? "").trim();
     const period = (cells[1] ?? "").trim();
     const unit = await ctx.unit(unitCode);
-    if (unit && options.scopePaths && !options.scopePaths.some((p) => unit.path.startsWith(p))) {
+    if (unit && scopePaths && !scopePaths.some((p) => unit.path.startsWith(p))) {
       errors.push({ row: rowNo, column: "org_unit", message: `${unit.name} (${unit.code}) di luar wilayah Anda.` });
       continue;
     }
@@ -589,7 +618,12 @@ export async function importSubmissionsCsv(
   const failures = await storePrepared(prepared, { status: options.status ?? "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", now, lockCache });
   for (const f of failures) errors.push({ row: preparedRows[f.index], message: f.message });
   errors.sort((a, b) => a.row - b.row);
-  return { rows: rows.length, stored: prepared.length - failures.length, errors, warnings };
+  const stored = prepared.length - failures.length;
+  if (options.backfill) {
+    const refused = new Set(errors.map((e) => e.row)).size;
+    await writeAudit(getDb(), { actorUserId: options.actorUserId, action: "import.finish", entityType: "import_file", entityId: options.fileName ?? null, after: { ...run, stored, refused, errors: errors.length, warnings: warnings.length }, ip: options.ip });
+  }
+  return { rows: rows.length, stored, errors, warnings };
 }
 
 /**

@@ -22,7 +22,7 @@ export async function verificationQueue(grants: Grant[]) {
   return getDb()
     .selectFrom("submission as s")
     .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
-    .select(["s.id", "o.name as unit", "o.code as unitCode", "s.form_key", "s.period", "s.submitted_at", "s.revision"])
+    .select(["s.id", "o.name as unit", "o.code as unitCode", "s.form_key", "s.period", "s.submitted_at", "s.revision", "s.late_entry"])
     .where("s.status", "=", "submitted")
     .where((eb) => eb.or(grants.map((g) => eb("o.path", "like", `${g.orgPath}%`))))
     .orderBy("s.submitted_at")
@@ -117,6 +117,18 @@ export async function verificationDetail(user: SessionUser, id: number) {
       indicators = [];
     }
   }
+  // The backfill that last stored this report after its deadline: who, when and why.
+  const late = row.late_entry
+    ? await getDb()
+        .selectFrom("submission_revision as r")
+        .leftJoin("app_user as u", "u.id", "r.actor_user_id")
+        .select(["r.late_entry_reason", "r.at", "u.display_name as actor"])
+        .where("r.submission_id", "=", row.id)
+        .where("r.late_entry_reason", "is not", null)
+        .orderBy("r.revision", "desc")
+        .limit(1)
+        .executeTakeFirst()
+    : undefined;
   const history = await getDb()
     .selectFrom("audit_log as a")
     .leftJoin("app_user as u", "u.id", "a.actor_user_id")
@@ -137,6 +149,7 @@ export async function verificationDetail(user: SessionUser, id: number) {
     deadline: lock?.deadline ?? null,
     pastDeadline: lock?.pastDeadline ?? false,
     returnNote: row.return_note,
+    lateEntry: late ? { reason: late.late_entry_reason ?? "", at: late.at, actor: late.actor ?? null } : null,
     submittedAt: row.submitted_at,
     previousPeriod: prev.period,
     previousStatus: prev.status,

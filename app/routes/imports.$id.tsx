@@ -6,6 +6,7 @@ import { notFound, requireRole, requireUser } from "~/auth/guards.server";
 import { PageHeader } from "~/components/PageHeader";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
+import { jobReports } from "~/models/backfill.server";
 import { IMPORT_ROLES, jobProblems, loadJob, resumeJob } from "~/models/bulk-import.server";
 import styles from "~/styles/imports.css";
 import { clientIp, readForm } from "~/utils/http.server";
@@ -37,7 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 async function pageData(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>, page: number) {
   const problems = await jobProblems(job.id, page);
   const { worker: _worker, user_id: _user, ...visible } = job;
-  return { job: visible, problems: problems.rows, storedProblems: problems.stored, page: problems.page, pages: problems.pages };
+  // A backfill lists what it stored, each with its history: the admin's way to the late-entry marks.
+  const reports = job.backfill_reason !== null ? await jobReports(job.id) : null;
+  return { job: visible, problems: problems.rows, storedProblems: problems.stored, page: problems.page, pages: problems.pages, reports };
 }
 
 /** Resume an interrupted or failed job from the first row not yet stored. */
@@ -74,7 +77,7 @@ function usePolling(active: boolean) {
 }
 
 export default function ImportJobPage() {
-  const { job, problems, storedProblems, page, pages } = useLoaderData<typeof pageData>();
+  const { job, problems, storedProblems, page, pages, reports } = useLoaderData<typeof pageData>();
   const navigation = useNavigation();
   const t = useT();
   const active = job.status === "queued" || job.status === "running";
@@ -87,6 +90,14 @@ export default function ImportJobPage() {
         <Link to="/imports">{t("imports.back")}</Link>
       </p>
       <PageHeader title={t("imports.job.title", { file: job.file_name })} intro={t("imports.job.intro", { form: job.form_key, rows: job.total_rows })} />
+      {job.backfill_reason !== null ? (
+        <div className="alert info" role="note">
+          <p>
+            <span className="badge late-entry">{t("backfill.option.legend")}</span> {t("backfill.job.banner", { reason: job.backfill_reason })}
+          </p>
+          <p>{t("backfill.job.bannerHelp")}</p>
+        </div>
+      ) : null}
       <section className="card" aria-labelledby="progress-title">
         <h2 id="progress-title">
           {t("imports.job.progress")}: <span className={`imp-status imp-status-${job.status}`}>{t(STATUS_KEYS[job.status])}</span>
@@ -179,6 +190,40 @@ export default function ImportJobPage() {
         </section>
       ) : job.status === "done" ? null : active ? (
         <p className="muted">{t("imports.problems.pending")}</p>
+      ) : null}
+      {reports && reports.total > 0 ? (
+        <section className="card" aria-labelledby="reports-title">
+          <h2 id="reports-title">{t("backfill.job.reports", { count: reports.total })}</h2>
+          {reports.total > reports.rows.length ? <p className="muted">{t("backfill.job.reportsCapped", { shown: reports.rows.length, count: reports.total })}</p> : null}
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">{t("backfill.job.unit")}</th>
+                  <th scope="col">{t("backfill.job.period")}</th>
+                  <th scope="col">{t("backfill.job.mark")}</th>
+                  <th scope="col">{t("table.action")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {reports.rows.map((r) => (
+                  <tr key={`${r.id}-${r.revision}`}>
+                    <td>
+                      {r.name} ({r.code})
+                    </td>
+                    <td>{r.period}</td>
+                    <td>{r.lateEntry ? <span className="badge late-entry">{t("backfill.lateEntry")}</span> : "—"}</td>
+                    <td>
+                      <Link to={`/submissions/${r.id}/history`} aria-label={t("backfill.job.historyOf", { unit: r.name, period: r.period })}>
+                        {t("backfill.job.history")}
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
       ) : null}
     </div>
   );

@@ -17,6 +17,7 @@ import {
   MULTIPART_OVERHEAD_BYTES,
   readUpload,
 } from "~/models/bulk-import.server";
+import { BACKFILL_REASON_MAX, BACKFILL_REASON_MIN, backfillScope, checkBackfillReason } from "~/models/backfill.server";
 import { EXPORT_ROLES, publishedForms } from "~/models/submission-export.server";
 import styles from "~/styles/imports.css";
 import { clientIp } from "~/utils/http.server";
@@ -38,10 +39,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     jobs: canImport ? await listJobs(user.id) : [],
     maxMb: Math.round(MAX_IMPORT_BYTES / 1024 / 1024),
     maxRows: MAX_IMPORT_ROWS,
+    // Admins only: the area their backfill may cover (docs/decisions/018-backfill.md).
+    backfillArea: backfillScope(user).map((g) => g.orgName),
+    reasonMin: BACKFILL_REASON_MIN,
+    reasonMax: BACKFILL_REASON_MAX,
   };
 }
 
-type ActionResult = { message: string; fileError: string | null; form: string; confirmWarnings: boolean };
+type ActionResult = { message: string; fileError: string | null; form: string; confirmWarnings: boolean; reasonError?: string; backfill?: boolean; reason?: string };
 
 function refused(status: number, message: string, fileError: string | null, form = "", confirmWarnings = false) {
   return data<ActionResult>({ message, fileError, form, confirmWarnings }, { status });
@@ -72,6 +77,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const formValue = String(body.get("form") ?? "");
   const confirmWarnings = body.get("confirmWarnings") === "1";
+  // Backfill: checked before the file is read, so a missing reason costs no parsing.
+  let backfillReason: string | null = null;
+  if (body.get("backfill") === "1") {
+    if (backfillScope(user).length === 0) throw forbidden(t("backfill.forbidden"));
+    const field = body.get("reason");
+    const raw = typeof field === "string" ? field : "";
+    const reason = checkBackfillReason(raw);
+    if (!reason.ok) return data<ActionResult>({ message: t("backfill.refused"), fileError: null, form: formValue, confirmWarnings, reasonError: t(reason.key, reason.vars), backfill: true, reason: raw.slice(0, BACKFILL_REASON_MAX + 100) }, { status: 400 });
+    backfillReason = reason.reason;
+  }
   const [packageKey, formKey] = formValue.split("/");
   const target = packageKey && formKey ? await importForm(packageKey, formKey) : undefined;
   if (!target) return refused(400, t("imports.error.form"), null, formValue, confirmWarnings);
@@ -83,7 +98,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const problem = await headerProblem(read.file.header, target);
   if (problem) return refused(400, t("imports.refusedWrongForm"), problem, formValue, confirmWarnings);
   if (read.file.rows.length === 0) return refused(400, t("imports.refused"), t("imports.error.noRows"), formValue, confirmWarnings);
-  const id = await createImportJob({ user, target, fileName: file.name || `impor.${read.format}`, format: read.format, bytes: bytes.length, file: read.file, confirmWarnings, ip: clientIp(context) });
+  const id = await createImportJob({ user, target, fileName: file.name || `impor.${read.format}`, format: read.format, bytes: bytes.length, file: read.file, confirmWarnings, backfillReason, ip: clientIp(context) });
   return redirect(`/imports/${id}`);
 }
 
@@ -96,7 +111,7 @@ const STATUS_KEYS: Record<string, MessageKey> = {
 };
 
 export default function ImportsPage() {
-  const { canImport, canExport, forms, jobs, maxMb, maxRows } = useLoaderData<typeof loader>();
+  const { canImport, canExport, forms, jobs, maxMb, maxRows, backfillArea, reasonMin, reasonMax } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
@@ -168,6 +183,38 @@ export default function ImportsPage() {
                 <input id="imp-confirm" name="confirmWarnings" type="checkbox" value="1" defaultChecked={result?.confirmWarnings ?? false} />
                 <label htmlFor="imp-confirm">{t("imports.upload.confirmWarnings")}</label>
               </div>
+              {backfillArea.length > 0 ? (
+                <fieldset className="imp-backfill">
+                  <legend>{t("backfill.option.legend")}</legend>
+                  <div className="field imp-check">
+                    <input id="imp-backfill" name="backfill" type="checkbox" value="1" defaultChecked={result?.backfill ?? false} aria-describedby="imp-backfill-help" />
+                    <label htmlFor="imp-backfill">{t("backfill.option.check")}</label>
+                  </div>
+                  <p className="help" id="imp-backfill-help">
+                    {t("backfill.option.help", { area: backfillArea.join(", ") })}
+                  </p>
+                  <div className="field">
+                    <label htmlFor="imp-reason">{t("backfill.reason.label")}</label>
+                    <textarea
+                      id="imp-reason"
+                      name="reason"
+                      rows={3}
+                      maxLength={reasonMax}
+                      defaultValue={result?.reason ?? ""}
+                      aria-invalid={result?.reasonError ? true : undefined}
+                      aria-describedby={result?.reasonError ? "imp-reason-error imp-reason-help" : "imp-reason-help"}
+                    />
+                    <span className="help" id="imp-reason-help">
+                      {t("backfill.reason.help", { min: reasonMin, max: reasonMax })}
+                    </span>
+                    {result?.reasonError ? (
+                      <span className="field-error" id="imp-reason-error">
+                        {result.reasonError}
+                      </span>
+                    ) : null}
+                  </div>
+                </fieldset>
+              ) : null}
               <button type="submit" className="button" disabled={busy}>
                 {busy ? t("imports.upload.sending") : t("imports.upload.submit")}
               </button>
@@ -235,7 +282,15 @@ export default function ImportsPage() {
                       <td>
                         <Link to={`/imports/${j.id}`}>{j.file_name}</Link>
                       </td>
-                      <td>{j.form_key}</td>
+                      <td>
+                        {j.form_key}
+                        {j.backfill_reason !== null ? (
+                          <>
+                            {" "}
+                            <span className="badge late-entry">{t("backfill.option.legend")}</span>
+                          </>
+                        ) : null}
+                      </td>
                       <td>{j.created_at.slice(0, 16).replace("T", " ")} UTC</td>
                       <td>
                         <span className={`imp-status imp-status-${j.status}`}>{t(STATUS_KEYS[j.status])}</span>

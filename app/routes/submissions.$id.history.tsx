@@ -32,6 +32,11 @@ export default function SubmissionHistory() {
       <p>
         {t("entry.status")} <span className={`badge ${d.status}`}>{t(`status.${d.status}` as MessageKey)}</span> · <Link to={d.back}>{t("entry.back")}</Link>
       </p>
+      {d.lateEntry ? (
+        <p className="alert info" role="note">
+          <span className="badge late-entry">{t("backfill.lateEntry")}</span> {t("backfill.history.reportLate")}
+        </p>
+      ) : null}
       <section className="card" aria-labelledby="versions-title">
         <h2 id="versions-title" className="visually-hidden">
           {t("locks.history.title")}
@@ -41,12 +46,23 @@ export default function SubmissionHistory() {
           <article key={v.id} className="history-version" aria-labelledby={`v-${v.revision}`}>
             <h3 id={`v-${v.revision}`}>
               {t("locks.history.version", { revision: v.revision })} · {t(`audit.${v.action}` as MessageKey)} <span className={`badge ${v.status}`}>{t(`status.${v.status}` as MessageKey)}</span>
+              {v.lateEntryReason !== null ? (
+                <>
+                  {" "}
+                  <span className="badge late-entry">{t("backfill.lateEntry")}</span>
+                </>
+              ) : null}
             </h3>
             <p className="muted">
               {t("locks.history.by", { actor: v.actor ?? t("locks.history.system"), at: v.at.slice(0, 16).replace("T", " ") })} ·{" "}
               {t("locks.history.package", { key: v.packageKey, version: v.packageVersion })}
               {v.overlayVersion !== null ? t("locks.history.overlay", { version: v.overlayVersion }) : ""}
             </p>
+            {v.lateEntryReason !== null ? (
+              <p className="return-note">
+                {t("backfill.history.reason")} {v.lateEntryReason}
+              </p>
+            ) : null}
             {v.returnNote ? (
               <p className="return-note">
                 {t("locks.history.note")} {v.returnNote}

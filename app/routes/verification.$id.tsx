@@ -74,6 +74,12 @@ export default function VerificationDetail() {
         </div>
         <Link to="/verification">{t("verification.back")}</Link>
       </div>
+      {d.lateEntry ? (
+        <div className="alert info" role="note">
+          <span className="badge late-entry">{t("backfill.lateEntry")}</span>{" "}
+          {t("backfill.verification.banner", { actor: d.lateEntry.actor ?? t("locks.history.system"), at: `${d.lateEntry.at.slice(0, 16).replace("T", " ")} UTC`, deadline: d.deadline ?? "–", reason: d.lateEntry.reason })}
+        </div>
+      ) : null}
       {result?.ok ? (
         <div className="alert success" role="status">
           {result.status === "approved" ? t("verification.approved") : t("verification.returned")}

@@ -38,7 +38,15 @@ export default function VerificationQueue() {
                 <tr key={s.id}>
                   <td>{s.unit}</td>
                   <td>{s.form_key}</td>
-                  <td>{s.period}</td>
+                  <td>
+                    {s.period}
+                    {s.late_entry ? (
+                      <>
+                        {" "}
+                        <span className="badge late-entry">{t("backfill.lateEntry")}</span>
+                      </>
+                    ) : null}
+                  </td>
                   <td>{s.submitted_at ? s.submitted_at.slice(0, 16).replace("T", " ") : ""}</td>
                   <td>
                     <Link to={`/verification/${s.id}`} aria-label={t("verification.openReport", { unit: s.unit, form: s.form_key, period: s.period })}>

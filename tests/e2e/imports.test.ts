@@ -2,8 +2,10 @@
  * Bulk import in a real browser (issue 6): the operator downloads the Excel template of the ILP
  * profile, fills it (one valid row, one with text in a number, one for another Puskesmas),
  * uploads it, watches the job's progress bar, reads the per-row error table in Bahasa Indonesia
- * and downloads it as CSV. No CSP violation, no page error, no dialog (SECURITY.md 13–14). One
- * sign-in.
+ * and downloads it as CSV. A district admin uploads a CSV of a month before the demo's data as an
+ * import of past periods (backfill) with a reason and finds the stored report marked a late entry,
+ * on the result page and in its history. No CSP violation, no page error, no dialog (SECURITY.md
+ * 13–14). Two sign-ins.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -26,6 +28,7 @@ const VALID = profilCells();
 let app: RunningApp;
 let browser: Browser;
 let operator: Session;
+let admin: Session;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-import-e2e-"));
 
 describe("bulk import in Chromium", () => {
@@ -37,6 +40,7 @@ describe("bulk import in Chromium", () => {
 
   afterAll(async () => {
     await operator?.close();
+    await admin?.close();
     await browser?.close();
     await app?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -119,5 +123,41 @@ describe("bulk import in Chromium", () => {
     expect(operator.problems.pageErrors, "uncaught errors in the page").toEqual([]);
     expect(operator.problems.cspViolations, "Content Security Policy violations").toEqual([]);
     expect(operator.problems.dialogs, "dialogs opened by the page").toEqual([]);
+  });
+
+  it("a district admin imports a past month with a reason and sees it marked a late entry", async () => {
+    admin = await openSession(browser, app.baseUrl);
+    const page = admin.page;
+    await loginAndWaitHome(page, "admin.sawahlunto");
+    await page.goto("/imports");
+    await waitForHydration(page);
+    // December 2024 is long past its deadline and before the demo's data.
+    const keys = Object.keys(VALID);
+    const file = path.join(tmp, "profil-2024-12.csv");
+    fs.writeFileSync(file, [["org_unit", "period", ...keys].join(","), ["P1373001", "2024-12", ...keys.map((k) => String(VALID[k]))].join(",")].join("\n"));
+    await page.getByLabel("Formulir", { exact: true }).first().selectOption({ label: FORM_TITLE });
+    await page.getByLabel("Berkas XLSX atau CSV").setInputFiles(file);
+    await page.getByLabel("Impor sebagai data periode lalu: terima baris yang batas waktunya sudah lewat").check();
+    await page.getByLabel("Alasan impor data periode lalu").fill("Data Desember 2024 dari aplikasi lama");
+    await screenshot(page, "imports-backfill-form");
+    await page.getByRole("button", { name: "Periksa dan impor" }).click();
+
+    await page.getByRole("heading", { level: 1, name: "Impor profil-2024-12.csv" }).waitFor();
+    await page.getByText("Alasan: Data Desember 2024 dari aplikasi lama").waitFor();
+    await page.getByText("Impor selesai: 1 laporan tersimpan", { exact: false }).waitFor({ timeout: 30_000 });
+    const stored = page.getByRole("table").filter({ hasText: "2024-12" }).locator("tbody tr");
+    await expect(stored.count()).resolves.toBe(1);
+    await expect(stored.first().getByText("Entri terlambat").isVisible()).resolves.toBe(true);
+    await screenshot(page, "imports-backfill");
+
+    await stored.first().getByRole("link", { name: /Riwayat laporan Puskesmas Sungai Durian periode 2024-12/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Riwayat laporan" }).waitFor();
+    await expect(page.getByText("Alasan impor data periode lalu: Data Desember 2024 dari aplikasi lama").isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("heading", { level: 3 }).first().getByText("Entri terlambat").isVisible()).resolves.toBe(true);
+    await screenshot(page, "history-late-entry");
+
+    expect(admin.problems.pageErrors, "uncaught errors in the page").toEqual([]);
+    expect(admin.problems.cspViolations, "Content Security Policy violations").toEqual([]);
+    expect(admin.problems.dialogs, "dialogs opened by the page").toEqual([]);
   });
 });

@@ -6,10 +6,8 @@
  * district move the lock; the operator's home shows "terlambat" with the deadline.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "~/cli/main";
 import { getDb } from "~/db/db.server";
 import { prepareSubmission, storePrepared, SubmissionContext, importSubmissionsCsv } from "~/models/submissions.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
@@ -20,6 +18,7 @@ import * as locks from "~/routes/locks";
 import * as detail from "~/routes/verification.$id";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
+import { cli, tempFile } from "../helpers/cli";
 import { profilAnswers } from "../helpers/ilp-profil";
 
 const FORM = "ilp_profil";
@@ -59,19 +58,6 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
 }
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-function tempFile(content: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-locks-"));
-  const file = path.join(dir, "rows.csv");
-  fs.writeFileSync(file, content);
-  return file;
-}
 
 describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;

@@ -8,6 +8,7 @@ import * as m005 from "./005_scorecard";
 import * as m006 from "./006_import_jobs";
 import * as m007 from "./007_scorecard_counted";
 import * as m008 from "./008_login_throttle";
+import * as m009 from "./009_late_entry";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "006_import_jobs": m006,
   "007_scorecard_counted": m007,
   "008_login_throttle": m008,
+  "009_late_entry": m009,
 };

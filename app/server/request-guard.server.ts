@@ -91,7 +91,11 @@ export function requestGuard(build: Pick<ServerBuild, "routes">): express.Reques
     if (!(ALLOWED_METHODS as readonly string[]).includes(req.method)) return answer(405, "error.405", { Allow: ALLOWED_METHODS.join(", ") });
     const raw = req.originalUrl.split("?")[0];
     if (!decodes(raw)) return answer(400, "error.badPath");
-    const matches = matchRoutes(routes as AgnosticRouteObject[], raw);
+    // Remix's own endpoints: the route manifest (lazy route discovery) and single-fetch data
+    // requests, `<path>.data` (`/_root.data` for "/"), which reach the same routes as the page.
+    if (raw === "/__manifest" && req.method === "GET") return next();
+    const routePath = raw.endsWith(".data") ? raw.slice(0, -".data".length).replace(/^\/_root$/, "/") : raw;
+    const matches = matchRoutes(routes as AgnosticRouteObject[], routePath);
     if (!matches) return answer(404, "error.404");
     if (req.method !== "POST") {
       const leaf = matches[matches.length - 1].route as RouteNode;

@@ -116,7 +116,11 @@ describe("route fuzz", () => {
         QUERY_KEYS.forEach((key, k) => {
           for (let j = 0; j < 5; j++) jobs.push(() => send(who, `${fill()}?${key}=${QUERY_FUZZ[(k * 5 + j) % QUERY_FUZZ.length]}`, { method: "GET", label: `query ${key}` }));
         });
+        // The same route through Remix's single-fetch data URL, as the browser calls it.
+        const data = pattern === "/" ? "/_root.data" : `${fill()}.data`;
+        jobs.push(() => send(who, data, { method: "GET", label: "data" }));
         for (const shape of shapes(app.baseUrl)) {
+          jobs.push(() => send(who, data, shape));
           jobs.push(() => send(who, fill(), shape));
           jobs.push(() => send(who, `${fill()}?index`, shape));
           if (names.length) jobs.push(() => send(who, fill({ name: names[0], value: "%ff" }), shape));

@@ -114,10 +114,13 @@ async function submit(baseUrl: string, cookie: string, target: Target): Promise<
       signal: AbortSignal.timeout(30_000),
     });
     headStatus = res.status;
-    const decoded = await decode(res.body!);
-    await decoded.done;
     // Answered only once the whole body has arrived: with gzip the status line can leave before
     // the body, and a kill in between leaves the client with a status but no acknowledgement.
+    // The body is read whole first, so a cut stream fails here (caught below) and not inside the
+    // decoder's own reading, whose promise nobody would be waiting on any more.
+    const bytes = await res.arrayBuffer();
+    const decoded = await decode(new Response(bytes).body!);
+    await decoded.done;
     const result = (decoded.value as { data?: Outcome["result"] } | undefined)?.data;
     if (result === undefined) throw new Error("incomplete answer");
     outcome.status = res.status;

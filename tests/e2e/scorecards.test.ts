@@ -46,7 +46,8 @@ describe("facilitator scorecard journey", () => {
     const table = page.getByRole("table", { name: /^Scorecard Indonesia/ });
     await table.waitFor();
     expect(await table.locator("tbody tr").count()).toBe(4);
-    expect(await table.locator("td.sc-green, td.sc-yellow, td.sc-red").count()).toBeGreaterThan(0);
+    // Cells judged against a target: coloured, or shown muted while last month's reports still come in.
+    expect(await table.locator("td.sc-green, td.sc-yellow, td.sc-red, td.sc-incomplete.sc-band-green, td.sc-incomplete.sc-band-yellow, td.sc-incomplete.sc-band-red").count()).toBeGreaterThan(0);
     await page.getByText(/^Data terakhir berubah: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/).waitFor();
 
     // Accessibility: a caption, every header cell has a scope, every cell's band is also text and shape.
@@ -188,7 +189,7 @@ describe("facilitator scorecard journey", () => {
 
   it("explains a cell: formula, target and its source, completeness with units", async () => {
     const { page } = s;
-    const cell = page.locator("tbody td.sc-green a, tbody td.sc-yellow a, tbody td.sc-red a").first();
+    const cell = page.locator("tbody td.sc-green a, tbody td.sc-yellow a, tbody td.sc-red a, tbody td.sc-incomplete.sc-band-green a, tbody td.sc-incomplete.sc-band-yellow a, tbody td.sc-incomplete.sc-band-red a").first();
     await cell.click();
     await page.waitForURL((u) => u.pathname === "/scorecards/explain");
     await page.getByRole("heading", { level: 1, name: /^Penjelasan sel: / }).waitFor();

@@ -9,7 +9,7 @@ import * as home from "~/routes/_index";
 import * as page from "~/routes/scorecards";
 import { call, makeRequest, payloadOf, puskesmasCode, useDemoDatabaseAt } from "../helpers/app";
 
-const DAYS = ["2027-01-01T00:30:00Z", "2028-02-29T10:00:00Z", "2026-12-04T09:00:00Z"];
+const DAYS = ["2027-01-01T00:30:00Z", "2028-02-03T07:00:00Z", "2028-02-29T10:00:00Z", "2026-12-04T09:00:00Z"];
 
 describe("demo on any day", () => {
   let destroy: (() => Promise<void>) | null = null;
@@ -32,8 +32,10 @@ describe("demo on any day", () => {
     const sc = payloadOf(await call(page.loader, makeRequest("/scorecards", { cookie: cookie.facilitator })));
     expect(sc.error).toBeNull();
     expect(sc.sel.period).toBe(lastMonth);
-    const states = sc.view.rows.flatMap((r: { cells: Array<{ state: string }> }) => r.cells.map((c) => c.state));
-    expect(states.filter((s: string) => s === "green" || s === "yellow" || s === "red").length, day).toBeGreaterThan(0);
+    // Judged against a target: coloured, or muted with its colour while last month's reports still come in.
+    const cells = sc.view.rows.flatMap((r: { cells: Array<{ state: string; band?: string }> }) => r.cells);
+    const judged = cells.filter((c: { state: string; band?: string }) => ["green", "yellow", "red"].includes(c.state) || (c.state === "incomplete" && c.band));
+    expect(judged.length, day).toBeGreaterThan(cells.length / 3);
 
     // The facilitator's home: most Puskesmas reported last month.
     const h = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.facilitator })));

@@ -49,14 +49,28 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   if (!Number.isInteger(scorecardWarmSeconds) || scorecardWarmSeconds < 0 || scorecardWarmSeconds > 3600) {
     throw new EnvError(`PANTAU_SCORECARD_WARM_SECONDS harus bilangan bulat 0–3600 (0 = mati), bukan "${source.PANTAU_SCORECARD_WARM_SECONDS}".`);
   }
-  const fakeNow = source.PANTAU_NOW?.trim();
-  if (fakeNow) {
-    if (production) throw new EnvError("PANTAU_NOW hanya untuk demo dan pengujian; hapus variabel ini di produksi agar aplikasi memakai jam server.");
-    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(fakeNow) || !Number.isFinite(Date.parse(fakeNow))) {
-      throw new EnvError(`PANTAU_NOW harus tanggal ISO seperti 2028-02-29 atau 2028-02-29T10:00:00Z, bukan "${fakeNow}".`);
-    }
-  }
+  readFakeNow(source);
   return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds };
+}
+
+/**
+ * PANTAU_NOW, checked: the instant (ms) the app's clock starts at, or null when unset. Demos and
+ * tests only: refused in production. A date (2028-02-29, midnight UTC) or an instant with its
+ * zone (2028-02-29T10:00:00Z); an impossible date (2027-02-29) is refused, not rolled over.
+ */
+export function readFakeNow(source: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = source.PANTAU_NOW?.trim();
+  if (!raw) return null;
+  if ((source.PANTAU_ENV ?? source.NODE_ENV) === "production") {
+    throw new EnvError("PANTAU_NOW hanya untuk demo dan pengujian; hapus variabel ini di produksi agar aplikasi memakai jam server.");
+  }
+  const m = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(raw);
+  const at = m ? Date.parse(m[2] ? raw : `${raw}T00:00:00Z`) : NaN;
+  // The date must exist as written (Date.parse rolls 2027-02-29 over to 1 March).
+  const day = m ? Date.parse(`${m[1]}T00:00:00Z`) : NaN;
+  const exists = Number.isFinite(at) && Number.isFinite(day) && new Date(day).toISOString().slice(0, 10) === m![1];
+  if (!exists) throw new EnvError(`PANTAU_NOW harus tanggal ISO yang ada, seperti 2028-02-29 atau 2028-02-29T10:00:00Z, bukan "${raw}".`);
+  return at;
 }
 
 export function env(): AppEnv {

@@ -97,7 +97,7 @@ export async function buildUnitsScorecard(q: UnitsScorecardQuery, units: readonl
   const pkg = effective.package;
   const plan = planScorecard(pkg, request);
   const facts = await sqlRowFacts(db, plan, units, {});
-  const yardsticks = await yardsticksOf(db, q, effective, orgChains);
+  const yardsticks = await yardsticksOf(db, q, orgChains);
   return { scorecard: computeScorecard(pkg, request, { facts, orgChains, yardsticks }), effective };
 }
 

@@ -27,7 +27,7 @@ import { sqlRowFacts } from "./facts.server";
 import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type ScorecardCache } from "./scorecard-cache.server";
 import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
 import { ancestorIds, COUNTED } from "./submissions.server";
-import { adaptedDistricts, effectivePackage, type EffectivePackage } from "./templates.server";
+import { adaptedDistricts, effectivePackage, getPublishedPackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 
 export const ROW_LEVELS: readonly OrgLevel[] = ["province", "district", "puskesmas"];
@@ -98,25 +98,27 @@ function yardstickFor(pkg: TemplatePackage, basis: TargetBasis): Yardstick {
 }
 
 /**
- * The yardsticks of a scorecard (engine Yardsticks). Nearest: rows inside a district that adapted
- * the package are judged by its adapted package, whatever page shows them; a page computed with
- * that district's package already is. National: the national package's national targets and
- * bands for every row.
+ * The yardsticks of a scorecard (engine Yardsticks), the same whichever page asks. Nearest: a row
+ * inside a district that adapted the package is judged by the district's adaptation applied to
+ * the newest national version (its own targets and bands over the ministry's newest), including
+ * on the district's own page, whose forms may follow an older version; other rows by the page's
+ * package. National: every row by the newest national version's national targets and bands.
  */
 export async function yardsticksOf(
   db: DbOrTrx,
   q: Pick<ScorecardQuery, "packageKey" | "basis">,
-  effective: EffectivePackage,
   chains: Readonly<Record<string, readonly OrgChainLink[]>>,
 ): Promise<Yardsticks | undefined> {
-  if (q.basis === "national") return { all: yardstickFor(effective.base.document, "national") };
-  if (effective.overlay) return undefined;
+  if (q.basis === "national") {
+    const latest = await getPublishedPackage(q.packageKey, undefined, db);
+    return latest ? { all: yardstickFor(latest.document, "national") } : undefined;
+  }
   const districts = new Set<string>();
   for (const chain of Object.values(chains)) for (const link of chain) if (link.level === "district") districts.add(link.code);
   if (districts.size === 0) return undefined;
   const byDistrict: Record<string, Yardstick> = Object.create(null);
   for (const d of await adaptedDistricts(q.packageKey, db)) {
-    if (districts.has(d.districtCode)) byDistrict[d.districtCode] = yardstickFor(d.effective.package, "nearest");
+    if (districts.has(d.districtCode)) byDistrict[d.districtCode] = yardstickFor(d.onLatest.package, "nearest");
   }
   return Object.keys(byDistrict).length > 0 ? { byDistrict } : undefined;
 }
@@ -166,7 +168,7 @@ async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
     rows: rows.map((r) => ({ code: r.code, name: r.name, level: r.level })),
     total: parent ? { code: parent.code, name: parent.name, level: parent.level } : undefined,
   };
-  const yardsticks = await yardsticksOf(db, q, effective, orgChains);
+  const yardsticks = await yardsticksOf(db, q, orgChains);
   return { request, parent, rows, effective, orgChains, pkg: effective.package, yardsticks };
 }
 

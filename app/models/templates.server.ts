@@ -217,11 +217,15 @@ export async function effectivePackage(packageKey: string, districtId: number | 
 }
 
 /**
- * Every district that adapted `packageKey` (a published overlay), with its effective package:
- * one query for the overlays' heads, documents from the per-process caches. Districts whose
- * overlay's base version is not published are left out, as effectivePackage leaves them.
+ * Every district that adapted `packageKey` (a published overlay), with its adaptation applied to
+ * the newest published national version (`onLatest`): what a cell of the district is judged by
+ * (its own targets and bands over the ministry's newest ones, whichever version its forms
+ * follow). One query for the overlays' heads, documents from the per-process caches; operations
+ * that do not fit the newest version are left out, as a rebase would report them.
  */
-export async function adaptedDistricts(packageKey: string, db: DbOrTrx = getDb()): Promise<Array<{ districtId: number; districtCode: string; effective: EffectivePackage }>> {
+export async function adaptedDistricts(packageKey: string, db: DbOrTrx = getDb()): Promise<Array<{ districtId: number; districtCode: string; onLatest: EffectivePackage }>> {
+  const latest = await getPublishedPackage(packageKey, undefined, db);
+  if (!latest) return [];
   const rows = await db
     .selectFrom("district_overlay as d")
     .innerJoin("org_unit as o", "o.id", "d.district_org_unit_id")
@@ -242,7 +246,7 @@ export async function adaptedDistricts(packageKey: string, db: DbOrTrx = getDb()
     )
     .orderBy("o.code")
     .execute();
-  const out: Array<{ districtId: number; districtCode: string; effective: EffectivePackage }> = [];
+  const out: Array<{ districtId: number; districtCode: string; onLatest: EffectivePackage }> = [];
   for (const row of rows) {
     let document = parsedOverlays.get(row.id);
     if (!document) {
@@ -250,10 +254,8 @@ export async function adaptedDistricts(packageKey: string, db: DbOrTrx = getDb()
       document = JSON.parse(doc.document) as DistrictOverlay;
       parsedOverlays.set(row.id, document);
     }
-    const base = await getPublishedPackage(packageKey, document.baseVersion, db);
-    if (!base) continue;
     const overlay: StoredOverlay = { id: row.id, districtOrgUnitId: row.district_org_unit_id, districtCode: row.code, document };
-    out.push({ districtId: row.district_org_unit_id, districtCode: row.code, effective: await combine(base, overlay, db) });
+    out.push({ districtId: row.district_org_unit_id, districtCode: row.code, onLatest: await combine(latest, overlay, db) });
   }
   return out;
 }

@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Cut after lower-casing too: "İ" becomes two characters, and the columns hold 64.
   const username = formString(form, "username", 64).trim().toLowerCase().slice(0, 64);
   const password = formString(form, "password", 200);
-  const next = safeRedirectPath(formString(form, "next", 500));
+  const next = safeRedirectPath(formString(form, "next", 2000));
   const db = getDb();
   // For the audit rows and the password check only: no answer depends on it before the check.
   const user = username

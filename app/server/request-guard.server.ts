@@ -84,6 +84,23 @@ function decodes(pathname: string): boolean {
   }
 }
 
+/**
+ * A Host header that does not parse (`a b`, `[`) is refused before anything builds a URL from it
+ * (the CSRF check and Remix's request adapter would throw: a 500).
+ */
+export function hostGuard(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const host = req.get("host");
+  if (host !== undefined) {
+    try {
+      new URL(`http://${host}/`);
+    } catch {
+      void refuse(req, res, 400, "error.400").catch(next);
+      return;
+    }
+  }
+  next();
+}
+
 export function requestGuard(build: Pick<ServerBuild, "routes">): express.RequestHandler {
   const routes = routeTree(build);
   return (req, res, next) => {
@@ -101,11 +118,14 @@ export function requestGuard(build: Pick<ServerBuild, "routes">): express.Reques
       const leaf = matches[matches.length - 1].route as RouteNode;
       return leaf.answersGet ? next() : answer(405, "error.405", { Allow: "POST" });
     }
-    // The route a POST reaches, as Remix picks it: the index route with `?index`, else the deepest route that is not an index.
+    // The route a POST reaches, as Remix picks it (@remix-run/router's getTargetMatch): the last
+    // match when it is an index route and the URL has a bare `?index`, else the deepest match that
+    // contributes a path (the root always does).
     const search = new URLSearchParams(req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?") + 1) : "");
     const last = matches[matches.length - 1];
     const wantsIndex = search.getAll("index").some((v) => v === "");
-    const target = last.route.index && wantsIndex ? last : [...matches].reverse().find((m) => !m.route.index) ?? last;
+    const contributing = matches.filter((m, i) => i === 0 || (m.route.path !== undefined && m.route.path.length > 0));
+    const target = last.route.index && wantsIndex ? last : contributing[contributing.length - 1];
     if (!(target.route as RouteNode).hasAction) return answer(405, "error.405", { Allow: "GET, HEAD" });
     const type = (req.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
     if (!FORM_TYPES.has(type)) return answer(415, "error.415");

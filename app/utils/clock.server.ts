@@ -2,18 +2,26 @@
  * The one place the server reads the wall clock. Deadlines, default periods, sessions, the demo's
  * "today" and audit times all come from `clock`, so a test (or a demo run on another date) moves
  * every one of them together: `clock.set()` in-process, or `PANTAU_NOW` for a whole server process
- * (outside production only; app/env.server.ts refuses it there). The clock keeps ticking from the
- * instant it is set to. Elapsed-time measurements (performance.now) are not clock reads.
+ * (demos and tests only; app/env.server.ts refuses it in production and checks its form). With
+ * PANTAU_NOW the clock reads that instant when the process starts and ticks on from there.
+ * Elapsed-time measurements (performance.now) are not clock reads.
+ *
+ * The offset lives on globalThis: the CLI and the server build each carry a copy of this module,
+ * and both must read one clock.
  */
-let offsetMs: number | null = null;
+import { readFakeNow } from "~/env.server";
+
+const KEY = Symbol.for("pantau.clock.offsetMs");
+type Holder = { [KEY]?: number };
 
 function offset(): number {
-  if (offsetMs === null) {
-    const raw = process.env.PANTAU_NOW?.trim();
-    const at = raw ? Date.parse(raw) : NaN;
-    offsetMs = Number.isFinite(at) ? at - Date.now() : 0;
+  const holder = globalThis as Holder;
+  if (holder[KEY] === undefined) {
+    const at = readFakeNow();
+    // Measured from the process start, so every module copy and every first read agree.
+    holder[KEY] = at === null ? 0 : at - performance.timeOrigin;
   }
-  return offsetMs;
+  return holder[KEY];
 }
 
 export const clock = {
@@ -31,6 +39,6 @@ export const clock = {
   },
   /** Sets the clock to `at` (it ticks on from there); null goes back to the real clock. For tests. */
   set(at: Date | string | null): void {
-    offsetMs = at === null ? 0 : new Date(at).getTime() - Date.now();
+    (globalThis as Holder)[KEY] = at === null ? 0 : new Date(at).getTime() - Date.now();
   },
 };

@@ -81,6 +81,32 @@ describe("route fuzz", () => {
   }, 180_000);
   afterAll(() => app?.stop());
 
+  it("lets Remix's own traffic and plain form posts through to their routes", async () => {
+    const admin = cookies["admin.nasional"];
+    const get = (url: string, init: RequestInit = {}) => fetch(`${app.baseUrl}${url}`, { redirect: "manual", ...init, headers: { Cookie: admin, ...(init.headers ?? {}) } });
+    expect((await get("/_root.data")).status).toBe(200);
+    expect((await get("/scorecards.data")).status).toBe(200);
+    expect((await get("/", { method: "HEAD" })).status).toBe(200);
+    expect([200, 204]).toContain((await get("/__manifest?p=%2Fscorecards&version=x")).status);
+    // An index route's action is reached without `?index` too, as Remix routes it (a form post from a script).
+    const form = new FormData();
+    form.set("form", "ilp-nasional/ilp_profil");
+    const post = await get("/imports", { method: "POST", body: form, headers: { Origin: app.baseUrl } });
+    expect(post.status, await post.text()).toBe(400); // the route's own answer: no file chosen
+    // A Host header no URL can be built from.
+    const res = await new Promise<number>((resolve, reject) => {
+      const u = new URL(app.baseUrl);
+      import("node:net").then(({ connect }) => {
+        const socket = connect(Number(u.port), u.hostname, () => socket.write("GET /healthz HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n"));
+        let data = "";
+        socket.on("data", (d) => (data += d.toString()));
+        socket.on("end", () => resolve(Number(data.split(" ")[1])));
+        socket.on("error", reject);
+      }, reject);
+    });
+    expect(res).toBe(400);
+  });
+
   it("answers every route, method, content type and parameter shape with a 4xx or success, never internals", async () => {
     const failures: string[] = [];
     let sent = 0;

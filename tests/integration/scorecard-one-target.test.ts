@@ -8,11 +8,12 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roundForDisplay, type ScorecardCell } from "../../engine/index";
+import { roundForDisplay, type ScorecardCell, type TemplatePackage } from "../../engine/index";
 import { getDb } from "~/db/db.server";
 import { getOrgByCode } from "~/models/org.server";
 import { buildScorecard, explainScorecardCell, type TargetBasis } from "~/models/scorecard.server";
 import { buildUnitsScorecard, unitsByCode } from "~/models/scorecard-compare.server";
+import { getPublishedPackage, importPackage } from "~/models/templates.server";
 import * as exportRoute from "~/routes/scorecards_.export";
 import * as page from "~/routes/scorecards";
 import { call, FACILITATOR_USERS, makeRequest, payloadOf, puskesmasCode, useDemoDatabase } from "../helpers/app";
@@ -127,6 +128,27 @@ describe.each(DIALECTS)("one target per cell on %s", (kind) => {
       }
       const html = payloadOf<{ view: unknown; sel: { basis: string } }>(await call(page.loader, makeRequest(`/scorecards${search}`, { cookie: cookie.national })));
       expect(html.sel.basis).toBe(basis);
+    }
+  });
+
+  it("after a new national version, judges an adaptation still on the old one by the newest national targets on every page", async () => {
+    const v1 = (await getPublishedPackage(KEY))!.document;
+    const before: Record<string, number | null> = {};
+    for (const d of ["61.05", "33.24"]) before[d] = (await views(d, "nearest")).ownPage.spm_07.target;
+    // v2 changes one national target; no district has adapted onto it.
+    const v2 = structuredClone(v1) as TemplatePackage;
+    v2.version = v1.version + 1;
+    const t = v2.targets.find((x) => x.indicator === "spm_07" && x.year === 2025 && x.scope.level === "national")!;
+    t.value = t.value - 7;
+    const published = await importPackage(v2, { userId: null });
+    expect(published.ok).toBe(true);
+    for (const basis of ["nearest", "national"] as const) {
+      for (const d of ["61.05", "33.24"]) {
+        const v = await views(d, basis);
+        for (const [name, cells] of Object.entries(v)) expect(cells, `${basis} ${d} ${name}`).toEqual(v.ownPage);
+        // The newest national target (the cell's profile scales the annual value alike).
+        expect(v.ownPage.spm_07.target! / before[d]!, `${basis} ${d}`).toBeCloseTo(t.value / (t.value + 7), 10);
+      }
     }
   });
 });

@@ -119,7 +119,8 @@ function cellHtml(x: Ctx, c: ViewCell, columnIndex: number, u: Unit): string {
   const state = esc(c.state);
   const indicator = c.indicator === x.view.columns[columnIndex].key ? x.indicatorParam[columnIndex] : esc(`&indicator=${formEncode(c.indicator)}`);
   let h = `<td class="num sc-cell sc-${state}${c.state === "incomplete" && c.band ? ` sc-band-${esc(c.band)}` : ""}" data-state="${state}"><a class="sc-cell-link" aria-label="${explain}: ${value}, ${band}${trend ? `, ${trend}` : ""}" data-discover="true" href="${u.href}${indicator}"><span class="sc-symbol" aria-hidden="true">${STATE_SYMBOLS[c.state]}</span> <span class="sc-value">${value}</span><span class="visually-hidden sc-band-text"> ${band}</span>`;
-  if (c.trend) h += `<span class="sc-trend sc-trend-${esc(c.trend.verdict)}" role="img" aria-label="${trend}" title="${trend}">${TREND_ARROWS[c.trend.arrow]}</span>`;
+  // The link's label already says the trend to screen readers; the arrow's tooltip says it to the eye.
+  if (c.trend) h += `<span class="sc-trend sc-trend-${esc(c.trend.verdict)}" aria-hidden="true" title="${trend}">${TREND_ARROWS[c.trend.arrow]}</span>`;
   if (c.completeness != null) h += `<small class="sc-completeness">${x.completeness ? x.completeness.join(esc(c.completeness)) : esc(x.t("scorecards.completeness", { pct: c.completeness }))}</small>`;
   return `${h}</a></td>`;
 }

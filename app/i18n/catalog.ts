@@ -9,6 +9,7 @@ import * as m_overlay_designer from "./messages/overlay-designer";
 import * as m_entry_locks from "./messages/entry-locks";
 import * as m_entry_import from "./messages/entry-import";
 import * as m_scorecard_extra from "./messages/scorecard-extra";
+import * as m_limits from "./messages/limits";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -500,6 +501,7 @@ export const id = {
   ...m_entry_locks.id,
   ...m_entry_import.id,
   ...m_scorecard_extra.id,
+  ...m_limits.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -994,6 +996,7 @@ export const en: Record<MessageKey, string> = {
   ...m_entry_locks.en,
   ...m_entry_import.en,
   ...m_scorecard_extra.en,
+  ...m_limits.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

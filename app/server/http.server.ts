@@ -12,6 +12,7 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { crossSiteReasonOf, isUnsafeMethod } from "~/auth/csrf.server";
+import { limitRequestBodies } from "./body-limit.server";
 
 export interface StartOptions {
   build: ServerBuild;
@@ -72,6 +73,9 @@ export function createApp(options: StartOptions): express.Express {
   // pages and ~6 % smaller; the default 6 costs 2.4× the CPU for ~25 % fewer bytes. The CSP nonce differs per response
   // and pages carry no CSRF token, so there is no stable secret for a BREACH-style probe.
   app.use(compression({ level: 3 }));
+
+  // Request bodies: limited while they arrive, before any route reads them (docs/decisions/016).
+  app.use(limitRequestBodies(options.build));
 
   // CSRF: refuse cross-site unsafe requests before they reach any route (SECURITY.md 9).
   // Safe methods pass without any work (crossSiteReason returns null for them).

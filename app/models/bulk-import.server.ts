@@ -35,7 +35,8 @@ import {
 } from "./submissions.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
-import type { ParsedFile } from "./import-file.server";
+import { HeapBudget } from "~/utils/gc.server";
+import { parseRow, type ParsedFile } from "./import-file.server";
 
 /** Who may import: operators (their Puskesmas), district admins (their district), the national admin. */
 export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator"];
@@ -161,7 +162,7 @@ export async function createImportJob(job: NewJob, options: { start?: boolean } 
           error_count: 0,
           warning_count: 0,
           message: null,
-          payload: payloadJson(job.file),
+          payload: `{"header":${JSON.stringify(job.file.header)},"rows":[${job.file.rows.join(",")}]}`,
           worker: WORKER_ID,
           ip: job.ip,
           heartbeat_at: now,
@@ -188,29 +189,15 @@ export async function createImportJob(job: NewJob, options: { start?: boolean } 
   return id;
 }
 
-/** The job's rows as stored (`[row, ...cells]` per row), built row by row rather than as a second copy of every row. */
-function payloadJson(file: ParsedFile): string {
-  const parts: string[] = [`{"header":${JSON.stringify(file.header)},"rows":[`];
-  file.rows.forEach((r, i) => parts.push(`${i ? "," : ""}[${r.row}${r.cells.length ? "," : ""}${JSON.stringify(r.cells).slice(1, -1)}]`));
-  parts.push("]}");
-  return parts.join("");
-}
-
-/** The stored rows back as a ParsedFile (a resumed job, or one started by another process). */
+/** The stored payload back as rows (a resumed job, or one started by another process). */
 function fileOfPayload(json: string | null): ParsedFile {
-  const payload = JSON.parse(json ?? '{"header":[],"rows":[]}') as { header: string[]; rows: Array<[number, ...string[]]> };
-  return {
-    header: payload.header,
-    rows: payload.rows.map((r) => {
-      const row = r.shift() as number;
-      return { row, cells: r as unknown as string[] };
-    }),
-  };
+  const payload = JSON.parse(json ?? '{"header":[],"rows":[]}') as { header: string[]; rows: unknown[] };
+  return { header: payload.header, rows: payload.rows.map((r) => JSON.stringify(r)) };
 }
 
 /**
- * Rows of a job just created in this process, handed to it as they were read so the parsed file
- * is not held twice (the stored payload is for resuming).
+ * Rows of a job just created in this process, handed to it as they were read so they are not
+ * parsed back from the stored payload.
  */
 const handedOver = new Map<number, ParsedFile>();
 
@@ -295,27 +282,34 @@ function stoppedMessage(key: MessageKey, job: { next_row: number; stored_rows: n
 async function runJob(id: number, options: ProcessOptions, handed: ParsedFile | undefined): Promise<void> {
   const db = getDb();
   const job = await db.selectFrom("import_job").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  // Rows stay JSON texts while the job runs; a chunk parses its own (see ParsedFile).
   const file = handed ?? fileOfPayload(job.payload);
   const scope = JSON.parse(job.scope_json) as string[];
   const header = file.header;
   const unitCol = header.indexOf("org_unit");
   const periodCol = header.indexOf("period");
   const ctx = new SubmissionContext(job.package_key);
-  await ctx.preloadUnits(file.rows.map((r) => String(r.cells[unitCol] ?? "").trim()));
+  const unitCodes = new Set<string>();
   // One row per unit and period: later rows with the same pair are refused (deterministic on resume).
   const firstRow = new Map<string, number>();
-  for (const r of file.rows) {
-    const key = `${String(r.cells[unitCol] ?? "").trim()}|${String(r.cells[periodCol] ?? "").trim()}`;
+  for (const text of file.rows) {
+    const r = parseRow(text);
+    const unit = String(r.cells[unitCol] ?? "").trim();
+    unitCodes.add(unit);
+    const key = `${unit}|${String(r.cells[periodCol] ?? "").trim()}`;
     if (!firstRow.has(key)) firstRow.set(key, r.row);
   }
+  await ctx.preloadUnits([...unitCodes]);
   const yearlyCache = new Map<string, Record<string, unknown>>();
   const lockCache = new LockCache();
   const family = new Set((await formFamilyColumns(job.package_key, job.form_key)).map((c) => c.key));
+  // Validation and SQL building make ~100 KB of short-lived garbage per row; collected as it goes.
+  const heap = new HeapBudget(64 * 1024 * 1024);
   let counts = { next: job.next_row, stored: job.stored_rows, refused: job.refused_rows, errors: job.error_count, warnings: job.warning_count };
   let chunks = 0;
   while (counts.next < file.rows.length) {
     if (options.maxChunks !== undefined && chunks >= options.maxChunks) return;
-    const slice = file.rows.slice(counts.next, counts.next + (options.chunkRows ?? CHUNK_ROWS));
+    const slice = file.rows.slice(counts.next, counts.next + (options.chunkRows ?? CHUNK_ROWS)).map(parseRow);
     const problems: Problem[] = [];
     const refusedRows = new Set<number>();
     const ready: Array<{ row: number; prepared: PreparedSubmission; warnings: Problem[] }> = [];
@@ -387,6 +381,7 @@ async function runJob(id: number, options: ProcessOptions, handed: ParsedFile | 
       }
     }
     chunks++;
+    heap.check();
     // Jobs waiting behind this one in the queue are alive too.
     await db.updateTable("import_job").set({ heartbeat_at: nowIso() }).where("worker", "=", WORKER_ID).where("status", "=", "queued").execute();
     await new Promise((resolve) => setImmediate(resolve));

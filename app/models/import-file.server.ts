@@ -9,16 +9,17 @@
  * keeps only the cells that hold something. Each cap refuses the file with a message saying
  * what to change; nothing is stored.
  *
- * The XLSX is read from its zip with node:zlib and a bounded XML scanner (app/utils/zip.server.ts,
+ * A CSV's widths are counted over its bytes before its records are parsed (csv-parse). An XLSX
+ * is read from its zip with node:zlib and a bounded XML scanner (app/utils/zip.server.ts,
  * app/utils/xml-scan.server.ts) rather than exceljs, whose reader builds every row up to its last
  * column. Values read as before: shared and inline strings, numbers (12 significant digits),
  * dates by the cell's number format (1900 and 1904 systems), ya/tidak for booleans, formula results.
  */
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
 import { fieldsOf, type Form } from "../../engine/index";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
-import { MAX_IMPORT_BYTES } from "~/utils/limits";
 import { attr, XmlLimitError, XmlScanner, type XmlHandler } from "~/utils/xml-scan.server";
 import { inflateEntry, InflateBudget, ZipError, zipEntries, type ZipEntry } from "~/utils/zip.server";
 
@@ -29,9 +30,9 @@ export const MAX_IMPORT_COLUMNS = 1_000;
 export const MAX_IMPORT_CELLS = 4_000_000;
 /** Excel's own limit for one cell. */
 export const MAX_CELL_CHARS = 32_767;
-/** Text of all cells together; a CSV within MAX_IMPORT_BYTES never reaches it, shared strings could. */
-export const MAX_IMPORT_TEXT_CHARS = 2 * MAX_IMPORT_BYTES;
-/** XML of an XLSX once unpacked (a 100,000 × 40 sheet of inline strings is ~250 MB). */
+/** Text of all cells together: a 15 MB CSV never reaches it, shared strings in an XLSX could. */
+export const MAX_IMPORT_TEXT_CHARS = 30_000_000;
+/** XML of an XLSX once unpacked (a 100,000 × 40 sheet of short inline strings is ~230 MB). */
 export const MAX_XLSX_UNPACKED_BYTES = 320 * 1024 * 1024;
 /** One CSV record (all its fields): 40 columns of long text fit many times over. */
 const MAX_CSV_RECORD_CHARS = 1_000_000;
@@ -42,8 +43,18 @@ const MAX_STYLES = 100_000;
 
 export interface ParsedFile {
   header: string[];
-  /** Data rows with their row number in the spreadsheet (the header is row 1); trailing empty cells dropped. */
-  rows: Array<{ row: number; cells: string[] }>;
+  /**
+   * Data rows, each kept as the JSON text `[row, ...cells]`: its row number in the spreadsheet
+   * (the header is row 1), then its cells, trailing empty cells dropped. 100,000 rows are ~20 MB
+   * this way rather than ~80 MB as arrays of cell strings, and the less an import holds, the
+   * less the heap grows around it (docs/decisions/016-bounded-input.md). `parseRow` reads one.
+   */
+  rows: string[];
+}
+
+export function parseRow(text: string): { row: number; cells: string[] } {
+  const [row, ...cells] = JSON.parse(text) as [number, ...string[]];
+  return { row, cells };
 }
 
 export type ReadResult = { ok: true; file: ParsedFile; format: "csv" | "xlsx" } | { ok: false; message: string; wrongForm?: boolean };
@@ -82,7 +93,7 @@ const number = (n: number, locale: Locale) => n.toLocaleString(locale === "en" ?
 /** Rows as they are read: the header first (checked at once), then data rows within the caps. */
 class Rows {
   header: string[] | null = null;
-  readonly rows: ParsedFile["rows"] = [];
+  readonly rows: string[] = [];
   private cells = 0;
   private chars = 0;
 
@@ -109,7 +120,7 @@ class Rows {
     if (this.cells > MAX_IMPORT_CELLS) throw new Refusal("imports.file.tooManyCells", { max: number(MAX_IMPORT_CELLS, this.options.locale ?? "id"), row });
     for (const c of cells) this.chars += c.length;
     if (this.chars > MAX_IMPORT_TEXT_CHARS) throw new Refusal("imports.file.tooMuchText", { max: Math.round(MAX_IMPORT_TEXT_CHARS / 1_000_000) });
-    this.rows.push({ row, cells });
+    this.rows.push(JSON.stringify([row, ...cells]));
   }
 }
 
@@ -131,59 +142,78 @@ function detectDelimiter(bytes: Buffer): string {
   return counts[0][1] > 1 ? counts[0][0] : ",";
 }
 
-/** Reads CSV (bytes or text) record by record within the caps; the header is read and checked first. */
+/**
+ * Where the first record from `start` that is wider than MAX_IMPORT_COLUMNS is, counting fields
+ * over the bytes (delimiters outside quotes; a line end outside quotes ends a record), without
+ * parsing anything. `onlyFirst` stops after one record and says where it ends.
+ */
+function widthCheck(bytes: Buffer, start: number, delimiter: number, firstRow: number, onlyFirst: boolean): { end: number; tooWide: { row: number; column: number } | null } {
+  let fields = 1;
+  let quoted = false;
+  let row = firstRow;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x22) quoted = !quoted;
+    else if (quoted) continue;
+    else if (b === delimiter) {
+      if (++fields > MAX_IMPORT_COLUMNS) return { end: i, tooWide: { row, column: fields } };
+    } else if (b === 0x0a || b === 0x0d) {
+      if (b === 0x0d && bytes[i + 1] === 0x0a) i++;
+      if (onlyFirst) return { end: i + 1, tooWide: null };
+      fields = 1;
+      row++;
+    }
+  }
+  return { end: bytes.length, tooWide: null };
+}
+
+/**
+ * Reads CSV (bytes or text) within the caps; the header is read and checked first. Widths are
+ * checked over the bytes before a record is parsed (a row of millions of commas never becomes an
+ * array), then the records are parsed as a stream, 64 KB at a time.
+ */
 export async function readCsv(input: Uint8Array | string, options: ReadOptions = {}): Promise<ReadResult> {
   const locale = options.locale ?? "id";
   const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const delimiter = detectDelimiter(bytes);
+  const common = { delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: MAX_CSV_RECORD_CHARS } as const;
   const rows = new Rows(options);
   let records = 0;
-  /** The records from `from` on (1 = the header), through a parser that keeps the caps field by field. */
-  async function* records_(from: number, to?: number): AsyncGenerator<string[]> {
-    const parser = parse({
-      delimiter,
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: false,
-      max_record_size: MAX_CSV_RECORD_CHARS,
-      from,
-      to,
-      // Called for every field as it ends, so a record cannot grow past the column cap.
-      cast: (value, context) => {
-        if (context.index >= MAX_IMPORT_COLUMNS) {
-          throw new Refusal("imports.file.tooManyColumns", { row: context.records + 1, column: columnName(context.index + 1), max: number(MAX_IMPORT_COLUMNS, locale) });
-        }
-        if (value.length > MAX_CELL_CHARS) {
-          throw new Refusal("imports.file.cellTooLong", { cell: `${columnName(context.index + 1)}${context.records + 1}`, max: number(MAX_CELL_CHARS, locale) });
-        }
-        return value;
-      },
-    });
+  const tooWide = (at: { row: number; column: number }) => new Refusal("imports.file.tooManyColumns", { row: at.row, column: columnName(at.column), max: number(MAX_IMPORT_COLUMNS, locale) });
+  const checkCells = (record: string[], row: number) => {
+    const long = record.findIndex((c) => c.length > MAX_CELL_CHARS);
+    if (long >= 0) throw new Refusal("imports.file.cellTooLong", { cell: `${columnName(long + 1)}${row}`, max: number(MAX_CELL_CHARS, locale) });
+  };
+  try {
+    // The header alone first: nothing after it is parsed until the form has accepted it.
+    const head = widthCheck(bytes, 0, delimiter.charCodeAt(0), 1, true);
+    if (head.tooWide) throw tooWide(head.tooWide);
+    const [first] = parseSync(bytes.subarray(0, head.end), { ...common, to: 1, info: true }) as Array<{ record: string[]; info: { bytes: number } }>;
+    if (!first) throw new Refusal("imports.file.noHeader");
+    records = 1;
+    checkCells(first.record, 1);
+    await rows.setHeader(first.record);
+    const rest = bytes.subarray(first.info.bytes);
+    const wide = widthCheck(rest, 0, delimiter.charCodeAt(0), 2, false);
+    if (wide.tooWide) throw tooWide(wide.tooWide);
+    const parser = parse(common);
     const source = Readable.from(
       (function* () {
-        for (let o = 0; o < bytes.length; o += 64 * 1024) yield bytes.subarray(o, o + 64 * 1024);
+        for (let o = 0; o < rest.length; o += 64 * 1024) yield rest.subarray(o, o + 64 * 1024);
       })(),
     );
     source.pipe(parser);
     try {
-      yield* parser as AsyncIterable<string[]>;
+      for await (const record of parser as AsyncIterable<string[]>) {
+        records++;
+        checkCells(record, records);
+        rows.add(records, record);
+        // Blank and comment lines are not rows, but they are not free either.
+        if (records > MAX_IMPORT_ROWS + 200) throw new Refusal("imports.file.tooManyRows", { max: number(MAX_IMPORT_ROWS, locale) });
+      }
     } finally {
       source.destroy();
       parser.destroy();
-    }
-  }
-  try {
-    // The header alone first: nothing after it is parsed until the form has accepted it.
-    for await (const header of records_(1, 1)) {
-      records = 1;
-      await rows.setHeader(header);
-    }
-    if (!rows.header) throw new Refusal("imports.file.noHeader");
-    for await (const record of records_(2)) {
-      records++;
-      rows.add(records, record);
-      // Blank and comment lines are not rows, but they are not free either.
-      if (records > MAX_IMPORT_ROWS + 200) throw new Refusal("imports.file.tooManyRows", { max: number(MAX_IMPORT_ROWS, locale) });
     }
   } catch (err) {
     return refusal(err, locale, (detail) => {
@@ -191,7 +221,7 @@ export async function readCsv(input: Uint8Array | string, options: ReadOptions =
       return new Refusal("imports.file.csvUnreadable", { detail });
     });
   }
-  return { ok: true, format: "csv", file: { header: rows.header, rows: rows.rows } };
+  return { ok: true, format: "csv", file: { header: rows.header ?? [], rows: rows.rows } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,10 +8,16 @@ import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { MAX_CELL_CHARS, MAX_IMPORT_CELLS, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS, readCsv, readXlsx, type ParsedFile, type ReadResult } from "~/models/import-file.server";
+import { MAX_CELL_CHARS, MAX_IMPORT_CELLS, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS, parseRow, readCsv, readXlsx, type ReadResult } from "~/models/import-file.server";
 import { bombXlsx, commasCsv, giantCellXlsx, giantSharedStringXlsx, HOSTILE_HEADER, rowXml, sheetRows, xfdXlsx, xlsx, zip } from "../helpers/hostile-files";
 
 type PeriodType = "month" | "quarter" | "year";
+
+/** A file as read, rows parsed (the readers keep each row as JSON text). */
+interface Table {
+  header: string[];
+  rows: Array<{ row: number; cells: string[] }>;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The readers as they were before the caps: the reference for "reads exactly as before".
@@ -45,11 +51,11 @@ function referenceText(value: ExcelJS.CellValue, kind: CellKind, periodType: Per
 const isComment = (cells: readonly string[]) => (cells.find((c) => c.trim() !== "") ?? "").trim().startsWith("#");
 const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
 
-async function referenceXlsx(bytes: Uint8Array, periodType: PeriodType, dateKeys: ReadonlySet<string>): Promise<ParsedFile> {
+async function referenceXlsx(bytes: Uint8Array, periodType: PeriodType, dateKeys: ReadonlySet<string>): Promise<Table> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes)), { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "emit" });
   let header: string[] | null = null;
   let kinds: CellKind[] = [];
-  const rows: ParsedFile["rows"] = [];
+  const rows: Table["rows"] = [];
   for await (const sheet of reader) {
     for await (const row of sheet) {
       const values = (row.values as ExcelJS.CellValue[]).slice(1);
@@ -68,14 +74,14 @@ async function referenceXlsx(bytes: Uint8Array, periodType: PeriodType, dateKeys
   return { header: header ?? [], rows };
 }
 
-function referenceCsv(text: string): ParsedFile {
+function referenceCsv(text: string): Table {
   const body = text.replace(/^\uFEFF/, "");
   const firstLine = body.slice(0, body.search(/\r?\n|$/));
   const counts = [",", ";", "\t"].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1]);
   const delimiter = counts[0][1] > 1 ? counts[0][0] : ",";
   const records: string[][] = parse(body, { delimiter, relax_column_count: true, skip_empty_lines: false });
   const [header = [], ...rest] = records;
-  const rows: ParsedFile["rows"] = [];
+  const rows: Table["rows"] = [];
   rest.forEach((cells, i) => {
     if (!isBlank(cells) && !isComment(cells)) rows.push({ row: i + 2, cells });
   });
@@ -83,7 +89,7 @@ function referenceCsv(text: string): ParsedFile {
 }
 
 /** Trailing empty cells carry nothing (a row is read as `cells[i] ?? ""`); the new readers drop them. */
-function comparable(file: ParsedFile): ParsedFile {
+function comparable(file: Table): Table {
   const trim = (cells: string[]) => {
     const out = [...cells];
     while (out.length && out[out.length - 1] === "") out.pop();
@@ -92,9 +98,9 @@ function comparable(file: ParsedFile): ParsedFile {
   return { header: trim(file.header), rows: file.rows.map((r) => ({ row: r.row, cells: trim(r.cells) })) };
 }
 
-function ok(result: ReadResult): ParsedFile {
+function ok(result: ReadResult): Table {
   if (!result.ok) throw new Error(`refused: ${result.message}`);
-  return result.file;
+  return { header: result.file.header, rows: result.file.rows.map(parseRow) };
 }
 
 function refusal(result: ReadResult): string {

@@ -1,15 +1,16 @@
 /**
  * Bulk import of submissions from CSV or XLSX (issue 6 item 6), as a job processed in chunks.
  *
- * Upload: the file is read once as a stream with caps (CSV with `,` `;` or tab, or the first sheet
- * of an XLSX; ./import-file.server.ts), its header checked against every field key the form has
- * had before any row is taken (a file of the wrong form is refused whole, nothing stored), and
- * the rows kept in the job's `payload`. Processing: chunks of CHUNK_ROWS rows; every row goes through the same
- * `prepareSubmission` as the web form (types, bounds, required, show-if, calculations, rules,
- * period not in the future) plus the uploader's scope, then `storeSubmission` (locks) — a row
- * whole or not at all. Each chunk's submissions, its error rows and the job's progress commit in
- * one transaction, so `next_row` always says which rows are done; a job whose worker stopped
- * (server restart) is shown as interrupted and can be resumed from there.
+ * Upload: the file is read once as a stream with caps (CSV with `,` `;` or tab, or the first
+ * sheet of an XLSX; ./import-file.server.ts), its header checked against every field key the form
+ * has had before any row is taken (a file of the wrong form is refused whole, nothing stored),
+ * and the rows kept in the job's `payload`. Processing: chunks of CHUNK_ROWS rows; every row goes
+ * through the same `prepareSubmission` as the web form (types, bounds, required, show-if,
+ * calculations, rules, period not in the future) plus the uploader's scope, then
+ * `storeSubmission` (locks) — a row whole or not at all. Each chunk's submissions, its error rows
+ * and the job's progress commit in one transaction, so `next_row` always says which rows are
+ * done; a job whose worker stopped (server restart) is shown as interrupted and can be resumed
+ * from there.
  */
 import { randomUUID } from "node:crypto";
 import { stringify } from "csv-stringify/sync";

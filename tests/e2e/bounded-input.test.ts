@@ -47,9 +47,16 @@ function status(field: "VmRSS" | "VmHWM"): number {
 /** How far the server's resident memory rose above where it was while `probe` ran, in MB (printed, for docs/benchmarks.md). */
 async function memoryRise<T>(probe: () => Promise<T>): Promise<{ result: T; riseMb: number }> {
   const before = status("VmRSS");
-  fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // resets VmHWM to the current resident size
-  const result = await probe();
-  const riseMb = status("VmHWM") - before;
+  let resetPeak = true;
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, "5"); // resets VmHWM to the current resident size
+  } catch {
+    resetPeak = false; // a /proc that does not allow it: sample the resident size instead
+  }
+  let sampled = before;
+  const sampler = setInterval(() => (sampled = Math.max(sampled, status("VmRSS"))), 20);
+  const result = await probe().finally(() => clearInterval(sampler));
+  const riseMb = (resetPeak ? status("VmHWM") : Math.max(sampled, status("VmRSS"))) - before;
   console.log(`[bounded-input] ${expect.getState().currentTestName}: resident ${before.toFixed(0)} MB, peak +${riseMb.toFixed(0)} MB`);
   return { result, riseMb };
 }

@@ -114,6 +114,16 @@ export function getSessionUser(request: Request): Promise<SessionUser | null> {
   return lookup;
 }
 
+/**
+ * The language of the session a Cookie header carries, or null without a valid session. For the
+ * body-size check in front of every route (app/server/body-limit.server.ts), which runs outside
+ * Remix and gives signed-in users larger limits than anonymous requests.
+ */
+export async function sessionLocaleOf(cookieHeader: string): Promise<{ locale: string } | null> {
+  const user = await readSessionUser(new Request("http://localhost/", { headers: { Cookie: cookieHeader } }));
+  return user ? { locale: user.locale } : null;
+}
+
 async function readSessionUser(request: Request): Promise<SessionUser | null> {
   const token = await sessionCookie().parse(request.headers.get("Cookie"));
   if (typeof token !== "string" || token.length < 20) return null;

@@ -12,6 +12,7 @@ import * as m_entry_import from "./messages/entry-import";
 import * as m_scorecard_extra from "./messages/scorecard-extra";
 import * as m_login from "./messages/login";
 import * as m_request_errors from "./messages/request-errors";
+import * as m_limits from "./messages/limits";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -505,6 +506,7 @@ export const id = {
   ...m_scorecard_extra.id,
   ...m_login.id,
   ...m_request_errors.id,
+  ...m_limits.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1001,6 +1003,7 @@ export const en: Record<MessageKey, string> = {
   ...m_scorecard_extra.en,
   ...m_login.en,
   ...m_request_errors.en,
+  ...m_limits.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -1,19 +1,18 @@
 /**
  * Bulk import of submissions from CSV or XLSX (issue 6 item 6), as a job processed in chunks.
  *
- * Upload: the file is read once (CSV with `,` `;` or tab, or the first sheet of an XLSX read by
- * exceljs' streaming reader), its header checked against every field key the form has had
- * (a file of the wrong form is refused whole, nothing stored), and the rows kept in the job's
- * `payload`. Processing: chunks of CHUNK_ROWS rows; every row goes through the same
- * `prepareSubmission` as the web form (types, bounds, required, show-if, calculations, rules,
- * period not in the future) plus the uploader's scope, then `storeSubmission` (locks) — a row
- * whole or not at all. Each chunk's submissions, its error rows and the job's progress commit in
- * one transaction, so `next_row` always says which rows are done; a job whose worker stopped
- * (server restart) is shown as interrupted and can be resumed from there.
+ * Upload: the file is read once as a stream with caps (CSV with `,` `;` or tab, or the first
+ * sheet of an XLSX; ./import-file.server.ts), its header checked against every field key the form
+ * has had before any row is taken (a file of the wrong form is refused whole, nothing stored),
+ * and the rows kept in the job's `payload`. Processing: chunks of CHUNK_ROWS rows; every row goes
+ * through the same `prepareSubmission` as the web form (types, bounds, required, show-if,
+ * calculations, rules, period not in the future) plus the uploader's scope, then
+ * `storeSubmission` (locks) — a row whole or not at all. Each chunk's submissions, its error rows
+ * and the job's progress commit in one transaction, so `next_row` always says which rows are
+ * done; a job whose worker stopped (server restart) is shown as interrupted and can be resumed
+ * from there.
  */
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
-import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { fieldsOf, type Field, type Form } from "../../engine/index";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
@@ -38,12 +37,12 @@ import {
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
+import { HeapBudget } from "~/utils/gc.server";
+import { parseRow, type ParsedFile } from "./import-file.server";
 
 /** Who may import: operators (their Puskesmas), district admins (their district), the national admin. */
 export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator"];
-export const MAX_IMPORT_BYTES = 15 * 1024 * 1024;
-export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-export const MAX_IMPORT_ROWS = 100_000;
+export { MAX_IMPORT_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 export const CHUNK_ROWS = 500;
 /** Problems kept per job for the table; the counts stay exact beyond it. */
 export const MAX_STORED_PROBLEMS = 20_000;
@@ -69,115 +68,9 @@ export function importScope(user: Pick<SessionUser, "grants">): Grant[] {
 const inScope = (paths: readonly string[], unit: Pick<OrgUnit, "path">) => paths.some((p) => unit.path.startsWith(p));
 
 // ---------------------------------------------------------------------------------------------
-// Reading files
+// Reading files: streamed with caps, the header first (./import-file.server.ts)
 
-export interface ParsedFile {
-  header: string[];
-  /** Data rows with their row number in the spreadsheet (the header is row 1). */
-  rows: Array<{ row: number; cells: string[] }>;
-}
-
-export type ReadResult = { ok: true; file: ParsedFile; format: "csv" | "xlsx" } | { ok: false; message: string };
-
-type CellKind = "period" | "date" | "other";
-
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
-}
-
-/** An XLSX cell value as text, the way the operator sees it. */
-function xlsxText(value: ExcelJS.CellValue, kind: CellKind, periodType: Form["periodType"]): string {
-  if (value === null || value === undefined) return "";
-  if (value instanceof Date) {
-    const y = value.getUTCFullYear();
-    const m = value.getUTCMonth() + 1;
-    if (kind === "period") return periodType === "year" ? String(y) : periodType === "quarter" ? `${y}-Q${Math.ceil(m / 3)}` : `${y}-${pad(m)}`;
-    return `${y}-${pad(m)}-${pad(value.getUTCDate())}`;
-  }
-  if (typeof value === "number") {
-    // A period cell formatted as text but holding a date arrives as its Excel serial (days since 1899-12-30).
-    if (kind === "period" && value > 3000 && value < 2958466) return xlsxText(new Date(Date.UTC(1899, 11, 30) + Math.round(value) * 86_400_000), kind, periodType);
-    return String(Number(value.toPrecision(12)));
-  }
-  if (typeof value === "boolean") return value ? "ya" : "tidak";
-  if (typeof value === "string") return value;
-  if (typeof value === "object") {
-    if ("richText" in value) return value.richText.map((r) => r.text).join("");
-    if ("formula" in value || "sharedFormula" in value) return xlsxText((value as { result?: ExcelJS.CellValue }).result ?? null, kind, periodType);
-    if ("text" in value) return String((value as { text: unknown }).text);
-    if ("error" in value) return String((value as { error: unknown }).error);
-  }
-  return String(value);
-}
-
-const isComment = (cells: readonly string[]) => (cells.find((c) => c.trim() !== "") ?? "").trim().startsWith("#");
-const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
-
-function tooManyRows(): ReadResult {
-  return { ok: false, message: msg("imports.file.tooManyRows", { max: MAX_IMPORT_ROWS.toLocaleString("id-ID") }) };
-}
-
-/** Reads CSV text: the delimiter is taken from the header line (Excel in Indonesia writes `;`). */
-export function readCsv(text: string): ReadResult {
-  const body = text.replace(/^\uFEFF/, "");
-  const firstLine = body.slice(0, body.search(/\r?\n|$/));
-  const counts = [",", ";", "\t"].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1]);
-  const delimiter = counts[0][1] > 1 ? counts[0][0] : ",";
-  let records: string[][];
-  try {
-    records = parse(body, { delimiter, relax_column_count: true, skip_empty_lines: false, to: MAX_IMPORT_ROWS + 200 });
-  } catch (err) {
-    return { ok: false, message: msg("imports.file.csvUnreadable", { detail: (err as Error).message }) };
-  }
-  const [header = [], ...rest] = records;
-  const rows: ParsedFile["rows"] = [];
-  rest.forEach((cells, i) => {
-    if (!isBlank(cells) && !isComment(cells)) rows.push({ row: i + 2, cells });
-  });
-  if (rows.length > MAX_IMPORT_ROWS || records.length >= MAX_IMPORT_ROWS + 200) return tooManyRows();
-  return { ok: true, format: "csv", file: { header: header.map((h) => h.trim()), rows } };
-}
-
-/** Reads the first worksheet of an XLSX with the streaming reader (bounded memory, stops at the row cap). */
-export async function readXlsx(bytes: Uint8Array, periodType: Form["periodType"], dateKeys: ReadonlySet<string>): Promise<ReadResult> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes)), { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "emit" });
-  let header: string[] | null = null;
-  let kinds: CellKind[] = [];
-  const rows: ParsedFile["rows"] = [];
-  try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        const values = (row.values as ExcelJS.CellValue[]).slice(1);
-        if (!header) {
-          if (row.number !== 1) return { ok: false, message: msg("imports.file.noHeader") };
-          header = values.map((v) => xlsxText(v ?? null, "other", periodType).trim());
-          kinds = header.map((h) => (h === "period" ? "period" : dateKeys.has(h) ? "date" : "other"));
-          continue;
-        }
-        const cells = header.map((_, i) => xlsxText(values[i] ?? null, kinds[i], periodType));
-        for (let i = header.length; i < values.length; i++) cells.push(xlsxText(values[i] ?? null, "other", periodType));
-        if (isBlank(cells) || isComment(cells)) continue;
-        rows.push({ row: row.number, cells });
-        if (rows.length > MAX_IMPORT_ROWS) return tooManyRows();
-      }
-      break;
-    }
-  } catch (err) {
-    return { ok: false, message: msg("imports.file.xlsxUnreadable", { detail: (err as Error).message.slice(0, 200) }) };
-  }
-  if (!header) return { ok: false, message: msg("imports.file.noHeader") };
-  return { ok: true, format: "xlsx", file: { header, rows } };
-}
-
-/** CSV or XLSX by content (an XLSX is a ZIP: "PK"), whatever the file is called. */
-export async function readUpload(bytes: Uint8Array, form: Form): Promise<ReadResult> {
-  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    const dateKeys = new Set(fieldsOf(form).filter((f) => f.type === "date").map((f) => f.key));
-    return readXlsx(bytes, form.periodType, dateKeys);
-  }
-  if (bytes.includes(0)) return { ok: false, message: msg("imports.file.notCsv") };
-  return readCsv(new TextDecoder("utf-8").decode(bytes));
-}
+export { readCsv, readUpload, readXlsx, MAX_IMPORT_ROWS, type ParsedFile, type ReadResult } from "./import-file.server";
 
 // ---------------------------------------------------------------------------------------------
 // The form of an import
@@ -277,7 +170,7 @@ export async function createImportJob(job: NewJob, options: { start?: boolean } 
           error_count: 0,
           warning_count: 0,
           message: null,
-          payload: JSON.stringify({ header: job.file.header, rows: job.file.rows.map((r) => [r.row, ...r.cells]) }),
+          payload: `{"header":${JSON.stringify(job.file.header)},"rows":[${job.file.rows.join(",")}]}`,
           worker: WORKER_ID,
           ip: job.ip,
           heartbeat_at: now,
@@ -297,9 +190,24 @@ export async function createImportJob(job: NewJob, options: { start?: boolean } 
       });
       return row.id;
     });
-  if (options.start !== false) enqueueImportJob(id);
+  if (options.start !== false) {
+    handedOver.set(id, job.file);
+    enqueueImportJob(id);
+  }
   return id;
 }
+
+/** The stored payload back as rows (a resumed job, or one started by another process). */
+function fileOfPayload(json: string | null): ParsedFile {
+  const payload = JSON.parse(json ?? '{"header":[],"rows":[]}') as { header: string[]; rows: unknown[] };
+  return { header: payload.header, rows: payload.rows.map((r) => JSON.stringify(r)) };
+}
+
+/**
+ * Rows of a job just created in this process, handed to it as they were read so they are not
+ * parsed back from the stored payload.
+ */
+const handedOver = new Map<number, ParsedFile>();
 
 const running = new Map<number, Promise<void>>();
 let tail: Promise<unknown> = Promise.resolve();
@@ -317,11 +225,6 @@ export function enqueueImportJob(id: number): void {
 /** Resolves when the job queued in this process has stopped (tests, CLI). */
 export async function importJobSettled(id: number): Promise<void> {
   await running.get(id);
-}
-
-interface Payload {
-  header: string[];
-  rows: Array<[number, ...string[]]>;
 }
 
 /** Stop processing (tests simulate a crash with it). */
@@ -351,6 +254,8 @@ function isUniqueViolation(err: unknown): boolean {
  * with a message saying which rows were stored.
  */
 export async function processImportJob(id: number, options: ProcessOptions = {}): Promise<void> {
+  const file = handedOver.get(id);
+  handedOver.delete(id);
   const db = getDb();
   const claimed = await db
     .updateTable("import_job")
@@ -361,7 +266,7 @@ export async function processImportJob(id: number, options: ProcessOptions = {})
     .executeTakeFirst();
   if (Number(claimed.numUpdatedRows) !== 1) return;
   try {
-    await runJob(id, options);
+    await runJob(id, options, file);
   } catch (err) {
     if (err instanceof JobLost) return;
     console.error(`import job ${id} failed`, err);
@@ -382,36 +287,43 @@ function stoppedMessage(key: MessageKey, job: { next_row: number; stored_rows: n
   return `${msg(key)} ${done} ${msg("imports.job.resumeHint", { remaining: job.total_rows - job.next_row })}`;
 }
 
-async function runJob(id: number, options: ProcessOptions): Promise<void> {
+async function runJob(id: number, options: ProcessOptions, handed: ParsedFile | undefined): Promise<void> {
   const db = getDb();
   const job = await db.selectFrom("import_job").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-  const payload = JSON.parse(job.payload ?? '{"header":[],"rows":[]}') as Payload;
+  // Rows stay JSON texts while the job runs; a chunk parses its own (see ParsedFile).
+  const file = handed ?? fileOfPayload(job.payload);
   const scope = JSON.parse(job.scope_json) as string[];
-  const header = payload.header;
+  const header = file.header;
   const unitCol = header.indexOf("org_unit");
   const periodCol = header.indexOf("period");
   const ctx = new SubmissionContext(job.package_key);
-  await ctx.preloadUnits(payload.rows.map((r) => String(r[1 + unitCol] ?? "").trim()));
+  const unitCodes = new Set<string>();
   // One row per unit and period: later rows with the same pair are refused (deterministic on resume).
   const firstRow = new Map<string, number>();
-  for (const r of payload.rows) {
-    const key = `${String(r[1 + unitCol] ?? "").trim()}|${String(r[1 + periodCol] ?? "").trim()}`;
-    if (!firstRow.has(key)) firstRow.set(key, r[0]);
+  for (const text of file.rows) {
+    const r = parseRow(text);
+    const unit = String(r.cells[unitCol] ?? "").trim();
+    unitCodes.add(unit);
+    const key = `${unit}|${String(r.cells[periodCol] ?? "").trim()}`;
+    if (!firstRow.has(key)) firstRow.set(key, r.row);
   }
+  await ctx.preloadUnits([...unitCodes]);
   const yearlyCache = new Map<string, Record<string, unknown>>();
   const lockCache = new LockCache(job.backfill_reason === null ? null : { reason: job.backfill_reason, paths: scope });
   const family = new Set((await formFamilyColumns(job.package_key, job.form_key)).map((c) => c.key));
+  // Validation and SQL building make ~100 KB of short-lived garbage per row; collected as it goes.
+  const heap = new HeapBudget(64 * 1024 * 1024);
   let counts = { next: job.next_row, stored: job.stored_rows, refused: job.refused_rows, errors: job.error_count, warnings: job.warning_count };
   let chunks = 0;
-  while (counts.next < payload.rows.length) {
+  while (counts.next < file.rows.length) {
     if (options.maxChunks !== undefined && chunks >= options.maxChunks) return;
-    const slice = payload.rows.slice(counts.next, counts.next + (options.chunkRows ?? CHUNK_ROWS));
+    const slice = file.rows.slice(counts.next, counts.next + (options.chunkRows ?? CHUNK_ROWS)).map(parseRow);
     const problems: Problem[] = [];
     const refusedRows = new Set<number>();
     const ready: Array<{ row: number; prepared: PreparedSubmission; warnings: Problem[] }> = [];
     for (const raw of slice) {
-      const rowNo = raw[0];
-      const cells = raw.slice(1) as string[];
+      const rowNo = raw.row;
+      const cells = raw.cells;
       const rowProblems = await checkRow({ rowNo, cells, header, unitCol, periodCol, ctx, scope, firstRow, family, formKey: job.form_key, packageKey: job.package_key, yearlyCache, lockCache, confirmWarnings: job.confirm_warnings === 1 });
       if ("problems" in rowProblems) {
         problems.push(...rowProblems.problems);
@@ -477,6 +389,7 @@ async function runJob(id: number, options: ProcessOptions): Promise<void> {
       }
     }
     chunks++;
+    heap.check();
     // Jobs waiting behind this one in the queue are alive too.
     await db.updateTable("import_job").set({ heartbeat_at: nowIso() }).where("worker", "=", WORKER_ID).where("status", "=", "queued").execute();
     await new Promise((resolve) => setImmediate(resolve));

@@ -26,10 +26,8 @@ import { ownerGrant } from "./designer.server";
 import { getOrgByCode, listSubtree } from "./org.server";
 import { getDistrictOverlay, getPublishedPackage, importOverlay, importPackage, type ImportResult, type StoredOverlay } from "./templates.server";
 
-/** Uploads must be smaller than this (checked on Content-Length and on the file itself, before parsing). */
-export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-/** Room for the multipart envelope (boundaries, part headers, the small text fields). */
-export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+/** Uploads must be smaller than MAX_UPLOAD_BYTES (checked on Content-Length and on the file itself, before parsing). */
+export { MAX_TEMPLATE_UPLOAD_BYTES as MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 
 /** What an admin may see and do in the library. */
 export interface LibraryAccess {

@@ -12,6 +12,7 @@ import { useT } from "~/i18n/useT";
 import { checkDraft, discardDraft, loadDesigner, publishDraft, publishPreview, saveDraft, toDesignerProblems, REFUSAL_MESSAGES } from "~/models/designer.server";
 import { libraryAccess } from "~/models/template-library.server";
 import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
 import formsStyles from "~/styles/designer-forms.css";
@@ -26,8 +27,8 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Perancang paket · Pantau ILP" }];
 
-/** Percent-encoding can triple a document's size; anything beyond that is refused unread. */
-const MAX_BODY_BYTES = 3 * PACKAGE_MAX_BYTES + 64 * 1024;
+/** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
+const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
 
 function parseParams(params: Record<string, string | undefined>): { key: string; version: number } {
   const version = Number(params.version);

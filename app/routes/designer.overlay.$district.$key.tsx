@@ -19,6 +19,7 @@ import {
   type OverlayActionResult,
 } from "~/models/overlay-designer.server";
 import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
 import formsStyles from "~/styles/designer-forms.css";
@@ -35,8 +36,8 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Adaptasi kabupaten/kota · Pantau ILP" }];
 
-/** Percent-encoding can triple a document's size; anything beyond that is refused unread. */
-const MAX_BODY_BYTES = 3 * PACKAGE_MAX_BYTES + 64 * 1024;
+/** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
+const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
 
 function parseParams(params: Record<string, string | undefined>): { district: string; key: string } {
   const district = params.district ?? "";

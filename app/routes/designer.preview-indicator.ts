@@ -4,10 +4,11 @@ import { ADMIN_ROLES, requireUserWithRole } from "~/auth/guards.server";
 import { getDb } from "~/db/db.server";
 import { PreviewInputError, previewIndicator, type PreviewResult } from "~/models/indicator-preview.server";
 import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { readForm } from "~/utils/http.server";
 
-/** Percent-encoding can triple a document's size; anything beyond that is refused unread. */
-const MAX_BODY_BYTES = 3 * PACKAGE_MAX_BYTES + 64 * 1024;
+/** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
+const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
 
 /** What the designer's "Pratinjau" panel receives. */
 export type PreviewResponse = PreviewResult | { status: "error"; message: string };

@@ -53,13 +53,14 @@ function refused(status: number, message: string, fileError: string | null, form
 }
 
 /**
- * Upload: size cap before and while reading, then the whole file's header is checked against
- * the chosen form (wrong form → one message, nothing stored); the rows become a job.
+ * Upload: size cap before and while reading (here and in app/server/body-limit.server.ts), then
+ * the file is read as a stream with caps, its header checked against the chosen form first
+ * (wrong form → one message, nothing stored); the rows become a job.
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   if (!hasRole(user, IMPORT_ROLES)) throw forbidden();
-  const { t } = await serverT(request, user);
+  const { t, locale } = await serverT(request, user);
   const maxMb = Math.round(MAX_IMPORT_BYTES / 1024 / 1024);
   const length = Number(request.headers.get("Content-Length") ?? "");
   if (Number.isFinite(length) && length > MAX_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES) {
@@ -93,10 +94,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const file = body.get("file");
   if (!file || typeof file === "string" || file.size === 0) return refused(400, t("imports.refused"), t("imports.error.noFile"), formValue, confirmWarnings);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const read = await readUpload(bytes, target.form);
-  if (!read.ok) return refused(400, t("imports.refused"), read.message, formValue, confirmWarnings);
-  const problem = await headerProblem(read.file.header, target);
-  if (problem) return refused(400, t("imports.refusedWrongForm"), problem, formValue, confirmWarnings);
+  // Read as a stream with caps; the header is checked against the form before any row is taken.
+  const read = await readUpload(bytes, target.form, { checkHeader: (header) => headerProblem(header, target), locale });
+  if (!read.ok) return refused(400, t(read.wrongForm ? "imports.refusedWrongForm" : "imports.refused"), read.message, formValue, confirmWarnings);
   if (read.file.rows.length === 0) return refused(400, t("imports.refused"), t("imports.error.noRows"), formValue, confirmWarnings);
   const id = await createImportJob({ user, target, fileName: file.name || `impor.${read.format}`, format: read.format, bytes: bytes.length, file: read.file, confirmWarnings, backfillReason, ip: clientIp(context) });
   return redirect(`/imports/${id}`);

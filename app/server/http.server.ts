@@ -14,6 +14,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { crossSiteReasonOf, isUnsafeMethod } from "~/auth/csrf.server";
 import { hostGuard, requestGuard } from "./request-guard.server";
 import { decoyPasswordHash } from "~/auth/password.server";
+import { limitRequestBodies } from "./body-limit.server";
 
 export interface StartOptions {
   build: ServerBuild;
@@ -80,6 +81,9 @@ export function createApp(options: StartOptions): express.Express {
 
   // A Host header no URL can be built from: 400 before the CSRF check builds one.
   app.use(hostGuard);
+
+  // Request bodies: limited while they arrive, before any route reads them (docs/decisions/019-bounded-input.md).
+  app.use(limitRequestBodies(options.build));
 
   // CSRF: refuse cross-site unsafe requests before they reach any route.
   // Safe methods pass without any work (crossSiteReason returns null for them).

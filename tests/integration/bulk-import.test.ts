@@ -312,7 +312,7 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     const keys = Object.keys(validAnswers());
     const units = ["P1373002", "P1373003", "P1373004", "P1373005", "P1373006"];
     const csv = [["org_unit", "period", ...keys].join(","), ...units.map((u) => [u, PERIOD, ...keys.map((k) => String({ ...validAnswers(), jumlah_desa: 77 }[k]))].join(","))].join("\n");
-    const read = readCsv(csv);
+    const read = await readCsv(csv);
     if (!read.ok) throw new Error(read.message);
     const user = await sessionUser("admin");
     const target = (await importForm(PKG, FORM))!;

@@ -1,5 +1,5 @@
 /**
- * The audit log (SECURITY.md 18): one helper, called with the same transaction as the
+ * The audit log (docs/security.md item 18): one helper, called with the same transaction as the
  * change it records, so a change and its audit row commit or roll back together.
  */
 import type { Kysely, Transaction } from "kysely";

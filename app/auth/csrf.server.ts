@@ -1,5 +1,5 @@
 /**
- * CSRF defence for every unsafe method (SECURITY.md 9): the browser's Origin (or, when a
+ * CSRF defence for every unsafe method (docs/security.md item 9): the browser's Origin (or, when a
  * browser sent none, Sec-Fetch-Site / Referer) must be this site. Requests from non-browser
  * clients carry none of these headers and are allowed: they cannot ride a user's cookie.
  */

@@ -1,5 +1,5 @@
 /**
- * Guards used by every loader and action (SECURITY.md 7–8). They throw Responses, as in
+ * Guards used by every loader and action (docs/security.md items 7–8). They throw Responses, as in
  * the Remix stacks: anonymous → redirect to /login (401 for unsafe methods), out of role or
  * scope → 403. Scope always comes from the session's grants, never from the request.
  */

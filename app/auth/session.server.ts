@@ -1,5 +1,5 @@
 /**
- * Database-backed sessions (SECURITY.md 10). The cookie holds a random token, signed with
+ * Database-backed sessions (docs/security.md item 10). The cookie holds a random token, signed with
  * SESSION_SECRET; the database holds only its SHA-256, so logout and disabling a user revoke
  * the session at once and a leaked database does not leak live sessions.
  */

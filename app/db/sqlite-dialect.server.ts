@@ -35,7 +35,7 @@ import {
 export interface NodeSqliteDialectConfig {
   /** Path of the database file, or ":memory:". */
   filename: string;
-  /** busy_timeout in milliseconds (SECURITY.md 15 wants at least 5000). */
+  /** busy_timeout in milliseconds (docs/security.md item 15 wants at least 5000). */
   busyTimeoutMs?: number;
   /** Read-only connections for SELECTs outside transactions (default 2; 0 = everything on the writer). */
   readers?: number;

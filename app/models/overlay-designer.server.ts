@@ -16,7 +16,7 @@
  * saves of the same revision cannot both win on either dialect.
  *
  * Scope: only a district admin whose grant covers the district may change its overlay; national
- * admins may look (read-only); everyone else gets 403 (SECURITY.md 8).
+ * admins may look (read-only); everyone else gets 403 (docs/security.md item 8).
  */
 import {
   applyOverlay,

@@ -142,7 +142,7 @@ async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) =>
 /**
  * Stores a batch of prepared submissions in the caller's transaction with multi-row inserts
  * (each node-sqlite3 call costs ~85 µs), doing per item exactly what storing one does: the
- * approved lock (SECURITY.md 19) and the deadline lock, judged inside the transaction (a backfill
+ * approved lock (docs/security.md item 19) and the deadline lock, judged inside the transaction (a backfill
  * batch passes the deadline for its admin's area, and such a report is marked a late entry, with
  * the backfill's reason on its history version and audit row); the submission inserted
  * (revision 1) or updated (revision + 1, its facts dropped); a submission_revision history row;
@@ -222,7 +222,7 @@ async function storeSegment(
     const o = optionsOf[k];
     onItem?.(start + k);
     const before = existing.get(keyOfPrepared(s));
-    // SECURITY.md 19: an approved report changes through no path (web, import, CLI) until unlocked.
+    // docs/security.md item 19: an approved report changes through no path (web, import, CLI) until unlocked.
     if (before?.status === "approved") throw new SubmissionLockedError(s.unit.code, s.form.key, s.period);
     if (o.bypassDeadline !== "demo-seed") {
       const key = { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id };
@@ -366,7 +366,7 @@ async function storeSegment(
       })),
     );
   await insertChunked(facts, FACT_ROWS, (chunk) => trx.insertInto("submission_value").values(chunk).execute());
-  // One audit row per report (SECURITY.md 18).
+  // One audit row per report (docs/security.md item 18).
   await insertChunked(rows, INSERT_ROWS, (chunk) =>
     trx
       .insertInto("audit_log")

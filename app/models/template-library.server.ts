@@ -2,7 +2,7 @@
  * The template library as admins see it: packages with their versions and owners, the district
  * overlays an admin may see, which district uses which version, adoption of a national package
  * by a district, read-only package views (with overlay origins) and uploads of package or
- * overlay JSON. Scope always comes from the session's grants (SECURITY.md 8).
+ * overlay JSON. Scope always comes from the session's grants (docs/security.md item 8).
  */
 import {
   applyOverlay,

@@ -17,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d
 
 /**
  * Operators only, for their own Puskesmas (from the session; `?unit=` only picks among the
- * user's own units). A fresh idempotency key per rendering of the page (SECURITY.md 17).
+ * user's own units). A fresh idempotency key per rendering of the page (docs/security.md item 17).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

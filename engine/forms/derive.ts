@@ -70,7 +70,7 @@ export function fieldJsonSchema(field: Field, locale: Locale = "id"): Record<str
     case "text":
       return { type: "string", title, maxLength: field.maxLength ?? DEFAULT_TEXT_MAX_LENGTH };
     case "date":
-      // SECURITY 1: never a format without maxLength.
+      // docs/security.md item 1: never a format without maxLength.
       return { type: "string", title, format: "date", maxLength: 10 };
     case "choice":
       return { type: "string", title, oneOf: choices };

@@ -15,7 +15,7 @@ export function fieldsOf(form: Form): Field[] {
   return form.sections.flatMap((s) => s.fields);
 }
 
-/** Sets an own property without ever invoking the `__proto__` setter (SECURITY 4). */
+/** Sets an own property without ever invoking the `__proto__` setter (docs/security.md item 4). */
 export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

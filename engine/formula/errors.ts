@@ -1,7 +1,7 @@
 /**
  * The one table of formula error codes. Codes are stable (tests and the UI key on them); messages
  * are templates with `{name}` placeholders, Bahasa Indonesia first, English second. Each message
- * says what is wrong and how to fix it (STYLE.md house rule 4).
+ * says what is wrong and how to fix it (docs/style.md house rule 4).
  */
 export const FORMULA_ERRORS = {
   // Limits

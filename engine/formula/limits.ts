@@ -1,5 +1,5 @@
 /**
- * Hard limits of the formula language (SECURITY.md item 6). Every limit is enforced with a coded
+ * Hard limits of the formula language (docs/security.md item 6). Every limit is enforced with a coded
  * error, so a hostile or accidental formula can never exhaust memory or the JS stack.
  *
  * `maxDepth` bounds *nesting*: parentheses, function calls and unary operators, which is what

@@ -64,7 +64,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'and', 'o
 
 /**
  * Names that reach JS object internals. They are rejected as early as the lexer so no later phase
- * ever handles them (SECURITY.md items 4-5).
+ * ever handles them (docs/security.md items 4–5).
  */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -1,5 +1,5 @@
 /**
- * The only places Ajv instances are created. Options follow SECURITY 2: strict mode, no `$data`,
+ * The only places Ajv instances are created. Options follow docs/security.md item 2: strict mode, no `$data`,
  * no `loadSchema` (compile never reaches the network), one error at a time on the server.
  */
 import Ajv, { type Options } from "ajv";

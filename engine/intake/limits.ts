@@ -4,13 +4,13 @@
  */
 import { FORBIDDEN_KEYS, type DocumentError, escapePointerToken } from "./errors";
 
-/** Cap for admin-authored raw JSON Schemas (SECURITY 1). */
+/** Cap for admin-authored raw JSON Schemas (docs/security.md item 1). */
 export const RAW_SCHEMA_MAX_BYTES = 64 * 1024;
 /** Cap for a whole template package or overlay. */
 export const PACKAGE_MAX_BYTES = 2 * 1024 * 1024;
 /** Cap for a single form, indicator, target or rule document. */
 export const DOCUMENT_MAX_BYTES = 512 * 1024;
-/** Nesting cap for every document kind (SECURITY 1). */
+/** Nesting cap for every document kind (docs/security.md item 1). */
 export const MAX_DEPTH = 32;
 /** Guards the walk itself against shared-reference graphs built in code (JSON.parse never makes them). */
 const MAX_NODES = 2_000_000;
@@ -111,7 +111,7 @@ export function checkJsonLimits(value: unknown, caps: JsonCaps = {}): DocumentEr
 
 /**
  * Finds `__proto__`, `constructor` and `prototype` used as property names anywhere in a value
- * (SECURITY 4). Such documents are refused rather than cleaned: they are never legitimate here.
+ * (docs/security.md item 4). Such documents are refused rather than cleaned: they are never legitimate here.
  */
 export function findForbiddenKeys(value: unknown, limit = 20): DocumentError[] {
   const errors: DocumentError[] = [];

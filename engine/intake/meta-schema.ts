@@ -1,5 +1,5 @@
 /**
- * Restricted meta-schema for power-user raw JSON Schemas (SECURITY 1): an allow-list of
+ * Restricted meta-schema for power-user raw JSON Schemas (docs/security.md item 1): an allow-list of
  * draft-07 keywords. Everything not listed is refused, including `$data` (no keyword accepts an
  * object where a number/string is expected), `$id`, `patternProperties` (a regex as a key has no
  * maxLength to pair with) and `dependencies`. `pattern`/`format` require `maxLength`, and

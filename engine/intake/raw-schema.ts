@@ -1,5 +1,5 @@
 /**
- * Intake gate for power-user raw JSON Schemas (SECURITY 1–4). Order matters: cheap bounded
+ * Intake gate for power-user raw JSON Schemas (docs/security.md items 1–4). Order matters: cheap bounded
  * checks first, Ajv `compile()` last and only for schemas that passed everything else.
  */
 import type { ValidateFunction } from "ajv";

@@ -1,5 +1,5 @@
 /**
- * Save-time ReDoS screen for `pattern` (SECURITY 3). JavaScript regexes backtrack, so a repeated
+ * Save-time ReDoS screen for `pattern` (docs/security.md item 3). JavaScript regexes backtrack, so a repeated
  * group that itself contains an unbounded quantifier (`^(a+)+$`, `(\d*)*`) or alternatives that
  * may match the same text (`(a|aa)+`, `(\w|x)*`) can take exponential time on a near-miss input.
  * Such patterns and back-references are refused outright. The screen is conservative (it also

@@ -485,7 +485,7 @@ const PART_KINDS = [
 ] as const;
 
 /**
- * Ajv runs with allErrors: false on the server (SECURITY.md 2), so one pass reports one schema
+ * Ajv runs with allErrors: false on the server (docs/security.md item 2), so one pass reports one schema
  * error. To list the problems of every broken form, indicator, target and rule at once, each item
  * is validated on its own (still first-error-only, so the work stays bounded by the item count),
  * then the package's own fields with its lists emptied.

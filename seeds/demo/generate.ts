@@ -1,5 +1,5 @@
 /**
- * Deterministic demo data for the five demo districts (shared/DOMAIN.md): monthly ILP profile and
+ * Deterministic demo data for the five demo districts (docs/domain.md): monthly ILP profile and
  * SPM counts, yearly SPM sasaran, quarterly BOK and BLUD reports, from 2025-01 up to the day the
  * demo is seeded (`asOf`): every period before it as a district would have it on that day — the
  * last month mostly reported and partly verified, the current month a few early reports, nothing
@@ -135,7 +135,7 @@ const DISTRICTS: Record<string, DistrictProfile> = {
 };
 const FALLBACK_DISTRICT: DistrictProfile = { ...DISTRICTS['33.24'], blud: false };
 
-/** Bontang: 15 kelurahan and 124 Posyandu split over its 6 Puskesmas (DOMAIN.md), by name. */
+/** Bontang: 15 kelurahan and 124 Posyandu split over its 6 Puskesmas (docs/domain.md), by name. */
 const BONTANG: Record<string, { villages: number; posyandu: number }> = {
   'Puskesmas Bontang Utara I': { villages: 3, posyandu: 24 },
   'Puskesmas Bontang Utara II': { villages: 3, posyandu: 22 },
@@ -217,7 +217,7 @@ interface UnitStory {
 
 const LEADERS = new Set(['Puskesmas Sungai Durian', 'Puskesmas Plantungan']);
 
-/** Assigns ILP start months per district following DOMAIN.md. */
+/** Assigns ILP start months per district following docs/domain.md. */
 function ilpStarts(seed: number, district: string, units: readonly OrgUnitRow[]): Map<string, { start: number; cohort?: number }> {
   const rng = makeRng(seed, `ilp-starts|${district}`);
   const out = new Map<string, { start: number; cohort?: number }>();

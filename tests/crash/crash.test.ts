@@ -1,5 +1,5 @@
 /**
- * Crash test (SECURITY.md 16): the built server under a burst of concurrent, valid submissions
+ * Crash test (docs/security.md item 16): the built server under a burst of concurrent, valid submissions
  * is killed with SIGKILL (whole process group) mid-burst and restarted on the same database
  * without reseeding. Afterwards:
  *  - SQLite `PRAGMA integrity_check` is "ok";

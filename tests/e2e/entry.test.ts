@@ -6,7 +6,7 @@
  * report is locked and the district scorecard shows its value. A period past its deadline
  * opens locked; the district admin re-opens the approved report through an audited unlock,
  * the operator corrects it and its history lists every version with the changed fields.
- * No CSP violation, no page error, no dialog on the way (SECURITY.md 13–14).
+ * No CSP violation, no page error, no dialog on the way (docs/security.md items 13–14).
  *
  * The draft reaches the server by autosave before the connection drops.
  * Three sign-ins in total (the app allows 10 per client per minute).

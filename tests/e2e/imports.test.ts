@@ -4,8 +4,8 @@
  * uploads it, watches the job's progress bar, reads the per-row error table in Bahasa Indonesia
  * and downloads it as CSV. A district admin uploads a CSV of a month before the demo's data as an
  * import of past periods (backfill) with a reason and finds the stored report marked a late entry,
- * on the result page and in its history. No CSP violation, no page error, no dialog (SECURITY.md
- * 13–14). Two sign-ins.
+ * on the result page and in its history. No CSP violation, no page error, no dialog (docs/security.md
+ * items 13–14). Two sign-ins.
  */
 import fs from "node:fs";
 import os from "node:os";

@@ -254,7 +254,7 @@ describe("facilitator scorecard journey", () => {
     expectClean();
   });
 
-  // SECURITY.md 13: the table rows are written as escaped HTML strings (ScorecardTable.tsx), on
+  // docs/security.md item 13: the table rows are written as escaped HTML strings (ScorecardTable.tsx), on
   // the server and again in the browser after a client-side navigation. Markup in a unit's name
   // must stay text in both. Last in the file: it renames a unit.
   it("shows markup in a unit's name as text, on a full load and after a client-side drill-down", async () => {

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md 7: every route module's loader and action, called as anonymous and as users
+ * docs/security.md item 7: every route module's loader and action, called as anonymous and as users
  * without the right role or scope, answers 401/403/redirect and no data. A new route file
  * fails this test until it is classified below — and then it must actually be guarded.
  */

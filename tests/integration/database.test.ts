@@ -12,7 +12,7 @@ import * as healthz from "~/routes/healthz";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { seedOrgTree } from "../helpers/app";
 
-describe("SQLite settings (SECURITY.md 15)", () => {
+describe("SQLite settings (docs/security.md item 15)", () => {
   it("opens with WAL, synchronous=FULL, busy_timeout >= 5000 and foreign keys on", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-pragma-"));
     const handle = openDb(`sqlite:${path.join(dir, "p.sqlite")}`);

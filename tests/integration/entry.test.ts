@@ -2,7 +2,7 @@
  * Data entry and verification (issue 6) on SQLite and PostgreSQL: every action of the fill
  * page and the verifier's desk, and every refusal — other Puskesmas, smuggled scope fields,
  * invalid data, future period, unconfirmed warnings, locked (approved) reports, duplicate and
- * parallel submits (SECURITY.md 17), stale revisions, verifiers of another district.
+ * parallel submits (docs/security.md item 17), stale revisions, verifiers of another district.
  */
 import fs from "node:fs";
 import path from "node:path";

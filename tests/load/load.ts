@@ -1,5 +1,5 @@
 /**
- * Month-end load test (SECURITY.md "Load"; issue 8 item 3): the built app on the full demo
+ * Month-end load test (docs/security.md item 24; issue 8 item 3): the built app on the full demo
  * (SQLite, loopback), 50 concurrent virtual users for 60 s.
  *
  *   npm run load                    # 50 connections, 60 s
@@ -13,7 +13,7 @@
  * Two drivers (decision 014). By default the 50 virtual users are people: each sends a request,
  * reads the answer, waits a think time (uniform between the --think bounds, default 1–5 s, i.e.
  * one click every ~3 s — far busier than anyone filling a form) and goes on; they arrive spread
- * over the first think time. This is the month-end target of SECURITY.md ("50 concurrent users",
+ * over the first think time. This is the month-end target of docs/security.md item 24 ("50 concurrent users",
  * p95 < 300 ms). autocannon cannot pace a connection slower than one request per second (and
  * `overallRate` below the connection count silently drops connections), so this driver is
  * plain `fetch` (Node's undici, keep-alive) with one loop per user. `--closed` runs the same users

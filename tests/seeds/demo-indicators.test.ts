@@ -3,7 +3,7 @@
  * → computeScorecard), no database: every indicator computes for every demo district, a few cells
  * match values computed by hand straight from the submission records (plain loops following
  * docs/documents.md: only submitted/approved count, ratio of sums, sum for flows, last for stocks,
- * yearly sasaran), completeness is reported ÷ expected, and the DOMAIN.md stories show up in the
+ * yearly sasaran), completeness is reported ÷ expected, and the docs/domain.md stories show up in the
  * scorecards.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -463,9 +463,9 @@ describe('completeness = reported ÷ expected unit-periods, by hand', () => {
   });
 });
 
-// ------------------------------------------------------------------ 4. DOMAIN.md stories
+// ------------------------------------------------------------------ 4. docs/domain.md stories
 
-describe('the DOMAIN.md stories, as the scorecards show them', () => {
+describe('the docs/domain.md stories, as the scorecards show them', () => {
   it('Sintang: % Puskesmas ILP low in 2025-01 (≤ 20 %), high in 2025-12 (≥ 80 %)', () => {
     const jan = cellOf(scorecard(pkg, { period: '2025-01', rows: [ref('61.05')], indicators: ['ilp_puskesmas'] }), '61.05', 'ilp_puskesmas');
     const dec = cellOf(scorecard(pkg, { period: '2025-12', rows: [ref('61.05')], indicators: ['ilp_puskesmas'] }), '61.05', 'ilp_puskesmas');

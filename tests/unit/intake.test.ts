@@ -31,7 +31,7 @@ function prototypeSnapshot(): string[] {
   return Object.getOwnPropertyNames(Object.prototype).sort();
 }
 
-describe("SECURITY 1: schema intake gate", () => {
+describe("docs/security.md item 1: schema intake gate", () => {
   it("size cap: a raw schema over 64 KiB is refused before compile", () => {
     const big = { type: "object", description: "x".repeat(1000), properties: {} as Record<string, unknown> };
     for (let i = 0; i < 80; i++) big.properties[`f${i}`] = { type: "string", maxLength: 10, description: "y".repeat(900) };
@@ -106,7 +106,7 @@ describe("SECURITY 1: schema intake gate", () => {
   });
 });
 
-describe("SECURITY 2: Ajv version and options", () => {
+describe("docs/security.md item 2: Ajv version and options", () => {
   it("Ajv is pinned at 8.18 or newer (CVE-2025-69873)", () => {
     const pkg = JSON.parse(readFileSync(path.resolve(__dirname, "../../node_modules/ajv/package.json"), "utf8"));
     const [major, minor] = String(pkg.version).split(".").map(Number);
@@ -132,7 +132,7 @@ describe("SECURITY 2: Ajv version and options", () => {
   });
 });
 
-describe("SECURITY 3: ReDoS", () => {
+describe("docs/security.md item 3: ReDoS", () => {
   it('pattern "^(a+)+$" is refused at save', () => {
     const r = checkRawSchema({ type: "string", pattern: "^(a+)+$", maxLength: 100 });
     expect(r.ok).toBe(false);
@@ -155,7 +155,7 @@ describe("SECURITY 3: ReDoS", () => {
   });
 });
 
-describe("SECURITY 4: prototype pollution", () => {
+describe("docs/security.md item 4: prototype pollution", () => {
   it("__proto__/constructor/prototype as keys in a schema are refused and leave Object.prototype untouched", () => {
     const before = prototypeSnapshot();
     for (const key of ["__proto__", "constructor", "prototype"]) {

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md item 6: random strings and random well-formed expressions never make the formula
+ * docs/security.md item 6: random strings and random well-formed expressions never make the formula
  * engine throw anything but its own coded errors, never produce NaN/Infinity, never hang, and
  * never touch Object.prototype. Seeds are fixed so failures reproduce.
  */

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md item 5: formulas never execute code. The attack strings are errors, reserved names
+ * docs/security.md item 5: formulas never execute code. The attack strings are errors, reserved names
  * never resolve even when a symbol table declares them, and the engine source contains no code
  * evaluation primitive.
  */
@@ -38,7 +38,7 @@ const ENV: CheckEnv = {
   context: 'indicator',
 };
 
-describe('SECURITY 5: formulas never execute code', () => {
+describe('docs/security.md item 5: formulas never execute code', () => {
   for (const attack of ATTACKS) {
     it(`refuses ${attack}`, () => {
       const result = checkFormula(attack, ENV);

@@ -1,5 +1,5 @@
 /**
- * Bulk import of submissions from CSV or XLSX (issue 6 item 6), as a job processed in chunks.
+ * Bulk import of submissions from CSV or XLSX (decision 011), as a job processed in chunks.
  *
  * Upload: the file is read once as a stream with caps (CSV with `,` `;` or tab, or the first
  * sheet of an XLSX; ./import-file.server.ts), its header checked against every field key the form

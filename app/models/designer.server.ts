@@ -1,5 +1,5 @@
 /**
- * Package drafts for the designer (issue 5): create a draft (from the latest published version
+ * Package drafts for the designer: create a draft (from the latest published version
  * or empty), save it — with its problems, so nothing typed is lost — under an optimistic lock,
  * check text without storing, discard, and publish (zero problems, after a diff, refusing
  * changes that would corrupt stored data). A published row is never written again.

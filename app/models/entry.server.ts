@@ -1,5 +1,5 @@
 /**
- * Data entry by the Puskesmas operator (issue 6): which unit, which form, which period; the
+ * Data entry by the Puskesmas operator (decision 007): which unit, which form, which period; the
  * fill page's data; saving a draft or submitting with an idempotency key (docs/security.md item 17) and
  * an optimistic lock; refusing edits of approved (locked) reports (docs/security.md item 19).
  * Scope always comes from the session's grants, never from the request body.

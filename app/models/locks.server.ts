@@ -1,5 +1,5 @@
 /**
- * Reporting deadlines and unlock grants (issue 6 item 5, docs/security.md item 19).
+ * Reporting deadlines and unlock grants (decision 010, docs/security.md item 19).
  *
  * A report locks when the district's deadline for its period type has passed (days after the
  * period's last day; the district's own setting, else the national one, else DEFAULT_DEADLINE_DAYS).

@@ -1,5 +1,5 @@
 /**
- * The overlay designer (issue 5, item 7): a district admin adapts a national package through a
+ * The overlay designer: a district admin adapts a national package through a
  * draft overlay, publishes it, and rebases it when a new national version appears.
  *
  * Storage: one `district_overlay` row per overlay version. The district's working copy is the

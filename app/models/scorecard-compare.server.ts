@@ -1,5 +1,5 @@
 /**
- * "Compare side by side" (issue 7 item 4): 2–6 units of one level, inside the user's area,
+ * "Compare side by side": 2–6 units of one level, inside the user's area,
  * their indicators next to each other with differences to the first unit, and per indicator a
  * series over the last 12 periods of the selected period type. Every number comes from the
  * same engine path as the scorecard (planScorecard → sqlRowFacts → computeScorecard), with

@@ -33,7 +33,7 @@ import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 /**
  * Who may see scorecards: facilitators (read-only), district admins and verifiers in their
  * district, the national admin everywhere. Puskesmas operators are refused for now: whether
- * they should see their own district's comparison is still open (issue 7).
+ * they should see their own district's comparison is still open.
  */
 export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "facilitator"];
 

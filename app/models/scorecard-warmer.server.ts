@@ -1,5 +1,5 @@
 /**
- * Keeps the scorecards people look at computed before they ask (issue 7 point 8, decision 013).
+ * Keeps the scorecards people look at computed before they ask (decision 013).
  *
  * The caches of decision 009 make a repeat view cost milliseconds and a view after an approval
  * cost one district's facts, but the first view of a selection after a start, a package

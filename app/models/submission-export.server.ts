@@ -1,5 +1,5 @@
 /**
- * Export of submissions (issue 6 item 7) to CSV and XLSX with stable columns: the union of the
+ * Export of submissions (decision 011) to CSV and XLSX with stable columns: the union of the
  * field keys of every published version of the form (and of the district adaptations that add
  * fields to it), ordered by first appearance, so a field removed in a later version keeps its
  * column for old reports. Scope comes from the session's grants only.

@@ -1,5 +1,5 @@
 /**
- * The history of a submission (issue 6 item 4): every stored version — create, draft, submit,
+ * The history of a submission (decision 010): every stored version — create, draft, submit,
  * return, approve, re-open — with who, when, its status and data, and the package version and
  * overlay it was made with. The history view shows each version with the labels of *that*
  * package version (a field renamed or removed later keeps its old label there), and the

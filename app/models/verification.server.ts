@@ -1,5 +1,5 @@
 /**
- * District verification (issue 6): the queue of submitted reports in the verifier's district,
+ * District verification: the queue of submitted reports in the verifier's district,
  * one report next to last period and the indicator values it produces, and the decision
  * (approve or return with a note) under an optimistic lock on the report's revision.
  */

@@ -4,7 +4,7 @@ import { operatorUnit, parseSaveForm, saveEntry } from "~/models/entry.server";
 import { clientIp, readForm } from "~/utils/http.server";
 
 /**
- * Server autosave of the fill page (issue 6): the page posts its answers here every few seconds
+ * Server autosave of the fill page (decision 007): the page posts its answers here every few seconds
  * while they change. Operators only, for their own Puskesmas (as the fill page). It stores a
  * draft only while the report is new or still a draft — a submitted or returned report is never
  * withdrawn behind the operator's back — with the same validation, locks, idempotency and

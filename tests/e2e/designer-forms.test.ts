@@ -1,5 +1,5 @@
 /**
- * The form builder in a real browser (issue 5, item 2): the national admin opens a draft of
+ * The form builder in a real browser: the national admin opens a draft of
  * ilp-nasional, adds a form with a yes/no question, a number shown only when the answer is "Ya"
  * (show-if built with clicks), and a calculated field; sees the min > max check; reorders a field
  * with the keyboard (focus stays on the moved field, the move is announced); fills the live

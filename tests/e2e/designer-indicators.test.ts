@@ -1,5 +1,5 @@
 /**
- * The national admin's indicator journey in Chromium (issue 5 items 3–4): on a draft of
+ * The national admin's indicator journey in Chromium: on a draft of
  * ilp-nasional, add an indicator whose numerator has a typo in a field key, see the inline error
  * at the right characters, fix it with autocomplete, preview it on the demo data, catch a bad
  * band, set a national target and copy last year's targets, then save the draft.

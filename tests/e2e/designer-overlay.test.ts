@@ -1,5 +1,5 @@
 /**
- * District adaptation in a real browser (issue 5, item 7): the Kota Sawahlunto district admin
+ * District adaptation in a real browser: the Kota Sawahlunto district admin
  * opens the adaptation of ilp-nasional from the template library, overrides a target for the
  * district in the Target tab, adds a local field and relabels a national one in the form builder
  * (no JSON), saves, reads the plain-language summary, publishes, and sees

@@ -1,5 +1,5 @@
 /**
- * Package designer in a real browser (issue 5, item 6): the national admin creates a draft of
+ * Package designer in a real browser: the national admin creates a draft of
  * ilp-nasional from the library, changes a field label (to text carrying markup, which must stay
  * text) and adds a field through the JSON view, saves, reads the plain-language diff on the
  * publish tab, confirms and sees version 2 published in the library. Screenshot of the diff.

@@ -1,5 +1,5 @@
 /**
- * Data entry and verification in a real browser (issue 6): the operator fills the current
+ * Data entry and verification in a real browser: the operator fills the current
  * month's ILP profile, sees an Indonesian error next to a value beyond its bound, fixes it,
  * loses the connection, recovers the local draft after a reload and submits; the verifier
  * returns it with a note; the operator corrects and resubmits; the verifier approves; the

@@ -1,5 +1,5 @@
 /**
- * Bulk import in a real browser (issue 6): the operator downloads the Excel template of the ILP
+ * Bulk import in a real browser: the operator downloads the Excel template of the ILP
  * profile, fills it (one valid row, one with text in a number, one for another Puskesmas),
  * uploads it, watches the job's progress bar, reads the per-row error table in Bahasa Indonesia
  * and downloads it as CSV. A district admin uploads a CSV of a month before the demo's data as an

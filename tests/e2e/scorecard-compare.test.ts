@@ -1,5 +1,5 @@
 /**
- * Compare side by side in Chromium (issue 7 item 4): a facilitator ticks two districts on the
+ * Compare side by side in Chromium: a facilitator ticks two districts on the
  * scorecard, presses "Bandingkan" and sees the units as columns and, per indicator, an SVG
  * trend chart with one series per unit. One sign-in for the whole file.
  */

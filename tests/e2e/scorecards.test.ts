@@ -1,5 +1,5 @@
 /**
- * The facilitator's scorecard journey in Chromium (issue 7): open the national scorecard, see
+ * The facilitator's scorecard journey in Chromium: open the national scorecard, see
  * coloured cells whose band is also text, sort, drill into a district, explain a cell,
  * download the XLSX and open the print view. One sign-in for the whole file (10 per minute).
  */

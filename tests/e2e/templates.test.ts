@@ -1,5 +1,5 @@
 /**
- * The template library in a real browser (issue 5, first slice): a district admin sees the
+ * The template library in a real browser: a district admin sees the
  * national package and their adaptation, the package view with origin badges, and the error
  * report on a broken upload; the national admin uploads a version whose labels carry markup
  * and viewing it runs no script (docs/security.md item 13). Two sign-ins for the whole file.

@@ -1,5 +1,5 @@
 /**
- * Server autosave of the fill page (issue 6 item 2) on SQLite and PostgreSQL: the autosave
+ * Server autosave of the fill page on SQLite and PostgreSQL: the autosave
  * route stores a draft with the same validation, idempotency and revision check as "Simpan
  * draf"; it never withdraws a submitted report; it answers only the operator of the Puskesmas.
  */

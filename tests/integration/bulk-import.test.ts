@@ -1,5 +1,5 @@
 /**
- * Bulk import (issue 6 item 6) on SQLite and PostgreSQL: the template of the district's form,
+ * Bulk import (decision 011) on SQLite and PostgreSQL: the template of the district's form,
  * a mixed valid/invalid XLSX built with exceljs from that template (exact per-row errors, only
  * the valid rows stored, each row whole), a file of the wrong form (one message, nothing
  * stored), rows outside the uploader's area, warnings that need confirmation, approved reports,

@@ -1,5 +1,5 @@
 /**
- * Package designer (issue 5, items 6 and 9) on both dialects: drafts from the latest version and
+ * Package designer (decision 008) on both dialects: drafts from the latest version and
  * new packages, saves under an optimistic lock that keep documents with problems, the intake
  * gate (invalid JSON, non-objects, over-size) leaving the stored draft untouched, owner-scope
  * checks, publish with diff and confirmation, refusals that protect stored data (type change of

@@ -1,5 +1,5 @@
 /**
- * Data entry and verification (issue 6) on SQLite and PostgreSQL: every action of the fill
+ * Data entry and verification on SQLite and PostgreSQL: every action of the fill
  * page and the verifier's desk, and every refusal — other Puskesmas, smuggled scope fields,
  * invalid data, future period, unconfirmed warnings, locked (approved) reports, duplicate and
  * parallel submits (docs/security.md item 17), stale revisions, verifiers of another district.

@@ -1,5 +1,5 @@
 /**
- * Indicator preview of the designer (issue 5 item 3): a draft indicator is computed on the last
+ * Indicator preview of the designer: a draft indicator is computed on the last
  * 6 months of real submissions inside the caller's area with exactly the scorecard's numbers;
  * formula problems come back with their position; only admins, and only their own area.
  */

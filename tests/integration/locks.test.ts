@@ -1,5 +1,5 @@
 /**
- * Locks (issue 6 item 5, docs/security.md item 19) on SQLite and PostgreSQL: past-deadline reports are
+ * Locks (decision 010, docs/security.md item 19) on SQLite and PostgreSQL: past-deadline reports are
  * refused through every path (fill page, importSubmissionsCsv, storePrepared, CLI); only a
  * district admin of the district grants a scoped, expiring, audited unlock; revoked and expired
  * grants open nothing; an approved report is re-opened only through a grant; deadlines per

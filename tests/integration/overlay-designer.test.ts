@@ -1,5 +1,5 @@
 /**
- * The overlay designer (issue 5, item 7) on both dialects: who may open and change a district's
+ * The overlay designer on both dialects: who may open and change a district's
  * adaptation (another district's admin gets 403 for every intent), drafts stored even with
  * problems, the revision lock, publishing with a summary and a confirmation, rebasing onto a new
  * national version with the conflicts listed until published, and an audit row for every change.

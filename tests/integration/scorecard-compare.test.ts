@@ -1,5 +1,5 @@
 /**
- * Compare side by side (issue 7 item 4) on the demo data: the values equal the scorecard's
+ * Compare side by side on the demo data: the values equal the scorecard's
  * cells, the trend series equals per-period scorecards, scope comes from the session (403 for
  * units outside it, and for roles without scorecards), bad input gives a message.
  */

@@ -1,5 +1,5 @@
 /**
- * The scorecard pages (issue 7) on the demo data: the loader shows exactly what the engine
+ * The scorecard pages on the demo data: the loader shows exactly what the engine
  * computes, scope comes from the session, bad selections give clear messages, and the CSV and
  * XLSX downloads carry the same numbers.
  */

@@ -1,5 +1,5 @@
 /**
- * Export of submissions (issue 6 item 7) on SQLite and PostgreSQL: stable columns across two
+ * Export of submissions (decision 011) on SQLite and PostgreSQL: stable columns across two
  * package versions (a field removed in v2 keeps its column for the v1 report, a field added in
  * v2 gets its own), CSV and XLSX, scope per role (operator: own Puskesmas, verifier and district
  * admin: their district, national admin: all, facilitator refused), period range, audit.

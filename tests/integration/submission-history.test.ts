@@ -1,5 +1,5 @@
 /**
- * Submission history (issue 6 item 4, issue 5) on SQLite and PostgreSQL: every change of a
+ * Submission history (decision 010) on SQLite and PostgreSQL: every change of a
  * report (draft, submit, return with note, correct, approve) is a version with who, when, status
  * and per-field differences; each version is shown with the labels of the package version it
  * was made with, also on the verifier's page; only the operator of the Puskesmas and the

@@ -1,5 +1,5 @@
 /**
- * Template library, package view, import and export (issue 5, first slice) on both dialects:
+ * Template library, package view, import and export on both dialects:
  * visibility per role, adoption with its audit row, scope from the session only, refused
  * uploads (broken, too large, wrong role, other district) storing nothing, export equal to the
  * seed file, and labels carrying HTML kept as plain data.

@@ -1,5 +1,5 @@
 /**
- * Month-end load test (docs/security.md item 24; issue 8 item 3): the built app on the full demo
+ * Month-end load test (docs/security.md item 24): the built app on the full demo
  * (SQLite, loopback), 50 concurrent virtual users for 60 s.
  *
  *   npm run load                    # 50 connections, 60 s

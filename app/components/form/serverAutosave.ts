@@ -1,5 +1,5 @@
 /**
- * Server autosave of a report's draft (issue 6): while the answers changed since the server last
+ * Server autosave of a report's draft (decision 007): while the answers changed since the server last
  * had them, every `intervalMs` they are posted as a draft to the page's autosave route. Plain
  * fetch, not a Remix fetcher: a dropped connection must not replace the page with an error
  * boundary; the browser copy (localDraft.ts) keeps everything meanwhile and the next tick retries.

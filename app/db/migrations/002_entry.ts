@@ -1,5 +1,5 @@
 /**
- * Data entry (issue 6): one row per accepted idempotency key (docs/security.md item 17). The key is
+ * Data entry: one row per accepted idempotency key (docs/security.md item 17). The key is
  * claimed in the same transaction that stores the submission, so twenty identical POSTs in
  * parallel store once and the others read the first result.
  */

@@ -1,5 +1,5 @@
 /**
- * Locks and history (issue 6): reporting deadlines per district and period type, scoped and
+ * Locks and history (decision 010): reporting deadlines per district and period type, scoped and
  * audited unlock grants (docs/security.md item 19), and every stored version of a submission (its data,
  * status and the package version it was made with) for the history view.
  * Frozen in time: never edit after release, add a new migration instead.

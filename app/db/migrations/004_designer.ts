@@ -1,5 +1,5 @@
 /**
- * Package designer (issue 5): drafts of template packages are edited in place, so a draft row
+ * Package designer (decision 008): drafts of template packages are edited in place, so a draft row
  * carries an optimistic-lock revision and the time of its last save; at most one draft per
  * package key (a partial unique index, the same SQL on SQLite and PostgreSQL).
  * Frozen in time: never edit after release, add a new migration instead.

@@ -1,5 +1,5 @@
 /**
- * Bulk import jobs (issue 6): an uploaded CSV/XLSX is parsed once into `payload`, then stored
+ * Bulk import jobs (decision 011): an uploaded CSV/XLSX is parsed once into `payload`, then stored
  * in chunks; `next_row` advances in the same transaction as each chunk's submissions, so after
  * a crash it says exactly which rows were stored and where to resume. Per-row problems go to
  * `import_job_error` (paginated on the result page).

@@ -10,7 +10,7 @@
  *   npm run load -- --closed        # autocannon, no think time: every connection sends again at once
  *   npm run load -- --rate 25       # autocannon paced at 25 requests/s in all (see --rate below)
  *
- * Two drivers (decision 014). By default the 50 virtual users are people: each sends a request,
+ * Two drivers (decision 015). By default the 50 virtual users are people: each sends a request,
  * reads the answer, waits a think time (uniform between the --think bounds, default 1–5 s, i.e.
  * one click every ~3 s — far busier than anyone filling a form) and goes on; they arrive spread
  * over the first think time. This is the month-end target of docs/security.md item 24 ("50 concurrent users",

@@ -168,7 +168,7 @@ describe('demo data × national package: every indicator computes', () => {
   });
 
   it('the December 2025 monthly (non-ytd) scorecard shows Q4 for BOK and BLUD, as the Q4 scorecard does', () => {
-    // December closes Q4, so the month window holds the Q4 reports (docs/decisions/005).
+    // December closes Q4, so the month window holds the Q4 reports (decision 005).
     const quarterly = ['bok_serapan', 'bok_capaian_kegiatan', 'bok_tepat_waktu', 'blud_pendapatan', 'blud_cost_recovery', 'blud_ikm_rata'];
     expect(pkg.indicators.filter((i) => i.group === 'bok' || i.group === 'blud').map((i) => i.key).sort()).toEqual([...quarterly].sort());
     const dec = scorecard(pkg, { period: '2025-12', ytd: false, rows: DEMO_DISTRICTS.map(ref), indicators: quarterly });

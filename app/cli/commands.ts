@@ -10,7 +10,8 @@ import { passwordPolicyError } from "~/auth/password.server";
 import { importOrgCsv } from "~/models/org-import.server";
 import { getOrgByCode } from "~/models/org.server";
 import { clearDemoContent, isDatabaseEmpty, seedDemoBase, seedDemoContent } from "~/models/seed.server";
-import { createUser, isRole, ROLE_LEVELS, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
+import { createUser, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
+import { isRole, mayPlaceRole, ROLE_LEVELS } from "~/auth/policy.server";
 import { translate } from "~/i18n/catalog";
 import { tryParsePeriod, validatePackage, type DocumentError } from "../../engine/index";
 import { buildScorecard, explainUnit } from "~/models/scorecard.server";
@@ -214,7 +215,7 @@ export const COMMANDS: CliCommand[] = [
         return 1;
       }
       const role = values.role as keyof typeof ROLE_LEVELS;
-      if (!ROLE_LEVELS[role].includes(unit.level)) {
+      if (!mayPlaceRole(role, unit)) {
         io.err(`Peran ${role} harus ditempatkan di unit tingkat ${ROLE_LEVELS[role].join("/")}, bukan ${unit.level}.`);
         return 1;
       }

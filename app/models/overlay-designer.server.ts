@@ -35,7 +35,8 @@ import {
 } from "../../engine/index";
 import { diffPackages } from "../../engine/package/diff";
 import { parseJsonDocument } from "../../engine/intake/limits";
-import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
+import { findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
+import { ADMIN_ROLES } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import type { DesignerOrigin, DesignerProblem } from "~/components/designer/contract";

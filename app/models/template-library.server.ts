@@ -19,7 +19,8 @@ import {
   type Text,
   type TemplatePackage,
 } from "../../engine/index";
-import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
+import { findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
+import { ADMIN_ROLES } from "~/auth/policy.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import { ownerGrant } from "./designer.server";

@@ -12,9 +12,11 @@
  *   Import and export ..... IMPORT_ROLES, importScope, mayImport, backfillScope, mayBackfill,
  *                           EXPORT_ROLES, exportScope, mayExport, IMPORT_PAGE_ROLES
  *   Scorecards ............ SCORECARD_ROLES
+ *   Templates, designers .. LibraryAccess, libraryAccess, packageOwnerGrant, packageOwners,
+ *                           mayImportPackage, mayImportOverlayFor, overlayAccess, indicatorPreviewGrant
  */
 import type { OrgUnit, OrgLevel, Role } from "~/db/schema";
-import { hasRole } from "./guards.server";
+import { findScope, forbidden, hasRole, requireRole } from "./guards.server";
 import type { Grant, SessionUser } from "./session.server";
 
 // ---------------------------------------------------------------------------------------------
@@ -150,3 +152,75 @@ export const IMPORT_PAGE_ROLES: readonly Role[] = [...new Set([...IMPORT_ROLES, 
  * they should see their own district's comparison is still open.
  */
 export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "facilitator"];
+
+// ---------------------------------------------------------------------------------------------
+// Template library and designers (/templates, /designer/…; decision 008)
+
+/** What an admin may see and do in the library. */
+export interface LibraryAccess {
+  user: SessionUser;
+  national: boolean;
+  /** District-admin grants on districts: the districts this admin adapts. */
+  districts: Grant[];
+}
+
+/** Admins only (403 for every other role); national admins see everything, district admins their districts. */
+export function libraryAccess(user: SessionUser): LibraryAccess {
+  const grants = requireRole(user, ADMIN_ROLES);
+  return {
+    user,
+    national: grants.some((g) => g.role === "national_admin"),
+    districts: districtAdminGrants(user),
+  };
+}
+
+/**
+ * The grant that lets `access` edit packages owned by this unit, if any (owning scope only):
+ * national_admin for national packages, district_admin of the owning district for a district's
+ * own package. Drafts are listed only to these admins too.
+ */
+export function packageOwnerGrant(access: LibraryAccess, owner: { ownerOrgUnitId: number; ownerLevel: OrgLevel }): Grant | undefined {
+  if (owner.ownerLevel === "national") return access.user.grants.find((g) => g.role === "national_admin" && g.orgUnitId === owner.ownerOrgUnitId);
+  if (owner.ownerLevel === "district") return access.districts.find((g) => g.orgUnitId === owner.ownerOrgUnitId);
+  return undefined;
+}
+
+/** The units an admin may create packages for: the national unit (national admin) and their districts. */
+export function packageOwners(access: LibraryAccess): Grant[] {
+  return [...nationalAdminGrants(access.user), ...access.districts];
+}
+
+/** Whether `access` may import a package JSON: national admins only (district admins import overlays). */
+export function mayImportPackage(access: LibraryAccess): boolean {
+  return access.national;
+}
+
+/**
+ * Whether `access` may import an overlay JSON for `district`: an admin whose area holds it (a
+ * national admin any district). Unlike the overlay designer, which leaves national admins read-only.
+ */
+export function mayImportOverlayFor(access: LibraryAccess, district: Pick<OrgUnit, "path">): boolean {
+  return findScope(access.user, district, ADMIN_ROLES) !== undefined;
+}
+
+/**
+ * Whether `access` may edit `district`'s adaptation in the overlay designer: a district admin only
+ * for their own district (403 otherwise, even to look); a national admin views read-only.
+ */
+export function overlayAccess(access: LibraryAccess, district: Pick<OrgUnit, "path">, need: "view" | "edit"): { canEdit: boolean } {
+  const canEdit = findScope(access.user, district, ["district_admin"]) !== undefined;
+  if (need === "edit" && !canEdit) {
+    throw forbidden(access.national ? "Admin nasional hanya dapat melihat adaptasi kabupaten/kota; perubahan dibuat oleh admin Dinkes kabupaten/kota itu." : "Anda hanya dapat mengubah adaptasi kabupaten/kota Anda sendiri.");
+  }
+  if (!canEdit && !access.national) throw forbidden("Anda hanya dapat membuka adaptasi kabupaten/kota Anda sendiri.");
+  return { canEdit };
+}
+
+/**
+ * The grant whose unit's children are the indicator preview's rows: the admin's widest area (a
+ * national grant beats a district one); none for other roles.
+ */
+export function indicatorPreviewGrant(user: Pick<SessionUser, "grants">): Grant | undefined {
+  const grants = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
+  return [...grants].sort((a, b) => a.orgPath.length - b.orgPath.length)[0];
+}

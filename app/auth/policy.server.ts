@@ -8,7 +8,11 @@
  * Contents
  *   Roles ................. ROLE_LEVELS, ALL_ROLES, isRole, mayPlaceRole, ADMIN_ROLES
  *   Grants and areas ...... nationalAdminGrants, districtAdminGrants, areaRoots, inArea
+ *   Home .................. homeSections
  *   Users ................. grantableRoles, mayAdministerUsersIn, mayManageUser
+ *   Reports ............... OPERATOR_ROLES, operatorGrants, VERIFIER_ROLES, mayVerify,
+ *                           HISTORY_READER_ROLES, mayReadHistory
+ *   Deadlines and unlocks . LOCK_ROLES, maySetDeadline, mayGrantUnlock
  *   Import and export ..... IMPORT_ROLES, importScope, mayImport, backfillScope, mayBackfill,
  *                           EXPORT_ROLES, exportScope, mayExport, IMPORT_PAGE_ROLES
  *   Scorecards ............ SCORECARD_ROLES
@@ -76,6 +80,21 @@ export function inArea(roots: readonly Grant[], unit: Pick<OrgUnit, "path">): bo
 }
 
 // ---------------------------------------------------------------------------------------------
+// Home (/)
+
+/**
+ * The grants behind each section of the home page: forms due (operators), the verification queue
+ * (verifiers), packages, users and activity (admins), and the area overview with its
+ * completeness (admins, facilitators and verifiers).
+ */
+export function homeSections(user: Pick<SessionUser, "grants">) {
+  const byRole = (role: Role) => user.grants.filter((g) => g.role === role);
+  const admin = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
+  const verifier = byRole("district_verifier");
+  return { operator: byRole("puskesmas_operator"), verifier, admin, overview: [...admin, ...byRole("facilitator"), ...verifier] };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Users (/users, `user create` in the CLI)
 
 /** Roles an admin may grant: national admins any; district admins all but national admin, in their district. */
@@ -95,6 +114,53 @@ export function mayAdministerUsersIn(admin: SessionUser, unit: Pick<OrgUnit, "pa
 /** Whether `admin` may disable, enable or change a user: every grant of theirs lies inside the admin's area. */
 export function mayManageUser(admin: SessionUser, grants: ReadonlyArray<Pick<OrgUnit, "path">>): boolean {
   return grants.length > 0 && grants.every((g) => mayAdministerUsersIn(admin, g));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports: filling, verification, history (/forms, /verification, /submissions/<id>/history)
+
+/** Who fills reports: Puskesmas operators. */
+export const OPERATOR_ROLES: readonly Role[] = ["puskesmas_operator"];
+
+/** The Puskesmas an operator files for: their operator grants on Puskesmas (the unit never comes from a hidden field). */
+export function operatorGrants(user: Pick<SessionUser, "grants">): Grant[] {
+  return user.grants.filter((g) => g.role === "puskesmas_operator" && g.orgLevel === "puskesmas");
+}
+
+/** Who approves or returns reports: district verifiers, in their district. */
+export const VERIFIER_ROLES: readonly Role[] = ["district_verifier"];
+
+/** The verifier grant whose area holds `unit`: where `user` may see and decide reports. */
+export function mayVerify(user: SessionUser, unit: Pick<OrgUnit, "path">): Grant | undefined {
+  return findScope(user, unit, VERIFIER_ROLES);
+}
+
+/** Who besides the Puskesmas' own operator may read a report's history: verifiers and admins whose area holds it. */
+export const HISTORY_READER_ROLES: readonly Role[] = ["district_verifier", "district_admin", "national_admin"];
+
+/** Whether `user` may read the history of a report of the unit `report` names: its Puskesmas' operator, or a reader whose area holds it. */
+export function mayReadHistory(user: Pick<SessionUser, "grants">, report: { orgUnitId: number; path: string }): boolean {
+  return user.grants.some(
+    (g) => (g.role === "puskesmas_operator" && g.orgUnitId === report.orgUnitId) || (HISTORY_READER_ROLES.includes(g.role) && g.orgLevel !== "puskesmas" && report.path.startsWith(g.orgPath)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines and unlocks (/locks; decision 010)
+
+/** Who opens /locks: district admins (their district's deadlines and unlocks) and the national admin (national default deadlines). */
+export const LOCK_ROLES: readonly Role[] = ["district_admin", "national_admin"];
+
+/** Whether `user` may set `unit`'s deadlines: its district admin for a district, the national admin for the national default. */
+export function maySetDeadline(user: Pick<SessionUser, "grants">, unit: Pick<OrgUnit, "id" | "level">): boolean {
+  return unit.level === "district"
+    ? districtAdminGrants(user).some((g) => g.orgUnitId === unit.id)
+    : unit.level === "national" && user.grants.some((g) => g.role === "national_admin" && g.orgUnitId === unit.id);
+}
+
+/** The district-admin grant whose district holds `unit`: who may unlock its reports, and revoke such unlocks. The national admin may not. */
+export function mayGrantUnlock(user: Pick<SessionUser, "grants">, unit: Pick<OrgUnit, "path">): Grant | undefined {
+  return districtAdminGrants(user).find((g) => unit.path.startsWith(g.orgPath));
 }
 
 // ---------------------------------------------------------------------------------------------

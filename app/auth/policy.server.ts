@@ -7,7 +7,7 @@
  *
  * Contents
  *   Roles ................. ROLE_LEVELS, ALL_ROLES, isRole, mayPlaceRole, ADMIN_ROLES
- *   Grants and areas ...... nationalAdminGrants, districtAdminGrants, areaRoots, inArea
+ *   Grants and areas ...... adminGrants, nationalAdminGrants, districtAdminGrants, areaRoots, inArea
  *   Home .................. homeSections
  *   Users ................. grantableRoles, mayAdministerUsersIn, mayManageUser
  *   Reports ............... OPERATOR_ROLES, operatorGrants, VERIFIER_ROLES, mayVerify,
@@ -38,6 +38,7 @@ export const ROLE_LEVELS: Record<Role, readonly OrgLevel[]> = {
 /** Every role; a page open to these is open to anyone signed in. */
 export const ALL_ROLES: readonly Role[] = Object.keys(ROLE_LEVELS) as Role[];
 
+/** Whether a typed value (a form field, a CLI flag, a seed file) names a role. */
 export function isRole(value: string): value is Role {
   return value in ROLE_LEVELS;
 }
@@ -52,6 +53,11 @@ export const ADMIN_ROLES: readonly Role[] = ["national_admin", "district_admin"]
 
 // ---------------------------------------------------------------------------------------------
 // Grants and areas
+
+/** The user's admin grants, at any level. */
+export function adminGrants(user: Pick<SessionUser, "grants">): Grant[] {
+  return user.grants.filter((g) => ADMIN_ROLES.includes(g.role));
+}
 
 const isNationalAdmin = (g: Grant) => g.role === "national_admin" && g.orgLevel === "national";
 const isDistrictAdmin = (g: Grant) => g.role === "district_admin" && g.orgLevel === "district";
@@ -89,7 +95,7 @@ export function inArea(roots: readonly Grant[], unit: Pick<OrgUnit, "path">): bo
  */
 export function homeSections(user: Pick<SessionUser, "grants">) {
   const byRole = (role: Role) => user.grants.filter((g) => g.role === role);
-  const admin = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
+  const admin = adminGrants(user);
   const verifier = byRole("district_verifier");
   return { operator: byRole("puskesmas_operator"), verifier, admin, overview: [...admin, ...byRole("facilitator"), ...verifier] };
 }
@@ -99,7 +105,7 @@ export function homeSections(user: Pick<SessionUser, "grants">) {
 
 /** Roles an admin may grant: national admins any; district admins all but national admin, in their district. */
 export function grantableRoles(admin: SessionUser): Role[] {
-  if (admin.grants.some((g) => g.role === "national_admin")) return Object.keys(ROLE_LEVELS) as Role[];
+  if (admin.grants.some((g) => g.role === "national_admin")) return [...ALL_ROLES];
   if (admin.grants.some((g) => g.role === "district_admin")) {
     return ["district_admin", "district_verifier", "puskesmas_operator", "facilitator"];
   }
@@ -108,7 +114,7 @@ export function grantableRoles(admin: SessionUser): Role[] {
 
 /** The admin grant (national/district admin) whose area holds `unit`: where `admin` may create users and grant roles. */
 export function mayAdministerUsersIn(admin: SessionUser, unit: Pick<OrgUnit, "path">): Grant | undefined {
-  return admin.grants.find((g) => (g.role === "national_admin" || g.role === "district_admin") && unit.path.startsWith(g.orgPath));
+  return adminGrants(admin).find((g) => unit.path.startsWith(g.orgPath));
 }
 
 /** Whether `admin` may disable, enable or change a user: every grant of theirs lies inside the admin's area. */
@@ -196,7 +202,10 @@ export function mayBackfill(user: Pick<SessionUser, "grants">): boolean {
 /** Who may export submissions: not facilitators (they read scorecards, not raw reports). */
 export const EXPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"];
 
-/** The area a user may export: the grants of the export roles, nested ones removed. */
+/**
+ * The area a user may export: the grants of the export roles, nested ones removed — an operator
+ * their Puskesmas, a district's admins and verifiers the district, the national admin everything.
+ */
 export function exportScope(user: SessionUser): Grant[] {
   return areaRoots(user.grants.filter((g) => EXPORT_ROLES.includes(g.role)));
 }
@@ -214,8 +223,9 @@ export const IMPORT_PAGE_ROLES: readonly Role[] = [...new Set([...IMPORT_ROLES, 
 
 /**
  * Who may see scorecards: facilitators (read-only), district admins and verifiers in their
- * district, the national admin everywhere. Puskesmas operators are refused for now: whether
- * they should see their own district's comparison is still open.
+ * district, the national admin everywhere, each within `areaRoots` of these grants. Puskesmas
+ * operators are refused for now: whether they should see their own district's comparison is
+ * still open.
  */
 export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "facilitator"];
 
@@ -287,6 +297,5 @@ export function overlayAccess(access: LibraryAccess, district: Pick<OrgUnit, "pa
  * national grant beats a district one); none for other roles.
  */
 export function indicatorPreviewGrant(user: Pick<SessionUser, "grants">): Grant | undefined {
-  const grants = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
-  return [...grants].sort((a, b) => a.orgPath.length - b.orgPath.length)[0];
+  return adminGrants(user).sort((a, b) => a.orgPath.length - b.orgPath.length)[0];
 }

@@ -1,15 +1,13 @@
 /**
  * Guards used by every loader and action (docs/security.md items 7–8). They throw Responses, as in
  * the Remix stacks: anonymous → redirect to /login (401 for unsafe methods), out of role or
- * scope → 403. Scope always comes from the session's grants, never from the request.
+ * scope → 403. Scope always comes from the session's grants, never from the request. Which roles
+ * and grants count for what is decided in `policy.server.ts`; these only apply it.
  */
 import { redirect } from "@remix-run/node";
 import type { OrgUnit, Role } from "~/db/schema";
 import { assertSameOrigin, isUnsafeMethod } from "./csrf.server";
 import { getSessionUser, type Grant, type SessionUser } from "./session.server";
-
-export const ALL_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator", "facilitator"];
-export const ADMIN_ROLES: readonly Role[] = ["national_admin", "district_admin"];
 
 function plain(status: number, message: string): Response {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
@@ -44,13 +42,13 @@ export function requireRole(user: SessionUser, roles: readonly Role[]): Grant[] 
 }
 
 /** The grant (of the given roles) whose subtree holds `unit`; 403 when none does. */
-export function requireScope(user: SessionUser, unit: Pick<OrgUnit, "path">, roles: readonly Role[] = ALL_ROLES): Grant {
+export function requireScope(user: SessionUser, unit: Pick<OrgUnit, "path">, roles: readonly Role[]): Grant {
   const grant = findScope(user, unit, roles);
   if (!grant) throw forbidden();
   return grant;
 }
 
-export function findScope(user: SessionUser, unit: Pick<OrgUnit, "path">, roles: readonly Role[] = ALL_ROLES): Grant | undefined {
+export function findScope(user: SessionUser, unit: Pick<OrgUnit, "path">, roles: readonly Role[]): Grant | undefined {
   return user.grants.find((g) => roles.includes(g.role) && unit.path.startsWith(g.orgPath));
 }
 

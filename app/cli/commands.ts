@@ -10,15 +10,15 @@ import { passwordPolicyError } from "~/auth/password.server";
 import { importOrgCsv } from "~/models/org-import.server";
 import { getOrgByCode } from "~/models/org.server";
 import { clearDemoContent, isDatabaseEmpty, seedDemoBase, seedDemoContent } from "~/models/seed.server";
-import { createUser, isRole, ROLE_LEVELS, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
+import { createUser, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
+import { backfillScope, importScope, isRole, mayPlaceRole, ROLE_LEVELS } from "~/auth/policy.server";
 import { translate } from "~/i18n/catalog";
 import { tryParsePeriod, validatePackage, type DocumentError } from "../../engine/index";
 import { buildScorecard, explainUnit } from "~/models/scorecard.server";
 import { scorecardTable } from "~/models/scorecard-view.server";
 import { csvText } from "~/utils/spreadsheet.server";
 import { importSubmissionsCsv } from "~/models/submissions.server";
-import { backfillScope, checkBackfillReason } from "~/models/backfill.server";
-import { importScope } from "~/models/bulk-import.server";
+import { checkBackfillReason } from "~/models/backfill.server";
 import { loadGrants, type Grant } from "~/auth/session.server";
 import { getPublishedPackage, importOverlay, importPackage } from "~/models/templates.server";
 import type { OrgLevel } from "~/db/schema";
@@ -214,7 +214,7 @@ export const COMMANDS: CliCommand[] = [
         return 1;
       }
       const role = values.role as keyof typeof ROLE_LEVELS;
-      if (!ROLE_LEVELS[role].includes(unit.level)) {
+      if (!mayPlaceRole(role, unit)) {
         io.err(`Peran ${role} harus ditempatkan di unit tingkat ${ROLE_LEVELS[role].join("/")}, bukan ${unit.level}.`);
         return 1;
       }

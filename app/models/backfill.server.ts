@@ -2,25 +2,15 @@
  * Backfill (docs/decisions/018-backfill.md): the import paths (web job, CLI) in a mode where a
  * Dinkes admin files reports of periods past their deadline for their own area, with a reason.
  * The exemption itself lives with the deadline check (`Backfill` in locks.server.ts, judged inside
- * the write transaction); this module says who may backfill where, checks the reason, and reads
- * back what a backfill job stored.
+ * the write transaction); who may backfill where is `backfillScope` in app/auth/policy.server.ts;
+ * this module checks the reason and reads back what a backfill job stored.
  */
-import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { MAX_REASON_CHARS } from "./locks.server";
 
 export const BACKFILL_REASON_MIN = 10;
 export const BACKFILL_REASON_MAX = MAX_REASON_CHARS;
-
-/**
- * The area a user may backfill: a district admin their district, the national admin the whole
- * country. Operators and verifiers have none (an operator's own periods stay theirs to fill while
- * open, and locked when not).
- */
-export function backfillScope(user: Pick<SessionUser, "grants">): Grant[] {
-  return user.grants.filter((g) => (g.role === "district_admin" && g.orgLevel === "district") || (g.role === "national_admin" && g.orgLevel === "national"));
-}
 
 export type ReasonCheck = { ok: true; reason: string } | { ok: false; key: MessageKey; vars: Record<string, number> };
 

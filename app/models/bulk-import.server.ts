@@ -16,11 +16,11 @@ import { randomUUID } from "node:crypto";
 import ExcelJS from "exceljs";
 import { fieldsOf, type Field, type Form } from "../../engine/index";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
-import type { Grant, SessionUser } from "~/auth/session.server";
+import { backfillScope, importScope } from "~/auth/policy.server";
+import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
-import type { ImportJobStatus, OrgUnit, Role } from "~/db/schema";
+import type { ImportJobStatus, OrgUnit } from "~/db/schema";
 import { translate, type MessageKey } from "~/i18n/catalog";
-import { backfillScope } from "./backfill.server";
 import { EntryRefusal } from "./entry.server";
 import { deadlineLockMessage, LockCache } from "./locks.server";
 import { EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
@@ -40,8 +40,6 @@ import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 import { HeapBudget } from "~/utils/gc.server";
 import { parseRow, type ParsedFile } from "./import-file.server";
 
-/** Who may import: operators (their Puskesmas), district admins (their district), the national admin. */
-export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator"];
 export { MAX_IMPORT_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 export const CHUNK_ROWS = 500;
 /** Problems kept per job for the table; the counts stay exact beyond it. */
@@ -59,11 +57,6 @@ const msg = (key: MessageKey, vars?: Record<string, string | number>) => transla
 
 // ---------------------------------------------------------------------------------------------
 // Scope
-
-/** The org-unit paths a user may import into (operators: Puskesmas grants only). */
-export function importScope(user: Pick<SessionUser, "grants">): Grant[] {
-  return user.grants.filter((g) => IMPORT_ROLES.includes(g.role) && (g.role !== "puskesmas_operator" || g.orgLevel === "puskesmas"));
-}
 
 const inScope = (paths: readonly string[], unit: Pick<OrgUnit, "path">) => paths.some((p) => unit.path.startsWith(p));
 

@@ -4,8 +4,8 @@
  * check text without storing, discard, and publish (zero problems, after a diff, refusing
  * changes that would corrupt stored data). A published row is never written again.
  *
- * Who: only admins of the owning scope — national_admin for national packages, district_admin
- * of the owning district for a district's own package (docs/decisions/008-designer-drafts.md).
+ * Who: only admins of the owning scope (`packageOwnerGrant` in app/auth/policy.server.ts;
+ * docs/decisions/008-designer-drafts.md).
  * Every change writes its audit row in the same transaction.
  */
 import {
@@ -23,12 +23,12 @@ import {
 } from "../../engine/index";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { forbidden, notFound } from "~/auth/guards.server";
+import { nationalAdminGrants, packageOwnerGrant, type LibraryAccess } from "~/auth/policy.server";
 import type { Grant } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgLevel } from "~/db/schema";
 import type { DesignerProblem, PublishedFieldInfo } from "~/components/designer/contract";
 import type { Locale, MessageKey } from "~/i18n/catalog";
-import type { LibraryAccess } from "./template-library.server";
 import { listSubtree } from "./org.server";
 
 type Actor = { userId: number | null; ip?: string | null };
@@ -78,15 +78,8 @@ export function toDesignerProblems(errors: readonly DocumentError[], locale: Loc
   }));
 }
 
-/** The grant that lets `access` edit packages owned by this unit, if any (owning scope only). */
-export function ownerGrant(access: LibraryAccess, owner: { ownerOrgUnitId: number; ownerLevel: OrgLevel }): Grant | undefined {
-  if (owner.ownerLevel === "national") return access.user.grants.find((g) => g.role === "national_admin" && g.orgUnitId === owner.ownerOrgUnitId);
-  if (owner.ownerLevel === "district") return access.districts.find((g) => g.orgUnitId === owner.ownerOrgUnitId);
-  return undefined;
-}
-
 function requireOwner(access: LibraryAccess, row: DraftRow): Grant {
-  const grant = ownerGrant(access, row);
+  const grant = packageOwnerGrant(access, row);
   if (!grant) {
     throw forbidden(
       row.ownerLevel === "national"
@@ -363,7 +356,7 @@ export async function createEmptyPackage(access: LibraryAccess, input: { key: st
   if (!title) return { ok: false, status: 400, reason: "emptyTitle" };
   const db = getDb();
   let owner: { id: number; code: string; level: OrgLevel } | undefined;
-  const national = access.user.grants.find((g) => g.role === "national_admin" && g.orgLevel === "national");
+  const national = nationalAdminGrants(access.user)[0];
   if (input.ownerCode) {
     const grant = (national && national.orgCode === input.ownerCode ? national : undefined) ?? access.districts.find((g) => g.orgCode === input.ownerCode);
     if (!grant) throw forbidden("Anda hanya dapat membuat paket untuk wilayah yang Anda kelola.");
@@ -544,7 +537,7 @@ export async function editableDrafts(access: LibraryAccess): Promise<Map<string,
     .where("p.status", "=", "draft")
     .execute();
   const out = new Map<string, number>();
-  for (const r of rows) if (ownerGrant(access, { ownerOrgUnitId: r.owner_org_unit_id, ownerLevel: r.level })) out.set(r.key, r.version);
+  for (const r of rows) if (packageOwnerGrant(access, { ownerOrgUnitId: r.owner_org_unit_id, ownerLevel: r.level })) out.set(r.key, r.version);
   return out;
 }
 
@@ -557,6 +550,6 @@ export async function draftablePackages(access: LibraryAccess): Promise<Set<stri
     .where("p.status", "=", "published")
     .execute();
   const out = new Set<string>();
-  for (const r of rows) if (ownerGrant(access, { ownerOrgUnitId: r.owner_org_unit_id, ownerLevel: r.level })) out.add(r.key);
+  for (const r of rows) if (packageOwnerGrant(access, { ownerOrgUnitId: r.owner_org_unit_id, ownerLevel: r.level })) out.add(r.key);
   return out;
 }

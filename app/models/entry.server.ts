@@ -7,6 +7,7 @@
 import { formToJsonSchema, parsePeriod, previousPeriod, validateSubmission, type Form, type FormJsonSchema, type FormUiSchema, type RuleViolation } from "../../engine/index";
 import { forbidden, notFound } from "~/auth/guards.server";
 import type { DbOrTrx } from "~/auth/audit.server";
+import { operatorGrants } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
@@ -39,7 +40,7 @@ export const LOCKED_MESSAGE = "Laporan ini sudah disetujui verifikator sehingga 
  * must name one of them. Anything else is 403: the unit never comes from a hidden field.
  */
 export async function operatorUnit(user: SessionUser, unitCode: string | null): Promise<OrgUnit> {
-  const grants = user.grants.filter((g) => g.role === "puskesmas_operator" && g.orgLevel === "puskesmas");
+  const grants = operatorGrants(user);
   if (grants.length === 0) throw forbidden();
   const grant = unitCode ? grants.find((g) => g.orgCode === unitCode) : grants.length === 1 ? grants[0] : undefined;
   if (!grant) throw forbidden(unitCode ? "Puskesmas ini bukan wilayah kerja Anda." : "Anda bertugas di beberapa Puskesmas: pilih Puskesmas dari daftar Laporan.");

@@ -17,7 +17,8 @@ import {
   type DocumentError,
   type TemplatePackage,
 } from "../../engine/index";
-import type { Grant, SessionUser } from "~/auth/session.server";
+import { indicatorPreviewGrant } from "~/auth/policy.server";
+import type { SessionUser } from "~/auth/session.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
 import { sqlRowFacts } from "./facts.server";
@@ -84,10 +85,8 @@ function toProblem(e: DocumentError, pointer = e.pointer): PreviewProblem {
  * a district admin's district (rows: its Puskesmas). Always from the session's grants.
  */
 export async function previewScope(db: DbOrTrx, user: SessionUser): Promise<OrgUnit> {
-  const grants: Grant[] = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
-  if (grants.length === 0) throw new PreviewInputError("Pratinjau indikator hanya untuk admin nasional atau admin Dinkes.", 403);
-  // The widest area first: a national grant beats a district one.
-  const grant = [...grants].sort((a, b) => a.orgPath.length - b.orgPath.length)[0];
+  const grant = indicatorPreviewGrant(user);
+  if (!grant) throw new PreviewInputError("Pratinjau indikator hanya untuk admin nasional atau admin Dinkes.", 403);
   const unit = await getOrgById(db, grant.orgUnitId);
   if (!unit) throw new PreviewInputError("Unit wilayah Anda tidak ditemukan.", 404);
   return unit;

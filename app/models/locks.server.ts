@@ -16,6 +16,7 @@
 import { parsePeriod, periodEndMonth, tryParsePeriod, type Form } from "../../engine/index";
 import { forbidden, notFound } from "~/auth/guards.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
+import { districtAdminGrants, mayGrantUnlock, maySetDeadline, nationalAdminGrants } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, PeriodType } from "~/db/schema";
@@ -247,14 +248,9 @@ export async function deadlineLockMessage(db: DbOrTrx, key: LockKey & { formTitl
 
 // ---------------------------------------------------------------- administration
 
-/** The districts the user administers as district admin (only district-level grants count). */
-function adminDistricts(user: SessionUser) {
-  return user.grants.filter((g) => g.role === "district_admin" && g.orgLevel === "district");
-}
-
 /** The district grant of `user` holding `unit`, or 403. */
 function requireDistrictAdminOf(user: SessionUser, unit: Pick<OrgUnit, "path">) {
-  const grant = adminDistricts(user).find((g) => unit.path.startsWith(g.orgPath));
+  const grant = mayGrantUnlock(user, unit);
   if (!grant) throw forbidden("Hanya admin Dinkes kabupaten/kota tempat Puskesmas ini yang dapat membuka kunci laporan.");
   return grant;
 }
@@ -283,11 +279,7 @@ export async function setDeadline(input: { user: SessionUser; orgUnitId: number;
   const db = getDb();
   const unit = await db.selectFrom("org_unit").selectAll().where("id", "=", input.orgUnitId).executeTakeFirst();
   if (!unit) throw notFound("Wilayah tidak ditemukan.");
-  const allowed =
-    unit.level === "district"
-      ? adminDistricts(input.user).some((g) => g.orgUnitId === unit.id)
-      : unit.level === "national" && input.user.grants.some((g) => g.role === "national_admin" && g.orgUnitId === unit.id);
-  if (!allowed) throw forbidden("Batas waktu hanya dapat diatur oleh admin Dinkes wilayah ini.");
+  if (!maySetDeadline(input.user, unit)) throw forbidden("Batas waktu hanya dapat diatur oleh admin Dinkes wilayah ini.");
   if (!PERIOD_TYPES.includes(input.periodType as PeriodType)) return { ok: false, status: 400, message: "Pilih jenis periode: bulan, triwulan atau tahun.", field: "periodType" };
   const periodType = input.periodType as PeriodType;
   const text = input.days.trim();
@@ -474,7 +466,7 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
 export async function locksOverview(user: SessionUser, now = clock.now()) {
   const db = getDb();
   const districts = [];
-  for (const g of adminDistricts(user)) {
+  for (const g of districtAdminGrants(user)) {
     const district = await db.selectFrom("org_unit").selectAll().where("id", "=", g.orgUnitId).executeTakeFirstOrThrow();
     const puskesmas = await db.selectFrom("org_unit").select(["code", "name"]).where("level", "=", "puskesmas").where("path", "like", `${district.path}%`).orderBy("name").execute();
     const packages = await db.selectFrom("template_package").select("key").distinct().where("status", "=", "published").orderBy("key").execute();
@@ -507,7 +499,7 @@ export async function locksOverview(user: SessionUser, now = clock.now()) {
       })),
     });
   }
-  const nationalGrant = user.grants.find((g) => g.role === "national_admin" && g.orgLevel === "national");
+  const nationalGrant = nationalAdminGrants(user)[0];
   const national = nationalGrant ? { id: nationalGrant.orgUnitId, name: nationalGrant.orgName, deadlines: await deadlineSettings({ id: nationalGrant.orgUnitId, path: nationalGrant.orgPath, level: "national" }) } : null;
   return { districts, national, maxUnlockDays: MAX_UNLOCK_DAYS, maxDeadlineDays: MAX_DEADLINE_DAYS };
 }

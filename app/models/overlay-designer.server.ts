@@ -35,7 +35,8 @@ import {
 } from "../../engine/index";
 import { diffPackages } from "../../engine/package/diff";
 import { parseJsonDocument } from "../../engine/intake/limits";
-import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
+import { notFound } from "~/auth/guards.server";
+import { libraryAccess, overlayAccess } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import type { DesignerOrigin, DesignerProblem } from "~/components/designer/contract";
@@ -64,19 +65,14 @@ export interface OverlayScope {
 }
 
 /**
- * Who may open the overlay designer of `districtCode`: admins only; a district admin only for
- * their own district (403 otherwise, even to look); a national admin read-only.
+ * The overlay designer of `districtCode` as `user` may open it (`overlayAccess`): 403 for
+ * non-admins before the district is looked up, 404 for an unknown district.
  */
 export async function overlayScope(user: SessionUser, districtCode: string, need: "view" | "edit"): Promise<OverlayScope> {
-  const grants = requireRole(user, ADMIN_ROLES);
+  const access = libraryAccess(user);
   const district = await getOrgByCode(getDb(), districtCode);
   if (!district || district.level !== "district") throw notFound("Kabupaten/kota tidak ditemukan.");
-  const canEdit = findScope(user, district, ["district_admin"]) !== undefined;
-  const national = grants.some((g) => g.role === "national_admin");
-  if (need === "edit" && !canEdit) {
-    throw forbidden(national ? "Admin nasional hanya dapat melihat adaptasi kabupaten/kota; perubahan dibuat oleh admin Dinkes kabupaten/kota itu." : "Anda hanya dapat mengubah adaptasi kabupaten/kota Anda sendiri.");
-  }
-  if (!canEdit && !national) throw forbidden("Anda hanya dapat membuka adaptasi kabupaten/kota Anda sendiri.");
+  const { canEdit } = overlayAccess(access, district, need);
   return { user, district, canEdit };
 }
 

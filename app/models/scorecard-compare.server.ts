@@ -17,6 +17,7 @@ import {
   type ScorecardRequest,
 } from "../../engine/index";
 import type { DbOrTrx } from "~/auth/audit.server";
+import { inArea } from "~/auth/policy.server";
 import type { Grant } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { OrgLevel, OrgUnit } from "~/db/schema";
@@ -198,7 +199,7 @@ export async function loadCompare(sel: CompareSelection, codes: readonly string[
   if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: parsed.error }), 400);
   const { units, unknown } = await unitsByCode(codes, db);
   // Scope first: a unit outside the area is refused whatever else is wrong with the request.
-  const outside = units.filter((u) => !roots.some((r) => u.path.startsWith(r.orgPath)));
+  const outside = units.filter((u) => !inArea(roots, u));
   if (outside.length > 0) throw new SelectionError(t("scorecards.compare.error.outOfScope", { names: outside.map((u) => u.name).join(", ") }), 403);
   if (unknown.length > 0) throw new SelectionError(t("scorecards.compare.error.unknown", { codes: unknown.join(", ") }), 404);
   const levels = new Set(units.map((u) => u.level));

@@ -17,9 +17,10 @@ import {
   type ScorecardRow,
 } from "../../engine/index";
 import { forbidden, requireRole, requireUser } from "~/auth/guards.server";
+import { areaRoots, inArea, SCORECARD_ROLES } from "~/auth/policy.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
-import type { OrgLevel, OrgUnit, Role } from "~/db/schema";
+import type { OrgLevel, OrgUnit } from "~/db/schema";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { translate } from "~/i18n/catalog";
 import { getLocale } from "~/i18n/locale.server";
@@ -29,13 +30,6 @@ import { getPublishedPackage, listPackages } from "./templates.server";
 import { ROW_LIMITS, STATE_KEYS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewRow } from "~/components/scorecard/model";
 import { clock } from "~/utils/clock.server";
 import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
-
-/**
- * Who may see scorecards: facilitators (read-only), district admins and verifiers in their
- * district, the national admin everywhere. Puskesmas operators are refused for now: whether
- * they should see their own district's comparison is still open.
- */
-export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "facilitator"];
 
 export const DEFAULT_TEMPLATE = "ilp-nasional";
 
@@ -74,16 +68,6 @@ export async function requireScorecardUser(request: Request): Promise<{ user: Se
   const user = await requireUser(request);
   return { user, grants: requireRole(user, SCORECARD_ROLES) };
 }
-
-/** The roots of the user's scorecard area: grant units, duplicates and nested ones removed. */
-export function scopeRoots(grants: readonly Grant[]): Grant[] {
-  const sorted = [...grants].sort((a, b) => a.orgPath.length - b.orgPath.length);
-  const roots: Grant[] = [];
-  for (const g of sorted) if (!roots.some((r) => g.orgPath.startsWith(r.orgPath))) roots.push(g);
-  return roots;
-}
-
-const inRoots = (roots: readonly Grant[], unit: Pick<OrgUnit, "path">) => roots.some((r) => unit.path.startsWith(r.orgPath));
 
 /** A problem the user can fix by changing the selection; shown on the page with the form. */
 export class SelectionError extends Error {
@@ -135,7 +119,7 @@ export async function resolveQuery(sel: ScorecardSelection, roots: readonly Gran
   if (sel.parent) {
     const parent = await getOrgByCode(getDb(), sel.parent);
     if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);
-    if (!inRoots(roots, parent)) throw forbidden(t("scorecards.error.outOfScope", { name: parent.name }));
+    if (!inArea(roots, parent)) throw forbidden(t("scorecards.error.outOfScope", { name: parent.name }));
     return checkSize({ query: { ...base, parentCode: parent.code }, parent }, t);
   }
   if (sel.level) {
@@ -259,7 +243,7 @@ export function toView(result: ScorecardResult, sel: ScorecardSelection, locale:
 export async function breadcrumbs(parent: OrgUnit | null, roots: readonly Grant[]): Promise<Array<{ code: string; name: string }>> {
   if (!parent) return [];
   const chain = await getAncestors(getDb(), parent);
-  return chain.filter((u) => inRoots(roots, u)).map((u) => ({ code: u.code, name: u.name }));
+  return chain.filter((u) => inArea(roots, u)).map((u) => ({ code: u.code, name: u.name }));
 }
 
 /** Everything the scorecard page, the exports and the explain page start from. */
@@ -269,7 +253,7 @@ export async function loadScorecard(request: Request) {
   const t: T = (key, vars) => translate(locale, key, vars);
   const url = new URL(request.url);
   const sel = parseSelection(url);
-  const roots = scopeRoots(grants);
+  const roots = areaRoots(grants);
   return { user, roots, locale, t, sel, url };
 }
 

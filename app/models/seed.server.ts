@@ -14,7 +14,8 @@ import { forgetDemoFlag } from "./demo.server";
 import { prepareSubmission, storePrepared, SubmissionContext, type PreparedSubmission } from "./submissions.server";
 import { importOverlay, importPackage } from "./templates.server";
 import { importOrgCsv } from "./org-import.server";
-import { createUser, isRole } from "./user.server";
+import { isRole } from "~/auth/policy.server";
+import { createUser } from "./user.server";
 import { clock } from "~/utils/clock.server";
 import { overlayWithTargetsThrough, withTargetsThrough } from "../../seeds/demo/targets";
 

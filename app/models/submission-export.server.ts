@@ -8,14 +8,11 @@ import { PassThrough, Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { fieldsOf, parsePeriod, periodWindow, type Field, type Form, type TemplatePackage } from "../../engine/index";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
+import { exportScope } from "~/auth/policy.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { DistrictOverlay } from "../../engine/index";
-import type { Role } from "~/db/schema";
 import { csvStream, xlsxRow, type SheetValue } from "~/utils/spreadsheet.server";
-
-/** Who may export submissions: not facilitators (they read scorecards, not raw reports). */
-export const EXPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"];
 
 /**
  * Columns before the field keys, always in this order. The import ignores them. `late_entry` is
@@ -100,14 +97,6 @@ export async function publishedForms(db: DbOrTrx = getDb()): Promise<Array<{ pac
     for (const f of parseOnce<TemplatePackage>(`p${r.id}`, r.document).forms) out.push({ packageKey: r.key, formKey: f.key, title: f.title, periodType: f.periodType });
   }
   return out;
-}
-
-/** The org-unit paths a user may export: the grants of the export roles, nested ones removed. */
-export function exportScope(user: SessionUser): Grant[] {
-  const grants = user.grants.filter((g) => EXPORT_ROLES.includes(g.role)).sort((a, b) => a.orgPath.length - b.orgPath.length);
-  const roots: Grant[] = [];
-  for (const g of grants) if (!roots.some((r) => g.orgPath.startsWith(r.orgPath))) roots.push(g);
-  return roots;
 }
 
 /** Districts whose adaptations matter for a scope: the districts inside it, or around it. */

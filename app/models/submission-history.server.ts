@@ -10,10 +10,11 @@
 import { applyOverlay, fieldsOf, localText, type Field, type Form, type TemplatePackage } from "../../engine/index";
 import { forbidden, notFound } from "~/auth/guards.server";
 import type { DbOrTrx } from "~/auth/audit.server";
+import { mayReadHistory } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb, onDbHandleChange } from "~/db/db.server";
 import type { DistrictOverlay } from "../../engine/index";
-import type { Role, SubmissionStatus } from "~/db/schema";
+import type { SubmissionStatus } from "~/db/schema";
 import { listSubtree } from "./org.server";
 
 export interface RevisionInput {
@@ -115,18 +116,13 @@ export async function reportWithUnit(id: number) {
   return row;
 }
 
-const READERS: readonly Role[] = ["district_verifier", "district_admin", "national_admin"];
-
 /**
  * The report with `id` if the user may read its history: the operator of its Puskesmas, a
  * verifier or admin whose area holds it. 404 when missing, 403 otherwise.
  */
 async function reportForHistory(user: SessionUser, id: number) {
   const row = await reportWithUnit(id);
-  const allowed = user.grants.some(
-    (g) => (g.role === "puskesmas_operator" && g.orgUnitId === row.org_unit_id) || (READERS.includes(g.role) && g.orgLevel !== "puskesmas" && row.unit_path.startsWith(g.orgPath)),
-  );
-  if (!allowed) throw forbidden("Riwayat laporan ini hanya dapat dibuka oleh operator Puskesmasnya dan verifikator atau admin Dinkes wilayahnya.");
+  if (!mayReadHistory(user, { orgUnitId: row.org_unit_id, path: row.unit_path })) throw forbidden("Riwayat laporan ini hanya dapat dibuka oleh operator Puskesmasnya dan verifikator atau admin Dinkes wilayahnya.");
   return row;
 }
 

@@ -19,33 +19,15 @@ import {
   type Text,
   type TemplatePackage,
 } from "../../engine/index";
-import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
-import type { Grant, SessionUser } from "~/auth/session.server";
+import { forbidden, notFound } from "~/auth/guards.server";
+import { mayImportOverlayFor, mayImportPackage, packageOwnerGrant, type LibraryAccess } from "~/auth/policy.server";
+import type { Grant } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
-import { ownerGrant } from "./designer.server";
 import { getOrgByCode, listSubtree } from "./org.server";
 import { getDistrictOverlay, getPublishedPackage, importOverlay, importPackage, type ImportResult, type StoredOverlay } from "./templates.server";
 
 /** Uploads must be smaller than MAX_UPLOAD_BYTES (checked on Content-Length and on the file itself, before parsing). */
 export { MAX_TEMPLATE_UPLOAD_BYTES as MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
-
-/** What an admin may see and do in the library. */
-export interface LibraryAccess {
-  user: SessionUser;
-  national: boolean;
-  /** District-admin grants on districts: the districts this admin adapts. */
-  districts: Grant[];
-}
-
-/** Admins only (403 for every other role); national admins see everything, district admins their districts. */
-export function libraryAccess(user: SessionUser): LibraryAccess {
-  const grants = requireRole(user, ADMIN_ROLES);
-  return {
-    user,
-    national: grants.some((g) => g.role === "national_admin"),
-    districts: grants.filter((g) => g.role === "district_admin" && g.orgLevel === "district"),
-  };
-}
 
 type Actor = { userId: number | null; ip?: string | null };
 
@@ -110,8 +92,8 @@ export async function listLibrary(access: LibraryAccess): Promise<LibraryPackage
     .orderBy("p.key")
     .orderBy("p.version", "desc")
     .execute()
-    // A draft is listed only to the admins who may edit it (designer.server.ts ownerGrant).
-    .then((rows) => rows.filter((v) => v.status === "published" || ownerGrant(access, { ownerOrgUnitId: v.owner_org_unit_id, ownerLevel: v.owner_level })));
+    // A draft is listed only to the admins who may edit it.
+    .then((rows) => rows.filter((v) => v.status === "published" || packageOwnerGrant(access, { ownerOrgUnitId: v.owner_org_unit_id, ownerLevel: v.owner_level })));
   let overlayQuery = db
     .selectFrom("district_overlay as d")
     .innerJoin("org_unit as o", "o.id", "d.district_org_unit_id")
@@ -715,7 +697,7 @@ export async function importUploadedText(access: LibraryAccess, textContent: str
     const district = (json as { district?: unknown }).district;
     if (typeof district === "string") {
       const unit = await getOrgByCode(getDb(), district);
-      if (unit && !findScope(access.user, unit, ADMIN_ROLES)) {
+      if (unit && !mayImportOverlayFor(access, unit)) {
         return {
           ok: false,
           status: 403,
@@ -736,7 +718,7 @@ export async function importUploadedText(access: LibraryAccess, textContent: str
     const doc = json as DistrictOverlay;
     return { ok: true, kind: "overlay", key: result.key, version: result.version, created: result.created, baseVersion: doc.baseVersion, district: doc.district };
   }
-  if (!access.national) {
+  if (!mayImportPackage(access)) {
     return {
       ok: false,
       status: 403,

@@ -1,38 +1,11 @@
 /** Accounts and role grants. Every change writes its audit row in the same transaction. */
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { hashPassword } from "~/auth/password.server";
-import { revokeUserSessions, type Grant, type SessionUser } from "~/auth/session.server";
+import { revokeUserSessions } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
-import type { OrgLevel, OrgUnit, Role } from "~/db/schema";
-
-/** Levels at which each role may be placed. */
-export const ROLE_LEVELS: Record<Role, readonly OrgLevel[]> = {
-  national_admin: ["national"],
-  district_admin: ["district"],
-  district_verifier: ["district"],
-  puskesmas_operator: ["puskesmas"],
-  facilitator: ["national", "province", "district"],
-};
+import type { Role } from "~/db/schema";
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
-
-export function isRole(value: string): value is Role {
-  return value in ROLE_LEVELS;
-}
-
-/** Roles an admin may grant: national admins any; district admins all but national admin, in their district. */
-export function grantableRoles(admin: SessionUser): Role[] {
-  if (admin.grants.some((g) => g.role === "national_admin")) return Object.keys(ROLE_LEVELS) as Role[];
-  if (admin.grants.some((g) => g.role === "district_admin")) {
-    return ["district_admin", "district_verifier", "puskesmas_operator", "facilitator"];
-  }
-  return [];
-}
-
-/** The admin grants (national/district admin) whose subtree holds `unit`. */
-export function adminGrantFor(admin: SessionUser, unit: Pick<OrgUnit, "path">): Grant | undefined {
-  return admin.grants.find((g) => (g.role === "national_admin" || g.role === "district_admin") && unit.path.startsWith(g.orgPath));
-}
 
 export interface UserRow {
   id: number;

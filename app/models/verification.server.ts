@@ -4,7 +4,8 @@
  * (approve or return with a note) under an optimistic lock on the report's revision.
  */
 import { compilePackage, fieldsOf, localText, type CellState, type Field, type Form } from "../../engine/index";
-import { findScope, forbidden, notFound } from "~/auth/guards.server";
+import { forbidden, notFound } from "~/auth/guards.server";
+import { mayVerify } from "~/auth/policy.server";
 import { writeAudit } from "~/auth/audit.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
@@ -14,8 +15,6 @@ import { buildScorecard } from "./scorecard.server";
 import { lockState } from "./locks.server";
 import { formAt, recordRevision, reportWithUnit } from "./submission-history.server";
 import { ancestorIds } from "./submissions.server";
-
-const VERIFIER: ["district_verifier"] = ["district_verifier"];
 
 /** Submitted reports inside the verifier's districts, oldest first. */
 export async function verificationQueue(grants: Grant[]) {
@@ -34,7 +33,7 @@ export async function verificationQueue(grants: Grant[]) {
 /** The report with `id` if it lies in one of the verifier's districts: 404 when missing, 403 outside. */
 async function reportInScope(user: SessionUser, id: number) {
   const row = await reportWithUnit(id);
-  if (!findScope(user, { path: row.unit_path }, VERIFIER)) throw forbidden();
+  if (!mayVerify(user, { path: row.unit_path })) throw forbidden();
   return row;
 }
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "~/auth/guards.server";
+import { ADMIN_ROLES, homeSections } from "~/auth/policy.server";
 import { id, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { adminHome, areaCompleteness, operatorHome, previousMonthPeriod, scopeStats, verifierHome } from "~/models/home.server";
@@ -13,12 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Beranda · Pantau ILP" }];
 /** Home per role: what is due (operator), what waits (verifier), what is new (admin, facilitator). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const byRole = (role: string) => user.grants.filter((g) => g.role === role);
-  const operatorGrants = byRole("puskesmas_operator");
-  const verifierGrants = byRole("district_verifier");
-  const adminGrants = user.grants.filter((g) => g.role === "national_admin" || g.role === "district_admin");
-  const facilitatorGrants = byRole("facilitator");
-  const overviewGrants = [...adminGrants, ...facilitatorGrants, ...verifierGrants];
+  const { operator: operatorGrants, verifier: verifierGrants, admin: adminGrants, overview: overviewGrants } = homeSections(user);
   // The per-area table needs two areas or more: not read for one district's staff.
   const severalAreas = overviewGrants.some((g) => g.orgLevel === "national" || g.orgLevel === "province") || new Set(overviewGrants.map((g) => g.orgCode)).size > 1;
   // Independent reads: side by side (SQLite serves them on its read connections).
@@ -38,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     stats,
     // One area is what the tiles already say.
     areas: areas && areas.length >= 2 ? areas : null,
-    isAdmin: hasRole(user, ["national_admin", "district_admin"]),
+    isAdmin: hasRole(user, ADMIN_ROLES),
   };
 }
 

@@ -6,7 +6,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { createDraftFromLatest, createEmptyPackage, REFUSAL_MESSAGES } from "~/models/designer.server";
-import { libraryAccess } from "~/models/template-library.server";
+import { libraryAccess, packageOwners, type LibraryAccess } from "~/auth/policy.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
 
@@ -14,10 +14,9 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: designerSt
 
 export const meta: MetaFunction = () => [{ title: "Paket templat baru · Pantau ILP" }];
 
-/** The units an admin may own packages for: the national unit (national admin) and their districts. */
-function ownersOf(access: ReturnType<typeof libraryAccess>) {
-  const national = access.user.grants.filter((g) => g.role === "national_admin" && g.orgLevel === "national").map((g) => ({ code: g.orgCode, name: g.orgName, level: "national" as const }));
-  return [...national, ...access.districts.map((g) => ({ code: g.orgCode, name: g.orgName, level: "district" as const }))];
+/** The units an admin may own packages for, as the form offers them. */
+function ownersOf(access: LibraryAccess) {
+  return packageOwners(access).map((g) => ({ code: g.orgCode, name: g.orgName, level: g.orgLevel as "national" | "district" }));
 }
 
 /** National admins and district admins (of a district) only. */

@@ -6,7 +6,8 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { ADMIN_ROLES, requireRole, requireUser } from "~/auth/guards.server";
+import { requireRole, requireUser } from "~/auth/guards.server";
+import { ADMIN_ROLES } from "~/auth/policy.server";
 import type { PreviewCheckResult } from "~/components/designer/forms/FormPreview";
 import { serverT } from "~/i18n/locale.server";
 import { checkPackageSemantics, DOCUMENT_MAX_BYTES, parseJsonDocument, validateDocument, validateSubmission, type DocumentError, type Form, type TemplatePackage } from "../../engine/index";

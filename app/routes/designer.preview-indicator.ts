@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { ADMIN_ROLES, requireUserWithRole } from "~/auth/guards.server";
+import { requireUserWithRole } from "~/auth/guards.server";
+import { ADMIN_ROLES } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
 import { PreviewInputError, previewIndicator, type PreviewResult } from "~/models/indicator-preview.server";
 import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole, requireUser } from "~/auth/guards.server";
+import { OPERATOR_ROLES, operatorGrants } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
@@ -15,7 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Laporan · Pantau ILP" }];
 /** Operators only: the forms of their own Puskesmas (from the session's grants), with status. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const grants = requireRole(user, ["puskesmas_operator"]).filter((g) => g.orgLevel === "puskesmas");
+  requireRole(user, OPERATOR_ROLES);
+  const grants = operatorGrants(user);
   const units = grants.length ? await getDb().selectFrom("org_unit").selectAll().where("id", "in", grants.map((g) => g.orgUnitId)).orderBy("code").execute() : [];
   return { rows: await operatorForms(units), several: units.length > 1 };
 }

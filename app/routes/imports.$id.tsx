@@ -7,7 +7,8 @@ import { PageHeader } from "~/components/PageHeader";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { jobReports } from "~/models/backfill.server";
-import { IMPORT_ROLES, jobProblems, loadJob, resumeJob } from "~/models/bulk-import.server";
+import { IMPORT_ROLES } from "~/auth/policy.server";
+import { jobProblems, loadJob, resumeJob } from "~/models/bulk-import.server";
 import styles from "~/styles/imports.css";
 import { clientIp, readForm } from "~/utils/http.server";
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireRole, requireUser } from "~/auth/guards.server";
-import { IMPORT_ROLES, jobProblemsCsv, loadJob } from "~/models/bulk-import.server";
+import { IMPORT_ROLES } from "~/auth/policy.server";
+import { jobProblemsCsv, loadJob } from "~/models/bulk-import.server";
 
 /**
  * Every stored problem of the uploader's own job as CSV (another user's id is 404). A resource

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { forbidden, hasRole, requireRole, requireUser } from "~/auth/guards.server";
+import { forbidden, requireRole, requireUser } from "~/auth/guards.server";
+import { backfillScope, IMPORT_PAGE_ROLES, mayBackfill, mayExport, mayImport } from "~/auth/policy.server";
 import { PageHeader } from "~/components/PageHeader";
 import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
@@ -9,7 +10,6 @@ import { useT } from "~/i18n/useT";
 import {
   createImportJob,
   headerProblem,
-  IMPORT_ROLES,
   importForm,
   listJobs,
   MAX_IMPORT_BYTES,
@@ -17,8 +17,8 @@ import {
   MULTIPART_OVERHEAD_BYTES,
   readUpload,
 } from "~/models/bulk-import.server";
-import { BACKFILL_REASON_MAX, BACKFILL_REASON_MIN, backfillScope, checkBackfillReason } from "~/models/backfill.server";
-import { EXPORT_ROLES, publishedForms } from "~/models/submission-export.server";
+import { BACKFILL_REASON_MAX, BACKFILL_REASON_MIN, checkBackfillReason } from "~/models/backfill.server";
+import { publishedForms } from "~/models/submission-export.server";
 import styles from "~/styles/imports.css";
 import { clientIp } from "~/utils/http.server";
 
@@ -28,13 +28,12 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 /** Importers (operators, admins) and exporters (also verifiers): forms, templates, own jobs. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  // Computed here, not at module level: the .server imports do not exist in the browser bundle.
-  requireRole(user, [...new Set([...IMPORT_ROLES, ...EXPORT_ROLES])]);
-  const canImport = hasRole(user, IMPORT_ROLES);
+  requireRole(user, IMPORT_PAGE_ROLES);
+  const canImport = mayImport(user);
   const forms = (await publishedForms()).map((f) => ({ value: `${f.packageKey}/${f.formKey}`, formKey: f.formKey, packageKey: f.packageKey, title: f.title }));
   return {
     canImport,
-    canExport: hasRole(user, EXPORT_ROLES),
+    canExport: mayExport(user),
     forms,
     jobs: canImport ? await listJobs(user.id) : [],
     maxMb: Math.round(MAX_IMPORT_BYTES / 1024 / 1024),
@@ -59,7 +58,7 @@ function refused(status: number, message: string, fileError: string | null, form
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  if (!hasRole(user, IMPORT_ROLES)) throw forbidden();
+  if (!mayImport(user)) throw forbidden();
   const { t, locale } = await serverT(request, user);
   const maxMb = Math.round(MAX_IMPORT_BYTES / 1024 / 1024);
   const length = Number(request.headers.get("Content-Length") ?? "");
@@ -81,7 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Backfill: checked before the file is read, so a missing reason costs no parsing.
   let backfillReason: string | null = null;
   if (body.get("backfill") === "1") {
-    if (backfillScope(user).length === 0) throw forbidden(t("backfill.forbidden"));
+    if (!mayBackfill(user)) throw forbidden(t("backfill.forbidden"));
     const field = body.get("reason");
     const raw = typeof field === "string" ? field : "";
     const reason = checkBackfillReason(raw);

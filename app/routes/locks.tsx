@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUserWithRole } from "~/auth/guards.server";
+import { LOCK_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { grantUnlock, locksOverview, revokeUnlock, setDeadline } from "~/models/locks.server";
@@ -12,11 +13,9 @@ import styles from "~/styles/locks.css";
 export const meta: MetaFunction = () => [{ title: "Batas waktu dan buka kunci · Pantau ILP" }];
 export const links = () => [{ rel: "stylesheet", href: styles }];
 
-const ROLES = ["district_admin", "national_admin"] as const;
-
 /** District admins (their district's deadlines and unlocks) and the national admin (national default deadlines). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUserWithRole(request, ROLES);
+  const { user } = await requireUserWithRole(request, LOCK_ROLES);
   return locksOverview(user);
 }
 
@@ -24,7 +23,7 @@ type Values = Record<string, string>;
 type ActionData = { ok: boolean; intent: string; message: string; field?: string; values: Values | null; scope?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { user } = await requireUserWithRole(request, ROLES);
+  const { user } = await requireUserWithRole(request, LOCK_ROLES);
   const form = await readForm(request);
   const intent = formString(form, "intent", 20);
   const ip = clientIp(context);

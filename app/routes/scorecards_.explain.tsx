@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { forbidden } from "~/auth/guards.server";
+import { inArea } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
 import { selectionSearch, STATE_KEYS, STATE_SYMBOLS, TREND_ARROWS } from "~/components/scorecard/model";
 import type { MessageKey } from "~/i18n/catalog";
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (row !== TOTAL_ROW_CODE && row !== parent?.code) {
       const unit = await getOrgByCode(getDb(), row);
       if (!unit) return data({ error: t("scorecards.error.row", { code: row }), back, explanation: null, names: {}, indicatorName: indicator }, { status: 404 });
-      if (!roots.some((r) => unit.path.startsWith(r.orgPath))) throw forbidden(t("scorecards.error.outOfScope", { name: unit.name }));
+      if (!inArea(roots, unit)) throw forbidden(t("scorecards.error.outOfScope", { name: unit.name }));
     }
     const explanation = await explainScorecardCell({ ...query, group: undefined, indicators: [indicator] }, { row, indicator });
     const names = await unitNames(explanation);

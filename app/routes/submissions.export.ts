@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole, requireUser } from "~/auth/guards.server";
 import { serverT } from "~/i18n/locale.server";
-import { EXPORT_ROLES, ExportProblem, exportCsvStream, exportXlsxStream, prepareExport, publishedForms } from "~/models/submission-export.server";
+import { EXPORT_ROLES } from "~/auth/policy.server";
+import { ExportProblem, exportCsvStream, exportXlsxStream, prepareExport, publishedForms } from "~/models/submission-export.server";
 import { clientIp } from "~/utils/http.server";
 
 const text = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });

@@ -10,7 +10,8 @@ import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { draftablePackages, editableDrafts } from "~/models/designer.server";
-import { libraryAccess, packageView } from "~/models/template-library.server";
+import { libraryAccess } from "~/auth/policy.server";
+import { packageView } from "~/models/template-library.server";
 
 export const meta: MetaFunction = () => [{ title: "Paket templat · Pantau ILP" }];
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireUser } from "~/auth/guards.server";
-import { exportPackageJson, libraryAccess } from "~/models/template-library.server";
+import { libraryAccess } from "~/auth/policy.server";
+import { exportPackageJson } from "~/models/template-library.server";
 
 /**
  * Resource route: a published package version as a JSON download, byte for byte what

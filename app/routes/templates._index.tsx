@@ -7,7 +7,8 @@ import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { draftablePackages, editableDrafts } from "~/models/designer.server";
-import { adoptPackage, libraryAccess, listLibrary } from "~/models/template-library.server";
+import { libraryAccess } from "~/auth/policy.server";
+import { adoptPackage, listLibrary } from "~/models/template-library.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Templat · Pantau ILP" }];

@@ -2,12 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
+import { libraryAccess } from "~/auth/policy.server";
 import { ErrorReport } from "~/components/templates/ErrorReport";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import {
   importUploadedText,
-  libraryAccess,
   MAX_UPLOAD_BYTES,
   MULTIPART_OVERHEAD_BYTES,
   tooLargeError,

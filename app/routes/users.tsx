@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ADMIN_ROLES, forbidden, notFound, requireRole, requireUser } from "~/auth/guards.server";
+import { forbidden, notFound, requireRole, requireUser } from "~/auth/guards.server";
+import { ADMIN_ROLES, grantableRoles, isRole, mayAdministerUsersIn, mayManageUser, mayPlaceRole, ROLE_LEVELS } from "~/auth/policy.server";
 import { passwordPolicyError } from "~/auth/password.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
@@ -10,19 +11,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { getOrgByCode } from "~/models/org.server";
-import {
-  addGrant,
-  adminGrantFor,
-  createUser,
-  grantableRoles,
-  isRole,
-  listUsersInScope,
-  removeGrant,
-  ROLE_LEVELS,
-  setUserActive,
-  USERNAME_PATTERN,
-  usernameExists,
-} from "~/models/user.server";
+import { addGrant, createUser, listUsersInScope, removeGrant, setUserActive, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import { PageHeader } from "~/components/PageHeader";
 
@@ -49,9 +38,8 @@ async function authoriseGrant(admin: SessionUser, role: string, code: string, t:
   if (!grantableRoles(admin).includes(role)) return { error: { role: t("users.error.roleNotAllowed", { role: t(`role.${role}` as MessageKey) }) } as FieldErrors };
   const unit = await getOrgByCode(getDb(), code);
   if (!unit) return { error: { unit: t("users.error.unit", { code }) } as FieldErrors };
-  if (!adminGrantFor(admin, unit)) return { error: { unit: t("users.error.outOfScope", { code }) } as FieldErrors };
-  // A district admin must not hand out a national or provincial facilitator scope.
-  if (!ROLE_LEVELS[role].includes(unit.level)) {
+  if (!mayAdministerUsersIn(admin, unit)) return { error: { unit: t("users.error.outOfScope", { code }) } as FieldErrors };
+  if (!mayPlaceRole(role, unit)) {
     return {
       error: {
         unit: t("users.error.unitLevel", { role: t(`role.${role}` as MessageKey), levels: ROLE_LEVELS[role].map((l) => t(`level.${l}` as MessageKey)).join(" / ") }),
@@ -72,7 +60,7 @@ async function loadManageableUser(admin: SessionUser, userId: number) {
     .select(["g.id", "g.role", "o.path"])
     .where("g.user_id", "=", userId)
     .execute();
-  if (grants.length === 0 || !grants.every((g) => adminGrantFor(admin, g))) throw forbidden();
+  if (!mayManageUser(admin, grants)) throw forbidden();
   return { target, grants };
 }
 

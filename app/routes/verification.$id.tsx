@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireUserWithRole } from "~/auth/guards.server";
+import { VERIFIER_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { formatNumberId } from "../../engine/index";
@@ -19,12 +20,12 @@ function reportId(raw: string | undefined): number {
 
 /** District verifiers only, and only for reports inside their district (403 otherwise). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUserWithRole(request, ["district_verifier"]);
+  const { user } = await requireUserWithRole(request, VERIFIER_ROLES);
   return verificationDetail(user, reportId(params.id));
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user } = await requireUserWithRole(request, ["district_verifier"]);
+  const { user } = await requireUserWithRole(request, VERIFIER_ROLES);
   const id = reportId(params.id);
   const form = await readForm(request);
   const intent = formString(form, "intent", 10);

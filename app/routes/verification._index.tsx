@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUserWithRole } from "~/auth/guards.server";
+import { VERIFIER_ROLES } from "~/auth/policy.server";
 import { useT } from "~/i18n/useT";
 import { verificationQueue } from "~/models/verification.server";
 import { PageHeader } from "~/components/PageHeader";
@@ -9,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "Verifikasi · Pantau ILP" }];
 
 /** District verifiers only: submitted reports of their own district(s). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { grants } = await requireUserWithRole(request, ["district_verifier"]);
+  const { grants } = await requireUserWithRole(request, VERIFIER_ROLES);
   return { queue: await verificationQueue(grants) };
 }
 

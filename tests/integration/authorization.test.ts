@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "~/db/schema";
+import { ADMIN_ROLES, EXPORT_ROLES, IMPORT_PAGE_ROLES, IMPORT_ROLES, LOCK_ROLES, OPERATOR_ROLES, SCORECARD_ROLES, VERIFIER_ROLES } from "~/auth/policy.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 
@@ -18,47 +19,50 @@ const PUBLIC: Record<string, string> = {
   healthz: "readiness probe: no data beyond the dialect name and the scorecard warmer's last run time and count",
 };
 
-/** Signed-in routes: the roles that may use them. Params point into another district's data where relevant. */
+/**
+ * Signed-in routes: the roles that may use them, as app/auth/policy.server.ts names them, so a rule
+ * changes in one place. Params point into another district's data where relevant.
+ */
 const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<string, string> }> = {
   _index: { roles: "all" },
-  users: { roles: ["national_admin", "district_admin"] },
-  "forms._index": { roles: ["puskesmas_operator"] },
+  users: { roles: ADMIN_ROLES },
+  "forms._index": { roles: OPERATOR_ROLES },
   // A Sawahlunto Puskesmas via ?unit= is refused in tests/integration/entry.test.ts.
-  "forms.$formKey.$period": { roles: ["puskesmas_operator"], params: { formKey: "ilp_profil", period: "2025-03" } },
+  "forms.$formKey.$period": { roles: OPERATOR_ROLES, params: { formKey: "ilp_profil", period: "2025-03" } },
   // Another Puskesmas via ?unit= and a submitted report are refused in tests/integration/autosave.test.ts.
-  "forms.$formKey.$period_.autosave": { roles: ["puskesmas_operator"], params: { formKey: "ilp_profil", period: "2025-03" } },
-  "verification._index": { roles: ["district_verifier"] },
+  "forms.$formKey.$period_.autosave": { roles: OPERATOR_ROLES, params: { formKey: "ilp_profil", period: "2025-03" } },
+  "verification._index": { roles: VERIFIER_ROLES },
   // Report ids of another district are refused (403) in tests/integration/entry.test.ts.
-  "verification.$id": { roles: ["district_verifier"], params: { id: "1" } },
+  "verification.$id": { roles: VERIFIER_ROLES, params: { id: "1" } },
   // Deadlines and unlocks of another district are refused (403) in tests/integration/locks.test.ts.
-  locks: { roles: ["district_admin", "national_admin"] },
+  locks: { roles: LOCK_ROLES },
   // The history of another Puskesmas' or district's report is refused (403) in tests/integration/submission-history.test.ts.
   "submissions.$id.history": { roles: "all", params: { id: "1" } },
-  scorecards: { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
-  "scorecards_.explain": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
-  "scorecards_.export": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
+  scorecards: { roles: SCORECARD_ROLES },
+  "scorecards_.explain": { roles: SCORECARD_ROLES },
+  "scorecards_.export": { roles: SCORECARD_ROLES },
   // Units outside the caller's area are refused (403) in tests/integration/scorecard-compare.test.ts.
-  "scorecards_.compare": { roles: ["national_admin", "district_admin", "district_verifier", "facilitator"] },
+  "scorecards_.compare": { roles: SCORECARD_ROLES },
   // Reads only the caller's own area (from the session); tests/integration/indicator-preview.test.ts.
-  "designer.preview-indicator": { roles: ["national_admin", "district_admin"] },
+  "designer.preview-indicator": { roles: ADMIN_ROLES },
   // Other districts' drafts, published rows and stale revisions are refused in tests/integration/designer.test.ts.
-  "designer.$key.$version": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "2" } },
-  "designer.new": { roles: ["national_admin", "district_admin"] },
-  "templates._index": { roles: ["national_admin", "district_admin"] },
-  "templates.import": { roles: ["national_admin", "district_admin"] },
-  "templates.$key.$version": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "1" } },
-  "templates.$key.$version_.export": { roles: ["national_admin", "district_admin"], params: { key: "ilp-nasional", version: "1" } },
+  "designer.$key.$version": { roles: ADMIN_ROLES, params: { key: "ilp-nasional", version: "2" } },
+  "designer.new": { roles: ADMIN_ROLES },
+  "templates._index": { roles: ADMIN_ROLES },
+  "templates.import": { roles: ADMIN_ROLES },
+  "templates.$key.$version": { roles: ADMIN_ROLES, params: { key: "ilp-nasional", version: "1" } },
+  "templates.$key.$version_.export": { roles: ADMIN_ROLES, params: { key: "ilp-nasional", version: "1" } },
   // Reads and stores nothing; the intake gate and validation are tested in tests/integration/designer-preview.test.ts.
-  "designer.preview-form": { roles: ["national_admin", "district_admin"] },
+  "designer.preview-form": { roles: ADMIN_ROLES },
   // Another district's admin gets 403 (view and every intent) in tests/integration/overlay-designer.test.ts.
-  "designer.overlay.$district.$key": { roles: ["national_admin", "district_admin"], params: { district: "13.73", key: "ilp-nasional" } },
+  "designer.overlay.$district.$key": { roles: ADMIN_ROLES, params: { district: "13.73", key: "ilp-nasional" } },
   // Bulk import/export: jobs of other users (404), rows and reports outside the caller's area are refused in tests/integration/bulk-import.test.ts and submission-export.test.ts.
-  "imports._index": { roles: ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"] },
-  "imports.$id": { roles: ["national_admin", "district_admin", "puskesmas_operator"], params: { id: "1" } },
+  "imports._index": { roles: IMPORT_PAGE_ROLES },
+  "imports.$id": { roles: IMPORT_ROLES, params: { id: "1" } },
   // Another user's job answers 404 in tests/integration/bulk-import.test.ts.
-  "imports.$id_.problems[.csv]": { roles: ["national_admin", "district_admin", "puskesmas_operator"], params: { id: "1" } },
-  "forms.$formKey.template": { roles: ["national_admin", "district_admin", "puskesmas_operator"], params: { formKey: "ilp_profil" } },
-  "submissions.export": { roles: ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"] },
+  "imports.$id_.problems[.csv]": { roles: IMPORT_ROLES, params: { id: "1" } },
+  "forms.$formKey.template": { roles: IMPORT_ROLES, params: { formKey: "ilp_profil" } },
+  "submissions.export": { roles: EXPORT_ROLES },
 };
 
 const routesDir = path.resolve("app/routes");

@@ -1,0 +1,301 @@
+/**
+ * Who may do what, where: every role list and every rule that picks the grants a user acts with
+ * (docs/architecture.md, "Who may do what"; docs/security.md items 7–8). A grant is a role at an
+ * org unit; its area is that unit's subtree (path prefix). Routes, models and the CLI ask these
+ * functions and keep the data work and the messages; the guards (`guards.server.ts`) only apply
+ * what is decided here. Scope always comes from the session's grants, never from the request.
+ *
+ * Contents
+ *   Roles ................. ROLE_LEVELS, ALL_ROLES, isRole, mayPlaceRole, ADMIN_ROLES
+ *   Grants and areas ...... adminGrants, nationalAdminGrants, districtAdminGrants, areaRoots, inArea
+ *   Home .................. homeSections
+ *   Users ................. grantableRoles, mayAdministerUsersIn, mayManageUser
+ *   Reports ............... OPERATOR_ROLES, operatorGrants, VERIFIER_ROLES, mayVerify,
+ *                           HISTORY_READER_ROLES, mayReadHistory
+ *   Deadlines and unlocks . LOCK_ROLES, maySetDeadline, mayGrantUnlock
+ *   Import and export ..... IMPORT_ROLES, importScope, mayImport, backfillScope, mayBackfill,
+ *                           EXPORT_ROLES, exportScope, mayExport, IMPORT_PAGE_ROLES
+ *   Scorecards ............ SCORECARD_ROLES
+ *   Templates, designers .. LibraryAccess, libraryAccess, packageOwnerGrant, packageOwners,
+ *                           mayImportPackage, mayImportOverlayFor, overlayAccess, indicatorPreviewGrant
+ */
+import type { OrgUnit, OrgLevel, Role } from "~/db/schema";
+import { findScope, forbidden, hasRole, requireRole } from "./guards.server";
+import type { Grant, SessionUser } from "./session.server";
+
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+/** Levels at which each role may be placed. */
+export const ROLE_LEVELS: Record<Role, readonly OrgLevel[]> = {
+  national_admin: ["national"],
+  district_admin: ["district"],
+  district_verifier: ["district"],
+  puskesmas_operator: ["puskesmas"],
+  facilitator: ["national", "province", "district"],
+};
+
+/** Every role; a page open to these is open to anyone signed in. */
+export const ALL_ROLES: readonly Role[] = Object.keys(ROLE_LEVELS) as Role[];
+
+/** Whether a typed value (a form field, a CLI flag, a seed file) names a role. */
+export function isRole(value: string): value is Role {
+  return value in ROLE_LEVELS;
+}
+
+/** Whether `role` may sit at `unit`: a district admin must not hand out a national or provincial facilitator scope. */
+export function mayPlaceRole(role: Role, unit: Pick<OrgUnit, "level">): boolean {
+  return ROLE_LEVELS[role].includes(unit.level);
+}
+
+/** The Dinkes admins: the national admin and district admins. They run users, templates and the designers. */
+export const ADMIN_ROLES: readonly Role[] = ["national_admin", "district_admin"];
+
+// ---------------------------------------------------------------------------------------------
+// Grants and areas
+
+/** The user's admin grants, at any level. */
+export function adminGrants(user: Pick<SessionUser, "grants">): Grant[] {
+  return user.grants.filter((g) => ADMIN_ROLES.includes(g.role));
+}
+
+const isNationalAdmin = (g: Grant) => g.role === "national_admin" && g.orgLevel === "national";
+const isDistrictAdmin = (g: Grant) => g.role === "district_admin" && g.orgLevel === "district";
+
+/** The user's national-admin grants on the national unit. */
+export function nationalAdminGrants(user: Pick<SessionUser, "grants">): Grant[] {
+  return user.grants.filter(isNationalAdmin);
+}
+
+/** The districts the user administers as district admin (only district-level grants count). */
+export function districtAdminGrants(user: Pick<SessionUser, "grants">): Grant[] {
+  return user.grants.filter(isDistrictAdmin);
+}
+
+/** The roots of the area of `grants`: grant units, duplicates and nested ones removed. */
+export function areaRoots(grants: readonly Grant[]): Grant[] {
+  const sorted = [...grants].sort((a, b) => a.orgPath.length - b.orgPath.length);
+  const roots: Grant[] = [];
+  for (const g of sorted) if (!roots.some((r) => g.orgPath.startsWith(r.orgPath))) roots.push(g);
+  return roots;
+}
+
+/** Whether `unit` lies in the area of `roots`. */
+export function inArea(roots: readonly Grant[], unit: Pick<OrgUnit, "path">): boolean {
+  return roots.some((r) => unit.path.startsWith(r.orgPath));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home (/)
+
+/**
+ * The grants behind each section of the home page: forms due (operators), the verification queue
+ * (verifiers), packages, users and activity (admins), and the area overview with its
+ * completeness (admins, facilitators and verifiers).
+ */
+export function homeSections(user: Pick<SessionUser, "grants">) {
+  const byRole = (role: Role) => user.grants.filter((g) => g.role === role);
+  const admin = adminGrants(user);
+  const verifier = byRole("district_verifier");
+  return { operator: byRole("puskesmas_operator"), verifier, admin, overview: [...admin, ...byRole("facilitator"), ...verifier] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users (/users, `user create` in the CLI)
+
+/** Roles an admin may grant: national admins any; district admins all but national admin, in their district. */
+export function grantableRoles(admin: SessionUser): Role[] {
+  if (admin.grants.some((g) => g.role === "national_admin")) return [...ALL_ROLES];
+  if (admin.grants.some((g) => g.role === "district_admin")) {
+    return ["district_admin", "district_verifier", "puskesmas_operator", "facilitator"];
+  }
+  return [];
+}
+
+/** The admin grant (national/district admin) whose area holds `unit`: where `admin` may create users and grant roles. */
+export function mayAdministerUsersIn(admin: SessionUser, unit: Pick<OrgUnit, "path">): Grant | undefined {
+  return adminGrants(admin).find((g) => unit.path.startsWith(g.orgPath));
+}
+
+/** Whether `admin` may disable, enable or change a user: every grant of theirs lies inside the admin's area. */
+export function mayManageUser(admin: SessionUser, grants: ReadonlyArray<Pick<OrgUnit, "path">>): boolean {
+  return grants.length > 0 && grants.every((g) => mayAdministerUsersIn(admin, g));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports: filling, verification, history (/forms, /verification, /submissions/<id>/history)
+
+/** Who fills reports: Puskesmas operators. */
+export const OPERATOR_ROLES: readonly Role[] = ["puskesmas_operator"];
+
+/** The Puskesmas an operator files for: their operator grants on Puskesmas (the unit never comes from a hidden field). */
+export function operatorGrants(user: Pick<SessionUser, "grants">): Grant[] {
+  return user.grants.filter((g) => g.role === "puskesmas_operator" && g.orgLevel === "puskesmas");
+}
+
+/** Who approves or returns reports: district verifiers, in their district. */
+export const VERIFIER_ROLES: readonly Role[] = ["district_verifier"];
+
+/** The verifier grant whose area holds `unit`: where `user` may see and decide reports. */
+export function mayVerify(user: SessionUser, unit: Pick<OrgUnit, "path">): Grant | undefined {
+  return findScope(user, unit, VERIFIER_ROLES);
+}
+
+/** Who besides the Puskesmas' own operator may read a report's history: verifiers and admins whose area holds it. */
+export const HISTORY_READER_ROLES: readonly Role[] = ["district_verifier", "district_admin", "national_admin"];
+
+/** Whether `user` may read the history of a report of the unit `report` names: its Puskesmas' operator, or a reader whose area holds it. */
+export function mayReadHistory(user: Pick<SessionUser, "grants">, report: { orgUnitId: number; path: string }): boolean {
+  return user.grants.some(
+    (g) => (g.role === "puskesmas_operator" && g.orgUnitId === report.orgUnitId) || (HISTORY_READER_ROLES.includes(g.role) && g.orgLevel !== "puskesmas" && report.path.startsWith(g.orgPath)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines and unlocks (/locks; decision 010)
+
+/** Who opens /locks: district admins (their district's deadlines and unlocks) and the national admin (national default deadlines). */
+export const LOCK_ROLES: readonly Role[] = ["district_admin", "national_admin"];
+
+/** Whether `user` may set `unit`'s deadlines: its district admin for a district, the national admin for the national default. */
+export function maySetDeadline(user: Pick<SessionUser, "grants">, unit: Pick<OrgUnit, "id" | "level">): boolean {
+  return unit.level === "district"
+    ? districtAdminGrants(user).some((g) => g.orgUnitId === unit.id)
+    : unit.level === "national" && user.grants.some((g) => g.role === "national_admin" && g.orgUnitId === unit.id);
+}
+
+/** The district-admin grant whose district holds `unit`: who may unlock its reports, and revoke such unlocks. The national admin may not. */
+export function mayGrantUnlock(user: Pick<SessionUser, "grants">, unit: Pick<OrgUnit, "path">): Grant | undefined {
+  return districtAdminGrants(user).find((g) => unit.path.startsWith(g.orgPath));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import and export of reports (/imports, /submissions/export, `submissions import` in the CLI)
+
+/** Who may import: operators (their Puskesmas), district admins (their district), the national admin. */
+export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator"];
+
+/** The grants whose areas a user may import into (operators: Puskesmas grants only). */
+export function importScope(user: Pick<SessionUser, "grants">): Grant[] {
+  return user.grants.filter((g) => IMPORT_ROLES.includes(g.role) && (g.role !== "puskesmas_operator" || g.orgLevel === "puskesmas"));
+}
+
+/** Whether the user may upload an import. */
+export function mayImport(user: SessionUser): boolean {
+  return hasRole(user, IMPORT_ROLES);
+}
+
+/**
+ * The area a user may backfill (docs/decisions/018-backfill.md): a district admin their district,
+ * the national admin the whole country. Operators and verifiers have none (an operator's own
+ * periods stay theirs to fill while open, and locked when not).
+ */
+export function backfillScope(user: Pick<SessionUser, "grants">): Grant[] {
+  return user.grants.filter((g) => isDistrictAdmin(g) || isNationalAdmin(g));
+}
+
+/** Whether the user may backfill anywhere. */
+export function mayBackfill(user: Pick<SessionUser, "grants">): boolean {
+  return backfillScope(user).length > 0;
+}
+
+/** Who may export submissions: not facilitators (they read scorecards, not raw reports). */
+export const EXPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"];
+
+/**
+ * The area a user may export: the grants of the export roles, nested ones removed — an operator
+ * their Puskesmas, a district's admins and verifiers the district, the national admin everything.
+ */
+export function exportScope(user: SessionUser): Grant[] {
+  return areaRoots(user.grants.filter((g) => EXPORT_ROLES.includes(g.role)));
+}
+
+/** Whether the user may export reports. */
+export function mayExport(user: SessionUser): boolean {
+  return hasRole(user, EXPORT_ROLES);
+}
+
+/** Who opens /imports: importers, and exporters (verifiers export only). */
+export const IMPORT_PAGE_ROLES: readonly Role[] = [...new Set([...IMPORT_ROLES, ...EXPORT_ROLES])];
+
+// ---------------------------------------------------------------------------------------------
+// Scorecards (/scorecards and its explain, compare and export pages)
+
+/**
+ * Who may see scorecards: facilitators (read-only), district admins and verifiers in their
+ * district, the national admin everywhere, each within `areaRoots` of these grants. Puskesmas
+ * operators are refused for now: whether they should see their own district's comparison is
+ * still open.
+ */
+export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "facilitator"];
+
+// ---------------------------------------------------------------------------------------------
+// Template library and designers (/templates, /designer/…; decision 008)
+
+/** What an admin may see and do in the library. */
+export interface LibraryAccess {
+  user: SessionUser;
+  national: boolean;
+  /** District-admin grants on districts: the districts this admin adapts. */
+  districts: Grant[];
+}
+
+/** Admins only (403 for every other role); national admins see everything, district admins their districts. */
+export function libraryAccess(user: SessionUser): LibraryAccess {
+  const grants = requireRole(user, ADMIN_ROLES);
+  return {
+    user,
+    national: grants.some((g) => g.role === "national_admin"),
+    districts: districtAdminGrants(user),
+  };
+}
+
+/**
+ * The grant that lets `access` edit packages owned by this unit, if any (owning scope only):
+ * national_admin for national packages, district_admin of the owning district for a district's
+ * own package. Drafts are listed only to these admins too.
+ */
+export function packageOwnerGrant(access: LibraryAccess, owner: { ownerOrgUnitId: number; ownerLevel: OrgLevel }): Grant | undefined {
+  if (owner.ownerLevel === "national") return access.user.grants.find((g) => g.role === "national_admin" && g.orgUnitId === owner.ownerOrgUnitId);
+  if (owner.ownerLevel === "district") return access.districts.find((g) => g.orgUnitId === owner.ownerOrgUnitId);
+  return undefined;
+}
+
+/** The units an admin may create packages for: the national unit (national admin) and their districts. */
+export function packageOwners(access: LibraryAccess): Grant[] {
+  return [...nationalAdminGrants(access.user), ...access.districts];
+}
+
+/** Whether `access` may import a package JSON: national admins only (district admins import overlays). */
+export function mayImportPackage(access: LibraryAccess): boolean {
+  return access.national;
+}
+
+/**
+ * Whether `access` may import an overlay JSON for `district`: an admin whose area holds it (a
+ * national admin any district). Unlike the overlay designer, which leaves national admins read-only.
+ */
+export function mayImportOverlayFor(access: LibraryAccess, district: Pick<OrgUnit, "path">): boolean {
+  return findScope(access.user, district, ADMIN_ROLES) !== undefined;
+}
+
+/**
+ * Whether `access` may edit `district`'s adaptation in the overlay designer: a district admin only
+ * for their own district (403 otherwise, even to look); a national admin views read-only.
+ */
+export function overlayAccess(access: LibraryAccess, district: Pick<OrgUnit, "path">, need: "view" | "edit"): { canEdit: boolean } {
+  const canEdit = findScope(access.user, district, ["district_admin"]) !== undefined;
+  if (need === "edit" && !canEdit) {
+    throw forbidden(access.national ? "Admin nasional hanya dapat melihat adaptasi kabupaten/kota; perubahan dibuat oleh admin Dinkes kabupaten/kota itu." : "Anda hanya dapat mengubah adaptasi kabupaten/kota Anda sendiri.");
+  }
+  if (!canEdit && !access.national) throw forbidden("Anda hanya dapat membuka adaptasi kabupaten/kota Anda sendiri.");
+  return { canEdit };
+}
+
+/**
+ * The grant whose unit's children are the indicator preview's rows: the admin's widest area (a
+ * national grant beats a district one); none for other roles.
+ */
+export function indicatorPreviewGrant(user: Pick<SessionUser, "grants">): Grant | undefined {
+  return adminGrants(user).sort((a, b) => a.orgPath.length - b.orgPath.length)[0];
+}

@@ -15,6 +15,7 @@ export * from './overlay-derive';
 
 // Schema intake gate, document and package validation, forms (rjsf derivation, submissions).
 export * from './intake/index';
+export * from './package/semantics';
 export * from './package/validate';
 export * from './package/diff';
 export * from './forms/index';

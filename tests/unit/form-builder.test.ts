@@ -3,7 +3,7 @@
  * edits, the inline checks the admin sees while typing, and the preview's drawable form.
  */
 import { describe, expect, it } from "vitest";
-import { findCycles } from "../../engine/package/validate";
+import { findCycles } from "../../engine/package/semantics";
 import { applyCalculations } from "../../engine/forms/calculate";
 import { hiddenByShowIf } from "../../engine/forms/show-if";
 import type { Field, Form, TemplatePackage } from "../../schemas/types.generated";

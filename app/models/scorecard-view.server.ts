@@ -15,7 +15,7 @@ import {
   type CellState,
   type ScorecardCell,
   type ScorecardRow,
-} from "../../engine/index";
+} from "@engine";
 import { forbidden, requireRole, requireUser } from "~/auth/guards.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";

@@ -3,9 +3,9 @@
  * edits, the inline checks the admin sees while typing, and the preview's drawable form.
  */
 import { describe, expect, it } from "vitest";
-import { findCycles } from "../../engine/package/semantics";
-import { applyCalculations } from "../../engine/forms/calculate";
-import { hiddenByShowIf } from "../../engine/forms/show-if";
+import { findCycles } from "@engine/package/semantics";
+import { applyCalculations } from "@engine/forms/calculate";
+import { hiddenByShowIf } from "@engine/forms/show-if";
 import type { Field, Form, TemplatePackage } from "../../schemas/types.generated";
 import { checkForms, messagesAt, operatorsFor } from "~/components/designer/forms/checks";
 import { addField, addForm, addSection, moveFieldTo, moveSection, newField, renameFieldKey, stepField, withNewChoice, withType } from "~/components/designer/forms/doc";

@@ -113,8 +113,9 @@ describe("formula editor: bundle", () => {
       seen.add(file);
       const text = fs.readFileSync(file, "utf8");
       for (const m of text.matchAll(/^\s*import\s+(?!type\b)[^;]*?from\s+["']([^"']+)["']/gm)) {
-        const spec = m[1];
-        if (spec.startsWith(".")) {
+        // The tsconfig aliases are paths too: "@engine…" is engine/…, "~/…" is app/….
+        const spec = m[1].replace(/^@engine(?=\/|$)/, path.resolve("engine")).replace(/^~\//, `${path.resolve("app")}/`);
+        if (spec.startsWith(".") || path.isAbsolute(spec)) {
           const base = path.resolve(path.dirname(file), spec);
           const target = [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")].find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
           if (target) visit(target);

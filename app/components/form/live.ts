@@ -2,8 +2,8 @@
  * Live show-if and calculated fields in the browser, with the engine's own functions (the
  * pure modules only: the engine's index also loads Ajv, which must stay on the server).
  */
-import { applyCalculations } from "../../../engine/forms/calculate";
-import { hiddenByShowIf, withoutKeys } from "../../../engine/forms/show-if";
+import { applyCalculations } from "@engine/forms/calculate";
+import { hiddenByShowIf, withoutKeys } from "@engine/forms/show-if";
 import type { Form } from "../../../schemas/types.generated";
 
 type Data = Record<string, unknown>;

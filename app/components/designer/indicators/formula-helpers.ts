@@ -3,10 +3,10 @@
  * parser and checker, the identifier under the caret, and autocomplete suggestions.
  * Browser code: engine modules are imported by file (engine/index.ts would pull in Ajv).
  */
-import { checkFormula } from "../../../../engine/formula/checker";
-import { formatMessage, type FormulaErrorCode } from "../../../../engine/formula/errors";
-import { FUNCTIONS } from "../../../../engine/formula/functions";
-import type { FormulaContext, FormulaType } from "../../../../engine/formula/types";
+import { checkFormula } from "@engine/formula/checker";
+import { formatMessage, type FormulaErrorCode } from "@engine/formula/errors";
+import { FUNCTIONS } from "@engine/formula/functions";
+import type { FormulaContext, FormulaType } from "@engine/formula/types";
 
 export type FormulaLocale = "id" | "en";
 

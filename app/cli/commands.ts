@@ -12,7 +12,7 @@ import { getOrgByCode } from "~/models/org.server";
 import { clearDemoContent, isDatabaseEmpty, seedDemoBase, seedDemoContent } from "~/models/seed.server";
 import { createUser, isRole, ROLE_LEVELS, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
 import { translate } from "~/i18n/catalog";
-import { tryParsePeriod, validatePackage, type DocumentError } from "@engine";
+import { tryParsePeriod, validatePackage, type DocumentError } from "@engine/server";
 import { buildScorecard, explainUnit } from "~/models/scorecard.server";
 import { scorecardTable } from "~/models/scorecard-view.server";
 import { csvText } from "~/utils/spreadsheet.server";

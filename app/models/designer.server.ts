@@ -20,7 +20,7 @@ import {
   type DocumentError,
   type PackageDiff,
   type TemplatePackage,
-} from "@engine";
+} from "@engine/server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { forbidden, notFound } from "~/auth/guards.server";
 import type { Grant } from "~/auth/session.server";

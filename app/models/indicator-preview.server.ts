@@ -16,7 +16,7 @@ import {
   PACKAGE_MAX_BYTES,
   type DocumentError,
   type TemplatePackage,
-} from "@engine";
+} from "@engine/server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";

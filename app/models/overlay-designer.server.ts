@@ -32,9 +32,8 @@ import {
   type RebaseConflict,
   type TemplatePackage,
   type Text,
-} from "@engine";
-import { diffPackages } from "@engine/package/diff";
-import { parseJsonDocument } from "@engine/intake/limits";
+} from "@engine/server";
+import { diffPackages, parseJsonDocument } from "@engine";
 import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
 import type { SessionUser } from "~/auth/session.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";

@@ -18,7 +18,7 @@ import {
   type Origin,
   type Text,
   type TemplatePackage,
-} from "@engine";
+} from "@engine/server";
 import { ADMIN_ROLES, findScope, forbidden, notFound, requireRole } from "~/auth/guards.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileFormula, type FormulaType, type FormulaValue } from '@engine/formula';
 import type { Field, Form, ValidationRule } from '@engine/documents';
-import { validateSubmission } from '@engine/forms';
+import { validateSubmission } from '@engine/server';
 import { applyOverlay } from '@engine/overlay';
 import { generateDemoSubmissions, type DemoSubmission } from '../../seeds/demo/generate';
 import { DEMO_DISTRICTS, districtOf, orgUnits, overlays, pkg } from './helpers';

@@ -3,9 +3,7 @@
  * each problem points at the property to fix and says how, in the user's language. The server
  * runs the full package validation on save; these catch the common mistakes before that.
  */
-import { checkFormula } from "@engine/formula/checker";
-import { findCycles } from "@engine/package/cycles";
-import type { FormulaType } from "@engine/formula/types";
+import { checkFormula, findCycles, type FormulaType } from "@engine";
 import type { Field, Form, TemplatePackage } from "../../../../schemas/types.generated";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import type { DesignerContext, DesignerProblem } from "../contract";

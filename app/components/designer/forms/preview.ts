@@ -3,8 +3,7 @@
  * only ever sees checked forms, so parts that would not check yet (a formula being written, a
  * choice list still empty, a half-built show-if row) are left out of the preview and listed.
  */
-import { checkFormula } from "@engine/formula/checker";
-import type { FormulaType } from "@engine/formula/types";
+import { checkFormula, type FormulaType } from "@engine";
 import type { Condition, Field, Form } from "../../../../schemas/types.generated";
 import { formulaTypeOf, opNeedsValue, operatorsFor } from "./checks";
 import { isValidKey } from "./keys";

@@ -5,7 +5,7 @@
  */
 import type { Indicator, Target, TemplatePackage, ValidationRule } from "../../../../schemas/types.generated";
 import type { DesignerContext } from "../contract";
-import { checkFormula } from "@engine/formula/checker";
+import { checkFormula } from "@engine";
 import { formulaTypeOf, symbolsOf, type FormulaFieldInfo } from "./formula-helpers";
 
 export const LOCAL_PREFIX = "lokal_";

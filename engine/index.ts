@@ -5,6 +5,9 @@
  * tests/unit/client-bundle.test.ts fails when browser code reaches server.ts or Ajv.
  */
 
+// Key rules and how formulas see field types, shared with the app.
+export * from './domain';
+
 // Formula language: lexer, parser, checker, compiler.
 export * from './formula/index';
 
@@ -28,7 +31,7 @@ export * from './package/diff';
 
 // The intake gate's error shape and size and depth limits (no Ajv: the designer checks sizes too).
 export type { DocumentError } from './intake/errors';
-export { escapePointerToken, pointerOf, FORBIDDEN_KEYS } from './intake/errors';
+export { escapePointerToken, pointerOf } from './intake/errors';
 export {
   checkJsonSize,
   checkJsonDepth,

@@ -4,6 +4,7 @@
  * profiles. Every error carries a JSON pointer; formula errors also carry the character range.
  * Pure and Ajv-free, so the designer can run them in the browser; validate.ts adds the schema.
  */
+import { fieldFormulaType, LOCAL_PREFIX } from "../domain";
 import { checkFormula, type FormulaType } from "../formula/index";
 import { findCycles } from "./cycles";
 
@@ -22,9 +23,6 @@ import type {
   ValidationRule,
 } from "../../schemas/types.generated";
 
-/** Prefix reserved for keys added by district overlays. */
-export const LOCAL_PREFIX = "lokal_";
-
 export interface PackageValidateOptions extends JsonCaps {
   /**
    * Accept `lokal_` keys: true for an *effective* package (base + overlay), false (default)
@@ -35,13 +33,6 @@ export interface PackageValidateOptions extends JsonCaps {
 
 function err(pointer: string, code: string, message: string, messageEn: string, extra: Partial<DocumentError> = {}): DocumentError {
   return { pointer, code, message, messageEn, ...extra };
-}
-
-/** Formula type of a field as seen by formulas, or undefined for fields formulas cannot read. */
-export function fieldFormulaType(field: Pick<Field, "type">): FormulaType | undefined {
-  if (field.type === "integer" || field.type === "number") return "number";
-  if (field.type === "boolean") return "boolean";
-  return undefined;
 }
 
 function symbolsOf(fields: Iterable<Field>): Map<string, FormulaType> {

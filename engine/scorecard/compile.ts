@@ -3,6 +3,7 @@
  * and the target index, cached per package object.
  */
 import type { Form, Indicator, TemplatePackage } from '../documents';
+import { DEFAULT_AGGREGATION, formulaTypeOf } from '../domain';
 import { compileFormula, FormulaCompileError } from '../formula/index';
 import type { CompiledFormula, FormulaError, FormulaType } from '../formula/index';
 import type { PlanField } from '../facts';
@@ -48,12 +49,6 @@ export interface CompiledPackage {
 
 const compiledCache = new WeakMap<TemplatePackage, CompiledPackage>();
 
-function formulaType(fieldType: string): FormulaType | null {
-  if (fieldType === 'integer' || fieldType === 'number') return 'number';
-  if (fieldType === 'boolean') return 'boolean';
-  return null;
-}
-
 function compilePart(
   src: string,
   symbols: ReadonlyMap<string, FormulaType>,
@@ -96,7 +91,7 @@ export function compilePackage(pkg: TemplatePackage): CompiledPackage {
     forms.set(form.key, form);
     for (const section of form.sections) {
       for (const field of section.fields) {
-        const type = formulaType(field.type);
+        const type = formulaTypeOf(field.type);
         if (!type || fields.has(field.key)) continue;
         symbols.set(field.key, type);
         fields.set(field.key, {
@@ -104,7 +99,7 @@ export function compilePackage(pkg: TemplatePackage): CompiledPackage {
           form: form.key,
           periodType: form.periodType,
           type,
-          aggregation: field.aggregation ?? (type === 'boolean' ? 'last' : 'sum'),
+          aggregation: field.aggregation ?? DEFAULT_AGGREGATION[type],
           label: field.label.id,
         });
       }

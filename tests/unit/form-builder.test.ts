@@ -9,7 +9,8 @@ import { hiddenByShowIf } from "@engine/forms/show-if";
 import type { Field, Form, TemplatePackage } from "../../schemas/types.generated";
 import { checkForms, messagesAt, operatorsFor } from "~/components/designer/forms/checks";
 import { addField, addForm, addSection, moveFieldTo, moveSection, newField, renameFieldKey, stepField, withNewChoice, withType } from "~/components/designer/forms/doc";
-import { choiceValue, isValidKey, keyAfterRelabel, slugKey, uniqueKey } from "~/components/designer/forms/keys";
+import { isValidKey } from "@engine";
+import { choiceValue, keyAfterRelabel, slugKey, uniqueKey } from "~/components/designer/forms/keys";
 import { previewForm } from "~/components/designer/forms/preview";
 
 function field(key: string, type: Field["type"], extra: Partial<Field> = {}): Field {

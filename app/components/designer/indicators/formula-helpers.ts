@@ -3,7 +3,7 @@
  * parser and checker, the identifier under the caret, and autocomplete suggestions.
  * Browser code: the engine comes from "@engine" ("@engine/server" would pull in Ajv).
  */
-import { checkFormula, formatMessage, FUNCTIONS, type FormulaContext, type FormulaErrorCode, type FormulaType } from "@engine";
+import { checkFormula, formatMessage, formulaTypeOf, FUNCTIONS, type FormulaContext, type FormulaErrorCode, type FormulaType } from "@engine";
 
 export type FormulaLocale = "id" | "en";
 
@@ -22,13 +22,6 @@ export interface LiveFormulaError {
   end: number;
   /** A field key close to an unknown name, offered as "did you mean". */
   suggestion?: string;
-}
-
-/** Formula type of a field type, or undefined for types formulas cannot read (text, date, choice). */
-export function formulaTypeOf(type: string): FormulaType | undefined {
-  if (type === "integer" || type === "number") return "number";
-  if (type === "boolean") return "boolean";
-  return undefined;
 }
 
 /** The symbol table of the checker: readable fields and their formula types. */

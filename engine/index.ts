@@ -1,7 +1,17 @@
+/**
+ * The engine's browser-safe entry ("@engine"): everything pure and Ajv-free. Ajv needs
+ * `unsafe-eval`, which the page's CSP refuses, and would only weigh down the bundle; the schema
+ * gate and the validators built on it are in server.ts ("@engine/server"), for server code only.
+ * tests/unit/client-bundle.test.ts fails when browser code reaches server.ts or Ajv.
+ */
+
+// Key rules and how formulas see field types, shared with the app.
+export * from './domain';
+
 // Formula language: lexer, parser, checker, compiler.
 export * from './formula/index';
 
-// Periods, targets, status, aggregation, scorecards, overlays (engine core).
+// Periods, targets, status, aggregation, scorecards, overlays, validation rules (engine core).
 export * from './documents';
 export * from './period';
 export * from './targets';
@@ -9,13 +19,30 @@ export * from './status';
 export * from './facts';
 export * from './aggregate';
 export * from './facts-memory';
-export * from './scorecard';
+export * from './scorecard/index';
 export * from './overlay';
 export * from './overlay-derive';
-
-// Schema intake gate, document and package validation, forms (rjsf derivation, submissions).
-export * from './intake/index';
-export * from './package/validate';
-export * from './package/diff';
-export * from './forms/index';
 export * from './rules';
+
+// Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.
+export * from './forms/index';
+export * from './package/semantics';
+export * from './package/diff';
+
+// The intake gate's error shape and size and depth limits (no Ajv: the designer checks sizes too).
+export type { DocumentError } from './intake/errors';
+export { escapePointerToken, pointerOf } from './intake/errors';
+export {
+  checkJsonSize,
+  checkJsonDepth,
+  checkJsonLimits,
+  findForbiddenKeys,
+  jsonDepth,
+  parseJsonDocument,
+  RAW_SCHEMA_MAX_BYTES,
+  PACKAGE_MAX_BYTES,
+  DOCUMENT_MAX_BYTES,
+  MAX_DEPTH,
+  type JsonCaps,
+  type ParsedJson,
+} from './intake/limits';

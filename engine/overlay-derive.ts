@@ -9,10 +9,8 @@
  * Pure: no I/O, inputs never mutated. Lookups keyed by document keys use Maps.
  */
 import type { DistrictOverlay, Field, Form, Indicator, OverlayOperation, Section, Target, TemplatePackage, Text, ValidationRule } from './documents';
+import { KEY_PATTERN, LOCAL_PREFIX } from './domain';
 import { applyOverlay, targetKey, type ApplyOverlayOptions, type DistrictMembership, type OverlayOrigins } from './overlay';
-
-const LOCAL_PREFIX = 'lokal_';
-const KEY_RE = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** A problem of the edited document (pointer into the edited package; "" = whole document). */
 export interface DeriveProblem {
@@ -293,7 +291,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
           return;
         }
         // A field the national version does not have: a local field.
-        if (!KEY_RE.test(field.key) || !field.key.startsWith(LOCAL_PREFIX)) {
+        if (!KEY_PATTERN.test(field.key) || !field.key.startsWith(LOCAL_PREFIX)) {
           problem(`${kp}/key`, 'NOT_LOCAL_KEY', `Isian baru "${field.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah), misalnya "${LOCAL_PREFIX}${field.key.replace(/[^a-z0-9_]/g, '_').replace(/^lokal_?/, '') || 'isian'}". Kode nasional tidak dapat diubah atau dipakai ulang.`);
           return;
         }
@@ -364,7 +362,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     seenIndicators.add(ind.key);
     const national = baseIndicators.get(ind.key);
     if (!national) {
-      if (!KEY_RE.test(ind.key) || !ind.key.startsWith(LOCAL_PREFIX)) {
+      if (!KEY_PATTERN.test(ind.key) || !ind.key.startsWith(LOCAL_PREFIX)) {
         problem(`${ip}/key`, 'NOT_LOCAL_KEY', `Indikator baru "${ind.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah). Kode indikator nasional tidak dapat diubah, agar kabupaten/kota tetap dapat dibandingkan.`);
         return;
       }
@@ -416,7 +414,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
       }
       return;
     }
-    if (!KEY_RE.test(rule.key) || !rule.key.startsWith(LOCAL_PREFIX)) {
+    if (!KEY_PATTERN.test(rule.key) || !rule.key.startsWith(LOCAL_PREFIX)) {
       problem(`${rp}/key`, 'NOT_LOCAL_KEY', `Aturan baru "${rule.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah).`);
       return;
     }

@@ -19,6 +19,7 @@ import type {
   Text,
   ValidationRule,
 } from './documents';
+import { formulaTypeOf, isValidKey, LOCAL_PREFIX } from './domain';
 import { checkFormula } from './formula/index';
 import type { FormulaType } from './formula/index';
 
@@ -88,10 +89,6 @@ export interface ApplyOverlayOptions {
   /** Org units inside the district, for setTarget at Puskesmas scope. */
   inDistrict?: DistrictMembership;
 }
-
-const KEY_RE = /^[a-z][a-z0-9_]{0,63}$/;
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
-const LOCAL_PREFIX = 'lokal_';
 
 /** Identity of a target inside a package: indicator × year × scope. */
 export function targetKey(t: Pick<Target, 'indicator' | 'year' | 'scope'>): string {
@@ -167,8 +164,8 @@ class Effective {
       if (forms && !forms.has(form.key)) continue;
       for (const s of form.sections) {
         for (const f of s.fields) {
-          if (f.type === 'integer' || f.type === 'number') out.set(f.key, 'number');
-          else if (f.type === 'boolean') out.set(f.key, 'boolean');
+          const type = formulaTypeOf(f.type);
+          if (type) out.set(f.key, type);
         }
       }
     }
@@ -187,7 +184,7 @@ function fail(code: OverlayProblemCode, message: string): OpResult {
 }
 
 function checkLocalKey(key: unknown, what: string): OpResult {
-  if (typeof key !== 'string' || !KEY_RE.test(key) || RESERVED.has(key)) {
+  if (typeof key !== 'string' || !isValidKey(key)) {
     return fail('BAD_KEY', `Kode ${what} "${String(key)}" tidak valid. Gunakan huruf kecil, angka dan garis bawah, diawali huruf, dan diawali "${LOCAL_PREFIX}".`);
   }
   if (!key.startsWith(LOCAL_PREFIX)) {

@@ -3,6 +3,7 @@
  * and the package's yearly forms (same unit, same year). A rule whose operands have no value is
  * skipped, not failed: missing is not zero. Rules compile once per package object.
  */
+import { formulaTypeOf } from './domain';
 import { compileFormula, type CompiledFormula, type FormulaType } from './formula/index';
 import type { Form, TemplatePackage, ValidationRule } from './documents';
 import { localText, type Locale } from './forms/text';
@@ -24,18 +25,12 @@ interface CompiledRule {
 
 const cache = new WeakMap<TemplatePackage, Map<string, CompiledRule[]>>();
 
-function symbolType(type: string): FormulaType | null {
-  if (type === 'integer' || type === 'number') return 'number';
-  if (type === 'boolean') return 'boolean';
-  return null;
-}
-
 function symbolsOf(forms: readonly Form[]): Map<string, FormulaType> {
   const symbols = new Map<string, FormulaType>();
   for (const form of forms) {
     for (const section of form.sections) {
       for (const field of section.fields) {
-        const t = symbolType(field.type);
+        const t = formulaTypeOf(field.type);
         if (t) symbols.set(field.key, t);
       }
     }

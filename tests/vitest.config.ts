@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 import path from "node:path";
 
 export default defineConfig({
-  resolve: { alias: { "~": path.resolve(__dirname, "../app") } },
+  // The aliases of tsconfig.json "paths"; "@engine" alone is the directory, so engine/index.ts.
+  resolve: { alias: { "~": path.resolve(__dirname, "../app"), "@engine": path.resolve(__dirname, "../engine") } },
   test: {
     root: path.resolve(__dirname, ".."),
     include: ["tests/**/*.test.ts"],

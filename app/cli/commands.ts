@@ -13,7 +13,7 @@ import { clearDemoContent, isDatabaseEmpty, seedDemoBase, seedDemoContent } from
 import { createUser, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
 import { backfillScope, importScope, isRole, mayPlaceRole, ROLE_LEVELS } from "~/auth/policy.server";
 import { translate } from "~/i18n/catalog";
-import { tryParsePeriod, validatePackage, type DocumentError } from "../../engine/index";
+import { tryParsePeriod, validatePackage, type DocumentError } from "@engine/server";
 import { buildScorecard, explainUnit } from "~/models/scorecard.server";
 import { scorecardTable } from "~/models/scorecard-view.server";
 import { csvText } from "~/utils/spreadsheet.server";

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import ExcelJS from "exceljs";
-import { fieldsOf, type Field, type Form } from "../../engine/index";
+import { fieldsOf, type Field, type Form } from "@engine";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { backfillScope, importScope } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";

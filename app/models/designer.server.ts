@@ -16,11 +16,12 @@ import {
   publishRefusals,
   validateDocument,
   validatePackage,
+  PACKAGE_KEY_PATTERN,
   PACKAGE_MAX_BYTES,
   type DocumentError,
   type PackageDiff,
   type TemplatePackage,
-} from "../../engine/index";
+} from "@engine/server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { forbidden, notFound } from "~/auth/guards.server";
 import { nationalAdminGrants, packageOwnerGrant, type LibraryAccess } from "~/auth/policy.server";
@@ -343,8 +344,6 @@ async function createDraftOnce(access: LibraryAccess, key: string, actor: Actor)
     });
 }
 
-const PACKAGE_KEY = /^[a-z][a-z0-9_-]{0,63}$/;
-
 /**
  * A new, empty package as draft v1. National admins create national packages; a district admin
  * creates packages owned by one of their districts (`ownerCode` picks it when they have several).
@@ -352,7 +351,7 @@ const PACKAGE_KEY = /^[a-z][a-z0-9_-]{0,63}$/;
 export async function createEmptyPackage(access: LibraryAccess, input: { key: string; title: string; ownerCode: string }, actor: Actor): Promise<CreateResult> {
   const key = input.key.trim();
   const title = input.title.trim();
-  if (!PACKAGE_KEY.test(key)) return { ok: false, status: 400, reason: "invalidKey" };
+  if (!PACKAGE_KEY_PATTERN.test(key)) return { ok: false, status: 400, reason: "invalidKey" };
   if (!title) return { ok: false, status: 400, reason: "emptyTitle" };
   const db = getDb();
   let owner: { id: number; code: string; level: OrgLevel } | undefined;

@@ -4,7 +4,7 @@
  * an optimistic lock; refusing edits of approved (locked) reports (docs/security.md item 19).
  * Scope always comes from the session's grants, never from the request body.
  */
-import { formToJsonSchema, parsePeriod, previousPeriod, validateSubmission, type Form, type FormJsonSchema, type FormUiSchema, type RuleViolation } from "../../engine/index";
+import { formToJsonSchema, parsePeriod, previousPeriod, validateSubmission, type Form, type FormJsonSchema, type FormUiSchema, type RuleViolation } from "@engine/server";
 import { forbidden, notFound } from "~/auth/guards.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { operatorGrants } from "~/auth/policy.server";

@@ -12,7 +12,7 @@
  * read inside count_units) are fetched per unit and summed per row here.
  */
 import { PostgresAdapter, sql, type RawBuilder } from "kysely";
-import type { PlanField, PlanWindow, RowFacts, ScorecardPlan, UnitFacts } from "../../engine/index";
+import type { PlanField, PlanWindow, RowFacts, ScorecardPlan, UnitFacts } from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
 import { periodEndIndex } from "./submissions.server";

@@ -18,7 +18,7 @@
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
-import { fieldsOf, type Form } from "../../engine/index";
+import { fieldsOf, type Form } from "@engine";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import { attr, XmlLimitError, XmlScanner, type XmlHandler } from "~/utils/xml-scan.server";
 import { inflateEntry, InflateBudget, ZipError, zipEntries, type ZipEntry } from "~/utils/zip.server";

@@ -16,7 +16,7 @@ import {
   PACKAGE_MAX_BYTES,
   type DocumentError,
   type TemplatePackage,
-} from "../../engine/index";
+} from "@engine/server";
 import { indicatorPreviewGrant } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import type { DbOrTrx } from "~/auth/audit.server";

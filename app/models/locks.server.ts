@@ -13,7 +13,7 @@
  *
  * This module must not import submissions.server.ts (which imports it).
  */
-import { parsePeriod, periodEndMonth, tryParsePeriod, type Form } from "../../engine/index";
+import { parsePeriod, periodEndMonth, tryParsePeriod, type Form } from "@engine";
 import { forbidden, notFound } from "~/auth/guards.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { districtAdminGrants, mayGrantUnlock, maySetDeadline, nationalAdminGrants } from "~/auth/policy.server";

@@ -32,9 +32,8 @@ import {
   type RebaseConflict,
   type TemplatePackage,
   type Text,
-} from "../../engine/index";
-import { diffPackages } from "../../engine/package/diff";
-import { parseJsonDocument } from "../../engine/intake/limits";
+} from "@engine/server";
+import { diffPackages, parseJsonDocument } from "@engine";
 import { notFound } from "~/auth/guards.server";
 import { libraryAccess, overlayAccess } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";

@@ -20,7 +20,7 @@
  * plain database handle for cached reads.
  */
 import crypto from "node:crypto";
-import type { PlanWindow, RowFacts, ScorecardPlan } from "../../engine/index";
+import type { PlanWindow, RowFacts, ScorecardPlan } from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
 

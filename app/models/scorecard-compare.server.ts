@@ -15,7 +15,7 @@ import {
   type OrgChainLink,
   type Scorecard,
   type ScorecardRequest,
-} from "../../engine/index";
+} from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { inArea } from "~/auth/policy.server";
 import type { Grant } from "~/auth/session.server";

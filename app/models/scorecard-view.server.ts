@@ -15,7 +15,7 @@ import {
   type CellState,
   type ScorecardCell,
   type ScorecardRow,
-} from "../../engine/index";
+} from "@engine";
 import { forbidden, requireRole, requireUser } from "~/auth/guards.server";
 import { areaRoots, inArea, SCORECARD_ROLES } from "~/auth/policy.server";
 import type { Grant, SessionUser } from "~/auth/session.server";

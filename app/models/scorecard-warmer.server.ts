@@ -20,7 +20,7 @@
  * warmed joins that computation. Errors are logged and the loop goes on. Every app instance
  * warms its own memory.
  */
-import { previousPeriod } from "../../engine/index";
+import { previousPeriod } from "@engine";
 import { getDb } from "~/db/db.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { buildScorecard, type ScorecardQuery } from "./scorecard.server";

@@ -18,7 +18,7 @@ import {
   type TemplatePackage,
   type Yardstick,
   type Yardsticks,
-} from "../../engine/index";
+} from "@engine";
 import type { SelectQueryBuilder } from "kysely";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";

@@ -9,7 +9,7 @@ import { getDb } from "~/db/db.server";
 import type { Role } from "~/db/schema";
 import { generateDemoSubmissions } from "../../seeds/demo/generate";
 import { parseOrgUnitsCsv } from "../../seeds/org-units";
-import type { DistrictOverlay, TemplatePackage } from "../../engine/index";
+import type { DistrictOverlay, TemplatePackage } from "@engine";
 import { forgetDemoFlag } from "./demo.server";
 import { prepareSubmission, storePrepared, SubmissionContext, type PreparedSubmission } from "./submissions.server";
 import { importOverlay, importPackage } from "./templates.server";

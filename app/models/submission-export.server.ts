@@ -6,12 +6,12 @@
  */
 import { PassThrough, Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import { fieldsOf, parsePeriod, periodWindow, type Field, type Form, type TemplatePackage } from "../../engine/index";
+import { fieldsOf, parsePeriod, periodWindow, type Field, type Form, type TemplatePackage } from "@engine";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { exportScope } from "~/auth/policy.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
-import type { DistrictOverlay } from "../../engine/index";
+import type { DistrictOverlay } from "@engine";
 import { csvStream, xlsxRow, type SheetValue } from "~/utils/spreadsheet.server";
 
 /**

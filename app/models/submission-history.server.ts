@@ -7,13 +7,13 @@
  *
  * This module must not import submissions.server.ts (which imports it).
  */
-import { applyOverlay, fieldsOf, localText, type Field, type Form, type TemplatePackage } from "../../engine/index";
+import { applyOverlay, fieldsOf, localText, type Field, type Form, type TemplatePackage } from "@engine";
 import { forbidden, notFound } from "~/auth/guards.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { mayReadHistory } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb, onDbHandleChange } from "~/db/db.server";
-import type { DistrictOverlay } from "../../engine/index";
+import type { DistrictOverlay } from "@engine";
 import type { SubmissionStatus } from "~/db/schema";
 import { listSubtree } from "./org.server";
 

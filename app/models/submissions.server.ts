@@ -16,7 +16,7 @@ import {
   type Field,
   type Form,
   type RuleViolation,
-} from "../../engine/index";
+} from "@engine/server";
 import { auditRow, writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";

@@ -7,6 +7,8 @@
 import {
   applyOverlay,
   checkFormula,
+  defaultAggregation,
+  formulaTypeOf,
   publishRefusals,
   targetKey,
   validateDocument,
@@ -18,7 +20,7 @@ import {
   type Origin,
   type Text,
   type TemplatePackage,
-} from "../../engine/index";
+} from "@engine/server";
 import { forbidden, notFound } from "~/auth/guards.server";
 import { mayImportOverlayFor, mayImportPackage, packageOwnerGrant, type LibraryAccess } from "~/auth/policy.server";
 import type { Grant } from "~/auth/session.server";
@@ -337,7 +339,7 @@ function fieldView(f: Field, allFields: Map<string, Field>, origin: Origin | nul
     choices: (f.choices ?? []).map((c) => ({ value: c.value, label: text(c.label)! })),
     showIf: showIfView(f.showIf, allFields),
     calculate: f.calculate ?? null,
-    aggregation: f.aggregation ?? (f.type === "integer" || f.type === "number" ? "sum" : f.type === "boolean" ? "last" : null),
+    aggregation: f.aggregation ?? defaultAggregation(f.type) ?? null,
     origin,
     hidden,
   };
@@ -612,8 +614,8 @@ async function locateOverlayFormulaErrors(errors: ReportError[], json: unknown):
   const symbols = new Map<string, FormulaType>();
   const add = (f: { key?: unknown; type?: unknown }) => {
     if (typeof f?.key !== "string") return;
-    if (f.type === "integer" || f.type === "number") symbols.set(f.key, "number");
-    else if (f.type === "boolean") symbols.set(f.key, "boolean");
+    const type = typeof f.type === "string" ? formulaTypeOf(f.type) : undefined;
+    if (type) symbols.set(f.key, type);
   };
   for (const form of base.document.forms) for (const s of form.sections) for (const f of s.fields) add(f);
   for (const op of head.operations as Array<{ op?: unknown; field?: { key?: unknown; type?: unknown } }>) if (op?.op === "addField" && op.field) add(op.field);

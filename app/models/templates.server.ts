@@ -11,7 +11,7 @@ import {
   type DistrictOverlay,
   type DocumentError,
   type TemplatePackage,
-} from "../../engine/index";
+} from "@engine/server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso, onDbHandleChange } from "~/db/db.server";
 import { getOrgByCode, listSubtree } from "./org.server";

@@ -3,7 +3,7 @@
  * one report next to last period and the indicator values it produces, and the decision
  * (approve or return with a note) under an optimistic lock on the report's revision.
  */
-import { compilePackage, fieldsOf, localText, type CellState, type Field, type Form } from "../../engine/index";
+import { compilePackage, fieldsOf, localText, type CellState, type Field, type Form } from "@engine";
 import { forbidden, notFound } from "~/auth/guards.server";
 import { mayVerify } from "~/auth/policy.server";
 import { writeAudit } from "~/auth/audit.server";

@@ -11,7 +11,7 @@ import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { checkDraft, discardDraft, loadDesigner, publishDraft, publishPreview, saveDraft, toDesignerProblems, REFUSAL_MESSAGES } from "~/models/designer.server";
 import { libraryAccess } from "~/auth/policy.server";
-import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";

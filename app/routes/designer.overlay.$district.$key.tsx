@@ -18,7 +18,7 @@ import {
   saveOverlayDraft,
   type OverlayActionResult,
 } from "~/models/overlay-designer.server";
-import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";

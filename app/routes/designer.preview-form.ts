@@ -10,7 +10,7 @@ import { requireRole, requireUser } from "~/auth/guards.server";
 import { ADMIN_ROLES } from "~/auth/policy.server";
 import type { PreviewCheckResult } from "~/components/designer/forms/FormPreview";
 import { serverT } from "~/i18n/locale.server";
-import { checkPackageSemantics, DOCUMENT_MAX_BYTES, parseJsonDocument, validateDocument, validateSubmission, type DocumentError, type Form, type TemplatePackage } from "../../engine/index";
+import { checkPackageSemantics, DOCUMENT_MAX_BYTES, parseJsonDocument, validateDocument, validateSubmission, type DocumentError, type Form, type TemplatePackage } from "@engine/server";
 import { formString, readForm } from "~/utils/http.server";
 
 /** Sample answers: far above any configured form (the fill page allows the same). */

@@ -4,7 +4,7 @@ import { requireUserWithRole } from "~/auth/guards.server";
 import { ADMIN_ROLES } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
 import { PreviewInputError, previewIndicator, type PreviewResult } from "~/models/indicator-preview.server";
-import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { readForm } from "~/utils/http.server";
 

@@ -10,7 +10,7 @@ import { useT } from "~/i18n/useT";
 import { getOrgByCode } from "~/models/org.server";
 import { explainScorecardCell } from "~/models/scorecard.server";
 import { loadScorecard, resolveQuery, selectionProblem, unitNames } from "~/models/scorecard-view.server";
-import { formatNumberId, summarizeExplanation, TOTAL_ROW_CODE } from "../../engine/index";
+import { formatNumberId, summarizeExplanation, TOTAL_ROW_CODE } from "@engine";
 
 export const meta: MetaFunction = () => [{ title: "Penjelasan sel · Scorecard · Pantau ILP" }];
 

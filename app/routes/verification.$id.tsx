@@ -5,7 +5,7 @@ import { notFound, requireUserWithRole } from "~/auth/guards.server";
 import { VERIFIER_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import { formatNumberId } from "../../engine/index";
+import { formatNumberId } from "@engine";
 import { STATE_KEYS, STATE_SYMBOLS } from "~/components/scorecard/model";
 import { decide, verificationDetail, type Decision } from "~/models/verification.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";

@@ -20,7 +20,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { isLocale, translate, type Locale } from "~/i18n/catalog";
 import { langCookie } from "~/i18n/locale.server";
 import { ANONYMOUS_BODY_BYTES, DESIGNER_BODY_BYTES, FORM_BODY_BYTES, MAX_IMPORT_BYTES, MAX_TEMPLATE_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
-import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { PACKAGE_MAX_BYTES } from "@engine";
 
 export type BodyFamily = "anonymous" | "import" | "template" | "designer" | "form";
 

@@ -3,7 +3,7 @@
  * route (app/server/body-limit.server.ts) and the routes' own checks use the same numbers
  * (README, "Limits"; docs/decisions/019-bounded-input.md).
  */
-import { PACKAGE_MAX_BYTES } from "../../engine/intake/limits";
+import { PACKAGE_MAX_BYTES } from "@engine";
 
 const KB = 1024;
 const MB = 1024 * KB;

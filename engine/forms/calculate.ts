@@ -2,6 +2,7 @@
  * Calculated fields: compiled once per form object, evaluated in dependency order at submission
  * time; the results are stored with the submission.
  */
+import { fieldFormulaType } from "../domain";
 import { compileFormula, type CompiledFormula, type FormulaType, type FormulaValue } from "../formula/index";
 import type { Field, Form } from "../../schemas/types.generated";
 import { fieldsOf, getOwn, setOwn } from "./text";
@@ -12,12 +13,6 @@ interface CompiledCalculation {
 }
 
 const compiledByForm = new WeakMap<Form, CompiledCalculation[]>();
-
-function formulaType(field: Field): FormulaType | undefined {
-  if (field.type === "integer" || field.type === "number") return "number";
-  if (field.type === "boolean") return "boolean";
-  return undefined;
-}
 
 /**
  * Topological order of the calculated fields (inputs before the fields that read them).
@@ -58,11 +53,11 @@ export function compileCalculations(form: Form): CompiledCalculation[] {
   const fields = fieldsOf(form);
   const symbols = new Map<string, FormulaType>();
   for (const f of fields) {
-    const t = formulaType(f);
+    const t = fieldFormulaType(f);
     if (t) symbols.set(f.key, t);
   }
   const calcs = fields
-    .filter((f) => f.calculate !== undefined && formulaType(f) !== undefined)
+    .filter((f) => f.calculate !== undefined && fieldFormulaType(f) !== undefined)
     .map((field) => ({ field, formula: compileFormula(field.calculate!, { symbols, context: "field" }) }));
   const ordered = dependencyOrder(calcs);
   compiledByForm.set(form, ordered);

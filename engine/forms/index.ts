@@ -1,4 +1,4 @@
-/** Forms: rjsf derivation, show-if, calculated fields, submission validation. */
+/** Forms: rjsf derivation, show-if, calculated fields (submission validation, with Ajv, is in submission.ts). */
 export { localText, isEmptyValue, fieldsOf } from "./text";
 export {
   formToJsonSchema,
@@ -10,15 +10,5 @@ export {
   type FormUiSchema,
   type UiSection,
 } from "./derive";
-export { evaluateShowIf, hiddenByShowIf, pruneHidden } from "./show-if";
+export { evaluateShowIf, hiddenByShowIf, pruneHidden, withoutKeys } from "./show-if";
 export { applyCalculations, compileCalculations } from "./calculate";
-export {
-  getFormValidator,
-  validateSubmission,
-  formValidatorCacheSize,
-  type FormValidator,
-  type FormValidatorOptions,
-  type SubmissionError,
-  type SubmissionOptions,
-  type SubmissionResult,
-} from "./submission";

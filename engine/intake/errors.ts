@@ -26,6 +26,3 @@ export function escapePointerToken(token: string | number): string {
 export function pointerOf(...tokens: (string | number)[]): string {
   return tokens.map((t) => "/" + escapePointerToken(t)).join("");
 }
-
-/** Keys that reach `Object.prototype` machinery when used as plain-object property names. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

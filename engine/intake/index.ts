@@ -1,6 +1,7 @@
 /** Schema intake gate: limits, restricted raw schemas, document validation (pure, no I/O). */
 export type { DocumentError } from "./errors";
-export { escapePointerToken, pointerOf, FORBIDDEN_KEYS } from "./errors";
+export { escapePointerToken, pointerOf } from "./errors";
+export { FORBIDDEN_KEYS } from "../domain";
 export {
   checkJsonSize,
   checkJsonDepth,

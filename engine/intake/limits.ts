@@ -2,7 +2,8 @@
  * Size and depth caps for untrusted JSON, checked before any schema work so a hostile document
  * costs at most one bounded walk.
  */
-import { FORBIDDEN_KEYS, type DocumentError, escapePointerToken } from "./errors";
+import { FORBIDDEN_KEYS } from "../domain";
+import { type DocumentError, escapePointerToken } from "./errors";
 
 /** Cap for admin-authored raw JSON Schemas (docs/security.md item 1). */
 export const RAW_SCHEMA_MAX_BYTES = 64 * 1024;

@@ -4,6 +4,7 @@
  * stored data meaningful — a field key keeps its type forever, and a key removed earlier may
  * only come back with the same type and unit. Pure: no I/O; the caller supplies the versions.
  */
+import { defaultAggregation } from "../domain";
 import { parseFormula } from "../formula/parser";
 import type { Expr } from "../formula/ast";
 import type { DocumentError } from "../intake/errors";
@@ -128,9 +129,7 @@ function showIfOf(f: Field): string | undefined {
 /** Time aggregation as the engine applies it (the default made explicit, so adding the default is no change). */
 function aggregationOf(f: Field): string | undefined {
   if (f.aggregation) return f.aggregation;
-  if (f.type === "integer" || f.type === "number") return "sum";
-  if (f.type === "boolean") return "last";
-  return undefined;
+  return defaultAggregation(f.type);
 }
 
 interface Located {

@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { sql } from "kysely";
-import { computeScorecard, planScorecard, previousPeriod, type OrgChainLink, type ScorecardRequest } from "../../engine/index";
+import { computeScorecard, planScorecard, previousPeriod, type OrgChainLink, type ScorecardRequest } from "@engine";
 import { migrateToLatest, openDb, setDbHandle, type DbHandle, type DbKind } from "~/db/db.server";
 import { sqlRowFacts } from "~/models/facts.server";
 import { buildScorecard, type ScorecardQuery, type ScorecardResult } from "~/models/scorecard.server";

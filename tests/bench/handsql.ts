@@ -11,7 +11,7 @@
  * Only the current values are computed: no trend (previous period), targets, colours or completeness.
  */
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import type { TemplatePackage } from "../../engine/index";
+import type { TemplatePackage } from "@engine";
 import type { DbKind } from "~/db/db.server";
 import type { Database } from "~/db/schema";
 

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { sql, type Kysely } from "kysely";
-import type { Form, TemplatePackage } from "../../engine/index";
+import type { Form, TemplatePackage } from "@engine";
 import type { DbHandle } from "~/db/db.server";
 import type { Database } from "~/db/schema";
 import { importPackage } from "~/models/templates.server";

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import cases from './cases/aggregation.json';
-import { aggregateOverTime, numericValue, sumRowFacts } from '../../engine/aggregate';
-import { computeRowFacts, type MemoryOrgUnit, type MemorySubmission } from '../../engine/facts-memory';
-import { planScorecard } from '../../engine/scorecard';
+import { aggregateOverTime, numericValue, sumRowFacts } from '@engine/aggregate';
+import { computeRowFacts, type MemoryOrgUnit, type MemorySubmission } from '@engine/facts-memory';
+import { planScorecard } from '@engine/scorecard';
 import { expectAllFinite, expectPartial, fixturePackage, ORGS, runPipeline, toRequest, type CaseRequest } from './helpers';
 
 interface AggregationCase {

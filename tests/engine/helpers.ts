@@ -2,10 +2,10 @@
 import { expect } from 'vitest';
 import packageJson from './cases/fixture-package.json';
 import orgsJson from './cases/fixture-orgs.json';
-import type { TemplatePackage } from '../../engine/documents';
-import { computeRowFacts, type MemoryOrgUnit, type MemorySubmission } from '../../engine/facts-memory';
-import { computeScorecard, explainCell, planScorecard, type ScorecardRequest, type ScorecardRowRef } from '../../engine/scorecard';
-import type { OrgChainLink } from '../../engine/targets';
+import type { TemplatePackage } from '@engine/documents';
+import { computeRowFacts, type MemoryOrgUnit, type MemorySubmission } from '@engine/facts-memory';
+import { computeScorecard, explainCell, planScorecard, type ScorecardRequest, type ScorecardRowRef } from '@engine/scorecard';
+import type { OrgChainLink } from '@engine/targets';
 
 /** A fresh deep copy of the fixture package (tests may mutate their copy). */
 export function fixturePackage(): TemplatePackage {

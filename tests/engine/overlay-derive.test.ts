@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { DistrictOverlay, Field, OverlayOperation, TemplatePackage } from '../../engine/documents';
-import { applyOverlay } from '../../engine/overlay';
-import { canonical, deriveOverlay, describeOverlay, editableView } from '../../engine/overlay-derive';
+import type { DistrictOverlay, Field, OverlayOperation, TemplatePackage } from '@engine/documents';
+import { applyOverlay } from '@engine/overlay';
+import { canonical, deriveOverlay, describeOverlay, editableView } from '@engine/overlay-derive';
 import { fixturePackage } from './helpers';
 
 const DISTRICT = '13.73';

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { DistrictOverlay, OverlayOperation, TemplatePackage } from '../../engine/documents';
-import { applyOverlay, rebaseOverlay, targetKey } from '../../engine/overlay';
-import { computeScorecard } from '../../engine/scorecard';
-import { targetForPeriod } from '../../engine/targets';
+import type { DistrictOverlay, OverlayOperation, TemplatePackage } from '@engine/documents';
+import { applyOverlay, rebaseOverlay, targetKey } from '@engine/overlay';
+import { computeScorecard } from '@engine/scorecard';
+import { targetForPeriod } from '@engine/targets';
 import { fixturePackage, rowRef } from './helpers';
 
 function overlay(operations: OverlayOperation[], extra: Partial<DistrictOverlay> = {}): DistrictOverlay {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import cases from './cases/periods.json';
-import * as period from '../../engine/period';
+import * as period from '@engine/period';
 
 type Case = { name: string; fn: keyof typeof period; args: unknown[]; expected?: unknown; error?: string };
 

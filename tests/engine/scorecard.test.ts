@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import type { TemplatePackage } from '../../engine/documents';
-import type { RowFacts } from '../../engine/facts';
-import { PeriodError } from '../../engine/period';
+import type { TemplatePackage } from '@engine/documents';
+import type { RowFacts } from '@engine/facts';
+import { PeriodError } from '@engine/period';
 import {
   compilePackage,
   compositeScore,
@@ -15,7 +15,7 @@ import {
   ScorecardRequestError,
   summarizeExplanation,
   type ScorecardRequest,
-} from '../../engine/scorecard';
+} from '@engine/scorecard';
 import { expectAllFinite, fixturePackage, rowRef, runPipeline } from './helpers';
 
 /** A small package: three monthly count indicators with targets of 100 and weights 1, 1, 2. */
@@ -370,7 +370,7 @@ describe('explainCell', () => {
 
 describe('units() without count_units', () => {
   test('marks the cell as a formula problem instead of failing the scorecard', async () => {
-    const { planScorecard: plan, computeScorecard: compute, computeRowFacts: facts } = await import('../../engine/index');
+    const { planScorecard: plan, computeScorecard: compute, computeRowFacts: facts } = await import('@engine');
     const pkg = {
       key: 'uji', version: 1, title: { id: 'Uji' }, owner: 'nasional', source: 'uji', groups: [{ key: 'g', name: { id: 'G' } }],
       forms: [{ key: 'f', title: { id: 'F' }, periodType: 'month', source: 'uji', sections: [{ key: 's', title: { id: 'S' }, fields: [{ key: 'a', type: 'integer', label: { id: 'A' } }] }] }],

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import data from './cases/status.json';
-import { achievement, bandOf, bandsOf, bandValueThresholds, cellStatus, trendOf, MAX_ACHIEVEMENT, type StatusInput } from '../../engine/status';
-import type { Direction } from '../../engine/documents';
+import { achievement, bandOf, bandsOf, bandValueThresholds, cellStatus, trendOf, MAX_ACHIEVEMENT, type StatusInput } from '@engine/status';
+import type { Direction } from '@engine/documents';
 import { expectPartial } from './helpers';
 
 describe('achievement (cases/status.json)', () => {

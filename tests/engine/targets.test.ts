@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import data from './cases/targets.json';
-import { profileValue, resolveTargetDocument, TargetIndex, targetForPeriod, describeScope, type OrgChainLink } from '../../engine/targets';
-import type { Target } from '../../engine/documents';
+import { profileValue, resolveTargetDocument, TargetIndex, targetForPeriod, describeScope, type OrgChainLink } from '@engine/targets';
+import type { Target } from '@engine/documents';
 import { expectPartial } from './helpers';
 
 const targets = data.targets as unknown as Target[];

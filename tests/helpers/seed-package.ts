@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TemplatePackage } from "../../engine/index";
+import type { TemplatePackage } from "@engine";
 
 const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../seeds/packages/ilp-nasional.v1.json");
 export const seedPackage = JSON.parse(fs.readFileSync(file, "utf8")) as TemplatePackage;

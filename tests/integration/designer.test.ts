@@ -15,7 +15,7 @@ import * as designer from "~/routes/designer.$key.$version";
 import * as newRoute from "~/routes/designer.new";
 import * as library from "~/routes/templates._index";
 import * as importRoute from "~/routes/templates.import";
-import type { TemplatePackage } from "../../engine/index";
+import type { TemplatePackage } from "@engine";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 

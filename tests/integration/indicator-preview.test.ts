@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TemplatePackage } from "../../engine/index";
+import type { TemplatePackage } from "@engine";
 import { buildScorecard } from "~/models/scorecard.server";
 import * as route from "~/routes/designer.preview-indicator";
 import { call, makeRequest, payloadOf, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";

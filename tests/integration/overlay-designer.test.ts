@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TemplatePackage } from "../../engine/documents";
+import type { TemplatePackage } from "@engine/documents";
 import { getDb } from "~/db/db.server";
 import { effectivePackage, importPackage } from "~/models/templates.server";
 import * as route from "~/routes/designer.overlay.$district.$key";

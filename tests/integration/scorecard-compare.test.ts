@@ -4,7 +4,7 @@
  * units outside it, and for roles without scorecards), bad input gives a message.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatNumberId, shiftPeriod } from "../../engine/index";
+import { formatNumberId, shiftPeriod } from "@engine";
 import { buildScorecard } from "~/models/scorecard.server";
 import { parseUnitCodes, seriesPeriods, shortPeriodLabel } from "~/models/scorecard-compare.server";
 import * as compare from "~/routes/scorecards_.compare";

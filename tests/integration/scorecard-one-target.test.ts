@@ -8,7 +8,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roundForDisplay, type ScorecardCell, type TemplatePackage } from "../../engine/index";
+import { roundForDisplay, type ScorecardCell, type TemplatePackage } from "@engine";
 import { getDb } from "~/db/db.server";
 import { getOrgByCode } from "~/models/org.server";
 import { buildScorecard, explainScorecardCell, type TargetBasis } from "~/models/scorecard.server";

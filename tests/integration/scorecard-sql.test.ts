@@ -4,7 +4,7 @@
  * every row level, and with a district overlay.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeRowFacts, planScorecard, type RowFacts, type ScorecardRequest, type TemplatePackage } from "../../engine/index";
+import { computeRowFacts, planScorecard, type RowFacts, type ScorecardRequest, type TemplatePackage } from "@engine";
 import { getDb } from "~/db/db.server";
 import { sqlRowFacts } from "~/models/facts.server";
 import { listChildren, getOrgByCode, listSubtree } from "~/models/org.server";

@@ -5,7 +5,7 @@
  */
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, roundForDisplay, type ScorecardRequest } from "../../engine/index";
+import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, roundForDisplay, type ScorecardRequest } from "@engine";
 import { getDb } from "~/db/db.server";
 import { getOrgByCode, listChildren } from "~/models/org.server";
 import { buildScorecard, explainScorecardCell, type ScorecardQuery } from "~/models/scorecard.server";

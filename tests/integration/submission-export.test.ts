@@ -14,7 +14,7 @@ import { EXPORT_META_COLUMNS } from "~/models/submission-export.server";
 import { prepareSubmission, storeSubmission, SubmissionContext } from "~/models/submissions.server";
 import { importPackage } from "~/models/templates.server";
 import * as exportRoute from "~/routes/submissions.export";
-import type { TemplatePackage } from "../../engine/index";
+import type { TemplatePackage } from "@engine";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 import { formFieldKeys, seedPackage } from "../helpers/seed-package";

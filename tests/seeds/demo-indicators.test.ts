@@ -7,9 +7,9 @@
  * scorecards.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Indicator, TemplatePackage } from '../../engine/documents';
-import { computeRowFacts } from '../../engine/facts-memory';
-import { applyOverlay } from '../../engine/overlay';
+import type { Indicator, TemplatePackage } from '@engine/documents';
+import { computeRowFacts } from '@engine/facts-memory';
+import { applyOverlay } from '@engine/overlay';
 import {
   computeScorecard,
   planScorecard,
@@ -17,8 +17,8 @@ import {
   type ScorecardCell,
   type ScorecardRequest,
   type ScorecardRowRef,
-} from '../../engine/scorecard';
-import type { OrgChainLink } from '../../engine/targets';
+} from '@engine/scorecard';
+import type { OrgChainLink } from '@engine/targets';
 import { generateDemoSubmissions, type DemoSubmission } from '../../seeds/demo/generate';
 import { DEMO_DISTRICTS, districtOf, orgUnits, overlays, pkg } from './helpers';
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileFormula, type FormulaType, type FormulaValue } from '../../engine/formula';
-import type { Field, Form, ValidationRule } from '../../engine/documents';
-import { validateSubmission } from '../../engine/forms';
-import { applyOverlay } from '../../engine/overlay';
+import { compileFormula, type FormulaType, type FormulaValue } from '@engine/formula';
+import type { Field, Form, ValidationRule } from '@engine/documents';
+import { validateSubmission } from '@engine/server';
+import { applyOverlay } from '@engine/overlay';
 import { generateDemoSubmissions, type DemoSubmission } from '../../seeds/demo/generate';
 import { DEMO_DISTRICTS, districtOf, orgUnits, overlays, pkg } from './helpers';
 

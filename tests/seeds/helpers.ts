@@ -1,7 +1,7 @@
 /** Loads the committed seed files once for the seed tests. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DistrictOverlay, TemplatePackage } from '../../engine/documents';
+import type { DistrictOverlay, TemplatePackage } from '@engine/documents';
 import { parseOrgUnitsCsv, type OrgUnitRow } from '../../seeds/org-units';
 
 const SEEDS = path.resolve(__dirname, '../../seeds');

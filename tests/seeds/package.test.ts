@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkFormula, type FormulaType } from '../../engine/formula';
-import type { Field } from '../../engine/documents';
-import { applyOverlay } from '../../engine/overlay';
-import { validateOverlay, validatePackage } from '../../engine/package/validate';
+import { checkFormula, type FormulaType } from '@engine/formula';
+import type { Field } from '@engine/documents';
+import { applyOverlay } from '@engine/overlay';
+import { validateOverlay, validatePackage } from '@engine/server';
 import { overlayFiles, overlays, packageJson, pkg } from './helpers';
 
 const ILP = 'KMK HK.01.07/MENKES/2015/2023 (Juknis ILP)';

@@ -3,13 +3,14 @@
  * edits, the inline checks the admin sees while typing, and the preview's drawable form.
  */
 import { describe, expect, it } from "vitest";
-import { findCycles } from "../../engine/package/validate";
-import { applyCalculations } from "../../engine/forms/calculate";
-import { hiddenByShowIf } from "../../engine/forms/show-if";
+import { findCycles } from "@engine/package/semantics";
+import { applyCalculations } from "@engine/forms/calculate";
+import { hiddenByShowIf } from "@engine/forms/show-if";
 import type { Field, Form, TemplatePackage } from "../../schemas/types.generated";
 import { checkForms, messagesAt, operatorsFor } from "~/components/designer/forms/checks";
 import { addField, addForm, addSection, moveFieldTo, moveSection, newField, renameFieldKey, stepField, withNewChoice, withType } from "~/components/designer/forms/doc";
-import { choiceValue, isValidKey, keyAfterRelabel, slugKey, uniqueKey } from "~/components/designer/forms/keys";
+import { isValidKey } from "@engine";
+import { choiceValue, keyAfterRelabel, slugKey, uniqueKey } from "~/components/designer/forms/keys";
 import { previewForm } from "~/components/designer/forms/preview";
 
 function field(key: string, type: Field["type"], extra: Partial<Field> = {}): Field {

@@ -10,7 +10,7 @@ import {
   hiddenByShowIf,
   pruneHidden,
   validateSubmission,
-} from "../../engine/index";
+} from "@engine/server";
 import type { Form } from "../../schemas/types.generated";
 
 const t = (id: string, en?: string) => (en ? { id, en } : { id });

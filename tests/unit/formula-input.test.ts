@@ -25,6 +25,7 @@ import {
 } from "~/components/designer/indicators/checks";
 import { en as catalogEn, id as catalogId } from "~/i18n/catalog";
 import type { TemplatePackage } from "../../schemas/types.generated";
+import { importGraph, isAjvPackage } from "../helpers/imports";
 
 const fields = [
   { key: "bumil_k6", type: "integer", label: "Ibu hamil K6" },
@@ -105,28 +106,14 @@ describe("formula editor: autocomplete", () => {
 });
 
 describe("formula editor: bundle", () => {
-  it("reaches the engine by file and never pulls in Ajv or engine/index.ts", () => {
-    const seen = new Set<string>();
-    const bare: string[] = [];
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const text = fs.readFileSync(file, "utf8");
-      for (const m of text.matchAll(/^\s*import\s+(?!type\b)[^;]*?from\s+["']([^"']+)["']/gm)) {
-        const spec = m[1];
-        if (spec.startsWith(".")) {
-          const base = path.resolve(path.dirname(file), spec);
-          const target = [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")].find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
-          if (target) visit(target);
-        } else bare.push(spec);
-      }
-    };
-    visit(path.resolve("app/components/designer/FormulaInput.tsx"));
-    const files = [...seen].map((f) => path.relative(process.cwd(), f));
+  it("reaches the engine through @engine and never pulls in Ajv or engine/server.ts", () => {
+    // tests/unit/client-bundle.test.ts checks the same for everything the browser loads.
+    const graph = importGraph(["app/components/designer/FormulaInput.tsx"], (f) => /\.server\.tsx?$/.test(f));
+    const files = [...graph.reachedFrom.keys()];
     expect(files).toContain("engine/formula/checker.ts");
-    expect(files).not.toContain("engine/index.ts");
-    expect(files.filter((f) => f.startsWith("engine/") && !f.startsWith("engine/formula/"))).toEqual([]);
-    expect(bare.filter((b) => /ajv/i.test(b))).toEqual([]);
+    expect(files).toContain("engine/index.ts");
+    expect(files).not.toContain("engine/server.ts");
+    expect([...graph.packages.keys()].filter(isAjvPackage)).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   validateOverlay,
   validatePackage,
   validateSubmission,
-} from "../../engine/index";
+} from "@engine/server";
 import type { Form, TemplatePackage } from "../../schemas/types.generated";
 
 /** Keys that steer random objects towards our documents and towards pollution attempts. */

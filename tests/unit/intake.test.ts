@@ -14,7 +14,7 @@ import {
   SAFE_AJV_OPTIONS,
   validateDocument,
   validateSubmission,
-} from "../../engine/index";
+} from "@engine/server";
 import type { Form } from "../../schemas/types.generated";
 
 function nested(depth: number): unknown {

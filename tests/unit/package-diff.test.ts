@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffPackages, formulaIdentifiers, publishedFieldHistory, publishRefusals } from "../../engine/package/diff";
+import { diffPackages, formulaIdentifiers, publishedFieldHistory, publishRefusals } from "@engine/package/diff";
 import type { Field, TemplatePackage } from "../../schemas/types.generated";
 import { seedPackage } from "../helpers/seed-package";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateOverlay, validatePackage, type DocumentError } from "../../engine/index";
+import { validateOverlay, validatePackage, type DocumentError } from "@engine/server";
 import type { DistrictOverlay, Field, TemplatePackage } from "../../schemas/types.generated";
 
 const t = (id: string) => ({ id });
@@ -379,7 +379,7 @@ describe("validateOverlay", () => {
 describe("every broken part listed", () => {
   it("reports a schema error in each broken form, indicator and target at once, with pointers", async () => {
     const fs = await import("node:fs");
-    const { validatePackage: validate } = await import("../../engine/index");
+    const { validatePackage: validate } = await import("@engine/server");
     const doc = JSON.parse(fs.readFileSync("seeds/packages/ilp-nasional.v1.json", "utf8"));
     doc.forms[0].sections[0].fields[0].type = "integr";
     doc.indicators[1].direction = "up";

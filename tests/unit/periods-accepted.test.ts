@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { TemplatePackage } from "../../engine/index";
+import type { TemplatePackage } from "@engine";
 import { parseCell, periodProblem } from "~/models/submissions.server";
 
 const pkg = JSON.parse(fs.readFileSync("seeds/packages/ilp-nasional.v1.json", "utf8")) as TemplatePackage;

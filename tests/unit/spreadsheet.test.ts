@@ -9,7 +9,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Form } from "../../engine/index";
+import type { Form } from "@engine";
 import { templateCsv, templateXlsx } from "~/models/bulk-import.server";
 import { csvText, neutraliseWorkbook, spreadsheetText, xlsxRow } from "~/utils/spreadsheet.server";
 import { csvReadings, expectCsvSafe, expectInjectionsArrived, expectXlsxSafe, formulaLike, INJECTIONS, xlsxTexts } from "../helpers/spreadsheet";

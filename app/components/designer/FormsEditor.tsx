@@ -32,7 +32,8 @@ import {
 import { FieldEditor } from "./forms/FieldEditor";
 import { FormPreview } from "./forms/FormPreview";
 import { FieldMessages } from "./forms/inputs";
-import { keyAfterRelabel, LOCAL_PREFIX, takenKeys } from "./forms/keys";
+import { keyAfterRelabel, takenKeys } from "./forms/keys";
+import { LOCAL_PREFIX } from "@engine";
 
 type Drag = { kind: "field"; key: string } | { kind: "section"; index: number };
 type Focus = { id: string; fallback?: string };

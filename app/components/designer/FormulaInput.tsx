@@ -5,8 +5,7 @@
  * engine's message. Used by calculated fields, indicator numerator/denominator and rule operands.
  */
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { FormulaContext } from "../../../engine/formula/types";
-import { FORMULA_ERROR_CODES } from "../../../engine/formula/errors";
+import { FORMULA_ERROR_CODES, type FormulaContext } from "@engine";
 import { useT } from "~/i18n/useT";
 import type { DesignerProblem } from "./contract";
 import {

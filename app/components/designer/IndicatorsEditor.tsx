@@ -10,12 +10,11 @@ import type { Indicator, TemplatePackage } from "../../../schemas/types.generate
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "./contract";
 import { FormulaInput } from "./FormulaInput";
+import { isValidKey, LOCAL_PREFIX } from "@engine";
 import {
-  LOCAL_PREFIX,
   indicatorChecks,
   indicatorFields,
   isNationalIn,
-  isValidKey,
   keyAfterRename,
   fieldKeys,
   newIndicator,

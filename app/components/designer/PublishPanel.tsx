@@ -6,7 +6,7 @@
  */
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import type { AspectChange, PackageDiff } from "../../../engine/package/diff";
+import type { AspectChange, PackageDiff } from "@engine";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { pickText } from "~/components/templates/text";

@@ -4,8 +4,8 @@
  * saves it to the server; each editor receives the whole package and hands back a new one.
  *
  * Editors never mutate `pkg`: they call `onChange(next)` with a structurally shared copy.
- * Editors run in the browser: import engine code from its module files (engine/formula/...,
- * engine/forms/show-if.ts ...), never from engine/index.ts (which pulls Ajv into the bundle).
+ * Editors run in the browser: import engine code from "@engine", never from "@engine/server"
+ * (which pulls Ajv into the bundle).
  */
 import type { Field, TemplatePackage } from "../../../schemas/types.generated";
 import type { Locale } from "~/i18n/catalog";

@@ -1,9 +1,8 @@
 /**
  * Live show-if and calculated fields in the browser, with the engine's own functions (the
- * pure modules only: the engine's index also loads Ajv, which must stay on the server).
+ * browser-safe "@engine": "@engine/server" also loads Ajv, which must stay on the server).
  */
-import { applyCalculations } from "../../../engine/forms/calculate";
-import { hiddenByShowIf, withoutKeys } from "../../../engine/forms/show-if";
+import { applyCalculations, hiddenByShowIf, withoutKeys } from "@engine";
 import type { Form } from "../../../schemas/types.generated";
 
 type Data = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * pattern and marker shape per line (colour is never the only signal), and a text summary in
  * <title>/<desc> for screen readers. Sized by viewBox, so it scales to a projector.
  */
-import { formatNumberId } from "../../../engine/index";
+import { formatNumberId } from "@engine";
 import { useT } from "~/i18n/useT";
 
 export interface TrendSeries {

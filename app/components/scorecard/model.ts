@@ -2,7 +2,7 @@
  * What the scorecard pages share between server and browser: the selection a URL carries,
  * the view model the table draws, and the catalogue keys of the cell states.
  */
-import type { CellState } from "../../../engine/index";
+import type { CellState } from "@engine";
 import type { OrgLevel } from "~/db/schema";
 import type { MessageKey } from "~/i18n/catalog";
 

@@ -28,7 +28,7 @@ import {
   type FormulaType,
   type FormulaValue,
   type ValueScope,
-} from '../../../engine/formula';
+} from '@engine/formula';
 
 type Part = string | [string, number];
 interface Case {

@@ -18,7 +18,7 @@ import {
   type FormulaType,
   type FormulaValue,
   type ValueScope,
-} from '../../../engine/formula';
+} from '@engine/formula';
 
 const NUMBER_KEYS = ['a', 'b', 'zero', 'empty', 'big'] as const;
 const BOOLEAN_KEYS = ['ok', 'no', 'flag'] as const;

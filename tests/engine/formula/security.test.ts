@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FormulaCompileError, checkFormula, compileFormula, type CheckEnv, type FormulaType } from '../../../engine/formula';
+import { FormulaCompileError, checkFormula, compileFormula, type CheckEnv, type FormulaType } from '@engine/formula';
 
 const ENGINE_DIR = path.resolve(__dirname, '../../../engine/formula');
 

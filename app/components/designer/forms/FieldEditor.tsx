@@ -10,7 +10,8 @@ import { useT } from "~/i18n/useT";
 import type { DesignerProblem, PublishedFieldInfo } from "../contract";
 import { FormulaInput } from "../FormulaInput";
 import { ChoicesEditor } from "./ChoicesEditor";
-import { formulaTypeOf, messagesAt } from "./checks";
+import { fieldFormulaType } from "@engine";
+import { messagesAt } from "./checks";
 import { withProp, withType } from "./doc";
 import { FieldMessages, NumberInput } from "./inputs";
 import { ShowIfEditor } from "./ShowIfEditor";
@@ -44,7 +45,7 @@ export function FieldEditor(props: FieldEditorProps) {
   const at = (prop: string) => messagesAt(problems, `${pointer}/${prop}`);
   const locked = readOnly || national;
   const numeric = field.type === "integer" || field.type === "number";
-  const calcType = formulaTypeOf(field);
+  const calcType = fieldFormulaType(field);
   const described = (name: string, messages: readonly string[], extra?: string) =>
     [messages.length ? id(`${name}-msg`) : "", extra ?? ""].filter(Boolean).join(" ") || undefined;
 
@@ -169,8 +170,8 @@ export function FieldEditor(props: FieldEditorProps) {
           value={field.calculate}
           onChange={(v) => onField({ ...field, calculate: v })}
           fields={props.formFields
-            .filter((f) => f.key !== field.key && formulaTypeOf(f))
-            .map((f) => ({ key: f.key, type: formulaTypeOf(f)!, label: f.label.id }))}
+            .filter((f) => f.key !== field.key && fieldFormulaType(f))
+            .map((f) => ({ key: f.key, type: fieldFormulaType(f)!, label: f.label.id }))}
           expected={calcType}
           problems={problems.filter((p) => p.pointer === `${pointer}/calculate`)}
           readOnly={locked}

@@ -6,7 +6,7 @@
 import { useFetcher } from "@remix-run/react";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { Component, useEffect, useMemo, useState, type ReactNode } from "react";
-import { formToJsonSchema } from "../../../../engine/forms/derive";
+import { formToJsonSchema } from "@engine";
 import type { Form } from "../../../../schemas/types.generated";
 import { EntryForm } from "~/components/form/EntryForm";
 import { liveState } from "~/components/form/live";

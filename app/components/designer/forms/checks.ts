@@ -3,13 +3,10 @@
  * each problem points at the property to fix and says how, in the user's language. The server
  * runs the full package validation on save; these catch the common mistakes before that.
  */
-import { checkFormula } from "../../../../engine/formula/checker";
-import { findCycles } from "../../../../engine/package/cycles";
-import type { FormulaType } from "../../../../engine/formula/types";
+import { checkFormula, CHOICE_VALUE_PATTERN, fieldFormulaType, findCycles, isValidKey, type FormulaType } from "@engine";
 import type { Field, Form, TemplatePackage } from "../../../../schemas/types.generated";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import type { DesignerContext, DesignerProblem } from "../contract";
-import { isValidKey } from "./keys";
 
 /** Show-if operators offered for each field type (in the order the select lists them). */
 export function operatorsFor(type: Field["type"]): Array<"eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "filled" | "empty"> {
@@ -30,13 +27,6 @@ export function operatorsFor(type: Field["type"]): Array<"eq" | "ne" | "gt" | "g
 /** True when the operator compares with a value (all but "filled"/"empty"). */
 export function opNeedsValue(op: string): boolean {
   return op !== "filled" && op !== "empty";
-}
-
-/** The formula type a field has for formulas, or undefined (text, date, choices). */
-export function formulaTypeOf(field: Pick<Field, "type">): FormulaType | undefined {
-  if (field.type === "integer" || field.type === "number") return "number";
-  if (field.type === "boolean") return "boolean";
-  return undefined;
 }
 
 type Problem = DesignerProblem & { code: string };
@@ -87,7 +77,7 @@ function checkFormFields(
   const byKey = new Map(placed.map(({ field }) => [field.key, field] as const));
   const symbols = new Map<string, FormulaType>();
   for (const { field } of placed) {
-    const t = formulaTypeOf(field);
+    const t = fieldFormulaType(field);
     if (t) symbols.set(field.key, t);
   }
   const calcGraph = new Map<string, string[]>();
@@ -122,7 +112,7 @@ function checkFormFields(
       const values = new Set<string>();
       choices.forEach((c, ci) => {
         if (!c.label.id.trim()) say(`${pointer}/choices/${ci}/label/id`, "EMPTY_LABEL", "formbuilder.check.emptyChoice");
-        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(c.value)) say(`${pointer}/choices/${ci}/value`, "INVALID_KEY", "formbuilder.check.invalidChoice");
+        if (!CHOICE_VALUE_PATTERN.test(c.value)) say(`${pointer}/choices/${ci}/value`, "INVALID_KEY", "formbuilder.check.invalidChoice");
         else if (values.has(c.value)) say(`${pointer}/choices/${ci}/value`, "DUPLICATE_CHOICE", "formbuilder.check.duplicateChoice", { value: c.value });
         values.add(c.value);
       });
@@ -146,7 +136,7 @@ function checkFormFields(
     });
 
     if (field.calculate !== undefined) {
-      const expected = formulaTypeOf(field);
+      const expected = fieldFormulaType(field);
       if (!expected) say(`${pointer}/calculate`, "PROPERTY_NOT_ALLOWED", "formbuilder.check.calcType");
       else if (!field.calculate.trim()) say(`${pointer}/calculate`, "FORMULA_EMPTY", "formbuilder.check.calcEmpty", { label });
       else {

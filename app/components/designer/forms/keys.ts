@@ -4,16 +4,8 @@
  */
 import type { Field, Form, TemplatePackage } from "../../../../schemas/types.generated";
 
-/** The Key pattern of schemas/form.schema.json, plus the names that would reach a prototype. */
-const KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 /** Room left for a "_12" suffix under the 64-character cap. */
 const BASE_MAX = 56;
-
-/** True when `key` is a valid stable key (lower case, a-z0-9_, starts with a letter, ≤ 64). */
-export function isValidKey(key: string): boolean {
-  return KEY_PATTERN.test(key) && !FORBIDDEN.has(key);
-}
 
 /**
  * A key from a label: "Jumlah Ibu Hamil (K1)" → "jumlah_ibu_hamil_k1". Accents are dropped,
@@ -64,9 +56,6 @@ export function keyAfterRelabel(field: Field, newLabel: string, taken: ReadonlyS
   if (!followsOld) return field.key;
   return uniqueKey(prefix + slugKey(newLabel), others);
 }
-
-/** Overlay additions carry this prefix (engine/package/validate.ts LOCAL_PREFIX). */
-export const LOCAL_PREFIX = "lokal_";
 
 /** A choice value from its label (pattern ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$), unique in the field. */
 export function choiceValue(label: string, taken: ReadonlySet<string>): string {

@@ -3,13 +3,9 @@
  * only ever sees checked forms, so parts that would not check yet (a formula being written, a
  * choice list still empty, a half-built show-if row) are left out of the preview and listed.
  */
-import { checkFormula } from "../../../../engine/formula/checker";
-import type { FormulaType } from "../../../../engine/formula/types";
+import { checkFormula, CHOICE_VALUE_PATTERN, fieldFormulaType, isValidKey, type FormulaType } from "@engine";
 import type { Condition, Field, Form } from "../../../../schemas/types.generated";
-import { formulaTypeOf, opNeedsValue, operatorsFor } from "./checks";
-import { isValidKey } from "./keys";
-
-const CHOICE_VALUE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+import { opNeedsValue, operatorsFor } from "./checks";
 
 export interface PreviewForm {
   form: Form;
@@ -39,7 +35,7 @@ export function previewForm(form: Form): PreviewForm {
     if (field.type === "choice" || field.type === "multichoice") {
       const values = new Set<string>();
       const choices = (field.choices ?? []).filter((c) => {
-        const ok = CHOICE_VALUE.test(c.value) && !values.has(c.value);
+        const ok = CHOICE_VALUE_PATTERN.test(c.value) && !values.has(c.value);
         values.add(c.value);
         return ok;
       });
@@ -65,12 +61,12 @@ export function previewForm(form: Form): PreviewForm {
     changed = false;
     const symbols = new Map<string, FormulaType>();
     for (const f of drawable.values()) {
-      const t = formulaTypeOf(f);
+      const t = fieldFormulaType(f);
       if (t) symbols.set(f.key, t);
     }
     for (const field of [...drawable.values()]) {
       if (field.calculate === undefined) continue;
-      const expected = formulaTypeOf(field);
+      const expected = fieldFormulaType(field);
       const result = expected && field.calculate.trim() ? checkFormula(field.calculate, { symbols, context: "field" }) : undefined;
       if (!result?.ok || result.type !== expected) {
         skipped.push(field.label.id || field.key);

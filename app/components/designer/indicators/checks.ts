@@ -5,12 +5,8 @@
  */
 import type { Indicator, Target, TemplatePackage, ValidationRule } from "../../../../schemas/types.generated";
 import type { DesignerContext } from "../contract";
-import { checkFormula } from "../../../../engine/formula/checker";
-import { formulaTypeOf, symbolsOf, type FormulaFieldInfo } from "./formula-helpers";
-
-export const LOCAL_PREFIX = "lokal_";
-const KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+import { checkFormula, formulaTypeOf, isValidKey, LOCAL_PREFIX } from "@engine";
+import { symbolsOf, type FormulaFieldInfo } from "./formula-helpers";
 
 /** A check result: message key of app/i18n/messages/designer-indicators.ts and its parameters. */
 export interface Check {
@@ -18,10 +14,6 @@ export interface Check {
   at: string;
   key: string;
   params?: Record<string, string | number>;
-}
-
-export function isValidKey(key: string): boolean {
-  return KEY_PATTERN.test(key) && !FORBIDDEN.has(key);
 }
 
 /** "Cakupan K6 Ibu Hamil (%)" → "cakupan_k6_ibu_hamil". */

@@ -1,12 +1,9 @@
 /**
  * Pure helpers of the formula editor (FormulaInput): live checking with the engine's own
  * parser and checker, the identifier under the caret, and autocomplete suggestions.
- * Browser code: engine modules are imported by file (engine/index.ts would pull in Ajv).
+ * Browser code: the engine comes from "@engine" ("@engine/server" would pull in Ajv).
  */
-import { checkFormula } from "../../../../engine/formula/checker";
-import { formatMessage, type FormulaErrorCode } from "../../../../engine/formula/errors";
-import { FUNCTIONS } from "../../../../engine/formula/functions";
-import type { FormulaContext, FormulaType } from "../../../../engine/formula/types";
+import { checkFormula, formatMessage, formulaTypeOf, FUNCTIONS, type FormulaContext, type FormulaErrorCode, type FormulaType } from "@engine";
 
 export type FormulaLocale = "id" | "en";
 
@@ -25,13 +22,6 @@ export interface LiveFormulaError {
   end: number;
   /** A field key close to an unknown name, offered as "did you mean". */
   suggestion?: string;
-}
-
-/** Formula type of a field type, or undefined for types formulas cannot read (text, date, choice). */
-export function formulaTypeOf(type: string): FormulaType | undefined {
-  if (type === "integer" || type === "number") return "number";
-  if (type === "boolean") return "boolean";
-  return undefined;
 }
 
 /** The symbol table of the checker: readable fields and their formula types. */

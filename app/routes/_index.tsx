@@ -6,6 +6,7 @@ import { id, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { adminHome, areaCompleteness, operatorHome, previousMonthPeriod, scopeStats, verifierHome } from "~/models/home.server";
 import styles from "~/styles/locks.css";
+import { DataTable } from "~/components/DataTable";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
 
@@ -85,49 +86,36 @@ export default function Home() {
         <section className="card" aria-labelledby="areas-title">
           <h2 id="areas-title">{t("home.areas.title", { period: d.stats.period })}</h2>
           <p className="muted">{t("home.areas.intro")}</p>
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t(d.areas[0].level === "province" ? "level.province" : "level.district")}</th>
-                  <th scope="col" className="num">
-                    {t("home.stat.puskesmas")}
-                  </th>
-                  <th scope="col" className="num">
-                    {t("home.areas.reported")}
-                  </th>
-                  <th scope="col">{t("home.stat.completeness")}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t("home.areas.scorecard")}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.areas.map((a) => (
-                  <tr key={a.code}>
-                    <th scope="row">{a.name}</th>
-                    <td className="num">{a.puskesmas}</td>
-                    <td className="num">{a.reported}</td>
-                    <td>
-                      {a.completeness === null ? (
-                        "–"
-                      ) : (
-                        <span className="locks-progress">
-                          <progress max={100} value={a.completeness} aria-hidden="true" />
-                          <span>{a.completeness}%</span>
-                        </span>
-                      )}
-                    </td>
-                    <td>
-                      <Link to={`/scorecards?parent=${encodeURIComponent(a.code)}`} aria-label={t("home.areas.scorecardOf", { name: a.name })}>
-                        {t("home.areas.scorecard")}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={d.areas}
+            rowKey={(a) => a.code}
+            columns={[
+              { header: t(d.areas[0].level === "province" ? "level.province" : "level.district"), rowHeader: true, cell: (a) => a.name },
+              { header: t("home.stat.puskesmas"), headerClassName: "num", className: "num", cell: (a) => a.puskesmas },
+              { header: t("home.areas.reported"), headerClassName: "num", className: "num", cell: (a) => a.reported },
+              {
+                header: t("home.stat.completeness"),
+                cell: (a) =>
+                  a.completeness === null ? (
+                    "–"
+                  ) : (
+                    <span className="locks-progress">
+                      <progress max={100} value={a.completeness} aria-hidden="true" />
+                      <span>{a.completeness}%</span>
+                    </span>
+                  ),
+              },
+            ]}
+            actions={{
+              header: t("home.areas.scorecard"),
+              hideHeader: true,
+              cell: (a) => (
+                <Link to={`/scorecards?parent=${encodeURIComponent(a.code)}`} aria-label={t("home.areas.scorecardOf", { name: a.name })}>
+                  {t("home.areas.scorecard")}
+                </Link>
+              ),
+            }}
+          />
         </section>
       ) : null}
 
@@ -145,44 +133,41 @@ export default function Home() {
               {t("locks.home.late", { count: d.operator.progress.late })}
             </div>
           ) : null}
-          {d.operator.due.length === 0 ? (
-            <p className="empty">{t("home.due.empty")}</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("home.due.form")}</th>
-                    {d.operator.several ? <th scope="col">{t("level.puskesmas")}</th> : null}
-                    <th scope="col">{t("home.due.period")}</th>
-                    <th scope="col">{t("home.due.deadline")}</th>
-                    <th scope="col">{t("home.due.status")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.operator.due.map((row) => (
-                    <tr key={`${row.unitCode}-${row.formKey}-${row.period}`}>
-                      <td>
-                        <Link to={`/forms/${encodeURIComponent(row.formKey)}/${encodeURIComponent(row.period)}${d.operator!.several ? `?unit=${encodeURIComponent(row.unitCode)}` : ""}`} aria-label={`${pick(row.title)} ${row.period}`}>
-                          {pick(row.title)}
-                        </Link>
-                      </td>
-                      {d.operator!.several ? <td>{row.unitName}</td> : null}
-                      <td>{row.period}</td>
-                      <td>
-                        {row.deadline}
-                        {row.unlockedUntil ? <span className="locks-sub muted">{t("locks.unlockedUntil", { at: row.unlockedUntil.slice(0, 10) })}</span> : null}
-                      </td>
-                      <td>
-                        <StatusBadge status={row.display} />
-                        {row.display === "late" && row.status !== "missing" ? <span className="locks-sub muted">{t(`status.${row.status}` as MessageKey)}</span> : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            rows={d.operator.due}
+            rowKey={(row) => `${row.unitCode}-${row.formKey}-${row.period}`}
+            empty={t("home.due.empty")}
+            columns={[
+              {
+                header: t("home.due.form"),
+                cell: (row) => (
+                  <Link to={`/forms/${encodeURIComponent(row.formKey)}/${encodeURIComponent(row.period)}${d.operator!.several ? `?unit=${encodeURIComponent(row.unitCode)}` : ""}`} aria-label={`${pick(row.title)} ${row.period}`}>
+                    {pick(row.title)}
+                  </Link>
+                ),
+              },
+              d.operator.several ? { header: t("level.puskesmas"), cell: (row) => row.unitName } : null,
+              { header: t("home.due.period"), cell: (row) => row.period },
+              {
+                header: t("home.due.deadline"),
+                cell: (row) => (
+                  <>
+                    {row.deadline}
+                    {row.unlockedUntil ? <span className="locks-sub muted">{t("locks.unlockedUntil", { at: row.unlockedUntil.slice(0, 10) })}</span> : null}
+                  </>
+                ),
+              },
+              {
+                header: t("home.due.status"),
+                cell: (row) => (
+                  <>
+                    <StatusBadge status={row.display} />
+                    {row.display === "late" && row.status !== "missing" ? <span className="locks-sub muted">{t(`status.${row.status}` as MessageKey)}</span> : null}
+                  </>
+                ),
+              },
+            ]}
+          />
           <h3 className="spaced">{t("home.recent.title")}</h3>
           {d.operator.recent.length === 0 ? (
             <p className="empty">{t("home.recent.empty")}</p>

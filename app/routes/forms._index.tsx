@@ -7,6 +7,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { operatorForms } from "~/models/entry.server";
 import { PageHeader } from "~/components/PageHeader";
+import { DataTable } from "~/components/DataTable";
 import styles from "~/styles/locks.css";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -29,61 +30,58 @@ export default function FormsPage() {
   return (
     <div className="page">
       <PageHeader title={t("forms.title")} intro={t("forms.intro")} />
-      {rows.length === 0 ? (
-        <p className="empty">{t("forms.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">{t("forms.col.form")}</th>
-                {several ? <th scope="col">{t("forms.col.unit")}</th> : null}
-                <th scope="col">{t("forms.col.period")}</th>
-                <th scope="col">{t("locks.col.deadline")}</th>
-                <th scope="col">{t("forms.col.status")}</th>
-                <th scope="col">{t("forms.col.note")}</th>
-                <th scope="col">{t("table.action")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => {
-                const href = `/forms/${encodeURIComponent(r.formKey)}/${encodeURIComponent(r.period)}${several ? `?unit=${encodeURIComponent(r.unitCode)}` : ""}`;
-                const label = r.locked ? t("forms.view") : t("forms.fill");
-                return (
-                  <tr key={`${r.unitCode}-${r.formKey}-${r.period}`}>
-                    <td>{pick(r.title)}</td>
-                    {several ? <td>{r.unitName}</td> : null}
-                    <td>{r.period}</td>
-                    <td>
-                      {r.deadline}
-                      {r.unlockedUntil ? <span className="locks-sub muted">{t("locks.unlockedUntil", { at: r.unlockedUntil.slice(0, 10) })}</span> : null}
-                    </td>
-                    <td>
-                      <span className={`badge ${r.display}`}>{t(`status.${r.display}` as MessageKey)}</span>
-                      {r.display === "late" && r.status !== "missing" ? <span className="locks-sub muted">{t(`status.${r.status}` as MessageKey)}</span> : null}
-                      {r.locked && r.status !== "approved" ? <span className="locks-sub muted">{t("locks.locked")}</span> : null}
-                    </td>
-                    <td>{r.status === "returned" && r.returnNote ? r.returnNote : ""}</td>
-                    <td>
-                      <Link to={href} aria-label={`${label}: ${pick(r.title)} ${r.period}`}>
-                        {label}
-                      </Link>
-                      {r.submissionId ? (
-                        <>
-                          {" · "}
-                          <Link to={`/submissions/${r.submissionId}/history`} aria-label={t("locks.history.linkLabel", { form: pick(r.title), period: r.period })}>
-                            {t("locks.history.link")}
-                          </Link>
-                        </>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={rows}
+        rowKey={(r) => `${r.unitCode}-${r.formKey}-${r.period}`}
+        empty={t("forms.empty")}
+        columns={[
+          { header: t("forms.col.form"), cell: (r) => pick(r.title) },
+          several ? { header: t("forms.col.unit"), cell: (r) => r.unitName } : null,
+          { header: t("forms.col.period"), cell: (r) => r.period },
+          {
+            header: t("locks.col.deadline"),
+            cell: (r) => (
+              <>
+                {r.deadline}
+                {r.unlockedUntil ? <span className="locks-sub muted">{t("locks.unlockedUntil", { at: r.unlockedUntil.slice(0, 10) })}</span> : null}
+              </>
+            ),
+          },
+          {
+            header: t("forms.col.status"),
+            cell: (r) => (
+              <>
+                <span className={`badge ${r.display}`}>{t(`status.${r.display}` as MessageKey)}</span>
+                {r.display === "late" && r.status !== "missing" ? <span className="locks-sub muted">{t(`status.${r.status}` as MessageKey)}</span> : null}
+                {r.locked && r.status !== "approved" ? <span className="locks-sub muted">{t("locks.locked")}</span> : null}
+              </>
+            ),
+          },
+          { header: t("forms.col.note"), cell: (r) => (r.status === "returned" && r.returnNote ? r.returnNote : "") },
+        ]}
+        actions={{
+          header: t("table.action"),
+          cell: (r) => {
+            const href = `/forms/${encodeURIComponent(r.formKey)}/${encodeURIComponent(r.period)}${several ? `?unit=${encodeURIComponent(r.unitCode)}` : ""}`;
+            const label = r.locked ? t("forms.view") : t("forms.fill");
+            return (
+              <>
+                <Link to={href} aria-label={`${label}: ${pick(r.title)} ${r.period}`}>
+                  {label}
+                </Link>
+                {r.submissionId ? (
+                  <>
+                    {" · "}
+                    <Link to={`/submissions/${r.submissionId}/history`} aria-label={t("locks.history.linkLabel", { form: pick(r.title), period: r.period })}>
+                      {t("locks.history.link")}
+                    </Link>
+                  </>
+                ) : null}
+              </>
+            );
+          },
+        }}
+      />
     </div>
   );
 }

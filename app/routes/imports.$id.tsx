@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix
 import { useEffect } from "react";
 import { notFound, requireRole, requireUser } from "~/auth/guards.server";
 import { PageHeader } from "~/components/PageHeader";
+import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { jobReports } from "~/models/backfill.server";
@@ -156,31 +157,19 @@ export default function ImportJobPage() {
             </a>
           </p>
           {more > 0 ? <p className="muted">{t("imports.problems.capped", { shown: storedProblems, more })}</p> : null}
-          <div className="table-wrap">
-            <table className="data imp-problems">
-              <caption className="visually-hidden">{t("imports.problems.caption", { page, pages })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("imports.problems.row")}</th>
-                  <th scope="col">{t("imports.problems.column")}</th>
-                  <th scope="col">{t("imports.problems.kind")}</th>
-                  <th scope="col">{t("imports.problems.message")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {problems.map((p, i) => (
-                  <tr key={`${p.row_number}-${i}`} className={p.severity === "warning" ? "imp-warning" : undefined}>
-                    <td>{p.row_number}</td>
-                    <td>
-                      <code>{p.column_key ?? "—"}</code>
-                    </td>
-                    <td>{p.severity === "error" ? t("imports.problems.error") : t("imports.problems.warning")}</td>
-                    <td>{p.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            className="data imp-problems"
+            caption={t("imports.problems.caption", { page, pages })}
+            rows={problems}
+            rowKey={(p, i) => `${p.row_number}-${i}`}
+            rowProps={(p) => ({ className: p.severity === "warning" ? "imp-warning" : undefined })}
+            columns={[
+              { header: t("imports.problems.row"), cell: (p) => p.row_number },
+              { header: t("imports.problems.column"), cell: (p) => <code>{p.column_key ?? "—"}</code> },
+              { header: t("imports.problems.kind"), cell: (p) => (p.severity === "error" ? t("imports.problems.error") : t("imports.problems.warning")) },
+              { header: t("imports.problems.message"), cell: (p) => p.message },
+            ]}
+          />
           {pages > 1 ? (
             <nav className="imp-pager" aria-label={t("imports.problems.pages")}>
               {page > 1 ? <Link to={`?page=${page - 1}`}>{t("imports.problems.prev")}</Link> : <span />}
@@ -196,34 +185,30 @@ export default function ImportJobPage() {
         <section className="card" aria-labelledby="reports-title">
           <h2 id="reports-title">{t("backfill.job.reports", { count: reports.total })}</h2>
           {reports.total > reports.rows.length ? <p className="muted">{t("backfill.job.reportsCapped", { shown: reports.rows.length, count: reports.total })}</p> : null}
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t("backfill.job.unit")}</th>
-                  <th scope="col">{t("backfill.job.period")}</th>
-                  <th scope="col">{t("backfill.job.mark")}</th>
-                  <th scope="col">{t("table.action")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {reports.rows.map((r) => (
-                  <tr key={`${r.id}-${r.revision}`}>
-                    <td>
-                      {r.name} ({r.code})
-                    </td>
-                    <td>{r.period}</td>
-                    <td>{r.lateEntry ? <span className="badge late-entry">{t("backfill.lateEntry")}</span> : "—"}</td>
-                    <td>
-                      <Link to={`/submissions/${r.id}/history`} aria-label={t("backfill.job.historyOf", { unit: r.name, period: r.period })}>
-                        {t("backfill.job.history")}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={reports.rows}
+            rowKey={(r) => `${r.id}-${r.revision}`}
+            columns={[
+              {
+                header: t("backfill.job.unit"),
+                cell: (r) => (
+                  <>
+                    {r.name} ({r.code})
+                  </>
+                ),
+              },
+              { header: t("backfill.job.period"), cell: (r) => r.period },
+              { header: t("backfill.job.mark"), cell: (r) => (r.lateEntry ? <span className="badge late-entry">{t("backfill.lateEntry")}</span> : "—") },
+            ]}
+            actions={{
+              header: t("table.action"),
+              cell: (r) => (
+                <Link to={`/submissions/${r.id}/history`} aria-label={t("backfill.job.historyOf", { unit: r.name, period: r.period })}>
+                  {t("backfill.job.history")}
+                </Link>
+              ),
+            }}
+          />
         </section>
       ) : null}
     </div>

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { forbidden, requireRole, requireUser } from "~/auth/guards.server";
 import { backfillScope, IMPORT_PAGE_ROLES, mayBackfill, mayExport, mayImport } from "~/auth/policy.server";
 import { PageHeader } from "~/components/PageHeader";
+import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
@@ -261,46 +262,31 @@ export default function ImportsPage() {
       {canImport ? (
         <section className="card" aria-labelledby="jobs-title">
           <h2 id="jobs-title">{t("imports.jobs.title")}</h2>
-          {jobs.length === 0 ? (
-            <p className="empty">{t("imports.jobs.empty")}</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("imports.jobs.file")}</th>
-                    <th scope="col">{t("imports.upload.form")}</th>
-                    <th scope="col">{t("table.when")}</th>
-                    <th scope="col">{t("table.status")}</th>
-                    <th scope="col">{t("imports.jobs.counts")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {jobs.map((j) => (
-                    <tr key={j.id}>
-                      <td>
-                        <Link to={`/imports/${j.id}`}>{j.file_name}</Link>
-                      </td>
-                      <td>
-                        {j.form_key}
-                        {j.backfill_reason !== null ? (
-                          <>
-                            {" "}
-                            <span className="badge late-entry">{t("backfill.option.legend")}</span>
-                          </>
-                        ) : null}
-                      </td>
-                      <td>{j.created_at.slice(0, 16).replace("T", " ")} UTC</td>
-                      <td>
-                        <span className={`imp-status imp-status-${j.status}`}>{t(STATUS_KEYS[j.status])}</span>
-                      </td>
-                      <td>{t("imports.jobs.countsValue", { stored: j.stored_rows, refused: j.refused_rows, total: j.total_rows })}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            rows={jobs}
+            rowKey={(j) => j.id}
+            empty={t("imports.jobs.empty")}
+            columns={[
+              { header: t("imports.jobs.file"), cell: (j) => <Link to={`/imports/${j.id}`}>{j.file_name}</Link> },
+              {
+                header: t("imports.upload.form"),
+                cell: (j) => (
+                  <>
+                    {j.form_key}
+                    {j.backfill_reason !== null ? (
+                      <>
+                        {" "}
+                        <span className="badge late-entry">{t("backfill.option.legend")}</span>
+                      </>
+                    ) : null}
+                  </>
+                ),
+              },
+              { header: t("table.when"), cell: (j) => <>{j.created_at.slice(0, 16).replace("T", " ")} UTC</> },
+              { header: t("table.status"), cell: (j) => <span className={`imp-status imp-status-${j.status}`}>{t(STATUS_KEYS[j.status])}</span> },
+              { header: t("imports.jobs.counts"), cell: (j) => t("imports.jobs.countsValue", { stored: j.stored_rows, refused: j.refused_rows, total: j.total_rows }) },
+            ]}
+          />
         </section>
       ) : null}
     </div>

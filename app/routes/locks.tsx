@@ -7,6 +7,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { grantUnlock, locksOverview, revokeUnlock, setDeadline } from "~/models/locks.server";
 import { PageHeader } from "~/components/PageHeader";
+import { DataTable } from "~/components/DataTable";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import styles from "~/styles/locks.css";
 
@@ -220,57 +221,48 @@ export default function LocksPage() {
 
             <section className="card" aria-labelledby={`grants-${district.code}`}>
               <h2 id={`grants-${district.code}`}>{t("locks.grants.title")}</h2>
-              {district.grants.length === 0 ? (
-                <p className="empty">{t("locks.grants.empty")}</p>
-              ) : (
-                <div className="table-wrap">
-                  <table className="data">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("locks.col.scope")}</th>
-                        <th scope="col">{t("locks.col.form")}</th>
-                        <th scope="col">{t("locks.col.period")}</th>
-                        <th scope="col">{t("locks.col.reason")}</th>
-                        <th scope="col">{t("locks.col.grantedBy")}</th>
-                        <th scope="col">{t("locks.col.expires")}</th>
-                        <th scope="col">{t("locks.col.state")}</th>
-                        <th scope="col">{t("table.action")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {district.grants.map((g) => (
-                        <tr key={g.id}>
-                          <td>{g.level === "puskesmas" ? g.unit : t("locks.grant.allUnits", { name: g.unit })}</td>
-                          <td>{g.form_key}</td>
-                          <td>{g.period}</td>
-                          <td>
-                            {g.reason}
-                            {g.reopenApproved ? <span className="muted"> ({t("locks.reopenedMark")})</span> : null}
-                          </td>
-                          <td>
-                            {g.grantedBy ?? "–"} <span className="muted">{g.granted_at.slice(0, 16).replace("T", " ")} UTC</span>
-                          </td>
-                          <td>{g.expires_at.slice(0, 16).replace("T", " ")} UTC</td>
-                          <td>
-                            <span className={`badge lock-${g.state}`}>{t(`locks.state.${g.state}` as MessageKey)}</span>
-                          </td>
-                          <td>
-                            {g.state === "active" ? (
-                              <Form method="post" className="inline-form">
-                                <input type="hidden" name="intent" value="revoke" />
-                                <input type="hidden" name="grantId" value={g.id} />
-                                <button type="submit" className="link-button" disabled={busy} aria-label={t("locks.revokeLabel", { form: g.form_key, period: g.period })}>
-                                  {t("locks.revoke")}
-                                </button>
-                              </Form>
-                            ) : null}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                rows={district.grants}
+                rowKey={(g) => g.id}
+                empty={t("locks.grants.empty")}
+                columns={[
+                  { header: t("locks.col.scope"), cell: (g) => (g.level === "puskesmas" ? g.unit : t("locks.grant.allUnits", { name: g.unit })) },
+                  { header: t("locks.col.form"), cell: (g) => g.form_key },
+                  { header: t("locks.col.period"), cell: (g) => g.period },
+                  {
+                    header: t("locks.col.reason"),
+                    cell: (g) => (
+                      <>
+                        {g.reason}
+                        {g.reopenApproved ? <span className="muted"> ({t("locks.reopenedMark")})</span> : null}
+                      </>
+                    ),
+                  },
+                  {
+                    header: t("locks.col.grantedBy"),
+                    cell: (g) => (
+                      <>
+                        {g.grantedBy ?? "–"} <span className="muted">{g.granted_at.slice(0, 16).replace("T", " ")} UTC</span>
+                      </>
+                    ),
+                  },
+                  { header: t("locks.col.expires"), cell: (g) => <>{g.expires_at.slice(0, 16).replace("T", " ")} UTC</> },
+                  { header: t("locks.col.state"), cell: (g) => <span className={`badge lock-${g.state}`}>{t(`locks.state.${g.state}` as MessageKey)}</span> },
+                ]}
+                actions={{
+                  header: t("table.action"),
+                  cell: (g) =>
+                    g.state === "active" ? (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input type="hidden" name="grantId" value={g.id} />
+                        <button type="submit" className="link-button" disabled={busy} aria-label={t("locks.revokeLabel", { form: g.form_key, period: g.period })}>
+                          {t("locks.revoke")}
+                        </button>
+                      </Form>
+                    ) : null,
+                }}
+              />
             </section>
           </div>
         );

@@ -5,6 +5,7 @@ import { forbidden } from "~/auth/guards.server";
 import { inArea } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
 import { selectionSearch, STATE_KEYS, STATE_SYMBOLS, TREND_ARROWS } from "~/components/scorecard/model";
+import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { getOrgByCode } from "~/models/org.server";
@@ -135,31 +136,28 @@ export default function ExplainPage() {
             </div>
           ) : null}
           {e.inputs.length > 0 ? (
-            <table className="data sc-inputs">
-              <caption>{t("scorecards.explain.inputs")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("scorecards.explain.field")}</th>
-                  <th scope="col">{t("scorecards.explain.form")}</th>
-                  <th scope="col">{t("scorecards.explain.aggregation")}</th>
-                  <th scope="col" className="num">
-                    {t("scorecards.explain.total")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.inputs.map((i) => (
-                  <tr key={i.field}>
-                    <th scope="row">
+            <DataTable
+              className="data sc-inputs"
+              wrapClassName={null}
+              caption={t("scorecards.explain.inputs")}
+              showCaption
+              rows={e.inputs}
+              rowKey={(i) => i.field}
+              columns={[
+                {
+                  header: t("scorecards.explain.field"),
+                  rowHeader: true,
+                  cell: (i) => (
+                    <>
                       {i.label} <small className="muted">{i.field}</small>
-                    </th>
-                    <td>{i.formTitle}</td>
-                    <td>{i.aggregation}</td>
-                    <td className="num">{formatNumberId(i.value, 2)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { header: t("scorecards.explain.form"), cell: (i) => i.formTitle },
+                { header: t("scorecards.explain.aggregation"), cell: (i) => i.aggregation },
+                { header: t("scorecards.explain.total"), headerClassName: "num", className: "num", cell: (i) => formatNumberId(i.value, 2) },
+              ]}
+            />
           ) : null}
         </section>
 

@@ -5,6 +5,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { submissionHistory } from "~/models/submission-history.server";
 import { PageHeader } from "~/components/PageHeader";
+import { DataTable } from "~/components/DataTable";
 import styles from "~/styles/locks.css";
 
 export const meta: MetaFunction = () => [{ title: "Riwayat laporan · Pantau ILP" }];
@@ -72,27 +73,17 @@ export default function SubmissionHistory() {
               v.changes.length === 0 ? (
                 <p className="muted">{t("locks.history.noChanges")}</p>
               ) : (
-                <div className="table-wrap">
-                  <table className="data">
-                    <caption className="visually-hidden">{t("locks.history.changes")}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("locks.history.field")}</th>
-                        <th scope="col">{t("locks.history.before")}</th>
-                        <th scope="col">{t("locks.history.after")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {v.changes.map((c) => (
-                        <tr key={c.key} className="changed">
-                          <th scope="row">{c.label}</th>
-                          <td className="history-before">{c.before}</td>
-                          <td>{c.after}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  caption={t("locks.history.changes")}
+                  rows={v.changes}
+                  rowKey={(c) => c.key}
+                  rowProps={() => ({ className: "changed" })}
+                  columns={[
+                    { header: t("locks.history.field"), rowHeader: true, cell: (c) => c.label },
+                    { header: t("locks.history.before"), className: "history-before", cell: (c) => c.before },
+                    { header: t("locks.history.after"), cell: (c) => c.after },
+                  ]}
+                />
               )
             ) : null}
             <details open={v.first && d.versions.length === 1}>

@@ -6,6 +6,7 @@ import { FormulaText } from "~/components/templates/FormulaText";
 import { OriginBadge } from "~/components/templates/OriginBadge";
 import { ShowIf } from "~/components/templates/ShowIf";
 import { formatUtc, pickText } from "~/components/templates/text";
+import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
@@ -123,65 +124,59 @@ export default function TemplateDetailPage() {
                 <h4>
                   {txt(section.title)} <span className="muted template-key">{section.key}</span> {showOrigin ? <OriginBadge origin={section.origin} /> : null}
                 </h4>
-                <div className="table-wrap">
-                  <table className={`data template-fields${showOrigin ? " with-origin" : ""}`}>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("templates.field.label")}</th>
-                        <th scope="col">{t("templates.field.key")}</th>
-                        <th scope="col">{t("templates.field.type")}</th>
-                        <th scope="col">{t("templates.field.unit")}</th>
-                        <th scope="col">{t("templates.field.required")}</th>
-                        <th scope="col">{t("templates.field.logic")}</th>
-                        {showOrigin ? <th scope="col">{t("templates.field.origin")}</th> : null}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {section.fields.map((f) => (
-                        <tr key={f.key} className={f.hidden ? "field-hidden" : undefined} data-field={f.key}>
-                          <td>
-                            <span className="field-label">{txt(f.label)}</span>
-                            {f.help ? <span className="help tpl-block">{txt(f.help)}</span> : null}
-                            {f.choices.length > 0 ? (
-                              <ul className="choices">
-                                {f.choices.map((c) => (
-                                  <li key={c.value}>
-                                    {txt(c.label)} <span className="muted">({c.value})</span>
-                                  </li>
-                                ))}
-                              </ul>
-                            ) : null}
-                          </td>
-                          <td>
-                            <code>{f.key}</code>
-                          </td>
-                          <td>
-                            {t(`templates.type.${f.type}` as MessageKey)}
-                            {f.min !== null || f.max !== null ? (
-                              <span className="help tpl-block">{t("templates.field.range", { min: f.min ?? "–", max: f.max ?? "–" })}</span>
-                            ) : null}
-                          </td>
-                          <td>{f.unit ?? "–"}</td>
-                          <td>{f.required ? t("templates.field.requiredYes") : f.optional ? t("templates.field.optional") : t("templates.value.no")}</td>
-                          <td>
-                            {f.showIf ? <ShowIf showIf={f.showIf} /> : null}
-                            {f.calculate !== null ? (
-                              <span className="tpl-block">
-                                {t("templates.field.calculated")} <FormulaText formula={f.calculate} />
-                              </span>
-                            ) : null}
-                            {f.showIf === null && f.calculate === null ? "–" : null}
-                          </td>
-                          {showOrigin ? (
-                            <td>
-                              {f.hidden ? <span className="badge hidden-badge">{t("templates.hidden")}</span> : <OriginBadge origin={f.origin} />}
-                            </td>
+                <DataTable
+                  className={`data template-fields${showOrigin ? " with-origin" : ""}`}
+                  rows={section.fields}
+                  rowKey={(f) => f.key}
+                  rowProps={(f) => ({ className: f.hidden ? "field-hidden" : undefined, "data-field": f.key })}
+                  columns={[
+                    {
+                      header: t("templates.field.label"),
+                      cell: (f) => (
+                        <>
+                          <span className="field-label">{txt(f.label)}</span>
+                          {f.help ? <span className="help tpl-block">{txt(f.help)}</span> : null}
+                          {f.choices.length > 0 ? (
+                            <ul className="choices">
+                              {f.choices.map((c) => (
+                                <li key={c.value}>
+                                  {txt(c.label)} <span className="muted">({c.value})</span>
+                                </li>
+                              ))}
+                            </ul>
                           ) : null}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                        </>
+                      ),
+                    },
+                    { header: t("templates.field.key"), cell: (f) => <code>{f.key}</code> },
+                    {
+                      header: t("templates.field.type"),
+                      cell: (f) => (
+                        <>
+                          {t(`templates.type.${f.type}` as MessageKey)}
+                          {f.min !== null || f.max !== null ? <span className="help tpl-block">{t("templates.field.range", { min: f.min ?? "–", max: f.max ?? "–" })}</span> : null}
+                        </>
+                      ),
+                    },
+                    { header: t("templates.field.unit"), cell: (f) => f.unit ?? "–" },
+                    { header: t("templates.field.required"), cell: (f) => (f.required ? t("templates.field.requiredYes") : f.optional ? t("templates.field.optional") : t("templates.value.no")) },
+                    {
+                      header: t("templates.field.logic"),
+                      cell: (f) => (
+                        <>
+                          {f.showIf ? <ShowIf showIf={f.showIf} /> : null}
+                          {f.calculate !== null ? (
+                            <span className="tpl-block">
+                              {t("templates.field.calculated")} <FormulaText formula={f.calculate} />
+                            </span>
+                          ) : null}
+                          {f.showIf === null && f.calculate === null ? "–" : null}
+                        </>
+                      ),
+                    },
+                    showOrigin ? { header: t("templates.field.origin"), cell: (f) => (f.hidden ? <span className="badge hidden-badge">{t("templates.hidden")}</span> : <OriginBadge origin={f.origin} />) } : null,
+                  ]}
+                />
               </div>
             ))}
           </section>
@@ -190,147 +185,127 @@ export default function TemplateDetailPage() {
 
       <section id="indicators" aria-labelledby="indicators-title" className="spaced">
         <h2 id="indicators-title">{t("templates.detail.indicators")}</h2>
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">{t("templates.indicator.name")}</th>
-                <th scope="col">{t("templates.indicator.group")}</th>
-                <th scope="col">{t("templates.indicator.formula")}</th>
-                <th scope="col">{t("templates.indicator.direction")}</th>
-                <th scope="col">{t("templates.indicator.bands")}</th>
-                {showOrigin ? <th scope="col">{t("templates.field.origin")}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {view.indicators.map((i) => (
-                <tr key={i.key} data-indicator={i.key}>
-                  <td>
-                    <span className="indicator-name">{txt(i.name)}</span>
-                    <span className="help tpl-block">
-                      <code>{i.key}</code>
-                      {i.unit ? ` · ${i.unit}` : ""}
-                      {i.ytd ? ` · ${t("templates.indicator.ytd")}` : ""}
-                    </span>
-                  </td>
-                  <td>
-                    {i.groupName ? txt(i.groupName) : i.group}
-                    {i.cluster ? <span className="help tpl-block">{t("templates.indicator.cluster", { cluster: i.cluster })}</span> : null}
-                  </td>
-                  <td>
+        <DataTable
+          rows={view.indicators}
+          rowKey={(i) => i.key}
+          rowProps={(i) => ({ "data-indicator": i.key })}
+          columns={[
+            {
+              header: t("templates.indicator.name"),
+              cell: (i) => (
+                <>
+                  <span className="indicator-name">{txt(i.name)}</span>
+                  <span className="help tpl-block">
+                    <code>{i.key}</code>
+                    {i.unit ? ` · ${i.unit}` : ""}
+                    {i.ytd ? ` · ${t("templates.indicator.ytd")}` : ""}
+                  </span>
+                </>
+              ),
+            },
+            {
+              header: t("templates.indicator.group"),
+              cell: (i) => (
+                <>
+                  {i.groupName ? txt(i.groupName) : i.group}
+                  {i.cluster ? <span className="help tpl-block">{t("templates.indicator.cluster", { cluster: i.cluster })}</span> : null}
+                </>
+              ),
+            },
+            {
+              header: t("templates.indicator.formula"),
+              cell: (i) => (
+                <>
+                  <span className="tpl-block">
+                    {t("templates.indicator.numerator")}: <FormulaText formula={i.numerator} />
+                  </span>
+                  {i.denominator !== null ? (
                     <span className="tpl-block">
-                      {t("templates.indicator.numerator")}: <FormulaText formula={i.numerator} />
+                      {t("templates.indicator.denominator")}: <FormulaText formula={i.denominator} />
                     </span>
-                    {i.denominator !== null ? (
-                      <span className="tpl-block">
-                        {t("templates.indicator.denominator")}: <FormulaText formula={i.denominator} />
-                      </span>
-                    ) : null}
-                    <span className="help tpl-block">{t("templates.indicator.factor", { factor: i.factor, decimals: i.decimals })}</span>
-                  </td>
-                  <td>{t(`templates.direction.${i.direction}` as MessageKey)}</td>
-                  <td>{t("templates.indicator.bandValues", { green: i.bands.green, yellow: i.bands.yellow })}</td>
-                  {showOrigin ? (
-                    <td>
-                      <OriginBadge origin={i.origin} />
-                    </td>
                   ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  <span className="help tpl-block">{t("templates.indicator.factor", { factor: i.factor, decimals: i.decimals })}</span>
+                </>
+              ),
+            },
+            { header: t("templates.indicator.direction"), cell: (i) => t(`templates.direction.${i.direction}` as MessageKey) },
+            { header: t("templates.indicator.bands"), cell: (i) => t("templates.indicator.bandValues", { green: i.bands.green, yellow: i.bands.yellow }) },
+            showOrigin ? { header: t("templates.field.origin"), cell: (i) => <OriginBadge origin={i.origin} /> } : null,
+          ]}
+        />
       </section>
 
       <section id="targets" aria-labelledby="targets-title" className="spaced">
         <h2 id="targets-title">{t("templates.detail.targets")}</h2>
-        {view.targets.length === 0 ? <p className="empty">{t("templates.detail.noTargets")}</p> : null}
-        {view.targets.length > 0 ? (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t("templates.target.indicator")}</th>
-                  <th scope="col">{t("templates.target.year")}</th>
-                  <th scope="col">{t("templates.target.scope")}</th>
-                  <th scope="col" className="num">
-                    {t("templates.target.value")}
-                  </th>
-                  <th scope="col">{t("templates.target.profile")}</th>
-                  {showOrigin ? <th scope="col">{t("templates.field.origin")}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {view.targets.map((target) => (
-                  <tr key={`${target.indicator}|${target.year}|${target.level}|${target.org ?? ""}`}>
-                    <td>
-                      {target.indicatorName ? txt(target.indicatorName) : target.indicator} <span className="muted">({target.indicator})</span>
-                    </td>
-                    <td>{target.year}</td>
-                    <td>
-                      {t(`level.${target.level}` as MessageKey)}
-                      {target.org ? ` · ${target.orgName ?? target.org} (${target.org})` : ""}
-                    </td>
-                    <td className="num">{target.value}</td>
-                    <td>
-                      {t(`templates.profile.${target.profile}` as MessageKey)}
-                      {target.profileValues.length > 0 ? <span className="help tpl-block">{target.profileValues.join(" · ")}</span> : null}
-                    </td>
-                    {showOrigin ? (
-                      <td>
-                        <OriginBadge origin={target.origin} />
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <DataTable
+          rows={view.targets}
+          rowKey={(target) => `${target.indicator}|${target.year}|${target.level}|${target.org ?? ""}`}
+          empty={t("templates.detail.noTargets")}
+          columns={[
+            {
+              header: t("templates.target.indicator"),
+              cell: (target) => (
+                <>
+                  {target.indicatorName ? txt(target.indicatorName) : target.indicator} <span className="muted">({target.indicator})</span>
+                </>
+              ),
+            },
+            { header: t("templates.target.year"), cell: (target) => target.year },
+            {
+              header: t("templates.target.scope"),
+              cell: (target) => (
+                <>
+                  {t(`level.${target.level}` as MessageKey)}
+                  {target.org ? ` · ${target.orgName ?? target.org} (${target.org})` : ""}
+                </>
+              ),
+            },
+            { header: t("templates.target.value"), headerClassName: "num", className: "num", cell: (target) => target.value },
+            {
+              header: t("templates.target.profile"),
+              cell: (target) => (
+                <>
+                  {t(`templates.profile.${target.profile}` as MessageKey)}
+                  {target.profileValues.length > 0 ? <span className="help tpl-block">{target.profileValues.join(" · ")}</span> : null}
+                </>
+              ),
+            },
+            showOrigin ? { header: t("templates.field.origin"), cell: (target) => <OriginBadge origin={target.origin} /> } : null,
+          ]}
+        />
       </section>
 
       <section id="rules" aria-labelledby="rules-title" className="spaced">
         <h2 id="rules-title">{t("templates.detail.rules")}</h2>
-        {view.rules.length === 0 ? <p className="empty">{t("templates.detail.noRules")}</p> : null}
-        {view.rules.length > 0 ? (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t("templates.rule.message")}</th>
-                  <th scope="col">{t("templates.rule.form")}</th>
-                  <th scope="col">{t("templates.rule.check")}</th>
-                  <th scope="col">{t("templates.rule.severity")}</th>
-                  {showOrigin ? <th scope="col">{t("templates.field.origin")}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {view.rules.map((r) => (
-                  <tr key={r.key}>
-                    <td>
-                      <span className="rule-message">{txt(r.message)}</span>
-                      <span className="help tpl-block">
-                        <code>{r.key}</code>
-                      </span>
-                    </td>
-                    <td>{r.formTitle ? txt(r.formTitle) : r.form}</td>
-                    <td>
-                      <FormulaText formula={r.left} /> <strong>{r.op}</strong> <FormulaText formula={r.right} />
-                    </td>
-                    <td>
-                      <span className={`badge ${r.severity === "error" ? "returned" : "submitted"}`}>{t(`templates.severity.${r.severity}` as MessageKey)}</span>
-                    </td>
-                    {showOrigin ? (
-                      <td>
-                        <OriginBadge origin={r.origin} />
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <DataTable
+          rows={view.rules}
+          rowKey={(r) => r.key}
+          empty={t("templates.detail.noRules")}
+          columns={[
+            {
+              header: t("templates.rule.message"),
+              cell: (r) => (
+                <>
+                  <span className="rule-message">{txt(r.message)}</span>
+                  <span className="help tpl-block">
+                    <code>{r.key}</code>
+                  </span>
+                </>
+              ),
+            },
+            { header: t("templates.rule.form"), cell: (r) => (r.formTitle ? txt(r.formTitle) : r.form) },
+            {
+              header: t("templates.rule.check"),
+              cell: (r) => (
+                <>
+                  <FormulaText formula={r.left} /> <strong>{r.op}</strong> <FormulaText formula={r.right} />
+                </>
+              ),
+            },
+            { header: t("templates.rule.severity"), cell: (r) => <span className={`badge ${r.severity === "error" ? "returned" : "submitted"}`}>{t(`templates.severity.${r.severity}` as MessageKey)}</span> },
+            showOrigin ? { header: t("templates.field.origin"), cell: (r) => <OriginBadge origin={r.origin} /> } : null,
+          ]}
+        />
       </section>
     </div>
   );

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { formatUtc, pickText } from "~/components/templates/text";
+import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
@@ -121,143 +122,124 @@ export default function TemplatesPage() {
           ) : null}
 
           <h3>{t("templates.versions")}</h3>
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t("templates.col.version")}</th>
-                  <th scope="col">{t("templates.col.title")}</th>
-                  <th scope="col">{t("templates.col.status")}</th>
-                  <th scope="col">{t("templates.col.owner")}</th>
-                  <th scope="col">{t("templates.col.published")}</th>
-                  <th scope="col">{t("table.action")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.versions.map((v) => (
-                  <tr key={v.version}>
-                    <td className="num">v{v.version}</td>
-                    <td>{v.title}</td>
-                    <td>
-                      <span className={`badge ${v.status === "published" ? "approved" : "draft"}`}>{t(`templates.status.${v.status}` as MessageKey)}</span>
-                    </td>
-                    <td>
-                      {v.ownerName} <span className="muted">({v.ownerCode})</span>
-                    </td>
-                    <td>{formatUtc(v.publishedAt)}</td>
-                    <td className="actions">
-                      {v.status === "draft" ? (
-                        <Link to={`/designer/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("designer.library.openDraft", { package: p.key, version: v.version })}>
-                          {t("designer.library.edit")}
-                        </Link>
-                      ) : (
-                        <>
-                          <Link to={`/templates/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("templates.openVersion", { package: p.key, version: v.version })}>
-                            {t("templates.open")}
-                          </Link>{" "}
-                          <a href={`/templates/${encodeURIComponent(p.key)}/${v.version}/export`} download aria-label={t("templates.exportVersion", { package: p.key, version: v.version })}>
-                            {t("templates.export")}
-                          </a>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={p.versions}
+            rowKey={(v) => v.version}
+            columns={[
+              { header: t("templates.col.version"), className: "num", cell: (v) => <>v{v.version}</> },
+              { header: t("templates.col.title"), cell: (v) => v.title },
+              { header: t("templates.col.status"), cell: (v) => <span className={`badge ${v.status === "published" ? "approved" : "draft"}`}>{t(`templates.status.${v.status}` as MessageKey)}</span> },
+              {
+                header: t("templates.col.owner"),
+                cell: (v) => (
+                  <>
+                    {v.ownerName} <span className="muted">({v.ownerCode})</span>
+                  </>
+                ),
+              },
+              { header: t("templates.col.published"), cell: (v) => formatUtc(v.publishedAt) },
+            ]}
+            actions={{
+              header: t("table.action"),
+              className: "actions",
+              cell: (v) =>
+                v.status === "draft" ? (
+                  <Link to={`/designer/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("designer.library.openDraft", { package: p.key, version: v.version })}>
+                    {t("designer.library.edit")}
+                  </Link>
+                ) : (
+                  <>
+                    <Link to={`/templates/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("templates.openVersion", { package: p.key, version: v.version })}>
+                      {t("templates.open")}
+                    </Link>{" "}
+                    <a href={`/templates/${encodeURIComponent(p.key)}/${v.version}/export`} download aria-label={t("templates.exportVersion", { package: p.key, version: v.version })}>
+                      {t("templates.export")}
+                    </a>
+                  </>
+                ),
+            }}
+          />
 
           <h3 className="spaced">{t("templates.usage")}</h3>
-          <div className="table-wrap">
-            <table className="data" aria-label={t("templates.usageOf", { package: p.key })}>
-              <thead>
-                <tr>
-                  <th scope="col">{t("templates.col.district")}</th>
-                  <th scope="col">{t("templates.col.uses")}</th>
-                  <th scope="col">{t("table.action")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.usage.map((u) => (
-                  <tr key={u.districtCode} data-district={u.districtCode}>
-                    <td>
-                      {u.districtName} <span className="muted">({u.districtCode})</span>
-                    </td>
-                    <td>
-                      {u.kind === "overlay" ? (
-                        <>
-                          <span className="badge origin origin-local">{t("templates.usage.overlayBadge")}</span>{" "}
-                          {t("templates.usage.overlay", { version: u.version, base: u.baseVersion })}
-                        </>
-                      ) : (
-                        <>
-                          <span className="badge origin origin-national">{t("templates.origin.national")}</span> {t("templates.usage.national", { version: u.version })}
-                        </>
-                      )}
-                    </td>
-                    <td>
-                      {u.kind === "overlay" ? (
-                        <>
-                          <Link to={`/templates/${encodeURIComponent(p.key)}/${u.baseVersion}`}>{t("templates.open")}</Link> ·{" "}
-                          <Link to={`/designer/overlay/${encodeURIComponent(u.districtCode)}/${encodeURIComponent(p.key)}`}>{t("overlayDesigner.open")}</Link>
-                        </>
-                      ) : p.adoptable.some((a) => a.code === u.districtCode) ? (
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="intent" value="adopt" />
-                          <input type="hidden" name="package" value={p.key} />
-                          <input type="hidden" name="district" value={u.districtCode} />
-                          <button type="submit" className="button small" disabled={navigation.state === "submitting"}>
-                            {t("templates.adopt")}
-                          </button>
-                        </Form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-                {national && p.latestVersion !== null ? (
-                  <tr>
-                    <td colSpan={3} className="muted">
-                      {t("templates.usage.others", { count: p.othersOnLatest, version: p.latestVersion })}
-                    </td>
-                  </tr>
-                ) : null}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t("templates.usageOf", { package: p.key })}
+            rows={p.usage}
+            rowKey={(u) => u.districtCode}
+            rowProps={(u) => ({ "data-district": u.districtCode })}
+            columns={[
+              {
+                header: t("templates.col.district"),
+                cell: (u) => (
+                  <>
+                    {u.districtName} <span className="muted">({u.districtCode})</span>
+                  </>
+                ),
+              },
+              {
+                header: t("templates.col.uses"),
+                cell: (u) =>
+                  u.kind === "overlay" ? (
+                    <>
+                      <span className="badge origin origin-local">{t("templates.usage.overlayBadge")}</span> {t("templates.usage.overlay", { version: u.version, base: u.baseVersion })}
+                    </>
+                  ) : (
+                    <>
+                      <span className="badge origin origin-national">{t("templates.origin.national")}</span> {t("templates.usage.national", { version: u.version })}
+                    </>
+                  ),
+              },
+            ]}
+            actions={{
+              header: t("table.action"),
+              cell: (u) =>
+                u.kind === "overlay" ? (
+                  <>
+                    <Link to={`/templates/${encodeURIComponent(p.key)}/${u.baseVersion}`}>{t("templates.open")}</Link> ·{" "}
+                    <Link to={`/designer/overlay/${encodeURIComponent(u.districtCode)}/${encodeURIComponent(p.key)}`}>{t("overlayDesigner.open")}</Link>
+                  </>
+                ) : p.adoptable.some((a) => a.code === u.districtCode) ? (
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="adopt" />
+                    <input type="hidden" name="package" value={p.key} />
+                    <input type="hidden" name="district" value={u.districtCode} />
+                    <button type="submit" className="button small" disabled={navigation.state === "submitting"}>
+                      {t("templates.adopt")}
+                    </button>
+                  </Form>
+                ) : null,
+            }}
+          >
+            {national && p.latestVersion !== null ? (
+              <tr>
+                <td colSpan={3} className="muted">
+                  {t("templates.usage.others", { count: p.othersOnLatest, version: p.latestVersion })}
+                </td>
+              </tr>
+            ) : null}
+          </DataTable>
 
           {p.overlays.length > 0 ? (
             <>
               <h3 className="spaced">{national ? t("templates.overlays.all") : t("templates.overlays.mine")}</h3>
-              <div className="table-wrap">
-                <table className="data">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("templates.col.district")}</th>
-                      <th scope="col">{t("templates.col.title")}</th>
-                      <th scope="col">{t("templates.col.version")}</th>
-                      <th scope="col">{t("templates.col.base")}</th>
-                      <th scope="col">{t("templates.col.status")}</th>
-                      <th scope="col">{t("templates.col.published")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {p.overlays.map((o) => (
-                      <tr key={`${o.districtCode}-${o.version}`}>
-                        <td>
-                          {o.districtName} <span className="muted">({o.districtCode})</span>
-                        </td>
-                        <td>{pickText(o.title, t.locale)}</td>
-                        <td className="num">v{o.version}</td>
-                        <td className="num">v{o.baseVersion}</td>
-                        <td>
-                          <span className={`badge ${o.status === "published" ? "approved" : "draft"}`}>{t(`templates.status.${o.status}` as MessageKey)}</span>
-                        </td>
-                        <td>{formatUtc(o.publishedAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={p.overlays}
+                rowKey={(o) => `${o.districtCode}-${o.version}`}
+                columns={[
+                  {
+                    header: t("templates.col.district"),
+                    cell: (o) => (
+                      <>
+                        {o.districtName} <span className="muted">({o.districtCode})</span>
+                      </>
+                    ),
+                  },
+                  { header: t("templates.col.title"), cell: (o) => pickText(o.title, t.locale) },
+                  { header: t("templates.col.version"), className: "num", cell: (o) => <>v{o.version}</> },
+                  { header: t("templates.col.base"), className: "num", cell: (o) => <>v{o.baseVersion}</> },
+                  { header: t("templates.col.status"), cell: (o) => <span className={`badge ${o.status === "published" ? "approved" : "draft"}`}>{t(`templates.status.${o.status}` as MessageKey)}</span> },
+                  { header: t("templates.col.published"), cell: (o) => formatUtc(o.publishedAt) },
+                ]}
+              />
             </>
           ) : null}
         </section>

@@ -14,6 +14,7 @@ import { getOrgByCode } from "~/models/org.server";
 import { addGrant, createUser, listUsersInScope, removeGrant, setUserActive, USERNAME_PATTERN, usernameExists } from "~/models/user.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import { PageHeader } from "~/components/PageHeader";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "Pengguna · Pantau ILP" }];
 
@@ -212,60 +213,50 @@ export default function UsersPage() {
 
       <section aria-labelledby="list-title" className="spaced">
         <h2 id="list-title">{t("users.list")}</h2>
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">{t("users.username")}</th>
-                <th scope="col">{t("users.displayName")}</th>
-                <th scope="col">{t("users.grants")}</th>
-                <th scope="col">{t("table.status")}</th>
-                <th scope="col">{t("table.action")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.username}</td>
-                  <td>{u.displayName}</td>
-                  <td>
-                    <ul className="plain">
-                      {u.grants.map((g) => (
-                        <li key={g.id}>
-                          {t(`role.${g.role}` as MessageKey)} · {g.orgName} <span className="muted">({g.orgCode})</span>{" "}
-                          {u.grants.length > 1 ? (
-                            <Form method="post" className="inline-form">
-                              <input type="hidden" name="intent" value="removeGrant" />
-                              <input type="hidden" name="userId" value={u.id} />
-                              <input type="hidden" name="grantId" value={g.id} />
-                              <button type="submit" className="link-button" aria-label={`${t("users.removeGrant")} ${t(`role.${g.role}` as MessageKey)} ${u.username}`}>
-                                {t("users.removeGrant")}
-                              </button>
-                            </Form>
-                          ) : null}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>
-                    <span className={`badge ${u.active ? "approved" : "missing"}`}>{u.active ? t("users.active") : t("users.inactive")}</span>
-                  </td>
-                  <td>
-                    {u.id !== selfId ? (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value={u.active ? "disable" : "enable"} />
-                        <input type="hidden" name="userId" value={u.id} />
-                        <button type="submit" className="button small secondary" aria-label={`${u.active ? t("users.disable") : t("users.enable")} ${u.username}`}>
-                          {u.active ? t("users.disable") : t("users.enable")}
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={users}
+          rowKey={(u) => u.id}
+          columns={[
+            { header: t("users.username"), cell: (u) => u.username },
+            { header: t("users.displayName"), cell: (u) => u.displayName },
+            {
+              header: t("users.grants"),
+              cell: (u) => (
+                <ul className="plain">
+                  {u.grants.map((g) => (
+                    <li key={g.id}>
+                      {t(`role.${g.role}` as MessageKey)} · {g.orgName} <span className="muted">({g.orgCode})</span>{" "}
+                      {u.grants.length > 1 ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="removeGrant" />
+                          <input type="hidden" name="userId" value={u.id} />
+                          <input type="hidden" name="grantId" value={g.id} />
+                          <button type="submit" className="link-button" aria-label={`${t("users.removeGrant")} ${t(`role.${g.role}` as MessageKey)} ${u.username}`}>
+                            {t("users.removeGrant")}
+                          </button>
+                        </Form>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              ),
+            },
+            { header: t("table.status"), cell: (u) => <span className={`badge ${u.active ? "approved" : "missing"}`}>{u.active ? t("users.active") : t("users.inactive")}</span> },
+          ]}
+          actions={{
+            header: t("table.action"),
+            cell: (u) =>
+              u.id !== selfId ? (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="intent" value={u.active ? "disable" : "enable"} />
+                  <input type="hidden" name="userId" value={u.id} />
+                  <button type="submit" className="button small secondary" aria-label={`${u.active ? t("users.disable") : t("users.enable")} ${u.username}`}>
+                    {u.active ? t("users.disable") : t("users.enable")}
+                  </button>
+                </Form>
+              ) : null,
+          }}
+        />
       </section>
     </div>
   );

@@ -7,6 +7,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { formatNumberId } from "@engine";
 import { STATE_KEYS, STATE_SYMBOLS } from "~/components/scorecard/model";
+import { DataTable } from "~/components/DataTable";
 import { decide, verificationDetail, type Decision } from "~/models/verification.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 
@@ -135,34 +136,25 @@ export default function VerificationDetail() {
 
         <section className="card" aria-labelledby="indicators-title">
           <h2 id="indicators-title">{t("verification.indicators")}</h2>
-          {d.indicators.length === 0 ? (
-            <p className="empty">{t("verification.noIndicators")}</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("verification.indicator")}</th>
-                    <th scope="col">{t("verification.value")}</th>
-                    <th scope="col">{t("verification.target")}</th>
-                    <th scope="col">{t("verification.state")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.indicators.map((i) => (
-                    <tr key={i.key}>
-                      <th scope="row">{i.name}</th>
-                      <td className="num nowrap">{withUnit(i.value, i.decimals, i.unit)}</td>
-                      <td className="num nowrap">{withUnit(i.target, i.decimals, i.unit)}</td>
-                      <td className={`sc-${i.state}`}>
-                        <span aria-hidden="true">{STATE_SYMBOLS[i.state]}</span> {t(STATE_KEYS[i.state])}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            rows={d.indicators}
+            rowKey={(i) => i.key}
+            empty={t("verification.noIndicators")}
+            columns={[
+              { header: t("verification.indicator"), rowHeader: true, cell: (i) => i.name },
+              { header: t("verification.value"), className: "num nowrap", cell: (i) => withUnit(i.value, i.decimals, i.unit) },
+              { header: t("verification.target"), className: "num nowrap", cell: (i) => withUnit(i.target, i.decimals, i.unit) },
+              {
+                header: t("verification.state"),
+                className: (i) => `sc-${i.state}`,
+                cell: (i) => (
+                  <>
+                    <span aria-hidden="true">{STATE_SYMBOLS[i.state]}</span> {t(STATE_KEYS[i.state])}
+                  </>
+                ),
+              },
+            ]}
+          />
         </section>
       </div>
 

@@ -5,6 +5,7 @@ import { VERIFIER_ROLES } from "~/auth/policy.server";
 import { useT } from "~/i18n/useT";
 import { verificationQueue } from "~/models/verification.server";
 import { PageHeader } from "~/components/PageHeader";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "Verifikasi · Pantau ILP" }];
 
@@ -20,46 +21,38 @@ export default function VerificationQueue() {
   return (
     <div className="page">
       <PageHeader title={t("verification.title")} intro={t("verification.intro")} />
-      {queue.length === 0 ? (
-        <p className="empty">{t("verification.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">{t("verification.col.unit")}</th>
-                <th scope="col">{t("verification.col.form")}</th>
-                <th scope="col">{t("verification.col.period")}</th>
-                <th scope="col">{t("verification.col.submitted")}</th>
-                <th scope="col">{t("table.action")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {queue.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.unit}</td>
-                  <td>{s.form_key}</td>
-                  <td>
-                    {s.period}
-                    {s.late_entry ? (
-                      <>
-                        {" "}
-                        <span className="badge late-entry">{t("backfill.lateEntry")}</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{s.submitted_at ? s.submitted_at.slice(0, 16).replace("T", " ") : ""}</td>
-                  <td>
-                    <Link to={`/verification/${s.id}`} aria-label={t("verification.openReport", { unit: s.unit, form: s.form_key, period: s.period })}>
-                      {t("verification.open")}
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={queue}
+        rowKey={(s) => s.id}
+        empty={t("verification.empty")}
+        columns={[
+          { header: t("verification.col.unit"), cell: (s) => s.unit },
+          { header: t("verification.col.form"), cell: (s) => s.form_key },
+          {
+            header: t("verification.col.period"),
+            cell: (s) => (
+              <>
+                {s.period}
+                {s.late_entry ? (
+                  <>
+                    {" "}
+                    <span className="badge late-entry">{t("backfill.lateEntry")}</span>
+                  </>
+                ) : null}
+              </>
+            ),
+          },
+          { header: t("verification.col.submitted"), cell: (s) => (s.submitted_at ? s.submitted_at.slice(0, 16).replace("T", " ") : "") },
+        ]}
+        actions={{
+          header: t("table.action"),
+          cell: (s) => (
+            <Link to={`/verification/${s.id}`} aria-label={t("verification.openReport", { unit: s.unit, form: s.form_key, period: s.period })}>
+              {t("verification.open")}
+            </Link>
+          ),
+        }}
+      />
     </div>
   );
 }

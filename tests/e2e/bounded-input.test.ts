@@ -12,21 +12,19 @@
  */
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loginCookie, spawnServer, type ServerProcess } from "../crash/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loginCookie } from "../crash/server";
 import { bombXlsx, commasCsv, giantCellXlsx, rowXml, sheetRows, xfdXlsx, xlsx } from "../helpers/hostile-files";
+import { useE2E, type RunningApp } from "./harness";
 
 /** What one probe may add to the server's resident memory. */
 const MEMORY_BOUND_MB = 300;
 const MB = 1024 * 1024;
 const FORM = "ilp-nasional/ilp_profil";
 
-let server: ServerProcess;
+let server: RunningApp;
 let pid: number;
 let operator: string;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-bounded-"));
 
 /** The node process tsx starts (the one serving), below the spawned tsx process. */
 function servingPid(tsxPid: number): number {
@@ -158,19 +156,16 @@ async function upload(file: { bytes: Uint8Array; name: string }): Promise<{ stat
 }
 
 describe("bounded input on the running server", () => {
+  const e2e = useE2E({ name: "bounded", env: { PANTAU_SCORECARD_WARM_SECONDS: "0" }, browser: false });
+
   beforeAll(async () => {
-    server = await spawnServer({ databaseUrl: `sqlite:${path.join(dir, "bounded.sqlite")}`, seed: true, name: "bounded", env: { PANTAU_SCORECARD_WARM_SECONDS: "0" } });
-    pid = servingPid(server.child.pid!);
+    server = e2e.app;
+    pid = servingPid(server.pid);
     operator = await loginCookie(server.baseUrl, "operator.sungaidurian");
     // Warm the import path once, so the probes measure the input and not code loading.
     const warm = await upload({ bytes: new TextEncoder().encode("org_unit,period,jumlah_desa\nP1373001,2020-01,5\n"), name: "hangat.csv" });
     expect(warm.status).toBe(302);
   }, 120_000);
-
-  afterAll(async () => {
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
 
   it("anonymous POST /login of 250 MB, chunked and declared, 8 at once: 413 page, nothing buffered", async () => {
     const { result, riseMb } = await memoryRise(() =>

@@ -6,13 +6,10 @@
  * preview with a value beyond its maximum, gets the server's Indonesian error next to it, fixes
  * it. A label with markup renders as text. No CSP violation, page error or dialog on the way.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { translate } from "~/i18n/catalog";
-import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { screenshot, useE2E, waitForHydration } from "./harness";
 
 const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 const XSS = "<img src=x onerror=alert(1)>";
@@ -20,33 +17,12 @@ const YES_NO = "Ada Posbindu aktif?";
 const COUNT = "Jumlah peserta Posbindu";
 const CALC = `Dua kali peserta ${XSS}`;
 
-let app: RunningApp;
-let browser: Browser;
-let admin: Session;
-let startedAt = 0;
-
-beforeAll(async () => {
-  startedAt = Date.now();
-  [app, browser] = await Promise.all([startApp({ name: "designer-forms" }), launchBrowser()]);
-  admin = await openSession(browser, app.baseUrl);
-}, 180_000);
-
-afterAll(async () => {
-  await admin?.close();
-  await browser?.close();
-  await app?.stop();
-});
-
-function expectClean(s: Session) {
-  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
-}
+const e2e = useE2E({ name: "designer-forms", login: "admin.nasional" });
 
 /**
  * A draft of ilp-nasional open in the designer: through the library's "Buat draf versi baru"
  * button when the page offers it, otherwise a copy of v1 inserted through the app's db helpers
- * into the test server's database (the harness keeps it in a fresh pantau-e2e-* temp dir).
+ * into the test server's database.
  */
 async function openDraft(page: Page): Promise<void> {
   await page.goto("/templates/ilp-nasional/1");
@@ -63,15 +39,8 @@ async function openDraft(page: Page): Promise<void> {
 }
 
 async function insertDraftCopy(): Promise<void> {
-  const dirs = fs
-    .readdirSync(os.tmpdir())
-    .filter((d) => d.startsWith("pantau-e2e-"))
-    .map((d) => path.join(os.tmpdir(), d))
-    .filter((d) => fs.existsSync(path.join(d, "e2e.sqlite")) && fs.statSync(d).mtimeMs >= startedAt - 1000)
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  expect(dirs.length, "the test server's database").toBeGreaterThan(0);
   const { openDb, nowIso } = await import("~/db/db.server");
-  const handle = openDb(`sqlite:${path.join(dirs[0], "e2e.sqlite")}`);
+  const handle = openDb(e2e.app.databaseUrl);
   try {
     const v1 = await handle.db.selectFrom("template_package").selectAll().where("key", "=", "ilp-nasional").where("version", "=", 1).executeTakeFirstOrThrow();
     const doc = { ...JSON.parse(v1.document), version: 2 };
@@ -118,8 +87,7 @@ async function fieldOrder(page: Page): Promise<string[]> {
 
 describe("form builder", () => {
   it("builds a form with show-if and a calculated field, reorders by keyboard, and checks the preview on the server", async () => {
-    const page = admin.page;
-    await loginAndWaitHome(page, "admin.nasional");
+    const { page } = e2e;
     await openDraft(page);
     const formsTab = page.getByRole("tab", { name: new RegExp(`^${t("designer.tab.forms")}`) });
     if (await formsTab.isVisible().catch(() => false)) await formsTab.click();
@@ -219,6 +187,6 @@ describe("form builder", () => {
     // "Ya" → "Tidak" hides the number again (its answer is kept for when it flips back).
     await preview.locator("#root_ada_posbindu_aktif").getByLabel("Tidak", { exact: true }).check();
     await expect.poll(() => preview.locator("#root_jumlah_peserta_posbindu").count()).toBe(0);
-    expectClean(admin);
+    e2e.expectClean();
   });
 });

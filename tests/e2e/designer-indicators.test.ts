@@ -6,47 +6,30 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { translate } from "~/i18n/catalog";
 import type { TemplatePackage } from "../../schemas/types.generated";
-import { launchBrowser, loginAndWaitHome, openSession, screenshot, STACK_TRACE_PATTERN, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { loginAndWaitHome, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
 import { withTargetsThrough } from "../../seeds/demo/targets";
 
 const T = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 const seedPackage = (): TemplatePackage => JSON.parse(fs.readFileSync(path.resolve("seeds/packages/ilp-nasional.v1.json"), "utf8"));
 
-let app: RunningApp;
-let browser: Browser;
-let s: Session;
+const e2e = useE2E({ name: "designer-indicators", login: "admin.nasional", clean: { dialogs: false, consoleErrors: true } });
 let draftPath = "";
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp({ name: "designer-indicators" }), launchBrowser()]);
-  s = await openSession(browser, app.baseUrl);
-  await loginAndWaitHome(s.page, "admin.nasional");
+  const { app, page } = e2e;
   // A draft of the next version of ilp-nasional, made the way the library's button makes it.
-  const res = await s.page.request.post("/designer/new", { form: { intent: "fromLatest", package: "ilp-nasional" }, headers: { Origin: app.baseUrl }, maxRedirects: 0 });
+  const res = await page.request.post("/designer/new", { form: { intent: "fromLatest", package: "ilp-nasional" }, headers: { Origin: app.baseUrl }, maxRedirects: 0 });
   expect(res.status(), await res.text()).toBe(302);
   draftPath = new URL(res.headers()["location"]!, app.baseUrl).pathname;
   expect(draftPath).toMatch(/^\/designer\/ilp-nasional\/\d+$/);
-}, 240_000);
-
-afterAll(async () => {
-  await s?.close();
-  await browser?.close();
-  await app?.stop();
 });
-
-function expectClean() {
-  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-  expect(s.problems.consoleErrors, "console errors").toEqual([]);
-}
 
 describe("indicator designer journey", () => {
   it("shows a typo in a formula at its characters, fixes it with autocomplete and previews on real data", async () => {
-    const { page } = s;
+    const { page } = e2e;
     await page.goto(draftPath);
     await waitForHydration(page);
     await page.getByRole("tab", { name: T("designer.tab.indicators") }).click();
@@ -123,11 +106,11 @@ describe("indicator designer journey", () => {
     await page.getByText(T("indcheck.bandsOrder", { yellow: 120, green: 100 })).waitFor();
     await yellow.fill("80");
     await expect.poll(() => page.getByText(T("indcheck.bandsOrder", { yellow: 120, green: 100 })).count()).toBe(0);
-    expectClean();
+    e2e.expectClean();
   });
 
   it("sets a national target, copies last year's targets, and saves the draft", async () => {
-    const { page } = s;
+    const { page } = e2e;
     await page.getByRole("tab", { name: T("designer.tab.targets") }).click();
     await page.getByLabel(T("targets.filterIndicator"), { exact: true }).selectOption("cakupan_k6_uji_coba");
     // The demo carries targets forward to the year it was seeded: the newest year is 2026 or later.
@@ -165,11 +148,11 @@ describe("indicator designer journey", () => {
     await page.getByText(T("designer.save.clean")).waitFor({ timeout: 30_000 });
     const body = await page.locator("body").innerText();
     expect(body).not.toMatch(STACK_TRACE_PATTERN);
-    expectClean();
+    e2e.expectClean();
   });
 
   it("in a district adaptation, national indicators keep only their bands editable, national targets and rules are read-only", async () => {
-    const d = await openSession(browser, app.baseUrl);
+    const d = await e2e.newSession();
     try {
       const { page } = d;
       await loginAndWaitHome(page, "admin.sawahlunto");

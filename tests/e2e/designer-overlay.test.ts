@@ -5,31 +5,14 @@
  * (no JSON), saves, reads the plain-language summary, publishes, and sees
  * the Lokal/Diubah marks on the package page. Screenshot: designer-overlay.png.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { translate } from "~/i18n/catalog";
-import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { screenshot, useE2E, waitForHydration } from "./harness";
 
 const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 
-let app: RunningApp;
-let browser: Browser;
-const sessions: Session[] = [];
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp({ name: "designer-overlay" }), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.allSettled(sessions.map((s) => s.close()));
-  await browser?.close();
-  await app?.stop();
-});
-
-function expectClean(s: Session) {
-  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-}
+const e2e = useE2E({ name: "designer-overlay", login: "admin.sawahlunto", clean: { dialogs: false } });
 
 async function tab(page: Page, name: string) {
   await page.getByRole("tab", { name, exact: false }).first().click();
@@ -37,10 +20,7 @@ async function tab(page: Page, name: string) {
 
 describe("district adaptation", () => {
   it("admin.sawahlunto overrides a target, adds a local field, saves, publishes and sees the marks", async () => {
-    const s = await openSession(browser, app.baseUrl);
-    sessions.push(s);
-    const { page } = s;
-    await loginAndWaitHome(page, "admin.sawahlunto");
+    const { page } = e2e;
 
     // From the library to the adaptation designer.
     await page.goto("/templates");
@@ -139,6 +119,6 @@ describe("district adaptation", () => {
     const nationalTarget = spm2026.filter({ hasNotText: "(13.73)" });
     expect(await nationalTarget.count()).toBe(1);
     expect((await nationalTarget.locator("td.num").textContent())?.trim()).toBe("100");
-    expectClean(s);
+    e2e.expectClean();
   }, 120_000);
 });

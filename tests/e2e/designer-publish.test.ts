@@ -4,27 +4,15 @@
  * text) and adds a field through the JSON view, saves, reads the plain-language diff on the
  * publish tab, confirms and sees version 2 published in the library. Screenshot of the diff.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { translate } from "~/i18n/catalog";
-import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { screenshot, useE2E, waitForHydration } from "./harness";
 
 const XSS = "<img src=x onerror=alert(1)>";
 const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 
-let app: RunningApp;
-let browser: Browser;
-let session: Session | undefined;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp({ name: "designer-publish" }), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await session?.close();
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useE2E({ name: "designer-publish", login: "admin.nasional" });
 
 function inlineHandlers(page: Page): Promise<string[]> {
   return page.evaluate(() =>
@@ -47,9 +35,7 @@ async function setText(box: ReturnType<Page["getByLabel"]>, text: string) {
 
 describe("package designer: draft → publish", () => {
   it("admin.nasional drafts ilp-nasional v2 through the JSON view, reads the diff, confirms and publishes", async () => {
-    session = await openSession(browser, app.baseUrl);
-    const { page } = session;
-    await loginAndWaitHome(page, "admin.nasional");
+    const { page } = e2e;
 
     await page.goto("/templates");
     await waitForHydration(page);
@@ -113,8 +99,6 @@ describe("package designer: draft → publish", () => {
     expect(await pkg.innerText()).toContain(t("templates.latest", { version: 2 }));
     await screenshot(page, "designer-published-library");
 
-    expect(session.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-    expect(session.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-    expect(session.problems.dialogs, "dialogs opened by the page").toEqual([]);
+    e2e.expectClean();
   }, 180_000);
 });

@@ -11,16 +11,16 @@
  * The draft reaches the server by autosave before the connection drops.
  * Three sign-ins in total (the app allows 10 per client per minute).
  */
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loginAndWaitHome, screenshot, useE2E, waitForHydration, type Session } from "./harness";
 
 const now = new Date();
 const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
 const FORM_TITLE = "Profil Implementasi ILP Puskesmas";
 
-let app: RunningApp;
-let browser: Browser;
+// Server autosave every 2 s instead of 20, so the journey sees it happen.
+const e2e = useE2E({ name: "entry", env: { PANTAU_AUTOSAVE_SECONDS: "2" } });
 let operator: Session;
 let verifier: Session;
 let admin: Session;
@@ -38,28 +38,11 @@ async function fillNumber(page: Page, key: string, value: number) {
   await page.locator(`#root_${key}`).fill(String(value));
 }
 
-function expectClean(s: Session) {
-  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
-}
-
 describe("data entry and verification in Chromium", () => {
   beforeAll(async () => {
-    // Server autosave every 2 s instead of 20, so the journey sees it happen.
-    app = await startApp({ name: "entry", env: { PANTAU_AUTOSAVE_SECONDS: "2" } });
-    browser = await launchBrowser();
-    operator = await openSession(browser, app.baseUrl);
-    verifier = await openSession(browser, app.baseUrl);
-    admin = await openSession(browser, app.baseUrl);
-  }, 180_000);
-
-  afterAll(async () => {
-    await operator?.close();
-    await verifier?.close();
-    await admin?.close();
-    await browser?.close();
-    await app?.stop();
+    operator = e2e.session;
+    verifier = await e2e.newSession();
+    admin = await e2e.newSession();
   });
 
   it("operator fills the form, fixes a bound error, recovers an offline draft and submits", async () => {
@@ -125,7 +108,7 @@ describe("data entry and verification in Chromium", () => {
     await page.getByText("Laporan terkirim dan menunggu verifikasi Dinkes.").waitFor();
     await expect(page.locator(".badge.submitted").first().innerText()).resolves.toBe("Dikirim");
     await screenshot(page, "entry-04-submitted");
-    expectClean(operator);
+    e2e.expectClean(operator);
   });
 
   it("verifier returns the report with a note; the operator sees it, corrects and resubmits", async () => {
@@ -152,8 +135,8 @@ describe("data entry and verification in Chromium", () => {
     await op.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("11");
     await op.getByRole("button", { name: "Kirim", exact: true }).click();
     await op.getByText("Laporan terkirim dan menunggu verifikasi Dinkes.").waitFor();
-    expectClean(verifier);
-    expectClean(operator);
+    e2e.expectClean(verifier);
+    e2e.expectClean(operator);
   });
 
   it("verifier approves; the operator can no longer change the report", async () => {
@@ -180,8 +163,8 @@ describe("data entry and verification in Chromium", () => {
     // The list shows the report as approved, with a view link instead of a fill link.
     await op.goto("/forms");
     await op.getByRole("link", { name: `Lihat laporan: ${FORM_TITLE} ${PERIOD}` }).waitFor();
-    expectClean(verifier);
-    expectClean(operator);
+    e2e.expectClean(verifier);
+    e2e.expectClean(operator);
   });
 
   it("a period past its deadline opens locked, saying the deadline and who can unlock it", async () => {
@@ -195,7 +178,7 @@ describe("data entry and verification in Chromium", () => {
     await expect(op.getByRole("button", { name: "Simpan draf", exact: true }).count()).resolves.toBe(0);
     await expect(op.locator("#root_jumlah_desa").isEditable()).resolves.toBe(false);
     await screenshot(op, "entry-09-past-deadline");
-    expectClean(operator);
+    e2e.expectClean(operator);
   });
 
   it("the district admin re-opens the approved report through an audited unlock; the operator corrects it; the history shows every version", async () => {
@@ -236,7 +219,7 @@ describe("data entry and verification in Chromium", () => {
     await expect(op.getByRole("heading", { name: /Mengembalikan laporan/ }).count()).resolves.toBe(1);
     await expect(op.getByRole("heading", { name: /Menyetujui laporan/ }).count()).resolves.toBe(1);
     await screenshot(op, "entry-11-history");
-    expectClean(admin);
-    expectClean(operator);
+    e2e.expectClean(admin);
+    e2e.expectClean(operator);
   });
 });

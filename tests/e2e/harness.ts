@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
 import { freePort } from "../setup/postgres";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -19,10 +20,13 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export interface RunningApp {
   baseUrl: string;
+  port: number;
   /** The server's database (a temp SQLite file), for tests that set data up directly. */
   databaseUrl: string;
   /** Where the server's stdout and stderr go. */
   logFile: string;
+  /** The spawned tsx process, leader of the server's process group. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -100,7 +104,7 @@ export async function startApp(options: { name?: string; timeoutMs?: number; env
     await stop();
     throw err;
   }
-  return { baseUrl, databaseUrl, logFile, stop };
+  return { baseUrl, port, databaseUrl, logFile, pid: child.pid!, stop };
 }
 
 async function killGroup(child: ChildProcess): Promise<void> {
@@ -211,7 +215,7 @@ export async function waitForHydration(page: Page): Promise<void> {
 /**
  * Signs in through the login form (labels "Nama pengguna", "Kata sandi", button "Masuk").
  * The app allows 10 sign-in attempts per client per minute: journeys that do not test
- * signing in should reuse a signed-in context (storageState) instead of calling this.
+ * signing in should reuse a signed-in context (`useE2E`'s `signedIn`) instead of calling this.
  */
 export async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto("/login");
@@ -229,6 +233,126 @@ export async function loginAndWaitHome(page: Page, username: string, password = 
   // scrypt makes sign-in slow-ish on purpose, more so when the rest of the suite loads the CPU.
   await heading.or(alert).first().waitFor({ timeout: 30_000 });
   if (!(await heading.isVisible())) throw new Error(`Login as ${username} refused: ${await alert.first().innerText()}`);
+}
+
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+/** What `expectClean()` checks besides uncaught page errors and CSP violations. */
+export interface CleanChecks {
+  /** Dialogs the page opened (default: checked). */
+  dialogs?: boolean;
+  /** Console errors: not checked (default), all of them, or all but those matching the pattern. */
+  consoleErrors?: boolean | RegExp;
+}
+
+export interface E2EOptions {
+  /** Names the server log, tests/artifacts/server-<name>.log. */
+  name: string;
+  /** Signs the first session in as this user before the first test. */
+  login?: string;
+  /** Extra environment for the server. */
+  env?: Record<string, string>;
+  /** False for files that only speak HTTP: no Chromium, no session. */
+  browser?: boolean;
+  clean?: CleanChecks;
+}
+
+/** One file's app, browser and sessions; read its getters inside tests and hooks, not at import time. */
+export interface E2E {
+  readonly app: RunningApp;
+  readonly browser: Browser;
+  /** The session opened before the first test (signed in when `login` was given). */
+  readonly session: Session;
+  readonly page: Page;
+  /** Every session opened so far, the first one included. */
+  readonly sessions: readonly Session[];
+  /** Another fresh browser context, closed with the rest after the file. */
+  newSession(storageState?: StorageState): Promise<Session>;
+  /**
+   * A session signed in as `username`: through the login form the first time, then from that
+   * sign-in's saved cookies, so a file needing a role several times spends one sign-in on it.
+   */
+  signedIn(username: string): Promise<Session>;
+  /** No uncaught page error or CSP violation so far (and what `clean` adds), in `s` or the first session. */
+  expectClean(s?: Session): void;
+}
+
+/**
+ * Starts the app (and Chromium, and a first session) before the file's tests and tears all down
+ * after them. Call once per file, at the top level, before the file's own hooks: those then run
+ * with the app up and the browser open.
+ */
+export function useE2E(options: E2EOptions): E2E {
+  const withBrowser = options.browser !== false;
+  const clean = { dialogs: true, consoleErrors: false, ...options.clean };
+  let app: RunningApp | undefined;
+  let browser: Browser | undefined;
+  const sessions: Session[] = [];
+  const signedInStates = new Map<string, StorageState>();
+
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useE2E("${options.name}"): no ${what} ${withBrowser || what === "app" ? "before its beforeAll has run" : "with browser: false"}`);
+    return value;
+  };
+  const newSession = async (storageState?: StorageState): Promise<Session> => {
+    const s = await openSession(need(browser, "browser"), need(app, "app").baseUrl, storageState);
+    sessions.push(s);
+    return s;
+  };
+
+  beforeAll(
+    async () => {
+      // Assigned as each settles, so afterAll ends whichever started when the other failed.
+      await Promise.all([startApp({ name: options.name, env: options.env }).then((a) => (app = a)), withBrowser ? launchBrowser().then((b) => (browser = b)) : null]);
+      if (!withBrowser) return;
+      const first = await newSession();
+      if (options.login) await loginAndWaitHome(first.page, options.login);
+    },
+    // scrypt makes the seeding and a sign-in slow; both take longer while other files load the CPU.
+    options.login ? 240_000 : 180_000,
+  );
+
+  afterAll(async () => {
+    await Promise.allSettled(sessions.map((s) => s.close()));
+    await browser?.close();
+    await app?.stop();
+  });
+
+  return {
+    get app() {
+      return need(app, "app");
+    },
+    get browser() {
+      return need(browser, "browser");
+    },
+    get session() {
+      return need(sessions[0], "session");
+    },
+    get page() {
+      return need(sessions[0], "session").page;
+    },
+    get sessions() {
+      return sessions;
+    },
+    newSession,
+    async signedIn(username) {
+      const state = signedInStates.get(username);
+      if (state) return newSession(state);
+      const s = await newSession();
+      await loginAndWaitHome(s.page, username);
+      signedInStates.set(username, await s.context.storageState());
+      return s;
+    },
+    expectClean(s = need(sessions[0], "session")) {
+      expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
+      expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
+      if (clean.dialogs) expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
+      if (clean.consoleErrors !== false) {
+        const ignored = clean.consoleErrors === true ? null : clean.consoleErrors;
+        expect(s.problems.consoleErrors.filter((m) => !ignored?.test(m)), "console errors").toEqual([]);
+      }
+    },
+  };
 }
 
 /** JavaScript stack frames or error class prefixes that must never reach a user. */

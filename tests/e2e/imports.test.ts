@@ -11,9 +11,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, loginAndWaitHome, openSession, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { afterAll, describe, expect, it } from "vitest";
+import { loginAndWaitHome, screenshot, useE2E, waitForHydration } from "./harness";
 import { profilCells } from "../helpers/ilp-profil";
 import { expectCsvSafe } from "../helpers/spreadsheet";
 
@@ -25,28 +24,14 @@ const FORM_TITLE = "Profil Implementasi ILP Puskesmas";
 
 const VALID = profilCells();
 
-let app: RunningApp;
-let browser: Browser;
-let operator: Session;
-let admin: Session;
+const e2e = useE2E({ name: "imports" });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-import-e2e-"));
 
 describe("bulk import in Chromium", () => {
-  beforeAll(async () => {
-    app = await startApp({ name: "imports" });
-    browser = await launchBrowser();
-    operator = await openSession(browser, app.baseUrl);
-  }, 180_000);
-
-  afterAll(async () => {
-    await operator?.close();
-    await admin?.close();
-    await browser?.close();
-    await app?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("operator downloads the template, uploads a mixed XLSX, sees the progress and the error table", async () => {
+    const operator = e2e.session;
     const page = operator.page;
     await loginAndWaitHome(page, "operator.sungaidurian");
     await waitForHydration(page);
@@ -120,13 +105,11 @@ describe("bulk import in Chromium", () => {
     await page.getByRole("link", { name: "Kembali ke impor dan ekspor" }).click();
     await page.getByRole("link", { name: "laporan-campuran.xlsx" }).waitFor();
 
-    expect(operator.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-    expect(operator.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-    expect(operator.problems.dialogs, "dialogs opened by the page").toEqual([]);
+    e2e.expectClean(operator);
   });
 
   it("a district admin imports a past month with a reason and sees it marked a late entry", async () => {
-    admin = await openSession(browser, app.baseUrl);
+    const admin = await e2e.newSession();
     const page = admin.page;
     await loginAndWaitHome(page, "admin.sawahlunto");
     await page.goto("/imports");
@@ -156,8 +139,6 @@ describe("bulk import in Chromium", () => {
     await expect(page.getByRole("heading", { level: 3 }).first().getByText("Entri terlambat").isVisible()).resolves.toBe(true);
     await screenshot(page, "history-late-entry");
 
-    expect(admin.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-    expect(admin.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-    expect(admin.problems.dialogs, "dialogs opened by the page").toEqual([]);
+    e2e.expectClean(admin);
   });
 });

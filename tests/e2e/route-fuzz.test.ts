@@ -6,8 +6,8 @@
  */
 import { pathToFileURL } from "node:url";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, REPO_ROOT, startApp, type RunningApp } from "./harness";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, REPO_ROOT, useE2E, type RunningApp } from "./harness";
 
 /** Text that only a framework, a runtime error or a database driver writes. */
 const INTERNALS = /You made a|No route matches|Unexpected Server Error|did not provide an? `|node_modules|\bat [\w$.<>]+ \(|TypeError|ReferenceError|SyntaxError|RangeError|SQLITE_|duplicate key value|ECONNREFUSED|Cannot read properties/;
@@ -55,12 +55,13 @@ function shapes(base: string): Shape[] {
 }
 
 describe("route fuzz", () => {
+  const e2e = useE2E({ name: "route-fuzz", env: { PANTAU_SCORECARD_WARM_SECONDS: "0" }, browser: false });
   let app: RunningApp;
   const cookies: Record<string, string> = { anonymous: "" };
   let patterns: string[] = [];
 
   beforeAll(async () => {
-    app = await startApp({ name: "route-fuzz", env: { PANTAU_SCORECARD_WARM_SECONDS: "0" } });
+    app = e2e.app;
     const build = (await import(pathToFileURL(path.join(REPO_ROOT, "build", "index.js")).href)) as { routes: Record<string, { path?: string; parentId?: string }> };
     const full = (id: string): string => {
       const r = build.routes[id];
@@ -79,7 +80,6 @@ describe("route fuzz", () => {
       cookies[username] = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     }
   }, 180_000);
-  afterAll(() => app?.stop());
 
   it("lets Remix's own traffic and plain form posts through to their routes", async () => {
     const admin = cookies["admin.nasional"];

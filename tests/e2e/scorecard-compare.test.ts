@@ -3,39 +3,18 @@
  * scorecard, presses "Bandingkan" and sees the units as columns and, per indicator, an SVG
  * trend chart with one series per unit. One sign-in for the whole file.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { translate } from "~/i18n/catalog";
-import { launchBrowser, loginAndWaitHome, openSession, screenshot, STACK_TRACE_PATTERN, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
 
 const T = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 
-let app: RunningApp;
-let browser: Browser;
-let s: Session;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp({ name: "scorecard-compare" }), launchBrowser()]);
-  s = await openSession(browser, app.baseUrl);
-  await loginAndWaitHome(s.page, "fasilitator.nasional");
-}, 240_000);
-
-afterAll(async () => {
-  await s?.close();
-  await browser?.close();
-  await app?.stop();
-});
-
-function expectClean() {
-  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
-  expect(s.problems.consoleErrors.filter((m) => !/status of (400|403|404)/.test(m)), "console errors (hydration and the like)").toEqual([]);
-}
+// Console errors other than the browser's own report of a 4xx answer (hydration and the like).
+const e2e = useE2E({ name: "scorecard-compare", login: "fasilitator.nasional", clean: { consoleErrors: /status of (400|403|404)/ } });
 
 describe("compare side by side", () => {
   it("selects two districts on the scorecard and compares them with trend charts", async () => {
-    const { page } = s;
+    const { page } = e2e;
     // A month whose reports are all in (the last month's may still be arriving on the day the demo was seeded).
     const now = new Date();
     const complete = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 4, 1)).toISOString().slice(0, 7);
@@ -78,17 +57,17 @@ describe("compare side by side", () => {
     expect(inline).toBe(0);
     expect(await page.locator("main").innerText()).not.toMatch(STACK_TRACE_PATTERN);
     await screenshot(page, "scorecards-compare");
-    expectClean();
+    e2e.expectClean();
   });
 
   it("answers too few units and units outside the scope of the level with messages", async () => {
-    const { page } = s;
+    const { page } = e2e;
     const few = await page.goto("/scorecards/compare?units=33.28");
     expect(few?.status()).toBe(400);
     expect(await page.getByRole("alert").innerText()).toContain(T("scorecards.compare.error.tooFew", { min: 2 }));
     const mixed = await page.goto("/scorecards/compare?units=33.28,33");
     expect(mixed?.status()).toBe(400);
     expect(await page.getByRole("alert").innerText()).toContain(T("scorecards.compare.error.mixed"));
-    expectClean();
+    e2e.expectClean();
   });
 });

@@ -6,41 +6,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDb } from "~/db/db.server";
 import { translate } from "~/i18n/catalog";
-import { ARTIFACTS_DIR, launchBrowser, loginAndWaitHome, openSession, screenshot, STACK_TRACE_PATTERN, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { ARTIFACTS_DIR, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
 
 const T = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 const STATES = ["green", "yellow", "red", "nodata", "incomplete", "notarget"] as const;
 
-let app: RunningApp;
-let browser: Browser;
-let s: Session;
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp({ name: "scorecards" }), launchBrowser()]);
-  s = await openSession(browser, app.baseUrl);
-  await loginAndWaitHome(s.page, "fasilitator.nasional");
-}, 240_000);
-
-afterAll(async () => {
-  await s?.close();
-  await browser?.close();
-  await app?.stop();
-});
-
-function expectClean() {
-  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
-  expect(s.problems.consoleErrors.filter((m) => !/status of (400|403|404)/.test(m)), "console errors (hydration and the like)").toEqual([]);
-}
+// Console errors other than the browser's own report of a 4xx answer (hydration and the like).
+const e2e = useE2E({ name: "scorecards", login: "fasilitator.nasional", clean: { consoleErrors: /status of (400|403|404)/ } });
 
 describe("facilitator scorecard journey", () => {
   it("opens the national scorecard: provinces, coloured cells, band in text, accessible table", async () => {
-    const { page } = s;
+    const { page } = e2e;
     await page.getByRole("navigation", { name: T("nav.main") }).getByRole("link", { name: T("nav.scorecards") }).click();
     await page.waitForURL((u) => u.pathname === "/scorecards");
     const table = page.getByRole("table", { name: /^Scorecard Indonesia/ });
@@ -85,11 +64,11 @@ describe("facilitator scorecard journey", () => {
     for (const m of withAchievements) expect(m[1]).toContain(m[2]);
     await page.getByRole("region", { name: T("scorecards.legend") }).waitFor();
     await screenshot(page, "scorecards-national");
-    expectClean();
+    e2e.expectClean();
   });
 
   it("filters by indicator group through the selection form", async () => {
-    const { page } = s;
+    const { page } = e2e;
     await waitForHydration(page);
     const form = page.getByRole("form", { name: T("scorecards.selection") });
     await form.getByLabel(T("scorecards.group")).selectOption("spm");
@@ -100,11 +79,11 @@ describe("facilitator scorecard journey", () => {
     await expect.poll(async () => (await table.locator("th.sc-group").allInnerTexts()).map((x) => x.trim())).toEqual(["SPM Kesehatan"]);
     expect(await table.locator("th.sc-ind").count()).toBe(12);
     expect(await table.locator("th.sc-ind .sc-col-note").first().innerText()).toBe(T("scorecards.ytdColumn"));
-    expectClean();
+    e2e.expectClean();
   });
 
   it("sorts by an indicator column through a shareable URL", async () => {
-    const { page } = s;
+    const { page } = e2e;
     await waitForHydration(page);
     const header = page.locator("thead th.sc-ind").first();
     await header.getByRole("link").click();
@@ -119,11 +98,11 @@ describe("facilitator scorecard journey", () => {
     const present = values.filter((v): v is number => v !== null);
     expect(present).toEqual([...present].sort((a, b) => b - a));
     await screenshot(page, "scorecards-sorted");
-    expectClean();
+    e2e.expectClean();
   });
 
   it("transposes (indicators as rows, units as columns) through a shareable URL, keeping order, bands, sorting and export links", async () => {
-    const { page } = s;
+    const { page } = e2e;
     await waitForHydration(page);
     const unitsBefore = await page.locator("tbody th[scope=row] .sc-code").allInnerTexts();
     const indicatorsBefore = await page.locator("thead th.sc-ind").count();
@@ -167,11 +146,11 @@ describe("facilitator scorecard journey", () => {
     await page.getByRole("link", { name: T("scorecards.transpose.off") }).click();
     await page.waitForURL((u) => !u.searchParams.has("transpose") && u.searchParams.get("sort") === sort);
     await page.locator("table.scorecard:not([data-transposed])").waitFor();
-    expectClean();
+    e2e.expectClean();
   });
 
   it("drills from the provinces into a district and back up with breadcrumbs", async () => {
-    const { page } = s;
+    const { page } = e2e;
     await page.getByRole("link", { name: T("scorecards.drill", { name: "Jawa Tengah" }) }).click();
     await page.getByRole("table", { name: /^Scorecard Jawa Tengah/ }).waitFor();
     await page.getByRole("link", { name: T("scorecards.drill", { name: "Kabupaten Tegal" }) }).click();
@@ -186,11 +165,11 @@ describe("facilitator scorecard journey", () => {
     await page.getByRole("table", { name: /^Scorecard Jawa Tengah/ }).waitFor();
     await page.goBack();
     await table.waitFor();
-    expectClean();
+    e2e.expectClean();
   });
 
   it("explains a cell: formula, target and its source, completeness with units", async () => {
-    const { page } = s;
+    const { page } = e2e;
     const cell = page.locator("tbody td.sc-green a, tbody td.sc-yellow a, tbody td.sc-red a, tbody td.sc-incomplete.sc-band-green a, tbody td.sc-incomplete.sc-band-yellow a, tbody td.sc-incomplete.sc-band-red a").first();
     await cell.click();
     await page.waitForURL((u) => u.pathname === "/scorecards/explain");
@@ -204,11 +183,11 @@ describe("facilitator scorecard journey", () => {
     await screenshot(page, "scorecards-explain");
     await page.getByRole("link", { name: T("scorecards.back"), exact: false }).click();
     await page.getByRole("table", { name: /^Scorecard Kabupaten Tegal/ }).waitFor();
-    expectClean();
+    e2e.expectClean();
   });
 
   it("downloads the XLSX with the scorecard's cells", async () => {
-    const { page } = s;
+    const { page } = e2e;
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: T("scorecards.exportXlsx") }).click()]);
     expect(download.suggestedFilename()).toMatch(/^scorecard-ilp-nasional-\d{4}-\d{2}-kumulatif-33\.28\.xlsx$/);
     const file = path.join(ARTIFACTS_DIR, download.suggestedFilename());
@@ -222,11 +201,11 @@ describe("facilitator scorecard journey", () => {
     ws.eachRow((row) => names.push(String(row.getCell(2).value ?? "")));
     expect(names).toContain(firstName);
     fs.rmSync(file, { force: true });
-    expectClean();
+    e2e.expectClean();
   });
 
   it("opens the print view with title, period, legend and generation time", async () => {
-    const { page } = s;
+    const { page } = e2e;
     await page.getByRole("link", { name: T("scorecards.printView") }).click();
     await page.waitForURL((u) => u.searchParams.get("print") === "1");
     await page.getByRole("button", { name: T("scorecards.printNow") }).waitFor();
@@ -239,11 +218,11 @@ describe("facilitator scorecard journey", () => {
     await page.getByText(/^Periode: /).waitFor();
     await screenshot(page, "scorecards-print");
     await page.emulateMedia({ media: "screen" });
-    expectClean();
+    e2e.expectClean();
   });
 
   it("answers a bad period and an unknown template with clear messages, not crashes", async () => {
-    const { page } = s;
+    const { page } = e2e;
     const bad = await page.goto("/scorecards?period=2025-13");
     expect(bad?.status()).toBe(400);
     expect(await page.getByRole("alert").innerText()).toContain("Bulan 13");
@@ -251,16 +230,16 @@ describe("facilitator scorecard journey", () => {
     expect(unknown?.status()).toBe(404);
     expect(await page.getByRole("alert").innerText()).toContain('Templat "tidak-ada"');
     await screenshot(page, "scorecards-unknown-template");
-    expectClean();
+    e2e.expectClean();
   });
 
   // docs/security.md item 13: the table rows are written as escaped HTML strings (ScorecardTable.tsx), on
   // the server and again in the browser after a client-side navigation. Markup in a unit's name
   // must stay text in both. Last in the file: it renames a unit.
   it("shows markup in a unit's name as text, on a full load and after a client-side drill-down", async () => {
-    const { page } = s;
+    const { page } = e2e;
     const XSS = `<img src=x onerror=alert(1)> "quoted" & 'single' <svg onload=alert(2)>`;
-    const handle = openDb(app.databaseUrl);
+    const handle = openDb(e2e.app.databaseUrl);
     try {
       const sawahlunto = await handle.db.selectFrom("org_unit").select("path").where("code", "=", "13.73").executeTakeFirstOrThrow();
       const unit = await handle.db.selectFrom("org_unit").select("id").where("level", "=", "puskesmas").where("path", "like", `${sawahlunto.path}%`).orderBy("code").executeTakeFirstOrThrow();
@@ -279,7 +258,7 @@ describe("facilitator scorecard journey", () => {
       // The cell links name the unit in their label as text too.
       const labels = await table.locator("a.sc-cell-link").evaluateAll((as) => as.map((a) => a.getAttribute("aria-label") ?? ""));
       expect(labels.some((l) => l.includes(XSS))).toBe(true);
-      expectClean();
+      e2e.expectClean();
     };
     await page.goto("/scorecards?parent=13.73");
     await check();

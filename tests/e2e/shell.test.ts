@@ -5,28 +5,16 @@
  *
  * The app allows 10 sign-in attempts per client per minute (docs/decisions/017-login-throttling.md)
  * and every context here comes from 127.0.0.1, so journeys that do not test signing in reuse one
- * signed-in admin context (`adminState`) instead of logging in again.
+ * signed-in admin context (`e2e.signedIn`) instead of logging in again.
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { navFor } from "~/components/nav";
 import type { Role } from "~/db/schema";
 import { translate } from "~/i18n/catalog";
-import {
-  launchBrowser,
-  login,
-  loginAndWaitHome,
-  openSession,
-  REPO_ROOT,
-  screenshot,
-  STACK_TRACE_PATTERN,
-  startApp,
-  waitForHydration,
-  type RunningApp,
-  type Session,
-} from "./harness";
+import { login, loginAndWaitHome, REPO_ROOT, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
 
 interface DemoUser {
   username: string;
@@ -48,34 +36,7 @@ const HOME = translate("id", "nav.home");
 const USERS = translate("id", "nav.users");
 const XSS_NAME = "<img src=x onerror=alert(1)>";
 
-let app: RunningApp;
-let browser: Browser;
-const sessions: Session[] = [];
-let adminState: Awaited<ReturnType<BrowserContext["storageState"]>> | null = null;
-
-async function session(storageState?: typeof adminState): Promise<Session> {
-  const s = await openSession(browser, app.baseUrl, storageState ?? undefined);
-  sessions.push(s);
-  return s;
-}
-
-/** A context signed in as admin.sawahlunto; signs in once for the whole file. */
-async function adminSession(): Promise<Session> {
-  if (!adminState) {
-    const s = await session();
-    await loginAndWaitHome(s.page, "admin.sawahlunto");
-    adminState = await s.context.storageState();
-    return s;
-  }
-  return session(adminState);
-}
-
-/** No uncaught page error, no CSP violation, no dialog in this session so far. */
-function expectClean(s: Session) {
-  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
-}
+const e2e = useE2E({ name: "shell" });
 
 async function navLinks(page: Page): Promise<string[]> {
   const nav = page.getByRole("navigation", { name: translate("id", "nav.main") });
@@ -87,20 +48,10 @@ function pathname(page: Page): string {
   return new URL(page.url()).pathname;
 }
 
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp({ name: "shell" }), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.allSettled(sessions.map((s) => s.close()));
-  await browser?.close();
-  await app?.stop();
-});
-
 describe("sign-in, navigation by role, sign-out", () => {
   it.each(ROLE_ACCOUNTS)("%s lands home with the links of the role and can log out", async (username) => {
     const user = demoUser(username);
-    const s = await session();
+    const s = await e2e.newSession();
     const { page } = s;
     await loginAndWaitHome(page, username);
     expect(pathname(page)).toBe("/");
@@ -127,11 +78,11 @@ describe("sign-in, navigation by role, sign-out", () => {
     expect(pathname(page)).toBe("/login");
     await page.getByLabel(translate("id", "login.username"), { exact: true }).waitFor();
     expect(s.problems.consoleErrors).toEqual([]);
-    expectClean(s);
+    e2e.expectClean(s);
   });
 
   it("a wrong password shows the Indonesian error and keeps the typed username", async () => {
-    const s = await session();
+    const s = await e2e.newSession();
     await login(s.page, "verifikator.sawahlunto", "salah-sekali");
     const alert = s.page.getByRole("alert");
     await alert.waitFor();
@@ -139,13 +90,13 @@ describe("sign-in, navigation by role, sign-out", () => {
     expect(await s.page.getByLabel(translate("id", "login.username"), { exact: true }).inputValue()).toBe("verifikator.sawahlunto");
     expect(pathname(s.page)).toBe("/login");
     await screenshot(s.page, "login-wrong-password");
-    expectClean(s);
+    e2e.expectClean(s);
   });
 });
 
 describe("errors", () => {
   it("an operator opening /users gets the 403 page, not a stack trace", async () => {
-    const s = await session();
+    const s = await e2e.newSession();
     await loginAndWaitHome(s.page, "operator.sungaidurian");
     const response = await s.page.goto("/users");
     expect(response?.status()).toBe(403);
@@ -156,13 +107,13 @@ describe("errors", () => {
     expect(text).not.toMatch(STACK_TRACE_PATTERN);
     expect(text).not.toContain("Error:");
     await screenshot(s.page, "operator-users-403");
-    expectClean(s);
+    e2e.expectClean(s);
   });
 });
 
 describe("language switch", () => {
   it("switches the shell to English and back without a full reload", async () => {
-    const s = await adminSession();
+    const s = await e2e.signedIn("admin.sawahlunto");
     const name = demoUser("admin.sawahlunto").displayName;
     await s.page.goto("/");
     await waitForHydration(s.page);
@@ -185,13 +136,13 @@ describe("language switch", () => {
     expect(await s.page.locator("html").getAttribute("lang")).toBe("id");
     // Same document: Remix handled both switches on the client.
     expect(await s.page.evaluate(() => (window as unknown as { __e2eMarker?: number }).__e2eMarker)).toBe(42);
-    expectClean(s);
+    e2e.expectClean(s);
   });
 });
 
 describe("user administration", () => {
   it("a district admin creates a user, and a unit outside the district is refused with the input kept", async () => {
-    const s = await adminSession();
+    const s = await e2e.signedIn("admin.sawahlunto");
     const { page } = s;
     await page.goto("/users");
     await waitForHydration(page);
@@ -229,13 +180,13 @@ describe("user administration", () => {
     expect(await page.getByLabel(t("users.role"), { exact: true }).inputValue()).toBe("district_verifier");
     expect(await page.getByRole("cell", { name: "e2e.verifikator.tegal", exact: true }).count()).toBe(0);
     await screenshot(page, "users-out-of-scope");
-    expectClean(s);
+    e2e.expectClean(s);
   });
 });
 
 describe("security in the browser", () => {
   it("/login sends a nonce CSP without unsafe-eval, and the nonce is on every script", async () => {
-    const s = await session();
+    const s = await e2e.newSession();
     const response = await s.page.goto("/login");
     expect(response?.status()).toBe(200);
     const headers = response!.headers();
@@ -252,11 +203,11 @@ describe("security in the browser", () => {
     const scriptNonces = await s.page.$$eval("script", (els) => els.map((el) => (el as HTMLScriptElement).nonce));
     expect(scriptNonces.length).toBeGreaterThan(0);
     expect(new Set(scriptNonces)).toEqual(new Set([nonce]));
-    expectClean(s);
+    e2e.expectClean(s);
   });
 
   it("an XSS display name stays text: no dialog, no onerror attribute", async () => {
-    const s = await adminSession();
+    const s = await e2e.signedIn("admin.sawahlunto");
     const { page } = s;
     const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string>) => translate("id", key, vars);
     await page.goto("/users");
@@ -277,23 +228,23 @@ describe("security in the browser", () => {
     expect(await page.$$eval("img[src='x']", (els) => els.length)).toBe(0);
 
     // The account's own shell (header and greeting) renders the name too.
-    const victim = await session();
+    const victim = await e2e.newSession();
     await loginAndWaitHome(victim.page, "e2e.xss");
     await victim.page.getByRole("heading", { level: 1, name: `Selamat datang, ${XSS_NAME}` }).waitFor();
     expect(await victim.page.$$eval("[onerror]", (els) => els.length)).toBe(0);
     await screenshot(victim.page, "xss-home");
     // Give a late handler a moment to fire before judging.
     await victim.page.waitForTimeout(300);
-    expectClean(s);
-    expectClean(victim);
+    e2e.expectClean(s);
+    e2e.expectClean(victim);
   });
 
   it("no page saw a CSP violation or an uncaught error", () => {
-    for (const s of sessions) {
+    for (const s of e2e.sessions) {
       expect(s.problems.cspViolations).toEqual([]);
       expect(s.problems.pageErrors).toEqual([]);
       expect(s.problems.dialogs).toEqual([]);
     }
-    expect(sessions.length).toBeGreaterThan(5);
+    expect(e2e.sessions.length).toBeGreaterThan(5);
   });
 });

@@ -6,42 +6,17 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { translate } from "~/i18n/catalog";
-import { launchBrowser, loginAndWaitHome, openSession, REPO_ROOT, screenshot, startApp, waitForHydration, type RunningApp, type Session } from "./harness";
+import { REPO_ROOT, screenshot, useE2E, waitForHydration } from "./harness";
 
 const XSS_IMG = "<img src=x onerror=alert(1)>";
 const XSS_SVG = "<svg onload=alert(1)>";
 const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 const seed = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "seeds", file), "utf8"));
 
-let app: RunningApp;
-let browser: Browser;
-const sessions: Session[] = [];
-
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startApp({ name: "templates" }), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.allSettled(sessions.map((s) => s.close()));
-  await browser?.close();
-  await app?.stop();
-});
-
-async function signedIn(username: string): Promise<Session> {
-  const s = await openSession(browser, app.baseUrl);
-  sessions.push(s);
-  await loginAndWaitHome(s.page, username);
-  return s;
-}
-
-function expectClean(s: Session) {
-  expect(s.problems.pageErrors, "uncaught errors in the page").toEqual([]);
-  expect(s.problems.cspViolations, "Content Security Policy violations").toEqual([]);
-  expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
-}
+const e2e = useE2E({ name: "templates" });
 
 /** Every attribute whose name starts with "on", anywhere in the document. */
 function inlineHandlers(page: Page): Promise<string[]> {
@@ -63,7 +38,7 @@ async function uploadJson(page: Page, name: string, json: unknown) {
 
 describe("template library", () => {
   it("admin.sawahlunto sees ilp-nasional used by Kota Sawahlunto, the local field badge, and the report on a broken upload", async () => {
-    const s = await signedIn("admin.sawahlunto");
+    const s = await e2e.signedIn("admin.sawahlunto");
     const { page } = s;
     await page.getByRole("navigation", { name: t("nav.main") }).getByRole("link", { name: t("nav.templates"), exact: true }).click();
     await page.waitForURL((url) => url.pathname === "/templates");
@@ -113,11 +88,11 @@ describe("template library", () => {
     // The library still shows adaptation v1 only.
     await page.goto("/templates");
     expect(await page.getByRole("table", { name: t("templates.usageOf", { package: "ilp-nasional" }) }).innerText()).toContain(t("templates.usage.overlay", { version: 1, base: 1 }));
-    expectClean(s);
+    e2e.expectClean(s);
   });
 
   it("a package version whose labels carry markup is shown as text: no dialog, no on* attribute", async () => {
-    const s = await signedIn("admin.nasional");
+    const s = await e2e.signedIn("admin.nasional");
     const { page } = s;
     const pkg = seed("packages/ilp-nasional.v1.json");
     pkg.version = 2;
@@ -147,6 +122,6 @@ describe("template library", () => {
     await page.goto("/templates");
     await page.getByText(t("templates.latest", { version: 2 })).waitFor();
     expect(await inlineHandlers(page)).toEqual([]);
-    expectClean(s);
+    e2e.expectClean(s);
   });
 });

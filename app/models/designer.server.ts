@@ -28,7 +28,7 @@ import { nationalAdminGrants, packageOwnerGrant, type LibraryAccess } from "~/au
 import type { Grant } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgLevel } from "~/db/schema";
-import type { DesignerProblem, PublishedFieldInfo } from "~/components/designer/contract";
+import type { DesignerProblem, PublishedFieldInfo } from "~/contracts/designer";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { listSubtree } from "./org.server";
 

@@ -21,6 +21,7 @@ import { indicatorPreviewGrant } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
+import type { PreviewPeriod, PreviewProblem, PreviewResult } from "~/contracts/indicator-preview";
 import { sqlRowFacts } from "./facts.server";
 import { getOrgById, listChildren } from "./org.server";
 import { clock } from "~/utils/clock.server";
@@ -30,41 +31,6 @@ export const PREVIEW_PERIODS = 6;
 
 const ROW_LEVELS: ReadonlyArray<OrgUnit["level"]> = ["province", "district", "puskesmas"];
 const COUNTED = ["submitted", "approved"];
-
-export interface PreviewProblem {
-  pointer: string;
-  code: string;
-  message: string;
-  start?: number;
-  end?: number;
-}
-
-export interface PreviewPeriod {
-  period: string;
-  label: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  target: number | null;
-  achievement: number | null;
-  band: "green" | "yellow" | "red" | null;
-  state: string;
-  reason: string | null;
-  completeness: number | null;
-  /** Display strings (Indonesian number format, the indicator's decimals). */
-  shown: { value: string; numerator: string; denominator: string; target: string; achievement: string; completeness: string };
-}
-
-export type PreviewResult =
-  | { status: "problems"; message: string; problems: PreviewProblem[] }
-  | { status: "nodata"; message: string; scope: { code: string; name: string } }
-  | {
-      status: "ok";
-      indicator: string;
-      unit: string | null;
-      scope: { code: string; name: string; level: string; rows: number };
-      periods: PreviewPeriod[];
-    };
 
 /** A problem with the request the user can fix (wrong index, no area): message in Bahasa Indonesia. */
 export class PreviewInputError extends Error {

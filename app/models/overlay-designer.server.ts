@@ -38,7 +38,7 @@ import { notFound } from "~/auth/guards.server";
 import { libraryAccess, overlayAccess } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
-import type { DesignerOrigin, DesignerProblem } from "~/components/designer/contract";
+import type { DesignerOrigin, DesignerProblem } from "~/contracts/designer";
 import { PostgresAdapter } from "kysely";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit } from "~/db/schema";

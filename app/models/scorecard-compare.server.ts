@@ -22,7 +22,8 @@ import type { Grant } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { OrgLevel, OrgUnit } from "~/db/schema";
 import type { Locale, MessageKey } from "~/i18n/catalog";
-import type { CellState } from "~/components/scorecard/model";
+import type { CellState } from "~/contracts/scorecard";
+import type { CompareCell, CompareIndicator, CompareView } from "~/contracts/scorecard-compare";
 import { sqlRowFacts } from "./facts.server";
 import { getOrgsByIds } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, yardsticksOf, type TargetBasis } from "./scorecard.server";
@@ -115,46 +116,6 @@ export function parseUnitCodes(url: URL): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // View model (plain data for the page; the chart is drawn from it on the server)
-
-export interface CompareCell {
-  code: string;
-  state: CellState;
-  value: string;
-  raw: number | null;
-  target: string | null;
-  achievement: string | null;
-  /** Difference to the first unit, formatted with sign and unit; null for the first unit or missing values. */
-  diff: string | null;
-  diffSign: "up" | "down" | "same" | null;
-  best: boolean;
-}
-
-export interface ChartSeries {
-  code: string;
-  name: string;
-  /** One value per period (null = no value). */
-  values: Array<number | null>;
-}
-
-export interface CompareIndicator {
-  key: string;
-  name: string;
-  unit: string | null;
-  decimals: number;
-  direction: "higher" | "lower";
-  ytd: boolean;
-  cells: CompareCell[];
-  series: ChartSeries[];
-}
-
-export interface CompareView {
-  periodLabel: string;
-  periods: string[];
-  periodLabels: string[];
-  units: Array<{ code: string; name: string }>;
-  level: OrgLevel;
-  indicators: CompareIndicator[];
-}
 
 export interface CompareSelection {
   template: string;

@@ -27,7 +27,7 @@ import { getLocale } from "~/i18n/locale.server";
 import { getAncestors, getOrgByCode } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
 import { getPublishedPackage, listPackages } from "./templates.server";
-import { ROW_LIMITS, STATE_KEYS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewRow } from "~/components/scorecard/model";
+import { ROW_LIMITS, STATE_KEYS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewRow } from "~/contracts/scorecard";
 import { clock } from "~/utils/clock.server";
 import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 

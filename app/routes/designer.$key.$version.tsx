@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { notFound, requireUser } from "~/auth/guards.server";
-import type { DesignerContext } from "~/components/designer/contract";
+import type { DesignerContext } from "~/contracts/designer";
 import { DesignerShell } from "~/components/designer/DesignerShell";
 import { PublishPanel } from "~/components/designer/PublishPanel";
 import { pickText } from "~/components/templates/text";

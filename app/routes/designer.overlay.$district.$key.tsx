@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import { notFound, requireUser } from "~/auth/guards.server";
-import type { DesignerContext, DesignerProblem } from "~/components/designer/contract";
+import type { DesignerContext, DesignerProblem } from "~/contracts/designer";
 import { DesignerShell } from "~/components/designer/DesignerShell";
 import { useDesignerState } from "~/components/designer/state";
 import { pickText } from "~/components/templates/text";

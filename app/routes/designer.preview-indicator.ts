@@ -3,16 +3,14 @@ import { data } from "@remix-run/node";
 import { requireUserWithRole } from "~/auth/guards.server";
 import { ADMIN_ROLES } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
-import { PreviewInputError, previewIndicator, type PreviewResult } from "~/models/indicator-preview.server";
+import { PreviewInputError, previewIndicator } from "~/models/indicator-preview.server";
+import type { PreviewResponse } from "~/contracts/indicator-preview";
 import { PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { readForm } from "~/utils/http.server";
 
 /** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
 const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
-
-/** What the designer's "Pratinjau" panel receives. */
-export type PreviewResponse = PreviewResult | { status: "error"; message: string };
 
 /**
  * Indicator preview (designer, Pratinjau panel): admins only; the area comes from the session's

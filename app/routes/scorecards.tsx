@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Legend } from "~/components/scorecard/Legend";
-import { ROW_LIMITS, selectionSearch, type ScorecardView } from "~/components/scorecard/model";
+import { ROW_LIMITS, selectionSearch, type ScorecardView } from "~/contracts/scorecard";
 import { ScorecardTable } from "~/components/scorecard/ScorecardTable";
 import { useT } from "~/i18n/useT";
 import { buildScorecard, latestPeriodWithData } from "~/models/scorecard.server";

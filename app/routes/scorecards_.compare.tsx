@@ -3,10 +3,11 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CompareTable } from "~/components/scorecard/CompareTable";
 import { Legend } from "~/components/scorecard/Legend";
-import { selectionSearch } from "~/components/scorecard/model";
+import { selectionSearch } from "~/contracts/scorecard";
 import { TrendChart } from "~/components/scorecard/TrendChart";
 import { useT } from "~/i18n/useT";
-import { loadCompare, MAX_COMPARE, parseUnitCodes, type CompareView } from "~/models/scorecard-compare.server";
+import { loadCompare, MAX_COMPARE, parseUnitCodes } from "~/models/scorecard-compare.server";
+import type { CompareView } from "~/contracts/scorecard-compare";
 import { loadScorecard, selectionProblem } from "~/models/scorecard-view.server";
 
 export const meta: MetaFunction = () => [{ title: "Bandingkan · Scorecard · Pantau ILP" }];

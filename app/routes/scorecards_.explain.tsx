@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { forbidden } from "~/auth/guards.server";
 import { inArea } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
-import { selectionSearch, STATE_KEYS, STATE_SYMBOLS, TREND_ARROWS } from "~/components/scorecard/model";
+import { selectionSearch, STATE_KEYS, STATE_SYMBOLS, TREND_ARROWS } from "~/contracts/scorecard";
 import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";

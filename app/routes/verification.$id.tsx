@@ -6,7 +6,7 @@ import { VERIFIER_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { formatNumberId } from "@engine";
-import { STATE_KEYS, STATE_SYMBOLS } from "~/components/scorecard/model";
+import { STATE_KEYS, STATE_SYMBOLS } from "~/contracts/scorecard";
 import { DataTable } from "~/components/DataTable";
 import { decide, verificationDetail, type Decision } from "~/models/verification.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TemplatePackage } from "@engine";
 import { buildScorecard } from "~/models/scorecard.server";
 import * as route from "~/routes/designer.preview-indicator";
+import type { PreviewResponse } from "~/contracts/indicator-preview";
 import { call, makeRequest, payloadOf, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 
@@ -16,7 +17,7 @@ const UNTIL = "2025-06";
 const MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"];
 const national = (): TemplatePackage => JSON.parse(fs.readFileSync(path.resolve("seeds/packages/ilp-nasional.v1.json"), "utf8"));
 
-type Answer = route.PreviewResponse;
+type Answer = PreviewResponse;
 
 describe.each(DIALECTS)("indicator preview on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;

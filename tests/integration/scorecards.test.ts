@@ -10,7 +10,7 @@ import { getDb } from "~/db/db.server";
 import { getOrgByCode, listChildren } from "~/models/org.server";
 import { buildScorecard, explainScorecardCell, type ScorecardQuery } from "~/models/scorecard.server";
 import { cacheFor, clearScorecardCache, readVersions } from "~/models/scorecard-cache.server";
-import { selectionSearch } from "~/components/scorecard/model";
+import { selectionSearch } from "~/contracts/scorecard";
 import { XLSX_FILLS, XLSX_FIRST_DATA_ROW, XLSX_TRANSPOSED_FIRST_ROW } from "~/models/scorecard-view.server";
 import { effectivePackage } from "~/models/templates.server";
 import { langCookie } from "~/i18n/locale.server";

@@ -10,7 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import type { TemplatePackage } from "../../../schemas/types.generated";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import type { DesignerContext, DesignerProblem } from "./contract";
+import type { DesignerContext, DesignerProblem } from "~/contracts/designer";
 import { DesignerStateContext, type DesignerActionResult, type DesignerState } from "./state";
 import { FormsEditor } from "./FormsEditor";
 import { IndicatorsEditor } from "./IndicatorsEditor";

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { Field, Form, TemplatePackage } from "../../../schemas/types.generated";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import type { DesignerProblem, EditorProps } from "./contract";
+import type { DesignerProblem, EditorProps } from "~/contracts/designer";
 import { checkForms, messagesAt } from "./forms/checks";
 import {
   addField,

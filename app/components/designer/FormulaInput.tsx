@@ -7,7 +7,7 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { FORMULA_ERROR_CODES, type FormulaContext } from "@engine";
 import { useT } from "~/i18n/useT";
-import type { DesignerProblem } from "./contract";
+import type { DesignerProblem } from "~/contracts/designer";
 import {
   applySuggestion,
   checkLive,

@@ -8,7 +8,7 @@ import { useMemo, useRef, useState } from "react";
 import { ListTable } from "./ListTable";
 import type { Indicator, TemplatePackage } from "../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
-import { problemsUnder, type EditorProps } from "./contract";
+import { problemsUnder, type EditorProps } from "~/contracts/designer";
 import { FormulaInput } from "./FormulaInput";
 import { isValidKey, LOCAL_PREFIX } from "@engine";
 import {

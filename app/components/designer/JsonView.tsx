@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { TemplatePackage } from "../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
-import type { DesignerProblem } from "./contract";
+import type { DesignerProblem } from "~/contracts/designer";
 
 export interface JsonViewProps {
   doc: TemplatePackage;

@@ -10,7 +10,7 @@ import type { AspectChange, PackageDiff } from "@engine";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { pickText } from "~/components/templates/text";
-import type { DesignerProblem } from "./contract";
+import type { DesignerProblem } from "~/contracts/designer";
 import { useDesignerState } from "./state";
 
 interface PreviewData {

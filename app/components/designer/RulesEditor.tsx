@@ -7,7 +7,7 @@ import { useMemo, useState } from "react";
 import { ListTable } from "./ListTable";
 import type { ValidationRule } from "../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
-import { problemsUnder, type EditorProps } from "./contract";
+import { problemsUnder, type EditorProps } from "~/contracts/designer";
 import { FormulaInput } from "./FormulaInput";
 import { isNationalIn, newRule, removeAt, replaceAt, ruleChecks, ruleFields, type Check } from "./indicators/checks";
 import { Messages, OriginBadge } from "./indicators/ui";

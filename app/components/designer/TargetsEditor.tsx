@@ -8,7 +8,7 @@ import { useState } from "react";
 import { ListTable } from "./ListTable";
 import type { Target, TargetProfile } from "../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
-import { problemsUnder, type EditorProps } from "./contract";
+import { problemsUnder, type EditorProps } from "~/contracts/designer";
 import { copyLastYear, parseProfileValues, removeAt, replaceAt, scopeAllowed, targetChecks, targetKey, targetLocked, type Check } from "./indicators/checks";
 import { Messages, NumberInput, OriginBadge } from "./indicators/ui";
 

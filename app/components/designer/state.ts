@@ -5,7 +5,7 @@
  */
 import { createContext, useContext } from "react";
 import type { TemplatePackage } from "../../../schemas/types.generated";
-import type { DesignerProblem } from "./contract";
+import type { DesignerProblem } from "~/contracts/designer";
 
 /** What a designer route's action answers to a save or a check (the page shell reads it). */
 export interface DesignerActionResult {

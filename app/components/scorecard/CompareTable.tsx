@@ -1,6 +1,6 @@
 import { useT } from "~/i18n/useT";
-import type { CompareView } from "~/models/scorecard-compare.server";
-import { STATE_KEYS, STATE_SYMBOLS } from "./model";
+import type { CompareView } from "~/contracts/scorecard-compare";
+import { STATE_KEYS, STATE_SYMBOLS } from "~/contracts/scorecard";
 
 type View = Pick<CompareView, "units" | "indicators" | "periodLabel">;
 

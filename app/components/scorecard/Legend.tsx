@@ -1,5 +1,5 @@
 import { useT } from "~/i18n/useT";
-import { STATE_KEYS, STATE_SYMBOLS, STATES } from "./model";
+import { STATE_KEYS, STATE_SYMBOLS, STATES } from "~/contracts/scorecard";
 
 /** The colour, shape and arrow key of a scorecard; printed with the table. */
 export function Legend() {

@@ -2,7 +2,7 @@ import { memo, useCallback, type MouseEvent } from "react";
 import { useNavigate } from "@remix-run/react";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import { explainSearchBase, formEncode, selectionSearch, STATE_KEYS, STATE_SYMBOLS, STATES, TREND_ARROWS, type CellState, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewColumn, type ViewRow } from "./model";
+import { explainSearchBase, formEncode, selectionSearch, STATE_KEYS, STATE_SYMBOLS, STATES, TREND_ARROWS, type CellState, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewColumn, type ViewRow } from "~/contracts/scorecard";
 
 /*
  * Why the rows are HTML strings: a district's Puskesmas scorecard has 800+ cells of eight

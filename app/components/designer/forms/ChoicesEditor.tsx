@@ -6,7 +6,7 @@
 import { useState } from "react";
 import type { Choice, Field } from "../../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
-import type { DesignerProblem } from "../contract";
+import type { DesignerProblem } from "~/contracts/designer";
 import { messagesAt } from "./checks";
 import { withNewChoice } from "./doc";
 import { FieldMessages } from "./inputs";

@@ -7,7 +7,7 @@
 import type { Field } from "../../../../schemas/types.generated";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import type { DesignerProblem, PublishedFieldInfo } from "../contract";
+import type { DesignerProblem, PublishedFieldInfo } from "~/contracts/designer";
 import { FormulaInput } from "../FormulaInput";
 import { ChoicesEditor } from "./ChoicesEditor";
 import { fieldFormulaType } from "@engine";

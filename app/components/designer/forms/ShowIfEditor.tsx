@@ -6,7 +6,7 @@
 import type { Condition, ConditionClause, Field } from "../../../../schemas/types.generated";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import type { DesignerProblem } from "../contract";
+import type { DesignerProblem } from "~/contracts/designer";
 import { messagesAt, opNeedsValue, operatorsFor } from "./checks";
 import { FieldMessages, NumberInput } from "./inputs";
 

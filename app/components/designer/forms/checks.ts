@@ -6,7 +6,7 @@
 import { checkFormula, CHOICE_VALUE_PATTERN, fieldFormulaType, findCycles, isValidKey, type FormulaType } from "@engine";
 import type { Field, Form, TemplatePackage } from "../../../../schemas/types.generated";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
-import type { DesignerContext, DesignerProblem } from "../contract";
+import type { DesignerContext, DesignerProblem } from "~/contracts/designer";
 
 /** Show-if operators offered for each field type (in the order the select lists them). */
 export function operatorsFor(type: Field["type"]): Array<"eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "filled" | "empty"> {

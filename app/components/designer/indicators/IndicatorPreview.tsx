@@ -6,7 +6,7 @@
 import { useFetcher } from "@remix-run/react";
 import type { TemplatePackage } from "../../../../schemas/types.generated";
 import { useT } from "~/i18n/useT";
-import type { PreviewResponse } from "~/routes/designer.preview-indicator";
+import type { PreviewResponse } from "~/contracts/indicator-preview";
 
 const BAND_CLASS: Record<string, string> = { green: "sc-green", yellow: "sc-yellow", red: "sc-red" };
 

@@ -4,7 +4,7 @@
  * Messages are message keys + parameters; the editors translate them.
  */
 import type { Indicator, Target, TemplatePackage, ValidationRule } from "../../../../schemas/types.generated";
-import type { DesignerContext } from "../contract";
+import type { DesignerContext } from "~/contracts/designer";
 import { checkFormula, formulaTypeOf, isValidKey, LOCAL_PREFIX } from "@engine";
 import { symbolsOf, type FormulaFieldInfo } from "./formula-helpers";
 

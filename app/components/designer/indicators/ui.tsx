@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import type { DesignerOrigin, DesignerProblem } from "../contract";
+import type { DesignerOrigin, DesignerProblem } from "~/contracts/designer";
 import type { Check } from "./checks";
 import { FieldMessages } from "../forms/inputs";
 

@@ -4,6 +4,7 @@
  */
 import type {
   Bands,
+  Choice,
   Condition,
   ConditionClause,
   DistrictOverlay,
@@ -23,6 +24,7 @@ import type {
 
 export type {
   Bands,
+  Choice,
   Condition,
   ConditionClause,
   DistrictOverlay,

@@ -7,7 +7,7 @@
  * Editors run in the browser: import engine code from "@engine", never from "@engine/server"
  * (which pulls Ajv into the bundle).
  */
-import type { Field, TemplatePackage } from "../../schemas/types.generated";
+import type { Field, TemplatePackage } from "@engine";
 import type { Locale } from "~/i18n/catalog";
 
 /** A problem found in the draft, located by a JSON pointer into the package document. */

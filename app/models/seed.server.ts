@@ -7,8 +7,8 @@ import path from "node:path";
 import { writeAudit } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";
 import type { Role } from "~/db/schema";
-import { generateDemoSubmissions } from "../../seeds/demo/generate";
-import { parseOrgUnitsCsv } from "../../seeds/org-units";
+import { generateDemoSubmissions } from "@seeds/demo/generate";
+import { parseOrgUnitsCsv } from "@seeds/org-units";
 import type { DistrictOverlay, TemplatePackage } from "@engine";
 import { forgetDemoFlag } from "./demo.server";
 import { prepareSubmission, storePrepared, SubmissionContext, type PreparedSubmission } from "./submissions.server";
@@ -17,7 +17,7 @@ import { importOrgCsv } from "./org-import.server";
 import { isRole } from "~/auth/policy.server";
 import { createUser } from "./user.server";
 import { clock } from "~/utils/clock.server";
-import { overlayWithTargetsThrough, withTargetsThrough } from "../../seeds/demo/targets";
+import { overlayWithTargetsThrough, withTargetsThrough } from "@seeds/demo/targets";
 
 export const DEMO_PASSWORD = "pantau-demo";
 

@@ -7,7 +7,7 @@
  */
 import { useBeforeUnload, useBlocker, useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import type { TemplatePackage } from "../../../schemas/types.generated";
+import type { TemplatePackage } from "@engine";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import type { DesignerContext, DesignerProblem } from "~/contracts/designer";

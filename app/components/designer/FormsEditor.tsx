@@ -4,7 +4,7 @@
  * preview drawn exactly as the Puskesmas operator will see it.
  */
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import type { Field, Form, TemplatePackage } from "../../../schemas/types.generated";
+import type { Field, Form, TemplatePackage } from "@engine";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import type { DesignerProblem, EditorProps } from "~/contracts/designer";

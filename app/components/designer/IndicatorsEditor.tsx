@@ -6,7 +6,7 @@
  */
 import { useMemo, useRef, useState } from "react";
 import { ListTable } from "./ListTable";
-import type { Indicator, TemplatePackage } from "../../../schemas/types.generated";
+import type { Indicator, TemplatePackage } from "@engine";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "~/contracts/designer";
 import { FormulaInput } from "./FormulaInput";

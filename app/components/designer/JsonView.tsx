@@ -4,7 +4,7 @@
  * stays in the box whatever happens, so nothing typed is lost.
  */
 import { useEffect, useRef, useState } from "react";
-import type { TemplatePackage } from "../../../schemas/types.generated";
+import type { TemplatePackage } from "@engine";
 import { useT } from "~/i18n/useT";
 import type { DesignerProblem } from "~/contracts/designer";
 

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from "react";
 import { ListTable } from "./ListTable";
-import type { ValidationRule } from "../../../schemas/types.generated";
+import type { ValidationRule } from "@engine";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "~/contracts/designer";
 import { FormulaInput } from "./FormulaInput";

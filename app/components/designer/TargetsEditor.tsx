@@ -6,7 +6,7 @@
  */
 import { useState } from "react";
 import { ListTable } from "./ListTable";
-import type { Target, TargetProfile } from "../../../schemas/types.generated";
+import type { Target, TargetProfile } from "@engine";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "~/contracts/designer";
 import { copyLastYear, parseProfileValues, removeAt, replaceAt, scopeAllowed, targetChecks, targetKey, targetLocked, type Check } from "./indicators/checks";

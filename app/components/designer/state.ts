@@ -4,7 +4,7 @@
  * it has unsaved changes, the lock revision and the latest problems.
  */
 import { createContext, useContext } from "react";
-import type { TemplatePackage } from "../../../schemas/types.generated";
+import type { TemplatePackage } from "@engine";
 import type { DesignerProblem } from "~/contracts/designer";
 
 /** What a designer route's action answers to a save or a check (the page shell reads it). */

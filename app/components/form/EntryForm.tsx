@@ -1,7 +1,7 @@
 import RjsfForm from "@rjsf/core";
 import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useMemo } from "react";
-import type { Form } from "../../../schemas/types.generated";
+import type { Form } from "@engine";
 import { liveState } from "./live";
 import { SectionsTemplate } from "./SectionsTemplate";
 import { noCompileValidator } from "./validator";

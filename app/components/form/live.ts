@@ -3,7 +3,7 @@
  * browser-safe "@engine": "@engine/server" also loads Ajv, which must stay on the server).
  */
 import { applyCalculations, hiddenByShowIf, withoutKeys } from "@engine";
-import type { Form } from "../../../schemas/types.generated";
+import type { Form } from "@engine";
 
 type Data = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
  * old answers keep their meaning).
  */
 import { useState } from "react";
-import type { Choice, Field } from "../../../../schemas/types.generated";
+import type { Choice, Field } from "@engine";
 import { useT } from "~/i18n/useT";
 import type { DesignerProblem } from "~/contracts/designer";
 import { messagesAt } from "./checks";

@@ -4,7 +4,7 @@
  * words), show-if and the formula of a calculated field. Every problem of a property is shown
  * under its input.
  */
-import type { Field } from "../../../../schemas/types.generated";
+import type { Field } from "@engine";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import type { DesignerProblem, PublishedFieldInfo } from "~/contracts/designer";

@@ -7,7 +7,7 @@ import { useFetcher } from "@remix-run/react";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { Component, useEffect, useMemo, useState, type ReactNode } from "react";
 import { formToJsonSchema } from "@engine";
-import type { Form } from "../../../../schemas/types.generated";
+import type { Form } from "@engine";
 import { EntryForm } from "~/components/form/EntryForm";
 import { liveState } from "~/components/form/live";
 import { useT } from "~/i18n/useT";

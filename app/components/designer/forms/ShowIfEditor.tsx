@@ -3,7 +3,7 @@
  * field / operator in words / value typed by the field. Writes the schema's Condition
  * ({match, clauses:[{field, op, value}]}); the admin never sees code.
  */
-import type { Condition, ConditionClause, Field } from "../../../../schemas/types.generated";
+import type { Condition, ConditionClause, Field } from "@engine";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import type { DesignerProblem } from "~/contracts/designer";

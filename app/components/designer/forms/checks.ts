@@ -4,7 +4,7 @@
  * runs the full package validation on save; these catch the common mistakes before that.
  */
 import { checkFormula, CHOICE_VALUE_PATTERN, fieldFormulaType, findCycles, isValidKey, type FormulaType } from "@engine";
-import type { Field, Form, TemplatePackage } from "../../../../schemas/types.generated";
+import type { Field, Form, TemplatePackage } from "@engine";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import type { DesignerContext, DesignerProblem } from "~/contracts/designer";
 

@@ -2,7 +2,7 @@
  * Edits of the package's forms as pure functions: each returns a new package that shares every
  * untouched part with the old one (the designer page keeps the document in React state).
  */
-import type { Condition, Field, Form, Section, TemplatePackage } from "../../../../schemas/types.generated";
+import type { Condition, Field, Form, Section, TemplatePackage } from "@engine";
 import { choiceValue, sectionKey, slugKey, takenKeys, uniqueKey } from "./keys";
 
 /** What the palette offers; "calculated" is a number field with a formula. */

@@ -2,7 +2,7 @@
  * Stable keys for forms, sections, fields and choices, generated from what the admin types.
  * Pure: used by the form builder in the browser and by its unit tests.
  */
-import type { Field, Form, TemplatePackage } from "../../../../schemas/types.generated";
+import type { Field, Form, TemplatePackage } from "@engine";
 
 /** Room left for a "_12" suffix under the 64-character cap. */
 const BASE_MAX = 56;

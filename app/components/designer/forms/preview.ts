@@ -4,7 +4,7 @@
  * choice list still empty, a half-built show-if row) are left out of the preview and listed.
  */
 import { checkFormula, CHOICE_VALUE_PATTERN, fieldFormulaType, isValidKey, type FormulaType } from "@engine";
-import type { Condition, Field, Form } from "../../../../schemas/types.generated";
+import type { Condition, Field, Form } from "@engine";
 import { opNeedsValue, operatorsFor } from "./checks";
 
 export interface PreviewForm {

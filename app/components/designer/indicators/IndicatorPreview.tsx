@@ -4,7 +4,7 @@
  * the last 6 months of real submissions in the admin's area (or the formula problems).
  */
 import { useFetcher } from "@remix-run/react";
-import type { TemplatePackage } from "../../../../schemas/types.generated";
+import type { TemplatePackage } from "@engine";
 import { useT } from "~/i18n/useT";
 import type { PreviewResponse } from "~/contracts/indicator-preview";
 

@@ -3,7 +3,7 @@
  * to the inputs as the admin types (the server repeats every check on save), target copying.
  * Messages are message keys + parameters; the editors translate them.
  */
-import type { Indicator, Target, TemplatePackage, ValidationRule } from "../../../../schemas/types.generated";
+import type { Indicator, Target, TemplatePackage, ValidationRule } from "@engine";
 import type { DesignerContext } from "~/contracts/designer";
 import { checkFormula, formulaTypeOf, isValidKey, LOCAL_PREFIX } from "@engine";
 import { symbolsOf, type FormulaFieldInfo } from "./formula-helpers";

@@ -20,7 +20,7 @@ import { backfillScope, importScope } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { ImportJobStatus, OrgUnit } from "~/db/schema";
-import { translate, type MessageKey } from "~/i18n/catalog";
+import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import { EntryRefusal } from "./entry.server";
 import { deadlineLockMessage, LockCache } from "./locks.server";
 import { EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
@@ -38,7 +38,7 @@ import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 import { HeapBudget } from "~/utils/gc.server";
-import { parseRow, type ParsedFile } from "./import-file.server";
+import { parseRow, readUpload, type ParsedFile, type ReadResult } from "./import-file.server";
 
 export { MAX_IMPORT_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 export const CHUNK_ROWS = 500;
@@ -117,11 +117,25 @@ export async function headerProblem(header: readonly string[], target: ImportFor
   return null;
 }
 
+/**
+ * Reads an import file for a form as an upload is read (the web page and the CLI): CSV or XLSX by
+ * content, streamed with caps, the header checked before any row; a file without data rows is
+ * refused too.
+ */
+export async function readImportFile(bytes: Uint8Array, target: ImportForm, locale: Locale = "id"): Promise<ReadResult> {
+  const read = await readUpload(bytes, target.form, { checkHeader: (header) => headerProblem(header, target), locale });
+  if (read.ok && read.file.rows.length === 0) return { ok: false, message: translate(locale, "imports.error.noRows") };
+  return read;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
+/** The account a job runs as: its id and its grants (the session's user, or the CLI's `--as`). */
+export type JobUser = Pick<SessionUser, "id" | "grants">;
+
 export interface NewJob {
-  user: SessionUser;
+  user: JobUser;
   target: ImportForm;
   fileName: string;
   format: "csv" | "xlsx";
@@ -134,7 +148,7 @@ export interface NewJob {
 }
 
 /** The area a job's rows may lie in: the uploader's import grants, or for a backfill their admin area. */
-const jobScope = (user: SessionUser, backfill: boolean) => (backfill ? backfillScope(user) : importScope(user)).map((g) => g.orgPath);
+const jobScope = (user: JobUser, backfill: boolean) => (backfill ? backfillScope(user) : importScope(user)).map((g) => g.orgPath);
 
 /** Creates the job (with its audit row) and queues it in this process (`start: false` leaves it queued, for tests). */
 export async function createImportJob(job: NewJob, options: { start?: boolean } = {}): Promise<number> {
@@ -579,6 +593,60 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
     return { problems: warnings.map((w) => err(null, `${w.message} ${msg("imports.row.confirmHint")}`)) };
   }
   return { prepared: result.submission, warnings: warnings.map((w) => ({ row: rowNo, column: null, severity: "warning" as const, message: w.message })) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// An import run to its end in this process (the CLI)
+
+/** What an import run to its end did. */
+export interface ImportOutcome {
+  /** Its job; null for a run on no account's behalf. */
+  jobId: number | null;
+  status: ImportJobStatus;
+  /** Why a job stopped (status failed), or null. */
+  message: string | null;
+  rows: number;
+  stored: number;
+  refused: number;
+  errors: number;
+  warnings: number;
+  /** The problems kept (up to MAX_STORED_PROBLEMS; the counts stay exact), by row. */
+  problems: Problem[];
+}
+
+/**
+ * Imports a file read with `readImportFile` and returns when it is done. With an account this is
+ * a job exactly like an upload (created and audited, queued in this process and awaited), so it
+ * shows in the account's job list and its reports name it; without one (the CLI run by whoever
+ * has the server's shell, attributed to nobody) the same rows go through the same checks and
+ * stores, anywhere, with no job row.
+ */
+export async function importNow(input: Omit<NewJob, "user"> & { user: JobUser | null }): Promise<ImportOutcome> {
+  const { user } = input;
+  if (user) {
+    const id = await createImportJob({ ...input, user });
+    await importJobSettled(id);
+    const job = await getDb().selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).executeTakeFirstOrThrow();
+    const problems = await getDb().selectFrom("import_job_error").select(["row_number", "column_key", "severity", "message"]).where("job_id", "=", id).orderBy("row_number").orderBy("id").execute();
+    return {
+      jobId: id,
+      status: job.status,
+      message: job.message,
+      rows: job.total_rows,
+      stored: job.stored_rows,
+      refused: job.refused_rows,
+      errors: job.error_count,
+      warnings: job.warning_count,
+      problems: problems.map((p) => ({ row: p.row_number, column: p.column_key, severity: p.severity, message: p.message })),
+    };
+  }
+  // A backfill is an admin's, in their area: it has an account.
+  if (input.backfillReason) throw new Error("a backfill runs as an account");
+  const problems: Problem[] = [];
+  const spec: RunSpec = { packageKey: input.target.packageKey, formKey: input.target.form.key, scope: null, backfillReason: null, confirmWarnings: input.confirmWarnings, actorUserId: null, ip: input.ip };
+  const zero = { next: 0, stored: 0, refused: 0, errors: 0, warnings: 0 };
+  const { stored, refused, errors, warnings } = (await runRows(spec, input.file, zero, { commitChunk: async (_trx, chunk) => void problems.push(...chunk) }))!;
+  return { jobId: null, status: "done", message: null, rows: input.file.rows.length, stored, refused, errors, warnings, problems };
 }
 
 // ---------------------------------------------------------------------------------------------

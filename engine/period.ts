@@ -87,11 +87,6 @@ export function tryParsePeriod(input: string): { ok: true; period: Period } | { 
   }
 }
 
-/** True when `input` is a well-formed period string. */
-export function isPeriod(input: unknown): input is string {
-  return typeof input === 'string' && tryParsePeriod(input).ok;
-}
-
 function asPeriod(p: Period | string): Period {
   return typeof p === 'string' ? parsePeriod(p) : p;
 }
@@ -112,12 +107,6 @@ export function formatPeriod(p: Period): string {
 /** The type of a period string (throws on a malformed one). */
 export function periodType(p: Period | string): PeriodType {
   return asPeriod(p).type;
-}
-
-/** True when the string is a well-formed period of the given type. */
-export function isPeriodOfType(input: string, type: PeriodType): boolean {
-  const r = tryParsePeriod(input);
-  return r.ok && r.period.type === type;
 }
 
 /** Month index of a calendar month (month 1..12). */
@@ -176,11 +165,6 @@ export function periodWindow(p: Period | string, options: { ytd?: boolean } = {}
     start: monthIndex(period.year, options.ytd ? 1 : first),
     end: monthIndex(period.year, last),
   };
-}
-
-/** Number of months in a window. */
-export function monthsInWindow(w: MonthWindow): number {
-  return w.end < w.start ? 0 : w.end - w.start + 1;
 }
 
 /** Month indexes of a window, in order. */
@@ -296,11 +280,6 @@ export function periodRange(from: Period | string, to: Period | string, maxCount
     cur = nextPeriod(cur);
   }
   return out;
-}
-
-/** The year of a period. */
-export function periodYear(p: Period | string): number {
-  return asPeriod(p).year;
 }
 
 /** True when a period of type `inner` can be reported within period type `outer` (month ⊂ quarter ⊂ year). */

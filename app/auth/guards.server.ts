@@ -41,13 +41,6 @@ export function requireRole(user: SessionUser, roles: readonly Role[]): Grant[] 
   return grants;
 }
 
-/** The grant (of the given roles) whose subtree holds `unit`; 403 when none does. */
-export function requireScope(user: SessionUser, unit: Pick<OrgUnit, "path">, roles: readonly Role[]): Grant {
-  const grant = findScope(user, unit, roles);
-  if (!grant) throw forbidden();
-  return grant;
-}
-
 export function findScope(user: SessionUser, unit: Pick<OrgUnit, "path">, roles: readonly Role[]): Grant | undefined {
   return user.grants.find((g) => roles.includes(g.role) && unit.path.startsWith(g.orgPath));
 }

@@ -17,7 +17,7 @@ import { tryParsePeriod, validatePackage, type DocumentError } from "@engine/ser
 import { buildScorecard, explainUnit } from "~/models/scorecard.server";
 import { scorecardTable } from "~/models/scorecard-view.server";
 import { csvText } from "~/utils/spreadsheet.server";
-import { importSubmissionsCsv } from "~/models/submissions.server";
+import { importForm, importNow, MAX_IMPORT_BYTES, readImportFile } from "~/models/bulk-import.server";
 import { checkBackfillReason } from "~/models/backfill.server";
 import { loadGrants, type Grant } from "~/auth/session.server";
 import { getPublishedPackage, importOverlay, importPackage } from "~/models/templates.server";
@@ -317,7 +317,7 @@ export const COMMANDS: CliCommand[] = [
   },
   {
     name: ["submissions", "import"],
-    help: "submissions import <berkas.csv> --template K --form F [--as PENGGUNA] [--backfill --reason \"…\"]   kolom org_unit,period,<kunci isian…>",
+    help: "submissions import <berkas.csv|xlsx> --template K --form F [--as PENGGUNA] [--backfill --reason \"…\"]   kolom org_unit,period,<kunci isian…>",
     async run(args, io) {
       const { positionals, values } = parseArgs({
         args,
@@ -325,7 +325,7 @@ export const COMMANDS: CliCommand[] = [
         options: { template: { type: "string" }, form: { type: "string" }, as: { type: "string" }, backfill: { type: "boolean" }, reason: { type: "string" } },
       });
       if (positionals.length !== 1 || !values.template || !values.form) {
-        io.err("Pemakaian: submissions import <berkas.csv> --template <kunci> --form <kunci formulir> [--as <nama pengguna>] [--backfill --reason \"<alasan>\"]");
+        io.err("Pemakaian: submissions import <berkas.csv|xlsx> --template <kunci> --form <kunci formulir> [--as <nama pengguna>] [--backfill --reason \"<alasan>\"]");
         return 2;
       }
       if (values.reason !== undefined && !values.backfill) {
@@ -345,38 +345,61 @@ export const COMMANDS: CliCommand[] = [
         }
         reason = checked.reason;
       }
-      let text: string;
+      const file = positionals[0];
+      const fileName = path.basename(file);
+      let bytes: Buffer;
       try {
-        text = fs.readFileSync(positionals[0], "utf8");
+        // The upload's size cap holds here too.
+        const size = fs.statSync(file).size;
+        if (size > MAX_IMPORT_BYTES) {
+          io.err(`${fileName}: ${translate("id", "imports.error.tooLarge", { size: (size / 1024 / 1024).toFixed(1), max: Math.round(MAX_IMPORT_BYTES / 1024 / 1024) })}`);
+          return 1;
+        }
+        bytes = fs.readFileSync(file);
       } catch {
-        io.err(`Berkas ${positionals[0]} tidak dapat dibaca.`);
+        io.err(`Berkas ${file} tidak dapat dibaca.`);
         return 1;
       }
       await migrated();
       const actor = values.as ? await actingUser(values.as, io) : null;
       if (actor === undefined) return 1;
-      const scope = actor ? (reason !== null ? backfillScope(actor) : importScope(actor)).map((g) => g.orgPath) : undefined;
-      if (scope?.length === 0) {
+      if (actor && (reason !== null ? backfillScope(actor) : importScope(actor)).length === 0) {
         io.err(
           reason !== null
-            ? `--as: ${actor!.username} bukan admin Dinkes kabupaten/kota atau admin nasional; impor data periode lalu hanya untuk admin, di wilayahnya sendiri.`
-            : `--as: ${actor!.username} tidak berhak mengimpor laporan (hanya operator Puskesmas, admin Dinkes dan admin nasional).`,
+            ? `--as: ${actor.username} bukan admin Dinkes kabupaten/kota atau admin nasional; impor data periode lalu hanya untuk admin, di wilayahnya sendiri.`
+            : `--as: ${actor.username} tidak berhak mengimpor laporan (hanya operator Puskesmas, admin Dinkes dan admin nasional).`,
         );
         return 1;
       }
-      const report = await importSubmissionsCsv(text, {
-        packageKey: values.template,
-        formKey: values.form,
-        actorUserId: actor?.id ?? null,
-        scopePaths: scope,
-        backfill: reason !== null && scope ? { reason, paths: scope } : undefined,
-        fileName: path.basename(positionals[0]),
-      });
-      for (const e of report.errors) io.err(`baris ${e.row}${e.column ? ` kolom ${e.column}` : ""}: ${e.message}`);
-      for (const w of report.warnings) io.out(`peringatan baris ${w.row}: ${w.message}`);
-      io.out(`${report.stored} dari ${report.rows} baris disimpan; ${report.errors.length} galat.`);
+      const target = await importForm(values.template, values.form);
+      if (!target) {
+        io.err(
+          (await getPublishedPackage(values.template))
+            ? `Formulir "${values.form}" tidak ada dalam paket ${values.template}.`
+            : `Paket templat "${values.template}" belum terbit. Impor paketnya dulu.`,
+        );
+        return 1;
+      }
+      // Read, checked and imported as an upload on the import page is (with an account, as a job in its list).
+      const read = await readImportFile(bytes, target);
+      if (!read.ok) {
+        io.err(`${fileName}: ${read.message}`);
+        io.err(translate("id", read.wrongForm ? "imports.refusedWrongForm" : "imports.refused"));
+        return 1;
+      }
+      // Rows with rule warnings are stored (and the warnings printed), as the CLI always did.
+      const outcome = await importNow({ user: actor, target, fileName, format: read.format, bytes: bytes.length, file: read.file, confirmWarnings: true, backfillReason: reason, ip: null });
+      for (const p of outcome.problems) {
+        if (p.severity === "error") io.err(`baris ${p.row}${p.column ? ` kolom ${p.column}` : ""}: ${p.message}`);
+        else io.out(`peringatan baris ${p.row}: ${p.message}`);
+      }
+      const unlisted = outcome.errors + outcome.warnings - outcome.problems.length;
+      if (unlisted > 0) io.err(`${unlisted} masalah lain tidak ditampilkan (hanya ${outcome.problems.length} yang pertama disimpan).`);
+      if (outcome.status !== "done") io.err(outcome.message ?? translate("id", "imports.job.failed"));
+      io.out(`${outcome.stored} dari ${outcome.rows} baris disimpan; ${outcome.errors} galat.`);
+      if (outcome.jobId !== null) io.out(`Impor ini tercatat di halaman Impor akun ${actor!.username}: /imports/${outcome.jobId}.`);
       if (reason !== null) io.out(`Impor data periode lalu atas nama ${actor!.username}: laporan yang batas waktunya sudah lewat ditandai entri terlambat dan menunggu verifikasi; alasannya dicatat di log audit.`);
-      return report.errors.length > 0 ? 1 : 0;
+      return outcome.errors > 0 || outcome.status !== "done" ? 1 : 0;
     },
   },
   {

@@ -20,7 +20,7 @@ import { backfillScope, importScope } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { ImportJobStatus, OrgUnit } from "~/db/schema";
-import { translate, type MessageKey } from "~/i18n/catalog";
+import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import { EntryRefusal } from "./entry.server";
 import { deadlineLockMessage, LockCache } from "./locks.server";
 import { EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
@@ -38,7 +38,7 @@ import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 import { HeapBudget } from "~/utils/gc.server";
-import { parseRow, type ParsedFile } from "./import-file.server";
+import { parseRow, readUpload, type ParsedFile, type ReadResult } from "./import-file.server";
 
 export { MAX_IMPORT_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 export const CHUNK_ROWS = 500;
@@ -117,11 +117,25 @@ export async function headerProblem(header: readonly string[], target: ImportFor
   return null;
 }
 
+/**
+ * Reads an import file for a form as an upload is read (the web page and the CLI): CSV or XLSX by
+ * content, streamed with caps, the header checked before any row; a file without data rows is
+ * refused too.
+ */
+export async function readImportFile(bytes: Uint8Array, target: ImportForm, locale: Locale = "id"): Promise<ReadResult> {
+  const read = await readUpload(bytes, target.form, { checkHeader: (header) => headerProblem(header, target), locale });
+  if (read.ok && read.file.rows.length === 0) return { ok: false, message: translate(locale, "imports.error.noRows") };
+  return read;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
+/** The account a job runs as: its id and its grants (the session's user, or the CLI's `--as`). */
+export type JobUser = Pick<SessionUser, "id" | "grants">;
+
 export interface NewJob {
-  user: SessionUser;
+  user: JobUser;
   target: ImportForm;
   fileName: string;
   format: "csv" | "xlsx";
@@ -134,7 +148,7 @@ export interface NewJob {
 }
 
 /** The area a job's rows may lie in: the uploader's import grants, or for a backfill their admin area. */
-const jobScope = (user: SessionUser, backfill: boolean) => (backfill ? backfillScope(user) : importScope(user)).map((g) => g.orgPath);
+const jobScope = (user: JobUser, backfill: boolean) => (backfill ? backfillScope(user) : importScope(user)).map((g) => g.orgPath);
 
 /** Creates the job (with its audit row) and queues it in this process (`start: false` leaves it queued, for tests). */
 export async function createImportJob(job: NewJob, options: { start?: boolean } = {}): Promise<number> {
@@ -285,108 +299,43 @@ async function runJob(id: number, options: ProcessOptions, handed: ParsedFile | 
   const job = await db.selectFrom("import_job").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   // Rows stay JSON texts while the job runs; a chunk parses its own (see ParsedFile).
   const file = handed ?? fileOfPayload(job.payload);
-  const scope = JSON.parse(job.scope_json) as string[];
-  const header = file.header;
-  const unitCol = header.indexOf("org_unit");
-  const periodCol = header.indexOf("period");
-  const ctx = new SubmissionContext(job.package_key);
-  const unitCodes = new Set<string>();
-  // One row per unit and period: later rows with the same pair are refused (deterministic on resume).
-  const firstRow = new Map<string, number>();
-  for (const text of file.rows) {
-    const r = parseRow(text);
-    const unit = String(r.cells[unitCol] ?? "").trim();
-    unitCodes.add(unit);
-    const key = `${unit}|${String(r.cells[periodCol] ?? "").trim()}`;
-    if (!firstRow.has(key)) firstRow.set(key, r.row);
-  }
-  await ctx.preloadUnits([...unitCodes]);
-  const yearlyCache = new Map<string, Record<string, unknown>>();
-  const lockCache = new LockCache(job.backfill_reason === null ? null : { reason: job.backfill_reason, paths: scope });
-  const family = new Set((await formFamilyColumns(job.package_key, job.form_key)).map((c) => c.key));
-  // Validation and SQL building make ~100 KB of short-lived garbage per row; collected as it goes.
-  const heap = new HeapBudget(64 * 1024 * 1024);
-  let counts = { next: job.next_row, stored: job.stored_rows, refused: job.refused_rows, errors: job.error_count, warnings: job.warning_count };
-  let chunks = 0;
-  while (counts.next < file.rows.length) {
-    if (options.maxChunks !== undefined && chunks >= options.maxChunks) return;
-    const slice = file.rows.slice(counts.next, counts.next + (options.chunkRows ?? CHUNK_ROWS)).map(parseRow);
-    const problems: Problem[] = [];
-    const refusedRows = new Set<number>();
-    const ready: Array<{ row: number; prepared: PreparedSubmission; warnings: Problem[] }> = [];
-    for (const raw of slice) {
-      const rowNo = raw.row;
-      const cells = raw.cells;
-      const rowProblems = await checkRow({ rowNo, cells, header, unitCol, periodCol, ctx, scope, firstRow, family, formKey: job.form_key, packageKey: job.package_key, yearlyCache, lockCache, confirmWarnings: job.confirm_warnings === 1 });
-      if ("problems" in rowProblems) {
-        problems.push(...rowProblems.problems);
-        refusedRows.add(rowNo);
-      } else ready.push({ row: rowNo, prepared: rowProblems.prepared, warnings: rowProblems.warnings });
-    }
-    const next = counts.next + slice.length;
-    const excluded = new Map<number, string>();
-    for (let attempt = 0; ; attempt++) {
-      let current = -1;
-      try {
-        const stored = await db.transaction().execute(async (trx) => {
-          const n = await storeChunk(
-            trx,
-            ready.filter((r) => !excluded.has(r.row)),
-            { actorUserId: job.user_id, ip: job.ip, lockCache, importJobId: id },
-            (row) => (current = row),
-          );
-          current = -1;
-          const chunkProblems = [
-            ...problems,
-            ...[...excluded].map(([row, message]) => ({ row, column: null, severity: "error" as const, message })),
-            ...ready.filter((r) => !excluded.has(r.row)).flatMap((r) => r.warnings),
-          ].sort((a, b) => a.row - b.row);
-          const room = Math.max(0, MAX_STORED_PROBLEMS - counts.errors - counts.warnings);
-          await insertProblems(trx, id, chunkProblems.slice(0, room));
-          const errorsAdded = chunkProblems.filter((p) => p.severity === "error").length;
-          const warningsAdded = chunkProblems.length - errorsAdded;
-          const updated = await trx
-            .updateTable("import_job")
-            .set({
-              next_row: next,
-              stored_rows: counts.stored + n,
-              refused_rows: counts.refused + refusedRows.size + excluded.size,
-              error_count: counts.errors + errorsAdded,
-              warning_count: counts.warnings + warningsAdded,
-              heartbeat_at: nowIso(),
-            })
-            .where("id", "=", id)
-            .where("status", "=", "running")
-            .where("worker", "=", WORKER_ID)
-            .executeTakeFirst();
-          if (Number(updated.numUpdatedRows) !== 1) throw new JobLost();
-          return { n, errorsAdded, warningsAdded };
-        });
-        counts = {
-          next,
-          stored: counts.stored + stored.n,
-          refused: counts.refused + refusedRows.size + excluded.size,
-          errors: counts.errors + stored.errorsAdded,
-          warnings: counts.warnings + stored.warningsAdded,
-        };
-        break;
-      } catch (err) {
-        const refusal = rowRefusal(err);
-        if (refusal && current !== -1) {
-          excluded.set(current, refusal);
-          continue;
-        }
-        // Another writer created one of these reports meanwhile: the retry updates it instead.
-        if (isUniqueViolation(err) && attempt < 3) continue;
-        throw err;
-      }
-    }
-    chunks++;
-    heap.check();
-    // Jobs waiting behind this one in the queue are alive too.
-    await db.updateTable("import_job").set({ heartbeat_at: nowIso() }).where("worker", "=", WORKER_ID).where("status", "=", "queued").execute();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  const spec: RunSpec = {
+    packageKey: job.package_key,
+    formKey: job.form_key,
+    scope: JSON.parse(job.scope_json) as string[],
+    backfillReason: job.backfill_reason,
+    confirmWarnings: job.confirm_warnings === 1,
+    actorUserId: job.user_id,
+    ip: job.ip,
+    importJobId: id,
+  };
+  const sink: RunSink = {
+    async commitChunk(trx, problems, counts) {
+      await insertProblems(trx, id, problems);
+      const updated = await trx
+        .updateTable("import_job")
+        .set({
+          next_row: counts.next,
+          stored_rows: counts.stored,
+          refused_rows: counts.refused,
+          error_count: counts.errors,
+          warning_count: counts.warnings,
+          heartbeat_at: nowIso(),
+        })
+        .where("id", "=", id)
+        .where("status", "=", "running")
+        .where("worker", "=", WORKER_ID)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new JobLost();
+    },
+    async afterChunk() {
+      // Jobs waiting behind this one in the queue are alive too.
+      await db.updateTable("import_job").set({ heartbeat_at: nowIso() }).where("worker", "=", WORKER_ID).where("status", "=", "queued").execute();
+    },
+  };
+  const start = { next: job.next_row, stored: job.stored_rows, refused: job.refused_rows, errors: job.error_count, warnings: job.warning_count };
+  const counts = await runRows(spec, file, start, sink, options);
+  if (!counts) return;
   await db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable("import_job")
@@ -407,6 +356,132 @@ async function runJob(id: number, options: ProcessOptions, handed: ParsedFile | 
   });
 }
 
+/** What a run of rows works with: a job's settings, or those of a CLI run on no account's behalf. */
+interface RunSpec {
+  packageKey: string;
+  formKey: string;
+  /** Org-unit paths the rows may lie in; null: anywhere (a CLI run on no account's behalf). */
+  scope: readonly string[] | null;
+  backfillReason: string | null;
+  confirmWarnings: boolean;
+  actorUserId: number | null;
+  ip: string | null;
+  /** The job the run belongs to (recorded on each stored version and audit row). */
+  importJobId?: number;
+}
+
+/** A run's progress: data rows handled, reports stored, rows refused, problems found. */
+interface RunCounts {
+  next: number;
+  stored: number;
+  refused: number;
+  errors: number;
+  warnings: number;
+}
+
+/** Where a run records what each chunk did. */
+interface RunSink {
+  /** In the chunk's transaction: the chunk's problems to keep (by row, within MAX_STORED_PROBLEMS) and the counts after it. */
+  commitChunk(trx: DbOrTrx, problems: Problem[], counts: RunCounts): Promise<void>;
+  /** After each chunk has committed. */
+  afterChunk?(): Promise<void>;
+}
+
+/**
+ * Runs the rows of a file from `start.next` to the end in chunks: every row checked (`checkRow`),
+ * the valid ones stored (`storeChunk`), each chunk's reports, problems and progress in one
+ * transaction. Returns the final counts, or null when `options.maxChunks` stopped it early.
+ */
+async function runRows(spec: RunSpec, file: ParsedFile, start: RunCounts, sink: RunSink, options: ProcessOptions = {}): Promise<RunCounts | null> {
+  const db = getDb();
+  const header = file.header;
+  const unitCol = header.indexOf("org_unit");
+  const periodCol = header.indexOf("period");
+  const ctx = new SubmissionContext(spec.packageKey);
+  const unitCodes = new Set<string>();
+  // One row per unit and period: later rows with the same pair are refused (deterministic on resume).
+  const firstRow = new Map<string, number>();
+  for (const text of file.rows) {
+    const r = parseRow(text);
+    const unit = String(r.cells[unitCol] ?? "").trim();
+    unitCodes.add(unit);
+    const key = `${unit}|${String(r.cells[periodCol] ?? "").trim()}`;
+    if (!firstRow.has(key)) firstRow.set(key, r.row);
+  }
+  await ctx.preloadUnits([...unitCodes]);
+  const yearlyCache = new Map<string, Record<string, unknown>>();
+  const lockCache = new LockCache(spec.backfillReason === null ? null : { reason: spec.backfillReason, paths: spec.scope ?? [] });
+  const family = new Set((await formFamilyColumns(spec.packageKey, spec.formKey)).map((c) => c.key));
+  // Validation and SQL building make ~100 KB of short-lived garbage per row; collected as it goes.
+  const heap = new HeapBudget(64 * 1024 * 1024);
+  let counts = { ...start };
+  let chunks = 0;
+  while (counts.next < file.rows.length) {
+    if (options.maxChunks !== undefined && chunks >= options.maxChunks) return null;
+    const slice = file.rows.slice(counts.next, counts.next + (options.chunkRows ?? CHUNK_ROWS)).map(parseRow);
+    const problems: Problem[] = [];
+    const refusedRows = new Set<number>();
+    const ready: Array<{ row: number; prepared: PreparedSubmission; warnings: Problem[] }> = [];
+    for (const raw of slice) {
+      const rowNo = raw.row;
+      const cells = raw.cells;
+      const rowProblems = await checkRow({ rowNo, cells, header, unitCol, periodCol, ctx, scope: spec.scope, firstRow, family, formKey: spec.formKey, packageKey: spec.packageKey, yearlyCache, lockCache, confirmWarnings: spec.confirmWarnings });
+      if ("problems" in rowProblems) {
+        problems.push(...rowProblems.problems);
+        refusedRows.add(rowNo);
+      } else ready.push({ row: rowNo, prepared: rowProblems.prepared, warnings: rowProblems.warnings });
+    }
+    const next = counts.next + slice.length;
+    const excluded = new Map<number, string>();
+    for (let attempt = 0; ; attempt++) {
+      let current = -1;
+      try {
+        counts = await db.transaction().execute(async (trx) => {
+          const n = await storeChunk(
+            trx,
+            ready.filter((r) => !excluded.has(r.row)),
+            { actorUserId: spec.actorUserId, ip: spec.ip, lockCache, importJobId: spec.importJobId },
+            (row) => (current = row),
+          );
+          current = -1;
+          const chunkProblems = [
+            ...problems,
+            ...[...excluded].map(([row, message]) => ({ row, column: null, severity: "error" as const, message })),
+            ...ready.filter((r) => !excluded.has(r.row)).flatMap((r) => r.warnings),
+          ].sort((a, b) => a.row - b.row);
+          const room = Math.max(0, MAX_STORED_PROBLEMS - counts.errors - counts.warnings);
+          const errorsAdded = chunkProblems.filter((p) => p.severity === "error").length;
+          const warningsAdded = chunkProblems.length - errorsAdded;
+          const after: RunCounts = {
+            next,
+            stored: counts.stored + n,
+            refused: counts.refused + refusedRows.size + excluded.size,
+            errors: counts.errors + errorsAdded,
+            warnings: counts.warnings + warningsAdded,
+          };
+          await sink.commitChunk(trx, chunkProblems.slice(0, room), after);
+          return after;
+        });
+        break;
+      } catch (err) {
+        const refusal = rowRefusal(err);
+        if (refusal && current !== -1) {
+          excluded.set(current, refusal);
+          continue;
+        }
+        // Another writer created one of these reports meanwhile: the retry updates it instead.
+        if (isUniqueViolation(err) && attempt < 3) continue;
+        throw err;
+      }
+    }
+    chunks++;
+    heap.check();
+    await sink.afterChunk?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return counts;
+}
+
 /**
  * Stores one chunk's valid rows in the caller's transaction through `storeSubmissions`, the one
  * store path (approved and deadline locks inside the transaction, revision and history row, facts,
@@ -416,7 +491,7 @@ async function runJob(id: number, options: ProcessOptions, handed: ParsedFile | 
 async function storeChunk(
   trx: DbOrTrx,
   items: Array<{ row: number; prepared: PreparedSubmission }>,
-  options: { actorUserId: number; ip: string | null; lockCache: LockCache; importJobId: number },
+  options: { actorUserId: number | null; ip: string | null; lockCache: LockCache; importJobId?: number },
   onRow: (row: number) => void,
 ): Promise<number> {
   if (items.length === 0) return 0;
@@ -445,7 +520,7 @@ interface RowInput {
   unitCol: number;
   periodCol: number;
   ctx: SubmissionContext;
-  scope: string[];
+  scope: readonly string[] | null;
   firstRow: Map<string, number>;
   family: Set<string>;
   formKey: string;
@@ -465,7 +540,7 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
   if (!period) return { problems: [err("period", msg("imports.row.noPeriod"))] };
   const unit = await input.ctx.unit(unitCode);
   // Scope first: a row outside the uploader's area learns nothing about that unit's form.
-  if (unit && !inScope(input.scope, unit)) return { problems: [err("org_unit", msg("imports.row.outOfScope", { unit: `${unit.name} (${unit.code})` }))] };
+  if (unit && input.scope && !inScope(input.scope, unit)) return { problems: [err("org_unit", msg("imports.row.outOfScope", { unit: `${unit.name} (${unit.code})` }))] };
   const first = input.firstRow.get(`${unitCode}|${period}`);
   if (first !== undefined && first !== rowNo) return { problems: [err(null, msg("imports.row.duplicate", { unit: unitCode, period, row: first }))] };
   const effective: EffectivePackage | undefined = unit ? await input.ctx.packageFor(unit) : undefined;
@@ -518,6 +593,60 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
     return { problems: warnings.map((w) => err(null, `${w.message} ${msg("imports.row.confirmHint")}`)) };
   }
   return { prepared: result.submission, warnings: warnings.map((w) => ({ row: rowNo, column: null, severity: "warning" as const, message: w.message })) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// An import run to its end in this process (the CLI)
+
+/** What an import run to its end did. */
+export interface ImportOutcome {
+  /** Its job; null for a run on no account's behalf. */
+  jobId: number | null;
+  status: ImportJobStatus;
+  /** Why a job stopped (status failed), or null. */
+  message: string | null;
+  rows: number;
+  stored: number;
+  refused: number;
+  errors: number;
+  warnings: number;
+  /** The problems kept (up to MAX_STORED_PROBLEMS; the counts stay exact), by row. */
+  problems: Problem[];
+}
+
+/**
+ * Imports a file read with `readImportFile` and returns when it is done. With an account this is
+ * a job exactly like an upload (created and audited, queued in this process and awaited), so it
+ * shows in the account's job list and its reports name it; without one (the CLI run by whoever
+ * has the server's shell, attributed to nobody) the same rows go through the same checks and
+ * stores, anywhere, with no job row.
+ */
+export async function importNow(input: Omit<NewJob, "user"> & { user: JobUser | null }): Promise<ImportOutcome> {
+  const { user } = input;
+  if (user) {
+    const id = await createImportJob({ ...input, user });
+    await importJobSettled(id);
+    const job = await getDb().selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).executeTakeFirstOrThrow();
+    const problems = await getDb().selectFrom("import_job_error").select(["row_number", "column_key", "severity", "message"]).where("job_id", "=", id).orderBy("row_number").orderBy("id").execute();
+    return {
+      jobId: id,
+      status: job.status,
+      message: job.message,
+      rows: job.total_rows,
+      stored: job.stored_rows,
+      refused: job.refused_rows,
+      errors: job.error_count,
+      warnings: job.warning_count,
+      problems: problems.map((p) => ({ row: p.row_number, column: p.column_key, severity: p.severity, message: p.message })),
+    };
+  }
+  // A backfill is an admin's, in their area: it has an account.
+  if (input.backfillReason) throw new Error("a backfill runs as an account");
+  const problems: Problem[] = [];
+  const spec: RunSpec = { packageKey: input.target.packageKey, formKey: input.target.form.key, scope: null, backfillReason: null, confirmWarnings: input.confirmWarnings, actorUserId: null, ip: input.ip };
+  const zero = { next: 0, stored: 0, refused: 0, errors: 0, warnings: 0 };
+  const { stored, refused, errors, warnings } = (await runRows(spec, input.file, zero, { commitChunk: async (_trx, chunk) => void problems.push(...chunk) }))!;
+  return { jobId: null, status: "done", message: null, rows: input.file.rows.length, stored, refused, errors, warnings, problems };
 }
 
 // ---------------------------------------------------------------------------------------------

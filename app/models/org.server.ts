@@ -54,11 +54,6 @@ export async function getAncestors(db: DbOrTrx, unit: Pick<OrgUnit, "path">): Pr
   return rows.sort((a, b) => a.depth - b.depth);
 }
 
-/** True when `unit` lies in the subtree of `root` (or is root). */
-export function isWithin(unit: Pick<OrgUnit, "path">, root: Pick<OrgUnit, "path">): boolean {
-  return unit.path.startsWith(root.path);
-}
-
 export interface OrgInput {
   code: string;
   name: string;

@@ -3,7 +3,6 @@
  * demo), stored with their JSON document and package version, and — while they count
  * (submitted/approved) — their numeric values as rows for indexed GROUP BY (submission_value).
  */
-import { parse } from "csv-parse/sync";
 import {
   checkRules,
   fieldsOf,
@@ -17,10 +16,10 @@ import {
   type Form,
   type RuleViolation,
 } from "@engine/server";
-import { auditRow, writeAudit, type DbOrTrx } from "~/auth/audit.server";
+import { auditRow, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
-import { deadlineCheck, deadlineLockMessage, LockCache, type Backfill } from "./locks.server";
+import { deadlineCheck, LockCache } from "./locks.server";
 import { revisionRow } from "./submission-history.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
@@ -28,12 +27,6 @@ import { clock } from "~/utils/clock.server";
 export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
 /** The history and audit action of a report a backfill stored after its deadline (docs/decisions/018-backfill.md). */
 export const LATE_ENTRY_ACTION = "submission.late_entry";
-
-export interface RowProblem {
-  row: number;
-  column?: string;
-  message: string;
-}
 
 /** Province and district ids of a unit, from its materialised path (/national/province/district/…). */
 export function ancestorIds(unit: Pick<OrgUnit, "path">): { provinceId: number | null; districtId: number | null } {
@@ -511,119 +504,6 @@ function choiceValue(field: Field, text: string): string {
   const lower = text.toLowerCase();
   const hit = (field.choices ?? []).find((c) => c.value.toLowerCase() === lower || c.label.id.toLowerCase() === lower || c.label.en?.toLowerCase() === lower);
   return hit?.value ?? text;
-}
-
-export interface ImportReport {
-  rows: number;
-  stored: number;
-  errors: RowProblem[];
-  warnings: RowProblem[];
-}
-
-/**
- * Imports `org_unit,period,<field keys…>` rows for one form. Every row is validated like a web
- * submission; valid rows are stored (each row whole or not at all), invalid rows reported with
- * row number, column and a message saying how to fix them. With `backfill`, rows must lie in the
- * backfill's area and may be past their deadline (stored as late entries); the run is audited as
- * `import.backfill` and `import.finish`.
- */
-export async function importSubmissionsCsv(
-  text: string,
-  options: { packageKey: string; formKey: string; actorUserId: number | null; status?: SubmissionStatus; scopePaths?: readonly string[]; ip?: string | null; now?: Date; backfill?: Backfill; fileName?: string },
-): Promise<ImportReport> {
-  const now = options.now ?? clock.now();
-  const lockCache = new LockCache(options.backfill ?? null);
-  const scopePaths = options.backfill ? options.backfill.paths : options.scopePaths;
-  let records: string[][];
-  try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
-  } catch (err) {
-    return { rows: 0, stored: 0, errors: [{ row: 0, message: `Berkas CSV tidak dapat dibaca: ${(err as Error).message}` }], warnings: [] };
-  }
-  const [header = [], ...rows] = records;
-  const columns = header.map((h) => h.trim());
-  if (columns[0] !== "org_unit" || columns[1] !== "period") {
-    return { rows: rows.length, stored: 0, errors: [{ row: 1, message: `Dua kolom pertama harus "org_unit,period", lalu kunci isian formulir. Ditemukan: "${columns.slice(0, 2).join(",")}".` }], warnings: [] };
-  }
-  const ctx = new SubmissionContext(options.packageKey);
-  const base = await effectivePackage(options.packageKey, null);
-  if (!base) return { rows: rows.length, stored: 0, errors: [{ row: 0, message: `Paket templat "${options.packageKey}" belum terbit. Impor paketnya dulu.` }], warnings: [] };
-  if (!base.package.forms.some((f) => f.key === options.formKey)) {
-    return { rows: rows.length, stored: 0, errors: [{ row: 0, message: `Formulir "${options.formKey}" tidak ada dalam paket ${options.packageKey}.` }], warnings: [] };
-  }
-  await ctx.preloadUnits(rows.map((r) => (r[0] ?? "").trim()));
-  const run = { file: options.fileName ?? null, form: options.formKey, rows: rows.length, reason: options.backfill?.reason };
-  if (options.backfill) await writeAudit(getDb(), { actorUserId: options.actorUserId, action: "import.backfill", entityType: "import_file", entityId: options.fileName ?? null, after: run, ip: options.ip });
-  const errors: RowProblem[] = [];
-  const warnings: RowProblem[] = [];
-  const prepared: PreparedSubmission[] = [];
-  const preparedRows: number[] = [];
-  const seen = new Set<string>();
-  for (let i = 0; i < rows.length; i++) {
-    const rowNo = i + 2;
-    const cells = rows[i];
-    const unitCode = (cells[0] ?? "").trim();
-    const period = (cells[1] ?? "").trim();
-    const unit = await ctx.unit(unitCode);
-    if (unit && scopePaths && !scopePaths.some((p) => unit.path.startsWith(p))) {
-      errors.push({ row: rowNo, column: "org_unit", message: `${unit.name} (${unit.code}) di luar wilayah Anda.` });
-      continue;
-    }
-    const effective = unit ? await ctx.packageFor(unit) : undefined;
-    const form = effective?.package.forms.find((f) => f.key === options.formKey);
-    const fieldByKey = new Map((form ? fieldsOf(form) : []).map((f) => [f.key, f]));
-    const data: Record<string, unknown> = Object.create(null);
-    let cellError = false;
-    for (let c = 2; c < columns.length; c++) {
-      const key = columns[c];
-      const field = fieldByKey.get(key);
-      if (!field) {
-        if ((cells[c] ?? "").trim() !== "" && unit && form) {
-          errors.push({ row: rowNo, column: key, message: `Kolom "${key}" bukan isian formulir ${options.formKey} untuk unit ini. Hapus kolom ini atau periksa ejaannya.` });
-          cellError = true;
-        }
-        continue;
-      }
-      const parsed = parseCell(field, cells[c] ?? "");
-      if ("error" in parsed) {
-        errors.push({ row: rowNo, column: key, message: parsed.error });
-        cellError = true;
-      } else if (parsed.value !== undefined) {
-        Object.defineProperty(data, key, { value: parsed.value, enumerable: true, writable: true, configurable: true });
-      }
-    }
-    if (cellError) continue;
-    const dupKey = `${unitCode}|${period}`;
-    if (seen.has(dupKey)) {
-      errors.push({ row: rowNo, message: `Baris untuk ${unitCode} periode ${period} sudah ada di atasnya; satu baris per Puskesmas dan periode.` });
-      continue;
-    }
-    const result = await prepareSubmission(ctx, { unitCode, formKey: options.formKey, period, data }, now);
-    if (!result.ok) {
-      for (const p of result.problems) errors.push({ row: rowNo, column: p.column, message: p.message });
-      continue;
-    }
-    // Past the deadline and not unlocked: said here, per row; storeSubmission checks again when storing.
-    const s = result.submission;
-    const locked = await deadlineLockMessage(getDb(), { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id }, now, lockCache);
-    if (locked) {
-      errors.push({ row: rowNo, column: "period", message: locked });
-      continue;
-    }
-    seen.add(dupKey);
-    for (const w of result.submission.warnings) warnings.push({ row: rowNo, message: w.message });
-    prepared.push(result.submission);
-    preparedRows.push(rowNo);
-  }
-  const failures = await storePrepared(prepared, { status: options.status ?? "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", now, lockCache });
-  for (const f of failures) errors.push({ row: preparedRows[f.index], message: f.message });
-  errors.sort((a, b) => a.row - b.row);
-  const stored = prepared.length - failures.length;
-  if (options.backfill) {
-    const refused = new Set(errors.map((e) => e.row)).size;
-    await writeAudit(getDb(), { actorUserId: options.actorUserId, action: "import.finish", entityType: "import_file", entityId: options.fileName ?? null, after: { ...run, stored, refused, errors: errors.length, warnings: warnings.length }, ip: options.ip });
-  }
-  return { rows: rows.length, stored, errors, warnings };
 }
 
 /**

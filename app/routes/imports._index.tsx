@@ -10,13 +10,12 @@ import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import {
   createImportJob,
-  headerProblem,
   importForm,
   listJobs,
   MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
   MULTIPART_OVERHEAD_BYTES,
-  readUpload,
+  readImportFile,
 } from "~/models/bulk-import.server";
 import { BACKFILL_REASON_MAX, BACKFILL_REASON_MIN, checkBackfillReason } from "~/models/backfill.server";
 import { publishedForms } from "~/models/submission-export.server";
@@ -95,9 +94,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!file || typeof file === "string" || file.size === 0) return refused(400, t("imports.refused"), t("imports.error.noFile"), formValue, confirmWarnings);
   const bytes = new Uint8Array(await file.arrayBuffer());
   // Read as a stream with caps; the header is checked against the form before any row is taken.
-  const read = await readUpload(bytes, target.form, { checkHeader: (header) => headerProblem(header, target), locale });
+  const read = await readImportFile(bytes, target, locale);
   if (!read.ok) return refused(400, t(read.wrongForm ? "imports.refusedWrongForm" : "imports.refused"), read.message, formValue, confirmWarnings);
-  if (read.file.rows.length === 0) return refused(400, t("imports.refused"), t("imports.error.noRows"), formValue, confirmWarnings);
   const id = await createImportJob({ user, target, fileName: file.name || `impor.${read.format}`, format: read.format, bytes: bytes.length, file: read.file, confirmWarnings, backfillReason, ip: clientIp(context) });
   return redirect(`/imports/${id}`);
 }

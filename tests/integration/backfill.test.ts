@@ -256,26 +256,31 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
     expect(await report(SILUNGKANG, "2025-07")).toBeUndefined();
   });
 
-  it("a district admin backfills through the CLI with --as: stored, late, audited per report and per run", async () => {
+  it("a district admin backfills through the CLI with --as: a job like the web's, in the admin's job list; stored, late, audited per report and per job", async () => {
     const csv = csvFor(["2025-01", "2025-02", "2025-03"].map((p) => [SILUNGKANG, p]));
     const r = await cli("submissions", "import", tempFile(csv), "--template", PKG, "--form", FORM, "--as", "adm.sawahlunto", "--backfill", "--reason", REASON);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/3 dari 3 baris disimpan/);
     expect(r.out).toMatch(/atas nama adm.sawahlunto/);
+    // The run is a job of the admin's, listed on the import page with its file and reason.
+    const jobs = payloadOf(await call(imports.loader, makeRequest("/imports", { cookie: cookie.admin }))).jobs;
+    const job = jobs[0];
+    expect(job).toMatchObject({ file_name: "laporan-2025.csv", status: "done", stored_rows: 3, refused_rows: 0, backfill_reason: REASON });
+    expect(r.out).toContain(`/imports/${job.id}`);
     const row = (await report(SILUNGKANG, "2025-02"))!;
     expect(row).toMatchObject({ status: "submitted", late_entry: 1 });
     const version = await getDb().selectFrom("submission_revision").select(["action", "late_entry_reason", "import_job_id", "actor_user_id"]).where("submission_id", "=", row.id).executeTakeFirstOrThrow();
-    expect(version).toEqual({ action: "submission.late_entry", late_entry_reason: REASON, import_job_id: null, actor_user_id: userId.admin });
+    expect(version).toEqual({ action: "submission.late_entry", late_entry_reason: REASON, import_job_id: job.id, actor_user_id: userId.admin });
     const audit = (await audits("submission.late_entry")).find((a) => a.entity_id === String(row.id))!;
     expect(audit.actor_user_id).toBe(userId.admin);
-    expect(JSON.parse(audit.after_json!)).toMatchObject({ lateEntry: true, reason: REASON, period: "2025-02" });
-    const run = (await audits("import.backfill")).filter((a) => a.entity_type === "import_file");
+    expect(JSON.parse(audit.after_json!)).toMatchObject({ lateEntry: true, reason: REASON, period: "2025-02", importJob: job.id });
+    const run = (await audits("import.backfill")).filter((a) => a.entity_id === String(job.id));
     expect(run).toHaveLength(1);
-    expect(run[0]).toMatchObject({ actor_user_id: userId.admin, entity_id: "laporan-2025.csv" });
-    expect(JSON.parse(run[0].after_json!)).toMatchObject({ reason: REASON, form: FORM, rows: 3 });
-    const finish = (await audits("import.finish")).filter((a) => a.entity_type === "import_file");
-    expect(JSON.parse(finish[0].after_json!)).toMatchObject({ stored: 3, refused: 0, reason: REASON });
+    expect(run[0]).toMatchObject({ actor_user_id: userId.admin, entity_type: "import_job" });
+    expect(JSON.parse(run[0].after_json!)).toMatchObject({ reason: REASON, form: FORM, rows: 3, file: "laporan-2025.csv" });
+    const finish = (await audits("import.finish")).filter((a) => a.entity_id === String(job.id));
+    expect(JSON.parse(finish[0].after_json!)).toMatchObject({ stored: 3, refused: 0 });
   });
 
   it("approved reports stay locked against a backfill until a grant re-opens them", async () => {

@@ -129,20 +129,22 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
     ].join("\n");
     const r = await cli("submissions", "import", tempFile("m.csv", csv), "--template", "ilp-nasional", "--form", "spm_bulanan");
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/2 dari 9 baris disimpan/);
+    // One row per unit and period, as on the import page: row 10 repeats row 7's pair (refused there).
+    expect(r.out).toMatch(/1 dari 9 baris disimpan/);
     expect(r.err).toMatch(/baris 3 kolom spm01_bumil_k6: "dua puluh" bukan angka/);
     expect(r.err).toMatch(/baris 4 kolom org_unit: .*tidak ditemukan/);
     expect(r.err).toMatch(/baris 5 kolom period: .*belum berjalan/);
     expect(r.err).toMatch(/baris 6 kolom period: .*per bulan/);
     expect(r.err).toMatch(/baris 7 kolom spm01_bumil_k6/);
-    expect(r.err).toMatch(/baris 8: .*sudah ada di atasnya/);
+    expect(r.err).toMatch(/baris 8: .*sudah ada di baris 2/);
+    expect(r.err).toMatch(/baris 10: .*sudah ada di baris 7/);
     expect(r.err.split("\n").filter((l) => l.startsWith("baris 2 "))).toEqual([]);
     expect(r.err).toMatch(/baris 9 kolom org_unit: .*bukan Puskesmas/);
-    expect(await count("submission")).toBe(before + 2);
+    expect(await count("submission")).toBe(before + 1);
     const values = await getDb().selectFrom("submission_value").select(["field_key", "value"]).where("field_key", "=", "spm01_bumil_k6").orderBy("value").execute();
-    expect(values.map((v) => Number(v.value))).toEqual([18, 20]);
+    expect(values.map((v) => Number(v.value))).toEqual([20]);
     const audit = await getDb().selectFrom("audit_log").select("id").where("action", "=", "submission.import").execute();
-    expect(audit.length).toBe(4);
+    expect(audit.length).toBe(3);
   });
 
   it("refuses to overwrite an approved (locked) report by import, storing the other rows", async () => {
@@ -160,6 +162,20 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
     expect(JSON.parse(locked.data).spm01_bumil_k6).toBe(20);
     await getDb().updateTable("submission").set({ status: "submitted" }).where("org_unit_id", "=", unit.id).where("period", "=", "2025-01").execute();
     await getDb().deleteFrom("submission").where("period", "=", "2025-03").execute();
+  });
+
+  it("refuses a file of another form whole, as the import page does, and stores nothing", async () => {
+    const before = await count("submission");
+    const keys = formFieldKeys("spm_sasaran");
+    const csv = [`org_unit,period,${keys.join(",")}`, `${puskesmasCode("Sungai Durian")},2025-02,1,1,1,1,1,1,1,1,1,1,1,1`].join("\n");
+    const r = await cli("submissions", "import", tempFile("lain.csv", csv), "--template", "ilp-nasional", "--form", "spm_bulanan");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^lain\.csv: .*bukan isian/m);
+    expect(r.err).toMatch(/tidak ada data yang disimpan/);
+    expect(await count("submission")).toBe(before);
+    const unknown = await cli("submissions", "import", tempFile("x.csv", csv), "--template", "ilp-nasional", "--form", "tidak_ada");
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/Formulir "tidak_ada" tidak ada dalam paket ilp-nasional/);
   });
 
   it("prints a scorecard as JSON and CSV, and explains a cell", async () => {

@@ -1,6 +1,6 @@
 /**
  * Locks (decision 010, docs/security.md item 19) on SQLite and PostgreSQL: past-deadline reports are
- * refused through every path (fill page, importSubmissionsCsv, storePrepared, CLI); only a
+ * refused through every path (fill page, storePrepared, the import job through the CLI); only a
  * district admin of the district grants a scoped, expiring, audited unlock; revoked and expired
  * grants open nothing; an approved report is re-opened only through a grant; deadlines per
  * district move the lock; the operator's home shows "terlambat" with the deadline.
@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/db.server";
-import { prepareSubmission, storePrepared, SubmissionContext, importSubmissionsCsv } from "~/models/submissions.server";
+import { prepareSubmission, storePrepared, SubmissionContext } from "~/models/submissions.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
 import * as fill from "~/routes/forms.$formKey.$period";
 import * as formsIndex from "~/routes/forms._index";
@@ -188,12 +188,10 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect((await report(SUNGAI_DURIAN, PAST))?.status).toBe("draft");
   });
 
-  it("CSV import, storePrepared and the CLI refuse past-deadline rows and store the others; a district-wide grant opens them", async () => {
-    const imported = await importSubmissionsCsv(csvFor([[KOLOK_MUDIK, PAST], [KOLOK_MUDIK, CURRENT]]), { packageKey: "ilp-nasional", formKey: FORM, actorUserId: null });
-    expect(imported.stored).toBe(1);
-    expect(imported.errors).toHaveLength(1);
-    expect(imported.errors[0]).toMatchObject({ row: 2, column: "period" });
-    expect(imported.errors[0].message).toMatch(/Batas waktu .* sudah lewat/);
+  it("storePrepared and the CLI import refuse past-deadline rows and store the others; a district-wide grant opens them", async () => {
+    const imported = await cli("submissions", "import", tempFile(csvFor([[KOLOK_MUDIK, PAST], [KOLOK_MUDIK, CURRENT]])), "--template", "ilp-nasional", "--form", FORM);
+    expect(imported.out).toMatch(/1 dari 2 baris disimpan; 1 galat/);
+    expect(imported.err).toMatch(/^baris 2 kolom period: Batas waktu .* sudah lewat/);
     expect(await report(KOLOK_MUDIK, PAST)).toBeUndefined();
 
     // storePrepared (what the bulk import stores through) checks inside its transaction.
@@ -213,14 +211,16 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
 
     // The whole district, for this form and period.
     expect(statusOf(await grant("admin", { unit: "13.73", reason: "Migrasi data dari aplikasi lama" }))).toBe(200);
-    const again = await importSubmissionsCsv(csvFor([[KOLOK_MUDIK, PAST]]), { packageKey: "ilp-nasional", formKey: FORM, actorUserId: null });
-    expect(again).toMatchObject({ stored: 1, errors: [] });
+    const again = await cli("submissions", "import", tempFile(csvFor([[KOLOK_MUDIK, PAST]])), "--template", "ilp-nasional", "--form", FORM);
+    expect(again).toMatchObject({ code: 0, err: "" });
+    expect(again.out).toMatch(/1 dari 1 baris disimpan/);
     const cliAgain = await cli("submissions", "import", tempFile(csvFor([[LEMBAH_SEGAR, PAST]])), "--template", "ilp-nasional", "--form", FORM);
     expect(cliAgain.code).toBe(0);
     expect(await report(LEMBAH_SEGAR, PAST)).toMatchObject({ status: "submitted" });
     // Another period stays locked.
-    const other = await importSubmissionsCsv(csvFor([[KOLOK_MUDIK, monthsAgo(4)]]), { packageKey: "ilp-nasional", formKey: FORM, actorUserId: null });
-    expect(other.stored).toBe(0);
+    const other = await cli("submissions", "import", tempFile(csvFor([[KOLOK_MUDIK, monthsAgo(4)]])), "--template", "ilp-nasional", "--form", FORM);
+    expect(other.code).toBe(1);
+    expect(other.out).toMatch(/0 dari 1 baris disimpan/);
   });
 
   it("an approved report re-opens for correction only through a grant that says so: returned, out of the scorecards, audited", async () => {

@@ -3,7 +3,7 @@
  * parser and checker, the identifier under the caret, and autocomplete suggestions.
  * Browser code: the engine comes from "@engine" ("@engine/server" would pull in Ajv).
  */
-import { checkFormula, formatMessage, formulaTypeOf, FUNCTIONS, type FormulaContext, type FormulaErrorCode, type FormulaType } from "@engine";
+import { checkFormula, formulaTypeOf, FUNCTIONS, type FormulaContext, type FormulaType } from "@engine";
 
 export type FormulaLocale = "id" | "en";
 
@@ -109,11 +109,6 @@ export function checkLive(src: string, options: CheckOptions): LiveFormulaError[
     errors.push({ code: "FORMULA_TYPE", message: EXPECTED[options.expected][locale], start: 0, end: src.length });
   }
   return errors.sort((a, b) => a.start - b.start);
-}
-
-/** Message of an engine error code, for codes shown without a fresh check (e.g. from the server). */
-export function messageOf(code: FormulaErrorCode, locale: FormulaLocale = "id"): string {
-  return formatMessage(code, {}, locale);
 }
 
 /** The identifier-like word touching `caret`: its range and the part before the caret. */

@@ -1,5 +1,7 @@
 /** What each role sees first: what is due, what is waiting, what is new. */
+import type { ExpressionBuilder } from "kysely";
 import type { Grant } from "~/auth/session.server";
+import type { Database } from "~/db/schema";
 import { getDb } from "~/db/db.server";
 import { operatorForms } from "./entry.server";
 import { clock } from "~/utils/clock.server";
@@ -49,7 +51,7 @@ export async function operatorHome(grants: Grant[], now = clock.now()) {
 }
 
 function scopeFilter(grants: Grant[]) {
-  return (eb: any) => eb.or(grants.map((g) => eb("o.path", "like", `${g.orgPath}%`)));
+  return (eb: ExpressionBuilder<Database & { o: Database["org_unit"] }, "o">) => eb.or(grants.map((g) => eb("o.path", "like", `${g.orgPath}%`)));
 }
 
 /**
@@ -58,7 +60,7 @@ function scopeFilter(grants: Grant[]) {
  * every report (the path test cannot use an index).
  */
 function submissionInScope(grants: Grant[]) {
-  return (eb: any) => eb("s.org_unit_id", "in", eb.selectFrom("org_unit as o").select("o.id").where(scopeFilter(grants)));
+  return (eb: ExpressionBuilder<Database & { s: Database["submission"] }, "s">) => eb("s.org_unit_id", "in", eb.selectFrom("org_unit as o").select("o.id").where(scopeFilter(grants)));
 }
 
 export async function verifierHome(grants: Grant[]) {

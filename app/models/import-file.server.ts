@@ -388,7 +388,7 @@ async function readStyles(file: XlsxFile, book: Workbook): Promise<void> {
 }
 
 /** sharedStrings.xml: each <si> as its text (runs joined, phonetic guides left out). */
-async function readSharedStrings(file: XlsxFile, book: Workbook, locale: Locale): Promise<void> {
+async function readSharedStrings(file: XlsxFile, book: Workbook): Promise<void> {
   const entry = file.entry(book.sharedStringsPath);
   if (!entry) return;
   const strings = book.sharedStrings;
@@ -617,7 +617,7 @@ export async function readXlsx(bytes: Uint8Array, form: Pick<Form, "periodType">
     const file = new XlsxFile(bytes);
     const book = await readWorkbook(file);
     await readStyles(file, book);
-    await readSharedStrings(file, book, locale);
+    await readSharedStrings(file, book);
     await readSheet(file, book, form, dateKeys, rows, locale);
   } catch (err) {
     return refusal(err, locale, (detail) => {

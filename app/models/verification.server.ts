@@ -4,7 +4,7 @@
  * (approve or return with a note) under an optimistic lock on the report's revision.
  */
 import { compilePackage, fieldsOf, localText, type CellState, type Field, type Form } from "@engine";
-import { forbidden, notFound } from "~/auth/guards.server";
+import { forbidden } from "~/auth/guards.server";
 import { mayVerify } from "~/auth/policy.server";
 import { writeAudit } from "~/auth/audit.server";
 import type { Grant, SessionUser } from "~/auth/session.server";

@@ -100,7 +100,7 @@ function PublishPanel({ info }: { info: LoaderData }) {
     const d = fetcher.data;
     if (fetcher.state !== "idle" || !d) return;
     if (d.problems?.length) state.setProblems(d.problems as DesignerProblem[]);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- react to the fetcher's answer once; the state is a new object each render
   }, [fetcher.state, fetcher.data]);
   const blocked = state.dirty || info.draftId === null || info.problems.length > 0;
   return (

@@ -124,6 +124,7 @@ function Fill() {
     if (newer && !sameAnswers(local.data, serverData)) setOffer(local);
     else clearLocalDraft(storageKey);
     // Only when the page opens: later changes are the user's own.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once on open; later changes are the user's own edits
   }, []);
 
   useEffect(() => {

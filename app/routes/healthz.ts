@@ -8,7 +8,7 @@ import { warmerStatus } from "~/models/scorecard-warmer.server";
  */
 export async function loader() {
   const handle = getDbHandle();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await isMigrated(handle);
   } catch {

@@ -39,9 +39,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { view, draft, canDraft: draft === null && (await draftablePackages(access)).has(params.key) };
 }
 
-function yesNo(value: boolean, t: ReturnType<typeof useT>) {
-  return value ? t("templates.value.yes") : t("templates.value.no");
-}
 
 export default function TemplateDetailPage() {
   const { view, draft, canDraft } = useLoaderData<typeof loader>();

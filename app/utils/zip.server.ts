@@ -84,7 +84,7 @@ export function zipEntries(bytes: Uint8Array): ZipEntry[] {
     const flags = u16(bytes, p + 8);
     const method = u16(bytes, p + 10);
     let compressedSize = u32(bytes, p + 20);
-    let size = u32(bytes, p + 24);
+    const size = u32(bytes, p + 24);
     const nameLength = u16(bytes, p + 28);
     const extraLength = u16(bytes, p + 30);
     const commentLength = u16(bytes, p + 32);
@@ -100,8 +100,12 @@ export function zipEntries(bytes: Uint8Array): ZipEntry[] {
         const len = u16(bytes, e + 2);
         if (id === 1) {
           let q = e + 4;
-          if (size === 0xffffffff && q + 8 <= e + 4 + len) (size = u64(bytes, q)), (q += 8);
-          if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) (compressedSize = u64(bytes, q)), (q += 8);
+          // The uncompressed size comes first when it overflowed; nothing reads it (the inflate budget counts bytes as they come), so skip it.
+          if (size === 0xffffffff && q + 8 <= e + 4 + len) q += 8;
+          if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) {
+            compressedSize = u64(bytes, q);
+            q += 8;
+          }
           if (localOffset === 0xffffffff && q + 8 <= e + 4 + len) localOffset = u64(bytes, q);
           break;
         }

@@ -91,7 +91,7 @@ export function applyCalculations(form: Form, data: Record<string, unknown>, ski
   const scope = { get: (key: string): FormulaValue => asFormulaValue(getOwn(out, key)) };
   for (const { field, formula } of compileCalculations(form)) {
     if (skip.has(field.key)) continue;
-    let value: FormulaValue = null;
+    let value: FormulaValue;
     try {
       value = formula.evaluate(scope).value;
     } catch {

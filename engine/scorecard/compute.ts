@@ -8,7 +8,7 @@ import { completenessOf, reportedOf, sumRowFacts } from '../aggregate';
 import { dict, type PlanWindow, type RowFacts, type ScorecardPlan, type UnitFacts } from '../facts';
 import { parsePeriod, periodLabel } from '../period';
 import { bandsOf, cellStatus, trendOf, type CellState, type Trend } from '../status';
-import { describeScope, targetForPeriod, TargetIndex, type OrgChainLink, type ResolvedTarget } from '../targets';
+import { describeScope, targetForPeriod, type TargetIndex, type OrgChainLink, type ResolvedTarget } from '../targets';
 import { compilePackage, type CompiledIndicator, type CompiledPackage } from './compile';
 import { roundForDisplay } from './format';
 import { isYtd, planScorecard, TOTAL_ROW_CODE, type ScorecardRequest, type ScorecardRowRef } from './plan';

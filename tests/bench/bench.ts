@@ -407,7 +407,7 @@ async function cachedRuns(handle: DbHandle, query: ScorecardQuery, runs: number,
   const picks = await pickPending(handle, runs);
   const afterMs: number[] = [];
   const approveMs: number[] = [];
-  let last: ScorecardResult | null = null;
+  let last: ScorecardResult | null;
   let afterApprovalSame = true;
   const cache = cacheFor(handle.db)!;
   Object.assign(cache.stats, { resultHits: 0, resultMisses: 0, rowHits: 0, rowMisses: 0 });

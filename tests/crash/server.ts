@@ -79,7 +79,7 @@ export async function spawnServer(options: { databaseUrl: string; seed: boolean;
   };
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-  let last = "no answer yet";
+  let last: string;
   for (;;) {
     if (gone()) throw new Error(`server ${options.name} exited (${child.exitCode ?? child.signalCode}) before /healthz; ${logFile}:\n${tail(logFile)}`);
     try {

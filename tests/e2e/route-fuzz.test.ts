@@ -113,8 +113,8 @@ describe("route fuzz", () => {
     const send = async (who: string, url: string, shape: Shape) => {
       if (shape.method === "POST" && url === "/logout" && who !== "anonymous") return; // would end the session the rest relies on
       const headers = { ...(shape.headers ?? {}), ...(cookies[who] ? { Cookie: cookies[who] } : {}) };
-      let status = 0;
-      let text = "";
+      let status: number;
+      let text: string;
       try {
         const res = await fetch(`${app.baseUrl}${url}`, { method: shape.method, headers, body: shape.body, redirect: "manual", signal: AbortSignal.timeout(30_000) });
         status = res.status;

@@ -12,7 +12,7 @@ import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/db.server";
-import { createImportJob, importForm, importJobSettled, loadJob, processImportJob, readCsv, MAX_IMPORT_BYTES } from "~/models/bulk-import.server";
+import { createImportJob, importForm, importJobSettled, processImportJob, readCsv, MAX_IMPORT_BYTES } from "~/models/bulk-import.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
 import * as jobPage from "~/routes/imports.$id";
 import * as problemsCsv from "~/routes/imports.$id_.problems[.csv]";

@@ -11,7 +11,7 @@ import { buildScorecard } from "~/models/scorecard.server";
 import * as route from "~/routes/designer.preview-indicator";
 import type { PreviewResponse } from "~/contracts/indicator-preview";
 import { call, makeRequest, payloadOf, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
-import { DIALECTS, useTestDatabase } from "../helpers/db";
+import { DIALECTS, type useTestDatabase } from "../helpers/db";
 
 const UNTIL = "2025-06";
 const MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"];

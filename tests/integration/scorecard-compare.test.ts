@@ -9,7 +9,7 @@ import { buildScorecard } from "~/models/scorecard.server";
 import { parseUnitCodes, seriesPeriods, shortPeriodLabel } from "~/models/scorecard-compare.server";
 import * as compare from "~/routes/scorecards_.compare";
 import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
-import { DIALECTS, useTestDatabase } from "../helpers/db";
+import { DIALECTS, type useTestDatabase } from "../helpers/db";
 
 const PERIOD = "2025-12";
 

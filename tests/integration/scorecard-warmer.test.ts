@@ -12,7 +12,7 @@ import { createScorecardWarmer, defaultQueries, RECENT_MS, startScorecardWarmer,
 import * as healthz from "~/routes/healthz";
 import * as page from "~/routes/scorecards";
 import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabase } from "../helpers/app";
-import { DIALECTS, useTestDatabase } from "../helpers/db";
+import { DIALECTS, type useTestDatabase } from "../helpers/db";
 
 const PERIOD = "2025-12";
 /** A clock in January 2026: the default period (last complete month) is PERIOD. */

@@ -21,7 +21,7 @@ import * as home from "~/routes/_index";
 import { areaCompleteness } from "~/models/home.server";
 import type { Grant } from "~/auth/session.server";
 import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabase, puskesmasCode, statusOf } from "../helpers/app";
-import { DIALECTS, useTestDatabase } from "../helpers/db";
+import { DIALECTS, type useTestDatabase } from "../helpers/db";
 import { expectCsvSafe, expectInjectionsArrived, expectXlsxSafe, INJECTIONS, xlsxTexts } from "../helpers/spreadsheet";
 
 const PERIOD = "2025-12";

@@ -16,7 +16,7 @@ import { importPackage } from "~/models/templates.server";
 import * as exportRoute from "~/routes/submissions.export";
 import type { TemplatePackage } from "@engine";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
-import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree } from "../helpers/app";
 import { formFieldKeys, seedPackage } from "../helpers/seed-package";
 import { openDeadlines } from "../helpers/deadlines";
 import { profilAnswers } from "../helpers/ilp-profil";

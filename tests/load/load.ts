@@ -447,7 +447,7 @@ async function main(): Promise<number> {
 /** CPU time (user + system, ms) of every live process in the server's process group (/proc; 0 elsewhere). */
 function groupCpuMs(pgid: number): number {
   let ticks = 0;
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
   } catch {

@@ -216,7 +216,7 @@ describe("reading XLSX as before", () => {
     const bytes = zip({
       "xl/workbook.xml": `<workbook ${NS}><workbookPr date1904="1"/><sheets><sheet name="Data" sheetId="2" r:id="rId7"/><sheet name="Petunjuk" sheetId="1" r:id="rId3"/></sheets></workbook>`,
       "xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId7" Type="x/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId9" Type="x/styles" Target="styles.xml"/></Relationships>`,
-      "xl/styles.xml": `<styleSheet ${NS}><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\-mm"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>`,
+      "xl/styles.xml": `<styleSheet ${NS}><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>`,
       "xl/worksheets/sheet1.xml": sheet(rowXml(1, ["bukan", "ini"])),
       "xl/worksheets/data.xml": sheet(`${rowXml(1, ["org_unit", "period"])}<row r="2"><c r="A2" t="inlineStr"><is><t>P1</t></is></c><c r="B2" s="1"><v>45717</v></c></row>`),
     });

@@ -117,7 +117,7 @@ export function DesignerShell({ title, initial, context, serverProblems, revisio
     } else {
       setMessage({ kind: "error", text: data.message ?? t("designer.save.failed") });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- react to the fetcher's answer once; the state and t() are new objects each render
   }, [saver.state, saver.data]);
 
   useEffect(() => {
@@ -135,7 +135,7 @@ export function DesignerShell({ title, initial, context, serverProblems, revisio
     } else if (data.message) {
       setMessage({ kind: data.ok ? "info" : "error", text: data.message });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- react to the fetcher's answer once; the state and t() are new objects each render
   }, [checker.state, checker.data]);
 
   useBeforeUnload(
@@ -153,7 +153,7 @@ export function DesignerShell({ title, initial, context, serverProblems, revisio
     if (blocker.state !== "blocked") return;
     if (window.confirm(t("designer.leave.confirm"))) blocker.proceed();
     else blocker.reset();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- ask once when navigation is blocked; the blocker is a new object each render
   }, [blocker.state]);
 
   const editorContext: DesignerContext = useMemo(

@@ -76,7 +76,7 @@ export function FormulaInput(props: FormulaInputProps) {
   const word = wordAt(value, caret);
   const items: Suggestion[] = useMemo(
     () => (word ? suggest(word.prefix, fields, context, locale) : suggest("", fields, context, locale, 50)),
-    [word?.prefix, fields, context, locale], // eslint-disable-line react-hooks/exhaustive-deps
+    [word?.prefix, fields, context, locale], // eslint-disable-line react-hooks/exhaustive-deps -- suggestions change with the word's prefix, not with each caret move inside it
   );
   const expanded = open && items.length > 0 && !props.readOnly;
   const activeIndex = Math.min(active, Math.max(items.length - 1, 0));

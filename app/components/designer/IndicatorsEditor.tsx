@@ -36,7 +36,7 @@ export function IndicatorsEditor({ pkg, onChange, problems, context }: EditorPro
   const [filter, setFilter] = useState("");
   // Keys added in this session: only those may still change (a saved key may already be published).
   const added = useRef(new Set<string>());
-  const fields = useMemo(() => indicatorFields(pkg), [pkg.forms]); // eslint-disable-line react-hooks/exhaustive-deps
+  const fields = useMemo(() => indicatorFields(pkg), [pkg.forms]); // eslint-disable-line react-hooks/exhaustive-deps -- the fields depend on the forms only; every other edit of the package would recompute them
   const index = selected !== null && selected < pkg.indicators.length ? selected : null;
 
   const setIndicator = (i: number, next: Indicator) => onChange({ ...pkg, indicators: replaceAt(pkg.indicators, i, next) });

@@ -41,13 +41,13 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
   // Load once when the tab opens, and again after each save (a new revision).
   useEffect(() => {
     if (!state.dirty) load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reload on a new revision only, not on every render's new load()
   }, [state.revision]);
 
   const refusedAnswer = publisher.state === "idle" && publisher.data && publisher.data.ok === false ? publisher.data : null;
   useEffect(() => {
     if (refusedAnswer && refusedAnswer.problems.length > 0) state.setProblems(refusedAnswer.problems);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- react to a new refusal only; state is a new object each render
   }, [refusedAnswer]);
 
   const aspect = (a: AspectChange<string>) => (

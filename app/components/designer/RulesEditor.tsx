@@ -109,7 +109,7 @@ function RuleForm({ index, editor, onRemove }: { index: number; editor: EditorPr
   const id = (name: string) => `rule-${index}-${name}`;
   const set = (patch: Partial<ValidationRule>) => onChange({ ...pkg, rules: replaceAt(pkg.rules, index, { ...rule, ...patch }) });
   const opWords = (op: ValidationRule["op"]) => t(OPS.find((o) => o.op === op)?.key ?? "rules.opLe");
-  const fields = useMemo(() => ruleFields(pkg, rule.form), [pkg.forms, rule.form]); // eslint-disable-line react-hooks/exhaustive-deps
+  const fields = useMemo(() => ruleFields(pkg, rule.form), [pkg.forms, rule.form]); // eslint-disable-line react-hooks/exhaustive-deps -- the fields depend on the forms only; every other edit of the package would recompute them
 
   return (
     <section className="card ind-form" aria-labelledby={id("title")}>

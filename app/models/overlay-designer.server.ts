@@ -33,7 +33,7 @@ import {
   type TemplatePackage,
   type Text,
 } from "@engine/server";
-import { diffPackages, parseJsonDocument } from "@engine";
+import { diffPackages, overlayMessage, parseJsonDocument } from "@engine";
 import { notFound } from "~/auth/guards.server";
 import { libraryAccess, overlayAccess } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
@@ -41,6 +41,7 @@ import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import type { DesignerOrigin, DesignerProblem } from "~/components/designer/contract";
 import { PostgresAdapter } from "kysely";
 import { getDb, nowIso } from "~/db/db.server";
+import type { Locale } from "~/i18n/catalog";
 import type { OrgUnit } from "~/db/schema";
 import { getOrgByCode, listSubtree } from "./org.server";
 import { getDistrictOverlay, getPublishedPackage } from "./templates.server";
@@ -230,10 +231,10 @@ function originsOf(base: TemplatePackage, edited: TemplatePackage, overlay: Dist
   return o;
 }
 
-/** Derives, validates and locates every problem of an edited document (pointers into it). */
-function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: string[], meta: { district: string; title: Text; version: number }, inside: ReadonlySet<string>) {
+/** Derives, validates and locates every problem of an edited document (pointers into it), in the reader's language. */
+function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: string[], meta: { district: string; title: Text; version: number }, inside: ReadonlySet<string>, locale: Locale) {
   const derived = deriveOverlay(base, edited, hidden, { ...meta, inDistrict: inside });
-  const problems: DesignerProblem[] = derived.problems.map((p) => ({ pointer: p.pointer, message: p.message, code: p.code }));
+  const problems: DesignerProblem[] = derived.problems.map((p) => ({ pointer: p.pointer, message: overlayMessage(p.messageCode, p.params, locale), code: p.code }));
   const seen = new Set(problems.map((p) => p.pointer));
   const validation = validateOverlay(derived.overlay, base);
   for (const e of validation.errors) {
@@ -241,7 +242,7 @@ function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: str
     const pointer = m ? (derived.pointers[Number(m[1])] ?? "") : e.pointer;
     if (seen.has(pointer)) continue;
     seen.add(pointer);
-    problems.push({ pointer, message: e.message, code: e.code });
+    problems.push({ pointer, message: locale === "en" ? e.messageEn : e.message, code: e.code });
   }
   // The effective package as the Puskesmas will get it must be a valid package too.
   const applied = applyOverlay(base, derived.overlay, { inDistrict: inside });
@@ -250,10 +251,15 @@ function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: str
     for (const e of effective.errors) {
       if (seen.has(e.pointer)) continue;
       seen.add(e.pointer);
-      problems.push({ pointer: e.pointer, message: e.message, code: e.code, ...(e.start !== undefined ? { start: e.start } : {}), ...(e.end !== undefined ? { end: e.end } : {}) });
+      problems.push({ pointer: e.pointer, message: locale === "en" ? e.messageEn : e.message, code: e.code, ...(e.start !== undefined ? { start: e.start } : {}), ...(e.end !== undefined ? { end: e.end } : {}) });
     }
   }
   return { overlay: derived.overlay, problems };
+}
+
+/** Why an operation no longer applies, in the reader's language (drafts stored earlier hold the Indonesian reason only). */
+function conflictReason(c: RebaseConflict, locale: Locale): string {
+  return c.messageCode ? overlayMessage(c.messageCode, c.params ?? {}, locale) : c.reason;
 }
 
 export interface RebaseInfo {
@@ -335,14 +341,14 @@ export interface OverlayDesignerData {
 }
 
 /** Everything the overlay designer page shows. */
-export async function loadOverlayDesigner(scope: OverlayScope, key: string): Promise<OverlayDesignerData> {
+export async function loadOverlayDesigner(scope: OverlayScope, key: string, locale: Locale = "id"): Promise<OverlayDesignerData> {
   const db = getDb();
   const members = await districtMembers(db, scope.district);
   const inside = new Set(members.map((u) => u.code));
   const w = await workingState(db, scope, key, inside);
   const latest = (await getPublishedPackage(key, undefined, db))!;
   const meta = { district: scope.district.code, title: w.title, version: w.version };
-  const checked = checkEdited(w.base.document, w.edited, w.hidden, meta, inside);
+  const checked = checkEdited(w.base.document, w.edited, w.hidden, meta, inside, locale);
   let rebase: RebaseInfo | null = null;
   if (latest.version > w.base.version) {
     const preview = rebaseOverlay(checked.overlay, w.base.document, latest.document, { inDistrict: inside });
@@ -350,7 +356,7 @@ export async function loadOverlayDesigner(scope: OverlayScope, key: string): Pro
       fromVersion: w.base.version,
       toVersion: latest.version,
       changes: nationalChanges(w.base.document, latest.document),
-      conflicts: preview.conflicts.map((c) => ({ op: describeOp(c.operation), reason: c.reason })),
+      conflicts: preview.conflicts.map((c) => ({ op: describeOp(c.operation), reason: conflictReason(c, locale) })),
     };
   }
   return {
@@ -373,7 +379,7 @@ export async function loadOverlayDesigner(scope: OverlayScope, key: string): Pro
     problems: checked.problems,
     publishedFields: Object.fromEntries(w.base.document.forms.flatMap((f) => f.sections.flatMap((s) => s.fields.map((x) => [x.key, { type: x.type, label: x.label.id }] as const)))),
     summary: describeOverlay(w.base.document, checked.overlay),
-    conflicts: w.conflicts.map((c) => ({ op: describeOp(c.operation), reason: c.reason })),
+    conflicts: w.conflicts.map((c) => ({ op: describeOp(c.operation), reason: conflictReason(c, locale) })),
     rebase,
   };
 }
@@ -420,18 +426,18 @@ function conflictError(e: unknown): boolean {
 }
 
 /** intent=check: derive and validate without storing. */
-export async function checkOverlayDraft(scope: OverlayScope, key: string, form: FormData): Promise<OverlayActionResult> {
+export async function checkOverlayDraft(scope: OverlayScope, key: string, form: FormData, locale: Locale = "id"): Promise<OverlayActionResult> {
   const db = getDb();
   const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
   const w = await workingState(db, scope, key, inside);
   const parsed = parseDocument(form.get("document"));
   if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
-  const checked = checkEdited(w.base.document, parsed.doc, parseHidden(form.get("hidden")), { district: scope.district.code, title: w.title, version: w.version }, inside);
+  const checked = checkEdited(w.base.document, parsed.doc, parseHidden(form.get("hidden")), { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
   return { ok: checked.problems.length === 0, parsed: true, problems: checked.problems, revision: w.revision };
 }
 
 /** intent=save: store the draft (even with problems), answer its problems and the new revision. */
-export async function saveOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor): Promise<OverlayActionResult> {
+export async function saveOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor, locale: Locale = "id"): Promise<OverlayActionResult> {
   const posted = Number(form.get("revision"));
   const parsed = parseDocument(form.get("document"));
   const hidden = parseHidden(form.get("hidden"));
@@ -443,7 +449,7 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
       const w = await workingState(trx, scope, key, inside);
       if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
       if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
-      const checked = checkEdited(w.base.document, parsed.doc, hidden, { district: scope.district.code, title: w.title, version: w.version }, inside);
+      const checked = checkEdited(w.base.document, parsed.doc, hidden, { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
       const stored: DraftDocument = { ...checked.overlay, editor: { package: parsed.doc, hidden, conflicts: w.conflicts } };
       const document = JSON.stringify(stored);
       let id = w.draftId;
@@ -500,7 +506,7 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
 }
 
 /** intent=publish: the saved draft, with zero problems and a confirmation, becomes a published version. */
-export async function publishOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor): Promise<OverlayActionResult> {
+export async function publishOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor, locale: Locale = "id"): Promise<OverlayActionResult> {
   const posted = Number(form.get("revision"));
   const db = getDb();
   const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
@@ -509,7 +515,7 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
     const w = await workingState(trx, scope, key, inside);
     if (w.draftId === null) return { ok: false, status: 400, problems: [], revision: w.revision, message: "Belum ada draf tersimpan. Simpan perubahan Anda dulu, lalu terbitkan." };
     if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
-    const checked = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside);
+    const checked = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
     if (checked.problems.length > 0) {
       return { ok: false, status: 400, problems: checked.problems, revision: w.revision, message: `Draf belum dapat diterbitkan: masih ada ${checked.problems.length} masalah. Perbaiki, simpan, lalu terbitkan lagi.` };
     }
@@ -554,7 +560,7 @@ export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form:
       const latest = (await getPublishedPackage(key, undefined, trx))!;
       if (latest.version <= w.base.version) return { ok: false, status: 400, problems: [], revision: w.revision, message: `Adaptasi sudah memakai versi nasional terbaru (${w.base.version}).` };
       if (to !== latest.version) return { ok: false, status: 409, problems: [], revision: w.revision, message: `Versi nasional terbaru sekarang ${latest.version}. Muat ulang halaman untuk melihat perubahannya.` };
-      const current = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside).overlay;
+      const current = deriveOverlay(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version, inDistrict: inside }).overlay;
       const rebased = rebaseOverlay(current, w.base.document, latest.document, { inDistrict: inside });
       const view = editableView(latest.document, rebased.overlay, { inDistrict: inside });
       const stored: DraftDocument = { ...rebased.overlay, editor: { package: view.package, hidden: view.hidden, conflicts: [...w.conflicts, ...rebased.conflicts] } };

@@ -79,7 +79,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     result = await publishOverlayDraft(scope, key, form, actor, locale);
     if (result.ok) throw redirect(`${here}?published=${result.version}`);
   } else if (intent === "rebase") {
-    result = await rebaseOverlayDraft(scope, key, form, actor);
+    result = await rebaseOverlayDraft(scope, key, form, actor, locale);
     if (result.ok) throw redirect(`${here}?rebased=${result.version}`);
   } else {
     return data<OverlayActionResult>({ ok: false, problems: [], revision: Number(formString(form, "revision", 20)) || 0, message: t("overlayDesigner.error.intent") }, { status: 400 });

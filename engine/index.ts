@@ -22,6 +22,7 @@ export * from './facts-memory';
 export * from './scorecard/index';
 export * from './overlay';
 export * from './overlay-derive';
+export * from './overlay-messages';
 export * from './rules';
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.

@@ -3,20 +3,24 @@
  * package (national version + the district's changes) and this module turns the edited document
  * back into overlay operations. Everything an overlay may not do to a national element (change
  * a type or formula, remove it, change a key, add a section …) becomes a problem located by a
- * JSON pointer into the edited document, with a message in Bahasa Indonesia saying what cannot be
- * changed in an adaptation and what to do instead.
+ * JSON pointer into the edited document, with a message (engine/overlay-messages.ts, Bahasa
+ * Indonesia and English) saying what cannot be changed in an adaptation and what to do instead.
  *
  * Pure: no I/O, inputs never mutated. Lookups keyed by document keys use Maps.
  */
 import type { DistrictOverlay, Field, Form, Indicator, OverlayOperation, Section, Target, TemplatePackage, Text, ValidationRule } from './documents';
 import { KEY_PATTERN, LOCAL_PREFIX } from './domain';
 import { applyOverlay, targetKey, type ApplyOverlayOptions, type DistrictMembership, type OverlayOrigins } from './overlay';
+import { overlayParams, OVERLAY_MESSAGES, overlayMessage, type OverlayMessageCode, type OverlayMessageParams } from './overlay-messages';
 
 /** A problem of the edited document (pointer into the edited package; "" = whole document). */
 export interface DeriveProblem {
   pointer: string;
+  /** Bahasa Indonesia; the app renders overlayMessage(messageCode, params, locale). */
   message: string;
   code: string;
+  messageCode: OverlayMessageCode;
+  params: OverlayMessageParams;
 }
 
 export interface DeriveMeta {
@@ -67,38 +71,6 @@ function esc(token: string): string {
 function props(a: object, b: object): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
 }
-
-const FIELD_PROP_NAMES: Record<string, string> = {
-  type: 'jenis',
-  help: 'bantuan',
-  unit: 'satuan',
-  required: 'wajib',
-  optional: 'opsional',
-  min: 'nilai minimum',
-  max: 'nilai maksimum',
-  maxLength: 'panjang maksimum',
-  choices: 'pilihan',
-  showIf: 'syarat tampil',
-  calculate: 'rumus hitung',
-  aggregation: 'agregasi waktu',
-  source: 'sumber',
-};
-
-const INDICATOR_PROP_NAMES: Record<string, string> = {
-  group: 'kelompok',
-  cluster: 'klaster',
-  numerator: 'rumus pembilang',
-  denominator: 'rumus penyebut',
-  factor: 'faktor pengali',
-  unit: 'satuan',
-  decimals: 'jumlah desimal',
-  direction: 'arah',
-  ytd: 'kumulatif tahun berjalan',
-  minCompleteness: 'kelengkapan minimum',
-  weight: 'bobot',
-  description: 'keterangan',
-  source: 'sumber',
-};
 
 /**
  * The document the overlay designer edits: the effective package with the fields the overlay
@@ -157,8 +129,9 @@ function fieldsOf(pkg: TemplatePackage, pointerPrefix = ''): Map<string, FieldAt
  */
 export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hidden: readonly string[], meta: DeriveMeta): DerivedOverlay {
   const problems: DeriveProblem[] = [];
-  const problem = (pointer: string, code: string, message: string): void => {
-    problems.push({ pointer, code, message });
+  const problem = (pointer: string, messageCode: OverlayMessageCode, raw: Readonly<Record<string, unknown>> = {}): void => {
+    const params = overlayParams(raw);
+    problems.push({ pointer, code: OVERLAY_MESSAGES[messageCode].code, message: overlayMessage(messageCode, params), messageCode, params });
   };
   const relabels: OverlayOperation[] = [];
   const bands: OverlayOperation[] = [];
@@ -175,16 +148,16 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   };
 
   const doc = (isObj(edited) ? edited : {}) as TemplatePackage;
-  if (!isObj(edited)) problem('', 'NOT_A_PACKAGE', 'Dokumen adaptasi harus berupa objek JSON paket templat. Muat ulang halaman untuk memulai dari versi tersimpan.');
+  if (!isObj(edited)) problem('', 'NOT_A_PACKAGE');
 
   // Package head: nothing of it belongs to the district.
   for (const prop of ['key', 'version', 'title', 'owner', 'source', 'description'] as const) {
     if (!same(doc[prop], base[prop])) {
-      problem(`/${prop}`, 'NATIONAL_LOCKED', `"${prop}" paket nasional tidak dapat diubah dalam adaptasi kabupaten/kota. Kembalikan ke nilai nasional (${canonical(base[prop]) ?? 'kosong'}); judul adaptasi Anda diatur terpisah.`);
+      problem(`/${prop}`, 'PACKAGE_HEAD_LOCKED', { prop, value: canonical(base[prop]) });
     }
   }
   if (!same(doc.groups, base.groups)) {
-    problem('/groups', 'NATIONAL_LOCKED', 'Kelompok indikator nasional tidak dapat diubah, ditambah atau dihapus dalam adaptasi. Pakai kelompok yang ada untuk indikator lokal.');
+    problem('/groups', 'GROUPS_LOCKED');
   }
 
   // ---- Forms, sections, fields
@@ -199,26 +172,26 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   editedForms.forEach((form, fi) => {
     const fp = `/forms/${fi}`;
     if (!isObj(form)) {
-      problem(fp, 'BAD_SHAPE', 'Formulir ini bukan objek yang valid. Hapus entri ini atau muat ulang halaman.');
+      problem(fp, 'FORM_NOT_OBJECT');
       return;
     }
     const baseForm = baseForms.get(form.key);
     if (!baseForm) {
-      problem(`${fp}/key`, 'FORM_ADDED', `Formulir "${String(form.key)}" tidak ada di versi nasional. Adaptasi tidak dapat menambah formulir baru; tambahkan isian lokal (kode diawali "${LOCAL_PREFIX}") ke formulir yang ada.`);
+      problem(`${fp}/key`, 'FORM_ADDED', { form: String(form.key) });
       return;
     }
     if (seenForms.has(form.key)) {
-      problem(`${fp}/key`, 'DUPLICATE_KEY', `Formulir "${form.key}" muncul dua kali. Hapus salinannya.`);
+      problem(`${fp}/key`, 'FORM_DUPLICATE', { form: form.key });
       return;
     }
     seenForms.add(form.key);
     if (!same(form.title, baseForm.title)) {
       if (isObj(form.title)) emit(relabels, { op: 'relabel', form: form.key, label: structuredClone(form.title) as Text }, `${fp}/title`);
-      else problem(`${fp}/title`, 'BAD_LABEL', `Judul formulir "${form.key}" harus berisi teks Bahasa Indonesia.`);
+      else problem(`${fp}/title`, 'FORM_TITLE_EMPTY', { form: form.key });
     }
     for (const prop of ['periodType', 'source', 'description'] as const) {
       if (!same(form[prop], baseForm[prop])) {
-        problem(`${fp}/${prop}`, 'NATIONAL_LOCKED', `${prop === 'periodType' ? 'Periode' : prop === 'source' ? 'Sumber' : 'Keterangan'} formulir nasional "${form.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke nilai nasional; yang boleh diubah hanya judulnya.`);
+        problem(`${fp}/${prop}`, 'FORM_PROP_LOCKED', { prop, form: form.key });
       }
     }
     const baseSections = new Map(baseForm.sections.map((s) => [s.key, s] as const));
@@ -226,73 +199,68 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     arr<Section>(form.sections).forEach((section, si) => {
       const sp = `${fp}/sections/${si}`;
       if (!isObj(section)) {
-        problem(sp, 'BAD_SHAPE', 'Bagian ini bukan objek yang valid. Hapus entri ini atau muat ulang halaman.');
+        problem(sp, 'SECTION_NOT_OBJECT');
         return;
       }
       const baseSection = baseSections.get(section.key);
       if (!baseSection) {
-        problem(`${sp}/key`, 'SECTION_ADDED', `Bagian "${String(section.key)}" tidak ada di formulir nasional "${form.key}". Adaptasi tidak dapat menambah bagian; letakkan isian lokal di bagian yang sudah ada.`);
+        problem(`${sp}/key`, 'SECTION_ADDED', { section: String(section.key), form: form.key });
         return;
       }
       if (seenSections.has(section.key)) {
-        problem(`${sp}/key`, 'DUPLICATE_KEY', `Bagian "${section.key}" muncul dua kali di formulir "${form.key}". Hapus salinannya.`);
+        problem(`${sp}/key`, 'SECTION_DUPLICATE', { section: section.key, form: form.key });
         return;
       }
       seenSections.add(section.key);
       if (!same(section.title, baseSection.title)) {
         if (isObj(section.title)) emit(relabels, { op: 'relabel', form: form.key, section: section.key, label: structuredClone(section.title) as Text }, `${sp}/title`);
-        else problem(`${sp}/title`, 'BAD_LABEL', `Judul bagian "${section.key}" harus berisi teks Bahasa Indonesia.`);
+        else problem(`${sp}/title`, 'SECTION_TITLE_EMPTY', { section: section.key });
       }
       if (!same(section.description, baseSection.description)) {
-        problem(`${sp}/description`, 'NATIONAL_LOCKED', `Keterangan bagian nasional "${section.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke teks nasional; judulnya boleh diubah.`);
+        problem(`${sp}/description`, 'SECTION_DESCRIPTION_LOCKED', { section: section.key });
       }
       const fields = arr<Field>(section.fields);
       // National fields must keep their national order (hidden ones may be left out).
       const nationalHere = fields.filter((f) => isObj(f) && baseFields.get(f.key)?.form === form.key && baseFields.get(f.key)?.section === section.key).map((f) => f.key);
       const baseOrder = baseSection.fields.map((f) => f.key).filter((k) => nationalHere.includes(k));
       if (!same(nationalHere, baseOrder)) {
-        problem(`${sp}/fields`, 'NATIONAL_ORDER', `Urutan isian nasional di bagian "${section.key}" tidak dapat diubah dalam adaptasi. Kembalikan urutannya; isian lokal boleh diletakkan di mana saja kecuali paling atas.`);
+        problem(`${sp}/fields`, 'NATIONAL_ORDER', { section: section.key });
       }
       fields.forEach((field, ki) => {
         const kp = `${sp}/fields/${ki}`;
         if (!isObj(field) || typeof field.key !== 'string') {
-          problem(kp, 'BAD_SHAPE', 'Isian ini tidak memiliki kode yang valid. Beri kode (huruf kecil, angka, garis bawah, diawali "lokal_") atau hapus isiannya.');
+          problem(kp, 'FIELD_NO_KEY');
           return;
         }
         if (seenFieldKeys.has(field.key)) {
-          problem(`${kp}/key`, 'DUPLICATE_KEY', `Kode isian "${field.key}" dipakai dua kali. Setiap isian memerlukan kode yang berbeda.`);
+          problem(`${kp}/key`, 'FIELD_DUPLICATE', { field: field.key });
           return;
         }
         seenFieldKeys.add(field.key);
         const national = baseFields.get(field.key);
         if (national) {
           if (national.form !== form.key || national.section !== section.key) {
-            problem(`${kp}`, 'NATIONAL_MOVED', `Isian nasional "${field.key}" berasal dari bagian "${national.section}" formulir "${national.form}" dan tidak dapat dipindahkan dalam adaptasi. Kembalikan ke tempatnya.`);
+            problem(`${kp}`, 'NATIONAL_MOVED', { field: field.key, section: national.section, form: national.form });
             return;
           }
           for (const prop of props(field, national.field)) {
             if (prop === 'key' || prop === 'label') continue;
             if (same((field as unknown as Record<string, unknown>)[prop], (national.field as unknown as Record<string, unknown>)[prop])) continue;
-            const name = FIELD_PROP_NAMES[prop] ?? prop;
-            const message =
-              prop === 'type'
-                ? `Jenis isian nasional "${field.key}" tidak dapat diubah dalam adaptasi (data antar kabupaten/kota harus tetap sebanding). Kembalikan jenisnya ke "${national.field.type}"; bila perlu jenis lain, tambahkan isian lokal baru berkode "${LOCAL_PREFIX}…".`
-                : prop === 'calculate'
-                  ? `Rumus hitung isian nasional "${field.key}" tidak dapat diubah dalam adaptasi. Kembalikan rumusnya; bila perlu hitungan lain, tambahkan isian lokal berhitung dengan kode "${LOCAL_PREFIX}…".`
-                  : prop === 'optional' || prop === 'required'
-                    ? `Sifat wajib/opsional isian nasional "${field.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke nilai nasional; isian opsional boleh disembunyikan.`
-                    : `${name[0].toUpperCase()}${name.slice(1)} isian nasional "${field.key}" tidak dapat diubah dalam adaptasi kabupaten/kota. Kembalikan ke nilai nasional; yang boleh diubah hanya labelnya (atau sembunyikan bila opsional).`;
-            problem(`${kp}/${esc(prop)}`, 'NATIONAL_LOCKED', message);
+            const at = `${kp}/${esc(prop)}`;
+            if (prop === 'type') problem(at, 'FIELD_TYPE_LOCKED', { field: field.key, type: national.field.type });
+            else if (prop === 'calculate') problem(at, 'FIELD_CALCULATE_LOCKED', { field: field.key });
+            else if (prop === 'optional' || prop === 'required') problem(at, 'FIELD_OPTIONAL_LOCKED', { field: field.key });
+            else problem(at, 'FIELD_PROP_LOCKED', { field: field.key, prop });
           }
           if (!same(field.label, national.field.label)) {
             if (isObj(field.label)) emit(relabels, { op: 'relabel', form: form.key, field: field.key, label: structuredClone(field.label) as Text }, `${kp}/label`);
-            else problem(`${kp}/label`, 'BAD_LABEL', `Label isian "${field.key}" harus berisi teks Bahasa Indonesia.`);
+            else problem(`${kp}/label`, 'FIELD_LABEL_EMPTY', { field: field.key });
           }
           return;
         }
         // A field the national version does not have: a local field.
         if (!KEY_PATTERN.test(field.key) || !field.key.startsWith(LOCAL_PREFIX)) {
-          problem(`${kp}/key`, 'NOT_LOCAL_KEY', `Isian baru "${field.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah), misalnya "${LOCAL_PREFIX}${field.key.replace(/[^a-z0-9_]/g, '_').replace(/^lokal_?/, '') || 'isian'}". Kode nasional tidak dapat diubah atau dipakai ulang.`);
+          problem(`${kp}/key`, 'NEW_FIELD_NOT_LOCAL', { field: field.key, stem: field.key.replace(/[^a-z0-9_]/g, '_').replace(/^lokal_?/, '') });
           return;
         }
         let after: string | undefined;
@@ -308,7 +276,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
           }
           after = leading[leading.length - 1];
           if (after === undefined) {
-            problem(kp, 'LOCAL_FIELD_FIRST', `Isian lokal "${field.key}" tidak dapat diletakkan paling atas bagian "${section.key}". Pindahkan ke bawah isian nasional pertama di bagian itu.`);
+            problem(kp, 'LOCAL_FIELD_FIRST', { field: field.key, section: section.key });
             return;
           }
         }
@@ -319,17 +287,17 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     for (const s of baseForm.sections) {
       if (seenSections.has(s.key)) continue;
       if (s.fields.every((f) => hiddenSet.has(f.key))) continue;
-      problem(`${fp}/sections`, 'SECTION_REMOVED', `Bagian nasional "${s.key}" formulir "${form.key}" tidak dapat dihapus dalam adaptasi. Kembalikan bagian itu; isian opsionalnya boleh disembunyikan.`);
+      problem(`${fp}/sections`, 'SECTION_REMOVED', { section: s.key, form: form.key });
     }
   });
   for (const f of base.forms) {
-    if (!seenForms.has(f.key)) problem('/forms', 'FORM_REMOVED', `Formulir nasional "${f.key}" tidak dapat dihapus dalam adaptasi. Kembalikan formulir itu (muat ulang halaman bila perlu).`);
+    if (!seenForms.has(f.key)) problem('/forms', 'FORM_REMOVED', { form: f.key });
   }
   for (const [key, at] of baseFields) {
     if (editedFields.has(key) || hiddenSet.has(key)) continue;
     if (!seenForms.has(at.form)) continue;
     const formIndex = editedForms.findIndex((f) => isObj(f) && f.key === at.form);
-    problem(`/forms/${formIndex}`, 'FIELD_REMOVED', `Isian nasional "${key}" tidak dapat dihapus atau diganti kodenya dalam adaptasi. Kembalikan isian itu${at.field.optional === true && at.field.required !== true ? '; karena opsional, Anda boleh menyembunyikannya' : ''}.`);
+    problem(`/forms/${formIndex}`, at.field.optional === true && at.field.required !== true ? 'OPTIONAL_FIELD_REMOVED' : 'FIELD_REMOVED', { field: key });
   }
   // Hidden fields: only optional national fields.
   const hideSeen = new Set<string>();
@@ -340,7 +308,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     if (!national) continue; // a stale mark on a local field that is gone: nothing to hide
     const pointer = editedFields.get(key)?.pointer ?? '';
     if (national.field.optional !== true || national.field.required === true) {
-      problem(pointer, 'FIELD_NOT_OPTIONAL', `Isian "${key}" wajib secara nasional dan tidak boleh disembunyikan. Hanya isian bertanda opsional yang boleh disembunyikan.`);
+      problem(pointer, 'FIELD_NOT_OPTIONAL', { field: key });
       continue;
     }
     emit(hides, { op: 'hideField', form: national.form, field: key }, pointer);
@@ -352,18 +320,18 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   arr<Indicator>(doc.indicators).forEach((ind, ii) => {
     const ip = `/indicators/${ii}`;
     if (!isObj(ind) || typeof ind.key !== 'string') {
-      problem(ip, 'BAD_SHAPE', 'Indikator ini tidak memiliki kode yang valid. Beri kode diawali "lokal_" atau hapus indikatornya.');
+      problem(ip, 'INDICATOR_NO_KEY');
       return;
     }
     if (seenIndicators.has(ind.key)) {
-      problem(`${ip}/key`, 'DUPLICATE_KEY', `Kode indikator "${ind.key}" dipakai dua kali. Setiap indikator memerlukan kode yang berbeda.`);
+      problem(`${ip}/key`, 'INDICATOR_DUPLICATE', { indicator: ind.key });
       return;
     }
     seenIndicators.add(ind.key);
     const national = baseIndicators.get(ind.key);
     if (!national) {
       if (!KEY_PATTERN.test(ind.key) || !ind.key.startsWith(LOCAL_PREFIX)) {
-        problem(`${ip}/key`, 'NOT_LOCAL_KEY', `Indikator baru "${ind.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah). Kode indikator nasional tidak dapat diubah, agar kabupaten/kota tetap dapat dibandingkan.`);
+        problem(`${ip}/key`, 'NEW_INDICATOR_NOT_LOCAL', { indicator: ind.key });
         return;
       }
       emit(addIndicators, { op: 'addIndicator', indicator: structuredClone(ind) }, ip);
@@ -372,24 +340,19 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     for (const prop of props(ind, national)) {
       if (prop === 'key' || prop === 'name' || prop === 'bands') continue;
       if (same((ind as unknown as Record<string, unknown>)[prop], (national as unknown as Record<string, unknown>)[prop])) continue;
-      const name = INDICATOR_PROP_NAMES[prop] ?? prop;
-      const message =
-        prop === 'numerator' || prop === 'denominator'
-          ? `${name[0].toUpperCase()}${name.slice(1)} indikator nasional "${ind.key}" tidak dapat diubah dalam adaptasi (kabupaten/kota harus tetap sebanding). Kembalikan rumusnya; bila perlu rumus lain, tambahkan indikator lokal berkode "${LOCAL_PREFIX}…".`
-          : `${name[0].toUpperCase()}${name.slice(1)} indikator nasional "${ind.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke nilai nasional; yang boleh diubah hanya nama, batas warna, dan target untuk wilayah Anda.`;
-      problem(`${ip}/${esc(prop)}`, 'NATIONAL_LOCKED', message);
+      problem(`${ip}/${esc(prop)}`, prop === 'numerator' || prop === 'denominator' ? 'INDICATOR_FORMULA_LOCKED' : 'INDICATOR_PROP_LOCKED', { indicator: ind.key, prop });
     }
     if (!same(ind.name, national.name)) {
       if (isObj(ind.name)) emit(relabels, { op: 'relabel', indicator: ind.key, label: structuredClone(ind.name) as Text }, `${ip}/name`);
-      else problem(`${ip}/name`, 'BAD_LABEL', `Nama indikator "${ind.key}" harus berisi teks Bahasa Indonesia.`);
+      else problem(`${ip}/name`, 'INDICATOR_NAME_EMPTY', { indicator: ind.key });
     }
     if (!same(ind.bands, national.bands)) {
       if (isObj(ind.bands)) emit(bands, { op: 'setBands', indicator: ind.key, bands: { green: ind.bands.green, yellow: ind.bands.yellow } }, `${ip}/bands`);
-      else problem(`${ip}/bands`, 'BANDS_REMOVED', `Batas warna indikator "${ind.key}" tidak dapat dikosongkan dalam adaptasi. Isi batas hijau dan kuning (persen dari target).`);
+      else problem(`${ip}/bands`, 'BANDS_REMOVED', { indicator: ind.key });
     }
   });
   for (const key of baseIndicators.keys()) {
-    if (!seenIndicators.has(key)) problem('/indicators', 'INDICATOR_REMOVED', `Indikator nasional "${key}" tidak dapat dihapus atau diganti kodenya dalam adaptasi. Kembalikan indikator itu; Anda boleh mengubah nama dan batas warnanya.`);
+    if (!seenIndicators.has(key)) problem('/indicators', 'INDICATOR_REMOVED', { indicator: key });
   }
 
   // ---- Rules
@@ -398,11 +361,11 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   arr<ValidationRule>(doc.rules).forEach((rule, ri) => {
     const rp = `/rules/${ri}`;
     if (!isObj(rule) || typeof rule.key !== 'string') {
-      problem(rp, 'BAD_SHAPE', 'Aturan ini tidak memiliki kode yang valid. Beri kode diawali "lokal_" atau hapus aturannya.');
+      problem(rp, 'RULE_NO_KEY');
       return;
     }
     if (seenRules.has(rule.key)) {
-      problem(`${rp}/key`, 'DUPLICATE_KEY', `Kode aturan "${rule.key}" dipakai dua kali. Setiap aturan memerlukan kode yang berbeda.`);
+      problem(`${rp}/key`, 'RULE_DUPLICATE', { rule: rule.key });
       return;
     }
     seenRules.add(rule.key);
@@ -410,18 +373,18 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     if (national) {
       if (!same(rule, national)) {
         const prop = props(rule, national).find((p) => !same((rule as unknown as Record<string, unknown>)[p], (national as unknown as Record<string, unknown>)[p])) ?? '';
-        problem(`${rp}/${esc(prop)}`, 'NATIONAL_LOCKED', `Aturan validasi nasional "${rule.key}" tidak dapat diubah dalam adaptasi. Kembalikan ke versi nasional; bila perlu aturan lain, tambahkan aturan lokal berkode "${LOCAL_PREFIX}…".`);
+        problem(`${rp}/${esc(prop)}`, 'RULE_LOCKED', { rule: rule.key });
       }
       return;
     }
     if (!KEY_PATTERN.test(rule.key) || !rule.key.startsWith(LOCAL_PREFIX)) {
-      problem(`${rp}/key`, 'NOT_LOCAL_KEY', `Aturan baru "${rule.key}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah).`);
+      problem(`${rp}/key`, 'NEW_RULE_NOT_LOCAL', { rule: rule.key });
       return;
     }
     emit(addRules, { op: 'addRule', rule: structuredClone(rule) }, rp);
   });
   for (const key of baseRules.keys()) {
-    if (!seenRules.has(key)) problem('/rules', 'RULE_REMOVED', `Aturan validasi nasional "${key}" tidak dapat dihapus dalam adaptasi. Kembalikan aturan itu.`);
+    if (!seenRules.has(key)) problem('/rules', 'RULE_REMOVED', { rule: key });
   }
 
   // ---- Targets
@@ -432,12 +395,12 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   arr<Target>(doc.targets).forEach((t, ti) => {
     const tp = `/targets/${ti}`;
     if (!isObj(t) || !isObj(t.scope) || typeof t.indicator !== 'string') {
-      problem(tp, 'BAD_SHAPE', 'Target ini tidak lengkap. Isi indikator, tahun, cakupan dan nilai, atau hapus barisnya.');
+      problem(tp, 'TARGET_INCOMPLETE');
       return;
     }
     const key = targetKey(t);
     if (seenTargets.has(key)) {
-      problem(tp, 'DUPLICATE_TARGET', `Ada dua target untuk indikator "${t.indicator}", tahun ${t.year}, cakupan yang sama. Hapus salah satunya.`);
+      problem(tp, 'DUPLICATE_TARGET', { indicator: t.indicator, year: t.year });
       return;
     }
     seenTargets.add(key);
@@ -447,20 +410,15 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     const org = level === 'national' ? '' : (t.scope as { org: string }).org;
     const own = (level === 'district' && org === meta.district) || (level === 'puskesmas' && inside(org));
     if (!own) {
-      problem(
-        `${tp}/scope`,
-        'SCOPE_OUTSIDE_DISTRICT',
-        national
-          ? `Target ${level === 'national' ? 'nasional' : `untuk ${org}`} indikator "${t.indicator}" tahun ${t.year} tidak dapat diubah dalam adaptasi. Kembalikan nilainya dan tambahkan target untuk kabupaten/kota ${meta.district} atau Puskesmas di wilayahnya.`
-          : `Adaptasi hanya boleh memasang target untuk kabupaten/kota ${meta.district} atau Puskesmas di wilayahnya. Ubah cakupan target ini.`,
-      );
+      if (national) problem(`${tp}/scope`, 'NATIONAL_TARGET_LOCKED', { indicator: t.indicator, year: t.year, org: level === 'national' ? undefined : org, district: meta.district });
+      else problem(`${tp}/scope`, 'TARGET_OUTSIDE_DISTRICT', { district: meta.district });
       return;
     }
     emit(setTargets, { op: 'setTarget', target: structuredClone(t) }, tp);
   });
   for (const [key, t] of baseTargets) {
     if (!seenTargets.has(key)) {
-      problem('/targets', 'TARGET_REMOVED', `Target nasional indikator "${t.indicator}" tahun ${t.year} (${t.scope.level === 'national' ? 'nasional' : t.scope.org}) tidak dapat dihapus dalam adaptasi. Kembalikan barisnya; Anda boleh menambah target untuk wilayah Anda yang menggantikannya.`);
+      problem('/targets', 'TARGET_REMOVED', { indicator: t.indicator, year: t.year, org: t.scope.level === 'national' ? undefined : t.scope.org });
     }
   }
 
@@ -477,7 +435,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   const applied = applyOverlay(base, overlay, meta.inDistrict ? { inDistrict: meta.inDistrict } : {});
   for (const p of applied.problems) {
     if (p.op < 0) continue;
-    problem(where.get(operations[p.op]) ?? '', p.code, p.message);
+    problem(where.get(operations[p.op]) ?? '', p.messageCode, p.params);
   }
   return { overlay, problems, pointers: operations.map((op) => where.get(op) ?? '') };
 }

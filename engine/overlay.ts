@@ -22,6 +22,7 @@ import type {
 import { formulaTypeOf, isValidKey, LOCAL_PREFIX } from './domain';
 import { checkFormula } from './formula/index';
 import type { FormulaType } from './formula/index';
+import { overlayParams, OVERLAY_MESSAGES, overlayMessage, type OverlayMessageCode, type OverlayMessageParams } from './overlay-messages';
 
 /** Where an element of the effective package comes from. */
 export type Origin = 'national' | 'local' | 'overridden';
@@ -67,6 +68,9 @@ export type OverlayProblemCode =
 export interface OverlayProblem {
   op: number;
   code: OverlayProblemCode;
+  /** Key of its message in OVERLAY_MESSAGES; render it with overlayMessage(messageCode, params, locale). */
+  messageCode: OverlayMessageCode;
+  params: OverlayMessageParams;
   /** Bahasa Indonesia: what is wrong and how to fix it. */
   message: string;
 }
@@ -177,42 +181,44 @@ class Effective {
   }
 }
 
-type OpResult = { code: OverlayProblemCode; message: string } | null;
+type OpResult = Omit<OverlayProblem, 'op'> | null;
 
-function fail(code: OverlayProblemCode, message: string): OpResult {
-  return { code, message };
+/** A problem as data (code, message code, params) with its Bahasa Indonesia rendering. */
+function fail(messageCode: OverlayMessageCode, raw: Readonly<Record<string, unknown>> = {}): Omit<OverlayProblem, 'op'> {
+  const params = overlayParams(raw);
+  return { code: OVERLAY_MESSAGES[messageCode].code as OverlayProblemCode, messageCode, params, message: overlayMessage(messageCode, params) };
 }
 
-function checkLocalKey(key: unknown, what: string): OpResult {
-  if (typeof key !== 'string' || !isValidKey(key)) {
-    return fail('BAD_KEY', `Kode ${what} "${String(key)}" tidak valid. Gunakan huruf kecil, angka dan garis bawah, diawali huruf, dan diawali "${LOCAL_PREFIX}".`);
-  }
-  if (!key.startsWith(LOCAL_PREFIX)) {
-    return fail('NOT_LOCAL_KEY', `Kode ${what} tambahan kabupaten/kota harus diawali "${LOCAL_PREFIX}" (misalnya ${LOCAL_PREFIX}${key}) agar tidak bentrok dengan kode nasional.`);
-  }
+function checkLocalKey(key: unknown, kind: 'field' | 'indicator' | 'rule'): OpResult {
+  if (typeof key !== 'string' || !isValidKey(key)) return fail('BAD_KEY', { kind, key });
+  if (!key.startsWith(LOCAL_PREFIX)) return fail('NOT_LOCAL_KEY', { kind, key });
   return null;
 }
 
-function formulaProblem(src: unknown, symbols: ReadonlyMap<string, FormulaType>, context: 'field' | 'rule' | 'indicator', what: string): OpResult {
-  if (typeof src !== 'string') return fail('BAD_FORMULA', `Rumus ${what} harus berupa teks.`);
+type FormulaSubject = 'field' | 'numerator' | 'denominator' | 'ruleLeft' | 'ruleRight';
+
+function formulaProblem(src: unknown, symbols: ReadonlyMap<string, FormulaType>, context: 'field' | 'rule' | 'indicator', subject: FormulaSubject, key: string): OpResult {
+  if (typeof src !== 'string') return fail('FORMULA_NOT_TEXT', { subject, key });
   const r = checkFormula(src, { symbols, context });
   if (r.ok) return null;
   const first = r.errors[0];
-  return fail('BAD_FORMULA', `Rumus ${what} bermasalah: ${first ? first.message : 'tidak dapat diperiksa'}`);
+  // The checker renders its messages in one locale, so the English one is asked for separately.
+  const firstEn = checkFormula(src, { symbols, context, locale: 'en' }).errors[0];
+  return fail('BAD_FORMULA', { subject, key, error: first ? first.message : 'tidak dapat diperiksa', errorEn: firstEn ? firstEn.message : 'it could not be checked' });
 }
 
 function checkTarget(t: Target | undefined): OpResult {
-  if (!t || typeof t !== 'object') return fail('BAD_TARGET', 'Target kosong. Isi indikator, tahun, cakupan dan nilai.');
-  if (!Number.isInteger(t.year) || t.year < 1900 || t.year > 2999) return fail('BAD_TARGET', `Tahun target "${String(t.year)}" tidak valid.`);
-  if (!isFiniteNumber(t.value) || t.value < 0) return fail('BAD_TARGET', 'Nilai target harus angka 0 atau lebih.');
+  if (!t || typeof t !== 'object') return fail('TARGET_EMPTY');
+  if (!Number.isInteger(t.year) || t.year < 1900 || t.year > 2999) return fail('TARGET_YEAR', { year: String(t.year) });
+  if (!isFiniteNumber(t.value) || t.value < 0) return fail('TARGET_VALUE');
   const p = t.profile;
   if (p !== undefined) {
     const need = p.type === 'quarterly' ? 4 : p.type === 'monthly' ? 12 : 0;
-    if (p.type !== 'flat' && p.type !== 'linear-cumulative' && need === 0) return fail('BAD_TARGET', 'Profil target tidak dikenal.');
+    if (p.type !== 'flat' && p.type !== 'linear-cumulative' && need === 0) return fail('TARGET_PROFILE_UNKNOWN');
     if (need > 0) {
       const values = (p as { values?: unknown[] }).values;
       if (!Array.isArray(values) || values.length !== need || !values.every((v) => isFiniteNumber(v) && v >= 0)) {
-        return fail('BAD_TARGET', `Profil target ${p.type === 'quarterly' ? 'per triwulan memerlukan tepat 4' : 'per bulan memerlukan tepat 12'} nilai angka.`);
+        return fail('TARGET_PROFILE_VALUES', { profile: p.type });
       }
     }
   }
@@ -232,13 +238,13 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
       const bad = checkTarget(t);
       if (bad) return bad;
       if (!state.indicator(t.indicator)) {
-        return fail('INDICATOR_NOT_FOUND', `Indikator "${t.indicator}" tidak ada dalam paket; target tidak dapat dipasang.`);
+        return fail('TARGET_INDICATOR_NOT_FOUND', { indicator: t.indicator });
       }
       if (t.scope?.level !== 'district' && t.scope?.level !== 'puskesmas') {
-        return fail('SCOPE_LEVEL', 'Target kabupaten/kota hanya boleh untuk kabupaten/kota sendiri atau Puskesmas di wilayahnya, bukan nasional atau provinsi.');
+        return fail('SCOPE_LEVEL');
       }
       if ((t.scope.level === 'district' && t.scope.org !== overlay.district) || !inDistrict(options.inDistrict, overlay.district, t.scope.org)) {
-        return fail('SCOPE_OUTSIDE_DISTRICT', `Unit "${t.scope.org}" tidak berada di wilayah kabupaten/kota ${overlay.district}. Pilih kabupaten/kota sendiri atau Puskesmas di wilayahnya.`);
+        return fail('SCOPE_OUTSIDE_DISTRICT', { org: t.scope.org, district: overlay.district });
       }
       const key = targetKey(t);
       const copy = structuredClone(t);
@@ -254,10 +260,10 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
     }
     case 'setBands': {
       const ind = state.indicator(op.indicator);
-      if (!ind) return fail('INDICATOR_NOT_FOUND', `Indikator "${op.indicator}" tidak ada dalam paket.`);
+      if (!ind) return fail('INDICATOR_NOT_FOUND', { indicator: op.indicator });
       const b = op.bands as Bands | undefined;
       if (!b || !isFiniteNumber(b.green) || !isFiniteNumber(b.yellow) || b.yellow < 0 || b.yellow > b.green) {
-        return fail('BAD_BANDS', 'Batas warna tidak valid: isi angka hijau dan kuning (persen dari target) dengan kuning ≤ hijau.');
+        return fail('BAD_BANDS');
       }
       ind.bands = { green: b.green, yellow: b.yellow };
       state.markOverridden(state.origins.indicators, ind.key);
@@ -265,32 +271,32 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
     }
     case 'hideField': {
       const form = state.form(op.form);
-      if (!form) return fail('FORM_NOT_FOUND', `Formulir "${op.form}" tidak ada dalam paket.`);
+      if (!form) return fail('FORM_NOT_FOUND', { form: op.form });
       const found = state.findField(op.field);
-      if (!found || found.form !== form) return fail('FIELD_NOT_FOUND', `Isian "${op.field}" tidak ada di formulir "${op.form}".`);
+      if (!found || found.form !== form) return fail('FIELD_NOT_IN_FORM', { field: op.field, form: op.form });
       if (found.field.optional !== true || found.field.required === true) {
-        return fail('FIELD_NOT_OPTIONAL', `Isian "${op.field}" wajib secara nasional dan tidak boleh disembunyikan. Hanya isian bertanda opsional yang boleh disembunyikan.`);
+        return fail('FIELD_NOT_OPTIONAL', { field: op.field });
       }
       for (const s of form.sections) {
         for (const f of s.fields) {
           if (f.key === op.field) continue;
           if (usesIdentifier(f.calculate, op.field) || f.showIf?.clauses?.some((c) => c.field === op.field)) {
-            return fail('FIELD_IN_USE', `Isian "${op.field}" dipakai oleh isian "${f.key}" (rumus atau syarat tampil); sembunyikan atau ubah isian itu dulu.`);
+            return fail('FIELD_USED_BY_FIELD', { field: op.field, by: f.key });
           }
         }
       }
       for (const ind of state.pkg.indicators) {
         if (usesIdentifier(ind.numerator, op.field) || usesIdentifier(ind.denominator, op.field)) {
-          return fail('FIELD_IN_USE', `Isian "${op.field}" dipakai oleh indikator "${ind.key}"; isian yang dipakai indikator tidak boleh disembunyikan.`);
+          return fail('FIELD_USED_BY_INDICATOR', { field: op.field, by: ind.key });
         }
       }
       for (const rule of state.pkg.rules) {
         if (usesIdentifier(rule.left, op.field) || usesIdentifier(rule.right, op.field)) {
-          return fail('FIELD_IN_USE', `Isian "${op.field}" dipakai oleh aturan validasi "${rule.key}"; isian itu tidak boleh disembunyikan.`);
+          return fail('FIELD_USED_BY_RULE', { field: op.field, by: rule.key });
         }
       }
       const remaining = form.sections.reduce((n, s) => n + s.fields.length, 0);
-      if (remaining <= 1) return fail('LAST_FIELD', `Isian "${op.field}" adalah isian terakhir formulir "${op.form}" dan tidak boleh disembunyikan.`);
+      if (remaining <= 1) return fail('LAST_FIELD', { field: op.field, form: op.form });
       found.section.fields.splice(found.index, 1);
       if (found.section.fields.length === 0) {
         // Schemas require non-empty sections: a section left empty disappears with its field.
@@ -303,24 +309,24 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
     }
     case 'addField': {
       const field = op.field;
-      const bad = checkLocalKey(field?.key, 'isian');
+      const bad = checkLocalKey(field?.key, 'field');
       if (bad) return bad;
       const form = state.form(op.form);
-      if (!form) return fail('FORM_NOT_FOUND', `Formulir "${op.form}" tidak ada dalam paket.`);
+      if (!form) return fail('FORM_NOT_FOUND', { form: op.form });
       const section = form.sections.find((s) => s.key === op.section);
-      if (!section) return fail('SECTION_NOT_FOUND', `Bagian "${op.section}" tidak ada di formulir "${op.form}".`);
+      if (!section) return fail('SECTION_NOT_FOUND', { section: op.section, form: op.form });
       if (state.findField(field.key) || state.origins.fields.has(field.key)) {
-        return fail('KEY_EXISTS', `Kode isian "${field.key}" sudah dipakai dalam paket. Pilih kode lain.`);
+        return fail('KEY_EXISTS', { kind: 'field', key: field.key });
       }
-      if (!isText(field.label)) return fail('BAD_LABEL', `Isian "${field.key}" memerlukan label dalam Bahasa Indonesia.`);
+      if (!isText(field.label)) return fail('FIELD_LABEL_MISSING', { field: field.key });
       let at = section.fields.length;
       if (op.after !== undefined) {
         const i = section.fields.findIndex((f) => f.key === op.after);
-        if (i < 0) return fail('AFTER_NOT_FOUND', `Isian "${op.after}" (posisi sesudahnya) tidak ada di bagian "${op.section}".`);
+        if (i < 0) return fail('AFTER_NOT_FOUND', { after: op.after, section: op.section });
         at = i + 1;
       }
       if (field.calculate !== undefined) {
-        const p = formulaProblem(field.calculate, state.symbols(new Set([form.key])), 'field', `isian "${field.key}"`);
+        const p = formulaProblem(field.calculate, state.symbols(new Set([form.key])), 'field', 'field', field.key);
         if (p) return p;
       }
       section.fields.splice(at, 0, structuredClone(field));
@@ -329,14 +335,14 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
     }
     case 'addIndicator': {
       const ind = op.indicator;
-      const bad = checkLocalKey(ind?.key, 'indikator');
+      const bad = checkLocalKey(ind?.key, 'indicator');
       if (bad) return bad;
-      if (state.indicator(ind.key)) return fail('KEY_EXISTS', `Kode indikator "${ind.key}" sudah dipakai dalam paket. Pilih kode lain.`);
-      if (!isText(ind.name)) return fail('BAD_LABEL', `Indikator "${ind.key}" memerlukan nama dalam Bahasa Indonesia.`);
+      if (state.indicator(ind.key)) return fail('KEY_EXISTS', { kind: 'indicator', key: ind.key });
+      if (!isText(ind.name)) return fail('INDICATOR_NAME_MISSING', { indicator: ind.key });
       const symbols = state.symbols();
       const p =
-        formulaProblem(ind.numerator, symbols, 'indicator', `pembilang "${ind.key}"`) ??
-        (ind.denominator !== undefined ? formulaProblem(ind.denominator, symbols, 'indicator', `penyebut "${ind.key}"`) : null);
+        formulaProblem(ind.numerator, symbols, 'indicator', 'numerator', ind.key) ??
+        (ind.denominator !== undefined ? formulaProblem(ind.denominator, symbols, 'indicator', 'denominator', ind.key) : null);
       if (p) return p;
       state.pkg.indicators.push(structuredClone(ind));
       state.origins.indicators.set(ind.key, 'local');
@@ -344,33 +350,33 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
     }
     case 'addRule': {
       const rule = op.rule as ValidationRule;
-      const bad = checkLocalKey(rule?.key, 'aturan');
+      const bad = checkLocalKey(rule?.key, 'rule');
       if (bad) return bad;
-      if (state.pkg.rules.some((r) => r.key === rule.key)) return fail('KEY_EXISTS', `Kode aturan "${rule.key}" sudah dipakai dalam paket. Pilih kode lain.`);
+      if (state.pkg.rules.some((r) => r.key === rule.key)) return fail('KEY_EXISTS', { kind: 'rule', key: rule.key });
       const form = state.form(rule.form);
-      if (!form) return fail('FORM_NOT_FOUND', `Formulir "${rule.form}" tidak ada dalam paket.`);
-      if (!isText(rule.message)) return fail('BAD_LABEL', `Aturan "${rule.key}" memerlukan pesan dalam Bahasa Indonesia.`);
+      if (!form) return fail('FORM_NOT_FOUND', { form: rule.form });
+      if (!isText(rule.message)) return fail('RULE_MESSAGE_MISSING', { rule: rule.key });
       // A rule sees its own form and the package's yearly forms (docs/documents.md).
       const visible = new Set(state.pkg.forms.filter((f) => f.key === form.key || f.periodType === 'year').map((f) => f.key));
       const symbols = state.symbols(visible);
       const p =
-        formulaProblem(rule.left, symbols, 'rule', `aturan "${rule.key}" (kiri)`) ??
-        formulaProblem(rule.right, symbols, 'rule', `aturan "${rule.key}" (kanan)`);
+        formulaProblem(rule.left, symbols, 'rule', 'ruleLeft', rule.key) ??
+        formulaProblem(rule.right, symbols, 'rule', 'ruleRight', rule.key);
       if (p) return p;
       state.pkg.rules.push(structuredClone(rule));
       state.origins.rules.set(rule.key, 'local');
       return null;
     }
     case 'relabel': {
-      if (!isText(op.label)) return fail('BAD_LABEL', 'Label baru harus berisi teks Bahasa Indonesia.');
+      if (!isText(op.label)) return fail('RELABEL_EMPTY');
       const label = structuredClone(op.label);
       const targets = [op.field, op.section, op.indicator].filter((x) => x !== undefined).length;
       if (targets > 1 || (targets === 0 && op.form === undefined) || (op.indicator !== undefined && op.form !== undefined)) {
-        return fail('RELABEL_TARGET', 'Ubah label untuk tepat satu hal: satu formulir, bagian, isian, atau indikator.');
+        return fail('RELABEL_ONE_THING');
       }
       if (op.indicator !== undefined) {
         const ind = state.indicator(op.indicator);
-        if (!ind) return fail('INDICATOR_NOT_FOUND', `Indikator "${op.indicator}" tidak ada dalam paket.`);
+        if (!ind) return fail('INDICATOR_NOT_FOUND', { indicator: op.indicator });
         ind.name = label;
         state.markOverridden(state.origins.indicators, ind.key);
         return null;
@@ -378,18 +384,18 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
       if (op.field !== undefined) {
         const found = state.findField(op.field);
         if (!found || (op.form !== undefined && found.form.key !== op.form)) {
-          return fail('FIELD_NOT_FOUND', `Isian "${op.field}" tidak ada${op.form !== undefined ? ` di formulir "${op.form}"` : ' dalam paket'}.`);
+          return op.form !== undefined ? fail('FIELD_NOT_IN_FORM', { field: op.field, form: op.form }) : fail('FIELD_NOT_IN_PACKAGE', { field: op.field });
         }
         found.field.label = label;
         state.markOverridden(state.origins.fields, found.field.key);
         return null;
       }
-      if (op.form === undefined) return fail('RELABEL_TARGET', 'Untuk mengubah label bagian, sebutkan juga formulirnya.');
+      if (op.form === undefined) return fail('RELABEL_SECTION_FORM');
       const form = state.form(op.form);
-      if (!form) return fail('FORM_NOT_FOUND', `Formulir "${op.form}" tidak ada dalam paket.`);
+      if (!form) return fail('FORM_NOT_FOUND', { form: op.form });
       if (op.section !== undefined) {
         const section = form.sections.find((s) => s.key === op.section);
-        if (!section) return fail('SECTION_NOT_FOUND', `Bagian "${op.section}" tidak ada di formulir "${op.form}".`);
+        if (!section) return fail('SECTION_NOT_FOUND', { section: op.section, form: op.form });
         section.title = label;
         state.markOverridden(state.origins.sections, `${form.key}/${section.key}`);
         return null;
@@ -399,7 +405,7 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
       return null;
     }
     default:
-      return fail('UNKNOWN_OP', `Operasi "${String((op as { op?: unknown })?.op)}" tidak dikenal. Operasi yang boleh: setTarget, setBands, hideField, addField, addIndicator, addRule, relabel.`);
+      return fail('UNKNOWN_OP', { op: String((op as { op?: unknown })?.op) });
   }
 }
 
@@ -414,19 +420,11 @@ export function applyOverlay(pkg: TemplatePackage, overlay: DistrictOverlay, opt
   const applied: number[] = [];
   const result = (): AppliedOverlay => ({ package: state.pkg, origins: state.origins, problems, applied, hidden: state.hidden });
   if (overlay.package !== pkg.key) {
-    problems.push({
-      op: -1,
-      code: 'PACKAGE_MISMATCH',
-      message: `Overlay ini untuk paket "${overlay.package}", bukan "${pkg.key}"; tidak ada perubahan yang diterapkan.`,
-    });
+    problems.push({ op: -1, ...fail('PACKAGE_MISMATCH', { overlayPackage: overlay.package, package: pkg.key }) });
     return result();
   }
   if (overlay.baseVersion !== pkg.version) {
-    problems.push({
-      op: -1,
-      code: 'BASE_VERSION_MISMATCH',
-      message: `Overlay dibuat untuk versi ${overlay.baseVersion}, paket saat ini versi ${pkg.version}. Sesuaikan (rebase) overlay ke versi baru.`,
-    });
+    problems.push({ op: -1, ...fail('BASE_VERSION_MISMATCH', { baseVersion: overlay.baseVersion, version: pkg.version }) });
   }
   const ops = Array.isArray(overlay.operations) ? overlay.operations : [];
   ops.forEach((op, i) => {
@@ -441,6 +439,9 @@ export function applyOverlay(pkg: TemplatePackage, overlay: DistrictOverlay, opt
 export interface RebaseConflict {
   op: number;
   code: OverlayProblemCode;
+  /** Key of the reason in OVERLAY_MESSAGES (absent in drafts stored before messages were data). */
+  messageCode?: OverlayMessageCode;
+  params?: OverlayMessageParams;
   /** Bahasa Indonesia. */
   reason: string;
   operation: OverlayOperation;
@@ -461,34 +462,38 @@ function fieldIn(pkg: TemplatePackage, key: string): Field | undefined {
 }
 
 /** Explains with the old version in hand why an operation stopped fitting. */
-function rebaseReason(op: OverlayOperation, code: OverlayProblemCode, message: string, oldBase: TemplatePackage, newBase: TemplatePackage): string {
-  const v = newBase.version;
+function rebaseReason(op: OverlayOperation, problem: Omit<OverlayProblem, 'op'>, oldBase: TemplatePackage, newBase: TemplatePackage): Omit<OverlayProblem, 'op'> {
+  const { code } = problem;
+  const version = newBase.version;
+  // The operation's own problem, quoted in both languages.
+  const detail = { detail: problem.message, detailEn: overlayMessage(problem.messageCode, problem.params, 'en') };
+  const reason = (messageCode: OverlayMessageCode, raw: Readonly<Record<string, unknown>>): Omit<OverlayProblem, 'op'> => ({ ...fail(messageCode, raw), code });
   switch (op?.op) {
     case 'hideField':
-      if (code === 'FIELD_NOT_FOUND' && fieldIn(oldBase, op.field)) return `Isian "${op.field}" dihapus pada versi nasional ${v}; operasi sembunyikan tidak diperlukan lagi.`;
-      if (code === 'FIELD_NOT_OPTIONAL' && fieldIn(oldBase, op.field)?.optional) return `Isian "${op.field}" tidak lagi opsional pada versi nasional ${v} dan harus ditampilkan.`;
+      if (code === 'FIELD_NOT_FOUND' && fieldIn(oldBase, op.field)) return reason('REBASE_FIELD_REMOVED', { field: op.field, version });
+      if (code === 'FIELD_NOT_OPTIONAL' && fieldIn(oldBase, op.field)?.optional) return reason('REBASE_FIELD_NOT_OPTIONAL', { field: op.field, version });
       break;
     case 'addField':
-      if (code === 'KEY_EXISTS' && fieldIn(newBase, op.field.key) && !fieldIn(oldBase, op.field.key)) return `Versi nasional ${v} menambahkan isian dengan kode "${op.field.key}"; ganti kode isian lokal.`;
-      if (code === 'SECTION_NOT_FOUND') return `Bagian "${op.section}" tidak ada lagi di formulir "${op.form}" pada versi nasional ${v}; pilih bagian lain.`;
-      if (code === 'AFTER_NOT_FOUND') return `Isian "${op.after}" tempat isian lokal disisipkan tidak ada lagi pada versi nasional ${v}; pilih posisi lain.`;
+      if (code === 'KEY_EXISTS' && fieldIn(newBase, op.field.key) && !fieldIn(oldBase, op.field.key)) return reason('REBASE_FIELD_KEY_TAKEN', { key: op.field.key, version });
+      if (code === 'SECTION_NOT_FOUND') return reason('REBASE_SECTION_GONE', { section: op.section, form: op.form, version });
+      if (code === 'AFTER_NOT_FOUND') return reason('REBASE_AFTER_GONE', { after: op.after, version });
       break;
     case 'addIndicator':
-      if (code === 'KEY_EXISTS') return `Versi nasional ${v} menambahkan indikator dengan kode "${op.indicator.key}"; ganti kode indikator lokal.`;
-      if (code === 'BAD_FORMULA') return `Rumus indikator lokal "${op.indicator.key}" tidak berlaku lagi pada versi nasional ${v}: ${message}`;
+      if (code === 'KEY_EXISTS') return reason('REBASE_INDICATOR_KEY_TAKEN', { key: op.indicator.key, version });
+      if (code === 'BAD_FORMULA') return reason('REBASE_INDICATOR_FORMULA', { key: op.indicator.key, version, ...detail });
       break;
     case 'setTarget':
     case 'setBands': {
       const key = op.op === 'setTarget' ? op.target.indicator : op.indicator;
-      if (code === 'INDICATOR_NOT_FOUND' && oldBase.indicators.some((i) => i.key === key)) return `Indikator "${key}" dihapus pada versi nasional ${v}.`;
+      if (code === 'INDICATOR_NOT_FOUND' && oldBase.indicators.some((i) => i.key === key)) return reason('REBASE_INDICATOR_REMOVED', { indicator: key, version });
       break;
     }
     case 'relabel':
-      if (code.endsWith('_NOT_FOUND')) return `Yang diubah labelnya tidak ada lagi pada versi nasional ${v}: ${message}`;
+      if (code.endsWith('_NOT_FOUND')) return reason('REBASE_RELABEL_GONE', { version, ...detail });
       break;
   }
-  if (code === 'FORM_NOT_FOUND') return `Formulir tidak ada lagi pada versi nasional ${v}: ${message}`;
-  return message;
+  if (code === 'FORM_NOT_FOUND') return reason('REBASE_FORM_GONE', { version, ...detail });
+  return problem;
 }
 
 /**
@@ -510,7 +515,8 @@ export function rebaseOverlay(
   ops.forEach((op, i) => {
     const p = applyOp(state, op, overlay, options);
     if (p) {
-      conflicts.push({ op: i, code: p.code, reason: rebaseReason(op, p.code, p.message, oldBase, newBase), operation: structuredClone(op) });
+      const r = rebaseReason(op, p, oldBase, newBase);
+      conflicts.push({ op: i, code: r.code, messageCode: r.messageCode, params: r.params, reason: r.message, operation: structuredClone(op) });
     } else {
       applied.push(i);
       kept.push(structuredClone(op));

@@ -33,7 +33,7 @@ import {
   type TemplatePackage,
   type Text,
 } from "@engine/server";
-import { diffPackages, parseJsonDocument } from "@engine";
+import { diffPackages, overlayMessage, parseJsonDocument } from "@engine";
 import { notFound } from "~/auth/guards.server";
 import { libraryAccess, overlayAccess } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
@@ -41,6 +41,7 @@ import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import type { DesignerOrigin, DesignerProblem } from "~/contracts/designer";
 import { PostgresAdapter } from "kysely";
 import { getDb, nowIso } from "~/db/db.server";
+import { translate, type Locale } from "~/i18n/catalog";
 import type { OrgUnit } from "~/db/schema";
 import { getOrgByCode, listSubtree } from "./org.server";
 import { getDistrictOverlay, getPublishedPackage } from "./templates.server";
@@ -230,10 +231,10 @@ function originsOf(base: TemplatePackage, edited: TemplatePackage, overlay: Dist
   return o;
 }
 
-/** Derives, validates and locates every problem of an edited document (pointers into it). */
-function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: string[], meta: { district: string; title: Text; version: number }, inside: ReadonlySet<string>) {
+/** Derives, validates and locates every problem of an edited document (pointers into it), in the reader's language. */
+function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: string[], meta: { district: string; title: Text; version: number }, inside: ReadonlySet<string>, locale: Locale) {
   const derived = deriveOverlay(base, edited, hidden, { ...meta, inDistrict: inside });
-  const problems: DesignerProblem[] = derived.problems.map((p) => ({ pointer: p.pointer, message: p.message, code: p.code }));
+  const problems: DesignerProblem[] = derived.problems.map((p) => ({ pointer: p.pointer, message: overlayMessage(p.messageCode, p.params, locale), code: p.code }));
   const seen = new Set(problems.map((p) => p.pointer));
   const validation = validateOverlay(derived.overlay, base);
   for (const e of validation.errors) {
@@ -241,7 +242,7 @@ function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: str
     const pointer = m ? (derived.pointers[Number(m[1])] ?? "") : e.pointer;
     if (seen.has(pointer)) continue;
     seen.add(pointer);
-    problems.push({ pointer, message: e.message, code: e.code });
+    problems.push({ pointer, message: locale === "en" ? e.messageEn : e.message, code: e.code });
   }
   // The effective package as the Puskesmas will get it must be a valid package too.
   const applied = applyOverlay(base, derived.overlay, { inDistrict: inside });
@@ -250,10 +251,15 @@ function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: str
     for (const e of effective.errors) {
       if (seen.has(e.pointer)) continue;
       seen.add(e.pointer);
-      problems.push({ pointer: e.pointer, message: e.message, code: e.code, ...(e.start !== undefined ? { start: e.start } : {}), ...(e.end !== undefined ? { end: e.end } : {}) });
+      problems.push({ pointer: e.pointer, message: locale === "en" ? e.messageEn : e.message, code: e.code, ...(e.start !== undefined ? { start: e.start } : {}), ...(e.end !== undefined ? { end: e.end } : {}) });
     }
   }
   return { overlay: derived.overlay, problems };
+}
+
+/** Why an operation no longer applies, in the reader's language (drafts stored earlier hold the Indonesian reason only). */
+function conflictReason(c: RebaseConflict, locale: Locale): string {
+  return c.messageCode ? overlayMessage(c.messageCode, c.params ?? {}, locale) : c.reason;
 }
 
 export interface RebaseInfo {
@@ -335,14 +341,14 @@ export interface OverlayDesignerData {
 }
 
 /** Everything the overlay designer page shows. */
-export async function loadOverlayDesigner(scope: OverlayScope, key: string): Promise<OverlayDesignerData> {
+export async function loadOverlayDesigner(scope: OverlayScope, key: string, locale: Locale = "id"): Promise<OverlayDesignerData> {
   const db = getDb();
   const members = await districtMembers(db, scope.district);
   const inside = new Set(members.map((u) => u.code));
   const w = await workingState(db, scope, key, inside);
   const latest = (await getPublishedPackage(key, undefined, db))!;
   const meta = { district: scope.district.code, title: w.title, version: w.version };
-  const checked = checkEdited(w.base.document, w.edited, w.hidden, meta, inside);
+  const checked = checkEdited(w.base.document, w.edited, w.hidden, meta, inside, locale);
   let rebase: RebaseInfo | null = null;
   if (latest.version > w.base.version) {
     const preview = rebaseOverlay(checked.overlay, w.base.document, latest.document, { inDistrict: inside });
@@ -350,7 +356,7 @@ export async function loadOverlayDesigner(scope: OverlayScope, key: string): Pro
       fromVersion: w.base.version,
       toVersion: latest.version,
       changes: nationalChanges(w.base.document, latest.document),
-      conflicts: preview.conflicts.map((c) => ({ op: describeOp(c.operation), reason: c.reason })),
+      conflicts: preview.conflicts.map((c) => ({ op: describeOp(c.operation), reason: conflictReason(c, locale) })),
     };
   }
   return {
@@ -373,7 +379,7 @@ export async function loadOverlayDesigner(scope: OverlayScope, key: string): Pro
     problems: checked.problems,
     publishedFields: Object.fromEntries(w.base.document.forms.flatMap((f) => f.sections.flatMap((s) => s.fields.map((x) => [x.key, { type: x.type, label: x.label.id }] as const)))),
     summary: describeOverlay(w.base.document, checked.overlay),
-    conflicts: w.conflicts.map((c) => ({ op: describeOp(c.operation), reason: c.reason })),
+    conflicts: w.conflicts.map((c) => ({ op: describeOp(c.operation), reason: conflictReason(c, locale) })),
     rebase,
   };
 }
@@ -389,7 +395,6 @@ export interface OverlayActionResult {
   status?: number;
 }
 
-const STALE = "Adaptasi ini sudah diubah di tempat lain sejak halaman dibuka. Salin perubahan Anda lewat tab JSON, muat ulang halaman, lalu terapkan lagi.";
 
 function parseHidden(text: unknown): string[] {
   if (typeof text !== "string" || text === "") return [];
@@ -401,15 +406,19 @@ function parseHidden(text: unknown): string[] {
   }
 }
 
-function parseDocument(text: unknown): { ok: true; doc: TemplatePackage } | { ok: false; problems: DesignerProblem[]; message: string } {
+function parseDocument(text: unknown, locale: Locale): { ok: true; doc: TemplatePackage } | { ok: false; problems: DesignerProblem[]; message: string } {
   if (typeof text !== "string" || text.trim() === "") {
-    return { ok: false, problems: [{ pointer: "", code: "EMPTY", message: "Dokumen adaptasi kosong. Muat ulang halaman untuk memulai dari versi tersimpan." }], message: "Dokumen kosong; tidak ada yang disimpan." };
+    return { ok: false, problems: [{ pointer: "", code: "EMPTY", message: translate(locale, "overlayDesigner.document.empty") }], message: translate(locale, "overlayDesigner.document.emptyNothingSaved") };
   }
   const parsed = parseJsonDocument(text);
-  if (!parsed.ok) return { ok: false, problems: parsed.errors.map((e) => ({ pointer: e.pointer, code: e.code, message: e.message })), message: parsed.errors[0]?.message ?? "Teks bukan JSON yang sah." };
+  if (!parsed.ok) {
+    const problems = parsed.errors.map((e) => ({ pointer: e.pointer, code: e.code, message: locale === "en" ? e.messageEn : e.message }));
+    return { ok: false, problems, message: problems[0]?.message ?? translate(locale, "overlayDesigner.document.notJson") };
+  }
   const v = parsed.value;
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    return { ok: false, problems: [{ pointer: "", code: "NOT_A_PACKAGE", message: "Dokumen harus berupa objek JSON paket templat." }], message: "Dokumen harus berupa objek JSON paket templat." };
+    const message = translate(locale, "overlayDesigner.document.notPackage");
+    return { ok: false, problems: [{ pointer: "", code: "NOT_A_PACKAGE", message }], message };
   }
   return { ok: true, doc: v as TemplatePackage };
 }
@@ -420,20 +429,20 @@ function conflictError(e: unknown): boolean {
 }
 
 /** intent=check: derive and validate without storing. */
-export async function checkOverlayDraft(scope: OverlayScope, key: string, form: FormData): Promise<OverlayActionResult> {
+export async function checkOverlayDraft(scope: OverlayScope, key: string, form: FormData, locale: Locale = "id"): Promise<OverlayActionResult> {
   const db = getDb();
   const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
   const w = await workingState(db, scope, key, inside);
-  const parsed = parseDocument(form.get("document"));
+  const parsed = parseDocument(form.get("document"), locale);
   if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
-  const checked = checkEdited(w.base.document, parsed.doc, parseHidden(form.get("hidden")), { district: scope.district.code, title: w.title, version: w.version }, inside);
+  const checked = checkEdited(w.base.document, parsed.doc, parseHidden(form.get("hidden")), { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
   return { ok: checked.problems.length === 0, parsed: true, problems: checked.problems, revision: w.revision };
 }
 
 /** intent=save: store the draft (even with problems), answer its problems and the new revision. */
-export async function saveOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor): Promise<OverlayActionResult> {
+export async function saveOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor, locale: Locale = "id"): Promise<OverlayActionResult> {
   const posted = Number(form.get("revision"));
-  const parsed = parseDocument(form.get("document"));
+  const parsed = parseDocument(form.get("document"), locale);
   const hidden = parseHidden(form.get("hidden"));
   const db = getDb();
   const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
@@ -441,9 +450,9 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
     return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
       await lockAdaptation(trx, scope.district.id, key);
       const w = await workingState(trx, scope, key, inside);
-      if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
+      if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: translate(locale, "overlayDesigner.result.stale") };
       if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
-      const checked = checkEdited(w.base.document, parsed.doc, hidden, { district: scope.district.code, title: w.title, version: w.version }, inside);
+      const checked = checkEdited(w.base.document, parsed.doc, hidden, { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
       const stored: DraftDocument = { ...checked.overlay, editor: { package: parsed.doc, hidden, conflicts: w.conflicts } };
       const document = JSON.stringify(stored);
       let id = w.draftId;
@@ -473,7 +482,7 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
           .where("status", "=", "draft")
           .where("document", "=", before.document)
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 409, problems: [], revision: posted, message: STALE };
+        if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
       }
       await writeAudit(trx, {
         actorUserId: actor.userId,
@@ -490,31 +499,31 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
         ok: true,
         problems: checked.problems,
         revision,
-        message: n === 0 ? "Draf adaptasi tersimpan. Tidak ada masalah; draf siap diterbitkan." : `Draf adaptasi tersimpan dengan ${n} masalah. Perbaiki masalahnya sebelum menerbitkan.`,
+        message: n === 0 ? translate(locale, "overlayDesigner.result.saved") : translate(locale, "overlayDesigner.result.savedWithProblems", { count: n }),
       };
     });
   } catch (e) {
-    if (conflictError(e)) return { ok: false, status: 409, problems: [], revision: posted, message: STALE };
+    if (conflictError(e)) return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
     throw e;
   }
 }
 
 /** intent=publish: the saved draft, with zero problems and a confirmation, becomes a published version. */
-export async function publishOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor): Promise<OverlayActionResult> {
+export async function publishOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor, locale: Locale = "id"): Promise<OverlayActionResult> {
   const posted = Number(form.get("revision"));
   const db = getDb();
   const inside = new Set((await districtMembers(db, scope.district)).map((u) => u.code));
   return db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
     await lockAdaptation(trx, scope.district.id, key);
     const w = await workingState(trx, scope, key, inside);
-    if (w.draftId === null) return { ok: false, status: 400, problems: [], revision: w.revision, message: "Belum ada draf tersimpan. Simpan perubahan Anda dulu, lalu terbitkan." };
-    if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
-    const checked = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside);
+    if (w.draftId === null) return { ok: false, status: 400, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.noDraft") };
+    if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: translate(locale, "overlayDesigner.result.stale") };
+    const checked = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
     if (checked.problems.length > 0) {
-      return { ok: false, status: 400, problems: checked.problems, revision: w.revision, message: `Draf belum dapat diterbitkan: masih ada ${checked.problems.length} masalah. Perbaiki, simpan, lalu terbitkan lagi.` };
+      return { ok: false, status: 400, problems: checked.problems, revision: w.revision, message: translate(locale, "overlayDesigner.result.publishProblems", { count: checked.problems.length }) };
     }
     if (form.get("confirm") !== "yes") {
-      return { ok: false, status: 400, problems: [], revision: w.revision, message: "Centang konfirmasi bahwa Anda sudah membaca ringkasan perubahan, lalu terbitkan." };
+      return { ok: false, status: 400, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.confirm") };
     }
     const overlay = checked.overlay;
     const summary = describeOverlay(w.base.document, overlay);
@@ -525,7 +534,7 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
       .where("id", "=", w.draftId)
       .where("status", "=", "draft")
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 409, problems: [], revision: posted, message: STALE };
+    if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
     await writeAudit(trx, {
       actorUserId: actor.userId,
       action: "overlay.publish",
@@ -536,12 +545,12 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
       after: { package: key, baseVersion: w.base.version, version: w.version, operations: overlay.operations.length, summary },
       ip: actor.ip,
     });
-    return { ok: true, problems: [], revision: 0, version: w.version, message: `Adaptasi versi ${w.version} diterbitkan.` };
+    return { ok: true, problems: [], revision: 0, version: w.version, message: translate(locale, "overlayDesigner.result.published", { version: w.version }) };
   });
 }
 
 /** intent=rebase: a draft on the latest national version keeping the operations that still apply. */
-export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor): Promise<OverlayActionResult> {
+export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form: FormData, actor: Actor, locale: Locale = "id"): Promise<OverlayActionResult> {
   const posted = Number(form.get("revision"));
   const to = Number(form.get("to"));
   const db = getDb();
@@ -550,11 +559,11 @@ export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form:
     return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
       await lockAdaptation(trx, scope.district.id, key);
       const w = await workingState(trx, scope, key, inside);
-      if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: STALE };
+      if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: translate(locale, "overlayDesigner.result.stale") };
       const latest = (await getPublishedPackage(key, undefined, trx))!;
-      if (latest.version <= w.base.version) return { ok: false, status: 400, problems: [], revision: w.revision, message: `Adaptasi sudah memakai versi nasional terbaru (${w.base.version}).` };
-      if (to !== latest.version) return { ok: false, status: 409, problems: [], revision: w.revision, message: `Versi nasional terbaru sekarang ${latest.version}. Muat ulang halaman untuk melihat perubahannya.` };
-      const current = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside).overlay;
+      if (latest.version <= w.base.version) return { ok: false, status: 400, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.upToDate", { version: w.base.version }) };
+      if (to !== latest.version) return { ok: false, status: 409, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.newerVersion", { version: latest.version }) };
+      const current = deriveOverlay(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version, inDistrict: inside }).overlay;
       const rebased = rebaseOverlay(current, w.base.document, latest.document, { inDistrict: inside });
       const view = editableView(latest.document, rebased.overlay, { inDistrict: inside });
       const stored: DraftDocument = { ...rebased.overlay, editor: { package: view.package, hidden: view.hidden, conflicts: [...w.conflicts, ...rebased.conflicts] } };
@@ -587,12 +596,12 @@ export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form:
         version: latest.version,
         message:
           rebased.conflicts.length === 0
-            ? `Draf adaptasi sekarang berdasar versi nasional ${latest.version}; semua perubahan Anda tetap berlaku.`
-            : `Draf adaptasi sekarang berdasar versi nasional ${latest.version}; ${rebased.conflicts.length} perubahan tidak berlaku lagi (lihat daftar konflik).`,
+            ? translate(locale, "overlayDesigner.result.rebased", { version: latest.version })
+            : translate(locale, "overlayDesigner.result.rebasedConflicts", { version: latest.version, count: rebased.conflicts.length }),
       };
     });
   } catch (e) {
-    if (conflictError(e)) return { ok: false, status: 409, problems: [], revision: posted, message: STALE };
+    if (conflictError(e)) return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
     throw e;
   }
 }

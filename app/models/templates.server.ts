@@ -5,6 +5,7 @@
  */
 import {
   applyOverlay,
+  overlayMessage,
   validateDocument,
   validateOverlay,
   validatePackage,
@@ -145,7 +146,7 @@ export async function importOverlay(json: unknown, actor: Actor): Promise<Import
   const inside = new Set((await listSubtree(getDb(), district)).map((u) => u.code));
   const applied = applyOverlay(base.document, overlay, { inDistrict: inside });
   if (applied.problems.length > 0) {
-    return { ok: false, errors: applied.problems.map((p) => ({ pointer: p.op >= 0 ? `/operations/${p.op}` : "", code: p.code, message: p.message, messageEn: p.message })) };
+    return { ok: false, errors: applied.problems.map((p) => ({ pointer: p.op >= 0 ? `/operations/${p.op}` : "", code: p.code, message: p.message, messageEn: overlayMessage(p.messageCode, p.params, "en") })) };
   }
   const effective = validatePackage(applied.package, { allowLocalKeys: true });
   if (!effective.ok) return { ok: false, errors: effective.errors };

@@ -7,7 +7,7 @@ import type { DesignerContext, DesignerProblem } from "~/contracts/designer";
 import { DesignerShell } from "~/components/designer/DesignerShell";
 import { useDesignerState } from "~/components/designer/state";
 import { pickText } from "~/components/templates/text";
-import { serverT } from "~/i18n/locale.server";
+import { getLocale, serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import {
   checkOverlayDraft,
@@ -51,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const { district, key } = parseParams(params);
   const scope = await overlayScope(user, district, "view");
-  return { ...(await loadOverlayDesigner(scope, key)), currentYear: clock.now().getUTCFullYear() };
+  return { ...(await loadOverlayDesigner(scope, key, await getLocale(request, user))), currentYear: clock.now().getUTCFullYear() };
 }
 
 /**
@@ -63,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const { district, key } = parseParams(params);
   const scope = await overlayScope(user, district, "edit");
-  const { t } = await serverT(request, user);
+  const { t, locale } = await serverT(request, user);
   const actor = { userId: user.id, ip: clientIp(context) };
   const length = Number(request.headers.get("Content-Length") ?? "");
   if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
@@ -73,13 +73,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = formString(form, "intent", 20);
   const here = `/designer/overlay/${encodeURIComponent(district)}/${encodeURIComponent(key)}`;
   let result: OverlayActionResult;
-  if (intent === "save") result = await saveOverlayDraft(scope, key, form, actor);
-  else if (intent === "check") result = await checkOverlayDraft(scope, key, form);
+  if (intent === "save") result = await saveOverlayDraft(scope, key, form, actor, locale);
+  else if (intent === "check") result = await checkOverlayDraft(scope, key, form, locale);
   else if (intent === "publish") {
-    result = await publishOverlayDraft(scope, key, form, actor);
+    result = await publishOverlayDraft(scope, key, form, actor, locale);
     if (result.ok) throw redirect(`${here}?published=${result.version}`);
   } else if (intent === "rebase") {
-    result = await rebaseOverlayDraft(scope, key, form, actor);
+    result = await rebaseOverlayDraft(scope, key, form, actor, locale);
     if (result.ok) throw redirect(`${here}?rebased=${result.version}`);
   } else {
     return data<OverlayActionResult>({ ok: false, problems: [], revision: Number(formString(form, "revision", 20)) || 0, message: t("overlayDesigner.error.intent") }, { status: 400 });

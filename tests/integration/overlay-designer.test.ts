@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TemplatePackage } from "@engine/documents";
 import { getDb } from "~/db/db.server";
+import { langCookie } from "~/i18n/locale.server";
 import { effectivePackage, importPackage } from "~/models/templates.server";
 import * as route from "~/routes/designer.overlay.$district.$key";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
@@ -146,6 +147,21 @@ describe.each(DIALECTS)("overlay designer on %s", (kind) => {
     expect(statusOf(res)).toBe(400);
     expect(payloadOf(res)).toMatchObject({ ok: false, parsed: false });
     expect(payloadOf(res).problems[0].message).toMatch(/JSON/);
+    expect(await rows()).toEqual(before);
+  });
+
+  it("answers the problems of a check in the reader's language, storing nothing", async () => {
+    const before = await rows();
+    const doc = structuredClone(payloadOf<Data>(await load("sawahlunto")).document) as TemplatePackage;
+    sectionOf(doc, "ilp_profil", "posyandu").fields.find((f) => f.key === "posyandu_ilp")!.type = "number";
+    const form = { intent: "check", document: JSON.stringify(doc), hidden: JSON.stringify(["bok_catatan"]), revision: "3" };
+    const typeProblem = (body: { problems: Array<{ code: string; pointer: string; message: string }> }) => body.problems.find((p) => p.code === "NATIONAL_LOCKED" && p.pointer.endsWith("/type"))!;
+    const id = payloadOf(await post("sawahlunto", form));
+    expect(typeProblem(id).message).toMatch(/^Jenis isian nasional "posyandu_ilp" tidak dapat diubah/);
+    const english = `${cookie.sawahlunto}; ${(await langCookie.serialize("en")).split(";")[0]}`;
+    const en = payloadOf(await call(route.action, makeRequest(URL_PATH, { cookie: english, form }), PARAMS));
+    expect(typeProblem(en).message).toMatch(/^The type of national field "posyandu_ilp" cannot be changed/);
+    expect(en.problems.map((p: { code: string; pointer: string }) => [p.code, p.pointer])).toEqual(id.problems.map((p: { code: string; pointer: string }) => [p.code, p.pointer]));
     expect(await rows()).toEqual(before);
   });
 

@@ -29,11 +29,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   }
   const databaseUrl = source.DATABASE_URL?.trim() || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl) && !/^sqlite:/.test(databaseUrl)) {
-    throw new EnvError(
-      `DATABASE_URL harus diawali postgres:// (PostgreSQL) atau sqlite:<berkas>; kosongkan untuk SQLite bawaan data/pantau.sqlite.`,
-    );
+    throw new EnvError(`DATABASE_URL harus diawali postgres:// (PostgreSQL) atau sqlite:<berkas>; kosongkan untuk SQLite bawaan data/pantau.sqlite.`);
   }
-  let secrets = (source.SESSION_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  let secrets = (source.SESSION_SECRET ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (secrets.length === 0) {
     if (production) throw new EnvError("SESSION_SECRET wajib diisi di produksi (minimal 32 karakter acak).");
     // Development and tests: a per-process secret. Sessions live in the database, so a
@@ -43,7 +44,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   if (production && secrets.some((s) => s.length < 32)) {
     throw new EnvError("SESSION_SECRET terlalu pendek: gunakan minimal 32 karakter acak.");
   }
-  const trustedOrigins = (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const trustedOrigins = (source.TRUSTED_ORIGINS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const warm = (source.PANTAU_SCORECARD_WARM_SECONDS ?? "").trim();
   const scorecardWarmSeconds = warm === "" ? 15 : Number(warm);
   if (!Number.isInteger(scorecardWarmSeconds) || scorecardWarmSeconds < 0 || scorecardWarmSeconds > 3600) {

@@ -2,13 +2,13 @@
  * Aggregation primitives shared by every fact provider: a value as a number, a field over time,
  * rows summed into a total, and completeness.
  */
-import type { Aggregation } from './documents';
-import { dict, type RowFacts, type UnitFacts } from './facts';
+import type { Aggregation } from "./documents";
+import { dict, type RowFacts, type UnitFacts } from "./facts";
 
 /** A stored value as a fact: finite numbers as is, booleans 1/0, anything else no value. */
 export function numericValue(raw: unknown): number | null {
-  if (typeof raw === 'boolean') return raw ? 1 : 0;
-  if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
+  if (typeof raw === "boolean") return raw ? 1 : 0;
+  if (typeof raw === "number" && Number.isFinite(raw)) return raw;
   return null;
 }
 
@@ -32,15 +32,15 @@ export function aggregateOverTime(values: ReadonlyArray<number | null | undefine
   }
   if (n === 0) return null;
   switch (aggregation) {
-    case 'sum':
+    case "sum":
       return sum;
-    case 'last':
+    case "last":
       return last;
-    case 'max':
+    case "max":
       return max;
-    case 'min':
+    case "min":
       return min;
-    case 'avg':
+    case "avg":
       return sum / n;
   }
 }
@@ -53,7 +53,7 @@ export function addNullable(a: number | null | undefined, b: number | null | und
 }
 
 /** Reported ÷ expected unit-periods, summed over forms; null when nothing is expected. */
-export function completenessOf(facts: Pick<RowFacts, 'reported' | 'expected'>, forms: readonly string[]): number | null {
+export function completenessOf(facts: Pick<RowFacts, "reported" | "expected">, forms: readonly string[]): number | null {
   let reported = 0;
   let expected = 0;
   for (const f of forms) {
@@ -65,7 +65,7 @@ export function completenessOf(facts: Pick<RowFacts, 'reported' | 'expected'>, f
 }
 
 /** Number of unit-periods reported over forms (0 → the row has no data for these forms). */
-export function reportedOf(facts: Pick<RowFacts, 'reported'>, forms: readonly string[]): number {
+export function reportedOf(facts: Pick<RowFacts, "reported">, forms: readonly string[]): number {
   let n = 0;
   for (const f of forms) n += facts.reported[f] ?? 0;
   return n;

@@ -20,7 +20,7 @@ import type {
   TemplatePackage,
   Text,
   ValidationRule,
-} from '../schemas/types.generated';
+} from "../schemas/types.generated";
 
 export type {
   Bands,
@@ -42,10 +42,10 @@ export type {
   ValidationRule,
 };
 
-export type PeriodType = Form['periodType'];
-export type FieldType = Field['type'];
-export type Aggregation = NonNullable<Field['aggregation']>;
-export type Direction = NonNullable<Indicator['direction']>;
-export type TargetLevel = TargetScope['level'];
-export type RuleOp = ValidationRule['op'];
-export type OverlayOpName = OverlayOperation['op'];
+export type PeriodType = Form["periodType"];
+export type FieldType = Field["type"];
+export type Aggregation = NonNullable<Field["aggregation"]>;
+export type Direction = NonNullable<Indicator["direction"]>;
+export type TargetLevel = TargetScope["level"];
+export type RuleOp = ValidationRule["op"];
+export type OverlayOpName = OverlayOperation["op"];

@@ -2,8 +2,8 @@
  * Reference implementation of the fact contract (facts.ts) over raw submissions in memory.
  * The database layer computes the same with an indexed GROUP BY and is tested against this.
  */
-import { aggregateOverTime, addNullable, numericValue } from './aggregate';
-import { COUNTED_STATUSES, dict, type RowFacts, type ScorecardPlan, type UnitFacts } from './facts';
+import { aggregateOverTime, addNullable, numericValue } from "./aggregate";
+import { COUNTED_STATUSES, dict, type RowFacts, type ScorecardPlan, type UnitFacts } from "./facts";
 
 /** An org unit as the fact provider sees it. */
 export interface MemoryOrgUnit {
@@ -94,7 +94,12 @@ export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): 
       const f = plan.fields[key];
       const byPeriod = periodsOf(unit, f.form);
       const periods = w.formPeriods[f.form] ?? [];
-      const v = byPeriod ? aggregateOverTime(periods.map((p) => numericValue(byPeriod.get(p)?.[key])), f.aggregation) : null;
+      const v = byPeriod
+        ? aggregateOverTime(
+            periods.map((p) => numericValue(byPeriod.get(p)?.[key])),
+            f.aggregation,
+          )
+        : null;
       cache.set(key, v);
       return v;
     };

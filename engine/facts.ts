@@ -12,7 +12,7 @@
  * 4. reported[form] = distinct unit-periods with a counted submission in the window;
  *    expected[form] = units in the row × periods of that form in the window.
  */
-import type { Aggregation, PeriodType } from './documents';
+import type { Aggregation, PeriodType } from "./documents";
 
 /** A field a scorecard needs, with what the aggregation needs to know about it. */
 export interface PlanField {
@@ -20,7 +20,7 @@ export interface PlanField {
   form: string;
   periodType: PeriodType;
   /** Value type as the formula sees it; booleans are stored as 1/0 in facts. */
-  type: 'number' | 'boolean';
+  type: "number" | "boolean";
   aggregation: Aggregation;
 }
 
@@ -28,7 +28,7 @@ export interface PlanField {
 export interface PlanWindow {
   /** `current`, `current-ytd`, `previous` or `previous-ytd`. */
   id: string;
-  role: 'current' | 'previous';
+  role: "current" | "previous";
   ytd: boolean;
   /** The period the window belongs to (e.g. `2025-03`; with ytd it covers Jan..Mar). */
   period: string;
@@ -91,7 +91,7 @@ export interface RowFacts {
 }
 
 /** Statuses of a submission that count in facts. */
-export const COUNTED_STATUSES: ReadonlySet<string> = new Set(['submitted', 'approved']);
+export const COUNTED_STATUSES: ReadonlySet<string> = new Set(["submitted", "approved"]);
 
 /** A record safe for keys that come from documents (no prototype). */
 export function dict<T>(): Record<string, T> {

@@ -6,33 +6,33 @@
  */
 
 // Key rules and how formulas see field types, shared with the app.
-export * from './domain';
+export * from "./domain";
 
 // Formula language: lexer, parser, checker, compiler.
-export * from './formula/index';
+export * from "./formula/index";
 
 // Periods, targets, status, aggregation, scorecards, overlays, validation rules (engine core).
-export * from './documents';
-export * from './period';
-export * from './targets';
-export * from './status';
-export * from './facts';
-export * from './aggregate';
-export * from './facts-memory';
-export * from './scorecard/index';
-export * from './overlay';
-export * from './overlay-derive';
-export * from './overlay-messages';
-export * from './rules';
+export * from "./documents";
+export * from "./period";
+export * from "./targets";
+export * from "./status";
+export * from "./facts";
+export * from "./aggregate";
+export * from "./facts-memory";
+export * from "./scorecard/index";
+export * from "./overlay";
+export * from "./overlay-derive";
+export * from "./overlay-messages";
+export * from "./rules";
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.
-export * from './forms/index';
-export * from './package/semantics';
-export * from './package/diff';
+export * from "./forms/index";
+export * from "./package/semantics";
+export * from "./package/diff";
 
 // The intake gate's error shape and size and depth limits (no Ajv: the designer checks sizes too).
-export type { DocumentError } from './intake/errors';
-export { escapePointerToken, pointerOf } from './intake/errors';
+export type { DocumentError } from "./intake/errors";
+export { escapePointerToken, pointerOf } from "./intake/errors";
 export {
   checkJsonSize,
   checkJsonDepth,
@@ -46,4 +46,4 @@ export {
   MAX_DEPTH,
   type JsonCaps,
   type ParsedJson,
-} from './intake/limits';
+} from "./intake/limits";

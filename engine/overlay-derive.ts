@@ -8,10 +8,10 @@
  *
  * Pure: no I/O, inputs never mutated. Lookups keyed by document keys use Maps.
  */
-import type { DistrictOverlay, Field, Form, Indicator, OverlayOperation, Section, Target, TemplatePackage, Text, ValidationRule } from './documents';
-import { KEY_PATTERN, LOCAL_PREFIX } from './domain';
-import { applyOverlay, targetKey, type ApplyOverlayOptions, type DistrictMembership, type OverlayOrigins } from './overlay';
-import { overlayParams, OVERLAY_MESSAGES, overlayMessage, type OverlayMessageCode, type OverlayMessageParams } from './overlay-messages';
+import type { DistrictOverlay, Field, Form, Indicator, OverlayOperation, Section, Target, TemplatePackage, Text, ValidationRule } from "./documents";
+import { KEY_PATTERN, LOCAL_PREFIX } from "./domain";
+import { applyOverlay, targetKey, type ApplyOverlayOptions, type DistrictMembership, type OverlayOrigins } from "./overlay";
+import { overlayParams, OVERLAY_MESSAGES, overlayMessage, type OverlayMessageCode, type OverlayMessageParams } from "./overlay-messages";
 
 /** A problem of the edited document (pointer into the edited package; "" = whole document). */
 export interface DeriveProblem {
@@ -43,7 +43,7 @@ export interface DerivedOverlay {
 /** Canonical JSON: object keys sorted, undefined members dropped (key order never matters). */
 export function canonical(x: unknown): string {
   return JSON.stringify(x, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(v as object).sort()) out[k] = (v as Record<string, unknown>)[k];
       return out;
@@ -61,11 +61,11 @@ function arr<T>(x: unknown): T[] {
 }
 
 function isObj(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+  return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
 function esc(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 function props(a: object, b: object): string[] {
@@ -81,14 +81,14 @@ export interface EditableOverlayView {
   package: TemplatePackage;
   origins: OverlayOrigins;
   hidden: string[];
-  problems: ReturnType<typeof applyOverlay>['problems'];
+  problems: ReturnType<typeof applyOverlay>["problems"];
 }
 
 export function editableView(base: TemplatePackage, overlay: DistrictOverlay, options: ApplyOverlayOptions = {}): EditableOverlayView {
   const hidden: string[] = [];
   const kept: OverlayOperation[] = [];
   for (const op of arr<OverlayOperation>(overlay.operations)) {
-    if (op?.op === 'hideField') {
+    if (op?.op === "hideField") {
       if (!hidden.includes(op.field)) hidden.push(op.field);
     } else kept.push(op);
   }
@@ -107,12 +107,12 @@ interface FieldAt {
   index: number;
 }
 
-function fieldsOf(pkg: TemplatePackage, pointerPrefix = ''): Map<string, FieldAt> {
+function fieldsOf(pkg: TemplatePackage, pointerPrefix = ""): Map<string, FieldAt> {
   const out = new Map<string, FieldAt>();
   arr<Form>(pkg.forms).forEach((form, fi) => {
     arr<Section>(form?.sections).forEach((s, si) => {
       arr<Field>(s?.fields).forEach((f, ki) => {
-        if (isObj(f) && typeof f.key === 'string' && !out.has(f.key)) {
+        if (isObj(f) && typeof f.key === "string" && !out.has(f.key)) {
           out.set(f.key, { field: f, form: form.key, section: s.key, pointer: `${pointerPrefix}/forms/${fi}/sections/${si}/fields/${ki}`, index: ki });
         }
       });
@@ -148,16 +148,16 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   };
 
   const doc = (isObj(edited) ? edited : {}) as TemplatePackage;
-  if (!isObj(edited)) problem('', 'NOT_A_PACKAGE');
+  if (!isObj(edited)) problem("", "NOT_A_PACKAGE");
 
   // Package head: nothing of it belongs to the district.
-  for (const prop of ['key', 'version', 'title', 'owner', 'source', 'description'] as const) {
+  for (const prop of ["key", "version", "title", "owner", "source", "description"] as const) {
     if (!same(doc[prop], base[prop])) {
-      problem(`/${prop}`, 'PACKAGE_HEAD_LOCKED', { prop, value: canonical(base[prop]) });
+      problem(`/${prop}`, "PACKAGE_HEAD_LOCKED", { prop, value: canonical(base[prop]) });
     }
   }
   if (!same(doc.groups, base.groups)) {
-    problem('/groups', 'GROUPS_LOCKED');
+    problem("/groups", "GROUPS_LOCKED");
   }
 
   // ---- Forms, sections, fields
@@ -172,26 +172,26 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   editedForms.forEach((form, fi) => {
     const fp = `/forms/${fi}`;
     if (!isObj(form)) {
-      problem(fp, 'FORM_NOT_OBJECT');
+      problem(fp, "FORM_NOT_OBJECT");
       return;
     }
     const baseForm = baseForms.get(form.key);
     if (!baseForm) {
-      problem(`${fp}/key`, 'FORM_ADDED', { form: String(form.key) });
+      problem(`${fp}/key`, "FORM_ADDED", { form: String(form.key) });
       return;
     }
     if (seenForms.has(form.key)) {
-      problem(`${fp}/key`, 'FORM_DUPLICATE', { form: form.key });
+      problem(`${fp}/key`, "FORM_DUPLICATE", { form: form.key });
       return;
     }
     seenForms.add(form.key);
     if (!same(form.title, baseForm.title)) {
-      if (isObj(form.title)) emit(relabels, { op: 'relabel', form: form.key, label: structuredClone(form.title) as Text }, `${fp}/title`);
-      else problem(`${fp}/title`, 'FORM_TITLE_EMPTY', { form: form.key });
+      if (isObj(form.title)) emit(relabels, { op: "relabel", form: form.key, label: structuredClone(form.title) as Text }, `${fp}/title`);
+      else problem(`${fp}/title`, "FORM_TITLE_EMPTY", { form: form.key });
     }
-    for (const prop of ['periodType', 'source', 'description'] as const) {
+    for (const prop of ["periodType", "source", "description"] as const) {
       if (!same(form[prop], baseForm[prop])) {
-        problem(`${fp}/${prop}`, 'FORM_PROP_LOCKED', { prop, form: form.key });
+        problem(`${fp}/${prop}`, "FORM_PROP_LOCKED", { prop, form: form.key });
       }
     }
     const baseSections = new Map(baseForm.sections.map((s) => [s.key, s] as const));
@@ -199,74 +199,78 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     arr<Section>(form.sections).forEach((section, si) => {
       const sp = `${fp}/sections/${si}`;
       if (!isObj(section)) {
-        problem(sp, 'SECTION_NOT_OBJECT');
+        problem(sp, "SECTION_NOT_OBJECT");
         return;
       }
       const baseSection = baseSections.get(section.key);
       if (!baseSection) {
-        problem(`${sp}/key`, 'SECTION_ADDED', { section: String(section.key), form: form.key });
+        problem(`${sp}/key`, "SECTION_ADDED", { section: String(section.key), form: form.key });
         return;
       }
       if (seenSections.has(section.key)) {
-        problem(`${sp}/key`, 'SECTION_DUPLICATE', { section: section.key, form: form.key });
+        problem(`${sp}/key`, "SECTION_DUPLICATE", { section: section.key, form: form.key });
         return;
       }
       seenSections.add(section.key);
       if (!same(section.title, baseSection.title)) {
-        if (isObj(section.title)) emit(relabels, { op: 'relabel', form: form.key, section: section.key, label: structuredClone(section.title) as Text }, `${sp}/title`);
-        else problem(`${sp}/title`, 'SECTION_TITLE_EMPTY', { section: section.key });
+        if (isObj(section.title))
+          emit(relabels, { op: "relabel", form: form.key, section: section.key, label: structuredClone(section.title) as Text }, `${sp}/title`);
+        else problem(`${sp}/title`, "SECTION_TITLE_EMPTY", { section: section.key });
       }
       if (!same(section.description, baseSection.description)) {
-        problem(`${sp}/description`, 'SECTION_DESCRIPTION_LOCKED', { section: section.key });
+        problem(`${sp}/description`, "SECTION_DESCRIPTION_LOCKED", { section: section.key });
       }
       const fields = arr<Field>(section.fields);
       // National fields must keep their national order (hidden ones may be left out).
-      const nationalHere = fields.filter((f) => isObj(f) && baseFields.get(f.key)?.form === form.key && baseFields.get(f.key)?.section === section.key).map((f) => f.key);
+      const nationalHere = fields
+        .filter((f) => isObj(f) && baseFields.get(f.key)?.form === form.key && baseFields.get(f.key)?.section === section.key)
+        .map((f) => f.key);
       const baseOrder = baseSection.fields.map((f) => f.key).filter((k) => nationalHere.includes(k));
       if (!same(nationalHere, baseOrder)) {
-        problem(`${sp}/fields`, 'NATIONAL_ORDER', { section: section.key });
+        problem(`${sp}/fields`, "NATIONAL_ORDER", { section: section.key });
       }
       fields.forEach((field, ki) => {
         const kp = `${sp}/fields/${ki}`;
-        if (!isObj(field) || typeof field.key !== 'string') {
-          problem(kp, 'FIELD_NO_KEY');
+        if (!isObj(field) || typeof field.key !== "string") {
+          problem(kp, "FIELD_NO_KEY");
           return;
         }
         if (seenFieldKeys.has(field.key)) {
-          problem(`${kp}/key`, 'FIELD_DUPLICATE', { field: field.key });
+          problem(`${kp}/key`, "FIELD_DUPLICATE", { field: field.key });
           return;
         }
         seenFieldKeys.add(field.key);
         const national = baseFields.get(field.key);
         if (national) {
           if (national.form !== form.key || national.section !== section.key) {
-            problem(`${kp}`, 'NATIONAL_MOVED', { field: field.key, section: national.section, form: national.form });
+            problem(`${kp}`, "NATIONAL_MOVED", { field: field.key, section: national.section, form: national.form });
             return;
           }
           for (const prop of props(field, national.field)) {
-            if (prop === 'key' || prop === 'label') continue;
+            if (prop === "key" || prop === "label") continue;
             if (same((field as unknown as Record<string, unknown>)[prop], (national.field as unknown as Record<string, unknown>)[prop])) continue;
             const at = `${kp}/${esc(prop)}`;
-            if (prop === 'type') problem(at, 'FIELD_TYPE_LOCKED', { field: field.key, type: national.field.type });
-            else if (prop === 'calculate') problem(at, 'FIELD_CALCULATE_LOCKED', { field: field.key });
-            else if (prop === 'optional' || prop === 'required') problem(at, 'FIELD_OPTIONAL_LOCKED', { field: field.key });
-            else problem(at, 'FIELD_PROP_LOCKED', { field: field.key, prop });
+            if (prop === "type") problem(at, "FIELD_TYPE_LOCKED", { field: field.key, type: national.field.type });
+            else if (prop === "calculate") problem(at, "FIELD_CALCULATE_LOCKED", { field: field.key });
+            else if (prop === "optional" || prop === "required") problem(at, "FIELD_OPTIONAL_LOCKED", { field: field.key });
+            else problem(at, "FIELD_PROP_LOCKED", { field: field.key, prop });
           }
           if (!same(field.label, national.field.label)) {
-            if (isObj(field.label)) emit(relabels, { op: 'relabel', form: form.key, field: field.key, label: structuredClone(field.label) as Text }, `${kp}/label`);
-            else problem(`${kp}/label`, 'FIELD_LABEL_EMPTY', { field: field.key });
+            if (isObj(field.label))
+              emit(relabels, { op: "relabel", form: form.key, field: field.key, label: structuredClone(field.label) as Text }, `${kp}/label`);
+            else problem(`${kp}/label`, "FIELD_LABEL_EMPTY", { field: field.key });
           }
           return;
         }
         // A field the national version does not have: a local field.
         if (!KEY_PATTERN.test(field.key) || !field.key.startsWith(LOCAL_PREFIX)) {
-          problem(`${kp}/key`, 'NEW_FIELD_NOT_LOCAL', { field: field.key, stem: field.key.replace(/[^a-z0-9_]/g, '_').replace(/^lokal_?/, '') });
+          problem(`${kp}/key`, "NEW_FIELD_NOT_LOCAL", { field: field.key, stem: field.key.replace(/[^a-z0-9_]/g, "_").replace(/^lokal_?/, "") });
           return;
         }
         let after: string | undefined;
         if (ki > 0) {
           const prev = fields[ki - 1];
-          after = isObj(prev) && typeof prev.key === 'string' ? prev.key : undefined;
+          after = isObj(prev) && typeof prev.key === "string" ? prev.key : undefined;
         } else {
           // First in the section: only possible after national fields the district hides (and left out).
           const leading: string[] = [];
@@ -276,28 +280,28 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
           }
           after = leading[leading.length - 1];
           if (after === undefined) {
-            problem(kp, 'LOCAL_FIELD_FIRST', { field: field.key, section: section.key });
+            problem(kp, "LOCAL_FIELD_FIRST", { field: field.key, section: section.key });
             return;
           }
         }
-        const op: OverlayOperation = { op: 'addField', form: form.key, section: section.key, field: structuredClone(field), after };
+        const op: OverlayOperation = { op: "addField", form: form.key, section: section.key, field: structuredClone(field), after };
         emit(addFields, op, kp);
       });
     });
     for (const s of baseForm.sections) {
       if (seenSections.has(s.key)) continue;
       if (s.fields.every((f) => hiddenSet.has(f.key))) continue;
-      problem(`${fp}/sections`, 'SECTION_REMOVED', { section: s.key, form: form.key });
+      problem(`${fp}/sections`, "SECTION_REMOVED", { section: s.key, form: form.key });
     }
   });
   for (const f of base.forms) {
-    if (!seenForms.has(f.key)) problem('/forms', 'FORM_REMOVED', { form: f.key });
+    if (!seenForms.has(f.key)) problem("/forms", "FORM_REMOVED", { form: f.key });
   }
   for (const [key, at] of baseFields) {
     if (editedFields.has(key) || hiddenSet.has(key)) continue;
     if (!seenForms.has(at.form)) continue;
     const formIndex = editedForms.findIndex((f) => isObj(f) && f.key === at.form);
-    problem(`/forms/${formIndex}`, at.field.optional === true && at.field.required !== true ? 'OPTIONAL_FIELD_REMOVED' : 'FIELD_REMOVED', { field: key });
+    problem(`/forms/${formIndex}`, at.field.optional === true && at.field.required !== true ? "OPTIONAL_FIELD_REMOVED" : "FIELD_REMOVED", { field: key });
   }
   // Hidden fields: only optional national fields.
   const hideSeen = new Set<string>();
@@ -306,12 +310,12 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     hideSeen.add(key);
     const national = baseFields.get(key);
     if (!national) continue; // a stale mark on a local field that is gone: nothing to hide
-    const pointer = editedFields.get(key)?.pointer ?? '';
+    const pointer = editedFields.get(key)?.pointer ?? "";
     if (national.field.optional !== true || national.field.required === true) {
-      problem(pointer, 'FIELD_NOT_OPTIONAL', { field: key });
+      problem(pointer, "FIELD_NOT_OPTIONAL", { field: key });
       continue;
     }
-    emit(hides, { op: 'hideField', form: national.form, field: key }, pointer);
+    emit(hides, { op: "hideField", form: national.form, field: key }, pointer);
   }
 
   // ---- Indicators
@@ -319,40 +323,43 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   const seenIndicators = new Set<string>();
   arr<Indicator>(doc.indicators).forEach((ind, ii) => {
     const ip = `/indicators/${ii}`;
-    if (!isObj(ind) || typeof ind.key !== 'string') {
-      problem(ip, 'INDICATOR_NO_KEY');
+    if (!isObj(ind) || typeof ind.key !== "string") {
+      problem(ip, "INDICATOR_NO_KEY");
       return;
     }
     if (seenIndicators.has(ind.key)) {
-      problem(`${ip}/key`, 'INDICATOR_DUPLICATE', { indicator: ind.key });
+      problem(`${ip}/key`, "INDICATOR_DUPLICATE", { indicator: ind.key });
       return;
     }
     seenIndicators.add(ind.key);
     const national = baseIndicators.get(ind.key);
     if (!national) {
       if (!KEY_PATTERN.test(ind.key) || !ind.key.startsWith(LOCAL_PREFIX)) {
-        problem(`${ip}/key`, 'NEW_INDICATOR_NOT_LOCAL', { indicator: ind.key });
+        problem(`${ip}/key`, "NEW_INDICATOR_NOT_LOCAL", { indicator: ind.key });
         return;
       }
-      emit(addIndicators, { op: 'addIndicator', indicator: structuredClone(ind) }, ip);
+      emit(addIndicators, { op: "addIndicator", indicator: structuredClone(ind) }, ip);
       return;
     }
     for (const prop of props(ind, national)) {
-      if (prop === 'key' || prop === 'name' || prop === 'bands') continue;
+      if (prop === "key" || prop === "name" || prop === "bands") continue;
       if (same((ind as unknown as Record<string, unknown>)[prop], (national as unknown as Record<string, unknown>)[prop])) continue;
-      problem(`${ip}/${esc(prop)}`, prop === 'numerator' || prop === 'denominator' ? 'INDICATOR_FORMULA_LOCKED' : 'INDICATOR_PROP_LOCKED', { indicator: ind.key, prop });
+      problem(`${ip}/${esc(prop)}`, prop === "numerator" || prop === "denominator" ? "INDICATOR_FORMULA_LOCKED" : "INDICATOR_PROP_LOCKED", {
+        indicator: ind.key,
+        prop,
+      });
     }
     if (!same(ind.name, national.name)) {
-      if (isObj(ind.name)) emit(relabels, { op: 'relabel', indicator: ind.key, label: structuredClone(ind.name) as Text }, `${ip}/name`);
-      else problem(`${ip}/name`, 'INDICATOR_NAME_EMPTY', { indicator: ind.key });
+      if (isObj(ind.name)) emit(relabels, { op: "relabel", indicator: ind.key, label: structuredClone(ind.name) as Text }, `${ip}/name`);
+      else problem(`${ip}/name`, "INDICATOR_NAME_EMPTY", { indicator: ind.key });
     }
     if (!same(ind.bands, national.bands)) {
-      if (isObj(ind.bands)) emit(bands, { op: 'setBands', indicator: ind.key, bands: { green: ind.bands.green, yellow: ind.bands.yellow } }, `${ip}/bands`);
-      else problem(`${ip}/bands`, 'BANDS_REMOVED', { indicator: ind.key });
+      if (isObj(ind.bands)) emit(bands, { op: "setBands", indicator: ind.key, bands: { green: ind.bands.green, yellow: ind.bands.yellow } }, `${ip}/bands`);
+      else problem(`${ip}/bands`, "BANDS_REMOVED", { indicator: ind.key });
     }
   });
   for (const key of baseIndicators.keys()) {
-    if (!seenIndicators.has(key)) problem('/indicators', 'INDICATOR_REMOVED', { indicator: key });
+    if (!seenIndicators.has(key)) problem("/indicators", "INDICATOR_REMOVED", { indicator: key });
   }
 
   // ---- Rules
@@ -360,65 +367,73 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   const seenRules = new Set<string>();
   arr<ValidationRule>(doc.rules).forEach((rule, ri) => {
     const rp = `/rules/${ri}`;
-    if (!isObj(rule) || typeof rule.key !== 'string') {
-      problem(rp, 'RULE_NO_KEY');
+    if (!isObj(rule) || typeof rule.key !== "string") {
+      problem(rp, "RULE_NO_KEY");
       return;
     }
     if (seenRules.has(rule.key)) {
-      problem(`${rp}/key`, 'RULE_DUPLICATE', { rule: rule.key });
+      problem(`${rp}/key`, "RULE_DUPLICATE", { rule: rule.key });
       return;
     }
     seenRules.add(rule.key);
     const national = baseRules.get(rule.key);
     if (national) {
       if (!same(rule, national)) {
-        const prop = props(rule, national).find((p) => !same((rule as unknown as Record<string, unknown>)[p], (national as unknown as Record<string, unknown>)[p])) ?? '';
-        problem(`${rp}/${esc(prop)}`, 'RULE_LOCKED', { rule: rule.key });
+        const prop =
+          props(rule, national).find((p) => !same((rule as unknown as Record<string, unknown>)[p], (national as unknown as Record<string, unknown>)[p])) ?? "";
+        problem(`${rp}/${esc(prop)}`, "RULE_LOCKED", { rule: rule.key });
       }
       return;
     }
     if (!KEY_PATTERN.test(rule.key) || !rule.key.startsWith(LOCAL_PREFIX)) {
-      problem(`${rp}/key`, 'NEW_RULE_NOT_LOCAL', { rule: rule.key });
+      problem(`${rp}/key`, "NEW_RULE_NOT_LOCAL", { rule: rule.key });
       return;
     }
-    emit(addRules, { op: 'addRule', rule: structuredClone(rule) }, rp);
+    emit(addRules, { op: "addRule", rule: structuredClone(rule) }, rp);
   });
   for (const key of baseRules.keys()) {
-    if (!seenRules.has(key)) problem('/rules', 'RULE_REMOVED', { rule: key });
+    if (!seenRules.has(key)) problem("/rules", "RULE_REMOVED", { rule: key });
   }
 
   // ---- Targets
   const baseTargets = new Map(base.targets.map((t) => [targetKey(t), t] as const));
   const seenTargets = new Set<string>();
   const member = meta.inDistrict;
-  const inside = (code: string): boolean => code === meta.district || (member === undefined ? true : typeof member === 'function' ? member(code) : member.has(code));
+  const inside = (code: string): boolean =>
+    code === meta.district || (member === undefined ? true : typeof member === "function" ? member(code) : member.has(code));
   arr<Target>(doc.targets).forEach((t, ti) => {
     const tp = `/targets/${ti}`;
-    if (!isObj(t) || !isObj(t.scope) || typeof t.indicator !== 'string') {
-      problem(tp, 'TARGET_INCOMPLETE');
+    if (!isObj(t) || !isObj(t.scope) || typeof t.indicator !== "string") {
+      problem(tp, "TARGET_INCOMPLETE");
       return;
     }
     const key = targetKey(t);
     if (seenTargets.has(key)) {
-      problem(tp, 'DUPLICATE_TARGET', { indicator: t.indicator, year: t.year });
+      problem(tp, "DUPLICATE_TARGET", { indicator: t.indicator, year: t.year });
       return;
     }
     seenTargets.add(key);
     const national = baseTargets.get(key);
     if (national && same(t, national)) return;
     const level = t.scope.level;
-    const org = level === 'national' ? '' : (t.scope as { org: string }).org;
-    const own = (level === 'district' && org === meta.district) || (level === 'puskesmas' && inside(org));
+    const org = level === "national" ? "" : (t.scope as { org: string }).org;
+    const own = (level === "district" && org === meta.district) || (level === "puskesmas" && inside(org));
     if (!own) {
-      if (national) problem(`${tp}/scope`, 'NATIONAL_TARGET_LOCKED', { indicator: t.indicator, year: t.year, org: level === 'national' ? undefined : org, district: meta.district });
-      else problem(`${tp}/scope`, 'TARGET_OUTSIDE_DISTRICT', { district: meta.district });
+      if (national)
+        problem(`${tp}/scope`, "NATIONAL_TARGET_LOCKED", {
+          indicator: t.indicator,
+          year: t.year,
+          org: level === "national" ? undefined : org,
+          district: meta.district,
+        });
+      else problem(`${tp}/scope`, "TARGET_OUTSIDE_DISTRICT", { district: meta.district });
       return;
     }
-    emit(setTargets, { op: 'setTarget', target: structuredClone(t) }, tp);
+    emit(setTargets, { op: "setTarget", target: structuredClone(t) }, tp);
   });
   for (const [key, t] of baseTargets) {
     if (!seenTargets.has(key)) {
-      problem('/targets', 'TARGET_REMOVED', { indicator: t.indicator, year: t.year, org: t.scope.level === 'national' ? undefined : t.scope.org });
+      problem("/targets", "TARGET_REMOVED", { indicator: t.indicator, year: t.year, org: t.scope.level === "national" ? undefined : t.scope.org });
     }
   }
 
@@ -435,47 +450,48 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   const applied = applyOverlay(base, overlay, meta.inDistrict ? { inDistrict: meta.inDistrict } : {});
   for (const p of applied.problems) {
     if (p.op < 0) continue;
-    problem(where.get(operations[p.op]) ?? '', p.messageCode, p.params);
+    problem(where.get(operations[p.op]) ?? "", p.messageCode, p.params);
   }
-  return { overlay, problems, pointers: operations.map((op) => where.get(op) ?? '') };
+  return { overlay, problems, pointers: operations.map((op) => where.get(op) ?? "") };
 }
 
 /** Plain-language lines (Bahasa Indonesia) of what an overlay changes, for the publish summary. */
 export function describeOverlay(base: TemplatePackage, overlay: DistrictOverlay): string[] {
   const fields = fieldsOf(base);
-  const label = (t: Text | undefined): string => (t && typeof t.id === 'string' ? t.id : '');
+  const label = (t: Text | undefined): string => (t && typeof t.id === "string" ? t.id : "");
   const local = new Map<string, Text>();
-  for (const op of arr<OverlayOperation>(overlay.operations)) if (op?.op === 'addIndicator') local.set(op.indicator.key, op.indicator.name);
+  for (const op of arr<OverlayOperation>(overlay.operations)) if (op?.op === "addIndicator") local.set(op.indicator.key, op.indicator.name);
   const indicatorName = (key: string): string => label(base.indicators.find((i) => i.key === key)?.name ?? local.get(key)) || key;
   const lines: string[] = [];
   for (const op of arr<OverlayOperation>(overlay.operations)) {
     switch (op.op) {
-      case 'relabel':
+      case "relabel":
         if (op.indicator !== undefined) lines.push(`Nama indikator "${indicatorName(op.indicator)}" diubah menjadi "${label(op.label)}".`);
-        else if (op.field !== undefined) lines.push(`Label isian "${label(fields.get(op.field)?.field.label) || op.field}" diubah menjadi "${label(op.label)}".`);
+        else if (op.field !== undefined)
+          lines.push(`Label isian "${label(fields.get(op.field)?.field.label) || op.field}" diubah menjadi "${label(op.label)}".`);
         else if (op.section !== undefined) lines.push(`Judul bagian "${op.section}" formulir "${op.form}" diubah menjadi "${label(op.label)}".`);
         else lines.push(`Judul formulir "${op.form}" diubah menjadi "${label(op.label)}".`);
         break;
-      case 'setBands':
+      case "setBands":
         lines.push(`Batas warna indikator "${indicatorName(op.indicator)}": hijau ≥ ${op.bands.green}%, kuning ≥ ${op.bands.yellow}% dari target.`);
         break;
-      case 'hideField':
+      case "hideField":
         lines.push(`Isian opsional "${label(fields.get(op.field)?.field.label) || op.field}" disembunyikan dari formulir "${op.form}".`);
         break;
-      case 'addField':
+      case "addField":
         lines.push(`Isian lokal baru "${label(op.field.label)}" (${op.field.key}) ditambahkan ke formulir "${op.form}", bagian "${op.section}".`);
         break;
-      case 'addIndicator':
+      case "addIndicator":
         lines.push(`Indikator lokal baru "${label(op.indicator.name)}" (${op.indicator.key}).`);
         break;
-      case 'addRule':
+      case "addRule":
         lines.push(`Aturan validasi lokal baru "${label(op.rule.message)}" (${op.rule.key}) pada formulir "${op.rule.form}".`);
         break;
-      case 'setTarget': {
+      case "setTarget": {
         const t = op.target;
-        const where = t.scope.level === 'national' ? 'nasional' : `${t.scope.level === 'district' ? 'kabupaten/kota' : 'Puskesmas'} ${t.scope.org}`;
+        const where = t.scope.level === "national" ? "nasional" : `${t.scope.level === "district" ? "kabupaten/kota" : "Puskesmas"} ${t.scope.org}`;
         const national = base.targets.find((x) => targetKey(x) === targetKey(t));
-        lines.push(`Target "${indicatorName(t.indicator)}" tahun ${t.year} untuk ${where}: ${t.value}${national ? ` (sebelumnya ${national.value})` : ''}.`);
+        lines.push(`Target "${indicatorName(t.indicator)}" tahun ${t.year} untuk ${where}: ${t.value}${national ? ` (sebelumnya ${national.value})` : ""}.`);
         break;
       }
     }

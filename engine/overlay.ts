@@ -6,26 +6,14 @@
  * Maps so a key such as "__proto__" can never reach an object prototype. National indicator keys
  * are never changed, so districts stay comparable.
  */
-import type {
-  Bands,
-  DistrictOverlay,
-  Field,
-  Form,
-  Indicator,
-  OverlayOperation,
-  Section,
-  Target,
-  TemplatePackage,
-  Text,
-  ValidationRule,
-} from './documents';
-import { formulaTypeOf, isValidKey, LOCAL_PREFIX } from './domain';
-import { checkFormula } from './formula/index';
-import type { FormulaType } from './formula/index';
-import { overlayParams, OVERLAY_MESSAGES, overlayMessage, type OverlayMessageCode, type OverlayMessageParams } from './overlay-messages';
+import type { Bands, DistrictOverlay, Field, Form, Indicator, OverlayOperation, Section, Target, TemplatePackage, Text, ValidationRule } from "./documents";
+import { formulaTypeOf, isValidKey, LOCAL_PREFIX } from "./domain";
+import { checkFormula } from "./formula/index";
+import type { FormulaType } from "./formula/index";
+import { overlayParams, OVERLAY_MESSAGES, overlayMessage, type OverlayMessageCode, type OverlayMessageParams } from "./overlay-messages";
 
 /** Where an element of the effective package comes from. */
-export type Origin = 'national' | 'local' | 'overridden';
+export type Origin = "national" | "local" | "overridden";
 
 /** Origin marks of the effective package, per kind of element. */
 export interface OverlayOrigins {
@@ -42,27 +30,27 @@ export interface OverlayOrigins {
 
 /** Stable codes of overlay problems (tests and the UI key on them). */
 export type OverlayProblemCode =
-  | 'PACKAGE_MISMATCH'
-  | 'BASE_VERSION_MISMATCH'
-  | 'UNKNOWN_OP'
-  | 'BAD_KEY'
-  | 'NOT_LOCAL_KEY'
-  | 'KEY_EXISTS'
-  | 'FORM_NOT_FOUND'
-  | 'SECTION_NOT_FOUND'
-  | 'FIELD_NOT_FOUND'
-  | 'AFTER_NOT_FOUND'
-  | 'INDICATOR_NOT_FOUND'
-  | 'FIELD_NOT_OPTIONAL'
-  | 'FIELD_IN_USE'
-  | 'LAST_FIELD'
-  | 'SCOPE_LEVEL'
-  | 'SCOPE_OUTSIDE_DISTRICT'
-  | 'BAD_TARGET'
-  | 'BAD_BANDS'
-  | 'BAD_FORMULA'
-  | 'BAD_LABEL'
-  | 'RELABEL_TARGET';
+  | "PACKAGE_MISMATCH"
+  | "BASE_VERSION_MISMATCH"
+  | "UNKNOWN_OP"
+  | "BAD_KEY"
+  | "NOT_LOCAL_KEY"
+  | "KEY_EXISTS"
+  | "FORM_NOT_FOUND"
+  | "SECTION_NOT_FOUND"
+  | "FIELD_NOT_FOUND"
+  | "AFTER_NOT_FOUND"
+  | "INDICATOR_NOT_FOUND"
+  | "FIELD_NOT_OPTIONAL"
+  | "FIELD_IN_USE"
+  | "LAST_FIELD"
+  | "SCOPE_LEVEL"
+  | "SCOPE_OUTSIDE_DISTRICT"
+  | "BAD_TARGET"
+  | "BAD_BANDS"
+  | "BAD_FORMULA"
+  | "BAD_LABEL"
+  | "RELABEL_TARGET";
 
 /** An operation that could not be applied; `op` is its index (-1 for the overlay as a whole). */
 export interface OverlayProblem {
@@ -95,22 +83,22 @@ export interface ApplyOverlayOptions {
 }
 
 /** Identity of a target inside a package: indicator × year × scope. */
-export function targetKey(t: Pick<Target, 'indicator' | 'year' | 'scope'>): string {
-  const org = t.scope.level === 'national' ? '' : t.scope.org;
+export function targetKey(t: Pick<Target, "indicator" | "year" | "scope">): string {
+  const org = t.scope.level === "national" ? "" : t.scope.org;
   return `${t.indicator}|${t.year}|${t.scope.level}|${org}`;
 }
 
 function isText(x: unknown): x is Text {
-  return typeof x === 'object' && x !== null && typeof (x as Text).id === 'string' && (x as Text).id.trim().length > 0;
+  return typeof x === "object" && x !== null && typeof (x as Text).id === "string" && (x as Text).id.trim().length > 0;
 }
 
 function isFiniteNumber(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x);
+  return typeof x === "number" && Number.isFinite(x);
 }
 
 function usesIdentifier(formula: string | undefined, key: string): boolean {
   if (!formula) return false;
-  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`(^|[^a-z0-9_])${escaped}([^a-z0-9_]|$)`).test(formula);
 }
 
@@ -131,15 +119,15 @@ class Effective {
       targets: new Map(),
     };
     for (const form of this.pkg.forms) {
-      this.origins.forms.set(form.key, 'national');
+      this.origins.forms.set(form.key, "national");
       for (const s of form.sections) {
-        this.origins.sections.set(`${form.key}/${s.key}`, 'national');
-        for (const f of s.fields) this.origins.fields.set(f.key, 'national');
+        this.origins.sections.set(`${form.key}/${s.key}`, "national");
+        for (const f of s.fields) this.origins.fields.set(f.key, "national");
       }
     }
-    for (const i of this.pkg.indicators) this.origins.indicators.set(i.key, 'national');
-    for (const r of this.pkg.rules) this.origins.rules.set(r.key, 'national');
-    for (const t of this.pkg.targets) this.origins.targets.set(targetKey(t), 'national');
+    for (const i of this.pkg.indicators) this.origins.indicators.set(i.key, "national");
+    for (const r of this.pkg.rules) this.origins.rules.set(r.key, "national");
+    for (const t of this.pkg.targets) this.origins.targets.set(targetKey(t), "national");
   }
 
   form(key: string): Form | undefined {
@@ -177,48 +165,59 @@ class Effective {
   }
 
   markOverridden(map: Map<string, Origin>, key: string): void {
-    if (map.get(key) === 'national') map.set(key, 'overridden');
+    if (map.get(key) === "national") map.set(key, "overridden");
   }
 }
 
-type OpResult = Omit<OverlayProblem, 'op'> | null;
+type OpResult = Omit<OverlayProblem, "op"> | null;
 
 /** A problem as data (code, message code, params) with its Bahasa Indonesia rendering. */
-function fail(messageCode: OverlayMessageCode, raw: Readonly<Record<string, unknown>> = {}): Omit<OverlayProblem, 'op'> {
+function fail(messageCode: OverlayMessageCode, raw: Readonly<Record<string, unknown>> = {}): Omit<OverlayProblem, "op"> {
   const params = overlayParams(raw);
   return { code: OVERLAY_MESSAGES[messageCode].code as OverlayProblemCode, messageCode, params, message: overlayMessage(messageCode, params) };
 }
 
-function checkLocalKey(key: unknown, kind: 'field' | 'indicator' | 'rule'): OpResult {
-  if (typeof key !== 'string' || !isValidKey(key)) return fail('BAD_KEY', { kind, key });
-  if (!key.startsWith(LOCAL_PREFIX)) return fail('NOT_LOCAL_KEY', { kind, key });
+function checkLocalKey(key: unknown, kind: "field" | "indicator" | "rule"): OpResult {
+  if (typeof key !== "string" || !isValidKey(key)) return fail("BAD_KEY", { kind, key });
+  if (!key.startsWith(LOCAL_PREFIX)) return fail("NOT_LOCAL_KEY", { kind, key });
   return null;
 }
 
-type FormulaSubject = 'field' | 'numerator' | 'denominator' | 'ruleLeft' | 'ruleRight';
+type FormulaSubject = "field" | "numerator" | "denominator" | "ruleLeft" | "ruleRight";
 
-function formulaProblem(src: unknown, symbols: ReadonlyMap<string, FormulaType>, context: 'field' | 'rule' | 'indicator', subject: FormulaSubject, key: string): OpResult {
-  if (typeof src !== 'string') return fail('FORMULA_NOT_TEXT', { subject, key });
+function formulaProblem(
+  src: unknown,
+  symbols: ReadonlyMap<string, FormulaType>,
+  context: "field" | "rule" | "indicator",
+  subject: FormulaSubject,
+  key: string,
+): OpResult {
+  if (typeof src !== "string") return fail("FORMULA_NOT_TEXT", { subject, key });
   const r = checkFormula(src, { symbols, context });
   if (r.ok) return null;
   const first = r.errors[0];
   // The checker renders its messages in one locale, so the English one is asked for separately.
-  const firstEn = checkFormula(src, { symbols, context, locale: 'en' }).errors[0];
-  return fail('BAD_FORMULA', { subject, key, error: first ? first.message : 'tidak dapat diperiksa', errorEn: firstEn ? firstEn.message : 'it could not be checked' });
+  const firstEn = checkFormula(src, { symbols, context, locale: "en" }).errors[0];
+  return fail("BAD_FORMULA", {
+    subject,
+    key,
+    error: first ? first.message : "tidak dapat diperiksa",
+    errorEn: firstEn ? firstEn.message : "it could not be checked",
+  });
 }
 
 function checkTarget(t: Target | undefined): OpResult {
-  if (!t || typeof t !== 'object') return fail('TARGET_EMPTY');
-  if (!Number.isInteger(t.year) || t.year < 1900 || t.year > 2999) return fail('TARGET_YEAR', { year: String(t.year) });
-  if (!isFiniteNumber(t.value) || t.value < 0) return fail('TARGET_VALUE');
+  if (!t || typeof t !== "object") return fail("TARGET_EMPTY");
+  if (!Number.isInteger(t.year) || t.year < 1900 || t.year > 2999) return fail("TARGET_YEAR", { year: String(t.year) });
+  if (!isFiniteNumber(t.value) || t.value < 0) return fail("TARGET_VALUE");
   const p = t.profile;
   if (p !== undefined) {
-    const need = p.type === 'quarterly' ? 4 : p.type === 'monthly' ? 12 : 0;
-    if (p.type !== 'flat' && p.type !== 'linear-cumulative' && need === 0) return fail('TARGET_PROFILE_UNKNOWN');
+    const need = p.type === "quarterly" ? 4 : p.type === "monthly" ? 12 : 0;
+    if (p.type !== "flat" && p.type !== "linear-cumulative" && need === 0) return fail("TARGET_PROFILE_UNKNOWN");
     if (need > 0) {
       const values = (p as { values?: unknown[] }).values;
       if (!Array.isArray(values) || values.length !== need || !values.every((v) => isFiniteNumber(v) && v >= 0)) {
-        return fail('TARGET_PROFILE_VALUES', { profile: p.type });
+        return fail("TARGET_PROFILE_VALUES", { profile: p.type });
       }
     }
   }
@@ -228,23 +227,23 @@ function checkTarget(t: Target | undefined): OpResult {
 function inDistrict(membership: DistrictMembership | undefined, district: string, code: string): boolean {
   if (code === district) return true;
   if (!membership) return false;
-  return typeof membership === 'function' ? membership(code) : membership.has(code);
+  return typeof membership === "function" ? membership(code) : membership.has(code);
 }
 
 function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverlay, options: ApplyOverlayOptions): OpResult {
   switch (op?.op) {
-    case 'setTarget': {
+    case "setTarget": {
       const t = op.target;
       const bad = checkTarget(t);
       if (bad) return bad;
       if (!state.indicator(t.indicator)) {
-        return fail('TARGET_INDICATOR_NOT_FOUND', { indicator: t.indicator });
+        return fail("TARGET_INDICATOR_NOT_FOUND", { indicator: t.indicator });
       }
-      if (t.scope?.level !== 'district' && t.scope?.level !== 'puskesmas') {
-        return fail('SCOPE_LEVEL');
+      if (t.scope?.level !== "district" && t.scope?.level !== "puskesmas") {
+        return fail("SCOPE_LEVEL");
       }
-      if ((t.scope.level === 'district' && t.scope.org !== overlay.district) || !inDistrict(options.inDistrict, overlay.district, t.scope.org)) {
-        return fail('SCOPE_OUTSIDE_DISTRICT', { org: t.scope.org, district: overlay.district });
+      if ((t.scope.level === "district" && t.scope.org !== overlay.district) || !inDistrict(options.inDistrict, overlay.district, t.scope.org)) {
+        return fail("SCOPE_OUTSIDE_DISTRICT", { org: t.scope.org, district: overlay.district });
       }
       const key = targetKey(t);
       const copy = structuredClone(t);
@@ -254,49 +253,49 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
         state.markOverridden(state.origins.targets, key);
       } else {
         state.pkg.targets.push(copy);
-        state.origins.targets.set(key, 'local');
+        state.origins.targets.set(key, "local");
       }
       return null;
     }
-    case 'setBands': {
+    case "setBands": {
       const ind = state.indicator(op.indicator);
-      if (!ind) return fail('INDICATOR_NOT_FOUND', { indicator: op.indicator });
+      if (!ind) return fail("INDICATOR_NOT_FOUND", { indicator: op.indicator });
       const b = op.bands as Bands | undefined;
       if (!b || !isFiniteNumber(b.green) || !isFiniteNumber(b.yellow) || b.yellow < 0 || b.yellow > b.green) {
-        return fail('BAD_BANDS');
+        return fail("BAD_BANDS");
       }
       ind.bands = { green: b.green, yellow: b.yellow };
       state.markOverridden(state.origins.indicators, ind.key);
       return null;
     }
-    case 'hideField': {
+    case "hideField": {
       const form = state.form(op.form);
-      if (!form) return fail('FORM_NOT_FOUND', { form: op.form });
+      if (!form) return fail("FORM_NOT_FOUND", { form: op.form });
       const found = state.findField(op.field);
-      if (!found || found.form !== form) return fail('FIELD_NOT_IN_FORM', { field: op.field, form: op.form });
+      if (!found || found.form !== form) return fail("FIELD_NOT_IN_FORM", { field: op.field, form: op.form });
       if (found.field.optional !== true || found.field.required === true) {
-        return fail('FIELD_NOT_OPTIONAL', { field: op.field });
+        return fail("FIELD_NOT_OPTIONAL", { field: op.field });
       }
       for (const s of form.sections) {
         for (const f of s.fields) {
           if (f.key === op.field) continue;
           if (usesIdentifier(f.calculate, op.field) || f.showIf?.clauses?.some((c) => c.field === op.field)) {
-            return fail('FIELD_USED_BY_FIELD', { field: op.field, by: f.key });
+            return fail("FIELD_USED_BY_FIELD", { field: op.field, by: f.key });
           }
         }
       }
       for (const ind of state.pkg.indicators) {
         if (usesIdentifier(ind.numerator, op.field) || usesIdentifier(ind.denominator, op.field)) {
-          return fail('FIELD_USED_BY_INDICATOR', { field: op.field, by: ind.key });
+          return fail("FIELD_USED_BY_INDICATOR", { field: op.field, by: ind.key });
         }
       }
       for (const rule of state.pkg.rules) {
         if (usesIdentifier(rule.left, op.field) || usesIdentifier(rule.right, op.field)) {
-          return fail('FIELD_USED_BY_RULE', { field: op.field, by: rule.key });
+          return fail("FIELD_USED_BY_RULE", { field: op.field, by: rule.key });
         }
       }
       const remaining = form.sections.reduce((n, s) => n + s.fields.length, 0);
-      if (remaining <= 1) return fail('LAST_FIELD', { field: op.field, form: op.form });
+      if (remaining <= 1) return fail("LAST_FIELD", { field: op.field, form: op.form });
       found.section.fields.splice(found.index, 1);
       if (found.section.fields.length === 0) {
         // Schemas require non-empty sections: a section left empty disappears with its field.
@@ -307,76 +306,74 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
       state.hidden.push({ form: form.key, field: op.field });
       return null;
     }
-    case 'addField': {
+    case "addField": {
       const field = op.field;
-      const bad = checkLocalKey(field?.key, 'field');
+      const bad = checkLocalKey(field?.key, "field");
       if (bad) return bad;
       const form = state.form(op.form);
-      if (!form) return fail('FORM_NOT_FOUND', { form: op.form });
+      if (!form) return fail("FORM_NOT_FOUND", { form: op.form });
       const section = form.sections.find((s) => s.key === op.section);
-      if (!section) return fail('SECTION_NOT_FOUND', { section: op.section, form: op.form });
+      if (!section) return fail("SECTION_NOT_FOUND", { section: op.section, form: op.form });
       if (state.findField(field.key) || state.origins.fields.has(field.key)) {
-        return fail('KEY_EXISTS', { kind: 'field', key: field.key });
+        return fail("KEY_EXISTS", { kind: "field", key: field.key });
       }
-      if (!isText(field.label)) return fail('FIELD_LABEL_MISSING', { field: field.key });
+      if (!isText(field.label)) return fail("FIELD_LABEL_MISSING", { field: field.key });
       let at = section.fields.length;
       if (op.after !== undefined) {
         const i = section.fields.findIndex((f) => f.key === op.after);
-        if (i < 0) return fail('AFTER_NOT_FOUND', { after: op.after, section: op.section });
+        if (i < 0) return fail("AFTER_NOT_FOUND", { after: op.after, section: op.section });
         at = i + 1;
       }
       if (field.calculate !== undefined) {
-        const p = formulaProblem(field.calculate, state.symbols(new Set([form.key])), 'field', 'field', field.key);
+        const p = formulaProblem(field.calculate, state.symbols(new Set([form.key])), "field", "field", field.key);
         if (p) return p;
       }
       section.fields.splice(at, 0, structuredClone(field));
-      state.origins.fields.set(field.key, 'local');
+      state.origins.fields.set(field.key, "local");
       return null;
     }
-    case 'addIndicator': {
+    case "addIndicator": {
       const ind = op.indicator;
-      const bad = checkLocalKey(ind?.key, 'indicator');
+      const bad = checkLocalKey(ind?.key, "indicator");
       if (bad) return bad;
-      if (state.indicator(ind.key)) return fail('KEY_EXISTS', { kind: 'indicator', key: ind.key });
-      if (!isText(ind.name)) return fail('INDICATOR_NAME_MISSING', { indicator: ind.key });
+      if (state.indicator(ind.key)) return fail("KEY_EXISTS", { kind: "indicator", key: ind.key });
+      if (!isText(ind.name)) return fail("INDICATOR_NAME_MISSING", { indicator: ind.key });
       const symbols = state.symbols();
       const p =
-        formulaProblem(ind.numerator, symbols, 'indicator', 'numerator', ind.key) ??
-        (ind.denominator !== undefined ? formulaProblem(ind.denominator, symbols, 'indicator', 'denominator', ind.key) : null);
+        formulaProblem(ind.numerator, symbols, "indicator", "numerator", ind.key) ??
+        (ind.denominator !== undefined ? formulaProblem(ind.denominator, symbols, "indicator", "denominator", ind.key) : null);
       if (p) return p;
       state.pkg.indicators.push(structuredClone(ind));
-      state.origins.indicators.set(ind.key, 'local');
+      state.origins.indicators.set(ind.key, "local");
       return null;
     }
-    case 'addRule': {
+    case "addRule": {
       const rule = op.rule as ValidationRule;
-      const bad = checkLocalKey(rule?.key, 'rule');
+      const bad = checkLocalKey(rule?.key, "rule");
       if (bad) return bad;
-      if (state.pkg.rules.some((r) => r.key === rule.key)) return fail('KEY_EXISTS', { kind: 'rule', key: rule.key });
+      if (state.pkg.rules.some((r) => r.key === rule.key)) return fail("KEY_EXISTS", { kind: "rule", key: rule.key });
       const form = state.form(rule.form);
-      if (!form) return fail('FORM_NOT_FOUND', { form: rule.form });
-      if (!isText(rule.message)) return fail('RULE_MESSAGE_MISSING', { rule: rule.key });
+      if (!form) return fail("FORM_NOT_FOUND", { form: rule.form });
+      if (!isText(rule.message)) return fail("RULE_MESSAGE_MISSING", { rule: rule.key });
       // A rule sees its own form and the package's yearly forms (docs/documents.md).
-      const visible = new Set(state.pkg.forms.filter((f) => f.key === form.key || f.periodType === 'year').map((f) => f.key));
+      const visible = new Set(state.pkg.forms.filter((f) => f.key === form.key || f.periodType === "year").map((f) => f.key));
       const symbols = state.symbols(visible);
-      const p =
-        formulaProblem(rule.left, symbols, 'rule', 'ruleLeft', rule.key) ??
-        formulaProblem(rule.right, symbols, 'rule', 'ruleRight', rule.key);
+      const p = formulaProblem(rule.left, symbols, "rule", "ruleLeft", rule.key) ?? formulaProblem(rule.right, symbols, "rule", "ruleRight", rule.key);
       if (p) return p;
       state.pkg.rules.push(structuredClone(rule));
-      state.origins.rules.set(rule.key, 'local');
+      state.origins.rules.set(rule.key, "local");
       return null;
     }
-    case 'relabel': {
-      if (!isText(op.label)) return fail('RELABEL_EMPTY');
+    case "relabel": {
+      if (!isText(op.label)) return fail("RELABEL_EMPTY");
       const label = structuredClone(op.label);
       const targets = [op.field, op.section, op.indicator].filter((x) => x !== undefined).length;
       if (targets > 1 || (targets === 0 && op.form === undefined) || (op.indicator !== undefined && op.form !== undefined)) {
-        return fail('RELABEL_ONE_THING');
+        return fail("RELABEL_ONE_THING");
       }
       if (op.indicator !== undefined) {
         const ind = state.indicator(op.indicator);
-        if (!ind) return fail('INDICATOR_NOT_FOUND', { indicator: op.indicator });
+        if (!ind) return fail("INDICATOR_NOT_FOUND", { indicator: op.indicator });
         ind.name = label;
         state.markOverridden(state.origins.indicators, ind.key);
         return null;
@@ -384,18 +381,18 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
       if (op.field !== undefined) {
         const found = state.findField(op.field);
         if (!found || (op.form !== undefined && found.form.key !== op.form)) {
-          return op.form !== undefined ? fail('FIELD_NOT_IN_FORM', { field: op.field, form: op.form }) : fail('FIELD_NOT_IN_PACKAGE', { field: op.field });
+          return op.form !== undefined ? fail("FIELD_NOT_IN_FORM", { field: op.field, form: op.form }) : fail("FIELD_NOT_IN_PACKAGE", { field: op.field });
         }
         found.field.label = label;
         state.markOverridden(state.origins.fields, found.field.key);
         return null;
       }
-      if (op.form === undefined) return fail('RELABEL_SECTION_FORM');
+      if (op.form === undefined) return fail("RELABEL_SECTION_FORM");
       const form = state.form(op.form);
-      if (!form) return fail('FORM_NOT_FOUND', { form: op.form });
+      if (!form) return fail("FORM_NOT_FOUND", { form: op.form });
       if (op.section !== undefined) {
         const section = form.sections.find((s) => s.key === op.section);
-        if (!section) return fail('SECTION_NOT_FOUND', { section: op.section, form: op.form });
+        if (!section) return fail("SECTION_NOT_FOUND", { section: op.section, form: op.form });
         section.title = label;
         state.markOverridden(state.origins.sections, `${form.key}/${section.key}`);
         return null;
@@ -405,7 +402,7 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
       return null;
     }
     default:
-      return fail('UNKNOWN_OP', { op: String((op as { op?: unknown })?.op) });
+      return fail("UNKNOWN_OP", { op: String((op as { op?: unknown })?.op) });
   }
 }
 
@@ -420,11 +417,11 @@ export function applyOverlay(pkg: TemplatePackage, overlay: DistrictOverlay, opt
   const applied: number[] = [];
   const result = (): AppliedOverlay => ({ package: state.pkg, origins: state.origins, problems, applied, hidden: state.hidden });
   if (overlay.package !== pkg.key) {
-    problems.push({ op: -1, ...fail('PACKAGE_MISMATCH', { overlayPackage: overlay.package, package: pkg.key }) });
+    problems.push({ op: -1, ...fail("PACKAGE_MISMATCH", { overlayPackage: overlay.package, package: pkg.key }) });
     return result();
   }
   if (overlay.baseVersion !== pkg.version) {
-    problems.push({ op: -1, ...fail('BASE_VERSION_MISMATCH', { baseVersion: overlay.baseVersion, version: pkg.version }) });
+    problems.push({ op: -1, ...fail("BASE_VERSION_MISMATCH", { baseVersion: overlay.baseVersion, version: pkg.version }) });
   }
   const ops = Array.isArray(overlay.operations) ? overlay.operations : [];
   ops.forEach((op, i) => {
@@ -462,37 +459,44 @@ function fieldIn(pkg: TemplatePackage, key: string): Field | undefined {
 }
 
 /** Explains with the old version in hand why an operation stopped fitting. */
-function rebaseReason(op: OverlayOperation, problem: Omit<OverlayProblem, 'op'>, oldBase: TemplatePackage, newBase: TemplatePackage): Omit<OverlayProblem, 'op'> {
+function rebaseReason(
+  op: OverlayOperation,
+  problem: Omit<OverlayProblem, "op">,
+  oldBase: TemplatePackage,
+  newBase: TemplatePackage,
+): Omit<OverlayProblem, "op"> {
   const { code } = problem;
   const version = newBase.version;
   // The operation's own problem, quoted in both languages.
-  const detail = { detail: problem.message, detailEn: overlayMessage(problem.messageCode, problem.params, 'en') };
-  const reason = (messageCode: OverlayMessageCode, raw: Readonly<Record<string, unknown>>): Omit<OverlayProblem, 'op'> => ({ ...fail(messageCode, raw), code });
+  const detail = { detail: problem.message, detailEn: overlayMessage(problem.messageCode, problem.params, "en") };
+  const reason = (messageCode: OverlayMessageCode, raw: Readonly<Record<string, unknown>>): Omit<OverlayProblem, "op"> => ({ ...fail(messageCode, raw), code });
   switch (op?.op) {
-    case 'hideField':
-      if (code === 'FIELD_NOT_FOUND' && fieldIn(oldBase, op.field)) return reason('REBASE_FIELD_REMOVED', { field: op.field, version });
-      if (code === 'FIELD_NOT_OPTIONAL' && fieldIn(oldBase, op.field)?.optional) return reason('REBASE_FIELD_NOT_OPTIONAL', { field: op.field, version });
+    case "hideField":
+      if (code === "FIELD_NOT_FOUND" && fieldIn(oldBase, op.field)) return reason("REBASE_FIELD_REMOVED", { field: op.field, version });
+      if (code === "FIELD_NOT_OPTIONAL" && fieldIn(oldBase, op.field)?.optional) return reason("REBASE_FIELD_NOT_OPTIONAL", { field: op.field, version });
       break;
-    case 'addField':
-      if (code === 'KEY_EXISTS' && fieldIn(newBase, op.field.key) && !fieldIn(oldBase, op.field.key)) return reason('REBASE_FIELD_KEY_TAKEN', { key: op.field.key, version });
-      if (code === 'SECTION_NOT_FOUND') return reason('REBASE_SECTION_GONE', { section: op.section, form: op.form, version });
-      if (code === 'AFTER_NOT_FOUND') return reason('REBASE_AFTER_GONE', { after: op.after, version });
+    case "addField":
+      if (code === "KEY_EXISTS" && fieldIn(newBase, op.field.key) && !fieldIn(oldBase, op.field.key))
+        return reason("REBASE_FIELD_KEY_TAKEN", { key: op.field.key, version });
+      if (code === "SECTION_NOT_FOUND") return reason("REBASE_SECTION_GONE", { section: op.section, form: op.form, version });
+      if (code === "AFTER_NOT_FOUND") return reason("REBASE_AFTER_GONE", { after: op.after, version });
       break;
-    case 'addIndicator':
-      if (code === 'KEY_EXISTS') return reason('REBASE_INDICATOR_KEY_TAKEN', { key: op.indicator.key, version });
-      if (code === 'BAD_FORMULA') return reason('REBASE_INDICATOR_FORMULA', { key: op.indicator.key, version, ...detail });
+    case "addIndicator":
+      if (code === "KEY_EXISTS") return reason("REBASE_INDICATOR_KEY_TAKEN", { key: op.indicator.key, version });
+      if (code === "BAD_FORMULA") return reason("REBASE_INDICATOR_FORMULA", { key: op.indicator.key, version, ...detail });
       break;
-    case 'setTarget':
-    case 'setBands': {
-      const key = op.op === 'setTarget' ? op.target.indicator : op.indicator;
-      if (code === 'INDICATOR_NOT_FOUND' && oldBase.indicators.some((i) => i.key === key)) return reason('REBASE_INDICATOR_REMOVED', { indicator: key, version });
+    case "setTarget":
+    case "setBands": {
+      const key = op.op === "setTarget" ? op.target.indicator : op.indicator;
+      if (code === "INDICATOR_NOT_FOUND" && oldBase.indicators.some((i) => i.key === key))
+        return reason("REBASE_INDICATOR_REMOVED", { indicator: key, version });
       break;
     }
-    case 'relabel':
-      if (code.endsWith('_NOT_FOUND')) return reason('REBASE_RELABEL_GONE', { version, ...detail });
+    case "relabel":
+      if (code.endsWith("_NOT_FOUND")) return reason("REBASE_RELABEL_GONE", { version, ...detail });
       break;
   }
-  if (code === 'FORM_NOT_FOUND') return reason('REBASE_FORM_GONE', { version, ...detail });
+  if (code === "FORM_NOT_FOUND") return reason("REBASE_FORM_GONE", { version, ...detail });
   return problem;
 }
 
@@ -501,12 +505,7 @@ function rebaseReason(op: OverlayOperation, problem: Omit<OverlayProblem, 'op'>,
  * order, keeps those that still apply, and reports the others with a reason in Bahasa Indonesia
  * (field removed, no longer optional, key now used nationally, indicator removed, …).
  */
-export function rebaseOverlay(
-  overlay: DistrictOverlay,
-  oldBase: TemplatePackage,
-  newBase: TemplatePackage,
-  options: ApplyOverlayOptions = {},
-): RebasedOverlay {
+export function rebaseOverlay(overlay: DistrictOverlay, oldBase: TemplatePackage, newBase: TemplatePackage, options: ApplyOverlayOptions = {}): RebasedOverlay {
   const state = new Effective(newBase);
   const conflicts: RebaseConflict[] = [];
   const applied: number[] = [];

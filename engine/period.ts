@@ -3,15 +3,12 @@
  * Months are handled as a single integer index (year*12 + month-1) so windows are plain ranges
  * and match the `month_index` column the database layer filters on.
  */
-import type { PeriodType } from './documents';
+import type { PeriodType } from "./documents";
 
 export type { PeriodType };
 
 /** A parsed period. `month` is 1..12, `quarter` 1..4. */
-export type Period =
-  | { type: 'month'; year: number; month: number }
-  | { type: 'quarter'; year: number; quarter: number }
-  | { type: 'year'; year: number };
+export type Period = { type: "month"; year: number; month: number } | { type: "quarter"; year: number; quarter: number } | { type: "year"; year: number };
 
 /** An inclusive range of month indexes. */
 export interface MonthWindow {
@@ -24,7 +21,7 @@ export class PeriodError extends Error {
   readonly input: string;
   constructor(input: string, message: string) {
     super(message);
-    this.name = 'PeriodError';
+    this.name = "PeriodError";
     this.input = input;
   }
 }
@@ -35,7 +32,7 @@ const YEAR_RE = /^(\d{4})$/;
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2999;
 
-const FORMAT_HINT = 'Gunakan format 2025-03 (bulan), 2025-Q1 (triwulan) atau 2025 (tahun).';
+const FORMAT_HINT = "Gunakan format 2025-03 (bulan), 2025-Q1 (triwulan) atau 2025 (tahun).";
 
 function checkYear(input: string, year: number): void {
   if (year < MIN_YEAR || year > MAX_YEAR) {
@@ -45,7 +42,7 @@ function checkYear(input: string, year: number): void {
 
 /** Parses a period string; throws PeriodError with a Bahasa Indonesia message. */
 export function parsePeriod(input: string): Period {
-  if (typeof input !== 'string' || input.length === 0) {
+  if (typeof input !== "string" || input.length === 0) {
     throw new PeriodError(String(input), `Periode kosong. ${FORMAT_HINT}`);
   }
   let m = MONTH_RE.exec(input);
@@ -56,7 +53,7 @@ export function parsePeriod(input: string): Period {
     if (month < 1 || month > 12) {
       throw new PeriodError(input, `Bulan ${m[2]} pada periode "${input}" tidak ada; bulan harus 01 sampai 12.`);
     }
-    return { type: 'month', year, month };
+    return { type: "month", year, month };
   }
   m = QUARTER_RE.exec(input);
   if (m) {
@@ -66,13 +63,13 @@ export function parsePeriod(input: string): Period {
     if (quarter < 1 || quarter > 4) {
       throw new PeriodError(input, `Triwulan Q${m[2]} pada periode "${input}" tidak ada; triwulan harus Q1 sampai Q4.`);
     }
-    return { type: 'quarter', year, quarter };
+    return { type: "quarter", year, quarter };
   }
   m = YEAR_RE.exec(input);
   if (m) {
     const year = Number(m[1]);
     checkYear(input, year);
-    return { type: 'year', year };
+    return { type: "year", year };
   }
   throw new PeriodError(input, `Periode "${input}" tidak dikenali. ${FORMAT_HINT}`);
 }
@@ -88,18 +85,18 @@ export function tryParsePeriod(input: string): { ok: true; period: Period } | { 
 }
 
 function asPeriod(p: Period | string): Period {
-  return typeof p === 'string' ? parsePeriod(p) : p;
+  return typeof p === "string" ? parsePeriod(p) : p;
 }
 
 /** Canonical string of a period. */
 export function formatPeriod(p: Period): string {
-  const y = String(p.year).padStart(4, '0');
+  const y = String(p.year).padStart(4, "0");
   switch (p.type) {
-    case 'month':
-      return `${y}-${String(p.month).padStart(2, '0')}`;
-    case 'quarter':
+    case "month":
+      return `${y}-${String(p.month).padStart(2, "0")}`;
+    case "quarter":
       return `${y}-Q${p.quarter}`;
-    case 'year':
+    case "year":
       return y;
   }
 }
@@ -123,7 +120,7 @@ export function fromMonthIndex(index: number): { year: number; month: number } {
 /** Month period string of a month index. */
 export function monthPeriodOf(index: number): string {
   const { year, month } = fromMonthIndex(index);
-  return formatPeriod({ type: 'month', year, month });
+  return formatPeriod({ type: "month", year, month });
 }
 
 /** Quarter (1..4) that a month (1..12) falls in. */
@@ -134,11 +131,11 @@ export function quarterOfMonth(month: number): number {
 /** First and last month (1..12) of a period within its year. */
 function monthsOfYear(p: Period): { first: number; last: number } {
   switch (p.type) {
-    case 'month':
+    case "month":
       return { first: p.month, last: p.month };
-    case 'quarter':
+    case "quarter":
       return { first: p.quarter * 3 - 2, last: p.quarter * 3 };
-    case 'year':
+    case "year":
       return { first: 1, last: 12 };
   }
 }
@@ -178,12 +175,12 @@ export function windowMonths(w: MonthWindow): number[] {
 export function periodContaining(index: number, type: PeriodType): string {
   const { year, month } = fromMonthIndex(index);
   switch (type) {
-    case 'month':
-      return formatPeriod({ type: 'month', year, month });
-    case 'quarter':
-      return formatPeriod({ type: 'quarter', year, quarter: quarterOfMonth(month) });
-    case 'year':
-      return formatPeriod({ type: 'year', year });
+    case "month":
+      return formatPeriod({ type: "month", year, month });
+    case "quarter":
+      return formatPeriod({ type: "quarter", year, quarter: quarterOfMonth(month) });
+    case "year":
+      return formatPeriod({ type: "year", year });
   }
 }
 
@@ -198,20 +195,20 @@ export function periodContaining(index: number, type: PeriodType): string {
  */
 export function periodsInWindow(w: MonthWindow, type: PeriodType): string[] {
   if (w.end < w.start) return [];
-  if (type === 'year') {
+  if (type === "year") {
     const first = fromMonthIndex(w.start).year;
     const last = fromMonthIndex(w.end).year;
     const out: string[] = [];
     // A multi-year window counts each year it touches; a window within one year counts that year.
-    for (let y = first; y <= last; y++) out.push(String(y).padStart(4, '0'));
+    for (let y = first; y <= last; y++) out.push(String(y).padStart(4, "0"));
     return out;
   }
   const out: string[] = [];
-  const step = type === 'month' ? 1 : 3;
+  const step = type === "month" ? 1 : 3;
   // Align to the first period end (every month; March, June, September, December) at or after the
   // window start, then take every period end up to the window end.
   let i = w.start;
-  if (type === 'quarter') while (fromMonthIndex(i).month % 3 !== 0) i++;
+  if (type === "quarter") while (fromMonthIndex(i).month % 3 !== 0) i++;
   for (; i <= w.end; i += step) out.push(periodContaining(i, type));
   return out;
 }
@@ -239,17 +236,17 @@ export function nextPeriod(p: Period | string): string {
 export function shiftPeriod(p: Period | string, n: number): string {
   const period = asPeriod(p);
   switch (period.type) {
-    case 'month': {
+    case "month": {
       const { year, month } = fromMonthIndex(monthIndex(period.year, period.month) + n);
-      return formatPeriod({ type: 'month', year, month });
+      return formatPeriod({ type: "month", year, month });
     }
-    case 'quarter': {
+    case "quarter": {
       const q = period.year * 4 + period.quarter - 1 + n;
       const year = Math.floor(q / 4);
-      return formatPeriod({ type: 'quarter', year, quarter: q - year * 4 + 1 });
+      return formatPeriod({ type: "quarter", year, quarter: q - year * 4 + 1 });
     }
-    case 'year':
-      return formatPeriod({ type: 'year', year: period.year + n });
+    case "year":
+      return formatPeriod({ type: "year", year: period.year + n });
   }
 }
 
@@ -293,20 +290,17 @@ export function periodLabel(p: Period | string, options: { ytd?: boolean } = {})
   const period = asPeriod(p);
   const base = (() => {
     switch (period.type) {
-      case 'month':
+      case "month":
         return `${MONTH_NAMES[period.month - 1]} ${period.year}`;
-      case 'quarter':
-        return `Triwulan ${['I', 'II', 'III', 'IV'][period.quarter - 1]} ${period.year}`;
-      case 'year':
+      case "quarter":
+        return `Triwulan ${["I", "II", "III", "IV"][period.quarter - 1]} ${period.year}`;
+      case "year":
         return `Tahun ${period.year}`;
     }
   })();
   const end = periodEndMonth(period);
-  if (!options.ytd || period.type === 'year' || end === 1) return base;
+  if (!options.ytd || period.type === "year" || end === 1) return base;
   return `Januari–${MONTH_NAMES[end - 1]} ${period.year} (kumulatif)`;
 }
 
-const MONTH_NAMES = [
-  'Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni',
-  'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember',
-];
+const MONTH_NAMES = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];

@@ -3,14 +3,14 @@
  * and the package's yearly forms (same unit, same year). A rule whose operands have no value is
  * skipped, not failed: missing is not zero. Rules compile once per package object.
  */
-import { formulaTypeOf } from './domain';
-import { compileFormula, type CompiledFormula, type FormulaType } from './formula/index';
-import type { Form, TemplatePackage, ValidationRule } from './documents';
-import { localText, type Locale } from './forms/text';
+import { formulaTypeOf } from "./domain";
+import { compileFormula, type CompiledFormula, type FormulaType } from "./formula/index";
+import type { Form, TemplatePackage, ValidationRule } from "./documents";
+import { localText, type Locale } from "./forms/text";
 
 export interface RuleViolation {
   rule: string;
-  severity: 'error' | 'warning';
+  severity: "error" | "warning";
   /** In the requested locale (Bahasa Indonesia by default). */
   message: string;
   left: number | boolean | null;
@@ -40,7 +40,7 @@ function symbolsOf(forms: readonly Form[]): Map<string, FormulaType> {
 
 function compileSide(src: string, symbols: Map<string, FormulaType>): CompiledFormula | null {
   try {
-    return compileFormula(src, { symbols, context: 'rule' });
+    return compileFormula(src, { symbols, context: "rule" });
   } catch {
     // validatePackage refuses such packages; a rule that cannot compile never blocks a user.
     return null;
@@ -57,7 +57,7 @@ export function rulesForForm(pkg: TemplatePackage, formKey: string): CompiledRul
   const hit = byForm.get(formKey);
   if (hit) return hit;
   const form = pkg.forms.find((f) => f.key === formKey);
-  const yearly = pkg.forms.filter((f) => f.periodType === 'year' && f.key !== formKey);
+  const yearly = pkg.forms.filter((f) => f.periodType === "year" && f.key !== formKey);
   const symbols = symbolsOf(form ? [form, ...yearly] : yearly);
   const compiled = pkg.rules
     .filter((r) => r.form === formKey)
@@ -66,21 +66,21 @@ export function rulesForForm(pkg: TemplatePackage, formKey: string): CompiledRul
   return compiled;
 }
 
-function holds(left: number | boolean, op: ValidationRule['op'], right: number | boolean): boolean {
-  const l = typeof left === 'boolean' ? Number(left) : left;
-  const r = typeof right === 'boolean' ? Number(right) : right;
+function holds(left: number | boolean, op: ValidationRule["op"], right: number | boolean): boolean {
+  const l = typeof left === "boolean" ? Number(left) : left;
+  const r = typeof right === "boolean" ? Number(right) : right;
   switch (op) {
-    case '<':
+    case "<":
       return l < r;
-    case '<=':
+    case "<=":
       return l <= r;
-    case '>':
+    case ">":
       return l > r;
-    case '>=':
+    case ">=":
       return l >= r;
-    case '==':
+    case "==":
       return Math.abs(l - r) <= 1e-9 * Math.max(1, Math.abs(l), Math.abs(r));
-    case '!=':
+    case "!=":
       return Math.abs(l - r) > 1e-9 * Math.max(1, Math.abs(l), Math.abs(r));
   }
 }
@@ -94,11 +94,11 @@ export function checkRules(
   formKey: string,
   values: Readonly<Record<string, unknown>>,
   yearly: Readonly<Record<string, unknown>> = {},
-  locale: Locale = 'id',
+  locale: Locale = "id",
 ): RuleViolation[] {
   const read = (key: string) => {
     const v = Object.hasOwn(values, key) ? values[key] : Object.hasOwn(yearly, key) ? yearly[key] : undefined;
-    return typeof v === 'number' || typeof v === 'boolean' ? v : null;
+    return typeof v === "number" || typeof v === "boolean" ? v : null;
   };
   const scope = { get: read };
   const out: RuleViolation[] = [];

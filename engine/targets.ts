@@ -3,8 +3,8 @@
  * (puskesmas → district → province → national), then the target's period profile gives the value
  * expected for the period being scored.
  */
-import type { Target, TargetLevel, TargetProfile, TargetScope } from './documents';
-import { lastQuarterEndingIn, parsePeriod, quarterOfMonth, periodEndMonth, periodLength, type Period } from './period';
+import type { Target, TargetLevel, TargetProfile, TargetScope } from "./documents";
+import { lastQuarterEndingIn, parsePeriod, quarterOfMonth, periodEndMonth, periodLength, type Period } from "./period";
 
 /** One link of an org unit's chain, listed from national down to the unit itself. */
 export interface OrgChainLink {
@@ -27,7 +27,7 @@ export interface ResolvedTarget {
 const LEVEL_RANK: Readonly<Record<TargetLevel, number>> = { national: 0, province: 1, district: 2, puskesmas: 3 };
 
 function isTargetLevel(level: string): level is TargetLevel {
-  return level === 'national' || level === 'province' || level === 'district' || level === 'puskesmas';
+  return level === "national" || level === "province" || level === "district" || level === "puskesmas";
 }
 
 /**
@@ -82,7 +82,7 @@ export function resolveTargetDocument(
     const scope = t.scope;
     if (!scope || !isTargetLevel(scope.level)) continue;
     let rank = -1;
-    if (scope.level === 'national') rank = 0;
+    if (scope.level === "national") rank = 0;
     else if (chain.some((l) => l.level === scope.level && l.code === scope.org)) rank = LEVEL_RANK[scope.level];
     if (rank >= 0 && rank >= bestRank) {
       best = t;
@@ -104,31 +104,31 @@ export function resolveTargetDocument(
  * Null when a profile lacks the value.
  */
 export function profileValue(
-  target: Pick<Target, 'value' | 'profile'>,
+  target: Pick<Target, "value" | "profile">,
   when: { endMonth: number; monthsInPeriod: number; ytd: boolean; quarterlyData?: boolean },
 ): number | null {
-  const profile = target.profile ?? { type: 'flat' };
+  const profile = target.profile ?? { type: "flat" };
   let v: number | undefined;
   switch (profile.type) {
-    case 'flat':
+    case "flat":
       v = target.value;
       break;
-    case 'linear-cumulative':
+    case "linear-cumulative":
       v = (target.value * (when.ytd ? when.endMonth : when.monthsInPeriod)) / 12;
       break;
-    case 'quarterly': {
+    case "quarterly": {
       let q: number | null = quarterOfMonth(when.endMonth);
       if (when.quarterlyData) q = lastQuarterEndingIn(when.ytd ? 1 : when.endMonth - when.monthsInPeriod + 1, when.endMonth);
       v = q === null ? undefined : profile.values?.[q - 1];
       break;
     }
-    case 'monthly':
+    case "monthly":
       v = profile.values?.[when.endMonth - 1];
       break;
     default:
       v = undefined;
   }
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
 /**
@@ -142,10 +142,10 @@ export function targetForPeriod(
   period: Period | string,
   options: { ytd?: boolean; chain: readonly OrgChainLink[]; quarterlyData?: boolean },
 ): ResolvedTarget | null {
-  const p = typeof period === 'string' ? parsePeriod(period) : period;
+  const p = typeof period === "string" ? parsePeriod(period) : period;
   const doc = resolveTargetDocument(targets, indicator, p.year, options.chain);
   if (!doc) return null;
-  const ytd = Boolean(options.ytd) && p.type !== 'year';
+  const ytd = Boolean(options.ytd) && p.type !== "year";
   const value = profileValue(doc, {
     endMonth: periodEndMonth(p),
     monthsInPeriod: ytd ? periodEndMonth(p) : periodLength(p),
@@ -156,7 +156,7 @@ export function targetForPeriod(
   const resolved: ResolvedTarget = {
     value,
     annual: doc.value,
-    profile: doc.profile ?? { type: 'flat' },
+    profile: doc.profile ?? { type: "flat" },
     scope: doc.scope,
     year: doc.year,
   };
@@ -165,16 +165,16 @@ export function targetForPeriod(
 }
 
 /** Short Bahasa Indonesia description of a target scope, for explain panels. */
-export function describeScope(scope: TargetScope, locale: 'id' | 'en' = 'id'): string {
-  const en = locale === 'en';
+export function describeScope(scope: TargetScope, locale: "id" | "en" = "id"): string {
+  const en = locale === "en";
   switch (scope.level) {
-    case 'national':
-      return en ? 'national' : 'nasional';
-    case 'province':
-      return `${en ? 'province' : 'provinsi'} ${scope.org}`;
-    case 'district':
-      return `${en ? 'district' : 'kabupaten/kota'} ${scope.org}`;
-    case 'puskesmas':
+    case "national":
+      return en ? "national" : "nasional";
+    case "province":
+      return `${en ? "province" : "provinsi"} ${scope.org}`;
+    case "district":
+      return `${en ? "district" : "kabupaten/kota"} ${scope.org}`;
+    case "puskesmas":
       return `puskesmas ${scope.org}`;
   }
 }

@@ -3,7 +3,7 @@
  * generator and the tests read the file the same way.
  */
 
-export type OrgLevel = 'national' | 'province' | 'district' | 'puskesmas';
+export type OrgLevel = "national" | "province" | "district" | "puskesmas";
 
 /** One row of `seeds/org-units.csv`; `parentCode` is null for the national root. */
 export interface OrgUnitRow {
@@ -14,13 +14,13 @@ export interface OrgUnitRow {
   note: string;
 }
 
-export const ORG_CSV_HEADER = 'code,name,level,parent_code,note';
-const LEVELS: readonly OrgLevel[] = ['national', 'province', 'district', 'puskesmas'];
+export const ORG_CSV_HEADER = "code,name,level,parent_code,note";
+const LEVELS: readonly OrgLevel[] = ["national", "province", "district", "puskesmas"];
 
 /** Splits one CSV line (RFC 4180 quoting, no embedded newlines). */
 function splitCsvLine(line: string): string[] {
   const cells: string[] = [];
-  let cell = '';
+  let cell = "";
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
@@ -31,9 +31,9 @@ function splitCsvLine(line: string): string[] {
       } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
+    else if (ch === ",") {
       cells.push(cell);
-      cell = '';
+      cell = "";
     } else cell += ch;
   }
   if (quoted) throw new Error(`Tanda kutip tidak ditutup: ${line}`);
@@ -43,13 +43,16 @@ function splitCsvLine(line: string): string[] {
 
 /** Parses `seeds/org-units.csv`; throws on a wrong header, column count or level. */
 export function parseOrgUnitsCsv(text: string): OrgUnitRow[] {
-  const lines = text.replace(/\r\n/g, '\n').split('\n').filter((line) => line.trim() !== '');
+  const lines = text
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .filter((line) => line.trim() !== "");
   if (lines[0] !== ORG_CSV_HEADER) throw new Error(`Header harus "${ORG_CSV_HEADER}", ditemukan "${lines[0]}"`);
   return lines.slice(1).map((line, i) => {
     const cells = splitCsvLine(line);
     if (cells.length !== 5) throw new Error(`Baris ${i + 2}: harus 5 kolom, ditemukan ${cells.length}`);
     const [code, name, level, parent, note] = cells;
     if (!(LEVELS as readonly string[]).includes(level)) throw new Error(`Baris ${i + 2}: level "${level}" tidak dikenal`);
-    return { code, name, level: level as OrgLevel, parentCode: parent === '' ? null : parent, note };
+    return { code, name, level: level as OrgLevel, parentCode: parent === "" ? null : parent, note };
   });
 }

@@ -21,7 +21,11 @@ const deepRelative = { group: ["../../*"], message: "Pakai alias ~/, @engine ata
 
 /** What browser code (components, contracts) must not reach: server code and the Ajv entry. */
 const serverOnly = [
-  { group: ["~/models/*", "~/routes/*", "~/auth/*", "~/server/*", "~/cli/*"], message: "Komponen hanya mengimpor komponen, ~/contracts, @engine dan ~/i18n (docs/architecture.md).", allowTypeImports: false },
+  {
+    group: ["~/models/*", "~/routes/*", "~/auth/*", "~/server/*", "~/cli/*"],
+    message: "Komponen hanya mengimpor komponen, ~/contracts, @engine dan ~/i18n (docs/architecture.md).",
+    allowTypeImports: false,
+  },
   { group: ["~/db/*"], message: "Komponen hanya boleh mengambil tipe dari ~/db (import type).", allowTypeImports: true },
   { group: ["@engine/*"], message: "Kode peramban memakai @engine (tanpa Ajv), bukan berkas mesin satu per satu atau @engine/server." },
   { group: ["*.server", "**/*.server"], message: "Berkas *.server tidak boleh masuk ke bundel peramban." },
@@ -93,7 +97,10 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["~/*", "@engine", "@engine/*", "@seeds/*", "../app/*", "../../app/*"], message: "Mesin tidak mengimpor apa pun dari app/ (docs/architecture.md)." },
+            {
+              group: ["~/*", "@engine", "@engine/*", "@seeds/*", "../app/*", "../../app/*"],
+              message: "Mesin tidak mengimpor apa pun dari app/ (docs/architecture.md).",
+            },
             { regex: "^node:", message: "Mesin murni: tanpa modul bawaan Node." },
           ],
         },
@@ -107,7 +114,10 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["~/components/*", "~/routes/*"], message: "Model tidak mengimpor komponen atau rute; tipe tampilan bersama ada di ~/contracts (docs/architecture.md)." },
+            {
+              group: ["~/components/*", "~/routes/*"],
+              message: "Model tidak mengimpor komponen atau rute; tipe tampilan bersama ada di ~/contracts (docs/architecture.md).",
+            },
             deepRelative,
           ],
         },
@@ -119,7 +129,16 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: serverOnly }] },
   },
   {
-    files: ["app/routes/**/*.{ts,tsx}", "app/auth/**/*.ts", "app/server/**/*.ts", "app/db/**/*.ts", "app/cli/**/*.ts", "app/utils/**/*.ts", "app/i18n/**/*.ts", "app/*.{ts,tsx}"],
+    files: [
+      "app/routes/**/*.{ts,tsx}",
+      "app/auth/**/*.ts",
+      "app/server/**/*.ts",
+      "app/db/**/*.ts",
+      "app/cli/**/*.ts",
+      "app/utils/**/*.ts",
+      "app/i18n/**/*.ts",
+      "app/*.{ts,tsx}",
+    ],
     rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [deepRelative] }] },
   },
   prettier,

@@ -3,7 +3,9 @@ import path from "node:path";
 
 export default defineConfig({
   // The aliases of tsconfig.json "paths"; "@engine" alone is the directory, so engine/index.ts.
-  resolve: { alias: { "~": path.resolve(__dirname, "../app"), "@engine": path.resolve(__dirname, "../engine"), "@seeds": path.resolve(__dirname, "../seeds") } },
+  resolve: {
+    alias: { "~": path.resolve(__dirname, "../app"), "@engine": path.resolve(__dirname, "../engine"), "@seeds": path.resolve(__dirname, "../seeds") },
+  },
   test: {
     root: path.resolve(__dirname, ".."),
     include: ["tests/**/*.test.ts"],

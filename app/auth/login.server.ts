@@ -44,7 +44,8 @@ export async function signIn(input: SignInInput, t: Translate): Promise<SignInRe
   const held = async (trx: DbOrTrx, reason: Held, retryAfterMs: number): Promise<SignInResult> => {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     await audit(trx, "login_throttled", { reason, retryAfterSeconds: seconds });
-    const wait = seconds === 1 ? t("login.oneSecond") : seconds < 120 ? t("login.seconds", { count: seconds }) : t("login.minutes", { count: Math.ceil(seconds / 60) });
+    const wait =
+      seconds === 1 ? t("login.oneSecond") : seconds < 120 ? t("login.seconds", { count: seconds }) : t("login.minutes", { count: Math.ceil(seconds / 60) });
     return { ok: false, status: 429, error: t(HELD_MESSAGE[reason], { wait }), headers: { "Retry-After": String(seconds) } };
   };
 
@@ -68,7 +69,14 @@ export async function signIn(input: SignInInput, t: Translate): Promise<SignInRe
   const setCookie = await db.transaction().execute(async (trx) => {
     await forgetFailures(trx, key);
     const session = await createSession(trx, user.id);
-    await writeAudit(trx, { actorUserId: user.id, action: "login", entityType: "session", entityId: session.sessionId.slice(0, 12), after: { familiar: key.familiar }, ip });
+    await writeAudit(trx, {
+      actorUserId: user.id,
+      action: "login",
+      entityType: "session",
+      entityId: session.sessionId.slice(0, 12),
+      after: { familiar: key.familiar },
+      ip,
+    });
     return session.setCookie;
   });
   const headers = new Headers();

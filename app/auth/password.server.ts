@@ -12,9 +12,7 @@ export const PASSWORD_MAX_LENGTH = 128;
 function scrypt(password: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // maxmem must exceed 128 * N * r bytes (128 MiB here), Node's default is 32 MiB.
-    crypto.scrypt(password.normalize("NFKC"), salt, keyLength, { N, r, p, maxmem: 256 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
+    crypto.scrypt(password.normalize("NFKC"), salt, keyLength, { N, r, p, maxmem: 256 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 

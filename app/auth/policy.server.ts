@@ -147,7 +147,9 @@ export const HISTORY_READER_ROLES: readonly Role[] = ["district_verifier", "dist
 /** Whether `user` may read the history of a report of the unit `report` names: its Puskesmas' operator, or a reader whose area holds it. */
 export function mayReadHistory(user: Pick<SessionUser, "grants">, report: { orgUnitId: number; path: string }): boolean {
   return user.grants.some(
-    (g) => (g.role === "puskesmas_operator" && g.orgUnitId === report.orgUnitId) || (HISTORY_READER_ROLES.includes(g.role) && g.orgLevel !== "puskesmas" && report.path.startsWith(g.orgPath)),
+    (g) =>
+      (g.role === "puskesmas_operator" && g.orgUnitId === report.orgUnitId) ||
+      (HISTORY_READER_ROLES.includes(g.role) && g.orgLevel !== "puskesmas" && report.path.startsWith(g.orgPath)),
   );
 }
 
@@ -286,7 +288,11 @@ export function mayImportOverlayFor(access: LibraryAccess, district: Pick<OrgUni
 export function overlayAccess(access: LibraryAccess, district: Pick<OrgUnit, "path">, need: "view" | "edit"): { canEdit: boolean } {
   const canEdit = findScope(access.user, district, ["district_admin"]) !== undefined;
   if (need === "edit" && !canEdit) {
-    throw forbidden(access.national ? "Admin nasional hanya dapat melihat adaptasi kabupaten/kota; perubahan dibuat oleh admin Dinkes kabupaten/kota itu." : "Anda hanya dapat mengubah adaptasi kabupaten/kota Anda sendiri.");
+    throw forbidden(
+      access.national
+        ? "Admin nasional hanya dapat melihat adaptasi kabupaten/kota; perubahan dibuat oleh admin Dinkes kabupaten/kota itu."
+        : "Anda hanya dapat mengubah adaptasi kabupaten/kota Anda sendiri.",
+    );
   }
   if (!canEdit && !access.national) throw forbidden("Anda hanya dapat membuka adaptasi kabupaten/kota Anda sendiri.");
   return { canEdit };

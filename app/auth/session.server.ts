@@ -169,7 +169,14 @@ async function readSessionUser(request: Request): Promise<SessionUser | null> {
   const grants: Grant[] = [];
   for (const r of rows) {
     if (r.role === null || r.orgUnitId === null) continue;
-    grants.push({ role: r.role as Role, orgUnitId: r.orgUnitId, orgCode: r.orgCode!, orgName: r.orgName!, orgLevel: r.orgLevel as OrgLevel, orgPath: r.orgPath! });
+    grants.push({
+      role: r.role as Role,
+      orgUnitId: r.orgUnitId,
+      orgCode: r.orgCode!,
+      orgName: r.orgName!,
+      orgLevel: r.orgLevel as OrgLevel,
+      orgPath: r.orgPath!,
+    });
   }
   return {
     id: row.userId,

@@ -48,7 +48,10 @@ export function clientKeyOf(address: string): string {
   const h = groups(head);
   const t = tail === null ? [] : groups(tail);
   const all = tail === null ? h : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
-  return `${all.slice(0, 4).map((g) => Number.parseInt(g, 16).toString(16)).join(":")}::/64`;
+  return `${all
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 // ---- per client, in memory ----
@@ -132,7 +135,10 @@ export async function reserveAttempt(trx: Transaction<Database>, key: AttemptKey
   await lockUsername(trx, key.username);
   if (now - lastPruneMs > 60_000 || now < lastPruneMs) {
     lastPruneMs = now;
-    await trx.deleteFrom("login_attempt").where("at", "<", new Date(now - ATTEMPT_MEMORY_MS).toISOString()).execute();
+    await trx
+      .deleteFrom("login_attempt")
+      .where("at", "<", new Date(now - ATTEMPT_MEMORY_MS).toISOString())
+      .execute();
   }
   const rows = await trx
     .selectFrom("login_attempt")

@@ -193,7 +193,10 @@ export const COMMANDS: CliCommand[] = [
     name: ["user", "create"],
     help: "user create --username U --name N --role R --unit KODE   (kata sandi dari PANTAU_PASSWORD)",
     async run(args, io) {
-      const { values } = parseArgs({ args, options: { username: { type: "string" }, name: { type: "string" }, role: { type: "string" }, unit: { type: "string" } } });
+      const { values } = parseArgs({
+        args,
+        options: { username: { type: "string" }, name: { type: "string" }, role: { type: "string" }, unit: { type: "string" } },
+      });
       const password = process.env.PANTAU_PASSWORD ?? "";
       const problems: string[] = [];
       const username = (values.username ?? "").toLowerCase();
@@ -317,7 +320,7 @@ export const COMMANDS: CliCommand[] = [
   },
   {
     name: ["submissions", "import"],
-    help: "submissions import <berkas.csv|xlsx> --template K --form F [--as PENGGUNA] [--backfill --reason \"…\"]   kolom org_unit,period,<kunci isian…>",
+    help: 'submissions import <berkas.csv|xlsx> --template K --form F [--as PENGGUNA] [--backfill --reason "…"]   kolom org_unit,period,<kunci isian…>',
     async run(args, io) {
       const { positionals, values } = parseArgs({
         args,
@@ -325,7 +328,9 @@ export const COMMANDS: CliCommand[] = [
         options: { template: { type: "string" }, form: { type: "string" }, as: { type: "string" }, backfill: { type: "boolean" }, reason: { type: "string" } },
       });
       if (positionals.length !== 1 || !values.template || !values.form) {
-        io.err("Pemakaian: submissions import <berkas.csv|xlsx> --template <kunci> --form <kunci formulir> [--as <nama pengguna>] [--backfill --reason \"<alasan>\"]");
+        io.err(
+          'Pemakaian: submissions import <berkas.csv|xlsx> --template <kunci> --form <kunci formulir> [--as <nama pengguna>] [--backfill --reason "<alasan>"]',
+        );
         return 2;
       }
       if (values.reason !== undefined && !values.backfill) {
@@ -333,7 +338,9 @@ export const COMMANDS: CliCommand[] = [
         return 2;
       }
       if (values.backfill && !values.as) {
-        io.err("--backfill memerlukan --as <nama pengguna>: admin Dinkes kabupaten/kota atau admin nasional yang bertanggung jawab atas impor ini; namanya tercatat di log audit dan riwayat laporan.");
+        io.err(
+          "--backfill memerlukan --as <nama pengguna>: admin Dinkes kabupaten/kota atau admin nasional yang bertanggung jawab atas impor ini; namanya tercatat di log audit dan riwayat laporan.",
+        );
         return 2;
       }
       let reason: string | null = null;
@@ -352,7 +359,9 @@ export const COMMANDS: CliCommand[] = [
         // The upload's size cap holds here too.
         const size = fs.statSync(file).size;
         if (size > MAX_IMPORT_BYTES) {
-          io.err(`${fileName}: ${translate("id", "imports.error.tooLarge", { size: (size / 1024 / 1024).toFixed(1), max: Math.round(MAX_IMPORT_BYTES / 1024 / 1024) })}`);
+          io.err(
+            `${fileName}: ${translate("id", "imports.error.tooLarge", { size: (size / 1024 / 1024).toFixed(1), max: Math.round(MAX_IMPORT_BYTES / 1024 / 1024) })}`,
+          );
           return 1;
         }
         bytes = fs.readFileSync(file);
@@ -388,7 +397,17 @@ export const COMMANDS: CliCommand[] = [
         return 1;
       }
       // Rows with rule warnings are stored (and the warnings printed), as the CLI always did.
-      const outcome = await importNow({ user: actor, target, fileName, format: read.format, bytes: bytes.length, file: read.file, confirmWarnings: true, backfillReason: reason, ip: null });
+      const outcome = await importNow({
+        user: actor,
+        target,
+        fileName,
+        format: read.format,
+        bytes: bytes.length,
+        file: read.file,
+        confirmWarnings: true,
+        backfillReason: reason,
+        ip: null,
+      });
       for (const p of outcome.problems) {
         if (p.severity === "error") io.err(`baris ${p.row}${p.column ? ` kolom ${p.column}` : ""}: ${p.message}`);
         else io.out(`peringatan baris ${p.row}: ${p.message}`);
@@ -398,7 +417,10 @@ export const COMMANDS: CliCommand[] = [
       if (outcome.status !== "done") io.err(outcome.message ?? translate("id", "imports.job.failed"));
       io.out(`${outcome.stored} dari ${outcome.rows} baris disimpan; ${outcome.errors} galat.`);
       if (outcome.jobId !== null) io.out(`Impor ini tercatat di halaman Impor akun ${actor!.username}: /imports/${outcome.jobId}.`);
-      if (reason !== null) io.out(`Impor data periode lalu atas nama ${actor!.username}: laporan yang batas waktunya sudah lewat ditandai entri terlambat dan menunggu verifikasi; alasannya dicatat di log audit.`);
+      if (reason !== null)
+        io.out(
+          `Impor data periode lalu atas nama ${actor!.username}: laporan yang batas waktunya sudah lewat ditandai entri terlambat dan menunggu verifikasi; alasannya dicatat di log audit.`,
+        );
       return outcome.errors > 0 || outcome.status !== "done" ? 1 : 0;
     },
   },
@@ -408,7 +430,15 @@ export const COMMANDS: CliCommand[] = [
     async run(args, io) {
       const { values } = parseArgs({
         args,
-        options: { template: { type: "string" }, period: { type: "string" }, ytd: { type: "boolean" }, parent: { type: "string" }, level: { type: "string" }, group: { type: "string" }, format: { type: "string" } },
+        options: {
+          template: { type: "string" },
+          period: { type: "string" },
+          ytd: { type: "boolean" },
+          parent: { type: "string" },
+          level: { type: "string" },
+          group: { type: "string" },
+          format: { type: "string" },
+        },
       });
       if (!values.template) {
         io.err("--template wajib diisi, misalnya --template ilp-nasional.");
@@ -438,7 +468,17 @@ export const COMMANDS: CliCommand[] = [
     name: ["explain"],
     help: "explain --template K --indicator I --org KODE --period P [--ytd]   menjelaskan satu sel scorecard",
     async run(args, io) {
-      const { values } = parseArgs({ args, options: { template: { type: "string" }, indicator: { type: "string" }, org: { type: "string" }, period: { type: "string" }, ytd: { type: "boolean" }, json: { type: "boolean" } } });
+      const { values } = parseArgs({
+        args,
+        options: {
+          template: { type: "string" },
+          indicator: { type: "string" },
+          org: { type: "string" },
+          period: { type: "string" },
+          ytd: { type: "boolean" },
+          json: { type: "boolean" },
+        },
+      });
       if (!values.template || !values.indicator || !values.org) {
         io.err("Pemakaian: explain --template <kunci> --indicator <kunci> --org <kode> --period <periode> [--ytd]");
         return 2;

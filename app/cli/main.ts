@@ -4,7 +4,10 @@
  */
 import { COMMANDS, usage, type CliIo } from "./commands";
 
-export async function runCli(argv: string[], io: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") },
+): Promise<number> {
   const [group, sub, ...rest] = argv;
   const entry = COMMANDS.find((c) => c.name[0] === group && (c.name.length === 1 || c.name[1] === sub));
   if (!entry) {

@@ -44,7 +44,20 @@ export interface DataTableProps<Row> {
  * A list as a table: one header per column (`scope="col"`), a row per item, an optional caption
  * and actions column, inside the scrolling wrapper. The rows' cells stay the caller's markup.
  */
-export function DataTable<Row>({ columns, actions, rows, rowKey, rowProps, children, caption, showCaption = false, label, empty, className = "data", wrapClassName = "table-wrap" }: DataTableProps<Row>) {
+export function DataTable<Row>({
+  columns,
+  actions,
+  rows,
+  rowKey,
+  rowProps,
+  children,
+  caption,
+  showCaption = false,
+  label,
+  empty,
+  className = "data",
+  wrapClassName = "table-wrap",
+}: DataTableProps<Row>) {
   if (empty !== undefined && rows.length === 0) return <p className="empty">{empty}</p>;
   const shown = [...columns, actions].filter((c): c is DataColumn<Row> => Boolean(c));
   const table = (

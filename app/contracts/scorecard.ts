@@ -30,7 +30,10 @@ export interface ScorecardSelection {
 export const ROW_LIMITS = [5, 10, 20] as const;
 
 /** The query string of a selection with some parts changed (null removes a parameter). */
-export function selectionSearch(sel: ScorecardSelection, changes: Partial<Record<keyof ScorecardSelection | "row" | "indicator" | "format" | "print", string | null>> = {}): string {
+export function selectionSearch(
+  sel: ScorecardSelection,
+  changes: Partial<Record<keyof ScorecardSelection | "row" | "indicator" | "format" | "print", string | null>> = {},
+): string {
   const base: Record<string, string | null> = {
     template: sel.template,
     period: sel.period,
@@ -127,7 +130,6 @@ export interface ScorecardView {
   /** Rows before the limit was applied. */
   rowCount: number;
 }
-
 
 /** A shape per state, so colour is never the only signal (also printed in black and white). */
 export const STATE_SYMBOLS: Record<CellState, string> = {

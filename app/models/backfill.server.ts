@@ -48,5 +48,8 @@ export async function jobReports(jobId: number) {
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("import_job_id", "=", jobId)
     .executeTakeFirst();
-  return { rows: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, period: r.period, revision: r.revision, lateEntry: r.late_entry_reason !== null })), total: Number(total?.n ?? 0) };
+  return {
+    rows: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, period: r.period, revision: r.revision, lateEntry: r.late_entry_reason !== null })),
+    total: Number(total?.n ?? 0),
+  };
 }

@@ -108,7 +108,10 @@ export async function headerProblem(header: readonly string[], target: ImportFor
     const likely = [...others.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     const parts: string[] = [];
     if (missing.length) parts.push(msg("imports.header.missing", { columns: missing.join(", ") }));
-    if (unknown.length) parts.push(msg("imports.header.unknown", { columns: unknown.slice(0, 10).join(", ") + (unknown.length > 10 ? ` (+${unknown.length - 10})` : ""), form: title }));
+    if (unknown.length)
+      parts.push(
+        msg("imports.header.unknown", { columns: unknown.slice(0, 10).join(", ") + (unknown.length > 10 ? ` (+${unknown.length - 10})` : ""), form: title }),
+      );
     if (likely) parts.push(msg("imports.header.otherForm", { other: likely }));
     parts.push(msg("imports.header.fix", { form: title }));
     return parts.join(" ");
@@ -192,7 +195,15 @@ export async function createImportJob(job: NewJob, options: { start?: boolean } 
         action: job.backfillReason ? "import.backfill" : "import.start",
         entityType: "import_job",
         entityId: row.id,
-        after: { file: job.fileName, format: job.format, bytes: job.bytes, form: job.target.form.key, rows: job.file.rows.length, confirmWarnings: job.confirmWarnings, ...(job.backfillReason ? { reason: job.backfillReason, scope } : {}) },
+        after: {
+          file: job.fileName,
+          format: job.format,
+          bytes: job.bytes,
+          form: job.target.form.key,
+          rows: job.file.rows.length,
+          confirmWarnings: job.confirmWarnings,
+          ...(job.backfillReason ? { reason: job.backfillReason, scope } : {}),
+        },
         ip: job.ip,
       });
       return row.id;
@@ -350,7 +361,15 @@ async function runJob(id: number, options: ProcessOptions, handed: ParsedFile | 
       action: "import.finish",
       entityType: "import_job",
       entityId: id,
-      after: { file: job.file_name, form: job.form_key, rows: job.total_rows, stored: counts.stored, refused: counts.refused, errors: counts.errors, warnings: counts.warnings },
+      after: {
+        file: job.file_name,
+        form: job.form_key,
+        rows: job.total_rows,
+        stored: counts.stored,
+        refused: counts.refused,
+        errors: counts.errors,
+        warnings: counts.warnings,
+      },
       ip: job.ip,
     });
   });
@@ -425,7 +444,22 @@ async function runRows(spec: RunSpec, file: ParsedFile, start: RunCounts, sink: 
     for (const raw of slice) {
       const rowNo = raw.row;
       const cells = raw.cells;
-      const rowProblems = await checkRow({ rowNo, cells, header, unitCol, periodCol, ctx, scope: spec.scope, firstRow, family, formKey: spec.formKey, packageKey: spec.packageKey, yearlyCache, lockCache, confirmWarnings: spec.confirmWarnings });
+      const rowProblems = await checkRow({
+        rowNo,
+        cells,
+        header,
+        unitCol,
+        periodCol,
+        ctx,
+        scope: spec.scope,
+        firstRow,
+        family,
+        formKey: spec.formKey,
+        packageKey: spec.packageKey,
+        yearlyCache,
+        lockCache,
+        confirmWarnings: spec.confirmWarnings,
+      });
       if ("problems" in rowProblems) {
         problems.push(...rowProblems.problems);
         refusedRows.add(rowNo);
@@ -498,7 +532,15 @@ async function storeChunk(
   await storeSubmissions(
     trx,
     items.map((i) => i.prepared),
-    { status: "submitted", actorUserId: options.actorUserId, ip: options.ip, auditAction: "submission.import", lockCache: options.lockCache, importJobId: options.importJobId, now: clock.now() },
+    {
+      status: "submitted",
+      actorUserId: options.actorUserId,
+      ip: options.ip,
+      auditAction: "submission.import",
+      lockCache: options.lockCache,
+      importJobId: options.importJobId,
+      now: clock.now(),
+    },
     (index) => onRow(index < 0 ? -1 : items[index].row),
   );
   return items.length;
@@ -508,7 +550,11 @@ async function insertProblems(trx: DbOrTrx, jobId: number, problems: Problem[]):
   for (let i = 0; i < problems.length; i += 500) {
     await trx
       .insertInto("import_job_error")
-      .values(problems.slice(i, i + 500).map((p) => ({ job_id: jobId, row_number: p.row, column_key: p.column, severity: p.severity, message: p.message.slice(0, 2000) })))
+      .values(
+        problems
+          .slice(i, i + 500)
+          .map((p) => ({ job_id: jobId, row_number: p.row, column_key: p.column, severity: p.severity, message: p.message.slice(0, 2000) })),
+      )
       .execute();
   }
 }
@@ -540,7 +586,8 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
   if (!period) return { problems: [err("period", msg("imports.row.noPeriod"))] };
   const unit = await input.ctx.unit(unitCode);
   // Scope first: a row outside the uploader's area learns nothing about that unit's form.
-  if (unit && input.scope && !inScope(input.scope, unit)) return { problems: [err("org_unit", msg("imports.row.outOfScope", { unit: `${unit.name} (${unit.code})` }))] };
+  if (unit && input.scope && !inScope(input.scope, unit))
+    return { problems: [err("org_unit", msg("imports.row.outOfScope", { unit: `${unit.name} (${unit.code})` }))] };
   const first = input.firstRow.get(`${unitCode}|${period}`);
   if (first !== undefined && first !== rowNo) return { problems: [err(null, msg("imports.row.duplicate", { unit: unitCode, period, row: first }))] };
   const effective: EffectivePackage | undefined = unit ? await input.ctx.packageFor(unit) : undefined;
@@ -548,7 +595,8 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
   const problems: Problem[] = [];
   // A value under no column heading would be silently lost: say so instead.
   for (let c = 0; c < cells.length; c++) {
-    if ((header[c] ?? "") === "" && (cells[c] ?? "").trim() !== "") problems.push(err(null, msg("imports.row.unnamedColumn", { column: c + 1, value: cells[c].trim().slice(0, 40) })));
+    if ((header[c] ?? "") === "" && (cells[c] ?? "").trim() !== "")
+      problems.push(err(null, msg("imports.row.unnamedColumn", { column: c + 1, value: cells[c].trim().slice(0, 40) })));
   }
   if (problems.length) return { problems };
   const data: Record<string, unknown> = Object.create(null);
@@ -561,7 +609,8 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
       const raw = cells[c] ?? "";
       const field = fields.get(key);
       if (!field || hidden.has(key)) {
-        if (raw.trim() !== "") problems.push(err(key, msg(hidden.has(key) ? "imports.row.hiddenField" : "imports.row.notInForm", { column: key, unit: unit.name })));
+        if (raw.trim() !== "")
+          problems.push(err(key, msg(hidden.has(key) ? "imports.row.hiddenField" : "imports.row.notInForm", { column: key, unit: unit.name })));
         continue;
       }
       if (field.calculate) continue;
@@ -586,7 +635,12 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
   if (!result.ok) return { problems: result.problems.map((p) => err(p.column ?? null, p.message)) };
   // Past the deadline and not unlocked: said per row here; storeSubmission checks again when storing.
   const s = result.submission;
-  const locked = await deadlineLockMessage(getDb(), { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id }, clock.now(), input.lockCache);
+  const locked = await deadlineLockMessage(
+    getDb(),
+    { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id },
+    clock.now(),
+    input.lockCache,
+  );
   if (locked) return { problems: [err("period", locked)] };
   const warnings = result.submission.warnings.filter((w) => w.severity === "warning");
   if (warnings.length && !input.confirmWarnings) {
@@ -627,7 +681,13 @@ export async function importNow(input: Omit<NewJob, "user"> & { user: JobUser | 
     const id = await createImportJob({ ...input, user });
     await importJobSettled(id);
     const job = await getDb().selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).executeTakeFirstOrThrow();
-    const problems = await getDb().selectFrom("import_job_error").select(["row_number", "column_key", "severity", "message"]).where("job_id", "=", id).orderBy("row_number").orderBy("id").execute();
+    const problems = await getDb()
+      .selectFrom("import_job_error")
+      .select(["row_number", "column_key", "severity", "message"])
+      .where("job_id", "=", id)
+      .orderBy("row_number")
+      .orderBy("id")
+      .execute();
     return {
       jobId: id,
       status: job.status,
@@ -643,7 +703,15 @@ export async function importNow(input: Omit<NewJob, "user"> & { user: JobUser | 
   // A backfill is an admin's, in their area: it has an account.
   if (input.backfillReason) throw new Error("a backfill runs as an account");
   const problems: Problem[] = [];
-  const spec: RunSpec = { packageKey: input.target.packageKey, formKey: input.target.form.key, scope: null, backfillReason: null, confirmWarnings: input.confirmWarnings, actorUserId: null, ip: input.ip };
+  const spec: RunSpec = {
+    packageKey: input.target.packageKey,
+    formKey: input.target.form.key,
+    scope: null,
+    backfillReason: null,
+    confirmWarnings: input.confirmWarnings,
+    actorUserId: null,
+    ip: input.ip,
+  };
   const zero = { next: 0, stored: 0, refused: 0, errors: 0, warnings: 0 };
   const { stored, refused, errors, warnings } = (await runRows(spec, input.file, zero, { commitChunk: async (_trx, chunk) => void problems.push(...chunk) }))!;
   return { jobId: null, status: "done", message: null, rows: input.file.rows.length, stored, refused, errors, warnings, problems };
@@ -653,7 +721,10 @@ export async function importNow(input: Omit<NewJob, "user"> & { user: JobUser | 
 // Reading jobs back
 
 /** A job that claims to run but whose worker is gone (heartbeat stale, not held here) is marked interrupted. */
-async function markIfStale(job: { id: number; status: ImportJobStatus; heartbeat_at: string; worker: string | null; next_row: number; stored_rows: number; total_rows: number }, now = clock.ms()) {
+async function markIfStale(
+  job: { id: number; status: ImportJobStatus; heartbeat_at: string; worker: string | null; next_row: number; stored_rows: number; total_rows: number },
+  now = clock.ms(),
+) {
   if (job.status !== "running" && job.status !== "queued") return job.status;
   const heldHere = job.worker === WORKER_ID && running.has(job.id);
   if (heldHere || now - Date.parse(job.heartbeat_at) < STALE_AFTER_MS) return job.status;
@@ -698,8 +769,10 @@ export async function loadJob(userId: number, id: number) {
   let job = await db.selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
   if (!job) return undefined;
   const status = await markIfStale(job);
-  if (status !== job.status) job = (await db.selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).executeTakeFirstOrThrow());
-  const resumable = (job.status === "interrupted" || job.status === "failed") && (await db.selectFrom("import_job").select("id").where("id", "=", id).where("payload", "is not", null).executeTakeFirst()) !== undefined;
+  if (status !== job.status) job = await db.selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).executeTakeFirstOrThrow();
+  const resumable =
+    (job.status === "interrupted" || job.status === "failed") &&
+    (await db.selectFrom("import_job").select("id").where("id", "=", id).where("payload", "is not", null).executeTakeFirst()) !== undefined;
   return { ...job, resumable };
 }
 
@@ -712,7 +785,11 @@ export async function listJobs(userId: number, limit = 20) {
 
 /** One page of a job's problems, by row (the page is clamped to the pages there are). */
 export async function jobProblems(jobId: number, requestedPage: number) {
-  const total = await getDb().selectFrom("import_job_error").select((eb) => eb.fn.countAll<number>().as("n")).where("job_id", "=", jobId).executeTakeFirst();
+  const total = await getDb()
+    .selectFrom("import_job_error")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("job_id", "=", jobId)
+    .executeTakeFirst();
   const stored = Number(total?.n ?? 0);
   const pages = Math.max(1, Math.ceil(stored / ERRORS_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pages);
@@ -730,8 +807,17 @@ export async function jobProblems(jobId: number, requestedPage: number) {
 
 /** All stored problems of a job as CSV (for fixing the file in Excel). */
 export async function jobProblemsCsv(jobId: number): Promise<string> {
-  const rows = await getDb().selectFrom("import_job_error").select(["row_number", "column_key", "severity", "message"]).where("job_id", "=", jobId).orderBy("row_number").orderBy("id").execute();
-  return csvText([["baris", "kolom", "jenis", "pesan"], ...rows.map((r) => [r.row_number, r.column_key, r.severity === "error" ? "kesalahan" : "peringatan", r.message])], { bom: true });
+  const rows = await getDb()
+    .selectFrom("import_job_error")
+    .select(["row_number", "column_key", "severity", "message"])
+    .where("job_id", "=", jobId)
+    .orderBy("row_number")
+    .orderBy("id")
+    .execute();
+  return csvText(
+    [["baris", "kolom", "jenis", "pesan"], ...rows.map((r) => [r.row_number, r.column_key, r.severity === "error" ? "kesalahan" : "peringatan", r.message])],
+    { bom: true },
+  );
 }
 
 /** Resumes an interrupted or failed job of the user from its `next_row`, with the user's current scope. */
@@ -739,11 +825,29 @@ export async function resumeJob(user: SessionUser, id: number, ip: string | null
   const ok = await getDb()
     .transaction()
     .execute(async (trx) => {
-      const job = await trx.selectFrom("import_job").select(["id", "next_row", "total_rows", "file_name", "backfill_reason"]).where("id", "=", id).where("user_id", "=", user.id).where("status", "in", ["interrupted", "failed"]).where("payload", "is not", null).executeTakeFirst();
+      const job = await trx
+        .selectFrom("import_job")
+        .select(["id", "next_row", "total_rows", "file_name", "backfill_reason"])
+        .where("id", "=", id)
+        .where("user_id", "=", user.id)
+        .where("status", "in", ["interrupted", "failed"])
+        .where("payload", "is not", null)
+        .executeTakeFirst();
       if (!job) return false;
       const scope = jobScope(user, job.backfill_reason !== null);
-      await trx.updateTable("import_job").set({ status: "queued", worker: WORKER_ID, heartbeat_at: nowIso(), message: null, scope_json: JSON.stringify(scope) }).where("id", "=", id).execute();
-      await writeAudit(trx, { actorUserId: user.id, action: "import.resume", entityType: "import_job", entityId: id, after: { file: job.file_name, fromRow: job.next_row, rows: job.total_rows }, ip });
+      await trx
+        .updateTable("import_job")
+        .set({ status: "queued", worker: WORKER_ID, heartbeat_at: nowIso(), message: null, scope_json: JSON.stringify(scope) })
+        .where("id", "=", id)
+        .execute();
+      await writeAudit(trx, {
+        actorUserId: user.id,
+        action: "import.resume",
+        entityType: "import_job",
+        entityId: id,
+        after: { file: job.file_name, fromRow: job.next_row, rows: job.total_rows },
+        ip,
+      });
       return true;
     });
   if (ok) enqueueImportJob(id);
@@ -754,7 +858,11 @@ export async function resumeJob(user: SessionUser, id: number, ip: string | null
 // Templates
 
 /** The form an uploader works with: their district's adaptation when they have one district. */
-export async function templateForm(user: SessionUser, packageKey: string, formKey: string): Promise<{ form: Form; effective: EffectivePackage; unitHint: string | null } | undefined> {
+export async function templateForm(
+  user: SessionUser,
+  packageKey: string,
+  formKey: string,
+): Promise<{ form: Form; effective: EffectivePackage; unitHint: string | null } | undefined> {
   const grants = importScope(user);
   const districts = new Set(grants.map((g) => ancestorIds({ path: g.orgPath }).districtId).filter((d): d is number => d !== null));
   const districtId = districts.size === 1 ? [...districts][0] : null;
@@ -800,12 +908,20 @@ function describeField(field: Field): string {
 const PERIOD_EXAMPLE: Record<Form["periodType"], string> = { month: "2025-03", quarter: "2025-Q1", year: "2025" };
 
 /** Template columns: key columns, then the form's input fields (calculated ones are computed). */
-export function templateRows(form: Form, hidden: readonly string[], unitHint: string | null): { keys: string[]; labels: string[]; kinds: string[]; fields: Field[] } {
+export function templateRows(
+  form: Form,
+  hidden: readonly string[],
+  unitHint: string | null,
+): { keys: string[]; labels: string[]; kinds: string[]; fields: Field[] } {
   const fields = fieldsOf(form).filter((f) => !f.calculate && !hidden.includes(f.key));
   return {
     keys: ["org_unit", "period", ...fields.map((f) => f.key)],
     labels: [`# ${msg("imports.template.unitLabel")}`, msg("imports.template.periodLabel"), ...fields.map((f) => f.label.id)],
-    kinds: [`# ${msg("imports.template.unitHint", { example: unitHint ?? "P1373001" })}`, msg("imports.template.periodHint", { example: PERIOD_EXAMPLE[form.periodType] }), ...fields.map(describeField)],
+    kinds: [
+      `# ${msg("imports.template.unitHint", { example: unitHint ?? "P1373001" })}`,
+      msg("imports.template.periodHint", { example: PERIOD_EXAMPLE[form.periodType] }),
+      ...fields.map(describeField),
+    ],
     fields,
   };
 }
@@ -854,9 +970,16 @@ export async function templateXlsx(form: Form, hidden: readonly string[], unitHi
   });
   const help = wb.addWorksheet(msg("imports.template.helpSheet"));
   help.addRow([msg("imports.template.helpTitle", { form: form.title.id })]).font = { bold: true, size: 13 };
-  for (const line of ["imports.template.help1", "imports.template.help2", "imports.template.help3", "imports.template.help4"] as const) help.addRow([msg(line)]);
+  for (const line of ["imports.template.help1", "imports.template.help2", "imports.template.help3", "imports.template.help4"] as const)
+    help.addRow([msg(line)]);
   help.addRow([]);
-  const head = help.addRow([msg("imports.template.col.key"), msg("imports.template.col.label"), msg("imports.template.col.type"), msg("imports.template.col.choices"), msg("imports.template.col.help")]);
+  const head = help.addRow([
+    msg("imports.template.col.key"),
+    msg("imports.template.col.label"),
+    msg("imports.template.col.type"),
+    msg("imports.template.col.choices"),
+    msg("imports.template.col.help"),
+  ]);
   head.font = { bold: true };
   for (const f of t.fields) {
     help.addRow([f.key, f.label.id, describeField(f), (f.choices ?? []).map((c) => `${c.value} = ${c.label.id}`).join("\n"), f.help?.id ?? ""]);

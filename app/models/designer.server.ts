@@ -35,7 +35,8 @@ import { listSubtree } from "./org.server";
 type Actor = { userId: number | null; ip?: string | null };
 
 /** Why a write was refused; the route turns it into a message (designer.error.<reason>). */
-export type DesignerRefusal = "published" | "stale" | "notJson" | "exists" | "noPublished" | "invalidKey" | "emptyTitle" | "chooseOwner" | "problems" | "refused" | "notConfirmed";
+export type DesignerRefusal =
+  "published" | "stale" | "notJson" | "exists" | "noPublished" | "invalidKey" | "emptyTitle" | "chooseOwner" | "problems" | "refused" | "notConfirmed";
 
 /** The message of each refusal, in the catalogue (app/i18n/messages/designer.ts). */
 export const REFUSAL_MESSAGES: Record<DesignerRefusal, MessageKey> = {
@@ -95,7 +96,21 @@ async function loadRow(db: DbOrTrx, key: string, version: number): Promise<Draft
   const row = await db
     .selectFrom("template_package as p")
     .innerJoin("org_unit as o", "o.id", "p.owner_org_unit_id")
-    .select(["p.id", "p.key", "p.version", "p.status", "p.owner_org_unit_id", "p.revision", "p.document", "p.updated_at", "p.published_at", "o.code", "o.name", "o.level", "o.path"])
+    .select([
+      "p.id",
+      "p.key",
+      "p.version",
+      "p.status",
+      "p.owner_org_unit_id",
+      "p.revision",
+      "p.document",
+      "p.updated_at",
+      "p.published_at",
+      "o.code",
+      "o.name",
+      "o.level",
+      "o.path",
+    ])
     .where("p.key", "=", key)
     .where("p.version", "=", version)
     .executeTakeFirst();
@@ -157,17 +172,40 @@ export function gateDraftText(text: string, row: Pick<DraftRow, "key" | "version
   if (!parsed.ok) return { parsed: false, errors: parsed.errors };
   const value = parsed.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { parsed: false, errors: [gateError("NOT_OBJECT", "Dokumen harus berupa objek JSON ({ … }) berisi paket templat.", "The document must be a JSON object ({ … }) holding a template package.")] };
+    return {
+      parsed: false,
+      errors: [
+        gateError(
+          "NOT_OBJECT",
+          "Dokumen harus berupa objek JSON ({ … }) berisi paket templat.",
+          "The document must be a JSON object ({ … }) holding a template package.",
+        ),
+      ],
+    };
   }
   const forbiddenKeys = findForbiddenKeys(value);
   if (forbiddenKeys.length > 0) return { parsed: false, errors: forbiddenKeys };
   const doc = value as Record<string, unknown>;
   const errors: DocumentError[] = [];
   if (doc.key !== row.key) {
-    errors.push(gateError("KEY_MISMATCH", `Kunci paket harus "${row.key}" (draf ini milik paket itu). Kembalikan nilai "key".`, `The package key must be "${row.key}" (this draft belongs to it). Restore "key".`, "/key"));
+    errors.push(
+      gateError(
+        "KEY_MISMATCH",
+        `Kunci paket harus "${row.key}" (draf ini milik paket itu). Kembalikan nilai "key".`,
+        `The package key must be "${row.key}" (this draft belongs to it). Restore "key".`,
+        "/key",
+      ),
+    );
   }
   if (doc.version !== row.version) {
-    errors.push(gateError("VERSION_MISMATCH", `Nomor versi draf ini adalah ${row.version}. Kembalikan nilai "version" menjadi ${row.version}.`, `This draft is version ${row.version}. Set "version" back to ${row.version}.`, "/version"));
+    errors.push(
+      gateError(
+        "VERSION_MISMATCH",
+        `Nomor versi draf ini adalah ${row.version}. Kembalikan nilai "version" menjadi ${row.version}.`,
+        `This draft is version ${row.version}. Set "version" back to ${row.version}.`,
+        "/version",
+      ),
+    );
   }
   const validation = validatePackage(value);
   errors.push(...validation.errors);
@@ -193,7 +231,9 @@ export async function loadDesigner(access: LibraryAccess, key: string, version: 
   const published: Record<string, PublishedFieldInfo> = {};
   for (const [k, h] of publishedFieldHistory(history)) published[k] = { type: h.type, label: h.label };
   const owner = { path: row.ownerPath };
-  const units = (await listSubtree(db, owner)).filter((u) => u.level === "national" || u.level === "province" || u.level === "district" || u.level === "puskesmas");
+  const units = (await listSubtree(db, owner)).filter(
+    (u) => u.level === "national" || u.level === "province" || u.level === "district" || u.level === "puskesmas",
+  );
   const { document: _text, ...rest } = row;
   return {
     row: rest,
@@ -336,7 +376,11 @@ async function createDraftOnce(access: LibraryAccess, key: string, actor: Actor)
       const row = await ownedRow(access, key, latest.version, trx);
       const draft = await findDraft(key, trx);
       if (draft) return { ok: true, key, version: draft.version, created: false };
-      const top = await trx.selectFrom("template_package").select((eb) => eb.fn.max("version").as("v")).where("key", "=", key).executeTakeFirstOrThrow();
+      const top = await trx
+        .selectFrom("template_package")
+        .select((eb) => eb.fn.max("version").as("v"))
+        .where("key", "=", key)
+        .executeTakeFirstOrThrow();
       const version = Number(top.v) + 1;
       const doc = { ...(JSON.parse(row.document) as TemplatePackage), version };
       await insertDraft(trx, doc, row.ownerOrgUnitId, actor, row.version);
@@ -462,14 +506,20 @@ export async function publishPreview(access: LibraryAccess, key: string, version
 }
 
 export type PublishResult =
-  | { ok: true; version: number; revision: number }
-  | { ok: false; status: number; reason: DesignerRefusal; revision: number; errors: DocumentError[] };
+  { ok: true; version: number; revision: number } | { ok: false; status: number; reason: DesignerRefusal; revision: number; errors: DocumentError[] };
 
 /**
  * Publishes the stored draft at `revision` after the admin confirmed the diff. Refused (and
  * audited as refused) when the draft has problems or would corrupt stored data.
  */
-export async function publishDraft(access: LibraryAccess, key: string, version: number, revision: number, confirmed: boolean, actor: Actor): Promise<PublishResult> {
+export async function publishDraft(
+  access: LibraryAccess,
+  key: string,
+  version: number,
+  revision: number,
+  confirmed: boolean,
+  actor: Actor,
+): Promise<PublishResult> {
   return getDb()
     .transaction()
     .execute(async (trx): Promise<PublishResult> => {

@@ -4,7 +4,16 @@
  * an optimistic lock; refusing edits of approved (locked) reports (docs/security.md item 19).
  * Scope always comes from the session's grants, never from the request body.
  */
-import { formToJsonSchema, parsePeriod, previousPeriod, validateSubmission, type Form, type FormJsonSchema, type FormUiSchema, type RuleViolation } from "@engine/server";
+import {
+  formToJsonSchema,
+  parsePeriod,
+  previousPeriod,
+  validateSubmission,
+  type Form,
+  type FormJsonSchema,
+  type FormUiSchema,
+  type RuleViolation,
+} from "@engine/server";
 import { forbidden, notFound } from "~/auth/guards.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { operatorGrants } from "~/auth/policy.server";
@@ -12,7 +21,15 @@ import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { activeUnlocksFor, deadlineDate, deadlineLockMessage, isPastDeadline, LockCache, lockState } from "./locks.server";
-import { ancestorIds, periodProblem, prepareSubmission, storeSubmission, SubmissionContext, SubmissionLockedError, type PreparedSubmission } from "./submissions.server";
+import {
+  ancestorIds,
+  periodProblem,
+  prepareSubmission,
+  storeSubmission,
+  SubmissionContext,
+  SubmissionLockedError,
+  type PreparedSubmission,
+} from "./submissions.server";
 import { effectivePackages, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 
@@ -33,7 +50,8 @@ export class EntryRefusal extends Error {
 const CONFLICT_MESSAGE =
   "Laporan ini sudah berubah sejak halaman dibuka (misalnya sudah diperiksa verifikator atau disimpan dari tab lain). Muat ulang halaman; isian Anda tersimpan di peramban dan dapat dipulihkan.";
 
-export const LOCKED_MESSAGE = "Laporan ini sudah disetujui verifikator sehingga terkunci dan tidak dapat diubah. Jika ada yang perlu dikoreksi, minta admin Dinkes kabupaten/kota membukanya kembali.";
+export const LOCKED_MESSAGE =
+  "Laporan ini sudah disetujui verifikator sehingga terkunci dan tidak dapat diubah. Jika ada yang perlu dikoreksi, minta admin Dinkes kabupaten/kota membukanya kembali.";
 
 /**
  * The Puskesmas the operator works for. One operator grant → that Puskesmas; several → `unitCode`
@@ -43,14 +61,19 @@ export async function operatorUnit(user: SessionUser, unitCode: string | null): 
   const grants = operatorGrants(user);
   if (grants.length === 0) throw forbidden();
   const grant = unitCode ? grants.find((g) => g.orgCode === unitCode) : grants.length === 1 ? grants[0] : undefined;
-  if (!grant) throw forbidden(unitCode ? "Puskesmas ini bukan wilayah kerja Anda." : "Anda bertugas di beberapa Puskesmas: pilih Puskesmas dari daftar Laporan.");
+  if (!grant)
+    throw forbidden(unitCode ? "Puskesmas ini bukan wilayah kerja Anda." : "Anda bertugas di beberapa Puskesmas: pilih Puskesmas dari daftar Laporan.");
   const unit = await getDb().selectFrom("org_unit").selectAll().where("id", "=", grant.orgUnitId).executeTakeFirst();
   if (!unit) throw notFound("Puskesmas tidak ditemukan.");
   return unit;
 }
 
 /** The published packages' keys, and for one unit the package and effective form with `formKey`. */
-export async function findUnitForm(unit: Pick<OrgUnit, "path">, formKey: string, db: DbOrTrx = getDb()): Promise<{ effective: EffectivePackage; form: Form } | undefined> {
+export async function findUnitForm(
+  unit: Pick<OrgUnit, "path">,
+  formKey: string,
+  db: DbOrTrx = getDb(),
+): Promise<{ effective: EffectivePackage; form: Form } | undefined> {
   for (const { effective } of await effectivePackages(ancestorIds(unit).districtId, db)) {
     const form = effective.package.forms.find((f) => f.key === formKey);
     if (form) return { effective, form };
@@ -107,7 +130,11 @@ export async function operatorForms(units: ReadonlyArray<Pick<OrgUnit, "id" | "c
         .where("period", "in", [...new Set(forms.flatMap((f) => f.periods))])
         .execute(),
       activeUnlocksFor(db, unit, now),
-      cache.preloadDeadlineDays(db, unit, forms.map((f) => f.form.periodType)),
+      cache.preloadDeadlineDays(
+        db,
+        unit,
+        forms.map((f) => f.form.periodType),
+      ),
     ]);
     for (const { key, form, periods } of forms) {
       const { days } = await cache.deadlineDays(db, unit, form.periodType);
@@ -116,7 +143,11 @@ export async function operatorForms(units: ReadonlyArray<Pick<OrgUnit, "id" | "c
         const status = sub?.status ?? "missing";
         const deadline = deadlineDate(period, days);
         const pastDeadline = isPastDeadline(deadline, now);
-        const unlock = pastDeadline ? unlocks.filter((u) => u.package_key === key && u.form_key === form.key && u.period === period).sort((a, b) => b.expires_at.localeCompare(a.expires_at))[0] : undefined;
+        const unlock = pastDeadline
+          ? unlocks
+              .filter((u) => u.package_key === key && u.form_key === form.key && u.period === period)
+              .sort((a, b) => b.expires_at.localeCompare(a.expires_at))[0]
+          : undefined;
         const late = pastDeadline && (status === "missing" || status === "draft" || status === "returned");
         rows.push({
           unitCode: unit.code,
@@ -200,7 +231,19 @@ export async function assertEditable(
     .executeTakeFirst();
   if (row?.status === "approved") throw new EntryRefusal(LOCKED_MESSAGE, 409, "LOCKED");
   if (deadline) {
-    const message = await deadlineLockMessage(db, { unit: deadline.unit, packageKey: key.packageKey, formKey: key.formKey, periodType: deadline.form.periodType, period: key.period, formTitle: deadline.form.title.id }, deadline.now, deadline.cache);
+    const message = await deadlineLockMessage(
+      db,
+      {
+        unit: deadline.unit,
+        packageKey: key.packageKey,
+        formKey: key.formKey,
+        periodType: deadline.form.periodType,
+        period: key.period,
+        formTitle: deadline.form.title.id,
+      },
+      deadline.now,
+      deadline.cache,
+    );
     if (message) throw new EntryRefusal(message, 409, "LOCKED");
   }
   return row;
@@ -266,18 +309,31 @@ function splitProblems(problems: Array<{ column?: string; message: string }>): P
  * Validates a draft: it may be incomplete (missing answers are fine), but whatever is filled in
  * must have the right type and lie within bounds. Validation rules are checked on submit only.
  */
-async function prepareDraft(effective: EffectivePackage, unit: OrgUnit, formKey: string, period: string, data: unknown, now: Date): Promise<{ ok: true; submission: PreparedSubmission } | { ok: false; problems: Array<{ column?: string; message: string }> }> {
+async function prepareDraft(
+  effective: EffectivePackage,
+  unit: OrgUnit,
+  formKey: string,
+  period: string,
+  data: unknown,
+  now: Date,
+): Promise<{ ok: true; submission: PreparedSubmission } | { ok: false; problems: Array<{ column?: string; message: string }> }> {
   const form = effective.package.forms.find((f) => f.key === formKey);
   if (!form) return { ok: false, problems: [{ message: `Formulir "${formKey}" tidak berlaku untuk Puskesmas ini.` }] };
   const periodMessage = periodProblem(form, period, now);
   if (periodMessage) return { ok: false, problems: [{ column: "period", message: periodMessage }] };
-  const result = validateSubmission(form, data, { formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`, hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field) });
+  const result = validateSubmission(form, data, {
+    formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`,
+    hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field),
+  });
   const blocking = result.errors.filter((e) => e.code !== "REQUIRED" && e.code !== "NOT_CALCULABLE");
   if (blocking.length > 0) return { ok: false, problems: blocking.map((e) => ({ column: e.field || undefined, message: e.message })) };
   return { ok: true, submission: { unit, effective, form, period, data: result.data, warnings: [] } };
 }
 
-function replay(row: { user_id: number; org_unit_id: number; form_key: string; period: string; result_json: string | null }, input: SaveInput): SaveResult | null {
+function replay(
+  row: { user_id: number; org_unit_id: number; form_key: string; period: string; result_json: string | null },
+  input: SaveInput,
+): SaveResult | null {
   if (row.user_id !== input.user.id || row.org_unit_id !== input.unit.id || row.form_key !== input.formKey || row.period !== input.period) {
     return refused(409, "KEY_REUSED", { formErrors: ["Permintaan ini sudah dipakai untuk laporan lain. Muat ulang halaman, lalu simpan lagi."] });
   }
@@ -296,7 +352,9 @@ async function findRequest(key: string) {
  */
 export async function saveEntry(input: SaveInput, now = clock.now()): Promise<SaveResult> {
   if (!IDEMPOTENCY_KEY_PATTERN.test(input.idempotencyKey)) {
-    return refused(400, "INVALID", { formErrors: ["Formulir ini tidak lengkap (kunci pengiriman hilang). Muat ulang halaman; draf lokal Anda dapat dipulihkan."] });
+    return refused(400, "INVALID", {
+      formErrors: ["Formulir ini tidak lengkap (kunci pengiriman hilang). Muat ulang halaman; draf lokal Anda dapat dipulihkan."],
+    });
   }
   const earlier = await findRequest(input.idempotencyKey);
   if (earlier) {
@@ -308,7 +366,11 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
   const ctx = new SubmissionContext(found.effective.base.key);
   try {
     // A clear answer before validation; the same check runs again inside the transaction.
-    await assertEditable(getDb(), { unitId: input.unit.id, packageKey: found.effective.base.key, formKey: input.formKey, period: input.period }, { unit: input.unit, form: found.form, now });
+    await assertEditable(
+      getDb(),
+      { unitId: input.unit.id, packageKey: found.effective.base.key, formKey: input.formKey, period: input.period },
+      { unit: input.unit, form: found.form, now },
+    );
   } catch (err) {
     if (err instanceof EntryRefusal) return refused(err.status, err.code, { formErrors: [err.message] });
     throw err;
@@ -327,13 +389,30 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
       // Claim the key first: a parallel twin blocks here (PostgreSQL) or queues (SQLite) and then fails.
       await trx
         .insertInto("submission_request")
-        .values({ idempotency_key: input.idempotencyKey, user_id: input.user.id, org_unit_id: input.unit.id, form_key: input.formKey, period: input.period, submission_id: null, result_json: null, created_at: nowIso() })
+        .values({
+          idempotency_key: input.idempotencyKey,
+          user_id: input.user.id,
+          org_unit_id: input.unit.id,
+          form_key: input.formKey,
+          period: input.period,
+          submission_id: null,
+          result_json: null,
+          created_at: nowIso(),
+        })
         .execute();
       // The deadline read by this check serves storeSubmission's own check in the same transaction.
       const lockCache = new LockCache();
-      const current = await assertEditable(trx, { unitId: input.unit.id, packageKey: found.effective.base.key, formKey: input.formKey, period: input.period }, { unit: input.unit, form: found.form, now, cache: lockCache });
+      const current = await assertEditable(
+        trx,
+        { unitId: input.unit.id, packageKey: found.effective.base.key, formKey: input.formKey, period: input.period },
+        { unit: input.unit, form: found.form, now, cache: lockCache },
+      );
       if (input.onlyDraft && current && current.status !== "draft") {
-        throw new EntryRefusal("Laporan ini sudah dikirim atau dikembalikan, jadi tidak disimpan otomatis. Simpan perubahan dengan tombol Simpan draf atau Kirim.", 409, "NOT_DRAFT");
+        throw new EntryRefusal(
+          "Laporan ini sudah dikirim atau dikembalikan, jadi tidak disimpan otomatis. Simpan perubahan dengan tombol Simpan draf atau Kirim.",
+          409,
+          "NOT_DRAFT",
+        );
       }
       const currentRevision = current?.revision ?? 0;
       if (currentRevision !== input.baseRevision) throw new EntryRefusal(CONFLICT_MESSAGE, 409, "CONFLICT");
@@ -351,7 +430,11 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
       const stored = await trx.selectFrom("submission").select("revision").where("id", "=", submissionId).executeTakeFirstOrThrow();
       if (stored.revision !== currentRevision + 1) throw new EntryRefusal(CONFLICT_MESSAGE, 409, "CONFLICT");
       const result: SavedResult = { ok: true, intent: input.intent, status, submissionId, revision: currentRevision + 1, warnings };
-      await trx.updateTable("submission_request").set({ submission_id: submissionId, result_json: JSON.stringify(result) }).where("idempotency_key", "=", input.idempotencyKey).execute();
+      await trx
+        .updateTable("submission_request")
+        .set({ submission_id: submissionId, result_json: JSON.stringify(result) })
+        .where("idempotency_key", "=", input.idempotencyKey)
+        .execute();
       return result;
     });
   } catch (err) {
@@ -362,7 +445,12 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
     const result = winner ? replay(winner, input) : null;
     if (result) return result;
     // Lost the race for the report itself (another tab, another key): the unique constraint held.
-    const latest = await assertEditable(getDb(), { unitId: input.unit.id, packageKey: found.effective.base.key, formKey: input.formKey, period: input.period }).catch((e: unknown) => {
+    const latest = await assertEditable(getDb(), {
+      unitId: input.unit.id,
+      packageKey: found.effective.base.key,
+      formKey: input.formKey,
+      period: input.period,
+    }).catch((e: unknown) => {
       if (e instanceof EntryRefusal) return { revision: -1 };
       throw e;
     });
@@ -372,7 +460,12 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
 }
 
 /** The same form's values in the previous period, for comparison (verifier) and orientation. */
-export async function previousValues(unitId: number, packageKey: string, formKey: string, period: string): Promise<{ period: string; status: SubmissionStatus | null; data: Record<string, unknown> | null }> {
+export async function previousValues(
+  unitId: number,
+  packageKey: string,
+  formKey: string,
+  period: string,
+): Promise<{ period: string; status: SubmissionStatus | null; data: Record<string, unknown> | null }> {
   const prev = previousPeriod(parsePeriod(period));
   const row = await getDb()
     .selectFrom("submission")

@@ -78,7 +78,12 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
 
   // Units of the plan's level under each row: one query under the rows' common ancestor.
   const common = commonPathPrefix(rows.map((r) => r.path));
-  const unitRows = await db.selectFrom("org_unit").select(["id", "code", "path"]).where("level", "=", plan.unitLevel as OrgUnit["level"]).where("path", "like", `${common}%`).execute();
+  const unitRows = await db
+    .selectFrom("org_unit")
+    .select(["id", "code", "path"])
+    .where("level", "=", plan.unitLevel as OrgUnit["level"])
+    .where("path", "like", `${common}%`)
+    .execute();
   const unitsOfRow = new Map<number, Array<{ id: number; code: string }>>(rowIds.map((id) => [id, []]));
   const rowOfUnit = new Map<number, number>();
   for (const u of unitRows) {
@@ -120,7 +125,8 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
   const windows = plan.windows;
   const facts = windows.map(() => new Map<number, RowFacts>());
   windows.forEach((w, wi) => {
-    for (const r of rows) facts[wi].set(r.id, { row: r.code, window: w.id, totals: Object.create(null), reported: Object.create(null), expected: Object.create(null) });
+    for (const r of rows)
+      facts[wi].set(r.id, { row: r.code, window: w.id, totals: Object.create(null), reported: Object.create(null), expected: Object.create(null) });
   });
   const monthsOf = (w: PlanWindow, form: string) => [...new Set((w.formPeriods[form] ?? []).map((p) => periodEndIndex(p)))];
   const unitForms = windows.map((w) => new Set(w.unitFields.map((k) => plan.fields[k].form)));
@@ -156,8 +162,12 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
     const subBase = sql`from submission where package_key = ${pkg} and form_key = ${form} and status in (${textList(COUNTED)}) and month_index in (${idList(all)}) ${rowFilter}`;
     const needUnitCounts = options.withUnitLists || ws.some(({ wi }) => unitForms[wi].has(form));
     const counted = needUnitCounts
-      ? await sql<Record<string, number | null> & { row_id: number; org_unit_id: number }>`select org_unit_id, min(${groupExpr}) as row_id, ${countCols} ${subBase} group by org_unit_id`.execute(db)
-      : await sql<Record<string, number | null> & { row_id: number; org_unit_id: number }>`select ${groupExpr} as row_id, ${countCols} ${subBase} group by ${groupExpr}`.execute(db);
+      ? await sql<
+          Record<string, number | null> & { row_id: number; org_unit_id: number }
+        >`select org_unit_id, min(${groupExpr}) as row_id, ${countCols} ${subBase} group by org_unit_id`.execute(db)
+      : await sql<
+          Record<string, number | null> & { row_id: number; org_unit_id: number }
+        >`select ${groupExpr} as row_id, ${countCols} ${subBase} group by ${groupExpr}`.execute(db);
     for (const r of counted.rows) {
       ws.forEach(({ wi }, k) => {
         const f = facts[wi].get(rowKey(r.row_id));
@@ -194,12 +204,15 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
     const perUnit = (f: PlanField) => ws.some(({ w }) => w.unitFields.includes(f.key)) || (f.aggregation !== "sum" && !singlePeriod);
     const rowLevel = fieldKeys.filter((k) => !perUnit(plan.fields[k]));
     const unitLevel = fieldKeys.filter((k) => perUnit(plan.fields[k]));
-    const valueBase = (keys: string[]) => sql`from submission_value where package_key = ${pkg} and field_key in (${textList(keys)}) and month_index in (${idList(all)}) ${rowFilter}`;
+    const valueBase = (keys: string[]) =>
+      sql`from submission_value where package_key = ${pkg} and field_key in (${textList(keys)}) and month_index in (${idList(all)}) ${rowFilter}`;
 
     if (rowLevel.length > 0) {
       // With at most one period per window every aggregation is that period's value, so a sum.
       const cols = sql.join(months.map((m, k) => sql`sum(${inWindow(m, sql`value`)}) as ${sql.ref(`v${k}`)}`));
-      const result = await sql<Record<string, number | null> & { row_id: number; field_key: string }>`select ${groupExpr} as row_id, field_key, ${cols} ${valueBase(rowLevel)} group by ${groupExpr}, field_key`.execute(db);
+      const result = await sql<
+        Record<string, number | null> & { row_id: number; field_key: string }
+      >`select ${groupExpr} as row_id, field_key, ${cols} ${valueBase(rowLevel)} group by ${groupExpr}, field_key`.execute(db);
       for (const r of result.rows) {
         ws.forEach(({ wi }, k) => {
           const f = facts[wi].get(rowKey(r.row_id));
@@ -228,14 +241,24 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
           if (months[k].length === 0) continue;
           const where = sql`package_key = ${pkg} and field_key in (${textList(keys)}) and month_index in (${idList(months[k])}) ${rowFilter}`;
           const query = postgres
-            ? sql<{ org_unit_id: number; field_key: string; v: number }>`select distinct on (org_unit_id, field_key) org_unit_id, field_key, value as v from submission_value where ${where} order by org_unit_id, field_key, month_index desc`
-            : sql<{ org_unit_id: number; field_key: string; v: number }>`select org_unit_id, field_key, value as v, max(month_index) as m from submission_value where ${where} group by org_unit_id, field_key`;
+            ? sql<{
+                org_unit_id: number;
+                field_key: string;
+                v: number;
+              }>`select distinct on (org_unit_id, field_key) org_unit_id, field_key, value as v from submission_value where ${where} order by org_unit_id, field_key, month_index desc`
+            : sql<{
+                org_unit_id: number;
+                field_key: string;
+                v: number;
+              }>`select org_unit_id, field_key, value as v, max(month_index) as m from submission_value where ${where} group by org_unit_id, field_key`;
           for (const r of (await query.execute(db)).rows) record(wi, Number(r.org_unit_id), r.field_key, r.v);
         }
       } else {
         const fn = sql.raw(agg === "avg" ? "avg" : agg === "max" ? "max" : agg === "min" ? "min" : "sum");
         const cols = sql.join(months.map((m, k) => sql`${fn}(${inWindow(m, sql`value`)}) as ${sql.ref(`v${k}`)}`));
-        const result = await sql<Record<string, number | null> & { org_unit_id: number; field_key: string }>`select org_unit_id, field_key, ${cols} ${valueBase(keys)} group by org_unit_id, field_key`.execute(db);
+        const result = await sql<
+          Record<string, number | null> & { org_unit_id: number; field_key: string }
+        >`select org_unit_id, field_key, ${cols} ${valueBase(keys)} group by org_unit_id, field_key`.execute(db);
         for (const r of result.rows) ws.forEach(({ wi }, k) => record(wi, Number(r.org_unit_id), r.field_key, r[`v${k}`]));
       }
       // Row totals of per-unit fields: Σ over the row's units (ratio of sums, missing ≠ zero).
@@ -252,7 +275,7 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
         }
       }
     }
-    };
+  };
   await Promise.all(forms.map(readForm));
 
   const out: RowFacts[] = [];

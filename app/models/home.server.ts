@@ -25,7 +25,8 @@ export async function operatorHome(grants: Grant[], now = clock.now()) {
   const db = getDb();
   // The Puskesmas come from the session's grants (read with their org units in this request), by code.
   const byId = new Map<number, { id: number; code: string; name: string; path: string }>();
-  for (const g of grants) if (g.orgLevel === "puskesmas" && !byId.has(g.orgUnitId)) byId.set(g.orgUnitId, { id: g.orgUnitId, code: g.orgCode, name: g.orgName, path: g.orgPath });
+  for (const g of grants)
+    if (g.orgLevel === "puskesmas" && !byId.has(g.orgUnitId)) byId.set(g.orgUnitId, { id: g.orgUnitId, code: g.orgCode, name: g.orgName, path: g.orgPath });
   const units = [...byId.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const unitIds = units.map((u) => u.id);
   const rows = await operatorForms(units, now);
@@ -44,7 +45,12 @@ export async function operatorHome(grants: Grant[], now = clock.now()) {
     : [];
   return {
     due,
-    progress: { done, total: rows.length, late: rows.filter((r) => r.display === "late").length, percent: rows.length ? Math.round((done / rows.length) * 100) : null },
+    progress: {
+      done,
+      total: rows.length,
+      late: rows.filter((r) => r.display === "late").length,
+      percent: rows.length ? Math.round((done / rows.length) * 100) : null,
+    },
     several: units.length > 1,
     recent,
   };
@@ -60,7 +66,8 @@ function scopeFilter(grants: Grant[]) {
  * every report (the path test cannot use an index).
  */
 function submissionInScope(grants: Grant[]) {
-  return (eb: ExpressionBuilder<Database & { s: Database["submission"] }, "s">) => eb("s.org_unit_id", "in", eb.selectFrom("org_unit as o").select("o.id").where(scopeFilter(grants)));
+  return (eb: ExpressionBuilder<Database & { s: Database["submission"] }, "s">) =>
+    eb("s.org_unit_id", "in", eb.selectFrom("org_unit as o").select("o.id").where(scopeFilter(grants)));
 }
 
 export async function verifierHome(grants: Grant[]) {
@@ -93,7 +100,16 @@ export async function scopeStats(grants: Grant[], now = clock.now()) {
         .where("o.level", "=", "puskesmas")
         .where(scopeFilter(grants))
         .as("puskesmas"),
-      eb.fn.count<number>(eb.case().when(eb.and([eb("s.period", "=", period), eb("s.status", "in", ["submitted", "approved"])])).then(eb.ref("s.org_unit_id")).end()).distinct().as("reported"),
+      eb.fn
+        .count<number>(
+          eb
+            .case()
+            .when(eb.and([eb("s.period", "=", period), eb("s.status", "in", ["submitted", "approved"])]))
+            .then(eb.ref("s.org_unit_id"))
+            .end(),
+        )
+        .distinct()
+        .as("reported"),
       eb.fn.max("s.updated_at").as("lastChange"),
     ])
     .where(submissionInScope(grants))
@@ -154,7 +170,13 @@ export async function areaCompleteness(grants: Grant[], period: string, maxDistr
   const units = new Map(perDistrict.map((r) => [Number(r.district_id), Number(r.n)]));
   const reported = new Map(reportedRows.map((r) => [Number(r.district_id), Number(r.n)]));
   type Acc = Omit<AreaCompleteness, "completeness">;
-  let areas: Acc[] = districts.map((d) => ({ code: d.code, name: d.name, level: "district", puskesmas: units.get(d.id) ?? 0, reported: reported.get(d.id) ?? 0 }));
+  let areas: Acc[] = districts.map((d) => ({
+    code: d.code,
+    name: d.name,
+    level: "district",
+    puskesmas: units.get(d.id) ?? 0,
+    reported: reported.get(d.id) ?? 0,
+  }));
   if (districts.length > maxDistricts) {
     const provinceIds = [...new Set(districts.map((d) => d.parent_id).filter((id): id is number => id !== null))];
     const provinces = new Map((await db.selectFrom("org_unit").select(["id", "code", "name"]).where("id", "in", provinceIds).execute()).map((p) => [p.id, p]));
@@ -190,7 +212,17 @@ export async function adminHome(grants: Grant[]) {
     .select(["a.id", "a.at", "a.action", "u.username"])
     .where((eb) =>
       eb.or([
-        eb("a.org_unit_id", "is", null).and(eb("a.actor_user_id", "in", eb.selectFrom("role_grant as g").innerJoin("org_unit as o2", "o2.id", "g.org_unit_id").select("g.user_id").where((e2) => e2.or(grants.map((g) => e2("o2.path", "like", `${g.orgPath}%`)))))),
+        eb("a.org_unit_id", "is", null).and(
+          eb(
+            "a.actor_user_id",
+            "in",
+            eb
+              .selectFrom("role_grant as g")
+              .innerJoin("org_unit as o2", "o2.id", "g.org_unit_id")
+              .select("g.user_id")
+              .where((e2) => e2.or(grants.map((g) => e2("o2.path", "like", `${g.orgPath}%`)))),
+          ),
+        ),
         ...grants.map((g) => eb("o.path", "like", `${g.orgPath}%`)),
       ]),
     )

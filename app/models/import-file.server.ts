@@ -147,7 +147,13 @@ function detectDelimiter(bytes: Buffer): string {
  * over the bytes (delimiters outside quotes; a line end outside quotes ends a record), without
  * parsing anything. `onlyFirst` stops after one record and says where it ends.
  */
-function widthCheck(bytes: Buffer, start: number, delimiter: number, firstRow: number, onlyFirst: boolean): { end: number; tooWide: { row: number; column: number } | null } {
+function widthCheck(
+  bytes: Buffer,
+  start: number,
+  delimiter: number,
+  firstRow: number,
+  onlyFirst: boolean,
+): { end: number; tooWide: { row: number; column: number } | null } {
   let fields = 1;
   let quoted = false;
   let row = firstRow;
@@ -179,7 +185,8 @@ export async function readCsv(input: Uint8Array | string, options: ReadOptions =
   const common = { delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: MAX_CSV_RECORD_CHARS } as const;
   const rows = new Rows(options);
   let records = 0;
-  const tooWide = (at: { row: number; column: number }) => new Refusal("imports.file.tooManyColumns", { row: at.row, column: columnName(at.column), max: number(MAX_IMPORT_COLUMNS, locale) });
+  const tooWide = (at: { row: number; column: number }) =>
+    new Refusal("imports.file.tooManyColumns", { row: at.row, column: columnName(at.column), max: number(MAX_IMPORT_COLUMNS, locale) });
   const checkCells = (record: string[], row: number) => {
     const long = record.findIndex((c) => c.length > MAX_CELL_CHARS);
     if (long >= 0) throw new Refusal("imports.file.cellTooLong", { cell: `${columnName(long + 1)}${row}`, max: number(MAX_CELL_CHARS, locale) });
@@ -217,7 +224,8 @@ export async function readCsv(input: Uint8Array | string, options: ReadOptions =
     }
   } catch (err) {
     return refusal(err, locale, (detail) => {
-      if (err instanceof CsvError && err.code === "CSV_MAX_RECORD_SIZE") return new Refusal("imports.file.recordTooLong", { row: records + 1, max: number(MAX_CSV_RECORD_CHARS, locale) });
+      if (err instanceof CsvError && err.code === "CSV_MAX_RECORD_SIZE")
+        return new Refusal("imports.file.recordTooLong", { row: records + 1, max: number(MAX_CSV_RECORD_CHARS, locale) });
       return new Refusal("imports.file.csvUnreadable", { detail });
     });
   }
@@ -242,7 +250,8 @@ function dateText(value: Date, kind: CellKind, periodType: Form["periodType"]): 
 
 function numberText(value: number, kind: CellKind, periodType: Form["periodType"]): string {
   // A period cell formatted as text but holding a date arrives as its Excel serial (days since 1899-12-30).
-  if (kind === "period" && value > 3000 && value < 2958466) return dateText(new Date(Date.UTC(1899, 11, 30) + Math.round(value) * 86_400_000), kind, periodType);
+  if (kind === "period" && value > 3000 && value < 2958466)
+    return dateText(new Date(Date.UTC(1899, 11, 30) + Math.round(value) * 86_400_000), kind, periodType);
   return String(Number(value.toPrecision(12)));
 }
 
@@ -415,7 +424,8 @@ async function readSharedStrings(file: XlsxFile, book: Workbook): Promise<void> 
           const text = parts.join("");
           if (text.length > MAX_CELL_CHARS) throw new XmlLimitError("text", text.length);
           chars += text.length;
-          if (strings.length >= MAX_IMPORT_CELLS || chars > MAX_IMPORT_TEXT_CHARS) throw new Refusal("imports.file.tooMuchText", { max: Math.round(MAX_IMPORT_TEXT_CHARS / 1_000_000) });
+          if (strings.length >= MAX_IMPORT_CELLS || chars > MAX_IMPORT_TEXT_CHARS)
+            throw new Refusal("imports.file.tooMuchText", { max: Math.round(MAX_IMPORT_TEXT_CHARS / 1_000_000) });
           strings.push(text);
           parts = null;
         }
@@ -450,7 +460,14 @@ function columnOf(ref: string): number {
  * The first worksheet: row 1 is the header, checked before the rows after it are taken (rows
  * that arrived in the same piece of XML wait, at most one piece's worth), then the data rows.
  */
-async function readSheet(file: XlsxFile, book: Workbook, form: Pick<Form, "periodType">, dateKeys: ReadonlySet<string>, rows: Rows, locale: Locale): Promise<void> {
+async function readSheet(
+  file: XlsxFile,
+  book: Workbook,
+  form: Pick<Form, "periodType">,
+  dateKeys: ReadonlySet<string>,
+  rows: Rows,
+  locale: Locale,
+): Promise<void> {
   const sheet = file.entry(book.sheetPath);
   if (!sheet) throw new Refusal("imports.file.noHeader");
   const entry: ZipEntry = sheet;
@@ -464,153 +481,159 @@ async function readSheet(file: XlsxFile, book: Workbook, form: Pick<Form, "perio
   try {
     await scanSheet();
   } catch (err) {
-    if (err instanceof XmlLimitError && err.kind === "text") throw new Refusal("imports.file.cellTooLong", { cell: where, max: number(MAX_CELL_CHARS, locale) });
+    if (err instanceof XmlLimitError && err.kind === "text")
+      throw new Refusal("imports.file.cellTooLong", { cell: where, max: number(MAX_CELL_CHARS, locale) });
     throw err;
   }
   if (!headerChecked) throw new Refusal("imports.file.noHeader");
 
   async function scanSheet() {
-  await file.scan(
-    entry,
-    MAX_CELL_CHARS,
-    (scanner) => {
-      let inSheetData = false;
-      let finished = false;
-      let rowNumber = 0;
-      let rowStyle: number | null = null;
-      let cells: string[] | null = null;
-      let lastCol = 0;
-      let cell: CellState | null = null;
-      let inInline = false;
-      let inPhonetic = false;
+    await file.scan(
+      entry,
+      MAX_CELL_CHARS,
+      (scanner) => {
+        let inSheetData = false;
+        let finished = false;
+        let rowNumber = 0;
+        let rowStyle: number | null = null;
+        let cells: string[] | null = null;
+        let lastCol = 0;
+        let cell: CellState | null = null;
+        let inInline = false;
+        let inPhonetic = false;
 
-      const styleOf = (c: CellState): number | null => {
-        if (c.style) return c.style;
-        if (rowStyle !== null) return rowStyle;
-        return colStyles.find((s) => s.min <= c.col && c.col <= s.max)?.style ?? null;
-      };
-      const text = (c: CellState, kind: CellKind): string => {
-        const v = c.value ?? "";
-        switch (c.type) {
-          case "s":
-            return book.sharedStrings[Number.parseInt(v, 10)] ?? "";
-          case "inlineStr":
-            return c.inline ? c.inline.join("") : v;
-          case "str":
-          case "e":
-            return v;
-          case "b":
-            return v === "" ? "" : Number.parseInt(v, 10) !== 0 ? "ya" : "tidak";
-          case "d": {
-            const ms = Date.parse(v);
-            return Number.isFinite(ms) ? dateText(new Date(ms), kind, form.periodType) : v;
+        const styleOf = (c: CellState): number | null => {
+          if (c.style) return c.style;
+          if (rowStyle !== null) return rowStyle;
+          return colStyles.find((s) => s.min <= c.col && c.col <= s.max)?.style ?? null;
+        };
+        const text = (c: CellState, kind: CellKind): string => {
+          const v = c.value ?? "";
+          switch (c.type) {
+            case "s":
+              return book.sharedStrings[Number.parseInt(v, 10)] ?? "";
+            case "inlineStr":
+              return c.inline ? c.inline.join("") : v;
+            case "str":
+            case "e":
+              return v;
+            case "b":
+              return v === "" ? "" : Number.parseInt(v, 10) !== 0 ? "ya" : "tidak";
+            case "d": {
+              const ms = Date.parse(v);
+              return Number.isFinite(ms) ? dateText(new Date(ms), kind, form.periodType) : v;
+            }
+            default: {
+              if (v.trim() === "") return "";
+              const n = Number.parseFloat(v);
+              if (!Number.isFinite(n)) return v;
+              const style = styleOf(c);
+              if (style !== null && book.dateStyles[style]) return dateText(excelDate(n, book.date1904), kind, form.periodType);
+              return numberText(n, kind, form.periodType);
+            }
           }
-          default: {
-            if (v.trim() === "") return "";
-            const n = Number.parseFloat(v);
-            if (!Number.isFinite(n)) return v;
-            const style = styleOf(c);
-            if (style !== null && book.dateStyles[style]) return dateText(excelDate(n, book.date1904), kind, form.periodType);
-            return numberText(n, kind, form.periodType);
+        };
+        const endCell = (c: CellState) => {
+          if (!cells) return;
+          const value = text(c, kinds?.[c.col - 1] ?? "other");
+          if (value === "") return; // empty cells cost nothing, wherever they are
+          if (c.col > MAX_IMPORT_COLUMNS) {
+            throw new Refusal("imports.file.tooManyColumns", { row: rowNumber, column: columnName(c.col), max: number(MAX_IMPORT_COLUMNS, locale) });
           }
-        }
-      };
-      const endCell = (c: CellState) => {
-        if (!cells) return;
-        const value = text(c, kinds?.[c.col - 1] ?? "other");
-        if (value === "") return; // empty cells cost nothing, wherever they are
-        if (c.col > MAX_IMPORT_COLUMNS) {
-          throw new Refusal("imports.file.tooManyColumns", { row: rowNumber, column: columnName(c.col), max: number(MAX_IMPORT_COLUMNS, locale) });
-        }
-        while (cells.length < c.col - 1) cells.push("");
-        cells[c.col - 1] = value;
-      };
-      const endRow = () => {
-        if (!cells) return;
-        const done = cells;
-        cells = null;
-        if (!header) {
-          if (rowNumber !== 1) throw new Refusal("imports.file.noHeader");
-          header = done;
-          const names = done.map((h) => h.trim());
-          kinds = names.map((h) => (h === "period" ? "period" : dateKeys.has(h) ? "date" : "other"));
-        } else if (!headerChecked) waiting.push([rowNumber, done]);
-        else rows.add(rowNumber, done);
-      };
-      return {
-        done: () => finished,
-        open(name, tag, selfClosing) {
-          if (name === "sheetData") inSheetData = !selfClosing;
-          else if (name === "col" && !inSheetData) {
-            const style = Number(attr(tag, "style") ?? 0);
-            if (style) colStyles.push({ min: Number(attr(tag, "min")), max: Number(attr(tag, "max")), style });
-          } else if (!inSheetData) return;
-          else if (name === "row") {
-            const r = attr(tag, "r");
-            rowNumber = r ? Number.parseInt(r, 10) : rowNumber + 1;
-            if (!(rowNumber > 0)) throw new Refusal("imports.file.xlsxUnreadable", { detail: `row ${r}` });
-            const s = attr(tag, "s");
-            rowStyle = s ? Number(s) : null;
-            cells = [];
-            lastCol = 0;
-          } else if (name === "c" && cells) {
-            const ref = attr(tag, "r");
-            const col = ref ? columnOf(ref) : lastCol + 1;
-            if (col < 1) throw new Refusal("imports.file.xlsxUnreadable", { detail: `cell ${ref}` });
-            lastCol = col;
-            if (selfClosing) return;
-            where = `${columnName(col)}${rowNumber}`;
-            const s = attr(tag, "s");
-            cell = { col, type: attr(tag, "t") ?? "n", style: s ? Number(s) : null, formula: false, value: null, inline: null };
-          } else if (!cell) return;
-          else if (name === "v") {
-            scanner.capturing = !selfClosing;
-            scanner.text = "";
-            if (selfClosing) cell.value = "";
-          } else if (name === "f") cell.formula = true;
-          else if (name === "is") inInline = !selfClosing;
-          else if (name === "rPh") inPhonetic = true;
-          else if (name === "t" && inInline && !inPhonetic) {
-            scanner.capturing = !selfClosing;
-            scanner.text = "";
-          }
-        },
-        close(name) {
-          if (!inSheetData) return;
-          if (name === "v" && cell && scanner.capturing) {
-            cell.value = scanner.text;
-            scanner.capturing = false;
-            scanner.text = "";
-          } else if (name === "t" && cell && scanner.capturing) {
-            (cell.inline ??= []).push(scanner.text);
-            if (cell.inline.reduce((n, t) => n + t.length, 0) > MAX_CELL_CHARS) throw new XmlLimitError("text", MAX_CELL_CHARS + 1);
-            scanner.capturing = false;
-            scanner.text = "";
-          } else if (name === "rPh") inPhonetic = false;
-          else if (name === "is") inInline = false;
-          else if (name === "c" && cell) {
-            endCell(cell);
-            cell = null;
-          } else if (name === "row") endRow();
-          else if (name === "sheetData") {
-            inSheetData = false;
-            finished = true; // nothing after the rows matters
-          }
-        },
-      };
-    },
-    async () => {
-      if (!header || headerChecked) return;
-      await rows.setHeader(header);
-      headerChecked = true;
-      for (const [rowNo, cells] of waiting.splice(0)) rows.add(rowNo, cells);
-    },
-  );
+          while (cells.length < c.col - 1) cells.push("");
+          cells[c.col - 1] = value;
+        };
+        const endRow = () => {
+          if (!cells) return;
+          const done = cells;
+          cells = null;
+          if (!header) {
+            if (rowNumber !== 1) throw new Refusal("imports.file.noHeader");
+            header = done;
+            const names = done.map((h) => h.trim());
+            kinds = names.map((h) => (h === "period" ? "period" : dateKeys.has(h) ? "date" : "other"));
+          } else if (!headerChecked) waiting.push([rowNumber, done]);
+          else rows.add(rowNumber, done);
+        };
+        return {
+          done: () => finished,
+          open(name, tag, selfClosing) {
+            if (name === "sheetData") inSheetData = !selfClosing;
+            else if (name === "col" && !inSheetData) {
+              const style = Number(attr(tag, "style") ?? 0);
+              if (style) colStyles.push({ min: Number(attr(tag, "min")), max: Number(attr(tag, "max")), style });
+            } else if (!inSheetData) return;
+            else if (name === "row") {
+              const r = attr(tag, "r");
+              rowNumber = r ? Number.parseInt(r, 10) : rowNumber + 1;
+              if (!(rowNumber > 0)) throw new Refusal("imports.file.xlsxUnreadable", { detail: `row ${r}` });
+              const s = attr(tag, "s");
+              rowStyle = s ? Number(s) : null;
+              cells = [];
+              lastCol = 0;
+            } else if (name === "c" && cells) {
+              const ref = attr(tag, "r");
+              const col = ref ? columnOf(ref) : lastCol + 1;
+              if (col < 1) throw new Refusal("imports.file.xlsxUnreadable", { detail: `cell ${ref}` });
+              lastCol = col;
+              if (selfClosing) return;
+              where = `${columnName(col)}${rowNumber}`;
+              const s = attr(tag, "s");
+              cell = { col, type: attr(tag, "t") ?? "n", style: s ? Number(s) : null, formula: false, value: null, inline: null };
+            } else if (!cell) return;
+            else if (name === "v") {
+              scanner.capturing = !selfClosing;
+              scanner.text = "";
+              if (selfClosing) cell.value = "";
+            } else if (name === "f") cell.formula = true;
+            else if (name === "is") inInline = !selfClosing;
+            else if (name === "rPh") inPhonetic = true;
+            else if (name === "t" && inInline && !inPhonetic) {
+              scanner.capturing = !selfClosing;
+              scanner.text = "";
+            }
+          },
+          close(name) {
+            if (!inSheetData) return;
+            if (name === "v" && cell && scanner.capturing) {
+              cell.value = scanner.text;
+              scanner.capturing = false;
+              scanner.text = "";
+            } else if (name === "t" && cell && scanner.capturing) {
+              (cell.inline ??= []).push(scanner.text);
+              if (cell.inline.reduce((n, t) => n + t.length, 0) > MAX_CELL_CHARS) throw new XmlLimitError("text", MAX_CELL_CHARS + 1);
+              scanner.capturing = false;
+              scanner.text = "";
+            } else if (name === "rPh") inPhonetic = false;
+            else if (name === "is") inInline = false;
+            else if (name === "c" && cell) {
+              endCell(cell);
+              cell = null;
+            } else if (name === "row") endRow();
+            else if (name === "sheetData") {
+              inSheetData = false;
+              finished = true; // nothing after the rows matters
+            }
+          },
+        };
+      },
+      async () => {
+        if (!header || headerChecked) return;
+        await rows.setHeader(header);
+        headerChecked = true;
+        for (const [rowNo, cells] of waiting.splice(0)) rows.add(rowNo, cells);
+      },
+    );
   }
 }
 
 /** An XLSX's first sheet within the caps; the header checked before the rows. */
-export async function readXlsx(bytes: Uint8Array, form: Pick<Form, "periodType">, dateKeys: ReadonlySet<string>, options: ReadOptions = {}): Promise<ReadResult> {
+export async function readXlsx(
+  bytes: Uint8Array,
+  form: Pick<Form, "periodType">,
+  dateKeys: ReadonlySet<string>,
+  options: ReadOptions = {},
+): Promise<ReadResult> {
   const locale = options.locale ?? "id";
   const rows = new Rows(options);
   try {
@@ -632,7 +655,11 @@ export async function readXlsx(bytes: Uint8Array, form: Pick<Form, "periodType">
 /** CSV or XLSX by content (an XLSX is a ZIP: "PK"), whatever the file is called. */
 export async function readUpload(bytes: Uint8Array, form: Form, options: ReadOptions = {}): Promise<ReadResult> {
   if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    const dateKeys = new Set(fieldsOf(form).filter((f) => f.type === "date").map((f) => f.key));
+    const dateKeys = new Set(
+      fieldsOf(form)
+        .filter((f) => f.type === "date")
+        .map((f) => f.key),
+    );
     return readXlsx(bytes, form, dateKeys, options);
   }
   if (bytes.includes(0)) return { ok: false, message: translate(options.locale ?? "id", "imports.file.notCsv") };

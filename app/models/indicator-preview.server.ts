@@ -103,7 +103,11 @@ export async function previewIndicator(db: DbOrTrx, input: PreviewInput): Promis
   }
   const doc = parsed.value;
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
-    return { status: "problems", message: "Draf paket harus berupa objek JSON.", problems: [{ pointer: "", code: "NOT_OBJECT", message: "Draf paket harus berupa objek JSON." }] };
+    return {
+      status: "problems",
+      message: "Draf paket harus berupa objek JSON.",
+      problems: [{ pointer: "", code: "NOT_OBJECT", message: "Draf paket harus berupa objek JSON." }],
+    };
   }
   const reduced = reducedPackage(doc as Record<string, unknown>, input.index);
   if (!reduced) throw new PreviewInputError("Indikator yang akan dipratinjau tidak ada di draf. Muat ulang halaman lalu coba lagi.");

@@ -113,12 +113,24 @@ export class LockCache {
     if (missing.length === 0) return;
     const ids = [districtId, nationalId].filter((id): id is number => id !== null);
     const loaded = ids.length
-      ? db.selectFrom("report_deadline").select(["org_unit_id", "days_after", "period_type"]).where("period_type", "in", missing).where("org_unit_id", "in", ids).execute()
+      ? db
+          .selectFrom("report_deadline")
+          .select(["org_unit_id", "days_after", "period_type"])
+          .where("period_type", "in", missing)
+          .where("org_unit_id", "in", ids)
+          .execute()
       : Promise.resolve([]);
     for (const t of missing) {
       const key = `${districtId ?? 0}:${t}`;
       if (this.days.has(key)) continue;
-      const days = loaded.then((rows) => pickDeadlineDays(rows.filter((r) => r.period_type === t), nationalId, districtId, t));
+      const days = loaded.then((rows) =>
+        pickDeadlineDays(
+          rows.filter((r) => r.period_type === t),
+          nationalId,
+          districtId,
+          t,
+        ),
+      );
       // A failed load is reported by the await below; entries nobody asks for must not crash the process.
       days.catch(() => undefined);
       this.days.set(key, days);
@@ -143,12 +155,24 @@ export class LockCache {
 
 async function loadDeadlineDays(db: DbOrTrx, nationalId: number | null, districtId: number | null, periodType: PeriodType) {
   const ids = [districtId, nationalId].filter((id): id is number => id !== null);
-  const rows = ids.length ? await db.selectFrom("report_deadline").select(["org_unit_id", "days_after"]).where("period_type", "=", periodType).where("org_unit_id", "in", ids).execute() : [];
+  const rows = ids.length
+    ? await db
+        .selectFrom("report_deadline")
+        .select(["org_unit_id", "days_after"])
+        .where("period_type", "=", periodType)
+        .where("org_unit_id", "in", ids)
+        .execute()
+    : [];
   return pickDeadlineDays(rows, nationalId, districtId, periodType);
 }
 
 /** The district's own setting, else the national one, else the default. */
-function pickDeadlineDays(rows: Array<{ org_unit_id: number; days_after: number }>, nationalId: number | null, districtId: number | null, periodType: PeriodType) {
+function pickDeadlineDays(
+  rows: Array<{ org_unit_id: number; days_after: number }>,
+  nationalId: number | null,
+  districtId: number | null,
+  periodType: PeriodType,
+) {
   const own = rows.find((r) => r.org_unit_id === districtId);
   if (own) return { days: own.days_after, source: "district" as const };
   const national = rows.find((r) => r.org_unit_id === nationalId);
@@ -242,7 +266,12 @@ export async function deadlineCheck(db: DbOrTrx, key: LockKey & { formTitle?: st
 }
 
 /** deadlineCheck's refusal alone: null when the report may be written. */
-export async function deadlineLockMessage(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = clock.now(), cache = new LockCache()): Promise<string | null> {
+export async function deadlineLockMessage(
+  db: DbOrTrx,
+  key: LockKey & { formTitle?: string },
+  now = clock.now(),
+  cache = new LockCache(),
+): Promise<string | null> {
   return (await deadlineCheck(db, key, now, cache)).locked;
 }
 
@@ -264,7 +293,12 @@ export async function deadlineSettings(orgUnit: Pick<OrgUnit, "id" | "path" | "l
   const out: Array<{ periodType: PeriodType; days: number; source: "district" | "national" | "default" }> = [];
   for (const periodType of PERIOD_TYPES) {
     if (orgUnit.level === "national") {
-      const row = await db.selectFrom("report_deadline").select("days_after").where("org_unit_id", "=", orgUnit.id).where("period_type", "=", periodType).executeTakeFirst();
+      const row = await db
+        .selectFrom("report_deadline")
+        .select("days_after")
+        .where("org_unit_id", "=", orgUnit.id)
+        .where("period_type", "=", periodType)
+        .executeTakeFirst();
       out.push({ periodType, days: row?.days_after ?? DEFAULT_DEADLINE_DAYS[periodType], source: row ? "national" : "default" });
     } else out.push({ periodType, ...(await cache.deadlineDays(db, orgUnit, periodType)) });
   }
@@ -275,23 +309,45 @@ export async function deadlineSettings(orgUnit: Pick<OrgUnit, "id" | "path" | "l
  * Sets the days after a period until its reports lock, for one period type. District admins set
  * their district's; the national admin sets the national default. Audited with before/after.
  */
-export async function setDeadline(input: { user: SessionUser; orgUnitId: number; periodType: string; days: string; ip?: string | null }): Promise<LockActionResult> {
+export async function setDeadline(input: {
+  user: SessionUser;
+  orgUnitId: number;
+  periodType: string;
+  days: string;
+  ip?: string | null;
+}): Promise<LockActionResult> {
   const db = getDb();
   const unit = await db.selectFrom("org_unit").selectAll().where("id", "=", input.orgUnitId).executeTakeFirst();
   if (!unit) throw notFound("Wilayah tidak ditemukan.");
   if (!maySetDeadline(input.user, unit)) throw forbidden("Batas waktu hanya dapat diatur oleh admin Dinkes wilayah ini.");
-  if (!PERIOD_TYPES.includes(input.periodType as PeriodType)) return { ok: false, status: 400, message: "Pilih jenis periode: bulan, triwulan atau tahun.", field: "periodType" };
+  if (!PERIOD_TYPES.includes(input.periodType as PeriodType))
+    return { ok: false, status: 400, message: "Pilih jenis periode: bulan, triwulan atau tahun.", field: "periodType" };
   const periodType = input.periodType as PeriodType;
   const text = input.days.trim();
   const days = Number(text);
   if (!/^\d+$/.test(text) || days > MAX_DEADLINE_DAYS) {
-    return { ok: false, status: 400, message: `Isi jumlah hari dengan bilangan bulat 0 sampai ${MAX_DEADLINE_DAYS}, misalnya 10.`, field: `days-${periodType}` };
+    return {
+      ok: false,
+      status: 400,
+      message: `Isi jumlah hari dengan bilangan bulat 0 sampai ${MAX_DEADLINE_DAYS}, misalnya 10.`,
+      field: `days-${periodType}`,
+    };
   }
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("report_deadline").select(["id", "days_after"]).where("org_unit_id", "=", unit.id).where("period_type", "=", periodType).executeTakeFirst();
+    const existing = await trx
+      .selectFrom("report_deadline")
+      .select(["id", "days_after"])
+      .where("org_unit_id", "=", unit.id)
+      .where("period_type", "=", periodType)
+      .executeTakeFirst();
     const now = nowIso();
-    if (existing) await trx.updateTable("report_deadline").set({ days_after: days, updated_by: input.user.id, updated_at: now }).where("id", "=", existing.id).execute();
-    else await trx.insertInto("report_deadline").values({ org_unit_id: unit.id, period_type: periodType, days_after: days, updated_by: input.user.id, updated_at: now }).execute();
+    if (existing)
+      await trx.updateTable("report_deadline").set({ days_after: days, updated_by: input.user.id, updated_at: now }).where("id", "=", existing.id).execute();
+    else
+      await trx
+        .insertInto("report_deadline")
+        .values({ org_unit_id: unit.id, period_type: periodType, days_after: days, updated_by: input.user.id, updated_at: now })
+        .execute();
     await writeAudit(trx, {
       actorUserId: input.user.id,
       action: "deadline.set",
@@ -334,7 +390,8 @@ export async function grantUnlock(input: GrantInput, now = clock.now()): Promise
   const unit = await db.selectFrom("org_unit").selectAll().where("code", "=", input.unitCode.trim()).executeTakeFirst();
   if (!unit) return { ok: false, status: 400, message: "Pilih Puskesmas (atau seluruh kabupaten/kota) dari daftar.", field: "unit" };
   const grant = requireDistrictAdminOf(input.user, unit);
-  if (unit.level !== "puskesmas" && unit.id !== grant.orgUnitId) return { ok: false, status: 400, message: "Buka kunci berlaku untuk satu Puskesmas atau seluruh kabupaten/kota.", field: "unit" };
+  if (unit.level !== "puskesmas" && unit.id !== grant.orgUnitId)
+    return { ok: false, status: 400, message: "Buka kunci berlaku untuk satu Puskesmas atau seluruh kabupaten/kota.", field: "unit" };
   const [packageKey, formKey] = input.form.split("/");
   const effective = packageKey && formKey ? await effectivePackage(packageKey, grant.orgUnitId) : undefined;
   const form: Form | undefined = effective?.package.forms.find((f) => f.key === formKey);
@@ -344,14 +401,22 @@ export async function grantUnlock(input: GrantInput, now = clock.now()): Promise
   if (!parsed.ok) return { ok: false, status: 400, message: parsed.error, field: "period" };
   if (parsed.period.type !== form.periodType) {
     const example = { month: "2025-03", quarter: "2025-Q1", year: "2025" }[form.periodType];
-    return { ok: false, status: 400, message: `Formulir ini dilaporkan per ${{ month: "bulan", quarter: "triwulan", year: "tahun" }[form.periodType]}; tulis periode seperti ${example}.`, field: "period" };
+    return {
+      ok: false,
+      status: 400,
+      message: `Formulir ini dilaporkan per ${{ month: "bulan", quarter: "triwulan", year: "tahun" }[form.periodType]}; tulis periode seperti ${example}.`,
+      field: "period",
+    };
   }
   const reason = input.reason.trim();
-  if (reason.length === 0) return { ok: false, status: 400, message: "Tulis alasan membuka kunci (misalnya koreksi data imunisasi atas permintaan Puskesmas).", field: "reason" };
-  if (reason.length > MAX_REASON_CHARS) return { ok: false, status: 400, message: `Alasan terlalu panjang; batasnya ${MAX_REASON_CHARS} karakter.`, field: "reason" };
+  if (reason.length === 0)
+    return { ok: false, status: 400, message: "Tulis alasan membuka kunci (misalnya koreksi data imunisasi atas permintaan Puskesmas).", field: "reason" };
+  if (reason.length > MAX_REASON_CHARS)
+    return { ok: false, status: 400, message: `Alasan terlalu panjang; batasnya ${MAX_REASON_CHARS} karakter.`, field: "reason" };
   const daysText = input.days.trim();
   const days = Number(daysText);
-  if (!/^\d+$/.test(daysText) || days < 1 || days > MAX_UNLOCK_DAYS) return { ok: false, status: 400, message: `Masa buka kunci 1 sampai ${MAX_UNLOCK_DAYS} hari.`, field: "days" };
+  if (!/^\d+$/.test(daysText) || days < 1 || days > MAX_UNLOCK_DAYS)
+    return { ok: false, status: 400, message: `Masa buka kunci 1 sampai ${MAX_UNLOCK_DAYS} hari.`, field: "days" };
   const expiresAt = new Date(now.getTime() + days * 24 * 60 * 60 * 1000).toISOString();
   const grantedAt = now.toISOString();
   return db.transaction().execute(async (trx) => {
@@ -408,7 +473,19 @@ export async function grantUnlock(input: GrantInput, now = clock.now()): Promise
         if (Number(updated.numUpdatedRows) !== 1) continue;
         // A returned report does not count on scorecards until it is submitted again.
         await trx.deleteFrom("submission_value").where("submission_id", "=", s.id).execute();
-        await recordRevision(trx, { submissionId: s.id, revision: s.revision + 1, action: "submission.reopen", status: "returned", data: s.data, packageKey: s.package_key, packageVersion: s.package_version, overlayId: s.overlay_id, returnNote: note, actorUserId: input.user.id, at });
+        await recordRevision(trx, {
+          submissionId: s.id,
+          revision: s.revision + 1,
+          action: "submission.reopen",
+          status: "returned",
+          data: s.data,
+          packageKey: s.package_key,
+          packageVersion: s.package_version,
+          overlayId: s.overlay_id,
+          returnNote: note,
+          actorUserId: input.user.id,
+          at,
+        });
         await writeAudit(trx, {
           actorUserId: input.user.id,
           action: "submission.reopen",
@@ -446,7 +523,12 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
   if (row.revoked_at) return { ok: false, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
   if (row.expires_at <= now.toISOString()) return { ok: false, status: 409, message: "Izin ini sudah berakhir; tidak perlu dicabut." };
   return db.transaction().execute(async (trx) => {
-    const result = await trx.updateTable("unlock_grant").set({ revoked_at: now.toISOString(), revoked_by: input.user.id }).where("id", "=", row.id).where("revoked_at", "is", null).executeTakeFirst();
+    const result = await trx
+      .updateTable("unlock_grant")
+      .set({ revoked_at: now.toISOString(), revoked_by: input.user.id })
+      .where("id", "=", row.id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
     await writeAudit(trx, {
       actorUserId: input.user.id,
@@ -468,7 +550,13 @@ export async function locksOverview(user: SessionUser, now = clock.now()) {
   const districts = [];
   for (const g of districtAdminGrants(user)) {
     const district = await db.selectFrom("org_unit").selectAll().where("id", "=", g.orgUnitId).executeTakeFirstOrThrow();
-    const puskesmas = await db.selectFrom("org_unit").select(["code", "name"]).where("level", "=", "puskesmas").where("path", "like", `${district.path}%`).orderBy("name").execute();
+    const puskesmas = await db
+      .selectFrom("org_unit")
+      .select(["code", "name"])
+      .where("level", "=", "puskesmas")
+      .where("path", "like", `${district.path}%`)
+      .orderBy("name")
+      .execute();
     const packages = await db.selectFrom("template_package").select("key").distinct().where("status", "=", "published").orderBy("key").execute();
     const forms: Array<{ value: string; title: string; periodType: PeriodType }> = [];
     for (const { key } of packages) {
@@ -480,7 +568,20 @@ export async function locksOverview(user: SessionUser, now = clock.now()) {
       .innerJoin("org_unit as o", "o.id", "u.org_unit_id")
       .leftJoin("app_user as a", "a.id", "u.granted_by")
       .leftJoin("app_user as r", "r.id", "u.revoked_by")
-      .select(["u.id", "u.form_key", "u.period", "u.reason", "u.reopen_approved", "u.granted_at", "u.expires_at", "u.revoked_at", "o.name as unit", "o.level", "a.display_name as grantedBy", "r.display_name as revokedBy"])
+      .select([
+        "u.id",
+        "u.form_key",
+        "u.period",
+        "u.reason",
+        "u.reopen_approved",
+        "u.granted_at",
+        "u.expires_at",
+        "u.revoked_at",
+        "o.name as unit",
+        "o.level",
+        "a.display_name as grantedBy",
+        "r.display_name as revokedBy",
+      ])
       .where("u.district_id", "=", district.id)
       .orderBy("u.granted_at", "desc")
       .limit(100)
@@ -500,6 +601,12 @@ export async function locksOverview(user: SessionUser, now = clock.now()) {
     });
   }
   const nationalGrant = nationalAdminGrants(user)[0];
-  const national = nationalGrant ? { id: nationalGrant.orgUnitId, name: nationalGrant.orgName, deadlines: await deadlineSettings({ id: nationalGrant.orgUnitId, path: nationalGrant.orgPath, level: "national" }) } : null;
+  const national = nationalGrant
+    ? {
+        id: nationalGrant.orgUnitId,
+        name: nationalGrant.orgName,
+        deadlines: await deadlineSettings({ id: nationalGrant.orgUnitId, path: nationalGrant.orgPath, level: "national" }),
+      }
+    : null;
   return { districts, national, maxUnlockDays: MAX_UNLOCK_DAYS, maxDeadlineDays: MAX_DEADLINE_DAYS };
 }

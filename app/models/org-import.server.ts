@@ -27,7 +27,10 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
   const [header, ...rows] = records;
   const expected = ["code", "name", "level", "parent_code"];
   if (!header || expected.some((c, i) => header[i]?.toLowerCase() !== c)) {
-    return { units: [], errors: [{ row: 1, message: `Baris judul harus "code,name,level,parent_code" (kolom note boleh ditambahkan), bukan "${(header ?? []).join(",")}".` }] };
+    return {
+      units: [],
+      errors: [{ row: 1, message: `Baris judul harus "code,name,level,parent_code" (kolom note boleh ditambahkan), bukan "${(header ?? []).join(",")}".` }],
+    };
   }
   const errors: RowError[] = [];
   const units: OrgInput[] = [];
@@ -35,7 +38,8 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
   rows.forEach((cells, i) => {
     const row = i + 2;
     const [code = "", name = "", level = "", parentCode = "", note = ""] = cells;
-    if (!CODE_PATTERN.test(code)) errors.push({ row, column: "code", message: `Kode "${code}" tidak sah: gunakan huruf, angka, titik, garis bawah atau tanda hubung (maks. 64).` });
+    if (!CODE_PATTERN.test(code))
+      errors.push({ row, column: "code", message: `Kode "${code}" tidak sah: gunakan huruf, angka, titik, garis bawah atau tanda hubung (maks. 64).` });
     else if (inFile.has(code)) errors.push({ row, column: "code", message: `Kode ${code} muncul lebih dari sekali.` });
     if (!name || name.length > 200) errors.push({ row, column: "name", message: "Nama wajib diisi (maks. 200 karakter)." });
     if (!isOrgLevel(level)) {
@@ -46,12 +50,22 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
     units.push({ code, name, level, parentCode: parentCode || null, note: note || null });
   });
   const parentCodes = [...new Set(units.map((u) => u.parentCode).filter((c): c is string => !!c && !inFile.has(c)))];
-  const existingParents = parentCodes.length
-    ? await db.selectFrom("org_unit").select(["code", "level"]).where("code", "in", parentCodes).execute()
-    : [];
+  const existingParents = parentCodes.length ? await db.selectFrom("org_unit").select(["code", "level"]).where("code", "in", parentCodes).execute() : [];
   const levelOf = new Map<string, string>([...existingParents.map((p) => [p.code, p.level] as const), ...inFile]);
   const existingCodes = units.length
-    ? new Set((await db.selectFrom("org_unit").select("code").where("code", "in", units.map((u) => u.code)).execute()).map((r) => r.code))
+    ? new Set(
+        (
+          await db
+            .selectFrom("org_unit")
+            .select("code")
+            .where(
+              "code",
+              "in",
+              units.map((u) => u.code),
+            )
+            .execute()
+        ).map((r) => r.code),
+      )
     : new Set<string>();
   units.forEach((u) => {
     const row = rows.findIndex((cells) => cells[0] === u.code) + 2;
@@ -67,13 +81,21 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
     }
     const parentLevel = levelOf.get(u.parentCode);
     if (!parentLevel) errors.push({ row, column: "parent_code", message: `Induk ${u.parentCode} tidak ada di berkas maupun di basis data.` });
-    else if (parentLevel !== wantParent) errors.push({ row, column: "parent_code", message: `Induk ${u.parentCode} bertingkat ${parentLevel}; unit ${u.level} harus di bawah tingkat ${wantParent}.` });
+    else if (parentLevel !== wantParent)
+      errors.push({
+        row,
+        column: "parent_code",
+        message: `Induk ${u.parentCode} bertingkat ${parentLevel}; unit ${u.level} harus di bawah tingkat ${wantParent}.`,
+      });
   });
   return { units, errors: errors.sort((a, b) => a.row - b.row) };
 }
 
 /** Checks then stores all rows in one transaction; with any error nothing is stored. */
-export async function importOrgCsv(text: string, actor: { userId: number | null; ip?: string | null } = { userId: null }): Promise<{ inserted: number; errors: RowError[] }> {
+export async function importOrgCsv(
+  text: string,
+  actor: { userId: number | null; ip?: string | null } = { userId: null },
+): Promise<{ inserted: number; errors: RowError[] }> {
   const db = getDb();
   return db.transaction().execute(async (trx) => {
     const { units, errors } = await checkOrgCsv(trx, text);

@@ -221,7 +221,8 @@ function originsOf(base: TemplatePackage, edited: TemplatePackage, overlay: Dist
       for (const f of Array.isArray(s?.fields) ? s.fields : []) if (f && typeof f.key === "string" && !(f.key in o.fields)) o.fields[f.key] = "local";
     }
   }
-  for (const i of Array.isArray(edited.indicators) ? edited.indicators : []) if (i && typeof i.key === "string" && !(i.key in o.indicators)) o.indicators[i.key] = "local";
+  for (const i of Array.isArray(edited.indicators) ? edited.indicators : [])
+    if (i && typeof i.key === "string" && !(i.key in o.indicators)) o.indicators[i.key] = "local";
   for (const r of Array.isArray(edited.rules) ? edited.rules : []) if (r && typeof r.key === "string" && !(r.key in o.rules)) o.rules[r.key] = "local";
   for (const t of Array.isArray(edited.targets) ? edited.targets : []) {
     if (!t || typeof t !== "object" || !t.scope) continue;
@@ -232,9 +233,20 @@ function originsOf(base: TemplatePackage, edited: TemplatePackage, overlay: Dist
 }
 
 /** Derives, validates and locates every problem of an edited document (pointers into it), in the reader's language. */
-function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: string[], meta: { district: string; title: Text; version: number }, inside: ReadonlySet<string>, locale: Locale) {
+function checkEdited(
+  base: TemplatePackage,
+  edited: TemplatePackage,
+  hidden: string[],
+  meta: { district: string; title: Text; version: number },
+  inside: ReadonlySet<string>,
+  locale: Locale,
+) {
   const derived = deriveOverlay(base, edited, hidden, { ...meta, inDistrict: inside });
-  const problems: DesignerProblem[] = derived.problems.map((p) => ({ pointer: p.pointer, message: overlayMessage(p.messageCode, p.params, locale), code: p.code }));
+  const problems: DesignerProblem[] = derived.problems.map((p) => ({
+    pointer: p.pointer,
+    message: overlayMessage(p.messageCode, p.params, locale),
+    code: p.code,
+  }));
   const seen = new Set(problems.map((p) => p.pointer));
   const validation = validateOverlay(derived.overlay, base);
   for (const e of validation.errors) {
@@ -251,7 +263,13 @@ function checkEdited(base: TemplatePackage, edited: TemplatePackage, hidden: str
     for (const e of effective.errors) {
       if (seen.has(e.pointer)) continue;
       seen.add(e.pointer);
-      problems.push({ pointer: e.pointer, message: locale === "en" ? e.messageEn : e.message, code: e.code, ...(e.start !== undefined ? { start: e.start } : {}), ...(e.end !== undefined ? { end: e.end } : {}) });
+      problems.push({
+        pointer: e.pointer,
+        message: locale === "en" ? e.messageEn : e.message,
+        code: e.code,
+        ...(e.start !== undefined ? { start: e.start } : {}),
+        ...(e.end !== undefined ? { end: e.end } : {}),
+      });
     }
   }
   return { overlay: derived.overlay, problems };
@@ -282,7 +300,8 @@ function nationalChanges(oldBase: TemplatePackage, newBase: TemplatePackage): st
   for (const f of d.forms.removed) lines.push(`Formulir dihapus: "${label(f.title)}" (${f.key}).`);
   for (const f of d.fields.added) lines.push(`Isian baru: "${label(f.label)}" (${f.key}) di formulir ${f.form}.`);
   for (const f of d.fields.removed) lines.push(`Isian dihapus: "${label(f.label)}" (${f.key}) dari formulir ${f.form}.`);
-  for (const f of d.fields.changed) lines.push(`Isian "${label(f.label)}" (${f.key}) berubah: ${f.aspects.map((a) => `${a.aspect} ${a.before || "–"} → ${a.after || "–"}`).join("; ")}.`);
+  for (const f of d.fields.changed)
+    lines.push(`Isian "${label(f.label)}" (${f.key}) berubah: ${f.aspects.map((a) => `${a.aspect} ${a.before || "–"} → ${a.after || "–"}`).join("; ")}.`);
   for (const i of d.indicators.added) lines.push(`Indikator baru: "${label(i.name)}" (${i.key}).`);
   for (const i of d.indicators.removed) lines.push(`Indikator dihapus: "${label(i.name)}" (${i.key}).`);
   for (const i of d.indicators.changed) lines.push(`Indikator "${label(i.name)}" (${i.key}) berubah: ${i.aspects.map((a) => a.aspect).join(", ")}.`);
@@ -377,7 +396,9 @@ export async function loadOverlayDesigner(scope: OverlayScope, key: string, loca
       .filter((u) => u.level === "district" || u.level === "puskesmas")
       .map((u) => ({ code: u.code, name: u.name, level: u.level as "district" | "puskesmas" })),
     problems: checked.problems,
-    publishedFields: Object.fromEntries(w.base.document.forms.flatMap((f) => f.sections.flatMap((s) => s.fields.map((x) => [x.key, { type: x.type, label: x.label.id }] as const)))),
+    publishedFields: Object.fromEntries(
+      w.base.document.forms.flatMap((f) => f.sections.flatMap((s) => s.fields.map((x) => [x.key, { type: x.type, label: x.label.id }] as const))),
+    ),
     summary: describeOverlay(w.base.document, checked.overlay),
     conflicts: w.conflicts.map((c) => ({ op: describeOp(c.operation), reason: conflictReason(c, locale) })),
     rebase,
@@ -395,7 +416,6 @@ export interface OverlayActionResult {
   status?: number;
 }
 
-
 function parseHidden(text: unknown): string[] {
   if (typeof text !== "string" || text === "") return [];
   try {
@@ -408,7 +428,11 @@ function parseHidden(text: unknown): string[] {
 
 function parseDocument(text: unknown, locale: Locale): { ok: true; doc: TemplatePackage } | { ok: false; problems: DesignerProblem[]; message: string } {
   if (typeof text !== "string" || text.trim() === "") {
-    return { ok: false, problems: [{ pointer: "", code: "EMPTY", message: translate(locale, "overlayDesigner.document.empty") }], message: translate(locale, "overlayDesigner.document.emptyNothingSaved") };
+    return {
+      ok: false,
+      problems: [{ pointer: "", code: "EMPTY", message: translate(locale, "overlayDesigner.document.empty") }],
+      message: translate(locale, "overlayDesigner.document.emptyNothingSaved"),
+    };
   }
   const parsed = parseJsonDocument(text);
   if (!parsed.ok) {
@@ -435,7 +459,14 @@ export async function checkOverlayDraft(scope: OverlayScope, key: string, form: 
   const w = await workingState(db, scope, key, inside);
   const parsed = parseDocument(form.get("document"), locale);
   if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
-  const checked = checkEdited(w.base.document, parsed.doc, parseHidden(form.get("hidden")), { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
+  const checked = checkEdited(
+    w.base.document,
+    parsed.doc,
+    parseHidden(form.get("hidden")),
+    { district: scope.district.code, title: w.title, version: w.version },
+    inside,
+    locale,
+  );
   return { ok: checked.problems.length === 0, parsed: true, problems: checked.problems, revision: w.revision };
 }
 
@@ -450,7 +481,14 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
     return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
       await lockAdaptation(trx, scope.district.id, key);
       const w = await workingState(trx, scope, key, inside);
-      if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: translate(locale, "overlayDesigner.result.stale") };
+      if (!Number.isInteger(posted) || posted !== w.revision)
+        return {
+          ok: false,
+          status: 409,
+          problems: [],
+          revision: Number.isInteger(posted) ? posted : w.revision,
+          message: translate(locale, "overlayDesigner.result.stale"),
+        };
       if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
       const checked = checkEdited(w.base.document, parsed.doc, hidden, { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
       const stored: DraftDocument = { ...checked.overlay, editor: { package: parsed.doc, hidden, conflicts: w.conflicts } };
@@ -482,7 +520,8 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
           .where("status", "=", "draft")
           .where("document", "=", before.document)
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
+        if (Number(result.numUpdatedRows) !== 1)
+          return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
       }
       await writeAudit(trx, {
         actorUserId: actor.userId,
@@ -490,7 +529,13 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
         entityType: "district_overlay",
         entityId: id,
         orgUnitId: scope.district.id,
-        after: { package: key, version: w.version, baseVersion: w.base.version, operations: checked.overlay.operations.length, problems: checked.problems.length },
+        after: {
+          package: key,
+          version: w.version,
+          baseVersion: w.base.version,
+          operations: checked.overlay.operations.length,
+          problems: checked.problems.length,
+        },
         ip: actor.ip,
       });
       const revision = await revisionOf(trx, id);
@@ -517,10 +562,23 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
     await lockAdaptation(trx, scope.district.id, key);
     const w = await workingState(trx, scope, key, inside);
     if (w.draftId === null) return { ok: false, status: 400, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.noDraft") };
-    if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: translate(locale, "overlayDesigner.result.stale") };
+    if (!Number.isInteger(posted) || posted !== w.revision)
+      return {
+        ok: false,
+        status: 409,
+        problems: [],
+        revision: Number.isInteger(posted) ? posted : w.revision,
+        message: translate(locale, "overlayDesigner.result.stale"),
+      };
     const checked = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
     if (checked.problems.length > 0) {
-      return { ok: false, status: 400, problems: checked.problems, revision: w.revision, message: translate(locale, "overlayDesigner.result.publishProblems", { count: checked.problems.length }) };
+      return {
+        ok: false,
+        status: 400,
+        problems: checked.problems,
+        revision: w.revision,
+        message: translate(locale, "overlayDesigner.result.publishProblems", { count: checked.problems.length }),
+      };
     }
     if (form.get("confirm") !== "yes") {
       return { ok: false, status: 400, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.confirm") };
@@ -534,7 +592,8 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
       .where("id", "=", w.draftId)
       .where("status", "=", "draft")
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
+    if (Number(result.numUpdatedRows) !== 1)
+      return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
     await writeAudit(trx, {
       actorUserId: actor.userId,
       action: "overlay.publish",
@@ -559,20 +618,59 @@ export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form:
     return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
       await lockAdaptation(trx, scope.district.id, key);
       const w = await workingState(trx, scope, key, inside);
-      if (!Number.isInteger(posted) || posted !== w.revision) return { ok: false, status: 409, problems: [], revision: Number.isInteger(posted) ? posted : w.revision, message: translate(locale, "overlayDesigner.result.stale") };
+      if (!Number.isInteger(posted) || posted !== w.revision)
+        return {
+          ok: false,
+          status: 409,
+          problems: [],
+          revision: Number.isInteger(posted) ? posted : w.revision,
+          message: translate(locale, "overlayDesigner.result.stale"),
+        };
       const latest = (await getPublishedPackage(key, undefined, trx))!;
-      if (latest.version <= w.base.version) return { ok: false, status: 400, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.upToDate", { version: w.base.version }) };
-      if (to !== latest.version) return { ok: false, status: 409, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.newerVersion", { version: latest.version }) };
-      const current = deriveOverlay(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version, inDistrict: inside }).overlay;
+      if (latest.version <= w.base.version)
+        return {
+          ok: false,
+          status: 400,
+          problems: [],
+          revision: w.revision,
+          message: translate(locale, "overlayDesigner.result.upToDate", { version: w.base.version }),
+        };
+      if (to !== latest.version)
+        return {
+          ok: false,
+          status: 409,
+          problems: [],
+          revision: w.revision,
+          message: translate(locale, "overlayDesigner.result.newerVersion", { version: latest.version }),
+        };
+      const current = deriveOverlay(w.base.document, w.edited, w.hidden, {
+        district: scope.district.code,
+        title: w.title,
+        version: w.version,
+        inDistrict: inside,
+      }).overlay;
       const rebased = rebaseOverlay(current, w.base.document, latest.document, { inDistrict: inside });
       const view = editableView(latest.document, rebased.overlay, { inDistrict: inside });
-      const stored: DraftDocument = { ...rebased.overlay, editor: { package: view.package, hidden: view.hidden, conflicts: [...w.conflicts, ...rebased.conflicts] } };
+      const stored: DraftDocument = {
+        ...rebased.overlay,
+        editor: { package: view.package, hidden: view.hidden, conflicts: [...w.conflicts, ...rebased.conflicts] },
+      };
       const document = JSON.stringify(stored);
       let id = w.draftId;
       if (id === null) {
         const row = await trx
           .insertInto("district_overlay")
-          .values({ district_org_unit_id: scope.district.id, package_key: key, base_version: latest.version, version: w.version, status: "draft", document, created_by: actor.userId, created_at: nowIso(), published_at: null })
+          .values({
+            district_org_unit_id: scope.district.id,
+            package_key: key,
+            base_version: latest.version,
+            version: w.version,
+            status: "draft",
+            document,
+            created_by: actor.userId,
+            created_at: nowIso(),
+            published_at: null,
+          })
           .returning("id")
           .executeTakeFirstOrThrow();
         id = row.id;

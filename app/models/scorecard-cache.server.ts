@@ -153,7 +153,10 @@ export function clearScorecardCache(db: DbOrTrx): void {
 export function windowSignature(plan: ScorecardPlan, window: PlanWindow): string {
   const { id: _id, role: _role, period: _period, ...content } = window;
   const definitions = window.fields.map((k) => plan.fields[k]);
-  return crypto.createHash("sha1").update(JSON.stringify([plan.package, plan.unitLevel, content, definitions])).digest("hex");
+  return crypto
+    .createHash("sha1")
+    .update(JSON.stringify([plan.package, plan.unitLevel, content, definitions]))
+    .digest("hex");
 }
 
 /**
@@ -176,13 +179,18 @@ export async function cachedRowFacts<Row extends Pick<OrgUnit, "id" | "code" | "
     return entries;
   });
   const wanted = rows.map((r) => ({ row: r, version: rowVersion(versions, r) }));
-  const missingIn = plan.windows.map((_w, wi) => new Set(wanted.filter(({ row, version }) => perWindow[wi].get(row.id)?.version !== version).map(({ row }) => row.id)));
+  const missingIn = plan.windows.map(
+    (_w, wi) => new Set(wanted.filter(({ row, version }) => perWindow[wi].get(row.id)?.version !== version).map(({ row }) => row.id)),
+  );
   const missingRows = wanted.filter(({ row }) => missingIn.some((set) => set.has(row.id)));
   cache.stats.rowHits += rows.length - missingRows.length;
   cache.stats.rowMisses += missingRows.length;
   if (missingRows.length > 0) {
     const windows = plan.windows.filter((_w, wi) => missingIn[wi].size > 0);
-    const fresh = await compute(windows.length === plan.windows.length ? plan : { ...plan, windows }, missingRows.map((m) => m.row));
+    const fresh = await compute(
+      windows.length === plan.windows.length ? plan : { ...plan, windows },
+      missingRows.map((m) => m.row),
+    );
     cache.stats.windowFactsComputed += fresh.length;
     const windowIndex = new Map(plan.windows.map((w, i) => [w.id, i]));
     const missingByCode = new Map(missingRows.map((m) => [m.row.code, m]));

@@ -53,7 +53,14 @@ export interface UnitsScorecard {
 
 /** The units with these codes, in the given order; unknown codes listed separately. */
 export async function unitsByCode(codes: readonly string[], db: DbOrTrx = getDb()): Promise<{ units: OrgUnit[]; unknown: string[] }> {
-  const rows = codes.length === 0 ? [] : await db.selectFrom("org_unit").selectAll().where("code", "in", [...codes]).execute();
+  const rows =
+    codes.length === 0
+      ? []
+      : await db
+          .selectFrom("org_unit")
+          .selectAll()
+          .where("code", "in", [...codes])
+          .execute();
   const byCode = new Map(rows.map((r) => [r.code, r]));
   return { units: codes.map((c) => byCode.get(c)).filter((u): u is OrgUnit => !!u), unknown: codes.filter((c) => !byCode.has(c)) };
 }
@@ -63,7 +70,12 @@ export async function unitsByCode(codes: readonly string[], db: DbOrTrx = getDb(
  * the district's effective package when every row is a Puskesmas of one district, else national.
  * The total row is the plain sum over the rows (not shown on the compare page).
  */
-export async function buildUnitsScorecard(q: UnitsScorecardQuery, units: readonly OrgUnit[], db: DbOrTrx = getDb(), effectiveGiven?: EffectivePackage): Promise<UnitsScorecard> {
+export async function buildUnitsScorecard(
+  q: UnitsScorecardQuery,
+  units: readonly OrgUnit[],
+  db: DbOrTrx = getDb(),
+  effectiveGiven?: EffectivePackage,
+): Promise<UnitsScorecard> {
   if (units.length === 0) throw new ScorecardQueryError("Pilih unit untuk dibandingkan.");
   const level = units[0].level;
   if (units.some((u) => u.level !== level)) throw new ScorecardQueryError("Unit yang dibandingkan harus berada pada tingkat yang sama.");
@@ -152,7 +164,14 @@ function formatDiff(d: number, decimals: number, unit: string | null, t: T): { t
  * Checks the selection and builds the compare view. Throws SelectionError (400/404) for input the
  * user can fix and a SelectionError with status 403 for units outside the user's area.
  */
-export async function loadCompare(sel: CompareSelection, codes: readonly string[], roots: readonly Grant[], t: T, locale: Locale, db: DbOrTrx = getDb()): Promise<CompareView> {
+export async function loadCompare(
+  sel: CompareSelection,
+  codes: readonly string[],
+  roots: readonly Grant[],
+  t: T,
+  locale: Locale,
+  db: DbOrTrx = getDb(),
+): Promise<CompareView> {
   if (codes.length < MIN_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooFew", { min: MIN_COMPARE }), 400);
   if (codes.length > MAX_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooMany", { max: MAX_COMPARE, count: codes.length }), 400);
   const parsed = tryParsePeriod(sel.period);
@@ -175,7 +194,11 @@ export async function loadCompare(sel: CompareSelection, codes: readonly string[
   const indicators = current.scorecard.columns.map((c) => c.key);
   const series: Scorecard[] = [];
   for (const p of periods) {
-    series.push(p === sel.period ? current.scorecard : (await buildUnitsScorecard({ ...base, group: undefined, period: p, indicators }, units, db, current.effective)).scorecard);
+    series.push(
+      p === sel.period
+        ? current.scorecard
+        : (await buildUnitsScorecard({ ...base, group: undefined, period: p, indicators }, units, db, current.effective)).scorecard,
+    );
   }
   const pkg = current.effective.package;
   const names = new Map(pkg.indicators.map((i) => [i.key, locale === "en" && i.name.en ? i.name.en : i.name.id]));

@@ -86,7 +86,9 @@ export class SelectionError extends Error {
 export const MAX_ROWS = 600;
 
 async function countRows(query: ScorecardQuery, parent: OrgUnit | null): Promise<number> {
-  let q = getDb().selectFrom("org_unit").select((eb) => eb.fn.countAll<number>().as("n"));
+  let q = getDb()
+    .selectFrom("org_unit")
+    .select((eb) => eb.fn.countAll<number>().as("n"));
   if (parent) q = q.where("parent_id", "=", parent.id).where("level", "in", [...ROW_LEVELS]);
   else {
     q = q.where("level", "=", query.level!);
@@ -163,7 +165,8 @@ function trendOf(arrow: NonNullable<ViewCell["trend"]>["arrow"], verdict: NonNul
 function viewCell(c: ScorecardCell, decimals: number): ViewCell {
   const v: ViewCell = { indicator: c.indicator, state: c.state, value: formatNumberId(c.value, decimals) };
   if (c.state === "incomplete" && c.band) v.band = c.band;
-  if (!(c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0))) v.completeness = formatNumberId(c.completeness * 100, 1);
+  if (!(c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0)))
+    v.completeness = formatNumberId(c.completeness * 100, 1);
   if (c.trend) {
     v.trend =
       c.trend.basis === "achievement" && c.trend.arrow !== "flat"
@@ -279,7 +282,14 @@ export function scorecardCsv(result: ScorecardResult): string {
 /** The CSV table (and the XLSX detail sheet): numbers as numbers, score and achievement to one decimal. */
 export function scorecardTable(result: ScorecardResult): Array<Array<string | number>> {
   const cols = result.scorecard.columns;
-  const header = ["kode", "nama", "peringkat", "skor", ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`]), "dasar_target"];
+  const header = [
+    "kode",
+    "nama",
+    "peringkat",
+    "skor",
+    ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`]),
+    "dasar_target",
+  ];
   const line = (row: ScorecardRow) => [
     row.code,
     row.name,
@@ -322,14 +332,25 @@ export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView
   const ws = wb.addWorksheet("Scorecard");
   const scope = view.parent ? view.parent.name : t("scorecards.myScope");
   ws.addRow([t("scorecards.exportTitle", { scope })]).font = { bold: true, size: 14 };
-  ws.addRow([`${t("scorecards.period")}: ${view.periodLabel}`, "", `${t("scorecards.template")}: ${result.effective.package.key} v${result.effective.package.version}`]);
-  ws.addRow([`${t("scorecards.generatedAt")}: ${view.generatedAt.slice(0, 16).replace("T", " ")} UTC`, "", `${t("scorecards.lastChange")}: ${view.lastChange ? view.lastChange.slice(0, 16).replace("T", " ") + " UTC" : "–"}`]);
+  ws.addRow([
+    `${t("scorecards.period")}: ${view.periodLabel}`,
+    "",
+    `${t("scorecards.template")}: ${result.effective.package.key} v${result.effective.package.version}`,
+  ]);
+  ws.addRow([
+    `${t("scorecards.generatedAt")}: ${view.generatedAt.slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `${t("scorecards.lastChange")}: ${view.lastChange ? view.lastChange.slice(0, 16).replace("T", " ") + " UTC" : "–"}`,
+  ]);
   ws.addRow([t(result.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest")]);
   const byKey = new Map(result.scorecard.columns.map((c, i) => [c.key, i]));
   const source = new Map([...result.scorecard.rows, result.scorecard.total].map((r) => [r.code, r]));
   const fillOf = (cell: ExcelJS.Cell, state: CellState) => {
     const fill = XLSX_FILLS[state];
-    cell.fill = fill.pattern === "solid" ? { type: "pattern", pattern: "solid", fgColor: { argb: fill.color } } : { type: "pattern", pattern: "lightUp", fgColor: { argb: fill.color }, bgColor: { argb: "FFFFFFFF" } };
+    cell.fill =
+      fill.pattern === "solid"
+        ? { type: "pattern", pattern: "solid", fgColor: { argb: fill.color } }
+        : { type: "pattern", pattern: "lightUp", fgColor: { argb: fill.color }, bgColor: { argb: "FFFFFFFF" } };
     cell.note = t(STATE_KEYS[state]);
     cell.numFmt = "#,##0.0";
   };
@@ -392,7 +413,11 @@ function addTransposed(
   fillOf: (cell: ExcelJS.Cell, state: CellState) => void,
 ): void {
   const units = [...view.rows.map((v) => ({ v, isTotal: false })), { v: view.total, isTotal: true }];
-  const names = ws.addRow([t("scorecards.group"), t("scorecards.col.indicator"), ...units.map(({ v, isTotal }) => (isTotal ? `${t("scorecards.total")}: ${v.name}` : v.name))]);
+  const names = ws.addRow([
+    t("scorecards.group"),
+    t("scorecards.col.indicator"),
+    ...units.map(({ v, isTotal }) => (isTotal ? `${t("scorecards.total")}: ${v.name}` : v.name)),
+  ]);
   ws.addRow(["", t("scorecards.col.code"), ...units.map(({ v }) => v.code)]);
   ws.addRow(["", t("scorecards.col.rank"), ...units.map(({ v, isTotal }) => (isTotal ? "" : (v.rank ?? "")))]);
   const score = (code: string) => source.get(code)!.score;
@@ -405,7 +430,11 @@ function addTransposed(
       const ci = byKey.get(c.key)!;
       const decimals = result.scorecard.columns[ci].decimals;
       const cells = units.map(({ v }) => source.get(v.code)!.cells[ci]);
-      const xr = ws.addRow([g.name, c.unit ? `${c.name} (${c.unit})` : c.name, ...cells.map((x) => (x.value === null ? "–" : roundForDisplay(x.value, decimals)))]);
+      const xr = ws.addRow([
+        g.name,
+        c.unit ? `${c.name} (${c.unit})` : c.name,
+        ...cells.map((x) => (x.value === null ? "–" : roundForDisplay(x.value, decimals))),
+      ]);
       cells.forEach((x, i) => fillOf(xr.getCell(3 + i), x.state));
     }
     index += g.span;
@@ -430,7 +459,11 @@ export async function unitNames(explanation: CellExplanation): Promise<Record<st
   const codes = [...new Set(explanation.forms.flatMap((f) => [...f.contributing, ...f.missing]))];
   const out: Record<string, string> = Object.create(null);
   for (let i = 0; i < codes.length; i += 500) {
-    const rows = await getDb().selectFrom("org_unit").select(["code", "name"]).where("code", "in", codes.slice(i, i + 500)).execute();
+    const rows = await getDb()
+      .selectFrom("org_unit")
+      .select(["code", "name"])
+      .where("code", "in", codes.slice(i, i + 500))
+      .execute();
     for (const r of rows) out[r.code] = r.name;
   }
   return out;

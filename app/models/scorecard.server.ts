@@ -174,7 +174,18 @@ async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
 
 /** A stable key of a query (with the caller's scope): equal keys ask for the same scorecard. */
 function queryKey(q: ScorecardQuery): string {
-  return JSON.stringify([q.packageKey, q.period, q.ytd ?? null, q.parentCode ?? null, q.parentCode ? null : (q.level ?? "district"), q.group ?? null, q.indicators ?? null, q.trend ?? true, q.scopePaths ?? null, q.basis ?? "nearest"]);
+  return JSON.stringify([
+    q.packageKey,
+    q.period,
+    q.ytd ?? null,
+    q.parentCode ?? null,
+    q.parentCode ? null : (q.level ?? "district"),
+    q.group ?? null,
+    q.indicators ?? null,
+    q.trend ?? true,
+    q.scopePaths ?? null,
+    q.basis ?? "nearest",
+  ]);
 }
 
 /**
@@ -189,7 +200,10 @@ function countedUnder(db: DbOrTrx, packageKey: string, paths: readonly string[])
   for (const p of paths) {
     const ids = p.split("/").filter(Boolean).map(Number);
     const depth = ids.length - 1;
-    let query = db.selectFrom("submission").where("package_key", "=", packageKey).where("status", "in", [...COUNTED]);
+    let query = db
+      .selectFrom("submission")
+      .where("package_key", "=", packageKey)
+      .where("status", "in", [...COUNTED]);
     if (depth === 1) query = query.where("province_id", "=", ids[1]);
     else if (depth === 2) query = query.where("district_id", "=", ids[2]);
     else if (depth > 2) query = query.where("org_unit_id", "in", (eb) => eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`));
@@ -209,7 +223,12 @@ async function lastChangeOf(db: DbOrTrx, packageKey: string, paths: readonly str
   return newest;
 }
 
-async function computeResult(db: DbOrTrx, q: ScorecardQuery, versions: DataVersions | null, cache: ScorecardCache<ScorecardResult> | null): Promise<ScorecardResult> {
+async function computeResult(
+  db: DbOrTrx,
+  q: ScorecardQuery,
+  versions: DataVersions | null,
+  cache: ScorecardCache<ScorecardResult> | null,
+): Promise<ScorecardResult> {
   const r = await resolve(db, q);
   const plan = planScorecard(r.pkg, r.request);
   let facts;
@@ -217,7 +236,10 @@ async function computeResult(db: DbOrTrx, q: ScorecardQuery, versions: DataVersi
     // Cached row facts are those of every indicator of the package (same period, year-to-date
     // and trend choice), so an indicator group or a single indicator reuses the rows the full
     // view or the warmer already read instead of scanning again for a subset of its fields.
-    const full = r.request.group === undefined && r.request.indicators === undefined ? plan : planScorecard(r.pkg, { ...r.request, group: undefined, indicators: undefined });
+    const full =
+      r.request.group === undefined && r.request.indicators === undefined
+        ? plan
+        : planScorecard(r.pkg, { ...r.request, group: undefined, indicators: undefined });
     facts = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, r.rows, (p, rows) => sqlRowFacts(db, p, rows));
   } else facts = await sqlRowFacts(db, plan, r.rows);
   const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks });
@@ -299,11 +321,22 @@ export async function explainScorecardCell(q: ScorecardQuery, cell: { row: strin
 }
 
 /** Explains one unit's indicator in its parent's scorecard (the CLI's `explain --org`). */
-export async function explainUnit(packageKey: string, indicator: string, orgCode: string, period: string, ytd: boolean | undefined, db: DbOrTrx = getDb()): Promise<CellExplanation> {
+export async function explainUnit(
+  packageKey: string,
+  indicator: string,
+  orgCode: string,
+  period: string,
+  ytd: boolean | undefined,
+  db: DbOrTrx = getDb(),
+): Promise<CellExplanation> {
   const unit = await getOrgByCode(db, orgCode);
   if (!unit) throw new ScorecardQueryError(`Unit dengan kode "${orgCode}" tidak ditemukan.`, 404);
   if (unit.level === "national") {
-    return explainScorecardCell({ packageKey, period, ytd, level: "province", parentCode: unit.code, indicators: [indicator] }, { row: unit.code, indicator }, db);
+    return explainScorecardCell(
+      { packageKey, period, ytd, level: "province", parentCode: unit.code, indicators: [indicator] },
+      { row: unit.code, indicator },
+      db,
+    );
   }
   const parentId = unit.parent_id!;
   const parent = (await getOrgsByIds(db, [parentId]))[0];

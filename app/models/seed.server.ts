@@ -86,13 +86,19 @@ export async function seedDemoContent(log: (line: string) => void = () => {}, as
   const actor = { userId: null };
   // Targets through the seeding year, as an admin would copy last year's (seeds/demo/targets.ts).
   const throughYear = new Date(asOf).getUTCFullYear();
-  const packages = readJsonFiles(path.join(dir, "packages")).map(({ file, json }) => ({ file, json: withTargetsThrough(json as TemplatePackage, throughYear) }));
+  const packages = readJsonFiles(path.join(dir, "packages")).map(({ file, json }) => ({
+    file,
+    json: withTargetsThrough(json as TemplatePackage, throughYear),
+  }));
   for (const { file, json } of packages) {
     const result = await importPackage(json, actor);
     if (!result.ok) throw new Error(`seeds/packages/${file} tidak sah:\n${result.errors.map((e) => `  ${e.pointer}: ${e.message}`).join("\n")}`);
     log(`Paket templat ${result.key} v${result.version}${result.created ? "" : " (sudah ada)"}`);
   }
-  const overlays = readJsonFiles(path.join(dir, "overlays")).map(({ file, json }) => ({ file, json: overlayWithTargetsThrough(json as DistrictOverlay, throughYear) }));
+  const overlays = readJsonFiles(path.join(dir, "overlays")).map(({ file, json }) => ({
+    file,
+    json: overlayWithTargetsThrough(json as DistrictOverlay, throughYear),
+  }));
   for (const { file, json } of overlays) {
     const result = await importOverlay(json, actor);
     if (!result.ok) throw new Error(`seeds/overlays/${file} tidak sah:\n${result.errors.map((e) => `  ${e.pointer}: ${e.message}`).join("\n")}`);
@@ -112,7 +118,13 @@ export async function seedDemoContent(log: (line: string) => void = () => {}, as
   const meta: Array<{ status: (typeof records)[number]["status"]; submittedAt: string | null; returnNote?: string }> = [];
   const problems: string[] = [];
   for (const r of records) {
-    const result = await prepareSubmission(ctx, { unitCode: r.org, formKey: r.form, period: r.period, data: r.values, yearly: yearly.get(`${r.org}|${r.period.slice(0, 4)}`) ?? {} });
+    const result = await prepareSubmission(ctx, {
+      unitCode: r.org,
+      formKey: r.form,
+      period: r.period,
+      data: r.values,
+      yearly: yearly.get(`${r.org}|${r.period.slice(0, 4)}`) ?? {},
+    });
     if (!result.ok) {
       problems.push(`${r.org} ${r.form} ${r.period}: ${result.problems.map((p) => p.message).join("; ")}`);
       continue;
@@ -121,7 +133,14 @@ export async function seedDemoContent(log: (line: string) => void = () => {}, as
     meta.push({ status: r.status, submittedAt: r.submittedAt, returnNote: r.returnNote });
   }
   if (problems.length > 0) throw new Error(`Data demo tidak lolos validasi (${problems.length}):\n  ${problems.slice(0, 20).join("\n  ")}`);
-  const refused = await storePrepared(prepared, (_s, i) => ({ status: meta[i].status, submittedAt: meta[i].submittedAt, returnNote: meta[i].returnNote ?? null, actorUserId: null, auditAction: "submission.import", bypassDeadline: "demo-seed" }));
+  const refused = await storePrepared(prepared, (_s, i) => ({
+    status: meta[i].status,
+    submittedAt: meta[i].submittedAt,
+    returnNote: meta[i].returnNote ?? null,
+    actorUserId: null,
+    auditAction: "submission.import",
+    bypassDeadline: "demo-seed",
+  }));
   if (refused.length > 0) throw new Error(`Data demo: ${refused.length} laporan ditolak (${refused[0].message})`);
   log(`Laporan demo: ${prepared.length}`);
 }

@@ -44,7 +44,11 @@ function parseOnce<T>(cacheKey: string, text: string): T {
  * order), then fields added by published district adaptations (all districts, or only those
  * whose ids are given), in order of publication.
  */
-export async function formFamilyColumns(packageKey: string, formKey: string, options: { districtIds?: readonly number[]; db?: DbOrTrx } = {}): Promise<FamilyColumn[]> {
+export async function formFamilyColumns(
+  packageKey: string,
+  formKey: string,
+  options: { districtIds?: readonly number[]; db?: DbOrTrx } = {},
+): Promise<FamilyColumn[]> {
   const db = options.db ?? getDb();
   const versions = await db
     .selectFrom("template_package")
@@ -87,14 +91,23 @@ export async function formFamilyColumns(packageKey: string, formKey: string, opt
 }
 
 /** The packages (latest published version) and their forms, for pickers. */
-export async function publishedForms(db: DbOrTrx = getDb()): Promise<Array<{ packageKey: string; formKey: string; title: { id: string; en?: string }; periodType: Form["periodType"] }>> {
-  const rows = await db.selectFrom("template_package").select(["id", "key", "version", "document"]).where("status", "=", "published").orderBy("key").orderBy("version", "desc").execute();
+export async function publishedForms(
+  db: DbOrTrx = getDb(),
+): Promise<Array<{ packageKey: string; formKey: string; title: { id: string; en?: string }; periodType: Form["periodType"] }>> {
+  const rows = await db
+    .selectFrom("template_package")
+    .select(["id", "key", "version", "document"])
+    .where("status", "=", "published")
+    .orderBy("key")
+    .orderBy("version", "desc")
+    .execute();
   const out: Array<{ packageKey: string; formKey: string; title: { id: string; en?: string }; periodType: Form["periodType"] }> = [];
   const done = new Set<string>();
   for (const r of rows) {
     if (done.has(r.key)) continue;
     done.add(r.key);
-    for (const f of parseOnce<TemplatePackage>(`p${r.id}`, r.document).forms) out.push({ packageKey: r.key, formKey: f.key, title: f.title, periodType: f.periodType });
+    for (const f of parseOnce<TemplatePackage>(`p${r.id}`, r.document).forms)
+      out.push({ packageKey: r.key, formKey: f.key, title: f.title, periodType: f.periodType });
   }
   return out;
 }
@@ -215,7 +228,17 @@ async function* exportRows(prepared: PreparedExport): AsyncGenerator<SheetValue[
     yield batch.map((id) => {
       const r = byId.get(id)!;
       const data = JSON.parse(r.data) as Record<string, unknown>;
-      return [r.code, r.name, r.period, r.status, r.package_version, r.revision, r.updated_at, exportValue(r.late_entry === 1), ...prepared.columns.map((c) => exportValue(Object.hasOwn(data, c.key) ? data[c.key] : undefined))];
+      return [
+        r.code,
+        r.name,
+        r.period,
+        r.status,
+        r.package_version,
+        r.revision,
+        r.updated_at,
+        exportValue(r.late_entry === 1),
+        ...prepared.columns.map((c) => exportValue(Object.hasOwn(data, c.key) ? data[c.key] : undefined)),
+      ];
     });
   }
 }
@@ -226,7 +249,10 @@ export function exportCsvStream(prepared: PreparedExport): ReadableStream<Uint8A
 }
 
 /** The XLSX export, written by exceljs' streaming writer: sheet "Laporan" and a sheet of column labels. */
-export function exportXlsxStream(prepared: PreparedExport, labels: { sheet: string; legend: string; key: string; label: string; since: string; district: string }): ReadableStream<Uint8Array> {
+export function exportXlsxStream(
+  prepared: PreparedExport,
+  labels: { sheet: string; legend: string; key: string; label: string; since: string; district: string },
+): ReadableStream<Uint8Array> {
   const pass = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: pass, useStyles: true });
   void (async () => {

@@ -74,7 +74,15 @@ export async function packageAt(packageKey: string, version: number, overlayId: 
   let result: { package: TemplatePackage; hidden: Array<{ form: string; field: string }> } | null = null;
   if (base) {
     const pkg = JSON.parse(base.document) as TemplatePackage;
-    const overlay = overlayId === null ? undefined : await db.selectFrom("district_overlay as d").innerJoin("org_unit as o", "o.id", "d.district_org_unit_id").select(["d.document", "o.path"]).where("d.id", "=", overlayId).executeTakeFirst();
+    const overlay =
+      overlayId === null
+        ? undefined
+        : await db
+            .selectFrom("district_overlay as d")
+            .innerJoin("org_unit as o", "o.id", "d.district_org_unit_id")
+            .select(["d.document", "o.path"])
+            .where("d.id", "=", overlayId)
+            .executeTakeFirst();
     if (overlay) {
       const inside = new Set((await listSubtree(db, { path: overlay.path })).map((u) => u.code));
       const applied = applyOverlay(pkg, JSON.parse(overlay.document) as DistrictOverlay, { inDistrict: inside });
@@ -122,7 +130,8 @@ export async function reportWithUnit(id: number) {
  */
 async function reportForHistory(user: SessionUser, id: number) {
   const row = await reportWithUnit(id);
-  if (!mayReadHistory(user, { orgUnitId: row.org_unit_id, path: row.unit_path })) throw forbidden("Riwayat laporan ini hanya dapat dibuka oleh operator Puskesmasnya dan verifikator atau admin Dinkes wilayahnya.");
+  if (!mayReadHistory(user, { orgUnitId: row.org_unit_id, path: row.unit_path }))
+    throw forbidden("Riwayat laporan ini hanya dapat dibuka oleh operator Puskesmasnya dan verifikator atau admin Dinkes wilayahnya.");
   return row;
 }
 
@@ -147,7 +156,21 @@ export async function submissionHistory(user: SessionUser, id: number) {
   const revisions = await db
     .selectFrom("submission_revision as r")
     .leftJoin("app_user as u", "u.id", "r.actor_user_id")
-    .select(["r.id", "r.revision", "r.action", "r.status", "r.data", "r.package_key", "r.package_version", "r.overlay_id", "r.return_note", "r.late_entry_reason", "r.at", "u.display_name as actor", "u.username"])
+    .select([
+      "r.id",
+      "r.revision",
+      "r.action",
+      "r.status",
+      "r.data",
+      "r.package_key",
+      "r.package_version",
+      "r.overlay_id",
+      "r.return_note",
+      "r.late_entry_reason",
+      "r.at",
+      "u.display_name as actor",
+      "u.username",
+    ])
     .where("r.submission_id", "=", id)
     .orderBy("r.revision")
     .execute();
@@ -161,7 +184,11 @@ export async function submissionHistory(user: SessionUser, id: number) {
     const byKey = new Map((form ? fieldsOf(form) : []).map((f) => [f.key, f]));
     const label = (key: string, field: Field | undefined) => (field ? (localText(field.label, "id") ?? key) + (field.unit ? ` (${field.unit})` : "") : key);
     const fields: HistoryField[] = form
-      ? form.sections.flatMap((section) => section.fields.filter((f) => Object.hasOwn(data, f.key)).map((f) => ({ key: f.key, label: label(f.key, f), section: localText(section.title, "id") ?? section.key, value: displayValue(f, data[f.key]) })))
+      ? form.sections.flatMap((section) =>
+          section.fields
+            .filter((f) => Object.hasOwn(data, f.key))
+            .map((f) => ({ key: f.key, label: label(f.key, f), section: localText(section.title, "id") ?? section.key, value: displayValue(f, data[f.key]) })),
+        )
       : [];
     // Answers the form version does not list (should not happen) are still shown, by key.
     for (const key of Object.keys(data)) if (!byKey.has(key)) fields.push({ key, label: key, section: "", value: displayValue(undefined, data[key]) });

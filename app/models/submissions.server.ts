@@ -77,7 +77,10 @@ export function numericFacts(form: Form, data: Readonly<Record<string, unknown>>
 /** Raised when a change would touch a locked report: approved, or past the district's deadline. */
 export class SubmissionLockedError extends Error {
   constructor(unitCode: string, formKey: string, period: string, message?: string) {
-    super(message ?? `Laporan ${formKey} periode ${period} untuk ${unitCode} sudah disetujui dan dikunci. Admin Dinkes kabupaten/kota dapat membukanya kembali untuk koreksi.`);
+    super(
+      message ??
+        `Laporan ${formKey} periode ${period} untuk ${unitCode} sudah disetujui dan dikunci. Admin Dinkes kabupaten/kota dapat membukanya kembali untuk koreksi.`,
+    );
     this.name = "SubmissionLockedError";
   }
 }
@@ -218,7 +221,14 @@ async function storeSegment(
     // docs/security.md item 19: an approved report changes through no path (web, import, CLI) until unlocked.
     if (before?.status === "approved") throw new SubmissionLockedError(s.unit.code, s.form.key, s.period);
     if (o.bypassDeadline !== "demo-seed") {
-      const key = { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id };
+      const key = {
+        unit: s.unit,
+        packageKey: s.effective.base.key,
+        formKey: s.form.key,
+        periodType: s.form.periodType,
+        period: s.period,
+        formTitle: s.form.title.id,
+      };
       const check = await deadlineCheck(trx, key, o.now ?? clock.now(), o.lockCache);
       if (check.locked) throw new SubmissionLockedError(s.unit.code, s.form.key, s.period, check.locked);
       if (check.lateEntry) lateAfter[k] = { deadline: check.deadline, reason: check.lateEntry.reason };
@@ -274,7 +284,11 @@ async function storeSegment(
       .execute();
   }
   const updatedIds = updated.map((r) => r.id);
-  for (let i = 0; i < updatedIds.length; i += 500) await trx.deleteFrom("submission_value").where("submission_id", "in", updatedIds.slice(i, i + 500)).execute();
+  for (let i = 0; i < updatedIds.length; i += 500)
+    await trx
+      .deleteFrom("submission_value")
+      .where("submission_id", "in", updatedIds.slice(i, i + 500))
+      .execute();
   // New reports: multi-row inserts, ids matched back by their unique key.
   const fresh = rows.filter((r) => !r.before);
   await insertChunked(fresh, INSERT_ROWS, async (chunk) => {
@@ -453,14 +467,18 @@ export async function prepareSubmission(
 ): Promise<PrepareResult> {
   const unit = await ctx.unit(input.unitCode);
   if (!unit) return { ok: false, problems: [{ column: "org_unit", message: `Unit dengan kode "${input.unitCode}" tidak ditemukan. Periksa kodenya.` }] };
-  if (unit.level !== "puskesmas") return { ok: false, problems: [{ column: "org_unit", message: `${unit.name} (${unit.code}) bukan Puskesmas; laporan diisi per Puskesmas.` }] };
+  if (unit.level !== "puskesmas")
+    return { ok: false, problems: [{ column: "org_unit", message: `${unit.name} (${unit.code}) bukan Puskesmas; laporan diisi per Puskesmas.` }] };
   const effective = await ctx.packageFor(unit);
   if (!effective) return { ok: false, problems: [{ message: `Paket templat "${ctx.packageKey}" belum terbit.` }] };
   const form = effective.package.forms.find((f) => f.key === input.formKey);
   if (!form) return { ok: false, problems: [{ message: `Formulir "${input.formKey}" tidak ada dalam paket ${ctx.packageKey}.` }] };
   const periodMessage = periodProblem(form, input.period, now);
   if (periodMessage) return { ok: false, problems: [{ column: "period", message: periodMessage }] };
-  const result = validateSubmission(form, input.data, { formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`, hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field) });
+  const result = validateSubmission(form, input.data, {
+    formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`,
+    hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field),
+  });
   if (!result.ok) return { ok: false, problems: result.errors.map((e) => ({ column: e.field || undefined, message: e.message })) };
   const yearlyForms = effective.package.forms.filter((f) => f.periodType === "year" && f.key !== form.key).map((f) => f.key);
   const yearly = input.yearly ?? (await yearlyValues(getDb(), unit.id, ctx.packageKey, yearlyForms, parsePeriod(input.period).year));
@@ -491,7 +509,13 @@ export function parseCell(field: Field, raw: string): { value: unknown } | { err
       return { error: `"${text}" bukan jawaban ya/tidak. Tulis ya atau tidak.` };
     }
     case "multichoice":
-      return { value: text.split(";").map((s) => s.trim()).filter(Boolean).map((s) => choiceValue(field, s)) };
+      return {
+        value: text
+          .split(";")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => choiceValue(field, s)),
+      };
     case "choice":
       return { value: choiceValue(field, text) };
     default:

@@ -90,12 +90,24 @@ export async function listLibrary(access: LibraryAccess): Promise<LibraryPackage
   const versions = await db
     .selectFrom("template_package as p")
     .innerJoin("org_unit as o", "o.id", "p.owner_org_unit_id")
-    .select(["p.key", "p.version", "p.status", "p.title", "p.published_at", "p.owner_org_unit_id", "o.level as owner_level", "o.name as owner_name", "o.code as owner_code"])
+    .select([
+      "p.key",
+      "p.version",
+      "p.status",
+      "p.title",
+      "p.published_at",
+      "p.owner_org_unit_id",
+      "o.level as owner_level",
+      "o.name as owner_name",
+      "o.code as owner_code",
+    ])
     .orderBy("p.key")
     .orderBy("p.version", "desc")
     .execute()
     // A draft is listed only to the admins who may edit it.
-    .then((rows) => rows.filter((v) => v.status === "published" || packageOwnerGrant(access, { ownerOrgUnitId: v.owner_org_unit_id, ownerLevel: v.owner_level })));
+    .then((rows) =>
+      rows.filter((v) => v.status === "published" || packageOwnerGrant(access, { ownerOrgUnitId: v.owner_org_unit_id, ownerLevel: v.owner_level })),
+    );
   let overlayQuery = db
     .selectFrom("district_overlay as d")
     .innerJoin("org_unit as o", "o.id", "d.district_org_unit_id")
@@ -109,7 +121,15 @@ export async function listLibrary(access: LibraryAccess): Promise<LibraryPackage
   }
   const overlays = await overlayQuery.execute();
   const districtCount = access.national
-    ? Number((await db.selectFrom("org_unit").select((eb) => eb.fn.countAll().as("n")).where("level", "=", "district").executeTakeFirstOrThrow()).n)
+    ? Number(
+        (
+          await db
+            .selectFrom("org_unit")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("level", "=", "district")
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     : 0;
 
   const byKey = new Map<string, LibraryPackage>();
@@ -123,7 +143,14 @@ export async function listLibrary(access: LibraryAccess): Promise<LibraryPackage
       entry.latestVersion = v.version;
       entry.title = v.title;
     }
-    entry.versions.push({ version: v.version, status: v.status, title: v.title, ownerName: v.owner_name, ownerCode: v.owner_code, publishedAt: v.published_at });
+    entry.versions.push({
+      version: v.version,
+      status: v.status,
+      title: v.title,
+      ownerName: v.owner_name,
+      ownerCode: v.owner_code,
+      publishedAt: v.published_at,
+    });
   }
   for (const entry of byKey.values()) {
     const mine = overlays.filter((o) => o.package_key === entry.key);
@@ -582,7 +609,12 @@ export function tooLargeError(bytes: number | null): ReportError {
 
 /** The formulas an overlay operation carries, with their pointers relative to the operation. */
 function operationFormulas(op: unknown): Array<{ pointer: string; formula: unknown; context: "field" | "indicator" | "rule" }> {
-  const o = (op ?? {}) as { op?: unknown; field?: { calculate?: unknown }; indicator?: { numerator?: unknown; denominator?: unknown }; rule?: { left?: unknown; right?: unknown } };
+  const o = (op ?? {}) as {
+    op?: unknown;
+    field?: { calculate?: unknown };
+    indicator?: { numerator?: unknown; denominator?: unknown };
+    rule?: { left?: unknown; right?: unknown };
+  };
   if (o.op === "addField") return [{ pointer: "/field/calculate", formula: o.field?.calculate, context: "field" }];
   if (o.op === "addIndicator") {
     return [
@@ -643,7 +675,13 @@ async function uploadBlockedByDesigner(json: unknown): Promise<{ status: number;
   const head = json as { key?: unknown; version?: unknown };
   if (json === null || typeof json !== "object" || typeof head.key !== "string" || typeof head.version !== "number") return null;
   const db = getDb();
-  const draft = await db.selectFrom("template_package").select("id").where("key", "=", head.key).where("version", "=", head.version).where("status", "=", "draft").executeTakeFirst();
+  const draft = await db
+    .selectFrom("template_package")
+    .select("id")
+    .where("key", "=", head.key)
+    .where("version", "=", head.version)
+    .where("status", "=", "draft")
+    .executeTakeFirst();
   if (draft) {
     return {
       status: 409,
@@ -658,8 +696,17 @@ async function uploadBlockedByDesigner(json: unknown): Promise<{ status: number;
     };
   }
   if (!validateDocument("template-package", json).ok) return null;
-  const rows = await db.selectFrom("template_package").select("document").where("key", "=", head.key).where("status", "=", "published").where("version", "<", head.version).execute();
-  const refusals = publishRefusals(rows.map((r) => JSON.parse(r.document) as TemplatePackage), json as TemplatePackage);
+  const rows = await db
+    .selectFrom("template_package")
+    .select("document")
+    .where("key", "=", head.key)
+    .where("status", "=", "published")
+    .where("version", "<", head.version)
+    .execute();
+  const refusals = publishRefusals(
+    rows.map((r) => JSON.parse(r.document) as TemplatePackage),
+    json as TemplatePackage,
+  );
   if (refusals.length === 0) return null;
   return { status: 400, errors: refusals.map((e) => problem(e.code, e.message, e.messageEn, e.pointer)) };
 }
@@ -718,7 +765,15 @@ export async function importUploadedText(access: LibraryAccess, textContent: str
     const result: ImportResult = await importOverlay(json, actor);
     if (!result.ok) return { ok: false, status: 400, kind: "overlay", errors: await locateOverlayFormulaErrors(toReport(result.errors, json), json) };
     const doc = json as DistrictOverlay;
-    return { ok: true, kind: "overlay", key: result.key, version: result.version, created: result.created, baseVersion: doc.baseVersion, district: doc.district };
+    return {
+      ok: true,
+      kind: "overlay",
+      key: result.key,
+      version: result.version,
+      created: result.created,
+      baseVersion: doc.baseVersion,
+      district: doc.district,
+    };
   }
   if (!mayImportPackage(access)) {
     return {

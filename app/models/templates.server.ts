@@ -69,12 +69,15 @@ export async function getPublishedPackage(key: string, version?: number, db: DbO
 }
 
 export async function listPackages(db: DbOrTrx = getDb()) {
-  return db.selectFrom("template_package").select(["id", "key", "version", "status", "title", "published_at"]).orderBy("key").orderBy("version", "desc").execute();
+  return db
+    .selectFrom("template_package")
+    .select(["id", "key", "version", "status", "title", "published_at"])
+    .orderBy("key")
+    .orderBy("version", "desc")
+    .execute();
 }
 
-export type ImportResult =
-  | { ok: true; id: number; key: string; version: number; created: boolean }
-  | { ok: false; errors: DocumentError[] };
+export type ImportResult = { ok: true; id: number; key: string; version: number; created: boolean } | { ok: false; errors: DocumentError[] };
 
 /** Re-publishing the identical document is a no-op; a different one under the same version is refused. */
 function sameOrRefused(existing: { id: number; document: string }, document: string, key: string, version: number, what: string): ImportResult {
@@ -105,7 +108,12 @@ export async function importPackage(json: unknown, actor: Actor, ownerCode = "ID
   return getDb()
     .transaction()
     .execute(async (trx): Promise<ImportResult> => {
-      const existing = await trx.selectFrom("template_package").select(["id", "document"]).where("key", "=", pkg.key).where("version", "=", pkg.version).executeTakeFirst();
+      const existing = await trx
+        .selectFrom("template_package")
+        .select(["id", "document"])
+        .where("key", "=", pkg.key)
+        .where("version", "=", pkg.version)
+        .executeTakeFirst();
       if (existing) return sameOrRefused(existing, document, pkg.key, pkg.version, `Paket ${pkg.key}`);
       const owner = await getOrgByCode(trx, ownerCode);
       if (!owner) throw new Error(`Unit pemilik ${ownerCode} tidak ada.`);
@@ -125,7 +133,15 @@ export async function importPackage(json: unknown, actor: Actor, ownerCode = "ID
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await writeAudit(trx, { actorUserId: actor.userId, action: "template.publish", entityType: "template_package", entityId: id, orgUnitId: owner.id, after: { key: pkg.key, version: pkg.version }, ip: actor.ip });
+      await writeAudit(trx, {
+        actorUserId: actor.userId,
+        action: "template.publish",
+        entityType: "template_package",
+        entityId: id,
+        orgUnitId: owner.id,
+        after: { key: pkg.key, version: pkg.version },
+        ip: actor.ip,
+      });
       return { ok: true, id, key: pkg.key, version: pkg.version, created: true };
     });
 }
@@ -135,18 +151,36 @@ export async function importOverlay(json: unknown, actor: Actor): Promise<Import
   const shape = validateDocument("district-overlay", json);
   if (!shape.ok) return { ok: false, errors: shape.errors };
   const head = json as DistrictOverlay;
-  const fail = (pointer: string, code: string, message: string, messageEn: string): ImportResult => ({ ok: false, errors: [{ pointer, code, message, messageEn }] });
+  const fail = (pointer: string, code: string, message: string, messageEn: string): ImportResult => ({
+    ok: false,
+    errors: [{ pointer, code, message, messageEn }],
+  });
   const base = await getPublishedPackage(head.package, head.baseVersion);
-  if (!base) return fail("/baseVersion", "UNKNOWN_BASE", `Paket ${head.package} versi ${head.baseVersion} belum terbit. Impor paket dasarnya dulu.`, `Package ${head.package} version ${head.baseVersion} is not published. Import the base package first.`);
+  if (!base)
+    return fail(
+      "/baseVersion",
+      "UNKNOWN_BASE",
+      `Paket ${head.package} versi ${head.baseVersion} belum terbit. Impor paket dasarnya dulu.`,
+      `Package ${head.package} version ${head.baseVersion} is not published. Import the base package first.`,
+    );
   const district = await getOrgByCode(getDb(), head.district);
-  if (!district || district.level !== "district") return fail("/district", "UNKNOWN_DISTRICT", `Kabupaten/kota dengan kode ${head.district} tidak ada.`, `No district has the code ${head.district}.`);
+  if (!district || district.level !== "district")
+    return fail("/district", "UNKNOWN_DISTRICT", `Kabupaten/kota dengan kode ${head.district} tidak ada.`, `No district has the code ${head.district}.`);
   const validation = validateOverlay(json, base.document);
   if (!validation.ok) return { ok: false, errors: validation.errors };
   const overlay = json as DistrictOverlay;
   const inside = new Set((await listSubtree(getDb(), district)).map((u) => u.code));
   const applied = applyOverlay(base.document, overlay, { inDistrict: inside });
   if (applied.problems.length > 0) {
-    return { ok: false, errors: applied.problems.map((p) => ({ pointer: p.op >= 0 ? `/operations/${p.op}` : "", code: p.code, message: p.message, messageEn: overlayMessage(p.messageCode, p.params, "en") })) };
+    return {
+      ok: false,
+      errors: applied.problems.map((p) => ({
+        pointer: p.op >= 0 ? `/operations/${p.op}` : "",
+        code: p.code,
+        message: p.message,
+        messageEn: overlayMessage(p.messageCode, p.params, "en"),
+      })),
+    };
   }
   const effective = validatePackage(applied.package, { allowLocalKeys: true });
   if (!effective.ok) return { ok: false, errors: effective.errors };
@@ -178,7 +212,15 @@ export async function importOverlay(json: unknown, actor: Actor): Promise<Import
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await writeAudit(trx, { actorUserId: actor.userId, action: "overlay.publish", entityType: "district_overlay", entityId: id, orgUnitId: district.id, after: { package: overlay.package, baseVersion: overlay.baseVersion, version: overlay.version }, ip: actor.ip });
+      await writeAudit(trx, {
+        actorUserId: actor.userId,
+        action: "overlay.publish",
+        entityType: "district_overlay",
+        entityId: id,
+        orgUnitId: district.id,
+        after: { package: overlay.package, baseVersion: overlay.baseVersion, version: overlay.version },
+        ip: actor.ip,
+      });
       return { ok: true, id, key: overlay.package, version: overlay.version, created: true };
     });
 }
@@ -224,7 +266,10 @@ export async function effectivePackage(packageKey: string, districtId: number | 
  * follow). One query for the overlays' heads, documents from the per-process caches; operations
  * that do not fit the newest version are left out, as a rebase would report them.
  */
-export async function adaptedDistricts(packageKey: string, db: DbOrTrx = getDb()): Promise<Array<{ districtId: number; districtCode: string; onLatest: EffectivePackage }>> {
+export async function adaptedDistricts(
+  packageKey: string,
+  db: DbOrTrx = getDb(),
+): Promise<Array<{ districtId: number; districtCode: string; onLatest: EffectivePackage }>> {
   const latest = await getPublishedPackage(packageKey, undefined, db);
   if (!latest) return [];
   const rows = await db
@@ -309,7 +354,15 @@ export async function effectivePackages(districtId: number | null, db: DbOrTrx =
     .select(["p.id", "p.key", "p.version", "d.id as overlayId", "d.district_org_unit_id as overlayDistrictId", "o.code as overlayDistrictCode"])
     .where("p.status", "=", "published")
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("template_package as q").select("q.id").whereRef("q.key", "=", "p.key").where("q.status", "=", "published").whereRef("q.version", ">", "p.version"))),
+      not(
+        exists(
+          selectFrom("template_package as q")
+            .select("q.id")
+            .whereRef("q.key", "=", "p.key")
+            .where("q.status", "=", "published")
+            .whereRef("q.version", ">", "p.version"),
+        ),
+      ),
     )
     .orderBy("p.key")
     .execute();

@@ -40,9 +40,7 @@ export async function listUsersInScope(db: DbOrTrx, roots: Array<{ orgPath: stri
     username: u.username,
     displayName: u.display_name,
     active: u.active === 1,
-    grants: grants
-      .filter((g) => g.user_id === u.id)
-      .map((g) => ({ id: g.id, role: g.role as Role, orgCode: g.code, orgName: g.name, orgPath: g.path })),
+    grants: grants.filter((g) => g.user_id === u.id).map((g) => ({ id: g.id, role: g.role as Role, orgCode: g.code, orgName: g.name, orgPath: g.path })),
   }));
 }
 
@@ -55,11 +53,7 @@ export interface CreateUserInput {
 }
 
 /** Creates a user with grants and audits it; the caller has already authorised the grants. */
-export async function createUser(
-  input: CreateUserInput,
-  actor: { userId: number | null; ip?: string | null },
-  db: DbOrTrx = getDb(),
-): Promise<number> {
+export async function createUser(input: CreateUserInput, actor: { userId: number | null; ip?: string | null }, db: DbOrTrx = getDb()): Promise<number> {
   const passwordHash = await hashPassword(input.password);
   const run = async (trx: DbOrTrx) => {
     const now = nowIso();
@@ -77,7 +71,10 @@ export async function createUser(
       .returning("id")
       .executeTakeFirstOrThrow();
     if (input.grants.length > 0) {
-      await trx.insertInto("role_grant").values(input.grants.map((g) => ({ user_id: id, role: g.role, org_unit_id: g.orgUnitId, created_at: now }))).execute();
+      await trx
+        .insertInto("role_grant")
+        .values(input.grants.map((g) => ({ user_id: id, role: g.role, org_unit_id: g.orgUnitId, created_at: now })))
+        .execute();
     }
     await writeAudit(trx, {
       actorUserId: actor.userId,
@@ -100,51 +97,69 @@ export async function usernameExists(db: DbOrTrx, username: string): Promise<boo
 
 /** Enables or disables a user; disabling revokes every session in the same transaction. */
 export async function setUserActive(userId: number, active: boolean, actor: { userId: number; ip?: string | null }): Promise<void> {
-  await getDb().transaction().execute(async (trx) => {
-    const before = await trx.selectFrom("app_user").select(["username", "active"]).where("id", "=", userId).executeTakeFirstOrThrow();
-    await trx.updateTable("app_user").set({ active: active ? 1 : 0, updated_at: nowIso() }).where("id", "=", userId).execute();
-    if (!active) await revokeUserSessions(trx, userId);
-    await writeAudit(trx, {
-      actorUserId: actor.userId,
-      action: active ? "user.enable" : "user.disable",
-      entityType: "user",
-      entityId: userId,
-      before: { active: before.active === 1 },
-      after: { active },
-      ip: actor.ip,
+  await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const before = await trx.selectFrom("app_user").select(["username", "active"]).where("id", "=", userId).executeTakeFirstOrThrow();
+      await trx
+        .updateTable("app_user")
+        .set({ active: active ? 1 : 0, updated_at: nowIso() })
+        .where("id", "=", userId)
+        .execute();
+      if (!active) await revokeUserSessions(trx, userId);
+      await writeAudit(trx, {
+        actorUserId: actor.userId,
+        action: active ? "user.enable" : "user.disable",
+        entityType: "user",
+        entityId: userId,
+        before: { active: before.active === 1 },
+        after: { active },
+        ip: actor.ip,
+      });
     });
-  });
 }
 
 export async function addGrant(userId: number, role: Role, orgUnitId: number, actor: { userId: number; ip?: string | null }): Promise<void> {
-  await getDb().transaction().execute(async (trx) => {
-    const exists = await trx
-      .selectFrom("role_grant")
-      .select("id")
-      .where("user_id", "=", userId)
-      .where("role", "=", role)
-      .where("org_unit_id", "=", orgUnitId)
-      .executeTakeFirst();
-    if (exists) return;
-    await trx.insertInto("role_grant").values({ user_id: userId, role, org_unit_id: orgUnitId, created_at: nowIso() }).execute();
-    await writeAudit(trx, { actorUserId: actor.userId, action: "grant.add", entityType: "user", entityId: userId, orgUnitId, after: { role, orgUnitId }, ip: actor.ip });
-  });
+  await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const exists = await trx
+        .selectFrom("role_grant")
+        .select("id")
+        .where("user_id", "=", userId)
+        .where("role", "=", role)
+        .where("org_unit_id", "=", orgUnitId)
+        .executeTakeFirst();
+      if (exists) return;
+      await trx.insertInto("role_grant").values({ user_id: userId, role, org_unit_id: orgUnitId, created_at: nowIso() }).execute();
+      await writeAudit(trx, {
+        actorUserId: actor.userId,
+        action: "grant.add",
+        entityType: "user",
+        entityId: userId,
+        orgUnitId,
+        after: { role, orgUnitId },
+        ip: actor.ip,
+      });
+    });
 }
 
 /** Removes a grant and ends the user's sessions, so the lost right takes effect at once. */
 export async function removeGrant(grantId: number, actor: { userId: number; ip?: string | null }): Promise<void> {
-  await getDb().transaction().execute(async (trx) => {
-    const grant = await trx.selectFrom("role_grant").selectAll().where("id", "=", grantId).executeTakeFirstOrThrow();
-    await trx.deleteFrom("role_grant").where("id", "=", grantId).execute();
-    await revokeUserSessions(trx, grant.user_id);
-    await writeAudit(trx, {
-      actorUserId: actor.userId,
-      action: "grant.remove",
-      entityType: "user",
-      entityId: grant.user_id,
-      orgUnitId: grant.org_unit_id,
-      before: { role: grant.role, orgUnitId: grant.org_unit_id },
-      ip: actor.ip,
+  await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const grant = await trx.selectFrom("role_grant").selectAll().where("id", "=", grantId).executeTakeFirstOrThrow();
+      await trx.deleteFrom("role_grant").where("id", "=", grantId).execute();
+      await revokeUserSessions(trx, grant.user_id);
+      await writeAudit(trx, {
+        actorUserId: actor.userId,
+        action: "grant.remove",
+        entityType: "user",
+        entityId: grant.user_id,
+        orgUnitId: grant.org_unit_id,
+        before: { role: grant.role, orgUnitId: grant.org_unit_id },
+        ip: actor.ip,
+      });
     });
-  });
 }

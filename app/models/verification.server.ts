@@ -83,11 +83,20 @@ export async function verificationDetail(user: SessionUser, id: number) {
   const { districtId } = ancestorIds(unit);
   // Shown in the form version the report was made with (labels of that package version), not the current one.
   const form = await formAt(row.package_key, row.package_version, row.overlay_id, row.form_key);
-  const lock = form ? await lockState(getDb(), { unit: { id: row.org_unit_id, path: row.unit_path }, packageKey: row.package_key, formKey: row.form_key, periodType: form.periodType, period: row.period }) : null;
+  const lock = form
+    ? await lockState(getDb(), {
+        unit: { id: row.org_unit_id, path: row.unit_path },
+        packageKey: row.package_key,
+        formKey: row.form_key,
+        periodType: form.periodType,
+        period: row.period,
+      })
+    : null;
   const data = JSON.parse(row.data) as Record<string, unknown>;
   const prev = await previousValues(row.org_unit_id, row.package_key, row.form_key, row.period);
   const district = districtId ? await getDb().selectFrom("org_unit").select(["code"]).where("id", "=", districtId).executeTakeFirst() : undefined;
-  let indicators: Array<{ key: string; name: string; unit: string | null; value: number | null; decimals: number; target: number | null; state: CellState }> = [];
+  let indicators: Array<{ key: string; name: string; unit: string | null; value: number | null; decimals: number; target: number | null; state: CellState }> =
+    [];
   if (district) {
     try {
       const result = await buildScorecard({ packageKey: row.package_key, period: row.period, parentCode: district.code });
@@ -102,14 +111,14 @@ export async function verificationDetail(user: SessionUser, id: number) {
           .map((c, i) => ({ c, i }))
           .filter(({ c }) => feeds.has(c.key))
           .map(({ c, i }) => ({
-          key: c.key,
-          name: c.name,
-          unit: c.unit,
-          decimals: c.decimals,
-          value: mine.cells[i].value,
-          target: mine.cells[i].target?.value ?? null,
-          state: mine.cells[i].state,
-        }));
+            key: c.key,
+            name: c.name,
+            unit: c.unit,
+            decimals: c.decimals,
+            value: mine.cells[i].value,
+            target: mine.cells[i].target?.value ?? null,
+            state: mine.cells[i].state,
+          }));
       }
     } catch {
       // A scorecard that cannot be built (e.g. a period type without indicators) leaves the list empty.
@@ -172,10 +181,18 @@ export type DecisionResult = { ok: true; status: SubmissionStatus; revision: num
  * the update only applies to that revision in status "submitted", so a report the operator
  * changed meanwhile is refused with a clear message and nothing changes.
  */
-export async function decide(input: { user: SessionUser; id: number; decision: Decision; revision: number; note: string; ip?: string | null }): Promise<DecisionResult> {
+export async function decide(input: {
+  user: SessionUser;
+  id: number;
+  decision: Decision;
+  revision: number;
+  note: string;
+  ip?: string | null;
+}): Promise<DecisionResult> {
   const row = await reportInScope(input.user, input.id);
   const note = input.note.trim();
-  if (input.decision === "return" && note.length === 0) return { ok: false, status: 400, message: "Tulis catatan untuk operator: apa yang perlu diperbaiki.", field: "note" };
+  if (input.decision === "return" && note.length === 0)
+    return { ok: false, status: 400, message: "Tulis catatan untuk operator: apa yang perlu diperbaiki.", field: "note" };
   if (note.length > 2000) return { ok: false, status: 400, message: "Catatan terlalu panjang; batasnya 2.000 karakter.", field: "note" };
   const status: SubmissionStatus = input.decision === "approve" ? "approved" : "returned";
   const now = nowIso();
@@ -207,7 +224,11 @@ export async function decide(input: { user: SessionUser; id: number; decision: D
       // A returned report no longer counts on scorecards until it is submitted again.
       if (status === "returned") await trx.deleteFrom("submission_value").where("submission_id", "=", input.id).execute();
       // The version just decided on (read in this transaction: the page's copy may be older).
-      const decided = await trx.selectFrom("submission").select(["data", "package_key", "package_version", "overlay_id"]).where("id", "=", input.id).executeTakeFirstOrThrow();
+      const decided = await trx
+        .selectFrom("submission")
+        .select(["data", "package_key", "package_version", "overlay_id"])
+        .where("id", "=", input.id)
+        .executeTakeFirstOrThrow();
       await recordRevision(trx, {
         submissionId: input.id,
         revision: input.revision + 1,

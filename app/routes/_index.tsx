@@ -17,7 +17,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const { operator: operatorGrants, verifier: verifierGrants, admin: adminGrants, overview: overviewGrants } = homeSections(user);
   // The per-area table needs two areas or more: not read for one district's staff.
-  const severalAreas = overviewGrants.some((g) => g.orgLevel === "national" || g.orgLevel === "province") || new Set(overviewGrants.map((g) => g.orgCode)).size > 1;
+  const severalAreas =
+    overviewGrants.some((g) => g.orgLevel === "national" || g.orgLevel === "province") || new Set(overviewGrants.map((g) => g.orgCode)).size > 1;
   // Independent reads: side by side (SQLite serves them on its read connections).
   const [operator, verifier, admin, stats, areas] = await Promise.all([
     operatorGrants.length ? operatorHome(operatorGrants) : null,
@@ -141,7 +142,10 @@ export default function Home() {
               {
                 header: t("home.due.form"),
                 cell: (row) => (
-                  <Link to={`/forms/${encodeURIComponent(row.formKey)}/${encodeURIComponent(row.period)}${d.operator!.several ? `?unit=${encodeURIComponent(row.unitCode)}` : ""}`} aria-label={`${pick(row.title)} ${row.period}`}>
+                  <Link
+                    to={`/forms/${encodeURIComponent(row.formKey)}/${encodeURIComponent(row.period)}${d.operator!.several ? `?unit=${encodeURIComponent(row.unitCode)}` : ""}`}
+                    aria-label={`${pick(row.title)} ${row.period}`}
+                  >
                     {pick(row.title)}
                   </Link>
                 ),
@@ -162,7 +166,9 @@ export default function Home() {
                 cell: (row) => (
                   <>
                     <StatusBadge status={row.display} />
-                    {row.display === "late" && row.status !== "missing" ? <span className="locks-sub muted">{t(`status.${row.status}` as MessageKey)}</span> : null}
+                    {row.display === "late" && row.status !== "missing" ? (
+                      <span className="locks-sub muted">{t(`status.${row.status}` as MessageKey)}</span>
+                    ) : null}
                   </>
                 ),
               },
@@ -210,8 +216,13 @@ export default function Home() {
               <ul className="plain">
                 {d.admin.packages.map((p) => (
                   <li key={`${p.key}-${p.version}`}>
-                    <strong>{p.title}</strong> <span className="muted">{p.key} · {t("table.version")} {p.version}</span>{" "}
-                    <span className={`badge ${p.status === "published" ? "approved" : "draft"}`}>{p.status === "published" ? t("templates.status.published") : t("status.draft")}</span>
+                    <strong>{p.title}</strong>{" "}
+                    <span className="muted">
+                      {p.key} · {t("table.version")} {p.version}
+                    </span>{" "}
+                    <span className={`badge ${p.status === "published" ? "approved" : "draft"}`}>
+                      {p.status === "published" ? t("templates.status.published") : t("status.draft")}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -9,7 +9,16 @@ import { PublishPanel } from "~/components/designer/PublishPanel";
 import { pickText } from "~/components/templates/text";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
-import { checkDraft, discardDraft, loadDesigner, publishDraft, publishPreview, saveDraft, toDesignerProblems, REFUSAL_MESSAGES } from "~/models/designer.server";
+import {
+  checkDraft,
+  discardDraft,
+  loadDesigner,
+  publishDraft,
+  publishPreview,
+  saveDraft,
+  toDesignerProblems,
+  REFUSAL_MESSAGES,
+} from "~/models/designer.server";
 import { libraryAccess } from "~/auth/policy.server";
 import { PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
@@ -67,7 +76,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = { userId: user.id, ip: clientIp(context) };
   const length = Number(request.headers.get("Content-Length") ?? "");
   if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
-    return data({ ok: false, problems: [], revision: 0, parsed: false, message: t("designer.error.tooLarge", { max: Math.round(PACKAGE_MAX_BYTES / 1024) }) }, { status: 413 });
+    return data(
+      { ok: false, problems: [], revision: 0, parsed: false, message: t("designer.error.tooLarge", { max: Math.round(PACKAGE_MAX_BYTES / 1024) }) },
+      { status: 413 },
+    );
   }
   const form = await readForm(request);
   const intent = formString(form, "intent", 20);
@@ -75,7 +87,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const documentText = typeof form.get("document") === "string" ? (form.get("document") as string) : "";
 
   if (intent === "save" || intent === "check") {
-    const result = intent === "save" ? await saveDraft(access, key, version, documentText, revision, actor) : await checkDraft(access, key, version, documentText);
+    const result =
+      intent === "save" ? await saveDraft(access, key, version, documentText, revision, actor) : await checkDraft(access, key, version, documentText);
     const problems = toDesignerProblems(result.errors, locale);
     if (result.ok) {
       const message =
@@ -144,10 +157,16 @@ export default function PackageDesignerPage() {
         context={context}
         serverProblems={problems}
         revision={row.revision}
-        extraTabs={readOnly ? [] : [{ id: "publish", label: t("designer.tab.publish"), render: () => <PublishPanel packageKey={row.key} version={row.version} /> }]}
+        extraTabs={
+          readOnly ? [] : [{ id: "publish", label: t("designer.tab.publish"), render: () => <PublishPanel packageKey={row.key} version={row.version} /> }]
+        }
       />
       {!readOnly ? (
-        <Form method="post" className="designer-discard spaced" onSubmit={(e) => (window.confirm(t("designer.discard.confirm")) ? undefined : e.preventDefault())}>
+        <Form
+          method="post"
+          className="designer-discard spaced"
+          onSubmit={(e) => (window.confirm(t("designer.discard.confirm")) ? undefined : e.preventDefault())}
+        >
           <input type="hidden" name="intent" value="discard" />
           <button type="submit" className="button danger small">
             {t("designer.discard")}

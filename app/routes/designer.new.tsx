@@ -73,7 +73,16 @@ export default function NewPackagePage() {
         </div>
         <div className="field">
           <label htmlFor="new-key">{t("designer.new.key")}</label>
-          <input id="new-key" type="text" name="key" required pattern="[a-z][a-z0-9_\-]{0,63}" maxLength={64} defaultValue={result?.fields.key ?? ""} aria-describedby="new-key-help" />
+          <input
+            id="new-key"
+            type="text"
+            name="key"
+            required
+            pattern="[a-z][a-z0-9_\-]{0,63}"
+            maxLength={64}
+            defaultValue={result?.fields.key ?? ""}
+            aria-describedby="new-key-help"
+          />
           <span id="new-key-help" className="help">
             {t("designer.new.keyHelp")}
           </span>

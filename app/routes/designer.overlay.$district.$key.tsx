@@ -67,7 +67,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = { userId: user.id, ip: clientIp(context) };
   const length = Number(request.headers.get("Content-Length") ?? "");
   if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
-    return data<OverlayActionResult>({ ok: false, problems: [], revision: 0, parsed: false, message: t("overlayDesigner.error.tooLarge", { max: Math.round(PACKAGE_MAX_BYTES / 1024) }) }, { status: 413 });
+    return data<OverlayActionResult>(
+      { ok: false, problems: [], revision: 0, parsed: false, message: t("overlayDesigner.error.tooLarge", { max: Math.round(PACKAGE_MAX_BYTES / 1024) }) },
+      { status: 413 },
+    );
   }
   const form = await readForm(request);
   const intent = formString(form, "intent", 20);
@@ -82,7 +85,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     result = await rebaseOverlayDraft(scope, key, form, actor, locale);
     if (result.ok) throw redirect(`${here}?rebased=${result.version}`);
   } else {
-    return data<OverlayActionResult>({ ok: false, problems: [], revision: Number(formString(form, "revision", 20)) || 0, message: t("overlayDesigner.error.intent") }, { status: 400 });
+    return data<OverlayActionResult>(
+      { ok: false, problems: [], revision: Number(formString(form, "revision", 20)) || 0, message: t("overlayDesigner.error.intent") },
+      { status: 400 },
+    );
   }
   const { status, ...body } = result;
   return data<OverlayActionResult>(body, { status: status ?? (result.ok || intent === "check" ? 200 : 400) });
@@ -116,9 +122,15 @@ function PublishPanel({ info }: { info: LoaderData }) {
           ))}
         </ul>
       )}
-      {state.dirty ? <div className="alert error" role="alert">{t("overlayDesigner.publish.unsaved")}</div> : null}
+      {state.dirty ? (
+        <div className="alert error" role="alert">
+          {t("overlayDesigner.publish.unsaved")}
+        </div>
+      ) : null}
       {!state.dirty && info.draftId === null ? <div className="alert info">{t("overlayDesigner.publish.notSaved")}</div> : null}
-      {!state.dirty && info.problems.length > 0 ? <div className="alert error">{t("overlayDesigner.publish.problems", { count: info.problems.length })}</div> : null}
+      {!state.dirty && info.problems.length > 0 ? (
+        <div className="alert error">{t("overlayDesigner.publish.problems", { count: info.problems.length })}</div>
+      ) : null}
       {fetcher.data && !fetcher.data.ok && fetcher.state === "idle" ? (
         <div className="alert error" role="alert">
           {fetcher.data.message}
@@ -193,8 +205,12 @@ export default function OverlayDesignerPage() {
       <div className="overlay-status card">
         <p>{t("overlayDesigner.intro", { base: info.baseVersion })}</p>
         <p>
-          {info.published ? t("overlayDesigner.publishedInfo", { version: info.published.version, base: info.published.baseVersion }) : t("overlayDesigner.noPublished")}{" "}
-          {info.published ? <Link to={`/templates/${encodeURIComponent(info.packageKey)}/${info.published.baseVersion}`}>{t("overlayDesigner.viewPackage")}</Link> : null}
+          {info.published
+            ? t("overlayDesigner.publishedInfo", { version: info.published.version, base: info.published.baseVersion })
+            : t("overlayDesigner.noPublished")}{" "}
+          {info.published ? (
+            <Link to={`/templates/${encodeURIComponent(info.packageKey)}/${info.published.baseVersion}`}>{t("overlayDesigner.viewPackage")}</Link>
+          ) : null}
         </p>
         <p className="muted">{t("overlayDesigner.draftInfo", { version: info.version })}</p>
       </div>

@@ -10,7 +10,16 @@ import { requireRole, requireUser } from "~/auth/guards.server";
 import { ADMIN_ROLES } from "~/auth/policy.server";
 import type { PreviewCheckResult } from "~/components/designer/forms/FormPreview";
 import { serverT } from "~/i18n/locale.server";
-import { checkPackageSemantics, DOCUMENT_MAX_BYTES, parseJsonDocument, validateDocument, validateSubmission, type DocumentError, type Form, type TemplatePackage } from "@engine/server";
+import {
+  checkPackageSemantics,
+  DOCUMENT_MAX_BYTES,
+  parseJsonDocument,
+  validateDocument,
+  validateSubmission,
+  type DocumentError,
+  type Form,
+  type TemplatePackage,
+} from "@engine/server";
 import { formString, readForm } from "~/utils/http.server";
 
 /** Sample answers: far above any configured form (the fill page allows the same). */
@@ -35,7 +44,12 @@ export async function action({ request }: ActionFunctionArgs) {
   // The intake gate first: size and depth caps, forbidden keys, then the form's JSON Schema.
   const definition = (errors: DocumentError[], status = 422) =>
     data<PreviewCheckResult>(
-      { ok: false, fieldErrors: {}, formErrors: [], definitionErrors: errors.slice(0, 50).map((e) => ({ pointer: e.pointer, message: locale === "en" ? e.messageEn : e.message })) },
+      {
+        ok: false,
+        fieldErrors: {},
+        formErrors: [],
+        definitionErrors: errors.slice(0, 50).map((e) => ({ pointer: e.pointer, message: locale === "en" ? e.messageEn : e.message })),
+      },
       { status },
     );
   const parsed = parseJsonDocument(formText, { maxBytes: DOCUMENT_MAX_BYTES });
@@ -69,5 +83,16 @@ export async function action({ request }: ActionFunctionArgs) {
 
 /** The form alone in a package, so the package's semantic checks run on it unchanged. */
 function previewPackage(form: Form): TemplatePackage {
-  return { key: "pratinjau", version: 1, title: { id: "Pratinjau" }, owner: "pratinjau", source: "pratinjau", groups: [], forms: [form], indicators: [], targets: [], rules: [] };
+  return {
+    key: "pratinjau",
+    version: 1,
+    title: { id: "Pratinjau" },
+    owner: "pratinjau",
+    source: "pratinjau",
+    groups: [],
+    forms: [form],
+    indicators: [],
+    targets: [],
+    rules: [],
+  };
 }

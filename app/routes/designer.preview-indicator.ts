@@ -31,7 +31,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const documentText = form.get("document");
   const index = Number(form.get("index"));
   if (typeof documentText !== "string" || documentText === "" || !Number.isInteger(index) || index < 0) {
-    return data<PreviewResponse>({ status: "error", message: "Permintaan pratinjau tidak lengkap: kirim draf paket dan nomor indikator. Muat ulang halaman lalu coba lagi." }, { status: 400 });
+    return data<PreviewResponse>(
+      { status: "error", message: "Permintaan pratinjau tidak lengkap: kirim draf paket dan nomor indikator. Muat ulang halaman lalu coba lagi." },
+      { status: 400 },
+    );
   }
   try {
     return data<PreviewResponse>(await previewIndicator(getDb(), { user, documentText, index }));

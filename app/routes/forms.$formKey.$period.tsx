@@ -14,7 +14,6 @@ import { clientIp, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "Laporan"} · Pantau ILP` }];
 
-
 /**
  * Operators only, for their own Puskesmas (from the session; `?unit=` only picks among the
  * user's own units). A fresh idempotency key per rendering of the page (docs/security.md item 17).
@@ -29,10 +28,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     title: entry.form.title.id,
     form: entry.form,
     hiddenFields: entry.hiddenFields,
-    lock: { deadline: entry.lock.deadline, pastDeadline: entry.lock.pastDeadline, locked: entry.lock.locked, unlockedUntil: entry.lock.unlock?.expiresAt ?? null },
+    lock: {
+      deadline: entry.lock.deadline,
+      pastDeadline: entry.lock.pastDeadline,
+      locked: entry.lock.locked,
+      unlockedUntil: entry.lock.unlock?.expiresAt ?? null,
+    },
     schema: entry.schema,
     uiSchema: entry.uiSchema,
-    submission: entry.submission ? { status: entry.submission.status, data: entry.submission.data, revision: entry.submission.revision, returnNote: entry.submission.return_note, updatedAt: entry.submission.updated_at } : null,
+    submission: entry.submission
+      ? {
+          status: entry.submission.status,
+          data: entry.submission.data,
+          revision: entry.submission.revision,
+          returnNote: entry.submission.return_note,
+          updatedAt: entry.submission.updated_at,
+        }
+      : null,
     idempotencyKey: crypto.randomUUID(),
     autosaveSeconds: autosaveSeconds(),
   };
@@ -151,7 +163,11 @@ function Fill() {
 
   const submitting = navigation.state !== "idle" || auto.saving;
   const failed = result && !result.ok ? result : null;
-  const unknownFieldErrors = failed ? Object.entries(failed.fieldErrors).filter(([k]) => !(k in (d.schema.properties ?? {}))).map(([, m]) => m) : [];
+  const unknownFieldErrors = failed
+    ? Object.entries(failed.fieldErrors)
+        .filter(([k]) => !(k in (d.schema.properties ?? {})))
+        .map(([, m]) => m)
+    : [];
 
   return (
     <div className="page">
@@ -304,7 +320,9 @@ function Fill() {
               </span>
             ) : null}
             {auto.refused ? <span className="muted">{t("entry.autosaveRefused", { message: auto.refused })}</span> : null}
-            {lastSaved ? <span className="muted">{t("entry.localSaved", { at: new Date(lastSaved).toLocaleTimeString(t.locale === "en" ? "en-GB" : "id-ID") })}</span> : null}
+            {lastSaved ? (
+              <span className="muted">{t("entry.localSaved", { at: new Date(lastSaved).toLocaleTimeString(t.locale === "en" ? "en-GB" : "id-ID") })}</span>
+            ) : null}
           </div>
         ) : null}
       </Form>

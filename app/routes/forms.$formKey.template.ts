@@ -26,7 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const hidden = found.effective.hidden.filter((h) => h.form === formKey).map((h) => h.field);
   const name = `templat-${formKey}.${format}`.replace(/[^A-Za-z0-9._-]+/g, "_");
   const headers = { "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "private, no-store" };
-  if (format === "csv") return new Response(templateCsv(found.form, hidden, found.unitHint), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
+  if (format === "csv")
+    return new Response(templateCsv(found.form, hidden, found.unitHint), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
   return new Response(await templateXlsx(found.form, hidden, found.unitHint), {
     headers: { ...headers, "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
   });

@@ -19,7 +19,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requireRole(user, OPERATOR_ROLES);
   const grants = operatorGrants(user);
-  const units = grants.length ? await getDb().selectFrom("org_unit").selectAll().where("id", "in", grants.map((g) => g.orgUnitId)).orderBy("code").execute() : [];
+  const units = grants.length
+    ? await getDb()
+        .selectFrom("org_unit")
+        .selectAll()
+        .where(
+          "id",
+          "in",
+          grants.map((g) => g.orgUnitId),
+        )
+        .orderBy("code")
+        .execute()
+    : [];
   return { rows: await operatorForms(units), several: units.length > 1 };
 }
 

@@ -51,7 +51,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   requireRole(user, IMPORT_ROLES);
   const id = jobId(params);
   const form = await readForm(request);
-  if (form.get("intent") !== "resume") throw new Response("Permintaan tidak dikenal.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (form.get("intent") !== "resume")
+    throw new Response("Permintaan tidak dikenal.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const job = await loadJob(user.id, id);
   if (!job) throw notFound("Impor tidak ditemukan.");
   await resumeJob(user, id, clientIp(context));
@@ -130,7 +131,9 @@ export default function ImportJobPage() {
         </dl>
         {job.status === "done" ? (
           <div className={`alert ${job.refused_rows ? "warning" : "success"}`} role="status">
-            {job.refused_rows ? t("imports.job.doneWithErrors", { stored: job.stored_rows, refused: job.refused_rows }) : t("imports.job.doneAll", { stored: job.stored_rows })}
+            {job.refused_rows
+              ? t("imports.job.doneWithErrors", { stored: job.stored_rows, refused: job.refused_rows })
+              : t("imports.job.doneAll", { stored: job.stored_rows })}
           </div>
         ) : null}
         {job.message ? (
@@ -184,7 +187,9 @@ export default function ImportJobPage() {
       {reports && reports.total > 0 ? (
         <section className="card" aria-labelledby="reports-title">
           <h2 id="reports-title">{t("backfill.job.reports", { count: reports.total })}</h2>
-          {reports.total > reports.rows.length ? <p className="muted">{t("backfill.job.reportsCapped", { shown: reports.rows.length, count: reports.total })}</p> : null}
+          {reports.total > reports.rows.length ? (
+            <p className="muted">{t("backfill.job.reportsCapped", { shown: reports.rows.length, count: reports.total })}</p>
+          ) : null}
           <DataTable
             rows={reports.rows}
             rowKey={(r) => `${r.id}-${r.revision}`}

@@ -45,7 +45,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-type ActionResult = { message: string; fileError: string | null; form: string; confirmWarnings: boolean; reasonError?: string; backfill?: boolean; reason?: string };
+type ActionResult = {
+  message: string;
+  fileError: string | null;
+  form: string;
+  confirmWarnings: boolean;
+  reasonError?: string;
+  backfill?: boolean;
+  reason?: string;
+};
 
 function refused(status: number, message: string, fileError: string | null, form = "", confirmWarnings = false) {
   return data<ActionResult>({ message, fileError, form, confirmWarnings }, { status });
@@ -84,7 +92,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const field = body.get("reason");
     const raw = typeof field === "string" ? field : "";
     const reason = checkBackfillReason(raw);
-    if (!reason.ok) return data<ActionResult>({ message: t("backfill.refused"), fileError: null, form: formValue, confirmWarnings, reasonError: t(reason.key, reason.vars), backfill: true, reason: raw.slice(0, BACKFILL_REASON_MAX + 100) }, { status: 400 });
+    if (!reason.ok)
+      return data<ActionResult>(
+        {
+          message: t("backfill.refused"),
+          fileError: null,
+          form: formValue,
+          confirmWarnings,
+          reasonError: t(reason.key, reason.vars),
+          backfill: true,
+          reason: raw.slice(0, BACKFILL_REASON_MAX + 100),
+        },
+        { status: 400 },
+      );
     backfillReason = reason.reason;
   }
   const [packageKey, formKey] = formValue.split("/");
@@ -96,7 +116,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Read as a stream with caps; the header is checked against the form before any row is taken.
   const read = await readImportFile(bytes, target, locale);
   if (!read.ok) return refused(400, t(read.wrongForm ? "imports.refusedWrongForm" : "imports.refused"), read.message, formValue, confirmWarnings);
-  const id = await createImportJob({ user, target, fileName: file.name || `impor.${read.format}`, format: read.format, bytes: bytes.length, file: read.file, confirmWarnings, backfillReason, ip: clientIp(context) });
+  const id = await createImportJob({
+    user,
+    target,
+    fileName: file.name || `impor.${read.format}`,
+    format: read.format,
+    bytes: bytes.length,
+    file: read.file,
+    confirmWarnings,
+    backfillReason,
+    ip: clientIp(context),
+  });
   return redirect(`/imports/${id}`);
 }
 
@@ -133,10 +163,20 @@ export default function ImportsPage() {
               {forms.map((f) => (
                 <li key={f.value}>
                   <span>{pick(f.title)}</span>{" "}
-                  <a className="button secondary small" href={`/forms/${encodeURIComponent(f.formKey)}/template?package=${encodeURIComponent(f.packageKey)}&format=xlsx`} download aria-label={t("imports.templates.xlsxOf", { form: pick(f.title) })}>
+                  <a
+                    className="button secondary small"
+                    href={`/forms/${encodeURIComponent(f.formKey)}/template?package=${encodeURIComponent(f.packageKey)}&format=xlsx`}
+                    download
+                    aria-label={t("imports.templates.xlsxOf", { form: pick(f.title) })}
+                  >
                     {t("imports.templates.xlsx")}
                   </a>{" "}
-                  <a className="button secondary small" href={`/forms/${encodeURIComponent(f.formKey)}/template?package=${encodeURIComponent(f.packageKey)}&format=csv`} download aria-label={t("imports.templates.csvOf", { form: pick(f.title) })}>
+                  <a
+                    className="button secondary small"
+                    href={`/forms/${encodeURIComponent(f.formKey)}/template?package=${encodeURIComponent(f.packageKey)}&format=csv`}
+                    download
+                    aria-label={t("imports.templates.csvOf", { form: pick(f.title) })}
+                  >
                     {t("imports.templates.csv")}
                   </a>
                 </li>
@@ -185,7 +225,14 @@ export default function ImportsPage() {
                 <fieldset className="imp-backfill">
                   <legend>{t("backfill.option.legend")}</legend>
                   <div className="field imp-check">
-                    <input id="imp-backfill" name="backfill" type="checkbox" value="1" defaultChecked={result?.backfill ?? false} aria-describedby="imp-backfill-help" />
+                    <input
+                      id="imp-backfill"
+                      name="backfill"
+                      type="checkbox"
+                      value="1"
+                      defaultChecked={result?.backfill ?? false}
+                      aria-describedby="imp-backfill-help"
+                    />
                     <label htmlFor="imp-backfill">{t("backfill.option.check")}</label>
                   </div>
                   <p className="help" id="imp-backfill-help">
@@ -282,7 +329,10 @@ export default function ImportsPage() {
               },
               { header: t("table.when"), cell: (j) => <>{j.created_at.slice(0, 16).replace("T", " ")} UTC</> },
               { header: t("table.status"), cell: (j) => <span className={`imp-status imp-status-${j.status}`}>{t(STATUS_KEYS[j.status])}</span> },
-              { header: t("imports.jobs.counts"), cell: (j) => t("imports.jobs.countsValue", { stored: j.stored_rows, refused: j.refused_rows, total: j.total_rows }) },
+              {
+                header: t("imports.jobs.counts"),
+                cell: (j) => t("imports.jobs.countsValue", { stored: j.stored_rows, refused: j.refused_rows, total: j.total_rows }),
+              },
             ]}
           />
         </section>

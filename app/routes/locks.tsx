@@ -47,7 +47,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
       reason: formString(form, "reason", 2000),
       reopen: formString(form, "reopen", 5),
     };
-    const result = await grantUnlock({ user, unitCode: values.unit, form: values.form, period: values.period, reason: values.reason, days: values.days, reopenApproved: values.reopen === "1", ip });
+    const result = await grantUnlock({
+      user,
+      unitCode: values.unit,
+      form: values.form,
+      period: values.period,
+      reason: values.reason,
+      days: values.days,
+      reopenApproved: values.reopen === "1",
+      ip,
+    });
     return reply(result, values, `grant-${values.district}`);
   }
   if (intent === "revoke") {
@@ -183,7 +192,15 @@ export default function LocksPage() {
                   </div>
                   <div className="field">
                     <label htmlFor={fieldId("period")}>{t("locks.grant.period")}</label>
-                    <input id={fieldId("period")} name="period" type="text" maxLength={10} defaultValue={values?.period ?? ""} {...invalid("period")} aria-describedby={err("period") ? `err-${fieldId("period")}` : `help-${fieldId("period")}`} />
+                    <input
+                      id={fieldId("period")}
+                      name="period"
+                      type="text"
+                      maxLength={10}
+                      defaultValue={values?.period ?? ""}
+                      {...invalid("period")}
+                      aria-describedby={err("period") ? `err-${fieldId("period")}` : `help-${fieldId("period")}`}
+                    />
                     <span className="help" id={`help-${fieldId("period")}`}>
                       {t("locks.grant.periodHelp")}
                     </span>
@@ -191,7 +208,16 @@ export default function LocksPage() {
                   </div>
                   <div className="field">
                     <label htmlFor={fieldId("days")}>{t("locks.grant.days")}</label>
-                    <input id={fieldId("days")} name="days" type="text" inputMode="numeric" maxLength={3} defaultValue={values?.days ?? "7"} {...invalid("days")} aria-describedby={err("days") ? `err-${fieldId("days")}` : `help-${fieldId("days")}`} />
+                    <input
+                      id={fieldId("days")}
+                      name="days"
+                      type="text"
+                      inputMode="numeric"
+                      maxLength={3}
+                      defaultValue={values?.days ?? "7"}
+                      {...invalid("days")}
+                      aria-describedby={err("days") ? `err-${fieldId("days")}` : `help-${fieldId("days")}`}
+                    />
                     <span className="help" id={`help-${fieldId("days")}`}>
                       {t("locks.grant.daysHelp", { max: d.maxUnlockDays })}
                     </span>
@@ -200,7 +226,15 @@ export default function LocksPage() {
                 </div>
                 <div className="field">
                   <label htmlFor={fieldId("reason")}>{t("locks.grant.reason")}</label>
-                  <textarea id={fieldId("reason")} name="reason" rows={2} maxLength={500} defaultValue={values?.reason ?? ""} {...invalid("reason")} aria-describedby={err("reason") ? `err-${fieldId("reason")}` : `help-${fieldId("reason")}`} />
+                  <textarea
+                    id={fieldId("reason")}
+                    name="reason"
+                    rows={2}
+                    maxLength={500}
+                    defaultValue={values?.reason ?? ""}
+                    {...invalid("reason")}
+                    aria-describedby={err("reason") ? `err-${fieldId("reason")}` : `help-${fieldId("reason")}`}
+                  />
                   <span className="help" id={`help-${fieldId("reason")}`}>
                     {t("locks.grant.reasonHelp")}
                   </span>
@@ -256,7 +290,12 @@ export default function LocksPage() {
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="intent" value="revoke" />
                         <input type="hidden" name="grantId" value={g.id} />
-                        <button type="submit" className="link-button" disabled={busy} aria-label={t("locks.revokeLabel", { form: g.form_key, period: g.period })}>
+                        <button
+                          type="submit"
+                          className="link-button"
+                          disabled={busy}
+                          aria-label={t("locks.revokeLabel", { form: g.form_key, period: g.period })}
+                        >
                           {t("locks.revoke")}
                         </button>
                       </Form>

@@ -20,7 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { roots, locale, t, sel, url } = await loadScorecard(request);
   const format = url.searchParams.get("format");
   if (format) {
-    if (format !== "csv" && format !== "xlsx") throw new Response(t("scorecards.error.format"), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    if (format !== "csv" && format !== "xlsx")
+      throw new Response(t("scorecards.error.format"), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     throw redirect(`/scorecards/export${url.search}`);
   }
   const print = url.searchParams.get("print") === "1";
@@ -76,7 +77,12 @@ export default function ScorecardsPage() {
             <a className="button secondary small" href={`/scorecards${selectionSearch(sel, { format: "xlsx" })}`} download>
               {t("scorecards.exportXlsx")}
             </a>
-            <Link className="button secondary small" to={selectionSearch(sel, { transpose: sel.transpose ? null : "1" })} title={t("scorecards.transpose.help")} preventScrollReset>
+            <Link
+              className="button secondary small"
+              to={selectionSearch(sel, { transpose: sel.transpose ? null : "1" })}
+              title={t("scorecards.transpose.help")}
+              preventScrollReset
+            >
               {sel.transpose ? t("scorecards.transpose.off") : t("scorecards.transpose.on")}
             </Link>
             {d.print ? (
@@ -190,7 +196,8 @@ export default function ScorecardsPage() {
             </ol>
           </nav>
           <p className="sc-meta">
-            {view.lastChange ? t("scorecards.lastChangeAt", { at: utc(view.lastChange) }) : t("scorecards.noChange")} · {t("scorecards.generatedAtValue", { at: utc(view.generatedAt) })}
+            {view.lastChange ? t("scorecards.lastChangeAt", { at: utc(view.lastChange) }) : t("scorecards.noChange")} ·{" "}
+            {t("scorecards.generatedAtValue", { at: utc(view.generatedAt) })}
           </p>
           {view.noData ? (
             <div className="alert info" role="status">
@@ -198,7 +205,8 @@ export default function ScorecardsPage() {
               {d.latest ? (
                 <>
                   {" "}
-                  {t("scorecards.noData.latest", { period: d.latest })} <Link to={selectionSearch(sel, { period: d.latest })}>{t("scorecards.noData.show", { period: d.latest })}</Link>
+                  {t("scorecards.noData.latest", { period: d.latest })}{" "}
+                  <Link to={selectionSearch(sel, { period: d.latest })}>{t("scorecards.noData.show", { period: d.latest })}</Link>
                 </>
               ) : null}
             </div>

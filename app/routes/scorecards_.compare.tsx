@@ -22,7 +22,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const back = `/scorecards${selectionSearch({ ...sel, sort: "rank", dir: "asc", limit: null })}`;
   const base = { back, period: sel.period, template: sel.template, codes, max: MAX_COMPARE, basis: sel.basis };
   try {
-    const view: CompareView = await loadCompare({ template: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group, basis: sel.basis }, codes, roots, t, locale);
+    const view: CompareView = await loadCompare(
+      { template: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group, basis: sel.basis },
+      codes,
+      roots,
+      t,
+      locale,
+    );
     return { ...base, view, error: null };
   } catch (e) {
     const problem = selectionProblem(e);
@@ -69,7 +75,11 @@ export default function ComparePage() {
                   <h3>{ind.unit ? `${ind.name} (${ind.unit})` : ind.name}</h3>
                   <TrendChart
                     id={`tc-${ind.key.replace(/[^A-Za-z0-9_-]/g, "_")}`}
-                    title={t("scorecards.compare.chart.title", { indicator: ind.name, from: view.periodLabels[0], to: view.periodLabels[view.periodLabels.length - 1] })}
+                    title={t("scorecards.compare.chart.title", {
+                      indicator: ind.name,
+                      from: view.periodLabels[0],
+                      to: view.periodLabels[view.periodLabels.length - 1],
+                    })}
                     series={ind.series}
                     periodLabels={view.periodLabels}
                     decimals={ind.decimals}

@@ -26,7 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { query, parent } = await resolveQuery(sel, roots, t);
     if (row !== TOTAL_ROW_CODE && row !== parent?.code) {
       const unit = await getOrgByCode(getDb(), row);
-      if (!unit) return data({ error: t("scorecards.error.row", { code: row }), back, explanation: null, names: {}, indicatorName: indicator }, { status: 404 });
+      if (!unit)
+        return data({ error: t("scorecards.error.row", { code: row }), back, explanation: null, names: {}, indicatorName: indicator }, { status: 404 });
       if (!inArea(roots, unit)) throw forbidden(t("scorecards.error.outOfScope", { name: unit.name }));
     }
     const explanation = await explainScorecardCell({ ...query, group: undefined, indicators: [indicator] }, { row, indicator });
@@ -193,10 +194,15 @@ export default function ExplainPage() {
               <span role="img" aria-label={t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}>
                 {TREND_ARROWS[e.trend.arrow]}
               </span>{" "}
-              {t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}. {t("scorecards.explain.previous", { period: e.previous.period, value: num(e.previous.value) })}
+              {t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}.{" "}
+              {t("scorecards.explain.previous", { period: e.previous.period, value: num(e.previous.value) })}
               {". "}
               {e.trend.basis === "achievement"
-                ? t("scorecards.explain.trendByAchievement", { period: e.previous.period, from: formatNumberId(e.trend.previous, 1), to: formatNumberId(e.trend.current, 1) })
+                ? t("scorecards.explain.trendByAchievement", {
+                    period: e.previous.period,
+                    from: formatNumberId(e.trend.previous, 1),
+                    to: formatNumberId(e.trend.current, 1),
+                  })
                 : t("scorecards.explain.trendByValue")}
             </p>
           ) : (
@@ -209,7 +215,9 @@ export default function ExplainPage() {
         <h2 id="ex-completeness">{t("scorecards.explain.completeness")}</h2>
         {e.completeness !== null ? (
           <p>
-            <strong>{t("scorecards.explain.completenessValue", { pct: formatNumberId(e.completeness * 100, 1), min: formatNumberId(e.minCompleteness * 100, 0) })}</strong>
+            <strong>
+              {t("scorecards.explain.completenessValue", { pct: formatNumberId(e.completeness * 100, 1), min: formatNumberId(e.minCompleteness * 100, 0) })}
+            </strong>
           </p>
         ) : null}
         {e.forms.map((f) => (

@@ -20,7 +20,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
   if (!Number.isInteger(id) || id <= 0) throw notFound("Laporan tidak ditemukan.");
   const history = await submissionHistory(user, id);
-  const back = user.grants.some((g) => g.role === "district_verifier") ? `/verification/${id}` : user.grants.some((g) => g.role === "puskesmas_operator") ? "/forms" : "/";
+  const back = user.grants.some((g) => g.role === "district_verifier")
+    ? `/verification/${id}`
+    : user.grants.some((g) => g.role === "puskesmas_operator")
+      ? "/forms"
+      : "/";
   return { ...history, back };
 }
 
@@ -46,7 +50,8 @@ export default function SubmissionHistory() {
         {d.versions.map((v) => (
           <article key={v.id} className="history-version" aria-labelledby={`v-${v.revision}`}>
             <h3 id={`v-${v.revision}`}>
-              {t("locks.history.version", { revision: v.revision })} · {t(`audit.${v.action}` as MessageKey)} <span className={`badge ${v.status}`}>{t(`status.${v.status}` as MessageKey)}</span>
+              {t("locks.history.version", { revision: v.revision })} · {t(`audit.${v.action}` as MessageKey)}{" "}
+              <span className={`badge ${v.status}`}>{t(`status.${v.status}` as MessageKey)}</span>
               {v.lateEntryReason !== null ? (
                 <>
                   {" "}

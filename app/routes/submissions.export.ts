@@ -27,7 +27,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const clip = (v: string | null) => (v ?? "").trim().slice(0, 16) || null;
   let prepared;
   try {
-    prepared = await prepareExport(user, { packageKey: entry.packageKey, formKey: entry.formKey, from: clip(url.searchParams.get("from")), to: clip(url.searchParams.get("to")), format }, t, clientIp(context));
+    prepared = await prepareExport(
+      user,
+      { packageKey: entry.packageKey, formKey: entry.formKey, from: clip(url.searchParams.get("from")), to: clip(url.searchParams.get("to")), format },
+      t,
+      clientIp(context),
+    );
   } catch (e) {
     if (e instanceof ExportProblem) return text(e.status, e.message);
     throw e;

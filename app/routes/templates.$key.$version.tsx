@@ -39,7 +39,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { view, draft, canDraft: draft === null && (await draftablePackages(access)).has(params.key) };
 }
 
-
 export default function TemplateDetailPage() {
   const { view, draft, canDraft } = useLoaderData<typeof loader>();
   const t = useT();
@@ -90,8 +89,9 @@ export default function TemplateDetailPage() {
             <Link to={`/designer/overlay/${encodeURIComponent(view.overlay.districtCode)}/${encodeURIComponent(view.key)}`}>{t("overlayDesigner.open")}</Link>
           </p>
           <p className="origin-legend">
-            <OriginBadge origin="national" /> {t("templates.legend.national")} <OriginBadge origin="local" /> {t("templates.legend.local")} <OriginBadge origin="overridden" />{" "}
-            {t("templates.legend.overridden")} <span className="badge hidden-badge">{t("templates.hidden")}</span> {t("templates.legend.hidden")}
+            <OriginBadge origin="national" /> {t("templates.legend.national")} <OriginBadge origin="local" /> {t("templates.legend.local")}{" "}
+            <OriginBadge origin="overridden" /> {t("templates.legend.overridden")} <span className="badge hidden-badge">{t("templates.hidden")}</span>{" "}
+            {t("templates.legend.hidden")}
           </p>
           {view.overlay.problems.length > 0 ? (
             <ul>
@@ -104,8 +104,8 @@ export default function TemplateDetailPage() {
       ) : null}
 
       <nav aria-label={t("templates.detail.contents")} className="template-toc">
-        <a href="#forms">{t("templates.detail.forms")}</a> · <a href="#indicators">{t("templates.detail.indicators")}</a> · <a href="#targets">{t("templates.detail.targets")}</a> ·{" "}
-        <a href="#rules">{t("templates.detail.rules")}</a>
+        <a href="#forms">{t("templates.detail.forms")}</a> · <a href="#indicators">{t("templates.detail.indicators")}</a> ·{" "}
+        <a href="#targets">{t("templates.detail.targets")}</a> · <a href="#rules">{t("templates.detail.rules")}</a>
       </nav>
 
       <section id="forms" aria-labelledby="forms-title" className="spaced">
@@ -151,12 +151,17 @@ export default function TemplateDetailPage() {
                       cell: (f) => (
                         <>
                           {t(`templates.type.${f.type}` as MessageKey)}
-                          {f.min !== null || f.max !== null ? <span className="help tpl-block">{t("templates.field.range", { min: f.min ?? "–", max: f.max ?? "–" })}</span> : null}
+                          {f.min !== null || f.max !== null ? (
+                            <span className="help tpl-block">{t("templates.field.range", { min: f.min ?? "–", max: f.max ?? "–" })}</span>
+                          ) : null}
                         </>
                       ),
                     },
                     { header: t("templates.field.unit"), cell: (f) => f.unit ?? "–" },
-                    { header: t("templates.field.required"), cell: (f) => (f.required ? t("templates.field.requiredYes") : f.optional ? t("templates.field.optional") : t("templates.value.no")) },
+                    {
+                      header: t("templates.field.required"),
+                      cell: (f) => (f.required ? t("templates.field.requiredYes") : f.optional ? t("templates.field.optional") : t("templates.value.no")),
+                    },
                     {
                       header: t("templates.field.logic"),
                       cell: (f) => (
@@ -171,7 +176,12 @@ export default function TemplateDetailPage() {
                         </>
                       ),
                     },
-                    showOrigin ? { header: t("templates.field.origin"), cell: (f) => (f.hidden ? <span className="badge hidden-badge">{t("templates.hidden")}</span> : <OriginBadge origin={f.origin} />) } : null,
+                    showOrigin
+                      ? {
+                          header: t("templates.field.origin"),
+                          cell: (f) => (f.hidden ? <span className="badge hidden-badge">{t("templates.hidden")}</span> : <OriginBadge origin={f.origin} />),
+                        }
+                      : null,
                   ]}
                 />
               </div>
@@ -299,7 +309,12 @@ export default function TemplateDetailPage() {
                 </>
               ),
             },
-            { header: t("templates.rule.severity"), cell: (r) => <span className={`badge ${r.severity === "error" ? "returned" : "submitted"}`}>{t(`templates.severity.${r.severity}` as MessageKey)}</span> },
+            {
+              header: t("templates.rule.severity"),
+              cell: (r) => (
+                <span className={`badge ${r.severity === "error" ? "returned" : "submitted"}`}>{t(`templates.severity.${r.severity}` as MessageKey)}</span>
+              ),
+            },
             showOrigin ? { header: t("templates.field.origin"), cell: (r) => <OriginBadge origin={r.origin} /> } : null,
           ]}
         />

@@ -48,7 +48,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (result.ok) {
     return {
       ok: true,
-      message: t(result.created ? "templates.adopted" : "templates.adoptedAlready", { district: result.districtName, package: packageKey, version: result.baseVersion }),
+      message: t(result.created ? "templates.adopted" : "templates.adoptedAlready", {
+        district: result.districtName,
+        package: packageKey,
+        version: result.baseVersion,
+      }),
       packageKey,
     };
   }
@@ -101,9 +105,7 @@ export default function TemplatesPage() {
             <h2 id={`pkg-${p.key}`}>
               {p.title} <span className="muted template-key">{p.key}</span>
             </h2>
-            {p.latestVersion !== null ? (
-              <span className="muted">{t("templates.latest", { version: p.latestVersion })}</span>
-            ) : null}
+            {p.latestVersion !== null ? <span className="muted">{t("templates.latest", { version: p.latestVersion })}</span> : null}
           </div>
           {drafts[p.key] !== undefined ? (
             <p>
@@ -128,7 +130,12 @@ export default function TemplatesPage() {
             columns={[
               { header: t("templates.col.version"), className: "num", cell: (v) => <>v{v.version}</> },
               { header: t("templates.col.title"), cell: (v) => v.title },
-              { header: t("templates.col.status"), cell: (v) => <span className={`badge ${v.status === "published" ? "approved" : "draft"}`}>{t(`templates.status.${v.status}` as MessageKey)}</span> },
+              {
+                header: t("templates.col.status"),
+                cell: (v) => (
+                  <span className={`badge ${v.status === "published" ? "approved" : "draft"}`}>{t(`templates.status.${v.status}` as MessageKey)}</span>
+                ),
+              },
               {
                 header: t("templates.col.owner"),
                 cell: (v) => (
@@ -144,15 +151,25 @@ export default function TemplatesPage() {
               className: "actions",
               cell: (v) =>
                 v.status === "draft" ? (
-                  <Link to={`/designer/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("designer.library.openDraft", { package: p.key, version: v.version })}>
+                  <Link
+                    to={`/designer/${encodeURIComponent(p.key)}/${v.version}`}
+                    aria-label={t("designer.library.openDraft", { package: p.key, version: v.version })}
+                  >
                     {t("designer.library.edit")}
                   </Link>
                 ) : (
                   <>
-                    <Link to={`/templates/${encodeURIComponent(p.key)}/${v.version}`} aria-label={t("templates.openVersion", { package: p.key, version: v.version })}>
+                    <Link
+                      to={`/templates/${encodeURIComponent(p.key)}/${v.version}`}
+                      aria-label={t("templates.openVersion", { package: p.key, version: v.version })}
+                    >
                       {t("templates.open")}
                     </Link>{" "}
-                    <a href={`/templates/${encodeURIComponent(p.key)}/${v.version}/export`} download aria-label={t("templates.exportVersion", { package: p.key, version: v.version })}>
+                    <a
+                      href={`/templates/${encodeURIComponent(p.key)}/${v.version}/export`}
+                      download
+                      aria-label={t("templates.exportVersion", { package: p.key, version: v.version })}
+                    >
                       {t("templates.export")}
                     </a>
                   </>
@@ -180,11 +197,13 @@ export default function TemplatesPage() {
                 cell: (u) =>
                   u.kind === "overlay" ? (
                     <>
-                      <span className="badge origin origin-local">{t("templates.usage.overlayBadge")}</span> {t("templates.usage.overlay", { version: u.version, base: u.baseVersion })}
+                      <span className="badge origin origin-local">{t("templates.usage.overlayBadge")}</span>{" "}
+                      {t("templates.usage.overlay", { version: u.version, base: u.baseVersion })}
                     </>
                   ) : (
                     <>
-                      <span className="badge origin origin-national">{t("templates.origin.national")}</span> {t("templates.usage.national", { version: u.version })}
+                      <span className="badge origin origin-national">{t("templates.origin.national")}</span>{" "}
+                      {t("templates.usage.national", { version: u.version })}
                     </>
                   ),
               },
@@ -236,7 +255,12 @@ export default function TemplatesPage() {
                   { header: t("templates.col.title"), cell: (o) => pickText(o.title, t.locale) },
                   { header: t("templates.col.version"), className: "num", cell: (o) => <>v{o.version}</> },
                   { header: t("templates.col.base"), className: "num", cell: (o) => <>v{o.baseVersion}</> },
-                  { header: t("templates.col.status"), cell: (o) => <span className={`badge ${o.status === "published" ? "approved" : "draft"}`}>{t(`templates.status.${o.status}` as MessageKey)}</span> },
+                  {
+                    header: t("templates.col.status"),
+                    cell: (o) => (
+                      <span className={`badge ${o.status === "published" ? "approved" : "draft"}`}>{t(`templates.status.${o.status}` as MessageKey)}</span>
+                    ),
+                  },
                   { header: t("templates.col.published"), cell: (o) => formatUtc(o.publishedAt) },
                 ]}
               />

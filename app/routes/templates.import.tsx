@@ -6,13 +6,7 @@ import { libraryAccess } from "~/auth/policy.server";
 import { ErrorReport } from "~/components/templates/ErrorReport";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
-import {
-  importUploadedText,
-  MAX_UPLOAD_BYTES,
-  MULTIPART_OVERHEAD_BYTES,
-  tooLargeError,
-  type ReportError,
-} from "~/models/template-library.server";
+import { importUploadedText, MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES, tooLargeError, type ReportError } from "~/models/template-library.server";
 import { clientIp } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Impor templat · Pantau ILP" }];
@@ -65,7 +59,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const file = form.get("file");
   if (!file || typeof file === "string" || file.size === 0) return refused(400, t("templates.import.refused"), t("templates.import.noFile"));
   if (file.size >= MAX_UPLOAD_BYTES) {
-    return refused(413, t("templates.import.refused"), t("templates.import.tooLarge", { size: (file.size / 1024 / 1024).toFixed(1) }), [tooLargeError(file.size)]);
+    return refused(413, t("templates.import.refused"), t("templates.import.tooLarge", { size: (file.size / 1024 / 1024).toFixed(1) }), [
+      tooLargeError(file.size),
+    ]);
   }
   const outcome = await importUploadedText(access, await file.text(), { userId: user.id, ip: clientIp(context) });
   if (!outcome.ok) {
@@ -99,7 +95,11 @@ export default function TemplateImportPage() {
       <div className="page-header">
         <div>
           <h1>{t("templates.import.title")}</h1>
-          <p>{national ? t("templates.import.introNational") : t("templates.import.introDistrict", { districts: districts.map((d) => `${d.name} (${d.code})`).join(", ") })}</p>
+          <p>
+            {national
+              ? t("templates.import.introNational")
+              : t("templates.import.introDistrict", { districts: districts.map((d) => `${d.name} (${d.code})`).join(", ") })}
+          </p>
         </div>
       </div>
       {result?.message ? (

@@ -36,14 +36,18 @@ type FieldErrors = Partial<Record<"username" | "displayName" | "password" | "rol
 /** Checks that `admin` may place `role` at the unit with `code`; returns the unit or an error message. */
 async function authoriseGrant(admin: SessionUser, role: string, code: string, t: (k: MessageKey, v?: Record<string, string | number>) => string) {
   if (!isRole(role)) return { error: { role: t("users.error.role") } as FieldErrors };
-  if (!grantableRoles(admin).includes(role)) return { error: { role: t("users.error.roleNotAllowed", { role: t(`role.${role}` as MessageKey) }) } as FieldErrors };
+  if (!grantableRoles(admin).includes(role))
+    return { error: { role: t("users.error.roleNotAllowed", { role: t(`role.${role}` as MessageKey) }) } as FieldErrors };
   const unit = await getOrgByCode(getDb(), code);
   if (!unit) return { error: { unit: t("users.error.unit", { code }) } as FieldErrors };
   if (!mayAdministerUsersIn(admin, unit)) return { error: { unit: t("users.error.outOfScope", { code }) } as FieldErrors };
   if (!mayPlaceRole(role, unit)) {
     return {
       error: {
-        unit: t("users.error.unitLevel", { role: t(`role.${role}` as MessageKey), levels: ROLE_LEVELS[role].map((l) => t(`level.${l}` as MessageKey)).join(" / ") }),
+        unit: t("users.error.unitLevel", {
+          role: t(`role.${role}` as MessageKey),
+          levels: ROLE_LEVELS[role].map((l) => t(`level.${l}` as MessageKey)).join(" / "),
+        }),
       } as FieldErrors,
     };
   }
@@ -104,7 +108,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "disable" || intent === "enable") {
     if (target.id === admin.id) return data({ intent, errors: { form: t("users.error.self") } as FieldErrors, values: null, message: null }, { status: 400 });
     await setUserActive(target.id, intent === "enable", actor);
-    return { intent, errors: {} as FieldErrors, values: null, message: t(intent === "enable" ? "users.enabled" : "users.disabled", { username: target.username }) };
+    return {
+      intent,
+      errors: {} as FieldErrors,
+      values: null,
+      message: t(intent === "enable" ? "users.enabled" : "users.disabled", { username: target.username }),
+    };
   }
   if (intent === "addGrant") {
     const role = formString(form, "role", 40);
@@ -165,17 +174,44 @@ export default function UsersPage() {
           <div className="form-row">
             <div className="field">
               <label htmlFor="username">{t("users.username")}</label>
-              <input id="username" name="username" type="text" required maxLength={64} autoComplete="off" defaultValue={values?.username ?? ""} {...invalid("username")} />
+              <input
+                id="username"
+                name="username"
+                type="text"
+                required
+                maxLength={64}
+                autoComplete="off"
+                defaultValue={values?.username ?? ""}
+                {...invalid("username")}
+              />
               <FieldError id="err-username" message={createErrors.username} />
             </div>
             <div className="field">
               <label htmlFor="displayName">{t("users.displayName")}</label>
-              <input id="displayName" name="displayName" type="text" required maxLength={200} defaultValue={values?.displayName ?? ""} {...invalid("displayName")} />
+              <input
+                id="displayName"
+                name="displayName"
+                type="text"
+                required
+                maxLength={200}
+                defaultValue={values?.displayName ?? ""}
+                {...invalid("displayName")}
+              />
               <FieldError id="err-displayName" message={createErrors.displayName} />
             </div>
             <div className="field">
               <label htmlFor="password">{t("users.password")}</label>
-              <input id="password" name="password" type="password" required minLength={8} maxLength={128} autoComplete="new-password" {...invalid("password")} aria-describedby={createErrors.password ? "err-password" : "help-password"} />
+              <input
+                id="password"
+                name="password"
+                type="password"
+                required
+                minLength={8}
+                maxLength={128}
+                autoComplete="new-password"
+                {...invalid("password")}
+                aria-describedby={createErrors.password ? "err-password" : "help-password"}
+              />
               <span className="help" id="help-password">
                 {t("users.passwordHelp")}
               </span>
@@ -196,7 +232,16 @@ export default function UsersPage() {
             </div>
             <div className="field">
               <label htmlFor="unit">{t("users.unit")}</label>
-              <input id="unit" name="unit" type="text" required maxLength={64} defaultValue={values?.unit ?? defaultUnit} {...invalid("unit")} aria-describedby={createErrors.unit ? "err-unit" : "help-unit"} />
+              <input
+                id="unit"
+                name="unit"
+                type="text"
+                required
+                maxLength={64}
+                defaultValue={values?.unit ?? defaultUnit}
+                {...invalid("unit")}
+                aria-describedby={createErrors.unit ? "err-unit" : "help-unit"}
+              />
               <span className="help" id="help-unit">
                 {t("users.unitHelp")}
               </span>
@@ -231,7 +276,11 @@ export default function UsersPage() {
                           <input type="hidden" name="intent" value="removeGrant" />
                           <input type="hidden" name="userId" value={u.id} />
                           <input type="hidden" name="grantId" value={g.id} />
-                          <button type="submit" className="link-button" aria-label={`${t("users.removeGrant")} ${t(`role.${g.role}` as MessageKey)} ${u.username}`}>
+                          <button
+                            type="submit"
+                            className="link-button"
+                            aria-label={`${t("users.removeGrant")} ${t(`role.${g.role}` as MessageKey)} ${u.username}`}
+                          >
                             {t("users.removeGrant")}
                           </button>
                         </Form>
@@ -241,7 +290,10 @@ export default function UsersPage() {
                 </ul>
               ),
             },
-            { header: t("table.status"), cell: (u) => <span className={`badge ${u.active ? "approved" : "missing"}`}>{u.active ? t("users.active") : t("users.inactive")}</span> },
+            {
+              header: t("table.status"),
+              cell: (u) => <span className={`badge ${u.active ? "approved" : "missing"}`}>{u.active ? t("users.active") : t("users.inactive")}</span>,
+            },
           ]}
           actions={{
             header: t("table.action"),

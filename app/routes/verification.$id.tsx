@@ -31,7 +31,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = formString(form, "intent", 10);
   const note = formString(form, "note", 2100);
-  if (intent !== "approve" && intent !== "return") return data({ ok: false as const, message: "Pilih Setujui atau Kembalikan.", field: undefined, note }, { status: 400 });
+  if (intent !== "approve" && intent !== "return")
+    return data({ ok: false as const, message: "Pilih Setujui atau Kembalikan.", field: undefined, note }, { status: 400 });
   const revision = Number(formString(form, "revision", 12));
   const result = await decide({ user, id, decision: intent as Decision, revision: Number.isInteger(revision) ? revision : -1, note, ip: clientIp(context) });
   if (!result.ok) return data({ ok: false as const, message: result.message, field: result.field, note }, { status: result.status });
@@ -70,7 +71,8 @@ export default function VerificationDetail() {
             {d.unit.name} · {d.formTitle} · {d.period}
           </h1>
           <p>
-            {t("entry.status")} <span className={`badge ${d.status}`}>{t(`status.${d.status}` as MessageKey)}</span> · <Link to={`/submissions/${d.id}/history`}>{t("locks.verification.history")}</Link>
+            {t("entry.status")} <span className={`badge ${d.status}`}>{t(`status.${d.status}` as MessageKey)}</span> ·{" "}
+            <Link to={`/submissions/${d.id}/history`}>{t("locks.verification.history")}</Link>
           </p>
           <p className="muted">{t("locks.verification.formVersion", { version: d.packageVersion })}</p>
         </div>
@@ -79,7 +81,12 @@ export default function VerificationDetail() {
       {d.lateEntry ? (
         <div className="alert info" role="note">
           <span className="badge late-entry">{t("backfill.lateEntry")}</span>{" "}
-          {t("backfill.verification.banner", { actor: d.lateEntry.actor ?? t("locks.history.system"), at: `${d.lateEntry.at.slice(0, 16).replace("T", " ")} UTC`, deadline: d.deadline ?? "–", reason: d.lateEntry.reason })}
+          {t("backfill.verification.banner", {
+            actor: d.lateEntry.actor ?? t("locks.history.system"),
+            at: `${d.lateEntry.at.slice(0, 16).replace("T", " ")} UTC`,
+            deadline: d.deadline ?? "–",
+            reason: d.lateEntry.reason,
+          })}
         </div>
       ) : null}
       {result?.ok ? (
@@ -172,7 +179,15 @@ export default function VerificationDetail() {
             <input type="hidden" name="revision" value={d.revision} />
             <div className="field">
               <label htmlFor="note">{t("verification.note")}</label>
-              <textarea id="note" name="note" rows={3} maxLength={2000} defaultValue={result && !result.ok ? result.note : ""} aria-invalid={noteError ? true : undefined} aria-describedby={noteError ? "err-note" : "help-note"} />
+              <textarea
+                id="note"
+                name="note"
+                rows={3}
+                maxLength={2000}
+                defaultValue={result && !result.ok ? result.note : ""}
+                aria-invalid={noteError ? true : undefined}
+                aria-describedby={noteError ? "err-note" : "help-note"}
+              />
               <span className="help" id="help-note">
                 {t("verification.noteHelp")}
               </span>

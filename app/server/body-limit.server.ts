@@ -19,7 +19,14 @@ import type express from "express";
 import type { ServerBuild } from "@remix-run/node";
 import { isLocale, translate, type Locale } from "~/i18n/catalog";
 import { langCookie } from "~/i18n/locale.server";
-import { ANONYMOUS_BODY_BYTES, DESIGNER_BODY_BYTES, FORM_BODY_BYTES, MAX_IMPORT_BYTES, MAX_TEMPLATE_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
+import {
+  ANONYMOUS_BODY_BYTES,
+  DESIGNER_BODY_BYTES,
+  FORM_BODY_BYTES,
+  MAX_IMPORT_BYTES,
+  MAX_TEMPLATE_UPLOAD_BYTES,
+  MULTIPART_OVERHEAD_BYTES,
+} from "~/utils/limits";
 import { PACKAGE_MAX_BYTES } from "@engine";
 
 export type BodyFamily = "anonymous" | "import" | "template" | "designer" | "form";
@@ -47,7 +54,10 @@ const FAMILIES: ReadonlyArray<{ pattern: RegExp; limit: BodyLimit }> = [
   { pattern: /^\/imports\/?$/, limit: { family: "import", bytes: MAX_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true } },
   { pattern: /^\/templates\/import\/?$/, limit: { family: "template", bytes: MAX_TEMPLATE_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true } },
   // Package designer, overlay designer and indicator preview: they check Content-Length themselves.
-  { pattern: /^\/designer\/(preview-indicator|overlay\/[^/]+\/[^/]+|[^/]+\/[^/]+)\/?$/, limit: { family: "designer", bytes: DESIGNER_BODY_BYTES, routeAnswers: true } },
+  {
+    pattern: /^\/designer\/(preview-indicator|overlay\/[^/]+\/[^/]+|[^/]+\/[^/]+)\/?$/,
+    limit: { family: "designer", bytes: DESIGNER_BODY_BYTES, routeAnswers: true },
+  },
   // The form builder's preview: a form document and sample answers, percent-encoded.
   { pattern: /^\/designer\/preview-form\/?$/, limit: { family: "designer", bytes: DESIGNER_BODY_BYTES, routeAnswers: false } },
 ];

@@ -60,7 +60,13 @@ export function plainErrorPage(locale: Locale, message: string): string {
 }
 
 /** Sends the app's error page, or a JSON problem to a client that asked for JSON. */
-export async function refuse(req: express.Request, res: express.Response, status: number, key: MessageKey, headers: Record<string, string> = {}): Promise<void> {
+export async function refuse(
+  req: express.Request,
+  res: express.Response,
+  status: number,
+  key: MessageKey,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const locale = await requestLocale(req.headers.cookie);
   const message = translate(locale, key);
   res.status(status).set({ "Cache-Control": "no-store", ...headers });

@@ -28,7 +28,7 @@ const SEPARATORS = /[,;\t\r\n]/g;
 function formulaAt(text: string, at: number): boolean {
   const first = text.charCodeAt(at);
   if (first === 9 || first === 13) return true;
-  for (let i = at; i < text.length; ) {
+  for (let i = at; i < text.length;) {
     const ch = String.fromCodePoint(text.codePointAt(i)!);
     i += ch.length;
     if (INVISIBLE.test(ch)) continue;

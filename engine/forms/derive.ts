@@ -139,5 +139,7 @@ export function formToJsonSchema(form: Form, options: DeriveOptions = {}): { sch
 /** Keys of the fields of a form that are not hidden by the overlay, in display order. */
 export function visibleFieldKeys(form: Form, hiddenFields: readonly string[] = []): string[] {
   const hidden = new Set(hiddenFields);
-  return fieldsOf(form).filter((f) => !hidden.has(f.key)).map((f) => f.key);
+  return fieldsOf(form)
+    .filter((f) => !hidden.has(f.key))
+    .map((f) => f.key);
 }

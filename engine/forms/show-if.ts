@@ -22,8 +22,7 @@ function clauseHolds(clause: ConditionClause, data: Data): boolean {
     case "ne":
       return Array.isArray(value) ? !value.includes(expected) : value !== expected;
     default: {
-      const comparable =
-        (typeof value === "number" && typeof expected === "number") || (typeof value === "string" && typeof expected === "string");
+      const comparable = (typeof value === "number" && typeof expected === "number") || (typeof value === "string" && typeof expected === "string");
       if (!comparable) return false;
       const a = value as number | string;
       const b = expected as number | string;
@@ -59,11 +58,7 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
  * as unanswered in the next, which may show or hide others (chains, `empty` conditions).
  * `prepare` lets the caller recompute derived values (calculated fields) on each round's view.
  */
-export function hiddenByShowIf(
-  form: Form,
-  data: Data,
-  prepare: (view: Data, hidden: ReadonlySet<string>) => Data = (view) => view,
-): Set<string> {
+export function hiddenByShowIf(form: Form, data: Data, prepare: (view: Data, hidden: ReadonlySet<string>) => Data = (view) => view): Set<string> {
   const conditional = fieldsOf(form).filter((f) => f.showIf !== undefined);
   let hidden = new Set<string>();
   // Converges in (longest show-if chain + 1) rounds for acyclic conditions; the cap only

@@ -149,7 +149,10 @@ export function validateSubmission(form: Form, data: unknown, options: Submissio
           field: "",
           pointer: "",
           code: "WRONG_TYPE",
-          message: locale === "en" ? "The submission must be an object of answers." : "Kiriman harus berupa objek berisi jawaban isian. Muat ulang formulir lalu kirim lagi.",
+          message:
+            locale === "en"
+              ? "The submission must be an object of answers."
+              : "Kiriman harus berupa objek berisi jawaban isian. Muat ulang formulir lalu kirim lagi.",
           messageEn: "The submission must be an object of answers.",
         },
       ],
@@ -209,10 +212,18 @@ export function validateSubmission(form: Form, data: unknown, options: Submissio
     if (isEmptyValue(value)) {
       if (field.required && field.calculate !== undefined) {
         errors.push(
-          fieldError(field, locale, "NOT_CALCULABLE", `"${label}" dihitung otomatis tetapi belum bisa dihitung. Lengkapi isian yang dipakai rumusnya.`, `"${label}" is calculated but cannot be computed yet. Fill in the fields its formula uses.`),
+          fieldError(
+            field,
+            locale,
+            "NOT_CALCULABLE",
+            `"${label}" dihitung otomatis tetapi belum bisa dihitung. Lengkapi isian yang dipakai rumusnya.`,
+            `"${label}" is calculated but cannot be computed yet. Fill in the fields its formula uses.`,
+          ),
         );
       } else if (field.required) {
-        errors.push(fieldError(field, locale, "REQUIRED", `"${label}" wajib diisi. Isi dulu lalu kirim ulang.`, `"${label}" is required. Fill it in and submit again.`));
+        errors.push(
+          fieldError(field, locale, "REQUIRED", `"${label}" wajib diisi. Isi dulu lalu kirim ulang.`, `"${label}" is required. Fill it in and submit again.`),
+        );
       }
       continue;
     }

@@ -3,7 +3,7 @@
  * (`start` inclusive, `end` exclusive) so the checker can point at the exact characters.
  * Parentheses leave no node; `==` is stored as `=` (see operators.ts).
  */
-import type { BinaryOperator, UnaryOperator } from './operators';
+import type { BinaryOperator, UnaryOperator } from "./operators";
 
 export interface Span {
   start: number;
@@ -11,37 +11,37 @@ export interface Span {
 }
 
 export interface NumberLiteral extends Span {
-  type: 'NumberLiteral';
+  type: "NumberLiteral";
   value: number;
   /** The digits as written, kept for `describe` when String(value) would use an exponent. */
   raw: string;
 }
 
 export interface BooleanLiteral extends Span {
-  type: 'BooleanLiteral';
+  type: "BooleanLiteral";
   value: boolean;
 }
 
 export interface Identifier extends Span {
-  type: 'Identifier';
+  type: "Identifier";
   name: string;
 }
 
 export interface UnaryExpression extends Span {
-  type: 'UnaryExpression';
+  type: "UnaryExpression";
   operator: UnaryOperator;
   operand: Expr;
 }
 
 export interface BinaryExpression extends Span {
-  type: 'BinaryExpression';
+  type: "BinaryExpression";
   operator: BinaryOperator;
   left: Expr;
   right: Expr;
 }
 
 export interface CallExpression extends Span {
-  type: 'CallExpression';
+  type: "CallExpression";
   callee: string;
   /** Span of the function name alone, for "unknown function" errors. */
   calleeSpan: Span;

@@ -6,12 +6,12 @@
  * Inside the closures "no value" is carried as its reason string ('MISSING' | 'DIV_ZERO' |
  * 'NOT_FINITE'), so the reason for a null result travels with it and is reported by `evaluate`.
  */
-import type { BinaryExpression, CallExpression, Expr, UnaryExpression } from './ast';
-import { FormulaCompileError, FormulaRuntimeError, formatMessage, type Locale } from './errors';
-import { analyzeFormula } from './checker';
-import { FORMULA_LIMITS } from './limits';
-import type { BinaryOperator } from './operators';
-import type { CheckEnv, CompiledFormula, EvalResult, EvalScope, FormulaType, NullReason, ValueScope } from './types';
+import type { BinaryExpression, CallExpression, Expr, UnaryExpression } from "./ast";
+import { FormulaCompileError, FormulaRuntimeError, formatMessage, type Locale } from "./errors";
+import { analyzeFormula } from "./checker";
+import { FORMULA_LIMITS } from "./limits";
+import type { BinaryOperator } from "./operators";
+import type { CheckEnv, CompiledFormula, EvalResult, EvalScope, FormulaType, NullReason, ValueScope } from "./types";
 
 type Value = number | boolean | NullReason;
 
@@ -30,7 +30,7 @@ export function compileFormula(src: string, env: CheckEnv): CompiledFormula {
   const { result, ast } = analyzeFormula(src, env);
   if (!result.ok || !ast || !result.type) throw new FormulaCompileError(result.errors);
   const root = compileNode(ast, env);
-  const locale: Locale = env.locale ?? 'id';
+  const locale: Locale = env.locale ?? "id";
   return {
     source: src,
     type: result.type,
@@ -44,7 +44,7 @@ export function compileFormula(src: string, env: CheckEnv): CompiledFormula {
 }
 
 function toResult(value: Value): EvalResult {
-  if (typeof value === 'string') return { value: null, reason: value };
+  if (typeof value === "string") return { value: null, reason: value };
   // -0 is an artefact of arithmetic, not something a user should ever see.
   if (value === 0) return { value: 0 };
   return { value };
@@ -53,15 +53,15 @@ function toResult(value: Value): EvalResult {
 /** Counts one node visit; the budget bounds work per evaluate call, count_units loops included. */
 function tick(state: EvalState): void {
   if (++state.steps > FORMULA_LIMITS.maxSteps) {
-    const message = formatMessage('STEP_BUDGET', { max: FORMULA_LIMITS.maxSteps }, state.locale);
-    throw new FormulaRuntimeError('STEP_BUDGET', message);
+    const message = formatMessage("STEP_BUDGET", { max: FORMULA_LIMITS.maxSteps }, state.locale);
+    throw new FormulaRuntimeError("STEP_BUDGET", message);
   }
 }
 
-const isNull = (value: Value): value is NullReason => typeof value === 'string';
+const isNull = (value: Value): value is NullReason => typeof value === "string";
 
 /** Arithmetic never yields NaN/Infinity: those become "no value" with reason NOT_FINITE. */
-const finite = (value: number): Value => (Number.isFinite(value) ? value : 'NOT_FINITE');
+const finite = (value: number): Value => (Number.isFinite(value) ? value : "NOT_FINITE");
 
 /**
  * Numbers equal within a relative 1e-12 compare equal, so `0.1 + 0.2 = 0.3` holds as users
@@ -74,15 +74,15 @@ function compareNumbers(a: number, b: number): number {
 
 function compileNode(node: Expr, env: CheckEnv): Closure {
   switch (node.type) {
-    case 'NumberLiteral':
-    case 'BooleanLiteral': {
+    case "NumberLiteral":
+    case "BooleanLiteral": {
       const value = node.value;
       return (_, state) => {
         tick(state);
         return value;
       };
     }
-    case 'Identifier': {
+    case "Identifier": {
       const name = node.name;
       const type = env.symbols.get(name) as FormulaType;
       return (scope, state) => {
@@ -90,11 +90,11 @@ function compileNode(node: Expr, env: CheckEnv): Closure {
         return readValue(scope.get(name), type);
       };
     }
-    case 'UnaryExpression':
+    case "UnaryExpression":
       return compileUnary(node, env);
-    case 'BinaryExpression':
+    case "BinaryExpression":
       return compileBinary(node, env);
-    case 'CallExpression':
+    case "CallExpression":
       return compileCall(node, env);
   }
 }
@@ -105,17 +105,17 @@ function compileNode(node: Expr, env: CheckEnv): Closure {
  * numeric fact store counts booleans (true = 1, false = 0; non-zero = true).
  */
 function readValue(raw: unknown, type: FormulaType): Value {
-  if (typeof raw === 'number') {
-    if (!Number.isFinite(raw)) return 'NOT_FINITE';
-    return type === 'number' ? raw : raw !== 0;
+  if (typeof raw === "number") {
+    if (!Number.isFinite(raw)) return "NOT_FINITE";
+    return type === "number" ? raw : raw !== 0;
   }
-  if (typeof raw === 'boolean') return type === 'boolean' ? raw : raw ? 1 : 0;
-  return 'MISSING';
+  if (typeof raw === "boolean") return type === "boolean" ? raw : raw ? 1 : 0;
+  return "MISSING";
 }
 
 function compileUnary(node: UnaryExpression, env: CheckEnv): Closure {
   const operand = compileNode(node.operand, env);
-  if (node.operator === 'not') {
+  if (node.operator === "not") {
     return (scope, state) => {
       tick(state);
       const value = operand(scope, state);
@@ -130,18 +130,18 @@ function compileUnary(node: UnaryExpression, env: CheckEnv): Closure {
 }
 
 const ARITHMETIC: ReadonlyMap<BinaryOperator, (a: number, b: number) => Value> = new Map<BinaryOperator, (a: number, b: number) => Value>([
-  ['+', (a, b) => finite(a + b)],
-  ['-', (a, b) => finite(a - b)],
-  ['*', (a, b) => finite(a * b)],
-  ['/', (a, b) => (b === 0 ? 'DIV_ZERO' : finite(a / b))],
-  ['<', (a, b) => compareNumbers(a, b) < 0],
-  ['<=', (a, b) => compareNumbers(a, b) <= 0],
-  ['>', (a, b) => compareNumbers(a, b) > 0],
-  ['>=', (a, b) => compareNumbers(a, b) >= 0],
+  ["+", (a, b) => finite(a + b)],
+  ["-", (a, b) => finite(a - b)],
+  ["*", (a, b) => finite(a * b)],
+  ["/", (a, b) => (b === 0 ? "DIV_ZERO" : finite(a / b))],
+  ["<", (a, b) => compareNumbers(a, b) < 0],
+  ["<=", (a, b) => compareNumbers(a, b) <= 0],
+  [">", (a, b) => compareNumbers(a, b) > 0],
+  [">=", (a, b) => compareNumbers(a, b) >= 0],
 ]);
 
 function equals(a: number | boolean, b: number | boolean): boolean {
-  return typeof a === 'number' && typeof b === 'number' ? compareNumbers(a, b) === 0 : a === b;
+  return typeof a === "number" && typeof b === "number" ? compareNumbers(a, b) === 0 : a === b;
 }
 
 function compileBinary(node: BinaryExpression, env: CheckEnv): Closure {
@@ -149,7 +149,7 @@ function compileBinary(node: BinaryExpression, env: CheckEnv): Closure {
   const right = compileNode(node.right, env);
   switch (node.operator) {
     // SQL three-valued logic: a definite false (and) / true (or) wins over "no value".
-    case 'and':
+    case "and":
       return (scope, state) => {
         tick(state);
         const a = left(scope, state);
@@ -159,7 +159,7 @@ function compileBinary(node: BinaryExpression, env: CheckEnv): Closure {
         if (isNull(a)) return a;
         return isNull(b) ? b : true;
       };
-    case 'or':
+    case "or":
       return (scope, state) => {
         tick(state);
         const a = left(scope, state);
@@ -169,9 +169,9 @@ function compileBinary(node: BinaryExpression, env: CheckEnv): Closure {
         if (isNull(a)) return a;
         return isNull(b) ? b : false;
       };
-    case '=':
-    case '!=': {
-      const negate = node.operator === '!=';
+    case "=":
+    case "!=": {
+      const negate = node.operator === "!=";
       return (scope, state) => {
         tick(state);
         const a = left(scope, state);
@@ -200,7 +200,7 @@ type FunctionBuilder = (args: Closure[]) => Closure;
 /** Implementations of the functions in functions.ts, by name. */
 const IMPLEMENTATIONS: ReadonlyMap<string, FunctionBuilder> = new Map<string, FunctionBuilder>([
   [
-    'if',
+    "if",
     ([condition, whenTrue, whenFalse]) =>
       (scope, state) => {
         tick(state);
@@ -210,11 +210,11 @@ const IMPLEMENTATIONS: ReadonlyMap<string, FunctionBuilder> = new Map<string, Fu
       },
   ],
   [
-    'coalesce',
+    "coalesce",
     (args) => (scope, state) => {
       tick(state);
       // All arguments empty: the reason of the last one (the final fallback) is reported.
-      let last: Value = 'MISSING';
+      let last: Value = "MISSING";
       for (const arg of args) {
         last = arg(scope, state);
         if (!isNull(last)) return last;
@@ -222,55 +222,59 @@ const IMPLEMENTATIONS: ReadonlyMap<string, FunctionBuilder> = new Map<string, Fu
       return last;
     },
   ],
-  ['min', (args) => numericFold(args, Math.min)],
-  ['max', (args) => numericFold(args, Math.max)],
+  ["min", (args) => numericFold(args, Math.min)],
+  ["max", (args) => numericFold(args, Math.max)],
   [
-    'round',
-    ([x, digits]) => (scope, state) => {
-      tick(state);
-      const value = x(scope, state);
-      if (isNull(value)) return value;
-      const d = digits ? digits(scope, state) : 0;
-      if (isNull(d)) return d;
-      return roundHalfAwayFromZero(value as number, d as number);
-    },
-  ],
-  [
-    'abs',
-    ([x]) => (scope, state) => {
-      tick(state);
-      const value = x(scope, state);
-      return isNull(value) ? value : Math.abs(value as number);
-    },
-  ],
-  [
-    'filled',
-    ([x]) => (scope, state) => {
-      tick(state);
-      return !isNull(x(scope, state));
-    },
-  ],
-  [
-    'count_units',
-    ([condition]) => (scope, state) => {
-      tick(state);
-      const units = scope.units;
-      if (!Array.isArray(units)) return 'MISSING';
-      let count = 0;
-      for (const unit of units as readonly ValueScope[]) {
+    "round",
+    ([x, digits]) =>
+      (scope, state) => {
         tick(state);
-        // A unit whose condition has no value is not counted: only a definite true counts.
-        if (condition(unit, state) === true) count++;
-      }
-      return count;
-    },
+        const value = x(scope, state);
+        if (isNull(value)) return value;
+        const d = digits ? digits(scope, state) : 0;
+        if (isNull(d)) return d;
+        return roundHalfAwayFromZero(value as number, d as number);
+      },
   ],
   [
-    'units',
+    "abs",
+    ([x]) =>
+      (scope, state) => {
+        tick(state);
+        const value = x(scope, state);
+        return isNull(value) ? value : Math.abs(value as number);
+      },
+  ],
+  [
+    "filled",
+    ([x]) =>
+      (scope, state) => {
+        tick(state);
+        return !isNull(x(scope, state));
+      },
+  ],
+  [
+    "count_units",
+    ([condition]) =>
+      (scope, state) => {
+        tick(state);
+        const units = scope.units;
+        if (!Array.isArray(units)) return "MISSING";
+        let count = 0;
+        for (const unit of units as readonly ValueScope[]) {
+          tick(state);
+          // A unit whose condition has no value is not counted: only a definite true counts.
+          if (condition(unit, state) === true) count++;
+        }
+        return count;
+      },
+  ],
+  [
+    "units",
     () => (scope, state) => {
       tick(state);
       const units = scope.units;
-      return Array.isArray(units) ? units.length : 'MISSING';
+      return Array.isArray(units) ? units.length : "MISSING";
     },
   ],
 ]);

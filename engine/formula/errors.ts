@@ -6,24 +6,24 @@
 export const FORMULA_ERRORS = {
   // Limits
   EMPTY_FORMULA: {
-    id: 'Rumus masih kosong. Tulis sebuah ekspresi, misalnya: a + b.',
-    en: 'The formula is empty. Write an expression, for example: a + b.',
+    id: "Rumus masih kosong. Tulis sebuah ekspresi, misalnya: a + b.",
+    en: "The formula is empty. Write an expression, for example: a + b.",
   },
   TOO_LONG: {
-    id: 'Rumus terlalu panjang ({length} karakter, paling banyak {max}). Pecah menjadi beberapa indikator atau isian terhitung.',
-    en: 'The formula is too long ({length} characters, at most {max}). Split it into several indicators or calculated fields.',
+    id: "Rumus terlalu panjang ({length} karakter, paling banyak {max}). Pecah menjadi beberapa indikator atau isian terhitung.",
+    en: "The formula is too long ({length} characters, at most {max}). Split it into several indicators or calculated fields.",
   },
   TOO_MANY_TOKENS: {
-    id: 'Rumus terlalu rumit (lebih dari {max} unsur). Sederhanakan atau pecah rumusnya.',
-    en: 'The formula is too complex (more than {max} tokens). Simplify or split it.',
+    id: "Rumus terlalu rumit (lebih dari {max} unsur). Sederhanakan atau pecah rumusnya.",
+    en: "The formula is too complex (more than {max} tokens). Simplify or split it.",
   },
   TOO_DEEP: {
-    id: 'Rumus bersarang terlalu dalam (lebih dari {max} tingkat kurung/fungsi). Kurangi tingkat kurung.',
-    en: 'The formula is nested too deeply (more than {max} levels of parentheses/functions). Reduce the nesting.',
+    id: "Rumus bersarang terlalu dalam (lebih dari {max} tingkat kurung/fungsi). Kurangi tingkat kurung.",
+    en: "The formula is nested too deeply (more than {max} levels of parentheses/functions). Reduce the nesting.",
   },
   STEP_BUDGET: {
-    id: 'Perhitungan rumus melebihi batas {max} langkah. Sederhanakan rumus atau kurangi jumlah unit.',
-    en: 'Evaluating the formula exceeded the limit of {max} steps. Simplify the formula or reduce the number of units.',
+    id: "Perhitungan rumus melebihi batas {max} langkah. Sederhanakan rumus atau kurangi jumlah unit.",
+    en: "Evaluating the formula exceeded the limit of {max} steps. Simplify the formula or reduce the number of units.",
   },
   // Lexer
   UNEXPECTED_CHAR: {
@@ -31,8 +31,8 @@ export const FORMULA_ERRORS = {
     en: "Unknown character '{char}' in the formula.{hint}",
   },
   STRING_NOT_ALLOWED: {
-    id: 'Teks dalam tanda kutip tidak didukung dalam rumus. Gunakan angka, true/false, atau kode isian.',
-    en: 'Quoted text is not supported in formulas. Use numbers, true/false or field keys.',
+    id: "Teks dalam tanda kutip tidak didukung dalam rumus. Gunakan angka, true/false, atau kode isian.",
+    en: "Quoted text is not supported in formulas. Use numbers, true/false or field keys.",
   },
   BAD_NUMBER: {
     id: "Angka '{text}' tidak valid. Tulis angka seperti 12 atau 3.5 (desimal memakai titik).",
@@ -52,8 +52,8 @@ export const FORMULA_ERRORS = {
     en: "Unexpected '{token}' here.{hint}",
   },
   UNEXPECTED_END: {
-    id: 'Rumus berakhir terlalu cepat; masih ada yang kurang di akhir (angka, kode isian atau kurung tutup).',
-    en: 'The formula ends too early; something is missing at the end (a number, a field key or a closing parenthesis).',
+    id: "Rumus berakhir terlalu cepat; masih ada yang kurang di akhir (angka, kode isian atau kurung tutup).",
+    en: "The formula ends too early; something is missing at the end (a number, a field key or a closing parenthesis).",
   },
   MISSING_RPAREN: {
     id: "Kurung '(' ini belum ditutup. Tambahkan ')'.",
@@ -64,12 +64,12 @@ export const FORMULA_ERRORS = {
     en: "A dot '.' is only allowed as a decimal point (3.5). Formulas have no property access.",
   },
   NOT_CALLABLE: {
-    id: 'Hanya nama fungsi (misalnya if, min, round) yang boleh diikuti tanda kurung argumen.',
-    en: 'Only a function name (such as if, min, round) can be followed by an argument list.',
+    id: "Hanya nama fungsi (misalnya if, min, round) yang boleh diikuti tanda kurung argumen.",
+    en: "Only a function name (such as if, min, round) can be followed by an argument list.",
   },
   CHAINED_COMPARISON: {
-    id: 'Perbandingan tidak boleh dirangkai (misalnya a < b < c). Tulis a < b and b < c.',
-    en: 'Comparisons cannot be chained (like a < b < c). Write a < b and b < c.',
+    id: "Perbandingan tidak boleh dirangkai (misalnya a < b < c). Tulis a < b and b < c.",
+    en: "Comparisons cannot be chained (like a < b < c). Write a < b and b < c.",
   },
   // Checker
   UNKNOWN_IDENTIFIER: {
@@ -82,31 +82,31 @@ export const FORMULA_ERRORS = {
   },
   ARITY: {
     id: "Fungsi {name} memerlukan {expected} argumen, tetapi diberi {actual}.",
-    en: 'Function {name} needs {expected} argument(s) but got {actual}.',
+    en: "Function {name} needs {expected} argument(s) but got {actual}.",
   },
   EXPECTED_NUMBER: {
-    id: 'Di sini diperlukan angka, tetapi nilainya benar/salah (boolean). Ubah dengan if(kondisi, 1, 0).',
-    en: 'A number is needed here but the value is true/false (boolean). Convert it with if(condition, 1, 0).',
+    id: "Di sini diperlukan angka, tetapi nilainya benar/salah (boolean). Ubah dengan if(kondisi, 1, 0).",
+    en: "A number is needed here but the value is true/false (boolean). Convert it with if(condition, 1, 0).",
   },
   EXPECTED_BOOLEAN: {
-    id: 'Di sini diperlukan kondisi benar/salah, tetapi nilainya angka. Bandingkan dulu, misalnya: x > 0.',
-    en: 'A true/false condition is needed here but the value is a number. Compare it first, e.g. x > 0.',
+    id: "Di sini diperlukan kondisi benar/salah, tetapi nilainya angka. Bandingkan dulu, misalnya: x > 0.",
+    en: "A true/false condition is needed here but the value is a number. Compare it first, e.g. x > 0.",
   },
   TYPE_MISMATCH: {
-    id: 'Jenis nilai tidak cocok: {left} dan {right}. Kedua sisi harus sama-sama angka atau sama-sama benar/salah.',
-    en: 'Mismatched value types: {left} and {right}. Both must be numbers or both true/false.',
+    id: "Jenis nilai tidak cocok: {left} dan {right}. Kedua sisi harus sama-sama angka atau sama-sama benar/salah.",
+    en: "Mismatched value types: {left} and {right}. Both must be numbers or both true/false.",
   },
   CONTEXT: {
-    id: 'Fungsi {name}() hanya boleh dipakai dalam rumus indikator (agregasi antar unit), bukan dalam {context}.',
-    en: 'Function {name}() can only be used in indicator formulas (aggregation over units), not in {context}.',
+    id: "Fungsi {name}() hanya boleh dipakai dalam rumus indikator (agregasi antar unit), bukan dalam {context}.",
+    en: "Function {name}() can only be used in indicator formulas (aggregation over units), not in {context}.",
   },
   NESTED_AGGREGATE: {
-    id: 'Fungsi {name}() tidak boleh dipakai di dalam count_units(). Kondisi count_units dihitung per unit.',
-    en: 'Function {name}() cannot be used inside count_units(). The count_units condition is evaluated per unit.',
+    id: "Fungsi {name}() tidak boleh dipakai di dalam count_units(). Kondisi count_units dihitung per unit.",
+    en: "Function {name}() cannot be used inside count_units(). The count_units condition is evaluated per unit.",
   },
   ROUND_DIGITS: {
-    id: 'Jumlah desimal pada round() harus bilangan bulat 0 sampai 10 yang ditulis langsung, misalnya round(x, 1).',
-    en: 'The digits argument of round() must be a whole number 0 to 10 written directly, e.g. round(x, 1).',
+    id: "Jumlah desimal pada round() harus bilangan bulat 0 sampai 10 yang ditulis langsung, misalnya round(x, 1).",
+    en: "The digits argument of round() must be a whole number 0 to 10 written directly, e.g. round(x, 1).",
   },
 } as const satisfies Record<string, { id: string; en: string }>;
 
@@ -124,29 +124,29 @@ export interface FormulaError {
   end: number;
 }
 
-export type Locale = 'id' | 'en';
+export type Locale = "id" | "en";
 export type MessageParams = Readonly<Record<string, string | number>>;
 
 /** Hints appended to UNEXPECTED_CHAR / UNEXPECTED_TOKEN for mistakes users coming from Excel make. */
 const HINTS: ReadonlyMap<string, { id: string; en: string }> = new Map([
-  ['&', { id: " Gunakan 'and'.", en: " Use 'and'." }],
-  ['|', { id: " Gunakan 'or'.", en: " Use 'or'." }],
-  ['!', { id: " Gunakan 'not' atau '!='.", en: " Use 'not' or '!='." }],
-  [';', { id: " Pisahkan argumen dengan koma ','.", en: " Separate arguments with a comma ','." }],
+  ["&", { id: " Gunakan 'and'.", en: " Use 'and'." }],
+  ["|", { id: " Gunakan 'or'.", en: " Use 'or'." }],
+  ["!", { id: " Gunakan 'not' atau '!='.", en: " Use 'not' or '!='." }],
+  [";", { id: " Pisahkan argumen dengan koma ','.", en: " Separate arguments with a comma ','." }],
   [
-    ',',
+    ",",
     {
-      id: ' Koma hanya memisahkan argumen fungsi; desimal ditulis dengan titik (3.5).',
-      en: ' A comma only separates function arguments; decimals use a point (3.5).',
+      id: " Koma hanya memisahkan argumen fungsi; desimal ditulis dengan titik (3.5).",
+      en: " A comma only separates function arguments; decimals use a point (3.5).",
     },
   ],
-  ['%', { id: ' Persen diatur lewat faktor indikator (100).', en: ' Percentages are set by the indicator factor (100).' }],
+  ["%", { id: " Persen diatur lewat faktor indikator (100).", en: " Percentages are set by the indicator factor (100)." }],
 ]);
 
 /** The hint for a character or token (text the user typed), or ''. */
 export function hintFor(text: string, locale: Locale): string {
   const hint = HINTS.get(text);
-  return hint ? (locale === 'en' ? hint.en : hint.id) : '';
+  return hint ? (locale === "en" ? hint.en : hint.id) : "";
 }
 
 /** User text echoed in a message is clipped so a hostile formula cannot produce huge messages. */
@@ -155,22 +155,14 @@ export function clipText(text: string): string {
 }
 
 /** Renders the message template of `code` in `locale`. */
-export function formatMessage(code: FormulaErrorCode, params: MessageParams = {}, locale: Locale = 'id'): string {
+export function formatMessage(code: FormulaErrorCode, params: MessageParams = {}, locale: Locale = "id"): string {
   // Any locale other than 'en' falls back to Bahasa Indonesia, even from untyped callers.
-  const template = locale === 'en' ? FORMULA_ERRORS[code].en : FORMULA_ERRORS[code].id;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : '',
-  );
+  const template = locale === "en" ? FORMULA_ERRORS[code].en : FORMULA_ERRORS[code].id;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : ""));
 }
 
 /** Builds a FormulaError. */
-export function formulaError(
-  code: FormulaErrorCode,
-  start: number,
-  end: number,
-  params: MessageParams = {},
-  locale: Locale = 'id',
-): FormulaError {
+export function formulaError(code: FormulaErrorCode, start: number, end: number, params: MessageParams = {}, locale: Locale = "id"): FormulaError {
   return { code, message: formatMessage(code, params, locale), start, end };
 }
 
@@ -178,8 +170,8 @@ export function formulaError(
 export class FormulaCompileError extends Error {
   readonly errors: FormulaError[];
   constructor(errors: FormulaError[]) {
-    super(errors.map((e) => `${e.code} @${e.start}: ${e.message}`).join('\n'));
-    this.name = 'FormulaCompileError';
+    super(errors.map((e) => `${e.code} @${e.start}: ${e.message}`).join("\n"));
+    this.name = "FormulaCompileError";
     this.errors = errors;
   }
 }
@@ -189,7 +181,7 @@ export class FormulaRuntimeError extends Error {
   readonly code: FormulaErrorCode;
   constructor(code: FormulaErrorCode, message: string) {
     super(message);
-    this.name = 'FormulaRuntimeError';
+    this.name = "FormulaRuntimeError";
     this.code = code;
   }
 }

@@ -4,10 +4,10 @@
  * It is a Map, never an object literal, so names such as `toString` or `hasOwnProperty` can never
  * resolve to anything inherited from Object.prototype.
  */
-import type { FormulaContext, FormulaType } from './types';
+import type { FormulaContext, FormulaType } from "./types";
 
 /** `T` = one type shared by all `T` positions (and the result); `any` = either type. */
-export type ParamType = FormulaType | 'any' | 'T';
+export type ParamType = FormulaType | "any" | "T";
 
 export interface FunctionSpec {
   name: string;
@@ -17,7 +17,7 @@ export interface FunctionSpec {
   rest?: ParamType;
   minArgs: number;
   maxArgs: number;
-  result: FormulaType | 'T';
+  result: FormulaType | "T";
   contexts: readonly FormulaContext[];
   /** Aggregates over units: not allowed inside count_units. */
   aggregate: boolean;
@@ -25,51 +25,108 @@ export interface FunctionSpec {
   summary: { id: string; en: string };
 }
 
-const ALL_CONTEXTS: readonly FormulaContext[] = ['field', 'rule', 'indicator'];
-const INDICATOR_ONLY: readonly FormulaContext[] = ['indicator'];
+const ALL_CONTEXTS: readonly FormulaContext[] = ["field", "rule", "indicator"];
+const INDICATOR_ONLY: readonly FormulaContext[] = ["indicator"];
 
 const SPECS: FunctionSpec[] = [
   {
-    name: 'if', params: ['boolean', 'T', 'T'], minArgs: 3, maxArgs: 3, result: 'T', contexts: ALL_CONTEXTS, aggregate: false,
-    summary: { id: 'if(kondisi, a, b): a bila kondisi benar, b bila salah.', en: 'if(condition, a, b): a when true, b when false.' },
+    name: "if",
+    params: ["boolean", "T", "T"],
+    minArgs: 3,
+    maxArgs: 3,
+    result: "T",
+    contexts: ALL_CONTEXTS,
+    aggregate: false,
+    summary: { id: "if(kondisi, a, b): a bila kondisi benar, b bila salah.", en: "if(condition, a, b): a when true, b when false." },
   },
   {
-    name: 'coalesce', params: [], rest: 'T', minArgs: 2, maxArgs: Infinity, result: 'T', contexts: ALL_CONTEXTS, aggregate: false,
-    summary: { id: 'coalesce(a, b, …): nilai pertama yang terisi.', en: 'coalesce(a, b, …): the first value that is present.' },
+    name: "coalesce",
+    params: [],
+    rest: "T",
+    minArgs: 2,
+    maxArgs: Infinity,
+    result: "T",
+    contexts: ALL_CONTEXTS,
+    aggregate: false,
+    summary: { id: "coalesce(a, b, …): nilai pertama yang terisi.", en: "coalesce(a, b, …): the first value that is present." },
   },
   {
-    name: 'min', params: [], rest: 'number', minArgs: 1, maxArgs: Infinity, result: 'number', contexts: ALL_CONTEXTS, aggregate: false,
-    summary: { id: 'min(a, b, …): nilai terkecil.', en: 'min(a, b, …): the smallest value.' },
+    name: "min",
+    params: [],
+    rest: "number",
+    minArgs: 1,
+    maxArgs: Infinity,
+    result: "number",
+    contexts: ALL_CONTEXTS,
+    aggregate: false,
+    summary: { id: "min(a, b, …): nilai terkecil.", en: "min(a, b, …): the smallest value." },
   },
   {
-    name: 'max', params: [], rest: 'number', minArgs: 1, maxArgs: Infinity, result: 'number', contexts: ALL_CONTEXTS, aggregate: false,
-    summary: { id: 'max(a, b, …): nilai terbesar.', en: 'max(a, b, …): the largest value.' },
+    name: "max",
+    params: [],
+    rest: "number",
+    minArgs: 1,
+    maxArgs: Infinity,
+    result: "number",
+    contexts: ALL_CONTEXTS,
+    aggregate: false,
+    summary: { id: "max(a, b, …): nilai terbesar.", en: "max(a, b, …): the largest value." },
   },
   {
-    name: 'round', params: ['number', 'number'], minArgs: 1, maxArgs: 2, result: 'number', contexts: ALL_CONTEXTS, aggregate: false,
+    name: "round",
+    params: ["number", "number"],
+    minArgs: 1,
+    maxArgs: 2,
+    result: "number",
+    contexts: ALL_CONTEXTS,
+    aggregate: false,
     summary: {
-      id: 'round(x, d): dibulatkan ke d desimal (0–10, bawaan 0), setengah menjauhi nol.',
-      en: 'round(x, d): rounded to d decimals (0–10, default 0), half away from zero.',
+      id: "round(x, d): dibulatkan ke d desimal (0–10, bawaan 0), setengah menjauhi nol.",
+      en: "round(x, d): rounded to d decimals (0–10, default 0), half away from zero.",
     },
   },
   {
-    name: 'abs', params: ['number'], minArgs: 1, maxArgs: 1, result: 'number', contexts: ALL_CONTEXTS, aggregate: false,
-    summary: { id: 'abs(x): nilai mutlak.', en: 'abs(x): absolute value.' },
+    name: "abs",
+    params: ["number"],
+    minArgs: 1,
+    maxArgs: 1,
+    result: "number",
+    contexts: ALL_CONTEXTS,
+    aggregate: false,
+    summary: { id: "abs(x): nilai mutlak.", en: "abs(x): absolute value." },
   },
   {
-    name: 'filled', params: ['any'], minArgs: 1, maxArgs: 1, result: 'boolean', contexts: ALL_CONTEXTS, aggregate: false,
-    summary: { id: 'filled(x): benar bila x punya nilai.', en: 'filled(x): true when x has a value.' },
+    name: "filled",
+    params: ["any"],
+    minArgs: 1,
+    maxArgs: 1,
+    result: "boolean",
+    contexts: ALL_CONTEXTS,
+    aggregate: false,
+    summary: { id: "filled(x): benar bila x punya nilai.", en: "filled(x): true when x has a value." },
   },
   {
-    name: 'count_units', params: ['boolean'], minArgs: 1, maxArgs: 1, result: 'number', contexts: INDICATOR_ONLY, aggregate: true,
+    name: "count_units",
+    params: ["boolean"],
+    minArgs: 1,
+    maxArgs: 1,
+    result: "number",
+    contexts: INDICATOR_ONLY,
+    aggregate: true,
     summary: {
-      id: 'count_units(kondisi): jumlah unit yang nilainya sendiri memenuhi kondisi.',
+      id: "count_units(kondisi): jumlah unit yang nilainya sendiri memenuhi kondisi.",
       en: "count_units(condition): number of units whose own values make the condition true.",
     },
   },
   {
-    name: 'units', params: [], minArgs: 0, maxArgs: 0, result: 'number', contexts: INDICATOR_ONLY, aggregate: true,
-    summary: { id: 'units(): jumlah unit yang melapor.', en: 'units(): number of reporting units.' },
+    name: "units",
+    params: [],
+    minArgs: 0,
+    maxArgs: 0,
+    result: "number",
+    contexts: INDICATOR_ONLY,
+    aggregate: true,
+    summary: { id: "units(): jumlah unit yang melapor.", en: "units(): number of reporting units." },
   },
 ];
 
@@ -78,7 +135,7 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map(SPECS.map((s
 
 /** The declared type of argument `index` of `spec`. */
 export function paramType(spec: FunctionSpec, index: number): ParamType {
-  return index < spec.params.length ? spec.params[index] : (spec.rest ?? 'any');
+  return index < spec.params.length ? spec.params[index] : (spec.rest ?? "any");
 }
 
 /** Largest `digits` accepted by round(). */

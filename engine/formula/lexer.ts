@@ -2,11 +2,11 @@
  * Lexer: source text → tokens. It reports every lexical error it finds (up to a cap) so the
  * editor can underline them all, and it enforces the token-count limit.
  */
-import { clipText, formulaError, hintFor, type FormulaError, type Locale } from './errors';
-import { FORMULA_LIMITS } from './limits';
-import { KEYWORDS, OPERATOR_SPELLINGS, RESERVED_NAMES } from './operators';
+import { clipText, formulaError, hintFor, type FormulaError, type Locale } from "./errors";
+import { FORMULA_LIMITS } from "./limits";
+import { KEYWORDS, OPERATOR_SPELLINGS, RESERVED_NAMES } from "./operators";
 
-export type TokenType = 'number' | 'identifier' | 'keyword' | 'operator' | '(' | ')' | ',' | '.' | 'eof';
+export type TokenType = "number" | "identifier" | "keyword" | "operator" | "(" | ")" | "," | "." | "eof";
 
 export interface Token {
   type: TokenType;
@@ -23,7 +23,7 @@ export interface LexResult {
   parseable: boolean;
 }
 
-const NAME_ERRORS: ReadonlySet<string> = new Set(['RESERVED_NAME', 'BAD_IDENTIFIER']);
+const NAME_ERRORS: ReadonlySet<string> = new Set(["RESERVED_NAME", "BAD_IDENTIFIER"]);
 
 const MAX_LEX_ERRORS = 20;
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
@@ -35,23 +35,23 @@ const WHITESPACE = /\s/;
 const QUOTES: ReadonlyMap<string, string> = new Map([
   ['"', '"'],
   ["'", "'"],
-  ['`', '`'],
-  ['\u201c', '\u201d'],
-  ['\u2018', '\u2019'],
-  ['\u201d', '\u201d'],
-  ['\u2019', '\u2019'],
+  ["`", "`"],
+  ["\u201c", "\u201d"],
+  ["\u2018", "\u2019"],
+  ["\u201d", "\u201d"],
+  ["\u2019", "\u2019"],
 ]);
-const PUNCTUATION = new Set<TokenType>(['(', ')', ',', '.']);
+const PUNCTUATION = new Set<TokenType>(["(", ")", ",", "."]);
 
 /** Splits `src` into tokens (always ending with an `eof` token). */
-export function tokenize(src: string, locale: Locale = 'id'): LexResult {
+export function tokenize(src: string, locale: Locale = "id"): LexResult {
   const tokens: Token[] = [];
   const errors: FormulaError[] = [];
   let i = 0;
 
   const push = (type: TokenType, text: string, start: number, end: number): boolean => {
     if (tokens.length >= FORMULA_LIMITS.maxTokens) {
-      errors.push(formulaError('TOO_MANY_TOKENS', start, src.length, { max: FORMULA_LIMITS.maxTokens }, locale));
+      errors.push(formulaError("TOO_MANY_TOKENS", start, src.length, { max: FORMULA_LIMITS.maxTokens }, locale));
       return false;
     }
     tokens.push({ type, text, start, end });
@@ -67,13 +67,13 @@ export function tokenize(src: string, locale: Locale = 'id'): LexResult {
       continue;
     }
 
-    if (DIGIT.test(ch) || (ch === '.' && DIGIT.test(src[i + 1] ?? ''))) {
+    if (DIGIT.test(ch) || (ch === "." && DIGIT.test(src[i + 1] ?? ""))) {
       i = readNumber(src, i);
       const text = src.slice(start, i);
       // Only plain decimals: no leading dot, exponent, digit separators, or digits glued to letters.
       const wellFormed = /^[0-9]+(\.[0-9]+)?$/.test(text) && Number.isFinite(Number(text));
-      if (!wellFormed) errors.push(formulaError('BAD_NUMBER', start, i, { text: clipText(text) }, locale));
-      else if (!push('number', text, start, i)) break;
+      if (!wellFormed) errors.push(formulaError("BAD_NUMBER", start, i, { text: clipText(text) }, locale));
+      else if (!push("number", text, start, i)) break;
       continue;
     }
 
@@ -82,13 +82,13 @@ export function tokenize(src: string, locale: Locale = 'id'): LexResult {
       const text = src.slice(start, i);
       const lower = text.toLowerCase();
       if (KEYWORDS.has(lower)) {
-        if (!push('keyword', lower, start, i)) break;
+        if (!push("keyword", lower, start, i)) break;
       } else {
         // Bad names still become tokens so the parser can add its own error (e.g. MEMBER_ACCESS
         // in `(1).constructor`); the tree is discarded whenever the lexer reported anything.
-        if (RESERVED_NAMES.has(lower)) errors.push(formulaError('RESERVED_NAME', start, i, { name: clipText(text) }, locale));
-        else if (!IDENTIFIER.test(text)) errors.push(formulaError('BAD_IDENTIFIER', start, i, { name: clipText(text) }, locale));
-        if (!push('identifier', text, start, i)) break;
+        if (RESERVED_NAMES.has(lower)) errors.push(formulaError("RESERVED_NAME", start, i, { name: clipText(text) }, locale));
+        else if (!IDENTIFIER.test(text)) errors.push(formulaError("BAD_IDENTIFIER", start, i, { name: clipText(text) }, locale));
+        if (!push("identifier", text, start, i)) break;
       }
       continue;
     }
@@ -98,14 +98,14 @@ export function tokenize(src: string, locale: Locale = 'id'): LexResult {
       // Skip to the matching quote so one string yields one error, not one per character.
       const close = src.indexOf(closingQuote, i + 1);
       i = close === -1 ? src.length : close + 1;
-      errors.push(formulaError('STRING_NOT_ALLOWED', start, i, {}, locale));
+      errors.push(formulaError("STRING_NOT_ALLOWED", start, i, {}, locale));
       continue;
     }
 
     const op = OPERATOR_SPELLINGS.find((spelling) => src.startsWith(spelling, i));
     if (op !== undefined) {
       i += op.length;
-      if (!push('operator', op, start, i)) break;
+      if (!push("operator", op, start, i)) break;
       continue;
     }
 
@@ -118,10 +118,10 @@ export function tokenize(src: string, locale: Locale = 'id'): LexResult {
     // Report whole code points so an emoji is one error with a sensible span.
     const char = String.fromCodePoint(src.codePointAt(i) ?? 0);
     i += char.length;
-    errors.push(formulaError('UNEXPECTED_CHAR', start, i, { char, hint: hintFor(char, locale) }, locale));
+    errors.push(formulaError("UNEXPECTED_CHAR", start, i, { char, hint: hintFor(char, locale) }, locale));
   }
 
-  tokens.push({ type: 'eof', text: '', start: src.length, end: src.length });
+  tokens.push({ type: "eof", text: "", start: src.length, end: src.length });
   const parseable = errors.every((e) => NAME_ERRORS.has(e.code)) && errors.length < MAX_LEX_ERRORS;
   return { tokens, errors, parseable };
 }
@@ -133,7 +133,7 @@ function readNumber(src: string, i: number): number {
     const c = src[j];
     if (WORD_CHAR.test(c)) j++;
     // A dot continues the number only when a digit follows: `1.constructor` stays `1` `.` `constructor`.
-    else if (c === '.' && DIGIT.test(src[j + 1] ?? '')) j++;
+    else if (c === "." && DIGIT.test(src[j + 1] ?? "")) j++;
     else break;
   }
   return j;

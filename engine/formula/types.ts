@@ -1,8 +1,8 @@
 /** Public value and environment types of the formula language (re-exported by index.ts). */
-import type { FormulaError } from './errors';
+import type { FormulaError } from "./errors";
 
 /** Static type of an expression. */
-export type FormulaType = 'number' | 'boolean';
+export type FormulaType = "number" | "boolean";
 
 /** Runtime value; `null` means "no value" (missing), never zero. */
 export type FormulaValue = number | boolean | null;
@@ -11,14 +11,14 @@ export type FormulaValue = number | boolean | null;
  * Where a formula runs. `field` = a form's `calculate`, `rule` = a validation rule operand,
  * `indicator` = numerator/denominator (the only context with `count_units`/`units`).
  */
-export type FormulaContext = 'field' | 'rule' | 'indicator';
+export type FormulaContext = "field" | "rule" | "indicator";
 
 /** What the checker knows: the symbols (field/indicator keys) in reach and their types. */
 export interface CheckEnv {
   symbols: ReadonlyMap<string, FormulaType>;
   context: FormulaContext;
   /** Language of error messages; default 'id'. */
-  locale?: 'id' | 'en';
+  locale?: "id" | "en";
 }
 
 /** Outcome of `checkFormula`: never throws, errors are data. */
@@ -46,7 +46,7 @@ export interface EvalScope extends ValueScope {
 }
 
 /** Why a result has no value. */
-export type NullReason = 'DIV_ZERO' | 'MISSING' | 'NOT_FINITE';
+export type NullReason = "DIV_ZERO" | "MISSING" | "NOT_FINITE";
 
 /** Result of one evaluation: `reason` is set exactly when `value` is null. */
 export interface EvalResult {

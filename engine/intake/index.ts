@@ -21,11 +21,4 @@ export { RAW_SCHEMA_META_SCHEMA } from "./meta-schema";
 export { patternProblem, MAX_PATTERN_LENGTH, type PatternProblem } from "./redos";
 export { checkRawSchema, compileRawSchema, type RawSchemaCheck, type RawSchemaCompileResult } from "./raw-schema";
 export { fromAjvError, fromAjvErrors, ajvErrorPointer } from "./messages";
-export {
-  validateDocument,
-  getDocumentValidator,
-  defaultMaxBytes,
-  DOCUMENT_KINDS,
-  type DocumentKind,
-  type DocumentValidation,
-} from "./documents";
+export { validateDocument, getDocumentValidator, defaultMaxBytes, DOCUMENT_KINDS, type DocumentKind, type DocumentValidation } from "./documents";

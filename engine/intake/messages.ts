@@ -49,10 +49,22 @@ const CODES: Record<string, string> = {
 
 /** Hints for patterns of the platform's own schemas, found by the `$defs` name in schemaPath. */
 const PATTERN_HINTS: [RegExp, string, string][] = [
-  [/\$defs\/Key\//, "Kunci memakai huruf kecil, angka dan garis bawah, diawali huruf, paling panjang 64 (contoh: spm1_bumil_k6).", "Keys use lowercase letters, digits and underscores, start with a letter, at most 64 long (e.g. spm1_bumil_k6)."],
-  [/\$defs\/PackageKey\//, "Kunci paket memakai huruf kecil, angka, garis bawah atau tanda hubung, diawali huruf (contoh: ilp-nasional).", "Package keys use lowercase letters, digits, underscores or hyphens and start with a letter (e.g. ilp-nasional)."],
+  [
+    /\$defs\/Key\//,
+    "Kunci memakai huruf kecil, angka dan garis bawah, diawali huruf, paling panjang 64 (contoh: spm1_bumil_k6).",
+    "Keys use lowercase letters, digits and underscores, start with a letter, at most 64 long (e.g. spm1_bumil_k6).",
+  ],
+  [
+    /\$defs\/PackageKey\//,
+    "Kunci paket memakai huruf kecil, angka, garis bawah atau tanda hubung, diawali huruf (contoh: ilp-nasional).",
+    "Package keys use lowercase letters, digits, underscores or hyphens and start with a letter (e.g. ilp-nasional).",
+  ],
   [/\$defs\/OrgCode\//, "Kode unit memakai angka/huruf dan titik (contoh: 13.73).", "Org unit codes use digits/letters and dots (e.g. 13.73)."],
-  [/\$defs\/Choice\//, "Nilai pilihan memakai huruf, angka, titik, garis bawah atau tanda hubung, tanpa spasi (contoh: ya, tidak, k1).", "Choice values use letters, digits, dots, underscores or hyphens, no spaces (e.g. ya, tidak, k1)."],
+  [
+    /\$defs\/Choice\//,
+    "Nilai pilihan memakai huruf, angka, titik, garis bawah atau tanda hubung, tanpa spasi (contoh: ya, tidak, k1).",
+    "Choice values use letters, digits, dots, underscores or hyphens, no spaces (e.g. ya, tidak, k1).",
+  ],
 ];
 
 /** Pointer of an Ajv error, pointing at the missing/extra property itself where there is one. */
@@ -87,12 +99,12 @@ function describe(error: ErrorObject, subject?: string): [string, string] {
     case "required":
       return subject
         ? [`${what} wajib diisi. Isi dulu lalu kirim ulang.`, `${whatEn} is required. Fill it in and submit again.`]
-        : [
-            `Properti "${p.missingProperty}" wajib ada. Tambahkan properti ini.`,
-            `Property "${p.missingProperty}" is required. Add it.`,
-          ];
+        : [`Properti "${p.missingProperty}" wajib ada. Tambahkan properti ini.`, `Property "${p.missingProperty}" is required. Add it.`];
     case "type": {
-      const types = String(p.type).split(",").map((t) => TYPE_NAMES_ID[t] ?? t).join(" atau ");
+      const types = String(p.type)
+        .split(",")
+        .map((t) => TYPE_NAMES_ID[t] ?? t)
+        .join(" atau ");
       return [`${what} harus berupa ${types}. Ganti nilainya.`, `${whatEn} must be of type ${p.type}. Change the value.`];
     }
     case "additionalProperties":
@@ -108,10 +120,7 @@ function describe(error: ErrorObject, subject?: string): [string, string] {
     case "minLength":
       return p.limit === 1
         ? [`${what} tidak boleh kosong. Isi teksnya.`, `${whatEn} must not be empty. Fill it in.`]
-        : [
-            `${what} terlalu pendek: paling sedikit ${p.limit} karakter. Lengkapi teksnya.`,
-            `${whatEn} is too short: at least ${p.limit} characters.`,
-          ];
+        : [`${what} terlalu pendek: paling sedikit ${p.limit} karakter. Lengkapi teksnya.`, `${whatEn} is too short: at least ${p.limit} characters.`];
     case "pattern": {
       const hint = PATTERN_HINTS.find(([re]) => re.test(error.schemaPath));
       return hint
@@ -144,10 +153,7 @@ function describe(error: ErrorObject, subject?: string): [string, string] {
         : [`${what} tidak diizinkan di sini. Ganti nilainya.`, `${whatEn} is not allowed here.`];
     case "discriminator":
       return p.error === "mapping"
-        ? [
-            `Nilai "${p.tag}" tidak dikenal. Gunakan salah satu jenis yang didukung.`,
-            `Unknown value of "${p.tag}". Use one of the supported kinds.`,
-          ]
+        ? [`Nilai "${p.tag}" tidak dikenal. Gunakan salah satu jenis yang didukung.`, `Unknown value of "${p.tag}". Use one of the supported kinds.`]
         : [`Properti "${p.tag}" harus berupa teks.`, `Property "${p.tag}" must be a string.`];
     case "minimum":
     case "exclusiveMinimum":
@@ -160,10 +166,7 @@ function describe(error: ErrorObject, subject?: string): [string, string] {
       ];
     }
     case "maxItems":
-      return [
-        `Terlalu banyak butir: paling banyak ${p.limit}. Kurangi jumlahnya.`,
-        `Too many items: at most ${p.limit}. Remove some.`,
-      ];
+      return [`Terlalu banyak butir: paling banyak ${p.limit}. Kurangi jumlahnya.`, `Too many items: at most ${p.limit}. Remove some.`];
     case "minItems":
       return [`Terlalu sedikit butir: paling sedikit ${p.limit}. Tambahkan butir.`, `Too few items: at least ${p.limit}.`];
     case "uniqueItems":

@@ -46,9 +46,7 @@ function scanSchema(schema: unknown): DocumentError[] {
   while (stack.length > 0 && errors.length < 20) {
     const [node, pointer] = stack.pop()!;
     if (node === null || typeof node !== "object") continue;
-    const entries: [string, unknown][] = Array.isArray(node)
-      ? node.map((v, i) => [String(i), v])
-      : Object.entries(node as Record<string, unknown>);
+    const entries: [string, unknown][] = Array.isArray(node) ? node.map((v, i) => [String(i), v]) : Object.entries(node as Record<string, unknown>);
     for (const [key, value] of entries) {
       const child = `${pointer}/${escapePointerToken(key)}`;
       if (!Array.isArray(node) && key === "$data") {

@@ -12,8 +12,10 @@ import { pointerOf } from "../intake/errors";
 import type { Field, Form, Indicator, TemplatePackage, Text, ValidationRule } from "../../schemas/types.generated";
 
 /** Aspects of a field the diff compares (each becomes one line in the designer). */
-export type FieldAspect = "label" | "help" | "type" | "required" | "optional" | "bounds" | "maxLength" | "choices" | "showIf" | "calculate" | "aggregation" | "unit" | "section";
-export type IndicatorAspect = "name" | "group" | "cluster" | "numerator" | "denominator" | "factor" | "unit" | "decimals" | "direction" | "ytd" | "bands" | "minCompleteness" | "weight";
+export type FieldAspect =
+  "label" | "help" | "type" | "required" | "optional" | "bounds" | "maxLength" | "choices" | "showIf" | "calculate" | "aggregation" | "unit" | "section";
+export type IndicatorAspect =
+  "name" | "group" | "cluster" | "numerator" | "denominator" | "factor" | "unit" | "decimals" | "direction" | "ytd" | "bands" | "minCompleteness" | "weight";
 export type RuleAspect = "form" | "left" | "op" | "right" | "severity" | "message";
 
 export interface AspectChange<A extends string> {
@@ -104,7 +106,8 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 function changeIf<A extends string>(out: Array<AspectChange<A>>, aspect: A, before: unknown, after: unknown, show: (v: never) => string): void {
-  if (!sameJson(before, after)) out.push({ aspect, before: before === undefined ? "" : show(before as never), after: after === undefined ? "" : show(after as never) });
+  if (!sameJson(before, after))
+    out.push({ aspect, before: before === undefined ? "" : show(before as never), after: after === undefined ? "" : show(after as never) });
 }
 
 const str = (v: unknown) => String(v);
@@ -172,7 +175,18 @@ function fieldChange(a: Located, b: Located): FieldChange {
 }
 
 /** Aspects that change what stored values mean (not only how the question reads). */
-const DATA_ASPECTS: ReadonlySet<FieldAspect> = new Set(["type", "bounds", "choices", "showIf", "calculate", "aggregation", "unit", "section", "maxLength", "required"]);
+const DATA_ASPECTS: ReadonlySet<FieldAspect> = new Set([
+  "type",
+  "bounds",
+  "choices",
+  "showIf",
+  "calculate",
+  "aggregation",
+  "unit",
+  "section",
+  "maxLength",
+  "required",
+]);
 
 function collectIdentifiers(expr: Expr, into: Set<string>): void {
   switch (expr.type) {
@@ -215,7 +229,13 @@ function indicatorChange(a: Indicator, b: Indicator): IndicatorChange {
   changeIf(aspects, "decimals", a.decimals ?? 1, b.decimals ?? 1, str);
   changeIf(aspects, "direction", a.direction ?? "higher", b.direction ?? "higher", str);
   changeIf(aspects, "ytd", a.ytd === true, b.ytd === true, str);
-  changeIf(aspects, "bands", a.bands ?? { green: 100, yellow: 80 }, b.bands ?? { green: 100, yellow: 80 }, (v: { green: number; yellow: number }) => `${v.green}/${v.yellow}`);
+  changeIf(
+    aspects,
+    "bands",
+    a.bands ?? { green: 100, yellow: 80 },
+    b.bands ?? { green: 100, yellow: 80 },
+    (v: { green: number; yellow: number }) => `${v.green}/${v.yellow}`,
+  );
   changeIf(aspects, "minCompleteness", a.minCompleteness ?? 0.9, b.minCompleteness ?? 0.9, str);
   changeIf(aspects, "weight", a.weight ?? 1, b.weight ?? 1, str);
   return { key: b.key, name: b.name, aspects };

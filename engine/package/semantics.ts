@@ -12,16 +12,7 @@ export { findCycles };
 import type { DocumentError } from "../intake/errors";
 import { pointerOf } from "../intake/errors";
 import type { JsonCaps } from "../intake/limits";
-import type {
-  Condition,
-  DistrictOverlay,
-  Field,
-  Form,
-  Indicator,
-  Target,
-  TemplatePackage,
-  ValidationRule,
-} from "../../schemas/types.generated";
+import type { Condition, DistrictOverlay, Field, Form, Indicator, Target, TemplatePackage, ValidationRule } from "../../schemas/types.generated";
 
 export interface PackageValidateOptions extends JsonCaps {
   /**
@@ -129,7 +120,14 @@ export function checkFieldShape(field: Field, pointer: string): DocumentError[] 
     for (const bound of ["min", "max"] as const) {
       const v = field[bound];
       if (v !== undefined && !Number.isInteger(v)) {
-        errors.push(err(`${pointer}/${bound}`, "NOT_INTEGER", `Batas "${bound}" isian bilangan bulat harus bilangan bulat.`, `"${bound}" of an integer field must be an integer.`));
+        errors.push(
+          err(
+            `${pointer}/${bound}`,
+            "NOT_INTEGER",
+            `Batas "${bound}" isian bilangan bulat harus bilangan bulat.`,
+            `"${bound}" of an integer field must be an integer.`,
+          ),
+        );
       }
     }
   }
@@ -179,26 +177,50 @@ function checkCondition(condition: Condition, pointer: string, self: Field, byKe
     const at = `${pointer}/clauses/${i}`;
     if (clause.field === self.key) {
       errors.push(
-        err(`${at}/field`, "SELF_REFERENCE", `Syarat tampil isian "${self.key}" tidak boleh merujuk ke isian itu sendiri. Pilih isian lain.`, `The show-if of "${self.key}" cannot refer to the field itself.`),
+        err(
+          `${at}/field`,
+          "SELF_REFERENCE",
+          `Syarat tampil isian "${self.key}" tidak boleh merujuk ke isian itu sendiri. Pilih isian lain.`,
+          `The show-if of "${self.key}" cannot refer to the field itself.`,
+        ),
       );
       return;
     }
     const target = byKey.get(clause.field);
     if (!target) {
       errors.push(
-        err(`${at}/field`, "UNKNOWN_FIELD", `Isian "${clause.field}" tidak ada di formulir ini. Pilih isian yang ada di formulir yang sama.`, `Field "${clause.field}" is not in this form. Pick a field of the same form.`),
+        err(
+          `${at}/field`,
+          "UNKNOWN_FIELD",
+          `Isian "${clause.field}" tidak ada di formulir ini. Pilih isian yang ada di formulir yang sama.`,
+          `Field "${clause.field}" is not in this form. Pick a field of the same form.`,
+        ),
       );
       return;
     }
     const needsValue = clause.op !== "filled" && clause.op !== "empty";
     if (!needsValue) {
       if (clause.value !== undefined) {
-        errors.push(err(`${at}/value`, "BAD_CONDITION", `Operator "${clause.op}" tidak memakai nilai. Hapus "value".`, `Operator "${clause.op}" takes no value. Remove "value".`));
+        errors.push(
+          err(
+            `${at}/value`,
+            "BAD_CONDITION",
+            `Operator "${clause.op}" tidak memakai nilai. Hapus "value".`,
+            `Operator "${clause.op}" takes no value. Remove "value".`,
+          ),
+        );
       }
       return;
     }
     if (clause.value === undefined) {
-      errors.push(err(`${at}/value`, "BAD_CONDITION", `Operator "${clause.op}" perlu nilai pembanding. Isi "value".`, `Operator "${clause.op}" needs a value. Fill in "value".`));
+      errors.push(
+        err(
+          `${at}/value`,
+          "BAD_CONDITION",
+          `Operator "${clause.op}" perlu nilai pembanding. Isi "value".`,
+          `Operator "${clause.op}" needs a value. Fill in "value".`,
+        ),
+      );
       return;
     }
     const v = clause.value;
@@ -206,20 +228,35 @@ function checkCondition(condition: Condition, pointer: string, self: Field, byKe
     const ordered = numeric || target.type === "date";
     if (ORDER_OPS.has(clause.op) && !ordered) {
       errors.push(
-        err(`${at}/op`, "BAD_CONDITION", `Operator "${clause.op}" hanya untuk isian angka atau tanggal; "${target.key}" berjenis ${target.type}. Gunakan "eq" atau "ne".`, `Operator "${clause.op}" only applies to number or date fields; "${target.key}" is ${target.type}. Use "eq" or "ne".`),
+        err(
+          `${at}/op`,
+          "BAD_CONDITION",
+          `Operator "${clause.op}" hanya untuk isian angka atau tanggal; "${target.key}" berjenis ${target.type}. Gunakan "eq" atau "ne".`,
+          `Operator "${clause.op}" only applies to number or date fields; "${target.key}" is ${target.type}. Use "eq" or "ne".`,
+        ),
       );
       return;
     }
     const expected = numeric ? "number" : target.type === "boolean" ? "boolean" : "string";
     if (typeof v !== expected) {
       errors.push(
-        err(`${at}/value`, "BAD_CONDITION", `Nilai pembanding untuk "${target.key}" harus berjenis ${expected === "number" ? "angka" : expected === "boolean" ? "true/false" : "teks"}. Perbaiki nilainya.`, `The value compared with "${target.key}" must be a ${expected}.`),
+        err(
+          `${at}/value`,
+          "BAD_CONDITION",
+          `Nilai pembanding untuk "${target.key}" harus berjenis ${expected === "number" ? "angka" : expected === "boolean" ? "true/false" : "teks"}. Perbaiki nilainya.`,
+          `The value compared with "${target.key}" must be a ${expected}.`,
+        ),
       );
       return;
     }
     if ((target.type === "choice" || target.type === "multichoice") && !target.choices?.some((c) => c.value === v)) {
       errors.push(
-        err(`${at}/value`, "UNKNOWN_CHOICE", `"${String(v)}" bukan pilihan dari isian "${target.key}". Pilih salah satu nilai pilihannya.`, `"${String(v)}" is not a choice of "${target.key}".`),
+        err(
+          `${at}/value`,
+          "UNKNOWN_CHOICE",
+          `"${String(v)}" bukan pilihan dari isian "${target.key}". Pilih salah satu nilai pilihannya.`,
+          `"${String(v)}" is not a choice of "${target.key}".`,
+        ),
       );
     }
   });
@@ -247,7 +284,10 @@ function checkForm(form: Form, pointer: string): DocumentError[] {
     if (field.showIf) {
       errors.push(...checkCondition(field.showIf, `${at}/showIf`, field, byKey));
       // A self-reference is already reported as SELF_REFERENCE, not again as a cycle.
-      showGraph.set(field.key, field.showIf.clauses.map((c) => c.field).filter((k) => k !== field.key));
+      showGraph.set(
+        field.key,
+        field.showIf.clauses.map((c) => c.field).filter((k) => k !== field.key),
+      );
     }
     if (field.calculate !== undefined && fieldFormulaType(field)) {
       const checked = checkFormulaAt(field.calculate, `${at}/calculate`, symbols, "field", fieldFormulaType(field));
@@ -320,7 +360,14 @@ function checkTargetProfile(target: Target, pointer: string): DocumentError[] {
 function checkIndicator(ind: Indicator, pointer: string, symbols: ReadonlyMap<string, FormulaType>, groups: ReadonlySet<string>): DocumentError[] {
   const errors: DocumentError[] = [];
   if (!groups.has(ind.group)) {
-    errors.push(err(`${pointer}/group`, "UNKNOWN_GROUP", `Kelompok "${ind.group}" tidak ada di paket. Tambahkan ke "groups" atau pilih kelompok yang ada.`, `Group "${ind.group}" is not in the package. Add it to "groups" or pick an existing one.`));
+    errors.push(
+      err(
+        `${pointer}/group`,
+        "UNKNOWN_GROUP",
+        `Kelompok "${ind.group}" tidak ada di paket. Tambahkan ke "groups" atau pilih kelompok yang ada.`,
+        `Group "${ind.group}" is not in the package. Add it to "groups" or pick an existing one.`,
+      ),
+    );
   }
   const num = checkFormulaAt(ind.numerator, `${pointer}/numerator`, symbols, "indicator", "number");
   errors.push(...num.errors);
@@ -353,7 +400,14 @@ function checkIndicator(ind: Indicator, pointer: string, symbols: ReadonlyMap<st
 function checkRule(rule: ValidationRule, pointer: string, formsByKey: ReadonlyMap<string, Form>, yearlyFields: readonly Field[]): DocumentError[] {
   const form = formsByKey.get(rule.form);
   if (!form) {
-    return [err(`${pointer}/form`, "UNKNOWN_FORM", `Formulir "${rule.form}" tidak ada di paket. Pilih formulir yang ada.`, `Form "${rule.form}" is not in the package. Pick an existing form.`)];
+    return [
+      err(
+        `${pointer}/form`,
+        "UNKNOWN_FORM",
+        `Formulir "${rule.form}" tidak ada di paket. Pilih formulir yang ada.`,
+        `Form "${rule.form}" is not in the package. Pick an existing form.`,
+      ),
+    ];
   }
   // The rule's own form wins over a yearly form on the same key (keys are unique anyway).
   const symbols = symbolsOf([...yearlyFields, ...formFields(form).map((f) => f.field)]);
@@ -388,7 +442,12 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
   const localKey = (key: string, pointer: string): void => {
     if (!options.allowLocalKeys && key.startsWith(LOCAL_PREFIX)) {
       errors.push(
-        err(pointer, "LOCAL_KEY_IN_NATIONAL", `Kunci "${key}" diawali "${LOCAL_PREFIX}", awalan khusus tambahan kabupaten/kota. Paket nasional harus memakai kunci lain.`, `Key "${key}" starts with "${LOCAL_PREFIX}", reserved for district additions. Use another key in a national package.`),
+        err(
+          pointer,
+          "LOCAL_KEY_IN_NATIONAL",
+          `Kunci "${key}" diawali "${LOCAL_PREFIX}", awalan khusus tambahan kabupaten/kota. Paket nasional harus memakai kunci lain.`,
+          `Key "${key}" starts with "${LOCAL_PREFIX}", reserved for district additions. Use another key in a national package.`,
+        ),
       );
     }
   };
@@ -426,7 +485,14 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
     const p = pointerOf("indicators", i);
     unique(indicatorKeys, ind.key, `${p}/key`);
     if (fieldKeys.has(ind.key)) {
-      errors.push(err(`${p}/key`, "KEY_COLLISION", `Kunci indikator "${ind.key}" sama dengan kunci isian (${fieldKeys.get(ind.key)}). Rumus tidak bisa membedakannya; pilih kunci lain.`, `Indicator key "${ind.key}" equals a field key (${fieldKeys.get(ind.key)}). Choose another key.`));
+      errors.push(
+        err(
+          `${p}/key`,
+          "KEY_COLLISION",
+          `Kunci indikator "${ind.key}" sama dengan kunci isian (${fieldKeys.get(ind.key)}). Rumus tidak bisa membedakannya; pilih kunci lain.`,
+          `Indicator key "${ind.key}" equals a field key (${fieldKeys.get(ind.key)}). Choose another key.`,
+        ),
+      );
     }
     errors.push(...checkIndicator(ind, p, packageSymbols, groupSet));
   });
@@ -435,13 +501,27 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
   pkg.targets.forEach((t, i) => {
     const p = pointerOf("targets", i);
     if (!indicatorKeys.has(t.indicator)) {
-      errors.push(err(`${p}/indicator`, "UNKNOWN_INDICATOR", `Indikator "${t.indicator}" tidak ada di paket. Pilih indikator yang ada.`, `Indicator "${t.indicator}" is not in the package.`));
+      errors.push(
+        err(
+          `${p}/indicator`,
+          "UNKNOWN_INDICATOR",
+          `Indikator "${t.indicator}" tidak ada di paket. Pilih indikator yang ada.`,
+          `Indicator "${t.indicator}" is not in the package.`,
+        ),
+      );
     }
     errors.push(...checkTargetProfile(t, p));
     const id = targetIdentity(t);
     const first = targetSeen.get(id);
     if (first !== undefined) {
-      errors.push(err(p, "DUPLICATE_TARGET", `Target untuk indikator, tahun dan cakupan yang sama sudah ada (di ${first}). Hapus salah satunya.`, `A target for the same indicator, year and scope already exists (at ${first}).`));
+      errors.push(
+        err(
+          p,
+          "DUPLICATE_TARGET",
+          `Target untuk indikator, tahun dan cakupan yang sama sudah ada (di ${first}). Hapus salah satunya.`,
+          `A target for the same indicator, year and scope already exists (at ${first}).`,
+        ),
+      );
     } else targetSeen.set(id, p);
   });
 
@@ -463,7 +543,14 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
 export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: TemplatePackage): DocumentError[] {
   const errors: DocumentError[] = [];
   if (overlay.package !== basePackage.key) {
-    errors.push(err("/package", "PACKAGE_MISMATCH", `Overlay ini untuk paket "${overlay.package}", bukan "${basePackage.key}". Pilih paket dasar yang benar.`, `This overlay is for package "${overlay.package}", not "${basePackage.key}".`));
+    errors.push(
+      err(
+        "/package",
+        "PACKAGE_MISMATCH",
+        `Overlay ini untuk paket "${overlay.package}", bukan "${basePackage.key}". Pilih paket dasar yang benar.`,
+        `This overlay is for package "${overlay.package}", not "${basePackage.key}".`,
+      ),
+    );
   }
   const forms = new Map(basePackage.forms.map((f) => [f.key, f] as const));
   // form key → section key → field keys (mutable copies, so added fields count for later operations)
@@ -473,7 +560,10 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
   for (const form of basePackage.forms) {
     const m = new Map<string, string[]>();
     for (const s of form.sections) {
-      m.set(s.key, s.fields.map((f) => f.key));
+      m.set(
+        s.key,
+        s.fields.map((f) => f.key),
+      );
       for (const f of s.fields) {
         fieldToForm.set(f.key, form.key);
         fieldDefs.set(f.key, f);
@@ -486,11 +576,25 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
   const groups = new Set(basePackage.groups.map((g) => g.key));
 
   const unknown = (pointer: string, what: string, whatEn: string, key: string): void => {
-    errors.push(err(pointer, "UNKNOWN_REFERENCE", `${what} "${key}" tidak ada di paket dasar. Periksa kuncinya.`, `${whatEn} "${key}" does not exist in the base package.`));
+    errors.push(
+      err(
+        pointer,
+        "UNKNOWN_REFERENCE",
+        `${what} "${key}" tidak ada di paket dasar. Periksa kuncinya.`,
+        `${whatEn} "${key}" does not exist in the base package.`,
+      ),
+    );
   };
   const mustBeLocal = (pointer: string, key: string): boolean => {
     if (key.startsWith(LOCAL_PREFIX)) return true;
-    errors.push(err(pointer, "LOCAL_KEY_REQUIRED", `Kunci tambahan kabupaten/kota harus diawali "${LOCAL_PREFIX}" (misalnya ${LOCAL_PREFIX}${key}). Ganti kuncinya.`, `Keys added by a district must start with "${LOCAL_PREFIX}" (e.g. ${LOCAL_PREFIX}${key}).`));
+    errors.push(
+      err(
+        pointer,
+        "LOCAL_KEY_REQUIRED",
+        `Kunci tambahan kabupaten/kota harus diawali "${LOCAL_PREFIX}" (misalnya ${LOCAL_PREFIX}${key}). Ganti kuncinya.`,
+        `Keys added by a district must start with "${LOCAL_PREFIX}" (e.g. ${LOCAL_PREFIX}${key}).`,
+      ),
+    );
     return false;
   };
   const formExists = (pointer: string, key: string): boolean => {
@@ -507,7 +611,14 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
         if (!indicators.has(t.indicator)) unknown(`${p}/target/indicator`, "Indikator", "Indicator", t.indicator);
         errors.push(...checkTargetProfile(t, `${p}/target`));
         if (t.scope.level === "national" || t.scope.level === "province" || (t.scope.level === "district" && t.scope.org !== overlay.district)) {
-          errors.push(err(`${p}/target/scope`, "SCOPE_OUTSIDE_DISTRICT", `Target overlay hanya boleh untuk kabupaten/kota ${overlay.district} atau Puskesmas di dalamnya. Ubah cakupannya.`, `Overlay targets must be scoped to district ${overlay.district} or its Puskesmas.`));
+          errors.push(
+            err(
+              `${p}/target/scope`,
+              "SCOPE_OUTSIDE_DISTRICT",
+              `Target overlay hanya boleh untuk kabupaten/kota ${overlay.district} atau Puskesmas di dalamnya. Ubah cakupannya.`,
+              `Overlay targets must be scoped to district ${overlay.district} or its Puskesmas.`,
+            ),
+          );
         }
         break;
       }
@@ -523,7 +634,14 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
         }
         const f = fieldDefs.get(op.field)!;
         if (f.optional !== true || f.required === true) {
-          errors.push(err(`${p}/field`, "FIELD_NOT_OPTIONAL", `Isian "${op.field}" tidak bertanda opsional sehingga tidak boleh disembunyikan.`, `Field "${op.field}" is not optional and cannot be hidden.`));
+          errors.push(
+            err(
+              `${p}/field`,
+              "FIELD_NOT_OPTIONAL",
+              `Isian "${op.field}" tidak bertanda opsional sehingga tidak boleh disembunyikan.`,
+              `Field "${op.field}" is not optional and cannot be hidden.`,
+            ),
+          );
         }
         break;
       }
@@ -569,12 +687,26 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
       case "relabel": {
         const targets = [op.form, op.field, op.section, op.indicator].filter((x) => x !== undefined);
         if (targets.length === 0) {
-          errors.push(err(p, "RELABEL_TARGET", `Pilih yang diberi label baru: "form", "section" (dengan "form"), "field" atau "indicator".`, `Say what to relabel: "form", "section" (with "form"), "field" or "indicator".`));
+          errors.push(
+            err(
+              p,
+              "RELABEL_TARGET",
+              `Pilih yang diberi label baru: "form", "section" (dengan "form"), "field" atau "indicator".`,
+              `Say what to relabel: "form", "section" (with "form"), "field" or "indicator".`,
+            ),
+          );
           break;
         }
         if (op.indicator !== undefined) {
           if (op.form !== undefined || op.field !== undefined || op.section !== undefined) {
-            errors.push(err(p, "RELABEL_TARGET", `Satu operasi relabel hanya untuk satu hal: indikator, atau formulir/bagian/isian.`, `One relabel operation targets one thing only.`));
+            errors.push(
+              err(
+                p,
+                "RELABEL_TARGET",
+                `Satu operasi relabel hanya untuk satu hal: indikator, atau formulir/bagian/isian.`,
+                `One relabel operation targets one thing only.`,
+              ),
+            );
           } else if (!indicators.has(op.indicator)) unknown(`${p}/indicator`, "Indikator", "Indicator", op.indicator);
           break;
         }
@@ -585,8 +717,11 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
         if (op.form !== undefined && !formExists(`${p}/form`, op.form)) break;
         if (op.section !== undefined) {
           if (op.form === undefined) {
-            errors.push(err(`${p}/section`, "RELABEL_TARGET", `Relabel bagian perlu "form". Tambahkan kunci formulirnya.`, `Relabelling a section needs "form".`));
-          } else if (!sections.get(op.form)!.has(op.section)) unknown(`${p}/section`, `Bagian pada formulir ${op.form}`, `Section of form ${op.form}`, op.section);
+            errors.push(
+              err(`${p}/section`, "RELABEL_TARGET", `Relabel bagian perlu "form". Tambahkan kunci formulirnya.`, `Relabelling a section needs "form".`),
+            );
+          } else if (!sections.get(op.form)!.has(op.section))
+            unknown(`${p}/section`, `Bagian pada formulir ${op.form}`, `Section of form ${op.form}`, op.section);
         }
         if (op.field !== undefined) {
           const owner = fieldToForm.get(op.field);

@@ -2,12 +2,12 @@
  * Compiling a package for scorecards: the field table, the indicators' formulas compiled once,
  * and the target index, cached per package object.
  */
-import type { Form, Indicator, TemplatePackage } from '../documents';
-import { DEFAULT_AGGREGATION, formulaTypeOf } from '../domain';
-import { compileFormula, FormulaCompileError } from '../formula/index';
-import type { CompiledFormula, FormulaError, FormulaType } from '../formula/index';
-import type { PlanField } from '../facts';
-import { TargetIndex } from '../targets';
+import type { Form, Indicator, TemplatePackage } from "../documents";
+import { DEFAULT_AGGREGATION, formulaTypeOf } from "../domain";
+import { compileFormula, FormulaCompileError } from "../formula/index";
+import type { CompiledFormula, FormulaError, FormulaType } from "../formula/index";
+import type { PlanField } from "../facts";
+import { TargetIndex } from "../targets";
 
 /** An indicator with its formulas compiled once. */
 export interface CompiledIndicator {
@@ -15,7 +15,7 @@ export interface CompiledIndicator {
   numerator: CompiledFormula | null;
   denominator: CompiledFormula | null;
   /** Compile errors; a broken indicator yields cells with reason FORMULA_ERROR, not a crash. */
-  errors: Array<FormulaError & { part: 'numerator' | 'denominator' }>;
+  errors: Array<FormulaError & { part: "numerator" | "denominator" }>;
   /** Fields read anywhere (row totals). */
   fields: string[];
   /** Fields read inside count_units (needed per unit). */
@@ -52,15 +52,15 @@ const compiledCache = new WeakMap<TemplatePackage, CompiledPackage>();
 function compilePart(
   src: string,
   symbols: ReadonlyMap<string, FormulaType>,
-  part: 'numerator' | 'denominator',
-  errors: CompiledIndicator['errors'],
+  part: "numerator" | "denominator",
+  errors: CompiledIndicator["errors"],
 ): CompiledFormula | null {
   try {
-    const f = compileFormula(src, { symbols, context: 'indicator' });
-    if (f.type !== 'number') {
+    const f = compileFormula(src, { symbols, context: "indicator" });
+    if (f.type !== "number") {
       errors.push({
-        code: 'EXPECTED_NUMBER',
-        message: 'Pembilang dan penyebut indikator harus berupa angka. Untuk kondisi benar/salah gunakan count_units(kondisi).',
+        code: "EXPECTED_NUMBER",
+        message: "Pembilang dan penyebut indikator harus berupa angka. Untuk kondisi benar/salah gunakan count_units(kondisi).",
         start: 0,
         end: src.length,
         part,
@@ -108,10 +108,9 @@ export function compilePackage(pkg: TemplatePackage): CompiledPackage {
   const indicators = new Map<string, CompiledIndicator>();
   const order: string[] = [];
   for (const indicator of pkg.indicators) {
-    const errors: CompiledIndicator['errors'] = [];
-    const numerator = compilePart(indicator.numerator, symbols, 'numerator', errors);
-    const denominator =
-      indicator.denominator !== undefined ? compilePart(indicator.denominator, symbols, 'denominator', errors) : null;
+    const errors: CompiledIndicator["errors"] = [];
+    const numerator = compilePart(indicator.numerator, symbols, "numerator", errors);
+    const denominator = indicator.denominator !== undefined ? compilePart(indicator.denominator, symbols, "denominator", errors) : null;
     const all = new Set<string>();
     const perUnit = new Set<string>();
     for (const f of [numerator, denominator]) {
@@ -135,7 +134,7 @@ export function compilePackage(pkg: TemplatePackage): CompiledPackage {
       unitForms: [...new Set([...perUnit].filter((k) => fields.has(k)).map((k) => fields.get(k)!.form))].sort(),
       forms: formsRead,
       usesUnits: Boolean(numerator?.usesUnits || denominator?.usesUnits),
-      quarterlyData: formsRead.some((f) => forms.get(f)?.periodType === 'quarter'),
+      quarterlyData: formsRead.some((f) => forms.get(f)?.periodType === "quarter"),
     });
   }
   const compiled: CompiledPackage = { fields, forms, indicators, order, targets: new TargetIndex(pkg.targets) };

@@ -2,23 +2,23 @@
  * Computing a scorecard from facts: each cell's value, target, status and trend, then the rows'
  * composite scores and ranks, and the total row.
  */
-import type { Bands, Target, TemplatePackage } from '../documents';
-import { FormulaRuntimeError, type ValueScope } from '../formula/index';
-import { completenessOf, reportedOf, sumRowFacts } from '../aggregate';
-import { dict, type PlanWindow, type RowFacts, type ScorecardPlan, type UnitFacts } from '../facts';
-import { parsePeriod, periodLabel } from '../period';
-import { bandsOf, cellStatus, trendOf, type CellState, type Trend } from '../status';
-import { describeScope, targetForPeriod, type TargetIndex, type OrgChainLink, type ResolvedTarget } from '../targets';
-import { compilePackage, type CompiledIndicator, type CompiledPackage } from './compile';
-import { roundForDisplay } from './format';
-import { isYtd, planScorecard, TOTAL_ROW_CODE, type ScorecardRequest, type ScorecardRowRef } from './plan';
-import type { CellReason, CellTarget, Scorecard, ScorecardCell, ScorecardColumn, ScorecardData, ScorecardRow, Yardstick } from './types';
+import type { Bands, Target, TemplatePackage } from "../documents";
+import { FormulaRuntimeError, type ValueScope } from "../formula/index";
+import { completenessOf, reportedOf, sumRowFacts } from "../aggregate";
+import { dict, type PlanWindow, type RowFacts, type ScorecardPlan, type UnitFacts } from "../facts";
+import { parsePeriod, periodLabel } from "../period";
+import { bandsOf, cellStatus, trendOf, type CellState, type Trend } from "../status";
+import { describeScope, targetForPeriod, type TargetIndex, type OrgChainLink, type ResolvedTarget } from "../targets";
+import { compilePackage, type CompiledIndicator, type CompiledPackage } from "./compile";
+import { roundForDisplay } from "./format";
+import { isYtd, planScorecard, TOTAL_ROW_CODE, type ScorecardRequest, type ScorecardRowRef } from "./plan";
+import type { CellReason, CellTarget, Scorecard, ScorecardCell, ScorecardColumn, ScorecardData, ScorecardRow, Yardstick } from "./types";
 
 /** The yardstick of the national target alone: national-scope targets and the package's own bands. */
 export function nationalYardstick(pkg: TemplatePackage): Yardstick {
   const bands: Record<string, Bands> = dict<Bands>();
   for (const i of pkg.indicators) bands[i.key] = bandsOf(i);
-  return { targets: pkg.targets.filter((t) => t.scope.level === 'national'), bands };
+  return { targets: pkg.targets.filter((t) => t.scope.level === "national"), bands };
 }
 
 /** An adapted package's yardstick: all its targets and the bands of its indicators. */
@@ -64,7 +64,7 @@ function rowScopeFactory(): (facts: RowFacts, unitForms: readonly string[]) => R
   return (facts, unitForms) => {
     let byForms = cache.get(facts);
     if (!byForms) cache.set(facts, (byForms = new Map()));
-    const key = unitForms.join('|');
+    const key = unitForms.join("|");
     let scope = byForms.get(key);
     if (!scope) {
       scope = new RecordScope(facts.totals) as RowScope;
@@ -76,16 +76,20 @@ function rowScopeFactory(): (facts: RowFacts, unitForms: readonly string[]) => R
 }
 
 /** Value of one indicator on one row's facts (before target and status). */
-function evaluateIndicator(ci: CompiledIndicator, facts: RowFacts | undefined, scopeOf: (facts: RowFacts, unitForms: readonly string[]) => RowScope): Evaluated {
+function evaluateIndicator(
+  ci: CompiledIndicator,
+  facts: RowFacts | undefined,
+  scopeOf: (facts: RowFacts, unitForms: readonly string[]) => RowScope,
+): Evaluated {
   const base = { numerator: null, denominator: null, value: null };
-  if (!facts) return { ...base, reason: ci.errors.length ? 'FORMULA_ERROR' : 'NO_DATA', completeness: null, reported: 0, expected: 0 };
+  if (!facts) return { ...base, reason: ci.errors.length ? "FORMULA_ERROR" : "NO_DATA", completeness: null, reported: 0, expected: 0 };
   const completeness = completenessOf(facts, ci.forms);
   const reported = reportedOf(facts, ci.forms);
   let expected = 0;
   for (const f of ci.forms) expected += facts.expected[f] ?? 0;
   const counts = { completeness, reported, expected };
-  if (ci.errors.length > 0 || !ci.numerator) return { ...base, ...counts, reason: 'FORMULA_ERROR' };
-  if (ci.forms.length > 0 && reported === 0) return { ...base, ...counts, reason: 'NO_DATA' };
+  if (ci.errors.length > 0 || !ci.numerator) return { ...base, ...counts, reason: "FORMULA_ERROR" };
+  if (ci.forms.length > 0 && reported === 0) return { ...base, ...counts, reason: "NO_DATA" };
   if (ci.usesUnits && !facts.units) {
     if (ci.unitFields.length > 0) {
       throw new Error(`Facts of row ${facts.row} (${facts.window}) lack per-unit values needed by indicator ${ci.indicator.key}`);
@@ -95,28 +99,28 @@ function evaluateIndicator(ci: CompiledIndicator, facts: RowFacts | undefined, s
     return {
       ...base,
       ...counts,
-      reason: 'FORMULA_ERROR',
-      message: 'units() hanya bermakna bersama count_units(kondisi) atas isian formulir; tambahkan count_units pada rumus.',
+      reason: "FORMULA_ERROR",
+      message: "units() hanya bermakna bersama count_units(kondisi) atas isian formulir; tambahkan count_units pada rumus.",
     };
   }
   const scope = scopeOf(facts, ci.unitForms);
   try {
     const num = ci.numerator.evaluate(scope);
-    const numerator = typeof num.value === 'number' ? num.value : null;
+    const numerator = typeof num.value === "number" ? num.value : null;
     let denominator: number | null = null;
     if (ci.denominator) {
       const den = ci.denominator.evaluate(scope);
-      denominator = typeof den.value === 'number' ? den.value : null;
-      if (denominator === null) return { ...base, numerator, ...counts, reason: den.reason ?? 'MISSING' };
+      denominator = typeof den.value === "number" ? den.value : null;
+      if (denominator === null) return { ...base, numerator, ...counts, reason: den.reason ?? "MISSING" };
     }
-    if (numerator === null) return { ...base, denominator, ...counts, reason: num.reason ?? 'MISSING' };
-    if (denominator === 0) return { ...base, numerator, denominator, ...counts, reason: 'DIV_ZERO' };
+    if (numerator === null) return { ...base, denominator, ...counts, reason: num.reason ?? "MISSING" };
+    if (denominator === 0) return { ...base, numerator, denominator, ...counts, reason: "DIV_ZERO" };
     const factor = ci.indicator.factor ?? 1;
     const value = denominator === null ? numerator * factor : (numerator / denominator) * factor;
-    if (!Number.isFinite(value)) return { ...base, numerator, denominator, ...counts, reason: 'NOT_FINITE' };
+    if (!Number.isFinite(value)) return { ...base, numerator, denominator, ...counts, reason: "NOT_FINITE" };
     return { value: value === 0 ? 0 : value, numerator, denominator, ...counts, reason: null };
   } catch (e) {
-    if (e instanceof FormulaRuntimeError) return { ...base, ...counts, reason: 'FORMULA_ERROR', message: e.message };
+    if (e instanceof FormulaRuntimeError) return { ...base, ...counts, reason: "FORMULA_ERROR", message: e.message };
     throw e;
   }
 }
@@ -157,13 +161,11 @@ function judgedBy(ctx: CellContext, ci: CompiledIndicator, chain: readonly OrgCh
 export function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowRef): ScorecardCell & { evaluated: Evaluated; bands: Bands } {
   const planned = ctx.plan.indicators.find((p) => p.key === ci.indicator.key)!;
   const window = ctx.windows.get(planned.window)!;
-  const direction = ci.indicator.direction ?? 'higher';
+  const direction = ci.indicator.direction ?? "higher";
   const chain = ctx.chainOf(row);
   const { targets, bands } = judgedBy(ctx, ci, chain);
   const evaluated = evaluateIndicator(ci, ctx.factsOf(row.code, window.id), ctx.scopeOf);
-  const target = toCellTarget(
-    targetForPeriod(targets, ci.indicator.key, window.period, { ytd: window.ytd, chain, quarterlyData: ci.quarterlyData }),
-  );
+  const target = toCellTarget(targetForPeriod(targets, ci.indicator.key, window.period, { ytd: window.ytd, chain, quarterlyData: ci.quarterlyData }));
   const status = cellStatus({
     value: evaluated.value,
     target: target?.value ?? null,
@@ -173,7 +175,7 @@ export function computeCell(ctx: CellContext, ci: CompiledIndicator, row: Scorec
     minCompleteness: ci.indicator.minCompleteness,
     noData: evaluated.reason !== null,
   });
-  let previous: ScorecardCell['previous'] = null;
+  let previous: ScorecardCell["previous"] = null;
   let trend: Trend | null = null;
   if (planned.previousWindow) {
     const pw = ctx.windows.get(planned.previousWindow)!;
@@ -215,14 +217,17 @@ export function computeCell(ctx: CellContext, ci: CompiledIndicator, row: Scorec
   };
 }
 
-const SCORED_STATES: ReadonlySet<CellState> = new Set(['green', 'yellow', 'red']);
+const SCORED_STATES: ReadonlySet<CellState> = new Set(["green", "yellow", "red"]);
 
 /**
  * Composite score of a row: weighted mean of achievements capped at 100. Only coloured cells
  * count: an incomplete cell's achievement is unreliable and a nodata cell has none, so neither
  * may push a unit up or down the ranking.
  */
-export function compositeScore(cells: readonly Pick<ScorecardCell, 'achievement' | 'state'>[], weights: readonly number[]): { score: number | null; scoredCells: number } {
+export function compositeScore(
+  cells: readonly Pick<ScorecardCell, "achievement" | "state">[],
+  weights: readonly number[],
+): { score: number | null; scoredCells: number } {
   let sum = 0;
   let wsum = 0;
   let n = 0;
@@ -272,18 +277,23 @@ export function buildContext(pkg: TemplatePackage, request: ScorecardRequest, da
   }
   const chains = data.orgChains;
   const chainOf = (row: ScorecardRowRef): readonly OrgChainLink[] => {
-    const c = chains instanceof Map ? chains.get(row.code) : chains && Object.hasOwn(chains, row.code) ? (chains as Record<string, readonly OrgChainLink[]>)[row.code] : undefined;
+    const c =
+      chains instanceof Map
+        ? chains.get(row.code)
+        : chains && Object.hasOwn(chains, row.code)
+          ? (chains as Record<string, readonly OrgChainLink[]>)[row.code]
+          : undefined;
     // Without a chain the row still gets its own and national targets.
     return c ?? (row.code === TOTAL_ROW_CODE ? [] : [{ code: row.code, level: row.level }]);
   };
-  const totalRef: ScorecardRowRef = request.total ?? { code: TOTAL_ROW_CODE, name: 'Total', level: 'total' };
+  const totalRef: ScorecardRowRef = request.total ?? { code: TOTAL_ROW_CODE, name: "Total", level: "total" };
   const scopeOf = rowScopeFactory();
   const yardsticks = data.yardsticks;
   const yardstickOf = (chain: readonly OrgChainLink[]): Yardstick | null => {
     if (yardsticks?.all) return yardsticks.all;
     const byDistrict = yardsticks?.byDistrict;
     if (!byDistrict) return null;
-    const district = chain.find((l) => l.level === 'district');
+    const district = chain.find((l) => l.level === "district");
     return district && Object.hasOwn(byDistrict, district.code) ? byDistrict[district.code] : null;
   };
   const ctx = (isTotal: boolean): CellContext => ({
@@ -315,7 +325,7 @@ export function computeScorecard(pkg: TemplatePackage, request: ScorecardRequest
       group: ci.indicator.group,
       unit: ci.indicator.unit ?? null,
       decimals: ci.indicator.decimals ?? 1,
-      direction: ci.indicator.direction ?? 'higher',
+      direction: ci.indicator.direction ?? "higher",
       factor: ci.indicator.factor ?? 1,
       ytd,
       bands: bandsOf(ci.indicator),

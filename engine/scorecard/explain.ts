@@ -1,14 +1,14 @@
 /** Explaining one scorecard cell: everything behind its value and colour, and a summary. */
-import type { Bands, Direction, TemplatePackage } from '../documents';
-import { dict } from '../facts';
-import { periodLabel } from '../period';
-import { bandValueThresholds, DEFAULT_MIN_COMPLETENESS, type Band, type CellState, type Trend } from '../status';
-import { describeScope } from '../targets';
-import type { CompiledIndicator } from './compile';
-import { buildContext, computeCell, unitsForIndicator } from './compute';
-import { formatNumberId } from './format';
-import { ScorecardRequestError, type ScorecardRequest, type ScorecardRowRef } from './plan';
-import type { CellReason, CellTarget, ScorecardCell, ScorecardData } from './types';
+import type { Bands, Direction, TemplatePackage } from "../documents";
+import { dict } from "../facts";
+import { periodLabel } from "../period";
+import { bandValueThresholds, DEFAULT_MIN_COMPLETENESS, type Band, type CellState, type Trend } from "../status";
+import { describeScope } from "../targets";
+import type { CompiledIndicator } from "./compile";
+import { buildContext, computeCell, unitsForIndicator } from "./compute";
+import { formatNumberId } from "./format";
+import { ScorecardRequestError, type ScorecardRequest, type ScorecardRowRef } from "./plan";
+import type { CellReason, CellTarget, ScorecardCell, ScorecardData } from "./types";
 
 /** One input field of an explained cell. */
 export interface ExplainInput {
@@ -43,7 +43,7 @@ export interface CellExplanation {
   formula: {
     numerator: string;
     denominator: string | null;
-    errors: CompiledIndicator['errors'];
+    errors: CompiledIndicator["errors"];
   };
   inputs: ExplainInput[];
   /** Per-unit values of the count_units fields (only for such indicators). */
@@ -63,7 +63,7 @@ export interface CellExplanation {
   minCompleteness: number;
   forms: ExplainForm[];
   trend: Trend | null;
-  previous: ScorecardCell['previous'];
+  previous: ScorecardCell["previous"];
   /** One-paragraph summary in Bahasa Indonesia (`summarizeExplanation(e, 'en')` for English). */
   summary: string;
 }
@@ -71,59 +71,81 @@ export interface CellExplanation {
 /** The words of a cell summary, per locale. Numbers keep the Indonesian format on both (as on the page). */
 const SUMMARY_WORDS = {
   id: {
-    state: { green: 'Hijau', yellow: 'Kuning', red: 'Merah', nodata: 'Tidak ada data', incomplete: 'Data belum lengkap', notarget: 'Belum ada target' } as Record<CellState, string>,
+    state: {
+      green: "Hijau",
+      yellow: "Kuning",
+      red: "Merah",
+      nodata: "Tidak ada data",
+      incomplete: "Data belum lengkap",
+      notarget: "Belum ada target",
+    } as Record<CellState, string>,
     reason: {
-      NO_DATA: 'belum ada laporan yang masuk untuk periode ini',
-      MISSING: 'ada isian yang belum terisi sehingga rumus tidak dapat dihitung',
-      DIV_ZERO: 'penyebut bernilai 0 sehingga pembagian tidak dapat dihitung',
-      NOT_FINITE: 'hasil perhitungan tidak terhingga',
-      FORMULA_ERROR: 'rumus indikator bermasalah; periksa rumusnya di pengaturan indikator',
+      NO_DATA: "belum ada laporan yang masuk untuk periode ini",
+      MISSING: "ada isian yang belum terisi sehingga rumus tidak dapat dihitung",
+      DIV_ZERO: "penyebut bernilai 0 sehingga pembagian tidak dapat dihitung",
+      NOT_FINITE: "hasil perhitungan tidak terhingga",
+      FORMULA_ERROR: "rumus indikator bermasalah; periksa rumusnya di pengaturan indikator",
     } as Record<CellReason, string>,
     noValue: (reason: string) => `Tidak ada nilai: ${reason}.`,
     value: (v: string) => `Nilai ${v}.`,
-    target: (t: string, scope: string, a: string, g: string, y: string) => `Target ${t} (dari target ${scope}), capaian ${a}%; hijau bila capaian ≥ ${g}%, kuning bila ≥ ${y}%.`,
-    noTarget: 'Belum ada target untuk indikator ini pada tahun tersebut.',
+    target: (t: string, scope: string, a: string, g: string, y: string) =>
+      `Target ${t} (dari target ${scope}), capaian ${a}%; hijau bila capaian ≥ ${g}%, kuning bila ≥ ${y}%.`,
+    noTarget: "Belum ada target untuk indikator ini pada tahun tersebut.",
     completeness: (c: string, min: string) => `Kelengkapan laporan ${c}% (minimal ${min}%)`,
     missing: (n: number) => `; ${n} unit belum lengkap melapor.`,
   },
   en: {
-    state: { green: 'Green', yellow: 'Yellow', red: 'Red', nodata: 'No data', incomplete: 'Incomplete data', notarget: 'No target yet' } as Record<CellState, string>,
+    state: { green: "Green", yellow: "Yellow", red: "Red", nodata: "No data", incomplete: "Incomplete data", notarget: "No target yet" } as Record<
+      CellState,
+      string
+    >,
     reason: {
-      NO_DATA: 'no report has come in for this period yet',
-      MISSING: 'some inputs are empty, so the formula cannot be computed',
-      DIV_ZERO: 'the denominator is 0, so the division cannot be computed',
-      NOT_FINITE: 'the result is not finite',
+      NO_DATA: "no report has come in for this period yet",
+      MISSING: "some inputs are empty, so the formula cannot be computed",
+      DIV_ZERO: "the denominator is 0, so the division cannot be computed",
+      NOT_FINITE: "the result is not finite",
       FORMULA_ERROR: "the indicator's formula has a problem; check it in the indicator settings",
     } as Record<CellReason, string>,
     noValue: (reason: string) => `No value: ${reason}.`,
     value: (v: string) => `Value ${v}.`,
-    target: (t: string, scope: string, a: string, g: string, y: string) => `Target ${t} (from the ${scope} target), achievement ${a}%; green when achievement ≥ ${g}%, yellow when ≥ ${y}%.`,
-    noTarget: 'No target for this indicator in that year yet.',
+    target: (t: string, scope: string, a: string, g: string, y: string) =>
+      `Target ${t} (from the ${scope} target), achievement ${a}%; green when achievement ≥ ${g}%, yellow when ≥ ${y}%.`,
+    noTarget: "No target for this indicator in that year yet.",
     completeness: (c: string, min: string) => `Reporting completeness ${c}% (minimum ${min}%)`,
-    missing: (n: number) => (n === 1 ? '; 1 unit has not fully reported.' : `; ${n} units have not fully reported.`),
+    missing: (n: number) => (n === 1 ? "; 1 unit has not fully reported." : `; ${n} units have not fully reported.`),
   },
 } as const;
 
 /** The one-paragraph summary of an explanation, in Bahasa Indonesia (default) or English. */
-export function summarizeExplanation(e: Omit<CellExplanation, 'summary'>, locale: 'id' | 'en' = 'id'): string {
+export function summarizeExplanation(e: Omit<CellExplanation, "summary">, locale: "id" | "en" = "id"): string {
   const w = SUMMARY_WORDS[locale];
   const d = e.indicator.decimals;
   const parts: string[] = [`${w.state[e.state]}.`];
   if (e.value === null) {
-    parts.push(w.noValue(w.reason[e.reason ?? 'MISSING']));
+    parts.push(w.noValue(w.reason[e.reason ?? "MISSING"]));
   } else {
-    parts.push(w.value(`${formatNumberId(e.value, d)}${e.indicator.unit ? ` ${e.indicator.unit}` : ''}`));
+    parts.push(w.value(`${formatNumberId(e.value, d)}${e.indicator.unit ? ` ${e.indicator.unit}` : ""}`));
     if (e.target) {
-      parts.push(w.target(formatNumberId(e.target.value, d), describeScope(e.target.scope, locale), formatNumberId(e.achievement, 1), formatNumberId(e.bands.green, 1), formatNumberId(e.bands.yellow, 1)));
+      parts.push(
+        w.target(
+          formatNumberId(e.target.value, d),
+          describeScope(e.target.scope, locale),
+          formatNumberId(e.achievement, 1),
+          formatNumberId(e.bands.green, 1),
+          formatNumberId(e.bands.yellow, 1),
+        ),
+      );
     } else {
       parts.push(w.noTarget);
     }
   }
   if (e.completeness !== null) {
     const missing = new Set(e.forms.flatMap((f) => f.missing));
-    parts.push(w.completeness(formatNumberId(e.completeness * 100, 1), formatNumberId(e.minCompleteness * 100, 0)) + (missing.size > 0 ? w.missing(missing.size) : '.'));
+    parts.push(
+      w.completeness(formatNumberId(e.completeness * 100, 1), formatNumberId(e.minCompleteness * 100, 0)) + (missing.size > 0 ? w.missing(missing.size) : "."),
+    );
   }
-  return parts.join(' ');
+  return parts.join(" ");
 }
 
 /**
@@ -131,12 +153,7 @@ export function summarizeExplanation(e: Omit<CellExplanation, 'summary'>, locale
  * totals, numerator and denominator, target with its source scope, band thresholds, completeness
  * with the contributing and missing units, and the trend.
  */
-export function explainCell(
-  pkg: TemplatePackage,
-  request: ScorecardRequest,
-  data: ScorecardData,
-  cell: { row: string; indicator: string },
-): CellExplanation {
+export function explainCell(pkg: TemplatePackage, request: ScorecardRequest, data: ScorecardData, cell: { row: string; indicator: string }): CellExplanation {
   const { compiled, plan, windows, ctx, totalRef } = buildContext(pkg, request, data);
   const ci = compiled.indicators.get(cell.indicator);
   const planned = plan.indicators.find((p) => p.key === cell.indicator);
@@ -175,9 +192,9 @@ export function explainCell(
       missing: facts?.missing?.[key] ?? [],
     };
   });
-  const direction = ci.indicator.direction ?? 'higher';
+  const direction = ci.indicator.direction ?? "higher";
   const bands = computed.bands;
-  const explanation: Omit<CellExplanation, 'summary'> = {
+  const explanation: Omit<CellExplanation, "summary"> = {
     indicator: {
       key: ci.indicator.key,
       name: ci.indicator.name.id,
@@ -196,7 +213,10 @@ export function explainCell(
     },
     formula: { numerator: ci.indicator.numerator, denominator: ci.indicator.denominator ?? null, errors: ci.errors },
     inputs,
-    units: ci.unitFields.length > 0 && facts?.units ? unitsForIndicator(facts.units, ci.unitForms).map((u) => ({ code: u.code, values: Object.assign(dict<number | null>(), u.values) })) : null,
+    units:
+      ci.unitFields.length > 0 && facts?.units
+        ? unitsForIndicator(facts.units, ci.unitForms).map((u) => ({ code: u.code, values: Object.assign(dict<number | null>(), u.values) }))
+        : null,
     numerator: computed.numerator,
     denominator: computed.denominator,
     value: computed.value,

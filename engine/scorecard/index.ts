@@ -11,22 +11,12 @@
  * summary); types.ts holds the results and the data they are computed from, format.ts the
  * numbers as shown.
  */
-export type { CompiledIndicator, CompiledPackage, PackageField } from './compile';
-export { compilePackage } from './compile';
-export type { ScorecardRequest, ScorecardRowRef } from './plan';
-export { planScorecard, ScorecardRequestError, TOTAL_ROW_CODE } from './plan';
-export type {
-  CellReason,
-  CellTarget,
-  Scorecard,
-  ScorecardCell,
-  ScorecardColumn,
-  ScorecardData,
-  ScorecardRow,
-  Yardstick,
-  Yardsticks,
-} from './types';
-export { compositeScore, computeScorecard, nationalYardstick, packageYardstick, rankScores, unitsForIndicator } from './compute';
-export type { CellExplanation, ExplainForm, ExplainInput } from './explain';
-export { explainCell, summarizeExplanation } from './explain';
-export { formatNumberId, roundForDisplay } from './format';
+export type { CompiledIndicator, CompiledPackage, PackageField } from "./compile";
+export { compilePackage } from "./compile";
+export type { ScorecardRequest, ScorecardRowRef } from "./plan";
+export { planScorecard, ScorecardRequestError, TOTAL_ROW_CODE } from "./plan";
+export type { CellReason, CellTarget, Scorecard, ScorecardCell, ScorecardColumn, ScorecardData, ScorecardRow, Yardstick, Yardsticks } from "./types";
+export { compositeScore, computeScorecard, nationalYardstick, packageYardstick, rankScores, unitsForIndicator } from "./compute";
+export type { CellExplanation, ExplainForm, ExplainInput } from "./explain";
+export { explainCell, summarizeExplanation } from "./explain";
+export { formatNumberId, roundForDisplay } from "./format";

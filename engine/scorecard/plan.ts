@@ -2,10 +2,10 @@
  * Scorecard requests and plans: which indicators, windows, fields and forms a request needs, so
  * a fact provider can compute exactly those facts.
  */
-import type { Indicator, TemplatePackage } from '../documents';
-import { dict, type PlanField, type PlanWindow, type ScorecardPlan } from '../facts';
-import { parsePeriod, periodsInWindow, periodWindow, previousPeriod, type Period } from '../period';
-import { compilePackage, type CompiledIndicator, type CompiledPackage } from './compile';
+import type { Indicator, TemplatePackage } from "../documents";
+import { dict, type PlanField, type PlanWindow, type ScorecardPlan } from "../facts";
+import { parsePeriod, periodsInWindow, periodWindow, previousPeriod, type Period } from "../period";
+import { compilePackage, type CompiledIndicator, type CompiledPackage } from "./compile";
 
 /** An org unit shown as a row. */
 export interface ScorecardRowRef {
@@ -35,12 +35,12 @@ export interface ScorecardRequest {
 export class ScorecardRequestError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ScorecardRequestError';
+    this.name = "ScorecardRequestError";
   }
 }
 
 /** Code of the total row when the request names no org unit for it. */
-export const TOTAL_ROW_CODE = '*';
+export const TOTAL_ROW_CODE = "*";
 
 function selectIndicators(compiled: CompiledPackage, request: ScorecardRequest): CompiledIndicator[] {
   let keys: string[];
@@ -61,7 +61,7 @@ function selectIndicators(compiled: CompiledPackage, request: ScorecardRequest):
 
 /** Whether an indicator reads year-to-date in this request (also compute.ts, for its columns). */
 export function isYtd(indicator: Indicator, request: ScorecardRequest, period: Period): boolean {
-  if (period.type === 'year') return false; // a year's window is already Jan..Dec
+  if (period.type === "year") return false; // a year's window is already Jan..Dec
   return request.ytd ?? indicator.ytd ?? false;
 }
 
@@ -77,16 +77,16 @@ export function planScorecard(pkg: TemplatePackage, request: ScorecardRequest): 
   const prev = parsePeriod(previousPeriod(period));
   const withTrend = request.trend ?? true;
   const windows = new Map<string, PlanWindow & { fieldSet: Set<string>; unitSet: Set<string> }>();
-  const getWindow = (role: 'current' | 'previous', ytd: boolean): string => {
+  const getWindow = (role: "current" | "previous", ytd: boolean): string => {
     const id = ytd ? `${role}-ytd` : role;
     if (!windows.has(id)) {
-      const p = role === 'current' ? period : prev;
+      const p = role === "current" ? period : prev;
       const w = periodWindow(p, { ytd });
       windows.set(id, {
         id,
         role,
         ytd,
-        period: role === 'current' ? request.period : previousPeriod(period),
+        period: role === "current" ? request.period : previousPeriod(period),
         start: w.start,
         end: w.end,
         fields: [],
@@ -99,12 +99,12 @@ export function planScorecard(pkg: TemplatePackage, request: ScorecardRequest): 
     }
     return id;
   };
-  const planIndicators: ScorecardPlan['indicators'] = [];
+  const planIndicators: ScorecardPlan["indicators"] = [];
   const fields = dict<PlanField>();
   for (const ci of selectIndicators(compiled, request)) {
     const ytd = isYtd(ci.indicator, request, period);
-    const ids = [getWindow('current', ytd)];
-    const previousWindow = withTrend ? getWindow('previous', ytd) : null;
+    const ids = [getWindow("current", ytd)];
+    const previousWindow = withTrend ? getWindow("previous", ytd) : null;
     if (previousWindow) ids.push(previousWindow);
     planIndicators.push({ key: ci.indicator.key, window: ids[0], previousWindow });
     for (const id of ids) {
@@ -131,7 +131,7 @@ export function planScorecard(pkg: TemplatePackage, request: ScorecardRequest): 
   return {
     package: { key: pkg.key, version: pkg.version },
     period: request.period,
-    unitLevel: request.unitLevel ?? 'puskesmas',
+    unitLevel: request.unitLevel ?? "puskesmas",
     rows: request.rows.map((r) => r.code),
     fields,
     windows: out,

@@ -1,12 +1,12 @@
 /** The scorecard's results, and the facts and yardsticks it consumes. */
-import type { Bands, Direction, Target, TargetProfile, TargetScope } from '../documents';
-import type { RowFacts } from '../facts';
-import type { Band, CellState, Trend } from '../status';
-import type { OrgChainLink } from '../targets';
-import type { ScorecardRowRef } from './plan';
+import type { Bands, Direction, Target, TargetProfile, TargetScope } from "../documents";
+import type { RowFacts } from "../facts";
+import type { Band, CellState, Trend } from "../status";
+import type { OrgChainLink } from "../targets";
+import type { ScorecardRowRef } from "./plan";
 
 /** Why a cell has no value. */
-export type CellReason = 'NO_DATA' | 'MISSING' | 'DIV_ZERO' | 'NOT_FINITE' | 'FORMULA_ERROR';
+export type CellReason = "NO_DATA" | "MISSING" | "DIV_ZERO" | "NOT_FINITE" | "FORMULA_ERROR";
 
 /** The target of a cell and where it came from. */
 export interface CellTarget {

@@ -11,10 +11,10 @@
  * with 3 of 22 Puskesmas on ILP; Tegal has 3 pilots (2024) and 15 more in 2025; Bontang's 6
  * Puskesmas run 124 Posyandu ILP; BOK absorption ends near 79.5 %; SPM lands at 45–95 %.
  */
-import type { DistrictOverlay, Field, TemplatePackage } from '../../engine/documents';
-import type { OrgUnitRow } from '../org-units';
+import type { DistrictOverlay, Field, TemplatePackage } from "../../engine/documents";
+import type { OrgUnitRow } from "../org-units";
 
-export type DemoStatus = 'draft' | 'submitted' | 'returned' | 'approved';
+export type DemoStatus = "draft" | "submitted" | "returned" | "approved";
 export type DemoValue = number | boolean | string | null;
 
 export interface DemoSubmission {
@@ -89,7 +89,7 @@ function makeRng(seed: number, key: string): Rng {
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-const pad2 = (n: number) => String(n).padStart(2, '0');
+const pad2 = (n: number) => String(n).padStart(2, "0");
 
 // ------------------------------------------------------------------ periods (month index = year*12 + month-1)
 
@@ -127,22 +127,82 @@ interface DistrictProfile {
 }
 
 const DISTRICTS: Record<string, DistrictProfile> = {
-  '13.73': { spm: 0.8, bok: 0.84, population: [9000, 16000], villages: [5, 8], posyanduPerVillage: [2.2, 3.2], kaderPerPosyandu: [5.2, 6.4], elderlyShare: 0.12, missing: 0.02, late: 0.08, lokmin: 0.95, blud: false },
-  '61.05': { spm: 0.64, bok: 0.74, population: [12000, 30000], villages: [12, 24], posyanduPerVillage: [1.2, 1.8], kaderPerPosyandu: [4.4, 5.6], elderlyShare: 0.08, missing: 0.06, late: 0.22, lokmin: 0.8, blud: false },
-  '64.74': { spm: 0.84, bok: 0.86, population: [22000, 40000], villages: [1, 3], posyanduPerVillage: [8, 10], kaderPerPosyandu: [5.2, 6.2], elderlyShare: 0.07, missing: 0.01, late: 0.05, lokmin: 0.95, blud: true },
-  '33.28': { spm: 0.7, bok: 0.8, population: [38000, 60000], villages: [7, 13], posyanduPerVillage: [4, 5.5], kaderPerPosyandu: [5.1, 6.0], elderlyShare: 0.12, missing: 0.04, late: 0.12, lokmin: 0.9, blud: false },
-  '33.24': { spm: 0.74, bok: 0.82, population: [25000, 50000], villages: [7, 12], posyanduPerVillage: [3.5, 4.8], kaderPerPosyandu: [5.1, 6.2], elderlyShare: 0.12, missing: 0.03, late: 0.1, lokmin: 0.92, blud: true },
+  "13.73": {
+    spm: 0.8,
+    bok: 0.84,
+    population: [9000, 16000],
+    villages: [5, 8],
+    posyanduPerVillage: [2.2, 3.2],
+    kaderPerPosyandu: [5.2, 6.4],
+    elderlyShare: 0.12,
+    missing: 0.02,
+    late: 0.08,
+    lokmin: 0.95,
+    blud: false,
+  },
+  "61.05": {
+    spm: 0.64,
+    bok: 0.74,
+    population: [12000, 30000],
+    villages: [12, 24],
+    posyanduPerVillage: [1.2, 1.8],
+    kaderPerPosyandu: [4.4, 5.6],
+    elderlyShare: 0.08,
+    missing: 0.06,
+    late: 0.22,
+    lokmin: 0.8,
+    blud: false,
+  },
+  "64.74": {
+    spm: 0.84,
+    bok: 0.86,
+    population: [22000, 40000],
+    villages: [1, 3],
+    posyanduPerVillage: [8, 10],
+    kaderPerPosyandu: [5.2, 6.2],
+    elderlyShare: 0.07,
+    missing: 0.01,
+    late: 0.05,
+    lokmin: 0.95,
+    blud: true,
+  },
+  "33.28": {
+    spm: 0.7,
+    bok: 0.8,
+    population: [38000, 60000],
+    villages: [7, 13],
+    posyanduPerVillage: [4, 5.5],
+    kaderPerPosyandu: [5.1, 6.0],
+    elderlyShare: 0.12,
+    missing: 0.04,
+    late: 0.12,
+    lokmin: 0.9,
+    blud: false,
+  },
+  "33.24": {
+    spm: 0.74,
+    bok: 0.82,
+    population: [25000, 50000],
+    villages: [7, 12],
+    posyanduPerVillage: [3.5, 4.8],
+    kaderPerPosyandu: [5.1, 6.2],
+    elderlyShare: 0.12,
+    missing: 0.03,
+    late: 0.1,
+    lokmin: 0.92,
+    blud: true,
+  },
 };
-const FALLBACK_DISTRICT: DistrictProfile = { ...DISTRICTS['33.24'], blud: false };
+const FALLBACK_DISTRICT: DistrictProfile = { ...DISTRICTS["33.24"], blud: false };
 
 /** Bontang: 15 kelurahan and 124 Posyandu split over its 6 Puskesmas (docs/domain.md), by name. */
 const BONTANG: Record<string, { villages: number; posyandu: number }> = {
-  'Puskesmas Bontang Utara I': { villages: 3, posyandu: 24 },
-  'Puskesmas Bontang Utara II': { villages: 3, posyandu: 22 },
-  'Puskesmas Bontang Selatan I': { villages: 2, posyandu: 20 },
-  'Puskesmas Bontang Selatan II': { villages: 3, posyandu: 21 },
-  'Puskesmas Bontang Lestari': { villages: 1, posyandu: 12 },
-  'Puskesmas Bontang Barat': { villages: 3, posyandu: 25 },
+  "Puskesmas Bontang Utara I": { villages: 3, posyandu: 24 },
+  "Puskesmas Bontang Utara II": { villages: 3, posyandu: 22 },
+  "Puskesmas Bontang Selatan I": { villages: 2, posyandu: 20 },
+  "Puskesmas Bontang Selatan II": { villages: 3, posyandu: 21 },
+  "Puskesmas Bontang Lestari": { villages: 1, posyandu: 12 },
+  "Puskesmas Bontang Barat": { villages: 3, posyandu: 25 },
 };
 
 // ------------------------------------------------------------------ SPM
@@ -164,18 +224,18 @@ const SCHOOL = [0.5, 0.6, 0.6, 0.5, 0.5, 0.3, 1.2, 2.2, 1.8, 1.2, 0.9, 0.6]; // 
 const SCREENING = [0.7, 0.9, 1, 0.9, 1, 1, 1, 1.1, 1.1, 1.1, 1.1, 1.2]; // campaigns pick up in H2
 
 const SPM: readonly SpmService[] = [
-  { served: 'spm01_bumil_k6', sasaran: 'spm01_sasaran_bumil', share: 0.0205, effect: 0.1, season: FLAT },
-  { served: 'spm02_persalinan_faskes', sasaran: 'spm02_sasaran_bersalin', share: 0.0196, effect: 0.12, season: FLAT },
-  { served: 'spm03_bbl_kn_lengkap', sasaran: 'spm03_sasaran_bbl', share: 0.0187, effect: 0.1, season: FLAT },
-  { served: 'spm04_balita_standar', sasaran: 'spm04_sasaran_balita', share: 0.068, effect: 0.02, season: BALITA },
-  { served: 'spm05_usia_dasar_skrining', sasaran: 'spm05_sasaran_usia_dasar', share: 0.165, effect: 0.1, season: SCHOOL },
-  { served: 'spm06_usia_produktif_skrining', sasaran: 'spm06_sasaran_usia_produktif', share: 0.645, effect: -0.15, season: SCREENING },
-  { served: 'spm07_lansia_skrining', sasaran: 'spm07_sasaran_lansia', share: -1, effect: -0.04, season: SCREENING },
-  { served: 'spm08_hipertensi_standar', sasaran: 'spm08_sasaran_hipertensi', share: 0.22, effect: -0.14, season: SCREENING },
-  { served: 'spm09_dm_standar', sasaran: 'spm09_sasaran_dm', share: 0.016, effect: -0.05, season: SCREENING },
-  { served: 'spm10_odgj_berat_standar', sasaran: 'spm10_sasaran_odgj_berat', share: 0.0007, effect: 0.06, season: FLAT },
-  { served: 'spm11_terduga_tb_diperiksa', sasaran: 'spm11_sasaran_terduga_tb', share: 0.012, effect: -0.05, season: FLAT },
-  { served: 'spm12_risiko_hiv_diperiksa', sasaran: 'spm12_sasaran_risiko_hiv', share: 0.03, effect: -0.02, season: FLAT },
+  { served: "spm01_bumil_k6", sasaran: "spm01_sasaran_bumil", share: 0.0205, effect: 0.1, season: FLAT },
+  { served: "spm02_persalinan_faskes", sasaran: "spm02_sasaran_bersalin", share: 0.0196, effect: 0.12, season: FLAT },
+  { served: "spm03_bbl_kn_lengkap", sasaran: "spm03_sasaran_bbl", share: 0.0187, effect: 0.1, season: FLAT },
+  { served: "spm04_balita_standar", sasaran: "spm04_sasaran_balita", share: 0.068, effect: 0.02, season: BALITA },
+  { served: "spm05_usia_dasar_skrining", sasaran: "spm05_sasaran_usia_dasar", share: 0.165, effect: 0.1, season: SCHOOL },
+  { served: "spm06_usia_produktif_skrining", sasaran: "spm06_sasaran_usia_produktif", share: 0.645, effect: -0.15, season: SCREENING },
+  { served: "spm07_lansia_skrining", sasaran: "spm07_sasaran_lansia", share: -1, effect: -0.04, season: SCREENING },
+  { served: "spm08_hipertensi_standar", sasaran: "spm08_sasaran_hipertensi", share: 0.22, effect: -0.14, season: SCREENING },
+  { served: "spm09_dm_standar", sasaran: "spm09_sasaran_dm", share: 0.016, effect: -0.05, season: SCREENING },
+  { served: "spm10_odgj_berat_standar", sasaran: "spm10_sasaran_odgj_berat", share: 0.0007, effect: 0.06, season: FLAT },
+  { served: "spm11_terduga_tb_diperiksa", sasaran: "spm11_sasaran_terduga_tb", share: 0.012, effect: -0.05, season: FLAT },
+  { served: "spm12_risiko_hiv_diperiksa", sasaran: "spm12_sasaran_risiko_hiv", share: 0.03, effect: -0.02, season: FLAT },
 ];
 
 /** Splits `total` into integers proportional to `weights` (largest remainder). */
@@ -211,11 +271,11 @@ interface UnitStory {
   reach: number;
   usesPws: boolean;
   rmeFullAfter: number;
-  blud: 'penuh' | 'belum' | null;
+  blud: "penuh" | "belum" | null;
   bludSince: number;
 }
 
-const LEADERS = new Set(['Puskesmas Sungai Durian', 'Puskesmas Plantungan']);
+const LEADERS = new Set(["Puskesmas Sungai Durian", "Puskesmas Plantungan"]);
 
 /** Assigns ILP start months per district following docs/domain.md. */
 function ilpStarts(seed: number, district: string, units: readonly OrgUnitRow[]): Map<string, { start: number; cohort?: number }> {
@@ -235,32 +295,41 @@ function ilpStarts(seed: number, district: string, units: readonly OrgUnitRow[])
   const spread = (list: readonly OrgUnitRow[], from: number, to: number, cohort?: number) =>
     list.forEach((u, i) => out.set(u.code, { start: from + Math.round(((to - from) * i) / Math.max(1, list.length - 1)), cohort }));
 
-  if (district === '13.73') {
-    const first = [byName('Puskesmas Sungai Durian'), byName('Puskesmas Kolok Mudik')];
+  if (district === "13.73") {
+    const first = [byName("Puskesmas Sungai Durian"), byName("Puskesmas Kolok Mudik")];
     if (first[0]) out.set(first[0].code, { start: monthIdx(2024, 3) });
     if (first[1]) out.set(first[1].code, { start: monthIdx(2024, 7) });
     spread(rest(first), monthIdx(2024, 9), monthIdx(2025, 4));
-  } else if (district === '33.24') {
-    const plantungan = byName('Puskesmas Plantungan');
+  } else if (district === "33.24") {
+    const plantungan = byName("Puskesmas Plantungan");
     if (plantungan) out.set(plantungan.code, { start: monthIdx(2023, 12) });
     const others = rest([plantungan]);
     spread(others.slice(0, others.length - 3), monthIdx(2024, 4), monthIdx(2025, 6));
     spread(others.slice(others.length - 3), monthIdx(2025, 8), monthIdx(2025, 11));
-  } else if (district === '33.28') {
-    const pilots = [byName('Puskesmas Kaladawa'), byName('Puskesmas Dukuhwaru'), byName('Puskesmas Slawi (contoh)')];
-    spread(pilots.filter((u): u is OrgUnitRow => !!u), monthIdx(2024, 6), monthIdx(2024, 9), 2024);
+  } else if (district === "33.28") {
+    const pilots = [byName("Puskesmas Kaladawa"), byName("Puskesmas Dukuhwaru"), byName("Puskesmas Slawi (contoh)")];
+    spread(
+      pilots.filter((u): u is OrgUnitRow => !!u),
+      monthIdx(2024, 6),
+      monthIdx(2024, 9),
+      2024,
+    );
     const others = rest(pilots);
     spread(others.slice(0, 15), monthIdx(2025, 2), monthIdx(2025, 11), 2025);
     spread(others.slice(15, 21), monthIdx(2026, 2), monthIdx(2026, 8), 2026);
     others.slice(21).forEach((u) => out.set(u.code, { start: Infinity }));
-  } else if (district === '61.05') {
-    const early = [byName('Puskesmas Tebidah'), byName('Puskesmas Dedai'), byName('Puskesmas Sintang (contoh)')];
-    spread(early.filter((u): u is OrgUnitRow => !!u), monthIdx(2024, 10), monthIdx(2024, 12));
+  } else if (district === "61.05") {
+    const early = [byName("Puskesmas Tebidah"), byName("Puskesmas Dedai"), byName("Puskesmas Sintang (contoh)")];
+    spread(
+      early.filter((u): u is OrgUnitRow => !!u),
+      monthIdx(2024, 10),
+      monthIdx(2024, 12),
+    );
     const others = rest(early);
     spread(others.slice(0, 16), monthIdx(2025, 2), monthIdx(2025, 12));
     spread(others.slice(16, 18), monthIdx(2026, 3), monthIdx(2026, 6));
     others.slice(18).forEach((u) => out.set(u.code, { start: Infinity }));
-  } else if (district === '64.74') {
+  } else if (district === "64.74") {
     spread(rest([]), monthIdx(2024, 1), monthIdx(2024, 6));
   } else {
     spread(rest([]), monthIdx(2024, 6), monthIdx(2026, 6));
@@ -271,7 +340,7 @@ function ilpStarts(seed: number, district: string, units: readonly OrgUnitRow[])
 function buildStories(seed: number, orgUnits: readonly OrgUnitRow[]): UnitStory[] {
   const byDistrict = new Map<string, OrgUnitRow[]>();
   for (const u of orgUnits) {
-    if (u.level !== 'puskesmas' || !u.parentCode) continue;
+    if (u.level !== "puskesmas" || !u.parentCode) continue;
     const list = byDistrict.get(u.parentCode) ?? [];
     list.push(u);
     byDistrict.set(u.parentCode, list);
@@ -284,12 +353,12 @@ function buildStories(seed: number, orgUnits: readonly OrgUnitRow[]): UnitStory[
     for (const u of units) {
       const rng = makeRng(seed, `unit|${u.code}`);
       const leader = LEADERS.has(u.name);
-      const fixed = district === '64.74' ? BONTANG[u.name] : undefined;
+      const fixed = district === "64.74" ? BONTANG[u.name] : undefined;
       const villages = fixed?.villages ?? rng.int(profile.villages[0], profile.villages[1]);
       const posyandu = fixed?.posyandu ?? Math.max(villages, Math.round(villages * rng.between(...profile.posyanduPerVillage)));
       const start = starts.get(u.code) ?? { start: Infinity };
-      let blud: UnitStory['blud'] = null;
-      if (profile.blud) blud = district === '64.74' || bludRng.chance(0.8) ? 'penuh' : 'belum';
+      let blud: UnitStory["blud"] = null;
+      if (profile.blud) blud = district === "64.74" || bludRng.chance(0.8) ? "penuh" : "belum";
       stories.push({
         code: u.code,
         name: u.name,
@@ -303,7 +372,7 @@ function buildStories(seed: number, orgUnits: readonly OrgUnitRow[]): UnitStory[
         posyandu,
         kaderPerPosyandu: rng.between(...profile.kaderPerPosyandu),
         skill: leader ? 0.08 : rng.between(-0.07, 0.07),
-        reach: leader || district === '64.74' ? 1 : district === '61.05' ? rng.between(0.75, 0.95) : rng.between(0.88, 1),
+        reach: leader || district === "64.74" ? 1 : district === "61.05" ? rng.between(0.75, 0.95) : rng.between(0.88, 1),
         usesPws: leader || rng.chance(0.7),
         rmeFullAfter: leader ? 4 : rng.chance(0.6) ? rng.int(8, 16) : Infinity,
         blud,
@@ -318,34 +387,34 @@ function buildStories(seed: number, orgUnits: readonly OrgUnitRow[]): UnitStory[
 
 const RETURN_NOTES: Record<string, readonly string[]> = {
   ilp_profil: [
-    'Jumlah Posyandu ILP turun dibanding bulan lalu tanpa penjelasan. Mohon diperiksa dan beri catatan.',
-    'Rincian kader per tingkat belum sesuai data sertifikasi di Dinkes. Mohon disesuaikan.',
-    'Jumlah desa dengan Pustu ILP aktif berbeda dengan hasil supervisi. Mohon dikonfirmasi.',
+    "Jumlah Posyandu ILP turun dibanding bulan lalu tanpa penjelasan. Mohon diperiksa dan beri catatan.",
+    "Rincian kader per tingkat belum sesuai data sertifikasi di Dinkes. Mohon disesuaikan.",
+    "Jumlah desa dengan Pustu ILP aktif berbeda dengan hasil supervisi. Mohon dikonfirmasi.",
   ],
   spm_bulanan: [
-    'Capaian SPM 8 (hipertensi) melonjak dibanding bulan lalu. Mohon periksa kembali kohort hipertensi.',
-    'Jumlah ibu hamil K6 lebih besar dari kunjungan K6 di register kohort ibu. Mohon disesuaikan.',
-    'Skrining usia produktif tampaknya menghitung ulang orang yang sama. Hitung setiap orang sekali setahun.',
+    "Capaian SPM 8 (hipertensi) melonjak dibanding bulan lalu. Mohon periksa kembali kohort hipertensi.",
+    "Jumlah ibu hamil K6 lebih besar dari kunjungan K6 di register kohort ibu. Mohon disesuaikan.",
+    "Skrining usia produktif tampaknya menghitung ulang orang yang sama. Hitung setiap orang sekali setahun.",
   ],
   bok_triwulan: [
-    'Realisasi BOK belum sesuai SP2D yang diterima Dinkes. Mohon lampirkan rekap SP2D.',
-    'Kegiatan terlaksana belum disertai laporan kegiatan. Mohon dilengkapi.',
+    "Realisasi BOK belum sesuai SP2D yang diterima Dinkes. Mohon lampirkan rekap SP2D.",
+    "Kegiatan terlaksana belum disertai laporan kegiatan. Mohon dilengkapi.",
   ],
-  blud_triwulan: ['Realisasi pendapatan berbeda dengan laporan keuangan BLUD triwulan ini. Mohon disesuaikan.'],
+  blud_triwulan: ["Realisasi pendapatan berbeda dengan laporan keuangan BLUD triwulan ini. Mohon disesuaikan."],
 };
 
 const ILP_NOTES = [
-  'Dua Posyandu belum memiliki 5 kader aktif; rekrutmen kader baru bersama pemerintah desa.',
-  'Pelatihan 25 keterampilan dasar kader gelombang berikutnya dijadwalkan bulan depan.',
-  'Jaringan internet di Pustu belum stabil sehingga input RME tertunda.',
-  'Ruang layanan klaster 3 masih berbagi dengan ruang KIA; renovasi direncanakan.',
-  'Lokmin tribulanan dihadiri camat dan kepala desa; disepakati jadwal Posyandu ILP terpadu.',
+  "Dua Posyandu belum memiliki 5 kader aktif; rekrutmen kader baru bersama pemerintah desa.",
+  "Pelatihan 25 keterampilan dasar kader gelombang berikutnya dijadwalkan bulan depan.",
+  "Jaringan internet di Pustu belum stabil sehingga input RME tertunda.",
+  "Ruang layanan klaster 3 masih berbagi dengan ruang KIA; renovasi direncanakan.",
+  "Lokmin tribulanan dihadiri camat dan kepala desa; disepakati jadwal Posyandu ILP terpadu.",
 ];
 
 const BOK_NOTES = [
-  'Pencairan tahap awal terlambat sehingga kegiatan luar gedung bergeser ke triwulan berikutnya.',
-  'Beberapa kegiatan sweeping imunisasi digabung dengan kunjungan rumah ILP.',
-  'Transport petugas ke dusun terpencil lebih tinggi dari rencana.',
+  "Pencairan tahap awal terlambat sehingga kegiatan luar gedung bergeser ke triwulan berikutnya.",
+  "Beberapa kegiatan sweeping imunisasi digabung dengan kunjungan rumah ILP.",
+  "Transport petugas ke dusun terpencil lebih tinggi dari rencana.",
 ];
 
 function ilpValues(s: UnitStory, idx: number, rng: Rng): Record<string, DemoValue> {
@@ -356,12 +425,12 @@ function ilpValues(s: UnitStory, idx: number, rng: Rng): Record<string, DemoValu
 
   let desaFrac = ramp(0.3, 0.06) * s.reach;
   let posyFrac = ramp(0.2, 0.05) * s.reach;
-  if (s.name === 'Puskesmas Plantungan' && idx >= monthIdx(2024, 1)) desaFrac = 1;
-  if (s.name === 'Puskesmas Sungai Durian') {
+  if (s.name === "Puskesmas Plantungan" && idx >= monthIdx(2024, 1)) desaFrac = 1;
+  if (s.name === "Puskesmas Sungai Durian") {
     desaFrac = 1;
     if (idx >= monthIdx(2024, 11)) posyFrac = 1;
   }
-  if (s.district === '64.74') posyFrac = started ? clamp(0.55 + 0.045 * since, 0, 1) : 0;
+  if (s.district === "64.74") posyFrac = started ? clamp(0.55 + 0.045 * since, 0, 1) : 0;
   if (s.leader) posyFrac = Math.max(posyFrac, ramp(0.5, 0.1));
 
   const growth = yearOf(idx) - FIRST_YEAR; // a few new kader each year
@@ -384,7 +453,7 @@ function ilpValues(s: UnitStory, idx: number, rng: Rng): Record<string, DemoValu
     sosialisasi_staf: started,
     alur_layanan_klaster: started,
     pws_dashboard: s.usesPws && since >= 3,
-    rme_satusehat: since >= s.rmeFullAfter ? 'penuh' : since >= 2 ? 'sebagian' : 'belum',
+    rme_satusehat: since >= s.rmeFullAfter ? "penuh" : since >= 2 ? "sebagian" : "belum",
     jumlah_desa: s.villages,
     desa_pustu_ilp: desaPustu,
     jumlah_posyandu: s.posyandu,
@@ -401,7 +470,7 @@ function ilpValues(s: UnitStory, idx: number, rng: Rng): Record<string, DemoValu
     lokmin_bulanan_terlaksana: lokmin ? 1 : 0,
     bulan_laporan: 1,
   };
-  if (skOn) v.sk_klaster_nomor = `445/${pad2(hash(s.code) % 90 + 10)}/SK/PKM/${yearOf(s.ilpStart - 1)}`;
+  if (skOn) v.sk_klaster_nomor = `445/${pad2((hash(s.code) % 90) + 10)}/SK/PKM/${yearOf(s.ilpStart - 1)}`;
   if (month % 3 === 0) {
     const held = rng.chance(started ? 0.85 : 0.6);
     v.lokmin_triwulan = held;
@@ -409,9 +478,10 @@ function ilpValues(s: UnitStory, idx: number, rng: Rng): Record<string, DemoValu
   }
   if (rng.chance(0.12)) v.catatan_ilp = rng.pick(ILP_NOTES);
   // Local fields of the overlays (kept only when the overlay is passed in).
-  v.lokal_posyandu_ilp_rme = s.name === 'Puskesmas Sungai Durian'
-    ? (v.posyandu_ilp as number)
-    : Math.round((v.posyandu_ilp as number) * (started ? clamp(0.1 + 0.04 * since, 0, 1) : 0));
+  v.lokal_posyandu_ilp_rme =
+    s.name === "Puskesmas Sungai Durian"
+      ? (v.posyandu_ilp as number)
+      : Math.round((v.posyandu_ilp as number) * (started ? clamp(0.1 + 0.04 * since, 0, 1) : 0));
   if (s.cohort !== undefined && yearOf(idx) >= s.cohort) v.lokal_tahun_kohort_ilp = s.cohort;
   return v;
 }
@@ -445,7 +515,7 @@ function spmPlan(seed: number, s: UnitStory, year: number): SpmPlan {
 
 function bokValues(seed: number, s: UnitStory, year: number, quarter: number, onTime: boolean): Record<string, DemoValue> {
   const rng = makeRng(seed, `bok|${s.code}|${year}`);
-  const remote = s.district === '61.05' ? 150 : 0;
+  const remote = s.district === "61.05" ? 150 : 0;
   const pagu = Math.round(350 + s.population / 100 + remote + rng.between(0, 250)) * 1_000_000;
   const yearEnd = clamp(s.profile.bok + s.skill * 0.5 + rng.between(-0.06, 0.06), 0.5, 0.98);
   const shape = [0.14, 0.42, 0.7, 1].map((f, i) => f * (i < 3 ? rng.between(0.85, 1.15) : 1));
@@ -468,8 +538,8 @@ function bludValues(seed: number, s: UnitStory, year: number, quarter: number): 
   const rng = makeRng(seed, `blud|${s.code}|${year}`);
   const q = makeRng(seed, `blud|${s.code}|${year}|${quarter}`);
   const ikm = Math.round((rng.between(74, 89) + (quarter >= 3 ? q.between(-1.5, 2) : 0)) * 100) / 100;
-  if (s.blud !== 'penuh') {
-    return { blud_status: 'belum', blud_rba_disetujui: rng.chance(0.4), blud_ikm: ikm };
+  if (s.blud !== "penuh") {
+    return { blud_status: "belum", blud_rba_disetujui: rng.chance(0.4), blud_ikm: ikm };
   }
   const revenueTarget = Math.round((s.population * rng.between(35_000, 60_000)) / 1_000_000) * 1_000_000;
   const spendTarget = Math.round((revenueTarget * rng.between(0.95, 1.02)) / 1_000_000) * 1_000_000;
@@ -481,8 +551,8 @@ function bludValues(seed: number, s: UnitStory, year: number, quarter: number): 
   const spending = Math.min(spendTarget, Math.round((spendTarget * part * spendRate * wobble) / 1000) * 1000);
   const opening = Math.round((revenueTarget * rng.between(0.1, 0.3)) / 1000) * 1000;
   return {
-    blud_status: 'penuh',
-    blud_sk_nomor: `900/${pad2(hash(s.code) % 90 + 10)}/BLUD/${s.bludSince}`,
+    blud_status: "penuh",
+    blud_sk_nomor: `900/${pad2((hash(s.code) % 90) + 10)}/BLUD/${s.bludSince}`,
     blud_sk_tanggal: `${s.bludSince}-${pad2(1 + (hash(s.code) % 12))}-${pad2(1 + (hash(s.name) % 28))}`,
     blud_rba_disetujui: true,
     blud_remunerasi: rng.chance(0.85),
@@ -536,26 +606,26 @@ function timing(rng: Rng, s: UnitStory, form: string, dueIdx: number, dueDay: nu
   const day = late ? rng.int(dueDay + 1, dueDay + 30) : rng.int(1, dueDay);
   const submittedAt = notAfter(isoAt(dueIdx, day, rng), dueIdx - 1, asOf, rng);
   const roll = rng.next();
-  const returned = { status: 'returned' as const, submittedAt, late, returnNote: rng.pick(RETURN_NOTES[form] ?? RETURN_NOTES.ilp_profil) };
+  const returned = { status: "returned" as const, submittedAt, late, returnNote: rng.pick(RETURN_NOTES[form] ?? RETURN_NOTES.ilp_profil) };
   if (age < 0) {
     // The current month: a few early reports, most of them still drafts.
     if (roll < 0.85) return null;
-    if (roll < 0.94) return { status: 'draft', submittedAt: null, late: false };
-    return { status: 'submitted', submittedAt, late: false };
+    if (roll < 0.94) return { status: "draft", submittedAt: null, late: false };
+    return { status: "submitted", submittedAt, late: false };
   }
   if (age === 0) {
-    if (roll < 0.3) return { status: 'draft', submittedAt: null, late };
-    if (roll < 0.7) return { status: 'submitted', submittedAt, late };
+    if (roll < 0.3) return { status: "draft", submittedAt: null, late };
+    if (roll < 0.7) return { status: "submitted", submittedAt, late };
     if (roll < 0.76) return returned;
-    return { status: 'approved', submittedAt, late };
+    return { status: "approved", submittedAt, late };
   }
   if (age === 1) {
-    if (roll < 0.15) return { status: 'submitted', submittedAt, late };
+    if (roll < 0.15) return { status: "submitted", submittedAt, late };
     if (roll < 0.2) return returned;
-    return { status: 'approved', submittedAt, late };
+    return { status: "approved", submittedAt, late };
   }
   if (age <= 3 && roll < 0.03) return returned;
-  return { status: 'approved', submittedAt, late };
+  return { status: "approved", submittedAt, late };
 }
 
 // ------------------------------------------------------------------ main
@@ -568,8 +638,8 @@ function formFields(pkg: TemplatePackage, overlays: readonly DistrictOverlay[]) 
   for (const overlay of overlays) {
     const forms = new Map([...base].map(([k, v]) => [k, new Set(v)] as const));
     for (const op of overlay.operations) {
-      if (op.op === 'addField') forms.get(op.form)?.add(op.field.key);
-      if (op.op === 'hideField') forms.get(op.form)?.delete(op.field);
+      if (op.op === "addField") forms.get(op.form)?.add(op.field.key);
+      if (op.op === "hideField") forms.get(op.form)?.delete(op.field);
     }
     perDistrict.set(overlay.district, forms);
   }
@@ -581,7 +651,7 @@ function restrict(values: Record<string, DemoValue>, allowed: Set<string>, hidde
   const out: Record<string, DemoValue> = {};
   for (const [key, value] of Object.entries(values)) {
     if (allowed.has(key)) out[key] = value;
-    else if (!key.startsWith('lokal_') && !hidden(key)) throw new Error(`Demo generator: field "${key}" is not in the package`);
+    else if (!key.startsWith("lokal_") && !hidden(key)) throw new Error(`Demo generator: field "${key}" is not in the package`);
   }
   return out;
 }
@@ -601,7 +671,7 @@ export function generateDemoSubmissions(options: GenerateOptions): DemoSubmissio
   const hiddenIn = new Map<string, Set<string>>();
   for (const o of overlays) {
     const hidden = new Set<string>();
-    for (const op of o.operations) if (op.op === 'hideField') hidden.add(op.field);
+    for (const op of o.operations) if (op.op === "hideField") hidden.add(op.field);
     hiddenIn.set(o.district, hidden);
   }
 
@@ -629,18 +699,18 @@ export function generateDemoSubmissions(options: GenerateOptions): DemoSubmissio
       // Seeded before its usual date: sent in the first days of January, not yet verified.
       const early = Date.parse(at) > asOf.ms;
       const submittedAt = early ? notAfter(at, monthIdx(year, 1), asOf, rng) : at;
-      push('spm_sasaran', String(year), { status: early ? 'submitted' : 'approved', submittedAt, late: false }, { ...plan.sasaran });
+      push("spm_sasaran", String(year), { status: early ? "submitted" : "approved", submittedAt, late: false }, { ...plan.sasaran });
     }
 
     for (let idx = first; idx <= asOf.current; idx++) {
       const rng = makeRng(seed, `month|${s.code}|${idx}`);
       if (rng.chance(s.profile.missing)) continue; // the unit did not report this month
       const age = last - idx;
-      push('ilp_profil', monthPeriod(idx), timing(rng, s, 'ilp_profil', idx + 1, 10, age, asOf), ilpValues(s, idx, rng));
+      push("ilp_profil", monthPeriod(idx), timing(rng, s, "ilp_profil", idx + 1, 10, age, asOf), ilpValues(s, idx, rng));
       const plan = plans.get(yearOf(idx))!;
       const spm: Record<string, DemoValue> = {};
       for (const svc of SPM) spm[svc.served] = plan.monthly[svc.served][monthOf(idx) - 1];
-      push('spm_bulanan', monthPeriod(idx), timing(rng, s, 'spm_bulanan', idx + 1, 10, age, asOf), spm);
+      push("spm_bulanan", monthPeriod(idx), timing(rng, s, "spm_bulanan", idx + 1, 10, age, asOf), spm);
     }
 
     for (let idx = first + 2; idx <= last; idx += 3) {
@@ -650,10 +720,10 @@ export function generateDemoSubmissions(options: GenerateOptions): DemoSubmissio
       const age = last - idx;
       const rng = makeRng(seed, `quarter|${s.code}|${period}`);
       if (!rng.chance(s.profile.missing / 2)) {
-        const t = timing(rng, s, 'bok_triwulan', idx + 1, 15, age, asOf);
-        if (t) push('bok_triwulan', period, t, bokValues(seed, s, year, quarter, !t.late));
+        const t = timing(rng, s, "bok_triwulan", idx + 1, 15, age, asOf);
+        if (t) push("bok_triwulan", period, t, bokValues(seed, s, year, quarter, !t.late));
       }
-      if (s.blud) push('blud_triwulan', period, timing(rng, s, 'blud_triwulan', idx + 1, 15, age, asOf), bludValues(seed, s, year, quarter));
+      if (s.blud) push("blud_triwulan", period, timing(rng, s, "blud_triwulan", idx + 1, 15, age, asOf), bludValues(seed, s, year, quarter));
     }
   }
   return out;

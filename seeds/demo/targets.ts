@@ -5,9 +5,9 @@
  * is copied to every later year up to `throughYear`, with its source saying so. Only the demo's
  * copy of the documents changes; the files in seeds/ stay as written. Pure.
  */
-import type { DistrictOverlay, Target } from '../../engine/documents';
+import type { DistrictOverlay, Target } from "../../engine/documents";
 
-const scopeKey = (t: Target) => `${t.indicator}|${t.scope.level}|${'org' in t.scope ? t.scope.org : ''}`;
+const scopeKey = (t: Target) => `${t.indicator}|${t.scope.level}|${"org" in t.scope ? t.scope.org : ""}`;
 
 /** Copies of the newest target of each indicator × scope for the years after it, up to `throughYear`. */
 export function carriedForward(targets: readonly Target[], throughYear: number): Target[] {
@@ -36,8 +36,8 @@ export function withTargetsThrough<P extends { targets: Target[] }>(pkg: P, thro
 
 /** An overlay with its setTarget operations carried forward to `throughYear`. */
 export function overlayWithTargetsThrough(overlay: DistrictOverlay, throughYear: number): DistrictOverlay {
-  const own = overlay.operations.flatMap((op) => (op.op === 'setTarget' ? [op.target as Target] : []));
+  const own = overlay.operations.flatMap((op) => (op.op === "setTarget" ? [op.target as Target] : []));
   const extra = carriedForward(own, throughYear);
   if (extra.length === 0) return overlay;
-  return { ...overlay, operations: [...overlay.operations, ...extra.map((target) => ({ op: 'setTarget' as const, target }))] };
+  return { ...overlay, operations: [...overlay.operations, ...extra.map((target) => ({ op: "setTarget" as const, target }))] };
 }

@@ -51,7 +51,9 @@ function parseArgs(argv: string[]): Args {
     else if (s === "--runs") a.runs = Math.max(1, Number.parseInt(argv[++i] ?? "", 10) || 5);
     else if (s.startsWith("--runs=")) a.runs = Math.max(1, Number.parseInt(s.slice(7), 10) || 5);
     else if (s === "--help" || s === "-h") {
-      process.stdout.write("usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json]\n  BENCH_DATABASE_URL=postgres://… also benchmarks PostgreSQL (a fresh database is created and dropped)\n");
+      process.stdout.write(
+        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json]\n  BENCH_DATABASE_URL=postgres://… also benchmarks PostgreSQL (a fresh database is created and dropped)\n",
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${s}`);
   }
@@ -163,7 +165,9 @@ async function benchOne(target: Target, args: Args) {
     const tMig = performance.now();
     await migrateToLatest(handle);
     const migrateMs = performance.now() - tMig;
-    log(`${target.kind}: migrated ${target.label} (${Math.round(migrateMs)} ms); loading ${tree.puskesmas.length} Puskesmas × ${months} months (validation bypassed)…`);
+    log(
+      `${target.kind}: migrated ${target.label} (${Math.round(migrateMs)} ms); loading ${tree.puskesmas.length} Puskesmas × ${months} months (validation bypassed)…`,
+    );
     const stats: LoadStats = await loadDataset(handle, tree, pkgDoc, {
       months,
       holdOut,
@@ -182,7 +186,10 @@ async function benchOne(target: Target, args: Args) {
     let dbVersion = "";
     if (target.kind === "sqlite") dbVersion = `SQLite ${(await sql<{ v: string }>`select sqlite_version() as v`.execute(handle.db)).rows[0].v}`;
     else dbVersion = (await sql<{ v: string }>`select version() as v`.execute(handle.db)).rows[0].v.split(",")[0];
-    const dbBytes = target.kind === "sqlite" ? fileBytes(target.url.slice("sqlite:".length)) : Number((await sql<{ n: number }>`select pg_database_size(current_database()) as n`.execute(handle.db)).rows[0].n);
+    const dbBytes =
+      target.kind === "sqlite"
+        ? fileBytes(target.url.slice("sqlite:".length))
+        : Number((await sql<{ n: number }>`select pg_database_size(current_database()) as n`.execute(handle.db)).rows[0].n);
 
     const effective = (await effectivePackage(PACKAGE_KEY, null, handle.db))!;
     const pkg = effective.package;
@@ -198,7 +205,9 @@ async function benchOne(target: Target, args: Args) {
     const districtIds = tree.districts.map((d) => d.id);
 
     // Side by side: engine and hand-written SQL alternate within each run.
-    log(`${target.kind}: timing national district scorecard (${indicators.length} indicators × ${tree.districts.length} districts), 1 warm-up + ${args.runs} runs…`);
+    log(
+      `${target.kind}: timing national district scorecard (${indicators.length} indicators × ${tree.districts.length} districts), 1 warm-up + ${args.runs} runs…`,
+    );
     const handOpts = { kind: target.kind, packageKey: PACKAGE_KEY, year: YEAR, lastMonth: months, districtIds };
     let engineResult = await buildScorecard(query, handle.db);
     let handResult = await handScorecard(handle.db, fam, handOpts);
@@ -219,7 +228,8 @@ async function benchOne(target: Target, args: Args) {
       t = performance.now();
       const valuesOnly = await buildScorecard(valuesOnlyQuery, handle.db);
       valuesOnlyMs.push(performance.now() - t);
-      if (i === 0 && !compare(valuesOnly, await handScorecard(handle.db, fam, handOpts), tree, indicators).agree) throw new Error("values-only scorecard disagrees with the hand-written SQL");
+      if (i === 0 && !compare(valuesOnly, await handScorecard(handle.db, fam, handOpts), tree, indicators).agree)
+        throw new Error("values-only scorecard disagrees with the hand-written SQL");
       t = performance.now();
       handResult = await handScorecard(handle.db, fam, handOpts);
       sqlMs.push(performance.now() - t);
@@ -256,7 +266,10 @@ async function benchOne(target: Target, args: Args) {
       c.rows += qt.rows;
     }
     const queryTotal = timer.queries.reduce((s, x) => s + x.ms, 0);
-    const slowest = [...timer.queries].sort((a, b) => b.ms - a.ms).slice(0, 6).map((x) => ({ ms: round(x.ms), rows: x.rows, sql: x.sql.slice(0, 160) }));
+    const slowest = [...timer.queries]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 6)
+      .map((x) => ({ ms: round(x.ms), rows: x.rows, sql: x.sql.slice(0, 160) }));
     log(`${target.kind}: profiling the engine path…`);
     const parts = await engineParts(handle, tree, pkg, period, indicators, args.runs);
     log(`${target.kind}: district scorecard and freshness…`);
@@ -325,14 +338,24 @@ async function benchOne(target: Target, args: Args) {
         queryMs: round(queryTotal),
         queries: timer.queries.length,
         jsAndDriverOverheadMs: round(profiledTotal - queryTotal),
-        byCategory: Object.fromEntries(Object.entries(byCategory).sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => [k, { ms: round(v.ms), queries: v.queries, rows: v.rows }])),
+        byCategory: Object.fromEntries(
+          Object.entries(byCategory)
+            .sort((a, b) => b[1].ms - a[1].ms)
+            .map(([k, v]) => [k, { ms: round(v.ms), queries: v.queries, rows: v.rows }]),
+        ),
         slowest,
         ...parts,
       },
       cached,
       warmed,
       page,
-      districtScorecard: { district: biggest.code, puskesmas: tree.byDistrict.get(biggest.id)!.length, ms: round(district.median), runsMs: district.ms.map((x) => round(x)), warmMs: round(districtWarm.median) },
+      districtScorecard: {
+        district: biggest.code,
+        puskesmas: tree.byDistrict.get(biggest.id)!.length,
+        ms: round(district.median),
+        runsMs: district.ms.map((x) => round(x)),
+        warmMs: round(districtWarm.median),
+      },
       freshness,
     };
   } finally {
@@ -425,7 +448,8 @@ async function cachedRuns(handle: DbHandle, query: ScorecardQuery, runs: number,
     }
   }
   const stats = { ...cache.stats };
-  if (!warmSame || !afterApprovalSame) throw new Error(`cached scorecard differs from a fresh one (warm same: ${warmSame}, after approval same: ${afterApprovalSame})`);
+  if (!warmSame || !afterApprovalSame)
+    throw new Error(`cached scorecard differs from a fresh one (warm same: ${warmSame}, after approval same: ${afterApprovalSame})`);
   return {
     firstViewMs: round(coldMs),
     warmMs: round(warm.median),
@@ -457,7 +481,11 @@ async function pickPending(handle: DbHandle, n: number) {
 async function decide(handle: DbHandle, submissionId: number, approve: boolean): Promise<void> {
   const now = new Date().toISOString();
   await handle.db.transaction().execute(async (trx) => {
-    await trx.updateTable("submission").set(approve ? { status: "approved", approved_at: now, updated_at: now } : { status: "returned", return_note: "bench", updated_at: now }).where("id", "=", submissionId).execute();
+    await trx
+      .updateTable("submission")
+      .set(approve ? { status: "approved", approved_at: now, updated_at: now } : { status: "returned", return_note: "bench", updated_at: now })
+      .where("id", "=", submissionId)
+      .execute();
     if (!approve) await trx.deleteFrom("submission_value").where("submission_id", "=", submissionId).execute();
   });
 }
@@ -575,7 +603,14 @@ async function pageOverHttp(handle: DbHandle, url: string, period: string, runs:
       await get("gzip");
       gzipTimes.push(performance.now() - t);
     }
-    return { path, firstMs: round(firstMs), warmMs: round(median(times)), warmRunsMs: times.map((x) => round(x)), gzipMs: round(median(gzipTimes)), htmlBytes: bytes };
+    return {
+      path,
+      firstMs: round(firstMs),
+      warmMs: round(median(times)),
+      warmRunsMs: times.map((x) => round(x)),
+      gzipMs: round(median(gzipTimes)),
+      htmlBytes: bytes,
+    };
   } finally {
     await server.stop();
   }
@@ -613,7 +648,9 @@ async function measureFreshness(handle: DbHandle, tree: Tree, unit: Tree["puskes
   const prepared = await prepareSubmission(ctx, { unitCode: unit.code, formKey: "spm_bulanan", period, data });
   if (!prepared.ok) throw new Error(`freshness submission refused: ${JSON.stringify(prepared.problems)}`);
   const t1 = performance.now();
-  await handle.db.transaction().execute((trx) => storeSubmission(trx, prepared.submission, { status: "submitted", actorUserId: null, now: reportingTime(period) }));
+  await handle.db
+    .transaction()
+    .execute((trx) => storeSubmission(trx, prepared.submission, { status: "submitted", actorUserId: null, now: reportingTime(period) }));
   const t2 = performance.now();
   const after = await buildScorecard(query, handle.db);
   const t3 = performance.now();
@@ -647,13 +684,23 @@ function printTable(r: BenchResult): void {
   line("submission_value rows", d.values);
   line("database size", `${round(r.dbBytes / 2 ** 20, 1)} MiB`);
   out.push("Load (validation BYPASSED — this benchmarks reads)");
-  line("total", `${round(r.load.loadMs / 1000, 1)} s  (org ${r.load.orgMs} ms, package ${r.load.packageMs} ms, submissions ${round(r.load.submissionsMs / 1000, 1)} s, ${r.load.valuesPerSecond} values/s)`);
+  line(
+    "total",
+    `${round(r.load.loadMs / 1000, 1)} s  (org ${r.load.orgMs} ms, package ${r.load.packageMs} ms, submissions ${round(r.load.submissionsMs / 1000, 1)} s, ${r.load.valuesPerSecond} values/s)`,
+  );
   if (r.load.analyzeMs) line("analyze", `${r.load.analyzeMs} ms`);
   const s = r.scorecard;
-  out.push(`National district scorecard: ${s.period} year-to-date, ${s.indicators.length} indicators × ${d.districts} districts (median of ${s.runs} after 1 warm-up)`);
+  out.push(
+    `National district scorecard: ${s.period} year-to-date, ${s.indicators.length} indicators × ${d.districts} districts (median of ${s.runs} after 1 warm-up)`,
+  );
   line("engine path buildScorecard(), same numbers", `${s.scorecardEngineMs} ms   runs ${s.valuesOnlyRunsMs.join(", ")}`);
   line("hand-written SQL", `${s.scorecardSqlMs} ms   runs ${s.sqlRunsMs.join(", ")}`);
-  line("  per family (median ms)", Object.entries(s.sqlQueryMedianMs).map(([k, v]) => `${k} ${v}`).join(", "));
+  line(
+    "  per family (median ms)",
+    Object.entries(s.sqlQueryMedianMs)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", "),
+  );
   line("ratio = engine ÷ sql", `${s.ratio}   (target ≤ 1.5: ${s.ratio <= 1.5 ? "met" : "NOT met"})`);
   line("full page scorecard (with trend)", `${s.scorecardEngineWithTrendMs} ms   runs ${s.engineRunsMs.join(", ")}   ratio ${s.ratioWithTrend}`);
   line("agree", `${s.agree}  (${s.cells} cells, ${s.nullCells} null in both, max rel diff ${s.maxRelDiff.toExponential(1)}, ${s.mismatchCount} mismatches)`);
@@ -661,19 +708,33 @@ function printTable(r: BenchResult): void {
   out.push("Cached scorecard (decision 009: per-district data versions kept by triggers)");
   line("cold, full page with trend (cache empty)", `${s.scorecardEngineWithTrendMs} ms (first view after a restart: ${c.firstViewMs} ms)`);
   line("warm: repeat view, no change in between", `${c.warmMs} ms   runs ${c.warmRunsMs.join(", ")}`);
-  line("right after an approval (1 district changed)", `${c.afterApprovalMs} ms   runs ${c.afterApprovalRunsMs.join(", ")}   (approval write ${c.approveWriteMs} ms)`);
-  line("cached = fresh, every cell", `${c.identicalToFresh}  (row facts reused ${c.cacheStats.rowHits}, recomputed ${c.cacheStats.rowMisses}; results hit ${c.cacheStats.resultHits})`);
+  line(
+    "right after an approval (1 district changed)",
+    `${c.afterApprovalMs} ms   runs ${c.afterApprovalRunsMs.join(", ")}   (approval write ${c.approveWriteMs} ms)`,
+  );
+  line(
+    "cached = fresh, every cell",
+    `${c.identicalToFresh}  (row facts reused ${c.cacheStats.rowHits}, recomputed ${c.cacheStats.rowMisses}; results hit ${c.cacheStats.resultHits})`,
+  );
   const w = r.warmed;
   out.push(`The national admin's page, every indicator, with the background warmer (decision 013)`);
   line("warmer's first run after a start (cache empty)", `${w.warmUpMs} ms (${w.warmUpViews} selections)`);
   line("admin's first view after it", `${w.firstViewMs} ms; repeat ${w.repeatMs} ms`);
-  line("first view of each indicator group", Object.entries(w.groupFirstViewMs).map(([g, ms]) => `${g} ${ms} ms`).join(", "));
+  line(
+    "first view of each indicator group",
+    Object.entries(w.groupFirstViewMs)
+      .map(([g, ms]) => `${g} ${ms} ms`)
+      .join(", "),
+  );
   line("first view of the month before", `${w.monthBeforeFirstViewMs} ms`);
   line("view right after a decision (before the check)", `${w.afterDecisionMs} ms   runs ${w.afterDecisionRunsMs.join(", ")}`);
   line("warmer's check after a decision", `${w.warmerCheckMs} ms (in the background)`);
   line("view after the warmer's check", `${w.afterWarmerMs} ms   runs ${w.afterWarmerRunsMs.join(", ")}`);
   if (r.page) {
-    line("the page over HTTP (built server): first / warm", `${r.page.firstMs} / ${r.page.warmMs} ms   runs ${r.page.warmRunsMs.join(", ")}   (${Math.round(r.page.htmlBytes / 1024)} KiB HTML)`);
+    line(
+      "the page over HTTP (built server): first / warm",
+      `${r.page.firstMs} / ${r.page.warmMs} ms   runs ${r.page.warmRunsMs.join(", ")}   (${Math.round(r.page.htmlBytes / 1024)} KiB HTML)`,
+    );
     line("  the same, gzip (as browsers ask)", `${r.page.gzipMs} ms`);
   }
   const p = r.engineProfile;
@@ -685,8 +746,14 @@ function printTable(r: BenchResult): void {
   line("computeScorecard (pure engine)", `${p.computeScorecardMs} ms`);
   line("lastChange query alone", `${p.lastChangeQueryMs} ms`);
   out.push("Other reads");
-  line(`district Puskesmas scorecard (${r.districtScorecard.district})`, `cold ${r.districtScorecard.ms} ms, warm ${r.districtScorecard.warmMs} ms (${r.districtScorecard.puskesmas} rows)`);
-  line("freshness: new submission → scorecard shows it (cache warm)", `${r.freshness.freshnessMs} ms (validate ${r.freshness.validateMs}, store ${r.freshness.storeMs}, scorecard ${r.freshness.scorecardMs})`);
+  line(
+    `district Puskesmas scorecard (${r.districtScorecard.district})`,
+    `cold ${r.districtScorecard.ms} ms, warm ${r.districtScorecard.warmMs} ms (${r.districtScorecard.puskesmas} rows)`,
+  );
+  line(
+    "freshness: new submission → scorecard shows it (cache warm)",
+    `${r.freshness.freshnessMs} ms (validate ${r.freshness.validateMs}, store ${r.freshness.storeMs}, scorecard ${r.freshness.scorecardMs})`,
+  );
   process.stdout.write(out.join("\n") + "\n");
 }
 

@@ -136,7 +136,13 @@ export function buildTree(fraction = 1): Tree {
     PROVINCES.map((p) => p[3]),
     0,
   );
-  const districtCounts: number[][] = PROVINCES.map(([, , n], pi) => apportion(provinceTotals[pi], Array.from({ length: n }, () => rng.range(0.4, 1.6)), 3));
+  const districtCounts: number[][] = PROVINCES.map(([, , n], pi) =>
+    apportion(
+      provinceTotals[pi],
+      Array.from({ length: n }, () => rng.range(0.4, 1.6)),
+      3,
+    ),
+  );
   for (const [code, name] of PROVINCES) {
     const id = nextId++;
     provinces.push({ id, code, name: `Provinsi ${name}`, level: "province", parentId: national.id, path: `${national.path}${id}/`, depth: 1 });
@@ -147,7 +153,15 @@ export function buildTree(fraction = 1): Tree {
       const id = nextId++;
       const code = `${prov.code}.${String(d).padStart(2, "0")}`;
       const kota = d > n - Math.max(1, Math.round(n / 6));
-      districts.push({ id, code, name: `${kota ? "Kota" : "Kab."} Sintetis ${code}`, level: "district", parentId: prov.id, path: `${prov.path}${id}/`, depth: 2 });
+      districts.push({
+        id,
+        code,
+        name: `${kota ? "Kota" : "Kab."} Sintetis ${code}`,
+        level: "district",
+        parentId: prov.id,
+        path: `${prov.path}${id}/`,
+        depth: 2,
+      });
     }
   });
   let di = 0;

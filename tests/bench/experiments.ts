@@ -24,7 +24,17 @@ const prev = cur.slice(0, 11);
 const ids = (xs: number[]) => sql.join(xs.map((x) => sql.lit(x)));
 const texts = (xs: string[]) => sql.join(xs.map((x) => sql.lit(x)));
 const sumFields = formFieldKeys("spm_bulanan");
-const lastFields = ["sk_klaster", "alur_layanan_klaster", "desa_pustu_ilp", "jumlah_desa", "posyandu_ilp", "jumlah_posyandu", "kader_terlatih", "jumlah_kader", "posyandu_5_kader"];
+const lastFields = [
+  "sk_klaster",
+  "alur_layanan_klaster",
+  "desa_pustu_ilp",
+  "jumlah_desa",
+  "posyandu_ilp",
+  "jumlah_posyandu",
+  "kader_terlatih",
+  "jumlah_kader",
+  "posyandu_5_kader",
+];
 
 const only = process.argv[4];
 
@@ -52,52 +62,81 @@ async function main() {
 
   process.stdout.write(`${url}, median of ${runs}\n`);
   // Sum totals: as facts.server.ts does (IN list of months, IN list of 514 districts), and variants.
-  await time("sum totals, current window, engine shape (month IN, district IN 514)", () => sql`select district_id as row_id, field_key, sum(value) as total from submission_value where ${whereSum(cur, inDistricts)} group by district_id, field_key`);
-  await time("sum totals, current window, without district IN list", () => sql`select district_id as row_id, field_key, sum(value) as total from submission_value where ${whereSum(cur, null)} group by district_id, field_key`);
-  await time("sum totals, current + previous window in ONE scan (conditional sum)", () =>
-    sql`select district_id as row_id, field_key, sum(value) as total, sum(case when month_index <= ${sql.lit(prev[prev.length - 1])} then value end) as prev_total
+  await time(
+    "sum totals, current window, engine shape (month IN, district IN 514)",
+    () =>
+      sql`select district_id as row_id, field_key, sum(value) as total from submission_value where ${whereSum(cur, inDistricts)} group by district_id, field_key`,
+  );
+  await time(
+    "sum totals, current window, without district IN list",
+    () => sql`select district_id as row_id, field_key, sum(value) as total from submission_value where ${whereSum(cur, null)} group by district_id, field_key`,
+  );
+  await time(
+    "sum totals, current + previous window in ONE scan (conditional sum)",
+    () =>
+      sql`select district_id as row_id, field_key, sum(value) as total, sum(case when month_index <= ${sql.lit(prev[prev.length - 1])} then value end) as prev_total
         from submission_value where ${whereSum(cur, null)} group by district_id, field_key`,
   );
   // Last totals.
-  await time("last totals, engine shape (row_number window, district IN 514)", () =>
-    sql`select row_id, field_key, sum(value) as total from (
+  await time(
+    "last totals, engine shape (row_number window, district IN 514)",
+    () =>
+      sql`select row_id, field_key, sum(value) as total from (
           select district_id as row_id, field_key, value, row_number() over (partition by org_unit_id, field_key order by month_index desc) as rn
           from submission_value where ${whereLast(cur, inDistricts)}) t where rn = 1 group by row_id, field_key`,
   );
   if (handle.kind === "sqlite") {
-    await time("last totals, SQLite bare column of max(month_index)", () =>
-      sql`select d, f, sum(v) from (select district_id as d, field_key as f, value as v, max(month_index) from submission_value where ${whereLast(cur, null)} group by org_unit_id, field_key) t group by d, f`,
+    await time(
+      "last totals, SQLite bare column of max(month_index)",
+      () =>
+        sql`select d, f, sum(v) from (select district_id as d, field_key as f, value as v, max(month_index) from submission_value where ${whereLast(cur, null)} group by org_unit_id, field_key) t group by d, f`,
     );
   } else {
-    await time("last totals, PostgreSQL DISTINCT ON", () =>
-      sql`select d, f, sum(v) from (select distinct on (org_unit_id, field_key) district_id as d, field_key as f, value as v from submission_value where ${whereLast(cur, null)} order by org_unit_id, field_key, month_index desc) t group by d, f`,
+    await time(
+      "last totals, PostgreSQL DISTINCT ON",
+      () =>
+        sql`select d, f, sum(v) from (select distinct on (org_unit_id, field_key) district_id as d, field_key as f, value as v from submission_value where ${whereLast(cur, null)} order by org_unit_id, field_key, month_index desc) t group by d, f`,
     );
   }
-  await time("per-unit last values for count_units, engine shape", () =>
-    sql`select org_unit_id, field_key, value as v from (
+  await time(
+    "per-unit last values for count_units, engine shape",
+    () =>
+      sql`select org_unit_id, field_key, value as v from (
           select org_unit_id, field_key, value, row_number() over (partition by org_unit_id, field_key order by month_index desc) as rn
           from submission_value where package_key = ${pkg} and field_key in ('sk_klaster', 'alur_layanan_klaster') and month_index in (${ids(cur)}) ${inDistricts}) t where rn = 1`,
   );
   // Completeness counts.
-  const base = (form: string) => sql`from submission where package_key = ${pkg} and form_key = ${sql.lit(form)} and status in ('submitted', 'approved') and month_index in (${ids(cur)}) ${inDistricts}`;
-  await time("reported per row (spm_bulanan), engine shape", () => sql`select district_id as row_id, count(*) as n ${base("spm_bulanan")} group by district_id`);
-  await time("reported per unit (spm_bulanan), engine shape (needed only for count_units forms)", () => sql`select org_unit_id, count(*) as n ${base("spm_bulanan")} group by org_unit_id`);
+  const base = (form: string) =>
+    sql`from submission where package_key = ${pkg} and form_key = ${sql.lit(form)} and status in ('submitted', 'approved') and month_index in (${ids(cur)}) ${inDistricts}`;
+  await time(
+    "reported per row (spm_bulanan), engine shape",
+    () => sql`select district_id as row_id, count(*) as n ${base("spm_bulanan")} group by district_id`,
+  );
+  await time(
+    "reported per unit (spm_bulanan), engine shape (needed only for count_units forms)",
+    () => sql`select org_unit_id, count(*) as n ${base("spm_bulanan")} group by org_unit_id`,
+  );
   // A district's Puskesmas scorecard: rows grouped by org_unit_id; the engine filters org_unit_id IN (…),
   // which the scan index (package_key, field_key, month_index, district_id, org_unit_id, value) cannot seek on.
   const big = (await sql<{ id: number }>`select id from org_unit where code = '31.06'`.execute(db)).rows[0];
   if (big) {
     const units = (await sql<{ id: number }>`select id from org_unit where parent_id = ${sql.lit(Number(big.id))}`.execute(db)).rows.map((r) => Number(r.id));
     const inUnits = sql`and org_unit_id in (${ids(units)})`;
-    await time(`district 31.06 sum totals per Puskesmas, engine shape (org_unit_id IN ${units.length})`, () =>
-      sql`select org_unit_id as row_id, field_key, sum(value) as total from submission_value where ${whereSum(cur, inUnits)} group by org_unit_id, field_key`,
+    await time(
+      `district 31.06 sum totals per Puskesmas, engine shape (org_unit_id IN ${units.length})`,
+      () =>
+        sql`select org_unit_id as row_id, field_key, sum(value) as total from submission_value where ${whereSum(cur, inUnits)} group by org_unit_id, field_key`,
     );
-    await time("district 31.06 sum totals per Puskesmas, plus district_id = X", () =>
-      sql`select org_unit_id as row_id, field_key, sum(value) as total from submission_value where ${whereSum(cur, sql`${inUnits} and district_id = ${sql.lit(Number(big.id))}`)} group by org_unit_id, field_key`,
+    await time(
+      "district 31.06 sum totals per Puskesmas, plus district_id = X",
+      () =>
+        sql`select org_unit_id as row_id, field_key, sum(value) as total from submission_value where ${whereSum(cur, sql`${inUnits} and district_id = ${sql.lit(Number(big.id))}`)} group by org_unit_id, field_key`,
     );
   }
   // lastChange.
-  await time("lastChange, engine shape (org_unit_id IN subtree subquery)", () =>
-    sql`select max(updated_at) as at from submission where package_key = ${pkg} and org_unit_id in (select id from org_unit where path like '/%')`,
+  await time(
+    "lastChange, engine shape (org_unit_id IN subtree subquery)",
+    () => sql`select max(updated_at) as at from submission where package_key = ${pkg} and org_unit_id in (select id from org_unit where path like '/%')`,
   );
   await time("lastChange, national scope without the subtree subquery", () => sql`select max(updated_at) as at from submission where package_key = ${pkg}`);
   await handle.destroy();

@@ -58,7 +58,8 @@ export function familiesOf(pkg: TemplatePackage, forms: readonly string[], indic
       fam.specs.push({ key, factor, kind: "count_units" });
       continue;
     }
-    if (!IDENT.test(ind.numerator) || !ind.denominator || !IDENT.test(ind.denominator)) throw new Error(`indicator ${key}: formula shape not covered by the baseline`);
+    if (!IDENT.test(ind.numerator) || !ind.denominator || !IDENT.test(ind.denominator))
+      throw new Error(`indicator ${key}: formula shape not covered by the baseline`);
     add(ind.numerator);
     add(ind.denominator);
     fam.specs.push({ key, factor, kind: "ratio", numerator: ind.numerator, denominator: ind.denominator });
@@ -172,7 +173,7 @@ export async function handScorecard(db: Kysely<Database>, fam: Families, o: Hand
       let den: number | null;
       if (s.kind === "count_units") {
         den = unitCount.get(d) ?? null;
-        num = den === null ? null : condCount.get(d) ?? 0;
+        num = den === null ? null : (condCount.get(d) ?? 0);
       } else {
         num = rec && s.numerator! in rec ? rec[s.numerator!] : null;
         den = rec && s.denominator! in rec ? rec[s.denominator!] : null;

@@ -134,7 +134,12 @@ async function upload(server: ServerProcess, cookie: string, bytes: Buffer, name
   form.set("form", FORM);
   form.set("confirmWarnings", "1");
   form.set("file", new Blob([bytes as BlobPart]), name);
-  const res = await fetch(`${server.baseUrl}/imports?index`, { method: "POST", body: form, redirect: "manual", headers: { Cookie: cookie, Origin: server.baseUrl } });
+  const res = await fetch(`${server.baseUrl}/imports?index`, {
+    method: "POST",
+    body: form,
+    redirect: "manual",
+    headers: { Cookie: cookie, Origin: server.baseUrl },
+  });
   if (res.status !== 302) {
     const page = await res.text();
     throw new Error(`upload ${name}: ${res.status} ${/class="field-error"[^>]*>([^<]*)/.exec(page)?.[1] ?? page.slice(0, 300)}`);

@@ -65,7 +65,10 @@ async function loadOrg(handle: DbHandle, tree: Tree, createdAt: string): Promise
       const rows = all
         .slice(i, i + 1000)
         .map((u) => `(${u.id}, ${q(u.code)}, ${q(u.name)}, ${q(u.level)}, ${lit(u.parentId)}, ${q(u.path)}, ${u.depth}, null, ${q(createdAt)})`);
-      await execRaw(trx as unknown as Kysely<Database>, `insert into org_unit (id, code, name, level, parent_id, path, depth, note, created_at) values ${rows.join(",")}`);
+      await execRaw(
+        trx as unknown as Kysely<Database>,
+        `insert into org_unit (id, code, name, level, parent_id, path, depth, note, created_at) values ${rows.join(",")}`,
+      );
     }
   });
   return all.length;
@@ -159,7 +162,9 @@ export async function loadDataset(handle: DbHandle, tree: Tree, pkg: TemplatePac
       }
       counted++;
       for (const f of numericFacts(form, s.data)) {
-        valRows.push(`(${id}, ${s.unit.id}, ${districtId}, ${provinceId}, ${q(PACKAGE_KEY)}, ${q(s.form)}, ${q(f.field)}, ${year}, ${monthIndex}, ${lit(f.value)})`);
+        valRows.push(
+          `(${id}, ${s.unit.id}, ${districtId}, ${provinceId}, ${q(PACKAGE_KEY)}, ${q(s.form)}, ${q(f.field)}, ${year}, ${monthIndex}, ${lit(f.value)})`,
+        );
         values++;
         perForm[s.form].values++;
         pendingInTx++;

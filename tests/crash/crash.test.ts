@@ -70,12 +70,24 @@ interface Outcome {
 }
 
 async function findTargets(db: Kysely<Database>): Promise<Target[]> {
-  const units = await db.selectFrom("org_unit").select(["id", "code"]).where("code", "in", OPERATORS.map(([, u]) => u)).execute();
+  const units = await db
+    .selectFrom("org_unit")
+    .select(["id", "code"])
+    .where(
+      "code",
+      "in",
+      OPERATORS.map(([, u]) => u),
+    )
+    .execute();
   const unitId = new Map(units.map((u) => [u.code, u.id]));
   const existing = await db
     .selectFrom("submission")
     .select(["id", "org_unit_id", "period", "status", "revision"])
-    .where("org_unit_id", "in", units.map((u) => u.id))
+    .where(
+      "org_unit_id",
+      "in",
+      units.map((u) => u.id),
+    )
     .where("form_key", "=", FORM)
     .execute();
   const targets: Target[] = [];
@@ -110,7 +122,13 @@ async function submit(baseUrl: string, cookie: string, target: Target): Promise<
     const res = await fetch(`${baseUrl}/forms/${FORM}/${target.period}.data`, {
       method: "POST",
       headers: { Cookie: cookie, Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ intent: "submit", data: JSON.stringify(data), idempotencyKey: key, baseRevision: String(target.baseRevision), confirmWarnings: "1" }),
+      body: new URLSearchParams({
+        intent: "submit",
+        data: JSON.stringify(data),
+        idempotencyKey: key,
+        baseRevision: String(target.baseRevision),
+        confirmWarnings: "1",
+      }),
       signal: AbortSignal.timeout(30_000),
     });
     headStatus = res.status;
@@ -223,12 +241,23 @@ async function verify(handle: DbHandle, outcomes: Outcome[], burstStartIso: stri
     const have = factsBySub.get(s.id) ?? new Map<string, number>();
     const want = s.status === "submitted" || s.status === "approved" ? numericOf(JSON.parse(s.data) as Record<string, unknown>) : new Map<string, number>();
     const same = have.size === want.size && [...want].every(([k, v]) => have.get(k) === v);
-    if (!same) halfWritten.push(`submission ${s.id} (${s.form_key} ${s.period}, ${s.status}): facts ${JSON.stringify([...have])} vs document ${JSON.stringify([...want])}`);
+    if (!same)
+      halfWritten.push(
+        `submission ${s.id} (${s.form_key} ${s.period}, ${s.status}): facts ${JSON.stringify([...have])} vs document ${JSON.stringify([...want])}`,
+      );
   }
   expect(halfWritten.slice(0, 5)).toEqual([]);
 
   const subByKey = new Map(subs.map((s) => [`${s.org_unit_id}|${s.form_key}|${s.period}`, s]));
-  const requests = await db.selectFrom("submission_request").selectAll().where("idempotency_key", "in", outcomes.map((o) => o.key)).execute();
+  const requests = await db
+    .selectFrom("submission_request")
+    .selectAll()
+    .where(
+      "idempotency_key",
+      "in",
+      outcomes.map((o) => o.key),
+    )
+    .execute();
   const requestByKey = new Map(requests.map((r) => [r.idempotency_key, r]));
   const audits = await db
     .selectFrom("audit_log")
@@ -283,7 +312,12 @@ async function verify(handle: DbHandle, outcomes: Outcome[], burstStartIso: stri
     }
   }
   // No audit row of the burst without its saved revision.
-  const savedIds = new Set(outcomes.map((o) => subByKey.get(`${o.target.unitId}|${FORM}|${o.target.period}`)).filter((r) => r !== undefined).map((r) => String(r!.id)));
+  const savedIds = new Set(
+    outcomes
+      .map((o) => subByKey.get(`${o.target.unitId}|${FORM}|${o.target.period}`))
+      .filter((r) => r !== undefined)
+      .map((r) => String(r!.id)),
+  );
   for (const id of auditRevisions.keys()) expect(savedIds.has(id), `audit row for submission ${id} outside the burst`).toBe(true);
   return { acked: outcomes.filter((o) => o.acked).length, committedUnacked, untouched, submissions: subs.length, facts: facts.length };
 }
@@ -359,7 +393,9 @@ describe.concurrent("crash: kill -9 mid-burst of submissions", () => {
       console.log(`[crash sqlite] after restart: ${JSON.stringify(summary)}`);
       // The restarted server serves an acknowledged report to its operator.
       const acked = outcomes.find((o) => o.acked)!;
-      const page = await fetch(`${server.baseUrl}/forms/${FORM}/${acked.target.period}`, { headers: { Cookie: cookies.get(acked.target.username)!, "Accept-Encoding": "gzip" } });
+      const page = await fetch(`${server.baseUrl}/forms/${FORM}/${acked.target.period}`, {
+        headers: { Cookie: cookies.get(acked.target.username)!, "Accept-Encoding": "gzip" },
+      });
       expect(page.status).toBe(200);
       // Pages travel compressed (fetch decompresses the body for the check below).
       expect(page.headers.get("content-encoding")).toBe("gzip");
@@ -372,11 +408,23 @@ describe.concurrent("crash: kill -9 mid-burst of submissions", () => {
       const legacy = await fetch(`${server.baseUrl}/forms/${FORM}/${untried.period}?${FILL_DATA_PARAM}`, {
         method: "POST",
         headers: { Cookie: cookies.get(untried.username)!, Origin: server.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ intent: "submit", data: JSON.stringify(answers()), idempotencyKey: crypto.randomUUID(), baseRevision: "0", confirmWarnings: "1" }),
+        body: new URLSearchParams({
+          intent: "submit",
+          data: JSON.stringify(answers()),
+          idempotencyKey: crypto.randomUUID(),
+          baseRevision: "0",
+          confirmWarnings: "1",
+        }),
       });
       expect(legacy.status).toBe(400);
       expect(await legacy.text()).toMatch(/Muat ulang halaman/);
-      const stored = await after.db.selectFrom("submission").select("id").where("org_unit_id", "=", untried.unitId).where("form_key", "=", FORM).where("period", "=", untried.period).execute();
+      const stored = await after.db
+        .selectFrom("submission")
+        .select("id")
+        .where("org_unit_id", "=", untried.unitId)
+        .where("form_key", "=", FORM)
+        .where("period", "=", untried.period)
+        .execute();
       expect(stored).toEqual([]);
 
       // The `serve` command started the scorecard warmer in the build (decision 013): after the

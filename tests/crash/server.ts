@@ -38,7 +38,14 @@ function tail(file: string, lines = 30): string {
  * Runs `tsx app/cli/main.ts serve [--seed-if-empty]` with DATABASE_URL = `databaseUrl` on a
  * free loopback port and waits for /healthz. `port` reuses a port (a restart).
  */
-export async function spawnServer(options: { databaseUrl: string; seed: boolean; name: string; port?: number; timeoutMs?: number; env?: Record<string, string> }): Promise<ServerProcess> {
+export async function spawnServer(options: {
+  databaseUrl: string;
+  seed: boolean;
+  name: string;
+  port?: number;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
   if (!fs.existsSync(path.join(REPO_ROOT, "build", "index.js"))) throw new Error("build/index.js missing: run npx remix build first");
   const port = options.port ?? (await freePort());
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
@@ -50,7 +57,12 @@ export async function spawnServer(options: { databaseUrl: string; seed: boolean;
   // Development mode unless the caller asks for production (the load test measures production:
   // React's production build; Secure cookies, which the tests send by hand anyway).
   if (options.env?.NODE_ENV === undefined) Reflect.deleteProperty(env, "NODE_ENV");
-  const args = [...(process.env.PANTAU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PANTAU_PROFILE_DIR}`] : []), "app/cli/main.ts", "serve", ...(options.seed ? ["--seed-if-empty"] : [])];
+  const args = [
+    ...(process.env.PANTAU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PANTAU_PROFILE_DIR}`] : []),
+    "app/cli/main.ts",
+    "serve",
+    ...(options.seed ? ["--seed-if-empty"] : []),
+  ];
   const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), args, { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", log, log] });
   fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -38,7 +38,10 @@ function servingPid(tsxPid: number): number {
 }
 
 function status(field: "VmRSS" | "VmHWM"): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`))!;
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${field}:`))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -76,7 +79,10 @@ interface RawAnswer {
  * bytes go out in 64 KB pieces (chunked or under `Content-Length: declared`) until the answer's
  * head arrives; then sending stops and the answer is read.
  */
-function rawPost(pathname: string, options: { total: number; chunked: boolean; declared?: number; cookie?: string; contentType?: string; piece?: (i: number) => Buffer }): Promise<RawAnswer> {
+function rawPost(
+  pathname: string,
+  options: { total: number; chunked: boolean; declared?: number; cookie?: string; contentType?: string; piece?: (i: number) => Buffer },
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(server.port, "127.0.0.1");
     const head = [
@@ -101,7 +107,7 @@ function rawPost(pathname: string, options: { total: number; chunked: boolean; d
       let body = text.slice(split + 4);
       if (headers.includes("transfer-encoding: chunked")) {
         let out = "";
-        for (let p = 0; ; ) {
+        for (let p = 0; ;) {
           const eol = body.indexOf("\r\n", p);
           const size = Number.parseInt(body.slice(p, eol), 16);
           if (!size) break;
@@ -151,7 +157,12 @@ async function upload(file: { bytes: Uint8Array; name: string }): Promise<{ stat
   const form = new FormData();
   form.set("form", FORM);
   form.set("file", new Blob([file.bytes as BlobPart]), file.name);
-  const res = await fetch(`${server.baseUrl}/imports?index`, { method: "POST", body: form, redirect: "manual", headers: { Cookie: operator, Origin: server.baseUrl } });
+  const res = await fetch(`${server.baseUrl}/imports?index`, {
+    method: "POST",
+    body: form,
+    redirect: "manual",
+    headers: { Cookie: operator, Origin: server.baseUrl },
+  });
   return { status: res.status, body: await res.text() };
 }
 
@@ -190,7 +201,11 @@ describe("bounded input on the running server", () => {
   });
 
   it("English readers get the page in English below the Indonesian", async () => {
-    const res = await fetch(`${server.baseUrl}/login`, { method: "POST", body: "x".repeat(100_000), headers: { Origin: server.baseUrl, "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en-GB,en;q=0.9" } });
+    const res = await fetch(`${server.baseUrl}/login`, {
+      method: "POST",
+      body: "x".repeat(100_000),
+      headers: { Origin: server.baseUrl, "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en-GB,en;q=0.9" },
+    });
     expect(res.status).toBe(413);
     const body = await res.text();
     expect(body.indexOf("Kiriman terlalu besar")).toBeLessThan(body.indexOf("Request too large"));
@@ -199,7 +214,10 @@ describe("bounded input on the running server", () => {
 
   it("a signed-in POST to an ordinary form: 10 MB chunked and 3 MB declared get the 413 page; a small one still works", async () => {
     const { result, riseMb } = await memoryRise(() =>
-      Promise.all([rawPost("/lang", { total: 10 * MB, chunked: true, cookie: operator }), rawPost("/lang", { total: 3 * MB, chunked: false, cookie: operator })]),
+      Promise.all([
+        rawPost("/lang", { total: 10 * MB, chunked: true, cookie: operator }),
+        rawPost("/lang", { total: 3 * MB, chunked: false, cookie: operator }),
+      ]),
     );
     for (const answer of result) {
       expect(answer.status).toBe(413);
@@ -207,14 +225,20 @@ describe("bounded input on the running server", () => {
       expect(answer.body).toContain("(2 MB)");
     }
     expect(riseMb).toBeLessThan(MEMORY_BOUND_MB);
-    const small = await fetch(`${server.baseUrl}/lang`, { method: "POST", redirect: "manual", body: new URLSearchParams({ locale: "id", redirectTo: "/" }), headers: { Cookie: operator, Origin: server.baseUrl } });
+    const small = await fetch(`${server.baseUrl}/lang`, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({ locale: "id", redirectTo: "/" }),
+      headers: { Cookie: operator, Origin: server.baseUrl },
+    });
     expect(small.status).toBe(302);
     await healthy();
   });
 
   it("an import over 15 MB: declared, the import page's own message; chunked (two 10 MB parts), the 413 page", async () => {
     const boundary = "----pantau-test-boundary";
-    const part = (name: string) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n`);
+    const part = (name: string) =>
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n`);
     const pieces = (i: number) => (i === 0 ? part("a.csv") : i === 160 ? Buffer.concat([Buffer.from("\r\n"), part("b.csv")]) : Buffer.alloc(64 * 1024, 0x61));
     const { result, riseMb } = await memoryRise(() =>
       Promise.all([

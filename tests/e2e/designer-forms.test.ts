@@ -27,7 +27,10 @@ const e2e = useE2E({ name: "designer-forms", login: "admin.nasional" });
 async function openDraft(page: Page): Promise<void> {
   await page.goto("/templates/ilp-nasional/1");
   await waitForHydration(page);
-  const button = page.getByRole("button", { name: /Buat draf versi baru/ }).or(page.getByRole("link", { name: /Buat draf versi baru/ })).first();
+  const button = page
+    .getByRole("button", { name: /Buat draf versi baru/ })
+    .or(page.getByRole("link", { name: /Buat draf versi baru/ }))
+    .first();
   if (await button.isVisible().catch(() => false)) {
     await button.click();
     await page.waitForURL(/\/designer\/ilp-nasional\/\d+$/);
@@ -47,7 +50,19 @@ async function insertDraftCopy(): Promise<void> {
     const now = nowIso();
     await handle.db
       .insertInto("template_package")
-      .values({ key: v1.key, version: 2, status: "draft", owner_org_unit_id: v1.owner_org_unit_id, title: v1.title, document: JSON.stringify(doc), created_by: null, created_at: now, published_at: null, revision: 1, updated_at: now })
+      .values({
+        key: v1.key,
+        version: 2,
+        status: "draft",
+        owner_org_unit_id: v1.owner_org_unit_id,
+        title: v1.title,
+        document: JSON.stringify(doc),
+        created_by: null,
+        created_at: now,
+        published_at: null,
+        revision: 1,
+        updated_at: now,
+      })
       .execute();
   } finally {
     await handle.destroy();
@@ -143,22 +158,34 @@ describe("form builder", () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => fieldOrder(page)).toEqual(["jumlah_peserta_posbindu", "ada_posbindu_aktif", calcKey]);
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(t("formbuilder.field.down", { label: YES_NO }));
-    await page.getByRole("status").filter({ hasText: t("formbuilder.moved", { label: YES_NO, position: 2, total: 3, section }) }).waitFor({ state: "attached" });
+    await page
+      .getByRole("status")
+      .filter({ hasText: t("formbuilder.moved", { label: YES_NO, position: 2, total: 3, section }) })
+      .waitFor({ state: "attached" });
     await fieldRow(page, "jumlah_peserta_posbindu").getByRole("button", { name: COUNT, exact: true }).click();
-    await fieldRow(page, "jumlah_peserta_posbindu").getByText(/letaknya di bawah isian ini/).waitFor();
+    await fieldRow(page, "jumlah_peserta_posbindu")
+      .getByText(/letaknya di bawah isian ini/)
+      .waitFor();
     await page.getByRole("button", { name: t("formbuilder.field.up", { label: YES_NO }), exact: true }).focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => fieldOrder(page)).toEqual(["ada_posbindu_aktif", "jumlah_peserta_posbindu", calcKey]);
     // At the top "up" is disabled, so focus lands on the same field's "down" button.
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(t("formbuilder.field.down", { label: YES_NO }));
-    await expect(fieldRow(page, "jumlah_peserta_posbindu").getByText(/letaknya di bawah isian ini/).count()).resolves.toBe(0);
+    await expect(
+      fieldRow(page, "jumlah_peserta_posbindu")
+        .getByText(/letaknya di bawah isian ini/)
+        .count(),
+    ).resolves.toBe(0);
 
     // Drag and drop (HTML5 events; headless Chromium does not start a native drag from mouse
     // input here, so the test dispatches the events a drag gesture produces): the calculated
     // field onto the first row, then onto the section's empty end.
     await dragAndDrop(page, fieldRow(page, calcKey).locator(".fb-handle"), fieldRow(page, "ada_posbindu_aktif").locator(".fb-field-head"));
     await expect.poll(() => fieldOrder(page)).toEqual([calcKey, "ada_posbindu_aktif", "jumlah_peserta_posbindu"]);
-    await page.getByRole("status").filter({ hasText: t("formbuilder.moved", { label: CALC, position: 1, total: 3, section }) }).waitFor({ state: "attached" });
+    await page
+      .getByRole("status")
+      .filter({ hasText: t("formbuilder.moved", { label: CALC, position: 1, total: 3, section }) })
+      .waitFor({ state: "attached" });
     await dragAndDrop(page, fieldRow(page, calcKey).locator(".fb-handle"), page.locator(".fb-section .fb-palette").last());
     await expect.poll(() => fieldOrder(page)).toEqual(["ada_posbindu_aktif", "jumlah_peserta_posbindu", calcKey]);
     await screenshot(page, "designer-builder");

@@ -21,7 +21,11 @@ let draftPath = "";
 beforeAll(async () => {
   const { app, page } = e2e;
   // A draft of the next version of ilp-nasional, made the way the library's button makes it.
-  const res = await page.request.post("/designer/new", { form: { intent: "fromLatest", package: "ilp-nasional" }, headers: { Origin: app.baseUrl }, maxRedirects: 0 });
+  const res = await page.request.post("/designer/new", {
+    form: { intent: "fromLatest", package: "ilp-nasional" },
+    headers: { Origin: app.baseUrl },
+    maxRedirects: 0,
+  });
   expect(res.status(), await res.text()).toBe(302);
   draftPath = new URL(res.headers()["location"]!, app.baseUrl).pathname;
   expect(draftPath).toMatch(/^\/designer\/ilp-nasional\/\d+$/);

@@ -26,7 +26,11 @@ describe("district adaptation", () => {
     await page.goto("/templates");
     await waitForHydration(page);
     const usage = page.getByRole("table", { name: t("templates.usageOf", { package: "ilp-nasional" }) });
-    await usage.getByRole("row").filter({ hasText: "Kota Sawahlunto" }).getByRole("link", { name: t("overlayDesigner.open") }).click();
+    await usage
+      .getByRole("row")
+      .filter({ hasText: "Kota Sawahlunto" })
+      .getByRole("link", { name: t("overlayDesigner.open") })
+      .click();
     await page.waitForURL((url) => url.pathname === "/designer/overlay/13.73/ilp-nasional");
     await waitForHydration(page);
     await page.getByRole("heading", { level: 1, name: /Kota Sawahlunto/ }).waitFor();
@@ -57,14 +61,19 @@ describe("district adaptation", () => {
     await page.getByLabel(t("targets.filterIndicator"), { exact: true }).selectOption("spm_01");
     await page.getByLabel(t("targets.filterYear"), { exact: true }).selectOption("2026");
     const targets = page.locator("table.targets-table");
-    const nationalRow = targets.locator("tbody tr").filter({ hasText: t("targets.national") }).first();
+    const nationalRow = targets
+      .locator("tbody tr")
+      .filter({ hasText: t("targets.national") })
+      .first();
     await nationalRow.waitFor();
     await expect.poll(async () => (await nationalRow.locator("td.num").textContent())?.trim()).toBe("100");
     await nationalRow.getByText(t("targets.readOnly")).waitFor();
     expect(await nationalRow.getByRole("button", { name: t("targets.edit") }).count()).toBe(0);
 
     await page.getByRole("button", { name: t("targets.add"), exact: true }).click();
-    const editor = page.locator("section.ind-form").filter({ has: page.getByRole("heading", { name: t("targets.editTitle", { indicator: "spm_01", year: 2026 }) }) });
+    const editor = page
+      .locator("section.ind-form")
+      .filter({ has: page.getByRole("heading", { name: t("targets.editTitle", { indicator: "spm_01", year: 2026 }) }) });
     await editor.waitFor();
     // Overlay mode: only the district's own scopes are offered, and the district is preselected.
     const levelSelect = editor.getByLabel(t("targets.level"), { exact: true });

@@ -94,7 +94,10 @@ describe("package designer: draft → publish", () => {
     await page.waitForURL((url) => url.pathname === "/templates");
     await page.getByText(t("designer.library.published", { key: "ilp-nasional", version: 2 })).waitFor();
     // The versions table comes first; its version cell reads exactly "v2".
-    const v2 = pkg.getByRole("row").filter({ has: page.getByRole("cell", { name: "v2", exact: true }) }).first();
+    const v2 = pkg
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: "v2", exact: true }) })
+      .first();
     expect(await v2.innerText()).toContain(t("templates.status.published"));
     expect(await pkg.innerText()).toContain(t("templates.latest", { version: 2 }));
     await screenshot(page, "designer-published-library");

@@ -31,7 +31,10 @@ function fieldBlock(page: Page, key: string): Locator {
 }
 
 async function answerYes(page: Page, key: string, yes = true) {
-  await page.locator(`#root_${key}`).getByLabel(yes ? "Ya" : "Tidak", { exact: true }).check();
+  await page
+    .locator(`#root_${key}`)
+    .getByLabel(yes ? "Ya" : "Tidak", { exact: true })
+    .check();
 }
 
 async function fillNumber(page: Page, key: string, value: number) {
@@ -66,7 +69,17 @@ describe("data entry and verification in Chromium", () => {
     for (const key of ["sotk_revisi", "pj_klaster_ditetapkan", "sosialisasi_staf", "alur_layanan_klaster", "lokmin_bulanan"]) await answerYes(page, key);
     await page.getByLabel("Rekam medis elektronik (RME) terintegrasi SATUSEHAT").selectOption({ label: "Penuh (semua klaster)" });
     await page.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("500");
-    const numbers: Record<string, number> = { desa_pustu_ilp: 5, jumlah_posyandu: 20, posyandu_ilp: 10, posyandu_5_kader: 10, jumlah_kader: 100, kader_purwa: 30, kader_madya: 20, kader_utama: 10, kader_belum_sertifikat: 40 };
+    const numbers: Record<string, number> = {
+      desa_pustu_ilp: 5,
+      jumlah_posyandu: 20,
+      posyandu_ilp: 10,
+      posyandu_5_kader: 10,
+      jumlah_kader: 100,
+      kader_purwa: 30,
+      kader_madya: 20,
+      kader_utama: 10,
+      kader_belum_sertifikat: 40,
+    };
     for (const [key, value] of Object.entries(numbers)) await fillNumber(page, key, value);
     // Calculated live: Purwa + Madya + Utama.
     await expect.poll(() => page.locator("#root_kader_terlatih").inputValue()).toBe("60");
@@ -118,7 +131,12 @@ describe("data entry and verification in Chromium", () => {
     await page.getByRole("link", { name: `Periksa laporan Puskesmas Sungai Durian ilp_profil ${PERIOD}` }).click();
     await page.getByRole("heading", { level: 2, name: "Indikator yang memakai laporan ini" }).waitFor();
     await waitForHydration(page);
-    await expect(page.getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja/ }).first().innerText()).resolves.toContain("10");
+    await expect(
+      page
+        .getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja/ })
+        .first()
+        .innerText(),
+    ).resolves.toContain("10");
     // A return needs a note.
     await page.getByRole("button", { name: "Kembalikan" }).click();
     await page.getByText("Tulis catatan untuk operator").waitFor();
@@ -143,7 +161,12 @@ describe("data entry and verification in Chromium", () => {
     const page = verifier.page;
     await page.reload();
     await waitForHydration(page);
-    await expect(page.getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja/ }).first().innerText()).resolves.toContain("11");
+    await expect(
+      page
+        .getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja/ })
+        .first()
+        .innerText(),
+    ).resolves.toContain("11");
     await page.getByRole("button", { name: "Setujui" }).click();
     await page.getByText("Laporan disetujui dan sekarang terkunci.").waitFor();
     await screenshot(page, "entry-07-approved");
@@ -172,7 +195,10 @@ describe("data entry and verification in Chromium", () => {
     // The demo starts in 2025: December 2024 has no report and its deadline passed long ago.
     await op.goto(`/forms/ilp_profil/2024-12`);
     await waitForHydration(op);
-    await op.getByRole("status").filter({ hasText: /Batas waktu laporan ini \(10 Januari 2025\) sudah lewat/ }).waitFor();
+    await op
+      .getByRole("status")
+      .filter({ hasText: /Batas waktu laporan ini \(10 Januari 2025\) sudah lewat/ })
+      .waitFor();
     await expect(op.getByRole("status").filter({ hasText: "minta admin Dinkes kabupaten/kota membuka kuncinya" }).count()).resolves.toBe(1);
     // Nothing to type into and no button to press; every save path refuses it too (tests/integration/locks.test.ts).
     await expect(op.getByRole("button", { name: "Simpan draf", exact: true }).count()).resolves.toBe(0);
@@ -198,7 +224,10 @@ describe("data entry and verification in Chromium", () => {
     await page.getByLabel("Alasan", { exact: true }).fill("Jumlah desa berubah setelah pemekaran; koreksi atas permintaan Puskesmas.");
     await page.getByRole("button", { name: "Buka kunci", exact: true }).click();
     await page.getByText(/1 laporan yang sudah disetujui dibuka kembali untuk koreksi/).waitFor();
-    await page.getByRole("row", { name: /Jumlah desa berubah setelah pemekaran/ }).getByText("Aktif").waitFor();
+    await page
+      .getByRole("row", { name: /Jumlah desa berubah setelah pemekaran/ })
+      .getByText("Aktif")
+      .waitFor();
     await screenshot(page, "entry-10-unlock-granted");
 
     const op = operator.page;
@@ -214,7 +243,10 @@ describe("data entry and verification in Chromium", () => {
     await op.getByRole("heading", { level: 1, name: "Riwayat laporan" }).waitFor();
     const versions = op.locator("article.history-version");
     await expect(versions.first().getByRole("heading").innerText()).resolves.toMatch(/Mengirim laporan/);
-    await versions.first().getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja.*11.*12/ }).waitFor();
+    await versions
+      .first()
+      .getByRole("row", { name: /Jumlah desa\/kelurahan di wilayah kerja.*11.*12/ })
+      .waitFor();
     await expect(versions.nth(1).getByRole("heading").innerText()).resolves.toMatch(/Membuka kembali laporan yang disetujui/);
     await expect(op.getByRole("heading", { name: /Mengembalikan laporan/ }).count()).resolves.toBe(1);
     await expect(op.getByRole("heading", { name: /Menyetujui laporan/ }).count()).resolves.toBe(1);

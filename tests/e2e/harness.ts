@@ -291,7 +291,8 @@ export function useE2E(options: E2EOptions): E2E {
   const signedInStates = new Map<string, StorageState>();
 
   const need = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`useE2E("${options.name}"): no ${what} ${withBrowser || what === "app" ? "before its beforeAll has run" : "with browser: false"}`);
+    if (value === undefined)
+      throw new Error(`useE2E("${options.name}"): no ${what} ${withBrowser || what === "app" ? "before its beforeAll has run" : "with browser: false"}`);
     return value;
   };
   const newSession = async (storageState?: StorageState): Promise<Session> => {
@@ -303,7 +304,10 @@ export function useE2E(options: E2EOptions): E2E {
   beforeAll(
     async () => {
       // Assigned as each settles, so afterAll ends whichever started when the other failed.
-      await Promise.all([startApp({ name: options.name, env: options.env }).then((a) => (app = a)), withBrowser ? launchBrowser().then((b) => (browser = b)) : null]);
+      await Promise.all([
+        startApp({ name: options.name, env: options.env }).then((a) => (app = a)),
+        withBrowser ? launchBrowser().then((b) => (browser = b)) : null,
+      ]);
       if (!withBrowser) return;
       const first = await newSession();
       if (options.login) await loginAndWaitHome(first.page, options.login);
@@ -349,7 +353,10 @@ export function useE2E(options: E2EOptions): E2E {
       if (clean.dialogs) expect(s.problems.dialogs, "dialogs opened by the page").toEqual([]);
       if (clean.consoleErrors !== false) {
         const ignored = clean.consoleErrors === true ? null : clean.consoleErrors;
-        expect(s.problems.consoleErrors.filter((m) => !ignored?.test(m)), "console errors").toEqual([]);
+        expect(
+          s.problems.consoleErrors.filter((m) => !ignored?.test(m)),
+          "console errors",
+        ).toEqual([]);
       }
     },
   };

@@ -133,7 +133,10 @@ describe("bulk import in Chromium", () => {
     await expect(stored.first().getByText("Entri terlambat").isVisible()).resolves.toBe(true);
     await screenshot(page, "imports-backfill");
 
-    await stored.first().getByRole("link", { name: /Riwayat laporan Puskesmas Sungai Durian periode 2024-12/ }).click();
+    await stored
+      .first()
+      .getByRole("link", { name: /Riwayat laporan Puskesmas Sungai Durian periode 2024-12/ })
+      .click();
     await page.getByRole("heading", { level: 1, name: "Riwayat laporan" }).waitFor();
     await expect(page.getByText("Alasan impor data periode lalu: Data Desember 2024 dari aplikasi lama").isVisible()).resolves.toBe(true);
     await expect(page.getByRole("heading", { level: 3 }).first().getByText("Entri terlambat").isVisible()).resolves.toBe(true);

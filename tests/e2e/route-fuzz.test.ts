@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, REPO_ROOT, useE2E, type RunningApp } from "./harness";
 
 /** Text that only a framework, a runtime error or a database driver writes. */
-const INTERNALS = /You made a|No route matches|Unexpected Server Error|did not provide an? `|node_modules|\bat [\w$.<>]+ \(|TypeError|ReferenceError|SyntaxError|RangeError|SQLITE_|duplicate key value|ECONNREFUSED|Cannot read properties/;
+const INTERNALS =
+  /You made a|No route matches|Unexpected Server Error|did not provide an? `|node_modules|\bat [\w$.<>]+ \(|TypeError|ReferenceError|SyntaxError|RangeError|SQLITE_|duplicate key value|ECONNREFUSED|Cannot read properties/;
 
 const USERS = ["admin.nasional", "admin.sawahlunto", "verifikator.sawahlunto", "operator.sungaidurian", "fasilitator.jateng"];
 
@@ -22,11 +23,68 @@ function validParam(name: string): string {
 }
 
 /** Path parameter shapes, already as they appear in a URL. */
-const PATH_FUZZ = ["%ff", "%00", "..", "%2e%2e%2f%2e%2e", "%2F", "a".repeat(2000), "%F0%9F%98%80", "-1", "1e309", "99999999999999999999999", "%20", "__proto__", "constructor", "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "'%20OR%201%3D1--", "%E0%A4%A"];
+const PATH_FUZZ = [
+  "%ff",
+  "%00",
+  "..",
+  "%2e%2e%2f%2e%2e",
+  "%2F",
+  "a".repeat(2000),
+  "%F0%9F%98%80",
+  "-1",
+  "1e309",
+  "99999999999999999999999",
+  "%20",
+  "__proto__",
+  "constructor",
+  "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+  "'%20OR%201%3D1--",
+  "%E0%A4%A",
+];
 
 /** Query parameters the pages read, and shapes to send them in. */
-const QUERY_KEYS = ["period", "template", "parent", "level", "group", "ytd", "sort", "dir", "limit", "transpose", "basis", "format", "print", "row", "indicator", "units", "unit", "page", "next", "form", "status", "tab"];
-const QUERY_FUZZ = ["", "%ff", "%00", "2025-13", "9999-Q9", "0000", "a".repeat(3000), "__proto__", "-1", "1e309", "[]", "%7B%7D", "csv", "xlsx", "pdf", "%0d%0aSet-Cookie:%20x=1"];
+const QUERY_KEYS = [
+  "period",
+  "template",
+  "parent",
+  "level",
+  "group",
+  "ytd",
+  "sort",
+  "dir",
+  "limit",
+  "transpose",
+  "basis",
+  "format",
+  "print",
+  "row",
+  "indicator",
+  "units",
+  "unit",
+  "page",
+  "next",
+  "form",
+  "status",
+  "tab",
+];
+const QUERY_FUZZ = [
+  "",
+  "%ff",
+  "%00",
+  "2025-13",
+  "9999-Q9",
+  "0000",
+  "a".repeat(3000),
+  "__proto__",
+  "-1",
+  "1e309",
+  "[]",
+  "%7B%7D",
+  "csv",
+  "xlsx",
+  "pdf",
+  "%0d%0aSet-Cookie:%20x=1",
+];
 
 type Shape = { method: string; headers?: Record<string, string>; body?: BodyInit; label: string };
 
@@ -38,7 +96,12 @@ function shapes(base: string): Shape[] {
   multipart.set("file", new Blob(["\u0000\u0001garbage,=1+1\n"], { type: "application/octet-stream" }), "x.xlsx");
   return [
     { method: "POST", label: "empty form", headers: { ...origin, "Content-Type": "application/x-www-form-urlencoded" }, body: "" },
-    { method: "POST", label: "garbage form", headers: { ...origin, "Content-Type": "application/x-www-form-urlencoded" }, body: "intent=%ff&intent=publish&period=%00&revision=-1&document=%7B&data=%5B&username=%00&reason=" },
+    {
+      method: "POST",
+      label: "garbage form",
+      headers: { ...origin, "Content-Type": "application/x-www-form-urlencoded" },
+      body: "intent=%ff&intent=publish&period=%00&revision=-1&document=%7B&data=%5B&username=%00&reason=",
+    },
     { method: "POST", label: "broken urlencoding", headers: { ...origin, "Content-Type": "application/x-www-form-urlencoded" }, body: "a=%E0%A4%A&%=%%" },
     { method: "POST", label: "multipart garbage", headers: origin, body: multipart },
     { method: "POST", label: "multipart without boundary", headers: { ...origin, "Content-Type": "multipart/form-data" }, body: "--x\r\n\r\n" },
@@ -62,7 +125,9 @@ describe("route fuzz", () => {
 
   beforeAll(async () => {
     app = e2e.app;
-    const build = (await import(pathToFileURL(path.join(REPO_ROOT, "build", "index.js")).href)) as { routes: Record<string, { path?: string; parentId?: string }> };
+    const build = (await import(pathToFileURL(path.join(REPO_ROOT, "build", "index.js")).href)) as {
+      routes: Record<string, { path?: string; parentId?: string }>;
+    };
     const full = (id: string): string => {
       const r = build.routes[id];
       const own = r.path ?? "";
@@ -77,13 +142,17 @@ describe("route fuzz", () => {
         body: new URLSearchParams({ username, password: DEMO_PASSWORD, next: "/" }),
       });
       expect(res.status, username).toBe(302);
-      cookies[username] = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      cookies[username] = res.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
     }
   }, 180_000);
 
   it("lets Remix's own traffic and plain form posts through to their routes", async () => {
     const admin = cookies["admin.nasional"];
-    const get = (url: string, init: RequestInit = {}) => fetch(`${app.baseUrl}${url}`, { redirect: "manual", ...init, headers: { Cookie: admin, ...(init.headers ?? {}) } });
+    const get = (url: string, init: RequestInit = {}) =>
+      fetch(`${app.baseUrl}${url}`, { redirect: "manual", ...init, headers: { Cookie: admin, ...(init.headers ?? {}) } });
     expect((await get("/_root.data")).status).toBe(200);
     expect((await get("/scorecards.data")).status).toBe(200);
     expect((await get("/", { method: "HEAD" })).status).toBe(200);
@@ -116,7 +185,13 @@ describe("route fuzz", () => {
       let status: number;
       let text: string;
       try {
-        const res = await fetch(`${app.baseUrl}${url}`, { method: shape.method, headers, body: shape.body, redirect: "manual", signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(`${app.baseUrl}${url}`, {
+          method: shape.method,
+          headers,
+          body: shape.body,
+          redirect: "manual",
+          signal: AbortSignal.timeout(30_000),
+        });
         status = res.status;
         const type = res.headers.get("content-type") ?? "";
         text = /text|json|html|csv|xml/.test(type) ? await res.text() : (await res.arrayBuffer(), "");
@@ -125,13 +200,15 @@ describe("route fuzz", () => {
         return;
       }
       sent++;
-      if (status >= 500 || status < 200) failures.push(`${who} ${shape.method} ${url.slice(0, 120)} [${shape.label}]: ${status} ${text.replace(/\s+/g, " ").slice(0, 160)}`);
+      if (status >= 500 || status < 200)
+        failures.push(`${who} ${shape.method} ${url.slice(0, 120)} [${shape.label}]: ${status} ${text.replace(/\s+/g, " ").slice(0, 160)}`);
       else if (INTERNALS.test(text)) failures.push(`${who} ${shape.method} ${url.slice(0, 120)} [${shape.label}]: ${status} shows ${INTERNALS.exec(text)![0]}`);
     };
 
     for (const pattern of patterns) {
       const names = [...pattern.matchAll(/:(\w+)/g)].map((m) => m[1]);
-      const fill = (bad?: { name: string; value: string }) => pattern.replace(/:(\w+)/g, (_, n: string) => (bad && bad.name === n ? bad.value : encodeURIComponent(validParam(n))));
+      const fill = (bad?: { name: string; value: string }) =>
+        pattern.replace(/:(\w+)/g, (_, n: string) => (bad && bad.name === n ? bad.value : encodeURIComponent(validParam(n))));
       const urls = [fill(), ...names.flatMap((name) => PATH_FUZZ.map((value) => fill({ name, value })))];
       // Malformed tails and segments on parameterless routes too.
       urls.push(`${pattern === "/" ? "" : pattern}/%ff`, `${pattern}?%ff=%ff`, `${pattern}?${"x=1&".repeat(500)}`);
@@ -140,7 +217,8 @@ describe("route fuzz", () => {
         for (const url of urls) jobs.push(() => send(who, url, { method: "GET", label: "get" }));
         // Each key with five of the shapes (a different five per key), so every shape meets several keys.
         QUERY_KEYS.forEach((key, k) => {
-          for (let j = 0; j < 5; j++) jobs.push(() => send(who, `${fill()}?${key}=${QUERY_FUZZ[(k * 5 + j) % QUERY_FUZZ.length]}`, { method: "GET", label: `query ${key}` }));
+          for (let j = 0; j < 5; j++)
+            jobs.push(() => send(who, `${fill()}?${key}=${QUERY_FUZZ[(k * 5 + j) % QUERY_FUZZ.length]}`, { method: "GET", label: `query ${key}` }));
         });
         // The same route through Remix's single-fetch data URL, as the browser calls it.
         const data = pattern === "/" ? "/_root.data" : `${fill()}.data`;

@@ -20,13 +20,20 @@ const e2e = useE2E({ name: "scorecards", login: "fasilitator.nasional", clean: {
 describe("facilitator scorecard journey", () => {
   it("opens the national scorecard: provinces, coloured cells, band in text, accessible table", async () => {
     const { page } = e2e;
-    await page.getByRole("navigation", { name: T("nav.main") }).getByRole("link", { name: T("nav.scorecards") }).click();
+    await page
+      .getByRole("navigation", { name: T("nav.main") })
+      .getByRole("link", { name: T("nav.scorecards") })
+      .click();
     await page.waitForURL((u) => u.pathname === "/scorecards");
     const table = page.getByRole("table", { name: /^Scorecard Indonesia/ });
     await table.waitFor();
     expect(await table.locator("tbody tr").count()).toBe(4);
     // Cells judged against a target: coloured, or shown muted while last month's reports still come in.
-    expect(await table.locator("td.sc-green, td.sc-yellow, td.sc-red, td.sc-incomplete.sc-band-green, td.sc-incomplete.sc-band-yellow, td.sc-incomplete.sc-band-red").count()).toBeGreaterThan(0);
+    expect(
+      await table
+        .locator("td.sc-green, td.sc-yellow, td.sc-red, td.sc-incomplete.sc-band-green, td.sc-incomplete.sc-band-yellow, td.sc-incomplete.sc-band-red")
+        .count(),
+    ).toBeGreaterThan(0);
     await page.getByText(/^Data terakhir berubah: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/).waitFor();
 
     // Accessibility: a caption, every header cell has a scope, every cell's band is also text and shape.
@@ -34,7 +41,12 @@ describe("facilitator scorecard journey", () => {
     const scopes = await table.locator("th").evaluateAll((ths) => ths.map((th) => th.getAttribute("scope")));
     expect(scopes.every((x) => x === "col" || x === "colgroup" || x === "row")).toBe(true);
     const cells = await table.locator("td.sc-cell").evaluateAll((tds) =>
-      tds.map((td) => ({ state: td.getAttribute("data-state"), text: td.querySelector(".sc-band-text")?.textContent?.trim() ?? "", symbol: td.querySelector(".sc-symbol")?.textContent ?? "", label: td.querySelector("a")?.getAttribute("aria-label") ?? "" })),
+      tds.map((td) => ({
+        state: td.getAttribute("data-state"),
+        text: td.querySelector(".sc-band-text")?.textContent?.trim() ?? "",
+        symbol: td.querySelector(".sc-symbol")?.textContent ?? "",
+        label: td.querySelector("a")?.getAttribute("aria-label") ?? "",
+      })),
     );
     expect(cells.length).toBeGreaterThan(0);
     for (const c of cells) {
@@ -45,7 +57,9 @@ describe("facilitator scorecard journey", () => {
       expect(c.symbol.trim()).not.toBe("");
     }
     // Trend arrows: a tooltip on the arrow, the same words in the cell link's label.
-    const arrows = await table.locator(".sc-trend").evaluateAll((els) => els.map((e) => [e.getAttribute("aria-hidden"), e.getAttribute("title"), e.closest("a")?.getAttribute("aria-label") ?? ""]));
+    const arrows = await table
+      .locator(".sc-trend")
+      .evaluateAll((els) => els.map((e) => [e.getAttribute("aria-hidden"), e.getAttribute("title"), e.closest("a")?.getAttribute("aria-label") ?? ""]));
     expect(arrows.length).toBeGreaterThan(0);
     for (const [hidden, title, label] of arrows) {
       expect(hidden).toBe("true");
@@ -57,7 +71,9 @@ describe("facilitator scorecard journey", () => {
     const ytd = await page.request.get(`/scorecards?ytd=1&parent=33.28`);
     expect(ytd.status()).toBe(200);
     const html = await ytd.text();
-    const cellsWithTrend = [...html.matchAll(/<a class="sc-cell-link" aria-label="([^"]*)"[^>]*>(?:(?!<\/a>).)*?class="sc-trend[^"]*" aria-hidden="true" title="([^"]*)"/g)];
+    const cellsWithTrend = [
+      ...html.matchAll(/<a class="sc-cell-link" aria-label="([^"]*)"[^>]*>(?:(?!<\/a>).)*?class="sc-trend[^"]*" aria-hidden="true" title="([^"]*)"/g),
+    ];
     expect(cellsWithTrend.length).toBeGreaterThan(0);
     const withAchievements = cellsWithTrend.filter((m) => /capaian terhadap target \d+(\.\d{3})*,\d% → \d+(\.\d{3})*,\d%/.test(m[2]));
     expect(withAchievements.length).toBeGreaterThan(0);
@@ -92,9 +108,13 @@ describe("facilitator scorecard journey", () => {
     expect(url.searchParams.get("dir")).toBe("desc");
     await expect.poll(() => page.locator("thead th.sc-ind").first().getAttribute("aria-sort")).toBe("descending");
     // The shown values are in descending order (rows without a value last).
-    const values = await page.locator("tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => tr.querySelectorAll("td.sc-cell .sc-value")[0]?.textContent ?? "–").map((v) => (v === "–" ? null : Number(v.replace(/\./g, "").replace(",", ".")))),
-    );
+    const values = await page
+      .locator("tbody tr")
+      .evaluateAll((trs) =>
+        trs
+          .map((tr) => tr.querySelectorAll("td.sc-cell .sc-value")[0]?.textContent ?? "–")
+          .map((v) => (v === "–" ? null : Number(v.replace(/\./g, "").replace(",", ".")))),
+      );
     const present = values.filter((v): v is number => v !== null);
     expect(present).toEqual([...present].sort((a, b) => b - a));
     await screenshot(page, "scorecards-sorted");
@@ -112,13 +132,21 @@ describe("facilitator scorecard journey", () => {
     const table = page.locator("table[data-transposed='1']");
     await table.waitFor();
     expect(await page.getByRole("table", { name: /^Scorecard Indonesia/ }).getAttribute("data-transposed")).toBe("1");
-    expect(await table.locator("caption").innerText()).toBe(T("scorecards.captionTransposed", { scope: "Indonesia", period: await page.locator("h1 + p strong").innerText() }));
+    expect(await table.locator("caption").innerText()).toBe(
+      T("scorecards.captionTransposed", { scope: "Indonesia", period: await page.locator("h1 + p strong").innerText() }),
+    );
     // Units are the columns in the same (sorted) order, the total last; indicators are the rows.
     const unitColumns = (await table.locator("thead th.sc-unit .sc-code").allInnerTexts()).map((x) => x.trim());
     expect(unitColumns.slice(0, -1)).toEqual(unitsBefore.map((x) => x.trim()));
     expect(await table.locator("tbody th.sc-ind[scope=row]").count()).toBe(indicatorsBefore + 2); // + rank and score rows
     expect(await table.locator("td.sc-cell").count()).toBe(cellsBefore);
-    for (const c of await table.locator("td.sc-cell").evaluateAll((tds) => tds.map((td) => ({ text: td.querySelector(".sc-band-text")?.textContent?.trim() ?? "", symbol: td.querySelector(".sc-symbol")?.textContent ?? "", href: td.querySelector("a")?.getAttribute("href") ?? "" })))) {
+    for (const c of await table.locator("td.sc-cell").evaluateAll((tds) =>
+      tds.map((td) => ({
+        text: td.querySelector(".sc-band-text")?.textContent?.trim() ?? "",
+        symbol: td.querySelector(".sc-symbol")?.textContent ?? "",
+        href: td.querySelector("a")?.getAttribute("href") ?? "",
+      })),
+    )) {
       expect(c.text.length).toBeGreaterThan(0);
       expect(c.symbol.length).toBeGreaterThan(0);
       expect(c.href).toMatch(/^\/scorecards\/explain\?.*transpose=1/);
@@ -132,11 +160,22 @@ describe("facilitator scorecard journey", () => {
     const previousSort = new URL(page.url()).searchParams.get("sort");
     const rowHeader = table.locator("tbody th.sc-ind[scope=row]").nth(3);
     await rowHeader.getByRole("link").click();
-    await page.waitForURL((u) => u.searchParams.get("transpose") === "1" && u.searchParams.get("dir") === "desc" && u.searchParams.has("sort") && u.searchParams.get("sort") !== previousSort);
-    await expect.poll(() => table.locator("tbody th.sc-ind[scope=row]").nth(3).getAttribute("aria-sort")).toBe("descending");
-    const values = await table.locator("tbody tr:not(.sc-group-row)").nth(3).evaluate((tr) =>
-      [...tr.querySelectorAll("td.sc-cell .sc-value")].map((v) => v.textContent ?? "–").map((v) => (v === "–" ? null : Number(v.replace(/\./g, "").replace(",", ".")))),
+    await page.waitForURL(
+      (u) =>
+        u.searchParams.get("transpose") === "1" &&
+        u.searchParams.get("dir") === "desc" &&
+        u.searchParams.has("sort") &&
+        u.searchParams.get("sort") !== previousSort,
     );
+    await expect.poll(() => table.locator("tbody th.sc-ind[scope=row]").nth(3).getAttribute("aria-sort")).toBe("descending");
+    const values = await table
+      .locator("tbody tr:not(.sc-group-row)")
+      .nth(3)
+      .evaluate((tr) =>
+        [...tr.querySelectorAll("td.sc-cell .sc-value")]
+          .map((v) => v.textContent ?? "–")
+          .map((v) => (v === "–" ? null : Number(v.replace(/\./g, "").replace(",", ".")))),
+      );
     const present = values.slice(0, -1).filter((v): v is number => v !== null);
     expect(present).toEqual([...present].sort((a, b) => b - a));
     await screenshot(page, "scorecards-transposed");
@@ -158,7 +197,12 @@ describe("facilitator scorecard journey", () => {
     await table.waitFor();
     expect(await table.locator("tbody tr").count()).toBeGreaterThan(0);
     const crumbs = page.getByRole("navigation", { name: T("scorecards.breadcrumbs") });
-    expect((await crumbs.getByRole("listitem").allInnerTexts()).map((x) => x.trim())).toEqual([T("scorecards.myScope"), "Indonesia", "Jawa Tengah", "Kabupaten Tegal"]);
+    expect((await crumbs.getByRole("listitem").allInnerTexts()).map((x) => x.trim())).toEqual([
+      T("scorecards.myScope"),
+      "Indonesia",
+      "Jawa Tengah",
+      "Kabupaten Tegal",
+    ]);
     expect(new URL(page.url()).searchParams.get("parent")).toBe("33.28");
     await screenshot(page, "scorecards-district");
     await crumbs.getByRole("link", { name: "Jawa Tengah" }).click();
@@ -170,11 +214,20 @@ describe("facilitator scorecard journey", () => {
 
   it("explains a cell: formula, target and its source, completeness with units", async () => {
     const { page } = e2e;
-    const cell = page.locator("tbody td.sc-green a, tbody td.sc-yellow a, tbody td.sc-red a, tbody td.sc-incomplete.sc-band-green a, tbody td.sc-incomplete.sc-band-yellow a, tbody td.sc-incomplete.sc-band-red a").first();
+    const cell = page
+      .locator(
+        "tbody td.sc-green a, tbody td.sc-yellow a, tbody td.sc-red a, tbody td.sc-incomplete.sc-band-green a, tbody td.sc-incomplete.sc-band-yellow a, tbody td.sc-incomplete.sc-band-red a",
+      )
+      .first();
     await cell.click();
     await page.waitForURL((u) => u.pathname === "/scorecards/explain");
     await page.getByRole("heading", { level: 1, name: /^Penjelasan sel: / }).waitFor();
-    for (const heading of ["scorecards.explain.summary", "scorecards.explain.formula", "scorecards.explain.target", "scorecards.explain.completeness"] as const) {
+    for (const heading of [
+      "scorecards.explain.summary",
+      "scorecards.explain.formula",
+      "scorecards.explain.target",
+      "scorecards.explain.completeness",
+    ] as const) {
       await page.getByRole("heading", { name: T(heading) }).waitFor();
     }
     await page.getByText(T("scorecards.explain.targetSource")).waitFor();
@@ -242,7 +295,13 @@ describe("facilitator scorecard journey", () => {
     const handle = openDb(e2e.app.databaseUrl);
     try {
       const sawahlunto = await handle.db.selectFrom("org_unit").select("path").where("code", "=", "13.73").executeTakeFirstOrThrow();
-      const unit = await handle.db.selectFrom("org_unit").select("id").where("level", "=", "puskesmas").where("path", "like", `${sawahlunto.path}%`).orderBy("code").executeTakeFirstOrThrow();
+      const unit = await handle.db
+        .selectFrom("org_unit")
+        .select("id")
+        .where("level", "=", "puskesmas")
+        .where("path", "like", `${sawahlunto.path}%`)
+        .orderBy("code")
+        .executeTakeFirstOrThrow();
       await handle.db.updateTable("org_unit").set({ name: XSS }).where("id", "=", unit.id).execute();
     } finally {
       await handle.destroy();
@@ -250,11 +309,21 @@ describe("facilitator scorecard journey", () => {
     const check = async () => {
       const table = page.getByRole("table", { name: /^Scorecard/ });
       await table.waitFor();
-      await page.getByRole("rowheader", { name: /onerror/ }).first().waitFor();
+      await page
+        .getByRole("rowheader", { name: /onerror/ })
+        .first()
+        .waitFor();
       expect(await table.locator("img, svg, script").count()).toBe(0);
-      const onAttributes = await table.evaluate((t) => [...t.querySelectorAll("*")].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith("on")).map((a) => `${el.tagName} ${a.name}`)));
+      const onAttributes = await table.evaluate((t) =>
+        [...t.querySelectorAll("*")].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith("on")).map((a) => `${el.tagName} ${a.name}`)),
+      );
       expect(onAttributes).toEqual([]);
-      expect(await table.getByRole("rowheader", { name: /onerror/ }).first().innerText()).toContain(XSS);
+      expect(
+        await table
+          .getByRole("rowheader", { name: /onerror/ })
+          .first()
+          .innerText(),
+      ).toContain(XSS);
       // The cell links name the unit in their label as text too.
       const labels = await table.locator("a.sc-cell-link").evaluateAll((as) => as.map((a) => a.getAttribute("aria-label") ?? ""));
       expect(labels.some((l) => l.includes(XSS))).toBe(true);

@@ -126,7 +126,10 @@ describe("language switch", () => {
     await toEnglish.click();
     await s.page.getByRole("heading", { level: 1, name: `Welcome, ${name}` }).waitFor();
     expect(await s.page.locator("html").getAttribute("lang")).toBe("en");
-    await s.page.getByRole("navigation", { name: translate("en", "nav.main") }).getByRole("link", { name: translate("en", "nav.users") }).waitFor();
+    await s.page
+      .getByRole("navigation", { name: translate("en", "nav.main") })
+      .getByRole("link", { name: translate("en", "nav.users") })
+      .waitFor();
     await screenshot(s.page, "home-english");
 
     const toIndonesian = s.page.getByRole("button", { name: "Bahasa Indonesia" });

@@ -32,7 +32,9 @@ function inlineHandlers(page: Page): Promise<string[]> {
 async function uploadJson(page: Page, name: string, json: unknown) {
   await page.goto("/templates/import");
   await waitForHydration(page);
-  await page.getByLabel(t("templates.import.file"), { exact: true }).setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(json, null, 2)) });
+  await page
+    .getByLabel(t("templates.import.file"), { exact: true })
+    .setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(json, null, 2)) });
   await page.getByRole("button", { name: t("templates.import.submit"), exact: true }).click();
 }
 
@@ -40,7 +42,10 @@ describe("template library", () => {
   it("admin.sawahlunto sees ilp-nasional used by Kota Sawahlunto, the local field badge, and the report on a broken upload", async () => {
     const s = await e2e.signedIn("admin.sawahlunto");
     const { page } = s;
-    await page.getByRole("navigation", { name: t("nav.main") }).getByRole("link", { name: t("nav.templates"), exact: true }).click();
+    await page
+      .getByRole("navigation", { name: t("nav.main") })
+      .getByRole("link", { name: t("nav.templates"), exact: true })
+      .click();
     await page.waitForURL((url) => url.pathname === "/templates");
     await page.getByRole("heading", { level: 1, name: t("templates.title") }).waitFor();
     await page.getByRole("heading", { level: 2, name: /ilp-nasional/ }).waitFor();
@@ -55,7 +60,10 @@ describe("template library", () => {
 
     await page.getByRole("link", { name: t("templates.openVersion", { package: "ilp-nasional", version: 1 }) }).click();
     await page.waitForURL((url) => url.pathname === "/templates/ilp-nasional/1");
-    await page.getByText(/Penyesuaian Kota Sawahlunto/).first().waitFor();
+    await page
+      .getByText(/Penyesuaian Kota Sawahlunto/)
+      .first()
+      .waitFor();
     const localRow = page.getByRole("row").filter({ hasText: "Posyandu ILP yang mencatat layanan langsung di RME/Simpus" });
     await localRow.getByText(t("templates.origin.local"), { exact: true }).waitFor();
     const nationalRow = page.locator('tr[data-field="posyandu_ilp"]');
@@ -68,7 +76,10 @@ describe("template library", () => {
     broken.version = 2;
     broken.operations[1].indicator.numerator = "lokal_posyandu_ilp_rme + posyandu_ilpp";
     await uploadJson(page, "sawahlunto-rusak.json", broken);
-    await page.getByRole("alert").filter({ hasText: /Berkas ditolak/ }).waitFor();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /Berkas ditolak/ })
+      .waitFor();
     const report = page.getByRole("region", { name: /Laporan galat/ });
     await report.waitFor();
     const reportText = await report.innerText();
@@ -81,13 +92,20 @@ describe("template library", () => {
     // Not JSON at all: still a clear report.
     await page.goto("/templates/import");
     await waitForHydration(page);
-    await page.getByLabel(t("templates.import.file"), { exact: true }).setInputFiles({ name: "bukan.json", mimeType: "application/json", buffer: Buffer.from('{"package": "ilp-nasional",') });
+    await page
+      .getByLabel(t("templates.import.file"), { exact: true })
+      .setInputFiles({ name: "bukan.json", mimeType: "application/json", buffer: Buffer.from('{"package": "ilp-nasional",') });
     await page.getByRole("button", { name: t("templates.import.submit"), exact: true }).click();
-    await page.getByRole("region", { name: /Laporan galat/ }).getByText(/bukan JSON yang sah/).waitFor();
+    await page
+      .getByRole("region", { name: /Laporan galat/ })
+      .getByText(/bukan JSON yang sah/)
+      .waitFor();
 
     // The library still shows adaptation v1 only.
     await page.goto("/templates");
-    expect(await page.getByRole("table", { name: t("templates.usageOf", { package: "ilp-nasional" }) }).innerText()).toContain(t("templates.usage.overlay", { version: 1, base: 1 }));
+    expect(await page.getByRole("table", { name: t("templates.usageOf", { package: "ilp-nasional" }) }).innerText()).toContain(
+      t("templates.usage.overlay", { version: 1, base: 1 }),
+    );
     e2e.expectClean(s);
   });
 
@@ -104,7 +122,10 @@ describe("template library", () => {
     pkg.indicators[0].name = { id: `Indikator ${XSS_SVG}` };
     pkg.rules[0].message = { id: `Pesan ${XSS_IMG}` };
     await uploadJson(page, "ilp-nasional.v2.json", pkg);
-    await page.getByRole("status").filter({ hasText: t("templates.import.packagePublished", { package: "ilp-nasional", version: 2 }) }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: t("templates.import.packagePublished", { package: "ilp-nasional", version: 2 }) })
+      .waitFor();
     await page.getByRole("link", { name: t("templates.import.view"), exact: true }).click();
     await page.waitForURL((url) => url.pathname === "/templates/ilp-nasional/2");
     await page.getByRole("heading", { level: 1, name: `Paket uji ${XSS_SVG}` }).waitFor();

@@ -5,16 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  CHOICE_VALUE_PATTERN,
-  FORBIDDEN_KEYS,
-  KEY_PATTERN,
-  LOCAL_PREFIX,
-  PACKAGE_KEY_PATTERN,
-  defaultAggregation,
-  formulaTypeOf,
-  isValidKey,
-} from "@engine";
+import { CHOICE_VALUE_PATTERN, FORBIDDEN_KEYS, KEY_PATTERN, LOCAL_PREFIX, PACKAGE_KEY_PATTERN, defaultAggregation, formulaTypeOf, isValidKey } from "@engine";
 
 const SCHEMAS = join(__dirname, "..", "..", "schemas");
 

@@ -63,8 +63,22 @@ function sampleForm(): Form {
             min: 0,
             showIf: { match: "all", clauses: [{ field: "jumlah_kader", op: "gt", value: 0 }] },
           },
-          { key: "alasan_tidak_ada", type: "text", label: t("Alasan tidak ada posyandu"), maxLength: 100, showIf: { match: "all", clauses: [{ field: "jenis_posyandu", op: "empty" }] } },
-          { key: "kegiatan", type: "multichoice", label: t("Kegiatan"), choices: [{ value: "timbang", label: t("Penimbangan") }, { value: "imunisasi", label: t("Imunisasi") }] },
+          {
+            key: "alasan_tidak_ada",
+            type: "text",
+            label: t("Alasan tidak ada posyandu"),
+            maxLength: 100,
+            showIf: { match: "all", clauses: [{ field: "jenis_posyandu", op: "empty" }] },
+          },
+          {
+            key: "kegiatan",
+            type: "multichoice",
+            label: t("Kegiatan"),
+            choices: [
+              { value: "timbang", label: t("Penimbangan") },
+              { value: "imunisasi", label: t("Imunisasi") },
+            ],
+          },
           { key: "tanggal", type: "date", label: t("Tanggal laporan") },
           { key: "catatan", type: "text", label: t("Catatan"), optional: true },
         ],
@@ -105,7 +119,13 @@ describe("formToJsonSchema", () => {
     expect(schema.properties.alasan_tidak_ada).toMatchObject({ type: "string", maxLength: 100 });
     expect(schema.properties.catatan).toMatchObject({ type: "string", maxLength: 500 });
     expect(uiSchema.catatan).toEqual({ "ui:widget": "textarea" });
-    expect(schema.properties.ada_posyandu).toMatchObject({ type: "boolean", oneOf: [{ const: true, title: "Ya" }, { const: false, title: "Tidak" }] });
+    expect(schema.properties.ada_posyandu).toMatchObject({
+      type: "boolean",
+      oneOf: [
+        { const: true, title: "Ya" },
+        { const: false, title: "Tidak" },
+      ],
+    });
     expect(schema.properties.k_total).toMatchObject({ type: "integer", readOnly: true });
     expect(uiSchema.k_total).toEqual({ "ui:readonly": true });
   });
@@ -145,7 +165,13 @@ describe("formToJsonSchema", () => {
 
 describe("show-if", () => {
   it("evaluates clauses with all/any; comparisons with no answer are false", () => {
-    const cond = { match: "all" as const, clauses: [{ field: "a", op: "gt" as const, value: 3 }, { field: "b", op: "filled" as const }] };
+    const cond = {
+      match: "all" as const,
+      clauses: [
+        { field: "a", op: "gt" as const, value: 3 },
+        { field: "b", op: "filled" as const },
+      ],
+    };
     expect(evaluateShowIf(cond, { a: 4, b: "x" })).toBe(true);
     expect(evaluateShowIf(cond, { a: 3, b: "x" })).toBe(false);
     expect(evaluateShowIf({ ...cond, match: "any" }, { a: 3, b: "x" })).toBe(true);
@@ -206,15 +232,42 @@ describe("calculated fields", () => {
 
 describe("validateSubmission", () => {
   it("accepts a good submission and returns pruned + calculated data", () => {
-    const r = validateSubmission(sampleForm(), { k1: 10, k6: 8, k_total: 999, ada_posyandu: true, jenis_posyandu: "pratama", jumlah_kader: 4, kegiatan: ["timbang"], tanggal: "2025-03-31" });
+    const r = validateSubmission(sampleForm(), {
+      k1: 10,
+      k6: 8,
+      k_total: 999,
+      ada_posyandu: true,
+      jenis_posyandu: "pratama",
+      jumlah_kader: 4,
+      kegiatan: ["timbang"],
+      tanggal: "2025-03-31",
+    });
     expect(r.errors).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.data).toEqual({ k1: 10, k6: 8, ada_posyandu: true, jenis_posyandu: "pratama", kegiatan: ["timbang"], tanggal: "2025-03-31", k_total: 18, rasio: 0.8, lengkap: false });
+    expect(r.data).toEqual({
+      k1: 10,
+      k6: 8,
+      ada_posyandu: true,
+      jenis_posyandu: "pratama",
+      kegiatan: ["timbang"],
+      tanggal: "2025-03-31",
+      k_total: 18,
+      rasio: 0.8,
+      lengkap: false,
+    });
     expect(r.ignored).toEqual(["k_total"]);
   });
 
   it("reports every invalid field with an Indonesian message naming the field", () => {
-    const r = validateSubmission(sampleForm(), { k1: -1, k6: 2.5, ada_posyandu: true, jenis_posyandu: "utama", kegiatan: ["timbang", "timbang"], tanggal: "2025-02-30", catatan: "x".repeat(501) });
+    const r = validateSubmission(sampleForm(), {
+      k1: -1,
+      k6: 2.5,
+      ada_posyandu: true,
+      jenis_posyandu: "utama",
+      kegiatan: ["timbang", "timbang"],
+      tanggal: "2025-02-30",
+      catatan: "x".repeat(501),
+    });
     expect(r.ok).toBe(false);
     const byField = Object.fromEntries(r.errors.map((e) => [e.field, e]));
     expect(Object.keys(byField)).toEqual(["k1", "k6", "jenis_posyandu", "kegiatan", "tanggal", "catatan"]);
@@ -237,7 +290,10 @@ describe("validateSubmission", () => {
     ]);
     expect(missing.errors[0].message).toBe('"Ibu hamil K1" wajib diisi. Isi dulu lalu kirim ulang.');
     // jenis_posyandu is hidden when there is no posyandu, so it is not required.
-    expect(validateSubmission(sampleForm(), { k1: 1, ada_posyandu: false, jenis_posyandu: "madya" })).toMatchObject({ ok: true, data: { k1: 1, ada_posyandu: false } });
+    expect(validateSubmission(sampleForm(), { k1: 1, ada_posyandu: false, jenis_posyandu: "madya" })).toMatchObject({
+      ok: true,
+      data: { k1: 1, ada_posyandu: false },
+    });
   });
 
   it("English messages on request", () => {
@@ -246,7 +302,11 @@ describe("validateSubmission", () => {
   });
 
   it("strips unknown keys, empties and overlay-hidden fields", () => {
-    const r = validateSubmission(sampleForm(), { k1: 1, ada_posyandu: false, orgUnitId: 7, status: "approved", catatan: "x", k6: null, tanggal: "" }, { hiddenFields: ["catatan"] });
+    const r = validateSubmission(
+      sampleForm(),
+      { k1: 1, ada_posyandu: false, orgUnitId: 7, status: "approved", catatan: "x", k6: null, tanggal: "" },
+      { hiddenFields: ["catatan"] },
+    );
     expect(r.ok).toBe(true);
     expect(r.data).toEqual({ k1: 1, ada_posyandu: false });
     expect(r.ignored).toEqual(["orgUnitId", "status", "catatan"]);

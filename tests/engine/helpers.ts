@@ -1,11 +1,11 @@
 /** Shared fixtures and a pipeline runner for the engine case files. */
-import { expect } from 'vitest';
-import packageJson from './cases/fixture-package.json';
-import orgsJson from './cases/fixture-orgs.json';
-import type { TemplatePackage } from '@engine/documents';
-import { computeRowFacts, type MemoryOrgUnit, type MemorySubmission } from '@engine/facts-memory';
-import { computeScorecard, explainCell, planScorecard, type ScorecardRequest, type ScorecardRowRef } from '@engine/scorecard';
-import type { OrgChainLink } from '@engine/targets';
+import { expect } from "vitest";
+import packageJson from "./cases/fixture-package.json";
+import orgsJson from "./cases/fixture-orgs.json";
+import type { TemplatePackage } from "@engine/documents";
+import { computeRowFacts, type MemoryOrgUnit, type MemorySubmission } from "@engine/facts-memory";
+import { computeScorecard, explainCell, planScorecard, type ScorecardRequest, type ScorecardRowRef } from "@engine/scorecard";
+import type { OrgChainLink } from "@engine/targets";
 
 /** A fresh deep copy of the fixture package (tests may mutate their copy). */
 export function fixturePackage(): TemplatePackage {
@@ -33,7 +33,7 @@ export function chainOf(code: string, orgs: readonly MemoryOrgUnit[] = ORGS): Or
   return out;
 }
 
-export interface CaseRequest extends Omit<ScorecardRequest, 'rows' | 'total'> {
+export interface CaseRequest extends Omit<ScorecardRequest, "rows" | "total"> {
   rows: string[];
   total?: string;
 }
@@ -59,12 +59,12 @@ export function runPipeline(pkg: TemplatePackage, request: ScorecardRequest, sub
 }
 
 /** Compares `actual` against a partial expectation; numbers to 6 decimals. */
-export function expectPartial(actual: unknown, expected: unknown, path = '$'): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
+export function expectPartial(actual: unknown, expected: unknown, path = "$"): void {
+  if (typeof expected === "number" && typeof actual === "number") {
     expect(actual, path).toBeCloseTo(expected, 6);
     return;
   }
-  if (expected === null || typeof expected !== 'object') {
+  if (expected === null || typeof expected !== "object") {
     expect(actual, path).toEqual(expected);
     return;
   }
@@ -74,19 +74,19 @@ export function expectPartial(actual: unknown, expected: unknown, path = '$'): v
     expected.forEach((e, i) => expectPartial((actual as unknown[])[i], e, `${path}[${i}]`));
     return;
   }
-  expect(actual !== null && typeof actual === 'object', `${path} is object`).toBe(true);
+  expect(actual !== null && typeof actual === "object", `${path} is object`).toBe(true);
   for (const [k, v] of Object.entries(expected as Record<string, unknown>)) {
     expectPartial((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
   }
 }
 
 /** Walks a value and fails on any NaN or ±Infinity. */
-export function expectAllFinite(x: unknown, path = '$'): void {
-  if (typeof x === 'number') {
+export function expectAllFinite(x: unknown, path = "$"): void {
+  if (typeof x === "number") {
     expect(Number.isFinite(x), `${path} = ${x}`).toBe(true);
     return;
   }
-  if (x === null || typeof x !== 'object') return;
+  if (x === null || typeof x !== "object") return;
   if (x instanceof Map) {
     for (const [k, v] of x) expectAllFinite(v, `${path}.${String(k)}`);
     return;

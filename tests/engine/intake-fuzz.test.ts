@@ -1,21 +1,39 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  DOCUMENT_KINDS,
-  checkRawSchema,
-  parseJsonDocument,
-  validateDocument,
-  validateOverlay,
-  validatePackage,
-  validateSubmission,
-} from "@engine/server";
+import { DOCUMENT_KINDS, checkRawSchema, parseJsonDocument, validateDocument, validateOverlay, validatePackage, validateSubmission } from "@engine/server";
 import type { Form, TemplatePackage } from "../../schemas/types.generated";
 
 /** Keys that steer random objects towards our documents and towards pollution attempts. */
 const interestingKey = fc.constantFrom(
-  "__proto__", "constructor", "prototype", "key", "type", "op", "forms", "sections", "fields", "label", "id",
-  "calculate", "showIf", "clauses", "field", "indicators", "targets", "rules", "groups", "scope", "level",
-  "profile", "values", "$ref", "$data", "pattern", "maxLength", "properties", "polluted",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "key",
+  "type",
+  "op",
+  "forms",
+  "sections",
+  "fields",
+  "label",
+  "id",
+  "calculate",
+  "showIf",
+  "clauses",
+  "field",
+  "indicators",
+  "targets",
+  "rules",
+  "groups",
+  "scope",
+  "level",
+  "profile",
+  "values",
+  "$ref",
+  "$data",
+  "pattern",
+  "maxLength",
+  "properties",
+  "polluted",
 );
 
 const { tree } = fc.letrec((tie) => ({
@@ -28,7 +46,10 @@ const { tree } = fc.letrec((tie) => ({
 }));
 
 /** Random JSON as the server sees it: parsed from text, so `__proto__` is an own key. */
-const parsedJson = fc.oneof(tree.map((v) => JSON.parse(JSON.stringify(v) ?? "null")), fc.json().map((s) => JSON.parse(s)));
+const parsedJson = fc.oneof(
+  tree.map((v) => JSON.parse(JSON.stringify(v) ?? "null")),
+  fc.json().map((s) => JSON.parse(s)),
+);
 
 const form: Form = {
   key: "f",
@@ -42,7 +63,13 @@ const form: Form = {
       fields: [
         { key: "key", type: "integer", label: { id: "A" }, min: 0 },
         { key: "b", type: "number", label: { id: "B" }, calculate: "key * 2" },
-        { key: "op", type: "choice", label: { id: "C" }, choices: [{ value: "x", label: { id: "X" } }], showIf: { match: "all", clauses: [{ field: "key", op: "gt", value: 1 }] } },
+        {
+          key: "op",
+          type: "choice",
+          label: { id: "C" },
+          choices: [{ value: "x", label: { id: "X" } }],
+          showIf: { match: "all", clauses: [{ field: "key", op: "gt", value: 1 }] },
+        },
         { key: "values", type: "multichoice", label: { id: "M" }, choices: [{ value: "y", label: { id: "Y" } }] },
         { key: "label", type: "text", label: { id: "T" } },
       ],
@@ -99,7 +126,7 @@ describe("property: random JSON never throws and never pollutes Object.prototype
   it("mutated valid packages never throw", () => {
     const valid = JSON.stringify(base);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.constantFrom("", "\"", "{", "]", "0", ",", "lokal_", "__proto__")), { maxLength: 4 }), (edits) => {
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.constantFrom("", '"', "{", "]", "0", ",", "lokal_", "__proto__")), { maxLength: 4 }), (edits) => {
         let text = valid;
         for (const [at, insert] of edits) {
           const i = at % (text.length + 1);
@@ -113,7 +140,31 @@ describe("property: random JSON never throws and never pollutes Object.prototype
   });
 
   it("schema-valid packages with random formulas and conditions never throw in the semantic checks", () => {
-    const token = fc.constantFrom("key", "b", "1", "0", "+", "-", "*", "/", "(", ")", ",", "and", "not", ">", "=", "if", "coalesce", "count_units", "units()", "__proto__", "constructor", "true", " ");
+    const token = fc.constantFrom(
+      "key",
+      "b",
+      "1",
+      "0",
+      "+",
+      "-",
+      "*",
+      "/",
+      "(",
+      ")",
+      ",",
+      "and",
+      "not",
+      ">",
+      "=",
+      "if",
+      "coalesce",
+      "count_units",
+      "units()",
+      "__proto__",
+      "constructor",
+      "true",
+      " ",
+    );
     const formula = fc.array(token, { minLength: 1, maxLength: 12 }).map((parts) => parts.join(" "));
     const clause = fc.record({
       field: fc.constantFrom("key", "b", "op", "values", "label", "nope"),

@@ -81,7 +81,14 @@ describe("diffPackages", () => {
       { key: "x", type: "integer", label: t("X"), unit: "orang" },
     ];
     const b: Field[] = [
-      { ...a[0], choices: [{ value: "a", label: t("A") }, { value: "b", label: t("B") }], showIf: { match: "all", clauses: [{ field: "x", op: "gt", value: 0 }] } },
+      {
+        ...a[0],
+        choices: [
+          { value: "a", label: t("A") },
+          { value: "b", label: t("B") },
+        ],
+        showIf: { match: "all", clauses: [{ field: "x", op: "gt", value: 0 }] },
+      },
       { ...a[1], calculate: "x + 2" },
       { ...a[2], unit: "jiwa", aggregation: "sum" },
     ];

@@ -52,7 +52,16 @@ function miniPackage(): TemplatePackage {
       },
     ],
     indicators: [
-      { key: "spm_01", name: t("Ibu hamil K6"), group: "spm", numerator: "bumil_k6", denominator: "sasaran_bumil", factor: 100, bands: { green: 100, yellow: 80 }, source: "x" },
+      {
+        key: "spm_01",
+        name: t("Ibu hamil K6"),
+        group: "spm",
+        numerator: "bumil_k6",
+        denominator: "sasaran_bumil",
+        factor: 100,
+        bands: { green: 100, yellow: 80 },
+        source: "x",
+      },
     ],
     targets: [{ indicator: "spm_01", year: 2025, scope: { level: "national" }, value: 100, profile: { type: "flat" }, source: "x" }],
     rules: [
@@ -147,7 +156,13 @@ describe("validatePackage", () => {
 
   it("show-if: field must exist in the same form and not be the field itself", () => {
     const pkg = miniPackage();
-    fieldAt(pkg, 4).showIf = { match: "any", clauses: [{ field: "sasaran_bumil", op: "gt", value: 0 }, { field: "jenis_layanan", op: "filled" }] };
+    fieldAt(pkg, 4).showIf = {
+      match: "any",
+      clauses: [
+        { field: "sasaran_bumil", op: "gt", value: 0 },
+        { field: "jenis_layanan", op: "filled" },
+      ],
+    };
     expect(errorsOf(pkg)).toEqual([
       expect.objectContaining({ pointer: `${FIELDS}/4/showIf/clauses/0/field`, code: "UNKNOWN_FIELD" }),
       expect.objectContaining({ pointer: `${FIELDS}/4/showIf/clauses/1/field`, code: "SELF_REFERENCE" }),
@@ -204,9 +219,7 @@ describe("validatePackage", () => {
     const pkg = miniPackage();
     fieldAt(pkg, 0).calculate = "bumil_total - bumil_k1";
     const errors = errorsOf(pkg);
-    expect(errors).toEqual([
-      expect.objectContaining({ code: "CIRCULAR", pointer: `${FIELDS}/0/calculate`, cycle: ["bumil_k6", "bumil_total", "bumil_k6"] }),
-    ]);
+    expect(errors).toEqual([expect.objectContaining({ code: "CIRCULAR", pointer: `${FIELDS}/0/calculate`, cycle: ["bumil_k6", "bumil_total", "bumil_k6"] })]);
     const self = miniPackage();
     fieldAt(self, 2).calculate = "bumil_total + 1";
     expect(errorsOf(self)[0]).toMatchObject({ code: "CIRCULAR", cycle: ["bumil_total", "bumil_total"] });
@@ -290,7 +303,14 @@ describe("validatePackage", () => {
   it("target profiles: quarterly needs 4 values, monthly 12; duplicates refused", () => {
     const pkg = miniPackage();
     pkg.targets[0].profile = { type: "quarterly", values: [25, 50, 75] };
-    pkg.targets.push({ indicator: "spm_01", year: 2025, scope: { level: "district", org: "13.73" }, value: 95, profile: { type: "monthly", values: [1, 2, 3] }, source: "x" });
+    pkg.targets.push({
+      indicator: "spm_01",
+      year: 2025,
+      scope: { level: "district", org: "13.73" },
+      value: 95,
+      profile: { type: "monthly", values: [1, 2, 3] },
+      source: "x",
+    });
     pkg.targets.push({ ...pkg.targets[1], profile: { type: "flat" } });
     expect(errorsOf(pkg)).toEqual([
       expect.objectContaining({ pointer: "/targets/0/profile/values", code: "PROFILE_LENGTH" }),
@@ -326,12 +346,31 @@ describe("validateOverlay", () => {
   it("accepts safe operations on existing keys", () => {
     const r = validateOverlay(
       overlay([
-        { op: "setTarget", target: { indicator: "spm_01", year: 2025, scope: { level: "district", org: "13.73" }, value: 90, profile: { type: "linear-cumulative" }, source: "SK Bupati" } },
+        {
+          op: "setTarget",
+          target: {
+            indicator: "spm_01",
+            year: 2025,
+            scope: { level: "district", org: "13.73" },
+            value: 90,
+            profile: { type: "linear-cumulative" },
+            source: "SK Bupati",
+          },
+        },
         { op: "setBands", indicator: "spm_01", bands: { green: 90, yellow: 70 } },
         { op: "hideField", form: "bulanan", field: "catatan" },
-        { op: "addField", form: "bulanan", section: "ibu", after: "bumil_k1", field: { key: "lokal_bumil_risti", type: "integer", label: t("Ibu hamil risti"), min: 0 } },
+        {
+          op: "addField",
+          form: "bulanan",
+          section: "ibu",
+          after: "bumil_k1",
+          field: { key: "lokal_bumil_risti", type: "integer", label: t("Ibu hamil risti"), min: 0 },
+        },
         { op: "addIndicator", indicator: { key: "lokal_01", name: t("Risti"), group: "spm", numerator: "lokal_bumil_risti", source: "x" } },
-        { op: "addRule", rule: { key: "lokal_r1", form: "bulanan", left: "lokal_bumil_risti", op: "<=", right: "bumil_k6", severity: "warning", message: t("Cek") } },
+        {
+          op: "addRule",
+          rule: { key: "lokal_r1", form: "bulanan", left: "lokal_bumil_risti", op: "<=", right: "bumil_k6", severity: "warning", message: t("Cek") },
+        },
         { op: "relabel", form: "bulanan", field: "lokal_bumil_risti", label: t("Bumil risiko tinggi") },
         { op: "relabel", indicator: "lokal_01", label: t("Risti lokal") },
         { op: "relabel", form: "bulanan", section: "ibu", label: t("Kesehatan ibu") },
@@ -345,7 +384,10 @@ describe("validateOverlay", () => {
   it("refuses unknown references, non-lokal_ keys, hiding required fields and targets outside the district", () => {
     const r = validateOverlay(
       overlay([
-        { op: "setTarget", target: { indicator: "spm_01", year: 2025, scope: { level: "district", org: "13.71" }, value: 90, profile: { type: "flat" }, source: "x" } },
+        {
+          op: "setTarget",
+          target: { indicator: "spm_01", year: 2025, scope: { level: "district", org: "13.71" }, value: 90, profile: { type: "flat" }, source: "x" },
+        },
         { op: "setBands", indicator: "spm_77", bands: { green: 90, yellow: 70 } },
         { op: "hideField", form: "bulanan", field: "bumil_k6" },
         { op: "addField", form: "bulanan", section: "anak", field: { key: "lokal_x", type: "integer", label: t("X") } },

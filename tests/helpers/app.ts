@@ -38,7 +38,12 @@ export function makeRequest(pathname: string, options: CallOptions = {}): Reques
 type RouteFn = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => unknown;
 
 /** Runs a loader/action; returns a thrown Response as the result (as Remix would send it). */
-export async function call(fn: unknown, request: Request, params: Record<string, string> = {}, context: Record<string, unknown> = { clientIp: "10.0.0.1" }): Promise<unknown> {
+export async function call(
+  fn: unknown,
+  request: Request,
+  params: Record<string, string> = {},
+  context: Record<string, unknown> = { clientIp: "10.0.0.1" },
+): Promise<unknown> {
   try {
     return await (fn as RouteFn)({ request, params, context });
   } catch (thrown) {
@@ -150,5 +155,11 @@ export async function useDemoDatabaseAt(kind: DbKind, asOf: string, users: Recor
 /** The facilitators the scorecard tests sign in (useDemoDatabase): one national, one for two Central Java districts. */
 export const FACILITATOR_USERS: Record<"national" | "jateng", [string, Array<[Role, string]>]> = {
   national: ["fas.nasional", [["facilitator", "ID"]]],
-  jateng: ["fas.jateng", [["facilitator", "33.28"], ["facilitator", "33.24"]]],
+  jateng: [
+    "fas.jateng",
+    [
+      ["facilitator", "33.28"],
+      ["facilitator", "33.24"],
+    ],
+  ],
 };

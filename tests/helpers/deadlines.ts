@@ -14,6 +14,9 @@ export async function openDeadlines(db: Kysely<Database>): Promise<void> {
   const now = new Date().toISOString();
   for (const period_type of ["month", "quarter", "year"] as const) {
     await db.deleteFrom("report_deadline").where("org_unit_id", "=", national.id).where("period_type", "=", period_type).execute();
-    await db.insertInto("report_deadline").values({ org_unit_id: national.id, period_type, days_after: FAR_DEADLINE_DAYS, updated_by: null, updated_at: now }).execute();
+    await db
+      .insertInto("report_deadline")
+      .values({ org_unit_id: national.id, period_type, days_after: FAR_DEADLINE_DAYS, updated_by: null, updated_at: now })
+      .execute();
   }
 }

@@ -154,12 +154,15 @@ export const HOSTILE_HEADER = ["org_unit", "period", "jumlah_desa"];
 export const xfdXlsx = (rows: number) => xlsx(sheetRows(HOSTILE_HEADER, rows, (r) => `<row r="${r}"><c r="XFD${r}"><v>1</v></c></row>`));
 
 /** A row whose one cell holds `chars` characters (inline string), after the header. */
-export const giantCellXlsx = (chars: number) => xlsx((function* () {
-  yield rowXml(1, HOSTILE_HEADER);
-  yield '<row r="2"><c r="A2" t="inlineStr"><is><t>';
-  yield* repeated("a", chars);
-  yield "</t></is></c></row>";
-})());
+export const giantCellXlsx = (chars: number) =>
+  xlsx(
+    (function* () {
+      yield rowXml(1, HOSTILE_HEADER);
+      yield '<row r="2"><c r="A2" t="inlineStr"><is><t>';
+      yield* repeated("a", chars);
+      yield "</t></is></c></row>";
+    })(),
+  );
 
 /** The same through the shared strings: one string of `chars` characters. */
 export const giantSharedStringXlsx = (chars: number) =>
@@ -172,10 +175,13 @@ export const giantSharedStringXlsx = (chars: number) =>
   });
 
 /** A sheet that unpacks to `bytes` of XML (whitespace between rows): a zip bomb. */
-export const bombXlsx = (bytes: number) => xlsx((function* () {
-  yield rowXml(1, HOSTILE_HEADER);
-  yield* repeated("          \n", bytes);
-})());
+export const bombXlsx = (bytes: number) =>
+  xlsx(
+    (function* () {
+      yield rowXml(1, HOSTILE_HEADER);
+      yield* repeated("          \n", bytes);
+    })(),
+  );
 
 /** One line of `bytes` commas: a CSV row with millions of empty columns. */
 export const commasCsv = (bytes: number) => Buffer.alloc(bytes, ",");

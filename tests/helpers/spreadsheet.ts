@@ -57,7 +57,9 @@ export function csvReadings(text: string): Record<string, string[][]> {
 export function expectCsvSafe(text: string): string[][] {
   const readings = csvReadings(text);
   for (const [how, rows] of Object.entries(readings)) {
-    rows.forEach((row, r) => row.forEach((cell, c) => expect(formulaLike(cell), `read with ${how}: row ${r + 1}, cell ${c + 1}: ${JSON.stringify(cell)}`).toBe(false)));
+    rows.forEach((row, r) =>
+      row.forEach((cell, c) => expect(formulaLike(cell), `read with ${how}: row ${r + 1}, cell ${c + 1}: ${JSON.stringify(cell)}`).toBe(false)),
+    );
   }
   return readings[","];
 }

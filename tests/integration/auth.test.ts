@@ -28,7 +28,12 @@ describe.each(DIALECTS)("authentication on %s", (kind) => {
   afterEach(() => clock.set(null));
 
   const postLogin = (username: string, password: string, extra: { origin?: string | null; next?: string; ip?: string } = {}) =>
-    call(login.action, makeRequest("/login", { form: { username, password, next: extra.next ?? "/" }, origin: extra.origin }), {}, { clientIp: extra.ip ?? "10.0.0.1" });
+    call(
+      login.action,
+      makeRequest("/login", { form: { username, password, next: extra.next ?? "/" }, origin: extra.origin }),
+      {},
+      { clientIp: extra.ip ?? "10.0.0.1" },
+    );
 
   it("logs in with the right password: redirect to /, HttpOnly SameSite=Lax cookie, audited", async () => {
     const res = (await postLogin("admin.sawahlunto", "pantau-demo")) as Response;
@@ -124,7 +129,10 @@ describe.each(DIALECTS)("authentication on %s", (kind) => {
 
   it("treats an expired session as anonymous", async () => {
     const cookie = await cookieFor(adminId);
-    await getDb().updateTable("session").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    await getDb()
+      .updateTable("session")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     const res = (await call(home.loader, makeRequest("/", { cookie }))) as Response;
     expect(res.status).toBe(302);
     expect(SESSION_TTL_MS).toBeLessThanOrEqual(24 * 3600 * 1000);

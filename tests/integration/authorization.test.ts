@@ -113,7 +113,11 @@ describe.each(DIALECTS)("authorisation of every route on %s", (kind) => {
         if (r.status === 302) expect(r.headers.get("Location")).toMatch(/^\/login/);
       }
       if (mod.action) {
-        const res = await call(mod.action, makeRequest(urlPath, { form: { intent: "create", username: "x.y", displayName: "X", password: "12345678", role: "national_admin", unit: "ID" } }), spec.params);
+        const res = await call(
+          mod.action,
+          makeRequest(urlPath, { form: { intent: "create", username: "x.y", displayName: "X", password: "12345678", role: "national_admin", unit: "ID" } }),
+          spec.params,
+        );
         expect(res).toBeInstanceOf(Response);
         expect([401, 403]).toContain((res as Response).status);
       }

@@ -87,12 +87,22 @@ describe.each(DIALECTS)("server autosave on %s", (kind) => {
   });
 
   it("answers only the operator of the Puskesmas", async () => {
-    const anonymous = (await call(autosave.action, makeRequest(url, { form: { data: "{}", idempotencyKey: key(), baseRevision: "0" } }), { formKey: FORM, period: PERIOD })) as Response;
+    const anonymous = (await call(autosave.action, makeRequest(url, { form: { data: "{}", idempotencyKey: key(), baseRevision: "0" } }), {
+      formKey: FORM,
+      period: PERIOD,
+    })) as Response;
     expect([302, 401]).toContain(anonymous.status);
-    const verifier = await call(autosave.action, makeRequest(url, { cookie: cookie.ver, form: { data: "{}", idempotencyKey: key(), baseRevision: "0" } }), { formKey: FORM, period: PERIOD });
+    const verifier = await call(autosave.action, makeRequest(url, { cookie: cookie.ver, form: { data: "{}", idempotencyKey: key(), baseRevision: "0" } }), {
+      formKey: FORM,
+      period: PERIOD,
+    });
     expect(statusOf(verifier)).toBe(403);
     // Another Puskesmas named in ?unit= is not the operator's.
-    const other = await call(autosave.action, makeRequest(`${url}?unit=P1373002`, { cookie: cookie.op, form: { data: "{}", idempotencyKey: key(), baseRevision: "0" } }), { formKey: FORM, period: PERIOD });
+    const other = await call(
+      autosave.action,
+      makeRequest(`${url}?unit=P1373002`, { cookie: cookie.op, form: { data: "{}", idempotencyKey: key(), baseRevision: "0" } }),
+      { formKey: FORM, period: PERIOD },
+    );
     expect(statusOf(other)).toBe(403);
   });
 });

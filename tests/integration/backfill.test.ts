@@ -119,14 +119,25 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
       .where("s.period", "=", period)
       .executeTakeFirst();
   }
-  const count = async (table: "import_job" | "submission" | "unlock_grant") => Number((await getDb().selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
-  const audits = (action: string) => getDb().selectFrom("audit_log").select(["actor_user_id", "entity_type", "entity_id", "after_json"]).where("action", "=", action).orderBy("id").execute();
+  const count = async (table: "import_job" | "submission" | "unlock_grant") =>
+    Number(
+      (
+        await getDb()
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const audits = (action: string) =>
+    getDb().selectFrom("audit_log").select(["actor_user_id", "entity_type", "entity_id", "after_json"]).where("action", "=", action).orderBy("id").execute();
 
   it("without backfill, last year's rows meet the deadline on the web and the CLI; nothing is stored", async () => {
     const csv = csvFor(LAST_YEAR.map((p) => [SUNGAI_DURIAN, p]));
     const { page } = await importJob("admin", csv, {});
     expect([page.job.stored_rows, page.job.refused_rows]).toEqual([0, 12]);
-    expect(page.problems.every((p: { column_key: string; message: string }) => p.column_key === "period" && /Batas waktu .* sudah lewat/.test(p.message))).toBe(true);
+    expect(page.problems.every((p: { column_key: string; message: string }) => p.column_key === "period" && /Batas waktu .* sudah lewat/.test(p.message))).toBe(
+      true,
+    );
     expect(page.reports).toBeNull();
     const byCli = await cli("submissions", "import", tempFile(csv), "--template", PKG, "--form", FORM, "--as", "adm.sawahlunto");
     expect(byCli.code).toBe(1);
@@ -148,15 +159,32 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
     for (const p of LAST_YEAR) expect(await report(SUNGAI_DURIAN, p), p).toMatchObject({ status: "submitted", late_entry: 1 });
     expect(await report(KOLOK_MUDIK, CURRENT)).toMatchObject({ status: "submitted", late_entry: 0 });
     const jan = (await report(SUNGAI_DURIAN, "2025-01"))!;
-    const version = await getDb().selectFrom("submission_revision").select(["action", "status", "late_entry_reason", "import_job_id", "actor_user_id"]).where("submission_id", "=", jan.id).executeTakeFirstOrThrow();
-    expect(version).toEqual({ action: "submission.late_entry", status: "submitted", late_entry_reason: REASON, import_job_id: id, actor_user_id: userId.admin });
+    const version = await getDb()
+      .selectFrom("submission_revision")
+      .select(["action", "status", "late_entry_reason", "import_job_id", "actor_user_id"])
+      .where("submission_id", "=", jan.id)
+      .executeTakeFirstOrThrow();
+    expect(version).toEqual({
+      action: "submission.late_entry",
+      status: "submitted",
+      late_entry_reason: REASON,
+      import_job_id: id,
+      actor_user_id: userId.admin,
+    });
 
     // One audit row per stored report with the reason and the job; the job's own row says backfill.
     const late = await audits("submission.late_entry");
     expect(late).toHaveLength(13);
     expect(late.every((a) => a.actor_user_id === userId.admin)).toBe(true);
     const janAudit = late.find((a) => a.entity_id === String(jan.id))!;
-    expect(JSON.parse(janAudit.after_json!)).toMatchObject({ period: "2025-01", status: "submitted", lateEntry: true, reason: REASON, importJob: id, deadline: "2025-02-10" });
+    expect(JSON.parse(janAudit.after_json!)).toMatchObject({
+      period: "2025-01",
+      status: "submitted",
+      lateEntry: true,
+      reason: REASON,
+      importJob: id,
+      deadline: "2025-02-10",
+    });
     const onTime = await audits("submission.import");
     expect(onTime.map((a) => JSON.parse(a.after_json!))).toEqual([expect.objectContaining({ period: CURRENT, importJob: id })]);
     const [start] = await audits("import.backfill");
@@ -188,7 +216,12 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
     const page = payloadOf(await call(fill.loader, makeRequest(`/forms/${FORM}/2025-03`, { cookie: cookie.op }), { formKey: FORM, period: "2025-03" }));
     expect(page.lock).toMatchObject({ pastDeadline: true, locked: true, unlockedUntil: null });
     const before = (await report(SUNGAI_DURIAN, "2025-03"))!;
-    const form = { intent: "submit", data: JSON.stringify(profilAnswers({ jumlah_desa: 11 })), idempotencyKey: `backfill-op-${kind}-0001`.padEnd(24, "x"), baseRevision: String(before.revision) };
+    const form = {
+      intent: "submit",
+      data: JSON.stringify(profilAnswers({ jumlah_desa: 11 })),
+      idempotencyKey: `backfill-op-${kind}-0001`.padEnd(24, "x"),
+      baseRevision: String(before.revision),
+    };
     const saved = await call(fill.action, makeRequest(`/forms/${FORM}/2025-03`, { cookie: cookie.op, form }), { formKey: FORM, period: "2025-03" });
     expect(statusOf(saved)).toBe(409);
     expect(payloadOf(saved).code).toBe("LOCKED");
@@ -196,16 +229,29 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
   });
 
   it("a district admin cannot backfill another district's units; the national admin can backfill any district", async () => {
-    const { page } = await importJob("admin", csvFor([[plantungan, "2025-05"], [SILUNGKANG, "2025-05"]]), backfill());
+    const { page } = await importJob(
+      "admin",
+      csvFor([
+        [plantungan, "2025-05"],
+        [SILUNGKANG, "2025-05"],
+      ]),
+      backfill(),
+    );
     expect([page.job.stored_rows, page.job.refused_rows]).toEqual([1, 1]);
-    expect(page.problems).toEqual([expect.objectContaining({ row_number: 2, column_key: "org_unit", message: expect.stringContaining("di luar wilayah Anda") })]);
+    expect(page.problems).toEqual([
+      expect.objectContaining({ row_number: 2, column_key: "org_unit", message: expect.stringContaining("di luar wilayah Anda") }),
+    ]);
     expect(await report(plantungan, "2025-05")).toBeUndefined();
     // Inside the write transaction too: a backfill's exemption covers its own area only.
     const ctx = new SubmissionContext(PKG);
     const prepared = await prepareSubmission(ctx, { unitCode: plantungan, formKey: FORM, period: "2025-05", data: profilAnswers() });
     if (!prepared.ok) throw new Error(JSON.stringify(prepared.problems));
     const sawahlunto = await getDb().selectFrom("org_unit").select("path").where("code", "=", "13.73").executeTakeFirstOrThrow();
-    const failures = await storePrepared([prepared.submission], { status: "submitted", actorUserId: userId.admin, lockCache: new LockCache({ reason: REASON, paths: [sawahlunto.path] }) });
+    const failures = await storePrepared([prepared.submission], {
+      status: "submitted",
+      actorUserId: userId.admin,
+      lockCache: new LockCache({ reason: REASON, paths: [sawahlunto.path] }),
+    });
     expect(failures).toEqual([expect.objectContaining({ message: expect.stringMatching(/Batas waktu .* sudah lewat/) })]);
     expect(await report(plantungan, "2025-05")).toBeUndefined();
 
@@ -225,7 +271,20 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
     // The page offers the option to admins only.
     expect(payloadOf(await call(imports.loader, makeRequest("/imports", { cookie: cookie.op }))).backfillArea).toEqual([]);
     expect(payloadOf(await call(imports.loader, makeRequest("/imports", { cookie: cookie.admin }))).backfillArea).toEqual(["Kota Sawahlunto"]);
-    const byCli = await cli("submissions", "import", tempFile(csvFor([[SUNGAI_DURIAN, "2025-02"]])), "--template", PKG, "--form", FORM, "--as", "op.sungaidurian", "--backfill", "--reason", REASON);
+    const byCli = await cli(
+      "submissions",
+      "import",
+      tempFile(csvFor([[SUNGAI_DURIAN, "2025-02"]])),
+      "--template",
+      PKG,
+      "--form",
+      FORM,
+      "--as",
+      "op.sungaidurian",
+      "--backfill",
+      "--reason",
+      REASON,
+    );
     expect(byCli.code).toBe(1);
     expect(byCli.err).toMatch(/bukan admin Dinkes/);
   });
@@ -270,7 +329,11 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
     expect(r.out).toContain(`/imports/${job.id}`);
     const row = (await report(SILUNGKANG, "2025-02"))!;
     expect(row).toMatchObject({ status: "submitted", late_entry: 1 });
-    const version = await getDb().selectFrom("submission_revision").select(["action", "late_entry_reason", "import_job_id", "actor_user_id"]).where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const version = await getDb()
+      .selectFrom("submission_revision")
+      .select(["action", "late_entry_reason", "import_job_id", "actor_user_id"])
+      .where("submission_id", "=", row.id)
+      .executeTakeFirstOrThrow();
     expect(version).toEqual({ action: "submission.late_entry", late_entry_reason: REASON, import_job_id: job.id, actor_user_id: userId.admin });
     const audit = (await audits("submission.late_entry")).find((a) => a.entity_id === String(row.id))!;
     expect(audit.actor_user_id).toBe(userId.admin);
@@ -285,17 +348,49 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
 
   it("approved reports stay locked against a backfill until a grant re-opens them", async () => {
     const target = (await report(SUNGAI_DURIAN, "2025-04"))!;
-    const approved = await call(detail.action, makeRequest(`/verification/${target.id}`, { cookie: cookie.ver, form: { intent: "approve", revision: String(target.revision), note: "" } }), { id: String(target.id) });
+    const approved = await call(
+      detail.action,
+      makeRequest(`/verification/${target.id}`, { cookie: cookie.ver, form: { intent: "approve", revision: String(target.revision), note: "" } }),
+      { id: String(target.id) },
+    );
     expect(statusOf(approved)).toBe(200);
     const csv = csvFor([[SUNGAI_DURIAN, "2025-04"]], { jumlah_desa: 12 });
     const refused = await importJob("admin", csv, backfill());
     expect(refused.page.job.refused_rows).toBe(1);
     expect(refused.page.problems[0].message).toMatch(/sudah disetujui dan dikunci/);
-    const byCli = await cli("submissions", "import", tempFile(csv), "--template", PKG, "--form", FORM, "--as", "adm.sawahlunto", "--backfill", "--reason", REASON);
+    const byCli = await cli(
+      "submissions",
+      "import",
+      tempFile(csv),
+      "--template",
+      PKG,
+      "--form",
+      FORM,
+      "--as",
+      "adm.sawahlunto",
+      "--backfill",
+      "--reason",
+      REASON,
+    );
     expect(byCli.err).toMatch(/sudah disetujui dan dikunci/);
 
     const grant = (reopen: boolean) =>
-      call(locks.action, makeRequest("/locks", { cookie: cookie.admin, form: { intent: "grant", district: "13.73", unit: SUNGAI_DURIAN, form: `${PKG}/${FORM}`, period: "2025-04", days: "2", reason: "Koreksi jumlah desa 2025", ...(reopen ? { reopen: "1" } : {}) } }));
+      call(
+        locks.action,
+        makeRequest("/locks", {
+          cookie: cookie.admin,
+          form: {
+            intent: "grant",
+            district: "13.73",
+            unit: SUNGAI_DURIAN,
+            form: `${PKG}/${FORM}`,
+            period: "2025-04",
+            days: "2",
+            reason: "Koreksi jumlah desa 2025",
+            ...(reopen ? { reopen: "1" } : {}),
+          },
+        }),
+      );
     // A grant that only lifts the deadline does not touch an approved report.
     expect(statusOf(await grant(false))).toBe(200);
     expect((await importJob("admin", csv, backfill())).page.job.refused_rows).toBe(1);
@@ -310,12 +405,31 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
   });
 
   it("--as without --backfill attributes an ordinary CLI import to the account and holds it to the account's area", async () => {
-    const r = await cli("submissions", "import", tempFile(csvFor([[LEMBAH_SEGAR, CURRENT], [plantungan, CURRENT]])), "--template", PKG, "--form", FORM, "--as", "ADM.Sawahlunto");
+    const r = await cli(
+      "submissions",
+      "import",
+      tempFile(
+        csvFor([
+          [LEMBAH_SEGAR, CURRENT],
+          [plantungan, CURRENT],
+        ]),
+      ),
+      "--template",
+      PKG,
+      "--form",
+      FORM,
+      "--as",
+      "ADM.Sawahlunto",
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/baris 3 kolom org_unit: .*di luar wilayah Anda/);
     const row = (await report(LEMBAH_SEGAR, CURRENT))!;
     expect(row).toMatchObject({ status: "submitted", late_entry: 0 });
-    const version = await getDb().selectFrom("submission_revision").select(["action", "actor_user_id"]).where("submission_id", "=", row.id).executeTakeFirstOrThrow();
+    const version = await getDb()
+      .selectFrom("submission_revision")
+      .select(["action", "actor_user_id"])
+      .where("submission_id", "=", row.id)
+      .executeTakeFirstOrThrow();
     expect(version).toEqual({ action: "submission.import", actor_user_id: userId.admin });
     const unknown = await cli("submissions", "import", tempFile(csvFor([[LEMBAH_SEGAR, CURRENT]])), "--template", PKG, "--form", FORM, "--as", "tidak.ada");
     expect(unknown.code).toBe(1);
@@ -326,7 +440,20 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
     const { page } = await importJob("admin", csvFor([[KOLOK_MUDIK, FUTURE]]), backfill());
     expect(page.job.refused_rows).toBe(1);
     expect(page.problems[0]).toMatchObject({ column_key: "period", message: expect.stringContaining("belum berjalan") });
-    const byCli = await cli("submissions", "import", tempFile(csvFor([[KOLOK_MUDIK, FUTURE]])), "--template", PKG, "--form", FORM, "--as", "adm.sawahlunto", "--backfill", "--reason", REASON);
+    const byCli = await cli(
+      "submissions",
+      "import",
+      tempFile(csvFor([[KOLOK_MUDIK, FUTURE]])),
+      "--template",
+      PKG,
+      "--form",
+      FORM,
+      "--as",
+      "adm.sawahlunto",
+      "--backfill",
+      "--reason",
+      REASON,
+    );
     expect(byCli.code).toBe(1);
     expect(byCli.err).toMatch(/belum berjalan/);
     expect(await report(KOLOK_MUDIK, FUTURE)).toBeUndefined();

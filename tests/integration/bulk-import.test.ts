@@ -89,7 +89,21 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
   async function job(who: string, id: number, page = 1) {
     const res = await call(jobPage.loader, makeRequest(`/imports/${id}?page=${page}`, { cookie: cookie[who] }), { id: String(id) });
     expect(statusOf(res)).toBe(200);
-    return payloadOf<{ job: { status: string; stored_rows: number; refused_rows: number; total_rows: number; next_row: number; error_count: number; warning_count: number; message: string | null; resumable: boolean }; problems: Array<{ row_number: number; column_key: string | null; severity: string; message: string }>; pages: number }>(res);
+    return payloadOf<{
+      job: {
+        status: string;
+        stored_rows: number;
+        refused_rows: number;
+        total_rows: number;
+        next_row: number;
+        error_count: number;
+        warning_count: number;
+        message: string | null;
+        resumable: boolean;
+      };
+      problems: Array<{ row_number: number; column_key: string | null; severity: string; message: string }>;
+      pages: number;
+    }>(res);
   }
 
   async function stored(form = FORM, period = PERIOD) {
@@ -104,7 +118,9 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
   }
 
   const count = async (table: "import_job" | "submission" | "audit_log", action?: string) => {
-    let q = getDb().selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n"));
+    let q = getDb()
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as("n"));
     if (action) q = (q as any).where("action", "=", action);
     return Number((await q.executeTakeFirstOrThrow()).n);
   };
@@ -123,7 +139,9 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     // Calculated fields are left out; the Sawahlunto adaptation's own field is in.
     expect(keys).not.toContain("kader_terlatih");
     expect(keys).toContain("lokal_posyandu_ilp_rme");
-    expect(keys.slice(2).filter((k) => k !== "lokal_posyandu_ilp_rme")).toEqual(formFieldKeys(FORM).filter((k) => !["kader_terlatih", "lokmin_bulanan_terlaksana", "bulan_laporan"].includes(k)));
+    expect(keys.slice(2).filter((k) => k !== "lokal_posyandu_ilp_rme")).toEqual(
+      formFieldKeys(FORM).filter((k) => !["kader_terlatih", "lokmin_bulanan_terlaksana", "bulan_laporan"].includes(k)),
+    );
     expect(lines[1]).toMatch(/^# Kode Puskesmas,Periode,/);
     // Quoted: the hint holds ";", where Excel in Indonesia would split it.
     expect(lines[2]).toMatch(/^"# /);
@@ -201,16 +219,26 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     expect(rows.every((r) => r.status === "submitted")).toBe(true);
     // Each stored row has its own audit row, the job a start and a finish with the counts.
     expect(await count("audit_log", "submission.import")).toBe(2);
-    const finish = await getDb().selectFrom("audit_log").select(["actor_user_id", "after_json"]).where("action", "=", "import.finish").where("entity_id", "=", String(result.id)).executeTakeFirstOrThrow();
+    const finish = await getDb()
+      .selectFrom("audit_log")
+      .select(["actor_user_id", "after_json"])
+      .where("action", "=", "import.finish")
+      .where("entity_id", "=", String(result.id))
+      .executeTakeFirstOrThrow();
     expect(finish.actor_user_id).toBe(userId.admin);
     expect(JSON.parse(finish.after_json!)).toMatchObject({ file: "campuran.xlsx", rows: 8, stored: 2, refused: 6 });
   });
 
   it("the problems download (/imports/<id>?format=csv) gives the CSV, whose cells cannot run as formulas", async () => {
     // Each injection shape typed into a number column of another Puskesmas: every row refused, its message quoting the cell.
-    const units = (await getDb().selectFrom("org_unit").select("code").where("level", "=", "puskesmas").orderBy("code").limit(INJECTIONS.length).execute()).map((u) => u.code);
+    const units = (await getDb().selectFrom("org_unit").select("code").where("level", "=", "puskesmas").orderBy("code").limit(INJECTIONS.length).execute()).map(
+      (u) => u.code,
+    );
     const keys = Object.keys(validAnswers());
-    const csv = stringify([["org_unit", "period", ...keys], ...INJECTIONS.map((shape, i) => [units[i], PERIOD, ...keys.map((k) => (k === "jumlah_desa" ? shape : validAnswers()[k]))])]);
+    const csv = stringify([
+      ["org_unit", "period", ...keys],
+      ...INJECTIONS.map((shape, i) => [units[i], PERIOD, ...keys.map((k) => (k === "jumlah_desa" ? shape : validAnswers()[k]))]),
+    ]);
     const result = await upload("national", { bytes: csv, name: "rumus.csv" });
     expect(result.status).toBe(302);
     expect((await job("national", result.id!)).job.refused_rows).toBe(INJECTIONS.length);
@@ -230,15 +258,23 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     const numberRows = rows.filter((r) => r[1] === "jumlah_desa");
     expect(numberRows.map((r) => Number(r[0]))).toEqual(INJECTIONS.map((_, i) => i + 2));
     // The message quotes the cell as the import read it (trimmed), and only apostrophes were added.
-    INJECTIONS.forEach((shape, i) => expect(numberRows[i][3].replaceAll("'", "").replace(/\r\n?/g, "\n")).toContain(`"${shape.trim().replaceAll("'", "").replace(/\r\n?/g, "\n")}"`));
+    INJECTIONS.forEach((shape, i) =>
+      expect(numberRows[i][3].replaceAll("'", "").replace(/\r\n?/g, "\n")).toContain(`"${shape.trim().replaceAll("'", "").replace(/\r\n?/g, "\n")}"`),
+    );
     // Another user's job is not there, by either address.
     expect(statusOf(await call(problemsCsv.loader, makeRequest(location, { cookie: cookie.admin }), { id: String(result.id) }))).toBe(404);
-    expect(statusOf(await call(jobPage.loader, makeRequest(`/imports/${result.id}?format=csv`, { cookie: cookie.admin }), { id: String(result.id) }))).toBe(404);
+    expect(statusOf(await call(jobPage.loader, makeRequest(`/imports/${result.id}?format=csv`, { cookie: cookie.admin }), { id: String(result.id) }))).toBe(
+      404,
+    );
   });
 
   it("refuses a file of the wrong form, or without key columns, as a whole: one message, nothing stored", async () => {
     const before = { jobs: await count("import_job"), subs: await count("submission") };
-    const spm = ["org_unit", "period", ...formFieldKeys("spm_bulanan")].join(",") + `\nP1373002,${PERIOD},${formFieldKeys("spm_bulanan").map(() => "5").join(",")}\n`;
+    const spm =
+      ["org_unit", "period", ...formFieldKeys("spm_bulanan")].join(",") +
+      `\nP1373002,${PERIOD},${formFieldKeys("spm_bulanan")
+        .map(() => "5")
+        .join(",")}\n`;
     const wrong = await upload("admin", { bytes: spm, name: "spm.csv" });
     expect(wrong.status).toBe(400);
     expect(wrong.payload!.message).toContain("tidak cocok");
@@ -287,7 +323,10 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
 
   it("a value under a column without heading refuses its row instead of being dropped", async () => {
     const keys = Object.keys(validAnswers());
-    const csv = [["org_unit", "period", ...keys, ""].join(","), ["P1373001", PERIOD, ...keys.map((k) => String(validAnswers()[k])), "catatan lepas"].join(",")].join("\n");
+    const csv = [
+      ["org_unit", "period", ...keys, ""].join(","),
+      ["P1373001", PERIOD, ...keys.map((k) => String(validAnswers()[k])), "catatan lepas"].join(","),
+    ].join("\n");
     const result = await upload("op", { bytes: csv, name: "tanpa-judul.csv" });
     const { job: j, problems } = await job("op", result.id!);
     expect([j.stored_rows, j.refused_rows]).toEqual([0, 1]);
@@ -295,9 +334,18 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
   });
 
   it("an approved (locked) report is refused per row; the other rows of the chunk are stored", async () => {
-    await getDb().updateTable("submission").set({ status: "approved" }).where("form_key", "=", FORM).where("period", "=", PERIOD).where("org_unit_id", "=", getDb().selectFrom("org_unit").select("id").where("code", "=", "P1373001")).execute();
+    await getDb()
+      .updateTable("submission")
+      .set({ status: "approved" })
+      .where("form_key", "=", FORM)
+      .where("period", "=", PERIOD)
+      .where("org_unit_id", "=", getDb().selectFrom("org_unit").select("id").where("code", "=", "P1373001"))
+      .execute();
     const keys = Object.keys(validAnswers());
-    const csv = [["org_unit", "period", ...keys].join(","), ...["P1373001", "P1373006"].map((u) => [u, PERIOD, ...keys.map((k) => String(validAnswers()[k]))].join(","))].join("\n");
+    const csv = [
+      ["org_unit", "period", ...keys].join(","),
+      ...["P1373001", "P1373006"].map((u) => [u, PERIOD, ...keys.map((k) => String(validAnswers()[k]))].join(",")),
+    ].join("\n");
     const result = await upload("admin", { bytes: csv, name: "kunci.csv" });
     const { job: j, problems } = await job("admin", result.id!);
     expect([j.stored_rows, j.refused_rows]).toEqual([1, 1]);
@@ -311,12 +359,18 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
   it("a job stopped mid-way by a restart is shown as interrupted with what was stored, and resumes", async () => {
     const keys = Object.keys(validAnswers());
     const units = ["P1373002", "P1373003", "P1373004", "P1373005", "P1373006"];
-    const csv = [["org_unit", "period", ...keys].join(","), ...units.map((u) => [u, PERIOD, ...keys.map((k) => String({ ...validAnswers(), jumlah_desa: 77 }[k]))].join(","))].join("\n");
+    const csv = [
+      ["org_unit", "period", ...keys].join(","),
+      ...units.map((u) => [u, PERIOD, ...keys.map((k) => String({ ...validAnswers(), jumlah_desa: 77 }[k]))].join(",")),
+    ].join("\n");
     const read = await readCsv(csv);
     if (!read.ok) throw new Error(read.message);
     const user = await sessionUser("admin");
     const target = (await importForm(PKG, FORM))!;
-    const id = await createImportJob({ user, target, fileName: "putus.csv", format: "csv", bytes: csv.length, file: read.file, confirmWarnings: false, ip: null }, { start: false });
+    const id = await createImportJob(
+      { user, target, fileName: "putus.csv", format: "csv", bytes: csv.length, file: read.file, confirmWarnings: false, ip: null },
+      { start: false },
+    );
     await processImportJob(id, { maxChunks: 1, chunkRows: 2 });
     // The process "dies": its heartbeat stops and nobody holds the job.
     await getDb().updateTable("import_job").set({ worker: "dead-process", heartbeat_at: "2000-01-01T00:00:00.000Z" }).where("id", "=", id).execute();
@@ -330,7 +384,9 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     expect(stopped.job.resumable).toBe(true);
     // Someone else cannot see or resume it.
     expect(statusOf(await call(jobPage.loader, makeRequest(`/imports/${id}`, { cookie: cookie.op }), { id: String(id) }))).toBe(404);
-    expect(statusOf(await call(jobPage.action, makeRequest(`/imports/${id}`, { cookie: cookie.op, form: { intent: "resume" } }), { id: String(id) }))).toBe(404);
+    expect(statusOf(await call(jobPage.action, makeRequest(`/imports/${id}`, { cookie: cookie.op, form: { intent: "resume" } }), { id: String(id) }))).toBe(
+      404,
+    );
     const res = await call(jobPage.action, makeRequest(`/imports/${id}`, { cookie: cookie.admin, form: { intent: "resume" } }), { id: String(id) });
     expect(statusOf(res)).toBe(302);
     await importJobSettled(id);
@@ -351,7 +407,9 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     expect(statusOf(await call(imports.loader, makeRequest("/imports", { cookie: cookie.fac })))).toBe(403);
     expect(statusOf(await call(template.loader, makeRequest(`/forms/${FORM}/template`, { cookie: cookie.ver }), { formKey: FORM }))).toBe(403);
     // The verifier's page offers the export only.
-    const page = payloadOf<{ canImport: boolean; canExport: boolean; jobs: unknown[] }>(await call(imports.loader, makeRequest("/imports", { cookie: cookie.ver })));
+    const page = payloadOf<{ canImport: boolean; canExport: boolean; jobs: unknown[] }>(
+      await call(imports.loader, makeRequest("/imports", { cookie: cookie.ver })),
+    );
     expect([page.canImport, page.canExport, page.jobs.length]).toEqual([false, true, 0]);
     const big = new Uint8Array(MAX_IMPORT_BYTES + 10).fill(0x41);
     const tooLarge = await upload("admin", { bytes: big, name: "besar.csv" });
@@ -365,7 +423,10 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     const ROWS = kind === "sqlite" ? 50_000 : 10_000;
     // Years of history: lift the reporting deadline for this test (the lock itself is tested above).
     const national = await getDb().selectFrom("org_unit").select("id").where("code", "=", "ID").executeTakeFirstOrThrow();
-    await getDb().insertInto("report_deadline").values({ org_unit_id: national.id, period_type: "month", days_after: 100_000, updated_by: null, updated_at: new Date().toISOString() }).execute();
+    await getDb()
+      .insertInto("report_deadline")
+      .values({ org_unit_id: national.id, period_type: "month", days_after: 100_000, updated_by: null, updated_at: new Date().toISOString() })
+      .execute();
     const units = (await getDb().selectFrom("org_unit").select("code").where("level", "=", "puskesmas").orderBy("code").execute()).map((u) => u.code);
     const keys = formFieldKeys("spm_bulanan");
     const lines = [["org_unit", "period", ...keys].join(",")];
@@ -389,7 +450,11 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     expect(j.total_rows).toBe(ROWS);
     expect(j.refused_rows).toBe(0);
     expect(j.stored_rows).toBe(ROWS);
-    const n = await getDb().selectFrom("submission").select((eb) => eb.fn.countAll<number>().as("n")).where("form_key", "=", "spm_bulanan").executeTakeFirstOrThrow();
+    const n = await getDb()
+      .selectFrom("submission")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("form_key", "=", "spm_bulanan")
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(ROWS);
   }, 900_000);
 });

@@ -141,7 +141,12 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
     expect(r.err.split("\n").filter((l) => l.startsWith("baris 2 "))).toEqual([]);
     expect(r.err).toMatch(/baris 9 kolom org_unit: .*bukan Puskesmas/);
     expect(await count("submission")).toBe(before + 1);
-    const values = await getDb().selectFrom("submission_value").select(["field_key", "value"]).where("field_key", "=", "spm01_bumil_k6").orderBy("value").execute();
+    const values = await getDb()
+      .selectFrom("submission_value")
+      .select(["field_key", "value"])
+      .where("field_key", "=", "spm01_bumil_k6")
+      .orderBy("value")
+      .execute();
     expect(values.map((v) => Number(v.value))).toEqual([20]);
     const audit = await getDb().selectFrom("audit_log").select("id").where("action", "=", "submission.import").execute();
     expect(audit.length).toBe(3);
@@ -151,14 +156,26 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
     const sd = puskesmasCode("Sungai Durian");
     const km = puskesmasCode("Kolok Mudik");
     const unit = await getDb().selectFrom("org_unit").select("id").where("code", "=", sd).executeTakeFirstOrThrow();
-    await getDb().updateTable("submission").set({ status: "approved" }).where("org_unit_id", "=", unit.id).where("period", "=", "2025-01").where("form_key", "=", "spm_bulanan").execute();
+    await getDb()
+      .updateTable("submission")
+      .set({ status: "approved" })
+      .where("org_unit_id", "=", unit.id)
+      .where("period", "=", "2025-01")
+      .where("form_key", "=", "spm_bulanan")
+      .execute();
     const keys = formFieldKeys("spm_bulanan");
     const csv = [`org_unit,period,${keys.join(",")}`, `${sd},2025-01,99,1,1,1,1,1,1,1,1,1,1,1`, `${km},2025-03,7,1,1,1,1,1,1,1,1,1,1,1`].join("\n");
     const r = await cli("submissions", "import", tempFile("lock.csv", csv), "--template", "ilp-nasional", "--form", "spm_bulanan");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/baris 2: .*sudah disetujui dan dikunci/);
     expect(r.out).toMatch(/1 dari 2 baris disimpan/);
-    const locked = await getDb().selectFrom("submission").select("data").where("org_unit_id", "=", unit.id).where("period", "=", "2025-01").where("form_key", "=", "spm_bulanan").executeTakeFirstOrThrow();
+    const locked = await getDb()
+      .selectFrom("submission")
+      .select("data")
+      .where("org_unit_id", "=", unit.id)
+      .where("period", "=", "2025-01")
+      .where("form_key", "=", "spm_bulanan")
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(locked.data).spm01_bumil_k6).toBe(20);
     await getDb().updateTable("submission").set({ status: "submitted" }).where("org_unit_id", "=", unit.id).where("period", "=", "2025-01").execute();
     await getDb().deleteFrom("submission").where("period", "=", "2025-03").execute();
@@ -190,7 +207,18 @@ describe.each(DIALECTS)("CLI on %s", (kind) => {
     const csv = await cli("scorecard", "--template", "ilp-nasional", "--period", "2025-02", "--ytd", "--parent", "13.73", "--format", "csv");
     expect(csv.code).toBe(0);
     expect(csv.out.split("\n")[0]).toMatch(/^kode,nama,peringkat,skor,/);
-    const explain = await cli("explain", "--template", "ilp-nasional", "--indicator", "spm_01", "--org", puskesmasCode("Sungai Durian"), "--period", "2025-02", "--ytd");
+    const explain = await cli(
+      "explain",
+      "--template",
+      "ilp-nasional",
+      "--indicator",
+      "spm_01",
+      "--org",
+      puskesmasCode("Sungai Durian"),
+      "--period",
+      "2025-02",
+      "--ytd",
+    );
     expect(explain.code).toBe(0);
     expect(explain.out).toMatch(/Pembilang: spm01_bumil_k6 = 20/);
     expect(explain.out).toMatch(/Penyebut: spm01_sasaran_bumil = 300/);

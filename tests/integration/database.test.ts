@@ -71,7 +71,16 @@ describe("SQLite read connections (docs/decisions/012-load.md)", () => {
     const timeout = (ms: number) => new Promise<"blocked">((r) => setTimeout(() => r("blocked"), ms));
     // With one serialised connection the read would queue behind the transaction ("blocked").
     expect(await Promise.race([count(), timeout(3000)])).toBe(1);
-    expect(await Promise.race([handle.db.selectFrom("t" as never).selectAll().execute().then((rows) => rows.length), timeout(3000)])).toBe(1);
+    expect(
+      await Promise.race([
+        handle.db
+          .selectFrom("t" as never)
+          .selectAll()
+          .execute()
+          .then((rows) => rows.length),
+        timeout(3000),
+      ]),
+    ).toBe(1);
     // A write outside the transaction still waits for the writer.
     let writeDone = false;
     const write = sql`insert into t (id) values (3)`.execute(handle.db).then(() => (writeDone = true));
@@ -141,7 +150,14 @@ describe.each(DIALECTS)("database layer on %s", (kind) => {
 
   it("refuses a bad org CSV with every error by row, storing nothing", async () => {
     const before = (await handle.db.selectFrom("org_unit").select("id").execute()).length;
-    const csv = ["code,name,level,parent_code", "99,Provinsi Uji,province,ID", "99.01,,district,99", "99.02,Kab X,kecamatan,99", "P-X,Puskesmas X,puskesmas,99", "13.73,Duplikat,district,13"].join("\n");
+    const csv = [
+      "code,name,level,parent_code",
+      "99,Provinsi Uji,province,ID",
+      "99.01,,district,99",
+      "99.02,Kab X,kecamatan,99",
+      "P-X,Puskesmas X,puskesmas,99",
+      "13.73,Duplikat,district,13",
+    ].join("\n");
     const result = await importOrgCsv(csv);
     expect(result.inserted).toBe(0);
     const messages = result.errors.map((e) => `${e.row}:${e.column}`);

@@ -18,38 +18,44 @@ describe("demo on any day", () => {
     destroy = null;
   });
 
-  it.each(DAYS)("seeded on %s: scorecard coloured, last month reported, forms due, a verification queue", async (day) => {
-    const { handle, cookie } = await useDemoDatabaseAt("sqlite", day, {
-      facilitator: ["fas.nasional", [["facilitator", "ID"]]],
-      operator: ["op.tebidah", [["puskesmas_operator", puskesmasCode("Tebidah")]]],
-      verifier: ["ver.tegal", [["district_verifier", "33.28"]]],
-    });
-    destroy = () => handle.destroy();
-    const at = new Date(day);
-    const lastMonth = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  it.each(DAYS)(
+    "seeded on %s: scorecard coloured, last month reported, forms due, a verification queue",
+    async (day) => {
+      const { handle, cookie } = await useDemoDatabaseAt("sqlite", day, {
+        facilitator: ["fas.nasional", [["facilitator", "ID"]]],
+        operator: ["op.tebidah", [["puskesmas_operator", puskesmasCode("Tebidah")]]],
+        verifier: ["ver.tegal", [["district_verifier", "33.28"]]],
+      });
+      destroy = () => handle.destroy();
+      const at = new Date(day);
+      const lastMonth = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
 
-    // The facilitator's default scorecard: last month, with coloured cells.
-    const sc = payloadOf(await call(page.loader, makeRequest("/scorecards", { cookie: cookie.facilitator })));
-    expect(sc.error).toBeNull();
-    expect(sc.sel.period).toBe(lastMonth);
-    // Judged against a target: coloured, or muted with its colour while last month's reports still come in.
-    const cells = sc.view.rows.flatMap((r: { cells: Array<{ state: string; band?: string }> }) => r.cells);
-    const judged = cells.filter((c: { state: string; band?: string }) => ["green", "yellow", "red"].includes(c.state) || (c.state === "incomplete" && c.band));
-    expect(judged.length, day).toBeGreaterThan(cells.length / 3);
+      // The facilitator's default scorecard: last month, with coloured cells.
+      const sc = payloadOf(await call(page.loader, makeRequest("/scorecards", { cookie: cookie.facilitator })));
+      expect(sc.error).toBeNull();
+      expect(sc.sel.period).toBe(lastMonth);
+      // Judged against a target: coloured, or muted with its colour while last month's reports still come in.
+      const cells = sc.view.rows.flatMap((r: { cells: Array<{ state: string; band?: string }> }) => r.cells);
+      const judged = cells.filter(
+        (c: { state: string; band?: string }) => ["green", "yellow", "red"].includes(c.state) || (c.state === "incomplete" && c.band),
+      );
+      expect(judged.length, day).toBeGreaterThan(cells.length / 3);
 
-    // The facilitator's home: most Puskesmas reported last month.
-    const h = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.facilitator })));
-    expect(h.stats.period).toBe(lastMonth);
-    expect(h.stats.completeness, day).toBeGreaterThan(40);
+      // The facilitator's home: most Puskesmas reported last month.
+      const h = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.facilitator })));
+      expect(h.stats.period).toBe(lastMonth);
+      expect(h.stats.completeness, day).toBeGreaterThan(40);
 
-    // The operator: forms of this month and last month on the home's list.
-    const op = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.operator })));
-    const periods = new Set(op.operator.due.map((r: { period: string }) => r.period));
-    expect(periods.has(lastMonth), day).toBe(true);
-    expect(periods.has(day.slice(0, 7)), day).toBe(true);
+      // The operator: forms of this month and last month on the home's list.
+      const op = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.operator })));
+      const periods = new Set(op.operator.due.map((r: { period: string }) => r.period));
+      expect(periods.has(lastMonth), day).toBe(true);
+      expect(periods.has(day.slice(0, 7)), day).toBe(true);
 
-    // The verifier: reports waiting.
-    const v = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.verifier })));
-    expect(v.verifier.queueCount, day).toBeGreaterThan(0);
-  }, 180_000);
+      // The verifier: reports waiting.
+      const v = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.verifier })));
+      expect(v.verifier.queueCount, day).toBeGreaterThan(0);
+    },
+    180_000,
+  );
 });

@@ -19,7 +19,8 @@ describe("demo seed on SQLite", () => {
   });
   afterAll(() => handle.destroy());
 
-  const count = async (table: "submission" | "template_package" | "district_overlay" | "app_user" | "org_unit") => (await getDb().selectFrom(table).select("id").execute()).length;
+  const count = async (table: "submission" | "template_package" | "district_overlay" | "app_user" | "org_unit") =>
+    (await getDb().selectFrom(table).select("id").execute()).length;
 
   it("loads org tree, accounts, package, overlays and submissions into an empty database", async () => {
     const r = await cli("db", "seed");

@@ -66,7 +66,14 @@ describe.each(DIALECTS)("designer preview check on %s", (kind) => {
   it("refuses anonymous callers, non-admins and other origins", async () => {
     expect((await post(undefined, sampleForm())).status).toBe(401);
     for (const role of ["operator", "verifier", "facilitator"]) expect((await post(cookie[role], sampleForm())).status, role).toBe(403);
-    const foreign = await call(route.action, makeRequest("/designer/preview-form", { cookie: cookie.national, origin: "https://evil.example", form: { form: JSON.stringify(sampleForm()), data: "{}" } }));
+    const foreign = await call(
+      route.action,
+      makeRequest("/designer/preview-form", {
+        cookie: cookie.national,
+        origin: "https://evil.example",
+        form: { form: JSON.stringify(sampleForm()), data: "{}" },
+      }),
+    );
     expect(statusOf(foreign)).toBe(403);
   });
 
@@ -119,7 +126,9 @@ describe.each(DIALECTS)("designer preview check on %s", (kind) => {
     const bounds = sampleForm();
     bounds.sections[0].fields[1].min = 100;
     const r3 = await post(cookie.district, bounds);
-    expect(r3.body.definitionErrors).toEqual([expect.objectContaining({ pointer: "/sections/0/fields/1/min", message: expect.stringMatching(/lebih besar dari nilai terbesar/) })]);
+    expect(r3.body.definitionErrors).toEqual([
+      expect.objectContaining({ pointer: "/sections/0/fields/1/min", message: expect.stringMatching(/lebih besar dari nilai terbesar/) }),
+    ]);
 
     const choices = sampleForm();
     choices.sections[0].fields.push({ key: "status", type: "choice", label: { id: "Status" }, choices: [] });

@@ -33,9 +33,10 @@ describe.each(DIALECTS)("package designer on %s", (kind) => {
 
   const row = (version: number, key = KEY) =>
     getDb().selectFrom("template_package").selectAll().where("key", "=", key).where("version", "=", version).executeTakeFirst();
-  const audits = async (action: string) => (await getDb().selectFrom("audit_log").selectAll().where("action", "=", action).orderBy("id").execute());
+  const audits = async (action: string) => await getDb().selectFrom("audit_log").selectAll().where("action", "=", action).orderBy("id").execute();
   const params = (version: number, key = KEY) => ({ key, version: String(version) });
-  const load = (who: string, version: number, key = KEY) => call(designer.loader, makeRequest(`/designer/${key}/${version}`, { cookie: cookie[who] }), params(version, key));
+  const load = (who: string, version: number, key = KEY) =>
+    call(designer.loader, makeRequest(`/designer/${key}/${version}`, { cookie: cookie[who] }), params(version, key));
   const post = (who: string, version: number, form: Record<string, string>, key = KEY) =>
     call(designer.action, makeRequest(`/designer/${key}/${version}`, { cookie: cookie[who], form }), params(version, key));
   const create = (who: string, form: Record<string, string>) => call(newRoute.action, makeRequest("/designer/new", { cookie: cookie[who], form }));
@@ -56,7 +57,11 @@ describe.each(DIALECTS)("package designer on %s", (kind) => {
     // Two reports made with v1 of ilp_profil, one of spm_bulanan: the diff counts the changed form's.
     const unit = await getDb().selectFrom("org_unit").selectAll().where("code", "=", puskesmasCode("Sungai Durian")).executeTakeFirstOrThrow();
     const now = nowIso();
-    for (const [formKey, period] of [["ilp_profil", "2025"], ["ilp_profil", "2024"], ["spm_bulanan", "2025-01"]]) {
+    for (const [formKey, period] of [
+      ["ilp_profil", "2025"],
+      ["ilp_profil", "2024"],
+      ["spm_bulanan", "2025-01"],
+    ]) {
       await getDb()
         .insertInto("submission")
         .values({

@@ -46,7 +46,12 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
     }
     cookie.op = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", SUNGAI_DURIAN]]));
     cookie.opOther = await cookieFor(await insertUser("op.kolokmudik", [["puskesmas_operator", "P1373002"]]));
-    cookie.opTwo = await cookieFor(await insertUser("op.dua", [["puskesmas_operator", "P1373003"], ["puskesmas_operator", "P1373004"]]));
+    cookie.opTwo = await cookieFor(
+      await insertUser("op.dua", [
+        ["puskesmas_operator", "P1373003"],
+        ["puskesmas_operator", "P1373004"],
+      ]),
+    );
     cookie.ver = await cookieFor(await insertUser("ver.sawahlunto", [["district_verifier", "13.73"]]));
     cookie.verKendal = await cookieFor(await insertUser("ver.kendal", [["district_verifier", "33.24"]]));
     cookie.opKendal = await cookieFor(await insertUser("op.plantungan", [["puskesmas_operator", puskesmasCode("Plantungan")]]));
@@ -60,7 +65,12 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
     return call(fill.loader, makeRequest(url(unit, period), { cookie: cookie[who] }), params(period));
   }
 
-  async function post(who: string, fields: { intent: string; data: unknown; key?: string; baseRevision?: number; confirm?: boolean; extra?: Record<string, string> }, unit?: string, period = PERIOD) {
+  async function post(
+    who: string,
+    fields: { intent: string; data: unknown; key?: string; baseRevision?: number; confirm?: boolean; extra?: Record<string, string> },
+    unit?: string,
+    period = PERIOD,
+  ) {
     const form: Record<string, string> = {
       intent: fields.intent,
       data: JSON.stringify(fields.data),
@@ -141,7 +151,11 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
     const wrong = await post("op", { intent: "draft", data: { jumlah_desa: 0 } });
     expect(statusOf(wrong)).toBe(400);
     expect(payloadOf(wrong).fieldErrors.jumlah_desa).toBeTruthy();
-    const res = await post("op", { intent: "draft", data: { jumlah_desa: 10, orgUnitId: 1, status: "approved" }, extra: { orgUnitId: "1", status: "approved", unit: "P1373002" } });
+    const res = await post("op", {
+      intent: "draft",
+      data: { jumlah_desa: 10, orgUnitId: 1, status: "approved" },
+      extra: { orgUnitId: "1", status: "approved", unit: "P1373002" },
+    });
     expect(statusOf(res)).toBe(200);
     expect(payloadOf(res)).toMatchObject({ ok: true, status: "draft", revision: 1 });
     const [row] = await stored();
@@ -214,17 +228,30 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
     const d = payloadOf(res);
     expect(d.fields.find((f: { key: string }) => f.key === "jumlah_desa").current).toBe(10);
     // Only the indicators this report (the ILP profile) feeds — the national ones and the district's local one — not SPM, BOK or BLUD.
-    expect(d.indicators.map((i: { key: string }) => i.key)).toEqual(["ilp_puskesmas", "ilp_desa_pustu", "ilp_posyandu", "ilp_kader_terlatih", "ilp_posyandu_5_kader", "ilp_lokmin", "lokal_posyandu_rme"]);
+    expect(d.indicators.map((i: { key: string }) => i.key)).toEqual([
+      "ilp_puskesmas",
+      "ilp_desa_pustu",
+      "ilp_posyandu",
+      "ilp_kader_terlatih",
+      "ilp_posyandu_5_kader",
+      "ilp_lokmin",
+      "lokal_posyandu_rme",
+    ]);
     expect(d.history.map((h: { action: string }) => h.action)).toEqual(["submission.draft", "submission.submit"]);
     expect(statusOf(await call(detail.loader, makeRequest(`/verification/${row.id}`, { cookie: cookie.verKendal }), { id: String(row.id) }))).toBe(403);
-    const foreign = await call(detail.action, makeRequest(`/verification/${row.id}`, { cookie: cookie.verKendal, form: { intent: "approve", revision: String(row.revision), note: "" } }), { id: String(row.id) });
+    const foreign = await call(
+      detail.action,
+      makeRequest(`/verification/${row.id}`, { cookie: cookie.verKendal, form: { intent: "approve", revision: String(row.revision), note: "" } }),
+      { id: String(row.id) },
+    );
     expect(statusOf(foreign)).toBe(403);
     expect(statusOf(await call(detail.loader, makeRequest("/verification/999999", { cookie: cookie.ver }), { id: "999999" }))).toBe(404);
   });
 
   it("returns with a required note; the operator sees it, corrects and resubmits", async () => {
     const [row] = await stored();
-    const decideAs = (fields: Record<string, string>) => call(detail.action, makeRequest(`/verification/${row.id}`, { cookie: cookie.ver, form: fields }), { id: String(row.id) });
+    const decideAs = (fields: Record<string, string>) =>
+      call(detail.action, makeRequest(`/verification/${row.id}`, { cookie: cookie.ver, form: fields }), { id: String(row.id) });
     const noNote = await decideAs({ intent: "return", revision: String(row.revision), note: "  " });
     expect(statusOf(noNote)).toBe(400);
     expect(payloadOf(noNote).field).toBe("note");
@@ -236,7 +263,12 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
     const returned = await decideAs({ intent: "return", revision: String(row.revision), note: "Periksa jumlah desa" });
     expect(statusOf(returned)).toBe(200);
     expect(await auditCount("submission.return")).toBe(before + 1);
-    const audit = await getDb().selectFrom("audit_log").select(["before_json", "after_json"]).where("action", "=", "submission.return").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const audit = await getDb()
+      .selectFrom("audit_log")
+      .select(["before_json", "after_json"])
+      .where("action", "=", "submission.return")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.before_json!)).toMatchObject({ status: "submitted" });
     expect(JSON.parse(audit.after_json!)).toMatchObject({ status: "returned", note: "Periksa jumlah desa" });
     const facts = await getDb().selectFrom("submission_value").select("field_key").where("submission_id", "=", row.id).execute();
@@ -253,7 +285,8 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
 
   it("approve with a stale revision is refused; approval locks the report against every operator edit", async () => {
     const [row] = await stored();
-    const decideAs = (fields: Record<string, string>) => call(detail.action, makeRequest(`/verification/${row.id}`, { cookie: cookie.ver, form: fields }), { id: String(row.id) });
+    const decideAs = (fields: Record<string, string>) =>
+      call(detail.action, makeRequest(`/verification/${row.id}`, { cookie: cookie.ver, form: fields }), { id: String(row.id) });
     // The operator saved again after the verifier opened the page: the verifier's revision is stale.
     const seen = row.revision;
     const edit = await post("op", { intent: "submit", data: { ...validAnswers(), jumlah_desa: 13 }, baseRevision: seen });

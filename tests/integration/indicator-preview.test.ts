@@ -36,7 +36,10 @@ describe.each(DIALECTS)("indicator preview on %s", (kind) => {
   const preview = async (who: string | undefined, pkg: unknown, index: number | string, raw?: string) => {
     const res = await call(
       route.action,
-      makeRequest("/designer/preview-indicator", { cookie: who ? cookie[who] : undefined, form: { document: raw ?? JSON.stringify(pkg), index: String(index) } }),
+      makeRequest("/designer/preview-indicator", {
+        cookie: who ? cookie[who] : undefined,
+        form: { document: raw ?? JSON.stringify(pkg), index: String(index) },
+      }),
     );
     return { status: statusOf(res), body: res instanceof Response ? null : payloadOf<Answer>(res) };
   };
@@ -109,13 +112,20 @@ describe.each(DIALECTS)("indicator preview on %s", (kind) => {
   });
 
   it("refuses bad input with a clear message", async () => {
-    expect((await preview("national", null, 0, "{ bukan json")).body).toMatchObject({ status: "problems", problems: [expect.objectContaining({ code: "NOT_JSON" })] });
+    expect((await preview("national", null, 0, "{ bukan json")).body).toMatchObject({
+      status: "problems",
+      problems: [expect.objectContaining({ code: "NOT_JSON" })],
+    });
     const big = JSON.stringify({ ...national(), description: { id: "x".repeat(3 * 1024 * 1024) } });
     const tooBig = await preview("national", null, 0, big);
     expect(tooBig.body?.status).toBe("problems");
     const huge = await call(
       route.action,
-      makeRequest("/designer/preview-indicator", { cookie: cookie.national, headers: { "Content-Length": String(10 * 1024 * 1024) }, form: { document: "{}", index: "0" } }),
+      makeRequest("/designer/preview-indicator", {
+        cookie: cookie.national,
+        headers: { "Content-Length": String(10 * 1024 * 1024) },
+        form: { document: "{}", index: "0" },
+      }),
     );
     expect(statusOf(huge)).toBe(413);
     const missing = await preview("national", national(), 999);

@@ -51,13 +51,15 @@ function csvFor(rows: Array<[string, string]>, jumlahDesa = 10): string {
   const answers = { ...validAnswers(), jumlah_desa: jumlahDesa };
   const keys = Object.keys(answers);
   const cell = (v: unknown) => (v === true ? "ya" : v === false ? "tidak" : String(v));
-  return [`org_unit,period,${keys.join(",")}`, ...rows.map(([unit, period]) => `${unit},${period},${keys.map((k) => cell(answers[k as keyof typeof answers])).join(",")}`)].join("\n");
+  return [
+    `org_unit,period,${keys.join(",")}`,
+    ...rows.map(([unit, period]) => `${unit},${period},${keys.map((k) => cell(answers[k as keyof typeof answers])).join(",")}`),
+  ].join("\n");
 }
 
 function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
 }
-
 
 describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -92,7 +94,16 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     return call(locks.action, makeRequest("/locks", { cookie: cookie[who], form }));
   }
   const grant = (who: string, fields: Partial<Record<"unit" | "form" | "period" | "days" | "reason" | "reopen", string>>) =>
-    locksAction(who, { intent: "grant", district: "13.73", unit: SUNGAI_DURIAN, form: PACKAGE_FORM, period: PAST, days: "3", reason: "Koreksi data kader atas permintaan Puskesmas", ...fields });
+    locksAction(who, {
+      intent: "grant",
+      district: "13.73",
+      unit: SUNGAI_DURIAN,
+      form: PACKAGE_FORM,
+      period: PAST,
+      days: "3",
+      reason: "Koreksi data kader atas permintaan Puskesmas",
+      ...fields,
+    });
   async function report(unitCode: string, period: string) {
     return getDb()
       .selectFrom("submission as s")
@@ -104,7 +115,12 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
       .executeTakeFirst();
   }
   async function auditRows(action: string) {
-    return getDb().selectFrom("audit_log").select(["actor_user_id", "before_json", "after_json", "entity_id"]).where("action", "=", action).orderBy("id").execute();
+    return getDb()
+      .selectFrom("audit_log")
+      .select(["actor_user_id", "before_json", "after_json", "entity_id"])
+      .where("action", "=", action)
+      .orderBy("id")
+      .execute();
   }
   const grantCount = async () => (await getDb().selectFrom("unlock_grant").select("id").execute()).length;
 
@@ -154,7 +170,12 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect(statusOf(res)).toBe(200);
     expect(payloadOf(res).message).toMatch(/dibuka untuk Puskesmas Sungai Durian/);
     const [audit] = await auditRows("unlock.grant");
-    expect(JSON.parse(audit.after_json!)).toMatchObject({ unit: SUNGAI_DURIAN, form: FORM, period: PAST, reason: "Koreksi data kader atas permintaan Puskesmas" });
+    expect(JSON.parse(audit.after_json!)).toMatchObject({
+      unit: SUNGAI_DURIAN,
+      form: FORM,
+      period: PAST,
+      reason: "Koreksi data kader atas permintaan Puskesmas",
+    });
     const expires = new Date(JSON.parse(audit.after_json!).expiresAt).getTime();
     expect(expires - Date.now()).toBeGreaterThan(2.9 * 86400_000);
     expect(expires - Date.now()).toBeLessThan(3.1 * 86400_000);
@@ -183,13 +204,30 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect(statusOf(await grant("admin", { days: "1" }))).toBe(200);
     expect(payloadOf(await post("op", "draft", PAST, 2))).toMatchObject({ ok: true, revision: 3 });
     // A day later the grant has expired.
-    await getDb().updateTable("unlock_grant").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where("revoked_at", "is", null).execute();
+    await getDb()
+      .updateTable("unlock_grant")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("revoked_at", "is", null)
+      .execute();
     expect(payloadOf(await post("op", "submit", PAST, 3)).code).toBe("LOCKED");
     expect((await report(SUNGAI_DURIAN, PAST))?.status).toBe("draft");
   });
 
   it("storePrepared and the CLI import refuse past-deadline rows and store the others; a district-wide grant opens them", async () => {
-    const imported = await cli("submissions", "import", tempFile(csvFor([[KOLOK_MUDIK, PAST], [KOLOK_MUDIK, CURRENT]])), "--template", "ilp-nasional", "--form", FORM);
+    const imported = await cli(
+      "submissions",
+      "import",
+      tempFile(
+        csvFor([
+          [KOLOK_MUDIK, PAST],
+          [KOLOK_MUDIK, CURRENT],
+        ]),
+      ),
+      "--template",
+      "ilp-nasional",
+      "--form",
+      FORM,
+    );
     expect(imported.out).toMatch(/1 dari 2 baris disimpan; 1 galat/);
     expect(imported.err).toMatch(/^baris 2 kolom period: Batas waktu .* sudah lewat/);
     expect(await report(KOLOK_MUDIK, PAST)).toBeUndefined();
@@ -203,7 +241,20 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect(failures[0].message).toMatch(/Batas waktu/);
     expect(await report(LEMBAH_SEGAR, PAST)).toBeUndefined();
 
-    const byCli = await cli("submissions", "import", tempFile(csvFor([[LEMBAH_SEGAR, PAST], [LEMBAH_SEGAR, CURRENT]])), "--template", "ilp-nasional", "--form", FORM);
+    const byCli = await cli(
+      "submissions",
+      "import",
+      tempFile(
+        csvFor([
+          [LEMBAH_SEGAR, PAST],
+          [LEMBAH_SEGAR, CURRENT],
+        ]),
+      ),
+      "--template",
+      "ilp-nasional",
+      "--form",
+      FORM,
+    );
     expect(byCli.code).toBe(1);
     expect(byCli.err).toMatch(/baris 2 kolom period: Batas waktu .* sudah lewat/);
     expect(byCli.out).toMatch(/1 dari 2 baris disimpan/);
@@ -227,7 +278,12 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     const current = await report(SUNGAI_DURIAN, CURRENT);
     expect(payloadOf(await post("op", "submit", CURRENT, current!.revision))).toMatchObject({ ok: true, status: "submitted" });
     const submitted = (await report(SUNGAI_DURIAN, CURRENT))!;
-    const approve = (revision: number) => call(detail.action, makeRequest(`/verification/${submitted.id}`, { cookie: cookie.ver, form: { intent: "approve", revision: String(revision), note: "" } }), { id: String(submitted.id) });
+    const approve = (revision: number) =>
+      call(
+        detail.action,
+        makeRequest(`/verification/${submitted.id}`, { cookie: cookie.ver, form: { intent: "approve", revision: String(revision), note: "" } }),
+        { id: String(submitted.id) },
+      );
     expect(statusOf(await approve(submitted.revision))).toBe(200);
     expect(payloadOf(await post("op", "draft", CURRENT, submitted.revision + 1)).code).toBe("LOCKED");
 
@@ -248,16 +304,25 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect(audit.entity_id).toBe(String(row.id));
     expect(JSON.parse(audit.before_json!)).toMatchObject({ status: "approved" });
     expect(JSON.parse(audit.after_json!)).toMatchObject({ status: "returned" });
-    const version = await getDb().selectFrom("submission_revision").select(["action", "status"]).where("submission_id", "=", row.id).where("revision", "=", row.revision).executeTakeFirstOrThrow();
+    const version = await getDb()
+      .selectFrom("submission_revision")
+      .select(["action", "status"])
+      .where("submission_id", "=", row.id)
+      .where("revision", "=", row.revision)
+      .executeTakeFirstOrThrow();
     expect(version).toEqual({ action: "submission.reopen", status: "returned" });
 
-    expect(payloadOf(await post("op", "submit", CURRENT, row.revision, { ...validAnswers(), jumlah_desa: 11 }))).toMatchObject({ ok: true, status: "submitted" });
+    expect(payloadOf(await post("op", "submit", CURRENT, row.revision, { ...validAnswers(), jumlah_desa: 11 }))).toMatchObject({
+      ok: true,
+      status: "submitted",
+    });
     expect(statusOf(await approve(row.revision + 1))).toBe(200);
     expect((await report(SUNGAI_DURIAN, CURRENT))!.status).toBe("approved");
   });
 
   it("district admins set their own district's deadlines (audited), which move the lock; others cannot", async () => {
-    const set = (who: string, periodType: string, days: string, orgUnitId = districtId) => locksAction(who, { intent: "deadline", orgUnitId: String(orgUnitId), periodType, days });
+    const set = (who: string, periodType: string, days: string, orgUnitId = districtId) =>
+      locksAction(who, { intent: "deadline", orgUnitId: String(orgUnitId), periodType, days });
     for (const who of ["adminKendal", "ver", "op", "national"]) expect(statusOf(await set(who, "month", "120")), who).toBe(403);
     for (const days of ["abc", "500", "-1"]) {
       const res = await set("admin", "month", days);
@@ -270,7 +335,11 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     const audits = await auditRows("deadline.set");
     expect(JSON.parse(audits.at(-1)!.after_json!)).toEqual({ periodType: "month", days: 120 });
     const page = payloadOf(await call(locks.loader, makeRequest("/locks", { cookie: cookie.admin })));
-    expect(page.districts[0].deadlines.find((d: { periodType: string }) => d.periodType === "month")).toEqual({ periodType: "month", days: 120, source: "district" });
+    expect(page.districts[0].deadlines.find((d: { periodType: string }) => d.periodType === "month")).toEqual({
+      periodType: "month",
+      days: 120,
+      source: "district",
+    });
     // The national admin sets the national default; the district's own setting still wins.
     const national = await getDb().selectFrom("org_unit").select("id").where("code", "=", "ID").executeTakeFirstOrThrow();
     expect(statusOf(await set("national", "month", "5", national.id))).toBe(200);
@@ -288,7 +357,11 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect(new Set(due.map((r) => r.unitCode))).toEqual(new Set([SUNGAI_DURIAN]));
     const previous = due.find((r) => r.formKey === FORM && r.period === PREVIOUS)!;
     expect(previous).toMatchObject({ status: "missing", display: "late", deadline: lastDayOf(PREVIOUS) });
-    expect(due.find((r) => r.formKey === FORM && r.period === CURRENT)).toMatchObject({ status: "approved", display: "approved", deadline: lastDayOf(CURRENT) });
+    expect(due.find((r) => r.formKey === FORM && r.period === CURRENT)).toMatchObject({
+      status: "approved",
+      display: "approved",
+      deadline: lastDayOf(CURRENT),
+    });
     // Late rows first; progress counts what was submitted.
     expect(due[0].display).toBe("late");
     expect(h.operator.progress.done).toBe(due.filter((r) => r.status === "submitted" || r.status === "approved").length);
@@ -297,14 +370,21 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
 
     const list = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.op }))).rows;
     expect(list.find((r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PREVIOUS)).toMatchObject({ display: "late", locked: true });
-    expect(list.find((r: { formKey: string; period: string }) => r.formKey === FORM && r.period === CURRENT)).toMatchObject({ locked: true, status: "approved" });
+    expect(list.find((r: { formKey: string; period: string }) => r.formKey === FORM && r.period === CURRENT)).toMatchObject({
+      locked: true,
+      status: "approved",
+    });
     // Unlocked: still late, but open until the grant expires.
     expect(statusOf(await grant("admin", { period: PREVIOUS }))).toBe(200);
-    const unlocked = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.op }))).rows.find((r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PREVIOUS);
+    const unlocked = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.op }))).rows.find(
+      (r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PREVIOUS,
+    );
     expect(unlocked).toMatchObject({ display: "late", locked: false });
     expect(unlocked.unlockedUntil > new Date().toISOString()).toBe(true);
     // Kolok Mudik is not covered by that grant.
-    const other = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.opOther }))).rows.find((r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PREVIOUS);
+    const other = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.opOther }))).rows.find(
+      (r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PREVIOUS,
+    );
     expect(other).toMatchObject({ locked: true, unlockedUntil: null });
     await locksAction("admin", { intent: "deadline", orgUnitId: String(districtId), periodType: "month", days: "10" });
   });

@@ -80,7 +80,10 @@ describe.each(DIALECTS)("login throttling on %s", (kind) => {
     const answers: Array<ReturnType<typeof seen>> = [];
     // Interleaved, so a slow moment of the machine falls on both.
     for (let i = 0; i < 4; i++) {
-      for (const [name, times] of [[OWNER, known], [UNKNOWN, unknown]] as const) {
+      for (const [name, times] of [
+        [OWNER, known],
+        [UNKNOWN, unknown],
+      ] as const) {
         const t0 = performance.now();
         const res = await post(name, `salah-${i}`, "10.1.0.1");
         times.push(performance.now() - t0);
@@ -111,7 +114,9 @@ describe.each(DIALECTS)("login throttling on %s", (kind) => {
     const unknownHeld = await post(UNKNOWN, RIGHT, "10.2.0.2");
     expect(seen(knownHeld)).toEqual(seen(unknownHeld));
     expect(statusOf(knownHeld)).toBe(429);
-    expect(payloadOf(knownHeld).error).toMatch(/^Terlalu banyak percobaan gagal dengan nama pengguna ini dari perangkat ini\. Tunggu \d+ detik, lalu coba lagi\. Periksa dulu nama pengguna dan kata sandi/);
+    expect(payloadOf(knownHeld).error).toMatch(
+      /^Terlalu banyak percobaan gagal dengan nama pengguna ini dari perangkat ini\. Tunggu \d+ detik, lalu coba lagi\. Periksa dulu nama pengguna dan kata sandi/,
+    );
     expect(retryAfter(knownHeld)).toBe(Math.ceil((FIRST_WAIT_MS - 1500) / 1000));
   });
 
@@ -163,11 +168,22 @@ describe.each(DIALECTS)("login throttling on %s", (kind) => {
     // Budget used up: a new address with the right password waits — it might be the guesser.
     const stranger = await post(OWNER, RIGHT, "10.7.0.1");
     expect(statusOf(stranger)).toBe(429);
-    expect(payloadOf(stranger).error).toMatch(/^Nama pengguna ini terlalu sering dicoba .* harus menunggu \d+ detik\. Masuklah dari perangkat yang biasa Anda pakai/);
+    expect(payloadOf(stranger).error).toMatch(
+      /^Nama pengguna ini terlalu sering dicoba .* harus menunggu \d+ detik\. Masuklah dari perangkat yang biasa Anda pakai/,
+    );
     expect(retryAfter(stranger)).toBeGreaterThan(0);
     expect(retryAfter(stranger)).toBeLessThanOrEqual(FIRST_WAIT_MS / 1000);
     // A forged familiar cookie does not help.
-    expect(statusOf(await post(OWNER, RIGHT, "10.7.0.2", familiar.replace(/.$/, (c) => (c === "A" ? "B" : "A"))))).toBe(429);
+    expect(
+      statusOf(
+        await post(
+          OWNER,
+          RIGHT,
+          "10.7.0.2",
+          familiar.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+        ),
+      ),
+    ).toBe(429);
     // The owner's familiar computer, even from another address today: in at once.
     expect(statusOf(await post(OWNER, RIGHT, "10.8.0.1", familiar))).toBe(302);
 
@@ -186,7 +202,9 @@ describe.each(DIALECTS)("login throttling on %s", (kind) => {
     const now = clock.ms();
     await getDb()
       .insertInto("login_attempt")
-      .values(Array.from({ length: ACCOUNT_BUDGET - 1 }, (_, i) => ({ username: OWNER, client: `ip:10.10.0.${i}`, familiar: 0, at: new Date(now).toISOString() })))
+      .values(
+        Array.from({ length: ACCOUNT_BUDGET - 1 }, (_, i) => ({ username: OWNER, client: `ip:10.10.0.${i}`, familiar: 0, at: new Date(now).toISOString() })),
+      )
       .execute();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -87,7 +87,14 @@ describe.each(DIALECTS)("overlay designer on %s", (kind) => {
   it("saves a draft (target override, local field, hidden field) with an audit row and a new revision", async () => {
     const own = payloadOf<Data>(await load("sawahlunto"));
     const doc = structuredClone(own.document) as TemplatePackage;
-    doc.targets.push({ indicator: "spm_01", year: 2025, scope: { level: "district", org: DISTRICT }, value: 98, profile: { type: "flat" }, source: "SK Kadinkes Sawahlunto" });
+    doc.targets.push({
+      indicator: "spm_01",
+      year: 2025,
+      scope: { level: "district", org: DISTRICT },
+      value: 98,
+      profile: { type: "flat" },
+      source: "SK Kadinkes Sawahlunto",
+    });
     const posyandu = sectionOf(doc, "ilp_profil", "posyandu");
     const at = posyandu.fields.findIndex((f) => f.key === "posyandu_ilp");
     posyandu.fields.splice(at + 1, 0, { key: "lokal_posyandu_rme", type: "integer", label: { id: "Posyandu dengan RME" }, min: 0 });
@@ -130,7 +137,9 @@ describe.each(DIALECTS)("overlay designer on %s", (kind) => {
     a.indicators[0].name = { id: "Nama A" };
     const b = structuredClone(doc);
     b.indicators[0].name = { id: "Nama B" };
-    const results = await Promise.all([a, b].map((d) => post("sawahlunto", { intent: "save", document: JSON.stringify(d), hidden: JSON.stringify(["bok_catatan"]), revision: "1" })));
+    const results = await Promise.all(
+      [a, b].map((d) => post("sawahlunto", { intent: "save", document: JSON.stringify(d), hidden: JSON.stringify(["bok_catatan"]), revision: "1" })),
+    );
     expect(results.map((r) => statusOf(r)).sort()).toEqual([200, 409]);
     const winner = results.findIndex((r) => statusOf(r) === 200);
     const loaded = payloadOf<Data>(await load("sawahlunto"));
@@ -155,13 +164,16 @@ describe.each(DIALECTS)("overlay designer on %s", (kind) => {
     const doc = structuredClone(payloadOf<Data>(await load("sawahlunto")).document) as TemplatePackage;
     sectionOf(doc, "ilp_profil", "posyandu").fields.find((f) => f.key === "posyandu_ilp")!.type = "number";
     const form = { intent: "check", document: JSON.stringify(doc), hidden: JSON.stringify(["bok_catatan"]), revision: "3" };
-    const typeProblem = (body: { problems: Array<{ code: string; pointer: string; message: string }> }) => body.problems.find((p) => p.code === "NATIONAL_LOCKED" && p.pointer.endsWith("/type"))!;
+    const typeProblem = (body: { problems: Array<{ code: string; pointer: string; message: string }> }) =>
+      body.problems.find((p) => p.code === "NATIONAL_LOCKED" && p.pointer.endsWith("/type"))!;
     const id = payloadOf(await post("sawahlunto", form));
     expect(typeProblem(id).message).toMatch(/^Jenis isian nasional "posyandu_ilp" tidak dapat diubah/);
     const english = `${cookie.sawahlunto}; ${(await langCookie.serialize("en")).split(";")[0]}`;
     const en = payloadOf(await call(route.action, makeRequest(URL_PATH, { cookie: english, form }), PARAMS));
     expect(typeProblem(en).message).toMatch(/^The type of national field "posyandu_ilp" cannot be changed/);
-    expect(en.problems.map((p: { code: string; pointer: string }) => [p.code, p.pointer])).toEqual(id.problems.map((p: { code: string; pointer: string }) => [p.code, p.pointer]));
+    expect(en.problems.map((p: { code: string; pointer: string }) => [p.code, p.pointer])).toEqual(
+      id.problems.map((p: { code: string; pointer: string }) => [p.code, p.pointer]),
+    );
     expect(await rows()).toEqual(before);
   });
 
@@ -276,7 +288,14 @@ describe.each(DIALECTS)("overlay designer on %s", (kind) => {
   it("refuses a target outside the district and an unknown intent", async () => {
     const view = payloadOf<Data>(await load("sawahlunto"));
     const doc = structuredClone(view.document) as TemplatePackage;
-    doc.targets.push({ indicator: "spm_01", year: 2026, scope: { level: "puskesmas", org: puskesmasCode("Plantungan") }, value: 50, profile: { type: "flat" }, source: "x" });
+    doc.targets.push({
+      indicator: "spm_01",
+      year: 2026,
+      scope: { level: "puskesmas", org: puskesmasCode("Plantungan") },
+      value: 50,
+      profile: { type: "flat" },
+      source: "x",
+    });
     const res = await post("sawahlunto", { intent: "check", document: JSON.stringify(doc), hidden: "[]", revision: "0" });
     expect(payloadOf(res).problems.map((p: { code: string }) => p.code)).toContain("SCOPE_OUTSIDE_DISTRICT");
     const unknown = await post("sawahlunto", { intent: "hapus", revision: "0" });

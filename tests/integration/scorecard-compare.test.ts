@@ -92,7 +92,10 @@ describe.each(DIALECTS)("compare side by side on %s", (kind) => {
     // units() counts the units reporting any form read in the window, so a point is compared with
     // the scorecard of the same indicator set (the page's), not with a one-indicator scorecard.
     const ind = view.indicators.find((i) => i.key === "ilp_puskesmas")!;
-    expect(ind.series.every((s) => s.values.filter((v) => v !== null).length >= 6), "values over most of the year").toBe(true);
+    expect(
+      ind.series.every((s) => s.values.filter((v) => v !== null).length >= 6),
+      "values over most of the year",
+    ).toBe(true);
     for (const i of view.indicators) for (const s of i.series) expect(s.values).toHaveLength(12);
     for (const [pi, p] of view.periods.entries()) {
       const built = await buildScorecard({ packageKey: "ilp-nasional", period: p, parentCode: "33" });

@@ -50,7 +50,8 @@ describe.each(DIALECTS)("one target per cell on %s", (kind) => {
     const q = { packageKey: KEY, period: PERIOD, basis };
     const national = (await buildScorecard({ ...q })).effective.package;
     const nationalKeys = new Set(national.indicators.map((i) => i.key));
-    const pick = (cells: readonly ScorecardCell[]) => Object.fromEntries(cells.filter((c) => nationalKeys.has(c.indicator)).map((c) => [c.indicator, judged(c)]));
+    const pick = (cells: readonly ScorecardCell[]) =>
+      Object.fromEntries(cells.filter((c) => nationalKeys.has(c.indicator)).map((c) => [c.indicator, judged(c)]));
     const out: Record<string, Record<string, ReturnType<typeof judged>>> = {};
     const inParent = await buildScorecard({ ...q, parentCode: parent });
     out.parentPage = pick(inParent.scorecard.rows.find((r) => r.code === row)!.cells);
@@ -108,7 +109,9 @@ describe.each(DIALECTS)("one target per cell on %s", (kind) => {
       for (const [name, cells] of Object.entries(v)) expect(cells, `${d} ${name}`).toEqual(v.ownPage);
       for (const c of Object.values(v.ownPage)) if (c.scope !== null) expect(c.scope, d).toBe("national:");
     }
-    const sintang = (await buildScorecard({ packageKey: KEY, period: PERIOD, level: "district", basis: "national" })).scorecard.rows.find((r) => r.code === "61.05")!;
+    const sintang = (await buildScorecard({ packageKey: KEY, period: PERIOD, level: "district", basis: "national" })).scorecard.rows.find(
+      (r) => r.code === "61.05",
+    )!;
     expect(sintang.cells.find((c) => c.indicator === "ilp_puskesmas")!.target?.scope.level).toBe("national");
   });
 
@@ -126,7 +129,9 @@ describe.each(DIALECTS)("one target per cell on %s", (kind) => {
         expect(sintang[`${cell.indicator}_status`], cell.indicator).toBe(cell.state);
         expect(sintang[`${cell.indicator}_capaian`], cell.indicator).toBe(cell.achievement === null ? "" : String(roundForDisplay(cell.achievement, 1)));
       }
-      const html = payloadOf<{ view: unknown; sel: { basis: string } }>(await call(page.loader, makeRequest(`/scorecards${search}`, { cookie: cookie.national })));
+      const html = payloadOf<{ view: unknown; sel: { basis: string } }>(
+        await call(page.loader, makeRequest(`/scorecards${search}`, { cookie: cookie.national })),
+      );
       expect(html.sel.basis).toBe(basis);
     }
   });

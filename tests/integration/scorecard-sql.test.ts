@@ -32,7 +32,10 @@ function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], label: stri
       const norm = (u: RowFacts["units"]) => (u ?? []).map((x) => ({ code: x.code, values: { ...x.values } })).sort((a, b) => a.code.localeCompare(b.code));
       const su = norm(s.units);
       const mu = norm(m.units);
-      expect(su.map((u) => u.code), `${label} units ${key(s)}`).toEqual(mu.map((u) => u.code));
+      expect(
+        su.map((u) => u.code),
+        `${label} units ${key(s)}`,
+      ).toEqual(mu.map((u) => u.code));
       su.forEach((u, i) => {
         for (const [k, v] of Object.entries(mu[i].values)) {
           if (v === null) expect(u.values[k]).toBeNull();
@@ -58,8 +61,16 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
     await seedOrgTree();
     await seedDemoContent(() => {}, demoSeededAfter("2025-12"));
     const db = getDb();
-    const units = await db.selectFrom("org_unit as o").leftJoin("org_unit as p", "p.id", "o.parent_id").select(["o.code", "o.name", "o.level", "o.path", "p.code as parentCode"]).execute();
-    const subs = await db.selectFrom("submission as s").innerJoin("org_unit as o", "o.id", "s.org_unit_id").select(["o.code", "s.form_key", "s.period", "s.status", "s.data"]).execute();
+    const units = await db
+      .selectFrom("org_unit as o")
+      .leftJoin("org_unit as p", "p.id", "o.parent_id")
+      .select(["o.code", "o.name", "o.level", "o.path", "p.code as parentCode"])
+      .execute();
+    const subs = await db
+      .selectFrom("submission as s")
+      .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+      .select(["o.code", "s.form_key", "s.period", "s.status", "s.data"])
+      .execute();
     memorySource = {
       orgUnits: units.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, path: u.path })),
       submissions: subs.map((s) => ({ org: s.code, form: s.form_key, period: s.period, status: s.status, values: JSON.parse(s.data) })),
@@ -79,7 +90,9 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
   for (const c of cases) {
     it(c.name, async () => {
       const db = getDb();
-      const rows = c.parent ? await listChildren(db, (await getOrgByCode(db, c.parent))!.id) : await listSubtree(db, (await getOrgByCode(db, "ID"))!, "district");
+      const rows = c.parent
+        ? await listChildren(db, (await getOrgByCode(db, c.parent))!.id)
+        : await listSubtree(db, (await getOrgByCode(db, "ID"))!, "district");
       const district = c.overlayDistrict ? await getOrgByCode(db, c.overlayDistrict) : null;
       const eff = await effectivePackage("ilp-nasional", district?.id ?? null);
       if (c.overlayDistrict) expect(eff!.overlay).not.toBeNull();
@@ -127,8 +140,20 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
   it("shows a new submission in the very next scorecard (no batch job)", async () => {
     const before = await buildScorecard({ packageKey: "ilp-nasional", period: "2025-12", parentCode: "13.73", indicators: ["spm_01"] });
     const db = getDb();
-    const sub = await db.selectFrom("submission as s").innerJoin("org_unit as o", "o.id", "s.org_unit_id").select(["s.id", "o.code"]).where("s.form_key", "=", "spm_bulanan").where("s.period", "=", "2025-12").where("s.status", "in", ["submitted", "approved"]).executeTakeFirstOrThrow();
-    await db.updateTable("submission_value").set((eb) => ({ value: eb("value", "+", 10) })).where("submission_id", "=", sub.id).where("field_key", "=", "spm01_bumil_k6").execute();
+    const sub = await db
+      .selectFrom("submission as s")
+      .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+      .select(["s.id", "o.code"])
+      .where("s.form_key", "=", "spm_bulanan")
+      .where("s.period", "=", "2025-12")
+      .where("s.status", "in", ["submitted", "approved"])
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable("submission_value")
+      .set((eb) => ({ value: eb("value", "+", 10) }))
+      .where("submission_id", "=", sub.id)
+      .where("field_key", "=", "spm01_bumil_k6")
+      .execute();
     const after = await buildScorecard({ packageKey: "ilp-nasional", period: "2025-12", parentCode: "13.73", indicators: ["spm_01"] });
     const cell = (r: typeof before) => r.scorecard.rows.find((row) => row.code === sub.code)!.cells[0];
     // December alone (not ytd by request? spm is ytd by default): numerator grows by exactly 10.

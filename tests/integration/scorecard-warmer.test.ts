@@ -30,13 +30,18 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
   afterAll(() => handle.destroy());
 
   const view = async (search: string, who: string) => {
-    const d = payloadOf<{ error: string | null; view: { rows: unknown[] } | null }>(await call(page.loader, makeRequest(`/scorecards${search}`, { cookie: cookie[who] })));
+    const d = payloadOf<{ error: string | null; view: { rows: unknown[] } | null }>(
+      await call(page.loader, makeRequest(`/scorecards${search}`, { cookie: cookie[who] })),
+    );
     expect(d.error).toBeNull();
     return d.view!;
   };
   const stats = () => ({ ...cacheFor(getDb())!.stats });
   /** The same scorecard without any cache (inside a transaction nothing is cached). */
-  const uncached = (q: ScorecardQuery) => getDb().transaction().execute((trx) => buildScorecard(q, trx));
+  const uncached = (q: ScorecardQuery) =>
+    getDb()
+      .transaction()
+      .execute((trx) => buildScorecard(q, trx));
 
   it("computes the national views of the default period and the month before before anyone asks: no viewer computes a row", async () => {
     const log: string[] = [];
@@ -44,7 +49,10 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
     const defaults = await defaultQueries(getDb(), NOW());
     expect(defaults.length).toBeGreaterThanOrEqual(4);
     // The default period first, then the month before.
-    expect(defaults.map((q) => q.period)).toEqual([...defaults.slice(0, defaults.length / 2).map(() => PERIOD), ...defaults.slice(defaults.length / 2).map(() => "2025-11")]);
+    expect(defaults.map((q) => q.period)).toEqual([
+      ...defaults.slice(0, defaults.length / 2).map(() => PERIOD),
+      ...defaults.slice(defaults.length / 2).map(() => "2025-11"),
+    ]);
     const run = await warmer.tick();
     expect(run).toMatchObject({ views: defaults.length, failed: 0 });
     expect(log).toEqual([]);
@@ -84,7 +92,12 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
       .where("month_index", "=", 2025 * 12 + 11)
       .orderBy("submission_id")
       .executeTakeFirstOrThrow();
-    await db.updateTable("submission_value").set((eb) => ({ value: eb("value", "+", 7) })).where("submission_id", "=", target.submission_id).where("field_key", "=", target.field_key).execute();
+    await db
+      .updateTable("submission_value")
+      .set((eb) => ({ value: eb("value", "+", 7) }))
+      .where("submission_id", "=", target.submission_id)
+      .where("field_key", "=", target.field_key)
+      .execute();
 
     const viewed = recentQueries(cacheFor(db)!, 0);
     expect(viewed.some((r) => JSON.stringify(r.query).includes('"parentCode":"33.28"'))).toBe(true);
@@ -109,7 +122,12 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
       expect(JSON.stringify((await buildScorecard(national, db, { background: true })).scorecard)).toBe(JSON.stringify((await uncached(national)).scorecard));
     }
 
-    await db.updateTable("submission_value").set((eb) => ({ value: eb("value", "-", 7) })).where("submission_id", "=", target.submission_id).where("field_key", "=", target.field_key).execute();
+    await db
+      .updateTable("submission_value")
+      .set((eb) => ({ value: eb("value", "-", 7) }))
+      .where("submission_id", "=", target.submission_id)
+      .where("field_key", "=", target.field_key)
+      .execute();
   });
 
   it("keeps going when a selection fails, and forgets selections nobody viewed for 30 minutes", async () => {
@@ -134,7 +152,8 @@ describe.each(DIALECTS)("scorecard warmer on %s", (kind) => {
 
   it("runs in the background of the server process and reports its last run on /healthz", async () => {
     expect(warmerStatus()).toBeNull();
-    const json = async () => (await ((await healthz.loader()) as Response).json()) as { ok: boolean; scorecards?: { warmedAt: string | null; views: number; runs: number } };
+    const json = async () =>
+      (await ((await healthz.loader()) as Response).json()) as { ok: boolean; scorecards?: { warmedAt: string | null; views: number; runs: number } };
     expect((await json()).scorecards).toBeUndefined();
     await getDb().updateTable("org_unit").set({ note: "warmer start" }).where("code", "=", "33.24").execute();
     const warmer = startScorecardWarmer({ intervalMs: 60_000, now: NOW });

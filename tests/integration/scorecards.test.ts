@@ -41,7 +41,8 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
   }, 300_000);
   afterAll(() => handle.destroy());
 
-  const get = async (mod: { loader: unknown }, search: string, who?: string) => call(mod.loader, makeRequest(`/scorecards${search}`, { cookie: who ? cookie[who] : undefined }));
+  const get = async (mod: { loader: unknown }, search: string, who?: string) =>
+    call(mod.loader, makeRequest(`/scorecards${search}`, { cookie: who ? cookie[who] : undefined }));
   const pageData = async (search: string, who: string) => payloadOf<PageData>(await get(page, search, who));
 
   it("shows a national facilitator the provinces with exactly the engine's numbers", async () => {
@@ -58,14 +59,35 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     const built = await buildScorecard({ packageKey: "ilp-nasional", period: PERIOD, parentCode: "ID" });
     // ... and against the engine's in-memory reference on the same stored submissions.
     const pkg = (await effectivePackage("ilp-nasional", null))!.package;
-    const request: ScorecardRequest = { period: PERIOD, rows: provinces.map((p) => ({ code: p.code, name: p.name, level: p.level })), total: { code: "ID", name: national.name, level: "national" } };
-    const units = await db.selectFrom("org_unit as o").leftJoin("org_unit as p", "p.id", "o.parent_id").select(["o.code", "o.name", "o.level", "o.path", "p.code as parentCode"]).execute();
-    const subs = await db.selectFrom("submission as s").innerJoin("org_unit as o", "o.id", "s.org_unit_id").select(["o.code", "s.form_key", "s.period", "s.status", "s.data"]).execute();
+    const request: ScorecardRequest = {
+      period: PERIOD,
+      rows: provinces.map((p) => ({ code: p.code, name: p.name, level: p.level })),
+      total: { code: "ID", name: national.name, level: "national" },
+    };
+    const units = await db
+      .selectFrom("org_unit as o")
+      .leftJoin("org_unit as p", "p.id", "o.parent_id")
+      .select(["o.code", "o.name", "o.level", "o.path", "p.code as parentCode"])
+      .execute();
+    const subs = await db
+      .selectFrom("submission as s")
+      .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+      .select(["o.code", "s.form_key", "s.period", "s.status", "s.data"])
+      .execute();
     const facts = computeRowFacts(planScorecard(pkg, request), {
       orgUnits: units.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, path: u.path })),
       submissions: subs.map((s) => ({ org: s.code, form: s.form_key, period: s.period, status: s.status, values: JSON.parse(s.data) })),
     });
-    const orgChains = Object.fromEntries([...provinces.map((p) => [p.code, [{ code: "ID", level: "national" }, { code: p.code, level: "province" }]]), ["ID", [{ code: "ID", level: "national" }]]]);
+    const orgChains = Object.fromEntries([
+      ...provinces.map((p) => [
+        p.code,
+        [
+          { code: "ID", level: "national" },
+          { code: p.code, level: "province" },
+        ],
+      ]),
+      ["ID", [{ code: "ID", level: "national" }]],
+    ]);
     const memory = computeScorecard(pkg, request, { facts, orgChains });
 
     let coloured = 0;
@@ -107,7 +129,10 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
           if (!cell.trend) continue;
           if (cell.trend.basis === "achievement" && cell.trend.arrow !== "flat") {
             withBoth++;
-            expect(v.trend?.achievements, `${row.code} ${cell.indicator}`).toEqual([formatNumberId(cell.trend.previous, 1), formatNumberId(cell.trend.current, 1)]);
+            expect(v.trend?.achievements, `${row.code} ${cell.indicator}`).toEqual([
+              formatNumberId(cell.trend.previous, 1),
+              formatNumberId(cell.trend.current, 1),
+            ]);
             if (cell.trend.arrow === "down" && cell.previous?.value != null && cell.value! > cell.previous.value) valueUpArrowDown++;
           } else expect(v.trend?.achievements, `${row.code} ${cell.indicator}`).toBeUndefined();
         }
@@ -230,8 +255,13 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     // The summary in the reader's language: Indonesian by default, English with the English cookie.
     expect((d.explanation as unknown as { summary: string }).summary).toMatch(/^(Hijau|Kuning|Merah|Data belum lengkap|Belum ada target)\./);
     const en = (await langCookie.serialize("en")).split(";")[0];
-    const english = await call(explainRoute.loader, makeRequest(`/scorecards/explain?period=${PERIOD}&parent=13.73&row=${row.code}&indicator=spm_01`, { cookie: `${cookie.verifier}; ${en}` }));
-    expect((payloadOf(english) as { explanation: { summary: string } }).explanation.summary).toMatch(/^(Green|Yellow|Red|Incomplete data|No target yet)\. Value /);
+    const english = await call(
+      explainRoute.loader,
+      makeRequest(`/scorecards/explain?period=${PERIOD}&parent=13.73&row=${row.code}&indicator=spm_01`, { cookie: `${cookie.verifier}; ${en}` }),
+    );
+    expect((payloadOf(english) as { explanation: { summary: string } }).explanation.summary).toMatch(
+      /^(Green|Yellow|Red|Incomplete data|No target yet)\. Value /,
+    );
     const missing = await get(explainRoute, `?period=${PERIOD}&parent=13.73&indicator=spm_01`, "verifier");
     expect(statusOf(missing)).toBe(400);
     // The total row of a side-by-side view (no parent) is explained too.
@@ -414,9 +444,13 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
 
   describe("live cache (decision 009)", () => {
     const query: ScorecardQuery = { packageKey: "ilp-nasional", period: PERIOD, level: "district" };
-    const cell = (r: Awaited<ReturnType<typeof buildScorecard>>, row: string, indicator: string) => r.scorecard.rows.find((x) => x.code === row)!.cells.find((c) => c.indicator === indicator)!;
+    const cell = (r: Awaited<ReturnType<typeof buildScorecard>>, row: string, indicator: string) =>
+      r.scorecard.rows.find((x) => x.code === row)!.cells.find((c) => c.indicator === indicator)!;
     /** The same scorecard computed without any cache (inside a transaction nothing is cached). */
-    const uncached = (q: ScorecardQuery) => getDb().transaction().execute((trx) => buildScorecard(q, trx));
+    const uncached = (q: ScorecardQuery) =>
+      getDb()
+        .transaction()
+        .execute((trx) => buildScorecard(q, trx));
 
     it("serves a repeat from memory and equals an uncached computation", async () => {
       const first = await buildScorecard(query);
@@ -478,7 +512,12 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
         .executeTakeFirstOrThrow();
       const versionsBefore = await readVersions(db);
       const stats = { ...cacheFor(db)!.stats };
-      await db.updateTable("submission_value").set((eb) => ({ value: eb("value", "+", 1000) })).where("submission_id", "=", target.submission_id).where("field_key", "=", "spm01_bumil_k6").execute();
+      await db
+        .updateTable("submission_value")
+        .set((eb) => ({ value: eb("value", "+", 1000) }))
+        .where("submission_id", "=", target.submission_id)
+        .where("field_key", "=", "spm01_bumil_k6")
+        .execute();
       const versionsAfter = await readVersions(db);
       expect(versionsAfter.byDistrict.get(Number(target.district_id))).toBeGreaterThan(versionsBefore.byDistrict.get(Number(target.district_id)) ?? 0);
       expect(versionsAfter.global).toBe(versionsBefore.global);
@@ -492,14 +531,25 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
       expect(JSON.stringify(after.scorecard)).toBe(JSON.stringify((await uncached(query)).scorecard));
 
       // Deleting facts (a returned report) and publishing nothing else: seen too, and put back.
-      await db.updateTable("submission_value").set((eb) => ({ value: eb("value", "-", 1000) })).where("submission_id", "=", target.submission_id).where("field_key", "=", "spm01_bumil_k6").execute();
+      await db
+        .updateTable("submission_value")
+        .set((eb) => ({ value: eb("value", "-", 1000) }))
+        .where("submission_id", "=", target.submission_id)
+        .where("field_key", "=", "spm01_bumil_k6")
+        .execute();
       expect(cell(await buildScorecard(query), target.code, "spm_01").numerator).toBe(cell(before, target.code, "spm_01").numerator);
     });
 
     it("a draft changes nothing a scorecard shows: no version bump, no new 'last change' (migration 007)", async () => {
       const db = getDb();
       const district = (await getOrgByCode(db, "33.24"))!;
-      const one = await db.selectFrom("submission").select(["id", "status", "updated_at"]).where("district_id", "=", district.id).where("status", "=", "submitted").orderBy("id").executeTakeFirstOrThrow();
+      const one = await db
+        .selectFrom("submission")
+        .select(["id", "status", "updated_at"])
+        .where("district_id", "=", district.id)
+        .where("status", "=", "submitted")
+        .orderBy("id")
+        .executeTakeFirstOrThrow();
       // Counted → draft is a change (its numbers leave the scorecard) ...
       await db.updateTable("submission").set({ status: "draft" }).where("id", "=", one.id).execute();
       const before = await buildScorecard(query);
@@ -532,7 +582,12 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
       expect(after).not.toBe(before);
       expect(cacheFor(db)!.stats.rowMisses - stats.rowMisses).toBe(after.scorecard.rows.length);
       const stamp = "2099-01-01T00:00:00.000Z";
-      const one = await db.selectFrom("submission").select("id").where("district_id", "=", (await getOrgByCode(db, "13.73"))!.id).orderBy("id").executeTakeFirstOrThrow();
+      const one = await db
+        .selectFrom("submission")
+        .select("id")
+        .where("district_id", "=", (await getOrgByCode(db, "13.73"))!.id)
+        .orderBy("id")
+        .executeTakeFirstOrThrow();
       await db.updateTable("submission").set({ updated_at: stamp }).where("id", "=", one.id).execute();
       expect((await buildScorecard(query)).lastChange).toBe(stamp);
       expect((await buildScorecard({ ...query, level: undefined, parentCode: "13.73" })).lastChange).toBe(stamp);

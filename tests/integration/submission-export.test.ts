@@ -147,7 +147,12 @@ describe.each(DIALECTS)("submission export on %s", (kind) => {
   it("audits every export with who, form, range and row count", async () => {
     const before = await getDb().selectFrom("audit_log").select("id").where("action", "=", "submission.export").execute();
     await csvRows("ver", `form=${FORM}&format=csv&from=${PERIOD}`);
-    const rows = await getDb().selectFrom("audit_log").select(["actor_user_id", "after_json"]).where("action", "=", "submission.export").orderBy("id", "desc").execute();
+    const rows = await getDb()
+      .selectFrom("audit_log")
+      .select(["actor_user_id", "after_json"])
+      .where("action", "=", "submission.export")
+      .orderBy("id", "desc")
+      .execute();
     expect(rows.length).toBe(before.length + 1);
     expect(rows[0].actor_user_id).not.toBeNull();
     expect(JSON.parse(rows[0].after_json!)).toMatchObject({ form: FORM, from: PERIOD, to: null, format: "csv", rows: 2, scope: ["13.73"] });

@@ -58,17 +58,25 @@ describe.each(DIALECTS)("submission history on %s", (kind) => {
   async function save(intent: "draft" | "submit", data: unknown, baseRevision: number) {
     const res = await call(
       fill.action,
-      makeRequest(`/forms/${FORM}/${PERIOD}`, { cookie: cookie.op, form: { intent, data: JSON.stringify(data), idempotencyKey: newKey(), baseRevision: String(baseRevision) } }),
+      makeRequest(`/forms/${FORM}/${PERIOD}`, {
+        cookie: cookie.op,
+        form: { intent, data: JSON.stringify(data), idempotencyKey: newKey(), baseRevision: String(baseRevision) },
+      }),
       { formKey: FORM, period: PERIOD },
     );
     expect(payloadOf(res).ok, JSON.stringify(payloadOf(res))).toBe(true);
     return payloadOf(res);
   }
   async function decide(intent: "approve" | "return", revision: number, note = "") {
-    const res = await call(detail.action, makeRequest(`/verification/${reportId}`, { cookie: cookie.ver, form: { intent, revision: String(revision), note } }), { id: String(reportId) });
+    const res = await call(
+      detail.action,
+      makeRequest(`/verification/${reportId}`, { cookie: cookie.ver, form: { intent, revision: String(revision), note } }),
+      { id: String(reportId) },
+    );
     expect(statusOf(res)).toBe(200);
   }
-  const historyAs = (who: string, id = reportId) => call(history.loader, makeRequest(`/submissions/${id}/history`, { cookie: cookie[who] }), { id: String(id) });
+  const historyAs = (who: string, id = reportId) =>
+    call(history.loader, makeRequest(`/submissions/${id}/history`, { cookie: cookie[who] }), { id: String(id) });
 
   it("records every change as a version: draft, submit, return with a note, correction, approval", async () => {
     const draft = await save("draft", { jumlah_desa: 9 }, 0);
@@ -80,7 +88,13 @@ describe.each(DIALECTS)("submission history on %s", (kind) => {
 
     const h = payloadOf(await historyAs("op"));
     expect(h.versions.map((v: { revision: number }) => v.revision)).toEqual([5, 4, 3, 2, 1]);
-    expect(h.versions.map((v: { action: string }) => v.action)).toEqual(["submission.approve", "submission.submit", "submission.return", "submission.submit", "submission.draft"]);
+    expect(h.versions.map((v: { action: string }) => v.action)).toEqual([
+      "submission.approve",
+      "submission.submit",
+      "submission.return",
+      "submission.submit",
+      "submission.draft",
+    ]);
     expect(h.versions.map((v: { status: string }) => v.status)).toEqual(["approved", "submitted", "returned", "submitted", "draft"]);
     const [approved, corrected, returned, submitted, first] = h.versions;
     expect(approved.actor).toBe("Verifikator Bontang");
@@ -98,7 +112,10 @@ describe.each(DIALECTS)("submission history on %s", (kind) => {
       { key: "kader_terlatih", label: expect.stringContaining("Purwa + Madya + Utama"), before: "60", after: "61" },
     ]);
     expect(submitted.changes.find((c: { key: string }) => c.key === "jumlah_desa")).toMatchObject({ before: "9", after: "10" });
-    expect(submitted.changes.find((c: { key: string }) => c.key === "rme_satusehat")).toMatchObject({ before: "–", after: expect.not.stringMatching(/^penuh$/) });
+    expect(submitted.changes.find((c: { key: string }) => c.key === "rme_satusehat")).toMatchObject({
+      before: "–",
+      after: expect.not.stringMatching(/^penuh$/),
+    });
     expect(submitted.changes.find((c: { key: string }) => c.key === "sk_klaster")).toMatchObject({ before: "–", after: "Ya" });
     // One audit row per change.
     for (const action of ["submission.draft", "submission.submit", "submission.return", "submission.approve"]) {
@@ -111,25 +128,47 @@ describe.each(DIALECTS)("submission history on %s", (kind) => {
     // Another Puskesmas' report made under version 1 is verified after version 2 came out.
     const other = await call(
       fill.action,
-      makeRequest(`/forms/${FORM}/${PERIOD}`, { cookie: cookie.opOther, form: { intent: "submit", data: JSON.stringify(validAnswers()), idempotencyKey: newKey(), baseRevision: "0" } }),
+      makeRequest(`/forms/${FORM}/${PERIOD}`, {
+        cookie: cookie.opOther,
+        form: { intent: "submit", data: JSON.stringify(validAnswers()), idempotencyKey: newKey(), baseRevision: "0" },
+      }),
       { formKey: FORM, period: PERIOD },
     );
     expect(payloadOf(other).ok).toBe(true);
     const v2 = seedPackage();
     v2.version = 2;
-    const field = v2.forms.find((f: { key: string }) => f.key === FORM).sections.flatMap((s: { fields: unknown[] }) => s.fields).find((f: { key: string }) => f.key === "jumlah_desa");
+    const field = v2.forms
+      .find((f: { key: string }) => f.key === FORM)
+      .sections.flatMap((s: { fields: unknown[] }) => s.fields)
+      .find((f: { key: string }) => f.key === "jumlah_desa");
     field.label.id = V2_LABEL.replace(" (desa)", "");
     const published = await importPackage(v2, { userId: null });
     expect(published.ok, JSON.stringify(published)).toBe(true);
 
-    const page = payloadOf(await call(detail.loader, makeRequest(`/verification/${payloadOf(other).submissionId}`, { cookie: cookie.ver }), { id: String(payloadOf(other).submissionId) }));
+    const page = payloadOf(
+      await call(detail.loader, makeRequest(`/verification/${payloadOf(other).submissionId}`, { cookie: cookie.ver }), {
+        id: String(payloadOf(other).submissionId),
+      }),
+    );
     expect(page.packageVersion).toBe(1);
     expect(page.fields.find((f: { key: string }) => f.key === "jumlah_desa").label).toContain(V1_LABEL);
 
     // The approved report of Bontang Utara I is re-opened and corrected under version 2.
     const reopen = await call(
       locks.action,
-      makeRequest("/locks", { cookie: cookie.admin, form: { intent: "grant", district: "64.74", unit: BONTANG_UTARA, form: `ilp-nasional/${FORM}`, period: PERIOD, days: "2", reason: "Koreksi jumlah desa", reopen: "1" } }),
+      makeRequest("/locks", {
+        cookie: cookie.admin,
+        form: {
+          intent: "grant",
+          district: "64.74",
+          unit: BONTANG_UTARA,
+          form: `ilp-nasional/${FORM}`,
+          period: PERIOD,
+          days: "2",
+          reason: "Koreksi jumlah desa",
+          reopen: "1",
+        },
+      }),
     );
     expect(statusOf(reopen)).toBe(200);
     await save("submit", { ...validAnswers(), jumlah_desa: 13 }, 6);

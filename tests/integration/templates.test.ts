@@ -57,7 +57,8 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
     handle = await useTestDatabase(kind);
     await seedOrgTree();
     expect((await importPackage(JSON.parse(seedText), { userId: null })).ok).toBe(true);
-    for (const file of ["1373-kota-sawahlunto.json", "3324-kabupaten-kendal.json"]) expect((await importOverlay(seedOverlay(file), { userId: null })).ok).toBe(true);
+    for (const file of ["1373-kota-sawahlunto.json", "3324-kabupaten-kendal.json"])
+      expect((await importOverlay(seedOverlay(file), { userId: null })).ok).toBe(true);
     const users: Array<[string, Parameters<typeof insertUser>[1]]> = [
       ["admin.nasional", [["national_admin", "ID"]]],
       ["admin.sawahlunto", [["district_admin", "13.73"]]],
@@ -76,7 +77,8 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
   afterAll(() => handle.destroy());
 
   const list = async (who: string) => payloadOf(await call(library.loader, makeRequest("/templates", { cookie: cookie[who] })));
-  const adopt = (who: string, form: Record<string, string>) => call(library.action, makeRequest("/templates", { cookie: cookie[who], form: { intent: "adopt", package: "ilp-nasional", ...form } }));
+  const adopt = (who: string, form: Record<string, string>) =>
+    call(library.action, makeRequest("/templates", { cookie: cookie[who], form: { intent: "adopt", package: "ilp-nasional", ...form } }));
 
   it("shows the national admin every version, every overlay and which district uses what", async () => {
     const { packages, national } = await list("admin.nasional");
@@ -113,8 +115,14 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
     for (const who of ["fasilitator.nasional", "verifikator.sawahlunto", "operator.sungaidurian"]) {
       expect(statusOf(await call(library.loader, makeRequest("/templates", { cookie: cookie[who] })))).toBe(403);
       expect(statusOf(await adopt(who, {}))).toBe(403);
-      expect(statusOf(await call(detail.loader, makeRequest("/templates/ilp-nasional/1", { cookie: cookie[who] }), { key: "ilp-nasional", version: "1" }))).toBe(403);
-      expect(statusOf(await call(exportRoute.loader, makeRequest("/templates/ilp-nasional/1/export", { cookie: cookie[who] }), { key: "ilp-nasional", version: "1" }))).toBe(403);
+      expect(
+        statusOf(await call(detail.loader, makeRequest("/templates/ilp-nasional/1", { cookie: cookie[who] }), { key: "ilp-nasional", version: "1" })),
+      ).toBe(403);
+      expect(
+        statusOf(
+          await call(exportRoute.loader, makeRequest("/templates/ilp-nasional/1/export", { cookie: cookie[who] }), { key: "ilp-nasional", version: "1" }),
+        ),
+      ).toBe(403);
       expect(statusOf(await call(importRoute.loader, makeRequest("/templates/import", { cookie: cookie[who] })))).toBe(403);
       expect(statusOf(await upload(cookie[who], seedText))).toBe(403);
     }
@@ -130,12 +138,19 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ package_key: "ilp-nasional", base_version: 1, version: 1, status: "published", created_by: ids["admin.tegal"] });
     expect(JSON.parse(rows[0].document)).toMatchObject({ package: "ilp-nasional", baseVersion: 1, district: "33.28", version: 1, operations: [] });
-    const audit = await getDb().selectFrom("audit_log").selectAll().where("action", "=", "overlay.publish").where("entity_id", "=", String(rows[0].id)).execute();
+    const audit = await getDb()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "overlay.publish")
+      .where("entity_id", "=", String(rows[0].id))
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_user_id: ids["admin.tegal"], org_unit_id: tegal.id });
     expect(await counts()).toEqual({ ...before, overlays: before.overlays + 1, audits: before.audits + 1 });
     // The list now shows the adaptation; adopting again is refused and changes nothing.
-    expect((await list("admin.tegal")).packages[0].usage).toEqual([expect.objectContaining({ districtCode: "33.28", kind: "overlay", version: 1, baseVersion: 1 })]);
+    expect((await list("admin.tegal")).packages[0].usage).toEqual([
+      expect.objectContaining({ districtCode: "33.28", kind: "overlay", version: 1, baseVersion: 1 }),
+    ]);
     const again = await adopt("admin.tegal", {});
     expect(statusOf(again)).toBe(409);
     expect(await counts()).toEqual({ ...before, overlays: before.overlays + 1, audits: before.audits + 1 });
@@ -152,13 +167,18 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
   });
 
   it("asks an admin of two districts which one adopts, and accepts only one of theirs", async () => {
-    const twoId = await insertUser("admin.dua", [["district_admin", "33.28"], ["district_admin", "64.74"]]);
+    const twoId = await insertUser("admin.dua", [
+      ["district_admin", "33.28"],
+      ["district_admin", "64.74"],
+    ]);
     const two = await cookieFor(twoId);
     const before = await counts();
     const ask = await call(library.action, makeRequest("/templates", { cookie: two, form: { intent: "adopt", package: "ilp-nasional" } }));
     expect(statusOf(ask)).toBe(400);
     expect(payloadOf(ask).message).toMatch(/lebih dari satu kabupaten\/kota/);
-    expect(statusOf(await call(library.action, makeRequest("/templates", { cookie: two, form: { intent: "adopt", package: "ilp-nasional", district: "13.73" } })))).toBe(403);
+    expect(
+      statusOf(await call(library.action, makeRequest("/templates", { cookie: two, form: { intent: "adopt", package: "ilp-nasional", district: "13.73" } }))),
+    ).toBe(403);
     expect(await counts()).toEqual(before);
     const ok = await call(library.action, makeRequest("/templates", { cookie: two, form: { intent: "adopt", package: "ilp-nasional", district: "64.74" } }));
     expect(statusOf(ok)).toBe(200);
@@ -192,7 +212,11 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
     expect(formula.start).toBe(15);
     expect(formula.end).toBe(24);
     expect(formula.message).toMatch(/tidak_ada/);
-    expect(second.errors.some((e: { code: string }) => e.code === "DUPLICATE_KEY" || /sudah dipakai|ganda|duplikat/i.test((e as unknown as { message: string }).message))).toBe(true);
+    expect(
+      second.errors.some(
+        (e: { code: string }) => e.code === "DUPLICATE_KEY" || /sudah dipakai|ganda|duplikat/i.test((e as unknown as { message: string }).message),
+      ),
+    ).toBe(true);
     expect(await counts()).toEqual(before);
   });
 
@@ -249,7 +273,13 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
     expect(statusOf(own)).toBe(200);
     expect(payloadOf(own)).toMatchObject({ ok: true, link: "/templates/ilp-nasional/1" });
     expect(await counts()).toEqual({ ...before, overlays: before.overlays + 1, audits: before.audits + 1 });
-    const audit = await getDb().selectFrom("audit_log").selectAll().where("action", "=", "overlay.publish").orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
+    const audit = await getDb()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "overlay.publish")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(audit.actor_user_id).toBe(ids["admin.sintang"]);
   });
 
@@ -261,7 +291,13 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
     const res = await upload(cookie["admin.sawahlunto"], JSON.stringify(broken));
     expect(statusOf(res)).toBe(400);
     const errors = payloadOf(res).errors;
-    expect(errors[0]).toMatchObject({ pointer: "/operations/1/indicator/numerator", code: "BAD_FORMULA", start: 25, end: 38, formula: "lokal_posyandu_ilp_rme + posyandu_ilpp" });
+    expect(errors[0]).toMatchObject({
+      pointer: "/operations/1/indicator/numerator",
+      code: "BAD_FORMULA",
+      start: 25,
+      end: 38,
+      formula: "lokal_posyandu_ilp_rme + posyandu_ilpp",
+    });
     expect(errors[0].message).toMatch(/posyandu_ilpp/);
     // Later operations that depended on the refused indicator keep their operation pointer.
     expect(errors.slice(1).map((e: { pointer: string }) => e.pointer)).toEqual(["/operations/3", "/operations/4"]);
@@ -269,22 +305,37 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
   });
 
   it("exports a version exactly as the seed file (the CLI format), also through ?format=json", async () => {
-    const redirect = await call(detail.loader, makeRequest("/templates/ilp-nasional/1?format=json", { cookie: cookie["admin.sawahlunto"] }), { key: "ilp-nasional", version: "1" });
+    const redirect = await call(detail.loader, makeRequest("/templates/ilp-nasional/1?format=json", { cookie: cookie["admin.sawahlunto"] }), {
+      key: "ilp-nasional",
+      version: "1",
+    });
     expect(redirect).toBeInstanceOf(Response);
     expect((redirect as Response).status).toBe(302);
     expect((redirect as Response).headers.get("Location")).toBe("/templates/ilp-nasional/1/export");
-    const res = (await call(exportRoute.loader, makeRequest("/templates/ilp-nasional/1/export", { cookie: cookie["admin.nasional"] }), { key: "ilp-nasional", version: "1" })) as Response;
+    const res = (await call(exportRoute.loader, makeRequest("/templates/ilp-nasional/1/export", { cookie: cookie["admin.nasional"] }), {
+      key: "ilp-nasional",
+      version: "1",
+    })) as Response;
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/application\/json/);
     expect(res.headers.get("Content-Disposition")).toBe('attachment; filename="ilp-nasional.v1.json"');
     const text = await res.text();
     expect(JSON.parse(text)).toEqual(JSON.parse(seedText));
     expect(text.trimEnd()).toBe(JSON.stringify(JSON.parse(seedText), null, 2));
-    expect(statusOf(await call(exportRoute.loader, makeRequest("/templates/ilp-nasional/9/export", { cookie: cookie["admin.nasional"] }), { key: "ilp-nasional", version: "9" }))).toBe(404);
+    expect(
+      statusOf(
+        await call(exportRoute.loader, makeRequest("/templates/ilp-nasional/9/export", { cookie: cookie["admin.nasional"] }), {
+          key: "ilp-nasional",
+          version: "9",
+        }),
+      ),
+    ).toBe(404);
   });
 
   it("shows a district admin their overlay's origins: local, changed, hidden", async () => {
-    const sawahlunto = payloadOf(await call(detail.loader, makeRequest("/templates/ilp-nasional/1", { cookie: cookie["admin.sawahlunto"] }), { key: "ilp-nasional", version: "1" })).view;
+    const sawahlunto = payloadOf(
+      await call(detail.loader, makeRequest("/templates/ilp-nasional/1", { cookie: cookie["admin.sawahlunto"] }), { key: "ilp-nasional", version: "1" }),
+    ).view;
     expect(sawahlunto.overlay).toMatchObject({ districtCode: "13.73", version: 1 });
     const fields = sawahlunto.forms.flatMap((f: any) => f.sections.flatMap((s: any) => s.fields));
     expect(fields.find((f: any) => f.key === "lokal_posyandu_ilp_rme")).toMatchObject({ origin: "local", hidden: false });
@@ -293,34 +344,52 @@ describe.each(DIALECTS)("template library on %s", (kind) => {
     expect(sawahlunto.rules.find((r: any) => r.key === "lokal_posyandu_rme_lebih_ilp")).toMatchObject({ origin: "local" });
     expect(sawahlunto.targets.some((t: any) => t.origin === "local" && t.org === "13.73")).toBe(true);
 
-    const kendal = payloadOf(await call(detail.loader, makeRequest("/templates/ilp-nasional/1", { cookie: cookie["admin.kendal"] }), { key: "ilp-nasional", version: "1" })).view;
+    const kendal = payloadOf(
+      await call(detail.loader, makeRequest("/templates/ilp-nasional/1", { cookie: cookie["admin.kendal"] }), { key: "ilp-nasional", version: "1" }),
+    ).view;
     const kendalFields = kendal.forms.flatMap((f: any) => f.sections.flatMap((s: any) => s.fields));
     expect(kendalFields.find((f: any) => f.key === "pws_dashboard")).toMatchObject({ hidden: true });
     expect(kendal.indicators.find((i: any) => i.key === "spm_07")).toMatchObject({ origin: "overridden" });
     expect(kendalFields.find((f: any) => f.key === "lokmin_bulanan")).toMatchObject({ origin: "overridden", hidden: false });
     const profil = kendal.forms.find((f: any) => f.key === "ilp_profil");
-    expect(profil.sections.find((s: any) => s.key === "kegiatan")).toMatchObject({ origin: "overridden", title: { id: "Kunjungan rumah dan Lokmin", en: "Home visits and Lokmin" } });
+    expect(profil.sections.find((s: any) => s.key === "kegiatan")).toMatchObject({
+      origin: "overridden",
+      title: { id: "Kunjungan rumah dan Lokmin", en: "Home visits and Lokmin" },
+    });
 
     // The national admin sees the national package, without overlay marks.
-    const national = payloadOf(await call(detail.loader, makeRequest("/templates/ilp-nasional/1", { cookie: cookie["admin.nasional"] }), { key: "ilp-nasional", version: "1" })).view;
+    const national = payloadOf(
+      await call(detail.loader, makeRequest("/templates/ilp-nasional/1", { cookie: cookie["admin.nasional"] }), { key: "ilp-nasional", version: "1" }),
+    ).view;
     expect(national.overlay).toBeNull();
     expect(national.forms[0].sections[0].fields[0].origin).toBeNull();
     expect(JSON.stringify(national)).not.toMatch(/lokal_/);
     // Show-if in plain words needs the other field's label and the choice's label; formulas stay text.
     const nationalFields = national.forms.flatMap((f: any) => f.sections.flatMap((s: any) => s.fields));
     const nomor = nationalFields.find((f: any) => f.key === "sk_klaster_nomor");
-    expect(nomor.showIf).toEqual({ match: "all", clauses: [{ field: "sk_klaster", fieldLabel: expect.objectContaining({ id: expect.stringMatching(/^SK Kepala Puskesmas/) }), op: "eq", value: { bool: true } }] });
+    expect(nomor.showIf).toEqual({
+      match: "all",
+      clauses: [
+        { field: "sk_klaster", fieldLabel: expect.objectContaining({ id: expect.stringMatching(/^SK Kepala Puskesmas/) }), op: "eq", value: { bool: true } },
+      ],
+    });
     const blud = nationalFields.find((f: any) => f.key === "blud_sk_nomor");
     expect(blud.showIf.clauses[0].value).toEqual({ text: expect.objectContaining({ id: expect.any(String) }) });
     expect(nationalFields.find((f: any) => f.key === "kader_terlatih").calculate).toBe("kader_purwa + kader_madya + kader_utama");
-    expect(statusOf(await call(detail.loader, makeRequest("/templates/ilp-nasional/7", { cookie: cookie["admin.nasional"] }), { key: "ilp-nasional", version: "7" }))).toBe(404);
+    expect(
+      statusOf(
+        await call(detail.loader, makeRequest("/templates/ilp-nasional/7", { cookie: cookie["admin.nasional"] }), { key: "ilp-nasional", version: "7" }),
+      ),
+    ).toBe(404);
   });
 
   it("keeps HTML and script in labels as plain text data", async () => {
     const res = await upload(cookie["admin.nasional"], JSON.stringify(xssPackage(2)));
     expect(statusOf(res)).toBe(200);
     expect(payloadOf(res).message).toMatch(/versi 2 diterbitkan/);
-    const view = payloadOf(await call(detail.loader, makeRequest("/templates/ilp-nasional/2", { cookie: cookie["admin.nasional"] }), { key: "ilp-nasional", version: "2" })).view;
+    const view = payloadOf(
+      await call(detail.loader, makeRequest("/templates/ilp-nasional/2", { cookie: cookie["admin.nasional"] }), { key: "ilp-nasional", version: "2" }),
+    ).view;
     expect(view.title).toEqual({ id: `Paket ${XSS_SVG}` });
     expect(view.forms[0].sections[0].fields[0].label).toEqual({ id: XSS_IMG, en: XSS_SVG });
     expect(view.indicators[0].name.id).toBe(`Indikator ${XSS_IMG}`);

@@ -34,7 +34,13 @@ describe.each(DIALECTS)("user administration on %s", (kind) => {
 
   it("creates an operator in the district, with one audit row in the same transaction", async () => {
     const code = puskesmasCode("Kolok Mudik");
-    const res = await create(admin, { username: "operator.baru", displayName: "Operator Baru", password: "rahasia-123", role: "puskesmas_operator", unit: code });
+    const res = await create(admin, {
+      username: "operator.baru",
+      displayName: "Operator Baru",
+      password: "rahasia-123",
+      role: "puskesmas_operator",
+      unit: code,
+    });
     expect(statusOf(res)).toBe(200);
     expect(payloadOf(res).message).toMatch(/operator\.baru/);
     const user = await getDb().selectFrom("app_user").select("id").where("username", "=", "operator.baru").executeTakeFirstOrThrow();
@@ -45,7 +51,13 @@ describe.each(DIALECTS)("user administration on %s", (kind) => {
 
   it("refuses a unit outside the admin's district, keeps what was typed, creates nothing", async () => {
     const before = await countUsers();
-    const res = await create(admin, { username: "operator.luar", displayName: "Luar", password: "rahasia-123", role: "puskesmas_operator", unit: puskesmasCode("Plantungan") });
+    const res = await create(admin, {
+      username: "operator.luar",
+      displayName: "Luar",
+      password: "rahasia-123",
+      role: "puskesmas_operator",
+      unit: puskesmasCode("Plantungan"),
+    });
     expect(statusOf(res)).toBe(400);
     const body = payloadOf(res);
     expect(body.errors.unit).toMatch(/di luar wilayah Anda/);
@@ -66,7 +78,13 @@ describe.each(DIALECTS)("user administration on %s", (kind) => {
     expect(errors.username).toMatch(/3–64 karakter/);
     expect(errors.displayName).toBeTruthy();
     expect(errors.password).toMatch(/minimal 8/);
-    const dup = await create(admin, { username: "operator.sungaidurian", displayName: "X", password: "rahasia-123", role: "puskesmas_operator", unit: puskesmasCode("Kolok Mudik") });
+    const dup = await create(admin, {
+      username: "operator.sungaidurian",
+      displayName: "X",
+      password: "rahasia-123",
+      role: "puskesmas_operator",
+      unit: puskesmasCode("Kolok Mudik"),
+    });
     expect(payloadOf(dup).errors.username).toMatch(/sudah dipakai/);
   });
 
@@ -77,9 +95,22 @@ describe.each(DIALECTS)("user administration on %s", (kind) => {
 
   it("ignores a smuggled orgUnitId: scope comes from the session", async () => {
     const kendal = await getDb().selectFrom("org_unit").select("id").where("code", "=", "33.24").executeTakeFirstOrThrow();
-    const res = await create(admin, { username: "penyusup", displayName: "X", password: "rahasia-123", role: "district_verifier", unit: "13.73", orgUnitId: String(kendal.id) });
+    const res = await create(admin, {
+      username: "penyusup",
+      displayName: "X",
+      password: "rahasia-123",
+      role: "district_verifier",
+      unit: "13.73",
+      orgUnitId: String(kendal.id),
+    });
     expect(statusOf(res)).toBe(200);
-    const grants = await getDb().selectFrom("role_grant as g").innerJoin("app_user as u", "u.id", "g.user_id").innerJoin("org_unit as o", "o.id", "g.org_unit_id").select("o.code").where("u.username", "=", "penyusup").execute();
+    const grants = await getDb()
+      .selectFrom("role_grant as g")
+      .innerJoin("app_user as u", "u.id", "g.user_id")
+      .innerJoin("org_unit as o", "o.id", "g.org_unit_id")
+      .select("o.code")
+      .where("u.username", "=", "penyusup")
+      .execute();
     expect(grants.map((g) => g.code)).toEqual(["13.73"]);
   });
 
@@ -99,16 +130,37 @@ describe.each(DIALECTS)("user administration on %s", (kind) => {
   });
 
   it("national admin can grant any role anywhere, and grants/revocations are audited", async () => {
-    const res = await create(national, { username: "admin.kendal", displayName: "Admin Kendal", password: "rahasia-123", role: "district_admin", unit: "33.24" });
+    const res = await create(national, {
+      username: "admin.kendal",
+      displayName: "Admin Kendal",
+      password: "rahasia-123",
+      role: "district_admin",
+      unit: "33.24",
+    });
     expect(statusOf(res)).toBe(200);
     const target = await getDb().selectFrom("app_user").select("id").where("username", "=", "admin.kendal").executeTakeFirstOrThrow();
-    const add = await call(users.action, makeRequest("/users", { cookie: national, form: { intent: "addGrant", userId: String(target.id), role: "facilitator", unit: "33" } }));
+    const add = await call(
+      users.action,
+      makeRequest("/users", { cookie: national, form: { intent: "addGrant", userId: String(target.id), role: "facilitator", unit: "33" } }),
+    );
     expect(statusOf(add)).toBe(200);
     const grants = await getDb().selectFrom("role_grant").select(["id", "role"]).where("user_id", "=", target.id).execute();
     expect(grants).toHaveLength(2);
-    const remove = await call(users.action, makeRequest("/users", { cookie: national, form: { intent: "removeGrant", userId: String(target.id), grantId: String(grants.find((g) => g.role === "facilitator")!.id) } }));
+    const remove = await call(
+      users.action,
+      makeRequest("/users", {
+        cookie: national,
+        form: { intent: "removeGrant", userId: String(target.id), grantId: String(grants.find((g) => g.role === "facilitator")!.id) },
+      }),
+    );
     expect(statusOf(remove)).toBe(200);
-    const last = await call(users.action, makeRequest("/users", { cookie: national, form: { intent: "removeGrant", userId: String(target.id), grantId: String(grants.find((g) => g.role === "district_admin")!.id) } }));
+    const last = await call(
+      users.action,
+      makeRequest("/users", {
+        cookie: national,
+        form: { intent: "removeGrant", userId: String(target.id), grantId: String(grants.find((g) => g.role === "district_admin")!.id) },
+      }),
+    );
     expect(payloadOf(last).errors.form).toMatch(/minimal satu peran/);
     const audit = await getDb().selectFrom("audit_log").select("action").where("entity_id", "=", String(target.id)).execute();
     expect(audit.map((a) => a.action).sort()).toEqual(["grant.add", "grant.remove", "user.create"]);

@@ -101,7 +101,16 @@ const FACILITATORS: Array<[string, string[]]> = [
   ["fasilitator.jateng", ["33.28", "33.24"]],
   ["fasilitator.kalimantan", ["61.05", "64.74"]],
 ];
-const LOGIN_USERS = ["operator.sungaidurian", "verifikator.tegal", "fasilitator.jateng", "admin.bontang", "operator.plantungan", "fasilitator.nasional", "verifikator.sintang", "admin.nasional"];
+const LOGIN_USERS = [
+  "operator.sungaidurian",
+  "verifikator.tegal",
+  "fasilitator.jateng",
+  "admin.bontang",
+  "operator.plantungan",
+  "fasilitator.nasional",
+  "verifikator.sintang",
+  "admin.nasional",
+];
 const LOGINS = 8;
 
 type Scenario = "home" | "scorecard" | "form" | "draft" | "submit" | "login";
@@ -138,7 +147,13 @@ function answers(): string {
 }
 
 function saveBody(intent: "draft" | "submit", baseRevision: number): string {
-  return new URLSearchParams({ intent, data: answers(), idempotencyKey: crypto.randomUUID(), baseRevision: String(baseRevision), confirmWarnings: "1" }).toString();
+  return new URLSearchParams({
+    intent,
+    data: answers(),
+    idempotencyKey: crypto.randomUUID(),
+    baseRevision: String(baseRevision),
+    confirmWarnings: "1",
+  }).toString();
 }
 
 function nextStep(vu: VirtualUser): Step {
@@ -220,14 +235,15 @@ async function main(): Promise<number> {
     const verifierCount = Math.round(connections * 0.3);
     const facilitatorCount = connections - operatorCount - verifierCount;
     const users: VirtualUser[] = [];
-    for (let i = 0; i < operatorCount; i++) users.push({ name: OPERATORS[i % OPERATORS.length], role: "operator", cookie: await cookieOf(OPERATORS[i % OPERATORS.length]), step: 0 });
+    for (let i = 0; i < operatorCount; i++)
+      users.push({ name: OPERATORS[i % OPERATORS.length], role: "operator", cookie: await cookieOf(OPERATORS[i % OPERATORS.length]), step: 0 });
     for (let i = 0; i < verifierCount; i++) {
       const [name, district] = VERIFIERS[i % VERIFIERS.length];
       users.push({ name, role: "verifier", cookie: await cookieOf(name), step: i % 2, districts: [district] });
     }
     for (let i = 0; i < facilitatorCount; i++) {
       const [name, districts] = FACILITATORS[i % FACILITATORS.length];
-      users.push({ name, role: "facilitator", cookie: await cookieOf(name), step: i % 2 + 2 * i, districts });
+      users.push({ name, role: "facilitator", cookie: await cookieOf(name), step: (i % 2) + 2 * i, districts });
     }
 
     // Warm-up, then each page alone (one request at a time, median of 3): the unloaded baseline.
@@ -236,7 +252,11 @@ async function main(): Promise<number> {
       ["home (operator)", users[0], "/"],
       ["form page", users[0], `/forms/${FORM}/${SCORECARD_PERIOD}`],
       ["home (verifier)", users[operatorCount], "/"],
-      ["scorecard (verifier)", users[operatorCount], `/scorecards?template=${TEMPLATE}&period=${SCORECARD_PERIOD}&parent=${users[operatorCount].districts![0]}`],
+      [
+        "scorecard (verifier)",
+        users[operatorCount],
+        `/scorecards?template=${TEMPLATE}&period=${SCORECARD_PERIOD}&parent=${users[operatorCount].districts![0]}`,
+      ],
     ];
     for (const [label, vu, at] of pages) {
       const times: number[] = [];
@@ -305,7 +325,13 @@ async function main(): Promise<number> {
             const t0 = performance.now();
             sent++;
             try {
-              const res = await fetch(baseUrl + step.path, { method: step.method, headers: headersFor(vu, step), body: step.body, redirect: "manual", signal: AbortSignal.timeout(10_000) });
+              const res = await fetch(baseUrl + step.path, {
+                method: step.method,
+                headers: headersFor(vu, step),
+                body: step.body,
+                redirect: "manual",
+                signal: AbortSignal.timeout(10_000),
+              });
               answered(vu, step, res.status, await res.text(), performance.now() - t0);
             } catch (err) {
               const timeout = (err as Error).name === "TimeoutError";
@@ -350,11 +376,30 @@ async function main(): Promise<number> {
       }
     })();
 
-    console.error(`[load] ${users.length} virtual users (${operatorCount} operators, ${verifierCount} verifiers, ${facilitatorCount} facilitators), ${connections} connections, ${durationS} s…`);
+    console.error(
+      `[load] ${users.length} virtual users (${operatorCount} operators, ${verifierCount} verifiers, ${facilitatorCount} facilitators), ${connections} connections, ${durationS} s…`,
+    );
     const cpu0 = groupCpuMs(server.child.pid!);
-    let driver: { tool: string; start: Date; finish: Date; requests: number; errors: number; timeouts: number; non2xx: number; autocannon: Record<string, unknown> | null };
+    let driver: {
+      tool: string;
+      start: Date;
+      finish: Date;
+      requests: number;
+      errors: number;
+      timeouts: number;
+      non2xx: number;
+      autocannon: Record<string, unknown> | null;
+    };
     if (closed) {
-      const result = await autocannon({ url: baseUrl, connections, duration: durationS, timeout: 10, pipelining: 1, requests: [request], ...(rate > 0 ? { overallRate: rate } : {}) });
+      const result = await autocannon({
+        url: baseUrl,
+        connections,
+        duration: durationS,
+        timeout: 10,
+        pipelining: 1,
+        requests: [request],
+        ...(rate > 0 ? { overallRate: rate } : {}),
+      });
       driver = {
         tool: "autocannon",
         start: result.start,
@@ -373,7 +418,16 @@ async function main(): Promise<number> {
       };
     } else {
       const result = await runUsers();
-      driver = { tool: "virtual users (fetch, keep-alive)", start: result.start, finish: result.finish, requests: result.sent, errors: result.errors, timeouts: result.timeouts, non2xx: 0, autocannon: null };
+      driver = {
+        tool: "virtual users (fetch, keep-alive)",
+        start: result.start,
+        finish: result.finish,
+        requests: result.sent,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        non2xx: 0,
+        autocannon: null,
+      };
     }
     await loginLoop;
     const serverCpuMs = groupCpuMs(server.child.pid!) - cpu0;
@@ -403,7 +457,13 @@ async function main(): Promise<number> {
     const summary = {
       date: started.toISOString(),
       command: `npm run load${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
-      machine: { cpu: `${cpus.length} × ${cpus[0]?.model ?? "?"}`, memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}`, loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+      machine: {
+        cpu: `${cpus.length} × ${cpus[0]?.model ?? "?"}`,
+        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        node: process.version,
+        os: `${os.type()} ${os.release()} ${os.arch()}`,
+        loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      },
       connections,
       durationS,
       rate,
@@ -420,7 +480,12 @@ async function main(): Promise<number> {
         ...(driver.autocannon ?? {}),
       },
       unloadedMs: unloaded,
-      server: { nodeEnv: devMode ? "development" : "production", cpuMs: Math.round(serverCpuMs), cpuMsPerRequest: Math.round((serverCpuMs / Math.max(1, driver.requests + loginsDone)) * 10) / 10, cpuCores: Math.round((serverCpuMs / 1000 / elapsedS) * 100) / 100 },
+      server: {
+        nodeEnv: devMode ? "development" : "production",
+        cpuMs: Math.round(serverCpuMs),
+        cpuMsPerRequest: Math.round((serverCpuMs / Math.max(1, driver.requests + loginsDone)) * 10) / 10,
+        cpuCores: Math.round((serverCpuMs / 1000 / elapsedS) * 100) / 100,
+      },
       scenarios: perScenario,
       overall,
       logins: loginsDone,
@@ -434,7 +499,15 @@ async function main(): Promise<number> {
       p95Met: overall.p95 < 300,
       failureExamples,
     };
-    const failed = overall.failed > 0 || driver.errors > 0 || driver.timeouts > 0 || driver.non2xx > 0 || loginsDone !== LOGINS || missing.length > 0 || unanswered < 0 || unanswered > operatorCount;
+    const failed =
+      overall.failed > 0 ||
+      driver.errors > 0 ||
+      driver.timeouts > 0 ||
+      driver.non2xx > 0 ||
+      loginsDone !== LOGINS ||
+      missing.length > 0 ||
+      unanswered < 0 ||
+      unanswered > operatorCount;
     printReport(summary, failed);
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(summary, null, 2) + "\n");
     return failed ? 1 : 0;
@@ -488,7 +561,9 @@ function printReport(s: any, failed: boolean): void {
     "",
     `${s.driver.tool}: ${s.driver.requests} requests, ${s.driver.requestsPerSecond} req/s${s.driver.latencyMs ? `; latency p50 ${s.driver.latencyMs.p50} ms, p90 ${s.driver.latencyMs.p90}, p97.5 ${s.driver.latencyMs.p97_5}, p99 ${s.driver.latencyMs.p99}, max ${s.driver.latencyMs.max}` : ""}; non-2xx ${s.driver.non2xx}, errors ${s.driver.errors}, timeouts ${s.driver.timeouts}`,
     `Server: NODE_ENV=${s.server.nodeEnv}; CPU ${s.server.cpuMs} ms during the run = ${s.server.cpuMsPerRequest} ms per request, ${s.server.cpuCores} cores busy on average (from /proc: independent of other load on the machine)`,
-    `Unloaded (one request at a time, median of 3, ms): ${Object.entries(s.unloadedMs).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `Unloaded (one request at a time, median of 3, ms): ${Object.entries(s.unloadedMs)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
     `Submissions: ${s.acknowledgedSubmits} acknowledged, all stored: ${s.acknowledgedNotStored === 0 ? "yes" : `NO (${s.acknowledgedNotStored} missing)`}; ${s.storedUnanswered} more stored whose answer was cut off when the run ended`,
     `Success: ${s.successPercent} % of ${s.overall.count + (s.mode === "users" ? 0 : s.driver.errors)} requests (target 100 %); p50 ${round(s.overall.p50)} ms, p95 ${round(s.overall.p95)} ms, p99 ${round(s.overall.p99)} ms`,
     `p95 < ${s.p95Target} ms: ${s.p95Met ? "met" : "NOT met"} (overall p95 ${round(s.overall.p95)} ms)`,

@@ -1,23 +1,23 @@
 /** Loads the committed seed files once for the seed tests. */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { DistrictOverlay, TemplatePackage } from '@engine/documents';
-import { parseOrgUnitsCsv, type OrgUnitRow } from '../../seeds/org-units';
+import fs from "node:fs";
+import path from "node:path";
+import type { DistrictOverlay, TemplatePackage } from "@engine/documents";
+import { parseOrgUnitsCsv, type OrgUnitRow } from "../../seeds/org-units";
 
-const SEEDS = path.resolve(__dirname, '../../seeds');
+const SEEDS = path.resolve(__dirname, "../../seeds");
 
-export const readSeed = (rel: string): string => fs.readFileSync(path.join(SEEDS, rel), 'utf8');
+export const readSeed = (rel: string): string => fs.readFileSync(path.join(SEEDS, rel), "utf8");
 
-export const packageJson: unknown = JSON.parse(readSeed('packages/ilp-nasional.v1.json'));
+export const packageJson: unknown = JSON.parse(readSeed("packages/ilp-nasional.v1.json"));
 export const pkg = packageJson as TemplatePackage;
 
 export const overlayFiles: string[] = fs
-  .readdirSync(path.join(SEEDS, 'overlays'))
-  .filter((f) => f.endsWith('.json'))
+  .readdirSync(path.join(SEEDS, "overlays"))
+  .filter((f) => f.endsWith(".json"))
   .sort();
 export const overlays: DistrictOverlay[] = overlayFiles.map((f) => JSON.parse(readSeed(`overlays/${f}`)) as DistrictOverlay);
 
-export const orgCsv = readSeed('org-units.csv');
+export const orgCsv = readSeed("org-units.csv");
 export const orgUnits: OrgUnitRow[] = parseOrgUnitsCsv(orgCsv);
 
 export interface SeedUser {
@@ -26,9 +26,9 @@ export interface SeedUser {
   role: string;
   scopes: string[];
 }
-export const users = JSON.parse(readSeed('users.json')) as SeedUser[];
+export const users = JSON.parse(readSeed("users.json")) as SeedUser[];
 
 /** District code of a Puskesmas code. */
-export const districtOf = new Map(orgUnits.filter((u) => u.level === 'puskesmas').map((u) => [u.code, u.parentCode ?? '']));
+export const districtOf = new Map(orgUnits.filter((u) => u.level === "puskesmas").map((u) => [u.code, u.parentCode ?? ""]));
 
-export const DEMO_DISTRICTS = ['13.73', '61.05', '64.74', '33.28', '33.24'];
+export const DEMO_DISTRICTS = ["13.73", "61.05", "64.74", "33.28", "33.24"];

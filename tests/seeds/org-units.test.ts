@@ -1,89 +1,108 @@
-import { describe, expect, it } from 'vitest';
-import { parseOrgUnitsCsv } from '../../seeds/org-units';
-import { DEMO_DISTRICTS, orgCsv, orgUnits, users } from './helpers';
+import { describe, expect, it } from "vitest";
+import { parseOrgUnitsCsv } from "../../seeds/org-units";
+import { DEMO_DISTRICTS, orgCsv, orgUnits, users } from "./helpers";
 
-const PARENT_LEVEL = { province: 'national', district: 'province', puskesmas: 'district' } as const;
+const PARENT_LEVEL = { province: "national", district: "province", puskesmas: "district" } as const;
 
-describe('seeds/org-units.csv', () => {
-  it('has the header and unique codes', () => {
-    expect(orgCsv.split('\n')[0]).toBe('code,name,level,parent_code,note');
+describe("seeds/org-units.csv", () => {
+  it("has the header and unique codes", () => {
+    expect(orgCsv.split("\n")[0]).toBe("code,name,level,parent_code,note");
     const codes = orgUnits.map((u) => u.code);
     expect(new Set(codes).size).toBe(codes.length);
   });
 
-  it('forms one tree rooted at ID with consistent levels', () => {
+  it("forms one tree rooted at ID with consistent levels", () => {
     const byCode = new Map(orgUnits.map((u) => [u.code, u]));
     const roots = orgUnits.filter((u) => u.parentCode === null);
-    expect(roots.map((u) => [u.code, u.name, u.level])).toEqual([['ID', 'Indonesia', 'national']]);
+    expect(roots.map((u) => [u.code, u.name, u.level])).toEqual([["ID", "Indonesia", "national"]]);
     for (const u of orgUnits) {
-      if (u.level === 'national') continue;
-      const parent = byCode.get(u.parentCode ?? '');
+      if (u.level === "national") continue;
+      const parent = byCode.get(u.parentCode ?? "");
       expect(parent, `${u.code} parent`).toBeDefined();
       expect(parent!.level).toBe(PARENT_LEVEL[u.level]);
     }
-    for (const code of ['13', '61', '64', '33']) expect(byCode.get(code)?.level).toBe('province');
+    for (const code of ["13", "61", "64", "33"]) expect(byCode.get(code)?.level).toBe("province");
     for (const code of DEMO_DISTRICTS) {
-      expect(byCode.get(code)?.level).toBe('district');
-      expect(byCode.get(code)?.parentCode).toBe(code.split('.')[0]);
+      expect(byCode.get(code)?.level).toBe("district");
+      expect(byCode.get(code)?.parentCode).toBe(code.split(".")[0]);
     }
   });
 
-  it('has the expected number of Puskesmas per district', () => {
+  it("has the expected number of Puskesmas per district", () => {
     const count = (d: string) => orgUnits.filter((u) => u.parentCode === d).length;
-    expect(count('13.73')).toBe(6);
-    expect(count('61.05')).toBe(22);
-    expect(count('64.74')).toBe(6);
-    expect(count('33.28')).toBe(29);
-    expect(count('33.24')).toBe(30);
+    expect(count("13.73")).toBe(6);
+    expect(count("61.05")).toBe(22);
+    expect(count("64.74")).toBe(6);
+    expect(count("33.28")).toBe(29);
+    expect(count("33.24")).toBe(30);
   });
 
-  it('keeps real names and marks generated ones', () => {
+  it("keeps real names and marks generated ones", () => {
     const names = new Set(orgUnits.map((u) => u.name));
-    for (const n of ['Sungai Durian', 'Kolok Mudik', 'Tebidah', 'Dedai', 'Bontang Utara I', 'Bontang Utara II', 'Bontang Selatan I',
-      'Bontang Selatan II', 'Bontang Barat', 'Bontang Lestari', 'Kaladawa', 'Dukuhwaru', 'Plantungan']) {
+    for (const n of [
+      "Sungai Durian",
+      "Kolok Mudik",
+      "Tebidah",
+      "Dedai",
+      "Bontang Utara I",
+      "Bontang Utara II",
+      "Bontang Selatan I",
+      "Bontang Selatan II",
+      "Bontang Barat",
+      "Bontang Lestari",
+      "Kaladawa",
+      "Dukuhwaru",
+      "Plantungan",
+    ]) {
       expect(names.has(`Puskesmas ${n}`), n).toBe(true);
     }
-    for (const u of orgUnits.filter((x) => x.level === 'puskesmas')) {
+    for (const u of orgUnits.filter((x) => x.level === "puskesmas")) {
       expect(u.code).toMatch(/^P\d{7}$/);
-      expect(u.note === 'generated').toBe(u.name.endsWith(' (contoh)'));
+      expect(u.note === "generated").toBe(u.name.endsWith(" (contoh)"));
     }
   });
 
-  it('rejects malformed CSV', () => {
-    expect(() => parseOrgUnitsCsv('code,name\nID,Indonesia')).toThrow();
-    expect(() => parseOrgUnitsCsv('code,name,level,parent_code,note\nID,Indonesia,negara,,')).toThrow();
+  it("rejects malformed CSV", () => {
+    expect(() => parseOrgUnitsCsv("code,name\nID,Indonesia")).toThrow();
+    expect(() => parseOrgUnitsCsv("code,name,level,parent_code,note\nID,Indonesia,negara,,")).toThrow();
   });
 });
 
-describe('seeds/users.json', () => {
-  const roles = ['national_admin', 'district_admin', 'district_verifier', 'puskesmas_operator', 'facilitator'];
+describe("seeds/users.json", () => {
+  const roles = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator", "facilitator"];
   const levelFor: Record<string, string[]> = {
-    national_admin: ['national'],
-    district_admin: ['district'],
-    district_verifier: ['district'],
-    puskesmas_operator: ['puskesmas'],
-    facilitator: ['national', 'province', 'district'],
+    national_admin: ["national"],
+    district_admin: ["district"],
+    district_verifier: ["district"],
+    puskesmas_operator: ["puskesmas"],
+    facilitator: ["national", "province", "district"],
   };
   const byCode = new Map(orgUnits.map((u) => [u.code, u]));
 
-  it('has unique usernames, known roles and existing scopes of the right level', () => {
+  it("has unique usernames, known roles and existing scopes of the right level", () => {
     expect(new Set(users.map((u) => u.username)).size).toBe(users.length);
     for (const u of users) {
       expect(roles).toContain(u.role);
       expect(u.scopes.length).toBeGreaterThan(0);
-      expect(u).not.toHaveProperty('password');
+      expect(u).not.toHaveProperty("password");
       for (const s of u.scopes) expect(levelFor[u.role], `${u.username} ${s}`).toContain(byCode.get(s)?.level);
     }
   });
 
-  it('has an admin and a verifier for every demo district and the named operators', () => {
+  it("has an admin and a verifier for every demo district and the named operators", () => {
     for (const d of DEMO_DISTRICTS) {
-      expect(users.some((u) => u.role === 'district_admin' && u.scopes.includes(d)), d).toBe(true);
-      expect(users.some((u) => u.role === 'district_verifier' && u.scopes.includes(d)), d).toBe(true);
+      expect(
+        users.some((u) => u.role === "district_admin" && u.scopes.includes(d)),
+        d,
+      ).toBe(true);
+      expect(
+        users.some((u) => u.role === "district_verifier" && u.scopes.includes(d)),
+        d,
+      ).toBe(true);
     }
-    const operatorOf = (name: string) => users.find((u) => u.role === 'puskesmas_operator' && byCode.get(u.scopes[0])?.name === `Puskesmas ${name}`);
-    for (const n of ['Sungai Durian', 'Kolok Mudik', 'Plantungan', 'Bontang Utara I']) expect(operatorOf(n), n).toBeDefined();
-    expect(users.find((u) => u.username === 'operator.sungaidurian')?.scopes).toEqual(['P1373001']);
-    expect(users.some((u) => u.role === 'facilitator' && u.scopes.length >= 2)).toBe(true);
+    const operatorOf = (name: string) => users.find((u) => u.role === "puskesmas_operator" && byCode.get(u.scopes[0])?.name === `Puskesmas ${name}`);
+    for (const n of ["Sungai Durian", "Kolok Mudik", "Plantungan", "Bontang Utara I"]) expect(operatorOf(n), n).toBeDefined();
+    expect(users.find((u) => u.username === "operator.sungaidurian")?.scopes).toEqual(["P1373001"]);
+    expect(users.some((u) => u.role === "facilitator" && u.scopes.length >= 2)).toBe(true);
   });
 });

@@ -1,34 +1,32 @@
-import { describe, expect, it } from 'vitest';
-import { checkFormula, type FormulaType } from '@engine/formula';
-import type { Field } from '@engine/documents';
-import { applyOverlay } from '@engine/overlay';
-import { validateOverlay, validatePackage } from '@engine/server';
-import { overlayFiles, overlays, packageJson, pkg } from './helpers';
+import { describe, expect, it } from "vitest";
+import { checkFormula, type FormulaType } from "@engine/formula";
+import type { Field } from "@engine/documents";
+import { applyOverlay } from "@engine/overlay";
+import { validateOverlay, validatePackage } from "@engine/server";
+import { overlayFiles, overlays, packageJson, pkg } from "./helpers";
 
-const ILP = 'KMK HK.01.07/MENKES/2015/2023 (Juknis ILP)';
-const SPM = 'Permenkes 4/2019, verifikasi terhadap Permenkes 6/2024';
-const DEFAULT = 'default, to be confirmed';
+const ILP = "KMK HK.01.07/MENKES/2015/2023 (Juknis ILP)";
+const SPM = "Permenkes 4/2019, verifikasi terhadap Permenkes 6/2024";
+const DEFAULT = "default, to be confirmed";
 
 const allFields: Field[] = pkg.forms.flatMap((f) => f.sections.flatMap((s) => s.fields));
-const typeOf = (f: Field): FormulaType | undefined =>
-  f.type === 'integer' || f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : undefined;
-const symbolsOf = (fields: Field[]) =>
-  new Map(fields.flatMap((f) => (typeOf(f) ? [[f.key, typeOf(f)!] as const] : [])));
+const typeOf = (f: Field): FormulaType | undefined => (f.type === "integer" || f.type === "number" ? "number" : f.type === "boolean" ? "boolean" : undefined);
+const symbolsOf = (fields: Field[]) => new Map(fields.flatMap((f) => (typeOf(f) ? [[f.key, typeOf(f)!] as const] : [])));
 
-describe('national package ilp-nasional v1', () => {
-  it('passes validatePackage without errors', () => {
+describe("national package ilp-nasional v1", () => {
+  it("passes validatePackage without errors", () => {
     const result = validatePackage(packageJson);
     expect(result.errors).toEqual([]);
     expect(result.ok).toBe(true);
   });
 
-  it.each(overlayFiles.map((f, i) => [f, i] as const))('overlay %s validates against the package', (_file, i) => {
+  it.each(overlayFiles.map((f, i) => [f, i] as const))("overlay %s validates against the package", (_file, i) => {
     const result = validateOverlay(overlays[i], pkg);
     expect(result.errors).toEqual([]);
     expect(result.ok).toBe(true);
   });
 
-  it.each(overlayFiles.map((f, i) => [f, i] as const))('overlay %s applies cleanly into a valid effective package', (_file, i) => {
+  it.each(overlayFiles.map((f, i) => [f, i] as const))("overlay %s applies cleanly into a valid effective package", (_file, i) => {
     const applied = applyOverlay(pkg, overlays[i]);
     expect(applied.problems).toEqual([]);
     expect(applied.applied).toHaveLength(overlays[i].operations.length);
@@ -36,24 +34,24 @@ describe('national package ilp-nasional v1', () => {
     expect(effective.errors).toEqual([]);
   });
 
-  it('has one overlay per demo district, on base version 1', () => {
-    expect(overlays.map((o) => o.district).sort()).toEqual(['13.73', '33.24', '33.28', '61.05', '64.74']);
-    for (const o of overlays) expect([o.package, o.baseVersion]).toEqual(['ilp-nasional', 1]);
+  it("has one overlay per demo district, on base version 1", () => {
+    expect(overlays.map((o) => o.district).sort()).toEqual(["13.73", "33.24", "33.28", "61.05", "64.74"]);
+    for (const o of overlays) expect([o.package, o.baseVersion]).toEqual(["ilp-nasional", 1]);
   });
 
-  it('has unique snake_case field keys across all forms, none local', () => {
+  it("has unique snake_case field keys across all forms, none local", () => {
     const keys = allFields.map((f) => f.key);
     expect(new Set(keys).size).toBe(keys.length);
     for (const k of keys) {
       expect(k).toMatch(/^[a-z][a-z0-9_]{0,63}$/);
-      expect(k.startsWith('lokal_')).toBe(false);
+      expect(k.startsWith("lokal_")).toBe(false);
     }
     const indicatorKeys = pkg.indicators.map((i) => i.key);
     expect(new Set(indicatorKeys).size).toBe(indicatorKeys.length);
     expect(indicatorKeys.filter((k) => keys.includes(k))).toEqual([]);
   });
 
-  it('notes a source everywhere, using the agreed wording', () => {
+  it("notes a source everywhere, using the agreed wording", () => {
     const sources = [
       ...pkg.forms.map((f) => f.source),
       ...allFields.map((f) => f.source),
@@ -61,80 +59,84 @@ describe('national package ilp-nasional v1', () => {
       ...pkg.targets.map((t) => t.source),
       ...pkg.rules.map((r) => r.source),
     ];
-    for (const s of sources) expect(typeof s === 'string' && s.length > 0).toBe(true);
-    const spmForms = pkg.forms.filter((f) => f.key.startsWith('spm_'));
+    for (const s of sources) expect(typeof s === "string" && s.length > 0).toBe(true);
+    const spmForms = pkg.forms.filter((f) => f.key.startsWith("spm_"));
     for (const f of spmForms) expect(f.source).toBe(SPM);
-    expect(pkg.forms.find((f) => f.key === 'ilp_profil')!.source).toBe(ILP);
-    for (const i of pkg.indicators.filter((x) => x.group === 'ilp')) expect(i.source).toBe(DEFAULT);
-    for (const f of pkg.forms.find((x) => x.key === 'blud_triwulan')!.sections.flatMap((s) => s.fields)) expect(f.source).toBe(DEFAULT);
+    expect(pkg.forms.find((f) => f.key === "ilp_profil")!.source).toBe(ILP);
+    for (const i of pkg.indicators.filter((x) => x.group === "ilp")) expect(i.source).toBe(DEFAULT);
+    for (const f of pkg.forms.find((x) => x.key === "blud_triwulan")!.sections.flatMap((s) => s.fields)) expect(f.source).toBe(DEFAULT);
   });
 
-  it('covers the groups, the 12 SPM services and their clusters', () => {
-    expect(pkg.groups?.map((g) => g.key)).toEqual(['ilp', 'spm', 'bok', 'blud']);
-    const spm = pkg.indicators.filter((i) => i.group === 'spm');
-    expect(spm.map((i) => i.key)).toEqual(Array.from({ length: 12 }, (_, i) => `spm_${String(i + 1).padStart(2, '0')}`));
-    expect(spm.map((i) => i.cluster).join('')).toBe('222223333344');
-    for (const i of spm) expect([i.factor, i.ytd, i.unit]).toEqual([100, true, '%']);
-    expect(pkg.indicators.filter((i) => i.group === 'ilp')).toHaveLength(6);
+  it("covers the groups, the 12 SPM services and their clusters", () => {
+    expect(pkg.groups?.map((g) => g.key)).toEqual(["ilp", "spm", "bok", "blud"]);
+    const spm = pkg.indicators.filter((i) => i.group === "spm");
+    expect(spm.map((i) => i.key)).toEqual(Array.from({ length: 12 }, (_, i) => `spm_${String(i + 1).padStart(2, "0")}`));
+    expect(spm.map((i) => i.cluster).join("")).toBe("222223333344");
+    for (const i of spm) expect([i.factor, i.ytd, i.unit]).toEqual([100, true, "%"]);
+    expect(pkg.indicators.filter((i) => i.group === "ilp")).toHaveLength(6);
     expect(pkg.forms.map((f) => [f.key, f.periodType])).toEqual([
-      ['ilp_profil', 'month'], ['spm_bulanan', 'month'], ['spm_sasaran', 'year'], ['bok_triwulan', 'quarter'], ['blud_triwulan', 'quarter'],
+      ["ilp_profil", "month"],
+      ["spm_bulanan", "month"],
+      ["spm_sasaran", "year"],
+      ["bok_triwulan", "quarter"],
+      ["blud_triwulan", "quarter"],
     ]);
   });
 
-  it('has a show-if, calculated fields and optional (hideable) fields in the ILP profile', () => {
-    const ilp = pkg.forms.find((f) => f.key === 'ilp_profil')!.sections.flatMap((s) => s.fields);
+  it("has a show-if, calculated fields and optional (hideable) fields in the ILP profile", () => {
+    const ilp = pkg.forms.find((f) => f.key === "ilp_profil")!.sections.flatMap((s) => s.fields);
     expect(ilp.some((f) => f.showIf)).toBe(true);
-    expect(ilp.find((f) => f.key === 'kader_terlatih')?.calculate).toBe('kader_purwa + kader_madya + kader_utama');
+    expect(ilp.find((f) => f.key === "kader_terlatih")?.calculate).toBe("kader_purwa + kader_madya + kader_utama");
     const optional = ilp.filter((f) => f.optional);
     expect(optional.length).toBeGreaterThanOrEqual(3);
     for (const f of optional) expect(f.required ?? false).toBe(false);
   });
 
-  it('sets a national target for every indicator in 2025 and 2026', () => {
+  it("sets a national target for every indicator in 2025 and 2026", () => {
     for (const year of [2025, 2026]) {
       for (const i of pkg.indicators) {
-        const targets = pkg.targets.filter((t) => t.indicator === i.key && t.year === year && t.scope.level === 'national');
+        const targets = pkg.targets.filter((t) => t.indicator === i.key && t.year === year && t.scope.level === "national");
         expect(targets, `${i.key} ${year}`).toHaveLength(1);
       }
     }
-    const bok = pkg.targets.find((t) => t.indicator === 'bok_serapan' && t.year === 2025)!;
-    expect(bok.profile).toEqual({ type: 'quarterly', values: [25, 50, 75, 95] });
-    expect(pkg.targets.find((t) => t.indicator === 'blud_ikm_rata')!.value).toBe(76.61);
+    const bok = pkg.targets.find((t) => t.indicator === "bok_serapan" && t.year === 2025)!;
+    expect(bok.profile).toEqual({ type: "quarterly", values: [25, 50, 75, 95] });
+    expect(pkg.targets.find((t) => t.indicator === "blud_ikm_rata")!.value).toBe(76.61);
   });
 
-  describe('every formula checks', () => {
+  describe("every formula checks", () => {
     const symbols = symbolsOf(allFields);
-    const yearly = pkg.forms.filter((f) => f.periodType === 'year').flatMap((f) => f.sections.flatMap((s) => s.fields));
-    const cases: Array<[string, string, 'indicator' | 'rule' | 'field', Map<string, FormulaType>]> = [];
+    const yearly = pkg.forms.filter((f) => f.periodType === "year").flatMap((f) => f.sections.flatMap((s) => s.fields));
+    const cases: Array<[string, string, "indicator" | "rule" | "field", Map<string, FormulaType>]> = [];
     for (const i of pkg.indicators) {
-      cases.push([`${i.key}.numerator`, i.numerator, 'indicator', symbols]);
-      if (i.denominator) cases.push([`${i.key}.denominator`, i.denominator, 'indicator', symbols]);
+      cases.push([`${i.key}.numerator`, i.numerator, "indicator", symbols]);
+      if (i.denominator) cases.push([`${i.key}.denominator`, i.denominator, "indicator", symbols]);
     }
     for (const r of pkg.rules) {
       const form = pkg.forms.find((f) => f.key === r.form)!;
       const scope = symbolsOf([...form.sections.flatMap((s) => s.fields), ...yearly]);
-      cases.push([`${r.key}.left`, r.left, 'rule', scope], [`${r.key}.right`, r.right, 'rule', scope]);
+      cases.push([`${r.key}.left`, r.left, "rule", scope], [`${r.key}.right`, r.right, "rule", scope]);
     }
     for (const form of pkg.forms) {
       const scope = symbolsOf(form.sections.flatMap((s) => s.fields));
-      for (const f of form.sections.flatMap((s) => s.fields)) if (f.calculate) cases.push([`${f.key}.calculate`, f.calculate, 'field', scope]);
+      for (const f of form.sections.flatMap((s) => s.fields)) if (f.calculate) cases.push([`${f.key}.calculate`, f.calculate, "field", scope]);
     }
     // Overlay formulas see the package fields plus the overlay's own added fields.
     for (const o of overlays) {
-      const added = o.operations.flatMap((op) => (op.op === 'addField' ? [op.field] : []));
+      const added = o.operations.flatMap((op) => (op.op === "addField" ? [op.field] : []));
       const scope = symbolsOf([...allFields, ...added]);
       for (const op of o.operations) {
-        if (op.op === 'addIndicator') {
-          cases.push([`${o.district}:${op.indicator.key}.numerator`, op.indicator.numerator, 'indicator', scope]);
-          if (op.indicator.denominator) cases.push([`${o.district}:${op.indicator.key}.denominator`, op.indicator.denominator, 'indicator', scope]);
+        if (op.op === "addIndicator") {
+          cases.push([`${o.district}:${op.indicator.key}.numerator`, op.indicator.numerator, "indicator", scope]);
+          if (op.indicator.denominator) cases.push([`${o.district}:${op.indicator.key}.denominator`, op.indicator.denominator, "indicator", scope]);
         }
-        if (op.op === 'addRule') cases.push([`${o.district}:${op.rule.key}`, `${op.rule.left} ${op.rule.op} ${op.rule.right}`, 'rule', scope]);
+        if (op.op === "addRule") cases.push([`${o.district}:${op.rule.key}`, `${op.rule.left} ${op.rule.op} ${op.rule.right}`, "rule", scope]);
       }
     }
-    it.each(cases)('%s', (_name, src, context, env) => {
+    it.each(cases)("%s", (_name, src, context, env) => {
       const result = checkFormula(src, { symbols: env, context });
       expect(result.errors).toEqual([]);
-      if (context === 'indicator') expect(result.type).toBe('number');
+      if (context === "indicator") expect(result.type).toBe("number");
     });
   });
 });

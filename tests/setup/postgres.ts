@@ -16,10 +16,17 @@ export interface PgServer {
 
 function pgBin(name: string): string {
   const candidates = fs.existsSync("/usr/lib/postgresql")
-    ? fs.readdirSync("/usr/lib/postgresql").sort().reverse().map((v) => path.join("/usr/lib/postgresql", v, "bin", name))
+    ? fs
+        .readdirSync("/usr/lib/postgresql")
+        .sort()
+        .reverse()
+        .map((v) => path.join("/usr/lib/postgresql", v, "bin", name))
     : [];
   const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`PostgreSQL (${name}) tidak ditemukan: pasang dengan apt-get install -y postgresql (npm test memasangnya sendiri bila dijalankan sebagai root; lihat tests/setup/system-packages.sh).`);
+  if (!found)
+    throw new Error(
+      `PostgreSQL (${name}) tidak ditemukan: pasang dengan apt-get install -y postgresql (npm test memasangnya sendiri bila dijalankan sebagai root; lihat tests/setup/system-packages.sh).`,
+    );
   return found;
 }
 
@@ -47,8 +54,15 @@ export async function startPostgres(): Promise<PgServer> {
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
   const port = await freePort();
   run("pg_ctl", [
-    "-D", dataDir, "-l", path.join(dir, "log"), "-w", "-t", "30",
-    "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=on -c max_connections=200`,
+    "-D",
+    dataDir,
+    "-l",
+    path.join(dir, "log"),
+    "-w",
+    "-t",
+    "30",
+    "-o",
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=on -c max_connections=200`,
     "start",
   ]);
   return {

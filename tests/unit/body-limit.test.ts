@@ -10,7 +10,14 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bodyLimitFor, limitRequestBodies, tooLargePage } from "~/server/body-limit.server";
-import { ANONYMOUS_BODY_BYTES, DESIGNER_BODY_BYTES, FORM_BODY_BYTES, MAX_IMPORT_BYTES, MAX_TEMPLATE_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
+import {
+  ANONYMOUS_BODY_BYTES,
+  DESIGNER_BODY_BYTES,
+  FORM_BODY_BYTES,
+  MAX_IMPORT_BYTES,
+  MAX_TEMPLATE_UPLOAD_BYTES,
+  MULTIPART_OVERHEAD_BYTES,
+} from "~/utils/limits";
 
 let server: http.Server;
 let base: string;

@@ -31,8 +31,11 @@ describe("readEnv", () => {
     expect(() => readFakeNow(vars({ PANTAU_NOW: "2028-02-29", NODE_ENV: "production" }))).toThrow(/PANTAU_NOW hanya untuk demo/);
   });
 
-  it.each(["2027-02-29", "2028-13-01", "2028-02-29T10:00", "tomorrow", "2028-02-29 10:00:00Z"])("refuses PANTAU_NOW=%s (impossible date, or no zone)", (value) => {
-    expect(() => readFakeNow(vars({ PANTAU_NOW: value }))).toThrow(/PANTAU_NOW harus tanggal ISO yang ada/);
-    expect(() => readEnv(vars({ PANTAU_NOW: value }))).toThrow(EnvError);
-  });
+  it.each(["2027-02-29", "2028-13-01", "2028-02-29T10:00", "tomorrow", "2028-02-29 10:00:00Z"])(
+    "refuses PANTAU_NOW=%s (impossible date, or no zone)",
+    (value) => {
+      expect(() => readFakeNow(vars({ PANTAU_NOW: value }))).toThrow(/PANTAU_NOW harus tanggal ISO yang ada/);
+      expect(() => readEnv(vars({ PANTAU_NOW: value }))).toThrow(EnvError);
+    },
+  );
 });

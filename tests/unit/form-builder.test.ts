@@ -8,7 +8,18 @@ import { applyCalculations } from "@engine/forms/calculate";
 import { hiddenByShowIf } from "@engine/forms/show-if";
 import type { Field, Form, TemplatePackage } from "../../schemas/types.generated";
 import { checkForms, messagesAt, operatorsFor } from "~/components/designer/forms/checks";
-import { addField, addForm, addSection, moveFieldTo, moveSection, newField, renameFieldKey, stepField, withNewChoice, withType } from "~/components/designer/forms/doc";
+import {
+  addField,
+  addForm,
+  addSection,
+  moveFieldTo,
+  moveSection,
+  newField,
+  renameFieldKey,
+  stepField,
+  withNewChoice,
+  withType,
+} from "~/components/designer/forms/doc";
 import { isValidKey } from "@engine";
 import { choiceValue, keyAfterRelabel, slugKey, uniqueKey } from "~/components/designer/forms/keys";
 import { previewForm } from "~/components/designer/forms/preview";
@@ -35,7 +46,10 @@ function pkgWith(fields: Field[], more: Field[] = []): TemplatePackage {
 }
 
 const NONE = { published: {} };
-const codesAt = (pkg: TemplatePackage, pointer: string, context = NONE) => checkForms(pkg, context).filter((p) => p.pointer === pointer).map((p) => p.code);
+const codesAt = (pkg: TemplatePackage, pointer: string, context = NONE) =>
+  checkForms(pkg, context)
+    .filter((p) => p.pointer === pointer)
+    .map((p) => p.code);
 
 describe("keys", () => {
   it("makes a valid key from any label", () => {
@@ -107,7 +121,10 @@ describe("document edits", () => {
   });
 
   it("renames a key together with the show-if clauses that read it", () => {
-    const pkg = pkgWith([field("ada", "boolean"), field("jumlah", "integer", { showIf: { match: "all", clauses: [{ field: "ada", op: "eq", value: true }] } })]);
+    const pkg = pkgWith([
+      field("ada", "boolean"),
+      field("jumlah", "integer", { showIf: { match: "all", clauses: [{ field: "ada", op: "eq", value: true }] } }),
+    ]);
     const next = renameFieldKey(pkg, { form: 0, section: 0, index: 0 }, "ada_posbindu");
     expect(next.forms[0].sections[0].fields[1].showIf!.clauses[0].field).toBe("ada_posbindu");
   });
@@ -141,7 +158,10 @@ describe("inline checks (bad input)", () => {
     const other = addForm(pkg, "Dua", "month", "Bagian").pkg;
     const withDup = { ...other, forms: [other.forms[0], { ...other.forms[1], sections: [{ ...other.forms[1].sections[0], fields: [field("a", "text")] }] }] };
     expect(codesAt(withDup, "/forms/1/sections/0/fields/0/key")).toEqual(["DUPLICATE_KEY"]);
-    const ind = { ...pkgWith([field("cakupan", "integer")]), indicators: [{ key: "cakupan", name: { id: "C" }, group: "g", numerator: "1" }] } as TemplatePackage;
+    const ind = {
+      ...pkgWith([field("cakupan", "integer")]),
+      indicators: [{ key: "cakupan", name: { id: "C" }, group: "g", numerator: "1" }],
+    } as TemplatePackage;
     expect(codesAt(ind, `${f(0)}/key`)).toEqual(["DUPLICATE_KEY"]);
   });
 
@@ -161,13 +181,22 @@ describe("inline checks (bad input)", () => {
   it("reports choice fields without choices, empty and duplicate choices", () => {
     expect(codesAt(pkgWith([field("s", "choice", { choices: [] })]), `${f(0)}/choices`)).toEqual(["CHOICES_REQUIRED"]);
     expect(codesAt(pkgWith([field("s", "multichoice")]), `${f(0)}/choices`)).toEqual(["CHOICES_REQUIRED"]);
-    const pkg = pkgWith([field("s", "choice", { choices: [{ value: "x", label: { id: "" } }, { value: "x", label: { id: "X" } }] })]);
+    const pkg = pkgWith([
+      field("s", "choice", {
+        choices: [
+          { value: "x", label: { id: "" } },
+          { value: "x", label: { id: "X" } },
+        ],
+      }),
+    ]);
     expect(codesAt(pkg, `${f(0)}/choices/0/label/id`)).toEqual(["EMPTY_LABEL"]);
     expect(codesAt(pkg, `${f(0)}/choices/1/value`)).toEqual(["DUPLICATE_CHOICE"]);
   });
 
   it("reports show-if clauses about later, unknown or the same field, and missing values", () => {
-    const cond = (fieldKey: string, op: "eq" | "filled" | "gt" = "eq", value?: number | string | boolean) => ({ showIf: { match: "all" as const, clauses: [{ field: fieldKey, op, ...(value !== undefined ? { value } : {}) }] } });
+    const cond = (fieldKey: string, op: "eq" | "filled" | "gt" = "eq", value?: number | string | boolean) => ({
+      showIf: { match: "all" as const, clauses: [{ field: fieldKey, op, ...(value !== undefined ? { value } : {}) }] },
+    });
     const pkg = pkgWith([
       field("a", "integer", cond("b", "filled")),
       field("b", "boolean"),
@@ -224,9 +253,35 @@ describe("inline checks (bad input)", () => {
   });
 
   it("finds each cycle once, first key repeated last, ignoring keys outside the graph", () => {
-    expect(findCycles(new Map([["a", ["b"]], ["b", ["a"]]]))).toEqual([["a", "b", "a"]]);
-    expect(findCycles(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a", "x"]], ["d", ["d"]]]))).toEqual([["a", "b", "c", "a"], ["d", "d"]]);
-    expect(findCycles(new Map([["a", ["b"]], ["b", []]]))).toEqual([]);
+    expect(
+      findCycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["a"]],
+        ]),
+      ),
+    ).toEqual([["a", "b", "a"]]);
+    expect(
+      findCycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["c"]],
+          ["c", ["a", "x"]],
+          ["d", ["d"]],
+        ]),
+      ),
+    ).toEqual([
+      ["a", "b", "c", "a"],
+      ["d", "d"],
+    ]);
+    expect(
+      findCycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it("collects messages under a pointer once each", () => {
@@ -250,7 +305,16 @@ describe("preview form", () => {
   it("leaves out what cannot be drawn yet and keeps show-if and calculations live", () => {
     const form: Form = pkgWith([
       field("ada", "boolean"),
-      field("jumlah", "integer", { max: 10, showIf: { match: "all", clauses: [{ field: "ada", op: "eq", value: true }, { field: "ada", op: "eq" }] } }),
+      field("jumlah", "integer", {
+        max: 10,
+        showIf: {
+          match: "all",
+          clauses: [
+            { field: "ada", op: "eq", value: true },
+            { field: "ada", op: "eq" },
+          ],
+        },
+      }),
       field("dua_kali", "number", { calculate: "jumlah * 2" }),
       field("rusak", "number", { calculate: "jumlah +" }),
       field("status", "choice", { choices: [] }),

@@ -1,14 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  applySuggestion,
-  checkLive,
-  closestKey,
-  segments,
-  suggest,
-  wordAt,
-} from "~/components/designer/indicators/formula-helpers";
+import { applySuggestion, checkLive, closestKey, segments, suggest, wordAt } from "~/components/designer/indicators/formula-helpers";
 import {
   copyLastYear,
   indicatorChecks,
@@ -163,7 +156,14 @@ describe("indicator, target and rule editors: checks", () => {
     expect(isNationalIn({ mode: "overlay" }, "lokal_cakupan")).toBe(false);
     expect(isNationalIn({ mode: "package" }, "spm_01")).toBe(false);
     // With origins (the overlay designer passes them), national means national or overridden.
-    const origins = { forms: {}, sections: {}, fields: {}, targets: {}, indicators: { spm_01: "overridden" as const }, rules: { spm01_lebih_sasaran: "national" as const } };
+    const origins = {
+      forms: {},
+      sections: {},
+      fields: {},
+      targets: {},
+      indicators: { spm_01: "overridden" as const },
+      rules: { spm01_lebih_sasaran: "national" as const },
+    };
     expect(isNationalIn({ mode: "overlay", origins }, "spm_01")).toBe(true);
     expect(isNationalIn({ mode: "overlay", origins }, "spm01_lebih_sasaran", "rules")).toBe(true);
     // An element added in this session has no origin: local, and its key must carry the lokal_ prefix.

@@ -15,12 +15,16 @@ describe("htmlResponseStream", () => {
 
   it("passes any text without NUL unchanged, however it is chunked", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: "grapheme", maxLength: 300 }).map((s) => s.replaceAll("\0", "")), fc.array(fc.nat(), { maxLength: 8 }), async (s, cuts) => {
-        const buf = Buffer.from(s);
-        const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-        const chunks = [0, ...points, buf.length].slice(1).map((end, i, all) => buf.subarray(i === 0 ? 0 : all[i - 1], end));
-        expect(await through(chunks)).toBe(s);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: "grapheme", maxLength: 300 }).map((s) => s.replaceAll("\0", "")),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (s, cuts) => {
+          const buf = Buffer.from(s);
+          const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+          const chunks = [0, ...points, buf.length].slice(1).map((end, i, all) => buf.subarray(i === 0 ? 0 : all[i - 1], end));
+          expect(await through(chunks)).toBe(s);
+        },
+      ),
       { numRuns: 200 },
     );
   });

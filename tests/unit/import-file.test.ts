@@ -8,7 +8,16 @@ import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { MAX_CELL_CHARS, MAX_IMPORT_CELLS, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS, parseRow, readCsv, readXlsx, type ReadResult } from "~/models/import-file.server";
+import {
+  MAX_CELL_CHARS,
+  MAX_IMPORT_CELLS,
+  MAX_IMPORT_COLUMNS,
+  MAX_IMPORT_ROWS,
+  parseRow,
+  readCsv,
+  readXlsx,
+  type ReadResult,
+} from "~/models/import-file.server";
 import { bombXlsx, commasCsv, giantCellXlsx, giantSharedStringXlsx, HOSTILE_HEADER, rowXml, sheetRows, xfdXlsx, xlsx, zip } from "../helpers/hostile-files";
 
 type PeriodType = "month" | "quarter" | "year";
@@ -34,7 +43,8 @@ function referenceText(value: ExcelJS.CellValue, kind: CellKind, periodType: Per
     return `${y}-${pad(m)}-${pad(value.getUTCDate())}`;
   }
   if (typeof value === "number") {
-    if (kind === "period" && value > 3000 && value < 2958466) return referenceText(new Date(Date.UTC(1899, 11, 30) + Math.round(value) * 86_400_000), kind, periodType);
+    if (kind === "period" && value > 3000 && value < 2958466)
+      return referenceText(new Date(Date.UTC(1899, 11, 30) + Math.round(value) * 86_400_000), kind, periodType);
     return String(Number(value.toPrecision(12)));
   }
   if (typeof value === "boolean") return value ? "ya" : "tidak";
@@ -52,7 +62,13 @@ const isComment = (cells: readonly string[]) => (cells.find((c) => c.trim() !== 
 const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
 
 async function referenceXlsx(bytes: Uint8Array, periodType: PeriodType, dateKeys: ReadonlySet<string>): Promise<Table> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes)), { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "emit" });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes)), {
+    sharedStrings: "cache",
+    styles: "cache",
+    hyperlinks: "ignore",
+    worksheets: "emit",
+    entries: "emit",
+  });
   let header: string[] | null = null;
   let kinds: CellKind[] = [];
   const rows: Table["rows"] = [];
@@ -124,9 +140,17 @@ function fillWorkbook(ws: ExcelJS.Worksheet) {
     ["# Kode Puskesmas", "# periode", "# angka"],
     ["P1373001", "2025-03", 10, "teks biasa", d(2025, 3, 15), true, { formula: "C3*2", result: 20 }],
     ["P1373002", d(2025, 4), 0.1 + 0.2, "  spasi di tepi  ", d(1999, 12, 31), false, { formula: 'CONCAT("a","b")', result: "ab" }],
-    ["P1373003", 45717, -5, { richText: [{ text: "kaya " }, { font: { bold: true }, text: "teks" }] }, 45000, "ya", { formula: "1/0", result: { error: "#DIV/0!" } }],
+    [
+      "P1373003",
+      45717,
+      -5,
+      { richText: [{ text: "kaya " }, { font: { bold: true }, text: "teks" }] },
+      45000,
+      "ya",
+      { formula: "1/0", result: { error: "#DIV/0!" } },
+    ],
     [],
-    ["P1373004", "2025-Q1", 123456789012345, "baris\nbaru & <tanda> \"kutip\"", "2025-06-30", "Tidak", 3.14159265358979],
+    ["P1373004", "2025-Q1", 123456789012345, 'baris\nbaru & <tanda> "kutip"', "2025-06-30", "Tidak", 3.14159265358979],
     ["P1373005", "2025", 1e-7, "émoji 😀 dan ñ", null, null, null, "catatan lepas", null, "kolom jauh"],
     [null, null, null, null, null, null, null],
     ["P1373006", "2025-05", 42.5, "", d(2024, 2, 29), 1, { error: "#N/A" }],
@@ -211,23 +235,29 @@ describe("reading XLSX as before", () => {
   });
 
   it("takes the first sheet in the workbook's order, whatever the parts are called", async () => {
-    const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+    const NS =
+      'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
     const sheet = (rows: string) => `<worksheet ${NS}><sheetData>${rows}</sheetData></worksheet>`;
     const bytes = zip({
       "xl/workbook.xml": `<workbook ${NS}><workbookPr date1904="1"/><sheets><sheet name="Data" sheetId="2" r:id="rId7"/><sheet name="Petunjuk" sheetId="1" r:id="rId3"/></sheets></workbook>`,
       "xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="x/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId7" Type="x/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId9" Type="x/styles" Target="styles.xml"/></Relationships>`,
       "xl/styles.xml": `<styleSheet ${NS}><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>`,
       "xl/worksheets/sheet1.xml": sheet(rowXml(1, ["bukan", "ini"])),
-      "xl/worksheets/data.xml": sheet(`${rowXml(1, ["org_unit", "period"])}<row r="2"><c r="A2" t="inlineStr"><is><t>P1</t></is></c><c r="B2" s="1"><v>45717</v></c></row>`),
+      "xl/worksheets/data.xml": sheet(
+        `${rowXml(1, ["org_unit", "period"])}<row r="2"><c r="A2" t="inlineStr"><is><t>P1</t></is></c><c r="B2" s="1"><v>45717</v></c></row>`,
+      ),
     });
     // 45717 in the 1904 date system is 2029-03-03 (1,462 days after the same serial in the 1900 system).
-    expect(ok(await readXlsx(bytes, { periodType: "month" }, new Set()))).toEqual({ header: ["org_unit", "period"], rows: [{ row: 2, cells: ["P1", "2029-03"] }] });
+    expect(ok(await readXlsx(bytes, { periodType: "month" }, new Set()))).toEqual({
+      header: ["org_unit", "period"],
+      rows: [{ row: 2, cells: ["P1", "2029-03"] }],
+    });
   });
 });
 
 describe("reading CSV as before", () => {
   const cases: Array<[string, string]> = [
-    ["comma with BOM and CRLF", "\uFEFForg_unit,period,jumlah,catatan\r\nP1,2025-01,5,teks\r\n# komentar,,\r\n\r\nP2,2025-02,,\"kutip, dengan koma\"\r\n"],
+    ["comma with BOM and CRLF", '\uFEFForg_unit,period,jumlah,catatan\r\nP1,2025-01,5,teks\r\n# komentar,,\r\n\r\nP2,2025-02,,"kutip, dengan koma"\r\n'],
     ["semicolon from Indonesian Excel", "org_unit;period;jumlah\nP1;2025-01;1,5\nP2;2025-02;\n;;\n"],
     ["tab separated, a quoted line break and an unnamed column", 'org_unit\tperiod\tcatatan\t\nP1\t2025-01\t"dua\nbaris"\tlepas\nP2\t2025-02\t\t\n'],
     ["ragged rows and spaces in the header", " org_unit , period ,jumlah\nP1,2025-01\nP2,2025-02,3,4,5\n"],
@@ -261,7 +291,9 @@ describe("the header is checked before the rows", () => {
   });
 
   it("an accepted header lets the rows through", async () => {
-    const result = await readXlsx(xlsx(sheetRows(HOSTILE_HEADER, 3000, (r) => rowXml(r, ["P1", "2025-01", r]))), { periodType: "month" }, new Set(), { checkHeader: async () => null });
+    const result = await readXlsx(xlsx(sheetRows(HOSTILE_HEADER, 3000, (r) => rowXml(r, ["P1", "2025-01", r]))), { periodType: "month" }, new Set(), {
+      checkHeader: async () => null,
+    });
     expect(ok(result).rows.length).toBe(3000);
     expect(ok(result).rows[2999]).toEqual({ row: 3001, cells: ["P1", "2025-01", "3001"] });
   });
@@ -285,7 +317,13 @@ describe("caps: each hostile shape is refused with what to change", () => {
   });
 
   it("empty styled cells out to XFD cost nothing and are read past", async () => {
-    const file = ok(await readXlsx(xlsx(sheetRows(HOSTILE_HEADER, 2000, (r) => `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>P1</t></is></c><c r="XFD${r}" s="0"/></row>`)), month, new Set()));
+    const file = ok(
+      await readXlsx(
+        xlsx(sheetRows(HOSTILE_HEADER, 2000, (r) => `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>P1</t></is></c><c r="XFD${r}" s="0"/></row>`)),
+        month,
+        new Set(),
+      ),
+    );
     expect(file.rows.length).toBe(2000);
     expect(file.rows[0].cells).toEqual(["P1"]);
   });
@@ -298,8 +336,12 @@ describe("caps: each hostile shape is refused with what to change", () => {
   it("one cell of 200 MB (0.2 MB file), inline or shared: refused at Excel's cell limit", async () => {
     const inline = giantCellXlsx(200 * 1024 * 1024);
     expect(inline.length).toBeLessThan(300 * 1024);
-    expect(refusal(await readXlsx(inline, month, new Set()))).toBe(`Sel A2 berisi lebih dari ${MAX_CELL_CHARS.toLocaleString("id-ID")} karakter (batas Excel untuk satu sel). Perpendek isinya, lalu unggah lagi.`);
-    expect(refusal(await readXlsx(giantSharedStringXlsx(200 * 1024 * 1024), month, new Set()))).toContain(`lebih dari ${MAX_CELL_CHARS.toLocaleString("id-ID")} karakter`);
+    expect(refusal(await readXlsx(inline, month, new Set()))).toBe(
+      `Sel A2 berisi lebih dari ${MAX_CELL_CHARS.toLocaleString("id-ID")} karakter (batas Excel untuk satu sel). Perpendek isinya, lalu unggah lagi.`,
+    );
+    expect(refusal(await readXlsx(giantSharedStringXlsx(200 * 1024 * 1024), month, new Set()))).toContain(
+      `lebih dari ${MAX_CELL_CHARS.toLocaleString("id-ID")} karakter`,
+    );
   });
 
   it("a zip bomb (0.8 MB unpacking to 400 MB): refused at the unpacked cap", async () => {

@@ -7,7 +7,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ADMIN_ROLES, ALL_ROLES, HISTORY_READER_ROLES, IMPORT_PAGE_ROLES, IMPORT_ROLES, LOCK_ROLES, OPERATOR_ROLES, SCORECARD_ROLES, VERIFIER_ROLES } from "~/auth/policy.server";
+import {
+  ADMIN_ROLES,
+  ALL_ROLES,
+  HISTORY_READER_ROLES,
+  IMPORT_PAGE_ROLES,
+  IMPORT_ROLES,
+  LOCK_ROLES,
+  OPERATOR_ROLES,
+  SCORECARD_ROLES,
+  VERIFIER_ROLES,
+} from "~/auth/policy.server";
 import { NAV_ITEMS } from "~/components/nav";
 import type { Role } from "~/db/schema";
 

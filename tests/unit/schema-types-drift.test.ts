@@ -53,7 +53,8 @@ describe("schemas/*.schema.json conventions", () => {
         if (typeof obj.$ref === "string" && !obj.$ref.startsWith("#/")) problems.push(`${at}: non-local $ref`);
         // A discriminated union is closed by its branches (each walked and checked on its own).
         if (obj.type === "object" && obj.oneOf === undefined && obj.additionalProperties !== false) problems.push(`${at}: additionalProperties not false`);
-        if (obj.type === "string" && obj.maxLength === undefined && obj.const === undefined && obj.enum === undefined) problems.push(`${at}: string without maxLength`);
+        if (obj.type === "string" && obj.maxLength === undefined && obj.const === undefined && obj.enum === undefined)
+          problems.push(`${at}: string without maxLength`);
         if (obj.type === "array" && obj.maxItems === undefined) problems.push(`${at}: array without maxItems`);
         if (obj.properties && typeof obj.properties === "object" && !Array.isArray(obj.properties)) {
           for (const [name, prop] of Object.entries(obj.properties)) {

@@ -16,7 +16,33 @@ import { csvReadings, expectCsvSafe, expectInjectionsArrived, expectXlsxSafe, fo
 
 /** Characters that matter here, often, and a few that do not. */
 const risky = fc
-  .array(fc.constantFrom("=", "+", "-", "@", ",", ";", "\t", "\r", "\n", '"', "'", " ", "\u00A0", "\u200B", "\u2060", "\uFEFF", "\uFF1D", "\uFE66", "\uFF0D", "a", "1", "|"), { maxLength: 12 })
+  .array(
+    fc.constantFrom(
+      "=",
+      "+",
+      "-",
+      "@",
+      ",",
+      ";",
+      "\t",
+      "\r",
+      "\n",
+      '"',
+      "'",
+      " ",
+      "\u00A0",
+      "\u200B",
+      "\u2060",
+      "\uFEFF",
+      "\uFF1D",
+      "\uFE66",
+      "\uFF0D",
+      "a",
+      "1",
+      "|",
+    ),
+    { maxLength: 12 },
+  )
   .map((chars) => chars.join(""));
 
 describe("csvText", () => {
@@ -42,7 +68,7 @@ describe("csvText", () => {
     ]);
   });
 
-  it("keeps numbers numbers (a negative count is -5) and text text (a typed \"-5\" is '-5)", () => {
+  it('keeps numbers numbers (a negative count is -5) and text text (a typed "-5" is \'-5)', () => {
     expect(csvText([[-5, 0, 12.5, "-5", "+62 812 555", Number.NaN, null, undefined, ""]])).toBe(`-5,0,12.5,"'-5","'+62 812 555",,,,\n`);
   });
 
@@ -67,8 +93,13 @@ describe("csvText", () => {
     fc.assert(
       fc.property(fc.array(risky, { minLength: 1, maxLength: 4 }), (texts) => {
         const csv = csvText([["x", ...texts]]);
-        for (const rows of Object.values(csvReadings(csv))) for (const cell of rows.flat()) expect(formulaLike(cell), JSON.stringify({ texts, cell })).toBe(false);
-        expect(csvReadings(csv)[","][0].slice(1).map((c) => c.replaceAll("'", ""))).toEqual(texts.map((t) => t.replaceAll("'", "")));
+        for (const rows of Object.values(csvReadings(csv)))
+          for (const cell of rows.flat()) expect(formulaLike(cell), JSON.stringify({ texts, cell })).toBe(false);
+        expect(
+          csvReadings(csv)
+            [","][0].slice(1)
+            .map((c) => c.replaceAll("'", "")),
+        ).toEqual(texts.map((t) => t.replaceAll("'", "")));
       }),
       { numRuns: 2000 },
     );

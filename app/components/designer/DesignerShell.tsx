@@ -166,7 +166,10 @@ export function DesignerShell({ title, initial, context, serverProblems, revisio
     [doc, dirty, revision, problems, hidden, saver.state, save, check],
   );
 
-  const tabs: Array<{ id: string; label: string }> = [...CORE_TABS.map((x) => ({ id: x.id, label: t(x.label) })), ...extraTabs.map((x) => ({ id: x.id, label: x.label }))];
+  const tabs: Array<{ id: string; label: string }> = [
+    ...CORE_TABS.map((x) => ({ id: x.id, label: t(x.label) })),
+    ...extraTabs.map((x) => ({ id: x.id, label: x.label })),
+  ];
   const countFor = (id: string) => (id === "json" ? problems.length : problems.filter((p) => tabOfPointer(p.pointer) === id).length);
   const editorProps = { pkg: doc, onChange, problems, context: editorContext };
 
@@ -233,9 +236,11 @@ export function DesignerShell({ title, initial, context, serverProblems, revisio
             {tab === "targets" ? <TargetsEditor {...editorProps} /> : null}
             {tab === "rules" ? <RulesEditor {...editorProps} /> : null}
             {tab === "json" ? <JsonView doc={doc} readOnly={readOnly} problems={problems} busy={checker.state !== "idle"} onApply={applyJson} /> : null}
-            {extraTabs.filter((x) => x.id === tab).map((x) => (
-              <div key={x.id}>{x.render()}</div>
-            ))}
+            {extraTabs
+              .filter((x) => x.id === tab)
+              .map((x) => (
+                <div key={x.id}>{x.render()}</div>
+              ))}
           </div>
 
           <aside className="designer-problems card" aria-labelledby="designer-problems-title">

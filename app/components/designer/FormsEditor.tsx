@@ -142,7 +142,12 @@ export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
     const section = next.forms[pos.form].sections[pos.section];
     const field = section.fields[pos.index];
     setAnnouncement(
-      t("formbuilder.moved", { label: field.label.id || field.key, position: pos.index + 1, total: section.fields.length, section: section.title.id || section.key }),
+      t("formbuilder.moved", {
+        label: field.label.id || field.key,
+        position: pos.index + 1,
+        total: section.fields.length,
+        section: section.title.id || section.key,
+      }),
     );
   };
 
@@ -304,7 +309,13 @@ export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
                 >
                   <div className="fb-section-head">
                     {!lockedSection ? (
-                      <span className="fb-handle" draggable onDragStart={(e) => onDragStart(e, { kind: "section", index: si })} aria-hidden="true" title={t("formbuilder.dragHint")}>
+                      <span
+                        className="fb-handle"
+                        draggable
+                        onDragStart={(e) => onDragStart(e, { kind: "section", index: si })}
+                        aria-hidden="true"
+                        title={t("formbuilder.dragHint")}
+                      >
                         ⠿
                       </span>
                     ) : null}
@@ -312,7 +323,14 @@ export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
                       {t("formbuilder.section.heading", { n: si + 1, title })}
                     </h3>
                     <div className="fb-tools">
-                      <button type="button" id={`${sid}-up`} className="button small secondary" disabled={lockedSection || si === 0} aria-label={t("formbuilder.section.up", { title })} onClick={() => stepSection(si, -1)}>
+                      <button
+                        type="button"
+                        id={`${sid}-up`}
+                        className="button small secondary"
+                        disabled={lockedSection || si === 0}
+                        aria-label={t("formbuilder.section.up", { title })}
+                        onClick={() => stepSection(si, -1)}
+                      >
                         ↑
                       </button>
                       <button
@@ -380,7 +398,13 @@ export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
                         >
                           <div className="fb-field-head">
                             {!readOnly && !national ? (
-                              <span className="fb-handle" draggable onDragStart={(e) => onDragStart(e, { kind: "field", key: field.key })} aria-hidden="true" title={t("formbuilder.dragHint")}>
+                              <span
+                                className="fb-handle"
+                                draggable
+                                onDragStart={(e) => onDragStart(e, { kind: "field", key: field.key })}
+                                aria-hidden="true"
+                                title={t("formbuilder.dragHint")}
+                              >
                                 ⠿
                               </span>
                             ) : null}
@@ -395,7 +419,11 @@ export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
                             </button>
                             <span className="badge">{t(`formbuilder.type.${kind}` as MessageKey)}</span>
                             {field.showIf ? <span className="badge">{t("formbuilder.badge.showIf")}</span> : null}
-                            {overlay ? <span className={`badge origin-${originOf(field.key) ?? "local"}`}>{t(national ? "formbuilder.badge.national" : "formbuilder.badge.local")}</span> : null}
+                            {overlay ? (
+                              <span className={`badge origin-${originOf(field.key) ?? "local"}`}>
+                                {t(national ? "formbuilder.badge.national" : "formbuilder.badge.local")}
+                              </span>
+                            ) : null}
                             {context.hiddenFields?.has(field.key) ? <span className="badge hidden-badge">{t("formbuilder.badge.hidden")}</span> : null}
                             <code className="fb-key">{field.key}</code>
                             {count > 0 ? <span className="fb-count">{t("formbuilder.problemCount", { count })}</span> : null}
@@ -464,7 +492,13 @@ export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
                     <div className="fb-palette" role="group" aria-label={t("formbuilder.palette.label", { title })}>
                       <span className="fb-palette-title">{t("formbuilder.palette.title")}</span>
                       {PALETTE.map((kind) => (
-                        <button key={kind} type="button" className="button small secondary" onClick={() => addNewField(si, kind)} aria-label={t("formbuilder.palette.add", { type: t(`formbuilder.type.${kind}` as MessageKey), title })}>
+                        <button
+                          key={kind}
+                          type="button"
+                          className="button small secondary"
+                          onClick={() => addNewField(si, kind)}
+                          aria-label={t("formbuilder.palette.add", { type: t(`formbuilder.type.${kind}` as MessageKey), title })}
+                        >
                           + {t(`formbuilder.type.${kind}` as MessageKey)}
                         </button>
                       ))}
@@ -533,7 +567,12 @@ function FormHeader(props: {
         </div>
         <div className="field">
           <label htmlFor="fb-form-period">{t("formbuilder.form.period")}</label>
-          <select id="fb-form-period" value={form.periodType} disabled={readOnly || props.national} onChange={(e) => props.onChange({ ...form, periodType: e.target.value as Form["periodType"] })}>
+          <select
+            id="fb-form-period"
+            value={form.periodType}
+            disabled={readOnly || props.national}
+            onChange={(e) => props.onChange({ ...form, periodType: e.target.value as Form["periodType"] })}
+          >
             {(["month", "quarter", "year"] as const).map((p) => (
               <option key={p} value={p}>
                 {t(`formbuilder.period.${p}` as MessageKey)}

@@ -8,15 +8,7 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "re
 import { FORMULA_ERROR_CODES, type FormulaContext } from "@engine";
 import { useT } from "~/i18n/useT";
 import type { DesignerProblem } from "~/contracts/designer";
-import {
-  applySuggestion,
-  checkLive,
-  segments,
-  suggest,
-  wordAt,
-  type LiveFormulaError,
-  type Suggestion,
-} from "./indicators/formula-helpers";
+import { applySuggestion, checkLive, segments, suggest, wordAt, type LiveFormulaError, type Suggestion } from "./indicators/formula-helpers";
 
 export interface FormulaInputProps {
   id: string;
@@ -61,17 +53,11 @@ export function FormulaInput(props: FormulaInputProps) {
   const [active, setActive] = useState(0);
   const [touched, setTouched] = useState(value !== "");
 
-  const liveErrors: LiveFormulaError[] = useMemo(
-    () => checkLive(value, { fields, expected, context, locale }),
-    [value, fields, expected, context, locale],
-  );
+  const liveErrors: LiveFormulaError[] = useMemo(() => checkLive(value, { fields, expected, context, locale }), [value, fields, expected, context, locale]);
   // An untouched empty formula is not yet an error worth shouting about.
   const shownLive = (touched || value !== "") && !(props.optional && value.trim() === "") ? liveErrors : [];
   const otherProblems = problems.filter((p) => !p.code || !LIVE_CODES.has(p.code));
-  const errors = [
-    ...shownLive,
-    ...otherProblems.map((p) => ({ code: p.code ?? "", message: p.message, start: p.start ?? 0, end: p.end ?? 0 })),
-  ];
+  const errors = [...shownLive, ...otherProblems.map((p) => ({ code: p.code ?? "", message: p.message, start: p.start ?? 0, end: p.end ?? 0 }))];
 
   const word = wordAt(value, caret);
   const items: Suggestion[] = useMemo(
@@ -235,11 +221,7 @@ export function FormulaInput(props: FormulaInputProps) {
                 {"suggestion" in e && e.suggestion ? (
                   <>
                     {" "}
-                    <button
-                      type="button"
-                      className="link-button"
-                      onClick={() => replaceRange(e.start, e.end, (e as LiveFormulaError).suggestion!)}
-                    >
+                    <button type="button" className="link-button" onClick={() => replaceRange(e.start, e.end, (e as LiveFormulaError).suggestion!)}>
                       {t("formula.didYouMean", { key: (e as LiveFormulaError).suggestion! })}
                     </button>
                   </>

@@ -74,28 +74,42 @@ export function IndicatorsEditor({ pkg, onChange, problems, context }: EditorPro
       {pkg.indicators.length === 0 ? <p className="empty">{t("indicators.empty")}</p> : null}
       {pkg.indicators.length > 0 ? (
         <div className="table-wrap ind-list">
-          <ListTable caption={t("indicators.caption")} columns={[t("indicators.name"), t("indicators.key"), t("indicators.group"), t("indicators.problems")]} actions={t("indicators.actions")}>
-              {shown.map(({ ind, i }) => {
-                const n = problemCount(i);
-                return (
-                  <tr key={i} className={i === index ? "is-selected" : undefined} aria-current={i === index ? "true" : undefined}>
-                    <td>
-                      {ind.name.id || <span className="muted">{t("indicators.unnamed")}</span>}{" "}
-                      <OriginBadge origin={context.origins?.indicators[ind.key] ?? (context.mode === "overlay" ? (isNationalIn(context, ind.key) ? "national" : "local") : undefined)} />
-                    </td>
-                    <td>
-                      <code>{ind.key}</code>
-                    </td>
-                    <td>{pkg.groups.find((g) => g.key === ind.group)?.name.id ?? ind.group}</td>
-                    <td>{n > 0 ? <span className="designer-tab-count">{n}</span> : <span className="muted">–</span>}</td>
-                    <td>
-                      <button type="button" className="button small secondary" onClick={() => setSelected(i)} aria-label={t("indicators.editNamed", { name: ind.name.id || ind.key })}>
-                        {t("indicators.edit")}
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
+          <ListTable
+            caption={t("indicators.caption")}
+            columns={[t("indicators.name"), t("indicators.key"), t("indicators.group"), t("indicators.problems")]}
+            actions={t("indicators.actions")}
+          >
+            {shown.map(({ ind, i }) => {
+              const n = problemCount(i);
+              return (
+                <tr key={i} className={i === index ? "is-selected" : undefined} aria-current={i === index ? "true" : undefined}>
+                  <td>
+                    {ind.name.id || <span className="muted">{t("indicators.unnamed")}</span>}{" "}
+                    <OriginBadge
+                      origin={
+                        context.origins?.indicators[ind.key] ??
+                        (context.mode === "overlay" ? (isNationalIn(context, ind.key) ? "national" : "local") : undefined)
+                      }
+                    />
+                  </td>
+                  <td>
+                    <code>{ind.key}</code>
+                  </td>
+                  <td>{pkg.groups.find((g) => g.key === ind.group)?.name.id ?? ind.group}</td>
+                  <td>{n > 0 ? <span className="designer-tab-count">{n}</span> : <span className="muted">–</span>}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button small secondary"
+                      onClick={() => setSelected(i)}
+                      aria-label={t("indicators.editNamed", { name: ind.name.id || ind.key })}
+                    >
+                      {t("indicators.edit")}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
           </ListTable>
         </div>
       ) : null}
@@ -105,7 +119,9 @@ export function IndicatorsEditor({ pkg, onChange, problems, context }: EditorPro
           pkg={pkg}
           index={index}
           fields={fields}
-          keyEditable={!context.readOnly && (added.current.has(pkg.indicators[index].key) || context.version <= 1) && !isNationalIn(context, pkg.indicators[index].key)}
+          keyEditable={
+            !context.readOnly && (added.current.has(pkg.indicators[index].key) || context.version <= 1) && !isNationalIn(context, pkg.indicators[index].key)
+          }
           onChangeIndicator={(next) => {
             const before = pkg.indicators[index].key;
             if (next.key === before) return setIndicator(index, next);
@@ -156,7 +172,8 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
     const { [name]: _drop, ...rest } = ind;
     onChangeIndicator(rest as Indicator);
   };
-  const setOptional = <K extends keyof Indicator>(name: K, value: Indicator[K] | undefined) => (value === undefined ? unset(name) : set({ [name]: value } as Partial<Indicator>));
+  const setOptional = <K extends keyof Indicator>(name: K, value: Indicator[K] | undefined) =>
+    value === undefined ? unset(name) : set({ [name]: value } as Partial<Indicator>);
   const described = (name: string, has: boolean) => (has ? `${id(name)}-msg` : undefined);
 
   const taken = new Set([...pkg.indicators.map((i) => i.key), ...fieldKeys(pkg)]);
@@ -198,7 +215,13 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
         <div className="form-row">
           <div className="field">
             <label htmlFor={id("name")}>{t("indicators.nameId")}</label>
-            <input id={id("name")} value={ind.name.id} onChange={(e) => rename(e.target.value)} aria-invalid={at("name").length > 0 || undefined} aria-describedby={described("name", at("name").length + server("name").length > 0)} />
+            <input
+              id={id("name")}
+              value={ind.name.id}
+              onChange={(e) => rename(e.target.value)}
+              aria-invalid={at("name").length > 0 || undefined}
+              aria-describedby={described("name", at("name").length + server("name").length > 0)}
+            />
             <Messages id={`${id("name")}-msg`} checks={at("name")} problems={server("name")} />
           </div>
           <div className="field">
@@ -264,7 +287,11 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
           </div>
           <div className="field">
             <label htmlFor={id("cluster")}>{t("indicators.cluster")}</label>
-            <select id={id("cluster")} value={ind.cluster ?? ""} onChange={(e) => setOptional("cluster", (e.target.value || undefined) as Indicator["cluster"])}>
+            <select
+              id={id("cluster")}
+              value={ind.cluster ?? ""}
+              onChange={(e) => setOptional("cluster", (e.target.value || undefined) as Indicator["cluster"])}
+            >
               <option value="">{t("indicators.clusterNone")}</option>
               {CLUSTERS.map((c) => (
                 <option key={c} value={c}>
@@ -308,7 +335,14 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
         <div className="form-row">
           <div className="field">
             <label htmlFor={id("factor")}>{t("indicators.factor")}</label>
-            <NumberInput id={id("factor")} value={ind.factor} onChange={(v) => setOptional("factor", v)} invalid={at("factor").length > 0} describedBy={`${id("factor")}-msg`} placeholder="1" />
+            <NumberInput
+              id={id("factor")}
+              value={ind.factor}
+              onChange={(v) => setOptional("factor", v)}
+              invalid={at("factor").length > 0}
+              describedBy={`${id("factor")}-msg`}
+              placeholder="1"
+            />
             <span className="help">{t("indicators.factorHelp")}</span>
             <Messages id={`${id("factor")}-msg`} checks={at("factor")} problems={server("factor")} />
           </div>
@@ -318,7 +352,14 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
           </div>
           <div className="field">
             <label htmlFor={id("decimals")}>{t("indicators.decimals")}</label>
-            <NumberInput id={id("decimals")} value={ind.decimals} onChange={(v) => setOptional("decimals", v)} invalid={at("decimals").length > 0} describedBy={`${id("decimals")}-msg`} placeholder="1" />
+            <NumberInput
+              id={id("decimals")}
+              value={ind.decimals}
+              onChange={(v) => setOptional("decimals", v)}
+              invalid={at("decimals").length > 0}
+              describedBy={`${id("decimals")}-msg`}
+              placeholder="1"
+            />
             <Messages id={`${id("decimals")}-msg`} checks={at("decimals")} problems={server("decimals")} />
           </div>
           <div className="field">
@@ -343,11 +384,23 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
         <div className="form-row">
           <div className="field">
             <label htmlFor={id("green")}>{t("indicators.green")}</label>
-            <NumberInput id={id("green")} value={bands.green} onChange={(v) => v !== undefined && set({ bands: { ...bands, green: v } })} invalid={at("bands").length > 0} describedBy={`${id("bands")}-msg`} />
+            <NumberInput
+              id={id("green")}
+              value={bands.green}
+              onChange={(v) => v !== undefined && set({ bands: { ...bands, green: v } })}
+              invalid={at("bands").length > 0}
+              describedBy={`${id("bands")}-msg`}
+            />
           </div>
           <div className="field">
             <label htmlFor={id("yellow")}>{t("indicators.yellow")}</label>
-            <NumberInput id={id("yellow")} value={bands.yellow} onChange={(v) => v !== undefined && set({ bands: { ...bands, yellow: v } })} invalid={at("bands").length > 0} describedBy={`${id("bands")}-msg`} />
+            <NumberInput
+              id={id("yellow")}
+              value={bands.yellow}
+              onChange={(v) => v !== undefined && set({ bands: { ...bands, yellow: v } })}
+              invalid={at("bands").length > 0}
+              describedBy={`${id("bands")}-msg`}
+            />
           </div>
         </div>
         <Messages id={`${id("bands")}-msg`} checks={at("bands")} problems={server("bands")} />
@@ -363,13 +416,27 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
         <div className="form-row">
           <div className="field">
             <label htmlFor={id("completeness")}>{t("indicators.minCompleteness")}</label>
-            <NumberInput id={id("completeness")} value={ind.minCompleteness} onChange={(v) => setOptional("minCompleteness", v)} invalid={at("minCompleteness").length > 0} describedBy={`${id("completeness")}-msg`} placeholder="0,9" />
+            <NumberInput
+              id={id("completeness")}
+              value={ind.minCompleteness}
+              onChange={(v) => setOptional("minCompleteness", v)}
+              invalid={at("minCompleteness").length > 0}
+              describedBy={`${id("completeness")}-msg`}
+              placeholder="0,9"
+            />
             <span className="help">{t("indicators.minCompletenessHelp")}</span>
             <Messages id={`${id("completeness")}-msg`} checks={at("minCompleteness")} problems={server("minCompleteness")} />
           </div>
           <div className="field">
             <label htmlFor={id("weight")}>{t("indicators.weight")}</label>
-            <NumberInput id={id("weight")} value={ind.weight} onChange={(v) => setOptional("weight", v)} invalid={at("weight").length > 0} describedBy={`${id("weight")}-msg`} placeholder="1" />
+            <NumberInput
+              id={id("weight")}
+              value={ind.weight}
+              onChange={(v) => setOptional("weight", v)}
+              invalid={at("weight").length > 0}
+              describedBy={`${id("weight")}-msg`}
+              placeholder="1"
+            />
             <Messages id={`${id("weight")}-msg`} checks={at("weight")} problems={server("weight")} />
           </div>
         </div>

@@ -4,7 +4,19 @@ import type { ReactNode } from "react";
  * The designer's list of items (indicators, rules, targets): a table with a hidden caption,
  * one header per column and a last, visually hidden "actions" column; the rows are the caller's.
  */
-export function ListTable({ caption, columns, actions, className = "table", children }: { caption: string; columns: readonly string[]; actions: string; className?: string; children: ReactNode }) {
+export function ListTable({
+  caption,
+  columns,
+  actions,
+  className = "table",
+  children,
+}: {
+  caption: string;
+  columns: readonly string[];
+  actions: string;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <table className={className}>
       <caption className="visually-hidden">{caption}</caption>

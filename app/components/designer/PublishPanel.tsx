@@ -52,7 +52,8 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
 
   const aspect = (a: AspectChange<string>) => (
     <>
-      {t(`designer.aspect.${a.aspect}` as MessageKey)}: <span className="diff-before">{a.before || "–"}</span> → <span className="diff-after">{a.after || "–"}</span>
+      {t(`designer.aspect.${a.aspect}` as MessageKey)}: <span className="diff-before">{a.before || "–"}</span> →{" "}
+      <span className="diff-after">{a.after || "–"}</span>
     </>
   );
 
@@ -94,7 +95,9 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
       {diff ? (
         <div className="publish-diff" data-testid="publish-diff">
           <p>
-            {diff.fromVersion === null ? t("designer.diff.first", { version: diff.toVersion }) : t("designer.diff.against", { from: diff.fromVersion, to: diff.toVersion })}
+            {diff.fromVersion === null
+              ? t("designer.diff.first", { version: diff.toVersion })
+              : t("designer.diff.against", { from: diff.fromVersion, to: diff.toVersion })}
           </p>
           {diff.empty ? <p className="muted">{t("designer.diff.none")}</p> : null}
 
@@ -109,7 +112,13 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
             </>
           ) : null}
 
-          {diff.forms.added.length + diff.forms.removed.length + diff.forms.changed.length + diff.sections.added.length + diff.sections.removed.length + diff.sections.changed.length > 0 ? (
+          {diff.forms.added.length +
+            diff.forms.removed.length +
+            diff.forms.changed.length +
+            diff.sections.added.length +
+            diff.sections.removed.length +
+            diff.sections.changed.length >
+          0 ? (
             <>
               <h3>{t("designer.diff.forms")}</h3>
               <ul>
@@ -135,17 +144,20 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
                 ))}
                 {diff.sections.added.map((s) => (
                   <li key={`sa-${s.form}-${s.key}`}>
-                    <span className="diff-added">{t("designer.diff.added")}</span> {t("designer.diff.section", { title: txt(s.title), key: s.key, form: s.form })}
+                    <span className="diff-added">{t("designer.diff.added")}</span>{" "}
+                    {t("designer.diff.section", { title: txt(s.title), key: s.key, form: s.form })}
                   </li>
                 ))}
                 {diff.sections.removed.map((s) => (
                   <li key={`sr-${s.form}-${s.key}`}>
-                    <span className="diff-removed">{t("designer.diff.removed")}</span> {t("designer.diff.section", { title: txt(s.title), key: s.key, form: s.form })}
+                    <span className="diff-removed">{t("designer.diff.removed")}</span>{" "}
+                    {t("designer.diff.section", { title: txt(s.title), key: s.key, form: s.form })}
                   </li>
                 ))}
                 {diff.sections.changed.map((s) => (
                   <li key={`sc-${s.form}-${s.key}`}>
-                    <span className="diff-changed">{t("designer.diff.changed")}</span> {t("designer.diff.sectionRenamed", { before: txt(s.before), title: txt(s.title), key: s.key })}
+                    <span className="diff-changed">{t("designer.diff.changed")}</span>{" "}
+                    {t("designer.diff.sectionRenamed", { before: txt(s.before), title: txt(s.title), key: s.key })}
                   </li>
                 ))}
               </ul>
@@ -158,18 +170,20 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
               <ul>
                 {diff.fields.added.map((f) => (
                   <li key={`a-${f.key}`}>
-                    <span className="diff-added">{t("designer.diff.added")}</span> {t("designer.diff.field", { label: txt(f.label), key: f.key, form: f.form })} (
-                    {t(`templates.type.${f.type}` as MessageKey)})
+                    <span className="diff-added">{t("designer.diff.added")}</span> {t("designer.diff.field", { label: txt(f.label), key: f.key, form: f.form })}{" "}
+                    ({t(`templates.type.${f.type}` as MessageKey)})
                   </li>
                 ))}
                 {diff.fields.removed.map((f) => (
                   <li key={`r-${f.key}`}>
-                    <span className="diff-removed">{t("designer.diff.removed")}</span> {t("designer.diff.field", { label: txt(f.label), key: f.key, form: f.form })}
+                    <span className="diff-removed">{t("designer.diff.removed")}</span>{" "}
+                    {t("designer.diff.field", { label: txt(f.label), key: f.key, form: f.form })}
                   </li>
                 ))}
                 {diff.fields.changed.map((f) => (
                   <li key={`c-${f.key}`}>
-                    <span className="diff-changed">{t("designer.diff.changed")}</span> {t("designer.diff.field", { label: txt(f.label), key: f.key, form: f.form })}
+                    <span className="diff-changed">{t("designer.diff.changed")}</span>{" "}
+                    {t("designer.diff.field", { label: txt(f.label), key: f.key, form: f.form })}
                     <ul>
                       {f.aspects.map((a, i) => (
                         <li key={i}>{aspect(a)}</li>
@@ -181,7 +195,14 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
             </>
           ) : null}
 
-          {diff.indicators.added.length + diff.indicators.removed.length + diff.indicators.changed.length + diff.affectedIndicators.length + diff.groups.added.length + diff.groups.removed.length + diff.groups.changed.length > 0 ? (
+          {diff.indicators.added.length +
+            diff.indicators.removed.length +
+            diff.indicators.changed.length +
+            diff.affectedIndicators.length +
+            diff.groups.added.length +
+            diff.groups.removed.length +
+            diff.groups.changed.length >
+          0 ? (
             <>
               <h3>{t("designer.diff.indicators")}</h3>
               <ul>
@@ -206,7 +227,13 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
                   </li>
                 ))}
                 {diff.groups.added.length + diff.groups.removed.length + diff.groups.changed.length > 0 ? (
-                  <li>{t("designer.diff.groups", { added: diff.groups.added.join(", ") || "–", removed: diff.groups.removed.join(", ") || "–", changed: diff.groups.changed.join(", ") || "–" })}</li>
+                  <li>
+                    {t("designer.diff.groups", {
+                      added: diff.groups.added.join(", ") || "–",
+                      removed: diff.groups.removed.join(", ") || "–",
+                      changed: diff.groups.changed.join(", ") || "–",
+                    })}
+                  </li>
                 ) : null}
               </ul>
               {diff.affectedIndicators.length > 0 ? (
@@ -225,7 +252,13 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
           {diff.targets.added.length + diff.targets.removed.length + diff.targets.changed.length > 0 ? (
             <>
               <h3>{t("designer.diff.targets")}</h3>
-              <p>{t("designer.diff.targetCounts", { added: diff.targets.added.length, removed: diff.targets.removed.length, changed: diff.targets.changed.length })}</p>
+              <p>
+                {t("designer.diff.targetCounts", {
+                  added: diff.targets.added.length,
+                  removed: diff.targets.removed.length,
+                  changed: diff.targets.changed.length,
+                })}
+              </p>
               <ul>
                 {[...diff.targets.changed, ...diff.targets.added, ...diff.targets.removed].slice(0, 30).map((x, i) => (
                   <li key={i}>

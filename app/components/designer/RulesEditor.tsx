@@ -59,27 +59,41 @@ export function RulesEditor({ pkg, onChange, problems, context }: EditorProps) {
       {pkg.rules.length === 0 ? <p className="empty">{t("rules.empty")}</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
-          <ListTable caption={t("rules.caption")} columns={[t("rules.rule"), t("rules.form"), t("rules.severity"), t("rules.problems")]} actions={t("rules.actions")}>
-              {rows.map(({ rule, i }) => {
-                const n = ruleChecks(pkg, i, context).length + problemsUnder(problems, `/rules/${i}`).length;
-                return (
-                  <tr key={i} className={i === index ? "is-selected" : undefined}>
-                    <td>
-                      <code>{rule.left || "…"}</code> {opWords(rule.op)} <code>{rule.right || "…"}</code>{" "}
-                      <OriginBadge origin={context.origins?.rules[rule.key] ?? (context.mode === "overlay" ? (isNationalIn(context, rule.key, "rules") ? "national" : "local") : undefined)} />
-                      <div className="muted">{rule.message.id}</div>
-                    </td>
-                    <td>{formTitle(rule.form)}</td>
-                    <td>{rule.severity === "error" ? t("rules.severityError") : t("rules.severityWarning")}</td>
-                    <td>{n > 0 ? <span className="designer-tab-count">{n}</span> : <span className="muted">–</span>}</td>
-                    <td>
-                      <button type="button" className="button small secondary" onClick={() => setSelected(i)} aria-label={t("rules.editNamed", { key: rule.key })}>
-                        {t("rules.edit")}
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
+          <ListTable
+            caption={t("rules.caption")}
+            columns={[t("rules.rule"), t("rules.form"), t("rules.severity"), t("rules.problems")]}
+            actions={t("rules.actions")}
+          >
+            {rows.map(({ rule, i }) => {
+              const n = ruleChecks(pkg, i, context).length + problemsUnder(problems, `/rules/${i}`).length;
+              return (
+                <tr key={i} className={i === index ? "is-selected" : undefined}>
+                  <td>
+                    <code>{rule.left || "…"}</code> {opWords(rule.op)} <code>{rule.right || "…"}</code>{" "}
+                    <OriginBadge
+                      origin={
+                        context.origins?.rules[rule.key] ??
+                        (context.mode === "overlay" ? (isNationalIn(context, rule.key, "rules") ? "national" : "local") : undefined)
+                      }
+                    />
+                    <div className="muted">{rule.message.id}</div>
+                  </td>
+                  <td>{formTitle(rule.form)}</td>
+                  <td>{rule.severity === "error" ? t("rules.severityError") : t("rules.severityWarning")}</td>
+                  <td>{n > 0 ? <span className="designer-tab-count">{n}</span> : <span className="muted">–</span>}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button small secondary"
+                      onClick={() => setSelected(i)}
+                      aria-label={t("rules.editNamed", { key: rule.key })}
+                    >
+                      {t("rules.edit")}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
           </ListTable>
         </div>
       ) : null}
@@ -129,7 +143,14 @@ function RuleForm({ index, editor, onRemove }: { index: number; editor: EditorPr
         <div className="form-row">
           <div className="field">
             <label htmlFor={id("key")}>{t("rules.key")}</label>
-            <input id={id("key")} className="mono" value={rule.key} onChange={(e) => set({ key: e.target.value.trim() })} aria-invalid={at("key").length > 0 || undefined} aria-describedby={`${id("key")}-msg`} />
+            <input
+              id={id("key")}
+              className="mono"
+              value={rule.key}
+              onChange={(e) => set({ key: e.target.value.trim() })}
+              aria-invalid={at("key").length > 0 || undefined}
+              aria-describedby={`${id("key")}-msg`}
+            />
             <Messages id={`${id("key")}-msg`} checks={at("key")} problems={server("key")} />
           </div>
           <div className="field">
@@ -146,7 +167,17 @@ function RuleForm({ index, editor, onRemove }: { index: number; editor: EditorPr
           </div>
         </div>
         <p className="muted">{t("rules.howto")}</p>
-        <FormulaInput id={id("left")} label={t("rules.left")} value={rule.left} onChange={(v) => set({ left: v })} fields={fields} functions="row" context="rule" problems={server("left")} readOnly={locked} />
+        <FormulaInput
+          id={id("left")}
+          label={t("rules.left")}
+          value={rule.left}
+          onChange={(v) => set({ left: v })}
+          fields={fields}
+          functions="row"
+          context="rule"
+          problems={server("left")}
+          readOnly={locked}
+        />
         <div className="field">
           <label htmlFor={id("op")}>{t("rules.op")}</label>
           <select id={id("op")} value={rule.op} onChange={(e) => set({ op: e.target.value as ValidationRule["op"] })} aria-describedby={`${id("op")}-msg`}>
@@ -158,23 +189,40 @@ function RuleForm({ index, editor, onRemove }: { index: number; editor: EditorPr
           </select>
           <Messages id={`${id("op")}-msg`} checks={[]} problems={server("op")} />
         </div>
-        <FormulaInput id={id("right")} label={t("rules.right")} value={rule.right} onChange={(v) => set({ right: v })} fields={fields} functions="row" context="rule" problems={server("right")} readOnly={locked} />
-        <p className="ind-sentence">
-          {t("rules.sentence", { left: rule.left || "…", op: opWords(rule.op), right: rule.right || "…" })}
-        </p>
+        <FormulaInput
+          id={id("right")}
+          label={t("rules.right")}
+          value={rule.right}
+          onChange={(v) => set({ right: v })}
+          fields={fields}
+          functions="row"
+          context="rule"
+          problems={server("right")}
+          readOnly={locked}
+        />
+        <p className="ind-sentence">{t("rules.sentence", { left: rule.left || "…", op: opWords(rule.op), right: rule.right || "…" })}</p>
         <fieldset className="ind-radios">
           <legend>{t("rules.severity")}</legend>
           <label>
-            <input type="radio" name={id("severity")} value="error" checked={rule.severity === "error"} onChange={() => set({ severity: "error" })} /> <strong>{t("rules.severityError")}</strong> — {t("rules.severityErrorHelp")}
+            <input type="radio" name={id("severity")} value="error" checked={rule.severity === "error"} onChange={() => set({ severity: "error" })} />{" "}
+            <strong>{t("rules.severityError")}</strong> — {t("rules.severityErrorHelp")}
           </label>
           <label>
-            <input type="radio" name={id("severity")} value="warning" checked={rule.severity === "warning"} onChange={() => set({ severity: "warning" })} /> <strong>{t("rules.severityWarning")}</strong> — {t("rules.severityWarningHelp")}
+            <input type="radio" name={id("severity")} value="warning" checked={rule.severity === "warning"} onChange={() => set({ severity: "warning" })} />{" "}
+            <strong>{t("rules.severityWarning")}</strong> — {t("rules.severityWarningHelp")}
           </label>
         </fieldset>
         <div className="form-row">
           <div className="field">
             <label htmlFor={id("message")}>{t("rules.messageId")}</label>
-            <textarea id={id("message")} rows={2} value={rule.message.id} onChange={(e) => set({ message: { ...rule.message, id: e.target.value } })} aria-invalid={at("message").length > 0 || undefined} aria-describedby={`${id("message")}-help ${id("message")}-msg`} />
+            <textarea
+              id={id("message")}
+              rows={2}
+              value={rule.message.id}
+              onChange={(e) => set({ message: { ...rule.message, id: e.target.value } })}
+              aria-invalid={at("message").length > 0 || undefined}
+              aria-describedby={`${id("message")}-help ${id("message")}-msg`}
+            />
             <span className="help" id={`${id("message")}-help`}>
               {t("rules.messageHelp")}
             </span>

@@ -33,8 +33,7 @@ export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps)
     .filter(({ target }) => (!indicator || target.indicator === indicator) && (year === "" || String(target.year) === year));
   const index = selected !== null && selected < pkg.targets.length ? selected : null;
 
-  const scopeText = (s: Target["scope"]) =>
-    s.level === "national" ? t("targets.national") : `${t(`level.${s.level}`)} · ${units.get(s.org)?.name ?? s.org}`;
+  const scopeText = (s: Target["scope"]) => (s.level === "national" ? t("targets.national") : `${t(`level.${s.level}`)} · ${units.get(s.org)?.name ?? s.org}`);
   const profileText = (p: TargetProfile) =>
     p.type === "flat"
       ? t("targets.profileFlat")
@@ -118,34 +117,39 @@ export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps)
 
       <p className="muted">{t("targets.count", { shown: rows.length, total: pkg.targets.length })}</p>
       <div className="table-wrap">
-        <ListTable caption={t("targets.caption")} columns={[t("targets.indicator"), t("targets.year"), t("targets.scope"), t("targets.value"), t("targets.profile"), t("targets.problems")]} actions={t("targets.actions")} className="table targets-table">
-            {rows.map(({ target, i }) => {
-              const n = targetChecks(pkg, i, context).length + problemsUnder(problems, `/targets/${i}`).length;
-              const locked = targetLocked(target, context);
-              return (
-                <tr key={i} className={i === index ? "is-selected" : undefined} data-target={targetKey(target)}>
-                  <td>
-                    {indicatorName(target.indicator)} <code className="template-key">{target.indicator}</code>
-                  </td>
-                  <td>{target.year}</td>
-                  <td>
-                    {scopeText(target.scope)} <OriginBadge origin={originOf(target)} />
-                  </td>
-                  <td className="num">{target.value}</td>
-                  <td>{profileText(target.profile)}</td>
-                  <td>{n > 0 ? <span className="designer-tab-count">{n}</span> : <span className="muted">–</span>}</td>
-                  <td>
-                    {locked ? (
-                      <span className="muted">{t("targets.readOnly")}</span>
-                    ) : (
-                      <button type="button" className="button small secondary" onClick={() => setSelected(i)}>
-                        {t("targets.edit")}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
+        <ListTable
+          caption={t("targets.caption")}
+          columns={[t("targets.indicator"), t("targets.year"), t("targets.scope"), t("targets.value"), t("targets.profile"), t("targets.problems")]}
+          actions={t("targets.actions")}
+          className="table targets-table"
+        >
+          {rows.map(({ target, i }) => {
+            const n = targetChecks(pkg, i, context).length + problemsUnder(problems, `/targets/${i}`).length;
+            const locked = targetLocked(target, context);
+            return (
+              <tr key={i} className={i === index ? "is-selected" : undefined} data-target={targetKey(target)}>
+                <td>
+                  {indicatorName(target.indicator)} <code className="template-key">{target.indicator}</code>
+                </td>
+                <td>{target.year}</td>
+                <td>
+                  {scopeText(target.scope)} <OriginBadge origin={originOf(target)} />
+                </td>
+                <td className="num">{target.value}</td>
+                <td>{profileText(target.profile)}</td>
+                <td>{n > 0 ? <span className="designer-tab-count">{n}</span> : <span className="muted">–</span>}</td>
+                <td>
+                  {locked ? (
+                    <span className="muted">{t("targets.readOnly")}</span>
+                  ) : (
+                    <button type="button" className="button small secondary" onClick={() => setSelected(i)}>
+                      {t("targets.edit")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </ListTable>
       </div>
 
@@ -178,7 +182,12 @@ function TargetForm({ index, editor, levels, onDone, onRemove }: { index: number
   const p = target.profile;
   const [valuesText, setValuesText] = useState("values" in p ? p.values.join("; ") : "");
   const [badValues, setBadValues] = useState<string[]>([]);
-  const orgs = context.orgUnits.filter((u) => target.scope.level !== "national" && u.level === target.scope.level && (context.mode !== "overlay" || scopeAllowed({ level: u.level as "district", org: u.code }, context)));
+  const orgs = context.orgUnits.filter(
+    (u) =>
+      target.scope.level !== "national" &&
+      u.level === target.scope.level &&
+      (context.mode !== "overlay" || scopeAllowed({ level: u.level as "district", org: u.code }, context)),
+  );
 
   const setLevel = (level: Level) => {
     if (level === "national") return set({ scope: { level } });
@@ -216,12 +225,24 @@ function TargetForm({ index, editor, levels, onDone, onRemove }: { index: number
         </div>
         <div className="field">
           <label htmlFor={id("year")}>{t("targets.year")}</label>
-          <NumberInput id={id("year")} value={target.year} onChange={(v) => v !== undefined && set({ year: v })} invalid={at("year").length > 0} describedBy={`${id("year")}-msg`} />
+          <NumberInput
+            id={id("year")}
+            value={target.year}
+            onChange={(v) => v !== undefined && set({ year: v })}
+            invalid={at("year").length > 0}
+            describedBy={`${id("year")}-msg`}
+          />
           <Messages id={`${id("year")}-msg`} checks={at("year")} problems={server("year")} />
         </div>
         <div className="field">
           <label htmlFor={id("value")}>{t("targets.valueAnnual")}</label>
-          <NumberInput id={id("value")} value={target.value} onChange={(v) => v !== undefined && set({ value: v })} invalid={at("value").length > 0} describedBy={`${id("value")}-msg`} />
+          <NumberInput
+            id={id("value")}
+            value={target.value}
+            onChange={(v) => v !== undefined && set({ value: v })}
+            invalid={at("value").length > 0}
+            describedBy={`${id("value")}-msg`}
+          />
           <Messages id={`${id("value")}-msg`} checks={at("value")} problems={server("value")} />
         </div>
       </div>
@@ -246,7 +267,9 @@ function TargetForm({ index, editor, levels, onDone, onRemove }: { index: number
               aria-invalid={scopeMessages.length > 0 || undefined}
               aria-describedby={`${id("scope")}-msg`}
             >
-              {!orgs.some((u) => u.code === (target.scope as { org: string }).org) ? <option value={target.scope.org}>{target.scope.org || t("targets.orgChoose")}</option> : null}
+              {!orgs.some((u) => u.code === (target.scope as { org: string }).org) ? (
+                <option value={target.scope.org}>{target.scope.org || t("targets.orgChoose")}</option>
+              ) : null}
               {orgs.map((u) => (
                 <option key={u.code} value={u.code}>
                   {u.name} ({u.code})
@@ -260,14 +283,27 @@ function TargetForm({ index, editor, levels, onDone, onRemove }: { index: number
       <div className="form-row">
         <div className="field">
           <label htmlFor={id("profile")}>{t("targets.profile")}</label>
-          <select id={id("profile")} value={p.type} onChange={(e) => setProfileType(e.target.value as TargetProfile["type"])} aria-describedby={`${id("profile")}-help`}>
+          <select
+            id={id("profile")}
+            value={p.type}
+            onChange={(e) => setProfileType(e.target.value as TargetProfile["type"])}
+            aria-describedby={`${id("profile")}-help`}
+          >
             <option value="flat">{t("targets.profileFlat")}</option>
             <option value="linear-cumulative">{t("targets.profileLinear")}</option>
             <option value="quarterly">{t("targets.profileQuarterly")}</option>
             <option value="monthly">{t("targets.profileMonthly")}</option>
           </select>
           <span className="help" id={`${id("profile")}-help`}>
-            {t(p.type === "flat" ? "targets.profileFlatHelp" : p.type === "linear-cumulative" ? "targets.profileLinearHelp" : p.type === "quarterly" ? "targets.profileQuarterlyHelp" : "targets.profileMonthlyHelp")}
+            {t(
+              p.type === "flat"
+                ? "targets.profileFlatHelp"
+                : p.type === "linear-cumulative"
+                  ? "targets.profileLinearHelp"
+                  : p.type === "quarterly"
+                    ? "targets.profileQuarterlyHelp"
+                    : "targets.profileMonthlyHelp",
+            )}
           </span>
         </div>
         {p.type === "quarterly" || p.type === "monthly" ? (

@@ -40,7 +40,12 @@ export function CompareTable({ view, scopeLabel }: { view: View; scopeLabel: str
               {ind.cells.map((c) => {
                 const band = t(STATE_KEYS[c.state]);
                 return (
-                  <td key={c.code} className={`num sc-cell cmp-cell sc-${c.state}${c.best ? " cmp-best" : ""}`} data-state={c.state} data-best={c.best ? "1" : undefined}>
+                  <td
+                    key={c.code}
+                    className={`num sc-cell cmp-cell sc-${c.state}${c.best ? " cmp-best" : ""}`}
+                    data-state={c.state}
+                    data-best={c.best ? "1" : undefined}
+                  >
                     <div className="cmp-main">
                       <span className="sc-symbol" aria-hidden="true">
                         {STATE_SYMBOLS[c.state]}
@@ -55,10 +60,13 @@ export function CompareTable({ view, scopeLabel }: { view: View; scopeLabel: str
                     </div>
                     <small className="cmp-band">{band}</small>
                     <small className="cmp-detail">
-                      {t("scorecards.explain.targetValue")}: {c.target ?? "–"} · {t("scorecards.explain.achievement")}: {c.achievement === null ? "–" : `${c.achievement}%`}
+                      {t("scorecards.explain.targetValue")}: {c.target ?? "–"} · {t("scorecards.explain.achievement")}:{" "}
+                      {c.achievement === null ? "–" : `${c.achievement}%`}
                     </small>
                     {c.diff ? (
-                      <small className={`cmp-diff cmp-diff-${c.diffSign}`}>{t("scorecards.compare.diffVsFirst", { diff: c.diff, name: view.units[0].name })}</small>
+                      <small className={`cmp-diff cmp-diff-${c.diffSign}`}>
+                        {t("scorecards.compare.diffVsFirst", { diff: c.diff, name: view.units[0].name })}
+                      </small>
                     ) : null}
                   </td>
                 );

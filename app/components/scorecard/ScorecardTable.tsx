@@ -2,7 +2,21 @@ import { memo, useCallback, type MouseEvent } from "react";
 import { useNavigate } from "@remix-run/react";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
-import { explainSearchBase, formEncode, selectionSearch, STATE_KEYS, STATE_SYMBOLS, STATES, TREND_ARROWS, type CellState, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewColumn, type ViewRow } from "~/contracts/scorecard";
+import {
+  explainSearchBase,
+  formEncode,
+  selectionSearch,
+  STATE_KEYS,
+  STATE_SYMBOLS,
+  STATES,
+  TREND_ARROWS,
+  type CellState,
+  type ScorecardSelection,
+  type ScorecardView,
+  type ViewCell,
+  type ViewColumn,
+  type ViewRow,
+} from "~/contracts/scorecard";
 
 /*
  * Why the rows are HTML strings: a district's Puskesmas scorecard has 800+ cells of eight
@@ -114,14 +128,17 @@ function cellHtml(x: Ctx, c: ViewCell, columnIndex: number, u: Unit): string {
   const band = x.band[c.state];
   const trend = c.trend ? trendText(x, c.trend) : null;
   const parts = x.explain[columnIndex];
-  const explain = parts ? parts.join(u.label) : esc(x.t("scorecards.explainCell", { indicator: x.view.columns[columnIndex].name, row: u.isTotal ? x.total : u.row.name }));
+  const explain = parts
+    ? parts.join(u.label)
+    : esc(x.t("scorecards.explainCell", { indicator: x.view.columns[columnIndex].name, row: u.isTotal ? x.total : u.row.name }));
   const value = esc(c.value);
   const state = esc(c.state);
   const indicator = c.indicator === x.view.columns[columnIndex].key ? x.indicatorParam[columnIndex] : esc(`&indicator=${formEncode(c.indicator)}`);
   let h = `<td class="num sc-cell sc-${state}${c.state === "incomplete" && c.band ? ` sc-band-${esc(c.band)}` : ""}" data-state="${state}"><a class="sc-cell-link" aria-label="${explain}: ${value}, ${band}${trend ? `, ${trend}` : ""}" data-discover="true" href="${u.href}${indicator}"><span class="sc-symbol" aria-hidden="true">${STATE_SYMBOLS[c.state]}</span> <span class="sc-value">${value}</span><span class="visually-hidden sc-band-text"> ${band}</span>`;
   // The link's label already says the trend to screen readers; the arrow's tooltip says it to the eye.
   if (c.trend) h += `<span class="sc-trend sc-trend-${esc(c.trend.verdict)}" aria-hidden="true" title="${trend}">${TREND_ARROWS[c.trend.arrow]}</span>`;
-  if (c.completeness != null) h += `<small class="sc-completeness">${x.completeness ? x.completeness.join(esc(c.completeness)) : esc(x.t("scorecards.completeness", { pct: c.completeness }))}</small>`;
+  if (c.completeness != null)
+    h += `<small class="sc-completeness">${x.completeness ? x.completeness.join(esc(c.completeness)) : esc(x.t("scorecards.completeness", { pct: c.completeness }))}</small>`;
   return `${h}</a></td>`;
 }
 
@@ -150,9 +167,11 @@ function sortHeaderHtml(x: Ctx, label: string, sortKey: string, className: strin
 function unitNameHtml(x: Ctx, row: ViewRow, isTotal: boolean): string {
   const { t } = x;
   let h = "";
-  if (x.compareForm && !isTotal) h += `<input type="checkbox" class="sc-compare-check no-print" name="units" form="${esc(x.compareForm)}" aria-label="${esc(t("scorecards.compare.select", { name: row.name }))}" value="${esc(row.code)}"/>`;
+  if (x.compareForm && !isTotal)
+    h += `<input type="checkbox" class="sc-compare-check no-print" name="units" form="${esc(x.compareForm)}" aria-label="${esc(t("scorecards.compare.select", { name: row.name }))}" value="${esc(row.code)}"/>`;
   if (isTotal) h += `<strong>${esc(x.view.parent ? t("scorecards.totalOf", { name: row.name }) : t("scorecards.total"))}</strong>`;
-  else if (row.drillable) h += `<a aria-label="${esc(t("scorecards.drill", { name: row.name }))}" data-discover="true" href="${esc(`${PAGE}${selectionSearch(x.sel, { parent: row.code, level: null })}`)}">${esc(row.name)}</a>`;
+  else if (row.drillable)
+    h += `<a aria-label="${esc(t("scorecards.drill", { name: row.name }))}" data-discover="true" href="${esc(`${PAGE}${selectionSearch(x.sel, { parent: row.code, level: null })}`)}">${esc(row.name)}</a>`;
   else h += esc(row.name);
   return `${h}<small class="sc-code">${esc(row.code)}</small>`;
 }
@@ -210,8 +229,12 @@ function TransposedTable({ x, scopeName }: { x: Ctx; scopeName: string }) {
   const head =
     `<th scope="col" class="sc-rowhead"${ariaSortAttr(sel, "name")}>${esc(t("scorecards.col.indicator"))}<small class="sc-col-note">${sortLinkHtml(x, nameLabel, "name", "asc", t("scorecards.sortUnitsBy", { column: nameLabel }))}</small></th>` +
     units.map(({ row, isTotal }) => `<th scope="col" class="sc-unit${isTotal ? " sc-total" : ""}">${unitNameHtml(x, row, isTotal)}</th>`).join("");
-  const rankRow = rowHeader(t("scorecards.col.rank"), "rank", "asc") + units.map(({ row, isTotal }) => `<td class="num${isTotal ? " sc-total" : ""}">${isTotal ? "" : esc(row.rank ?? "–")}</td>`).join("");
-  const scoreRow = rowHeader(t("scorecards.col.score"), "score", "desc") + units.map(({ row, isTotal }) => `<td class="num sc-score${isTotal ? " sc-total" : ""}">${esc(row.score)}</td>`).join("");
+  const rankRow =
+    rowHeader(t("scorecards.col.rank"), "rank", "asc") +
+    units.map(({ row, isTotal }) => `<td class="num${isTotal ? " sc-total" : ""}">${isTotal ? "" : esc(row.rank ?? "–")}</td>`).join("");
+  const scoreRow =
+    rowHeader(t("scorecards.col.score"), "score", "desc") +
+    units.map(({ row, isTotal }) => `<td class="num sc-score${isTotal ? " sc-total" : ""}">${esc(row.score)}</td>`).join("");
   return (
     <div className="table-wrap sc-wrap">
       <table className="data scorecard sc-transposed" data-transposed="1" onClick={onClick}>
@@ -227,7 +250,13 @@ function TransposedTable({ x, scopeName }: { x: Ctx; scopeName: string }) {
           <tbody key={group.key}>
             <Row className="sc-group-row" html={`<th scope="rowgroup" colSpan="${width}" class="sc-group">${esc(group.name)}</th>`} />
             {columns.map(({ column, i }) => (
-              <Row key={column.key} html={rowHeader(columnLabel(column), column.key, "desc", column.ytd ? t("scorecards.ytdColumn") : undefined) + units.map((u) => cellHtml(x, u.row.cells[i], i, u)).join("")} />
+              <Row
+                key={column.key}
+                html={
+                  rowHeader(columnLabel(column), column.key, "desc", column.ytd ? t("scorecards.ytdColumn") : undefined) +
+                  units.map((u) => cellHtml(x, u.row.cells[i], i, u)).join("")
+                }
+              />
             ))}
           </tbody>
         ))}
@@ -237,14 +266,27 @@ function TransposedTable({ x, scopeName }: { x: Ctx; scopeName: string }) {
 }
 
 /** The scorecard: rows org units, columns indicators grouped by cluster, total row last (or transposed). */
-export const ScorecardTable = memo(function ScorecardTable({ view, sel, scopeName, compareForm }: { view: ScorecardView; sel: ScorecardSelection; scopeName: string; compareForm?: string }) {
+export const ScorecardTable = memo(function ScorecardTable({
+  view,
+  sel,
+  scopeName,
+  compareForm,
+}: {
+  view: ScorecardView;
+  sel: ScorecardSelection;
+  scopeName: string;
+  compareForm?: string;
+}) {
   const t = useT();
   const onClick = useTableNavigation();
   const x = context(t, view, sel, compareForm);
   if (sel.transpose) return <TransposedTable x={x} scopeName={scopeName} />;
   const line = (row: ViewRow, isTotal: boolean) => {
     const u = unit(x, row, isTotal);
-    return `<th scope="row" class="sc-rowhead">${unitNameHtml(x, row, isTotal)}</th><td class="num">${isTotal ? "" : esc(row.rank ?? "–")}</td><td class="num sc-score">${esc(row.score)}</td>` + row.cells.map((c, i) => cellHtml(x, c, i, u)).join("");
+    return (
+      `<th scope="row" class="sc-rowhead">${unitNameHtml(x, row, isTotal)}</th><td class="num">${isTotal ? "" : esc(row.rank ?? "–")}</td><td class="num sc-score">${esc(row.score)}</td>` +
+      row.cells.map((c, i) => cellHtml(x, c, i, u)).join("")
+    );
   };
   const groupsHtml = `<td colSpan="3"></td>${view.groups.map((g) => `<th scope="colgroup" colSpan="${g.span}" class="sc-group">${esc(g.name)}</th>`).join("")}`;
   const headHtml =

@@ -72,7 +72,21 @@ function Marker({ kind, x, y, colour }: { kind: (typeof MARKERS)[number]; x: num
   }
 }
 
-export function TrendChart({ id, title, series, periodLabels, decimals, unit }: { id: string; title: string; series: TrendSeries[]; periodLabels: string[]; decimals: number; unit: string | null }) {
+export function TrendChart({
+  id,
+  title,
+  series,
+  periodLabels,
+  decimals,
+  unit,
+}: {
+  id: string;
+  title: string;
+  series: TrendSeries[];
+  periodLabels: string[];
+  decimals: number;
+  unit: string | null;
+}) {
   const t = useT();
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const legendRows = Math.ceil(series.length / LEGEND_COLS);
@@ -90,14 +104,27 @@ export function TrendChart({ id, title, series, periodLabels, decimals, unit }: 
       if (known.length === 0) return t("scorecards.compare.chart.noValues", { name: s.name });
       const a = known[0];
       const b = known[known.length - 1];
-      return t("scorecards.compare.chart.seriesSummary", { name: s.name, from: fmt(a.v), fromPeriod: periodLabels[a.i], to: fmt(b.v), toPeriod: periodLabels[b.i] });
+      return t("scorecards.compare.chart.seriesSummary", {
+        name: s.name,
+        from: fmt(a.v),
+        fromPeriod: periodLabels[a.i],
+        to: fmt(b.v),
+        toPeriod: periodLabels[b.i],
+      });
     })
     .join(" ");
   const titleId = `${id}-title`;
   const descId = `${id}-desc`;
   return (
     <figure className="tc-figure">
-      <svg className="tc-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${titleId} ${descId}`} data-series={series.length} xmlns="http://www.w3.org/2000/svg">
+      <svg
+        className="tc-chart"
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-labelledby={`${titleId} ${descId}`}
+        data-series={series.length}
+        xmlns="http://www.w3.org/2000/svg"
+      >
         <title id={titleId}>{title}</title>
         <desc id={descId}>{summary}</desc>
         {/* Horizontal grid and value axis */}
@@ -151,7 +178,15 @@ export function TrendChart({ id, title, series, periodLabels, decimals, unit }: 
               {segments
                 .filter((seg) => seg.length > 1)
                 .map((seg, k) => (
-                  <polyline key={k} points={seg.join(" ")} fill="none" stroke={colour} strokeWidth={3.5} strokeDasharray={SERIES_DASHES[si % SERIES_DASHES.length] || undefined} strokeLinejoin="round" />
+                  <polyline
+                    key={k}
+                    points={seg.join(" ")}
+                    fill="none"
+                    stroke={colour}
+                    strokeWidth={3.5}
+                    strokeDasharray={SERIES_DASHES[si % SERIES_DASHES.length] || undefined}
+                    strokeLinejoin="round"
+                  />
                 ))}
               {s.values.map((v, i) =>
                 v === null ? null : (
@@ -172,7 +207,15 @@ export function TrendChart({ id, title, series, periodLabels, decimals, unit }: 
             const y = legendTop + Math.floor(si / LEGEND_COLS) * LEGEND_ROW + 14;
             return (
               <g key={s.code}>
-                <line x1={x} x2={x + 44} y1={y} y2={y} stroke={colour} strokeWidth={3.5} strokeDasharray={SERIES_DASHES[si % SERIES_DASHES.length] || undefined} />
+                <line
+                  x1={x}
+                  x2={x + 44}
+                  y1={y}
+                  y2={y}
+                  stroke={colour}
+                  strokeWidth={3.5}
+                  strokeDasharray={SERIES_DASHES[si % SERIES_DASHES.length] || undefined}
+                />
                 <Marker kind={MARKERS[si % MARKERS.length]} x={x + 22} y={y} colour={colour} />
                 <text x={x + 54} y={y + 6} className="tc-label tc-legend-text">
                   {s.name.length > 28 ? `${s.name.slice(0, 27)}…` : s.name}

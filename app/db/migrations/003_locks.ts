@@ -57,7 +57,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // Reports stored before this migration start their history with their current version.
   await sql`insert into submission_revision (submission_id, revision, action, status, data, package_key, package_version, overlay_id, return_note, actor_user_id, at)
-    select id, revision, 'submission.backfill', status, data, package_key, package_version, overlay_id, return_note, null, updated_at from submission`.execute(db);
+    select id, revision, 'submission.backfill', status, data, package_key, package_version, overlay_id, return_note, null, updated_at from submission`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -7,15 +7,12 @@
 import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("template_package").addColumn("revision", "integer", (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable("template_package").addColumn("updated_at", "varchar(32)").execute();
   await db.schema
-    .createIndex("template_package_one_draft")
-    .on("template_package")
-    .column("key")
-    .unique()
-    .where(sql.ref("status"), "=", "draft")
+    .alterTable("template_package")
+    .addColumn("revision", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
+  await db.schema.alterTable("template_package").addColumn("updated_at", "varchar(32)").execute();
+  await db.schema.createIndex("template_package_one_draft").on("template_package").column("key").unique().where(sql.ref("status"), "=", "draft").execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

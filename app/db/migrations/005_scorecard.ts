@@ -53,13 +53,23 @@ export async function up(db: Kysely<any>): Promise<void> {
         return null;
       end $$`.execute(db);
     for (const table of DISTRICT_TABLES) {
-      await sql`create trigger ${sql.raw(`${table}_scorecard_version`)} after insert or update or delete on ${sql.table(table)} for each row execute function scorecard_bump_district()`.execute(db);
-      await sql`create trigger ${sql.raw(`${table}_scorecard_truncate`)} after truncate on ${sql.table(table)} for each statement execute function scorecard_bump_global()`.execute(db);
+      await sql`create trigger ${sql.raw(`${table}_scorecard_version`)} after insert or update or delete on ${sql.table(table)} for each row execute function scorecard_bump_district()`.execute(
+        db,
+      );
+      await sql`create trigger ${sql.raw(`${table}_scorecard_truncate`)} after truncate on ${sql.table(table)} for each statement execute function scorecard_bump_global()`.execute(
+        db,
+      );
     }
-    await sql`create trigger org_unit_scorecard_version after insert or update or delete or truncate on org_unit for each statement execute function scorecard_bump_global()`.execute(db);
+    await sql`create trigger org_unit_scorecard_version after insert or update or delete or truncate on org_unit for each statement execute function scorecard_bump_global()`.execute(
+      db,
+    );
     for (const table of DOCUMENT_TABLES) {
-      await sql`create trigger ${sql.raw(`${table}_scorecard_version`)} after insert or update on ${sql.table(table)} for each row when (new.status <> 'draft') execute function scorecard_bump_global()`.execute(db);
-      await sql`create trigger ${sql.raw(`${table}_scorecard_unpublish`)} after update or delete on ${sql.table(table)} for each row when (old.status <> 'draft') execute function scorecard_bump_global()`.execute(db);
+      await sql`create trigger ${sql.raw(`${table}_scorecard_version`)} after insert or update on ${sql.table(table)} for each row when (new.status <> 'draft') execute function scorecard_bump_global()`.execute(
+        db,
+      );
+      await sql`create trigger ${sql.raw(`${table}_scorecard_unpublish`)} after update or delete on ${sql.table(table)} for each row when (old.status <> 'draft') execute function scorecard_bump_global()`.execute(
+        db,
+      );
     }
     return;
   }
@@ -88,15 +98,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) {
-    for (const table of [...DISTRICT_TABLES, ...GLOBAL_TABLES]) await sql`drop trigger if exists ${sql.raw(`${table}_scorecard_version`)} on ${sql.table(table)}`.execute(db);
+    for (const table of [...DISTRICT_TABLES, ...GLOBAL_TABLES])
+      await sql`drop trigger if exists ${sql.raw(`${table}_scorecard_version`)} on ${sql.table(table)}`.execute(db);
     for (const table of DISTRICT_TABLES) await sql`drop trigger if exists ${sql.raw(`${table}_scorecard_truncate`)} on ${sql.table(table)}`.execute(db);
     for (const table of DOCUMENT_TABLES) await sql`drop trigger if exists ${sql.raw(`${table}_scorecard_unpublish`)} on ${sql.table(table)}`.execute(db);
     await sql`drop function if exists scorecard_bump_district()`.execute(db);
     await sql`drop function if exists scorecard_bump_global()`.execute(db);
   } else {
-    for (const table of DISTRICT_TABLES) for (const op of ["ins", "del", "upd"]) await sql.raw(`DROP TRIGGER IF EXISTS ${table}_scorecard_version_${op}`).execute(db);
-    for (const table of GLOBAL_TABLES) for (const op of ["insert", "update", "delete"]) await sql.raw(`DROP TRIGGER IF EXISTS ${table}_scorecard_version_${op}`).execute(db);
+    for (const table of DISTRICT_TABLES)
+      for (const op of ["ins", "del", "upd"]) await sql.raw(`DROP TRIGGER IF EXISTS ${table}_scorecard_version_${op}`).execute(db);
+    for (const table of GLOBAL_TABLES)
+      for (const op of ["insert", "update", "delete"]) await sql.raw(`DROP TRIGGER IF EXISTS ${table}_scorecard_version_${op}`).execute(db);
   }
-  for (const name of ["submission_changed_idx", "submission_province_changed_idx", "submission_district_changed_idx"]) await db.schema.dropIndex(name).execute();
+  for (const name of ["submission_changed_idx", "submission_province_changed_idx", "submission_district_changed_idx"])
+    await db.schema.dropIndex(name).execute();
   await db.schema.dropTable("scorecard_version").execute();
 }

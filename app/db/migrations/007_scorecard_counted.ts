@@ -21,21 +21,43 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) {
     await sql`drop trigger if exists submission_scorecard_version on submission`.execute(db);
     // PostgreSQL: a WHEN clause may not read OLD in an INSERT trigger nor NEW in a DELETE one.
-    await sql.raw(`create trigger submission_scorecard_version_ins after insert on submission for each row when (new.status in ${COUNTED}) execute function scorecard_bump_district()`).execute(db);
-    await sql.raw(`create trigger submission_scorecard_version_upd after update on submission for each row when (new.status in ${COUNTED} or old.status in ${COUNTED}) execute function scorecard_bump_district()`).execute(db);
-    await sql.raw(`create trigger submission_scorecard_version_del after delete on submission for each row when (old.status in ${COUNTED}) execute function scorecard_bump_district()`).execute(db);
+    await sql
+      .raw(
+        `create trigger submission_scorecard_version_ins after insert on submission for each row when (new.status in ${COUNTED}) execute function scorecard_bump_district()`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger submission_scorecard_version_upd after update on submission for each row when (new.status in ${COUNTED} or old.status in ${COUNTED}) execute function scorecard_bump_district()`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger submission_scorecard_version_del after delete on submission for each row when (old.status in ${COUNTED}) execute function scorecard_bump_district()`,
+      )
+      .execute(db);
     return;
   }
   for (const op of ["ins", "del", "upd"]) await sql.raw(`DROP TRIGGER IF EXISTS submission_scorecard_version_${op}`).execute(db);
-  await sql.raw(`CREATE TRIGGER submission_scorecard_version_ins AFTER INSERT ON submission WHEN NEW.status IN ${COUNTED} BEGIN ${bump("NEW")} END`).execute(db);
-  await sql.raw(`CREATE TRIGGER submission_scorecard_version_del AFTER DELETE ON submission WHEN OLD.status IN ${COUNTED} BEGIN ${bump("OLD")} END`).execute(db);
-  await sql.raw(`CREATE TRIGGER submission_scorecard_version_upd AFTER UPDATE ON submission WHEN NEW.status IN ${COUNTED} OR OLD.status IN ${COUNTED} BEGIN ${bump("OLD")} ${bump("NEW")} END`).execute(db);
+  await sql
+    .raw(`CREATE TRIGGER submission_scorecard_version_ins AFTER INSERT ON submission WHEN NEW.status IN ${COUNTED} BEGIN ${bump("NEW")} END`)
+    .execute(db);
+  await sql
+    .raw(`CREATE TRIGGER submission_scorecard_version_del AFTER DELETE ON submission WHEN OLD.status IN ${COUNTED} BEGIN ${bump("OLD")} END`)
+    .execute(db);
+  await sql
+    .raw(
+      `CREATE TRIGGER submission_scorecard_version_upd AFTER UPDATE ON submission WHEN NEW.status IN ${COUNTED} OR OLD.status IN ${COUNTED} BEGIN ${bump("OLD")} ${bump("NEW")} END`,
+    )
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) {
     for (const op of ["ins", "upd", "del"]) await sql.raw(`drop trigger if exists submission_scorecard_version_${op} on submission`).execute(db);
-    await sql`create trigger submission_scorecard_version after insert or update or delete on submission for each row execute function scorecard_bump_district()`.execute(db);
+    await sql`create trigger submission_scorecard_version after insert or update or delete on submission for each row execute function scorecard_bump_district()`.execute(
+      db,
+    );
     return;
   }
   for (const op of ["ins", "del", "upd"]) await sql.raw(`DROP TRIGGER IF EXISTS submission_scorecard_version_${op}`).execute(db);

@@ -33,7 +33,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("app_user").addColumn("failed_logins", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("app_user")
+    .addColumn("failed_logins", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("app_user").addColumn("locked_until", "varchar(32)").execute();
   await db.schema.dropTable("login_attempt").execute();
 }

@@ -11,7 +11,10 @@ import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
   // One column per statement: SQLite's ALTER TABLE takes a single change.
-  await db.schema.alterTable("submission").addColumn("late_entry", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("submission")
+    .addColumn("late_entry", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("submission_revision").addColumn("late_entry_reason", "text").execute();
   await db.schema.alterTable("submission_revision").addColumn("import_job_id", "integer").execute();
   await db.schema.createIndex("submission_revision_job_idx").on("submission_revision").column("import_job_id").execute();

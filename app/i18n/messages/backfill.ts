@@ -9,13 +9,17 @@ export const id = {
     "Khusus admin, untuk Puskesmas di {area}. Baris periode yang batas waktunya sudah lewat disimpan sebagai entri terlambat dan menunggu verifikasi seperti laporan lain. Periode itu tidak dibuka untuk operator, laporan yang sudah disetujui tetap terkunci, dan periode yang belum berjalan tetap ditolak.",
   "backfill.reason.label": "Alasan impor data periode lalu",
   "backfill.reason.help": "Wajib bila kotak di atas dicentang, {min}–{max} karakter. Alasan ini dicatat di log audit dan di riwayat setiap laporan.",
-  "backfill.reason.missing": "Tulis alasan impor data periode lalu ({min}–{max} karakter), misalnya \"Data 2025 dari aplikasi lama, kabupaten baru bergabung dengan Pantau\".",
-  "backfill.reason.short": "Alasan terlalu pendek ({length} karakter). Tulis minimal {min} karakter: dari mana datanya dan mengapa diimpor setelah batas waktu.",
+  "backfill.reason.missing":
+    'Tulis alasan impor data periode lalu ({min}–{max} karakter), misalnya "Data 2025 dari aplikasi lama, kabupaten baru bergabung dengan Pantau".',
+  "backfill.reason.short":
+    "Alasan terlalu pendek ({length} karakter). Tulis minimal {min} karakter: dari mana datanya dan mengapa diimpor setelah batas waktu.",
   "backfill.reason.long": "Alasan terlalu panjang ({length} karakter); batasnya {max} karakter. Persingkat alasannya.",
   "backfill.refused": "Berkas tidak diproses: alasan impor data periode lalu belum benar. Tidak ada data yang disimpan.",
-  "backfill.forbidden": "Hanya admin Dinkes kabupaten/kota (untuk wilayahnya) dan admin nasional yang dapat mengimpor data periode lalu. Impor tanpa pilihan ini, atau minta admin Dinkes mengimpornya.",
+  "backfill.forbidden":
+    "Hanya admin Dinkes kabupaten/kota (untuk wilayahnya) dan admin nasional yang dapat mengimpor data periode lalu. Impor tanpa pilihan ini, atau minta admin Dinkes mengimpornya.",
   "backfill.job.banner": "Alasan: {reason}",
-  "backfill.job.bannerHelp": "Laporan periode yang batas waktunya sudah lewat disimpan sebagai entri terlambat dan menunggu verifikasi. Operator tetap tidak dapat mengubah periode itu.",
+  "backfill.job.bannerHelp":
+    "Laporan periode yang batas waktunya sudah lewat disimpan sebagai entri terlambat dan menunggu verifikasi. Operator tetap tidak dapat mengubah periode itu.",
   "backfill.job.reports": "Laporan yang disimpan impor ini ({count})",
   "backfill.job.reportsCapped": "Ditampilkan {shown} laporan pertama dari {count}.",
   "backfill.job.unit": "Puskesmas",
@@ -38,13 +42,17 @@ export const en: Record<keyof typeof id, string> = {
     "Admins only, for the Puskesmas of {area}. Rows of periods past their deadline are stored as late entries and wait for verification like any report. The period is not opened for operators, approved reports stay locked, and periods that have not begun are still refused.",
   "backfill.reason.label": "Reason for importing past periods",
   "backfill.reason.help": "Required when the box above is ticked, {min}–{max} characters. The reason is kept in the audit log and in every report's history.",
-  "backfill.reason.missing": "Write the reason for importing past periods ({min}–{max} characters), e.g. \"2025 data from the old application, the district has just joined Pantau\".",
-  "backfill.reason.short": "The reason is too short ({length} characters). Write at least {min} characters: where the data comes from and why it is imported after the deadline.",
+  "backfill.reason.missing":
+    'Write the reason for importing past periods ({min}–{max} characters), e.g. "2025 data from the old application, the district has just joined Pantau".',
+  "backfill.reason.short":
+    "The reason is too short ({length} characters). Write at least {min} characters: where the data comes from and why it is imported after the deadline.",
   "backfill.reason.long": "The reason is too long ({length} characters); the limit is {max}. Shorten it.",
   "backfill.refused": "File not processed: the reason for importing past periods is not right yet. Nothing was stored.",
-  "backfill.forbidden": "Only district health office admins (for their own district) and the national admin can import past periods. Import without this option, or ask your district admin to import it.",
+  "backfill.forbidden":
+    "Only district health office admins (for their own district) and the national admin can import past periods. Import without this option, or ask your district admin to import it.",
   "backfill.job.banner": "Reason: {reason}",
-  "backfill.job.bannerHelp": "Reports of periods past their deadline are stored as late entries and wait for verification. Operators still cannot change those periods.",
+  "backfill.job.bannerHelp":
+    "Reports of periods past their deadline are stored as late entries and wait for verification. Operators still cannot change those periods.",
   "backfill.job.reports": "Reports stored by this import ({count})",
   "backfill.job.reportsCapped": "Showing the first {shown} of {count} reports.",
   "backfill.job.unit": "Puskesmas",

@@ -70,8 +70,10 @@ export const id = {
   "formbuilder.field.help": "Petunjuk pengisian (opsional)",
   "formbuilder.field.helpEn": "Petunjuk pengisian dalam Bahasa Inggris (opsional)",
   "formbuilder.field.key": "Kunci isian",
-  "formbuilder.field.keyHelp": "Dibuat otomatis dari label: huruf kecil, angka dan garis bawah, diawali huruf. Kunci dipakai rumus dan ekspor; setelah terbit tidak bisa diubah lagi.",
-  "formbuilder.field.keyFrozen": "Kunci ini sudah terbit di versi sebelumnya, jadi kunci dan jenisnya dibekukan: laporan lama memakai kunci ini dan harus tetap bermakna sama. Untuk arti baru, buat isian baru.",
+  "formbuilder.field.keyHelp":
+    "Dibuat otomatis dari label: huruf kecil, angka dan garis bawah, diawali huruf. Kunci dipakai rumus dan ekspor; setelah terbit tidak bisa diubah lagi.",
+  "formbuilder.field.keyFrozen":
+    "Kunci ini sudah terbit di versi sebelumnya, jadi kunci dan jenisnya dibekukan: laporan lama memakai kunci ini dan harus tetap bermakna sama. Untuk arti baru, buat isian baru.",
   "formbuilder.field.keyNational": "Isian nasional: kuncinya ditetapkan paket nasional. Anda dapat mengubah label dan petunjuknya.",
   "formbuilder.field.type": "Jenis isian",
   "formbuilder.field.typeFrozen": "Jenis dibekukan ({type}) karena isian ini sudah terbit; mengubah jenis akan merusak data lama.",
@@ -146,7 +148,8 @@ export const id = {
   "formbuilder.check.duplicateChoice": "Nilai pilihan «{value}» dipakai dua kali. Bedakan label pilihannya.",
   "formbuilder.check.showIfSelf": "Syarat tampil tidak boleh memeriksa isian itu sendiri. Pilih isian lain di atasnya.",
   "formbuilder.check.showIfUnknown": "Syarat ini memeriksa isian «{key}» yang tidak ada di formulir ini. Pilih isian lain atau hapus syarat ini.",
-  "formbuilder.check.showIfLater": "Syarat ini memeriksa «{label}», yang letaknya di bawah isian ini; operator belum mengisinya. Pindahkan isian ini ke bawahnya atau pilih isian lain.",
+  "formbuilder.check.showIfLater":
+    "Syarat ini memeriksa «{label}», yang letaknya di bawah isian ini; operator belum mengisinya. Pindahkan isian ini ke bawahnya atau pilih isian lain.",
   "formbuilder.check.showIfOp": "Perbandingan ini tidak berlaku untuk jenis isian yang diperiksa. Pilih perbandingan lain.",
   "formbuilder.check.showIfValue": "Nilai pembanding masih kosong. Isi nilainya, atau pilih «terisi» / «kosong».",
   "formbuilder.check.showIfChoice": "Nilai pembanding bukan salah satu pilihan isian yang diperiksa. Pilih dari daftar.",
@@ -157,7 +160,8 @@ export const id = {
   "formbuilder.check.formulaBoolean": "Rumus ini harus menghasilkan ya/tidak. Pakai perbandingan, misalnya a > 0.",
   "formbuilder.check.circular": "Rumus saling bergantung melingkar: {cycle}. Ubah salah satu rumus agar lingkarannya putus.",
   "formbuilder.preview.title": "Pratinjau seperti dilihat Puskesmas",
-  "formbuilder.preview.intro": "Coba isi formulir ini. Syarat tampil dan isian terhitung bekerja langsung; «Periksa isian contoh» memeriksa jawaban dengan aturan server yang sama seperti saat Puskesmas mengirim.",
+  "formbuilder.preview.intro":
+    "Coba isi formulir ini. Syarat tampil dan isian terhitung bekerja langsung; «Periksa isian contoh» memeriksa jawaban dengan aturan server yang sama seperti saat Puskesmas mengirim.",
   "formbuilder.preview.skipped": "Belum ditampilkan sampai masalahnya diperbaiki: {fields}.",
   "formbuilder.preview.empty": "Belum ada isian untuk ditampilkan. Tambahkan isian ke salah satu bagian.",
   "formbuilder.preview.broken": "Pratinjau belum bisa digambar untuk definisi ini. Perbaiki masalah yang ditandai; perubahan Anda tetap ada.",
@@ -243,8 +247,10 @@ export const en: Record<keyof typeof id, string> = {
   "formbuilder.field.help": "Filling hint (optional)",
   "formbuilder.field.helpEn": "Filling hint in English (optional)",
   "formbuilder.field.key": "Field key",
-  "formbuilder.field.keyHelp": "Made from the label: lower case letters, digits and underscores, starting with a letter. Formulas and exports use it; it cannot change once published.",
-  "formbuilder.field.keyFrozen": "This key was published in an earlier version, so its key and type are frozen: old reports use it and must keep their meaning. For a new meaning, add a new field.",
+  "formbuilder.field.keyHelp":
+    "Made from the label: lower case letters, digits and underscores, starting with a letter. Formulas and exports use it; it cannot change once published.",
+  "formbuilder.field.keyFrozen":
+    "This key was published in an earlier version, so its key and type are frozen: old reports use it and must keep their meaning. For a new meaning, add a new field.",
   "formbuilder.field.keyNational": "National field: its key is set by the national package. You can change its label and hint.",
   "formbuilder.field.type": "Field type",
   "formbuilder.field.typeFrozen": "The type is frozen ({type}) because this field is published; changing it would corrupt old data.",
@@ -319,7 +325,8 @@ export const en: Record<keyof typeof id, string> = {
   "formbuilder.check.duplicateChoice": "Choice value «{value}» is used twice. Make the choice labels differ.",
   "formbuilder.check.showIfSelf": "A show-if cannot check the field itself. Pick another field above it.",
   "formbuilder.check.showIfUnknown": "This condition checks field «{key}», which is not in this form. Pick another field or remove the condition.",
-  "formbuilder.check.showIfLater": "This condition checks «{label}», which comes below this field; the operator has not filled it yet. Move this field below it or pick another field.",
+  "formbuilder.check.showIfLater":
+    "This condition checks «{label}», which comes below this field; the operator has not filled it yet. Move this field below it or pick another field.",
   "formbuilder.check.showIfOp": "This comparison does not apply to the type of the field checked. Pick another comparison.",
   "formbuilder.check.showIfValue": "The value compared is empty. Fill it in, or choose «is filled in» / «is empty».",
   "formbuilder.check.showIfChoice": "The value compared is not a choice of the field checked. Pick one from the list.",
@@ -330,7 +337,8 @@ export const en: Record<keyof typeof id, string> = {
   "formbuilder.check.formulaBoolean": "This formula must produce yes/no. Use a comparison, e.g. a > 0.",
   "formbuilder.check.circular": "Formulas depend on each other in a circle: {cycle}. Change one formula to break it.",
   "formbuilder.preview.title": "Preview as Puskesmas see it",
-  "formbuilder.preview.intro": "Try filling in this form. Show-if and calculated fields work live; «Check sample answers» checks the answers with the same server rules as a Puskesmas submission.",
+  "formbuilder.preview.intro":
+    "Try filling in this form. Show-if and calculated fields work live; «Check sample answers» checks the answers with the same server rules as a Puskesmas submission.",
   "formbuilder.preview.skipped": "Not shown until their problem is fixed: {fields}.",
   "formbuilder.preview.empty": "No fields to show yet. Add a field to a section.",
   "formbuilder.preview.broken": "The preview cannot be drawn for this definition yet. Fix the marked problems; your changes are kept.",

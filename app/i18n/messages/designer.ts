@@ -25,7 +25,8 @@ export const id = {
   "designer.problems.count": "{count} masalah",
   "designer.problems.more": "… dan {count} masalah lain.",
   "designer.json.title": "Tampilan JSON",
-  "designer.json.intro": "Untuk pengguna mahir: ubah paket sebagai teks JSON, lalu tekan Terapkan. Teks diperiksa di server dengan pemeriksaan yang sama seperti saat menyimpan; editor hanya diganti bila teksnya JSON yang sah.",
+  "designer.json.intro":
+    "Untuk pengguna mahir: ubah paket sebagai teks JSON, lalu tekan Terapkan. Teks diperiksa di server dengan pemeriksaan yang sama seperti saat menyimpan; editor hanya diganti bila teksnya JSON yang sah.",
   "designer.json.label": "Dokumen paket (JSON)",
   "designer.json.apply": "Terapkan",
   "designer.json.reset": "Kembalikan ke isi editor",
@@ -38,12 +39,16 @@ export const id = {
   "designer.discard": "Buang draf",
   "designer.discard.confirm": "Buang draf ini? Semua perubahan yang belum diterbitkan akan hilang.",
   "designer.error.published": "Versi ini sudah terbit dan tidak dapat diubah. Buat draf versi baru untuk perubahan ini.",
-  "designer.error.stale": "Draf ini sudah disimpan orang lain (atau dari tab lain) sejak Anda membukanya, jadi perubahan Anda tidak disimpan. Perubahan Anda masih ada di halaman ini: salin JSON-nya dari tab JSON, muat ulang halaman, lalu terapkan lagi.",
-  "designer.error.notJson": "Draf tidak disimpan: isinya harus objek JSON yang sah dan tidak melebihi batas ukuran. Lihat daftar masalah, perbaiki, lalu coba lagi. Draf yang tersimpan tidak berubah.",
-  "designer.error.tooLarge": "Dokumen terlalu besar; paling besar {max} KiB. Buang bagian yang tidak perlu atau pecah menjadi beberapa paket. Draf yang tersimpan tidak berubah.",
+  "designer.error.stale":
+    "Draf ini sudah disimpan orang lain (atau dari tab lain) sejak Anda membukanya, jadi perubahan Anda tidak disimpan. Perubahan Anda masih ada di halaman ini: salin JSON-nya dari tab JSON, muat ulang halaman, lalu terapkan lagi.",
+  "designer.error.notJson":
+    "Draf tidak disimpan: isinya harus objek JSON yang sah dan tidak melebihi batas ukuran. Lihat daftar masalah, perbaiki, lalu coba lagi. Draf yang tersimpan tidak berubah.",
+  "designer.error.tooLarge":
+    "Dokumen terlalu besar; paling besar {max} KiB. Buang bagian yang tidak perlu atau pecah menjadi beberapa paket. Draf yang tersimpan tidak berubah.",
   "designer.error.exists": "Kunci paket ini sudah dipakai. Pilih kunci lain, atau buka paket itu dari pustaka templat.",
   "designer.error.noPublished": "Paket ini belum punya versi terbit untuk dijadikan dasar draf.",
-  "designer.error.invalidKey": "Kunci paket harus diawali huruf kecil dan hanya berisi huruf kecil, angka, garis bawah atau tanda hubung (paling panjang 64), misalnya ilp-kab-contoh.",
+  "designer.error.invalidKey":
+    "Kunci paket harus diawali huruf kecil dan hanya berisi huruf kecil, angka, garis bawah atau tanda hubung (paling panjang 64), misalnya ilp-kab-contoh.",
   "designer.error.emptyTitle": "Isi judul paket.",
   "designer.error.chooseOwner": "Pilih pemilik paket: nasional atau salah satu kabupaten/kota Anda.",
   "designer.error.problems": "Draf belum dapat diterbitkan karena masih ada masalah. Perbaiki semua masalah di daftar, simpan, lalu terbitkan.",
@@ -95,7 +100,8 @@ export const id = {
   "designer.diff.targetCounts": "{added} target baru, {removed} dihapus, {changed} diubah.",
   "designer.diff.target": "{indicator} tahun {year}, {scope}: {before} → {after}",
   "designer.diff.rule": "aturan “{message}” ({key})",
-  "designer.diff.submissionsAffected": "{count} laporan dibuat dengan versi sebelumnya dari formulir yang berubah ({forms}). Laporan itu tetap terikat pada versinya dan tetap tampil seperti aslinya.",
+  "designer.diff.submissionsAffected":
+    "{count} laporan dibuat dengan versi sebelumnya dari formulir yang berubah ({forms}). Laporan itu tetap terikat pada versinya dan tetap tampil seperti aslinya.",
   "designer.diff.submissionsNone": "Tidak ada laporan lama yang terdampak.",
   "designer.aspect.label": "label",
   "designer.aspect.help": "bantuan",
@@ -161,7 +167,8 @@ export const en: Record<keyof typeof id, string> = {
   "designer.problems.count": "{count} problems",
   "designer.problems.more": "… and {count} more problems.",
   "designer.json.title": "JSON view",
-  "designer.json.intro": "For power users: edit the package as JSON text, then press Apply. The text is checked on the server exactly as when saving; the editors are replaced only when the text is valid JSON.",
+  "designer.json.intro":
+    "For power users: edit the package as JSON text, then press Apply. The text is checked on the server exactly as when saving; the editors are replaced only when the text is valid JSON.",
   "designer.json.label": "Package document (JSON)",
   "designer.json.apply": "Apply",
   "designer.json.reset": "Reset to the editor's content",
@@ -174,12 +181,16 @@ export const en: Record<keyof typeof id, string> = {
   "designer.discard": "Discard draft",
   "designer.discard.confirm": "Discard this draft? All unpublished changes will be lost.",
   "designer.error.published": "This version is published and cannot change. Create a new draft version for this change.",
-  "designer.error.stale": "Someone else (or another tab) saved this draft since you opened it, so your changes were not saved. They are still on this page: copy the JSON from the JSON tab, reload the page and apply it again.",
-  "designer.error.notJson": "The draft was not saved: its content must be a valid JSON object within the size limit. See the problem list, fix it and try again. The stored draft is unchanged.",
-  "designer.error.tooLarge": "The document is too large; at most {max} KiB. Remove unneeded parts or split it into several packages. The stored draft is unchanged.",
+  "designer.error.stale":
+    "Someone else (or another tab) saved this draft since you opened it, so your changes were not saved. They are still on this page: copy the JSON from the JSON tab, reload the page and apply it again.",
+  "designer.error.notJson":
+    "The draft was not saved: its content must be a valid JSON object within the size limit. See the problem list, fix it and try again. The stored draft is unchanged.",
+  "designer.error.tooLarge":
+    "The document is too large; at most {max} KiB. Remove unneeded parts or split it into several packages. The stored draft is unchanged.",
   "designer.error.exists": "This package key is already used. Choose another key, or open that package from the template library.",
   "designer.error.noPublished": "This package has no published version to base a draft on.",
-  "designer.error.invalidKey": "The package key must start with a lower-case letter and contain only lower-case letters, digits, underscores or hyphens (at most 64), e.g. ilp-kab-example.",
+  "designer.error.invalidKey":
+    "The package key must start with a lower-case letter and contain only lower-case letters, digits, underscores or hyphens (at most 64), e.g. ilp-kab-example.",
   "designer.error.emptyTitle": "Enter the package title.",
   "designer.error.chooseOwner": "Choose the package owner: national or one of your districts.",
   "designer.error.problems": "The draft cannot be published while it has problems. Fix every problem in the list, save, then publish.",
@@ -231,7 +242,8 @@ export const en: Record<keyof typeof id, string> = {
   "designer.diff.targetCounts": "{added} new targets, {removed} removed, {changed} changed.",
   "designer.diff.target": "{indicator} year {year}, {scope}: {before} → {after}",
   "designer.diff.rule": "rule “{message}” ({key})",
-  "designer.diff.submissionsAffected": "{count} reports were made with earlier versions of the changed forms ({forms}). They stay tied to their version and keep displaying as they were.",
+  "designer.diff.submissionsAffected":
+    "{count} reports were made with earlier versions of the changed forms ({forms}). They stay tied to their version and keep displaying as they were.",
   "designer.diff.submissionsNone": "No earlier reports are affected.",
   "designer.aspect.label": "label",
   "designer.aspect.help": "help",

@@ -2,8 +2,10 @@
 export const id = {
   "locks.nav": "Batas waktu",
   "locks.title": "Batas waktu dan buka kunci",
-  "locks.intro": "Laporan terkunci setelah batas waktu periodenya lewat dan setelah disetujui. Hanya admin Dinkes kabupaten/kota yang dapat membuka kunci untuk sementara, dengan alasan; semuanya tercatat di log audit.",
-  "locks.noDistrict": "Anda bukan admin Dinkes kabupaten/kota, jadi tidak dapat membuka kunci laporan. Di sini Anda dapat mengatur batas waktu bawaan nasional.",
+  "locks.intro":
+    "Laporan terkunci setelah batas waktu periodenya lewat dan setelah disetujui. Hanya admin Dinkes kabupaten/kota yang dapat membuka kunci untuk sementara, dengan alasan; semuanya tercatat di log audit.",
+  "locks.noDistrict":
+    "Anda bukan admin Dinkes kabupaten/kota, jadi tidak dapat membuka kunci laporan. Di sini Anda dapat mengatur batas waktu bawaan nasional.",
   "locks.deadlines.title": "Batas waktu pelaporan: {name}",
   "locks.deadlines.help": "Jumlah hari setelah periode berakhir sampai laporan terkunci (0 sampai {max}).",
   "locks.deadlines.national": "Batas waktu bawaan nasional",
@@ -25,7 +27,8 @@ export const id = {
   "locks.grant.daysHelp": "1 sampai {max} hari; setelah itu laporan terkunci lagi.",
   "locks.grant.reason": "Alasan",
   "locks.grant.reasonHelp": "Wajib: mengapa kunci dibuka. Tercatat di log audit dan terlihat oleh operator.",
-  "locks.grant.reopen": "Buka kembali laporan yang sudah disetujui agar dapat dikoreksi (statusnya menjadi dikembalikan dan nilainya keluar dari scorecard sampai dikirim lagi)",
+  "locks.grant.reopen":
+    "Buka kembali laporan yang sudah disetujui agar dapat dikoreksi (statusnya menjadi dikembalikan dan nilainya keluar dari scorecard sampai dikirim lagi)",
   "locks.grant.submit": "Buka kunci",
   "locks.grants.title": "Izin buka kunci",
   "locks.grants.empty": "Belum ada izin buka kunci.",
@@ -65,7 +68,8 @@ export const id = {
   "locks.history.allFields": "Semua isian versi ini ({count})",
   "locks.history.empty": "Belum ada versi tercatat.",
   "locks.history.note": "Catatan:",
-  "locks.verification.pastDeadline": "Batas waktu periode ini sudah lewat ({deadline}). Bila laporan dikembalikan, operator hanya dapat memperbaikinya setelah admin Dinkes membuka kunci.",
+  "locks.verification.pastDeadline":
+    "Batas waktu periode ini sudah lewat ({deadline}). Bila laporan dikembalikan, operator hanya dapat memperbaikinya setelah admin Dinkes membuka kunci.",
   "locks.verification.formVersion": "Ditampilkan dengan formulir versi paket {version}, versi yang dipakai saat laporan dibuat.",
   "locks.verification.history": "Lihat semua versi dan perubahannya",
   "audit.unlock.grant": "Membuka kunci laporan",
@@ -73,7 +77,8 @@ export const id = {
   "audit.deadline.set": "Mengatur batas waktu pelaporan",
   "audit.submission.reopen": "Membuka kembali laporan yang disetujui",
   "entry.deadline": "Batas waktu pengiriman: {deadline}.",
-  "entry.deadlineLocked": "Batas waktu laporan ini ({deadline}) sudah lewat, jadi laporan terkunci dan tidak dapat diisi atau diubah. Jika masih perlu dikirim, minta admin Dinkes kabupaten/kota membuka kuncinya.",
+  "entry.deadlineLocked":
+    "Batas waktu laporan ini ({deadline}) sudah lewat, jadi laporan terkunci dan tidak dapat diisi atau diubah. Jika masih perlu dikirim, minta admin Dinkes kabupaten/kota membuka kuncinya.",
   "entry.unlockedUntil": "Batas waktu ({deadline}) sudah lewat, tetapi admin Dinkes membuka kunci laporan ini sampai {until}. Kirim sebelum tanggal itu.",
   "audit.submission.backfill": "Versi yang tersimpan sebelum riwayat dicatat",
 } as const;
@@ -81,7 +86,8 @@ export const id = {
 export const en: Record<keyof typeof id, string> = {
   "locks.nav": "Deadlines",
   "locks.title": "Deadlines and unlocks",
-  "locks.intro": "Reports lock once their period's deadline has passed and once they are approved. Only the district health office admin can unlock them for a while, with a reason; everything is recorded in the audit log.",
+  "locks.intro":
+    "Reports lock once their period's deadline has passed and once they are approved. Only the district health office admin can unlock them for a while, with a reason; everything is recorded in the audit log.",
   "locks.noDistrict": "You are not a district admin, so you cannot unlock reports. Here you can set the national default deadlines.",
   "locks.deadlines.title": "Reporting deadlines: {name}",
   "locks.deadlines.help": "Days after a period ends until its reports lock (0 to {max}).",
@@ -144,7 +150,8 @@ export const en: Record<keyof typeof id, string> = {
   "locks.history.allFields": "All answers of this version ({count})",
   "locks.history.empty": "No version recorded yet.",
   "locks.history.note": "Note:",
-  "locks.verification.pastDeadline": "This period's deadline has passed ({deadline}). If the report is returned, the operator can correct it only after the district admin unlocks it.",
+  "locks.verification.pastDeadline":
+    "This period's deadline has passed ({deadline}). If the report is returned, the operator can correct it only after the district admin unlocks it.",
   "locks.verification.formVersion": "Shown with the form of package version {version}, the version used when the report was made.",
   "locks.verification.history": "See all versions and their changes",
   "audit.unlock.grant": "Unlocked reports",
@@ -152,7 +159,8 @@ export const en: Record<keyof typeof id, string> = {
   "audit.deadline.set": "Set a reporting deadline",
   "audit.submission.reopen": "Re-opened an approved report",
   "entry.deadline": "Deadline for sending: {deadline}.",
-  "entry.deadlineLocked": "The deadline of this report ({deadline}) has passed, so the report is locked and cannot be filled in or changed. If it still needs to be sent, ask the district health office admin to unlock it.",
+  "entry.deadlineLocked":
+    "The deadline of this report ({deadline}) has passed, so the report is locked and cannot be filled in or changed. If it still needs to be sent, ask the district health office admin to unlock it.",
   "entry.unlockedUntil": "The deadline ({deadline}) has passed, but the district health office admin unlocked this report until {until}. Send it before then.",
   "audit.submission.backfill": "Version stored before history was recorded",
 };

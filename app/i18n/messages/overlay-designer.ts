@@ -2,7 +2,8 @@
 export const id = {
   "overlayDesigner.title": "Adaptasi {package} untuk {district}",
   "overlayDesigner.back": "Kembali ke pustaka templat",
-  "overlayDesigner.intro": "Anda mengubah paket nasional versi {base} untuk wilayah Anda. Yang bertanda Nasional terkunci kecuali label, batas warna dan target untuk wilayah Anda; isian, indikator dan aturan lokal (kode diawali lokal_) bebas diubah.",
+  "overlayDesigner.intro":
+    "Anda mengubah paket nasional versi {base} untuk wilayah Anda. Yang bertanda Nasional terkunci kecuali label, batas warna dan target untuk wilayah Anda; isian, indikator dan aturan lokal (kode diawali lokal_) bebas diubah.",
   "overlayDesigner.readOnly": "Anda melihat adaptasi ini sebagai admin nasional (hanya baca). Perubahan dibuat oleh admin Dinkes kabupaten/kota.",
   "overlayDesigner.publishedInfo": "Adaptasi terbit saat ini: versi {version} (berdasar versi nasional {base}).",
   "overlayDesigner.noPublished": "Kabupaten/kota ini belum menerbitkan adaptasi; setelah diterbitkan, Puskesmas memakai versi adaptasi ini.",
@@ -11,7 +12,8 @@ export const id = {
   "overlayDesigner.done.published": "Adaptasi versi {version} diterbitkan. Puskesmas di wilayah Anda sekarang memakai versi ini.",
   "overlayDesigner.done.rebased": "Draf adaptasi sekarang berdasar versi nasional {version}. Periksa daftar konflik, lalu simpan dan terbitkan.",
   "overlayDesigner.rebase.banner": "Versi nasional {version} tersedia",
-  "overlayDesigner.rebase.intro": "Adaptasi Anda berdasar versi nasional {from}. Berikut yang berubah di versi {to}, dan perubahan Anda yang tidak berlaku lagi bila dipindah (rebase).",
+  "overlayDesigner.rebase.intro":
+    "Adaptasi Anda berdasar versi nasional {from}. Berikut yang berubah di versi {to}, dan perubahan Anda yang tidak berlaku lagi bila dipindah (rebase).",
   "overlayDesigner.rebase.changes": "Perubahan nasional",
   "overlayDesigner.rebase.conflicts": "Konflik (perubahan Anda yang tidak dapat dipertahankan)",
   "overlayDesigner.rebase.noConflicts": "Tidak ada konflik: semua perubahan Anda tetap berlaku di versi baru.",
@@ -27,13 +29,15 @@ export const id = {
   "overlayDesigner.publish.unsaved": "Ada perubahan yang belum disimpan. Simpan draf dulu; yang diterbitkan adalah draf tersimpan.",
   "overlayDesigner.publish.notSaved": "Belum ada draf tersimpan. Simpan draf dulu, lalu terbitkan.",
   "overlayDesigner.publish.problems": "Draf tersimpan masih punya {count} masalah. Perbaiki dan simpan sebelum menerbitkan.",
-  "overlayDesigner.publish.confirm": "Saya sudah membaca ringkasan di atas. Versi yang terbit tidak dapat diubah lagi; perubahan berikutnya menjadi versi baru.",
+  "overlayDesigner.publish.confirm":
+    "Saya sudah membaca ringkasan di atas. Versi yang terbit tidak dapat diubah lagi; perubahan berikutnya menjadi versi baru.",
   "overlayDesigner.publish.button": "Terbitkan adaptasi",
   "overlayDesigner.publish.busy": "Menerbitkan…",
   "overlayDesigner.error.intent": "Permintaan tidak dikenal. Muat ulang halaman lalu coba lagi.",
   "overlayDesigner.error.tooLarge": "Dokumen terlalu besar (batas {max} KB). Kurangi isinya lalu simpan lagi.",
   "overlayDesigner.open": "Rancang adaptasi",
-  "overlayDesigner.result.stale": "Adaptasi ini sudah diubah di tempat lain sejak halaman dibuka. Salin perubahan Anda lewat tab JSON, muat ulang halaman, lalu terapkan lagi.",
+  "overlayDesigner.result.stale":
+    "Adaptasi ini sudah diubah di tempat lain sejak halaman dibuka. Salin perubahan Anda lewat tab JSON, muat ulang halaman, lalu terapkan lagi.",
   "overlayDesigner.result.saved": "Draf adaptasi tersimpan. Tidak ada masalah; draf siap diterbitkan.",
   "overlayDesigner.result.savedWithProblems": "Draf adaptasi tersimpan dengan {count} masalah. Perbaiki masalahnya sebelum menerbitkan.",
   "overlayDesigner.result.noDraft": "Belum ada draf tersimpan. Simpan perubahan Anda dulu, lalu terbitkan.",
@@ -43,7 +47,8 @@ export const id = {
   "overlayDesigner.result.upToDate": "Adaptasi sudah memakai versi nasional terbaru ({version}).",
   "overlayDesigner.result.newerVersion": "Versi nasional terbaru sekarang {version}. Muat ulang halaman untuk melihat perubahannya.",
   "overlayDesigner.result.rebased": "Draf adaptasi sekarang berdasar versi nasional {version}; semua perubahan Anda tetap berlaku.",
-  "overlayDesigner.result.rebasedConflicts": "Draf adaptasi sekarang berdasar versi nasional {version}; {count} perubahan tidak berlaku lagi (lihat daftar konflik).",
+  "overlayDesigner.result.rebasedConflicts":
+    "Draf adaptasi sekarang berdasar versi nasional {version}; {count} perubahan tidak berlaku lagi (lihat daftar konflik).",
   "overlayDesigner.document.empty": "Dokumen adaptasi kosong. Muat ulang halaman untuk memulai dari versi tersimpan.",
   "overlayDesigner.document.emptyNothingSaved": "Dokumen kosong; tidak ada yang disimpan.",
   "overlayDesigner.document.notJson": "Teks bukan JSON yang sah.",
@@ -53,7 +58,8 @@ export const id = {
 export const en: Record<keyof typeof id, string> = {
   "overlayDesigner.title": "{package} adaptation for {district}",
   "overlayDesigner.back": "Back to the template library",
-  "overlayDesigner.intro": "You are changing national package version {base} for your area. Elements marked National are locked except labels, colour bands and targets for your area; local fields, indicators and rules (keys starting with lokal_) are free to change.",
+  "overlayDesigner.intro":
+    "You are changing national package version {base} for your area. Elements marked National are locked except labels, colour bands and targets for your area; local fields, indicators and rules (keys starting with lokal_) are free to change.",
   "overlayDesigner.readOnly": "You are viewing this adaptation as national admin (read-only). Changes are made by the district health office admin.",
   "overlayDesigner.publishedInfo": "Currently published adaptation: version {version} (on national version {base}).",
   "overlayDesigner.noPublished": "This district has not published an adaptation yet; once published, its Puskesmas use it.",
@@ -62,13 +68,15 @@ export const en: Record<keyof typeof id, string> = {
   "overlayDesigner.done.published": "Adaptation version {version} published. The Puskesmas of your area now use it.",
   "overlayDesigner.done.rebased": "The adaptation draft is now based on national version {version}. Check the conflicts, then save and publish.",
   "overlayDesigner.rebase.banner": "National version {version} available",
-  "overlayDesigner.rebase.intro": "Your adaptation is based on national version {from}. Below is what changed in version {to}, and which of your changes would no longer apply after a rebase.",
+  "overlayDesigner.rebase.intro":
+    "Your adaptation is based on national version {from}. Below is what changed in version {to}, and which of your changes would no longer apply after a rebase.",
   "overlayDesigner.rebase.changes": "National changes",
   "overlayDesigner.rebase.conflicts": "Conflicts (your changes that cannot be kept)",
   "overlayDesigner.rebase.noConflicts": "No conflicts: all your changes still apply to the new version.",
   "overlayDesigner.rebase.button": "Rebase onto version {version}",
   "overlayDesigner.rebase.unsaved": "Save your changes first; the rebase uses the saved draft.",
-  "overlayDesigner.rebase.confirm": "Move the adaptation draft onto the new national version? Conflicting changes are not carried over (they stay listed on this page).",
+  "overlayDesigner.rebase.confirm":
+    "Move the adaptation draft onto the new national version? Conflicting changes are not carried over (they stay listed on this page).",
   "overlayDesigner.conflicts.title": "Conflicts from the rebase (listed until the adaptation is published)",
   "overlayDesigner.conflicts.intro": "These changes no longer apply to the new national version and were not carried over. Recreate them if still needed.",
   "overlayDesigner.tab.publish": "Publish",
@@ -84,7 +92,8 @@ export const en: Record<keyof typeof id, string> = {
   "overlayDesigner.error.intent": "Unknown request. Reload the page and try again.",
   "overlayDesigner.error.tooLarge": "The document is too large (limit {max} KB). Reduce it and save again.",
   "overlayDesigner.open": "Design adaptation",
-  "overlayDesigner.result.stale": "This adaptation was changed elsewhere since the page was opened. Copy your changes from the JSON tab, reload the page, then apply them again.",
+  "overlayDesigner.result.stale":
+    "This adaptation was changed elsewhere since the page was opened. Copy your changes from the JSON tab, reload the page, then apply them again.",
   "overlayDesigner.result.saved": "Adaptation draft saved. No problems; the draft is ready to publish.",
   "overlayDesigner.result.savedWithProblems": "Adaptation draft saved with {count} problems. Fix them before publishing.",
   "overlayDesigner.result.noDraft": "No saved draft yet. Save your changes first, then publish.",
@@ -94,7 +103,8 @@ export const en: Record<keyof typeof id, string> = {
   "overlayDesigner.result.upToDate": "The adaptation already uses the latest national version ({version}).",
   "overlayDesigner.result.newerVersion": "The latest national version is now {version}. Reload the page to see its changes.",
   "overlayDesigner.result.rebased": "The adaptation draft is now based on national version {version}; all your changes still apply.",
-  "overlayDesigner.result.rebasedConflicts": "The adaptation draft is now based on national version {version}; {count} changes no longer apply (see the list of conflicts).",
+  "overlayDesigner.result.rebasedConflicts":
+    "The adaptation draft is now based on national version {version}; {count} changes no longer apply (see the list of conflicts).",
   "overlayDesigner.document.empty": "The adaptation document is empty. Reload the page to start from the saved version.",
   "overlayDesigner.document.emptyNothingSaved": "The document is empty; nothing was saved.",
   "overlayDesigner.document.notJson": "The text is not valid JSON.",

@@ -12,9 +12,9 @@
  *   errors?   all error codes in order | messageContains? text in the first message
  *   runtimeError?  code thrown by evaluate (FormulaRuntimeError)
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
 import {
   FORMULA_ERROR_CODES,
   FormulaCompileError,
@@ -28,7 +28,7 @@ import {
   type FormulaType,
   type FormulaValue,
   type ValueScope,
-} from '@engine/formula';
+} from "@engine/formula";
 
 type Part = string | [string, number];
 interface Case {
@@ -37,7 +37,7 @@ interface Case {
   formulaParts?: Part[];
   symbols?: Record<string, FormulaType>;
   context?: FormulaContext;
-  locale?: 'id' | 'en';
+  locale?: "id" | "en";
   data?: Record<string, unknown>;
   units?: Record<string, unknown>[];
   unitsRepeat?: { unit: Record<string, unknown>; times: number };
@@ -58,26 +58,47 @@ interface Case {
 
 /** Shared vocabulary so most cases need no symbols/data of their own. */
 const DEFAULT_SYMBOLS: Record<string, FormulaType> = {
-  a: 'number', b: 'number', c: 'number', x: 'number', y: 'number', zero: 'number', empty: 'number', big: 'number',
-  ok: 'boolean', no: 'boolean', flag_empty: 'boolean',
+  a: "number",
+  b: "number",
+  c: "number",
+  x: "number",
+  y: "number",
+  zero: "number",
+  empty: "number",
+  big: "number",
+  ok: "boolean",
+  no: "boolean",
+  flag_empty: "boolean",
 };
 const DEFAULT_DATA: Record<string, unknown> = {
-  a: 6, b: 3, c: 2, x: 1.5, y: -4, zero: 0, empty: null, big: 1e300, ok: true, no: false, flag_empty: null,
+  a: 6,
+  b: 3,
+  c: 2,
+  x: 1.5,
+  y: -4,
+  zero: 0,
+  empty: null,
+  big: 1e300,
+  ok: true,
+  no: false,
+  flag_empty: null,
 };
 
-const CASES_DIR = path.join(__dirname, 'cases');
-const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.json')).sort();
+const CASES_DIR = path.join(__dirname, "cases");
+const files = readdirSync(CASES_DIR)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 const allCases: { file: string; c: Case }[] = files.flatMap((file) =>
-  (JSON.parse(readFileSync(path.join(CASES_DIR, file), 'utf8')) as Case[]).map((c) => ({ file, c })),
+  (JSON.parse(readFileSync(path.join(CASES_DIR, file), "utf8")) as Case[]).map((c) => ({ file, c })),
 );
 
 function sourceOf(c: Case): string {
   if (c.formula !== undefined) return c.formula;
-  return (c.formulaParts ?? []).map((p) => (typeof p === 'string' ? p : p[0].repeat(p[1]))).join('');
+  return (c.formulaParts ?? []).map((p) => (typeof p === "string" ? p : p[0].repeat(p[1]))).join("");
 }
 
 function envOf(c: Case): CheckEnv {
-  return { symbols: new Map(Object.entries(c.symbols ?? DEFAULT_SYMBOLS)), context: c.context ?? 'indicator', locale: c.locale };
+  return { symbols: new Map(Object.entries(c.symbols ?? DEFAULT_SYMBOLS)), context: c.context ?? "indicator", locale: c.locale };
 }
 
 /** A Map-backed scope: own keys only, like the engine's real scopes. */
@@ -87,9 +108,7 @@ function scopeOf(values: Record<string, unknown>): ValueScope {
 }
 
 function evalScopeOf(c: Case): EvalScope {
-  const units = c.unitsRepeat
-    ? Array.from({ length: c.unitsRepeat.times }, () => scopeOf(c.unitsRepeat!.unit))
-    : c.units?.map(scopeOf);
+  const units = c.unitsRepeat ? Array.from({ length: c.unitsRepeat.times }, () => scopeOf(c.unitsRepeat!.unit)) : c.units?.map(scopeOf);
   return { ...scopeOf(c.data ?? DEFAULT_DATA), units };
 }
 
@@ -162,9 +181,9 @@ function runCase(c: Case): void {
   }
 
   const evaluated = compiled.evaluate(scope);
-  if ('expected' in c) {
+  if ("expected" in c) {
     expect(evaluated.value).toBe(c.expected);
-    expect(evaluated.reason).toBe(c.reason ?? (c.expected === null ? 'MISSING' : undefined));
+    expect(evaluated.reason).toBe(c.reason ?? (c.expected === null ? "MISSING" : undefined));
   }
   // Normalised text means the same thing: same type, same result.
   const normalised = compileFormula(describeFormula(src), env);
@@ -172,12 +191,12 @@ function runCase(c: Case): void {
   expect(normalised.evaluate(scope)).toEqual(evaluated);
 }
 
-describe('case files', () => {
-  it('have at least 150 cases', () => {
+describe("case files", () => {
+  it("have at least 150 cases", () => {
     expect(allCases.length).toBeGreaterThanOrEqual(150);
   });
 
-  it('exercise every error code in errors.ts', () => {
+  it("exercise every error code in errors.ts", () => {
     const seen = new Set<string>();
     for (const { c } of allCases) {
       if (c.runtimeError) seen.add(c.runtimeError);
@@ -186,8 +205,8 @@ describe('case files', () => {
     expect(FORMULA_ERROR_CODES.filter((code) => !seen.has(code))).toEqual([]);
   });
 
-  it('every case states an outcome', () => {
-    const vague = allCases.filter(({ c }) => !('expected' in c) && !c.error && !c.errors && !c.runtimeError && c.describe === undefined && !c.type);
+  it("every case states an outcome", () => {
+    const vague = allCases.filter(({ c }) => !("expected" in c) && !c.error && !c.errors && !c.runtimeError && c.describe === undefined && !c.type);
     expect(vague.map(({ c }) => sourceOf(c))).toEqual([]);
   });
 });

@@ -194,12 +194,26 @@ export function FieldEditor(props: FieldEditorProps) {
           </div>
           <div className="field">
             <label htmlFor={id("min")}>{t("formbuilder.field.min")}</label>
-            <NumberInput id={id("min")} value={field.min} disabled={locked} invalid={at("min").length > 0} describedBy={described("min", at("min"))} onChange={(v) => onField(withProp(field, "min", v))} />
+            <NumberInput
+              id={id("min")}
+              value={field.min}
+              disabled={locked}
+              invalid={at("min").length > 0}
+              describedBy={described("min", at("min"))}
+              onChange={(v) => onField(withProp(field, "min", v))}
+            />
             <FieldMessages id={id("min-msg")} messages={at("min")} />
           </div>
           <div className="field">
             <label htmlFor={id("max")}>{t("formbuilder.field.max")}</label>
-            <NumberInput id={id("max")} value={field.max} disabled={locked} invalid={at("max").length > 0} describedBy={described("max", at("max"))} onChange={(v) => onField(withProp(field, "max", v))} />
+            <NumberInput
+              id={id("max")}
+              value={field.max}
+              disabled={locked}
+              invalid={at("max").length > 0}
+              describedBy={described("max", at("max"))}
+              onChange={(v) => onField(withProp(field, "max", v))}
+            />
             <FieldMessages id={id("max-msg")} messages={at("max")} />
           </div>
         </div>
@@ -229,11 +243,21 @@ export function FieldEditor(props: FieldEditorProps) {
       <fieldset className="fb-flags">
         <legend>{t("formbuilder.field.answer")}</legend>
         <label className="fb-check">
-          <input type="checkbox" checked={field.required === true} disabled={locked} onChange={(e) => onField(withProp(field, "required", e.target.checked || undefined))} />
+          <input
+            type="checkbox"
+            checked={field.required === true}
+            disabled={locked}
+            onChange={(e) => onField(withProp(field, "required", e.target.checked || undefined))}
+          />
           {t("formbuilder.field.required")}
         </label>
         <label className="fb-check">
-          <input type="checkbox" checked={field.optional === true} disabled={locked} onChange={(e) => onField(withProp(field, "optional", e.target.checked || undefined))} />
+          <input
+            type="checkbox"
+            checked={field.optional === true}
+            disabled={locked}
+            onChange={(e) => onField(withProp(field, "optional", e.target.checked || undefined))}
+          />
           {t("formbuilder.field.optional")}
         </label>
         <FieldMessages id={id("optional-msg")} messages={[...at("required"), ...at("optional")]} />

@@ -57,7 +57,10 @@ export function FormPreview({ form, hiddenFields }: { form: Form; hiddenFields: 
 
   const check = () => {
     setCheckedAt(shown);
-    fetcher.submit({ form: JSON.stringify(form), data: JSON.stringify(shown), hidden: JSON.stringify(hiddenFields) }, { method: "post", action: PREVIEW_ACTION });
+    fetcher.submit(
+      { form: JSON.stringify(form), data: JSON.stringify(shown), hidden: JSON.stringify(hiddenFields) },
+      { method: "post", action: PREVIEW_ACTION },
+    );
   };
 
   const stale = checkedAt !== null && JSON.stringify(checkedAt) !== JSON.stringify(shown);
@@ -104,9 +107,7 @@ export function FormPreview({ form, hiddenFields }: { form: Form; hiddenFields: 
           {t("formbuilder.preview.clear")}
         </button>
       </div>
-      <div aria-live="polite">
-        {result && !stale ? <PreviewOutcome result={result} /> : null}
-      </div>
+      <div aria-live="polite">{result && !stale ? <PreviewOutcome result={result} /> : null}</div>
     </section>
   );
 }

@@ -26,7 +26,8 @@ interface Props {
 /** A clause about `target` with a sensible first operator and value. */
 export function clauseFor(target: Field): ConditionClause {
   if (target.type === "boolean") return { field: target.key, op: "eq", value: true };
-  if ((target.type === "choice" || target.type === "multichoice") && target.choices?.length) return { field: target.key, op: "eq", value: target.choices[0].value };
+  if ((target.type === "choice" || target.type === "multichoice") && target.choices?.length)
+    return { field: target.key, op: "eq", value: target.choices[0].value };
   return { field: target.key, op: "filled" };
 }
 
@@ -57,7 +58,12 @@ export function ShowIfEditor({ uid, field, earlier, all, pointer, problems, disa
         <>
           <p className="fb-showif-sentence">
             <label htmlFor={`${id}-match`}>{t("formbuilder.showIf.sentenceStart")}</label>{" "}
-            <select id={`${id}-match`} value={condition.match} disabled={disabled} onChange={(e) => onChange({ ...condition, match: e.target.value as Condition["match"] })}>
+            <select
+              id={`${id}-match`}
+              value={condition.match}
+              disabled={disabled}
+              onChange={(e) => onChange({ ...condition, match: e.target.value as Condition["match"] })}
+            >
               <option value="all">{t("formbuilder.showIf.all")}</option>
               <option value="any">{t("formbuilder.showIf.any")}</option>
             </select>{" "}
@@ -114,7 +120,14 @@ export function ShowIfEditor({ uid, field, earlier, all, pointer, problems, disa
                     ))}
                   </select>
                   {opNeedsValue(clause.op) && target ? (
-                    <ClauseValue id={`${rowId}-value`} n={n} target={target} clause={clause} disabled={disabled} onChange={(value) => setClause(i, value === undefined ? { field: clause.field, op: clause.op } : { ...clause, value })} />
+                    <ClauseValue
+                      id={`${rowId}-value`}
+                      n={n}
+                      target={target}
+                      clause={clause}
+                      disabled={disabled}
+                      onChange={(value) => setClause(i, value === undefined ? { field: clause.field, op: clause.op } : { ...clause, value })}
+                    />
                   ) : null}
                   <button
                     type="button"
@@ -147,13 +160,33 @@ export function ShowIfEditor({ uid, field, earlier, all, pointer, problems, disa
   );
 }
 
-function ClauseValue({ id, n, target, clause, disabled, onChange }: { id: string; n: number; target: Field; clause: ConditionClause; disabled: boolean; onChange(v: ConditionClause["value"]): void }) {
+function ClauseValue({
+  id,
+  n,
+  target,
+  clause,
+  disabled,
+  onChange,
+}: {
+  id: string;
+  n: number;
+  target: Field;
+  clause: ConditionClause;
+  disabled: boolean;
+  onChange(v: ConditionClause["value"]): void;
+}) {
   const t = useT();
   const label = t("formbuilder.showIf.value", { n });
   switch (target.type) {
     case "boolean":
       return (
-        <select id={id} aria-label={label} value={clause.value === false ? "false" : "true"} disabled={disabled} onChange={(e) => onChange(e.target.value === "true")}>
+        <select
+          id={id}
+          aria-label={label}
+          value={clause.value === false ? "false" : "true"}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.value === "true")}
+        >
           <option value="true">{t("formbuilder.yes")}</option>
           <option value="false">{t("formbuilder.no")}</option>
         </select>
@@ -161,7 +194,13 @@ function ClauseValue({ id, n, target, clause, disabled, onChange }: { id: string
     case "choice":
     case "multichoice":
       return (
-        <select id={id} aria-label={label} value={typeof clause.value === "string" ? clause.value : ""} disabled={disabled} onChange={(e) => onChange(e.target.value || undefined)}>
+        <select
+          id={id}
+          aria-label={label}
+          value={typeof clause.value === "string" ? clause.value : ""}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.value || undefined)}
+        >
           <option value="">{t("formbuilder.showIf.pick")}</option>
           {(target.choices ?? []).map((c) => (
             <option key={c.value} value={c.value}>
@@ -172,10 +211,37 @@ function ClauseValue({ id, n, target, clause, disabled, onChange }: { id: string
       );
     case "integer":
     case "number":
-      return <NumberInput id={id} label={label} value={typeof clause.value === "number" ? clause.value : undefined} disabled={disabled} onChange={(v) => onChange(v)} />;
+      return (
+        <NumberInput
+          id={id}
+          label={label}
+          value={typeof clause.value === "number" ? clause.value : undefined}
+          disabled={disabled}
+          onChange={(v) => onChange(v)}
+        />
+      );
     case "date":
-      return <input id={id} type="date" aria-label={label} value={typeof clause.value === "string" ? clause.value : ""} disabled={disabled} onChange={(e) => onChange(e.target.value || undefined)} />;
+      return (
+        <input
+          id={id}
+          type="date"
+          aria-label={label}
+          value={typeof clause.value === "string" ? clause.value : ""}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.value || undefined)}
+        />
+      );
     case "text":
-      return <input id={id} type="text" aria-label={label} maxLength={500} value={typeof clause.value === "string" ? clause.value : ""} disabled={disabled} onChange={(e) => onChange(e.target.value || undefined)} />;
+      return (
+        <input
+          id={id}
+          type="text"
+          aria-label={label}
+          maxLength={500}
+          value={typeof clause.value === "string" ? clause.value : ""}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.value || undefined)}
+        />
+      );
   }
 }

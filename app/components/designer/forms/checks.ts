@@ -123,7 +123,8 @@ function checkFormFields(
       const target = byKey.get(clause.field);
       if (clause.field === field.key) return say(`${at}/field`, "SELF_REFERENCE", "formbuilder.check.showIfSelf");
       if (!target) return say(`${at}/field`, "UNKNOWN_FIELD", "formbuilder.check.showIfUnknown", { key: clause.field || "—" });
-      if ((orderOf.get(clause.field) ?? 0) > order) say(`${at}/field`, "LATER_FIELD", "formbuilder.check.showIfLater", { label: target.label.id || target.key });
+      if ((orderOf.get(clause.field) ?? 0) > order)
+        say(`${at}/field`, "LATER_FIELD", "formbuilder.check.showIfLater", { label: target.label.id || target.key });
       if (!(operatorsFor(target.type) as string[]).includes(clause.op)) return say(`${at}/op`, "BAD_CONDITION", "formbuilder.check.showIfOp");
       if (opNeedsValue(clause.op) && (clause.value === undefined || clause.value === "")) say(`${at}/value`, "BAD_CONDITION", "formbuilder.check.showIfValue");
       else if (
@@ -143,7 +144,8 @@ function checkFormFields(
         const result = checkFormula(field.calculate, { symbols, context: "field", locale });
         calcGraph.set(field.key, result.refs);
         for (const e of result.errors) say(`${pointer}/calculate`, e.code, "formbuilder.check.formula", { message: e.message });
-        if (result.ok && result.type && result.type !== expected) say(`${pointer}/calculate`, "FORMULA_TYPE", expected === "number" ? "formbuilder.check.formulaNumber" : "formbuilder.check.formulaBoolean");
+        if (result.ok && result.type && result.type !== expected)
+          say(`${pointer}/calculate`, "FORMULA_TYPE", expected === "number" ? "formbuilder.check.formulaNumber" : "formbuilder.check.formulaBoolean");
       }
     }
   });

@@ -46,7 +46,13 @@ export function updateField(pkg: TemplatePackage, pos: FieldPos, fn: (f: Field) 
 }
 
 /** Adds a form with one empty section; its key comes from the title. Returns the new form's index. */
-export function addForm(pkg: TemplatePackage, title: string, periodType: Form["periodType"], sectionTitle: string, prefix = ""): { pkg: TemplatePackage; index: number } {
+export function addForm(
+  pkg: TemplatePackage,
+  title: string,
+  periodType: Form["periodType"],
+  sectionTitle: string,
+  prefix = "",
+): { pkg: TemplatePackage; index: number } {
   const key = uniqueKey(prefix + slugKey(title, "formulir"), new Set(pkg.forms.map((f) => f.key)));
   const form: Form = {
     key,

@@ -40,29 +40,35 @@ export function NumberInput(props: {
   const t = useT();
   const [text, setText] = useState(value === undefined ? "" : String(value));
   useEffect(() => {
-    setText((current) => (parseNumber(current) === value || (current.trim() === "" && value === undefined) ? current : value === undefined ? "" : String(value)));
+    setText((current) =>
+      parseNumber(current) === value || (current.trim() === "" && value === undefined) ? current : value === undefined ? "" : String(value),
+    );
   }, [value]);
   const parsed = parseNumber(text);
   const bad = parsed !== undefined && Number.isNaN(parsed);
   return (
     <>
-    <input
-      id={id}
-      type="text"
-      inputMode="decimal"
-      autoComplete="off"
-      value={text}
-      disabled={props.disabled}
-      aria-label={props.label}
-      aria-invalid={props.invalid || bad || undefined}
-      aria-describedby={props.describedBy}
-      onChange={(e) => {
-        setText(e.target.value);
-        const n = parseNumber(e.target.value);
-        if (n === undefined || !Number.isNaN(n)) onChange(n);
-      }}
-    />
-    {bad ? <span className="field-error" role="status">{t("formbuilder.number.invalid")}</span> : null}
+      <input
+        id={id}
+        type="text"
+        inputMode="decimal"
+        autoComplete="off"
+        value={text}
+        disabled={props.disabled}
+        aria-label={props.label}
+        aria-invalid={props.invalid || bad || undefined}
+        aria-describedby={props.describedBy}
+        onChange={(e) => {
+          setText(e.target.value);
+          const n = parseNumber(e.target.value);
+          if (n === undefined || !Number.isNaN(n)) onChange(n);
+        }}
+      />
+      {bad ? (
+        <span className="field-error" role="status">
+          {t("formbuilder.number.invalid")}
+        </span>
+      ) : null}
     </>
   );
 }

@@ -57,7 +57,7 @@ export function previewForm(form: Form): PreviewForm {
   }
   // A formula must check against the fields actually drawn; dropping one calculated field can
   // break another that reads it, so repeat until nothing more drops.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const symbols = new Map<string, FormulaType>();
     for (const f of drawable.values()) {

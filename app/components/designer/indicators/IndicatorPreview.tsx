@@ -16,7 +16,8 @@ export function IndicatorPreview({ pkg, index }: { pkg: TemplatePackage; index: 
   const busy = fetcher.state !== "idle";
   const result = fetcher.data;
   const indicator = pkg.indicators[index];
-  const bandName = (band: string | null) => (band === "green" ? t("indpreview.green") : band === "yellow" ? t("indpreview.yellow") : band === "red" ? t("indpreview.red") : t("indpreview.noBand"));
+  const bandName = (band: string | null) =>
+    band === "green" ? t("indpreview.green") : band === "yellow" ? t("indpreview.yellow") : band === "red" ? t("indpreview.red") : t("indpreview.noBand");
 
   return (
     <section className="ind-preview card" aria-labelledby="ind-preview-title">
@@ -26,9 +27,7 @@ export function IndicatorPreview({ pkg, index }: { pkg: TemplatePackage; index: 
           type="button"
           className="button secondary"
           disabled={busy}
-          onClick={() =>
-            fetcher.submit({ document: JSON.stringify(pkg), index: String(index) }, { method: "post", action: "/designer/preview-indicator" })
-          }
+          onClick={() => fetcher.submit({ document: JSON.stringify(pkg), index: String(index) }, { method: "post", action: "/designer/preview-indicator" })}
         >
           {busy ? t("indpreview.running") : t("indpreview.run")}
         </button>

@@ -113,8 +113,10 @@ export function indicatorChecks(pkg: TemplatePackage, index: number, context: Pi
     if (yellow < 0 || green < 0) out.push({ at: "bands", key: "indcheck.bandsNegative" });
   }
   if (ind.factor !== undefined && !(ind.factor > 0)) out.push({ at: "factor", key: "indcheck.factorPositive" });
-  if (ind.decimals !== undefined && !(Number.isInteger(ind.decimals) && ind.decimals >= 0 && ind.decimals <= 6)) out.push({ at: "decimals", key: "indcheck.decimals" });
-  if (ind.minCompleteness !== undefined && !(ind.minCompleteness >= 0 && ind.minCompleteness <= 1)) out.push({ at: "minCompleteness", key: "indcheck.completeness" });
+  if (ind.decimals !== undefined && !(Number.isInteger(ind.decimals) && ind.decimals >= 0 && ind.decimals <= 6))
+    out.push({ at: "decimals", key: "indcheck.decimals" });
+  if (ind.minCompleteness !== undefined && !(ind.minCompleteness >= 0 && ind.minCompleteness <= 1))
+    out.push({ at: "minCompleteness", key: "indcheck.completeness" });
   if (ind.weight !== undefined && !(ind.weight >= 0)) out.push({ at: "weight", key: "indcheck.weight" });
   if (ind.source.trim() === "") out.push({ at: "source", key: "indcheck.sourceEmpty" });
   return out;
@@ -127,10 +129,10 @@ export function indicatorChecks(pkg: TemplatePackage, index: number, context: Pi
  */
 export function unitsChecks(ind: Pick<Indicator, "numerator" | "denominator">, fields: readonly FormulaFieldInfo[]): Check[] {
   const symbols = symbolsOf(fields);
-  const parts = [
-    { at: "numerator", src: ind.numerator },
-    ...(ind.denominator !== undefined ? [{ at: "denominator", src: ind.denominator }] : []),
-  ].map((p) => ({ ...p, res: checkFormula(p.src, { symbols, context: "indicator" }) }));
+  const parts = [{ at: "numerator", src: ind.numerator }, ...(ind.denominator !== undefined ? [{ at: "denominator", src: ind.denominator }] : [])].map((p) => ({
+    ...p,
+    res: checkFormula(p.src, { symbols, context: "indicator" }),
+  }));
   const unitFields = parts.flatMap((p) => p.res.unitRefs);
   const unitsOnly = parts.find((p) => p.res.ok && p.res.usesUnits && /\bunits\s*\(/.test(p.src));
   return unitsOnly && unitFields.length === 0 ? [{ at: unitsOnly.at, key: "indcheck.unitsWithoutCount" }] : [];

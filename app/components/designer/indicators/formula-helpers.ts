@@ -144,36 +144,20 @@ export function functionsFor(context: FormulaContext): Suggestion[] {
  * Suggestions for a typed prefix: readable field keys and functions, those starting with the
  * prefix first, then those containing it (a typo in the middle still finds the key), at most `limit`.
  */
-export function suggest(
-  prefix: string,
-  fields: readonly FormulaFieldInfo[],
-  context: FormulaContext,
-  locale: FormulaLocale = "id",
-  limit = 8,
-): Suggestion[] {
+export function suggest(prefix: string, fields: readonly FormulaFieldInfo[], context: FormulaContext, locale: FormulaLocale = "id", limit = 8): Suggestion[] {
   const lower = prefix.toLowerCase();
   const all: Suggestion[] = [
-    ...fields
-      .filter((f) => formulaTypeOf(f.type))
-      .map((f) => ({ kind: "field" as const, insert: f.key, label: f.key, detail: f.label })),
-    ...functionsFor(context).map((s) =>
-      locale === "en" ? { ...s, detail: FUNCTIONS.get(s.insert.slice(0, -1))!.summary.en } : s,
-    ),
+    ...fields.filter((f) => formulaTypeOf(f.type)).map((f) => ({ kind: "field" as const, insert: f.key, label: f.key, detail: f.label })),
+    ...functionsFor(context).map((s) => (locale === "en" ? { ...s, detail: FUNCTIONS.get(s.insert.slice(0, -1))!.summary.en } : s)),
   ];
   const starts = all.filter((s) => s.insert.startsWith(lower) && s.insert !== lower);
   const contains = all.filter((s) => !s.insert.startsWith(lower) && lower.length > 1 && s.insert.includes(lower));
-  const label = all.filter(
-    (s) => lower.length > 2 && !s.insert.includes(lower) && s.detail.toLowerCase().includes(lower),
-  );
+  const label = all.filter((s) => lower.length > 2 && !s.insert.includes(lower) && s.detail.toLowerCase().includes(lower));
   return [...starts, ...contains, ...label].slice(0, limit);
 }
 
 /** Replaces the word `[start, end)` with the suggestion; returns the new text and caret. */
-export function applySuggestion(
-  src: string,
-  range: { start: number; end: number },
-  suggestion: Pick<Suggestion, "insert">,
-): { value: string; caret: number } {
+export function applySuggestion(src: string, range: { start: number; end: number }, suggestion: Pick<Suggestion, "insert">): { value: string; caret: number } {
   let insert = suggestion.insert;
   // Do not double an opening parenthesis already typed after the word.
   if (insert.endsWith("(") && src[range.end] === "(") insert = insert.slice(0, -1);

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole, requireUser } from "~/auth/guards.server";
 import { serverT } from "~/i18n/locale.server";
 import { IMPORT_ROLES } from "~/auth/policy.server";
-import { templateCsv, templateForm, templateXlsx } from "~/models/bulk-import.server";
+import { templateCsv, templateForm, templateXlsx } from "~/models/import-template.server";
 import { publishedForms } from "~/models/submission-export.server";
 
 const text = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });

@@ -10,7 +10,7 @@ import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Form } from "@engine";
-import { templateCsv, templateXlsx } from "~/models/bulk-import.server";
+import { templateCsv, templateXlsx } from "~/models/import-template.server";
 import { csvText, neutraliseWorkbook, spreadsheetText, xlsxRow } from "~/utils/spreadsheet.server";
 import { csvReadings, expectCsvSafe, expectInjectionsArrived, expectXlsxSafe, formulaLike, INJECTIONS, xlsxTexts } from "../helpers/spreadsheet";
 

@@ -1,8 +1,11 @@
 import type { ReactNode } from "react";
+import { DataTable } from "~/components/DataTable";
 
 /**
- * The designer's list of items (indicators, rules, targets): a table with a hidden caption,
- * one header per column and a last, visually hidden "actions" column; the rows are the caller's.
+ * The designer's list of items (indicators, rules, targets): the list pages' `DataTable` with a
+ * hidden caption, one header per column and a last, visually hidden "actions" column. The rows
+ * are the caller's own markup (they hold inputs and buttons bound to the draft), so they come as
+ * children; the table does not scroll on its own inside the designer's panel.
  */
 export function ListTable({
   caption,
@@ -18,21 +21,16 @@ export function ListTable({
   children: ReactNode;
 }) {
   return (
-    <table className={className}>
-      <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th scope="col" key={c}>
-              {c}
-            </th>
-          ))}
-          <th scope="col">
-            <span className="visually-hidden">{actions}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
+    <DataTable<never>
+      caption={caption}
+      columns={columns.map((header) => ({ header, cell: () => null }))}
+      actions={{ header: actions, hideHeader: true, cell: () => null }}
+      rows={[]}
+      rowKey={() => 0}
+      className={className}
+      wrapClassName={null}
+    >
+      {children}
+    </DataTable>
   );
 }

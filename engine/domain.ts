@@ -2,7 +2,7 @@
  * The domain's rules that every layer needs the same: what a key looks like, the prefix of a
  * district's own keys, and how formulas see field types. The engine, the server and the
  * designer in the browser all import them from here; the JSON Schemas in schemas/ repeat the
- * patterns, and tests/unit/domain.test.ts fails when they drift apart.
+ * patterns, and tests/engine/domain.test.ts fails when they drift apart.
  */
 import type { Aggregation, Field } from "./documents";
 import type { FormulaType } from "./formula/types";

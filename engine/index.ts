@@ -33,6 +33,7 @@ export * from "./package/diff";
 // The intake gate's error shape and size and depth limits (no Ajv: the designer checks sizes too).
 export type { DocumentError } from "./intake/errors";
 export { escapePointerToken, pointerOf } from "./intake/errors";
+export * from "./intake/intake-messages";
 export {
   checkJsonSize,
   checkJsonDepth,

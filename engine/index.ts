@@ -27,6 +27,7 @@ export * from "./rules";
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.
 export * from "./forms/index";
+export * from "./forms/submission-messages";
 export * from "./package/semantics";
 export * from "./package/diff";
 

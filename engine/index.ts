@@ -30,6 +30,7 @@ export * from "./forms/index";
 export * from "./forms/submission-messages";
 export * from "./package/semantics";
 export * from "./package/diff";
+export * from "./package/package-messages";
 
 // The intake gate's error shape and size and depth limits (no Ajv: the designer checks sizes too).
 export type { DocumentError } from "./intake/errors";

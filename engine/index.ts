@@ -27,12 +27,15 @@ export * from "./rules";
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.
 export * from "./forms/index";
+export * from "./forms/submission-messages";
 export * from "./package/semantics";
 export * from "./package/diff";
+export * from "./package/package-messages";
 
 // The intake gate's error shape and size and depth limits (no Ajv: the designer checks sizes too).
 export type { DocumentError } from "./intake/errors";
 export { escapePointerToken, pointerOf } from "./intake/errors";
+export * from "./intake/intake-messages";
 export {
   checkJsonSize,
   checkJsonDepth,

@@ -12,6 +12,8 @@ import { applyCalculations } from "./calculate";
 import { fieldJsonSchema } from "./derive";
 import { hiddenByShowIf, withoutKeys } from "./show-if";
 import { fieldsOf, getOwn, isEmptyValue, localText, setOwn, type Locale } from "./text";
+import type { IntakeMessageParams } from "../intake/intake-messages";
+import { submissionMessage, submissionMessageErrorCode, type SubmissionMessageCode } from "./submission-messages";
 
 export interface SubmissionError {
   /** Field key, or "" for the submission as a whole. */
@@ -19,6 +21,10 @@ export interface SubmissionError {
   /** JSON pointer into the submission data. */
   pointer: string;
   code: string;
+  /** Key of the message in SUBMISSION_MESSAGES or INTAKE_MESSAGES (submission-messages.ts). */
+  messageCode: SubmissionMessageCode;
+  /** What the message needs: the field's label in the requested locale, choice labels. */
+  params: IntakeMessageParams;
   /** In the requested locale (Bahasa Indonesia by default): what is wrong and how to fix it. */
   message: string;
   messageEn: string;
@@ -104,8 +110,35 @@ export function getFormValidator(form: Form, options: FormValidatorOptions = {})
   return validator;
 }
 
-function fieldError(field: Field, locale: Locale, code: string, id: string, en: string, subPath = ""): SubmissionError {
-  return { field: field.key, pointer: `/${escapePointerToken(field.key)}${subPath}`, code, message: locale === "en" ? en : id, messageEn: en };
+/** A problem as data, rendered in the requested locale and in English; `code` defaults to the message's own. */
+function problem(
+  field: string,
+  pointer: string,
+  locale: Locale,
+  messageCode: SubmissionMessageCode,
+  params: IntakeMessageParams = {},
+  code?: string,
+): SubmissionError {
+  return {
+    field,
+    pointer,
+    code: code ?? submissionMessageErrorCode(messageCode),
+    messageCode,
+    params,
+    message: submissionMessage(messageCode, params, locale),
+    messageEn: submissionMessage(messageCode, params, "en"),
+  };
+}
+
+function fieldError(
+  field: Field,
+  locale: Locale,
+  messageCode: SubmissionMessageCode,
+  params: IntakeMessageParams,
+  subPath = "",
+  code?: string,
+): SubmissionError {
+  return problem(field.key, `/${escapePointerToken(field.key)}${subPath}`, locale, messageCode, params, code);
 }
 
 /** Turns the first Ajv error of a field into a message naming the field by its label. */
@@ -116,20 +149,13 @@ function describeFieldError(field: Field, errors: ErrorObject[], locale: Locale)
   if ((field.type === "choice" || field.type === "multichoice") && choiceKeywords.has(e.keyword)) {
     const labels = (field.choices ?? []).map((c) => localText(c.label, locale) ?? c.value);
     const labelsEn = (field.choices ?? []).map((c) => localText(c.label, "en") ?? c.value);
-    return fieldError(
-      field,
-      locale,
-      "NOT_ALLOWED",
-      `Pilihan untuk "${label}" tidak dikenal. Pilih salah satu: ${labels.join(", ")}.`,
-      `Unknown choice for "${label}". Pick one of: ${labelsEn.join(", ")}.`,
-      e.instancePath,
-    );
+    return fieldError(field, locale, "SUBMISSION_UNKNOWN_CHOICE", { label, choices: labels.join(", "), choicesEn: labelsEn.join(", ") }, e.instancePath);
   }
   if (field.type === "boolean" && choiceKeywords.has(e.keyword)) {
-    return fieldError(field, locale, "WRONG_TYPE", `"${label}" harus dijawab Ya atau Tidak.`, `"${label}" must be answered Yes or No.`);
+    return fieldError(field, locale, "SUBMISSION_YES_NO", { label });
   }
   const converted = fromAjvError(e, label);
-  return fieldError(field, locale, converted.code, converted.message, converted.messageEn, e.instancePath);
+  return fieldError(field, locale, converted.messageCode as SubmissionMessageCode, converted.params ?? {}, e.instancePath, converted.code);
 }
 
 /**
@@ -144,18 +170,7 @@ export function validateSubmission(form: Form, data: unknown, options: Submissio
       ok: false,
       data: {},
       ignored: [],
-      errors: [
-        {
-          field: "",
-          pointer: "",
-          code: "WRONG_TYPE",
-          message:
-            locale === "en"
-              ? "The submission must be an object of answers."
-              : "Kiriman harus berupa objek berisi jawaban isian. Muat ulang formulir lalu kirim lagi.",
-          messageEn: "The submission must be an object of answers.",
-        },
-      ],
+      errors: [problem("", "", locale, "SUBMISSION_NOT_OBJECT")],
     };
   }
   const input = data as Record<string, unknown>;
@@ -189,18 +204,7 @@ export function validateSubmission(form: Form, data: unknown, options: Submissio
       ok: false,
       data: {},
       ignored,
-      errors: [
-        {
-          field: "",
-          pointer: "",
-          code: "FORM_DEFINITION",
-          message:
-            locale === "en"
-              ? "This form definition is invalid, so submissions cannot be processed. Contact the health office admin."
-              : "Definisi formulir ini tidak sah, sehingga kiriman belum bisa diproses. Hubungi admin Dinas Kesehatan.",
-          messageEn: "This form definition is invalid, so submissions cannot be processed. Contact the health office admin.",
-        },
-      ],
+      errors: [problem("", "", locale, "SUBMISSION_FORM_DEFINITION")],
     };
   }
 
@@ -211,19 +215,9 @@ export function validateSubmission(form: Form, data: unknown, options: Submissio
     const label = localText(field.label, locale) ?? field.key;
     if (isEmptyValue(value)) {
       if (field.required && field.calculate !== undefined) {
-        errors.push(
-          fieldError(
-            field,
-            locale,
-            "NOT_CALCULABLE",
-            `"${label}" dihitung otomatis tetapi belum bisa dihitung. Lengkapi isian yang dipakai rumusnya.`,
-            `"${label}" is calculated but cannot be computed yet. Fill in the fields its formula uses.`,
-          ),
-        );
+        errors.push(fieldError(field, locale, "SUBMISSION_NOT_CALCULABLE", { label }));
       } else if (field.required) {
-        errors.push(
-          fieldError(field, locale, "REQUIRED", `"${label}" wajib diisi. Isi dulu lalu kirim ulang.`, `"${label}" is required. Fill it in and submit again.`),
-        );
+        errors.push(fieldError(field, locale, "SUBMISSION_REQUIRED", { label }));
       }
       continue;
     }

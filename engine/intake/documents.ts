@@ -12,6 +12,7 @@ import overlaySchema from "../../schemas/district-overlay.schema.json";
 import textSchema from "../../schemas/text.schema.json";
 import { createDocumentAjv } from "./ajv";
 import type { DocumentError } from "./errors";
+import { intakeError } from "./intake-messages";
 import { checkJsonLimits, DOCUMENT_MAX_BYTES, findForbiddenKeys, type JsonCaps, MAX_DEPTH, PACKAGE_MAX_BYTES } from "./limits";
 import { fromAjvErrors } from "./messages";
 
@@ -60,17 +61,7 @@ export function defaultMaxBytes(kind: DocumentKind): number {
  */
 export function validateDocument(kind: DocumentKind, json: unknown, caps: JsonCaps = {}): DocumentValidation {
   if (!Object.prototype.hasOwnProperty.call(SCHEMAS, kind)) {
-    return {
-      ok: false,
-      errors: [
-        {
-          pointer: "",
-          code: "UNKNOWN_KIND",
-          message: `Jenis dokumen "${String(kind)}" tidak dikenal.`,
-          messageEn: `Unknown document kind "${String(kind)}".`,
-        },
-      ],
-    };
+    return { ok: false, errors: [intakeError("", "DOCUMENT_UNKNOWN_KIND", { kind: String(kind) })] };
   }
   const limits = checkJsonLimits(json, {
     maxBytes: caps.maxBytes ?? defaultMaxBytes(kind),

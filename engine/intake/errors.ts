@@ -4,6 +4,13 @@ export interface DocumentError {
   pointer: string;
   /** Stable code; tests and the UI key on it. */
   code: string;
+  /**
+   * Key of the message in its table (INTAKE_MESSAGES, PACKAGE_MESSAGES); absent where the text
+   * comes from elsewhere (a formula error: see `formulaCode`).
+   */
+  messageCode?: string;
+  /** What the message needs (limits, keys, labels); see the table's header. */
+  params?: Readonly<Record<string, string | number>>;
   /** Bahasa Indonesia: what is wrong and how to fix it. */
   message: string;
   /** English version of `message`. */

@@ -4,6 +4,7 @@
  */
 import { FORBIDDEN_KEYS } from "../domain";
 import { type DocumentError, escapePointerToken } from "./errors";
+import { intakeError } from "./intake-messages";
 
 /** Cap for admin-authored raw JSON Schemas (docs/security.md item 1). */
 export const RAW_SCHEMA_MAX_BYTES = 64 * 1024;
@@ -29,23 +30,11 @@ export function utf8Length(text: string): number {
 }
 
 function tooDeep(maxDepth: number): DocumentError {
-  return {
-    pointer: "",
-    code: "TOO_DEEP",
-    message: `Dokumen bersarang terlalu dalam (lebih dari ${maxDepth} tingkat). Sederhanakan strukturnya.`,
-    messageEn: `The document is nested too deeply (more than ${maxDepth} levels). Flatten its structure.`,
-  };
+  return intakeError("", "JSON_TOO_DEEP", { maxDepth });
 }
 
 function tooLarge(bytes: number | null, maxBytes: number): DocumentError {
-  const kib = Math.round(maxBytes / 1024);
-  const size = bytes === null ? "" : ` (${Math.ceil(bytes / 1024)} KiB)`;
-  return {
-    pointer: "",
-    code: "TOO_LARGE",
-    message: `Dokumen terlalu besar${size}; paling besar ${kib} KiB. Pecah menjadi beberapa dokumen atau buang bagian yang tidak perlu.`,
-    messageEn: `The document is too large${size}; at most ${kib} KiB. Split it or remove unneeded parts.`,
-  };
+  return intakeError("", "JSON_TOO_LARGE", { sizeKib: bytes === null ? undefined : Math.ceil(bytes / 1024), maxKib: Math.round(maxBytes / 1024) });
 }
 
 /**
@@ -89,14 +78,7 @@ export function checkJsonSize(value: unknown, maxBytes = PACKAGE_MAX_BYTES): Doc
   try {
     text = JSON.stringify(value);
   } catch {
-    return [
-      {
-        pointer: "",
-        code: "NOT_JSON",
-        message: "Dokumen bukan JSON yang sah. Periksa isinya lalu simpan ulang.",
-        messageEn: "The document is not valid JSON. Check its content and save again.",
-      },
-    ];
+    return [intakeError("", "JSON_NOT_SERIALIZABLE")];
   }
   if (text === undefined) return [];
   const bytes = text.length > maxBytes ? text.length : utf8Length(text);
@@ -128,12 +110,7 @@ export function findForbiddenKeys(value: unknown, limit = 20): DocumentError[] {
     for (const key of Object.keys(node)) {
       const childPointer = `${pointer}/${escapePointerToken(key)}`;
       if (FORBIDDEN_KEYS.has(key)) {
-        errors.push({
-          pointer: childPointer,
-          code: "FORBIDDEN_KEY",
-          message: `Nama "${key}" tidak boleh dipakai sebagai kunci. Ganti dengan nama lain.`,
-          messageEn: `"${key}" cannot be used as a key. Use another name.`,
-        });
+        errors.push(intakeError(childPointer, "JSON_FORBIDDEN_KEY", { key }));
         continue;
       }
       stack.push([(node as Record<string, unknown>)[key], childPointer]);
@@ -157,17 +134,7 @@ export function parseJsonDocument(text: string, caps: JsonCaps = {}): ParsedJson
     value = JSON.parse(text);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    return {
-      ok: false,
-      errors: [
-        {
-          pointer: "",
-          code: "NOT_JSON",
-          message: `Teks bukan JSON yang sah (${detail}). Periksa tanda kutip, koma dan kurung.`,
-          messageEn: `The text is not valid JSON (${detail}). Check quotes, commas and brackets.`,
-        },
-      ],
-    };
+    return { ok: false, errors: [intakeError("", "JSON_PARSE", { detail })] };
   }
   const depth = checkJsonDepth(value, caps.maxDepth ?? MAX_DEPTH);
   if (depth.length > 0) return { ok: false, errors: depth };

@@ -5,10 +5,11 @@
 import type { ValidateFunction } from "ajv";
 import { createFormAjv } from "./ajv";
 import { type DocumentError, escapePointerToken } from "./errors";
+import { intakeError, type IntakeMessageCode } from "./intake-messages";
 import { checkJsonLimits, findForbiddenKeys, MAX_DEPTH, parseJsonDocument, RAW_SCHEMA_MAX_BYTES } from "./limits";
 import { fromAjvErrors } from "./messages";
 import { RAW_SCHEMA_META_SCHEMA } from "./meta-schema";
-import { patternProblem } from "./redos";
+import { patternProblem, type PatternProblem } from "./redos";
 
 export interface RawSchemaCheck {
   ok: boolean;
@@ -26,17 +27,12 @@ export interface RawSchemaCompileResult extends RawSchemaCheck {
 const ajv = createFormAjv({ allowUnionTypes: true });
 const validateMeta = ajv.compile(RAW_SCHEMA_META_SCHEMA);
 
-const PATTERN_MESSAGES: Record<string, [string, string]> = {
-  TOO_LONG: ["Pola (pattern) terlalu panjang; paling panjang 500 karakter.", "The pattern is too long; at most 500 characters."],
-  INVALID: ["Pola (pattern) bukan ekspresi reguler yang sah. Perbaiki penulisannya.", "The pattern is not a valid regular expression."],
-  NESTED_QUANTIFIER: [
-    "Pola (pattern) memuat pengulangan bersarang seperti (a+)+ yang bisa membuat server macet. Tulis ulang tanpa pengulangan di dalam kelompok yang diulang.",
-    "The pattern nests quantifiers like (a+)+, which can hang the server (ReDoS). Rewrite it without a repeated group containing a repetition.",
-  ],
-  BACKREFERENCE: [
-    "Pola (pattern) memakai rujukan balik (\\1, \\k<...>) yang tidak didukung. Tulis ulang tanpa rujukan balik.",
-    "The pattern uses back-references (\\1, \\k<...>), which are not supported.",
-  ],
+/** The message of each pattern problem of redos.ts. */
+const PATTERN_MESSAGES: Record<PatternProblem, IntakeMessageCode> = {
+  TOO_LONG: "RAW_PATTERN_TOO_LONG",
+  INVALID: "RAW_PATTERN_INVALID",
+  NESTED_QUANTIFIER: "RAW_PATTERN_REDOS",
+  BACKREFERENCE: "RAW_PATTERN_BACKREFERENCE",
 };
 
 /** Finds `$data` keys and unsafe `pattern` strings anywhere in the schema. */
@@ -50,20 +46,12 @@ function scanSchema(schema: unknown): DocumentError[] {
     for (const [key, value] of entries) {
       const child = `${pointer}/${escapePointerToken(key)}`;
       if (!Array.isArray(node) && key === "$data") {
-        errors.push({
-          pointer: child,
-          code: "FORBIDDEN_KEYWORD",
-          message: `Kata kunci "$data" tidak diizinkan: batas harus berupa angka/teks tetap. Ganti dengan nilai tetap.`,
-          messageEn: `The "$data" keyword is not allowed: limits must be fixed values.`,
-        });
+        errors.push(intakeError(child, "RAW_DATA_KEYWORD"));
         continue;
       }
       if (!Array.isArray(node) && key === "pattern" && typeof value === "string") {
         const problem = patternProblem(value);
-        if (problem) {
-          const [message, messageEn] = PATTERN_MESSAGES[problem];
-          errors.push({ pointer: child, code: problem === "NESTED_QUANTIFIER" ? "REDOS_PATTERN" : `PATTERN_${problem}`, message, messageEn });
-        }
+        if (problem) errors.push(intakeError(child, PATTERN_MESSAGES[problem]));
       }
       stack.push([value, child]);
     }
@@ -77,32 +65,19 @@ function metaErrors(): DocumentError[] {
     const base = fromAjvErrors([e])[0];
     const params = e.params as Record<string, unknown>;
     if (e.keyword === "additionalProperties") {
-      const keyword = String(params.additionalProperty);
-      return {
-        ...base,
-        code: "FORBIDDEN_KEYWORD",
-        message: `Kata kunci "${keyword}" tidak diizinkan dalam skema. Hapus atau ganti dengan kata kunci yang didukung.`,
-        messageEn: `The keyword "${keyword}" is not allowed in schemas. Remove it or use a supported keyword.`,
-      };
+      return intakeError(base.pointer, "RAW_FORBIDDEN_KEYWORD", { keyword: String(params.additionalProperty) });
     }
     if (e.keyword === "pattern" && e.instancePath.endsWith("/$ref")) {
-      return {
-        ...base,
-        code: "REMOTE_REF",
-        message: `"$ref" hanya boleh merujuk ke dalam skema ini (diawali "#/"). Salin definisinya ke "definitions" lalu rujuk dari sana.`,
-        messageEn: `"$ref" may only point inside this schema (starting with "#/"). Copy the definition into "definitions".`,
-      };
+      return intakeError(base.pointer, "RAW_REMOTE_REF");
     }
     if (e.keyword === "dependencies") {
       const keyword = String(params.property);
       const needs = String(params.missingProperty);
-      return {
-        ...base,
-        pointer: `${e.instancePath}/${escapePointerToken(keyword)}`,
-        code: needs === "maxLength" ? "PATTERN_WITHOUT_MAXLENGTH" : "UNIQUE_WITHOUT_MAXITEMS",
-        message: `"${keyword}" harus disertai "${needs}" pada skema yang sama agar pemeriksaan tetap cepat. Tambahkan "${needs}".`,
-        messageEn: `"${keyword}" needs "${needs}" on the same schema to keep validation bounded. Add "${needs}".`,
-      };
+      return intakeError(
+        `${e.instancePath}/${escapePointerToken(keyword)}`,
+        needs === "maxLength" ? "RAW_PATTERN_WITHOUT_MAXLENGTH" : "RAW_UNIQUE_WITHOUT_MAXITEMS",
+        { keyword, needs },
+      );
     }
     return base;
   });
@@ -139,14 +114,7 @@ export function compileRawSchema(input: unknown): RawSchemaCompileResult {
     const detail = e instanceof Error ? e.message : String(e);
     return {
       ok: false,
-      errors: [
-        {
-          pointer: "",
-          code: "COMPILE_ERROR",
-          message: `Skema tidak dapat dipakai: ${detail}. Perbaiki bagian yang disebut.`,
-          messageEn: `The schema cannot be compiled: ${detail}.`,
-        },
-      ],
+      errors: [intakeError("", "RAW_COMPILE_ERROR", { detail })],
     };
   } finally {
     if (typeof checked.schema === "object") ajv.removeSchema(checked.schema);

@@ -9,6 +9,7 @@ import { parseFormula } from "../formula/parser";
 import type { Expr } from "../formula/ast";
 import type { DocumentError } from "../intake/errors";
 import { pointerOf } from "../intake/errors";
+import { packageError } from "./package-messages";
 import type { Field, Form, Indicator, TemplatePackage, Text, ValidationRule } from "../../schemas/types.generated";
 
 /** Aspects of a field the diff compares (each becomes one line in the designer). */
@@ -459,16 +460,6 @@ export function publishedFieldHistory(versions: readonly TemplatePackage[]): Map
   return out;
 }
 
-const TYPE_NAMES: Record<Field["type"], [string, string]> = {
-  integer: ["bilangan bulat", "whole number"],
-  number: ["bilangan desimal", "decimal number"],
-  boolean: ["ya/tidak", "yes/no"],
-  text: ["teks", "text"],
-  date: ["tanggal", "date"],
-  choice: ["pilihan tunggal", "single choice"],
-  multichoice: ["pilihan ganda", "multiple choice"],
-};
-
 /**
  * Changes publishing must refuse because stored submissions would change meaning:
  * - a field key published in ANY earlier version changes its type;
@@ -487,41 +478,38 @@ export function publishRefusals(history: readonly TemplatePackage[], next: Templ
     if (!h) continue;
     const f = loc.field;
     const label = f.label.id || key;
-    const [newType, newTypeEn] = TYPE_NAMES[f.type] ?? [f.type, f.type];
-    const [oldType, oldTypeEn] = TYPE_NAMES[h.type] ?? [h.type, h.type];
     const unit = f.unit ?? "";
     if (!inPrevious.has(key)) {
       if (h.types.some((t) => t !== f.type) || h.units.some((u) => u !== unit)) {
-        const oldUnit = h.unit ?? "tanpa satuan";
-        const oldUnitEn = h.unit ?? "no unit";
-        errors.push({
-          pointer: loc.pointer + "/key",
-          code: "KEY_REUSED",
-          message: `Kunci "${key}" (isian "${label}") pernah terbit di versi ${h.lastVersion} sebagai ${oldType} (${oldUnit}) untuk "${h.label}", lalu dihapus. Kunci tidak boleh dipakai ulang untuk arti lain: data lama akan tercampur. Pakai kunci baru untuk isian ini, atau kembalikan jenis dan satuannya.`,
-          messageEn: `Key "${key}" (field "${label}") was published in version ${h.lastVersion} as ${oldTypeEn} (${oldUnitEn}) for "${h.label}" and later removed. A key cannot be reused for another meaning: old data would mix in. Use a new key, or restore its type and unit.`,
-        });
+        errors.push(
+          packageError(loc.pointer + "/key", "KEY_REUSED", {
+            key,
+            label,
+            version: h.lastVersion,
+            oldType: h.type,
+            oldUnit: h.unit ?? undefined,
+            oldLabel: h.label,
+          }),
+        );
       }
       continue;
     }
     if (h.types.some((t) => t !== f.type)) {
-      errors.push({
-        pointer: loc.pointer + "/type",
-        code: "FIELD_TYPE_CHANGED",
-        message: `Jenis isian "${label}" (kunci "${key}") tidak boleh diubah dari ${oldType} menjadi ${newType}: isian ini sudah terbit dan data yang tersimpan akan rusak. Kembalikan jenisnya, atau buat isian baru dengan kunci baru.`,
-        messageEn: `The type of field "${label}" (key "${key}") cannot change from ${oldTypeEn} to ${newTypeEn}: the field is published and stored data would be corrupted. Restore its type, or add a new field with a new key.`,
-      });
+      errors.push(packageError(loc.pointer + "/type", "FIELD_TYPE_CHANGED", { label, key, oldType: h.type, newType: f.type }));
     }
   }
   const prevForms = byKey(previous.forms);
   next.forms.forEach((form, fi) => {
     const old = prevForms.get(form.key);
     if (old && old.periodType !== form.periodType) {
-      errors.push({
-        pointer: pointerOf("forms", fi, "periodType"),
-        code: "FORM_PERIOD_CHANGED",
-        message: `Periode formulir "${form.title.id}" (kunci "${form.key}") tidak boleh diubah dari ${old.periodType} menjadi ${form.periodType}: laporan yang sudah masuk memakai periode lama. Kembalikan periodenya, atau buat formulir baru dengan kunci baru.`,
-        messageEn: `The period of form "${form.title.id}" (key "${form.key}") cannot change from ${old.periodType} to ${form.periodType}: stored reports use the old period. Restore it, or create a new form with a new key.`,
-      });
+      errors.push(
+        packageError(pointerOf("forms", fi, "periodType"), "FORM_PERIOD_CHANGED", {
+          title: form.title.id,
+          form: form.key,
+          oldPeriod: old.periodType,
+          newPeriod: form.periodType,
+        }),
+      );
     }
   });
   return errors;

@@ -11,8 +11,12 @@ import { findCycles } from "./cycles";
 export { findCycles };
 import type { DocumentError } from "../intake/errors";
 import { pointerOf } from "../intake/errors";
+import { packageError, type PackageMessageCode } from "./package-messages";
 import type { JsonCaps } from "../intake/limits";
 import type { Condition, DistrictOverlay, Field, Form, Indicator, Target, TemplatePackage, ValidationRule } from "../../schemas/types.generated";
+
+/** The messages of a reference an overlay makes to something its base package lacks. */
+type UnknownReferenceCode = Extract<PackageMessageCode, `UNKNOWN_REF_${string}`>;
 
 export interface PackageValidateOptions extends JsonCaps {
   /**
@@ -22,7 +26,8 @@ export interface PackageValidateOptions extends JsonCaps {
   allowLocalKeys?: boolean;
 }
 
-function err(pointer: string, code: string, message: string, messageEn: string, extra: Partial<DocumentError> = {}): DocumentError {
+/** A formula checker's error, with its English twin, as a DocumentError (its text is FORMULA_ERRORS'). */
+function formulaErr(pointer: string, code: string, message: string, messageEn: string, extra: Partial<DocumentError>): DocumentError {
   return { pointer, code, message, messageEn, ...extra };
 }
 
@@ -58,24 +63,15 @@ function checkFormulaAt(
     return {
       refs: result.refs,
       errors: result.errors.map((e, i) =>
-        err(pointer, e.code, e.message, english[i]?.message ?? e.message, { start: e.start, end: e.end, formulaCode: e.code }),
+        formulaErr(pointer, e.code, e.message, english[i]?.message ?? e.message, { start: e.start, end: e.end, formulaCode: e.code }),
       ),
     };
   }
   if (expect && result.type && result.type !== expect) {
-    const [want, wantEn] = expect === "number" ? ["angka", "a number"] : ["ya/tidak (true/false)", "true/false"];
     return {
       refs: result.refs,
       type: result.type,
-      errors: [
-        err(
-          pointer,
-          "FORMULA_TYPE",
-          `Rumus ini harus menghasilkan ${want}. Ubah rumusnya, misalnya dengan if(kondisi, 1, 0) atau perbandingan.`,
-          `This formula must produce ${wantEn}. Change it, e.g. with if(condition, 1, 0) or a comparison.`,
-          { start: 0, end: src.length, formulaCode: "TYPE_MISMATCH" },
-        ),
-      ],
+      errors: [packageError(pointer, "FORMULA_TYPE", { expect }, { start: 0, end: src.length, formulaCode: "TYPE_MISMATCH" })],
     };
   }
   return { errors: [], refs: result.refs, type: result.type, usesUnits: result.usesUnits, unitRefs: result.unitRefs };
@@ -87,14 +83,7 @@ export function checkFieldShape(field: Field, pointer: string): DocumentError[] 
   const numeric = field.type === "integer" || field.type === "number";
   const choice = field.type === "choice" || field.type === "multichoice";
   const notAllowed = (prop: string, forTypes: string): void => {
-    errors.push(
-      err(
-        `${pointer}/${prop}`,
-        "PROPERTY_NOT_ALLOWED",
-        `"${prop}" hanya berlaku untuk isian ${forTypes}, bukan "${field.type}". Hapus "${prop}" atau ganti jenis isian.`,
-        `"${prop}" only applies to ${forTypes} fields, not "${field.type}". Remove it or change the field type.`,
-      ),
-    );
+    errors.push(packageError(`${pointer}/${prop}`, "PROPERTY_NOT_ALLOWED", { prop, forTypes, type: field.type }));
   };
   if (!numeric) {
     if (field.min !== undefined) notAllowed("min", "integer/number");
@@ -107,63 +96,28 @@ export function checkFieldShape(field: Field, pointer: string): DocumentError[] 
     if (field.aggregation !== undefined) notAllowed("aggregation", "integer/number/boolean");
   }
   if (numeric && field.min !== undefined && field.max !== undefined && field.min > field.max) {
-    errors.push(
-      err(
-        `${pointer}/min`,
-        "MIN_GT_MAX",
-        `Nilai terkecil (${field.min}) lebih besar dari nilai terbesar (${field.max}). Tukar atau perbaiki batasnya.`,
-        `min (${field.min}) is greater than max (${field.max}). Swap or fix the bounds.`,
-      ),
-    );
+    errors.push(packageError(`${pointer}/min`, "MIN_GT_MAX", { min: field.min, max: field.max }));
   }
   if (field.type === "integer") {
     for (const bound of ["min", "max"] as const) {
       const v = field[bound];
       if (v !== undefined && !Number.isInteger(v)) {
-        errors.push(
-          err(
-            `${pointer}/${bound}`,
-            "NOT_INTEGER",
-            `Batas "${bound}" isian bilangan bulat harus bilangan bulat.`,
-            `"${bound}" of an integer field must be an integer.`,
-          ),
-        );
+        errors.push(packageError(`${pointer}/${bound}`, "NOT_INTEGER", { bound }));
       }
     }
   }
   if (choice && (field.choices === undefined || field.choices.length === 0)) {
-    errors.push(
-      err(
-        `${pointer}/choices`,
-        "CHOICES_REQUIRED",
-        `Isian pilihan "${field.key}" belum punya daftar pilihan. Tambahkan "choices".`,
-        `Choice field "${field.key}" has no choices. Add "choices".`,
-      ),
-    );
+    errors.push(packageError(`${pointer}/choices`, "CHOICES_REQUIRED", { field: field.key }));
   }
   const seen = new Map<string, number>();
   field.choices?.forEach((c, i) => {
     const first = seen.get(c.value);
     if (first !== undefined) {
-      errors.push(
-        err(
-          `${pointer}/choices/${i}/value`,
-          "DUPLICATE_CHOICE",
-          `Nilai pilihan "${c.value}" dipakai dua kali (pilihan ke-${first + 1} dan ke-${i + 1}). Setiap nilai pilihan harus unik.`,
-          `Choice value "${c.value}" is used twice (choices ${first + 1} and ${i + 1}). Each value must be unique.`,
-        ),
-      );
+      errors.push(packageError(`${pointer}/choices/${i}/value`, "DUPLICATE_CHOICE", { value: c.value, first: first + 1, second: i + 1 }));
     } else seen.set(c.value, i);
   });
   if (field.optional === true && field.required === true) {
-    errors.push(
-      err(
-        `${pointer}/optional`,
-        "OPTIONAL_REQUIRED",
-        `Isian "${field.key}" tidak bisa sekaligus opsional (boleh disembunyikan) dan wajib. Hapus salah satunya.`,
-        `Field "${field.key}" cannot be both optional (hideable) and required. Remove one.`,
-      ),
-    );
+    errors.push(packageError(`${pointer}/optional`, "OPTIONAL_REQUIRED", { field: field.key }));
   }
   return errors;
 }
@@ -176,88 +130,39 @@ function checkCondition(condition: Condition, pointer: string, self: Field, byKe
   condition.clauses.forEach((clause, i) => {
     const at = `${pointer}/clauses/${i}`;
     if (clause.field === self.key) {
-      errors.push(
-        err(
-          `${at}/field`,
-          "SELF_REFERENCE",
-          `Syarat tampil isian "${self.key}" tidak boleh merujuk ke isian itu sendiri. Pilih isian lain.`,
-          `The show-if of "${self.key}" cannot refer to the field itself.`,
-        ),
-      );
+      errors.push(packageError(`${at}/field`, "SELF_REFERENCE", { field: self.key }));
       return;
     }
     const target = byKey.get(clause.field);
     if (!target) {
-      errors.push(
-        err(
-          `${at}/field`,
-          "UNKNOWN_FIELD",
-          `Isian "${clause.field}" tidak ada di formulir ini. Pilih isian yang ada di formulir yang sama.`,
-          `Field "${clause.field}" is not in this form. Pick a field of the same form.`,
-        ),
-      );
+      errors.push(packageError(`${at}/field`, "UNKNOWN_FIELD", { field: clause.field }));
       return;
     }
     const needsValue = clause.op !== "filled" && clause.op !== "empty";
     if (!needsValue) {
       if (clause.value !== undefined) {
-        errors.push(
-          err(
-            `${at}/value`,
-            "BAD_CONDITION",
-            `Operator "${clause.op}" tidak memakai nilai. Hapus "value".`,
-            `Operator "${clause.op}" takes no value. Remove "value".`,
-          ),
-        );
+        errors.push(packageError(`${at}/value`, "CONDITION_VALUE_UNUSED", { op: clause.op }));
       }
       return;
     }
     if (clause.value === undefined) {
-      errors.push(
-        err(
-          `${at}/value`,
-          "BAD_CONDITION",
-          `Operator "${clause.op}" perlu nilai pembanding. Isi "value".`,
-          `Operator "${clause.op}" needs a value. Fill in "value".`,
-        ),
-      );
+      errors.push(packageError(`${at}/value`, "CONDITION_VALUE_MISSING", { op: clause.op }));
       return;
     }
     const v = clause.value;
     const numeric = target.type === "integer" || target.type === "number";
     const ordered = numeric || target.type === "date";
     if (ORDER_OPS.has(clause.op) && !ordered) {
-      errors.push(
-        err(
-          `${at}/op`,
-          "BAD_CONDITION",
-          `Operator "${clause.op}" hanya untuk isian angka atau tanggal; "${target.key}" berjenis ${target.type}. Gunakan "eq" atau "ne".`,
-          `Operator "${clause.op}" only applies to number or date fields; "${target.key}" is ${target.type}. Use "eq" or "ne".`,
-        ),
-      );
+      errors.push(packageError(`${at}/op`, "CONDITION_ORDER_OP", { op: clause.op, field: target.key, type: target.type }));
       return;
     }
     const expected = numeric ? "number" : target.type === "boolean" ? "boolean" : "string";
     if (typeof v !== expected) {
-      errors.push(
-        err(
-          `${at}/value`,
-          "BAD_CONDITION",
-          `Nilai pembanding untuk "${target.key}" harus berjenis ${expected === "number" ? "angka" : expected === "boolean" ? "true/false" : "teks"}. Perbaiki nilainya.`,
-          `The value compared with "${target.key}" must be a ${expected}.`,
-        ),
-      );
+      errors.push(packageError(`${at}/value`, "CONDITION_VALUE_TYPE", { field: target.key, expected }));
       return;
     }
     if ((target.type === "choice" || target.type === "multichoice") && !target.choices?.some((c) => c.value === v)) {
-      errors.push(
-        err(
-          `${at}/value`,
-          "UNKNOWN_CHOICE",
-          `"${String(v)}" bukan pilihan dari isian "${target.key}". Pilih salah satu nilai pilihannya.`,
-          `"${String(v)}" is not a choice of "${target.key}".`,
-        ),
-      );
+      errors.push(packageError(`${at}/value`, "UNKNOWN_CHOICE", { value: String(v), field: target.key }));
     }
   });
   return errors;
@@ -296,78 +201,36 @@ function checkForm(form: Form, pointer: string): DocumentError[] {
     }
   }
   for (const cycle of findCycles(calcGraph)) {
-    errors.push(
-      err(
-        `${pointerByKey.get(cycle[0])}/calculate`,
-        "CIRCULAR",
-        `Rumus isian terhitung saling bergantung melingkar: ${cycle.join(" → ")}. Putus lingkarannya dengan mengubah salah satu rumus.`,
-        `Calculated fields depend on each other in a circle: ${cycle.join(" → ")}. Break the cycle by changing one formula.`,
-        { cycle },
-      ),
-    );
+    errors.push(packageError(`${pointerByKey.get(cycle[0])}/calculate`, "CIRCULAR", { cycle: cycle.join(" → ") }, { cycle }));
   }
   for (const cycle of findCycles(showGraph)) {
-    errors.push(
-      err(
-        `${pointerByKey.get(cycle[0])}/showIf`,
-        "SHOWIF_CYCLE",
-        `Syarat tampil saling bergantung melingkar: ${cycle.join(" → ")}. Ubah salah satu syarat tampil.`,
-        `Show-if conditions depend on each other in a circle: ${cycle.join(" → ")}. Change one of them.`,
-        { cycle },
-      ),
-    );
+    errors.push(packageError(`${pointerByKey.get(cycle[0])}/showIf`, "SHOWIF_CYCLE", { cycle: cycle.join(" → ") }, { cycle }));
   }
   return errors;
 }
 
-function duplicate(pointer: string, key: string, firstPointer: string): DocumentError {
-  return err(
-    pointer,
-    "DUPLICATE_KEY",
-    `Kunci "${key}" sudah dipakai (di ${firstPointer}). Setiap kunci harus unik; pilih kunci lain.`,
-    `Key "${key}" is already used (at ${firstPointer}). Keys must be unique; choose another.`,
-  );
+/** A key used twice: `firstPointer` is where it was first, or undefined when it is already in the package or an earlier operation of the overlay. */
+function duplicate(pointer: string, key: string, firstPointer?: string): DocumentError {
+  return firstPointer === undefined
+    ? packageError(pointer, "DUPLICATE_KEY_OVERLAY", { key })
+    : packageError(pointer, "DUPLICATE_KEY", { key, first: firstPointer });
 }
 
 function checkBands(bands: { green: number; yellow: number }, pointer: string): DocumentError[] {
-  return bands.green < bands.yellow
-    ? [
-        err(
-          `${pointer}/yellow`,
-          "BANDS_ORDER",
-          `Batas kuning (${bands.yellow}%) lebih tinggi dari batas hijau (${bands.green}%). Batas hijau harus ≥ batas kuning.`,
-          `The yellow band (${bands.yellow}%) is above the green band (${bands.green}%). Green must be ≥ yellow.`,
-        ),
-      ]
-    : [];
+  return bands.green < bands.yellow ? [packageError(`${pointer}/yellow`, "BANDS_ORDER", { yellow: bands.yellow, green: bands.green })] : [];
 }
 
 function checkTargetProfile(target: Target, pointer: string): DocumentError[] {
   const p = target.profile;
   const want = p.type === "quarterly" ? 4 : p.type === "monthly" ? 12 : 0;
   if (want === 0 || !("values" in p) || p.values.length === want) return [];
-  const [name, nameEn] = p.type === "quarterly" ? ["triwulanan", "quarterly"] : ["bulanan", "monthly"];
-  return [
-    err(
-      `${pointer}/profile/values`,
-      "PROFILE_LENGTH",
-      `Profil ${name} harus berisi tepat ${want} nilai, sekarang ${p.values.length}. Lengkapi atau kurangi nilainya.`,
-      `A ${nameEn} profile needs exactly ${want} values, it has ${p.values.length}.`,
-    ),
-  ];
+  return [packageError(`${pointer}/profile/values`, "PROFILE_LENGTH", { profile: p.type, want, actual: p.values.length })];
 }
 
 function checkIndicator(ind: Indicator, pointer: string, symbols: ReadonlyMap<string, FormulaType>, groups: ReadonlySet<string>): DocumentError[] {
   const errors: DocumentError[] = [];
   if (!groups.has(ind.group)) {
-    errors.push(
-      err(
-        `${pointer}/group`,
-        "UNKNOWN_GROUP",
-        `Kelompok "${ind.group}" tidak ada di paket. Tambahkan ke "groups" atau pilih kelompok yang ada.`,
-        `Group "${ind.group}" is not in the package. Add it to "groups" or pick an existing one.`,
-      ),
-    );
+    errors.push(packageError(`${pointer}/group`, "UNKNOWN_GROUP", { group: ind.group }));
   }
   const num = checkFormulaAt(ind.numerator, `${pointer}/numerator`, symbols, "indicator", "number");
   errors.push(...num.errors);
@@ -383,15 +246,7 @@ function checkIndicator(ind: Indicator, pointer: string, symbols: ReadonlyMap<st
   const unitsOnly = parts.find((p) => p.res.errors.length === 0 && p.res.usesUnits && /\bunits\s*\(/.test(p.src));
   if (unitsOnly && unitFields.length === 0) {
     const start = unitsOnly.src.search(/\bunits\s*\(/);
-    errors.push(
-      err(
-        unitsOnly.at,
-        "UNITS_WITHOUT_COUNT",
-        "units() menghitung unit yang melaporkan formulir yang dibaca count_units(kondisi); rumus indikator ini tidak memakai count_units atas isian apa pun. Tambahkan count_units(kondisi) pada pembilang atau penyebut, misalnya count_units(isian > 0) / units().",
-        "units() counts the units that reported the forms read by count_units(condition); this indicator uses no count_units over any field. Add count_units(condition) to the numerator or denominator, e.g. count_units(field > 0) / units().",
-        { start, end: start + "units()".length, formulaCode: "UNITS_WITHOUT_COUNT" },
-      ),
-    );
+    errors.push(packageError(unitsOnly.at, "UNITS_WITHOUT_COUNT", {}, { start, end: start + "units()".length, formulaCode: "UNITS_WITHOUT_COUNT" }));
   }
   if (ind.bands) errors.push(...checkBands(ind.bands, `${pointer}/bands`));
   return errors;
@@ -400,14 +255,7 @@ function checkIndicator(ind: Indicator, pointer: string, symbols: ReadonlyMap<st
 function checkRule(rule: ValidationRule, pointer: string, formsByKey: ReadonlyMap<string, Form>, yearlyFields: readonly Field[]): DocumentError[] {
   const form = formsByKey.get(rule.form);
   if (!form) {
-    return [
-      err(
-        `${pointer}/form`,
-        "UNKNOWN_FORM",
-        `Formulir "${rule.form}" tidak ada di paket. Pilih formulir yang ada.`,
-        `Form "${rule.form}" is not in the package. Pick an existing form.`,
-      ),
-    ];
+    return [packageError(`${pointer}/form`, "UNKNOWN_FORM", { form: rule.form })];
   }
   // The rule's own form wins over a yearly form on the same key (keys are unique anyway).
   const symbols = symbolsOf([...yearlyFields, ...formFields(form).map((f) => f.field)]);
@@ -417,16 +265,7 @@ function checkRule(rule: ValidationRule, pointer: string, formsByKey: ReadonlyMa
   if (errors.length === 0 && left.type && right.type) {
     const ordered = rule.op !== "==" && rule.op !== "!=";
     if ((ordered && (left.type !== "number" || right.type !== "number")) || left.type !== right.type) {
-      errors.push(
-        err(
-          `${pointer}/op`,
-          "RULE_TYPE",
-          ordered
-            ? `Operator "${rule.op}" membandingkan angka, tetapi salah satu sisi menghasilkan true/false. Ubah rumusnya.`
-            : `Kedua sisi "${rule.op}" harus sejenis (angka dengan angka, true/false dengan true/false).`,
-          ordered ? `Operator "${rule.op}" compares numbers but a side is boolean.` : `Both sides of "${rule.op}" must have the same type.`,
-        ),
-      );
+      errors.push(packageError(`${pointer}/op`, ordered ? "RULE_TYPE_ORDERED" : "RULE_TYPE_MIXED", { op: rule.op }));
     }
   }
   return errors;
@@ -441,14 +280,7 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
   const errors: DocumentError[] = [];
   const localKey = (key: string, pointer: string): void => {
     if (!options.allowLocalKeys && key.startsWith(LOCAL_PREFIX)) {
-      errors.push(
-        err(
-          pointer,
-          "LOCAL_KEY_IN_NATIONAL",
-          `Kunci "${key}" diawali "${LOCAL_PREFIX}", awalan khusus tambahan kabupaten/kota. Paket nasional harus memakai kunci lain.`,
-          `Key "${key}" starts with "${LOCAL_PREFIX}", reserved for district additions. Use another key in a national package.`,
-        ),
-      );
+      errors.push(packageError(pointer, "LOCAL_KEY_IN_NATIONAL", { key }));
     }
   };
   const unique = (seen: Map<string, string>, key: string, pointer: string): void => {
@@ -485,14 +317,7 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
     const p = pointerOf("indicators", i);
     unique(indicatorKeys, ind.key, `${p}/key`);
     if (fieldKeys.has(ind.key)) {
-      errors.push(
-        err(
-          `${p}/key`,
-          "KEY_COLLISION",
-          `Kunci indikator "${ind.key}" sama dengan kunci isian (${fieldKeys.get(ind.key)}). Rumus tidak bisa membedakannya; pilih kunci lain.`,
-          `Indicator key "${ind.key}" equals a field key (${fieldKeys.get(ind.key)}). Choose another key.`,
-        ),
-      );
+      errors.push(packageError(`${p}/key`, "KEY_COLLISION", { key: ind.key, first: fieldKeys.get(ind.key) }));
     }
     errors.push(...checkIndicator(ind, p, packageSymbols, groupSet));
   });
@@ -501,27 +326,13 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
   pkg.targets.forEach((t, i) => {
     const p = pointerOf("targets", i);
     if (!indicatorKeys.has(t.indicator)) {
-      errors.push(
-        err(
-          `${p}/indicator`,
-          "UNKNOWN_INDICATOR",
-          `Indikator "${t.indicator}" tidak ada di paket. Pilih indikator yang ada.`,
-          `Indicator "${t.indicator}" is not in the package.`,
-        ),
-      );
+      errors.push(packageError(`${p}/indicator`, "UNKNOWN_INDICATOR", { indicator: t.indicator }));
     }
     errors.push(...checkTargetProfile(t, p));
     const id = targetIdentity(t);
     const first = targetSeen.get(id);
     if (first !== undefined) {
-      errors.push(
-        err(
-          p,
-          "DUPLICATE_TARGET",
-          `Target untuk indikator, tahun dan cakupan yang sama sudah ada (di ${first}). Hapus salah satunya.`,
-          `A target for the same indicator, year and scope already exists (at ${first}).`,
-        ),
-      );
+      errors.push(packageError(p, "DUPLICATE_TARGET", { first }));
     } else targetSeen.set(id, p);
   });
 
@@ -543,14 +354,7 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
 export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: TemplatePackage): DocumentError[] {
   const errors: DocumentError[] = [];
   if (overlay.package !== basePackage.key) {
-    errors.push(
-      err(
-        "/package",
-        "PACKAGE_MISMATCH",
-        `Overlay ini untuk paket "${overlay.package}", bukan "${basePackage.key}". Pilih paket dasar yang benar.`,
-        `This overlay is for package "${overlay.package}", not "${basePackage.key}".`,
-      ),
-    );
+    errors.push(packageError("/package", "OVERLAY_PACKAGE_MISMATCH", { overlayPackage: overlay.package, package: basePackage.key }));
   }
   const forms = new Map(basePackage.forms.map((f) => [f.key, f] as const));
   // form key → section key → field keys (mutable copies, so added fields count for later operations)
@@ -575,31 +379,17 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
   const rules = new Set(basePackage.rules.map((r) => r.key));
   const groups = new Set(basePackage.groups.map((g) => g.key));
 
-  const unknown = (pointer: string, what: string, whatEn: string, key: string): void => {
-    errors.push(
-      err(
-        pointer,
-        "UNKNOWN_REFERENCE",
-        `${what} "${key}" tidak ada di paket dasar. Periksa kuncinya.`,
-        `${whatEn} "${key}" does not exist in the base package.`,
-      ),
-    );
+  const unknown = (pointer: string, messageCode: UnknownReferenceCode, key: string, where: { form?: string; section?: string } = {}): void => {
+    errors.push(packageError(pointer, messageCode, { key, ...where }));
   };
   const mustBeLocal = (pointer: string, key: string): boolean => {
     if (key.startsWith(LOCAL_PREFIX)) return true;
-    errors.push(
-      err(
-        pointer,
-        "LOCAL_KEY_REQUIRED",
-        `Kunci tambahan kabupaten/kota harus diawali "${LOCAL_PREFIX}" (misalnya ${LOCAL_PREFIX}${key}). Ganti kuncinya.`,
-        `Keys added by a district must start with "${LOCAL_PREFIX}" (e.g. ${LOCAL_PREFIX}${key}).`,
-      ),
-    );
+    errors.push(packageError(pointer, "LOCAL_KEY_REQUIRED", { key }));
     return false;
   };
   const formExists = (pointer: string, key: string): boolean => {
     if (forms.has(key)) return true;
-    unknown(pointer, "Formulir", "Form", key);
+    unknown(pointer, "UNKNOWN_REF_FORM", key);
     return false;
   };
 
@@ -608,40 +398,26 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
     switch (op.op) {
       case "setTarget": {
         const t = op.target;
-        if (!indicators.has(t.indicator)) unknown(`${p}/target/indicator`, "Indikator", "Indicator", t.indicator);
+        if (!indicators.has(t.indicator)) unknown(`${p}/target/indicator`, "UNKNOWN_REF_INDICATOR", t.indicator);
         errors.push(...checkTargetProfile(t, `${p}/target`));
         if (t.scope.level === "national" || t.scope.level === "province" || (t.scope.level === "district" && t.scope.org !== overlay.district)) {
-          errors.push(
-            err(
-              `${p}/target/scope`,
-              "SCOPE_OUTSIDE_DISTRICT",
-              `Target overlay hanya boleh untuk kabupaten/kota ${overlay.district} atau Puskesmas di dalamnya. Ubah cakupannya.`,
-              `Overlay targets must be scoped to district ${overlay.district} or its Puskesmas.`,
-            ),
-          );
+          errors.push(packageError(`${p}/target/scope`, "OVERLAY_TARGET_SCOPE", { district: overlay.district }));
         }
         break;
       }
       case "setBands":
-        if (!indicators.has(op.indicator)) unknown(`${p}/indicator`, "Indikator", "Indicator", op.indicator);
+        if (!indicators.has(op.indicator)) unknown(`${p}/indicator`, "UNKNOWN_REF_INDICATOR", op.indicator);
         errors.push(...checkBands(op.bands, `${p}/bands`));
         break;
       case "hideField": {
         if (!formExists(`${p}/form`, op.form)) break;
         if (fieldToForm.get(op.field) !== op.form) {
-          unknown(`${p}/field`, `Isian pada formulir ${op.form}`, `Field of form ${op.form}`, op.field);
+          unknown(`${p}/field`, "UNKNOWN_REF_FIELD_OF_FORM", op.field, { form: op.form });
           break;
         }
         const f = fieldDefs.get(op.field)!;
         if (f.optional !== true || f.required === true) {
-          errors.push(
-            err(
-              `${p}/field`,
-              "FIELD_NOT_OPTIONAL",
-              `Isian "${op.field}" tidak bertanda opsional sehingga tidak boleh disembunyikan.`,
-              `Field "${op.field}" is not optional and cannot be hidden.`,
-            ),
-          );
+          errors.push(packageError(`${p}/field`, "OVERLAY_FIELD_NOT_OPTIONAL", { field: op.field }));
         }
         break;
       }
@@ -649,15 +425,15 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
         if (!formExists(`${p}/form`, op.form)) break;
         const sectionFields = sections.get(op.form)!.get(op.section);
         if (!sectionFields) {
-          unknown(`${p}/section`, `Bagian pada formulir ${op.form}`, `Section of form ${op.form}`, op.section);
+          unknown(`${p}/section`, "UNKNOWN_REF_SECTION_OF_FORM", op.section, { form: op.form });
           break;
         }
         if (op.after !== undefined && !sectionFields.includes(op.after)) {
-          unknown(`${p}/after`, `Isian pada bagian ${op.section}`, `Field of section ${op.section}`, op.after);
+          unknown(`${p}/after`, "UNKNOWN_REF_FIELD_OF_SECTION", op.after, { section: op.section });
         }
         const key = op.field.key;
         if (mustBeLocal(`${p}/field/key`, key)) {
-          if (fieldDefs.has(key)) errors.push(duplicate(`${p}/field/key`, key, "paket/overlay"));
+          if (fieldDefs.has(key)) errors.push(duplicate(`${p}/field/key`, key));
           errors.push(...checkFieldShape(op.field, `${p}/field`));
           sectionFields.push(key);
           fieldToForm.set(key, op.form);
@@ -667,10 +443,10 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
       }
       case "addIndicator": {
         const key = op.indicator.key;
-        if (!groups.has(op.indicator.group)) unknown(`${p}/indicator/group`, "Kelompok", "Group", op.indicator.group);
+        if (!groups.has(op.indicator.group)) unknown(`${p}/indicator/group`, "UNKNOWN_REF_GROUP", op.indicator.group);
         if (op.indicator.bands) errors.push(...checkBands(op.indicator.bands, `${p}/indicator/bands`));
         if (mustBeLocal(`${p}/indicator/key`, key)) {
-          if (indicators.has(key) || fieldDefs.has(key)) errors.push(duplicate(`${p}/indicator/key`, key, "paket/overlay"));
+          if (indicators.has(key) || fieldDefs.has(key)) errors.push(duplicate(`${p}/indicator/key`, key));
           indicators.add(key);
         }
         break;
@@ -679,7 +455,7 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
         formExists(`${p}/rule/form`, op.rule.form);
         const key = op.rule.key;
         if (mustBeLocal(`${p}/rule/key`, key)) {
-          if (rules.has(key)) errors.push(duplicate(`${p}/rule/key`, key, "paket/overlay"));
+          if (rules.has(key)) errors.push(duplicate(`${p}/rule/key`, key));
           rules.add(key);
         }
         break;
@@ -687,45 +463,28 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
       case "relabel": {
         const targets = [op.form, op.field, op.section, op.indicator].filter((x) => x !== undefined);
         if (targets.length === 0) {
-          errors.push(
-            err(
-              p,
-              "RELABEL_TARGET",
-              `Pilih yang diberi label baru: "form", "section" (dengan "form"), "field" atau "indicator".`,
-              `Say what to relabel: "form", "section" (with "form"), "field" or "indicator".`,
-            ),
-          );
+          errors.push(packageError(p, "RELABEL_NOTHING"));
           break;
         }
         if (op.indicator !== undefined) {
           if (op.form !== undefined || op.field !== undefined || op.section !== undefined) {
-            errors.push(
-              err(
-                p,
-                "RELABEL_TARGET",
-                `Satu operasi relabel hanya untuk satu hal: indikator, atau formulir/bagian/isian.`,
-                `One relabel operation targets one thing only.`,
-              ),
-            );
-          } else if (!indicators.has(op.indicator)) unknown(`${p}/indicator`, "Indikator", "Indicator", op.indicator);
+            errors.push(packageError(p, "RELABEL_ONE_THING"));
+          } else if (!indicators.has(op.indicator)) unknown(`${p}/indicator`, "UNKNOWN_REF_INDICATOR", op.indicator);
           break;
         }
         if (op.section !== undefined && op.field !== undefined) {
-          errors.push(err(p, "RELABEL_TARGET", `Pilih "section" atau "field", tidak keduanya.`, `Give "section" or "field", not both.`));
+          errors.push(packageError(p, "RELABEL_SECTION_OR_FIELD"));
           break;
         }
         if (op.form !== undefined && !formExists(`${p}/form`, op.form)) break;
         if (op.section !== undefined) {
           if (op.form === undefined) {
-            errors.push(
-              err(`${p}/section`, "RELABEL_TARGET", `Relabel bagian perlu "form". Tambahkan kunci formulirnya.`, `Relabelling a section needs "form".`),
-            );
-          } else if (!sections.get(op.form)!.has(op.section))
-            unknown(`${p}/section`, `Bagian pada formulir ${op.form}`, `Section of form ${op.form}`, op.section);
+            errors.push(packageError(`${p}/section`, "RELABEL_SECTION_FORM"));
+          } else if (!sections.get(op.form)!.has(op.section)) unknown(`${p}/section`, "UNKNOWN_REF_SECTION_OF_FORM", op.section, { form: op.form });
         }
         if (op.field !== undefined) {
           const owner = fieldToForm.get(op.field);
-          if (owner === undefined || (op.form !== undefined && owner !== op.form)) unknown(`${p}/field`, "Isian", "Field", op.field);
+          if (owner === undefined || (op.form !== undefined && owner !== op.form)) unknown(`${p}/field`, "UNKNOWN_REF_FIELD", op.field);
         }
         break;
       }

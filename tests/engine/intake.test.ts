@@ -149,9 +149,11 @@ describe("docs/security.md item 3: ReDoS", () => {
   it("every pattern the gate accepts validates 30 × 'a' + '!' quickly", () => {
     const r = compileRawSchema({ type: "string", pattern: "^(ab|cd|x)+a*$", maxLength: 100 });
     expect(r.ok).toBe(true);
+    // Not a speed target: exponential backtracking on 31 characters runs for minutes, a linear
+    // match for microseconds; the wide bound tells the two apart on a loaded machine too.
     const started = performance.now();
     r.validate!("a".repeat(30) + "!");
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 

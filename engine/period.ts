@@ -101,11 +101,6 @@ export function formatPeriod(p: Period): string {
   }
 }
 
-/** The type of a period string (throws on a malformed one). */
-export function periodType(p: Period | string): PeriodType {
-  return asPeriod(p).type;
-}
-
 /** Month index of a calendar month (month 1..12). */
 export function monthIndex(year: number, month: number): number {
   return year * 12 + month - 1;
@@ -162,13 +157,6 @@ export function periodWindow(p: Period | string, options: { ytd?: boolean } = {}
     start: monthIndex(period.year, options.ytd ? 1 : first),
     end: monthIndex(period.year, last),
   };
-}
-
-/** Month indexes of a window, in order. */
-export function windowMonths(w: MonthWindow): number[] {
-  const out: number[] = [];
-  for (let i = w.start; i <= w.end; i++) out.push(i);
-  return out;
 }
 
 /** The period of the given type that contains a month index. */
@@ -255,28 +243,6 @@ export function comparePeriods(a: Period | string, b: Period | string): number {
   const wa = periodWindow(a);
   const wb = periodWindow(b);
   return wa.end - wb.end || wb.end - wb.start - (wa.end - wa.start);
-}
-
-/** Inclusive list of periods of the same type from `from` to `to` (empty when reversed). */
-export function periodRange(from: Period | string, to: Period | string, maxCount = 1200): string[] {
-  const a = asPeriod(from);
-  const b = asPeriod(to);
-  if (a.type !== b.type) {
-    throw new PeriodError(
-      `${formatPeriod(a)}..${formatPeriod(b)}`,
-      `Rentang periode harus berjenis sama: "${formatPeriod(a)}" dan "${formatPeriod(b)}" berbeda jenis.`,
-    );
-  }
-  const out: string[] = [];
-  let cur = formatPeriod(a);
-  const last = formatPeriod(b);
-  if (comparePeriods(cur, last) > 0) return out;
-  for (;;) {
-    out.push(cur);
-    if (cur === last || out.length >= maxCount) break;
-    cur = nextPeriod(cur);
-  }
-  return out;
 }
 
 /** True when a period of type `inner` can be reported within period type `outer` (month ⊂ quarter ⊂ year). */

@@ -61,7 +61,7 @@ const inScope = (paths: readonly string[], unit: Pick<OrgUnit, "path">) => paths
 // ---------------------------------------------------------------------------------------------
 // Reading files: streamed with caps, the header first (./import-file.server.ts)
 
-export { readCsv, readUpload, readXlsx, MAX_IMPORT_ROWS, type ParsedFile, type ReadResult } from "./import-file.server";
+export { readCsv, readUpload, MAX_IMPORT_ROWS, type ParsedFile, type ReadResult } from "./import-file.server";
 
 // ---------------------------------------------------------------------------------------------
 // The form of an import

@@ -55,7 +55,6 @@ export interface ScorecardQuery {
 }
 
 export type TargetBasis = "nearest" | "national";
-export const TARGET_BASES: readonly TargetBasis[] = ["nearest", "national"];
 
 /** A request the user can fix (unknown template, unit, level); message in Bahasa Indonesia. */
 export class ScorecardQueryError extends Error {

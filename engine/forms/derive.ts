@@ -4,7 +4,7 @@
  * for a custom ObjectFieldTemplate (docs/decisions/001-flat-form-data.md).
  */
 import type { Field, Form } from "../../schemas/types.generated";
-import { fieldsOf, localText, setOwn, type Locale } from "./text";
+import { localText, setOwn, type Locale } from "./text";
 
 /** Default and cap of text answers (docs/documents.md: maxLength default 500). */
 export const DEFAULT_TEXT_MAX_LENGTH = 500;
@@ -134,12 +134,4 @@ export function formToJsonSchema(form: Form, options: DeriveOptions = {}): { sch
     additionalProperties: false,
   };
   return { schema, uiSchema };
-}
-
-/** Keys of the fields of a form that are not hidden by the overlay, in display order. */
-export function visibleFieldKeys(form: Form, hiddenFields: readonly string[] = []): string[] {
-  const hidden = new Set(hiddenFields);
-  return fieldsOf(form)
-    .filter((f) => !hidden.has(f.key))
-    .map((f) => f.key);
 }

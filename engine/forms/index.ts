@@ -3,7 +3,6 @@ export { localText, isEmptyValue, fieldsOf } from "./text";
 export {
   formToJsonSchema,
   fieldJsonSchema,
-  visibleFieldKeys,
   DEFAULT_TEXT_MAX_LENGTH,
   type DeriveOptions,
   type FormJsonSchema,

@@ -225,8 +225,3 @@ export function validateSubmission(form: Form, data: unknown, options: Submissio
   }
   return { ok: errors.length === 0, data: cleaned, errors, ignored };
 }
-
-/** Number of cached form validators (for tests and diagnostics). */
-export function formValidatorCacheSize(): number {
-  return cache.size;
-}

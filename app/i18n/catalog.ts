@@ -13,6 +13,7 @@ import * as m_scorecard_extra from "./messages/scorecard-extra";
 import * as m_login from "./messages/login";
 import * as m_request_errors from "./messages/request-errors";
 import * as m_limits from "./messages/limits";
+import * as m_access from "./messages/access";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -518,6 +519,7 @@ export const id = {
   ...m_login.id,
   ...m_request_errors.id,
   ...m_limits.id,
+  ...m_access.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1025,6 +1027,7 @@ export const en: Record<MessageKey, string> = {
   ...m_login.en,
   ...m_request_errors.en,
   ...m_limits.en,
+  ...m_access.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -280,7 +280,7 @@ export async function deadlineLockMessage(
 /** The district grant of `user` holding `unit`, or 403. */
 function requireDistrictAdminOf(user: SessionUser, unit: Pick<OrgUnit, "path">) {
   const grant = mayGrantUnlock(user, unit);
-  if (!grant) throw forbidden("Hanya admin Dinkes kabupaten/kota tempat Puskesmas ini yang dapat membuka kunci laporan.");
+  if (!grant) throw forbidden(user, "access.locks.unlockRole");
   return grant;
 }
 
@@ -318,8 +318,8 @@ export async function setDeadline(input: {
 }): Promise<LockActionResult> {
   const db = getDb();
   const unit = await db.selectFrom("org_unit").selectAll().where("id", "=", input.orgUnitId).executeTakeFirst();
-  if (!unit) throw notFound("Wilayah tidak ditemukan.");
-  if (!maySetDeadline(input.user, unit)) throw forbidden("Batas waktu hanya dapat diatur oleh admin Dinkes wilayah ini.");
+  if (!unit) throw notFound(input.user, "access.locks.unitNotFound");
+  if (!maySetDeadline(input.user, unit)) throw forbidden(input.user, "access.locks.deadlineRole");
   if (!PERIOD_TYPES.includes(input.periodType as PeriodType))
     return { ok: false, status: 400, message: "Pilih jenis periode: bulan, triwulan atau tahun.", field: "periodType" };
   const periodType = input.periodType as PeriodType;
@@ -518,7 +518,7 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
     .select(["g.id", "g.revoked_at", "g.expires_at", "g.org_unit_id", "g.form_key", "g.period", "d.path"])
     .where("g.id", "=", input.grantId)
     .executeTakeFirst();
-  if (!row) throw notFound("Izin buka kunci tidak ditemukan.");
+  if (!row) throw notFound(input.user, "access.locks.grantNotFound");
   requireDistrictAdminOf(input.user, { path: row.path });
   if (row.revoked_at) return { ok: false, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
   if (row.expires_at <= now.toISOString()) return { ok: false, status: 409, message: "Izin ini sudah berakhir; tidak perlu dicabut." };

@@ -16,7 +16,7 @@ import {
   type ScorecardCell,
   type ScorecardRow,
 } from "@engine";
-import { forbidden, requireRole, requireUser } from "~/auth/guards.server";
+import { forbiddenText, requireRole, requireUser } from "~/auth/guards.server";
 import { areaRoots, inArea, SCORECARD_ROLES } from "~/auth/policy.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
@@ -121,7 +121,7 @@ export async function resolveQuery(sel: ScorecardSelection, roots: readonly Gran
   if (sel.parent) {
     const parent = await getOrgByCode(getDb(), sel.parent);
     if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);
-    if (!inArea(roots, parent)) throw forbidden(t("scorecards.error.outOfScope", { name: parent.name }));
+    if (!inArea(roots, parent)) throw forbiddenText(t("scorecards.error.outOfScope", { name: parent.name }));
     return checkSize({ query: { ...base, parentCode: parent.code }, parent }, t);
   }
   if (sel.level) {

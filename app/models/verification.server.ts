@@ -32,8 +32,8 @@ export async function verificationQueue(grants: Grant[]) {
 
 /** The report with `id` if it lies in one of the verifier's districts: 404 when missing, 403 outside. */
 async function reportInScope(user: SessionUser, id: number) {
-  const row = await reportWithUnit(id);
-  if (!mayVerify(user, { path: row.unit_path })) throw forbidden();
+  const row = await reportWithUnit(id, user);
+  if (!mayVerify(user, { path: row.unit_path })) throw forbidden(user);
   return row;
 }
 

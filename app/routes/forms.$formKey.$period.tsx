@@ -21,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
-  const entry = await loadEntry(unit, String(params.formKey ?? ""), String(params.period ?? ""));
+  const entry = await loadEntry(unit, String(params.formKey ?? ""), String(params.period ?? ""), user);
   return {
     unit: { code: unit.code, name: unit.name },
     period: String(params.period),

@@ -1,0 +1,58 @@
+/**
+ * Messages as data (docs/style.md, "Messages"): a catalogue key with its params, rendered in the
+ * reader's locale only where the text is shown. Models return a `Message` or throw a
+ * `MessageError`; a signed-in user's `locale` (set by `requireUser` to the request's language)
+ * is the reader's, so a model that holds the user can render for them.
+ */
+import { isLocale, translate, type Locale, type MessageKey } from "./catalog";
+
+export type MessageParams = Record<string, string | number>;
+
+/** A message as data: what to say (a catalogue key) and the values it names. */
+export interface Message {
+  key: MessageKey;
+  params?: MessageParams;
+}
+
+export function message(key: MessageKey, params?: MessageParams): Message {
+  return params ? { key, params } : { key };
+}
+
+/** Whoever reads a message: a locale, or anything carrying one (a `SessionUser`); Indonesian without one. */
+export type Reader = Locale | { locale?: string | null } | null | undefined;
+
+export function localeOf(reader: Reader): Locale {
+  if (typeof reader === "string") return reader;
+  return reader && isLocale(reader.locale) ? reader.locale : "id";
+}
+
+/** The text of `key` for `reader`. */
+export function say(reader: Reader, key: MessageKey, params?: MessageParams): string {
+  return translate(localeOf(reader), key, params);
+}
+
+/** The text of a `Message` for `reader`. */
+export function render(reader: Reader, m: Message): string {
+  return translate(localeOf(reader), m.key, m.params);
+}
+
+/**
+ * An error for the user, thrown by a model: `key` and `params` say what happened; `message` is
+ * the rendering for the reader the model was given (Indonesian without one), `status` the HTTP
+ * status a route answers with. Routes render `key`/`params` again when they know better.
+ */
+export class MessageError extends Error {
+  constructor(
+    readonly key: MessageKey,
+    readonly params: MessageParams = {},
+    readonly status = 400,
+    reader?: Reader,
+  ) {
+    super(translate(localeOf(reader), key, params));
+  }
+
+  /** The same error's text for another reader. */
+  for(reader: Reader): string {
+    return translate(localeOf(reader), this.key, this.params);
+  }
+}

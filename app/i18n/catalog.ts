@@ -14,6 +14,7 @@ import * as m_login from "./messages/login";
 import * as m_request_errors from "./messages/request-errors";
 import * as m_limits from "./messages/limits";
 import * as m_access from "./messages/access";
+import * as m_entry_refusals from "./messages/entry-refusals";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -520,6 +521,7 @@ export const id = {
   ...m_request_errors.id,
   ...m_limits.id,
   ...m_access.id,
+  ...m_entry_refusals.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1028,6 +1030,7 @@ export const en: Record<MessageKey, string> = {
   ...m_request_errors.en,
   ...m_limits.en,
   ...m_access.en,
+  ...m_entry_refusals.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -6,7 +6,10 @@
  */
 import { isLocale, translate, type Locale, type MessageKey } from "./catalog";
 
-export type MessageParams = Record<string, string | number>;
+/** A param that differs by language (a date, a period-type word): one text per locale. */
+export type LocalizedText = Record<Locale, string>;
+
+export type MessageParams = Record<string, string | number | LocalizedText>;
 
 /** A message as data: what to say (a catalogue key) and the values it names. */
 export interface Message {
@@ -26,14 +29,27 @@ export function localeOf(reader: Reader): Locale {
   return reader && isLocale(reader.locale) ? reader.locale : "id";
 }
 
+/** A bilingual text of a package (`{ id, en? }`) as a param; English falls back to Indonesian. */
+export function bilingual(text: { id: string; en?: string }): LocalizedText {
+  return { id: text.id, en: text.en || text.id };
+}
+
+function paramsFor(locale: Locale, params: MessageParams | undefined): Record<string, string | number> | undefined {
+  if (!params) return undefined;
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params)) out[name] = typeof value === "object" ? value[locale] : value;
+  return out;
+}
+
 /** The text of `key` for `reader`. */
 export function say(reader: Reader, key: MessageKey, params?: MessageParams): string {
-  return translate(localeOf(reader), key, params);
+  const locale = localeOf(reader);
+  return translate(locale, key, paramsFor(locale, params));
 }
 
 /** The text of a `Message` for `reader`. */
 export function render(reader: Reader, m: Message): string {
-  return translate(localeOf(reader), m.key, m.params);
+  return say(reader, m.key, m.params);
 }
 
 /**
@@ -48,11 +64,11 @@ export class MessageError extends Error {
     readonly status = 400,
     reader?: Reader,
   ) {
-    super(translate(localeOf(reader), key, params));
+    super(say(reader, key, params));
   }
 
   /** The same error's text for another reader. */
   for(reader: Reader): string {
-    return translate(localeOf(reader), this.key, this.params);
+    return say(reader, this.key, this.params);
   }
 }

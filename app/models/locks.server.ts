@@ -18,6 +18,7 @@ import { forbidden, notFound } from "~/auth/guards.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { districtAdminGrants, mayGrantUnlock, maySetDeadline, nationalAdminGrants } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
+import { message, type LocalizedText, type Message } from "~/i18n/message";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, PeriodType } from "~/db/schema";
 import { recordRevision } from "./submission-history.server";
@@ -33,10 +34,18 @@ export const MAX_REASON_CHARS = 500;
 
 const MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
 
+const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
 /** "2026-11-10" → "10 November 2026". */
 export function formatDateId(isoDate: string): string {
   const [y, m, d] = isoDate.slice(0, 10).split("-").map(Number);
   return `${d} ${MONTHS_ID[m - 1]} ${y}`;
+}
+
+/** "2026-11-10" as a message param: "10 November 2026" in both languages' month names. */
+export function dateText(isoDate: string): LocalizedText {
+  const [y, m, d] = isoDate.slice(0, 10).split("-").map(Number);
+  return { id: formatDateId(isoDate), en: `${d} ${MONTHS_EN[m - 1]} ${y}` };
 }
 
 /** National, province and district ids of a unit from its materialised path. */
@@ -242,8 +251,8 @@ export async function lockState(db: DbOrTrx, key: LockKey, now = clock.now(), ca
 }
 
 export interface DeadlineCheck {
-  /** Null when the report may be written; otherwise the refusal in Bahasa Indonesia. */
-  locked: string | null;
+  /** Null when the report may be written; otherwise the refusal, as a catalogue message. */
+  locked: Message | null;
   /** Past the deadline and written by this backfill: the report is stored as a late entry. */
   lateEntry: Backfill | null;
   deadline: string;
@@ -254,24 +263,29 @@ export interface DeadlineCheck {
  * backfill whose area holds the unit (then as a late entry). The refusal names the deadline and
  * who can open the lock. Called inside every write transaction (storeSubmission).
  */
-export async function deadlineCheck(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = clock.now(), cache = new LockCache()): Promise<DeadlineCheck> {
+export async function deadlineCheck(
+  db: DbOrTrx,
+  key: LockKey & { formTitle?: LocalizedText },
+  now = clock.now(),
+  cache = new LockCache(),
+): Promise<DeadlineCheck> {
   const { deadline, pastDeadline } = await deadlineOf(db, key, now, cache);
   if (!pastDeadline) return { locked: null, lateEntry: null, deadline };
   if (cache.backfill && cache.backfills(key.unit)) return { locked: null, lateEntry: cache.backfill, deadline };
   if (await activeUnlock(db, key, now)) return { locked: null, lateEntry: null, deadline };
   const { districtId } = pathIds(key.unit);
-  const district = districtId !== null ? await cache.districtName(db, districtId) : "kabupaten/kota";
-  const locked = `Batas waktu laporan ${key.formTitle ?? key.formKey} periode ${key.period} sudah lewat (${formatDateId(deadline)}), jadi laporan ini terkunci dan tidak dapat dibuat, diubah atau dikirim. Admin Dinkes ${district} dapat membuka kunci sementara bila ada alasan yang jelas.`;
+  const district = districtId !== null ? await cache.districtName(db, districtId) : { id: "kabupaten/kota", en: "district" };
+  const locked = message("entry.lock.deadlinePassed", { form: key.formTitle ?? key.formKey, period: key.period, deadline: dateText(deadline), district });
   return { locked, lateEntry: null, deadline };
 }
 
 /** deadlineCheck's refusal alone: null when the report may be written. */
 export async function deadlineLockMessage(
   db: DbOrTrx,
-  key: LockKey & { formTitle?: string },
+  key: LockKey & { formTitle?: LocalizedText },
   now = clock.now(),
   cache = new LockCache(),
-): Promise<string | null> {
+): Promise<Message | null> {
   return (await deadlineCheck(db, key, now, cache)).locked;
 }
 

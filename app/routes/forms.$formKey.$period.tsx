@@ -61,7 +61,7 @@ function autosaveSeconds(): number {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
-  const parsed = parseSaveForm(await readForm(request));
+  const parsed = parseSaveForm(await readForm(request), user);
   if (!parsed.ok) return data<ActionResult>(parsed.result, { status: parsed.result.status });
   const result = await saveEntry({
     ...parsed.input,

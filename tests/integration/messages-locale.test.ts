@@ -3,13 +3,28 @@
  * answers in Bahasa Indonesia by default and in English for a request with the English language
  * cookie — a guard's 403, a refused report and a scorecard period error.
  */
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { langCookie } from "~/i18n/locale.server";
+import { importOverlay, importPackage } from "~/models/templates.server";
+import * as fill from "~/routes/forms.$formKey.$period";
 import * as users from "~/routes/users";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
-import { call, cookieFor, insertUser, makeRequest, seedOrgTree, statusOf } from "../helpers/app";
+import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
+import { profilAnswers } from "../helpers/ilp-profil";
 
 const SUNGAI_DURIAN = "P1373001";
+const FORM = "ilp_profil";
+
+function monthsAgo(n: number): string {
+  const d = new Date();
+  const index = d.getUTCFullYear() * 12 + d.getUTCMonth() - n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+const FUTURE = monthsAgo(-13);
+/** Always past the 10-day default deadline. */
+const PAST = monthsAgo(3);
+const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, "utf8"));
 
 describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -19,6 +34,8 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
   beforeAll(async () => {
     handle = await useTestDatabase(kind);
     await seedOrgTree();
+    expect((await importPackage(readJson("seeds/packages/ilp-nasional.v1.json"), { userId: null })).ok).toBe(true);
+    expect((await importOverlay(readJson("seeds/overlays/1373-kota-sawahlunto.json"), { userId: null })).ok).toBe(true);
     cookie.op = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", SUNGAI_DURIAN]]));
     english = (await langCookie.serialize("en")).split(";")[0];
   });
@@ -33,5 +50,40 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     const en = await call(users.loader, makeRequest("/users", { cookie: as("op", "en") }));
     expect(statusOf(en)).toBe(403);
     expect(await (en as Response).text()).toBe("You are not allowed to open or change this data.");
+  });
+
+  let keyCounter = 0;
+  async function submit(lang: "id" | "en", period: string) {
+    const form = {
+      intent: "submit",
+      data: JSON.stringify(profilAnswers()),
+      idempotencyKey: `msg-key-${kind}-${++keyCounter}`.padEnd(24, "x"),
+      baseRevision: "0",
+    };
+    const res = await call(fill.action, makeRequest(`/forms/${FORM}/${period}`, { cookie: as("op", lang), form }), { formKey: FORM, period });
+    return { status: statusOf(res), errors: payloadOf<{ formErrors: string[] }>(res).formErrors.join(" ") };
+  }
+
+  it("a report for a future period is refused in the reader's language", async () => {
+    expect(await submit("id", FUTURE)).toEqual({ status: 400, errors: `Periode ${FUTURE} belum berjalan; laporan untuk masa depan tidak dapat diterima.` });
+    expect(await submit("en", FUTURE)).toEqual({ status: 400, errors: `Period ${FUTURE} has not started yet; reports for the future cannot be accepted.` });
+  });
+
+  it("a report past its deadline is refused in the reader's language, the date included", async () => {
+    const id = await submit("id", PAST);
+    expect(id.status).toBe(409);
+    expect(id.errors).toMatch(
+      new RegExp(
+        `^Batas waktu laporan .+ periode ${PAST} sudah lewat \\(\\d{1,2} [A-Z][a-z]+ \\d{4}\\), jadi laporan ini terkunci .* Admin Dinkes Kota Sawahlunto dapat`,
+      ),
+    );
+    const en = await submit("en", PAST);
+    expect(en.status).toBe(409);
+    expect(en.errors).toMatch(
+      new RegExp(
+        `^The deadline for the .+ report for period ${PAST} has passed \\(\\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \\d{4}\\), so this report is locked`,
+      ),
+    );
+    expect(en.errors).toContain("The Kota Sawahlunto health office admin can unlock it");
   });
 });

@@ -15,6 +15,7 @@ import * as m_request_errors from "./messages/request-errors";
 import * as m_limits from "./messages/limits";
 import * as m_access from "./messages/access";
 import * as m_entry_refusals from "./messages/entry-refusals";
+import * as m_scorecard_query from "./messages/scorecard-query";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -522,6 +523,7 @@ export const id = {
   ...m_limits.id,
   ...m_access.id,
   ...m_entry_refusals.id,
+  ...m_scorecard_query.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1031,6 +1033,7 @@ export const en: Record<MessageKey, string> = {
   ...m_limits.en,
   ...m_access.en,
   ...m_entry_refusals.en,
+  ...m_scorecard_query.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -34,6 +34,14 @@ export function bilingual(text: { id: string; en?: string }): LocalizedText {
   return { id: text.id, en: text.en || text.id };
 }
 
+/**
+ * The detail of a period that cannot be read, as a param: the engine's own Indonesian wording (it
+ * has no codes for periods yet) and a general English one.
+ */
+export function periodDetail(engineMessage: string, period: string): LocalizedText {
+  return { id: engineMessage, en: translate("en", "entry.period.invalid", { period }) };
+}
+
 function paramsFor(locale: Locale, params: MessageParams | undefined): Record<string, string | number> | undefined {
   if (!params) return undefined;
   const out: Record<string, string | number> = {};

@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const summary = locale === "en" ? summarizeExplanation(explanation, "en") : explanation.summary;
     return { error: null, back, explanation: { ...explanation, summary }, names, indicatorName: explanation.indicator.name };
   } catch (e) {
-    const problem = selectionProblem(e);
+    const problem = selectionProblem(e, locale);
     return data({ error: problem.message, back, explanation: null, names: {}, indicatorName: indicator }, { status: problem.status });
   }
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { langCookie } from "~/i18n/locale.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
 import * as fill from "~/routes/forms.$formKey.$period";
+import * as scorecards from "~/routes/scorecards";
 import * as users from "~/routes/users";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
@@ -36,6 +37,7 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     await seedOrgTree();
     expect((await importPackage(readJson("seeds/packages/ilp-nasional.v1.json"), { userId: null })).ok).toBe(true);
     expect((await importOverlay(readJson("seeds/overlays/1373-kota-sawahlunto.json"), { userId: null })).ok).toBe(true);
+    cookie.national = await cookieFor(await insertUser("adm.nasional", [["national_admin", "ID"]]));
     cookie.op = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", SUNGAI_DURIAN]]));
     english = (await langCookie.serialize("en")).split(";")[0];
   });
@@ -85,5 +87,17 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
       ),
     );
     expect(en.errors).toContain("The Kota Sawahlunto health office admin can unlock it");
+  });
+
+  it("a scorecard period error in the reader's language, the engine's detail included only in Indonesian", async () => {
+    const page = async (lang: "id" | "en") => {
+      const res = await call(scorecards.loader, makeRequest("/scorecards?period=2025-13", { cookie: as("national", lang) }));
+      return { status: statusOf(res), error: payloadOf<{ error: string }>(res).error };
+    };
+    expect(await page("id")).toEqual({ status: 400, error: expect.stringMatching(/^Periode tidak dapat dipakai\. Bulan 13 pada periode "2025-13" tidak ada/) });
+    expect(await page("en")).toEqual({
+      status: 400,
+      error: 'The period cannot be used. The period "2025-13" is not valid. Write it like 2025-03 (month), 2025-Q1 (quarter) or 2025 (year).',
+    });
   });
 });

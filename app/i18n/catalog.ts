@@ -16,6 +16,7 @@ import * as m_limits from "./messages/limits";
 import * as m_access from "./messages/access";
 import * as m_entry_refusals from "./messages/entry-refusals";
 import * as m_scorecard_query from "./messages/scorecard-query";
+import * as m_locks_verification from "./messages/locks-verification";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -524,6 +525,7 @@ export const id = {
   ...m_access.id,
   ...m_entry_refusals.id,
   ...m_scorecard_query.id,
+  ...m_locks_verification.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1034,6 +1036,7 @@ export const en: Record<MessageKey, string> = {
   ...m_access.en,
   ...m_entry_refusals.en,
   ...m_scorecard_query.en,
+  ...m_locks_verification.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

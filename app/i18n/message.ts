@@ -42,6 +42,11 @@ export function periodDetail(engineMessage: string, period: string): LocalizedTe
   return { id: engineMessage, en: translate("en", "entry.period.invalid", { period }) };
 }
 
+/** A catalogue message rendered in every language, as a param of another message. */
+export function both(key: MessageKey, params?: MessageParams): LocalizedText {
+  return { id: say("id", key, params), en: say("en", key, params) };
+}
+
 function paramsFor(locale: Locale, params: MessageParams | undefined): Record<string, string | number> | undefined {
   if (!params) return undefined;
   const out: Record<string, string | number> = {};

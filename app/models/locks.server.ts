@@ -18,7 +18,7 @@ import { forbidden, notFound } from "~/auth/guards.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { districtAdminGrants, mayGrantUnlock, maySetDeadline, nationalAdminGrants } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
-import { message, type LocalizedText, type Message } from "~/i18n/message";
+import { both, message, periodDetail, say, type LocalizedText, type Message } from "~/i18n/message";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, PeriodType } from "~/db/schema";
 import { recordRevision } from "./submission-history.server";
@@ -335,7 +335,7 @@ export async function setDeadline(input: {
   if (!unit) throw notFound(input.user, "access.locks.unitNotFound");
   if (!maySetDeadline(input.user, unit)) throw forbidden(input.user, "access.locks.deadlineRole");
   if (!PERIOD_TYPES.includes(input.periodType as PeriodType))
-    return { ok: false, status: 400, message: "Pilih jenis periode: bulan, triwulan atau tahun.", field: "periodType" };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.periodType"), field: "periodType" };
   const periodType = input.periodType as PeriodType;
   const text = input.days.trim();
   const days = Number(text);
@@ -343,7 +343,7 @@ export async function setDeadline(input: {
     return {
       ok: false,
       status: 400,
-      message: `Isi jumlah hari dengan bilangan bulat 0 sampai ${MAX_DEADLINE_DAYS}, misalnya 10.`,
+      message: say(input.user, "locks.error.deadlineDays", { max: MAX_DEADLINE_DAYS }),
       field: `days-${periodType}`,
     };
   }
@@ -372,13 +372,15 @@ export async function setDeadline(input: {
       after: { periodType, days },
       ip: input.ip,
     });
-    return { ok: true as const, message: `Batas waktu ${periodTypeLabel(periodType)} disimpan: ${days} hari setelah periode berakhir.` };
+    return { ok: true as const, message: say(input.user, "locks.done.deadline", { type: PERIOD_TYPE_ADJECTIVE[periodType], days }) };
   });
 }
 
-export function periodTypeLabel(type: PeriodType): string {
-  return { month: "bulanan", quarter: "triwulanan", year: "tahunan" }[type];
-}
+const PERIOD_TYPE_ADJECTIVE: Record<PeriodType, LocalizedText> = {
+  month: { id: "bulanan", en: "monthly" },
+  quarter: { id: "triwulanan", en: "quarterly" },
+  year: { id: "tahunan", en: "yearly" },
+};
 
 export interface GrantInput {
   user: SessionUser;
@@ -402,35 +404,31 @@ export interface GrantInput {
 export async function grantUnlock(input: GrantInput, now = clock.now()): Promise<LockActionResult & { grantId?: number; reopened?: number }> {
   const db = getDb();
   const unit = await db.selectFrom("org_unit").selectAll().where("code", "=", input.unitCode.trim()).executeTakeFirst();
-  if (!unit) return { ok: false, status: 400, message: "Pilih Puskesmas (atau seluruh kabupaten/kota) dari daftar.", field: "unit" };
+  if (!unit) return { ok: false, status: 400, message: say(input.user, "locks.error.unit"), field: "unit" };
   const grant = requireDistrictAdminOf(input.user, unit);
   if (unit.level !== "puskesmas" && unit.id !== grant.orgUnitId)
-    return { ok: false, status: 400, message: "Buka kunci berlaku untuk satu Puskesmas atau seluruh kabupaten/kota.", field: "unit" };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.unitScope"), field: "unit" };
   const [packageKey, formKey] = input.form.split("/");
   const effective = packageKey && formKey ? await effectivePackage(packageKey, grant.orgUnitId) : undefined;
   const form: Form | undefined = effective?.package.forms.find((f) => f.key === formKey);
-  if (!effective || !form) return { ok: false, status: 400, message: "Pilih formulir dari daftar.", field: "form" };
+  if (!effective || !form) return { ok: false, status: 400, message: say(input.user, "locks.error.form"), field: "form" };
   const period = input.period.trim();
   const parsed = tryParsePeriod(period);
-  if (!parsed.ok) return { ok: false, status: 400, message: parsed.error, field: "period" };
+  if (!parsed.ok)
+    return { ok: false, status: 400, message: say(input.user, "entry.period.unreadable", { detail: periodDetail(parsed.error, period) }), field: "period" };
   if (parsed.period.type !== form.periodType) {
+    const per = { month: { id: "bulan", en: "month" }, quarter: { id: "triwulan", en: "quarter" }, year: { id: "tahun", en: "year" } }[form.periodType];
     const example = { month: "2025-03", quarter: "2025-Q1", year: "2025" }[form.periodType];
-    return {
-      ok: false,
-      status: 400,
-      message: `Formulir ini dilaporkan per ${{ month: "bulan", quarter: "triwulan", year: "tahun" }[form.periodType]}; tulis periode seperti ${example}.`,
-      field: "period",
-    };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.periodOfForm", { per, example }), field: "period" };
   }
   const reason = input.reason.trim();
-  if (reason.length === 0)
-    return { ok: false, status: 400, message: "Tulis alasan membuka kunci (misalnya koreksi data imunisasi atas permintaan Puskesmas).", field: "reason" };
+  if (reason.length === 0) return { ok: false, status: 400, message: say(input.user, "locks.error.reason"), field: "reason" };
   if (reason.length > MAX_REASON_CHARS)
-    return { ok: false, status: 400, message: `Alasan terlalu panjang; batasnya ${MAX_REASON_CHARS} karakter.`, field: "reason" };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.reasonTooLong", { max: MAX_REASON_CHARS }), field: "reason" };
   const daysText = input.days.trim();
   const days = Number(daysText);
   if (!/^\d+$/.test(daysText) || days < 1 || days > MAX_UNLOCK_DAYS)
-    return { ok: false, status: 400, message: `Masa buka kunci 1 sampai ${MAX_UNLOCK_DAYS} hari.`, field: "days" };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.unlockDays", { max: MAX_UNLOCK_DAYS }), field: "days" };
   const expiresAt = new Date(now.getTime() + days * 24 * 60 * 60 * 1000).toISOString();
   const grantedAt = now.toISOString();
   return db.transaction().execute(async (trx) => {
@@ -513,12 +511,18 @@ export async function grantUnlock(input: GrantInput, now = clock.now()): Promise
         reopened++;
       }
     }
-    const scope = unit.level === "puskesmas" ? unit.name : `seluruh Puskesmas ${unit.name}`;
+    const scope = unit.level === "puskesmas" ? unit.name : both("locks.scope.district", { name: unit.name });
     return {
       ok: true as const,
       grantId: row.id,
       reopened,
-      message: `Kunci ${form.key} periode ${period} dibuka untuk ${scope} sampai ${formatDateId(expiresAt)}.${reopened ? ` ${reopened} laporan yang sudah disetujui dibuka kembali untuk koreksi.` : ""}`,
+      message: say(input.user, reopened ? "locks.done.grantedReopened" : "locks.done.granted", {
+        form: form.key,
+        period,
+        scope,
+        date: dateText(expiresAt),
+        count: reopened,
+      }),
     };
   });
 }
@@ -534,8 +538,8 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
     .executeTakeFirst();
   if (!row) throw notFound(input.user, "access.locks.grantNotFound");
   requireDistrictAdminOf(input.user, { path: row.path });
-  if (row.revoked_at) return { ok: false, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
-  if (row.expires_at <= now.toISOString()) return { ok: false, status: 409, message: "Izin ini sudah berakhir; tidak perlu dicabut." };
+  if (row.revoked_at) return { ok: false, status: 409, message: say(input.user, "locks.error.alreadyRevoked") };
+  if (row.expires_at <= now.toISOString()) return { ok: false, status: 409, message: say(input.user, "locks.error.expired") };
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable("unlock_grant")
@@ -543,7 +547,7 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
       .where("id", "=", row.id)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
+    if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, status: 409, message: say(input.user, "locks.error.alreadyRevoked") };
     await writeAudit(trx, {
       actorUserId: input.user.id,
       action: "unlock.revoke",
@@ -554,7 +558,7 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
       after: { revokedAt: now.toISOString() },
       ip: input.ip,
     });
-    return { ok: true as const, message: `Izin buka kunci ${row.form_key} periode ${row.period} dicabut.` };
+    return { ok: true as const, message: say(input.user, "locks.done.revoked", { form: row.form_key, period: row.period }) };
   });
 }
 

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireUserWithRole } from "~/auth/guards.server";
-import type { Reader } from "~/i18n/message";
+import { say, type Reader } from "~/i18n/message";
 import { VERIFIER_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
@@ -33,7 +33,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = formString(form, "intent", 10);
   const note = formString(form, "note", 2100);
   if (intent !== "approve" && intent !== "return")
-    return data({ ok: false as const, message: "Pilih Setujui atau Kembalikan.", field: undefined, note }, { status: 400 });
+    return data({ ok: false as const, message: say(user, "verification.error.chooseDecision"), field: undefined, note }, { status: 400 });
   const revision = Number(formString(form, "revision", 12));
   const result = await decide({ user, id, decision: intent as Decision, revision: Number.isInteger(revision) ? revision : -1, note, ip: clientIp(context) });
   if (!result.ok) return data({ ok: false as const, message: result.message, field: result.field, note }, { status: result.status });

@@ -7,7 +7,9 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { langCookie } from "~/i18n/locale.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
+import { getDb } from "~/db/db.server";
 import * as fill from "~/routes/forms.$formKey.$period";
+import * as locks from "~/routes/locks";
 import * as scorecards from "~/routes/scorecards";
 import * as users from "~/routes/users";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
@@ -38,6 +40,7 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     expect((await importPackage(readJson("seeds/packages/ilp-nasional.v1.json"), { userId: null })).ok).toBe(true);
     expect((await importOverlay(readJson("seeds/overlays/1373-kota-sawahlunto.json"), { userId: null })).ok).toBe(true);
     cookie.national = await cookieFor(await insertUser("adm.nasional", [["national_admin", "ID"]]));
+    cookie.admin = await cookieFor(await insertUser("adm.sawahlunto", [["district_admin", "13.73"]]));
     cookie.op = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", SUNGAI_DURIAN]]));
     english = (await langCookie.serialize("en")).split(";")[0];
   });
@@ -99,5 +102,17 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
       status: 400,
       error: 'The period cannot be used. The period "2025-13" is not valid. Write it like 2025-03 (month), 2025-Q1 (quarter) or 2025 (year).',
     });
+  });
+
+  it("a district admin's deadline, refused and saved, in the reader's language", async () => {
+    const district = await getDb().selectFrom("org_unit").select("id").where("code", "=", "13.73").executeTakeFirstOrThrow();
+    const deadline = async (lang: "id" | "en", days: string) => {
+      const form = { intent: "deadline", orgUnitId: String(district.id), periodType: "month", days };
+      return payloadOf<{ message: string }>(await call(locks.action, makeRequest("/locks", { cookie: as("admin", lang), form }))).message;
+    };
+    expect(await deadline("id", "x")).toBe("Isi jumlah hari dengan bilangan bulat 0 sampai 120, misalnya 10.");
+    expect(await deadline("en", "x")).toBe("Enter the number of days as a whole number from 0 to 120, for example 10.");
+    expect(await deadline("id", "15")).toBe("Batas waktu bulanan disimpan: 15 hari setelah periode berakhir.");
+    expect(await deadline("en", "15")).toBe("The monthly deadline was saved: 15 days after the period ends.");
   });
 });

@@ -17,6 +17,7 @@ import * as m_access from "./messages/access";
 import * as m_entry_refusals from "./messages/entry-refusals";
 import * as m_scorecard_query from "./messages/scorecard-query";
 import * as m_locks_verification from "./messages/locks-verification";
+import * as m_indicator_preview from "./messages/indicator-preview";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -526,6 +527,7 @@ export const id = {
   ...m_entry_refusals.id,
   ...m_scorecard_query.id,
   ...m_locks_verification.id,
+  ...m_indicator_preview.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1037,6 +1039,7 @@ export const en: Record<MessageKey, string> = {
   ...m_entry_refusals.en,
   ...m_scorecard_query.en,
   ...m_locks_verification.en,
+  ...m_indicator_preview.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -4,6 +4,8 @@
  * clients carry none of these headers and are allowed: they cannot ride a user's cookie.
  */
 import { env } from "~/env.server";
+import { getLocale } from "~/i18n/locale.server";
+import { say } from "~/i18n/message";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -42,11 +44,11 @@ export function crossSiteReasonOf(own: string, header: (name: string) => string 
   return null;
 }
 
-/** Throws 403 for a cross-site unsafe request. */
-export function assertSameOrigin(request: Request): void {
+/** Throws 403 for a cross-site unsafe request, its text in the request's language. */
+export async function assertSameOrigin(request: Request): Promise<void> {
   const reason = crossSiteReason(request);
   if (reason) {
-    throw new Response("Permintaan ditolak: formulir dikirim dari situs lain. Muat ulang halaman dan coba lagi.", {
+    throw new Response(say(await getLocale(request), "access.crossSite"), {
       status: 403,
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });

@@ -6,6 +6,9 @@
  */
 import { redirect } from "@remix-run/node";
 import type { OrgUnit, Role } from "~/db/schema";
+import type { MessageKey } from "~/i18n/catalog";
+import { getLocale } from "~/i18n/locale.server";
+import { say, type MessageParams, type Reader } from "~/i18n/message";
 import { assertSameOrigin, isUnsafeMethod } from "./csrf.server";
 import { getSessionUser, type Grant, type SessionUser } from "./session.server";
 
@@ -13,22 +16,34 @@ function plain(status: number, message: string): Response {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
-export function forbidden(message = "Anda tidak berhak membuka atau mengubah data ini."): Response {
-  return plain(403, message);
+/**
+ * A 403 whose text is a catalogue message in the reader's language: pass the signed-in user (its
+ * `locale` is the request's) or a locale.
+ */
+export function forbidden(reader: Reader, key: MessageKey = "access.forbidden", params?: MessageParams): Response {
+  return plain(403, say(reader, key, params));
 }
 
-export function notFound(message = "Data tidak ditemukan."): Response {
-  return plain(404, message);
+/** A 403 with a text the caller already rendered in the reader's language (with its own `t`). */
+export function forbiddenText(text: string): Response {
+  return plain(403, text);
 }
 
-/** The signed-in user; anonymous GETs are sent to /login with a way back. */
+/** A 404 whose text is a catalogue message in the reader's language (as `forbidden`). */
+export function notFound(reader: Reader, key: MessageKey = "access.notFound", params?: MessageParams): Response {
+  return plain(404, say(reader, key, params));
+}
+
+/**
+ * The signed-in user; anonymous GETs are sent to /login with a way back. The user's `locale` is the
+ * language this request is read in (the language cookie, else the account's; as `getLocale`), so
+ * messages built from the user reach the reader in their language.
+ */
 export async function requireUser(request: Request): Promise<SessionUser> {
-  if (isUnsafeMethod(request.method)) assertSameOrigin(request);
+  if (isUnsafeMethod(request.method)) await assertSameOrigin(request);
   const user = await getSessionUser(request);
-  if (user) return user;
-  if (isUnsafeMethod(request.method)) {
-    throw plain(401, "Sesi Anda sudah berakhir. Silakan masuk kembali; data yang belum tersimpan tetap ada di formulir.");
-  }
+  if (user) return { ...user, locale: await getLocale(request, user) };
+  if (isUnsafeMethod(request.method)) throw plain(401, say(await getLocale(request), "access.sessionEnded"));
   const url = new URL(request.url);
   const next = url.pathname + url.search;
   throw redirect(`/login?next=${encodeURIComponent(next)}`);
@@ -37,7 +52,7 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 /** The user's grants of the given roles; 403 when there are none. */
 export function requireRole(user: SessionUser, roles: readonly Role[]): Grant[] {
   const grants = user.grants.filter((g) => roles.includes(g.role));
-  if (grants.length === 0) throw forbidden();
+  if (grants.length === 0) throw forbidden(user);
   return grants;
 }
 

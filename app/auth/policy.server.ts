@@ -288,13 +288,9 @@ export function mayImportOverlayFor(access: LibraryAccess, district: Pick<OrgUni
 export function overlayAccess(access: LibraryAccess, district: Pick<OrgUnit, "path">, need: "view" | "edit"): { canEdit: boolean } {
   const canEdit = findScope(access.user, district, ["district_admin"]) !== undefined;
   if (need === "edit" && !canEdit) {
-    throw forbidden(
-      access.national
-        ? "Admin nasional hanya dapat melihat adaptasi kabupaten/kota; perubahan dibuat oleh admin Dinkes kabupaten/kota itu."
-        : "Anda hanya dapat mengubah adaptasi kabupaten/kota Anda sendiri.",
-    );
+    throw forbidden(access.user, access.national ? "access.overlay.nationalReadOnly" : "access.overlay.ownEdit");
   }
-  if (!canEdit && !access.national) throw forbidden("Anda hanya dapat membuka adaptasi kabupaten/kota Anda sendiri.");
+  if (!canEdit && !access.national) throw forbidden(access.user, "access.overlay.ownView");
   return { canEdit };
 }
 

@@ -13,6 +13,11 @@ import * as m_scorecard_extra from "./messages/scorecard-extra";
 import * as m_login from "./messages/login";
 import * as m_request_errors from "./messages/request-errors";
 import * as m_limits from "./messages/limits";
+import * as m_access from "./messages/access";
+import * as m_entry_refusals from "./messages/entry-refusals";
+import * as m_scorecard_query from "./messages/scorecard-query";
+import * as m_locks_verification from "./messages/locks-verification";
+import * as m_indicator_preview from "./messages/indicator-preview";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -518,6 +523,11 @@ export const id = {
   ...m_login.id,
   ...m_request_errors.id,
   ...m_limits.id,
+  ...m_access.id,
+  ...m_entry_refusals.id,
+  ...m_scorecard_query.id,
+  ...m_locks_verification.id,
+  ...m_indicator_preview.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1025,6 +1035,11 @@ export const en: Record<MessageKey, string> = {
   ...m_login.en,
   ...m_request_errors.en,
   ...m_limits.en,
+  ...m_access.en,
+  ...m_entry_refusals.en,
+  ...m_scorecard_query.en,
+  ...m_locks_verification.en,
+  ...m_indicator_preview.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -20,6 +20,7 @@ import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { ImportJobStatus, OrgUnit } from "~/db/schema";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
+import { bilingual, render } from "~/i18n/message";
 import { EntryRefusal } from "./entry.server";
 import { deadlineLockMessage, LockCache } from "./locks.server";
 import { EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
@@ -635,11 +636,19 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
   const s = result.submission;
   const locked = await deadlineLockMessage(
     getDb(),
-    { unit: s.unit, packageKey: s.effective.base.key, formKey: s.form.key, periodType: s.form.periodType, period: s.period, formTitle: s.form.title.id },
+    {
+      unit: s.unit,
+      packageKey: s.effective.base.key,
+      formKey: s.form.key,
+      periodType: s.form.periodType,
+      period: s.period,
+      formTitle: bilingual(s.form.title),
+    },
     clock.now(),
     input.lockCache,
   );
-  if (locked) return { problems: [err("period", locked)] };
+  // Import problems are stored in Bahasa Indonesia, as the rest of the job's rows.
+  if (locked) return { problems: [err("period", render("id", locked))] };
   const warnings = result.submission.warnings.filter((w) => w.severity === "warning");
   if (warnings.length && !input.confirmWarnings) {
     return { problems: warnings.map((w) => err(null, `${w.message} ${msg("imports.row.confirmHint")}`)) };

@@ -83,11 +83,7 @@ export function toDesignerProblems(errors: readonly DocumentError[], locale: Loc
 function requireOwner(access: LibraryAccess, row: DraftRow): Grant {
   const grant = packageOwnerGrant(access, row);
   if (!grant) {
-    throw forbidden(
-      row.ownerLevel === "national"
-        ? "Paket nasional hanya dapat diubah oleh admin nasional."
-        : `Paket ini milik ${row.ownerName}; hanya admin Dinkes ${row.ownerName} yang dapat mengubahnya.`,
-    );
+    throw forbidden(access.user, row.ownerLevel === "national" ? "access.designer.nationalOnly" : "access.designer.ownedBy", { owner: row.ownerName });
   }
   return grant;
 }
@@ -135,7 +131,7 @@ async function loadRow(db: DbOrTrx, key: string, version: number): Promise<Draft
 /** A row the user may open in the designer: 404 when absent, 403 outside the owning scope. */
 async function ownedRow(access: LibraryAccess, key: string, version: number, db: DbOrTrx = getDb()): Promise<DraftRow> {
   const row = await loadRow(db, key, version);
-  if (!row) throw notFound("Paket templat atau versinya tidak ditemukan.");
+  if (!row) throw notFound(access.user, "access.package.notFound");
   requireOwner(access, row);
   return row;
 }
@@ -402,7 +398,7 @@ export async function createEmptyPackage(access: LibraryAccess, input: { key: st
   const national = nationalAdminGrants(access.user)[0];
   if (input.ownerCode) {
     const grant = (national && national.orgCode === input.ownerCode ? national : undefined) ?? access.districts.find((g) => g.orgCode === input.ownerCode);
-    if (!grant) throw forbidden("Anda hanya dapat membuat paket untuk wilayah yang Anda kelola.");
+    if (!grant) throw forbidden(access.user, "access.designer.ownArea");
     owner = { id: grant.orgUnitId, code: grant.orgCode, level: grant.orgLevel };
   } else if (national && access.districts.length === 0) {
     owner = { id: national.orgUnitId, code: national.orgCode, level: "national" };
@@ -410,7 +406,7 @@ export async function createEmptyPackage(access: LibraryAccess, input: { key: st
     const g = access.districts[0];
     owner = { id: g.orgUnitId, code: g.orgCode, level: "district" };
   } else if (!national && access.districts.length === 0) {
-    throw forbidden("Hanya admin nasional atau admin Dinkes kabupaten/kota yang dapat membuat paket templat.");
+    throw forbidden(access.user, "access.designer.createRole");
   } else {
     return { ok: false, status: 400, reason: "chooseOwner" };
   }
@@ -485,7 +481,7 @@ async function countAffected(db: DbOrTrx, key: string, version: number, forms: r
 export async function publishPreview(access: LibraryAccess, key: string, version: number): Promise<PublishPreview> {
   const db = getDb();
   const row = await ownedRow(access, key, version, db);
-  if (row.status !== "draft") throw notFound("Versi ini sudah terbit; tidak ada draf untuk diterbitkan.");
+  if (row.status !== "draft") throw notFound(access.user, "access.designer.notDraft");
   const history = await publishedVersions(db, key, row.version);
   const gate = gateDraftText(row.document, row, history);
   const previous = history.length > 0 ? history[history.length - 1] : null;

@@ -25,6 +25,8 @@ import type { PreviewPeriod, PreviewProblem, PreviewResult } from "~/contracts/i
 import { sqlRowFacts } from "./facts.server";
 import { getOrgById, listChildren } from "./org.server";
 import { clock } from "~/utils/clock.server";
+import type { Locale } from "~/i18n/catalog";
+import { localeOf, MessageError, say } from "~/i18n/message";
 
 /** Months shown by the preview. */
 export const PREVIEW_PERIODS = 6;
@@ -32,18 +34,11 @@ export const PREVIEW_PERIODS = 6;
 const ROW_LEVELS: ReadonlyArray<OrgUnit["level"]> = ["province", "district", "puskesmas"];
 const COUNTED = ["submitted", "approved"];
 
-/** A problem with the request the user can fix (wrong index, no area): message in Bahasa Indonesia. */
-export class PreviewInputError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+/** A problem with the request the user can fix (wrong index, no area): a catalogue key, rendered for the user. */
+export class PreviewInputError extends MessageError {}
 
-function toProblem(e: DocumentError, pointer = e.pointer): PreviewProblem {
-  return { pointer, code: e.formulaCode ?? e.code, message: e.message, start: e.start, end: e.end };
+function toProblem(e: DocumentError, locale: Locale, pointer = e.pointer): PreviewProblem {
+  return { pointer, code: e.formulaCode ?? e.code, message: locale === "en" ? e.messageEn : e.message, start: e.start, end: e.end };
 }
 
 /**
@@ -52,9 +47,9 @@ function toProblem(e: DocumentError, pointer = e.pointer): PreviewProblem {
  */
 export async function previewScope(db: DbOrTrx, user: SessionUser): Promise<OrgUnit> {
   const grant = indicatorPreviewGrant(user);
-  if (!grant) throw new PreviewInputError("Pratinjau indikator hanya untuk admin nasional atau admin Dinkes.", 403);
+  if (!grant) throw new PreviewInputError("preview.error.role", {}, 403, user);
   const unit = await getOrgById(db, grant.orgUnitId);
-  if (!unit) throw new PreviewInputError("Unit wilayah Anda tidak ditemukan.", 404);
+  if (!unit) throw new PreviewInputError("preview.error.noArea", {}, 404, user);
   return unit;
 }
 
@@ -97,27 +92,28 @@ export interface PreviewInput {
 /** Computes the preview; never writes. Throws PreviewInputError for requests the user can fix. */
 export async function previewIndicator(db: DbOrTrx, input: PreviewInput): Promise<PreviewResult> {
   const scope = await previewScope(db, input.user);
+  const locale = localeOf(input.user);
   const parsed = parseJsonDocument(input.documentText, { maxBytes: PACKAGE_MAX_BYTES });
   if (!parsed.ok) {
-    return { status: "problems", message: "Draf paket tidak dapat dibaca.", problems: parsed.errors.map((e) => toProblem(e)) };
+    return { status: "problems", message: say(locale, "preview.error.unreadable"), problems: parsed.errors.map((e) => toProblem(e, locale)) };
   }
   const doc = parsed.value;
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
     return {
       status: "problems",
-      message: "Draf paket harus berupa objek JSON.",
-      problems: [{ pointer: "", code: "NOT_OBJECT", message: "Draf paket harus berupa objek JSON." }],
+      message: say(locale, "preview.error.notObject"),
+      problems: [{ pointer: "", code: "NOT_OBJECT", message: say(locale, "preview.error.notObject") }],
     };
   }
   const reduced = reducedPackage(doc as Record<string, unknown>, input.index);
-  if (!reduced) throw new PreviewInputError("Indikator yang akan dipratinjau tidak ada di draf. Muat ulang halaman lalu coba lagi.");
+  if (!reduced) throw new PreviewInputError("preview.error.noIndicator", {}, 400, locale);
   // lokal_ keys are fine here: an overlay's effective package carries them.
   const checked = validatePackage(reduced.json, { allowLocalKeys: true, maxBytes: PACKAGE_MAX_BYTES });
   if (!checked.ok || !checked.package) {
     return {
       status: "problems",
-      message: "Indikator ini belum dapat dihitung. Perbaiki masalah berikut lalu coba lagi.",
-      problems: checked.errors.slice(0, 50).map((e) => toProblem(e, originalPointer(e.pointer, input.index, reduced.targetIndex))),
+      message: say(locale, "preview.error.notComputable"),
+      problems: checked.errors.slice(0, 50).map((e) => toProblem(e, locale, originalPointer(e.pointer, input.index, reduced.targetIndex))),
     };
   }
   const pkg: TemplatePackage = checked.package;
@@ -152,7 +148,9 @@ export async function previewIndicator(db: DbOrTrx, input: PreviewInput): Promis
     return {
       status: "nodata",
       scope: { code: scope.code, name: scope.name },
-      message: `Belum ada laporan terkirim untuk formulir ${forms.length ? forms.join(", ") : "indikator ini"} (paket ${pkg.key}) di ${scope.name}. Pratinjau dapat dihitung setelah Puskesmas mengirim laporan.`,
+      message: forms.length
+        ? say(locale, "preview.noData.forms", { forms: forms.join(", "), package: pkg.key, area: scope.name })
+        : say(locale, "preview.noData.indicator", { package: pkg.key, area: scope.name }),
     };
   }
 

@@ -18,6 +18,7 @@ import { forbidden, notFound } from "~/auth/guards.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { districtAdminGrants, mayGrantUnlock, maySetDeadline, nationalAdminGrants } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
+import { both, message, periodDetail, say, type LocalizedText, type Message } from "~/i18n/message";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, PeriodType } from "~/db/schema";
 import { recordRevision } from "./submission-history.server";
@@ -33,10 +34,18 @@ export const MAX_REASON_CHARS = 500;
 
 const MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
 
+const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
 /** "2026-11-10" → "10 November 2026". */
 export function formatDateId(isoDate: string): string {
   const [y, m, d] = isoDate.slice(0, 10).split("-").map(Number);
   return `${d} ${MONTHS_ID[m - 1]} ${y}`;
+}
+
+/** "2026-11-10" as a message param: "10 November 2026" in both languages' month names. */
+export function dateText(isoDate: string): LocalizedText {
+  const [y, m, d] = isoDate.slice(0, 10).split("-").map(Number);
+  return { id: formatDateId(isoDate), en: `${d} ${MONTHS_EN[m - 1]} ${y}` };
 }
 
 /** National, province and district ids of a unit from its materialised path. */
@@ -242,8 +251,8 @@ export async function lockState(db: DbOrTrx, key: LockKey, now = clock.now(), ca
 }
 
 export interface DeadlineCheck {
-  /** Null when the report may be written; otherwise the refusal in Bahasa Indonesia. */
-  locked: string | null;
+  /** Null when the report may be written; otherwise the refusal, as a catalogue message. */
+  locked: Message | null;
   /** Past the deadline and written by this backfill: the report is stored as a late entry. */
   lateEntry: Backfill | null;
   deadline: string;
@@ -254,24 +263,29 @@ export interface DeadlineCheck {
  * backfill whose area holds the unit (then as a late entry). The refusal names the deadline and
  * who can open the lock. Called inside every write transaction (storeSubmission).
  */
-export async function deadlineCheck(db: DbOrTrx, key: LockKey & { formTitle?: string }, now = clock.now(), cache = new LockCache()): Promise<DeadlineCheck> {
+export async function deadlineCheck(
+  db: DbOrTrx,
+  key: LockKey & { formTitle?: LocalizedText },
+  now = clock.now(),
+  cache = new LockCache(),
+): Promise<DeadlineCheck> {
   const { deadline, pastDeadline } = await deadlineOf(db, key, now, cache);
   if (!pastDeadline) return { locked: null, lateEntry: null, deadline };
   if (cache.backfill && cache.backfills(key.unit)) return { locked: null, lateEntry: cache.backfill, deadline };
   if (await activeUnlock(db, key, now)) return { locked: null, lateEntry: null, deadline };
   const { districtId } = pathIds(key.unit);
-  const district = districtId !== null ? await cache.districtName(db, districtId) : "kabupaten/kota";
-  const locked = `Batas waktu laporan ${key.formTitle ?? key.formKey} periode ${key.period} sudah lewat (${formatDateId(deadline)}), jadi laporan ini terkunci dan tidak dapat dibuat, diubah atau dikirim. Admin Dinkes ${district} dapat membuka kunci sementara bila ada alasan yang jelas.`;
+  const district = districtId !== null ? await cache.districtName(db, districtId) : { id: "kabupaten/kota", en: "district" };
+  const locked = message("entry.lock.deadlinePassed", { form: key.formTitle ?? key.formKey, period: key.period, deadline: dateText(deadline), district });
   return { locked, lateEntry: null, deadline };
 }
 
 /** deadlineCheck's refusal alone: null when the report may be written. */
 export async function deadlineLockMessage(
   db: DbOrTrx,
-  key: LockKey & { formTitle?: string },
+  key: LockKey & { formTitle?: LocalizedText },
   now = clock.now(),
   cache = new LockCache(),
-): Promise<string | null> {
+): Promise<Message | null> {
   return (await deadlineCheck(db, key, now, cache)).locked;
 }
 
@@ -280,7 +294,7 @@ export async function deadlineLockMessage(
 /** The district grant of `user` holding `unit`, or 403. */
 function requireDistrictAdminOf(user: SessionUser, unit: Pick<OrgUnit, "path">) {
   const grant = mayGrantUnlock(user, unit);
-  if (!grant) throw forbidden("Hanya admin Dinkes kabupaten/kota tempat Puskesmas ini yang dapat membuka kunci laporan.");
+  if (!grant) throw forbidden(user, "access.locks.unlockRole");
   return grant;
 }
 
@@ -318,10 +332,10 @@ export async function setDeadline(input: {
 }): Promise<LockActionResult> {
   const db = getDb();
   const unit = await db.selectFrom("org_unit").selectAll().where("id", "=", input.orgUnitId).executeTakeFirst();
-  if (!unit) throw notFound("Wilayah tidak ditemukan.");
-  if (!maySetDeadline(input.user, unit)) throw forbidden("Batas waktu hanya dapat diatur oleh admin Dinkes wilayah ini.");
+  if (!unit) throw notFound(input.user, "access.locks.unitNotFound");
+  if (!maySetDeadline(input.user, unit)) throw forbidden(input.user, "access.locks.deadlineRole");
   if (!PERIOD_TYPES.includes(input.periodType as PeriodType))
-    return { ok: false, status: 400, message: "Pilih jenis periode: bulan, triwulan atau tahun.", field: "periodType" };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.periodType"), field: "periodType" };
   const periodType = input.periodType as PeriodType;
   const text = input.days.trim();
   const days = Number(text);
@@ -329,7 +343,7 @@ export async function setDeadline(input: {
     return {
       ok: false,
       status: 400,
-      message: `Isi jumlah hari dengan bilangan bulat 0 sampai ${MAX_DEADLINE_DAYS}, misalnya 10.`,
+      message: say(input.user, "locks.error.deadlineDays", { max: MAX_DEADLINE_DAYS }),
       field: `days-${periodType}`,
     };
   }
@@ -358,13 +372,15 @@ export async function setDeadline(input: {
       after: { periodType, days },
       ip: input.ip,
     });
-    return { ok: true as const, message: `Batas waktu ${periodTypeLabel(periodType)} disimpan: ${days} hari setelah periode berakhir.` };
+    return { ok: true as const, message: say(input.user, "locks.done.deadline", { type: PERIOD_TYPE_ADJECTIVE[periodType], days }) };
   });
 }
 
-export function periodTypeLabel(type: PeriodType): string {
-  return { month: "bulanan", quarter: "triwulanan", year: "tahunan" }[type];
-}
+const PERIOD_TYPE_ADJECTIVE: Record<PeriodType, LocalizedText> = {
+  month: { id: "bulanan", en: "monthly" },
+  quarter: { id: "triwulanan", en: "quarterly" },
+  year: { id: "tahunan", en: "yearly" },
+};
 
 export interface GrantInput {
   user: SessionUser;
@@ -388,35 +404,31 @@ export interface GrantInput {
 export async function grantUnlock(input: GrantInput, now = clock.now()): Promise<LockActionResult & { grantId?: number; reopened?: number }> {
   const db = getDb();
   const unit = await db.selectFrom("org_unit").selectAll().where("code", "=", input.unitCode.trim()).executeTakeFirst();
-  if (!unit) return { ok: false, status: 400, message: "Pilih Puskesmas (atau seluruh kabupaten/kota) dari daftar.", field: "unit" };
+  if (!unit) return { ok: false, status: 400, message: say(input.user, "locks.error.unit"), field: "unit" };
   const grant = requireDistrictAdminOf(input.user, unit);
   if (unit.level !== "puskesmas" && unit.id !== grant.orgUnitId)
-    return { ok: false, status: 400, message: "Buka kunci berlaku untuk satu Puskesmas atau seluruh kabupaten/kota.", field: "unit" };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.unitScope"), field: "unit" };
   const [packageKey, formKey] = input.form.split("/");
   const effective = packageKey && formKey ? await effectivePackage(packageKey, grant.orgUnitId) : undefined;
   const form: Form | undefined = effective?.package.forms.find((f) => f.key === formKey);
-  if (!effective || !form) return { ok: false, status: 400, message: "Pilih formulir dari daftar.", field: "form" };
+  if (!effective || !form) return { ok: false, status: 400, message: say(input.user, "locks.error.form"), field: "form" };
   const period = input.period.trim();
   const parsed = tryParsePeriod(period);
-  if (!parsed.ok) return { ok: false, status: 400, message: parsed.error, field: "period" };
+  if (!parsed.ok)
+    return { ok: false, status: 400, message: say(input.user, "entry.period.unreadable", { detail: periodDetail(parsed.error, period) }), field: "period" };
   if (parsed.period.type !== form.periodType) {
+    const per = { month: { id: "bulan", en: "month" }, quarter: { id: "triwulan", en: "quarter" }, year: { id: "tahun", en: "year" } }[form.periodType];
     const example = { month: "2025-03", quarter: "2025-Q1", year: "2025" }[form.periodType];
-    return {
-      ok: false,
-      status: 400,
-      message: `Formulir ini dilaporkan per ${{ month: "bulan", quarter: "triwulan", year: "tahun" }[form.periodType]}; tulis periode seperti ${example}.`,
-      field: "period",
-    };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.periodOfForm", { per, example }), field: "period" };
   }
   const reason = input.reason.trim();
-  if (reason.length === 0)
-    return { ok: false, status: 400, message: "Tulis alasan membuka kunci (misalnya koreksi data imunisasi atas permintaan Puskesmas).", field: "reason" };
+  if (reason.length === 0) return { ok: false, status: 400, message: say(input.user, "locks.error.reason"), field: "reason" };
   if (reason.length > MAX_REASON_CHARS)
-    return { ok: false, status: 400, message: `Alasan terlalu panjang; batasnya ${MAX_REASON_CHARS} karakter.`, field: "reason" };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.reasonTooLong", { max: MAX_REASON_CHARS }), field: "reason" };
   const daysText = input.days.trim();
   const days = Number(daysText);
   if (!/^\d+$/.test(daysText) || days < 1 || days > MAX_UNLOCK_DAYS)
-    return { ok: false, status: 400, message: `Masa buka kunci 1 sampai ${MAX_UNLOCK_DAYS} hari.`, field: "days" };
+    return { ok: false, status: 400, message: say(input.user, "locks.error.unlockDays", { max: MAX_UNLOCK_DAYS }), field: "days" };
   const expiresAt = new Date(now.getTime() + days * 24 * 60 * 60 * 1000).toISOString();
   const grantedAt = now.toISOString();
   return db.transaction().execute(async (trx) => {
@@ -499,12 +511,18 @@ export async function grantUnlock(input: GrantInput, now = clock.now()): Promise
         reopened++;
       }
     }
-    const scope = unit.level === "puskesmas" ? unit.name : `seluruh Puskesmas ${unit.name}`;
+    const scope = unit.level === "puskesmas" ? unit.name : both("locks.scope.district", { name: unit.name });
     return {
       ok: true as const,
       grantId: row.id,
       reopened,
-      message: `Kunci ${form.key} periode ${period} dibuka untuk ${scope} sampai ${formatDateId(expiresAt)}.${reopened ? ` ${reopened} laporan yang sudah disetujui dibuka kembali untuk koreksi.` : ""}`,
+      message: say(input.user, reopened ? "locks.done.grantedReopened" : "locks.done.granted", {
+        form: form.key,
+        period,
+        scope,
+        date: dateText(expiresAt),
+        count: reopened,
+      }),
     };
   });
 }
@@ -518,10 +536,10 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
     .select(["g.id", "g.revoked_at", "g.expires_at", "g.org_unit_id", "g.form_key", "g.period", "d.path"])
     .where("g.id", "=", input.grantId)
     .executeTakeFirst();
-  if (!row) throw notFound("Izin buka kunci tidak ditemukan.");
+  if (!row) throw notFound(input.user, "access.locks.grantNotFound");
   requireDistrictAdminOf(input.user, { path: row.path });
-  if (row.revoked_at) return { ok: false, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
-  if (row.expires_at <= now.toISOString()) return { ok: false, status: 409, message: "Izin ini sudah berakhir; tidak perlu dicabut." };
+  if (row.revoked_at) return { ok: false, status: 409, message: say(input.user, "locks.error.alreadyRevoked") };
+  if (row.expires_at <= now.toISOString()) return { ok: false, status: 409, message: say(input.user, "locks.error.expired") };
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable("unlock_grant")
@@ -529,7 +547,7 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
       .where("id", "=", row.id)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, status: 409, message: "Izin ini sudah dicabut sebelumnya." };
+    if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, status: 409, message: say(input.user, "locks.error.alreadyRevoked") };
     await writeAudit(trx, {
       actorUserId: input.user.id,
       action: "unlock.revoke",
@@ -540,7 +558,7 @@ export async function revokeUnlock(input: { user: SessionUser; grantId: number; 
       after: { revokedAt: now.toISOString() },
       ip: input.ip,
     });
-    return { ok: true as const, message: `Izin buka kunci ${row.form_key} periode ${row.period} dicabut.` };
+    return { ok: true as const, message: say(input.user, "locks.done.revoked", { form: row.form_key, period: row.period }) };
   });
 }
 

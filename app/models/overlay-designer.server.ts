@@ -71,7 +71,7 @@ export interface OverlayScope {
 export async function overlayScope(user: SessionUser, districtCode: string, need: "view" | "edit"): Promise<OverlayScope> {
   const access = libraryAccess(user);
   const district = await getOrgByCode(getDb(), districtCode);
-  if (!district || district.level !== "district") throw notFound("Kabupaten/kota tidak ditemukan.");
+  if (!district || district.level !== "district") throw notFound(user, "access.overlay.districtNotFound");
   const { canEdit } = overlayAccess(access, district, need);
   return { user, district, canEdit };
 }
@@ -155,14 +155,14 @@ async function lockAdaptation(trx: DbOrTrx, districtId: number, key: string): Pr
 
 async function workingState(db: DbOrTrx, scope: OverlayScope, key: string, inside: ReadonlySet<string>): Promise<WorkingState> {
   const latest = await getPublishedPackage(key, undefined, db);
-  if (!latest) throw notFound("Paket templat tidak ditemukan atau belum terbit.");
+  if (!latest) throw notFound(scope.user, "access.package.notPublished");
   const published = await getDistrictOverlay(key, scope.district.id, db);
   const publishedInfo = published ? { version: published.document.version, baseVersion: published.document.baseVersion } : null;
   const draft = await latestDraft(db, scope.district.id, key);
   if (draft) {
     const doc = JSON.parse(draft.document) as DraftDocument;
     const base = await getPublishedPackage(key, draft.base_version, db);
-    if (!base) throw notFound(`Versi nasional ${draft.base_version} paket ini tidak ditemukan.`);
+    if (!base) throw notFound(scope.user, "access.overlay.baseVersionNotFound", { version: draft.base_version });
     const overlay = cleanOverlay(doc);
     let edited: TemplatePackage;
     let hidden: string[];
@@ -188,7 +188,7 @@ async function workingState(db: DbOrTrx, scope: OverlayScope, key: string, insid
     };
   }
   const base = published ? await getPublishedPackage(key, published.document.baseVersion, db) : latest;
-  if (!base) throw notFound("Versi nasional dasar adaptasi ini tidak ditemukan.");
+  if (!base) throw notFound(scope.user, "access.overlay.baseNotFound");
   const version = await nextVersion(db, scope.district.id, key);
   const title = published?.document.title ?? defaultTitle(scope.district);
   const overlay: DistrictOverlay = published

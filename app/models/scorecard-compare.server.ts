@@ -22,6 +22,7 @@ import type { Grant } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { OrgUnit } from "~/db/schema";
 import type { Locale, MessageKey } from "~/i18n/catalog";
+import { periodDetail } from "~/i18n/message";
 import type { CompareIndicator, CompareView } from "~/contracts/scorecard-compare";
 import { sqlRowFacts } from "./facts.server";
 import { getOrgsByIds } from "./org.server";
@@ -76,16 +77,16 @@ export async function buildUnitsScorecard(
   db: DbOrTrx = getDb(),
   effectiveGiven?: EffectivePackage,
 ): Promise<UnitsScorecard> {
-  if (units.length === 0) throw new ScorecardQueryError("Pilih unit untuk dibandingkan.");
+  if (units.length === 0) throw new ScorecardQueryError("scorecards.query.chooseUnits");
   const level = units[0].level;
-  if (units.some((u) => u.level !== level)) throw new ScorecardQueryError("Unit yang dibandingkan harus berada pada tingkat yang sama.");
-  if (!ROW_LEVELS.includes(level)) throw new ScorecardQueryError(`Tingkat "${level}" tidak dapat dibandingkan.`);
+  if (units.some((u) => u.level !== level)) throw new ScorecardQueryError("scorecards.query.mixedLevels");
+  if (!ROW_LEVELS.includes(level)) throw new ScorecardQueryError("scorecards.query.levelNotComparable", { level });
   let effective = effectiveGiven;
   if (!effective) {
     const districtIds = new Set(units.map((r) => (r.level === "district" ? r.id : ancestorIds(r).districtId)));
     const districtId = districtIds.size === 1 && level === "puskesmas" ? [...districtIds][0] : null;
     effective = (await effectivePackage(q.packageKey, districtId, db)) ?? undefined;
-    if (!effective) throw new ScorecardQueryError(`Templat "${q.packageKey}" tidak ditemukan atau belum terbit.`, 404);
+    if (!effective) throw new ScorecardQueryError("scorecards.query.template", { template: q.packageKey }, 404);
   }
   const ids = new Set<number>();
   for (const u of units) for (const id of u.path.split("/").filter(Boolean)) ids.add(Number(id));
@@ -175,7 +176,7 @@ export async function loadCompare(
   if (codes.length < MIN_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooFew", { min: MIN_COMPARE }), 400);
   if (codes.length > MAX_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooMany", { max: MAX_COMPARE, count: codes.length }), 400);
   const parsed = tryParsePeriod(sel.period);
-  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: parsed.error }), 400);
+  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed.error, sel.period)[locale] }), 400);
   const { units, unknown } = await unitsByCode(codes, db);
   // Scope first: a unit outside the area is refused whatever else is wrong with the request.
   const outside = units.filter((u) => !inArea(roots, u));

@@ -16,7 +16,7 @@ import {
   type ScorecardCell,
   type ScorecardRow,
 } from "@engine";
-import { forbidden, requireRole, requireUser } from "~/auth/guards.server";
+import { forbiddenText, requireRole, requireUser } from "~/auth/guards.server";
 import { areaRoots, inArea, SCORECARD_ROLES } from "~/auth/policy.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
@@ -24,6 +24,7 @@ import type { OrgLevel, OrgUnit } from "~/db/schema";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { translate } from "~/i18n/catalog";
 import { getLocale } from "~/i18n/locale.server";
+import { periodDetail, type Reader } from "~/i18n/message";
 import { getAncestors, getOrgByCode } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
 import { getPublishedPackage, listPackages } from "./templates.server";
@@ -104,7 +105,8 @@ async function checkSize(resolved: { query: ScorecardQuery; parent: OrgUnit | nu
   return resolved;
 }
 
-type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+/** The request's translator; `locale` for params that differ by language. */
+type T = ((key: MessageKey, vars?: Record<string, string | number>) => string) & { locale: Locale };
 
 /**
  * Turns a selection into a scorecard query inside the user's area. Throws a 403 Response for a
@@ -112,7 +114,7 @@ type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
  */
 export async function resolveQuery(sel: ScorecardSelection, roots: readonly Grant[], t: T): Promise<{ query: ScorecardQuery; parent: OrgUnit | null }> {
   const parsed = tryParsePeriod(sel.period);
-  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: parsed.error }), 400);
+  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed.error, sel.period)[t.locale] }), 400);
   const pkg = await getPublishedPackage(sel.template);
   if (!pkg) throw new SelectionError(t("scorecards.error.template", { template: sel.template }), 404);
   if (sel.group && !pkg.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
@@ -121,7 +123,7 @@ export async function resolveQuery(sel: ScorecardSelection, roots: readonly Gran
   if (sel.parent) {
     const parent = await getOrgByCode(getDb(), sel.parent);
     if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);
-    if (!inArea(roots, parent)) throw forbidden(t("scorecards.error.outOfScope", { name: parent.name }));
+    if (!inArea(roots, parent)) throw forbiddenText(t("scorecards.error.outOfScope", { name: parent.name }));
     return checkSize({ query: { ...base, parentCode: parent.code }, parent }, t);
   }
   if (sel.level) {
@@ -137,10 +139,10 @@ export async function resolveQuery(sel: ScorecardSelection, roots: readonly Gran
   return { query: { ...base, level }, parent: null };
 }
 
-/** Engine and model errors a selection can cause, as a message and status; anything else rethrown. */
-export function selectionProblem(e: unknown): SelectionError {
+/** Engine and model errors a selection can cause, as a message for `reader` and a status; anything else rethrown. */
+export function selectionProblem(e: unknown, reader: Reader): SelectionError {
   if (e instanceof SelectionError) return e;
-  if (e instanceof ScorecardQueryError) return new SelectionError(e.message, e.status);
+  if (e instanceof ScorecardQueryError) return new SelectionError(e.for(reader), e.status);
   if (e instanceof PeriodError || e instanceof ScorecardRequestError) return new SelectionError(e.message, 400);
   throw e;
 }
@@ -253,7 +255,7 @@ export async function breadcrumbs(parent: OrgUnit | null, roots: readonly Grant[
 export async function loadScorecard(request: Request) {
   const { user, grants } = await requireScorecardUser(request);
   const locale = await getLocale(request, user);
-  const t: T = (key, vars) => translate(locale, key, vars);
+  const t: T = Object.assign((key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars), { locale });
   const url = new URL(request.url);
   const sel = parseSelection(url);
   const roots = areaRoots(grants);

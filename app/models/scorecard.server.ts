@@ -29,6 +29,7 @@ import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
 import { ancestorIds, COUNTED } from "./submissions.server";
 import { adaptedDistricts, effectivePackage, getPublishedPackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
+import { MessageError } from "~/i18n/message";
 
 export const ROW_LEVELS: readonly OrgLevel[] = ["province", "district", "puskesmas"];
 
@@ -56,15 +57,11 @@ export interface ScorecardQuery {
 
 export type TargetBasis = "nearest" | "national";
 
-/** A request the user can fix (unknown template, unit, level); message in Bahasa Indonesia. */
-export class ScorecardQueryError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+/**
+ * A request the user can fix (unknown template, unit, level): a catalogue key with params;
+ * `message` is Indonesian (the CLI), `for(reader)` renders it for the web reader.
+ */
+export class ScorecardQueryError extends MessageError {}
 
 export interface ScorecardResult {
   scorecard: Scorecard;
@@ -128,23 +125,23 @@ async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
   const inScope = (u: Pick<OrgUnit, "path">) => !q.scopePaths || q.scopePaths.some((p) => u.path.startsWith(p));
   if (q.parentCode) {
     parent = (await getOrgByCode(db, q.parentCode)) ?? null;
-    if (!parent) throw new ScorecardQueryError(`Unit dengan kode "${q.parentCode}" tidak ditemukan.`, 404);
+    if (!parent) throw new ScorecardQueryError("scorecards.error.unit", { code: q.parentCode }, 404);
     // A parent outside the scope is refused, even if some children were visible.
-    if (!inScope(parent)) throw new ScorecardQueryError("Unit ini di luar cakupan Anda.", 403);
+    if (!inScope(parent)) throw new ScorecardQueryError("scorecards.query.outOfScope", {}, 403);
     rows = (await listChildren(db, parent.id)).filter((u) => ROW_LEVELS.includes(u.level));
-    if (rows.length === 0) throw new ScorecardQueryError(`${parent.name} tidak memiliki unit di bawahnya untuk dibandingkan.`);
+    if (rows.length === 0) throw new ScorecardQueryError("scorecards.query.noChildren", { name: parent.name });
   } else {
     const level = q.level ?? "district";
-    if (!ROW_LEVELS.includes(level)) throw new ScorecardQueryError(`Tingkat "${level}" tidak dapat dipakai; pilih province, district atau puskesmas.`);
+    if (!ROW_LEVELS.includes(level)) throw new ScorecardQueryError("scorecards.error.level", { level });
     let query = db.selectFrom("org_unit").selectAll().where("level", "=", level);
     if (q.scopePaths) query = query.where((eb) => eb.or(q.scopePaths!.map((p) => eb("path", "like", `${p}%`))));
     rows = await query.orderBy("code").execute();
-    if (rows.length === 0) throw new ScorecardQueryError("Tidak ada unit pada tingkat ini dalam cakupan Anda.");
+    if (rows.length === 0) throw new ScorecardQueryError("scorecards.query.noUnits");
   }
   const districtIds = new Set(rows.map((r) => (r.level === "district" ? r.id : ancestorIds(r).districtId)));
   const districtId = districtIds.size === 1 && rows[0].level === "puskesmas" ? [...districtIds][0] : null;
   const effective = await effectivePackage(q.packageKey, districtId, db);
-  if (!effective) throw new ScorecardQueryError(`Templat "${q.packageKey}" tidak ditemukan atau belum terbit.`, 404);
+  if (!effective) throw new ScorecardQueryError("scorecards.query.template", { template: q.packageKey }, 404);
   const ancestorIdSet = new Set<number>();
   for (const u of [...rows, ...(parent ? [parent] : [])]) for (const id of u.path.split("/").filter(Boolean)) ancestorIdSet.add(Number(id));
   const byId = new Map((await getOrgsByIds(db, [...ancestorIdSet])).map((u) => [u.id, u]));
@@ -329,7 +326,7 @@ export async function explainUnit(
   db: DbOrTrx = getDb(),
 ): Promise<CellExplanation> {
   const unit = await getOrgByCode(db, orgCode);
-  if (!unit) throw new ScorecardQueryError(`Unit dengan kode "${orgCode}" tidak ditemukan.`, 404);
+  if (!unit) throw new ScorecardQueryError("scorecards.error.unit", { code: orgCode }, 404);
   if (unit.level === "national") {
     return explainScorecardCell(
       { packageKey, period, ytd, level: "province", parentCode: unit.code, indicators: [indicator] },

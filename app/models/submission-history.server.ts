@@ -16,6 +16,7 @@ import { getDb, onDbHandleChange } from "~/db/db.server";
 import type { DistrictOverlay } from "@engine";
 import type { SubmissionStatus } from "~/db/schema";
 import { listSubtree } from "./org.server";
+import type { Reader } from "~/i18n/message";
 
 export interface RevisionInput {
   submissionId: number;
@@ -112,7 +113,7 @@ export function displayValue(field: Field | undefined, value: unknown): string {
 }
 
 /** A report with its Puskesmas' code, name and path (for scope checks); 404 when missing. */
-export async function reportWithUnit(id: number) {
+export async function reportWithUnit(id: number, reader?: Reader) {
   const row = await getDb()
     .selectFrom("submission as s")
     .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
@@ -120,7 +121,7 @@ export async function reportWithUnit(id: number) {
     .select(["o.code as unit_code", "o.name as unit_name", "o.path as unit_path"])
     .where("s.id", "=", id)
     .executeTakeFirst();
-  if (!row) throw notFound("Laporan tidak ditemukan.");
+  if (!row) throw notFound(reader, "access.report.notFound");
   return row;
 }
 
@@ -129,9 +130,8 @@ export async function reportWithUnit(id: number) {
  * verifier or admin whose area holds it. 404 when missing, 403 otherwise.
  */
 async function reportForHistory(user: SessionUser, id: number) {
-  const row = await reportWithUnit(id);
-  if (!mayReadHistory(user, { orgUnitId: row.org_unit_id, path: row.unit_path }))
-    throw forbidden("Riwayat laporan ini hanya dapat dibuka oleh operator Puskesmasnya dan verifikator atau admin Dinkes wilayahnya.");
+  const row = await reportWithUnit(id, user);
+  if (!mayReadHistory(user, { orgUnitId: row.org_unit_id, path: row.unit_path })) throw forbidden(user, "access.history.forbidden");
   return row;
 }
 

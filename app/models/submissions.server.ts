@@ -23,6 +23,8 @@ import { deadlineCheck, LockCache } from "./locks.server";
 import { revisionRow } from "./submission-history.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
+import { translate, type Locale } from "~/i18n/catalog";
+import { bilingual, message, periodDetail, render, say, type LocalizedText, type Message } from "~/i18n/message";
 
 export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
 /** The history and audit action of a report a backfill stored after its deadline (docs/decisions/018-backfill.md). */
@@ -45,20 +47,30 @@ function currentMonthIndex(now: Date): number {
   return now.getUTCFullYear() * 12 + now.getUTCMonth();
 }
 
-/** Checks a period string against a form; returns a message in Bahasa Indonesia or null. */
-export function periodProblem(form: Form, period: string, now = clock.now()): string | null {
+/** "per bulan"/"per month": the reporting rhythm of a period type, as a message param. */
+export const PERIOD_TYPE_WORD: Record<Form["periodType"], LocalizedText> = {
+  month: { id: "bulan", en: "month" },
+  quarter: { id: "triwulan", en: "quarter" },
+  year: { id: "tahun", en: "year" },
+};
+
+/** An example period of each type, for messages. */
+export const PERIOD_EXAMPLE: Record<Form["periodType"], string> = { month: "2025-03", quarter: "2025-Q1", year: "2025" };
+
+/** Checks a period string against a form; returns a catalogue message or null. */
+export function periodProblem(form: Form, period: string, now = clock.now()): Message | null {
   let p;
   try {
     p = parsePeriod(period);
   } catch (err) {
-    return err instanceof PeriodError ? err.message : `Periode "${period}" tidak sah.`;
+    const detail = err instanceof PeriodError ? err.message : translate("id", "entry.period.invalid", { period });
+    return message("entry.period.unreadable", { detail: periodDetail(detail, period) });
   }
   if (p.type !== form.periodType) {
-    const example = { month: "2025-03", quarter: "2025-Q1", year: "2025" }[form.periodType];
-    return `Formulir ini dilaporkan per ${{ month: "bulan", quarter: "triwulan", year: "tahun" }[form.periodType]}; tulis periode seperti ${example}, bukan "${period}".`;
+    return message("entry.period.wrongType", { per: PERIOD_TYPE_WORD[form.periodType], example: PERIOD_EXAMPLE[form.periodType], period });
   }
   // A period may be reported once it has begun: yearly sasaran are entered at the start of the year.
-  if (periodWindow(p).start > currentMonthIndex(now)) return `Periode ${period} belum berjalan; laporan untuk masa depan tidak dapat diterima.`;
+  if (periodWindow(p).start > currentMonthIndex(now)) return message("entry.period.future", { period });
   return null;
 }
 
@@ -74,13 +86,16 @@ export function numericFacts(form: Form, data: Readonly<Record<string, unknown>>
   return out;
 }
 
-/** Raised when a change would touch a locked report: approved, or past the district's deadline. */
+/**
+ * Raised when a change would touch a locked report: approved, or past the district's deadline.
+ * `message` is Indonesian (import problems and the CLI); `reason` renders for any reader.
+ */
 export class SubmissionLockedError extends Error {
-  constructor(unitCode: string, formKey: string, period: string, message?: string) {
-    super(
-      message ??
-        `Laporan ${formKey} periode ${period} untuk ${unitCode} sudah disetujui dan dikunci. Admin Dinkes kabupaten/kota dapat membukanya kembali untuk koreksi.`,
-    );
+  readonly reason: Message;
+  constructor(unitCode: string, formKey: string, period: string, reason?: Message) {
+    const why = reason ?? message("entry.lock.approved", { form: formKey, period, unit: unitCode });
+    super(render("id", why));
+    this.reason = why;
     this.name = "SubmissionLockedError";
   }
 }
@@ -227,7 +242,7 @@ async function storeSegment(
         formKey: s.form.key,
         periodType: s.form.periodType,
         period: s.period,
-        formTitle: s.form.title.id,
+        formTitle: bilingual(s.form.title),
       };
       const check = await deadlineCheck(trx, key, o.now ?? clock.now(), o.lockCache);
       if (check.locked) throw new SubmissionLockedError(s.unit.code, s.form.key, s.period, check.locked);
@@ -458,31 +473,34 @@ export type PrepareResult = { ok: true; submission: PreparedSubmission } | { ok:
 /**
  * Validates one submission for `unitCode` exactly as the web form does: unit and period,
  * the form of the district's effective package, Ajv per field, show-if and calculations, then
- * validation rules (errors block, warnings are returned).
+ * validation rules (errors block, warnings are returned). Problems and warnings are in `input.locale`
+ * (Bahasa Indonesia by default, as import jobs store them).
  */
 export async function prepareSubmission(
   ctx: SubmissionContext,
-  input: { unitCode: string; formKey: string; period: string; data: unknown; yearly?: Record<string, unknown> },
+  input: { unitCode: string; formKey: string; period: string; data: unknown; yearly?: Record<string, unknown>; locale?: Locale },
   now = clock.now(),
 ): Promise<PrepareResult> {
+  const locale = input.locale ?? "id";
   const unit = await ctx.unit(input.unitCode);
-  if (!unit) return { ok: false, problems: [{ column: "org_unit", message: `Unit dengan kode "${input.unitCode}" tidak ditemukan. Periksa kodenya.` }] };
+  if (!unit) return { ok: false, problems: [{ column: "org_unit", message: say(locale, "entry.prepare.unitNotFound", { code: input.unitCode }) }] };
   if (unit.level !== "puskesmas")
-    return { ok: false, problems: [{ column: "org_unit", message: `${unit.name} (${unit.code}) bukan Puskesmas; laporan diisi per Puskesmas.` }] };
+    return { ok: false, problems: [{ column: "org_unit", message: say(locale, "entry.prepare.notPuskesmas", { name: unit.name, code: unit.code }) }] };
   const effective = await ctx.packageFor(unit);
-  if (!effective) return { ok: false, problems: [{ message: `Paket templat "${ctx.packageKey}" belum terbit.` }] };
+  if (!effective) return { ok: false, problems: [{ message: say(locale, "entry.prepare.packageNotPublished", { package: ctx.packageKey }) }] };
   const form = effective.package.forms.find((f) => f.key === input.formKey);
-  if (!form) return { ok: false, problems: [{ message: `Formulir "${input.formKey}" tidak ada dalam paket ${ctx.packageKey}.` }] };
+  if (!form) return { ok: false, problems: [{ message: say(locale, "entry.prepare.formNotInPackage", { form: input.formKey, package: ctx.packageKey }) }] };
   const periodMessage = periodProblem(form, input.period, now);
-  if (periodMessage) return { ok: false, problems: [{ column: "period", message: periodMessage }] };
+  if (periodMessage) return { ok: false, problems: [{ column: "period", message: render(locale, periodMessage) }] };
   const result = validateSubmission(form, input.data, {
     formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`,
     hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field),
+    locale,
   });
   if (!result.ok) return { ok: false, problems: result.errors.map((e) => ({ column: e.field || undefined, message: e.message })) };
   const yearlyForms = effective.package.forms.filter((f) => f.periodType === "year" && f.key !== form.key).map((f) => f.key);
   const yearly = input.yearly ?? (await yearlyValues(getDb(), unit.id, ctx.packageKey, yearlyForms, parsePeriod(input.period).year));
-  const violations = checkRules(effective.package, form.key, result.data, yearly);
+  const violations = checkRules(effective.package, form.key, result.data, yearly, locale);
   const errors = violations.filter((v) => v.severity === "error");
   if (errors.length > 0) return { ok: false, problems: errors.map((e) => ({ message: e.message })) };
   return { ok: true, submission: { unit, effective, form, period: input.period, data: result.data, warnings: violations } };

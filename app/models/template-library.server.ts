@@ -27,6 +27,7 @@ import type { Grant } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import { getOrgByCode, listSubtree } from "./org.server";
 import { getDistrictOverlay, getPublishedPackage, importOverlay, importPackage, type ImportResult, type StoredOverlay } from "./templates.server";
+import type { Reader } from "~/i18n/message";
 
 /** Uploads must be smaller than MAX_UPLOAD_BYTES (checked on Content-Length and on the file itself, before parsing). */
 export { MAX_TEMPLATE_UPLOAD_BYTES as MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
@@ -196,18 +197,18 @@ export type AdoptResult =
  * unit is refused with 403 (the request never widens the session's scope).
  */
 export async function adoptPackage(access: LibraryAccess, packageKey: string, requestedDistrict: string, actor: Actor): Promise<AdoptResult> {
-  if (access.districts.length === 0) throw forbidden("Hanya admin Dinkes kabupaten/kota yang dapat mengadopsi paket untuk wilayahnya.");
+  if (access.districts.length === 0) throw forbidden(access.user, "access.adopt.role");
   let grant: Grant | undefined;
   if (requestedDistrict) {
     grant = access.districts.find((g) => g.orgCode === requestedDistrict);
-    if (!grant) throw forbidden("Anda hanya dapat mengadopsi paket untuk kabupaten/kota Anda sendiri.");
+    if (!grant) throw forbidden(access.user, "access.adopt.ownDistrict");
   } else if (access.districts.length === 1) {
     grant = access.districts[0];
   } else {
     return { ok: false, status: 400, problem: "chooseDistrict", errors: [] };
   }
   const latest = await getPublishedPackage(packageKey);
-  if (!latest) throw notFound("Paket templat tidak ditemukan atau belum terbit.");
+  if (!latest) throw notFound(access.user, "access.package.notPublished");
   const existing = await getDistrictOverlay(packageKey, grant.orgUnitId);
   if (existing) return { ok: false, status: 409, problem: "exists", errors: [] };
   const overlay: DistrictOverlay = {
@@ -395,7 +396,7 @@ async function overlayFor(access: LibraryAccess, key: string, version: number): 
 export async function packageView(access: LibraryAccess, key: string, version: number): Promise<PackageView> {
   const db = getDb();
   const stored = await getPublishedPackage(key, version);
-  if (!stored) throw notFound("Paket templat atau versinya tidak ditemukan.");
+  if (!stored) throw notFound(access.user, "access.package.notFound");
   const row = await db
     .selectFrom("template_package as p")
     .innerJoin("org_unit as o", "o.id", "p.owner_org_unit_id")
@@ -542,9 +543,9 @@ export async function packageView(access: LibraryAccess, key: string, version: n
 }
 
 /** The published package as the CLI exports it (`template export`): pretty JSON, 2 spaces. */
-export async function exportPackageJson(key: string, version: number): Promise<{ filename: string; body: string }> {
+export async function exportPackageJson(key: string, version: number, reader?: Reader): Promise<{ filename: string; body: string }> {
   const stored = await getPublishedPackage(key, version);
-  if (!stored) throw notFound("Paket templat atau versinya tidak ditemukan.");
+  if (!stored) throw notFound(reader, "access.package.notFound");
   return { filename: `${stored.key}.v${stored.version}.json`, body: JSON.stringify(stored.document, null, 2) };
 }
 

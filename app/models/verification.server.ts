@@ -15,6 +15,14 @@ import { buildScorecard } from "./scorecard.server";
 import { lockState } from "./locks.server";
 import { formAt, recordRevision, reportWithUnit } from "./submission-history.server";
 import { ancestorIds } from "./submissions.server";
+import { say, type LocalizedText } from "~/i18n/message";
+
+/** A report's status as the verifier's refusal names it. */
+const STATUS_WORD: Record<"approved" | "returned" | "draft", LocalizedText> = {
+  approved: { id: "disetujui", en: "approved" },
+  returned: { id: "dikembalikan", en: "returned" },
+  draft: { id: "draf", en: "draft" },
+};
 
 /** Submitted reports inside the verifier's districts, oldest first. */
 export async function verificationQueue(grants: Grant[]) {
@@ -32,8 +40,8 @@ export async function verificationQueue(grants: Grant[]) {
 
 /** The report with `id` if it lies in one of the verifier's districts: 404 when missing, 403 outside. */
 async function reportInScope(user: SessionUser, id: number) {
-  const row = await reportWithUnit(id);
-  if (!mayVerify(user, { path: row.unit_path })) throw forbidden();
+  const row = await reportWithUnit(id, user);
+  if (!mayVerify(user, { path: row.unit_path })) throw forbidden(user);
   return row;
 }
 
@@ -192,8 +200,8 @@ export async function decide(input: {
   const row = await reportInScope(input.user, input.id);
   const note = input.note.trim();
   if (input.decision === "return" && note.length === 0)
-    return { ok: false, status: 400, message: "Tulis catatan untuk operator: apa yang perlu diperbaiki.", field: "note" };
-  if (note.length > 2000) return { ok: false, status: 400, message: "Catatan terlalu panjang; batasnya 2.000 karakter.", field: "note" };
+    return { ok: false, status: 400, message: say(input.user, "verification.error.noteRequired"), field: "note" };
+  if (note.length > 2000) return { ok: false, status: 400, message: say(input.user, "verification.error.noteTooLong"), field: "note" };
   const status: SubmissionStatus = input.decision === "approve" ? "approved" : "returned";
   const now = nowIso();
   return getDb()
@@ -215,11 +223,13 @@ export async function decide(input: {
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) {
         const current = await trx.selectFrom("submission").select(["status", "revision"]).where("id", "=", input.id).executeTakeFirst();
-        const why =
+        const message =
           current && current.status !== "submitted"
-            ? `Laporan ini sekarang berstatus "${current.status === "approved" ? "disetujui" : current.status === "returned" ? "dikembalikan" : "draf"}", bukan "dikirim".`
-            : "Operator mengubah laporan ini setelah Anda membukanya.";
-        return { ok: false as const, status: 409, message: `${why} Tidak ada yang diubah. Muat ulang halaman untuk melihat versi terbaru.` };
+            ? say(input.user, "verification.error.statusChanged", {
+                status: current.status === "approved" ? STATUS_WORD.approved : current.status === "returned" ? STATUS_WORD.returned : STATUS_WORD.draft,
+              })
+            : say(input.user, "verification.error.changedMeanwhile");
+        return { ok: false as const, status: 409, message };
       }
       // A returned report no longer counts on scorecards until it is submitted again.
       if (status === "returned") await trx.deleteFrom("submission_value").where("submission_id", "=", input.id).execute();

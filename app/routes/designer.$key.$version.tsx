@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { notFound, requireUser } from "~/auth/guards.server";
+import type { Reader } from "~/i18n/message";
 import type { DesignerContext } from "~/contracts/designer";
 import { DesignerShell } from "~/components/designer/DesignerShell";
 import { PublishPanel } from "~/components/designer/PublishPanel";
@@ -39,9 +40,9 @@ export const meta: MetaFunction = () => [{ title: "Perancang paket · Pantau ILP
 /** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
 const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
 
-function parseParams(params: Record<string, string | undefined>): { key: string; version: number } {
+function parseParams(params: Record<string, string | undefined>, reader: Reader): { key: string; version: number } {
   const version = Number(params.version);
-  if (!params.key || !Number.isInteger(version) || version < 1) throw notFound("Paket templat atau versinya tidak ditemukan.");
+  if (!params.key || !Number.isInteger(version) || version < 1) throw notFound(reader, "access.package.notFound");
   return { key: params.key, version };
 }
 
@@ -49,7 +50,7 @@ function parseParams(params: Record<string, string | undefined>): { key: string;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const access = libraryAccess(user);
-  const { key, version } = parseParams(params);
+  const { key, version } = parseParams(params, user);
   const { locale } = await serverT(request, user);
   const view = await loadDesigner(access, key, version);
   return {
@@ -71,7 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const access = libraryAccess(user);
-  const { key, version } = parseParams(params);
+  const { key, version } = parseParams(params, user);
   const { t, locale } = await serverT(request, user);
   const actor = { userId: user.id, ip: clientIp(context) };
   const length = Number(request.headers.get("Content-Length") ?? "");

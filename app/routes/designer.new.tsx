@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const access = libraryAccess(user);
   const owners = ownersOf(access);
-  if (owners.length === 0) throw forbidden("Hanya admin nasional atau admin Dinkes kabupaten/kota yang dapat membuat paket templat.");
+  if (owners.length === 0) throw forbidden(user, "access.designer.createRole");
   return { owners };
 }
 

@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import { notFound, requireUser } from "~/auth/guards.server";
+import type { Reader } from "~/i18n/message";
 import type { DesignerContext, DesignerProblem } from "~/contracts/designer";
 import { DesignerShell } from "~/components/designer/DesignerShell";
 import { useDesignerState } from "~/components/designer/state";
@@ -39,17 +40,17 @@ export const meta: MetaFunction = () => [{ title: "Adaptasi kabupaten/kota · Pa
 /** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
 const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
 
-function parseParams(params: Record<string, string | undefined>): { district: string; key: string } {
+function parseParams(params: Record<string, string | undefined>, reader: Reader): { district: string; key: string } {
   const district = params.district ?? "";
   const key = params.key ?? "";
-  if (!/^[0-9A-Za-z.]{1,40}$/.test(district) || !/^[a-z][a-z0-9_-]{0,99}$/.test(key)) throw notFound("Adaptasi tidak ditemukan.");
+  if (!/^[0-9A-Za-z.]{1,40}$/.test(district) || !/^[a-z][a-z0-9_-]{0,99}$/.test(key)) throw notFound(reader, "access.overlay.notFound");
   return { district, key };
 }
 
 /** District admins of this district (edit) and national admins (read-only); 403 for everyone else. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const { district, key } = parseParams(params);
+  const { district, key } = parseParams(params, user);
   const scope = await overlayScope(user, district, "view");
   return { ...(await loadOverlayDesigner(scope, key, await getLocale(request, user))), currentYear: clock.now().getUTCFullYear() };
 }
@@ -61,7 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const { district, key } = parseParams(params);
+  const { district, key } = parseParams(params, user);
   const scope = await overlayScope(user, district, "edit");
   const { t, locale } = await serverT(request, user);
   const actor = { userId: user.id, ip: clientIp(context) };

@@ -8,6 +8,7 @@ import type { PreviewResponse } from "~/contracts/indicator-preview";
 import { PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { readForm } from "~/utils/http.server";
+import { say } from "~/i18n/message";
 
 /** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
 const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
@@ -19,11 +20,11 @@ const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
  */
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireUserWithRole(request, ADMIN_ROLES);
-  if (request.method !== "POST") return data<PreviewResponse>({ status: "error", message: "Gunakan POST." }, { status: 405 });
+  if (request.method !== "POST") return data<PreviewResponse>({ status: "error", message: say(user, "preview.error.method") }, { status: 405 });
   const length = Number(request.headers.get("Content-Length") ?? "");
   if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
     return data<PreviewResponse>(
-      { status: "error", message: `Draf paket terlalu besar untuk dipratinjau (paling banyak ${Math.round(PACKAGE_MAX_BYTES / 1024)} KB). Kecilkan paketnya.` },
+      { status: "error", message: say(user, "preview.error.tooLarge", { max: Math.round(PACKAGE_MAX_BYTES / 1024) }) },
       { status: 413 },
     );
   }
@@ -31,10 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const documentText = form.get("document");
   const index = Number(form.get("index"));
   if (typeof documentText !== "string" || documentText === "" || !Number.isInteger(index) || index < 0) {
-    return data<PreviewResponse>(
-      { status: "error", message: "Permintaan pratinjau tidak lengkap: kirim draf paket dan nomor indikator. Muat ulang halaman lalu coba lagi." },
-      { status: 400 },
-    );
+    return data<PreviewResponse>({ status: "error", message: say(user, "preview.error.incomplete") }, { status: 400 });
   }
   try {
     return data<PreviewResponse>(await previewIndicator(getDb(), { user, documentText, index }));

@@ -21,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
-  const entry = await loadEntry(unit, String(params.formKey ?? ""), String(params.period ?? ""));
+  const entry = await loadEntry(unit, String(params.formKey ?? ""), String(params.period ?? ""), user);
   return {
     unit: { code: unit.code, name: unit.name },
     period: String(params.period),
@@ -61,7 +61,7 @@ function autosaveSeconds(): number {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
-  const parsed = parseSaveForm(await readForm(request));
+  const parsed = parseSaveForm(await readForm(request), user);
   if (!parsed.ok) return data<ActionResult>(parsed.result, { status: parsed.result.status });
   const result = await saveEntry({
     ...parsed.input,

@@ -13,7 +13,7 @@ import { clientIp, readForm } from "~/utils/http.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const unit = await operatorUnit(user, new URL(request.url).searchParams.get("unit"));
-  const parsed = parseSaveForm(await readForm(request), "draft");
+  const parsed = parseSaveForm(await readForm(request), user, "draft");
   if (!parsed.ok) return Response.json(parsed.result, { status: parsed.result.status });
   const result = await saveEntry({
     ...parsed.input,

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { notFound, requireRole, requireUser } from "~/auth/guards.server";
+import type { Reader } from "~/i18n/message";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
@@ -16,9 +17,9 @@ import { clientIp, readForm } from "~/utils/http.server";
 export const meta: MetaFunction = () => [{ title: "Hasil impor · Pantau ILP" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-function jobId(params: Record<string, string | undefined>): number {
+function jobId(params: Record<string, string | undefined>, reader: Reader): number {
   const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound("Impor tidak ditemukan.");
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound(reader, "access.import.notFound");
   return id;
 }
 
@@ -28,9 +29,9 @@ const problemsCsvPath = (id: number) => `/imports/${id}/problems.csv`;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requireRole(user, IMPORT_ROLES);
-  const id = jobId(params);
+  const id = jobId(params, user);
   const job = await loadJob(user.id, id);
-  if (!job) throw notFound("Impor tidak ditemukan.");
+  if (!job) throw notFound(user, "access.import.notFound");
   const url = new URL(request.url);
   // The download lives in a resource route: a Response returned here would reach the page as data.
   if (url.searchParams.get("format") === "csv") throw redirect(problemsCsvPath(id));
@@ -49,12 +50,12 @@ async function pageData(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>, p
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   requireRole(user, IMPORT_ROLES);
-  const id = jobId(params);
+  const id = jobId(params, user);
   const form = await readForm(request);
   if (form.get("intent") !== "resume")
     throw new Response("Permintaan tidak dikenal.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const job = await loadJob(user.id, id);
-  if (!job) throw notFound("Impor tidak ditemukan.");
+  if (!job) throw notFound(user, "access.import.notFound");
   await resumeJob(user, id, clientIp(context));
   return redirect(`/imports/${id}`);
 }

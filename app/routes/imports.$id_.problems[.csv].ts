@@ -12,7 +12,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requireRole(user, IMPORT_ROLES);
   const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0 || !(await loadJob(user.id, id))) throw notFound("Impor tidak ditemukan.");
+  if (!Number.isSafeInteger(id) || id <= 0 || !(await loadJob(user.id, id))) throw notFound(user, "access.import.notFound");
   return new Response(await jobProblemsCsv(id), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

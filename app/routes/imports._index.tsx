@@ -66,7 +66,7 @@ function refused(status: number, message: string, fileError: string | null, form
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  if (!mayImport(user)) throw forbidden();
+  if (!mayImport(user)) throw forbidden(user);
   const { t, locale } = await serverT(request, user);
   const maxMb = Math.round(MAX_IMPORT_BYTES / 1024 / 1024);
   const length = Number(request.headers.get("Content-Length") ?? "");
@@ -88,7 +88,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Backfill: checked before the file is read, so a missing reason costs no parsing.
   let backfillReason: string | null = null;
   if (body.get("backfill") === "1") {
-    if (!mayBackfill(user)) throw forbidden(t("backfill.forbidden"));
+    if (!mayBackfill(user)) throw forbidden(user, "backfill.forbidden");
     const field = body.get("reason");
     const raw = typeof field === "string" ? field : "";
     const reason = checkBackfillReason(raw);

@@ -12,7 +12,7 @@ export async function loader() {
 
 /** Public by design: sets the language cookie (no data touched), same-origin only. */
 export async function action({ request }: ActionFunctionArgs) {
-  assertSameOrigin(request);
+  await assertSameOrigin(request);
   const form = await readForm(request);
   const locale = formString(form, "locale", 5);
   const back = safeRedirectPath(formString(form, "redirectTo", 500));

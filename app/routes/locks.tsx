@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { requireUserWithRole } from "~/auth/guards.server";
 import { LOCK_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
+import { say } from "~/i18n/message";
 import { useT } from "~/i18n/useT";
 import { grantUnlock, locksOverview, revokeUnlock, setDeadline } from "~/models/locks.server";
 import { PageHeader } from "~/components/PageHeader";
@@ -64,7 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const result = await revokeUnlock({ user, grantId: Number.isInteger(grantId) ? grantId : -1, ip });
     return reply(result, null);
   }
-  return data<ActionData>({ ok: false, intent, message: "Permintaan tidak dikenal. Muat ulang halaman lalu coba lagi.", values: null }, { status: 400 });
+  return data<ActionData>({ ok: false, intent, message: say(user, "locks.error.intent"), values: null }, { status: 400 });
 }
 
 function FieldError({ id, message }: { id: string; message?: string | null }) {

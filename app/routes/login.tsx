@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * A refusal comes back with the typed username, whether the account exists or not.
  */
 export async function action({ request, context }: ActionFunctionArgs) {
-  assertSameOrigin(request);
+  await assertSameOrigin(request);
   const { t } = await serverT(request);
   const form = await readForm(request);
   // Cut after lower-casing too: "İ" becomes two characters, and the columns hold 64.

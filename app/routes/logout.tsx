@@ -13,7 +13,7 @@ export async function loader() {
 
 /** Ends the session in the database (revocation), audits it, clears the cookie. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  assertSameOrigin(request);
+  await assertSameOrigin(request);
   const user = await getSessionUser(request);
   if (!user) return redirect("/login", { headers: { "Set-Cookie": await clearSessionCookie() } });
   const setCookie = await getDb()

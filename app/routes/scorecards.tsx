@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const latest = view.noData ? await latestPeriodWithData(result, query) : null;
     return { ...base, view, latest, crumbs: await breadcrumbs(parent, roots), error: null };
   } catch (e) {
-    const problem = selectionProblem(e);
+    const problem = selectionProblem(e, locale);
     return data({ ...base, view: null, latest: null, crumbs: [], error: problem.message }, { status: problem.status });
   }
 }

@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     );
     return { ...base, view, error: null };
   } catch (e) {
-    const problem = selectionProblem(e);
+    const problem = selectionProblem(e, locale);
     return data({ ...base, view: null, error: problem.message }, { status: problem.status });
   }
 }

@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       const unit = await getOrgByCode(getDb(), row);
       if (!unit)
         return data({ error: t("scorecards.error.row", { code: row }), back, explanation: null, names: {}, indicatorName: indicator }, { status: 404 });
-      if (!inArea(roots, unit)) throw forbidden(t("scorecards.error.outOfScope", { name: unit.name }));
+      if (!inArea(roots, unit)) throw forbidden(locale, "scorecards.error.outOfScope", { name: unit.name });
     }
     const explanation = await explainScorecardCell({ ...query, group: undefined, indicators: [indicator] }, { row, indicator });
     const names = await unitNames(explanation);
@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const summary = locale === "en" ? summarizeExplanation(explanation, "en") : explanation.summary;
     return { error: null, back, explanation: { ...explanation, summary }, names, indicatorName: explanation.indicator.name };
   } catch (e) {
-    const problem = selectionProblem(e);
+    const problem = selectionProblem(e, locale);
     return data({ error: problem.message, back, explanation: null, names: {}, indicatorName: indicator }, { status: problem.status });
   }
 }

@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { query } = await resolveQuery(sel, roots, t);
     result = await buildScorecard(query);
   } catch (e) {
-    const problem = selectionProblem(e);
+    const problem = selectionProblem(e, locale);
     return text(problem.status, problem.message);
   }
   const headers = {

@@ -18,7 +18,7 @@ export const links = () => [{ rel: "stylesheet", href: styles }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = Number(params.id);
-  if (!Number.isInteger(id) || id <= 0) throw notFound("Laporan tidak ditemukan.");
+  if (!Number.isInteger(id) || id <= 0) throw notFound(user, "access.report.notFound");
   const history = await submissionHistory(user, id);
   const back = user.grants.some((g) => g.role === "district_verifier")
     ? `/verification/${id}`

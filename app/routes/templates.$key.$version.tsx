@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const access = libraryAccess(user);
   const version = Number(params.version);
-  if (!params.key || !Number.isInteger(version) || version < 1) throw notFound("Paket templat atau versinya tidak ditemukan.");
+  if (!params.key || !Number.isInteger(version) || version < 1) throw notFound(user, "access.package.notFound");
   const format = new URL(request.url).searchParams.get("format");
   if (format !== null) {
     if (format !== "json") {

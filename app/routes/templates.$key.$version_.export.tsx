@@ -9,10 +9,11 @@ import { exportPackageJson } from "~/models/template-library.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   // Packages are visible to every admin (national and district); other roles get 403 here.
-  libraryAccess(await requireUser(request));
+  const user = await requireUser(request);
+  libraryAccess(user);
   const version = Number(params.version);
-  if (!params.key || !Number.isInteger(version) || version < 1) throw notFound("Paket templat atau versinya tidak ditemukan.");
-  const { filename, body } = await exportPackageJson(params.key, version);
+  if (!params.key || !Number.isInteger(version) || version < 1) throw notFound(user, "access.package.notFound");
+  const { filename, body } = await exportPackageJson(params.key, version, user);
   return new Response(`${body}\n`, {
     headers: {
       "Content-Type": "application/json; charset=utf-8",

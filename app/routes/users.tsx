@@ -58,14 +58,14 @@ async function authoriseGrant(admin: SessionUser, role: string, code: string, t:
 async function loadManageableUser(admin: SessionUser, userId: number) {
   const db = getDb();
   const target = await db.selectFrom("app_user").select(["id", "username"]).where("id", "=", userId).executeTakeFirst();
-  if (!target) throw notFound("Pengguna tidak ditemukan.");
+  if (!target) throw notFound(admin, "access.user.notFound");
   const grants = await db
     .selectFrom("role_grant as g")
     .innerJoin("org_unit as o", "o.id", "g.org_unit_id")
     .select(["g.id", "g.role", "o.path"])
     .where("g.user_id", "=", userId)
     .execute();
-  if (!mayManageUser(admin, grants)) throw forbidden();
+  if (!mayManageUser(admin, grants)) throw forbidden(admin);
   return { target, grants };
 }
 
@@ -102,7 +102,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   const userId = Number(formString(form, "userId", 20));
-  if (!Number.isInteger(userId) || userId <= 0) throw notFound("Pengguna tidak ditemukan.");
+  if (!Number.isInteger(userId) || userId <= 0) throw notFound(admin, "access.user.notFound");
   const { target, grants } = await loadManageableUser(admin, userId);
 
   if (intent === "disable" || intent === "enable") {
@@ -124,7 +124,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent === "removeGrant") {
     const grantId = Number(formString(form, "grantId", 20));
-    if (!grants.some((g) => g.id === grantId)) throw notFound("Peran tidak ditemukan.");
+    if (!grants.some((g) => g.id === grantId)) throw notFound(admin, "access.grant.notFound");
     if (grants.length === 1) return data({ intent, errors: { form: t("users.error.lastGrant") } as FieldErrors, values: null, message: null }, { status: 400 });
     await removeGrant(grantId, actor);
     return { intent, errors: {} as FieldErrors, values: null, message: t("users.grantRemoved", { username: target.username }) };

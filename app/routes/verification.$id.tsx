@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireUserWithRole } from "~/auth/guards.server";
+import { say, type Reader } from "~/i18n/message";
 import { VERIFIER_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
@@ -13,26 +14,26 @@ import { clientIp, formString, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Periksa laporan · Pantau ILP" }];
 
-function reportId(raw: string | undefined): number {
+function reportId(raw: string | undefined, reader: Reader): number {
   const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw notFound("Laporan tidak ditemukan.");
+  if (!Number.isInteger(id) || id <= 0) throw notFound(reader, "access.report.notFound");
   return id;
 }
 
 /** District verifiers only, and only for reports inside their district (403 otherwise). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireUserWithRole(request, VERIFIER_ROLES);
-  return verificationDetail(user, reportId(params.id));
+  return verificationDetail(user, reportId(params.id, user));
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireUserWithRole(request, VERIFIER_ROLES);
-  const id = reportId(params.id);
+  const id = reportId(params.id, user);
   const form = await readForm(request);
   const intent = formString(form, "intent", 10);
   const note = formString(form, "note", 2100);
   if (intent !== "approve" && intent !== "return")
-    return data({ ok: false as const, message: "Pilih Setujui atau Kembalikan.", field: undefined, note }, { status: 400 });
+    return data({ ok: false as const, message: say(user, "verification.error.chooseDecision"), field: undefined, note }, { status: 400 });
   const revision = Number(formString(form, "revision", 12));
   const result = await decide({ user, id, decision: intent as Decision, revision: Number.isInteger(revision) ? revision : -1, note, ip: clientIp(context) });
   if (!result.ok) return data({ ok: false as const, message: result.message, field: result.field, note }, { status: result.status });

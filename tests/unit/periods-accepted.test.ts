@@ -1,11 +1,18 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { TemplatePackage } from "@engine";
-import { parseCell, periodProblem } from "~/models/submissions.server";
+import type { Locale } from "~/i18n/catalog";
+import { render } from "~/i18n/message";
+import { parseCell, periodProblem as problemOf } from "~/models/submissions.server";
 
 const pkg = JSON.parse(fs.readFileSync("seeds/packages/ilp-nasional.v1.json", "utf8")) as TemplatePackage;
 const form = (key: string) => pkg.forms.find((f) => f.key === key)!;
 const now = new Date("2026-11-23T10:00:00Z");
+/** The problem as a reader of `locale` sees it (a catalogue message), or null. */
+const periodProblem = (f: TemplatePackage["forms"][number], period: string, at: Date, locale: Locale = "id") => {
+  const problem = problemOf(f, period, at);
+  return problem && render(locale, problem);
+};
 
 describe("which periods a submission may be for", () => {
   it("accepts a period once it has begun, refuses one that has not", () => {
@@ -21,6 +28,12 @@ describe("which periods a submission may be for", () => {
     expect(periodProblem(form("spm_bulanan"), "2025-Q1", now)).toMatch(/per bulan.*2025-03/);
     expect(periodProblem(form("bok_triwulan"), "2025-03", now)).toMatch(/per triwulan.*2025-Q1/);
     expect(periodProblem(form("spm_bulanan"), "2025-13", now)).toMatch(/01 sampai 12/);
+  });
+
+  it("says the same in English", () => {
+    expect(periodProblem(form("spm_bulanan"), "2026-12", now, "en")).toBe("Period 2026-12 has not started yet; reports for the future cannot be accepted.");
+    expect(periodProblem(form("bok_triwulan"), "2025-03", now, "en")).toBe('This form is reported per quarter; write the period like 2025-Q1, not "2025-03".');
+    expect(periodProblem(form("spm_bulanan"), "2025-13", now, "en")).toMatch(/^The period "2025-13" is not valid\./);
   });
 });
 

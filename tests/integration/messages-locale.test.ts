@@ -1,0 +1,118 @@
+/**
+ * Messages reach the reader in their language (docs/style.md, "Messages"): the same refusal
+ * answers in Bahasa Indonesia by default and in English for a request with the English language
+ * cookie — a guard's 403, a refused report and a scorecard period error.
+ */
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { langCookie } from "~/i18n/locale.server";
+import { importOverlay, importPackage } from "~/models/templates.server";
+import { getDb } from "~/db/db.server";
+import * as fill from "~/routes/forms.$formKey.$period";
+import * as locks from "~/routes/locks";
+import * as scorecards from "~/routes/scorecards";
+import * as users from "~/routes/users";
+import { DIALECTS, useTestDatabase } from "../helpers/db";
+import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
+import { profilAnswers } from "../helpers/ilp-profil";
+
+const SUNGAI_DURIAN = "P1373001";
+const FORM = "ilp_profil";
+
+function monthsAgo(n: number): string {
+  const d = new Date();
+  const index = d.getUTCFullYear() * 12 + d.getUTCMonth() - n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+const FUTURE = monthsAgo(-13);
+/** Always past the 10-day default deadline. */
+const PAST = monthsAgo(3);
+const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, "utf8"));
+
+describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
+  let handle: Awaited<ReturnType<typeof useTestDatabase>>;
+  const cookie: Record<string, string> = {};
+  let english = "";
+
+  beforeAll(async () => {
+    handle = await useTestDatabase(kind);
+    await seedOrgTree();
+    expect((await importPackage(readJson("seeds/packages/ilp-nasional.v1.json"), { userId: null })).ok).toBe(true);
+    expect((await importOverlay(readJson("seeds/overlays/1373-kota-sawahlunto.json"), { userId: null })).ok).toBe(true);
+    cookie.national = await cookieFor(await insertUser("adm.nasional", [["national_admin", "ID"]]));
+    cookie.admin = await cookieFor(await insertUser("adm.sawahlunto", [["district_admin", "13.73"]]));
+    cookie.op = await cookieFor(await insertUser("op.sungaidurian", [["puskesmas_operator", SUNGAI_DURIAN]]));
+    english = (await langCookie.serialize("en")).split(";")[0];
+  });
+  afterAll(() => handle.destroy());
+
+  const as = (who: string, lang: "id" | "en") => (lang === "en" ? `${cookie[who]}; ${english}` : cookie[who]);
+
+  it("a guard's 403 in the reader's language", async () => {
+    const id = await call(users.loader, makeRequest("/users", { cookie: as("op", "id") }));
+    expect(statusOf(id)).toBe(403);
+    expect(await (id as Response).text()).toBe("Anda tidak berhak membuka atau mengubah data ini.");
+    const en = await call(users.loader, makeRequest("/users", { cookie: as("op", "en") }));
+    expect(statusOf(en)).toBe(403);
+    expect(await (en as Response).text()).toBe("You are not allowed to open or change this data.");
+  });
+
+  let keyCounter = 0;
+  async function submit(lang: "id" | "en", period: string) {
+    const form = {
+      intent: "submit",
+      data: JSON.stringify(profilAnswers()),
+      idempotencyKey: `msg-key-${kind}-${++keyCounter}`.padEnd(24, "x"),
+      baseRevision: "0",
+    };
+    const res = await call(fill.action, makeRequest(`/forms/${FORM}/${period}`, { cookie: as("op", lang), form }), { formKey: FORM, period });
+    return { status: statusOf(res), errors: payloadOf<{ formErrors: string[] }>(res).formErrors.join(" ") };
+  }
+
+  it("a report for a future period is refused in the reader's language", async () => {
+    expect(await submit("id", FUTURE)).toEqual({ status: 400, errors: `Periode ${FUTURE} belum berjalan; laporan untuk masa depan tidak dapat diterima.` });
+    expect(await submit("en", FUTURE)).toEqual({ status: 400, errors: `Period ${FUTURE} has not started yet; reports for the future cannot be accepted.` });
+  });
+
+  it("a report past its deadline is refused in the reader's language, the date included", async () => {
+    const id = await submit("id", PAST);
+    expect(id.status).toBe(409);
+    expect(id.errors).toMatch(
+      new RegExp(
+        `^Batas waktu laporan .+ periode ${PAST} sudah lewat \\(\\d{1,2} [A-Z][a-z]+ \\d{4}\\), jadi laporan ini terkunci .* Admin Dinkes Kota Sawahlunto dapat`,
+      ),
+    );
+    const en = await submit("en", PAST);
+    expect(en.status).toBe(409);
+    expect(en.errors).toMatch(
+      new RegExp(
+        `^The deadline for the .+ report for period ${PAST} has passed \\(\\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \\d{4}\\), so this report is locked`,
+      ),
+    );
+    expect(en.errors).toContain("The Kota Sawahlunto health office admin can unlock it");
+  });
+
+  it("a scorecard period error in the reader's language, the engine's detail included only in Indonesian", async () => {
+    const page = async (lang: "id" | "en") => {
+      const res = await call(scorecards.loader, makeRequest("/scorecards?period=2025-13", { cookie: as("national", lang) }));
+      return { status: statusOf(res), error: payloadOf<{ error: string }>(res).error };
+    };
+    expect(await page("id")).toEqual({ status: 400, error: expect.stringMatching(/^Periode tidak dapat dipakai\. Bulan 13 pada periode "2025-13" tidak ada/) });
+    expect(await page("en")).toEqual({
+      status: 400,
+      error: 'The period cannot be used. The period "2025-13" is not valid. Write it like 2025-03 (month), 2025-Q1 (quarter) or 2025 (year).',
+    });
+  });
+
+  it("a district admin's deadline, refused and saved, in the reader's language", async () => {
+    const district = await getDb().selectFrom("org_unit").select("id").where("code", "=", "13.73").executeTakeFirstOrThrow();
+    const deadline = async (lang: "id" | "en", days: string) => {
+      const form = { intent: "deadline", orgUnitId: String(district.id), periodType: "month", days };
+      return payloadOf<{ message: string }>(await call(locks.action, makeRequest("/locks", { cookie: as("admin", lang), form }))).message;
+    };
+    expect(await deadline("id", "x")).toBe("Isi jumlah hari dengan bilangan bulat 0 sampai 120, misalnya 10.");
+    expect(await deadline("en", "x")).toBe("Enter the number of days as a whole number from 0 to 120, for example 10.");
+    expect(await deadline("id", "15")).toBe("Batas waktu bulanan disimpan: 15 hari setelah periode berakhir.");
+    expect(await deadline("en", "15")).toBe("The monthly deadline was saved: 15 days after the period ends.");
+  });
+});

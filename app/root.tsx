@@ -12,9 +12,9 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { menuFor } from "~/auth/policy.server";
 import { getSessionUser } from "~/auth/session.server";
 import { useNonce } from "~/components/nonce";
-import { navFor } from "~/components/nav";
 import type { Role } from "~/db/schema";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import { getLocale } from "~/i18n/locale.server";
@@ -42,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           displayName: user.displayName,
           username: user.username,
           roles: [...new Set(user.grants.map((g) => g.role))] as Role[],
+          menu: menuFor(user.grants.map((g) => g.role)),
           scopes: user.grants.map((g) => ({ role: g.role, name: g.orgName, code: g.orgCode })),
         }
       : null,
@@ -108,7 +109,7 @@ function Shell({ children }: { children: React.ReactNode }) {
         {user ? (
           <nav aria-label={t("nav.main")} className="mainnav">
             <ul>
-              {navFor(user.roles).map((item) => (
+              {user.menu.map((item) => (
                 <li key={item.to}>
                   <NavLink to={item.to} end={item.to === "/"}>
                     {t(item.label)}

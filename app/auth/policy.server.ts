@@ -16,10 +16,12 @@
  *   Import and export ..... IMPORT_ROLES, importScope, mayImport, backfillScope, mayBackfill,
  *                           EXPORT_ROLES, exportScope, mayExport, IMPORT_PAGE_ROLES
  *   Scorecards ............ SCORECARD_ROLES
+ *   Menu .................. MENU, menuFor
  *   Templates, designers .. LibraryAccess, libraryAccess, packageOwnerGrant, packageOwners,
  *                           mayImportPackage, mayImportOverlayFor, overlayAccess, indicatorPreviewGrant
  */
 import type { OrgUnit, OrgLevel, Role } from "~/db/schema";
+import type { MessageKey } from "~/i18n/catalog";
 import { findScope, forbidden, hasRole, requireRole } from "./guards.server";
 import type { Grant, SessionUser } from "./session.server";
 
@@ -300,4 +302,31 @@ export function overlayAccess(access: LibraryAccess, district: Pick<OrgUnit, "pa
  */
 export function indicatorPreviewGrant(user: Pick<SessionUser, "grants">): Grant | undefined {
   return adminGrants(user).sort((a, b) => a.orgPath.length - b.orgPath.length)[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Menu
+
+/** One entry of the main menu: a page, its label, and who it is shown to (the roles its route lets in). */
+export interface MenuItem {
+  to: string;
+  label: MessageKey;
+  roles: readonly Role[] | "all";
+}
+
+/** The main menu, in order; each entry shows for exactly the roles its page's guard lets in. */
+export const MENU: readonly MenuItem[] = [
+  { to: "/", label: "nav.home", roles: "all" },
+  { to: "/users", label: "nav.users", roles: ADMIN_ROLES },
+  { to: "/scorecards", label: "nav.scorecards", roles: SCORECARD_ROLES },
+  { to: "/templates", label: "nav.templates", roles: ADMIN_ROLES },
+  { to: "/forms", label: "nav.forms", roles: OPERATOR_ROLES },
+  { to: "/verification", label: "nav.verification", roles: VERIFIER_ROLES },
+  { to: "/locks", label: "locks.nav", roles: LOCK_ROLES },
+  { to: "/imports", label: "nav.imports", roles: IMPORT_PAGE_ROLES },
+];
+
+/** The menu entries a user with these roles sees (the root loader sends them to the page). */
+export function menuFor(roles: readonly Role[]): Array<Pick<MenuItem, "to" | "label">> {
+  return MENU.filter((item) => item.roles === "all" || item.roles.some((r) => roles.includes(r))).map(({ to, label }) => ({ to, label }));
 }

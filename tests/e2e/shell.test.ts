@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { navFor } from "~/components/nav";
+import { menuFor } from "~/auth/policy.server";
 import type { Role } from "~/db/schema";
 import { translate } from "~/i18n/catalog";
 import { login, loginAndWaitHome, REPO_ROOT, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
@@ -62,8 +62,8 @@ describe("sign-in, navigation by role, sign-out", () => {
     expect(device).toMatchObject({ httpOnly: true, path: "/login", sameSite: "Lax" });
 
     const links = await navLinks(page);
-    expect(links).toEqual(navFor([user.role]).map((item) => translate("id", item.label)));
-    // The rule itself, independent of nav.ts: everyone gets home, only admins get users.
+    expect(links).toEqual(menuFor([user.role]).map((item) => translate("id", item.label)));
+    // The rule itself, independent of the policy's menu: everyone gets home, only admins get users.
     expect(links).toContain(HOME);
     if (ADMIN_ROLES.includes(user.role)) expect(links).toContain(USERS);
     else expect(links).not.toContain(USERS);

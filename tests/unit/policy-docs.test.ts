@@ -14,11 +14,12 @@ import {
   IMPORT_PAGE_ROLES,
   IMPORT_ROLES,
   LOCK_ROLES,
+  MENU,
   OPERATOR_ROLES,
   SCORECARD_ROLES,
   VERIFIER_ROLES,
 } from "~/auth/policy.server";
-import { NAV_ITEMS } from "~/components/nav";
+
 import type { Role } from "~/db/schema";
 
 /** Who may open each page the README lists, in the policy's words; "public" needs no sign-in. */
@@ -99,7 +100,7 @@ describe("the README's 'What each role finds' table", () => {
 });
 
 describe("the menu", () => {
-  it.each(NAV_ITEMS.map((item) => [item.to, item] as const))("offers %s to the roles the policy lets in", (to, item) => {
+  it.each(MENU.map((item) => [item.to, item] as const))("offers %s to the roles the policy lets in", (to, item) => {
     expect(to in PAGES, `${to} is not a page of the README's table`).toBe(true);
     expect(item.roles === "all" ? [EVERYONE] : [...item.roles].sort()).toEqual(expected(PAGES[to]));
   });

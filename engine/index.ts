@@ -14,6 +14,7 @@ export * from "./formula/index";
 // Periods, targets, status, aggregation, scorecards, overlays, validation rules (engine core).
 export * from "./documents";
 export * from "./period";
+export * from "./period-messages";
 export * from "./targets";
 export * from "./status";
 export * from "./facts";

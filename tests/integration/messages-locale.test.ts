@@ -1,7 +1,7 @@
 /**
  * Messages reach the reader in their language (docs/style.md, "Messages"): the same refusal
  * answers in Bahasa Indonesia by default and in English for a request with the English language
- * cookie — a guard's 403, a refused report and a scorecard period error.
+ * cookie — a guard's 403, a refused report, a scorecard period error and an unknown indicator.
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { getDb } from "~/db/db.server";
 import * as fill from "~/routes/forms.$formKey.$period";
 import * as locks from "~/routes/locks";
 import * as scorecards from "~/routes/scorecards";
+import * as explain from "~/routes/scorecards_.explain";
 import * as users from "~/routes/users";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
@@ -92,16 +93,28 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     expect(en.errors).toContain("The Kota Sawahlunto health office admin can unlock it");
   });
 
-  it("a scorecard period error in the reader's language, the engine's detail included only in Indonesian", async () => {
+  it("a scorecard period error in the reader's language, the engine's detail included", async () => {
     const page = async (lang: "id" | "en") => {
       const res = await call(scorecards.loader, makeRequest("/scorecards?period=2025-13", { cookie: as("national", lang) }));
       return { status: statusOf(res), error: payloadOf<{ error: string }>(res).error };
     };
-    expect(await page("id")).toEqual({ status: 400, error: expect.stringMatching(/^Periode tidak dapat dipakai\. Bulan 13 pada periode "2025-13" tidak ada/) });
+    expect(await page("id")).toEqual({
+      status: 400,
+      error: 'Periode tidak dapat dipakai. Bulan 13 pada periode "2025-13" tidak ada; bulan harus 01 sampai 12.',
+    });
     expect(await page("en")).toEqual({
       status: 400,
-      error: 'The period cannot be used. The period "2025-13" is not valid. Write it like 2025-03 (month), 2025-Q1 (quarter) or 2025 (year).',
+      error: 'The period cannot be used. There is no month 13 in period "2025-13"; the month must be 01 to 12.',
     });
+  });
+
+  it("an explanation of an unknown indicator in the reader's language", async () => {
+    const page = async (lang: "id" | "en") => {
+      const res = await call(explain.loader, makeRequest("/scorecards/explain?period=2025-03&row=*&indicator=tidak_ada", { cookie: as("national", lang) }));
+      return { status: statusOf(res), error: payloadOf<{ error: string }>(res).error };
+    };
+    expect(await page("id")).toEqual({ status: 400, error: 'Indikator "tidak_ada" tidak ada dalam paket ini. Pilih indikator dari daftar.' });
+    expect(await page("en")).toEqual({ status: 400, error: 'Indicator "tidak_ada" is not in this package. Choose an indicator from the list.' });
   });
 
   it("a district admin's deadline, refused and saved, in the reader's language", async () => {

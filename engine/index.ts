@@ -24,6 +24,7 @@ export * from "./scorecard/index";
 export * from "./overlay";
 export * from "./overlay-derive";
 export * from "./overlay-messages";
+export * from "./overlay-summary-messages";
 export * from "./rules";
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.

@@ -12,6 +12,7 @@ import * as fill from "~/routes/forms.$formKey.$period";
 import * as locks from "~/routes/locks";
 import * as scorecards from "~/routes/scorecards";
 import * as explain from "~/routes/scorecards_.explain";
+import * as overlayDesigner from "~/routes/designer.overlay.$district.$key";
 import * as users from "~/routes/users";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
@@ -115,6 +116,27 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     };
     expect(await page("id")).toEqual({ status: 400, error: 'Indikator "tidak_ada" tidak ada dalam paket ini. Pilih indikator dari daftar.' });
     expect(await page("en")).toEqual({ status: 400, error: 'Indicator "tidak_ada" is not in this package. Choose an indicator from the list.' });
+  });
+
+  it("an adaptation's publish summary in the reader's language, with the package's English texts", async () => {
+    const summary = async (lang: "id" | "en") => {
+      const params = { district: "13.73", key: "ilp-nasional" };
+      const res = await call(overlayDesigner.loader, makeRequest("/designer/overlay/13.73/ilp-nasional", { cookie: as("admin", lang) }), params);
+      return payloadOf<{ summary: string[] }>(res).summary;
+    };
+    const id = await summary("id");
+    const en = await summary("en");
+    expect(id).toHaveLength(7);
+    expect(en).toHaveLength(7);
+    expect(id[0]).toBe(
+      'Isian lokal baru "Posyandu ILP yang mencatat layanan langsung di RME/Simpus" (lokal_posyandu_ilp_rme) ditambahkan ke formulir "ilp_profil", bagian "posyandu".',
+    );
+    expect(en[0]).toBe(
+      'New local field "Posyandu ILP recording services directly in the RME/Simpus" (lokal_posyandu_ilp_rme) is added to form "ilp_profil", section "posyandu".',
+    );
+    expect(id[1]).toBe('Indikator lokal baru "% Posyandu ILP dengan pencatatan elektronik" (lokal_posyandu_rme).');
+    expect(en[1]).toBe('New local indicator "% Posyandu ILP with electronic recording" (lokal_posyandu_rme).');
+    expect(en.slice(3).every((line) => line.startsWith("Target for "))).toBe(true);
   });
 
   it("a district admin's deadline, refused and saved, in the reader's language", async () => {

@@ -10,9 +10,11 @@ import { importOverlay, importPackage } from "~/models/templates.server";
 import { getDb } from "~/db/db.server";
 import * as fill from "~/routes/forms.$formKey.$period";
 import * as locks from "~/routes/locks";
+import * as rootRoute from "~/root";
 import * as scorecards from "~/routes/scorecards";
 import * as explain from "~/routes/scorecards_.explain";
 import * as overlayDesigner from "~/routes/designer.overlay.$district.$key";
+import * as importJob from "~/routes/imports.$id";
 import * as users from "~/routes/users";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
@@ -137,6 +139,25 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     expect(id[1]).toBe('Indikator lokal baru "% Posyandu ILP dengan pencatatan elektronik" (lokal_posyandu_rme).');
     expect(en[1]).toBe('New local indicator "% Posyandu ILP with electronic recording" (lokal_posyandu_rme).');
     expect(en.slice(3).every((line) => line.startsWith("Target for "))).toBe(true);
+  });
+
+  it("an unknown request on an import job in the reader's language", async () => {
+    const resume = async (lang: "id" | "en") => {
+      const res = await call(importJob.action, makeRequest("/imports/1", { cookie: as("op", lang), form: { intent: "x" } }), { id: "1" });
+      return { status: statusOf(res), text: await (res as Response).text() };
+    };
+    expect(await resume("id")).toEqual({ status: 400, text: "Permintaan tidak dikenal." });
+    expect(await resume("en")).toEqual({ status: 400, text: "Unknown request." });
+  });
+
+  it("page titles in the reader's language, from the root loader's locale", async () => {
+    const title = async (lang: "id" | "en") => {
+      const root = await call(rootRoute.loader, makeRequest("/locks", { cookie: as("admin", lang) }));
+      const matches = [{ id: "root", data: payloadOf<{ locale: string }>(root) }] as unknown as Parameters<typeof locks.meta>[0]["matches"];
+      return (locks.meta({ matches } as Parameters<typeof locks.meta>[0]) as Array<{ title: string }>)[0].title;
+    };
+    expect(await title("id")).toBe("Batas waktu dan buka kunci · Pantau ILP");
+    expect(await title("en")).toBe("Deadlines and unlocking · Pantau ILP");
   });
 
   it("a district admin's deadline, refused and saved, in the reader's language", async () => {

@@ -14,6 +14,7 @@ export * from "./formula/index";
 // Periods, targets, status, aggregation, scorecards, overlays, validation rules (engine core).
 export * from "./documents";
 export * from "./period";
+export * from "./period-messages";
 export * from "./targets";
 export * from "./status";
 export * from "./facts";
@@ -23,6 +24,7 @@ export * from "./scorecard/index";
 export * from "./overlay";
 export * from "./overlay-derive";
 export * from "./overlay-messages";
+export * from "./overlay-summary-messages";
 export * from "./rules";
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.

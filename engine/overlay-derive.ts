@@ -12,6 +12,8 @@ import type { DistrictOverlay, Field, Form, Indicator, OverlayOperation, Section
 import { KEY_PATTERN, LOCAL_PREFIX } from "./domain";
 import { applyOverlay, targetKey, type ApplyOverlayOptions, type DistrictMembership, type OverlayOrigins } from "./overlay";
 import { overlayParams, OVERLAY_MESSAGES, overlayMessage, type OverlayMessageCode, type OverlayMessageParams } from "./overlay-messages";
+import { overlaySummaryMessage, type OverlaySummaryCode, type OverlaySummaryLine } from "./overlay-summary-messages";
+import type { Locale } from "./formula/errors";
 
 /** A problem of the edited document (pointer into the edited package; "" = whole document). */
 export interface DeriveProblem {
@@ -455,46 +457,64 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
   return { overlay, problems, pointers: operations.map((op) => where.get(op) ?? "") };
 }
 
-/** Plain-language lines (Bahasa Indonesia) of what an overlay changes, for the publish summary. */
-export function describeOverlay(base: TemplatePackage, overlay: DistrictOverlay): string[] {
+/** What an overlay changes, one line per operation as data (OVERLAY_SUMMARY_MESSAGES), for the publish summary. */
+export function describeOverlayLines(base: TemplatePackage, overlay: DistrictOverlay): OverlaySummaryLine[] {
   const fields = fieldsOf(base);
   const label = (t: Text | undefined): string => (t && typeof t.id === "string" ? t.id : "");
+  const labelEn = (t: Text | undefined): string => (t && typeof t.en === "string" && t.en ? t.en : label(t));
+  /** A package text as a param `name` with its English sibling, each falling back to `fallback` when empty. */
+  const text = (name: string, t: Text | undefined, fallback = ""): Record<string, string> => ({
+    [name]: label(t) || fallback,
+    [`${name}En`]: labelEn(t) || fallback,
+  });
   const local = new Map<string, Text>();
   for (const op of arr<OverlayOperation>(overlay.operations)) if (op?.op === "addIndicator") local.set(op.indicator.key, op.indicator.name);
-  const indicatorName = (key: string): string => label(base.indicators.find((i) => i.key === key)?.name ?? local.get(key)) || key;
-  const lines: string[] = [];
+  const indicatorText = (key: string): Text | undefined => base.indicators.find((i) => i.key === key)?.name ?? local.get(key);
+  const lines: OverlaySummaryLine[] = [];
+  const line = (messageCode: OverlaySummaryCode, raw: Record<string, unknown>) => lines.push({ messageCode, params: overlayParams(raw) });
   for (const op of arr<OverlayOperation>(overlay.operations)) {
     switch (op.op) {
       case "relabel":
-        if (op.indicator !== undefined) lines.push(`Nama indikator "${indicatorName(op.indicator)}" diubah menjadi "${label(op.label)}".`);
-        else if (op.field !== undefined)
-          lines.push(`Label isian "${label(fields.get(op.field)?.field.label) || op.field}" diubah menjadi "${label(op.label)}".`);
-        else if (op.section !== undefined) lines.push(`Judul bagian "${op.section}" formulir "${op.form}" diubah menjadi "${label(op.label)}".`);
-        else lines.push(`Judul formulir "${op.form}" diubah menjadi "${label(op.label)}".`);
+        if (op.indicator !== undefined)
+          line("RELABEL_INDICATOR", { ...text("indicator", indicatorText(op.indicator), op.indicator), ...text("label", op.label) });
+        else if (op.field !== undefined) line("RELABEL_FIELD", { ...text("field", fields.get(op.field)?.field.label, op.field), ...text("label", op.label) });
+        else if (op.section !== undefined) line("RELABEL_SECTION", { section: op.section, form: op.form, ...text("label", op.label) });
+        else line("RELABEL_FORM", { form: op.form, ...text("label", op.label) });
         break;
       case "setBands":
-        lines.push(`Batas warna indikator "${indicatorName(op.indicator)}": hijau ≥ ${op.bands.green}%, kuning ≥ ${op.bands.yellow}% dari target.`);
+        line("SET_BANDS", { ...text("indicator", indicatorText(op.indicator), op.indicator), green: op.bands.green, yellow: op.bands.yellow });
         break;
       case "hideField":
-        lines.push(`Isian opsional "${label(fields.get(op.field)?.field.label) || op.field}" disembunyikan dari formulir "${op.form}".`);
+        line("HIDE_FIELD", { ...text("field", fields.get(op.field)?.field.label, op.field), form: op.form });
         break;
       case "addField":
-        lines.push(`Isian lokal baru "${label(op.field.label)}" (${op.field.key}) ditambahkan ke formulir "${op.form}", bagian "${op.section}".`);
+        line("ADD_FIELD", { ...text("label", op.field.label), key: op.field.key, form: op.form, section: op.section });
         break;
       case "addIndicator":
-        lines.push(`Indikator lokal baru "${label(op.indicator.name)}" (${op.indicator.key}).`);
+        line("ADD_INDICATOR", { ...text("name", op.indicator.name), key: op.indicator.key });
         break;
       case "addRule":
-        lines.push(`Aturan validasi lokal baru "${label(op.rule.message)}" (${op.rule.key}) pada formulir "${op.rule.form}".`);
+        line("ADD_RULE", { ...text("message", op.rule.message), key: op.rule.key, form: op.rule.form });
         break;
       case "setTarget": {
         const t = op.target;
-        const where = t.scope.level === "national" ? "nasional" : `${t.scope.level === "district" ? "kabupaten/kota" : "Puskesmas"} ${t.scope.org}`;
         const national = base.targets.find((x) => targetKey(x) === targetKey(t));
-        lines.push(`Target "${indicatorName(t.indicator)}" tahun ${t.year} untuk ${where}: ${t.value}${national ? ` (sebelumnya ${national.value})` : ""}.`);
+        line("SET_TARGET", {
+          ...text("indicator", indicatorText(t.indicator), t.indicator),
+          year: t.year,
+          scope: t.scope.level === "national" || t.scope.level === "district" ? t.scope.level : "puskesmas",
+          org: t.scope.level === "national" ? undefined : t.scope.org,
+          value: t.value,
+          previous: national?.value,
+        });
         break;
       }
     }
   }
   return lines;
+}
+
+/** Plain-language lines of what an overlay changes, in `locale` (Bahasa Indonesia by default: the audit row keeps these). */
+export function describeOverlay(base: TemplatePackage, overlay: DistrictOverlay, locale: Locale = "id"): string[] {
+  return describeOverlayLines(base, overlay).map((l) => overlaySummaryMessage(l.messageCode, l.params, locale));
 }

@@ -4,6 +4,7 @@
  * and match the `month_index` column the database layer filters on.
  */
 import type { PeriodType } from "./documents";
+import { periodMessage, type PeriodMessageCode, type PeriodMessageParams } from "./period-messages";
 
 export type { PeriodType };
 
@@ -16,11 +17,18 @@ export interface MonthWindow {
   end: number;
 }
 
-/** Thrown for a malformed period string; `message` is in Bahasa Indonesia. */
+/**
+ * Thrown for a malformed period string: `messageCode` and `params` name the problem in
+ * PERIOD_MESSAGES; `message` is its Bahasa Indonesia rendering.
+ */
 export class PeriodError extends Error {
   readonly input: string;
-  constructor(input: string, message: string) {
-    super(message);
+  constructor(
+    input: string,
+    readonly messageCode: PeriodMessageCode,
+    readonly params: PeriodMessageParams = {},
+  ) {
+    super(periodMessage(messageCode, params));
     this.name = "PeriodError";
     this.input = input;
   }
@@ -32,18 +40,16 @@ const YEAR_RE = /^(\d{4})$/;
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2999;
 
-const FORMAT_HINT = "Gunakan format 2025-03 (bulan), 2025-Q1 (triwulan) atau 2025 (tahun).";
-
 function checkYear(input: string, year: number): void {
   if (year < MIN_YEAR || year > MAX_YEAR) {
-    throw new PeriodError(input, `Tahun ${year} pada periode "${input}" di luar rentang ${MIN_YEAR}–${MAX_YEAR}.`);
+    throw new PeriodError(input, "PERIOD_YEAR_RANGE", { year, period: input, min: MIN_YEAR, max: MAX_YEAR });
   }
 }
 
-/** Parses a period string; throws PeriodError with a Bahasa Indonesia message. */
+/** Parses a period string; throws PeriodError (a code in PERIOD_MESSAGES, Bahasa Indonesia message). */
 export function parsePeriod(input: string): Period {
   if (typeof input !== "string" || input.length === 0) {
-    throw new PeriodError(String(input), `Periode kosong. ${FORMAT_HINT}`);
+    throw new PeriodError(String(input), "PERIOD_EMPTY");
   }
   let m = MONTH_RE.exec(input);
   if (m) {
@@ -51,7 +57,7 @@ export function parsePeriod(input: string): Period {
     const month = Number(m[2]);
     checkYear(input, year);
     if (month < 1 || month > 12) {
-      throw new PeriodError(input, `Bulan ${m[2]} pada periode "${input}" tidak ada; bulan harus 01 sampai 12.`);
+      throw new PeriodError(input, "PERIOD_MONTH", { month: m[2], period: input });
     }
     return { type: "month", year, month };
   }
@@ -61,7 +67,7 @@ export function parsePeriod(input: string): Period {
     const quarter = Number(m[2]);
     checkYear(input, year);
     if (quarter < 1 || quarter > 4) {
-      throw new PeriodError(input, `Triwulan Q${m[2]} pada periode "${input}" tidak ada; triwulan harus Q1 sampai Q4.`);
+      throw new PeriodError(input, "PERIOD_QUARTER", { quarter: m[2], period: input });
     }
     return { type: "quarter", year, quarter };
   }
@@ -71,15 +77,17 @@ export function parsePeriod(input: string): Period {
     checkYear(input, year);
     return { type: "year", year };
   }
-  throw new PeriodError(input, `Periode "${input}" tidak dikenali. ${FORMAT_HINT}`);
+  throw new PeriodError(input, "PERIOD_UNRECOGNISED", { period: input });
 }
 
-/** Parses without throwing: the period, or the Bahasa Indonesia error message. */
-export function tryParsePeriod(input: string): { ok: true; period: Period } | { ok: false; error: string } {
+/** Parses without throwing: the period, or the problem (its Bahasa Indonesia message, and its code and params in PERIOD_MESSAGES). */
+export function tryParsePeriod(
+  input: string,
+): { ok: true; period: Period } | { ok: false; error: string; messageCode: PeriodMessageCode; params: PeriodMessageParams } {
   try {
     return { ok: true, period: parsePeriod(input) };
   } catch (e) {
-    if (e instanceof PeriodError) return { ok: false, error: e.message };
+    if (e instanceof PeriodError) return { ok: false, error: e.message, messageCode: e.messageCode, params: e.params };
     throw e;
   }
 }

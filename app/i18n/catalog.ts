@@ -18,6 +18,7 @@ import * as m_entry_refusals from "./messages/entry-refusals";
 import * as m_scorecard_query from "./messages/scorecard-query";
 import * as m_locks_verification from "./messages/locks-verification";
 import * as m_indicator_preview from "./messages/indicator-preview";
+import * as m_titles from "./messages/titles";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -528,6 +529,7 @@ export const id = {
   ...m_scorecard_query.id,
   ...m_locks_verification.id,
   ...m_indicator_preview.id,
+  ...m_titles.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1040,6 +1042,7 @@ export const en: Record<MessageKey, string> = {
   ...m_scorecard_query.en,
   ...m_locks_verification.en,
   ...m_indicator_preview.en,
+  ...m_titles.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -4,6 +4,7 @@
  * `MessageError`; a signed-in user's `locale` (set by `requireUser` to the request's language)
  * is the reader's, so a model that holds the user can render for them.
  */
+import { periodMessage, type PeriodMessageCode, type PeriodMessageParams } from "@engine";
 import { isLocale, translate, type Locale, type MessageKey } from "./catalog";
 
 /** A param that differs by language (a date, a period-type word): one text per locale. */
@@ -34,12 +35,9 @@ export function bilingual(text: { id: string; en?: string }): LocalizedText {
   return { id: text.id, en: text.en || text.id };
 }
 
-/**
- * The detail of a period that cannot be read, as a param: the engine's own Indonesian wording (it
- * has no codes for periods yet) and a general English one.
- */
-export function periodDetail(engineMessage: string, period: string): LocalizedText {
-  return { id: engineMessage, en: translate("en", "entry.period.invalid", { period }) };
+/** The detail of a period that cannot be read (a `PeriodError` or a failed `tryParsePeriod`), as a param. */
+export function periodDetail(problem: { messageCode: PeriodMessageCode; params: PeriodMessageParams }): LocalizedText {
+  return { id: periodMessage(problem.messageCode, problem.params, "id"), en: periodMessage(problem.messageCode, problem.params, "en") };
 }
 
 /** A catalogue message rendered in every language, as a param of another message. */

@@ -414,8 +414,7 @@ export async function grantUnlock(input: GrantInput, now = clock.now()): Promise
   if (!effective || !form) return { ok: false, status: 400, message: say(input.user, "locks.error.form"), field: "form" };
   const period = input.period.trim();
   const parsed = tryParsePeriod(period);
-  if (!parsed.ok)
-    return { ok: false, status: 400, message: say(input.user, "entry.period.unreadable", { detail: periodDetail(parsed.error, period) }), field: "period" };
+  if (!parsed.ok) return { ok: false, status: 400, message: say(input.user, "entry.period.unreadable", { detail: periodDetail(parsed) }), field: "period" };
   if (parsed.period.type !== form.periodType) {
     const per = { month: { id: "bulan", en: "month" }, quarter: { id: "triwulan", en: "quarter" }, year: { id: "tahun", en: "year" } }[form.periodType];
     const example = { month: "2025-03", quarter: "2025-Q1", year: "2025" }[form.periodType];

@@ -42,6 +42,7 @@ import type { DesignerOrigin, DesignerProblem } from "~/contracts/designer";
 import { PostgresAdapter } from "kysely";
 import { getDb, nowIso } from "~/db/db.server";
 import { translate, type Locale } from "~/i18n/catalog";
+import { message, render, say, type LocalizedText, type Message, type Reader } from "~/i18n/message";
 import type { OrgUnit } from "~/db/schema";
 import { getOrgByCode, listSubtree } from "./org.server";
 import { getDistrictOverlay, getPublishedPackage } from "./templates.server";
@@ -283,7 +284,7 @@ function conflictReason(c: RebaseConflict, locale: Locale): string {
 export interface RebaseInfo {
   fromVersion: number;
   toVersion: number;
-  /** What changed nationally, one plain line each (Bahasa Indonesia). */
+  /** What changed nationally, one plain line each, in the reader's language. */
   changes: string[];
   /** Operations of the current draft that would not apply on the new version. */
   conflicts: Array<{ op: string; reason: string }>;
@@ -293,42 +294,55 @@ function label(t: Text | undefined): string {
   return t && typeof t.id === "string" ? t.id : "";
 }
 
-function nationalChanges(oldBase: TemplatePackage, newBase: TemplatePackage): string[] {
-  const d = diffPackages(oldBase, newBase);
-  const lines: string[] = [];
-  for (const f of d.forms.added) lines.push(`Formulir baru: "${label(f.title)}" (${f.key}).`);
-  for (const f of d.forms.removed) lines.push(`Formulir dihapus: "${label(f.title)}" (${f.key}).`);
-  for (const f of d.fields.added) lines.push(`Isian baru: "${label(f.label)}" (${f.key}) di formulir ${f.form}.`);
-  for (const f of d.fields.removed) lines.push(`Isian dihapus: "${label(f.label)}" (${f.key}) dari formulir ${f.form}.`);
-  for (const f of d.fields.changed)
-    lines.push(`Isian "${label(f.label)}" (${f.key}) berubah: ${f.aspects.map((a) => `${a.aspect} ${a.before || "–"} → ${a.after || "–"}`).join("; ")}.`);
-  for (const i of d.indicators.added) lines.push(`Indikator baru: "${label(i.name)}" (${i.key}).`);
-  for (const i of d.indicators.removed) lines.push(`Indikator dihapus: "${label(i.name)}" (${i.key}).`);
-  for (const i of d.indicators.changed) lines.push(`Indikator "${label(i.name)}" (${i.key}) berubah: ${i.aspects.map((a) => a.aspect).join(", ")}.`);
-  for (const r of d.rules.added) lines.push(`Aturan validasi baru: ${r.key}.`);
-  for (const r of d.rules.removed) lines.push(`Aturan validasi dihapus: ${r.key}.`);
-  const targets = d.targets.added.length + d.targets.removed.length + d.targets.changed.length;
-  if (targets > 0) lines.push(`${targets} target nasional ditambah, diubah atau dihapus.`);
-  if (lines.length === 0) lines.push("Tidak ada perubahan isi formulir, indikator atau aturan (hanya keterangan paket).");
-  return lines;
+/** A package text as a message param: its Indonesian text, and its English one where the package has it. */
+function text(t: Text | undefined): LocalizedText {
+  const id = label(t);
+  return { id, en: t && typeof t.en === "string" && t.en ? t.en : id };
 }
 
-function describeOp(op: DistrictOverlay["operations"][number]): string {
+/** What changed nationally between two versions, one plain line each, for `reader`. */
+function nationalChanges(oldBase: TemplatePackage, newBase: TemplatePackage, reader: Reader): string[] {
+  const d = diffPackages(oldBase, newBase);
+  const lines: Message[] = [];
+  for (const f of d.forms.added) lines.push(message("overlayDesigner.change.formAdded", { title: text(f.title), key: f.key }));
+  for (const f of d.forms.removed) lines.push(message("overlayDesigner.change.formRemoved", { title: text(f.title), key: f.key }));
+  for (const f of d.fields.added) lines.push(message("overlayDesigner.change.fieldAdded", { label: text(f.label), key: f.key, form: f.form }));
+  for (const f of d.fields.removed) lines.push(message("overlayDesigner.change.fieldRemoved", { label: text(f.label), key: f.key, form: f.form }));
+  for (const f of d.fields.changed) {
+    const aspects = f.aspects.map((a) => `${a.aspect} ${a.before || "–"} → ${a.after || "–"}`).join("; ");
+    lines.push(message("overlayDesigner.change.fieldChanged", { label: text(f.label), key: f.key, aspects }));
+  }
+  for (const i of d.indicators.added) lines.push(message("overlayDesigner.change.indicatorAdded", { name: text(i.name), key: i.key }));
+  for (const i of d.indicators.removed) lines.push(message("overlayDesigner.change.indicatorRemoved", { name: text(i.name), key: i.key }));
+  for (const i of d.indicators.changed)
+    lines.push(message("overlayDesigner.change.indicatorChanged", { name: text(i.name), key: i.key, aspects: i.aspects.map((a) => a.aspect).join(", ") }));
+  for (const r of d.rules.added) lines.push(message("overlayDesigner.change.ruleAdded", { key: r.key }));
+  for (const r of d.rules.removed) lines.push(message("overlayDesigner.change.ruleRemoved", { key: r.key }));
+  const targets = d.targets.added.length + d.targets.removed.length + d.targets.changed.length;
+  if (targets > 0) lines.push(message("overlayDesigner.change.targets", { count: targets }));
+  if (lines.length === 0) lines.push(message("overlayDesigner.change.none"));
+  return lines.map((m) => render(reader, m));
+}
+
+/** A short name of an operation (a conflict's subject), for `reader`. */
+function describeOp(op: DistrictOverlay["operations"][number], reader: Reader): string {
   switch (op.op) {
     case "addField":
-      return `Isian lokal ${op.field.key}`;
+      return say(reader, "overlayDesigner.op.addField", { key: op.field.key });
     case "addIndicator":
-      return `Indikator lokal ${op.indicator.key}`;
+      return say(reader, "overlayDesigner.op.addIndicator", { key: op.indicator.key });
     case "addRule":
-      return `Aturan lokal ${op.rule.key}`;
+      return say(reader, "overlayDesigner.op.addRule", { key: op.rule.key });
     case "hideField":
-      return `Sembunyikan ${op.field}`;
+      return say(reader, "overlayDesigner.op.hideField", { field: op.field });
     case "setBands":
-      return `Batas warna ${op.indicator}`;
+      return say(reader, "overlayDesigner.op.setBands", { indicator: op.indicator });
     case "setTarget":
-      return `Target ${op.target.indicator} ${op.target.year} (${op.target.scope.level === "national" ? "nasional" : op.target.scope.org})`;
+      return op.target.scope.level === "national"
+        ? say(reader, "overlayDesigner.op.setTargetNational", { indicator: op.target.indicator, year: op.target.year })
+        : say(reader, "overlayDesigner.op.setTarget", { indicator: op.target.indicator, year: op.target.year, org: String(op.target.scope.org) });
     case "relabel":
-      return `Label ${op.indicator ?? op.field ?? op.section ?? op.form}`;
+      return say(reader, "overlayDesigner.op.relabel", { target: String(op.indicator ?? op.field ?? op.section ?? op.form) });
     default:
       return String((op as { op?: unknown }).op);
   }
@@ -352,7 +366,7 @@ export interface OverlayDesignerData {
   problems: DesignerProblem[];
   /** National fields (their key and type are fixed): for the editors' `published` context. */
   publishedFields: Record<string, { type: string; label: string }>;
-  /** What publishing the saved draft would change (plain lines). */
+  /** What publishing the saved draft would change (plain lines in the reader's language). */
   summary: string[];
   /** Conflicts a rebase left in the draft (listed until published). */
   conflicts: Array<{ op: string; reason: string }>;
@@ -374,8 +388,8 @@ export async function loadOverlayDesigner(scope: OverlayScope, key: string, loca
     rebase = {
       fromVersion: w.base.version,
       toVersion: latest.version,
-      changes: nationalChanges(w.base.document, latest.document),
-      conflicts: preview.conflicts.map((c) => ({ op: describeOp(c.operation), reason: conflictReason(c, locale) })),
+      changes: nationalChanges(w.base.document, latest.document, locale),
+      conflicts: preview.conflicts.map((c) => ({ op: describeOp(c.operation, locale), reason: conflictReason(c, locale) })),
     };
   }
   return {
@@ -399,8 +413,8 @@ export async function loadOverlayDesigner(scope: OverlayScope, key: string, loca
     publishedFields: Object.fromEntries(
       w.base.document.forms.flatMap((f) => f.sections.flatMap((s) => s.fields.map((x) => [x.key, { type: x.type, label: x.label.id }] as const))),
     ),
-    summary: describeOverlay(w.base.document, checked.overlay),
-    conflicts: w.conflicts.map((c) => ({ op: describeOp(c.operation), reason: conflictReason(c, locale) })),
+    summary: describeOverlay(w.base.document, checked.overlay, locale),
+    conflicts: w.conflicts.map((c) => ({ op: describeOp(c.operation, locale), reason: conflictReason(c, locale) })),
     rebase,
   };
 }
@@ -584,6 +598,7 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
       return { ok: false, status: 400, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.confirm") };
     }
     const overlay = checked.overlay;
+    // The audit row keeps the summary in Bahasa Indonesia, like all stored text.
     const summary = describeOverlay(w.base.document, overlay);
     const now = nowIso();
     const result = await trx

@@ -176,7 +176,7 @@ export async function loadCompare(
   if (codes.length < MIN_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooFew", { min: MIN_COMPARE }), 400);
   if (codes.length > MAX_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooMany", { max: MAX_COMPARE, count: codes.length }), 400);
   const parsed = tryParsePeriod(sel.period);
-  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed.error, sel.period)[locale] }), 400);
+  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed)[locale] }), 400);
   const { units, unknown } = await unitsByCode(codes, db);
   // Scope first: a unit outside the area is refused whatever else is wrong with the request.
   const outside = units.filter((u) => !inArea(roots, u));

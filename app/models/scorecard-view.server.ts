@@ -8,7 +8,9 @@ import {
   formatNumberId,
   PeriodError,
   periodLabel,
+  periodMessage,
   roundForDisplay,
+  scorecardMessage,
   ScorecardRequestError,
   tryParsePeriod,
   type CellExplanation,
@@ -24,7 +26,7 @@ import type { OrgLevel, OrgUnit } from "~/db/schema";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { translate } from "~/i18n/catalog";
 import { getLocale } from "~/i18n/locale.server";
-import { periodDetail, type Reader } from "~/i18n/message";
+import { localeOf, periodDetail, type Reader } from "~/i18n/message";
 import { getAncestors, getOrgByCode } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
 import { getPublishedPackage, listPackages } from "./templates.server";
@@ -114,7 +116,7 @@ type T = ((key: MessageKey, vars?: Record<string, string | number>) => string) &
  */
 export async function resolveQuery(sel: ScorecardSelection, roots: readonly Grant[], t: T): Promise<{ query: ScorecardQuery; parent: OrgUnit | null }> {
   const parsed = tryParsePeriod(sel.period);
-  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed.error, sel.period)[t.locale] }), 400);
+  if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed)[t.locale] }), 400);
   const pkg = await getPublishedPackage(sel.template);
   if (!pkg) throw new SelectionError(t("scorecards.error.template", { template: sel.template }), 404);
   if (sel.group && !pkg.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
@@ -143,7 +145,8 @@ export async function resolveQuery(sel: ScorecardSelection, roots: readonly Gran
 export function selectionProblem(e: unknown, reader: Reader): SelectionError {
   if (e instanceof SelectionError) return e;
   if (e instanceof ScorecardQueryError) return new SelectionError(e.for(reader), e.status);
-  if (e instanceof PeriodError || e instanceof ScorecardRequestError) return new SelectionError(e.message, 400);
+  if (e instanceof PeriodError) return new SelectionError(periodMessage(e.messageCode, e.params, localeOf(reader)), 400);
+  if (e instanceof ScorecardRequestError) return new SelectionError(scorecardMessage(e.messageCode, e.params, localeOf(reader)), 400);
   throw e;
 }
 

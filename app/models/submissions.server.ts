@@ -23,8 +23,8 @@ import { deadlineCheck, LockCache } from "./locks.server";
 import { revisionRow } from "./submission-history.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
-import { translate, type Locale } from "~/i18n/catalog";
-import { bilingual, message, periodDetail, render, say, type LocalizedText, type Message } from "~/i18n/message";
+import type { Locale } from "~/i18n/catalog";
+import { bilingual, both, message, periodDetail, render, say, type LocalizedText, type Message } from "~/i18n/message";
 
 export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
 /** The history and audit action of a report a backfill stored after its deadline (docs/decisions/018-backfill.md). */
@@ -63,8 +63,7 @@ export function periodProblem(form: Form, period: string, now = clock.now()): Me
   try {
     p = parsePeriod(period);
   } catch (err) {
-    const detail = err instanceof PeriodError ? err.message : translate("id", "entry.period.invalid", { period });
-    return message("entry.period.unreadable", { detail: periodDetail(detail, period) });
+    return message("entry.period.unreadable", { detail: err instanceof PeriodError ? periodDetail(err) : both("entry.period.invalid", { period }) });
   }
   if (p.type !== form.periodType) {
     return message("entry.period.wrongType", { per: PERIOD_TYPE_WORD[form.periodType], example: PERIOD_EXAMPLE[form.periodType], period });

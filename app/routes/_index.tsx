@@ -7,10 +7,11 @@ import { useT } from "~/i18n/useT";
 import { adminHome, areaCompleteness, operatorHome, previousMonthPeriod, scopeStats, verifierHome } from "~/models/home.server";
 import styles from "~/styles/locks.css";
 import { DataTable } from "~/components/DataTable";
+import { pageTitle } from "~/i18n/title";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
 
-export const meta: MetaFunction = () => [{ title: "Beranda · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.home");
 
 /** Home per role: what is due (operator), what waits (verifier), what is new (admin, facilitator). */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -28,6 +28,7 @@ import designerStyles from "~/styles/designer.css";
 import formsStyles from "~/styles/designer-forms.css";
 import indicatorsStyles from "~/styles/designer-indicators.css";
 import { clock } from "~/utils/clock.server";
+import { pageTitle } from "~/i18n/title";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: designerStyles },
@@ -35,7 +36,7 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: indicatorsStyles },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Perancang paket · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.designer");
 
 /** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
 const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;

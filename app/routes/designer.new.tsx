@@ -9,10 +9,11 @@ import { createDraftFromLatest, createEmptyPackage, REFUSAL_MESSAGES } from "~/m
 import { libraryAccess, packageOwners, type LibraryAccess } from "~/auth/policy.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
+import { pageTitle } from "~/i18n/title";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: designerStyles }];
 
-export const meta: MetaFunction = () => [{ title: "Paket templat baru · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.designerNew");
 
 /** The units an admin may own packages for, as the form offers them. */
 function ownersOf(access: LibraryAccess) {

@@ -27,6 +27,7 @@ import formsStyles from "~/styles/designer-forms.css";
 import indicatorsStyles from "~/styles/designer-indicators.css";
 import overlayStyles from "~/styles/overlay-designer.css";
 import { clock } from "~/utils/clock.server";
+import { pageTitle } from "~/i18n/title";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: designerStyles },
@@ -35,7 +36,7 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: overlayStyles },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Adaptasi kabupaten/kota · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.overlayDesigner");
 
 /** Percent-encoding can triple a document's size; anything beyond that is refused unread (same limit as app/server/body-limit.server.ts). */
 const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;

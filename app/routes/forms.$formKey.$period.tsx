@@ -7,12 +7,14 @@ import { requireUser } from "~/auth/guards.server";
 import { EntryForm } from "~/components/form/EntryForm";
 import { clearLocalDraft, draftStorageKey, readLocalDraft, sameAnswers, useLocalAutosave, type LocalDraft } from "~/components/form/localDraft";
 import { useServerAutosave } from "~/components/form/serverAutosave";
-import type { MessageKey } from "~/i18n/catalog";
+import { translate, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { loadEntry, operatorUnit, parseSaveForm, saveEntry, type RefusedResult, type SaveResult } from "~/models/entry.server";
 import { clientIp, readForm } from "~/utils/http.server";
+import { metaLocale, pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "Laporan"} · Pantau ILP` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d, matches }) =>
+  pageTitle(matches, "meta.form", { form: d?.title ?? translate(metaLocale(matches), "meta.formFallback") });
 
 /**
  * Operators only, for their own Puskesmas (from the session; `?unit=` only picks among the

@@ -9,10 +9,11 @@ import { operatorForms } from "~/models/entry.server";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
 import styles from "~/styles/locks.css";
+import { pageTitle } from "~/i18n/title";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
 
-export const meta: MetaFunction = () => [{ title: "Laporan · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.forms");
 
 /** Operators only: the forms of their own Puskesmas (from the session's grants), with status. */
 export async function loader({ request }: LoaderFunctionArgs) {

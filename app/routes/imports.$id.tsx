@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { notFound, requireRole, requireUser } from "~/auth/guards.server";
-import type { Reader } from "~/i18n/message";
+import { say, type Reader } from "~/i18n/message";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
@@ -13,8 +13,9 @@ import { IMPORT_ROLES } from "~/auth/policy.server";
 import { jobProblems, loadJob, resumeJob } from "~/models/bulk-import.server";
 import styles from "~/styles/imports.css";
 import { clientIp, readForm } from "~/utils/http.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Hasil impor · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.import");
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 function jobId(params: Record<string, string | undefined>, reader: Reader): number {
@@ -53,7 +54,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = jobId(params, user);
   const form = await readForm(request);
   if (form.get("intent") !== "resume")
-    throw new Response("Permintaan tidak dikenal.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw new Response(say(user, "imports.error.intent"), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const job = await loadJob(user.id, id);
   if (!job) throw notFound(user, "access.import.notFound");
   await resumeJob(user, id, clientIp(context));

@@ -21,8 +21,9 @@ import { BACKFILL_REASON_MAX, BACKFILL_REASON_MIN, checkBackfillReason } from "~
 import { publishedForms } from "~/models/submission-export.server";
 import styles from "~/styles/imports.css";
 import { clientIp } from "~/utils/http.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Impor & ekspor laporan · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.imports");
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 /** Importers (operators, admins) and exporters (also verifiers): forms, templates, own jobs. */

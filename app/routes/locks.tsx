@@ -11,8 +11,9 @@ import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import styles from "~/styles/locks.css";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Batas waktu dan buka kunci · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.locks");
 export const links = () => [{ rel: "stylesheet", href: styles }];
 
 /** District admins (their district's deadlines and unlocks) and the national admin (national default deadlines). */

@@ -8,8 +8,9 @@ import { isDemoDatabase } from "~/models/demo.server";
 import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { clientIp, formString, safeRedirectPath, readForm } from "~/utils/http.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Masuk · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.login");
 
 /** Public: the login page. A signed-in user goes straight home. */
 export async function loader({ request }: LoaderFunctionArgs) {

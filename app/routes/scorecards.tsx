@@ -8,8 +8,9 @@ import { useT } from "~/i18n/useT";
 import { buildScorecard, latestPeriodWithData } from "~/models/scorecard.server";
 import { breadcrumbs, loadScorecard, resolveQuery, selectionProblem, templateOptions, toView } from "~/models/scorecard-view.server";
 import { getPublishedPackage } from "~/models/templates.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Scorecard · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scorecards");
 
 /**
  * Facilitators (read-only), district admins and verifiers, and the national admin: the

@@ -9,8 +9,9 @@ import { useT } from "~/i18n/useT";
 import { loadCompare, MAX_COMPARE, parseUnitCodes } from "~/models/scorecard-compare.server";
 import type { CompareView } from "~/contracts/scorecard-compare";
 import { loadScorecard, selectionProblem } from "~/models/scorecard-view.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Bandingkan · Scorecard · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scorecardCompare");
 
 /**
  * Same roles as /scorecards; every chosen unit must lie inside the user's area (from the

@@ -12,8 +12,9 @@ import { getOrgByCode } from "~/models/org.server";
 import { explainScorecardCell } from "~/models/scorecard.server";
 import { loadScorecard, resolveQuery, selectionProblem, unitNames } from "~/models/scorecard-view.server";
 import { formatNumberId, summarizeExplanation, TOTAL_ROW_CODE } from "@engine";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Penjelasan sel · Scorecard · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scorecardExplain");
 
 /** Why one cell has its value and colour; same guards as the scorecard, and the row must lie in the user's area. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -7,8 +7,9 @@ import { submissionHistory } from "~/models/submission-history.server";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
 import styles from "~/styles/locks.css";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Riwayat laporan · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.history");
 export const links = () => [{ rel: "stylesheet", href: styles }];
 
 /**

@@ -13,8 +13,9 @@ import { useT } from "~/i18n/useT";
 import { draftablePackages, editableDrafts } from "~/models/designer.server";
 import { libraryAccess } from "~/auth/policy.server";
 import { packageView } from "~/models/template-library.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Paket templat · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.template");
 
 /**
  * Admins only: a published package version, read-only. A district admin whose overlay builds

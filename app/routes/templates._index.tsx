@@ -11,8 +11,9 @@ import { draftablePackages, editableDrafts } from "~/models/designer.server";
 import { libraryAccess } from "~/auth/policy.server";
 import { adoptPackage, listLibrary } from "~/models/template-library.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Templat · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.templates");
 
 /** Admins only: national admins see every package and overlay; district admins national packages and their districts' overlays. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -8,8 +8,9 @@ import { serverT } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
 import { importUploadedText, MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD_BYTES, tooLargeError, type ReportError } from "~/models/template-library.server";
 import { clientIp } from "~/utils/http.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Impor templat · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.templatesImport");
 
 /** Admins only: the upload form; what each admin may import. */
 export async function loader({ request }: LoaderFunctionArgs) {

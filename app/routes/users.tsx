@@ -15,8 +15,9 @@ import { addGrant, createUser, listUsersInScope, removeGrant, setUserActive, USE
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Pengguna · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.users");
 
 /** Admins only: the users who hold a role inside the admin's area. */
 export async function loader({ request }: LoaderFunctionArgs) {

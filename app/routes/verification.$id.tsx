@@ -11,8 +11,9 @@ import { STATE_KEYS, STATE_SYMBOLS } from "~/contracts/scorecard";
 import { DataTable } from "~/components/DataTable";
 import { decide, verificationDetail, type Decision } from "~/models/verification.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Periksa laporan · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.verification");
 
 function reportId(raw: string | undefined, reader: Reader): number {
   const id = Number(raw);

@@ -6,8 +6,9 @@ import { useT } from "~/i18n/useT";
 import { verificationQueue } from "~/models/verification.server";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
+import { pageTitle } from "~/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Verifikasi · Pantau ILP" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.verifications");
 
 /** District verifiers only: submitted reports of their own district(s). */
 export async function loader({ request }: LoaderFunctionArgs) {

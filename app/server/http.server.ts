@@ -12,7 +12,8 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { crossSiteReasonOf, isUnsafeMethod } from "~/auth/csrf.server";
-import { hostGuard, requestGuard } from "./request-guard.server";
+import { translate } from "~/i18n/catalog";
+import { hostGuard, requestGuard, requestLocale } from "./request-guard.server";
 import { decoyPasswordHash } from "~/auth/password.server";
 import { limitRequestBodies } from "./body-limit.server";
 
@@ -42,15 +43,27 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
-/** Answer to a legacy `?_data=` request: 400, nothing run, nothing stored. */
-export const LEGACY_DATA_MESSAGE =
-  "Halaman ini dimuat dari versi aplikasi yang lama. Muat ulang halaman lalu coba lagi; permintaan ini tidak diproses dan tidak ada yang disimpan.";
-
+/** Answer to a legacy `?_data=` request: 400, nothing run, nothing stored; in the language of the reader's cookie. */
 export function refuseLegacyDataRequests(req: express.Request, res: express.Response, next: express.NextFunction): void {
   // The same test Remix applies (server-runtime: `url.searchParams.has("_data")`).
   if (!req.originalUrl.includes("?") || !new URL(req.originalUrl, "http://localhost").searchParams.has("_data")) return next();
-  res.status(400).setHeader("Cache-Control", "no-store");
-  res.type("text/plain; charset=utf-8").send(LEGACY_DATA_MESSAGE);
+  void requestLocale(req.get("cookie")).then((locale) => {
+    res.status(400).setHeader("Cache-Control", "no-store");
+    res.type("text/plain; charset=utf-8").send(translate(locale, "error.legacyData"));
+  }, next);
+}
+
+/**
+ * CSRF: a cross-site unsafe request is refused before it reaches any route, in the language of
+ * the reader's cookie. Safe methods pass without any work (crossSiteReason returns null for them).
+ */
+export function refuseCrossSite(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  if (!isUnsafeMethod(req.method)) return next();
+  const own = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`).origin;
+  if (!crossSiteReasonOf(own, (name) => req.get(name)?.trim() ?? null)) return next();
+  void requestLocale(req.get("cookie")).then((locale) => {
+    res.status(403).type("text/plain; charset=utf-8").send(translate(locale, "access.crossSite"));
+  }, next);
 }
 
 export function createApp(options: StartOptions): express.Express {
@@ -86,17 +99,7 @@ export function createApp(options: StartOptions): express.Express {
   app.use(limitRequestBodies(options.build));
 
   // CSRF: refuse cross-site unsafe requests before they reach any route.
-  // Safe methods pass without any work (crossSiteReason returns null for them).
-  app.use((req, res, next) => {
-    if (!isUnsafeMethod(req.method)) return next();
-    const own = new URL(`${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`).origin;
-    const reason = crossSiteReasonOf(own, (name) => req.get(name)?.trim() ?? null);
-    if (reason) {
-      res.status(403).type("text/plain; charset=utf-8").send("Permintaan ditolak: formulir dikirim dari situs lain. Muat ulang halaman dan coba lagi.");
-      return;
-    }
-    next();
-  });
+  app.use(refuseCrossSite);
 
   // Remix's pre-single-fetch data requests (`?_data=<route id>`): single fetch is on, so no
   // page of ours sends them, and Remix would run the action and then fail to encode its
@@ -120,10 +123,12 @@ export function createApp(options: StartOptions): express.Express {
     }),
   );
 
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     console.error(err);
     if (res.headersSent) return;
-    res.status(500).type("text/plain; charset=utf-8").send("Terjadi kesalahan di server. Coba lagi; bila berulang, hubungi admin Dinkes.");
+    void requestLocale(req.get("cookie")).then((locale) => {
+      if (!res.headersSent) res.status(500).type("text/plain; charset=utf-8").send(translate(locale, "error.500"));
+    });
   });
   return app;
 }

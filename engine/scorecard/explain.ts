@@ -157,10 +157,10 @@ export function explainCell(pkg: TemplatePackage, request: ScorecardRequest, dat
   const { compiled, plan, windows, ctx, totalRef } = buildContext(pkg, request, data);
   const ci = compiled.indicators.get(cell.indicator);
   const planned = plan.indicators.find((p) => p.key === cell.indicator);
-  if (!ci || !planned) throw new ScorecardRequestError(`Indikator "${cell.indicator}" tidak ada dalam scorecard ini.`);
+  if (!ci || !planned) throw new ScorecardRequestError("INDICATOR_NOT_IN_SCORECARD", { indicator: cell.indicator });
   const isTotal = cell.row === totalRef.code && !request.rows.some((r) => r.code === cell.row);
   const rowRef = isTotal ? totalRef : request.rows.find((r) => r.code === cell.row);
-  if (!rowRef) throw new ScorecardRequestError(`Baris "${cell.row}" tidak ada dalam scorecard ini.`);
+  if (!rowRef) throw new ScorecardRequestError("ROW_NOT_IN_SCORECARD", { row: cell.row });
   const c = ctx(isTotal);
   const computed = computeCell(c, ci, rowRef);
   const window = windows.get(planned.window)!;

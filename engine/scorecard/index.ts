@@ -19,4 +19,6 @@ export type { CellReason, CellTarget, Scorecard, ScorecardCell, ScorecardColumn,
 export { compositeScore, computeScorecard, nationalYardstick, packageYardstick, rankScores, unitsForIndicator } from "./compute";
 export type { CellExplanation, ExplainForm, ExplainInput } from "./explain";
 export { explainCell, summarizeExplanation } from "./explain";
+export type { ScorecardMessageCode, ScorecardMessageParams } from "./scorecard-messages";
+export { SCORECARD_MESSAGE_CODES, SCORECARD_MESSAGES, scorecardMessage } from "./scorecard-messages";
 export { formatNumberId, roundForDisplay } from "./format";

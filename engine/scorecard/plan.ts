@@ -6,6 +6,7 @@ import type { Indicator, TemplatePackage } from "../documents";
 import { dict, type PlanField, type PlanWindow, type ScorecardPlan } from "../facts";
 import { parsePeriod, periodsInWindow, periodWindow, previousPeriod, type Period } from "../period";
 import { compilePackage, type CompiledIndicator, type CompiledPackage } from "./compile";
+import { scorecardMessage, type ScorecardMessageCode, type ScorecardMessageParams } from "./scorecard-messages";
 
 /** An org unit shown as a row. */
 export interface ScorecardRowRef {
@@ -31,10 +32,13 @@ export interface ScorecardRequest {
   unitLevel?: string;
 }
 
-/** A request the engine cannot serve; message in Bahasa Indonesia. */
+/** A request the engine cannot serve: a code in SCORECARD_MESSAGES with its params; `message` in Bahasa Indonesia. */
 export class ScorecardRequestError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly messageCode: ScorecardMessageCode,
+    readonly params: ScorecardMessageParams = {},
+  ) {
+    super(scorecardMessage(messageCode, params));
     this.name = "ScorecardRequestError";
   }
 }
@@ -48,7 +52,7 @@ function selectIndicators(compiled: CompiledPackage, request: ScorecardRequest):
     keys = [];
     for (const k of request.indicators) {
       if (!compiled.indicators.has(k)) {
-        throw new ScorecardRequestError(`Indikator "${k}" tidak ada dalam paket ini. Pilih indikator dari daftar.`);
+        throw new ScorecardRequestError("INDICATOR_NOT_IN_PACKAGE", { indicator: k });
       }
       if (!keys.includes(k)) keys.push(k);
     }

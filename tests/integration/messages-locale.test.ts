@@ -1,7 +1,7 @@
 /**
  * Messages reach the reader in their language (docs/style.md, "Messages"): the same refusal
  * answers in Bahasa Indonesia by default and in English for a request with the English language
- * cookie — a guard's 403, a refused report and a scorecard period error.
+ * cookie — a guard's 403, a refused report, a scorecard period error and an unknown indicator.
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,11 @@ import { importOverlay, importPackage } from "~/models/templates.server";
 import { getDb } from "~/db/db.server";
 import * as fill from "~/routes/forms.$formKey.$period";
 import * as locks from "~/routes/locks";
+import * as rootRoute from "~/root";
 import * as scorecards from "~/routes/scorecards";
+import * as explain from "~/routes/scorecards_.explain";
+import * as overlayDesigner from "~/routes/designer.overlay.$district.$key";
+import * as importJob from "~/routes/imports.$id";
 import * as users from "~/routes/users";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
@@ -92,16 +96,68 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     expect(en.errors).toContain("The Kota Sawahlunto health office admin can unlock it");
   });
 
-  it("a scorecard period error in the reader's language, the engine's detail included only in Indonesian", async () => {
+  it("a scorecard period error in the reader's language, the engine's detail included", async () => {
     const page = async (lang: "id" | "en") => {
       const res = await call(scorecards.loader, makeRequest("/scorecards?period=2025-13", { cookie: as("national", lang) }));
       return { status: statusOf(res), error: payloadOf<{ error: string }>(res).error };
     };
-    expect(await page("id")).toEqual({ status: 400, error: expect.stringMatching(/^Periode tidak dapat dipakai\. Bulan 13 pada periode "2025-13" tidak ada/) });
+    expect(await page("id")).toEqual({
+      status: 400,
+      error: 'Periode tidak dapat dipakai. Bulan 13 pada periode "2025-13" tidak ada; bulan harus 01 sampai 12.',
+    });
     expect(await page("en")).toEqual({
       status: 400,
-      error: 'The period cannot be used. The period "2025-13" is not valid. Write it like 2025-03 (month), 2025-Q1 (quarter) or 2025 (year).',
+      error: 'The period cannot be used. There is no month 13 in period "2025-13"; the month must be 01 to 12.',
     });
+  });
+
+  it("an explanation of an unknown indicator in the reader's language", async () => {
+    const page = async (lang: "id" | "en") => {
+      const res = await call(explain.loader, makeRequest("/scorecards/explain?period=2025-03&row=*&indicator=tidak_ada", { cookie: as("national", lang) }));
+      return { status: statusOf(res), error: payloadOf<{ error: string }>(res).error };
+    };
+    expect(await page("id")).toEqual({ status: 400, error: 'Indikator "tidak_ada" tidak ada dalam paket ini. Pilih indikator dari daftar.' });
+    expect(await page("en")).toEqual({ status: 400, error: 'Indicator "tidak_ada" is not in this package. Choose an indicator from the list.' });
+  });
+
+  it("an adaptation's publish summary in the reader's language, with the package's English texts", async () => {
+    const summary = async (lang: "id" | "en") => {
+      const params = { district: "13.73", key: "ilp-nasional" };
+      const res = await call(overlayDesigner.loader, makeRequest("/designer/overlay/13.73/ilp-nasional", { cookie: as("admin", lang) }), params);
+      return payloadOf<{ summary: string[] }>(res).summary;
+    };
+    const id = await summary("id");
+    const en = await summary("en");
+    expect(id).toHaveLength(7);
+    expect(en).toHaveLength(7);
+    expect(id[0]).toBe(
+      'Isian lokal baru "Posyandu ILP yang mencatat layanan langsung di RME/Simpus" (lokal_posyandu_ilp_rme) ditambahkan ke formulir "ilp_profil", bagian "posyandu".',
+    );
+    expect(en[0]).toBe(
+      'New local field "Posyandu ILP recording services directly in the RME/Simpus" (lokal_posyandu_ilp_rme) is added to form "ilp_profil", section "posyandu".',
+    );
+    expect(id[1]).toBe('Indikator lokal baru "% Posyandu ILP dengan pencatatan elektronik" (lokal_posyandu_rme).');
+    expect(en[1]).toBe('New local indicator "% Posyandu ILP with electronic recording" (lokal_posyandu_rme).');
+    expect(en.slice(3).every((line) => line.startsWith("Target for "))).toBe(true);
+  });
+
+  it("an unknown request on an import job in the reader's language", async () => {
+    const resume = async (lang: "id" | "en") => {
+      const res = await call(importJob.action, makeRequest("/imports/1", { cookie: as("op", lang), form: { intent: "x" } }), { id: "1" });
+      return { status: statusOf(res), text: await (res as Response).text() };
+    };
+    expect(await resume("id")).toEqual({ status: 400, text: "Permintaan tidak dikenal." });
+    expect(await resume("en")).toEqual({ status: 400, text: "Unknown request." });
+  });
+
+  it("page titles in the reader's language, from the root loader's locale", async () => {
+    const title = async (lang: "id" | "en") => {
+      const root = await call(rootRoute.loader, makeRequest("/locks", { cookie: as("admin", lang) }));
+      const matches = [{ id: "root", data: payloadOf<{ locale: string }>(root) }] as unknown as Parameters<typeof locks.meta>[0]["matches"];
+      return (locks.meta({ matches } as Parameters<typeof locks.meta>[0]) as Array<{ title: string }>)[0].title;
+    };
+    expect(await title("id")).toBe("Batas waktu dan buka kunci · Pantau ILP");
+    expect(await title("en")).toBe("Deadlines and unlocking · Pantau ILP");
   });
 
   it("a district admin's deadline, refused and saved, in the reader's language", async () => {

@@ -253,6 +253,21 @@ describe.each(DIALECTS)("overlay designer on %s", (kind) => {
     expect(view.rebase!.changes.join("\n")).toMatch(/bok_catatan/);
     expect(view.rebase!.conflicts).toHaveLength(1);
     expect(view.rebase!.conflicts[0].reason).toMatch(/dihapus pada versi nasional 2/);
+    // The same page in English: the national changes and the conflict in English too.
+    const english = (await langCookie.serialize("en")).split(";")[0];
+    const viewEn = payloadOf<Data>(await call(route.loader, makeRequest(URL_PATH, { cookie: `${cookie.sawahlunto}; ${english}` }), PARAMS));
+    expect(view.rebase!.changes).toEqual([
+      'Isian baru: "Keterangan BOK" (bok_keterangan) di formulir bok_triwulan.',
+      'Isian dihapus: "Catatan (kendala penyerapan)" (bok_catatan) dari formulir bok_triwulan.',
+    ]);
+    expect(view.rebase!.conflicts[0].op).toBe("Sembunyikan bok_catatan");
+    expect(viewEn.rebase!.changes).toEqual([
+      'New field: "Keterangan BOK" (bok_keterangan) in form bok_triwulan.',
+      'Field removed: "Notes (absorption obstacles)" (bok_catatan) from form bok_triwulan.',
+    ]);
+    expect(viewEn.rebase!.conflicts).toEqual([
+      { op: "Hide bok_catatan", reason: 'Field "bok_catatan" was removed in national version 2; hiding it is no longer needed.' },
+    ]);
 
     // Another district's admin cannot rebase it; a stale target version is refused.
     expect(statusOf(await post("kendal", { intent: "rebase", revision: "0", to: "2" }))).toBe(403);

@@ -7,6 +7,8 @@ export const id = {
   "error.badForm": "Isi formulir yang dikirim rusak atau tidak lengkap. Muat ulang halaman, isi kembali, lalu kirim lagi.",
   "error.badPath": "Alamat halaman tidak sah (ada karakter yang rusak). Periksa alamatnya atau buka halaman dari menu.",
   "error.openHome": "Buka beranda",
+  "error.legacyData":
+    "Halaman ini dimuat dari versi aplikasi yang lama. Muat ulang halaman lalu coba lagi; permintaan ini tidak diproses dan tidak ada yang disimpan.",
 } as const;
 
 export const en: Record<keyof typeof id, string> = {
@@ -17,4 +19,6 @@ export const en: Record<keyof typeof id, string> = {
   "error.badForm": "The form that was sent is broken or incomplete. Reload the page, fill it in again and send it again.",
   "error.badPath": "The page address is not valid (it has broken characters). Check the address or open the page from the menu.",
   "error.openHome": "Open the home page",
+  "error.legacyData":
+    "This page was loaded from an old version of the app. Reload the page and try again; this request was not processed and nothing was saved.",
 };

@@ -17,7 +17,7 @@ import comments from "@eslint-community/eslint-plugin-eslint-comments";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Patterns no app file may import: deep relative paths (use ~/, @engine, @seeds). */
-const deepRelative = { group: ["../../*"], message: "Pakai alias ~/, @engine atau @seeds, bukan jalur relatif yang dalam (docs/architecture.md)." };
+const deepRelative = { group: ["../../*"], message: "Pakai alias ~/, @engine, @seeds atau @schemas, bukan jalur relatif yang dalam (docs/architecture.md)." };
 
 /** What browser code (components, contracts) must not reach: server code and the Ajv entry. */
 const serverOnly = [
@@ -89,6 +89,12 @@ export default tseslint.config(
     // Tests read and poke at arbitrary JSON answers.
     files: ["app/db/migrations/**/*.ts", "tests/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
+    // A guard or check that returns a promise must be awaited: an un-awaited refusal is a check skipped.
+    files: ["app/**/*.{ts,tsx}"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
+    rules: { "@typescript-eslint/no-floating-promises": "error" },
   },
   {
     files: ["engine/**/*.ts"],

@@ -4,7 +4,12 @@ import path from "node:path";
 export default defineConfig({
   // The aliases of tsconfig.json "paths"; "@engine" alone is the directory, so engine/index.ts.
   resolve: {
-    alias: { "~": path.resolve(__dirname, "../app"), "@engine": path.resolve(__dirname, "../engine"), "@seeds": path.resolve(__dirname, "../seeds") },
+    alias: {
+      "~": path.resolve(__dirname, "../app"),
+      "@engine": path.resolve(__dirname, "../engine"),
+      "@seeds": path.resolve(__dirname, "../seeds"),
+      "@schemas": path.resolve(__dirname, "../schemas"),
+    },
   },
   test: {
     root: path.resolve(__dirname, ".."),

@@ -8,9 +8,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { translate } from "~/i18n/catalog";
-import type { TemplatePackage } from "../../schemas/types.generated";
+import type { TemplatePackage } from "@engine";
 import { loginAndWaitHome, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
-import { withTargetsThrough } from "../../seeds/demo/targets";
+import { withTargetsThrough } from "@seeds/demo/targets";
 
 const T = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
 const seedPackage = (): TemplatePackage => JSON.parse(fs.readFileSync(path.resolve("seeds/packages/ilp-nasional.v1.json"), "utf8"));

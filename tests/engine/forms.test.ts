@@ -11,7 +11,7 @@ import {
   pruneHidden,
   validateSubmission,
 } from "@engine/server";
-import type { Form } from "../../schemas/types.generated";
+import type { Form } from "@engine";
 
 const t = (id: string, en?: string) => (en ? { id, en } : { id });
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DOCUMENT_KINDS, checkRawSchema, parseJsonDocument, validateDocument, validateOverlay, validatePackage, validateSubmission } from "@engine/server";
-import type { Form, TemplatePackage } from "../../schemas/types.generated";
+import type { Form, TemplatePackage } from "@engine";
 
 /** Keys that steer random objects towards our documents and towards pollution attempts. */
 const interestingKey = fc.constantFrom(

@@ -15,7 +15,7 @@ import {
   validateDocument,
   validateSubmission,
 } from "@engine/server";
-import type { Form } from "../../schemas/types.generated";
+import type { Form } from "@engine";
 
 function nested(depth: number): unknown {
   let v: unknown = 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffPackages, formulaIdentifiers, publishedFieldHistory, publishRefusals } from "@engine/package/diff";
-import type { Field, TemplatePackage } from "../../schemas/types.generated";
+import type { Field, TemplatePackage } from "@engine";
 import { seedPackage } from "../helpers/seed-package";
 
 const t = (id: string) => ({ id });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateOverlay, validatePackage, type DocumentError } from "@engine/server";
-import type { DistrictOverlay, Field, TemplatePackage } from "../../schemas/types.generated";
+import type { DistrictOverlay, Field, TemplatePackage } from "@engine";
 
 const t = (id: string) => ({ id });
 

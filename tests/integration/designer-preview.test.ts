@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/db.server";
 import type { PreviewCheckResult } from "~/components/designer/forms/FormPreview";
 import * as route from "~/routes/designer.preview-form";
-import type { Form } from "../../schemas/types.generated";
+import type { Form } from "@engine";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 

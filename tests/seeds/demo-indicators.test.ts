@@ -12,7 +12,7 @@ import { computeRowFacts } from "@engine/facts-memory";
 import { applyOverlay } from "@engine/overlay";
 import { computeScorecard, planScorecard, type Scorecard, type ScorecardCell, type ScorecardRequest, type ScorecardRowRef } from "@engine/scorecard";
 import type { OrgChainLink } from "@engine/targets";
-import { generateDemoSubmissions, type DemoSubmission } from "../../seeds/demo/generate";
+import { generateDemoSubmissions, type DemoSubmission } from "@seeds/demo/generate";
 import { DEMO_DISTRICTS, districtOf, orgUnits, overlays, pkg } from "./helpers";
 
 // ------------------------------------------------------------------ setup

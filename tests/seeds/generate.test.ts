@@ -3,7 +3,7 @@ import { compileFormula, type FormulaType, type FormulaValue } from "@engine/for
 import type { Field, Form, ValidationRule } from "@engine/documents";
 import { validateSubmission } from "@engine/server";
 import { applyOverlay } from "@engine/overlay";
-import { generateDemoSubmissions, type DemoSubmission } from "../../seeds/demo/generate";
+import { generateDemoSubmissions, type DemoSubmission } from "@seeds/demo/generate";
 import { DEMO_DISTRICTS, districtOf, orgUnits, overlays, pkg } from "./helpers";
 
 /** Seeded on 20 November 2026: October is the last complete month. */

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DistrictOverlay, TemplatePackage } from "@engine/documents";
-import { parseOrgUnitsCsv, type OrgUnitRow } from "../../seeds/org-units";
+import { parseOrgUnitsCsv, type OrgUnitRow } from "@seeds/org-units";
 
 const SEEDS = path.resolve(__dirname, "../../seeds");
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseOrgUnitsCsv } from "../../seeds/org-units";
+import { parseOrgUnitsCsv } from "@seeds/org-units";
 import { DEMO_DISTRICTS, orgCsv, orgUnits, users } from "./helpers";
 
 const PARENT_LEVEL = { province: "national", district: "province", puskesmas: "district" } as const;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { findCycles } from "@engine/package/semantics";
 import { applyCalculations } from "@engine/forms/calculate";
 import { hiddenByShowIf } from "@engine/forms/show-if";
-import type { Field, Form, TemplatePackage } from "../../schemas/types.generated";
+import type { Field, Form, TemplatePackage } from "@engine";
 import { checkForms, messagesAt, operatorsFor } from "~/components/designer/forms/checks";
 import {
   addField,

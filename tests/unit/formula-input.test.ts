@@ -17,7 +17,7 @@ import {
   unitsChecks,
 } from "~/components/designer/indicators/checks";
 import { en as catalogEn, id as catalogId } from "~/i18n/catalog";
-import type { TemplatePackage } from "../../schemas/types.generated";
+import type { TemplatePackage } from "@engine";
 import { importGraph, isAjvPackage } from "../helpers/imports";
 
 const fields = [

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateTypes, mergeDefs, readSchemaFiles } from "../../schemas/gen-types";
+import { generateTypes, mergeDefs, readSchemaFiles } from "@schemas/gen-types";
 
 const SCHEMA_DIR = path.resolve(__dirname, "../../schemas");
 

@@ -13,7 +13,7 @@
  * from there.
  */
 import { randomUUID } from "node:crypto";
-import { fieldsOf, type Field, type Form } from "@engine";
+import { fieldsOf, localText, type Field, type Form } from "@engine";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { backfillScope, importScope } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
@@ -84,13 +84,15 @@ export async function importForm(packageKey: string, formKey: string): Promise<I
 
 /**
  * The header check that refuses a file of the wrong form as a whole: both key columns, no
- * duplicate columns, no column that was never a field of this form. Returns the message or null.
+ * duplicate columns, no column that was never a field of this form. Returns the message, in the
+ * uploader's language, or null.
  */
-export async function headerProblem(header: readonly string[], target: ImportForm): Promise<string | null> {
-  const title = target.form.title.id;
+export async function headerProblem(header: readonly string[], target: ImportForm, locale: Locale = "id"): Promise<string | null> {
+  const say = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
+  const title = localText(target.form.title, locale) ?? target.form.title.id;
   const named = header.filter((h) => h !== "");
   const dupes = [...new Set(named.filter((h, i) => named.indexOf(h) !== i))];
-  if (dupes.length) return msg("imports.header.duplicate", { columns: dupes.join(", ") });
+  if (dupes.length) return say("imports.header.duplicate", { columns: dupes.join(", ") });
   const missing = KEY_COLUMNS.filter((k) => !named.includes(k));
   const known = new Set<string>([...KEY_COLUMNS, ...EXPORT_META_COLUMNS, ...target.family.map((c) => c.key)]);
   const unknown = named.filter((h) => !known.has(h));
@@ -102,20 +104,20 @@ export async function headerProblem(header: readonly string[], target: ImportFor
       if (f.key === target.form.key) continue;
       const keys = new Set(fieldsOf(f).map((x) => x.key));
       const hits = unknown.filter((u) => keys.has(u)).length;
-      if (hits) others.set(f.title.id, hits);
+      if (hits) others.set(localText(f.title, locale) ?? f.title.id, hits);
     }
     const likely = [...others.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     const parts: string[] = [];
-    if (missing.length) parts.push(msg("imports.header.missing", { columns: missing.join(", ") }));
+    if (missing.length) parts.push(say("imports.header.missing", { columns: missing.join(", ") }));
     if (unknown.length)
       parts.push(
-        msg("imports.header.unknown", { columns: unknown.slice(0, 10).join(", ") + (unknown.length > 10 ? ` (+${unknown.length - 10})` : ""), form: title }),
+        say("imports.header.unknown", { columns: unknown.slice(0, 10).join(", ") + (unknown.length > 10 ? ` (+${unknown.length - 10})` : ""), form: title }),
       );
-    if (likely) parts.push(msg("imports.header.otherForm", { other: likely }));
-    parts.push(msg("imports.header.fix", { form: title }));
+    if (likely) parts.push(say("imports.header.otherForm", { other: likely }));
+    parts.push(say("imports.header.fix", { form: title }));
     return parts.join(" ");
   }
-  if (!named.some((h) => target.family.some((c) => c.key === h))) return msg("imports.header.noFields", { form: title });
+  if (!named.some((h) => target.family.some((c) => c.key === h))) return say("imports.header.noFields", { form: title });
   return null;
 }
 
@@ -125,7 +127,7 @@ export async function headerProblem(header: readonly string[], target: ImportFor
  * refused too.
  */
 export async function readImportFile(bytes: Uint8Array, target: ImportForm, locale: Locale = "id"): Promise<ReadResult> {
-  const read = await readUpload(bytes, target.form, { checkHeader: (header) => headerProblem(header, target), locale });
+  const read = await readUpload(bytes, target.form, { checkHeader: (header) => headerProblem(header, target, locale), locale });
   if (read.ok && read.file.rows.length === 0) return { ok: false, message: translate(locale, "imports.error.noRows") };
   return read;
 }

@@ -74,6 +74,7 @@ export default function NewPackagePage() {
         </div>
         <div className="field">
           <label htmlFor="new-key">{t("designer.new.key")}</label>
+          {/* PACKAGE_KEY_PATTERN as an HTML pattern: browsers compile it with the v flag, where "-" in a class needs its backslash. The server checks the real one. */}
           <input
             id="new-key"
             type="text"

@@ -19,7 +19,7 @@ import {
   saveOverlayDraft,
   type OverlayActionResult,
 } from "~/models/overlay-designer.server";
-import { PACKAGE_MAX_BYTES } from "@engine";
+import { PACKAGE_KEY_PATTERN, PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import designerStyles from "~/styles/designer.css";
@@ -44,7 +44,7 @@ const MAX_BODY_BYTES = DESIGNER_BODY_BYTES;
 function parseParams(params: Record<string, string | undefined>, reader: Reader): { district: string; key: string } {
   const district = params.district ?? "";
   const key = params.key ?? "";
-  if (!/^[0-9A-Za-z.]{1,40}$/.test(district) || !/^[a-z][a-z0-9_-]{0,99}$/.test(key)) throw notFound(reader, "access.overlay.notFound");
+  if (!/^[0-9A-Za-z.]{1,40}$/.test(district) || !PACKAGE_KEY_PATTERN.test(key)) throw notFound(reader, "access.overlay.notFound");
   return { district, key };
 }
 

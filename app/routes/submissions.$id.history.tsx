@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { notFound, requireUser } from "~/auth/guards.server";
+import { hasRole, notFound, requireUser } from "~/auth/guards.server";
+import { OPERATOR_ROLES, VERIFIER_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { submissionHistory } from "~/models/submission-history.server";
@@ -21,11 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
   if (!Number.isInteger(id) || id <= 0) throw notFound(user, "access.report.notFound");
   const history = await submissionHistory(user, id);
-  const back = user.grants.some((g) => g.role === "district_verifier")
-    ? `/verification/${id}`
-    : user.grants.some((g) => g.role === "puskesmas_operator")
-      ? "/forms"
-      : "/";
+  const back = hasRole(user, VERIFIER_ROLES) ? `/verification/${id}` : hasRole(user, OPERATOR_ROLES) ? "/forms" : "/";
   return { ...history, back };
 }
 

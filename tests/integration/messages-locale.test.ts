@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { langCookie } from "~/i18n/locale.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
+import { importForm, readImportFile } from "~/models/bulk-import.server";
 import { getDb } from "~/db/db.server";
 import * as fill from "~/routes/forms.$formKey.$period";
 import * as locks from "~/routes/locks";
@@ -148,6 +149,20 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     };
     expect(await resume("id")).toEqual({ status: 400, text: "Permintaan tidak dikenal." });
     expect(await resume("en")).toEqual({ status: 400, text: "Unknown request." });
+  });
+
+  it("an import file of the wrong form is refused in the reader's language, the form's own title included", async () => {
+    const target = (await importForm("ilp-nasional", FORM))!;
+    const bytes = new TextEncoder().encode(`org_unit,period,bukan_isian\n${SUNGAI_DURIAN},${PAST},1\n`);
+    const id = await readImportFile(bytes, target, "id");
+    expect(id.ok).toBe(false);
+    if (!id.ok) expect(id.message).toContain('Kolom bukan_isian bukan isian formulir "Profil Implementasi ILP Puskesmas".');
+    const en = await readImportFile(bytes, target, "en");
+    expect(en.ok).toBe(false);
+    if (!en.ok) {
+      expect(en.message).toContain('Column bukan_isian is not a field of form "Puskesmas ILP implementation profile".');
+      expect(en.message).not.toMatch(/Kolom|formulir/);
+    }
   });
 
   it("page titles in the reader's language, from the root loader's locale", async () => {

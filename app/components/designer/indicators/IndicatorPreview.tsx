@@ -7,6 +7,7 @@ import { useFetcher } from "@remix-run/react";
 import type { TemplatePackage } from "@engine";
 import { useT } from "~/i18n/useT";
 import type { PreviewResponse } from "~/contracts/indicator-preview";
+import { DataTable } from "~/components/DataTable";
 
 const BAND_CLASS: Record<string, string> = { green: "sc-green", yellow: "sc-yellow", red: "sc-red" };
 
@@ -54,41 +55,33 @@ export function IndicatorPreview({ pkg, index }: { pkg: TemplatePackage; index: 
               {t("indpreview.scope", { name: result.scope.name, rows: result.scope.rows })}
               {result.indicator !== indicator?.key ? <span className="muted"> · {result.indicator}</span> : null}
             </p>
-            <div className="table-wrap">
-              <table className="table ind-preview-table">
-                <caption className="visually-hidden">{t("indpreview.caption", { key: result.indicator })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("indpreview.period")}</th>
-                    <th scope="col">{t("indpreview.value")}</th>
-                    <th scope="col">{t("indpreview.numerator")}</th>
-                    <th scope="col">{t("indpreview.denominator")}</th>
-                    <th scope="col">{t("indpreview.target")}</th>
-                    <th scope="col">{t("indpreview.achievement")}</th>
-                    <th scope="col">{t("indpreview.band")}</th>
-                    <th scope="col">{t("indpreview.completeness")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.periods.map((p) => (
-                    <tr key={p.period} data-period={p.period}>
-                      <th scope="row">{p.label}</th>
-                      <td className="num">
-                        {p.shown.value}
-                        {p.value !== null && result.unit ? ` ${result.unit}` : ""}
-                        {p.reason ? <span className="muted"> ({t(`indpreview.reason${p.reason}` as never)})</span> : null}
-                      </td>
-                      <td className="num">{p.shown.numerator}</td>
-                      <td className="num">{p.shown.denominator}</td>
-                      <td className="num">{p.shown.target}</td>
-                      <td className="num">{p.shown.achievement}</td>
-                      <td className={p.band ? BAND_CLASS[p.band] : "sc-nodata"}>{bandName(p.band)}</td>
-                      <td className="num">{p.shown.completeness}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              className="table ind-preview-table"
+              caption={t("indpreview.caption", { key: result.indicator })}
+              rows={result.periods}
+              rowKey={(p) => p.period}
+              rowProps={(p) => ({ "data-period": p.period })}
+              columns={[
+                { header: t("indpreview.period"), rowHeader: true, cell: (p) => p.label },
+                {
+                  header: t("indpreview.value"),
+                  className: "num",
+                  cell: (p) => (
+                    <>
+                      {p.shown.value}
+                      {p.value !== null && result.unit ? ` ${result.unit}` : ""}
+                      {p.reason ? <span className="muted"> ({t(`indpreview.reason${p.reason}` as never)})</span> : null}
+                    </>
+                  ),
+                },
+                { header: t("indpreview.numerator"), className: "num", cell: (p) => p.shown.numerator },
+                { header: t("indpreview.denominator"), className: "num", cell: (p) => p.shown.denominator },
+                { header: t("indpreview.target"), className: "num", cell: (p) => p.shown.target },
+                { header: t("indpreview.achievement"), className: "num", cell: (p) => p.shown.achievement },
+                { header: t("indpreview.band"), className: (p) => (p.band ? BAND_CLASS[p.band] : "sc-nodata"), cell: (p) => bandName(p.band) },
+                { header: t("indpreview.completeness"), className: "num", cell: (p) => p.shown.completeness },
+              ]}
+            />
           </>
         ) : null}
       </div>

@@ -12,10 +12,10 @@
  * first, English second.
  */
 import { LOCAL_PREFIX } from "./domain";
-import type { Locale } from "./formula/errors";
+import { renderMessage, type Locale, messageParams, type MessageParams } from "./message-table";
 
 /** Message parameters: plain values; an absent optional one is left out. */
-export type OverlayMessageParams = Readonly<Record<string, string | number>>;
+export type OverlayMessageParams = MessageParams;
 
 type Render = (p: OverlayMessageParams) => string;
 
@@ -614,8 +614,7 @@ export interface OverlayMessageRef {
 
 /** Renders a message in `locale`; any locale other than 'en' gives Bahasa Indonesia. */
 export function overlayMessage(messageCode: OverlayMessageCode, params: OverlayMessageParams = {}, locale: Locale = "id"): string {
-  const entry = OVERLAY_MESSAGES[messageCode];
-  return locale === "en" ? entry.en(params) : entry.id(params);
+  return renderMessage(OVERLAY_MESSAGES[messageCode], params, locale);
 }
 
 /**
@@ -623,10 +622,5 @@ export function overlayMessage(messageCode: OverlayMessageCode, params: OverlayM
  * text a template literal would give (document values may have any shape).
  */
 export function overlayParams(raw: Readonly<Record<string, unknown>>): OverlayMessageParams {
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined) continue;
-    out[k] = typeof v === "number" ? v : String(v);
-  }
-  return out;
+  return messageParams(raw);
 }

@@ -6,9 +6,9 @@
  * when the package has none). The Indonesian rendering is what the audit row keeps; the app
  * renders `overlaySummaryMessage(messageCode, params, locale)` for the reader.
  */
-import type { Locale } from "./formula/errors";
+import { renderMessage, type Locale, type MessageParams } from "./message-table";
 
-export type OverlaySummaryParams = Readonly<Record<string, string | number>>;
+export type OverlaySummaryParams = MessageParams;
 
 type Render = (p: OverlaySummaryParams) => string;
 
@@ -86,6 +86,5 @@ export interface OverlaySummaryLine {
 
 /** Renders a line in `locale`; any locale other than 'en' gives Bahasa Indonesia. */
 export function overlaySummaryMessage(messageCode: OverlaySummaryCode, params: OverlaySummaryParams = {}, locale: Locale = "id"): string {
-  const entry = OVERLAY_SUMMARY_MESSAGES[messageCode];
-  return locale === "en" ? entry.en(params) : entry.id(params);
+  return renderMessage(OVERLAY_SUMMARY_MESSAGES[messageCode], params, locale);
 }

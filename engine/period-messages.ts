@@ -4,9 +4,9 @@
  * its `message` is the Bahasa Indonesia rendering, for the CLI and stored text. The app renders
  * `periodMessage(messageCode, params, locale)` in the reader's language.
  */
-import type { Locale } from "./formula/errors";
+import { renderMessage, type Locale, type MessageParams } from "./message-table";
 
-export type PeriodMessageParams = Readonly<Record<string, string | number>>;
+export type PeriodMessageParams = MessageParams;
 
 type Render = (p: PeriodMessageParams) => string;
 
@@ -46,6 +46,5 @@ export const PERIOD_MESSAGE_CODES = Object.keys(PERIOD_MESSAGES) as PeriodMessag
 
 /** Renders a message in `locale`; any locale other than 'en' gives Bahasa Indonesia. */
 export function periodMessage(messageCode: PeriodMessageCode, params: PeriodMessageParams = {}, locale: Locale = "id"): string {
-  const entry = PERIOD_MESSAGES[messageCode];
-  return locale === "en" ? entry.en(params) : entry.id(params);
+  return renderMessage(PERIOD_MESSAGES[messageCode], params, locale);
 }

@@ -12,7 +12,7 @@
  * Each message says what is wrong and how to fix it (docs/style.md house rule 4), Bahasa
  * Indonesia first, English second.
  */
-import type { Locale } from "../formula/errors";
+import { renderMessage, type Locale } from "../message-table";
 import { INTAKE_MESSAGES, intakeMessage, type IntakeMessageCode, type IntakeMessageParams } from "../intake/intake-messages";
 
 type Render = (p: IntakeMessageParams) => string;
@@ -70,6 +70,5 @@ export function submissionMessageErrorCode(messageCode: SubmissionMessageCode): 
 /** Renders a message in `locale`; any locale other than 'en' gives Bahasa Indonesia. */
 export function submissionMessage(messageCode: SubmissionMessageCode, params: IntakeMessageParams = {}, locale: Locale = "id"): string {
   if (!Object.prototype.hasOwnProperty.call(SUBMISSION_MESSAGES, messageCode)) return intakeMessage(messageCode as IntakeMessageCode, params, locale);
-  const entry = SUBMISSION_MESSAGES[messageCode as SubmissionOwnMessageCode];
-  return locale === "en" ? entry.en(params) : entry.id(params);
+  return renderMessage(SUBMISSION_MESSAGES[messageCode as SubmissionOwnMessageCode], params, locale);
 }

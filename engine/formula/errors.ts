@@ -124,8 +124,8 @@ export interface FormulaError {
   end: number;
 }
 
-export type Locale = "id" | "en";
-export type MessageParams = Readonly<Record<string, string | number>>;
+export type { Locale, MessageParams } from "../message-table";
+import type { Locale, MessageParams } from "../message-table";
 
 /** Hints appended to UNEXPECTED_CHAR / UNEXPECTED_TOKEN for mistakes users coming from Excel make. */
 const HINTS: ReadonlyMap<string, { id: string; en: string }> = new Map([

@@ -15,11 +15,11 @@
  * message says what is wrong and how to fix it (docs/style.md house rule 4), Bahasa Indonesia
  * first, English second. Pure and Ajv-free, so browser code may render these too.
  */
-import type { Locale } from "../formula/errors";
+import { renderMessage, type Locale, messageParams, type MessageParams } from "../message-table";
 import type { DocumentError } from "./errors";
 
 /** Message parameters: plain values; an absent optional one is left out. */
-export type IntakeMessageParams = Readonly<Record<string, string | number>>;
+export type IntakeMessageParams = MessageParams;
 
 type Render = (p: IntakeMessageParams) => string;
 
@@ -300,8 +300,7 @@ export const INTAKE_MESSAGE_CODES = Object.keys(INTAKE_MESSAGES) as IntakeMessag
 
 /** Renders a message in `locale`; any locale other than 'en' gives Bahasa Indonesia. */
 export function intakeMessage(messageCode: IntakeMessageCode, params: IntakeMessageParams = {}, locale: Locale = "id"): string {
-  const entry = INTAKE_MESSAGES[messageCode];
-  return locale === "en" ? entry.en(params) : entry.id(params);
+  return renderMessage(INTAKE_MESSAGES[messageCode], params, locale);
 }
 
 /**
@@ -309,12 +308,7 @@ export function intakeMessage(messageCode: IntakeMessageCode, params: IntakeMess
  * text a template literal would give.
  */
 export function intakeParams(raw: Readonly<Record<string, unknown>>): IntakeMessageParams {
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined) continue;
-    out[k] = typeof v === "number" ? v : String(v);
-  }
-  return out;
+  return messageParams(raw);
 }
 
 /** A DocumentError for a message of the table, rendered in both languages; `code` may be overridden (SCHEMA_OTHER). */

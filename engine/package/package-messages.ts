@@ -13,11 +13,11 @@
  * first, English second. Pure and Ajv-free, like semantics.ts.
  */
 import { LOCAL_PREFIX } from "../domain";
-import type { Locale } from "../formula/errors";
+import { renderMessage, type Locale, type MessageParams } from "../message-table";
 import type { DocumentError } from "../intake/errors";
 
 /** Message parameters: plain values; an absent optional one is left out. */
-export type PackageMessageParams = Readonly<Record<string, string | number>>;
+export type PackageMessageParams = MessageParams;
 
 type Render = (p: PackageMessageParams) => string;
 
@@ -304,8 +304,7 @@ export const PACKAGE_MESSAGE_CODES = Object.keys(PACKAGE_MESSAGES) as PackageMes
 
 /** Renders a message in `locale`; any locale other than 'en' gives Bahasa Indonesia. */
 export function packageMessage(messageCode: PackageMessageCode, params: PackageMessageParams = {}, locale: Locale = "id"): string {
-  const entry = PACKAGE_MESSAGES[messageCode];
-  return locale === "en" ? entry.en(params) : entry.id(params);
+  return renderMessage(PACKAGE_MESSAGES[messageCode], params, locale);
 }
 
 /** A DocumentError for a message of the table, rendered in both languages, with `extra` (range, cycle …). */

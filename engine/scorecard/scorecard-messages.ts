@@ -4,9 +4,9 @@
  * its `message` is the Bahasa Indonesia rendering. The app renders
  * `scorecardMessage(messageCode, params, locale)` in the reader's language.
  */
-import type { Locale } from "../formula/errors";
+import { renderMessage, type Locale, type MessageParams } from "../message-table";
 
-export type ScorecardMessageParams = Readonly<Record<string, string | number>>;
+export type ScorecardMessageParams = MessageParams;
 
 type Render = (p: ScorecardMessageParams) => string;
 
@@ -33,6 +33,5 @@ export const SCORECARD_MESSAGE_CODES = Object.keys(SCORECARD_MESSAGES) as Scorec
 
 /** Renders a message in `locale`; any locale other than 'en' gives Bahasa Indonesia. */
 export function scorecardMessage(messageCode: ScorecardMessageCode, params: ScorecardMessageParams = {}, locale: Locale = "id"): string {
-  const entry = SCORECARD_MESSAGES[messageCode];
-  return locale === "en" ? entry.en(params) : entry.id(params);
+  return renderMessage(SCORECARD_MESSAGES[messageCode], params, locale);
 }

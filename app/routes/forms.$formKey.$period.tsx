@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { localText } from "@engine";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useEffect, useState } from "react";
 import { requireUser } from "~/auth/guards.server";
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     unit: { code: unit.code, name: unit.name },
     period: String(params.period),
-    title: entry.form.title.id,
+    title: localText(entry.form.title, user.locale === "en" ? "en" : "id") ?? entry.form.title.id,
     form: entry.form,
     hiddenFields: entry.hiddenFields,
     lock: {

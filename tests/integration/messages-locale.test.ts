@@ -74,6 +74,14 @@ describe.each(DIALECTS)("messages in the reader's language on %s", (kind) => {
     return { status: statusOf(res), errors: payloadOf<{ formErrors: string[] }>(res).formErrors.join(" ") };
   }
 
+  it("the fill page's form title in the reader's language", async () => {
+    const title = async (lang: "id" | "en") =>
+      payloadOf<{ title: string }>(await call(fill.loader, makeRequest(`/forms/${FORM}/${PAST}`, { cookie: as("op", lang) }), { formKey: FORM, period: PAST }))
+        .title;
+    expect(await title("id")).toBe("Profil Implementasi ILP Puskesmas");
+    expect(await title("en")).toBe("Puskesmas ILP implementation profile");
+  });
+
   it("a report for a future period is refused in the reader's language", async () => {
     expect(await submit("id", FUTURE)).toEqual({ status: 400, errors: `Periode ${FUTURE} belum berjalan; laporan untuk masa depan tidak dapat diterima.` });
     expect(await submit("en", FUTURE)).toEqual({ status: 400, errors: `Period ${FUTURE} has not started yet; reports for the future cannot be accepted.` });

@@ -690,13 +690,7 @@ export async function importNow(input: Omit<NewJob, "user"> & { user: JobUser | 
     const id = await createImportJob({ ...input, user });
     await importJobSettled(id);
     const job = await getDb().selectFrom("import_job").select(JOB_COLUMNS).where("id", "=", id).executeTakeFirstOrThrow();
-    const problems = await getDb()
-      .selectFrom("import_job_error")
-      .select(["row_number", "column_key", "severity", "message"])
-      .where("job_id", "=", id)
-      .orderBy("row_number")
-      .orderBy("id")
-      .execute();
+    const problems = await allJobProblems(id);
     return {
       jobId: id,
       status: job.status,
@@ -814,15 +808,20 @@ export async function jobProblems(jobId: number, requestedPage: number) {
   return { rows, stored, page, pages };
 }
 
-/** All stored problems of a job as CSV (for fixing the file in Excel). */
-export async function jobProblemsCsv(jobId: number): Promise<string> {
-  const rows = await getDb()
+/** Every stored problem of a job, in row order. */
+function allJobProblems(jobId: number) {
+  return getDb()
     .selectFrom("import_job_error")
     .select(["row_number", "column_key", "severity", "message"])
     .where("job_id", "=", jobId)
     .orderBy("row_number")
     .orderBy("id")
     .execute();
+}
+
+/** All stored problems of a job as CSV (for fixing the file in Excel). */
+export async function jobProblemsCsv(jobId: number): Promise<string> {
+  const rows = await allJobProblems(jobId);
   return csvText(
     [["baris", "kolom", "jenis", "pesan"], ...rows.map((r) => [r.row_number, r.column_key, r.severity === "error" ? "kesalahan" : "peringatan", r.message])],
     { bom: true },

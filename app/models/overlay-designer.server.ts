@@ -430,6 +430,11 @@ export interface OverlayActionResult {
   status?: number;
 }
 
+/** The answer when someone else saved the adaptation since the page was loaded: reload and redo. */
+function stale(revision: number, locale: Locale): OverlayActionResult {
+  return { ok: false, status: 409, problems: [], revision, message: translate(locale, "overlayDesigner.result.stale") };
+}
+
 function parseHidden(text: unknown): string[] {
   if (typeof text !== "string" || text === "") return [];
   try {
@@ -495,14 +500,7 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
     return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
       await lockAdaptation(trx, scope.district.id, key);
       const w = await workingState(trx, scope, key, inside);
-      if (!Number.isInteger(posted) || posted !== w.revision)
-        return {
-          ok: false,
-          status: 409,
-          problems: [],
-          revision: Number.isInteger(posted) ? posted : w.revision,
-          message: translate(locale, "overlayDesigner.result.stale"),
-        };
+      if (!Number.isInteger(posted) || posted !== w.revision) return stale(Number.isInteger(posted) ? posted : w.revision, locale);
       if (!parsed.ok) return { ok: false, parsed: false, problems: parsed.problems, revision: w.revision, message: parsed.message };
       const checked = checkEdited(w.base.document, parsed.doc, hidden, { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
       const stored: DraftDocument = { ...checked.overlay, editor: { package: parsed.doc, hidden, conflicts: w.conflicts } };
@@ -534,8 +532,7 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
           .where("status", "=", "draft")
           .where("document", "=", before.document)
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1)
-          return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
+        if (Number(result.numUpdatedRows) !== 1) return stale(posted, locale);
       }
       await writeAudit(trx, {
         actorUserId: actor.userId,
@@ -562,7 +559,7 @@ export async function saveOverlayDraft(scope: OverlayScope, key: string, form: F
       };
     });
   } catch (e) {
-    if (conflictError(e)) return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
+    if (conflictError(e)) return stale(posted, locale);
     throw e;
   }
 }
@@ -576,14 +573,7 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
     await lockAdaptation(trx, scope.district.id, key);
     const w = await workingState(trx, scope, key, inside);
     if (w.draftId === null) return { ok: false, status: 400, problems: [], revision: w.revision, message: translate(locale, "overlayDesigner.result.noDraft") };
-    if (!Number.isInteger(posted) || posted !== w.revision)
-      return {
-        ok: false,
-        status: 409,
-        problems: [],
-        revision: Number.isInteger(posted) ? posted : w.revision,
-        message: translate(locale, "overlayDesigner.result.stale"),
-      };
+    if (!Number.isInteger(posted) || posted !== w.revision) return stale(Number.isInteger(posted) ? posted : w.revision, locale);
     const checked = checkEdited(w.base.document, w.edited, w.hidden, { district: scope.district.code, title: w.title, version: w.version }, inside, locale);
     if (checked.problems.length > 0) {
       return {
@@ -607,8 +597,7 @@ export async function publishOverlayDraft(scope: OverlayScope, key: string, form
       .where("id", "=", w.draftId)
       .where("status", "=", "draft")
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1)
-      return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
+    if (Number(result.numUpdatedRows) !== 1) return stale(posted, locale);
     await writeAudit(trx, {
       actorUserId: actor.userId,
       action: "overlay.publish",
@@ -633,14 +622,7 @@ export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form:
     return await db.transaction().execute(async (trx): Promise<OverlayActionResult> => {
       await lockAdaptation(trx, scope.district.id, key);
       const w = await workingState(trx, scope, key, inside);
-      if (!Number.isInteger(posted) || posted !== w.revision)
-        return {
-          ok: false,
-          status: 409,
-          problems: [],
-          revision: Number.isInteger(posted) ? posted : w.revision,
-          message: translate(locale, "overlayDesigner.result.stale"),
-        };
+      if (!Number.isInteger(posted) || posted !== w.revision) return stale(Number.isInteger(posted) ? posted : w.revision, locale);
       const latest = (await getPublishedPackage(key, undefined, trx))!;
       if (latest.version <= w.base.version)
         return {
@@ -714,7 +696,7 @@ export async function rebaseOverlayDraft(scope: OverlayScope, key: string, form:
       };
     });
   } catch (e) {
-    if (conflictError(e)) return { ok: false, status: 409, problems: [], revision: posted, message: translate(locale, "overlayDesigner.result.stale") };
+    if (conflictError(e)) return stale(posted, locale);
     throw e;
   }
 }

@@ -18,6 +18,7 @@ import {
   readXlsx,
   type ReadResult,
 } from "~/models/import-file.server";
+import { InflateBudget, inflateEntry, zipEntries } from "~/utils/zip.server";
 import { bombXlsx, commasCsv, giantCellXlsx, giantSharedStringXlsx, HOSTILE_HEADER, rowXml, sheetRows, xfdXlsx, xlsx, zip } from "../helpers/hostile-files";
 
 type PeriodType = "month" | "quarter" | "year";
@@ -61,8 +62,29 @@ function referenceText(value: ExcelJS.CellValue, kind: CellKind, periodType: Per
 const isComment = (cells: readonly string[]) => (cells.find((c) => c.trim() !== "") ?? "").trim().startsWith("#");
 const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
 
+/** Parts exceljs's streaming reader needs before a sheet, in the order it needs them. */
+const PARTS_FIRST = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"];
+
+/**
+ * The same parts, sheets last. exceljs's streaming reader spools a sheet that comes before the
+ * shared strings to a temporary file and, now and then under load, ends without reading the shared
+ * strings and styles (cells read as `{ sharedString: n }`, dates as serial numbers). Its streaming
+ * writer puts the sheet first. The reference reads the same XML in an order it reads reliably.
+ */
+async function sheetsLast(bytes: Uint8Array): Promise<Buffer> {
+  const rank = (name: string) => (PARTS_FIRST.includes(name) ? PARTS_FIRST.indexOf(name) : name.startsWith("xl/worksheets/") ? 99 : 50);
+  const entries = zipEntries(bytes).sort((a, b) => rank(a.name) - rank(b.name));
+  const parts: Record<string, string> = {};
+  for (const entry of entries) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of inflateEntry(bytes, entry, new InflateBudget(64 * 1024 * 1024))) chunks.push(chunk);
+    parts[entry.name] = Buffer.concat(chunks).toString("utf8");
+  }
+  return zip(parts);
+}
+
 async function referenceXlsx(bytes: Uint8Array, periodType: PeriodType, dateKeys: ReadonlySet<string>): Promise<Table> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes)), {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(await sheetsLast(bytes)), {
     sharedStrings: "cache",
     styles: "cache",
     hyperlinks: "ignore",

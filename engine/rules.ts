@@ -13,6 +13,8 @@ export interface RuleViolation {
   severity: "error" | "warning";
   /** In the requested locale (Bahasa Indonesia by default). */
   message: string;
+  /** In English (the Indonesian text where the rule has no English one), for texts kept for any reader. */
+  messageEn: string;
   left: number | boolean | null;
   right: number | boolean | null;
 }
@@ -108,7 +110,14 @@ export function checkRules(
     const r = right.evaluate(scope).value;
     if (l === null || r === null) continue;
     if (!holds(l, rule.op, r)) {
-      out.push({ rule: rule.key, severity: rule.severity, message: localText(rule.message, locale) ?? rule.key, left: l, right: r });
+      out.push({
+        rule: rule.key,
+        severity: rule.severity,
+        message: localText(rule.message, locale) ?? rule.key,
+        messageEn: localText(rule.message, "en") ?? rule.key,
+        left: l,
+        right: r,
+      });
     }
   }
   return out;

@@ -409,8 +409,8 @@ export const COMMANDS: CliCommand[] = [
         ip: null,
       });
       for (const p of outcome.problems) {
-        if (p.severity === "error") io.err(`baris ${p.row}${p.column ? ` kolom ${p.column}` : ""}: ${p.message}`);
-        else io.out(`peringatan baris ${p.row}: ${p.message}`);
+        if (p.severity === "error") io.err(`baris ${p.row}${p.column ? ` kolom ${p.column}` : ""}: ${p.text.id}`);
+        else io.out(`peringatan baris ${p.row}: ${p.text.id}`);
       }
       const unlisted = outcome.errors + outcome.warnings - outcome.problems.length;
       if (unlisted > 0) io.err(`${unlisted} masalah lain tidak ditampilkan (hanya ${outcome.problems.length} yang pertama disimpan).`);

@@ -285,5 +285,8 @@ export interface ImportJobErrorTable {
   row_number: number;
   column_key: string | null;
   severity: "error" | "warning";
+  /** In Bahasa Indonesia. */
   message: string;
+  /** In English; null on rows stored before English was kept (shown in Indonesian). */
+  message_en: string | null;
 }

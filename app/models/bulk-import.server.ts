@@ -20,7 +20,7 @@ import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { ImportJobStatus, OrgUnit } from "~/db/schema";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
-import { bilingual, render } from "~/i18n/message";
+import { bilingual, both, localeOf, type LocalizedText, type Reader } from "~/i18n/message";
 import { EntryRefusal } from "./entry.server";
 import { deadlineLockMessage, LockCache } from "./locks.server";
 import { EXPORT_META_COLUMNS, formFamilyColumns, type FamilyColumn } from "./submission-export.server";
@@ -51,8 +51,6 @@ export const ERRORS_PAGE_SIZE = 100;
 const WORKER_ID = randomUUID();
 
 const KEY_COLUMNS = ["org_unit", "period"] as const;
-
-const msg = (key: MessageKey, vars?: Record<string, string | number>) => translate("id", key, vars);
 
 // ---------------------------------------------------------------------------------------------
 // Scope
@@ -254,12 +252,13 @@ export interface ProcessOptions {
 
 class JobLost extends Error {}
 
-type Problem = { row: number; column: string | null; severity: "error" | "warning"; message: string };
+/** A row's problem, in both languages (stored as `message` and `message_en`). */
+type Problem = { row: number; column: string | null; severity: "error" | "warning"; text: LocalizedText };
 
 /** Errors that refuse one row (a lock) rather than the chunk. */
-function rowRefusal(err: unknown): string | null {
-  if (err instanceof SubmissionLockedError || err instanceof EntryRefusal) return err.message;
-  if (err instanceof Error && /Locked|Refusal/.test(err.name)) return err.message;
+function rowRefusal(err: unknown): LocalizedText | null {
+  if (err instanceof SubmissionLockedError || err instanceof EntryRefusal) return both(err.reason.key, err.reason.params);
+  if (err instanceof Error && /Locked|Refusal/.test(err.name)) return { id: err.message, en: err.message };
   return null;
 }
 
@@ -301,9 +300,25 @@ export async function processImportJob(id: number, options: ProcessOptions = {})
 }
 
 /** "Rows 2–501 were handled (n stored); the rest was not", for a stopped job. */
-function stoppedMessage(key: MessageKey, job: { next_row: number; stored_rows: number; total_rows: number }): string {
-  const done = job.next_row === 0 ? msg("imports.job.noneDone") : msg("imports.job.someDone", { count: job.next_row, stored: job.stored_rows });
-  return `${msg(key)} ${done} ${msg("imports.job.resumeHint", { remaining: job.total_rows - job.next_row })}`;
+function stoppedMessage(key: MessageKey, job: { next_row: number; stored_rows: number; total_rows: number }, locale: Locale = "id"): string {
+  const say = (k: MessageKey, vars?: Record<string, string | number>) => translate(locale, k, vars);
+  const done = job.next_row === 0 ? say("imports.job.noneDone") : say("imports.job.someDone", { count: job.next_row, stored: job.stored_rows });
+  return `${say(key)} ${done} ${say("imports.job.resumeHint", { remaining: job.total_rows - job.next_row })}`;
+}
+
+/**
+ * Why a stopped job stopped, for `reader`: the stored text is Indonesian (the CLI prints it), so a
+ * failed or interrupted job's message is said again from its counts, which stay as they were
+ * until the job is resumed (a resume clears the message).
+ */
+export function jobMessage(
+  job: { status: ImportJobStatus; message: string | null; next_row: number; stored_rows: number; total_rows: number },
+  reader: Reader,
+): string | null {
+  if (job.message === null) return null;
+  if (job.status === "failed") return stoppedMessage("imports.job.failed", job, localeOf(reader));
+  if (job.status === "interrupted") return stoppedMessage("imports.job.interrupted", job, localeOf(reader));
+  return job.message;
 }
 
 async function runJob(id: number, options: ProcessOptions, handed: ParsedFile | undefined): Promise<void> {
@@ -467,7 +482,7 @@ async function runRows(spec: RunSpec, file: ParsedFile, start: RunCounts, sink: 
       } else ready.push({ row: rowNo, prepared: rowProblems.prepared, warnings: rowProblems.warnings });
     }
     const next = counts.next + slice.length;
-    const excluded = new Map<number, string>();
+    const excluded = new Map<number, LocalizedText>();
     for (let attempt = 0; ; attempt++) {
       let current = -1;
       try {
@@ -481,7 +496,7 @@ async function runRows(spec: RunSpec, file: ParsedFile, start: RunCounts, sink: 
           current = -1;
           const chunkProblems = [
             ...problems,
-            ...[...excluded].map(([row, message]) => ({ row, column: null, severity: "error" as const, message })),
+            ...[...excluded].map(([row, text]) => ({ row, column: null, severity: "error" as const, text })),
             ...ready.filter((r) => !excluded.has(r.row)).flatMap((r) => r.warnings),
           ].sort((a, b) => a.row - b.row);
           const room = Math.max(0, MAX_STORED_PROBLEMS - counts.errors - counts.warnings);
@@ -552,9 +567,14 @@ async function insertProblems(trx: DbOrTrx, jobId: number, problems: Problem[]):
     await trx
       .insertInto("import_job_error")
       .values(
-        problems
-          .slice(i, i + 500)
-          .map((p) => ({ job_id: jobId, row_number: p.row, column_key: p.column, severity: p.severity, message: p.message.slice(0, 2000) })),
+        problems.slice(i, i + 500).map((p) => ({
+          job_id: jobId,
+          row_number: p.row,
+          column_key: p.column,
+          severity: p.severity,
+          message: p.text.id.slice(0, 2000),
+          message_en: p.text.en.slice(0, 2000),
+        })),
       )
       .execute();
   }
@@ -580,24 +600,24 @@ interface RowInput {
 /** One row: scope, duplicates, cell types, then the web form's own validation. */
 async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { prepared: PreparedSubmission; warnings: Problem[] }> {
   const { rowNo, cells, header } = input;
-  const err = (column: string | null, message: string): Problem => ({ row: rowNo, column, severity: "error", message });
+  const err = (column: string | null, text: LocalizedText): Problem => ({ row: rowNo, column, severity: "error", text });
   const unitCode = (cells[input.unitCol] ?? "").trim();
   const period = (cells[input.periodCol] ?? "").trim();
-  if (!unitCode) return { problems: [err("org_unit", msg("imports.row.noUnit"))] };
-  if (!period) return { problems: [err("period", msg("imports.row.noPeriod"))] };
+  if (!unitCode) return { problems: [err("org_unit", both("imports.row.noUnit"))] };
+  if (!period) return { problems: [err("period", both("imports.row.noPeriod"))] };
   const unit = await input.ctx.unit(unitCode);
   // Scope first: a row outside the uploader's area learns nothing about that unit's form.
   if (unit && input.scope && !inScope(input.scope, unit))
-    return { problems: [err("org_unit", msg("imports.row.outOfScope", { unit: `${unit.name} (${unit.code})` }))] };
+    return { problems: [err("org_unit", both("imports.row.outOfScope", { unit: `${unit.name} (${unit.code})` }))] };
   const first = input.firstRow.get(`${unitCode}|${period}`);
-  if (first !== undefined && first !== rowNo) return { problems: [err(null, msg("imports.row.duplicate", { unit: unitCode, period, row: first }))] };
+  if (first !== undefined && first !== rowNo) return { problems: [err(null, both("imports.row.duplicate", { unit: unitCode, period, row: first }))] };
   const effective: EffectivePackage | undefined = unit ? await input.ctx.packageFor(unit) : undefined;
   const form = effective?.package.forms.find((f) => f.key === input.formKey);
   const problems: Problem[] = [];
   // A value under no column heading would be silently lost: say so instead.
   for (let c = 0; c < cells.length; c++) {
     if ((header[c] ?? "") === "" && (cells[c] ?? "").trim() !== "")
-      problems.push(err(null, msg("imports.row.unnamedColumn", { column: c + 1, value: cells[c].trim().slice(0, 40) })));
+      problems.push(err(null, both("imports.row.unnamedColumn", { column: c + 1, value: cells[c].trim().slice(0, 40) })));
   }
   if (problems.length) return { problems };
   const data: Record<string, unknown> = Object.create(null);
@@ -611,12 +631,12 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
       const field = fields.get(key);
       if (!field || hidden.has(key)) {
         if (raw.trim() !== "")
-          problems.push(err(key, msg(hidden.has(key) ? "imports.row.hiddenField" : "imports.row.notInForm", { column: key, unit: unit.name })));
+          problems.push(err(key, both(hidden.has(key) ? "imports.row.hiddenField" : "imports.row.notInForm", { column: key, unit: unit.name })));
         continue;
       }
       if (field.calculate) continue;
       const parsed = parseCell(field, raw);
-      if ("error" in parsed) problems.push(err(key, parsed.error));
+      if ("error" in parsed) problems.push(err(key, both(parsed.error.key, parsed.error.params)));
       else if (parsed.value !== undefined) Object.defineProperty(data, key, { value: parsed.value, enumerable: true, writable: true, configurable: true });
     }
     if (problems.length) return { problems };
@@ -633,7 +653,7 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
     }
   }
   const result = await prepareSubmission(input.ctx, { unitCode, formKey: input.formKey, period, data, yearly });
-  if (!result.ok) return { problems: result.problems.map((p) => err(p.column ?? null, p.message)) };
+  if (!result.ok) return { problems: result.problems.map((p) => err(p.column ?? null, p.text)) };
   // Past the deadline and not unlocked: said per row here; storeSubmission checks again when storing.
   const s = result.submission;
   const locked = await deadlineLockMessage(
@@ -649,13 +669,16 @@ async function checkRow(input: RowInput): Promise<{ problems: Problem[] } | { pr
     clock.now(),
     input.lockCache,
   );
-  // Import problems are stored in Bahasa Indonesia, as the rest of the job's rows.
-  if (locked) return { problems: [err("period", render("id", locked))] };
+  if (locked) return { problems: [err("period", both(locked.key, locked.params))] };
   const warnings = result.submission.warnings.filter((w) => w.severity === "warning");
+  const hint = both("imports.row.confirmHint");
   if (warnings.length && !input.confirmWarnings) {
-    return { problems: warnings.map((w) => err(null, `${w.message} ${msg("imports.row.confirmHint")}`)) };
+    return { problems: warnings.map((w) => err(null, { id: `${w.message} ${hint.id}`, en: `${w.messageEn} ${hint.en}` })) };
   }
-  return { prepared: result.submission, warnings: warnings.map((w) => ({ row: rowNo, column: null, severity: "warning" as const, message: w.message })) };
+  return {
+    prepared: result.submission,
+    warnings: warnings.map((w) => ({ row: rowNo, column: null, severity: "warning" as const, text: { id: w.message, en: w.messageEn } })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -700,7 +723,7 @@ export async function importNow(input: Omit<NewJob, "user"> & { user: JobUser | 
       refused: job.refused_rows,
       errors: job.error_count,
       warnings: job.warning_count,
-      problems: problems.map((p) => ({ row: p.row_number, column: p.column_key, severity: p.severity, message: p.message })),
+      problems: problems.map((p) => ({ row: p.row_number, column: p.column_key, severity: p.severity, text: storedText(p) })),
     };
   }
   // A backfill is an admin's, in their area: it has an account.
@@ -787,7 +810,7 @@ export async function listJobs(userId: number, limit = 20) {
 }
 
 /** One page of a job's problems, by row (the page is clamped to the pages there are). */
-export async function jobProblems(jobId: number, requestedPage: number) {
+export async function jobProblems(jobId: number, requestedPage: number, reader: Reader) {
   const total = await getDb()
     .selectFrom("import_job_error")
     .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -798,32 +821,49 @@ export async function jobProblems(jobId: number, requestedPage: number) {
   const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pages);
   const rows = await getDb()
     .selectFrom("import_job_error")
-    .select(["row_number", "column_key", "severity", "message"])
+    .select(["row_number", "column_key", "severity", "message", "message_en"])
     .where("job_id", "=", jobId)
     .orderBy("row_number")
     .orderBy("id")
     .limit(ERRORS_PAGE_SIZE)
     .offset((page - 1) * ERRORS_PAGE_SIZE)
     .execute();
-  return { rows, stored, page, pages };
+  const locale = localeOf(reader);
+  return {
+    rows: rows.map((r) => ({ row_number: r.row_number, column_key: r.column_key, severity: r.severity, message: storedText(r)[locale] })),
+    stored,
+    page,
+    pages,
+  };
+}
+
+/** A stored problem's text in both languages (rows stored before English was kept are Indonesian). */
+function storedText(p: { message: string; message_en: string | null }): LocalizedText {
+  return { id: p.message, en: p.message_en ?? p.message };
 }
 
 /** Every stored problem of a job, in row order. */
 function allJobProblems(jobId: number) {
   return getDb()
     .selectFrom("import_job_error")
-    .select(["row_number", "column_key", "severity", "message"])
+    .select(["row_number", "column_key", "severity", "message", "message_en"])
     .where("job_id", "=", jobId)
     .orderBy("row_number")
     .orderBy("id")
     .execute();
 }
 
-/** All stored problems of a job as CSV (for fixing the file in Excel). */
-export async function jobProblemsCsv(jobId: number): Promise<string> {
+/** All stored problems of a job as CSV (for fixing the file in Excel), in the reader's language. */
+export async function jobProblemsCsv(jobId: number, reader: Reader): Promise<string> {
   const rows = await allJobProblems(jobId);
+  const locale = localeOf(reader);
+  const say = (key: MessageKey) => translate(locale, key);
+  const kind = { error: say("imports.problems.error"), warning: say("imports.problems.warning") };
   return csvText(
-    [["baris", "kolom", "jenis", "pesan"], ...rows.map((r) => [r.row_number, r.column_key, r.severity === "error" ? "kesalahan" : "peringatan", r.message])],
+    [
+      [say("imports.problems.row"), say("imports.problems.column"), say("imports.problems.kind"), say("imports.problems.message")],
+      ...rows.map((r) => [r.row_number, r.column_key, kind[r.severity], storedText(r)[locale]]),
+    ],
     { bom: true },
   );
 }

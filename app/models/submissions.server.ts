@@ -24,7 +24,7 @@ import { revisionRow } from "./submission-history.server";
 import { effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 import type { Locale } from "~/i18n/catalog";
-import { bilingual, both, message, periodDetail, render, say, type LocalizedText, type Message } from "~/i18n/message";
+import { bilingual, both, message, periodDetail, render, type LocalizedText, type Message } from "~/i18n/message";
 
 export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
 /** The history and audit action of a report a backfill stored after its deadline (docs/decisions/018-backfill.md). */
@@ -467,7 +467,18 @@ export class SubmissionContext {
   }
 }
 
-export type PrepareResult = { ok: true; submission: PreparedSubmission } | { ok: false; problems: Array<{ column?: string; message: string }> };
+/**
+ * A reason a submission cannot be stored: `message` in the requested locale; `text` in Indonesian
+ * and English when prepared in Indonesian, as import jobs do (they keep both); prepared in
+ * English, both are English.
+ */
+export interface PrepareProblem {
+  column?: string;
+  message: string;
+  text: LocalizedText;
+}
+
+export type PrepareResult = { ok: true; submission: PreparedSubmission } | { ok: false; problems: PrepareProblem[] };
 
 /**
  * Validates one submission for `unitCode` exactly as the web form does: unit and period,
@@ -481,49 +492,55 @@ export async function prepareSubmission(
   now = clock.now(),
 ): Promise<PrepareResult> {
   const locale = input.locale ?? "id";
+  const problem = (text: LocalizedText, column?: string): PrepareProblem => ({ column, message: text[locale], text });
+  const refuse = (text: LocalizedText, column?: string): PrepareResult => ({ ok: false, problems: [problem(text, column)] });
   const unit = await ctx.unit(input.unitCode);
-  if (!unit) return { ok: false, problems: [{ column: "org_unit", message: say(locale, "entry.prepare.unitNotFound", { code: input.unitCode }) }] };
-  if (unit.level !== "puskesmas")
-    return { ok: false, problems: [{ column: "org_unit", message: say(locale, "entry.prepare.notPuskesmas", { name: unit.name, code: unit.code }) }] };
+  if (!unit) return refuse(both("entry.prepare.unitNotFound", { code: input.unitCode }), "org_unit");
+  if (unit.level !== "puskesmas") return refuse(both("entry.prepare.notPuskesmas", { name: unit.name, code: unit.code }), "org_unit");
   const effective = await ctx.packageFor(unit);
-  if (!effective) return { ok: false, problems: [{ message: say(locale, "entry.prepare.packageNotPublished", { package: ctx.packageKey }) }] };
+  if (!effective) return refuse(both("entry.prepare.packageNotPublished", { package: ctx.packageKey }));
   const form = effective.package.forms.find((f) => f.key === input.formKey);
-  if (!form) return { ok: false, problems: [{ message: say(locale, "entry.prepare.formNotInPackage", { form: input.formKey, package: ctx.packageKey }) }] };
+  if (!form) return refuse(both("entry.prepare.formNotInPackage", { form: input.formKey, package: ctx.packageKey }));
   const periodMessage = periodProblem(form, input.period, now);
-  if (periodMessage) return { ok: false, problems: [{ column: "period", message: render(locale, periodMessage) }] };
+  if (periodMessage) return refuse(both(periodMessage.key, periodMessage.params), "period");
   const result = validateSubmission(form, input.data, {
     formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`,
     hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field),
     locale,
   });
-  if (!result.ok) return { ok: false, problems: result.errors.map((e) => ({ column: e.field || undefined, message: e.message })) };
+  if (!result.ok) return { ok: false, problems: result.errors.map((e) => problem(textOf(e, locale), e.field || undefined)) };
   const yearlyForms = effective.package.forms.filter((f) => f.periodType === "year" && f.key !== form.key).map((f) => f.key);
   const yearly = input.yearly ?? (await yearlyValues(getDb(), unit.id, ctx.packageKey, yearlyForms, parsePeriod(input.period).year));
   const violations = checkRules(effective.package, form.key, result.data, yearly, locale);
   const errors = violations.filter((v) => v.severity === "error");
-  if (errors.length > 0) return { ok: false, problems: errors.map((e) => ({ message: e.message })) };
+  if (errors.length > 0) return { ok: false, problems: errors.map((e) => problem(textOf(e, locale))) };
   return { ok: true, submission: { unit, effective, form, period: input.period, data: result.data, warnings: violations } };
+}
+
+/** An engine message's texts: the requested locale's and the English one (see `PrepareProblem`). */
+function textOf(m: { message: string; messageEn: string }, locale: Locale): LocalizedText {
+  return locale === "en" ? { id: m.messageEn, en: m.messageEn } : { id: m.message, en: m.messageEn };
 }
 
 const TRUE_WORDS = new Set(["ya", "y", "true", "1", "benar", "yes"]);
 const FALSE_WORDS = new Set(["tidak", "t", "false", "0", "salah", "no"]);
 
 /** Turns one CSV cell into the field's value type; returns a message when it cannot. */
-export function parseCell(field: Field, raw: string): { value: unknown } | { error: string } {
+export function parseCell(field: Field, raw: string): { value: unknown } | { error: Message } {
   const text = raw.trim();
   if (text === "") return { value: undefined };
   switch (field.type) {
     case "integer":
     case "number": {
       const normalised = text.replace(/\s/g, "").replace(/^(-?\d+),(\d+)$/, "$1.$2");
-      if (!/^-?(\d+(\.\d+)?|\.\d+)$/.test(normalised)) return { error: `"${text}" bukan angka. Isi dengan angka saja, misalnya 12 atau 12.5.` };
+      if (!/^-?(\d+(\.\d+)?|\.\d+)$/.test(normalised)) return { error: message("imports.cell.notNumber", { text }) };
       return { value: Number(normalised) };
     }
     case "boolean": {
       const lower = text.toLowerCase();
       if (TRUE_WORDS.has(lower)) return { value: true };
       if (FALSE_WORDS.has(lower)) return { value: false };
-      return { error: `"${text}" bukan jawaban ya/tidak. Tulis ya atau tidak.` };
+      return { error: message("imports.cell.notYesNo", { text }) };
     }
     case "multichoice":
       return {

@@ -10,7 +10,7 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { jobReports } from "~/models/backfill.server";
 import { IMPORT_ROLES } from "~/auth/policy.server";
-import { jobProblems, loadJob, resumeJob } from "~/models/bulk-import.server";
+import { jobMessage, jobProblems, loadJob, resumeJob } from "~/models/bulk-import.server";
 import styles from "~/styles/imports.css";
 import { clientIp, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/i18n/title";
@@ -36,12 +36,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   // The download lives in a resource route: a Response returned here would reach the page as data.
   if (url.searchParams.get("format") === "csv") throw redirect(problemsCsvPath(id));
-  return pageData(job, Number(url.searchParams.get("page")) || 1);
+  return pageData(job, Number(url.searchParams.get("page")) || 1, user);
 }
 
-async function pageData(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>, page: number) {
-  const problems = await jobProblems(job.id, page);
-  const { worker: _worker, user_id: _user, ...visible } = job;
+async function pageData(job: NonNullable<Awaited<ReturnType<typeof loadJob>>>, page: number, reader: Reader) {
+  const problems = await jobProblems(job.id, page, reader);
+  const { worker: _worker, user_id: _user, ...rest } = job;
+  const visible = { ...rest, message: jobMessage(job, reader) };
   // A backfill lists what it stored, each with its history: the admin's way to the late-entry marks.
   const reports = job.backfill_reason !== null ? await jobReports(job.id) : null;
   return { job: visible, problems: problems.rows, storedProblems: problems.stored, page: problems.page, pages: problems.pages, reports };

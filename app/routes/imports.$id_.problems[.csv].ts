@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound, requireRole, requireUser } from "~/auth/guards.server";
 import { IMPORT_ROLES } from "~/auth/policy.server";
+import { say } from "~/i18n/message";
 import { jobProblemsCsv, loadJob } from "~/models/bulk-import.server";
 
 /**
@@ -13,10 +14,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   requireRole(user, IMPORT_ROLES);
   const id = Number(params.id);
   if (!Number.isSafeInteger(id) || id <= 0 || !(await loadJob(user.id, id))) throw notFound(user, "access.import.notFound");
-  return new Response(await jobProblemsCsv(id), {
+  return new Response(await jobProblemsCsv(id, user), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="kesalahan-impor-${id}.csv"`,
+      "Content-Disposition": `attachment; filename="${say(user, "imports.problems.fileName", { id })}"`,
       "Cache-Control": "private, no-store",
     },
   });

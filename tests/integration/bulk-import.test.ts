@@ -25,6 +25,7 @@ import { BASE, call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCod
 import { formFieldKeys, seedPackage } from "../helpers/seed-package";
 import { profilCells } from "../helpers/ilp-profil";
 import { expectCsvSafe, INJECTIONS } from "../helpers/spreadsheet";
+import { langCookie } from "~/i18n/locale.server";
 
 const FORM = "ilp_profil";
 const PKG = seedPackage.key;
@@ -254,7 +255,7 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, ...rows] = expectCsvSafe(new TextDecoder().decode(bytes));
-    expect(header).toEqual(["baris", "kolom", "jenis", "pesan"]);
+    expect(header).toEqual(["Baris", "Kolom", "Jenis", "Masalah dan cara memperbaiki"]);
     const numberRows = rows.filter((r) => r[1] === "jumlah_desa");
     expect(numberRows.map((r) => Number(r[0]))).toEqual(INJECTIONS.map((_, i) => i + 2));
     // The message quotes the cell as the import read it (trimmed), and only apostrophes were added.
@@ -319,6 +320,65 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     const b = await job("op", confirmed.id!);
     expect([b.job.stored_rows, b.job.refused_rows, b.job.warning_count]).toEqual([1, 0, 1]);
     expect(b.problems[0].severity).toBe("warning");
+  });
+
+  it("a job's problems, its problems CSV and a stopped job's message in the reader's language", async () => {
+    const keys = Object.keys(validAnswers());
+    const line = (unit: string, answers: Record<string, string | number>) => [unit, PERIOD, ...keys.map((k) => String(answers[k]))].join(",");
+    const csv = [
+      ["org_unit", "period", ...keys].join(","),
+      line("P1373001", { ...validAnswers(), jumlah_desa: "sepuluh", sk_klaster: "mungkin" }),
+      line("P1373002", validAnswers()),
+      line("P1373001", validAnswers()),
+    ].join("\n");
+    const result = await upload("op", { bytes: csv, name: "dua-bahasa.csv" });
+    const english = (await langCookie.serialize("en")).split(";")[0];
+    const read = async (lang: "id" | "en") => {
+      const res = await call(jobPage.loader, makeRequest(`/imports/${result.id}`, { cookie: lang === "en" ? `${cookie.op}; ${english}` : cookie.op }), {
+        id: String(result.id),
+      });
+      return payloadOf<{ problems: Array<{ row_number: number; message: string }> }>(res).problems.map((p) => [p.row_number, p.message]);
+    };
+    const id = await read("id");
+    const en = await read("en");
+    expect(id.map(([row]) => row)).toEqual([2, 2, 3, 4]);
+    expect(en.map(([row]) => row)).toEqual([2, 2, 3, 4]);
+    // Cells in column order: sk_klaster comes before jumlah_desa.
+    expect(id[0][1]).toBe('"mungkin" bukan jawaban ya/tidak. Tulis ya atau tidak.');
+    expect(en[0][1]).toBe('"mungkin" is not a yes/no answer. Write ya (yes) or tidak (no).');
+    expect(id[1][1]).toBe('"sepuluh" bukan angka. Isi dengan angka saja, misalnya 12 atau 12.5.');
+    expect(en[1][1]).toBe('"sepuluh" is not a number. Enter digits only, e.g. 12 or 12.5.');
+    expect(en[2][1]).toContain("is outside your area");
+    expect(en[3][1]).toBe(`The report of P1373001 for ${PERIOD} is already in row 2; one row per Puskesmas and period. Delete one of them.`);
+    for (const [, text] of en) expect(text).not.toMatch(/\b(bukan|Kolom|baris|wilayah|Laporan)\b/);
+    // The download speaks the same language, its heading included.
+    const csvOf = async (lang: "id" | "en") => {
+      const res = (await call(
+        problemsCsv.loader,
+        makeRequest(`/imports/${result.id}/problems.csv`, { cookie: lang === "en" ? `${cookie.op}; ${english}` : cookie.op }),
+        {
+          id: String(result.id),
+        },
+      )) as Response;
+      return { name: res.headers.get("Content-Disposition"), rows: expectCsvSafe(new TextDecoder().decode(await res.arrayBuffer())) };
+    };
+    const csvEn = await csvOf("en");
+    expect(csvEn.name).toBe(`attachment; filename="import-problems-${result.id}.csv"`);
+    expect(csvEn.rows[0]).toEqual(["Row", "Column", "Kind", "Problem and how to fix it"]);
+    expect(csvEn.rows[1]).toEqual(["2", "sk_klaster", "Error", en[0][1]]);
+    const csvId = await csvOf("id");
+    expect(csvId.rows[0]).toEqual(["Baris", "Kolom", "Jenis", "Masalah dan cara memperbaiki"]);
+    expect(csvId.rows[1]).toEqual(["2", "sk_klaster", "Kesalahan", id[0][1]]);
+    // A job stopped by a restart says so in the reader's language.
+    await getDb()
+      .updateTable("import_job")
+      .set({ status: "interrupted", message: "Impor terputus.", next_row: 2, stored_rows: 0 })
+      .where("id", "=", result.id!)
+      .execute();
+    const stopped = await call(jobPage.loader, makeRequest(`/imports/${result.id}`, { cookie: `${cookie.op}; ${english}` }), { id: String(result.id) });
+    expect(payloadOf<{ job: { message: string } }>(stopped).job.message).toBe(
+      "The import was interrupted (the server restarted or stopped). The first 2 rows were processed and 0 reports among them were stored whole. The remaining 1 rows were not processed: press Resume import to continue from the next row.",
+    );
   });
 
   it("a value under a column without heading refuses its row instead of being dropped", async () => {

@@ -57,6 +57,8 @@ export const id = {
   "imports.row.notInForm": "Kolom {column} bukan isian formulir ini untuk {unit}. Kosongkan sel ini atau periksa kodenya.",
   "imports.row.unnamedColumn": 'Kolom ke-{column} tidak berjudul tetapi berisi "{value}". Beri judul kunci isian pada baris 1 atau kosongkan kolom itu.',
   "imports.row.confirmHint": 'Bila angka ini benar, centang "kirim juga baris dengan peringatan" saat mengunggah.',
+  "imports.cell.notNumber": '"{text}" bukan angka. Isi dengan angka saja, misalnya 12 atau 12.5.',
+  "imports.cell.notYesNo": '"{text}" bukan jawaban ya/tidak. Tulis ya atau tidak.',
   "imports.template.type.integer": "bilangan bulat",
   "imports.template.type.number": "angka (desimal dengan titik atau koma)",
   "imports.template.type.boolean": "ya/tidak",
@@ -138,6 +140,7 @@ export const id = {
   "imports.problems.next": "Berikutnya →",
   "imports.problems.pageOf": "Halaman {page} dari {pages}",
   "imports.problems.pending": "Masalah per baris muncul di sini selama impor berjalan.",
+  "imports.problems.fileName": "kesalahan-impor-{id}.csv",
   "exports.title": "Ekspor laporan",
   "exports.intro":
     "Semua laporan formulir ini di wilayah Anda, satu baris per Puskesmas dan periode. Kolomnya tetap sama antarversi templat: isian yang sudah dihapus tetap punya kolom untuk data lama.",
@@ -215,6 +218,8 @@ export const en: Record<keyof typeof id, string> = {
   "imports.row.notInForm": "Column {column} is not a field of this form for {unit}. Empty this cell or check the key.",
   "imports.row.unnamedColumn": 'Column {column} has no heading but holds "{value}". Give it a field key in row 1 or empty that column.',
   "imports.row.confirmHint": 'If the numbers are right, tick "also send rows with warnings" when uploading.',
+  "imports.cell.notNumber": '"{text}" is not a number. Enter digits only, e.g. 12 or 12.5.',
+  "imports.cell.notYesNo": '"{text}" is not a yes/no answer. Write ya (yes) or tidak (no).',
   "imports.template.type.integer": "whole number",
   "imports.template.type.number": "number (decimal point or comma)",
   "imports.template.type.boolean": "yes/no (ya/tidak)",
@@ -296,6 +301,7 @@ export const en: Record<keyof typeof id, string> = {
   "imports.problems.next": "Next →",
   "imports.problems.pageOf": "Page {page} of {pages}",
   "imports.problems.pending": "Problems per row appear here while the import runs.",
+  "imports.problems.fileName": "import-problems-{id}.csv",
   "exports.title": "Export reports",
   "exports.intro":
     "All reports of this form in your area, one row per Puskesmas and period. The columns stay the same across template versions: a removed field keeps its column for old data.",

@@ -69,8 +69,8 @@ function inWindow(months: readonly number[], then: RawBuilder<unknown>): RawBuil
 export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readonly RowUnit[], options: SqlFactOptions = {}): Promise<RowFacts[]> {
   if (rows.length === 0) return [];
   const depth = rows[0].depth;
-  if (rows.some((r) => r.depth !== depth)) throw new Error("Baris scorecard harus berada pada satu tingkat yang sama.");
-  if (!(depth in GROUP_COLUMN)) throw new Error("Baris scorecard harus tingkat nasional, provinsi, kabupaten/kota atau Puskesmas.");
+  if (rows.some((r) => r.depth !== depth)) throw new Error("sqlRowFacts: every row must be at the same level (a caller bug, never a user's input).");
+  if (!(depth in GROUP_COLUMN)) throw new Error("sqlRowFacts: rows must be national, province, district or Puskesmas units (a caller bug).");
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const column = GROUP_COLUMN[depth];
   const rowIds = rows.map((r) => r.id);

@@ -15,6 +15,7 @@ import net from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loginCookie } from "../crash/server";
 import { bombXlsx, commasCsv, giantCellXlsx, rowXml, sheetRows, xfdXlsx, xlsx } from "../helpers/hostile-files";
+import { langCookie } from "~/i18n/locale.server";
 import { useE2E, type RunningApp } from "./harness";
 
 /** What one probe may add to the server's resident memory. */
@@ -210,6 +211,29 @@ describe("bounded input on the running server", () => {
     const body = await res.text();
     expect(body.indexOf("Kiriman terlalu besar")).toBeLessThan(body.indexOf("Request too large"));
     expect(body).toContain("Sign in first, then send again");
+  });
+
+  it("the refusals in front of Remix answer through the running server, in the reader's language", async () => {
+    const english = (await langCookie.serialize("en")).split(";")[0];
+    const crossSite = (cookie?: string) =>
+      fetch(`${server.baseUrl}/login`, {
+        method: "POST",
+        body: "username=operator.sungaidurian&password=x",
+        headers: {
+          Origin: "https://evil.test",
+          "Sec-Fetch-Site": "cross-site",
+          "Content-Type": "application/x-www-form-urlencoded",
+          ...(cookie ? { Cookie: cookie } : {}),
+        },
+      });
+    const id = await crossSite();
+    expect([id.status, await id.text()]).toEqual([403, "Permintaan ditolak: formulir dikirim dari situs lain. Muat ulang halaman dan coba lagi."]);
+    const en = await crossSite(english);
+    expect([en.status, await en.text()]).toEqual([403, "Request refused: the form was sent from another site. Reload the page and try again."]);
+    const legacy = await fetch(`${server.baseUrl}/login?_data=root`, { headers: { Cookie: english } });
+    expect(legacy.status).toBe(400);
+    expect(await legacy.text()).toMatch(/^This page was loaded from an old version of the app\./);
+    await healthy();
   });
 
   it("a signed-in POST to an ordinary form: 10 MB chunked and 3 MB declared get the 413 page; a small one still works", async () => {

@@ -11,6 +11,7 @@ import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { exportScope } from "~/auth/policy.server";
 import type { Grant, SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
+import type { SubmissionStatus } from "~/db/schema";
 import type { DistrictOverlay } from "@engine";
 import { csvStream, xlsxRow, type SheetValue } from "~/utils/spreadsheet.server";
 
@@ -144,7 +145,10 @@ export class ExportProblem extends Error {
   }
 }
 
-type Translate = (key: "exports.error.from" | "exports.error.to" | "exports.error.range", vars?: Record<string, string | number>) => string;
+type Translate = (
+  key: "exports.error.from" | "exports.error.to" | "exports.error.range" | `status.${SubmissionStatus}`,
+  vars?: Record<string, string | number>,
+) => string;
 
 /** Month-index bounds of the optional period range; throws ExportProblem with a message. */
 export function periodRange(from: string | null, to: string | null, t: Translate): { start: number | null; end: number | null } {
@@ -178,6 +182,8 @@ export interface PreparedExport {
   header: string[];
   ids: number[];
   fileName: string;
+  /** The status column's words in the reader's language (the import ignores that column). */
+  statusText: Record<SubmissionStatus, string>;
 }
 
 /**
@@ -210,7 +216,13 @@ export async function prepareExport(user: SessionUser, req: ExportRequest, t: Tr
     after: { form: req.formKey, from: req.from, to: req.to, format: req.format, rows: ids.length, scope: roots.map((r) => r.orgCode) },
     ip,
   });
-  return { columns, header, ids, fileName };
+  const statusText = {
+    draft: t("status.draft"),
+    submitted: t("status.submitted"),
+    returned: t("status.returned"),
+    approved: t("status.approved"),
+  };
+  return { columns, header, ids, fileName, statusText };
 }
 
 /** Rows of the export in batches of 1,000 submissions, in the order of `ids`. */
@@ -232,7 +244,7 @@ async function* exportRows(prepared: PreparedExport): AsyncGenerator<SheetValue[
         r.code,
         r.name,
         r.period,
-        r.status,
+        prepared.statusText[r.status],
         r.package_version,
         r.revision,
         r.updated_at,

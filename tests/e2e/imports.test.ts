@@ -94,10 +94,10 @@ describe("bulk import in Chromium", () => {
     const csvFile = path.join(tmp, "kesalahan.csv");
     await csvDownload.saveAs(csvFile);
     const [csvHeader, ...csvRows] = expectCsvSafe(fs.readFileSync(csvFile, "utf8"));
-    expect(csvHeader).toEqual(["baris", "kolom", "jenis", "pesan"]);
+    expect(csvHeader).toEqual(["Baris", "Kolom", "Jenis", "Masalah dan cara memperbaiki"]);
     expect(csvRows.map((r) => r.slice(0, 3))).toEqual([
-      ["5", "jumlah_desa", "kesalahan"],
-      ["6", "org_unit", "kesalahan"],
+      ["5", "jumlah_desa", "Kesalahan"],
+      ["6", "org_unit", "Kesalahan"],
     ]);
     expect(csvRows[0][3]).toBe(first[3]);
 

@@ -9,6 +9,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { langCookie } from "~/i18n/locale.server";
 import { getDb } from "~/db/db.server";
 import { EXPORT_META_COLUMNS } from "~/models/submission-export.server";
 import { prepareSubmission, storeSubmission, SubmissionContext } from "~/models/submissions.server";
@@ -78,7 +79,8 @@ describe.each(DIALECTS)("submission export on %s", (kind) => {
   afterAll(() => handle.destroy());
 
   async function exportAs(who: string | null, query: string) {
-    return (await call(exportRoute.loader, makeRequest(`/submissions/export?${query}`, who ? { cookie: cookie[who] } : {}))) as Response;
+    const session = who?.endsWith(":en") ? `${cookie[who.slice(0, -3)]}; ${(await langCookie.serialize("en")).split(";")[0]}` : who ? cookie[who] : null;
+    return (await call(exportRoute.loader, makeRequest(`/submissions/export?${query}`, session ? { cookie: session } : {}))) as Response;
   }
 
   async function csvRows(who: string, query = `form=${PKG}/${FORM}&format=csv`) {
@@ -105,6 +107,11 @@ describe.each(DIALECTS)("submission export on %s", (kind) => {
     expect([rows[0].sk_klaster, rows[0].alur_layanan_klaster, rows[0].kader_terlatih]).toEqual(["ya", "tidak", "60"]);
     // Free text never becomes a spreadsheet formula.
     expect(rows[1].catatan_ilp).toBe(`'=HYPERLINK("https://evil.example","klik")`);
+    // The status in the reader's language; the column keys stay keys (the import reads them).
+    expect(rows.map((r) => r.status)).toEqual(["Dikirim", "Dikirim", "Dikirim"]);
+    const english = await csvRows("national:en");
+    expect(english.header).toEqual(expectedHeader());
+    expect(english.rows.map((r) => r.status)).toEqual(["Submitted", "Submitted", "Submitted"]);
 
     const res = await exportAs("national", `form=${FORM}&format=xlsx&from=${PERIOD}&to=${PERIOD}`);
     expect(res.status).toBe(200);

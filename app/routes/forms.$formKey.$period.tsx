@@ -3,9 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import { localText } from "@engine";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { requireUser } from "~/auth/guards.server";
 import { EntryForm } from "~/components/form/EntryForm";
+import { ErrorSummary, fieldMessagesOf } from "~/components/form/ErrorSummary";
 import { clearLocalDraft, draftStorageKey, readLocalDraft, sameAnswers, useLocalAutosave, type LocalDraft } from "~/components/form/localDraft";
 import { useServerAutosave } from "~/components/form/serverAutosave";
 import { translate, type MessageKey } from "~/i18n/catalog";
@@ -104,7 +105,7 @@ function Fill() {
   const navigation = useNavigation();
   const t = useT();
   const [answers, setAnswers] = useState<Data>(() => (d.submission?.data ?? {}) as Data);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [offer, setOffer] = useState<LocalDraft | null>(null);
   const [notice, setNotice] = useState<"restored" | "offline" | null>(null);
   const approved = d.submission?.status === "approved";
@@ -148,7 +149,7 @@ function Fill() {
       setFieldErrors({});
       forget();
     } else {
-      setFieldErrors(result.fieldErrors);
+      setFieldErrors(fieldMessagesOf(result.problems ?? [], result.fieldErrors));
     }
   }, [result, forget]);
 
@@ -166,11 +167,7 @@ function Fill() {
 
   const submitting = navigation.state !== "idle" || auto.saving;
   const failed = result && !result.ok ? result : null;
-  const unknownFieldErrors = failed
-    ? Object.entries(failed.fieldErrors)
-        .filter(([k]) => !(k in (d.schema.properties ?? {})))
-        .map(([, m]) => m)
-    : [];
+  const fieldKeys = useMemo(() => new Set(Object.keys(d.schema.properties ?? {})), [d.schema]);
 
   return (
     <div className="page">
@@ -178,6 +175,7 @@ function Fill() {
         <div>
           <h1>{d.title}</h1>
           <p>{t("entry.unit", { unit: d.unit.name, period: d.period })}</p>
+          <p className="muted">{t("entry.unitCode", { code: d.unit.code })}</p>
           <p>
             {t("entry.status")} <span className={`badge ${status}`}>{t(`status.${status}` as MessageKey)}</span>
           </p>
@@ -254,21 +252,7 @@ function Fill() {
           {result.intent === "submit" ? t("entry.savedSubmit") : t("entry.savedDraft")}
         </div>
       ) : null}
-      {failed && Object.keys(failed.fieldErrors).length > 0 ? (
-        <div className="alert error" role="alert">
-          {t("form.fixErrors")}
-        </div>
-      ) : null}
-      {failed && (failed.formErrors.length > 0 || unknownFieldErrors.length > 0) ? (
-        <div className="alert error" role="alert">
-          <strong>{t("entry.formErrors")}</strong>
-          <ul>
-            {[...failed.formErrors, ...unknownFieldErrors].map((m) => (
-              <li key={m}>{m}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {failed ? <ErrorSummary result={failed} fieldKeys={fieldKeys} /> : null}
 
       <Form
         method="post"
@@ -296,8 +280,8 @@ function Fill() {
           fieldErrors={fieldErrors}
           readOnly={locked}
         />
-        {failed?.code === "NEEDS_CONFIRMATION" ? (
-          <div className="alert warning" role="alert">
+        {failed && failed.warnings.length > 0 ? (
+          <div className="alert warning" id="confirm-warnings">
             <strong>{t("entry.warningsTitle")}</strong>
             <ul>
               {failed.warnings.map((w) => (
@@ -305,7 +289,7 @@ function Fill() {
               ))}
             </ul>
             <label className="checkbox">
-              <input type="checkbox" name="confirmWarnings" value="1" /> {t("entry.confirmWarnings")}
+              <input type="checkbox" name="confirmWarnings" value="1" id="confirmWarnings" /> {t("entry.confirmWarnings")}
             </label>
           </div>
         ) : null}

@@ -114,6 +114,7 @@ function Shell({ children }: { children: React.ReactNode }) {
         {user ? (
           <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="topbar-panel" onClick={() => setMenuOpen((o) => !o)}>
             {t("nav.menu")}
+            <span className="menu-caret" aria-hidden="true" />
           </button>
         ) : null}
         <div className="topbar-panel" id="topbar-panel">

@@ -6,7 +6,7 @@ import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useEffect, useMemo, useState } from "react";
 import { requireUser } from "~/auth/guards.server";
 import { EntryForm } from "~/components/form/EntryForm";
-import { ErrorSummary, fieldMessagesOf } from "~/components/form/ErrorSummary";
+import { ErrorSummary, fieldMessagesOf, type SummaryProblem } from "~/components/form/ErrorSummary";
 import { clearLocalDraft, draftStorageKey, readLocalDraft, sameAnswers, useLocalAutosave, type LocalDraft } from "~/components/form/localDraft";
 import { useServerAutosave } from "~/components/form/serverAutosave";
 import { translate, type MessageKey } from "~/i18n/catalog";
@@ -105,7 +105,9 @@ function Fill() {
   const navigation = useNavigation();
   const t = useT();
   const [answers, setAnswers] = useState<Data>(() => (d.submission?.data ?? {}) as Data);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  // The refused save's problems still open: each leaves the page's fields once one of its fields changes.
+  const [openProblems, setOpenProblems] = useState<SummaryProblem[]>([]);
+  const fieldErrors = useMemo(() => fieldMessagesOf(openProblems), [openProblems]);
   const [offer, setOffer] = useState<LocalDraft | null>(null);
   const [notice, setNotice] = useState<"restored" | "offline" | null>(null);
   const approved = d.submission?.status === "approved";
@@ -146,21 +148,19 @@ function Fill() {
   useEffect(() => {
     if (!result) return;
     if (result.ok) {
-      setFieldErrors({});
+      setOpenProblems([]);
       forget();
     } else {
-      setFieldErrors(fieldMessagesOf(result.problems ?? [], result.fieldErrors));
+      setOpenProblems(result.problems);
     }
   }, [result, forget]);
 
   const onChange = (next: Data) => {
-    // An error disappears from a field as soon as its answer changes.
-    setFieldErrors((errors) => {
-      const changed = Object.keys(errors).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(answers[k]));
-      if (changed.length === 0) return errors;
-      const rest = { ...errors };
-      for (const k of changed) delete rest[k];
-      return rest;
+    // An error disappears as soon as an answer it concerns changes: a broken rule from all of its fields.
+    setOpenProblems((problems) => {
+      const changed = (key: string) => JSON.stringify(next[key]) !== JSON.stringify(answers[key]);
+      const rest = problems.filter((p) => !p.fields.some(changed));
+      return rest.length === problems.length ? problems : rest;
     });
     setAnswers(next);
   };

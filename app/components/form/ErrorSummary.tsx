@@ -14,19 +14,16 @@ export interface SummaryProblem {
 }
 
 export interface SummaryResult {
-  formErrors: string[];
-  fieldErrors: Record<string, string>;
-  warnings: string[];
-  problems?: SummaryProblem[];
+  /** Every problem of the refused save: errors first, in the order of the form's fields, then warnings. */
+  problems: SummaryProblem[];
 }
 
 /** The id of a field's block on the page (SectionsTemplate draws it). */
 export const fieldBlockId = (key: string) => `field-${key}`;
 
 /** Messages per field: every error problem at each field it concerns (a broken rule at all of its fields). */
-export function fieldMessagesOf(problems: readonly SummaryProblem[], fallback: Record<string, string> = {}): Record<string, string[]> {
+export function fieldMessagesOf(problems: readonly SummaryProblem[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  if (problems.length === 0) for (const [k, m] of Object.entries(fallback)) out[k] = [m];
   for (const p of problems) {
     if (p.severity !== "error") continue;
     for (const f of p.fields) {
@@ -50,11 +47,7 @@ export function focusField(key: string): boolean {
 export function ErrorSummary({ result, fieldKeys }: { result: SummaryResult; fieldKeys: ReadonlySet<string> }) {
   const t = useT();
   const box = useRef<HTMLDivElement>(null);
-  const problems = result.problems ?? [
-    ...result.formErrors.map((message) => ({ severity: "error" as const, fields: [], message })),
-    ...Object.entries(result.fieldErrors).map(([f, message]) => ({ severity: "error" as const, fields: [f], message })),
-    ...result.warnings.map((message) => ({ severity: "warning" as const, fields: [], message })),
-  ];
+  const problems = result.problems;
   const errors = problems.filter((p) => p.severity === "error");
   const warnings = problems.filter((p) => p.severity === "warning");
 

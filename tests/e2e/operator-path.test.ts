@@ -139,6 +139,9 @@ async function badReportJourney(page: Page, w: Words, viewport: Viewport, name: 
   await expect(page.locator(".unit-line").first().innerText()).resolves.toMatch(/\((kode|code) P\d+\)/);
   const recent = await page.locator(".recent-list").innerText();
   expect(recent).not.toMatch(/spm_sasaran|ilp_profil|spm_bulanan/);
+  // In the reader's language.
+  if (w === EN) expect(recent).not.toMatch(/Profil Implementasi|Capaian SPM|Sasaran SPM/);
+  else expect(recent).not.toMatch(/implementation profile|target populations/);
   if (viewport === PHONE) expect((await page.locator("header.topbar").boundingBox())!.height, "phone header height").toBeLessThanOrEqual(80);
   await checkPage(page, `${name} home`);
   await screenshot(page, `${name}-01-home`);

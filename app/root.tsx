@@ -19,6 +19,7 @@ import type { Role } from "~/db/schema";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import { getLocale } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
+import { useEffect, useState } from "react";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -91,12 +92,16 @@ function Shell({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<RootData>("root");
   const t = useT();
   const user = data?.user ?? null;
+  // On a phone the menu and the user box fold behind one button, so the header stays one line.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  useEffect(() => setMenuOpen(false), [pathname]);
   return (
     <>
       <a className="skip-link" href="#main">
         {t("app.skip")}
       </a>
-      <header className="topbar">
+      <header className={menuOpen ? "topbar menu-open" : "topbar"}>
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
             ILP
@@ -107,33 +112,41 @@ function Shell({ children }: { children: React.ReactNode }) {
           </span>
         </div>
         {user ? (
-          <nav aria-label={t("nav.main")} className="mainnav">
-            <ul>
-              {user.menu.map((item) => (
-                <li key={item.to}>
-                  <NavLink to={item.to} end={item.to === "/"}>
-                    {t(item.label)}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="topbar-panel" onClick={() => setMenuOpen((o) => !o)}>
+            {t("nav.menu")}
+            <span className="menu-caret" aria-hidden="true" />
+          </button>
         ) : null}
-        <div className="userbox">
-          <LanguageSwitch />
+        <div className="topbar-panel" id="topbar-panel">
           {user ? (
-            <>
-              <span className="who">
-                <span className="who-name">{user.displayName}</span>
-                <small>{user.roles.map((r) => t(`role.${r}` as MessageKey)).join(", ")}</small>
-              </span>
-              <Form method="post" action="/logout">
-                <button type="submit" className="button secondary">
-                  {t("nav.logout")}
-                </button>
-              </Form>
-            </>
+            <nav aria-label={t("nav.main")} className="mainnav">
+              <ul>
+                {user.menu.map((item) => (
+                  <li key={item.to}>
+                    <NavLink to={item.to} end={item.to === "/"}>
+                      {t(item.label)}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </nav>
           ) : null}
+          <div className="userbox">
+            <LanguageSwitch />
+            {user ? (
+              <>
+                <span className="who">
+                  <span className="who-name">{user.displayName}</span>
+                  <small>{user.roles.map((r) => t(`role.${r}` as MessageKey)).join(", ")}</small>
+                </span>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="button secondary">
+                    {t("nav.logout")}
+                  </button>
+                </Form>
+              </>
+            ) : null}
+          </div>
         </div>
       </header>
       <main id="main" tabIndex={-1}>

@@ -26,6 +26,7 @@ export * from "./overlay-derive";
 export * from "./overlay-messages";
 export * from "./overlay-summary-messages";
 export * from "./rules";
+export * from "./rule-messages";
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.
 export * from "./forms/index";

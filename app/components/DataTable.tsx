@@ -38,6 +38,11 @@ export interface DataTableProps<Row> {
   className?: string;
   /** Classes of the wrapper that scrolls a wide table sideways on narrow screens; null for none. */
   wrapClassName?: string | null;
+  /**
+   * On a phone, each row becomes a card with its cells stacked, each under its column's header,
+   * instead of a table scrolled sideways (whose action column ends up off-screen).
+   */
+  stacked?: boolean;
 }
 
 /**
@@ -57,11 +62,12 @@ export function DataTable<Row>({
   empty,
   className = "data",
   wrapClassName = "table-wrap",
+  stacked = false,
 }: DataTableProps<Row>) {
   if (empty !== undefined && rows.length === 0) return <p className="empty">{empty}</p>;
   const shown = [...columns, actions].filter((c): c is DataColumn<Row> => Boolean(c));
   const table = (
-    <table className={className} aria-label={label}>
+    <table className={stacked ? `${className} stack` : className} aria-label={label}>
       {caption !== undefined ? <caption className={showCaption ? undefined : "visually-hidden"}>{caption}</caption> : null}
       <thead>
         <tr>
@@ -77,12 +83,13 @@ export function DataTable<Row>({
           <tr key={rowKey(row, r)} {...rowProps?.(row, r)}>
             {shown.map((c, i) => {
               const cellClass = typeof c.className === "function" ? c.className(row) : c.className;
+              const cellLabel = stacked && typeof c.header === "string" && !c.hideHeader ? c.header : undefined;
               return c.rowHeader ? (
-                <th scope="row" className={cellClass} key={i}>
+                <th scope="row" className={cellClass} key={i} data-label={cellLabel}>
                   {c.cell(row, r)}
                 </th>
               ) : (
-                <td className={cellClass} key={i}>
+                <td className={cellClass} key={i} data-label={cellLabel}>
                   {c.cell(row, r)}
                 </td>
               );
@@ -93,5 +100,5 @@ export function DataTable<Row>({
       </tbody>
     </table>
   );
-  return wrapClassName === null ? table : <div className={wrapClassName}>{table}</div>;
+  return wrapClassName === null ? table : <div className={stacked ? `${wrapClassName} stack-wrap` : wrapClassName}>{table}</div>;
 }

@@ -19,6 +19,7 @@ import * as m_scorecard_query from "./messages/scorecard-query";
 import * as m_locks_verification from "./messages/locks-verification";
 import * as m_indicator_preview from "./messages/indicator-preview";
 import * as m_titles from "./messages/titles";
+import * as m_operator_path from "./messages/operator-path";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -291,7 +292,6 @@ const core = {
   "entry.savedSubmit": "Laporan terkirim dan menunggu verifikasi Dinkes.",
   "entry.warningsTitle": "Periksa peringatan berikut sebelum mengirim:",
   "entry.confirmWarnings": "Saya sudah memeriksa angka-angka ini dan tetap ingin mengirim.",
-  "entry.formErrors": "Laporan belum dapat disimpan:",
   "entry.locked": "Laporan ini sudah disetujui verifikator dan terkunci; isinya tidak dapat diubah lagi.",
   "entry.returned": "Laporan dikembalikan oleh verifikator. Catatan:",
   "entry.offline": "Anda sedang offline. Isian tetap disimpan di peramban ini; simpan atau kirim setelah koneksi kembali.",
@@ -530,6 +530,7 @@ export const id = {
   ...m_locks_verification.id,
   ...m_indicator_preview.id,
   ...m_titles.id,
+  ...m_operator_path.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -805,7 +806,6 @@ const coreEn: Record<keyof typeof core, string> = {
   "entry.savedSubmit": "Report submitted; it is waiting for the district's verification.",
   "entry.warningsTitle": "Check these warnings before submitting:",
   "entry.confirmWarnings": "I have checked these figures and still want to submit.",
-  "entry.formErrors": "The report cannot be saved yet:",
   "entry.locked": "This report has been approved and is locked; it can no longer be changed.",
   "entry.returned": "The verifier returned this report. Note:",
   "entry.offline": "You are offline. Your answers are kept in this browser; save or submit when the connection is back.",
@@ -1043,6 +1043,7 @@ export const en: Record<MessageKey, string> = {
   ...m_locks_verification.en,
   ...m_indicator_preview.en,
   ...m_titles.en,
+  ...m_operator_path.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -5,6 +5,8 @@
  * Scope always comes from the session's grants, never from the request body.
  */
 import {
+  bookkeepingFields,
+  fieldsOf,
   formToJsonSchema,
   parsePeriod,
   previousPeriod,
@@ -28,6 +30,7 @@ import {
   storeSubmission,
   SubmissionContext,
   SubmissionLockedError,
+  type SubmissionProblem,
   type PreparedSubmission,
 } from "./submissions.server";
 import { effectivePackages, type EffectivePackage } from "./templates.server";
@@ -188,7 +191,8 @@ export async function loadEntry(unit: OrgUnit, formKey: string, period: string, 
   const problem = periodProblem(form, period, now);
   if (problem) throw new Response(render(reader, problem), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const hiddenFields = effective.hidden.filter((h) => h.form === form.key).map((h) => h.field);
-  const { schema, uiSchema } = formToJsonSchema(form, { locale: "id", hiddenFields });
+  // Labels in the reader's language where the package has them; bookkeeping fields are not drawn.
+  const { schema, uiSchema } = formToJsonSchema(form, { locale: localeOf(reader), hiddenFields: [...hiddenFields, ...bookkeepingFields(form)] });
   const [submission, lock] = await Promise.all([
     getDb()
       .selectFrom("submission")
@@ -286,24 +290,62 @@ export interface RefusedResult {
   formErrors: string[];
   /** Rule warnings the user must confirm before submitting. */
   warnings: string[];
+  /**
+   * Every problem at once, in the order of the form's fields (errors, then warnings), each with
+   * the fields it concerns: the page's error summary and the messages at the fields.
+   */
+  problems: ReportProblem[];
   code?: "INVALID" | "NEEDS_CONFIRMATION" | "LOCKED" | "CONFLICT" | "KEY_REUSED" | "NOT_DRAFT";
 }
 
 export type SaveResult = SavedResult | RefusedResult;
 
-function refused(status: number, code: RefusedResult["code"], parts: Partial<Pick<RefusedResult, "fieldErrors" | "formErrors" | "warnings">>): RefusedResult {
-  return { ok: false, status, code, fieldErrors: parts.fieldErrors ?? {}, formErrors: parts.formErrors ?? [], warnings: parts.warnings ?? [] };
+/** One problem of a refused report: no fields for one about the report as a whole. */
+export interface ReportProblem {
+  severity: "error" | "warning";
+  fields: string[];
+  message: string;
 }
 
-function splitProblems(problems: Array<{ column?: string; message: string }>): Pick<RefusedResult, "fieldErrors" | "formErrors"> {
+function refused(
+  status: number,
+  code: RefusedResult["code"],
+  parts: Partial<Pick<RefusedResult, "fieldErrors" | "formErrors" | "warnings" | "problems">>,
+): RefusedResult {
+  const fieldErrors = parts.fieldErrors ?? {};
+  const formErrors = parts.formErrors ?? [];
+  const warnings = parts.warnings ?? [];
+  const problems = parts.problems ?? [
+    ...formErrors.map((message) => ({ severity: "error" as const, fields: [], message })),
+    ...Object.entries(fieldErrors).map(([field, message]) => ({ severity: "error" as const, fields: [field], message })),
+    ...warnings.map((message) => ({ severity: "warning" as const, fields: [], message })),
+  ];
+  return { ok: false, status, code, fieldErrors, formErrors, warnings, problems };
+}
+
+/**
+ * Sorts a refused report's problems for the page: errors before warnings, each in the order of
+ * the first field it concerns (problems of the report as a whole first), so the summary reads
+ * the way the form does.
+ */
+function splitProblems(problems: SubmissionProblem[], form?: Form): Pick<RefusedResult, "fieldErrors" | "formErrors" | "warnings" | "problems"> {
   const fieldErrors: Record<string, string> = Object.create(null);
   const formErrors: string[] = [];
+  const warnings: string[] = [];
+  const list: ReportProblem[] = [];
   for (const p of problems) {
-    if (p.column && p.column !== "period" && p.column !== "org_unit") {
+    const severity = p.severity ?? "error";
+    if (severity === "warning") warnings.push(p.message);
+    else if (p.column && p.column !== "period" && p.column !== "org_unit") {
       if (!Object.hasOwn(fieldErrors, p.column)) fieldErrors[p.column] = p.message;
     } else formErrors.push(p.message);
+    const fields = p.column && p.column !== "period" && p.column !== "org_unit" ? [p.column] : (p.fields ?? []);
+    list.push({ severity, fields, message: p.message });
   }
-  return { fieldErrors: { ...fieldErrors }, formErrors };
+  const order = new Map((form ? fieldsOf(form) : []).map((f, i) => [f.key, i] as const));
+  const sorted = list.map((p, i) => ({ p, i, at: p.fields.length ? Math.min(...p.fields.map((f) => order.get(f) ?? 1e5)) : -1 }));
+  sorted.sort((a, b) => (a.p.severity === b.p.severity ? a.at - b.at || a.i - b.i : a.p.severity === "error" ? -1 : 1));
+  return { fieldErrors: { ...fieldErrors }, formErrors, warnings, problems: sorted.map((x) => x.p) };
 }
 
 /**
@@ -318,7 +360,7 @@ async function prepareDraft(
   data: unknown,
   now: Date,
   locale: Locale,
-): Promise<{ ok: true; submission: PreparedSubmission } | { ok: false; problems: Array<{ column?: string; message: string }> }> {
+): Promise<{ ok: true; submission: PreparedSubmission } | { ok: false; problems: SubmissionProblem[] }> {
   const form = effective.package.forms.find((f) => f.key === formKey);
   if (!form) return { ok: false, problems: [{ message: say(locale, "access.entry.formNotForUnit", { form: formKey }) }] };
   const periodMessage = periodProblem(form, period, now);
@@ -379,11 +421,25 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
   }
   const prepared =
     input.intent === "submit"
-      ? await prepareSubmission(ctx, { unitCode: input.unit.code, formKey: input.formKey, period: input.period, data: input.data, locale }, now)
+      ? await prepareSubmission(
+          ctx,
+          { unitCode: input.unit.code, formKey: input.formKey, period: input.period, data: input.data, locale, allProblems: true },
+          now,
+        )
       : await prepareDraft(found.effective, input.unit, input.formKey, input.period, input.data, now, locale);
-  if (!prepared.ok) return refused(400, "INVALID", splitProblems(prepared.problems));
-  const warnings = prepared.submission.warnings.filter((w: RuleViolation) => w.severity === "warning").map((w) => w.message);
-  if (warnings.length > 0 && !input.confirmWarnings) return refused(400, "NEEDS_CONFIRMATION", { warnings });
+  if (!prepared.ok) return refused(400, "INVALID", splitProblems(prepared.problems, found.form));
+  const ruleWarnings = prepared.submission.warnings.filter((w: RuleViolation) => w.severity === "warning");
+  const warnings = ruleWarnings.map((w) => w.message);
+  if (warnings.length > 0 && !input.confirmWarnings) {
+    return refused(
+      400,
+      "NEEDS_CONFIRMATION",
+      splitProblems(
+        ruleWarnings.map((w) => ({ message: w.message, fields: w.fields, severity: "warning" })),
+        found.form,
+      ),
+    );
+  }
   const status: SubmissionStatus = input.intent === "submit" ? "submitted" : "draft";
   const db = getDb();
   try {

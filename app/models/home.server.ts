@@ -4,6 +4,7 @@ import type { Grant } from "~/auth/session.server";
 import type { Database } from "~/db/schema";
 import { getDb } from "~/db/db.server";
 import { operatorForms } from "./entry.server";
+import { getPublishedPackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 
 /** The default monthly deadline: the 10th of the following month (districts set their own on /locks). */
@@ -34,15 +35,26 @@ export async function operatorHome(grants: Grant[], now = clock.now()) {
   const order = { late: 0, returned: 1, missing: 2, draft: 3, submitted: 4, approved: 5 } as const;
   const due = [...rows].sort((a, b) => order[a.display] - order[b.display] || a.deadline.localeCompare(b.deadline) || a.formKey.localeCompare(b.formKey));
   const done = rows.filter((r) => r.status === "submitted" || r.status === "approved").length;
-  const recent = unitIds.length
+  const recentRows = unitIds.length
     ? await db
         .selectFrom("submission")
-        .select(["id", "form_key", "period", "status", "updated_at", "return_note"])
+        .select(["id", "org_unit_id", "package_key", "form_key", "period", "status", "updated_at", "return_note"])
         .where("org_unit_id", "in", unitIds)
         .orderBy("updated_at", "desc")
-        .limit(8)
+        .orderBy("id", "desc")
+        .limit(RECENT * 5)
         .execute()
     : [];
+  // Newest first: the last change, then (for reports changed at one instant, as a seeding or an
+  // import stores them) the latest period.
+  recentRows.sort((a, b) => b.updated_at.localeCompare(a.updated_at) || periodRank(b.period).localeCompare(periodRank(a.period)) || b.id - a.id);
+  recentRows.splice(RECENT);
+  const titles = await formTitles(recentRows);
+  const recent = recentRows.map(({ org_unit_id, package_key, ...r }) => ({
+    ...r,
+    title: titles.get(`${package_key}|${r.form_key}`) ?? { id: r.form_key },
+    unitName: byId.get(org_unit_id)?.name ?? "",
+  }));
   return {
     due,
     progress: {
@@ -52,8 +64,36 @@ export async function operatorHome(grants: Grant[], now = clock.now()) {
       percent: rows.length ? Math.round((done / rows.length) * 100) : null,
     },
     several: units.length > 1,
+    units: units.map((u) => ({ code: u.code, name: u.name })),
     recent,
   };
+}
+
+/** Reports in the operator's "Kiriman terbaru". */
+const RECENT = 8;
+
+/**
+ * A period's place in "newest first": its first month, and a month before a quarter before a
+ * year starting then ("2025-06" → "2025-06 2", "2025-Q2" → "2025-04 1", "2025" → "2025-01 0"), so
+ * the year's sasaran, entered at its start, does not head the list all year.
+ */
+function periodRank(period: string): string {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) return `${quarter[1]}-${String(Number(quarter[2]) * 3 - 2).padStart(2, "0")} 1`;
+  return /^\d{4}$/.test(period) ? `${period}-01 0` : `${period} 2`;
+}
+
+/**
+ * The titles of the forms some reports belong to, from each package's latest published version
+ * (a form keeps its key across versions), keyed `package|form`. One read per package.
+ */
+async function formTitles(rows: ReadonlyArray<{ package_key: string }>): Promise<Map<string, { id: string; en?: string }>> {
+  const titles = new Map<string, { id: string; en?: string }>();
+  for (const key of new Set(rows.map((r) => r.package_key))) {
+    const pkg = await getPublishedPackage(key);
+    for (const form of pkg?.document.forms ?? []) titles.set(`${key}|${form.key}`, form.title);
+  }
+  return titles;
 }
 
 function scopeFilter(grants: Grant[]) {
@@ -76,7 +116,7 @@ export async function verifierHome(grants: Grant[]) {
   const rows = await db
     .selectFrom("submission as s")
     .innerJoin("org_unit as u", "u.id", "s.org_unit_id")
-    .select(["s.id", "u.name as unit", "s.form_key", "s.period", "s.submitted_at"])
+    .select(["s.id", "u.name as unit", "u.code as unitCode", "s.package_key", "s.form_key", "s.period", "s.submitted_at"])
     .select((eb) => eb.fn.countAll<number>().over().as("total"))
     .where("s.status", "=", "submitted")
     .where(submissionInScope(grants))
@@ -84,7 +124,8 @@ export async function verifierHome(grants: Grant[]) {
     .orderBy("s.id")
     .limit(10)
     .execute();
-  const queue = rows.map(({ total: _total, ...row }) => row);
+  const titles = await formTitles(rows);
+  const queue = rows.map(({ total: _total, package_key, ...row }) => ({ ...row, title: titles.get(`${package_key}|${row.form_key}`) ?? { id: row.form_key } }));
   return { queue, queueCount: rows.length ? Number(rows[0].total) : 0 };
 }
 

@@ -468,13 +468,22 @@ export class SubmissionContext {
 }
 
 /**
- * A reason a submission cannot be stored: `message` in the requested locale; `text` in Indonesian
- * and English when prepared in Indonesian, as import jobs do (they keep both); prepared in
- * English, both are English.
+ * One problem of a submission. `column` is the field (or `period`, `org_unit`) a schema problem
+ * belongs to; a broken rule has no column but lists in `fields` the fields it reads. `message` is
+ * in the requested locale.
  */
-export interface PrepareProblem {
+export interface SubmissionProblem {
   column?: string;
   message: string;
+  fields?: string[];
+  severity?: "error" | "warning";
+}
+
+/**
+ * A problem `prepareSubmission` found: also `text`, in Indonesian and English when prepared in
+ * Indonesian, as import jobs do (they keep both); prepared in English, both are English.
+ */
+export interface PrepareProblem extends SubmissionProblem {
   text: LocalizedText;
 }
 
@@ -488,7 +497,20 @@ export type PrepareResult = { ok: true; submission: PreparedSubmission } | { ok:
  */
 export async function prepareSubmission(
   ctx: SubmissionContext,
-  input: { unitCode: string; formKey: string; period: string; data: unknown; yearly?: Record<string, unknown>; locale?: Locale },
+  input: {
+    unitCode: string;
+    formKey: string;
+    period: string;
+    data: unknown;
+    yearly?: Record<string, unknown>;
+    locale?: Locale;
+    /**
+     * Every problem at once (the fill page): the rules run on what can be read even when fields
+     * fail, and warnings come back with the errors (`severity: "warning"`). Imports keep the
+     * default: a row's field problems first, its rules once the fields are right.
+     */
+    allProblems?: boolean;
+  },
   now = clock.now(),
 ): Promise<PrepareResult> {
   const locale = input.locale ?? "id";
@@ -508,12 +530,20 @@ export async function prepareSubmission(
     hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field),
     locale,
   });
-  if (!result.ok) return { ok: false, problems: result.errors.map((e) => problem(textOf(e, locale), e.field || undefined)) };
+  const fieldProblems: PrepareProblem[] = result.errors.map((e) => problem(textOf(e, locale), e.field || undefined));
+  if (!result.ok && (!input.allProblems || result.errors.some((e) => !e.field))) return { ok: false, problems: fieldProblems };
   const yearlyForms = effective.package.forms.filter((f) => f.periodType === "year" && f.key !== form.key).map((f) => f.key);
   const yearly = input.yearly ?? (await yearlyValues(getDb(), unit.id, ctx.packageKey, yearlyForms, parsePeriod(input.period).year));
-  const violations = checkRules(effective.package, form.key, result.data, yearly, locale);
+  // What failed its own check is not read by the rules: they would only repeat the problem.
+  const failed = new Set(result.errors.map((e) => e.field));
+  const readable = Object.fromEntries(Object.entries(result.data).filter(([k]) => !failed.has(k)));
+  const violations = checkRules(effective.package, form.key, readable, yearly, locale);
   const errors = violations.filter((v) => v.severity === "error");
-  if (errors.length > 0) return { ok: false, problems: errors.map((e) => problem(textOf(e, locale))) };
+  const ruleProblem = (v: RuleViolation): PrepareProblem => ({ ...problem(textOf(v, locale)), fields: v.fields, severity: v.severity });
+  if (input.allProblems && (!result.ok || errors.length > 0)) {
+    return { ok: false, problems: [...fieldProblems, ...errors.map(ruleProblem), ...violations.filter((v) => v.severity === "warning").map(ruleProblem)] };
+  }
+  if (errors.length > 0) return { ok: false, problems: errors.map(ruleProblem) };
   return { ok: true, submission: { unit, effective, form, period: input.period, data: result.data, warnings: violations } };
 }
 

@@ -124,6 +124,11 @@ export default function Home() {
       {d.operator ? (
         <section className="card" aria-labelledby="due-title">
           <h2 id="due-title">{t("locks.home.title")}</h2>
+          {d.operator.units.map((u) => (
+            <p key={u.code} className="unit-line">
+              {t("home.unit", { name: u.name, code: u.code })}
+            </p>
+          ))}
           {d.operator.progress.total > 0 ? (
             <p className="locks-progress">
               <progress max={d.operator.progress.total} value={d.operator.progress.done} aria-labelledby="progress-text" />
@@ -136,6 +141,7 @@ export default function Home() {
             </div>
           ) : null}
           <DataTable
+            stacked
             rows={d.operator.due}
             rowKey={(row) => `${row.unitCode}-${row.formKey}-${row.period}`}
             empty={t("home.due.empty")}
@@ -179,10 +185,11 @@ export default function Home() {
           {d.operator.recent.length === 0 ? (
             <p className="empty">{t("home.recent.empty")}</p>
           ) : (
-            <ul className="plain">
+            <ul className="plain recent-list">
               {d.operator.recent.map((s) => (
                 <li key={s.id}>
-                  {s.form_key} · {s.period} <StatusBadge status={s.status} />
+                  <strong>{pick(s.title)}</strong> · {s.period}
+                  {d.operator!.several ? <> · {s.unitName}</> : null} <StatusBadge status={s.status} />
                   {s.return_note ? <span className="muted"> — {s.return_note}</span> : null}
                 </li>
               ))}
@@ -199,7 +206,7 @@ export default function Home() {
             <ul className="plain">
               {d.verifier.queue.map((s) => (
                 <li key={s.id}>
-                  {s.unit} · {s.form_key} · {s.period} <span className="muted">{s.submitted_at?.slice(0, 10)}</span>
+                  {s.unit} · <strong>{pick(s.title)}</strong> · {s.period} <span className="muted">{s.submitted_at?.slice(0, 10)}</span>
                 </li>
               ))}
             </ul>

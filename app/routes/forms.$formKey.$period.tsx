@@ -3,9 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import { localText } from "@engine";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { requireUser } from "~/auth/guards.server";
 import { EntryForm } from "~/components/form/EntryForm";
+import { ErrorSummary, fieldMessagesOf, type SummaryProblem } from "~/components/form/ErrorSummary";
 import { clearLocalDraft, draftStorageKey, readLocalDraft, sameAnswers, useLocalAutosave, type LocalDraft } from "~/components/form/localDraft";
 import { useServerAutosave } from "~/components/form/serverAutosave";
 import { translate, type MessageKey } from "~/i18n/catalog";
@@ -104,7 +105,9 @@ function Fill() {
   const navigation = useNavigation();
   const t = useT();
   const [answers, setAnswers] = useState<Data>(() => (d.submission?.data ?? {}) as Data);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  // The refused save's problems still open: each leaves the page's fields once one of its fields changes.
+  const [openProblems, setOpenProblems] = useState<SummaryProblem[]>([]);
+  const fieldErrors = useMemo(() => fieldMessagesOf(openProblems), [openProblems]);
   const [offer, setOffer] = useState<LocalDraft | null>(null);
   const [notice, setNotice] = useState<"restored" | "offline" | null>(null);
   const approved = d.submission?.status === "approved";
@@ -145,32 +148,26 @@ function Fill() {
   useEffect(() => {
     if (!result) return;
     if (result.ok) {
-      setFieldErrors({});
+      setOpenProblems([]);
       forget();
     } else {
-      setFieldErrors(result.fieldErrors);
+      setOpenProblems(result.problems);
     }
   }, [result, forget]);
 
   const onChange = (next: Data) => {
-    // An error disappears from a field as soon as its answer changes.
-    setFieldErrors((errors) => {
-      const changed = Object.keys(errors).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(answers[k]));
-      if (changed.length === 0) return errors;
-      const rest = { ...errors };
-      for (const k of changed) delete rest[k];
-      return rest;
+    // An error disappears as soon as an answer it concerns changes: a broken rule from all of its fields.
+    setOpenProblems((problems) => {
+      const changed = (key: string) => JSON.stringify(next[key]) !== JSON.stringify(answers[key]);
+      const rest = problems.filter((p) => !p.fields.some(changed));
+      return rest.length === problems.length ? problems : rest;
     });
     setAnswers(next);
   };
 
   const submitting = navigation.state !== "idle" || auto.saving;
   const failed = result && !result.ok ? result : null;
-  const unknownFieldErrors = failed
-    ? Object.entries(failed.fieldErrors)
-        .filter(([k]) => !(k in (d.schema.properties ?? {})))
-        .map(([, m]) => m)
-    : [];
+  const fieldKeys = useMemo(() => new Set(Object.keys(d.schema.properties ?? {})), [d.schema]);
 
   return (
     <div className="page">
@@ -178,6 +175,7 @@ function Fill() {
         <div>
           <h1>{d.title}</h1>
           <p>{t("entry.unit", { unit: d.unit.name, period: d.period })}</p>
+          <p className="muted">{t("entry.unitCode", { code: d.unit.code })}</p>
           <p>
             {t("entry.status")} <span className={`badge ${status}`}>{t(`status.${status}` as MessageKey)}</span>
           </p>
@@ -254,21 +252,7 @@ function Fill() {
           {result.intent === "submit" ? t("entry.savedSubmit") : t("entry.savedDraft")}
         </div>
       ) : null}
-      {failed && Object.keys(failed.fieldErrors).length > 0 ? (
-        <div className="alert error" role="alert">
-          {t("form.fixErrors")}
-        </div>
-      ) : null}
-      {failed && (failed.formErrors.length > 0 || unknownFieldErrors.length > 0) ? (
-        <div className="alert error" role="alert">
-          <strong>{t("entry.formErrors")}</strong>
-          <ul>
-            {[...failed.formErrors, ...unknownFieldErrors].map((m) => (
-              <li key={m}>{m}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {failed ? <ErrorSummary result={failed} fieldKeys={fieldKeys} /> : null}
 
       <Form
         method="post"
@@ -296,8 +280,8 @@ function Fill() {
           fieldErrors={fieldErrors}
           readOnly={locked}
         />
-        {failed?.code === "NEEDS_CONFIRMATION" ? (
-          <div className="alert warning" role="alert">
+        {failed && failed.warnings.length > 0 ? (
+          <div className="alert warning" id="confirm-warnings">
             <strong>{t("entry.warningsTitle")}</strong>
             <ul>
               {failed.warnings.map((w) => (
@@ -305,7 +289,7 @@ function Fill() {
               ))}
             </ul>
             <label className="checkbox">
-              <input type="checkbox" name="confirmWarnings" value="1" /> {t("entry.confirmWarnings")}
+              <input type="checkbox" name="confirmWarnings" value="1" id="confirmWarnings" /> {t("entry.confirmWarnings")}
             </label>
           </div>
         ) : null}

@@ -43,6 +43,7 @@ export default function FormsPage() {
     <div className="page">
       <PageHeader title={t("forms.title")} intro={t("forms.intro")} />
       <DataTable
+        stacked
         rows={rows}
         rowKey={(r) => `${r.unitCode}-${r.formKey}-${r.period}`}
         empty={t("forms.empty")}

@@ -103,3 +103,20 @@ export function applyCalculations(form: Form, data: Record<string, unknown>, ski
   }
   return out;
 }
+
+/**
+ * Calculated fields the fill page does not show: those whose formula reads no field (a constant,
+ * such as `bulan_laporan = 1`, which counts reported months for the scorecard). Their value never
+ * depends on an answer, so they tell the operator nothing; they are still computed and stored.
+ * docs/documents.md, "Calculated fields", records the rule.
+ */
+export function bookkeepingFields(form: Form): string[] {
+  try {
+    return compileCalculations(form)
+      .filter((c) => c.formula.refs.length === 0)
+      .map((c) => c.field.key);
+  } catch {
+    // A form whose formulas do not check never reaches operators (validatePackage); show everything.
+    return [];
+  }
+}

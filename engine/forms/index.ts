@@ -10,4 +10,4 @@ export {
   type UiSection,
 } from "./derive";
 export { evaluateShowIf, hiddenByShowIf, pruneHidden, withoutKeys } from "./show-if";
-export { applyCalculations, compileCalculations } from "./calculate";
+export { applyCalculations, bookkeepingFields, compileCalculations } from "./calculate";

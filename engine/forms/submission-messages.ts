@@ -13,9 +13,13 @@
  * Indonesia first, English second.
  */
 import { renderMessage, type Locale } from "../message-table";
+import { formatNumber } from "./text";
 import { INTAKE_MESSAGES, intakeMessage, type IntakeMessageCode, type IntakeMessageParams } from "../intake/intake-messages";
 
 type Render = (p: IntakeMessageParams) => string;
+
+/** A numeric param written the reader's way ("100.000" / "100,000"); text params pass through. */
+const num = (v: string | number | undefined, locale: Locale) => (typeof v === "number" ? formatNumber(v, locale) : String(v));
 
 export const SUBMISSION_MESSAGES = {
   SUBMISSION_NOT_OBJECT: {
@@ -42,6 +46,18 @@ export const SUBMISSION_MESSAGES = {
     code: "NOT_ALLOWED",
     id: (p) => `Pilihan untuk "${p.label}" tidak dikenal. Pilih salah satu: ${p.choices}.`,
     en: (p) => `Unknown choice for "${p.label}". Pick one of: ${p.choicesEn}.`,
+  },
+  /** A number above the field's maximum; `limit` and `value` are numbers, written the reader's way. */
+  SUBMISSION_TOO_LARGE: {
+    code: "TOO_LARGE",
+    id: (p) => `"${p.label}" paling banyak ${num(p.limit, "id")}, tetapi terisi ${num(p.value, "id")}. Periksa kembali angkanya.`,
+    en: (p) => `"${p.label}" can be at most ${num(p.limit, "en")}, but ${num(p.value, "en")} was entered. Check the number.`,
+  },
+  /** A number below the field's minimum. */
+  SUBMISSION_TOO_SMALL: {
+    code: "TOO_SMALL",
+    id: (p) => `"${p.label}" paling sedikit ${num(p.limit, "id")}, tetapi terisi ${num(p.value, "id")}. Periksa kembali angkanya.`,
+    en: (p) => `"${p.label}" must be at least ${num(p.limit, "en")}, but ${num(p.value, "en")} was entered. Check the number.`,
   },
   /** A yes/no field whose value fails the Ya/Tidak choice (the derived schema's `type` usually answers first). */
   SUBMISSION_YES_NO: {

@@ -142,7 +142,7 @@ function fieldError(
 }
 
 /** Turns the first Ajv error of a field into a message naming the field by its label. */
-function describeFieldError(field: Field, errors: ErrorObject[], locale: Locale): SubmissionError {
+function describeFieldError(field: Field, value: unknown, errors: ErrorObject[], locale: Locale): SubmissionError {
   const label = localText(field.label, locale) ?? field.key;
   const choiceKeywords = new Set(["oneOf", "const", "enum"]);
   const e = errors.find((x) => !choiceKeywords.has(x.keyword)) ?? errors[errors.length - 1];
@@ -153,6 +153,11 @@ function describeFieldError(field: Field, errors: ErrorObject[], locale: Locale)
   }
   if (field.type === "boolean" && choiceKeywords.has(e.keyword)) {
     return fieldError(field, locale, "SUBMISSION_YES_NO", { label });
+  }
+  const numeric = field.type === "integer" || field.type === "number";
+  if (numeric && (e.keyword === "maximum" || e.keyword === "minimum") && typeof value === "number") {
+    const limit = (e.params as { limit: number }).limit;
+    return fieldError(field, locale, e.keyword === "maximum" ? "SUBMISSION_TOO_LARGE" : "SUBMISSION_TOO_SMALL", { label, limit, value });
   }
   const converted = fromAjvError(e, label);
   return fieldError(field, locale, converted.messageCode as SubmissionMessageCode, converted.params ?? {}, e.instancePath, converted.code);
@@ -221,7 +226,7 @@ export function validateSubmission(form: Form, data: unknown, options: Submissio
       }
       continue;
     }
-    if (!validate(value)) errors.push(describeFieldError(field, validate.errors ?? [], locale));
+    if (!validate(value)) errors.push(describeFieldError(field, value, validate.errors ?? [], locale));
   }
   return { ok: errors.length === 0, data: cleaned, errors, ignored };
 }

@@ -29,3 +29,19 @@ export function getOwn(source: Record<string, unknown>, key: string): unknown {
 export function isEmptyValue(value: unknown): boolean {
   return value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
 }
+
+/**
+ * A number as a reader of `locale` writes it: "100.000" and "12,5" in Bahasa Indonesia,
+ * "100,000" and "12.5" in English. Up to six decimals, none when it is whole; no Intl, so the
+ * browser and the server agree whatever locale data they carry.
+ */
+export function formatNumber(x: number, locale: Locale = "id"): string {
+  if (!Number.isFinite(x)) return String(x);
+  const [group, point] = locale === "en" ? [",", "."] : [".", ","];
+  const fixed = Math.abs(x)
+    .toFixed(6)
+    .replace(/\.?0+$/, "");
+  const [int, frac] = fixed.split(".");
+  const sign = x < 0 && fixed !== "0" ? "-" : "";
+  return `${sign}${int.replace(/\B(?=(\d{3})+(?!\d))/g, group)}${frac ? point + frac : ""}`;
+}

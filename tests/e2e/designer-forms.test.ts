@@ -203,10 +203,10 @@ describe("form builder", () => {
     // The server's validation: beyond the maximum → the Indonesian message next to the field.
     await page.getByRole("button", { name: t("formbuilder.preview.check"), exact: true }).click();
     const countBlock = preview.locator(".form-group", { has: page.locator("#root_jumlah_peserta_posbindu") }).last();
-    await countBlock.getByText(/terlalu besar: harus <= 50/).waitFor();
+    await countBlock.getByText(/paling banyak 50, tetapi terisi/).waitFor();
     await screenshot(page, "designer-preview");
     await preview.locator("#root_jumlah_peserta_posbindu").fill("20");
-    await expect(countBlock.getByText(/terlalu besar/).count()).resolves.toBe(0);
+    await expect(countBlock.getByText(/paling banyak 50/).count()).resolves.toBe(0);
     await expect.poll(() => preview.locator(`#root_${calcKey}`).inputValue()).toBe("40");
     await page.getByRole("button", { name: t("formbuilder.preview.check"), exact: true }).click();
     await preview.getByText(t("formbuilder.preview.passed")).waitFor();

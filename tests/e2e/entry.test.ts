@@ -86,14 +86,14 @@ describe("data entry and verification in Chromium", () => {
 
     await page.getByRole("button", { name: "Kirim", exact: true }).click();
     const desaBlock = fieldBlock(page, "jumlah_desa");
-    await desaBlock.getByText(/terlalu besar: harus <= 200/).waitFor();
-    await expect(page.getByRole("alert").filter({ hasText: "Periksa isian yang ditandai" }).isVisible()).resolves.toBe(true);
+    await desaBlock.getByText(/paling banyak 200, tetapi terisi 500/).waitFor();
+    await expect(page.getByRole("alert").filter({ hasText: "Ada masalah" }).isVisible()).resolves.toBe(true);
     // Nothing typed is lost.
     await expect(page.locator("#root_jumlah_kader").inputValue()).resolves.toBe("100");
     await screenshot(page, "entry-01-bound-error");
 
     await page.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("10");
-    await expect(desaBlock.getByText(/terlalu besar/).count()).resolves.toBe(0);
+    await expect(desaBlock.getByText(/paling banyak 200/).count()).resolves.toBe(0);
     // The corrected answers reach the server on their own as a draft.
     await page.getByText(/Draf tersimpan otomatis di server/).waitFor();
 

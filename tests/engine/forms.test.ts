@@ -272,7 +272,7 @@ describe("validateSubmission", () => {
     const byField = Object.fromEntries(r.errors.map((e) => [e.field, e]));
     expect(Object.keys(byField)).toEqual(["k1", "k6", "jenis_posyandu", "kegiatan", "tanggal", "catatan"]);
     expect(byField.k1).toMatchObject({ pointer: "/k1", code: "TOO_SMALL" });
-    expect(byField.k1.message).toBe('"Ibu hamil K1" terlalu kecil: harus >= 0. Periksa kembali angkanya.');
+    expect(byField.k1.message).toBe('"Ibu hamil K1" paling sedikit 0, tetapi terisi -1. Periksa kembali angkanya.');
     expect(byField.k6.message).toBe('"Ibu hamil K6" harus berupa bilangan bulat. Ganti nilainya.');
     expect(byField.jenis_posyandu.message).toBe('Pilihan untuk "Jenis posyandu" tidak dikenal. Pilih salah satu: Pratama, Madya.');
     expect(byField.kegiatan.code).toBe("DUPLICATE");

@@ -62,4 +62,13 @@ export const SUBMISSION_MESSAGE_CASES: SubmissionMessageCase[] = [
   ...both("unknown choice", () => ({ k1: 1, jenis: "utama" })),
   ...both("not yes or no", () => ({ k1: 1, ada: "ya" })),
   ...both("Ajv errors of fields", () => ({ k1: -1, k6: 2.5, catatan: "panjang sekali" })),
+  ...both(
+    "above the maximum",
+    () => ({ k1: 150000 }),
+    () =>
+      ({
+        ...form(),
+        sections: [{ key: "s", title: t("S"), fields: [{ key: "k1", type: "integer", label: t("Ibu hamil K1"), max: 100000 }] }],
+      }) as unknown as Form,
+  ),
 ];

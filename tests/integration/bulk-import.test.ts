@@ -205,7 +205,7 @@ describe.each(DIALECTS)("bulk import on %s", (kind) => {
     ]);
     const text = (row: number) => problems.find((p) => p.row_number === row)!.message;
     expect(text(5)).toContain('"sepuluh" bukan angka');
-    expect(text(6)).toContain("terlalu kecil: harus >= 0");
+    expect(text(6)).toContain("paling sedikit 0, tetapi terisi -5");
     expect(text(7)).toContain("belum berjalan");
     expect(text(8)).toContain("di luar wilayah Anda");
     expect(text(9)).toContain("sudah ada di baris 4");

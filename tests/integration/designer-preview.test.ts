@@ -83,9 +83,9 @@ describe.each(DIALECTS)("designer preview check on %s", (kind) => {
     expect(bad.status).toBe(200);
     expect(bad.body.ok).toBe(false);
     expect(bad.body.definitionErrors).toEqual([]);
-    expect(bad.body.fieldErrors.jumlah_posbindu).toMatch(/terlalu besar: harus <= 50/);
+    expect(bad.body.fieldErrors.jumlah_posbindu).toMatch(/paling banyak 50, tetapi terisi 80\./);
     // The calculated value (160) is checked against its own bound too, by the server.
-    expect(bad.body.fieldErrors.dua_kali).toMatch(/harus <= 60/);
+    expect(bad.body.fieldErrors.dua_kali).toMatch(/paling banyak 60, tetapi terisi 160\./);
 
     const good = await post(cookie.national, sampleForm(), { ada_posbindu: true, jumlah_posbindu: 12 });
     expect(good.body).toEqual({ ok: true, definitionErrors: [], fieldErrors: {}, formErrors: [] });

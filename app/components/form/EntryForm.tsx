@@ -15,8 +15,8 @@ export interface EntryFormProps {
   overlayHidden: readonly string[];
   data: Data;
   onChange(data: Data): void;
-  /** Server messages per field key (Bahasa Indonesia), shown next to the field. */
-  fieldErrors: Record<string, string>;
+  /** Server messages per field key in the reader's language, shown at the field (one or several: a broken rule shows at each of its fields). */
+  fieldErrors: Record<string, string | string[]>;
   readOnly: boolean;
 }
 
@@ -34,7 +34,7 @@ export function EntryForm({ schema, uiSchema, form, overlayHidden, data, onChang
   }, [uiSchema, hidden]);
   const extraErrors = useMemo(() => {
     const errors: Record<string, { __errors: string[] }> = {};
-    for (const [key, message] of Object.entries(fieldErrors)) if (!hidden.has(key)) errors[key] = { __errors: [message] };
+    for (const [key, message] of Object.entries(fieldErrors)) if (!hidden.has(key)) errors[key] = { __errors: Array.isArray(message) ? message : [message] };
     return errors as unknown as ErrorSchema;
   }, [fieldErrors, hidden]);
   return (

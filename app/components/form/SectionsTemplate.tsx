@@ -28,7 +28,7 @@ export function SectionsTemplate(props: ObjectFieldTemplateProps) {
             </h2>
             {section.description ? <p className="help">{section.description}</p> : null}
             {visible.map((p) => (
-              <div key={p!.name} className="form-field">
+              <div key={p!.name} id={`field-${p!.name}`} className="form-field">
                 {p!.content}
               </div>
             ))}
@@ -36,7 +36,7 @@ export function SectionsTemplate(props: ObjectFieldTemplateProps) {
         );
       })}
       {rest.map((p) => (
-        <div key={p.name} className="form-field">
+        <div key={p.name} id={`field-${p.name}`} className="form-field">
           {p.content}
         </div>
       ))}

@@ -26,6 +26,8 @@ export * from "./overlay-derive";
 export * from "./overlay-messages";
 export * from "./overlay-summary-messages";
 export * from "./rules";
+export * from "./change-flags";
+export * from "./change-flag-messages";
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.
 export * from "./forms/index";

@@ -1,7 +1,8 @@
 /**
  * Change flags for the district verifier (docs/decisions/024-verifier-change-flags.md): a number
  * that moved too far against the unit's last non-draft report, or that lies outside the band its
- * own recent history makes (median ± k × 1.4826 × MAD), is flagged at the field. The caller
+ * own recent history makes (median ± k × 1.4826 × MAD, never narrower than the thresholds), is
+ * flagged at the field. The caller
  * supplies the history; the engine reads no database and no clock.
  */
 import type { ChangeCheck, Field, Form } from "./documents";
@@ -118,8 +119,10 @@ export function changeFlags(form: Form, current: Readonly<Record<string, unknown
       if (values.length >= CHANGE_HISTORY.minimum) {
         const mid = median(values);
         const mad = median(values.map((v) => Math.abs(v - mid)).sort((a, b) => a - b));
-        // A steady history (MAD 0) would flag any change at all: the band is never narrower than minChange.
-        const half = Math.max(settings.bandWidth * MAD_SCALE * mad, settings.minChange);
+        // A steady history (MAD 0) would flag any change at all, and a slowly growing count (cadres,
+        // villages) would leave its own band every few months: the band is never narrower than
+        // minChange, nor than the percentage threshold around the median.
+        const half = Math.max(settings.bandWidth * MAD_SCALE * mad, settings.minChange, (settings.percent / 100) * Math.abs(mid));
         if (Math.abs(value - mid) > half) {
           flags.push({
             field: field.key,

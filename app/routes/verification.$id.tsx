@@ -162,7 +162,8 @@ export default function VerificationDetail() {
               </ul>
             </div>
           ) : null}
-          <div className="table-wrap">
+          {/* Focusable, so a keyboard can scroll the table sideways on a phone. */}
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="fields-title">
             <table className="data">
               <thead>
                 <tr>
@@ -218,25 +219,28 @@ export default function VerificationDetail() {
 
         <section className="card" aria-labelledby="indicators-title">
           <h2 id="indicators-title">{t("verification.indicators")}</h2>
-          <DataTable
-            rows={d.indicators}
-            rowKey={(i) => i.key}
-            empty={t("verification.noIndicators")}
-            columns={[
-              { header: t("verification.indicator"), rowHeader: true, cell: (i) => i.name },
-              { header: t("verification.value"), className: "num nowrap", cell: (i) => withUnit(i.value, i.decimals, i.unit) },
-              { header: t("verification.target"), className: "num nowrap", cell: (i) => withUnit(i.target, i.decimals, i.unit) },
-              {
-                header: t("verification.state"),
-                className: (i) => `sc-${i.state}`,
-                cell: (i) => (
-                  <>
-                    <span aria-hidden="true">{STATE_SYMBOLS[i.state]}</span> {t(STATE_KEYS[i.state])}
-                  </>
-                ),
-              },
-            ]}
-          />
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="indicators-title">
+            <DataTable
+              wrapClassName={null}
+              rows={d.indicators}
+              rowKey={(i) => i.key}
+              empty={t("verification.noIndicators")}
+              columns={[
+                { header: t("verification.indicator"), rowHeader: true, cell: (i) => i.name },
+                { header: t("verification.value"), className: "num nowrap", cell: (i) => withUnit(i.value, i.decimals, i.unit) },
+                { header: t("verification.target"), className: "num nowrap", cell: (i) => withUnit(i.target, i.decimals, i.unit) },
+                {
+                  header: t("verification.state"),
+                  className: (i) => `sc-${i.state}`,
+                  cell: (i) => (
+                    <>
+                      <span aria-hidden="true">{STATE_SYMBOLS[i.state]}</span> {t(STATE_KEYS[i.state])}
+                    </>
+                  ),
+                },
+              ]}
+            />
+          </div>
         </section>
       </div>
 

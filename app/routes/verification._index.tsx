@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUserWithRole } from "~/auth/guards.server";
 import { VERIFIER_ROLES } from "~/auth/policy.server";
@@ -14,6 +14,8 @@ import { clientIp, formString, readForm } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.verifications");
 
+const FILTER_NAMES = new Set(["form", "period", "unit", "status"]);
+
 const LAST = { approved: "verification.done.approvedLast", returned: "verification.done.returnedLast" } as const satisfies Record<string, MessageKey>;
 
 /**
@@ -24,11 +26,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { user, grants } = await requireUserWithRole(request, VERIFIER_ROLES);
   const url = new URL(request.url);
   const { filters, problems } = parseQueueFilters(url.searchParams);
+  // The filter form sends every field; empty ones and the default status leave the address, so links stay short.
+  const redundant = [...url.searchParams.entries()].some(([k, v]) => FILTER_NAMES.has(k) && (v === "" || (k === "status" && v === "submitted")));
+  if (redundant && problems.length === 0) throw redirect(`/verification${queueSearch(filters)}`);
   const done = url.searchParams.get("done");
   const payload = {
     queue: await queueRows(user, grants, filters),
     options: await filterOptions(user, grants),
     filters,
+    // Sent with the data: the list lives in a server module, which the browser bundle leaves out.
+    statuses: QUEUE_STATUSES,
     search: queueSearch(filters),
     problems: problems.map((p) => render(user, p)),
     done: url.searchParams.get("last") === "1" && (done === "approved" || done === "returned") ? say(user, LAST[done]) : null,
@@ -70,7 +77,7 @@ function ReportList({ items }: { items: Array<BulkItem & { reason?: string }> })
 }
 
 export default function VerificationQueue() {
-  const { queue, options, filters, search, problems, done } = useLoaderData<typeof loader>();
+  const { queue, options, filters, statuses, search, problems, done } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
@@ -169,7 +176,7 @@ export default function VerificationQueue() {
           <div className="field">
             <label htmlFor="vf-status">{t("verification.filter.status")}</label>
             <select id="vf-status" name="status" defaultValue={filters.status}>
-              {QUEUE_STATUSES.map((s) => (
+              {statuses.map((s) => (
                 <option key={s} value={s}>
                   {t(`status.${s}` as MessageKey)}
                 </option>

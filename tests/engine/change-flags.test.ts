@@ -54,19 +54,30 @@ describe("change flags", () => {
     expect(changeFlags(form(), { layanan: 5 }, []).comparison).toBeNull();
   });
 
-  test("the history band flags a jump against the unit's own last reports, median ± k·1.4826·MAD", () => {
-    // Previous report 150 (+0 %), but the history around 100 ± small spread: 150 is far outside.
-    const history = past([{ layanan: 150 }, { layanan: 100 }, { layanan: 104 }, { layanan: 98 }, { layanan: 101 }, { layanan: 99 }, { layanan: 103 }]);
-    const r = changeFlags(form(), { layanan: 150 }, history);
+  test("the history band flags a jump against the unit's own last reports: median ± k·1.4826·MAD, never narrower than the thresholds", () => {
+    // Previous report 160 (+0 %), but the history around 100 with a small spread: 160 is far outside.
+    const history = past([{ layanan: 160 }, { layanan: 100 }, { layanan: 104 }, { layanan: 98 }, { layanan: 101 }, { layanan: 99 }, { layanan: 103 }]);
+    const r = changeFlags(form(), { layanan: 160 }, history);
     expect(r.flags.map((f) => f.code)).toEqual(["CHANGE_HISTORY"]);
-    // Median 101, MAD 2 → half width 3.5 × 1.4826 × 2 ≈ 10.4.
-    expect(r.flags[0].params).toMatchObject({ current: 150, median: 101, count: 7, low: 90.6, high: 111.4 });
-    expect(changeFlags(form(), { layanan: 108 }, history).flags).toEqual([]);
+    // Median 101, MAD 2: 3.5 × 1.4826 × 2 ≈ 10.4 is narrower than 50 % of 101, so the band is 101 ± 50.5.
+    expect(r.flags[0].params).toMatchObject({ current: 160, median: 101, count: 7, low: 50.5, high: 151.5 });
+    expect(changeFlags(form(), { layanan: 150 }, history).flags).toEqual([]);
+    // With a tighter percentage, the robust band itself decides: 101 ± 10.4.
+    expect(changeFlags(form({ percent: 1 }), { layanan: 112 }, history).flags.map((f) => f.code)).toContain("CHANGE_HISTORY");
+    expect(changeFlags(form({ percent: 1 }), { layanan: 111 }, history).flags.map((f) => f.code)).not.toContain("CHANGE_HISTORY");
+    // A wide spread widens the band beyond the percentage.
+    const spread = past([10, 200, 40, 160, 70, 130, 100].map((layanan) => ({ layanan })));
+    expect(changeFlags(form({ percent: 1 }), { layanan: 290 }, spread).flags.map((f) => f.code)).not.toContain("CHANGE_HISTORY");
     // Fewer than 6 past values: no band.
-    expect(changeFlags(form(), { layanan: 150 }, history.slice(0, 5)).flags).toEqual([]);
+    expect(changeFlags(form(), { layanan: 160 }, history.slice(0, 5)).flags).toEqual([]);
     // Returned reports do not make the band (their numbers were judged wrong).
     const returned = history.map((h, i) => (i > 0 ? { ...h, status: "returned" as const } : h));
-    expect(changeFlags(form(), { layanan: 150 }, returned).flags).toEqual([]);
+    expect(changeFlags(form(), { layanan: 160 }, returned).flags).toEqual([]);
+  });
+
+  test("a slowly growing count stays inside its band", () => {
+    const history = past([330, 327, 326, 324, 324, 322, 321, 320].map((desa) => ({ desa })));
+    expect(changeFlags(form(), { desa: 333 }, history).flags).toEqual([]);
   });
 
   test("a steady history (MAD 0) still leaves minChange of room", () => {

@@ -1,13 +1,14 @@
 /**
- * District verification: the queue of submitted reports in the verifier's district,
- * one report next to last period and the indicator values it produces, and the decision
- * (approve or return with a note) under an optimistic lock on the report's revision.
+ * District verification: one report next to the last non-draft report before it, with its change
+ * flags and rule warnings and the indicator values it produces, and the decision (approve or
+ * return with a note) under an optimistic lock on the report's revision. The queue is in
+ * verification-queue.server.ts.
  */
 import { changeFlagMessage, compilePackage, fieldsOf, localText, type CellState, type ChangeFlag, type Field, type Form, type Locale } from "@engine";
 import { forbidden } from "~/auth/guards.server";
 import { mayVerify } from "~/auth/policy.server";
 import { writeAudit } from "~/auth/audit.server";
-import type { Grant, SessionUser } from "~/auth/session.server";
+import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { buildScorecard } from "./scorecard.server";
@@ -23,20 +24,6 @@ const STATUS_WORD: Record<"approved" | "returned" | "draft", LocalizedText> = {
   returned: { id: "dikembalikan", en: "returned" },
   draft: { id: "draf", en: "draft" },
 };
-
-/** Submitted reports inside the verifier's districts, oldest first. */
-export async function verificationQueue(grants: Grant[]) {
-  return getDb()
-    .selectFrom("submission as s")
-    .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
-    .select(["s.id", "o.name as unit", "o.code as unitCode", "s.form_key", "s.period", "s.submitted_at", "s.revision", "s.late_entry"])
-    .where("s.status", "=", "submitted")
-    .where((eb) => eb.or(grants.map((g) => eb("o.path", "like", `${g.orgPath}%`))))
-    .orderBy("s.submitted_at")
-    .orderBy("s.id")
-    .limit(200)
-    .execute();
-}
 
 /** The report with `id` if it lies in one of the verifier's districts: 404 when missing, 403 outside. */
 async function reportInScope(user: SessionUser, id: number) {

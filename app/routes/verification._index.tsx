@@ -195,6 +195,7 @@ export default function VerificationQueue() {
       <Form method="post">
         <p className="muted">{t("verification.queue.count", { count: queue.length })}</p>
         <DataTable
+          className="data vq-table"
           rows={queue}
           rowKey={(s) => s.id}
           rowProps={(s) => (s.flagCount > 0 ? { className: "flagged-report", "data-flagged": "1" } : {})}

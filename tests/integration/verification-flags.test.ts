@@ -228,8 +228,12 @@ describe.each(DIALECTS)("the verifier's queue on %s", (kind) => {
     expect(statusOf(unconfirmed)).toBe(400);
     expect(payloadOf(unconfirmed).message).toMatch(/^Tinjau dulu daftar laporan/);
     expect(await auditCount("submission.approve", ids.clean)).toBe(0);
-    // Nothing chosen.
-    expect(statusOf(await bulk({ intent: "review" }, []))).toBe(400);
+    // Nothing chosen; an unknown step.
+    const none = await bulk({ intent: "review" }, []);
+    expect(statusOf(none)).toBe(400);
+    expect(payloadOf(none).message).toBe("Centang minimal satu laporan bersih untuk disetujui sekaligus.");
+    expect(statusOf(await bulk({ intent: "delete" }, [`${clean.id}:${clean.revision}`]))).toBe(400);
+    expect(await auditCount("submission.approve", ids.clean)).toBe(0);
   });
 
   it("bulk approval refuses a report outside the verifier's district: nothing is approved", async () => {

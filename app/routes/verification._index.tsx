@@ -6,7 +6,16 @@ import { VERIFIER_ROLES } from "~/auth/policy.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { render, say } from "~/i18n/message";
 import { useT } from "~/i18n/useT";
-import { bulkApprove, filterOptions, parseQueueFilters, QUEUE_STATUSES, queueRows, queueSearch, type BulkItem } from "~/models/verification-queue.server";
+import {
+  bulkApprove,
+  filterOptions,
+  parseQueueFilters,
+  QUEUE_LIMIT,
+  QUEUE_STATUSES,
+  queueRows,
+  queueSearch,
+  type BulkItem,
+} from "~/models/verification-queue.server";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
 import { pageTitle } from "~/i18n/title";
@@ -30,8 +39,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const redundant = [...url.searchParams.entries()].some(([k, v]) => FILTER_NAMES.has(k) && (v === "" || (k === "status" && v === "submitted")));
   if (redundant && problems.length === 0) throw redirect(`/verification${queueSearch(filters)}`);
   const done = url.searchParams.get("done");
+  const queue = await queueRows(user, grants, filters);
   const payload = {
-    queue: await queueRows(user, grants, filters),
+    queue,
+    // The page lists the oldest QUEUE_LIMIT reports; the verifier is told to filter for the rest.
+    truncated: queue.length >= QUEUE_LIMIT ? say(user, "verification.queue.truncated", { max: QUEUE_LIMIT }) : null,
     options: await filterOptions(user, grants),
     filters,
     // Sent with the data: the list lives in a server module, which the browser bundle leaves out.
@@ -77,7 +89,7 @@ function ReportList({ items }: { items: Array<BulkItem & { reason?: string }> })
 }
 
 export default function VerificationQueue() {
-  const { queue, options, filters, statuses, search, problems, done } = useLoaderData<typeof loader>();
+  const { queue, truncated, options, filters, statuses, search, problems, done } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
@@ -193,7 +205,10 @@ export default function VerificationQueue() {
       </Form>
 
       <Form method="post">
-        <p className="muted">{t("verification.queue.count", { count: queue.length })}</p>
+        <p className="muted">
+          {t("verification.queue.count", { count: queue.length })}
+          {truncated ? <> {truncated}</> : null}
+        </p>
         <DataTable
           className="data vq-table"
           rows={queue}

@@ -195,6 +195,13 @@ describe.each(DIALECTS)("the verifier's queue on %s", (kind) => {
     const approved = await rowsOf("?status=approved");
     expect(approved.rows.length).toBeGreaterThan(0);
     expect(approved.rows.every((r) => r.status === "approved" && !r.clean)).toBe(true);
+    expect(approved.rows.length).toBeLessThan(200);
+    expect(approved.payload.truncated).toBeNull();
+    // Kendal has more approved reports than a page lists: the page says so and how to see the others.
+    const many = payloadOf(await call(queue.loader, makeRequest("/verification?status=approved", { cookie: cookie.verKendal })));
+    expect(many.queue).toHaveLength(200);
+    expect(many.truncated).toBe("Yang tampil hanya 200 laporan terlama; saring menurut formulir, periode atau Puskesmas untuk melihat yang lain.");
+    expect(all.payload.truncated).toBeNull();
     // The filter lists offer titles and the district's Puskesmas with their codes.
     expect(all.payload.options.forms).toContainEqual({ key: FORM, title: "Capaian SPM Kesehatan (bulanan)" });
     expect(all.payload.options.units.map((u: { code: string }) => u.code)).toContain(CLEAN_UNIT);

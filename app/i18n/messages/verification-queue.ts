@@ -2,6 +2,7 @@
 export const id = {
   "verification.queue.intro": "Laporan Puskesmas di wilayah Anda. Laporan dengan tanda perubahan tampil lebih dulu, lalu yang terlama dikirim.",
   "verification.queue.count": "{count} laporan",
+  "verification.queue.truncated": "Yang tampil hanya {max} laporan terlama; saring menurut formulir, periode atau Puskesmas untuk melihat yang lain.",
   "verification.filter.title": "Saring antrean",
   "verification.filter.form": "Formulir",
   "verification.filter.allForms": "Semua formulir",
@@ -60,6 +61,7 @@ export const id = {
 export const en: Record<keyof typeof id, string> = {
   "verification.queue.intro": "Puskesmas reports in your area. Reports with change flags come first, then the oldest submitted.",
   "verification.queue.count": "{count} reports",
+  "verification.queue.truncated": "Only the {max} oldest reports are shown; filter by form, period or Puskesmas to see the others.",
   "verification.filter.title": "Filter the queue",
   "verification.filter.form": "Form",
   "verification.filter.allForms": "All forms",

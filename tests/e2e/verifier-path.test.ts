@@ -107,7 +107,7 @@ describe("the verifier's path in Chromium", () => {
     await screenshot(page, "verifier-06-bulk-confirm-desktop");
     await page.getByRole("button", { name: `Ya, setujui ${clean} laporan` }).click();
     await page.getByText(`${clean} laporan disetujui dan dikunci.`).waitFor();
-    await expect(page.getByRole("checkbox").count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole("checkbox").count(), { timeout: 10_000 }).toBe(0);
     const after = await flaggedFirst(page);
     expect(after.total).toBe(rest.flagged);
     await axeClean(page);

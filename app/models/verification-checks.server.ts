@@ -79,7 +79,8 @@ export async function reportChecks(targets: readonly CheckTarget[], locale: Loca
   }
   const yearlyForms = new Set<string>();
   for (const p of packages.values()) for (const f of p?.package.forms ?? []) if (f.periodType === "year") yearlyForms.add(f.key);
-  const yearly = new Map<string, Record<string, unknown>>();
+  // Unit, package and year → the yearly forms' answers by form key (rules read them beside the report's own).
+  const yearly = new Map<string, Map<string, Record<string, unknown>>>();
   if (yearlyForms.size > 0) {
     const rows = await getDb()
       .selectFrom("submission")
@@ -89,7 +90,8 @@ export async function reportChecks(targets: readonly CheckTarget[], locale: Loca
       .execute();
     for (const r of rows) {
       const k = `${r.org_unit_id}|${r.package_key}|${r.period}`;
-      yearly.set(k, { ...(yearly.get(k) ?? {}), [`__form:${r.form_key}`]: parsed(r.data) });
+      if (!yearly.has(k)) yearly.set(k, new Map());
+      yearly.get(k)!.set(r.form_key, parsed(r.data));
     }
   }
   for (const t of targets) {
@@ -107,9 +109,9 @@ export async function reportChecks(targets: readonly CheckTarget[], locale: Loca
     let warnings: RuleViolation[] = [];
     if (pkg && form && parsedPeriod.ok) {
       const year = String(parsedPeriod.period.year);
-      const docs = yearly.get(`${t.org_unit_id}|${t.package_key}|${year}`) ?? {};
+      const docs = yearly.get(`${t.org_unit_id}|${t.package_key}|${year}`);
       const values: Record<string, unknown> = Object.create(null);
-      for (const f of pkg.package.forms) if (f.periodType === "year" && f.key !== form.key) Object.assign(values, docs[`__form:${f.key}`] ?? {});
+      for (const f of pkg.package.forms) if (f.periodType === "year" && f.key !== form.key) Object.assign(values, docs?.get(f.key) ?? {});
       warnings = checkRules(pkg.package, form.key, data, values, locale);
     }
     out.set(t.id, {

@@ -219,6 +219,35 @@ describe.each(DIALECTS)("the verifier's queue on %s", (kind) => {
     expect(en.payload.problems).toEqual(["The status in this address is not recognised; showing the reports waiting for verification."]);
   });
 
+  it("a rule warning (against the yearly sasaran) keeps a report out of bulk approval and shows on its page", async () => {
+    const sasaran = await getDb()
+      .selectFrom("submission")
+      .select(["id", "data"])
+      .where("org_unit_id", "=", await unitId(CLEAN_UNIT))
+      .where("form_key", "=", "spm_sasaran")
+      .where("period", "=", "2026")
+      .executeTakeFirstOrThrow();
+    await getDb()
+      .updateTable("submission")
+      .set({ data: JSON.stringify({ ...JSON.parse(sasaran.data), spm01_sasaran_bumil: 1 }) })
+      .where("id", "=", sasaran.id)
+      .execute();
+    try {
+      const row = (await rowsOf()).rows.find((r) => r.id === ids.clean)!;
+      expect(row).toMatchObject({ flagCount: 0, warningCount: 1, clean: false });
+      const review = payloadOf(await bulk({ intent: "review" }, [`${row.id}:${row.revision}`]));
+      expect(review.items).toEqual([]);
+      expect(review.refused[0].reason).toBe("1 peringatan aturan; periksa dan setujui satu per satu.");
+      expect((await detailOf(ids.clean)).warnings).toEqual([
+        "SPM 1: jumlah yang dilayani bulan ini melebihi sasaran setahun. Periksa angka ini atau perbarui Sasaran SPM tahun ini.",
+      ]);
+      expect((await detailOf(ids.clean, "en")).warnings[0]).toMatch(/^SPM 1: people served this month exceed the annual sasaran/);
+    } finally {
+      await getDb().updateTable("submission").set({ data: sasaran.data }).where("id", "=", sasaran.id).execute();
+    }
+    expect((await rowsOf()).rows.find((r) => r.id === ids.clean)).toMatchObject({ warningCount: 0, clean: true });
+  });
+
   it("bulk approval: review first, confirmation required, flagged reports left out", async () => {
     const { rows } = await rowsOf(`?form=${FORM}`);
     const clean = rows.find((r) => r.id === ids.clean)!;

@@ -4,6 +4,7 @@
  */
 import type {
   Bands,
+  ChangeCheck,
   Choice,
   Condition,
   ConditionClause,
@@ -24,6 +25,7 @@ import type {
 
 export type {
   Bands,
+  ChangeCheck,
   Choice,
   Condition,
   ConditionClause,

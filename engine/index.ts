@@ -27,6 +27,8 @@ export * from "./overlay-messages";
 export * from "./overlay-summary-messages";
 export * from "./rules";
 export * from "./rule-messages";
+export * from "./change-flags";
+export * from "./change-flag-messages";
 
 // Forms (rjsf derivation, show-if, calculated fields), package semantics and diffs.
 export * from "./forms/index";

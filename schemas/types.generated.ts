@@ -264,6 +264,7 @@ export interface Field {
    */
   aggregation?: "sum" | "last" | "max" | "min" | "avg";
   source?: Source;
+  changeCheck?: ChangeCheck;
 }
 /**
  * Satu pilihan jawaban untuk isian pilihan tunggal/ganda.
@@ -303,6 +304,27 @@ export interface ConditionClause {
    * Nilai pembanding; tidak dipakai untuk "filled" dan "empty".
    */
   value?: number | string | boolean;
+}
+/**
+ * Ambang tanda perubahan untuk verifikator (opsional; bawaan dalam docs/decisions/024-verifier-change-flags.md). Pada isian menggantikan pengaturan formulir.
+ */
+export interface ChangeCheck {
+  /**
+   * Perubahan terhadap laporan sebelumnya (dalam persen) yang ditandai bila terlampaui; bawaan 50.
+   */
+  percent?: number;
+  /**
+   * Selisih mutlak yang harus dilampaui sebelum perubahan ditandai; bawaan 3.
+   */
+  minChange?: number;
+  /**
+   * Lebar pita riwayat: median ± k × MAD terskala dari 6–12 laporan terakhir; bawaan 3,5.
+   */
+  bandWidth?: number;
+  /**
+   * true: perubahan isian (atau formulir) ini tidak ditandai.
+   */
+  off?: boolean;
 }
 /**
  * Indikator yang dihitung dari isian formulir.
@@ -383,6 +405,7 @@ export interface Form {
    * @maxItems 50
    */
   sections: Section[];
+  changeCheck?: ChangeCheck;
 }
 /**
  * Bagian formulir berisi isian.

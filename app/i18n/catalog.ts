@@ -20,6 +20,7 @@ import * as m_locks_verification from "./messages/locks-verification";
 import * as m_indicator_preview from "./messages/indicator-preview";
 import * as m_titles from "./messages/titles";
 import * as m_operator_path from "./messages/operator-path";
+import * as m_verification_queue from "./messages/verification-queue";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -307,7 +308,6 @@ const core = {
   "entry.back": "Kembali ke daftar laporan",
   "entry.noScript": "Formulir ini memerlukan JavaScript. Aktifkan JavaScript di peramban Anda.",
   "verification.title": "Verifikasi laporan",
-  "verification.intro": "Laporan Puskesmas di wilayah Anda yang menunggu verifikasi, yang terlama lebih dulu.",
   "verification.empty": "Tidak ada laporan yang menunggu verifikasi.",
   "verification.col.unit": "Puskesmas",
   "verification.col.form": "Formulir",
@@ -319,7 +319,6 @@ const core = {
   "verification.field": "Isian",
   "verification.current": "Periode {period}",
   "verification.previous": "Periode sebelumnya ({period})",
-  "verification.noPrevious": "Tidak ada laporan periode {period}.",
   "verification.indicators": "Indikator yang memakai laporan ini",
   "verification.state": "Capaian",
   "verification.noIndicators": "Tidak ada indikator yang memakai isian formulir ini untuk periode ini.",
@@ -531,6 +530,7 @@ export const id = {
   ...m_indicator_preview.id,
   ...m_titles.id,
   ...m_operator_path.id,
+  ...m_verification_queue.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -821,7 +821,6 @@ const coreEn: Record<keyof typeof core, string> = {
   "entry.back": "Back to the reports",
   "entry.noScript": "This form needs JavaScript. Enable JavaScript in your browser.",
   "verification.title": "Report verification",
-  "verification.intro": "Puskesmas reports in your area waiting for verification, oldest first.",
   "verification.empty": "No reports are waiting for verification.",
   "verification.col.unit": "Puskesmas",
   "verification.col.form": "Form",
@@ -833,7 +832,6 @@ const coreEn: Record<keyof typeof core, string> = {
   "verification.field": "Field",
   "verification.current": "Period {period}",
   "verification.previous": "Previous period ({period})",
-  "verification.noPrevious": "No report for {period}.",
   "verification.indicators": "Indicators this report feeds",
   "verification.state": "Achievement",
   "verification.noIndicators": "No indicator reads this form's answers for this period.",
@@ -1044,6 +1042,7 @@ export const en: Record<MessageKey, string> = {
   ...m_indicator_preview.en,
   ...m_titles.en,
   ...m_operator_path.en,
+  ...m_verification_queue.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -1,21 +1,22 @@
 /**
- * District verification: the queue of submitted reports in the verifier's district,
- * one report next to last period and the indicator values it produces, and the decision
- * (approve or return with a note) under an optimistic lock on the report's revision.
+ * District verification: one report next to the last non-draft report before it, with its change
+ * flags and rule warnings and the indicator values it produces, and the decision (approve or
+ * return with a note) under an optimistic lock on the report's revision. The queue is in
+ * verification-queue.server.ts.
  */
-import { compilePackage, fieldsOf, localText, type CellState, type Field, type Form } from "@engine";
+import { changeFlagMessage, compilePackage, fieldsOf, localText, type CellState, type ChangeFlag, type Field, type Form, type Locale } from "@engine";
 import { forbidden } from "~/auth/guards.server";
 import { mayVerify } from "~/auth/policy.server";
 import { writeAudit } from "~/auth/audit.server";
-import type { Grant, SessionUser } from "~/auth/session.server";
+import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
-import { previousValues } from "./entry.server";
 import { buildScorecard } from "./scorecard.server";
 import { lockState } from "./locks.server";
 import { formAt, recordRevision, reportWithUnit } from "./submission-history.server";
 import { ancestorIds } from "./submissions.server";
-import { say, type LocalizedText } from "~/i18n/message";
+import { localeOf, say, type LocalizedText } from "~/i18n/message";
+import { reportChecks } from "./verification-checks.server";
 
 /** A report's status as the verifier's refusal names it. */
 const STATUS_WORD: Record<"approved" | "returned" | "draft", LocalizedText> = {
@@ -23,20 +24,6 @@ const STATUS_WORD: Record<"approved" | "returned" | "draft", LocalizedText> = {
   returned: { id: "dikembalikan", en: "returned" },
   draft: { id: "draf", en: "draft" },
 };
-
-/** Submitted reports inside the verifier's districts, oldest first. */
-export async function verificationQueue(grants: Grant[]) {
-  return getDb()
-    .selectFrom("submission as s")
-    .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
-    .select(["s.id", "o.name as unit", "o.code as unitCode", "s.form_key", "s.period", "s.submitted_at", "s.revision", "s.late_entry"])
-    .where("s.status", "=", "submitted")
-    .where((eb) => eb.or(grants.map((g) => eb("o.path", "like", `${g.orgPath}%`))))
-    .orderBy("s.submitted_at")
-    .orderBy("s.id")
-    .limit(200)
-    .execute();
-}
 
 /** The report with `id` if it lies in one of the verifier's districts: 404 when missing, 403 outside. */
 async function reportInScope(user: SessionUser, id: number) {
@@ -51,25 +38,36 @@ interface FieldRow {
   section: string;
   current: unknown;
   previous: unknown;
+  /** Why the field is flagged, in the reader's language; empty when it is not. */
+  flags: string[];
 }
 
-/** A stored answer as the operator saw it: choice labels instead of their values. */
-function shown(field: Field, value: unknown): unknown {
+/** A stored answer as the operator saw it: choice labels (in the reader's language) instead of their values. */
+function shown(field: Field, value: unknown, locale: Locale): unknown {
   const label = (v: unknown) => (field.choices ?? []).find((c) => c.value === v);
-  if (field.type === "choice") return label(value) ? (localText(label(value)!.label, "id") ?? value) : value;
-  if (field.type === "multichoice" && Array.isArray(value)) return value.map((v) => (label(v) ? (localText(label(v)!.label, "id") ?? v) : v));
+  if (field.type === "choice") return label(value) ? (localText(label(value)!.label, locale) ?? value) : value;
+  if (field.type === "multichoice" && Array.isArray(value)) return value.map((v) => (label(v) ? (localText(label(v)!.label, locale) ?? v) : v));
   return value;
 }
 
-function fieldRows(form: Form | undefined, data: Record<string, unknown>, previous: Record<string, unknown> | null): FieldRow[] {
-  if (!form) return Object.keys(data).map((key) => ({ key, label: key, section: "", current: data[key], previous: previous?.[key] ?? null }));
+function fieldRows(
+  form: Form | undefined,
+  data: Record<string, unknown>,
+  previous: Readonly<Record<string, unknown>> | null,
+  flags: readonly ChangeFlag[],
+  locale: Locale,
+): FieldRow[] {
+  const flagsOf = (key: string) => flags.filter((f) => f.field === key).map((f) => changeFlagMessage(f.code, f.params, locale));
+  if (!form)
+    return Object.keys(data).map((key) => ({ key, label: key, section: "", current: data[key], previous: previous?.[key] ?? null, flags: flagsOf(key) }));
   return form.sections.flatMap((section) =>
     section.fields.map((f) => ({
       key: f.key,
-      label: (localText(f.label, "id") ?? f.key) + (f.unit ? ` (${f.unit})` : ""),
-      section: localText(section.title, "id") ?? section.key,
-      current: Object.hasOwn(data, f.key) ? shown(f, data[f.key]) : null,
-      previous: previous && Object.hasOwn(previous, f.key) ? shown(f, previous[f.key]) : null,
+      label: (localText(f.label, locale) ?? f.key) + (f.unit ? ` (${f.unit})` : ""),
+      section: localText(section.title, locale) ?? section.key,
+      current: Object.hasOwn(data, f.key) ? shown(f, data[f.key], locale) : null,
+      previous: previous && Object.hasOwn(previous, f.key) ? shown(f, previous[f.key], locale) : null,
+      flags: flagsOf(f.key),
     })),
   );
 }
@@ -100,8 +98,10 @@ export async function verificationDetail(user: SessionUser, id: number) {
         period: row.period,
       })
     : null;
+  const locale = localeOf(user);
   const data = JSON.parse(row.data) as Record<string, unknown>;
-  const prev = await previousValues(row.org_unit_id, row.package_key, row.form_key, row.period);
+  const checks = (await reportChecks([row], locale)).get(row.id)!;
+  const comparison = checks.flags.comparison;
   const district = districtId ? await getDb().selectFrom("org_unit").select(["code"]).where("id", "=", districtId).executeTakeFirst() : undefined;
   let indicators: Array<{ key: string; name: string; unit: string | null; value: number | null; decimals: number; target: number | null; state: CellState }> =
     [];
@@ -120,7 +120,7 @@ export async function verificationDetail(user: SessionUser, id: number) {
           .filter(({ c }) => feeds.has(c.key))
           .map(({ c, i }) => ({
             key: c.key,
-            name: c.name,
+            name: localText(compiled.indicators.get(c.key)?.indicator.name, locale) ?? c.name,
             unit: c.unit,
             decimals: c.decimals,
             value: mine.cells[i].value,
@@ -157,7 +157,7 @@ export async function verificationDetail(user: SessionUser, id: number) {
     id: row.id,
     unit: { code: row.unit_code, name: row.unit_name },
     formKey: row.form_key,
-    formTitle: form ? (localText(form.title, "id") ?? form.key) : row.form_key,
+    formTitle: form ? (localText(form.title, locale) ?? form.key) : row.form_key,
     period: row.period,
     status: row.status,
     revision: row.revision,
@@ -167,9 +167,13 @@ export async function verificationDetail(user: SessionUser, id: number) {
     returnNote: row.return_note,
     lateEntry: late ? { reason: late.late_entry_reason ?? "", at: late.at, actor: late.actor ?? null } : null,
     submittedAt: row.submitted_at,
-    previousPeriod: prev.period,
-    previousStatus: prev.status,
-    fields: fieldRows(form, data, prev.data),
+    /** The calendar period before this one and its report's status (a draft included), if any. */
+    previousPeriod: checks.previousPeriod,
+    /** The newest earlier non-draft report the values are compared with. */
+    comparison: comparison ? { period: comparison.period, status: comparison.status } : null,
+    flaggedFields: checks.flags.flaggedFields.length,
+    warnings: checks.warnings.map((w) => w.message),
+    fields: fieldRows(form, data, comparison?.data ?? null, checks.flags.flags, locale),
     knownFields: form ? fieldsOf(form).length : 0,
     indicators,
     history: history.map((h) => {

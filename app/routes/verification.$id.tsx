@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { notFound, requireUserWithRole } from "~/auth/guards.server";
 import { say, type Reader } from "~/i18n/message";
@@ -10,6 +10,7 @@ import { formatNumberId } from "@engine";
 import { STATE_KEYS, STATE_SYMBOLS } from "~/contracts/scorecard";
 import { DataTable } from "~/components/DataTable";
 import { decide, verificationDetail, type Decision } from "~/models/verification.server";
+import { nextInQueue, parseQueueFilters, queueSearch } from "~/models/verification-queue.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/i18n/title";
 
@@ -21,14 +22,24 @@ function reportId(raw: string | undefined, reader: Reader): number {
   return id;
 }
 
-/** District verifiers only, and only for reports inside their district (403 otherwise). */
+/** What the page says after a decision sent the verifier here: `done=approved|returned`. */
+const DONE = { approved: "verification.done.approvedNext", returned: "verification.done.returnedNext" } as const satisfies Record<string, MessageKey>;
+
+/**
+ * District verifiers only, and only for reports inside their district (403 otherwise). The queue's
+ * filters ride along in the query, so "back" and "next report" stay in the same filtered queue.
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireUserWithRole(request, VERIFIER_ROLES);
-  return verificationDetail(user, reportId(params.id, user));
+  const url = new URL(request.url);
+  const { filters } = parseQueueFilters(url.searchParams);
+  const detail = await verificationDetail(user, reportId(params.id, user));
+  const done = url.searchParams.get("done");
+  return { ...detail, queue: queueSearch(filters), done: done === "approved" || done === "returned" ? say(user, DONE[done]) : null };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user } = await requireUserWithRole(request, VERIFIER_ROLES);
+  const { user, grants } = await requireUserWithRole(request, VERIFIER_ROLES);
   const id = reportId(params.id, user);
   const form = await readForm(request);
   const intent = formString(form, "intent", 10);
@@ -38,6 +49,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const revision = Number(formString(form, "revision", 12));
   const result = await decide({ user, id, decision: intent as Decision, revision: Number.isInteger(revision) ? revision : -1, note, ip: clientIp(context) });
   if (!result.ok) return data({ ok: false as const, message: result.message, field: result.field, note }, { status: result.status });
+  // The page's form names the queue it came from: go on to the next report there, or back to it when none is left.
+  const queue = form.get("queue");
+  if (typeof queue === "string") {
+    const { filters } = parseQueueFilters(new URLSearchParams(queue.slice(0, 400)));
+    const next = await nextInQueue(user, grants, filters, id);
+    const search = new URLSearchParams(queueSearch(filters));
+    search.set("done", result.status);
+    if (next !== null) return redirect(`/verification/${next}?${search}`);
+    search.set("last", "1");
+    return redirect(`/verification?${search}`);
+  }
   return { ok: true as const, status: result.status, message: null, field: undefined, note: "" };
 }
 
@@ -70,7 +92,7 @@ export default function VerificationDetail() {
       <div className="page-header">
         <div>
           <h1>
-            {d.unit.name} · {d.formTitle} · {d.period}
+            {t("verification.unitWithCode", { name: d.unit.name, code: d.unit.code })} · {d.formTitle} · {d.period}
           </h1>
           <p>
             {t("entry.status")} <span className={`badge ${d.status}`}>{t(`status.${d.status}` as MessageKey)}</span> ·{" "}
@@ -78,8 +100,13 @@ export default function VerificationDetail() {
           </p>
           <p className="muted">{t("locks.verification.formVersion", { version: d.packageVersion })}</p>
         </div>
-        <Link to="/verification">{t("verification.back")}</Link>
+        <Link to={`/verification${d.queue}`}>{t("verification.back")}</Link>
       </div>
+      {d.done ? (
+        <div className="alert success" role="status">
+          {d.done}
+        </div>
+      ) : null}
       {d.lateEntry ? (
         <div className="alert info" role="note">
           <span className="badge late-entry">{t("backfill.lateEntry")}</span>{" "}
@@ -105,14 +132,48 @@ export default function VerificationDetail() {
       <div className="grid verification-grid">
         <section className="card" aria-labelledby="fields-title">
           <h2 id="fields-title">{t("verification.fields")}</h2>
-          {d.previousStatus === null ? <p className="muted">{t("verification.noPrevious", { period: d.previousPeriod })}</p> : null}
-          <div className="table-wrap">
+          {d.comparison ? (
+            <p>
+              {t("verification.compareWith", { period: d.comparison.period, status: t(`status.${d.comparison.status}` as MessageKey) })}
+              {d.previousPeriod.status && d.previousPeriod.period !== d.comparison.period ? (
+                <> {t("verification.previousNotUsed", { period: d.previousPeriod.period, status: t(`status.${d.previousPeriod.status}` as MessageKey) })}</>
+              ) : null}
+            </p>
+          ) : (
+            <p className="muted">
+              {t("verification.noComparison")}
+              {d.previousPeriod.status ? (
+                <> {t("verification.previousNotUsed", { period: d.previousPeriod.period, status: t(`status.${d.previousPeriod.status}` as MessageKey) })}</>
+              ) : null}
+            </p>
+          )}
+          {d.flaggedFields > 0 ? (
+            <div className="alert warning" role="note">
+              {t("verification.flagsSummary", { count: d.flaggedFields })}
+            </div>
+          ) : null}
+          {d.warnings.length > 0 ? (
+            <div className="alert warning" role="note">
+              <strong>{t("verification.warnings")}</strong>
+              <ul>
+                {d.warnings.map((w, i) => (
+                  <li key={i}>{w}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          {/* Focusable, so a keyboard can scroll the table sideways on a phone. */}
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="fields-title">
             <table className="data">
               <thead>
                 <tr>
                   <th scope="col">{t("verification.field")}</th>
                   <th scope="col">{t("verification.current", { period: d.period })}</th>
-                  <th scope="col">{t("verification.previous", { period: d.previousPeriod })}</th>
+                  <th scope="col">
+                    {d.comparison
+                      ? t("verification.comparisonColumn", { period: d.comparison.period, status: t(`status.${d.comparison.status}` as MessageKey) })
+                      : t("verification.previous", { period: d.previousPeriod.period })}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -128,10 +189,23 @@ export default function VerificationDetail() {
                       </tr>,
                     );
                   }
-                  const changed = show(f.current, t) !== show(f.previous, t) && d.previousStatus !== null;
+                  const changed = show(f.current, t) !== show(f.previous, t) && d.comparison !== null;
+                  const flagged = f.flags.length > 0;
                   rows.push(
-                    <tr key={f.key} className={changed ? "changed" : undefined}>
-                      <th scope="row">{f.label}</th>
+                    <tr key={f.key} className={[changed ? "changed" : "", flagged ? "flagged" : ""].join(" ").trim() || undefined}>
+                      <th scope="row">
+                        {f.label}
+                        {flagged ? (
+                          <ul className="change-flags" aria-label={t("verification.flagLabel")}>
+                            {f.flags.map((m, i) => (
+                              <li key={i}>
+                                <span aria-hidden="true">⚑ </span>
+                                {m}
+                              </li>
+                            ))}
+                          </ul>
+                        ) : null}
+                      </th>
                       <td className={typeof f.current === "number" ? "num" : undefined}>{show(f.current, t)}</td>
                       <td className={typeof f.previous === "number" ? "num" : undefined}>{show(f.previous, t)}</td>
                     </tr>,
@@ -145,25 +219,28 @@ export default function VerificationDetail() {
 
         <section className="card" aria-labelledby="indicators-title">
           <h2 id="indicators-title">{t("verification.indicators")}</h2>
-          <DataTable
-            rows={d.indicators}
-            rowKey={(i) => i.key}
-            empty={t("verification.noIndicators")}
-            columns={[
-              { header: t("verification.indicator"), rowHeader: true, cell: (i) => i.name },
-              { header: t("verification.value"), className: "num nowrap", cell: (i) => withUnit(i.value, i.decimals, i.unit) },
-              { header: t("verification.target"), className: "num nowrap", cell: (i) => withUnit(i.target, i.decimals, i.unit) },
-              {
-                header: t("verification.state"),
-                className: (i) => `sc-${i.state}`,
-                cell: (i) => (
-                  <>
-                    <span aria-hidden="true">{STATE_SYMBOLS[i.state]}</span> {t(STATE_KEYS[i.state])}
-                  </>
-                ),
-              },
-            ]}
-          />
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="indicators-title">
+            <DataTable
+              wrapClassName={null}
+              rows={d.indicators}
+              rowKey={(i) => i.key}
+              empty={t("verification.noIndicators")}
+              columns={[
+                { header: t("verification.indicator"), rowHeader: true, cell: (i) => i.name },
+                { header: t("verification.value"), className: "num nowrap", cell: (i) => withUnit(i.value, i.decimals, i.unit) },
+                { header: t("verification.target"), className: "num nowrap", cell: (i) => withUnit(i.target, i.decimals, i.unit) },
+                {
+                  header: t("verification.state"),
+                  className: (i) => `sc-${i.state}`,
+                  cell: (i) => (
+                    <>
+                      <span aria-hidden="true">{STATE_SYMBOLS[i.state]}</span> {t(STATE_KEYS[i.state])}
+                    </>
+                  ),
+                },
+              ]}
+            />
+          </div>
         </section>
       </div>
 
@@ -179,6 +256,7 @@ export default function VerificationDetail() {
         ) : (
           <Form method="post">
             <input type="hidden" name="revision" value={d.revision} />
+            <input type="hidden" name="queue" value={d.queue} />
             <div className="field">
               <label htmlFor="note">{t("verification.note")}</label>
               <textarea

@@ -128,7 +128,7 @@ describe("data entry and verification in Chromium", () => {
     const page = verifier.page;
     await loginAndWaitHome(page, "verifikator.sawahlunto");
     await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Verifikasi" }).click();
-    await page.getByRole("link", { name: `Periksa laporan Puskesmas Sungai Durian ilp_profil ${PERIOD}` }).click();
+    await page.getByRole("link", { name: `Periksa laporan Puskesmas Sungai Durian ${FORM_TITLE} ${PERIOD}` }).click();
     await page.getByRole("heading", { level: 2, name: "Indikator yang memakai laporan ini" }).waitFor();
     await waitForHydration(page);
     await expect(
@@ -142,7 +142,8 @@ describe("data entry and verification in Chromium", () => {
     await page.getByText("Tulis catatan untuk operator").waitFor();
     await page.getByLabel("Catatan untuk operator").fill("Jumlah desa menurut profil kecamatan adalah 11. Mohon diperbaiki.");
     await page.getByRole("button", { name: "Kembalikan" }).click();
-    await page.getByText("Laporan dikembalikan ke operator dengan catatan Anda.").waitFor();
+    // The verifier goes on to the next report of the queue, or back to the queue when none is left.
+    await page.getByText(/^Laporan (sebelumnya )?dikembalikan ke operator\./).waitFor();
     await screenshot(page, "entry-05-returned");
 
     const op = operator.page;
@@ -159,7 +160,9 @@ describe("data entry and verification in Chromium", () => {
 
   it("verifier approves; the operator can no longer change the report", async () => {
     const page = verifier.page;
-    await page.reload();
+    await page.goto("/verification");
+    await page.getByRole("link", { name: `Periksa laporan Puskesmas Sungai Durian ${FORM_TITLE} ${PERIOD}` }).click();
+    await page.getByRole("heading", { level: 2, name: "Indikator yang memakai laporan ini" }).waitFor();
     await waitForHydration(page);
     await expect(
       page
@@ -168,7 +171,7 @@ describe("data entry and verification in Chromium", () => {
         .innerText(),
     ).resolves.toContain("11");
     await page.getByRole("button", { name: "Setujui" }).click();
-    await page.getByText("Laporan disetujui dan sekarang terkunci.").waitFor();
+    await page.getByText(/^Laporan (sebelumnya )?disetujui\./).waitFor();
     await screenshot(page, "entry-07-approved");
     // The district scorecard reflects the report on the next request: 5 of 11 villages = 45.5 %.
     await page.goto(`/scorecards?template=ilp-nasional&period=${PERIOD}&parent=13.73`);

@@ -31,6 +31,7 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   "forms.$formKey.$period": { roles: OPERATOR_ROLES, params: { formKey: "ilp_profil", period: "2025-03" } },
   // Another Puskesmas via ?unit= and a submitted report are refused in tests/integration/autosave.test.ts.
   "forms.$formKey.$period_.autosave": { roles: OPERATOR_ROLES, params: { formKey: "ilp_profil", period: "2025-03" } },
+  // Bulk approval of another district's report is refused (403, nothing approved) in tests/integration/verification-flags.test.ts.
   "verification._index": { roles: VERIFIER_ROLES },
   // Report ids of another district are refused (403) in tests/integration/entry.test.ts.
   "verification.$id": { roles: VERIFIER_ROLES, params: { id: "1" } },

@@ -239,7 +239,8 @@ describe.each(DIALECTS)("the verifier's queue on %s", (kind) => {
       expect(review.items).toEqual([]);
       expect(review.refused[0].reason).toBe("1 peringatan aturan; periksa dan setujui satu per satu.");
       expect((await detailOf(ids.clean)).warnings).toEqual([
-        "SPM 1: jumlah yang dilayani bulan ini melebihi sasaran setahun. Periksa angka ini atau perbarui Sasaran SPM tahun ini.",
+        "SPM 1: jumlah yang dilayani bulan ini melebihi sasaran setahun. Periksa angka ini atau perbarui Sasaran SPM tahun ini. " +
+          "Angka yang diperiksa: SPM 1 – Ibu hamil yang mendapat pelayanan antenatal sesuai standar (K6) = 17; SPM 1 – Sasaran ibu hamil = 1.",
       ]);
       expect((await detailOf(ids.clean, "en")).warnings[0]).toMatch(/^SPM 1: people served this month exceed the annual sasaran/);
     } finally {

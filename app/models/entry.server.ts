@@ -8,7 +8,6 @@ import {
   bookkeepingFields,
   fieldsOf,
   formToJsonSchema,
-  parsePeriod,
   previousPeriod,
   validateSubmission,
   type Form,
@@ -511,25 +510,6 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
     if ((latest?.revision ?? 0) !== input.baseRevision) return refused(409, "CONFLICT", { formErrors: [render(locale, CONFLICT)] });
     throw err;
   }
-}
-
-/** The same form's values in the previous period, for comparison (verifier) and orientation. */
-export async function previousValues(
-  unitId: number,
-  packageKey: string,
-  formKey: string,
-  period: string,
-): Promise<{ period: string; status: SubmissionStatus | null; data: Record<string, unknown> | null }> {
-  const prev = previousPeriod(parsePeriod(period));
-  const row = await getDb()
-    .selectFrom("submission")
-    .select(["status", "data"])
-    .where("org_unit_id", "=", unitId)
-    .where("package_key", "=", packageKey)
-    .where("form_key", "=", formKey)
-    .where("period", "=", prev)
-    .executeTakeFirst();
-  return { period: prev, status: row?.status ?? null, data: row ? (JSON.parse(row.data) as Record<string, unknown>) : null };
 }
 
 /** Largest answers document a save accepts (characters of JSON). */

@@ -4,7 +4,18 @@
  * return with a note) under an optimistic lock on the report's revision. The queue is in
  * verification-queue.server.ts.
  */
-import { changeFlagMessage, compilePackage, fieldsOf, localText, type CellState, type ChangeFlag, type Field, type Form, type Locale } from "@engine";
+import {
+  bookkeepingFields,
+  changeFlagMessage,
+  compilePackage,
+  fieldsOf,
+  localText,
+  type CellState,
+  type ChangeFlag,
+  type Field,
+  type Form,
+  type Locale,
+} from "@engine";
 import { forbidden } from "~/auth/guards.server";
 import { mayVerify } from "~/auth/policy.server";
 import { writeAudit } from "~/auth/audit.server";
@@ -60,15 +71,19 @@ function fieldRows(
   const flagsOf = (key: string) => flags.filter((f) => f.field === key).map((f) => changeFlagMessage(f.code, f.params, locale));
   if (!form)
     return Object.keys(data).map((key) => ({ key, label: key, section: "", current: data[key], previous: previous?.[key] ?? null, flags: flagsOf(key) }));
+  // Bookkeeping fields (a formula that reads no answer) are the form's, not the Puskesmas': not shown, as on the fill page.
+  const bookkeeping = new Set(bookkeepingFields(form));
   return form.sections.flatMap((section) =>
-    section.fields.map((f) => ({
-      key: f.key,
-      label: (localText(f.label, locale) ?? f.key) + (f.unit ? ` (${f.unit})` : ""),
-      section: localText(section.title, locale) ?? section.key,
-      current: Object.hasOwn(data, f.key) ? shown(f, data[f.key], locale) : null,
-      previous: previous && Object.hasOwn(previous, f.key) ? shown(f, previous[f.key], locale) : null,
-      flags: flagsOf(f.key),
-    })),
+    section.fields
+      .filter((f) => !bookkeeping.has(f.key))
+      .map((f) => ({
+        key: f.key,
+        label: (localText(f.label, locale) ?? f.key) + (f.unit ? ` (${f.unit})` : ""),
+        section: localText(section.title, locale) ?? section.key,
+        current: Object.hasOwn(data, f.key) ? shown(f, data[f.key], locale) : null,
+        previous: previous && Object.hasOwn(previous, f.key) ? shown(f, previous[f.key], locale) : null,
+        flags: flagsOf(f.key),
+      })),
   );
 }
 

@@ -116,6 +116,23 @@ describe.each(DIALECTS)("the verifier's queue on %s", (kind) => {
   });
   afterAll(() => handle.destroy());
 
+  it("does not list a bookkeeping field (a formula that reads no answer), as the fill page does not draw it", async () => {
+    const district = await getDb().selectFrom("org_unit").select("path").where("code", "=", "13.73").executeTakeFirstOrThrow();
+    const profil = await getDb()
+      .selectFrom("submission as s")
+      .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+      .select(["s.id", "s.data"])
+      .where("s.form_key", "=", "ilp_profil")
+      .where("o.path", "like", `${district.path}%`)
+      .where("s.status", "in", ["submitted", "approved", "returned"])
+      .orderBy("s.id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(profil.data).bulan_laporan).toBe(1);
+    const keys = (await detailOf(profil.id)).fields.map((f: { key: string }) => f.key);
+    expect(keys).toContain("jumlah_desa");
+    expect(keys).not.toContain("bulan_laporan");
+  });
+
   it("flags a change beyond the percentage and a jump against the unit's own history, at the field", async () => {
     const d = await detailOf(ids.flagged);
     const field = d.fields.find((f: { key: string }) => f.key === FIELD);

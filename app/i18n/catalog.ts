@@ -19,6 +19,7 @@ import * as m_scorecard_query from "./messages/scorecard-query";
 import * as m_locks_verification from "./messages/locks-verification";
 import * as m_indicator_preview from "./messages/indicator-preview";
 import * as m_titles from "./messages/titles";
+import * as m_scorecard_navigation from "./messages/scorecard-navigation";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -530,6 +531,7 @@ export const id = {
   ...m_locks_verification.id,
   ...m_indicator_preview.id,
   ...m_titles.id,
+  ...m_scorecard_navigation.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1043,6 +1045,7 @@ export const en: Record<MessageKey, string> = {
   ...m_locks_verification.en,
   ...m_indicator_preview.en,
   ...m_titles.en,
+  ...m_scorecard_navigation.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

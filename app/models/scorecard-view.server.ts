@@ -7,7 +7,6 @@ import ExcelJS from "exceljs";
 import {
   formatNumberId,
   PeriodError,
-  periodLabel,
   periodMessage,
   roundForDisplay,
   scorecardMessage,
@@ -30,8 +29,18 @@ import { localeOf, periodDetail, type Reader } from "~/i18n/message";
 import { getAncestors, getOrgByCode } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
 import { getPublishedPackage, listPackages } from "./templates.server";
-import { ROW_LIMITS, STATE_KEYS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewRow } from "~/contracts/scorecard";
+import {
+  periodName,
+  ROW_LEVEL_ORDER,
+  ROW_LIMITS,
+  STATE_KEYS,
+  type ScorecardSelection,
+  type ScorecardView,
+  type ViewCell,
+  type ViewRow,
+} from "~/contracts/scorecard";
 import { clock } from "~/utils/clock.server";
+import { defaultScorecardPeriod, type PeriodDefault } from "./scorecard-period.server";
 import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 
 export const DEFAULT_TEMPLATE = "ilp-nasional";
@@ -114,7 +123,11 @@ type T = ((key: MessageKey, vars?: Record<string, string | number>) => string) &
  * Turns a selection into a scorecard query inside the user's area. Throws a 403 Response for a
  * parent outside it, SelectionError for anything else the user can fix.
  */
-export async function resolveQuery(sel: ScorecardSelection, roots: readonly Grant[], t: T): Promise<{ query: ScorecardQuery; parent: OrgUnit | null }> {
+export async function resolveQuery(
+  sel: ScorecardSelection,
+  roots: readonly Grant[],
+  t: T,
+): Promise<{ query: ScorecardQuery; parent: OrgUnit | null; area?: OrgUnit }> {
   const parsed = tryParsePeriod(sel.period);
   if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed)[t.locale] }), 400);
   const pkg = await getPublishedPackage(sel.template);
@@ -126,6 +139,11 @@ export async function resolveQuery(sel: ScorecardSelection, roots: readonly Gran
     const parent = await getOrgByCode(getDb(), sel.parent);
     if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);
     if (!inArea(roots, parent)) throw forbiddenText(t("scorecards.error.outOfScope", { name: parent.name }));
+    // A level below the parent's children (Puskesmas of a province): every unit of that level inside the area.
+    if (sel.level && ROW_LEVEL_ORDER.indexOf(sel.level) > ROW_LEVEL_ORDER.indexOf(parent.level) + 1) {
+      const { query } = await checkSize({ query: { ...base, level: sel.level, scopePaths: [parent.path] }, parent: null }, t);
+      return { query, parent: null, area: parent };
+    }
     return checkSize({ query: { ...base, parentCode: parent.code }, parent }, t);
   }
   if (sel.level) {
@@ -234,7 +252,7 @@ export function toView(result: ScorecardResult, sel: ScorecardSelection, locale:
   const sorted = sortRows(sc.rows.map(reorder), columns, sel.sort, sel.dir);
   const rows = (sel.limit === null ? sorted : sorted.slice(0, sel.limit)).map(mkRow);
   return {
-    periodLabel: periodLabel(sc.period, { ytd: sel.ytd === true }),
+    periodLabel: periodName(sc.period, (key, vars) => translate(locale, key, vars), sel.ytd === true),
     columns: columns.map((c) => ({ key: c.key, name: names.get(c.key) ?? c.name, group: c.group, unit: c.unit, ytd: c.ytd })),
     groups,
     rows,
@@ -260,9 +278,33 @@ export async function loadScorecard(request: Request) {
   const locale = await getLocale(request, user);
   const t: T = Object.assign((key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars), { locale });
   const url = new URL(request.url);
-  const sel = parseSelection(url);
   const roots = areaRoots(grants);
-  return { user, roots, locale, t, sel, url };
+  let sel = parseSelection(url);
+  // No period asked for: the latest one with enough reports in the viewer's area (decision 025).
+  let periodDefault: PeriodDefault | null = null;
+  if (!clip(url.searchParams.get("period"))) {
+    periodDefault = await defaultScorecardPeriod(
+      sel.template,
+      roots.map((r) => r.orgPath),
+    );
+    sel = { ...sel, period: periodDefault.period };
+  }
+  return { user, roots, locale, t, sel, url, periodDefault };
+}
+
+/** The units a viewer may narrow the rows to: provinces and districts inside their area, shallowest first, by name. */
+export async function areaOptions(roots: readonly Grant[]): Promise<Array<{ code: string; name: string; level: OrgLevel }>> {
+  if (roots.length === 0) return [];
+  const rows = await getDb()
+    .selectFrom("org_unit")
+    .select(["code", "name", "level", "path"])
+    .where("level", "in", ["province", "district"])
+    .where((eb) => eb.or(roots.map((r) => eb("path", "like", `${r.orgPath}%`))))
+    .execute();
+  const depth = (l: OrgLevel) => ROW_LEVEL_ORDER.indexOf(l);
+  return rows
+    .sort((a, b) => depth(a.level) - depth(b.level) || a.name.localeCompare(b.name, "id"))
+    .map((r) => ({ code: r.code, name: r.name, level: r.level }));
 }
 
 /** Published templates for the selection form (latest version of each key). */

@@ -1,0 +1,131 @@
+/**
+ * Finding the scorecard: the period it opens on (the latest with enough reports in the viewer's
+ * area, decision 025), the level and area choice, and the explanation in the reader's words.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "~/db/db.server";
+import { defaultScorecardPeriod, DEFAULT_PERIOD_THRESHOLD, lastCompletePeriod, pickerPeriods } from "~/models/scorecard-period.server";
+import * as page from "~/routes/scorecards";
+import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabaseAt } from "../helpers/app";
+import { DIALECTS, type useTestDatabase } from "../helpers/db";
+
+// Early December: November has barely begun to come in, October is mostly reported.
+const AS_OF = "2026-12-03T12:00:00.000Z";
+
+describe.each(DIALECTS)("scorecard navigation on %s", (kind) => {
+  let handle: Awaited<ReturnType<typeof useTestDatabase>>;
+  let cookie: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ({ handle, cookie } = await useDemoDatabaseAt(kind, AS_OF, {
+      ...FACILITATOR_USERS,
+      districtAdmin: ["adm.sawahlunto", [["district_admin", "13.73"]]],
+    }));
+  }, 300_000);
+  afterAll(() => handle.destroy());
+
+  /** The rule computed the plain way: per month, counted reports of the monthly forms over Puskesmas × forms. */
+  async function expectedDefault(under: string | null, now: Date) {
+    const db = getDb();
+    let units = db.selectFrom("org_unit").select(["id"]).where("level", "=", "puskesmas");
+    if (under) units = units.where("path", "like", `${under}%`);
+    const ids = new Set((await units.execute()).map((u) => u.id));
+    const subs = await db
+      .selectFrom("submission")
+      .select(["org_unit_id", "period"])
+      .where("form_key", "in", ["ilp_profil", "spm_bulanan"])
+      .where("status", "in", ["submitted", "approved"])
+      .execute();
+    const last = lastCompletePeriod("month", now);
+    const months = Array.from({ length: 6 }, (_, i) => {
+      const [y, m] = last.split("-").map(Number);
+      const d = new Date(Date.UTC(y, m - 1 - i, 1));
+      return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+    });
+    const share = (p: string) => subs.filter((s) => s.period === p && ids.has(s.org_unit_id)).length / (ids.size * 2);
+    const enough = months.find((p) => share(p) >= DEFAULT_PERIOD_THRESHOLD);
+    if (enough) return { period: enough, rule: "threshold", completeness: share(enough) };
+    const best = months.reduce((a, b) => (share(b) > share(a) ? b : a));
+    return share(best) === 0 ? { period: last, rule: "none", completeness: 0 } : { period: best, rule: "mostComplete", completeness: share(best) };
+  }
+
+  it("opens on the latest month with at least 80 % of reports in the viewer's area, not on the barely reported last month", async () => {
+    const now = new Date(AS_OF);
+    expect(lastCompletePeriod("month", now)).toBe("2026-11");
+    const national = await defaultScorecardPeriod("ilp-nasional", ["/1/"], now);
+    expect(national).toMatchObject(await expectedDefault(null, now));
+    expect(national.rule).toBe("threshold");
+    // The last complete month is still coming in: the default is an earlier one.
+    expect(national.period < "2026-11").toBe(true);
+    expect(national.completeness!).toBeGreaterThanOrEqual(0.8);
+    // A district's own area decides for its viewers.
+    const sawahlunto = (await getDb().selectFrom("org_unit").select("path").where("code", "=", "13.73").executeTakeFirstOrThrow()).path;
+    const district = await defaultScorecardPeriod("ilp-nasional", [sawahlunto], now);
+    expect(district).toMatchObject(await expectedDefault(sawahlunto, now));
+  });
+
+  it("falls back to the most complete recent month when none reaches the threshold, and to the last complete month when nothing came in", async () => {
+    const later = new Date("2027-05-10T08:00:00Z");
+    const most = await defaultScorecardPeriod("ilp-nasional", ["/1/"], later);
+    expect(most).toMatchObject(await expectedDefault(null, later));
+    expect(most.rule).toBe("mostComplete");
+    expect(most.completeness!).toBeLessThan(0.8);
+    const empty = await defaultScorecardPeriod("ilp-nasional", ["/1/"], new Date("2027-09-10T08:00:00Z"));
+    expect(empty).toMatchObject({ period: "2027-08", rule: "none", completeness: 0 });
+    // An unknown package has no forms: the last complete month, nothing expected.
+    expect(await defaultScorecardPeriod("tidak-ada", ["/1/"], later)).toMatchObject({ period: "2027-04", rule: "none", completeness: null });
+  });
+
+  it("offers months, quarters and years the package's forms use, newest first, the running period included", () => {
+    const groups = pickerPeriods(["month", "year", "quarter"], new Date(AS_OF));
+    expect(groups.map((g) => g.type)).toEqual(["month", "quarter", "year"]);
+    expect(groups[0].periods.slice(0, 3)).toEqual(["2026-12", "2026-11", "2026-10"]);
+    expect(groups[1].periods.slice(0, 2)).toEqual(["2026-Q4", "2026-Q3"]);
+    expect(groups[2].periods.slice(0, 2)).toEqual(["2026", "2025"]);
+    expect(pickerPeriods(["quarter"], new Date(AS_OF)).map((g) => g.type)).toEqual(["quarter"]);
+  });
+
+  type PageData = {
+    sel: { period: string; level: string | null };
+    periodDefault: { period: string; rule: string } | null;
+    view: { rows: Array<{ code: string; level: string; cells: Array<{ state: string }> }> } | null;
+    error: string | null;
+    area: { code: string } | null;
+  };
+  const pageData = async (search: string, who: string) =>
+    payloadOf<PageData>(await call(page.loader, makeRequest(`/scorecards${search}`, { cookie: cookie[who] })));
+
+  it("the page opens on the default period with mostly coloured cells, and says why", async () => {
+    const d = await pageData("?level=district", "national");
+    expect(d.error).toBeNull();
+    expect(d.periodDefault).toMatchObject({ period: (await expectedDefault(null, new Date(AS_OF))).period, rule: "threshold" });
+    expect(d.sel.period).toBe(d.periodDefault!.period);
+    const cells = d.view!.rows.flatMap((r) => r.cells);
+    const grey = cells.filter((c) => c.state === "nodata" || c.state === "incomplete").length;
+    expect(grey / cells.length).toBeLessThan(0.5);
+    // A period in the URL is kept, and no default is claimed.
+    const asked = await pageData("?level=district&period=2026-11", "national");
+    expect(asked.sel.period).toBe("2026-11");
+    expect(asked.periodDefault).toBeNull();
+  });
+
+  it("chooses the rows level and narrows to an area inside the viewer's scope", async () => {
+    const byDistrict = await pageData("?level=district&period=2026-10", "national");
+    expect(byDistrict.view!.rows.map((r) => r.code).sort()).toEqual(["13.73", "33.24", "33.28", "61.05", "64.74"]);
+    // Puskesmas of one province: the province's Puskesmas only, the province named as the area.
+    const inProvince = await pageData("?level=puskesmas&parent=33&period=2026-10", "national");
+    expect(inProvince.error).toBeNull();
+    expect(inProvince.area?.code).toBe("33");
+    const codes = inProvince.view!.rows.map((r) => r.code);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.every((c) => c.startsWith("P33"))).toBe(true);
+    expect(inProvince.view!.rows.every((r) => r.level === "puskesmas")).toBe(true);
+    // A level at the parent's children is the plain drill-down.
+    const children = await pageData("?level=district&parent=33&period=2026-10", "national");
+    expect(children.view!.rows.map((r) => r.code).sort()).toEqual(["33.24", "33.28"]);
+    // An area outside the viewer's scope is refused, whatever the level.
+    const outside = await call(page.loader, makeRequest("/scorecards?level=puskesmas&parent=13&period=2026-10", { cookie: cookie.jateng }));
+    expect(outside).toBeInstanceOf(Response);
+    expect((outside as Response).status).toBe(403);
+  });
+});

@@ -12,7 +12,6 @@ import {
   scorecardMessage,
   ScorecardRequestError,
   tryParsePeriod,
-  type CellExplanation,
   type CellState,
   type ScorecardCell,
   type ScorecardRow,
@@ -496,22 +495,4 @@ function addTransposed(
 export function exportFileName(sel: ScorecardSelection, result: ScorecardResult, ext: "csv" | "xlsx"): string {
   const scope = result.parent?.code ?? sel.level ?? "wilayah";
   return `scorecard-${sel.template}-${sel.period}${sel.ytd ? "-kumulatif" : ""}-${scope}.${ext}`.replace(/[^A-Za-z0-9._-]+/g, "_");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Explain
-
-/** Names of the units an explanation mentions (contributing and missing units are codes). */
-export async function unitNames(explanation: CellExplanation): Promise<Record<string, string>> {
-  const codes = [...new Set(explanation.forms.flatMap((f) => [...f.contributing, ...f.missing]))];
-  const out: Record<string, string> = Object.create(null);
-  for (let i = 0; i < codes.length; i += 500) {
-    const rows = await getDb()
-      .selectFrom("org_unit")
-      .select(["code", "name"])
-      .where("code", "in", codes.slice(i, i + 500))
-      .execute();
-    for (const r of rows) out[r.code] = r.name;
-  }
-  return out;
 }

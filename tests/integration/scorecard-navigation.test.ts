@@ -6,6 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/db.server";
 import { defaultScorecardPeriod, DEFAULT_PERIOD_THRESHOLD, lastCompletePeriod, pickerPeriods } from "~/models/scorecard-period.server";
 import * as page from "~/routes/scorecards";
+import * as explainRoute from "~/routes/scorecards_.explain";
+import { explainScorecardCell } from "~/models/scorecard.server";
+import { effectivePackage } from "~/models/templates.server";
+import { langCookie } from "~/i18n/locale.server";
+import type { ExplainView } from "~/contracts/scorecard-explain";
 import { call, makeRequest, payloadOf, FACILITATOR_USERS, useDemoDatabaseAt } from "../helpers/app";
 import { DIALECTS, type useTestDatabase } from "../helpers/db";
 
@@ -127,5 +132,65 @@ describe.each(DIALECTS)("scorecard navigation on %s", (kind) => {
     const outside = await call(page.loader, makeRequest("/scorecards?level=puskesmas&parent=13&period=2026-10", { cookie: cookie.jateng }));
     expect(outside).toBeInstanceOf(Response);
     expect((outside as Response).status).toBe(403);
+  });
+
+  const explainAs = async (search: string, who: string, lang: "id" | "en" = "id") => {
+    const en = lang === "en" ? `; ${(await langCookie.serialize("en")).split(";")[0]}` : "";
+    const res = await call(explainRoute.loader, makeRequest(`/scorecards/explain${search}`, { cookie: `${cookie[who]}${en}` }));
+    return payloadOf<{ view: ExplainView | null; error: string | null }>(res);
+  };
+
+  it("explains in words: the target's source by name, counts without decimals, the aggregation, each unit in one list", async () => {
+    // The district's total over January–October: Puskesmas that missed a month are "partly reported".
+    const search = "?period=2026-10&ytd=1&parent=13.73&row=13.73&indicator=ilp_posyandu";
+    const d = await explainAs(search, "districtAdmin");
+    expect(d.error).toBeNull();
+    const v = d.view!;
+    expect(v.target!.source).toMatch(/^target Kota Sawahlunto · tahun 2026 · Dinkes Kota Sawahlunto/);
+    expect(v.summary).toContain("dari target Kota Sawahlunto");
+    expect(`${v.summary} ${v.target!.source}`).not.toMatch(/13\.73|kabupaten\/kota/);
+    expect(v.periodLabel).toBe("Januari–Oktober 2026 (kumulatif)");
+    for (const i of v.inputs) {
+      expect(i.aggregation).toMatch(/^(dijumlahkan|nilai terakhir|nilai tertinggi|nilai terendah|rata-rata)/);
+      // Stored counts are whole numbers: "9.428", never "9.428,00".
+      expect(i.total).toMatch(/^(–|\d{1,3}(\.\d{3})*)$/);
+    }
+    expect(v.inputs.map((i) => i.aggregation)).toContain("nilai terakhir dalam periode, dijumlahkan dari semua Puskesmas");
+    // Each unit in exactly one list, and together exactly the units the engine names.
+    const raw = await explainScorecardCell(
+      { packageKey: "ilp-nasional", period: "2026-10", ytd: true, parentCode: "13.73", indicators: ["ilp_posyandu"] },
+      { row: "13.73", indicator: "ilp_posyandu" },
+    );
+    for (const f of v.forms) {
+      const lists = [f.complete, f.incomplete, f.notReported].map((l) => l.map((u) => u.code));
+      const all = lists.flat();
+      expect(new Set(all).size).toBe(all.length);
+      const engine = raw.forms.find((x) => x.form === f.form)!;
+      expect(new Set(all)).toEqual(new Set([...engine.contributing, ...engine.missing]));
+      expect(f.complete.every((u) => u.name !== u.code)).toBe(true);
+      expect(f.reported).toMatch(/^\d{1,3}(\.\d{3})*$/);
+    }
+    expect(v.forms.some((f) => f.incomplete.length > 0)).toBe(true);
+  });
+
+  it("explains in English with the package's English labels and English number format", async () => {
+    const search = "?period=2026-10&ytd=1&parent=13.73&row=13.73&indicator=ilp_posyandu";
+    const v = (await explainAs(search, "districtAdmin", "en")).view!;
+    const pkg = (await effectivePackage(
+      "ilp-nasional",
+      (await getDb().selectFrom("org_unit").select("id").where("code", "=", "13.73").executeTakeFirstOrThrow()).id,
+    ))!.package;
+    expect(v.indicator.name).toBe(pkg.indicators.find((i) => i.key === "ilp_posyandu")!.name.en);
+    expect(v.target!.source).toMatch(/^target of Kota Sawahlunto · year 2026 · /);
+    expect(v.summary).toMatch(/from the Kota Sawahlunto target/);
+    expect(v.periodLabel).toBe("January–October 2026 (year to date)");
+    const titles = new Set(pkg.forms.map((f) => f.title.en));
+    for (const i of v.inputs) {
+      expect(titles.has(i.formTitle)).toBe(true);
+      expect(i.aggregation).toMatch(/^(summed|last value|highest|lowest|average)/);
+      expect(i.total).toMatch(/^(–|\d{1,3}(,\d{3})*)$/);
+    }
+    expect(v.forms.every((f) => titles.has(f.title))).toBe(true);
+    expect(v.completeness!.pct).toMatch(/^\d+\.\d$/);
   });
 });

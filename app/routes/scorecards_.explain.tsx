@@ -78,7 +78,7 @@ export default function ExplainPage() {
     );
   }
   return (
-    <div className="page">
+    <div className="page sc-explain">
       <p className="no-print">
         <Link to={d.back}>← {t("scorecards.back")}</Link>
       </p>
@@ -130,28 +130,31 @@ export default function ExplainPage() {
             </div>
           ) : null}
           {e.inputs.length > 0 ? (
-            <DataTable
-              className="data sc-inputs"
-              wrapClassName={null}
-              caption={t("scorecards.explain.inputs")}
-              showCaption
-              rows={e.inputs}
-              rowKey={(i) => i.field}
-              columns={[
-                {
-                  header: t("scorecards.explain.field"),
-                  rowHeader: true,
-                  cell: (i) => (
-                    <>
-                      {i.label} <small className="muted">{i.field}</small>
-                    </>
-                  ),
-                },
-                { header: t("scorecards.explain.form"), cell: (i) => i.formTitle },
-                { header: t("scorecards.explain.aggregation"), cell: (i) => i.aggregation },
-                { header: t("scorecards.explain.total"), headerClassName: "num", className: "num", cell: (i) => i.total },
-              ]}
-            />
+            // A region one can scroll with the keyboard on a phone (the table is wider than the screen).
+            <div className="table-wrap" role="region" aria-label={t("scorecards.explain.inputs")} tabIndex={0}>
+              <DataTable
+                className="data sc-inputs"
+                wrapClassName={null}
+                caption={t("scorecards.explain.inputs")}
+                showCaption
+                rows={e.inputs}
+                rowKey={(i) => i.field}
+                columns={[
+                  {
+                    header: t("scorecards.explain.field"),
+                    rowHeader: true,
+                    cell: (i) => (
+                      <>
+                        {i.label} <small className="muted">{i.field}</small>
+                      </>
+                    ),
+                  },
+                  { header: t("scorecards.explain.form"), cell: (i) => i.formTitle },
+                  { header: t("scorecards.explain.aggregation"), cell: (i) => i.aggregation },
+                  { header: t("scorecards.explain.total"), headerClassName: "num", className: "num", cell: (i) => i.total },
+                ]}
+              />
+            </div>
           ) : null}
         </section>
 

@@ -1,6 +1,6 @@
 /** Messages of the scorecard's level and period choice and the readable explanation; spread into app/i18n/catalog.ts. */
 export const id = {
-  "scorecards.rows": "Tampilkan baris",
+  "scorecards.rows": "Tingkat baris",
   "scorecards.rows.province": "Per provinsi",
   "scorecards.rows.district": "Per kabupaten/kota",
   "scorecards.rows.puskesmas": "Per Puskesmas",
@@ -41,10 +41,19 @@ export const id = {
   "scorecards.explain.complete": "Lengkap melapor ({count})",
   "scorecards.explain.incomplete": "Belum lengkap melapor ({count})",
   "scorecards.explain.notReported": "Belum melapor ({count})",
+  "scorecards.compare.units": "Unit yang dibandingkan",
+  "scorecards.compare.chooseReference": "Unit pembanding",
+  "scorecards.compare.chooseReferenceHelp": "Selisih dan garis target dihitung terhadap unit ini.",
+  "scorecards.compare.add": "Tambah unit",
+  "scorecards.compare.addNone": "— pilih unit —",
+  "scorecards.compare.apply": "Terapkan",
+  "scorecards.compare.remove": "Hapus {name} dari perbandingan",
+  "scorecards.compare.removeShort": "Hapus",
+  "scorecards.compare.chart.target": "Target {name}",
 } as const;
 
 export const en: Record<keyof typeof id, string> = {
-  "scorecards.rows": "Rows",
+  "scorecards.rows": "Row level",
   "scorecards.rows.province": "By province",
   "scorecards.rows.district": "By district/city",
   "scorecards.rows.puskesmas": "By Puskesmas",
@@ -84,4 +93,13 @@ export const en: Record<keyof typeof id, string> = {
   "scorecards.explain.complete": "Fully reported ({count})",
   "scorecards.explain.incomplete": "Partly reported ({count})",
   "scorecards.explain.notReported": "Not reported ({count})",
+  "scorecards.compare.units": "Units compared",
+  "scorecards.compare.chooseReference": "Reference unit",
+  "scorecards.compare.chooseReferenceHelp": "Differences and the target line are against this unit.",
+  "scorecards.compare.add": "Add a unit",
+  "scorecards.compare.addNone": "— choose a unit —",
+  "scorecards.compare.apply": "Apply",
+  "scorecards.compare.remove": "Remove {name} from the comparison",
+  "scorecards.compare.removeShort": "Remove",
+  "scorecards.compare.chart.target": "Target {name}",
 };

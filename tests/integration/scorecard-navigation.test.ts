@@ -7,6 +7,9 @@ import { getDb } from "~/db/db.server";
 import { defaultScorecardPeriod, DEFAULT_PERIOD_THRESHOLD, lastCompletePeriod, pickerPeriods } from "~/models/scorecard-period.server";
 import * as page from "~/routes/scorecards";
 import * as explainRoute from "~/routes/scorecards_.explain";
+import * as compareRoute from "~/routes/scorecards_.compare";
+import type { CompareView } from "~/contracts/scorecard-compare";
+import { buildScorecard } from "~/models/scorecard.server";
 import { explainScorecardCell } from "~/models/scorecard.server";
 import { effectivePackage } from "~/models/templates.server";
 import { langCookie } from "~/i18n/locale.server";
@@ -192,5 +195,45 @@ describe.each(DIALECTS)("scorecard navigation on %s", (kind) => {
     }
     expect(v.forms.every((f) => titles.has(f.title))).toBe(true);
     expect(v.completeness!.pct).toMatch(/^\d+\.\d$/);
+  });
+
+  it("compares against the reference the user chose, with its targets for the chart and the units that may be added", async () => {
+    const res = await call(
+      compareRoute.loader,
+      makeRequest("/scorecards/compare?period=2026-10&units=33.28&units=33.24&ref=33.24", { cookie: cookie.national }),
+    );
+    const v = payloadOf<{ view: CompareView | null; error: string | null }>(res).view!;
+    // The reference first: differences are against it.
+    expect(v.units.map((u) => u.code)).toEqual(["33.24", "33.28"]);
+    const withDiff = v.indicators.flatMap((i) => i.cells).filter((c) => c.diff !== null);
+    expect(withDiff.length).toBeGreaterThan(0);
+    expect(withDiff.every((c) => c.code === "33.28")).toBe(true);
+    // The target line is the reference unit's target in each period (the scorecard's, month by month).
+    const built = await buildScorecard({ packageKey: "ilp-nasional", period: "2026-10", parentCode: "33" });
+    const kendal = built.scorecard.rows.find((r) => r.code === "33.24")!;
+    for (const ind of v.indicators) {
+      expect(ind.targets).toHaveLength(v.periods.length);
+      expect(ind.targets[ind.targets.length - 1]).toBe(kendal.cells.find((c) => c.indicator === ind.key)!.target?.value ?? null);
+    }
+    expect(v.indicators.some((i) => i.targets.some((x) => x !== null))).toBe(true);
+    // Units that may be added: the other districts of the viewer's area, not those chosen.
+    expect(v.candidates.map((c) => c.code).sort()).toEqual(["13.73", "61.05", "64.74"]);
+    // A district facilitator of two districts is offered only their own.
+    const jateng = payloadOf<{ view: CompareView }>(
+      await call(compareRoute.loader, makeRequest("/scorecards/compare?period=2026-10&units=33.28&units=33.24", { cookie: cookie.jateng })),
+    ).view;
+    expect(jateng.units.map((u) => u.code)).toEqual(["33.28", "33.24"]);
+    expect(jateng.candidates).toEqual([]);
+    // An unknown reference falls back to the first unit; English period labels on the axis.
+    const en = `; ${(await langCookie.serialize("en")).split(";")[0]}`;
+    const english = payloadOf<{ view: CompareView }>(
+      await call(
+        compareRoute.loader,
+        makeRequest("/scorecards/compare?period=2026-10&units=33.28&units=33.24&ref=nope", { cookie: `${cookie.national}${en}` }),
+      ),
+    ).view;
+    expect(english.units[0].code).toBe("33.28");
+    expect(english.periodLabel).toBe("October 2026");
+    expect(english.periodLabels[english.periodLabels.length - 1]).toBe("Oct 2026");
   });
 });

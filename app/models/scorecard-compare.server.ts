@@ -25,7 +25,7 @@ import type { OrgUnit } from "~/db/schema";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { periodDetail } from "~/i18n/message";
 import type { CompareIndicator, CompareView } from "~/contracts/scorecard-compare";
-import { periodName } from "~/contracts/scorecard";
+import { formatNumber, periodName } from "~/contracts/scorecard";
 import { sqlRowFacts } from "./facts.server";
 import { getOrgsByIds } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, yardsticksOf, type TargetBasis } from "./scorecard.server";
@@ -164,9 +164,9 @@ export function shortPeriodLabel(period: string): string {
   return label.replace(/^Triwulan/, "TW").replace(/^Tahun /, "");
 }
 
-function formatDiff(d: number, decimals: number, unit: string | null, t: T): { text: string; sign: "up" | "down" | "same" } {
-  const shown = formatNumberId(Math.abs(d), decimals);
-  const zero = shown === formatNumberId(0, decimals);
+function formatDiff(d: number, decimals: number, unit: string | null, t: T, locale: Locale): { text: string; sign: "up" | "down" | "same" } {
+  const shown = formatNumber(Math.abs(d), decimals, locale);
+  const zero = shown === formatNumber(0, decimals, locale);
   const sign = zero ? "same" : d > 0 ? "up" : "down";
   const signed = zero ? "±0" : `${d > 0 ? "+" : "−"}${shown}`;
   const text = unit === "%" ? t("scorecards.compare.diffPoints", { diff: signed }) : unit ? t("scorecards.compare.diffUnit", { diff: signed, unit }) : signed;
@@ -233,14 +233,14 @@ export async function loadCompare(
       direction: col.direction === "lower" ? "lower" : "higher",
       ytd: col.ytd,
       cells: cells.map((c, ui) => {
-        const d = ui > 0 && first !== null && c.value !== null ? formatDiff(c.value - first, col.decimals, col.unit, t) : null;
+        const d = ui > 0 && first !== null && c.value !== null ? formatDiff(c.value - first, col.decimals, col.unit, t, locale) : null;
         return {
           code: sc.rows[ui].code,
           state: c.state,
-          value: formatNumberId(c.value, col.decimals),
+          value: formatNumber(c.value, col.decimals, locale),
           raw: c.value,
-          target: c.target ? formatNumberId(c.target.value, col.decimals) : null,
-          achievement: c.achievement === null ? null : formatNumberId(c.achievement, 1),
+          target: c.target ? formatNumber(c.target.value, col.decimals, locale) : null,
+          achievement: c.achievement === null ? null : formatNumber(c.achievement, 1, locale),
           diff: d?.text ?? null,
           diffSign: d?.sign ?? null,
           best: bestRaw !== null && c.value !== null && formatNumberId(c.value, col.decimals) === formatNumberId(bestRaw, col.decimals),

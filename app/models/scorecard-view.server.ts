@@ -5,7 +5,6 @@
  */
 import ExcelJS from "exceljs";
 import {
-  formatNumberId,
   PeriodError,
   periodMessage,
   roundForDisplay,
@@ -29,6 +28,7 @@ import { getAncestors, getOrgByCode } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
 import { getPublishedPackage, listPackages } from "./templates.server";
 import {
+  formatNumber,
   periodName,
   ROW_LEVEL_ORDER,
   ROW_LIMITS,
@@ -184,15 +184,15 @@ function trendOf(arrow: NonNullable<ViewCell["trend"]>["arrow"], verdict: NonNul
  * payload of an 800-cell table was mostly per-cell keys): band only for incomplete cells,
  * completeness and trend only when there is one; target and achievement are on the explain page.
  */
-function viewCell(c: ScorecardCell, decimals: number): ViewCell {
-  const v: ViewCell = { indicator: c.indicator, state: c.state, value: formatNumberId(c.value, decimals) };
+function viewCell(c: ScorecardCell, decimals: number, locale: Locale): ViewCell {
+  const num = (x: number | null, d: number) => formatNumber(x, d, locale);
+  const v: ViewCell = { indicator: c.indicator, state: c.state, value: num(c.value, decimals) };
   if (c.state === "incomplete" && c.band) v.band = c.band;
-  if (!(c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0)))
-    v.completeness = formatNumberId(c.completeness * 100, 1);
+  if (!(c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0))) v.completeness = num(c.completeness * 100, 1);
   if (c.trend) {
     v.trend =
       c.trend.basis === "achievement" && c.trend.arrow !== "flat"
-        ? { arrow: c.trend.arrow, verdict: c.trend.verdict, achievements: [formatNumberId(c.trend.previous, 1), formatNumberId(c.trend.current, 1)] }
+        ? { arrow: c.trend.arrow, verdict: c.trend.verdict, achievements: [num(c.trend.previous, 1), num(c.trend.current, 1)] }
         : trendOf(c.trend.arrow, c.trend.verdict);
   }
   return v;
@@ -244,9 +244,9 @@ export function toView(result: ScorecardResult, sel: ScorecardSelection, locale:
     name: row.name,
     level: row.level,
     rank: row.rank,
-    score: formatNumberId(row.score, 1),
+    score: formatNumber(row.score, 1, locale),
     drillable: row.level !== "puskesmas" && ROW_LEVELS.includes(row.level as OrgLevel),
-    cells: row.cells.map((c, i) => viewCell(c, columns[i].decimals)),
+    cells: row.cells.map((c, i) => viewCell(c, columns[i].decimals, locale)),
   });
   const sorted = sortRows(sc.rows.map(reorder), columns, sel.sort, sel.dir);
   const rows = (sel.limit === null ? sorted : sorted.slice(0, sel.limit)).map(mkRow);

@@ -182,8 +182,8 @@ export default function ScorecardsPage() {
               {d.latest ? (
                 <>
                   {" "}
-                  {t("scorecards.noData.latest", { period: d.latest })}{" "}
-                  <Link to={selectionSearch(sel, { period: d.latest })}>{t("scorecards.noData.show", { period: d.latest })}</Link>
+                  {t("scorecards.noData.latest", { period: periodName(d.latest, t) })}{" "}
+                  <Link to={selectionSearch(sel, { period: d.latest })}>{t("scorecards.noData.show", { period: periodName(d.latest, t) })}</Link>
                 </>
               ) : null}
             </div>

@@ -34,6 +34,8 @@ export interface CompareIndicator {
   ytd: boolean;
   cells: CompareCell[];
   series: ChartSeries[];
+  /** The reference unit's target per period (null = none), drawn as the chart's target line. */
+  targets: Array<number | null>;
 }
 
 export interface CompareView {
@@ -43,4 +45,6 @@ export interface CompareView {
   units: Array<{ code: string; name: string }>;
   level: OrgLevel;
   indicators: CompareIndicator[];
+  /** Units that may be added: same level, inside the viewer's area, not yet chosen. */
+  candidates: Array<{ code: string; name: string }>;
 }

@@ -2,9 +2,9 @@
  * What the scorecard pages share between server and browser: the selection a URL carries,
  * the view model the table draws, and the catalogue keys of the cell states.
  */
-import type { CellState } from "@engine";
+import { formatNumberId, parsePeriod, periodEndMonth, type CellState } from "@engine";
 import type { OrgLevel } from "~/db/schema";
-import type { MessageKey } from "~/i18n/catalog";
+import type { Locale, MessageKey } from "~/i18n/catalog";
 
 export type { CellState };
 
@@ -39,7 +39,7 @@ export function selectionSearch(
     period: sel.period,
     ytd: sel.ytd === undefined ? null : sel.ytd ? "1" : "0",
     parent: sel.parent,
-    level: sel.parent ? null : sel.level,
+    level: sel.level,
     group: sel.group,
     sort: sel.sort === "rank" ? null : sel.sort,
     dir: sel.dir === "asc" ? null : sel.dir,
@@ -144,3 +144,31 @@ export const STATE_SYMBOLS: Record<CellState, string> = {
 export const TREND_ARROWS = { up: "↑", down: "↓", flat: "→" } as const;
 
 export const STATES: readonly CellState[] = ["green", "yellow", "red", "incomplete", "nodata", "notarget"];
+
+/** A translator as `useT` and the loaders' `t` give it. */
+type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+/** A period in the reader's words: "Oktober 2026" / "October 2026", "Triwulan III 2026" / "Quarter III 2026"; `ytd` from January. */
+export function periodName(period: string, t: Translate, ytd = false): string {
+  const p = parsePeriod(period);
+  const month = (m: number) => t(`scorecards.month.${m}` as MessageKey);
+  const end = periodEndMonth(p);
+  if (ytd && p.type !== "year" && end !== 1) return t("scorecards.periodName.ytd", { from: month(1), to: month(end), year: p.year });
+  if (p.type === "month") return `${month(p.month)} ${p.year}`;
+  if (p.type === "quarter") return t("scorecards.periodName.quarter", { quarter: ["I", "II", "III", "IV"][p.quarter - 1], year: p.year });
+  return t("scorecards.periodName.year", { year: p.year });
+}
+
+/** A number in the reader's format: "9.428" / "9,428", "13,5" / "13.5"; "–" for no value. */
+export function formatNumber(x: number | null | undefined, decimals: number, locale: Locale): string {
+  const id = formatNumberId(x, decimals);
+  return locale === "en" ? id.replace(/[.,]/g, (c) => (c === "." ? "," : ".")) : id;
+}
+
+/** Decimals to show a count or measured value with: none for a whole number, else up to two. */
+export function naturalDecimals(x: number | null | undefined): number {
+  return x == null || Number.isInteger(x) ? 0 : Number.isInteger(x * 10) ? 1 : 2;
+}
+
+/** The row levels after `level` in the org tree, for the level choice (a national viewer: province, district, Puskesmas). */
+export const ROW_LEVEL_ORDER: readonly OrgLevel[] = ["province", "district", "puskesmas"];

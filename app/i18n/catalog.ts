@@ -21,6 +21,7 @@ import * as m_indicator_preview from "./messages/indicator-preview";
 import * as m_titles from "./messages/titles";
 import * as m_operator_path from "./messages/operator-path";
 import * as m_verification_queue from "./messages/verification-queue";
+import * as m_scorecard_navigation from "./messages/scorecard-navigation";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -160,7 +161,6 @@ const core = {
   "scorecards.selection": "Pilihan scorecard",
   "scorecards.template": "Templat",
   "scorecards.period": "Periode",
-  "scorecards.periodHelp": "Contoh: 2025-03 (bulan), 2025-Q1 (triwulan), 2025 (tahun).",
   "scorecards.ytd": "Kumulatif sejak Januari",
   "scorecards.ytdMode": "Cara hitung periode",
   "scorecards.basis": "Dasar target",
@@ -531,6 +531,7 @@ export const id = {
   ...m_titles.id,
   ...m_operator_path.id,
   ...m_verification_queue.id,
+  ...m_scorecard_navigation.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -674,7 +675,6 @@ const coreEn: Record<keyof typeof core, string> = {
   "scorecards.selection": "Scorecard selection",
   "scorecards.template": "Template",
   "scorecards.period": "Period",
-  "scorecards.periodHelp": "E.g. 2025-03 (month), 2025-Q1 (quarter), 2025 (year).",
   "scorecards.ytd": "Year to date",
   "scorecards.ytdMode": "Period calculation",
   "scorecards.basis": "Target basis",
@@ -1043,6 +1043,7 @@ export const en: Record<MessageKey, string> = {
   ...m_titles.en,
   ...m_operator_path.en,
   ...m_verification_queue.en,
+  ...m_scorecard_navigation.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -8,6 +8,7 @@
 import {
   computeScorecard,
   formatNumberId,
+  parsePeriod,
   periodLabel,
   planScorecard,
   shiftPeriod,
@@ -24,6 +25,7 @@ import type { OrgUnit } from "~/db/schema";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { periodDetail } from "~/i18n/message";
 import type { CompareIndicator, CompareView } from "~/contracts/scorecard-compare";
+import { formatNumber, periodName } from "~/contracts/scorecard";
 import { sqlRowFacts } from "./facts.server";
 import { getOrgsByIds } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, yardsticksOf, type TargetBasis } from "./scorecard.server";
@@ -135,11 +137,21 @@ export interface CompareSelection {
   ytd: boolean | undefined;
   group: string | null;
   basis?: TargetBasis;
+  /** The unit the others are measured against (its code); default the first chosen. */
+  ref?: string | null;
 }
 
 /** The last `n` periods of the period's type, oldest first, ending with the period itself. */
 export function seriesPeriods(period: string, n = SERIES_LENGTH): string[] {
   return Array.from({ length: n }, (_, i) => shiftPeriod(period, i - (n - 1)));
+}
+
+/** A short axis label in the reader's language: "Okt 2025" / "Oct 2025", "TW I 2025" / "Q1 2025", "2025". */
+export function shortPeriodName(period: string, t: T, locale: Locale): string {
+  const p = parsePeriod(period);
+  if (p.type === "month") return `${t(`scorecards.month.${p.month}` as MessageKey).slice(0, 3)} ${p.year}`;
+  if (p.type === "quarter") return locale === "en" ? `Q${p.quarter} ${p.year}` : `TW ${["I", "II", "III", "IV"][p.quarter - 1]} ${p.year}`;
+  return String(p.year);
 }
 
 /** A short axis label: "Jan 2025", "TW I 2025", "2025". */
@@ -152,9 +164,9 @@ export function shortPeriodLabel(period: string): string {
   return label.replace(/^Triwulan/, "TW").replace(/^Tahun /, "");
 }
 
-function formatDiff(d: number, decimals: number, unit: string | null, t: T): { text: string; sign: "up" | "down" | "same" } {
-  const shown = formatNumberId(Math.abs(d), decimals);
-  const zero = shown === formatNumberId(0, decimals);
+function formatDiff(d: number, decimals: number, unit: string | null, t: T, locale: Locale): { text: string; sign: "up" | "down" | "same" } {
+  const shown = formatNumber(Math.abs(d), decimals, locale);
+  const zero = shown === formatNumber(0, decimals, locale);
   const sign = zero ? "same" : d > 0 ? "up" : "down";
   const signed = zero ? "±0" : `${d > 0 ? "+" : "−"}${shown}`;
   const text = unit === "%" ? t("scorecards.compare.diffPoints", { diff: signed }) : unit ? t("scorecards.compare.diffUnit", { diff: signed, unit }) : signed;
@@ -177,7 +189,11 @@ export async function loadCompare(
   if (codes.length > MAX_COMPARE) throw new SelectionError(t("scorecards.compare.error.tooMany", { max: MAX_COMPARE, count: codes.length }), 400);
   const parsed = tryParsePeriod(sel.period);
   if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed)[locale] }), 400);
-  const { units, unknown } = await unitsByCode(codes, db);
+  const found = await unitsByCode(codes, db);
+  const unknown = found.unknown;
+  // The reference unit first: differences and the target line are against it.
+  const ref = found.units.find((u) => u.code === sel.ref) ?? found.units[0];
+  const units = ref ? [ref, ...found.units.filter((u) => u !== ref)] : found.units;
   // Scope first: a unit outside the area is refused whatever else is wrong with the request.
   const outside = units.filter((u) => !inArea(roots, u));
   if (outside.length > 0) throw new SelectionError(t("scorecards.compare.error.outOfScope", { names: outside.map((u) => u.name).join(", ") }), 403);
@@ -217,14 +233,14 @@ export async function loadCompare(
       direction: col.direction === "lower" ? "lower" : "higher",
       ytd: col.ytd,
       cells: cells.map((c, ui) => {
-        const d = ui > 0 && first !== null && c.value !== null ? formatDiff(c.value - first, col.decimals, col.unit, t) : null;
+        const d = ui > 0 && first !== null && c.value !== null ? formatDiff(c.value - first, col.decimals, col.unit, t, locale) : null;
         return {
           code: sc.rows[ui].code,
           state: c.state,
-          value: formatNumberId(c.value, col.decimals),
+          value: formatNumber(c.value, col.decimals, locale),
           raw: c.value,
-          target: c.target ? formatNumberId(c.target.value, col.decimals) : null,
-          achievement: c.achievement === null ? null : formatNumberId(c.achievement, 1),
+          target: c.target ? formatNumber(c.target.value, col.decimals, locale) : null,
+          achievement: c.achievement === null ? null : formatNumber(c.achievement, 1, locale),
           diff: d?.text ?? null,
           diffSign: d?.sign ?? null,
           best: bestRaw !== null && c.value !== null && formatNumberId(c.value, col.decimals) === formatNumberId(bestRaw, col.decimals),
@@ -235,14 +251,47 @@ export async function loadCompare(
         name: r.name,
         values: series.map((s) => s.rows[ui].cells.find((c) => c.indicator === col.key)?.value ?? null),
       })),
+      // The reference unit's target in each period (targets may differ per unit, year and month).
+      targets: series.map((s) => s.rows[0].cells.find((c) => c.indicator === col.key)?.target?.value ?? null),
     };
   });
   return {
-    periodLabel: periodLabel(sel.period, { ytd: sel.ytd === true }),
+    periodLabel: periodName(sel.period, t, sel.ytd === true),
     periods,
-    periodLabels: periods.map(shortPeriodLabel),
+    periodLabels: periods.map((p) => shortPeriodName(p, t, locale)),
     units: units.map((u) => ({ code: u.code, name: u.name })),
     level: units[0].level,
     indicators: view,
+    candidates: await compareCandidates(units, roots, db),
   };
+}
+
+/** Most units offered to add: every district of a country fits; Puskesmas are offered per district. */
+const MAX_CANDIDATES = 600;
+
+/**
+ * Units that may join a comparison: the same level inside the viewer's area, not yet chosen; for
+ * Puskesmas only those of the reference unit's district (a country has thousands), by name.
+ */
+export async function compareCandidates(
+  units: readonly OrgUnit[],
+  roots: readonly Grant[],
+  db: DbOrTrx = getDb(),
+): Promise<Array<{ code: string; name: string }>> {
+  const level = units[0].level;
+  let q = db
+    .selectFrom("org_unit")
+    .select(["code", "name", "path"])
+    .where("level", "=", level)
+    .where((eb) => eb.or(roots.map((r) => eb("path", "like", `${r.orgPath}%`))));
+  if (level === "puskesmas" && units[0].parent_id !== null) q = q.where("parent_id", "=", units[0].parent_id);
+  const chosen = new Set(units.map((u) => u.code));
+  const rows = await q
+    .orderBy("name")
+    .limit(MAX_CANDIDATES + units.length)
+    .execute();
+  return rows
+    .filter((r) => !chosen.has(r.code))
+    .slice(0, MAX_CANDIDATES)
+    .map((r) => ({ code: r.code, name: r.name }));
 }

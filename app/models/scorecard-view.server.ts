@@ -5,15 +5,12 @@
  */
 import ExcelJS from "exceljs";
 import {
-  formatNumberId,
   PeriodError,
-  periodLabel,
   periodMessage,
   roundForDisplay,
   scorecardMessage,
   ScorecardRequestError,
   tryParsePeriod,
-  type CellExplanation,
   type CellState,
   type ScorecardCell,
   type ScorecardRow,
@@ -30,8 +27,19 @@ import { localeOf, periodDetail, type Reader } from "~/i18n/message";
 import { getAncestors, getOrgByCode } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
 import { getPublishedPackage, listPackages } from "./templates.server";
-import { ROW_LIMITS, STATE_KEYS, type ScorecardSelection, type ScorecardView, type ViewCell, type ViewRow } from "~/contracts/scorecard";
+import {
+  formatNumber,
+  periodName,
+  ROW_LEVEL_ORDER,
+  ROW_LIMITS,
+  STATE_KEYS,
+  type ScorecardSelection,
+  type ScorecardView,
+  type ViewCell,
+  type ViewRow,
+} from "~/contracts/scorecard";
 import { clock } from "~/utils/clock.server";
+import { defaultScorecardPeriod, type PeriodDefault } from "./scorecard-period.server";
 import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
 
 export const DEFAULT_TEMPLATE = "ilp-nasional";
@@ -114,7 +122,11 @@ type T = ((key: MessageKey, vars?: Record<string, string | number>) => string) &
  * Turns a selection into a scorecard query inside the user's area. Throws a 403 Response for a
  * parent outside it, SelectionError for anything else the user can fix.
  */
-export async function resolveQuery(sel: ScorecardSelection, roots: readonly Grant[], t: T): Promise<{ query: ScorecardQuery; parent: OrgUnit | null }> {
+export async function resolveQuery(
+  sel: ScorecardSelection,
+  roots: readonly Grant[],
+  t: T,
+): Promise<{ query: ScorecardQuery; parent: OrgUnit | null; area?: OrgUnit }> {
   const parsed = tryParsePeriod(sel.period);
   if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed)[t.locale] }), 400);
   const pkg = await getPublishedPackage(sel.template);
@@ -126,6 +138,11 @@ export async function resolveQuery(sel: ScorecardSelection, roots: readonly Gran
     const parent = await getOrgByCode(getDb(), sel.parent);
     if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);
     if (!inArea(roots, parent)) throw forbiddenText(t("scorecards.error.outOfScope", { name: parent.name }));
+    // A level below the parent's children (Puskesmas of a province): every unit of that level inside the area.
+    if (sel.level && ROW_LEVEL_ORDER.indexOf(sel.level) > ROW_LEVEL_ORDER.indexOf(parent.level) + 1) {
+      const { query } = await checkSize({ query: { ...base, level: sel.level, scopePaths: [parent.path] }, parent: null }, t);
+      return { query, parent: null, area: parent };
+    }
     return checkSize({ query: { ...base, parentCode: parent.code }, parent }, t);
   }
   if (sel.level) {
@@ -167,15 +184,15 @@ function trendOf(arrow: NonNullable<ViewCell["trend"]>["arrow"], verdict: NonNul
  * payload of an 800-cell table was mostly per-cell keys): band only for incomplete cells,
  * completeness and trend only when there is one; target and achievement are on the explain page.
  */
-function viewCell(c: ScorecardCell, decimals: number): ViewCell {
-  const v: ViewCell = { indicator: c.indicator, state: c.state, value: formatNumberId(c.value, decimals) };
+function viewCell(c: ScorecardCell, decimals: number, locale: Locale): ViewCell {
+  const num = (x: number | null, d: number) => formatNumber(x, d, locale);
+  const v: ViewCell = { indicator: c.indicator, state: c.state, value: num(c.value, decimals) };
   if (c.state === "incomplete" && c.band) v.band = c.band;
-  if (!(c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0)))
-    v.completeness = formatNumberId(c.completeness * 100, 1);
+  if (!(c.completeness === null || c.completeness >= 1 || (c.state === "nodata" && c.completeness === 0))) v.completeness = num(c.completeness * 100, 1);
   if (c.trend) {
     v.trend =
       c.trend.basis === "achievement" && c.trend.arrow !== "flat"
-        ? { arrow: c.trend.arrow, verdict: c.trend.verdict, achievements: [formatNumberId(c.trend.previous, 1), formatNumberId(c.trend.current, 1)] }
+        ? { arrow: c.trend.arrow, verdict: c.trend.verdict, achievements: [num(c.trend.previous, 1), num(c.trend.current, 1)] }
         : trendOf(c.trend.arrow, c.trend.verdict);
   }
   return v;
@@ -227,14 +244,14 @@ export function toView(result: ScorecardResult, sel: ScorecardSelection, locale:
     name: row.name,
     level: row.level,
     rank: row.rank,
-    score: formatNumberId(row.score, 1),
+    score: formatNumber(row.score, 1, locale),
     drillable: row.level !== "puskesmas" && ROW_LEVELS.includes(row.level as OrgLevel),
-    cells: row.cells.map((c, i) => viewCell(c, columns[i].decimals)),
+    cells: row.cells.map((c, i) => viewCell(c, columns[i].decimals, locale)),
   });
   const sorted = sortRows(sc.rows.map(reorder), columns, sel.sort, sel.dir);
   const rows = (sel.limit === null ? sorted : sorted.slice(0, sel.limit)).map(mkRow);
   return {
-    periodLabel: periodLabel(sc.period, { ytd: sel.ytd === true }),
+    periodLabel: periodName(sc.period, (key, vars) => translate(locale, key, vars), sel.ytd === true),
     columns: columns.map((c) => ({ key: c.key, name: names.get(c.key) ?? c.name, group: c.group, unit: c.unit, ytd: c.ytd })),
     groups,
     rows,
@@ -260,9 +277,33 @@ export async function loadScorecard(request: Request) {
   const locale = await getLocale(request, user);
   const t: T = Object.assign((key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars), { locale });
   const url = new URL(request.url);
-  const sel = parseSelection(url);
   const roots = areaRoots(grants);
-  return { user, roots, locale, t, sel, url };
+  let sel = parseSelection(url);
+  // No period asked for: the latest one with enough reports in the viewer's area (decision 025).
+  let periodDefault: PeriodDefault | null = null;
+  if (!clip(url.searchParams.get("period"))) {
+    periodDefault = await defaultScorecardPeriod(
+      sel.template,
+      roots.map((r) => r.orgPath),
+    );
+    sel = { ...sel, period: periodDefault.period };
+  }
+  return { user, roots, locale, t, sel, url, periodDefault };
+}
+
+/** The units a viewer may narrow the rows to: provinces and districts inside their area, shallowest first, by name. */
+export async function areaOptions(roots: readonly Grant[]): Promise<Array<{ code: string; name: string; level: OrgLevel }>> {
+  if (roots.length === 0) return [];
+  const rows = await getDb()
+    .selectFrom("org_unit")
+    .select(["code", "name", "level", "path"])
+    .where("level", "in", ["province", "district"])
+    .where((eb) => eb.or(roots.map((r) => eb("path", "like", `${r.orgPath}%`))))
+    .execute();
+  const depth = (l: OrgLevel) => ROW_LEVEL_ORDER.indexOf(l);
+  return rows
+    .sort((a, b) => depth(a.level) - depth(b.level) || a.name.localeCompare(b.name, "id"))
+    .map((r) => ({ code: r.code, name: r.name, level: r.level }));
 }
 
 /** Published templates for the selection form (latest version of each key). */
@@ -454,22 +495,4 @@ function addTransposed(
 export function exportFileName(sel: ScorecardSelection, result: ScorecardResult, ext: "csv" | "xlsx"): string {
   const scope = result.parent?.code ?? sel.level ?? "wilayah";
   return `scorecard-${sel.template}-${sel.period}${sel.ytd ? "-kumulatif" : ""}-${scope}.${ext}`.replace(/[^A-Za-z0-9._-]+/g, "_");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Explain
-
-/** Names of the units an explanation mentions (contributing and missing units are codes). */
-export async function unitNames(explanation: CellExplanation): Promise<Record<string, string>> {
-  const codes = [...new Set(explanation.forms.flatMap((f) => [...f.contributing, ...f.missing]))];
-  const out: Record<string, string> = Object.create(null);
-  for (let i = 0; i < codes.length; i += 500) {
-    const rows = await getDb()
-      .selectFrom("org_unit")
-      .select(["code", "name"])
-      .where("code", "in", codes.slice(i, i + 500))
-      .execute();
-    for (const r of rows) out[r.code] = r.name;
-  }
-  return out;
 }

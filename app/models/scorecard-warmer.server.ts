@@ -26,6 +26,7 @@ import type { DbOrTrx } from "~/auth/audit.server";
 import { buildScorecard, type ScorecardQuery } from "./scorecard.server";
 import { cacheFor, readVersions, recentQueries, type ScorecardCache } from "./scorecard-cache.server";
 import { defaultPeriod } from "./scorecard-view.server";
+import { defaultScorecardPeriod } from "./scorecard-period.server";
 import { clock } from "~/utils/clock.server";
 
 export interface WarmerOptions {
@@ -67,7 +68,8 @@ export const RECENT_MS = 30 * 60_000;
 
 /**
  * The selections every national or provincial viewer's rows come from: by district and by
- * province, for the default period and then the month before (while late reports for the last
+ * province, for the period a national page opens on (when reports of the last complete month
+ * are still coming in, an earlier one), the last complete month and then the month before (while late reports for the last
  * month still come in, people look at the one before). The month before costs only its own
  * trend columns: its current columns are the default period's trend columns (the row cache is
  * per window).
@@ -76,12 +78,17 @@ export async function defaultQueries(db: DbOrTrx, now: Date): Promise<ScorecardQ
   const published = await db.selectFrom("template_package").select("key").distinct().where("status", "=", "published").orderBy("key").execute();
   const period = defaultPeriod(now);
   const before = previousPeriod(period);
-  return [period, before].flatMap((p) =>
-    published.flatMap(({ key }) => [
-      { packageKey: key, period: p, level: "district" as const },
-      { packageKey: key, period: p, level: "province" as const },
-    ]),
-  );
+  const views = (key: string, p: string): ScorecardQuery[] => [
+    { packageKey: key, period: p, level: "district" as const },
+    { packageKey: key, period: p, level: "province" as const },
+  ];
+  // The period a national page opens on (decision 025) first, when it is neither of those two.
+  const opening: ScorecardQuery[] = [];
+  for (const { key } of published) {
+    const open = (await defaultScorecardPeriod(key, ["/"], now, db)).period;
+    if (open !== period && open !== before) opening.push(...views(key, open));
+  }
+  return [...opening, ...[period, before].flatMap((p) => published.flatMap(({ key }) => views(key, p)))];
 }
 
 let current: ScorecardWarmer | null = null;

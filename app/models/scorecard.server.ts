@@ -308,12 +308,21 @@ export async function latestPeriodWithData(result: ScorecardResult, q: Scorecard
 
 /** Explains one cell (a row code, or the parent's code for the total row). */
 export async function explainScorecardCell(q: ScorecardQuery, cell: { row: string; indicator: string }, db: DbOrTrx = getDb()): Promise<CellExplanation> {
+  return (await explainScorecardCellIn(q, cell, db)).explanation;
+}
+
+/** explainScorecardCell with the package that explained it (for its labels in the reader's language). */
+export async function explainScorecardCellIn(
+  q: ScorecardQuery,
+  cell: { row: string; indicator: string },
+  db: DbOrTrx = getDb(),
+): Promise<{ explanation: CellExplanation; pkg: TemplatePackage }> {
   const r = await resolve(db, q);
   const plan = planScorecard(r.pkg, r.request);
   // A unit's cell needs only that row's facts (one narrow query); the total row needs them all.
   const own = r.rows.find((u) => u.code === cell.row);
   const facts = await sqlRowFacts(db, plan, own ? [own] : r.rows, { withUnitLists: true });
-  return explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks }, cell);
+  return { explanation: explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks }, cell), pkg: r.pkg };
 }
 
 /** Explains one unit's indicator in its parent's scorecard (the CLI's `explain --org`). */

@@ -1,12 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { Legend } from "~/components/scorecard/Legend";
-import { ROW_LIMITS, selectionSearch, type ScorecardView } from "~/contracts/scorecard";
+import { formatNumber, periodName, ROW_LEVEL_ORDER, ROW_LIMITS, selectionSearch, type ScorecardSelection, type ScorecardView } from "~/contracts/scorecard";
 import { ScorecardTable } from "~/components/scorecard/ScorecardTable";
 import { useT } from "~/i18n/useT";
 import { buildScorecard, latestPeriodWithData } from "~/models/scorecard.server";
-import { breadcrumbs, loadScorecard, resolveQuery, selectionProblem, templateOptions, toView } from "~/models/scorecard-view.server";
+import { areaOptions, breadcrumbs, loadScorecard, resolveQuery, selectionProblem, templateOptions, toView } from "~/models/scorecard-view.server";
+import { packagePeriodTypes, pickerPeriods } from "~/models/scorecard-period.server";
+import { clock } from "~/utils/clock.server";
+import type { OrgLevel } from "~/db/schema";
+import type { MessageKey } from "~/i18n/catalog";
+import { tryParsePeriod } from "@engine";
 import { getPublishedPackage } from "~/models/templates.server";
 import { pageTitle } from "~/i18n/title";
 
@@ -18,7 +24,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scor
  * so the page's own URL plus a format is the download link.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { roots, locale, t, sel, url } = await loadScorecard(request);
+  const { roots, locale, t, sel, url, periodDefault } = await loadScorecard(request);
   const format = url.searchParams.get("format");
   if (format) {
     if (format !== "csv" && format !== "xlsx")
@@ -29,19 +35,52 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const templates = await templateOptions();
   const pkg = await getPublishedPackage(sel.template);
   const groups = (pkg?.document.groups ?? []).map((g) => ({ key: g.key, name: locale === "en" && g.name.en ? g.name.en : g.name.id }));
-  const base = { sel, templates, groups, print, roots: roots.map((r) => ({ code: r.orgCode, name: r.orgName })) };
+  const base = {
+    sel,
+    templates,
+    groups,
+    print,
+    roots: roots.map((r) => ({ code: r.orgCode, name: r.orgName, level: r.orgLevel })),
+    areas: await areaOptions(roots),
+    periods: pickerPeriods(await packagePeriodTypes(sel.template), clock.now()),
+    periodDefault,
+  };
   try {
-    const { query, parent } = await resolveQuery(sel, roots, t);
+    const { query, parent, area } = await resolveQuery(sel, roots, t);
     const result = await buildScorecard(query);
     const view: ScorecardView = toView(result, sel, locale);
     // An empty scorecard says where the data are: the newest period with reports (a quarter for BLUD).
     const latest = view.noData ? await latestPeriodWithData(result, query) : null;
-    return { ...base, view, latest, crumbs: await breadcrumbs(parent, roots), error: null };
+    return {
+      ...base,
+      view,
+      latest,
+      area: area ? { code: area.code, name: area.name } : null,
+      crumbs: await breadcrumbs(parent ?? area ?? null, roots),
+      error: null,
+    };
   } catch (e) {
     const problem = selectionProblem(e, locale);
-    return data({ ...base, view: null, latest: null, crumbs: [], error: problem.message }, { status: problem.status });
+    return data({ ...base, view: null, latest: null, area: null, crumbs: [], error: problem.message }, { status: problem.status });
   }
 }
+
+/** The rows level the page shows: the one asked for, else the parent's children, else the viewer's default. */
+function shownLevel(sel: ScorecardSelection, parentLevel: string | null, roots: ReadonlyArray<{ level: string }>): OrgLevel {
+  const below = (l: string) => ROW_LEVEL_ORDER[ROW_LEVEL_ORDER.indexOf(l as OrgLevel) + 1] ?? "puskesmas";
+  if (sel.level && ROW_LEVEL_ORDER.includes(sel.level)) return sel.level;
+  if (parentLevel) return below(parentLevel);
+  if (roots.length === 1 && roots[0].level !== "puskesmas") return below(roots[0].level);
+  return (roots[0]?.level as OrgLevel) ?? "district";
+}
+
+/** Rows levels a viewer may choose: those below the top of their area. */
+function levelChoices(roots: ReadonlyArray<{ level: string }>): OrgLevel[] {
+  const top = Math.min(...roots.map((r) => (r.level === "national" ? -1 : ROW_LEVEL_ORDER.indexOf(r.level as OrgLevel))));
+  return ROW_LEVEL_ORDER.filter((_, i) => i > top || (i === top && top === ROW_LEVEL_ORDER.length - 1));
+}
+
+const isPeriod = (p: string) => tryParsePeriod(p).ok;
 
 function utc(iso: string) {
   return iso.slice(0, 16).replace("T", " ");
@@ -52,8 +91,15 @@ export default function ScorecardsPage() {
   const t = useT();
   const navigation = useNavigation();
   const { sel, view } = d;
-  const scopeName = view?.parent?.name ?? d.roots.map((r) => r.name).join(", ");
+  const scopeName = view?.parent?.name ?? d.area?.name ?? d.roots.map((r) => r.name).join(", ");
   const current = selectionSearch(sel);
+  const defaultNote = d.periodDefault
+    ? t(`scorecards.periodDefault.${d.periodDefault.rule}`, {
+        threshold: Math.round(d.periodDefault.threshold * 100),
+        lookback: d.periodDefault.lookback,
+        pct: formatNumber((d.periodDefault.completeness ?? 0) * 100, 0, t.locale),
+      })
+    : null;
   return (
     <div className={`page wide${d.print ? " sc-print" : ""}`}>
       <div className="page-header">
@@ -67,6 +113,7 @@ export default function ScorecardsPage() {
               {t("scorecards.period")}: <strong>{view.periodLabel}</strong> · {sel.template}
             </p>
           ) : null}
+          {defaultNote ? <p className="sc-basis-note sc-period-default">{defaultNote}</p> : null}
           {view ? <p className="sc-basis-note">{t(sel.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest")}</p> : null}
           <p className="no-print">{t("scorecards.intro")}</p>
         </div>
@@ -99,78 +146,7 @@ export default function ScorecardsPage() {
         ) : null}
       </div>
 
-      <Form method="get" className="card sc-form no-print" aria-label={t("scorecards.selection")}>
-        {sel.parent ? <input type="hidden" name="parent" value={sel.parent} /> : null}
-        {!sel.parent && sel.level ? <input type="hidden" name="level" value={sel.level} /> : null}
-        {sel.sort !== "rank" ? <input type="hidden" name="sort" value={sel.sort} /> : null}
-        {sel.dir !== "asc" ? <input type="hidden" name="dir" value={sel.dir} /> : null}
-        {sel.transpose ? <input type="hidden" name="transpose" value="1" /> : null}
-        <div className="form-row">
-          <div className="field">
-            <label htmlFor="sc-template">{t("scorecards.template")}</label>
-            <select id="sc-template" name="template" defaultValue={sel.template}>
-              {d.templates.some((x) => x.key === sel.template) ? null : <option value={sel.template}>{sel.template}</option>}
-              {d.templates.map((x) => (
-                <option key={x.key} value={x.key}>
-                  {x.title}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="sc-period">{t("scorecards.period")}</label>
-            <input id="sc-period" name="period" type="text" defaultValue={sel.period} maxLength={16} aria-describedby="sc-period-help" />
-            <span className="help" id="sc-period-help">
-              {t("scorecards.periodHelp")}
-            </span>
-          </div>
-          <div className="field">
-            <label htmlFor="sc-group">{t("scorecards.group")}</label>
-            <select id="sc-group" name="group" defaultValue={sel.group ?? ""}>
-              <option value="">{t("scorecards.groupAll")}</option>
-              {d.groups.map((g) => (
-                <option key={g.key} value={g.key}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="sc-ytd">{t("scorecards.ytdMode")}</label>
-            <select id="sc-ytd" name="ytd" defaultValue={sel.ytd === undefined ? "" : sel.ytd ? "1" : "0"}>
-              <option value="">{t("scorecards.ytd.default")}</option>
-              <option value="1">{t("scorecards.ytd")}</option>
-              <option value="0">{t("scorecards.ytd.off")}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="sc-basis">{t("scorecards.basis")}</label>
-            <select id="sc-basis" name="basis" defaultValue={sel.basis} aria-describedby="sc-basis-help">
-              <option value="nearest">{t("scorecards.basis.nearest")}</option>
-              <option value="national">{t("scorecards.basis.national")}</option>
-            </select>
-            <span className="help" id="sc-basis-help">
-              {t("scorecards.basisHelp")}
-            </span>
-          </div>
-          <div className="field">
-            <label htmlFor="sc-limit">{t("scorecards.limit")}</label>
-            <select id="sc-limit" name="limit" defaultValue={sel.limit === null ? "" : String(sel.limit)}>
-              <option value="">{t("scorecards.limit.all")}</option>
-              {ROW_LIMITS.map((n) => (
-                <option key={n} value={n}>
-                  {t("scorecards.limit.n", { n })}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <button type="submit" className="button" disabled={navigation.state === "loading"}>
-              {t("scorecards.show")}
-            </button>
-          </div>
-        </div>
-      </Form>
+      <SelectionForm key={current} d={d} defaultNote={defaultNote} busy={navigation.state === "loading"} />
 
       {d.error ? (
         <div className="alert error" role="alert">
@@ -206,8 +182,8 @@ export default function ScorecardsPage() {
               {d.latest ? (
                 <>
                   {" "}
-                  {t("scorecards.noData.latest", { period: d.latest })}{" "}
-                  <Link to={selectionSearch(sel, { period: d.latest })}>{t("scorecards.noData.show", { period: d.latest })}</Link>
+                  {t("scorecards.noData.latest", { period: periodName(d.latest, t) })}{" "}
+                  <Link to={selectionSearch(sel, { period: d.latest })}>{t("scorecards.noData.show", { period: periodName(d.latest, t) })}</Link>
                 </>
               ) : null}
             </div>
@@ -235,5 +211,133 @@ export default function ScorecardsPage() {
         </>
       ) : null}
     </div>
+  );
+}
+
+type PageData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The selection: what, which rows, which period. Keyed by the URL, so a link that changes the selection resets the choices. */
+function SelectionForm({ d, defaultNote, busy }: { d: PageData; defaultNote: string | null; busy: boolean }) {
+  const t = useT();
+  const { sel, view } = d;
+  const parentLevel = view?.parent?.level ?? d.areas.find((a) => a.code === sel.parent)?.level ?? (sel.parent === d.roots[0]?.code ? d.roots[0].level : null);
+  const [rowsLevel, setRowsLevel] = useState<OrgLevel>(shownLevel(sel, parentLevel, d.roots));
+  const [area, setArea] = useState(sel.parent ?? "");
+  const depth = (l: string) => ROW_LEVEL_ORDER.indexOf(l as OrgLevel);
+  // Only areas above the rows: Puskesmas of a district or a province, districts of a province.
+  const areaChoices = d.areas.filter((a) => depth(a.level) < depth(rowsLevel));
+  const areaValue = areaChoices.some((a) => a.code === area) ? area : "";
+  const offered = new Set(d.periods.flatMap((g) => g.periods));
+  return (
+    <Form method="get" className="card sc-form no-print" aria-label={t("scorecards.selection")}>
+      {sel.sort !== "rank" ? <input type="hidden" name="sort" value={sel.sort} /> : null}
+      {sel.dir !== "asc" ? <input type="hidden" name="dir" value={sel.dir} /> : null}
+      {sel.transpose ? <input type="hidden" name="transpose" value="1" /> : null}
+      <div className="form-row">
+        <div className="field">
+          <label htmlFor="sc-template">{t("scorecards.template")}</label>
+          <select id="sc-template" name="template" defaultValue={sel.template}>
+            {d.templates.some((x) => x.key === sel.template) ? null : <option value={sel.template}>{sel.template}</option>}
+            {d.templates.map((x) => (
+              <option key={x.key} value={x.key}>
+                {x.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="sc-level">{t("scorecards.rows")}</label>
+          <select id="sc-level" name="level" value={rowsLevel} onChange={(e) => setRowsLevel(e.target.value as OrgLevel)}>
+            {levelChoices(d.roots).map((l) => (
+              <option key={l} value={l}>
+                {t(`scorecards.rows.${l}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {areaChoices.length > 0 ? (
+          <div className="field">
+            <label htmlFor="sc-area">{t("scorecards.area")}</label>
+            <select id="sc-area" name="parent" value={areaValue} onChange={(e) => setArea(e.target.value)}>
+              <option value="">{t("scorecards.area.all")}</option>
+              {areaChoices.map((a) => (
+                <option key={a.code} value={a.code}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor="sc-period">{t("scorecards.period")}</label>
+          <select id="sc-period" name="period" defaultValue={sel.period} aria-describedby={defaultNote ? "sc-period-help" : undefined}>
+            {offered.has(sel.period) || !isPeriod(sel.period) ? null : (
+              <optgroup label={t("scorecards.periodGroup.other")}>
+                <option value={sel.period}>{periodName(sel.period, t)}</option>
+              </optgroup>
+            )}
+            {d.periods.map((g) => (
+              <optgroup key={g.type} label={t(`scorecards.periodGroup.${g.type}` as MessageKey)}>
+                {g.periods.map((p) => (
+                  <option key={p} value={p}>
+                    {periodName(p, t)}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+          {defaultNote ? (
+            <span className="help" id="sc-period-help">
+              {defaultNote}
+            </span>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor="sc-group">{t("scorecards.group")}</label>
+          <select id="sc-group" name="group" defaultValue={sel.group ?? ""}>
+            <option value="">{t("scorecards.groupAll")}</option>
+            {d.groups.map((g) => (
+              <option key={g.key} value={g.key}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="sc-ytd">{t("scorecards.ytdMode")}</label>
+          <select id="sc-ytd" name="ytd" defaultValue={sel.ytd === undefined ? "" : sel.ytd ? "1" : "0"}>
+            <option value="">{t("scorecards.ytd.default")}</option>
+            <option value="1">{t("scorecards.ytd")}</option>
+            <option value="0">{t("scorecards.ytd.off")}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="sc-basis">{t("scorecards.basis")}</label>
+          <select id="sc-basis" name="basis" defaultValue={sel.basis} aria-describedby="sc-basis-help">
+            <option value="nearest">{t("scorecards.basis.nearest")}</option>
+            <option value="national">{t("scorecards.basis.national")}</option>
+          </select>
+          <span className="help" id="sc-basis-help">
+            {t("scorecards.basisHelp")}
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor="sc-limit">{t("scorecards.limit")}</label>
+          <select id="sc-limit" name="limit" defaultValue={sel.limit === null ? "" : String(sel.limit)}>
+            <option value="">{t("scorecards.limit.all")}</option>
+            {ROW_LIMITS.map((n) => (
+              <option key={n} value={n}>
+                {t("scorecards.limit.n", { n })}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <button type="submit" className="button" disabled={busy}>
+            {t("scorecards.show")}
+          </button>
+        </div>
+      </div>
+    </Form>
   );
 }

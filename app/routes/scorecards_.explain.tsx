@@ -9,9 +9,10 @@ import { DataTable } from "~/components/DataTable";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { getOrgByCode } from "~/models/org.server";
-import { explainScorecardCell } from "~/models/scorecard.server";
-import { loadScorecard, resolveQuery, selectionProblem, unitNames } from "~/models/scorecard-view.server";
-import { formatNumberId, summarizeExplanation, TOTAL_ROW_CODE } from "@engine";
+import { explainForReader } from "~/models/scorecard-explain.server";
+import { loadScorecard, resolveQuery, selectionProblem } from "~/models/scorecard-view.server";
+import type { ExplainUnit, ExplainView } from "~/contracts/scorecard-explain";
+import { TOTAL_ROW_CODE } from "@engine";
 import { pageTitle } from "~/i18n/title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scorecardExplain");
@@ -22,38 +23,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const row = (url.searchParams.get("row") ?? "").trim().slice(0, 64);
   const indicator = (url.searchParams.get("indicator") ?? "").trim().slice(0, 100);
   const back = `/scorecards${selectionSearch(sel)}`;
-  if (!row || !indicator) return data({ error: t("scorecards.error.cell"), back, explanation: null, names: {}, indicatorName: indicator }, { status: 400 });
+  const refused = (error: string, status: number) => data({ error, back, view: null, indicatorName: indicator }, { status });
+  if (!row || !indicator) return refused(t("scorecards.error.cell"), 400);
   try {
     const { query, parent } = await resolveQuery(sel, roots, t);
     if (row !== TOTAL_ROW_CODE && row !== parent?.code) {
       const unit = await getOrgByCode(getDb(), row);
-      if (!unit)
-        return data({ error: t("scorecards.error.row", { code: row }), back, explanation: null, names: {}, indicatorName: indicator }, { status: 404 });
+      if (!unit) return refused(t("scorecards.error.row", { code: row }), 404);
       if (!inArea(roots, unit)) throw forbidden(locale, "scorecards.error.outOfScope", { name: unit.name });
     }
-    const explanation = await explainScorecardCell({ ...query, group: undefined, indicators: [indicator] }, { row, indicator });
-    const names = await unitNames(explanation);
-    // The engine's summary is in Bahasa Indonesia; the English page gets the same sentences in English.
-    const summary = locale === "en" ? summarizeExplanation(explanation, "en") : explanation.summary;
-    return { error: null, back, explanation: { ...explanation, summary }, names, indicatorName: explanation.indicator.name };
+    const view: ExplainView = await explainForReader({ ...query, group: undefined, indicators: [indicator] }, { row, indicator }, locale);
+    return { error: null, back, view, indicatorName: view.indicator.name };
   } catch (e) {
     const problem = selectionProblem(e, locale);
-    return data({ error: problem.message, back, explanation: null, names: {}, indicatorName: indicator }, { status: problem.status });
+    return refused(problem.message, problem.status);
   }
 }
 
-function UnitList({ codes, names, label }: { codes: string[]; names: Record<string, string>; label: string }) {
+function UnitList({ units, label, id }: { units: ExplainUnit[]; label: string; id: string }) {
   const t = useT();
   return (
     <div className="sc-units">
-      <h4>{label}</h4>
-      {codes.length === 0 ? (
+      <h4 id={id}>{label}</h4>
+      {units.length === 0 ? (
         <p className="muted">{t("scorecards.explain.none")}</p>
       ) : (
-        <ul className="sc-unit-list">
-          {codes.map((c) => (
-            <li key={c}>
-              {names[c] ?? c} <small className="muted">{c}</small>
+        <ul className="sc-unit-list" aria-labelledby={id}>
+          {units.map((u) => (
+            <li key={u.code}>
+              {u.name} <small className="muted">{u.code}</small>
             </li>
           ))}
         </ul>
@@ -65,7 +63,7 @@ function UnitList({ codes, names, label }: { codes: string[]; names: Record<stri
 export default function ExplainPage() {
   const d = useLoaderData<typeof loader>();
   const t = useT();
-  const e = d.explanation;
+  const e = d.view;
   if (!e) {
     return (
       <div className="page">
@@ -79,18 +77,15 @@ export default function ExplainPage() {
       </div>
     );
   }
-  const dec = e.indicator.decimals;
-  const num = (x: number | null) => formatNumberId(x, dec);
-  const unit = e.indicator.unit ? ` ${e.indicator.unit}` : "";
   return (
-    <div className="page">
+    <div className="page sc-explain">
       <p className="no-print">
         <Link to={d.back}>← {t("scorecards.back")}</Link>
       </p>
       <div className="page-header">
         <div>
           <h1>{t("scorecards.explain.title", { indicator: e.indicator.name })}</h1>
-          <p>{t("scorecards.explain.subtitle", { row: e.row.name, period: e.window.label })}</p>
+          <p>{t("scorecards.explain.subtitle", { row: e.row.name, period: e.periodLabel })}</p>
         </div>
         <p className={`sc-state-badge sc-${e.state}`}>
           <span aria-hidden="true">{STATE_SYMBOLS[e.state]}</span> {t(STATE_KEYS[e.state])}
@@ -108,58 +103,58 @@ export default function ExplainPage() {
           <dl className="sc-dl">
             <dt>{t("scorecards.explain.numerator")}</dt>
             <dd>
-              <code>{e.formula.numerator}</code> = <strong>{num(e.numerator)}</strong>
+              <code>{e.formula.numerator}</code> = <strong>{e.numerator}</strong>
             </dd>
             {e.formula.denominator !== null ? (
               <>
                 <dt>{t("scorecards.explain.denominator")}</dt>
                 <dd>
-                  <code>{e.formula.denominator}</code> = <strong>{num(e.denominator)}</strong>
+                  <code>{e.formula.denominator}</code> = <strong>{e.denominator}</strong>
                 </dd>
               </>
             ) : null}
-            {e.indicator.factor !== 1 ? (
+            {e.factor !== null ? (
               <>
                 <dt>{t("scorecards.explain.factor")}</dt>
-                <dd>× {formatNumberId(e.indicator.factor, 0)}</dd>
+                <dd>× {e.factor}</dd>
               </>
             ) : null}
             <dt>{t("scorecards.explain.result")}</dt>
             <dd>
-              <strong>
-                {num(e.value)}
-                {e.value !== null ? unit : ""}
-              </strong>
+              <strong>{e.valueText}</strong>
             </dd>
           </dl>
           {e.formula.errors.length > 0 ? (
             <div className="alert error" role="alert">
-              <strong>{t("scorecards.explain.formulaErrors")}:</strong> {e.formula.errors.map((x) => x.message).join("; ")}
+              <strong>{t("scorecards.explain.formulaErrors")}:</strong> {e.formula.errors.join("; ")}
             </div>
           ) : null}
           {e.inputs.length > 0 ? (
-            <DataTable
-              className="data sc-inputs"
-              wrapClassName={null}
-              caption={t("scorecards.explain.inputs")}
-              showCaption
-              rows={e.inputs}
-              rowKey={(i) => i.field}
-              columns={[
-                {
-                  header: t("scorecards.explain.field"),
-                  rowHeader: true,
-                  cell: (i) => (
-                    <>
-                      {i.label} <small className="muted">{i.field}</small>
-                    </>
-                  ),
-                },
-                { header: t("scorecards.explain.form"), cell: (i) => i.formTitle },
-                { header: t("scorecards.explain.aggregation"), cell: (i) => i.aggregation },
-                { header: t("scorecards.explain.total"), headerClassName: "num", className: "num", cell: (i) => formatNumberId(i.value, 2) },
-              ]}
-            />
+            // A region one can scroll with the keyboard on a phone (the table is wider than the screen).
+            <div className="table-wrap" role="region" aria-label={t("scorecards.explain.inputs")} tabIndex={0}>
+              <DataTable
+                className="data sc-inputs"
+                wrapClassName={null}
+                caption={t("scorecards.explain.inputs")}
+                showCaption
+                rows={e.inputs}
+                rowKey={(i) => i.field}
+                columns={[
+                  {
+                    header: t("scorecards.explain.field"),
+                    rowHeader: true,
+                    cell: (i) => (
+                      <>
+                        {i.label} <small className="muted">{i.field}</small>
+                      </>
+                    ),
+                  },
+                  { header: t("scorecards.explain.form"), cell: (i) => i.formTitle },
+                  { header: t("scorecards.explain.aggregation"), cell: (i) => i.aggregation },
+                  { header: t("scorecards.explain.total"), headerClassName: "num", className: "num", cell: (i) => i.total },
+                ]}
+              />
+            </div>
           ) : null}
         </section>
 
@@ -167,18 +162,15 @@ export default function ExplainPage() {
           <h2 id="ex-target">{t("scorecards.explain.target")}</h2>
           <dl className="sc-dl">
             <dt>{t("scorecards.explain.targetValue")}</dt>
-            <dd>{e.target ? `${num(e.target.value)}${unit}` : t("scorecards.explain.noTarget")}</dd>
+            <dd>{e.target ? e.target.value : t("scorecards.explain.noTarget")}</dd>
             {e.target ? (
               <>
                 <dt>{t("scorecards.explain.targetSource")}</dt>
-                <dd>
-                  {e.target.scopeLabel} · {e.target.year}
-                  {e.target.source ? ` · ${e.target.source}` : ""}
-                </dd>
+                <dd>{e.target.source}</dd>
               </>
             ) : null}
             <dt>{t("scorecards.explain.achievement")}</dt>
-            <dd>{e.achievement === null ? "–" : `${formatNumberId(e.achievement, 1)}%`}</dd>
+            <dd>{e.achievement ?? "–"}</dd>
             <dt>{t("scorecards.explain.state")}</dt>
             <dd>
               <span aria-hidden="true">{STATE_SYMBOLS[e.state]}</span> {t(STATE_KEYS[e.state])}
@@ -186,8 +178,8 @@ export default function ExplainPage() {
           </dl>
           <p>{t(`scorecards.explain.direction.${e.indicator.direction}` as MessageKey)}</p>
           <ul className="plain">
-            <li>{t("scorecards.explain.greenAt", { pct: formatNumberId(e.bands.green, 1), value: num(e.thresholds.green) })}</li>
-            <li>{t("scorecards.explain.yellowAt", { pct: formatNumberId(e.bands.yellow, 1), value: num(e.thresholds.yellow) })}</li>
+            <li>{t("scorecards.explain.greenAt", e.greenAt)}</li>
+            <li>{t("scorecards.explain.yellowAt", e.yellowAt)}</li>
           </ul>
           <h3 className="spaced">{t("scorecards.explain.trend")}</h3>
           {e.trend && e.previous ? (
@@ -195,15 +187,10 @@ export default function ExplainPage() {
               <span role="img" aria-label={t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}>
                 {TREND_ARROWS[e.trend.arrow]}
               </span>{" "}
-              {t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}.{" "}
-              {t("scorecards.explain.previous", { period: e.previous.period, value: num(e.previous.value) })}
+              {t(`scorecards.trend.${e.trend.verdict}` as MessageKey)}. {t("scorecards.explain.previous", e.previous)}
               {". "}
-              {e.trend.basis === "achievement"
-                ? t("scorecards.explain.trendByAchievement", {
-                    period: e.previous.period,
-                    from: formatNumberId(e.trend.previous, 1),
-                    to: formatNumberId(e.trend.current, 1),
-                  })
+              {e.trend.byAchievement
+                ? t("scorecards.explain.trendByAchievement", { period: e.previous.period, ...e.trend.byAchievement })
                 : t("scorecards.explain.trendByValue")}
             </p>
           ) : (
@@ -216,17 +203,16 @@ export default function ExplainPage() {
         <h2 id="ex-completeness">{t("scorecards.explain.completeness")}</h2>
         {e.completeness !== null ? (
           <p>
-            <strong>
-              {t("scorecards.explain.completenessValue", { pct: formatNumberId(e.completeness * 100, 1), min: formatNumberId(e.minCompleteness * 100, 0) })}
-            </strong>
+            <strong>{t("scorecards.explain.completenessValue", e.completeness)}</strong>
           </p>
         ) : null}
         {e.forms.map((f) => (
           <div key={f.form} className="sc-form-block">
-            <h3>{t("scorecards.explain.formReported", { title: f.title, reported: f.reported, expected: f.expected, periods: f.periods.join(", ") })}</h3>
+            <h3>{t("scorecards.explain.formReported", { title: f.title, reported: f.reported, expected: f.expected, periods: f.periods })}</h3>
             <div className="grid">
-              <UnitList codes={f.contributing} names={d.names} label={t("scorecards.explain.contributing", { count: f.contributing.length })} />
-              <UnitList codes={f.missing} names={d.names} label={t("scorecards.explain.missing", { count: f.missing.length })} />
+              <UnitList id={`ex-${f.form}-complete`} units={f.complete} label={t("scorecards.explain.complete", { count: f.complete.length })} />
+              <UnitList id={`ex-${f.form}-incomplete`} units={f.incomplete} label={t("scorecards.explain.incomplete", { count: f.incomplete.length })} />
+              <UnitList id={`ex-${f.form}-none`} units={f.notReported} label={t("scorecards.explain.notReported", { count: f.notReported.length })} />
             </div>
           </div>
         ))}

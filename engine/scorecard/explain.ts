@@ -7,6 +7,8 @@ import { describeScope } from "../targets";
 import type { CompiledIndicator } from "./compile";
 import { buildContext, computeCell, unitsForIndicator } from "./compute";
 import { formatNumberId } from "./format";
+
+const formatNumberIdOf = (x: number | null, decimals: number) => formatNumberId(x, decimals);
 import { ScorecardRequestError, type ScorecardRequest, type ScorecardRowRef } from "./plan";
 import type { CellReason, CellTarget, ScorecardCell, ScorecardData } from "./types";
 
@@ -68,7 +70,7 @@ export interface CellExplanation {
   summary: string;
 }
 
-/** The words of a cell summary, per locale. Numbers keep the Indonesian format on both (as on the page). */
+/** The words of a cell summary, per locale. Numbers in the Indonesian format unless the reading gives another. */
 const SUMMARY_WORDS = {
   id: {
     state: {
@@ -116,9 +118,20 @@ const SUMMARY_WORDS = {
   },
 } as const;
 
+/**
+ * How a reader sees a summary: the target's scope by name ("Kota Sawahlunto" rather than the
+ * code) and numbers in the reader's format. Without it: the scope as `describeScope` says it,
+ * numbers the Indonesian way.
+ */
+export interface SummaryReading {
+  scopeName?: string;
+  formatNumber?: (x: number | null, decimals: number) => string;
+}
+
 /** The one-paragraph summary of an explanation, in Bahasa Indonesia (default) or English. */
-export function summarizeExplanation(e: Omit<CellExplanation, "summary">, locale: "id" | "en" = "id"): string {
+export function summarizeExplanation(e: Omit<CellExplanation, "summary">, locale: "id" | "en" = "id", reading: SummaryReading = {}): string {
   const w = SUMMARY_WORDS[locale];
+  const formatNumberId = reading.formatNumber ?? formatNumberIdOf;
   const d = e.indicator.decimals;
   const parts: string[] = [`${w.state[e.state]}.`];
   if (e.value === null) {
@@ -129,7 +142,7 @@ export function summarizeExplanation(e: Omit<CellExplanation, "summary">, locale
       parts.push(
         w.target(
           formatNumberId(e.target.value, d),
-          describeScope(e.target.scope, locale),
+          reading.scopeName ?? describeScope(e.target.scope, locale),
           formatNumberId(e.achievement, 1),
           formatNumberId(e.bands.green, 1),
           formatNumberId(e.bands.yellow, 1),

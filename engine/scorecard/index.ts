@@ -18,7 +18,7 @@ export { planScorecard, ScorecardRequestError, TOTAL_ROW_CODE } from "./plan";
 export type { CellReason, CellTarget, Scorecard, ScorecardCell, ScorecardColumn, ScorecardData, ScorecardRow, Yardstick, Yardsticks } from "./types";
 export { compositeScore, computeScorecard, nationalYardstick, packageYardstick, rankScores, unitsForIndicator } from "./compute";
 export type { CellExplanation, ExplainForm, ExplainInput } from "./explain";
-export { explainCell, summarizeExplanation } from "./explain";
+export { explainCell, summarizeExplanation, type SummaryReading } from "./explain";
 export type { ScorecardMessageCode, ScorecardMessageParams } from "./scorecard-messages";
 export { SCORECARD_MESSAGE_CODES, SCORECARD_MESSAGES, scorecardMessage } from "./scorecard-messages";
 export { formatNumberId, roundForDisplay } from "./format";

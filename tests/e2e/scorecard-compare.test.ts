@@ -49,7 +49,8 @@ describe("compare side by side", () => {
     expect(await chart.locator("g.tc-series").count()).toBe(2);
     expect(await chart.locator("title").first().textContent()).toMatch(/^Tren /);
     expect((await chart.locator("desc").textContent()) ?? "").toMatch(/Kabupaten (Tegal|Kendal)/);
-    expect(await chart.locator(".tc-legend-text").allTextContents()).toEqual(expect.arrayContaining(["Kabupaten Tegal", "Kabupaten Kendal"]));
+    // One legend for all charts (the same units, lines and markers in each).
+    expect(await page.locator(".tc-shared-legend .tc-legend-text").allTextContents()).toEqual(expect.arrayContaining(["Kabupaten Tegal", "Kabupaten Kendal"]));
     const dashes = await chart.locator("g.tc-series polyline").evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute("stroke-dasharray") ?? "solid"))]);
     expect(dashes.length).toBeGreaterThanOrEqual(2);
     // No on* attributes or inline styles reached the DOM.

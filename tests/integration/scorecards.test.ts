@@ -146,8 +146,8 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     const row = built.scorecard.rows.find((r) => r.cells.some((c) => c.trend?.basis === "achievement" && c.trend.arrow === "down"))!;
     const cell = row.cells.find((c) => c.trend?.basis === "achievement" && c.trend.arrow === "down")!;
     const res = (await get(explainRoute, `?period=${PERIOD}&parent=33.28&ytd=1&row=${row.code}&indicator=${cell.indicator}`, "national")) as unknown;
-    const e = payloadOf<{ explanation: { trend: { previous: number; current: number; basis: string } } }>(res).explanation;
-    expect(e.trend).toMatchObject({ basis: "achievement", previous: cell.trend!.previous, current: cell.trend!.current });
+    const e = payloadOf<{ view: { trend: { byAchievement: { from: string; to: string } | null } } }>(res).view;
+    expect(e.trend?.byAchievement).toEqual({ from: formatNumberId(cell.trend!.previous, 1), to: formatNumberId(cell.trend!.current, 1) });
   });
 
   it("sorts on the server by any indicator column, shareably", async () => {
@@ -246,28 +246,33 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     const row = built.scorecard.rows.find((r) => r.cells[0].value !== null)!;
     const res = await get(explainRoute, `?period=${PERIOD}&parent=13.73&row=${row.code}&indicator=spm_01`, "verifier");
     expect(statusOf(res)).toBe(200);
-    const d = payloadOf(res) as { explanation: { value: number; state: string; forms: Array<{ contributing: string[] }> }; names: Record<string, string> };
-    expect(d.explanation.value).toBeCloseTo(row.cells[0].value!, 9);
-    expect(d.explanation.state).toBe(row.cells[0].state);
-    const contributing = d.explanation.forms.flatMap((f) => f.contributing);
+    const d = payloadOf(res) as {
+      view: {
+        value: number;
+        state: string;
+        summary: string;
+        forms: Array<{ complete: Array<{ code: string; name: string }>; incomplete: Array<{ code: string; name: string }> }>;
+      };
+    };
+    expect(d.view.value).toBeCloseTo(row.cells[0].value!, 9);
+    expect(d.view.state).toBe(row.cells[0].state);
+    const contributing = d.view.forms.flatMap((f) => [...f.complete, ...f.incomplete]);
     expect(contributing.length).toBeGreaterThan(0);
-    expect(d.names[contributing[0]]).toBeTruthy();
+    expect(contributing[0].name).not.toBe(contributing[0].code);
     // The summary in the reader's language: Indonesian by default, English with the English cookie.
-    expect((d.explanation as unknown as { summary: string }).summary).toMatch(/^(Hijau|Kuning|Merah|Data belum lengkap|Belum ada target)\./);
+    expect(d.view.summary).toMatch(/^(Hijau|Kuning|Merah|Data belum lengkap|Belum ada target)\./);
     const en = (await langCookie.serialize("en")).split(";")[0];
     const english = await call(
       explainRoute.loader,
       makeRequest(`/scorecards/explain?period=${PERIOD}&parent=13.73&row=${row.code}&indicator=spm_01`, { cookie: `${cookie.verifier}; ${en}` }),
     );
-    expect((payloadOf(english) as { explanation: { summary: string } }).explanation.summary).toMatch(
-      /^(Green|Yellow|Red|Incomplete data|No target yet)\. Value /,
-    );
+    expect((payloadOf(english) as { view: { summary: string } }).view.summary).toMatch(/^(Green|Yellow|Red|Incomplete data|No target yet)\. Value /);
     const missing = await get(explainRoute, `?period=${PERIOD}&parent=13.73&indicator=spm_01`, "verifier");
     expect(statusOf(missing)).toBe(400);
     // The total row of a side-by-side view (no parent) is explained too.
     const total = await get(explainRoute, `?period=${PERIOD}&row=*&indicator=spm_01`, "jateng");
     expect(statusOf(total)).toBe(200);
-    expect((payloadOf(total) as { explanation: { row: { code: string } } }).explanation.row.code).toBe("*");
+    expect((payloadOf(total) as { view: { row: { code: string } } }).view.row.code).toBe("*");
     // A Puskesmas of the area that is not a row of the chosen view is a clear 400, not a crash.
     const notARow = await get(explainRoute, `?period=${PERIOD}&row=${puskesmasCode("Kaladawa")}&indicator=spm_01`, "jateng");
     expect(statusOf(notARow)).toBe(400);

@@ -7,10 +7,12 @@ type View = Pick<CompareView, "units" | "indicators" | "periodLabel">;
 /** Units as columns, indicators as rows: value with band (colour, shape, text), target, achievement, difference to the first unit, best value marked. */
 export function CompareTable({ view, scopeLabel }: { view: View; scopeLabel: string }) {
   const t = useT();
+  const caption = t("scorecards.compare.caption", { units: scopeLabel, period: view.periodLabel });
   return (
-    <div className="table-wrap sc-wrap">
+    // Focusable: on a phone the table scrolls sideways inside its frame, and a keyboard must reach that too.
+    <div className="table-wrap sc-wrap" role="region" aria-label={caption} tabIndex={0}>
       <table className="data scorecard cmp-table">
-        <caption>{t("scorecards.compare.caption", { units: scopeLabel, period: view.periodLabel })}</caption>
+        <caption>{caption}</caption>
         <thead>
           <tr>
             <th scope="col" className="sc-rowhead">

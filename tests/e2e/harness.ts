@@ -226,6 +226,12 @@ export async function accessibilityProblems(page: Page, options: { exclude?: str
     .map((v) => ({ id: v.id, impact: v.impact ?? "", help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
 }
 
+/** On a phone the header folds the main menu and the user box behind "Menu": opens it when it is folded. */
+export async function unfoldMenu(page: Page): Promise<void> {
+  const toggle = page.getByRole("button", { name: "Menu", exact: true });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
 /** Waits until React has hydrated the document, so forms submit through Remix. */
 export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForFunction(() => {

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { periodName } from "~/contracts/scorecard";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
-import { accessibilityProblems, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
+import { accessibilityProblems, screenshot, STACK_TRACE_PATTERN, unfoldMenu, useE2E, waitForHydration } from "./harness";
 
 const NOW = "2026-12-03T12:00:00Z";
 const e2e = useE2E({
@@ -39,12 +39,14 @@ async function journey(lang: Locale, size: keyof typeof VIEWPORTS) {
   await page.goto("/");
   await waitForHydration(page);
   if ((await page.locator("html").getAttribute("lang")) !== lang) {
+    await unfoldMenu(page);
     await page.getByRole("button", { name: lang === "en" ? "English" : "Bahasa Indonesia" }).click();
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
   }
   const shot = (what: string) => `scorecard-navigation-${what}-${lang}-${size}`;
 
   // 1. The menu opens the scorecard on the latest period with enough reports, and says so.
+  await unfoldMenu(page);
   await page
     .getByRole("navigation", { name: T("nav.main") })
     .getByRole("link", { name: T("nav.scorecards") })

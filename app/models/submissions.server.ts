@@ -21,7 +21,7 @@ import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { deadlineCheck, LockCache } from "./locks.server";
 import { revisionRow } from "./submission-history.server";
-import { effectivePackage, type EffectivePackage } from "./templates.server";
+import { beforeEffectiveProblem, effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 import type { Locale } from "~/i18n/catalog";
 import { bilingual, both, message, periodDetail, render, say, type LocalizedText, type Message } from "~/i18n/message";
@@ -489,7 +489,7 @@ export async function prepareSubmission(
   if (!effective) return { ok: false, problems: [{ message: say(locale, "entry.prepare.packageNotPublished", { package: ctx.packageKey }) }] };
   const form = effective.package.forms.find((f) => f.key === input.formKey);
   if (!form) return { ok: false, problems: [{ message: say(locale, "entry.prepare.formNotInPackage", { form: input.formKey, package: ctx.packageKey }) }] };
-  const periodMessage = periodProblem(form, input.period, now);
+  const periodMessage = periodProblem(form, input.period, now) ?? beforeEffectiveProblem(effective, form.key, input.period);
   if (periodMessage) return { ok: false, problems: [{ column: "period", message: render(locale, periodMessage) }] };
   const result = validateSubmission(form, input.data, {
     formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`,

@@ -9,6 +9,7 @@ import * as m006 from "./006_import_jobs";
 import * as m007 from "./007_scorecard_counted";
 import * as m008 from "./008_login_throttle";
 import * as m009 from "./009_late_entry";
+import * as m010 from "./010_effective_from";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "007_scorecard_counted": m007,
   "008_login_throttle": m008,
   "009_late_entry": m009,
+  "010_effective_from": m010,
 };

@@ -54,6 +54,15 @@ export const id = {
   "designer.error.problems": "Draf belum dapat diterbitkan karena masih ada masalah. Perbaiki semua masalah di daftar, simpan, lalu terbitkan.",
   "designer.error.refused": "Penerbitan ditolak karena akan merusak data yang sudah tersimpan. Lihat alasan di daftar masalah.",
   "designer.error.notConfirmed": "Centang konfirmasi setelah membaca daftar perubahan, lalu tekan Terbitkan.",
+  "designer.error.effectiveFrom": "Pilih bulan mulai berlaku dalam bentuk TTTT-BB (misalnya 2027-01), paling lama 3 tahun ke depan.",
+  "designer.error.retroactive":
+    "Bulan mulai berlaku ini sudah berjalan atau lewat. Centang pernyataan berlaku surut bila memang disengaja, atau pilih bulan berikutnya.",
+  "designer.publish.effectiveFrom": "Berlaku mulai periode",
+  "designer.publish.effectiveFromHelp":
+    "Formulir baru di versi ini baru wajib diisi mulai periode ini. Bawaan: periode berikutnya yang belum berjalan ({proposed}).",
+  "designer.publish.retroactiveWarning":
+    "Periode {month} sudah berjalan atau lewat: formulir baru di versi ini langsung wajib diisi untuk periode itu oleh setiap Puskesmas dan bisa langsung terlambat.",
+  "designer.publish.retroactiveConfirm": "Saya sengaja memberlakukan versi ini surut mulai {month}.",
   "designer.error.intent": "Permintaan tidak dikenal. Muat ulang halaman lalu coba lagi.",
   "designer.library.new": "Paket baru",
   "designer.library.newVersion": "Buat draf versi baru",
@@ -196,6 +205,13 @@ export const en: Record<keyof typeof id, string> = {
   "designer.error.problems": "The draft cannot be published while it has problems. Fix every problem in the list, save, then publish.",
   "designer.error.refused": "Publishing was refused because it would corrupt stored data. See the reasons in the problem list.",
   "designer.error.notConfirmed": "Tick the confirmation after reading the list of changes, then press Publish.",
+  "designer.error.effectiveFrom": "Choose the month it applies from as YYYY-MM (for example 2027-01), at most 3 years ahead.",
+  "designer.error.retroactive": "This month has already begun or passed. Tick the retroactive statement if that is intended, or choose the next month.",
+  "designer.publish.effectiveFrom": "Applies from period",
+  "designer.publish.effectiveFromHelp": "Forms new in this version are due only from this period on. Default: the next period not yet begun ({proposed}).",
+  "designer.publish.retroactiveWarning":
+    "Period {month} has already begun or passed: forms new in this version become due for it at once for every Puskesmas and may be late straight away.",
+  "designer.publish.retroactiveConfirm": "I intend this version to apply retroactively from {month}.",
   "designer.error.intent": "Unknown request. Reload the page and try again.",
   "designer.library.new": "New package",
   "designer.library.newVersion": "Create new draft version",

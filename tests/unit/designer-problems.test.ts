@@ -40,6 +40,7 @@ describe("the designer's problem list", () => {
     const server = [
       // The server says the group is empty too: the browser's message stands for that place.
       { pointer: "/indicators/0/group", message: "Nilai ini tidak boleh kosong", code: "MIN_LENGTH" },
+      { pointer: "/indicators/1/name/id", message: "Nilai ini tidak boleh kosong. Isi teksnya.", code: "MIN_LENGTH" },
       { pointer: "/title/id", message: "Judul paket kosong", code: "MIN_LENGTH" },
     ];
     const all = collectProblems(doc, context(), server, "id");

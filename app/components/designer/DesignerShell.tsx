@@ -27,6 +27,8 @@ export interface DesignerShellProps {
   revision: number;
   extraTabs?: Array<{ id: string; label: string; render: () => ReactNode }>;
   actionPath?: string;
+  /** What the header says after the key instead of "v{version}" (the overlay designer: "Adaptasi v2 atas Nasional v1"). */
+  versionLabel?: string;
 }
 
 /** Autosave waits this long after the last edit (a pause in typing), then saves the draft like "Simpan draf". */
@@ -56,7 +58,16 @@ export function tabOfPointer(pointer: string): CoreTab {
   return "json";
 }
 
-export function DesignerShell({ title, initial, context, serverProblems, revision: initialRevision, extraTabs = [], actionPath }: DesignerShellProps) {
+export function DesignerShell({
+  title,
+  initial,
+  context,
+  serverProblems,
+  revision: initialRevision,
+  extraTabs = [],
+  actionPath,
+  versionLabel,
+}: DesignerShellProps) {
   const t = useT();
   const saver = useFetcher<DesignerActionResult>();
   const checker = useFetcher<DesignerActionResult>();
@@ -226,7 +237,7 @@ export function DesignerShell({ title, initial, context, serverProblems, revisio
           <div>
             <h1>{title}</h1>
             <p>
-              <span className="template-key">{context.packageKey}</span> · v{context.version} ·{" "}
+              <span className="template-key">{context.packageKey}</span> · {versionLabel ?? `v${context.version}`} ·{" "}
               <span className="badge draft">{readOnly ? t("designer.readOnly") : t("designer.draft")}</span>
             </p>
           </div>

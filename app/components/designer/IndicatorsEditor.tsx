@@ -297,11 +297,11 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
                   }}
                   // A name typed and left (Tab, a click elsewhere) creates the group: only "Batal" leaves it uncreated.
                   onBlur={(e) => {
-                    const next = (e.relatedTarget as HTMLElement | null)?.dataset ?? {};
-                    if (next.cancelGroup === undefined && next.addGroup === undefined) addGroup();
+                    // Tab lands on "Tambah kelompok", which then leaves with the form (React re-renders before the click).
+                    if ((e.relatedTarget as HTMLElement | null)?.dataset.cancelGroup === undefined) addGroup();
                   }}
                 />
-                <button type="button" className="button small" data-add-group="" onClick={addGroup} disabled={!newGroup.name.trim()}>
+                <button type="button" className="button small" onClick={addGroup} disabled={!newGroup.name.trim()}>
                   {t("indicators.groupAdd")}
                 </button>
                 <button type="button" className="button small secondary" data-cancel-group="" onClick={() => setNewGroup({ open: false, name: "" })}>

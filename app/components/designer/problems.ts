@@ -23,6 +23,11 @@ function fromChecks(prefix: string, checks: readonly Check[], locale: Locale): D
   }));
 }
 
+/** The input a pointer belongs to: a text's language leaf ("/name/id") is its text ("/name"), as the editors show it. */
+function placeOf(pointer: string): string {
+  return pointer.replace(/\/(id|en)$/, "");
+}
+
 /**
  * Client checks first, then the server's problems not already said at the same place: a field
  * the browser already flags ("Kelompok belum dipilih") is not listed again in the server's words.
@@ -34,9 +39,9 @@ export function collectProblems(doc: TemplatePackage, context: DesignerContext, 
   doc.rules.forEach((_, i) => client.push(...fromChecks(`/rules/${i}`, ruleChecks(doc, i, context), locale)));
   const out: DesignerProblem[] = [];
   const seen = new Set<string>();
-  const clientPlaces = new Set(client.map((p) => p.pointer));
+  const clientPlaces = new Set(client.map((p) => placeOf(p.pointer)));
   for (const p of [...client, ...server]) {
-    if (p.origin !== "client" && clientPlaces.has(p.pointer)) continue;
+    if (p.origin !== "client" && clientPlaces.has(placeOf(p.pointer))) continue;
     const id = `${p.pointer}\u0000${p.message}`;
     if (seen.has(id)) continue;
     seen.add(id);

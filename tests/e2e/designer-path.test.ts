@@ -192,5 +192,23 @@ describe("the designer's path", () => {
       await screenshot(page, `designer-path-overlay-${width}`);
       await expectAxeClean(page, `overlay designer at ${width}`);
     }
+
+    // In English: the same page, no Indonesian UI text.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByRole("button", { name: "English", exact: true }).click();
+    await page.getByRole("tab", { name: /^Targets/ }).waitFor();
+    await waitForHydration(page);
+    const en = (key: Parameters<typeof translate>[1]) => translate("en", key);
+    const head = await page.locator(".designer-head").innerText();
+    expect(head).toMatch(/Adaptation v\d+ on National v\d+/);
+    const body = await page.locator("main").innerText();
+    for (const key of ["designer.save", "designer.check", "designer.problems.title", "designer.tab.forms", "designer.tab.indicators"] as const) {
+      expect(body, key).toContain(en(key));
+      expect(body, key).not.toContain(t(key));
+    }
+    await page.getByRole("tab", { name: /^Publish/ }).click();
+    expect(await page.locator("main").innerText()).not.toMatch(/\b(Terbitkan|Simpan|Periksa|belum|masalah)\b/);
+    await screenshot(page, "designer-path-overlay-en-1366");
+    await expectAxeClean(page, "overlay designer in English");
   }, 180_000);
 });

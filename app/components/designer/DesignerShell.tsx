@@ -154,9 +154,10 @@ export function DesignerShell({
       // Only a successful save moves the lock token: after a stale refusal, saving again must not overwrite the other save.
       setRevision(data.revision);
       setSavedEdits(sentEdits.current);
-      // The count the header shows: the browser's checks and the server's answer together.
+      // The route's own words when its count is the header's; otherwise the header's count (browser checks and server together).
       const count = collectProblems(doc, editorContext, data.problems ?? [], t.locale).length;
-      setMessage({ kind: "success", text: count > 0 ? t("designer.save.doneWithProblems", { count }) : t("designer.save.done") });
+      const own = data.message && count === (data.problems ?? []).length ? data.message : null;
+      setMessage({ kind: "success", text: own ?? (count > 0 ? t("designer.save.doneWithProblems", { count }) : t("designer.save.done")) });
     } else {
       setAutoStopped(true);
       setMessage({ kind: "error", text: data.message ?? t("designer.save.failed") });
@@ -177,7 +178,9 @@ export function DesignerShell({
     } else if (data.parsed === false) {
       setMessage({ kind: "error", text: data.message ?? t("designer.json.notApplied") });
     } else if (data.ok) {
-      setMessage({ kind: "info", text: t("designer.checked", { count: collectProblems(doc, editorContext, data.problems ?? [], t.locale).length }) });
+      const count = collectProblems(doc, editorContext, data.problems ?? [], t.locale).length;
+      const own = data.message && count === (data.problems ?? []).length ? data.message : null;
+      setMessage({ kind: "info", text: own ?? t("designer.checked", { count }) });
     } else if (data.message) {
       setMessage({ kind: "error", text: data.message });
     }

@@ -165,6 +165,12 @@ describe("the designer's path", () => {
     await submit.click();
     await page.waitForURL((url) => url.pathname === "/templates");
     await page.getByText(t("designer.library.published", { key: "ilp-nasional", version: 2 })).waitFor();
+    const v2 = pkg
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: "v2", exact: true }) })
+      .first();
+    expect(await v2.innerText()).toContain("2026-04");
+    await expectAxeClean(page, "/templates after publishing");
     e2e.expectClean();
   }, 240_000);
 

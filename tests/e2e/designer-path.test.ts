@@ -195,6 +195,7 @@ describe("the designer's path", () => {
       ).toBe(0);
       expect(await page.locator("tr[data-target$='|national|'] .designer-tab-count").count()).toBe(0);
       expect(await problemCount(page)).toBe(await tabCounts(page));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), "nothing wider than the screen").toBeLessThanOrEqual(width);
       await screenshot(page, `designer-path-overlay-${width}`);
       await expectAxeClean(page, `overlay designer at ${width}`);
     }

@@ -130,6 +130,25 @@ describe("the designer's path", () => {
     await page.getByRole("tab", { name: new RegExp(`^${t("designer.tab.indicators")}`) }).click();
     expect(await page.getByLabel(t("indicators.group"), { exact: true }).locator("option:checked").innerText()).toMatch(/^Kelompok uji jalur/);
 
+    // Two pages on one draft: this one autosaves first; the other's autosave is then refused, not
+    // written over it, and it stops saving by itself.
+    const other = await e2e.newSession(await e2e.session.context.storageState());
+    await other.page.setViewportSize({ width: 1366, height: 768 });
+    await other.page.goto("/designer/ilp-nasional/2");
+    await waitForHydration(other.page);
+    await other.page.getByRole("tab", { name: new RegExp(`^${t("designer.tab.indicators")}`) }).click();
+    await page.getByLabel(t("indicators.nameId"), { exact: true }).fill(`${originalName} (A)`);
+    await page.getByText(/^Tersimpan otomatis \d\d\.\d\d$/).waitFor({ timeout: 20_000 });
+    await other.page.getByLabel(t("indicators.nameId"), { exact: true }).fill(`${originalName} (B)`);
+    await other.page.getByText(t("designer.error.stale")).waitFor({ timeout: 20_000 });
+    await other.page.getByText(t("designer.save.unsaved")).waitFor();
+    e2e.expectClean(other);
+    await other.close();
+    await page.reload();
+    await waitForHydration(page);
+    await page.getByRole("tab", { name: new RegExp(`^${t("designer.tab.indicators")}`) }).click();
+    expect(await page.getByLabel(t("indicators.nameId"), { exact: true }).inputValue()).toBe(`${originalName} (A)`);
+
     // At 1366×768 the open field editor's buttons are not under the preview.
     await page.getByRole("tab", { name: new RegExp(`^${t("designer.tab.forms")}`) }).click();
     await page.locator(".fb-field-name").first().click();

@@ -165,8 +165,28 @@ describe("the designer's path", () => {
     await expectAxeClean(page, "designer at 390");
     await page.setViewportSize({ width: 1366, height: 768 });
 
+    // A form new in this version, which will not be due before the month chosen below.
+    await page.getByRole("tab", { name: new RegExp(`^${t("designer.tab.forms")}`) }).click();
+    await page.getByLabel(t("formbuilder.form.newTitle"), { exact: true }).fill("Kunjungan rumah");
+    await page.getByLabel(t("formbuilder.form.period"), { exact: true }).first().selectOption("month");
+    await page.getByRole("button", { name: t("formbuilder.form.add"), exact: true }).click();
+    await page.getByRole("heading", { name: t("formbuilder.form.heading", { title: "Kunjungan rumah" }) }).waitFor();
+    await page
+      .getByRole("button", {
+        name: t("formbuilder.palette.add", { type: t("formbuilder.type.integer"), title: t("formbuilder.section.defaultTitle") }),
+        exact: true,
+      })
+      .click();
+    await page.getByLabel(t("formbuilder.field.label"), { exact: true }).fill("Jumlah kunjungan rumah");
+    await page.getByText(t("designer.problems.none")).waitFor();
+    await page.getByText(/^Tersimpan otomatis \d\d\.\d\d$/).waitFor({ timeout: 20_000 });
+
     // Publish: from which month? April by default; an earlier month warns and needs its own tick.
     await page.getByRole("tab", { name: t("designer.tab.publish"), exact: true }).click();
+    await page
+      .getByTestId("publish-new-forms")
+      .getByText(/Kunjungan rumah.*2026-04/)
+      .waitFor();
     const from = page.getByLabel(t("designer.publish.effectiveFrom"), { exact: true });
     await page.waitForFunction(() => document.querySelector<HTMLInputElement>("#publish-effective-from")?.value === "2026-04");
     const submit = page.getByRole("button", { name: t("designer.publish.submit", { version: 2 }), exact: true });
@@ -174,6 +194,7 @@ describe("the designer's path", () => {
     expect(await submit.isEnabled()).toBe(true);
     await from.fill("2026-02");
     await page.getByText(t("designer.publish.retroactiveWarning", { month: "2026-02" })).waitFor();
+    expect(await page.getByTestId("publish-new-forms").innerText()).toContain("2026-02");
     expect(await submit.isDisabled()).toBe(true);
     await page.getByLabel(t("designer.publish.retroactiveConfirm", { month: "2026-02" })).check();
     expect(await submit.isEnabled()).toBe(true);

@@ -342,6 +342,11 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
             <p id="publish-effective-help" className="help">
               {t("designer.publish.effectiveFromHelp", { proposed: preview.effectiveFrom.proposed })}
             </p>
+            {diff && diff.forms.added.length > 0 && effectiveFrom ? (
+              <p data-testid="publish-new-forms">
+                {t("designer.publish.newForms", { forms: diff.forms.added.map((f) => txt(f.title)).join(", "), month: effectiveFrom })}
+              </p>
+            ) : null}
           </div>
           {isRetroactive ? (
             <div className="alert warning publish-retroactive" role="alert">

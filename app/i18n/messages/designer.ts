@@ -92,6 +92,8 @@ export const id = {
   "designer.error.retroactive":
     "Bulan mulai berlaku ini sudah berjalan atau lewat. Centang pernyataan berlaku surut bila memang disengaja, atau pilih bulan berikutnya.",
   "designer.publish.effectiveFrom": "Berlaku mulai periode",
+  "designer.publish.newForms":
+    "Formulir baru di versi ini: {forms}. Puskesmas wajib mengisinya mulai periode {month}; sebelumnya tidak muncul di daftar dan tidak terlambat.",
   "designer.publish.effectiveFromHelp":
     "Formulir baru di versi ini baru wajib diisi mulai periode ini. Bawaan: periode berikutnya yang belum berjalan ({proposed}).",
   "designer.publish.retroactiveWarning":
@@ -276,6 +278,8 @@ export const en: Record<keyof typeof id, string> = {
   "designer.error.effectiveFrom": "Choose the month it applies from as YYYY-MM (for example 2027-01), at most 3 years ahead.",
   "designer.error.retroactive": "This month has already begun or passed. Tick the retroactive statement if that is intended, or choose the next month.",
   "designer.publish.effectiveFrom": "Applies from period",
+  "designer.publish.newForms":
+    "Forms new in this version: {forms}. Puskesmas must fill them in from period {month}; before that they are not listed and never late.",
   "designer.publish.effectiveFromHelp": "Forms new in this version are due only from this period on. Default: the next period not yet begun ({proposed}).",
   "designer.publish.retroactiveWarning":
     "Period {month} has already begun or passed: forms new in this version become due for it at once for every Puskesmas and may be late straight away.",

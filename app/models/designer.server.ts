@@ -9,6 +9,7 @@
  * Every change writes its audit row in the same transaction.
  */
 import {
+  checkPackageSemantics,
   diffPackages,
   findForbiddenKeys,
   parseJsonDocument,
@@ -250,10 +251,38 @@ export function gateDraftText(text: string, row: Pick<DraftRow, "key" | "version
       ),
     );
   }
+  const schemaOk = validateDocument("template-package", value).ok;
   const validation = validatePackage(value);
   errors.push(...validation.errors);
-  if (validateDocument("template-package", value).ok) errors.push(...publishRefusals(history, value as unknown as TemplatePackage));
+  if (schemaOk) errors.push(...publishRefusals(history, value as unknown as TemplatePackage));
+  else errors.push(...packageChecksDespiteSchema(doc, validation.errors));
   return { parsed: true, value: doc, errors, ...(errors.length === 0 ? { package: value as unknown as TemplatePackage } : {}) };
+}
+
+/** The element a pointer names: a text's language leaf ("/name/id") is the text ("/name"). */
+function placeOf(pointer: string): string {
+  return pointer.replace(/\/(id|en)$/, "");
+}
+
+/**
+ * validatePackage stops at the schema; the designer lists every problem at once, so the package
+ * checks (formulas, references, duplicates) run on a document the schema refused too, as far as
+ * its shape allows (they assume the schema's shape and may throw on a broken one: then only the
+ * schema's problems are listed). A check at or under a place the schema already flags is left
+ * out: one problem per place, in the schema's words.
+ */
+function packageChecksDespiteSchema(value: Record<string, unknown>, schemaErrors: readonly DocumentError[]): DocumentError[] {
+  let found: DocumentError[];
+  try {
+    found = checkPackageSemantics(value as unknown as TemplatePackage);
+  } catch {
+    return [];
+  }
+  const places = schemaErrors.map((e) => placeOf(e.pointer));
+  return found.filter((e) => {
+    const at = placeOf(e.pointer);
+    return !places.some((p) => at === p || at.startsWith(`${p}/`) || (p !== "" && p.startsWith(`${at}/`)));
+  });
 }
 
 export interface DesignerView {

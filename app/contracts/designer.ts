@@ -21,6 +21,8 @@ export interface DesignerProblem {
   /** Character range inside a formula string, for inline formula errors. */
   start?: number;
   end?: number;
+  /** "client": found by the browser's checks as the admin types (app/components/designer/problems.ts); else the server's. */
+  origin?: "client";
 }
 
 /** Where an element of the document comes from, in overlay mode. */
@@ -85,6 +87,8 @@ export interface EditorProps {
   /** All problems of the draft (server-side validation plus client-side checks); filter by pointer prefix. */
   problems: readonly DesignerProblem[];
   context: DesignerContext;
+  /** The place the admin chose in the problem list: the editor selects the element at `pointer` (`n` changes on each choice). */
+  goTo?: { pointer: string; n: number };
 }
 
 /** Problems whose pointer lies at or under `prefix`. */

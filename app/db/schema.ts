@@ -89,6 +89,8 @@ export interface TemplatePackageTable {
   revision: Generated<number>;
   /** Last save of a draft (migration 004). */
   updated_at: string | null;
+  /** First month ("YYYY-MM") in which forms new in this published version are due; null: no limit (migration 010). */
+  effective_from: Generated<string | null>;
 }
 
 export interface DistrictOverlayTable {

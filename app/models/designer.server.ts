@@ -9,6 +9,7 @@
  * Every change writes its audit row in the same transaction.
  */
 import {
+  checkPackageSemantics,
   diffPackages,
   findForbiddenKeys,
   parseJsonDocument,
@@ -18,6 +19,8 @@ import {
   validatePackage,
   PACKAGE_KEY_PATTERN,
   PACKAGE_MAX_BYTES,
+  monthIndex,
+  monthPeriodOf,
   type DocumentError,
   type PackageDiff,
   type TemplatePackage,
@@ -31,12 +34,25 @@ import type { OrgLevel } from "~/db/schema";
 import type { DesignerProblem, PublishedFieldInfo } from "~/contracts/designer";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { listSubtree } from "./org.server";
+import { clock } from "~/utils/clock.server";
 
 type Actor = { userId: number | null; ip?: string | null };
 
 /** Why a write was refused; the route turns it into a message (designer.error.<reason>). */
 export type DesignerRefusal =
-  "published" | "stale" | "notJson" | "exists" | "noPublished" | "invalidKey" | "emptyTitle" | "chooseOwner" | "problems" | "refused" | "notConfirmed";
+  | "published"
+  | "stale"
+  | "notJson"
+  | "exists"
+  | "noPublished"
+  | "invalidKey"
+  | "emptyTitle"
+  | "chooseOwner"
+  | "problems"
+  | "refused"
+  | "notConfirmed"
+  | "effectiveFrom"
+  | "retroactive";
 
 /** The message of each refusal, in the catalogue (app/i18n/messages/designer.ts). */
 export const REFUSAL_MESSAGES: Record<DesignerRefusal, MessageKey> = {
@@ -51,7 +67,39 @@ export const REFUSAL_MESSAGES: Record<DesignerRefusal, MessageKey> = {
   problems: "designer.error.problems",
   refused: "designer.error.refused",
   notConfirmed: "designer.error.notConfirmed",
+  effectiveFrom: "designer.error.effectiveFrom",
+  retroactive: "designer.error.retroactive",
 };
+
+/** How far ahead an effective-from month may lie: beyond this it is a typing slip (2206-01). */
+const EFFECTIVE_FROM_MAX_AHEAD = 36;
+const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** The first month not yet begun at `now`: where a new version applies unless the admin chooses otherwise (decision 026). */
+export function defaultEffectiveFrom(now = clock.now()): string {
+  return monthPeriodOf(monthIndex(now.getUTCFullYear(), now.getUTCMonth() + 1) + 1);
+}
+
+/**
+ * The month a version applies from, as the admin chose it: blank means the default; a month
+ * before the default (retroactive: forms new in the version become due for periods already
+ * begun or ended) only with `retroactive` ticked after the warning.
+ */
+export function checkEffectiveFrom(
+  chosen: string,
+  retroactive: boolean,
+  now = clock.now(),
+): { ok: true; month: string } | { ok: false; reason: "effectiveFrom" | "retroactive" } {
+  const fallback = defaultEffectiveFrom(now);
+  if (chosen.trim() === "") return { ok: true, month: fallback };
+  const m = MONTH_PATTERN.exec(chosen.trim());
+  if (!m) return { ok: false, reason: "effectiveFrom" };
+  const index = monthIndex(Number(m[1]), Number(m[2]));
+  const first = monthIndex(now.getUTCFullYear(), now.getUTCMonth() + 1) + 1;
+  if (index > first + EFFECTIVE_FROM_MAX_AHEAD || Number(m[1]) < 2000) return { ok: false, reason: "effectiveFrom" };
+  if (index < first && !retroactive) return { ok: false, reason: "retroactive" };
+  return { ok: true, month: monthPeriodOf(index) };
+}
 
 export interface DraftRow {
   id: number;
@@ -203,10 +251,38 @@ export function gateDraftText(text: string, row: Pick<DraftRow, "key" | "version
       ),
     );
   }
+  const schemaOk = validateDocument("template-package", value).ok;
   const validation = validatePackage(value);
   errors.push(...validation.errors);
-  if (validateDocument("template-package", value).ok) errors.push(...publishRefusals(history, value as unknown as TemplatePackage));
+  if (schemaOk) errors.push(...publishRefusals(history, value as unknown as TemplatePackage));
+  else errors.push(...packageChecksDespiteSchema(doc, validation.errors));
   return { parsed: true, value: doc, errors, ...(errors.length === 0 ? { package: value as unknown as TemplatePackage } : {}) };
+}
+
+/** The element a pointer names: a text's language leaf ("/name/id") is the text ("/name"). */
+function placeOf(pointer: string): string {
+  return pointer.replace(/\/(id|en)$/, "");
+}
+
+/**
+ * validatePackage stops at the schema; the designer lists every problem at once, so the package
+ * checks (formulas, references, duplicates) run on a document the schema refused too, as far as
+ * its shape allows (they assume the schema's shape and may throw on a broken one: then only the
+ * schema's problems are listed). A check at or under a place the schema already flags is left
+ * out: one problem per place, in the schema's words.
+ */
+function packageChecksDespiteSchema(value: Record<string, unknown>, schemaErrors: readonly DocumentError[]): DocumentError[] {
+  let found: DocumentError[];
+  try {
+    found = checkPackageSemantics(value as unknown as TemplatePackage);
+  } catch {
+    return [];
+  }
+  const places = schemaErrors.map((e) => placeOf(e.pointer));
+  return found.filter((e) => {
+    const at = placeOf(e.pointer);
+    return !places.some((p) => at === p || at.startsWith(`${p}/`) || (p !== "" && p.startsWith(`${at}/`)));
+  });
 }
 
 export interface DesignerView {
@@ -461,6 +537,8 @@ export interface PublishPreview {
   /** Submissions made with earlier versions of the forms whose data meaning changes. */
   submissionsAffected: number;
   previousVersion: number | null;
+  /** The month proposed as effective-from (the first not yet begun) and the current one (decision 026). */
+  effectiveFrom: { proposed: string; current: string };
 }
 
 const REFUSAL_CODES = new Set(["FIELD_TYPE_CHANGED", "KEY_REUSED", "FORM_PERIOD_CHANGED"]);
@@ -498,6 +576,7 @@ export async function publishPreview(access: LibraryAccess, key: string, version
     diff,
     submissionsAffected,
     previousVersion: previous?.version ?? null,
+    effectiveFrom: { proposed: defaultEffectiveFrom(), current: monthPeriodOf(monthIndex(clock.now().getUTCFullYear(), clock.now().getUTCMonth() + 1)) },
   };
 }
 
@@ -505,8 +584,9 @@ export type PublishResult =
   { ok: true; version: number; revision: number } | { ok: false; status: number; reason: DesignerRefusal; revision: number; errors: DocumentError[] };
 
 /**
- * Publishes the stored draft at `revision` after the admin confirmed the diff. Refused (and
- * audited as refused) when the draft has problems or would corrupt stored data.
+ * Publishes the stored draft at `revision` after the admin confirmed the diff, applying from the
+ * month `when` names (blank: the first month not yet begun; earlier only with `retroactive`).
+ * Refused (and audited as refused) when the draft has problems or would corrupt stored data.
  */
 export async function publishDraft(
   access: LibraryAccess,
@@ -515,7 +595,9 @@ export async function publishDraft(
   revision: number,
   confirmed: boolean,
   actor: Actor,
+  when: { effectiveFrom: string; retroactive: boolean } = { effectiveFrom: "", retroactive: false },
 ): Promise<PublishResult> {
+  const effective = checkEffectiveFrom(when.effectiveFrom, when.retroactive);
   return getDb()
     .transaction()
     .execute(async (trx): Promise<PublishResult> => {
@@ -523,6 +605,7 @@ export async function publishDraft(
       if (row.status !== "draft") return { ok: false, status: 409, reason: "published", revision: row.revision, errors: [] };
       if (revision !== row.revision) return { ok: false, status: 409, reason: "stale", revision: row.revision, errors: [] };
       if (!confirmed) return { ok: false, status: 400, reason: "notConfirmed", revision: row.revision, errors: [] };
+      if (!effective.ok) return { ok: false, status: 400, reason: effective.reason, revision: row.revision, errors: [] };
       const history = await publishedVersions(trx, key, row.version);
       const gate = gateDraftText(row.document, row, history);
       if (!gate.package) {
@@ -545,7 +628,15 @@ export async function publishDraft(
       const document = JSON.stringify(gate.package);
       const result = await trx
         .updateTable("template_package")
-        .set({ status: "published", published_at: now, updated_at: now, document, title: gate.package.title.id.slice(0, 200), revision: row.revision + 1 })
+        .set({
+          status: "published",
+          published_at: now,
+          updated_at: now,
+          document,
+          title: gate.package.title.id.slice(0, 200),
+          revision: row.revision + 1,
+          effective_from: effective.month,
+        })
         .where("id", "=", row.id)
         .where("status", "=", "draft")
         .where("revision", "=", row.revision)
@@ -563,6 +654,7 @@ export async function publishDraft(
           version,
           status: "published",
           publishedAt: now,
+          effectiveFrom: effective.month,
           fields: { added: diff.fields.added.length, removed: diff.fields.removed.length, changed: diff.fields.changed.length },
           indicators: { added: diff.indicators.added.length, removed: diff.indicators.removed.length, changed: diff.indicators.changed.length },
           changedForms: diff.changedForms,

@@ -32,7 +32,7 @@ import {
   type SubmissionProblem,
   type PreparedSubmission,
 } from "./submissions.server";
-import { effectivePackages, type EffectivePackage } from "./templates.server";
+import { beforeEffectiveProblem, effectivePackages, formDueIn, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { bilingual, localeOf, message, render, say, type Message, type Reader } from "~/i18n/message";
@@ -120,7 +120,9 @@ export async function operatorForms(units: ReadonlyArray<Pick<OrgUnit, "id" | "c
     for (const { key, effective } of await packages) {
       for (const form of effective.package.forms) {
         const current = currentPeriodOf(form, now);
-        forms.push({ key, form, periods: [current, previousPeriod(current)] });
+        // A form new in a version is not due before that version's effective-from (decision 026).
+        const periods = [current, previousPeriod(current)].filter((period) => formDueIn(effective, form.key, period));
+        if (periods.length > 0) forms.push({ key, form, periods });
       }
     }
     if (forms.length === 0) continue;
@@ -187,7 +189,7 @@ export async function loadEntry(unit: OrgUnit, formKey: string, period: string, 
   const found = await findUnitForm(unit, formKey);
   if (!found) throw notFound(reader, "access.entry.formNotForUnit", { form: formKey });
   const { effective, form } = found;
-  const problem = periodProblem(form, period, now);
+  const problem = periodProblem(form, period, now) ?? beforeEffectiveProblem(effective, form.key, period);
   if (problem) throw new Response(render(reader, problem), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const hiddenFields = effective.hidden.filter((h) => h.form === form.key).map((h) => h.field);
   // Labels in the reader's language where the package has them; bookkeeping fields are not drawn.

@@ -21,7 +21,7 @@ import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { deadlineCheck, LockCache } from "./locks.server";
 import { revisionRow } from "./submission-history.server";
-import { effectivePackage, type EffectivePackage } from "./templates.server";
+import { beforeEffectiveProblem, effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 import type { Locale } from "~/i18n/catalog";
 import { bilingual, both, message, periodDetail, render, type LocalizedText, type Message } from "~/i18n/message";
@@ -523,7 +523,7 @@ export async function prepareSubmission(
   if (!effective) return refuse(both("entry.prepare.packageNotPublished", { package: ctx.packageKey }));
   const form = effective.package.forms.find((f) => f.key === input.formKey);
   if (!form) return refuse(both("entry.prepare.formNotInPackage", { form: input.formKey, package: ctx.packageKey }));
-  const periodMessage = periodProblem(form, input.period, now);
+  const periodMessage = periodProblem(form, input.period, now) ?? beforeEffectiveProblem(effective, form.key, input.period);
   if (periodMessage) return refuse(both(periodMessage.key, periodMessage.params), "period");
   const result = validateSubmission(form, input.data, {
     formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`,

@@ -41,6 +41,8 @@ export interface LibraryVersion {
   ownerName: string;
   ownerCode: string;
   publishedAt: string | null;
+  /** First month forms new in this version are due (docs/decisions/026-effective-from.md); null: before the rule, or a draft. */
+  effectiveFrom: string | null;
 }
 
 export interface LibraryOverlay {
@@ -97,6 +99,7 @@ export async function listLibrary(access: LibraryAccess): Promise<LibraryPackage
       "p.status",
       "p.title",
       "p.published_at",
+      "p.effective_from",
       "p.owner_org_unit_id",
       "o.level as owner_level",
       "o.name as owner_name",
@@ -151,6 +154,7 @@ export async function listLibrary(access: LibraryAccess): Promise<LibraryPackage
       ownerName: v.owner_name,
       ownerCode: v.owner_code,
       publishedAt: v.published_at,
+      effectiveFrom: v.effective_from,
     });
   }
   for (const entry of byKey.values()) {

@@ -6,6 +6,8 @@
 import {
   applyOverlay,
   overlayMessage,
+  parsePeriod,
+  periodWindow,
   validateDocument,
   validateOverlay,
   validatePackage,
@@ -16,6 +18,7 @@ import {
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso, onDbHandleChange } from "~/db/db.server";
 import { getOrgByCode, listSubtree } from "./org.server";
+import { message, type Message } from "~/i18n/message";
 
 export interface StoredPackage {
   id: number;
@@ -38,6 +41,12 @@ export interface EffectivePackage {
   package: TemplatePackage;
   /** Field keys the overlay hid, per form. */
   hidden: Array<{ form: string; field: string }>;
+  /**
+   * Per form key, the first month ("YYYY-MM") it is due: the effective-from of the published
+   * version that brought the form in (docs/decisions/026-effective-from.md). Forms without an
+   * entry are due in any period.
+   */
+  dueFrom: Readonly<Record<string, string>>;
 }
 
 type Actor = { userId: number | null; ip?: string | null };
@@ -306,19 +315,61 @@ export async function adaptedDistricts(
   return out;
 }
 
+/**
+ * The first month each form of `base` is due: walking the published versions up to `base` in
+ * order, a form takes the effective-from of the version in which it appears (again); a form that
+ * stays keeps the month it came with. Versions published before the rule have none: due always.
+ */
+async function dueFromOf(base: StoredPackage, db: DbOrTrx): Promise<Record<string, string>> {
+  const rows = await db
+    .selectFrom("template_package")
+    .select(["id", "key", "version", "effective_from"])
+    .where("key", "=", base.key)
+    .where("status", "=", "published")
+    .where("version", "<=", base.version)
+    .orderBy("version")
+    .execute();
+  if (rows.every((r) => r.effective_from === null)) return {};
+  let since = new Map<string, string | null>();
+  for (const row of rows) {
+    const doc = row.id === base.id ? base.document : (await getPublishedPackage(row.key, row.version, db))?.document;
+    if (!doc) continue;
+    const next = new Map<string, string | null>();
+    for (const form of doc.forms) next.set(form.key, since.has(form.key) ? since.get(form.key)! : row.effective_from);
+    since = next;
+  }
+  const out: Record<string, string> = {};
+  for (const [form, month] of since) if (month) out[form] = month;
+  return out;
+}
+
+/** Whether `formKey` of `effective` is due in `period`: the period begins in or after the form's effective-from month. */
+export function formDueIn(effective: Pick<EffectivePackage, "dueFrom">, formKey: string, period: string): boolean {
+  const from = effective.dueFrom[formKey];
+  if (!from) return true;
+  return periodWindow(parsePeriod(period)).start >= periodWindow(parsePeriod(from)).start;
+}
+
+/** The refusal for a report of `formKey` in a period before the form applies, or null. */
+export function beforeEffectiveProblem(effective: Pick<EffectivePackage, "dueFrom">, formKey: string, period: string): Message | null {
+  if (formDueIn(effective, formKey, period)) return null;
+  return message("entry.period.beforeEffective", { from: effective.dueFrom[formKey], period });
+}
+
 /** base + overlay, computed once per stored pair (both are immutable once published). */
 async function combine(base: StoredPackage, overlay: StoredOverlay | undefined, db: DbOrTrx): Promise<EffectivePackage> {
   const cacheKey = `${base.id}:${overlay?.id ?? 0}`;
   const hit = effectiveCache.get(cacheKey);
   if (hit) return hit;
   let result: EffectivePackage;
+  const dueFrom = await dueFromOf(base, db);
   if (!overlay) {
-    result = { base, overlay: null, package: base.document, hidden: [] };
+    result = { base, overlay: null, package: base.document, hidden: [], dueFrom };
   } else {
     const district = await db.selectFrom("org_unit").select(["path"]).where("id", "=", overlay.districtOrgUnitId).executeTakeFirstOrThrow();
     const inside = new Set((await listSubtree(db, district)).map((u) => u.code));
     const applied = applyOverlay(base.document, overlay.document, { inDistrict: inside });
-    result = { base, overlay, package: applied.package, hidden: applied.hidden };
+    result = { base, overlay, package: applied.package, hidden: applied.hidden, dueFrom };
   }
   effectiveCache.set(cacheKey, result);
   return result;

@@ -120,11 +120,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         diff: preview.diff,
         submissionsAffected: preview.submissionsAffected,
         previousVersion: preview.previousVersion,
+        effectiveFrom: preview.effectiveFrom,
       },
     };
   }
   if (intent === "publish") {
-    const result = await publishDraft(access, key, version, revision, formString(form, "confirm", 10) === "yes", actor);
+    const result = await publishDraft(access, key, version, revision, formString(form, "confirm", 10) === "yes", actor, {
+      effectiveFrom: formString(form, "effectiveFrom", 20),
+      retroactive: formString(form, "retroactive", 10) === "yes",
+    });
     if (result.ok) throw redirect(`/templates?published=${encodeURIComponent(key)}&version=${result.version}`);
     return data(
       { ok: false, problems: toDesignerProblems(result.errors, locale), revision: result.revision, parsed: true, message: t(REFUSAL_MESSAGES[result.reason]) },

@@ -277,6 +277,7 @@ export default function OverlayDesignerPage() {
         context={context}
         serverProblems={info.problems}
         revision={info.revision}
+        versionLabel={t("overlayDesigner.versionLabel", { version: info.version, base: info.baseVersion })}
         extraTabs={readOnly ? [] : [{ id: "publish", label: t("overlayDesigner.tab.publish"), render: () => <PublishPanel info={info} /> }]}
       />
     </div>

@@ -146,6 +146,7 @@ export default function TemplatesPage() {
                 ),
               },
               { header: t("templates.col.published"), cell: (v) => formatUtc(v.publishedAt) },
+              { header: t("templates.col.effectiveFrom"), cell: (v) => v.effectiveFrom ?? "–" },
             ]}
             actions={{
               header: t("table.action"),

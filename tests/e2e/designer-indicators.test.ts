@@ -107,7 +107,10 @@ describe("indicator designer journey", () => {
     // Bad band: yellow not below green is refused next to the input, the draft keeps it.
     const yellow = page.getByLabel(T("indicators.yellow"), { exact: true });
     await yellow.fill("120");
-    await page.getByText(T("indcheck.bandsOrder", { yellow: 120, green: 100 })).waitFor();
+    await page
+      .getByRole("tabpanel")
+      .getByText(T("indcheck.bandsOrder", { yellow: 120, green: 100 }))
+      .waitFor();
     await yellow.fill("80");
     await expect.poll(() => page.getByText(T("indcheck.bandsOrder", { yellow: 120, green: 100 })).count()).toBe(0);
     e2e.expectClean();
@@ -127,7 +130,10 @@ describe("indicator designer journey", () => {
 
     // A quarterly profile without its 4 values is pointed out; then flat again.
     await page.getByLabel(T("targets.profile"), { exact: true }).selectOption("quarterly");
-    await page.getByText(T("indcheck.profileQuarterly", { count: 0 })).waitFor();
+    await page
+      .getByRole("tabpanel")
+      .getByText(T("indcheck.profileQuarterly", { count: 0 }))
+      .waitFor();
     await page.getByLabel(T("targets.valuesQuarterly"), { exact: true }).fill("25; 50; 75; 95");
     await expect.poll(() => page.getByText(T("indcheck.profileQuarterly", { count: 0 })).count()).toBe(0);
     await page.getByRole("button", { name: T("targets.close") }).click();

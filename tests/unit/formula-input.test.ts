@@ -114,11 +114,13 @@ describe("indicator, target and rule editors: checks", () => {
   const pkg = (): TemplatePackage => JSON.parse(fs.readFileSync(path.resolve("seeds/packages/ilp-nasional.v1.json"), "utf8"));
   const packageMode = { mode: "package" as const, districtCode: undefined, orgUnits: [] };
 
-  it("flags an empty name, a duplicate key and yellow not below green", () => {
+  it("flags an empty name, a duplicate key, yellow not below green and the source a new indicator starts without", () => {
     const p = pkg();
     p.indicators.push({ ...newIndicator(p, packageMode), key: p.indicators[0].key, bands: { green: 90, yellow: 90 } });
     const codes = indicatorChecks(p, p.indicators.length - 1, packageMode).map((c) => `${c.at}:${c.key}`);
-    expect(codes).toEqual(["key:indcheck.keyDuplicate", "name:indcheck.nameEmpty", "bands:indcheck.bandsOrder"]);
+    expect(codes).toEqual(["key:indcheck.keyDuplicate", "name:indcheck.nameEmpty", "bands:indcheck.bandsOrder", "source:indcheck.sourceEmpty"]);
+    // No English placeholder is stored as a new element's source.
+    expect([newIndicator(p, packageMode).source, newRule(p, packageMode).source]).toEqual(["", ""]);
     // The national package itself passes every client check.
     const clean = pkg();
     expect(clean.indicators.flatMap((_, i) => indicatorChecks(clean, i, packageMode))).toEqual([]);

@@ -8,7 +8,7 @@ import type { Field, Form, TemplatePackage } from "@engine";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import type { DesignerProblem, EditorProps } from "~/contracts/designer";
-import { checkForms, messagesAt } from "./forms/checks";
+import { messagesAt } from "./forms/checks";
 import {
   addField,
   addForm,
@@ -30,6 +30,7 @@ import {
   type PaletteKind,
 } from "./forms/doc";
 import { FieldEditor } from "./forms/FieldEditor";
+import { focusSoon, pointerTarget } from "./goto";
 import { FormPreview } from "./forms/FormPreview";
 import { FieldMessages } from "./forms/inputs";
 import { keyAfterRelabel, takenKeys } from "./forms/keys";
@@ -38,7 +39,7 @@ import { LOCAL_PREFIX } from "@engine";
 type Drag = { kind: "field"; key: string } | { kind: "section"; index: number };
 type Focus = { id: string; fallback?: string };
 
-export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
+export function FormsEditor({ pkg, onChange, problems, context, goTo }: EditorProps) {
   const t = useT();
   const [formIndex, setFormIndex] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
@@ -63,10 +64,25 @@ export function FormsEditor({ pkg, onChange, problems, context }: EditorProps) {
     return out;
   });
 
-  const clientProblems = useMemo(() => checkForms(pkg, context, t.locale), [pkg, context, t.locale]);
-  const allProblems: DesignerProblem[] = useMemo(() => [...clientProblems, ...problems], [clientProblems, problems]);
+  // The shell's one list (problems.ts) already holds these editors' checks: counting it alone keeps the chips equal to the header.
+  const allProblems = problems;
   const fi = Math.min(formIndex, Math.max(pkg.forms.length - 1, 0));
   const form = pkg.forms[fi] as Form | undefined;
+  // A link of the problem panel: open the form, select the field, focus its label (goto.ts).
+  useEffect(() => {
+    if (!goTo) return;
+    const form = pointerTarget(goTo.pointer, "forms");
+    if (!form || !pkg.forms[form.index]) return;
+    setFormIndex(form.index);
+    const m = /^\/forms\/\d+(?:\/sections\/(\d+)(?:\/fields\/(\d+))?)?/.exec(goTo.pointer);
+    const section = m?.[1] !== undefined ? pkg.forms[form.index].sections[Number(m[1])] : undefined;
+    const field = section && m?.[2] !== undefined ? section.fields[Number(m[2])] : undefined;
+    if (field) {
+      setSelected(field.key);
+      focusSoon([`fb-${uidOf(field.key)}-label`]);
+    } else focusSoon(section ? [`fb-s-${section.key}-title`, "fb-form-title"] : ["fb-form-title"]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- act once per choice in the panel (n); pkg and uidOf are read at that moment
+  }, [goTo?.n]);
   const hiddenList = useMemo(() => [...(context.hiddenFields ?? [])], [context.hiddenFields]);
   const rendered = new Set<string>();
 

@@ -9,6 +9,7 @@ import { ListTable } from "./ListTable";
 import type { Indicator, TemplatePackage } from "@engine";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "~/contracts/designer";
+import { useGoTo } from "./goto";
 import { FormulaInput } from "./FormulaInput";
 import { isValidKey, LOCAL_PREFIX } from "@engine";
 import {
@@ -30,10 +31,19 @@ import { Messages, NumberInput, OriginBadge } from "./indicators/ui";
 const CLUSTERS = ["1", "2", "3", "4", "lintas"] as const;
 const DEFAULT_BANDS = { green: 100, yellow: 80 };
 
-export function IndicatorsEditor({ pkg, onChange, problems, context }: EditorProps) {
+export function IndicatorsEditor({ pkg, onChange, problems, context, goTo }: EditorProps) {
   const t = useT();
   const [selected, setSelected] = useState<number | null>(pkg.indicators.length > 0 ? 0 : null);
   const [filter, setFilter] = useState("");
+  useGoTo(
+    goTo,
+    "indicators",
+    (i) => {
+      setFilter("");
+      setSelected(i);
+    },
+    (i, prop) => `ind-${i}-${prop}`,
+  );
   // Keys added in this session: only those may still change (a saved key may already be published).
   const added = useRef(new Set<string>());
   const fields = useMemo(() => indicatorFields(pkg), [pkg.forms]); // eslint-disable-line react-hooks/exhaustive-deps -- the fields depend on the forms only; every other edit of the package would recompute them
@@ -56,7 +66,7 @@ export function IndicatorsEditor({ pkg, onChange, problems, context }: EditorPro
   const shown = pkg.indicators
     .map((ind, i) => ({ ind, i }))
     .filter(({ ind }) => !needle || ind.key.includes(needle) || ind.name.id.toLowerCase().includes(needle) || ind.group.includes(needle));
-  const problemCount = (i: number) => problemsUnder(problems, `/indicators/${i}`).length + indicatorChecks(pkg, i, context).length;
+  const problemCount = (i: number) => problemsUnder(problems, `/indicators/${i}`).length;
 
   return (
     <div className="ind-editor">
@@ -275,11 +285,26 @@ function IndicatorForm({ pkg, index, fields, keyEditable, onChangeIndicator, onC
             {newGroup.open ? (
               <div className="ind-newgroup">
                 <label htmlFor={id("newgroup")}>{t("indicators.groupNewName")}</label>
-                <input id={id("newgroup")} value={newGroup.name} onChange={(e) => setNewGroup({ open: true, name: e.target.value })} />
+                <input
+                  id={id("newgroup")}
+                  value={newGroup.name}
+                  autoFocus
+                  onChange={(e) => setNewGroup({ open: true, name: e.target.value })}
+                  onKeyDown={(e) => {
+                    if (e.key !== "Enter") return;
+                    e.preventDefault();
+                    addGroup();
+                  }}
+                  // A name typed and left (Tab, a click elsewhere) creates the group: only "Batal" leaves it uncreated.
+                  onBlur={(e) => {
+                    // Tab lands on "Tambah kelompok", which then leaves with the form (React re-renders before the click).
+                    if ((e.relatedTarget as HTMLElement | null)?.dataset.cancelGroup === undefined) addGroup();
+                  }}
+                />
                 <button type="button" className="button small" onClick={addGroup} disabled={!newGroup.name.trim()}>
                   {t("indicators.groupAdd")}
                 </button>
-                <button type="button" className="button small secondary" onClick={() => setNewGroup({ open: false, name: "" })}>
+                <button type="button" className="button small secondary" data-cancel-group="" onClick={() => setNewGroup({ open: false, name: "" })}>
                   {t("indicators.cancel")}
                 </button>
               </div>

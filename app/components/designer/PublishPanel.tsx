@@ -20,6 +20,7 @@ interface PreviewData {
   diff: PackageDiff | null;
   submissionsAffected: number;
   previousVersion: number | null;
+  effectiveFrom: { proposed: string; current: string };
 }
 
 type PreviewAnswer = { ok: true; preview: PreviewData };
@@ -31,6 +32,9 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
   const previewer = useFetcher<PreviewAnswer>();
   const publisher = useFetcher<PublishAnswer>();
   const [confirmed, setConfirmed] = useState(false);
+  // Empty until the preview proposes a month; "YYYY-MM" strings compare in calendar order.
+  const [effectiveFrom, setEffectiveFrom] = useState("");
+  const [retroactive, setRetroactive] = useState(false);
   const preview = previewer.data?.ok ? previewer.data.preview : null;
   const txt = (x: { id: string; en?: string }) => pickText(x, t.locale);
 
@@ -56,6 +60,11 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
       <span className="diff-after">{a.after || "–"}</span>
     </>
   );
+
+  useEffect(() => {
+    if (preview && effectiveFrom === "") setEffectiveFrom(preview.effectiveFrom.proposed);
+  }, [preview, effectiveFrom]);
+  const isRetroactive = preview !== null && effectiveFrom !== "" && effectiveFrom < preview.effectiveFrom.proposed;
 
   const diff = preview?.diff ?? null;
   const stale = preview !== null && preview.revision !== state.revision;
@@ -316,11 +325,43 @@ export function PublishPanel({ packageKey, version }: { packageKey: string; vers
         <publisher.Form method="post" className="publish-form">
           <input type="hidden" name="intent" value="publish" />
           <input type="hidden" name="revision" value={String(preview.revision)} />
+          <div className="field publish-effective">
+            <label htmlFor="publish-effective-from">{t("designer.publish.effectiveFrom")}</label>
+            <input
+              id="publish-effective-from"
+              type="month"
+              name="effectiveFrom"
+              value={effectiveFrom}
+              pattern="[0-9]{4}-[0-9]{2}"
+              aria-describedby="publish-effective-help"
+              onChange={(e) => {
+                setEffectiveFrom(e.target.value);
+                setRetroactive(false);
+              }}
+            />
+            <p id="publish-effective-help" className="help">
+              {t("designer.publish.effectiveFromHelp", { proposed: preview.effectiveFrom.proposed })}
+            </p>
+            {diff && diff.forms.added.length > 0 && effectiveFrom ? (
+              <p data-testid="publish-new-forms">
+                {t("designer.publish.newForms", { forms: diff.forms.added.map((f) => txt(f.title)).join(", "), month: effectiveFrom })}
+              </p>
+            ) : null}
+          </div>
+          {isRetroactive ? (
+            <div className="alert warning publish-retroactive" role="alert">
+              <p>{t("designer.publish.retroactiveWarning", { month: effectiveFrom })}</p>
+              <label className="publish-confirm">
+                <input type="checkbox" name="retroactive" value="yes" checked={retroactive} onChange={(e) => setRetroactive(e.target.checked)} />
+                <span>{t("designer.publish.retroactiveConfirm", { month: effectiveFrom })}</span>
+              </label>
+            </div>
+          ) : null}
           <label className="publish-confirm">
             <input type="checkbox" name="confirm" value="yes" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} disabled={!canPublish} />
             <span>{t("designer.publish.confirm", { key: packageKey, version })}</span>
           </label>
-          <button type="submit" className="button" disabled={!canPublish || !confirmed || publisher.state !== "idle"}>
+          <button type="submit" className="button" disabled={!canPublish || !confirmed || (isRetroactive && !retroactive) || publisher.state !== "idle"}>
             {t("designer.publish.submit", { version })}
           </button>
         </publisher.Form>

@@ -8,6 +8,7 @@ import { ListTable } from "./ListTable";
 import type { ValidationRule } from "@engine";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "~/contracts/designer";
+import { useGoTo } from "./goto";
 import { FormulaInput } from "./FormulaInput";
 import { isNationalIn, newRule, removeAt, replaceAt, ruleChecks, ruleFields, type Check } from "./indicators/checks";
 import { Messages, OriginBadge } from "./indicators/ui";
@@ -21,10 +22,19 @@ const OPS: Array<{ op: ValidationRule["op"]; key: "rules.opLe" | "rules.opLt" | 
   { op: "!=", key: "rules.opNe" },
 ];
 
-export function RulesEditor({ pkg, onChange, problems, context }: EditorProps) {
+export function RulesEditor({ pkg, onChange, problems, context, goTo }: EditorProps) {
   const t = useT();
   const [selected, setSelected] = useState<number | null>(pkg.rules.length > 0 ? 0 : null);
   const [formFilter, setFormFilter] = useState("");
+  useGoTo(
+    goTo,
+    "rules",
+    (i) => {
+      setFormFilter("");
+      setSelected(i);
+    },
+    (i, prop) => `rule-${i}-${prop}`,
+  );
   const index = selected !== null && selected < pkg.rules.length ? selected : null;
   const formTitle = (key: string) => pkg.forms.find((f) => f.key === key)?.title.id ?? key;
   const opWords = (op: ValidationRule["op"]) => t(OPS.find((o) => o.op === op)?.key ?? "rules.opLe");
@@ -65,7 +75,7 @@ export function RulesEditor({ pkg, onChange, problems, context }: EditorProps) {
             actions={t("rules.actions")}
           >
             {rows.map(({ rule, i }) => {
-              const n = ruleChecks(pkg, i, context).length + problemsUnder(problems, `/rules/${i}`).length;
+              const n = problemsUnder(problems, `/rules/${i}`).length;
               return (
                 <tr key={i} className={i === index ? "is-selected" : undefined}>
                   <td>

@@ -9,18 +9,29 @@ import { ListTable } from "./ListTable";
 import type { Target, TargetProfile } from "@engine";
 import { useT } from "~/i18n/useT";
 import { problemsUnder, type EditorProps } from "~/contracts/designer";
+import { useGoTo } from "./goto";
 import { copyLastYear, parseProfileValues, removeAt, replaceAt, scopeAllowed, targetChecks, targetKey, targetLocked, type Check } from "./indicators/checks";
 import { Messages, NumberInput, OriginBadge } from "./indicators/ui";
 
 type Level = Target["scope"]["level"];
 const LEVELS: Level[] = ["national", "province", "district", "puskesmas"];
 
-export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps) {
+export function TargetsEditor({ pkg, onChange, problems, context, goTo }: EditorProps) {
   const t = useT();
   const years = [...new Set(pkg.targets.map((x) => x.year))].sort((a, b) => a - b);
   const [indicator, setIndicator] = useState("");
   const [year, setYear] = useState<string>(years.length ? String(years[years.length - 1]) : String(context.currentYear));
   const [selected, setSelected] = useState<number | null>(null);
+  useGoTo(
+    goTo,
+    "targets",
+    (i) => {
+      setIndicator("");
+      setYear("");
+      setSelected(i);
+    },
+    (i, prop) => `tgt-${i}-${prop}`,
+  );
   const [copyYear, setCopyYear] = useState<number | undefined>(years.length ? years[years.length - 1] + 1 : context.currentYear);
   const [copied, setCopied] = useState<string | null>(null);
   const overlay = context.mode === "overlay";
@@ -51,7 +62,7 @@ export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps)
       scope,
       value: 100,
       profile: { type: "flat" },
-      source: "default, to be confirmed",
+      source: "",
     };
     onChange({ ...pkg, targets: [...pkg.targets, target] });
     setSelected(pkg.targets.length);
@@ -124,7 +135,7 @@ export function TargetsEditor({ pkg, onChange, problems, context }: EditorProps)
           className="table targets-table"
         >
           {rows.map(({ target, i }) => {
-            const n = targetChecks(pkg, i, context).length + problemsUnder(problems, `/targets/${i}`).length;
+            const n = problemsUnder(problems, `/targets/${i}`).length;
             const locked = targetLocked(target, context);
             return (
               <tr key={i} className={i === index ? "is-selected" : undefined} data-target={targetKey(target)}>

@@ -9,7 +9,8 @@ import * as m006 from "./006_import_jobs";
 import * as m007 from "./007_scorecard_counted";
 import * as m008 from "./008_login_throttle";
 import * as m009 from "./009_late_entry";
-import * as m014 from "./014_import_problem_en";
+import * as m010 from "./010_effective_from";
+import * as m011 from "./011_import_problem_en";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   "007_scorecard_counted": m007,
   "008_login_throttle": m008,
   "009_late_entry": m009,
-  "014_import_problem_en": m014,
+  "010_effective_from": m010,
+  "011_import_problem_en": m011,
 };

@@ -4,6 +4,7 @@ export const id = {
   "entry.period.unreadable": "{detail}",
   "entry.period.wrongType": 'Formulir ini dilaporkan per {per}; tulis periode seperti {example}, bukan "{period}".',
   "entry.period.future": "Periode {period} belum berjalan; laporan untuk masa depan tidak dapat diterima.",
+  "entry.period.beforeEffective": "Formulir ini berlaku mulai periode {from}; laporan untuk periode {period} tidak diperlukan dan tidak dapat diterima.",
   "entry.lock.approved":
     "Laporan {form} periode {period} untuk {unit} sudah disetujui dan dikunci. Admin Dinkes kabupaten/kota dapat membukanya kembali untuk koreksi.",
   "entry.lock.deadlinePassed":
@@ -29,6 +30,7 @@ export const en: Record<keyof typeof id, string> = {
   "entry.period.unreadable": "{detail}",
   "entry.period.wrongType": 'This form is reported per {per}; write the period like {example}, not "{period}".',
   "entry.period.future": "Period {period} has not started yet; reports for the future cannot be accepted.",
+  "entry.period.beforeEffective": "This form applies from period {from}; a report for period {period} is not needed and cannot be accepted.",
   "entry.lock.approved":
     "The {form} report for period {period} of {unit} has been approved and is locked. The district health office admin can reopen it for corrections.",
   "entry.lock.deadlinePassed":

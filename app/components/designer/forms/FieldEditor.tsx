@@ -273,17 +273,18 @@ export function FieldEditor(props: FieldEditorProps) {
         <fieldset className="fb-aggregation">
           <legend>{t("formbuilder.agg.legend")}</legend>
           <p className="help">{t("formbuilder.agg.intro")}</p>
-          {(["", ...AGGREGATIONS] as const).map((agg) => (
-            <label key={agg || "default"} className="fb-check">
+          {/* One option per meaning: a numeric field without an aggregation is summed, so "Dijumlahkan" stands for both. */}
+          {AGGREGATIONS.map((agg) => (
+            <label key={agg} className="fb-check">
               <input
                 type="radio"
                 name={id("agg")}
                 value={agg}
-                checked={(field.aggregation ?? "") === agg}
+                checked={(field.aggregation ?? "sum") === agg}
                 disabled={locked}
-                onChange={() => onField(withProp(field, "aggregation", agg || undefined))}
+                onChange={() => onField(withProp(field, "aggregation", agg === "sum" ? undefined : agg))}
               />
-              {t(`formbuilder.agg.${agg || "default"}` as MessageKey)}
+              {t(`formbuilder.agg.${agg}` as MessageKey)}
             </label>
           ))}
           <FieldMessages id={id("agg-msg")} messages={at("aggregation")} />

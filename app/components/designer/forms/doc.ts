@@ -18,7 +18,8 @@ export interface FieldPos {
 }
 
 /** Source line for documents made in the designer (the schema requires one). */
-export const DESIGNER_SOURCE = "default, to be confirmed";
+/** A new element's source starts empty: the admin names the regulation (no English placeholder as data). */
+export const DESIGNER_SOURCE = "";
 
 function replaceAt<T>(list: readonly T[], i: number, value: T): T[] {
   const out = list.slice();

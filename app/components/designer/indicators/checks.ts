@@ -153,7 +153,7 @@ export function newIndicator(pkg: TemplatePackage, context: Pick<DesignerContext
     unit: "%",
     decimals: 1,
     direction: "higher",
-    source: "default, to be confirmed",
+    source: "",
   };
 }
 
@@ -196,6 +196,8 @@ export function targetLocked(t: Target, context: Pick<DesignerContext, "mode" | 
 export function targetChecks(pkg: TemplatePackage, index: number, context: Pick<DesignerContext, "mode" | "districtCode" | "orgUnits">): Check[] {
   const t = pkg.targets[index];
   const out: Check[] = [];
+  // A national target shown in a district's adaptation is read-only there: nothing to fix, so nothing to flag or count.
+  if (context.mode === "overlay" && !scopeAllowed(t.scope, context)) return out;
   if (!pkg.indicators.some((i) => i.key === t.indicator)) out.push({ at: "indicator", key: "indcheck.targetIndicator", params: { key: t.indicator } });
   if (!Number.isInteger(t.year) || t.year < 2000 || t.year > 2100) out.push({ at: "year", key: "indcheck.targetYear" });
   if (!Number.isFinite(t.value) || t.value < 0) out.push({ at: "value", key: "indcheck.targetValue" });
@@ -256,7 +258,7 @@ export function newRule(pkg: TemplatePackage, context: Pick<DesignerContext, "mo
     right: "",
     severity: "warning",
     message: { id: "" },
-    source: "default, to be confirmed",
+    source: "",
   };
 }
 

@@ -202,7 +202,7 @@ describe.each(DIALECTS)("backfill on %s", (kind) => {
     const v = payloadOf(await call(detail.loader, makeRequest(`/verification/${jan.id}`, { cookie: cookie.ver }), { id: String(jan.id) }));
     expect(v.lateEntry).toMatchObject({ reason: REASON, actor: "Nama adm.sawahlunto" });
     const q = payloadOf(await call(queue.loader, makeRequest("/verification", { cookie: cookie.ver }))).queue;
-    expect(q.find((r: { id: number }) => r.id === jan.id).late_entry).toBe(1);
+    expect(q.find((r: { id: number }) => r.id === jan.id).lateEntry).toBe(true);
     const res = (await call(exportRoute.loader, makeRequest(`/submissions/export?form=${PKG}/${FORM}&format=csv`, { cookie: cookie.admin }))) as Response;
     expect(res.status).toBe(200);
     const [header, ...cells] = parse((await res.text()).replace(/^\uFEFF/, "")) as string[][];

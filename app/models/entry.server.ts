@@ -205,6 +205,17 @@ export async function loadEntry(unit: OrgUnit, formKey: string, period: string, 
       .executeTakeFirst(),
     lockState(getDb(), { unit, packageKey: effective.base.key, formKey: form.key, periodType: form.periodType, period }, now),
   ]);
+  // Returned by the verifier, or re-opened by the Dinkes admin after approval: the note is theirs either way, the page says whose.
+  const reopened =
+    submission?.status === "returned" &&
+    (
+      await getDb()
+        .selectFrom("submission_revision")
+        .select("action")
+        .where("submission_id", "=", submission.id)
+        .where("revision", "=", submission.revision)
+        .executeTakeFirst()
+    )?.action === "submission.reopen";
   return {
     packageKey: effective.base.key,
     form,
@@ -213,7 +224,7 @@ export async function loadEntry(unit: OrgUnit, formKey: string, period: string, 
     hiddenFields,
     schema: schema as FormJsonSchema,
     uiSchema: uiSchema as FormUiSchema,
-    submission: submission ? { ...submission, data: JSON.parse(submission.data) as Record<string, unknown> } : null,
+    submission: submission ? { ...submission, data: JSON.parse(submission.data) as Record<string, unknown>, reopened } : null,
   };
 }
 

@@ -470,7 +470,9 @@ export async function grantUnlock(input: GrantInput, now = clock.now()): Promise
         .where("s.status", "=", "approved")
         .where("o.path", "like", `${unit.path}%`)
         .execute();
-      const note = `Dibuka kembali oleh admin Dinkes untuk koreksi: ${reason}`;
+      // The admin's reason is the note, in the admin's words; that the Dinkes re-opened it is the
+      // revision's action ("submission.reopen"), which every page names in the reader's language.
+      const note = reason;
       for (const s of approved) {
         const at = nowIso();
         const updated = await trx

@@ -46,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           data: entry.submission.data,
           revision: entry.submission.revision,
           returnNote: entry.submission.return_note,
+          reopened: entry.submission.reopened,
           updatedAt: entry.submission.updated_at,
         }
       : null,
@@ -200,7 +201,7 @@ function Fill() {
       )}
       {d.submission?.status === "returned" && d.submission.returnNote ? (
         <div className="alert warning" role="status">
-          <strong>{t("entry.returned")}</strong> <span className="return-note">{d.submission.returnNote}</span>
+          <strong>{t(d.submission.reopened ? "entry.reopened" : "entry.returned")}</strong> <span className="return-note">{d.submission.returnNote}</span>
         </div>
       ) : null}
       {!online ? (

@@ -236,7 +236,10 @@ describe("data entry and verification in Chromium", () => {
     const op = operator.page;
     await op.goto(`/forms/ilp_profil/${PERIOD}`);
     await waitForHydration(op);
-    await op.getByText(/Dibuka kembali oleh admin Dinkes untuk koreksi/).waitFor();
+    // Said as a re-opening by the Dinkes, with the admin's reason as typed.
+    const reopenedNote = op.getByRole("status").filter({ hasText: "dibuka kembali oleh admin Dinkes untuk koreksi" });
+    await reopenedNote.waitFor();
+    expect(await reopenedNote.innerText()).toContain("Jumlah desa berubah setelah pemekaran; koreksi atas permintaan Puskesmas.");
     await op.getByLabel("Jumlah desa/kelurahan di wilayah kerja").fill("12");
     await op.getByRole("button", { name: "Kirim", exact: true }).click();
     await op.getByText("Laporan terkirim dan menunggu verifikasi Dinkes.").waitFor();

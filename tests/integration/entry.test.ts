@@ -275,7 +275,7 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
     expect(facts).toEqual([]);
 
     const page = payloadOf(await load("op"));
-    expect(page.submission).toMatchObject({ status: "returned", returnNote: "Periksa jumlah desa" });
+    expect(page.submission).toMatchObject({ status: "returned", returnNote: "Periksa jumlah desa", reopened: false });
     const list = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.op }))).rows;
     expect(list.find((r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PERIOD).returnNote).toBe("Periksa jumlah desa");
 

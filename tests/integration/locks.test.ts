@@ -298,7 +298,11 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect(statusOf(reopened)).toBe(200);
     const row = (await report(SUNGAI_DURIAN, CURRENT))!;
     expect(row).toMatchObject({ status: "returned", revision: submitted.revision + 2 });
-    expect(row.return_note).toMatch(/Jumlah desa salah ketik/);
+    // The note is the admin's reason as typed: no stored sentence of ours in one language.
+    expect(row.return_note).toBe("Jumlah desa salah ketik");
+    // The fill page says whose note it is: the Dinkes re-opened it, the verifier did not return it.
+    const fillPage = payloadOf(await call(fill.loader, makeRequest(url(CURRENT), { cookie: cookie.op }), { formKey: FORM, period: CURRENT }));
+    expect(fillPage.submission).toMatchObject({ status: "returned", returnNote: "Jumlah desa salah ketik", reopened: true });
     expect(await getDb().selectFrom("submission_value").select("field_key").where("submission_id", "=", row.id).execute()).toEqual([]);
     const [audit] = await auditRows("submission.reopen");
     expect(audit.entity_id).toBe(String(row.id));

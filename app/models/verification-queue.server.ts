@@ -103,6 +103,22 @@ export interface QueueRow {
   clean: boolean;
 }
 
+/** What the queue and a bulk approval read of each report (the checks need the data and the version it was made with). */
+const REPORT_COLUMNS = [
+  "s.id",
+  "s.org_unit_id",
+  "o.name as unit",
+  "o.code as unitCode",
+  "s.package_key",
+  "s.package_version",
+  "s.overlay_id",
+  "s.form_key",
+  "s.period",
+  "s.status",
+  "s.data",
+  "s.revision",
+] as const;
+
 /** Reports matching `filters` in the verifier's districts (`grants`), flagged first, then oldest submitted. */
 export async function queueRows(user: SessionUser, grants: Grant[], filters: QueueFilters, limit = QUEUE_LIMIT): Promise<QueueRow[]> {
   const paths = scoped(grants);
@@ -110,22 +126,7 @@ export async function queueRows(user: SessionUser, grants: Grant[], filters: Que
   let q = getDb()
     .selectFrom("submission as s")
     .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
-    .select([
-      "s.id",
-      "s.org_unit_id",
-      "o.name as unit",
-      "o.code as unitCode",
-      "s.package_key",
-      "s.package_version",
-      "s.overlay_id",
-      "s.form_key",
-      "s.period",
-      "s.status",
-      "s.data",
-      "s.submitted_at",
-      "s.revision",
-      "s.late_entry",
-    ])
+    .select([...REPORT_COLUMNS, "s.submitted_at", "s.late_entry"])
     .where("s.status", "=", filters.status)
     .where((eb) => eb.or(paths.map((p) => eb("o.path", "like", p))));
   if (filters.form) q = q.where("s.form_key", "=", filters.form);
@@ -245,21 +246,7 @@ export async function bulkApprove(input: {
   const rows = await getDb()
     .selectFrom("submission as s")
     .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
-    .select([
-      "s.id",
-      "s.org_unit_id",
-      "o.name as unit",
-      "o.code as unitCode",
-      "o.path",
-      "s.package_key",
-      "s.package_version",
-      "s.overlay_id",
-      "s.form_key",
-      "s.period",
-      "s.status",
-      "s.data",
-      "s.revision",
-    ])
+    .select([...REPORT_COLUMNS, "o.path"])
     .where("s.id", "in", ids)
     .execute();
   if (rows.length !== ids.length || rows.some((r) => !mayVerify(user, { path: r.path })))

@@ -16,6 +16,8 @@
  *   Import and export ..... IMPORT_ROLES, importScope, mayImport, backfillScope, mayBackfill,
  *                           EXPORT_ROLES, exportScope, mayExport, IMPORT_PAGE_ROLES
  *   Scorecards ............ SCORECARD_ROLES
+ *   Meetings and actions .. MEETING_RUNNER_ROLES, mayRunMeeting, mayReadMeeting, ACTION_CONFIRM_ROLES,
+ *                           mayAssignAction, mayUpdateAction, mayConfirmAction, mayReadAction, actionReadScope
  *   Menu .................. MENU, menuFor
  *   Templates, designers .. LibraryAccess, libraryAccess, packageOwnerGrant, packageOwners,
  *                           mayImportPackage, mayImportOverlayFor, overlayAccess, indicatorPreviewGrant
@@ -234,6 +236,71 @@ export const IMPORT_PAGE_ROLES: readonly Role[] = [...new Set([...IMPORT_ROLES, 
 export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "facilitator"];
 
 // ---------------------------------------------------------------------------------------------
+// Meetings and follow-up actions (/meetings, /actions; docs/decisions/027-meetings-and-actions.md)
+
+/** Who runs evaluation meetings and assigns follow-up actions: district admins and facilitators in their area, the national admin. */
+export const MEETING_RUNNER_ROLES: readonly Role[] = ["national_admin", "district_admin", "facilitator"];
+
+/** The runner grant whose area holds every unit of a meeting's scope (the narrowest such grant); none: 403. */
+export function mayRunMeeting(user: Pick<SessionUser, "grants">, scope: ReadonlyArray<Pick<OrgUnit, "path">>): Grant | undefined {
+  if (scope.length === 0) return undefined;
+  return user.grants
+    .filter((g) => MEETING_RUNNER_ROLES.includes(g.role) && scope.every((u) => u.path.startsWith(g.orgPath)))
+    .sort((a, b) => b.orgPath.length - a.orgPath.length)[0];
+}
+
+/**
+ * Whether `user` may read a meeting: a runner over its whole scope; anyone whose grant's area
+ * overlaps the scope (a verifier of a district in it, the operator of a Puskesmas in it, a
+ * district admin of one district of a province meeting); or an invited account.
+ */
+export function mayReadMeeting(
+  user: Pick<SessionUser, "grants" | "id">,
+  scope: ReadonlyArray<Pick<OrgUnit, "path">>,
+  invitedUserIds: readonly number[] = [],
+): boolean {
+  if (invitedUserIds.includes(user.id)) return true;
+  return user.grants.some((g) => scope.some((u) => u.path.startsWith(g.orgPath) || g.orgPath.startsWith(u.path)));
+}
+
+/** Who confirms that an action is done ("selesai"): district verifiers and admins in their area, the national admin. */
+export const ACTION_CONFIRM_ROLES: readonly Role[] = ["district_verifier", "district_admin", "national_admin"];
+
+/** The runner grant that lets `user` record an action on `unit` and make `responsible` answer for it: both in its area. */
+export function mayAssignAction(user: Pick<SessionUser, "grants">, unit: Pick<OrgUnit, "path">, responsible: Pick<OrgUnit, "path">): Grant | undefined {
+  return mayRunMeeting(user, [unit, responsible]);
+}
+
+/**
+ * Whether `user` may edit an action and add progress: the operator of the responsible Puskesmas
+ * (its progress, notes, evidence and "done"), or a runner whose area holds the responsible unit
+ * (everything).
+ */
+export function mayUpdateAction(user: Pick<SessionUser, "grants">, responsible: Pick<OrgUnit, "id" | "path">): "operator" | "runner" | undefined {
+  if (mayRunMeeting(user, [responsible])) return "runner";
+  if (user.grants.some((g) => g.role === "puskesmas_operator" && g.orgUnitId === responsible.id)) return "operator";
+  return undefined;
+}
+
+/** The grant that lets `user` confirm a done action of `responsible`, or send it back: a confirming role whose area holds it. */
+export function mayConfirmAction(user: Pick<SessionUser, "grants">, responsible: Pick<OrgUnit, "path">): Grant | undefined {
+  return user.grants.find((g) => ACTION_CONFIRM_ROLES.includes(g.role) && g.orgLevel !== "puskesmas" && responsible.path.startsWith(g.orgPath));
+}
+
+/**
+ * Whether `user` may read an action: anyone whose area holds its cell's unit or its responsible
+ * unit (operators: only when their Puskesmas is one of them).
+ */
+export function mayReadAction(user: Pick<SessionUser, "grants">, units: ReadonlyArray<Pick<OrgUnit, "path">>): boolean {
+  return user.grants.some((g) => units.some((u) => u.path.startsWith(g.orgPath)));
+}
+
+/** The area roots within which `user` reads actions (every grant; an operator's is their Puskesmas). */
+export function actionReadScope(user: Pick<SessionUser, "grants">): Grant[] {
+  return areaRoots(user.grants);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Template library and designers (/templates, /designer/…; decision 008)
 
 /** What an admin may see and do in the library. */
@@ -324,6 +391,8 @@ export const MENU: readonly MenuItem[] = [
   { to: "/verification", label: "nav.verification", roles: VERIFIER_ROLES },
   { to: "/locks", label: "locks.nav", roles: LOCK_ROLES },
   { to: "/imports", label: "nav.imports", roles: IMPORT_PAGE_ROLES },
+  { to: "/meetings", label: "nav.meetings", roles: "all" },
+  { to: "/actions", label: "nav.actions", roles: "all" },
 ];
 
 /** The menu entries a user with these roles sees (the root loader sends them to the page). */

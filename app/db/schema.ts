@@ -27,6 +27,8 @@ export interface AppUserTable {
   locale: string;
   created_at: string;
   updated_at: string;
+  /** The one address messages to this user go to; set by the user (migration 012). */
+  email: Generated<string | null>;
 }
 
 export interface RoleGrantTable {
@@ -174,6 +176,15 @@ export interface Database {
   submission_revision: SubmissionRevisionTable;
   import_job: ImportJobTable;
   import_job_error: ImportJobErrorTable;
+  meeting: MeetingTable;
+  meeting_scope: MeetingScopeTable;
+  meeting_participant: MeetingParticipantTable;
+  follow_up_action: FollowUpActionTable;
+  action_note: ActionNoteTable;
+  action_evidence: ActionEvidenceTable;
+  notification: NotificationTable;
+  notification_pref: NotificationPrefTable;
+  job_claim: JobClaimTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;
@@ -291,4 +302,154 @@ export interface ImportJobErrorTable {
   message: string;
   /** In English; null on rows stored before English was kept (shown in Indonesian). */
   message_en: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meetings, follow-up actions, notifications (migration 012; docs/decisions/027-meetings-and-actions.md)
+
+export type MeetingKind = "evaluation" | "lokmin" | "benchmark";
+export type MeetingStatus = "open" | "closed";
+
+/** A rapat evaluasi, Lokmin or kaji banding over a scope, a package (or one indicator group) and a period. */
+export interface MeetingTable {
+  id: Generated<number>;
+  kind: MeetingKind;
+  title: string;
+  /** The unit of the grant it was created under (a district, a province, the nation): who runs it. */
+  owner_org_unit_id: number;
+  package_key: string;
+  /** An indicator group key of the package, or null for all its indicators. */
+  indicator_group: string | null;
+  /** The period discussed ("2026-11", "2026-Q3", "2026"). */
+  period: string;
+  /** "YYYY-MM-DD". */
+  meeting_date: string;
+  location: string | null;
+  /** Points discussed (notulen), free text. */
+  points: string | null;
+  /** Decisions taken, free text. */
+  decisions: string | null;
+  status: Generated<MeetingStatus>;
+  /** The meeting of the same scope this one follows up, if any. */
+  previous_meeting_id: number | null;
+  revision: Generated<number>;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  closed_by: number | null;
+}
+
+/** The units a meeting is about (a district, several, a province). */
+export interface MeetingScopeTable {
+  meeting_id: number;
+  org_unit_id: number;
+}
+
+/** Who is invited: a unit (e.g. a Puskesmas), an account, or a named person without one; `attended` is ticked at the meeting. */
+export interface MeetingParticipantTable {
+  id: Generated<number>;
+  meeting_id: number;
+  org_unit_id: number | null;
+  user_id: number | null;
+  name: string | null;
+  position: string | null;
+  attended: Generated<number>;
+}
+
+export type ActionStatus = "planned" | "in_progress" | "done" | "cancelled";
+
+/** A follow-up action (rencana tindak lanjut) on a cell (unit × indicator × period) or a meeting. */
+export interface FollowUpActionTable {
+  id: Generated<number>;
+  meeting_id: number | null;
+  /** The district the action belongs to (for scope and lists); null for an action above district level. */
+  district_id: number | null;
+  /** The cell's unit (or the meeting's main unit for an action on the meeting as a whole). */
+  org_unit_id: number;
+  package_key: string | null;
+  indicator_key: string | null;
+  period: string | null;
+  /** The cell's indicator value when the action was agreed (for "how it moved since"). */
+  baseline_value: number | null;
+  problem: string;
+  cause: string | null;
+  plan: string;
+  responsible_org_unit_id: number;
+  responsible_person: string | null;
+  responsible_user_id: number | null;
+  /** "YYYY-MM-DD". */
+  due_date: string;
+  status: ActionStatus;
+  done_at: string | null;
+  done_by: number | null;
+  /** When the district confirmed "done" (null: not yet confirmed). */
+  verified_at: string | null;
+  verified_by: number | null;
+  revision: Generated<number>;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A dated progress note on an action, with the status change it made, if any. */
+export interface ActionNoteTable {
+  id: Generated<number>;
+  action_id: number;
+  at: string;
+  user_id: number;
+  note: string;
+  status_from: ActionStatus | null;
+  status_to: ActionStatus | null;
+}
+
+/** An evidence file of an action: a PDF or an image, type checked by content, with its SHA-256. */
+export interface ActionEvidenceTable {
+  id: Generated<number>;
+  action_id: number;
+  file_name: string;
+  media_type: string;
+  byte_size: number;
+  sha256: string;
+  content: Buffer;
+  uploaded_by: number;
+  uploaded_at: string;
+}
+
+export type NotificationKind =
+  "report_returned" | "deadline_near" | "deadline_passed" | "action_assigned" | "action_due" | "action_overdue" | "action_done" | "meeting_invitation";
+
+/** One notification of one user; (user_id, event_key) is unique, so an event reaches a person once. */
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: NotificationKind;
+  /** What happened, unique per user: "action_overdue:42", "deadline_near:17:spm:2026-11". */
+  event_key: string;
+  /** Message parameters (titles, names, dates), rendered in the reader's language when shown. */
+  params_json: string;
+  link: string | null;
+  org_unit_id: number | null;
+  created_at: string;
+  read_at: string | null;
+  /** Set by the one instance that claimed this notification's email (an UPDATE … WHERE email_claimed_at IS NULL). */
+  email_claimed_at: string | null;
+  emailed_at: string | null;
+  email_error: string | null;
+}
+
+export type EmailMode = "off" | "immediate" | "digest";
+
+/** A user's choice of email: none, each notification, or one daily digest. */
+export interface NotificationPrefTable {
+  user_id: number;
+  email_mode: EmailMode;
+  updated_at: string;
+}
+
+/** A database-held claim on a piece of background work ("reminders:2026-12-05", "digest:7:2026-12-05"): the first insert wins. */
+export interface JobClaimTable {
+  claim_key: string;
+  claimed_by: string;
+  claimed_at: string;
 }

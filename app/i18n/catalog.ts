@@ -22,6 +22,11 @@ import * as m_titles from "./messages/titles";
 import * as m_operator_path from "./messages/operator-path";
 import * as m_verification_queue from "./messages/verification-queue";
 import * as m_scorecard_navigation from "./messages/scorecard-navigation";
+import * as m_meetings from "./messages/meetings";
+import * as m_presentation from "./messages/presentation";
+import * as m_actions from "./messages/actions";
+import * as m_notulen from "./messages/notulen";
+import * as m_notifications from "./messages/notifications";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -534,6 +539,11 @@ export const id = {
   ...m_operator_path.id,
   ...m_verification_queue.id,
   ...m_scorecard_navigation.id,
+  ...m_meetings.id,
+  ...m_presentation.id,
+  ...m_actions.id,
+  ...m_notulen.id,
+  ...m_notifications.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1048,6 +1058,11 @@ export const en: Record<MessageKey, string> = {
   ...m_operator_path.en,
   ...m_verification_queue.en,
   ...m_scorecard_navigation.en,
+  ...m_meetings.en,
+  ...m_presentation.en,
+  ...m_actions.en,
+  ...m_notulen.en,
+  ...m_notifications.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

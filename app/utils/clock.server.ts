@@ -37,6 +37,10 @@ export const clock = {
   iso(): string {
     return clock.now().toISOString();
   },
+  /** Today's date, "YYYY-MM-DD" (UTC, as every stored date): due dates and reminders compare against it. */
+  today(): string {
+    return clock.iso().slice(0, 10);
+  },
   /** Sets the clock to `at` (it ticks on from there); null goes back to the real clock. For tests. */
   set(at: Date | string | null): void {
     (globalThis as Holder)[KEY] = at === null ? 0 : new Date(at).getTime() - Date.now();

@@ -11,6 +11,7 @@ import * as m008 from "./008_login_throttle";
 import * as m009 from "./009_late_entry";
 import * as m010 from "./010_effective_from";
 import * as m011 from "./011_import_problem_en";
+import * as m012 from "./012_meetings_actions";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "009_late_entry": m009,
   "010_effective_from": m010,
   "011_import_problem_en": m011,
+  "012_meetings_actions": m012,
 };

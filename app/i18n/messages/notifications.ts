@@ -1,0 +1,8 @@
+/** Messages of one feature; spread into app/i18n/catalog.ts. Same keys in both locales (tested). */
+export const id = {
+  "nav.notifications": "Notifikasi",
+};
+
+export const en: Record<keyof typeof id, string> = {
+  "nav.notifications": "Notifications",
+};

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# `npm test` needs two programs from the operating system: Chromium (browser tests) and the
-# PostgreSQL server binaries (the throwaway test database). Runs before the tests (npm's pretest):
-# installs what is missing with apt-get when it may (root on Debian/Ubuntu), otherwise says
-# exactly what to install. CHROMIUM_PATH points the browser tests at another Chromium.
+# `npm test` needs programs from the operating system: Chromium (browser tests), the PostgreSQL
+# server binaries (the throwaway test database) and poppler's pdftoppm (PDF pages as images).
+# Runs before the tests (npm's pretest): installs what is missing with apt-get when it may (root
+# on Debian/Ubuntu), otherwise says exactly what to install. CHROMIUM_PATH points the browser tests at another Chromium.
 set -euo pipefail
 
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 need=()
 [ -x "$chromium" ] || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -64,6 +64,10 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   "imports.$id_.problems[.csv]": { roles: IMPORT_ROLES, params: { id: "1" } },
   "forms.$formKey.template": { roles: IMPORT_ROLES, params: { formKey: "ilp_profil" } },
   "submissions.export": { roles: EXPORT_ROLES },
+  // Any role reads a meeting that touches its area or it was invited to; another district's admin and an operator
+  // outside the scope get 403, unknown and malformed ids 404, in tests/integration/notulen.test.ts.
+  "meetings.$id_.notulen[.pdf]": { roles: "all", params: { id: "1" } },
+  "meetings.$id_.notulen[.xlsx]": { roles: "all", params: { id: "1" } },
 };
 
 const routesDir = path.resolve("app/routes");

@@ -30,6 +30,7 @@ import { buildTree, YEAR, type Tree } from "./dataset";
 import { familiesOf, handScorecard, type HandResult } from "./handsql";
 import { LOADED_FORMS, loadDataset, PACKAGE_KEY, readPackage, type LoadStats } from "./load";
 import { median, queryCategory, QueryTimer, round, timeRuns } from "./timing";
+import { benchNotulen, notulenLine } from "./notulen";
 
 interface Args {
   quick: boolean;
@@ -770,6 +771,7 @@ async function main(): Promise<void> {
       await t.cleanup();
     }
   }
+  const notulen = await benchNotulen(args.runs);
   const m = machine();
   const first = results[0];
   const agree = results.every((r) => r.scorecard.agree);
@@ -787,6 +789,7 @@ async function main(): Promise<void> {
     warmedAfterDecisionMs: first.warmed.afterWarmerMs,
     pageWarmMs: first.page?.warmMs ?? null,
     freshnessMs: first.freshness.freshnessMs,
+    notulen,
     machine: m,
     results,
   };
@@ -797,6 +800,7 @@ async function main(): Promise<void> {
     process.stdout.write(`Pantau ILP benchmark${args.quick ? " (--quick)" : ""}\n`);
     process.stdout.write(`machine: ${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, load avg ${m.loadAverage1m}\n`);
     for (const r of results) printTable(r);
+    process.stdout.write(`\n${notulenLine(notulen)}\n`);
     process.stdout.write(`\nagree: ${agree}\n`);
   }
   if (!agree) {

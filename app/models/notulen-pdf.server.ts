@@ -585,10 +585,12 @@ function ruledTable(ctx: Ctx, columns: Array<{ label: string; width: number }>, 
     });
     doc.y = y + h;
   };
-  ensure(ctx, 40);
+  const heights = lines.map((row) => Math.min(maxRow, Math.max(...row.map((s, i) => heightOf(ctx, s, widths[i] - 4, size))) + 5));
+  // The header never stands alone at the foot of a page: it goes with the first row.
+  ensure(ctx, 24 + (heights[0] ?? 0));
   drawHeader();
-  for (const row of lines) {
-    const h = Math.min(maxRow, Math.max(...row.map((s, i) => heightOf(ctx, s, widths[i] - 4, size))) + 5);
+  for (const [r, row] of lines.entries()) {
+    const h = heights[r];
     if (doc.y + h > ctx.limit) {
       doc.addPage();
       doc.y = PAGE.top;

@@ -32,6 +32,7 @@ describe.each(DIALECTS)("notulen downloads on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
   let cookie: Record<string, string> = {};
   let meetingId: number;
+  let withoutPackage: number;
   let indicatorName: string;
 
   const get = async (route: typeof pdfRoute | typeof xlsxRoute, who: string | null, id: string, ext: "pdf" | "xlsx") => {
@@ -84,6 +85,32 @@ describe.each(DIALECTS)("notulen downloads on %s", (kind) => {
       .executeTakeFirstOrThrow();
     meetingId = meeting.id;
     await db.insertInto("meeting_scope").values({ meeting_id: meetingId, org_unit_id: kendal }).execute();
+    // A meeting whose package is no longer published, with nothing recorded yet.
+    withoutPackage = (
+      await db
+        .insertInto("meeting")
+        .values({
+          kind: "lokmin",
+          title: "Lokmin tanpa paket",
+          owner_org_unit_id: kendal,
+          package_key: "paket-yang-ditarik",
+          indicator_group: null,
+          period: PERIOD,
+          meeting_date: "2026-12-04",
+          location: null,
+          points: null,
+          decisions: null,
+          previous_meeting_id: null,
+          created_by: admin,
+          created_at: at,
+          updated_at: at,
+          closed_at: null,
+          closed_by: null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+    await db.insertInto("meeting_scope").values({ meeting_id: withoutPackage, org_unit_id: kendal }).execute();
     await db
       .insertInto("meeting_participant")
       .values([
@@ -252,12 +279,26 @@ describe.each(DIALECTS)("notulen downloads on %s", (kind) => {
     for (const id of ["999999", "0", "-1", "abc", "1e3", "12345678901234567890", String(meetingId) + ".5"]) {
       const res = await get(pdfRoute, "admin", id, "pdf");
       expect(res.status, id).toBe(404);
-      expect(await res.text()).toBe("Rapat tidak ditemukan.");
+      expect(await res.text()).toContain("Rapat tidak ditemukan.");
     }
     expect((await get(xlsxRoute, "admin", "999999", "xlsx")).status).toBe(404);
     const anonymous = await get(pdfRoute, null, String(meetingId), "pdf");
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get("Location")).toMatch(/^\/login/);
+  });
+
+  it("still gives the notulen of a meeting whose scorecard cannot be built, saying why", async () => {
+    const res = await get(pdfRoute, "admin", String(withoutPackage), "pdf");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Disposition")).toBe('attachment; filename="notulen-2026-12-04-lokmin.pdf"');
+    const all = (await pdfText(new Uint8Array(await res.arrayBuffer()))).join("\n");
+    expect(all).toContain("Lokmin tanpa paket");
+    expect(all).toContain("Scorecard tidak dapat disusun");
+    expect(all).toContain("paket-yang-ditarik");
+    expect(all).toContain("Hadir (0)");
+    expect(all).toContain("Rencana tindak lanjut (0)");
+    const xlsx = await get(xlsxRoute, "admin", String(withoutPackage), "xlsx");
+    expect(xlsx.status).toBe(200);
   });
 
   it("writes the notulen in English for an English reader", async () => {

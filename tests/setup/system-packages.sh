@@ -2,7 +2,8 @@
 # `npm test` needs programs from the operating system: Chromium (browser tests), the PostgreSQL
 # server binaries (the throwaway test database) and poppler's pdftoppm (PDF pages as images).
 # Runs before the tests (npm's pretest): installs what is missing with apt-get when it may (root
-# on Debian/Ubuntu), otherwise says exactly what to install. CHROMIUM_PATH points the browser tests at another Chromium.
+# on Debian/Ubuntu), otherwise says exactly what to install. CHROMIUM_PATH points the browser
+# tests at another Chromium.
 set -euo pipefail
 
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"

@@ -1,7 +1,6 @@
 /** Messages of one feature; spread into app/i18n/catalog.ts. Same keys in both locales (tested). */
 export const id = {
   "notulen.title": "Notulen",
-  "notulen.heading": "Notulen {kind}",
   "notulen.kind.evaluation": "Rapat evaluasi",
   "notulen.kind.lokmin": "Lokakarya mini (Lokmin)",
   "notulen.kind.benchmark": "Kaji banding",
@@ -17,7 +16,6 @@ export const id = {
   "notulen.field.date": "Tanggal",
   "notulen.field.location": "Tempat",
   "notulen.field.status": "Status",
-  "notulen.section.details": "Rapat",
   "notulen.section.attendees": "Hadir",
   "notulen.section.absent": "Diundang, tidak hadir",
   "notulen.section.points": "Pokok bahasan",
@@ -51,13 +49,12 @@ export const id = {
   "notulen.sheet.meeting": "Rapat",
   "notulen.sheet.scorecard": "Scorecard",
   "notulen.sheet.actions": "Tindak lanjut",
-  "notulen.error.unknown": "Rapat tidak ditemukan.",
-  "notulen.error.forbidden": "Anda tidak diundang ke rapat ini dan rapat ini di luar wilayah Anda.",
+  "notulen.error.unknown": "Rapat tidak ditemukan. Periksa tautannya, atau buka rapat dari daftar Rapat.",
+  "notulen.error.forbidden": "Anda tidak diundang ke rapat ini dan rapat ini di luar wilayah Anda. Mintalah undangan kepada penyelenggara rapat.",
 };
 
 export const en: Record<keyof typeof id, string> = {
   "notulen.title": "Minutes",
-  "notulen.heading": "Minutes of the {kind}",
   "notulen.kind.evaluation": "Evaluation meeting",
   "notulen.kind.lokmin": "Mini workshop (Lokmin)",
   "notulen.kind.benchmark": "Benchmarking review",
@@ -73,7 +70,6 @@ export const en: Record<keyof typeof id, string> = {
   "notulen.field.date": "Date",
   "notulen.field.location": "Place",
   "notulen.field.status": "Status",
-  "notulen.section.details": "Meeting",
   "notulen.section.attendees": "Present",
   "notulen.section.absent": "Invited, absent",
   "notulen.section.points": "Points discussed",
@@ -107,6 +103,6 @@ export const en: Record<keyof typeof id, string> = {
   "notulen.sheet.meeting": "Meeting",
   "notulen.sheet.scorecard": "Scorecard",
   "notulen.sheet.actions": "Follow-up",
-  "notulen.error.unknown": "Meeting not found.",
-  "notulen.error.forbidden": "You were not invited to this meeting and it lies outside your area.",
+  "notulen.error.unknown": "Meeting not found. Check the link, or open the meeting from the Meetings list.",
+  "notulen.error.forbidden": "You were not invited to this meeting and it lies outside your area. Ask the organiser for an invitation.",
 };

@@ -153,9 +153,10 @@ interface Ctx {
 }
 
 /** The notulen as a PDF; pure (no clock, no database): the same data gives the same bytes. */
-export async function renderNotulenPdf(data: NotulenData, locale: Locale): Promise<Buffer> {
+export async function renderNotulenPdf(data: NotulenData, locale: Locale, options: { fonts?: "embedded" | "standard" } = {}): Promise<Buffer> {
   const t: T = (key, vars) => translate(locale, key, vars);
-  const f = loadFaces();
+  // "standard": Helvetica, as when the font files are missing (tested that way).
+  const f = options.fonts === "standard" ? null : loadFaces();
   const generated = new Date(data.generatedAt);
   const doc = new PDFDocument({
     size: "A4",
@@ -500,7 +501,14 @@ function scorecardBlock(ctx: Ctx, sc: NotulenScorecard, from: number, to: number
       const x = ctx.left + noW + unitW + filledW + i * colW;
       cellFill(doc, cell.state, x + 0.5, y + 0.5, colW - 1, rowH - 1);
       mark(doc, cell.state, x + 5, y + rowH / 2);
-      text(ctx, cell.value, x + 9, y + 3, { size, font, width: colW - 11, align: "right", lineBreak: false });
+      // A long number (a count in the millions) shrinks to fit its cell rather than run into the next.
+      const room = colW - 11;
+      const wide = doc
+        .font(font === "bold" ? ctx.bold : ctx.regular)
+        .fontSize(size)
+        .widthOfString(ctx.safe(cell.value));
+      const fit = wide > room ? Math.max(4.5, (size * room) / wide) : size;
+      text(ctx, cell.value, x + 9, y + 3 + (size - fit) / 2, { size: fit, font, width: room, align: "right", lineBreak: false });
     });
     doc
       .moveTo(ctx.left, y + rowH)

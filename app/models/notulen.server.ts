@@ -136,10 +136,25 @@ export async function loadNotulen(db: DbOrTrx, meetingId: number, reader: Pick<S
   const group = meeting.indicator_group ? doc?.groups.find((g) => g.key === meeting.indicator_group) : undefined;
   const indicatorNames = new Map((doc?.indicators ?? []).map((i) => [i.key, pick(i.name)]));
 
+  // An invited account without a unit on the invitation: the unit of its narrowest grant.
+  const grantUnit = new Map<number, { name: string; depth: number }>();
+  const bare = participants.flatMap((p) => (p.user_id !== null && p.unit_name === null ? [p.user_id] : []));
+  if (bare.length > 0) {
+    const grants = await db
+      .selectFrom("role_grant as g")
+      .innerJoin("org_unit as o", "o.id", "g.org_unit_id")
+      .select(["g.user_id", "o.name", "o.depth"])
+      .where("g.user_id", "in", bare)
+      .execute();
+    for (const g of grants) {
+      const known = grantUnit.get(g.user_id);
+      if (!known || g.depth > known.depth || (g.depth === known.depth && g.name < known.name)) grantUnit.set(g.user_id, { name: g.name, depth: g.depth });
+    }
+  }
   const person = (p: (typeof participants)[number]): NotulenPerson => ({
     name: p.name ?? p.display_name ?? p.unit_name ?? "–",
     position: p.position,
-    unit: p.unit_name,
+    unit: p.unit_name ?? (p.user_id !== null ? (grantUnit.get(p.user_id)?.name ?? null) : null),
   });
 
   const actions = await db

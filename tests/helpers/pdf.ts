@@ -10,7 +10,8 @@ import path from "node:path";
 /** The text of each page, items joined by a space (pdfjs splits runs of text into items). */
 export async function pdfText(bytes: Uint8Array): Promise<string[]> {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const standardFontDataUrl = path.resolve("node_modules/pdfjs-dist/standard_fonts") + path.sep;
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, standardFontDataUrl }).promise;
   const pages: string[] = [];
   for (let i = 1; i <= doc.numPages; i++) {
     const content = await (await doc.getPage(i)).getTextContent();

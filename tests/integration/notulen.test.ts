@@ -173,6 +173,8 @@ describe.each(DIALECTS)("notulen downloads on %s", (kind) => {
     expect(all).toContain("Hadir (3)");
     expect(all).toContain("Admin Dinkes Kendal");
     expect(all).toContain("dr. Sari Wulandari");
+    // The invited operator's unit comes from their grant.
+    expect(all).toContain("op.sungaidurian Tamu kaji banding Puskesmas Sungai Durian");
     expect(all).toContain("Diundang, tidak hadir (1)");
     expect(all).toContain("Bapak Joko Susilo");
     // The scorecard: every Puskesmas of Kendal with its "filled/total", as buildScorecard computes it.

@@ -172,6 +172,25 @@ describe("notulen PDF in English", () => {
   });
 });
 
+describe("notulen PDF without the font files (Helvetica)", () => {
+  it("still renders, with the characters WinAnsi lacks written plainly", async () => {
+    const data = sampleNotulen({ units: 3, indicators: 4, actions: 2 });
+    const pdf = await renderNotulenPdf(data, "id", { fonts: "standard" });
+    const all = (await pdfText(pdf)).join("\n");
+    expect(all).toContain("Cakupan imunisasi turun di empat Puskesmas -> jadwal posyandu dibahas.");
+    expect(all).toContain("cakupan pelayanan >= target");
+    expect(all).toContain("Laporan Oktober masih belum lengkap…");
+    expect(all).toContain("Halaman 1 dari");
+    expect(all).not.toContain("≥");
+  });
+
+  it("keeps the same bytes for the same data (no clock read)", async () => {
+    const data = sampleNotulen({ units: 3, indicators: 4, actions: 2 });
+    const [a, b] = [await renderNotulenPdf(data, "id"), await renderNotulenPdf(data, "id")];
+    expect(a.equals(b)).toBe(true);
+  });
+});
+
 describe("text the font cannot show", () => {
   it("is replaced by plain equivalents, never dropped silently or left to break the PDF", () => {
     const winAnsi = (cp: number) => (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0xff) || cp === 0x2013 || cp === 0x2026;

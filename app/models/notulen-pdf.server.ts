@@ -13,6 +13,7 @@ import PDFDocument from "pdfkit";
 import type { CellState } from "@engine";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { translate } from "~/i18n/catalog";
+import { STATE_KEYS, STATES } from "~/contracts/scorecard";
 import type { NotulenAction, NotulenData, NotulenPerson, NotulenRow, NotulenScorecard } from "./notulen.server";
 
 type Doc = PDFKit.PDFDocument;
@@ -35,15 +36,6 @@ export const PDF_FILLS: Record<CellState, string> = {
   nodata: "#e6e6e6",
   incomplete: "#cfcfcf",
   notarget: "#ffffff",
-};
-const STATES: readonly CellState[] = ["green", "yellow", "red", "incomplete", "nodata", "notarget"];
-const STATE_KEYS: Record<CellState, MessageKey> = {
-  green: "scorecards.state.green",
-  yellow: "scorecards.state.yellow",
-  red: "scorecards.state.red",
-  nodata: "scorecards.state.nodata",
-  incomplete: "scorecards.state.incomplete",
-  notarget: "scorecards.state.notarget",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -526,24 +518,20 @@ function scorecardBlock(ctx: Ctx, sc: NotulenScorecard, from: number, to: number
 
 function legend(ctx: Ctx): void {
   const { doc, t } = ctx;
-  ensure(ctx, 44);
+  ensure(ctx, 66);
   const y = doc.y + 6;
   text(ctx, t("scorecards.legend"), ctx.left, y, { font: "bold", size: 8 });
-  let x = ctx.left;
   const w = ctx.width / 3;
   STATES.forEach((state, i) => {
-    const row = Math.floor(i / 3);
-    x = ctx.left + (i % 3) * w;
-    const yy = y + 12 + row * 13;
-    cellFill(doc, state, x, yy, 18, 10);
-    doc.save().rect(x, yy, 18, 10).lineWidth(0.3).strokeColor(RULE).stroke().restore();
-    mark(doc, state, x + 9, yy + 5);
-    text(ctx, t(STATE_KEYS[state]), x + 22, yy + 1.5, { size: 7.5, width: w - 26 });
+    const x = ctx.left + (i % 3) * w;
+    const top = y + 12 + Math.floor(i / 3) * 13;
+    cellFill(doc, state, x, top, 18, 10);
+    doc.save().rect(x, top, 18, 10).lineWidth(0.3).strokeColor(RULE).stroke().restore();
+    mark(doc, state, x + 9, top + 5);
+    text(ctx, t(STATE_KEYS[state]), x + 22, top + 1.5, { size: 7.5, width: w - 26 });
   });
-  let yy = y + 12 + 2 * 13 + 2;
-  text(ctx, `${t("notulen.filledNote")} ${t("notulen.legendNote")}`, ctx.left, yy, { size: 7, color: MUTED, width: ctx.width });
-  yy = doc.y;
-  doc.y = yy + 2;
+  text(ctx, `${t("notulen.filledNote")} ${t("notulen.legendNote")}`, ctx.left, y + 12 + 2 * 13 + 2, { size: 7, color: MUTED, width: ctx.width });
+  doc.y += 2;
 }
 
 // ---------------------------------------------------------------------------------------------

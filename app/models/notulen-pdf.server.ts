@@ -3,7 +3,7 @@
  * a locale, A4 landscape, drawn with pdfkit. Wide scorecards are split into blocks of at most 13
  * indicator columns, each block repeating the unit column and its header rows on every page;
  * every cell carries its colour and a shape mark (as on the screen's legend) so it reads without
- * colour. Text is set in Liberation Sans (SIL OFL, fonts/), embedded once per face as a subset;
+ * colour. Text is set in Liberation Sans (SIL OFL, app/fonts/), embedded once per face as a subset;
  * characters the font lacks are replaced by plain equivalents, and without the font files the PDF
  * falls back to Helvetica with text mapped to its WinAnsi characters.
  */
@@ -48,11 +48,11 @@ interface Faces {
 
 let faces: Faces | null | undefined;
 
-/** Liberation Sans from the repository's fonts/ (or pdfjs-dist's copy in development); null: Helvetica. Read once. */
+/** Liberation Sans from the repository's app/fonts/ (or pdfjs-dist's copy in development); null: Helvetica. Read once. */
 function loadFaces(): Faces | null {
   if (faces !== undefined) return faces;
   faces = null;
-  for (const dir of [path.resolve("fonts"), path.resolve("node_modules/pdfjs-dist/standard_fonts")]) {
+  for (const dir of [path.resolve("app/fonts"), path.resolve("node_modules/pdfjs-dist/standard_fonts")]) {
     try {
       faces = { regular: fs.readFileSync(path.join(dir, "LiberationSans-Regular.ttf")), bold: fs.readFileSync(path.join(dir, "LiberationSans-Bold.ttf")) };
       break;

@@ -241,7 +241,8 @@ function overviewOf(rows: readonly ScorecardRow[], previous: ScorecardResult | n
       delta,
       from: `${formatNumber(was * 100, 0, locale)}%`,
       to: `${formatNumber(s.share * 100, 0, locale)}%`,
-      deltaText: `${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${formatNumber(Math.abs(delta), 0, locale)}`,
+      // One decimal: a move of 0.7 points is not "+0".
+      deltaText: `${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${formatNumber(Math.abs(delta), 1, locale)}`,
     });
   }
   const byName = (a: OverviewMove, b: OverviewMove) => a.name.localeCompare(b.name, "id");

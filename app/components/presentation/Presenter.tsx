@@ -181,6 +181,7 @@ export function Presenter({ p, initialSlide, back, modeHref, explainBase, explai
           {full ? t("presentation.fullscreen.exit") : t("presentation.fullscreen")}
         </button>
       </div>
+      <BarPatterns />
       {refused ? (
         <p className="present-refused" role="status">
           {t("presentation.fullscreen.refused")}
@@ -319,10 +320,12 @@ function Bar({
           </span>
         ) : null}
       </span>
-      <span className="pb-track" aria-hidden="true">
-        <span className="pb-fill" style={{ width: `${bar.barPct}%` }} />
-        {bar.targetPct !== null ? <span className="pb-target" style={{ left: `${bar.targetPct}%` }} /> : null}
-      </span>
+      {/* SVG attributes, not style attributes: the Content Security Policy allows no inline styles. */}
+      <svg className="pb-track" aria-hidden="true" focusable="false">
+        <rect className="pb-bg" x="0" y="18%" width="100%" height="64%" />
+        <rect className="pb-fill" x="0" y="18%" width={`${bar.barPct}%`} height="64%" />
+        {bar.targetPct !== null ? <line className="pb-target" x1={`${bar.targetPct}%`} x2={`${bar.targetPct}%`} y1="0" y2="100%" /> : null}
+      </svg>
       <span className="pb-value">
         <strong>{bar.value}</strong>{" "}
         <span className="pb-state">
@@ -481,5 +484,28 @@ function ExplainPanel({
         </div>
       )}
     </div>
+  );
+}
+
+/** Fills of the bars: a colour and a pattern per state, so the state never rests on colour alone. */
+function BarPatterns() {
+  const stripes = (id: string, base: string, stripe: string, angle: number, size = 12, width = 4) => (
+    <pattern id={id} width={size} height={size} patternUnits="userSpaceOnUse" patternTransform={`rotate(${angle})`}>
+      <rect width={size} height={size} fill={base} />
+      <rect width={width} height={size} fill={stripe} />
+    </pattern>
+  );
+  return (
+    <svg className="present-defs" width="0" height="0" aria-hidden="true" focusable="false">
+      <defs>
+        {stripes("pp-yellow", "#d9a400", "#8a6100", 0, 16, 4)}
+        {stripes("pp-red", "#b3261e", "#6e1510", 45)}
+        {stripes("pp-notarget", "#8e9994", "#5f6b66", 0, 8, 4)}
+        {stripes("pp-incomplete-green", "#1b7f3b", "#ffffff", 135, 12, 5)}
+        {stripes("pp-incomplete-yellow", "#d9a400", "#ffffff", 135, 12, 5)}
+        {stripes("pp-incomplete-red", "#b3261e", "#ffffff", 135, 12, 5)}
+        {stripes("pp-incomplete-notarget", "#8e9994", "#ffffff", 135, 12, 5)}
+      </defs>
+    </svg>
   );
 }

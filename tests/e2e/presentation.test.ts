@@ -186,6 +186,35 @@ describe("presentation mode", () => {
         .executeTakeFirstOrThrow();
       id = row.id;
       await db.insertInto("meeting_scope").values({ meeting_id: id, org_unit_id: district.id }).execute();
+      // An overdue follow-up action on one Puskesmas' cell of the first indicator the slides show.
+      const unit = await db.selectFrom("org_unit").select("id").where("parent_id", "=", district.id).orderBy("code").executeTakeFirstOrThrow();
+      await db
+        .insertInto("follow_up_action")
+        .values({
+          meeting_id: id,
+          district_id: district.id,
+          org_unit_id: unit.id,
+          package_key: "ilp-nasional",
+          indicator_key: "ilp_puskesmas",
+          period: "2026-10",
+          baseline_value: null,
+          problem: "Belum semua klaster berjalan",
+          cause: null,
+          plan: "Pendampingan klaster",
+          responsible_org_unit_id: unit.id,
+          responsible_person: null,
+          responsible_user_id: null,
+          due_date: "2026-11-30",
+          status: "in_progress",
+          done_at: null,
+          done_by: null,
+          verified_at: null,
+          verified_by: null,
+          created_by: admin.id,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
     } finally {
       await handle.destroy();
     }
@@ -198,6 +227,9 @@ describe("presentation mode", () => {
     expect((await position(page))[0]).toBe(2);
     expect(await page.getByRole("link", { name: /Kembali ke rapat/ }).getAttribute("href")).toBe(`/meetings/${id}`);
     expect(await page.locator(".present-sub").innerText()).toContain("Rapat evaluasi Oktober");
+    // The cell with the overdue action says so in words, on the indicator's slide.
+    expect(await page.locator(".pb-marker").allInnerTexts()).toEqual(["⚑ 1 tindak lanjut"]);
+    expect(await page.locator(".pb-overdue").allInnerTexts()).toEqual(["⚠ 1 terlambat"]);
     await checkSlide(page, "meeting", "small");
     await page.keyboard.press("e");
     await page.getByRole("dialog").getByTestId("explanation").waitFor();

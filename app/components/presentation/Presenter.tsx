@@ -252,6 +252,7 @@ function SlideBody({
             <li key={`${b.code}:${b.indicator}`}>
               <Bar
                 bar={b}
+                showAchievement={slide.kind === "unit"}
                 selected={selected === i}
                 buttonRef={(el) => {
                   barRefs.current[i] = el;
@@ -275,12 +276,15 @@ function SlideBody({
 
 function Bar({
   bar,
+  showAchievement,
   selected,
   buttonRef,
   onFocus,
   onClick,
 }: {
   bar: PresentBar;
+  /** Unit slides draw achievements: say the number the bar shows next to the value. */
+  showAchievement: boolean;
   selected: boolean;
   buttonRef: (el: HTMLButtonElement | null) => void;
   onFocus: () => void;
@@ -302,8 +306,9 @@ function Bar({
     >
       <span className="pb-name">
         <span className="pb-label">{bar.name}</span>
-        {bar.incomplete || bar.marker ? (
+        {bar.incomplete || bar.marker || (showAchievement && bar.achievement) ? (
           <span className="pb-notes">
+            {showAchievement && bar.achievement ? <span className="pb-achievement">{t("presentation.achievement", { value: bar.achievement })}</span> : null}
             {bar.incomplete ? <span className="pb-incomplete">{t("presentation.incomplete", bar.incomplete)}</span> : null}
             {bar.marker ? (
               <span className="pb-marker">
@@ -348,8 +353,10 @@ function Overview({ slide, p }: { slide: Extract<PresentSlide, { kind: "overview
         <ol>
           {list.map((m) => (
             <li key={m.code}>
-              <span className="pm-name">{m.name}</span>{" "}
-              <span className="pm-delta">{t("presentation.overview.move", { delta: m.deltaText, from: m.from, to: m.to })}</span>
+              <span>
+                <span className="pm-name">{m.name}</span>{" "}
+                <span className="pm-delta">{t("presentation.overview.move", { delta: m.deltaText, from: m.from, to: m.to })}</span>
+              </span>
             </li>
           ))}
         </ol>

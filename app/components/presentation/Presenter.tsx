@@ -306,9 +306,8 @@ function Bar({
     >
       <span className="pb-name">
         <span className="pb-label">{bar.name}</span>
-        {bar.incomplete || bar.marker || (showAchievement && bar.achievement) ? (
+        {bar.incomplete || bar.marker ? (
           <span className="pb-notes">
-            {showAchievement && bar.achievement ? <span className="pb-achievement">{t("presentation.achievement", { value: bar.achievement })}</span> : null}
             {bar.incomplete ? <span className="pb-incomplete">{t("presentation.incomplete", bar.incomplete)}</span> : null}
             {bar.marker ? (
               <span className="pb-marker">
@@ -337,6 +336,7 @@ function Bar({
           <span aria-hidden="true">{STATE_SYMBOLS[shown]} </span>
           {stateWord}
         </span>
+        {showAchievement && bar.achievement ? <span className="pb-achievement">{t("presentation.achievement", { value: bar.achievement })}</span> : null}
       </span>
     </button>
   );

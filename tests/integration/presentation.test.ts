@@ -15,6 +15,7 @@ import * as present from "~/routes/scorecards_.present";
 import * as explain from "~/routes/scorecards_.present_.explain";
 import * as meetingPresent from "~/routes/meetings.$id_.present";
 import { clock } from "~/utils/clock.server";
+import { langCookie } from "~/i18n/locale.server";
 import { call, makeRequest, payloadOf, FACILITATOR_USERS, puskesmasCode, statusOf, useDemoDatabaseAt } from "../helpers/app";
 import { DIALECTS, type useTestDatabase } from "../helpers/db";
 
@@ -211,6 +212,13 @@ describe.each(DIALECTS)("presentation mode on %s", (kind) => {
     const badSlide = await load(`?period=${FULL}&parent=${DISTRICT}&slide=x`, "admin");
     expect(badSlide.status).toBe(400);
     expect(badSlide.d.error).toContain("Nomor slide");
+    const en = `; ${(await langCookie.serialize("en")).split(";")[0]}`;
+    const inEnglish = await call(
+      present.loader,
+      makeRequest(`/scorecards/present?period=${FULL}&parent=${DISTRICT}&mode=semua`, { cookie: cookie.admin + en }),
+    );
+    expect(statusOf(inEnglish)).toBe(400);
+    expect(payloadOf<Loaded>(inEnglish).error).toBe('Unknown mode: "semua". Choose "indicator" or "unit".');
     const badPeriod = await load(`?period=2026-13&parent=${DISTRICT}`, "admin");
     expect(badPeriod.status).toBe(400);
     // A facilitator of two Central Java districts sees Kendal, not Sawahlunto.

@@ -173,7 +173,7 @@ export function Presenter({ p, initialSlide, back, modeHref, explainBase, explai
           {t("presentation.next")} →
         </button>
         {explainBase && bars.length > 0 ? (
-          <button type="button" onClick={() => openExplain(null)}>
+          <button type="button" onClick={() => openExplain(null)} title={t("presentation.explain.pick")}>
             {t("presentation.explain")}
           </button>
         ) : null}

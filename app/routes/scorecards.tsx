@@ -119,6 +119,9 @@ export default function ScorecardsPage() {
         </div>
         {view ? (
           <div className="sc-actions no-print">
+            <Link className="button small" to={`/scorecards/present${selectionSearch(sel)}`} title={t("presentation.open.help")}>
+              {t("presentation.open")}
+            </Link>
             <a className="button secondary small" href={`/scorecards${selectionSearch(sel, { format: "csv" })}`} download>
               {t("scorecards.exportCsv")}
             </a>

@@ -44,6 +44,12 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   "scorecards_.export": { roles: SCORECARD_ROLES },
   // Units outside the caller's area are refused (403) in tests/integration/scorecard-compare.test.ts.
   "scorecards_.compare": { roles: SCORECARD_ROLES },
+  // Areas outside the caller's (403) and bad mode/slide (400) in tests/integration/presentation.test.ts.
+  "scorecards_.present": { roles: SCORECARD_ROLES },
+  // Rows outside the area or the meeting's scope, and meetings the caller may not read, in tests/integration/presentation.test.ts.
+  "scorecards_.present_.explain": { roles: SCORECARD_ROLES },
+  // Anyone who may read the meeting (mayReadMeeting); another district's admin gets 403, an unknown id 404 in tests/integration/presentation.test.ts.
+  "meetings.$id_.present": { roles: "all", params: { id: "1" } },
   // Reads only the caller's own area (from the session); tests/integration/indicator-preview.test.ts.
   "designer.preview-indicator": { roles: ADMIN_ROLES },
   // Other districts' drafts, published rows and stale revisions are refused in tests/integration/designer.test.ts.

@@ -7,7 +7,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "~/db/schema";
-import { ADMIN_ROLES, EXPORT_ROLES, IMPORT_PAGE_ROLES, IMPORT_ROLES, LOCK_ROLES, OPERATOR_ROLES, SCORECARD_ROLES, VERIFIER_ROLES } from "~/auth/policy.server";
+import {
+  ADMIN_ROLES,
+  EXPORT_ROLES,
+  IMPORT_PAGE_ROLES,
+  IMPORT_ROLES,
+  LOCK_ROLES,
+  MEETING_RUNNER_ROLES,
+  OPERATOR_ROLES,
+  SCORECARD_ROLES,
+  VERIFIER_ROLES,
+} from "~/auth/policy.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 
@@ -64,6 +74,12 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   "imports.$id_.problems[.csv]": { roles: IMPORT_ROLES, params: { id: "1" } },
   "forms.$formKey.template": { roles: IMPORT_ROLES, params: { formKey: "ilp_profil" } },
   "submissions.export": { roles: EXPORT_ROLES },
+  // Lists only meetings whose scope touches the caller's area or that invited them; tests/integration/meetings.test.ts.
+  "meetings._index": { roles: "all" },
+  // A scope outside the runner's area is refused (403, nothing created) in tests/integration/meetings.test.ts.
+  "meetings.new": { roles: MEETING_RUNNER_ROLES },
+  // Readers only (mayReadMeeting: 403 otherwise, 404 unknown), edits by runners of its scope; tests/integration/meetings.test.ts.
+  "meetings.$id": { roles: "all", params: { id: "1" } },
 };
 
 const routesDir = path.resolve("app/routes");

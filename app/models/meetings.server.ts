@@ -17,19 +17,14 @@ import type { Database, MeetingKind, MeetingStatus, OrgLevel, OrgUnit } from "~/
 import { periodDetail, say, type Message, type MessageParams } from "~/i18n/message";
 import type { MessageKey } from "~/i18n/catalog";
 import { clock } from "~/utils/clock.server";
+import { MAX_GUESTS, MAX_LOCATION, MAX_NAME, MAX_NOTES, MAX_TITLE, MEETING_KINDS, MEETING_STATUSES } from "~/contracts/meetings";
+export { MAX_GUESTS, MAX_LOCATION, MAX_NAME, MAX_NOTES, MAX_TITLE, MEETING_KINDS, MEETING_STATUSES } from "~/contracts/meetings";
 import { notify, operatorsOf } from "./notifications.server";
 import { getPublishedPackage, listPackages } from "./templates.server";
 
-export const MEETING_KINDS: readonly MeetingKind[] = ["evaluation", "lokmin", "benchmark"];
-export const MEETING_STATUSES: readonly MeetingStatus[] = ["open", "closed"];
 /** Levels a meeting's scope may name: a province or a district (several allowed). */
 export const SCOPE_LEVELS: readonly OrgLevel[] = ["province", "district"];
 
-export const MAX_TITLE = 200;
-export const MAX_LOCATION = 200;
-export const MAX_NOTES = 20_000;
-export const MAX_GUESTS = 30;
-export const MAX_NAME = 200;
 /** Meetings listed on one page of /meetings. */
 export const LIST_LIMIT = 200;
 

@@ -8,7 +8,8 @@ import { meetingDate, meetingPeriod } from "~/components/meetings/format";
 import type { MessageKey } from "~/i18n/catalog";
 import { pageTitle } from "~/i18n/title";
 import { useT } from "~/i18n/useT";
-import { listMeetings, MEETING_KINDS, MEETING_STATUSES } from "~/models/meetings.server";
+import { MEETING_KINDS, MEETING_STATUSES } from "~/contracts/meetings";
+import { listMeetings } from "~/models/meetings.server";
 import styles from "~/styles/meetings.css";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.meta.list");

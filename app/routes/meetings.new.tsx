@@ -8,18 +8,8 @@ import type { MessageKey } from "~/i18n/catalog";
 import { say } from "~/i18n/message";
 import { pageTitle } from "~/i18n/title";
 import { useT } from "~/i18n/useT";
-import {
-  createMeeting,
-  MAX_GUESTS,
-  MAX_LOCATION,
-  MAX_NAME,
-  MAX_TITLE,
-  MEETING_KINDS,
-  packageChoices,
-  runnerScopeUnits,
-  scopeInvitees,
-  type MeetingInput,
-} from "~/models/meetings.server";
+import { MAX_GUESTS, MAX_LOCATION, MAX_NAME, MAX_TITLE, MEETING_KINDS } from "~/contracts/meetings";
+import { createMeeting, packageChoices, runnerScopeUnits, scopeInvitees, type MeetingInput } from "~/models/meetings.server";
 import { defaultPeriod } from "~/models/scorecard-view.server";
 import { clock } from "~/utils/clock.server";
 import { clientIp, readForm } from "~/utils/http.server";

@@ -56,7 +56,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = { ok: boolean; intent: string; message: string; values: { points: string; decisions: string } | null; revision?: number };
+type ActionData = {
+  ok: boolean;
+  intent: string;
+  message: string;
+  values: { points: string; decisions: string } | null;
+  revision?: number;
+  /** After a refused save of the notes: the notes as saved now, to merge with the typed text (the page is not reloaded after a refusal). */
+  saved?: { points: string | null; decisions: string | null; revision: number };
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -77,7 +85,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "notes") {
     const values = { points: formString(form, "points", MAX_NOTES + 1), decisions: formString(form, "decisions", MAX_NOTES + 1) };
     if (Number.isNaN(revision)) return reply({ ok: false, status: 400, message: { key: "meetings.error.revision" } }, values);
-    return reply(await saveMeetingNotes(user, meeting.id, { ...values, revision }, ip), values);
+    const result = await saveMeetingNotes(user, meeting.id, { ...values, revision }, ip);
+    if (result.ok) return reply(result, values);
+    const now = await getMeeting(getDb(), meeting.id);
+    const replied = reply(result, values);
+    return data<ActionData>(
+      { ...replied.data, saved: { points: now?.points ?? null, decisions: now?.decisions ?? null, revision: now?.revision ?? meeting.revision } },
+      replied.init ?? undefined,
+    );
   }
   if (intent === "attendance") {
     const ids = form
@@ -102,6 +117,7 @@ export default function MeetingPage() {
   const busy = navigation.state !== "idle";
   const m = d.meeting;
   const notesFailed = result && !result.ok && result.intent === "notes" ? result.values : null;
+  const savedNow = result && !result.ok && result.intent === "notes" ? (result.saved ?? null) : null;
   const participantKind = (k: string) => t(`meetings.participants.${k}` as MessageKey);
 
   return (
@@ -212,7 +228,7 @@ export default function MeetingPage() {
         {d.canEdit ? (
           <Form method="post" key={`notes-${m.revision}`}>
             <input type="hidden" name="intent" value="notes" />
-            <input type="hidden" name="revision" value={m.revision} />
+            <input type="hidden" name="revision" value={savedNow && savedNow.revision > m.revision ? savedNow.revision : m.revision} />
             <div className="field">
               <label htmlFor="points">{t("meetings.notes.points")}</label>
               <textarea id="points" name="points" rows={6} maxLength={MAX_NOTES} defaultValue={notesFailed?.points ?? m.points ?? ""} />
@@ -226,6 +242,15 @@ export default function MeetingPage() {
                 {t("meetings.notes.save")}
               </button>
             </div>
+            {savedNow ? (
+              <details className="meeting-saved" open>
+                <summary>{t("meetings.notes.savedVersion")}</summary>
+                <h3>{t("meetings.notes.points")}</h3>
+                <p className="meeting-text">{savedNow?.points ?? t("meetings.notes.empty")}</p>
+                <h3>{t("meetings.notes.decisions")}</h3>
+                <p className="meeting-text">{savedNow?.decisions ?? t("meetings.notes.empty")}</p>
+              </details>
+            ) : null}
           </Form>
         ) : (
           <>

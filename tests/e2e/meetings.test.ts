@@ -191,6 +191,33 @@ describe("evaluation meetings in Chromium", () => {
     await axeClean(page);
     await screenshot(page, "meetings-04-followup-desktop");
 
+    // Two tabs on the same minutes: the second save is refused, its text kept, the saved version shown beside it.
+    const { context } = await e2e.signedIn("admin.sawahlunto");
+    const other = await context.newPage();
+    try {
+      await other.goto(`/meetings/${nextId}`);
+      await waitForHydration(other);
+      await other.getByLabel("Pokok bahasan").fill("Versi dari tab lain.");
+      await other.getByRole("button", { name: "Simpan notulen" }).click();
+      await other.getByRole("status").getByText("Notulen tersimpan.").waitFor();
+    } finally {
+      await other.close();
+    }
+    await page.getByLabel("Pokok bahasan").fill("Teks saya yang belum tersimpan.");
+    await page.getByRole("button", { name: "Simpan notulen" }).click();
+    await page
+      .getByRole("alert")
+      .getByText(/Notulen ini sudah diubah orang lain sejak Anda membukanya\./)
+      .waitFor();
+    await expect(page.getByLabel("Pokok bahasan").inputValue()).resolves.toBe("Teks saya yang belum tersimpan.");
+    await page.locator(".meeting-saved").getByText("Versi dari tab lain.").waitFor();
+    await axeClean(page);
+    await screenshot(page, "meetings-05-conflict-desktop");
+    // Merged, the second save goes through against the version now saved.
+    await page.getByLabel("Pokok bahasan").fill("Versi dari tab lain. Teks saya yang belum tersimpan.");
+    await page.getByRole("button", { name: "Simpan notulen" }).click();
+    await page.getByRole("status").getByText("Notulen tersimpan.").waitFor();
+
     await page.goto("/meetings");
     await waitForHydration(page);
     await expect(page.locator("tr[data-meeting]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-meeting")))).resolves.toEqual([
@@ -208,21 +235,21 @@ describe("evaluation meetings in Chromium", () => {
     await waitForHydration(page);
     await noSidewaysScroll(page);
     await axeClean(page);
-    await screenshot(page, "meetings-05-list-phone");
+    await screenshot(page, "meetings-06-list-phone");
 
     await page.goto("/meetings/new");
     await page.getByRole("heading", { level: 1, name: "Buat rapat" }).waitFor();
     await waitForHydration(page);
     await noSidewaysScroll(page);
     await axeClean(page);
-    await screenshot(page, "meetings-06-new-phone");
+    await screenshot(page, "meetings-07-new-phone");
 
     await page.goto(`/meetings/${nextId}`);
     await page.getByRole("heading", { level: 1, name: "Rapat evaluasi ILP Oktober" }).waitFor();
     await waitForHydration(page);
     await noSidewaysScroll(page);
     await axeClean(page);
-    await screenshot(page, "meetings-07-meeting-phone");
+    await screenshot(page, "meetings-08-meeting-phone");
     e2e.expectClean();
   });
 });

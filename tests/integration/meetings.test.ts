@@ -189,6 +189,8 @@ describe.each(DIALECTS)("evaluation meetings on %s", (kind) => {
     expect(statusOf(stale)).toBe(409);
     expect(payloadOf(stale).values).toEqual({ points: "Teks saya yang baru", decisions: "Keputusan saya" });
     expect(payloadOf(stale).message).toContain("diubah orang lain");
+    // What is saved now, to merge with: the page is not reloaded after a refusal.
+    expect(payloadOf(stale).saved).toEqual({ points: "Cakupan K6 rendah", decisions: "Kunjungan rumah", revision: 2 });
     expect((await getMeeting(getDb(), firstId))!.points).toBe("Cakupan K6 rendah");
     // Readers who do not run the meeting cannot edit it.
     expect(statusOf(await act("op", firstId, { intent: "notes", revision: "2", points: "x", decisions: "" }))).toBe(403);

@@ -78,7 +78,7 @@ export const id = {
   "meetings.error.notRunner": "Hanya penyelenggara rapat di wilayah ini yang dapat mengubah rapat.",
   "meetings.error.closed": "Rapat ini sudah ditutup; notulen dan kehadiran tidak dapat diubah lagi.",
   "meetings.error.stale":
-    "Notulen ini sudah diubah orang lain sejak Anda membukanya. Teks Anda masih ada di bawah: salin, muat ulang halaman, lalu gabungkan perubahan Anda.",
+    "Notulen ini sudah diubah orang lain sejak Anda membukanya. Teks Anda masih ada di kotak isian; versi yang tersimpan ada di bawahnya. Gabungkan keduanya, lalu simpan lagi.",
   "meetings.error.staleClose": "Notulen sudah diubah orang lain sejak Anda membukanya. Muat ulang halaman, periksa notulennya, lalu tutup rapat lagi.",
   "meetings.error.intent": "Permintaan ini tidak dikenal. Muat ulang halaman lalu coba lagi.",
   "meetings.error.revision": "Versi notulen tidak terbaca. Muat ulang halaman lalu coba lagi.",
@@ -118,6 +118,7 @@ export const id = {
   "meetings.notes.decisions": "Keputusan",
   "meetings.notes.save": "Simpan notulen",
   "meetings.notes.empty": "Belum ditulis.",
+  "meetings.notes.savedVersion": "Notulen yang tersimpan sekarang (untuk digabungkan dengan teks Anda)",
   "meetings.close.title": "Tutup rapat",
   "meetings.close.help": "Setelah ditutup, notulen dan kehadiran tidak dapat diubah lagi. Simpan notulen lebih dahulu.",
   "meetings.close.submit": "Tutup rapat",
@@ -234,7 +235,7 @@ export const en: Record<keyof typeof id, string> = {
   "meetings.error.notRunner": "Only a meeting runner of this area can change the meeting.",
   "meetings.error.closed": "This meeting is closed; its minutes and attendance can no longer be changed.",
   "meetings.error.stale":
-    "Someone else changed these minutes since you opened them. Your text is still below: copy it, reload the page, then merge your changes.",
+    "Someone else changed these minutes since you opened them. Your text is still in the boxes; the saved version is below them. Merge the two, then save again.",
   "meetings.error.staleClose": "Someone else changed the minutes since you opened them. Reload the page, check the minutes, then close the meeting again.",
   "meetings.error.intent": "This request is not known. Reload the page and try again.",
   "meetings.error.revision": "The minutes' version cannot be read. Reload the page and try again.",
@@ -274,6 +275,7 @@ export const en: Record<keyof typeof id, string> = {
   "meetings.notes.decisions": "Decisions",
   "meetings.notes.save": "Save minutes",
   "meetings.notes.empty": "Not written yet.",
+  "meetings.notes.savedVersion": "The minutes as saved now (to merge with your text)",
   "meetings.close.title": "Close the meeting",
   "meetings.close.help": "Once closed, the minutes and attendance can no longer be changed. Save the minutes first.",
   "meetings.close.submit": "Close meeting",

@@ -586,9 +586,11 @@ export async function saveAttendance(
     const after = meeting.participants.filter((p) => wanted.has(p.id)).map((p) => p.id);
     const yes = after;
     const no = meeting.participants.filter((p) => !wanted.has(p.id)).map((p) => p.id);
+    // Written first and only while open: on PostgreSQL this also locks the row, so a close committed meanwhile is seen.
+    const open = await trx.updateTable("meeting").set({ updated_at: clock.iso() }).where("id", "=", id).where("status", "=", "open").executeTakeFirst();
+    if (Number(open.numUpdatedRows) !== 1) return refuse(409, "meetings.error.closed");
     if (yes.length) await trx.updateTable("meeting_participant").set({ attended: 1 }).where("meeting_id", "=", id).where("id", "in", yes).execute();
     if (no.length) await trx.updateTable("meeting_participant").set({ attended: 0 }).where("meeting_id", "=", id).where("id", "in", no).execute();
-    await trx.updateTable("meeting").set({ updated_at: clock.iso() }).where("id", "=", id).execute();
     await writeAudit(trx, {
       actorUserId: user.id,
       action: "meeting.attendance",

@@ -14,7 +14,7 @@ import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { Kysely } from "kysely";
 import type { Database, MeetingKind, MeetingStatus, OrgLevel, OrgUnit } from "~/db/schema";
-import { periodDetail, say, type Message, type MessageParams } from "~/i18n/message";
+import { periodDetail, type Message, type MessageParams } from "~/i18n/message";
 import type { MessageKey } from "~/i18n/catalog";
 import { clock } from "~/utils/clock.server";
 import { MAX_GUESTS, MAX_LOCATION, MAX_NAME, MAX_NOTES, MAX_TITLE, MEETING_KINDS, MEETING_STATUSES } from "~/contracts/meetings";
@@ -633,9 +633,4 @@ export async function closeMeeting(user: SessionUser, id: number, revision: numb
     });
     return { ok: true, revision: revision + 1, message: { key: "meetings.saved.closed" } };
   });
-}
-
-/** A model Message rendered for the reader (routes send text, not keys). */
-export function sayMessage(reader: SessionUser, m: Message): string {
-  return say(reader, m.key, m.params);
 }

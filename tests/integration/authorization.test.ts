@@ -7,7 +7,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "~/db/schema";
-import { ADMIN_ROLES, EXPORT_ROLES, IMPORT_PAGE_ROLES, IMPORT_ROLES, LOCK_ROLES, OPERATOR_ROLES, SCORECARD_ROLES, VERIFIER_ROLES } from "~/auth/policy.server";
+import {
+  ADMIN_ROLES,
+  EXPORT_ROLES,
+  IMPORT_PAGE_ROLES,
+  IMPORT_ROLES,
+  LOCK_ROLES,
+  MEETING_RUNNER_ROLES,
+  OPERATOR_ROLES,
+  SCORECARD_ROLES,
+  VERIFIER_ROLES,
+} from "~/auth/policy.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 
@@ -74,6 +84,12 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   // outside the scope get 403, unknown and malformed ids 404, in tests/integration/notulen.test.ts.
   "meetings.$id_.notulen[.pdf]": { roles: "all", params: { id: "1" } },
   "meetings.$id_.notulen[.xlsx]": { roles: "all", params: { id: "1" } },
+  // Lists only meetings whose scope touches the caller's area or that invited them; tests/integration/meetings.test.ts.
+  "meetings._index": { roles: "all" },
+  // A scope outside the runner's area is refused (403, nothing created) in tests/integration/meetings.test.ts.
+  "meetings.new": { roles: MEETING_RUNNER_ROLES },
+  // Readers only (mayReadMeeting: 403 otherwise, 404 unknown), edits by runners of its scope; tests/integration/meetings.test.ts.
+  "meetings.$id": { roles: "all", params: { id: "1" } },
 };
 
 const routesDir = path.resolve("app/routes");

@@ -14,6 +14,7 @@ import {
   IMPORT_PAGE_ROLES,
   IMPORT_ROLES,
   LOCK_ROLES,
+  MEETING_RUNNER_ROLES,
   MENU,
   OPERATOR_ROLES,
   SCORECARD_ROLES,
@@ -41,6 +42,10 @@ const PAGES: Record<string, readonly Role[] | "public"> = {
   "/users": ADMIN_ROLES,
   "/imports": IMPORT_PAGE_ROLES,
   "/imports/<id>": IMPORT_ROLES,
+  // Everyone signed in; each sees only the meetings whose scope touches their area or that invited them (mayReadMeeting).
+  "/meetings": ALL_ROLES,
+  "/meetings/<id>": ALL_ROLES,
+  "/meetings/new": MEETING_RUNNER_ROLES,
 };
 
 const EVERYONE = "everyone";

@@ -31,6 +31,7 @@ import { familiesOf, handScorecard, type HandResult } from "./handsql";
 import { LOADED_FORMS, loadDataset, PACKAGE_KEY, readPackage, type LoadStats } from "./load";
 import { median, queryCategory, QueryTimer, round, timeRuns } from "./timing";
 import { benchNotulen, notulenLine } from "./notulen";
+import { benchPresentation, presentationLines } from "./presentation";
 
 interface Args {
   quick: boolean;
@@ -772,6 +773,7 @@ async function main(): Promise<void> {
     }
   }
   const notulen = await benchNotulen(args.runs);
+  const presentation = await benchPresentation(args.quick ? 20 : 60);
   const m = machine();
   const first = results[0];
   const agree = results.every((r) => r.scorecard.agree);
@@ -790,6 +792,7 @@ async function main(): Promise<void> {
     pageWarmMs: first.page?.warmMs ?? null,
     freshnessMs: first.freshness.freshnessMs,
     notulen,
+    presentation,
     machine: m,
     results,
   };
@@ -801,6 +804,7 @@ async function main(): Promise<void> {
     process.stdout.write(`machine: ${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, load avg ${m.loadAverage1m}\n`);
     for (const r of results) printTable(r);
     process.stdout.write(`\n${notulenLine(notulen)}\n`);
+    process.stdout.write(`\n${presentationLines(presentation)}\n`);
     process.stdout.write(`\nagree: ${agree}\n`);
   }
   if (!agree) {

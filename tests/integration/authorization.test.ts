@@ -7,7 +7,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "~/db/schema";
-import { ADMIN_ROLES, EXPORT_ROLES, IMPORT_PAGE_ROLES, IMPORT_ROLES, LOCK_ROLES, OPERATOR_ROLES, SCORECARD_ROLES, VERIFIER_ROLES } from "~/auth/policy.server";
+import {
+  ADMIN_ROLES,
+  EXPORT_ROLES,
+  IMPORT_PAGE_ROLES,
+  IMPORT_ROLES,
+  LOCK_ROLES,
+  MEETING_RUNNER_ROLES,
+  OPERATOR_ROLES,
+  SCORECARD_ROLES,
+  VERIFIER_ROLES,
+} from "~/auth/policy.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
 
@@ -39,6 +49,11 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   locks: { roles: LOCK_ROLES },
   // The history of another Puskesmas' or district's report is refused (403) in tests/integration/submission-history.test.ts.
   "submissions.$id.history": { roles: "all", params: { id: "1" } },
+  // Follow-up actions: reading another district's or Puskesmas' action, assigning outside the area and changing it are refused (403) in tests/integration/actions.test.ts.
+  "actions._index": { roles: "all" },
+  "actions.new": { roles: MEETING_RUNNER_ROLES },
+  "actions.$id": { roles: "all", params: { id: "1" } },
+  "actions.$id_.evidence.$evidenceId": { roles: "all", params: { id: "1", evidenceId: "1" } },
   scorecards: { roles: SCORECARD_ROLES },
   "scorecards_.explain": { roles: SCORECARD_ROLES },
   "scorecards_.export": { roles: SCORECARD_ROLES },

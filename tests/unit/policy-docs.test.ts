@@ -14,6 +14,7 @@ import {
   IMPORT_PAGE_ROLES,
   IMPORT_ROLES,
   LOCK_ROLES,
+  MEETING_RUNNER_ROLES,
   MENU,
   OPERATOR_ROLES,
   SCORECARD_ROLES,
@@ -41,6 +42,10 @@ const PAGES: Record<string, readonly Role[] | "public"> = {
   "/users": ADMIN_ROLES,
   "/imports": IMPORT_PAGE_ROLES,
   "/imports/<id>": IMPORT_ROLES,
+  // Everyone reads the actions of their area (mayReadAction); runners record new ones.
+  "/actions": ALL_ROLES,
+  "/actions/<id>": ALL_ROLES,
+  "/actions/new": MEETING_RUNNER_ROLES,
 };
 
 const EVERYONE = "everyone";

@@ -89,9 +89,9 @@ export function ActionFields({
         </div>
         <div className="field">
           <label htmlFor="act-dueDate">{t("actions.field.dueDate")}</label>
-          <input id="act-dueDate" name="dueDate" type="date" min={minDate} required defaultValue={values.dueDate} {...attrs("dueDate", true)} />
+          <input id="act-dueDate" name="dueDate" type="date" required defaultValue={values.dueDate} {...attrs("dueDate", true)} />
           <span className="help" id="act-dueDate-help">
-            {t("actions.field.dueHelp")}
+            {t("actions.field.dueHelp", { today: minDate })}
           </span>
           {fieldError("dueDate")}
         </div>

@@ -35,7 +35,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status: (filter.status || null) as ActionStatus | null,
     overdueOnly: filter.overdue,
   });
-  return { rows, truncated, filter, max: LIST_LIMIT };
+  // The status choices travel with the data: the browser bundle has no server module's constants.
+  return { rows, truncated, filter, max: LIST_LIMIT, statuses: ACTION_STATUSES };
 }
 
 export default function ActionsPage() {
@@ -52,7 +53,7 @@ export default function ActionsPage() {
             <label htmlFor="f-status">{t("actions.filter.status")}</label>
             <select id="f-status" name="status" defaultValue={f.status}>
               <option value="">{t("actions.filter.any")}</option>
-              {ACTION_STATUSES.map((s) => (
+              {d.statuses.map((s) => (
                 <option key={s} value={s}>
                   {t(`actions.status.${s}` as MessageKey)}
                 </option>

@@ -458,7 +458,17 @@ export async function listActions(user: SessionUser, filter: ActionFilter = {}) 
     .orderBy("a.id")
     .limit(LIST_LIMIT + 1)
     .execute();
-  return { rows: rows.slice(0, LIST_LIMIT).map((r) => ({ ...r, overdue: isOverdue(r, today) })), truncated: rows.length > LIST_LIMIT };
+  const shown = rows.slice(0, LIST_LIMIT);
+  // Indicator names in both languages, one package read per package key (cached per process).
+  const titles = new Map<string, { id: string; en: string } | null>();
+  for (const r of shown) {
+    const key = `${r.package_key}|${r.indicator_key}`;
+    if (r.indicator_key && !titles.has(key)) titles.set(key, await indicatorTitle(r.package_key, r.indicator_key));
+  }
+  return {
+    rows: shown.map((r) => ({ ...r, overdue: isOverdue(r, today), indicator: titles.get(`${r.package_key}|${r.indicator_key}`) ?? null })),
+    truncated: rows.length > LIST_LIMIT,
+  };
 }
 
 /** The home page's actions: a Puskesmas operator's open actions (overdue first), and the done actions a confirmer may confirm. */

@@ -101,7 +101,7 @@ export default function ActionsPage() {
             header: t("actions.col.cell"),
             cell: (r) => (
               <>
-                {r.indicator_key ?? "–"}
+                {r.indicator ? r.indicator[t.locale] : r.indicator_key ? r.indicator_key : t("actions.detail.meetingWhole")}
                 <br />
                 <small className="muted">
                   {r.unit_name}

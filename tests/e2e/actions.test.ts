@@ -69,6 +69,7 @@ describe("the follow-up action tracker in Chromium", () => {
     await expect(page.locator("td.sc-act").count()).resolves.toBe(1);
     await expect(row.locator("td.sc-act").innerText()).resolves.toContain("");
     await expect(row.locator("td.sc-act .visually-hidden").last().textContent()).resolves.toContain("ada tindak lanjut");
+    await row.locator("td.sc-act").scrollIntoViewIfNeeded();
     await screenshot(page, "actions-03-scorecard-marker-desktop");
     e2e.expectClean(s);
   });

@@ -18,7 +18,8 @@ import * as evidenceRoute from "~/routes/actions.$id_.evidence.$evidenceId";
 import * as explainRoute from "~/routes/scorecards_.explain";
 import * as scorecardsRoute from "~/routes/scorecards";
 import { clock } from "~/utils/clock.server";
-import { MAX_EVIDENCE_BYTES } from "~/utils/limits";
+import { MAX_EVIDENCE_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
+import { bodyLimitFor } from "~/server/body-limit.server";
 import { call, cookieFor, makeRequest, payloadOf, statusOf, useDemoDatabaseAt } from "../helpers/app";
 import { DIALECTS, type useTestDatabase } from "../helpers/db";
 
@@ -323,6 +324,13 @@ describe.each(DIALECTS)("follow-up actions on %s", (kind) => {
     const r3 = await upload(id, "op", "besar.pdf", "application/pdf", big);
     expect(statusOf(r3)).toBe(413);
     expect(payloadOf(r3).message).toMatch(/5 MB/);
+    // A declared length over the limit is answered before the body is read.
+    const declared = makeRequest(`/actions/${id}`, {
+      cookie: cookie.op,
+      headers: { "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(MAX_EVIDENCE_BYTES + MULTIPART_OVERHEAD_BYTES + 1) },
+      body: "--x--",
+    });
+    expect(statusOf(await call(detailRoute.action, declared, { id: String(id) }))).toBe(413);
     // Another Puskesmas' operator may not upload.
     expect(statusOf(await upload(id, "opOther", "a.pdf", "application/pdf", PDF))).toBe(403);
     expect(await evidenceCount(id)).toBe(0);
@@ -385,5 +393,14 @@ describe.each(DIALECTS)("follow-up actions on %s", (kind) => {
       clock.set(AS_OF);
     }
     expect((await listActions(await userOf("op"), { overdueOnly: true })).rows).toEqual([]);
+  });
+});
+
+describe("the evidence upload's body limit", () => {
+  it("gives an action's page its own limit, one evidence file and the multipart envelope, answered by the route", () => {
+    for (const p of ["/actions/12", "/actions/12.data"])
+      expect(bodyLimitFor(p, true)).toEqual({ family: "evidence", bytes: MAX_EVIDENCE_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true });
+    expect(bodyLimitFor("/actions/new", true).family).toBe("form");
+    expect(bodyLimitFor("/actions/12", false).family).toBe("anonymous");
   });
 });

@@ -226,6 +226,8 @@ export async function createAction(input: {
     cell = c;
   }
   if (!unit) return refuse(user, 400, "actions.error.cell");
+  // Outside the creator's area: refused before anything typed is judged.
+  if (!mayRunMeeting(user, [unit])) return refuse(user, 403, "actions.error.forbiddenAssign");
   const checked = await checkFields(db, user, input.fields, today);
   if ("ok" in checked) return checked;
   if (scope && !scope.some((s) => checked.responsible.path.startsWith(s.path)))

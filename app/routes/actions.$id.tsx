@@ -250,7 +250,8 @@ export default function ActionPage() {
         <section className="card" aria-labelledby="act-progress">
           <h2 id="act-progress">{t("actions.detail.progress")}</h2>
           {d.perms.note ? (
-            <Form method="post" className="act-form">
+            // Keyed by the notes so far: a stored note empties the field, a refused one keeps it.
+            <Form method="post" className="act-form" key={`note-${d.notes.length}`}>
               <input type="hidden" name="intent" value="note" />
               {noteField("note", t("actions.field.note"), "note", true)}
               <button type="submit" className="button secondary" disabled={busy}>
@@ -327,7 +328,7 @@ export default function ActionPage() {
           </ul>
         )}
         {d.perms.evidence ? (
-          <Form method="post" encType="multipart/form-data" className="act-form">
+          <Form method="post" encType="multipart/form-data" className="act-form" key={`evidence-${d.evidence.length}`}>
             <div className="field">
               <label htmlFor="act-file">{t("actions.field.file", { max: d.maxMb })}</label>
               <input

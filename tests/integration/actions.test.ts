@@ -188,6 +188,10 @@ describe.each(DIALECTS)("follow-up actions on %s", (kind) => {
     for (const key of ["kendal", "fasKendal"]) {
       expect(statusOf(await call(newRoute.loader, makeRequest(`/actions/new?${cellQuery}`, { cookie: cookie[key] })))).toBe(403);
       expect(statusOf(await call(newRoute.action, makeRequest(`/actions/new?${cellQuery}`, { cookie: cookie[key], form: form(fields()) })))).toBe(403);
+      // Even with a field wrong: who asks is checked first.
+      expect(
+        statusOf(await call(newRoute.action, makeRequest(`/actions/new?${cellQuery}`, { cookie: cookie[key], form: form(fields({ problem: "" })) }))),
+      ).toBe(403);
       expect(statusOf(await call(detailRoute.loader, makeRequest(`/actions/${ids.cellAction}`, { cookie: cookie[key] }), { id: String(ids.cellAction) }))).toBe(
         403,
       );

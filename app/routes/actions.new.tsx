@@ -162,7 +162,7 @@ export default function NewActionPage() {
         </div>
       ) : null}
       <section className="card" aria-labelledby="act-form-title">
-        <h2 id="act-form-title">{t("actions.detail.edit")}</h2>
+        <h2 id="act-form-title">{t("actions.new.form")}</h2>
         <Form method="post" action={`/actions/new${d.search}`}>
           <ActionFields values={values} error={result ?? null} units={d.units} operators={d.operators} minDate={d.today} />
           <div className="button-row">

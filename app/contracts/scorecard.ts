@@ -96,6 +96,8 @@ export interface ViewCell {
    * a falling arrow, and the label must say why.
    */
   trend?: { arrow: "up" | "down" | "flat"; verdict: "better" | "worse" | "same"; achievements?: readonly [string, string] };
+  /** Follow-up actions on the cell (docs/decisions/030-action-tracker.md): some open and overdue, some open, or only done ones. */
+  action?: "overdue" | "open" | "closed";
 }
 
 export interface ViewRow {

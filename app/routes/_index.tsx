@@ -6,10 +6,16 @@ import { id, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { adminHome, areaCompleteness, operatorHome, previousMonthPeriod, scopeStats, verifierHome } from "~/models/home.server";
 import styles from "~/styles/locks.css";
+import actionStyles from "~/styles/actions.css";
+import { homeActions } from "~/models/actions.server";
+import { HomeActions } from "~/components/HomeActions";
 import { DataTable } from "~/components/DataTable";
 import { pageTitle } from "~/i18n/title";
 
-export const links = () => [{ rel: "stylesheet", href: styles }];
+export const links = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "stylesheet", href: actionStyles },
+];
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.home");
 
@@ -21,12 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const severalAreas =
     overviewGrants.some((g) => g.orgLevel === "national" || g.orgLevel === "province") || new Set(overviewGrants.map((g) => g.orgCode)).size > 1;
   // Independent reads: side by side (SQLite serves them on its read connections).
-  const [operator, verifier, admin, stats, areas] = await Promise.all([
+  const [operator, verifier, admin, stats, areas, actions] = await Promise.all([
     operatorGrants.length ? operatorHome(operatorGrants) : null,
     verifierGrants.length ? verifierHome(verifierGrants) : null,
     adminGrants.length ? adminHome(adminGrants) : null,
     overviewGrants.length ? scopeStats(overviewGrants) : null,
     severalAreas ? areaCompleteness(overviewGrants, previousMonthPeriod().period) : null,
+    homeActions(user),
   ]);
   return {
     name: user.displayName,
@@ -38,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // One area is what the tiles already say.
     areas: areas && areas.length >= 2 ? areas : null,
     isAdmin: hasRole(user, ADMIN_ROLES),
+    actions,
   };
 }
 
@@ -197,6 +205,8 @@ export default function Home() {
           )}
         </section>
       ) : null}
+
+      <HomeActions open={d.actions.open} toConfirm={d.actions.toConfirm} isOperator={d.operator !== null} />
 
       {d.verifier ? (
         <section className="card" aria-labelledby="queue-title">

@@ -14,6 +14,7 @@ import type { OrgLevel } from "~/db/schema";
 import type { MessageKey } from "~/i18n/catalog";
 import { tryParsePeriod } from "@engine";
 import { getPublishedPackage } from "~/models/templates.server";
+import { markActionCells } from "~/models/actions.server";
 import { pageTitle } from "~/i18n/title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scorecards");
@@ -49,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { query, parent, area } = await resolveQuery(sel, roots, t);
     const result = await buildScorecard(query);
     const view: ScorecardView = toView(result, sel, locale);
+    await markActionCells(view, result.rows, query.packageKey, query.period);
     // An empty scorecard says where the data are: the newest period with reports (a quarter for BLUD).
     const latest = view.noData ? await latestPeriodWithData(result, query) : null;
     return {

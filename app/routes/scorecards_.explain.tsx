@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { forbidden } from "~/auth/guards.server";
-import { inArea } from "~/auth/policy.server";
+import { inArea, mayRunMeeting } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
 import { selectionSearch, STATE_KEYS, STATE_SYMBOLS, TREND_ARROWS } from "~/contracts/scorecard";
 import { DataTable } from "~/components/DataTable";
@@ -10,6 +10,8 @@ import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
 import { getOrgByCode } from "~/models/org.server";
 import { explainForReader } from "~/models/scorecard-explain.server";
+import { cellActions } from "~/models/actions.server";
+import { ActionStatusBadge } from "~/components/ActionFields";
 import { loadScorecard, resolveQuery, selectionProblem } from "~/models/scorecard-view.server";
 import type { ExplainUnit, ExplainView } from "~/contracts/scorecard-explain";
 import { TOTAL_ROW_CODE } from "@engine";
@@ -19,21 +21,29 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scor
 
 /** Why one cell has its value and colour; same guards as the scorecard, and the row must lie in the user's area. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { roots, t, locale, sel, url } = await loadScorecard(request);
+  const { user, roots, t, locale, sel, url } = await loadScorecard(request);
   const row = (url.searchParams.get("row") ?? "").trim().slice(0, 64);
   const indicator = (url.searchParams.get("indicator") ?? "").trim().slice(0, 100);
   const back = `/scorecards${selectionSearch(sel)}`;
-  const refused = (error: string, status: number) => data({ error, back, view: null, indicatorName: indicator }, { status });
+  const refused = (error: string, status: number) => data({ error, back, view: null, indicatorName: indicator, actions: [], newActionHref: null }, { status });
   if (!row || !indicator) return refused(t("scorecards.error.cell"), 400);
   try {
     const { query, parent } = await resolveQuery(sel, roots, t);
+    let unit = null;
     if (row !== TOTAL_ROW_CODE && row !== parent?.code) {
-      const unit = await getOrgByCode(getDb(), row);
+      unit = await getOrgByCode(getDb(), row);
       if (!unit) return refused(t("scorecards.error.row", { code: row }), 404);
       if (!inArea(roots, unit)) throw forbidden(locale, "scorecards.error.outOfScope", { name: unit.name });
     }
     const view: ExplainView = await explainForReader({ ...query, group: undefined, indicators: [indicator] }, { row, indicator }, locale);
-    return { error: null, back, view, indicatorName: view.indicator.name };
+    // The cell's follow-up actions, and for runners a way to add one (docs/decisions/030-action-tracker.md).
+    const cell = unit ? { packageKey: query.packageKey, indicatorKey: indicator, unit, period: query.period } : null;
+    const actions = cell ? await cellActions(user, cell) : [];
+    const newActionHref =
+      cell && mayRunMeeting(user, [cell.unit])
+        ? `/actions/new?${new URLSearchParams({ package: cell.packageKey, indicator, unit: cell.unit.code, period: cell.period })}`
+        : null;
+    return { error: null, back, view, indicatorName: view.indicator.name, actions, newActionHref };
   } catch (e) {
     const problem = selectionProblem(e, locale);
     return refused(problem.message, problem.status);
@@ -96,6 +106,31 @@ export default function ExplainPage() {
         <h2 id="ex-summary">{t("scorecards.explain.summary")}</h2>
         <p className="sc-summary">{e.summary}</p>
       </section>
+
+      {d.newActionHref || d.actions.length > 0 ? (
+        <section className="card spaced" aria-labelledby="ex-actions">
+          <h2 id="ex-actions">{t("actions.cell.title")}</h2>
+          {d.actions.length === 0 ? (
+            <p className="muted">{t("actions.cell.none")}</p>
+          ) : (
+            <ul className="plain">
+              {d.actions.map((a) => (
+                <li key={a.id}>
+                  <Link to={`/actions/${a.id}`}>{a.problem}</Link> · {a.responsible_name} · {a.due_date}{" "}
+                  <ActionStatusBadge status={a.status} overdue={a.overdue} verified={a.status === "done" ? a.verified_at !== null : undefined} />
+                </li>
+              ))}
+            </ul>
+          )}
+          {d.newActionHref ? (
+            <p>
+              <Link className="button secondary" to={d.newActionHref}>
+                {t("actions.cell.add")}
+              </Link>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
 
       <div className="grid spaced">
         <section className="card" aria-labelledby="ex-formula">

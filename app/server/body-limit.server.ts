@@ -23,13 +23,14 @@ import {
   ANONYMOUS_BODY_BYTES,
   DESIGNER_BODY_BYTES,
   FORM_BODY_BYTES,
+  MAX_EVIDENCE_BYTES,
   MAX_IMPORT_BYTES,
   MAX_TEMPLATE_UPLOAD_BYTES,
   MULTIPART_OVERHEAD_BYTES,
 } from "~/utils/limits";
 import { PACKAGE_MAX_BYTES } from "@engine";
 
-export type BodyFamily = "anonymous" | "import" | "template" | "designer" | "form";
+export type BodyFamily = "anonymous" | "import" | "template" | "designer" | "evidence" | "form";
 
 export interface BodyLimit {
   family: BodyFamily;
@@ -53,6 +54,8 @@ const FORM: BodyLimit = { family: "form", bytes: FORM_BODY_BYTES, routeAnswers: 
 const FAMILIES: ReadonlyArray<{ pattern: RegExp; limit: BodyLimit }> = [
   { pattern: /^\/imports\/?$/, limit: { family: "import", bytes: MAX_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true } },
   { pattern: /^\/templates\/import\/?$/, limit: { family: "template", bytes: MAX_TEMPLATE_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true } },
+  // An action's page takes one evidence file (and small forms); it refuses an oversize length itself.
+  { pattern: /^\/actions\/\d+\/?$/, limit: { family: "evidence", bytes: MAX_EVIDENCE_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true } },
   // Package designer, overlay designer and indicator preview: they check Content-Length themselves.
   {
     pattern: /^\/designer\/(preview-indicator|overlay\/[^/]+\/[^/]+|[^/]+\/[^/]+)\/?$/,
@@ -237,6 +240,8 @@ function fixMessage(locale: Locale, family: BodyFamily): string {
       return translate(locale, "bodyLimit.fix.template", { max: MAX_TEMPLATE_UPLOAD_BYTES / 1024 / 1024 });
     case "designer":
       return translate(locale, "bodyLimit.fix.designer", { max: PACKAGE_MAX_BYTES / 1024 });
+    case "evidence":
+      return translate(locale, "bodyLimit.fix.evidence", { max: MAX_EVIDENCE_BYTES / 1024 / 1024 });
     case "form":
       return translate(locale, "bodyLimit.fix.form");
   }

@@ -17,6 +17,9 @@ export const MAX_IMPORT_BYTES = 15 * MB;
 /** Template library: an uploaded package or overlay JSON must be smaller than this. */
 export const MAX_TEMPLATE_UPLOAD_BYTES = 5 * MB;
 
+/** Follow-up actions: one evidence file (PDF, JPEG, PNG) per upload (docs/decisions/030-action-tracker.md). */
+export const MAX_EVIDENCE_BYTES = 5 * MB;
+
 /** Designer posts carry a package draft; percent-encoding can triple a document's size. */
 export const DESIGNER_BODY_BYTES = 3 * PACKAGE_MAX_BYTES + 64 * KB;
 

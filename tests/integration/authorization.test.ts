@@ -49,6 +49,11 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   locks: { roles: LOCK_ROLES },
   // The history of another Puskesmas' or district's report is refused (403) in tests/integration/submission-history.test.ts.
   "submissions.$id.history": { roles: "all", params: { id: "1" } },
+  // Follow-up actions: reading another district's or Puskesmas' action, assigning outside the area and changing it are refused (403) in tests/integration/actions.test.ts.
+  "actions._index": { roles: "all" },
+  "actions.new": { roles: MEETING_RUNNER_ROLES },
+  "actions.$id": { roles: "all", params: { id: "1" } },
+  "actions.$id_.evidence.$evidenceId": { roles: "all", params: { id: "1", evidenceId: "1" } },
   scorecards: { roles: SCORECARD_ROLES },
   "scorecards_.explain": { roles: SCORECARD_ROLES },
   "scorecards_.export": { roles: SCORECARD_ROLES },

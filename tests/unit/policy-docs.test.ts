@@ -46,6 +46,10 @@ const PAGES: Record<string, readonly Role[] | "public"> = {
   "/meetings": ALL_ROLES,
   "/meetings/<id>": ALL_ROLES,
   "/meetings/new": MEETING_RUNNER_ROLES,
+  // Everyone reads the actions of their area (mayReadAction); runners record new ones.
+  "/actions": ALL_ROLES,
+  "/actions/<id>": ALL_ROLES,
+  "/actions/new": MEETING_RUNNER_ROLES,
 };
 
 const EVERYONE = "everyone";

@@ -77,6 +77,8 @@ interface Ctx {
   /** "Completeness {pct}%" split where the percentage goes, escaped. */
   completeness: string[] | null;
   total: string;
+  /** Escaped hidden words of the follow-up action marker. */
+  marker: { open: string; overdue: string };
 }
 
 function context(t: T, view: ScorecardView, sel: ScorecardSelection, compareForm: string | undefined): Ctx {
@@ -94,6 +96,7 @@ function context(t: T, view: ScorecardView, sel: ScorecardSelection, compareForm
     indicatorParam: view.columns.map((c) => esc(`&indicator=${formEncode(c.key)}`)),
     completeness: splitAround(t, "scorecards.completeness", {}, "pct")?.map(esc) ?? null,
     total: t("scorecards.total"),
+    marker: { open: esc(t("actions.marker")), overdue: esc(t("actions.markerOverdue")) },
   };
 }
 
@@ -134,11 +137,14 @@ function cellHtml(x: Ctx, c: ViewCell, columnIndex: number, u: Unit): string {
   const value = esc(c.value);
   const state = esc(c.state);
   const indicator = c.indicator === x.view.columns[columnIndex].key ? x.indicatorParam[columnIndex] : esc(`&indicator=${formEncode(c.indicator)}`);
-  let h = `<td class="num sc-cell sc-${state}${c.state === "incomplete" && c.band ? ` sc-band-${esc(c.band)}` : ""}" data-state="${state}"><a class="sc-cell-link" aria-label="${explain}: ${value}, ${band}${trend ? `, ${trend}` : ""}" data-discover="true" href="${u.href}${indicator}"><span class="sc-symbol" aria-hidden="true">${STATE_SYMBOLS[c.state]}</span> <span class="sc-value">${value}</span><span class="visually-hidden sc-band-text"> ${band}</span>`;
+  const act = c.action ? ` sc-act${c.action === "overdue" ? " sc-act-overdue" : ""}` : "";
+  let h = `<td class="num sc-cell sc-${state}${c.state === "incomplete" && c.band ? ` sc-band-${esc(c.band)}` : ""}${act}" data-state="${state}"><a class="sc-cell-link" aria-label="${explain}: ${value}, ${band}${trend ? `, ${trend}` : ""}" data-discover="true" href="${u.href}${indicator}"><span class="sc-symbol" aria-hidden="true">${STATE_SYMBOLS[c.state]}</span> <span class="sc-value">${value}</span><span class="visually-hidden sc-band-text"> ${band}</span>`;
   // The link's label already says the trend to screen readers; the arrow's tooltip says it to the eye.
   if (c.trend) h += `<span class="sc-trend sc-trend-${esc(c.trend.verdict)}" aria-hidden="true" title="${trend}">${TREND_ARROWS[c.trend.arrow]}</span>`;
   if (c.completeness != null)
     h += `<small class="sc-completeness">${x.completeness ? x.completeness.join(esc(c.completeness)) : esc(x.t("scorecards.completeness", { pct: c.completeness }))}</small>`;
+  // A follow-up action on the cell: a corner mark (CSS) and the words for screen readers.
+  if (c.action && c.action !== "closed") h += `<span class="visually-hidden">, ${c.action === "overdue" ? x.marker.overdue : x.marker.open}</span>`;
   return `${h}</a></td>`;
 }
 

@@ -8,18 +8,13 @@ import type { MessageKey } from "~/i18n/catalog";
 import { say } from "~/i18n/message";
 import { pageTitle } from "~/i18n/title";
 import { useT } from "~/i18n/useT";
-import {
-  EMAIL_MODES,
-  listNotifications,
-  markAllRead,
-  markRead,
-  MAX_EMAIL_CHARS,
-  notificationSettings,
-  saveNotificationSettings,
-  unreadCount,
-} from "~/models/notifications.server";
+import { listNotifications, markAllRead, markRead, notificationSettings, saveNotificationSettings, unreadCount } from "~/models/notifications.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import styles from "~/styles/notifications.css";
+
+/** The component's copies of the model's choices (a .server module is not in the browser bundle). */
+const EMAIL_MODES = ["off", "immediate", "digest"] as const;
+const MAX_EMAIL_CHARS = 254;
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.notifications");
 export const links = () => [{ rel: "stylesheet", href: styles }];

@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb, openDb, type DbHandle } from "~/db/db.server";
 import { langCookie } from "~/i18n/locale.server";
 import { notificationText, notify } from "~/models/notifications.server";
-import { deliverEmails, MAX_ATTEMPTS, remindActions, remindDeadlines, runReminders } from "~/models/reminders.server";
+import { deliverEmails, MAX_ATTEMPTS, remindActions, remindDeadlines, runReminders, startReminderScheduler } from "~/models/reminders.server";
 import { prepareSubmission, storePrepared, SubmissionContext } from "~/models/submissions.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
 import * as notificationsRoute from "~/routes/notifications";
@@ -521,5 +521,41 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
     expect(retried).toMatchObject({ digests: 1, digestsFailed: 0 });
     expect(good.received.filter((m) => m.to.includes("op@kolokmudik.example.test"))).toHaveLength(1);
     expect((await byKey("meeting_invitation:digest-retry"))[0].emailed_at).not.toBeNull();
+  });
+
+  it("fails one send, not the run, when the mail server accepts the connection and never answers", async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const hanging = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: "noreply@pantau.example.test", publicUrl: PUBLIC_URL, timeoutMs: 300 });
+    try {
+      clock.set("2030-03-25T05:00:00Z");
+      await notify(getDb(), [ids.op], { kind: "action_done", eventKey: "action_done:hanging", params: { problem: "Z", unit: "Sungai Durian" } });
+      const run = await deliverEmails(getDb(), hanging, { log: () => undefined });
+      expect(run).toMatchObject({ sent: 0, failed: 1 });
+      expect((await byKey("action_done:hanging"))[0].email_error).toMatch(/^attempt 1: .*(Greeting never received|[Tt]imeout)/);
+    } finally {
+      hanging.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it("starts one scheduler per process, runs it at once and stops it cleanly", async () => {
+    clock.set("2030-03-20T03:00:00Z");
+    const logged: string[] = [];
+    const scheduler = startReminderScheduler({ intervalMs: 3_600_000, log: (m) => logged.push(m) }, getDb());
+    expect(startReminderScheduler({ intervalMs: 60_000 }, getDb())).toBe(scheduler);
+    const run = await scheduler.tick();
+    await scheduler.stop();
+    expect(run?.slot).toBe(false);
+    expect(logged).toEqual([]);
+    // The first run (at start) took this slot and the day's deadlines.
+    expect(
+      await getDb().selectFrom("job_claim").select("claim_key").where("claim_key", "in", ["reminders:2030-03-20T03:00", "deadlines:2030-03-20"]).execute(),
+    ).toHaveLength(2);
+    expect(startReminderScheduler({ intervalMs: 3_600_000 }, getDb())).not.toBe(scheduler);
+    await startReminderScheduler({ intervalMs: 3_600_000 }, getDb()).stop();
   });
 });

@@ -303,7 +303,8 @@ export function notificationEmail(
   n: Pick<Pending, "kind" | "params_json" | "link">,
   mailer: Pick<Mailer, "publicUrl">,
 ): Omit<MailMessage, "to"> {
-  const text = notificationText(locale, n.kind, n.params_json);
+  // One line: a problem text typed with line breaks must not spill into the mail headers.
+  const text = notificationText(locale, n.kind, n.params_json).replace(/\s+/g, " ");
   const url = `${mailer.publicUrl}${safeLink(n.link) ?? "/notifications"}`;
   const settings = `${mailer.publicUrl}/notifications`;
   return {

@@ -59,6 +59,12 @@ describe("email and reminder settings", () => {
     expect(en.subject).toBe("[Pantau ILP] Follow-up action of Puskesmas A is overdue since 7 March 2030: K1 rendah.");
     expect(en.text).toContain("Open: https://pantau.example.go.id/notifications");
     expect(en.text).not.toContain("evil");
+    const typed = notificationEmail(
+      "id",
+      { ...n, params_json: JSON.stringify({ problem: "baris satu\r\nBcc: x@y.id", unit: "A", due: "2030-03-07" }) },
+      mailer,
+    );
+    expect(typed.subject).not.toMatch(/[\r\n]/);
     const digest = digestEmail("en", [n, n], 3, "2030-03-08", mailer);
     expect(digest.subject).toBe("[Pantau ILP] 5 new notifications (8 March 2030)");
     expect(digest.text).toContain("…and 3 more.");

@@ -47,8 +47,9 @@ describe("notification centre", () => {
 
     await page.getByRole("button", { name: "Tandai sudah dibaca" }).first().click();
     await page.getByText("Notifikasi ditandai sudah dibaca.").waitFor();
-    await expect(badge.innerText()).resolves.toMatch(/^Notifikasi \(1\)/);
-    await expect(page.getByRole("button", { name: "Tandai sudah dibaca" }).count()).resolves.toBe(1);
+    // The header follows once the root loader revalidates after the action.
+    await expect.poll(() => badge.innerText(), { timeout: 10_000 }).toMatch(/^Notifikasi \(1\)/);
+    await expect.poll(() => page.getByRole("button", { name: "Tandai sudah dibaca" }).count(), { timeout: 10_000 }).toBe(1);
 
     const email = page.getByLabel("Alamat email");
     await email.fill("operator di puskesmas");

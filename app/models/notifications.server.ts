@@ -10,7 +10,7 @@ import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { EmailMode, NotificationKind } from "~/db/schema";
 import { isEmailAddress } from "~/env.server";
-import type { MessageKey } from "~/i18n/catalog";
+import type { Locale, MessageKey } from "~/i18n/catalog";
 import { localeOf, say, type Reader } from "~/i18n/message";
 import { dateText } from "~/models/locks.server";
 import { clock } from "~/utils/clock.server";
@@ -92,6 +92,14 @@ const PLACEHOLDERS: Record<NotificationKind, readonly string[]> = {
   meeting_invitation: ["title", "date"],
 };
 
+/** "2030-02" → "Februari 2030" / "February 2030", "2030-Q1" → "Triwulan I 2030" / "Q1 2030"; anything else as it is. */
+export function periodText(period: string, locale: Locale): string {
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) return dateText(`${period}-01`)[locale].replace(/^1 /, "");
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) return locale === "en" ? `Q${quarter[2]} ${quarter[1]}` : `Triwulan ${["I", "II", "III", "IV"][Number(quarter[2]) - 1]} ${quarter[1]}`;
+  return period;
+}
+
 /**
  * The text of a notification for `reader`, from its kind and stored params. A param `x` may come
  * with an English variant `x_en`; a param missing from an older or a caller's row shows as "–";
@@ -115,6 +123,7 @@ export function notificationText(reader: Reader, kind: string, paramsJson: strin
     const localized = locale === "en" ? (params[`${name}_en`] ?? params[name]) : params[name];
     let value = typeof localized === "string" || typeof localized === "number" ? String(localized).trim() : "";
     if (ISO_DATE.test(value)) value = dateText(value)[locale];
+    else if (name === "period") value = periodText(value, locale);
     vars[name] = value || say(locale, "notifications.missing");
   }
   return say(locale, `notifications.kind.${kind}` as MessageKey, vars);

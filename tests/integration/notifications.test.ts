@@ -368,7 +368,9 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
     expect(rows.map((r) => r.user_id)).toEqual([ids.op, ids.op2]);
     expect(rows[0].link).toBe(`/forms/ilp_profil/2030-02?unit=${SUNGAI_DURIAN}`);
     const page = payloadOf(await call(notificationsRoute.loader, makeRequest("/notifications", { cookie: operator })));
-    expect(page.items.map((i: { text: string }) => i.text)).toContainEqual(expect.stringMatching(/^Laporan .+ periode 2030-02 dikembalikan oleh verifikator/));
+    expect(page.items.map((i: { text: string }) => i.text)).toContainEqual(
+      expect.stringMatching(/^Laporan .+ periode Februari 2030 dikembalikan oleh verifikator/),
+    );
   });
 
   it("two schedulers on one database send each email and each digest once, to the user's own address in their language", async () => {

@@ -1,6 +1,7 @@
 /** Email and reminder settings: all three mail variables or none, checked at start-up with a clear Indonesian message. */
 import { describe, expect, it } from "vitest";
 import { EnvError, isEmailAddress, readEnv } from "~/env.server";
+import { periodText } from "~/models/notifications.server";
 import { digestEmail, notificationEmail, slotKey } from "~/models/reminders.server";
 
 const vars = (v: Record<string, string>) => v as NodeJS.ProcessEnv;
@@ -68,5 +69,14 @@ describe("email and reminder settings", () => {
     const digest = digestEmail("en", [n, n], 3, "2030-03-08", mailer);
     expect(digest.subject).toBe("[Pantau ILP] 5 new notifications (8 March 2030)");
     expect(digest.text).toContain("…and 3 more.");
+  });
+
+  it("writes periods out in the reader's language", () => {
+    expect(periodText("2030-02", "id")).toBe("Februari 2030");
+    expect(periodText("2030-02", "en")).toBe("February 2030");
+    expect(periodText("2030-Q3", "id")).toBe("Triwulan III 2030");
+    expect(periodText("2030-Q3", "en")).toBe("Q3 2030");
+    expect(periodText("2030", "en")).toBe("2030");
+    expect(periodText("2030-13", "id")).toBe("2030-13");
   });
 });

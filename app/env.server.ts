@@ -13,6 +13,19 @@ export interface AppEnv {
   trustedOrigins: string[];
   /** PANTAU_SCORECARD_WARM_SECONDS: how often the scorecard warmer checks for changes; 0 = off (decision 013). */
   scorecardWarmSeconds: number;
+  /** Outgoing email (docs/notifications.md); null when PANTAU_SMTP_URL is unset: no email is sent. */
+  mail: MailEnv | null;
+  /** PANTAU_REMINDER_SECONDS: how often the reminder scheduler runs; 0 = off (docs/decisions/032-notifications-and-reminders.md). */
+  reminderSeconds: number;
+}
+
+export interface MailEnv {
+  /** PANTAU_SMTP_URL: smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (TLS from the start). */
+  smtpUrl: string;
+  /** PANTAU_MAIL_FROM: the sender, "Pantau ILP <noreply@dinkes.example.go.id>" or a bare address. */
+  from: string;
+  /** PANTAU_PUBLIC_URL: the app's address as users reach it, for links in email (no trailing slash). */
+  publicUrl: string;
 }
 
 let cached: AppEnv | null = null;
@@ -54,7 +67,57 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     throw new EnvError(`PANTAU_SCORECARD_WARM_SECONDS harus bilangan bulat 0–3600 (0 = mati), bukan "${source.PANTAU_SCORECARD_WARM_SECONDS}".`);
   }
   readFakeNow(source);
-  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds };
+  const mail = readMailEnv(source);
+  const reminder = (source.PANTAU_REMINDER_SECONDS ?? "").trim();
+  // Off by default under test runners, so a test server does not write reminders nobody asked for.
+  const testing = (source.PANTAU_ENV ?? source.NODE_ENV) === "test";
+  const reminderSeconds = reminder === "" ? (testing ? 0 : 300) : Number(reminder);
+  if (!Number.isInteger(reminderSeconds) || (reminderSeconds !== 0 && (reminderSeconds < 10 || reminderSeconds > 86400))) {
+    throw new EnvError(`PANTAU_REMINDER_SECONDS harus 0 (mati) atau bilangan bulat 10–86400, bukan "${source.PANTAU_REMINDER_SECONDS}".`);
+  }
+  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds, mail, reminderSeconds };
+}
+
+const ADDRESS = /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** An email address as Pantau accepts one: local@domain.tld, no spaces, no display name, at most 254 characters. */
+export function isEmailAddress(value: string): boolean {
+  return value.length <= 254 && ADDRESS.test(value);
+}
+
+/** The email settings, checked: all three variables or none (PANTAU_SMTP_URL unset turns email off). */
+export function readMailEnv(source: NodeJS.ProcessEnv = process.env): MailEnv | null {
+  const smtpUrl = source.PANTAU_SMTP_URL?.trim() ?? "";
+  if (!smtpUrl) return null;
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new EnvError("PANTAU_SMTP_URL harus berbentuk smtp://pengguna:sandi@host:port atau smtps://pengguna:sandi@host:port.");
+  }
+  if ((url.protocol !== "smtp:" && url.protocol !== "smtps:") || !url.hostname) {
+    throw new EnvError("PANTAU_SMTP_URL harus diawali smtp:// atau smtps:// dan memuat nama host, misalnya smtps://pantau:sandi@mail.dinkes.go.id:465.");
+  }
+  const from = source.PANTAU_MAIL_FROM?.trim() ?? "";
+  const bare = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from;
+  if (!isEmailAddress(bare) || /[\r\n]/.test(from)) {
+    throw new EnvError(
+      `PANTAU_MAIL_FROM wajib diisi bila PANTAU_SMTP_URL diisi: alamat pengirim seperti "Pantau ILP <noreply@dinkes.go.id>", bukan "${from}".`,
+    );
+  }
+  const publicUrl = (source.PANTAU_PUBLIC_URL?.trim() ?? "").replace(/\/+$/, "");
+  let parsed: URL | null;
+  try {
+    parsed = new URL(publicUrl);
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || (parsed.protocol !== "https:" && parsed.protocol !== "http:") || parsed.search || parsed.hash || parsed.username) {
+    throw new EnvError(
+      `PANTAU_PUBLIC_URL wajib diisi bila PANTAU_SMTP_URL diisi: alamat aplikasi untuk tautan di email, seperti https://pantau.dinkes.go.id, bukan "${publicUrl}".`,
+    );
+  }
+  return { smtpUrl, from, publicUrl };
 }
 
 /**

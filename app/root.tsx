@@ -19,6 +19,7 @@ import type { Role } from "~/db/schema";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import { getLocale } from "~/i18n/locale.server";
 import { useT } from "~/i18n/useT";
+import { unreadCount } from "~/models/notifications.server";
 import { useEffect, useState } from "react";
 import styles from "~/styles/app.css";
 
@@ -30,8 +31,9 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "Pantau ILP" }];
 
 /**
- * Public by design: it returns only the signed-in user's own name and roles (or null) and
- * the language, so the shell can render; every child route guards itself.
+ * Public by design: it returns only the signed-in user's own name, roles and unread-notification
+ * count (or null) and the language, so the shell can render; every child route guards itself.
+ * The count is one indexed query (notification_user_idx), as it runs on every page.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request);
@@ -45,6 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           roles: [...new Set(user.grants.map((g) => g.role))] as Role[],
           menu: menuFor(user.grants.map((g) => g.role)),
           scopes: user.grants.map((g) => ({ role: g.role, name: g.orgName, code: g.orgCode })),
+          unread: await unreadCount(user.id),
         }
       : null,
   };
@@ -135,6 +138,10 @@ function Shell({ children }: { children: React.ReactNode }) {
             <LanguageSwitch />
             {user ? (
               <>
+                <NavLink to="/notifications" className={user.unread > 0 ? "notif-badge has-unread" : "notif-badge"}>
+                  {t("notifications.header.count", { count: user.unread })}
+                  <span className="visually-hidden"> {t("notifications.header.unread")}</span>
+                </NavLink>
                 <span className="who">
                   <span className="who-name">{user.displayName}</span>
                   <small>{user.roles.map((r) => t(`role.${r}` as MessageKey)).join(", ")}</small>

@@ -530,6 +530,8 @@ export const COMMANDS: CliCommand[] = [
       io.out(`Pantau ILP berjalan di http://localhost:${config.port} (${handle.kind})`);
       // Scorecards computed in the background after start and after changes (decision 013).
       if (config.scorecardWarmSeconds > 0) build.entry.module.startScorecardWarmer({ intervalMs: config.scorecardWarmSeconds * 1000 });
+      // Reminders and email, claimed in the database so several instances send once (decision 032).
+      if (config.reminderSeconds > 0) build.entry.module.startReminderScheduler({ intervalMs: config.reminderSeconds * 1000 });
       return -1;
     },
   },

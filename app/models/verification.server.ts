@@ -28,6 +28,7 @@ import { formAt, recordRevision, reportWithUnit } from "./submission-history.ser
 import { ancestorIds } from "./submissions.server";
 import { localeOf, say, type LocalizedText } from "~/i18n/message";
 import { reportChecks } from "./verification-checks.server";
+import { notify, operatorsOf } from "./notifications.server";
 
 /** A report's status as the verifier's refusal names it. */
 const STATUS_WORD: Record<"approved" | "returned" | "draft", LocalizedText> = {
@@ -223,6 +224,9 @@ export async function decide(input: {
   if (note.length > 2000) return { ok: false, status: 400, message: say(input.user, "verification.error.noteTooLong"), field: "note" };
   const status: SubmissionStatus = input.decision === "approve" ? "approved" : "returned";
   const now = nowIso();
+  // The form's title for the operators' "report returned" notification, read before the transaction.
+  const returnedTitle =
+    status === "returned" ? ((await formAt(row.package_key, row.package_version, row.overlay_id, row.form_key))?.title ?? { id: row.form_key }) : null;
   return getDb()
     .transaction()
     .execute(async (trx) => {
@@ -281,6 +285,15 @@ export async function decide(input: {
         after: { status, revision: input.revision + 1, ...(note ? { note } : {}) },
         ip: input.ip,
       });
+      if (returnedTitle) {
+        await notify(trx, await operatorsOf(trx, row.org_unit_id), {
+          kind: "report_returned",
+          eventKey: `report_returned:${input.id}:${input.revision + 1}`,
+          params: { form: returnedTitle.id, form_en: returnedTitle.en || returnedTitle.id, period: row.period },
+          link: `/forms/${encodeURIComponent(row.form_key)}/${encodeURIComponent(row.period)}?unit=${encodeURIComponent(row.unit_code)}`,
+          orgUnitId: row.org_unit_id,
+        });
+      }
       return { ok: true as const, status, revision: input.revision + 1 };
     });
 }

@@ -35,6 +35,8 @@ const PUBLIC: Record<string, string> = {
  */
 const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<string, string> }> = {
   _index: { roles: "all" },
+  // Only the signed-in user's own notifications and settings; another user's id is 404 in tests/integration/notifications.test.ts.
+  notifications: { roles: "all" },
   users: { roles: ADMIN_ROLES },
   "forms._index": { roles: OPERATOR_ROLES },
   // A Sawahlunto Puskesmas via ?unit= is refused in tests/integration/entry.test.ts.

@@ -50,6 +50,13 @@ const PAGES: Record<string, readonly Role[] | "public"> = {
   "/actions": ALL_ROLES,
   "/actions/<id>": ALL_ROLES,
   "/actions/new": MEETING_RUNNER_ROLES,
+  // Whoever may read the meeting (mayReadMeeting); the scorecard's own presentation needs a scorecard role.
+  "/meetings/<id>/present": ALL_ROLES,
+  "/scorecards/present": SCORECARD_ROLES,
+  "/meetings/<id>/notulen.pdf": ALL_ROLES,
+  "/meetings/<id>/notulen.xlsx": ALL_ROLES,
+  // Each user's own notifications and settings.
+  "/notifications": ALL_ROLES,
 };
 
 const EVERYONE = "everyone";

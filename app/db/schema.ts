@@ -435,7 +435,10 @@ export interface NotificationTable {
   /** Set by the one instance that claimed this notification's email (an UPDATE … WHERE email_claimed_at IS NULL). */
   email_claimed_at: string | null;
   emailed_at: string | null;
+  /** The last failed send's answer (null after a success). */
   email_error: string | null;
+  /** Failed sends so far; retries stop at a limit. */
+  email_attempts: Generated<number>;
 }
 
 export type EmailMode = "off" | "immediate" | "digest";

@@ -286,15 +286,10 @@ interface Pending {
   email_error: string | null;
 }
 
-/** "attempt 3: …" → 3: the tries so far, kept at the start of email_error. */
-export function attemptsOf(emailError: string | null): number {
-  const m = emailError ? /^attempt (\d+):/.exec(emailError) : null;
-  return m ? Number(m[1]) : 0;
-}
-
-function errorText(attempt: number, e: unknown): string {
+/** A failed send's answer as stored in email_error: one line, bounded. */
+function errorText(e: unknown): string {
   const detail = e instanceof Error ? e.message : String(e);
-  return `attempt ${attempt}: ${detail.replace(/\s+/g, " ").slice(0, 500)}`;
+  return detail.replace(/\s+/g, " ").slice(0, 500);
 }
 
 /** One notification's email in the recipient's language, with the link. */
@@ -358,7 +353,7 @@ async function releaseFailed(db: DbOrTrx): Promise<number> {
   const failed = await db
     .selectFrom("notification_pref as p")
     .innerJoin("notification as n", "n.user_id", "p.user_id")
-    .select(["n.id", "n.email_claimed_at", "n.email_error"])
+    .select(["n.id", "n.email_claimed_at", "n.email_attempts"])
     .where("p.email_mode", "!=", "off")
     .where("n.emailed_at", "is", null)
     .where("n.email_error", "is not", null)
@@ -368,7 +363,7 @@ async function releaseFailed(db: DbOrTrx): Promise<number> {
     .execute();
   let released = 0;
   for (const f of failed) {
-    const attempts = attemptsOf(f.email_error);
+    const attempts = f.email_attempts;
     if (attempts >= MAX_ATTEMPTS) continue;
     if (Date.parse(f.email_claimed_at!) + RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1) > now) continue;
     // Only the claim that failed: another instance may have released and re-claimed it meanwhile.
@@ -422,7 +417,7 @@ async function sendImmediate(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m
       log(`Email of notification ${n.id}: ${e instanceof Error ? e.message : String(e)}`);
       await db
         .updateTable("notification")
-        .set({ email_error: errorText(attemptsOf(n.email_error) + 1, e) })
+        .set((eb) => ({ email_error: errorText(e), email_attempts: eb("email_attempts", "+", 1) }))
         .where("id", "=", n.id)
         .execute();
     }
@@ -500,10 +495,9 @@ async function sendDigests(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m: 
       } catch (e) {
         run.digestsFailed++;
         log(`Digest of user ${u.id}: ${e instanceof Error ? e.message : String(e)}`);
-        const attempt = Math.max(...mine.map((m) => attemptsOf(m.email_error))) + 1;
         await db
           .updateTable("notification")
-          .set({ email_error: errorText(attempt, e) })
+          .set((eb) => ({ email_error: errorText(e), email_attempts: eb("email_attempts", "+", 1) }))
           .where("id", "in", mineIds)
           .execute();
         // Today's digest was not delivered: once the back-off frees its notifications, a later run may claim the day again.

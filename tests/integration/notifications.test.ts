@@ -477,7 +477,8 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
     expect(logged).toHaveLength(1);
     let row = (await byKey("action_done:retry-1"))[0];
     expect(row.emailed_at).toBeNull();
-    expect(row.email_error).toMatch(/^attempt 1: .*ECONNREFUSED/);
+    expect(row.email_error).toMatch(/ECONNREFUSED/);
+    expect(row.email_attempts).toBe(1);
 
     // Within the back-off nothing is retried, even with a working server.
     expect(await deliverEmails(db, good.mailer)).toMatchObject({ sent: 0, released: 0 });
@@ -485,7 +486,8 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
     const second = await deliverEmails(db, rejecting.mailer, { log: () => undefined });
     expect(second).toMatchObject({ released: 1, sent: 0, failed: 1 });
     row = (await byKey("action_done:retry-1"))[0];
-    expect(row.email_error).toMatch(/^attempt 2: .*550/);
+    expect(row.email_error).toMatch(/550/);
+    expect(row.email_attempts).toBe(2);
     clock.set("2030-03-13T02:17:00Z");
     const third = await deliverEmails(db, good.mailer);
     expect(third).toMatchObject({ released: 1, sent: 1, failed: 0 });
@@ -506,7 +508,7 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
       expect(run.failed).toBe(1);
       clock.set(new Date(clock.ms() + 2 ** attempt * 5 * 60_000 + 60_000));
     }
-    expect((await byKey("action_done:give-up"))[0].email_error).toMatch(new RegExp(`^attempt ${MAX_ATTEMPTS}:`));
+    expect((await byKey("action_done:give-up"))[0].email_attempts).toBe(MAX_ATTEMPTS);
     expect(await deliverEmails(db, good.mailer)).toMatchObject({ sent: 0, failed: 0, released: 0 });
 
     clock.set("2030-03-16T02:00:00Z");
@@ -536,7 +538,9 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
       await notify(getDb(), [ids.op], { kind: "action_done", eventKey: "action_done:hanging", params: { problem: "Z", unit: "Sungai Durian" } });
       const run = await deliverEmails(getDb(), hanging, { log: () => undefined });
       expect(run).toMatchObject({ sent: 0, failed: 1 });
-      expect((await byKey("action_done:hanging"))[0].email_error).toMatch(/^attempt 1: .*(Greeting never received|[Tt]imeout)/);
+      const hung = (await byKey("action_done:hanging"))[0];
+      expect(hung.email_error).toMatch(/Greeting never received|[Tt]imeout/);
+      expect(hung.email_attempts).toBe(1);
     } finally {
       hanging.close();
       for (const socket of sockets) socket.destroy();

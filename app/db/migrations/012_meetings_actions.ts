@@ -135,6 +135,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("email_claimed_at", "varchar(32)")
     .addColumn("emailed_at", "varchar(32)")
     .addColumn("email_error", "text")
+    .addColumn("email_attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addUniqueConstraint("notification_once", ["user_id", "event_key"])
     .execute();
   await db.schema.createIndex("notification_user_idx").on("notification").columns(["user_id", "read_at", "created_at"]).execute();

@@ -1,6 +1,6 @@
 /** Messages of one feature; spread into app/i18n/catalog.ts. Same keys in both locales (tested). */
 export const id = {
-  "nav.meetings": "Rapat evaluasi",
+  "nav.meetings": "Rapat",
 
   "meetings.meta.list": "Rapat evaluasi",
   "meetings.meta.new": "Buat rapat",

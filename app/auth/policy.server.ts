@@ -16,8 +16,8 @@
  *   Import and export ..... IMPORT_ROLES, importScope, mayImport, backfillScope, mayBackfill,
  *                           EXPORT_ROLES, exportScope, mayExport, IMPORT_PAGE_ROLES
  *   Scorecards ............ SCORECARD_ROLES
- *   Meetings and actions .. MEETING_RUNNER_ROLES, mayRunMeeting, mayReadMeeting, ACTION_CONFIRM_ROLES,
- *                           mayAssignAction, mayUpdateAction, mayConfirmAction, mayReadAction, actionReadScope
+ *   Meetings and actions .. MEETING_RUNNER_ROLES, mayRunMeeting, MeetingInvitations, invitationsOf, mayReadMeeting,
+ *                           ACTION_CONFIRM_ROLES, mayAssignAction, mayUpdateAction, mayConfirmAction, mayReadAction, actionReadScope
  *   Menu .................. MENU, menuFor
  *   Templates, designers .. LibraryAccess, libraryAccess, packageOwnerGrant, packageOwners,
  *                           mayImportPackage, mayImportOverlayFor, overlayAccess, indicatorPreviewGrant
@@ -241,26 +241,48 @@ export const SCORECARD_ROLES: readonly Role[] = ["national_admin", "district_adm
 /** Who runs evaluation meetings and assigns follow-up actions: district admins and facilitators in their area, the national admin. */
 export const MEETING_RUNNER_ROLES: readonly Role[] = ["national_admin", "district_admin", "facilitator"];
 
-/** The runner grant whose area holds every unit of a meeting's scope (the narrowest such grant); none: 403. */
+/**
+ * Whether `user` runs a meeting over `scope`: every scope unit lies in the area of one of their
+ * runner grants (a facilitator of Tegal and Kendal runs a kaji banding of the two). Returns the
+ * narrowest runner grant holding the whole scope, else the one holding its first unit; none: 403.
+ */
 export function mayRunMeeting(user: Pick<SessionUser, "grants">, scope: ReadonlyArray<Pick<OrgUnit, "path">>): Grant | undefined {
   if (scope.length === 0) return undefined;
-  return user.grants
-    .filter((g) => MEETING_RUNNER_ROLES.includes(g.role) && scope.every((u) => u.path.startsWith(g.orgPath)))
-    .sort((a, b) => b.orgPath.length - a.orgPath.length)[0];
+  const runners = user.grants.filter((g) => MEETING_RUNNER_ROLES.includes(g.role)).sort((a, b) => b.orgPath.length - a.orgPath.length);
+  if (!scope.every((u) => runners.some((g) => u.path.startsWith(g.orgPath)))) return undefined;
+  return runners.find((g) => scope.every((u) => u.path.startsWith(g.orgPath))) ?? runners.find((g) => scope[0].path.startsWith(g.orgPath));
+}
+
+/** Who a meeting invited: accounts, and units (whose own staff — the grants on that unit — are invited with it). */
+export interface MeetingInvitations {
+  userIds: readonly number[];
+  unitIds: readonly number[];
+}
+
+/** The accounts and units a meeting's participant rows invite. */
+export function invitationsOf(participants: ReadonlyArray<{ userId: number | null; orgUnitId: number | null }>): MeetingInvitations {
+  return {
+    userIds: participants.flatMap((p) => (p.userId === null ? [] : [p.userId])),
+    unitIds: participants.flatMap((p) => (p.orgUnitId === null ? [] : [p.orgUnitId])),
+  };
 }
 
 /**
- * Whether `user` may read a meeting: a runner over its whole scope; anyone whose grant's area
- * overlaps the scope (a verifier of a district in it, the operator of a Puskesmas in it, a
- * district admin of one district of a province meeting); or an invited account.
+ * Whether `user` may read a meeting and its whole record (page, slides, minutes, the actions agreed):
+ * anyone whose grants' areas hold every unit of the scope (its runners, the district's verifiers, a
+ * national or provincial facilitator), an invited account, or the staff of an invited unit (the
+ * operator of an invited Puskesmas). Grants that cover only part of the scope — one district's
+ * admin on a kaji banding of two they were not invited to — do not: the record shows every unit
+ * of the scope.
  */
 export function mayReadMeeting(
   user: Pick<SessionUser, "grants" | "id">,
   scope: ReadonlyArray<Pick<OrgUnit, "path">>,
-  invitedUserIds: readonly number[] = [],
+  invited: MeetingInvitations = { userIds: [], unitIds: [] },
 ): boolean {
-  if (invitedUserIds.includes(user.id)) return true;
-  return user.grants.some((g) => scope.some((u) => u.path.startsWith(g.orgPath) || g.orgPath.startsWith(u.path)));
+  if (invited.userIds.includes(user.id)) return true;
+  if (user.grants.some((g) => invited.unitIds.includes(g.orgUnitId))) return true;
+  return scope.length > 0 && scope.every((u) => user.grants.some((g) => u.path.startsWith(g.orgPath)));
 }
 
 /** Who confirms that an action is done ("selesai"): district verifiers and admins in their area, the national admin. */

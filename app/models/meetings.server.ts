@@ -9,7 +9,7 @@
  */
 import { tryParsePeriod } from "@engine";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
-import { areaRoots, mayReadMeeting, mayRunMeeting, MEETING_RUNNER_ROLES } from "~/auth/policy.server";
+import { areaRoots, invitationsOf, mayReadMeeting, mayRunMeeting, MEETING_RUNNER_ROLES } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { Kysely } from "kysely";
@@ -147,9 +147,8 @@ export function meetingAccess(
   user: Pick<SessionUser, "grants" | "id">,
   meeting: Pick<MeetingDetail, "scope" | "participants">,
 ): { read: boolean; run: boolean } {
-  const invited = meeting.participants.filter((p) => p.userId !== null).map((p) => p.userId!);
   const run = mayRunMeeting(user, meeting.scope) !== undefined;
-  return { read: run || mayReadMeeting(user, meeting.scope, invited), run };
+  return { read: run || mayReadMeeting(user, meeting.scope, invitationsOf(meeting.participants)), run };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,13 +172,13 @@ export interface MeetingListRow {
 }
 
 /**
- * The meetings `user` may read, newest first: those whose scope overlaps one of the user's grant
- * areas (a scope unit inside the area, or the grant's unit inside a scope unit) and those the
- * user was invited to; each checked again with mayReadMeeting.
+ * The meetings `user` may read, newest first: candidates are those whose scope lies in one of the
+ * user's grant areas, those that invited the user or one of the units they hold a grant on; each
+ * is checked with mayReadMeeting (the whole scope in one area, or an invitation).
  */
 export async function listMeetings(user: SessionUser, filters: MeetingFilters = {}, db: DbOrTrx = getDb()): Promise<MeetingListRow[]> {
   const roots = areaRoots(user.grants);
-  const ancestorIds = [...new Set(user.grants.flatMap((g) => g.orgPath.split("/").filter(Boolean).map(Number)))];
+  const grantUnitIds = [...new Set(user.grants.map((g) => g.orgUnitId))];
   let q = db
     .selectFrom("meeting")
     .select(["id", "kind", "title", "period", "meeting_date", "status", "package_key"])
@@ -192,14 +191,10 @@ export async function listMeetings(user: SessionUser, filters: MeetingFilters = 
             .selectFrom("meeting_scope")
             .innerJoin("org_unit", "org_unit.id", "meeting_scope.org_unit_id")
             .select("meeting_scope.meeting_id")
-            .where((inner) =>
-              inner.or([
-                ...roots.map((r) => inner("org_unit.path", "like", `${r.orgPath}%`)),
-                ...(ancestorIds.length ? [inner("org_unit.id", "in", ancestorIds)] : []),
-              ]),
-            ),
+            .where((inner) => inner.or(roots.map((r) => inner("org_unit.path", "like", `${r.orgPath}%`)))),
         ),
         eb("id", "in", eb.selectFrom("meeting_participant").select("meeting_id").where("user_id", "=", user.id)),
+        ...(grantUnitIds.length ? [eb("id", "in", eb.selectFrom("meeting_participant").select("meeting_id").where("org_unit_id", "in", grantUnitIds))] : []),
       ]),
     );
   if (filters.kind && (MEETING_KINDS as readonly string[]).includes(filters.kind)) q = q.where("kind", "=", filters.kind as MeetingKind);
@@ -215,14 +210,15 @@ export async function listMeetings(user: SessionUser, filters: MeetingFilters = 
     .where("meeting_scope.meeting_id", "in", ids)
     .orderBy("org_unit.code")
     .execute();
-  const invited = new Set(
-    (await db.selectFrom("meeting_participant").select("meeting_id").where("meeting_id", "in", ids).where("user_id", "=", user.id).execute()).map(
-      (r) => r.meeting_id,
-    ),
-  );
+  const invitations = await db
+    .selectFrom("meeting_participant")
+    .select(["meeting_id", "user_id as userId", "org_unit_id as orgUnitId"])
+    .where("meeting_id", "in", ids)
+    .where((eb) => eb.or([eb("user_id", "=", user.id), ...(grantUnitIds.length ? [eb("org_unit_id", "in", grantUnitIds)] : [])]))
+    .execute();
   return rows
     .map((r) => ({ row: r, scope: scopes.filter((s) => s.meeting_id === r.id) }))
-    .filter(({ row, scope }) => mayReadMeeting(user, scope, invited.has(row.id) ? [user.id] : []))
+    .filter(({ row, scope }) => mayReadMeeting(user, scope, invitationsOf(invitations.filter((i) => i.meeting_id === row.id))))
     .map(({ row, scope }) => ({
       id: row.id,
       kind: row.kind,
@@ -348,6 +344,18 @@ export function isIsoDate(value: string): boolean {
  * previous one, writes the audit row and notifies the invited accounts and the active operators
  * of the invited Puskesmas, all in one transaction.
  */
+/** The narrowest unit whose subtree holds every unit of `scope` (its paths' common "/1/4/" prefix). */
+function commonAncestorId(scope: ReadonlyArray<Pick<OrgUnit, "path">>): number {
+  const [first, ...rest] = scope.map((u) => u.path.split("/").filter(Boolean));
+  let n = first.length;
+  for (const ids of rest) {
+    let i = 0;
+    while (i < n && i < ids.length && ids[i] === first[i]) i++;
+    n = i;
+  }
+  return Number(first[Math.max(0, n - 1)]);
+}
+
 export async function createMeeting(user: SessionUser, input: MeetingInput, ip: string | null, db: Kysely<Database> = getDb()): Promise<CreateResult> {
   if (!(MEETING_KINDS as readonly string[]).includes(input.kind)) return fail("kind", "meetings.error.kind");
   const title = input.title.trim();
@@ -358,8 +366,8 @@ export async function createMeeting(user: SessionUser, input: MeetingInput, ip: 
   const scopeUnits = await db.selectFrom("org_unit").selectAll().where("code", "in", scopeCodes).execute();
   if (scopeUnits.length !== scopeCodes.length || scopeUnits.some((u) => !SCOPE_LEVELS.includes(u.level))) return fail("scope", "meetings.error.scopeUnknown");
   if (scopeUnits.some((a) => scopeUnits.some((b) => a.id !== b.id && a.path.startsWith(b.path)))) return fail("scope", "meetings.error.scopeNested");
-  const runner = mayRunMeeting(user, scopeUnits);
-  if (!runner) return fail("scope", "meetings.error.scopeOutside", undefined, 403);
+  if (!mayRunMeeting(user, scopeUnits)) return fail("scope", "meetings.error.scopeOutside", undefined, 403);
+  const owner = commonAncestorId(scopeUnits);
   const pkg = input.packageKey ? await getPublishedPackage(input.packageKey, undefined, db) : undefined;
   if (!pkg) return fail("package", "meetings.error.package");
   const group = input.group.trim();
@@ -393,7 +401,7 @@ export async function createMeeting(user: SessionUser, input: MeetingInput, ip: 
       .values({
         kind: input.kind as MeetingKind,
         title,
-        owner_org_unit_id: runner.orgUnitId,
+        owner_org_unit_id: owner,
         package_key: pkg.key,
         indicator_group: group || null,
         period,
@@ -434,7 +442,7 @@ export async function createMeeting(user: SessionUser, input: MeetingInput, ip: 
       action: "meeting.create",
       entityType: "meeting",
       entityId: id,
-      orgUnitId: runner.orgUnitId,
+      orgUnitId: owner,
       after: {
         kind: input.kind,
         title,
@@ -457,7 +465,7 @@ export async function createMeeting(user: SessionUser, input: MeetingInput, ip: 
       eventKey: `meeting_invitation:${id}`,
       params: { title, date },
       link: `/meetings/${id}`,
-      orgUnitId: runner.orgUnitId,
+      orgUnitId: owner,
     });
     return { ok: true as const, id, previousMeetingId, notified };
   });

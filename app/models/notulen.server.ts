@@ -6,7 +6,7 @@
  * (notulen-pdf.server.ts, notulen-xlsx.server.ts), pure functions of `NotulenData`.
  */
 import type { CellState } from "@engine";
-import { mayReadMeeting } from "~/auth/policy.server";
+import { invitationsOf, mayReadMeeting } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import type { ActionStatus, MeetingKind, MeetingStatus, OrgLevel, OrgUnit } from "~/db/schema";
@@ -123,11 +123,11 @@ export async function loadNotulen(db: DbOrTrx, meetingId: number, reader: Pick<S
     .selectFrom("meeting_participant as p")
     .leftJoin("app_user as u", "u.id", "p.user_id")
     .leftJoin("org_unit as o", "o.id", "p.org_unit_id")
-    .select(["p.id", "p.user_id", "p.name", "p.position", "p.attended", "u.display_name", "o.name as unit_name"])
+    .select(["p.id", "p.user_id", "p.org_unit_id", "p.name", "p.position", "p.attended", "u.display_name", "o.name as unit_name"])
     .where("p.meeting_id", "=", meetingId)
     .orderBy("p.id")
     .execute();
-  const invited = participants.flatMap((p) => (p.user_id === null ? [] : [p.user_id]));
+  const invited = invitationsOf(participants.map((p) => ({ userId: p.user_id, orgUnitId: p.org_unit_id })));
   if (!mayReadMeeting(reader, scope, invited)) throw new NotulenProblem("notulen.error.forbidden", {}, 403);
 
   const pkg = await getPublishedPackage(meeting.package_key, undefined, db);

@@ -8,6 +8,7 @@
  */
 import { tryParsePeriod, previousPeriod, type ScorecardCell, type ScorecardColumn, type ScorecardRow } from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
+import { invitationsOf, type MeetingInvitations } from "~/auth/policy.server";
 import type { Selectable } from "kysely";
 import type { MeetingTable, OrgLevel, OrgUnit } from "~/db/schema";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
@@ -335,7 +336,7 @@ type Meeting = Selectable<MeetingTable>;
 export interface MeetingForPresentation {
   meeting: Meeting;
   scope: OrgUnit[];
-  invitedUserIds: number[];
+  invited: MeetingInvitations;
   /** The period of the meeting this one follows up, if any. */
   previousPeriod: string | null;
 }
@@ -351,13 +352,13 @@ export async function meetingForPresentation(db: DbOrTrx, id: number): Promise<M
     .where("meeting_scope.meeting_id", "=", id)
     .orderBy("org_unit.code")
     .execute();
-  const invited = await db.selectFrom("meeting_participant").select("user_id").where("meeting_id", "=", id).where("user_id", "is not", null).execute();
+  const invited = await db.selectFrom("meeting_participant").select(["user_id as userId", "org_unit_id as orgUnitId"]).where("meeting_id", "=", id).execute();
   let previous: string | null = null;
   if (meeting.previous_meeting_id !== null) {
     const prev = await db.selectFrom("meeting").select("period").where("id", "=", meeting.previous_meeting_id).executeTakeFirst();
     previous = prev?.period ?? null;
   }
-  return { meeting, scope, invitedUserIds: invited.map((r) => r.user_id!), previousPeriod: previous };
+  return { meeting, scope, invited: invitationsOf(invited), previousPeriod: previous };
 }
 
 /**

@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
   const m = await meetingForPresentation(getDb(), id);
   if (!m) throw notFound(user, "presentation.meeting.notFound");
-  if (!mayReadMeeting(user, m.scope, m.invitedUserIds)) throw forbidden(user, "presentation.meeting.forbidden");
+  if (!mayReadMeeting(user, m.scope, m.invited)) throw forbidden(user, "presentation.meeting.forbidden");
   if (m.scope.length === 0) throw notFound(user, "presentation.meeting.noScope");
 
   const back = { href: `/meetings/${id}`, label: t("presentation.backMeeting") };

@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       return data<Answer>({ error: translate(locale, "presentation.error.meetingId", { id: meetingRaw.slice(0, 20) }), view: null }, { status: 400 });
     const m = await meetingForPresentation(getDb(), id);
     if (!m) throw notFound(user, "presentation.meeting.notFound");
-    if (!mayReadMeeting(user, m.scope, m.invitedUserIds)) throw forbidden(user, "presentation.meeting.forbidden");
+    if (!mayReadMeeting(user, m.scope, m.invited)) throw forbidden(user, "presentation.meeting.forbidden");
     if (m.scope.length === 0) throw notFound(user, "presentation.meeting.noScope");
     if (!row || !indicator) return data<Answer>({ error: translate(locale, "scorecards.error.cell"), view: null }, { status: 400 });
     const unit = await getOrgByCode(getDb(), row);

@@ -18,7 +18,7 @@ import * as detail from "~/routes/meetings.$id";
 import * as list from "~/routes/meetings._index";
 import * as create from "~/routes/meetings.new";
 import { DIALECTS } from "../helpers/db";
-import { call, FACILITATOR_USERS, makeRequest, payloadOf, puskesmasCode, statusOf, useDemoDatabase } from "../helpers/app";
+import { call, cookieFor, FACILITATOR_USERS, insertUser, makeRequest, payloadOf, puskesmasCode, statusOf, useDemoDatabase } from "../helpers/app";
 
 const PACKAGE = "ilp-nasional";
 const LAST_MONTH = "2026-10";
@@ -74,6 +74,8 @@ describe.each(DIALECTS)("evaluation meetings on %s", (kind) => {
       opOther: ["op.plantungan", [["puskesmas_operator", puskesmasCode("Plantungan")]]],
       fas: FACILITATOR_USERS.jateng,
       nat: ["adm.nasional", [["national_admin", "ID"]]],
+      admKendal: ["adm.kendal", [["district_admin", "33.24"]]],
+      verKendal: ["ver.kendal", [["district_verifier", "33.24"]]],
     }));
   }, 240_000);
   afterAll(() => handle.destroy());
@@ -340,5 +342,87 @@ describe.each(DIALECTS)("evaluation meetings on %s", (kind) => {
     const op = await userId("op.sungaidurian");
     // The first, the next and the in-between Sawahlunto meetings invited Sungai Durian; the province meeting invited no one.
     expect(rows.filter((r) => r.user_id === op)).toHaveLength(3);
+  });
+
+  it("lets a facilitator of two districts create their kaji banding, owned by the province", async () => {
+    const res = await createAs(
+      "fas",
+      meetingForm({ kind: "benchmark", title: "Kaji banding Tegal dan Kendal", scope: ["33.28", "33.24"], unit: [], unitsFor: "" }),
+    );
+    const m = (await getMeeting(getDb(), createdId(res)))!;
+    expect(m.scope.map((s) => s.code).sort()).toEqual(["33.24", "33.28"]);
+    expect(m.ownerOrgUnitId).toBe(await unitId("33"));
+  });
+
+  it("shares a kaji banding's record with those whose area holds its whole scope and with the invited, not with one district's staff", async () => {
+    // Tegal and Kendal compared: Kendal's admin is invited by account, Kendal's verifier is not;
+    // one Kendal Puskesmas is invited as a unit, another is not.
+    const db = getDb();
+    const kendal = await unitId("33.24");
+    const kendalPuskesmas = await db
+      .selectFrom("org_unit")
+      .select(["id", "code"])
+      .where("parent_id", "=", kendal)
+      .where("level", "=", "puskesmas")
+      .orderBy("code")
+      .limit(2)
+      .execute();
+    const opInvited = await insertUser("op.kendal.invited", [["puskesmas_operator", kendalPuskesmas[0].code]]);
+    const opNot = await insertUser("op.kendal.not", [["puskesmas_operator", kendalPuskesmas[1].code]]);
+    cookie.opInvited = await cookieFor(opInvited);
+    cookie.opNot = await cookieFor(opNot);
+    const at = "2026-11-01T00:00:00.000Z";
+    const { id } = await db
+      .insertInto("meeting")
+      .values({
+        kind: "benchmark",
+        title: "Kaji banding Tegal–Kendal",
+        owner_org_unit_id: await unitId("33"),
+        package_key: PACKAGE,
+        indicator_group: null,
+        period: "2026-09",
+        meeting_date: "2026-10-20",
+        location: null,
+        points: null,
+        decisions: null,
+        previous_meeting_id: null,
+        created_by: await userId("adm.nasional"),
+        created_at: at,
+        updated_at: at,
+        closed_at: null,
+        closed_by: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("meeting_scope")
+      .values([
+        { meeting_id: id, org_unit_id: await unitId("33.28") },
+        { meeting_id: id, org_unit_id: kendal },
+      ])
+      .execute();
+    await db
+      .insertInto("meeting_participant")
+      .values([
+        { meeting_id: id, org_unit_id: null, user_id: await userId("adm.kendal"), name: null, position: null },
+        { meeting_id: id, org_unit_id: kendalPuskesmas[0].id, user_id: null, name: null, position: null },
+      ])
+      .execute();
+    const listed = async (who: string) =>
+      payloadOf(await call(list.loader, makeRequest("/meetings", { cookie: cookie[who] }))).meetings.map((r: { id: number }) => r.id);
+
+    // The facilitator of both districts and the national admin: their area holds the whole scope.
+    for (const who of ["fas", "nat", "admKendal", "opInvited"]) {
+      expect(statusOf(await page(who, id)), who).toBe(200);
+      expect(await listed(who), who).toContain(id);
+    }
+    // The facilitator of both districts runs it (each district in one of their grants); Kendal's invited admin only reads it.
+    expect(payloadOf(await page("fas", id)).canRun).toBe(true);
+    expect(payloadOf(await page("admKendal", id)).canRun).toBe(false);
+    // Kendal's verifier and the operator of a Puskesmas that was not invited: the record shows Tegal too.
+    for (const who of ["verKendal", "opNot"]) {
+      expect(statusOf(await page(who, id)), who).toBe(403);
+      expect(await listed(who), who).not.toContain(id);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { forbidden, notFound, requireRole, requireUser } from "~/auth/guards.server";
-import { inArea, mayReadMeeting, SCORECARD_ROLES } from "~/auth/policy.server";
+import { inArea, mayReadMeeting, mayRunMeeting, SCORECARD_ROLES } from "~/auth/policy.server";
 import type { ExplainView } from "~/contracts/scorecard-explain";
 import { getDb } from "~/db/db.server";
 import { translate } from "~/i18n/catalog";
@@ -12,13 +12,16 @@ import type { ScorecardQuery } from "~/models/scorecard.server";
 import { explainForReader } from "~/models/scorecard-explain.server";
 import { loadScorecard, resolveQuery, selectionProblem } from "~/models/scorecard-view.server";
 
-type Answer = { error: string | null; view: ExplainView | null };
+/** `newActionHref`: "Tambah tindak lanjut" on this cell, for a runner (and at a meeting only while it is open). */
+type Answer = { error: string | null; view: ExplainView | null; newActionHref?: string | null };
 
 /**
  * One cell's explanation for the presentation's "E", loaded on demand (never embedded for every
  * cell). Either the scorecard selection (the guards of /scorecards/explain: a scorecard role, the
  * row inside the viewer's area) or `meeting=<id>` (a scorecard role, a meeting the viewer may
- * read, the row inside the meeting's scope).
+ * read, the row inside the meeting's scope). A runner of the cell's unit (and, at a meeting, of its
+ * whole scope, the meeting open) also gets the link that records a follow-up action on the cell
+ * (docs/decisions/030-action-tracker.md).
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -27,6 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const meetingRaw = url.searchParams.get("meeting");
   let query: ScorecardQuery;
   let locale;
+  let newAction: { unit: string; meetingId: number | null } | null = null;
   if (meetingRaw !== null) {
     const user = await requireUser(request);
     requireRole(user, SCORECARD_ROLES);
@@ -43,6 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (!unit || !m.scope.some((s) => unit.path.startsWith(s.path)))
       return data<Answer>({ error: translate(locale, "presentation.error.cell"), view: null }, { status: 404 });
     query = meetingQuery(m.meeting, m.scope);
+    if (m.meeting.status === "open" && mayRunMeeting(user, m.scope) && mayRunMeeting(user, [unit])) newAction = { unit: unit.code, meetingId: id };
   } else {
     const loaded = await loadScorecard(request);
     locale = loaded.locale;
@@ -56,10 +61,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const unit = await getOrgByCode(getDb(), row);
     if (!unit) return data<Answer>({ error: loaded.t("scorecards.error.row", { code: row }), view: null }, { status: 404 });
     if (!inArea(loaded.roots, unit)) throw forbidden(locale, "scorecards.error.outOfScope", { name: unit.name });
+    if (mayRunMeeting(loaded.user, [unit])) newAction = { unit: unit.code, meetingId: null };
   }
   try {
     const view = await explainForReader({ ...query, group: undefined, indicators: [indicator] }, { row, indicator }, locale);
-    return data<Answer>({ error: null, view });
+    const newActionHref = newAction
+      ? `/actions/new?${new URLSearchParams({
+          package: query.packageKey,
+          indicator,
+          unit: newAction.unit,
+          period: query.period,
+          ...(newAction.meetingId !== null ? { meeting: String(newAction.meetingId) } : {}),
+        })}`
+      : null;
+    return data<Answer>({ error: null, view, newActionHref });
   } catch (e) {
     const problem = selectionProblem(e, locale);
     return data<Answer>({ error: problem.message, view: null }, { status: problem.status });

@@ -163,7 +163,8 @@ describe("evaluation meetings in Chromium", () => {
 
     await page.getByRole("button", { name: "Tutup rapat" }).click();
     await page.getByRole("status").getByText("Rapat ditutup. Notulen tidak dapat diubah lagi.").waitFor();
-    await expect(page.locator("[data-status]").getAttribute("data-status")).resolves.toBe("closed");
+    // The message comes with the action's answer, the status with the revalidated data just after.
+    await page.locator('[data-status="closed"]').waitFor();
     await expect(page.getByLabel("Pokok bahasan").count()).resolves.toBe(0);
     await page.getByText("Kunjungan rumah oleh bidan desa mulai Oktober.").waitFor();
     await axeClean(page);

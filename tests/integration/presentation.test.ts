@@ -239,6 +239,25 @@ describe.each(DIALECTS)("presentation mode on %s", (kind) => {
     expect(statusOf(await get(`?period=${FULL}&parent=${DISTRICT}&row=${bar.code}`, "admin"))).toBe(400);
   });
 
+  it("offers a runner the link that records a follow-up action on the bar's cell, without a meeting", async () => {
+    const { d } = await load(`?period=${FULL}&parent=${DISTRICT}`, "admin");
+    const bar = ofKind(d.p!, "indicator")[0].bars[0];
+    const get = (who: string) =>
+      call(
+        explain.loader,
+        makeRequest(`/scorecards/present/explain?period=${FULL}&parent=${DISTRICT}&row=${bar.code}&indicator=${bar.indicator}`, { cookie: cookie[who] }),
+      );
+    const href = payloadOf<{ newActionHref: string | null }>(await get("admin")).newActionHref;
+    expect(href).not.toBeNull();
+    const url = new URL(href!, "http://x");
+    expect(url.pathname).toBe("/actions/new");
+    expect(Object.fromEntries(url.searchParams)).toEqual({ package: "ilp-nasional", indicator: bar.indicator, unit: bar.code, period: FULL });
+    // A verifier reads the explanation but assigns nothing.
+    const asVerifier = await get("verifier");
+    expect(statusOf(asVerifier)).toBe(200);
+    expect(payloadOf<{ newActionHref: string | null }>(asVerifier).newActionHref).toBeNull();
+  });
+
   describe("a meeting's presentation", () => {
     let meetingId = 0;
     let previousId = 0;
@@ -319,6 +338,40 @@ describe.each(DIALECTS)("presentation mode on %s", (kind) => {
       expect(statusOf(await get(`?meeting=${meetingId}&row=${row}&indicator=${indicator}`, "kendal"))).toBe(403);
       expect(statusOf(await get(`?meeting=${meetingId}&row=33.24&indicator=${indicator}`, "admin"))).toBe(404);
       expect(statusOf(await get(`?meeting=999999&row=${row}&indicator=${indicator}`, "admin"))).toBe(404);
+    });
+
+    it("offers the meeting's runners a link to agree an action on the cell while the meeting is open", async () => {
+      const built = await buildScorecard(
+        meetingQuery({ package_key: "ilp-nasional", period: FULL, indicator_group: null }, [
+          await getDb().selectFrom("org_unit").selectAll().where("code", "=", DISTRICT).executeTakeFirstOrThrow(),
+        ]),
+      );
+      const row = built.scorecard.rows[0].code;
+      const indicator = built.scorecard.columns[0].key;
+      const get = (id: number, who: string) =>
+        call(explain.loader, makeRequest(`/scorecards/present/explain?meeting=${id}&row=${row}&indicator=${indicator}`, { cookie: cookie[who] }));
+      const hrefOf = (res: unknown) => payloadOf<{ newActionHref: string | null }>(res).newActionHref;
+      const href = hrefOf(await get(meetingId, "admin"));
+      expect(href).not.toBeNull();
+      const url = new URL(href!, "http://x");
+      expect(url.pathname).toBe("/actions/new");
+      expect(Object.fromEntries(url.searchParams)).toEqual({ package: "ilp-nasional", indicator, unit: row, period: FULL, meeting: String(meetingId) });
+      // The district's verifier reads the meeting's explanation, without the link.
+      const asVerifier = await get(meetingId, "verifier");
+      expect(statusOf(asVerifier)).toBe(200);
+      expect(hrefOf(asVerifier)).toBeNull();
+      // The Puskesmas' operator has no explanation at all (no scorecard role), so no link either.
+      const asOperator = await get(meetingId, "operator");
+      expect(statusOf(asOperator)).toBe(403);
+      // A closed meeting takes no new action: the explanation stays, the link goes.
+      await getDb()
+        .updateTable("meeting")
+        .set({ status: "closed", closed_at: clock.iso(), closed_by: await adminId() })
+        .where("id", "=", previousId)
+        .execute();
+      const closed = await get(previousId, "admin");
+      expect(statusOf(closed)).toBe(200);
+      expect(hrefOf(closed)).toBeNull();
     });
   });
 });

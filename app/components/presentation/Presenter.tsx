@@ -25,7 +25,7 @@ export interface PresenterProps {
   explainPageBase: string | null;
 }
 
-type ExplainData = { error: string | null; view: ExplainView | null };
+type ExplainData = { error: string | null; view: ExplainView | null; newActionHref?: string | null };
 
 const HASH = /^#slide-(\d+)$/;
 
@@ -483,9 +483,11 @@ function ExplainPanel({
               </>
             ) : null}
           </dl>
-          {pageHref ? (
-            <p>
-              <a href={pageHref}>{t("presentation.explain.full")}</a>
+          {pageHref || data?.newActionHref ? (
+            <p className="pe-links">
+              {pageHref ? <a href={pageHref}>{t("presentation.explain.full")}</a> : null}
+              {pageHref && data?.newActionHref ? " · " : null}
+              {data?.newActionHref ? <a href={data.newActionHref}>{t("presentation.explain.newAction")}</a> : null}
             </p>
           ) : null}
         </div>

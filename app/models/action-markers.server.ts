@@ -1,10 +1,25 @@
 /**
  * Which scorecard cells carry follow-up actions (docs/decisions/027-meetings-and-actions.md): the
- * scorecard, compare and presentation pages mark a cell (unit × indicator × period) that has any,
- * and say when one is overdue. Cancelled actions do not mark a cell.
+ * scorecard and presentation pages mark a cell (unit × indicator × period) that has any, and say
+ * when one is overdue. Cancelled actions do not mark a cell. The overdue rule lives here, once, for
+ * the queries (`overdueSql`) and for rows already read (`isOverdue`).
  */
+import { sql, type RawBuilder } from "kysely";
 import type { DbOrTrx } from "~/auth/audit.server";
+import type { ActionStatus } from "~/db/schema";
 import { clock } from "~/utils/clock.server";
+
+/** The statuses of an action still to be done: planned or in progress. */
+export const OPEN_STATUSES: readonly ActionStatus[] = ["planned", "in_progress"];
+
+/** An action is overdue when it is planned or in progress after its due date (`today`, YYYY-MM-DD). */
+export const isOverdue = (a: { status: ActionStatus; due_date: string }, today = clock.today()): boolean =>
+  OPEN_STATUSES.includes(a.status) && a.due_date < today;
+
+/** `isOverdue` as an SQL condition on the columns `status` and `dueDate` (e.g. "a.status", "a.due_date"). */
+export function overdueSql(status: string, dueDate: string, today = clock.today()): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(status)} in (${sql.join([...OPEN_STATUSES])}) and ${sql.ref(dueDate)} < ${today})`;
+}
 
 export interface CellActionMarker {
   /** Actions not cancelled. */
@@ -41,9 +56,9 @@ export async function actionMarkers(
       const key = cellKey(r.org_unit_id, r.indicator_key!);
       const m = markers.get(key) ?? { total: 0, open: 0, overdue: 0 };
       m.total += 1;
-      if (r.status === "planned" || r.status === "in_progress") {
+      if (OPEN_STATUSES.includes(r.status)) {
         m.open += 1;
-        if (r.due_date < today) m.overdue += 1;
+        if (isOverdue(r, today)) m.overdue += 1;
       }
       markers.set(key, m);
     }

@@ -8,9 +8,12 @@
  * Runners (district admins, facilitators, the national admin in their area) record and edit
  * actions and cancel them; the operator of the responsible Puskesmas reports progress, notes,
  * evidence and "done"; verifiers and admins whose area holds the responsible unit confirm "done"
- * or send it back. A closed meeting freezes only the meeting's own record: its actions go on
- * (progress, evidence, done, confirmation), but no new action is added to it. Every change writes
- * an audit row in its transaction; changes of the action row check its revision.
+ * or send it back, but not one they marked done themselves; a confirmed action is final (no notes,
+ * no evidence). Editing and cancelling need a runner grant over the cell's unit and the responsible
+ * unit. A closed meeting freezes only the meeting's own record: its actions go on (progress,
+ * evidence, done, confirmation), but no new action is added to it. Every change writes an audit
+ * row in its transaction and checks its rights and the action's state again inside it; changes of
+ * the action row check its revision.
  */
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
@@ -24,7 +27,7 @@ import { say, type MessageParams } from "~/i18n/message";
 import { clock } from "~/utils/clock.server";
 import { MAX_EVIDENCE_BYTES } from "~/utils/limits";
 import type { ScorecardView } from "~/contracts/scorecard";
-import { actionMarkers, cellKey } from "./action-markers.server";
+import { actionMarkers, cellKey, isOverdue, OPEN_STATUSES, overdueSql } from "./action-markers.server";
 import { notify, operatorsOf } from "./notifications.server";
 import { getOrgByCode, getOrgById } from "./org.server";
 import { explainUnit } from "./scorecard.server";
@@ -32,7 +35,8 @@ import { getPublishedPackage } from "./templates.server";
 import { tryParsePeriod } from "@engine";
 
 export const ACTION_STATUSES: readonly ActionStatus[] = ["planned", "in_progress", "done", "cancelled"];
-export const OPEN_STATUSES: readonly ActionStatus[] = ["planned", "in_progress"];
+/** The open statuses and the overdue rule, defined once in the markers' module. */
+export { isOverdue, OPEN_STATUSES };
 
 /** Characters per text field. */
 export const ACTION_TEXT_MAX = { problem: 2000, cause: 2000, plan: 2000, person: 200, note: 2000 } as const;
@@ -57,9 +61,6 @@ export function districtIdOf(unit: Pick<OrgUnit, "path">): number | null {
 }
 
 const isIsoDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
-
-/** An action is overdue when it is planned or in progress after its due date. */
-export const isOverdue = (a: { status: ActionStatus; due_date: string }, today = clock.today()) => OPEN_STATUSES.includes(a.status) && a.due_date < today;
 
 /** The value of one scorecard cell (the unit's indicator in its parent's scorecard), as the scorecard shows it; null when there is none. */
 export async function cellValue(packageKey: string, indicatorKey: string, unitCode: string, period: string, db: DbOrTrx = getDb()): Promise<number | null> {
@@ -132,7 +133,8 @@ async function checkFields(db: DbOrTrx, user: SessionUser, f: ActionFields, earl
   return { problem, cause: cause || null, plan, responsible, responsiblePerson: person || null, responsibleUserId, dueDate: due };
 }
 
-const excerpt = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** A text cut to `n` characters (an ellipsis included) for a notification or an email. */
+export const excerpt = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 async function notifyAssigned(db: DbOrTrx, actionId: number, f: CheckedFields, actorId: number): Promise<void> {
   const recipients = [...(await operatorsOf(db, f.responsible.id)), ...(f.responsibleUserId ? [f.responsibleUserId] : [])].filter((id) => id !== actorId);
@@ -234,9 +236,23 @@ export async function createAction(input: {
     return refuse(user, 400, "actions.error.responsibleOutsideMeeting", { unit: checked.responsible.name }, "responsibleUnit");
   if (!mayAssignAction(user, unit, checked.responsible)) return refuse(user, 403, "actions.error.forbiddenAssign");
   const baseline = cell ? await cellValue(cell.packageKey, cell.indicatorKey, unit.code, cell.period) : null;
-  const districtId = districtIdOf(unit) ?? districtIdOf(checked.responsible);
+  // A cell's action is filed under the cell's district; a meeting-wide one under the responsible
+  // unit's, so a meeting over two districts files each action where the district looks for it.
+  const districtId = cell ? (districtIdOf(unit) ?? districtIdOf(checked.responsible)) : (districtIdOf(checked.responsible) ?? districtIdOf(unit));
   const at = clock.iso();
   return db.transaction().execute(async (trx) => {
+    // The meeting may have been closed since it was read: checked again inside the transaction
+    // by a write that locks its row (PostgreSQL; SQLite's BEGIN IMMEDIATE serialises writers), so
+    // a close and this insert cannot interleave.
+    if (meetingId !== null) {
+      const open = await trx
+        .updateTable("meeting")
+        .set({ updated_at: sql`updated_at` })
+        .where("id", "=", meetingId)
+        .where("status", "=", "open")
+        .executeTakeFirst();
+      if (Number(open.numUpdatedRows) !== 1) return refuse(user, 400, "actions.error.meetingClosed");
+    }
     const row = {
       meeting_id: meetingId,
       district_id: districtId,
@@ -285,21 +301,38 @@ async function loadAction(db: DbOrTrx, id: number) {
 
 export type Loaded = NonNullable<Awaited<ReturnType<typeof loadAction>>>;
 
-/** What `user` may do with a loaded action. */
+/**
+ * What `user` may do with a loaded action. Editing and cancelling need a runner grant over both
+ * the cell's unit and the responsible unit (`mayAssignAction`, as when it was recorded); a
+ * confirmed action takes no more notes or evidence; whoever marked it done does not confirm it
+ * (the confirmation is a second pair of eyes) but may still send it back.
+ */
 export function permissionsOf(user: SessionUser, l: Loaded) {
   const role = mayUpdateAction(user, l.responsible);
   const status = l.action.status;
   const open = OPEN_STATUSES.includes(status);
+  const confirmed = status === "done" && l.action.verified_at !== null;
+  const assigner = role === "runner" && mayAssignAction(user, l.unit, l.responsible) !== undefined;
+  const confirmer = status === "done" && !confirmed && mayConfirmAction(user, l.responsible) !== undefined;
   return {
     role: role ?? null,
-    edit: role === "runner" && open,
+    edit: assigner && open,
     progress: role !== undefined && open,
-    note: role !== undefined && status !== "cancelled",
-    evidence: role !== undefined && status !== "cancelled",
+    note: role !== undefined && status !== "cancelled" && !confirmed,
+    evidence: role !== undefined && status !== "cancelled" && !confirmed,
     done: role !== undefined && open,
-    confirm: status === "done" && !l.action.verified_at && mayConfirmAction(user, l.responsible) !== undefined,
-    cancel: role === "runner" && (open || (status === "done" && !l.action.verified_at)),
+    confirm: confirmer && l.action.done_by !== user.id,
+    sendBack: confirmer,
+    /** The reader marked it done and would confirm it otherwise: the page says someone else confirms. */
+    ownDone: confirmer && l.action.done_by === user.id,
+    cancel: assigner && (open || (status === "done" && !confirmed)),
+    confirmed,
   };
+}
+
+/** Why a note or an evidence file is refused on an action the reader may update: cancelled or confirmed. */
+function closedRefusal(user: SessionUser, p: ReturnType<typeof permissionsOf>): Refusal {
+  return p.confirmed ? refuse(user, 400, "actions.error.confirmedClosed") : refuse(user, 400, "actions.error.cancelled");
 }
 
 /** The action `id` if `user` may read it; a 404/403 outcome otherwise. */
@@ -451,11 +484,9 @@ export async function listActions(user: SessionUser, filter: ActionFilter = {}) 
   if (filter.unit) q = q.where("ru.code", "=", filter.unit);
   if (filter.district) q = q.where("du.code", "=", filter.district);
   if (filter.status) q = q.where("a.status", "=", filter.status);
-  if (filter.overdueOnly) q = q.where("a.status", "in", [...OPEN_STATUSES]).where("a.due_date", "<", today);
+  if (filter.overdueOnly) q = q.where(overdueSql("a.status", "a.due_date", today));
   const rows = await q
-    .orderBy(
-      sql`case when a.status in ('planned', 'in_progress') and a.due_date < ${today} then 0 when a.status in ('planned', 'in_progress') then 1 else 2 end`,
-    )
+    .orderBy(sql`case when ${overdueSql("a.status", "a.due_date", today)} then 0 when a.status in (${sql.join([...OPEN_STATUSES])}) then 1 else 2 end`)
     .orderBy("a.due_date")
     .orderBy("a.id")
     .limit(LIST_LIMIT + 1)
@@ -551,7 +582,13 @@ export async function markActionCells(
 
 type Change = { user: SessionUser; id: number; revision: number; ip?: string | null };
 
-/** Runs `fn` on a readable action inside a transaction; `need` says who may do it. */
+/**
+ * Runs `fn` on a readable action inside a transaction; `need` says who may do it. `need` is asked
+ * before the transaction (a refusal costs no write) and again inside it on the action as it is
+ * then, after a write that locks its row (PostgreSQL; SQLite's BEGIN IMMEDIATE serialises
+ * writers): a note, a file or a change cannot slip past a cancellation, a confirmation or the
+ * evidence count of a concurrent request.
+ */
 async function change(
   input: { user: SessionUser; id: number },
   need: (l: Loaded, perms: ReturnType<typeof permissionsOf>) => ActionOutcome | null,
@@ -562,8 +599,27 @@ async function change(
   if ("ok" in l) return l;
   const refusal = need(l, permissionsOf(input.user, l));
   if (refusal) return refusal;
-  return db.transaction().execute((trx) => fn(trx, l));
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("follow_up_action")
+      .set({ updated_at: sql`updated_at` })
+      .where("id", "=", l.action.id)
+      .execute();
+    const now = await readable(trx, input.user, input.id);
+    if ("ok" in now) return now;
+    return need(now, permissionsOf(input.user, now)) ?? (await fn(trx, now));
+  });
 }
+
+/** Before an upload's body is read: whether `user` may add evidence to action `id` (a refusal otherwise). */
+export async function evidenceAllowed(user: SessionUser, id: number): Promise<Refusal | null> {
+  const l = await readable(getDb(), user, id);
+  if ("ok" in l) return l;
+  return evidenceNeed(user, permissionsOf(user, l));
+}
+
+const evidenceNeed = (user: SessionUser, p: ReturnType<typeof permissionsOf>): Refusal | null =>
+  !p.role ? forbiddenChange(user) : !p.evidence ? closedRefusal(user, p) : null;
 
 /** Updates the action row when its revision is still `revision`; false when someone changed it meanwhile. */
 async function updateRow(trx: DbOrTrx, id: number, revision: number, set: Record<string, unknown>): Promise<boolean> {
@@ -606,7 +662,12 @@ export async function updateAction(input: Change & { fields: ActionFields }): Pr
   return withConflict(user, () =>
     change(
       input,
-      (l, p) => (p.role !== "runner" ? forbiddenChange(user) : !p.edit ? refuse(user, 400, "actions.error.notOpen") : null),
+      (l, p) =>
+        p.role !== "runner" || !mayAssignAction(user, l.unit, l.responsible)
+          ? forbiddenChange(user)
+          : !p.edit
+            ? refuse(user, 400, "actions.error.notOpen")
+            : null,
       async (trx, l) => {
         const checked = await checkFields(trx, user, input.fields, l.action.due_date < clock.today() ? l.action.due_date : clock.today());
         if ("ok" in checked) return checked;
@@ -624,6 +685,8 @@ export async function updateAction(input: Change & { fields: ActionFields }): Pr
           responsible_person: checked.responsiblePerson,
           responsible_user_id: checked.responsibleUserId,
           due_date: checked.dueDate,
+          // A meeting-wide action follows its responsible unit's district (as when it was recorded).
+          ...(l.action.indicator_key === null ? { district_id: districtIdOf(checked.responsible) ?? districtIdOf(l.unit) } : {}),
         };
         if (!(await updateRow(trx, l.action.id, input.revision, set))) throw new Conflict();
         const before = Object.fromEntries(Object.keys(set).map((k) => [k, l.action[k as keyof typeof l.action]]));
@@ -684,7 +747,7 @@ export async function addNote(input: { user: SessionUser; id: number; note: stri
   const { user } = input;
   return change(
     input,
-    (_l, p) => (!p.role ? forbiddenChange(user) : !p.note ? refuse(user, 400, "actions.error.cancelled") : null),
+    (_l, p) => (!p.role ? forbiddenChange(user) : !p.note ? closedRefusal(user, p) : null),
     async (trx, l) => {
       const note = checkNote(user, input.note, true);
       if (typeof note !== "string") return note;
@@ -751,9 +814,11 @@ export async function confirmDone(input: Change & { note: string }): Promise<Act
       (l, p) =>
         !mayConfirmAction(user, l.responsible)
           ? refuse(user, 403, "actions.error.forbiddenConfirm")
-          : !p.confirm
-            ? refuse(user, 400, "actions.error.notDone")
-            : null,
+          : p.ownDone
+            ? refuse(user, 403, "actions.error.confirmOwn")
+            : !p.confirm
+              ? refuse(user, 400, "actions.error.notDone")
+              : null,
       async (trx, l) => {
         const note = checkNote(user, input.note, false);
         if (typeof note !== "string") return note;
@@ -784,7 +849,7 @@ export async function sendBack(input: Change & { note: string }): Promise<Action
       (l, p) =>
         !mayConfirmAction(user, l.responsible)
           ? refuse(user, 403, "actions.error.forbiddenConfirm")
-          : !p.confirm
+          : !p.sendBack
             ? refuse(user, 400, "actions.error.notDone")
             : null,
       async (trx, l) => {
@@ -814,7 +879,12 @@ export async function cancelAction(input: Change & { reason: string }): Promise<
   return withConflict(user, () =>
     change(
       input,
-      (_l, p) => (p.role !== "runner" ? forbiddenChange(user) : !p.cancel ? refuse(user, 400, "actions.error.transition") : null),
+      (l, p) =>
+        p.role !== "runner" || !mayAssignAction(user, l.unit, l.responsible)
+          ? forbiddenChange(user)
+          : !p.cancel
+            ? refuse(user, 400, "actions.error.transition")
+            : null,
       async (trx, l) => {
         const reason = checkNote(user, input.reason, true);
         if (typeof reason !== "string") return { ...reason, field: "reason" };
@@ -870,7 +940,7 @@ export async function addEvidence(input: { user: SessionUser; id: number; fileNa
   if (!mediaType) return refuse(user, 415, "actions.error.fileType", undefined, "file");
   return change(
     input,
-    (_l, p) => (!p.role ? forbiddenChange(user) : !p.evidence ? refuse(user, 400, "actions.error.cancelled") : null),
+    (_l, p) => evidenceNeed(user, p),
     async (trx, l) => {
       const count = await trx
         .selectFrom("action_evidence")

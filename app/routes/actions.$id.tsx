@@ -16,6 +16,7 @@ import {
   cancelAction,
   changeStatus,
   confirmDone,
+  evidenceAllowed,
   markDone,
   MAX_EVIDENCE_BYTES,
   sendBack,
@@ -24,7 +25,7 @@ import {
 } from "~/models/actions.server";
 import styles from "~/styles/actions.css";
 import { clock } from "~/utils/clock.server";
-import { clientIp, formString, readForm } from "~/utils/http.server";
+import { clientIp, formString, parseId, readForm } from "~/utils/http.server";
 import { MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.action");
@@ -36,7 +37,7 @@ const plain = (status: number, text: string) => new Response(text, { status, hea
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const { locale } = await serverT(request, user);
-  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : -1;
+  const id = parseId(params.id) ?? -1;
   const d = await actionDetails(user, id);
   if ("ok" in d) throw d.status === 403 ? forbiddenText(d.message) : plain(d.status, d.message);
   return {
@@ -57,8 +58,14 @@ function reply(intent: string, r: ActionOutcome, values?: Record<string, string>
   return data<ActionData>({ ok: false, intent, message: r.message, field: r.field, values }, { status: r.status });
 }
 
-/** Evidence upload: the size is bounded before and while the body arrives (decision 019), the type checked by content in the model. */
+/**
+ * Evidence upload: who may add evidence is checked before the body is read (a refusal costs no
+ * buffering), the size is bounded before and while the body arrives (decision 019), the type
+ * checked by content in the model (which checks the right again in its transaction).
+ */
 async function uploadEvidence(request: Request, user: Awaited<ReturnType<typeof requireUser>>, id: number, ip: string) {
+  const refused = await evidenceAllowed(user, id);
+  if (refused) return reply("evidence", refused);
   const { t } = await serverT(request, user);
   const maxMb = MAX_EVIDENCE_BYTES / 1024 / 1024;
   const tooLarge = () =>
@@ -81,13 +88,13 @@ async function uploadEvidence(request: Request, user: Awaited<ReturnType<typeof 
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : -1;
+  const id = parseId(params.id) ?? -1;
   const ip = clientIp(context);
   if ((request.headers.get("Content-Type") ?? "").toLowerCase().startsWith("multipart/form-data")) return uploadEvidence(request, user, id, ip);
   const form = await readForm(request);
   const intent = formString(form, "intent", 20);
-  const revision = Number(formString(form, "revision", 12));
-  const base = { user, id, revision: Number.isInteger(revision) ? revision : -1, ip };
+  // A revision that is not 1–9 digits matches no row: the change is refused as stale (409).
+  const base = { user, id, revision: parseId(formString(form, "revision", 12)) ?? -1, ip };
   const note = formString(form, "note", 2100);
   switch (intent) {
     case "update": {
@@ -121,7 +128,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const d = await actionDetails(user, id);
       if ("ok" in d && d.status === 403) throw forbiddenText(d.message);
       if ("ok" in d) throw plain(d.status, d.message);
-      if (!d.perms.role && !d.perms.confirm) throw forbiddenText((await serverT(request, user)).t("actions.error.forbiddenChange"));
+      if (!d.perms.role && !d.perms.sendBack) throw forbiddenText((await serverT(request, user)).t("actions.error.forbiddenChange"));
       return data<ActionData>({ ok: false, intent, message: (await serverT(request, user)).t("actions.error.intent") }, { status: 400 });
     }
   }
@@ -286,16 +293,19 @@ export default function ActionPage() {
         </section>
       ) : null}
 
-      {d.perms.confirm ? (
+      {d.perms.sendBack ? (
         <section className="card" aria-labelledby="act-confirm">
           <h2 id="act-confirm">{t("actions.detail.confirmTitle")}</h2>
+          {d.perms.ownDone ? <p className="muted">{t("actions.detail.ownDone")}</p> : null}
           <Form method="post" className="act-form">
             <input type="hidden" name="revision" value={a.revision} />
             {noteField("sendBack", t("actions.field.note"))}
             <div className="button-row">
-              <button type="submit" name="intent" value="confirm" className="button" disabled={busy}>
-                {t("actions.detail.confirm")}
-              </button>
+              {d.perms.confirm ? (
+                <button type="submit" name="intent" value="confirm" className="button" disabled={busy}>
+                  {t("actions.detail.confirm")}
+                </button>
+              ) : null}
               <button type="submit" name="intent" value="sendBack" className="button secondary" disabled={busy}>
                 {t("actions.detail.sendBack")}
               </button>

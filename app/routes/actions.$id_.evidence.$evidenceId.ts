@@ -1,15 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { forbiddenText, requireUser } from "~/auth/guards.server";
 import { evidenceFile } from "~/models/actions.server";
+import { parseId } from "~/utils/http.server";
 
 /**
  * One evidence file of an action: the same read checks as the action (its cell's or responsible
- * unit in the reader's area), always as an attachment with its stored, content-checked type.
+ * unit in the reader's area), always as an attachment with its stored, content-checked type. The
+ * sandbox policy is defence in depth: a PDF with scripts that a browser opens inline all the same
+ * runs in an opaque origin with nothing allowed to load.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : -1;
-  const evidenceId = /^\d{1,9}$/.test(params.evidenceId ?? "") ? Number(params.evidenceId) : -1;
+  const id = parseId(params.id) ?? -1;
+  const evidenceId = parseId(params.evidenceId) ?? -1;
   const found = await evidenceFile(user, id, evidenceId);
   if ("ok" in found) {
     if (found.status === 403) throw forbiddenText(found.message);
@@ -25,6 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Content-Length": String(f.content.length),
       "Content-Disposition": `attachment; filename="${name}"`,
       "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "sandbox; default-src 'none'",
       "Cache-Control": "private, no-store",
     },
   });

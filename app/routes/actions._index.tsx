@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/auth/guards.server";
+import { notFound, requireUser } from "~/auth/guards.server";
 import { ActionStatusBadge } from "~/components/ActionFields";
 import { DataTable } from "~/components/DataTable";
 import { PageHeader } from "~/components/PageHeader";
@@ -10,6 +10,7 @@ import { pageTitle } from "~/i18n/title";
 import { useT } from "~/i18n/useT";
 import { ACTION_STATUSES, LIST_LIMIT, listActions } from "~/models/actions.server";
 import styles from "~/styles/actions.css";
+import { parseId } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.actions");
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -20,16 +21,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const get = (name: string, max: number) => (url.searchParams.get(name) ?? "").trim().slice(0, max);
   const meeting = get("meeting", 12);
+  const meetingId = meeting ? parseId(meeting) : null;
+  // A meeting number that no meeting can have (not 1–9 digits) is answered, not bound to a query.
+  if (meeting && meetingId === null) throw notFound(user, "actions.error.meetingNotFound");
   const status = get("status", 20);
   const filter = {
-    meeting: /^\d+$/.test(meeting) ? meeting : "",
+    meeting: meetingId === null ? "" : String(meetingId),
     unit: get("unit", 64),
     district: get("district", 64),
     status: ACTION_STATUSES.includes(status as ActionStatus) ? status : "",
     overdue: url.searchParams.get("overdue") === "1",
   };
   const { rows, truncated } = await listActions(user, {
-    meetingId: filter.meeting ? Number(filter.meeting) : null,
+    meetingId,
     unit: filter.unit || null,
     district: filter.district || null,
     status: (filter.status || null) as ActionStatus | null,

@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { forbidden, notFound, requireUserWithRole } from "~/auth/guards.server";
 import { mayRunMeeting, MEETING_RUNNER_ROLES } from "~/auth/policy.server";
+import type { SessionUser } from "~/auth/session.server";
 import { ActionFields, type ActionFieldValues } from "~/components/ActionFields";
 import { PageHeader } from "~/components/PageHeader";
 import { formatNumber, periodName } from "~/contracts/scorecard";
@@ -14,17 +15,21 @@ import { cellValue, createAction, indicatorTitle, operatorChoices, responsibleCh
 import { getOrgByCode } from "~/models/org.server";
 import styles from "~/styles/actions.css";
 import { clock } from "~/utils/clock.server";
-import { clientIp, formString, readForm } from "~/utils/http.server";
+import { clientIp, formString, parseId, readForm } from "~/utils/http.server";
 import { tryParsePeriod } from "@engine";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.actionNew");
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-/** The cell (?package=&indicator=&unit=&period=) and/or meeting (?meeting=) the new action is on, from the URL. */
-function target(url: URL) {
+/**
+ * The cell (?package=&indicator=&unit=&period=) and/or meeting (?meeting=) the new action is on,
+ * from the URL. A meeting number that no meeting can have (not 1–9 digits) is a 404.
+ */
+function target(url: URL, user: SessionUser) {
   const get = (name: string, max: number) => (url.searchParams.get(name) ?? "").trim().slice(0, max);
   const meetingText = get("meeting", 12);
-  const meetingId = /^\d+$/.test(meetingText) ? Number(meetingText) : null;
+  const meetingId = meetingText ? parseId(meetingText) : null;
+  if (meetingText && meetingId === null) throw notFound(user, "actions.error.meetingNotFound");
   const cell = { packageKey: get("package", 64), indicatorKey: get("indicator", 100), unit: get("unit", 64), period: get("period", 16) };
   const hasCell = Boolean(cell.packageKey && cell.indicatorKey && cell.unit && cell.period);
   return { meetingId, cell: hasCell ? cell : null };
@@ -35,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireUserWithRole(request, MEETING_RUNNER_ROLES);
   const { t, locale } = await serverT(request, user);
   const url = new URL(request.url);
-  const { meetingId, cell } = target(url);
+  const { meetingId, cell } = target(url, user);
   const db = getDb();
   const meeting =
     meetingId !== null ? await db.selectFrom("meeting").select(["id", "title", "status"]).where("id", "=", meetingId).executeTakeFirst() : undefined;
@@ -81,8 +86,8 @@ type ActionData = { message: string; field?: string; values: ActionFieldValues }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireUserWithRole(request, MEETING_RUNNER_ROLES);
+  const { meetingId, cell } = target(new URL(request.url), user);
   const form = await readForm(request);
-  const { meetingId, cell } = target(new URL(request.url));
   const values: ActionFieldValues = {
     problem: formString(form, "problem", 2100),
     cause: formString(form, "cause", 2100),

@@ -9,7 +9,7 @@ import { say } from "~/i18n/message";
 import { pageTitle } from "~/i18n/title";
 import { useT } from "~/i18n/useT";
 import { listNotifications, markAllRead, markRead, notificationSettings, saveNotificationSettings, unreadCount } from "~/models/notifications.server";
-import { clientIp, formString, readForm } from "~/utils/http.server";
+import { clientIp, formString, parseId, readForm } from "~/utils/http.server";
 import styles from "~/styles/notifications.css";
 
 /** The component's copies of the model's choices (a .server module is not in the browser bundle). */
@@ -38,8 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = formString(form, "intent", 20);
   if (intent === "read" || intent === "open") {
-    const id = Number(formString(form, "id", 12));
-    const { link } = await markRead(user, Number.isSafeInteger(id) ? id : -1);
+    // An id that is not 1–9 digits is no notification's (and never reaches an integer column).
+    const { link } = await markRead(user, parseId(formString(form, "id", 12)) ?? -1);
     if (intent === "open" && link) return redirect(link);
     return data<ActionData>({ ok: true, intent, message: say(user, "notifications.markedRead"), values: null });
   }

@@ -45,3 +45,12 @@ export async function readForm(request: Request): Promise<FormData> {
     throw new Response(translate(locale, "error.badForm"), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
 }
+
+/**
+ * A database id (or revision) typed in a URL or a form: 1 to 9 digits, so at most 999 999 999,
+ * inside PostgreSQL's integer (2^31 − 1). Anything else, a longer number included, is null: the
+ * caller answers 404 or 400 instead of binding a value PostgreSQL refuses with a 500.
+ */
+export function parseId(value: string | null | undefined): number | null {
+  return typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : null;
+}

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, nowIso } from "~/db/db.server";
 import { actionMarkers, cellKey } from "~/models/action-markers.server";
-import { addNote, cellValue, changeStatus, createAction, homeActions, listActions, markDone, type ActionFields } from "~/models/actions.server";
+import { addNote, cellValue, changeStatus, confirmDone, createAction, homeActions, listActions, markDone, type ActionFields } from "~/models/actions.server";
 import { explainUnit } from "~/models/scorecard.server";
 import { getSessionUser } from "~/auth/session.server";
 import * as listRoute from "~/routes/actions._index";
@@ -17,6 +17,7 @@ import * as detailRoute from "~/routes/actions.$id";
 import * as evidenceRoute from "~/routes/actions.$id_.evidence.$evidenceId";
 import * as explainRoute from "~/routes/scorecards_.explain";
 import * as scorecardsRoute from "~/routes/scorecards";
+import * as notificationsRoute from "~/routes/notifications";
 import { clock } from "~/utils/clock.server";
 import { MAX_EVIDENCE_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 import { bodyLimitFor } from "~/server/body-limit.server";
@@ -31,6 +32,7 @@ const PACKAGE = "ilp-nasional";
 const INDICATOR = "spm_01";
 const SUNGAI_DURIAN = "P1373001";
 const KOLOK_MUDIK = "P1373002";
+const KENDAL_PKM = "P3324001";
 
 const fields = (over: Partial<ActionFields> = {}): ActionFields => ({
   problem: "Cakupan pelayanan ibu hamil rendah",
@@ -75,11 +77,13 @@ describe.each(DIALECTS)("follow-up actions on %s", (kind) => {
       opOther: ["op.kolokmudik", [["puskesmas_operator", KOLOK_MUDIK]]],
       kendal: ["adm.kendal", [["district_admin", "33.24"]]],
       fasKendal: ["fas.kendal", [["facilitator", "33.24"]]],
+      opKendal: ["op.kendal", [["puskesmas_operator", KENDAL_PKM]]],
+      national: ["adm.nasional", [["national_admin", "ID"]]],
     }));
     const db = getDb();
-    for (const u of ["adm.sawahlunto", "ver.sawahlunto", "op.sungaidurian", "op.kolokmudik", "adm.kendal"])
+    for (const u of ["adm.sawahlunto", "ver.sawahlunto", "op.sungaidurian", "op.kolokmudik", "adm.kendal", "adm.nasional"])
       ids[u] = (await db.selectFrom("app_user").select("id").where("username", "=", u).executeTakeFirstOrThrow()).id;
-    for (const code of ["13.73", SUNGAI_DURIAN, KOLOK_MUDIK, "33.24"])
+    for (const code of ["13.73", SUNGAI_DURIAN, KOLOK_MUDIK, "33.24", KENDAL_PKM])
       ids[code] = (await db.selectFrom("org_unit").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
   }, 300_000);
   afterAll(() => handle.destroy());
@@ -242,7 +246,8 @@ describe.each(DIALECTS)("follow-up actions on %s", (kind) => {
       ["in_progress", "done"],
     ]);
     const done = await getDb().selectFrom("notification").select("user_id").where("event_key", "=", `action_done:${id}:${row.done_at}`).execute();
-    expect(done.map((n) => n.user_id).sort()).toEqual([ids["adm.sawahlunto"], ids["ver.sawahlunto"]].sort());
+    // (The national admin confirms everywhere, so hears of it too.)
+    expect(done.map((n) => n.user_id).sort()).toEqual([ids["adm.sawahlunto"], ids["ver.sawahlunto"], ids["adm.nasional"]].sort());
     // The verifier's home lists it for confirmation.
     expect((await homeActions(await userOf("verifier"))).toConfirm.map((a) => a.id)).toContain(id);
   });
@@ -354,6 +359,7 @@ describe.each(DIALECTS)("follow-up actions on %s", (kind) => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("application/pdf");
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(res.headers.get("Content-Security-Policy")).toBe("sandbox; default-src 'none'");
     expect(res.headers.get("Content-Disposition")).toBe('attachment; filename="Daftar_hadir_1.pdf"');
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(PDF);
     for (const key of ["opOther", "kendal"])
@@ -397,6 +403,138 @@ describe.each(DIALECTS)("follow-up actions on %s", (kind) => {
       clock.set(AS_OF);
     }
     expect((await listActions(await userOf("op"), { overdueOnly: true })).rows).toEqual([]);
+  });
+
+  it("answers ids too long for an integer column with a 4xx, not a database error", async () => {
+    const huge = "999999999999";
+    const count = async () => (await getDb().selectFrom("follow_up_action").select("id").execute()).length;
+    const before = await count();
+    expect(statusOf(await call(listRoute.loader, makeRequest(`/actions?meeting=${huge}`, { cookie: cookie.admin })))).toBe(404);
+    expect(statusOf(await call(newRoute.loader, makeRequest(`/actions/new?meeting=${huge}`, { cookie: cookie.admin })))).toBe(404);
+    expect(statusOf(await call(newRoute.action, makeRequest(`/actions/new?meeting=${huge}`, { cookie: cookie.admin, form: form(fields()) })))).toBe(404);
+    expect(await count()).toBe(before);
+    // A stale-looking revision: refused as a conflict, nothing changed.
+    const id = ids.evidenceAction;
+    const row = await action(id);
+    expect(statusOf(await post(id, "op", { intent: "status", to: row.status === "planned" ? "in_progress" : "planned", revision: huge, note: "" }))).toBe(409);
+    expect((await action(id)).revision).toBe(row.revision);
+    const read = makeRequest("/notifications", { cookie: cookie.op, form: { intent: "read", id: huge } });
+    expect(statusOf(await call(notificationsRoute.action, read))).toBe(404);
+  });
+
+  it("checks who may add evidence before reading the upload: another district's operator gets 403, nothing read or stored", async () => {
+    const id = ids.evidenceAction;
+    const before = await evidenceCount(id);
+    // A body that would not even parse: the refusal comes first, the body stays unread.
+    const broken = makeRequest(`/actions/${id}`, {
+      cookie: cookie.opKendal,
+      headers: { "Content-Type": "multipart/form-data; boundary=x" },
+      body: "not multipart",
+    });
+    expect(statusOf(await call(detailRoute.action, broken, { id: String(id) }))).toBe(403);
+    expect(broken.bodyUsed).toBe(false);
+    expect(statusOf(await upload(id, "opKendal", "a.pdf", "application/pdf", PDF))).toBe(403);
+    expect(await evidenceCount(id)).toBe(before);
+  });
+
+  it("does not let whoever marked an action done confirm it; a confirmed action takes no more notes or evidence", async () => {
+    const admin = await userOf("admin");
+    const created = await createAction({
+      user: admin,
+      cell: { packageKey: PACKAGE, indicatorKey: INDICATOR, unit: SUNGAI_DURIAN, period: PERIOD },
+      fields: fields(),
+    });
+    const id = (created as { id: number }).id;
+    let row = await action(id);
+    expect(await markDone({ user: admin, id, revision: row.revision, note: "Selesai oleh Dinkes" })).toMatchObject({ ok: true });
+    row = await action(id);
+    const page = payloadOf(await call(detailRoute.loader, makeRequest(`/actions/${id}`, { cookie: cookie.admin }), { id: String(id) }));
+    expect(page.perms).toMatchObject({ confirm: false, sendBack: true, ownDone: true });
+    const own = await post(id, "admin", { intent: "confirm", revision: String(row.revision), note: "" });
+    expect(statusOf(own)).toBe(403);
+    expect(await (own as Response).text()).toMatch(/Anda sendiri yang menandai/);
+    expect(await confirmDone({ user: admin, id, revision: row.revision, note: "" })).toMatchObject({ ok: false, status: 403 });
+    expect((await action(id)).verified_at).toBeNull();
+    expect(statusOf(await post(id, "verifier", { intent: "confirm", revision: String(row.revision), note: "" }))).toBe(200);
+    expect((await action(id)).verified_by).toBe(ids["ver.sawahlunto"]);
+    // Confirmed: closed to notes and files, with a message saying why.
+    const note = await post(id, "op", { intent: "note", note: "Tambahan" });
+    expect(statusOf(note)).toBe(400);
+    expect(payloadOf(note).message).toMatch(/sudah dikonfirmasi/);
+    const file = await upload(id, "op", "a.pdf", "application/pdf", PDF);
+    expect(statusOf(file)).toBe(400);
+    expect(payloadOf(file).message).toMatch(/sudah dikonfirmasi/);
+    expect(await evidenceCount(id)).toBe(0);
+    expect(await getDb().selectFrom("action_note").select("id").where("action_id", "=", id).execute()).toHaveLength(1);
+  });
+
+  it("lets only a runner over both the cell's unit and the responsible unit edit or cancel", async () => {
+    // The national admin records an action on a Sawahlunto cell with a Kendal Puskesmas responsible.
+    const created = await createAction({
+      user: await userOf("national"),
+      cell: { packageKey: PACKAGE, indicatorKey: INDICATOR, unit: SUNGAI_DURIAN, period: PERIOD },
+      fields: fields({ responsibleUnit: KENDAL_PKM }),
+    });
+    expect(created.ok).toBe(true);
+    const id = (created as { id: number }).id;
+    const row = await action(id);
+    // Kendal's admin holds the responsible unit but not the cell's unit: reads it, may not edit or cancel it.
+    const page = payloadOf(await call(detailRoute.loader, makeRequest(`/actions/${id}`, { cookie: cookie.kendal }), { id: String(id) }));
+    expect(page.perms).toMatchObject({ edit: false, cancel: false });
+    expect(statusOf(await post(id, "kendal", { intent: "cancel", revision: String(row.revision), reason: "Bukan urusan kami" }))).toBe(403);
+    expect(statusOf(await post(id, "kendal", { intent: "update", revision: String(row.revision), ...form(fields({ responsibleUnit: KENDAL_PKM })) }))).toBe(
+      403,
+    );
+    expect(await action(id)).toMatchObject({ status: "planned", revision: row.revision });
+    expect(statusOf(await post(id, "national", { intent: "cancel", revision: String(row.revision), reason: "Salah unit" }))).toBe(200);
+    expect((await action(id)).status).toBe("cancelled");
+  });
+
+  it("files a meeting-wide action under its responsible unit's district, so a two-district meeting's actions are found by district", async () => {
+    const db = getDb();
+    const now = nowIso();
+    const { id: meetingId } = await db
+      .insertInto("meeting")
+      .values({
+        kind: "benchmark",
+        title: "Kaji banding Sawahlunto–Kendal",
+        owner_org_unit_id: ids["13.73"],
+        package_key: PACKAGE,
+        indicator_group: null,
+        period: PERIOD,
+        meeting_date: TODAY,
+        location: null,
+        points: null,
+        decisions: null,
+        previous_meeting_id: null,
+        created_by: ids["adm.nasional"],
+        created_at: now,
+        updated_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("meeting_scope")
+      .values([
+        { meeting_id: meetingId, org_unit_id: ids["13.73"] },
+        { meeting_id: meetingId, org_unit_id: ids["33.24"] },
+      ])
+      .execute();
+    const national = await userOf("national");
+    const made: Record<string, number> = {};
+    for (const [district, unit] of [
+      ["13.73", KOLOK_MUDIK],
+      ["33.24", KENDAL_PKM],
+    ]) {
+      const r = await createAction({ user: national, meetingId, fields: fields({ responsibleUnit: unit, problem: `Rapat: ${unit}` }) });
+      expect(r.ok).toBe(true);
+      made[district] = (r as { id: number }).id;
+      expect((await action(made[district])).district_id).toBe(ids[district]);
+    }
+    for (const district of ["13.73", "33.24"]) {
+      const rows = payloadOf(await call(listRoute.loader, makeRequest(`/actions?meeting=${meetingId}&district=${district}`, { cookie: cookie.national }))).rows;
+      expect(rows.map((r: { id: number }) => r.id)).toEqual([made[district]]);
+    }
   });
 });
 

@@ -487,7 +487,7 @@ function scorecardBlock(ctx: Ctx, sc: NotulenScorecard, from: number, to: number
     const font = index === null ? "bold" : "regular";
     text(ctx, index === null ? "" : String(index), ctx.left + 1, y + 3, { size, width: noW - 2, color: MUTED });
     text(ctx, row.name, ctx.left + noW + 2, y + 3, { size, font, width: unitW - 4, height: rowH - 2, ellipsis: true, lineBreak: false });
-    text(ctx, `${row.filled}/${row.total}`, ctx.left + noW + unitW, y + 3, { size, font, width: filledW - 2, align: "center" });
+    text(ctx, reportsText(row), ctx.left + noW + unitW, y + 3, { size, font, width: filledW - 2, align: "center" });
     columns.forEach((_, i) => {
       const cell = row.cells[from + i];
       const x = ctx.left + noW + unitW + filledW + i * colW;
@@ -514,6 +514,11 @@ function scorecardBlock(ctx: Ctx, sc: NotulenScorecard, from: number, to: number
   drawHeader();
   sc.rows.forEach((row, i) => drawRow(row, i + 1));
   drawRow({ ...sc.totalRow, name: `${t("scorecards.total")}: ${sc.totalRow.name}` }, null);
+}
+
+/** A row's reports of its least complete indicator, "7/9"; "–" when none were expected. */
+export function reportsText(row: Pick<NotulenRow, "reports">): string {
+  return row.reports ? `${row.reports.reported}/${row.reports.expected}` : "–";
 }
 
 function legend(ctx: Ctx): void {

@@ -11,7 +11,7 @@ import { translate } from "~/i18n/catalog";
 import { STATE_KEYS, STATE_SYMBOLS, STATES } from "~/contracts/scorecard";
 import { neutraliseWorkbook, xlsxRow } from "~/utils/spreadsheet.server";
 import { XLSX_FILLS } from "./scorecard-view.server";
-import { generatedText } from "./notulen-pdf.server";
+import { generatedText, reportsText } from "./notulen-pdf.server";
 import type { NotulenData, NotulenPerson, NotulenRow } from "./notulen.server";
 
 /** First data row of the Scorecard sheet (after the title, the period line, a blank line and the header). */
@@ -94,7 +94,7 @@ export async function renderNotulenXlsx(data: NotulenData, locale: Locale): Prom
         xlsxRow([
           row.code,
           total ? `${t("scorecards.total")}: ${row.name}` : row.name,
-          `${row.filled}/${row.total}`,
+          reportsText(row),
           ...row.cells.map((c) => `${STATE_SYMBOLS[c.state]} ${c.value}`),
         ]),
       );

@@ -15,7 +15,8 @@ import { translate } from "~/i18n/catalog";
 import { localeOf, MessageError } from "~/i18n/message";
 import { periodName, ROW_LEVEL_ORDER, type ScorecardSelection } from "~/contracts/scorecard";
 import { clock } from "~/utils/clock.server";
-import { buildScorecard, type ScorecardQuery } from "./scorecard.server";
+import { buildScorecard } from "./scorecard.server";
+import { meetingQuery } from "./presentation.server";
 import { selectionProblem, toView } from "./scorecard-view.server";
 import { getPublishedPackage } from "./templates.server";
 import { renderNotulenPdf } from "./notulen-pdf.server";
@@ -37,9 +38,11 @@ export interface NotulenRow {
   code: string;
   name: string;
   cells: NotulenCell[];
-  /** Cells with a value, of `total` (the columns): "8/9". */
-  filled: number;
-  total: number;
+  /**
+   * Reports received of those expected for the row's least complete indicator ("7/9": of the nine
+   * reports its forms expected in the period, seven came in); null when none was expected.
+   */
+  reports: { reported: number; expected: number } | null;
 }
 
 export interface NotulenScorecard {
@@ -233,10 +236,9 @@ function safePeriodName(period: string, t: (key: MessageKey, vars?: Record<strin
 }
 
 /**
- * The scorecard of the meeting's scope and period: rows are the units one level below the scope
- * (a district's Puskesmas, a province's districts; several scope units side by side give the
- * units below all of them), columns the package's indicators or its group's. Built by
- * `buildScorecard` and ordered by `toView`, as on /scorecards.
+ * The scorecard of the meeting's scope and period, as the meeting's slides show it
+ * (`meetingQuery`: one unit's children, several units side by side), columns the package's
+ * indicators or its group's. Built by `buildScorecard` and ordered by `toView`, as on /scorecards.
  */
 async function meetingScorecard(
   db: DbOrTrx,
@@ -245,14 +247,7 @@ async function meetingScorecard(
   locale: Locale,
 ): Promise<NotulenScorecard | null> {
   if (scope.length === 0) return null;
-  const base = { packageKey: meeting.package_key, period: meeting.period, group: meeting.indicator_group ?? undefined, scopePaths: scope.map((u) => u.path) };
-  let query: ScorecardQuery;
-  if (scope.length === 1 && scope[0].level !== "puskesmas") query = { ...base, parentCode: scope[0].code };
-  else {
-    const deepest = Math.max(...scope.map((u) => ROW_LEVEL_ORDER.indexOf(u.level)));
-    const below = scope.some((u) => u.level === "puskesmas") ? "puskesmas" : (ROW_LEVEL_ORDER[deepest + 1] ?? "puskesmas");
-    query = { ...base, level: below as OrgLevel };
-  }
+  const query = meetingQuery(meeting, scope);
   const result = await buildScorecard(query, db);
   const sel: ScorecardSelection = {
     template: meeting.package_key,
@@ -268,18 +263,28 @@ async function meetingScorecard(
     basis: "nearest",
   };
   const view = toView(result, sel, locale);
+  const engineRows = new Map([...result.scorecard.rows, result.scorecard.total].map((r) => [r.code, r]));
   const mkRow = (r: (typeof view.rows)[number]): NotulenRow => ({
     code: r.code,
     name: r.name,
     cells: r.cells.map((c) => ({ state: c.state, value: c.value })),
-    filled: r.cells.filter((c) => c.state !== "nodata").length,
-    total: r.cells.length,
+    reports: leastComplete(engineRows.get(r.code)?.cells ?? []),
   });
   return {
     columns: view.columns.map((c) => ({ key: c.key, name: c.name, unit: c.unit })),
     rows: view.rows.map(mkRow),
     totalRow: mkRow(view.total),
   };
+}
+
+/** The reports of a row's least complete indicator (lowest reported ÷ expected); null when no indicator expected any. */
+function leastComplete(cells: ReadonlyArray<{ reported: number; expected: number }>): NotulenRow["reports"] {
+  let worst: NotulenRow["reports"] = null;
+  for (const c of cells) {
+    if (c.expected <= 0) continue;
+    if (!worst || c.reported / c.expected < worst.reported / worst.expected) worst = { reported: c.reported, expected: c.expected };
+  }
+  return worst;
 }
 
 /** The download's file name: notulen-<date>-<kind>.<ext>, safe characters only. */

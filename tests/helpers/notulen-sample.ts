@@ -23,7 +23,8 @@ export function sampleNotulen(options: { units?: number; indicators?: number; ac
       const value = state === "nodata" ? "–" : `${(40 + ((seed * 13 + i * 17) % 60)).toString()}${en ? "." : ","}${(seed + i) % 10}`;
       return { state, value };
     });
-    return { code, name, cells, filled: cells.filter((c) => c.state !== "nodata").length, total: cells.length };
+    // Nine reports expected a month; the least complete indicator of every third row misses some.
+    return { code, name, cells, reports: { reported: seed % 3 === 1 ? 7 : 9, expected: 9 } };
   };
   const rows = Array.from({ length: units }, (_, i) => row(`P33240${String(i + 1).padStart(2, "0")}`, `Puskesmas Sukamaju ${i + 1}`, i));
   const people = (n: number, from: number) =>

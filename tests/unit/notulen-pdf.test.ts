@@ -63,10 +63,12 @@ describe("notulen PDF (Indonesian, 40 units × 25 indicators, 30 actions)", () =
     expect(all).toContain("Indikator 1:");
     expect(all).toContain("Indikator 25:");
     expect(all).toContain("Total: Kabupaten Kendal");
-    // Row 1 of the sample: 25 cells, of which the "nodata" ones do not count.
-    const row1 = sampleNotulen().scorecard!.rows[0];
-    expect(all).toContain(`${row1.filled}/25`);
-    expect(row1.filled).toBeLessThan(25);
+    // Reports of each row's least complete indicator: row 2 of the sample got 7 of 9, row 1 all 9.
+    const [row1, row2] = sampleNotulen().scorecard!.rows;
+    expect(row1.reports).toEqual({ reported: 9, expected: 9 });
+    expect(row2.reports).toEqual({ reported: 7, expected: 9 });
+    expect(all).toContain(`1 ${row1.name} 9/9`);
+    expect(all).toContain(`2 ${row2.name} 7/9`);
   });
 
   it("splits 25 indicator columns into two blocks, repeating the unit column and the header on every page", () => {
@@ -87,13 +89,13 @@ describe("notulen PDF (Indonesian, 40 units × 25 indicators, 30 actions)", () =
       [0, rows[0]],
       [39, rows[39]],
     ] as const) {
-      const line = `${i + 1} ${r.name} ${r.filled}/25`;
+      const line = `${i + 1} ${r.name} ${r.reports!.reported}/${r.reports!.expected}`;
       expect(all.split(line).length - 1, line).toBe(2);
     }
-    // Every page with scorecard rows starts them under a header: "No. Unit Terisi Indikator …".
-    const withRows = pages.filter((p) => / \d+\/25 /.test(p));
+    // Every page with scorecard rows starts them under a header: "No. Unit Laporan Indikator …".
+    const withRows = pages.filter((p) => / \d+\/9 /.test(p));
     expect(withRows.length).toBeGreaterThanOrEqual(3);
-    for (const p of withRows) expect(p.indexOf("No. Unit Terisi Indikator")).toBeLessThan(p.search(/ \d+\/25 /));
+    for (const p of withRows) expect(p.indexOf("No. Unit Laporan Indikator")).toBeLessThan(p.search(/ \d+\/9 /));
     // The blocks: indicators 1–13, then 14–25, headed as such.
     expect(all).toContain("1–13 / 25");
     expect(all).toContain("14–25 / 25");

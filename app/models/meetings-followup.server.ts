@@ -77,6 +77,8 @@ export interface MeetingActionRow {
   indicatorKey: string | null;
   /** The indicator's name in both languages (from the package), when the action sits on a cell. */
   indicatorName: { id: string; en: string } | null;
+  /** The indicator is better when lower (its `direction`). */
+  lowerIsBetter: boolean;
   orgUnitId: number;
   period: string | null;
   baselineValue: number | null;
@@ -116,11 +118,18 @@ export async function listMeetingActions(db: DbOrTrx, meetingId: number): Promis
     .orderBy("a.id")
     .execute();
   const today = clock.today();
-  const names = new Map<string, Map<string, { id: string; en: string }>>();
+  const names = new Map<string, Map<string, { id: string; en: string; lowerIsBetter: boolean }>>();
   for (const key of new Set(rows.map((r) => r.package_key).filter((k): k is string => k !== null))) {
     const pkg = await getPublishedPackage(key, undefined, db);
-    names.set(key, new Map((pkg?.document.indicators ?? []).map((i) => [i.key, { id: i.name.id, en: i.name.en || i.name.id }])));
+    names.set(
+      key,
+      new Map((pkg?.document.indicators ?? []).map((i) => [i.key, { id: i.name.id, en: i.name.en || i.name.id, lowerIsBetter: i.direction === "lower" }])),
+    );
   }
+  const indicatorOf = (r: { package_key: string | null; indicator_key: string | null }) => {
+    const found = r.package_key && r.indicator_key ? names.get(r.package_key)?.get(r.indicator_key) : undefined;
+    return found ? { name: { id: found.id, en: found.en }, lowerIsBetter: found.lowerIsBetter } : undefined;
+  };
   return rows.map((r) => ({
     id: r.id,
     problem: r.problem,
@@ -131,7 +140,8 @@ export async function listMeetingActions(db: DbOrTrx, meetingId: number): Promis
     responsiblePerson: r.responsible_person,
     packageKey: r.package_key,
     indicatorKey: r.indicator_key,
-    indicatorName: r.package_key && r.indicator_key ? (names.get(r.package_key)?.get(r.indicator_key) ?? null) : null,
+    indicatorName: indicatorOf(r)?.name ?? null,
+    lowerIsBetter: indicatorOf(r)?.lowerIsBetter ?? false,
     orgUnitId: r.org_unit_id,
     period: r.period,
     baselineValue: r.baseline_value === null ? null : Number(r.baseline_value),
@@ -152,6 +162,8 @@ export interface FollowUpRow extends MeetingActionRow {
   change: number | null;
   /** "none": the action is on the meeting as a whole, not on a cell. */
   movement: Movement;
+  /** What the movement means given the indicator's direction (a falling value is better when lower is better); null without a movement. */
+  verdict: "better" | "worse" | null;
 }
 
 export interface PreviousMeetingFollowUp {
@@ -188,11 +200,13 @@ export async function previousMeetingFollowUp(
   const values = new Map<string, Map<string, CellValue>>();
   for (const [packageKey, cells] of byPackage) values.set(packageKey, await cellValues(db, { packageKey, period: meeting.period, cells }));
   const rows: FollowUpRow[] = actions.map((a) => {
-    if (!a.packageKey || !a.indicatorKey) return { ...a, nowValue: null, nowColour: null, change: null, movement: "none" };
+    if (!a.packageKey || !a.indicatorKey) return { ...a, nowValue: null, nowColour: null, change: null, movement: "none", verdict: null };
     const now = values.get(a.packageKey)?.get(cellKey(a.orgUnitId, a.indicatorKey)) ?? { value: null, colour: null };
     const change = now.value !== null && a.baselineValue !== null ? now.value - a.baselineValue : null;
+    // "Same" below the precision the value is shown with (one decimal).
     const movement: Movement = change === null ? "nodata" : Math.abs(change) < 0.05 ? "same" : change > 0 ? "up" : "down";
-    return { ...a, nowValue: now.value, nowColour: now.colour, change, movement };
+    const verdict = movement === "up" || movement === "down" ? ((movement === "up") !== a.lowerIsBetter ? "better" : "worse") : null;
+    return { ...a, nowValue: now.value, nowColour: now.colour, change, movement, verdict };
   });
   return {
     meeting: { id: prev.id, kind: prev.kind, title: prev.title, meetingDate: prev.meeting_date, period: prev.period, status: prev.status },

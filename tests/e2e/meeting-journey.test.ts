@@ -486,7 +486,9 @@ describe("a district runs a whole evaluation meeting in Pantau, and the next mee
     expect(text).toContain("Selesai");
     expect(text).toContain("dikonfirmasi");
     // The value when agreed → October's, in numbers, or "no data yet" said in words.
-    expect(text).toMatch(/\d[\d.]*,\d → (\d[\d.]*,\d \((naik|turun) [\d.]+,\d poin\)|\d[\d.]*,\d \(tetap\)|belum ada data periode ini)/);
+    expect(text).toMatch(
+      /\d[\d.]*,\d → (\d[\d.]*,\d \((naik|turun) [\d.]+,\d poin, (membaik|memburuk)[^)]*\)|\d[\d.]*,\d \(tetap\)|belum ada data periode ini)/,
+    );
     await axeClean(page, "/meetings/<next id>");
     await screenshot(page, "journey-10-next-meeting-followup");
     for (const one of e2e.sessions) e2e.expectClean(one);

@@ -187,7 +187,9 @@ describe("evaluation meetings in Chromium", () => {
     const row = section.locator("tr[data-followup]");
     await expect(row.count()).resolves.toBe(1);
     // The baseline was 0: the October value is higher, or October has no data yet; said in words either way.
-    await expect(row.innerText()).resolves.toMatch(/0,0 → (\d[\d.]*,\d \(naik [\d.]+,\d poin\)|\d[\d.]*,\d \(tetap\)|belum ada data periode ini)/);
+    await expect(row.innerText()).resolves.toMatch(
+      /0,0 → (\d[\d.]*,\d \((naik|turun) [\d.]+,\d poin, (membaik|memburuk)[^)]*\)|\d[\d.]*,\d \(tetap\)|belum ada data periode ini)/,
+    );
     await expect(row.innerText()).resolves.toContain("Berjalan");
     await axeClean(page);
     await screenshot(page, "meetings-04-followup-desktop");

@@ -324,7 +324,14 @@ describe.each(DIALECTS)("evaluation meetings on %s", (kind) => {
     expect(followUp.meeting.id).toBe(firstId);
     expect(followUp.period).toBe(LAST_MONTH);
     const byId = new Map(followUp.actions.map((a) => [a.id, a]));
-    expect(byId.get(up)).toMatchObject({ movement: "up", nowValue: withValue.value, status: "in_progress", overdue: true });
+    expect(byId.get(up)).toMatchObject({
+      movement: "up",
+      verdict: "better",
+      lowerIsBetter: false,
+      nowValue: withValue.value,
+      status: "in_progress",
+      overdue: true,
+    });
     expect(byId.get(up)!.change).toBeCloseTo(4.2, 6);
     expect(byId.get(missing)).toMatchObject({ movement: "nodata", nowValue: null });
     expect(byId.get(whole)).toMatchObject({ movement: "none" });

@@ -15,9 +15,20 @@ describe("meeting texts", () => {
     expect(meetingPeriod("not-a-period", id)).toBe("not-a-period");
   });
 
-  it("says up, down and unchanged in words with the difference in points", () => {
-    expect(movementText({ movement: "up", baselineValue: 72, nowValue: 76.2, change: 4.2 }, id, "id")).toBe("72,0 → 76,2 (naik 4,2 poin)");
-    expect(movementText({ movement: "down", baselineValue: 80, nowValue: 1234.5, change: -2.5 }, en, "en")).toBe("80.0 → 1,234.5 (down 2.5 points)");
+  it("says up, down and unchanged in words with the difference in points, and whether that is better", () => {
+    expect(movementText({ movement: "up", baselineValue: 72, nowValue: 76.2, change: 4.2, verdict: "better" }, id, "id")).toBe(
+      "72,0 → 76,2 (naik 4,2 poin, membaik)",
+    );
+    expect(movementText({ movement: "down", baselineValue: 80, nowValue: 1234.5, change: -2.5, verdict: "worse" }, en, "en")).toBe(
+      "80.0 → 1,234.5 (down 2.5 points, worse)",
+    );
+    // Lower is better (e.g. a share of stunting): a fall is an improvement, a rise is not.
+    expect(movementText({ movement: "down", baselineValue: 30, nowValue: 25, change: -5, verdict: "better" }, id, "id")).toBe(
+      "30,0 → 25,0 (turun 5,0 poin, membaik: indikator ini makin rendah makin baik)",
+    );
+    expect(movementText({ movement: "up", baselineValue: 25, nowValue: 30, change: 5, verdict: "worse" }, en, "en")).toBe(
+      "25.0 → 30.0 (up 5.0 points, worse: lower is better for this indicator)",
+    );
     expect(movementText({ movement: "same", baselineValue: 50, nowValue: 50.01, change: 0.01 }, id, "id")).toBe("50,0 → 50,0 (tetap)");
   });
 

@@ -22,6 +22,7 @@ export interface MovementInput {
   baselineValue: number | null;
   nowValue: number | null;
   change: number | null;
+  verdict?: "better" | "worse" | null;
 }
 
 /** How an action's indicator moved, in words: "72,0 → 76,2 (naik 4,2 poin)"; no data said as such. */
@@ -32,7 +33,8 @@ export function movementText(row: MovementInput, t: Translate, locale: Locale): 
   if (row.baselineValue === null) return t("meetings.followup.noBaseline", { to: n(row.nowValue) });
   if (row.nowValue === null) return t("meetings.followup.noNow", { from: n(row.baselineValue) });
   const vars = { from: n(row.baselineValue), to: n(row.nowValue), delta: n(Math.abs(row.change ?? 0)) };
-  if (row.movement === "up") return t("meetings.followup.up", vars);
-  if (row.movement === "down") return t("meetings.followup.down", vars);
+  const better = row.verdict !== "worse";
+  if (row.movement === "up") return t(better ? "meetings.followup.up" : "meetings.followup.upWorse", vars);
+  if (row.movement === "down") return t(better ? "meetings.followup.downBetter" : "meetings.followup.down", vars);
   return t("meetings.followup.same", vars);
 }

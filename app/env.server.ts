@@ -17,10 +17,12 @@ export interface AppEnv {
   mail: MailEnv | null;
   /** PANTAU_REMINDER_SECONDS: how often the reminder scheduler runs; 0 = off (docs/decisions/032-notifications-and-reminders.md). */
   reminderSeconds: number;
+  /** PANTAU_DIGEST_HOUR: the UTC hour (0–23) from which the day's digest is sent; default 0 = 07:00 WIB. */
+  digestHour: number;
 }
 
 export interface MailEnv {
-  /** PANTAU_SMTP_URL: smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (TLS from the start). */
+  /** PANTAU_SMTP_URL: smtp://user:pass@host:port (STARTTLS, required when there are credentials) or smtps://… (TLS from the start). */
   smtpUrl: string;
   /** PANTAU_MAIL_FROM: the sender, "Pantau ILP <noreply@dinkes.example.go.id>" or a bare address. */
   from: string;
@@ -75,7 +77,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   if (!Number.isInteger(reminderSeconds) || (reminderSeconds !== 0 && (reminderSeconds < 10 || reminderSeconds > 86400))) {
     throw new EnvError(`PANTAU_REMINDER_SECONDS harus 0 (mati) atau bilangan bulat 10–86400, bukan "${source.PANTAU_REMINDER_SECONDS}".`);
   }
-  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds, mail, reminderSeconds };
+  const hour = (source.PANTAU_DIGEST_HOUR ?? "").trim();
+  const digestHour = hour === "" ? 0 : /^\d{1,2}$/.test(hour) ? Number(hour) : NaN;
+  if (!Number.isInteger(digestHour) || digestHour < 0 || digestHour > 23) {
+    throw new EnvError(`PANTAU_DIGEST_HOUR harus jam UTC 0–23 (0 = 07.00 WIB, 1 = 08.00 WIB), bukan "${source.PANTAU_DIGEST_HOUR}".`);
+  }
+  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds, mail, reminderSeconds, digestHour };
 }
 
 const ADDRESS = /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;

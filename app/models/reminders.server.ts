@@ -5,11 +5,12 @@
  *   1. claims its time slot (`reminders:<slot>` in job_claim); the instance whose insert counts
  *      writes the slot's reminders: report deadlines once a day (`deadlines:<day>`), follow-up
  *      actions due within DUE_SOON_DAYS or overdue every slot;
- *   2. on every instance, sends the email of immediate-mode users (each notification claimed with
- *      `UPDATE … WHERE email_claimed_at IS NULL`) and the daily digest of digest-mode users
- *      (claimed with `digest:<user>:<day>`), so each message goes out once however many
- *      instances share the database;
- *   3. releases the claims of failed sends after a back-off, at most MAX_ATTEMPTS tries each.
+ *   2. on every instance, releases the claims of failed sends after a back-off (and stale claims
+ *      of a sender that stopped), at most MAX_ATTEMPTS tries each;
+ *   3. sends the email of immediate-mode users (each notification claimed with
+ *      `UPDATE … WHERE email_claimed_at IS NULL`) and, from the digest hour on, the daily digest
+ *      of digest-mode users (claimed with `digest:<user>:<day>`), so each message goes out once
+ *      however many instances share the database. A connection-level failure ends the run's email.
  * Notification uniqueness (user_id, event_key) makes every reminder reach a person once even when
  * a slot's work is repeated. Every step reads in bounded pages.
  */
@@ -21,7 +22,8 @@ import { getDb } from "~/db/db.server";
 import type { NotificationKind } from "~/db/schema";
 import { isLocale, type Locale } from "~/i18n/catalog";
 import { say } from "~/i18n/message";
-import { mailerFromEnv, type Mailer, type MailMessage } from "~/server/mailer.server";
+import { env } from "~/env.server";
+import { isConnectionFailure, mailerFromEnv, type Mailer, type MailMessage } from "~/server/mailer.server";
 import { clock } from "~/utils/clock.server";
 import { currentPeriodOf } from "./entry.server";
 import { dateText, deadlineDate, LockCache } from "./locks.server";
@@ -45,6 +47,8 @@ export const PAGE = 200;
 export const MAX_EMAILS_PER_RUN = 500;
 /** Items listed in one digest; the rest are counted. */
 export const DIGEST_ITEMS = 30;
+/** A claim held this long with nothing recorded is a send that never finished (the instance stopped). */
+export const STALE_CLAIM_MS = 60 * 60_000;
 /** Claims older than this are deleted. */
 const CLAIM_KEEP_DAYS = 30;
 
@@ -58,6 +62,8 @@ export interface ReminderOptions {
   /** Who claims ("host:pid:random"); tests name their two schedulers. */
   instance?: string;
   log?: (message: string) => void;
+  /** The UTC hour from which the day's digest goes out; default PANTAU_DIGEST_HOUR. */
+  digestHour?: number;
 }
 
 export interface ReminderRun {
@@ -74,7 +80,19 @@ export interface EmailRun {
   failed: number;
   digests: number;
   digestsFailed: number;
+  /** Claims of failed sends released for another try. */
   released: number;
+  /** Stale claims (the sender stopped between claim and send) counted as failed attempts. */
+  stale: number;
+  /** The run stopped sending at a connection-level failure; the rest waits for the next run. */
+  stopped: boolean;
+}
+
+export interface DeliverOptions {
+  instance?: string;
+  log?: (m: string) => void;
+  /** The UTC hour from which the day's digest goes out; default PANTAU_DIGEST_HOUR. */
+  digestHour?: number;
 }
 
 function addDays(isoDate: string, days: number): string {
@@ -125,7 +143,9 @@ export async function runReminders(db: DbOrTrx = getDb(), options: ReminderOptio
     actions = await remindActions(db, now);
   }
   const mailer = options.mailer === undefined ? mailerFromEnv() : options.mailer;
-  const emails = mailer ? await deliverEmails(db, mailer, { instance, log: options.log }) : { sent: 0, failed: 0, digests: 0, digestsFailed: 0, released: 0 };
+  const emails = mailer
+    ? await deliverEmails(db, mailer, { instance, log: options.log, digestHour: options.digestHour })
+    : { sent: 0, failed: 0, digests: 0, digestsFailed: 0, released: 0, stale: 0, stopped: false };
   return { slot, deadlines, actions, emails };
 }
 
@@ -333,54 +353,150 @@ export function digestEmail(
 }
 
 /**
- * Sends what is due: releases failed claims whose back-off passed, then each immediate-mode
- * user's new notifications one by one, then each digest-mode user's daily digest. Recipients are
- * always the notification owner's own app_user.email. A failed send is recorded in email_error
- * and never thrown.
+ * Sends what is due: first records sends whose record failed earlier, releases failed and stale
+ * claims, then sends each immediate-mode user's new notifications one by one, then (from the
+ * digest hour on) each digest-mode user's daily digest. Recipients are always the notification
+ * owner's own app_user.email. A failed send is recorded in email_error and never thrown; a
+ * connection-level failure (the server cannot be reached or hangs) ends the run's email, leaving
+ * the rest unclaimed for the next run.
  */
-export async function deliverEmails(db: DbOrTrx, mailer: Mailer, options: { instance?: string; log?: (m: string) => void } = {}): Promise<EmailRun> {
+export async function deliverEmails(db: DbOrTrx, mailer: Mailer, options: DeliverOptions = {}): Promise<EmailRun> {
   const log = options.log ?? ((m: string) => console.error(m));
-  const run: EmailRun = { sent: 0, failed: 0, digests: 0, digestsFailed: 0, released: 0 };
-  run.released = await releaseFailed(db);
+  const run: EmailRun = { sent: 0, failed: 0, digests: 0, digestsFailed: 0, released: 0, stale: 0, stopped: false };
+  if (!(await recordUnrecorded(db, log))) return run;
+  await releaseClaims(db, run);
   await sendImmediate(db, mailer, run, log);
-  await sendDigests(db, mailer, run, log, options.instance ?? INSTANCE);
+  if (!run.stopped) await sendDigests(db, mailer, run, log, options.instance ?? INSTANCE, options.digestHour ?? env().digestHour);
   return run;
 }
 
-/** Frees the claims of failed sends once their back-off passed (each try waits twice as long), up to MAX_ATTEMPTS. */
-async function releaseFailed(db: DbOrTrx): Promise<number> {
+/**
+ * Sends the server accepted whose emailed_at could not be written (the database refused the
+ * write). They keep their claim, so they are not sent again; this process writes emailed_at at
+ * the start of its next runs, before the stale-claim rule could take them for sends that never
+ * finished. Bounded; lost only if the process stops before the database is back.
+ */
+const unrecorded: Array<{ ids: number[]; claimedAt: string; emailedAt: string }> = [];
+const UNRECORDED_KEEP = 1000;
+
+/** Writes emailed_at of a send the server accepted; a database failure is logged and the claim stays. */
+async function recordSent(db: DbOrTrx, ids: number[], claimedAt: string, log: (m: string) => void): Promise<void> {
+  const emailedAt = clock.iso();
+  try {
+    await markSent(db, ids, claimedAt, emailedAt);
+  } catch (e) {
+    log(`Email of notification ${ids.join(", ")} was sent but not recorded (it keeps its claim and is not sent again): ${errorText(e)}`);
+    unrecorded.push({ ids, claimedAt, emailedAt });
+    if (unrecorded.length > UNRECORDED_KEEP) unrecorded.shift();
+  }
+}
+
+async function markSent(db: DbOrTrx, ids: number[], claimedAt: string, emailedAt: string): Promise<void> {
+  await db
+    .updateTable("notification")
+    .set({ emailed_at: emailedAt, email_error: null })
+    .where("id", "in", ids)
+    .where("email_claimed_at", "=", claimedAt)
+    .where("emailed_at", "is", null)
+    .execute();
+}
+
+/** Writes what recordSent could not; false (logged) when the database still refuses. */
+async function recordUnrecorded(db: DbOrTrx, log: (m: string) => void): Promise<boolean> {
+  while (unrecorded.length > 0) {
+    const { ids, claimedAt, emailedAt } = unrecorded[0];
+    try {
+      await markSent(db, ids, claimedAt, emailedAt);
+    } catch (e) {
+      log(`Email sent earlier still not recorded: ${errorText(e)}`);
+      return false;
+    }
+    unrecorded.shift();
+  }
+  return true;
+}
+
+/** A failed send: its answer and one more attempt; the claim stays until releaseClaims frees it. */
+async function recordFailure(db: DbOrTrx, ids: number[], claimedAt: string, e: unknown): Promise<void> {
+  await db
+    .updateTable("notification")
+    .set((eb) => ({ email_error: errorText(e), email_attempts: eb("email_attempts", "+", 1) }))
+    .where("id", "in", ids)
+    .where("email_claimed_at", "=", claimedAt)
+    .execute();
+}
+
+/**
+ * Frees the claims that may be tried again, up to MAX_ATTEMPTS tries and only while the
+ * notification is still emailed (EMAIL_MAX_AGE_DAYS):
+ * - a failed send (email_error set) once its back-off passed (each try waits twice as long);
+ * - a stale claim (no error, not emailed, older than STALE_CLAIM_MS): the instance stopped
+ *   between claim and send; counted as a failed attempt.
+ * Only rows that can be released are read, oldest claim first, so given-up and waiting ones do
+ * not crowd out the rest.
+ */
+async function releaseClaims(db: DbOrTrx, run: EmailRun): Promise<void> {
   const now = clock.ms();
-  const failed = await db
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const staleBefore = iso(now - STALE_CLAIM_MS);
+  const waiting = new Set(unrecorded.flatMap((u) => u.ids));
+  const rows = await db
     .selectFrom("notification_pref as p")
     .innerJoin("notification as n", "n.user_id", "p.user_id")
-    .select(["n.id", "n.email_claimed_at", "n.email_attempts"])
+    .select(["n.id", "n.email_claimed_at", "n.email_attempts", "n.email_error"])
     .where("p.email_mode", "!=", "off")
     .where("n.emailed_at", "is", null)
-    .where("n.email_error", "is not", null)
     .where("n.email_claimed_at", "is not", null)
+    .where("n.email_attempts", "<", MAX_ATTEMPTS)
+    .where("n.created_at", ">=", emailSince())
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("n.email_error", "is", null), eb("n.email_claimed_at", "<=", staleBefore)]),
+        ...Array.from({ length: MAX_ATTEMPTS }, (_, attempts) =>
+          eb.and([
+            eb("n.email_error", "is not", null),
+            eb("n.email_attempts", "=", attempts),
+            eb("n.email_claimed_at", "<=", iso(now - RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1))),
+          ]),
+        ),
+      ]),
+    )
+    .orderBy("n.email_claimed_at")
     .orderBy("n.id")
     .limit(PAGE * 5)
     .execute();
-  let released = 0;
-  for (const f of failed) {
-    const attempts = f.email_attempts;
-    if (attempts >= MAX_ATTEMPTS) continue;
-    if (Date.parse(f.email_claimed_at!) + RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1) > now) continue;
-    // Only the claim that failed: another instance may have released and re-claimed it meanwhile.
-    const result = await db
-      .updateTable("notification")
-      .set({ email_claimed_at: null })
-      .where("id", "=", f.id)
-      .where("email_claimed_at", "=", f.email_claimed_at)
-      .where("emailed_at", "is", null)
-      .executeTakeFirst();
-    released += Number(result.numUpdatedRows ?? 0);
+  for (const f of rows) {
+    if (waiting.has(f.id)) continue;
+    // Only the claim that was read: another instance may have released and re-claimed it meanwhile.
+    const claimed = db.updateTable("notification").where("id", "=", f.id).where("email_claimed_at", "=", f.email_claimed_at).where("emailed_at", "is", null);
+    if (f.email_error !== null) {
+      const result = await claimed.set({ email_claimed_at: null }).executeTakeFirst();
+      run.released += Number(result.numUpdatedRows ?? 0);
+    } else {
+      // The last allowed attempt keeps its claim: given up like a failed one.
+      const result = await claimed
+        .where("email_error", "is", null)
+        .set((eb) => ({
+          email_error: "The send did not finish: claimed over an hour ago with no result (the sending instance stopped?).",
+          email_attempts: eb("email_attempts", "+", 1),
+          email_claimed_at: f.email_attempts + 1 >= MAX_ATTEMPTS ? f.email_claimed_at : null,
+        }))
+        .executeTakeFirst();
+      run.stale += Number(result.numUpdatedRows ?? 0);
+    }
   }
-  return released;
 }
 
 function emailSince(): string {
   return new Date(clock.ms() - EMAIL_MAX_AGE_DAYS * 86_400_000).toISOString();
+}
+
+/** Logs a failed send; true when it was a connection-level failure, which ends the run's email. */
+function failedSend(run: EmailRun, log: (m: string) => void, what: string, e: unknown): boolean {
+  const stop = isConnectionFailure(e);
+  if (stop) run.stopped = true;
+  log(`${what}: ${e instanceof Error ? e.message : String(e)}${stop ? " (the mail server cannot be reached: no more email this run)" : ""}`);
+  return stop;
 }
 
 async function sendImmediate(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m: string) => void): Promise<void> {
@@ -394,15 +510,17 @@ async function sendImmediate(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m
     .where("u.email", "is not", null)
     .where("n.email_claimed_at", "is", null)
     .where("n.emailed_at", "is", null)
+    .where("n.email_attempts", "<", MAX_ATTEMPTS)
     .where("n.created_at", ">=", emailSince())
     .orderBy("n.id")
     .limit(MAX_EMAILS_PER_RUN)
     .execute();
   for (const n of rows) {
     const claimedAt = clock.iso();
+    // The claim clears the previous try's answer: an error then always belongs to this claim.
     const claim = await db
       .updateTable("notification")
-      .set({ email_claimed_at: claimedAt })
+      .set({ email_claimed_at: claimedAt, email_error: null })
       .where("id", "=", n.id)
       .where("email_claimed_at", "is", null)
       .executeTakeFirst();
@@ -410,22 +528,29 @@ async function sendImmediate(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m
     const locale: Locale = isLocale(n.locale) ? n.locale : "id";
     try {
       await mailer.send({ to: n.email!, ...notificationEmail(locale, n, mailer) });
-      await db.updateTable("notification").set({ emailed_at: clock.iso(), email_error: null }).where("id", "=", n.id).execute();
-      run.sent++;
     } catch (e) {
+      // Only the send counts as a failed attempt.
       run.failed++;
-      log(`Email of notification ${n.id}: ${e instanceof Error ? e.message : String(e)}`);
-      await db
-        .updateTable("notification")
-        .set((eb) => ({ email_error: errorText(e), email_attempts: eb("email_attempts", "+", 1) }))
-        .where("id", "=", n.id)
-        .execute();
+      const stop = failedSend(run, log, `Email of notification ${n.id}`, e);
+      await recordFailure(db, [n.id], claimedAt, e);
+      if (stop) return;
+      continue;
     }
+    run.sent++;
+    // Outside the send's try: the server has the message, so a database failure here must not make it a failed (retried) one.
+    await recordSent(db, [n.id], claimedAt, log);
   }
 }
 
-async function sendDigests(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m: string) => void, instance: string): Promise<void> {
+/**
+ * The daily digests: only from the digest hour (UTC) on, each digest-mode user's notifications
+ * created before that hour today and not yet emailed, in one email; claimed per user and day.
+ * What comes after the hour waits for the next day's digest.
+ */
+async function sendDigests(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m: string) => void, instance: string, digestHour: number): Promise<void> {
   const day = clock.today();
+  const cutoff = `${day}T${String(digestHour).padStart(2, "0")}:00:00.000Z`;
+  if (clock.iso() < cutoff) return;
   const since = emailSince();
   let after = 0;
   for (;;) {
@@ -445,7 +570,9 @@ async function sendDigests(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m: 
             .whereRef("n.user_id", "=", "u.id")
             .where("n.email_claimed_at", "is", null)
             .where("n.emailed_at", "is", null)
-            .where("n.created_at", ">=", since),
+            .where("n.email_attempts", "<", MAX_ATTEMPTS)
+            .where("n.created_at", ">=", since)
+            .where("n.created_at", "<", cutoff),
         ),
       )
       .orderBy("u.id")
@@ -464,11 +591,18 @@ async function sendDigests(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m: 
         .where("user_id", "=", u.id)
         .where("email_claimed_at", "is", null)
         .where("emailed_at", "is", null)
+        .where("email_attempts", "<", MAX_ATTEMPTS)
         .where("created_at", ">=", since)
+        .where("created_at", "<", cutoff)
         .execute();
       const ids = pending.map((p) => p.id);
       if (ids.length > 0) {
-        await db.updateTable("notification").set({ email_claimed_at: claimedAt }).where("id", "in", ids).where("email_claimed_at", "is", null).execute();
+        await db
+          .updateTable("notification")
+          .set({ email_claimed_at: claimedAt, email_error: null })
+          .where("id", "in", ids)
+          .where("email_claimed_at", "is", null)
+          .execute();
       }
       const mine: Pending[] = ids.length
         ? await db
@@ -490,19 +624,17 @@ async function sendDigests(db: DbOrTrx, mailer: Mailer, run: EmailRun, log: (m: 
       const mineIds = mine.map((m) => m.id);
       try {
         await mailer.send({ to: u.email!, ...digestEmail(locale, mine.slice(0, DIGEST_ITEMS), Math.max(0, mine.length - DIGEST_ITEMS), day, mailer) });
-        await db.updateTable("notification").set({ emailed_at: clock.iso(), email_error: null }).where("id", "in", mineIds).execute();
-        run.digests++;
       } catch (e) {
         run.digestsFailed++;
-        log(`Digest of user ${u.id}: ${e instanceof Error ? e.message : String(e)}`);
-        await db
-          .updateTable("notification")
-          .set((eb) => ({ email_error: errorText(e), email_attempts: eb("email_attempts", "+", 1) }))
-          .where("id", "in", mineIds)
-          .execute();
+        const stop = failedSend(run, log, `Digest of user ${u.id}`, e);
+        await recordFailure(db, mineIds, claimedAt, e);
         // Today's digest was not delivered: once the back-off frees its notifications, a later run may claim the day again.
         await releaseJob(db, key);
+        if (stop) return;
+        continue;
       }
+      run.digests++;
+      await recordSent(db, mineIds, claimedAt, log);
     }
     if (users.length < PAGE) return;
   }

@@ -15,7 +15,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb, openDb, type DbHandle } from "~/db/db.server";
 import { langCookie } from "~/i18n/locale.server";
 import { notificationText, notify } from "~/models/notifications.server";
-import { deliverEmails, MAX_ATTEMPTS, remindActions, remindDeadlines, runReminders, startReminderScheduler } from "~/models/reminders.server";
+import {
+  deliverEmails,
+  MAX_ATTEMPTS,
+  PAGE,
+  remindActions,
+  remindDeadlines,
+  runReminders,
+  STALE_CLAIM_MS,
+  startReminderScheduler,
+} from "~/models/reminders.server";
 import { prepareSubmission, storePrepared, SubmissionContext } from "~/models/submissions.server";
 import { importOverlay, importPackage } from "~/models/templates.server";
 import * as notificationsRoute from "~/routes/notifications";
@@ -105,7 +114,7 @@ async function startSmtp(options: { reject?: boolean } = {}) {
     publicUrl: PUBLIC_URL,
     timeoutMs: 10_000,
   });
-  return { received, mailer, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { received, mailer, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** A port nothing listens on: connections are refused. */
@@ -375,7 +384,8 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
 
   it("two schedulers on one database send each email and each digest once, to the user's own address in their language", async () => {
     const server = await smtp();
-    clock.set("2030-03-12T01:00:00Z");
+    // The notifications come before the day's digest hour (00:00 UTC by default), the runs after it.
+    clock.set("2030-03-11T23:30:00Z");
     const db = getDb();
     // op: immediate, English; opOther: daily digest, Indonesian; op2: email but off; opLembah: immediate without an address.
     await db.updateTable("app_user").set({ email: "op@sungaidurian.example.test", locale: "en" }).where("id", "=", ids.op).execute();
@@ -403,6 +413,7 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
       link: "/meetings/2",
     });
 
+    clock.set("2030-03-12T01:00:00Z");
     const second: DbHandle = openDb(handle.url);
     try {
       // This slot's reminders are written first (as by a third instance), so the two below go
@@ -494,7 +505,9 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
     row = (await byKey("action_done:retry-1"))[0];
     expect(row.emailed_at).not.toBeNull();
     expect(row.email_error).toBeNull();
-    expect(good.received.map((m) => m.subject)).toEqual(["[Pantau ILP] Follow-up action of Sungai Durian reported done: Posyandu aktif."]);
+    expect(good.received.filter((m) => m.to.includes("op@sungaidurian.example.test")).map((m) => m.subject)).toEqual([
+      "[Pantau ILP] Follow-up action of Sungai Durian reported done: Posyandu aktif.",
+    ]);
   });
 
   it("gives up after the last attempt and retries a failed digest the same day", async () => {
@@ -511,12 +524,13 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
     expect((await byKey("action_done:give-up"))[0].email_attempts).toBe(MAX_ATTEMPTS);
     expect(await deliverEmails(db, good.mailer)).toMatchObject({ sent: 0, failed: 0, released: 0 });
 
-    clock.set("2030-03-16T02:00:00Z");
+    clock.set("2030-03-15T23:00:00Z");
     await notify(db, [ids.opOther], {
       kind: "meeting_invitation",
       eventKey: "meeting_invitation:digest-retry",
       params: { title: "Kaji banding", date: "2030-03-30" },
     });
+    clock.set("2030-03-16T02:00:00Z");
     const failed = await deliverEmails(db, rejecting.mailer, { log: () => undefined });
     expect(failed).toMatchObject({ digests: 0, digestsFailed: 1 });
     expect(await db.selectFrom("job_claim").select("claim_key").where("claim_key", "=", `digest:${ids.opOther}:2030-03-16`).executeTakeFirst()).toBeUndefined();
@@ -563,5 +577,233 @@ describe.each(DIALECTS)("notifications, reminders and email on %s", (kind) => {
     ).toHaveLength(2);
     expect(startReminderScheduler({ intervalMs: 3_600_000 }, getDb())).not.toBe(scheduler);
     await startReminderScheduler({ intervalMs: 3_600_000 }, getDb()).stop();
+  });
+
+  // The tests below run in April 2030, after everything above, each with its own user.
+
+  /** A user of their own with an address and an email mode; returns the id and the address. */
+  async function mailUser(name: string, mode: "immediate" | "digest") {
+    const id = await insertUser(name, []);
+    const address = `${name}@example.test`;
+    await getDb().updateTable("app_user").set({ email: address }).where("id", "=", id).execute();
+    await getDb().insertInto("notification_pref").values({ user_id: id, email_mode: mode, updated_at: clock.iso() }).execute();
+    return { id, address };
+  }
+  const meeting = (userId: number, key: string, title: string) =>
+    notify(getDb(), [userId], {
+      kind: "meeting_invitation",
+      eventKey: `meeting_invitation:${key}`,
+      params: { title, date: "2030-04-30" },
+      link: "/meetings/7",
+    });
+
+  it("sends the digest once a day from the digest hour, with what came before it; what comes after waits a day", async () => {
+    const server = await smtp();
+    const db = getDb();
+    const user = await mailUser("digest.daily", "digest");
+    const mine = () => server.received.filter((m) => m.to.includes(user.address));
+    clock.set("2030-04-02T03:00:00Z");
+    await meeting(user.id, "daily-1", "Satu");
+    // Minutes later, and all day long, the first notification does not go out alone.
+    clock.set("2030-04-02T03:05:00Z");
+    expect(await deliverEmails(db, server.mailer, { digestHour: 0 })).toMatchObject({ digests: 0 });
+    clock.set("2030-04-02T10:00:00Z");
+    await meeting(user.id, "daily-2", "Dua");
+    clock.set("2030-04-02T23:59:00Z");
+    expect(await deliverEmails(db, server.mailer, { digestHour: 0 })).toMatchObject({ digests: 0 });
+    // With the digest hour at 02:00 UTC: nothing at 01:00; at 02:30 everything created before 02:00.
+    clock.set("2030-04-03T01:00:00Z");
+    await meeting(user.id, "daily-3", "Tiga");
+    expect(await deliverEmails(db, server.mailer, { digestHour: 2 })).toMatchObject({ digests: 0 });
+    clock.set("2030-04-03T02:30:00Z");
+    await meeting(user.id, "daily-4", "Empat");
+    expect(mine()).toHaveLength(0);
+    expect(await deliverEmails(db, server.mailer, { digestHour: 2 })).toMatchObject({ digests: 1, digestsFailed: 0 });
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0].subject).toMatch(/^\[Pantau ILP\] 3 notifikasi baru \(3 April 2030\)$/);
+    for (const title of ["Satu", "Dua", "Tiga"]) expect(mine()[0].body).toContain(`Undangan rapat: ${title},`);
+    expect(mine()[0].body).not.toContain("Empat");
+    const fourth = (await byKey("meeting_invitation:daily-4"))[0];
+    expect([fourth.email_claimed_at, fourth.emailed_at]).toEqual([null, null]);
+    // Nothing more the same day; the next day's digest carries the fourth.
+    clock.set("2030-04-03T20:00:00Z");
+    expect(await deliverEmails(db, server.mailer, { digestHour: 2 })).toMatchObject({ digests: 0 });
+    clock.set("2030-04-04T02:00:00Z");
+    expect(await deliverEmails(db, server.mailer, { digestHour: 2 })).toMatchObject({ digests: 1 });
+    expect(mine()).toHaveLength(2);
+    expect(mine()[1].subject).toMatch(/ 1 notifikasi baru \(4 April 2030\)$/);
+    expect(mine()[1].body).toContain("Undangan rapat: Empat,");
+  });
+
+  it("does not send again when the database refuses to record a send the server accepted", async () => {
+    const server = await smtp();
+    const user = await mailUser("sent.once", "immediate");
+    clock.set("2030-04-06T02:00:00Z");
+    await meeting(user.id, "record-fails", "Sekali");
+    // The write of emailed_at fails once, after the server took the message.
+    let failNext = true;
+    const flaky = getDb().withPlugin({
+      transformQuery(args) {
+        if (failNext && args.node.kind === "UpdateQueryNode" && JSON.stringify(args.node).includes('"emailed_at"')) {
+          failNext = false;
+          throw new Error("database is locked");
+        }
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const logged: string[] = [];
+    expect(await deliverEmails(flaky, server.mailer, { log: (m) => logged.push(m) })).toMatchObject({ sent: 1, failed: 0 });
+    expect(failNext).toBe(false);
+    expect(logged).toEqual([expect.stringMatching(/sent but not recorded.*database is locked/)]);
+    let row = (await byKey("meeting_invitation:record-fails"))[0];
+    expect(row).toMatchObject({ emailed_at: null, email_error: null, email_attempts: 0 });
+    expect(row.email_claimed_at).not.toBeNull();
+    // Past every back-off and the stale-claim hour: recorded, not sent a second time.
+    clock.set(new Date(clock.ms() + STALE_CLAIM_MS + 60 * 60_000));
+    expect(await deliverEmails(getDb(), server.mailer)).toMatchObject({ sent: 0, failed: 0, released: 0, stale: 0 });
+    row = (await byKey("meeting_invitation:record-fails"))[0];
+    expect(row.emailed_at).not.toBeNull();
+    expect(server.received.filter((m) => m.to.includes(user.address))).toHaveLength(1);
+  });
+
+  it("counts a claim left by a stopped sender as a failed attempt and sends it after an hour", async () => {
+    const server = await smtp();
+    const db = getDb();
+    const user = await mailUser("stale.claim", "immediate");
+    clock.set("2030-04-08T02:00:00Z");
+    await meeting(user.id, "stale-1", "Tertinggal");
+    await meeting(user.id, "stale-last", "Terakhir");
+    // An instance claimed both and stopped before sending; the second was on its last attempt.
+    await db
+      .updateTable("notification")
+      .set({ email_claimed_at: clock.iso() })
+      .where("event_key", "in", ["meeting_invitation:stale-1", "meeting_invitation:stale-last"])
+      .execute();
+    await db
+      .updateTable("notification")
+      .set({ email_attempts: MAX_ATTEMPTS - 1 })
+      .where("event_key", "=", "meeting_invitation:stale-last")
+      .execute();
+    clock.set("2030-04-08T02:30:00Z");
+    expect(await deliverEmails(db, server.mailer)).toMatchObject({ sent: 0, stale: 0 });
+    clock.set(new Date(Date.parse("2030-04-08T02:00:00Z") + STALE_CLAIM_MS + 60_000));
+    expect(await deliverEmails(db, server.mailer)).toMatchObject({ stale: 2, sent: 1, failed: 0 });
+    const sent = (await byKey("meeting_invitation:stale-1"))[0];
+    expect(sent.emailed_at).not.toBeNull();
+    expect(sent.email_attempts).toBe(1);
+    const last = (await byKey("meeting_invitation:stale-last"))[0];
+    expect(last).toMatchObject({ emailed_at: null, email_attempts: MAX_ATTEMPTS });
+    expect(last.email_claimed_at).not.toBeNull();
+    expect(last.email_error).toMatch(/did not finish/);
+    expect(server.received.filter((m) => m.to.includes(user.address)).map((m) => m.body)).toEqual([expect.stringContaining("Tertinggal")]);
+  });
+
+  it("releases a newer failure behind a thousand given-up or too old ones", async () => {
+    const db = getDb();
+    const user = await mailUser("starved", "immediate");
+    clock.set("2030-04-15T02:00:00Z");
+    const claimed = "2030-04-15T01:00:00.000Z";
+    const row = (i: number, old: boolean) => ({
+      user_id: user.id,
+      kind: "action_done" as const,
+      event_key: `action_done:starved-${old ? "old" : "given-up"}-${i}`,
+      params_json: "{}",
+      link: null,
+      org_unit_id: null,
+      created_at: old ? "2030-04-05T01:00:00.000Z" : "2030-04-14T01:00:00.000Z",
+      read_at: null,
+      email_claimed_at: claimed,
+      emailed_at: null,
+      email_error: "550 Mailbox unavailable",
+      email_attempts: old ? 1 : MAX_ATTEMPTS,
+    });
+    for (let i = 0; i < PAGE * 6; i += PAGE) {
+      const old = i % (2 * PAGE) === 0;
+      await db
+        .insertInto("notification")
+        .values(Array.from({ length: PAGE }, (_, k) => row(i + k, old)))
+        .execute();
+    }
+    await db
+      .insertInto("notification")
+      .values({ ...row(0, false), event_key: "action_done:starved-new", email_attempts: 1 })
+      .execute();
+    const server = await smtp({ reject: true });
+    const run = await deliverEmails(db, server.mailer, { log: () => undefined });
+    expect(run).toMatchObject({ released: 1, failed: 1 });
+    const fresh = (await byKey("action_done:starved-new"))[0];
+    expect(fresh.email_attempts).toBe(2);
+    // The others keep their claims: given up, or too old to be emailed.
+    const freed = await db
+      .selectFrom("notification")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", user.id)
+      .where("email_claimed_at", "is", null)
+      .executeTakeFirstOrThrow();
+    expect(Number(freed.n)).toBe(0);
+  });
+
+  it("stops the run's email at a refused or a hanging server, leaving the rest unclaimed; a refused recipient does not stop it", async () => {
+    const db = getDb();
+    const user = await mailUser("stop.run", "immediate");
+    clock.set("2030-04-20T02:00:00Z");
+    for (const k of [1, 2, 3]) await meeting(user.id, `stop-${k}`, `Rapat ${k}`);
+    const rows = () => rowsOf(user.id);
+    const refused = createMailer({ smtpUrl: `smtp://127.0.0.1:${await closedPort()}`, from: "noreply@pantau.example.test", publicUrl: PUBLIC_URL });
+    mailers.push(refused);
+    expect(await deliverEmails(db, refused, { log: () => undefined })).toMatchObject({ sent: 0, failed: 1, stopped: true });
+    let [first, second, third] = await rows();
+    expect(first).toMatchObject({ email_attempts: 1, emailed_at: null });
+    expect(first.email_error).toMatch(/ECONNREFUSED/);
+    for (const r of [second, third]) expect(r).toMatchObject({ email_claimed_at: null, email_attempts: 0, email_error: null });
+
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const hanging = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      from: "noreply@pantau.example.test",
+      publicUrl: PUBLIC_URL,
+      timeoutMs: 300,
+    });
+    try {
+      clock.set("2030-04-20T02:01:00Z");
+      expect(await deliverEmails(db, hanging, { log: () => undefined })).toMatchObject({ sent: 0, failed: 1, stopped: true });
+    } finally {
+      hanging.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+    [first, second, third] = await rows();
+    // The first is waiting for its back-off, untouched by this run.
+    expect(first.email_attempts).toBe(1);
+    expect(second.email_attempts).toBe(1);
+    expect(second.email_error).toMatch(/Greeting never received|[Tt]imeout/);
+    expect(third).toMatchObject({ email_claimed_at: null, email_attempts: 0, email_error: null });
+
+    // 550 for the recipient: every waiting email is tried.
+    const rejecting = await smtp({ reject: true });
+    clock.set("2030-04-20T02:20:00Z");
+    expect(await deliverEmails(db, rejecting.mailer, { log: () => undefined })).toMatchObject({ released: 2, failed: 3, stopped: false });
+    expect((await rows()).map((r) => r.email_attempts)).toEqual([2, 2, 1]);
+  });
+
+  it("does not log in over plain text: an smtp: URL with credentials needs STARTTLS", async () => {
+    // The test server offers neither STARTTLS nor AUTH.
+    const server = await smtp();
+    const user = await mailUser("plain.text", "immediate");
+    clock.set("2030-04-25T02:00:00Z");
+    await meeting(user.id, "plain-text", "Sandi");
+    const withPassword = createMailer({
+      smtpUrl: `smtp://pantau:sandi@127.0.0.1:${server.port}`,
+      from: "noreply@pantau.example.test",
+      publicUrl: PUBLIC_URL,
+      timeoutMs: 5_000,
+    });
+    mailers.push(withPassword);
+    expect(await deliverEmails(getDb(), withPassword, { log: () => undefined })).toMatchObject({ sent: 0, failed: 1 });
+    expect((await byKey("meeting_invitation:plain-text"))[0].email_error).toMatch(/STARTTLS/);
+    expect(server.received.filter((m) => m.to.includes(user.address))).toHaveLength(0);
   });
 });

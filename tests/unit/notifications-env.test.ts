@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { EnvError, isEmailAddress, readEnv } from "~/env.server";
 import { periodText } from "~/models/notifications.server";
 import { digestEmail, notificationEmail, slotKey } from "~/models/reminders.server";
+import { isConnectionFailure, transportOptions } from "~/server/mailer.server";
 
 const vars = (v: Record<string, string>) => v as NodeJS.ProcessEnv;
 const MAIL = {
@@ -35,6 +36,44 @@ describe("email and reminder settings", () => {
     expect(readEnv(vars({ NODE_ENV: "test", PANTAU_REMINDER_SECONDS: "60" })).reminderSeconds).toBe(60);
     expect(readEnv(vars({ PANTAU_REMINDER_SECONDS: "0" })).reminderSeconds).toBe(0);
     for (const bad of ["5", "1.5", "abc", "90000"]) expect(() => readEnv(vars({ PANTAU_REMINDER_SECONDS: bad }))).toThrow(/PANTAU_REMINDER_SECONDS harus 0/);
+  });
+
+  it("sends digests from 00:00 UTC (07:00 WIB) by default, or from PANTAU_DIGEST_HOUR, and refuses other hours", () => {
+    expect(readEnv(vars({})).digestHour).toBe(0);
+    expect(readEnv(vars({ PANTAU_DIGEST_HOUR: "2" })).digestHour).toBe(2);
+    expect(readEnv(vars({ PANTAU_DIGEST_HOUR: " 23 " })).digestHour).toBe(23);
+    for (const bad of ["24", "-1", "7.5", "abc", "1e1", "007"]) {
+      expect(() => readEnv(vars({ PANTAU_DIGEST_HOUR: bad }))).toThrow(EnvError);
+      expect(() => readEnv(vars({ PANTAU_DIGEST_HOUR: bad }))).toThrow(/PANTAU_DIGEST_HOUR harus jam UTC 0–23/);
+    }
+  });
+
+  it("requires STARTTLS when an smtp: URL carries credentials, so they never go out in clear text", () => {
+    const base = { from: "noreply@dinkes.example.go.id", publicUrl: "https://pantau.example.go.id" };
+    expect(transportOptions({ ...base, smtpUrl: "smtp://pantau:s%40ndi@mail.example.go.id:587" })).toMatchObject({
+      host: "mail.example.go.id",
+      port: 587,
+      secure: false,
+      requireTLS: true,
+      auth: { user: "pantau", pass: "s@ndi" },
+    });
+    expect(transportOptions({ ...base, smtpUrl: "smtp://pantau@mail.example.go.id" })).toMatchObject({ port: 587, requireTLS: true });
+    // smtps: is TLS from the start.
+    expect(transportOptions({ ...base, smtpUrl: MAIL.PANTAU_SMTP_URL })).toMatchObject({ port: 465, secure: true, requireTLS: false, auth: { pass: "s@ndi" } });
+    // A relay without credentials: STARTTLS when offered, nothing secret to protect.
+    const relay = transportOptions({ ...base, smtpUrl: "smtp://relay.dinkes.local:25" });
+    expect(relay).toMatchObject({ port: 25, secure: false, requireTLS: false, auth: undefined });
+    expect(relay).toMatchObject({ connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 15_000, pool: false });
+  });
+
+  it("tells a mail server that cannot be reached from one refused recipient", () => {
+    const error = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(code), { code, ...extra });
+    for (const code of ["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "ETLS", "EAUTH", "EPROTOCOL"]) expect(isConnectionFailure(error(code))).toBe(true);
+    expect(isConnectionFailure(error("ESOCKET", { originalCode: "ECONNREFUSED" }))).toBe(true);
+    expect(isConnectionFailure(error("ECONNREFUSED"))).toBe(true);
+    for (const code of ["EENVELOPE", "EMESSAGE"]) expect(isConnectionFailure(error(code, { responseCode: 550 }))).toBe(false);
+    expect(isConnectionFailure(new Error("no code"))).toBe(false);
+    expect(isConnectionFailure("ECONNREFUSED")).toBe(false);
   });
 
   it("accepts ordinary addresses and refuses spaces, display names and header tricks", () => {

@@ -1,6 +1,6 @@
 /**
  * A district runs a whole evaluation meeting in Pantau, and the next meeting opens with its
- * actions and their effect (docs/decisions/027–032, docs/notifications.md). In Chromium, against
+ * actions and their effect (docs/decisions/027-meetings-and-actions.md to 032, docs/notifications.md). In Chromium, against
  * one server and a real SMTP server started here:
  *
  *   1. the operator of Puskesmas Sungai Durian sets their own email address and "immediate";

@@ -18,7 +18,16 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
-import { ACTION_CONFIRM_ROLES, actionReadScope, mayAssignAction, mayConfirmAction, mayReadAction, mayRunMeeting, mayUpdateAction } from "~/auth/policy.server";
+import {
+  ACTION_CONFIRM_ROLES,
+  actionReadScope,
+  mayAssignAction,
+  mayConfirmAction,
+  mayReadAction,
+  mayRunMeeting,
+  mayUpdateAction,
+  MEETING_RUNNER_ROLES,
+} from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { ActionStatus, OrgUnit } from "~/db/schema";
@@ -145,6 +154,22 @@ async function notifyAssigned(db: DbOrTrx, actionId: number, f: CheckedFields, a
     link: `/actions/${actionId}`,
     orgUnitId: f.responsible.id,
   });
+}
+
+/** Those of `userIds` who still run meetings over `unit` (an active account with a runner grant on one of its ancestors). */
+async function runnersOver(db: DbOrTrx, userIds: readonly number[], unit: Pick<OrgUnit, "path">): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const ancestors = unit.path.split("/").filter(Boolean).map(Number);
+  const rows = await db
+    .selectFrom("role_grant")
+    .innerJoin("app_user", "app_user.id", "role_grant.user_id")
+    .select("app_user.id")
+    .where("role_grant.user_id", "in", [...userIds])
+    .where("role_grant.org_unit_id", "in", ancestors)
+    .where("role_grant.role", "in", [...MEETING_RUNNER_ROLES])
+    .where("app_user.active", "=", 1)
+    .execute();
+  return [...new Set(rows.map((r) => r.id))];
 }
 
 /** Active accounts that may confirm a done action of `responsible`: confirming roles on one of its ancestors (not a Puskesmas). */
@@ -791,7 +816,8 @@ export async function markDone(input: Change & { note: string }): Promise<Action
           after: { status: "done", note },
           ip: input.ip,
         });
-        const recipients = [l.action.created_by, ...(await confirmersOf(trx, l.responsible))].filter((id) => id !== user.id);
+        const creator = await runnersOver(trx, [l.action.created_by], l.responsible);
+        const recipients = [...creator, ...(await confirmersOf(trx, l.responsible))].filter((id) => id !== user.id);
         await notify(trx, recipients, {
           kind: "action_done",
           eventKey: `action_done:${l.action.id}:${at}`,

@@ -245,7 +245,9 @@ export async function remindDeadlines(db: DbOrTrx = getDb(), now = clock.now()):
 /**
  * action_due (due today or within DUE_SOON_DAYS) and action_overdue (due date passed, up to
  * OVERDUE_WINDOW_DAYS ago) for planned and in-progress actions, to the responsible unit's active
- * operators and the responsible account. Returns how many notifications were new.
+ * operators as they are now (the responsible account among them while it still operates that
+ * unit: someone moved elsewhere no longer receives the unit's problems). Returns how many
+ * notifications were new.
  */
 export async function remindActions(db: DbOrTrx = getDb(), now = clock.now()): Promise<number> {
   const today = now.toISOString().slice(0, 10);
@@ -257,8 +259,7 @@ export async function remindActions(db: DbOrTrx = getDb(), now = clock.now()): P
     const actions = await db
       .selectFrom("follow_up_action as a")
       .innerJoin("org_unit as o", "o.id", "a.responsible_org_unit_id")
-      .leftJoin("app_user as r", (join) => join.onRef("r.id", "=", "a.responsible_user_id").on("r.active", "=", 1))
-      .select(["a.id", "a.problem", "a.due_date", "a.responsible_org_unit_id", "o.name as unit", "r.id as responsibleId"])
+      .select(["a.id", "a.problem", "a.due_date", "a.responsible_org_unit_id", "o.name as unit"])
       .where("a.status", "in", ["planned", "in_progress"])
       .where("a.due_date", ">=", oldest)
       .where("a.due_date", "<=", soon)
@@ -278,7 +279,6 @@ export async function remindActions(db: DbOrTrx = getDb(), now = clock.now()): P
       .execute();
     for (const a of actions) {
       const recipients = operators.filter((o) => o.org_unit_id === a.responsible_org_unit_id).map((o) => o.id);
-      if (a.responsibleId !== null) recipients.push(a.responsibleId);
       const kind: NotificationKind = a.due_date < today ? "action_overdue" : "action_due";
       const problem = a.problem.length > 120 ? `${a.problem.slice(0, 119)}…` : a.problem;
       created += await notify(db, recipients, {

@@ -21,7 +21,7 @@ import * as notificationsRoute from "~/routes/notifications";
 import { clock } from "~/utils/clock.server";
 import { MAX_EVIDENCE_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 import { bodyLimitFor } from "~/server/body-limit.server";
-import { call, cookieFor, makeRequest, payloadOf, statusOf, useDemoDatabaseAt } from "../helpers/app";
+import { call, cookieFor, insertUser, makeRequest, payloadOf, statusOf, useDemoDatabaseAt } from "../helpers/app";
 import { DIALECTS, type useTestDatabase } from "../helpers/db";
 
 // Early December: October is mostly reported.
@@ -535,6 +535,26 @@ describe.each(DIALECTS)("follow-up actions on %s", (kind) => {
       const rows = payloadOf(await call(listRoute.loader, makeRequest(`/actions?meeting=${meetingId}&district=${district}`, { cookie: cookie.national }))).rows;
       expect(rows.map((r: { id: number }) => r.id)).toEqual([made[district]]);
     }
+  });
+  it("tells a creator who has since left the district nothing of the action's progress", async () => {
+    // A facilitator records an action, then loses the grant (moved elsewhere); the district's own staff still hear of it.
+    const temp = await insertUser(`fas.moved.${kind}`, [["facilitator", "13.73"]]);
+    cookie.moved = await cookieFor(temp);
+    const res = await call(
+      newRoute.action,
+      makeRequest(`/actions/new?${cellQuery}`, { cookie: cookie.moved, form: form(fields({ problem: "Dari fasilitator lama" })) }),
+    );
+    expect(statusOf(res)).toBe(302);
+    const id = Number((res as Response).headers.get("Location")!.split("/").pop());
+    await getDb().deleteFrom("role_grant").where("user_id", "=", temp).execute();
+    const row = await action(id);
+    expect(await markDone({ user: await userOf("op"), id, revision: row.revision, note: "Selesai" })).toMatchObject({ ok: true });
+    const done = await action(id);
+    const told = (await getDb().selectFrom("notification").select("user_id").where("event_key", "=", `action_done:${id}:${done.done_at}`).execute()).map(
+      (n) => n.user_id,
+    );
+    expect(told).not.toContain(temp);
+    expect(told).toContain(ids["ver.sawahlunto"]);
   });
 });
 

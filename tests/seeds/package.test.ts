@@ -3,10 +3,12 @@ import { checkFormula, type FormulaType } from "@engine/formula";
 import type { Field } from "@engine/documents";
 import { applyOverlay } from "@engine/overlay";
 import { validateOverlay, validatePackage } from "@engine/server";
+import { achievement, bandOf, bandsOf } from "@engine/status";
 import { overlayFiles, overlays, packageJson, pkg } from "./helpers";
 
 const ILP = "KMK HK.01.07/MENKES/2015/2023 (Juknis ILP)";
-const SPM = "Permenkes 4/2019, verifikasi terhadap Permenkes 6/2024";
+const SPM = "Permenkes 6/2024 (menggantikan Permenkes 4/2019), verifikasi terhadap lampiran";
+const IKM = "Permenpan RB 14/2017 (Pedoman Penyusunan Survei Kepuasan Masyarakat)";
 const DEFAULT = "default, to be confirmed";
 
 const allFields: Field[] = pkg.forms.flatMap((f) => f.sections.flatMap((s) => s.fields));
@@ -64,7 +66,44 @@ describe("national package ilp-nasional v1", () => {
     for (const f of spmForms) expect(f.source).toBe(SPM);
     expect(pkg.forms.find((f) => f.key === "ilp_profil")!.source).toBe(ILP);
     for (const i of pkg.indicators.filter((x) => x.group === "ilp")) expect(i.source).toBe(DEFAULT);
-    for (const f of pkg.forms.find((x) => x.key === "blud_triwulan")!.sections.flatMap((s) => s.fields)) expect(f.source).toBe(DEFAULT);
+    for (const f of pkg.forms.find((x) => x.key === "blud_triwulan")!.sections.flatMap((s) => s.fields))
+      expect(f.source).toBe(f.key === "blud_ikm" ? IKM : DEFAULT);
+  });
+
+  it("cites Permenkes 6/2024 for every SPM element, and the passages behind K6, the age bands and the IKM categories", () => {
+    const spmFields = pkg.forms.filter((f) => f.key.startsWith("spm_")).flatMap((f) => f.sections.flatMap((s) => s.fields));
+    const spmSources = [
+      ...spmFields.map((f) => f.source),
+      ...pkg.indicators.filter((i) => i.group === "spm").map((i) => i.source),
+      ...pkg.targets.filter((t) => t.indicator.startsWith("spm_")).map((t) => t.source),
+      ...pkg.rules.filter((r) => r.form.startsWith("spm_")).map((r) => r.source),
+    ];
+    for (const s of spmSources) expect(s?.startsWith(SPM), s).toBe(true);
+    const field = (key: string) => allFields.find((f) => f.key === key)!;
+    const indicator = (key: string) => pkg.indicators.find((i) => i.key === key)!;
+    for (const s of [field("spm01_bumil_k6").source, indicator("spm_01").source]) expect(s).toContain("Permenkes 21/2021 Pasal 13 ayat (3)–(5)");
+    expect(field("spm01_bumil_k6").help?.id).toContain("minimal 6 kali kunjungan");
+    for (const s of [field("spm03_bbl_kn_lengkap").source, field("spm03_sasaran_bbl").source, indicator("spm_03").source])
+      expect(s).toContain("Permenkes 25/2014 Pasal 1 angka 2");
+    for (const s of [field("spm04_balita_standar").source, field("spm04_sasaran_balita").source, indicator("spm_04").source])
+      expect(s).toContain("Permenkes 25/2014 Pasal 1 angka 4");
+    expect(field("spm05_sasaran_usia_dasar").help?.id).toContain("kelas 1 sampai kelas 9");
+    expect(indicator("blud_ikm_rata").source.startsWith(IKM)).toBe(true);
+    for (const key of ["pws_dashboard", "kunjungan_rumah"])
+      expect(field(key).source).toMatch(/^KMK HK\.01\.07\/MENKES\/2015\/2023 \(Juknis ILP\): .*verifikasi terhadap lampiran$/);
+  });
+
+  it("colours the IKM by the Permenpan RB 14/2017 categories: A and B green, C yellow, D red; no IKM below 25", () => {
+    const ind = pkg.indicators.find((i) => i.key === "blud_ikm_rata")!;
+    for (const t of pkg.targets.filter((x) => x.indicator === "blud_ikm_rata")) expect([t.value, t.profile]).toEqual([76.61, { type: "flat" }]);
+    const band = (value: number) => bandOf(achievement(value, 76.61, ind.direction), bandsOf(ind));
+    expect([100, 88.31, 88.3, 76.61].map(band)).toEqual(["green", "green", "green", "green"]);
+    expect([76.6, 70, 65].map(band)).toEqual(["yellow", "yellow", "yellow"]);
+    expect([64.99, 50, 25].map(band)).toEqual(["red", "red", "red"]);
+    const ikm = allFields.find((f) => f.key === "blud_ikm")!;
+    expect([ikm.min, ikm.max]).toEqual([25, 100]);
+    const low = pkg.rules.find((r) => r.key === "blud_ikm_rendah")!;
+    expect([low.left, low.op, low.right, low.severity]).toEqual(["blud_ikm", ">=", "25", "error"]);
   });
 
   it("covers the groups, the 12 SPM services and their clusters", () => {

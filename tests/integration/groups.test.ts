@@ -14,6 +14,7 @@ import { clock } from "~/utils/clock.server";
 import { MAX_GROUP_IMPORT_BYTES, MAX_GROUP_IMPORT_ROWS } from "~/utils/limits";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
+import { cli, tempFile } from "../helpers/cli";
 
 const SUNGAI_DURIAN = "P1373001";
 const KOLOK_MUDIK = "P1373002";
@@ -289,5 +290,31 @@ describe.each(DIALECTS)("org-unit groups on %s", (kind) => {
     expect(payloadOf(r2).problems[0].message).toMatch(/10001 baris/);
     expect(await memberCount(g.id)).toBe(before);
     expect((await group("13.73", "lokus_ilp_2025")).revision).toBe(g.revision);
+  });
+
+  it("imports members from the CLI as an account that manages the group, and refuses one that does not", async () => {
+    const g = await group("13.73", "lokus_ilp_2025");
+    const before = await memberCount(g.id);
+    const file = tempFile(`unit_code,from,to\nP1373005,2026-01,\n`);
+    const refused = await cli("groups", "import", "lokus_ilp_2025", file, "--owner", "13.73", "--as", "adm.kendal");
+    expect(refused.code).toBe(1);
+    expect(await memberCount(g.id)).toBe(before);
+    const bad = await cli(
+      "groups",
+      "import",
+      "lokus_ilp_2025",
+      tempFile(`unit_code,from,to\nP1373005,2026-13,\n`),
+      "--owner",
+      "13.73",
+      "--as",
+      "adm.sawahlunto",
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/baris 2, kolom from: Bulan "2026-13" tidak dapat dibaca/);
+    const ok = await cli("groups", "import", "lokus_ilp_2025", file, "--owner", "13.73", "--as", "adm.sawahlunto");
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toMatch(/1 keanggotaan diimpor/);
+    expect(await memberCount(g.id)).toBe(before + 1);
+    expect(await audits("group.import", g.id)).toHaveLength(2);
   });
 });

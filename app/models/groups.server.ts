@@ -389,7 +389,12 @@ async function checkMembers(
       .execute();
     for (const u of rows) units.set(u.code, u);
   }
-  const stored = await trx.selectFrom("org_group_member").select(["id", "org_unit_id", "from_month", "to_month"]).where("group_id", "=", group.id).execute();
+  // By unit, so 10,000 rows against 10,000 stored memberships stay linear.
+  const stored = new Map<number, Array<{ id: number; from_month: number; to_month: number | null }>>();
+  for (const s of await trx.selectFrom("org_group_member").select(["id", "org_unit_id", "from_month", "to_month"]).where("group_id", "=", group.id).execute()) {
+    stored.set(s.org_unit_id, [...(stored.get(s.org_unit_id) ?? []), s]);
+  }
+  const checked = new Map<number, CheckedMember[]>();
   const members: CheckedMember[] = [];
   for (const input of inputs) {
     const code = input.unitCode.trim();
@@ -416,7 +421,7 @@ async function checkMembers(
       problems.push(problem(input.row, "to", "groups.error.toBeforeFrom", { from: monthPeriodOf(from), to: monthPeriodOf(to) }));
     if (problems.length > before || !unit || from === null) continue;
     const range = { from, to };
-    const clash = stored.find((s) => s.org_unit_id === unit.id && s.id !== ignoreMemberId && overlaps(range, { from: s.from_month, to: s.to_month }));
+    const clash = stored.get(unit.id)?.find((s) => s.id !== ignoreMemberId && overlaps(range, { from: s.from_month, to: s.to_month }));
     if (clash) {
       problems.push(
         problem(input.row, "from", "groups.error.overlap", {
@@ -427,7 +432,7 @@ async function checkMembers(
       );
       continue;
     }
-    const twin = members.find((m) => m.unit.id === unit.id && overlaps(range, m));
+    const twin = checked.get(unit.id)?.find((m) => overlaps(range, m));
     if (twin) {
       problems.push(
         problem(input.row, "from", "groups.error.overlapInFile", {
@@ -439,7 +444,9 @@ async function checkMembers(
       );
       continue;
     }
-    members.push({ row: input.row, unit, from, to });
+    const member = { row: input.row, unit, from, to };
+    members.push(member);
+    checked.set(unit.id, [...(checked.get(unit.id) ?? []), member]);
   }
   return { members, problems };
 }

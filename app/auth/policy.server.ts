@@ -18,6 +18,7 @@
  *   Scorecards ............ SCORECARD_ROLES
  *   Meetings and actions .. MEETING_RUNNER_ROLES, mayRunMeeting, MeetingInvitations, invitationsOf, mayReadMeeting,
  *                           ACTION_CONFIRM_ROLES, mayAssignAction, mayUpdateAction, mayConfirmAction, mayReadAction, actionReadScope
+ *   Org-unit groups ....... GROUP_READER_ROLES, mayReadGroup, mayManageGroup, groupOwners, groupMemberScope
  *   Menu .................. MENU, menuFor
  *   Templates, designers .. LibraryAccess, libraryAccess, packageOwnerGrant, packageOwners,
  *                           mayImportPackage, mayImportOverlayFor, overlayAccess, indicatorPreviewGrant
@@ -394,6 +395,44 @@ export function indicatorPreviewGrant(user: Pick<SessionUser, "grants">): Grant 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Org-unit groups (/groups, /groups/<id>; docs/decisions/033-org-unit-groups.md)
+//
+// A group is owned by the national unit or by a district. The national admin manages national
+// groups; a district admin manages their district's groups (and only those). Admins, verifiers
+// and facilitators read the national groups and the district groups whose district lies in their
+// area; operators have no group page. Readers see a group's members only inside their own area
+// (the national admin: everywhere).
+
+/** Who opens /groups and /groups/<id>: admins (manage their own groups), verifiers and facilitators (read only). */
+export const GROUP_READER_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "facilitator"];
+
+const groupReaderGrants = (user: Pick<SessionUser, "grants">) => user.grants.filter((g) => GROUP_READER_ROLES.includes(g.role) && g.orgLevel !== "puskesmas");
+
+/** Whether `user` may read a group owned by `owner`: any reader for a national group, a reader whose area holds the district for a district's. */
+export function mayReadGroup(user: Pick<SessionUser, "grants">, owner: Pick<OrgUnit, "level" | "path">): boolean {
+  const readers = groupReaderGrants(user);
+  if (owner.level === "national") return readers.length > 0;
+  return readers.some((g) => owner.path.startsWith(g.orgPath));
+}
+
+/** The grant that lets `user` change a group owned by `owner` and its members: the national admin (national groups), the district's admin (its groups). */
+export function mayManageGroup(user: Pick<SessionUser, "grants">, owner: Pick<OrgUnit, "id" | "level">): Grant | undefined {
+  if (owner.level === "national") return nationalAdminGrants(user).find((g) => g.orgUnitId === owner.id);
+  if (owner.level === "district") return districtAdminGrants(user).find((g) => g.orgUnitId === owner.id);
+  return undefined;
+}
+
+/** The units `user` may create groups for: the national unit (national admin) and their districts (district admin). */
+export function groupOwners(user: Pick<SessionUser, "grants">): Grant[] {
+  return [...nationalAdminGrants(user), ...districtAdminGrants(user)];
+}
+
+/** The area within which `user` sees a group's members and counts. */
+export function groupMemberScope(user: Pick<SessionUser, "grants">): Grant[] {
+  return areaRoots(groupReaderGrants(user));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Menu
 
 /** One entry of the main menu: a page, its label, and who it is shown to (the roles its route lets in). */
@@ -415,6 +454,7 @@ export const MENU: readonly MenuItem[] = [
   { to: "/imports", label: "nav.imports", roles: IMPORT_PAGE_ROLES },
   { to: "/meetings", label: "nav.meetings", roles: "all" },
   { to: "/actions", label: "nav.actions", roles: "all" },
+  { to: "/groups", label: "nav.groups", roles: GROUP_READER_ROLES },
 ];
 
 /** The menu entries a user with these roles sees (the root loader sends them to the page). */

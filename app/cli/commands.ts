@@ -19,6 +19,8 @@ import { scorecardTable } from "~/models/scorecard-view.server";
 import { csvText } from "~/utils/spreadsheet.server";
 import { importForm, importNow, MAX_IMPORT_BYTES, readImportFile } from "~/models/bulk-import.server";
 import { checkBackfillReason } from "~/models/backfill.server";
+import { importMembers } from "~/models/groups.server";
+import { MAX_GROUP_IMPORT_BYTES } from "~/utils/limits";
 import { loadGrants, type Grant } from "~/auth/session.server";
 import { getPublishedPackage, importOverlay, importPackage } from "~/models/templates.server";
 import type { OrgLevel } from "~/db/schema";
@@ -316,6 +318,51 @@ export const COMMANDS: CliCommand[] = [
       }
       io.out(result.created ? `Adaptasi ${result.key} versi ${result.version} diterbitkan.` : `Adaptasi sudah ada (isi sama).`);
       return 0;
+    },
+  },
+  {
+    name: ["groups", "import"],
+    help: "groups import <kunci> <berkas.csv> --owner KODE --as PENGGUNA   anggota kelompok unit, kolom unit_code,from,to",
+    async run(args, io) {
+      const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { owner: { type: "string" }, as: { type: "string" } } });
+      if (positionals.length !== 2 || !values.owner || !values.as) {
+        io.err("Pemakaian: groups import <kunci kelompok> <berkas.csv> --owner <kode unit pemilik> --as <nama pengguna>");
+        return 2;
+      }
+      const [key, file] = positionals;
+      let bytes: Buffer;
+      try {
+        // The page's size cap holds here too.
+        if (fs.statSync(file).size > MAX_GROUP_IMPORT_BYTES) {
+          io.err(`${path.basename(file)}: ${translate("id", "groups.error.fileTooLarge", { max: MAX_GROUP_IMPORT_BYTES / 1024 / 1024 })}`);
+          return 1;
+        }
+        bytes = fs.readFileSync(file);
+      } catch {
+        io.err(`Berkas ${file} tidak dapat dibaca.`);
+        return 1;
+      }
+      await migrated();
+      const actor = await actingUser(values.as, io);
+      if (!actor) return 1;
+      const db = getDbHandle().db;
+      const owner = await getOrgByCode(db, values.owner);
+      const group = owner
+        ? await db.selectFrom("org_group").select("id").where("owner_org_unit_id", "=", owner.id).where("key", "=", key).executeTakeFirst()
+        : undefined;
+      if (!group) {
+        io.err(`Kelompok ${key} milik unit ${values.owner} tidak ditemukan. Buat kelompoknya dulu di halaman /groups.`);
+        return 1;
+      }
+      // The acting account's rights hold as on the page (mayManageGroup); the CLI takes the group as it is now.
+      const result = await importMembers({ user: { ...actor, locale: "id" }, id: group.id, revision: null, bytes });
+      if (result.ok) {
+        io.out(result.message);
+        return 0;
+      }
+      io.err(result.message);
+      for (const p of result.problems) io.err(`baris ${p.row || "-"}${p.column ? `, kolom ${p.column}` : ""}: ${p.message}`);
+      return 1;
     },
   },
   {

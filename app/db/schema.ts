@@ -185,6 +185,8 @@ export interface Database {
   notification: NotificationTable;
   notification_pref: NotificationPrefTable;
   job_claim: JobClaimTable;
+  org_group: OrgGroupTable;
+  org_group_member: OrgGroupMemberTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;
@@ -455,4 +457,34 @@ export interface JobClaimTable {
   claim_key: string;
   claimed_by: string;
   claimed_at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Org-unit groups (migration 013; docs/decisions/033-org-unit-groups.md)
+
+/** A named set of org units (BLUD, rawat inap, lokus ILP 2025 …) owned by the national unit or a district. */
+export interface OrgGroupTable {
+  id: Generated<number>;
+  /** a-z, 0-9 and "_"; unique per owner. */
+  key: string;
+  name: string;
+  name_en: string | null;
+  description: string | null;
+  owner_org_unit_id: number;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  /** Optimistic-lock token: every edit of the group or its members checks and bumps it. */
+  revision: Generated<number>;
+}
+
+/** One unit's membership of one group from one month to another (month indexes, both inclusive; to null = open). */
+export interface OrgGroupMemberTable {
+  id: Generated<number>;
+  group_id: number;
+  org_unit_id: number;
+  from_month: number;
+  to_month: number | null;
+  created_by: number | null;
+  created_at: string;
 }

@@ -27,6 +27,7 @@ import * as m_presentation from "./messages/presentation";
 import * as m_actions from "./messages/actions";
 import * as m_notulen from "./messages/notulen";
 import * as m_notifications from "./messages/notifications";
+import * as m_groups from "./messages/groups";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -544,6 +545,7 @@ export const id = {
   ...m_actions.id,
   ...m_notulen.id,
   ...m_notifications.id,
+  ...m_groups.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1063,6 +1065,7 @@ export const en: Record<MessageKey, string> = {
   ...m_actions.en,
   ...m_notulen.en,
   ...m_notifications.en,
+  ...m_groups.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -24,13 +24,14 @@ import {
   DESIGNER_BODY_BYTES,
   FORM_BODY_BYTES,
   MAX_EVIDENCE_BYTES,
+  MAX_GROUP_IMPORT_BYTES,
   MAX_IMPORT_BYTES,
   MAX_TEMPLATE_UPLOAD_BYTES,
   MULTIPART_OVERHEAD_BYTES,
 } from "~/utils/limits";
 import { PACKAGE_MAX_BYTES } from "@engine";
 
-export type BodyFamily = "anonymous" | "import" | "template" | "designer" | "evidence" | "form";
+export type BodyFamily = "anonymous" | "import" | "template" | "designer" | "evidence" | "groups" | "form";
 
 export interface BodyLimit {
   family: BodyFamily;
@@ -56,6 +57,8 @@ const FAMILIES: ReadonlyArray<{ pattern: RegExp; limit: BodyLimit }> = [
   { pattern: /^\/templates\/import\/?$/, limit: { family: "template", bytes: MAX_TEMPLATE_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true } },
   // An action's page takes one evidence file (and small forms); it refuses an oversize length itself.
   { pattern: /^\/actions\/\d+\/?$/, limit: { family: "evidence", bytes: MAX_EVIDENCE_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true } },
+  // A group's page takes a members CSV (and small forms); it refuses an oversize length itself.
+  { pattern: /^\/groups\/\d+\/?$/, limit: { family: "groups", bytes: MAX_GROUP_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES, routeAnswers: true } },
   // Package designer, overlay designer and indicator preview: they check Content-Length themselves.
   {
     pattern: /^\/designer\/(preview-indicator|overlay\/[^/]+\/[^/]+|[^/]+\/[^/]+)\/?$/,
@@ -242,6 +245,8 @@ function fixMessage(locale: Locale, family: BodyFamily): string {
       return translate(locale, "bodyLimit.fix.designer", { max: PACKAGE_MAX_BYTES / 1024 });
     case "evidence":
       return translate(locale, "bodyLimit.fix.evidence", { max: MAX_EVIDENCE_BYTES / 1024 / 1024 });
+    case "groups":
+      return translate(locale, "bodyLimit.fix.groups", { max: MAX_GROUP_IMPORT_BYTES / 1024 / 1024 });
     case "form":
       return translate(locale, "bodyLimit.fix.form");
   }

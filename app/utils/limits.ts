@@ -20,6 +20,12 @@ export const MAX_TEMPLATE_UPLOAD_BYTES = 5 * MB;
 /** Follow-up actions: one evidence file (PDF, JPEG, PNG) per upload (docs/decisions/030-action-tracker.md). */
 export const MAX_EVIDENCE_BYTES = 5 * MB;
 
+/** Org-unit groups: a members CSV (docs/decisions/033-org-unit-groups.md). */
+export const MAX_GROUP_IMPORT_BYTES = 1 * MB;
+
+/** Org-unit groups: data rows of one members CSV. */
+export const MAX_GROUP_IMPORT_ROWS = 10_000;
+
 /** Designer posts carry a package draft; percent-encoding can triple a document's size. */
 export const DESIGNER_BODY_BYTES = 3 * PACKAGE_MAX_BYTES + 64 * KB;
 

@@ -10,6 +10,7 @@ import type { Role } from "~/db/schema";
 import {
   ADMIN_ROLES,
   EXPORT_ROLES,
+  GROUP_READER_ROLES,
   IMPORT_PAGE_ROLES,
   IMPORT_ROLES,
   LOCK_ROLES,
@@ -97,6 +98,9 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   "meetings.new": { roles: MEETING_RUNNER_ROLES },
   // Readers only (mayReadMeeting: 403 otherwise, 404 unknown), edits by runners of its scope; tests/integration/meetings.test.ts.
   "meetings.$id": { roles: "all", params: { id: "1" } },
+  // Another district's or a national group refuses a district admin's changes, a verifier's writes and uploads (403) in tests/integration/groups.test.ts.
+  "groups._index": { roles: GROUP_READER_ROLES },
+  "groups.$id": { roles: GROUP_READER_ROLES, params: { id: "1" } },
 };
 
 const routesDir = path.resolve("app/routes");

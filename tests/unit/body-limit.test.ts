@@ -14,6 +14,7 @@ import {
   ANONYMOUS_BODY_BYTES,
   DESIGNER_BODY_BYTES,
   FORM_BODY_BYTES,
+  MAX_GROUP_IMPORT_BYTES,
   MAX_IMPORT_BYTES,
   MAX_TEMPLATE_UPLOAD_BYTES,
   MULTIPART_OVERHEAD_BYTES,
@@ -134,6 +135,9 @@ describe("limits per route family", () => {
       ["/designer/preview-indicator", "designer", DESIGNER_BODY_BYTES, true],
       ["/designer/preview-form", "designer", DESIGNER_BODY_BYTES, false],
       ["/designer/new", "form", FORM_BODY_BYTES, false],
+      ["/groups/7", "groups", MAX_GROUP_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES, true],
+      ["/groups/7.data", "groups", MAX_GROUP_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES, true],
+      ["/groups", "form", FORM_BODY_BYTES, false],
       ["/forms/ilp_profil/2025-01/autosave", "form", FORM_BODY_BYTES, false],
       ["/_root.data", "form", FORM_BODY_BYTES, false],
     ];

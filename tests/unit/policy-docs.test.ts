@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
   ADMIN_ROLES,
   ALL_ROLES,
+  GROUP_READER_ROLES,
   HISTORY_READER_ROLES,
   IMPORT_PAGE_ROLES,
   IMPORT_ROLES,
@@ -57,6 +58,9 @@ const PAGES: Record<string, readonly Role[] | "public"> = {
   "/meetings/<id>/notulen.xlsx": ALL_ROLES,
   // Each user's own notifications and settings.
   "/notifications": ALL_ROLES,
+  // Admins manage their own groups; verifiers and facilitators read (mayReadGroup, mayManageGroup).
+  "/groups": GROUP_READER_ROLES,
+  "/groups/<id>": GROUP_READER_ROLES,
 };
 
 const EVERYONE = "everyone";

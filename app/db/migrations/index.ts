@@ -12,6 +12,7 @@ import * as m009 from "./009_late_entry";
 import * as m010 from "./010_effective_from";
 import * as m011 from "./011_import_problem_en";
 import * as m012 from "./012_meetings_actions";
+import * as m013 from "./013_org_unit_groups";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "010_effective_from": m010,
   "011_import_problem_en": m011,
   "012_meetings_actions": m012,
+  "013_org_unit_groups": m013,
 };

@@ -37,7 +37,7 @@ import { clock } from "~/utils/clock.server";
 import { MAX_EVIDENCE_BYTES } from "~/utils/limits";
 import type { ScorecardView } from "~/contracts/scorecard";
 import { actionMarkers, cellKey, isOverdue, OPEN_STATUSES, overdueSql } from "./action-markers.server";
-import { notify, operatorsOf } from "./notifications.server";
+import { excerpt, notify, operatorsOf } from "./notifications.server";
 import { getOrgByCode, getOrgById } from "./org.server";
 import { explainUnit } from "./scorecard.server";
 import { getPublishedPackage } from "./templates.server";
@@ -143,7 +143,6 @@ async function checkFields(db: DbOrTrx, user: SessionUser, f: ActionFields, earl
 }
 
 /** A text cut to `n` characters (an ellipsis included) for a notification or an email. */
-export const excerpt = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 async function notifyAssigned(db: DbOrTrx, actionId: number, f: CheckedFields, actorId: number): Promise<void> {
   const recipients = [...(await operatorsOf(db, f.responsible.id)), ...(f.responsibleUserId ? [f.responsibleUserId] : [])].filter((id) => id !== actorId);

@@ -51,16 +51,27 @@ export async function notify(db: DbOrTrx, userIds: readonly number[], event: Not
 
 /** The active accounts holding a Puskesmas-operator grant on `orgUnitId`: who answers for that unit's reports and actions. */
 export async function operatorsOf(db: DbOrTrx, orgUnitId: number): Promise<number[]> {
+  return (await operatorsByUnit(db, [orgUnitId])).get(orgUnitId) ?? [];
+}
+
+/** The same for several units at once: unit id → its active operators' account ids (units without any are left out). */
+export async function operatorsByUnit(db: DbOrTrx, orgUnitIds: readonly number[]): Promise<Map<number, number[]>> {
+  const byUnit = new Map<number, number[]>();
+  if (orgUnitIds.length === 0) return byUnit;
   const rows = await db
     .selectFrom("role_grant")
     .innerJoin("app_user", "app_user.id", "role_grant.user_id")
-    .select("app_user.id")
-    .where("role_grant.org_unit_id", "=", orgUnitId)
+    .select(["role_grant.org_unit_id", "app_user.id"])
+    .where("role_grant.org_unit_id", "in", [...new Set(orgUnitIds)])
     .where("role_grant.role", "=", "puskesmas_operator")
     .where("app_user.active", "=", 1)
     .execute();
-  return rows.map((r) => r.id);
+  for (const r of rows) byUnit.set(r.org_unit_id, [...(byUnit.get(r.org_unit_id) ?? []), r.id]);
+  return byUnit;
 }
+
+/** A long text cut for a notification's parameters: at most `n` characters, with "…" when cut. */
+export const excerpt = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 // ---------------------------------------------------------------------------------------------
 // Reading: the notification centre (app/routes/notifications.tsx) and the header's count.

@@ -27,7 +27,7 @@ import { isConnectionFailure, mailerFromEnv, type Mailer, type MailMessage } fro
 import { clock } from "~/utils/clock.server";
 import { currentPeriodOf } from "./entry.server";
 import { dateText, deadlineDate, LockCache } from "./locks.server";
-import { notificationText, notify, safeLink } from "./notifications.server";
+import { excerpt, notificationText, notify, operatorsByUnit, safeLink } from "./notifications.server";
 import { ancestorIds } from "./submissions.server";
 import { effectivePackages, formDueIn, type EffectivePackage } from "./templates.server";
 
@@ -185,20 +185,12 @@ export async function remindDeadlines(db: DbOrTrx = getDb(), now = clock.now()):
       .execute();
     if (units.length === 0) break;
     after = units[units.length - 1].id;
-    const operators = await db
-      .selectFrom("role_grant as g")
-      .innerJoin("app_user as u", "u.id", "g.user_id")
-      .select(["g.org_unit_id", "u.id"])
-      .where("g.role", "=", "puskesmas_operator")
-      .where("u.active", "=", 1)
-      .where(
-        "g.org_unit_id",
-        "in",
-        units.map((u) => u.id),
-      )
-      .execute();
+    const operators = await operatorsByUnit(
+      db,
+      units.map((u) => u.id),
+    );
     for (const unit of units) {
-      const recipients = operators.filter((o) => o.org_unit_id === unit.id).map((o) => o.id);
+      const recipients = operators.get(unit.id) ?? [];
       const { districtId } = ancestorIds(unit);
       let packages = packagesOf.get(districtId);
       if (!packages) packagesOf.set(districtId, (packages = effectivePackages(districtId, db)));
@@ -269,18 +261,14 @@ export async function remindActions(db: DbOrTrx = getDb(), now = clock.now()): P
       .execute();
     if (actions.length === 0) break;
     after = actions[actions.length - 1].id;
-    const operators = await db
-      .selectFrom("role_grant as g")
-      .innerJoin("app_user as u", "u.id", "g.user_id")
-      .select(["g.org_unit_id", "u.id"])
-      .where("g.role", "=", "puskesmas_operator")
-      .where("u.active", "=", 1)
-      .where("g.org_unit_id", "in", [...new Set(actions.map((a) => a.responsible_org_unit_id))])
-      .execute();
+    const operators = await operatorsByUnit(
+      db,
+      actions.map((x) => x.responsible_org_unit_id),
+    );
     for (const a of actions) {
-      const recipients = operators.filter((o) => o.org_unit_id === a.responsible_org_unit_id).map((o) => o.id);
+      const recipients = operators.get(a.responsible_org_unit_id) ?? [];
       const kind: NotificationKind = a.due_date < today ? "action_overdue" : "action_due";
-      const problem = a.problem.length > 120 ? `${a.problem.slice(0, 119)}…` : a.problem;
+      const problem = excerpt(a.problem);
       created += await notify(db, recipients, {
         kind,
         eventKey: `${kind}:${a.id}`,

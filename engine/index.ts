@@ -18,6 +18,7 @@ export * from "./period-messages";
 export * from "./targets";
 export * from "./status";
 export * from "./facts";
+export * from "./expected";
 export * from "./aggregate";
 export * from "./facts-memory";
 export * from "./scorecard/index";

@@ -153,6 +153,14 @@ export type Unit = string;
  * Rumus dalam bahasa rumus Pantau ILP (lihat docs/documents.md).
  */
 export type Formula = string;
+/**
+ * Tingkat unit yang mengisi formulir: Puskesmas, Pustu (unit pelayanan kesehatan desa/kelurahan) atau Posyandu.
+ */
+export type ReportingLevel = "puskesmas" | "pustu" | "posyandu";
+/**
+ * Kunci kelompok unit (huruf kecil, angka, garis bawah), misalnya "blud".
+ */
+export type GroupKey = string;
 
 /**
  * Penyesuaian paket templat oleh satu kabupaten/kota.
@@ -397,6 +405,13 @@ export interface Form {
    * Periode pelaporan.
    */
   periodType: "month" | "quarter" | "year";
+  /**
+   * Tingkat unit yang mengisi formulir ini; tanpa isian: Puskesmas.
+   *
+   * @maxItems 3
+   */
+  reportingLevels?: ReportingLevel[];
+  appliesTo?: AppliesTo;
   source: Source;
   description?: Text;
   /**
@@ -406,6 +421,17 @@ export interface Form {
    */
   sections: Section[];
   changeCheck?: ChangeCheck;
+}
+/**
+ * Unit yang wajib mengisi: hanya anggota salah satu kelompok ini pada periode laporan (kelompok nasional, atau kelompok kabupaten/kota unit itu).
+ */
+export interface AppliesTo {
+  /**
+   * Kunci kelompok unit; cukup anggota salah satunya.
+   *
+   * @maxItems 20
+   */
+  groups: GroupKey[];
 }
 /**
  * Bagian formulir berisi isian.

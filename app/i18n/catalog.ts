@@ -28,6 +28,10 @@ import * as m_actions from "./messages/actions";
 import * as m_notulen from "./messages/notulen";
 import * as m_notifications from "./messages/notifications";
 import * as m_groups from "./messages/groups";
+import * as m_village_package from "./messages/village-package";
+import * as m_group_filter from "./messages/group-filter";
+import * as m_village from "./messages/village";
+import * as m_reporting_levels from "./messages/reporting-levels";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -546,6 +550,10 @@ export const id = {
   ...m_notulen.id,
   ...m_notifications.id,
   ...m_groups.id,
+  ...m_village_package.id,
+  ...m_group_filter.id,
+  ...m_village.id,
+  ...m_reporting_levels.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1066,6 +1074,10 @@ export const en: Record<MessageKey, string> = {
   ...m_notulen.en,
   ...m_notifications.en,
   ...m_groups.en,
+  ...m_village_package.en,
+  ...m_group_filter.en,
+  ...m_village.en,
+  ...m_reporting_levels.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

@@ -1,0 +1,4 @@
+/** Messages of village-level reporting (Pustu and Posyandu reports, village operators); spread into app/i18n/catalog.ts. Same keys in both locales (tested). */
+export const id = {};
+
+export const en: Record<keyof typeof id, string> = {};

@@ -126,8 +126,9 @@ function fieldsOf(pkg: TemplatePackage, pointerPrefix = ""): Map<string, FieldAt
 /**
  * Turns an edited effective package back into an overlay on `base`. `hidden` lists the optional
  * national fields the district hides (they may or may not still be present in `edited`).
- * Operations come out in a fixed order that applyOverlay accepts: relabel, setBands, addField,
- * addIndicator, addRule, setTarget, hideField.
+ * Operations come out in a fixed order that applyOverlay accepts: addForm, relabel, setBands,
+ * addField, addIndicator, addRule, setTarget, hideField (local forms first: the district's
+ * indicators and rules may read their fields).
  */
 export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hidden: readonly string[], meta: DeriveMeta): DerivedOverlay {
   const problems: DeriveProblem[] = [];
@@ -135,6 +136,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     const params = overlayParams(raw);
     problems.push({ pointer, code: OVERLAY_MESSAGES[messageCode].code, message: overlayMessage(messageCode, params), messageCode, params });
   };
+  const addForms: OverlayOperation[] = [];
   const relabels: OverlayOperation[] = [];
   const bands: OverlayOperation[] = [];
   const addFields: OverlayOperation[] = [];
@@ -178,12 +180,34 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
       return;
     }
     const baseForm = baseForms.get(form.key);
-    if (!baseForm) {
-      problem(`${fp}/key`, "FORM_ADDED", { form: String(form.key) });
-      return;
-    }
     if (seenForms.has(form.key)) {
       problem(`${fp}/key`, "FORM_DUPLICATE", { form: form.key });
+      return;
+    }
+    if (!baseForm) {
+      // A form the national version does not have: a local form, whole, with local fields only.
+      if (typeof form.key !== "string" || !KEY_PATTERN.test(form.key) || !form.key.startsWith(LOCAL_PREFIX)) {
+        problem(`${fp}/key`, "FORM_ADDED", { form: String(form.key) });
+        return;
+      }
+      seenForms.add(form.key);
+      let fine = true;
+      arr<Section>(form.sections).forEach((section, si) => {
+        arr<Field>(section?.fields).forEach((field, ki) => {
+          const kp = `${fp}/sections/${si}/fields/${ki}`;
+          if (!isObj(field) || typeof field.key !== "string") {
+            problem(kp, "FIELD_NO_KEY");
+            fine = false;
+          } else if (!KEY_PATTERN.test(field.key) || !field.key.startsWith(LOCAL_PREFIX)) {
+            problem(`${kp}/key`, "NEW_FIELD_NOT_LOCAL", { field: field.key, stem: field.key.replace(/[^a-z0-9_]/g, "_").replace(/^lokal_?/, "") });
+            fine = false;
+          } else if (seenFieldKeys.has(field.key) || baseFields.has(field.key)) {
+            problem(`${kp}/key`, "FIELD_DUPLICATE", { field: field.key });
+            fine = false;
+          } else seenFieldKeys.add(field.key);
+        });
+      });
+      if (fine) emit(addForms, { op: "addForm", form: structuredClone(form) }, fp);
       return;
     }
     seenForms.add(form.key);
@@ -191,7 +215,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
       if (isObj(form.title)) emit(relabels, { op: "relabel", form: form.key, label: structuredClone(form.title) as Text }, `${fp}/title`);
       else problem(`${fp}/title`, "FORM_TITLE_EMPTY", { form: form.key });
     }
-    for (const prop of ["periodType", "source", "description"] as const) {
+    for (const prop of ["periodType", "source", "description", "reportingLevels", "appliesTo"] as const) {
       if (!same(form[prop], baseForm[prop])) {
         problem(`${fp}/${prop}`, "FORM_PROP_LOCKED", { prop, form: form.key });
       }
@@ -439,7 +463,7 @@ export function deriveOverlay(base: TemplatePackage, edited: TemplatePackage, hi
     }
   }
 
-  const operations = [...relabels, ...bands, ...addFields, ...addIndicators, ...addRules, ...setTargets, ...hides];
+  const operations = [...addForms, ...relabels, ...bands, ...addFields, ...addIndicators, ...addRules, ...setTargets, ...hides];
   const overlay: DistrictOverlay = {
     package: base.key,
     baseVersion: base.version,
@@ -489,6 +513,13 @@ export function describeOverlayLines(base: TemplatePackage, overlay: DistrictOve
         break;
       case "addField":
         line("ADD_FIELD", { ...text("label", op.field.label), key: op.field.key, form: op.form, section: op.section });
+        break;
+      case "addForm":
+        line("ADD_FORM", {
+          ...text("title", op.form.title, op.form.key),
+          key: op.form.key,
+          fields: op.form.sections.reduce((n, sct) => n + sct.fields.length, 0),
+        });
         break;
       case "addIndicator":
         line("ADD_INDICATOR", { ...text("name", op.indicator.name), key: op.indicator.key });

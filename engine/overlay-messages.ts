@@ -21,6 +21,7 @@ type Render = (p: OverlayMessageParams) => string;
 
 /** Names of things in both languages, for messages shared by fields, indicators and rules. */
 const KIND: Record<string, { id: string; en: string }> = {
+  form: { id: "formulir", en: "form" },
   field: { id: "isian", en: "field" },
   indicator: { id: "indikator", en: "indicator" },
   rule: { id: "aturan", en: "rule" },
@@ -69,6 +70,8 @@ const INDICATOR_PROP_NAMES: Record<string, { id: string; en: string }> = {
 
 const FORM_PROP_NAMES: Record<string, { id: string; en: string }> = {
   periodType: { id: "Periode", en: "period" },
+  reportingLevels: { id: "Tingkat pelapor", en: "reporting levels" },
+  appliesTo: { id: "Unit yang wajib mengisi", en: "units it applies to" },
   source: { id: "Sumber", en: "source" },
   description: { id: "Keterangan", en: "description" },
 };
@@ -250,6 +253,16 @@ export const OVERLAY_MESSAGES = {
     id: (p) => `Isian "${p.field}" memerlukan label dalam Bahasa Indonesia.`,
     en: (p) => `Field "${p.field}" needs a label in Bahasa Indonesia.`,
   },
+  FORM_TITLE_MISSING: {
+    code: "BAD_LABEL",
+    id: (p) => `Formulir lokal "${p.form}" memerlukan judul dalam Bahasa Indonesia.`,
+    en: (p) => `Local form "${p.form}" needs a title in Bahasa Indonesia.`,
+  },
+  LOCAL_FORM_EMPTY: {
+    code: "LOCAL_FORM_EMPTY",
+    id: (p) => `Formulir lokal "${p.form}" belum memiliki bagian berisi isian. Tambahkan setidaknya satu bagian dengan satu isian.`,
+    en: (p) => `Local form "${p.form}" has no section with fields yet. Add at least one section with one field.`,
+  },
   INDICATOR_NAME_MISSING: {
     code: "BAD_LABEL",
     id: (p) => `Indikator "${p.indicator}" memerlukan nama dalam Bahasa Indonesia.`,
@@ -306,6 +319,11 @@ export const OVERLAY_MESSAGES = {
     id: (p) => `Versi nasional ${p.version} menambahkan indikator dengan kode "${p.key}"; ganti kode indikator lokal.`,
     en: (p) => `National version ${p.version} adds an indicator with key "${p.key}"; change the local indicator's key.`,
   },
+  REBASE_LOCAL_FORM_KEY_TAKEN: {
+    code: "KEY_EXISTS",
+    id: (p) => `Versi nasional ${p.version} memakai kode "${p.key}" yang juga dipakai formulir lokal; ganti kode formulir atau isian lokal.`,
+    en: (p) => `National version ${p.version} uses the key "${p.key}", which the local form also uses; change the local form's or field's key.`,
+  },
   REBASE_INDICATOR_FORMULA: {
     code: "BAD_FORMULA",
     id: (p) => `Rumus indikator lokal "${p.key}" tidak berlaku lagi pada versi nasional ${p.version}: ${p.detail}`,
@@ -353,9 +371,9 @@ export const OVERLAY_MESSAGES = {
   FORM_ADDED: {
     code: "FORM_ADDED",
     id: (p) =>
-      `Formulir "${p.form}" tidak ada di versi nasional. Adaptasi tidak dapat menambah formulir baru; tambahkan isian lokal (kode diawali "${LOCAL_PREFIX}") ke formulir yang ada.`,
+      `Formulir baru "${p.form}" harus berkode diawali "${LOCAL_PREFIX}" (huruf kecil, angka, garis bawah), begitu pula setiap isiannya, agar tidak bentrok dengan kode nasional.`,
     en: (p) =>
-      `Form "${p.form}" is not in the national version. An adaptation cannot add forms; add local fields (keys starting with "${LOCAL_PREFIX}") to an existing form.`,
+      `New form "${p.form}" needs a key starting with "${LOCAL_PREFIX}" (lowercase letters, digits, underscores), and so does each of its fields, so they cannot clash with national keys.`,
   },
   FORM_DUPLICATE: {
     code: "DUPLICATE_KEY",

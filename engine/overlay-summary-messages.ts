@@ -57,6 +57,10 @@ export const OVERLAY_SUMMARY_MESSAGES = {
     id: (p) => `Isian lokal baru "${p.label}" (${p.key}) ditambahkan ke formulir "${p.form}", bagian "${p.section}".`,
     en: (p) => `New local field "${en(p, "label")}" (${p.key}) is added to form "${p.form}", section "${p.section}".`,
   },
+  ADD_FORM: {
+    id: (p) => `Formulir lokal baru "${p.title}" (${p.key}) dengan ${p.fields} isian.`,
+    en: (p) => `New local form "${en(p, "title")}" (${p.key}) with ${p.fields} ${Number(p.fields) === 1 ? "field" : "fields"}.`,
+  },
   ADD_INDICATOR: {
     id: (p) => `Indikator lokal baru "${p.name}" (${p.key}).`,
     en: (p) => `New local indicator "${en(p, "name")}" (${p.key}).`,

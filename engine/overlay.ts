@@ -50,7 +50,8 @@ export type OverlayProblemCode =
   | "BAD_BANDS"
   | "BAD_FORMULA"
   | "BAD_LABEL"
-  | "RELABEL_TARGET";
+  | "RELABEL_TARGET"
+  | "LOCAL_FORM_EMPTY";
 
 /** An operation that could not be applied; `op` is its index (-1 for the overlay as a whole). */
 export interface OverlayProblem {
@@ -177,7 +178,7 @@ function fail(messageCode: OverlayMessageCode, raw: Readonly<Record<string, unkn
   return { code: OVERLAY_MESSAGES[messageCode].code as OverlayProblemCode, messageCode, params, message: overlayMessage(messageCode, params) };
 }
 
-function checkLocalKey(key: unknown, kind: "field" | "indicator" | "rule"): OpResult {
+function checkLocalKey(key: unknown, kind: "form" | "field" | "indicator" | "rule"): OpResult {
   if (typeof key !== "string" || !isValidKey(key)) return fail("BAD_KEY", { kind, key });
   if (!key.startsWith(LOCAL_PREFIX)) return fail("NOT_LOCAL_KEY", { kind, key });
   return null;
@@ -332,6 +333,44 @@ function applyOp(state: Effective, op: OverlayOperation, overlay: DistrictOverla
       state.origins.fields.set(field.key, "local");
       return null;
     }
+    case "addForm": {
+      const form = op.form;
+      const bad = checkLocalKey(form?.key, "form");
+      if (bad) return bad;
+      if (state.form(form.key) || state.origins.forms.has(form.key)) return fail("KEY_EXISTS", { kind: "form", key: form.key });
+      if (!isText(form.title)) return fail("FORM_TITLE_MISSING", { form: form.key });
+      const sections = Array.isArray(form.sections) ? form.sections : [];
+      if (sections.length === 0) return fail("LOCAL_FORM_EMPTY", { form: form.key });
+      // Every field of a local form is local: its key starts with the local prefix and is new to the package.
+      const keys = new Set<string>();
+      const symbols = new Map<string, FormulaType>();
+      for (const section of sections) {
+        for (const field of Array.isArray(section?.fields) ? section.fields : []) {
+          const badField = checkLocalKey(field?.key, "field");
+          if (badField) return badField;
+          if (keys.has(field.key) || state.findField(field.key) || state.origins.fields.has(field.key))
+            return fail("KEY_EXISTS", { kind: "field", key: field.key });
+          if (!isText(field.label)) return fail("FIELD_LABEL_MISSING", { field: field.key });
+          keys.add(field.key);
+          const type = formulaTypeOf(field.type);
+          if (type) symbols.set(field.key, type);
+        }
+      }
+      for (const section of sections) {
+        for (const field of section.fields) {
+          if (field.calculate === undefined) continue;
+          const p = formulaProblem(field.calculate, symbols, "field", "field", field.key);
+          if (p) return p;
+        }
+      }
+      state.pkg.forms.push(structuredClone(form));
+      state.origins.forms.set(form.key, "local");
+      for (const section of sections) {
+        state.origins.sections.set(`${form.key}/${section.key}`, "local");
+        for (const field of section.fields) state.origins.fields.set(field.key, "local");
+      }
+      return null;
+    }
     case "addIndicator": {
       const ind = op.indicator;
       const bad = checkLocalKey(ind?.key, "indicator");
@@ -480,6 +519,9 @@ function rebaseReason(
         return reason("REBASE_FIELD_KEY_TAKEN", { key: op.field.key, version });
       if (code === "SECTION_NOT_FOUND") return reason("REBASE_SECTION_GONE", { section: op.section, form: op.form, version });
       if (code === "AFTER_NOT_FOUND") return reason("REBASE_AFTER_GONE", { after: op.after, version });
+      break;
+    case "addForm":
+      if (code === "KEY_EXISTS") return reason("REBASE_LOCAL_FORM_KEY_TAKEN", { key: String(problem.params.key ?? op.form.key), version });
       break;
     case "addIndicator":
       if (code === "KEY_EXISTS") return reason("REBASE_INDICATOR_KEY_TAKEN", { key: op.indicator.key, version });

@@ -59,6 +59,13 @@ export type OverlayOperation =
       /**
        * Operasi.
        */
+      op: "addForm";
+      form: Form;
+    }
+  | {
+      /**
+       * Operasi.
+       */
       op: "addIndicator";
       indicator: Indicator;
     }
@@ -335,6 +342,58 @@ export interface ChangeCheck {
   off?: boolean;
 }
 /**
+ * Formulir yang diisi Puskesmas tiap periode.
+ */
+export interface Form {
+  key: Key;
+  title: Text;
+  /**
+   * Periode pelaporan.
+   */
+  periodType: "month" | "quarter" | "year";
+  /**
+   * Tingkat unit yang mengisi formulir ini; tanpa isian: Puskesmas.
+   *
+   * @maxItems 3
+   */
+  reportingLevels?: ReportingLevel[];
+  appliesTo?: AppliesTo;
+  source: Source;
+  description?: Text;
+  /**
+   * Bagian-bagian formulir.
+   *
+   * @maxItems 50
+   */
+  sections: Section[];
+  changeCheck?: ChangeCheck;
+}
+/**
+ * Unit yang wajib mengisi: hanya anggota salah satu kelompok ini pada periode laporan (kelompok nasional, atau kelompok kabupaten/kota unit itu).
+ */
+export interface AppliesTo {
+  /**
+   * Kunci kelompok unit; cukup anggota salah satunya.
+   *
+   * @maxItems 20
+   */
+  groups: GroupKey[];
+}
+/**
+ * Bagian formulir berisi isian.
+ */
+export interface Section {
+  key: Key;
+  title: Text;
+  description?: Text;
+  /**
+   * Isian dalam bagian ini.
+   *
+   * @maxItems 300
+   */
+  fields: Field[];
+}
+/**
  * Indikator yang dihitung dari isian formulir.
  */
 export interface Indicator {
@@ -394,58 +453,6 @@ export interface ValidationRule {
   severity: "error" | "warning";
   message: Text;
   source?: Source;
-}
-/**
- * Formulir yang diisi Puskesmas tiap periode.
- */
-export interface Form {
-  key: Key;
-  title: Text;
-  /**
-   * Periode pelaporan.
-   */
-  periodType: "month" | "quarter" | "year";
-  /**
-   * Tingkat unit yang mengisi formulir ini; tanpa isian: Puskesmas.
-   *
-   * @maxItems 3
-   */
-  reportingLevels?: ReportingLevel[];
-  appliesTo?: AppliesTo;
-  source: Source;
-  description?: Text;
-  /**
-   * Bagian-bagian formulir.
-   *
-   * @maxItems 50
-   */
-  sections: Section[];
-  changeCheck?: ChangeCheck;
-}
-/**
- * Unit yang wajib mengisi: hanya anggota salah satu kelompok ini pada periode laporan (kelompok nasional, atau kelompok kabupaten/kota unit itu).
- */
-export interface AppliesTo {
-  /**
-   * Kunci kelompok unit; cukup anggota salah satunya.
-   *
-   * @maxItems 20
-   */
-  groups: GroupKey[];
-}
-/**
- * Bagian formulir berisi isian.
- */
-export interface Section {
-  key: Key;
-  title: Text;
-  description?: Text;
-  /**
-   * Isian dalam bagian ini.
-   *
-   * @maxItems 300
-   */
-  fields: Field[];
 }
 /**
  * Paket templat berversi: formulir, indikator, target dan aturan.

@@ -28,6 +28,7 @@ import * as m_actions from "./messages/actions";
 import * as m_notulen from "./messages/notulen";
 import * as m_notifications from "./messages/notifications";
 import * as m_groups from "./messages/groups";
+import * as m_overlay_forms from "./messages/overlay-forms";
 import * as m_village_package from "./messages/village-package";
 import * as m_group_filter from "./messages/group-filter";
 import * as m_village from "./messages/village";
@@ -550,6 +551,7 @@ export const id = {
   ...m_notulen.id,
   ...m_notifications.id,
   ...m_groups.id,
+  ...m_overlay_forms.id,
   ...m_village_package.id,
   ...m_group_filter.id,
   ...m_village.id,
@@ -1074,6 +1076,7 @@ export const en: Record<MessageKey, string> = {
   ...m_notulen.en,
   ...m_notifications.en,
   ...m_groups.en,
+  ...m_overlay_forms.en,
   ...m_village_package.en,
   ...m_group_filter.en,
   ...m_village.en,

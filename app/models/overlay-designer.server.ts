@@ -329,6 +329,8 @@ function describeOp(op: DistrictOverlay["operations"][number], reader: Reader): 
   switch (op.op) {
     case "addField":
       return say(reader, "overlayDesigner.op.addField", { key: op.field.key });
+    case "addForm":
+      return say(reader, "overlayDesigner.op.addForm", { key: op.form.key });
     case "addIndicator":
       return say(reader, "overlayDesigner.op.addIndicator", { key: op.indicator.key });
     case "addRule":

@@ -621,6 +621,14 @@ function operationFormulas(op: unknown): Array<{ pointer: string; formula: unkno
     rule?: { left?: unknown; right?: unknown };
   };
   if (o.op === "addField") return [{ pointer: "/field/calculate", formula: o.field?.calculate, context: "field" }];
+  if (o.op === "addForm") {
+    const sections = (op as { form?: { sections?: Array<{ fields?: Array<{ calculate?: unknown }> }> } }).form?.sections;
+    return (Array.isArray(sections) ? sections : []).flatMap((s, si) =>
+      (Array.isArray(s?.fields) ? s.fields : []).flatMap((f, fi) =>
+        f?.calculate === undefined ? [] : [{ pointer: `/form/sections/${si}/fields/${fi}/calculate`, formula: f.calculate, context: "field" as const }],
+      ),
+    );
+  }
   if (o.op === "addIndicator") {
     return [
       { pointer: "/indicator/numerator", formula: o.indicator?.numerator, context: "indicator" },
@@ -655,7 +663,11 @@ async function locateOverlayFormulaErrors(errors: ReportError[], json: unknown):
     if (type) symbols.set(f.key, type);
   };
   for (const form of base.document.forms) for (const s of form.sections) for (const f of s.fields) add(f);
-  for (const op of head.operations as Array<{ op?: unknown; field?: { key?: unknown; type?: unknown } }>) if (op?.op === "addField" && op.field) add(op.field);
+  for (const op of head.operations as Array<{ op?: unknown; field?: { key?: unknown; type?: unknown }; form?: { sections?: unknown } }>) {
+    if (op?.op === "addField" && op.field) add(op.field);
+    if (op?.op === "addForm" && Array.isArray(op.form?.sections))
+      for (const s of op.form.sections as Array<{ fields?: unknown }>) if (Array.isArray(s?.fields)) for (const f of s.fields) add(f);
+  }
   return errors.map((e) => {
     const m = /^\/operations\/(\d+)$/.exec(e.pointer);
     if (e.code !== "BAD_FORMULA" || !m) return e;

@@ -348,7 +348,8 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
 
 /**
  * Checks of a district overlay against its base package, once it passed its schema: referenced
- * keys exist (in the base or added earlier in the overlay), added keys start with `lokal_`, only
+ * keys exist (in the base or added earlier in the overlay; a local form's fields count once it is
+ * added), added keys (forms and their fields too) start with `lokal_`, only
  * optional fields hidden, targets scoped inside the district.
  */
 export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: TemplatePackage): DocumentError[] {
@@ -439,6 +440,30 @@ export function checkOverlaySemantics(overlay: DistrictOverlay, basePackage: Tem
           fieldToForm.set(key, op.form);
           fieldDefs.set(key, op.field);
         }
+        break;
+      }
+      case "addForm": {
+        const form = op.form;
+        if (!mustBeLocal(`${p}/form/key`, form.key)) break;
+        if (forms.has(form.key)) {
+          errors.push(duplicate(`${p}/form/key`, form.key));
+          break;
+        }
+        forms.set(form.key, form);
+        const m = new Map<string, string[]>();
+        form.sections.forEach((section, si) => {
+          m.set(section.key, []);
+          section.fields.forEach((field, fi) => {
+            const fp = `${p}/form/sections/${si}/fields/${fi}`;
+            if (!mustBeLocal(`${fp}/key`, field.key)) return;
+            if (fieldDefs.has(field.key)) errors.push(duplicate(`${fp}/key`, field.key));
+            errors.push(...checkFieldShape(field, fp));
+            m.get(section.key)!.push(field.key);
+            fieldToForm.set(field.key, form.key);
+            fieldDefs.set(field.key, field);
+          });
+        });
+        sections.set(form.key, m);
         break;
       }
       case "addIndicator": {

@@ -1,8 +1,8 @@
 /**
  * District adaptation in a real browser: the Kota Sawahlunto district admin
  * opens the adaptation of ilp-nasional from the template library, overrides a target for the
- * district in the Target tab, adds a local field and relabels a national one in the form builder
- * (no JSON), saves, reads the plain-language summary, publishes, and sees
+ * district in the Target tab, adds a local field, a local form with a field, and relabels a national
+ * one in the form builder (no JSON), saves, reads the plain-language summary, publishes, and sees
  * the Lokal/Diubah marks on the package page. Screenshot: designer-overlay.png.
  */
 import type { Page } from "playwright-core";
@@ -55,6 +55,22 @@ describe("district adaptation", () => {
     await national.getByRole("button", { name: "Posyandu ILP aktif (Sawahlunto)", exact: true }).waitFor();
     expect(await page.locator('li[data-field-key="posyandu_ilp"]').count()).toBe(1);
 
+    // A local form of the district's own: "add form" in an adaptation gives a lokal_ key, and its
+    // section takes fields from the palette like any form of the district's own package.
+    await page.getByLabel(t("formbuilder.form.newTitle"), { exact: true }).fill("Kunjungan keluarga kota");
+    await page.getByRole("button", { name: t("formbuilder.form.add"), exact: true }).click();
+    await page
+      .getByRole("button", { name: /^Kunjungan keluarga kota/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole("button", { name: t("formbuilder.palette.add", { type: t("formbuilder.type.integer"), title: t("formbuilder.section.defaultTitle") }) })
+      .click();
+    await page.waitForFunction(() => /-label$/.test(document.activeElement?.id ?? ""));
+    await page.locator(":focus").fill("Rumah dikunjungi bulan ini");
+    const localFieldKeys = await page.locator('[data-field-key^="lokal_"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-field-key")));
+    expect(localFieldKeys.length).toBeGreaterThan(0);
+
     // The target override through the Target tab: the national 2026 target of SPM 1 is read-only,
     // the district adds its own for Kota Sawahlunto (13.73) with another value.
     await tab(page, t("designer.tab.targets"));
@@ -103,6 +119,7 @@ describe("district adaptation", () => {
     await tab(page, t("overlayDesigner.tab.publish"));
     const panel = page.locator(".overlay-publish");
     await panel.getByText(/Isian lokal baru "Posyandu yang buka malam hari"/).waitFor();
+    await panel.getByText(/Formulir lokal baru "Kunjungan keluarga kota" \(lokal_kunjungan_keluarga_kota\) dengan 1 isian/).waitFor();
     await panel.getByText(/tahun 2026 untuk kabupaten\/kota 13\.73: 97/).waitFor();
     await panel.getByText(/diubah menjadi "Posyandu ILP aktif \(Sawahlunto\)"/).waitFor();
     await screenshot(page, "designer-overlay");

@@ -152,7 +152,28 @@ describe("deriveOverlay: what an adaptation cannot do", () => {
       "/forms/0/sections/0/fields/1/key",
     ],
     ["removing a national indicator", (p) => void p.indicators.splice(0, 1), "INDICATOR_REMOVED", "/indicators"],
-    ["adding a form", (p) => void p.forms.push({ ...structuredClone(p.forms[1]), key: "lokal_form" }), "FORM_ADDED", "/forms/3/key"],
+    ["adding a form without the lokal_ prefix", (p) => void p.forms.push({ ...structuredClone(p.forms[1]), key: "form_baru" }), "FORM_ADDED", "/forms/3/key"],
+    [
+      "a local form reusing national field keys",
+      (p) => void p.forms.push({ ...structuredClone(p.forms[1]), key: "lokal_form" }),
+      "NOT_LOCAL_KEY",
+      "/forms/3/sections/0/fields/0/key",
+    ],
+    [
+      "a local form with a field key without the lokal_ prefix",
+      (p) =>
+        void p.forms.push({
+          key: "lokal_form",
+          title: { id: "Formulir lokal" },
+          periodType: "month",
+          source: "Dinkes",
+          sections: [{ key: "lokal_b", title: { id: "B" }, fields: [{ key: "kader_baru", type: "integer", label: { id: "Kader" } }] }],
+        }),
+      "NOT_LOCAL_KEY",
+      "/forms/3/sections/0/fields/0/key",
+    ],
+    ["changing who reports a national form", (p) => void (p.forms[0].reportingLevels = ["posyandu"]), "NATIONAL_LOCKED", "/forms/0/reportingLevels"],
+    ["narrowing a national form to a group", (p) => void (p.forms[0].appliesTo = { groups: ["blud"] }), "NATIONAL_LOCKED", "/forms/0/appliesTo"],
     [
       "adding a section",
       (p) => void p.forms[0].sections.push({ key: "lokal_bagian", title: { id: "x" }, fields: [{ key: "lokal_a", type: "integer", label: { id: "a" } }] }),

@@ -118,6 +118,26 @@ export const OVERLAY_MESSAGE_CASES: OverlayMessageCase[] = [
   apply("an overlay of another package", [], { extra: { package: "lain" } }),
   apply("an overlay of an older base version", [{ op: "setBands", indicator: "spm_01", bands: { green: 90, yellow: 70 } }], { extra: { baseVersion: 0 } }),
   apply("an unknown operation", [{ op: "dropForm", form: "spm_bulanan" }]),
+  apply("local forms", [
+    { op: "addForm", form: { key: "lokal_f", title: { id: " " }, periodType: "month", source: "x", sections: [] } },
+    { op: "addForm", form: { key: "lokal_g", title: { id: "G" }, periodType: "month", source: "x", sections: [] } },
+  ]),
+  rebase(
+    "a local form whose field key a new national version takes",
+    [
+      {
+        op: "addForm",
+        form: {
+          key: "lokal_f",
+          title: { id: "F" },
+          periodType: "month",
+          source: "x",
+          sections: [{ key: "s", title: { id: "S" }, fields: [localField("lokal_a")] }],
+        },
+      },
+    ],
+    (p) => void section(p, 0).fields.push(localField("lokal_a")),
+  ),
   apply("local keys", [
     { op: "addField", form: "spm_bulanan", section: "ibu", field: localField("Lokal-X") },
     { op: "addField", form: "spm_bulanan", section: "ibu", field: localField("kader") },
@@ -257,7 +277,7 @@ export const OVERLAY_MESSAGE_CASES: OverlayMessageCase[] = [
     p.forms[0].periodType = "year";
     p.forms[0].description = "x" as never;
     p.forms.push(5 as never);
-    p.forms.push({ ...structuredClone(p.forms[1]), key: "lokal_form" });
+    p.forms.push({ ...structuredClone(p.forms[1]), key: "form_baru" });
     p.forms.push(structuredClone(p.forms[1]));
     p.forms.splice(2, 1);
   }),

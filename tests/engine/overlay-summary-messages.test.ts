@@ -24,6 +24,16 @@ const target = (scope: { level: string; org?: string }, value: number, indicator
   ({ op: "setTarget", target: { indicator, year: 2025, scope, value, profile: { type: "flat" }, source: "x" } }) as OverlayOperation;
 
 const OPERATIONS: OverlayOperation[] = [
+  {
+    op: "addForm",
+    form: {
+      key: "lokal_lokus",
+      title: label("Lokus ILP kota", "City ILP focus"),
+      periodType: "month",
+      source: "lokal",
+      sections: [{ key: "lokal_s", title: label("Kunjungan"), fields: [{ key: "lokal_rumah", type: "integer", label: label("Rumah") }] }],
+    },
+  },
   { op: "relabel", indicator: "spm_01", label: label("Ibu hamil (lokal)", "Pregnant women (local)") },
   { op: "relabel", field: "bumil_k6", label: label("Ibu hamil K6 (Sawahlunto)") },
   { op: "relabel", form: "spm_bulanan", section: "ibu", label: label("Kesehatan ibu", "Maternal health") },
@@ -84,6 +94,7 @@ describe("overlay summary messages", () => {
 
   test("the Indonesian summary keeps its wording; the English one uses the package's English texts", () => {
     expect(describeOverlay(base, doc)).toEqual([
+      'Formulir lokal baru "Lokus ILP kota" (lokal_lokus) dengan 1 isian.',
       'Nama indikator "Pelayanan ibu hamil" diubah menjadi "Ibu hamil (lokal)".',
       'Label isian "Bumil K6" diubah menjadi "Ibu hamil K6 (Sawahlunto)".',
       'Judul bagian "ibu" formulir "spm_bulanan" diubah menjadi "Kesehatan ibu".',
@@ -98,6 +109,7 @@ describe("overlay summary messages", () => {
       'Target "Rasio kader" tahun 2025 untuk Puskesmas P1: 90.',
     ]);
     expect(describeOverlay(base, doc, "en")).toEqual([
+      'New local form "City ILP focus" (lokal_lokus) with 1 field.',
       'The name of indicator "Pelayanan ibu hamil" is changed to "Pregnant women (local)".',
       'The label of field "Bumil K6" is changed to "Ibu hamil K6 (Sawahlunto)".',
       'The title of section "ibu" of form "spm_bulanan" is changed to "Maternal health".',

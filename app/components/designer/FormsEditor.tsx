@@ -106,7 +106,10 @@ export function FormsEditor({ pkg, onChange, problems, context, goTo }: EditorPr
   const originOf = (key: string) => context.origins?.fields[key];
   // A field added since the last save has no origin yet: its lokal_ key says it is local.
   const isNational = (key: string) => overlay && (originOf(key) ?? (key.startsWith(LOCAL_PREFIX) ? "local" : "national")) !== "local";
-  const sectionNational = (sectionKey: string) => overlay && form !== undefined && context.origins?.sections[`${form.key}/${sectionKey}`] !== "local";
+  // A form added since the last save has no origin yet either: in an adaptation its lokal_ key makes it local.
+  const formLocal = (key: string) => (context.origins?.forms[key] ?? (key.startsWith(LOCAL_PREFIX) ? "local" : "national")) === "local";
+  const sectionNational = (sectionKey: string) =>
+    overlay && form !== undefined && (context.origins?.sections[`${form.key}/${sectionKey}`] ?? (formLocal(form.key) ? "local" : "national")) !== "local";
 
   const setKey = (pos: FieldPos, key: string) => {
     const old = pkg.forms[pos.form].sections[pos.section].fields[pos.index].key;
@@ -250,9 +253,10 @@ export function FormsEditor({ pkg, onChange, problems, context, goTo }: EditorPr
             );
           })}
         </ul>
-        {/* An overlay adds fields to the national forms; it has no operation for new forms or sections. */}
-        {!readOnly && !overlay ? (
+        {/* An adaptation adds local forms (lokal_ keys) beside the national ones; sections only inside its own forms. */}
+        {!readOnly ? (
           <div className="fb-add-form">
+            {overlay ? <p className="muted">{t("overlayForms.addHint")}</p> : null}
             <div className="field">
               <label htmlFor="fb-new-form-title">{t("formbuilder.form.newTitle")}</label>
               <input
@@ -294,7 +298,7 @@ export function FormsEditor({ pkg, onChange, problems, context, goTo }: EditorPr
               fi={fi}
               problems={allProblems}
               readOnly={readOnly}
-              national={overlay && context.origins?.forms[form.key] !== "local"}
+              national={overlay && !formLocal(form.key)}
               confirming={confirmDelete === fi}
               onConfirm={(yes) => setConfirmDelete(yes ? fi : null)}
               onChange={(next) => onChange(updateForm(pkg, fi, () => next))}
@@ -523,7 +527,7 @@ export function FormsEditor({ pkg, onChange, problems, context, goTo }: EditorPr
                 </section>
               );
             })}
-            {!readOnly && !overlay ? <AddSection onAdd={(title) => onChange(addSection(pkg, fi, title, prefix))} /> : null}
+            {!readOnly && (!overlay || formLocal(form.key)) ? <AddSection onAdd={(title) => onChange(addSection(pkg, fi, title, prefix))} /> : null}
           </div>
           <FormPreview key={fi} form={form} hiddenFields={hiddenList} />
         </div>

@@ -326,6 +326,30 @@ describe.each(DIALECTS)("reports from every level on %s", (kind) => {
     expect(cell("P1").reported).toBe(counted.filter((r) => ["Y1", "Y2", "Y3"].includes(r.unit) && q1.includes(r.period)).length);
   });
 
+  it("count_units(kader_aktif >= 5) * 100 / units() over Posyandu: a hand count on Puskesmas, district, province and national rows", async () => {
+    const q1 = ["2025-01", "2025-02", "2025-03"];
+    // reports() is in month order: each Posyandu's last counted report of the quarter wins.
+    const lastKader = new Map<string, number>();
+    for (const r of reports())
+      if (r.status !== "draft" && r.form === "posyandu_bulanan" && LEVEL[r.unit] === "posyandu" && q1.includes(r.period))
+        lastKader.set(r.unit, r.data.kader_aktif);
+    const share = (units: string[]) => {
+      const reporting = units.filter((u) => lastKader.has(u));
+      return (reporting.filter((u) => lastKader.get(u)! >= 5).length * 100) / reporting.length;
+    };
+    const under = { P1: ["Y1", "Y2", "Y3"], P3: ["Y5"], "11.01": ["Y1", "Y2", "Y3", "Y4"], "11.02": ["Y5"], "11": ["Y1", "Y2", "Y3", "Y4", "Y5"] };
+    const value = async (parentCode: string, row: string | null) => {
+      const r = await buildScorecard({ packageKey: KEY, period: "2025-Q1", parentCode, indicators: ["posyandu_5_kader"] });
+      return (row === null ? r.scorecard.total : r.scorecard.rows.find((x) => x.code === row)!).cells[0].value;
+    };
+    expect(await value("11.01", "P1")).toBeCloseTo(share(under.P1), 9);
+    expect(await value("11.02", "P3")).toBeCloseTo(share(under.P3), 9);
+    expect(await value("11", "11.01")).toBeCloseTo(share(under["11.01"]), 9);
+    expect(await value("11", "11.02")).toBeCloseTo(share(under["11.02"]), 9);
+    expect(await value("ID", "11")).toBeCloseTo(share(under["11"]), 9);
+    expect(await value("ID", null)).toBeCloseTo(share(under["11"]), 9);
+  });
+
   it("gives a Puskesmas its Pustu and Posyandu as rows, with the Puskesmas's own roll-up as the total", async () => {
     const district = await buildScorecard({ packageKey: KEY, period: "2025-03", parentCode: "11.01", indicators: ["ind_layanan", "ind_kunjungan"] });
     const village = await buildScorecard({ packageKey: KEY, period: "2025-03", parentCode: "P1", indicators: ["ind_layanan", "ind_kunjungan"] });

@@ -30,16 +30,19 @@ export async function up(db: Kysely<any>): Promise<void> {
       where o.id = submission.org_unit_id)`.execute(db);
   await sql`
     update submission_value set puskesmas_id = (select s.puskesmas_id from submission s where s.id = submission_value.submission_id)`.execute(db);
-  // The Puskesmas rows' scans, as submission_status_idx and submission_value_scan_idx do for districts.
+  // The Puskesmas rows' scans, as submission_status_idx and submission_value_scan_idx (migration
+  // 001) do for districts: a Puskesmas row seeks its district, then its Puskesmas, and the index
+  // covers the level condition (org_unit_id = puskesmas_id for a Puskesmas form) and the value, so
+  // the scan never reads the table.
   await db.schema
     .createIndex("submission_puskesmas_idx")
     .on("submission")
-    .columns(["package_key", "form_key", "status", "month_index", "puskesmas_id"])
+    .columns(["package_key", "form_key", "status", "month_index", "puskesmas_id", "org_unit_id"])
     .execute();
   await db.schema
     .createIndex("submission_value_puskesmas_idx")
     .on("submission_value")
-    .columns(["package_key", "field_key", "month_index", "puskesmas_id", "org_unit_id", "value"])
+    .columns(["package_key", "field_key", "month_index", "district_id", "puskesmas_id", "org_unit_id", "value"])
     .execute();
 
   if (isPostgres(db)) {

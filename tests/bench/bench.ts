@@ -32,6 +32,7 @@ import { LOADED_FORMS, loadDataset, PACKAGE_KEY, readPackage, type LoadStats } f
 import { median, queryCategory, QueryTimer, round, timeRuns } from "./timing";
 import { benchNotulen, notulenLine } from "./notulen";
 import { benchPresentation, presentationLines } from "./presentation";
+import { benchVillage, villageLines, type VillageResult } from "./village";
 
 interface Args {
   quick: boolean;
@@ -40,21 +41,24 @@ interface Args {
   keep: boolean;
   /** Also write the JSON object to this file. */
   save: string | null;
+  /** Only the village-level part (docs/benchmarks.md). */
+  villageOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null };
+  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i];
     if (s === "--quick") a.quick = true;
     else if (s === "--json") a.json = true;
     else if (s === "--keep") a.keep = true;
+    else if (s === "--village-only") a.villageOnly = true;
     else if (s === "--save") a.save = argv[++i] ?? null;
     else if (s === "--runs") a.runs = Math.max(1, Number.parseInt(argv[++i] ?? "", 10) || 5);
     else if (s.startsWith("--runs=")) a.runs = Math.max(1, Number.parseInt(s.slice(7), 10) || 5);
     else if (s === "--help" || s === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json]\n  BENCH_DATABASE_URL=postgres://… also benchmarks PostgreSQL (a fresh database is created and dropped)\n",
+        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only]\n  BENCH_DATABASE_URL=postgres://… also benchmarks PostgreSQL (a fresh database is created and dropped)\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${s}`);
@@ -762,8 +766,26 @@ function printTable(r: BenchResult): void {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   quiet = false;
-  const targets: Target[] = [await sqliteTarget(args.keep)];
-  if (process.env.BENCH_DATABASE_URL) targets.push(await postgresTarget(process.env.BENCH_DATABASE_URL, args.keep));
+  const newTargets = async () => {
+    const list: Target[] = [await sqliteTarget(args.keep)];
+    if (process.env.BENCH_DATABASE_URL) list.push(await postgresTarget(process.env.BENCH_DATABASE_URL, args.keep));
+    return list;
+  };
+  // The village-level dataset (Pustu and Posyandu under every Puskesmas) in databases of its own.
+  const village: VillageResult[] = [];
+  for (const t of await newTargets()) {
+    try {
+      village.push(await benchVillage(t.url, t.label, t.kind, { quick: args.quick, runs: args.runs, log }));
+    } finally {
+      await t.cleanup();
+    }
+  }
+  if (args.villageOnly) {
+    if (args.json) process.stdout.write(JSON.stringify({ village, machine: machine() }) + "\n");
+    else for (const v of village) process.stdout.write(`${villageLines(v)}\n`);
+    return;
+  }
+  const targets: Target[] = await newTargets();
   const results: BenchResult[] = [];
   for (const t of targets) {
     try {
@@ -793,6 +815,7 @@ async function main(): Promise<void> {
     freshnessMs: first.freshness.freshnessMs,
     notulen,
     presentation,
+    village,
     machine: m,
     results,
   };
@@ -805,6 +828,7 @@ async function main(): Promise<void> {
     for (const r of results) printTable(r);
     process.stdout.write(`\n${notulenLine(notulen)}\n`);
     process.stdout.write(`\n${presentationLines(presentation)}\n`);
+    for (const v of village) process.stdout.write(`\n${villageLines(v)}\n`);
     process.stdout.write(`\nagree: ${agree}\n`);
   }
   if (!agree) {

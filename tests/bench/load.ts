@@ -2,8 +2,8 @@
  * Bulk loader for the benchmark dataset. It uses the real schema (migrations) and the real
  * package import, but bypasses per-submission validation: org units, submissions and their
  * numeric facts go in as multi-row INSERTs with literal values, committed every few thousand
- * rows. The facts are derived with the app's own numericFacts(), with district_id/province_id
- * from the materialised path and month_index = year*12 + month-1 of the period's last month
+ * rows. The facts are derived with the app's own numericFacts(), with puskesmas_id (the
+ * Puskesmas itself), district_id and province_id from the materialised path and month_index = year*12 + month-1 of the period's last month
  * (yearly forms → December), exactly as storeSubmission() files them. No extra indexes.
  */
 import fs from "node:fs";
@@ -83,8 +83,8 @@ async function bumpSequences(handle: DbHandle): Promise<void> {
 }
 
 const SUBMISSION_COLUMNS =
-  "id, org_unit_id, district_id, province_id, package_key, package_version, overlay_id, form_key, period, year, month_index, status, data, revision, idempotency_key, return_note, created_by, created_at, updated_at, submitted_at, approved_at, approved_by";
-const VALUE_COLUMNS = "submission_id, org_unit_id, district_id, province_id, package_key, form_key, field_key, year, month_index, value";
+  "id, org_unit_id, puskesmas_id, district_id, province_id, package_key, package_version, overlay_id, form_key, period, year, month_index, status, data, revision, idempotency_key, return_note, created_by, created_at, updated_at, submitted_at, approved_at, approved_by";
+const VALUE_COLUMNS = "submission_id, org_unit_id, puskesmas_id, district_id, province_id, package_key, form_key, field_key, year, month_index, value";
 
 export interface LoadOptions extends GenerateOptions {
   /** Value rows per multi-row INSERT. */
@@ -152,7 +152,7 @@ export async function loadDataset(handle: DbHandle, tree: Tree, pkg: TemplatePac
       // Reported in the month after the period ends.
       const at = new Date(Date.UTC(year, s.month, 5, 3, 0, 0)).toISOString();
       subRows.push(
-        `(${id}, ${s.unit.id}, ${districtId}, ${provinceId}, ${q(PACKAGE_KEY)}, ${pkg.version}, null, ${q(s.form)}, ${q(s.period)}, ${year}, ${monthIndex}, ${q(s.status)}, ${q(JSON.stringify(s.data))}, 1, null, null, null, ${q(at)}, ${q(at)}, ${isCounted ? q(at) : "null"}, ${s.status === "approved" ? q(at) : "null"}, null)`,
+        `(${id}, ${s.unit.id}, ${s.unit.id}, ${districtId}, ${provinceId}, ${q(PACKAGE_KEY)}, ${pkg.version}, null, ${q(s.form)}, ${q(s.period)}, ${year}, ${monthIndex}, ${q(s.status)}, ${q(JSON.stringify(s.data))}, 1, null, null, null, ${q(at)}, ${q(at)}, ${isCounted ? q(at) : "null"}, ${s.status === "approved" ? q(at) : "null"}, null)`,
       );
       submissions++;
       perForm[s.form].submissions++;
@@ -163,7 +163,7 @@ export async function loadDataset(handle: DbHandle, tree: Tree, pkg: TemplatePac
       counted++;
       for (const f of numericFacts(form, s.data)) {
         valRows.push(
-          `(${id}, ${s.unit.id}, ${districtId}, ${provinceId}, ${q(PACKAGE_KEY)}, ${q(s.form)}, ${q(f.field)}, ${year}, ${monthIndex}, ${lit(f.value)})`,
+          `(${id}, ${s.unit.id}, ${s.unit.id}, ${districtId}, ${provinceId}, ${q(PACKAGE_KEY)}, ${q(s.form)}, ${q(f.field)}, ${year}, ${monthIndex}, ${lit(f.value)})`,
         );
         values++;
         perForm[s.form].values++;

@@ -159,7 +159,7 @@ describe("national package ilp-nasional v1", () => {
     it("notes a source on every element: the ILP guideline (passage marked to verify) or the default", () => {
       for (const key of ["posyandu_ilp_bulanan", "pustu_ilp_bulanan"]) {
         expect(form(key).source).toMatch(ILP_PASSAGE);
-        for (const f of fieldsOf(key)) expect(f.source === DEFAULT || ILP_PASSAGE.test(f.source), `${f.key}: ${f.source}`).toBe(true);
+        for (const f of fieldsOf(key)) expect(f.source === DEFAULT || ILP_PASSAGE.test(f.source ?? ""), `${f.key}: ${f.source}`).toBe(true);
       }
       for (const r of pkg.rules.filter((x) => ["posyandu_ilp_bulanan", "pustu_ilp_bulanan"].includes(x.form))) expect(r.source, r.key).toBe(DEFAULT);
     });

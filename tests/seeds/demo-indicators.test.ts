@@ -124,7 +124,7 @@ const label = (p: { period: string; ytd?: boolean }) => `${p.period}${p.ytd === 
 
 /**
  * Indicators over the Pustu and Posyandu forms: their reports reach a district row once the facts
- * roll them up through their Puskesmas (docs/decisions/034-who-reports-what.md); until then the
+ * roll them up through their Puskesmas (who reports what: engine/expected.ts); until then the
  * pure facts read Puskesmas reports only, and these cells are checked by hand in
  * tests/seeds/village-demo.test.ts instead.
  */

@@ -33,6 +33,7 @@ import { FieldEditor } from "./forms/FieldEditor";
 import { focusSoon, pointerTarget } from "./goto";
 import { FormPreview } from "./forms/FormPreview";
 import { FieldMessages } from "./forms/inputs";
+import { ReportingSettings } from "./forms/ReportingSettings";
 import { keyAfterRelabel, takenKeys } from "./forms/keys";
 import { LOCAL_PREFIX } from "@engine";
 
@@ -295,6 +296,8 @@ export function FormsEditor({ pkg, onChange, problems, context, goTo }: EditorPr
               problems={allProblems}
               readOnly={readOnly}
               national={overlay && context.origins?.forms[form.key] !== "local"}
+              overlay={overlay}
+              groups={context.groups ?? []}
               confirming={confirmDelete === fi}
               onConfirm={(yes) => setConfirmDelete(yes ? fi : null)}
               onChange={(next) => onChange(updateForm(pkg, fi, () => next))}
@@ -540,6 +543,9 @@ function FormHeader(props: {
   problems: readonly DesignerProblem[];
   readOnly: boolean;
   national: boolean;
+  /** Overlay mode: who reports a form is the national package's (decision 036). */
+  overlay: boolean;
+  groups: ReadonlyArray<{ key: string; name: string; owner: string }>;
   confirming: boolean;
   onConfirm(yes: boolean): void;
   onChange(next: Form): void;
@@ -597,6 +603,9 @@ function FormHeader(props: {
           </select>
         </div>
       </div>
+      {!props.overlay ? (
+        <ReportingSettings form={form} fi={fi} problems={problems} readOnly={readOnly} groups={props.groups} onChange={props.onChange} />
+      ) : null}
       <FieldMessages id="fb-form-msg" messages={otherMsgs} />
       {!readOnly && !props.national ? (
         props.confirming ? (

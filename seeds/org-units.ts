@@ -1,9 +1,9 @@
 /**
- * The demo org-unit tree (`seeds/org-units.csv`): parsing only, no I/O, so the loader, the demo
+ * The demo org-unit tree (`seeds/org-units.csv`, down to Pustu and Posyandu): parsing only, no I/O, so the loader, the demo
  * generator and the tests read the file the same way.
  */
 
-export type OrgLevel = "national" | "province" | "district" | "puskesmas";
+export type OrgLevel = "national" | "province" | "district" | "puskesmas" | "pustu" | "posyandu";
 
 /** One row of `seeds/org-units.csv`; `parentCode` is null for the national root. */
 export interface OrgUnitRow {
@@ -15,7 +15,7 @@ export interface OrgUnitRow {
 }
 
 export const ORG_CSV_HEADER = "code,name,level,parent_code,note";
-const LEVELS: readonly OrgLevel[] = ["national", "province", "district", "puskesmas"];
+const LEVELS: readonly OrgLevel[] = ["national", "province", "district", "puskesmas", "pustu", "posyandu"];
 
 /** Splits one CSV line (RFC 4180 quoting, no embedded newlines). */
 function splitCsvLine(line: string): string[] {

@@ -76,6 +76,8 @@ export interface DesignerContext {
   orgUnits: ReadonlyArray<{ code: string; name: string; level: "national" | "province" | "district" | "puskesmas" }>;
   /** The year on the server's clock: the targets editor's default year. */
   currentYear: number;
+  /** Package mode: the groups the admin may read, for a form's "applies to" (decision 036). */
+  groups?: ReadonlyArray<{ key: string; name: string; owner: string }>;
   /** Package key and draft version, for resource routes (previews). */
   packageKey: string;
   version: number;

@@ -6,7 +6,7 @@ import { parse } from "csv-parse/sync";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";
 import type { OrgLevel } from "~/db/schema";
-import { allowedParentLevel, insertOrgUnits, isOrgLevel, type OrgInput } from "./org.server";
+import { allowedParentLevels, insertOrgUnits, isOrgLevel, type OrgInput } from "./org.server";
 
 export interface RowError {
   row: number;
@@ -70,8 +70,9 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
   units.forEach((u) => {
     const row = rows.findIndex((cells) => cells[0] === u.code) + 2;
     if (existingCodes.has(u.code)) errors.push({ row, column: "code", message: `Unit dengan kode ${u.code} sudah ada.` });
-    const wantParent = allowedParentLevel(u.level);
-    if (wantParent === null) {
+    const wantParents = allowedParentLevels(u.level);
+    const wantParent = wantParents.join(" atau ");
+    if (wantParents.length === 0) {
       if (u.parentCode) errors.push({ row, column: "parent_code", message: "Unit tingkat nasional tidak boleh memiliki induk." });
       return;
     }
@@ -81,7 +82,7 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
     }
     const parentLevel = levelOf.get(u.parentCode);
     if (!parentLevel) errors.push({ row, column: "parent_code", message: `Induk ${u.parentCode} tidak ada di berkas maupun di basis data.` });
-    else if (parentLevel !== wantParent)
+    else if (!(wantParents as readonly string[]).includes(parentLevel))
       errors.push({
         row,
         column: "parent_code",

@@ -5,22 +5,26 @@ import { nowIso } from "~/db/db.server";
 
 export const ORG_LEVELS: readonly OrgLevel[] = ["national", "province", "district", "puskesmas", "pustu", "posyandu"];
 
-/** Which level may sit directly under which. */
-const PARENT_LEVEL: Record<OrgLevel, OrgLevel | null> = {
-  national: null,
-  province: "national",
-  district: "province",
-  puskesmas: "district",
-  pustu: "puskesmas",
-  posyandu: "pustu",
+/**
+ * Which levels may sit directly under which: a Posyandu under its village's Pustu or, where the
+ * village has no Pustu (yet), directly under the Puskesmas (docs/domain.md).
+ */
+const PARENT_LEVELS: Record<OrgLevel, readonly OrgLevel[]> = {
+  national: [],
+  province: ["national"],
+  district: ["province"],
+  puskesmas: ["district"],
+  pustu: ["puskesmas"],
+  posyandu: ["pustu", "puskesmas"],
 };
 
 export function isOrgLevel(value: string): value is OrgLevel {
   return (ORG_LEVELS as readonly string[]).includes(value);
 }
 
-export function allowedParentLevel(level: OrgLevel): OrgLevel | null {
-  return PARENT_LEVEL[level];
+/** The levels a unit of `level` may sit under, nearest first; none for the national root. */
+export function allowedParentLevels(level: OrgLevel): readonly OrgLevel[] {
+  return PARENT_LEVELS[level];
 }
 
 export async function getOrgByCode(db: DbOrTrx, code: string): Promise<OrgUnit | undefined> {

@@ -1,15 +1,17 @@
 /**
- * The demo: org tree, demo accounts (password `pantau-demo`, demo database only), and
- * whatever later seeds add — all loaded through the same paths a user's import takes.
+ * The demo: org tree, demo accounts (password `pantau-demo`, demo database only), the national
+ * group `blud` (generated demo data), and whatever later seeds add — all loaded through the same
+ * paths a user's import takes.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { writeAudit } from "~/auth/audit.server";
-import { getDb } from "~/db/db.server";
+import { getDb, nowIso } from "~/db/db.server";
 import type { Role } from "~/db/schema";
-import { generateDemoSubmissions } from "@seeds/demo/generate";
+import { demoBludMemberships, generateDemoSubmissions, type DemoSubmission } from "@seeds/demo/generate";
 import { parseOrgUnitsCsv } from "@seeds/org-units";
-import type { DistrictOverlay, TemplatePackage } from "@engine";
+import { checkRules, validateSubmission } from "@engine/server";
+import { monthIndex, type DistrictOverlay, type TemplatePackage } from "@engine";
 import { forgetDemoFlag } from "./demo.server";
 import { prepareSubmission, storePrepared, SubmissionContext, type PreparedSubmission } from "./submissions.server";
 import { importOverlay, importPackage } from "./templates.server";
@@ -46,14 +48,17 @@ export async function seedDemoBase(log: (line: string) => void = () => {}): Prom
     throw new Error(`seeds/org-units.csv tidak sah:\n${org.errors.map((e) => `  baris ${e.row}: ${e.message}`).join("\n")}`);
   }
   log(`Unit organisasi: ${org.inserted}`);
-  const users = JSON.parse(fs.readFileSync(path.join(dir, "users.json"), "utf8")) as DemoUser[];
+  const all = JSON.parse(fs.readFileSync(path.join(dir, "users.json"), "utf8")) as DemoUser[];
+  // An account of a role this build does not know yet (the demo lists accounts for roles that
+  // arrive with their feature) is left out and said so; tests/seeds checks every role's spelling.
+  const users = all.filter((u) => isRole(u.role));
+  for (const u of all.filter((x) => !isRole(x.role))) log(`Akun ${u.username} dilewati: peran ${u.role} belum dikenal aplikasi ini.`);
   const db = getDb();
   const codes = [...new Set(users.flatMap((u) => u.scopes))];
   const units = await db.selectFrom("org_unit").select(["id", "code"]).where("code", "in", codes).execute();
   const idOf = new Map(units.map((u) => [u.code, u.id]));
   await Promise.all(
     users.map(async (u) => {
-      if (!isRole(u.role)) throw new Error(`seeds/users.json: peran ${u.role} untuk ${u.username} tidak dikenal.`);
       const grants = u.scopes.map((code) => {
         const id = idOf.get(code);
         if (!id) throw new Error(`seeds/users.json: unit ${code} untuk ${u.username} tidak ada.`);
@@ -105,6 +110,7 @@ export async function seedDemoContent(log: (line: string) => void = () => {}, as
   }
   log(`Adaptasi kabupaten/kota: ${overlays.length}`);
   const orgUnits = parseOrgUnitsCsv(fs.readFileSync(path.join(dir, "org-units.csv"), "utf8"));
+  await seedDemoBludGroup(orgUnits, log);
   const national = packages.map((p) => p.json as TemplatePackage).find((p) => p.key === "ilp-nasional");
   if (!national) return;
   const records = generateDemoSubmissions({ orgUnits, pkg: national, overlays: overlays.map((o) => o.json as DistrictOverlay), asOf });
@@ -118,6 +124,16 @@ export async function seedDemoContent(log: (line: string) => void = () => {}, as
   const meta: Array<{ status: (typeof records)[number]["status"]; submittedAt: string | null; returnNote?: string }> = [];
   const problems: string[] = [];
   for (const r of records) {
+    const unit = await ctx.unit(r.org);
+    if (unit && unit.level !== "puskesmas") {
+      const village = await prepareVillageRecord(ctx, r);
+      if (!village.ok) problems.push(`${r.org} ${r.form} ${r.period}: ${village.problems.join("; ")}`);
+      else {
+        prepared.push(village.submission);
+        meta.push({ status: r.status, submittedAt: r.submittedAt, returnNote: r.returnNote });
+      }
+      continue;
+    }
     const result = await prepareSubmission(ctx, {
       unitCode: r.org,
       formKey: r.form,
@@ -143,6 +159,90 @@ export async function seedDemoContent(log: (line: string) => void = () => {}, as
   }));
   if (refused.length > 0) throw new Error(`Data demo: ${refused.length} laporan ditolak (${refused[0].message})`);
   log(`Laporan demo: ${prepared.length}`);
+}
+
+/**
+ * Validates a Pustu or Posyandu demo report the way prepareSubmission does a Puskesmas one (the
+ * district's effective package, Ajv per field, calculations, then the form's rules), for the
+ * demo's lower-level write (storePrepared): prepareSubmission takes Puskesmas reports only until
+ * the entry side accepts village units.
+ */
+async function prepareVillageRecord(
+  ctx: SubmissionContext,
+  r: DemoSubmission,
+): Promise<{ ok: true; submission: PreparedSubmission } | { ok: false; problems: string[] }> {
+  const unit = await ctx.unit(r.org);
+  if (!unit) return { ok: false, problems: [`unit ${r.org} tidak ada`] };
+  const effective = await ctx.packageFor(unit);
+  const form = effective?.package.forms.find((f) => f.key === r.form);
+  if (!effective || !form) return { ok: false, problems: [`formulir ${r.form} tidak ada dalam paket ${ctx.packageKey}`] };
+  const result = validateSubmission(form, r.values, {
+    formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`,
+    hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field),
+    locale: "id",
+  });
+  if (!result.ok) return { ok: false, problems: result.errors.map((e) => e.message) };
+  const violations = checkRules(effective.package, form.key, result.data, {}, "id");
+  const errors = violations.filter((v) => v.severity === "error");
+  if (errors.length > 0) return { ok: false, problems: errors.map((e) => e.message) };
+  return { ok: true, submission: { unit, effective, form, period: r.period, data: result.data, warnings: violations } };
+}
+
+/**
+ * The demo's national group `blud`: the Puskesmas the demo generator made BLUD, each from the
+ * month of its (generated) BLUD decree, open-ended. The BLUD form applies to this group. Its
+ * description says it is generated demo data, not a published list; it is not reloaded by
+ * `db seed --demo` when it already exists (an admin may have changed it).
+ */
+export async function seedDemoBludGroup(orgUnits: ReturnType<typeof parseOrgUnitsCsv>, log: (line: string) => void = () => {}): Promise<void> {
+  const db = getDb();
+  const national = await db.selectFrom("org_unit").select("id").where("level", "=", "national").executeTakeFirst();
+  if (!national) return;
+  const exists = await db.selectFrom("org_group").select("id").where("owner_org_unit_id", "=", national.id).where("key", "=", "blud").executeTakeFirst();
+  if (exists) return;
+  const members = demoBludMemberships({ orgUnits });
+  const units = members.length
+    ? await db
+        .selectFrom("org_unit")
+        .select(["id", "code"])
+        .where(
+          "code",
+          "in",
+          members.map((m) => m.code),
+        )
+        .execute()
+    : [];
+  const idOf = new Map(units.map((u) => [u.code, u.id]));
+  await db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const values = {
+      key: "blud",
+      name: "Puskesmas BLUD (data demo)",
+      name_en: "BLUD Puskesmas (demo data)",
+      description:
+        "Dibuat oleh data demo: Puskesmas yang oleh pembangkit data demo ditandai BLUD, sejak bulan SK BLUD-nya (rekaan). Bukan daftar resmi; ganti dengan daftar SK BLUD dari Dinas Kesehatan.",
+      owner_org_unit_id: national.id,
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+    };
+    const { id } = await trx.insertInto("org_group").values(values).returning("id").executeTakeFirstOrThrow();
+    const rows = members.flatMap((m) => {
+      const unitId = idOf.get(m.code);
+      const [y, mo] = m.from.split("-").map(Number);
+      return unitId ? [{ group_id: id, org_unit_id: unitId, from_month: monthIndex(y, mo), to_month: null, created_by: null, created_at: now }] : [];
+    });
+    if (rows.length > 0) await trx.insertInto("org_group_member").values(rows).execute();
+    await writeAudit(trx, {
+      actorUserId: null,
+      action: "group.import",
+      entityType: "org_group",
+      entityId: id,
+      orgUnitId: national.id,
+      after: { ...values, members: members.map((m) => ({ unit: m.code, from: m.from, to: null })) },
+    });
+  });
+  log(`Kelompok demo blud: ${members.length} Puskesmas BLUD`);
 }
 
 /** Empties the demo content (submissions, overlays, packages) so `db seed --demo` can reload it. */

@@ -21,6 +21,7 @@ import {
   REFUSAL_MESSAGES,
 } from "~/models/designer.server";
 import { libraryAccess } from "~/auth/policy.server";
+import { appliesToProblems, appliesToProblemsOfText, designerGroups } from "~/models/designer-groups.server";
 import { PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { clientIp, formString, readForm } from "~/utils/http.server";
@@ -54,10 +55,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { key, version } = parseParams(params, user);
   const { locale } = await serverT(request, user);
   const view = await loadDesigner(access, key, version);
+  const groups = await designerGroups(user);
   return {
     row: view.row,
     document: view.document,
-    problems: toDesignerProblems(view.problems, locale),
+    problems: [...toDesignerProblems(view.problems, locale), ...appliesToProblems(view.document, groups, locale)],
+    groups,
     published: view.published,
     readOnly: view.readOnly,
     orgUnits: view.orgUnits,
@@ -91,7 +94,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "save" || intent === "check") {
     const result =
       intent === "save" ? await saveDraft(access, key, version, documentText, revision, actor) : await checkDraft(access, key, version, documentText);
-    const problems = toDesignerProblems(result.errors, locale);
+    // A form's "applies to" keys that name no group the admin may read: a problem, not a refusal.
+    const problems = [...toDesignerProblems(result.errors, locale), ...appliesToProblemsOfText(documentText, await designerGroups(user), locale)];
     if (result.ok) {
       const message =
         intent === "check"
@@ -139,11 +143,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PackageDesignerPage() {
-  const { row, document, problems, published, readOnly, orgUnits, currentYear } = useLoaderData<typeof loader>();
+  const { row, document, problems, published, readOnly, orgUnits, currentYear, groups } = useLoaderData<typeof loader>();
   const t = useT();
   const context: DesignerContext = useMemo(
-    () => ({ mode: "package", locale: t.locale, readOnly, published, orgUnits, currentYear, packageKey: row.key, version: row.version }),
-    [t.locale, readOnly, published, orgUnits, currentYear, row.key, row.version],
+    () => ({ mode: "package", locale: t.locale, readOnly, published, orgUnits, currentYear, groups, packageKey: row.key, version: row.version }),
+    [t.locale, readOnly, published, orgUnits, currentYear, groups, row.key, row.version],
   );
   const title = pickText(document.title ?? null, t.locale) || row.key;
   return (

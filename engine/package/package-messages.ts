@@ -172,6 +172,13 @@ export const PACKAGE_MESSAGES = {
     en: () =>
       "units() counts the units that reported the forms read by count_units(condition); this indicator uses no count_units over any field. Add count_units(condition) to the numerator or denominator, e.g. count_units(field > 0) / units().",
   },
+  UNITS_MIXED_LEVELS: {
+    code: "UNITS_MIXED_LEVELS",
+    id: (p) =>
+      `count_units pada indikator ini membaca formulir dengan tingkat pelapor berbeda (${p.forms}), sehingga units() tidak jelas menghitung unit tingkat mana. Pisahkan menjadi satu indikator per tingkat pelapor, atau baca isian dari formulir bertingkat sama.`,
+    en: (p) =>
+      `count_units in this indicator reads forms reported at different levels (${p.forms}), so it is unclear which units units() counts. Split it into one indicator per reporting level, or read fields of forms of the same level.`,
+  },
   UNKNOWN_INDICATOR: {
     code: "UNKNOWN_INDICATOR",
     id: (p) => `Indikator "${p.indicator}" tidak ada di paket. Pilih indikator yang ada.`,

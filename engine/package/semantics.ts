@@ -227,7 +227,35 @@ function checkTargetProfile(target: Target, pointer: string): DocumentError[] {
   return [packageError(`${pointer}/profile/values`, "PROFILE_LENGTH", { profile: p.type, want, actual: p.values.length })];
 }
 
-function checkIndicator(ind: Indicator, pointer: string, symbols: ReadonlyMap<string, FormulaType>, groups: ReadonlySet<string>): DocumentError[] {
+/** A form's reporting levels as one label, "puskesmas" when it names none ("pustu+posyandu"). */
+function levelsLabel(form: Pick<Form, "reportingLevels">): string {
+  return form.reportingLevels && form.reportingLevels.length > 0 ? [...form.reportingLevels].sort().join("+") : "puskesmas";
+}
+
+/**
+ * An indicator's count_units over fields of forms reported at different levels (a Posyandu recap
+ * and a Puskesmas profile): units() would count units of which level? Refused (decision 036).
+ */
+function checkUnitLevels(unitFields: readonly string[], at: string, formOfField: ReadonlyMap<string, Form>): DocumentError[] {
+  const byLevels = new Map<string, Set<string>>();
+  for (const key of unitFields) {
+    const form = formOfField.get(key);
+    if (!form) continue;
+    const label = levelsLabel(form);
+    byLevels.set(label, (byLevels.get(label) ?? new Set()).add(form.key));
+  }
+  if (byLevels.size < 2) return [];
+  const forms = [...byLevels].map(([levels, keys]) => `${[...keys].join(", ")}: ${levels}`).join("; ");
+  return [packageError(at, "UNITS_MIXED_LEVELS", { forms })];
+}
+
+function checkIndicator(
+  ind: Indicator,
+  pointer: string,
+  symbols: ReadonlyMap<string, FormulaType>,
+  groups: ReadonlySet<string>,
+  formOfField: ReadonlyMap<string, Form> = new Map(),
+): DocumentError[] {
   const errors: DocumentError[] = [];
   if (!groups.has(ind.group)) {
     errors.push(packageError(`${pointer}/group`, "UNKNOWN_GROUP", { group: ind.group }));
@@ -248,6 +276,7 @@ function checkIndicator(ind: Indicator, pointer: string, symbols: ReadonlyMap<st
     const start = unitsOnly.src.search(/\bunits\s*\(/);
     errors.push(packageError(unitsOnly.at, "UNITS_WITHOUT_COUNT", {}, { start, end: start + "units()".length, formulaCode: "UNITS_WITHOUT_COUNT" }));
   }
+  errors.push(...checkUnitLevels(unitFields, parts[0].at, formOfField));
   if (ind.bands) errors.push(...checkBands(ind.bands, `${pointer}/bands`));
   return errors;
 }
@@ -295,6 +324,7 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
 
   const formKeys = new Map<string, string>();
   const fieldKeys = new Map<string, string>();
+  const formOfField = new Map<string, Form>();
   const allFields: Field[] = [];
   const yearlyFields: Field[] = [];
   pkg.forms.forEach((form, fi) => {
@@ -305,6 +335,7 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
       unique(fieldKeys, field.key, `${fp}${pointer}/key`);
       errors.push(...checkFieldShape(field, fp + pointer));
       allFields.push(field);
+      formOfField.set(field.key, form);
       if (form.periodType === "year") yearlyFields.push(field);
     }
     errors.push(...checkForm(form, fp));
@@ -319,7 +350,7 @@ export function checkPackageSemantics(pkg: TemplatePackage, options: PackageVali
     if (fieldKeys.has(ind.key)) {
       errors.push(packageError(`${p}/key`, "KEY_COLLISION", { key: ind.key, first: fieldKeys.get(ind.key) }));
     }
-    errors.push(...checkIndicator(ind, p, packageSymbols, groupSet));
+    errors.push(...checkIndicator(ind, p, packageSymbols, groupSet, formOfField));
   });
 
   const targetSeen = new Map<string, string>();

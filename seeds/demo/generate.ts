@@ -13,6 +13,8 @@
  */
 import type { DistrictOverlay, Field, TemplatePackage } from "../../engine/documents";
 import type { OrgUnitRow } from "../org-units";
+import { buildVillageStories, posyanduValues, pustuValues, VILLAGE_RETURN_NOTES } from "./village";
+import { clamp, hash, makeRng, monthIdx, monthOf, monthPeriod, pad2, yearOf, type Rng } from "./rng";
 
 export type DemoStatus = "draft" | "submitted" | "returned" | "approved";
 export type DemoValue = number | boolean | string | null;
@@ -44,59 +46,6 @@ export interface GenerateOptions {
 
 export const DEFAULT_DEMO_SEED = 20250101;
 const FIRST_YEAR = 2025;
-
-// ------------------------------------------------------------------ randomness
-
-/** mulberry32: small, fast, good enough for demo data. */
-function mulberry32(a: number): () => number {
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a 32-bit hash of a string. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-interface Rng {
-  next(): number;
-  between(lo: number, hi: number): number;
-  int(lo: number, hi: number): number;
-  chance(p: number): boolean;
-  pick<T>(items: readonly T[]): T;
-}
-
-function makeRng(seed: number, key: string): Rng {
-  const next = mulberry32(hash(`${seed}|${key}`));
-  const rng: Rng = {
-    next,
-    between: (lo, hi) => lo + (hi - lo) * next(),
-    int: (lo, hi) => lo + Math.floor((hi - lo + 1) * next()),
-    chance: (p) => next() < p,
-    pick: (items) => items[Math.floor(next() * items.length)],
-  };
-  return rng;
-}
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-const pad2 = (n: number) => String(n).padStart(2, "0");
-
-// ------------------------------------------------------------------ periods (month index = year*12 + month-1)
-
-const monthIdx = (year: number, month: number) => year * 12 + month - 1;
-const yearOf = (idx: number) => Math.floor(idx / 12);
-const monthOf = (idx: number) => (idx % 12) + 1;
-const monthPeriod = (idx: number) => `${yearOf(idx)}-${pad2(monthOf(idx))}`;
 
 /** ISO UTC timestamp on day `day` (may exceed the month length) after the 1st of month `idx`. */
 function isoAt(idx: number, day: number, rng: Rng): string {
@@ -401,6 +350,7 @@ const RETURN_NOTES: Record<string, readonly string[]> = {
     "Kegiatan terlaksana belum disertai laporan kegiatan. Mohon dilengkapi.",
   ],
   blud_triwulan: ["Realisasi pendapatan berbeda dengan laporan keuangan BLUD triwulan ini. Mohon disesuaikan."],
+  ...VILLAGE_RETURN_NOTES,
 };
 
 const ILP_NOTES = [
@@ -538,9 +488,6 @@ function bludValues(seed: number, s: UnitStory, year: number, quarter: number): 
   const rng = makeRng(seed, `blud|${s.code}|${year}`);
   const q = makeRng(seed, `blud|${s.code}|${year}|${quarter}`);
   const ikm = Math.round((rng.between(74, 89) + (quarter >= 3 ? q.between(-1.5, 2) : 0)) * 100) / 100;
-  if (s.blud !== "penuh") {
-    return { blud_status: "belum", blud_rba_disetujui: rng.chance(0.4), blud_ikm: ikm };
-  }
   const revenueTarget = Math.round((s.population * rng.between(35_000, 60_000)) / 1_000_000) * 1_000_000;
   const spendTarget = Math.round((revenueTarget * rng.between(0.95, 1.02)) / 1_000_000) * 1_000_000;
   const revenueRate = rng.between(0.92, 1.12);
@@ -553,7 +500,7 @@ function bludValues(seed: number, s: UnitStory, year: number, quarter: number): 
   return {
     blud_status: "penuh",
     blud_sk_nomor: `900/${pad2((hash(s.code) % 90) + 10)}/BLUD/${s.bludSince}`,
-    blud_sk_tanggal: `${s.bludSince}-${pad2(1 + (hash(s.code) % 12))}-${pad2(1 + (hash(s.name) % 28))}`,
+    blud_sk_tanggal: `${s.bludSince}-${pad2(monthOf(bludMonth(s)))}-${pad2(1 + (hash(s.name) % 28))}`,
     blud_rba_disetujui: true,
     blud_remunerasi: rng.chance(0.85),
     blud_target_pendapatan: revenueTarget,
@@ -601,7 +548,7 @@ function notAfter(iso: string, periodEndIdx: number, asOf: AsOf, rng: Rng): stri
  * the period), seen on `asOf`. `age` = months between the period's last month and the month
  * before `asOf` (0 = last month, -1 = the current month). Null: no report (yet).
  */
-function timing(rng: Rng, s: UnitStory, form: string, dueIdx: number, dueDay: number, age: number, asOf: AsOf): Timing | null {
+function timing(rng: Rng, s: { profile: { late: number } }, form: string, dueIdx: number, dueDay: number, age: number, asOf: AsOf): Timing | null {
   const late = rng.chance(s.profile.late);
   const day = late ? rng.int(dueDay + 1, dueDay + 30) : rng.int(1, dueDay);
   const submittedAt = notAfter(isoAt(dueIdx, day, rng), dueIdx - 1, asOf, rng);
@@ -723,8 +670,52 @@ export function generateDemoSubmissions(options: GenerateOptions): DemoSubmissio
         const t = timing(rng, s, "bok_triwulan", idx + 1, 15, age, asOf);
         if (t) push("bok_triwulan", period, t, bokValues(seed, s, year, quarter, !t.late));
       }
-      if (s.blud) push("blud_triwulan", period, timing(rng, s, "blud_triwulan", idx + 1, 15, age, asOf), bludValues(seed, s, year, quarter));
+      // Only BLUD Puskesmas file it: the form applies to the `blud` group (demoBludMemberships).
+      if (s.blud === "penuh" && idx >= bludMonth(s))
+        push("blud_triwulan", period, timing(rng, s, "blud_triwulan", idx + 1, 15, age, asOf), bludValues(seed, s, year, quarter));
+    }
+  }
+
+  // Pustu and Posyandu: their monthly reports, with their Puskesmas's diligence.
+  const parents = new Map(stories.map((s) => [s.code, s]));
+  for (const v of buildVillageStories(seed, options.orgUnits, parents)) {
+    const form = v.level === "pustu" ? "pustu_ilp_bulanan" : "posyandu_ilp_bulanan";
+    const fields = fieldsOf(v.parent.district, form);
+    if (!fields) continue; // form not in this package
+    const hidden = (key: string) => hiddenIn.get(v.parent.district)?.has(key) ?? false;
+    for (let idx = first; idx <= asOf.current; idx++) {
+      const rng = makeRng(seed, `month|${v.code}|${idx}`);
+      if (rng.chance(v.missing)) continue;
+      const t = timing(rng, v.parent, form, idx + 1, 10, last - idx, asOf);
+      if (!t) continue;
+      const values = v.level === "pustu" ? pustuValues(v, idx, rng) : posyanduValues(v, idx, rng);
+      const sub: DemoSubmission = {
+        org: v.code,
+        form,
+        period: monthPeriod(idx),
+        status: t.status,
+        submittedAt: t.submittedAt,
+        values: restrict(values, fields, hidden),
+      };
+      if (t.returnNote) sub.returnNote = t.returnNote;
+      out.push(sub);
     }
   }
   return out;
+}
+
+/** The month index a BLUD Puskesmas became BLUD: the month of its decree (blud_sk_tanggal). */
+function bludMonth(s: UnitStory): number {
+  return monthIdx(s.bludSince, 1 + (hash(s.code) % 12));
+}
+
+/**
+ * The demo's BLUD Puskesmas and the month each became BLUD (its decree's month, YYYY-MM): the
+ * memberships of the demo's national group `blud` (app/models/seed.server.ts). Generated demo
+ * data, not a published list.
+ */
+export function demoBludMemberships(options: Pick<GenerateOptions, "seed" | "orgUnits">): Array<{ code: string; from: string }> {
+  return buildStories(options.seed ?? DEFAULT_DEMO_SEED, options.orgUnits)
+    .filter((s) => s.blud === "penuh")
+    .map((s) => ({ code: s.code, from: monthPeriod(bludMonth(s)) }));
 }

@@ -102,6 +102,14 @@ export const PACKAGE_MESSAGE_CASES: PackageMessageCase[] = [
   { name: "unknown group", run: () => semantics((p) => (p.indicators[0].group = "tidak_ada")) },
   { name: "bands order", run: () => semantics((p) => (p.indicators[0].bands = { green: 50, yellow: 80 })) },
   { name: "units without count", run: () => semantics((p) => (p.indicators[3].denominator = "units()")) },
+  {
+    name: "units over forms of different reporting levels",
+    run: () =>
+      semantics((p) => {
+        p.forms[0].reportingLevels = ["posyandu"];
+        p.indicators[1].numerator = "count_units(sk_klaster and bumil_k6 > 0)";
+      }),
+  },
   { name: "unknown indicator", run: () => semantics((p) => (p.targets[0].indicator = "tidak_ada")) },
   {
     name: "profile length",

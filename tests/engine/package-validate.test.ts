@@ -132,6 +132,31 @@ describe("validatePackage", () => {
     expect(validatePackage(pkg).errors).toEqual([]);
   });
 
+  it("refuses count_units over forms of different reporting levels (decision 036), allows one level or one form of several", () => {
+    const pkg = miniPackage();
+    pkg.forms[0].reportingLevels = ["posyandu"];
+    pkg.forms[1].reportingLevels = ["pustu"];
+    const yearly = pkg.forms[1].sections[0].fields[0].key;
+    pkg.indicators[0].numerator = `count_units(ada_bidan) + count_units(${yearly} > 0)`;
+    pkg.indicators[0].denominator = "units()";
+    const [e, ...rest] = errorsOf(pkg);
+    expect(rest).toEqual([]);
+    expect(e).toMatchObject({ pointer: "/indicators/0/numerator", code: "UNITS_MIXED_LEVELS" });
+    expect(e.message).toContain("posyandu");
+    expect(e.message).toContain("pustu");
+    expect(e.messageEn).toContain("Split it into one indicator per reporting level");
+    // Puskesmas is the level of a form that names none: still mixed against Posyandu.
+    delete pkg.forms[1].reportingLevels;
+    expect(errorsOf(pkg).map((x) => x.code)).toEqual(["UNITS_MIXED_LEVELS"]);
+    // The same levels on both forms (in any order): allowed.
+    pkg.forms[0].reportingLevels = ["pustu", "posyandu"];
+    pkg.forms[1].reportingLevels = ["posyandu", "pustu"];
+    expect(validatePackage(pkg).errors).toEqual([]);
+    // One form reported by several levels: allowed.
+    pkg.indicators[0].numerator = "count_units(ada_bidan)";
+    expect(validatePackage(pkg).errors).toEqual([]);
+  });
+
   it("an indicator key may not equal a field key", () => {
     const pkg = miniPackage();
     pkg.indicators[0].key = "bumil_k6";

@@ -28,7 +28,22 @@ export interface SeedUser {
 }
 export const users = JSON.parse(readSeed("users.json")) as SeedUser[];
 
-/** District code of a Puskesmas code. */
-export const districtOf = new Map(orgUnits.filter((u) => u.level === "puskesmas").map((u) => [u.code, u.parentCode ?? ""]));
+const unitByCode = new Map(orgUnits.map((u) => [u.code, u]));
+/** The district a unit lies in (its own code for a district). */
+function districtCode(code: string): string {
+  let u = unitByCode.get(code);
+  while (u && u.level !== "district") u = u.parentCode ? unitByCode.get(u.parentCode) : undefined;
+  return u?.code ?? "";
+}
+
+/** District code of a Puskesmas, Pustu or Posyandu code. */
+export const districtOf = new Map(orgUnits.filter((u) => ["puskesmas", "pustu", "posyandu"].includes(u.level)).map((u) => [u.code, districtCode(u.code)]));
+
+/** The Puskesmas a Pustu or Posyandu belongs to (through its Pustu, or directly). */
+export function puskesmasOf(code: string): string | undefined {
+  let u = unitByCode.get(code);
+  while (u && u.level !== "puskesmas") u = u.parentCode ? unitByCode.get(u.parentCode) : undefined;
+  return u?.code;
+}
 
 export const DEMO_DISTRICTS = ["13.73", "61.05", "64.74", "33.28", "33.24"];

@@ -112,14 +112,79 @@ describe("national package ilp-nasional v1", () => {
     expect(spm.map((i) => i.key)).toEqual(Array.from({ length: 12 }, (_, i) => `spm_${String(i + 1).padStart(2, "0")}`));
     expect(spm.map((i) => i.cluster).join("")).toBe("222223333344");
     for (const i of spm) expect([i.factor, i.ytd, i.unit]).toEqual([100, true, "%"]);
-    expect(pkg.indicators.filter((i) => i.group === "ilp")).toHaveLength(6);
+    expect(pkg.indicators.filter((i) => i.group === "ilp")).toHaveLength(9);
     expect(pkg.forms.map((f) => [f.key, f.periodType])).toEqual([
       ["ilp_profil", "month"],
+      ["posyandu_ilp_bulanan", "month"],
+      ["pustu_ilp_bulanan", "month"],
       ["spm_bulanan", "month"],
       ["spm_sasaran", "year"],
       ["bok_triwulan", "quarter"],
       ["blud_triwulan", "quarter"],
     ]);
+  });
+
+  describe("the village-level forms (docs/domain.md)", () => {
+    const form = (key: string) => pkg.forms.find((f) => f.key === key)!;
+    const fieldsOf = (key: string) => form(key).sections.flatMap((s) => s.fields);
+    const ILP_PASSAGE = /^KMK HK\.01\.07\/MENKES\/2015\/2023 \(Juknis ILP\)(: .+; nomor bagian: verifikasi terhadap lampiran)?$/;
+
+    it("the Posyandu ILP recap is reported by Posyandu, the Pustu report by Pustu, every other form by Puskesmas", () => {
+      expect(form("posyandu_ilp_bulanan").reportingLevels).toEqual(["posyandu"]);
+      expect(form("pustu_ilp_bulanan").reportingLevels).toEqual(["pustu"]);
+      for (const f of pkg.forms.filter((x) => !["posyandu_ilp_bulanan", "pustu_ilp_bulanan"].includes(x.key))) expect(f.reportingLevels, f.key).toBeUndefined();
+      for (const key of ["posyandu_ilp_bulanan", "pustu_ilp_bulanan"]) expect(form(key).periodType).toBe("month");
+    });
+
+    it("keeps the kader recap short (10–15 fields) and the Pustu report shorter", () => {
+      expect(fieldsOf("posyandu_ilp_bulanan").length).toBeGreaterThanOrEqual(10);
+      expect(fieldsOf("posyandu_ilp_bulanan").length).toBeLessThanOrEqual(15);
+      expect(fieldsOf("pustu_ilp_bulanan").length).toBeLessThanOrEqual(12);
+    });
+
+    it("asks one yes/no per life-cycle group and counts them", () => {
+      const recap = fieldsOf("posyandu_ilp_bulanan");
+      const groups = recap.filter((f) => f.key.startsWith("posy_layan_"));
+      expect(groups.map((f) => f.key)).toEqual(["posy_layan_bumil", "posy_layan_balita", "posy_layan_remaja", "posy_layan_dewasa", "posy_layan_lansia"]);
+      for (const f of groups) expect([f.type, f.required]).toEqual(["boolean", true]);
+      const count = recap.find((f) => f.key === "posy_kelompok_dilayani")!;
+      for (const f of groups) expect(count.calculate).toContain(`if(${f.key}, 1, 0)`);
+      for (const key of ["posy_kader_purwa", "posy_kader_madya", "posy_kader_utama", "posy_kader_aktif", "posy_kunjungan_rumah"])
+        expect(
+          recap.some((f) => f.key === key),
+          key,
+        ).toBe(true);
+    });
+
+    it("notes a source on every element: the ILP guideline (passage marked to verify) or the default", () => {
+      for (const key of ["posyandu_ilp_bulanan", "pustu_ilp_bulanan"]) {
+        expect(form(key).source).toMatch(ILP_PASSAGE);
+        for (const f of fieldsOf(key)) expect(f.source === DEFAULT || ILP_PASSAGE.test(f.source ?? ""), `${f.key}: ${f.source}`).toBe(true);
+      }
+      for (const r of pkg.rules.filter((x) => ["posyandu_ilp_bulanan", "pustu_ilp_bulanan"].includes(x.form))) expect(r.source, r.key).toBe(DEFAULT);
+    });
+
+    it("computes the three village indicators over those forms, target 100 %", () => {
+      const indicator = (key: string) => pkg.indicators.find((i) => i.key === key)!;
+      expect([indicator("ilp_posyandu_siklus_hidup").numerator, indicator("ilp_posyandu_siklus_hidup").denominator]).toEqual([
+        "count_units(posy_kelompok_dilayani >= 5)",
+        "units()",
+      ]);
+      expect([indicator("ilp_posyandu_kader_aktif").numerator, indicator("ilp_posyandu_kader_aktif").denominator]).toEqual([
+        "count_units(posy_kader_aktif >= 5)",
+        "units()",
+      ]);
+      expect(indicator("ilp_pustu_aktif").numerator).toMatch(/^count_units\(pustu_layanan_ilp and pustu_bidan and pustu_perawat and pustu_koordinator/);
+      for (const key of ["ilp_posyandu_siklus_hidup", "ilp_posyandu_kader_aktif", "ilp_pustu_aktif"]) {
+        expect([indicator(key).group, indicator(key).factor, indicator(key).unit]).toEqual(["ilp", 100, "%"]);
+        for (const t of pkg.targets.filter((x) => x.indicator === key)) expect(t.value).toBe(100);
+      }
+    });
+
+    it("makes the BLUD form apply to the BLUD group only", () => {
+      expect(form("blud_triwulan").appliesTo).toEqual({ groups: ["blud"] });
+      for (const f of pkg.forms.filter((x) => x.key !== "blud_triwulan")) expect(f.appliesTo, f.key).toBeUndefined();
+    });
   });
 
   it("has a show-if, calculated fields and optional (hideable) fields in the ILP profile", () => {

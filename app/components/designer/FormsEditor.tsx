@@ -33,6 +33,7 @@ import { FieldEditor } from "./forms/FieldEditor";
 import { focusSoon, pointerTarget } from "./goto";
 import { FormPreview } from "./forms/FormPreview";
 import { FieldMessages } from "./forms/inputs";
+import { ReportingSettings } from "./forms/ReportingSettings";
 import { keyAfterRelabel, takenKeys } from "./forms/keys";
 import { LOCAL_PREFIX } from "@engine";
 
@@ -299,6 +300,8 @@ export function FormsEditor({ pkg, onChange, problems, context, goTo }: EditorPr
               problems={allProblems}
               readOnly={readOnly}
               national={overlay && !formLocal(form.key)}
+              overlay={overlay}
+              groups={context.groups ?? []}
               confirming={confirmDelete === fi}
               onConfirm={(yes) => setConfirmDelete(yes ? fi : null)}
               onChange={(next) => onChange(updateForm(pkg, fi, () => next))}
@@ -544,6 +547,9 @@ function FormHeader(props: {
   problems: readonly DesignerProblem[];
   readOnly: boolean;
   national: boolean;
+  /** Overlay mode: who reports a national form is the national package's (decision 036); a local form sets its own (decision 038). */
+  overlay: boolean;
+  groups: ReadonlyArray<{ key: string; name: string; owner: string }>;
   confirming: boolean;
   onConfirm(yes: boolean): void;
   onChange(next: Form): void;
@@ -601,6 +607,9 @@ function FormHeader(props: {
           </select>
         </div>
       </div>
+      {!props.national ? (
+        <ReportingSettings form={form} fi={fi} problems={problems} readOnly={readOnly} groups={props.groups} onChange={props.onChange} />
+      ) : null}
       <FieldMessages id="fb-form-msg" messages={otherMsgs} />
       {!readOnly && !props.national ? (
         props.confirming ? (

@@ -76,6 +76,8 @@ const PROPERTY_WORDS: Readonly<Record<string, MessageKey>> = {
   message: "designer.where.prop.message",
   form: "designer.where.prop.form",
   periodType: "designer.where.prop.periodType",
+  reportingLevels: "designer.where.prop.reportingLevels",
+  appliesTo: "designer.where.prop.appliesTo",
   fields: "designer.where.prop.fields",
 };
 

@@ -1,25 +1,30 @@
-/** Org-unit tree: nasional → provinsi → kabupaten/kota → Puskesmas (→ Pustu/Posyandu). */
+/** Org-unit tree: nasional → provinsi → kabupaten/kota → Puskesmas → Pustu → Posyandu (a Posyandu also directly under a Puskesmas). */
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgLevel, OrgUnit } from "~/db/schema";
 import { nowIso } from "~/db/db.server";
 
 export const ORG_LEVELS: readonly OrgLevel[] = ["national", "province", "district", "puskesmas", "pustu", "posyandu"];
 
-/** Which level may sit directly under which. */
-const PARENT_LEVEL: Record<OrgLevel, OrgLevel | null> = {
-  national: null,
-  province: "national",
-  district: "province",
-  puskesmas: "district",
-  pustu: "puskesmas",
-  posyandu: "pustu",
+/**
+ * Which levels a unit of each level may sit directly under. A Posyandu sits under the Pustu of its
+ * village, or directly under the Puskesmas where the village has no Pustu
+ * (docs/decisions/035-village-reporting.md).
+ */
+const PARENT_LEVEL: Record<OrgLevel, readonly OrgLevel[]> = {
+  national: [],
+  province: ["national"],
+  district: ["province"],
+  puskesmas: ["district"],
+  pustu: ["puskesmas"],
+  posyandu: ["pustu", "puskesmas"],
 };
 
 export function isOrgLevel(value: string): value is OrgLevel {
   return (ORG_LEVELS as readonly string[]).includes(value);
 }
 
-export function allowedParentLevel(level: OrgLevel): OrgLevel | null {
+/** The levels a unit of `level` may sit directly under (none: the national unit). */
+export function allowedParentLevels(level: OrgLevel): readonly OrgLevel[] {
   return PARENT_LEVEL[level];
 }
 

@@ -10,7 +10,7 @@
  *   Grants and areas ...... adminGrants, nationalAdminGrants, districtAdminGrants, areaRoots, inArea
  *   Home .................. homeSections
  *   Users ................. grantableRoles, mayAdministerUsersIn, mayManageUser
- *   Reports ............... OPERATOR_ROLES, operatorGrants, VERIFIER_ROLES, mayVerify,
+ *   Reports ............... OPERATOR_ROLES, operatorGrants, ENTRY_LEVELS, mayEnterFor, VERIFIER_ROLES, mayVerify,
  *                           HISTORY_READER_ROLES, mayReadHistory
  *   Deadlines and unlocks . LOCK_ROLES, maySetDeadline, mayGrantUnlock
  *   Import and export ..... IMPORT_ROLES, importScope, mayImport, backfillScope, mayBackfill,
@@ -37,6 +37,7 @@ export const ROLE_LEVELS: Record<Role, readonly OrgLevel[]> = {
   district_admin: ["district"],
   district_verifier: ["district"],
   puskesmas_operator: ["puskesmas"],
+  village_operator: ["pustu"],
   facilitator: ["national", "province", "district"],
 };
 
@@ -102,7 +103,7 @@ export function homeSections(user: Pick<SessionUser, "grants">) {
   const byRole = (role: Role) => user.grants.filter((g) => g.role === role);
   const admin = adminGrants(user);
   const verifier = byRole("district_verifier");
-  return { operator: byRole("puskesmas_operator"), verifier, admin, overview: [...admin, ...byRole("facilitator"), ...verifier] };
+  return { operator: operatorGrants(user), verifier, admin, overview: [...admin, ...byRole("facilitator"), ...verifier] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ export function homeSections(user: Pick<SessionUser, "grants">) {
 export function grantableRoles(admin: SessionUser): Role[] {
   if (admin.grants.some((g) => g.role === "national_admin")) return [...ALL_ROLES];
   if (admin.grants.some((g) => g.role === "district_admin")) {
-    return ["district_admin", "district_verifier", "puskesmas_operator", "facilitator"];
+    return ["district_admin", "district_verifier", "puskesmas_operator", "village_operator", "facilitator"];
   }
   return [];
 }
@@ -130,12 +131,35 @@ export function mayManageUser(admin: SessionUser, grants: ReadonlyArray<Pick<Org
 // ---------------------------------------------------------------------------------------------
 // Reports: filling, verification, history (/forms, /verification, /submissions/<id>/history)
 
-/** Who fills reports: Puskesmas operators. */
-export const OPERATOR_ROLES: readonly Role[] = ["puskesmas_operator"];
+/**
+ * Who fills reports (docs/decisions/035-village-reporting.md): Puskesmas operators, for their
+ * Puskesmas and on behalf of its Pustu and Posyandu; village operators (bidan desa, koordinator
+ * Pustu), placed at a Pustu, for that Pustu and the Posyandu under it.
+ */
+export const OPERATOR_ROLES: readonly Role[] = ["puskesmas_operator", "village_operator"];
 
-/** The Puskesmas an operator files for: their operator grants on Puskesmas (the unit never comes from a hidden field). */
+/** The levels a report may be entered for. */
+export const ENTRY_LEVELS: readonly OrgLevel[] = ["puskesmas", "pustu", "posyandu"];
+
+const isEntryGrant = (g: Grant) => (g.role === "puskesmas_operator" && g.orgLevel === "puskesmas") || (g.role === "village_operator" && g.orgLevel === "pustu");
+
+/**
+ * The units an operator enters reports from: Puskesmas-operator grants on Puskesmas and
+ * village-operator grants on Pustu (each with the units below it; the unit never comes from a
+ * hidden field).
+ */
 export function operatorGrants(user: Pick<SessionUser, "grants">): Grant[] {
-  return user.grants.filter((g) => g.role === "puskesmas_operator" && g.orgLevel === "puskesmas");
+  return user.grants.filter(isEntryGrant);
+}
+
+/**
+ * The operator grant that lets `user` enter reports for `unit`: a Puskesmas operator for the
+ * Puskesmas and every Pustu and Posyandu under it, a village operator for their Pustu and its
+ * Posyandu — never a unit of another village, never the Puskesmas above. Undefined: 403.
+ */
+export function mayEnterFor(user: Pick<SessionUser, "grants">, unit: Pick<OrgUnit, "path" | "level">): Grant | undefined {
+  if (!ENTRY_LEVELS.includes(unit.level)) return undefined;
+  return operatorGrants(user).find((g) => unit.path.startsWith(g.orgPath));
 }
 
 /** Who approves or returns reports: district verifiers, in their district. */
@@ -149,11 +173,15 @@ export function mayVerify(user: SessionUser, unit: Pick<OrgUnit, "path">): Grant
 /** Who besides the Puskesmas' own operator may read a report's history: verifiers and admins whose area holds it. */
 export const HISTORY_READER_ROLES: readonly Role[] = ["district_verifier", "district_admin", "national_admin"];
 
-/** Whether `user` may read the history of a report of the unit `report` names: its Puskesmas' operator, or a reader whose area holds it. */
-export function mayReadHistory(user: Pick<SessionUser, "grants">, report: { orgUnitId: number; path: string }): boolean {
+/**
+ * Whether `user` may read the history of a report of the unit `report` names: an operator who may
+ * enter it (`mayEnterFor`: its Puskesmas' operator, for a Pustu or Posyandu also its village
+ * operator), or a reader whose area holds it.
+ */
+export function mayReadHistory(user: Pick<SessionUser, "grants">, report: { path: string; level: OrgLevel }): boolean {
   return user.grants.some(
     (g) =>
-      (g.role === "puskesmas_operator" && g.orgUnitId === report.orgUnitId) ||
+      (isEntryGrant(g) && mayEnterFor({ grants: [g] }, report) !== undefined) ||
       (HISTORY_READER_ROLES.includes(g.role) && g.orgLevel !== "puskesmas" && report.path.startsWith(g.orgPath)),
   );
 }
@@ -179,12 +207,12 @@ export function mayGrantUnlock(user: Pick<SessionUser, "grants">, unit: Pick<Org
 // ---------------------------------------------------------------------------------------------
 // Import and export of reports (/imports, /submissions/export, `submissions import` in the CLI)
 
-/** Who may import: operators (their Puskesmas), district admins (their district), the national admin. */
-export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator"];
+/** Who may import: operators (their Puskesmas or Pustu, with the units below), district admins (their district), the national admin. */
+export const IMPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "puskesmas_operator", "village_operator"];
 
-/** The grants whose areas a user may import into (operators: Puskesmas grants only). */
+/** The grants whose areas a user may import into (operators: their entry grants only, `operatorGrants`). */
 export function importScope(user: Pick<SessionUser, "grants">): Grant[] {
-  return user.grants.filter((g) => IMPORT_ROLES.includes(g.role) && (g.role !== "puskesmas_operator" || g.orgLevel === "puskesmas"));
+  return user.grants.filter((g) => IMPORT_ROLES.includes(g.role) && (OPERATOR_ROLES.includes(g.role) ? isEntryGrant(g) : true));
 }
 
 /** Whether the user may upload an import. */
@@ -207,11 +235,11 @@ export function mayBackfill(user: Pick<SessionUser, "grants">): boolean {
 }
 
 /** Who may export submissions: not facilitators (they read scorecards, not raw reports). */
-export const EXPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator"];
+export const EXPORT_ROLES: readonly Role[] = ["national_admin", "district_admin", "district_verifier", "puskesmas_operator", "village_operator"];
 
 /**
  * The area a user may export: the grants of the export roles, nested ones removed — an operator
- * their Puskesmas, a district's admins and verifiers the district, the national admin everything.
+ * their Puskesmas (a village operator their Pustu), a district's admins and verifiers the district, the national admin everything.
  */
 export function exportScope(user: SessionUser): Grant[] {
   return areaRoots(user.grants.filter((g) => EXPORT_ROLES.includes(g.role)));

@@ -2,7 +2,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 export type OrgLevel = "national" | "province" | "district" | "puskesmas" | "pustu" | "posyandu";
-export type Role = "national_admin" | "district_admin" | "district_verifier" | "puskesmas_operator" | "facilitator";
+export type Role = "national_admin" | "district_admin" | "district_verifier" | "puskesmas_operator" | "village_operator" | "facilitator";
 export type SubmissionStatus = "draft" | "submitted" | "returned" | "approved";
 
 export interface OrgUnitTable {

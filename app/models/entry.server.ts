@@ -17,7 +17,7 @@ import {
 } from "@engine/server";
 import { forbidden, notFound } from "~/auth/guards.server";
 import type { DbOrTrx } from "~/auth/audit.server";
-import { operatorGrants } from "~/auth/policy.server";
+import { mayEnterFor, operatorGrants } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
@@ -33,6 +33,7 @@ import {
   type PreparedSubmission,
 } from "./submissions.server";
 import { beforeEffectiveProblem, effectivePackages, formDueIn, type EffectivePackage } from "./templates.server";
+import { expectedWith, membershipsOf, notExpectedProblem } from "./village-entry.server";
 import { clock } from "~/utils/clock.server";
 import type { Locale, MessageKey } from "~/i18n/catalog";
 import { bilingual, localeOf, message, render, say, type Message, type Reader } from "~/i18n/message";
@@ -58,17 +59,28 @@ const CONFLICT = message("entry.save.conflict");
 const APPROVED_LOCKED = message("entry.save.approvedLocked");
 
 /**
- * The Puskesmas the operator works for. One operator grant → that Puskesmas; several → `unitCode`
- * must name one of them. Anything else is 403: the unit never comes from a hidden field.
+ * The unit a report is entered for (docs/decisions/035-village-reporting.md). Without `unitCode`:
+ * the operator's one Puskesmas or Pustu (several: 403, choose from the list). With it: a unit the
+ * operator may enter for (`mayEnterFor`: a Puskesmas operator its Puskesmas and the Pustu and
+ * Posyandu under it, a village operator its Pustu and the Posyandu under it). Anything else is
+ * 403, the same answer whether the code exists or not: the unit never comes from a hidden field.
  */
 export async function operatorUnit(user: SessionUser, unitCode: string | null): Promise<OrgUnit> {
   const grants = operatorGrants(user);
   if (grants.length === 0) throw forbidden(user);
-  const grant = unitCode ? grants.find((g) => g.orgCode === unitCode) : grants.length === 1 ? grants[0] : undefined;
-  if (!grant) throw forbidden(user, unitCode ? "access.entry.notYourUnit" : "access.entry.chooseUnit");
-  const unit = await getDb().selectFrom("org_unit").selectAll().where("id", "=", grant.orgUnitId).executeTakeFirst();
-  if (!unit) throw notFound(user, "access.entry.unitNotFound");
-  return unit;
+  const code = unitCode?.trim().slice(0, 64) ?? "";
+  if (!code) {
+    if (grants.length !== 1) throw forbidden(user, "access.entry.chooseUnit");
+    const unit = await getDb().selectFrom("org_unit").selectAll().where("id", "=", grants[0].orgUnitId).executeTakeFirst();
+    if (!unit) throw notFound(user, "access.entry.unitNotFound");
+    return unit;
+  }
+  const unit = await getDb().selectFrom("org_unit").selectAll().where("code", "=", code).executeTakeFirst();
+  if (unit && mayEnterFor(user, unit)) return unit;
+  // A village operator (no Puskesmas grant) reaching another village, or the Puskesmas above: said so.
+  const villageOnly = grants.every((g) => g.role === "village_operator");
+  if (villageOnly) throw forbidden(user, "village.access.otherVillage", { code });
+  throw forbidden(user, unit?.level === "puskesmas" ? "access.entry.notYourUnit" : "village.access.notYourUnit", { code });
 }
 
 /** The published packages' keys, and for one unit the package and effective form with `formKey`. */
@@ -90,6 +102,7 @@ export type DisplayStatus = SubmissionStatus | "missing" | "late";
 export interface OperatorFormRow {
   unitCode: string;
   unitName: string;
+  unitLevel: OrgUnit["level"];
   formKey: string;
   title: { id: string; en?: string };
   periodType: Form["periodType"];
@@ -105,11 +118,19 @@ export interface OperatorFormRow {
   unlockedUntil: string | null;
 }
 
-/** The forms an operator's Puskesmas reports, with their current and previous period, status and deadline. */
-export async function operatorForms(units: ReadonlyArray<Pick<OrgUnit, "id" | "code" | "name" | "path">>, now = clock.now()) {
+/**
+ * The forms each of the operator's units (Puskesmas, Pustu, Posyandu) is expected to report
+ * (`isExpectedReporter`: the form's levels, its groups during the period), with their current and
+ * previous period, status and deadline.
+ */
+export async function operatorForms(units: ReadonlyArray<Pick<OrgUnit, "id" | "code" | "name" | "path" | "level">>, now = clock.now()) {
   const db = getDb();
   const cache = new LockCache();
   const rows: OperatorFormRow[] = [];
+  const memberships = await membershipsOf(
+    db,
+    units.map((u) => u.id),
+  );
   // The district's packages, once per district (one query each).
   const packagesOf = new Map<number | null, ReturnType<typeof effectivePackages>>();
   for (const unit of units) {
@@ -120,8 +141,11 @@ export async function operatorForms(units: ReadonlyArray<Pick<OrgUnit, "id" | "c
     for (const { key, effective } of await packages) {
       for (const form of effective.package.forms) {
         const current = currentPeriodOf(form, now);
-        // A form new in a version is not due before that version's effective-from (decision 026).
-        const periods = [current, previousPeriod(current)].filter((period) => formDueIn(effective, form.key, period));
+        // A form new in a version is not due before that version's effective-from (decision 026);
+        // only from units expected to report it then (decision 035).
+        const periods = [current, previousPeriod(current)].filter(
+          (period) => formDueIn(effective, form.key, period) && expectedWith(form, unit, memberships.get(unit.id) ?? [], period),
+        );
         if (periods.length > 0) forms.push({ key, form, periods });
       }
     }
@@ -157,6 +181,7 @@ export async function operatorForms(units: ReadonlyArray<Pick<OrgUnit, "id" | "c
         rows.push({
           unitCode: unit.code,
           unitName: unit.name,
+          unitLevel: unit.level,
           formKey: form.key,
           title: form.title,
           periodType: form.periodType,
@@ -191,6 +216,9 @@ export async function loadEntry(unit: OrgUnit, formKey: string, period: string, 
   const { effective, form } = found;
   const problem = periodProblem(form, period, now) ?? beforeEffectiveProblem(effective, form.key, period);
   if (problem) throw new Response(render(reader, problem), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  // Only a unit expected to report this form for this period (docs/decisions/035-village-reporting.md).
+  const notExpected = await notExpectedProblem(getDb(), unit, form, period);
+  if (notExpected) throw new Response(render(reader, notExpected), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const hiddenFields = effective.hidden.filter((h) => h.form === form.key).map((h) => h.field);
   // Labels in the reader's language where the package has them; bookkeeping fields are not drawn.
   const { schema, uiSchema } = formToJsonSchema(form, { locale: localeOf(reader), hiddenFields: [...hiddenFields, ...bookkeepingFields(form)] });
@@ -419,6 +447,11 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
   const found = await findUnitForm(input.unit, input.formKey);
   if (!found) return refused(404, "INVALID", { formErrors: [say(input.user, "access.entry.formNotForUnit", { form: input.formKey })] });
   const locale = localeOf(input.user);
+  // A draft too is only kept for a unit expected to report the form then; the page keeps what was typed.
+  if (!periodProblem(found.form, input.period, now)) {
+    const notExpected = await notExpectedProblem(getDb(), input.unit, found.form, input.period);
+    if (notExpected) return refused(400, "INVALID", { formErrors: [render(locale, notExpected)] });
+  }
   const ctx = new SubmissionContext(found.effective.base.key);
   try {
     // A clear answer before validation; the same check runs again inside the transaction.

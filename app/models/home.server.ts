@@ -5,6 +5,7 @@ import type { Database } from "~/db/schema";
 import { getDb } from "~/db/db.server";
 import { operatorForms } from "./entry.server";
 import { getPublishedPackage } from "./templates.server";
+import { entryUnits } from "./village-entry.server";
 import { clock } from "~/utils/clock.server";
 
 /** The default monthly deadline: the 10th of the following month (districts set their own on /locks). */
@@ -19,17 +20,17 @@ export function previousMonthPeriod(now = clock.now()): { period: string; deadli
 }
 
 /**
- * The operator's home: every form of their Puskesmas for the current and the previous period,
- * with status (late when the deadline passed before it was submitted), deadline and progress.
+ * The operator's home: every form expected from each unit they enter for (their Puskesmas or
+ * Pustu and the units below it, `entryUnits`) for the current and the previous period, with
+ * status (late when the deadline passed before it was submitted), deadline and progress.
  */
 export async function operatorHome(grants: Grant[], now = clock.now()) {
   const db = getDb();
-  // The Puskesmas come from the session's grants (read with their org units in this request), by code.
-  const byId = new Map<number, { id: number; code: string; name: string; path: string }>();
-  for (const g of grants)
-    if (g.orgLevel === "puskesmas" && !byId.has(g.orgUnitId)) byId.set(g.orgUnitId, { id: g.orgUnitId, code: g.orgCode, name: g.orgName, path: g.orgPath });
-  const units = [...byId.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  // The units come from the session's operator grants (`operatorGrants`) and the tree below them.
+  const units = await entryUnits(db, grants);
+  const byId = new Map(units.map((u) => [u.id, u] as const));
   const unitIds = units.map((u) => u.id);
+  const grantCodes = new Set(grants.map((g) => g.orgCode));
   const rows = await operatorForms(units, now);
   // What needs doing first: late, returned, not yet filled, drafts; then what is done.
   const order = { late: 0, returned: 1, missing: 2, draft: 3, submitted: 4, approved: 5 } as const;
@@ -54,6 +55,7 @@ export async function operatorHome(grants: Grant[], now = clock.now()) {
     ...r,
     title: titles.get(`${package_key}|${r.form_key}`) ?? { id: r.form_key },
     unitName: byId.get(org_unit_id)?.name ?? "",
+    unitLevel: byId.get(org_unit_id)?.level ?? "puskesmas",
   }));
   return {
     due,
@@ -64,7 +66,9 @@ export async function operatorHome(grants: Grant[], now = clock.now()) {
       percent: rows.length ? Math.round((done / rows.length) * 100) : null,
     },
     several: units.length > 1,
-    units: units.map((u) => ({ code: u.code, name: u.name })),
+    /** The fill link names the unit unless it is the operator's one Puskesmas or Pustu (old links keep working). */
+    implicitUnit: grantCodes.size === 1 ? [...grantCodes][0] : null,
+    units: units.filter((u) => grantCodes.has(u.code)).map((u) => ({ code: u.code, name: u.name })),
     recent,
   };
 }
@@ -145,7 +149,14 @@ export async function scopeStats(grants: Grant[], now = clock.now()) {
         .count<number>(
           eb
             .case()
-            .when(eb.and([eb("s.period", "=", period), eb("s.status", "in", ["submitted", "approved"])]))
+            // Reports of Puskesmas only: a Pustu's or Posyandu's report does not make its Puskesmas "reported" (decision 035).
+            .when(
+              eb.and([
+                eb("s.period", "=", period),
+                eb("s.status", "in", ["submitted", "approved"]),
+                eb("s.org_unit_id", "in", eb.selectFrom("org_unit as o").select("o.id").where("o.level", "=", "puskesmas").where(scopeFilter(grants))),
+              ]),
+            )
             .then(eb.ref("s.org_unit_id"))
             .end(),
         )
@@ -197,9 +208,12 @@ export async function areaCompleteness(grants: Grant[], period: string, maxDistr
   // Grants on whole districts or above: the district list is the scope; a grant on single
   // Puskesmas also needs the unit filter.
   const wholeDistricts = grants.every((g) => g.orgLevel === "national" || g.orgLevel === "province" || g.orgLevel === "district");
+  // Puskesmas with a counted report of their own: Pustu and Posyandu reports are not counted here (decision 035).
   let reportedQuery = db
     .selectFrom("submission as s")
+    .innerJoin("org_unit as r", "r.id", "s.org_unit_id")
     .select((eb) => ["s.district_id", eb.fn.count<number>("s.org_unit_id").distinct().as("n")])
+    .where("r.level", "=", "puskesmas")
     .where("s.period", "=", period)
     .where("s.status", "in", ["submitted", "approved"])
     .where("s.district_id", "in", districtIds);

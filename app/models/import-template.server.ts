@@ -26,7 +26,7 @@ export async function templateForm(
   const effective = await effectivePackage(packageKey, districtId);
   const form = effective?.package.forms.find((f) => f.key === formKey);
   if (!effective || !form) return undefined;
-  const unitHint = grants.find((g) => g.orgLevel === "puskesmas")?.orgCode ?? null;
+  const unitHint = grants.find((g) => g.orgLevel === "puskesmas" || g.orgLevel === "pustu")?.orgCode ?? null;
   return { form, effective, unitHint };
 }
 

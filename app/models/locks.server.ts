@@ -207,10 +207,19 @@ export interface LockState {
   locked: boolean;
 }
 
-/** The unlock grant covering (unit or its district) × package × form × period at `now`, if any. */
+/**
+ * The units whose unlock grants cover a report of `unit`: itself, its district and, for a Pustu or
+ * Posyandu, the Puskesmas (and Pustu) above it — an unlock granted for a Puskesmas opens the
+ * reports its operator enters on behalf of its Pustu and Posyandu (docs/decisions/035-village-reporting.md).
+ */
+function unlockUnits(unit: Pick<OrgUnit, "id" | "path">): number[] {
+  const ids = unit.path.split("/").filter(Boolean).map(Number);
+  return [...new Set([unit.id, ...ids.slice(2)])];
+}
+
+/** The unlock grant covering (unit, a unit above it up to its district) × package × form × period at `now`, if any. */
 export async function activeUnlock(db: DbOrTrx, key: Omit<LockKey, "periodType">, now: Date) {
-  const { districtId } = pathIds(key.unit);
-  const units = [key.unit.id, ...(districtId !== null ? [districtId] : [])];
+  const units = unlockUnits(key.unit);
   return db
     .selectFrom("unlock_grant")
     .select(["id", "expires_at", "reason", "reopen_approved"])
@@ -225,13 +234,12 @@ export async function activeUnlock(db: DbOrTrx, key: Omit<LockKey, "periodType">
     .executeTakeFirst();
 }
 
-/** Every unlock grant covering `unit` (itself or its whole district) at `now`: for lists of many reports. */
+/** Every unlock grant covering `unit` (itself, its Puskesmas or its whole district) at `now`: for lists of many reports. */
 export async function activeUnlocksFor(db: DbOrTrx, unit: Pick<OrgUnit, "id" | "path">, now: Date) {
-  const { districtId } = pathIds(unit);
   return db
     .selectFrom("unlock_grant")
     .select(["id", "package_key", "form_key", "period", "expires_at", "reason"])
-    .where("org_unit_id", "in", [unit.id, ...(districtId !== null ? [districtId] : [])])
+    .where("org_unit_id", "in", unlockUnits(unit))
     .where("revoked_at", "is", null)
     .where("expires_at", ">", now.toISOString())
     .execute();

@@ -6,12 +6,17 @@ import { parse } from "csv-parse/sync";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";
 import type { OrgLevel } from "~/db/schema";
+import { both } from "~/i18n/message";
 import { allowedParentLevels, insertOrgUnits, isOrgLevel, type OrgInput } from "./org.server";
+import { levelWords } from "./village-entry.server";
 
 export interface RowError {
   row: number;
   column?: string;
+  /** In Bahasa Indonesia. */
   message: string;
+  /** In English, where the check has it. */
+  messageEn?: string;
 }
 
 const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -71,23 +76,25 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
     const row = rows.findIndex((cells) => cells[0] === u.code) + 2;
     if (existingCodes.has(u.code)) errors.push({ row, column: "code", message: `Unit dengan kode ${u.code} sudah ada.` });
     const wantParents = allowedParentLevels(u.level);
-    const wantParent = wantParents.join(" atau ");
     if (wantParents.length === 0) {
       if (u.parentCode) errors.push({ row, column: "parent_code", message: "Unit tingkat nasional tidak boleh memiliki induk." });
       return;
     }
+    const want = wantParents.join("/");
     if (!u.parentCode) {
-      errors.push({ row, column: "parent_code", message: `Unit tingkat ${u.level} wajib memiliki induk tingkat ${wantParent}.` });
+      errors.push({ row, column: "parent_code", message: `Unit tingkat ${u.level} wajib memiliki induk tingkat ${want}.` });
       return;
     }
     const parentLevel = levelOf.get(u.parentCode);
     if (!parentLevel) errors.push({ row, column: "parent_code", message: `Induk ${u.parentCode} tidak ada di berkas maupun di basis data.` });
-    else if (!(wantParents as readonly string[]).includes(parentLevel))
-      errors.push({
-        row,
-        column: "parent_code",
-        message: `Induk ${u.parentCode} bertingkat ${parentLevel}; unit ${u.level} harus di bawah tingkat ${wantParent}.`,
-      });
+    else if (!(wantParents as readonly string[]).includes(parentLevel)) {
+      const params = { row, code: u.code, name: u.name, parent: u.parentCode, level: both(`level.${parentLevel as OrgLevel}`) };
+      const text =
+        u.level === "posyandu"
+          ? both("village.org.posyanduParent", params)
+          : both("village.org.parentLevel", { ...params, level: both(`level.${u.level}`), want: levelWords(wantParents), parentLevel: params.level });
+      errors.push({ row, column: "parent_code", message: text.id, messageEn: text.en });
+    }
   });
   return { units, errors: errors.sort((a, b) => a.row - b.row) };
 }

@@ -1,4 +1,4 @@
-/** Org-unit tree: nasional → provinsi → kabupaten/kota → Puskesmas (→ Pustu/Posyandu). */
+/** Org-unit tree: nasional → provinsi → kabupaten/kota → Puskesmas → Pustu → Posyandu (a Posyandu also directly under a Puskesmas). */
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgLevel, OrgUnit } from "~/db/schema";
 import { nowIso } from "~/db/db.server";
@@ -6,10 +6,11 @@ import { nowIso } from "~/db/db.server";
 export const ORG_LEVELS: readonly OrgLevel[] = ["national", "province", "district", "puskesmas", "pustu", "posyandu"];
 
 /**
- * Which levels may sit directly under which: a Posyandu under its village's Pustu or, where the
- * village has no Pustu (yet), directly under the Puskesmas (docs/domain.md).
+ * Which levels a unit of each level may sit directly under. A Posyandu sits under the Pustu of its
+ * village, or directly under the Puskesmas where the village has no Pustu
+ * (docs/decisions/035-village-reporting.md).
  */
-const PARENT_LEVELS: Record<OrgLevel, readonly OrgLevel[]> = {
+const PARENT_LEVEL: Record<OrgLevel, readonly OrgLevel[]> = {
   national: [],
   province: ["national"],
   district: ["province"],
@@ -22,9 +23,9 @@ export function isOrgLevel(value: string): value is OrgLevel {
   return (ORG_LEVELS as readonly string[]).includes(value);
 }
 
-/** The levels a unit of `level` may sit under, nearest first; none for the national root. */
+/** The levels a unit of `level` may sit directly under (none: the national unit). */
 export function allowedParentLevels(level: OrgLevel): readonly OrgLevel[] {
-  return PARENT_LEVELS[level];
+  return PARENT_LEVEL[level];
 }
 
 export async function getOrgByCode(db: DbOrTrx, code: string): Promise<OrgUnit | undefined> {

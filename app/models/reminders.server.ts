@@ -16,7 +16,9 @@
  */
 import os from "node:os";
 import crypto from "node:crypto";
+import { sql } from "kysely";
 import { previousPeriod } from "@engine";
+import { ENTRY_LEVELS } from "~/auth/policy.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";
 import type { NotificationKind } from "~/db/schema";
@@ -30,6 +32,7 @@ import { dateText, deadlineDate, LockCache } from "./locks.server";
 import { excerpt, notificationText, notify, operatorsByUnit, safeLink } from "./notifications.server";
 import { ancestorIds } from "./submissions.server";
 import { effectivePackages, formDueIn, type EffectivePackage } from "./templates.server";
+import { expectedWith, membershipsOf, reportOperatorsByUnit } from "./village-entry.server";
 
 /** "Near": the deadline or due date is today or within this many days. */
 export const DUE_SOON_DAYS = 3;
@@ -158,10 +161,12 @@ async function pruneClaims(db: DbOrTrx, now: Date): Promise<void> {
 // Report deadlines
 
 /**
- * deadline_near / deadline_passed for every Puskesmas with an active operator: each form due in
- * its current or previous period (as the operator's home lists them) whose report is not
- * submitted, when the deadline is within DUE_SOON_DAYS or has passed. Returns how many
- * notifications were new. Units are read in pages of PAGE.
+ * deadline_near / deadline_passed for every Puskesmas, Pustu and Posyandu someone enters reports
+ * for (an active Puskesmas operator of its Puskesmas, or village operator of its Pustu), to those
+ * operators: each form due in its current or previous period and expected from that unit then
+ * (its levels and groups, docs/decisions/035-village-reporting.md; as the operator's home lists
+ * them) whose report is not submitted, when the deadline is within DUE_SOON_DAYS or has passed.
+ * Returns how many notifications were new. Units are read in pages of PAGE.
  */
 export async function remindDeadlines(db: DbOrTrx = getDb(), now = clock.now()): Promise<number> {
   const today = now.toISOString().slice(0, 10);
@@ -172,23 +177,38 @@ export async function remindDeadlines(db: DbOrTrx = getDb(), now = clock.now()):
   let after = 0;
   for (;;) {
     const units = await db
-      .selectFrom("role_grant as g")
-      .innerJoin("app_user as u", "u.id", "g.user_id")
-      .innerJoin("org_unit as o", "o.id", "g.org_unit_id")
-      .select(["o.id", "o.code", "o.name", "o.path"])
-      .distinct()
-      .where("g.role", "=", "puskesmas_operator")
-      .where("u.active", "=", 1)
+      .selectFrom("org_unit as o")
+      .select(["o.id", "o.code", "o.name", "o.path", "o.level"])
+      .where("o.level", "in", [...ENTRY_LEVELS])
       .where("o.id", ">", after)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("role_grant as g")
+            .innerJoin("app_user as u", "u.id", "g.user_id")
+            .innerJoin("org_unit as go", "go.id", "g.org_unit_id")
+            .select("g.id")
+            .where("u.active", "=", 1)
+            .where((eb) =>
+              eb.or([
+                eb.and([eb("g.role", "=", "puskesmas_operator"), eb("go.level", "=", "puskesmas")]),
+                eb.and([eb("g.role", "=", "village_operator"), eb("go.level", "=", "pustu")]),
+              ]),
+            )
+            .where(sql<boolean>`${sql.ref("o.path")} like ${sql.ref("go.path")} || '%'`),
+        ),
+      )
       .orderBy("o.id")
       .limit(PAGE)
       .execute();
     if (units.length === 0) break;
     after = units[units.length - 1].id;
-    const operators = await operatorsByUnit(
-      db,
-      units.map((u) => u.id),
-    );
+    const [operators, memberships] = await Promise.all([
+      reportOperatorsByUnit(db, units),
+      membershipsOf(
+        db,
+        units.map((u) => u.id),
+      ),
+    ]);
     for (const unit of units) {
       const recipients = operators.get(unit.id) ?? [];
       const { districtId } = ancestorIds(unit);
@@ -199,7 +219,8 @@ export async function remindDeadlines(db: DbOrTrx = getDb(), now = clock.now()):
         for (const form of effective.package.forms) {
           const current = currentPeriodOf(form, now);
           for (const period of [current, previousPeriod(current)]) {
-            if (formDueIn(effective, form.key, period)) due.push({ key, formKey: form.key, title: form.title, period, periodType: form.periodType });
+            if (formDueIn(effective, form.key, period) && expectedWith(form, unit, memberships.get(unit.id) ?? [], period))
+              due.push({ key, formKey: form.key, title: form.title, period, periodType: form.periodType });
           }
         }
       }

@@ -118,7 +118,7 @@ export async function reportWithUnit(id: number, reader?: Reader) {
     .selectFrom("submission as s")
     .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
     .selectAll("s")
-    .select(["o.code as unit_code", "o.name as unit_name", "o.path as unit_path"])
+    .select(["o.code as unit_code", "o.name as unit_name", "o.path as unit_path", "o.level as unit_level"])
     .where("s.id", "=", id)
     .executeTakeFirst();
   if (!row) throw notFound(reader, "access.report.notFound");
@@ -126,12 +126,12 @@ export async function reportWithUnit(id: number, reader?: Reader) {
 }
 
 /**
- * The report with `id` if the user may read its history: the operator of its Puskesmas, a
- * verifier or admin whose area holds it. 404 when missing, 403 otherwise.
+ * The report with `id` if the user may read its history: an operator who may enter it (its
+ * Puskesmas' operator, a Pustu's village operator for its units), a verifier or admin whose area holds it. 404 when missing, 403 otherwise.
  */
 async function reportForHistory(user: SessionUser, id: number) {
   const row = await reportWithUnit(id, user);
-  if (!mayReadHistory(user, { orgUnitId: row.org_unit_id, path: row.unit_path })) throw forbidden(user, "access.history.forbidden");
+  if (!mayReadHistory(user, { path: row.unit_path, level: row.unit_level })) throw forbidden(user, "access.history.forbidden");
   return row;
 }
 

@@ -20,6 +20,7 @@ import { auditRow, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
 import { deadlineCheck, LockCache } from "./locks.server";
+import { notExpectedProblem } from "./village-entry.server";
 import { revisionRow } from "./submission-history.server";
 import { beforeEffectiveProblem, effectivePackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
@@ -466,6 +467,16 @@ export class SubmissionContext {
     }
   }
 
+  private readonly expected = new Map<string, Promise<Message | null>>();
+
+  /** Why `unit` may not report `form` for `period` (null: it is expected), once per unit, form and period of a batch. */
+  notExpected(unit: OrgUnit, form: Form, period: string): Promise<Message | null> {
+    const key = `${unit.id}|${form.key}|${period}`;
+    let found = this.expected.get(key);
+    if (!found) this.expected.set(key, (found = notExpectedProblem(this.db, unit, form, period)));
+    return found;
+  }
+
   async packageFor(unit: OrgUnit): Promise<EffectivePackage | undefined> {
     const { districtId } = ancestorIds(unit);
     const key = districtId ?? 0;
@@ -525,13 +536,18 @@ export async function prepareSubmission(
   const refuse = (text: LocalizedText, column?: string): PrepareResult => ({ ok: false, problems: [problem(text, column)] });
   const unit = await ctx.unit(input.unitCode);
   if (!unit) return refuse(both("entry.prepare.unitNotFound", { code: input.unitCode }), "org_unit");
-  if (unit.level !== "puskesmas") return refuse(both("entry.prepare.notPuskesmas", { name: unit.name, code: unit.code }), "org_unit");
+  // Reports come from Puskesmas, Pustu and Posyandu (docs/decisions/035-village-reporting.md).
+  if (unit.level !== "puskesmas" && unit.level !== "pustu" && unit.level !== "posyandu")
+    return refuse(both("village.refuse.entryLevel", { unit: unit.name, code: unit.code, level: both(`level.${unit.level}`) }), "org_unit");
   const effective = await ctx.packageFor(unit);
   if (!effective) return refuse(both("entry.prepare.packageNotPublished", { package: ctx.packageKey }));
   const form = effective.package.forms.find((f) => f.key === input.formKey);
   if (!form) return refuse(both("entry.prepare.formNotInPackage", { form: input.formKey, package: ctx.packageKey }));
   const periodMessage = periodProblem(form, input.period, now) ?? beforeEffectiveProblem(effective, form.key, input.period);
   if (periodMessage) return refuse(both(periodMessage.key, periodMessage.params), "period");
+  // Only a unit expected to report the form for the period: one of its levels, a member of its groups then.
+  const notExpected = await ctx.notExpected(unit, form, input.period);
+  if (notExpected) return refuse(both(notExpected.key, notExpected.params), "org_unit");
   const result = validateSubmission(form, input.data, {
     formVersion: `${effective.base.id}:${effective.overlay?.id ?? 0}`,
     hiddenFields: effective.hidden.filter((h) => h.form === form.key).map((h) => h.field),

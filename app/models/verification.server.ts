@@ -28,7 +28,8 @@ import { formAt, recordRevision, reportWithUnit } from "./submission-history.ser
 import { ancestorIds } from "./submissions.server";
 import { localeOf, say, type LocalizedText } from "~/i18n/message";
 import { reportChecks } from "./verification-checks.server";
-import { notify, operatorsOf } from "./notifications.server";
+import { notify } from "./notifications.server";
+import { reportOperatorsByUnit } from "./village-entry.server";
 
 /** A report's status as the verifier's refusal names it. */
 const STATUS_WORD: Record<"approved" | "returned" | "draft", LocalizedText> = {
@@ -286,7 +287,9 @@ export async function decide(input: {
         ip: input.ip,
       });
       if (returnedTitle) {
-        await notify(trx, await operatorsOf(trx, row.org_unit_id), {
+        // Everyone who enters this unit's reports: its Puskesmas' operators and, for a Pustu or Posyandu, its village operators.
+        const recipients = (await reportOperatorsByUnit(trx, [{ id: row.org_unit_id, path: row.unit_path }])).get(row.org_unit_id) ?? [];
+        await notify(trx, recipients, {
           kind: "report_returned",
           eventKey: `report_returned:${input.id}:${input.revision + 1}`,
           params: { form: returnedTitle.id, form_en: returnedTitle.en || returnedTitle.id, period: row.period },

@@ -158,14 +158,19 @@ export default function Home() {
                 header: t("home.due.form"),
                 cell: (row) => (
                   <Link
-                    to={`/forms/${encodeURIComponent(row.formKey)}/${encodeURIComponent(row.period)}${d.operator!.several ? `?unit=${encodeURIComponent(row.unitCode)}` : ""}`}
-                    aria-label={`${pick(row.title)} ${row.period}`}
+                    to={`/forms/${encodeURIComponent(row.formKey)}/${encodeURIComponent(row.period)}${row.unitCode === d.operator!.implicitUnit ? "" : `?unit=${encodeURIComponent(row.unitCode)}`}`}
+                    aria-label={`${pick(row.title)} ${row.period}${d.operator!.several ? ` · ${row.unitName}` : ""}`}
                   >
                     {pick(row.title)}
                   </Link>
                 ),
               },
-              d.operator.several ? { header: t("level.puskesmas"), cell: (row) => row.unitName } : null,
+              d.operator.several
+                ? {
+                    header: t("village.forms.colUnit"),
+                    cell: (row) => t("village.forms.unitHeading", { level: t(`level.${row.unitLevel}` as MessageKey), name: row.unitName }),
+                  }
+                : null,
               { header: t("home.due.period"), cell: (row) => row.period },
               {
                 header: t("home.due.deadline"),

@@ -5,6 +5,7 @@ import { localText } from "@engine";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useEffect, useMemo, useState } from "react";
 import { requireUser } from "~/auth/guards.server";
+import { operatorGrants } from "~/auth/policy.server";
 import { EntryForm } from "~/components/form/EntryForm";
 import { ErrorSummary, fieldMessagesOf, type SummaryProblem } from "~/components/form/ErrorSummary";
 import { clearLocalDraft, draftStorageKey, readLocalDraft, sameAnswers, useLocalAutosave, type LocalDraft } from "~/components/form/localDraft";
@@ -19,8 +20,10 @@ export const meta: MetaFunction<typeof loader> = ({ data: d, matches }) =>
   pageTitle(matches, "meta.form", { form: d?.title ?? translate(metaLocale(matches), "meta.formFallback") });
 
 /**
- * Operators only, for their own Puskesmas (from the session; `?unit=` only picks among the
- * user's own units). A fresh idempotency key per rendering of the page (docs/security.md item 17).
+ * Operators only, for the units they enter for (from the session; `?unit=` only picks among them:
+ * a Puskesmas operator's Puskesmas, Pustu and Posyandu, a village operator's Pustu and its
+ * Posyandu; docs/decisions/035-village-reporting.md). A fresh idempotency key per rendering of the
+ * page (docs/security.md item 17).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -28,6 +31,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const entry = await loadEntry(unit, String(params.formKey ?? ""), String(params.period ?? ""), user);
   return {
     unit: { code: unit.code, name: unit.name },
+    unitLevel: unit.level,
+    /** Entered on behalf of a Pustu or Posyandu below the operator's own unit. */
+    onBehalf: !operatorGrants(user).some((g) => g.orgUnitId === unit.id),
     period: String(params.period),
     title: localText(entry.form.title, user.locale === "en" ? "en" : "id") ?? entry.form.title.id,
     form: entry.form,
@@ -176,7 +182,8 @@ function Fill() {
         <div>
           <h1>{d.title}</h1>
           <p>{t("entry.unit", { unit: d.unit.name, period: d.period })}</p>
-          <p className="muted">{t("entry.unitCode", { code: d.unit.code })}</p>
+          <p className="muted">{t(d.unitLevel === "puskesmas" ? "entry.unitCode" : "village.forms.unitCode", { code: d.unit.code })}</p>
+          {d.onBehalf ? <p className="muted">{t("village.forms.onBehalf", { level: t(`level.${d.unitLevel}` as MessageKey), name: d.unit.name })}</p> : null}
           <p>
             {t("entry.status")} <span className={`badge ${status}`}>{t(`status.${status}` as MessageKey)}</span>
           </p>

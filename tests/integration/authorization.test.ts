@@ -21,6 +21,7 @@ import {
 } from "~/auth/policy.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { importOrgCsv } from "~/models/org-import.server";
 
 /** Routes anyone may call, and why. */
 const PUBLIC: Record<string, string> = {
@@ -40,7 +41,8 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   notifications: { roles: "all" },
   users: { roles: ADMIN_ROLES },
   "forms._index": { roles: OPERATOR_ROLES },
-  // A Sawahlunto Puskesmas via ?unit= is refused in tests/integration/entry.test.ts.
+  // A Sawahlunto Puskesmas via ?unit= is refused in tests/integration/entry.test.ts; another village's
+  // Pustu or Posyandu, and the Puskesmas above a village operator, in tests/integration/village-reporting.test.ts.
   "forms.$formKey.$period": { roles: OPERATOR_ROLES, params: { formKey: "ilp_profil", period: "2025-03" } },
   // Another Puskesmas via ?unit= and a submitted report are refused in tests/integration/autosave.test.ts.
   "forms.$formKey.$period_.autosave": { roles: OPERATOR_ROLES, params: { formKey: "ilp_profil", period: "2025-03" } },
@@ -115,7 +117,7 @@ describe("route classification", () => {
 });
 
 /** Roles the test signs in as, each for another district or Puskesmas than the data in params. */
-const OTHER_SCOPE_ROLES: readonly Role[] = ["puskesmas_operator", "facilitator", "district_verifier", "district_admin"];
+const OTHER_SCOPE_ROLES: readonly Role[] = ["puskesmas_operator", "village_operator", "facilitator", "district_verifier", "district_admin"];
 
 describe.each(DIALECTS)("authorisation of every route on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -130,6 +132,10 @@ describe.each(DIALECTS)("authorisation of every route on %s", (kind) => {
     await seedOrgTree();
     // Users of *another* district (Kendal) and another Puskesmas than the data of Sawahlunto.
     cookies.puskesmas_operator = await cookieFor(await insertUser("op.plantungan", [["puskesmas_operator", puskesmasCode("Plantungan")]]));
+    // A village operator at a Pustu of Plantungan (the seed tree has no Pustu: one is added here).
+    const pustu = await importOrgCsv(`code,name,level,parent_code\nPU3324001.01,Pustu Uji,pustu,${puskesmasCode("Plantungan")}`);
+    expect(pustu.errors).toEqual([]);
+    cookies.village_operator = await cookieFor(await insertUser("vop.plantungan", [["village_operator", "PU3324001.01"]]));
     cookies.facilitator = await cookieFor(await insertUser("fas.kendal", [["facilitator", "33.24"]]));
     cookies.district_verifier = await cookieFor(await insertUser("ver.kendal", [["district_verifier", "33.24"]]));
     cookies.district_admin = await cookieFor(await insertUser("adm.kendal", [["district_admin", "33.24"]]));

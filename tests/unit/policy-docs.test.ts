@@ -32,7 +32,7 @@ const PAGES: Record<string, readonly Role[] | "public"> = {
   "/forms/<form>/<period>": OPERATOR_ROLES,
   "/verification": VERIFIER_ROLES,
   "/locks": LOCK_ROLES,
-  // The Puskesmas' own operator, and the readers whose area holds the report (mayReadHistory).
+  // The operators who may enter the report (mayEnterFor), and the readers whose area holds it (mayReadHistory).
   "/submissions/<id>/history": [...OPERATOR_ROLES, ...HISTORY_READER_ROLES],
   "/scorecards": SCORECARD_ROLES,
   "/scorecards/compare": SCORECARD_ROLES,
@@ -74,6 +74,8 @@ const PHRASES: Array<[RegExp, readonly Role[] | typeof EVERYONE]> = [
   [/\bdistrict admins?\b/g, ["district_admin"]],
   [/\badmins?\b/g, BOTH_ADMINS],
   [/\b(?:district )?verifiers?\b/g, ["district_verifier"]],
+  [/\bpuskesmas and village operators\b/g, ["puskesmas_operator", "village_operator"]],
+  [/\bvillage operators?\b/g, ["village_operator"]],
   [/\b(?:puskesmas )?operators?\b/g, ["puskesmas_operator"]],
   [/\bfacilitators?\b/g, ["facilitator"]],
 ];

@@ -104,7 +104,9 @@ function levelFilter(levels: readonly string[]): RawBuilder<unknown> {
   if (set.size === 1 && set.has("puskesmas")) return sql`and sv.org_unit_id = sv.puskesmas_id`;
   if (set.size === 3) return sql`and sv.puskesmas_id is not null`;
   if (set.size === 2 && !set.has("puskesmas")) return sql`and sv.puskesmas_id is not null and sv.org_unit_id <> sv.puskesmas_id`;
-  return sql`and sv.org_unit_id in (select lv.id from org_unit lv where lv.level in (${textList([...set])}))`;
+  // Correlated (one primary-key probe per scanned report): an IN list of every Posyandu of the
+  // nation would be probed against the index once per Puskesmas × month × status instead.
+  return sql`and exists (select 1 from org_unit lv where lv.id = sv.org_unit_id and lv.level in (${textList([...set])}))`;
 }
 
 /**

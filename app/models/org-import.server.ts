@@ -21,6 +21,23 @@ export interface RowError {
 
 const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** Units with these codes, asked in slices (a bound parameter list has limits: 32,766 in SQLite). */
+async function unitsByCode(db: DbOrTrx, codes: readonly string[]): Promise<Array<{ code: string; level: string }>> {
+  const out: Array<{ code: string; level: string }> = [];
+  for (let i = 0; i < codes.length; i += CODE_SLICE) {
+    out.push(
+      ...(await db
+        .selectFrom("org_unit")
+        .select(["code", "level"])
+        .where("code", "in", codes.slice(i, i + CODE_SLICE))
+        .execute()),
+    );
+  }
+  return out;
+}
+
+const CODE_SLICE = 1000;
+
 /** Parses and checks the rows against each other and the existing tree; stores nothing. */
 export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: OrgInput[]; errors: RowError[] }> {
   let records: string[][];
@@ -40,6 +57,8 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
   const errors: RowError[] = [];
   const units: OrgInput[] = [];
   const inFile = new Map<string, OrgLevel>();
+  /** The first row of each code (a national tree has 400,000 rows: no scans per row). */
+  const rowOf = new Map<string, number>();
   rows.forEach((cells, i) => {
     const row = i + 2;
     const [code = "", name = "", level = "", parentCode = "", note = ""] = cells;
@@ -52,28 +71,15 @@ export async function checkOrgCsv(db: DbOrTrx, text: string): Promise<{ units: O
       return;
     }
     inFile.set(code, level);
+    if (!rowOf.has(code)) rowOf.set(code, row);
     units.push({ code, name, level, parentCode: parentCode || null, note: note || null });
   });
   const parentCodes = [...new Set(units.map((u) => u.parentCode).filter((c): c is string => !!c && !inFile.has(c)))];
-  const existingParents = parentCodes.length ? await db.selectFrom("org_unit").select(["code", "level"]).where("code", "in", parentCodes).execute() : [];
+  const existingParents = await unitsByCode(db, parentCodes);
   const levelOf = new Map<string, string>([...existingParents.map((p) => [p.code, p.level] as const), ...inFile]);
-  const existingCodes = units.length
-    ? new Set(
-        (
-          await db
-            .selectFrom("org_unit")
-            .select("code")
-            .where(
-              "code",
-              "in",
-              units.map((u) => u.code),
-            )
-            .execute()
-        ).map((r) => r.code),
-      )
-    : new Set<string>();
+  const existingCodes = new Set((await unitsByCode(db, [...inFile.keys()])).map((r) => r.code));
   units.forEach((u) => {
-    const row = rows.findIndex((cells) => cells[0] === u.code) + 2;
+    const row = rowOf.get(u.code)!;
     if (existingCodes.has(u.code)) errors.push({ row, column: "code", message: `Unit dengan kode ${u.code} sudah ada.` });
     const wantParents = allowedParentLevels(u.level);
     if (wantParents.length === 0) {

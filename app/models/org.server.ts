@@ -1,4 +1,5 @@
 /** Org-unit tree: nasional → provinsi → kabupaten/kota → Puskesmas → Pustu → Posyandu (a Posyandu also directly under a Puskesmas). */
+import { sql } from "kysely";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgLevel, OrgUnit } from "~/db/schema";
 import { nowIso } from "~/db/db.server";
@@ -79,8 +80,13 @@ export async function insertOrgUnits(db: DbOrTrx, units: OrgInput[]): Promise<nu
     const batch = units.filter((u) => u.level === level);
     if (batch.length === 0) continue;
     const parentCodes = [...new Set(batch.map((u) => u.parentCode).filter((c): c is string => !!c && !byCode.has(c)))];
-    if (parentCodes.length > 0) {
-      const parents = await db.selectFrom("org_unit").select(["id", "code", "path", "depth"]).where("code", "in", parentCodes).execute();
+    // In slices: a national tree's village level names tens of thousands of parents.
+    for (let i = 0; i < parentCodes.length; i += 1000) {
+      const parents = await db
+        .selectFrom("org_unit")
+        .select(["id", "code", "path", "depth"])
+        .where("code", "in", parentCodes.slice(i, i + 1000))
+        .execute();
       for (const p of parents) byCode.set(p.code, p);
     }
     for (let i = 0; i < batch.length; i += 200) {
@@ -107,13 +113,20 @@ export async function insertOrgUnits(db: DbOrTrx, units: OrgInput[]): Promise<nu
         .returning(["id", "code"])
         .execute();
       const idByCode = new Map(ids.map((r) => [r.code, r.id]));
-      // The path needs the generated id, hence one update per unit (a handful of ms per thousand).
+      // The path needs the generated id: one UPDATE for the chunk, the parent's path and the id.
       for (const { u, parent } of rows) {
         const id = idByCode.get(u.code)!;
-        const node = { id, path: `${parent?.path ?? "/"}${id}/`, depth: parent ? parent.depth + 1 : 0 };
-        byCode.set(u.code, node);
-        await db.updateTable("org_unit").set({ path: node.path }).where("id", "=", id).execute();
+        byCode.set(u.code, { id, path: `${parent?.path ?? "/"}${id}/`, depth: parent ? parent.depth + 1 : 0 });
       }
+      await db
+        .updateTable("org_unit")
+        .set({ path: sql<string>`coalesce((select p.path from org_unit p where p.id = org_unit.parent_id), '/') || org_unit.id || '/'` })
+        .where(
+          "id",
+          "in",
+          ids.map((r) => r.id),
+        )
+        .execute();
       inserted += chunk.length;
     }
   }

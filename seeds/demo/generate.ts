@@ -1,6 +1,8 @@
 /**
  * Deterministic demo data for the five demo districts (docs/domain.md): monthly ILP profile and
- * SPM counts, yearly SPM sasaran, quarterly BOK and BLUD reports, from 2025-01 up to the day the
+ * SPM counts, yearly SPM sasaran, quarterly BOK and BLUD reports (BLUD Puskesmas only: the
+ * members of the demo group `blud`, demoBludMemberships), the monthly Pustu and Posyandu reports
+ * (seeds/demo/village.ts), from 2025-01 up to the day the
  * demo is seeded (`asOf`): every period before it as a district would have it on that day — the
  * last month mostly reported and partly verified, the current month a few early reports, nothing
  * submitted after `asOf`.

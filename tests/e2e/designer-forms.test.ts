@@ -4,7 +4,9 @@
  * (show-if built with clicks), and a calculated field; sees the min > max check; reorders a field
  * with the keyboard (focus stays on the moved field, the move is announced); fills the live
  * preview with a value beyond its maximum, gets the server's Indonesian error next to it, fixes
- * it. A label with markup renders as text. No CSP violation, page error or dialog on the way.
+ * it. A label with markup renders as text. Then sets who reports the Posyandu recap (levels and
+ * groups, decision 036) and sees an unknown group key listed as a problem in words. No CSP
+ * violation, page error or dialog on the way.
  */
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -216,4 +218,72 @@ describe("form builder", () => {
     await expect.poll(() => preview.locator("#root_jumlah_peserta_posbindu").count()).toBe(0);
     e2e.expectClean();
   });
+
+  it("sets who reports a form with checkboxes: levels (never none) and groups, an unknown typed key listed as a problem in words, saved to the draft", async () => {
+    // A fresh session: the first test's page may still be saving its draft.
+    const session = await e2e.signedIn("admin.nasional");
+    const { page } = session;
+    const opened = await page.goto("/designer/ilp-nasional/2");
+    if (opened?.status() !== 200) await openDraft(page);
+    await waitForHydration(page);
+    const formsTab = page.getByRole("tab", { name: new RegExp(`^${t("designer.tab.forms")}`) });
+    if (await formsTab.isVisible().catch(() => false)) await formsTab.click();
+    await page.getByRole("button", { name: /^Rekap Bulanan Posyandu ILP/ }).click();
+    const settings = page.getByTestId("fb-reporting");
+    const level = (name: "puskesmas" | "pustu" | "posyandu") => settings.getByLabel(t(`formbuilder.reporting.level.${name}`), { exact: true });
+    // The recap is reported by Posyandu: its only level cannot be unchecked.
+    await expect(level("posyandu").isChecked()).resolves.toBe(true);
+    await expect(level("posyandu").isDisabled()).resolves.toBe(true);
+    await level("pustu").check();
+    await expect(level("posyandu").isDisabled()).resolves.toBe(false);
+    await level("posyandu").uncheck();
+    await expect(level("pustu").isDisabled()).resolves.toBe(true);
+
+    // Groups: the demo's blud group by name, and a key typed by hand (a bad one is kept, with the reason).
+    await settings.getByLabel(/Puskesmas BLUD \(data demo\) \(blud, Indonesia\)/).check();
+    const typed = settings.getByLabel(t("formbuilder.reporting.typeKey"), { exact: true });
+    await typed.fill("Lokus ILP");
+    await settings.getByRole("button", { name: t("formbuilder.reporting.addKey"), exact: true }).click();
+    await settings.getByText(t("formbuilder.reporting.badKey")).waitFor();
+    await expect(typed.inputValue()).resolves.toBe("Lokus ILP");
+    await typed.fill("lokus_ilp_2025");
+    await typed.press("Enter");
+    await settings.locator("code", { hasText: "lokus_ilp_2025" }).waitFor();
+
+    // Saved: the server lists the unknown key in words, at its place.
+    await page.getByRole("button", { name: t("designer.save"), exact: true }).click();
+    const problem = page.getByTestId("problem-list").locator("li", { hasText: 'Kelompok "lokus_ilp_2025" tidak ada' });
+    await problem.waitFor();
+    await expect(problem.getByRole("button").textContent()).resolves.toContain(t("designer.where.prop.appliesTo"));
+    await settings.getByText(/Kelompok "lokus_ilp_2025" tidak ada/).waitFor();
+    await screenshot(page, "designer-reporting");
+    const stored = await storedForm("posyandu_ilp_bulanan");
+    expect(stored.reportingLevels).toEqual(["pustu"]);
+    expect(stored.appliesTo).toEqual({ groups: ["blud", "lokus_ilp_2025"] });
+
+    // Removing the unknown key and saving again clears the problem.
+    await settings.getByRole("button", { name: t("formbuilder.reporting.remove", { key: "lokus_ilp_2025" }), exact: true }).click();
+    await page.getByRole("button", { name: t("designer.save"), exact: true }).click();
+    await expect.poll(() => problem.count()).toBe(0);
+    await expect.poll(async () => (await storedForm("posyandu_ilp_bulanan")).appliesTo).toEqual({ groups: ["blud"] });
+    e2e.expectClean(session);
+  });
 });
+
+/** A form of the stored draft v2, read from the test server's database. */
+async function storedForm(key: string): Promise<{ reportingLevels?: string[]; appliesTo?: { groups: string[] } }> {
+  const { openDb } = await import("~/db/db.server");
+  const handle = openDb(e2e.app.databaseUrl);
+  try {
+    const row = await handle.db
+      .selectFrom("template_package")
+      .select("document")
+      .where("key", "=", "ilp-nasional")
+      .where("version", "=", 2)
+      .executeTakeFirstOrThrow();
+    const forms = (JSON.parse(row.document) as { forms: Array<{ key: string; reportingLevels?: string[]; appliesTo?: { groups: string[] } }> }).forms;
+    return forms.find((f) => f.key === key)!;
+  } finally {
+    await handle.destroy();
+  }
+}

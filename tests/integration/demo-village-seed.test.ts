@@ -81,7 +81,7 @@ describe.each(DIALECTS)("the demo's village level seeded on %s", (kind) => {
     expect(members.map((m) => [m.code, m.from_month, m.to_month])).toEqual(
       expected.map((m) => [m.code, monthIndex(Number(m.from.slice(0, 4)), Number(m.from.slice(5, 7))), null]),
     );
-    const audit = await db.selectFrom("audit_log").select("action").where("entity_type", "=", "org_group").where("entity_id", "=", group.id).execute();
+    const audit = await db.selectFrom("audit_log").select("action").where("entity_type", "=", "org_group").where("entity_id", "=", String(group.id)).execute();
     expect(audit.map((a) => a.action)).toEqual(["group.import"]);
   });
 

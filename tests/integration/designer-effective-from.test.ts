@@ -15,7 +15,9 @@ import { checkEffectiveFrom, defaultEffectiveFrom } from "~/models/designer.serv
 import { effectivePackages, formDueIn, importPackage } from "~/models/templates.server";
 import * as designer from "~/routes/designer.$key.$version";
 import * as newRoute from "~/routes/designer.new";
+import { seedDemoBludGroup } from "~/models/seed.server";
 import { clock } from "~/utils/clock.server";
+import { parseOrgUnitsCsv } from "@seeds/org-units";
 import type { TemplatePackage } from "@engine";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
@@ -85,6 +87,8 @@ describe.each(DIALECTS)("publishing with effective-from on %s", (kind) => {
   beforeAll(async () => {
     handle = await useTestDatabase(kind);
     await seedOrgTree();
+    // The national package's BLUD form applies to the group blud: without it the designer lists the key as unknown.
+    await seedDemoBludGroup(parseOrgUnitsCsv(fs.readFileSync(path.resolve("seeds/org-units.csv"), "utf8")));
     expect((await importPackage(seed, { userId: null })).ok).toBe(true);
     cookie = await cookieFor(await insertUser("admin.nasional", [["national_admin", "ID"]]));
     clock.set(NOW);

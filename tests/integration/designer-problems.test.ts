@@ -9,6 +9,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/db.server";
 import { importPackage } from "~/models/templates.server";
+import { seedDemoBludGroup } from "~/models/seed.server";
+import { parseOrgUnitsCsv } from "@seeds/org-units";
 import { langCookie } from "~/i18n/locale.server";
 import * as designer from "~/routes/designer.$key.$version";
 import * as newRoute from "~/routes/designer.new";
@@ -37,6 +39,8 @@ describe.each(DIALECTS)("the designer's check on %s", (kind) => {
   beforeAll(async () => {
     handle = await useTestDatabase(kind);
     await seedOrgTree();
+    // The national package's BLUD form applies to the group blud: without it the designer lists the key as unknown.
+    await seedDemoBludGroup(parseOrgUnitsCsv(fs.readFileSync(path.resolve("seeds/org-units.csv"), "utf8")));
     expect((await importPackage(seed, { userId: null })).ok).toBe(true);
     cookie = await cookieFor(await insertUser("admin.nasional", [["national_admin", "ID"]]));
     await call(newRoute.action, makeRequest("/designer/new", { cookie, form: { intent: "fromLatest", package: KEY } }));

@@ -11,6 +11,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, nowIso } from "~/db/db.server";
 import { importPackage } from "~/models/templates.server";
+import { seedDemoBludGroup } from "~/models/seed.server";
+import { parseOrgUnitsCsv } from "@seeds/org-units";
 import * as designer from "~/routes/designer.$key.$version";
 import * as newRoute from "~/routes/designer.new";
 import * as library from "~/routes/templates._index";
@@ -45,6 +47,8 @@ describe.each(DIALECTS)("package designer on %s", (kind) => {
   beforeAll(async () => {
     handle = await useTestDatabase(kind);
     await seedOrgTree();
+    // The national package's BLUD form applies to the group blud: without it the designer lists the key as unknown.
+    await seedDemoBludGroup(parseOrgUnitsCsv(fs.readFileSync(path.resolve("seeds/org-units.csv"), "utf8")));
     expect((await importPackage(JSON.parse(seedText), { userId: null })).ok).toBe(true);
     const users: Array<[string, Parameters<typeof insertUser>[1]]> = [
       ["admin.nasional", [["national_admin", "ID"]]],

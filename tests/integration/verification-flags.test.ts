@@ -209,7 +209,8 @@ describe.each(DIALECTS)("the verifier's queue on %s", (kind) => {
     expect(statusOf(sent)).toBe(302);
     expect((sent as Response).headers.get("Location")).toBe(`/verification?form=${FORM}&period=${PERIOD}`);
     expect((await rowsOf(`?unit=${CLEAN_UNIT}&form=${FORM}`)).rows.map((r) => r.id)).toEqual([ids.clean]);
-    const approved = await rowsOf("?status=approved");
+    // One form: with the Pustu and Posyandu reports the district has more approved reports than a page lists.
+    const approved = await rowsOf("?form=ilp_profil&status=approved");
     expect(approved.rows.length).toBeGreaterThan(0);
     expect(approved.rows.every((r) => r.status === "approved" && !r.clean)).toBe(true);
     expect(approved.rows.length).toBeLessThan(200);

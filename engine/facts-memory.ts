@@ -3,7 +3,10 @@
  * The database layer computes the same with an indexed GROUP BY and is tested against this.
  */
 import { aggregateOverTime, addNullable, numericValue } from "./aggregate";
+import type { GroupMembership } from "./expected";
 import { COUNTED_STATUSES, dict, type RowFacts, type ScorecardPlan, type UnitFacts } from "./facts";
+import { periodWindow, type MonthWindow } from "./period";
+import { countsFor, expectedFor, isReportingLevel, isVillageLevel, reportsForm, type CountingUnit } from "./reporting-units";
 
 /** An org unit as the fact provider sees it. */
 export interface MemoryOrgUnit {
@@ -28,13 +31,23 @@ export interface MemoryFactSource {
   orgUnits: readonly MemoryOrgUnit[];
   submissions: readonly MemorySubmission[];
   rows?: readonly string[];
+  /** Group memberships by unit code (any owner), for forms that apply to groups and the org-group filter. */
+  memberships?: Readonly<Record<string, readonly GroupMembership[]>>;
 }
 
-/** Units of the plan's unit level in each row's subtree (a unit-level row is its own unit). */
-function unitsByRow(orgUnits: readonly MemoryOrgUnit[], rows: readonly string[], unitLevel: string): Map<string, string[]> {
+interface Unit extends CountingUnit {
+  code: string;
+}
+
+/**
+ * Units in each row: for a national, province, district or Puskesmas row its whole subtree (the
+ * row itself included); for a Pustu or Posyandu row (a village row) the row itself only. Each
+ * unit with its memberships and those of its ancestors at a reporting level.
+ */
+function unitsByRow(source: MemoryFactSource, rows: readonly string[]): Map<string, Unit[]> {
   const children = new Map<string, string[]>();
   const byCode = new Map<string, MemoryOrgUnit>();
-  for (const u of orgUnits) {
+  for (const u of source.orgUnits) {
     byCode.set(u.code, u);
     if (u.parentCode != null) {
       const list = children.get(u.parentCode);
@@ -42,19 +55,40 @@ function unitsByRow(orgUnits: readonly MemoryOrgUnit[], rows: readonly string[],
       else children.set(u.parentCode, [u.code]);
     }
   }
-  const out = new Map<string, string[]>();
-  for (const row of rows) {
-    const found: string[] = [];
+  const own = (code: string) => (source.memberships && Object.hasOwn(source.memberships, code) ? source.memberships[code] : []);
+  const units = new Map<string, Unit>();
+  const unitOf = (code: string): Unit => {
+    let unit = units.get(code);
+    if (unit) return unit;
+    const o = byCode.get(code)!;
+    const lineage: GroupMembership[] = [];
     const seen = new Set<string>();
-    const stack = byCode.has(row) ? [row] : [];
+    for (
+      let c: MemoryOrgUnit | undefined = o;
+      c && !seen.has(c.code) && isReportingLevel(c.level);
+      c = c.parentCode == null ? undefined : byCode.get(c.parentCode)
+    ) {
+      seen.add(c.code);
+      lineage.push(...own(c.code));
+    }
+    units.set(code, (unit = { code, level: o.level, memberships: own(code), lineage }));
+    return unit;
+  };
+  const out = new Map<string, Unit[]>();
+  for (const row of rows) {
+    const found: Unit[] = [];
+    const seen = new Set<string>();
+    const root = byCode.get(row);
+    const stack = root ? [row] : [];
+    const village = root !== undefined && isVillageLevel(root.level);
     while (stack.length > 0) {
       const code = stack.pop()!;
       if (seen.has(code)) continue; // a malformed tree with a cycle must not hang the engine
       seen.add(code);
-      if (byCode.get(code)?.level === unitLevel) found.push(code);
-      for (const c of children.get(code) ?? []) stack.push(c);
+      if (isReportingLevel(byCode.get(code)!.level)) found.push(unitOf(code));
+      if (!village) for (const c of children.get(code) ?? []) stack.push(c);
     }
-    found.sort();
+    found.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     out.set(row, found);
   }
   return out;
@@ -66,7 +100,8 @@ function unitsByRow(orgUnits: readonly MemoryOrgUnit[], rows: readonly string[],
  */
 export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): RowFacts[] {
   const rows = source.rows ?? plan.rows;
-  const rowUnits = unitsByRow(source.orgUnits, rows, plan.unitLevel);
+  const rowUnits = unitsByRow(source, rows);
+  const orgGroup = plan.orgGroup ?? null;
 
   // One submission per unit, form and period; if a source holds duplicates the last one wins.
   // Nested Maps (unit → form → period) avoid building a string key per lookup.
@@ -80,23 +115,31 @@ export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): 
     byPeriod.set(s.period, s.values ?? {});
   }
   const periodsOf = (org: string, form: string) => counted.get(org)?.get(form);
+  const monthsOf = new Map<string, MonthWindow>();
+  const months = (period: string): MonthWindow => {
+    let m = monthsOf.get(period);
+    if (!m) monthsOf.set(period, (m = periodWindow(period)));
+    return m;
+  };
 
   const out: RowFacts[] = [];
   for (const w of plan.windows) {
     const unitForms = new Set(w.unitFields.map((k) => plan.fields[k].form));
+    // The periods of a form in which a unit's reports count (its level, the org-group filter).
+    const countedPeriods = (unit: Unit, form: string): string[] =>
+      (w.formPeriods[form] ?? []).filter((p) => countsFor(plan.reporters[form], unit, months(p), orgGroup));
     // Unit values do not depend on the row; cache them in case rows overlap.
     const unitValueCache = new Map<string, Map<string, number | null>>();
-    const unitValue = (unit: string, key: string): number | null => {
-      let cache = unitValueCache.get(unit);
-      if (!cache) unitValueCache.set(unit, (cache = new Map()));
+    const unitValue = (unit: Unit, key: string): number | null => {
+      let cache = unitValueCache.get(unit.code);
+      if (!cache) unitValueCache.set(unit.code, (cache = new Map()));
       const hit = cache.get(key);
       if (hit !== undefined) return hit;
       const f = plan.fields[key];
-      const byPeriod = periodsOf(unit, f.form);
-      const periods = w.formPeriods[f.form] ?? [];
+      const byPeriod = periodsOf(unit.code, f.form);
       const v = byPeriod
         ? aggregateOverTime(
-            periods.map((p) => numericValue(byPeriod.get(p)?.[key])),
+            countedPeriods(unit, f.form).map((p) => numericValue(byPeriod.get(p)?.[key])),
             f.aggregation,
           )
         : null;
@@ -111,37 +154,49 @@ export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): 
       const expected = dict<number>();
       const contributing = dict<string[]>();
       const missing = dict<string[]>();
-      const reportingUnits = new Map<string, string[]>();
+      const reportingUnits = new Map<Unit, string[]>();
 
       for (const form of w.forms) {
+        const reporters = plan.reporters[form];
         const periods = w.formPeriods[form] ?? [];
         let n = 0;
+        let e = 0;
         const contrib: string[] = [];
         const miss: string[] = [];
         for (const unit of units) {
-          const byPeriod = periodsOf(unit, form);
+          if (!reportsForm(reporters, unit.level)) continue;
+          const byPeriod = periodsOf(unit.code, form);
           let k = 0;
-          if (byPeriod) for (const p of periods) if (byPeriod.has(p)) k++;
+          let missed = false;
+          for (const p of periods) {
+            const has = byPeriod?.has(p) ?? false;
+            if (has && countsFor(reporters, unit, months(p), orgGroup)) k++;
+            if (expectedFor(reporters, unit, months(p), orgGroup)) {
+              e++;
+              if (!has) missed = true;
+            }
+          }
           n += k;
           if (k > 0) {
-            contrib.push(unit);
+            contrib.push(unit.code);
             if (unitForms.has(form)) {
               const list = reportingUnits.get(unit);
               if (list) list.push(form);
               else reportingUnits.set(unit, [form]);
             }
           }
-          if (k < periods.length) miss.push(unit);
+          if (missed) miss.push(unit.code);
         }
         reported[form] = n;
-        expected[form] = units.length * periods.length;
+        expected[form] = e;
         contributing[form] = contrib;
         missing[form] = miss;
       }
 
       for (const key of w.fields) {
+        const reporters = plan.reporters[plan.fields[key].form];
         let total: number | null = null;
-        for (const unit of units) total = addNullable(total, unitValue(unit, key));
+        for (const unit of units) if (reportsForm(reporters, unit.level)) total = addNullable(total, unitValue(unit, key));
         totals[key] = total;
       }
 
@@ -152,8 +207,8 @@ export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): 
           const forms = reportingUnits.get(unit);
           if (!forms) continue;
           const values = dict<number | null>();
-          for (const key of w.unitFields) values[key] = unitValue(unit, key);
-          list.push({ code: unit, values, forms: [...forms].sort() });
+          for (const key of w.unitFields) values[key] = reportsForm(plan.reporters[plan.fields[key].form], unit.level) ? unitValue(unit, key) : null;
+          list.push({ code: unit.code, values, forms: [...forms].sort() });
         }
         facts.units = list;
       }

@@ -2,17 +2,31 @@
  * The contract between the scorecard and whatever computes its data (the in-memory reference in
  * facts-memory.ts, the SQL layer in app/): a plan of what is needed, and per row the facts.
  *
- * Semantics every implementation must share:
+ * Semantics every implementation must share (docs/decisions/006-scorecard-semantics.md,
+ * docs/decisions/034-who-reports-what.md):
  * 1. Only submissions with status `submitted` or `approved` count (drafts and returned do not).
- * 2. Per unit and field, values aggregate over the window's periods with the field's own
+ * 2. A form is reported by the units of its reporting levels (`plan.reporters[form].levels`:
+ *    Puskesmas, Pustu, Posyandu). A row's reporting units for a form: for a national, province,
+ *    district or Puskesmas row, the units of those levels in its subtree (a Puskesmas row rolls
+ *    up its own reports and those of its Pustu and Posyandu); for a Pustu or Posyandu row (a
+ *    village row), the unit itself only.
+ * 3. With `plan.orgGroup`, a unit-period counts only when the unit or one of its ancestors at
+ *    Puskesmas level or below (its Pustu, its Puskesmas) was a member of a group with that key
+ *    during at least one month of the period — in expected, reported and values alike.
+ * 4. Per unit and field, values aggregate over the window's counted periods with the field's own
  *    aggregation (sum/last/max/min/avg over periods that have a value; booleans are 1/0); a unit
  *    with no value for the field contributes nothing (missing ≠ zero).
- * 3. Per row, each field's total is Σ over the row's units of their time-aggregated values
+ * 5. Per row, each field's total is Σ over the row's units of their time-aggregated values
  *    (ratio of sums later, never an average of percentages); null when no unit had a value.
- * 4. reported[form] = distinct unit-periods with a counted submission in the window;
- *    expected[form] = units in the row × periods of that form in the window.
+ * 6. reported[form] = unit-periods with a counted submission in the window;
+ *    expected[form] = Σ over the form's periods in the window of the row's units expected for
+ *    that period: of the form's levels and, when the form applies to groups, members of one of
+ *    them during the period (engine/expected.ts).
+ * 7. Per-unit facts (count_units, units()) list the reporting units: for a Posyandu form the
+ *    Posyandu, whatever the row's level.
  */
 import type { Aggregation, PeriodType } from "./documents";
+import type { ReportingLevel } from "./expected";
 
 /** A field a scorecard needs, with what the aggregation needs to know about it. */
 export interface PlanField {
@@ -45,12 +59,22 @@ export interface PlanWindow {
   formPeriods: Record<string, string[]>;
 }
 
+/** Who reports a form: its reporting levels and, when it applies to groups, their keys. */
+export interface FormReporters {
+  levels: ReportingLevel[];
+  /** Group keys of the form's "applies to"; null = every unit of its levels is expected. */
+  groups: string[] | null;
+  periodType: PeriodType;
+}
+
 /** What data a scorecard request needs; made by planScorecard, consumed by fact providers. */
 export interface ScorecardPlan {
   package: { key: string; version: number };
   period: string;
-  /** Org level of the units whose submissions are aggregated. */
-  unitLevel: string;
+  /** Per form read by any window: who reports it. */
+  reporters: Record<string, FormReporters>;
+  /** Only units in (or below a member of) a group with this key count; null = no filter. */
+  orgGroup: string | null;
   /** Row org codes, in request order. */
   rows: string[];
   /** Every field any window needs, by key. */
@@ -80,13 +104,13 @@ export interface RowFacts {
   totals: Record<string, number | null>;
   /** Reporting units (a counted submission of a form read by unitFields), for count_units. */
   units?: UnitFacts[];
-  /** Per form: distinct unit-periods with a counted submission. */
+  /** Per form: unit-periods with a counted submission. */
   reported: Record<string, number>;
-  /** Per form: units × periods of the window. */
+  /** Per form: Σ over its periods in the window of the units expected for that period. */
   expected: Record<string, number>;
-  /** Per form: units with at least one counted submission in the window (for explain). */
+  /** Per form: reporting units with at least one counted submission in the window (for explain). */
   contributing?: Record<string, string[]>;
-  /** Per form: units missing at least one expected period (for explain). */
+  /** Per form: units expected for a period of the window they did not report (for explain). */
   missing?: Record<string, string[]>;
 }
 

@@ -19,6 +19,7 @@ export * from "./targets";
 export * from "./status";
 export * from "./facts";
 export * from "./expected";
+export * from "./reporting-units";
 export * from "./aggregate";
 export * from "./facts-memory";
 export * from "./scorecard/index";

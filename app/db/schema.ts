@@ -114,6 +114,8 @@ export interface SubmissionTable {
   /** Denormalised ancestors, so scorecards group by district or province without a tree walk. */
   district_id: number | null;
   province_id: number | null;
+  /** The unit's Puskesmas (itself for a Puskesmas report, its ancestor for a Pustu or Posyandu; migration 014). */
+  puskesmas_id: number | null;
   package_key: string;
   package_version: number;
   overlay_id: number | null;
@@ -143,6 +145,8 @@ export interface SubmissionValueTable {
   org_unit_id: number;
   district_id: number | null;
   province_id: number | null;
+  /** The unit's Puskesmas (itself for a Puskesmas report; migration 014). */
+  puskesmas_id: number | null;
   package_key: string;
   form_key: string;
   field_key: string;

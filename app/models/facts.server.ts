@@ -2,8 +2,11 @@
  * The SQL fact provider: computes the engine's RowFacts (engine/facts.ts) with indexed GROUP BY
  * queries over submission_value and submission — no JSON scans, no loading every submission.
  * It must agree exactly with the in-memory reference (engine/facts-memory.ts); tests check both
- * on the same data. Rows are org units of one depth; they group by the denormalised
- * province_id / district_id / org_unit_id column.
+ * on the same data. Rows are org units of one depth (or Pustu and Posyandu of mixed depth: village
+ * rows); they group by the denormalised province_id / district_id / puskesmas_id column (a
+ * Puskesmas row rolls up its Pustu and Posyandu), village rows by org_unit_id. Who is expected and
+ * the org-group filter follow docs/decisions/034-who-reports-what.md: expected unit-periods are
+ * counted here from the units and their memberships, reports and values are filtered in SQL.
  *
  * Every window of a plan (current and previous, with or without year-to-date) is read in the
  * same scan: one conditional aggregate column per window (`SUM(CASE WHEN month_index IN (…))`),
@@ -12,18 +15,39 @@
  * read inside count_units) are fetched per unit and summed per row here.
  */
 import { PostgresAdapter, sql, type RawBuilder } from "kysely";
-import type { PlanField, PlanWindow, RowFacts, ScorecardPlan, UnitFacts } from "@engine";
+import {
+  expectedFor,
+  periodWindow,
+  reportsForm,
+  type CountingUnit,
+  type GroupMembership,
+  type MonthWindow,
+  type PeriodType,
+  type PlanField,
+  type PlanWindow,
+  type RowFacts,
+  type ScorecardPlan,
+  type UnitFacts,
+} from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
 import { periodEndIndex } from "./submissions.server";
 
-/** Grouping column by the depth of the row units (0 national, 1 province, 2 district, 3 Puskesmas). */
-const GROUP_COLUMN: Record<number, "province_id" | "district_id" | "org_unit_id" | null> = {
-  0: null,
-  1: "province_id",
-  2: "district_id",
-  3: "org_unit_id",
-};
+/**
+ * Grouping column by the depth of the row units: 0 national (none), 1 province, 2 district,
+ * 3 Puskesmas (its own reports and those of its Pustu and Posyandu), 4 and 5 Pustu and Posyandu
+ * (village rows: each its own reports).
+ */
+function groupColumnOf(depth: number): "province_id" | "district_id" | "puskesmas_id" | "org_unit_id" | null {
+  if (depth <= 0) return null;
+  if (depth === 1) return "province_id";
+  if (depth === 2) return "district_id";
+  if (depth === 3) return "puskesmas_id";
+  return "org_unit_id";
+}
+
+/** Months a period of this type spans before its last month (submissions are filed at the last). */
+const SPAN: Record<PeriodType, number> = { month: 0, quarter: 2, year: 11 };
 
 const COUNTED = ["submitted", "approved"];
 
@@ -65,31 +89,93 @@ function inWindow(months: readonly number[], then: RawBuilder<unknown>): RawBuil
   return months.length === 0 ? sql`case when 1 = 0 then ${then} end` : sql`case when month_index in (${idList(months)}) then ${then} end`;
 }
 
+/** A reporting unit of some row, with what the counting rules need (engine/reporting-units.ts). */
+interface SqlUnit extends CountingUnit {
+  id: number;
+  code: string;
+}
+
+/**
+ * `and <the scanned row is of one of the levels>`: with the denormalised puskesmas_id, a
+ * Puskesmas's own report is the one whose unit is its Puskesmas; other sets ask the org tree.
+ */
+function levelFilter(levels: readonly string[]): RawBuilder<unknown> {
+  const set = new Set(levels);
+  if (set.size === 1 && set.has("puskesmas")) return sql`and sv.org_unit_id = sv.puskesmas_id`;
+  if (set.size === 3) return sql`and sv.puskesmas_id is not null`;
+  if (set.size === 2 && !set.has("puskesmas")) return sql`and sv.puskesmas_id is not null and sv.org_unit_id <> sv.puskesmas_id`;
+  return sql`and sv.org_unit_id in (select lv.id from org_unit lv where lv.level in (${textList([...set])}))`;
+}
+
+/**
+ * `and <the scanned row's unit, its Pustu or its Puskesmas was a member of a group with key
+ * orgGroup during the row's period>` (the period ends at month_index and spans `span` months before).
+ * A Posyandu's parent is its Pustu or its Puskesmas; a Pustu's is its Puskesmas (puskesmas_id).
+ */
+function orgGroupFilter(orgGroup: string | null, span: number): RawBuilder<unknown> {
+  if (orgGroup === null) return sql``;
+  return sql`and exists (select 1 from org_group_member gm inner join org_group gg on gg.id = gm.group_id where gg.key = ${orgGroup} and gm.from_month <= sv.month_index and (gm.to_month is null or gm.to_month >= sv.month_index - ${sql.lit(span)}) and (gm.org_unit_id = sv.org_unit_id or gm.org_unit_id = sv.puskesmas_id or gm.org_unit_id = (select pu.parent_id from org_unit pu where pu.id = sv.org_unit_id and pu.level = 'posyandu')))`;
+}
+
 /** Computes RowFacts for every window of the plan × every row. */
 export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readonly RowUnit[], options: SqlFactOptions = {}): Promise<RowFacts[]> {
   if (rows.length === 0) return [];
   const depth = rows[0].depth;
-  if (rows.some((r) => r.depth !== depth)) throw new Error("sqlRowFacts: every row must be at the same level (a caller bug, never a user's input).");
-  if (!(depth in GROUP_COLUMN)) throw new Error("sqlRowFacts: rows must be national, province, district or Puskesmas units (a caller bug).");
+  const column = groupColumnOf(depth);
+  if (rows.some((r) => groupColumnOf(r.depth) !== column)) {
+    throw new Error("sqlRowFacts: every row must be at the same level, or every row a Pustu or Posyandu (a caller bug, never a user's input).");
+  }
+  const village = column === "org_unit_id";
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const column = GROUP_COLUMN[depth];
   const rowIds = rows.map((r) => r.id);
+  const rowIdSet = new Set(rowIds);
   const pkg = plan.package.key;
+  const orgGroup = plan.orgGroup ?? null;
+  const windows = plan.windows;
+  const forms = [...new Set(windows.flatMap((w) => w.forms))];
 
-  // Units of the plan's level under each row: one query under the rows' common ancestor.
+  // Reporting units of the plan's forms under each row: one query under the rows' common ancestor.
   const common = commonPathPrefix(rows.map((r) => r.path));
-  const unitRows = await db
-    .selectFrom("org_unit")
-    .select(["id", "code", "path"])
-    .where("level", "=", plan.unitLevel as OrgUnit["level"])
-    .where("path", "like", `${common}%`)
-    .execute();
-  const unitsOfRow = new Map<number, Array<{ id: number; code: string }>>(rowIds.map((id) => [id, []]));
+  const levels = [...new Set(forms.flatMap((f) => plan.reporters[f].levels))];
+  const unitRows =
+    levels.length === 0
+      ? []
+      : await db.selectFrom("org_unit").select(["id", "code", "path", "level"]).where("level", "in", levels).where("path", "like", `${common}%`).execute();
+  // Memberships of the groups the forms apply to and of the org-group filter, inside the rows'
+  // common Puskesmas (the filter reads a unit's Pustu and Puskesmas too) or wider.
+  const groupKeys = [...new Set([...forms.flatMap((f) => plan.reporters[f].groups ?? []), ...(orgGroup === null ? [] : [orgGroup])])];
+  const membershipsOf = new Map<number, GroupMembership[]>();
+  if (groupKeys.length > 0 && unitRows.length > 0) {
+    const prefix = `/${common.split("/").filter(Boolean).slice(0, 4).join("/")}/`.replace("//", "/");
+    const ms = await db
+      .selectFrom("org_group_member as m")
+      .innerJoin("org_group as g", "g.id", "m.group_id")
+      .innerJoin("org_unit as u", "u.id", "m.org_unit_id")
+      .select(["m.org_unit_id", "g.key", "m.from_month", "m.to_month"])
+      .where("g.key", "in", groupKeys)
+      .where("u.path", "like", `${prefix}%`)
+      .execute();
+    for (const m of ms) {
+      const list = membershipsOf.get(m.org_unit_id) ?? [];
+      list.push({ groupKey: m.key, from: Number(m.from_month), to: m.to_month === null ? null : Number(m.to_month) });
+      membershipsOf.set(m.org_unit_id, list);
+    }
+  }
+  const unitsOfRow = new Map<number, SqlUnit[]>(rowIds.map((id) => [id, []]));
   const rowOfUnit = new Map<number, number>();
   for (const u of unitRows) {
-    const rid = idAtDepth(u.path, depth);
+    const rid = village ? (rowIdSet.has(u.id) ? u.id : undefined) : idAtDepth(u.path, depth);
     if (rid === undefined || !unitsOfRow.has(rid)) continue;
-    unitsOfRow.get(rid)!.push({ id: u.id, code: u.code });
+    const ids = u.path.split("/").filter(Boolean).map(Number);
+    const unit: SqlUnit = {
+      id: u.id,
+      code: u.code,
+      level: u.level,
+      memberships: membershipsOf.get(u.id) ?? [],
+      // Its own memberships and those of its ancestors at a reporting level (Puskesmas, Pustu): depth 3 and below.
+      lineage: ids.slice(3).flatMap((id) => membershipsOf.get(id) ?? []),
+    };
+    unitsOfRow.get(rid)!.push(unit);
     rowOfUnit.set(u.id, rid);
   }
   for (const list of unitsOfRow.values()) list.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -111,18 +197,20 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
   }
   const fewProvinces = depth === 1 && everyUnitHasDistrict && rowDistricts.size > 0 && rowDistricts.size <= MAX_DISTRICT_SEEKS;
   const ancestorFilter =
-    commonDepth >= 2
-      ? sql`and district_id = ${sql.lit(idAtDepth(common, 2)!)}`
-      : fewProvinces
-        ? sql`and district_id in (${idList([...rowDistricts].sort((a, b) => a - b))})`
-        : commonDepth === 1
-          ? sql`and province_id = ${sql.lit(idAtDepth(common, 1)!)}`
-          : sql``;
+    commonDepth >= 3
+      ? sql`and district_id = ${sql.lit(idAtDepth(common, 2)!)} and puskesmas_id = ${sql.lit(idAtDepth(common, 3)!)}`
+      : commonDepth >= 2
+        ? sql`and district_id = ${sql.lit(idAtDepth(common, 2)!)}`
+        : fewProvinces
+          ? sql`and district_id in (${idList([...rowDistricts].sort((a, b) => a - b))})`
+          : commonDepth === 1
+            ? sql`and province_id = ${sql.lit(idAtDepth(common, 1)!)}`
+            : sql``;
+  // A national row aggregates everything: no grouping column (a literal in GROUP BY would be a position).
   const groupExpr = column ? sql.ref(column) : sql.lit(0);
   const rowFilter = column ? sql`and ${sql.ref(column)} in (${idList(rowIds)}) ${ancestorFilter}` : sql``;
   const rowKey = (rowId: unknown) => (column ? Number(rowId) : rows[0].id);
 
-  const windows = plan.windows;
   const facts = windows.map(() => new Map<number, RowFacts>());
   windows.forEach((w, wi) => {
     for (const r of rows)
@@ -132,7 +220,12 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
   const unitForms = windows.map((w) => new Set(w.unitFields.map((k) => plan.fields[k].form)));
   const reportingUnits = windows.map(() => new Map<number, string[]>());
   const unitValues = windows.map(() => new Map<number, Record<string, number | null>>());
-  const forms = [...new Set(windows.flatMap((w) => w.forms))];
+  const periodMonths = new Map<string, MonthWindow>();
+  const monthsOfPeriod = (p: string): MonthWindow => {
+    let m = periodMonths.get(p);
+    if (!m) periodMonths.set(p, (m = periodWindow(p)));
+    return m;
+  };
 
   // The forms are read concurrently (SQLite's read connections, PostgreSQL's pool): each form's
   // queries touch only that form's facts, fields and completeness. Per-unit totals are summed in
@@ -142,11 +235,21 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
     const ws = windows.map((w, wi) => ({ w, wi })).filter(({ w }) => w.forms.includes(form));
     const months = ws.map(({ w }) => monthsOf(w, form));
     const all = [...new Set(months.flat())];
-    ws.forEach(({ wi }, k) => {
+    const reporters = plan.reporters[form];
+    const formFilter = sql`${levelFilter(reporters.levels)} ${orgGroupFilter(orgGroup, SPAN[reporters.periodType])}`;
+    ws.forEach(({ w, wi }) => {
+      const periods = (w.formPeriods[form] ?? []).map(monthsOfPeriod);
       for (const r of rows) {
         const f = facts[wi].get(r.id)!;
         f.reported[form] = 0;
-        f.expected[form] = unitsOfRow.get(r.id)!.length * months[k].length;
+        // Expected: per period, the row's units of the form's levels that were due (applies-to
+        // membership during the period, the org-group filter).
+        let expected = 0;
+        for (const u of unitsOfRow.get(r.id)!) {
+          if (!reportsForm(reporters, u.level)) continue;
+          for (const p of periods) if (expectedFor(reporters, u, p, orgGroup)) expected++;
+        }
+        f.expected[form] = expected;
         if (options.withUnitLists) {
           (f.contributing ??= Object.create(null))![form] = [];
           (f.missing ??= Object.create(null))![form] = [];
@@ -157,45 +260,70 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
 
     // Reported unit-periods per row, every window in one scan. When per-unit counts are needed
     // too, the per-row counts are their sums (same filter; each unit carries its row), so the
-    // submissions are scanned once instead of twice.
+    // submissions are scanned once instead of twice. Explain's unit lists need each unit's periods.
     const countCols = sql.join(months.map((m, k) => sql`sum(${inWindow(m, sql`1`)}) as ${sql.ref(`c${k}`)}`));
-    const subBase = sql`from submission where package_key = ${pkg} and form_key = ${form} and status in (${textList(COUNTED)}) and month_index in (${idList(all)}) ${rowFilter}`;
-    const needUnitCounts = options.withUnitLists || ws.some(({ wi }) => unitForms[wi].has(form));
-    const counted = needUnitCounts
-      ? await sql<
-          Record<string, number | null> & { row_id: number; org_unit_id: number }
-        >`select org_unit_id, min(${groupExpr}) as row_id, ${countCols} ${subBase} group by org_unit_id`.execute(db)
-      : await sql<
-          Record<string, number | null> & { row_id: number; org_unit_id: number }
-        >`select ${groupExpr} as row_id, ${countCols} ${subBase} group by ${groupExpr}`.execute(db);
-    for (const r of counted.rows) {
-      ws.forEach(({ wi }, k) => {
-        const f = facts[wi].get(rowKey(r.row_id));
-        if (f) f.reported[form] += Number(r[`c${k}`] ?? 0);
+    const subBase = sql`from submission as sv where package_key = ${pkg} and form_key = ${form} and status in (${textList(COUNTED)}) and month_index in (${idList(all)}) ${rowFilter} ${formFilter}`;
+    if (options.withUnitLists) {
+      const pairs = await sql<{
+        org_unit_id: number;
+        month_index: number;
+      }>`select org_unit_id, month_index ${subBase} group by org_unit_id, month_index`.execute(db);
+      const monthsOfUnit = new Map<number, Set<number>>();
+      for (const p of pairs.rows) {
+        const id = Number(p.org_unit_id);
+        if (!rowOfUnit.has(id)) continue;
+        let set = monthsOfUnit.get(id);
+        if (!set) monthsOfUnit.set(id, (set = new Set()));
+        set.add(Number(p.month_index));
+      }
+      ws.forEach(({ w, wi }, k) => {
+        const periods = (w.formPeriods[form] ?? []).map((p) => ({ end: periodEndIndex(p), months: monthsOfPeriod(p) }));
+        for (const r of rows) {
+          const f = facts[wi].get(r.id)!;
+          for (const u of unitsOfRow.get(r.id)!) {
+            if (!reportsForm(reporters, u.level)) continue;
+            const has = monthsOfUnit.get(u.id);
+            const n = has ? months[k].filter((m) => has.has(m)).length : 0;
+            f.reported[form] += n;
+            if (n > 0) {
+              f.contributing![form].push(u.code);
+              if (unitForms[wi].has(form)) {
+                const list = reportingUnits[wi].get(u.id);
+                if (list) list.push(form);
+                else reportingUnits[wi].set(u.id, [form]);
+              }
+            }
+            if (periods.some((p) => !has?.has(p.end) && expectedFor(reporters, u, p.months, orgGroup))) f.missing![form].push(u.code);
+          }
+        }
       });
-    }
-    if (needUnitCounts) {
-      const perUnit = counted;
-      ws.forEach(({ wi }, k) => {
-        const countOf = new Map<number, number>();
-        for (const r of perUnit.rows) countOf.set(Number(r.org_unit_id), Number(r[`c${k}`] ?? 0));
-        if (unitForms[wi].has(form)) {
-          for (const [id, n] of countOf) {
-            if (n === 0 || !rowOfUnit.has(id)) continue;
+    } else {
+      const needUnitCounts = ws.some(({ wi }) => unitForms[wi].has(form));
+      const counted = needUnitCounts
+        ? await sql<
+            Record<string, number | null> & { row_id: number; org_unit_id: number }
+          >`select org_unit_id, min(${groupExpr}) as row_id, ${countCols} ${subBase} group by org_unit_id`.execute(db)
+        : await sql<
+            Record<string, number | null> & { row_id: number; org_unit_id: number }
+          >`select ${groupExpr} as row_id, ${countCols} ${subBase} ${column ? sql`group by ${groupExpr}` : sql``}`.execute(db);
+      for (const r of counted.rows) {
+        ws.forEach(({ wi }, k) => {
+          const f = facts[wi].get(rowKey(r.row_id));
+          if (f) f.reported[form] += Number(r[`c${k}`] ?? 0);
+        });
+      }
+      if (needUnitCounts) {
+        ws.forEach(({ wi }, k) => {
+          if (!unitForms[wi].has(form)) return;
+          for (const r of counted.rows) {
+            const id = Number(r.org_unit_id);
+            if (Number(r[`c${k}`] ?? 0) === 0 || !rowOfUnit.has(id)) continue;
             const list = reportingUnits[wi].get(id);
             if (list) list.push(form);
             else reportingUnits[wi].set(id, [form]);
           }
-        }
-        if (options.withUnitLists) {
-          for (const r of rows) {
-            const f = facts[wi].get(r.id)!;
-            const units = unitsOfRow.get(r.id)!;
-            f.contributing![form] = units.filter((u) => (countOf.get(u.id) ?? 0) > 0).map((u) => u.code);
-            f.missing![form] = units.filter((u) => (countOf.get(u.id) ?? 0) < months[k].length).map((u) => u.code);
-          }
-        }
-      });
+        });
+      }
     }
 
     // Fields of this form, split into those totalled in SQL and those that need per-unit values.
@@ -205,14 +333,14 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
     const rowLevel = fieldKeys.filter((k) => !perUnit(plan.fields[k]));
     const unitLevel = fieldKeys.filter((k) => perUnit(plan.fields[k]));
     const valueBase = (keys: string[]) =>
-      sql`from submission_value where package_key = ${pkg} and field_key in (${textList(keys)}) and month_index in (${idList(all)}) ${rowFilter}`;
+      sql`from submission_value as sv where package_key = ${pkg} and field_key in (${textList(keys)}) and month_index in (${idList(all)}) ${rowFilter} ${formFilter}`;
 
     if (rowLevel.length > 0) {
       // With at most one period per window every aggregation is that period's value, so a sum.
       const cols = sql.join(months.map((m, k) => sql`sum(${inWindow(m, sql`value`)}) as ${sql.ref(`v${k}`)}`));
       const result = await sql<
         Record<string, number | null> & { row_id: number; field_key: string }
-      >`select ${groupExpr} as row_id, field_key, ${cols} ${valueBase(rowLevel)} group by ${groupExpr}, field_key`.execute(db);
+      >`select ${groupExpr} as row_id, field_key, ${cols} ${valueBase(rowLevel)} group by ${column ? sql`${groupExpr}, ` : sql``}field_key`.execute(db);
       for (const r of result.rows) {
         ws.forEach(({ wi }, k) => {
           const f = facts[wi].get(rowKey(r.row_id));
@@ -239,18 +367,18 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
         // for bare columns; PostgreSQL has DISTINCT ON.
         for (const [k, { wi }] of ws.entries()) {
           if (months[k].length === 0) continue;
-          const where = sql`package_key = ${pkg} and field_key in (${textList(keys)}) and month_index in (${idList(months[k])}) ${rowFilter}`;
+          const where = sql`package_key = ${pkg} and field_key in (${textList(keys)}) and month_index in (${idList(months[k])}) ${rowFilter} ${formFilter}`;
           const query = postgres
             ? sql<{
                 org_unit_id: number;
                 field_key: string;
                 v: number;
-              }>`select distinct on (org_unit_id, field_key) org_unit_id, field_key, value as v from submission_value where ${where} order by org_unit_id, field_key, month_index desc`
+              }>`select distinct on (org_unit_id, field_key) org_unit_id, field_key, value as v from submission_value as sv where ${where} order by org_unit_id, field_key, month_index desc`
             : sql<{
                 org_unit_id: number;
                 field_key: string;
                 v: number;
-              }>`select org_unit_id, field_key, value as v, max(month_index) as m from submission_value where ${where} group by org_unit_id, field_key`;
+              }>`select org_unit_id, field_key, value as v, max(month_index) as m from submission_value as sv where ${where} group by org_unit_id, field_key`;
           for (const r of (await query.execute(db)).rows) record(wi, Number(r.org_unit_id), r.field_key, r.v);
         }
       } else {

@@ -145,8 +145,8 @@ export function clearScorecardCache(db: DbOrTrx): void {
 }
 
 /**
- * What one window's row facts depend on besides the row: the package, the unit level, the
- * window's months, fields (with their definitions), per-unit fields and forms — not its id or
+ * What one window's row facts depend on besides the row: the package, who reports each form
+ * (levels, applies-to groups) and the org-group filter, the window's months, fields (with their definitions), per-unit fields and forms — not its id or
  * role. The previous windows of one period are the current windows of the period before, so a
  * view of last month reuses the trend columns of this month's view, and the other way round.
  */
@@ -155,7 +155,7 @@ export function windowSignature(plan: ScorecardPlan, window: PlanWindow): string
   const definitions = window.fields.map((k) => plan.fields[k]);
   return crypto
     .createHash("sha1")
-    .update(JSON.stringify([plan.package, plan.unitLevel, content, definitions]))
+    .update(JSON.stringify([plan.package, plan.reporters, plan.orgGroup, content, definitions]))
     .digest("hex");
 }
 

@@ -4,13 +4,24 @@
  * The last complete month is often barely reported when a facilitator looks (reports come in
  * during the month after), so a scorecard opened on it is almost all grey. The default is the
  * latest recent period whose reports within the viewer's scope reach a threshold; else the most
- * complete of those periods. One count of Puskesmas and one grouped count of reports: no query
- * per unit or per period.
+ * complete of those periods. A count of expected units per form (per form and period for a form
+ * that applies to groups) and one grouped count of reports: no query per unit.
  */
-import { isFinerOrEqual, monthIndex, parsePeriod, periodContaining, periodEndMonth, shiftPeriod, type PeriodType } from "@engine";
+import {
+  appliesToGroupsOf,
+  isFinerOrEqual,
+  monthIndex,
+  reportingLevelsOf,
+  parsePeriod,
+  periodContaining,
+  periodEndMonth,
+  shiftPeriod,
+  type PeriodType,
+} from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";
 import { clock } from "~/utils/clock.server";
+import { expectedUnitsQuery } from "./expected-units.server";
 import { COUNTED } from "./submissions.server";
 import { getPublishedPackage } from "./templates.server";
 
@@ -77,7 +88,8 @@ export async function packagePeriodTypes(packageKey: string, db: DbOrTrx = getDb
 /**
  * The period a scorecard of `packageKey` opens on for a viewer whose area is the subtrees
  * `paths` (materialised paths of their grants). Completeness of a period = counted reports of
- * the package's forms of the finest period type, over (Puskesmas in the area × those forms).
+ * the package's forms of the finest period type by units of each form's reporting levels, over
+ * the units in the area expected to report those forms for that period (decision 034).
  */
 export async function defaultScorecardPeriod(
   packageKey: string,
@@ -91,44 +103,66 @@ export async function defaultScorecardPeriod(
   const last = lastCompletePeriod(type, now);
   const candidates = Array.from({ length: DEFAULT_PERIOD_LOOKBACK }, (_, i) => shiftPeriod(last, -i));
   const base = { threshold: DEFAULT_PERIOD_THRESHOLD, lookback: DEFAULT_PERIOD_LOOKBACK };
-  const formKeys = forms.filter((f) => f.periodType === type).map((f) => f.key);
+  const typed = forms.filter((f) => f.periodType === type);
+  const formKeys = typed.map((f) => f.key);
   const national = paths.some((p) => p.split("/").filter(Boolean).length <= 1);
   const under = national ? [] : paths;
   if (formKeys.length === 0) return { ...base, period: last, completeness: null, rule: "none" };
 
-  let units = db
-    .selectFrom("org_unit")
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .where("level", "=", "puskesmas");
-  if (under.length > 0) units = units.where((eb) => eb.or(under.map((p) => eb("path", "like", `${p}%`))));
-  const expected = Number((await units.executeTakeFirst())?.n ?? 0) * formKeys.length;
-  if (expected === 0) return { ...base, period: last, completeness: null, rule: "none" };
+  // Expected per period: for each form, the units in the area expected to report it then — its
+  // reporting levels and, when it applies to groups, members during that period (decision 034).
+  // One count per form, or per form and period for a form that applies to groups.
+  const countExpected = async (form: (typeof typed)[number], period: string): Promise<number> => {
+    let n = 0;
+    for (const path of under.length > 0 ? under : [undefined]) {
+      const q = db.selectFrom(expectedUnitsQuery(db, form, period, path).clearOrderBy().as("e")).select((eb) => eb.fn.countAll<number | string>().as("n"));
+      n += Number((await q.executeTakeFirst())?.n ?? 0);
+    }
+    return n;
+  };
+  const expectedIn = new Map<string, number>(candidates.map((p) => [p, 0]));
+  for (const form of typed) {
+    if (appliesToGroupsOf(form)) {
+      for (const p of candidates) expectedIn.set(p, expectedIn.get(p)! + (await countExpected(form, p)));
+    } else {
+      const n = await countExpected(form, last);
+      for (const p of candidates) expectedIn.set(p, expectedIn.get(p)! + n);
+    }
+  }
+  if (candidates.every((p) => expectedIn.get(p) === 0)) return { ...base, period: last, completeness: null, rule: "none" };
 
   // One grouped count over the index (package, form, status, month_index, district): the area as
-  // the denormalised province/district columns, deeper grants through the org tree.
+  // the denormalised province/district columns, deeper grants through the org tree; per level of
+  // the reporting unit, so each form counts the reports of its own levels only.
   let reports = db
-    .selectFrom("submission")
-    .select(["period", (eb) => eb.fn.countAll<number | string>().as("n")])
-    .where("package_key", "=", packageKey)
-    .where("form_key", "in", formKeys)
-    .where("status", "in", [...COUNTED])
-    .where("month_index", ">=", periodEndMonthIndex(candidates[candidates.length - 1]))
-    .where("month_index", "<=", periodEndMonthIndex(last))
-    .groupBy("period");
+    .selectFrom("submission as s")
+    .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+    .select(["s.period", "s.form_key", "o.level", (eb) => eb.fn.countAll<number | string>().as("n")])
+    .where("s.package_key", "=", packageKey)
+    .where("s.form_key", "in", formKeys)
+    .where("s.status", "in", [...COUNTED])
+    .where("s.month_index", ">=", periodEndMonthIndex(candidates[candidates.length - 1]))
+    .where("s.month_index", "<=", periodEndMonthIndex(last))
+    .groupBy(["s.period", "s.form_key", "o.level"]);
   if (under.length > 0) {
     reports = reports.where((eb) =>
       eb.or(
         under.map((p) => {
           const ids = p.split("/").filter(Boolean).map(Number);
-          if (ids.length === 2) return eb("province_id", "=", ids[1]);
-          if (ids.length === 3) return eb("district_id", "=", ids[2]);
-          return eb("org_unit_id", "in", eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`));
+          if (ids.length === 2) return eb("s.province_id", "=", ids[1]);
+          if (ids.length === 3) return eb("s.district_id", "=", ids[2]);
+          return eb("s.org_unit_id", "in", eb.selectFrom("org_unit").select("id").where("path", "like", `${p}%`));
         }),
       ),
     );
   }
-  const counts = new Map((await reports.execute()).map((r) => [r.period, Number(r.n)]));
-  const share = (period: string) => Math.min(1, (counts.get(period) ?? 0) / expected);
+  const levelsOf = new Map(typed.map((f) => [f.key, reportingLevelsOf(f) as string[]]));
+  const counts = new Map<string, number>();
+  for (const r of await reports.execute()) {
+    if (!levelsOf.get(r.form_key)?.includes(r.level)) continue;
+    counts.set(r.period, (counts.get(r.period) ?? 0) + Number(r.n));
+  }
+  const share = (period: string) => (expectedIn.get(period)! > 0 ? Math.min(1, (counts.get(period) ?? 0) / expectedIn.get(period)!) : 0);
   const enough = candidates.find((p) => share(p) >= DEFAULT_PERIOD_THRESHOLD);
   if (enough) return { ...base, period: enough, completeness: share(enough), rule: "threshold" };
   // Newest first, so the newest of equally complete periods wins.

@@ -7,8 +7,10 @@ import {
   computeScorecard,
   explainCell,
   isFinerOrEqual,
+  isVillageLevel,
   nationalYardstick,
   packageYardstick,
+  periodWindow,
   planScorecard,
   type CellExplanation,
   type OrgChainLink,
@@ -18,30 +20,50 @@ import {
   type TemplatePackage,
   type Yardstick,
   type Yardsticks,
+  type RowFacts,
+  type ScorecardPlan,
 } from "@engine";
 import type { SelectQueryBuilder } from "kysely";
 import type { DbOrTrx } from "~/auth/audit.server";
+import { mayReadGroup } from "~/auth/policy.server";
+import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { Database, OrgLevel, OrgUnit } from "~/db/schema";
 import { sqlRowFacts } from "./facts.server";
 import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type ScorecardCache } from "./scorecard-cache.server";
-import { getOrgByCode, getOrgsByIds, listChildren } from "./org.server";
+import { groupMembersDuringQuery } from "./expected-units.server";
+import { GROUP_KEY_PATTERN } from "./groups.server";
+import { getOrgByCode, getOrgsByIds, listChildren, listSubtree } from "./org.server";
 import { ancestorIds, COUNTED } from "./submissions.server";
 import { adaptedDistricts, effectivePackage, getPublishedPackage, type EffectivePackage } from "./templates.server";
 import { clock } from "~/utils/clock.server";
 import { MessageError } from "~/i18n/message";
 
-export const ROW_LEVELS: readonly OrgLevel[] = ["province", "district", "puskesmas"];
+/** Levels that can be scorecard rows; Pustu and Posyandu are the village rows of one Puskesmas (decision 034). */
+export const ROW_LEVELS: readonly OrgLevel[] = ["province", "district", "puskesmas", "pustu", "posyandu"];
 
 export interface ScorecardQuery {
   packageKey: string;
   period: string;
   ytd?: boolean;
-  /** Rows are the children of this unit (national → provinces → districts → Puskesmas). */
+  /**
+   * Rows are the children of this unit (national → provinces → districts → Puskesmas); of a
+   * Puskesmas, every Pustu and Posyandu under it (village rows, each its own reports), with the
+   * Puskesmas itself (all their reports rolled up) as the total row.
+   */
   parentCode?: string;
   /** Or: every unit of this level inside `scopePaths` (default national). */
   level?: OrgLevel;
   group?: string;
+  /**
+   * An org-unit group key (not an indicator `group`): only units that were members of a group with
+   * this key during the period, or lie below one (its Pustu and Posyandu), count; Puskesmas rows
+   * are those members or those with a member below them (docs/decisions/034-who-reports-what.md).
+   * Refused unless the viewer may read a group with this key.
+   */
+  orgGroup?: string;
+  /** Who asks, for `orgGroup` (mayReadGroup); without one (CLI, warmer) any group in `scopePaths` or national. */
+  viewer?: Pick<SessionUser, "grants">;
   indicators?: string[];
   /** Compare with the previous period (trend arrows); default true. */
   trend?: boolean;
@@ -119,16 +141,52 @@ export async function yardsticksOf(
   return Object.keys(byDistrict).length > 0 ? { byDistrict } : undefined;
 }
 
+/**
+ * Refuses an org-group filter the viewer may not use: a malformed key (400), or no group with that
+ * key the viewer may read (404) — a national group, or a district's inside the viewer's area
+ * (mayReadGroup); without a viewer (CLI, warmer), national groups and those inside `scopePaths`.
+ */
+export async function checkOrgGroup(db: DbOrTrx, q: Pick<ScorecardQuery, "orgGroup" | "viewer" | "scopePaths">): Promise<void> {
+  if (q.orgGroup === undefined) return;
+  if (!GROUP_KEY_PATTERN.test(q.orgGroup)) throw new ScorecardQueryError("levels.orgGroup.invalid", { group: q.orgGroup.slice(0, 80) }, 400);
+  const owners = await db
+    .selectFrom("org_group as g")
+    .innerJoin("org_unit as o", "o.id", "g.owner_org_unit_id")
+    .select(["o.level", "o.path"])
+    .where("g.key", "=", q.orgGroup)
+    .execute();
+  const readable = owners.some((o) =>
+    q.viewer ? mayReadGroup(q.viewer, o) : o.level === "national" || !q.scopePaths || q.scopePaths.some((p) => o.path.startsWith(p) || p.startsWith(o.path)),
+  );
+  if (!readable) throw new ScorecardQueryError("levels.orgGroup.unknown", { group: q.orgGroup }, 404);
+}
+
+/** Puskesmas rows under the org-group filter: members during the period, or with a member Pustu or Posyandu. */
+async function withMembers(db: DbOrTrx, rows: OrgUnit[], orgGroup: string, period: string): Promise<OrgUnit[]> {
+  const { start, end } = periodWindow(period);
+  const members = await db
+    .selectFrom("org_unit")
+    .select("path")
+    .where("id", "in", groupMembersDuringQuery(db, [orgGroup], start, end))
+    .execute();
+  return rows.filter((r) => members.some((m) => m.path.startsWith(r.path)));
+}
+
 async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
   let parent: OrgUnit | null = null;
   let rows: OrgUnit[];
+  await checkOrgGroup(db, q);
   const inScope = (u: Pick<OrgUnit, "path">) => !q.scopePaths || q.scopePaths.some((p) => u.path.startsWith(p));
   if (q.parentCode) {
     parent = (await getOrgByCode(db, q.parentCode)) ?? null;
     if (!parent) throw new ScorecardQueryError("scorecards.error.unit", { code: q.parentCode }, 404);
     // A parent outside the scope is refused, even if some children were visible.
     if (!inScope(parent)) throw new ScorecardQueryError("scorecards.query.outOfScope", {}, 403);
-    rows = (await listChildren(db, parent.id)).filter((u) => ROW_LEVELS.includes(u.level));
+    // A Puskesmas's rows are its village units: every Pustu and Posyandu under it, in tree order.
+    rows =
+      parent.level === "puskesmas"
+        ? (await listSubtree(db, parent)).filter((u) => isVillageLevel(u.level))
+        : (await listChildren(db, parent.id)).filter((u) => ROW_LEVELS.includes(u.level));
     if (rows.length === 0) throw new ScorecardQueryError("scorecards.query.noChildren", { name: parent.name });
   } else {
     const level = q.level ?? "district";
@@ -138,8 +196,12 @@ async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
     rows = await query.orderBy("code").execute();
     if (rows.length === 0) throw new ScorecardQueryError("scorecards.query.noUnits");
   }
+  if (q.orgGroup !== undefined && rows[0].level === "puskesmas") {
+    rows = await withMembers(db, rows, q.orgGroup, q.period);
+    if (rows.length === 0) throw new ScorecardQueryError("levels.orgGroup.noRows", { group: q.orgGroup, period: q.period }, 404);
+  }
   const districtIds = new Set(rows.map((r) => (r.level === "district" ? r.id : ancestorIds(r).districtId)));
-  const districtId = districtIds.size === 1 && rows[0].level === "puskesmas" ? [...districtIds][0] : null;
+  const districtId = districtIds.size === 1 && (rows[0].level === "puskesmas" || isVillageLevel(rows[0].level)) ? [...districtIds][0] : null;
   const effective = await effectivePackage(q.packageKey, districtId, db);
   if (!effective) throw new ScorecardQueryError("scorecards.query.template", { template: q.packageKey }, 404);
   const ancestorIdSet = new Set<number>();
@@ -159,6 +221,7 @@ async function resolve(db: DbOrTrx, q: ScorecardQuery): Promise<Resolved> {
     period: q.period,
     ytd: q.ytd,
     group: q.group,
+    orgGroup: q.orgGroup,
     indicators: q.indicators,
     trend: q.trend,
     rows: rows.map((r) => ({ code: r.code, name: r.name, level: r.level })),
@@ -177,6 +240,7 @@ function queryKey(q: ScorecardQuery): string {
     q.parentCode ?? null,
     q.parentCode ? null : (q.level ?? "district"),
     q.group ?? null,
+    q.orgGroup ?? null,
     q.indicators ?? null,
     q.trend ?? true,
     q.scopePaths ?? null,
@@ -219,6 +283,25 @@ async function lastChangeOf(db: DbOrTrx, packageKey: string, paths: readonly str
   return newest;
 }
 
+/** Whether the rows are the village units of a Puskesmas parent (the total row is then the Puskesmas's own roll-up). */
+function villageParent(r: Pick<Resolved, "parent">): boolean {
+  return r.parent?.level === "puskesmas";
+}
+
+/**
+ * The total row of village rows: the Puskesmas's facts (its own reports and all its Pustu's and
+ * Posyandu's), the same as its row one level up — not the sum of the village rows, which leave
+ * out the Puskesmas's own reports.
+ */
+async function villageTotal(
+  db: DbOrTrx,
+  plan: ScorecardPlan,
+  r: Pick<Resolved, "parent">,
+  options: { withUnitLists?: boolean } = {},
+): Promise<RowFacts[] | undefined> {
+  return villageParent(r) ? sqlRowFacts(db, plan, [r.parent!], options) : undefined;
+}
+
 async function computeResult(
   db: DbOrTrx,
   q: ScorecardQuery,
@@ -228,6 +311,7 @@ async function computeResult(
   const r = await resolve(db, q);
   const plan = planScorecard(r.pkg, r.request);
   let facts;
+  let total: RowFacts[] | undefined;
   if (cache && versions) {
     // Cached row facts are those of every indicator of the package (same period, year-to-date
     // and trend choice), so an indicator group or a single indicator reuses the rows the full
@@ -237,8 +321,12 @@ async function computeResult(
         ? plan
         : planScorecard(r.pkg, { ...r.request, group: undefined, indicators: undefined });
     facts = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, r.rows, (p, rows) => sqlRowFacts(db, p, rows));
-  } else facts = await sqlRowFacts(db, plan, r.rows);
-  const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks });
+    if (villageParent(r)) total = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, [r.parent!], (p, rows) => sqlRowFacts(db, p, rows));
+  } else {
+    facts = await sqlRowFacts(db, plan, r.rows);
+    total = await villageTotal(db, plan, r);
+  }
+  const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks, ...(total ? { total } : {}) });
   const lastChange = await lastChangeOf(db, q.packageKey, r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]));
   return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange, basis: q.basis ?? "nearest" };
 }
@@ -255,6 +343,8 @@ async function computeResult(
 export async function buildScorecard(q: ScorecardQuery, db: DbOrTrx = getDb(), options: { background?: boolean } = {}): Promise<ScorecardResult> {
   const cache = cacheFor<ScorecardResult>(db);
   if (!cache) return computeResult(db, q, null, null);
+  // A cached result is served only to a viewer who may use its org-group filter.
+  await checkOrgGroup(db, q);
   // Versions first: whatever is read after them is at least as new, so nothing is cached under a newer key than its data.
   const versions = await readVersions(db);
   const key = queryKey(q);
@@ -322,7 +412,11 @@ export async function explainScorecardCellIn(
   // A unit's cell needs only that row's facts (one narrow query); the total row needs them all.
   const own = r.rows.find((u) => u.code === cell.row);
   const facts = await sqlRowFacts(db, plan, own ? [own] : r.rows, { withUnitLists: true });
-  return { explanation: explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks }, cell), pkg: r.pkg };
+  const total = own ? undefined : await villageTotal(db, plan, r, { withUnitLists: true });
+  return {
+    explanation: explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks, ...(total ? { total } : {}) }, cell),
+    pkg: r.pkg,
+  };
 }
 
 /** Explains one unit's indicator in its parent's scorecard (the CLI's `explain --org`). */

@@ -30,10 +30,14 @@ export const COUNTED: readonly SubmissionStatus[] = ["submitted", "approved"];
 /** The history and audit action of a report a backfill stored after its deadline (docs/decisions/018-backfill.md). */
 export const LATE_ENTRY_ACTION = "submission.late_entry";
 
-/** Province and district ids of a unit, from its materialised path (/national/province/district/…). */
-export function ancestorIds(unit: Pick<OrgUnit, "path">): { provinceId: number | null; districtId: number | null } {
+/**
+ * Province, district and Puskesmas ids of a unit, from its materialised path
+ * (/national/province/district/puskesmas/…): a Puskesmas is its own Puskesmas, a Pustu's or
+ * Posyandu's is its ancestor; null above Puskesmas level.
+ */
+export function ancestorIds(unit: Pick<OrgUnit, "path">): { provinceId: number | null; districtId: number | null; puskesmasId: number | null } {
   const ids = unit.path.split("/").filter(Boolean).map(Number);
-  return { provinceId: ids[1] ?? null, districtId: ids[2] ?? null };
+  return { provinceId: ids[1] ?? null, districtId: ids[2] ?? null, puskesmasId: ids[3] ?? null };
 }
 
 /** Month index (year*12 + month-1) of a period's last month: how submissions are filed in time. */
@@ -291,6 +295,7 @@ async function storeSegment(
         submitted_at: r.submittedAt,
         approved_at: r.approvedAt,
         approved_by: r.approvedBy,
+        puskesmas_id: r.puskesmasId,
         // Once a late entry, always: a later correction does not make the report on time.
         ...(r.late ? { late_entry: 1 } : {}),
       })
@@ -313,6 +318,7 @@ async function storeSegment(
           org_unit_id: r.s.unit.id,
           district_id: r.districtId,
           province_id: r.provinceId,
+          puskesmas_id: r.puskesmasId,
           package_key: r.s.effective.base.key,
           package_version: r.s.effective.base.version,
           overlay_id: r.s.effective.overlay?.id ?? null,
@@ -378,6 +384,7 @@ async function storeSegment(
         org_unit_id: r.s.unit.id,
         district_id: r.districtId,
         province_id: r.provinceId,
+        puskesmas_id: r.puskesmasId,
         package_key: r.s.effective.base.key,
         form_key: r.s.form.key,
         field_key: f.field,

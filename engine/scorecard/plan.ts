@@ -3,7 +3,8 @@
  * a fact provider can compute exactly those facts.
  */
 import type { Indicator, TemplatePackage } from "../documents";
-import { dict, type PlanField, type PlanWindow, type ScorecardPlan } from "../facts";
+import { appliesToGroupsOf, reportingLevelsOf } from "../expected";
+import { dict, type FormReporters, type PlanField, type PlanWindow, type ScorecardPlan } from "../facts";
 import { parsePeriod, periodsInWindow, periodWindow, previousPeriod, type Period } from "../period";
 import { compilePackage, type CompiledIndicator, type CompiledPackage } from "./compile";
 import { scorecardMessage, type ScorecardMessageCode, type ScorecardMessageParams } from "./scorecard-messages";
@@ -28,8 +29,12 @@ export interface ScorecardRequest {
   total?: ScorecardRowRef;
   /** Compute trends against the previous period; default true. */
   trend?: boolean;
-  /** Level of the units whose submissions are aggregated; default 'puskesmas'. */
-  unitLevel?: string;
+  /**
+   * An org-unit group key (not an indicator `group`): only units that are members of a group with
+   * this key during the period, or lie below such a member (a Pustu or Posyandu of a member
+   * Puskesmas), count (docs/decisions/034-who-reports-what.md).
+   */
+  orgGroup?: string;
 }
 
 /** A request the engine cannot serve: a code in SCORECARD_MESSAGES with its params; `message` in Bahasa Indonesia. */
@@ -122,20 +127,24 @@ export function planScorecard(pkg: TemplatePackage, request: ScorecardRequest): 
     }
   }
   const out: PlanWindow[] = [];
+  const reporters = dict<FormReporters>();
   for (const w of windows.values()) {
     const { fieldSet, unitSet, ...rest } = w;
     rest.fields = [...fieldSet];
     rest.unitFields = [...unitSet];
     rest.forms = [...new Set(rest.fields.map((k) => fields[k].form))];
     for (const form of rest.forms) {
-      rest.formPeriods[form] = periodsInWindow({ start: w.start, end: w.end }, compiled.forms.get(form)!.periodType);
+      const doc = compiled.forms.get(form)!;
+      rest.formPeriods[form] = periodsInWindow({ start: w.start, end: w.end }, doc.periodType);
+      reporters[form] ??= { levels: reportingLevelsOf(doc), groups: appliesToGroupsOf(doc), periodType: doc.periodType };
     }
     out.push(rest);
   }
   return {
     package: { key: pkg.key, version: pkg.version },
     period: request.period,
-    unitLevel: request.unitLevel ?? "puskesmas",
+    reporters,
+    orgGroup: request.orgGroup ?? null,
     rows: request.rows.map((r) => r.code),
     fields,
     windows: out,

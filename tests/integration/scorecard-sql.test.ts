@@ -4,7 +4,7 @@
  * every row level, and with a district overlay.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeRowFacts, planScorecard, type RowFacts, type ScorecardRequest, type TemplatePackage } from "@engine";
+import { computeRowFacts, planScorecard, type ScorecardRequest, type TemplatePackage } from "@engine";
 import { getDb } from "~/db/db.server";
 import { sqlRowFacts } from "~/models/facts.server";
 import { listChildren, getOrgByCode, listSubtree } from "~/models/org.server";
@@ -13,44 +13,7 @@ import { seedDemoContent } from "~/models/seed.server";
 import { effectivePackage } from "~/models/templates.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { demoSeededAfter, seedOrgTree } from "../helpers/app";
-
-function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], label: string) {
-  const key = (f: RowFacts) => `${f.window}|${f.row}`;
-  const mem = new Map(memFacts.map((f) => [key(f), f]));
-  expect(sqlFacts.length, label).toBe(memFacts.length);
-  for (const s of sqlFacts) {
-    const m = mem.get(key(s))!;
-    expect(m, `${label} ${key(s)}`).toBeDefined();
-    expect({ ...s.reported }, `${label} reported ${key(s)}`).toEqual({ ...m.reported });
-    expect({ ...s.expected }, `${label} expected ${key(s)}`).toEqual({ ...m.expected });
-    expect(Object.keys(s.totals).sort(), label).toEqual(Object.keys(m.totals).sort());
-    for (const k of Object.keys(m.totals)) {
-      if (m.totals[k] === null) expect(s.totals[k], `${label} ${key(s)} ${k}`).toBeNull();
-      else expect(s.totals[k], `${label} ${key(s)} ${k}`).toBeCloseTo(m.totals[k]!, 6);
-    }
-    if (m.units) {
-      const norm = (u: RowFacts["units"]) => (u ?? []).map((x) => ({ code: x.code, values: { ...x.values } })).sort((a, b) => a.code.localeCompare(b.code));
-      const su = norm(s.units);
-      const mu = norm(m.units);
-      expect(
-        su.map((u) => u.code),
-        `${label} units ${key(s)}`,
-      ).toEqual(mu.map((u) => u.code));
-      su.forEach((u, i) => {
-        for (const [k, v] of Object.entries(mu[i].values)) {
-          if (v === null) expect(u.values[k]).toBeNull();
-          else expect(u.values[k]).toBeCloseTo(v, 6);
-        }
-      });
-    }
-    if (s.contributing) {
-      for (const form of Object.keys(m.contributing ?? {})) {
-        expect([...s.contributing[form]].sort(), `${label} contributing ${form}`).toEqual([...m.contributing![form]].sort());
-        expect([...s.missing![form]].sort(), `${label} missing ${form}`).toEqual([...m.missing![form]].sort());
-      }
-    }
-  }
-}
+import { expectSameFacts } from "../helpers/facts-agree";
 
 describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;

@@ -13,6 +13,7 @@ import * as m010 from "./010_effective_from";
 import * as m011 from "./011_import_problem_en";
 import * as m012 from "./012_meetings_actions";
 import * as m013 from "./013_org_unit_groups";
+import * as m014 from "./014_reporting_levels";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "011_import_problem_en": m011,
   "012_meetings_actions": m012,
   "013_org_unit_groups": m013,
+  "014_reporting_levels": m014,
 };

@@ -1,0 +1,42 @@
+/** The SQL fact provider and the engine's in-memory reference must agree on every cell (tests/integration/scorecard-sql.test.ts, tests/integration/reporting-levels.test.ts). */
+import { expect } from "vitest";
+import type { RowFacts } from "@engine";
+
+/** Same rows and windows, reported and expected counts, totals (6 decimals), per-unit values and, when listed, contributing and missing units. */
+export function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], label: string) {
+  const key = (f: RowFacts) => `${f.window}|${f.row}`;
+  const mem = new Map(memFacts.map((f) => [key(f), f]));
+  expect(sqlFacts.length, label).toBe(memFacts.length);
+  for (const s of sqlFacts) {
+    const m = mem.get(key(s))!;
+    expect(m, `${label} ${key(s)}`).toBeDefined();
+    expect({ ...s.reported }, `${label} reported ${key(s)}`).toEqual({ ...m.reported });
+    expect({ ...s.expected }, `${label} expected ${key(s)}`).toEqual({ ...m.expected });
+    expect(Object.keys(s.totals).sort(), label).toEqual(Object.keys(m.totals).sort());
+    for (const k of Object.keys(m.totals)) {
+      if (m.totals[k] === null) expect(s.totals[k], `${label} ${key(s)} ${k}`).toBeNull();
+      else expect(s.totals[k], `${label} ${key(s)} ${k}`).toBeCloseTo(m.totals[k]!, 6);
+    }
+    if (m.units) {
+      const norm = (u: RowFacts["units"]) => (u ?? []).map((x) => ({ code: x.code, values: { ...x.values } })).sort((a, b) => a.code.localeCompare(b.code));
+      const su = norm(s.units);
+      const mu = norm(m.units);
+      expect(
+        su.map((u) => u.code),
+        `${label} units ${key(s)}`,
+      ).toEqual(mu.map((u) => u.code));
+      su.forEach((u, i) => {
+        for (const [k, v] of Object.entries(mu[i].values)) {
+          if (v === null) expect(u.values[k]).toBeNull();
+          else expect(u.values[k]).toBeCloseTo(v, 6);
+        }
+      });
+    }
+    if (s.contributing) {
+      for (const form of Object.keys(m.contributing ?? {})) {
+        expect([...s.contributing[form]].sort(), `${label} contributing ${form}`).toEqual([...m.contributing![form]].sort());
+        expect([...s.missing![form]].sort(), `${label} missing ${form}`).toEqual([...m.missing![form]].sort());
+      }
+    }
+  }
+}

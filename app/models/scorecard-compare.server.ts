@@ -105,7 +105,7 @@ export async function buildUnitsScorecard(
       .filter((a): a is OrgUnit => !!a)
       .map((a) => ({ code: a.code, level: a.level }));
   }
-  const request: ScorecardRequest & { orgGroup?: string } = {
+  const request: ScorecardRequest = {
     period: q.period,
     ytd: q.ytd,
     group: q.group,

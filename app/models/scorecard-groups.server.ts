@@ -79,10 +79,11 @@ export async function orgGroupOptions(roots: readonly Grant[], locale: Locale, d
 /**
  * The group of `orgGroup=<key>` as the viewer may read it. An unknown key and a key only of groups
  * the viewer may not read get the same answer (404), so a URL cannot probe another district's
- * groups.
+ * groups; a key no group can have is the same message with 400.
  */
 export async function readableOrgGroup(key: string, roots: readonly Grant[], locale: Locale, db: DbOrTrx = getDb()): Promise<AppliedOrgGroup> {
-  const found = GROUP_KEY_PATTERN.test(key) ? (await readableGroups(roots, locale, db)).filter((g) => g.key === key) : [];
+  if (!GROUP_KEY_PATTERN.test(key)) throw new ScorecardQueryError("groupFilter.error.unknown", { key }, 400);
+  const found = (await readableGroups(roots, locale, db)).filter((g) => g.key === key);
   if (found.length === 0) throw new ScorecardQueryError("groupFilter.error.unknown", { key }, 404);
   return { key, name: (found.find((g) => g.national) ?? found[0]).name };
 }

@@ -151,7 +151,9 @@ async function resolveRows(
   if (!pkg) throw new SelectionError(t("scorecards.error.template", { template: sel.template }), 404);
   if (sel.group && !pkg.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
   const scopePaths = roots.map((r) => r.orgPath);
-  const base = { packageKey: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group ?? undefined, orgGroup, scopePaths, basis: sel.basis };
+  // The viewer's grants go with the group, so the query layer checks it too (and serves a cached result only to a reader).
+  const viewer = orgGroup ? { grants: [...roots] } : undefined;
+  const base = { packageKey: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group ?? undefined, orgGroup, viewer, scopePaths, basis: sel.basis };
   if (sel.parent) {
     const parent = await getOrgByCode(getDb(), sel.parent);
     if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);

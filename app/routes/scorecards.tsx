@@ -281,7 +281,7 @@ function SelectionForm({ d, defaultNote, busy }: { d: PageData; defaultNote: str
         {village ? (
           // A Puskesmas' Pustu and Posyandu: the rows are fixed; the breadcrumbs lead back up.
           <div className="field">
-            <span className="label">{t("scorecards.rows")}</span>
+            <span className="sc-rows-fixed-label">{t("scorecards.rows")}</span>
             <p className="sc-rows-fixed">{t("groupFilter.rows.village", { name: village.name })}</p>
             <input type="hidden" name="parent" value={village.code} />
           </div>

@@ -47,6 +47,7 @@ describe.each(DIALECTS)("scorecards within a group and down to the village on %s
     cookie.fasNational = await cookieFor(await insertUser("fas.nasional", [["facilitator", "ID"]]));
     cookie.verTegal = await cookieFor(await insertUser("ver.tegal", [["district_verifier", U.tegal]]));
     cookie.admKendal = await cookieFor(await insertUser("adm.kendal", [["district_admin", U.kendal]]));
+    cookie.admTegal = await cookieFor(await insertUser("adm.tegal", [["district_admin", U.tegal]]));
     cookie.verSawahlunto = await cookieFor(await insertUser("ver.sawahlunto", [["district_verifier", U.sawahlunto]]));
     cookie.operator = await cookieFor(await insertUser("op.kaladawa", [["puskesmas_operator", U.kaladawa]]));
     english = (await langCookie.serialize("en")).split(";")[0];
@@ -77,8 +78,9 @@ describe.each(DIALECTS)("scorecards within a group and down to the village on %s
     const labels = async (who: string) => (await pageOf(Q, who)).d.orgGroups.map((g) => `${g.key}: ${g.label}`);
     expect(await labels("fasJateng")).toEqual([`${BLUD}: Puskesmas BLUD (Indonesia)`, `${TERPENCIL}: Puskesmas terpencil Kendal (Kabupaten Kendal)`]);
     expect(await labels("admKendal")).toEqual([`${BLUD}: Puskesmas BLUD (Indonesia)`, `${TERPENCIL}: Puskesmas terpencil Kendal (Kabupaten Kendal)`]);
-    // A district verifier of Tegal does not see Kendal's group.
+    // Tegal's district admin and verifier do not see Kendal's group.
     expect(await labels("verTegal")).toEqual([`${BLUD}: Puskesmas BLUD (Indonesia)`]);
+    expect(await labels("admTegal")).toEqual([`${BLUD}: Puskesmas BLUD (Indonesia)`]);
     expect((await pageOf(Q, "fasJateng", "en")).d.orgGroups[0].label).toBe("BLUD Puskesmas (Indonesia)");
     expect(statusOf(await get(page, `/scorecards${Q}&orgGroup=${BLUD}`, "operator"))).toBe(403);
   });
@@ -86,6 +88,7 @@ describe.each(DIALECTS)("scorecards within a group and down to the village on %s
   it("refuses an unknown group and another district's group alike: 404, a message, the typed key kept, a link without the filter", async () => {
     for (const [key, who, expected] of [
       [TERPENCIL, "verTegal", 404],
+      [TERPENCIL, "admTegal", 404],
       ["tidak_ada", "fasJateng", 404],
       ["<b>x</b>", "fasJateng", 400],
     ] as const) {
@@ -180,6 +183,15 @@ describe.each(DIALECTS)("scorecards within a group and down to the village on %s
     expect(p.p.scopeName).toBe("Kabupaten Tegal (Hanya anggota kelompok Puskesmas BLUD)");
     expect(p.back.href).toContain(`orgGroup=${BLUD}`);
     expect(p.explainBase).toContain(`orgGroup=${BLUD}`);
+
+    // The explanation of Tegal's total: members' reports only, and it says so.
+    const e = payloadOf<ExplainData>(
+      await get(explain, `/scorecards/explain${Q}&parent=${U.tegal}&orgGroup=${BLUD}&row=${U.tegal}&indicator=kunjungan`, "fasJateng"),
+    );
+    expect(e.groupNote).toBe("Hanya anggota kelompok Puskesmas BLUD");
+    expect(e.view!.valueText).toBe("55,0 %");
+    expect(e.view!.forms[0].complete.map((u) => u.code).sort()).toEqual([U.kaladawa, U.dukuhwaru]);
+    expect(e.back).toContain(`orgGroup=${BLUD}`);
   });
 
   it("drills from a district's Puskesmas to its Pustu and Posyandu, each row its own reports, Puskesmas indicators in words", async () => {

@@ -94,9 +94,9 @@ export function orgGroupNote(group: AppliedOrgGroup, locale: Locale): string {
 }
 
 /**
- * Keeps the units that may join a comparison within group `key` in `period`: those that are, or
- * lie below, a unit that was a member during a month of the period (a Puskesmas of a member
- * district counts), and those with such a member below them (a district with member Puskesmas).
+ * Keeps the units that may join a comparison within group `key` in `period`: those that were
+ * members during a month of the period, and those with such a member below them (a district with
+ * member Puskesmas, a Puskesmas with a member Posyandu) — the rule of the scorecard's own rows.
  */
 export async function withGroupMembers<U extends Pick<OrgUnit, "path">>(units: readonly U[], key: string, period: string, db: DbOrTrx = getDb()): Promise<U[]> {
   if (units.length === 0) return [];
@@ -107,7 +107,7 @@ export async function withGroupMembers<U extends Pick<OrgUnit, "path">>(units: r
     .where("id", "in", groupMembersDuringQuery(db, [key], start, end))
     .execute();
   const paths = members.map((m) => m.path);
-  return units.filter((u) => paths.some((p) => u.path.startsWith(p) || p.startsWith(u.path)));
+  return units.filter((u) => paths.some((p) => p.startsWith(u.path)));
 }
 
 /** Of these Puskesmas ids, those with Pustu or Posyandu below them (rows to drill down to). */

@@ -226,6 +226,14 @@ describe.each(DIALECTS)("scorecards within a group and down to the village on %s
     const p = payloadOf(await get(present, `/scorecards/present${Q}&parent=${U.sungaiDurian}`, "verSawahlunto"));
     expect(p.error).toBeNull();
     expect(p.p.scopeName).toBe("Puskesmas Sungai Durian");
+    // The Puskesmas indicator has no slide; the Posyandu one lists Anggrek as without data, not the Pustu.
+    const slides = p.p.slides.filter((s: { kind: string }) => s.kind === "indicator");
+    expect(slides.map((s: { indicator: string }) => s.indicator)).toEqual(["penimbangan"]);
+    expect(slides[0].bars.map((b: { name: string }) => b.name)).toEqual(["Posyandu Mawar", "Posyandu Melati"]);
+    expect(slides[0].noData.map((u: { name: string }) => u.name)).toEqual(["Posyandu Anggrek"]);
+    const units = payloadOf(await get(present, `/scorecards/present${Q}&parent=${U.sungaiDurian}&mode=unit`, "verSawahlunto"));
+    const pustuSlide = units.p.slides.find((s: { kind: string; unitCode?: string }) => s.kind === "unit" && s.unitCode === U.pustu);
+    expect(pustuSlide.noData).toEqual([]);
   });
 
   it("explains a Puskesmas cell of a Posyandu indicator with the Posyandu that reported and those that did not, by name", async () => {

@@ -45,6 +45,8 @@ export interface CompareView {
   units: Array<{ code: string; name: string }>;
   level: OrgLevel;
   indicators: CompareIndicator[];
-  /** Units that may be added: same level, inside the viewer's area, not yet chosen. */
+  /** Units that may be added: same level, inside the viewer's area, not yet chosen (within a group: members only). */
   candidates: Array<{ code: string; name: string }>;
+  /** The org-unit group the comparison is limited to, said in words ("Hanya anggota kelompok BLUD: …"); null for all units. */
+  groupNote: string | null;
 }

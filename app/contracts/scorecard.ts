@@ -17,6 +17,8 @@ export interface ScorecardSelection {
   parent: string | null;
   level: OrgLevel | null;
   group: string | null;
+  /** Only units that (themselves or an ancestor) were members of the org-unit group with this key (`orgGroup=`; docs/decisions/037-scorecard-group-filter.md). */
+  orgGroup: string | null;
   sort: string;
   dir: "asc" | "desc";
   /** Show only the first rows in the chosen order (top or bottom N); the total stays over all rows. */
@@ -41,6 +43,7 @@ export function selectionSearch(
     parent: sel.parent,
     level: sel.level,
     group: sel.group,
+    orgGroup: sel.orgGroup,
     sort: sel.sort === "rank" ? null : sel.sort,
     dir: sel.dir === "asc" ? null : sel.dir,
     limit: sel.limit === null ? null : String(sel.limit),
@@ -96,6 +99,8 @@ export interface ViewCell {
    * a falling arrow, and the label must say why.
    */
   trend?: { arrow: "up" | "down" | "flat"; verdict: "better" | "worse" | "same"; achievements?: readonly [string, string] };
+  /** The indicator is not measured at the row's level (a Puskesmas form on a Pustu or Posyandu row): said in words, never a value. */
+  offLevel?: true;
   /** Follow-up actions on the cell (docs/decisions/030-action-tracker.md): some open and overdue, some open, or only done ones. */
   action?: "overdue" | "open" | "closed";
 }

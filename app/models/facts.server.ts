@@ -247,9 +247,12 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
         // Expected: per period, the row's units of the form's levels that were due (applies-to
         // membership during the period, the org-group filter).
         let expected = 0;
+        const everyPeriod = reporters.groups === null && orgGroup === null;
         for (const u of unitsOfRow.get(r.id)!) {
           if (!reportsForm(reporters, u.level)) continue;
-          for (const p of periods) if (expectedFor(reporters, u, p, orgGroup)) expected++;
+          // Without applies-to and filter a unit of the form's levels owes every period (a national row has 10,000+ units).
+          if (everyPeriod) expected += periods.length;
+          else for (const p of periods) if (expectedFor(reporters, u, p, orgGroup)) expected++;
         }
         f.expected[form] = expected;
         if (options.withUnitLists) {

@@ -256,6 +256,7 @@ async function meetingScorecard(
     parent: query.parentCode ?? null,
     level: query.level ?? null,
     group: meeting.indicator_group,
+    orgGroup: null,
     sort: "name",
     dir: "asc",
     limit: null,

@@ -15,6 +15,7 @@ import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import { formatNumber, periodName, ROW_LEVEL_ORDER } from "~/contracts/scorecard";
 import { actionMarkers, cellKey, type CellActionMarker } from "./action-markers.server";
 import { buildScorecard, type ScorecardQuery, type ScorecardResult } from "./scorecard.server";
+import { notMeasuredAt } from "./scorecard-groups.server";
 import type { Presentation, PresentBar, PresentMode, PresentSlide, PresentUnitRef, OverviewEntry, OverviewMove } from "~/contracts/presentation";
 
 export type { PresentMode };
@@ -120,10 +121,15 @@ export async function buildPresentation(input: BuildInput): Promise<Presentation
     }),
   );
 
+  // Village rows (a Puskesmas' Pustu and Posyandu): an indicator their level does not report is
+  // neither a bar nor "no data" (docs/decisions/037-scorecard-group-filter.md).
+  const measured = (row: ScorecardRow, indicator: string) => !notMeasuredAt(pkg, indicator, row.level);
   if (mode === "indicator") {
     sc.columns.forEach((col, ci) => {
-      const withValue = sc.rows.filter((r) => r.cells[ci].value !== null).map((r) => ({ cell: r.cells[ci], name: r.name, code: r.code }));
-      const noData = sc.rows.filter((r) => r.cells[ci].value === null).map((r) => ({ code: r.code, name: r.name }));
+      const rows = sc.rows.filter((r) => measured(r, col.key));
+      if (rows.length === 0) return;
+      const withValue = rows.filter((r) => r.cells[ci].value !== null).map((r) => ({ cell: r.cells[ci], name: r.name, code: r.code }));
+      const noData = rows.filter((r) => r.cells[ci].value === null).map((r) => ({ code: r.code, name: r.name }));
       const ordered = worstFirst(withValue, col.direction) as typeof withValue;
       const scale = scaleOf(ordered.map((o) => o.cell));
       const bars = ordered.map((o) => barOf(o.cell, col, { code: o.code, name: o.name }, scale, markerOf(o.code, col.key), locale));
@@ -171,7 +177,9 @@ export async function buildPresentation(input: BuildInput): Promise<Presentation
           locale,
         ),
       );
-      const noData = entries.filter((e) => e.cell.value === null).map((e) => ({ code: e.col.key, name: indicatorName.get(e.col.key) ?? e.col.name }));
+      const noData = entries
+        .filter((e) => e.cell.value === null && measured(row, e.col.key))
+        .map((e) => ({ code: e.col.key, name: indicatorName.get(e.col.key) ?? e.col.name }));
       const pages = chunk(bars, BARS_PER_SLIDE);
       const rank = rankOf.get(row.code);
       pages.forEach((page, i) =>

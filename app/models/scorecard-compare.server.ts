@@ -31,6 +31,7 @@ import { getOrgsByIds } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, yardsticksOf, type TargetBasis } from "./scorecard.server";
 import { SelectionError } from "./scorecard-view.server";
 import { ancestorIds } from "./submissions.server";
+import { readableOrgGroup, withGroupMembers } from "./scorecard-groups.server";
 import { effectivePackage, getPublishedPackage, type EffectivePackage } from "./templates.server";
 
 export const MIN_COMPARE = 2;
@@ -44,6 +45,8 @@ export interface UnitsScorecardQuery {
   period: string;
   ytd?: boolean;
   group?: string;
+  /** Only reports of units that (themselves or an ancestor) were members of the org-unit group with this key. */
+  orgGroup?: string;
   indicators?: string[];
   trend?: boolean;
   basis?: TargetBasis;
@@ -106,6 +109,7 @@ export async function buildUnitsScorecard(
     period: q.period,
     ytd: q.ytd,
     group: q.group,
+    orgGroup: q.orgGroup,
     indicators: q.indicators,
     trend: q.trend ?? false,
     rows: units.map((u) => ({ code: u.code, name: u.name, level: u.level })),
@@ -136,6 +140,8 @@ export interface CompareSelection {
   period: string;
   ytd: boolean | undefined;
   group: string | null;
+  /** The org-unit group's key (`orgGroup=`): columns computed over its members only. */
+  orgGroup?: string | null;
   basis?: TargetBasis;
   /** The unit the others are measured against (its code); default the first chosen. */
   ref?: string | null;
@@ -204,9 +210,11 @@ export async function loadCompare(
   const pkgRow = await getPublishedPackage(sel.template);
   if (!pkgRow) throw new SelectionError(t("scorecards.error.template", { template: sel.template }), 404);
   if (sel.group && !pkgRow.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
+  // An unknown group and one the viewer may not read: the same 404 (scorecard-groups.server.ts).
+  const orgGroup = sel.orgGroup ? await readableOrgGroup(sel.orgGroup, roots, locale, db) : null;
 
   const periods = seriesPeriods(sel.period);
-  const base = { packageKey: sel.template, ytd: sel.ytd, group: sel.group ?? undefined, trend: false, basis: sel.basis };
+  const base = { packageKey: sel.template, ytd: sel.ytd, group: sel.group ?? undefined, orgGroup: orgGroup?.key, trend: false, basis: sel.basis };
   const current = await buildUnitsScorecard({ ...base, period: sel.period }, units, db);
   const indicators = current.scorecard.columns.map((c) => c.key);
   const series: Scorecard[] = [];
@@ -262,7 +270,8 @@ export async function loadCompare(
     units: units.map((u) => ({ code: u.code, name: u.name })),
     level: units[0].level,
     indicators: view,
-    candidates: await compareCandidates(units, roots, db),
+    candidates: await compareCandidates(units, roots, db, orgGroup ? { key: orgGroup.key, period: sel.period } : undefined),
+    groupNote: orgGroup ? t("groupFilter.compare.applied", { name: orgGroup.name }) : null,
   };
 }
 
@@ -272,11 +281,13 @@ const MAX_CANDIDATES = 600;
 /**
  * Units that may join a comparison: the same level inside the viewer's area, not yet chosen; for
  * Puskesmas only those of the reference unit's district (a country has thousands), by name.
+ * Within an org-unit group (`orgGroup`), only members during the period and units with members below.
  */
 export async function compareCandidates(
   units: readonly OrgUnit[],
   roots: readonly Grant[],
   db: DbOrTrx = getDb(),
+  orgGroup?: { key: string; period: string },
 ): Promise<Array<{ code: string; name: string }>> {
   const level = units[0].level;
   let q = db
@@ -286,10 +297,11 @@ export async function compareCandidates(
     .where((eb) => eb.or(roots.map((r) => eb("path", "like", `${r.orgPath}%`))));
   if (level === "puskesmas" && units[0].parent_id !== null) q = q.where("parent_id", "=", units[0].parent_id);
   const chosen = new Set(units.map((u) => u.code));
-  const rows = await q
+  let rows = await q
     .orderBy("name")
     .limit(MAX_CANDIDATES + units.length)
     .execute();
+  if (orgGroup) rows = await withGroupMembers(rows, orgGroup.key, orgGroup.period, db);
   return rows
     .filter((r) => !chosen.has(r.code))
     .slice(0, MAX_CANDIDATES)

@@ -41,6 +41,7 @@ import {
 import { clock } from "~/utils/clock.server";
 import { defaultScorecardPeriod, type PeriodDefault } from "./scorecard-period.server";
 import { csvText, neutraliseWorkbook } from "~/utils/spreadsheet.server";
+import { notMeasuredAt, orgGroupNote, readableOrgGroup, type AppliedOrgGroup } from "./scorecard-groups.server";
 
 export const DEFAULT_TEMPLATE = "ilp-nasional";
 
@@ -66,6 +67,7 @@ export function parseSelection(url: URL): ScorecardSelection {
     parent: clip(p.get("parent")) || null,
     level: level ? (level as OrgLevel) : null,
     group: clip(p.get("group")) || null,
+    orgGroup: clip(p.get("orgGroup")) || null,
     sort: clip(p.get("sort")) || "rank",
     dir: dir === "asc" || dir === "desc" ? dir : "asc",
     limit: (ROW_LIMITS as readonly number[]).includes(Number(p.get("limit"))) ? Number(p.get("limit")) : null,
@@ -118,14 +120,30 @@ async function checkSize(resolved: { query: ScorecardQuery; parent: OrgUnit | nu
 /** The request's translator; `locale` for params that differ by language. */
 type T = ((key: MessageKey, vars?: Record<string, string | number>) => string) & { locale: Locale };
 
+/** A resolved selection: the query, its parent or area, and the org-unit group it is limited to. */
+export interface ResolvedSelection {
+  query: ScorecardQuery;
+  parent: OrgUnit | null;
+  area?: OrgUnit;
+  orgGroup: AppliedOrgGroup | null;
+}
+
 /**
  * Turns a selection into a scorecard query inside the user's area. Throws a 403 Response for a
- * parent outside it, SelectionError for anything else the user can fix.
+ * parent outside it, SelectionError for anything else the user can fix; an org-unit group the
+ * viewer may not read is a ScorecardQueryError (404), as an unknown one.
  */
-export async function resolveQuery(
+export async function resolveQuery(sel: ScorecardSelection, roots: readonly Grant[], t: T): Promise<ResolvedSelection> {
+  const orgGroup = sel.orgGroup ? await readableOrgGroup(sel.orgGroup, roots, t.locale) : null;
+  const resolved = await resolveRows(sel, roots, t, orgGroup?.key);
+  return { ...resolved, orgGroup };
+}
+
+async function resolveRows(
   sel: ScorecardSelection,
   roots: readonly Grant[],
   t: T,
+  orgGroup: string | undefined,
 ): Promise<{ query: ScorecardQuery; parent: OrgUnit | null; area?: OrgUnit }> {
   const parsed = tryParsePeriod(sel.period);
   if (!parsed.ok) throw new SelectionError(t("scorecards.error.period", { detail: periodDetail(parsed)[t.locale] }), 400);
@@ -133,7 +151,9 @@ export async function resolveQuery(
   if (!pkg) throw new SelectionError(t("scorecards.error.template", { template: sel.template }), 404);
   if (sel.group && !pkg.document.groups.some((g) => g.key === sel.group)) throw new SelectionError(t("scorecards.error.group", { group: sel.group }), 400);
   const scopePaths = roots.map((r) => r.orgPath);
-  const base = { packageKey: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group ?? undefined, scopePaths, basis: sel.basis };
+  // The viewer's grants go with the group, so the query layer checks it too (and serves a cached result only to a reader).
+  const viewer = orgGroup ? { grants: [...roots] } : undefined;
+  const base = { packageKey: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group ?? undefined, orgGroup, viewer, scopePaths, basis: sel.basis };
   if (sel.parent) {
     const parent = await getOrgByCode(getDb(), sel.parent);
     if (!parent) throw new SelectionError(t("scorecards.error.unit", { code: sel.parent }), 404);
@@ -245,8 +265,13 @@ export function toView(result: ScorecardResult, sel: ScorecardSelection, locale:
     level: row.level,
     rank: row.rank,
     score: formatNumber(row.score, 1, locale),
-    drillable: row.level !== "puskesmas" && ROW_LEVELS.includes(row.level as OrgLevel),
-    cells: row.cells.map((c, i) => viewCell(c, columns[i].decimals, locale)),
+    // Provinces and districts drill to their children; a Puskesmas only when it has Pustu or Posyandu (markVillageDrill).
+    drillable: (row.level === "province" || row.level === "district") && ROW_LEVELS.includes(row.level),
+    cells: row.cells.map((c, i) =>
+      notMeasuredAt(pkg, c.indicator, row.level)
+        ? { indicator: c.indicator, state: "nodata", value: "", offLevel: true }
+        : viewCell(c, columns[i].decimals, locale),
+    ),
   });
   const sorted = sortRows(sc.rows.map(reorder), columns, sel.sort, sel.dir);
   const rows = (sel.limit === null ? sorted : sorted.slice(0, sel.limit)).map(mkRow);
@@ -321,12 +346,17 @@ export async function templateOptions(): Promise<Array<{ key: string; title: str
  * CSV download, the same table as the CLI's `scorecard --format csv` plus a UTF-8 BOM for
  * spreadsheets. Numbers unformatted, one block of five columns per indicator, the total row last.
  */
-export function scorecardCsv(result: ScorecardResult): string {
-  return csvText(scorecardTable(result), { bom: true });
+export function scorecardCsv(result: ScorecardResult, orgGroup: AppliedOrgGroup | null = null): string {
+  return csvText(scorecardTable(result, orgGroup), { bom: true });
 }
 
-/** The CSV table (and the XLSX detail sheet): numbers as numbers, score and achievement to one decimal. */
-export function scorecardTable(result: ScorecardResult): Array<Array<string | number>> {
+/**
+ * The CSV table (and the XLSX detail sheet): numbers as numbers, score and achievement to one
+ * decimal. Limited to an org-unit group: a last column `kelompok_unit` names its key on every row.
+ * An indicator not measured at a village row's level: no value, status `tidak_diukur_di_tingkat_ini`.
+ */
+export function scorecardTable(result: ScorecardResult, orgGroup: AppliedOrgGroup | null = null): Array<Array<string | number>> {
+  const pkg = result.effective.package;
   const cols = result.scorecard.columns;
   const header = [
     "kode",
@@ -335,21 +365,27 @@ export function scorecardTable(result: ScorecardResult): Array<Array<string | nu
     "skor",
     ...cols.flatMap((c) => [`${c.key}`, `${c.key}_target`, `${c.key}_capaian`, `${c.key}_status`, `${c.key}_kelengkapan`]),
     "dasar_target",
+    ...(orgGroup ? ["kelompok_unit"] : []),
   ];
   const line = (row: ScorecardRow) => [
     row.code,
     row.name,
     row.rank ?? "",
     row.score === null ? "" : roundForDisplay(row.score, 1),
-    ...row.cells.flatMap((c, i) => [
-      c.value === null ? "" : roundForDisplay(c.value, cols[i].decimals),
-      c.target ? c.target.value : "",
-      c.achievement === null ? "" : roundForDisplay(c.achievement, 1),
-      c.state,
-      c.completeness === null ? "" : Math.round(c.completeness * 100),
-    ]),
+    ...row.cells.flatMap((c, i) =>
+      notMeasuredAt(pkg, c.indicator, row.level)
+        ? ["", "", "", "tidak_diukur_di_tingkat_ini", ""]
+        : [
+            c.value === null ? "" : roundForDisplay(c.value, cols[i].decimals),
+            c.target ? c.target.value : "",
+            c.achievement === null ? "" : roundForDisplay(c.achievement, 1),
+            c.state,
+            c.completeness === null ? "" : Math.round(c.completeness * 100),
+          ],
+    ),
     // Which targets judged the cells: "terdekat" (each row's nearest scope) or "nasional" (one yardstick).
     result.basis === "national" ? "nasional" : "terdekat",
+    ...(orgGroup ? [orgGroup.key] : []),
   ];
   return [header, ...result.scorecard.rows.map(line), line(result.scorecard.total)];
 }
@@ -371,7 +407,13 @@ export const XLSX_FIRST_DATA_ROW = 7;
 export const XLSX_TRANSPOSED_FIRST_ROW = 9;
 
 /** An XLSX workbook: the coloured scorecard with title, period, generation time and legend, and a detail sheet. `transpose`: indicators as rows, units as columns (as on the page). */
-export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView, t: T, transpose = false): Promise<ArrayBuffer> {
+export async function scorecardXlsx(
+  result: ScorecardResult,
+  view: ScorecardView,
+  t: T,
+  transpose = false,
+  orgGroup: AppliedOrgGroup | null = null,
+): Promise<ArrayBuffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = "Pantau ILP";
   wb.created = new Date(view.generatedAt);
@@ -388,7 +430,13 @@ export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView
     "",
     `${t("scorecards.lastChange")}: ${view.lastChange ? view.lastChange.slice(0, 16).replace("T", " ") + " UTC" : "–"}`,
   ]);
-  ws.addRow([t(result.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest")]);
+  // The group note shares the basis line, so the table starts on the same row either way (XLSX_FIRST_DATA_ROW).
+  const basisLine = ws.addRow([
+    t(result.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest"),
+    "",
+    orgGroup ? orgGroupNote(orgGroup, t.locale) : "",
+  ]);
+  if (orgGroup) basisLine.getCell(3).font = { bold: true };
   const byKey = new Map(result.scorecard.columns.map((c, i) => [c.key, i]));
   const source = new Map([...result.scorecard.rows, result.scorecard.total].map((r) => [r.code, r]));
   const fillOf = (cell: ExcelJS.Cell, state: CellState) => {
@@ -420,7 +468,13 @@ export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView
         isTotal ? `${t("scorecards.total")}: ${v.name}` : v.name,
         v.rank ?? "",
         row.score === null ? "" : roundForDisplay(row.score, 1),
-        ...cells.map((c, i) => (c.value === null ? "–" : roundForDisplay(c.value, result.scorecard.columns[byKey.get(view.columns[i].key)!].decimals))),
+        ...cells.map((c, i) =>
+          notMeasuredAt(result.effective.package, c.indicator, v.level)
+            ? t("groupFilter.offLevel")
+            : c.value === null
+              ? "–"
+              : roundForDisplay(c.value, result.scorecard.columns[byKey.get(view.columns[i].key)!].decimals),
+        ),
       ]);
       cells.forEach((c, i) => fillOf(xr.getCell(fixed.length + 1 + i), c.state));
       if (isTotal) xr.font = { bold: true };
@@ -441,7 +495,7 @@ export async function scorecardXlsx(result: ScorecardResult, view: ScorecardView
   }
 
   const detail = wb.addWorksheet("Detail");
-  for (const r of scorecardTable(result)) detail.addRow(r);
+  for (const r of scorecardTable(result, orgGroup)) detail.addRow(r);
   detail.getRow(1).font = { bold: true };
   neutraliseWorkbook(wb);
   const buf = await wb.xlsx.writeBuffer();
@@ -494,5 +548,8 @@ function addTransposed(
 /** The download's file name: template, period and scope, safe characters only. */
 export function exportFileName(sel: ScorecardSelection, result: ScorecardResult, ext: "csv" | "xlsx"): string {
   const scope = result.parent?.code ?? sel.level ?? "wilayah";
-  return `scorecard-${sel.template}-${sel.period}${sel.ytd ? "-kumulatif" : ""}-${scope}.${ext}`.replace(/[^A-Za-z0-9._-]+/g, "_");
+  return `scorecard-${sel.template}-${sel.period}${sel.ytd ? "-kumulatif" : ""}-${scope}${sel.orgGroup ? `-${sel.orgGroup}` : ""}.${ext}`.replace(
+    /[^A-Za-z0-9._-]+/g,
+    "_",
+  );
 }

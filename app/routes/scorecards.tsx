@@ -16,6 +16,7 @@ import { tryParsePeriod } from "@engine";
 import { getPublishedPackage } from "~/models/templates.server";
 import { markActionCells } from "~/models/actions.server";
 import { pageTitle } from "~/i18n/title";
+import { markVillageDrill, orgGroupNote, orgGroupOptions } from "~/models/scorecard-groups.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scorecards");
 
@@ -45,11 +46,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     areas: await areaOptions(roots),
     periods: pickerPeriods(await packagePeriodTypes(sel.template), clock.now()),
     periodDefault,
+    orgGroups: await orgGroupOptions(roots, locale),
   };
   try {
-    const { query, parent, area } = await resolveQuery(sel, roots, t);
+    const { query, parent, area, orgGroup } = await resolveQuery(sel, roots, t);
     const result = await buildScorecard(query);
     const view: ScorecardView = toView(result, sel, locale);
+    await markVillageDrill(view, result.rows);
     await markActionCells(view, result.rows, query.packageKey, query.period);
     // An empty scorecard says where the data are: the newest period with reports (a quarter for BLUD).
     const latest = view.noData ? await latestPeriodWithData(result, query) : null;
@@ -59,11 +62,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
       latest,
       area: area ? { code: area.code, name: area.name } : null,
       crumbs: await breadcrumbs(parent ?? area ?? null, roots),
+      groupNote: orgGroup ? orgGroupNote(orgGroup, locale) : null,
       error: null,
+      withoutGroup: null,
     };
   } catch (e) {
     const problem = selectionProblem(e, locale);
-    return data({ ...base, view: null, latest: null, area: null, crumbs: [], error: problem.message }, { status: problem.status });
+    // With a group filter, a way out that keeps the rest of the selection.
+    const withoutGroup = sel.orgGroup ? `/scorecards${selectionSearch(sel, { orgGroup: null })}` : null;
+    return data(
+      { ...base, view: null, latest: null, area: null, crumbs: [], groupNote: null, error: problem.message, withoutGroup },
+      { status: problem.status },
+    );
   }
 }
 
@@ -76,10 +86,10 @@ function shownLevel(sel: ScorecardSelection, parentLevel: string | null, roots: 
   return (roots[0]?.level as OrgLevel) ?? "district";
 }
 
-/** Rows levels a viewer may choose: those below the top of their area. */
+/** Rows levels a viewer may choose: those below the top of their area, and the top itself when the area is several units (two districts side by side). */
 function levelChoices(roots: ReadonlyArray<{ level: string }>): OrgLevel[] {
   const top = Math.min(...roots.map((r) => (r.level === "national" ? -1 : ROW_LEVEL_ORDER.indexOf(r.level as OrgLevel))));
-  return ROW_LEVEL_ORDER.filter((_, i) => i > top || (i === top && top === ROW_LEVEL_ORDER.length - 1));
+  return ROW_LEVEL_ORDER.filter((_, i) => i > top || (i === top && (top === ROW_LEVEL_ORDER.length - 1 || roots.length > 1)));
 }
 
 const isPeriod = (p: string) => tryParsePeriod(p).ok;
@@ -94,6 +104,8 @@ export default function ScorecardsPage() {
   const navigation = useNavigation();
   const { sel, view } = d;
   const scopeName = view?.parent?.name ?? d.area?.name ?? d.roots.map((r) => r.name).join(", ");
+  const village = view?.parent?.level === "puskesmas";
+  const compare = view && view.rows.length >= 2 && !village;
   const current = selectionSearch(sel);
   const defaultNote = d.periodDefault
     ? t(`scorecards.periodDefault.${d.periodDefault.rule}`, {
@@ -117,6 +129,8 @@ export default function ScorecardsPage() {
           ) : null}
           {defaultNote ? <p className="sc-basis-note sc-period-default">{defaultNote}</p> : null}
           {view ? <p className="sc-basis-note">{t(sel.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest")}</p> : null}
+          {d.groupNote ? <p className="sc-basis-note sc-group-note">{d.groupNote}</p> : null}
+          {village ? <p className="sc-basis-note">{t("groupFilter.villageNote")}</p> : null}
           <p className="no-print">{t("scorecards.intro")}</p>
         </div>
         {view ? (
@@ -156,6 +170,12 @@ export default function ScorecardsPage() {
       {d.error ? (
         <div className="alert error" role="alert">
           {d.error}
+          {d.withoutGroup ? (
+            <>
+              {" "}
+              <Link to={d.withoutGroup}>{t("groupFilter.removeFilter")}</Link>
+            </>
+          ) : null}
         </div>
       ) : null}
 
@@ -198,13 +218,20 @@ export default function ScorecardsPage() {
               {t("scorecards.limit.shown", { shown: view.rows.length, count: view.rowCount })}
             </p>
           ) : null}
-          <ScorecardTable view={view} sel={sel} scopeName={scopeName} key={current} compareForm={view.rows.length >= 2 ? "sc-compare" : undefined} />
-          {view.rows.length >= 2 ? (
+          <ScorecardTable
+            view={view}
+            sel={sel}
+            scopeName={d.groupNote ? `${scopeName} (${d.groupNote})` : scopeName}
+            key={current}
+            compareForm={compare ? "sc-compare" : undefined}
+          />
+          {compare ? (
             <form id="sc-compare" method="get" action="/scorecards/compare" className="sc-compare-form no-print" aria-label={t("scorecards.compare.title")}>
               <input type="hidden" name="template" value={sel.template} />
               <input type="hidden" name="period" value={sel.period} />
               {sel.ytd !== undefined ? <input type="hidden" name="ytd" value={sel.ytd ? "1" : "0"} /> : null}
               {sel.group ? <input type="hidden" name="group" value={sel.group} /> : null}
+              {sel.orgGroup ? <input type="hidden" name="orgGroup" value={sel.orgGroup} /> : null}
               {sel.basis === "national" ? <input type="hidden" name="basis" value="national" /> : null}
               <button type="submit" className="button secondary small">
                 {t("scorecards.compare.submit")}
@@ -233,6 +260,7 @@ function SelectionForm({ d, defaultNote, busy }: { d: PageData; defaultNote: str
   const areaChoices = d.areas.filter((a) => depth(a.level) < depth(rowsLevel));
   const areaValue = areaChoices.some((a) => a.code === area) ? area : "";
   const offered = new Set(d.periods.flatMap((g) => g.periods));
+  const village = view?.parent?.level === "puskesmas" ? view.parent : null;
   return (
     <Form method="get" className="card sc-form no-print" aria-label={t("scorecards.selection")}>
       {sel.sort !== "rank" ? <input type="hidden" name="sort" value={sel.sort} /> : null}
@@ -250,17 +278,26 @@ function SelectionForm({ d, defaultNote, busy }: { d: PageData; defaultNote: str
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="sc-level">{t("scorecards.rows")}</label>
-          <select id="sc-level" name="level" value={rowsLevel} onChange={(e) => setRowsLevel(e.target.value as OrgLevel)}>
-            {levelChoices(d.roots).map((l) => (
-              <option key={l} value={l}>
-                {t(`scorecards.rows.${l}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
-        {areaChoices.length > 0 ? (
+        {village ? (
+          // A Puskesmas' Pustu and Posyandu: the rows are fixed; the breadcrumbs lead back up.
+          <div className="field">
+            <span className="sc-rows-fixed-label">{t("scorecards.rows")}</span>
+            <p className="sc-rows-fixed">{t("groupFilter.rows.village", { name: village.name })}</p>
+            <input type="hidden" name="parent" value={village.code} />
+          </div>
+        ) : (
+          <div className="field">
+            <label htmlFor="sc-level">{t("scorecards.rows")}</label>
+            <select id="sc-level" name="level" value={rowsLevel} onChange={(e) => setRowsLevel(e.target.value as OrgLevel)}>
+              {levelChoices(d.roots).map((l) => (
+                <option key={l} value={l}>
+                  {t(`scorecards.rows.${l}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {!village && areaChoices.length > 0 ? (
           <div className="field">
             <label htmlFor="sc-area">{t("scorecards.area")}</label>
             <select id="sc-area" name="parent" value={areaValue} onChange={(e) => setArea(e.target.value)}>
@@ -307,6 +344,21 @@ function SelectionForm({ d, defaultNote, busy }: { d: PageData; defaultNote: str
               </option>
             ))}
           </select>
+        </div>
+        <div className="field">
+          <label htmlFor="sc-org-group">{t("groupFilter.label")}</label>
+          <select id="sc-org-group" name="orgGroup" defaultValue={sel.orgGroup ?? ""} aria-describedby="sc-org-group-help">
+            <option value="">{t("groupFilter.all")}</option>
+            {sel.orgGroup && !d.orgGroups.some((g) => g.key === sel.orgGroup) ? <option value={sel.orgGroup}>{sel.orgGroup}</option> : null}
+            {d.orgGroups.map((g) => (
+              <option key={g.key} value={g.key}>
+                {g.label}
+              </option>
+            ))}
+          </select>
+          <span className="help" id="sc-org-group-help">
+            {t("groupFilter.help")}
+          </span>
         </div>
         <div className="field">
           <label htmlFor="sc-ytd">{t("scorecards.ytdMode")}</label>

@@ -10,6 +10,7 @@ import { loadCompare, MAX_COMPARE, parseUnitCodes } from "~/models/scorecard-com
 import type { CompareView } from "~/contracts/scorecard-compare";
 import { loadScorecard, selectionProblem } from "~/models/scorecard-view.server";
 import { pageTitle } from "~/i18n/title";
+import { orgGroupOptions, type OrgGroupOption } from "~/models/scorecard-groups.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scorecardCompare");
 
@@ -27,25 +28,37 @@ export async function loader({ request }: LoaderFunctionArgs) {
     period: sel.period,
     ytd: sel.ytd === undefined ? null : sel.ytd ? "1" : "0",
     group: sel.group,
+    orgGroup: sel.orgGroup,
     basis: sel.basis === "national" ? "national" : null,
   };
-  const base = { back, period: sel.period, template: sel.template, codes, max: MAX_COMPARE, basis: sel.basis, keep };
+  const base = {
+    back,
+    period: sel.period,
+    template: sel.template,
+    codes,
+    max: MAX_COMPARE,
+    basis: sel.basis,
+    keep,
+    orgGroups: await orgGroupOptions(roots, locale),
+  };
   try {
     const view: CompareView = await loadCompare(
-      { template: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group, basis: sel.basis, ref },
+      { template: sel.template, period: sel.period, ytd: sel.ytd, group: sel.group, orgGroup: sel.orgGroup, basis: sel.basis, ref },
       codes,
       roots,
       t,
       locale,
     );
-    return { ...base, view, error: null };
+    return { ...base, view, error: null, withoutGroup: null };
   } catch (e) {
     const problem = selectionProblem(e, locale);
-    return data({ ...base, view: null, error: problem.message }, { status: problem.status });
+    // With a group filter, a way out that keeps the rest of the comparison.
+    const withoutGroup = sel.orgGroup ? compareHref({ ...keep, orgGroup: null }, codes, ref) : null;
+    return data({ ...base, view: null, error: problem.message, withoutGroup }, { status: problem.status });
   }
 }
 
-type Keep = Record<"template" | "period" | "ytd" | "group" | "basis", string | null>;
+type Keep = Record<"template" | "period" | "ytd" | "group" | "orgGroup" | "basis", string | null>;
 
 /** The page's own URL with other units or another reference (the rest of the selection kept). */
 function compareHref(keep: Keep, units: readonly string[], ref: string | null): string {
@@ -57,13 +70,13 @@ function compareHref(keep: Keep, units: readonly string[], ref: string | null): 
 }
 
 /** Which units, which one is the reference: remove links, a reference choice and an add choice. */
-function UnitChoice({ view, keep, max }: { view: CompareView; keep: Keep; max: number }) {
+function UnitChoice({ view, keep, max, orgGroups }: { view: CompareView; keep: Keep; max: number; orgGroups: OrgGroupOption[] }) {
   const t = useT();
   const codes = view.units.map((u) => u.code);
   const ref = codes[0];
   return (
     <Form method="get" className="card cmp-controls no-print" aria-label={t("scorecards.compare.units")}>
-      {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
+      {Object.entries(keep).map(([k, v]) => (v && k !== "orgGroup" ? <input key={k} type="hidden" name={k} value={v} /> : null))}
       {codes.map((c) => (
         <input key={c} type="hidden" name="units" value={c} />
       ))}
@@ -104,6 +117,20 @@ function UnitChoice({ view, keep, max }: { view: CompareView; keep: Keep; max: n
           </select>
           <span className="help" id="cmp-ref-help">
             {t("scorecards.compare.chooseReferenceHelp")}
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor="cmp-org-group">{t("groupFilter.label")}</label>
+          <select id="cmp-org-group" name="orgGroup" defaultValue={keep.orgGroup ?? ""} aria-describedby="cmp-org-group-help">
+            <option value="">{t("groupFilter.all")}</option>
+            {orgGroups.map((g) => (
+              <option key={g.key} value={g.key}>
+                {g.label}
+              </option>
+            ))}
+          </select>
+          <span className="help" id="cmp-org-group-help">
+            {t("groupFilter.help")}
           </span>
         </div>
         {codes.length < max && view.candidates.length > 0 ? (
@@ -148,17 +175,30 @@ export default function ComparePage() {
             </p>
           ) : null}
           {view ? <p className="sc-basis-note">{t(d.basis === "national" ? "scorecards.basisShown.national" : "scorecards.basisShown.nearest")}</p> : null}
+          {view?.groupNote ? <p className="sc-basis-note sc-group-note">{view.groupNote}</p> : null}
           <p className="no-print">{t("scorecards.compare.intro", { max: d.max })}</p>
         </div>
       </div>
       {d.error ? (
         <div className="alert error" role="alert">
           {d.error}
+          {d.withoutGroup ? (
+            <>
+              {" "}
+              <Link to={d.withoutGroup}>{t("groupFilter.removeFilter")}</Link>
+            </>
+          ) : null}
         </div>
       ) : null}
       {view ? (
         <>
-          <UnitChoice key={view.units.map((u) => u.code).join(",")} view={view} keep={d.keep} max={d.max} />
+          <UnitChoice
+            key={`${view.units.map((u) => u.code).join(",")}:${d.keep.orgGroup ?? ""}`}
+            view={view}
+            keep={d.keep}
+            max={d.max}
+            orgGroups={d.orgGroups}
+          />
           <CompareTable view={view} scopeLabel={names} />
           <Legend />
           <section className="cmp-charts" aria-labelledby="cmp-charts-title">

@@ -16,6 +16,7 @@ import { loadScorecard, resolveQuery, selectionProblem } from "~/models/scorecar
 import type { ExplainUnit, ExplainView } from "~/contracts/scorecard-explain";
 import { TOTAL_ROW_CODE } from "@engine";
 import { pageTitle } from "~/i18n/title";
+import { orgGroupNote } from "~/models/scorecard-groups.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scorecardExplain");
 
@@ -25,10 +26,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const row = (url.searchParams.get("row") ?? "").trim().slice(0, 64);
   const indicator = (url.searchParams.get("indicator") ?? "").trim().slice(0, 100);
   const back = `/scorecards${selectionSearch(sel)}`;
-  const refused = (error: string, status: number) => data({ error, back, view: null, indicatorName: indicator, actions: [], newActionHref: null }, { status });
+  const refused = (error: string, status: number) =>
+    data({ error, back, view: null, indicatorName: indicator, actions: [], newActionHref: null, groupNote: null }, { status });
   if (!row || !indicator) return refused(t("scorecards.error.cell"), 400);
   try {
-    const { query, parent } = await resolveQuery(sel, roots, t);
+    const { query, parent, orgGroup } = await resolveQuery(sel, roots, t);
     let unit = null;
     if (row !== TOTAL_ROW_CODE && row !== parent?.code) {
       unit = await getOrgByCode(getDb(), row);
@@ -43,7 +45,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       cell && mayRunMeeting(user, [cell.unit])
         ? `/actions/new?${new URLSearchParams({ package: cell.packageKey, indicator, unit: cell.unit.code, period: cell.period })}`
         : null;
-    return { error: null, back, view, indicatorName: view.indicator.name, actions, newActionHref };
+    const groupNote = orgGroup ? orgGroupNote(orgGroup, locale) : null;
+    return { error: null, back, view, indicatorName: view.indicator.name, actions, newActionHref, groupNote };
   } catch (e) {
     const problem = selectionProblem(e, locale);
     return refused(problem.message, problem.status);
@@ -96,6 +99,7 @@ export default function ExplainPage() {
         <div>
           <h1>{t("scorecards.explain.title", { indicator: e.indicator.name })}</h1>
           <p>{t("scorecards.explain.subtitle", { row: e.row.name, period: e.periodLabel })}</p>
+          {d.groupNote ? <p className="sc-basis-note sc-group-note">{d.groupNote}</p> : null}
         </div>
         <p className={`sc-state-badge sc-${e.state}`}>
           <span aria-hidden="true">{STATE_SYMBOLS[e.state]}</span> {t(STATE_KEYS[e.state])}

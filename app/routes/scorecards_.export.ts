@@ -13,9 +13,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const format = url.searchParams.get("format");
   if (format !== "csv" && format !== "xlsx") return text(400, t("scorecards.error.format"));
   let result;
+  let orgGroup;
   try {
-    const { query } = await resolveQuery(sel, roots, t);
-    result = await buildScorecard(query);
+    const resolved = await resolveQuery(sel, roots, t);
+    orgGroup = resolved.orgGroup;
+    result = await buildScorecard(resolved.query);
   } catch (e) {
     const problem = selectionProblem(e, locale);
     return text(problem.status, problem.message);
@@ -24,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     "Content-Disposition": `attachment; filename="${exportFileName(sel, result, format)}"`,
     "Cache-Control": "private, no-store",
   };
-  if (format === "csv") return new Response(scorecardCsv(result), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
-  const body = await scorecardXlsx(result, toView(result, sel, locale), t, sel.transpose);
+  if (format === "csv") return new Response(scorecardCsv(result, orgGroup), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
+  const body = await scorecardXlsx(result, toView(result, sel, locale), t, sel.transpose, orgGroup);
   return new Response(body, { headers: { ...headers, "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" } });
 }

@@ -8,6 +8,7 @@ import { useT } from "~/i18n/useT";
 import { pageTitle } from "~/i18n/title";
 import { buildPresentation, parseMode, parseSlide } from "~/models/presentation.server";
 import { loadScorecard, resolveQuery, selectionProblem } from "~/models/scorecard-view.server";
+import { orgGroupNote } from "~/models/scorecard-groups.server";
 import styles from "~/styles/presentation.css";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -31,8 +32,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!mode) return refused(t("presentation.error.mode", { mode: (rawMode ?? "").slice(0, 40) }), 400);
   if (slide === null) return refused(t("presentation.error.slide", { slide: (rawSlide ?? "").slice(0, 40) }), 400);
   try {
-    const { query, parent, area } = await resolveQuery(sel, roots, t);
-    const scopeName = parent?.name ?? area?.name ?? roots.map((r) => r.orgName).join(", ");
+    const { query, parent, area, orgGroup } = await resolveQuery(sel, roots, t);
+    const scope = parent?.name ?? area?.name ?? roots.map((r) => r.orgName).join(", ");
+    // Every slide's subtitle says the group the units were limited to.
+    const scopeName = orgGroup ? `${scope} (${orgGroupNote(orgGroup, locale)})` : scope;
     const p = await buildPresentation({ query, comparePeriod: null, mode, locale, scopeName, db: getDb() });
     const search = selectionSearch(sel);
     return {

@@ -79,6 +79,8 @@ interface Ctx {
   total: string;
   /** Escaped hidden words of the follow-up action marker. */
   marker: { open: string; overdue: string };
+  /** Escaped "No data at this level", for indicators a village row does not report. */
+  offLevel: string;
 }
 
 function context(t: T, view: ScorecardView, sel: ScorecardSelection, compareForm: string | undefined): Ctx {
@@ -97,6 +99,7 @@ function context(t: T, view: ScorecardView, sel: ScorecardSelection, compareForm
     completeness: splitAround(t, "scorecards.completeness", {}, "pct")?.map(esc) ?? null,
     total: t("scorecards.total"),
     marker: { open: esc(t("actions.marker")), overdue: esc(t("actions.markerOverdue")) },
+    offLevel: esc(t("groupFilter.offLevel")),
   };
 }
 
@@ -128,6 +131,8 @@ function unit(x: Ctx, row: ViewRow, isTotal: boolean): Unit {
 
 /** One cell: value, band as shape and hidden text, trend arrow, completeness below 100 %; a link to its explanation. */
 function cellHtml(x: Ctx, c: ViewCell, columnIndex: number, u: Unit): string {
+  // Not measured at the row's level (a Puskesmas indicator on a Posyandu row): words, no value, nothing to explain.
+  if (c.offLevel) return `<td class="sc-cell sc-offlevel" data-state="offlevel"><span class="sc-offlevel-text">${x.offLevel}</span></td>`;
   const band = x.band[c.state];
   const trend = c.trend ? trendText(x, c.trend) : null;
   const parts = x.explain[columnIndex];

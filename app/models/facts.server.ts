@@ -165,20 +165,31 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
   }
   const unitsOfRow = new Map<number, SqlUnit[]>(rowIds.map((id) => [id, []]));
   const rowOfUnit = new Map<number, number>();
+  /** Per row, how many units of each level (what `expected` is when no group is involved). */
+  const levelCountsOfRow = new Map<number, Map<string, number>>(rowIds.map((id) => [id, new Map()]));
+  const NONE: readonly GroupMembership[] = [];
   for (const u of unitRows) {
     const rid = village ? (rowIdSet.has(u.id) ? u.id : undefined) : idAtDepth(u.path, depth);
     if (rid === undefined || !unitsOfRow.has(rid)) continue;
-    const ids = u.path.split("/").filter(Boolean).map(Number);
     const unit: SqlUnit = {
       id: u.id,
       code: u.code,
       level: u.level,
-      memberships: membershipsOf.get(u.id) ?? [],
+      memberships: membershipsOf.get(u.id) ?? NONE,
       // Its own memberships and those of its ancestors at a reporting level (Puskesmas, Pustu): depth 3 and below.
-      lineage: ids.slice(3).flatMap((id) => membershipsOf.get(id) ?? []),
+      lineage:
+        membershipsOf.size === 0
+          ? NONE
+          : u.path
+              .split("/")
+              .filter(Boolean)
+              .slice(3)
+              .flatMap((id) => membershipsOf.get(Number(id)) ?? NONE),
     };
     unitsOfRow.get(rid)!.push(unit);
     rowOfUnit.set(u.id, rid);
+    const counts = levelCountsOfRow.get(rid)!;
+    counts.set(u.level, (counts.get(u.level) ?? 0) + 1);
   }
   for (const list of unitsOfRow.values()) list.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
@@ -247,12 +258,16 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
         // Expected: per period, the row's units of the form's levels that were due (applies-to
         // membership during the period, the org-group filter).
         let expected = 0;
-        const everyPeriod = reporters.groups === null && orgGroup === null;
-        for (const u of unitsOfRow.get(r.id)!) {
-          if (!reportsForm(reporters, u.level)) continue;
-          // Without applies-to and filter a unit of the form's levels owes every period (a national row has 10,000+ units).
-          if (everyPeriod) expected += periods.length;
-          else for (const p of periods) if (expectedFor(reporters, u, p, orgGroup)) expected++;
+        if (reporters.groups === null && orgGroup === null) {
+          // Without applies-to and filter every unit of the form's levels owes every period: counted
+          // per level, no loop over a national row's 400,000 units.
+          const counts = levelCountsOfRow.get(r.id)!;
+          for (const level of reporters.levels) expected += (counts.get(level) ?? 0) * periods.length;
+        } else {
+          for (const u of unitsOfRow.get(r.id)!) {
+            if (!reportsForm(reporters, u.level)) continue;
+            for (const p of periods) if (expectedFor(reporters, u, p, orgGroup)) expected++;
+          }
         }
         f.expected[form] = expected;
         if (options.withUnitLists) {

@@ -62,13 +62,7 @@ describe("village-level entry in Chromium", () => {
     await waitForHydration(page);
     // One section per unit, labelled by level and name: the Puskesmas first, then each Pustu with its Posyandu.
     const headings = await page.getByRole("heading", { level: 2 }).allInnerTexts();
-    expect(headings.slice(0, 5)).toEqual([
-      "Puskesmas Puskesmas Sungai Durian",
-      "Pustu Pustu Kayu Gadang",
-      "Posyandu Posyandu Melati",
-      "Pustu Pustu Santur",
-      "Posyandu Posyandu Mawar",
-    ]);
+    expect(headings.slice(0, 5)).toEqual(["Puskesmas Sungai Durian", "Pustu Kayu Gadang", "Posyandu Melati", "Pustu Santur", "Posyandu Mawar"]);
     const posyandu = page.locator('section[data-unit="PY1373001.01.1"]');
     // Only the forms expected from a Posyandu: the recap and the village report, never the Puskesmas' forms.
     const forms = await posyandu.locator("tbody tr").allInnerTexts();
@@ -86,7 +80,7 @@ describe("village-level entry in Chromium", () => {
     await page.getByRole("heading", { level: 1, name: "Rekap Posyandu" }).waitFor();
     await waitForHydration(page);
     expect(new URL(page.url()).searchParams.get("unit")).toBe("PY1373001.01.1");
-    await expect(page.getByText("Diisi atas nama Posyandu Posyandu Melati").isVisible()).resolves.toBe(true);
+    await expect(page.getByText("Diisi oleh operator atas nama Posyandu Melati").isVisible()).resolves.toBe(true);
     await checkPage(page, "Posyandu fill page");
     await screenshot(page, "village-02-fill");
 
@@ -109,7 +103,7 @@ describe("village-level entry in Chromium", () => {
     // Their own list: their Pustu and its Posyandu only.
     await page.goto("/forms");
     await waitForHydration(page);
-    expect(await page.getByRole("heading", { level: 2 }).allInnerTexts()).toEqual(["Pustu Pustu Santur", "Posyandu Posyandu Mawar"]);
+    expect(await page.getByRole("heading", { level: 2 }).allInnerTexts()).toEqual(["Pustu Santur", "Posyandu Mawar"]);
     await checkPage(page, "village operator's /forms");
     await screenshot(page, "village-04-own-forms");
 

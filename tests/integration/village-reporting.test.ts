@@ -13,6 +13,7 @@ import { monthIndex } from "@engine";
 import { getDb, nowIso } from "~/db/db.server";
 import { isUnitExpected } from "~/models/expected-units.server";
 import { grantUnlock } from "~/models/locks.server";
+import { importForm, importNow, readImportFile } from "~/models/bulk-import.server";
 import { importOrgCsv } from "~/models/org-import.server";
 import { remindDeadlines } from "~/models/reminders.server";
 import { prepareSubmission, SubmissionContext } from "~/models/submissions.server";
@@ -233,6 +234,46 @@ describe.each(DIALECTS)("village-level reporting on %s", (kind) => {
     expect(await stored(PUSTU_B, "desa_bulanan", "2026-07")).toBeUndefined();
     // Another Puskesmas' operator cannot reach Sungai Durian's Posyandu either.
     expect(statusOf(await post("opKolok", "posyandu_rekap", "2026-07", { balita_ditimbang: 1 }, POSYANDU_B))).toBe(403);
+  });
+
+  it("imports a village operator's rows for its own units only, and refuses a unit the form does not apply to", async () => {
+    const target = (await importForm("uji-desa", "desa_bulanan"))!;
+    const csv = ["org_unit,period,kunjungan_rumah", `${POSYANDU_A},2026-08,3`, `${POSYANDU_B},2026-08,4`, `${SUNGAI_DURIAN},2026-08,5`].join("\n");
+    const read = await readImportFile(new TextEncoder().encode(csv), target);
+    if (!read.ok) throw new Error(read.message);
+    const user = (await getSessionUser(makeRequest("/imports", { cookie: cookie.village })))!;
+    const outcome = await importNow({
+      user,
+      target,
+      fileName: "desa.csv",
+      format: "csv",
+      bytes: csv.length,
+      file: read.file,
+      confirmWarnings: false,
+      ip: null,
+    });
+    expect(outcome).toMatchObject({ rows: 3, stored: 1, refused: 2 });
+    const byRow = new Map(outcome.problems.map((p) => [p.row, p]));
+    // Another village's Posyandu: out of the uploader's area; the Puskesmas: out of it too.
+    expect(byRow.get(3)?.text.id).toContain("PY1373001.02.1");
+    expect(byRow.get(4)?.text.id).toContain("P1373001");
+    expect(await stored(POSYANDU_A, "desa_bulanan", "2026-08")).toMatchObject({ status: "submitted" });
+    expect(await stored(POSYANDU_B, "desa_bulanan", "2026-08")).toBeUndefined();
+    // The Puskesmas operator's import of the same file: its Posyandu stored, its own row refused (not a village form).
+    const op = (await getSessionUser(makeRequest("/imports", { cookie: cookie.op })))!;
+    const second = await importNow({
+      user: op,
+      target,
+      fileName: "desa.csv",
+      format: "csv",
+      bytes: csv.length,
+      file: read.file,
+      confirmWarnings: false,
+      ip: null,
+    });
+    expect(second).toMatchObject({ rows: 3, stored: 2, refused: 1 });
+    expect(second.problems.find((p) => p.row === 4)?.text.en).toContain("does not apply to Puskesmas Sungai Durian");
+    expect(await stored(SUNGAI_DURIAN, "desa_bulanan", "2026-08")).toBeUndefined();
   });
 
   it("notifies the Puskesmas operator and the village operator when a Posyandu report is returned", async () => {

@@ -48,9 +48,11 @@ export default function FormsPage() {
   const t = useT();
   const pick = (text: { id: string; en?: string }) => (t.locale === "en" && text.en ? text.en : text.id);
   const several = units.length > 1;
+  // The Puskesmas wording only for a Puskesmas alone; a village operator's page speaks of units.
+  const villages = several || units.some((u) => u.level !== "puskesmas");
   return (
     <div className="page">
-      <PageHeader title={t(several ? "village.forms.title" : "forms.title")} intro={t(several ? "village.forms.intro" : "forms.intro")} />
+      <PageHeader title={t(villages ? "village.forms.title" : "forms.title")} intro={t(villages ? "village.forms.intro" : "forms.intro")} />
       {units.length === 0 ? <p className="empty">{t("forms.empty")}</p> : null}
       {several ? (
         <nav aria-label={t("village.forms.jump")} className="card">
@@ -71,7 +73,7 @@ export default function FormsPage() {
             rows={u.rows}
             rowKey={(r) => `${r.formKey}-${r.period}`}
             label={heading}
-            empty={t(several ? "village.forms.noneForUnit" : "forms.empty")}
+            empty={t(villages ? "village.forms.noneForUnit" : "forms.empty")}
             columns={[
               { header: t("forms.col.form"), cell: (r) => pick(r.title) },
               { header: t("forms.col.period"), cell: (r) => r.period },

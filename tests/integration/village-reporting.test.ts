@@ -303,6 +303,17 @@ describe.each(DIALECTS)("village-level reporting on %s", (kind) => {
       reopenApproved: false,
     });
     expect(granted.ok).toBe(true);
+    // Unlocks are granted through the Puskesmas or the district, never on a Posyandu itself.
+    const onPosyandu = await grantUnlock({
+      user: admin!,
+      unitCode: POSYANDU_A,
+      form: "uji-desa/posyandu_rekap",
+      period: "2026-06",
+      reason: "Coba",
+      days: "3",
+      reopenApproved: false,
+    });
+    expect(onPosyandu).toMatchObject({ ok: false, status: 400, field: "unit" });
     expect(statusOf(await post("op", "posyandu_rekap", "2026-06", { balita_ditimbang: 4 }, POSYANDU_B))).toBe(200);
     // It covers every Posyandu of that Puskesmas, also one directly under it; the village operator enters through it too.
     expect(statusOf(await post("op", "posyandu_rekap", "2026-06", { balita_ditimbang: 4 }, POSYANDU_DIRECT))).toBe(200);

@@ -25,6 +25,8 @@ import * as history from "~/routes/submissions.$id.history";
 import * as home from "~/routes/_index";
 import * as detail from "~/routes/verification.$id";
 import * as usersRoute from "~/routes/users";
+import * as importsRoute from "~/routes/imports._index";
+import * as templateRoute from "~/routes/forms.$formKey.template";
 import { clock } from "~/utils/clock.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
@@ -237,6 +239,12 @@ describe.each(DIALECTS)("village-level reporting on %s", (kind) => {
   });
 
   it("imports a village operator's rows for its own units only, and refuses a unit the form does not apply to", async () => {
+    expect(statusOf(await call(importsRoute.loader, makeRequest("/imports", { cookie: cookie.village })))).toBe(200);
+    const template = await call(templateRoute.loader, makeRequest("/forms/desa_bulanan/template?format=csv", { cookie: cookie.village }), {
+      formKey: "desa_bulanan",
+    });
+    expect(statusOf(template)).toBe(200);
+    expect(await (template as Response).text()).toContain(PUSTU_A);
     const target = (await importForm("uji-desa", "desa_bulanan"))!;
     const csv = ["org_unit,period,kunjungan_rumah", `${POSYANDU_A},2026-08,3`, `${POSYANDU_B},2026-08,4`, `${SUNGAI_DURIAN},2026-08,5`].join("\n");
     const read = await readImportFile(new TextEncoder().encode(csv), target);

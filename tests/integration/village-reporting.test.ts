@@ -13,6 +13,7 @@ import { monthIndex } from "@engine";
 import { getDb, nowIso } from "~/db/db.server";
 import { isUnitExpected } from "~/models/expected-units.server";
 import { grantUnlock } from "~/models/locks.server";
+import { areaCompleteness } from "~/models/home.server";
 import { importForm, importNow, readImportFile } from "~/models/bulk-import.server";
 import { importOrgCsv } from "~/models/org-import.server";
 import { remindDeadlines } from "~/models/reminders.server";
@@ -359,6 +360,10 @@ describe.each(DIALECTS)("village-level reporting on %s", (kind) => {
     expect(statusOf(await post("op", "pkm_bulanan", "2026-07", { kunjungan: 12 }))).toBe(200);
     const after = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.admin })));
     expect(after.stats).toMatchObject({ puskesmas: 6, reported: 1 });
+    // The per-area table the same way, though Sungai Durian's Pustu and Posyandu reported July too.
+    const admin = (await getSessionUser(makeRequest("/", { cookie: cookie.admin })))!;
+    const [sawahlunto] = await areaCompleteness(admin.grants, "2026-07");
+    expect(sawahlunto).toMatchObject({ code: "13.73", puskesmas: 6, reported: 1 });
   });
 
   it("lets a district admin grant the village operator role at a Pustu of the district, and only there", async () => {

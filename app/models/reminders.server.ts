@@ -16,7 +16,6 @@
  */
 import os from "node:os";
 import crypto from "node:crypto";
-import { sql } from "kysely";
 import { previousPeriod } from "@engine";
 import { ENTRY_LEVELS } from "~/auth/policy.server";
 import type { DbOrTrx } from "~/auth/audit.server";
@@ -166,7 +165,8 @@ async function pruneClaims(db: DbOrTrx, now: Date): Promise<void> {
  * operators: each form due in its current or previous period and expected from that unit then
  * (its levels and groups, docs/decisions/035-village-reporting.md; as the operator's home lists
  * them) whose report is not submitted, when the deadline is within DUE_SOON_DAYS or has passed.
- * Returns how many notifications were new. Units are read in pages of PAGE.
+ * Returns how many notifications were new. The units someone enters for are read in pages of
+ * PAGE, each with the Pustu and Posyandu below it.
  */
 export async function remindDeadlines(db: DbOrTrx = getDb(), now = clock.now()): Promise<number> {
   const today = now.toISOString().slice(0, 10);
@@ -175,33 +175,47 @@ export async function remindDeadlines(db: DbOrTrx = getDb(), now = clock.now()):
   const packagesOf = new Map<number | null, Promise<Array<{ key: string; effective: EffectivePackage }>>>();
   let created = 0;
   let after = 0;
+  // A Pustu with its own village operator lies under a Puskesmas with an operator too: each unit once.
+  const seen = new Set<number>();
   for (;;) {
-    const units = await db
-      .selectFrom("org_unit as o")
-      .select(["o.id", "o.code", "o.name", "o.path", "o.level"])
-      .where("o.level", "in", [...ENTRY_LEVELS])
-      .where("o.id", ">", after)
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom("role_grant as g")
-            .innerJoin("app_user as u", "u.id", "g.user_id")
-            .innerJoin("org_unit as go", "go.id", "g.org_unit_id")
-            .select("g.id")
-            .where("u.active", "=", 1)
-            .where((eb) =>
-              eb.or([
-                eb.and([eb("g.role", "=", "puskesmas_operator"), eb("go.level", "=", "puskesmas")]),
-                eb.and([eb("g.role", "=", "village_operator"), eb("go.level", "=", "pustu")]),
-              ]),
-            )
-            .where(sql<boolean>`${sql.ref("o.path")} like ${sql.ref("go.path")} || '%'`),
-        ),
+    // The units someone enters for (a page of them), then every unit of their subtrees: a Pustu or
+    // Posyandu lies at most two levels below (parent_id, indexed), never a LIKE over the whole tree.
+    const roots = await db
+      .selectFrom("role_grant as g")
+      .innerJoin("app_user as u", "u.id", "g.user_id")
+      .innerJoin("org_unit as o", "o.id", "g.org_unit_id")
+      .select("o.id")
+      .distinct()
+      .where("u.active", "=", 1)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("g.role", "=", "puskesmas_operator"), eb("o.level", "=", "puskesmas")]),
+          eb.and([eb("g.role", "=", "village_operator"), eb("o.level", "=", "pustu")]),
+        ]),
       )
+      .where("o.id", ">", after)
       .orderBy("o.id")
       .limit(PAGE)
       .execute();
-    if (units.length === 0) break;
-    after = units[units.length - 1].id;
+    if (roots.length === 0) break;
+    after = roots[roots.length - 1].id;
+    const rootIds = roots.map((r) => r.id);
+    const units = (
+      await db
+        .selectFrom("org_unit as o")
+        .select(["o.id", "o.code", "o.name", "o.path", "o.level"])
+        .where("o.level", "in", [...ENTRY_LEVELS])
+        .where((eb) =>
+          eb.or([
+            eb("o.id", "in", rootIds),
+            eb("o.parent_id", "in", rootIds),
+            eb("o.parent_id", "in", eb.selectFrom("org_unit as c").select("c.id").where("c.parent_id", "in", rootIds)),
+          ]),
+        )
+        .orderBy("o.id")
+        .execute()
+    ).filter((u) => !seen.has(u.id));
+    for (const u of units) seen.add(u.id);
     const [operators, memberships] = await Promise.all([
       reportOperatorsByUnit(db, units),
       membershipsOf(
@@ -247,7 +261,7 @@ export async function remindDeadlines(db: DbOrTrx = getDb(), now = clock.now()):
         });
       }
     }
-    if (units.length < PAGE) break;
+    if (roots.length < PAGE) break;
   }
   return created;
 }

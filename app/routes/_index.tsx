@@ -4,6 +4,7 @@ import { hasRole, requireUser } from "~/auth/guards.server";
 import { ADMIN_ROLES, homeSections } from "~/auth/policy.server";
 import { id, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
+import { unitLabel } from "~/contracts/unit-label";
 import { adminHome, areaCompleteness, operatorHome, previousMonthPeriod, scopeStats, verifierHome } from "~/models/home.server";
 import styles from "~/styles/locks.css";
 import actionStyles from "~/styles/actions.css";
@@ -45,6 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // One area is what the tiles already say.
     areas: areas && areas.length >= 2 ? areas : null,
     isAdmin: hasRole(user, ADMIN_ROLES),
+    // Follow-up actions are answered for by the Puskesmas: a village operator has none of their own (decision 035).
+    answersForActions: user.grants.some((g) => g.role === "puskesmas_operator"),
     actions,
   };
 }
@@ -168,7 +171,7 @@ export default function Home() {
               d.operator.several
                 ? {
                     header: t("village.forms.colUnit"),
-                    cell: (row) => t("village.forms.unitHeading", { level: t(`level.${row.unitLevel}` as MessageKey), name: row.unitName }),
+                    cell: (row) => unitLabel(t(`level.${row.unitLevel}` as MessageKey), row.unitName),
                   }
                 : null,
               { header: t("home.due.period"), cell: (row) => row.period },
@@ -211,7 +214,7 @@ export default function Home() {
         </section>
       ) : null}
 
-      <HomeActions open={d.actions.open} toConfirm={d.actions.toConfirm} isOperator={d.operator !== null} />
+      <HomeActions open={d.actions.open} toConfirm={d.actions.toConfirm} isOperator={d.answersForActions} />
 
       {d.verifier ? (
         <section className="card" aria-labelledby="queue-title">

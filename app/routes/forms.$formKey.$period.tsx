@@ -12,6 +12,7 @@ import { clearLocalDraft, draftStorageKey, readLocalDraft, sameAnswers, useLocal
 import { useServerAutosave } from "~/components/form/serverAutosave";
 import { translate, type MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
+import { unitLabel } from "~/contracts/unit-label";
 import { loadEntry, operatorUnit, parseSaveForm, saveEntry, type RefusedResult, type SaveResult } from "~/models/entry.server";
 import { clientIp, readForm } from "~/utils/http.server";
 import { metaLocale, pageTitle } from "~/i18n/title";
@@ -183,7 +184,9 @@ function Fill() {
           <h1>{d.title}</h1>
           <p>{t("entry.unit", { unit: d.unit.name, period: d.period })}</p>
           <p className="muted">{t(d.unitLevel === "puskesmas" ? "entry.unitCode" : "village.forms.unitCode", { code: d.unit.code })}</p>
-          {d.onBehalf ? <p className="muted">{t("village.forms.onBehalf", { level: t(`level.${d.unitLevel}` as MessageKey), name: d.unit.name })}</p> : null}
+          {d.onBehalf ? (
+            <p className="muted">{t("village.forms.onBehalf", { unit: unitLabel(t(`level.${d.unitLevel}` as MessageKey), d.unit.name) })}</p>
+          ) : null}
           <p>
             {t("entry.status")} <span className={`badge ${status}`}>{t(`status.${status}` as MessageKey)}</span>
           </p>

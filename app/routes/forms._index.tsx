@@ -6,6 +6,7 @@ import { getDb } from "~/db/db.server";
 import { entryUnits } from "~/models/village-entry.server";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
+import { unitLabel } from "~/contracts/unit-label";
 import { operatorForms } from "~/models/entry.server";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
@@ -47,19 +48,32 @@ export default function FormsPage() {
   const t = useT();
   const pick = (text: { id: string; en?: string }) => (t.locale === "en" && text.en ? text.en : text.id);
   const several = units.length > 1;
+  // The Puskesmas wording only for a Puskesmas alone; a village operator's page speaks of units.
+  const villages = several || units.some((u) => u.level !== "puskesmas");
   return (
     <div className="page">
-      <PageHeader title={t(several ? "village.forms.title" : "forms.title")} intro={t(several ? "village.forms.intro" : "forms.intro")} />
+      <PageHeader title={t(villages ? "village.forms.title" : "forms.title")} intro={t(villages ? "village.forms.intro" : "forms.intro")} />
       {units.length === 0 ? <p className="empty">{t("forms.empty")}</p> : null}
+      {several ? (
+        <nav aria-label={t("village.forms.jump")} className="card">
+          <ul className="plain">
+            {units.map((u) => (
+              <li key={u.code}>
+                <a href={`#unit-${u.code}`}>{unitLabel(t(`level.${u.level}` as MessageKey), u.name)}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       {units.map((u) => {
-        const heading = t("village.forms.unitHeading", { level: t(`level.${u.level}` as MessageKey), name: u.name });
+        const heading = unitLabel(t(`level.${u.level}` as MessageKey), u.name);
         const table = (
           <DataTable
             stacked
             rows={u.rows}
             rowKey={(r) => `${r.formKey}-${r.period}`}
             label={heading}
-            empty={t(several ? "village.forms.noneForUnit" : "forms.empty")}
+            empty={t(villages ? "village.forms.noneForUnit" : "forms.empty")}
             columns={[
               { header: t("forms.col.form"), cell: (r) => pick(r.title) },
               { header: t("forms.col.period"), cell: (r) => r.period },
@@ -91,7 +105,7 @@ export default function FormsPage() {
                 const label = r.locked ? t("forms.view") : t("forms.fill");
                 return (
                   <>
-                    <Link to={href} aria-label={`${label}: ${pick(r.title)} ${r.period} · ${u.name}`}>
+                    <Link to={href} aria-label={`${label}: ${pick(r.title)} ${r.period}${several ? ` · ${u.name}` : ""}`}>
                       {label}
                     </Link>
                     {r.submissionId ? (

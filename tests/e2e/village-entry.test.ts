@@ -2,7 +2,8 @@
  * Village-level entry in Chromium on a phone (390×844), docs/decisions/035-village-reporting.md:
  * the Puskesmas operator opens the report list, finds the Posyandu of its villages grouped under
  * their level and name, and submits a Posyandu recap on its behalf; a village operator cannot open
- * another village's form (403 page, no stack trace). Screenshots and axe-core on each page; no
+ * another village's form (403 page, no stack trace); a form the unit stopped having to report
+ * (its group membership corrected while the page was open) is refused with the typed value kept. Screenshots and axe-core on each page; no
  * sideways scroll.
  *
  * The demo has no Pustu or Posyandu of its own here: a small tree under Puskesmas Sungai Durian and
@@ -38,6 +39,30 @@ beforeAll(async () => {
     expect(tree.errors).toEqual([]);
     expect((await importPackage(villagePackage(), { userId: null })).ok).toBe(true);
     await insertUser("bidan.santur", [["village_operator", "PU1373001.02"]], "Bidan Desa Santur");
+    // Sungai Durian a member of the national group "blud" from July 2025: its BLUD cash form is due.
+    const db = handle.db;
+    const national = await db.selectFrom("org_unit").select("id").where("code", "=", "ID").executeTakeFirstOrThrow();
+    const unit = await db.selectFrom("org_unit").select("id").where("code", "=", "P1373001").executeTakeFirstOrThrow();
+    const at = "2025-07-01T00:00:00.000Z";
+    const group = await db
+      .insertInto("org_group")
+      .values({
+        key: "blud",
+        name: "BLUD",
+        name_en: null,
+        description: null,
+        owner_org_unit_id: national.id,
+        created_by: null,
+        created_at: at,
+        updated_at: at,
+        revision: 1,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("org_group_member")
+      .values({ group_id: group.id, org_unit_id: unit.id, from_month: 2025 * 12 + 6, to_month: null, created_by: null, created_at: at })
+      .execute();
   } finally {
     await handle.destroy();
   }
@@ -62,13 +87,7 @@ describe("village-level entry in Chromium", () => {
     await waitForHydration(page);
     // One section per unit, labelled by level and name: the Puskesmas first, then each Pustu with its Posyandu.
     const headings = await page.getByRole("heading", { level: 2 }).allInnerTexts();
-    expect(headings.slice(0, 5)).toEqual([
-      "Puskesmas Puskesmas Sungai Durian",
-      "Pustu Pustu Kayu Gadang",
-      "Posyandu Posyandu Melati",
-      "Pustu Pustu Santur",
-      "Posyandu Posyandu Mawar",
-    ]);
+    expect(headings.slice(0, 5)).toEqual(["Puskesmas Sungai Durian", "Pustu Kayu Gadang", "Posyandu Melati", "Pustu Santur", "Posyandu Mawar"]);
     const posyandu = page.locator('section[data-unit="PY1373001.01.1"]');
     // Only the forms expected from a Posyandu: the recap and the village report, never the Puskesmas' forms.
     const forms = await posyandu.locator("tbody tr").allInnerTexts();
@@ -86,7 +105,7 @@ describe("village-level entry in Chromium", () => {
     await page.getByRole("heading", { level: 1, name: "Rekap Posyandu" }).waitFor();
     await waitForHydration(page);
     expect(new URL(page.url()).searchParams.get("unit")).toBe("PY1373001.01.1");
-    await expect(page.getByText("Diisi atas nama Posyandu Posyandu Melati").isVisible()).resolves.toBe(true);
+    await expect(page.getByText("Diisi oleh operator atas nama Posyandu Melati").isVisible()).resolves.toBe(true);
     await checkPage(page, "Posyandu fill page");
     await screenshot(page, "village-02-fill");
 
@@ -109,7 +128,7 @@ describe("village-level entry in Chromium", () => {
     // Their own list: their Pustu and its Posyandu only.
     await page.goto("/forms");
     await waitForHydration(page);
-    expect(await page.getByRole("heading", { level: 2 }).allInnerTexts()).toEqual(["Pustu Pustu Santur", "Posyandu Posyandu Mawar"]);
+    expect(await page.getByRole("heading", { level: 2 }).allInnerTexts()).toEqual(["Pustu Santur", "Posyandu Mawar"]);
     await checkPage(page, "village operator's /forms");
     await screenshot(page, "village-04-own-forms");
 
@@ -121,5 +140,33 @@ describe("village-level entry in Chromium", () => {
     expect(body).not.toContain("Posyandu Melati");
     await checkPage(page, "another village's form");
     await screenshot(page, "village-05-other-village");
+  });
+
+  it("refuses a form the unit no longer has to report, keeping what was typed", async () => {
+    const s = await e2e.signedIn("operator.sungaidurian");
+    const page = s.page;
+    await page.setViewportSize(PHONE);
+    await page.goto(`/forms/blud_bulanan/${PERIOD}`);
+    await page.getByRole("heading", { level: 1, name: "Kas BLUD" }).waitFor();
+    await waitForHydration(page);
+    await page.locator("#root_kas").fill("1250");
+    // Meanwhile the district corrects the membership: Sungai Durian was never BLUD.
+    const { openDb } = await import("~/db/db.server");
+    const handle = openDb(e2e.app.databaseUrl);
+    try {
+      await handle.db.deleteFrom("org_group_member").execute();
+    } finally {
+      await handle.destroy();
+    }
+    await page.getByRole("button", { name: "Kirim", exact: true }).click();
+    const summary = page.locator(".error-summary");
+    await summary.waitFor();
+    await expect(summary.innerText()).resolves.toMatch(
+      /Formulir "Kas BLUD" tidak berlaku untuk Puskesmas Sungai Durian \(P1373001\) pada periode 2025-07: formulir ini hanya untuk anggota kelompok blud/,
+    );
+    await expect(page.locator("#root_kas").inputValue()).resolves.toBe("1250");
+    await checkPage(page, "refused: not a member");
+    await screenshot(page, "village-06-not-member");
+    e2e.expectClean(s);
   });
 });

@@ -13,6 +13,8 @@ import { monthIndex } from "@engine";
 import { getDb, nowIso } from "~/db/db.server";
 import { isUnitExpected } from "~/models/expected-units.server";
 import { grantUnlock } from "~/models/locks.server";
+import { areaCompleteness } from "~/models/home.server";
+import { importForm, importNow, readImportFile } from "~/models/bulk-import.server";
 import { importOrgCsv } from "~/models/org-import.server";
 import { remindDeadlines } from "~/models/reminders.server";
 import { prepareSubmission, SubmissionContext } from "~/models/submissions.server";
@@ -24,6 +26,8 @@ import * as history from "~/routes/submissions.$id.history";
 import * as home from "~/routes/_index";
 import * as detail from "~/routes/verification.$id";
 import * as usersRoute from "~/routes/users";
+import * as importsRoute from "~/routes/imports._index";
+import * as templateRoute from "~/routes/forms.$formKey.template";
 import { clock } from "~/utils/clock.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
@@ -235,6 +239,52 @@ describe.each(DIALECTS)("village-level reporting on %s", (kind) => {
     expect(statusOf(await post("opKolok", "posyandu_rekap", "2026-07", { balita_ditimbang: 1 }, POSYANDU_B))).toBe(403);
   });
 
+  it("imports a village operator's rows for its own units only, and refuses a unit the form does not apply to", async () => {
+    expect(statusOf(await call(importsRoute.loader, makeRequest("/imports", { cookie: cookie.village })))).toBe(200);
+    const template = await call(templateRoute.loader, makeRequest("/forms/desa_bulanan/template?format=csv", { cookie: cookie.village }), {
+      formKey: "desa_bulanan",
+    });
+    expect(statusOf(template)).toBe(200);
+    expect(await (template as Response).text()).toContain(PUSTU_A);
+    const target = (await importForm("uji-desa", "desa_bulanan"))!;
+    const csv = ["org_unit,period,kunjungan_rumah", `${POSYANDU_A},2026-08,3`, `${POSYANDU_B},2026-08,4`, `${SUNGAI_DURIAN},2026-08,5`].join("\n");
+    const read = await readImportFile(new TextEncoder().encode(csv), target);
+    if (!read.ok) throw new Error(read.message);
+    const user = (await getSessionUser(makeRequest("/imports", { cookie: cookie.village })))!;
+    const outcome = await importNow({
+      user,
+      target,
+      fileName: "desa.csv",
+      format: "csv",
+      bytes: csv.length,
+      file: read.file,
+      confirmWarnings: false,
+      ip: null,
+    });
+    expect(outcome).toMatchObject({ rows: 3, stored: 1, refused: 2 });
+    const byRow = new Map(outcome.problems.map((p) => [p.row, p]));
+    // Another village's Posyandu: out of the uploader's area; the Puskesmas: out of it too.
+    expect(byRow.get(3)?.text.id).toContain("PY1373001.02.1");
+    expect(byRow.get(4)?.text.id).toContain("P1373001");
+    expect(await stored(POSYANDU_A, "desa_bulanan", "2026-08")).toMatchObject({ status: "submitted" });
+    expect(await stored(POSYANDU_B, "desa_bulanan", "2026-08")).toBeUndefined();
+    // The Puskesmas operator's import of the same file: its Posyandu stored, its own row refused (not a village form).
+    const op = (await getSessionUser(makeRequest("/imports", { cookie: cookie.op })))!;
+    const second = await importNow({
+      user: op,
+      target,
+      fileName: "desa.csv",
+      format: "csv",
+      bytes: csv.length,
+      file: read.file,
+      confirmWarnings: false,
+      ip: null,
+    });
+    expect(second).toMatchObject({ rows: 3, stored: 2, refused: 1 });
+    expect(second.problems.find((p) => p.row === 4)?.text.en).toContain("does not apply to Puskesmas Sungai Durian");
+    expect(await stored(SUNGAI_DURIAN, "desa_bulanan", "2026-08")).toBeUndefined();
+  });
+
   it("notifies the Puskesmas operator and the village operator when a Posyandu report is returned", async () => {
     const row = (await stored(POSYANDU_A, "posyandu_rekap", "2026-07"))!;
     const res = await call(
@@ -262,6 +312,17 @@ describe.each(DIALECTS)("village-level reporting on %s", (kind) => {
       reopenApproved: false,
     });
     expect(granted.ok).toBe(true);
+    // Unlocks are granted through the Puskesmas or the district, never on a Posyandu itself.
+    const onPosyandu = await grantUnlock({
+      user: admin!,
+      unitCode: POSYANDU_A,
+      form: "uji-desa/posyandu_rekap",
+      period: "2026-06",
+      reason: "Coba",
+      days: "3",
+      reopenApproved: false,
+    });
+    expect(onPosyandu).toMatchObject({ ok: false, status: 400, field: "unit" });
     expect(statusOf(await post("op", "posyandu_rekap", "2026-06", { balita_ditimbang: 4 }, POSYANDU_B))).toBe(200);
     // It covers every Posyandu of that Puskesmas, also one directly under it; the village operator enters through it too.
     expect(statusOf(await post("op", "posyandu_rekap", "2026-06", { balita_ditimbang: 4 }, POSYANDU_DIRECT))).toBe(200);
@@ -299,6 +360,10 @@ describe.each(DIALECTS)("village-level reporting on %s", (kind) => {
     expect(statusOf(await post("op", "pkm_bulanan", "2026-07", { kunjungan: 12 }))).toBe(200);
     const after = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.admin })));
     expect(after.stats).toMatchObject({ puskesmas: 6, reported: 1 });
+    // The per-area table the same way, though Sungai Durian's Pustu and Posyandu reported July too.
+    const admin = (await getSessionUser(makeRequest("/", { cookie: cookie.admin })))!;
+    const [sawahlunto] = await areaCompleteness(admin.grants, "2026-07");
+    expect(sawahlunto).toMatchObject({ code: "13.73", puskesmas: 6, reported: 1 });
   });
 
   it("lets a district admin grant the village operator role at a Pustu of the district, and only there", async () => {

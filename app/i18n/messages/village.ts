@@ -12,11 +12,11 @@ export const id = {
   "village.forms.title": "Laporan",
   "village.forms.intro":
     "Formulir yang wajib diisi oleh setiap unit Anda — Puskesmas, Pustu dan Posyandu — untuk periode berjalan dan sebelumnya. Laporan yang sudah disetujui terkunci.",
-  "village.forms.unitHeading": "{level} {name}",
   "village.forms.unitCode": "Kode {code}",
   "village.forms.noneForUnit": "Tidak ada formulir yang wajib diisi unit ini pada periode ini.",
   "village.forms.colUnit": "Unit",
-  "village.forms.onBehalf": "Diisi atas nama {level} {name}",
+  "village.forms.jump": "Langsung ke unit",
+  "village.forms.onBehalf": "Diisi oleh operator atas nama {unit}",
   "village.org.posyanduParent":
     "Posyandu {code} ({name}) harus berada langsung di bawah Pustu atau Puskesmas, bukan di bawah {parent} yang bertingkat {level}. Perbaiki kolom parent_code.",
   "village.org.parentLevel": "Unit {code} ({name}) bertingkat {level} harus berada di bawah tingkat {want}, bukan di bawah {parent} ({parentLevel}).",
@@ -36,11 +36,11 @@ export const en: Record<keyof typeof id, string> = {
   "village.forms.title": "Reports",
   "village.forms.intro":
     "The forms each of your units — Puskesmas, Pustu and Posyandu — is expected to fill in, for the current and the previous period. Approved reports are locked.",
-  "village.forms.unitHeading": "{level} {name}",
   "village.forms.unitCode": "Code {code}",
   "village.forms.noneForUnit": "No form is expected from this unit for these periods.",
   "village.forms.colUnit": "Unit",
-  "village.forms.onBehalf": "Filled in on behalf of {level} {name}",
+  "village.forms.jump": "Go to a unit",
+  "village.forms.onBehalf": "Filled in by the operator on behalf of {unit}",
   "village.org.posyanduParent":
     "Posyandu {code} ({name}) must sit directly under a Pustu or a Puskesmas, not under {parent}, which is of level {level}. Correct the parent_code column.",
   "village.org.parentLevel": "The unit {code} ({name}) of level {level} must sit under level {want}, not under {parent} ({parentLevel}).",

@@ -12,10 +12,18 @@ import { computeRowFacts } from "@engine/facts-memory";
 import { applyOverlay } from "@engine/overlay";
 import { computeScorecard, planScorecard, type Scorecard, type ScorecardCell, type ScorecardRequest, type ScorecardRowRef } from "@engine/scorecard";
 import type { OrgChainLink } from "@engine/targets";
-import { generateDemoSubmissions, type DemoSubmission } from "@seeds/demo/generate";
+import { demoBludMemberships, generateDemoSubmissions, type DemoSubmission } from "@seeds/demo/generate";
+import { monthIndex, type GroupMembership } from "@engine";
 import { DEMO_DISTRICTS, districtOf, orgUnits, overlays, pkg } from "./helpers";
 
 // ------------------------------------------------------------------ setup
+
+/** The demo's national group "blud" (its BLUD Puskesmas from the month of their decree), as the seed stores it. */
+const memberships: Record<string, GroupMembership[]> = Object.create(null);
+for (const m of demoBludMemberships({ orgUnits })) {
+  const [year, month] = m.from.split("-").map(Number);
+  (memberships[m.code] ??= []).push({ groupKey: "blud", from: monthIndex(year, month), to: null });
+}
 
 let subs: DemoSubmission[];
 beforeAll(() => {
@@ -50,7 +58,7 @@ for (const u of orgUnits) {
 /** The pure pipeline: plan → in-memory facts → scorecard. */
 function scorecard(p: TemplatePackage, request: ScorecardRequest): Scorecard {
   const plan = planScorecard(p, request);
-  const facts = computeRowFacts(plan, { orgUnits, submissions: subs });
+  const facts = computeRowFacts(plan, { orgUnits, submissions: subs, memberships });
   return computeScorecard(p, request, { facts, orgChains });
 }
 
@@ -122,26 +130,7 @@ const PERIODS: ReadonlyArray<{ period: string; ytd?: boolean }> = [
 ];
 const label = (p: { period: string; ytd?: boolean }) => `${p.period}${p.ytd === undefined ? "" : p.ytd ? " ytd" : " non-ytd"}`;
 
-/**
- * Indicators over the Pustu and Posyandu forms: their reports reach a district row once the facts
- * roll them up through their Puskesmas (who reports what: engine/expected.ts); until then the
- * pure facts read Puskesmas reports only, and these cells are checked by hand in
- * tests/seeds/village-demo.test.ts instead.
- */
-const villageFields = new Set(
-  pkg.forms
-    .filter((f) => (f.reportingLevels ?? ["puskesmas"]).some((l) => l !== "puskesmas"))
-    .flatMap((f) => f.sections.flatMap((s) => s.fields.map((x) => x.key))),
-);
-const VILLAGE_INDICATORS = new Set(
-  pkg.indicators.filter((i) => [...villageFields].some((k) => new RegExp(`\\b${k}\\b`).test(`${i.numerator} ${i.denominator ?? ""}`))).map((i) => i.key),
-);
-
 describe("demo data × national package: every indicator computes", () => {
-  it("sets apart exactly the three village indicators", () => {
-    expect([...VILLAGE_INDICATORS].sort()).toEqual(["ilp_posyandu_kader_aktif", "ilp_posyandu_siklus_hidup", "ilp_pustu_aktif"]);
-  });
-
   it.each(PERIODS)("district scorecard $period (ytd $ytd)", (p) => {
     const bludDistricts = new Set(subs.filter((s) => s.form === "blud_triwulan").map((s) => districtOf.get(s.org)));
     expect([...bludDistricts].sort()).toEqual(["33.24", "64.74"]);
@@ -153,22 +142,21 @@ describe("demo data × national package: every indicator computes", () => {
         const where = `${label(p)} ${row.code} ${cell.indicator}`;
         expect(cell.state, where).not.toBe("notarget"); // every national indicator has a 2025 and 2026 target
         expect(["FORMULA_ERROR", "NOT_FINITE", "MISSING", "DIV_ZERO"], where).not.toContain(cell.reason);
-        if (cell.expected === 0) {
-          // Quarterly forms (BOK, BLUD) in a month that closes no quarter (2026-10): no quarterly
-          // report belongs to the window, nothing is expected, so nothing is shown.
-          expect(p.period === "2026-10" && !p.ytd && ["bok", "blud"].includes(indicatorOf(pkg, cell.indicator).group), where).toBe(true);
+        const group = indicatorOf(pkg, cell.indicator).group;
+        if (group === "blud" && row.code !== sc.total.code && !bludDistricts.has(row.code)) {
+          // Sawahlunto, Sintang and Tegal have no BLUD Puskesmas: the BLUD form applies to the
+          // group blud only, so nothing is expected there (not a completeness of 0).
+          expect(cell.expected, where).toBe(0);
           expect(cell.reason, where).toBe("NO_DATA");
           expect(cell.completeness, where).toBeNull();
           continue;
         }
-        if (VILLAGE_INDICATORS.has(cell.indicator)) continue;
-        const group = indicatorOf(pkg, cell.indicator).group;
-        if (group === "blud" && row.code !== sc.total.code && !bludDistricts.has(row.code)) {
-          // Sawahlunto, Sintang and Tegal have no BLUD Puskesmas: expected but never reported.
+        if (cell.expected === 0) {
+          // Quarterly forms (BOK, BLUD) in a month that closes no quarter (2026-10): no quarterly
+          // report belongs to the window, nothing is expected, so nothing is shown.
+          expect(p.period === "2026-10" && !p.ytd && ["bok", "blud"].includes(group), where).toBe(true);
           expect(cell.reason, where).toBe("NO_DATA");
-          expect(cell.state, where).toBe("nodata");
-          expect(cell.reported, where).toBe(0);
-          expect(cell.completeness, where).toBe(0);
+          expect(cell.completeness, where).toBeNull();
           continue;
         }
         expect(cell.value, where).not.toBeNull();
@@ -481,6 +469,31 @@ describe("completeness = reported ÷ expected unit-periods, by hand", () => {
     const bok = cellOf(sc, "61.05", "bok_serapan");
     expect([bok.reported, bok.expected]).toEqual([bokReported, units.length * 4]);
     expect(bok.completeness!).toBeCloseTo(bokReported / (units.length * 4), 12);
+  });
+
+  it("BLUD counts BLUD Puskesmas only: expected = members of the group blud during each quarter of 2025 (Kendal, Bontang, nation)", () => {
+    const quarters = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"];
+    const memberDuring = (code: string, q: string): boolean => {
+      const end = monthIndex(2025, Number(q.slice(-1)) * 3);
+      return (memberships[code] ?? []).some((m) => m.from <= end && (m.to === null || m.to >= end - 2));
+    };
+    const sc = scorecard(pkg, { period: "2025", rows: DEMO_DISTRICTS.map(ref), indicators: ["blud_pendapatan"] });
+    let nationReported = 0;
+    let nationExpected = 0;
+    for (const d of DEMO_DISTRICTS) {
+      const units = puskesmasOf(d);
+      const expected = quarters.reduce((n, q) => n + units.filter((u) => memberDuring(u, q)).length, 0);
+      const reported = counted("blud_triwulan", units, quarters).length;
+      const cell = cellOf(sc, d, "blud_pendapatan");
+      expect([cell.reported, cell.expected], d).toEqual([reported, expected]);
+      if (expected > 0) expect(cell.completeness!, d).toBeCloseTo(reported / expected, 12);
+      nationReported += reported;
+      nationExpected += expected;
+    }
+    // Only Kendal and Bontang have BLUD Puskesmas; all of their Puskesmas would be 4 × 20 + 4 × 6.
+    expect(nationExpected).toBeGreaterThan(0);
+    expect(nationExpected).toBeLessThan(4 * (puskesmasOf("33.24").length + puskesmasOf("64.74").length));
+    expect(cellOf(sc, sc.total.code, "blud_pendapatan")).toMatchObject({ reported: nationReported, expected: nationExpected });
   });
 
   it("2026-10, the newest month: drafts and returned reports do not count, so cells are incomplete", () => {

@@ -6,7 +6,7 @@ import { aggregateOverTime, addNullable, numericValue } from "./aggregate";
 import type { GroupMembership } from "./expected";
 import { COUNTED_STATUSES, dict, type RowFacts, type ScorecardPlan, type UnitFacts } from "./facts";
 import { periodWindow, type MonthWindow } from "./period";
-import { countsFor, expectedFor, isReportingLevel, isVillageLevel, reportsForm, type CountingUnit } from "./reporting-units";
+import { countsFor, expectedFor, groupsInWindow, isReportingLevel, isVillageLevel, reportsForm, type CountingUnit } from "./reporting-units";
 
 /** An org unit as the fact provider sees it. */
 export interface MemoryOrgUnit {
@@ -31,7 +31,7 @@ export interface MemoryFactSource {
   orgUnits: readonly MemoryOrgUnit[];
   submissions: readonly MemorySubmission[];
   rows?: readonly string[];
-  /** Group memberships by unit code (any owner), for forms that apply to groups and the org-group filter. */
+  /** Group memberships by unit code (any owner), for forms that apply to groups, the org-group filter and in_group. */
   memberships?: Readonly<Record<string, readonly GroupMembership[]>>;
 }
 
@@ -208,7 +208,9 @@ export function computeRowFacts(plan: ScorecardPlan, source: MemoryFactSource): 
           if (!forms) continue;
           const values = dict<number | null>();
           for (const key of w.unitFields) values[key] = reportsForm(plan.reporters[plan.fields[key].form], unit.level) ? unitValue(unit, key) : null;
-          list.push({ code: unit.code, values, forms: [...forms].sort() });
+          const one: UnitFacts = { code: unit.code, values, forms: [...forms].sort() };
+          if (w.unitGroups) one.groups = groupsInWindow(unit, w.unitGroups, w.start, w.end);
+          list.push(one);
         }
         facts.units = list;
       }

@@ -24,6 +24,10 @@
  *    them during the period (engine/expected.ts).
  * 7. Per-unit facts (count_units, units()) list the reporting units: for a Posyandu form the
  *    Posyandu, whatever the row's level.
+ * 8. With `window.unitGroups` (keys read by in_group inside count_units), each unit's facts list
+ *    the keys it is "in" for the window: the unit or one of its ancestors at a reporting level
+ *    (its Pustu, its Puskesmas) was a member of a group with that key (any owner) during at least
+ *    one month of the window (docs/decisions/039-groups-in-formulas.md).
  */
 import type { Aggregation, PeriodType } from "./documents";
 import type { ReportingLevel } from "./expected";
@@ -53,6 +57,8 @@ export interface PlanWindow {
   fields: string[];
   /** Fields also needed per unit (read inside count_units); a subset of `fields`. */
   unitFields: string[];
+  /** Org-unit group keys read by in_group inside count_units, sorted; absent when none. */
+  unitGroups?: string[];
   /** Forms whose completeness is needed: those of `fields`. */
   forms: string[];
   /** Per form, the periods of that form that lie in the window (what `expected` counts). */
@@ -94,6 +100,8 @@ export interface UnitFacts {
    * forms, so a cell does not change with the other indicators of the request.
    */
   forms?: string[];
+  /** Of the window's unitGroups, the keys this unit is in (rule 8); present exactly when the window has unitGroups. */
+  groups?: string[];
 }
 
 /** Facts of one row org unit in one window. */

@@ -35,6 +35,15 @@ export function passesOrgGroup(unit: Pick<CountingUnit, "lineage">, orgGroup: st
   return unit.lineage.some((m) => m.groupKey === orgGroup && membershipOverlaps(m, start, end));
 }
 
+/**
+ * Of `keys`, those the unit is "in" for months [start, end]: it or one of its ancestors at a
+ * reporting level was a member of a group with the key during at least one of those months
+ * (in_group in formulas, docs/decisions/039-groups-in-formulas.md). Keys keep their order.
+ */
+export function groupsInWindow(unit: Pick<CountingUnit, "lineage">, keys: readonly string[], start: number, end: number): string[] {
+  return keys.filter((key) => unit.lineage.some((m) => m.groupKey === key && membershipOverlaps(m, start, end)));
+}
+
 /** Whether a unit reports a form at all (its level is one of the form's). */
 export function reportsForm(reporters: FormReporters, level: string): boolean {
   return (reporters.levels as string[]).includes(level);

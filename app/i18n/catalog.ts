@@ -33,6 +33,7 @@ import * as m_village_package from "./messages/village-package";
 import * as m_group_filter from "./messages/group-filter";
 import * as m_village from "./messages/village";
 import * as m_reporting_levels from "./messages/reporting-levels";
+import * as m_formula_groups from "./messages/formula-groups";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -556,6 +557,7 @@ export const id = {
   ...m_group_filter.id,
   ...m_village.id,
   ...m_reporting_levels.id,
+  ...m_formula_groups.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1081,6 +1083,7 @@ export const en: Record<MessageKey, string> = {
   ...m_group_filter.en,
   ...m_village.en,
   ...m_reporting_levels.en,
+  ...m_formula_groups.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

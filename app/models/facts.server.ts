@@ -17,6 +17,7 @@
 import { PostgresAdapter, sql, type RawBuilder } from "kysely";
 import {
   expectedFor,
+  groupsInWindow,
   periodWindow,
   reportsForm,
   type CountingUnit,
@@ -143,9 +144,11 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
     levels.length === 0
       ? []
       : await db.selectFrom("org_unit").select(["id", "code", "path", "level"]).where("level", "in", levels).where("path", "like", `${common}%`).execute();
-  // Memberships of the groups the forms apply to and of the org-group filter, inside the rows'
-  // common Puskesmas (the filter reads a unit's Pustu and Puskesmas too) or wider.
-  const groupKeys = [...new Set([...forms.flatMap((f) => plan.reporters[f].groups ?? []), ...(orgGroup === null ? [] : [orgGroup])])];
+  // Memberships of the groups the forms apply to, of the org-group filter and of in_group inside
+  // count_units, inside the rows' common Puskesmas (the filter and in_group read a unit's Pustu
+  // and Puskesmas too) or wider.
+  const unitGroups = [...new Set(windows.flatMap((w) => w.unitGroups ?? []))];
+  const groupKeys = [...new Set([...forms.flatMap((f) => plan.reporters[f].groups ?? []), ...(orgGroup === null ? [] : [orgGroup]), ...unitGroups])];
   const membershipsOf = new Map<number, GroupMembership[]>();
   if (groupKeys.length > 0 && unitRows.length > 0) {
     const prefix = `/${common.split("/").filter(Boolean).slice(0, 4).join("/")}/`.replace("//", "/");
@@ -441,7 +444,9 @@ export async function sqlRowFacts(db: DbOrTrx, plan: ScorecardPlan, rows: readon
           const values = Object.create(null) as Record<string, number | null>;
           const known = unitValues[wi].get(u.id);
           for (const key of w.unitFields) values[key] = known && key in known ? known[key] : null;
-          list.push({ code: u.code, values, forms: [...reportedForms].sort() });
+          const one: UnitFacts = { code: u.code, values, forms: [...reportedForms].sort() };
+          if (w.unitGroups) one.groups = groupsInWindow(u, w.unitGroups, w.start, w.end);
+          list.push(one);
         }
         f.units = list;
       }

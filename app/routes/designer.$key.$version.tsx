@@ -21,7 +21,7 @@ import {
   REFUSAL_MESSAGES,
 } from "~/models/designer.server";
 import { libraryAccess } from "~/auth/policy.server";
-import { appliesToProblems, appliesToProblemsOfText, designerGroups } from "~/models/designer-groups.server";
+import { designerGroups, groupKeyProblems, groupKeyProblemsOfText } from "~/models/designer-groups.server";
 import { PACKAGE_MAX_BYTES } from "@engine";
 import { DESIGNER_BODY_BYTES } from "~/utils/limits";
 import { clientIp, formString, readForm } from "~/utils/http.server";
@@ -59,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     row: view.row,
     document: view.document,
-    problems: [...toDesignerProblems(view.problems, locale), ...appliesToProblems(view.document, groups, locale)],
+    problems: [...toDesignerProblems(view.problems, locale), ...groupKeyProblems(view.document, groups, locale)],
     groups,
     published: view.published,
     readOnly: view.readOnly,
@@ -94,8 +94,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "save" || intent === "check") {
     const result =
       intent === "save" ? await saveDraft(access, key, version, documentText, revision, actor) : await checkDraft(access, key, version, documentText);
-    // A form's "applies to" keys that name no group the admin may read: a problem, not a refusal.
-    const problems = [...toDesignerProblems(result.errors, locale), ...appliesToProblemsOfText(documentText, await designerGroups(user), locale)];
+    // Group keys (a form's "applies to", an indicator's in_group) that name no group the admin may read: a problem, not a refusal.
+    const problems = [...toDesignerProblems(result.errors, locale), ...groupKeyProblemsOfText(documentText, await designerGroups(user), locale)];
     if (result.ok) {
       const message =
         intent === "check"

@@ -6,7 +6,7 @@
  */
 import type { BinaryExpression, CallExpression, Expr, Identifier, UnaryExpression } from "./ast";
 import { clipText, formulaError, type FormulaError, type FormulaErrorCode, type Locale, type MessageParams } from "./errors";
-import { FUNCTIONS, ROUND_MAX_DIGITS, paramType, type FunctionSpec } from "./functions";
+import { FUNCTIONS, GROUP_KEY_PATTERN, IN_GROUP, ROUND_MAX_DIGITS, paramType, type FunctionSpec } from "./functions";
 import { BINARY_OPERATORS, UNARY_OPERATORS } from "./operators";
 import { parseFormula } from "./parser";
 import type { CheckEnv, CheckResult, FormulaContext, FormulaType } from "./types";
@@ -27,7 +27,7 @@ export function analyzeFormula(src: string, env: CheckEnv): Analysis {
   const locale: Locale = env.locale ?? "id";
   const parsed = parseFormula(src, locale);
   if (!parsed.ast) {
-    return { result: { ok: false, errors: parsed.errors, refs: [], unitRefs: [], usesUnits: false } };
+    return { result: { ok: false, errors: parsed.errors, refs: [], unitRefs: [], groupRefs: [], usesUnits: false } };
   }
   const checker = new Checker(env, locale);
   const type = checker.visit(parsed.ast, false);
@@ -40,6 +40,7 @@ export function analyzeFormula(src: string, env: CheckEnv): Analysis {
       type: errors.length === 0 ? type : undefined,
       refs: [...checker.refs],
       unitRefs: [...checker.unitRefs],
+      groupRefs: [...checker.groupRefs],
       usesUnits: checker.usesUnits,
     },
   };
@@ -62,6 +63,7 @@ class Checker {
   readonly errors: FormulaError[] = [];
   readonly refs = new Set<string>();
   readonly unitRefs = new Set<string>();
+  readonly groupRefs = new Set<string>();
   usesUnits = false;
 
   constructor(
@@ -120,6 +122,7 @@ class Checker {
       for (const arg of node.args) this.visit(arg, inUnits);
       return undefined;
     }
+    if (spec.name === IN_GROUP) return this.inGroup(node, inUnits);
     if (!spec.contexts.includes(this.env.context)) {
       this.report("CONTEXT", node.calleeSpan, { name: spec.name, context: CONTEXT_NAMES[this.locale][this.env.context] });
     } else if (spec.aggregate && inUnits) {
@@ -146,6 +149,21 @@ class Checker {
       if (spec.name === "round" && index === 1 && type === "number") this.roundDigits(arg);
     });
     return spec.result === "T" ? generic : spec.result;
+  }
+
+  /**
+   * in_group(key): per unit only (inside count_units of an indicator formula); its argument is a
+   * group key written as a bare name, never read as a field.
+   */
+  private inGroup(node: CallExpression, inUnits: boolean): Typed {
+    if (this.env.context !== "indicator" || !inUnits) this.report("IN_GROUP_CONTEXT", node.calleeSpan);
+    const arg = node.args.length === 1 ? node.args[0] : undefined;
+    if (!arg || arg.type !== "Identifier" || !GROUP_KEY_PATTERN.test(arg.name)) {
+      this.report("GROUP_KEY", node.args.length === 1 ? node.args[0] : node);
+      return "boolean";
+    }
+    this.groupRefs.add(arg.name);
+    return "boolean";
   }
 
   /** Digits must be a literal so the rounding is known when the formula is saved. */

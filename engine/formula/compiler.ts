@@ -6,9 +6,10 @@
  * Inside the closures "no value" is carried as its reason string ('MISSING' | 'DIV_ZERO' |
  * 'NOT_FINITE'), so the reason for a null result travels with it and is reported by `evaluate`.
  */
-import type { BinaryExpression, CallExpression, Expr, UnaryExpression } from "./ast";
+import type { BinaryExpression, CallExpression, Expr, Identifier, UnaryExpression } from "./ast";
 import { FormulaCompileError, FormulaRuntimeError, formatMessage, type Locale } from "./errors";
 import { analyzeFormula } from "./checker";
+import { IN_GROUP } from "./functions";
 import { FORMULA_LIMITS } from "./limits";
 import type { BinaryOperator } from "./operators";
 import type { CheckEnv, CompiledFormula, EvalResult, EvalScope, FormulaType, NullReason, ValueScope } from "./types";
@@ -36,6 +37,7 @@ export function compileFormula(src: string, env: CheckEnv): CompiledFormula {
     type: result.type,
     refs: result.refs,
     unitRefs: result.unitRefs,
+    groupRefs: result.groupRefs,
     usesUnits: result.usesUnits,
     evaluate(scope: EvalScope): EvalResult {
       return toResult(root(scope, { steps: 0, locale }));
@@ -312,8 +314,21 @@ function roundHalfAwayFromZero(x: number, digits: number): number {
 }
 
 function compileCall(node: CallExpression, env: CheckEnv): Closure {
+  if (node.callee === IN_GROUP) return compileInGroup(node);
   const build = IMPLEMENTATIONS.get(node.callee);
   // The checker has already rejected unknown functions; this guards the two tables drifting.
   if (!build) throw new Error(`No implementation for formula function ${node.callee}`);
   return build(node.args.map((arg) => compileNode(arg, env)));
+}
+
+/**
+ * in_group(key): the key is a name, not a value to read; the unit scope answers from the groups
+ * its provider attached. A scope that cannot answer (no per-unit membership) yields no value.
+ */
+function compileInGroup(node: CallExpression): Closure {
+  const key = (node.args[0] as Identifier).name;
+  return (scope, state) => {
+    tick(state);
+    return typeof scope.inGroup === "function" ? scope.inGroup(key) === true : "MISSING";
+  };
 }

@@ -104,6 +104,14 @@ export const FORMULA_ERRORS = {
     id: "Fungsi {name}() tidak boleh dipakai di dalam count_units(). Kondisi count_units dihitung per unit.",
     en: "Function {name}() cannot be used inside count_units(). The count_units condition is evaluated per unit.",
   },
+  IN_GROUP_CONTEXT: {
+    id: "Fungsi in_group() hanya boleh dipakai di dalam count_units(...) pada rumus indikator, karena keanggotaan kelompok dinilai per unit. Contoh: count_units(in_group(blud) and ikm >= 76.61).",
+    en: "Function in_group() can only be used inside count_units(...) in an indicator formula, because group membership is judged per unit. Example: count_units(in_group(blud) and ikm >= 76.61).",
+  },
+  GROUP_KEY: {
+    id: "in_group() memerlukan tepat satu kode kelompok unit yang ditulis langsung (huruf kecil, angka dan garis bawah, paling banyak 64 karakter), misalnya in_group(blud).",
+    en: "in_group() needs exactly one org-unit group key written directly (lowercase letters, digits and underscores, at most 64 characters), e.g. in_group(blud).",
+  },
   ROUND_DIGITS: {
     id: "Jumlah desimal pada round() harus bilangan bulat 0 sampai 10 yang ditulis langsung, misalnya round(x, 1).",
     en: "The digits argument of round() must be a whole number 0 to 10 written directly, e.g. round(x, 1).",

@@ -119,6 +119,19 @@ const SPECS: FunctionSpec[] = [
     },
   },
   {
+    name: "in_group",
+    params: [],
+    minArgs: 1,
+    maxArgs: 1,
+    result: "boolean",
+    contexts: INDICATOR_ONLY,
+    aggregate: false,
+    summary: {
+      id: "in_group(kode): di dalam count_units, benar bila unit (atau Pustu/Puskesmas-nya) anggota kelompok unit berkode itu pada periode yang dibaca.",
+      en: "in_group(key): inside count_units, true when the unit (or its Pustu/Puskesmas) was a member of the org-unit group with that key in the period read.",
+    },
+  },
+  {
     name: "units",
     params: [],
     minArgs: 0,
@@ -137,6 +150,12 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map(SPECS.map((s
 export function paramType(spec: FunctionSpec, index: number): ParamType {
   return index < spec.params.length ? spec.params[index] : (spec.rest ?? "any");
 }
+
+/** The function whose single argument is an org-unit group key, not an expression. */
+export const IN_GROUP = "in_group";
+
+/** Shape of an org-unit group key (docs/decisions/033-org-unit-groups.md). */
+export const GROUP_KEY_PATTERN = /^[a-z0-9_]{1,64}$/;
 
 /** Largest `digits` accepted by round(). */
 export const ROUND_MAX_DIGITS = 10;

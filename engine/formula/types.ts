@@ -31,6 +31,8 @@ export interface CheckResult {
   refs: string[];
   /** Identifiers used inside `count_units` (resolved against each unit's scope). */
   unitRefs: string[];
+  /** Org-unit group keys read by `in_group(key)` (inside `count_units`), in order of first use. */
+  groupRefs: string[];
   /** True when the formula uses `count_units` or `units()`. */
   usesUnits: boolean;
 }
@@ -38,6 +40,11 @@ export interface CheckResult {
 /** Read access to values by key; `undefined` or `null` means "no value". */
 export interface ValueScope {
   get(key: string): FormulaValue | undefined;
+  /**
+   * Per-unit scopes only: whether the unit (or its Pustu or Puskesmas) was a member of a group
+   * with this key during the window; absent = membership unknown, `in_group` has no value.
+   */
+  inGroup?(key: string): boolean;
 }
 
 /** Scope of one evaluation; `units` are the per-unit scopes seen by `count_units`/`units()`. */
@@ -60,6 +67,7 @@ export interface CompiledFormula {
   type: FormulaType;
   refs: string[];
   unitRefs: string[];
+  groupRefs: string[];
   usesUnits: boolean;
   evaluate(scope: EvalScope): EvalResult;
 }

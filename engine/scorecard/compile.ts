@@ -20,6 +20,8 @@ export interface CompiledIndicator {
   fields: string[];
   /** Fields read inside count_units (needed per unit). */
   unitFields: string[];
+  /** Org-unit group keys read by in_group inside count_units (each unit's groups are needed). */
+  unitGroups: string[];
   /** Forms of unitFields: count_units/units() see the units that reported one of them. */
   unitForms: string[];
   /** Forms of `fields`: completeness is computed over them. */
@@ -113,8 +115,10 @@ export function compilePackage(pkg: TemplatePackage): CompiledPackage {
     const denominator = indicator.denominator !== undefined ? compilePart(indicator.denominator, symbols, "denominator", errors) : null;
     const all = new Set<string>();
     const perUnit = new Set<string>();
+    const groups = new Set<string>();
     for (const f of [numerator, denominator]) {
       if (!f) continue;
+      for (const g of f.groupRefs) groups.add(g);
       for (const r of f.refs) all.add(r);
       for (const r of f.unitRefs) {
         all.add(r);
@@ -131,6 +135,7 @@ export function compilePackage(pkg: TemplatePackage): CompiledPackage {
       errors,
       fields: fieldKeys,
       unitFields: [...perUnit].filter((k) => fields.has(k)),
+      unitGroups: [...groups],
       unitForms: [...new Set([...perUnit].filter((k) => fields.has(k)).map((k) => fields.get(k)!.form))].sort(),
       forms: formsRead,
       usesUnits: Boolean(numerator?.usesUnits || denominator?.usesUnits),

@@ -50,6 +50,14 @@ class RecordScope implements ValueScope {
   }
 }
 
+/** A unit's scope: its values and, when the provider listed them, the groups it is in (in_group); without them in_group has no value. */
+function unitScopeOf(unit: UnitFacts): RecordScope {
+  const scope: RecordScope & ValueScope = new RecordScope(unit.values);
+  const groups = unit.groups;
+  if (groups) scope.inGroup = (key) => groups.includes(key);
+  return scope;
+}
+
 /** Row scope with its unit scopes, built once per RowFacts (a national total has 10,000+ units). */
 type RowScope = RecordScope & { units?: RecordScope[] };
 
@@ -68,7 +76,7 @@ function rowScopeFactory(): (facts: RowFacts, unitForms: readonly string[]) => R
     let scope = byForms.get(key);
     if (!scope) {
       scope = new RecordScope(facts.totals) as RowScope;
-      if (facts.units) scope.units = unitsForIndicator(facts.units, unitForms).map((u) => new RecordScope(u.values));
+      if (facts.units) scope.units = unitsForIndicator(facts.units, unitForms).map(unitScopeOf);
       byForms.set(key, scope);
     }
     return scope;

@@ -85,7 +85,7 @@ export function planScorecard(pkg: TemplatePackage, request: ScorecardRequest): 
   const period = parsePeriod(request.period);
   const prev = parsePeriod(previousPeriod(period));
   const withTrend = request.trend ?? true;
-  const windows = new Map<string, PlanWindow & { fieldSet: Set<string>; unitSet: Set<string> }>();
+  const windows = new Map<string, PlanWindow & { fieldSet: Set<string>; unitSet: Set<string>; groupSet: Set<string> }>();
   const getWindow = (role: "current" | "previous", ytd: boolean): string => {
     const id = ytd ? `${role}-ytd` : role;
     if (!windows.has(id)) {
@@ -104,6 +104,7 @@ export function planScorecard(pkg: TemplatePackage, request: ScorecardRequest): 
         formPeriods: dict<string[]>(),
         fieldSet: new Set(),
         unitSet: new Set(),
+        groupSet: new Set(),
       });
     }
     return id;
@@ -120,6 +121,7 @@ export function planScorecard(pkg: TemplatePackage, request: ScorecardRequest): 
       const w = windows.get(id)!;
       for (const k of ci.fields) w.fieldSet.add(k);
       for (const k of ci.unitFields) w.unitSet.add(k);
+      for (const g of ci.unitGroups) w.groupSet.add(g);
     }
     for (const k of ci.fields) {
       const { label: _label, ...field } = compiled.fields.get(k)!;
@@ -129,9 +131,11 @@ export function planScorecard(pkg: TemplatePackage, request: ScorecardRequest): 
   const out: PlanWindow[] = [];
   const reporters = dict<FormReporters>();
   for (const w of windows.values()) {
-    const { fieldSet, unitSet, ...rest } = w;
+    const { fieldSet, unitSet, groupSet, ...rest } = w;
     rest.fields = [...fieldSet];
     rest.unitFields = [...unitSet];
+    // Only when a formula reads in_group: no membership work otherwise.
+    if (groupSet.size > 0) rest.unitGroups = [...groupSet].sort();
     rest.forms = [...new Set(rest.fields.map((k) => fields[k].form))];
     for (const form of rest.forms) {
       const doc = compiled.forms.get(form)!;

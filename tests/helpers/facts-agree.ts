@@ -2,7 +2,7 @@
 import { expect } from "vitest";
 import type { RowFacts } from "@engine";
 
-/** Same rows and windows, reported and expected counts, totals (6 decimals), per-unit values and, when listed, contributing and missing units. */
+/** Same rows and windows, reported and expected counts, totals (6 decimals), per-unit values and groups (in_group) and, when listed, contributing and missing units. */
 export function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], label: string) {
   const key = (f: RowFacts) => `${f.window}|${f.row}`;
   const mem = new Map(memFacts.map((f) => [key(f), f]));
@@ -18,13 +18,19 @@ export function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], labe
       else expect(s.totals[k], `${label} ${key(s)} ${k}`).toBeCloseTo(m.totals[k]!, 6);
     }
     if (m.units) {
-      const norm = (u: RowFacts["units"]) => (u ?? []).map((x) => ({ code: x.code, values: { ...x.values } })).sort((a, b) => a.code.localeCompare(b.code));
+      const norm = (u: RowFacts["units"]) =>
+        (u ?? []).map((x) => ({ code: x.code, values: { ...x.values }, groups: x.groups })).sort((a, b) => a.code.localeCompare(b.code));
       const su = norm(s.units);
       const mu = norm(m.units);
       expect(
         su.map((u) => u.code),
         `${label} units ${key(s)}`,
       ).toEqual(mu.map((u) => u.code));
+      // in_group: the same keys per unit (or none on both sides when no formula reads in_group).
+      expect(
+        su.map((u) => [u.code, u.groups]),
+        `${label} unit groups ${key(s)}`,
+      ).toEqual(mu.map((u) => [u.code, u.groups]));
       su.forEach((u, i) => {
         for (const [k, v] of Object.entries(mu[i].values)) {
           if (v === null) expect(u.values[k]).toBeNull();

@@ -4,7 +4,9 @@
  * level, known levels, no duplicates), a group key naming no group the admin may read is a
  * problem in words at its place (Bahasa Indonesia, English for an English reader), known keys and
  * valid levels save clean, and an indicator counting units over forms of different reporting
- * levels is refused by the package check.
+ * levels is refused by the package check. Indicator formulas' in_group keys (decision 039): an
+ * unknown key is a problem in words at its formula, the draft still saved; in_group outside
+ * count_units is refused by the package check in the formula's words.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -103,6 +105,34 @@ describe.each(DIALECTS)("the designer's reporting settings on %s", (kind) => {
     expect(saved.problems).toEqual([]);
     const stored = JSON.parse((await row()).document) as TemplatePackage;
     expect(stored.forms[POSYANDU].reportingLevels).toEqual(["pustu", "posyandu"]);
+  });
+
+  it("an in_group key naming no group the admin may read is a problem at its formula, in both languages; the draft is saved", async () => {
+    const doc = draft((d) => {
+      d.indicators[0].numerator = "count_units(in_group(blud) and sk_klaster)";
+      d.indicators[0].denominator = "count_units(in_group(puskesmas_terpencil) and sk_klaster)";
+    });
+    const checked = payloadOf(await post({ intent: "check", document: doc }));
+    expect(problemsAt(checked.problems, "/indicators/0/numerator")).toEqual([]);
+    const [problem, ...others] = problemsAt(checked.problems, "/indicators/0/denominator");
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({ code: "UNKNOWN_GROUP_KEY" });
+    expect(problem.message).toContain('kelompok "puskesmas_terpencil" tidak ada atau tidak dapat Anda lihat');
+    const inEnglish = payloadOf(await post({ intent: "check", document: doc }, english));
+    expect(problemsAt(inEnglish.problems, "/indicators/0/denominator")[0].message).toContain('the group "puskesmas_terpencil" does not exist');
+    const saved = await post({ intent: "save", revision: String((await row()).revision), document: doc });
+    expect(statusOf(saved)).toBe(200);
+    expect((JSON.parse((await row()).document) as TemplatePackage).indicators[0].denominator).toBe("count_units(in_group(puskesmas_terpencil) and sk_klaster)");
+    expect(problemsAt(payloadOf(await load()).problems, "/indicators/0/denominator").map((p: Problem) => p.code)).toEqual(["UNKNOWN_GROUP_KEY"]);
+  });
+
+  it("refuses in_group outside count_units with the formula's message", async () => {
+    const doc = draft((d) => (d.indicators[0].numerator = "if(in_group(blud), 1, 0)"));
+    const answer = payloadOf(await post({ intent: "check", document: doc }));
+    const [p] = problemsAt(answer.problems, "/indicators/0/numerator");
+    expect(p.message).toContain("in_group() hanya boleh dipakai di dalam count_units(...)");
+    const en = payloadOf(await post({ intent: "check", document: doc }, english));
+    expect(problemsAt(en.problems, "/indicators/0/numerator")[0].message).toContain("in_group() can only be used inside count_units(...)");
   });
 
   it("refuses an indicator counting units over a Posyandu form and a Puskesmas form", async () => {

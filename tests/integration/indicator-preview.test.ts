@@ -1,7 +1,9 @@
 /**
  * Indicator preview of the designer: a draft indicator is computed on the last
  * 6 months of real submissions inside the caller's area with exactly the scorecard's numbers;
- * formula problems come back with their position; only admins, and only their own area.
+ * formula problems come back with their position; only admins, and only their own area. A
+ * draft reading in_group (docs/decisions/039-groups-in-formulas.md) gives, month by month, the
+ * numbers of the published indicator under the scorecard's org-group filter.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -65,6 +67,32 @@ describe.each(DIALECTS)("indicator preview on %s", (kind) => {
       expect(p.target).toBe(cell.target?.value ?? null);
       expect(p.band).toBe(cell.band);
     }
+  });
+
+  it("computes a draft counting units within a group (in_group): the published indicator's numbers under the group filter", async () => {
+    const pkg = national();
+    const base = pkg.indicators.find((i) => i.key === "ilp_puskesmas")!;
+    expect(`${base.numerator} / ${base.denominator}`).toBe("count_units(sk_klaster and alur_layanan_klaster) / units()");
+    pkg.indicators.push({
+      ...base,
+      key: "ilp_puskesmas_blud",
+      name: { id: "ILP di Puskesmas BLUD" },
+      numerator: "count_units(in_group(blud) and sk_klaster and alur_layanan_klaster)",
+      denominator: "count_units(in_group(blud))",
+    });
+    const { status, body } = await preview("national", pkg, pkg.indicators.length - 1);
+    expect(status).toBe(200);
+    if (body?.status !== "ok") throw new Error(JSON.stringify(body));
+    let members = 0;
+    for (const p of body.periods) {
+      const query = { packageKey: "ilp-nasional", period: p.period, parentCode: "ID", indicators: ["ilp_puskesmas"], trend: false };
+      const filtered = (await buildScorecard({ ...query, orgGroup: "blud" })).scorecard.total.cells[0];
+      const all = (await buildScorecard(query)).scorecard.total.cells[0];
+      expect([p.period, p.numerator, p.denominator]).toEqual([p.period, filtered.numerator ?? 0, filtered.denominator ?? 0]);
+      expect(p.denominator!).toBeLessThan(all.denominator!);
+      members += p.denominator ?? 0;
+    }
+    expect(members).toBeGreaterThan(0);
   });
 
   it("computes what the draft says, not the published definition", async () => {

@@ -64,6 +64,10 @@ function levelsPackage(): TemplatePackage {
       indicator("ind_layanan", "layanan"),
       indicator("ind_pasien", "pasien"),
       indicator("ind_blud", "pendapatan"),
+      // in_group (docs/decisions/039-groups-in-formulas.md): a national group, a key two owners have, a district's key.
+      indicator("pasien_blud", "count_units(in_group(blud) and pasien > 250)", "count_units(in_group(blud) and filled(pasien))"),
+      indicator("kader_lokus", "count_units(in_group(lokus) and kader_aktif >= 5)", "count_units(in_group(lokus) and filled(kader_aktif))"),
+      indicator("layanan_terpencil", "count_units(in_group(terpencil) and layanan > 0) + count_units(not in_group(lokus) and layanan > 20)"),
     ],
     targets: [],
     rules: [],
@@ -294,7 +298,7 @@ describe.each(DIALECTS)("reports from every level on %s", (kind) => {
   for (const orgGroup of [undefined, "lokus", "blud", "terpencil"]) {
     it(`SQL and reference facts agree on every row level and window${orgGroup ? ` under org group ${orgGroup}` : ""}`, async () => {
       const pkg = (await effectivePackage(KEY, null))!.package;
-      const seen = { values: 0, expected: 0 };
+      const seen = { values: 0, expected: 0, inGroup: 0 };
       for (const set of rowSets) {
         const rows = await set.rows();
         for (const p of periods) {
@@ -305,12 +309,15 @@ describe.each(DIALECTS)("reports from every level on %s", (kind) => {
           expectSameFacts(await sqlRowFacts(getDb(), plan, rows, { withUnitLists: true }), reference, label);
           seen.values += reference.filter((f) => Object.values(f.totals).some((v) => v !== null)).length;
           seen.expected += reference.filter((f) => Object.values(f.expected).some((v) => v > 0)).length;
+          seen.inGroup += reference.flatMap((f) => f.units ?? []).filter((u) => (u.groups ?? []).length > 0).length;
           expectSameFacts(await sqlRowFacts(getDb(), plan, rows), reference, `${label} (no lists)`);
         }
       }
       // Not an agreement on empty facts.
       expect(seen.values).toBeGreaterThan(20);
       expect(seen.expected).toBeGreaterThan(20);
+      // Units in an in_group group (their keys compared too).
+      expect(seen.inGroup).toBeGreaterThan(5);
     });
   }
 
@@ -348,6 +355,40 @@ describe.each(DIALECTS)("reports from every level on %s", (kind) => {
     expect(await value("11", "11.02")).toBeCloseTo(share(under["11.02"]), 9);
     expect(await value("ID", "11")).toBeCloseTo(share(under["11"]), 9);
     expect(await value("ID", null)).toBeCloseTo(share(under["11"]), 9);
+  });
+
+  it("in_group through buildScorecard: a national group (BLUD, P2 joining mid-quarter) and a district's group (the lokus of 11.02) counted by hand", async () => {
+    const q3 = ["2025-07", "2025-08", "2025-09"];
+    const counted = reports().filter((r) => r.status !== "draft" && q3.includes(r.period));
+    // BLUD in Q3: P1 (since February) and P2 (from August); P3 only in 2024. Pasien sums over the quarter.
+    const pasien = (p: string) => counted.filter((r) => r.unit === p && r.form === "pkm_bulanan").reduce((a, r) => a + r.data.pasien, 0);
+    const bludReporting = ["P1", "P2"].filter((p) => counted.some((r) => r.unit === p && r.form === "pkm_bulanan"));
+    expect(bludReporting).toEqual(["P1", "P2"]);
+    const bludOver = bludReporting.filter((p) => pasien(p) > 250);
+    // Lokus in Q3: Y1 and Y2 through their Pustu U1 (national group), Y5 through its Puskesmas P3 (the
+    // 11.02 group, June–September); Y3 and Y4 are in no lokus. Kader: the last report of the quarter.
+    const lastKader = new Map<string, number>();
+    for (const r of counted) if (r.form === "posyandu_bulanan" && LEVEL[r.unit] === "posyandu") lastKader.set(r.unit, r.data.kader_aktif);
+    const lokus = (units: string[]) => {
+      const reporting = units.filter((u) => lastKader.has(u));
+      return { numerator: reporting.filter((u) => lastKader.get(u)! >= 5).length, denominator: reporting.length };
+    };
+    const result = await buildScorecard({ packageKey: KEY, period: "2025-Q3", parentCode: "11", indicators: ["pasien_blud", "kader_lokus"] });
+    const row = (code: string) => result.scorecard.rows.find((r) => r.code === code)!;
+    expect(row("11.01").cells[0]).toMatchObject({ numerator: bludOver.length, denominator: 2 });
+    expect(row("11.02").cells[0]).toMatchObject({ numerator: 0, denominator: 0, reason: "DIV_ZERO" });
+    expect(row("11.01").cells[1]).toMatchObject(lokus(["Y1", "Y2"]));
+    expect(row("11.02").cells[1]).toMatchObject(lokus(["Y5"]));
+    expect(lokus(["Y1", "Y2", "Y5"]).denominator).toBeGreaterThan(1);
+    // The province row and the national total.
+    const national = await buildScorecard({ packageKey: KEY, period: "2025-Q3", parentCode: "ID", indicators: ["pasien_blud", "kader_lokus"] });
+    for (const r of [national.scorecard.rows[0], national.scorecard.total]) {
+      expect(r.cells[0]).toMatchObject({ numerator: bludOver.length, denominator: 2 });
+      expect(r.cells[1]).toMatchObject(lokus(["Y1", "Y2", "Y5"]));
+    }
+    // In Q1 P2 is not yet BLUD (P1 is, from February).
+    const q1 = await buildScorecard({ packageKey: KEY, period: "2025-Q1", parentCode: "ID", indicators: ["pasien_blud"] });
+    expect(q1.scorecard.total.cells[0].denominator).toBe(1);
   });
 
   it("gives a Puskesmas its Pustu and Posyandu as rows, with the Puskesmas's own roll-up as the total", async () => {

@@ -1,10 +1,11 @@
 /**
  * The SQL fact provider must agree exactly with the engine's in-memory reference on the same
  * stored data, on SQLite and PostgreSQL — for every window kind (month, ytd, quarter, year),
- * every row level, and with a district overlay.
+ * every row level, and with a district overlay; and with an indicator counting units within the
+ * demo's BLUD group (in_group, docs/decisions/039-groups-in-formulas.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeRowFacts, planScorecard, type ScorecardRequest, type TemplatePackage } from "@engine";
+import { computeRowFacts, planScorecard, type GroupMembership, type ScorecardRequest, type TemplatePackage } from "@engine";
 import { getDb } from "~/db/db.server";
 import { sqlRowFacts } from "~/models/facts.server";
 import { listChildren, getOrgByCode, listSubtree } from "~/models/org.server";
@@ -34,21 +35,45 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
       .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
       .select(["o.code", "s.form_key", "s.period", "s.status", "s.data"])
       .execute();
+    const ms = await db
+      .selectFrom("org_group_member as gm")
+      .innerJoin("org_group as g", "g.id", "gm.group_id")
+      .innerJoin("org_unit as o", "o.id", "gm.org_unit_id")
+      .select(["o.code", "g.key", "gm.from_month", "gm.to_month"])
+      .execute();
+    const memberships: Record<string, GroupMembership[]> = {};
+    for (const x of ms) (memberships[x.code] ??= []).push({ groupKey: x.key, from: Number(x.from_month), to: x.to_month === null ? null : Number(x.to_month) });
     memorySource = {
       orgUnits: units.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, path: u.path })),
       submissions: subs.map((s) => ({ org: s.code, form: s.form_key, period: s.period, status: s.status, values: JSON.parse(s.data) })),
+      memberships,
     };
   }, 300_000);
   afterAll(() => handle.destroy());
 
-  const cases: Array<{ name: string; parent?: string; level?: "district"; period: string; ytd?: boolean; overlayDistrict?: string }> = [
+  const cases: Array<{ name: string; parent?: string; level?: "district"; period: string; ytd?: boolean; overlayDistrict?: string; inGroup?: boolean }> = [
     { name: "districts nationally, month", level: "district", period: "2025-07" },
     { name: "districts nationally, year-to-date", level: "district", period: "2025-09", ytd: true },
     { name: "provinces, quarter", parent: "ID", period: "2025-Q3" },
     { name: "districts of Jawa Tengah, year", parent: "33", period: "2025" },
     { name: "Puskesmas of Sintang with its overlay, ytd", parent: "61.05", period: "2025-11", ytd: true, overlayDistrict: "61.05" },
     { name: "Puskesmas of Bontang with its overlay, quarter", parent: "64.74", period: "2025-Q2", overlayDistrict: "64.74" },
+    { name: "districts nationally, quarter, with in_group", level: "district", period: "2025-Q3", inGroup: true },
+    { name: "provinces, year-to-date, with in_group", parent: "ID", period: "2025-10", ytd: true, inGroup: true },
   ];
+  /** The national package with a BLUD share: ILP Puskesmas among BLUD members. */
+  const withInGroup = (pkg: TemplatePackage): TemplatePackage => ({
+    ...pkg,
+    indicators: [
+      ...pkg.indicators,
+      {
+        ...pkg.indicators.find((i) => i.key === "ilp_puskesmas")!,
+        key: "ilp_puskesmas_blud",
+        numerator: "count_units(in_group(blud) and sk_klaster and alur_layanan_klaster)",
+        denominator: "count_units(in_group(blud))",
+      },
+    ],
+  });
 
   for (const c of cases) {
     it(c.name, async () => {
@@ -59,13 +84,17 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
       const district = c.overlayDistrict ? await getOrgByCode(db, c.overlayDistrict) : null;
       const eff = await effectivePackage("ilp-nasional", district?.id ?? null);
       if (c.overlayDistrict) expect(eff!.overlay).not.toBeNull();
-      const pkg: TemplatePackage = eff!.package;
+      const pkg: TemplatePackage = c.inGroup ? withInGroup(eff!.package) : eff!.package;
       const request: ScorecardRequest = { period: c.period, ytd: c.ytd, rows: rows.map((r) => ({ code: r.code, name: r.name, level: r.level })) };
       const plan = planScorecard(pkg, request);
       const sql = await sqlRowFacts(db, plan, rows, { withUnitLists: true });
       const mem = computeRowFacts(plan, memorySource);
       expectSameFacts(sql, mem, c.name);
       expect(sql.some((f) => Object.values(f.totals).some((v) => v !== null))).toBe(true);
+      if (c.inGroup) {
+        expect(plan.windows.filter((w) => w.unitGroups?.includes("blud")).length).toBeGreaterThan(0);
+        expect(mem.flatMap((f) => f.units ?? []).filter((u) => u.groups?.includes("blud")).length).toBeGreaterThan(3);
+      }
     });
   }
 

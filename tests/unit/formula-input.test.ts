@@ -16,7 +16,7 @@ import {
   targetLocked,
   unitsChecks,
 } from "~/components/designer/indicators/checks";
-import { en as catalogEn, id as catalogId } from "~/i18n/catalog";
+import { en as catalogEn, id as catalogId, translate } from "~/i18n/catalog";
 import type { TemplatePackage } from "@engine";
 import { importGraph, isAjvPackage } from "../helpers/imports";
 
@@ -77,7 +77,9 @@ describe("formula editor: autocomplete", () => {
   it("suggests readable fields and context functions by prefix, then by substring", () => {
     expect(suggest("bumil", fields, "indicator").map((s) => s.insert)).toEqual(["bumil_k6", "bumil_sasaran"]);
     expect(suggest("cat", fields, "indicator")).toEqual([]);
-    expect(suggest("cou", fields, "indicator").map((s) => s.insert)).toEqual(["count_units("]);
+    // in_group's help text names count_units, so it follows as a match on the help text.
+    expect(suggest("cou", fields, "indicator").map((s) => s.insert)).toEqual(["count_units(", "in_group("]);
+    expect(suggest("in_g", fields, "indicator").map((s) => s.insert)).toEqual(["in_group("]);
     expect(suggest("cou", fields, "field")).toEqual([]);
     expect(suggest("sasaran", fields, "rule").map((s) => s.insert)).toContain("bumil_sasaran");
   });
@@ -208,5 +210,14 @@ describe("indicator editor: units() without count_units", () => {
     expect(unitsChecks({ numerator: "bumil_k6", denominator: "units()" }, fields)).toEqual([{ at: "denominator", key: "indcheck.unitsWithoutCount" }]);
     expect(unitsChecks({ numerator: "units()" }, fields)).toEqual([{ at: "numerator", key: "indcheck.unitsWithoutCount" }]);
     expect(unitsChecks({ numerator: "bumil_k6", denominator: "bumil_sasaran" }, fields)).toEqual([]);
+  });
+
+  it("says so for in_group without any field inside count_units (decision 039), not when a field is read there", () => {
+    expect(unitsChecks({ numerator: "count_units(in_group(blud))" }, fields)).toEqual([
+      { at: "numerator", key: "indcheck.inGroupWithoutField", params: { group: "blud" } },
+    ]);
+    expect(unitsChecks({ numerator: "count_units(in_group(blud) and ada_dokter)", denominator: "count_units(in_group(blud))" }, fields)).toEqual([]);
+    expect(translate("id", "indcheck.inGroupWithoutField", { group: "blud" })).toContain("count_units(in_group(blud) and isian > 0)");
+    expect(translate("en", "indcheck.inGroupWithoutField", { group: "blud" })).toContain("reads no field there");
   });
 });

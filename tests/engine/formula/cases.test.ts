@@ -5,9 +5,9 @@
  *   context?  "field"|"rule"|"indicator"   default: "indicator"
  *   locale?   "id"|"en"
  *   data?     {key: value|null}            default: DEFAULT_DATA
- *   units?    [{key: value}] | unitsRepeat: {unit, times}
+ *   units?    [{key: value}] | unitsRepeat: {unit, times}; a unit's `$groups` (group keys) answers in_group
  *   expected? value | reason?              evaluation result (reason defaults to MISSING for null)
- *   type?, refs?, unitRefs?, usesUnits?, describe?   checked when present
+ *   type?, refs?, unitRefs?, groupRefs?, usesUnits?, describe?   checked when present
  *   error?    first error code (errors sorted by position) | start?, end? of that error
  *   errors?   all error codes in order | messageContains? text in the first message
  *   runtimeError?  code thrown by evaluate (FormulaRuntimeError)
@@ -46,6 +46,7 @@ interface Case {
   type?: FormulaType;
   refs?: string[];
   unitRefs?: string[];
+  groupRefs?: string[];
   usesUnits?: boolean;
   describe?: string;
   error?: string;
@@ -101,10 +102,13 @@ function envOf(c: Case): CheckEnv {
   return { symbols: new Map(Object.entries(c.symbols ?? DEFAULT_SYMBOLS)), context: c.context ?? "indicator", locale: c.locale };
 }
 
-/** A Map-backed scope: own keys only, like the engine's real scopes. */
+/** A Map-backed scope: own keys only, like the engine's real scopes; `$groups` makes it a unit in those groups. */
 function scopeOf(values: Record<string, unknown>): ValueScope {
-  const map = new Map(Object.entries(values));
-  return { get: (key) => map.get(key) as FormulaValue | undefined };
+  const { $groups, ...own } = values;
+  const map = new Map(Object.entries(own));
+  const get = (key: string) => map.get(key) as FormulaValue | undefined;
+  if (!Array.isArray($groups)) return { get };
+  return { get, inGroup: (key) => $groups.includes(key) };
 }
 
 function evalScopeOf(c: Case): EvalScope {
@@ -161,6 +165,7 @@ function runCase(c: Case): void {
   if (c.type) expect(result.type).toBe(c.type);
   if (c.refs) expect(result.refs).toEqual(c.refs);
   if (c.unitRefs) expect(result.unitRefs).toEqual(c.unitRefs);
+  if (c.groupRefs) expect(result.groupRefs).toEqual(c.groupRefs);
   if (c.usesUnits !== undefined) expect(result.usesUnits).toBe(c.usesUnits);
   if (c.describe !== undefined) expect(describeFormula(src)).toBe(c.describe);
 

@@ -125,7 +125,8 @@ export function indicatorChecks(pkg: TemplatePackage, index: number, context: Pi
 /**
  * units() counts the units that reported the forms read inside count_units(...): an indicator
  * that uses units() but counts no field with count_units has no such form (the package
- * validation refuses it as UNITS_WITHOUT_COUNT; this says so while the admin types).
+ * validation refuses it as UNITS_WITHOUT_COUNT; this says so while the admin types). The same
+ * for count_units(in_group(key)) without any field: its cells would have no value.
  */
 export function unitsChecks(ind: Pick<Indicator, "numerator" | "denominator">, fields: readonly FormulaFieldInfo[]): Check[] {
   const symbols = symbolsOf(fields);
@@ -134,8 +135,12 @@ export function unitsChecks(ind: Pick<Indicator, "numerator" | "denominator">, f
     res: checkFormula(p.src, { symbols, context: "indicator" }),
   }));
   const unitFields = parts.flatMap((p) => p.res.unitRefs);
+  if (unitFields.length > 0) return [];
   const unitsOnly = parts.find((p) => p.res.ok && p.res.usesUnits && /\bunits\s*\(/.test(p.src));
-  return unitsOnly && unitFields.length === 0 ? [{ at: unitsOnly.at, key: "indcheck.unitsWithoutCount" }] : [];
+  if (unitsOnly) return [{ at: unitsOnly.at, key: "indcheck.unitsWithoutCount" }];
+  // in_group alone names no form either (decision 039): which units would be counted?
+  const groupsOnly = parts.find((p) => p.res.ok && p.res.groupRefs.length > 0);
+  return groupsOnly ? [{ at: groupsOnly.at, key: "indcheck.inGroupWithoutField", params: { group: groupsOnly.res.groupRefs[0] } }] : [];
 }
 
 /** A new indicator: first group, a key that follows its (empty) name, default percent settings. */

@@ -48,11 +48,8 @@ export async function seedDemoBase(log: (line: string) => void = () => {}): Prom
     throw new Error(`seeds/org-units.csv tidak sah:\n${org.errors.map((e) => `  baris ${e.row}: ${e.message}`).join("\n")}`);
   }
   log(`Unit organisasi: ${org.inserted}`);
-  const all = JSON.parse(fs.readFileSync(path.join(dir, "users.json"), "utf8")) as DemoUser[];
-  // An account of a role this build does not know yet (the demo lists accounts for roles that
-  // arrive with their feature) is left out and said so; tests/seeds checks every role's spelling.
-  const users = all.filter((u) => isRole(u.role));
-  for (const u of all.filter((x) => !isRole(x.role))) log(`Akun ${u.username} dilewati: peran ${u.role} belum dikenal aplikasi ini.`);
+  const users = JSON.parse(fs.readFileSync(path.join(dir, "users.json"), "utf8")) as DemoUser[];
+  for (const u of users) if (!isRole(u.role)) throw new Error(`seeds/users.json: peran ${u.role} untuk ${u.username} tidak dikenal.`);
   const db = getDb();
   const codes = [...new Set(users.flatMap((u) => u.scopes))];
   const units = await db.selectFrom("org_unit").select(["id", "code"]).where("code", "in", codes).execute();

@@ -68,9 +68,62 @@ function tail(file: string, lines = 30): string {
   }
 }
 
+const TEMPLATE_DIR = path.join(os.tmpdir(), "pantau-e2e-templates");
+
 /**
- * Starts the app on a free port with a fresh SQLite database: it migrates, seeds the demo
- * org tree and accounts (password pantau-demo), and serves build/index.js.
+ * A demo database seeded once per test run and clock (PANTAU_NOW, or today's date), copied for
+ * each file that needs that clock: seeding the demo takes about half a minute, copying it a few
+ * milliseconds. The run is the vitest process (every file's worker has it as parent), so a new run
+ * never reuses an older run's template, whatever changed in between. The first worker to need a
+ * template makes it under a lock directory; the others wait for the file.
+ */
+async function demoTemplate(env: NodeJS.ProcessEnv, logFile: string): Promise<string> {
+  const clockKey = (env.PANTAU_NOW ?? new Date().toISOString().slice(0, 10)).replace(/[^0-9A-Za-z]/g, "");
+  fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
+  const file = path.join(TEMPLATE_DIR, `run${process.ppid}-${clockKey}.sqlite`);
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    if (fs.existsSync(file)) return file;
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      // Another worker is seeding; a lock older than the deadline belongs to a worker that died.
+      const held = fs.statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 240_000) fs.rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`no demo template ${file} after 240 s (lock ${lock})`);
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      // Templates of earlier runs are of no use any more.
+      for (const old of fs.readdirSync(TEMPLATE_DIR))
+        if (!old.startsWith(`run${process.ppid}-`)) fs.rmSync(path.join(TEMPLATE_DIR, old), { recursive: true, force: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      const out = fs.openSync(logFile, "a");
+      try {
+        execFileSync(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["app/cli/main.ts", "db", "seed"], {
+          cwd: REPO_ROOT,
+          env: { ...env, DATABASE_URL: `sqlite:${tmp}` },
+          stdio: ["ignore", out, out],
+          timeout: 230_000,
+        });
+      } finally {
+        fs.closeSync(out);
+      }
+      for (const suffix of ["-wal", "-shm"]) fs.rmSync(`${tmp}${suffix}`, { force: true });
+      fs.renameSync(tmp, file);
+      return file;
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Starts the app on a free port with a fresh SQLite database holding the demo org tree, accounts
+ * (password pantau-demo) and reports (a copy of the run's template for that clock), migrates it
+ * and serves build/index.js.
  */
 export async function startApp(options: { name?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningApp> {
   ensureBuilt();
@@ -78,11 +131,14 @@ export async function startApp(options: { name?: string; timeoutMs?: number; env
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-e2e-"));
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const logFile = path.join(ARTIFACTS_DIR, `server-${options.name ?? "e2e"}.log`);
-  const log = fs.openSync(logFile, "w");
-  const databaseUrl = `sqlite:${path.join(dir, "e2e.sqlite")}`;
+  const databaseFile = path.join(dir, "e2e.sqlite");
+  const databaseUrl = `sqlite:${databaseFile}`;
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(port), DATABASE_URL: databaseUrl };
   delete env.PANTAU_SEEDS_DIR;
   delete env.TRUST_PROXY;
+  fs.writeFileSync(logFile, "");
+  fs.copyFileSync(await demoTemplate(env, logFile), databaseFile);
+  const log = fs.openSync(logFile, "a");
   const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["app/cli/main.ts", "serve", "--seed-if-empty"], {
     cwd: REPO_ROOT,
     env,

@@ -1,9 +1,17 @@
 /** `db seed` fills an empty database with the whole demo through the import paths; `--demo` reloads it. */
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "~/cli/main";
 import { getDb } from "~/db/db.server";
 import { verifyPassword } from "~/auth/password.server";
+import { parseOrgUnitsCsv } from "@seeds/org-units";
 import { useTestDatabase } from "../helpers/db";
+
+// Counted from the seed files: the demo grows (Pustu and Posyandu under every Puskesmas, a
+// village operator account), and the seed must load every unit and account it lists.
+const ORG_UNITS = parseOrgUnitsCsv(fs.readFileSync(path.resolve("seeds/org-units.csv"), "utf8")).length;
+const USERS = (JSON.parse(fs.readFileSync(path.resolve("seeds/users.json"), "utf8")) as unknown[]).length;
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
@@ -26,13 +34,21 @@ describe("demo seed on SQLite", () => {
     const r = await cli("db", "seed");
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(await count("org_unit")).toBe(103);
+    expect(await count("org_unit")).toBe(ORG_UNITS);
+    expect(await count("app_user")).toBe(USERS);
     expect(await count("template_package")).toBe(1);
     expect(await count("district_overlay")).toBe(5);
     expect(await count("submission")).toBeGreaterThan(4000);
     const admin = await getDb().selectFrom("app_user").select("password_hash").where("username", "=", "admin.nasional").executeTakeFirstOrThrow();
     expect(await verifyPassword("pantau-demo", admin.password_hash)).toBe(true);
-    for (const username of ["admin.nasional", "admin.sawahlunto", "verifikator.sawahlunto", "operator.sungaidurian", "fasilitator.nasional"]) {
+    for (const username of [
+      "admin.nasional",
+      "admin.sawahlunto",
+      "verifikator.sawahlunto",
+      "operator.sungaidurian",
+      "operator.pustu.kayugadang",
+      "fasilitator.nasional",
+    ]) {
       expect(await getDb().selectFrom("app_user").select("id").where("username", "=", username).executeTakeFirst(), username).toBeDefined();
     }
     const statuses = await getDb().selectFrom("submission").select("status").distinct().execute();
@@ -47,6 +63,6 @@ describe("demo seed on SQLite", () => {
     const reload = await cli("db", "seed", "--demo");
     expect(reload.code).toBe(0);
     expect(await count("submission")).toBe(before);
-    expect(await count("app_user")).toBe(20);
+    expect(await count("app_user")).toBe(USERS);
   }, 180_000);
 });

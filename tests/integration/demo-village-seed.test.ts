@@ -55,7 +55,11 @@ describe.each(DIALECTS)("the demo's village level seeded on %s", (kind) => {
       [2, "parent_code"],
       [3, "parent_code"],
     ]);
-    expect(bad.errors[0].message).toBe("Induk 13.73 bertingkat district; unit posyandu harus di bawah tingkat pustu atau puskesmas.");
+    // The message (village.org.posyanduParent) names the Posyandu, its parent and the parent's level in words.
+    expect(bad.errors.map((e) => e.message)).toEqual([
+      "Posyandu X1 (Posyandu X1) harus berada langsung di bawah Pustu atau Puskesmas, bukan di bawah 13.73 yang bertingkat Kabupaten/Kota. Perbaiki kolom parent_code.",
+      "Posyandu X2 (Posyandu X2) harus berada langsung di bawah Pustu atau Puskesmas, bukan di bawah P1373001.Y01 yang bertingkat Posyandu. Perbaiki kolom parent_code.",
+    ]);
     const good = await importOrgCsv("code,name,level,parent_code\nX3,Posyandu X3,posyandu,P1373002\nX4,Posyandu X4,posyandu,P1373002.T01\n");
     expect(good.errors).toEqual([]);
   });

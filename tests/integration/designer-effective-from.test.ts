@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "~/db/db.server";
 import { loadEntry, operatorForms } from "~/models/entry.server";
 import { operatorHome } from "~/models/home.server";
+import { entryUnits } from "~/models/village-entry.server";
 import { checkEffectiveFrom, defaultEffectiveFrom } from "~/models/designer.server";
 import { effectivePackages, formDueIn, importPackage } from "~/models/templates.server";
 import * as designer from "~/routes/designer.$key.$version";
@@ -137,7 +138,13 @@ describe.each(DIALECTS)("publishing with effective-from on %s", (kind) => {
     const grant = { role: "puskesmas_operator" as const, orgUnitId: u.id, orgCode: u.code, orgName: u.name, orgPath: u.path, orgLevel: "puskesmas" as const };
     const home = await operatorHome([grant], NOW);
     expect(home.due.some((r) => r.formKey === "kunjungan_rumah")).toBe(false);
-    expect(home.progress.total).toBe(march.length);
+    // The home counts what the operator enters: the Puskesmas' own reports and those of its Pustu
+    // and Posyandu (decision 035), so its total is the due list of all those units.
+    const entered = await operatorForms(await entryUnits(getDb(), [grant]), NOW);
+    expect(entered.filter((r) => r.formKey === "kunjungan_rumah")).toEqual([]);
+    expect(entered.filter((r) => r.unitCode === u.code).length).toBe(march.length);
+    expect(entered.some((r) => r.unitLevel !== "puskesmas")).toBe(true);
+    expect(home.progress.total).toBe(entered.length);
     await expect(loadEntry(u, "kunjungan_rumah", "2026-03", "en", NOW)).rejects.toSatisfy((r: unknown) => r instanceof Response && r.status === 400);
 
     // April: due for April, never for March.

@@ -70,6 +70,17 @@ function tail(file: string, lines = 30): string {
 
 const TEMPLATE_DIR = path.join(os.tmpdir(), "pantau-e2e-templates");
 
+/** Whether a process with this id still runs (EPERM: it does, as another user's). */
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
  * A demo database seeded once per test run and clock (PANTAU_NOW, or today's date), copied for
  * each file that needs that clock: seeding the demo takes about half a minute, copying it a few
@@ -96,9 +107,12 @@ async function demoTemplate(env: NodeJS.ProcessEnv, logFile: string): Promise<st
       continue;
     }
     try {
-      // Templates of earlier runs are of no use any more.
-      for (const old of fs.readdirSync(TEMPLATE_DIR))
-        if (!old.startsWith(`run${process.ppid}-`)) fs.rmSync(path.join(TEMPLATE_DIR, old), { recursive: true, force: true });
+      // Templates of earlier runs are of no use any more; those of a run still going (another
+      // worktree's, another vitest process') are its own, its lock and half-seeded file included.
+      for (const old of fs.readdirSync(TEMPLATE_DIR)) {
+        const run = Number(/^run(\d+)-/.exec(old)?.[1]);
+        if (run !== process.ppid && !processAlive(run)) fs.rmSync(path.join(TEMPLATE_DIR, old), { recursive: true, force: true });
+      }
       const tmp = `${file}.${process.pid}.tmp`;
       const out = fs.openSync(logFile, "a");
       try {

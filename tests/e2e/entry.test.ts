@@ -55,8 +55,12 @@ describe("data entry and verification in Chromium", () => {
     const dueLink = page.locator("main table").getByRole("link", { name: `${FORM_TITLE} ${PERIOD}` });
     expect(await dueLink.getAttribute("href")).toMatch(/^\/forms\/ilp_profil\/\d{4}-\d{2}$/);
     await page.getByRole("navigation", { name: "Navigasi utama" }).getByRole("link", { name: "Laporan" }).click();
-    await page.getByRole("heading", { level: 1, name: "Laporan Puskesmas" }).waitFor();
-    await page.getByRole("link", { name: `Isi laporan: ${FORM_TITLE} ${PERIOD}` }).click();
+    // The demo's Puskesmas has Pustu and Posyandu the operator also enters for (decision 035):
+    // the page is "Laporan", one section per unit; the profile is in the Puskesmas' own section.
+    await page.getByRole("heading", { level: 1, name: "Laporan", exact: true }).waitFor();
+    const own = page.locator('section[data-unit="P1373001"]');
+    await own.getByRole("heading", { level: 2, name: "Puskesmas Sungai Durian" }).waitFor();
+    await own.getByRole("link", { name: `Isi laporan: ${FORM_TITLE} ${PERIOD} · Puskesmas Sungai Durian`, exact: true }).click();
     await page.getByRole("heading", { level: 1, name: FORM_TITLE }).waitFor();
     await waitForHydration(page);
     // Sections with headings.

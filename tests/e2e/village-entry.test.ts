@@ -6,8 +6,9 @@
  * (its group membership corrected while the page was open) is refused with the typed value kept. Screenshots and axe-core on each page; no
  * sideways scroll.
  *
- * The demo has no Pustu or Posyandu of its own here: a small tree under Puskesmas Sungai Durian and
- * a test package with a Posyandu-level form are added to the server's database before the tests.
+ * A small tree of its own under Puskesmas Sungai Durian (codes PU…/PY…, beside the demo's own Pustu
+ * and Posyandu P1373001.T…/Y…) and a test package with a Posyandu-level form are added to the
+ * server's database before the tests; Sungai Durian joins the demo's national group "blud".
  * The app runs at a fixed instant (PANTAU_NOW), so the open month is always July 2025.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -39,26 +40,13 @@ beforeAll(async () => {
     expect(tree.errors).toEqual([]);
     expect((await importPackage(villagePackage(), { userId: null })).ok).toBe(true);
     await insertUser("bidan.santur", [["village_operator", "PU1373001.02"]], "Bidan Desa Santur");
-    // Sungai Durian a member of the national group "blud" from July 2025: its BLUD cash form is due.
+    // Sungai Durian a member of the national group "blud" (the demo seeds the group) from July
+    // 2025 only: its BLUD cash form is due.
     const db = handle.db;
-    const national = await db.selectFrom("org_unit").select("id").where("code", "=", "ID").executeTakeFirstOrThrow();
     const unit = await db.selectFrom("org_unit").select("id").where("code", "=", "P1373001").executeTakeFirstOrThrow();
     const at = "2025-07-01T00:00:00.000Z";
-    const group = await db
-      .insertInto("org_group")
-      .values({
-        key: "blud",
-        name: "BLUD",
-        name_en: null,
-        description: null,
-        owner_org_unit_id: national.id,
-        created_by: null,
-        created_at: at,
-        updated_at: at,
-        revision: 1,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const group = await db.selectFrom("org_group").select("id").where("key", "=", "blud").executeTakeFirstOrThrow();
+    await db.deleteFrom("org_group_member").where("group_id", "=", group.id).where("org_unit_id", "=", unit.id).execute();
     await db
       .insertInto("org_group_member")
       .values({ group_id: group.id, org_unit_id: unit.id, from_month: 2025 * 12 + 6, to_month: null, created_by: null, created_at: at })
@@ -85,9 +73,20 @@ describe("village-level entry in Chromium", () => {
     await page.setViewportSize(PHONE);
     await page.goto("/forms");
     await waitForHydration(page);
-    // One section per unit, labelled by level and name: the Puskesmas first, then each Pustu with its Posyandu.
+    // One section per unit, labelled by level and name: the Puskesmas first, then each Pustu with its
+    // Posyandu (this file's and the demo's), and no other Puskesmas' unit.
     const headings = await page.getByRole("heading", { level: 2 }).allInnerTexts();
-    expect(headings.slice(0, 5)).toEqual(["Puskesmas Sungai Durian", "Pustu Kayu Gadang", "Posyandu Melati", "Pustu Santur", "Posyandu Mawar"]);
+    expect(headings[0]).toBe("Puskesmas Sungai Durian");
+    for (const [pustu, posyandu] of [
+      ["Pustu Kayu Gadang", "Posyandu Melati"],
+      ["Pustu Santur", "Posyandu Mawar"],
+    ]) {
+      expect(headings.indexOf(posyandu), `${posyandu} right after ${pustu}`).toBe(headings.indexOf(pustu) + 1);
+    }
+    const sections = await page.locator("section[data-unit]").evaluateAll((els) => els.map((el) => el.getAttribute("data-unit")));
+    expect(sections.length).toBe(headings.length);
+    expect(sections.every((code) => code === "P1373001" || /^(P1373001\.|PU1373001\.|PY1373001\.)/.test(code ?? ""))).toBe(true);
+    expect(sections).toEqual(expect.arrayContaining(["PU1373001.01", "PY1373001.01.1", "PU1373001.02", "PY1373001.02.1", "P1373001.T01", "P1373001.Y01"]));
     const posyandu = page.locator('section[data-unit="PY1373001.01.1"]');
     // Only the forms expected from a Posyandu: the recap and the village report, never the Puskesmas' forms.
     const forms = await posyandu.locator("tbody tr").allInnerTexts();
@@ -154,7 +153,8 @@ describe("village-level entry in Chromium", () => {
     const { openDb } = await import("~/db/db.server");
     const handle = openDb(e2e.app.databaseUrl);
     try {
-      await handle.db.deleteFrom("org_group_member").execute();
+      const unit = await handle.db.selectFrom("org_unit").select("id").where("code", "=", "P1373001").executeTakeFirstOrThrow();
+      await handle.db.deleteFrom("org_group_member").where("org_unit_id", "=", unit.id).execute();
     } finally {
       await handle.destroy();
     }

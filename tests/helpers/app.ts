@@ -81,11 +81,31 @@ export function testPasswordHash(): Promise<string> {
   return sharedHash;
 }
 
-/** Loads the real demo org tree from seeds/. */
-export async function seedOrgTree(): Promise<void> {
-  const csv = fs.readFileSync(path.resolve("seeds/org-units.csv"), "utf8");
+/**
+ * Loads the real demo org tree from seeds/; `{ villages: false }` leaves out the demo's Pustu and
+ * Posyandu, for a test that builds its own village tree and lists it exactly.
+ */
+export async function seedOrgTree(options: { villages?: boolean } = {}): Promise<void> {
+  let csv = fs.readFileSync(path.resolve("seeds/org-units.csv"), "utf8");
+  if (options.villages === false) {
+    csv = csv
+      .split("\n")
+      .filter((line) => !["pustu", "posyandu"].includes(line.split(",")[2]))
+      .join("\n");
+  }
   const result = await importOrgCsv(csv);
   if (result.errors.length) throw new Error(JSON.stringify(result.errors));
+}
+
+/**
+ * A Puskesmas and the Pustu and Posyandu of its own subtree (by the materialised path), with
+ * their levels: the units a Puskesmas operator enters for (decision 035).
+ */
+export async function unitsOfPuskesmas(code: string): Promise<Array<{ code: string; level: string }>> {
+  const db = getDb();
+  const root = await db.selectFrom("org_unit").select(["path", "level"]).where("code", "=", code).executeTakeFirstOrThrow();
+  if (root.level !== "puskesmas") throw new Error(`${code} is not a Puskesmas`);
+  return db.selectFrom("org_unit").select(["code", "level"]).where("path", "like", `${root.path}%`).orderBy("code").execute();
 }
 
 /** Inserts a user with grants (password pantau-demo) directly, bypassing the slow per-user hash. */

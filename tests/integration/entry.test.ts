@@ -14,7 +14,7 @@ import * as formsIndex from "~/routes/forms._index";
 import * as detail from "~/routes/verification.$id";
 import * as queue from "~/routes/verification._index";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
-import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf } from "../helpers/app";
+import { call, cookieFor, insertUser, makeRequest, payloadOf, puskesmasCode, seedOrgTree, statusOf, unitsOfPuskesmas } from "../helpers/app";
 import { profilAnswers } from "../helpers/ilp-profil";
 
 const FORM = "ilp_profil";
@@ -98,12 +98,16 @@ describe.each(DIALECTS)("data entry and verification on %s", (kind) => {
     return rows.length;
   }
 
-  it("lists the operator's forms with links for the own Puskesmas only", async () => {
+  it("lists the operator's forms with links for the own Puskesmas and its own Pustu and Posyandu only", async () => {
     const res = await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.op }));
     expect(statusOf(res)).toBe(200);
     const rows = payloadOf<{ rows: Array<{ unitCode: string; formKey: string; period: string; status: string }> }>(res).rows;
-    expect(rows.some((r) => r.formKey === FORM && r.period === PERIOD && r.status === "missing")).toBe(true);
-    expect(new Set(rows.map((r) => r.unitCode))).toEqual(new Set([SUNGAI_DURIAN]));
+    expect(rows.some((r) => r.unitCode === SUNGAI_DURIAN && r.formKey === FORM && r.period === PERIOD && r.status === "missing")).toBe(true);
+    // A Puskesmas operator also enters for the Pustu and Posyandu under it (decision 035): the
+    // list covers exactly that subtree of the seeded tree, never another Puskesmas' units.
+    const own = await unitsOfPuskesmas(SUNGAI_DURIAN);
+    expect(new Set(own.map((u) => u.level))).toEqual(new Set(["puskesmas", "pustu", "posyandu"]));
+    expect(new Set(rows.map((r) => r.unitCode))).toEqual(new Set(own.map((u) => u.code)));
     expect(statusOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.ver })))).toBe(403);
   });
 

@@ -17,7 +17,7 @@ import * as home from "~/routes/_index";
 import * as locks from "~/routes/locks";
 import * as detail from "~/routes/verification.$id";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
-import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
+import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf, unitsOfPuskesmas } from "../helpers/app";
 import { cli, tempFile } from "../helpers/cli";
 import { profilAnswers } from "../helpers/ilp-profil";
 
@@ -353,15 +353,19 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect(payloadOf(await post("opOther", "draft", TWO_AGO, 2)).code).toBe("LOCKED");
   });
 
-  it("the operator's home and forms list show terlambat, the deadline and progress, for their own Puskesmas only", async () => {
+  it("the operator's home and forms list show terlambat, the deadline and progress, for their own Puskesmas and its Pustu and Posyandu only", async () => {
     // With a 0-day deadline the previous month is late on any day of this month.
     expect(statusOf(await locksAction("admin", { intent: "deadline", orgUnitId: String(districtId), periodType: "month", days: "0" }))).toBe(200);
     const h = payloadOf(await call(home.loader, makeRequest("/", { cookie: cookie.op })));
     const due = h.operator.due as Array<{ unitCode: string; formKey: string; period: string; display: string; deadline: string; status: string }>;
-    expect(new Set(due.map((r) => r.unitCode))).toEqual(new Set([SUNGAI_DURIAN]));
-    const previous = due.find((r) => r.formKey === FORM && r.period === PREVIOUS)!;
+    // The due list covers the Puskesmas and the Pustu and Posyandu under it (decision 035), never
+    // another Puskesmas' units.
+    const own = await unitsOfPuskesmas(SUNGAI_DURIAN);
+    expect(own.some((u) => u.level !== "puskesmas")).toBe(true);
+    expect(new Set(due.map((r) => r.unitCode))).toEqual(new Set(own.map((u) => u.code)));
+    const previous = due.find((r) => r.unitCode === SUNGAI_DURIAN && r.formKey === FORM && r.period === PREVIOUS)!;
     expect(previous).toMatchObject({ status: "missing", display: "late", deadline: lastDayOf(PREVIOUS) });
-    expect(due.find((r) => r.formKey === FORM && r.period === CURRENT)).toMatchObject({
+    expect(due.find((r) => r.unitCode === SUNGAI_DURIAN && r.formKey === FORM && r.period === CURRENT)).toMatchObject({
       status: "approved",
       display: "approved",
       deadline: lastDayOf(CURRENT),
@@ -373,21 +377,25 @@ describe.each(DIALECTS)("deadlines and unlocks on %s", (kind) => {
     expect(h.operator.progress.total).toBe(due.length);
 
     const list = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.op }))).rows;
-    expect(list.find((r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PREVIOUS)).toMatchObject({ display: "late", locked: true });
-    expect(list.find((r: { formKey: string; period: string }) => r.formKey === FORM && r.period === CURRENT)).toMatchObject({
+    expect(
+      list.find((r: { unitCode: string; formKey: string; period: string }) => r.unitCode === SUNGAI_DURIAN && r.formKey === FORM && r.period === PREVIOUS),
+    ).toMatchObject({ display: "late", locked: true });
+    expect(
+      list.find((r: { unitCode: string; formKey: string; period: string }) => r.unitCode === SUNGAI_DURIAN && r.formKey === FORM && r.period === CURRENT),
+    ).toMatchObject({
       locked: true,
       status: "approved",
     });
     // Unlocked: still late, but open until the grant expires.
     expect(statusOf(await grant("admin", { period: PREVIOUS }))).toBe(200);
     const unlocked = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.op }))).rows.find(
-      (r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PREVIOUS,
+      (r: { unitCode: string; formKey: string; period: string }) => r.unitCode === SUNGAI_DURIAN && r.formKey === FORM && r.period === PREVIOUS,
     );
     expect(unlocked).toMatchObject({ display: "late", locked: false });
     expect(unlocked.unlockedUntil > new Date().toISOString()).toBe(true);
     // Kolok Mudik is not covered by that grant.
     const other = payloadOf(await call(formsIndex.loader, makeRequest("/forms", { cookie: cookie.opOther }))).rows.find(
-      (r: { formKey: string; period: string }) => r.formKey === FORM && r.period === PREVIOUS,
+      (r: { unitCode: string; formKey: string; period: string }) => r.unitCode === KOLOK_MUDIK && r.formKey === FORM && r.period === PREVIOUS,
     );
     expect(other).toMatchObject({ locked: true, unlockedUntil: null });
     await locksAction("admin", { intent: "deadline", orgUnitId: String(districtId), periodType: "month", days: "10" });

@@ -166,7 +166,8 @@ async function resolveRows(
     return checkSize({ query: { ...base, parentCode: parent.code }, parent }, t);
   }
   if (sel.level) {
-    if (!ROW_LEVELS.includes(sel.level)) throw new SelectionError(t("scorecards.error.level", { level: sel.level }), 400);
+    // The level choice stops at the Puskesmas: Pustu and Posyandu rows are reached through their own Puskesmas only (decision 037).
+    if (!ROW_LEVEL_ORDER.includes(sel.level)) throw new SelectionError(t("scorecards.error.level", { level: sel.level }), 400);
     return checkSize({ query: { ...base, level: sel.level }, parent: null }, t);
   }
   // Default: the children of the user's one area, or the areas themselves side by side.

@@ -117,27 +117,27 @@ async function drillToVillage(lang: Locale, size: keyof typeof VIEWPORTS) {
   const table = page.getByRole("table", { name: /^Scorecard Kota Sawahlunto/ });
   await table.waitFor();
   await waitForHydration(page);
-  await table.getByRole("link", { name: T("scorecards.drill", { name: "Puskesmas Sungai Durian" }) }).click();
-  await page.waitForURL((u) => u.searchParams.get("parent") === U.sungaiDurian);
-  const village = page.getByRole("table", { name: /^Scorecard Puskesmas Sungai Durian/ });
+  await table.getByRole("link", { name: T("scorecards.drill", { name: "Puskesmas Uji Desa" }) }).click();
+  await page.waitForURL((u) => u.searchParams.get("parent") === U.ujiDesa);
+  const village = page.getByRole("table", { name: /^Scorecard Puskesmas Uji Desa/ });
   await village.waitFor();
   const rows = await village.locator("tbody th[scope=row]").allInnerTexts();
   expect(rows.map((r) => r.replace(/\s*[A-Z]\d+[A-Z]?$/, "").trim()).sort()).toEqual(
-    ["Posyandu Anggrek", "Posyandu Mawar", "Posyandu Melati", "Pustu Sungai Durian Atas"].sort(),
+    ["Posyandu Anggrek", "Posyandu Mawar", "Posyandu Melati", "Pustu Uji Desa Atas"].sort(),
   );
   // The Puskesmas indicator in words on every village row, never a number.
   expect(await village.locator("tbody td.sc-offlevel").allInnerTexts()).toEqual(Array(5).fill(T("groupFilter.offLevel")));
   const crumbs = await page.getByRole("navigation", { name: T("scorecards.breadcrumbs") }).innerText();
   expect(crumbs).toContain("Kota Sawahlunto");
-  expect(crumbs).toContain("Puskesmas Sungai Durian");
-  expect(await page.getByText(T("groupFilter.rows.village", { name: "Puskesmas Sungai Durian" })).count()).toBe(1);
+  expect(crumbs).toContain("Puskesmas Uji Desa");
+  expect(await page.getByText(T("groupFilter.rows.village", { name: "Puskesmas Uji Desa" })).count()).toBe(1);
   await checkPage(page, shot("village"));
 
   // The Puskesmas' own cell of the Posyandu indicator: who reported and who did not, by name.
   await waitForHydration(page);
   const cell = village.locator(`tfoot a.sc-cell-link[href*="indicator=penimbangan"]`);
   await cell.click();
-  await page.waitForURL((u) => u.pathname === "/scorecards/explain" && u.searchParams.get("row") === U.sungaiDurian);
+  await page.waitForURL((u) => u.pathname === "/scorecards/explain" && u.searchParams.get("row") === U.ujiDesa);
   await page.getByRole("heading", { level: 1 }).waitFor();
   const lists = await page.locator(".sc-unit-list li").allInnerTexts();
   expect(lists.map((l) => l.replace(/\s*Y\d+[A-Z]$/, "").trim()).sort()).toEqual(["Posyandu Anggrek", "Posyandu Mawar", "Posyandu Melati"]);

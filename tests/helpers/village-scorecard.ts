@@ -3,8 +3,11 @@
  * (docs/decisions/037-scorecard-group-filter.md), built in whatever database `getDb()` holds (the
  * test database, or the e2e app's file after `setDbHandle`): a package `uji-desa` with a Puskesmas
  * form and a Posyandu form, a national group `blud_uji` (one member joining in July), a Kendal group
- * `terpencil_uji` (keys of their own, so a demo that seeds a `blud` group never collides), a Pustu and three Posyandu under Puskesmas Sungai Durian, and approved reports of
- * September and March 2025 with figures chosen so every expected value is a simple fraction.
+ * `terpencil_uji` (keys of their own, so a demo that seeds a `blud` group never collides), in
+ * Kota Sawahlunto a Puskesmas of its own with a Pustu and three Posyandu and one without any (the
+ * demo gives every one of its Puskesmas Pustu and Posyandu, so the world's village tree hangs
+ * under codes no demo uses), and approved reports of September and March 2025 with figures chosen
+ * so every expected value is a simple fraction.
  */
 import type { TemplatePackage } from "@engine";
 import { getDb, nowIso } from "~/db/db.server";
@@ -35,14 +38,17 @@ export const U = {
   plantungan: "P3324001",
   /** Not BLUD; in Kendal's own group (TERPENCIL). */
   sukorejo: "P3324002",
-  sungaiDurian: "P1373001",
-  pustu: "U1373001A",
+  /** The world's own Puskesmas with a Pustu and Posyandu (none of the demo's). */
+  ujiDesa: "P1373901",
+  /** The world's own Puskesmas without Pustu or Posyandu: nothing to drill to. */
+  tanpaDesa: "P1373902",
+  pustu: "U1373901A",
   /** Posyandu under the Pustu. */
-  melati: "Y1373001A",
+  melati: "Y1373901A",
   /** Posyandu directly under the Puskesmas. */
-  mawar: "Y1373001B",
+  mawar: "Y1373901B",
   /** Posyandu that sent nothing. */
-  anggrek: "Y1373001C",
+  anggrek: "Y1373901C",
 } as const;
 
 const text = (id: string, en: string) => ({ id, en });
@@ -126,10 +132,10 @@ const PUSKESMAS_REPORTS: Array<[string, string, number, number]> = [
   [U.sukorejo, SEPTEMBER, 20, 100],
   [U.kaladawa, MARCH, 80, 100],
   [U.dukuhwaru, MARCH, 30, 100],
-  [U.sungaiDurian, SEPTEMBER, 50, 100],
+  [U.ujiDesa, SEPTEMBER, 50, 100],
 ];
 
-/** Posyandu reports of September: [unit, ditimbang, balita]; Anggrek sent none. Sungai Durian: 60/90. */
+/** Posyandu reports of September: [unit, ditimbang, balita]; Anggrek sent none. Puskesmas Uji Desa: 60/90. */
 const POSYANDU_REPORTS: Array<[string, number, number]> = [
   [U.melati, 40, 50],
   [U.mawar, 20, 40],
@@ -140,10 +146,12 @@ export async function seedVillageScorecard(): Promise<void> {
   const db = getDb();
   await openDeadlines(db);
   await insertOrgUnits(db, [
-    { code: U.pustu, name: "Pustu Sungai Durian Atas", level: "pustu", parentCode: U.sungaiDurian },
+    { code: U.ujiDesa, name: "Puskesmas Uji Desa", level: "puskesmas", parentCode: U.sawahlunto },
+    { code: U.tanpaDesa, name: "Puskesmas Uji Tanpa Desa", level: "puskesmas", parentCode: U.sawahlunto },
+    { code: U.pustu, name: "Pustu Uji Desa Atas", level: "pustu", parentCode: U.ujiDesa },
     { code: U.melati, name: "Posyandu Melati", level: "posyandu", parentCode: U.pustu },
-    { code: U.mawar, name: "Posyandu Mawar", level: "posyandu", parentCode: U.sungaiDurian },
-    { code: U.anggrek, name: "Posyandu Anggrek", level: "posyandu", parentCode: U.sungaiDurian },
+    { code: U.mawar, name: "Posyandu Mawar", level: "posyandu", parentCode: U.ujiDesa },
+    { code: U.anggrek, name: "Posyandu Anggrek", level: "posyandu", parentCode: U.ujiDesa },
   ]);
   const imported = await importPackage(VILLAGE_PACKAGE, { userId: null });
   if (!imported.ok) throw new Error(JSON.stringify(imported.errors));

@@ -197,13 +197,13 @@ describe.each(DIALECTS)("scorecards within a group and down to the village on %s
   it("drills from a district's Puskesmas to its Pustu and Posyandu, each row its own reports, Puskesmas indicators in words", async () => {
     const district = await pageOf(`${Q}&parent=${U.sawahlunto}`, "verSawahlunto");
     const drill = Object.fromEntries(district.d.view!.rows.map((r) => [r.code, r.drillable]));
-    expect(drill[U.sungaiDurian]).toBe(true);
-    expect(drill.P1373002).toBe(false);
+    expect(drill[U.ujiDesa]).toBe(true);
+    expect(drill[U.tanpaDesa]).toBe(false);
 
-    const village = await pageOf(`${Q}&parent=${U.sungaiDurian}`, "verSawahlunto");
+    const village = await pageOf(`${Q}&parent=${U.ujiDesa}`, "verSawahlunto");
     expect(village.status).toBe(200);
     expect(village.d.view!.rows.map((r) => r.code).sort()).toEqual([U.pustu, U.melati, U.mawar, U.anggrek].sort());
-    expect(village.d.crumbs.map((c) => c.code)).toEqual([U.sawahlunto, U.sungaiDurian]);
+    expect(village.d.crumbs.map((c) => c.code)).toEqual([U.sawahlunto, U.ujiDesa]);
     expect(village.d.view!.rows.every((r) => !r.drillable)).toBe(true);
     const ki = village.d.view!.columns.findIndex((c) => c.key === "kunjungan");
     const pi = village.d.view!.columns.findIndex((c) => c.key === "penimbangan");
@@ -213,31 +213,31 @@ describe.each(DIALECTS)("scorecards within a group and down to the village on %s
     expect(values(village.d, "penimbangan")).toMatchObject({ [U.melati]: "80,0", [U.mawar]: "50,0", [U.anggrek]: "–" });
     expect(village.d.view!.rows.find((r) => r.code === U.anggrek)!.cells[pi].offLevel).toBeUndefined();
 
-    const csv = (await get(exportRoute, `/scorecards/export${Q}&parent=${U.sungaiDurian}&format=csv`, "verSawahlunto")) as Response;
+    const csv = (await get(exportRoute, `/scorecards/export${Q}&parent=${U.ujiDesa}&format=csv`, "verSawahlunto")) as Response;
     const text = await csv.text();
     expect(text).toContain("tidak_diukur_di_tingkat_ini");
-    const xlsx = (await get(exportRoute, `/scorecards/export${Q}&parent=${U.sungaiDurian}&format=xlsx`, "verSawahlunto")) as Response;
+    const xlsx = (await get(exportRoute, `/scorecards/export${Q}&parent=${U.ujiDesa}&format=xlsx`, "verSawahlunto")) as Response;
     expect(xlsx.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await xlsx.arrayBuffer());
     const cells: unknown[] = [];
     wb.getWorksheet("Scorecard")!.eachRow((row) => row.eachCell((c) => cells.push(c.value)));
     expect(cells).toContain("Tidak ada data di tingkat ini");
-    const p = payloadOf(await get(present, `/scorecards/present${Q}&parent=${U.sungaiDurian}`, "verSawahlunto"));
+    const p = payloadOf(await get(present, `/scorecards/present${Q}&parent=${U.ujiDesa}`, "verSawahlunto"));
     expect(p.error).toBeNull();
-    expect(p.p.scopeName).toBe("Puskesmas Sungai Durian");
+    expect(p.p.scopeName).toBe("Puskesmas Uji Desa");
     // The Puskesmas indicator has no slide; the Posyandu one lists Anggrek as without data, not the Pustu.
     const slides = p.p.slides.filter((s: { kind: string }) => s.kind === "indicator");
     expect(slides.map((s: { indicator: string }) => s.indicator)).toEqual(["penimbangan"]);
     expect(slides[0].bars.map((b: { name: string }) => b.name)).toEqual(["Posyandu Mawar", "Posyandu Melati"]);
     expect(slides[0].noData.map((u: { name: string }) => u.name)).toEqual(["Posyandu Anggrek"]);
-    const units = payloadOf(await get(present, `/scorecards/present${Q}&parent=${U.sungaiDurian}&mode=unit`, "verSawahlunto"));
+    const units = payloadOf(await get(present, `/scorecards/present${Q}&parent=${U.ujiDesa}&mode=unit`, "verSawahlunto"));
     const pustuSlide = units.p.slides.find((s: { kind: string; unitCode?: string }) => s.kind === "unit" && s.unitCode === U.pustu);
     expect(pustuSlide.noData).toEqual([]);
   });
 
   it("explains a Puskesmas cell of a Posyandu indicator with the Posyandu that reported and those that did not, by name", async () => {
-    const res = await get(explain, `/scorecards/explain${Q}&parent=${U.sawahlunto}&row=${U.sungaiDurian}&indicator=penimbangan`, "verSawahlunto");
+    const res = await get(explain, `/scorecards/explain${Q}&parent=${U.sawahlunto}&row=${U.ujiDesa}&indicator=penimbangan`, "verSawahlunto");
     expect(statusOf(res)).toBe(200);
     const d = payloadOf<ExplainData>(res);
     expect(d.view!.valueText).toBe("66,7 %");
@@ -245,6 +245,6 @@ describe.each(DIALECTS)("scorecards within a group and down to the village on %s
     expect(form.complete.map((u) => u.name)).toEqual(["Posyandu Mawar", "Posyandu Melati"]);
     expect(form.notReported.map((u) => u.name)).toEqual(["Posyandu Anggrek"]);
     // Another district's verifier may not open it.
-    expect(statusOf(await get(explain, `/scorecards/explain${Q}&row=${U.sungaiDurian}&indicator=penimbangan`, "verTegal"))).toBe(403);
+    expect(statusOf(await get(explain, `/scorecards/explain${Q}&row=${U.ujiDesa}&indicator=penimbangan`, "verTegal"))).toBe(403);
   });
 });

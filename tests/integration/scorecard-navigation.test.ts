@@ -32,16 +32,28 @@ describe.each(DIALECTS)("scorecard navigation on %s", (kind) => {
   }, 300_000);
   afterAll(() => handle.destroy());
 
-  /** The rule computed the plain way: per month, counted reports of the monthly forms over Puskesmas × forms. */
+  /**
+   * The rule computed the plain way: per month, counted reports of the monthly forms over the
+   * units expected to send them. Each form is reported by its own level (decision 034): the
+   * Puskesmas send the profile and the SPM report, every Pustu its Pustu ILP report, every Posyandu
+   * its Posyandu ILP recap (decision 035); a report counts only for the form of its own level.
+   */
+  const MONTHLY_FORMS: Record<string, "puskesmas" | "pustu" | "posyandu"> = {
+    ilp_profil: "puskesmas",
+    spm_bulanan: "puskesmas",
+    pustu_ilp_bulanan: "pustu",
+    posyandu_ilp_bulanan: "posyandu",
+  };
   async function expectedDefault(under: string | null, now: Date) {
     const db = getDb();
-    let units = db.selectFrom("org_unit").select(["id"]).where("level", "=", "puskesmas");
+    let units = db.selectFrom("org_unit").select(["id", "level"]).where("level", "in", ["puskesmas", "pustu", "posyandu"]);
     if (under) units = units.where("path", "like", `${under}%`);
-    const ids = new Set((await units.execute()).map((u) => u.id));
+    const levelOf = new Map((await units.execute()).map((u) => [u.id, u.level]));
+    const expected = Object.values(MONTHLY_FORMS).reduce((n, level) => n + [...levelOf.values()].filter((l) => l === level).length, 0);
     const subs = await db
       .selectFrom("submission")
-      .select(["org_unit_id", "period"])
-      .where("form_key", "in", ["ilp_profil", "spm_bulanan"])
+      .select(["org_unit_id", "period", "form_key"])
+      .where("form_key", "in", Object.keys(MONTHLY_FORMS))
       .where("status", "in", ["submitted", "approved"])
       .execute();
     const last = lastCompletePeriod("month", now);
@@ -50,7 +62,7 @@ describe.each(DIALECTS)("scorecard navigation on %s", (kind) => {
       const d = new Date(Date.UTC(y, m - 1 - i, 1));
       return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
     });
-    const share = (p: string) => subs.filter((s) => s.period === p && ids.has(s.org_unit_id)).length / (ids.size * 2);
+    const share = (p: string) => subs.filter((s) => s.period === p && levelOf.get(s.org_unit_id) === MONTHLY_FORMS[s.form_key]).length / expected;
     const enough = months.find((p) => share(p) >= DEFAULT_PERIOD_THRESHOLD);
     if (enough) return { period: enough, rule: "threshold", completeness: share(enough) };
     const best = months.reduce((a, b) => (share(b) > share(a) ? b : a));

@@ -5,7 +5,7 @@
  */
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, roundForDisplay, type ScorecardRequest } from "@engine";
+import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, roundForDisplay, type GroupMembership, type ScorecardRequest } from "@engine";
 import { getDb } from "~/db/db.server";
 import { getOrgByCode, listChildren } from "~/models/org.server";
 import { buildScorecard, explainScorecardCell, type ScorecardQuery } from "~/models/scorecard.server";
@@ -74,9 +74,24 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
       .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
       .select(["o.code", "s.form_key", "s.period", "s.status", "s.data"])
       .execute();
+    // The demo's group memberships too: the BLUD form is expected from members of `blud` only (decision 034).
+    const ms = await db
+      .selectFrom("org_group_member as gm")
+      .innerJoin("org_group as g", "g.id", "gm.group_id")
+      .innerJoin("org_unit as o", "o.id", "gm.org_unit_id")
+      .select(["o.code", "g.key", "gm.from_month", "gm.to_month"])
+      .execute();
+    const memberships: Record<string, GroupMembership[]> = {};
+    for (const x of ms) (memberships[x.code] ??= []).push({ groupKey: x.key, from: Number(x.from_month), to: x.to_month === null ? null : Number(x.to_month) });
+    expect(
+      Object.values(memberships)
+        .flat()
+        .filter((m) => m.groupKey === "blud").length,
+    ).toBeGreaterThan(0);
     const facts = computeRowFacts(planScorecard(pkg, request), {
       orgUnits: units.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, path: u.path })),
       submissions: subs.map((s) => ({ org: s.code, form: s.form_key, period: s.period, status: s.status, values: JSON.parse(s.data) })),
+      memberships,
     });
     const orgChains = Object.fromEntries([
       ...provinces.map((p) => [
@@ -172,8 +187,32 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     expect(d.view!.rows.every((r) => r.drillable)).toBe(true);
     const down = await pageData(`?period=${PERIOD}&parent=33.28`, "jateng");
     expect(down.view!.rows.length).toBeGreaterThan(0);
-    expect(down.view!.rows.every((r) => r.level === "puskesmas" && !r.drillable)).toBe(true);
+    expect(down.view!.rows.every((r) => r.level === "puskesmas")).toBe(true);
     expect(down.crumbs.map((c) => c.code)).toEqual(["33.28"]);
+    // A Puskesmas drills down to its own Pustu and Posyandu (decision 037) exactly when it has some.
+    const db = getDb();
+    const withVillages = new Set(
+      (
+        await db
+          .selectFrom("org_unit as v")
+          .innerJoin("org_unit as p", "p.id", "v.parent_id")
+          .select("p.code")
+          .where("v.level", "in", ["pustu", "posyandu"])
+          .where("p.level", "=", "puskesmas")
+          .execute()
+      ).map((r) => r.code),
+    );
+    expect(Object.fromEntries(down.view!.rows.map((r) => [r.code, r.drillable]))).toEqual(
+      Object.fromEntries(down.view!.rows.map((r) => [r.code, withVillages.has(r.code)])),
+    );
+    const pkm = down.view!.rows.find((r) => r.drillable)!;
+    const village = await pageData(`?period=${PERIOD}&parent=${pkm.code}`, "jateng");
+    const pkmPath = (await getOrgByCode(db, pkm.code))!.path;
+    const own = await db.selectFrom("org_unit").select("code").where("level", "in", ["pustu", "posyandu"]).where("path", "like", `${pkmPath}%`).execute();
+    expect(own.length).toBeGreaterThan(0);
+    expect(village.view!.rows.map((r) => r.code).sort()).toEqual(own.map((u) => u.code).sort());
+    expect(village.view!.rows.every((r) => !r.drillable)).toBe(true);
+    expect(village.crumbs.map((c) => c.code)).toEqual(["33.28", pkm.code]);
   });
 
   it("refuses a parent outside the user's grants with 403 and a clear message", async () => {
@@ -414,11 +453,17 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     const expected = async (code: string) => {
       const d = (await getOrgByCode(db, code))!;
       const units = await db.selectFrom("org_unit").select("id").where("level", "=", "puskesmas").where("path", "like", `${d.path}%`).execute();
+      // Puskesmas with a counted report of their own: their Pustu's and Posyandu's reports do not make them reported (decision 035).
       const reported = await db
         .selectFrom("submission")
         .select("org_unit_id")
         .distinct()
         .where("district_id", "=", d.id)
+        .where(
+          "org_unit_id",
+          "in",
+          units.map((u) => u.id),
+        )
         .where("period", "=", PERIOD)
         .where("status", "in", ["submitted", "approved"])
         .execute();

@@ -220,7 +220,9 @@ describe("form builder", () => {
   });
 
   it("sets who reports a form with checkboxes: levels (never none) and groups, an unknown typed key listed as a problem in words, saved to the draft", async () => {
-    // A fresh session: the first test's page may still be saving its draft.
+    // A fresh session, and the first test's page taken off the designer: an autosave of its older
+    // document landing after this page loaded would make this page's save stale (409).
+    await e2e.page.close(); // without its "unsaved changes" prompt, which a navigation would meet
     const session = await e2e.signedIn("admin.nasional");
     const { page } = session;
     const opened = await page.goto("/designer/ilp-nasional/2");
@@ -252,11 +254,17 @@ describe("form builder", () => {
 
     // Saved: the server lists the unknown key in words, at its place.
     await page.getByRole("button", { name: t("designer.save"), exact: true }).click();
+    // The server's answer to this save (not a problem the page computed itself, nor an earlier autosave).
+    await page
+      .getByText(/^Draf tersimpan dengan \d+ masalah/)
+      .first()
+      .waitFor();
     const problem = page.getByTestId("problem-list").locator("li", { hasText: 'Kelompok "lokus_ilp_2025" tidak ada' });
     await problem.waitFor();
     await expect(problem.getByRole("button").textContent()).resolves.toContain(t("designer.where.prop.appliesTo"));
     await settings.getByText(/Kelompok "lokus_ilp_2025" tidak ada/).waitFor();
     await screenshot(page, "designer-reporting");
+    await expect.poll(async () => (await storedForm("posyandu_ilp_bulanan")).reportingLevels).toEqual(["pustu"]);
     const stored = await storedForm("posyandu_ilp_bulanan");
     expect(stored.reportingLevels).toEqual(["pustu"]);
     expect(stored.appliesTo).toEqual({ groups: ["blud", "lokus_ilp_2025"] });

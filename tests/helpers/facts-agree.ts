@@ -1,6 +1,8 @@
 /** The SQL fact provider and the engine's in-memory reference must agree on every cell (tests/integration/scorecard-sql.test.ts, tests/integration/reporting-levels.test.ts). */
 import { expect } from "vitest";
-import type { RowFacts } from "@engine";
+import type { Kysely } from "kysely";
+import type { GroupMembership, RowFacts } from "@engine";
+import type { Database } from "~/db/schema";
 
 /** Same rows and windows, reported and expected counts, totals (6 decimals), per-unit values and groups (in_group) and, when listed, contributing and missing units. */
 export function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], label: string) {
@@ -45,4 +47,17 @@ export function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], labe
       }
     }
   }
+}
+
+/** Every group membership in the database by unit code, as the in-memory fact provider takes them. */
+export async function membershipsByCode(db: Kysely<Database>): Promise<Record<string, GroupMembership[]>> {
+  const rows = await db
+    .selectFrom("org_group_member as gm")
+    .innerJoin("org_group as g", "g.id", "gm.group_id")
+    .innerJoin("org_unit as o", "o.id", "gm.org_unit_id")
+    .select(["o.code", "g.key", "gm.from_month", "gm.to_month"])
+    .execute();
+  const out: Record<string, GroupMembership[]> = {};
+  for (const x of rows) (out[x.code] ??= []).push({ groupKey: x.key, from: Number(x.from_month), to: x.to_month === null ? null : Number(x.to_month) });
+  return out;
 }

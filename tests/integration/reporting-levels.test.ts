@@ -8,7 +8,7 @@
  * opening period counting expected units per form.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeRowFacts, monthIndex, planScorecard, type GroupMembership, type ScorecardRequest, type TemplatePackage } from "@engine";
+import { computeRowFacts, monthIndex, planScorecard, type ScorecardRequest, type TemplatePackage } from "@engine";
 import type { Grant } from "~/auth/session.server";
 import * as m014 from "~/db/migrations/014_reporting_levels";
 import { getDb, nowIso } from "~/db/db.server";
@@ -22,7 +22,7 @@ import { storeSubmissions, type PreparedSubmission } from "~/models/submissions.
 import { effectivePackage, importPackage } from "~/models/templates.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { openDeadlines } from "../helpers/deadlines";
-import { expectSameFacts } from "../helpers/facts-agree";
+import { expectSameFacts, membershipsByCode } from "../helpers/facts-agree";
 
 const KEY = "levels-uji";
 
@@ -186,14 +186,7 @@ describe.each(DIALECTS)("reports from every level on %s", (kind) => {
       .select(["o.code", "s.form_key", "s.period", "s.status", "s.data"])
       .where("s.package_key", "=", KEY)
       .execute();
-    const ms = await db
-      .selectFrom("org_group_member as gm")
-      .innerJoin("org_group as g", "g.id", "gm.group_id")
-      .innerJoin("org_unit as o", "o.id", "gm.org_unit_id")
-      .select(["o.code", "g.key", "gm.from_month", "gm.to_month"])
-      .execute();
-    const memberships: Record<string, GroupMembership[]> = {};
-    for (const x of ms) (memberships[x.code] ??= []).push({ groupKey: x.key, from: Number(x.from_month), to: x.to_month === null ? null : Number(x.to_month) });
+    const memberships = await membershipsByCode(db);
     return {
       orgUnits: units.map((u) => ({ code: u.code, level: u.level, parentCode: u.parentCode, path: u.path })),
       submissions: subs.map((s) => ({ org: s.code, form: s.form_key, period: s.period, status: s.status, values: JSON.parse(s.data) })),

@@ -5,7 +5,7 @@
  * demo's BLUD group (in_group, docs/decisions/039-groups-in-formulas.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeRowFacts, planScorecard, type GroupMembership, type ScorecardRequest, type TemplatePackage } from "@engine";
+import { computeRowFacts, planScorecard, type ScorecardRequest, type TemplatePackage } from "@engine";
 import { getDb } from "~/db/db.server";
 import { sqlRowFacts } from "~/models/facts.server";
 import { listChildren, getOrgByCode, listSubtree } from "~/models/org.server";
@@ -14,7 +14,7 @@ import { seedDemoContent } from "~/models/seed.server";
 import { effectivePackage } from "~/models/templates.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { demoSeededAfter, seedOrgTree } from "../helpers/app";
-import { expectSameFacts } from "../helpers/facts-agree";
+import { expectSameFacts, membershipsByCode } from "../helpers/facts-agree";
 
 describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -35,14 +35,7 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
       .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
       .select(["o.code", "s.form_key", "s.period", "s.status", "s.data"])
       .execute();
-    const ms = await db
-      .selectFrom("org_group_member as gm")
-      .innerJoin("org_group as g", "g.id", "gm.group_id")
-      .innerJoin("org_unit as o", "o.id", "gm.org_unit_id")
-      .select(["o.code", "g.key", "gm.from_month", "gm.to_month"])
-      .execute();
-    const memberships: Record<string, GroupMembership[]> = {};
-    for (const x of ms) (memberships[x.code] ??= []).push({ groupKey: x.key, from: Number(x.from_month), to: x.to_month === null ? null : Number(x.to_month) });
+    const memberships = await membershipsByCode(db);
     memorySource = {
       orgUnits: units.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parentCode, path: u.path })),
       submissions: subs.map((s) => ({ org: s.code, form: s.form_key, period: s.period, status: s.status, values: JSON.parse(s.data) })),

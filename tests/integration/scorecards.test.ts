@@ -4,8 +4,9 @@
  * XLSX downloads carry the same numbers.
  */
 import ExcelJS from "exceljs";
+import { membershipsByCode } from "../helpers/facts-agree";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, roundForDisplay, type GroupMembership, type ScorecardRequest } from "@engine";
+import { computeRowFacts, computeScorecard, formatNumberId, planScorecard, roundForDisplay, type ScorecardRequest } from "@engine";
 import { getDb } from "~/db/db.server";
 import { getOrgByCode, listChildren } from "~/models/org.server";
 import { buildScorecard, explainScorecardCell, type ScorecardQuery } from "~/models/scorecard.server";
@@ -75,14 +76,7 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
       .select(["o.code", "s.form_key", "s.period", "s.status", "s.data"])
       .execute();
     // The demo's group memberships too: the BLUD form is expected from members of `blud` only (decision 034).
-    const ms = await db
-      .selectFrom("org_group_member as gm")
-      .innerJoin("org_group as g", "g.id", "gm.group_id")
-      .innerJoin("org_unit as o", "o.id", "gm.org_unit_id")
-      .select(["o.code", "g.key", "gm.from_month", "gm.to_month"])
-      .execute();
-    const memberships: Record<string, GroupMembership[]> = {};
-    for (const x of ms) (memberships[x.code] ??= []).push({ groupKey: x.key, from: Number(x.from_month), to: x.to_month === null ? null : Number(x.to_month) });
+    const memberships = await membershipsByCode(db);
     expect(
       Object.values(memberships)
         .flat()

@@ -34,6 +34,10 @@ import * as m_group_filter from "./messages/group-filter";
 import * as m_village from "./messages/village";
 import * as m_reporting_levels from "./messages/reporting-levels";
 import * as m_formula_groups from "./messages/formula-groups";
+import * as m_fact_index from "./messages/fact-index";
+import * as m_bulk_intake from "./messages/bulk-intake";
+import * as m_instances from "./messages/instances";
+import * as m_scorecard_page from "./messages/scorecard-page";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
 const core = {
@@ -558,6 +562,10 @@ export const id = {
   ...m_village.id,
   ...m_reporting_levels.id,
   ...m_formula_groups.id,
+  ...m_fact_index.id,
+  ...m_bulk_intake.id,
+  ...m_instances.id,
+  ...m_scorecard_page.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
@@ -1084,6 +1092,10 @@ export const en: Record<MessageKey, string> = {
   ...m_village.en,
   ...m_reporting_levels.en,
   ...m_formula_groups.en,
+  ...m_fact_index.en,
+  ...m_bulk_intake.en,
+  ...m_instances.en,
+  ...m_scorecard_page.en,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { id, en };

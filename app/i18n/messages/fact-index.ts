@@ -1,0 +1,4 @@
+/** Messages of the columnar fact index; spread into app/i18n/catalog.ts. Same keys in both locales (tested). */
+export const id = {};
+
+export const en: Record<keyof typeof id, string> = {};

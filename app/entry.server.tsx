@@ -55,6 +55,8 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 // Background work the `serve` command starts in the build's own module instance (same database
 // handle and caches as the routes): keeps the scorecards people look at computed (decision 013).
 export { startScorecardWarmer } from "./models/scorecard-warmer.server";
+// The columnar fact index the scorecards read once it is loaded (decision 040).
+export { startFactIndex } from "./models/fact-index.server";
 export { startReminderScheduler } from "./models/reminders.server";
 
 // The session check of the body-size limits (app/server/body-limit.server.ts), against the

@@ -13,6 +13,8 @@ export interface AppEnv {
   trustedOrigins: string[];
   /** PANTAU_SCORECARD_WARM_SECONDS: how often the scorecard warmer checks for changes; 0 = off (decision 013). */
   scorecardWarmSeconds: number;
+  /** Load the columnar fact index at start (PANTAU_FACT_INDEX, default on; decision 040). */
+  factIndex: boolean;
   /** Outgoing email (docs/notifications.md); null when PANTAU_SMTP_URL is unset: no email is sent. */
   mail: MailEnv | null;
   /** PANTAU_REMINDER_SECONDS: how often the reminder scheduler runs; 0 = off (docs/decisions/032-notifications-and-reminders.md). */
@@ -68,6 +70,13 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   if (!Number.isInteger(scorecardWarmSeconds) || scorecardWarmSeconds < 0 || scorecardWarmSeconds > 3600) {
     throw new EnvError(`PANTAU_SCORECARD_WARM_SECONDS harus bilangan bulat 0–3600 (0 = mati), bukan "${source.PANTAU_SCORECARD_WARM_SECONDS}".`);
   }
+  const indexSetting = (source.PANTAU_FACT_INDEX ?? "").trim();
+  if (indexSetting !== "" && indexSetting !== "0" && indexSetting !== "1") {
+    throw new EnvError(
+      `PANTAU_FACT_INDEX harus 1 (indeks fakta di memori, bawaan) atau 0 (scorecard dihitung dengan SQL), bukan "${source.PANTAU_FACT_INDEX}".`,
+    );
+  }
+  const factIndex = indexSetting !== "0";
   readFakeNow(source);
   const mail = readMailEnv(source);
   const reminder = (source.PANTAU_REMINDER_SECONDS ?? "").trim();
@@ -82,7 +91,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   if (!Number.isInteger(digestHour) || digestHour < 0 || digestHour > 23) {
     throw new EnvError(`PANTAU_DIGEST_HOUR harus jam UTC 0–23 (0 = 07.00 WIB, 1 = 08.00 WIB), bukan "${source.PANTAU_DIGEST_HOUR}".`);
   }
-  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds, mail, reminderSeconds, digestHour };
+  return { port, databaseUrl, sessionSecrets: secrets, production, trustedOrigins, scorecardWarmSeconds, factIndex, mail, reminderSeconds, digestHour };
 }
 
 const ADDRESS = /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;

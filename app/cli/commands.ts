@@ -575,6 +575,8 @@ export const COMMANDS: CliCommand[] = [
       const { startServer } = await import("~/server/http.server");
       await startServer({ build, port: config.port, trustProxy: process.env.TRUST_PROXY === "1" });
       io.out(`Pantau ILP berjalan di http://localhost:${config.port} (${handle.kind})`);
+      // Every report's facts in memory for the scorecards (decision 040), loaded in the background.
+      if (config.factIndex) build.entry.module.startFactIndex();
       // Scorecards computed in the background after start and after changes (decision 013).
       if (config.scorecardWarmSeconds > 0) build.entry.module.startScorecardWarmer({ intervalMs: config.scorecardWarmSeconds * 1000 });
       // Reminders and email, claimed in the database so several instances send once (decision 032).

@@ -22,7 +22,7 @@ import type { SessionUser } from "~/auth/session.server";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
 import type { PreviewPeriod, PreviewProblem, PreviewResult } from "~/contracts/indicator-preview";
-import { sqlRowFacts } from "./facts.server";
+import { rowFacts } from "./fact-index-facts.server";
 import { getOrgById, listChildren } from "./org.server";
 import { clock } from "~/utils/clock.server";
 import type { Locale } from "~/i18n/catalog";
@@ -167,7 +167,7 @@ export async function previewIndicator(db: DbOrTrx, input: PreviewInput): Promis
     const period = monthPeriodOf(lastIndex - i);
     const req = { ...request, period };
     const plan = planScorecard(pkg, req);
-    const facts = await sqlRowFacts(db, plan, rows);
+    const facts = await rowFacts(db, plan, rows);
     const card = computeScorecard(pkg, req, { facts });
     const cell = card.total.cells[0];
     const whole = (x: number | null) => (x !== null && Number.isInteger(x) ? 0 : 2);

@@ -26,7 +26,7 @@ import type { Locale, MessageKey } from "~/i18n/catalog";
 import { periodDetail } from "~/i18n/message";
 import type { CompareIndicator, CompareView } from "~/contracts/scorecard-compare";
 import { formatNumber, periodName } from "~/contracts/scorecard";
-import { sqlRowFacts } from "./facts.server";
+import { rowFacts } from "./fact-index-facts.server";
 import { getOrgsByIds } from "./org.server";
 import { ROW_LEVELS, ScorecardQueryError, yardsticksOf, type TargetBasis } from "./scorecard.server";
 import { SelectionError } from "./scorecard-view.server";
@@ -116,7 +116,7 @@ export async function buildUnitsScorecard(
   };
   const pkg = effective.package;
   const plan = planScorecard(pkg, request);
-  const facts = await sqlRowFacts(db, plan, units, {});
+  const facts = await rowFacts(db, plan, units, {});
   const yardsticks = await yardsticksOf(db, q, orgChains);
   return { scorecard: computeScorecard(pkg, request, { facts, orgChains, yardsticks }), effective };
 }

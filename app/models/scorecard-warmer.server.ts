@@ -23,6 +23,7 @@
 import { previousPeriod } from "@engine";
 import { getDb } from "~/db/db.server";
 import type { DbOrTrx } from "~/auth/audit.server";
+import { factIndexSettled } from "./fact-index.server";
 import { buildScorecard, type ScorecardQuery } from "./scorecard.server";
 import { cacheFor, readVersions, recentQueries, type ScorecardCache } from "./scorecard-cache.server";
 import { defaultPeriod } from "./scorecard-view.server";
@@ -109,6 +110,8 @@ export function createScorecardWarmer(db: DbOrTrx, options: Omit<WarmerOptions, 
   const status: WarmerStatus = { last: null, runs: 0 };
 
   async function run(): Promise<WarmRun | null> {
+    // The fact index loading at start (decision 040): build with it rather than through SQL.
+    await factIndexSettled(db);
     const started = performance.now();
     // Versions first (as buildScorecard does): what is built below is at least this new.
     const versions = await readVersions(db);

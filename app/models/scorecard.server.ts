@@ -29,7 +29,8 @@ import { mayReadGroup } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { Database, OrgLevel, OrgUnit } from "~/db/schema";
-import { sqlRowFacts } from "./facts.server";
+import { readyFactIndex } from "./fact-index.server";
+import { rowFacts } from "./fact-index-facts.server";
 import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type ScorecardCache } from "./scorecard-cache.server";
 import { groupMembersDuringQuery } from "./expected-units.server";
 import { GROUP_KEY_PATTERN } from "./groups.server";
@@ -299,7 +300,7 @@ async function villageTotal(
   r: Pick<Resolved, "parent">,
   options: { withUnitLists?: boolean } = {},
 ): Promise<RowFacts[] | undefined> {
-  return villageParent(r) ? sqlRowFacts(db, plan, [r.parent!], options) : undefined;
+  return villageParent(r) ? rowFacts(db, plan, [r.parent!], options) : undefined;
 }
 
 async function computeResult(
@@ -310,6 +311,9 @@ async function computeResult(
 ): Promise<ScorecardResult> {
   const r = await resolve(db, q);
   const plan = planScorecard(r.pkg, r.request);
+  // The fact index (decision 040), when this process has it, brought up to the versions read first.
+  const index = versions ? readyFactIndex(db) : null;
+  if (index && versions) await index.refresh(versions);
   let facts;
   let total: RowFacts[] | undefined;
   if (cache && versions) {
@@ -320,14 +324,17 @@ async function computeResult(
       r.request.group === undefined && r.request.indicators === undefined
         ? plan
         : planScorecard(r.pkg, { ...r.request, group: undefined, indicators: undefined });
-    facts = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, r.rows, (p, rows) => sqlRowFacts(db, p, rows));
-    if (villageParent(r)) total = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, [r.parent!], (p, rows) => sqlRowFacts(db, p, rows));
+    const compute = (p: ScorecardPlan, rows: Resolved["rows"]) => rowFacts(db, p, rows, {}, versions);
+    facts = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, r.rows, compute);
+    if (villageParent(r)) total = await cachedRowFacts(cache as ScorecardCache<unknown>, versions, full, [r.parent!], compute);
   } else {
-    facts = await sqlRowFacts(db, plan, r.rows);
+    facts = await rowFacts(db, plan, r.rows);
     total = await villageTotal(db, plan, r);
   }
   const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks, ...(total ? { total } : {}) });
-  const lastChange = await lastChangeOf(db, q.packageKey, r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]));
+  const paths = r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]);
+  const fromIndex = index?.lastChangeUnder(q.packageKey, paths);
+  const lastChange = fromIndex !== undefined ? fromIndex : await lastChangeOf(db, q.packageKey, paths);
   return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange, basis: q.basis ?? "nearest" };
 }
 
@@ -411,7 +418,7 @@ export async function explainScorecardCellIn(
   const plan = planScorecard(r.pkg, r.request);
   // A unit's cell needs only that row's facts (one narrow query); the total row needs them all.
   const own = r.rows.find((u) => u.code === cell.row);
-  const facts = await sqlRowFacts(db, plan, own ? [own] : r.rows, { withUnitLists: true });
+  const facts = await rowFacts(db, plan, own ? [own] : r.rows, { withUnitLists: true });
   const total = own ? undefined : await villageTotal(db, plan, r, { withUnitLists: true });
   return {
     explanation: explainCell(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks, ...(total ? { total } : {}) }, cell),

@@ -1,5 +1,6 @@
 import { getDbHandle, isMigrated } from "~/db/db.server";
 import { warmerStatus } from "~/models/scorecard-warmer.server";
+import { factIndexStatus } from "~/models/fact-index.server";
 
 /**
  * Public: readiness for load balancers; ok once every migration has run and the database answers.
@@ -16,5 +17,10 @@ export async function loader() {
   }
   const warm = warmerStatus();
   const scorecards = warm ? { warmedAt: warm.last?.at ?? null, views: warm.last?.views ?? 0, runs: warm.runs } : undefined;
-  return Response.json({ ok, db: handle.kind, ...(scorecards ? { scorecards } : {}) }, { status: ok ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  const index = factIndexStatus();
+  const factIndex = index ? { ready: index.ready, loadMs: index.loadMs, values: index.values, reports: index.reports, bytes: index.bytes } : undefined;
+  return Response.json(
+    { ok, db: handle.kind, ...(scorecards ? { scorecards } : {}), ...(factIndex ? { factIndex } : {}) },
+    { status: ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },
+  );
 }

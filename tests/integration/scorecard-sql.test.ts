@@ -2,12 +2,15 @@
  * The SQL fact provider must agree exactly with the engine's in-memory reference on the same
  * stored data, on SQLite and PostgreSQL — for every window kind (month, ytd, quarter, year),
  * every row level, and with a district overlay; and with an indicator counting units within the
- * demo's BLUD group (in_group, docs/decisions/039-groups-in-formulas.md).
+ * demo's BLUD group (in_group, docs/decisions/039-groups-in-formulas.md). The columnar fact index
+ * (docs/decisions/040-columnar-fact-index.md) gives the same facts on the demo too.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeRowFacts, planScorecard, type ScorecardRequest, type TemplatePackage } from "@engine";
 import { getDb } from "~/db/db.server";
 import { sqlRowFacts } from "~/models/facts.server";
+import { dropFactIndex, loadFactIndex } from "~/models/fact-index.server";
+import { indexRowFacts } from "~/models/fact-index-facts.server";
 import { listChildren, getOrgByCode, listSubtree } from "~/models/org.server";
 import { buildScorecard } from "~/models/scorecard.server";
 import { seedDemoContent } from "~/models/seed.server";
@@ -42,7 +45,10 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
       memberships,
     };
   }, 300_000);
-  afterAll(() => handle.destroy());
+  afterAll(async () => {
+    dropFactIndex(getDb());
+    await handle.destroy();
+  });
 
   const cases: Array<{ name: string; parent?: string; level?: "district"; period: string; ytd?: boolean; overlayDistrict?: string; inGroup?: boolean }> = [
     { name: "districts nationally, month", level: "district", period: "2025-07" },
@@ -83,6 +89,8 @@ describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (ki
       const sql = await sqlRowFacts(db, plan, rows, { withUnitLists: true });
       const mem = computeRowFacts(plan, memorySource);
       expectSameFacts(sql, mem, c.name);
+      const index = await loadFactIndex(db);
+      expectSameFacts(indexRowFacts(index, plan, rows, { withUnitLists: true }), mem, `${c.name} (fact index)`);
       expect(sql.some((f) => Object.values(f.totals).some((v) => v !== null))).toBe(true);
       if (c.inGroup) {
         expect(plan.windows.filter((w) => w.unitGroups?.includes("blud")).length).toBeGreaterThan(0);

@@ -17,6 +17,13 @@ describe("readEnv", () => {
     expect(() => readEnv(vars({ PANTAU_SCORECARD_WARM_SECONDS: value }))).toThrow(/bilangan bulat 0–3600/);
   });
 
+  it("loads the fact index unless PANTAU_FACT_INDEX=0, and refuses anything but 0 or 1", () => {
+    expect(readEnv(vars({})).factIndex).toBe(true);
+    expect(readEnv(vars({ PANTAU_FACT_INDEX: "1" })).factIndex).toBe(true);
+    expect(readEnv(vars({ PANTAU_FACT_INDEX: "0" })).factIndex).toBe(false);
+    expect(() => readEnv(vars({ PANTAU_FACT_INDEX: "ya" }))).toThrow(/PANTAU_FACT_INDEX harus 1/);
+  });
+
   it("refuses a bad port and a non-database URL", () => {
     expect(() => readEnv(vars({ PORT: "99999" }))).toThrow(/PORT harus bilangan bulat/);
     expect(() => readEnv(vars({ DATABASE_URL: "mysql://x" }))).toThrow(/DATABASE_URL harus diawali/);

@@ -1,0 +1,443 @@
+/**
+ * The columnar fact index (docs/decisions/040-columnar-fact-index.md): every counted report and
+ * every fact value of the database, held per process as typed arrays, one bucket per district,
+ * kept current from the data versions the scorecard caches already read (decision 009). A
+ * scorecard's facts are then a scan of a few megabytes in memory instead of GROUP BY queries over
+ * millions of rows; the numbers are those of the SQL provider (app/models/facts.server.ts) and of
+ * the engine's reference (engine/facts-memory.ts), which tests check cell by cell on both databases.
+ *
+ * - Loaded once at start (`loadFactIndex`, the server starts it with the warmer) in chunks of
+ *   submissions; until it is ready, scorecards read through SQL as before.
+ * - Before each use, the versions read by the caller (or read here) are compared with those of
+ *   the buckets: a district whose version moved is reloaded (its reports and values, a few
+ *   indexed queries); a move of row 0 (org tree, groups, packages, reports of units above district
+ *   level) reloads the org tree, the group memberships and bucket 0. A bucket is stored under the
+ *   version read before its data, so it is never older than its key (as the caches).
+ * - Inside a transaction the index is never used (it may not see uncommitted writes).
+ */
+import { sql } from "kysely";
+import type { GroupMembership } from "@engine";
+import type { DbOrTrx } from "~/auth/audit.server";
+import { getDb } from "~/db/db.server";
+import { readVersions, type DataVersions } from "./scorecard-cache.server";
+
+const COUNTED = ["submitted", "approved"] as const;
+
+/** Submissions read per query while loading (their values: ~12 per report in the national packages). */
+const LOAD_CHUNK = 20_000;
+
+/** Reports (units × months) of one form, or values of one field, in one bucket: sorted by month, then unit. */
+export interface Series {
+  months: Int32Array;
+  /** Dense unit indexes (UnitTable). */
+  units: Int32Array;
+  /** Values (fields only). */
+  values: Float64Array | null;
+}
+
+export interface PackageData {
+  forms: Map<string, Series>;
+  fields: Map<string, Series>;
+  /** Newest updated_at of a counted report of the package in the bucket (ISO UTC). */
+  lastChange: string | null;
+}
+
+export interface Bucket {
+  /** District id (0: reports of units outside any district). */
+  district: number;
+  version: number;
+  packages: Map<string, PackageData>;
+}
+
+/** A unit as the counting rules need it (engine/reporting-units.ts), with its place in the tree. */
+export interface IndexUnit {
+  id: number;
+  code: string;
+  level: string;
+  depth: number;
+  path: string;
+  memberships: readonly GroupMembership[];
+  lineage: readonly GroupMembership[];
+}
+
+/** Every org unit, by a dense index that never changes for a unit while the process lives. */
+export interface UnitTable {
+  /** Dense index → unit (undefined: a unit deleted since it got its index). */
+  units: Array<IndexUnit | undefined>;
+  denseOf: Map<number, number>;
+  /** Per depth 0..3, dense index → DB id of the ancestor at that depth (-1: none). */
+  ancestors: Int32Array[];
+}
+
+export interface IndexStats {
+  loadMs: number;
+  reports: number;
+  values: number;
+  buckets: number;
+  districtReloads: number;
+  globalReloads: number;
+  /** Typed-array bytes held. */
+  bytes: number;
+}
+
+const NONE: readonly GroupMembership[] = [];
+
+/** Growable columns while a bucket's series are built. */
+class SeriesBuilder {
+  months: number[] = [];
+  units: number[] = [];
+  values: number[] = [];
+  add(month: number, unit: number, value?: number): void {
+    this.months.push(month);
+    this.units.push(unit);
+    if (value !== undefined) this.values.push(value);
+  }
+  build(withValues: boolean): Series {
+    const n = this.months.length;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const m = this.months;
+    const u = this.units;
+    order.sort((a, b) => m[a] - m[b] || u[a] - u[b]);
+    const months = new Int32Array(n);
+    const units = new Int32Array(n);
+    const values = withValues ? new Float64Array(n) : null;
+    for (let i = 0; i < n; i++) {
+      const j = order[i];
+      months[i] = m[j];
+      units[i] = u[j];
+      if (values) values[i] = this.values[j];
+    }
+    return { months, units, values };
+  }
+}
+
+class BucketBuilder {
+  readonly packages = new Map<string, { forms: Map<string, SeriesBuilder>; fields: Map<string, SeriesBuilder>; lastChange: string | null }>();
+  pkg(key: string) {
+    let p = this.packages.get(key);
+    if (!p) this.packages.set(key, (p = { forms: new Map(), fields: new Map(), lastChange: null }));
+    return p;
+  }
+  report(pkg: string, form: string, month: number, unit: number, updatedAt: string): void {
+    const p = this.pkg(pkg);
+    let s = p.forms.get(form);
+    if (!s) p.forms.set(form, (s = new SeriesBuilder()));
+    s.add(month, unit);
+    if (p.lastChange === null || updatedAt > p.lastChange) p.lastChange = updatedAt;
+  }
+  value(pkg: string, field: string, month: number, unit: number, value: number): void {
+    const p = this.pkg(pkg);
+    let s = p.fields.get(field);
+    if (!s) p.fields.set(field, (s = new SeriesBuilder()));
+    s.add(month, unit, value);
+  }
+  build(district: number, version: number): Bucket {
+    const packages = new Map<string, PackageData>();
+    for (const [key, p] of this.packages) {
+      packages.set(key, {
+        forms: new Map([...p.forms].map(([k, s]) => [k, s.build(false)])),
+        fields: new Map([...p.fields].map(([k, s]) => [k, s.build(true)])),
+        lastChange: p.lastChange,
+      });
+    }
+    return { district, version, packages };
+  }
+}
+
+function seriesBytes(s: Series): number {
+  return s.months.byteLength + s.units.byteLength + (s.values?.byteLength ?? 0);
+}
+
+/** The index of one database handle. */
+export class FactIndex {
+  units: UnitTable = { units: [], denseOf: new Map(), ancestors: [0, 1, 2, 3].map(() => new Int32Array(0)) };
+  readonly buckets = new Map<number, Bucket>();
+  globalVersion = -1;
+  ready = false;
+  readonly stats: IndexStats = { loadMs: 0, reports: 0, values: 0, buckets: 0, districtReloads: 0, globalReloads: 0, bytes: 0 };
+  private loading: Promise<void> | null = null;
+  /** One refresh at a time: concurrent requests wait for the same one. */
+  private refreshing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: DbOrTrx) {}
+
+  /** The load under way or done (null before any). */
+  get pending(): Promise<void> | null {
+    return this.loading;
+  }
+
+  /** Loads everything (once; later calls wait for the same load). */
+  load(): Promise<void> {
+    this.loading ??= this.loadAll().catch((e) => {
+      this.loading = null;
+      throw e;
+    });
+    return this.loading;
+  }
+
+  private async loadAll(): Promise<void> {
+    const started = performance.now();
+    // Versions first: every bucket is stored under versions read before its data.
+    const versions = await readVersions(this.db);
+    await this.loadUnits();
+    const builders = new Map<number, BucketBuilder>();
+    const builderOf = (district: number) => {
+      let b = builders.get(district);
+      if (!b) builders.set(district, (b = new BucketBuilder()));
+      return b;
+    };
+    const db = this.db;
+    let after = 0;
+    for (;;) {
+      const subs = await db
+        .selectFrom("submission")
+        .select(["id", "org_unit_id", "district_id", "package_key", "form_key", "month_index", "updated_at"])
+        .where("id", ">", after)
+        .where("status", "in", [...COUNTED])
+        .orderBy("id")
+        .limit(LOAD_CHUNK)
+        .execute();
+      if (subs.length === 0) break;
+      const last = Number(subs[subs.length - 1].id);
+      for (const s of subs) {
+        const unit = this.denseOfId(Number(s.org_unit_id));
+        builderOf(s.district_id === null ? 0 : Number(s.district_id)).report(s.package_key, s.form_key, Number(s.month_index), unit, s.updated_at);
+      }
+      // submission_value holds the facts of counted reports only (migration 007).
+      const values = await sql<{
+        org_unit_id: number;
+        district_id: number | null;
+        package_key: string;
+        field_key: string;
+        month_index: number;
+        value: number;
+      }>`select org_unit_id, district_id, package_key, field_key, month_index, value from submission_value where submission_id > ${after} and submission_id <= ${last}`.execute(
+        db,
+      );
+      for (const v of values.rows) {
+        builderOf(v.district_id === null ? 0 : Number(v.district_id)).value(
+          v.package_key,
+          v.field_key,
+          Number(v.month_index),
+          this.denseOfId(Number(v.org_unit_id)),
+          Number(v.value),
+        );
+      }
+      after = last;
+      if (subs.length < LOAD_CHUNK) break;
+    }
+    // Every district with a version gets a bucket (an empty one when it has no reports yet).
+    for (const d of versions.byDistrict.keys()) builderOf(d);
+    builderOf(0);
+    for (const [district, b] of builders)
+      this.buckets.set(district, b.build(district, district === 0 ? versions.global : (versions.byDistrict.get(district) ?? 0)));
+    this.globalVersion = versions.global;
+    this.stats.loadMs = Math.round(performance.now() - started);
+    this.recount();
+    this.ready = true;
+  }
+
+  private recount(): void {
+    let reports = 0;
+    let values = 0;
+    let bytes = 0;
+    for (const b of this.buckets.values()) {
+      for (const p of b.packages.values()) {
+        for (const s of p.forms.values()) {
+          reports += s.units.length;
+          bytes += seriesBytes(s);
+        }
+        for (const s of p.fields.values()) {
+          values += s.units.length;
+          bytes += seriesBytes(s);
+        }
+      }
+    }
+    bytes += this.units.ancestors.reduce((a, x) => a + x.byteLength, 0);
+    Object.assign(this.stats, { reports, values, bytes, buckets: this.buckets.size });
+  }
+
+  /** The dense index of a unit id (a new one for a unit not seen yet: its reports stay until the tree is reloaded). */
+  denseOfId(id: number): number {
+    let d = this.units.denseOf.get(id);
+    if (d === undefined) {
+      d = this.units.units.length;
+      this.units.denseOf.set(id, d);
+      this.units.units.push(undefined);
+    }
+    return d;
+  }
+
+  /** The org tree and every group membership (a unit keeps its dense index across reloads). */
+  private async loadUnits(): Promise<void> {
+    const rows = await this.db.selectFrom("org_unit").select(["id", "code", "level", "path", "depth"]).orderBy("id").execute();
+    const ms = await this.db
+      .selectFrom("org_group_member as m")
+      .innerJoin("org_group as g", "g.id", "m.group_id")
+      .select(["m.org_unit_id", "g.key", "m.from_month", "m.to_month"])
+      .execute();
+    const membershipsOf = new Map<number, GroupMembership[]>();
+    for (const m of ms) {
+      const list = membershipsOf.get(Number(m.org_unit_id)) ?? [];
+      list.push({ groupKey: m.key, from: Number(m.from_month), to: m.to_month === null ? null : Number(m.to_month) });
+      membershipsOf.set(Number(m.org_unit_id), list);
+    }
+    for (const r of rows) this.denseOfId(Number(r.id));
+    const n = this.units.units.length;
+    const units: Array<IndexUnit | undefined> = new Array(n).fill(undefined);
+    const ancestors = [0, 1, 2, 3].map(() => new Int32Array(n).fill(-1));
+    for (const r of rows) {
+      const id = Number(r.id);
+      const d = this.units.denseOf.get(id)!;
+      const ids = r.path.split("/").filter(Boolean).map(Number);
+      for (let k = 0; k < 4 && k < ids.length; k++) ancestors[k][d] = ids[k];
+      units[d] = {
+        id,
+        code: r.code,
+        level: r.level,
+        depth: Number(r.depth),
+        path: r.path,
+        memberships: membershipsOf.get(id) ?? NONE,
+        // Its own memberships and those of its ancestors at a reporting level (Puskesmas, Pustu): depth 3 and below.
+        lineage: membershipsOf.size === 0 ? NONE : ids.slice(3).flatMap((a) => membershipsOf.get(a) ?? NONE),
+      };
+    }
+    this.units = { units, denseOf: this.units.denseOf, ancestors };
+  }
+
+  /** Reloads one district's bucket (its counted reports and their values), stored under `version`. */
+  private async loadDistrict(district: number, version: number): Promise<void> {
+    const b = new BucketBuilder();
+    const db = this.db;
+    const inDistrict = district === 0 ? sql`s.district_id is null` : sql`s.district_id = ${district}`;
+    const subs = await sql<{
+      org_unit_id: number;
+      package_key: string;
+      form_key: string;
+      month_index: number;
+      updated_at: string;
+    }>`select s.org_unit_id, s.package_key, s.form_key, s.month_index, s.updated_at from submission s where ${inDistrict} and s.status in (${sql.join([...COUNTED])})`.execute(
+      db,
+    );
+    for (const s of subs.rows) b.report(s.package_key, s.form_key, Number(s.month_index), this.denseOfId(Number(s.org_unit_id)), s.updated_at);
+    const values = await sql<{
+      org_unit_id: number;
+      package_key: string;
+      field_key: string;
+      month_index: number;
+      value: number;
+    }>`select v.org_unit_id, v.package_key, v.field_key, v.month_index, v.value from submission s inner join submission_value v on v.submission_id = s.id where ${inDistrict} and s.status in (${sql.join([...COUNTED])})`.execute(
+      db,
+    );
+    for (const v of values.rows) b.value(v.package_key, v.field_key, Number(v.month_index), this.denseOfId(Number(v.org_unit_id)), Number(v.value));
+    this.buckets.set(district, b.build(district, version));
+    this.stats.districtReloads++;
+  }
+
+  /**
+   * Brings the index up to `versions` (read by the caller before it reads anything else): reloads
+   * the districts whose version moved, and the tree, memberships and bucket 0 when row 0 moved.
+   */
+  refresh(versions: DataVersions): Promise<void> {
+    const next = this.refreshing.then(() => this.refreshTo(versions));
+    this.refreshing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async refreshTo(versions: DataVersions): Promise<void> {
+    let changed = false;
+    if (versions.global !== this.globalVersion && versions.global > this.globalVersion) {
+      await this.loadUnits();
+      await this.loadDistrict(0, versions.global);
+      this.globalVersion = versions.global;
+      this.stats.globalReloads++;
+      changed = true;
+    }
+    for (const [district, version] of versions.byDistrict) {
+      const b = this.buckets.get(district);
+      // Versions only grow; an older caller's versions never roll a bucket back.
+      if (b && b.version >= version) continue;
+      await this.loadDistrict(district, version);
+      changed = true;
+    }
+    if (changed) this.recount();
+  }
+
+  /**
+   * Newest change (updated_at) to a counted report of the package under the org paths, from the
+   * buckets: for the nation, provinces and districts; undefined for a path below a district
+   * (the caller asks SQL, one indexed query).
+   */
+  lastChangeUnder(packageKey: string, paths: readonly string[]): string | null | undefined {
+    const wanted = new Set<number>();
+    let everything = false;
+    for (const p of paths) {
+      const ids = p.split("/").filter(Boolean).map(Number);
+      if (ids.length <= 1) everything = true;
+      else if (ids.length === 2) {
+        for (const b of this.buckets.values()) {
+          const d = this.units.denseOf.get(b.district);
+          if (d !== undefined && this.units.ancestors[1][d] === ids[1]) wanted.add(b.district);
+        }
+      } else if (ids.length === 3) wanted.add(ids[2]);
+      else return undefined;
+    }
+    let newest: string | null = null;
+    for (const b of this.buckets.values()) {
+      if (!everything && !wanted.has(b.district)) continue;
+      const at = b.packages.get(packageKey)?.lastChange ?? null;
+      if (at !== null && (newest === null || at > newest)) newest = at;
+    }
+    return newest;
+  }
+}
+
+const indexes = new WeakMap<object, FactIndex>();
+
+/** Starts (or joins) loading the index of a database handle; resolves when it is ready. */
+export function loadFactIndex(db: DbOrTrx): Promise<FactIndex> {
+  if (db.isTransaction) return Promise.reject(new Error("the fact index needs a database handle outside a transaction"));
+  let index = indexes.get(db);
+  if (!index) indexes.set(db, (index = new FactIndex(db)));
+  return index.load().then(() => index);
+}
+
+/** The ready index of a database handle; null inside a transaction, before it is loaded, or when none was started. */
+export function readyFactIndex(db: DbOrTrx): FactIndex | null {
+  if (db.isTransaction) return null;
+  const index = indexes.get(db);
+  return index?.ready ? index : null;
+}
+
+/** Waits until the index of a handle is loaded or failed, when a load was started (the warmer's first run). */
+export async function factIndexSettled(db: DbOrTrx): Promise<void> {
+  await indexes.get(db)?.pending?.catch(() => undefined);
+}
+
+/** Readiness and size of the index for /healthz (null when this process has none). */
+export function factIndexStatus(db: DbOrTrx = getDb()): ({ ready: boolean } & IndexStats) | null {
+  const index = indexes.get(db);
+  return index ? { ready: index.ready, ...index.stats } : null;
+}
+
+/**
+ * Starts loading the index in the background of the server process (`serve`; off with
+ * PANTAU_FACT_INDEX=0). Until it is ready scorecards read through SQL; a failed load is logged
+ * and leaves them on SQL.
+ */
+export function startFactIndex(options: { log?: (message: string) => void } = {}, db: DbOrTrx = getDb()): void {
+  const log = options.log ?? ((m: string) => console.error(m));
+  loadFactIndex(db).then(
+    (index) =>
+      log(
+        `Indeks fakta siap: ${index.stats.values} nilai, ${index.stats.reports} laporan, ${Math.round(index.stats.bytes / 2 ** 20)} MiB, ${index.stats.loadMs} ms.`,
+      ),
+    (e: unknown) => log(`Indeks fakta gagal dimuat; scorecard tetap dihitung dengan SQL: ${e instanceof Error ? e.message : String(e)}`),
+  );
+}
+
+/** Forgets the index of a handle (tests, the benchmark's cold runs). */
+export function dropFactIndex(db: DbOrTrx): void {
+  indexes.delete(db);
+}

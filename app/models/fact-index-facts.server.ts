@@ -21,7 +21,7 @@ import {
 } from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
-import { readyFactIndex, type FactIndex, type IndexUnit, type Series } from "./fact-index.server";
+import { LEVEL_CODES, readyFactIndex, type FactIndex, type IndexUnit, type Series, type UnitTable } from "./fact-index.server";
 import { sqlRowFacts, type SqlFactOptions } from "./facts.server";
 import { readVersions, type DataVersions } from "./scorecard-cache.server";
 import { periodEndIndex } from "./submissions.server";
@@ -48,10 +48,129 @@ function lowerBound(months: Int32Array, m: number): number {
   return lo;
 }
 
-/** Calls `visit(i)` for every entry of the series with a month in [lo, hi]. */
-function scan(s: Series, lo: number, hi: number, visit: (i: number) => void): void {
-  const months = s.months;
-  for (let i = lowerBound(months, lo); i < months.length && months[i] <= hi; i++) visit(i);
+/** Counted reports per unit and window (bit k of a month's mask = window k), for entries of [lo, hi]. */
+function countReports(sm: Int32Array, su: Int32Array, lo: number, hi: number, maskOf: Int32Array, eligible: Int32Array, count: Int32Array[]): void {
+  const K = count.length;
+  for (let i = lowerBound(sm, lo); i < sm.length; i++) {
+    const m = sm[i];
+    if (m > hi) break;
+    const mask = maskOf[m - lo];
+    if (mask === 0) continue;
+    const u = su[i];
+    if (eligible[u] === 0) continue;
+    for (let k = 0; k < K; k++) if (mask & (1 << k)) count[k][u]++;
+  }
+}
+
+/** Σ of values per row (eligible[u] = row slot + 1) and window, for entries of [lo, hi]. */
+function sumRows(
+  sm: Int32Array,
+  su: Int32Array,
+  sv: Float64Array,
+  lo: number,
+  hi: number,
+  maskOf: Int32Array,
+  eligible: Int32Array,
+  rowSum: Float64Array,
+  rowHas: Uint8Array,
+  R: number,
+): void {
+  for (let i = lowerBound(sm, lo); i < sm.length; i++) {
+    const m = sm[i];
+    if (m > hi) break;
+    const mask = maskOf[m - lo];
+    if (mask === 0) continue;
+    const e = eligible[su[i]];
+    if (e === 0) continue;
+    const v = sv[i];
+    for (let k = 0, bits = mask; bits !== 0; k++, bits >>= 1) {
+      if ((bits & 1) === 0) continue;
+      rowSum[k * R + e - 1] += v;
+      rowHas[k * R + e - 1] = 1;
+    }
+  }
+}
+
+/** Per-unit aggregation per window: code 0 sum (and avg's sum), 1 last, 2 max, 3 min; count[k][u] values seen. */
+function accumulateUnits(
+  sm: Int32Array,
+  su: Int32Array,
+  sv: Float64Array,
+  lo: number,
+  hi: number,
+  maskOf: Int32Array,
+  eligible: Int32Array,
+  count: Int32Array[],
+  accV: Float64Array[],
+  accM: Int32Array[],
+  code: number,
+): void {
+  for (let i = lowerBound(sm, lo); i < sm.length; i++) {
+    const m = sm[i];
+    if (m > hi) break;
+    const mask = maskOf[m - lo];
+    if (mask === 0) continue;
+    const u = su[i];
+    if (eligible[u] === 0) continue;
+    const v = sv[i];
+    for (let k = 0, bits = mask; bits !== 0; k++, bits >>= 1) {
+      if ((bits & 1) === 0) continue;
+      const c = count[k];
+      const a = accV[k];
+      const n0 = c[u];
+      if (n0 === 0) {
+        a[u] = v;
+        accM[k][u] = m;
+      } else if (code === 1) {
+        if (m > accM[k][u]) {
+          a[u] = v;
+          accM[k][u] = m;
+        }
+      } else if (code === 2) {
+        if (v > a[u]) a[u] = v;
+      } else if (code === 3) {
+        if (v < a[u]) a[u] = v;
+      } else a[u] += v;
+      c[u] = n0 + 1;
+    }
+  }
+}
+
+/** A series' values summed per month and reporting level of the unit (sums and counts, LEVEL_CODES + other). */
+interface MonthTotals {
+  table: UnitTable;
+  months: Int32Array;
+  sum: Float64Array;
+  count: Int32Array;
+}
+
+const monthTotalsCache = new WeakMap<Series, MonthTotals>();
+
+/**
+ * Per-month, per-level totals of a field's values in one bucket, computed once per series and
+ * org tree: what a district, province or national row needs of a summed field without a group
+ * filter (every value of the bucket goes to the same row).
+ */
+function monthTotals(series: Series, table: UnitTable): MonthTotals {
+  const hit = monthTotalsCache.get(series);
+  if (hit && hit.table === table) return hit;
+  const sm = series.months;
+  const distinct: number[] = [];
+  for (let i = 0; i < sm.length; i++) if (i === 0 || sm[i] !== sm[i - 1]) distinct.push(sm[i]);
+  const sum = new Float64Array(distinct.length * 4);
+  const count = new Int32Array(distinct.length * 4);
+  const values = series.values!;
+  let d = -1;
+  for (let i = 0; i < sm.length; i++) {
+    if (i === 0 || sm[i] !== sm[i - 1]) d++;
+    const u = series.units[i];
+    const at = d * 4 + (u < table.levelCode.length ? table.levelCode[u] : 3);
+    sum[at] += values[i];
+    count[at]++;
+  }
+  const totals = { table, months: Int32Array.from(distinct), sum, count };
+  monthTotalsCache.set(series, totals);
+  return totals;
 }
 
 /** Computes RowFacts for every window of the plan × every row, from the index (same contract as sqlRowFacts). */
@@ -64,9 +183,11 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
   const village = depth === 4;
   const table = index.units;
   const n = table.units.length;
+  const R = rows.length;
   const pkg = plan.package.key;
   const orgGroup = plan.orgGroup ?? null;
   const windows = plan.windows;
+  const W = windows.length;
   const forms = [...new Set(windows.flatMap((w) => w.forms))];
   const levels = new Set(forms.flatMap((f) => plan.reporters[f].levels as string[]));
 
@@ -76,6 +197,8 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
   const unitsOfRow: IndexUnit[][] = rows.map(() => []);
   const denseOfRow: number[][] = rows.map(() => []);
   const levelCounts: Array<Map<string, number>> = rows.map(() => new Map());
+  /** Dense indexes of the units under the rows, in unit-id order (the SQL provider's summing order). */
+  const byId: number[] = [];
   const anc = village ? null : table.ancestors[depth];
   for (let u = 0; u < n; u++) {
     const unit = table.units[u];
@@ -85,27 +208,32 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
     slot[u] = s;
     unitsOfRow[s].push(unit);
     denseOfRow[s].push(u);
+    byId.push(u);
     levelCounts[s].set(unit.level, (levelCounts[s].get(unit.level) ?? 0) + 1);
   }
-  for (let s = 0; s < rows.length; s++) {
-    const order = unitsOfRow[s]
-      .map((_, i) => i)
-      .sort((a, b) => (unitsOfRow[s][a].code < unitsOfRow[s][b].code ? -1 : unitsOfRow[s][a].code > unitsOfRow[s][b].code ? 1 : 0));
-    unitsOfRow[s] = order.map((i) => unitsOfRow[s][i]);
+  byId.sort((a, b) => table.units[a]!.id - table.units[b]!.id);
+  for (let s = 0; s < R; s++) {
+    const list = unitsOfRow[s];
+    const order = list.map((_, i) => i).sort((a, b) => (list[a].code < list[b].code ? -1 : list[a].code > list[b].code ? 1 : 0));
+    unitsOfRow[s] = order.map((i) => list[i]);
     denseOfRow[s] = order.map((i) => denseOfRow[s][i]);
   }
 
   // The buckets the rows cover: one district, or every district (and bucket 0) for wider rows.
   const districtOfRows = depth >= 2 ? new Set(rows.map((r) => Number(r.path.split("/").filter(Boolean)[2]))) : null;
   const buckets = [...index.buckets.values()].filter((b) => (districtOfRows ? districtOfRows.has(b.district) : true));
+  // For rows at district level or above without a group filter, a district's bucket goes to one row whole.
+  const wholeBuckets = depth <= 2 && orgGroup === null;
+  const bucketSlot = buckets.map((b) => {
+    const d = b.district === 0 ? undefined : table.denseOf.get(b.district);
+    if (!wholeBuckets || d === undefined) return -1;
+    return slotOfRowId.get(table.ancestors[depth][d]) ?? -2;
+  });
 
   const facts: RowFacts[][] = windows.map((w) =>
     rows.map((r) => ({ row: r.code, window: w.id, totals: Object.create(null), reported: Object.create(null), expected: Object.create(null) }) as RowFacts),
   );
   const monthsOf = (w: PlanWindow, form: string) => [...new Set((w.formPeriods[form] ?? []).map((p) => periodEndIndex(p)))];
-  const unitForms = windows.map((w) => new Set(w.unitFields.map((k) => plan.fields[k].form)));
-  const reportingUnits = windows.map(() => new Map<number, string[]>());
-  const unitValues = windows.map(() => new Map<number, Record<string, number | null>>());
   const periodMonths = new Map<string, MonthWindow>();
   const monthsOfPeriod = (p: string): MonthWindow => {
     let m = periodMonths.get(p);
@@ -113,19 +241,38 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
     return m;
   };
 
+  // Per window: the forms read per unit (bit per form, names in sorted order), each unit's bits of
+  // those it reported (the units count_units sees), and a record per such unit for its values.
+  const unitFormNames = windows.map((w) => [...new Set(w.unitFields.map((k) => plan.fields[k].form))].sort());
+  const unitFormBit = windows.map((_w, wi) => new Map(unitFormNames[wi].map((f, i) => [f, 1 << i])));
+  const reportedBits = windows.map((w) => (w.unitFields.length > 0 ? new Int32Array(n) : null));
+  const unitFieldIndex = windows.map((w) => new Map(w.unitFields.map((k, i) => [k, i])));
+  // Per window, per unit field: value and presence per dense unit (only units under the rows are written).
+  const unitValue = windows.map((w) => w.unitFields.map(() => ({ v: new Float64Array(0), has: new Uint8Array(0) })));
+
+  // Working arrays, per window k of a form: per-unit counts, values, months; per-row sums.
+  const eligible = new Int32Array(n);
+  const count = Array.from({ length: W }, () => new Int32Array(n));
+  const accV = Array.from({ length: W }, () => new Float64Array(n));
+  const accM = Array.from({ length: W }, () => new Int32Array(n));
+  const rowSum = new Float64Array(W * R);
+  const rowHas = new Uint8Array(W * R);
+
   for (const form of forms) {
     const ws = windows.map((w, wi) => ({ w, wi })).filter(({ w }) => w.forms.includes(form));
+    const K = ws.length;
     const months = ws.map(({ w }) => monthsOf(w, form));
     const all = [...new Set(months.flat())];
     const reporters = plan.reporters[form];
     const span = SPAN[reporters.periodType];
     ws.forEach(({ w, wi }) => {
       const periods = (w.formPeriods[form] ?? []).map(monthsOfPeriod);
-      rows.forEach((_r, s) => {
+      for (let s = 0; s < R; s++) {
         const f = facts[wi][s];
         f.reported[form] = 0;
         let expected = 0;
         if (reporters.groups === null && orgGroup === null) {
+          // Without applies-to and filter every unit of the form's levels owes every period.
           for (const level of reporters.levels) expected += (levelCounts[s].get(level) ?? 0) * periods.length;
         } else {
           for (const u of unitsOfRow[s]) {
@@ -138,7 +285,7 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
           (f.contributing ??= Object.create(null))![form] = [];
           (f.missing ??= Object.create(null))![form] = [];
         }
-      });
+      }
     });
     if (all.length === 0) continue;
     const lo = Math.min(...all);
@@ -148,58 +295,65 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
     months.forEach((ms, k) => {
       for (const m of ms) maskOf[m - lo] |= 1 << k;
     });
-    // Whether the report (or value) of unit u at month m counts: the unit lies under a row, its
-    // level reports the form, and it passes the org-group filter for the period ending at m.
+    // A unit's report (or value) counts when the unit lies under a row and its level reports the
+    // form (eligible = its row slot + 1, else 0) and, with an org-group filter, passes it for the
+    // period ending at that month.
     const reportsLevel = new Set(reporters.levels as string[]);
-    const counts = (u: number, m: number): boolean => {
-      if (slot[u] < 0) return false;
-      const unit = table.units[u]!;
-      if (!reportsLevel.has(unit.level)) return false;
-      return orgGroup === null || passesOrgGroup(unit, orgGroup, m - span, m);
-    };
+    for (const u of byId) eligible[u] = reportsLevel.has(table.units[u]!.level) ? slot[u] + 1 : 0;
+    const filtered = orgGroup !== null;
+    const passes = (u: number, m: number): boolean => passesOrgGroup(table.units[u]!, orgGroup!, m - span, m);
 
-    // Reports: the months of each unit with a counted report of the form in the window's months.
-    const monthsOfUnit = new Map<number, number[]>();
+    // Reports: per window, counted unit-periods per unit (and, for explain, each unit's months).
+    const monthsOfUnit = options.withUnitLists ? new Map<number, number[]>() : null;
     for (const b of buckets) {
-      const s = b.packages.get(pkg)?.forms.get(form);
-      if (!s) continue;
-      scan(s, lo, hi, (i) => {
-        const m = s.months[i];
-        if (maskOf[m - lo] === 0) return;
-        const u = s.units[i];
-        if (!counts(u, m)) return;
-        const list = monthsOfUnit.get(u);
-        if (list) list.push(m);
-        else monthsOfUnit.set(u, [m]);
-      });
+      const series = b.packages.get(pkg)?.forms.get(form);
+      if (!series) continue;
+      const sm = series.months;
+      const su = series.units;
+      if (!filtered && !monthsOfUnit) {
+        countReports(sm, su, lo, hi, maskOf, eligible, count);
+        continue;
+      }
+      for (let i = lowerBound(sm, lo); i < sm.length && sm[i] <= hi; i++) {
+        const m = sm[i];
+        const mask = maskOf[m - lo];
+        if (mask === 0) continue;
+        const u = su[i];
+        if (eligible[u] === 0 || (filtered && !passes(u, m))) continue;
+        for (let k = 0; k < K; k++) if (mask & (1 << k)) count[k][u]++;
+        if (monthsOfUnit) {
+          const list = monthsOfUnit.get(u);
+          if (list) list.push(m);
+          else monthsOfUnit.set(u, [m]);
+        }
+      }
     }
     ws.forEach(({ w, wi }, k) => {
-      const bit = 1 << k;
-      const periods = options.withUnitLists ? (w.formPeriods[form] ?? []).map((p) => ({ end: periodEndIndex(p), months: monthsOfPeriod(p) })) : [];
-      rows.forEach((_r, s) => {
+      const c = count[k];
+      const bit = unitFormBit[wi].get(form) ?? 0;
+      const bits = reportedBits[wi];
+      for (const u of byId) {
+        const x = c[u];
+        if (x === 0) continue;
+        facts[wi][slot[u]].reported[form] += x;
+        if (bit && bits) bits[u] |= bit;
+      }
+      if (!options.withUnitLists) return;
+      const periods = (w.formPeriods[form] ?? []).map((p) => ({ end: periodEndIndex(p), months: monthsOfPeriod(p) }));
+      for (let s = 0; s < R; s++) {
         const f = facts[wi][s];
         const list = unitsOfRow[s];
         const dense = denseOfRow[s];
         for (let j = 0; j < list.length; j++) {
           const u = list[j];
           if (!reportsLevel.has(u.level)) continue;
-          const has = monthsOfUnit.get(dense[j]);
-          let c = 0;
-          if (has) for (const m of has) if (maskOf[m - lo] & bit) c++;
-          f.reported[form] += c;
-          if (c > 0) {
-            if (options.withUnitLists) f.contributing![form].push(u.code);
-            if (unitForms[wi].has(form)) {
-              const forms = reportingUnits[wi].get(u.id);
-              if (forms) forms.push(form);
-              else reportingUnits[wi].set(u.id, [form]);
-            }
-          }
-          if (options.withUnitLists && periods.some((p) => !has?.includes(p.end) && expectedFor(reporters, u, p.months, orgGroup)))
-            f.missing![form].push(u.code);
+          if (c[dense[j]] > 0) f.contributing![form].push(u.code);
+          const has = monthsOfUnit!.get(dense[j]);
+          if (periods.some((p) => !has?.includes(p.end) && expectedFor(reporters, u, p.months, orgGroup))) f.missing![form].push(u.code);
         }
-      });
+      }
     });
+    for (let k = 0; k < K; k++) count[k].fill(0);
 
     // Fields of this form: totalled per row, or per unit first (as the SQL provider splits them).
     const fieldKeys = [...new Set(ws.flatMap(({ w }) => w.fields.filter((k) => plan.fields[k].form === form)))];
@@ -209,86 +363,142 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
       const field = plan.fields[key];
       const unitLevel = perUnit(field);
       const agg = singlePeriod ? "sum" : field.aggregation;
-      // Per window k and unit: accumulated value, count and (for "last") the month of the value.
-      const acc = ws.map(() => new Map<number, { v: number; n: number; m: number }>());
-      const rowSum = ws.map(() => new Float64Array(rows.length));
-      const rowHas = ws.map(() => new Uint8Array(rows.length));
-      for (const b of buckets) {
-        const s = b.packages.get(pkg)?.fields.get(key);
-        if (!s) continue;
-        const values = s.values!;
-        scan(s, lo, hi, (i) => {
-          const m = s.months[i];
-          const mask = maskOf[m - lo];
-          if (mask === 0) return;
-          const u = s.units[i];
-          if (!counts(u, m)) return;
-          const v = values[i];
-          for (let k = 0; k < ws.length; k++) {
-            if (!(mask & (1 << k))) continue;
-            if (!unitLevel) {
-              rowSum[k][slot[u]] += v;
-              rowHas[k][slot[u]] = 1;
-              continue;
+      const code = agg === "last" ? 1 : agg === "max" ? 2 : agg === "min" ? 3 : 0;
+      rowSum.fill(0);
+      rowHas.fill(0);
+      const levelCodes = LEVEL_CODES.map((l, i) => (reportsLevel.has(l) ? i : -1)).filter((i) => i >= 0);
+      for (let bi = 0; bi < buckets.length; bi++) {
+        const series = buckets[bi].packages.get(pkg)?.fields.get(key);
+        if (!series) continue;
+        const whole = bucketSlot[bi];
+        if (!unitLevel && whole === -2) continue; // a district under none of the rows
+        if (!unitLevel && whole >= 0) {
+          // Σ per month and level, computed once per series: a few numbers instead of every value.
+          const t = monthTotals(series, table);
+          for (let d = lowerBound(t.months, lo); d < t.months.length && t.months[d] <= hi; d++) {
+            const mask = maskOf[t.months[d] - lo];
+            if (mask === 0) continue;
+            let sum = 0;
+            let cnt = 0;
+            for (const lv of levelCodes) {
+              sum += t.sum[d * 4 + lv];
+              cnt += t.count[d * 4 + lv];
             }
-            const a = acc[k].get(u);
-            if (!a) acc[k].set(u, { v, n: 1, m });
-            else if (agg === "last") {
-              if (m > a.m) {
-                a.v = v;
-                a.m = m;
-              }
-            } else if (agg === "max") a.v = Math.max(a.v, v);
-            else if (agg === "min") a.v = Math.min(a.v, v);
-            else {
-              a.v += v;
-              a.n++;
+            if (cnt === 0) continue;
+            for (let k = 0; k < K; k++) {
+              if (!(mask & (1 << k))) continue;
+              rowSum[k * R + whole] += sum;
+              rowHas[k * R + whole] = 1;
             }
           }
-        });
+          continue;
+        }
+        const sm = series.months;
+        const su = series.units;
+        const sv = series.values!;
+        if (!filtered) {
+          if (unitLevel) accumulateUnits(sm, su, sv, lo, hi, maskOf, eligible, count, accV, accM, code);
+          else sumRows(sm, su, sv, lo, hi, maskOf, eligible, rowSum, rowHas, R);
+          continue;
+        }
+        for (let i = lowerBound(sm, lo); i < sm.length && sm[i] <= hi; i++) {
+          const m = sm[i];
+          const mask = maskOf[m - lo];
+          if (mask === 0) continue;
+          const u = su[i];
+          const e = eligible[u];
+          if (e === 0 || !passes(u, m)) continue;
+          const v = sv[i];
+          if (!unitLevel) {
+            // Σ per row, every window containing the month.
+            for (let k = 0; k < K; k++) {
+              if (!(mask & (1 << k))) continue;
+              rowSum[k * R + e - 1] += v;
+              rowHas[k * R + e - 1] = 1;
+            }
+            continue;
+          }
+          for (let k = 0; k < K; k++) {
+            if (!(mask & (1 << k))) continue;
+            const c = count[k];
+            const a = accV[k];
+            const n0 = c[u];
+            if (n0 === 0) {
+              a[u] = v;
+              accM[k][u] = m;
+            } else if (code === 1) {
+              if (m > accM[k][u]) {
+                a[u] = v;
+                accM[k][u] = m;
+              }
+            } else if (code === 2) {
+              if (v > a[u]) a[u] = v;
+            } else if (code === 3) {
+              if (v < a[u]) a[u] = v;
+            } else a[u] += v;
+            c[u] = n0 + 1;
+          }
+        }
       }
       ws.forEach(({ wi }, k) => {
         if (!unitLevel) {
-          rows.forEach((_r, s) => {
-            if (rowHas[k][s]) facts[wi][s].totals[key] = rowSum[k][s];
-          });
+          for (let s = 0; s < R; s++) if (rowHas[k * R + s]) facts[wi][s].totals[key] = rowSum[k * R + s];
           return;
         }
-        // Per-unit values, then row totals as Σ over the row's units in unit-id order (ratio of sums, missing ≠ zero).
-        const entries = [...acc[k]].map(([u, a]) => ({ id: table.units[u]!.id, u, v: agg === "avg" ? a.v / a.n : a.v })).sort((x, y) => x.id - y.id);
-        for (const e of entries) {
-          let values = unitValues[wi].get(e.id);
-          if (!values) unitValues[wi].set(e.id, (values = Object.create(null) as Record<string, number | null>));
-          values[key] = e.v;
-          const f = facts[wi][slot[e.u]];
-          f.totals[key] = (f.totals[key] ?? 0) + e.v;
+        // Per-unit values (kept for count_units), then row totals as Σ over the row's units in
+        // unit-id order (ratio of sums, missing ≠ zero).
+        const c = count[k];
+        const a = accV[k];
+        const fi = unitFieldIndex[wi].get(key);
+        let store: { v: Float64Array; has: Uint8Array } | null = null;
+        if (fi !== undefined) store = unitValue[wi][fi] = { v: new Float64Array(n), has: new Uint8Array(n) };
+        for (const u of byId) {
+          const x = c[u];
+          if (x === 0) continue;
+          const v = code === 0 && agg === "avg" ? a[u] / x : a[u];
+          const e = eligible[u] - 1;
+          rowSum[k * R + e] += v;
+          rowHas[k * R + e] = 1;
+          if (store) {
+            store.v[u] = v;
+            store.has[u] = 1;
+          }
         }
+        for (let s = 0; s < R; s++) if (rowHas[k * R + s]) facts[wi][s].totals[key] = rowSum[k * R + s];
+        c.fill(0);
       });
     }
   }
 
   const out: RowFacts[] = [];
   windows.forEach((w, wi) => {
-    rows.forEach((_r, s) => {
+    const bits = reportedBits[wi];
+    const names = unitFormNames[wi];
+    for (let s = 0; s < R; s++) {
       const f = facts[wi][s];
       for (const key of w.fields) if (!(key in f.totals)) f.totals[key] = null;
       for (const key of Object.keys(f.totals)) if (!w.fields.includes(key)) delete f.totals[key];
-      if (w.unitFields.length > 0) {
+      if (bits) {
         const list: UnitFacts[] = [];
-        for (const u of unitsOfRow[s]) {
-          const reportedForms = reportingUnits[wi].get(u.id);
-          if (!reportedForms) continue;
+        const units = unitsOfRow[s];
+        const dense = denseOfRow[s];
+        for (let j = 0; j < units.length; j++) {
+          const u = dense[j];
+          const b = bits[u];
+          if (b === 0) continue;
           const values = Object.create(null) as Record<string, number | null>;
-          const known = unitValues[wi].get(u.id);
-          for (const key of w.unitFields) values[key] = known && key in known ? known[key] : null;
-          const one: UnitFacts = { code: u.code, values, forms: [...reportedForms].sort() };
-          if (w.unitGroups) one.groups = groupsInWindow(u, w.unitGroups, w.start, w.end);
+          w.unitFields.forEach((key, fi) => {
+            const store = unitValue[wi][fi];
+            values[key] = store.has.length > 0 && store.has[u] ? store.v[u] : null;
+          });
+          const one: UnitFacts = { code: units[j].code, values, forms: names.filter((_f, i) => b & (1 << i)) };
+          if (w.unitGroups) one.groups = groupsInWindow(units[j], w.unitGroups, w.start, w.end);
           list.push(one);
         }
         f.units = list;
       }
       out.push(f);
-    });
+    }
   });
   return out;
 }

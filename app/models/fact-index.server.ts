@@ -67,7 +67,12 @@ export interface UnitTable {
   denseOf: Map<number, number>;
   /** Per depth 0..3, dense index → DB id of the ancestor at that depth (-1: none). */
   ancestors: Int32Array[];
+  /** Dense index → LEVEL_CODES index of the unit's level (3: not a reporting level, or gone). */
+  levelCode: Uint8Array;
 }
+
+/** Reporting levels by code, for the per-month totals of a series (fact-index-facts.server.ts). */
+export const LEVEL_CODES = ["puskesmas", "pustu", "posyandu"] as const;
 
 export interface IndexStats {
   loadMs: number;
@@ -151,7 +156,7 @@ function seriesBytes(s: Series): number {
 
 /** The index of one database handle. */
 export class FactIndex {
-  units: UnitTable = { units: [], denseOf: new Map(), ancestors: [0, 1, 2, 3].map(() => new Int32Array(0)) };
+  units: UnitTable = { units: [], denseOf: new Map(), ancestors: [0, 1, 2, 3].map(() => new Int32Array(0)), levelCode: new Uint8Array(0) };
   readonly buckets = new Map<number, Bucket>();
   globalVersion = -1;
   ready = false;
@@ -287,11 +292,14 @@ export class FactIndex {
     const n = this.units.units.length;
     const units: Array<IndexUnit | undefined> = new Array(n).fill(undefined);
     const ancestors = [0, 1, 2, 3].map(() => new Int32Array(n).fill(-1));
+    const levelCode = new Uint8Array(n).fill(3);
     for (const r of rows) {
       const id = Number(r.id);
       const d = this.units.denseOf.get(id)!;
       const ids = r.path.split("/").filter(Boolean).map(Number);
       for (let k = 0; k < 4 && k < ids.length; k++) ancestors[k][d] = ids[k];
+      const code = (LEVEL_CODES as readonly string[]).indexOf(r.level);
+      if (code >= 0) levelCode[d] = code;
       units[d] = {
         id,
         code: r.code,
@@ -303,7 +311,7 @@ export class FactIndex {
         lineage: membershipsOf.size === 0 ? NONE : ids.slice(3).flatMap((a) => membershipsOf.get(a) ?? NONE),
       };
     }
-    this.units = { units, denseOf: this.units.denseOf, ancestors };
+    this.units = { units, denseOf: this.units.denseOf, ancestors, levelCode };
   }
 
   /** Reloads one district's bucket (its counted reports and their values), stored under `version`. */

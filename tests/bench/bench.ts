@@ -33,6 +33,7 @@ import { median, queryCategory, QueryTimer, round, timeRuns } from "./timing";
 import { benchNotulen, notulenLine } from "./notulen";
 import { benchPresentation, presentationLines } from "./presentation";
 import { benchVillage, villageLines, type VillageResult } from "./village";
+import { benchFactIndex } from "./fact-index";
 
 interface Args {
   quick: boolean;
@@ -246,6 +247,24 @@ async function benchOne(target: Target, args: Args) {
     const scorecardEngineMs = median(engineMs);
     const scorecardSqlMs = median(sqlMs);
 
+    // The columnar fact index (decision 040): loaded here, so everything measured after it runs
+    // as a server does (the engine-path profile below still calls the SQL provider directly).
+    log(`${target.kind}: the fact index: load, engine ÷ SQL, cold views of any national scorecard…`);
+    const factIndex = await benchFactIndex(handle, {
+      tree,
+      year: YEAR,
+      months,
+      runs: args.runs,
+      query,
+      fam,
+      handOpts,
+      compare: (e, h) => compare(e, h, tree, indicators),
+      log,
+    });
+    // The index bench published a new package version and approved a report: the reference result again.
+    clearScorecardCache(handle.db);
+    engineResult = await buildScorecard(query, handle.db);
+
     // The page as users get it: warm (nothing changed since the last view) and after one
     // approval (one district's rows recomputed, the rest from the row cache).
     log(`${target.kind}: cached scorecard: warm and after an approval…`);
@@ -352,6 +371,7 @@ async function benchOne(target: Target, args: Args) {
         slowest,
         ...parts,
       },
+      factIndex,
       cached,
       warmed,
       page,
@@ -710,6 +730,22 @@ function printTable(r: BenchResult): void {
   line("ratio = engine ÷ sql", `${s.ratio}   (target ≤ 1.5: ${s.ratio <= 1.5 ? "met" : "NOT met"})`);
   line("full page scorecard (with trend)", `${s.scorecardEngineWithTrendMs} ms   runs ${s.engineRunsMs.join(", ")}   ratio ${s.ratioWithTrend}`);
   line("agree", `${s.agree}  (${s.cells} cells, ${s.nullCells} null in both, max rel diff ${s.maxRelDiff.toExponential(1)}, ${s.mismatchCount} mismatches)`);
+  const f = r.factIndex;
+  out.push("Columnar fact index (decision 040), the same scorecard");
+  line(
+    "index load at start / size",
+    `${f.loadMs} ms / ${f.indexMiB} MiB (${f.values} values, ${f.reports} reports; RSS ${f.rssBeforeMiB} → ${f.rssAfterMiB} MiB)`,
+  );
+  line("engine with the index, same numbers", `${f.scorecardEngineMs} ms; with trend ${f.scorecardEngineWithTrendMs} ms`);
+  line("hand-written SQL (same runs)", `${f.scorecardSqlMs} ms`);
+  line("ratio = engine ÷ sql", `${f.ratio}   (target ≤ 1.0: ${f.ratio <= 1 ? "met" : "NOT met"}); with trend ${f.ratioWithTrend}`);
+  line("agree", `${f.agree} (${f.cells} cells, ${f.mismatchCount} mismatches)`);
+  line(
+    `cold national views (${f.coldAnyPeriod.views}: every period, ytd or not, by district and province, group)`,
+    `median ${f.coldAnyPeriod.medianMs} ms, p95 ${f.coldAnyPeriod.p95Ms} ms, max ${f.coldAnyPeriod.maxMs} ms (target ≤ 300: ${f.coldAnyPeriod.maxMs <= 300 ? "met" : "NOT met"})`,
+  );
+  line("  slowest", f.coldAnyPeriod.slowest.map((x) => `${x.query} ${x.ms}`).join(", "));
+  line("cold view right after a publication / an approval", `${f.afterPublicationMs} / ${f.afterApprovalMs} ms`);
   const c = r.cached;
   out.push("Cached scorecard (decision 009: per-district data versions kept by triggers)");
   line("cold, full page with trend (cache empty)", `${s.scorecardEngineWithTrendMs} ms (first view after a restart: ${c.firstViewMs} ms)`);
@@ -798,12 +834,13 @@ async function main(): Promise<void> {
   const presentation = await benchPresentation(args.quick ? 20 : 60);
   const m = machine();
   const first = results[0];
-  const agree = results.every((r) => r.scorecard.agree);
+  const agree = results.every((r) => r.scorecard.agree && r.factIndex.agree);
   const json = {
     scorecardEngineMs: first.scorecard.scorecardEngineMs,
     scorecardSqlMs: first.scorecard.scorecardSqlMs,
     ratio: first.scorecard.ratio,
     agree,
+    factIndex: Object.fromEntries(results.map((r) => [r.db, r.factIndex])),
     db: first.db,
     dataset: first.dataset,
     districtScorecardMs: first.districtScorecard.ms,

@@ -13,10 +13,26 @@ export default defineConfig({
   },
   test: {
     root: path.resolve(__dirname, ".."),
-    include: ["tests/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
     globalSetup: ["tests/setup/global-setup.ts"],
+    // Notes which files run on the wall clock, for .ci/moved-clocks (docs/testing.md).
+    setupFiles: ["tests/setup/clock-audit.ts"],
+    // Two groups, one after the other (docs/testing.md): the files that run in their own worker
+    // alone (engine, unit, seeds, integration: the app in-process, on SQLite and the run's
+    // PostgreSQL) two at a time, as the machine has two cores and such a file leaves one mostly idle
+    // while it waits on PostgreSQL; then the files that start app servers and Chromium (e2e, crash),
+    // one at a time, as each already keeps both cores busy and their journeys wait on real timeouts.
+    projects: [
+      {
+        extends: true,
+        test: { name: "in-process", include: ["tests/**/*.test.ts"], exclude: ["tests/e2e/**", "tests/crash/**"], maxWorkers: 2 },
+      },
+      {
+        extends: true,
+        test: { name: "servers", include: ["tests/e2e/**/*.test.ts", "tests/crash/**/*.test.ts"], maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -10,9 +10,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const TEMPLATE_DIR = path.join(os.tmpdir(), "pantau-test-templates");
-const REPO_ROOT = path.resolve(__dirname, "../..");
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Whether a process with this id still runs (EPERM: it does, as another user's). */
 function processAlive(pid: number): boolean {

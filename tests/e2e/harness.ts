@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
+import { readFakeNow } from "~/env.server";
+import { clock } from "~/utils/clock.server";
 import { demoSeedHash, runTemplate } from "../helpers/run-templates";
 import { freePort } from "../setup/postgres";
 
@@ -369,6 +371,10 @@ export function useE2E(options: E2EOptions): E2E {
 
   beforeAll(
     async () => {
+      // What the file writes to the server's database from its own process (users, packages) is
+      // stamped on the server's clock: a file whose server is pinned runs the same on any day.
+      const pinned = readFakeNow({ NODE_ENV: "test", PANTAU_NOW: options.env?.PANTAU_NOW });
+      if (pinned !== null) clock.set(new Date(pinned));
       // Assigned as each settles, so afterAll ends whichever started when the other failed.
       await Promise.all([
         startApp({ name: options.name, env: options.env }).then((a) => (app = a)),
@@ -383,6 +389,7 @@ export function useE2E(options: E2EOptions): E2E {
   );
 
   afterAll(async () => {
+    clock.set(null);
     await Promise.allSettled(sessions.map((s) => s.close()));
     await browser?.close();
     await app?.stop();

@@ -11,6 +11,9 @@ import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
+import { readFakeNow } from "~/env.server";
+import { clock } from "~/utils/clock.server";
+import { demoSeedHash, runTemplate } from "../helpers/run-templates";
 import { freePort } from "../setup/postgres";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -38,9 +41,9 @@ function ensureBuilt(): void {
 }
 
 async function waitForHealthy(baseUrl: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let last = "no answer yet";
-  while (Date.now() < deadline) {
+  while (performance.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`Server exited (${child.exitCode ?? child.signalCode}) before /healthz answered; see ${logFile}:\n${tail(logFile)}`);
     }
@@ -68,70 +71,32 @@ function tail(file: string, lines = 30): string {
   }
 }
 
-const TEMPLATE_DIR = path.join(os.tmpdir(), "pantau-e2e-templates");
-
-/** Whether a process with this id still runs (EPERM: it does, as another user's). */
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
- * A demo database seeded once per test run and clock (PANTAU_NOW, or today's date), copied for
- * each file that needs that clock: seeding the demo takes about half a minute, copying it a few
- * milliseconds. The run is the vitest process (every file's worker has it as parent), so a new run
- * never reuses an older run's template, whatever changed in between. The first worker to need a
- * template makes it under a lock directory; the others wait for the file.
+ * A demo database seeded once per test run and clock (PANTAU_NOW, or today's date) and seed code
+ * (`runTemplate` in tests/helpers/run-templates.ts), copied for each file that needs that clock:
+ * seeding the demo takes about half a minute, copying it a few milliseconds.
  */
 async function demoTemplate(env: NodeJS.ProcessEnv, logFile: string): Promise<string> {
-  const clockKey = (env.PANTAU_NOW ?? new Date().toISOString().slice(0, 10)).replace(/[^0-9A-Za-z]/g, "");
-  fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
-  const file = path.join(TEMPLATE_DIR, `run${process.ppid}-${clockKey}.sqlite`);
-  const lock = `${file}.lock`;
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    if (fs.existsSync(file)) return file;
+  // Today's date only for a server on the wall clock, which startApp notes for the clock audit.
+  const today = () => new Date().toISOString().slice(0, 10); // clock-audit: noted by startApp
+  const clockKey = (env.PANTAU_NOW ?? today()).replace(/[^0-9A-Za-z]/g, "");
+  const made = await runTemplate(`e2e-${clockKey}-${demoSeedHash()}`, async (base) => {
+    const file = `${base}.sqlite`;
+    const out = fs.openSync(logFile, "a");
     try {
-      fs.mkdirSync(lock);
-    } catch {
-      // Another worker is seeding; a lock older than the deadline belongs to a worker that died.
-      const held = fs.statSync(lock, { throwIfNoEntry: false });
-      if (held && Date.now() - held.mtimeMs > 240_000) fs.rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`no demo template ${file} after 240 s (lock ${lock})`);
-      await new Promise((r) => setTimeout(r, 500));
-      continue;
-    }
-    try {
-      // Templates of earlier runs are of no use any more; those of a run still going (another
-      // worktree's, another vitest process') are its own, its lock and half-seeded file included.
-      for (const old of fs.readdirSync(TEMPLATE_DIR)) {
-        const run = Number(/^run(\d+)-/.exec(old)?.[1]);
-        if (run !== process.ppid && !processAlive(run)) fs.rmSync(path.join(TEMPLATE_DIR, old), { recursive: true, force: true });
-      }
-      const tmp = `${file}.${process.pid}.tmp`;
-      const out = fs.openSync(logFile, "a");
-      try {
-        execFileSync(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["app/cli/main.ts", "db", "seed"], {
-          cwd: REPO_ROOT,
-          env: { ...env, DATABASE_URL: `sqlite:${tmp}` },
-          stdio: ["ignore", out, out],
-          timeout: 230_000,
-        });
-      } finally {
-        fs.closeSync(out);
-      }
-      for (const suffix of ["-wal", "-shm"]) fs.rmSync(`${tmp}${suffix}`, { force: true });
-      fs.renameSync(tmp, file);
-      return file;
+      execFileSync(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["app/cli/main.ts", "db", "seed"], {
+        cwd: REPO_ROOT,
+        env: { ...env, DATABASE_URL: `sqlite:${file}` },
+        stdio: ["ignore", out, out],
+        timeout: 230_000,
+      });
     } finally {
-      fs.rmSync(lock, { recursive: true, force: true });
+      fs.closeSync(out);
     }
-  }
+    for (const suffix of ["-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
+    return { file };
+  });
+  return made.file;
 }
 
 /**
@@ -150,6 +115,11 @@ export async function startApp(options: { name?: string; timeoutMs?: number; env
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(port), DATABASE_URL: databaseUrl };
   delete env.PANTAU_SEEDS_DIR;
   delete env.TRUST_PROXY;
+  // tests/setup/clock-audit.ts: a server on the wall clock makes this file date-dependent.
+  if (!env.PANTAU_NOW)
+    (globalThis as { [k: symbol]: ((what: string) => void) | undefined })[Symbol.for("pantau.clock-audit.note")]?.(
+      "an app server on the wall clock (no PANTAU_NOW)",
+    );
   fs.writeFileSync(logFile, "");
   fs.copyFileSync(await demoTemplate(env, logFile), databaseFile);
   const log = fs.openSync(logFile, "a");
@@ -401,6 +371,10 @@ export function useE2E(options: E2EOptions): E2E {
 
   beforeAll(
     async () => {
+      // What the file writes to the server's database from its own process (users, packages) is
+      // stamped on the server's clock: a file whose server is pinned runs the same on any day.
+      const pinned = readFakeNow({ NODE_ENV: "test", PANTAU_NOW: options.env?.PANTAU_NOW });
+      if (pinned !== null) clock.set(new Date(pinned));
       // Assigned as each settles, so afterAll ends whichever started when the other failed.
       await Promise.all([
         startApp({ name: options.name, env: options.env }).then((a) => (app = a)),
@@ -415,6 +389,7 @@ export function useE2E(options: E2EOptions): E2E {
   );
 
   afterAll(async () => {
+    clock.set(null);
     await Promise.allSettled(sessions.map((s) => s.close()));
     await browser?.close();
     await app?.stop();

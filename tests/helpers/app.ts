@@ -3,12 +3,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { hashPassword } from "~/auth/password.server";
 import { createSession } from "~/auth/session.server";
-import { getDb, nowIso } from "~/db/db.server";
+import { sql } from "kysely";
+import { getDb, migrateToLatest, nowIso, openDb, setDbHandle, type DbHandle } from "~/db/db.server";
 import type { Role } from "~/db/schema";
 import type { DbKind } from "~/db/db.server";
 import { importOrgCsv } from "~/models/org-import.server";
 import { seedDemoContent } from "~/models/seed.server";
-import { useTestDatabase } from "./db";
+import { adminQuery, pgUrlOf, useTestDatabase } from "./db";
+import { demoSeedHash, runTemplate } from "./run-templates";
 import { clock } from "~/utils/clock.server";
 
 export const BASE = "http://localhost";
@@ -155,18 +157,76 @@ export async function useDemoDatabase(kind: DbKind, lastMonth: string, users: Re
   return useDemoDatabaseAt(kind, demoSeededAfter(lastMonth), users);
 }
 
-/** useDemoDatabase with the demo seeded at the instant `asOf` (ISO), the app's clock standing there. */
+/** A demo template (demoTemplate): what to copy, and the app's clock when its seeding ended. */
+export interface DemoTemplate {
+  /** The SQLite file, or the name of a PostgreSQL database on the run's server nobody connects to. */
+  template: string;
+  /** Where the app's clock stood once the demo was seeded: where a fresh seed leaves it. */
+  seededUntil: string;
+}
+
+/**
+ * This run's demo database seeded at the instant `asOf` with the app's clock standing there, as
+ * useDemoDatabaseAt seeds it: the demo org tree (seedOrgTree) and seedDemoContent. Made once per
+ * run, kind, `asOf` and seed code (tests/helpers/run-templates.ts), under a lock, by the first
+ * file that needs it; the others copy it (CREATE DATABASE … TEMPLATE on PostgreSQL).
+ */
+export async function demoTemplate(kind: DbKind, asOf: string): Promise<DemoTemplate> {
+  const key = `${asOf.replace(/[^0-9A-Za-z]/g, "")}-${demoSeedHash()}`;
+  const seed = async (handle: DbHandle): Promise<string> => {
+    try {
+      await migrateToLatest(handle);
+      setDbHandle(handle);
+      clock.set(asOf);
+      await seedOrgTree();
+      await seedDemoContent(() => {}, asOf);
+      const seededUntil = clock.iso();
+      if (kind === "sqlite") await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(handle.db);
+      return seededUntil;
+    } finally {
+      setDbHandle(null);
+      await handle.destroy();
+    }
+  };
+  if (kind === "sqlite") {
+    return runTemplate(`demo-${key}`, async (base) => {
+      const file = `${base}.sqlite`;
+      const seededUntil = await seed(openDb(`sqlite:${file}`));
+      // Closed cleanly and checkpointed: whatever is left beside the file holds nothing.
+      for (const suffix of ["-wal", "-shm"]) {
+        const size = fs.statSync(`${file}${suffix}`, { throwIfNoEntry: false })?.size ?? 0;
+        if (suffix === "-wal" && size > 0) throw new Error(`demo template ${file}: ${size} bytes left in its WAL after closing`);
+        fs.rmSync(`${file}${suffix}`, { force: true });
+      }
+      return { template: file, seededUntil };
+    });
+  }
+  return runTemplate(`demo-${key}-pg`, async () => {
+    const name = `tpl_${key.toLowerCase().replace(/-/g, "_")}`;
+    const work = `${name}_${process.pid}`;
+    await adminQuery(`create database ${work}`);
+    const seededUntil = await seed(openDb(pgUrlOf(work)));
+    // Renamed once complete, so no copy is ever made of a half-seeded database.
+    await adminQuery(`alter database ${work} rename to ${name}`);
+    return { template: name, seededUntil };
+  });
+}
+
+/**
+ * useDemoDatabase with the demo seeded at the instant `asOf` (ISO), the app's clock standing there:
+ * a copy of this run's demo template for `kind` and `asOf` (demoTemplate), which holds exactly
+ * what seeding it here would give, with the clock where that seeding would leave it.
+ */
 export async function useDemoDatabaseAt(kind: DbKind, asOf: string, users: Record<string, [string, Array<[Role, string]>]>) {
-  const handle = await useTestDatabase(kind);
+  const { template, seededUntil } = await demoTemplate(kind, asOf);
+  const handle = await useTestDatabase(kind, template);
   // The app's clock stands at the seeding day, so "last month" and deadlines match the data.
-  clock.set(asOf);
+  clock.set(seededUntil);
   const destroy = handle.destroy.bind(handle);
   handle.destroy = async () => {
     clock.set(null);
     await destroy();
   };
-  await seedOrgTree();
-  await seedDemoContent(() => {}, asOf);
   const cookie: Record<string, string> = {};
   for (const [key, [username, grants]] of Object.entries(users)) cookie[key] = await cookieFor(await insertUser(username, grants));
   return { handle, cookie };

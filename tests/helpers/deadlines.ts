@@ -5,13 +5,14 @@
  * (tests/integration/locks.test.ts).
  */
 import type { Kysely } from "kysely";
+import { nowIso } from "~/db/db.server";
 import type { Database } from "~/db/schema";
 
 export const FAR_DEADLINE_DAYS = 100_000;
 
 export async function openDeadlines(db: Kysely<Database>): Promise<void> {
   const national = await db.selectFrom("org_unit").select("id").where("level", "=", "national").executeTakeFirstOrThrow();
-  const now = new Date().toISOString();
+  const now = nowIso();
   for (const period_type of ["month", "quarter", "year"] as const) {
     await db.deleteFrom("report_deadline").where("org_unit_id", "=", national.id).where("period_type", "=", period_type).execute();
     await db

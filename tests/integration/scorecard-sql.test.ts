@@ -13,20 +13,17 @@ import { dropFactIndex, loadFactIndex } from "~/models/fact-index.server";
 import { indexRowFacts } from "~/models/fact-index-facts.server";
 import { listChildren, getOrgByCode, listSubtree } from "~/models/org.server";
 import { buildScorecard } from "~/models/scorecard.server";
-import { seedDemoContent } from "~/models/seed.server";
 import { effectivePackage } from "~/models/templates.server";
-import { DIALECTS, useTestDatabase } from "../helpers/db";
-import { demoSeededAfter, seedOrgTree } from "../helpers/app";
+import { DIALECTS } from "../helpers/db";
+import { demoSeededAfter, useDemoDatabaseAt } from "../helpers/app";
 import { expectSameFacts, membershipsByCode } from "../helpers/facts-agree";
 
 describe.each(DIALECTS)("SQL facts agree with the engine's reference on %s", (kind) => {
-  let handle: Awaited<ReturnType<typeof useTestDatabase>>;
+  let handle: Awaited<ReturnType<typeof useDemoDatabaseAt>>["handle"];
   let memorySource: Parameters<typeof computeRowFacts>[1];
 
   beforeAll(async () => {
-    handle = await useTestDatabase(kind);
-    await seedOrgTree();
-    await seedDemoContent(() => {}, demoSeededAfter("2025-12"));
+    ({ handle } = await useDemoDatabaseAt(kind, demoSeededAfter("2025-12"), {}));
     const db = getDb();
     const units = await db
       .selectFrom("org_unit as o")

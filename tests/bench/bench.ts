@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --quick] [--json] [--runs N] [--keep]`
+ * `npm run bench [-- --quick] [--json] [--runs N] [--keep] [--sqlite-only]`
  *
  * Loads a deterministic synthetic national dataset (38 provinces, 514 districts, 10,268
  * Puskesmas, 12 months of 2025; --quick: ~1/10 of the Puskesmas and 3 months) into a fresh
- * SQLite file (and a fresh PostgreSQL database when BENCH_DATABASE_URL is set), bypassing
- * per-submission validation (this benchmarks reads), then times:
+ * SQLite file and a fresh PostgreSQL database — on the server of BENCH_DATABASE_URL when it is
+ * set, else on a throwaway PostgreSQL server the bench starts itself (tests/setup/postgres.ts:
+ * initdb + pg_ctl on 127.0.0.1, stopped and removed at the end, also on failure or Ctrl-C;
+ * --sqlite-only skips PostgreSQL) — bypassing per-submission validation (this benchmarks
+ * reads), then times:
  *  - the national district-level year-to-date scorecard through buildScorecard() (the engine path),
  *  - side by side, hand-written SQL producing the same values, and checks both agree;
  *  - one district's Puskesmas scorecard;
@@ -34,6 +37,7 @@ import { benchNotulen, notulenLine } from "./notulen";
 import { benchPresentation, presentationLines } from "./presentation";
 import { benchVillage, villageLines, type VillageResult } from "./village";
 import { benchFactIndex } from "./fact-index";
+import { startPostgres, type PgServer } from "../setup/postgres";
 
 interface Args {
   quick: boolean;
@@ -44,22 +48,25 @@ interface Args {
   save: string | null;
   /** Only the village-level part (docs/benchmarks.md). */
   villageOnly: boolean;
+  /** Skip PostgreSQL (no server started, BENCH_DATABASE_URL ignored). */
+  sqliteOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false };
+  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false, sqliteOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i];
     if (s === "--quick") a.quick = true;
     else if (s === "--json") a.json = true;
     else if (s === "--keep") a.keep = true;
     else if (s === "--village-only") a.villageOnly = true;
+    else if (s === "--sqlite-only") a.sqliteOnly = true;
     else if (s === "--save") a.save = argv[++i] ?? null;
     else if (s === "--runs") a.runs = Math.max(1, Number.parseInt(argv[++i] ?? "", 10) || 5);
     else if (s.startsWith("--runs=")) a.runs = Math.max(1, Number.parseInt(s.slice(7), 10) || 5);
     else if (s === "--help" || s === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only]\n  BENCH_DATABASE_URL=postgres://… also benchmarks PostgreSQL (a fresh database is created and dropped)\n",
+        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only] [--sqlite-only]\n  SQLite and PostgreSQL side by side: a throwaway PostgreSQL 15 server is started (and removed) unless\n  BENCH_DATABASE_URL=postgres://… names one (a fresh database is created and dropped there); --sqlite-only skips PostgreSQL\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${s}`);
@@ -91,9 +98,16 @@ interface Target {
   label: string;
 }
 
+/** SQLite temp directories not yet cleaned up: removed at exit too (failure, Ctrl-C) unless --keep. */
+const sqliteDirs = new Set<string>();
+process.once("exit", () => {
+  for (const dir of sqliteDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 async function sqliteTarget(keep: boolean): Promise<Target> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-bench-"));
   const file = path.join(dir, "bench.sqlite");
+  if (!keep) sqliteDirs.add(dir);
   return {
     kind: "sqlite",
     url: `sqlite:${file}`,
@@ -101,6 +115,7 @@ async function sqliteTarget(keep: boolean): Promise<Target> {
     cleanup: async () => {
       if (keep) log(`kept ${file}`);
       else fs.rmSync(dir, { recursive: true, force: true });
+      sqliteDirs.delete(dir);
     },
   };
 }
@@ -799,25 +814,121 @@ function printTable(r: BenchResult): void {
   process.stdout.write(out.join("\n") + "\n");
 }
 
+/**
+ * The PostgreSQL server to benchmark on: BENCH_DATABASE_URL's, or a throwaway one started here
+ * (tests/setup/postgres.ts, as the test run starts its own), or none with --sqlite-only. The
+ * throwaway server is stopped and its directory removed at the end, on failure, and on Ctrl-C
+ * or SIGTERM (its stop() is synchronous, so it also runs at exit, which the signals lead to).
+ */
+async function postgresServer(args: Args): Promise<{ url: string; label: string; stop: () => void } | null> {
+  if (args.sqliteOnly) return null;
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, label: "BENCH_DATABASE_URL", stop: () => {} };
+  log("starting a throwaway PostgreSQL server (initdb + pg_ctl on 127.0.0.1; --sqlite-only skips it)…");
+  const server: PgServer = await startPostgres();
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      server.stop();
+      log("throwaway PostgreSQL server stopped and removed");
+    } catch (err) {
+      process.stderr.write(`[bench] stopping the throwaway PostgreSQL server failed: ${(err as Error).message}\n`);
+    }
+  };
+  process.once("exit", stop);
+  if (args.keep) log("--keep keeps the SQLite files; the throwaway PostgreSQL server is removed at the end (use BENCH_DATABASE_URL to keep a database)");
+  return { url: server.url, label: `throwaway server ${new URL(server.url).host}`, stop };
+}
+
+/** The headline figures of one database (the top-level JSON keys are these for SQLite). */
+function summaryOf(r: BenchResult) {
+  return {
+    dbVersion: r.dbVersion,
+    dbBytes: r.dbBytes,
+    submissions: r.dataset.submissions,
+    values: r.dataset.values,
+    loadMs: r.load.loadMs,
+    scorecardEngineMs: r.scorecard.scorecardEngineMs,
+    scorecardSqlMs: r.scorecard.scorecardSqlMs,
+    ratio: r.scorecard.ratio,
+    scorecardEngineWithTrendMs: r.scorecard.scorecardEngineWithTrendMs,
+    agree: r.scorecard.agree,
+    districtScorecardMs: r.districtScorecard.ms,
+    warmScorecardMs: r.cached.warmMs,
+    afterApprovalScorecardMs: r.cached.afterApprovalMs,
+    warmedFirstViewMs: r.warmed.firstViewMs,
+    warmedAfterDecisionMs: r.warmed.afterWarmerMs,
+    warmerCheckMs: r.warmed.warmerCheckMs,
+    pageWarmMs: r.page?.warmMs ?? null,
+    freshnessMs: r.freshness.freshnessMs,
+  };
+}
+
+/** SQLite and PostgreSQL in two columns: the headline figures of each. */
+function sideBySide(results: BenchResult[], village: Partial<Record<DbKind, VillageResult>>): string {
+  const cols = results.map((r) => ({ r, s: summaryOf(r), v: village[r.db] }));
+  const rows: Array<[string, (c: (typeof cols)[number]) => string | number]> = [
+    ["version", (c) => c.s.dbVersion.split(" (")[0]],
+    ["submissions / values loaded", (c) => `${c.s.submissions} / ${c.s.values}`],
+    ["load (validation bypassed)", (c) => `${round(c.s.loadMs / 1000, 1)} s`],
+    ["database size", (c) => `${round(c.s.dbBytes / 2 ** 20, 1)} MiB`],
+    ["national scorecard: engine, same numbers", (c) => `${c.s.scorecardEngineMs} ms`],
+    ["  hand-written SQL", (c) => `${c.s.scorecardSqlMs} ms`],
+    ["  ratio engine ÷ sql (target ≤ 1.5)", (c) => c.s.ratio],
+    ["  full page scorecard, with trend, cold", (c) => `${c.s.scorecardEngineWithTrendMs} ms`],
+    ["  agree with the SQL", (c) => String(c.s.agree)],
+    ["cached: warm repeat", (c) => `${c.s.warmScorecardMs} ms`],
+    ["cached: right after an approval", (c) => `${c.s.afterApprovalScorecardMs} ms`],
+    ["warmer: admin's first view", (c) => `${c.s.warmedFirstViewMs} ms`],
+    ["warmer: check after a decision", (c) => `${c.s.warmerCheckMs} ms`],
+    ["warmer: view after the check", (c) => `${c.s.warmedAfterDecisionMs} ms`],
+    ["district Puskesmas scorecard, cold", (c) => `${c.s.districtScorecardMs} ms`],
+    ["freshness: submission → scorecard", (c) => `${c.s.freshnessMs} ms`],
+    ["page over HTTP, warm (SQLite only)", (c) => (c.s.pageWarmMs === null ? "–" : `${c.s.pageWarmMs} ms`)],
+    ["village: national by district cold / warm", (c) => (c.v ? `${c.v.national.coldMs} / ${c.v.national.warmMs} ms` : "–")],
+    ["village: district cold / warm", (c) => (c.v ? `${c.v.district.coldMs} / ${c.v.district.warmMs} ms` : "–")],
+  ];
+  const width = 46;
+  const colWidth = 26;
+  const out = [`== side by side ==`, `  ${"".padEnd(width)} ${cols.map((c) => c.r.db.padEnd(colWidth)).join(" ")}`];
+  for (const [label, f] of rows) out.push(`  ${label.padEnd(width)} ${cols.map((c) => String(f(c)).slice(0, colWidth).padEnd(colWidth)).join(" ")}`);
+  return out.join("\n");
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   quiet = false;
+  // Ctrl-C and the like end the process through "exit", whose handlers remove the temp databases and the throwaway server.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => process.exit(130));
+  const pgServer = await postgresServer(args);
+  try {
+    await benchAll(args, pgServer?.url ?? null, pgServer?.label ?? null);
+  } finally {
+    pgServer?.stop();
+  }
+}
+
+async function benchAll(args: Args, pgUrl: string | null, pgLabel: string | null): Promise<void> {
+  // A throwaway server's databases go with it; --keep applies to BENCH_DATABASE_URL's only.
+  const keepPg = args.keep && pgLabel === "BENCH_DATABASE_URL";
   const newTargets = async () => {
     const list: Target[] = [await sqliteTarget(args.keep)];
-    if (process.env.BENCH_DATABASE_URL) list.push(await postgresTarget(process.env.BENCH_DATABASE_URL, args.keep));
+    if (pgUrl) list.push(await postgresTarget(pgUrl, keepPg));
     return list;
   };
   // The village-level dataset (Pustu and Posyandu under every Puskesmas) in databases of its own.
   const village: VillageResult[] = [];
+  const villageByDb: Partial<Record<DbKind, VillageResult>> = {};
   for (const t of await newTargets()) {
     try {
-      village.push(await benchVillage(t.url, t.label, t.kind, { quick: args.quick, runs: args.runs, log }));
+      village.push((villageByDb[t.kind] = await benchVillage(t.url, t.label, t.kind, { quick: args.quick, runs: args.runs, log })));
     } finally {
       await t.cleanup();
     }
   }
   if (args.villageOnly) {
-    if (args.json) process.stdout.write(JSON.stringify({ village, machine: machine() }) + "\n");
+    if (args.json) process.stdout.write(JSON.stringify({ village, villageByDb, machine: machine() }) + "\n");
     else for (const v of village) process.stdout.write(`${villageLines(v)}\n`);
     return;
   }
@@ -855,6 +966,9 @@ async function main(): Promise<void> {
     village,
     machine: m,
     results,
+    // Per database, side by side: the same figures as the top-level keys (which are SQLite's).
+    databases: Object.fromEntries(results.map((r) => [r.db, { ...summaryOf(r), village: villageByDb[r.db] ?? null }])),
+    postgresServer: pgLabel,
   };
   if (args.save) fs.writeFileSync(args.save, JSON.stringify(json, null, 2) + "\n");
   if (args.json) {
@@ -863,6 +977,8 @@ async function main(): Promise<void> {
     process.stdout.write(`Pantau ILP benchmark${args.quick ? " (--quick)" : ""}\n`);
     process.stdout.write(`machine: ${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, load avg ${m.loadAverage1m}\n`);
     for (const r of results) printTable(r);
+    if (results.length > 1) process.stdout.write(`\n${sideBySide(results, villageByDb)}\n`);
+    else process.stdout.write("\n(PostgreSQL skipped: --sqlite-only)\n");
     process.stdout.write(`\n${notulenLine(notulen)}\n`);
     process.stdout.write(`\n${presentationLines(presentation)}\n`);
     for (const v of village) process.stdout.write(`\n${villageLines(v)}\n`);

@@ -10,7 +10,6 @@
 import fs from "node:fs";
 import net, { type AddressInfo } from "node:net";
 import path from "node:path";
-import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb, openDb, type DbHandle } from "~/db/db.server";
 import { langCookie } from "~/i18n/locale.server";
@@ -35,6 +34,7 @@ import { clock } from "~/utils/clock.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
 import { profilAnswers } from "../helpers/ilp-profil";
+import { startSmtpServer } from "../helpers/smtp";
 
 const SUNGAI_DURIAN = "P1373001";
 const KOLOK_MUDIK = "P1373002";
@@ -46,75 +46,16 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
 }
 
-interface Received {
-  to: string[];
-  subject: string;
-  body: string;
-}
-
-/** Quoted-printable and encoded-word decoding, enough to read what nodemailer wrote. */
-function decodeQp(text: string): string {
-  const bytes: number[] = [];
-  const soft = text.replace(/=\r?\n/g, "");
-  for (let i = 0; i < soft.length; i++) {
-    if (soft[i] === "=" && /^[0-9A-F]{2}$/i.test(soft.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(soft[i], "utf8"));
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-
-function parseMessage(raw: string, to: string[]): Received {
-  const split = raw.indexOf("\r\n\r\n");
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, " ");
-  let body = raw.slice(split + 4);
-  const subjectLine = /^Subject: (.*)$/im.exec(head)?.[1] ?? "";
-  const subject = subjectLine
-    .replace(/\?=\s+=\?/g, "?==?")
-    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, data: string) =>
-      enc.toUpperCase() === "B" ? Buffer.from(data, "base64").toString("utf8") : decodeQp(data.replace(/_/g, " ")),
-    );
-  const cte = /^Content-Transfer-Encoding: (.*)$/im.exec(head)?.[1]?.trim().toLowerCase();
-  if (cte === "quoted-printable") body = decodeQp(body);
-  else if (cte === "base64") body = Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
-  return { to, subject, body: body.replace(/\r\n/g, "\n") };
-}
-
-/** A real SMTP server on 127.0.0.1 and a random port; `reject` answers 550 to every recipient. */
+/** A real SMTP server on 127.0.0.1 and a random port (tests/helpers/smtp.ts) with a mailer for it; `reject` answers 550 to every recipient. */
 async function startSmtp(options: { reject?: boolean } = {}) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (options.reject) return callback(Object.assign(new Error("Mailbox unavailable"), { responseCode: 550 }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        received.push(
-          parseMessage(
-            Buffer.concat(chunks).toString("utf8"),
-            session.envelope.rcptTo.map((r) => r.address),
-          ),
-        );
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  const { received, port, close } = await startSmtpServer(options);
   const mailer = createMailer({
     smtpUrl: `smtp://127.0.0.1:${port}`,
     from: "Pantau ILP <noreply@pantau.example.test>",
     publicUrl: PUBLIC_URL,
     timeoutMs: 10_000,
   });
-  return { received, mailer, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { received, mailer, port, close };
 }
 
 /** A port nothing listens on: connections are refused. */

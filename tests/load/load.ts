@@ -9,6 +9,14 @@
  *   npm run load -- --think 1-5     # each user waits 1–5 s (uniform) after each answer (default)
  *   npm run load -- --closed        # autocannon, no think time: every connection sends again at once
  *   npm run load -- --rate 25       # autocannon paced at 25 requests/s in all (see --rate below)
+ *   npm run load -- --postgres      # the same on a throwaway PostgreSQL server instead of SQLite
+ *   npm run load -- --instances 2 --connections 100   # two app processes on one PostgreSQL, round-robin
+ *
+ * `--instances 2` (decision 042): a throwaway PostgreSQL 15 server (tests/setup/postgres.ts), the
+ * demo seeded by the first app process, a second process on the same database, and every request
+ * of every user sent to the next process in turn (round-robin on loopback, as a load balancer
+ * without sticky sessions would: sessions live in the database). SQLite is one file for one
+ * instance, so several instances need PostgreSQL: `--instances 2` implies `--postgres`.
  *
  * Two drivers (decision 015). By default the 50 virtual users are people: each sends a request,
  * reads the answer, waits a think time (uniform between the --think bounds, default 1–5 s, i.e.
@@ -42,7 +50,9 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
+import { sql } from "kysely";
 import { DEMO_PASSWORD, TEST_SESSION_SECRET, openMonthlyDeadlines, spawnServer, type ServerProcess } from "../crash/server";
+import { startPostgres, type PgServer } from "../setup/postgres";
 import { formFieldKeys } from "../helpers/seed-package";
 
 // The app's cookie signing reads SESSION_SECRET on first use: the same secret as the server.
@@ -76,6 +86,12 @@ if (!thinkMatch || Number(thinkMatch[1]) > Number(thinkMatch[2]) || Number(think
 const think = { min: Number(thinkMatch[1]), max: Number(thinkMatch[2]) };
 /** `--dev`: the server without NODE_ENV=production (React's development build), for comparison. */
 const devMode = argv.includes("--dev");
+/** `--instances N`: N app processes on one PostgreSQL database, requests round-robin (decision 042). */
+const instances = Number(flag("--instances") ?? 1);
+if (!Number.isInteger(instances) || instances < 1 || instances > 4) throw new Error("--instances: 1…4");
+/** `--postgres`: a throwaway PostgreSQL server instead of a SQLite file (implied by --instances above 1: SQLite is one file, one instance). */
+const postgres = argv.includes("--postgres") || instances > 1;
+if (instances > 1 && closed) throw new Error("--closed and --rate drive one instance (autocannon takes one address); several instances run in the users mode");
 if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 600) throw new Error("--duration: 1…600 seconds");
 if (!Number.isInteger(connections) || connections < 3 || connections > 200) throw new Error("--connections: 3…200");
 
@@ -212,14 +228,50 @@ const round = (n: number) => (Number.isFinite(n) ? Math.round(n) : NaN);
 async function main(): Promise<number> {
   const started = new Date();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pantau-load-"));
-  const databaseUrl = `sqlite:${path.join(dir, "load.sqlite")}`;
-  let server: ServerProcess | null = null;
+  let pgServer: PgServer | null = null;
+  const servers: ServerProcess[] = [];
+  // Ctrl-C and the like: "exit" ends the app processes (their own process groups) and removes the PostgreSQL server and the temp dir.
+  const atExit = () => {
+    for (const s of servers) {
+      try {
+        process.kill(-s.child.pid!, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    try {
+      pgServer?.stop();
+    } catch {
+      // Already stopped.
+    }
+    pgServer = null;
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", atExit);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => process.exit(130));
+  let databaseUrl = `sqlite:${path.join(dir, "load.sqlite")}`;
+  if (postgres) {
+    console.error("[load] starting a throwaway PostgreSQL server (initdb + pg_ctl on 127.0.0.1)…");
+    pgServer = await startPostgres();
+    const admin = openDb(pgServer.url);
+    await sql`create database pantau_load`.execute(admin.db);
+    await admin.destroy();
+    databaseUrl = pgServer.url.replace(/\/postgres$/, "/pantau_load");
+  }
   try {
-    console.error(`[load] starting the built app on the demo (${databaseUrl}); seeding takes ~30 s…`);
+    console.error(`[load] starting the built app on the demo (${databaseUrl}); seeding takes ~30 s${postgres ? " (longer on PostgreSQL)" : ""}…`);
     // As deployed (README "Configuration"): NODE_ENV=production, so React renders with its
     // production build; in development mode React's checks double the CPU per page.
-    server = await spawnServer({ databaseUrl, seed: true, name: "load", env: devMode ? {} : { NODE_ENV: "production" } });
+    const serverEnv: Record<string, string> = devMode ? {} : { NODE_ENV: "production" };
+    servers.push(await spawnServer({ databaseUrl, seed: true, name: "load", env: serverEnv, timeoutMs: 600_000 }));
+    // More instances on the same database (already seeded): each with its own caches and warmer (decision 042).
+    for (let i = 1; i < instances; i++) servers.push(await spawnServer({ databaseUrl, seed: false, name: `load-${i + 1}`, env: serverEnv }));
+    const server = servers[0];
     const baseUrl = server.baseUrl;
+    /** The next instance in turn (round-robin; one instance: always the same). */
+    let turn = 0;
+    const nextBase = () => servers[turn++ % servers.length].baseUrl;
+    const cpuOfServers = () => servers.reduce((n, s) => n + groupCpuMs(s.child.pid!), 0) + (pgServer ? postgresCpuMs(pgServer) : 0);
 
     // Sessions straight into the server's database (same file, WAL), signed like the app's.
     const handle = openDb(databaseUrl);
@@ -270,10 +322,10 @@ async function main(): Promise<number> {
       unloaded[label] = Math.round(stats(times).p50);
     }
 
-    const headersFor = (vu: VirtualUser, step: Step): Record<string, string> => {
+    const headersFor = (vu: VirtualUser, step: Step, target = baseUrl): Record<string, string> => {
       const headers: Record<string, string> = { Cookie: vu.cookie, Accept: "text/html,*/*" };
       if (step.method === "POST") {
-        headers.Origin = baseUrl;
+        headers.Origin = target;
         headers["Content-Type"] = "application/x-www-form-urlencoded";
       }
       return headers;
@@ -322,12 +374,13 @@ async function main(): Promise<number> {
           await sleep(Math.random() * think.max);
           while (performance.now() < end) {
             const step = nextStep(vu);
+            const target = nextBase();
             const t0 = performance.now();
             sent++;
             try {
-              const res = await fetch(baseUrl + step.path, {
+              const res = await fetch(target + step.path, {
                 method: step.method,
-                headers: headersFor(vu, step),
+                headers: headersFor(vu, step, target),
                 body: step.body,
                 redirect: "manual",
                 signal: AbortSignal.timeout(10_000),
@@ -353,14 +406,15 @@ async function main(): Promise<number> {
       for (let i = 0; i < LOGINS; i++) {
         await new Promise((r) => setTimeout(r, gap));
         const username = LOGIN_USERS[i % LOGIN_USERS.length];
+        const target = nextBase();
         const t0 = performance.now();
         let status = 0;
         let detail = "";
         try {
-          const res = await fetch(`${baseUrl}/login`, {
+          const res = await fetch(`${target}/login`, {
             method: "POST",
             redirect: "manual",
-            headers: { Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+            headers: { Origin: target, "Content-Type": "application/x-www-form-urlencoded" },
             body: new URLSearchParams({ username, password: DEMO_PASSWORD, next: "/" }),
             signal: AbortSignal.timeout(10_000),
           });
@@ -379,7 +433,7 @@ async function main(): Promise<number> {
     console.error(
       `[load] ${users.length} virtual users (${operatorCount} operators, ${verifierCount} verifiers, ${facilitatorCount} facilitators), ${connections} connections, ${durationS} s…`,
     );
-    const cpu0 = groupCpuMs(server.child.pid!);
+    const cpu0 = cpuOfServers();
     let driver: {
       tool: string;
       start: Date;
@@ -430,7 +484,7 @@ async function main(): Promise<number> {
       };
     }
     await loginLoop;
-    const serverCpuMs = groupCpuMs(server.child.pid!) - cpu0;
+    const serverCpuMs = cpuOfServers() - cpu0;
 
     // Every acknowledged submit is stored as submitted; the only others are those whose answer
     // autocannon dropped when the time was up (at most one per operator connection).
@@ -467,6 +521,8 @@ async function main(): Promise<number> {
       connections,
       durationS,
       rate,
+      database: postgres ? "postgres" : "sqlite",
+      instances: servers.length,
       virtualUsers: { operators: operatorCount, verifiers: verifierCount, facilitators: facilitatorCount },
       mode: closed ? (rate > 0 ? "paced" : "closed") : "users",
       think: closed ? null : think,
@@ -512,9 +568,39 @@ async function main(): Promise<number> {
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(summary, null, 2) + "\n");
     return failed ? 1 : 0;
   } finally {
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await Promise.all(servers.map((s) => s.stop()));
+    servers.length = 0;
+    atExit();
   }
+}
+
+/** CPU time (ms) of the PostgreSQL postmaster and its children (the backends), from /proc. */
+function postgresCpuMs(server: PgServer): number {
+  let postmaster: number;
+  try {
+    postmaster = Number(fs.readFileSync(path.join(server.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return 0;
+  }
+  let ticks = 0;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return 0;
+  }
+  for (const pid of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields[1] is the parent (field 4).
+      if (Number(pid) !== postmaster && Number(fields[1]) !== postmaster) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return (ticks * 1000) / 100;
 }
 
 /** CPU time (user + system, ms) of every live process in the server's process group (/proc; 0 elsewhere). */
@@ -560,7 +646,8 @@ function printReport(s: any, failed: boolean): void {
     line("**overall**", s.overall),
     "",
     `${s.driver.tool}: ${s.driver.requests} requests, ${s.driver.requestsPerSecond} req/s${s.driver.latencyMs ? `; latency p50 ${s.driver.latencyMs.p50} ms, p90 ${s.driver.latencyMs.p90}, p97.5 ${s.driver.latencyMs.p97_5}, p99 ${s.driver.latencyMs.p99}, max ${s.driver.latencyMs.max}` : ""}; non-2xx ${s.driver.non2xx}, errors ${s.driver.errors}, timeouts ${s.driver.timeouts}`,
-    `Server: NODE_ENV=${s.server.nodeEnv}; CPU ${s.server.cpuMs} ms during the run = ${s.server.cpuMsPerRequest} ms per request, ${s.server.cpuCores} cores busy on average (from /proc: independent of other load on the machine)`,
+    `Database: ${s.database === "postgres" ? "PostgreSQL (throwaway server on 127.0.0.1)" : "SQLite (one file)"}; ${s.instances} app instance${s.instances > 1 ? "s, requests round-robin" : ""}`,
+    `Server${s.instances > 1 ? "s" : ""}: NODE_ENV=${s.server.nodeEnv}; CPU${s.database === "postgres" ? " (app processes + PostgreSQL)" : ""} ${s.server.cpuMs} ms during the run = ${s.server.cpuMsPerRequest} ms per request, ${s.server.cpuCores} cores busy on average (from /proc: independent of other load on the machine)`,
     `Unloaded (one request at a time, median of 3, ms): ${Object.entries(s.unloadedMs)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,

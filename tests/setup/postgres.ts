@@ -11,6 +11,8 @@ import path from "node:path";
 
 export interface PgServer {
   url: string;
+  /** The cluster's data directory (postmaster.pid, for whoever measures its processes). */
+  dataDir: string;
   stop(): void;
 }
 
@@ -67,6 +69,7 @@ export async function startPostgres(): Promise<PgServer> {
   ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    dataDir,
     stop() {
       try {
         run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);

@@ -9,6 +9,7 @@
  *  - side by side, hand-written SQL producing the same values, and checks both agree;
  *  - one district's Puskesmas scorecard;
  *  - the delay from storing a new submission to a scorecard that shows it.
+ *  - the validated bulk intake (tests/bench/intake.ts; alone: --intake-only).
  * See docs/benchmarks.md.
  */
 import crypto from "node:crypto";
@@ -33,6 +34,7 @@ import { median, queryCategory, QueryTimer, round, timeRuns } from "./timing";
 import { benchNotulen, notulenLine } from "./notulen";
 import { benchPresentation, presentationLines } from "./presentation";
 import { benchVillage, villageLines, type VillageResult } from "./village";
+import { benchIntake, intakeLines, type IntakeResult } from "./intake";
 
 interface Args {
   quick: boolean;
@@ -43,22 +45,25 @@ interface Args {
   save: string | null;
   /** Only the village-level part (docs/benchmarks.md). */
   villageOnly: boolean;
+  /** Only the validated bulk intake (docs/benchmarks.md). */
+  intakeOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false };
+  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false, intakeOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i];
     if (s === "--quick") a.quick = true;
     else if (s === "--json") a.json = true;
     else if (s === "--keep") a.keep = true;
     else if (s === "--village-only") a.villageOnly = true;
+    else if (s === "--intake-only") a.intakeOnly = true;
     else if (s === "--save") a.save = argv[++i] ?? null;
     else if (s === "--runs") a.runs = Math.max(1, Number.parseInt(argv[++i] ?? "", 10) || 5);
     else if (s.startsWith("--runs=")) a.runs = Math.max(1, Number.parseInt(s.slice(7), 10) || 5);
     else if (s === "--help" || s === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only]\n  BENCH_DATABASE_URL=postgres://… also benchmarks PostgreSQL (a fresh database is created and dropped)\n",
+        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only] [--intake-only]\n  BENCH_DATABASE_URL=postgres://… also benchmarks PostgreSQL (a fresh database is created and dropped)\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${s}`);
@@ -771,6 +776,22 @@ async function main(): Promise<void> {
     if (process.env.BENCH_DATABASE_URL) list.push(await postgresTarget(process.env.BENCH_DATABASE_URL, args.keep));
     return list;
   };
+  // The validated bulk intake (upload path, job, storeSubmissions) in databases of its own.
+  const intake: IntakeResult[] = [];
+  if (!args.villageOnly) {
+    for (const t of await newTargets()) {
+      try {
+        intake.push(await benchIntake(t.url, t.label, t.kind, { quick: args.quick, log }));
+      } finally {
+        await t.cleanup();
+      }
+    }
+  }
+  if (args.intakeOnly) {
+    if (args.json) process.stdout.write(JSON.stringify({ intake, machine: machine() }) + "\n");
+    else for (const r of intake) process.stdout.write(`${intakeLines(r)}\n`);
+    return;
+  }
   // The village-level dataset (Pustu and Posyandu under every Puskesmas) in databases of its own.
   const village: VillageResult[] = [];
   for (const t of await newTargets()) {
@@ -816,6 +837,7 @@ async function main(): Promise<void> {
     notulen,
     presentation,
     village,
+    intake,
     machine: m,
     results,
   };
@@ -829,6 +851,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${notulenLine(notulen)}\n`);
     process.stdout.write(`\n${presentationLines(presentation)}\n`);
     for (const v of village) process.stdout.write(`\n${villageLines(v)}\n`);
+    for (const r of intake) process.stdout.write(`\n${intakeLines(r)}\n`);
     process.stdout.write(`\nagree: ${agree}\n`);
   }
   if (!agree) {

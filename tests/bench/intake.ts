@@ -44,6 +44,10 @@ export interface IntakeRun {
   /** The job alone, without reading the file. */
   jobSubmissionsPerSecond: number;
   peakRssRiseMiB: number | null;
+  /** CPU time of this process (every thread: JavaScript, node-sqlite3's workers) per row; PostgreSQL's server is not in it. */
+  cpuMsPerRow: number;
+  /** The machine's load average (1 min) at the end of the run: the wall figures are only comparable at a similar load. */
+  loadAverage: number;
 }
 
 export interface IntakeResult {
@@ -116,6 +120,7 @@ async function runFile(handle: DbHandle, csv: string, rows: number, userId: numb
   global.gc?.();
   const before = memoryMiB("VmRSS");
   const canPeak = resetPeak();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const bytes = new TextEncoder().encode(csv);
   const read = await readImportFile(bytes, target);
@@ -133,6 +138,7 @@ async function runFile(handle: DbHandle, csv: string, rows: number, userId: numb
   });
   await importJobSettled(id);
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const peak = canPeak ? memoryMiB("VmHWM") : null;
   const job = await handle.db.selectFrom("import_job").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   if (job.status !== "done" || job.stored_rows !== rows) {
@@ -148,8 +154,12 @@ async function runFile(handle: DbHandle, csv: string, rows: number, userId: numb
     submissionsPerSecond: Math.round(rows / ((t2 - t0) / 1000)),
     jobSubmissionsPerSecond: Math.round(rows / ((t2 - t1) / 1000)),
     peakRssRiseMiB: peak !== null && before !== null ? round(peak - before) : null,
+    cpuMsPerRow: round((cpu.user + cpu.system) / 1000 / rows, 3),
+    loadAverage: round(os.loadavg()[0], 1),
   };
-  log(`  ${rows} rows: read ${run.readMs} ms, job ${run.jobMs} ms → ${run.submissionsPerSecond} submissions/s, peak RSS +${run.peakRssRiseMiB} MiB`);
+  log(
+    `  ${rows} rows: read ${run.readMs} ms, job ${run.jobMs} ms → ${run.submissionsPerSecond} submissions/s, ${run.cpuMsPerRow} ms CPU per row, peak RSS +${run.peakRssRiseMiB} MiB, load ${run.loadAverage}`,
+  );
   return run;
 }
 
@@ -222,7 +232,7 @@ export async function benchIntake(url: string, label: string, kind: DbKind, opti
 
 export function intakeLines(r: IntakeResult): string {
   const line = (what: string, x: IntakeRun) =>
-    `  ${what}: ${x.rows} rows, ${x.submissionsPerSecond} submissions/s (read ${x.readMs} ms + job ${x.jobMs} ms; job alone ${x.jobSubmissionsPerSecond}/s), peak RSS +${x.peakRssRiseMiB ?? "?"} MiB`;
+    `  ${what}: ${x.rows} rows, ${x.submissionsPerSecond} submissions/s (read ${x.readMs} ms + job ${x.jobMs} ms; job alone ${x.jobSubmissionsPerSecond}/s), ${x.cpuMsPerRow} ms CPU per row, peak RSS +${x.peakRssRiseMiB ?? "?"} MiB, load average ${x.loadAverage}`;
   return [
     `validated bulk intake (${r.db}): ${FORM} CSV of ${r.fileMiB} MiB through readImportFile + the import job, over ${r.background.submissions} reports already stored`,
     line("new reports", r.insert),

@@ -203,8 +203,10 @@ async function insertFacts(trx: DbOrTrx, facts: readonly Fact[]): Promise<void> 
   // 72 per report): the facts with a whole value go as one JSON text instead, read by json_each
   // (integers are exact in JSON; the REAL column stores them as a bound number would be). Other
   // values are bound, so no decimal ever goes through a text conversion.
-  const whole = facts.filter((f) => Number.isSafeInteger(f.value));
-  const other = whole.length === facts.length ? [] : facts.filter((f) => !Number.isSafeInteger(f.value));
+  // (-0 is bound too: JSON would write it as 0.)
+  const inJson = (v: number) => Number.isSafeInteger(v) && !Object.is(v, -0);
+  const whole = facts.filter((f) => inJson(f.value));
+  const other = whole.length === facts.length ? [] : facts.filter((f) => !inJson(f.value));
   if (whole.length)
     await trx.executeQuery(
       CompiledQuery.raw(

@@ -160,22 +160,24 @@ function placeholders(rows: number, columns: number): string {
   return new Array(rows).fill(row).join(", ");
 }
 
-/** One numeric fact of a stored report: the rest of its row is the report's own (unit, package, form, year, month). */
+/** One numeric fact of a stored report: the rest of its row (unit, package, form) is the report's own key. */
 interface Fact {
   submissionId: number;
   districtId: number | null;
   provinceId: number | null;
   puskesmasId: number | null;
+  year: number;
+  monthIndex: number;
   field: string;
   value: number;
 }
 
 /**
- * Inserts facts with one statement: the columns a fact shares with its report (unit, package,
- * form, year, month index) are read from the report's row, stored just before in the same
- * transaction, so each fact binds 6 values instead of 11; the ancestors are bound as
- * `ancestorIds` gives them (a report updated after its unit moved files its facts under the new
- * district, as before). PostgreSQL takes one array per column (`unnest`), so the statement has 6
+ * Inserts facts with one statement: the columns of a fact that are its report's unique key (unit,
+ * package, form) are read from the report's row, stored just before in the same transaction; the
+ * rest is passed as computed for this store (ancestors as `ancestorIds` gives them, so a report
+ * updated after its unit moved files its facts under the new district, as before; year and month
+ * index of its period). PostgreSQL takes one array per column (`unnest`), so the statement has 8
  * parameters whatever the number of rows.
  */
 async function insertFacts(trx: DbOrTrx, facts: readonly Fact[]): Promise<void> {
@@ -184,8 +186,9 @@ async function insertFacts(trx: DbOrTrx, facts: readonly Fact[]): Promise<void> 
   if (onPostgres(trx)) {
     await trx.executeQuery(
       CompiledQuery.raw(
-        `${target} select s.id, s.org_unit_id, v.district_id, v.province_id, v.puskesmas_id, s.package_key, s.form_key, v.field_key, s.year, s.month_index, v.value` +
-          " from unnest($1::integer[], $2::integer[], $3::integer[], $4::integer[], $5::text[], $6::float8[]) as v(submission_id, district_id, province_id, puskesmas_id, field_key, value)" +
+        `${target} select s.id, s.org_unit_id, v.district_id, v.province_id, v.puskesmas_id, s.package_key, s.form_key, v.field_key, v.year, v.month_index, v.value` +
+          " from unnest($1::integer[], $2::integer[], $3::integer[], $4::integer[], $5::text[], $6::float8[], $7::integer[], $8::integer[])" +
+          " as v(submission_id, district_id, province_id, puskesmas_id, field_key, value, year, month_index)" +
           " join submission s on s.id = v.submission_id",
         [
           facts.map((f) => f.submissionId),
@@ -194,13 +197,15 @@ async function insertFacts(trx: DbOrTrx, facts: readonly Fact[]): Promise<void> 
           facts.map((f) => f.puskesmasId),
           facts.map((f) => f.field),
           facts.map((f) => f.value),
+          facts.map((f) => f.year),
+          facts.map((f) => f.monthIndex),
         ],
       ),
     );
     return;
   }
-  // node-sqlite3 binds each parameter on the JavaScript thread at ~1 µs apiece (12 facts × 6 =
-  // 72 per report): the facts with a whole value go as one JSON text instead, read by json_each
+  // node-sqlite3 binds each parameter on the JavaScript thread at ~1 µs apiece (12 facts × 8 =
+  // 96 per report): the facts with a whole value go as one JSON text instead, read by json_each
   // (integers are exact in JSON; the REAL column stores them as a bound number would be). Other
   // values are bound, so no decimal ever goes through a text conversion.
   // (-0 is bound too: JSON would write it as 0.)
@@ -210,18 +215,18 @@ async function insertFacts(trx: DbOrTrx, facts: readonly Fact[]): Promise<void> 
   if (whole.length)
     await trx.executeQuery(
       CompiledQuery.raw(
-        `${target} select s.id, s.org_unit_id, j.value ->> 1, j.value ->> 2, j.value ->> 3, s.package_key, s.form_key, j.value ->> 4, s.year, s.month_index, j.value ->> 5` +
+        `${target} select s.id, s.org_unit_id, j.value ->> 1, j.value ->> 2, j.value ->> 3, s.package_key, s.form_key, j.value ->> 4, j.value ->> 6, j.value ->> 7, j.value ->> 5` +
           " from json_each(?) as j join submission s on s.id = j.value ->> 0",
-        [JSON.stringify(whole.map((f) => [f.submissionId, f.districtId, f.provinceId, f.puskesmasId, f.field, f.value]))],
+        [JSON.stringify(whole.map((f) => [f.submissionId, f.districtId, f.provinceId, f.puskesmasId, f.field, f.value, f.year, f.monthIndex]))],
       ),
     );
   if (other.length === 0) return;
   const params: unknown[] = [];
-  for (const f of other) params.push(f.submissionId, f.districtId, f.provinceId, f.puskesmasId, f.field, f.value);
+  for (const f of other) params.push(f.submissionId, f.districtId, f.provinceId, f.puskesmasId, f.field, f.value, f.year, f.monthIndex);
   await trx.executeQuery(
     CompiledQuery.raw(
-      `${target} select s.id, s.org_unit_id, v.column2, v.column3, v.column4, s.package_key, s.form_key, v.column5, s.year, s.month_index, v.column6` +
-        ` from (values ${placeholders(other.length, 6)}) as v join submission s on s.id = v.column1`,
+      `${target} select s.id, s.org_unit_id, v.column2, v.column3, v.column4, s.package_key, s.form_key, v.column5, v.column7, v.column8, v.column6` +
+        ` from (values ${placeholders(other.length, 8)}) as v join submission s on s.id = v.column1`,
       params,
     ),
   );
@@ -537,7 +542,16 @@ async function storeSegment(
   for (const r of rows) {
     if (!r.counted) continue;
     for (const f of numericFacts(r.s.form, r.s.data))
-      facts.push({ submissionId: r.id, districtId: r.districtId, provinceId: r.provinceId, puskesmasId: r.puskesmasId, field: f.field, value: f.value });
+      facts.push({
+        submissionId: r.id,
+        districtId: r.districtId,
+        provinceId: r.provinceId,
+        puskesmasId: r.puskesmasId,
+        year: r.year,
+        monthIndex: r.endIndex,
+        field: f.field,
+        value: f.value,
+      });
   }
   await insertChunked(facts, FACT_ROWS, (chunk) => insertFacts(trx, chunk));
   // One audit row per report (docs/security.md item 18).

@@ -41,6 +41,8 @@ import { parseRow, readUpload, type ParsedFile, type ReadResult } from "./import
 
 export { MAX_IMPORT_BYTES, MULTIPART_OVERHEAD_BYTES } from "~/utils/limits";
 export const CHUNK_ROWS = 500;
+/** Rows checked between two turns of the event loop while the chunk before is stored. */
+const CHECK_SLICE_ROWS = 25;
 /** Problems kept per job for the table; the counts stay exact beyond it. */
 export const MAX_STORED_PROBLEMS = 20_000;
 /** A running job whose heartbeat is older than this, and that no live worker of this process holds, was interrupted. */
@@ -451,13 +453,15 @@ async function runRows(spec: RunSpec, file: ParsedFile, start: RunCounts, sink: 
   const heap = new HeapBudget(64 * 1024 * 1024);
   let counts = { ...start };
   let chunks = 0;
-  while (counts.next < file.rows.length) {
-    if (options.maxChunks !== undefined && chunks >= options.maxChunks) return null;
-    const slice = file.rows.slice(counts.next, counts.next + (options.chunkRows ?? CHUNK_ROWS)).map(parseRow);
+  /** The checks of the rows from `from` on, one chunk (reads only: what is stored is judged again in its transaction). */
+  const checkChunk = async (from: number) => {
+    const slice = file.rows.slice(from, from + (options.chunkRows ?? CHUNK_ROWS)).map(parseRow);
     const problems: Problem[] = [];
     const refusedRows = new Set<number>();
     const ready: Array<{ row: number; prepared: PreparedSubmission; warnings: Problem[] }> = [];
-    for (const raw of slice) {
+    for (const [i, raw] of slice.entries()) {
+      // A turn of the event loop now and then: the store of the chunk before runs between them.
+      if (i % CHECK_SLICE_ROWS === CHECK_SLICE_ROWS - 1) await new Promise((resolve) => setImmediate(resolve));
       const rowNo = raw.row;
       const cells = raw.cells;
       const rowProblems = await checkRow({
@@ -481,7 +485,18 @@ async function runRows(spec: RunSpec, file: ParsedFile, start: RunCounts, sink: 
         refusedRows.add(rowNo);
       } else ready.push({ row: rowNo, prepared: rowProblems.prepared, warnings: rowProblems.warnings });
     }
-    const next = counts.next + slice.length;
+    return { next: from + slice.length, problems, refusedRows, ready };
+  };
+  const mayRun = (chunk: number) => options.maxChunks === undefined || chunk < options.maxChunks;
+  let checking = counts.next < file.rows.length && mayRun(0) ? checkChunk(counts.next) : null;
+  while (counts.next < file.rows.length) {
+    if (!checking) return null;
+    const { next, problems, refusedRows, ready } = await checking;
+    // The next chunk is checked while this one is stored: on two cores the checks (JavaScript)
+    // overlap the database's work (node-sqlite3's thread, or the PostgreSQL server).
+    checking = next < file.rows.length && mayRun(chunks + 1) ? checkChunk(next) : null;
+    // Reported when awaited; a job that stops first leaves it unread.
+    checking?.catch(() => undefined);
     const excluded = new Map<number, LocalizedText>();
     for (let attempt = 0; ; attempt++) {
       let current = -1;

@@ -16,6 +16,7 @@ import {
   type Form,
   type RuleViolation,
 } from "@engine/server";
+import { CompiledQuery, PostgresAdapter } from "kysely";
 import { auditRow, type DbOrTrx } from "~/auth/audit.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit, SubmissionStatus } from "~/db/schema";
@@ -148,7 +149,166 @@ const keyOfPrepared = (s: PreparedSubmission) => keyOf(s.unit.id, s.effective.ba
 
 /** Rows per multi-row INSERT (bound parameters stay well below SQLite's and PostgreSQL's limits). */
 const INSERT_ROWS = 500;
-const FACT_ROWS = 1000;
+const FACT_ROWS = 2000;
+const UPDATE_ROWS = 500;
+
+const onPostgres = (db: DbOrTrx) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** `(?, ?, …), (?, ?, …)`: a VALUES list of `rows` rows of `columns` placeholders (SQLite). */
+function placeholders(rows: number, columns: number): string {
+  const row = `(${new Array(columns).fill("?").join(", ")})`;
+  return new Array(rows).fill(row).join(", ");
+}
+
+/** One numeric fact of a stored report: the rest of its row (unit, package, form) is the report's own key. */
+interface Fact {
+  submissionId: number;
+  districtId: number | null;
+  provinceId: number | null;
+  puskesmasId: number | null;
+  year: number;
+  monthIndex: number;
+  field: string;
+  value: number;
+}
+
+/**
+ * Inserts facts with one statement: the columns of a fact that are its report's unique key (unit,
+ * package, form) are read from the report's row, stored just before in the same transaction; the
+ * rest is passed as computed for this store (ancestors as `ancestorIds` gives them, so a report
+ * updated after its unit moved files its facts under the new district, as before; year and month
+ * index of its period). PostgreSQL takes one array per column (`unnest`), so the statement has 8
+ * parameters whatever the number of rows.
+ */
+async function insertFacts(trx: DbOrTrx, facts: readonly Fact[]): Promise<void> {
+  const target =
+    "insert into submission_value (submission_id, org_unit_id, district_id, province_id, puskesmas_id, package_key, form_key, field_key, year, month_index, value)";
+  if (onPostgres(trx)) {
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        `${target} select s.id, s.org_unit_id, v.district_id, v.province_id, v.puskesmas_id, s.package_key, s.form_key, v.field_key, v.year, v.month_index, v.value` +
+          " from unnest($1::integer[], $2::integer[], $3::integer[], $4::integer[], $5::text[], $6::float8[], $7::integer[], $8::integer[])" +
+          " as v(submission_id, district_id, province_id, puskesmas_id, field_key, value, year, month_index)" +
+          " join submission s on s.id = v.submission_id",
+        [
+          facts.map((f) => f.submissionId),
+          facts.map((f) => f.districtId),
+          facts.map((f) => f.provinceId),
+          facts.map((f) => f.puskesmasId),
+          facts.map((f) => f.field),
+          facts.map((f) => f.value),
+          facts.map((f) => f.year),
+          facts.map((f) => f.monthIndex),
+        ],
+      ),
+    );
+    return;
+  }
+  // node-sqlite3 binds each parameter on the JavaScript thread at ~1 µs apiece (12 facts × 8 =
+  // 96 per report): the facts with a whole value go as one JSON text instead, read by json_each
+  // (integers are exact in JSON; the REAL column stores them as a bound number would be). Other
+  // values are bound, so no decimal ever goes through a text conversion.
+  // (-0 is bound too: JSON would write it as 0.)
+  const inJson = (v: number) => Number.isSafeInteger(v) && !Object.is(v, -0);
+  const whole = facts.filter((f) => inJson(f.value));
+  const other = whole.length === facts.length ? [] : facts.filter((f) => !inJson(f.value));
+  if (whole.length)
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        `${target} select s.id, s.org_unit_id, j.value ->> 1, j.value ->> 2, j.value ->> 3, s.package_key, s.form_key, j.value ->> 4, j.value ->> 6, j.value ->> 7, j.value ->> 5` +
+          " from json_each(?) as j join submission s on s.id = j.value ->> 0",
+        [JSON.stringify(whole.map((f) => [f.submissionId, f.districtId, f.provinceId, f.puskesmasId, f.field, f.value, f.year, f.monthIndex]))],
+      ),
+    );
+  if (other.length === 0) return;
+  const params: unknown[] = [];
+  for (const f of other) params.push(f.submissionId, f.districtId, f.provinceId, f.puskesmasId, f.field, f.value, f.year, f.monthIndex);
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `${target} select s.id, s.org_unit_id, v.column2, v.column3, v.column4, s.package_key, s.form_key, v.column5, v.column7, v.column8, v.column6` +
+        ` from (values ${placeholders(other.length, 8)}) as v join submission s on s.id = v.column1`,
+      params,
+    ),
+  );
+}
+
+/** The new state of an existing report (see storeSegment). */
+interface SubmissionUpdate {
+  id: number;
+  packageVersion: number;
+  overlayId: number | null;
+  status: SubmissionStatus;
+  data: string;
+  revision: number;
+  returnNote: string | null;
+  updatedAt: string;
+  submittedAt: string | null;
+  approvedAt: string | null;
+  approvedBy: number | null;
+  puskesmasId: number | null;
+  /** Stored as a late entry now: the report becomes one (and stays one; a later correction does not make it on time). */
+  late: boolean;
+}
+
+/** Updates several existing reports with one statement (UPDATE … FROM a VALUES list, or from `unnest` arrays on PostgreSQL). */
+async function updateSubmissions(trx: DbOrTrx, updates: readonly SubmissionUpdate[]): Promise<void> {
+  const columns = (u: SubmissionUpdate) => [
+    u.id,
+    u.packageVersion,
+    u.overlayId,
+    u.status,
+    u.data,
+    u.revision,
+    u.returnNote,
+    u.updatedAt,
+    u.submittedAt,
+    u.approvedAt,
+    u.approvedBy,
+    u.puskesmasId,
+    u.late ? 1 : 0,
+  ];
+  const set = (v: string[], s: string) =>
+    `package_version = ${v[1]}, overlay_id = ${v[2]}, status = ${v[3]}, data = ${v[4]}, revision = ${v[5]}, return_note = ${v[6]}, updated_at = ${v[7]}, ` +
+    `submitted_at = ${v[8]}, approved_at = ${v[9]}, approved_by = ${v[10]}, puskesmas_id = ${v[11]}, late_entry = case when ${v[12]} = 1 then 1 else ${s}.late_entry end`;
+  if (onPostgres(trx)) {
+    const names = [
+      "id",
+      "package_version",
+      "overlay_id",
+      "status",
+      "data",
+      "revision",
+      "return_note",
+      "updated_at",
+      "submitted_at",
+      "approved_at",
+      "approved_by",
+      "puskesmas_id",
+      "late",
+    ];
+    const types = ["integer", "integer", "integer", "text", "text", "integer", "text", "text", "text", "text", "integer", "integer", "integer"];
+    const rows = updates.map(columns);
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        `update submission as s set ${set(
+          names.map((n) => `v.${n}`),
+          "s",
+        )} from unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(", ")}) as v(${names.join(", ")}) where s.id = v.id`,
+        types.map((_, i) => rows.map((r) => r[i])),
+      ),
+    );
+    return;
+  }
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `update submission set ${set(
+        Array.from({ length: 13 }, (_, i) => `v.column${i + 1}`),
+        "submission",
+      )} from (values ${placeholders(updates.length, 13)}) as v where submission.id = v.column1`,
+      updates.flatMap(columns),
+    ),
+  );
+}
 
 async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
@@ -278,31 +438,32 @@ async function storeSegment(
       revision: 1,
     };
   });
-  // Reports that exist: one UPDATE each (its own revision), their facts dropped.
+  // Reports that exist: updated in place (each its own next revision), their facts dropped.
   const updated = rows.filter((r) => r.before);
   for (const r of updated) {
     r.id = r.before!.id;
     r.revision = r.before!.revision + 1;
-    await trx
-      .updateTable("submission")
-      .set({
-        package_version: r.s.effective.base.version,
-        overlay_id: r.s.effective.overlay?.id ?? null,
+  }
+  await insertChunked(updated, UPDATE_ROWS, (chunk) =>
+    updateSubmissions(
+      trx,
+      chunk.map((r) => ({
+        id: r.id,
+        packageVersion: r.s.effective.base.version,
+        overlayId: r.s.effective.overlay?.id ?? null,
         status: r.o.status,
         data: r.document,
         revision: r.revision,
-        return_note: r.o.returnNote ?? null,
-        updated_at: now,
-        submitted_at: r.submittedAt,
-        approved_at: r.approvedAt,
-        approved_by: r.approvedBy,
-        puskesmas_id: r.puskesmasId,
-        // Once a late entry, always: a later correction does not make the report on time.
-        ...(r.late ? { late_entry: 1 } : {}),
-      })
-      .where("id", "=", r.id)
-      .execute();
-  }
+        returnNote: r.o.returnNote ?? null,
+        updatedAt: now,
+        submittedAt: r.submittedAt,
+        approvedAt: r.approvedAt,
+        approvedBy: r.approvedBy,
+        puskesmasId: r.puskesmasId,
+        late: r.late !== null,
+      })),
+    ),
+  );
   const updatedIds = updated.map((r) => r.id);
   for (let i = 0; i < updatedIds.length; i += 500)
     await trx
@@ -377,24 +538,22 @@ async function storeSegment(
       .execute(),
   );
   // Numeric facts, only while the status counts.
-  const facts = rows
-    .filter((r) => r.counted)
-    .flatMap((r) =>
-      numericFacts(r.s.form, r.s.data).map((f) => ({
-        submission_id: r.id,
-        org_unit_id: r.s.unit.id,
-        district_id: r.districtId,
-        province_id: r.provinceId,
-        puskesmas_id: r.puskesmasId,
-        package_key: r.s.effective.base.key,
-        form_key: r.s.form.key,
-        field_key: f.field,
+  const facts: Fact[] = [];
+  for (const r of rows) {
+    if (!r.counted) continue;
+    for (const f of numericFacts(r.s.form, r.s.data))
+      facts.push({
+        submissionId: r.id,
+        districtId: r.districtId,
+        provinceId: r.provinceId,
+        puskesmasId: r.puskesmasId,
         year: r.year,
-        month_index: r.endIndex,
+        monthIndex: r.endIndex,
+        field: f.field,
         value: f.value,
-      })),
-    );
-  await insertChunked(facts, FACT_ROWS, (chunk) => trx.insertInto("submission_value").values(chunk).execute());
+      });
+  }
+  await insertChunked(facts, FACT_ROWS, (chunk) => insertFacts(trx, chunk));
   // One audit row per report (docs/security.md item 18).
   await insertChunked(rows, INSERT_ROWS, (chunk) =>
     trx

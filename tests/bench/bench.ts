@@ -12,6 +12,7 @@
  *  - side by side, hand-written SQL producing the same values, and checks both agree;
  *  - one district's Puskesmas scorecard;
  *  - the delay from storing a new submission to a scorecard that shows it.
+ *  - the validated bulk intake (tests/bench/intake.ts; alone: --intake-only).
  * See docs/benchmarks.md.
  */
 import crypto from "node:crypto";
@@ -38,6 +39,7 @@ import { benchPresentation, presentationLines } from "./presentation";
 import { benchVillage, villageLines, type VillageResult } from "./village";
 import { benchFactIndex } from "./fact-index";
 import { startPostgres, type PgServer } from "../setup/postgres";
+import { benchIntake, intakeLines, type IntakeResult } from "./intake";
 
 interface Args {
   quick: boolean;
@@ -48,12 +50,14 @@ interface Args {
   save: string | null;
   /** Only the village-level part (docs/benchmarks.md). */
   villageOnly: boolean;
+  /** Only the validated bulk intake (docs/benchmarks.md). */
+  intakeOnly: boolean;
   /** Skip PostgreSQL (no server started, BENCH_DATABASE_URL ignored). */
   sqliteOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false, sqliteOnly: false };
+  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false, intakeOnly: false, sqliteOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i];
     if (s === "--quick") a.quick = true;
@@ -61,12 +65,13 @@ function parseArgs(argv: string[]): Args {
     else if (s === "--keep") a.keep = true;
     else if (s === "--village-only") a.villageOnly = true;
     else if (s === "--sqlite-only") a.sqliteOnly = true;
+    else if (s === "--intake-only") a.intakeOnly = true;
     else if (s === "--save") a.save = argv[++i] ?? null;
     else if (s === "--runs") a.runs = Math.max(1, Number.parseInt(argv[++i] ?? "", 10) || 5);
     else if (s.startsWith("--runs=")) a.runs = Math.max(1, Number.parseInt(s.slice(7), 10) || 5);
     else if (s === "--help" || s === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only] [--sqlite-only]\n  SQLite and PostgreSQL side by side: a throwaway PostgreSQL 15 server is started (and removed) unless\n  BENCH_DATABASE_URL=postgres://… names one (a fresh database is created and dropped there); --sqlite-only skips PostgreSQL\n",
+        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only] [--intake-only] [--sqlite-only]\n  SQLite and PostgreSQL side by side: a throwaway PostgreSQL 15 server is started (and removed) unless\n  BENCH_DATABASE_URL=postgres://… names one (a fresh database is created and dropped there); --sqlite-only skips PostgreSQL\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${s}`);
@@ -917,6 +922,22 @@ async function benchAll(args: Args, pgUrl: string | null, pgLabel: string | null
     if (pgUrl) list.push(await postgresTarget(pgUrl, keepPg));
     return list;
   };
+  // The validated bulk intake (upload path, job, storeSubmissions) in databases of its own.
+  const intake: IntakeResult[] = [];
+  if (!args.villageOnly) {
+    for (const t of await newTargets()) {
+      try {
+        intake.push(await benchIntake(t.url, t.label, t.kind, { quick: args.quick, log }));
+      } finally {
+        await t.cleanup();
+      }
+    }
+  }
+  if (args.intakeOnly) {
+    if (args.json) process.stdout.write(JSON.stringify({ intake, machine: machine() }) + "\n");
+    else for (const r of intake) process.stdout.write(`${intakeLines(r)}\n`);
+    return;
+  }
   // The village-level dataset (Pustu and Posyandu under every Puskesmas) in databases of its own.
   const village: VillageResult[] = [];
   const villageByDb: Partial<Record<DbKind, VillageResult>> = {};
@@ -964,6 +985,7 @@ async function benchAll(args: Args, pgUrl: string | null, pgLabel: string | null
     notulen,
     presentation,
     village,
+    intake,
     machine: m,
     results,
     // Per database, side by side: the same figures as the top-level keys (which are SQLite's).
@@ -982,6 +1004,7 @@ async function benchAll(args: Args, pgUrl: string | null, pgLabel: string | null
     process.stdout.write(`\n${notulenLine(notulen)}\n`);
     process.stdout.write(`\n${presentationLines(presentation)}\n`);
     for (const v of village) process.stdout.write(`\n${villageLines(v)}\n`);
+    for (const r of intake) process.stdout.write(`\n${intakeLines(r)}\n`);
     process.stdout.write(`\nagree: ${agree}\n`);
   }
   if (!agree) {

@@ -126,7 +126,7 @@ async function drillToVillage(lang: Locale, size: keyof typeof VIEWPORTS) {
     ["Posyandu Anggrek", "Posyandu Mawar", "Posyandu Melati", "Pustu Uji Desa Atas"].sort(),
   );
   // The Puskesmas indicator in words on every village row, never a number.
-  expect(await village.locator("tbody td.sc-offlevel").allInnerTexts()).toEqual(Array(5).fill(T("groupFilter.offLevel")));
+  expect(await village.locator("tbody td.ol").allInnerTexts()).toEqual(Array(5).fill(T("groupFilter.offLevel")));
   const crumbs = await page.getByRole("navigation", { name: T("scorecards.breadcrumbs") }).innerText();
   expect(crumbs).toContain("Kota Sawahlunto");
   expect(crumbs).toContain("Puskesmas Uji Desa");

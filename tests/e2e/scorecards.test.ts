@@ -64,11 +64,19 @@ describe("facilitator scorecard journey", () => {
         .evaluate((b) => getComputedStyle(b, "::after").content),
     ).toMatch(/^"[↑↓→]"$/);
     await waitForHydration(page);
-    await trend.first().locator("button").focus();
+    const arrowCell = trend.first().locator("button");
+    await arrowCell.hover();
     const tip = page.getByRole("tooltip");
     await expect.poll(() => tip.innerText()).toMatch(/periode sebelumnya/);
-    expect(await trend.first().locator("button").getAttribute("aria-describedby")).toBe(await tip.getAttribute("id"));
     await expect.poll(() => tip.innerText(), { timeout: 15_000 }).toMatch(/(Hijau|Kuning|Merah|Data belum lengkap|Belum ada target|Tidak ada data)\./);
+    // From the keyboard: the focused cell is described by the tooltip; Escape hides it.
+    await page.mouse.move(0, 0);
+    await expect.poll(() => tip.count()).toBe(0);
+    await arrowCell.focus();
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => arrowCell.getAttribute("aria-describedby")).toBe("sc-tip");
+    expect(await tip.getAttribute("id")).toBe("sc-tip");
     await page.keyboard.press("Escape");
     await expect.poll(() => tip.count()).toBe(0);
     await page.getByRole("region", { name: T("scorecards.legend") }).waitFor();

@@ -136,6 +136,12 @@ export interface ScorecardView {
   noData: boolean;
   /** Rows before the limit was applied. */
   rowCount: number;
+  /**
+   * Set when the rows and cells were left out of the loader data because the document's HTML
+   * carries them (a document request; docs/decisions/041-lighter-scorecard-page.md): `rows` is
+   * then empty, the total has no cells, and `inHtml.rows` says how many rows the table shows.
+   */
+  inHtml?: { rows: number };
 }
 
 /** A shape per state, so colour is never the only signal (also printed in black and white). */

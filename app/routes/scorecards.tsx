@@ -4,7 +4,8 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { Legend } from "~/components/scorecard/Legend";
 import { formatNumber, periodName, ROW_LEVEL_ORDER, ROW_LIMITS, selectionSearch, type ScorecardSelection, type ScorecardView } from "~/contracts/scorecard";
-import { ScorecardTable } from "~/components/scorecard/ScorecardTable";
+import { SERVER_VIEW_KEY, ScorecardTable } from "~/components/scorecard/ScorecardTable";
+import { keepForDocument } from "~/components/server-only";
 import { useT } from "~/i18n/useT";
 import { buildScorecard, latestPeriodWithData } from "~/models/scorecard.server";
 import { areaOptions, breadcrumbs, loadScorecard, resolveQuery, selectionProblem, templateOptions, toView } from "~/models/scorecard-view.server";
@@ -25,7 +26,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scor
  * scorecard of a parent inside their area. `format=csv|xlsx` hands over to the export route,
  * so the page's own URL plus a format is the download link.
  */
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const { roots, locale, t, sel, url, periodDefault } = await loadScorecard(request);
   const format = url.searchParams.get("format");
   if (format) {
@@ -56,9 +57,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     await markActionCells(view, result.rows, query.packageKey, query.period);
     // An empty scorecard says where the data are: the newest period with reports (a quarter for BLUD).
     const latest = view.noData ? await latestPeriodWithData(result, query) : null;
+    // A document carries the rows in its HTML only: the server renders them from the view kept aside (decision 041).
+    const shown: ScorecardView = keepForDocument(context, SERVER_VIEW_KEY, view)
+      ? { ...view, rows: [], total: { ...view.total, cells: [] }, inHtml: { rows: view.rows.length } }
+      : view;
     return {
       ...base,
-      view,
+      view: shown,
       latest,
       area: area ? { code: area.code, name: area.name } : null,
       crumbs: await breadcrumbs(parent ?? area ?? null, roots),
@@ -105,7 +110,8 @@ export default function ScorecardsPage() {
   const { sel, view } = d;
   const scopeName = view?.parent?.name ?? d.area?.name ?? d.roots.map((r) => r.name).join(", ");
   const village = view?.parent?.level === "puskesmas";
-  const compare = view && view.rows.length >= 2 && !village;
+  const shownRows = view ? (view.inHtml?.rows ?? view.rows.length) : 0;
+  const compare = view && shownRows >= 2 && !village;
   const current = selectionSearch(sel);
   const defaultNote = d.periodDefault
     ? t(`scorecards.periodDefault.${d.periodDefault.rule}`, {
@@ -213,9 +219,9 @@ export default function ScorecardsPage() {
               ) : null}
             </div>
           ) : null}
-          {view.rows.length < view.rowCount ? (
+          {shownRows < view.rowCount ? (
             <p className="sc-meta" role="status">
-              {t("scorecards.limit.shown", { shown: view.rows.length, count: view.rowCount })}
+              {t("scorecards.limit.shown", { shown: shownRows, count: view.rowCount })}
             </p>
           ) : null}
           <ScorecardTable

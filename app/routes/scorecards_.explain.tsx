@@ -23,8 +23,12 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.scor
 /** Why one cell has its value and colour; same guards as the scorecard, and the row must lie in the user's area. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, roots, t, locale, sel, url } = await loadScorecard(request);
-  const row = (url.searchParams.get("row") ?? "").trim().slice(0, 64);
-  const indicator = (url.searchParams.get("indicator") ?? "").trim().slice(0, 100);
+  // `c=<row code>.<column index>` and `columns=<key> <key> …`: what a scorecard cell's button sends when the page runs without JavaScript (decision 041).
+  const cellParam = (url.searchParams.get("c") ?? "").trim().slice(0, 100);
+  const split = cellParam.lastIndexOf(".");
+  const columnKey = split > 0 ? ((url.searchParams.get("columns") ?? "").slice(0, 10_000).split(" ")[Number(cellParam.slice(split + 1))] ?? "") : "";
+  const row = (url.searchParams.get("row") ?? (columnKey ? cellParam.slice(0, split) : "")).trim().slice(0, 64);
+  const indicator = (url.searchParams.get("indicator") ?? columnKey).trim().slice(0, 100);
   const back = `/scorecards${selectionSearch(sel)}`;
   const refused = (error: string, status: number) =>
     data({ error, back, view: null, indicatorName: indicator, actions: [], newActionHref: null, groupNote: null }, { status });

@@ -119,7 +119,12 @@ export function createApp(options: StartOptions): express.Express {
     createRequestHandler({
       build: options.build,
       mode: "production",
-      getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+      getLoadContext: (req, res) => ({
+        cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        documentRequest: !req.path.endsWith(".data"),
+        serverOnly: new Map(),
+      }),
     }),
   );
 

@@ -27,7 +27,6 @@ import { sqlRowFacts } from "~/models/facts.server";
 import { buildScorecard, type ScorecardQuery, type ScorecardResult } from "~/models/scorecard.server";
 import { cacheFor, clearScorecardCache } from "~/models/scorecard-cache.server";
 import { createScorecardWarmer } from "~/models/scorecard-warmer.server";
-import { spawnServer, TEST_SESSION_SECRET } from "../crash/server";
 import { prepareSubmission, storeSubmission, SubmissionContext } from "~/models/submissions.server";
 import { effectivePackage } from "~/models/templates.server";
 import { buildTree, YEAR, type Tree } from "./dataset";
@@ -35,6 +34,7 @@ import { familiesOf, handScorecard, type HandResult } from "./handsql";
 import { LOADED_FORMS, loadDataset, PACKAGE_KEY, readPackage, type LoadStats } from "./load";
 import { median, queryCategory, QueryTimer, round, timeRuns } from "./timing";
 import { benchNotulen, notulenLine } from "./notulen";
+import { benchPage, pageLines, type PageBench } from "./page";
 import { benchPresentation, presentationLines } from "./presentation";
 import { benchVillage, villageLines, type VillageResult } from "./village";
 import { benchFactIndex } from "./fact-index";
@@ -291,10 +291,10 @@ async function benchOne(target: Target, args: Args) {
     const cached = await cachedRuns(handle, query, args.runs, engineResult);
     log(`${target.kind}: the page's scorecard with the background warmer…`);
     const warmed = await warmedRuns(handle, period, args.runs);
-    let page: Awaited<ReturnType<typeof pageOverHttp>> | null = null;
+    let page: PageBench | null = null;
     if (target.kind === "sqlite") {
       log(`${target.kind}: the page over HTTP (built server)…`);
-      page = await pageOverHttp(handle, target.url, period, args.runs);
+      page = await benchPage(handle, target.url, period, args.runs, log);
     }
 
     // Where the engine path spends its time: one instrumented run, and the parts called directly.
@@ -605,63 +605,6 @@ async function warmedRuns(handle: DbHandle, period: string, runs: number) {
   };
 }
 
-/**
- * The page itself over HTTP: the built server (`serve`, NODE_ENV=production, as `npm run load`
- * starts it) on the benchmark's database, the national admin's district scorecard of the
- * benchmark period with every indicator — loader, view model, React rendering of 514 rows and
- * the HTML. The first request computes (that server's cache is empty; its warmer warms the real
- * current period, not the benchmark's), the repeats are what users meet once it is warm.
- */
-async function pageOverHttp(handle: DbHandle, url: string, period: string, runs: number) {
-  // The server signs cookies with this secret; sessions are made here with the app's own code.
-  process.env.SESSION_SECRET = TEST_SESSION_SECRET;
-  const { createSession } = await import("~/auth/session.server");
-  const now = new Date().toISOString();
-  const nation = await handle.db.selectFrom("org_unit").select(["id"]).where("level", "=", "national").executeTakeFirstOrThrow();
-  const { id } = await handle.db
-    .insertInto("app_user")
-    .values({ username: `bench.admin.${Date.now()}`, display_name: "Bench", password_hash: "x", active: 1, locale: "id", created_at: now, updated_at: now })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await handle.db.insertInto("role_grant").values({ user_id: id, role: "national_admin", org_unit_id: nation.id, created_at: now }).execute();
-  const cookie = (await createSession(handle.db, id)).setCookie.split(";")[0];
-  const server = await spawnServer({ databaseUrl: url, seed: false, name: "bench-page", env: { NODE_ENV: "production" }, timeoutMs: 300_000 });
-  try {
-    const path = `/scorecards?template=${PACKAGE_KEY}&period=${period}&level=district`;
-    let bytes = 0;
-    // identity: the rendering alone; gzip: as a browser asks for it (compression middleware).
-    const get = async (encoding: "identity" | "gzip") => {
-      const res = await fetch(server.baseUrl + path, { headers: { Cookie: cookie, "Accept-Encoding": encoding } });
-      const body = await res.text();
-      if (res.status !== 200) throw new Error(`page ${path}: HTTP ${res.status} ${body.slice(0, 200)}`);
-      bytes = body.length;
-    };
-    let t = performance.now();
-    await get("identity");
-    const firstMs = performance.now() - t;
-    const times: number[] = [];
-    const gzipTimes: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      t = performance.now();
-      await get("identity");
-      times.push(performance.now() - t);
-      t = performance.now();
-      await get("gzip");
-      gzipTimes.push(performance.now() - t);
-    }
-    return {
-      path,
-      firstMs: round(firstMs),
-      warmMs: round(median(times)),
-      warmRunsMs: times.map((x) => round(x)),
-      gzipMs: round(median(gzipTimes)),
-      htmlBytes: bytes,
-    };
-  } finally {
-    await server.stop();
-  }
-}
-
 /** A moment inside the reporting window of `period` (the 1st of the next month), so the deadline lock lets the report in. */
 function reportingTime(period: string): Date {
   const [y, m] = period.split("-").map(Number);
@@ -792,13 +735,7 @@ function printTable(r: BenchResult): void {
   line("view right after a decision (before the check)", `${w.afterDecisionMs} ms   runs ${w.afterDecisionRunsMs.join(", ")}`);
   line("warmer's check after a decision", `${w.warmerCheckMs} ms (in the background)`);
   line("view after the warmer's check", `${w.afterWarmerMs} ms   runs ${w.afterWarmerRunsMs.join(", ")}`);
-  if (r.page) {
-    line(
-      "the page over HTTP (built server): first / warm",
-      `${r.page.firstMs} / ${r.page.warmMs} ms   runs ${r.page.warmRunsMs.join(", ")}   (${Math.round(r.page.htmlBytes / 1024)} KiB HTML)`,
-    );
-    line("  the same, gzip (as browsers ask)", `${r.page.gzipMs} ms`);
-  }
+  if (r.page) out.push(...pageLines(r.page));
   const p = r.engineProfile;
   out.push("Where the engine path spends its time (one instrumented run, cold)");
   line("wall / queries summed / queries", `${p.totalMs} ms / ${p.queryMs} ms / ${p.queries} (the forms are read concurrently, so query times overlap)`);
@@ -981,6 +918,10 @@ async function benchAll(args: Args, pgUrl: string | null, pgLabel: string | null
     warmedFirstViewMs: first.warmed.firstViewMs,
     warmedAfterDecisionMs: first.warmed.afterWarmerMs,
     pageWarmMs: first.page?.warmMs ?? null,
+    pageHtmlBytes: first.page?.htmlBytes ?? null,
+    pageGzipBytes: first.page?.gzipBytes ?? null,
+    pageFirstContentfulPaintMs: first.page?.browser.firstContentfulPaintMs ?? null,
+    pageDomContentLoadedMs: first.page?.browser.domContentLoadedMs ?? null,
     freshnessMs: first.freshness.freshnessMs,
     notulen,
     presentation,

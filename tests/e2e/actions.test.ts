@@ -28,9 +28,9 @@ describe("the follow-up action tracker in Chromium", () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.goto("/scorecards?template=ilp-nasional&period=2026-10&parent=13.73");
     await waitForHydration(page);
-    await expect(page.locator("td.sc-act").count()).resolves.toBe(0);
+    await expect(page.locator("table.scorecard td.a").count()).resolves.toBe(0);
     const row = page.locator("tr", { has: page.getByRole("rowheader", { name: /Sungai Durian/ }) });
-    const red = row.locator("td.sc-cell.sc-red a").first();
+    const red = row.locator("td.r > button").first();
     await red.click();
     await page.waitForURL(/\/scorecards\/explain\?/);
     await waitForHydration(page);
@@ -66,10 +66,10 @@ describe("the follow-up action tracker in Chromium", () => {
 
     await page.goto("/scorecards?template=ilp-nasional&period=2026-10&parent=13.73");
     await waitForHydration(page);
-    await expect(page.locator("td.sc-act").count()).resolves.toBe(1);
-    await expect(row.locator("td.sc-act").innerText()).resolves.toContain("");
-    await expect(row.locator("td.sc-act .visually-hidden").last().textContent()).resolves.toContain("ada tindak lanjut");
-    await row.locator("td.sc-act").scrollIntoViewIfNeeded();
+    await expect(page.locator("table.scorecard td.a").count()).resolves.toBe(1);
+    await expect(row.locator("td.a").innerText()).resolves.toContain("");
+    await expect(row.locator("td.a > button > i").textContent()).resolves.toContain("ada tindak lanjut");
+    await row.locator("td.a").scrollIntoViewIfNeeded();
     await screenshot(page, "actions-03-scorecard-marker-desktop");
     e2e.expectClean(s);
   });

@@ -12,7 +12,7 @@ import type { Page } from "playwright-core";
 import type { DbHandle } from "~/db/db.server";
 import { translate, type Locale, type MessageKey } from "~/i18n/catalog";
 import { BLUD, SEPTEMBER, seedVillageScorecard, U, VILLAGE_PACKAGE_KEY } from "../helpers/village-scorecard";
-import { accessibilityProblems, screenshot, STACK_TRACE_PATTERN, unfoldMenu, useE2E, waitForHydration } from "./harness";
+import { accessibilityProblems, scorecardCell, screenshot, STACK_TRACE_PATTERN, unfoldMenu, useE2E, waitForHydration } from "./harness";
 
 const e2e = useE2E({
   name: "group-filter",
@@ -126,7 +126,7 @@ async function drillToVillage(lang: Locale, size: keyof typeof VIEWPORTS) {
     ["Posyandu Anggrek", "Posyandu Mawar", "Posyandu Melati", "Pustu Uji Desa Atas"].sort(),
   );
   // The Puskesmas indicator in words on every village row, never a number.
-  expect(await village.locator("tbody td.sc-offlevel").allInnerTexts()).toEqual(Array(5).fill(T("groupFilter.offLevel")));
+  expect(await village.locator("tbody td.ol").allInnerTexts()).toEqual(Array(5).fill(T("groupFilter.offLevel")));
   const crumbs = await page.getByRole("navigation", { name: T("scorecards.breadcrumbs") }).innerText();
   expect(crumbs).toContain("Kota Sawahlunto");
   expect(crumbs).toContain("Puskesmas Uji Desa");
@@ -135,7 +135,7 @@ async function drillToVillage(lang: Locale, size: keyof typeof VIEWPORTS) {
 
   // The Puskesmas' own cell of the Posyandu indicator: who reported and who did not, by name.
   await waitForHydration(page);
-  const cell = village.locator(`tfoot a.sc-cell-link[href*="indicator=penimbangan"]`);
+  const cell = await scorecardCell(village, village.locator("tfoot tr"), "penimbangan");
   await cell.click();
   await page.waitForURL((u) => u.pathname === "/scorecards/explain" && u.searchParams.get("row") === U.ujiDesa);
   await page.getByRole("heading", { level: 1 }).waitFor();

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { readFakeNow } from "~/env.server";
 import { clock } from "~/utils/clock.server";
@@ -270,6 +270,20 @@ export async function accessibilityProblems(page: Page, options: { exclude?: str
 export async function unfoldMenu(page: Page): Promise<void> {
   const toggle = page.getByRole("button", { name: "Menu", exact: true });
   if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
+/**
+ * The button of a scorecard cell: in `row` (a row of `table`), the cell of `indicator`. A cell's
+ * button names its column by index (docs/decisions/041-lighter-scorecard-page.md); the column
+ * headers' sort links name the indicators.
+ */
+export async function scorecardCell(table: Locator, row: Locator, indicator: string): Promise<Locator> {
+  const keys = await table
+    .locator("thead th.sc-ind a.sc-sort")
+    .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get("sort")));
+  const i = keys.indexOf(indicator);
+  if (i < 0) throw new Error(`no column ${indicator} in the scorecard (${keys.join(", ")})`);
+  return row.locator(`td > button[name=c][value$=".${i}"]`);
 }
 
 /** Waits until React has hydrated the document, so forms submit through Remix. */

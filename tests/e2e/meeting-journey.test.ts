@@ -341,9 +341,9 @@ describe("a district runs a whole evaluation meeting in Pantau, and the next mee
     await page.getByRole("table", { name: /^Scorecard/ }).waitFor();
     await waitForHydration(page);
     const row = page.locator("tr", { has: page.getByRole("rowheader", { name: unitName.replace(/^Puskesmas /, "") }) }).first();
-    const marked = row.locator("td.sc-act");
+    const marked = row.locator("td.a");
     await expect(marked.count()).resolves.toBe(1);
-    await expect(marked.locator(".visually-hidden").last().textContent()).resolves.toContain("ada tindak lanjut");
+    await expect(marked.locator("button > i").textContent()).resolves.toContain("ada tindak lanjut");
     await marked.scrollIntoViewIfNeeded();
     await screenshot(page, "journey-05-scorecard-marker");
     e2e.expectClean(s);

@@ -72,8 +72,8 @@ async function journey(lang: Locale, size: keyof typeof VIEWPORTS) {
   await table.waitFor();
   // The URL changes before the new rows render: until then the table still has the 4 provinces.
   await expect.poll(() => table.locator("tbody tr").count()).toBe(5);
-  const states = await table.locator("tbody td.sc-cell").evaluateAll((tds) => tds.map((td) => td.getAttribute("data-state")));
-  const coloured = states.filter((s) => s === "green" || s === "yellow" || s === "red").length;
+  const states = await table.locator("tbody td:has(> button[name=c])").evaluateAll((tds) => tds.map((td) => td.className.split(" ")[0]));
+  const coloured = states.filter((s) => s === "g" || s === "y" || s === "r").length;
   expect(coloured / states.length).toBeGreaterThan(0.5);
   await checkPage(page, shot("by-district"));
 
@@ -105,7 +105,7 @@ async function journey(lang: Locale, size: keyof typeof VIEWPORTS) {
 
   // 4. Explain a cell of Kota Sawahlunto: words, names, the reader's number format, one list per unit.
   const row = table.locator("tbody tr", { has: page.getByRole("rowheader", { name: /Kota Sawahlunto/ }) });
-  await row.locator("a.sc-cell-link").first().click();
+  await row.locator("td > button[name=c]").first().click();
   await page.waitForURL((u) => u.pathname === "/scorecards/explain");
   await page.getByRole("heading", { level: 1 }).waitFor();
   const main = await page.locator("main").innerText();

@@ -12,7 +12,11 @@ import { translate } from "~/i18n/catalog";
 import { ARTIFACTS_DIR, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
 
 const T = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("id", key, vars);
-const STATES = ["green", "yellow", "red", "nodata", "incomplete", "notarget"] as const;
+/** A cell of the table (decision 041): `<td class="<state> …"><button name=c value=<row>.<column>>value<i> word</i></button>`. */
+const CELL = "td:has(> button[name=c])";
+const STATE_OF: Record<string, string> = { g: "green", y: "yellow", r: "red", n: "nodata", i: "incomplete", t: "notarget" };
+/** Cells judged against a target: coloured, or shown muted (with their band) while reports still come in. */
+const JUDGED = ["td.g", "td.y", "td.r", "td.i.bg", "td.i.by", "td.i.br"];
 
 // Console errors other than the browser's own report of a 4xx answer (hydration and the like).
 const e2e = useE2E({ name: "scorecards", login: "fasilitator.nasional", clean: { consoleErrors: /status of (400|403|404)/ } });
@@ -29,55 +33,52 @@ describe("facilitator scorecard journey", () => {
     await table.waitFor();
     expect(await table.locator("tbody tr").count()).toBe(4);
     // Cells judged against a target: coloured, or shown muted while last month's reports still come in.
-    expect(
-      await table
-        .locator("td.sc-green, td.sc-yellow, td.sc-red, td.sc-incomplete.sc-band-green, td.sc-incomplete.sc-band-yellow, td.sc-incomplete.sc-band-red")
-        .count(),
-    ).toBeGreaterThan(0);
+    expect(await table.locator(JUDGED.join(", ")).count()).toBeGreaterThan(0);
     await page.getByText(/^Data terakhir berubah: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/).waitFor();
 
-    // Accessibility: a caption, every header cell has a scope, every cell's band is also text and shape.
+    // Accessibility: a caption, every header cell has a scope, every cell's band is also a word and a shape.
     expect(await table.locator("caption").innerText()).toContain("Indonesia");
     const scopes = await table.locator("th").evaluateAll((ths) => ths.map((th) => th.getAttribute("scope")));
     expect(scopes.every((x) => x === "col" || x === "colgroup" || x === "row")).toBe(true);
-    const cells = await table.locator("td.sc-cell").evaluateAll((tds) =>
+    const cells = await table.locator(CELL).evaluateAll((tds) =>
       tds.map((td) => ({
-        state: td.getAttribute("data-state"),
-        text: td.querySelector(".sc-band-text")?.textContent?.trim() ?? "",
-        symbol: td.querySelector(".sc-symbol")?.textContent ?? "",
-        label: td.querySelector("a")?.getAttribute("aria-label") ?? "",
+        state: td.className.split(" ")[0],
+        word: td.querySelector("button > i")?.textContent?.trim() ?? "",
+        symbol: getComputedStyle(td.querySelector("button")!, "::before").content,
       })),
     );
     expect(cells.length).toBeGreaterThan(0);
     for (const c of cells) {
-      const state = c.state as (typeof STATES)[number];
-      expect(STATES).toContain(state);
-      expect(c.text).toBe(T(`scorecards.state.${state}`));
-      expect(c.label).toContain(T(`scorecards.state.${state}`));
-      expect(c.symbol.trim()).not.toBe("");
+      expect(Object.keys(STATE_OF)).toContain(c.state);
+      expect(c.word).toBe(T(`scorecardPage.word.${STATE_OF[c.state]}` as Parameters<typeof T>[0]));
+      expect(c.symbol).toMatch(/^"[●▲■○◐◇]" \/ ""$/);
     }
-    // Trend arrows: a tooltip on the arrow, the same words in the cell link's label.
-    const arrows = await table
-      .locator(".sc-trend")
-      .evaluateAll((els) => els.map((e) => [e.getAttribute("aria-hidden"), e.getAttribute("title"), e.closest("a")?.getAttribute("aria-label") ?? ""]));
-    expect(arrows.length).toBeGreaterThan(0);
-    for (const [hidden, title, label] of arrows) {
-      expect(hidden).toBe("true");
-      expect(title).toMatch(/periode sebelumnya/);
-      expect(label).toContain(title);
-    }
-    // An arrow that compares achievement says both achievements (a year-to-date value can rise
-    // while its achievement falls): in the link's label and in the tooltip.
-    const ytd = await page.request.get(`/scorecards?ytd=1&parent=33.28`);
-    expect(ytd.status()).toBe(200);
-    const html = await ytd.text();
-    const cellsWithTrend = [
-      ...html.matchAll(/<a class="sc-cell-link" aria-label="([^"]*)"[^>]*>(?:(?!<\/a>).)*?class="sc-trend[^"]*" aria-hidden="true" title="([^"]*)"/g),
-    ];
-    expect(cellsWithTrend.length).toBeGreaterThan(0);
-    const withAchievements = cellsWithTrend.filter((m) => /capaian terhadap target \d+(\.\d{3})*,\d% → \d+(\.\d{3})*,\d%/.test(m[2]));
-    expect(withAchievements.length).toBeGreaterThan(0);
-    for (const m of withAchievements) expect(m[1]).toContain(m[2]);
+    // Trend arrows: drawn and read out by CSS; the verdict in words in the tooltip a hovered or
+    // focused cell gets on demand, which then adds the explain page's summary for that cell.
+    const trend = table.locator(["ub", "uw", "us", "db", "dw", "ds", "fb", "fw", "fs"].map((c) => `td.${c}`).join(", "));
+    expect(await trend.count()).toBeGreaterThan(0);
+    expect(
+      await trend
+        .first()
+        .locator("button")
+        .evaluate((b) => getComputedStyle(b, "::after").content),
+    ).toMatch(/^"[↑↓→]"$/);
+    await waitForHydration(page);
+    const arrowCell = trend.first().locator("button");
+    await arrowCell.hover();
+    const tip = page.getByRole("tooltip");
+    await expect.poll(() => tip.innerText()).toMatch(/periode sebelumnya/);
+    await expect.poll(() => tip.innerText(), { timeout: 15_000 }).toMatch(/(Hijau|Kuning|Merah|Data belum lengkap|Belum ada target|Tidak ada data)\./);
+    // From the keyboard: the focused cell is described by the tooltip; Escape hides it.
+    await page.mouse.move(0, 0);
+    await expect.poll(() => tip.count()).toBe(0);
+    await arrowCell.focus();
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => arrowCell.getAttribute("aria-describedby")).toBe("sc-tip");
+    expect(await tip.getAttribute("id")).toBe("sc-tip");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => tip.count()).toBe(0);
     await page.getByRole("region", { name: T("scorecards.legend") }).waitFor();
     await screenshot(page, "scorecards-national");
     e2e.expectClean();
@@ -112,7 +113,7 @@ describe("facilitator scorecard journey", () => {
       .locator("tbody tr")
       .evaluateAll((trs) =>
         trs
-          .map((tr) => tr.querySelectorAll("td.sc-cell .sc-value")[0]?.textContent ?? "–")
+          .map((tr) => tr.querySelectorAll("td > button[name=c]")[0]?.firstChild?.textContent ?? "–")
           .map((v) => (v === "–" ? null : Number(v.replace(/\./g, "").replace(",", ".")))),
       );
     const present = values.filter((v): v is number => v !== null);
@@ -126,7 +127,7 @@ describe("facilitator scorecard journey", () => {
     await waitForHydration(page);
     const unitsBefore = await page.locator("tbody th[scope=row] .sc-code").allInnerTexts();
     const indicatorsBefore = await page.locator("thead th.sc-ind").count();
-    const cellsBefore = await page.locator("td.sc-cell").count();
+    const cellsBefore = await page.locator(CELL).count();
     await page.getByRole("link", { name: T("scorecards.transpose.on") }).click();
     await page.waitForURL((u) => u.searchParams.get("transpose") === "1");
     const table = page.locator("table[data-transposed='1']");
@@ -139,17 +140,20 @@ describe("facilitator scorecard journey", () => {
     const unitColumns = (await table.locator("thead th.sc-unit .sc-code").allInnerTexts()).map((x) => x.trim());
     expect(unitColumns.slice(0, -1)).toEqual(unitsBefore.map((x) => x.trim()));
     expect(await table.locator("tbody th.sc-ind[scope=row]").count()).toBe(indicatorsBefore + 2); // + rank and score rows
-    expect(await table.locator("td.sc-cell").count()).toBe(cellsBefore);
-    for (const c of await table.locator("td.sc-cell").evaluateAll((tds) =>
+    expect(await table.locator(CELL).count()).toBe(cellsBefore);
+    for (const c of await table.locator(CELL).evaluateAll((tds) =>
       tds.map((td) => ({
-        text: td.querySelector(".sc-band-text")?.textContent?.trim() ?? "",
-        symbol: td.querySelector(".sc-symbol")?.textContent ?? "",
-        href: td.querySelector("a")?.getAttribute("href") ?? "",
+        word: td.querySelector("button > i")?.textContent?.trim() ?? "",
+        symbol: getComputedStyle(td.querySelector("button")!, "::before").content,
+        form: td.querySelector("button")!.form?.getAttribute("action") ?? "",
+        transpose: (td.querySelector("button")!.form?.elements.namedItem("transpose") as HTMLInputElement | null)?.value ?? "",
       })),
     )) {
-      expect(c.text.length).toBeGreaterThan(0);
-      expect(c.symbol.length).toBeGreaterThan(0);
-      expect(c.href).toMatch(/^\/scorecards\/explain\?.*transpose=1/);
+      expect(c.word.length).toBeGreaterThan(0);
+      expect(c.symbol).not.toBe("none");
+      // Without JavaScript the cell's button submits the explain form, which carries the selection.
+      expect(c.form).toBe("/scorecards/explain");
+      expect(c.transpose).toBe("1");
     }
     const scopes = await table.locator("th").evaluateAll((ths) => ths.map((th) => th.getAttribute("scope")));
     expect(scopes.every((x) => x === "col" || x === "rowgroup" || x === "row")).toBe(true);
@@ -172,8 +176,8 @@ describe("facilitator scorecard journey", () => {
       .locator("tbody tr:not(.sc-group-row)")
       .nth(3)
       .evaluate((tr) =>
-        [...tr.querySelectorAll("td.sc-cell .sc-value")]
-          .map((v) => v.textContent ?? "–")
+        [...tr.querySelectorAll("td > button[name=c]")]
+          .map((v) => v.firstChild?.textContent ?? "–")
           .map((v) => (v === "–" ? null : Number(v.replace(/\./g, "").replace(",", ".")))),
       );
     const present = values.slice(0, -1).filter((v): v is number => v !== null);
@@ -214,11 +218,7 @@ describe("facilitator scorecard journey", () => {
 
   it("explains a cell: formula, target and its source, completeness with units", async () => {
     const { page } = e2e;
-    const cell = page
-      .locator(
-        "tbody td.sc-green a, tbody td.sc-yellow a, tbody td.sc-red a, tbody td.sc-incomplete.sc-band-green a, tbody td.sc-incomplete.sc-band-yellow a, tbody td.sc-incomplete.sc-band-red a",
-      )
-      .first();
+    const cell = page.locator(JUDGED.map((c) => `tbody ${c} > button`).join(", ")).first();
     await cell.click();
     await page.waitForURL((u) => u.pathname === "/scorecards/explain");
     await page.getByRole("heading", { level: 1, name: /^Penjelasan sel: / }).waitFor();
@@ -324,9 +324,14 @@ describe("facilitator scorecard journey", () => {
           .first()
           .innerText(),
       ).toContain(XSS);
-      // The cell links name the unit in their label as text too.
-      const labels = await table.locator("a.sc-cell-link").evaluateAll((as) => as.map((a) => a.getAttribute("aria-label") ?? ""));
-      expect(labels.some((l) => l.includes(XSS))).toBe(true);
+      // A cell's tooltip names the unit as text too.
+      await waitForHydration(page);
+      const row = table.locator("tbody tr").filter({ has: page.getByRole("rowheader", { name: /onerror/ }) });
+      await row.first().locator("td > button[name=c]").first().hover();
+      const tip = page.getByRole("tooltip");
+      await expect.poll(() => tip.innerText()).toContain(XSS);
+      expect(await tip.locator("img, svg, script").count()).toBe(0);
+      await page.mouse.move(0, 0);
       e2e.expectClean();
     };
     await page.goto("/scorecards?parent=13.73");
@@ -337,5 +342,42 @@ describe("facilitator scorecard journey", () => {
     await page.getByRole("link", { name: T("scorecards.drill", { name: "Kota Sawahlunto" }) }).click();
     await page.waitForURL((u) => u.searchParams.get("parent") === "13.73");
     await check();
+  });
+  it("keeps the page light: no explanation inlined per cell, rows not repeated in the loader data, cells explained without JavaScript (decision 041)", async () => {
+    const { page } = e2e;
+    const measure = async (search: string) => {
+      const res = await page.request.get(`/scorecards${search}`);
+      expect(res.status()).toBe(200);
+      const html = await res.text();
+      const table = html.slice(html.search(/<table[^>]*\bscorecard\b/), html.indexOf("</table>") + "</table>".length);
+      const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].reduce((n, m) => n + m[1].length, 0);
+      return { table, scripts, cells: (table.match(/<button name=c /g) ?? []).length, rows: (table.match(/<th scope=row/g) ?? []).length };
+    };
+    const many = await measure("?level=puskesmas");
+    const few = await measure("?level=province");
+    expect(many.rows).toBeGreaterThan(few.rows + 20);
+    // A cell is a few dozen bytes: no explanation, tooltip or full explain link of its own (it was ~700 bytes).
+    expect(many.table.length / many.cells).toBeLessThan(110);
+    expect(many.table).not.toMatch(/<td[^>]*><button[^>]*\b(aria-label|title)=/);
+    expect(many.table).not.toContain(T("scorecards.explainCell", { indicator: "", row: "" }).split(" ")[0]);
+    // The loader data streamed into the page do not carry the rows: they hardly differ between many rows and few.
+    expect(Math.abs(many.scripts - few.scripts)).toBeLessThan(2_000);
+
+    // Without JavaScript a cell still opens its explanation (a GET form with the selection).
+    const context = await e2e.browser.newContext({ storageState: await page.context().storageState(), javaScriptEnabled: false });
+    try {
+      const plain = await context.newPage();
+      await plain.goto(`${e2e.app.baseUrl}/scorecards?parent=13.73`);
+      await plain
+        .locator(JUDGED.map((c) => `tbody ${c} > button`).join(", "))
+        .first()
+        .click();
+      await plain.waitForURL((u) => u.pathname === "/scorecards/explain" && u.searchParams.has("c"));
+      await plain.getByRole("heading", { level: 1, name: /^Penjelasan sel: / }).waitFor();
+      expect(await plain.locator(".sc-summary").innerText()).toMatch(/^(Hijau|Kuning|Merah|Data belum lengkap)\./);
+    } finally {
+      await context.close();
+    }
+    e2e.expectClean();
   });
 });

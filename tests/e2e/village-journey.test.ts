@@ -14,7 +14,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { accessibilityProblems, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
+import { accessibilityProblems, scorecardCell, screenshot, STACK_TRACE_PATTERN, useE2E, waitForHydration } from "./harness";
 
 const PERIOD = "2026-10";
 const POSYANDU = { code: "P1373001.Y03", name: "Posyandu ILP Anggrek Sungai Durian (contoh)" };
@@ -104,8 +104,8 @@ describe("a Posyandu recap from entry to the district's scorecard", () => {
     const header = await table.locator("thead").innerText();
     expect(header).toContain("% Posyandu ILP melayani seluruh siklus hidup");
     const sungaiDurian = table.locator("tbody tr").filter({ has: v.getByRole("link", { name: "Lihat unit di bawah Puskesmas Sungai Durian" }) });
-    const cell = sungaiDurian.locator(`a.sc-cell-link[href*="indicator=${INDICATOR}"]`);
-    expect(await cell.locator(".sc-value").innerText()).toMatch(/\d/);
+    const cell = await scorecardCell(table, sungaiDurian, INDICATOR);
+    expect(await cell.innerText()).toMatch(/\d/);
     await checkPage(v, "district scorecard");
     await screenshot(v, "village-journey-02-district");
 
@@ -119,12 +119,12 @@ describe("a Posyandu recap from entry to the district's scorecard", () => {
     expect(rowNames.some((n) => n.includes("Posyandu ILP Kayu Gadang"))).toBe(true);
     expect(rowNames.some((n) => n.includes("Pustu Kayu Gadang"))).toBe(true);
     const ours = village.locator("tbody tr").filter({ hasText: POSYANDU.name });
-    expect(await ours.locator(`a.sc-cell-link[href*="indicator=${INDICATOR}"] .sc-value`).innerText()).toMatch(/^100/);
+    expect(await (await scorecardCell(village, ours, INDICATOR)).innerText()).toMatch(/^100/);
     await checkPage(v, "village rows");
     await screenshot(v, "village-journey-03-village");
 
     // 4. The Puskesmas' own cell explained: the Posyandu that reported, ours among them, by name.
-    await village.locator(`tfoot a.sc-cell-link[href*="indicator=${INDICATOR}"]`).click();
+    await (await scorecardCell(village, village.locator("tfoot tr"), INDICATOR)).click();
     await v.waitForURL((u) => u.pathname === "/scorecards/explain" && u.searchParams.get("row") === "P1373001");
     await v.getByRole("heading", { level: 1 }).waitFor();
     const reported = await v.locator(".sc-unit-list li").allInnerTexts();

@@ -18,6 +18,7 @@ import { langCookie } from "~/i18n/locale.server";
 import * as explainRoute from "~/routes/scorecards_.explain";
 import * as exportRoute from "~/routes/scorecards_.export";
 import * as page from "~/routes/scorecards";
+import { SERVER_VIEW_KEY } from "~/components/scorecard/ScorecardTable";
 import * as home from "~/routes/_index";
 import { areaCompleteness } from "~/models/home.server";
 import type { Grant } from "~/auth/session.server";
@@ -302,6 +303,11 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     expect((payloadOf(english) as { view: { summary: string } }).view.summary).toMatch(/^(Green|Yellow|Red|Incomplete data|No target yet)\. Value /);
     const missing = await get(explainRoute, `?period=${PERIOD}&parent=13.73&indicator=spm_01`, "verifier");
     expect(statusOf(missing)).toBe(400);
+    // Without JavaScript a scorecard cell is a button of a GET form: `c=<row>.<column index>` and the form's `columns` (decision 041).
+    const viaForm = await get(explainRoute, `?period=${PERIOD}&parent=13.73&columns=spm_02+spm_01&c=${row.code}.1`, "verifier");
+    expect(statusOf(viaForm)).toBe(200);
+    expect((payloadOf(viaForm) as { view: { value: number; indicator: { key: string } } }).view.value).toBeCloseTo(row.cells[0].value!, 9);
+    expect(statusOf(await get(explainRoute, `?period=${PERIOD}&parent=13.73&columns=spm_01&c=${row.code}.7`, "verifier"))).toBe(400);
     // The total row of a side-by-side view (no parent) is explained too.
     const total = await get(explainRoute, `?period=${PERIOD}&row=*&indicator=spm_01`, "jateng");
     expect(statusOf(total)).toBe(200);
@@ -393,6 +399,32 @@ describe.each(DIALECTS)("scorecard pages on %s", (kind) => {
     const fill = cell.fill as ExcelJS.FillPattern;
     expect(fill.fgColor?.argb).toBe(XLSX_FILLS[target.cells[colIndex].state].color);
     expect(wb.getWorksheet("Detail")!.getCell("A1").value).toBe("kode");
+  });
+
+  it("a document request carries the rows in the HTML only: the loader data keep no row and no cell (decision 041)", async () => {
+    const search = `?period=${PERIOD}&level=district`;
+    const serverOnly = new Map<string, unknown>();
+    const doc = payloadOf<PageData>(
+      await call(
+        page.loader,
+        makeRequest(`/scorecards${search}`, { cookie: cookie.national }),
+        {},
+        { clientIp: "10.0.0.1", documentRequest: true, serverOnly },
+      ),
+    );
+    const full = (await pageData(search, "national")).view!;
+    expect(full.rows.length).toBeGreaterThan(1);
+    const view = doc.view!;
+    expect(view.rows).toEqual([]);
+    expect(view.total.cells).toEqual([]);
+    expect(view.inHtml).toEqual({ rows: full.rows.length });
+    // The server rendering gets the whole view, with the same rows as a client-side navigation's data.
+    const kept = serverOnly.get(SERVER_VIEW_KEY) as typeof full;
+    expect(kept.rows.map((r) => r.code)).toEqual(full.rows.map((r) => r.code));
+    expect(kept.rows[0].cells.length).toBe(full.columns.length);
+    // What travels as loader data does not grow with the rows: the view is no larger than one without rows or total cells.
+    const empty = { ...full, rows: [], total: { ...full.total, cells: [] }, inHtml: { rows: full.rows.length } };
+    expect(JSON.stringify(view).length).toBeLessThanOrEqual(JSON.stringify(empty).length);
   });
 
   it("transposes with transpose=1: the same view, the parameter kept in sort, drill-down, export and explain links", async () => {

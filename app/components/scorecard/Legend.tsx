@@ -17,6 +17,7 @@ export function Legend() {
           </li>
         ))}
         <li>{t("scorecards.trendLegend")}</li>
+        <li>{t("scorecardPage.completenessLegend")}</li>
       </ul>
     </section>
   );

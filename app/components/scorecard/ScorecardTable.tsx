@@ -1,15 +1,12 @@
-import { memo, useCallback, type MouseEvent } from "react";
+import { memo, useCallback, useMemo, useRef, type FocusEvent, type KeyboardEvent, type MouseEvent } from "react";
 import { useNavigate } from "@remix-run/react";
 import type { MessageKey } from "~/i18n/catalog";
 import { useT } from "~/i18n/useT";
+import { useServerOnly } from "~/components/server-only";
 import {
   explainSearchBase,
-  formEncode,
   selectionSearch,
-  STATE_KEYS,
-  STATE_SYMBOLS,
   STATES,
-  TREND_ARROWS,
   type CellState,
   type ScorecardSelection,
   type ScorecardView,
@@ -17,19 +14,34 @@ import {
   type ViewColumn,
   type ViewRow,
 } from "~/contracts/scorecard";
+import { CellTip, explainHref, type TipControl } from "./CellTip";
 
 /*
- * Why the rows are HTML strings: a district's Puskesmas scorecard has 800+ cells of eight
- * elements each; rendered as React elements (each link a router <Link>, with its own
- * translations and query string) it took ~90 of the ~125 ms of server CPU per request, most
- * of it in react-dom writing thousands of tiny chunks and in the router's links. The rows are
- * now built as strings, once on the server and once in the browser from the same loader data
- * with the same code (so hydration sees the same markup), and handed to React with
- * dangerouslySetInnerHTML per <tr>. Every text and attribute value goes through `esc`, which
- * escapes exactly what React escapes. The markup is the one the React version produced.
- * Links are plain <a href>; one click handler on the table makes them client-side navigations,
- * as <Link> did (`useTableNavigation`).
+ * Why the table is one HTML string (decisions 014 and 041): the national scorecard by district
+ * has 514 rows × every indicator (~14,000 cells). Rendered as React elements it cost most of the
+ * server's CPU; as one string per row it still weighed ~9.5 MB, because every cell carried its
+ * explanation (a long aria-label, a tooltip, a full link to the explain page) and the loader
+ * data carried the rows a second time. Now:
+ *  - a cell is `<td class=…><button name=c value=<row code>.<column index>>value<i> words</i></button>`:
+ *    state, band, trend and follow-up marker are short classes (shape and arrow drawn by CSS,
+ *    app/styles/app.css "compact cells"), the band in a hidden word or two for screen readers; the table sits in a GET form to the explain page, so without JavaScript a cell
+ *    still opens its explanation (`c=<row code>.<column index>` and the form's `columns`);
+ *  - explanations, tooltips and long labels come on demand: one delegated handler on the
+ *    table shows a tooltip when a cell is hovered or focused (built from the classes, then
+ *    completed by the explain page's own loader, fetched for that cell only) and opens the
+ *    explain page on a click, as the links did;
+ *  - on a document request the rows are not in the loader data (`view.inHtml`): the server
+ *    renders them from the view its loader kept aside (`useServerOnly`), and the browser adopts
+ *    the table's HTML as it is when it hydrates. After a client-side navigation the loader data
+ *    carry the rows and the same code builds the same string in the browser.
+ * Every text and attribute value goes through `esc`, which escapes exactly what React escapes.
  */
+
+/** The key under which the scorecard loader keeps the full view for the server rendering. */
+export const SERVER_VIEW_KEY = "scorecard-view";
+
+/** The id of the table element, whose HTML the browser adopts when hydrating. */
+export const TABLE_ID = "sc-table";
 
 type T = ReturnType<typeof useT>;
 
@@ -45,37 +57,19 @@ export function esc(value: string | number): string {
   return NEEDS_ESCAPE.test(s) ? s.replace(/["&'<>]/g, (c) => ESCAPES[c]) : s;
 }
 
-/** A placeholder no translation or name contains, to split a translated text around a value. */
-const SLOT = "\u0000";
+/** A cell's state as a one-letter class (CSS draws its colour and shape). */
+export const STATE_CLASS: Record<CellState, string> = { green: "g", yellow: "y", red: "r", nodata: "n", incomplete: "i", notarget: "t" };
+/** The trend as a two-letter class: arrow (u, d, f) and verdict (b, w, s); CSS draws the arrow. */
+export const trendClass = (trend: NonNullable<ViewCell["trend"]>) => `${trend.arrow[0]}${trend.verdict[0]}`;
 
-function splitAround(t: T, key: MessageKey, vars: Record<string, string>, slot: string): string[] | null {
-  if (Object.values(vars).some((v) => v.includes(SLOT))) return null;
-  return t(key, { ...vars, [slot]: SLOT }).split(SLOT);
-}
-
-/**
- * What the rows of one table share, worked out (and escaped) once per render instead of once
- * per cell: band texts per state, trend texts per arrow and verdict, the explain link up to
- * `row=`, the cell label split around the row's name per column. Escaping commutes with
- * concatenation, so escaped pieces joined are the escaped whole.
- */
+/** What the cells of one table share, worked out (and escaped) once per render. */
 interface Ctx {
   t: T;
   view: ScorecardView;
   sel: ScorecardSelection;
   compareForm: string | undefined;
-  /** Escaped band text per state. */
-  band: Record<CellState, string>;
-  /** Escaped trend text per "arrow verdict". */
-  trend: Map<string, string>;
-  /** Escaped "/scorecards/explain?…selection…&amp;" — `row=…&amp;indicator=…` follow. */
-  explainBase: string;
-  /** Per column: "Explanation of {indicator} for {row}" split where the row's name goes, escaped (null: translate each time). */
-  explain: Array<string[] | null>;
-  /** Per column: `&amp;indicator=<key>` for the explain link. */
-  indicatorParam: string[];
-  /** "Completeness {pct}%" split where the percentage goes, escaped. */
-  completeness: string[] | null;
+  /** Escaped short band word per state ("merah"). */
+  word: Record<string, string>;
   total: string;
   /** Escaped hidden words of the follow-up action marker. */
   marker: { open: string; overdue: string };
@@ -84,73 +78,44 @@ interface Ctx {
 }
 
 function context(t: T, view: ScorecardView, sel: ScorecardSelection, compareForm: string | undefined): Ctx {
-  const band = {} as Record<CellState, string>;
-  for (const s of STATES) band[s] = esc(t(STATE_KEYS[s]));
+  const word: Record<string, string> = {};
+  for (const s of STATES) word[s] = esc(t(`scorecardPage.word.${s}` as MessageKey));
   return {
     t,
     view,
     sel,
     compareForm,
-    band,
-    trend: new Map(),
-    explainBase: esc(`${PAGE}/explain${explainSearchBase(sel)}`),
-    explain: view.columns.map((c) => splitAround(t, "scorecards.explainCell", { indicator: c.name }, "row")?.map(esc) ?? null),
-    indicatorParam: view.columns.map((c) => esc(`&indicator=${formEncode(c.key)}`)),
-    completeness: splitAround(t, "scorecards.completeness", {}, "pct")?.map(esc) ?? null,
+    word,
     total: t("scorecards.total"),
     marker: { open: esc(t("actions.marker")), overdue: esc(t("actions.markerOverdue")) },
     offLevel: esc(t("groupFilter.offLevel")),
   };
 }
 
-/** Escaped "↓ worse than the previous period", with both achievements when the arrow compares them. */
-function trendText(x: Ctx, trend: NonNullable<ViewCell["trend"]>): string {
-  const k = `${trend.arrow} ${trend.verdict}`;
-  let s = x.trend.get(k);
-  if (s === undefined) {
-    s = esc(`${TREND_ARROWS[trend.arrow]} ${x.t(`scorecards.trend.${trend.verdict}` as MessageKey)}`);
-    x.trend.set(k, s);
-  }
-  if (!trend.achievements) return s;
-  return `${s} ${esc(x.t("scorecards.trend.achievements", { from: trend.achievements[0], to: trend.achievements[1] }))}`;
-}
+/** An attribute as ` name=value`, quoted only when the value needs it (the table is ~14,000 cells). */
+const attr = (name: string, value: string) => (/^[A-Za-z0-9._-]+$/.test(value) ? ` ${name}=${value}` : ` ${name}="${esc(value)}"`);
 
-/** What the cells of one row (or, transposed, one unit) share: its escaped name and explain-link start. */
-interface Unit {
-  row: ViewRow;
-  isTotal: boolean;
-  /** Escaped name as the cell labels say it ("Total" for the total). */
-  label: string;
-  /** Escaped explain link up to the indicator. */
-  href: string;
-}
-
-function unit(x: Ctx, row: ViewRow, isTotal: boolean): Unit {
-  return { row, isTotal, label: esc(isTotal ? x.total : row.name), href: `${x.explainBase}row=${esc(formEncode(row.code))}` };
-}
-
-/** One cell: value, band as shape and hidden text, trend arrow, completeness below 100 %; a link to its explanation. */
-function cellHtml(x: Ctx, c: ViewCell, columnIndex: number, u: Unit): string {
+/**
+ * One cell: a button of the explain form whose value is `<row code>.<column index>` (the form
+ * carries the columns' indicator keys), the value, the band as a hidden word,
+ * completeness below 100 % in small print. Classes: state (g y r n i t), band of an incomplete
+ * cell (bg by br), trend (arrow u d f + verdict b w s), follow-up actions (a, with ao when
+ * overdue). The `</td>` end tags are left out, as HTML allows.
+ */
+function cellHtml(x: Ctx, c: ViewCell, columnIndex: number, code: string): string {
   // Not measured at the row's level (a Puskesmas indicator on a Posyandu row): words, no value, nothing to explain.
-  if (c.offLevel) return `<td class="sc-cell sc-offlevel" data-state="offlevel"><span class="sc-offlevel-text">${x.offLevel}</span></td>`;
-  const band = x.band[c.state];
-  const trend = c.trend ? trendText(x, c.trend) : null;
-  const parts = x.explain[columnIndex];
-  const explain = parts
-    ? parts.join(u.label)
-    : esc(x.t("scorecards.explainCell", { indicator: x.view.columns[columnIndex].name, row: u.isTotal ? x.total : u.row.name }));
-  const value = esc(c.value);
-  const state = esc(c.state);
-  const indicator = c.indicator === x.view.columns[columnIndex].key ? x.indicatorParam[columnIndex] : esc(`&indicator=${formEncode(c.indicator)}`);
-  const act = c.action ? ` sc-act${c.action === "overdue" ? " sc-act-overdue" : ""}` : "";
-  let h = `<td class="num sc-cell sc-${state}${c.state === "incomplete" && c.band ? ` sc-band-${esc(c.band)}` : ""}${act}" data-state="${state}"><a class="sc-cell-link" aria-label="${explain}: ${value}, ${band}${trend ? `, ${trend}` : ""}" data-discover="true" href="${u.href}${indicator}"><span class="sc-symbol" aria-hidden="true">${STATE_SYMBOLS[c.state]}</span> <span class="sc-value">${value}</span><span class="visually-hidden sc-band-text"> ${band}</span>`;
-  // The link's label already says the trend to screen readers; the arrow's tooltip says it to the eye.
-  if (c.trend) h += `<span class="sc-trend sc-trend-${esc(c.trend.verdict)}" aria-hidden="true" title="${trend}">${TREND_ARROWS[c.trend.arrow]}</span>`;
-  if (c.completeness != null)
-    h += `<small class="sc-completeness">${x.completeness ? x.completeness.join(esc(c.completeness)) : esc(x.t("scorecards.completeness", { pct: c.completeness }))}</small>`;
-  // A follow-up action on the cell: a corner mark (CSS) and the words for screen readers.
-  if (c.action && c.action !== "closed") h += `<span class="visually-hidden">, ${c.action === "overdue" ? x.marker.overdue : x.marker.open}</span>`;
-  return `${h}</a></td>`;
+  if (c.offLevel) return `<td class=ol>${x.offLevel}`;
+  let cls = STATE_CLASS[c.state];
+  if (c.state === "incomplete" && c.band) cls += ` b${esc(c.band)[0]}`;
+  let words = x.word[c.state];
+  // The arrow is drawn (and read out) by CSS; the verdict behind its colour is in the tooltip.
+  if (c.trend) cls += ` ${trendClass(c.trend)}`;
+  if (c.action) {
+    cls += c.action === "overdue" ? " a ao" : " a";
+    // A follow-up action on the cell: a corner mark (CSS) and the words for screen readers.
+    if (c.action !== "closed") words += `, ${c.action === "overdue" ? x.marker.overdue : x.marker.open}`;
+  }
+  return `<td${attr("class", cls)}><button name=c${attr("value", `${code}.${columnIndex}`)}>${esc(c.value)}<i> ${words}</i>${c.completeness != null ? `<small>${esc(c.completeness)}%</small>` : ""}</button>`;
 }
 
 const ariaSort = (sel: ScorecardSelection, sortKey: string) => (sel.sort === sortKey ? (sel.dir === "asc" ? "ascending" : "descending") : undefined);
@@ -165,7 +130,7 @@ function sortLinkHtml(x: Ctx, label: string, sortKey: string, defaultDir: "asc" 
   const active = sel.sort === sortKey;
   const nextDir = active ? (sel.dir === "asc" ? "desc" : "asc") : defaultDir;
   const href = `${PAGE}${selectionSearch(sel, { sort: sortKey, dir: nextDir })}`;
-  return `<a title="${esc(title ?? x.t("scorecards.sortBy", { column: label }))}" class="sc-sort" data-discover="true" href="${esc(href)}">${esc(label)}<span aria-hidden="true" class="sc-sort-mark">${active ? (sel.dir === "asc" ? " ▴" : " ▾") : " ⇅"}</span></a>`;
+  return `<a title="${esc(title ?? x.t("scorecards.sortBy", { column: label }))}" class="sc-sort" href="${esc(href)}">${esc(label)}<span aria-hidden="true" class="sc-sort-mark">${active ? (sel.dir === "asc" ? " ▴" : " ▾") : " ⇅"}</span></a>`;
 }
 
 const noteHtml = (note: string | undefined) => (note ? `<small class="sc-col-note">${esc(note)}</small>` : "");
@@ -180,60 +145,25 @@ function unitNameHtml(x: Ctx, row: ViewRow, isTotal: boolean): string {
   let h = "";
   if (x.compareForm && !isTotal)
     h += `<input type="checkbox" class="sc-compare-check no-print" name="units" form="${esc(x.compareForm)}" aria-label="${esc(t("scorecards.compare.select", { name: row.name }))}" value="${esc(row.code)}"/>`;
-  if (isTotal) h += `<strong>${esc(x.view.parent ? t("scorecards.totalOf", { name: row.name }) : t("scorecards.total"))}</strong>`;
+  if (isTotal) h += `<strong>${esc(x.view.parent ? t("scorecards.totalOf", { name: row.name }) : x.total)}</strong>`;
   else if (row.drillable)
-    h += `<a aria-label="${esc(t("scorecards.drill", { name: row.name }))}" data-discover="true" href="${esc(`${PAGE}${selectionSearch(x.sel, { parent: row.code, level: null })}`)}">${esc(row.name)}</a>`;
+    h += `<a aria-label="${esc(t("scorecards.drill", { name: row.name }))}" href="${esc(`${PAGE}${selectionSearch(x.sel, { parent: row.code, level: null })}`)}">${esc(row.name)}</a>`;
   else h += esc(row.name);
-  return `${h}<small class="sc-code">${esc(row.code)}</small>`;
+  return `${h}<small class=sc-code>${esc(row.code)}</small>`;
 }
 
 const columnLabel = (c: ViewColumn) => (c.unit ? `${c.name} (${c.unit})` : c.name);
-
-/** A table row whose cells are the HTML string `html` (built the same on server and client). */
-function Row({ html, className }: { html: string; className?: string }) {
-  return <tr className={className} dangerouslySetInnerHTML={{ __html: html }} />;
-}
-
-/**
- * Client-side navigation for the table's links, which are plain `<a href>`: one handler on
- * the table does for an unmodified left click (or Enter) what `<Link>` does — the router
- * navigates, no page load; sort links keep the scroll position (`preventScrollReset`) as before.
- */
-function useTableNavigation() {
-  const navigate = useNavigate();
-  return useCallback(
-    (event: MouseEvent<HTMLElement>) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
-      const a = (event.target as Element | null)?.closest?.("a[href]");
-      if (!(a instanceof HTMLAnchorElement) || !event.currentTarget.contains(a)) return;
-      if ((a.target && a.target !== "_self") || a.hasAttribute("download")) return;
-      const url = new URL(a.href, window.location.href);
-      if (url.origin !== window.location.origin) return;
-      event.preventDefault();
-      const to = `${url.pathname}${url.search}${url.hash}`;
-      const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
-      navigate(to, { replace: to === here, preventScrollReset: a.classList.contains("sc-sort") });
-    },
-    [navigate],
-  );
-}
 
 /**
  * The transposed scorecard (`transpose=1`): indicators as rows grouped by cluster, units as
  * columns in the chosen sort order, the total column last. Rank and score are the first two
  * rows; every row header sorts the units (the columns) by that row.
  */
-function TransposedTable({ x, scopeName }: { x: Ctx; scopeName: string }) {
+function transposedHtml(x: Ctx, caption: string): string {
   const { t, view, sel } = x;
-  const onClick = useTableNavigation();
-  const units = [...view.rows.map((r) => unit(x, r, false)), unit(x, view.total, true)];
+  const units = [...view.rows.map((row) => ({ row, isTotal: false })), { row: view.total, isTotal: true }];
+  const codes = units.map(({ row }) => row.code);
   const width = units.length + 1;
-  let index = 0;
-  const byGroup = view.groups.map((g) => {
-    const columns = view.columns.slice(index, index + g.span).map((c, k) => ({ column: c, i: index + k }));
-    index += g.span;
-    return { group: g, columns };
-  });
   const rowHeader = (label: string, sortKey: string, defaultDir: "asc" | "desc", note?: string) =>
     `<th scope="row" class="sc-ind sc-rowhead"${ariaSortAttr(sel, sortKey)}>${sortLinkHtml(x, label, sortKey, defaultDir, t("scorecards.sortUnitsBy", { column: label }))}${noteHtml(note)}</th>`;
   const nameLabel = t("scorecards.col.name");
@@ -246,34 +176,91 @@ function TransposedTable({ x, scopeName }: { x: Ctx; scopeName: string }) {
   const scoreRow =
     rowHeader(t("scorecards.col.score"), "score", "desc") +
     units.map(({ row, isTotal }) => `<td class="num sc-score${isTotal ? " sc-total" : ""}">${esc(row.score)}</td>`).join("");
-  return (
-    <div className="table-wrap sc-wrap">
-      <table className="data scorecard sc-transposed" data-transposed="1" onClick={onClick}>
-        <caption>{t("scorecards.captionTransposed", { scope: scopeName, period: view.periodLabel })}</caption>
-        <thead>
-          <Row html={head} />
-        </thead>
-        <tbody>
-          <Row html={rankRow} />
-          <Row html={scoreRow} />
-        </tbody>
-        {byGroup.map(({ group, columns }) => (
-          <tbody key={group.key}>
-            <Row className="sc-group-row" html={`<th scope="rowgroup" colSpan="${width}" class="sc-group">${esc(group.name)}</th>`} />
-            {columns.map(({ column, i }) => (
-              <Row
-                key={column.key}
-                html={
-                  rowHeader(columnLabel(column), column.key, "desc", column.ytd ? t("scorecards.ytdColumn") : undefined) +
-                  units.map((u) => cellHtml(x, u.row.cells[i], i, u)).join("")
-                }
-              />
-            ))}
-          </tbody>
-        ))}
-      </table>
-    </div>
+  let html = `<caption>${esc(caption)}</caption><thead><tr>${head}</tr></thead><tbody><tr>${rankRow}</tr><tr>${scoreRow}</tr></tbody>`;
+  let index = 0;
+  for (const g of view.groups) {
+    html += `<tbody><tr class="sc-group-row"><th scope="rowgroup" colspan="${width}" class="sc-group">${esc(g.name)}</th></tr>`;
+    for (let i = index; i < index + g.span; i++) {
+      const column = view.columns[i];
+      html += `<tr>${rowHeader(columnLabel(column), column.key, "desc", column.ytd ? t("scorecards.ytdColumn") : undefined)}${units.map((u, k) => cellHtml(x, u.row.cells[i], i, codes[k])).join("")}</tr>`;
+    }
+    index += g.span;
+    html += "</tbody>";
+  }
+  return html;
+}
+
+/** The table's inner HTML: caption, header rows, one row per unit, the total row last. */
+function tableHtml(x: Ctx, caption: string): string {
+  const { t, view } = x;
+  if (x.sel.transpose) return transposedHtml(x, caption);
+  const line = (row: ViewRow, isTotal: boolean) => {
+    const code = row.code;
+    let h = `<th scope=row class=sc-rowhead>${unitNameHtml(x, row, isTotal)}<td class=num>${isTotal ? "" : esc(row.rank ?? "–")}<td class="num sc-score">${esc(row.score)}`;
+    for (let i = 0; i < row.cells.length; i++) h += cellHtml(x, row.cells[i], i, code);
+    return h;
+  };
+  const groupsHtml = `<td colspan="3"></td>${view.groups.map((g) => `<th scope="colgroup" colspan="${g.span}" class="sc-group">${esc(g.name)}</th>`).join("")}`;
+  const headHtml =
+    sortHeaderHtml(x, t("scorecards.col.name"), "name", "sc-rowhead") +
+    sortHeaderHtml(x, t("scorecards.col.rank"), "rank", "num") +
+    sortHeaderHtml(x, t("scorecards.col.score"), "score", "num", "desc") +
+    view.columns.map((c) => sortHeaderHtml(x, columnLabel(c), c.key, "sc-ind", "desc", c.ytd ? t("scorecards.ytdColumn") : undefined)).join("");
+  const rows = view.rows.map((r) => `<tr>${line(r, false)}`).join("");
+  return `<caption>${esc(caption)}</caption><thead><tr>${groupsHtml}</tr><tr>${headHtml}</tr></thead><tbody>${rows}</tbody><tfoot><tr class="sc-total">${line(view.total, true)}</tr></tfoot>`;
+}
+
+const cellButton = (target: EventTarget | null): HTMLButtonElement | null => {
+  const b = (target as Element | null)?.closest?.("td > button[name=c]");
+  return b instanceof HTMLButtonElement ? b : null;
+};
+
+/**
+ * The table's one delegated handler: an unmodified left click (or Enter) on a link makes the
+ * router navigate, as `<Link>` does (sort links keep the scroll position); a click on a cell
+ * opens its explanation the same way; hovering or focusing a cell shows its tooltip.
+ */
+function useTableEvents(sel: ScorecardSelection, columns: readonly ViewColumn[], tip: React.MutableRefObject<TipControl | null>) {
+  const navigate = useNavigate();
+  const onClick = useCallback(
+    (event: MouseEvent<HTMLElement>) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+      const button = cellButton(event.target);
+      if (button && event.currentTarget.contains(button)) {
+        const to = explainHref(sel, columns, button.value);
+        if (!to) return;
+        event.preventDefault();
+        tip.current?.hide();
+        navigate(to);
+        return;
+      }
+      const a = (event.target as Element | null)?.closest?.("a[href]");
+      if (!(a instanceof HTMLAnchorElement) || !event.currentTarget.contains(a)) return;
+      if ((a.target && a.target !== "_self") || a.hasAttribute("download")) return;
+      const url = new URL(a.href, window.location.href);
+      if (url.origin !== window.location.origin) return;
+      event.preventDefault();
+      const to = `${url.pathname}${url.search}${url.hash}`;
+      const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+      navigate(to, { replace: to === here, preventScrollReset: a.classList.contains("sc-sort") });
+    },
+    [navigate, sel, columns, tip],
   );
+  const onOver = useCallback((event: MouseEvent<HTMLElement> | FocusEvent<HTMLElement>) => tip.current?.show(cellButton(event.target)), [tip]);
+  const onOut = useCallback(
+    (event: MouseEvent<HTMLElement> | FocusEvent<HTMLElement>) => {
+      const to = cellButton(event.relatedTarget);
+      if (!to) tip.current?.show(null);
+    },
+    [tip],
+  );
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLElement>) => {
+      if (event.key === "Escape") tip.current?.hide();
+    },
+    [tip],
+  );
+  return { onClick, onMouseOver: onOver, onFocus: onOver, onMouseOut: onOut, onBlur: onOut, onKeyDown };
 }
 
 /** The scorecard: rows org units, columns indicators grouped by cluster, total row last (or transposed). */
@@ -289,39 +276,32 @@ export const ScorecardTable = memo(function ScorecardTable({
   compareForm?: string;
 }) {
   const t = useT();
-  const onClick = useTableNavigation();
-  const x = context(t, view, sel, compareForm);
-  if (sel.transpose) return <TransposedTable x={x} scopeName={scopeName} />;
-  const line = (row: ViewRow, isTotal: boolean) => {
-    const u = unit(x, row, isTotal);
-    return (
-      `<th scope="row" class="sc-rowhead">${unitNameHtml(x, row, isTotal)}</th><td class="num">${isTotal ? "" : esc(row.rank ?? "–")}</td><td class="num sc-score">${esc(row.score)}</td>` +
-      row.cells.map((c, i) => cellHtml(x, c, i, u)).join("")
-    );
-  };
-  const groupsHtml = `<td colSpan="3"></td>${view.groups.map((g) => `<th scope="colgroup" colSpan="${g.span}" class="sc-group">${esc(g.name)}</th>`).join("")}`;
-  const headHtml =
-    sortHeaderHtml(x, t("scorecards.col.name"), "name", "sc-rowhead") +
-    sortHeaderHtml(x, t("scorecards.col.rank"), "rank", "num") +
-    sortHeaderHtml(x, t("scorecards.col.score"), "score", "num", "desc") +
-    view.columns.map((c) => sortHeaderHtml(x, columnLabel(c), c.key, "sc-ind", "desc", c.ytd ? t("scorecards.ytdColumn") : undefined)).join("");
+  const tip = useRef<TipControl | null>(null);
+  const events = useTableEvents(sel, view.columns, tip);
+  // On a document request the rows are not in the loader data: the server has them aside, the browser adopts the HTML it rendered.
+  const kept = useServerOnly<ScorecardView>(SERVER_VIEW_KEY);
+  const full = view.inHtml ? kept : view;
+  const adopted = useRef<string | null>(null);
+  const caption = t(sel.transpose ? "scorecards.captionTransposed" : "scorecards.caption", { scope: scopeName, period: view.periodLabel });
+  const html = useMemo(() => (full ? tableHtml(context(t, full, sel, compareForm), caption) : null), [full, sel, compareForm, caption, t.locale]); // eslint-disable-line react-hooks/exhaustive-deps -- t changes identity every render; its locale is what matters
+  if (html === null && adopted.current === null) adopted.current = typeof document === "undefined" ? "" : (document.getElementById(TABLE_ID)?.innerHTML ?? "");
+  const base = useMemo(() => new URLSearchParams(explainSearchBase(sel).slice(1)), [sel]);
   return (
-    <div className="table-wrap sc-wrap">
-      <table className="data scorecard" onClick={onClick}>
-        <caption>{t("scorecards.caption", { scope: scopeName, period: view.periodLabel })}</caption>
-        <thead>
-          <Row html={groupsHtml} />
-          <Row html={headHtml} />
-        </thead>
-        <tbody>
-          {view.rows.map((r) => (
-            <Row key={r.code} html={line(r, false)} />
-          ))}
-        </tbody>
-        <tfoot>
-          <Row className="sc-total" html={line(view.total, true)} />
-        </tfoot>
-      </table>
-    </div>
+    <form method="get" action={`${PAGE}/explain`} className="sc-explain-form">
+      {[...base].map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      <input type="hidden" name="columns" value={view.columns.map((c) => c.key).join(" ")} />
+      <div className="table-wrap sc-wrap">
+        <table
+          id={TABLE_ID}
+          className={`data scorecard sc-t${sel.transpose ? " sc-transposed" : ""}`}
+          data-transposed={sel.transpose ? "1" : undefined}
+          {...events}
+          dangerouslySetInnerHTML={{ __html: html ?? adopted.current ?? "" }}
+        />
+      </div>
+      <CellTip control={tip} view={view} sel={sel} />
+    </form>
   );
 });

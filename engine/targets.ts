@@ -131,6 +131,18 @@ export function profileValue(
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
+/** Parsed periods by string: a scorecard asks for the same one or two periods for every cell (read-only results). */
+const PARSED = new Map<string, Readonly<Period>>();
+function parsedPeriod(period: string): Period {
+  let p = PARSED.get(period);
+  if (!p) {
+    p = parsePeriod(period);
+    if (PARSED.size >= 256) PARSED.clear();
+    PARSED.set(period, p);
+  }
+  return p as Period;
+}
+
 /**
  * The effective target of an indicator for a period as seen by an org unit, with its source
  * scope; null when no target applies. `quarterlyData`: the indicator reads quarterly reports, so
@@ -142,7 +154,7 @@ export function targetForPeriod(
   period: Period | string,
   options: { ytd?: boolean; chain: readonly OrgChainLink[]; quarterlyData?: boolean },
 ): ResolvedTarget | null {
-  const p = typeof period === "string" ? parsePeriod(period) : period;
+  const p = typeof period === "string" ? parsedPeriod(period) : period;
   const doc = resolveTargetDocument(targets, indicator, p.year, options.chain);
   if (!doc) return null;
   const ytd = Boolean(options.ytd) && p.type !== "year";

@@ -52,12 +52,14 @@ interface Args {
   villageOnly: boolean;
   /** Only the validated bulk intake (docs/benchmarks.md). */
   intakeOnly: boolean;
+  /** Leave out the village-level dataset (its own, long load). */
+  skipVillage: boolean;
   /** Skip PostgreSQL (no server started, BENCH_DATABASE_URL ignored). */
   sqliteOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false, intakeOnly: false, sqliteOnly: false };
+  const a: Args = { quick: false, json: false, runs: 5, keep: false, save: null, villageOnly: false, intakeOnly: false, skipVillage: false, sqliteOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i];
     if (s === "--quick") a.quick = true;
@@ -66,12 +68,13 @@ function parseArgs(argv: string[]): Args {
     else if (s === "--village-only") a.villageOnly = true;
     else if (s === "--sqlite-only") a.sqliteOnly = true;
     else if (s === "--intake-only") a.intakeOnly = true;
+    else if (s === "--skip-village") a.skipVillage = true;
     else if (s === "--save") a.save = argv[++i] ?? null;
     else if (s === "--runs") a.runs = Math.max(1, Number.parseInt(argv[++i] ?? "", 10) || 5);
     else if (s.startsWith("--runs=")) a.runs = Math.max(1, Number.parseInt(s.slice(7), 10) || 5);
     else if (s === "--help" || s === "-h") {
       process.stdout.write(
-        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only] [--intake-only] [--sqlite-only]\n  SQLite and PostgreSQL side by side: a throwaway PostgreSQL 15 server is started (and removed) unless\n  BENCH_DATABASE_URL=postgres://… names one (a fresh database is created and dropped there); --sqlite-only skips PostgreSQL\n",
+        "usage: npm run bench -- [--quick] [--json] [--runs N] [--keep] [--save result.json] [--village-only] [--intake-only] [--skip-village] [--sqlite-only]\n  SQLite and PostgreSQL side by side: a throwaway PostgreSQL 15 server is started (and removed) unless\n  BENCH_DATABASE_URL=postgres://… names one (a fresh database is created and dropped there); --sqlite-only skips PostgreSQL\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${s}`);
@@ -878,7 +881,7 @@ async function benchAll(args: Args, pgUrl: string | null, pgLabel: string | null
   // The village-level dataset (Pustu and Posyandu under every Puskesmas) in databases of its own.
   const village: VillageResult[] = [];
   const villageByDb: Partial<Record<DbKind, VillageResult>> = {};
-  for (const t of await newTargets()) {
+  for (const t of args.skipVillage ? [] : await newTargets()) {
     try {
       village.push((villageByDb[t.kind] = await benchVillage(t.url, t.label, t.kind, { quick: args.quick, runs: args.runs, log })));
     } finally {

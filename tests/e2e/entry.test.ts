@@ -13,7 +13,7 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loginAndWaitHome, screenshot, useE2E, waitForHydration, type Session } from "./harness";
+import { loginAndWaitHome, scorecardCell, screenshot, useE2E, waitForHydration, type Session } from "./harness";
 
 const now = new Date();
 const PERIOD = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
@@ -179,7 +179,10 @@ describe("data entry and verification in Chromium", () => {
     await screenshot(page, "entry-07-approved");
     // The district scorecard reflects the report on the next request: 5 of 11 villages = 45.5 %.
     await page.goto(`/scorecards?template=ilp-nasional&period=${PERIOD}&parent=13.73`);
-    await page.getByRole("link", { name: /^Penjelasan % desa\/kelurahan dengan Pustu ILP aktif untuk Puskesmas Sungai Durian: 45[.,]5/ }).waitFor();
+    const table = page.getByRole("table", { name: /^Scorecard Kota Sawahlunto/ });
+    await table.waitFor();
+    const row = table.locator("tbody tr").filter({ has: page.getByRole("link", { name: "Lihat unit di bawah Puskesmas Sungai Durian" }) });
+    expect(await (await scorecardCell(table, row, "ilp_desa_pustu")).innerText()).toMatch(/^45[.,]5/);
     await screenshot(page, "entry-07b-scorecard");
 
     const op = operator.page;

@@ -48,8 +48,24 @@ function lowerBound(months: Int32Array, m: number): number {
   return lo;
 }
 
-/** Counted reports per unit and window (bit k of a month's mask = window k), for entries of [lo, hi]. */
-function countReports(sm: Int32Array, su: Int32Array, lo: number, hi: number, maskOf: Int32Array, eligible: Int32Array, count: Int32Array[]): void {
+/** Whether a unit's entry at a month counts (the org-group filter); null: every eligible entry counts. */
+type Keep = ((u: number, m: number) => boolean) | null;
+
+/**
+ * Counted reports per unit and window (bit k of a month's mask = window k), for entries of
+ * [lo, hi]; with `monthsOfUnit`, each unit's counted months too (explain's unit lists).
+ */
+function countReports(
+  sm: Int32Array,
+  su: Int32Array,
+  lo: number,
+  hi: number,
+  maskOf: Int32Array,
+  eligible: Int32Array,
+  count: Int32Array[],
+  keep: Keep,
+  monthsOfUnit: Map<number, number[]> | null,
+): void {
   const K = count.length;
   for (let i = lowerBound(sm, lo); i < sm.length; i++) {
     const m = sm[i];
@@ -57,8 +73,13 @@ function countReports(sm: Int32Array, su: Int32Array, lo: number, hi: number, ma
     const mask = maskOf[m - lo];
     if (mask === 0) continue;
     const u = su[i];
-    if (eligible[u] === 0) continue;
+    if (eligible[u] === 0 || (keep !== null && !keep(u, m))) continue;
     for (let k = 0; k < K; k++) if (mask & (1 << k)) count[k][u]++;
+    if (monthsOfUnit) {
+      const list = monthsOfUnit.get(u);
+      if (list) list.push(m);
+      else monthsOfUnit.set(u, [m]);
+    }
   }
 }
 
@@ -74,6 +95,7 @@ function sumRows(
   rowSum: Float64Array,
   rowHas: Uint8Array,
   R: number,
+  keep: Keep,
 ): void {
   for (let i = lowerBound(sm, lo); i < sm.length; i++) {
     const m = sm[i];
@@ -81,7 +103,7 @@ function sumRows(
     const mask = maskOf[m - lo];
     if (mask === 0) continue;
     const e = eligible[su[i]];
-    if (e === 0) continue;
+    if (e === 0 || (keep !== null && !keep(su[i], m))) continue;
     const v = sv[i];
     for (let k = 0, bits = mask; bits !== 0; k++, bits >>= 1) {
       if ((bits & 1) === 0) continue;
@@ -104,6 +126,7 @@ function accumulateUnits(
   accV: Float64Array[],
   accM: Int32Array[],
   code: number,
+  keep: Keep,
 ): void {
   for (let i = lowerBound(sm, lo); i < sm.length; i++) {
     const m = sm[i];
@@ -111,7 +134,7 @@ function accumulateUnits(
     const mask = maskOf[m - lo];
     if (mask === 0) continue;
     const u = su[i];
-    if (eligible[u] === 0) continue;
+    if (eligible[u] === 0 || (keep !== null && !keep(u, m))) continue;
     const v = sv[i];
     for (let k = 0, bits = mask; bits !== 0; k++, bits >>= 1) {
       if ((bits & 1) === 0) continue;
@@ -300,33 +323,14 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
     // period ending at that month.
     const reportsLevel = new Set(reporters.levels as string[]);
     for (const u of byId) eligible[u] = reportsLevel.has(table.units[u]!.level) ? slot[u] + 1 : 0;
-    const filtered = orgGroup !== null;
-    const passes = (u: number, m: number): boolean => passesOrgGroup(table.units[u]!, orgGroup!, m - span, m);
+    const keep: Keep = orgGroup === null ? null : (u, m) => passesOrgGroup(table.units[u]!, orgGroup, m - span, m);
 
     // Reports: per window, counted unit-periods per unit (and, for explain, each unit's months).
     const monthsOfUnit = options.withUnitLists ? new Map<number, number[]>() : null;
     for (const b of buckets) {
       const series = b.packages.get(pkg)?.forms.get(form);
       if (!series) continue;
-      const sm = series.months;
-      const su = series.units;
-      if (!filtered && !monthsOfUnit) {
-        countReports(sm, su, lo, hi, maskOf, eligible, count);
-        continue;
-      }
-      for (let i = lowerBound(sm, lo); i < sm.length && sm[i] <= hi; i++) {
-        const m = sm[i];
-        const mask = maskOf[m - lo];
-        if (mask === 0) continue;
-        const u = su[i];
-        if (eligible[u] === 0 || (filtered && !passes(u, m))) continue;
-        for (let k = 0; k < K; k++) if (mask & (1 << k)) count[k][u]++;
-        if (monthsOfUnit) {
-          const list = monthsOfUnit.get(u);
-          if (list) list.push(m);
-          else monthsOfUnit.set(u, [m]);
-        }
-      }
+      countReports(series.months, series.units, lo, hi, maskOf, eligible, count, keep, monthsOfUnit);
     }
     ws.forEach(({ w, wi }, k) => {
       const c = count[k];
@@ -393,52 +397,8 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
           }
           continue;
         }
-        const sm = series.months;
-        const su = series.units;
-        const sv = series.values!;
-        if (!filtered) {
-          if (unitLevel) accumulateUnits(sm, su, sv, lo, hi, maskOf, eligible, count, accV, accM, code);
-          else sumRows(sm, su, sv, lo, hi, maskOf, eligible, rowSum, rowHas, R);
-          continue;
-        }
-        for (let i = lowerBound(sm, lo); i < sm.length && sm[i] <= hi; i++) {
-          const m = sm[i];
-          const mask = maskOf[m - lo];
-          if (mask === 0) continue;
-          const u = su[i];
-          const e = eligible[u];
-          if (e === 0 || !passes(u, m)) continue;
-          const v = sv[i];
-          if (!unitLevel) {
-            // Σ per row, every window containing the month.
-            for (let k = 0; k < K; k++) {
-              if (!(mask & (1 << k))) continue;
-              rowSum[k * R + e - 1] += v;
-              rowHas[k * R + e - 1] = 1;
-            }
-            continue;
-          }
-          for (let k = 0; k < K; k++) {
-            if (!(mask & (1 << k))) continue;
-            const c = count[k];
-            const a = accV[k];
-            const n0 = c[u];
-            if (n0 === 0) {
-              a[u] = v;
-              accM[k][u] = m;
-            } else if (code === 1) {
-              if (m > accM[k][u]) {
-                a[u] = v;
-                accM[k][u] = m;
-              }
-            } else if (code === 2) {
-              if (v > a[u]) a[u] = v;
-            } else if (code === 3) {
-              if (v < a[u]) a[u] = v;
-            } else a[u] += v;
-            c[u] = n0 + 1;
-          }
-        }
+        if (unitLevel) accumulateUnits(series.months, series.units, series.values!, lo, hi, maskOf, eligible, count, accV, accM, code, keep);
+        else sumRows(series.months, series.units, series.values!, lo, hi, maskOf, eligible, rowSum, rowHas, R, keep);
       }
       ws.forEach(({ wi }, k) => {
         if (!unitLevel) {

@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import { monthIndex, type MemoryFactSource, type TemplatePackage } from "@engine";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit } from "~/db/schema";
-import { getOrgByCode, insertOrgUnits } from "~/models/org.server";
+import { getOrgByCode, insertOrgUnits, listChildren, listSubtree } from "~/models/org.server";
 import { storeSubmissions, type PreparedSubmission } from "~/models/submissions.server";
 import { effectivePackage, importPackage } from "~/models/templates.server";
 import { openDeadlines } from "./deadlines";
@@ -234,3 +234,27 @@ export async function loadLevelsMemorySource(): Promise<MemoryFactSource> {
     memberships,
   };
 }
+
+/** The row sets the providers are compared on: every row level, village rows of mixed depth, every Posyandu. */
+export function levelRowSets(unit: Record<string, OrgUnit>): Array<{ name: string; rows: () => Promise<OrgUnit[]> }> {
+  return [
+    { name: "Puskesmas of 11.01", rows: () => listChildren(getDb(), unit["11.01"].id) },
+    { name: "every Puskesmas", rows: () => listSubtree(getDb(), unit.ID, "puskesmas") },
+    { name: "districts", rows: () => listChildren(getDb(), unit["11"].id) },
+    { name: "the province", rows: async () => [unit["11"]] },
+    { name: "the nation", rows: async () => [unit.ID] },
+    {
+      name: "village rows of P1 (mixed depth)",
+      rows: async () => (await listSubtree(getDb(), unit.P1)).filter((u) => u.level === "pustu" || u.level === "posyandu"),
+    },
+    { name: "every Posyandu", rows: () => listSubtree(getDb(), unit.ID, "posyandu") },
+  ];
+}
+
+/** The windows they are compared in: a month, a quarter, a year, year-to-date. */
+export const LEVEL_PERIODS: Array<{ period: string; ytd?: boolean }> = [
+  { period: "2025-03" },
+  { period: "2025-Q3" },
+  { period: "2025" },
+  { period: "2025-09", ytd: true },
+];

@@ -14,7 +14,7 @@ import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit } from "~/db/schema";
 import { dropFactIndex, loadFactIndex, readyFactIndex, type FactIndex } from "~/models/fact-index.server";
 import { indexRowFacts } from "~/models/fact-index-facts.server";
-import { getOrgByCode, insertOrgUnits, listChildren, listSubtree } from "~/models/org.server";
+import { getOrgByCode, insertOrgUnits, listChildren } from "~/models/org.server";
 import { clearScorecardCache, readVersions } from "~/models/scorecard-cache.server";
 import { buildScorecard, type ScorecardQuery } from "~/models/scorecard.server";
 import { storeSubmissions } from "~/models/submissions.server";
@@ -23,7 +23,7 @@ import { decide } from "~/models/verification.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { insertUser } from "../helpers/app";
 import { expectSameFacts } from "../helpers/facts-agree";
-import { KEY, levelsPackage, loadLevelsMemorySource, m, seedLevelsFixture } from "../helpers/levels-fixture";
+import { KEY, levelsPackage, loadLevelsMemorySource, m, seedLevelsFixture, levelRowSets, LEVEL_PERIODS } from "../helpers/levels-fixture";
 
 describe.each(DIALECTS)("the fact index on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -40,21 +40,8 @@ describe.each(DIALECTS)("the fact index on %s", (kind) => {
     await handle.destroy();
   });
 
-  const rowSets: Array<{ name: string; rows: () => Promise<OrgUnit[]> }> = [
-    { name: "Puskesmas of 11.01", rows: () => listChildren(getDb(), unit["11.01"].id) },
-    { name: "every Puskesmas", rows: () => listSubtree(getDb(), unit.ID, "puskesmas") },
-    { name: "districts", rows: () => listChildren(getDb(), unit["11"].id) },
-    { name: "the province", rows: async () => [unit["11"]] },
-    { name: "the nation", rows: async () => [unit.ID] },
-    { name: "village rows of P1", rows: async () => (await listSubtree(getDb(), unit.P1)).filter((u) => u.level === "pustu" || u.level === "posyandu") },
-    { name: "every Posyandu", rows: () => listSubtree(getDb(), unit.ID, "posyandu") },
-  ];
-  const periods: Array<{ period: string; ytd?: boolean }> = [
-    { period: "2025-03" },
-    { period: "2025-Q3" },
-    { period: "2025" },
-    { period: "2025-09", ytd: true },
-  ];
+  const rowSets = levelRowSets(unit);
+  const periods = LEVEL_PERIODS;
 
   /** Brings the index up to the database's versions and compares it with the reference everywhere; returns what it saw. */
   async function expectAgreement(label: string): Promise<{ values: number; reported: number }> {

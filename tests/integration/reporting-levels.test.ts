@@ -14,14 +14,14 @@ import * as m014 from "~/db/migrations/014_reporting_levels";
 import { getDb, nowIso } from "~/db/db.server";
 import type { OrgUnit } from "~/db/schema";
 import { sqlRowFacts } from "~/models/facts.server";
-import { listChildren, listSubtree } from "~/models/org.server";
+import { listChildren } from "~/models/org.server";
 import { readVersions } from "~/models/scorecard-cache.server";
 import { defaultScorecardPeriod } from "~/models/scorecard-period.server";
 import { buildScorecard, explainScorecardCell, ScorecardQueryError } from "~/models/scorecard.server";
 import { effectivePackage } from "~/models/templates.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { expectSameFacts } from "../helpers/facts-agree";
-import { KEY, LEVEL, loadLevelsMemorySource, m, reports, seedLevelsFixture, TREE } from "../helpers/levels-fixture";
+import { KEY, LEVEL, loadLevelsMemorySource, m, reports, seedLevelsFixture, TREE, levelRowSets, LEVEL_PERIODS } from "../helpers/levels-fixture";
 
 describe.each(DIALECTS)("reports from every level on %s", (kind) => {
   let handle: Awaited<ReturnType<typeof useTestDatabase>>;
@@ -55,24 +55,8 @@ describe.each(DIALECTS)("reports from every level on %s", (kind) => {
     for (const x of values) expect(x.v).toBe(x.s);
   });
 
-  const rowSets: Array<{ name: string; rows: () => Promise<OrgUnit[]> }> = [
-    { name: "Puskesmas of 11.01", rows: () => listChildren(getDb(), unit["11.01"].id) },
-    { name: "every Puskesmas", rows: () => listSubtree(getDb(), unit.ID, "puskesmas") },
-    { name: "districts", rows: () => listChildren(getDb(), unit["11"].id) },
-    { name: "the province", rows: async () => [unit["11"]] },
-    { name: "the nation", rows: async () => [unit.ID] },
-    {
-      name: "village rows of P1 (mixed depth)",
-      rows: async () => (await listSubtree(getDb(), unit.P1)).filter((u) => u.level === "pustu" || u.level === "posyandu"),
-    },
-    { name: "every Posyandu", rows: () => listSubtree(getDb(), unit.ID, "posyandu") },
-  ];
-  const periods: Array<{ period: string; ytd?: boolean }> = [
-    { period: "2025-03" },
-    { period: "2025-Q3" },
-    { period: "2025" },
-    { period: "2025-09", ytd: true },
-  ];
+  const rowSets = levelRowSets(unit);
+  const periods = LEVEL_PERIODS;
 
   for (const orgGroup of [undefined, "lokus", "blud", "terpencil"]) {
     it(`SQL and reference facts agree on every row level and window${orgGroup ? ` under org group ${orgGroup}` : ""}`, async () => {

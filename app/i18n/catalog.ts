@@ -37,6 +37,8 @@ import * as m_formula_groups from "./messages/formula-groups";
 import * as m_fact_index from "./messages/fact-index";
 import * as m_bulk_intake from "./messages/bulk-intake";
 import * as m_instances from "./messages/instances";
+import * as m_api from "./messages/api";
+import * as m_exchange from "./messages/exchange";
 import * as m_scorecard_page from "./messages/scorecard-page";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
@@ -565,6 +567,8 @@ export const id = {
   ...m_fact_index.id,
   ...m_bulk_intake.id,
   ...m_instances.id,
+  ...m_api.id,
+  ...m_exchange.id,
   ...m_scorecard_page.id,
 } as const;
 
@@ -1095,6 +1099,8 @@ export const en: Record<MessageKey, string> = {
   ...m_fact_index.en,
   ...m_bulk_intake.en,
   ...m_instances.en,
+  ...m_api.en,
+  ...m_exchange.en,
   ...m_scorecard_page.en,
 };
 

@@ -39,6 +39,7 @@ import * as m_bulk_intake from "./messages/bulk-intake";
 import * as m_instances from "./messages/instances";
 import * as m_api from "./messages/api";
 import * as m_exchange from "./messages/exchange";
+import * as m_fhir from "./messages/fhir";
 import * as m_scorecard_page from "./messages/scorecard-page";
 
 /** Core messages; features keep theirs in ./messages/*.ts (one file per feature, merged below). */
@@ -569,6 +570,7 @@ export const id = {
   ...m_instances.id,
   ...m_api.id,
   ...m_exchange.id,
+  ...m_fhir.id,
   ...m_scorecard_page.id,
 } as const;
 
@@ -1101,6 +1103,7 @@ export const en: Record<MessageKey, string> = {
   ...m_instances.en,
   ...m_api.en,
   ...m_exchange.en,
+  ...m_fhir.en,
   ...m_scorecard_page.en,
 };
 

@@ -24,6 +24,8 @@ import { MAX_GROUP_IMPORT_BYTES } from "~/utils/limits";
 import { loadGrants, type Grant } from "~/auth/session.server";
 import { getPublishedPackage, importOverlay, importPackage } from "~/models/templates.server";
 import type { OrgLevel } from "~/db/schema";
+import { FhirExportError, scorecardFhirBundle, type FhirPrincipal } from "~/models/fhir.server";
+import { validateFhir } from "~/models/fhir-validate.server";
 
 export interface CliIo {
   out(line: string): void;
@@ -544,6 +546,104 @@ export const COMMANDS: CliCommand[] = [
       if (e.formula.denominator) io.out(`Penyebut: ${e.formula.denominator} = ${e.denominator ?? "–"}`);
       for (const input of e.inputs) io.out(`  ${input.field} (${input.label}, ${input.aggregation}) = ${input.value ?? "tidak ada data"}`);
       for (const f of e.forms) io.out(`Formulir ${f.title}: ${f.reported}/${f.expected} laporan; belum lengkap: ${f.missing.join(", ") || "–"}`);
+      return 0;
+    },
+  },
+  {
+    name: ["export", "fhir"],
+    help: "export fhir --package K --period P [--ytd] [--parent KODE] [--level L] [--group G] [--basis national] [--as PENGGUNA] [--out BERKAS]   scorecard sebagai Bundle FHIR R4 (Measure, MeasureReport)",
+    async run(args, io) {
+      let values;
+      try {
+        ({ values } = parseArgs({
+          args,
+          options: {
+            package: { type: "string" },
+            period: { type: "string" },
+            ytd: { type: "boolean" },
+            parent: { type: "string" },
+            level: { type: "string" },
+            group: { type: "string" },
+            basis: { type: "string" },
+            as: { type: "string" },
+            out: { type: "string" },
+          },
+        }));
+      } catch (err) {
+        io.err(`${(err as Error).message}. Pemakaian: export fhir --package <kunci> --period <periode> [--parent <kode>] [--level <tingkat>] [--out <berkas>]`);
+        return 2;
+      }
+      if (!values.package) {
+        io.err("--package wajib diisi, misalnya --package ilp-nasional.");
+        return 2;
+      }
+      const period = periodFlag(values.period, io);
+      if (!period) return 1;
+      if (values.basis !== undefined && values.basis !== "national" && values.basis !== "nearest") {
+        io.err("--basis harus nearest (target terdekat, bawaan) atau national (target nasional).");
+        return 2;
+      }
+      await migrated();
+      // Without --as the CLI reads the whole country, as `scorecard` does; with it, only that account's area.
+      let principal: FhirPrincipal;
+      if (values.as) {
+        const user = await actingUser(values.as, io);
+        if (!user) return 1;
+        principal = user;
+      } else {
+        const national = await getDbHandle().db.selectFrom("org_unit").selectAll().where("level", "=", "national").executeTakeFirst();
+        if (!national) {
+          io.err("Belum ada unit nasional di basis data: muat pohon unit organisasi dulu (org import atau db seed).");
+          return 1;
+        }
+        principal = {
+          grants: [
+            {
+              role: "national_admin",
+              orgUnitId: national.id,
+              orgCode: national.code,
+              orgName: national.name,
+              orgLevel: national.level,
+              orgPath: national.path,
+            },
+          ],
+        };
+      }
+      let bundle;
+      try {
+        bundle = await scorecardFhirBundle("id", principal, {
+          package: values.package,
+          period,
+          ytd: values.ytd ? true : undefined,
+          parent: values.parent,
+          level: values.level,
+          group: values.group,
+          basis: values.basis === "national" ? "national" : "nearest",
+        });
+      } catch (err) {
+        if (!(err instanceof FhirExportError)) throw err;
+        io.err(err.message);
+        return 1;
+      }
+      // Checked against the FHIR R4 definitions before anything leaves (decision 049).
+      const check = validateFhir(bundle);
+      if (!check.valid) {
+        const errors = check.issues.filter((i) => i.severity === "error" || i.severity === "fatal");
+        for (const i of errors.slice(0, 20)) io.err(`${i.location}: ${i.message}`);
+        io.err(`Bundle FHIR tidak sah (${errors.length} galat); tidak ada yang ditulis. Laporkan ke pengelola aplikasi.`);
+        return 1;
+      }
+      const text = JSON.stringify(bundle, null, 2);
+      const reports = bundle.entry.filter((e) => e.resource.resourceType === "MeasureReport").length;
+      if (values.out) {
+        try {
+          fs.writeFileSync(values.out, text + "\n");
+        } catch (err) {
+          io.err(`Berkas ${values.out} tidak dapat ditulis (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Periksa folder dan izinnya.`);
+          return 1;
+        }
+        io.out(`Bundle FHIR ditulis ke ${values.out}: ${bundle.entry.length} sumber daya, ${reports} MeasureReport.`);
+      } else io.out(text);
       return 0;
     },
   },

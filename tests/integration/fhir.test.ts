@@ -45,7 +45,8 @@ function expectValid(resource: object) {
   expect(r.valid).toBe(true);
 }
 
-const ext = (el: { extension?: Array<{ url: string } & Record<string, unknown>> }, url: string) => el.extension?.find((e) => e.url === url);
+const ext = (el: { extension?: unknown }, url: string) =>
+  (el.extension as Array<{ url: string } & Record<string, unknown>> | undefined)?.find((e) => e.url === url);
 const countOf = (p: { count?: number; extension?: Array<{ url: string; valueDecimal?: number }> } | undefined) =>
   p === undefined ? undefined : (p.count ?? ext(p, FHIR_EXTENSIONS.populationAmount)?.valueDecimal ?? null);
 const pop = (report: FhirResource, code: string) =>
@@ -256,6 +257,30 @@ describe.each(DIALECTS)("FHIR export on %s", (kind) => {
     });
     // Quarter windows, and January–September for the indicators that are cumulative by definition (SPM).
     expect(new Set(reports.map((r) => `${r.period.start}/${r.period.end}`))).toEqual(new Set(["2025-07-01/2025-09-30", "2025-01-01/2025-09-30"]));
+  });
+
+  it("exports within an org-unit group (orgGroup): the group's members only, said on every report", async () => {
+    const bundle = await scorecardFhirBundle("id", principal.national, { package: "ilp-nasional", period: "2025-Q3", level: "puskesmas", orgGroup: "blud" });
+    expectValid(bundle);
+    const { result, reports } = await expectCellsEqual(bundle, {
+      packageKey: "ilp-nasional",
+      period: "2025-Q3",
+      level: "puskesmas",
+      orgGroup: "blud",
+      viewer: principal.national,
+      scopePaths: principal.national.grants.map((g) => g.orgPath),
+    });
+    const all = await buildScorecard({ packageKey: "ilp-nasional", period: "2025-Q3", level: "puskesmas" });
+    expect(result.rows.length).toBeGreaterThan(0);
+    expect(result.rows.length).toBeLessThan(all.rows.length);
+    const orgs = bundle.entry.filter((e) => e.resource.resourceType === "Organization").map((e) => e.resource.identifier[0].value);
+    expect(orgs.sort()).toEqual(result.rows.map((r) => r.code).sort());
+    for (const r of reports) expect(ext(r as { extension?: unknown }, FHIR_EXTENSIONS.orgGroup)?.valueString).toBe("blud");
+    await expect(
+      scorecardFhirBundle("id", principal.national, { package: "ilp-nasional", period: "2025-Q3", level: "puskesmas", orgGroup: "tidak_ada" }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it("keeps to the asker's area: another district is refused, an operator has no export, a bad selection is a 400", async () => {

@@ -129,7 +129,7 @@ const translated = (en: string | undefined) =>
 const coded = (system: string, code: string, display?: string) => ({ coding: [{ system, code, ...(display ? { display } : {}) }] });
 
 /** An indicator of the (effective) package as a FHIR R4 Measure. */
-export function measureOf(effective: Pick<EffectivePackage, "package" | "overlay">, indicatorKey: string, publishedAt: string | null = null): FhirResource {
+export function measureOf(effective: Pick<EffectivePackage, "package" | "overlay">, indicatorKey: string): FhirResource {
   const pkg = effective.package;
   const ind = pkg.indicators.find((i) => i.key === indicatorKey);
   if (!ind) throw new Error(`indicator ${indicatorKey} is not in package ${pkg.key}`);
@@ -174,7 +174,6 @@ export function measureOf(effective: Pick<EffectivePackage, "package" | "overlay
     ...(ind.name.en ? { _title: translated(ind.name.en) } : {}),
     status: "active",
     experimental: false,
-    ...(publishedAt ? { date: publishedAt } : {}),
     publisher: `Pantau ILP — ${pkg.owner}`,
     description,
     ...(ind.description?.en ? { _description: translated(ind.description.en) } : {}),
@@ -302,7 +301,7 @@ export function measureReportOf(
 }
 
 /** Everything the Bundle holds, from one scorecard result. */
-export function bundleOf(result: ScorecardResult, options: { orgGroup?: string | null; publishedAt?: string | null; id?: string } = {}): FhirBundle {
+export function bundleOf(result: ScorecardResult, options: { orgGroup?: string | null; id?: string } = {}): FhirBundle {
   const date = clock.iso();
   const pkg = result.effective.package;
   const sc = result.scorecard;
@@ -315,14 +314,11 @@ export function bundleOf(result: ScorecardResult, options: { orgGroup?: string |
     date,
   };
   const parent = result.parent;
+  // partOf only where the unit's own parent is in the Bundle (a Posyandu's Pustu, a Pustu's Puskesmas, a row's parent).
+  const inBundle = new Map([...(parent ? [parent] : []), ...result.rows].map((u) => [u.id, u]));
   const units = new Map<string, FhirResource>();
-  if (parent) units.set(parent.code, organizationOf(parent));
-  for (const u of result.rows) {
-    // partOf only where the parent is in the Bundle: village rows' parent is their Puskesmas (the total), others their own parent.
-    const inBundle = parent && (u.parent_id === parent.id || parent.level === "puskesmas") ? parent : null;
-    units.set(u.code, organizationOf(u, inBundle));
-  }
-  const measures = sc.columns.map((c) => measureOf(result.effective, c.key, options.publishedAt ?? null));
+  for (const u of [...(parent ? [parent] : []), ...result.rows]) units.set(u.code, organizationOf(u, u.parent_id === null ? null : inBundle.get(u.parent_id)));
+  const measures = sc.columns.map((c) => measureOf(result.effective, c.key));
   const reports: FhirResource[] = [];
   const rowsByCode = new Map(result.rows.map((u) => [u.code, u]));
   for (const row of sc.rows) {

@@ -25,6 +25,7 @@ import {
   type FhirResource,
 } from "~/models/fhir.server";
 import { validateFhir } from "~/models/fhir-validate.server";
+import { notMeasuredAt } from "~/models/scorecard-groups.server";
 import { loadGrants } from "~/auth/session.server";
 import { clock } from "~/utils/clock.server";
 import { FACILITATOR_USERS, puskesmasCode, useDemoDatabase } from "../helpers/app";
@@ -201,6 +202,12 @@ describe.each(DIALECTS)("FHIR export on %s", (kind) => {
       const row = rows.find((r) => r.code === org!.identifier[0].value)!;
       const ci = result.scorecard.columns.findIndex((c) => `${measure!.identifier[0].value}` === `${result.effective.package.key}.${c.key}`);
       const cell = row.cells[ci];
+      // A village row's cell of an indicator not measured at its level: empty in the CSV and on the page, not applicable here.
+      if (notMeasuredAt(result.effective.package, cell.indicator, row.level)) {
+        expect(ext(report.group[0], FHIR_EXTENSIONS.dataAbsentReason)?.valueCode).toBe("not-applicable");
+        expect(report.group[0].measureScore).toBeUndefined();
+        continue;
+      }
       expect(countOf(pop(report, "numerator")) ?? null).toBe(cell.numerator);
       expect(countOf(pop(report, "denominator")) ?? null).toBe(cell.denominator);
       expect(report.group[0].measureScore?.value ?? null).toBe(cell.value);
@@ -281,6 +288,35 @@ describe.each(DIALECTS)("FHIR export on %s", (kind) => {
     ).rejects.toMatchObject({
       status: 404,
     });
+  });
+
+  it("exports a Puskesmas's Pustu and Posyandu: each part of its own parent, indicators not measured there not applicable", async () => {
+    const code = puskesmasCode("Sungai Durian");
+    const bundle = await scorecardFhirBundle("id", principal.admSawahlunto, { package: "ilp-nasional", period: "2025-09", parent: code });
+    expectValid(bundle);
+    const { reports } = await expectCellsEqual(bundle, {
+      packageKey: "ilp-nasional",
+      period: "2025-09",
+      parentCode: code,
+      scopePaths: principal.admSawahlunto.grants.map((g) => g.orgPath),
+    });
+    const orgs = bundle.entry.filter((e) => e.resource.resourceType === "Organization").map((e) => e.resource);
+    const byRef = new Map(orgs.map((o) => [`Organization/${o.id}`, o]));
+    const levels = new Set(orgs.map((o) => o.type[0].coding[0].code));
+    expect(levels.has("pustu") || levels.has("posyandu")).toBe(true);
+    for (const o of orgs) {
+      const unit = (await getOrgByCode(getDb(), o.identifier[0].value))!;
+      if (o.identifier[0].value === code) continue;
+      const parent = byRef.get(o.partOf.reference)!;
+      const dbParent = (await getDb().selectFrom("org_unit").select("code").where("id", "=", unit.parent_id!).executeTakeFirstOrThrow()).code;
+      expect(parent.identifier[0].value).toBe(dbParent);
+    }
+    const notApplicable = reports.filter((r) => ext(r.group[0], FHIR_EXTENSIONS.dataAbsentReason)?.valueCode === "not-applicable");
+    expect(notApplicable.length).toBeGreaterThan(0);
+    for (const r of notApplicable) {
+      expect(r.group[0].population).toBeUndefined();
+      expect(r.group[0].measureScore).toBeUndefined();
+    }
   });
 
   it("keeps to the asker's area: another district is refused, an operator has no export, a bad selection is a 400", async () => {

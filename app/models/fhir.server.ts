@@ -17,7 +17,7 @@ import { ROW_LEVEL_ORDER, type ScorecardSelection } from "~/contracts/scorecard"
 import { buildScorecard, type ScorecardResult } from "./scorecard.server";
 import { notMeasuredAt } from "./scorecard-groups.server";
 import { DEFAULT_TEMPLATE, resolveQuery, selectionProblem } from "./scorecard-view.server";
-import type { EffectivePackage } from "./templates.server";
+import { getPublishedPackage, type EffectivePackage } from "./templates.server";
 
 /**
  * Where Pantau ILP's canonical URLs, identifier systems, code systems and extensions live. A
@@ -412,4 +412,25 @@ export async function scorecardFhirBundle(reader: Reader, principal: FhirPrincip
     const problem = selectionProblem(e, reader);
     throw new FhirExportError(problem.message, problem.status);
   }
+}
+
+/**
+ * The indicators of a published package version (default the newest) as a Bundle of Measures,
+ * for an API's `Measure` listing: the definitions every scorecard export refers to. Same roles as
+ * the scorecard; 404 for a package or version not published.
+ */
+export async function packageMeasuresBundle(reader: Reader, principal: FhirPrincipal, query: { package: string; version?: number }): Promise<FhirBundle> {
+  if (!principal.grants.some((g) => SCORECARD_ROLES.includes(g.role))) throw new FhirExportError(say(reader, "fhir.error.forbidden"), 403);
+  const key = clip(query.package);
+  const stored = key ? await getPublishedPackage(key, query.version) : undefined;
+  if (!stored) throw new FhirExportError(say(reader, "fhir.error.package", { package: key, version: query.version ?? "–" }), 404);
+  const effective = { package: stored.document, overlay: null };
+  const measures = stored.document.indicators.map((i) => measureOf(effective, i.key));
+  return {
+    resourceType: "Bundle",
+    id: fhirId("measures", `${stored.key}.v${stored.version}`),
+    type: "collection",
+    timestamp: clock.iso(),
+    entry: measures.map((resource) => ({ fullUrl: `${FHIR_BASE}/Measure/${resource.id}`, resource })),
+  };
 }

@@ -20,6 +20,7 @@ import {
   measureOf,
   measureReportOf,
   organizationOf,
+  packageMeasuresBundle,
   scorecardFhirBundle,
   type FhirBundle,
   type FhirResource,
@@ -317,6 +318,19 @@ describe.each(DIALECTS)("FHIR export on %s", (kind) => {
       expect(r.group[0].population).toBeUndefined();
       expect(r.group[0].measureScore).toBeUndefined();
     }
+  });
+
+  it("lists a published package's Measures for scorecard roles only", async () => {
+    const latest = (await getPublishedPackage("ilp-nasional"))!;
+    const bundle = await packageMeasuresBundle("id", principal.jateng, { package: "ilp-nasional" });
+    expectValid(bundle);
+    expect(bundle.entry.map((e) => e.resource.identifier[0].value)).toEqual(latest.document.indicators.map((i) => `ilp-nasional.${i.key}`));
+    expect(new Set(bundle.entry.map((e) => e.resource.version))).toEqual(new Set([String(latest.version)]));
+    await expect(packageMeasuresBundle("id", principal.operator, { package: "ilp-nasional" })).rejects.toMatchObject({ status: 403 });
+    await expect(packageMeasuresBundle("en", principal.jateng, { package: "ilp-nasional", version: 99 })).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringMatching(/version 99 is not published/),
+    });
   });
 
   it("keeps to the asker's area: another district is refused, an operator has no export, a bad selection is a 400", async () => {

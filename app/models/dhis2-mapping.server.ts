@@ -9,7 +9,7 @@
  */
 import { fieldsOf, type TemplatePackage } from "@engine";
 import { writeAudit, type DbOrTrx } from "~/auth/audit.server";
-import { nationalAdminGrants } from "~/auth/policy.server";
+import { DHIS2_MAPPING_ROLES, nationalAdminGrants } from "~/auth/policy.server";
 import type { Grant } from "~/auth/session.server";
 import { getDb, nowIso } from "~/db/db.server";
 import type { Dhis2MappingKind } from "~/db/schema";
@@ -24,7 +24,8 @@ export const DHIS2_UID = /^[A-Za-z][A-Za-z0-9]{10}$/;
 /** An org unit as DHIS2 names it: its UID, or its code (then import into DHIS2 with orgUnitIdScheme=CODE). */
 export const DHIS2_ORG_ID = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,49}$/;
 export const MAPPING_HEADER = ["kind", "form", "pantau", "dhis2", "category_option_combo"] as const;
-export const MAX_MAPPING_BYTES = 2 * 1024 * 1024;
+/** 1.5 MB: with the multipart overhead, within the 2 MB of a signed-in form body (app/utils/limits.ts). */
+export const MAX_MAPPING_BYTES = 1.5 * 1024 * 1024;
 export const MAX_MAPPING_ROWS = 20_000;
 /** Problems listed per refused file; the count stays exact. */
 export const MAX_LISTED_PROBLEMS = 500;
@@ -65,7 +66,7 @@ const problem = (line: number, key: MessageKey, params?: MessageParams): Mapping
 
 /** The national admin's grants: they alone edit mappings (docs/dhis2.md). */
 export function mappingEditGrants(user: { grants: readonly Grant[] }): Grant[] {
-  return nationalAdminGrants(user as { grants: Grant[] });
+  return nationalAdminGrants(user as { grants: Grant[] }).filter((g) => DHIS2_MAPPING_ROLES.includes(g.role));
 }
 
 /** The stored mapping of a package (empty lists when none). */
@@ -308,4 +309,27 @@ export async function mappingSummary(db: DbOrTrx = getDb()) {
     out.set(r.package_key, c);
   }
   return out;
+}
+
+/** Rows the page shows; the CSV has them all. */
+export const PAGE_ROWS = 200;
+
+/**
+ * What the mapping page shows for a package (default: the first published one): the published
+ * package keys, the mapping's counts, its first rows, and what it points at that does not exist.
+ */
+export async function mappingPage(packageKey: string | null, db: DbOrTrx = getDb()) {
+  const published = await db.selectFrom("template_package").select("key").distinct().where("status", "=", "published").orderBy("key").execute();
+  const keys = published.map((p) => p.key);
+  const selected = packageKey && keys.includes(packageKey) ? packageKey : (keys[0] ?? null);
+  if (!selected) return { keys, selected, counts: null, rows: [], total: 0, problems: [] as LocalizedText[] };
+  const mapping = await loadMapping(db, selected);
+  const rows = [
+    ...(mapping.dataSet ? [{ kind: "dataset", pantau: "", dhis2: mapping.dataSet.id, coc: mapping.dataSet.attributeOptionCombo }] : []),
+    ...mapping.fields.map((f) => ({ kind: "field", pantau: `${f.form}.${f.field}`, dhis2: f.dataElement, coc: f.coc })),
+    ...mapping.indicators.map((i) => ({ kind: "indicator", pantau: i.indicator, dhis2: i.dataElement, coc: i.coc })),
+    ...mapping.units.map((u) => ({ kind: "org_unit", pantau: u.code, dhis2: u.orgUnit, coc: "" })),
+  ];
+  const counts = { dataset: mapping.dataSet ? 1 : 0, field: mapping.fields.length, indicator: mapping.indicators.length, org_unit: mapping.units.length };
+  return { keys, selected, counts, rows: rows.slice(0, PAGE_ROWS), total: rows.length, problems: rows.length ? await mappingProblems(db, mapping) : [] };
 }

@@ -26,7 +26,9 @@ import {
 import { buildScorecard } from "~/models/scorecard.server";
 import { clock } from "~/utils/clock.server";
 import { DIALECTS, createTestDatabase } from "../helpers/db";
-import { demoTemplate, useDemoDatabaseAt } from "../helpers/app";
+import { call, demoTemplate, makeRequest, payloadOf, statusOf, useDemoDatabaseAt } from "../helpers/app";
+import * as page from "~/routes/dhis2";
+import * as csvRoute from "~/routes/dhis2_.mapping[.csv]";
 import { cli, tempFile } from "../helpers/cli";
 
 const AS_OF = "2026-12-03T12:00:00.000Z";
@@ -134,9 +136,13 @@ describe("DHIS2 periods", () => {
 describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
   let handle: DbHandle;
   let mappingText = "";
+  let cookie: Record<string, string> = {};
 
   beforeAll(async () => {
-    ({ handle } = await useDemoDatabaseAt(kind, AS_OF, {}));
+    ({ handle, cookie } = await useDemoDatabaseAt(kind, AS_OF, {
+      national: ["dhis2.nasional", [["national_admin", "ID"]]],
+      kendal: ["dhis2.kendal", [["district_admin", DISTRICT]]],
+    }));
     mappingText = await fullMappingCsv();
   }, 300_000);
 
@@ -192,6 +198,31 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
     expect(refused).toMatchObject({ ok: false, status: 403 });
     const allowed = await importMappingCsv({ actor: { id: null, grants: [grant("ID", "national_admin")] }, packageKey: PKG, bytes: bytes(mappingText) });
     expect(allowed.ok).toBe(true);
+  });
+
+  it("shows the mapping page to the national admin, takes its upload and lists bad rows; others are refused", async () => {
+    const upload = (who: string, csv: string) => {
+      const body = new FormData();
+      body.set("package", PKG);
+      body.set("file", new File([csv], "mapping.csv", { type: "text/csv" }));
+      return call(page.action, makeRequest("/dhis2", { body, cookie: cookie[who] }));
+    };
+    const view = await call(page.loader, makeRequest(`/dhis2?package=${PKG}`, { cookie: cookie.national }));
+    expect(statusOf(view)).toBe(200);
+    expect(payloadOf(view)).toMatchObject({ selected: PKG, counts: { dataset: 1 }, problems: [] });
+    expect(statusOf(await call(page.loader, makeRequest("/dhis2", { cookie: cookie.kendal })))).toBe(403);
+    expect(statusOf(await upload("kendal", mappingText))).toBe(403);
+    const bad = await upload("national", "kind,form,pantau,dhis2,category_option_combo\norg_unit,,P3324001,Uxxxxxxxxx1,\norg_unit,,X999,Uxxxxxxxxx2,\n");
+    expect(statusOf(bad)).toBe(400);
+    expect(payloadOf(bad)).toMatchObject({ ok: false, problems: [{ line: 3, text: { id: expect.stringMatching(/X999/) } }] });
+    expect((await loadMapping(getDb(), PKG)).units.length).toBeGreaterThan(100);
+    const good = await upload("national", mappingText);
+    expect(statusOf(good)).toBe(200);
+    expect(payloadOf(good).message).toMatch(/Pemetaan disimpan/);
+    const csv = (await call(csvRoute.loader, makeRequest(`/dhis2/mapping.csv?package=${PKG}`, { cookie: cookie.national }))) as Response;
+    expect(csv.headers.get("Content-Type")).toMatch(/text\/csv/);
+    expect((await csv.text()).split("\n").length).toBe(mappingText.split("\n").length);
+    expect(statusOf(await call(csvRoute.loader, makeRequest(`/dhis2/mapping.csv?package=${PKG}`, { cookie: cookie.kendal })))).toBe(403);
   });
 
   it("refuses an export while the stored mapping points at nothing, and says what", async () => {

@@ -376,6 +376,24 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
       expect(negative.conflicts.length).toBeGreaterThan(0);
       await nothingStored();
 
+      // An approved report is locked: a changed value is refused (the verifier's approval is simulated here).
+      const unitId = Number(one.orgUnit.slice(1));
+      await getDb().updateTable("submission").set({ status: "approved" }).where("org_unit_id", "=", unitId).where("period", "=", MONTH).execute();
+      const auditApproved = (await getDb().selectFrom("audit_log").select("id").execute()).length;
+      const approved = await importDataValueSets(ALL, {
+        // DHIS2's envelope: period and orgUnit given once for the set.
+        body: JSON.stringify({
+          period: one.period,
+          orgUnit: one.orgUnit,
+          dataValues: [{ dataElement: one.dataElement, value: String(Number(one.value) + 1) }],
+        }),
+        packageKey: PKG,
+      });
+      expect(approved.status).toBe("ERROR");
+      expect(approved.conflicts[0].text.id).toMatch(/sudah disetujui/);
+      expect((await getDb().selectFrom("audit_log").select("id").execute()).length).toBe(auditApproved);
+      await getDb().updateTable("submission").set({ status: "submitted" }).where("org_unit_id", "=", unitId).where("period", "=", MONTH).execute();
+
       expect((await importDataValueSets(ALL, { body: "{not json", packageKey: PKG })).httpStatus).toBe(400);
       expect((await importDataValueSets(ALL, { body: JSON.stringify({ values: [] }), packageKey: PKG })).httpStatus).toBe(400);
       await nothingStored();

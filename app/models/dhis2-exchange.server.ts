@@ -29,6 +29,7 @@ import {
   storeSubmissions,
   SubmissionContext,
   SubmissionLockedError,
+  yearlyValues,
   type PreparedSubmission,
 } from "./submissions.server";
 
@@ -503,7 +504,10 @@ export async function importDataValueSets(
   let imported = 0;
   let updated = 0;
   const lockCache = new LockCache();
-  for (const group of groups.values()) {
+  // Yearly reports first: a month's rules read its year's sasaran, as imported in this same set.
+  const yearlyOf = new Map<string, Record<string, unknown>>();
+  const ordered = [...groups.values()].sort((a, b) => Number(/^\d{4}$/.test(b.period)) - Number(/^\d{4}$/.test(a.period)));
+  for (const group of ordered) {
     const label = `${group.unit.code} ${group.form} ${group.period}`;
     const effective = await ctx.packageFor(group.unit);
     const form: Form | undefined = effective?.package.forms.find((f) => f.key === group.form);
@@ -566,7 +570,14 @@ export async function importDataValueSets(
         conflicts.push({ object: label, index: null, text: { id: render("id", err.reason), en: render("en", err.reason) } });
       continue;
     }
-    const result = await prepareSubmission(ctx, { unitCode: group.unit.code, formKey: form.key, period: group.period, data, locale: "id" }, now);
+    const year = parsePeriod(group.period).year;
+    const yearlyKey = `${group.unit.id}|${year}`;
+    let yearly: Record<string, unknown> | undefined;
+    if (form.periodType !== "year" && yearlyOf.has(yearlyKey)) {
+      const yearlyForms = effective!.package.forms.filter((f) => f.periodType === "year").map((f) => f.key);
+      yearly = { ...(await yearlyValues(db, group.unit.id, packageKey, yearlyForms, year)), ...yearlyOf.get(yearlyKey) };
+    }
+    const result = await prepareSubmission(ctx, { unitCode: group.unit.code, formKey: form.key, period: group.period, data, yearly, locale: "id" }, now);
     if (!result.ok) {
       for (const p of result.problems) {
         conflictCount++;
@@ -577,21 +588,20 @@ export async function importDataValueSets(
     imported += added;
     updated += changed;
     prepared.push(result.submission);
+    if (form.periodType === "year") yearlyOf.set(yearlyKey, { ...yearlyOf.get(yearlyKey), ...result.submission.data });
   }
   if (conflictCount > 0) return refused(409, packageKey, list.length, "exchange.import.refused", { count: conflictCount });
   try {
-    await db
-      .transaction()
-      .execute((trx) =>
-        storeSubmissions(trx, prepared, {
-          status: "submitted",
-          actorUserId: principal.userId,
-          auditAction: AUDIT_IMPORT_ACTION,
-          now,
-          lockCache,
-          ip: input.ip ?? null,
-        }),
-      );
+    await db.transaction().execute((trx) =>
+      storeSubmissions(trx, prepared, {
+        status: "submitted",
+        actorUserId: principal.userId,
+        auditAction: AUDIT_IMPORT_ACTION,
+        now,
+        lockCache,
+        ip: input.ip ?? null,
+      }),
+    );
   } catch (err) {
     if (!(err instanceof SubmissionLockedError)) throw err;
     conflictCount++;

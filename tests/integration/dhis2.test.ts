@@ -19,6 +19,8 @@ import {
   exportDataValueSets,
   fromDhis2Period,
   importDataValueSets,
+  MAX_DHIS2_IMPORT_BYTES,
+  MAX_DHIS2_VALUES,
   toAdxPeriod,
   toDhis2Period,
   type ExchangePrincipal,
@@ -393,6 +395,9 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
       expect((await getDb().selectFrom("audit_log").select("id").execute()).length).toBe(auditApproved);
       await getDb().updateTable("submission").set({ status: "submitted" }).where("org_unit_id", "=", unitId).where("period", "=", MONTH).execute();
 
+      expect((await importDataValueSets(ALL, { body: " ".repeat(MAX_DHIS2_IMPORT_BYTES + 1), packageKey: PKG })).httpStatus).toBe(413);
+      const many = await importDataValueSets(ALL, { body: JSON.stringify({ dataValues: new Array(MAX_DHIS2_VALUES + 1).fill({}) }), packageKey: PKG });
+      expect(many).toMatchObject({ httpStatus: 413, text: { id: expect.stringMatching(/paling banyak 100000/) } });
       expect((await importDataValueSets(ALL, { body: "{not json", packageKey: PKG })).httpStatus).toBe(400);
       expect((await importDataValueSets(ALL, { body: JSON.stringify({ values: [] }), packageKey: PKG })).httpStatus).toBe(400);
       await nothingStored();

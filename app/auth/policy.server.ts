@@ -16,6 +16,7 @@
  *   Import and export ..... IMPORT_ROLES, importScope, mayImport, backfillScope, mayBackfill,
  *                           EXPORT_ROLES, exportScope, mayExport, IMPORT_PAGE_ROLES
  *   Scorecards ............ SCORECARD_ROLES
+ *   DHIS2 exchange ........ DHIS2_MAPPING_ROLES
  *   Meetings and actions .. MEETING_RUNNER_ROLES, mayRunMeeting, MeetingInvitations, invitationsOf, mayReadMeeting,
  *                           ACTION_CONFIRM_ROLES, mayAssignAction, mayUpdateAction, mayConfirmAction, mayReadAction, actionReadScope
  *   Org-unit groups ....... GROUP_READER_ROLES, mayReadGroup, mayManageGroup, groupOwners, groupMemberScope
@@ -461,6 +462,12 @@ export function groupMemberScope(user: Pick<SessionUser, "grants">): Grant[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// DHIS2 exchange (/dhis2; docs/dhis2.md)
+
+/** Who keeps the packages' DHIS2 mappings: the national admin (exports and imports use exportScope and importScope). */
+export const DHIS2_MAPPING_ROLES: readonly Role[] = ["national_admin"];
+
+// ---------------------------------------------------------------------------------------------
 // Menu
 
 /** One entry of the main menu: a page, its label, and who it is shown to (the roles its route lets in). */
@@ -483,6 +490,7 @@ export const MENU: readonly MenuItem[] = [
   { to: "/meetings", label: "nav.meetings", roles: "all" },
   { to: "/actions", label: "nav.actions", roles: "all" },
   { to: "/groups", label: "nav.groups", roles: GROUP_READER_ROLES },
+  { to: "/dhis2", label: "nav.dhis2", roles: DHIS2_MAPPING_ROLES },
 ];
 
 /** The menu entries a user with these roles sees (the root loader sends them to the page). */

@@ -26,6 +26,17 @@ import { getPublishedPackage, importOverlay, importPackage } from "~/models/temp
 import type { OrgLevel } from "~/db/schema";
 import { FhirExportError, scorecardFhirBundle, type FhirPrincipal } from "~/models/fhir.server";
 import { validateFhir } from "~/models/fhir-validate.server";
+import { importMappingCsv, mappingCsv, MAX_MAPPING_BYTES } from "~/models/dhis2-mapping.server";
+import {
+  ExchangeError,
+  exportAdx,
+  exportDataValueSets,
+  exportPrincipal,
+  importDataValueSets,
+  importPrincipal,
+  MAX_DHIS2_IMPORT_BYTES,
+  type ExchangePrincipal,
+} from "~/models/dhis2-exchange.server";
 
 export interface CliIo {
   out(line: string): void;
@@ -106,6 +117,169 @@ async function actingUser(username: string, io: CliIo): Promise<{ id: number; us
   }
   return { id: user.id, username: user.username, grants: await loadGrants(db, user.id) };
 }
+
+/** Reads a file for the DHIS2 commands within `max` bytes; undefined (and a message) when it cannot. */
+function readBounded(file: string, max: number, io: CliIo): Buffer | undefined {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > max) {
+      io.err(`${path.basename(file)}: berkas lebih dari ${Math.round(max / 1024 / 1024)} MB.`);
+      return undefined;
+    }
+    return fs.readFileSync(file);
+  } catch {
+    io.err(`Berkas ${file} tidak dapat dibaca. Periksa nama dan lokasinya.`);
+    return undefined;
+  }
+}
+
+/** Who a DHIS2 command acts as: the `--as` account's area (export or import scope), or the whole country. */
+async function exchangePrincipal(as: string | undefined, kind: "export" | "import", io: CliIo): Promise<ExchangePrincipal | undefined> {
+  if (!as) return { userId: null, scopePaths: null };
+  const actor = await actingUser(as, io);
+  if (!actor) return undefined;
+  const principal = kind === "export" ? exportPrincipal({ ...actor, displayName: actor.username, locale: "id", sessionId: "" }) : importPrincipal(actor);
+  if (principal.scopePaths!.length === 0) {
+    io.err(`--as: ${actor.username} tidak berhak ${kind === "export" ? "mengekspor" : "mengimpor"} laporan.`);
+    return undefined;
+  }
+  return principal;
+}
+
+function exchangeFailed(err: unknown, io: CliIo): number {
+  if (!(err instanceof ExchangeError)) throw err;
+  io.err(err.text.id);
+  for (const d of err.details.slice(0, 50)) io.err(`  - ${d.id}`);
+  return 1;
+}
+
+function exportCommand(format: "dhis2" | "adx"): CliCommand {
+  return {
+    name: ["export", format],
+    help: `export ${format} --package K --period P [--unit KODE] [--as PENGGUNA] [--out berkas]   ${format === "dhis2" ? "dataValueSets JSON" : "ADX XML"} untuk DHIS2`,
+    async run(args, io) {
+      const { values } = parseArgs({
+        args,
+        options: { package: { type: "string" }, period: { type: "string" }, unit: { type: "string" }, as: { type: "string" }, out: { type: "string" } },
+      });
+      if (!values.package || !values.period) {
+        io.err(
+          `Pemakaian: export ${format} --package <kunci paket> --period <2025-01|202501|2025Q1|2025> [--unit <kode unit>] [--as <nama pengguna>] [--out <berkas>]`,
+        );
+        return 2;
+      }
+      await migrated();
+      const principal = await exchangePrincipal(values.as, "export", io);
+      if (!principal) return 1;
+      const req = { packageKey: values.package, period: values.period, unitCode: values.unit ?? null };
+      let text: string;
+      let summary: string;
+      try {
+        if (format === "dhis2") {
+          const { result, json } = await exportDataValueSets(principal, req);
+          text = JSON.stringify(json, null, 2);
+          summary = `${result.values.length} nilai (${result.counts.fieldValues} isian dari ${result.counts.reports} laporan, ${result.counts.indicatorValues} indikator) untuk ${result.unitCode}, periode ${result.dhis2Period}.`;
+          if (result.counts.unmappedUnits) summary += ` ${result.counts.unmappedUnits} unit berlaporan belum dipetakan dan dilewati.`;
+        } else {
+          const { result, xml, groups, skippedText } = await exportAdx(principal, req);
+          text = xml;
+          summary = `${groups} grup ADX, ${result.values.length - skippedText} nilai untuk ${result.unitCode}, periode ${result.period}.`;
+          if (skippedText) summary += ` ${skippedText} nilai teks dilewati (ADX hanya angka).`;
+        }
+      } catch (err) {
+        return exchangeFailed(err, io);
+      }
+      if (values.out) {
+        try {
+          fs.writeFileSync(values.out, text);
+        } catch {
+          io.err(`Berkas ${values.out} tidak dapat ditulis.`);
+          return 1;
+        }
+        io.out(`${summary} Ditulis ke ${values.out}.`);
+      } else {
+        io.out(text);
+        io.err(summary);
+      }
+      return 0;
+    },
+  };
+}
+
+const DHIS2_COMMANDS: CliCommand[] = [
+  exportCommand("dhis2"),
+  exportCommand("adx"),
+  {
+    name: ["import", "dhis2"],
+    help: "import dhis2 <berkas.json> [--package K] [--as PENGGUNA]   mengimpor dataValueSets JSON ke laporan (utuh atau tidak sama sekali)",
+    async run(args, io) {
+      const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { package: { type: "string" }, as: { type: "string" } } });
+      if (positionals.length !== 1) {
+        io.err("Pemakaian: import dhis2 <berkas.json> [--package <kunci paket>] [--as <nama pengguna>]");
+        return 2;
+      }
+      const bytes = readBounded(positionals[0], MAX_DHIS2_IMPORT_BYTES, io);
+      if (!bytes) return 1;
+      await migrated();
+      const principal = await exchangePrincipal(values.as, "import", io);
+      if (!principal) return 1;
+      const summary = await importDataValueSets(principal, { body: bytes, packageKey: values.package ?? null });
+      for (const c of summary.conflicts) io.err(`${c.index !== null ? `nilai ke-${c.index} ` : ""}${c.object}: ${c.text.id}`);
+      if (summary.conflictCount > summary.conflicts.length) io.err(`${summary.conflictCount - summary.conflicts.length} masalah lain tidak ditampilkan.`);
+      if (summary.status === "ERROR") {
+        io.err(summary.text.id);
+        return 1;
+      }
+      io.out(summary.text.id);
+      return 0;
+    },
+  },
+  {
+    name: ["dhis2", "mapping"],
+    help: "dhis2 mapping import|export <berkas.csv> --package K   pemetaan DHIS2 satu paket (kolom kind,form,pantau,dhis2,category_option_combo)",
+    async run(args, io) {
+      const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { package: { type: "string" } } });
+      const [action, file] = positionals;
+      if ((action !== "import" && action !== "export") || positionals.length > 2 || !values.package || (action === "import" && !file)) {
+        io.err("Pemakaian: dhis2 mapping import <berkas.csv> --package <kunci paket> | dhis2 mapping export [<berkas.csv>] --package <kunci paket>");
+        return 2;
+      }
+      if (action === "export") {
+        await migrated();
+        if (!(await getPublishedPackage(values.package))) {
+          io.err(`Paket templat "${values.package}" belum terbit.`);
+          return 1;
+        }
+        const csv = await mappingCsv(getDbHandle().db, values.package);
+        if (!file) {
+          io.out(csv.trimEnd());
+          return 0;
+        }
+        try {
+          fs.writeFileSync(file, csv);
+        } catch {
+          io.err(`Berkas ${file} tidak dapat ditulis.`);
+          return 1;
+        }
+        io.out(`Pemetaan ${values.package} ditulis ke ${file}.`);
+        return 0;
+      }
+      const bytes = readBounded(file, MAX_MAPPING_BYTES, io);
+      if (!bytes) return 1;
+      await migrated();
+      const outcome = await importMappingCsv({ actor: { id: null, grants: null }, packageKey: values.package, bytes });
+      if (!outcome.ok) {
+        for (const p of outcome.problems) io.err(`${p.line ? `baris ${p.line}` : "berkas"}: ${p.text.id}`);
+        if (outcome.total > outcome.problems.length) io.err(`${outcome.total - outcome.problems.length} masalah lain tidak ditampilkan.`);
+        io.err(`Pemetaan ditolak (${outcome.total} masalah); tidak ada yang disimpan.`);
+        return 1;
+      }
+      const c = outcome.counts;
+      io.out(`Pemetaan ${values.package} disimpan: data set ${c.dataset}, isian ${c.field}, indikator ${c.indicator}, unit ${c.org_unit}.`);
+      return 0;
+    },
+  },
+];
 
 export const COMMANDS: CliCommand[] = [
   {
@@ -549,6 +723,7 @@ export const COMMANDS: CliCommand[] = [
       return 0;
     },
   },
+  ...DHIS2_COMMANDS,
   {
     name: ["export", "fhir"],
     help: "export fhir --package K --period P [--ytd] [--parent KODE] [--level L] [--group G] [--basis national] [--as PENGGUNA] [--out BERKAS]   scorecard sebagai Bundle FHIR R4 (Measure, MeasureReport)",

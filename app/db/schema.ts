@@ -191,6 +191,7 @@ export interface Database {
   job_claim: JobClaimTable;
   org_group: OrgGroupTable;
   org_group_member: OrgGroupMemberTable;
+  dhis2_mapping: Dhis2MappingTable;
 }
 
 export type OrgUnit = Selectable<OrgUnitTable>;
@@ -491,4 +492,24 @@ export interface OrgGroupMemberTable {
   to_month: number | null;
   created_by: number | null;
   created_at: string;
+}
+
+/** What a DHIS2 mapping row maps (docs/dhis2.md). */
+export type Dhis2MappingKind = "dataset" | "field" | "indicator" | "org_unit";
+
+/** One row of a package's DHIS2 mapping (migration 016). */
+export interface Dhis2MappingTable {
+  id: Generated<number>;
+  package_key: string;
+  kind: Dhis2MappingKind;
+  /** The form of a `field` row; '' otherwise. */
+  form_key: string;
+  /** The field key, indicator key or org unit code; '' for `dataset`. */
+  pantau_key: string;
+  /** Data element, DHIS2 indicator, data set (UIDs) or org unit (UID or code). */
+  dhis2_id: string;
+  /** Category option combo (attribute option combo on a `dataset` row); '' = DHIS2's default. */
+  dhis2_coc: string;
+  updated_by: number | null;
+  updated_at: string;
 }

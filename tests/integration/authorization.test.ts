@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "~/db/schema";
 import {
   ADMIN_ROLES,
+  DHIS2_MAPPING_ROLES,
   EXPORT_ROLES,
   GROUP_READER_ROLES,
   IMPORT_PAGE_ROLES,
@@ -103,6 +104,9 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   // Another district's or a national group refuses a district admin's changes, a verifier's writes and uploads (403) in tests/integration/groups.test.ts.
   "groups._index": { roles: GROUP_READER_ROLES },
   "groups.$id": { roles: GROUP_READER_ROLES, params: { id: "1" } },
+  // The DHIS2 mapping page and its CSV: the national admin only; a district admin's upload is refused (403) in tests/integration/dhis2.test.ts.
+  dhis2: { roles: DHIS2_MAPPING_ROLES },
+  "dhis2_.mapping[.csv]": { roles: DHIS2_MAPPING_ROLES },
 };
 
 const routesDir = path.resolve("app/routes");

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
   ADMIN_ROLES,
   ALL_ROLES,
+  DHIS2_MAPPING_ROLES,
   GROUP_READER_ROLES,
   HISTORY_READER_ROLES,
   IMPORT_PAGE_ROLES,
@@ -61,6 +62,8 @@ const PAGES: Record<string, readonly Role[] | "public"> = {
   // Admins manage their own groups; verifiers and facilitators read (mayReadGroup, mayManageGroup).
   "/groups": GROUP_READER_ROLES,
   "/groups/<id>": GROUP_READER_ROLES,
+  // The national admin keeps the packages' DHIS2 mappings (docs/dhis2.md).
+  "/dhis2": DHIS2_MAPPING_ROLES,
 };
 
 const EVERYONE = "everyone";

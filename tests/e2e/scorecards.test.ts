@@ -380,4 +380,41 @@ describe("facilitator scorecard journey", () => {
     }
     e2e.expectClean();
   });
+
+  it("paints before the table is laid out: the parser waits for the stylesheet, the band words are no positioned boxes (decision 045)", async () => {
+    const { page } = e2e;
+    // In the head, after the stylesheet: a classic inline script with this response's nonce and a
+    // body (an empty one is not run), which the parser waits for until the stylesheet is in.
+    const res = await page.request.get("/scorecards?level=district");
+    expect(res.status()).toBe(200);
+    const head = (await res.text()).split("</head>")[0];
+    const nonce = /'nonce-([^']+)'/.exec(res.headers()["content-security-policy"] ?? "")?.[1];
+    expect(nonce).toBeTruthy();
+    const sheet = head.search(/<link rel="stylesheet" href="\/build\/_assets\/app-[^"]+\.css"\/>/);
+    const gate = [...head.matchAll(/<script nonce="([^"]*)">([^<]*)<\/script>/g)].find((m) => m.index > sheet && m[2].trim() !== "");
+    expect(sheet).toBeGreaterThan(0);
+    expect(gate?.[1]).toBe(nonce);
+
+    // In the browser (CSP checked by expectClean): each band word lies in its cell's button, not
+    // positioned against the scrolling box, takes no room, and is the button's accessible name.
+    await page.goto("/scorecards?level=district");
+    const table = page.getByRole("table", { name: /^Scorecard Indonesia/ });
+    await table.waitFor();
+    const words = await table
+      .locator(`${CELL} > button > i`)
+      .evaluateAll((is) => is.map((i) => ({ position: getComputedStyle(i).position, width: i.getBoundingClientRect().width })));
+    expect(words.length).toBeGreaterThan(0);
+    for (const w of words) {
+      expect(w.position).toBe("static");
+      expect(w.width).toBeLessThanOrEqual(1);
+    }
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send("Accessibility.getFullAXTree")) as { nodes: Array<{ role?: { value?: string }; name?: { value?: string } }> };
+    await cdp.detach();
+    const names = nodes.filter((n) => n.role?.value === "button").map((n) => n.name?.value ?? "");
+    const bands = ["green", "yellow", "red", "nodata", "incomplete", "notarget"].map((s) => T(`scorecardPage.word.${s}` as Parameters<typeof T>[0]));
+    const cellNames = names.filter((n) => bands.some((b) => n.includes(b)));
+    expect(cellNames.length).toBeGreaterThanOrEqual(words.length);
+    e2e.expectClean();
+  });
 });

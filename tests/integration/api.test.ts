@@ -31,6 +31,7 @@ import * as openapi from "~/routes/api.v1.openapi[.json]";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
 import { call, cookieFor, insertUser, makeRequest, payloadOf, seedOrgTree, statusOf } from "../helpers/app";
 import { profilAnswers } from "../helpers/ilp-profil";
+import { runCli } from "~/cli/main";
 
 const NOW = "2026-03-10T08:00:00.000Z";
 const PERIOD = "2026-03";
@@ -64,7 +65,11 @@ describe.each(DIALECTS)("API on %s", (kind) => {
 
   const issuer = async (name: string): Promise<TokenIssuer> => ({ id: users[name], grants: await loadGrants(getDb(), users[name]) });
 
-  async function token(label: string, by: string, spec: { role: string; unit: string; access: "read" | "write"; packages?: string[]; days?: number; forUser?: string }) {
+  async function token(
+    label: string,
+    by: string,
+    spec: { role: string; unit: string; access: "read" | "write"; packages?: string[]; days?: number; forUser?: string },
+  ) {
     const r = await issueToken(await issuer(by), {
       name: `Token ${label}`,
       role: spec.role,
@@ -82,12 +87,24 @@ describe.each(DIALECTS)("API on %s", (kind) => {
   const auth = (label: string, extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${secrets[label]}`, ...extra });
 
   /** Calls a route like the server would; returns status, headers and the parsed JSON body, checked against the OpenAPI document. */
-  async function api(fn: unknown, apiPath: string, opPath: string, options: { headers?: Record<string, string>; body?: BodyInit; params?: Record<string, string>; method?: string } = {}) {
-    const res = (await call(fn, makeRequest(`/api/v1${apiPath}`, { headers: options.headers, body: options.body, method: options.method, origin: null }), options.params ?? {})) as Response;
+  async function api(
+    fn: unknown,
+    apiPath: string,
+    opPath: string,
+    options: { headers?: Record<string, string>; body?: BodyInit; params?: Record<string, string>; method?: string } = {},
+  ) {
+    const res = (await call(
+      fn,
+      makeRequest(`/api/v1${apiPath}`, { headers: options.headers, body: options.body, method: options.method, origin: null }),
+      options.params ?? {},
+    )) as Response;
     expect(res).toBeInstanceOf(Response);
     const type = (res.headers.get("Content-Type") ?? "").split(";")[0];
     const body = await res.json();
-    expect(checkResponse(opPath, options.method === "POST" || options.body ? "post" : "get", res.status, type, body), `${apiPath} ${res.status} against the OpenAPI document`).toEqual([]);
+    expect(
+      checkResponse(opPath, options.method === "POST" || options.body ? "post" : "get", res.status, type, body),
+      `${apiPath} ${res.status} against the OpenAPI document`,
+    ).toEqual([]);
     return { status: res.status, headers: res.headers, body, type };
   }
 
@@ -126,14 +143,42 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     const parsed = await SwaggerParser.validate(structuredClone(doc.body));
     expect((parsed as { openapi?: string }).openapi).toBe("3.1.0");
     expect(Object.keys(doc.body.paths).sort()).toEqual(
-      ["/actions", "/groups", "/meetings", "/openapi.json", "/org-units", "/packages", "/packages/{key}/forms", "/scorecards", "/scorecards/explain", "/submissions", "/submissions/{id}"].sort(),
+      [
+        "/actions",
+        "/groups",
+        "/meetings",
+        "/openapi.json",
+        "/org-units",
+        "/packages",
+        "/packages/{key}/forms",
+        "/scorecards",
+        "/scorecards/explain",
+        "/submissions",
+        "/submissions/{id}",
+      ].sort(),
     );
   });
 
   it("issues only what the issuer could grant, and shows the secret once", async () => {
-    const beyond = await issueToken(await issuer("adminKendal"), { name: "Kendal ke Sawahlunto", role: "puskesmas_operator", unitCode: SUNGAI_DURIAN, access: "read", packageKeys: [], forUsername: "", days: 30 });
+    const beyond = await issueToken(await issuer("adminKendal"), {
+      name: "Kendal ke Sawahlunto",
+      role: "puskesmas_operator",
+      unitCode: SUNGAI_DURIAN,
+      access: "read",
+      packageKeys: [],
+      forUsername: "",
+      days: 30,
+    });
     expect(beyond.ok).toBe(false);
-    const national = await issueToken(await issuer("admin"), { name: "Terlalu tinggi", role: "national_admin", unitCode: SAWAHLUNTO, access: "read", packageKeys: [], forUsername: "", days: 30 });
+    const national = await issueToken(await issuer("admin"), {
+      name: "Terlalu tinggi",
+      role: "national_admin",
+      unitCode: SAWAHLUNTO,
+      access: "read",
+      packageKeys: [],
+      forUsername: "",
+      days: 30,
+    });
     expect(national.ok).toBe(false);
     const stored = await getDb().selectFrom("api_token").selectAll().where("id", "=", ids.write).executeTakeFirstOrThrow();
     expect(stored.secret_hash).not.toContain(secrets.write);
@@ -156,7 +201,10 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     const pk = await api(packages.loader, "/packages", "/packages", { headers: auth("write") });
     expect(pk.body.packages.map((p: { key: string }) => p.key)).toContain("ilp-nasional");
     expect((await api(packages.loader, "/packages", "/packages", { headers: auth("otherPkg") })).body.packages).toEqual([]);
-    const forms = await api(packageForms.loader, "/packages/ilp-nasional/forms", "/packages/{key}/forms", { headers: auth("write"), params: { key: "ilp-nasional" } });
+    const forms = await api(packageForms.loader, "/packages/ilp-nasional/forms", "/packages/{key}/forms", {
+      headers: auth("write"),
+      params: { key: "ilp-nasional" },
+    });
     expect(forms.status).toBe(200);
     const profil = forms.body.forms.find((f: { key: string }) => f.key === "ilp_profil");
     expect(profil.schema.type).toBe("object");
@@ -169,7 +217,10 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     const withCookie = await api(orgUnits.loader, "/org-units", "/org-units", { headers: { Cookie: cookie } });
     expect(withCookie.status).toBe(401);
     expect(withCookie.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
-    const page = await call(fill.loader, makeRequest(`/forms/ilp_profil/${PERIOD}`, { cookie, headers: auth("write") }), { formKey: "ilp_profil", period: PERIOD });
+    const page = await call(fill.loader, makeRequest(`/forms/ilp_profil/${PERIOD}`, { cookie, headers: auth("write") }), {
+      formKey: "ilp_profil",
+      period: PERIOD,
+    });
     expect(statusOf(page)).toBe(401);
     const en = await api(orgUnits.loader, "/org-units", "/org-units", { headers: { "Accept-Language": "en-GB,en;q=0.9" } });
     expect(en.body.title).toBe("API token required");
@@ -196,11 +247,22 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ unit: SUNGAI_DURIAN, status: "submitted", revision: 1 });
     const db = getDb();
-    const stored = await db.selectFrom("submission as s").innerJoin("org_unit as o", "o.id", "s.org_unit_id").select(["o.code", "s.data", "s.status", "s.revision", "s.id"]).where("s.period", "=", PERIOD).where("s.form_key", "=", "ilp_profil").execute();
+    const stored = await db
+      .selectFrom("submission as s")
+      .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+      .select(["o.code", "s.data", "s.status", "s.revision", "s.id"])
+      .where("s.period", "=", PERIOD)
+      .where("s.form_key", "=", "ilp_profil")
+      .execute();
     const byCode = Object.fromEntries(stored.map((s) => [s.code, s]));
     expect(JSON.parse(byCode[SUNGAI_DURIAN].data)).toEqual(JSON.parse(byCode[KOLOK_MUDIK].data));
     expect(byCode[SUNGAI_DURIAN].status).toBe(byCode[KOLOK_MUDIK].status);
-    const audits = await db.selectFrom("audit_log").selectAll().where("entity_type", "=", "submission").where("entity_id", "in", [String(byCode[SUNGAI_DURIAN].id), String(byCode[KOLOK_MUDIK].id)]).execute();
+    const audits = await db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("entity_type", "=", "submission")
+      .where("entity_id", "in", [String(byCode[SUNGAI_DURIAN].id), String(byCode[KOLOK_MUDIK].id)])
+      .execute();
     expect(audits).toHaveLength(2);
     const apiAudit = audits.find((a) => a.entity_id === String(byCode[SUNGAI_DURIAN].id))!;
     const webAudit = audits.find((a) => a.entity_id === String(byCode[KOLOK_MUDIK].id))!;
@@ -214,14 +276,25 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     const again = await post("write", body, key);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    const count = await db.selectFrom("audit_log").select((eb) => eb.fn.countAll<number>().as("n")).where("entity_type", "=", "submission").where("entity_id", "=", String(byCode[SUNGAI_DURIAN].id)).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom("audit_log")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("entity_type", "=", "submission")
+      .where("entity_id", "=", String(byCode[SUNGAI_DURIAN].id))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
     // Read back.
-    const read = await api(submission.loader, `/submissions/${first.body.id}`, "/submissions/{id}", { headers: auth("read"), params: { id: String(first.body.id) } });
+    const read = await api(submission.loader, `/submissions/${first.body.id}`, "/submissions/{id}", {
+      headers: auth("read"),
+      params: { id: String(first.body.id) },
+    });
     expect(read.status).toBe(200);
     expect(read.body.data).toEqual(JSON.parse(byCode[SUNGAI_DURIAN].data));
     // Another Puskesmas' report is out of the token's scope.
-    const other = await api(submission.loader, `/submissions/${byCode[KOLOK_MUDIK].id}`, "/submissions/{id}", { headers: auth("read"), params: { id: String(byCode[KOLOK_MUDIK].id) } });
+    const other = await api(submission.loader, `/submissions/${byCode[KOLOK_MUDIK].id}`, "/submissions/{id}", {
+      headers: auth("read"),
+      params: { id: String(byCode[KOLOK_MUDIK].id) },
+    });
     expect(other.status).toBe(403);
     // An update with a stale revision conflicts; with the current one it is stored.
     expect((await post("write", { ...body, data: profilAnswers({ jumlah_kader: 101, kader_belum_sertifikat: 41 }) })).status).toBe(409);
@@ -230,7 +303,10 @@ describe.each(DIALECTS)("API on %s", (kind) => {
   });
 
   it("refuses out-of-scope, read-only and other-package writes with 403 and stores nothing", async () => {
-    const before = await getDb().selectFrom("submission").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await getDb()
+      .selectFrom("submission")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const body = { unit: KOLOK_MUDIK, form: "ilp_profil", period: "2026-02", data: profilAnswers() };
     const outside = await post("write", body);
     expect(outside.status).toBe(403);
@@ -241,7 +317,10 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     const pkg = await post("otherPkg", { ...body, unit: SUNGAI_DURIAN });
     expect(pkg.status).toBe(403);
     expect(pkg.body.type).toBe("urn:pantau:problem:package-not-allowed");
-    const after = await getDb().selectFrom("submission").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await getDb()
+      .selectFrom("submission")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -249,7 +328,12 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     const many = await post("write", { unit: SUNGAI_DURIAN, form: "", period: 5, intent: "kirim", data: [], extra: 1 });
     expect(many.status).toBe(422);
     expect(many.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["/data", "/extra", "/form", "/intent", "/period"]);
-    const fields = await post("write", { unit: SUNGAI_DURIAN, form: "ilp_profil", period: "2026-02", data: profilAnswers({ jumlah_desa: "sepuluh", jumlah_posyandu: -3 }) });
+    const fields = await post("write", {
+      unit: SUNGAI_DURIAN,
+      form: "ilp_profil",
+      period: "2026-02",
+      data: profilAnswers({ jumlah_desa: "sepuluh", jumlah_posyandu: -3 }),
+    });
     expect(fields.status).toBe(422);
     const pointers = fields.body.errors.map((e: { pointer: string }) => e.pointer);
     expect(pointers).toEqual(expect.arrayContaining(["/data/jumlah_desa", "/data/jumlah_posyandu"]));
@@ -271,7 +355,12 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     expect((await api(scorecards.loader, `/scorecards?period=${PERIOD}`, "/scorecards", { headers: auth("read") })).status).toBe(403);
     const bad = await api(scorecards.loader, `/scorecards?period=zzz`, "/scorecards", { headers: auth("verifier") });
     expect(bad.status).toBe(400);
-    const cell = await api(explain.loader, `/scorecards/explain?period=${PERIOD}&level=puskesmas&row=${SUNGAI_DURIAN}&indicator=ilp_puskesmas`, "/scorecards/explain", { headers: auth("verifier") });
+    const cell = await api(
+      explain.loader,
+      `/scorecards/explain?period=${PERIOD}&level=puskesmas&row=${SUNGAI_DURIAN}&indicator=ilp_puskesmas`,
+      "/scorecards/explain",
+      { headers: auth("verifier") },
+    );
     expect(cell.status).toBe(200);
     expect(cell.body.row.code).toBe(SUNGAI_DURIAN);
     const missing = await api(explain.loader, `/scorecards/explain?period=${PERIOD}`, "/scorecards/explain", { headers: auth("verifier") });
@@ -297,7 +386,13 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     expect(await revokeToken(await issuer("admin"), ids.read)).toEqual({ ok: true });
     const revoked = await api(orgUnits.loader, "/org-units", "/org-units", { headers: auth("read") });
     expect(revoked.status).toBe(401);
-    const audit = await db.selectFrom("audit_log").select(["action", "actor_user_id"]).where("entity_type", "=", "api_token").where("entity_id", "=", String(ids.read)).orderBy("id").execute();
+    const audit = await db
+      .selectFrom("audit_log")
+      .select(["action", "actor_user_id"])
+      .where("entity_type", "=", "api_token")
+      .where("entity_id", "=", String(ids.read))
+      .orderBy("id")
+      .execute();
     expect(audit).toEqual([
       { action: "api_token.create", actor_user_id: users.admin },
       { action: "api_token.revoke", actor_user_id: users.admin },
@@ -315,6 +410,59 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     }
     await getDb().deleteFrom("role_grant").where("user_id", "=", users.admin).execute();
     expect((await api(orgUnits.loader, "/org-units", "/org-units", { headers: auth("lapsed") })).status).toBe(401);
+  });
+
+  it("creates, lists and revokes tokens with the CLI, as an admin and never beyond their rights", async () => {
+    const cli = async (...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+      return { code, out, err };
+    };
+    const created = await cli(
+      "api",
+      "token",
+      "create",
+      "--as",
+      "adm.kendal",
+      "--name",
+      "SIMPUS Kendal",
+      "--role",
+      "district_verifier",
+      "--unit",
+      "33.24",
+      "--access",
+      "read",
+    );
+    expect(created.code).toBe(0);
+    const secret = created.out[1];
+    expect(secret).toMatch(/^pantau_/);
+    secrets.cli = secret;
+    expect((await api(orgUnits.loader, "/org-units", "/org-units", { headers: auth("cli") })).body.units[0].code).toBe("33.24");
+    const beyond = await cli(
+      "api",
+      "token",
+      "create",
+      "--as",
+      "adm.kendal",
+      "--name",
+      "Ke Sawahlunto",
+      "--role",
+      "district_verifier",
+      "--unit",
+      SAWAHLUNTO,
+      "--access",
+      "read",
+    );
+    expect(beyond.code).toBe(1);
+    expect(beyond.err.join("\n")).toMatch(/melebihi hak/);
+    const listed = await cli("api", "token", "list", "--as", "adm.kendal");
+    const row = listed.out.find((l) => l.includes("SIMPUS Kendal"))!;
+    expect(row).not.toContain(secret);
+    const id = row.split("\t")[0];
+    expect((await cli("api", "token", "revoke", id, "--as", "adm.kendal")).code).toBe(0);
+    expect((await api(orgUnits.loader, "/org-units", "/org-units", { headers: auth("cli") })).status).toBe(401);
+    expect((await cli("api", "token", "revoke", "--as", "adm.kendal")).code).toBe(2);
   });
 
   it("limits each token's calls per minute across instances (counted in the database) with 429 and Retry-After", async () => {

@@ -474,11 +474,7 @@ export const TOKEN_ADMIN_ROLES: readonly Role[] = ADMIN_ROLES;
 
 /** Whether `issuer` may issue a token with `role` at `unit` (the rights they could grant a user there). */
 export function mayIssueToken(issuer: Pick<SessionUser, "grants">, role: Role, unit: Pick<OrgUnit, "path" | "level">): boolean {
-  return (
-    mayAdministerUsersIn(issuer, unit) !== undefined &&
-    grantableRoles(issuer).includes(role) &&
-    mayPlaceRole(role, unit)
-  );
+  return mayAdministerUsersIn(issuer, unit) !== undefined && grantableRoles(issuer).includes(role) && mayPlaceRole(role, unit);
 }
 
 /** Whether `admin` may list and revoke a token placed at `unit`: its area holds the unit. */
@@ -522,6 +518,7 @@ export const MENU: readonly MenuItem[] = [
   { to: "/meetings", label: "nav.meetings", roles: "all" },
   { to: "/actions", label: "nav.actions", roles: "all" },
   { to: "/groups", label: "nav.groups", roles: GROUP_READER_ROLES },
+  { to: "/tokens", label: "tokens.nav", roles: TOKEN_ADMIN_ROLES },
 ];
 
 /** The menu entries a user with these roles sees (the root loader sends them to the page). */

@@ -17,6 +17,7 @@ import { openApiDocument } from "~/models/openapi.server";
 import { loadGrants } from "~/auth/session.server";
 import { clock } from "~/utils/clock.server";
 import * as fill from "~/routes/forms.$formKey.$period";
+import * as tokensPage from "~/routes/tokens";
 import * as orgUnits from "~/routes/api.v1.org-units";
 import * as groups from "~/routes/api.v1.groups";
 import * as packages from "~/routes/api.v1.packages";
@@ -463,6 +464,50 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     expect((await cli("api", "token", "revoke", id, "--as", "adm.kendal")).code).toBe(0);
     expect((await api(orgUnits.loader, "/org-units", "/org-units", { headers: auth("cli") })).status).toBe(401);
     expect((await cli("api", "token", "revoke", "--as", "adm.kendal")).code).toBe(2);
+  });
+
+  it("the /tokens page issues (secret shown once), lists and revokes within the admin's area", async () => {
+    const admin = await cookieFor(users.adminKendal);
+    const created = await call(
+      tokensPage.action,
+      makeRequest("/tokens", {
+        cookie: admin,
+        form: {
+          intent: "create",
+          name: "e-Puskesmas Kendal",
+          role: "district_verifier",
+          unitCode: "33.24",
+          access: "read",
+          packageKeys: "",
+          forUsername: "",
+          days: "30",
+        },
+      }),
+    );
+    const payload = payloadOf(created);
+    expect(payload).toMatchObject({ ok: true, intent: "create" });
+    expect(payload.secret).toMatch(/^pantau_/);
+    const listed = payloadOf(await call(tokensPage.loader, makeRequest("/tokens", { cookie: admin })));
+    expect(listed.tokens.map((t: { id: number }) => t.id)).toContain(payload.id);
+    expect(JSON.stringify(listed)).not.toContain(payload.secret);
+    expect(listed.tokens.map((t: { id: number }) => t.id)).not.toContain(ids.write);
+    // Beyond the admin's rights: every problem named, in Indonesian, nothing issued.
+    const refused = await call(
+      tokensPage.action,
+      makeRequest("/tokens", {
+        cookie: admin,
+        form: { intent: "create", name: "x", role: "district_verifier", unitCode: SAWAHLUNTO, access: "semua", packageKeys: "", forUsername: "", days: "999" },
+      }),
+    );
+    expect(statusOf(refused)).toBe(400);
+    expect(Object.keys(payloadOf(refused).errors).sort()).toEqual(["access", "days", "name", "role"]);
+    expect(payloadOf(refused).values.unitCode).toBe(SAWAHLUNTO);
+    // Another district's token: 403, still working.
+    const other = await call(tokensPage.action, makeRequest("/tokens", { cookie: admin, form: { intent: "revoke", id: String(ids.verifier) } }));
+    expect(statusOf(other)).toBe(403);
+    expect((await getDb().selectFrom("api_token").select("revoked_at").where("id", "=", ids.verifier).executeTakeFirstOrThrow()).revoked_at).toBeNull();
+    const revoked = await call(tokensPage.action, makeRequest("/tokens", { cookie: admin, form: { intent: "revoke", id: String(payload.id) } }));
+    expect(payloadOf(revoked)).toMatchObject({ ok: true, intent: "revoke" });
   });
 
   it("limits each token's calls per minute across instances (counted in the database) with 429 and Retry-After", async () => {

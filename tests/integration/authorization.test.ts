@@ -17,6 +17,7 @@ import {
   MEETING_RUNNER_ROLES,
   OPERATOR_ROLES,
   SCORECARD_ROLES,
+  TOKEN_ADMIN_ROLES,
   VERIFIER_ROLES,
 } from "~/auth/policy.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
@@ -122,6 +123,8 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   // Another district's or a national group refuses a district admin's changes, a verifier's writes and uploads (403) in tests/integration/groups.test.ts.
   "groups._index": { roles: GROUP_READER_ROLES },
   "groups.$id": { roles: GROUP_READER_ROLES, params: { id: "1" } },
+  // Tokens outside the admin's area are neither listed nor revocable (403), and none beyond the admin's rights is issued, in tests/integration/api.test.ts.
+  tokens: { roles: TOKEN_ADMIN_ROLES },
 };
 
 const routesDir = path.resolve("app/routes");

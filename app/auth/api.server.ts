@@ -136,7 +136,10 @@ export interface ApiCaller {
   locale: Locale;
 }
 
-const unauthorized = () => new ApiProblem(401, "unauthorized", "api.problem.unauthorized.title", "api.problem.unauthorized.detail", {}, [], { "WWW-Authenticate": 'Bearer realm="pantau-api"' });
+const unauthorized = () =>
+  new ApiProblem(401, "unauthorized", "api.problem.unauthorized.title", "api.problem.unauthorized.detail", {}, [], {
+    "WWW-Authenticate": 'Bearer realm="pantau-api"',
+  });
 
 /** The bearer secret of a request, or null (no header, another scheme, an implausible length). */
 export function bearerOf(request: Request): string | null {
@@ -219,9 +222,17 @@ export async function authenticateApi(request: Request): Promise<ApiCaller> {
   if (!issuer || (token.user_id !== null && !person) || !tokenStillBacked({ role: token.role, unit }, issuer, person)) throw unauthorized();
   const wait = await countCall(token.id, now);
   if (wait > 0) {
-    throw new ApiProblem(429, "rate-limited", "api.problem.rateLimited.title", "api.problem.rateLimited.detail", { limit: apiCallsPerMinute(), seconds: wait }, [], {
-      "Retry-After": String(wait),
-    });
+    throw new ApiProblem(
+      429,
+      "rate-limited",
+      "api.problem.rateLimited.title",
+      "api.problem.rateLimited.detail",
+      { limit: apiCallsPerMinute(), seconds: wait },
+      [],
+      {
+        "Retry-After": String(wait),
+      },
+    );
   }
   await db.updateTable("api_token").set({ last_used_at: nowIso() }).where("id", "=", token.id).execute();
   const actor = person ?? issuer;
@@ -238,7 +249,15 @@ export async function authenticateApi(request: Request): Promise<ApiCaller> {
     name: token.name,
     access: token.access === "write" ? "write" : "read",
     packageKeys: token.package_keys === null ? null : (JSON.parse(token.package_keys) as string[]),
-    user: { id: actor.id, username: actor.username, displayName: actor.displayName, locale, grants: [grant], sessionId: `api:${token.id}`, apiTokenId: token.id },
+    user: {
+      id: actor.id,
+      username: actor.username,
+      displayName: actor.displayName,
+      locale,
+      grants: [grant],
+      sessionId: `api:${token.id}`,
+      apiTokenId: token.id,
+    },
     locale,
   };
 }

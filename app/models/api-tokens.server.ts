@@ -36,7 +36,8 @@ export interface IssueInput {
   ip?: string | null;
 }
 
-export type IssueResult = { ok: true; id: number; secret: string; expiresAt: string } | { ok: false; problems: Array<{ field: keyof IssueInput; message: Message }> };
+export type IssueResult =
+  { ok: true; id: number; secret: string; expiresAt: string } | { ok: false; problems: Array<{ field: keyof IssueInput; message: Message }> };
 
 /** Issues a token; the secret is in the result and nowhere else. */
 export async function issueToken(issuer: TokenIssuer, input: IssueInput): Promise<IssueResult> {
@@ -49,7 +50,8 @@ export async function issueToken(issuer: TokenIssuer, input: IssueInput): Promis
   const access = input.access.trim();
   if (access !== "read" && access !== "write") problems.push({ field: "access", message: message("tokens.problem.access") });
   const days = input.days;
-  if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS) problems.push({ field: "days", message: message("tokens.problem.days", { max: MAX_TOKEN_DAYS }) });
+  if (!Number.isInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)
+    problems.push({ field: "days", message: message("tokens.problem.days", { max: MAX_TOKEN_DAYS }) });
   const packageKeys = [...new Set(input.packageKeys.map((k) => k.trim()).filter(Boolean))];
   const badKey = packageKeys.find((k) => !KEY_PATTERN.test(k));
   if (badKey !== undefined || packageKeys.length > 50) problems.push({ field: "packageKeys", message: message("tokens.problem.packages") });
@@ -61,7 +63,8 @@ export async function issueToken(issuer: TokenIssuer, input: IssueInput): Promis
   if (forUsername) {
     const person = await db.selectFrom("app_user").select(["id", "active"]).where("username", "=", forUsername.slice(0, 64)).executeTakeFirst();
     const holds = person !== undefined && unit !== undefined && isRole(role) && (await personHoldsOver(person.id, role, unit.path));
-    if (!person || person.active !== 1 || !holds) problems.push({ field: "forUsername", message: message("tokens.problem.person", { username: forUsername.slice(0, 64) }) });
+    if (!person || person.active !== 1 || !holds)
+      problems.push({ field: "forUsername", message: message("tokens.problem.person", { username: forUsername.slice(0, 64) }) });
     else personId = person.id;
   }
   if (problems.length > 0 || !unit || !isRole(role)) return { ok: false, problems };
@@ -183,7 +186,11 @@ export async function listTokens(admin: TokenIssuer): Promise<TokenRow[]> {
 }
 
 /** Revokes a token in the admin's area; it stops working on its next call. */
-export async function revokeToken(admin: TokenIssuer, id: number, ip: string | null = null): Promise<{ ok: true } | { ok: false; status: 403 | 404; message: Message }> {
+export async function revokeToken(
+  admin: TokenIssuer,
+  id: number,
+  ip: string | null = null,
+): Promise<{ ok: true } | { ok: false; status: 403 | 404; message: Message }> {
   const db = getDb();
   const token = await db
     .selectFrom("api_token as t")

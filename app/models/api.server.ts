@@ -33,7 +33,8 @@ import { effectivePackages, listPackages } from "./templates.server";
 export async function readJsonBody(request: Request): Promise<unknown> {
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new ApiProblem(415, "not-json", "api.problem.notJson.title", "api.problem.notJson.detail");
-  const tooLarge = () => new ApiProblem(413, "too-large", "api.problem.tooLarge.title", "api.problem.tooLarge.detail", { limit: `${FORM_BODY_BYTES / 1024 / 1024} MB` });
+  const tooLarge = () =>
+    new ApiProblem(413, "too-large", "api.problem.tooLarge.title", "api.problem.tooLarge.detail", { limit: `${FORM_BODY_BYTES / 1024 / 1024} MB` });
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > FORM_BODY_BYTES) throw tooLarge();
   const reader = request.body?.getReader();
@@ -187,7 +188,8 @@ function parseSubmissionBody(caller: ApiCaller, body: unknown): SubmissionBody {
   if (typeof data !== "object" || data === null || Array.isArray(data)) errors.push({ pointer: "/data", message: say(t, "api.field.object") });
   else if (JSON.stringify(data).length > MAX_DATA_CHARS) errors.push({ pointer: "/data", message: say(t, "entry.save.tooLarge") });
   const baseRevision = b.baseRevision ?? 0;
-  if (typeof baseRevision !== "number" || !Number.isInteger(baseRevision) || baseRevision < 0) errors.push({ pointer: "/baseRevision", message: say(t, "api.field.revision") });
+  if (typeof baseRevision !== "number" || !Number.isInteger(baseRevision) || baseRevision < 0)
+    errors.push({ pointer: "/baseRevision", message: say(t, "api.field.revision") });
   const confirmWarnings = b.confirmWarnings ?? false;
   if (typeof confirmWarnings !== "boolean") errors.push({ pointer: "/confirmWarnings", message: say(t, "api.field.boolean") });
   if (errors.length > 0) throw invalid(errors);

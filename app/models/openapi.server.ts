@@ -46,7 +46,13 @@ const GUARDED_ERRORS = {
   },
 };
 
-const LANG = { name: "Accept-Language", in: "header", required: false, schema: { type: "string" }, description: "`id` (default) or `en`: the language of messages." };
+const LANG = {
+  name: "Accept-Language",
+  in: "header",
+  required: false,
+  schema: { type: "string" },
+  description: "`id` (default) or `en`: the language of messages.",
+};
 
 function op(summary: string, ok: unknown, extra: Json = {}, errors: Json = {}) {
   return {
@@ -74,7 +80,10 @@ export function openApiDocument(): Json {
       type: "object",
       required: ["pointer", "message"],
       properties: {
-        pointer: { type: "string", description: "JSON Pointer into the request body (`/data/<field>`), or `#/query/<name>`, `#/header/<name>`; empty for the whole body." },
+        pointer: {
+          type: "string",
+          description: "JSON Pointer into the request body (`/data/<field>`), or `#/query/<name>`, `#/header/<name>`; empty for the whole body.",
+        },
         message: { type: "string" },
       },
     },
@@ -103,7 +112,13 @@ export function openApiDocument(): Json {
     Group: {
       type: "object",
       required: ["key", "name", "owner", "ownerLevel", "members"],
-      properties: { key: { type: "string" }, name: { type: "string" }, owner: { type: "string" }, ownerLevel: { type: "string" }, members: { type: "integer" } },
+      properties: {
+        key: { type: "string" },
+        name: { type: "string" },
+        owner: { type: "string" },
+        ownerLevel: { type: "string" },
+        members: { type: "integer" },
+      },
     },
     Package: {
       type: "object",
@@ -207,7 +222,8 @@ export function openApiDocument(): Json {
     info: {
       title: "Pantau ILP API",
       version: "1",
-      description: "Versioned JSON API of Pantau ILP. Authentication: `Authorization: Bearer <token>` (tokens are issued on /tokens or with `api token create`). Errors: RFC 9457 problem details. See docs/api.md.",
+      description:
+        "Versioned JSON API of Pantau ILP. Authentication: `Authorization: Bearer <token>` (tokens are issued on /tokens or with `api token create`). Errors: RFC 9457 problem details. See docs/api.md.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     servers: [{ url: "/api/v1" }],
@@ -216,22 +232,41 @@ export function openApiDocument(): Json {
       schemas,
     },
     paths: {
-      "/openapi.json": { get: { summary: "This document (public).", security: [], responses: { "200": { description: "OK", content: json({ type: "object" }) } } } },
+      "/openapi.json": {
+        get: { summary: "This document (public).", security: [], responses: { "200": { description: "OK", content: json({ type: "object" }) } } },
+      },
       "/org-units": {
-        get: op("Org units of the token's area, a flat tree by path.", { type: "object", required: ["units"], properties: { units: { type: "array", items: ref("OrgUnit") } } }, {
-          parameters: [query("root", "Code of a unit inside the area: list only its subtree.")],
-        }, { "404": problem("No such unit.") }),
+        get: op(
+          "Org units of the token's area, a flat tree by path.",
+          { type: "object", required: ["units"], properties: { units: { type: "array", items: ref("OrgUnit") } } },
+          {
+            parameters: [query("root", "Code of a unit inside the area: list only its subtree.")],
+          },
+          { "404": problem("No such unit.") },
+        ),
       },
       "/groups": {
-        get: op("Org-unit groups the token may read.", { type: "object", required: ["month", "groups"], properties: { month: { type: "string" }, groups: { type: "array", items: ref("Group") } } }),
+        get: op("Org-unit groups the token may read.", {
+          type: "object",
+          required: ["month", "groups"],
+          properties: { month: { type: "string" }, groups: { type: "array", items: ref("Group") } },
+        }),
       },
       "/packages": {
-        get: op("Published packages (within the token's packages).", { type: "object", required: ["packages"], properties: { packages: { type: "array", items: ref("Package") } } }),
+        get: op("Published packages (within the token's packages).", {
+          type: "object",
+          required: ["packages"],
+          properties: { packages: { type: "array", items: ref("Package") } },
+        }),
       },
       "/packages/{key}/forms": {
         get: op(
           "A package's forms as a unit's district has them, with each form's document and answers schema.",
-          { type: "object", required: ["key", "version", "forms"], properties: { key: { type: "string" }, version: { type: "integer" }, forms: { type: "array", items: ref("PackageForm") } } },
+          {
+            type: "object",
+            required: ["key", "version", "forms"],
+            properties: { key: { type: "string" }, version: { type: "integer" }, forms: { type: "array", items: ref("PackageForm") } },
+          },
           { parameters: [pathParam("key"), query("unit", "Unit code inside the area (default: the token's unit).")] },
           { "404": problem("No such package or unit.") },
         ),
@@ -263,21 +298,50 @@ export function openApiDocument(): Json {
         ),
       },
       "/submissions/{id}": {
-        get: op("One report with its answers.", ref("Submission"), { parameters: [pathParam("id", { type: "integer", minimum: 1 })] }, { "404": problem("No such report.") }),
+        get: op(
+          "One report with its answers.",
+          ref("Submission"),
+          { parameters: [pathParam("id", { type: "integer", minimum: 1 })] },
+          { "404": problem("No such report.") },
+        ),
       },
       "/scorecards": {
-        get: op("The scorecard: the page's and CSV export's query parameters, JSON rows.", ref("Scorecard"), { parameters: scorecardParams }, {
-          "400": problem("A query parameter is not valid."),
-          "404": problem("No such unit or group."),
-        }),
+        get: op(
+          "The scorecard: the page's and CSV export's query parameters, JSON rows.",
+          ref("Scorecard"),
+          { parameters: scorecardParams },
+          {
+            "400": problem("A query parameter is not valid."),
+            "404": problem("No such unit or group."),
+          },
+        ),
       },
       "/scorecards/explain": {
-        get: op("Why one cell has its value and colour.", { type: "object", required: ["indicator", "row", "state", "value", "summary"], properties: { indicator: { type: "object", required: ["key", "name"] }, row: { type: "object", required: ["code", "name"] }, state: { type: "string" }, value: { type: ["number", "null"] }, summary: { type: "string" } } }, {
-          parameters: [...scorecardParams, query("row", "Row unit code (or the total row)."), query("indicator", "Indicator key.")],
-        }, { "400": problem("A query parameter is not valid."), "404": problem("No such unit."), "422": problem("`row` or `indicator` missing.") }),
+        get: op(
+          "Why one cell has its value and colour.",
+          {
+            type: "object",
+            required: ["indicator", "row", "state", "value", "summary"],
+            properties: {
+              indicator: { type: "object", required: ["key", "name"] },
+              row: { type: "object", required: ["code", "name"] },
+              state: { type: "string" },
+              value: { type: ["number", "null"] },
+              summary: { type: "string" },
+            },
+          },
+          {
+            parameters: [...scorecardParams, query("row", "Row unit code (or the total row)."), query("indicator", "Indicator key.")],
+          },
+          { "400": problem("A query parameter is not valid."), "404": problem("No such unit."), "422": problem("`row` or `indicator` missing.") },
+        ),
       },
       "/actions": {
-        get: op("Follow-up actions the token may read.", { type: "object", required: ["rows", "truncated"], properties: { rows: { type: "array", items: { type: "object" } }, truncated: { type: "boolean" } } }),
+        get: op("Follow-up actions the token may read.", {
+          type: "object",
+          required: ["rows", "truncated"],
+          properties: { rows: { type: "array", items: { type: "object" } }, truncated: { type: "boolean" } },
+        }),
       },
       "/meetings": {
         get: op("Meetings the token may read.", { type: "object", required: ["meetings"], properties: { meetings: { type: "array", items: ref("Meeting") } } }),

@@ -65,3 +65,4 @@ export { startReminderScheduler } from "./models/reminders.server";
 // The session check of the body-size limits (app/server/body-limit.server.ts), against the
 // build's own database handle.
 export { sessionLocaleOf } from "./auth/session.server";
+export { apiTokenOf } from "./auth/api.server";

@@ -17,6 +17,8 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   ip?: string | null;
+  /** The API token the change came through (docs/decisions/047-api-tokens.md). */
+  apiTokenId?: number | null;
 }
 
 /** The audit_log row of an entry: one shape for single writes and batches. */
@@ -31,6 +33,7 @@ export function auditRow(entry: AuditEntry, at: string = nowIso()) {
     before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
     after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
     ip: entry.ip ?? null,
+    api_token_id: entry.apiTokenId ?? null,
   };
 }
 

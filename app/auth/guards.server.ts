@@ -40,6 +40,8 @@ export function notFound(reader: Reader, key: MessageKey = "access.notFound", pa
  * messages built from the user reach the reader in their language.
  */
 export async function requireUser(request: Request): Promise<SessionUser> {
+  // API tokens are for /api only (docs/decisions/047-api-tokens.md): a page never acts on one.
+  if (/^\s*bearer\b/i.test(request.headers.get("Authorization") ?? "")) throw plain(401, say(await getLocale(request), "api.webRefusesToken"));
   if (isUnsafeMethod(request.method)) await assertSameOrigin(request);
   const user = await getSessionUser(request);
   if (user) return { ...user, locale: await getLocale(request, user) };

@@ -20,6 +20,7 @@
  *   Meetings and actions .. MEETING_RUNNER_ROLES, mayRunMeeting, MeetingInvitations, invitationsOf, mayReadMeeting,
  *                           ACTION_CONFIRM_ROLES, mayAssignAction, mayUpdateAction, mayConfirmAction, mayReadAction, actionReadScope
  *   Org-unit groups ....... GROUP_READER_ROLES, mayReadGroup, mayManageGroup, groupOwners, groupMemberScope
+ *   API tokens ............ TOKEN_ADMIN_ROLES, mayIssueToken, mayManageToken, tokenStillBacked
  *   Menu .................. MENU, menuFor
  *   Templates, designers .. LibraryAccess, libraryAccess, packageOwnerGrant, packageOwners,
  *                           mayImportPackage, mayImportOverlayFor, overlayAccess, indicatorPreviewGrant
@@ -111,7 +112,7 @@ export function homeSections(user: Pick<SessionUser, "grants">) {
 // Users (/users, `user create` in the CLI)
 
 /** Roles an admin may grant: national admins any; district admins all but national admin, in their district. */
-export function grantableRoles(admin: SessionUser): Role[] {
+export function grantableRoles(admin: Pick<SessionUser, "grants">): Role[] {
   if (admin.grants.some((g) => g.role === "national_admin")) return [...ALL_ROLES];
   if (admin.grants.some((g) => g.role === "district_admin")) {
     return ["district_admin", "district_verifier", "puskesmas_operator", "village_operator", "facilitator"];
@@ -120,7 +121,7 @@ export function grantableRoles(admin: SessionUser): Role[] {
 }
 
 /** The admin grant (national/district admin) whose area holds `unit`: where `admin` may create users and grant roles. */
-export function mayAdministerUsersIn(admin: SessionUser, unit: Pick<OrgUnit, "path">): Grant | undefined {
+export function mayAdministerUsersIn(admin: Pick<SessionUser, "grants">, unit: Pick<OrgUnit, "path">): Grant | undefined {
   return adminGrants(admin).find((g) => unit.path.startsWith(g.orgPath));
 }
 
@@ -467,6 +468,39 @@ export function groupMemberScope(user: Pick<SessionUser, "grants">): Grant[] {
 /** Who keeps the packages' DHIS2 mappings: the national admin (exports and imports use exportScope and importScope). */
 export const DHIS2_MAPPING_ROLES: readonly Role[] = ["national_admin"];
 
+// API tokens (/tokens, `api token` in the CLI, /api/v1; docs/decisions/047-api-tokens.md)
+//
+// A token is one role at one org unit, like a grant. An admin may issue exactly the tokens for
+// which they could create a user with that grant (`mayAdministerUsersIn`, `grantableRoles`,
+// `mayPlaceRole`), so a token never exceeds its issuer's own rights; it is checked again on
+// every call, so an issuer who loses the right takes their tokens' rights with them.
+
+/** Who issues, lists and revokes tokens: district admins in their district, the national admin anywhere. */
+export const TOKEN_ADMIN_ROLES: readonly Role[] = ADMIN_ROLES;
+
+/** Whether `issuer` may issue a token with `role` at `unit` (the rights they could grant a user there). */
+export function mayIssueToken(issuer: Pick<SessionUser, "grants">, role: Role, unit: Pick<OrgUnit, "path" | "level">): boolean {
+  return mayAdministerUsersIn(issuer, unit) !== undefined && grantableRoles(issuer).includes(role) && mayPlaceRole(role, unit);
+}
+
+/** Whether `admin` may list and revoke a token placed at `unit`: its area holds the unit. */
+export function mayManageToken(admin: Pick<SessionUser, "grants">, unit: Pick<OrgUnit, "path">): boolean {
+  return mayAdministerUsersIn(admin, unit) !== undefined;
+}
+
+/**
+ * Whether a token still stands on every call: its issuer may still issue it and, for a person's
+ * token, that person still holds the role over the token's unit (their own rights bound it too).
+ */
+export function tokenStillBacked(
+  token: { role: Role; unit: Pick<OrgUnit, "path" | "level"> },
+  issuer: Pick<SessionUser, "grants">,
+  person: Pick<SessionUser, "grants"> | null,
+): boolean {
+  if (!mayIssueToken(issuer, token.role, token.unit)) return false;
+  return person === null || person.grants.some((g) => g.role === token.role && token.unit.path.startsWith(g.orgPath));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Menu
 
@@ -491,6 +525,7 @@ export const MENU: readonly MenuItem[] = [
   { to: "/actions", label: "nav.actions", roles: "all" },
   { to: "/groups", label: "nav.groups", roles: GROUP_READER_ROLES },
   { to: "/dhis2", label: "nav.dhis2", roles: DHIS2_MAPPING_ROLES },
+  { to: "/tokens", label: "tokens.nav", roles: TOKEN_ADMIN_ROLES },
 ];
 
 /** The menu entries a user with these roles sees (the root loader sends them to the page). */

@@ -30,6 +30,8 @@ export interface SessionUser {
   locale: string;
   grants: Grant[];
   sessionId: string;
+  /** Set when the caller is an API token (app/auth/api.server.ts): its grant is `grants`, its id goes on audit rows. */
+  apiTokenId?: number;
 }
 
 let cookie: ReturnType<typeof createCookie> | null = null;

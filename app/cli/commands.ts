@@ -37,6 +37,8 @@ import {
   MAX_DHIS2_IMPORT_BYTES,
   type ExchangePrincipal,
 } from "~/models/dhis2-exchange.server";
+import { DEFAULT_TOKEN_DAYS, issueToken, listTokens, revokeToken } from "~/models/api-tokens.server";
+import { say } from "~/i18n/message";
 
 export interface CliIo {
   out(line: string): void;
@@ -405,6 +407,89 @@ export const COMMANDS: CliCommand[] = [
       }
       const id = await createUser({ username, displayName: values.name!, password, grants: [{ role, orgUnitId: unit.id }] }, { userId: null });
       io.out(`Pengguna ${username} dibuat (id ${id}).`);
+      return 0;
+    },
+  },
+  {
+    name: ["api", "token"],
+    help:
+      "api token create --as ADMIN --name N --role R --unit KODE --access read|write [--packages k1,k2] [--for PENGGUNA] [--days 90]\n" +
+      "  api token list --as ADMIN\n  api token revoke <id> --as ADMIN   (token API: docs/api.md)",
+    async run(args, io) {
+      const [action, ...rest] = args;
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          as: { type: "string" },
+          name: { type: "string" },
+          role: { type: "string" },
+          unit: { type: "string" },
+          access: { type: "string" },
+          packages: { type: "string" },
+          for: { type: "string" },
+          days: { type: "string" },
+        },
+      });
+      if (!["create", "list", "revoke"].includes(action ?? "") || !values.as) {
+        io.err("Pemakaian: api token create|list|revoke … --as <nama pengguna admin>. Token tidak pernah melebihi hak admin itu.");
+        return 2;
+      }
+      await migrated();
+      const admin = await actingUser(values.as, io);
+      if (!admin) return 1;
+      if (action === "create") {
+        const result = await issueToken(admin, {
+          name: values.name ?? "",
+          role: values.role ?? "",
+          unitCode: values.unit ?? "",
+          access: values.access ?? "",
+          packageKeys: (values.packages ?? "").split(","),
+          forUsername: values.for ?? "",
+          days: values.days === undefined ? DEFAULT_TOKEN_DAYS : Number(values.days),
+        });
+        if (!result.ok) {
+          for (const p of result.problems)
+            io.err(
+              `--${p.field === "unitCode" ? "unit" : p.field === "packageKeys" ? "packages" : p.field === "forUsername" ? "for" : p.field}: ${say("id", p.message.key, p.message.params)}`,
+            );
+          return 1;
+        }
+        io.out(`Token ${result.id} dibuat, berlaku sampai ${result.expiresAt}. Simpan rahasianya sekarang: tidak akan ditampilkan lagi.`);
+        io.out(result.secret);
+        return 0;
+      }
+      if (action === "list") {
+        for (const t of await listTokens(admin)) {
+          io.out(
+            [
+              t.id,
+              t.state,
+              t.name,
+              t.role,
+              t.unitCode,
+              t.access,
+              t.packageKeys.join(",") || "*",
+              t.forUsername ?? "-",
+              `${t.hint}…`,
+              t.expiresAt,
+              t.lastUsedAt ?? "-",
+            ].join("\t"),
+          );
+        }
+        return 0;
+      }
+      const id = Number(positionals[0]);
+      if (!Number.isSafeInteger(id) || id < 1) {
+        io.err("Pemakaian: api token revoke <id> --as <nama pengguna admin> (id dari `api token list`).");
+        return 2;
+      }
+      const result = await revokeToken(admin, id);
+      if (!result.ok) {
+        io.err(say("id", result.message.key, result.message.params));
+        return 1;
+      }
+      io.out(`Token ${id} dicabut; panggilan berikutnya dengan token itu ditolak (401).`);
       return 0;
     },
   },

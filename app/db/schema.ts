@@ -74,6 +74,34 @@ export interface AuditLogTable {
   before_json: string | null;
   after_json: string | null;
   ip: string | null;
+  /** The API token behind the change (docs/decisions/047-api-tokens.md); null for the web and the CLI. */
+  api_token_id: Generated<number | null>;
+}
+
+/** An API token: one role at one org unit, read or write, optionally some packages only (migration 015). */
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  secret_hash: string;
+  hint: string;
+  role: Role;
+  org_unit_id: number;
+  access: "read" | "write";
+  package_keys: string | null;
+  user_id: number | null;
+  created_by: number;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by: number | null;
+}
+
+/** Calls of one token in one minute (the per-token rate limit). */
+export interface ApiTokenUseTable {
+  token_id: number;
+  window_start: string;
+  calls: number;
 }
 
 export interface TemplatePackageTable {
@@ -191,6 +219,8 @@ export interface Database {
   job_claim: JobClaimTable;
   org_group: OrgGroupTable;
   org_group_member: OrgGroupMemberTable;
+  api_token: ApiTokenTable;
+  api_token_use: ApiTokenUseTable;
   dhis2_mapping: Dhis2MappingTable;
 }
 
@@ -201,6 +231,7 @@ export type AppUserUpdate = Updateable<AppUserTable>;
 export type RoleGrant = Selectable<RoleGrantTable>;
 export type Submission = Selectable<SubmissionTable>;
 export type AuditLog = Selectable<AuditLogTable>;
+export type ApiToken = Selectable<ApiTokenTable>;
 
 /** An accepted idempotency key of a data-entry POST and the result it produced. */
 export interface SubmissionRequestTable {

@@ -519,6 +519,7 @@ export async function saveEntry(input: SaveInput, now = clock.now()): Promise<Sa
         status,
         actorUserId: input.user.id,
         ip: input.ip,
+        apiTokenId: input.user.apiTokenId,
         auditAction: input.intent === "submit" ? "submission.submit" : "submission.draft",
         now,
         lockCache,

@@ -300,9 +300,16 @@ export async function breadcrumbs(parent: OrgUnit | null, roots: readonly Grant[
 /** Everything the scorecard page, the exports and the explain page start from. */
 export async function loadScorecard(request: Request) {
   const { user, grants } = await requireScorecardUser(request);
-  const locale = await getLocale(request, user);
+  return scorecardSelectionFor(user, grants, await getLocale(request, user), new URL(request.url));
+}
+
+/**
+ * The selection of `url` for a viewer with these scorecard grants: the page's and the API's
+ * (`/api/v1/scorecards`, whose caller is a token) common start, so both read the same query
+ * parameters the same way.
+ */
+export async function scorecardSelectionFor(user: SessionUser, grants: Grant[], locale: Locale, url: URL) {
   const t: T = Object.assign((key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars), { locale });
-  const url = new URL(request.url);
   const roots = areaRoots(grants);
   let sel = parseSelection(url);
   // No period asked for: the latest one with enough reports in the viewer's area (decision 025).

@@ -127,6 +127,8 @@ export interface StoreOptions {
   lockCache?: LockCache;
   /** The import job storing this report (recorded on its history version and audit row). */
   importJobId?: number;
+  /** The API token storing this report (named on its audit row). */
+  apiTokenId?: number;
   /**
    * Only the demo loader passes this: it files the history of a fresh demo database, all of it
    * past its deadline. No user-facing path (web, import, CLI) sets it.
@@ -577,6 +579,7 @@ async function storeSegment(
                 ...(r.late ? { lateEntry: true, deadline: r.late.deadline, reason: r.late.reason } : {}),
               },
               ip: r.o.ip ?? null,
+              apiTokenId: r.o.apiTokenId,
             },
             now,
           ),

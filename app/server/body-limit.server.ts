@@ -74,9 +74,13 @@ function routePath(pathname: string): string {
   return pathname.endsWith(".data") ? pathname.slice(0, -".data".length) : pathname;
 }
 
-/** The limit of a request to `pathname`. */
+/** Whether a path is the API's (bearer tokens only, problem documents; docs/api.md). */
+export const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
+
+/** The limit of a request to `pathname`; on /api "signed in" means a valid bearer token, and the form limit applies. */
 export function bodyLimitFor(pathname: string, signedIn: boolean): BodyLimit {
   if (!signedIn) return ANONYMOUS;
+  if (isApiPath(pathname)) return FORM;
   const path = routePath(pathname);
   return FAMILIES.find((f) => f.pattern.test(path))?.limit ?? FORM;
 }
@@ -287,6 +291,20 @@ async function readerLocale(req: IncomingMessage, session: { locale: string } | 
 }
 
 async function sendTooLarge(req: express.Request, res: express.Response, limit: BodyLimit, session: { locale: string } | null): Promise<void> {
+  if (isApiPath(req.path)) {
+    // The API answers with a problem document in the caller's Accept-Language (docs/api.md).
+    const locale: Locale = /^\s*en\b/i.test(req.headers["accept-language"] ?? "") ? "en" : "id";
+    if (res.headersSent || res.destroyed) return;
+    const body = {
+      type: "urn:pantau:problem:too-large",
+      title: translate(locale, "api.problem.tooLarge.title"),
+      status: 413,
+      detail: translate(locale, "api.problem.tooLarge.detail", { limit: formatBytes(limit.bytes, locale) }),
+      errors: [],
+    };
+    res.status(413).set({ "Content-Type": "application/problem+json; charset=utf-8", "Cache-Control": "no-store" }).send(JSON.stringify(body));
+    return;
+  }
   const locale = await readerLocale(req, session);
   if (res.headersSent || res.destroyed) return;
   res.status(413).set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).send(tooLargePage(limit, locale));
@@ -294,6 +312,14 @@ async function sendTooLarge(req: express.Request, res: express.Response, limit: 
 
 // ---------------------------------------------------------------------------------------------
 // The middleware
+
+/** A valid API token behind an Authorization header (the server build's `apiTokenOf`), or null. */
+export type TokenLookup = (authorization: string) => Promise<{ locale: string } | null>;
+
+function tokenLookupOf(build: ServerBuild): TokenLookup | null {
+  const lookup = (build.entry.module as unknown as { apiTokenOf?: TokenLookup }).apiTokenOf;
+  return typeof lookup === "function" ? lookup : null;
+}
 
 function lookupOf(build: ServerBuild): SessionLookup {
   const lookup = (build.entry.module as unknown as { sessionLocaleOf?: SessionLookup }).sessionLocaleOf;
@@ -305,8 +331,9 @@ function lookupOf(build: ServerBuild): SessionLookup {
  * `app.use(limitRequestBodies(build))`, before any middleware that reads a body. `source` is the
  * server build (its session lookup runs on the build's own database handle) or a lookup (tests).
  */
-export function limitRequestBodies(source: ServerBuild | SessionLookup): express.RequestHandler {
+export function limitRequestBodies(source: ServerBuild | SessionLookup, tokenSource?: TokenLookup): express.RequestHandler {
   const lookup = typeof source === "function" ? source : lookupOf(source);
+  const tokenLookup = tokenSource ?? (typeof source === "function" ? null : tokenLookupOf(source));
   return (req, res, next) => {
     if (!hasBody(req)) return next();
     const cookie = req.headers.cookie ?? "";
@@ -334,6 +361,18 @@ export function limitRequestBodies(source: ServerBuild | SessionLookup): express
         next();
       });
     };
+    const failed = (err: unknown) => {
+      // No database answer: treat the request as anonymous (the route would fail the same way).
+      console.error(err);
+      decide(null);
+    };
+    if (isApiPath(req.path)) {
+      // The API reads no session cookie: only a valid bearer token lifts the anonymous limit.
+      const authorization = req.headers.authorization ?? "";
+      if (!tokenLookup || !/^bearer\s/i.test(authorization)) return decide(null);
+      tokenLookup(authorization).then(decide, failed);
+      return;
+    }
     if (!cookie.includes(`${SESSION_COOKIE}=`)) return decide(null);
     lookup(cookie).then(decide, (err: unknown) => {
       // No database answer: treat the request as anonymous (the route would fail the same way).

@@ -67,9 +67,18 @@ export async function refuse(
   key: MessageKey,
   headers: Record<string, string> = {},
 ): Promise<void> {
-  const locale = await requestLocale(req.headers.cookie);
+  const api = req.path === "/api" || req.path.startsWith("/api/");
+  // The API reads no cookie: its language is the caller's Accept-Language (docs/api.md).
+  const locale = api ? (/^\s*en\b/i.test(req.get("accept-language") ?? "") ? "en" : "id") : await requestLocale(req.headers.cookie);
   const message = translate(locale, key);
   res.status(status).set({ "Cache-Control": "no-store", ...headers });
+  if (api) {
+    const code = { 400: "bad-request", 404: "not-found", 405: "method-not-allowed", 415: "not-json" }[status] ?? "bad-request";
+    res
+      .type("application/problem+json; charset=utf-8")
+      .send(JSON.stringify({ type: `urn:pantau:problem:${code}`, title: translate(locale, "error.title"), status, detail: message, errors: [] }));
+    return;
+  }
   if ((req.get("accept") ?? "").includes("application/json") && !(req.get("accept") ?? "").includes("text/html")) {
     res.type("application/problem+json; charset=utf-8").send(JSON.stringify({ status, title: translate(locale, "error.title"), detail: message }));
     return;
@@ -134,7 +143,9 @@ export function requestGuard(build: Pick<ServerBuild, "routes">): express.Reques
     const target = last.route.index && wantsIndex ? last : contributing[contributing.length - 1];
     if (!(target.route as RouteNode).hasAction) return answer(405, "error.405", { Allow: "GET, HEAD" });
     const type = (req.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-    if (!FORM_TYPES.has(type)) return answer(415, "error.415");
+    // The API takes JSON (its routes refuse anything else with a problem document); pages take forms.
+    const api = raw.startsWith("/api/");
+    if (api ? type !== "application/json" : !FORM_TYPES.has(type)) return answer(415, api ? "api.problem.notJson.detail" : "error.415");
     next();
   };
 }

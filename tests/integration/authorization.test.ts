@@ -18,6 +18,7 @@ import {
   MEETING_RUNNER_ROLES,
   OPERATOR_ROLES,
   SCORECARD_ROLES,
+  TOKEN_ADMIN_ROLES,
   VERIFIER_ROLES,
 } from "~/auth/policy.server";
 import { DIALECTS, useTestDatabase } from "../helpers/db";
@@ -30,6 +31,25 @@ const PUBLIC: Record<string, string> = {
   logout: "ends the caller's own session, if any",
   lang: "sets the caller's language cookie only",
   healthz: "readiness probe: no data beyond the dialect name and the scorecard warmer's last run time and count",
+  "api.v1.openapi[.json]": "the API's OpenAPI document: shapes only, no data (docs/decisions/047-api-tokens.md)",
+};
+
+/**
+ * API routes (docs/api.md): a bearer token only. Anonymous callers and callers with any session
+ * cookie get a 401 problem document, never a redirect and never data; scope, read-only and
+ * package limits of tokens are tested in tests/integration/api.test.ts.
+ */
+const API: Record<string, { params?: Record<string, string> }> = {
+  "api.v1.org-units": {},
+  "api.v1.groups": {},
+  "api.v1.packages": {},
+  "api.v1.packages_.$key.forms": { params: { key: "ilp-nasional" } },
+  "api.v1.submissions": {},
+  "api.v1.submissions_.$id": { params: { id: "1" } },
+  "api.v1.scorecards": {},
+  "api.v1.scorecards_.explain": {},
+  "api.v1.actions": {},
+  "api.v1.meetings": {},
 };
 
 /**
@@ -107,6 +127,8 @@ const GUARDED: Record<string, { roles: readonly Role[] | "all"; params?: Record<
   // The DHIS2 mapping page and its CSV: the national admin only; a district admin's upload is refused (403) in tests/integration/dhis2.test.ts.
   dhis2: { roles: DHIS2_MAPPING_ROLES },
   "dhis2_.mapping[.csv]": { roles: DHIS2_MAPPING_ROLES },
+  // Tokens outside the admin's area are neither listed nor revocable (403), and none beyond the admin's rights is issued, in tests/integration/api.test.ts.
+  tokens: { roles: TOKEN_ADMIN_ROLES },
 };
 
 const routesDir = path.resolve("app/routes");
@@ -115,8 +137,8 @@ const routeId = (file: string) => file.replace(/\.(tsx?|jsx?)$/, "");
 
 describe("route classification", () => {
   it("classifies every route module as public or guarded", () => {
-    const unclassified = routeFiles.map(routeId).filter((id) => !(id in PUBLIC) && !(id in GUARDED));
-    expect(unclassified, "new route modules must be added to PUBLIC or GUARDED in this test").toEqual([]);
+    const unclassified = routeFiles.map(routeId).filter((id) => !(id in PUBLIC) && !(id in GUARDED) && !(id in API));
+    expect(unclassified, "new route modules must be added to PUBLIC, GUARDED or API in this test").toEqual([]);
   });
 });
 
@@ -193,6 +215,31 @@ describe.each(DIALECTS)("authorisation of every route on %s", (kind) => {
       for (const origin of ["https://evil.example", "null"]) {
         const res = await call(mod.action, makeRequest(urlPath, { cookie, origin, form: { intent: "create" } }), spec.params);
         expect(statusOf(res)).toBe(403);
+      }
+    });
+  }
+
+  for (const file of routeFiles.filter((f) => routeId(f) in API)) {
+    const id = routeId(file);
+    const spec = API[id];
+    const urlPath = `/${id.replace(/_/g, "").replace(/\./g, "/")}`;
+    it(`${id}: anonymous and every session cookie get a 401 problem document, never a redirect or data`, async () => {
+      const mod = await import(path.join(routesDir, file));
+      for (const cookie of [undefined, ...Object.values(cookies)]) {
+        for (const fn of [mod.loader, mod.action].filter(Boolean)) {
+          const method = fn === mod.action ? "POST" : "GET";
+          const request = makeRequest(urlPath, {
+            cookie,
+            method,
+            headers: method === "POST" ? { "Content-Type": "application/json", "Idempotency-Key": "x".repeat(20) } : {},
+            body: method === "POST" ? JSON.stringify({ unit: "P1373001", form: "ilp_profil", period: "2025-03", data: {} }) : undefined,
+          });
+          const res = (await call(fn, request, spec.params)) as Response;
+          expect(res).toBeInstanceOf(Response);
+          expect(res.status).toBe(401);
+          expect(res.headers.get("Content-Type")).toMatch(/^application\/problem\+json/);
+          expect((await res.json()).status).toBe(401);
+        }
       }
     });
   }

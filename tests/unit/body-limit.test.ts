@@ -20,13 +20,19 @@ import {
   MULTIPART_OVERHEAD_BYTES,
 } from "~/utils/limits";
 
+const VALID_TOKEN = "pantau_valid-token-for-the-test";
 let server: http.Server;
 let base: string;
 let routeRuns = 0;
 
 beforeAll(async () => {
   const app = express();
-  app.use(limitRequestBodies(async (cookie) => (cookie.includes("pantau_session=valid") ? { locale: "id" } : null)));
+  app.use(
+    limitRequestBodies(
+      async (cookie) => (cookie.includes("pantau_session=valid") ? { locale: "id" } : null),
+      async (authorization) => (authorization === `Bearer ${VALID_TOKEN}` ? { locale: "id" } : null),
+    ),
+  );
   app.all("*", async (req, res) => {
     routeRuns++;
     // Like the import page: an oversize declared length is refused before reading (unless asked to read anyway).
@@ -54,16 +60,21 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 /** A POST through Node's client: `chunked` sends without Content-Length. */
-function post(path: string, body: Buffer, options: { chunked?: boolean; cookie?: string; declared?: number } = {}): Promise<{ status: number; text: string }> {
+function post(
+  path: string,
+  body: Buffer,
+  options: { chunked?: boolean; cookie?: string; declared?: number; authorization?: string } = {},
+): Promise<{ status: number; text: string; type?: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (options.cookie) headers.Cookie = options.cookie;
+    if (options.authorization) headers.Authorization = options.authorization;
     if (!options.chunked) headers["Content-Length"] = String(options.declared ?? body.length);
     const req = http.request(`${base}${path}`, { method: "POST", headers }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode!, text }));
+      res.on("end", () => resolve({ status: res.statusCode!, text, ...(path.startsWith("/api/") ? { type: res.headers["content-type"] } : {}) }));
     });
     req.on("error", reject);
     for (let o = 0; o < body.length; o += 16 * 1024) req.write(body.subarray(o, o + 16 * 1024));
@@ -74,6 +85,21 @@ function post(path: string, body: Buffer, options: { chunked?: boolean; cookie?:
 const sha = (b: Buffer) => crypto.createHash("sha256").update(b).digest("hex");
 
 describe("the body-limit middleware", () => {
+  it("on /api lifts the anonymous limit for a valid bearer token only, never for a session cookie, and refuses with a problem document", async () => {
+    const body = crypto.randomBytes(ANONYMOUS_BODY_BYTES + 1024);
+    const ok = await post("/api/v1/submissions", body, { authorization: `Bearer ${VALID_TOKEN}` });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.text).sha).toBe(sha(body));
+    for (const options of [{ cookie: "pantau_session=valid" }, { authorization: "Bearer pantau_not-a-valid-token-at-all" }, {}]) {
+      const refused = await post("/api/v1/submissions", body, options);
+      expect(refused.status).toBe(413);
+      expect(refused.type).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(refused.text)).toMatchObject({ status: 413, type: "urn:pantau:problem:too-large" });
+    }
+    expect((await post("/api/v1/submissions", crypto.randomBytes(FORM_BODY_BYTES + 1), { authorization: `Bearer ${VALID_TOKEN}` })).status).toBe(413);
+    expect(bodyLimitFor("/api/v1/submissions", true).bytes).toBe(FORM_BODY_BYTES);
+  });
+
   it("hands a body within the limit to the route intact, chunked or not, signed in or not", async () => {
     const small = crypto.randomBytes(ANONYMOUS_BODY_BYTES);
     const large = crypto.randomBytes(FORM_BODY_BYTES);

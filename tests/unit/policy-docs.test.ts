@@ -21,6 +21,7 @@ import {
   OPERATOR_ROLES,
   SCORECARD_ROLES,
   VERIFIER_ROLES,
+  TOKEN_ADMIN_ROLES,
 } from "~/auth/policy.server";
 
 import type { Role } from "~/db/schema";
@@ -42,6 +43,7 @@ const PAGES: Record<string, readonly Role[] | "public"> = {
   "/designer/new": ADMIN_ROLES,
   "/designer/overlay/<district>/<key>": ADMIN_ROLES,
   "/users": ADMIN_ROLES,
+  "/tokens": TOKEN_ADMIN_ROLES,
   "/imports": IMPORT_PAGE_ROLES,
   "/imports/<id>": IMPORT_ROLES,
   // Everyone signed in; each sees only the meetings whose scope touches their area or that invited them (mayReadMeeting).

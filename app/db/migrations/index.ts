@@ -14,6 +14,7 @@ import * as m011 from "./011_import_problem_en";
 import * as m012 from "./012_meetings_actions";
 import * as m013 from "./013_org_unit_groups";
 import * as m014 from "./014_reporting_levels";
+import * as m015 from "./015_api_tokens";
 import * as m016 from "./016_dhis2_mapping";
 
 export const migrations: Record<string, Migration> = {
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
   "012_meetings_actions": m012,
   "013_org_unit_groups": m013,
   "014_reporting_levels": m014,
+  "015_api_tokens": m015,
   "016_dhis2_mapping": m016,
 };

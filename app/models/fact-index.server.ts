@@ -162,8 +162,6 @@ export class FactIndex {
   ready = false;
   readonly stats: IndexStats = { loadMs: 0, reports: 0, values: 0, buckets: 0, districtReloads: 0, globalReloads: 0, bytes: 0 };
   private loading: Promise<void> | null = null;
-  /** One refresh at a time: concurrent requests wait for the same one. */
-  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: DbOrTrx) {}
 
@@ -339,37 +337,74 @@ export class FactIndex {
       db,
     );
     for (const v of values.rows) b.value(v.package_key, v.field_key, Number(v.month_index), this.denseOfId(Number(v.org_unit_id)), Number(v.value));
-    this.buckets.set(district, b.build(district, version));
+    // A newer reload that finished first is kept (versions only grow).
+    if ((this.buckets.get(district)?.version ?? -1) < version) this.buckets.set(district, b.build(district, version));
     this.stats.districtReloads++;
   }
 
   /**
-   * Brings the index up to `versions` (read by the caller before it reads anything else): reloads
-   * the districts whose version moved, and the tree, memberships and bucket 0 when row 0 moved.
+   * Brings the index up to `versions` (read by the caller before it reads anything else) for what
+   * the caller reads: the districts in `districts` (every district when null), and the tree,
+   * memberships and bucket 0 when row 0 moved. Each district reloads on its own, once for
+   * concurrent callers (a caller that needs a version a reload under way already reaches joins
+   * it); a caller never waits for the reload of a district it does not read, so the view of one
+   * district is not held up by submissions elsewhere. A district left behind reloads when
+   * someone reads it (its version is compared again then).
    */
-  refresh(versions: DataVersions): Promise<void> {
-    const next = this.refreshing.then(() => this.refreshTo(versions));
-    this.refreshing = next.catch(() => undefined);
-    return next;
+  async refresh(versions: DataVersions, districts: ReadonlySet<number> | null = null): Promise<void> {
+    if (versions.global > this.globalVersion) await this.reloadGlobal(versions.global);
+    const waits: Array<Promise<void>> = [];
+    const wanted = districts ?? versions.byDistrict.keys();
+    for (const district of wanted) {
+      const version = versions.byDistrict.get(district);
+      if (version === undefined) continue;
+      const wait = this.reloadDistrict(district, version);
+      if (wait) waits.push(wait);
+    }
+    await Promise.all(waits);
   }
 
-  private async refreshTo(versions: DataVersions): Promise<void> {
-    let changed = false;
-    if (versions.global !== this.globalVersion && versions.global > this.globalVersion) {
+  /** The reload of row 0 under way, if any, and the version it loads. */
+  private globalReload: { version: number; done: Promise<void> } | null = null;
+  /** Reloads of districts under way, and the version each loads. */
+  private readonly districtReloads = new Map<number, { version: number; done: Promise<void> }>();
+
+  private reloadGlobal(version: number): Promise<void> {
+    const running = this.globalReload;
+    if (running && running.version >= version) return running.done;
+    const done = (async () => {
+      // One reload of the tree at a time: a newer one waits for the older one, then reads again.
+      await running?.done.catch(() => undefined);
+      if (this.globalVersion >= version) return;
       await this.loadUnits();
-      await this.loadDistrict(0, versions.global);
-      this.globalVersion = versions.global;
+      await this.loadDistrict(0, version);
+      if (version > this.globalVersion) this.globalVersion = version;
       this.stats.globalReloads++;
-      changed = true;
-    }
-    for (const [district, version] of versions.byDistrict) {
-      const b = this.buckets.get(district);
-      // Versions only grow; an older caller's versions never roll a bucket back.
-      if (b && b.version >= version) continue;
+      this.recount();
+    })().finally(() => {
+      if (this.globalReload?.done === done) this.globalReload = null;
+    });
+    this.globalReload = { version, done };
+    return done;
+  }
+
+  /** Null when the district's bucket is already at `version` or newer; else the reload to wait for. */
+  private reloadDistrict(district: number, version: number): Promise<void> | null {
+    const b = this.buckets.get(district);
+    // Versions only grow; an older caller's versions never roll a bucket back.
+    if (b && b.version >= version) return null;
+    const running = this.districtReloads.get(district);
+    if (running && running.version >= version) return running.done;
+    const done = (async () => {
+      await running?.done.catch(() => undefined);
+      if ((this.buckets.get(district)?.version ?? -1) >= version) return;
       await this.loadDistrict(district, version);
-      changed = true;
-    }
-    if (changed) this.recount();
+      this.recount();
+    })().finally(() => {
+      if (this.districtReloads.get(district)?.done === done) this.districtReloads.delete(district);
+    });
+    this.districtReloads.set(district, { version, done });
+    return done;
   }
 
   /**
@@ -399,6 +434,20 @@ export class FactIndex {
     }
     return newest;
   }
+}
+
+/**
+ * The districts whose buckets facts of these units (rows, or org paths) read: each unit's own
+ * district; null (every district) when one is above district level.
+ */
+export function districtsOf(units: ReadonlyArray<{ path: string }>): Set<number> | null {
+  const out = new Set<number>();
+  for (const u of units) {
+    const ids = u.path.split("/").filter(Boolean);
+    if (ids.length < 3) return null;
+    out.add(Number(ids[2]));
+  }
+  return out;
 }
 
 const indexes = new WeakMap<object, FactIndex>();

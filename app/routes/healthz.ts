@@ -27,6 +27,7 @@ export async function loader() {
         reports: index.reports,
         bytes: index.bytes,
         districtReloads: index.districtReloads,
+        partialReloads: index.partialReloads,
         globalReloads: index.globalReloads,
       }
     : undefined;

@@ -117,7 +117,7 @@ describe.each(DIALECTS)("the fact index on %s", (kind) => {
       .orderBy("s.id")
       .execute();
     expect(submitted.length).toBeGreaterThan(2);
-    const before = { district: index.stats.districtReloads, global: index.stats.globalReloads };
+    const before = { district: index.stats.districtReloads, partial: index.stats.partialReloads, global: index.stats.globalReloads };
     expect((await decide({ user: verifier, id: submitted[0].id, decision: "approve", revision: submitted[0].revision, note: "" })).ok).toBe(true);
     expect((await decide({ user: verifier, id: submitted[1].id, decision: "return", revision: submitted[1].revision, note: "Periksa lagi" })).ok).toBe(true);
     // An edited report (a submitted one, corrected) and a new one, through the store every write path uses.
@@ -136,8 +136,10 @@ describe.each(DIALECTS)("the fact index on %s", (kind) => {
       ),
     );
     await expectAgreement("after approval, return, edit, new report");
-    // Changes in one district reload that district only, never the tree.
+    // Changes in one district reload that district only, never the tree, and read only the
+    // changed reports (an approval, a return, an edit, a new report: the rest is kept).
     expect(index.stats.districtReloads).toBeGreaterThan(before.district);
+    expect(index.stats.partialReloads).toBeGreaterThan(before.partial);
     expect(index.stats.globalReloads).toBe(before.global);
     const stored = await loadLevelsMemorySource();
     expect(stored.submissions.find((s) => s.org === edited.code && s.form === edited.form_key && s.period === edited.period)?.values.kunjungan).toBe(4321);

@@ -438,8 +438,14 @@ async function main(): Promise<number> {
     const reloadsOf = async () =>
       Promise.all(
         servers.map(async (s) => {
-          const health = (await (await fetch(`${s.baseUrl}/healthz`)).json()) as { factIndex?: { districtReloads?: number; globalReloads?: number } };
-          return { district: health.factIndex?.districtReloads ?? 0, global: health.factIndex?.globalReloads ?? 0 };
+          const health = (await (await fetch(`${s.baseUrl}/healthz`)).json()) as {
+            factIndex?: { districtReloads?: number; partialReloads?: number; globalReloads?: number };
+          };
+          return {
+            district: health.factIndex?.districtReloads ?? 0,
+            partial: health.factIndex?.partialReloads ?? 0,
+            global: health.factIndex?.globalReloads ?? 0,
+          };
         }),
       );
     const reloads0 = await reloadsOf();
@@ -496,7 +502,11 @@ async function main(): Promise<number> {
     await loginLoop;
     const serverCpuMs = cpuOfServers() - cpu0;
     const reloads1 = await reloadsOf();
-    const factIndexReloads = reloads1.map((r, i) => ({ district: r.district - reloads0[i].district, global: r.global - reloads0[i].global }));
+    const factIndexReloads = reloads1.map((r, i) => ({
+      district: r.district - reloads0[i].district,
+      partial: r.partial - reloads0[i].partial,
+      global: r.global - reloads0[i].global,
+    }));
 
     // Every acknowledged submit is stored as submitted; the only others are those whose answer
     // autocannon dropped when the time was up (at most one per operator connection).
@@ -661,7 +671,7 @@ function printReport(s: any, failed: boolean): void {
     `${s.driver.tool}: ${s.driver.requests} requests, ${s.driver.requestsPerSecond} req/s${s.driver.latencyMs ? `; latency p50 ${s.driver.latencyMs.p50} ms, p90 ${s.driver.latencyMs.p90}, p97.5 ${s.driver.latencyMs.p97_5}, p99 ${s.driver.latencyMs.p99}, max ${s.driver.latencyMs.max}` : ""}; non-2xx ${s.driver.non2xx}, errors ${s.driver.errors}, timeouts ${s.driver.timeouts}`,
     `Database: ${s.database === "postgres" ? "PostgreSQL (throwaway server on 127.0.0.1)" : "SQLite (one file)"}; ${s.instances} app instance${s.instances > 1 ? "s, requests round-robin" : ""}`,
     `Server${s.instances > 1 ? "s" : ""}: NODE_ENV=${s.server.nodeEnv}; CPU${s.database === "postgres" ? " (app processes + PostgreSQL)" : ""} ${s.server.cpuMs} ms during the run = ${s.server.cpuMsPerRequest} ms per request, ${s.server.cpuCores} cores busy on average (from /proc: independent of other load on the machine)`,
-    `Fact index reloads during the run, per instance (district / tree): ${s.factIndexReloads.map((r: { district: number; global: number }) => `${r.district} / ${r.global}`).join(", ")}`,
+    `Fact index reloads during the run, per instance (districts, of them partial / tree): ${s.factIndexReloads.map((r: { district: number; partial: number; global: number }) => `${r.district}, ${r.partial} partial / ${r.global}`).join("; ")}`,
     `Unloaded (one request at a time, median of 3, ms): ${Object.entries(s.unloadedMs)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,

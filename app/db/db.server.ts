@@ -27,10 +27,28 @@ pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
 
 export const DEFAULT_SQLITE_FILE = path.join("data", "pantau.sqlite");
 
+/**
+ * PostgreSQL connections per process (`PANTAU_PG_POOL`, 2–200, default 20). A request runs its
+ * queries one after another and waits in the pool's queue before each, so a pool smaller than
+ * the requests in flight makes the requests with many queries (scorecards) wait longest: with 10
+ * per process, two instances under 100 users timed out scorecards where 30 did not
+ * (docs/benchmarks.md "Load test"). Every instance opens up to this many: instances × pool must
+ * stay under PostgreSQL's `max_connections` (100 by default) with room for administration.
+ */
+export function pgPoolSize(source: Record<string, string | undefined> = process.env): number {
+  const raw = (source.PANTAU_PG_POOL ?? "").trim();
+  if (raw === "") return 20;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2 || n > 200) {
+    throw new Error(`PANTAU_PG_POOL harus bilangan bulat 2–200 (koneksi PostgreSQL per proses), bukan "${source.PANTAU_PG_POOL}".`);
+  }
+  return n;
+}
+
 /** Opens a database from a URL (see module doc). Does not migrate. */
 export function openDb(url: string | null | undefined): DbHandle {
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const pool = new pg.Pool({ connectionString: url, max: pgPoolSize(), idleTimeoutMillis: 30_000 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", migrated: false, destroy: () => db.destroy() };
   }

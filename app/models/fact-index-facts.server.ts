@@ -21,7 +21,7 @@ import {
 } from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
-import { LEVEL_CODES, readyFactIndex, type FactIndex, type IndexUnit, type Series, type UnitTable } from "./fact-index.server";
+import { LEVEL_CODES, districtsOf, readyFactIndex, type FactIndex, type IndexUnit, type Series, type UnitTable } from "./fact-index.server";
 import { sqlRowFacts, type SqlFactOptions } from "./facts.server";
 import { readVersions, type DataVersions } from "./scorecard-cache.server";
 import { periodEndIndex } from "./submissions.server";
@@ -476,6 +476,6 @@ export async function rowFacts(
 ): Promise<RowFacts[]> {
   const index = readyFactIndex(db);
   if (!index) return sqlRowFacts(db, plan, rows, options);
-  await index.refresh(versions ?? (await readVersions(db)));
+  await index.refresh(versions ?? (await readVersions(db)), districtsOf(rows));
   return indexRowFacts(index, plan, rows, options);
 }

@@ -9,13 +9,14 @@
  * - Loaded once at start (`loadFactIndex`, the server starts it with the warmer) in chunks of
  *   submissions; until it is ready, scorecards read through SQL as before.
  * - Before each use, the versions read by the caller (or read here) are compared with those of
- *   the buckets: a district whose version moved is reloaded (its reports and values, a few
- *   indexed queries); a move of row 0 (org tree, groups, packages, reports of units above district
+ *   the buckets the caller reads: a district whose version moved is reloaded — only its new and
+ *   changed reports when it has a bucket (decision 042, amended), else all its reports and values;
+ *   a move of row 0 (org tree, groups, packages, reports of units above district
  *   level) reloads the org tree, the group memberships and bucket 0. A bucket is stored under the
  *   version read before its data, so it is never older than its key (as the caches).
  * - Inside a transaction the index is never used (it may not see uncommitted writes).
  */
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { GroupMembership } from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { getDb } from "~/db/db.server";
@@ -33,6 +34,8 @@ export interface Series {
   units: Int32Array;
   /** Values (fields only). */
   values: Float64Array | null;
+  /** The submission of each entry: a partial reload drops the entries of changed reports. */
+  subs: Int32Array;
 }
 
 export interface PackageData {
@@ -47,6 +50,8 @@ export interface Bucket {
   district: number;
   version: number;
   packages: Map<string, PackageData>;
+  /** Counted submissions in the bucket: id → stamp (revision and updated_at, `stampOf`). */
+  stamps: Map<number, number>;
 }
 
 /** A unit as the counting rules need it (engine/reporting-units.ts), with its place in the tree. */
@@ -80,6 +85,8 @@ export interface IndexStats {
   values: number;
   buckets: number;
   districtReloads: number;
+  /** District reloads that read only the reports changed since the bucket's version (the rest of `districtReloads` read all). */
+  partialReloads: number;
   globalReloads: number;
   /** Typed-array bytes held. */
   bytes: number;
@@ -92,10 +99,23 @@ class SeriesBuilder {
   months: number[] = [];
   units: number[] = [];
   values: number[] = [];
-  add(month: number, unit: number, value?: number): void {
+  subs: number[] = [];
+  add(month: number, unit: number, sub: number, value?: number): void {
     this.months.push(month);
     this.units.push(unit);
+    this.subs.push(sub);
     if (value !== undefined) this.values.push(value);
+  }
+  /** The entries of a built series, but those of the `drop` submissions. */
+  keep(s: Series, drop: ReadonlySet<number>): void {
+    for (let i = 0; i < s.subs.length; i++) {
+      if (drop.has(s.subs[i])) continue;
+      this.add(s.months[i], s.units[i], s.subs[i], s.values ? s.values[i] : undefined);
+    }
+  }
+  /** Every entry of another builder. */
+  append(b: SeriesBuilder): void {
+    for (let i = 0; i < b.subs.length; i++) this.add(b.months[i], b.units[i], b.subs[i], b.values.length ? b.values[i] : undefined);
   }
   build(withValues: boolean): Series {
     const n = this.months.length;
@@ -106,36 +126,40 @@ class SeriesBuilder {
     order.sort((a, b) => m[a] - m[b] || u[a] - u[b]);
     const months = new Int32Array(n);
     const units = new Int32Array(n);
+    const subs = new Int32Array(n);
     const values = withValues ? new Float64Array(n) : null;
     for (let i = 0; i < n; i++) {
       const j = order[i];
       months[i] = m[j];
       units[i] = u[j];
+      subs[i] = this.subs[j];
       if (values) values[i] = this.values[j];
     }
-    return { months, units, values };
+    return { months, units, values, subs };
   }
 }
 
 class BucketBuilder {
   readonly packages = new Map<string, { forms: Map<string, SeriesBuilder>; fields: Map<string, SeriesBuilder>; lastChange: string | null }>();
+  readonly stamps = new Map<number, number>();
   pkg(key: string) {
     let p = this.packages.get(key);
     if (!p) this.packages.set(key, (p = { forms: new Map(), fields: new Map(), lastChange: null }));
     return p;
   }
-  report(pkg: string, form: string, month: number, unit: number, updatedAt: string): void {
+  report(pkg: string, form: string, month: number, unit: number, sub: number, revision: number, updatedAt: string): void {
     const p = this.pkg(pkg);
     let s = p.forms.get(form);
     if (!s) p.forms.set(form, (s = new SeriesBuilder()));
-    s.add(month, unit);
+    s.add(month, unit, sub);
+    this.stamps.set(sub, stampOf(revision, updatedAt));
     if (p.lastChange === null || updatedAt > p.lastChange) p.lastChange = updatedAt;
   }
-  value(pkg: string, field: string, month: number, unit: number, value: number): void {
+  value(pkg: string, field: string, month: number, unit: number, sub: number, value: number): void {
     const p = this.pkg(pkg);
     let s = p.fields.get(field);
     if (!s) p.fields.set(field, (s = new SeriesBuilder()));
-    s.add(month, unit, value);
+    s.add(month, unit, sub, value);
   }
   build(district: number, version: number): Bucket {
     const packages = new Map<string, PackageData>();
@@ -146,13 +170,93 @@ class BucketBuilder {
         lastChange: p.lastChange,
       });
     }
-    return { district, version, packages };
+    return { district, version, packages, stamps: this.stamps };
+  }
+
+  /**
+   * The bucket `old` with the entries of the `drop` submissions taken out and this builder's
+   * added: series neither touches are reused as they are (and so are their month totals).
+   * `lastChange`: the newest updated_at per package of the district's counted reports, as read.
+   */
+  merge(old: Bucket, drop: ReadonlySet<number>, lastChange: ReadonlyMap<string, string>, version: number): Bucket {
+    const packages = new Map<string, PackageData>();
+    for (const key of new Set([...old.packages.keys(), ...this.packages.keys()])) {
+      const before = old.packages.get(key);
+      const added = this.packages.get(key);
+      const mergeSeries = (was: Map<string, Series> | undefined, now: Map<string, SeriesBuilder> | undefined, withValues: boolean) => {
+        const out = new Map<string, Series>();
+        for (const k of new Set([...(was?.keys() ?? []), ...(now?.keys() ?? [])])) {
+          const s = was?.get(k);
+          const more = now?.get(k);
+          if (s && !more && !hasAny(s.subs, drop)) {
+            out.set(k, s);
+            continue;
+          }
+          const b = new SeriesBuilder();
+          if (s) b.keep(s, drop);
+          if (more) b.append(more);
+          if (b.subs.length > 0) out.set(k, b.build(withValues));
+        }
+        return out;
+      };
+      const forms = mergeSeries(before?.forms, added?.forms, false);
+      const fields = mergeSeries(before?.fields, added?.fields, true);
+      const newest = [lastChange.get(key) ?? null, added?.lastChange ?? null].reduce<string | null>(
+        (a, b) => (b !== null && (a === null || b > a) ? b : a),
+        null,
+      );
+      if (forms.size > 0 || fields.size > 0) packages.set(key, { forms, fields, lastChange: forms.size > 0 ? newest : null });
+    }
+    const stamps = new Map(old.stamps);
+    for (const id of drop) stamps.delete(id);
+    for (const [id, stamp] of this.stamps) stamps.set(id, stamp);
+    return { district: old.district, version, packages, stamps };
   }
 }
 
 function seriesBytes(s: Series): number {
-  return s.months.byteLength + s.units.byteLength + (s.values?.byteLength ?? 0);
+  return s.months.byteLength + s.units.byteLength + s.subs.byteLength + (s.values?.byteLength ?? 0);
 }
+
+/**
+ * What a counted report looked like when read: its revision (every write to a report moves it,
+ * migration-free: storeSubmissions, decisions and re-openings all set revision + 1) and its
+ * updated_at (so a row id reused after a deletion on SQLite is not taken for the old report).
+ * NaN (never equal, so always re-read) when either cannot be packed into one number.
+ */
+export function stampOf(revision: number, updatedAt: string): number {
+  const at = Date.parse(updatedAt);
+  const rev = Number(revision);
+  return Number.isInteger(rev) && rev >= 0 && rev < 900 && Number.isFinite(at) && at >= 0 && at < 1e13 ? rev * 1e13 + at : NaN;
+}
+
+function hasAny(subs: Int32Array, drop: ReadonlySet<number>): boolean {
+  if (drop.size === 0) return false;
+  for (let i = 0; i < subs.length; i++) if (drop.has(subs[i])) return true;
+  return false;
+}
+
+/**
+ * Whether a bucket holds `n` values summing to `total`, to a relative 1e-12 (the database sums in
+ * another order; whole numbers, most facts, sum exactly): a change of a value by 0.02 in a district
+ * whose values sum to 1.6 × 10¹⁰ is seen.
+ */
+function sameValues(bucket: Bucket, n: number, total: number): boolean {
+  let count = 0;
+  let sum = 0;
+  for (const p of bucket.packages.values()) {
+    for (const s of p.fields.values()) {
+      count += s.subs.length;
+      if (s.values) for (let i = 0; i < s.values.length; i++) sum += s.values[i];
+    }
+  }
+  return count === n && Math.abs(sum - total) <= 1e-12 * Math.max(1, Math.abs(total));
+}
+
+/** Most changed reports a partial reload reads (beyond, or beyond a quarter of the district's reports, all are read again). */
+const PARTIAL_MAX = 2_000;
+/** Ids per `in (…)` list of a partial reload. */
+const ID_CHUNK = 500;
 
 /** The index of one database handle. */
 export class FactIndex {
@@ -160,10 +264,8 @@ export class FactIndex {
   readonly buckets = new Map<number, Bucket>();
   globalVersion = -1;
   ready = false;
-  readonly stats: IndexStats = { loadMs: 0, reports: 0, values: 0, buckets: 0, districtReloads: 0, globalReloads: 0, bytes: 0 };
+  readonly stats: IndexStats = { loadMs: 0, reports: 0, values: 0, buckets: 0, districtReloads: 0, partialReloads: 0, globalReloads: 0, bytes: 0 };
   private loading: Promise<void> | null = null;
-  /** One refresh at a time: concurrent requests wait for the same one. */
-  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: DbOrTrx) {}
 
@@ -197,7 +299,7 @@ export class FactIndex {
     for (;;) {
       const subs = await db
         .selectFrom("submission")
-        .select(["id", "org_unit_id", "district_id", "package_key", "form_key", "month_index", "updated_at"])
+        .select(["id", "revision", "org_unit_id", "district_id", "package_key", "form_key", "month_index", "updated_at"])
         .where("id", ">", after)
         .where("status", "in", [...COUNTED])
         .orderBy("id")
@@ -207,17 +309,26 @@ export class FactIndex {
       const last = Number(subs[subs.length - 1].id);
       for (const s of subs) {
         const unit = this.denseOfId(Number(s.org_unit_id));
-        builderOf(s.district_id === null ? 0 : Number(s.district_id)).report(s.package_key, s.form_key, Number(s.month_index), unit, s.updated_at);
+        builderOf(s.district_id === null ? 0 : Number(s.district_id)).report(
+          s.package_key,
+          s.form_key,
+          Number(s.month_index),
+          unit,
+          Number(s.id),
+          Number(s.revision),
+          s.updated_at,
+        );
       }
       // submission_value holds the facts of counted reports only (migration 007).
       const values = await sql<{
+        submission_id: number;
         org_unit_id: number;
         district_id: number | null;
         package_key: string;
         field_key: string;
         month_index: number;
         value: number;
-      }>`select org_unit_id, district_id, package_key, field_key, month_index, value from submission_value where submission_id > ${after} and submission_id <= ${last}`.execute(
+      }>`select submission_id, org_unit_id, district_id, package_key, field_key, month_index, value from submission_value where submission_id > ${after} and submission_id <= ${last}`.execute(
         db,
       );
       for (const v of values.rows) {
@@ -226,6 +337,7 @@ export class FactIndex {
           v.field_key,
           Number(v.month_index),
           this.denseOfId(Number(v.org_unit_id)),
+          Number(v.submission_id),
           Number(v.value),
         );
       }
@@ -314,62 +426,170 @@ export class FactIndex {
     this.units = { units, denseOf: this.units.denseOf, ancestors, levelCode };
   }
 
-  /** Reloads one district's bucket (its counted reports and their values), stored under `version`. */
+  /**
+   * Brings one district's bucket up to `version`. When it has a bucket, the district's counted
+   * reports are listed (id, revision, updated_at: one narrow query) and only those new or changed
+   * since are read with their values; entries of changed and no longer counted reports are
+   * dropped. Otherwise, or when many changed, everything of the district is read again.
+   */
   private async loadDistrict(district: number, version: number): Promise<void> {
-    const b = new BucketBuilder();
-    const db = this.db;
+    const old = this.buckets.get(district);
     const inDistrict = district === 0 ? sql`s.district_id is null` : sql`s.district_id = ${district}`;
+    const counted = sql`s.status in (${sql.join([...COUNTED])})`;
+    if (old) {
+      const listed = await sql<{
+        id: number;
+        revision: number;
+        package_key: string;
+        updated_at: string;
+      }>`select s.id, s.revision, s.package_key, s.updated_at from submission s where ${inDistrict} and ${counted}`.execute(this.db);
+      const now = new Map<number, number>();
+      const lastChange = new Map<string, string>();
+      for (const r of listed.rows) {
+        now.set(Number(r.id), stampOf(Number(r.revision), r.updated_at));
+        const at = lastChange.get(r.package_key);
+        if (at === undefined || r.updated_at > at) lastChange.set(r.package_key, r.updated_at);
+      }
+      const drop = new Set<number>();
+      const read: number[] = [];
+      for (const [id, stamp] of old.stamps) {
+        const current = now.get(id);
+        if (current === undefined) drop.add(id);
+        else if (current !== stamp) {
+          drop.add(id);
+          read.push(id);
+        }
+      }
+      for (const id of now.keys()) if (!old.stamps.has(id)) read.push(id);
+      if (read.length <= PARTIAL_MAX && read.length <= Math.max(100, now.size / 4)) {
+        // The district's values counted and summed by the database: a value written without its
+        // report's revision moving (no app path does; a hand-made fix in SQL could) makes them
+        // differ from the merged bucket's, and then everything is read again.
+        const check = await sql<{
+          n: number;
+          total: number | null;
+        }>`select count(*) as n, sum(v.value) as total from submission s inner join submission_value v on v.submission_id = s.id where ${inDistrict} and ${counted}`.execute(
+          this.db,
+        );
+        const b = new BucketBuilder();
+        for (let i = 0; i < read.length; i += ID_CHUNK) await this.readReports(b, inDistrict, counted, read.slice(i, i + ID_CHUNK));
+        const merged = b.merge(old, drop, lastChange, version);
+        if (sameValues(merged, Number(check.rows[0]?.n ?? 0), Number(check.rows[0]?.total ?? 0))) {
+          this.store(merged);
+          this.stats.partialReloads++;
+          return;
+        }
+      }
+    }
+    const b = new BucketBuilder();
+    await this.readReports(b, inDistrict, counted, null);
+    this.store(b.build(district, version));
+  }
+
+  /** Counted reports of a district with their values into `b`: those with the given ids, or all (null). */
+  private async readReports(b: BucketBuilder, inDistrict: RawBuilder<unknown>, counted: RawBuilder<unknown>, ids: number[] | null): Promise<void> {
+    const db = this.db;
+    const only = ids === null ? sql`` : sql` and s.id in (${sql.join(ids)})`;
     const subs = await sql<{
+      id: number;
+      revision: number;
       org_unit_id: number;
       package_key: string;
       form_key: string;
       month_index: number;
       updated_at: string;
-    }>`select s.org_unit_id, s.package_key, s.form_key, s.month_index, s.updated_at from submission s where ${inDistrict} and s.status in (${sql.join([...COUNTED])})`.execute(
+    }>`select s.id, s.revision, s.org_unit_id, s.package_key, s.form_key, s.month_index, s.updated_at from submission s where ${inDistrict} and ${counted}${only}`.execute(
       db,
     );
-    for (const s of subs.rows) b.report(s.package_key, s.form_key, Number(s.month_index), this.denseOfId(Number(s.org_unit_id)), s.updated_at);
+    for (const s of subs.rows)
+      b.report(s.package_key, s.form_key, Number(s.month_index), this.denseOfId(Number(s.org_unit_id)), Number(s.id), Number(s.revision), s.updated_at);
+    if (ids !== null && subs.rows.length === 0) return;
+    // Values of the reports just read only (one read later than the other: a report changed in
+    // between moves the version again, and its stamp, kept from the first read, reads it again then).
+    const found = ids === null ? sql`` : sql` and s.id in (${sql.join(subs.rows.map((s) => Number(s.id)))})`;
     const values = await sql<{
+      submission_id: number;
       org_unit_id: number;
       package_key: string;
       field_key: string;
       month_index: number;
       value: number;
-    }>`select v.org_unit_id, v.package_key, v.field_key, v.month_index, v.value from submission s inner join submission_value v on v.submission_id = s.id where ${inDistrict} and s.status in (${sql.join([...COUNTED])})`.execute(
+    }>`select v.submission_id, v.org_unit_id, v.package_key, v.field_key, v.month_index, v.value from submission s inner join submission_value v on v.submission_id = s.id where ${inDistrict} and ${counted}${found}`.execute(
       db,
     );
-    for (const v of values.rows) b.value(v.package_key, v.field_key, Number(v.month_index), this.denseOfId(Number(v.org_unit_id)), Number(v.value));
-    this.buckets.set(district, b.build(district, version));
+    for (const v of values.rows)
+      b.value(v.package_key, v.field_key, Number(v.month_index), this.denseOfId(Number(v.org_unit_id)), Number(v.submission_id), Number(v.value));
+  }
+
+  /** Keeps a reloaded bucket unless a newer reload finished first (versions only grow). */
+  private store(bucket: Bucket): void {
+    if ((this.buckets.get(bucket.district)?.version ?? -1) < bucket.version) this.buckets.set(bucket.district, bucket);
     this.stats.districtReloads++;
   }
 
   /**
-   * Brings the index up to `versions` (read by the caller before it reads anything else): reloads
-   * the districts whose version moved, and the tree, memberships and bucket 0 when row 0 moved.
+   * Brings the index up to `versions` (read by the caller before it reads anything else) for what
+   * the caller reads: the districts in `districts` (every district when null), and the tree,
+   * memberships and bucket 0 when row 0 moved. Each district reloads on its own, once for
+   * concurrent callers (a caller that needs a version a reload under way already reaches joins
+   * it); a caller never waits for the reload of a district it does not read, so the view of one
+   * district is not held up by submissions elsewhere. A district left behind reloads when
+   * someone reads it (its version is compared again then).
    */
-  refresh(versions: DataVersions): Promise<void> {
-    const next = this.refreshing.then(() => this.refreshTo(versions));
-    this.refreshing = next.catch(() => undefined);
-    return next;
+  async refresh(versions: DataVersions, districts: ReadonlySet<number> | null = null): Promise<void> {
+    if (versions.global > this.globalVersion) await this.reloadGlobal(versions.global);
+    const waits: Array<Promise<void>> = [];
+    const wanted = districts ?? versions.byDistrict.keys();
+    for (const district of wanted) {
+      const version = versions.byDistrict.get(district);
+      if (version === undefined) continue;
+      const wait = this.reloadDistrict(district, version);
+      if (wait) waits.push(wait);
+    }
+    await Promise.all(waits);
   }
 
-  private async refreshTo(versions: DataVersions): Promise<void> {
-    let changed = false;
-    if (versions.global !== this.globalVersion && versions.global > this.globalVersion) {
+  /** The reload of row 0 under way, if any, and the version it loads. */
+  private globalReload: { version: number; done: Promise<void> } | null = null;
+  /** Reloads of districts under way, and the version each loads. */
+  private readonly districtReloads = new Map<number, { version: number; done: Promise<void> }>();
+
+  private reloadGlobal(version: number): Promise<void> {
+    const running = this.globalReload;
+    if (running && running.version >= version) return running.done;
+    const done = (async () => {
+      // One reload of the tree at a time: a newer one waits for the older one, then reads again.
+      await running?.done.catch(() => undefined);
+      if (this.globalVersion >= version) return;
       await this.loadUnits();
-      await this.loadDistrict(0, versions.global);
-      this.globalVersion = versions.global;
+      await this.loadDistrict(0, version);
+      if (version > this.globalVersion) this.globalVersion = version;
       this.stats.globalReloads++;
-      changed = true;
-    }
-    for (const [district, version] of versions.byDistrict) {
-      const b = this.buckets.get(district);
-      // Versions only grow; an older caller's versions never roll a bucket back.
-      if (b && b.version >= version) continue;
+      this.recount();
+    })().finally(() => {
+      if (this.globalReload?.done === done) this.globalReload = null;
+    });
+    this.globalReload = { version, done };
+    return done;
+  }
+
+  /** Null when the district's bucket is already at `version` or newer; else the reload to wait for. */
+  private reloadDistrict(district: number, version: number): Promise<void> | null {
+    const b = this.buckets.get(district);
+    // Versions only grow; an older caller's versions never roll a bucket back.
+    if (b && b.version >= version) return null;
+    const running = this.districtReloads.get(district);
+    if (running && running.version >= version) return running.done;
+    const done = (async () => {
+      await running?.done.catch(() => undefined);
+      if ((this.buckets.get(district)?.version ?? -1) >= version) return;
       await this.loadDistrict(district, version);
-      changed = true;
-    }
-    if (changed) this.recount();
+      this.recount();
+    })().finally(() => {
+      if (this.districtReloads.get(district)?.done === done) this.districtReloads.delete(district);
+    });
+    this.districtReloads.set(district, { version, done });
+    return done;
   }
 
   /**
@@ -399,6 +619,20 @@ export class FactIndex {
     }
     return newest;
   }
+}
+
+/**
+ * The districts whose buckets facts of these units (rows, or org paths) read: each unit's own
+ * district; null (every district) when one is above district level.
+ */
+export function districtsOf(units: ReadonlyArray<{ path: string }>): Set<number> | null {
+  const out = new Set<number>();
+  for (const u of units) {
+    const ids = u.path.split("/").filter(Boolean);
+    if (ids.length < 3) return null;
+    out.add(Number(ids[2]));
+  }
+  return out;
 }
 
 const indexes = new WeakMap<object, FactIndex>();

@@ -29,7 +29,7 @@ import { mayReadGroup } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import type { Database, OrgLevel, OrgUnit } from "~/db/schema";
-import { readyFactIndex } from "./fact-index.server";
+import { districtsOf, readyFactIndex } from "./fact-index.server";
 import { rowFacts } from "./fact-index-facts.server";
 import { cachedRowFacts, cacheFor, readVersions, type DataVersions, type ScorecardCache } from "./scorecard-cache.server";
 import { groupMembersDuringQuery } from "./expected-units.server";
@@ -312,8 +312,14 @@ async function computeResult(
   const r = await resolve(db, q);
   const plan = planScorecard(r.pkg, r.request);
   // The fact index (decision 040), when this process has it, brought up to the versions read first.
+  // Only the districts this scorecard reads (its rows, its parent, the paths of "data last
+  // changed"): a view of one district does not wait for reloads of districts changed elsewhere.
   const index = versions ? readyFactIndex(db) : null;
-  if (index && versions) await index.refresh(versions);
+  const paths = r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]);
+  if (index && versions) {
+    const units = [...r.rows, ...(r.parent ? [r.parent] : []), ...paths.map((path) => ({ path }))];
+    await index.refresh(versions, districtsOf(units));
+  }
   let facts;
   let total: RowFacts[] | undefined;
   if (cache && versions) {
@@ -332,7 +338,6 @@ async function computeResult(
     total = await villageTotal(db, plan, r);
   }
   const scorecard = computeScorecard(r.pkg, r.request, { facts, orgChains: r.orgChains, yardsticks: r.yardsticks, ...(total ? { total } : {}) });
-  const paths = r.parent ? [r.parent.path] : (q.scopePaths ?? ["/"]);
   const fromIndex = index?.lastChangeUnder(q.packageKey, paths);
   const lastChange = fromIndex !== undefined ? fromIndex : await lastChangeOf(db, q.packageKey, paths);
   return { scorecard, request: r.request, parent: r.parent, rows: r.rows, effective: r.effective, lastChange, basis: q.basis ?? "nearest" };

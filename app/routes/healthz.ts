@@ -6,6 +6,7 @@ import { factIndexStatus } from "~/models/fact-index.server";
  * Public: readiness for load balancers; ok once every migration has run and the database answers.
  * `scorecards`: when the background warmer (decision 013) last finished a run and how many
  * selections it built — counts and a time, no data; absent when no warmer runs in this process.
+ * `factIndex`: its size and how often a district or the tree was reloaded (the load test reads these).
  */
 export async function loader() {
   const handle = getDbHandle();
@@ -18,7 +19,18 @@ export async function loader() {
   const warm = warmerStatus();
   const scorecards = warm ? { warmedAt: warm.last?.at ?? null, views: warm.last?.views ?? 0, runs: warm.runs } : undefined;
   const index = factIndexStatus();
-  const factIndex = index ? { ready: index.ready, loadMs: index.loadMs, values: index.values, reports: index.reports, bytes: index.bytes } : undefined;
+  const factIndex = index
+    ? {
+        ready: index.ready,
+        loadMs: index.loadMs,
+        values: index.values,
+        reports: index.reports,
+        bytes: index.bytes,
+        districtReloads: index.districtReloads,
+        partialReloads: index.partialReloads,
+        globalReloads: index.globalReloads,
+      }
+    : undefined;
   return Response.json(
     { ok, db: handle.kind, ...(scorecards ? { scorecards } : {}), ...(factIndex ? { factIndex } : {}) },
     { status: ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },

@@ -117,7 +117,7 @@ describe.each(DIALECTS)("the fact index on %s", (kind) => {
       .orderBy("s.id")
       .execute();
     expect(submitted.length).toBeGreaterThan(2);
-    const before = { district: index.stats.districtReloads, global: index.stats.globalReloads };
+    const before = { district: index.stats.districtReloads, partial: index.stats.partialReloads, global: index.stats.globalReloads };
     expect((await decide({ user: verifier, id: submitted[0].id, decision: "approve", revision: submitted[0].revision, note: "" })).ok).toBe(true);
     expect((await decide({ user: verifier, id: submitted[1].id, decision: "return", revision: submitted[1].revision, note: "Periksa lagi" })).ok).toBe(true);
     // An edited report (a submitted one, corrected) and a new one, through the store every write path uses.
@@ -136,13 +136,51 @@ describe.each(DIALECTS)("the fact index on %s", (kind) => {
       ),
     );
     await expectAgreement("after approval, return, edit, new report");
-    // Changes in one district reload that district only, never the tree.
+    // Changes in one district reload that district only, never the tree, and read only the
+    // changed reports (an approval, a return, an edit, a new report: the rest is kept).
     expect(index.stats.districtReloads).toBeGreaterThan(before.district);
+    expect(index.stats.partialReloads).toBeGreaterThan(before.partial);
     expect(index.stats.globalReloads).toBe(before.global);
     const stored = await loadLevelsMemorySource();
     expect(stored.submissions.find((s) => s.org === edited.code && s.form === edited.form_key && s.period === edited.period)?.values.kunjungan).toBe(4321);
     clearScorecardCache(db);
     await expectSameScorecards("after approval, return, edit, new report");
+  });
+
+  it("reloads only the districts a scorecard reads; a district changed elsewhere follows when it is read", async () => {
+    const db = getDb();
+    // Reports in both districts: 11.01 (P2) and 11.02 (P3), one transaction each.
+    const store = async (code: "P2" | "P3", district: "11.01" | "11.02", pasien: number) => {
+      const effective = (await effectivePackage(KEY, unit[district].id))!;
+      const form = effective.package.forms.find((f) => f.key === "pkm_bulanan")!;
+      await db.transaction().execute((trx) =>
+        storeSubmissions(trx, [{ unit: unit[code], effective, form, period: "2024-11", data: { pasien }, warnings: [] }], {
+          status: "submitted",
+          actorUserId: null,
+        }),
+      );
+    };
+    await index.refresh(await readVersions(db));
+    await store("P2", "11.01", 31);
+    await store("P3", "11.02", 32);
+    const moved = await readVersions(db);
+    const [d1, d2] = [unit["11.01"].id, unit["11.02"].id];
+    expect(index.buckets.get(d1)!.version).toBeLessThan(moved.byDistrict.get(d1)!);
+    expect(index.buckets.get(d2)!.version).toBeLessThan(moved.byDistrict.get(d2)!);
+    const reloads = index.stats.districtReloads;
+    // The Puskesmas of 11.01: its bucket reloads, 11.02's stays behind (nobody read it yet).
+    await buildScorecard({ packageKey: KEY, period: "2024-11", parentCode: "11.01" }, db);
+    expect(index.buckets.get(d1)!.version).toBe(moved.byDistrict.get(d1));
+    expect(index.buckets.get(d2)!.version).toBeLessThan(moved.byDistrict.get(d2)!);
+    expect(index.stats.districtReloads).toBe(reloads + 1);
+    // Reading 11.02 brings it up; concurrent readers of one district share one reload.
+    await Promise.all([1, 2, 3].map(() => index.refresh(moved, new Set([d2]))));
+    expect(index.buckets.get(d2)!.version).toBe(moved.byDistrict.get(d2));
+    expect(index.stats.districtReloads).toBe(reloads + 2);
+    // A national view reads every district, and the facts agree with the reference.
+    await expectAgreement("after reports in both districts");
+    clearScorecardCache(db);
+    await expectSameScorecards("after reports in both districts");
   });
 
   it("follows a publication, new units with reports and changed group memberships", async () => {

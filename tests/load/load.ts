@@ -378,14 +378,34 @@ async function main(): Promise<number> {
             const t0 = performance.now();
             sent++;
             try {
-              const res = await fetch(target + step.path, {
-                method: step.method,
-                headers: headersFor(vu, step, target),
-                body: step.body,
-                redirect: "manual",
-                signal: AbortSignal.timeout(10_000),
+              // The 10-s abort, and a second clock beside it: one run (of several) once waited
+              // minutes after its time was up with no request open, so an answer that neither
+              // comes nor aborts is counted as a timeout rather than holding the report back.
+              const controller = new AbortController();
+              let timer: NodeJS.Timeout | undefined;
+              const deadline = new Promise<never>((_, reject) => {
+                timer = setTimeout(() => {
+                  controller.abort();
+                  reject(Object.assign(new Error("no answer within 10 s"), { name: "TimeoutError" }));
+                }, 10_000);
               });
-              answered(vu, step, res.status, await res.text(), performance.now() - t0);
+              try {
+                const answer = (async () => {
+                  const res = await fetch(target + step.path, {
+                    method: step.method,
+                    headers: headersFor(vu, step, target),
+                    body: step.body,
+                    redirect: "manual",
+                    signal: controller.signal,
+                  });
+                  return { status: res.status, body: await res.text() };
+                })();
+                answer.catch(() => undefined);
+                const { status, body } = await Promise.race([answer, deadline]);
+                answered(vu, step, status, body, performance.now() - t0);
+              } finally {
+                clearTimeout(timer);
+              }
             } catch (err) {
               const timeout = (err as Error).name === "TimeoutError";
               if (timeout) timeouts++;
@@ -433,6 +453,22 @@ async function main(): Promise<number> {
     console.error(
       `[load] ${users.length} virtual users (${operatorCount} operators, ${verifierCount} verifiers, ${facilitatorCount} facilitators), ${connections} connections, ${durationS} s…`,
     );
+    // The fact index's reloads per instance (decision 040, /healthz): a district reloads when a
+    // submission moved its version and someone reads it.
+    const reloadsOf = async () =>
+      Promise.all(
+        servers.map(async (s) => {
+          const health = (await (await fetch(`${s.baseUrl}/healthz`, { signal: AbortSignal.timeout(10_000) })).json()) as {
+            factIndex?: { districtReloads?: number; partialReloads?: number; globalReloads?: number };
+          };
+          return {
+            district: health.factIndex?.districtReloads ?? 0,
+            partial: health.factIndex?.partialReloads ?? 0,
+            global: health.factIndex?.globalReloads ?? 0,
+          };
+        }),
+      );
+    const reloads0 = await reloadsOf();
     const cpu0 = cpuOfServers();
     let driver: {
       tool: string;
@@ -483,8 +519,15 @@ async function main(): Promise<number> {
         autocannon: null,
       };
     }
+    console.error("[load] users done; waiting for the last login, then counting the stored submissions…");
     await loginLoop;
     const serverCpuMs = cpuOfServers() - cpu0;
+    const reloads1 = await reloadsOf();
+    const factIndexReloads = reloads1.map((r, i) => ({
+      district: r.district - reloads0[i].district,
+      partial: r.partial - reloads0[i].partial,
+      global: r.global - reloads0[i].global,
+    }));
 
     // Every acknowledged submit is stored as submitted; the only others are those whose answer
     // autocannon dropped when the time was up (at most one per operator connection).
@@ -542,6 +585,7 @@ async function main(): Promise<number> {
         cpuMsPerRequest: Math.round((serverCpuMs / Math.max(1, driver.requests + loginsDone)) * 10) / 10,
         cpuCores: Math.round((serverCpuMs / 1000 / elapsedS) * 100) / 100,
       },
+      factIndexReloads,
       scenarios: perScenario,
       overall,
       logins: loginsDone,
@@ -648,6 +692,7 @@ function printReport(s: any, failed: boolean): void {
     `${s.driver.tool}: ${s.driver.requests} requests, ${s.driver.requestsPerSecond} req/s${s.driver.latencyMs ? `; latency p50 ${s.driver.latencyMs.p50} ms, p90 ${s.driver.latencyMs.p90}, p97.5 ${s.driver.latencyMs.p97_5}, p99 ${s.driver.latencyMs.p99}, max ${s.driver.latencyMs.max}` : ""}; non-2xx ${s.driver.non2xx}, errors ${s.driver.errors}, timeouts ${s.driver.timeouts}`,
     `Database: ${s.database === "postgres" ? "PostgreSQL (throwaway server on 127.0.0.1)" : "SQLite (one file)"}; ${s.instances} app instance${s.instances > 1 ? "s, requests round-robin" : ""}`,
     `Server${s.instances > 1 ? "s" : ""}: NODE_ENV=${s.server.nodeEnv}; CPU${s.database === "postgres" ? " (app processes + PostgreSQL)" : ""} ${s.server.cpuMs} ms during the run = ${s.server.cpuMsPerRequest} ms per request, ${s.server.cpuCores} cores busy on average (from /proc: independent of other load on the machine)`,
+    `Fact index reloads during the run, per instance (districts, of them partial / tree): ${s.factIndexReloads.map((r: { district: number; partial: number; global: number }) => `${r.district}, ${r.partial} partial / ${r.global}`).join("; ")}`,
     `Unloaded (one request at a time, median of 3, ms): ${Object.entries(s.unloadedMs)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,

@@ -277,6 +277,11 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
   // Per window, per unit field: value and presence per dense unit (only units under the rows are written).
   const unitValue = windows.map((w) => w.unitFields.map(() => ({ v: new Float64Array(0), has: new Uint8Array(0) })));
 
+  // With an org-group filter: the units with any membership of that key in their lineage (1), the
+  // only ones passesOrgGroup can pass — the others are refused per value without looking further.
+  const inGroupLineage = new Uint8Array(orgGroup === null ? 0 : n);
+  if (orgGroup !== null) for (const u of byId) if (table.units[u]!.lineage.some((x) => x.groupKey === orgGroup)) inGroupLineage[u] = 1;
+
   // Working arrays, per window k of a form: per-unit counts, values, months; per-row sums.
   const eligible = new Int32Array(n);
   const count = Array.from({ length: W }, () => new Int32Array(n));
@@ -327,7 +332,7 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
     // period ending at that month.
     const reportsLevel = new Set(reporters.levels as string[]);
     for (const u of byId) eligible[u] = reportsLevel.has(table.units[u]!.level) ? slot[u] + 1 : 0;
-    const keep: Keep = orgGroup === null ? null : (u, m) => passesOrgGroup(table.units[u]!, orgGroup, m - span, m);
+    const keep: Keep = orgGroup === null ? null : (u, m) => inGroupLineage[u] === 1 && passesOrgGroup(table.units[u]!, orgGroup, m - span, m);
 
     // Reports: per window, counted unit-periods per unit (and, for explain, each unit's months).
     const monthsOfUnit = options.withUnitLists ? new Map<number, number[]>() : null;

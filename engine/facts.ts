@@ -104,6 +104,32 @@ export interface UnitFacts {
   groups?: string[];
 }
 
+/**
+ * Per-unit facts as columns, which a provider may give instead of one UnitFacts object per unit
+ * (the fact index does: a national scorecard has 10,000+ units in each window, docs/decisions/044-columnar-unit-facts.md).
+ * Unit i: code `codes[i]`; its value of a per-unit field `values.get(key)[i]`, NaN = no value;
+ * bit j of `forms[i]` set = it reported `formNames[j]`; with `groupKeys`, bit j of `groups[i]` set =
+ * it is in group `groupKeys[j]` (rule 8). One UnitColumns may hold the units of many rows; each
+ * row names its own positions with a UnitSegment.
+ */
+export interface UnitColumns {
+  codes: readonly string[];
+  values: ReadonlyMap<string, Float64Array>;
+  /** At most 31 forms (bits of an Int32Array). */
+  formNames: readonly string[];
+  forms: Int32Array;
+  /** Present exactly when the window has unitGroups; at most 31 keys. */
+  groupKeys?: readonly string[];
+  groups?: Int32Array;
+}
+
+/** The units of one row in a UnitColumns: positions from..to-1. */
+export interface UnitSegment {
+  columns: UnitColumns;
+  from: number;
+  to: number;
+}
+
 /** Facts of one row org unit in one window. */
 export interface RowFacts {
   row: string;
@@ -112,6 +138,8 @@ export interface RowFacts {
   totals: Record<string, number | null>;
   /** Reporting units (a counted submission of a form read by unitFields), for count_units. */
   units?: UnitFacts[];
+  /** The same units as columns (instead of `units`; never both): see UnitColumns. unitFactsOf() gives them as objects. */
+  unitColumns?: UnitSegment[];
   /** Per form: unit-periods with a counted submission. */
   reported: Record<string, number>;
   /** Per form: Σ over its periods in the window of the units expected for that period. */

@@ -35,22 +35,26 @@ function isTargetLevel(level: string): level is TargetLevel {
  * scorecard cell).
  */
 export class TargetIndex {
-  private readonly byKey = new Map<string, Target[]>();
+  /** By indicator, then year (no key string built per lookup: two lookups per scorecard cell). */
+  private readonly byKey = new Map<string, Map<number, Target[]>>();
 
   constructor(targets: readonly Target[]) {
     for (const t of targets) {
-      const k = `${t.indicator}\u0000${t.year}`;
-      const list = this.byKey.get(k);
+      let byYear = this.byKey.get(t.indicator);
+      if (!byYear) this.byKey.set(t.indicator, (byYear = new Map()));
+      const list = byYear.get(t.year);
       if (list) list.push(t);
-      else this.byKey.set(k, [t]);
+      else byYear.set(t.year, [t]);
     }
   }
 
   /** All targets of an indicator in a year, in document order. */
   candidates(indicator: string, year: number): readonly Target[] {
-    return this.byKey.get(`${indicator}\u0000${year}`) ?? [];
+    return this.byKey.get(indicator)?.get(year) ?? NONE;
   }
 }
+
+const NONE: readonly Target[] = Object.freeze([]);
 
 const indexCache = new WeakMap<readonly Target[], TargetIndex>();
 

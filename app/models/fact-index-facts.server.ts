@@ -17,7 +17,9 @@ import {
   type PlanWindow,
   type RowFacts,
   type ScorecardPlan,
+  type UnitColumns,
   type UnitFacts,
+  type UnitSegment,
 } from "@engine";
 import type { DbOrTrx } from "~/auth/audit.server";
 import type { OrgUnit } from "~/db/schema";
@@ -245,6 +247,8 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
   // The buckets the rows cover: one district, or every district (and bucket 0) for wider rows.
   const districtOfRows = depth >= 2 ? new Set(rows.map((r) => Number(r.path.split("/").filter(Boolean)[2]))) : null;
   const buckets = [...index.buckets.values()].filter((b) => (districtOfRows ? districtOfRows.has(b.district) : true));
+  // Each bucket's data of the package, looked up once (not per bucket × field).
+  const bucketData = buckets.map((b) => b.packages.get(pkg));
   // For rows at district level or above without a group filter, a district's bucket goes to one row whole.
   const wholeBuckets = depth <= 2 && orgGroup === null;
   const bucketSlot = buckets.map((b) => {
@@ -272,6 +276,11 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
   const unitFieldIndex = windows.map((w) => new Map(w.unitFields.map((k, i) => [k, i])));
   // Per window, per unit field: value and presence per dense unit (only units under the rows are written).
   const unitValue = windows.map((w) => w.unitFields.map(() => ({ v: new Float64Array(0), has: new Uint8Array(0) })));
+
+  // With an org-group filter: the units with any membership of that key in their lineage (1), the
+  // only ones passesOrgGroup can pass — the others are refused per value without looking further.
+  const inGroupLineage = new Uint8Array(orgGroup === null ? 0 : n);
+  if (orgGroup !== null) for (const u of byId) if (table.units[u]!.lineage.some((x) => x.groupKey === orgGroup)) inGroupLineage[u] = 1;
 
   // Working arrays, per window k of a form: per-unit counts, values, months; per-row sums.
   const eligible = new Int32Array(n);
@@ -323,12 +332,12 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
     // period ending at that month.
     const reportsLevel = new Set(reporters.levels as string[]);
     for (const u of byId) eligible[u] = reportsLevel.has(table.units[u]!.level) ? slot[u] + 1 : 0;
-    const keep: Keep = orgGroup === null ? null : (u, m) => passesOrgGroup(table.units[u]!, orgGroup, m - span, m);
+    const keep: Keep = orgGroup === null ? null : (u, m) => inGroupLineage[u] === 1 && passesOrgGroup(table.units[u]!, orgGroup, m - span, m);
 
     // Reports: per window, counted unit-periods per unit (and, for explain, each unit's months).
     const monthsOfUnit = options.withUnitLists ? new Map<number, number[]>() : null;
-    for (const b of buckets) {
-      const series = b.packages.get(pkg)?.forms.get(form);
+    for (const data of bucketData) {
+      const series = data?.forms.get(form);
       if (!series) continue;
       countReports(series.months, series.units, lo, hi, maskOf, eligible, count, keep, monthsOfUnit);
     }
@@ -372,7 +381,7 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
       rowHas.fill(0);
       const levelCodes = LEVEL_CODES.map((l, i) => (reportsLevel.has(l) ? i : -1)).filter((i) => i >= 0);
       for (let bi = 0; bi < buckets.length; bi++) {
-        const series = buckets[bi].packages.get(pkg)?.fields.get(key);
+        const series = bucketData[bi]?.fields.get(key);
         if (!series) continue;
         const whole = bucketSlot[bi];
         if (!unitLevel && whole === -2) continue; // a district under none of the rows
@@ -434,11 +443,57 @@ export function indexRowFacts(index: FactIndex, plan: ScorecardPlan, rows: reado
   windows.forEach((w, wi) => {
     const bits = reportedBits[wi];
     const names = unitFormNames[wi];
+    const ownFields = new Set(w.fields);
+    // The units count_units sees, of every row, as one UnitColumns (engine/facts.ts): no object
+    // per unit; each row's units are a segment of it, in code order as the SQL provider lists them.
+    const columnar = bits !== null && names.length <= 31 && (w.unitGroups?.length ?? 0) <= 31;
+    let segments: UnitSegment[][] | null = null;
+    if (bits && columnar) {
+      let total = 0;
+      for (let s = 0; s < R; s++) for (const u of denseOfRow[s]) if (bits[u] !== 0) total++;
+      const codes: string[] = new Array<string>(total);
+      const forms = new Int32Array(total);
+      const values = new Map<string, Float64Array>();
+      const stores = w.unitFields.map((key, fi) => {
+        const column = new Float64Array(total);
+        values.set(key, column);
+        return { column, store: unitValue[wi][fi] };
+      });
+      const columns: UnitColumns = { codes, values, formNames: names, forms };
+      if (w.unitGroups) {
+        columns.groupKeys = w.unitGroups;
+        columns.groups = new Int32Array(total);
+      }
+      segments = [];
+      let at = 0;
+      for (let s = 0; s < R; s++) {
+        const from = at;
+        const units = unitsOfRow[s];
+        const dense = denseOfRow[s];
+        for (let j = 0; j < units.length; j++) {
+          const u = dense[j];
+          const b = bits[u];
+          if (b === 0) continue;
+          codes[at] = units[j].code;
+          forms[at] = b;
+          for (const { column, store } of stores) column[at] = store.has.length > 0 && store.has[u] ? store.v[u] : NaN;
+          if (w.unitGroups) {
+            let g = 0;
+            for (const key of groupsInWindow(units[j], w.unitGroups, w.start, w.end)) g |= 1 << w.unitGroups.indexOf(key);
+            columns.groups![at] = g;
+          }
+          at++;
+        }
+        segments.push(at > from ? [{ columns, from, to: at }] : []);
+      }
+    }
     for (let s = 0; s < R; s++) {
       const f = facts[wi][s];
       for (const key of w.fields) if (!(key in f.totals)) f.totals[key] = null;
-      for (const key of Object.keys(f.totals)) if (!w.fields.includes(key)) delete f.totals[key];
-      if (bits) {
+      for (const key of Object.keys(f.totals)) if (!ownFields.has(key)) delete f.totals[key];
+      if (segments) f.unitColumns = segments[s];
+      else if (bits) {
+        // More forms or group keys than bits of a column: one object per unit.
         const list: UnitFacts[] = [];
         const units = unitsOfRow[s];
         const dense = denseOfRow[s];

@@ -260,6 +260,17 @@ const IMPLEMENTATIONS: ReadonlyMap<string, FunctionBuilder> = new Map<string, Fu
     ([condition]) =>
       (scope, state) => {
         tick(state);
+        const cursor = scope.unitCursor;
+        if (cursor) {
+          // The same loop over a cursor: count_units cannot nest, so one cursor serves the whole loop.
+          let count = 0;
+          for (let i = 0, n = cursor.count; i < n; i++) {
+            tick(state);
+            cursor.at(i);
+            if (condition(cursor, state) === true) count++;
+          }
+          return count;
+        }
         const units = scope.units;
         if (!Array.isArray(units)) return "MISSING";
         let count = 0;
@@ -275,6 +286,7 @@ const IMPLEMENTATIONS: ReadonlyMap<string, FunctionBuilder> = new Map<string, Fu
     "units",
     () => (scope, state) => {
       tick(state);
+      if (scope.unitCursor) return scope.unitCursor.count;
       const units = scope.units;
       return Array.isArray(units) ? units.length : "MISSING";
     },

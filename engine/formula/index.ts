@@ -2,7 +2,19 @@
  * Public API of the formula language: parse → check → compile once → evaluate many times.
  * See docs/documents.md "Formula language" for the language itself.
  */
-export type { CheckEnv, CheckResult, CompiledFormula, EvalResult, EvalScope, FormulaContext, FormulaType, FormulaValue, NullReason, ValueScope } from "./types";
+export type {
+  CheckEnv,
+  CheckResult,
+  CompiledFormula,
+  EvalResult,
+  EvalScope,
+  FormulaContext,
+  FormulaType,
+  FormulaValue,
+  NullReason,
+  UnitCursor,
+  ValueScope,
+} from "./types";
 export type { Expr, Span } from "./ast";
 export type { FormulaError, FormulaErrorCode, Locale } from "./errors";
 export { FORMULA_ERRORS, FORMULA_ERROR_CODES, FormulaCompileError, FormulaRuntimeError, formatMessage } from "./errors";

@@ -47,9 +47,22 @@ export interface ValueScope {
   inGroup?(key: string): boolean;
 }
 
-/** Scope of one evaluation; `units` are the per-unit scopes seen by `count_units`/`units()`. */
+/**
+ * The per-unit scopes as one moving scope (no object per unit): `at(i)` makes it unit i of
+ * `count`, then it answers `get`/`inGroup` for that unit.
+ */
+export interface UnitCursor extends ValueScope {
+  readonly count: number;
+  at(i: number): void;
+}
+
+/**
+ * Scope of one evaluation; `units` are the per-unit scopes seen by `count_units`/`units()`, or
+ * `unitCursor` the same units as a cursor (a scope gives one or the other).
+ */
 export interface EvalScope extends ValueScope {
   units?: readonly ValueScope[];
+  unitCursor?: UnitCursor;
 }
 
 /** Why a result has no value. */

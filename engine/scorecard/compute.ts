@@ -3,9 +3,9 @@
  * composite scores and ranks, and the total row.
  */
 import type { Bands, Target, TemplatePackage } from "../documents";
-import { FormulaRuntimeError, type ValueScope } from "../formula/index";
+import { FormulaRuntimeError, type UnitCursor, type ValueScope } from "../formula/index";
 import { completenessOf, reportedOf, sumRowFacts } from "../aggregate";
-import { dict, type PlanWindow, type RowFacts, type ScorecardPlan, type UnitFacts } from "../facts";
+import { dict, type PlanWindow, type RowFacts, type ScorecardPlan, type UnitColumns, type UnitFacts, type UnitSegment } from "../facts";
 import { parsePeriod, periodLabel } from "../period";
 import { bandsOf, cellStatus, trendOf, type CellState, type Trend } from "../status";
 import { describeScope, targetForPeriod, type TargetIndex, type OrgChainLink, type ResolvedTarget } from "../targets";
@@ -58,8 +58,67 @@ function unitScopeOf(unit: UnitFacts): RecordScope {
   return scope;
 }
 
-/** Row scope with its unit scopes, built once per RowFacts (a national total has 10,000+ units). */
-type RowScope = RecordScope & { units?: RecordScope[] };
+/**
+ * The units of a row given as columns (UnitSegment), seen through one moving scope: the positions
+ * of the units an indicator sees, per segment; `at(i)` moves to the i-th of them all.
+ */
+class ColumnCursor implements UnitCursor {
+  readonly count: number;
+  private columns: UnitColumns;
+  private position = 0;
+  inGroup?: (key: string) => boolean;
+  constructor(private readonly parts: ReadonlyArray<{ columns: UnitColumns; positions: Int32Array }>) {
+    let n = 0;
+    for (const p of parts) n += p.positions.length;
+    this.count = n;
+    this.columns = parts.length > 0 ? parts[0].columns : EMPTY_COLUMNS;
+    // in_group has a value only when the provider listed the units' groups (as for UnitFacts.groups).
+    if (parts.length > 0 && parts.every((p) => p.columns.groups !== undefined)) {
+      this.inGroup = (key) => {
+        const c = this.columns;
+        const bit = c.groupKeys!.indexOf(key);
+        return bit >= 0 && (c.groups![this.position] & (1 << bit)) !== 0;
+      };
+    }
+  }
+  at(i: number): void {
+    let k = i;
+    for (const p of this.parts) {
+      if (k < p.positions.length) {
+        this.columns = p.columns;
+        this.position = p.positions[k];
+        return;
+      }
+      k -= p.positions.length;
+    }
+    throw new RangeError(`unit ${i} of ${this.count}`);
+  }
+  get(key: string): number | null {
+    const column = this.columns.values.get(key);
+    if (column === undefined) return null;
+    const v = column[this.position];
+    return Number.isNaN(v) ? null : v;
+  }
+}
+
+const EMPTY_COLUMNS: UnitColumns = { codes: [], values: new Map(), formNames: [], forms: new Int32Array(0) };
+
+/** Positions of a segment's units that an indicator sees: those that reported one of its per-unit forms (as unitsForIndicator). */
+function segmentPositions(s: UnitSegment, unitForms: readonly string[]): Int32Array {
+  const c = s.columns;
+  let mask = 0;
+  for (const f of unitForms) {
+    const j = c.formNames.indexOf(f);
+    if (j >= 0) mask |= 1 << j;
+  }
+  const out = new Int32Array(s.to - s.from);
+  let n = 0;
+  for (let i = s.from; i < s.to; i++) if (unitForms.length === 0 || (c.forms[i] & mask) !== 0) out[n++] = i;
+  return n === out.length ? out : out.slice(0, n);
+}
+
+/** Row scope with its unit scopes (or their cursor), built once per RowFacts (a national total has 10,000+ units). */
+type RowScope = RecordScope & { units?: RecordScope[]; unitCursor?: UnitCursor };
 
 /** Units an indicator's count_units/units() see: those that reported one of its per-unit forms. */
 export function unitsForIndicator(units: readonly UnitFacts[], unitForms: readonly string[]): UnitFacts[] {
@@ -69,18 +128,36 @@ export function unitsForIndicator(units: readonly UnitFacts[], unitForms: readon
 
 function rowScopeFactory(): (facts: RowFacts, unitForms: readonly string[]) => RowScope {
   const cache = new WeakMap<RowFacts, Map<string, RowScope>>();
+  // The compiled indicators' unitForms arrays are the same objects cell after cell: their key once.
+  const keys = new WeakMap<readonly string[], string>();
   return (facts, unitForms) => {
     let byForms = cache.get(facts);
     if (!byForms) cache.set(facts, (byForms = new Map()));
-    const key = unitForms.join("|");
+    let key = keys.get(unitForms);
+    if (key === undefined) keys.set(unitForms, (key = unitForms.join("|")));
     let scope = byForms.get(key);
     if (!scope) {
       scope = new RecordScope(facts.totals) as RowScope;
       if (facts.units) scope.units = unitsForIndicator(facts.units, unitForms).map(unitScopeOf);
+      else if (facts.unitColumns)
+        scope.unitCursor = new ColumnCursor(facts.unitColumns.map((s) => ({ columns: s.columns, positions: segmentPositions(s, unitForms) })));
       byForms.set(key, scope);
     }
     return scope;
   };
+}
+
+/** An Evaluated of one shape, built without spreads: ~30,000 of these per national scorecard. */
+function result(
+  reason: CellReason | null,
+  completeness: number | null,
+  reported: number,
+  expected: number,
+  numerator: number | null = null,
+  denominator: number | null = null,
+  value: number | null = null,
+): Evaluated {
+  return { value, numerator, denominator, reason, completeness, reported, expected };
 }
 
 /** Value of one indicator on one row's facts (before target and status). */
@@ -89,27 +166,22 @@ function evaluateIndicator(
   facts: RowFacts | undefined,
   scopeOf: (facts: RowFacts, unitForms: readonly string[]) => RowScope,
 ): Evaluated {
-  const base = { numerator: null, denominator: null, value: null };
-  if (!facts) return { ...base, reason: ci.errors.length ? "FORMULA_ERROR" : "NO_DATA", completeness: null, reported: 0, expected: 0 };
+  if (!facts) return result(ci.errors.length ? "FORMULA_ERROR" : "NO_DATA", null, 0, 0);
   const completeness = completenessOf(facts, ci.forms);
   const reported = reportedOf(facts, ci.forms);
   let expected = 0;
   for (const f of ci.forms) expected += facts.expected[f] ?? 0;
-  const counts = { completeness, reported, expected };
-  if (ci.errors.length > 0 || !ci.numerator) return { ...base, ...counts, reason: "FORMULA_ERROR" };
-  if (ci.forms.length > 0 && reported === 0) return { ...base, ...counts, reason: "NO_DATA" };
-  if (ci.usesUnits && !facts.units) {
+  if (ci.errors.length > 0 || !ci.numerator) return result("FORMULA_ERROR", completeness, reported, expected);
+  if (ci.forms.length > 0 && reported === 0) return result("NO_DATA", completeness, reported, expected);
+  if (ci.usesUnits && !facts.units && !facts.unitColumns) {
     if (ci.unitFields.length > 0) {
       throw new Error(`Facts of row ${facts.row} (${facts.window}) lack per-unit values needed by indicator ${ci.indicator.key}`);
     }
     // units() without any count_units field names no form whose reporters are "the units": a
     // formula problem for the author, shown on the cell, never a crash of the whole scorecard.
-    return {
-      ...base,
-      ...counts,
-      reason: "FORMULA_ERROR",
-      message: "units() hanya bermakna bersama count_units(kondisi) atas isian formulir; tambahkan count_units pada rumus.",
-    };
+    const out = result("FORMULA_ERROR", completeness, reported, expected);
+    out.message = "units() hanya bermakna bersama count_units(kondisi) atas isian formulir; tambahkan count_units pada rumus.";
+    return out;
   }
   const scope = scopeOf(facts, ci.unitForms);
   try {
@@ -119,16 +191,20 @@ function evaluateIndicator(
     if (ci.denominator) {
       const den = ci.denominator.evaluate(scope);
       denominator = typeof den.value === "number" ? den.value : null;
-      if (denominator === null) return { ...base, numerator, ...counts, reason: den.reason ?? "MISSING" };
+      if (denominator === null) return result(den.reason ?? "MISSING", completeness, reported, expected, numerator);
     }
-    if (numerator === null) return { ...base, denominator, ...counts, reason: num.reason ?? "MISSING" };
-    if (denominator === 0) return { ...base, numerator, denominator, ...counts, reason: "DIV_ZERO" };
+    if (numerator === null) return result(num.reason ?? "MISSING", completeness, reported, expected, null, denominator);
+    if (denominator === 0) return result("DIV_ZERO", completeness, reported, expected, numerator, denominator);
     const factor = ci.indicator.factor ?? 1;
     const value = denominator === null ? numerator * factor : (numerator / denominator) * factor;
-    if (!Number.isFinite(value)) return { ...base, numerator, denominator, ...counts, reason: "NOT_FINITE" };
-    return { value: value === 0 ? 0 : value, numerator, denominator, ...counts, reason: null };
+    if (!Number.isFinite(value)) return result("NOT_FINITE", completeness, reported, expected, numerator, denominator);
+    return result(null, completeness, reported, expected, numerator, denominator, value === 0 ? 0 : value);
   } catch (e) {
-    if (e instanceof FormulaRuntimeError) return { ...base, ...counts, reason: "FORMULA_ERROR", message: e.message };
+    if (e instanceof FormulaRuntimeError) {
+      const out = result("FORMULA_ERROR", completeness, reported, expected);
+      out.message = e.message;
+      return out;
+    }
     throw e;
   }
 }
@@ -151,6 +227,8 @@ interface CellContext {
   compiled: CompiledPackage;
   plan: ScorecardPlan;
   windows: Map<string, PlanWindow>;
+  /** The plan's entry of each indicator, by key. */
+  planned: Map<string, ScorecardPlan["indicators"][number]>;
   factsOf: (row: string, window: string) => RowFacts | undefined;
   chainOf: (row: ScorecardRowRef) => readonly OrgChainLink[];
   scopeOf: (facts: RowFacts, unitForms: readonly string[]) => RowScope;
@@ -167,7 +245,13 @@ function judgedBy(ctx: CellContext, ci: CompiledIndicator, chain: readonly OrgCh
 
 /** One cell with the bands that judged it (explain.ts shows them); not part of the engine's API. */
 export function computeCell(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowRef): ScorecardCell & { evaluated: Evaluated; bands: Bands } {
-  const planned = ctx.plan.indicators.find((p) => p.key === ci.indicator.key)!;
+  const { cell, evaluated, bands } = cellParts(ctx, ci, row);
+  return { ...cell, evaluated, bands };
+}
+
+/** One cell, and apart from it what explain.ts also shows (the scorecard itself keeps only the cell). */
+function cellParts(ctx: CellContext, ci: CompiledIndicator, row: ScorecardRowRef): { cell: ScorecardCell; evaluated: Evaluated; bands: Bands } {
+  const planned = ctx.planned.get(ci.indicator.key)!;
   const window = ctx.windows.get(planned.window)!;
   const direction = ci.indicator.direction ?? "higher";
   const chain = ctx.chainOf(row);
@@ -204,7 +288,7 @@ export function computeCell(ctx: CellContext, ci: CompiledIndicator, row: Scorec
       decimals: ci.indicator.decimals ?? 1,
     });
   }
-  return {
+  const cell: ScorecardCell = {
     indicator: ci.indicator.key,
     row: row.code,
     value: evaluated.value,
@@ -220,9 +304,8 @@ export function computeCell(ctx: CellContext, ci: CompiledIndicator, row: Scorec
     expected: evaluated.expected,
     trend,
     previous,
-    evaluated,
-    bands,
   };
+  return { cell, evaluated, bands };
 }
 
 const SCORED_STATES: ReadonlySet<CellState> = new Set(["green", "yellow", "red"]);
@@ -268,9 +351,15 @@ export function buildContext(pkg: TemplatePackage, request: ScorecardRequest, da
   const compiled = compilePackage(pkg);
   const plan = planScorecard(pkg, request);
   const windows = new Map(plan.windows.map((w) => [w.id, w]));
-  const byKey = new Map<string, RowFacts>();
+  const planned = new Map(plan.indicators.map((p) => [p.key, p]));
+  // Facts by window, then row (no key string built per cell).
+  const byWindow = new Map<string, Map<string, RowFacts>>();
   for (const list of [data.facts, data.current, data.previous]) {
-    for (const f of list ?? []) byKey.set(`${f.row}\u0000${f.window}`, f);
+    for (const f of list ?? []) {
+      let rows = byWindow.get(f.window);
+      if (!rows) byWindow.set(f.window, (rows = new Map()));
+      rows.set(f.row, f);
+    }
   }
   const givenTotals: readonly RowFacts[] = data.total === undefined ? [] : Array.isArray(data.total) ? data.total : [data.total as RowFacts];
   const totalCode = request.total?.code ?? TOTAL_ROW_CODE;
@@ -279,7 +368,8 @@ export function buildContext(pkg: TemplatePackage, request: ScorecardRequest, da
     const given = givenTotals.find((f) => f.window === w.id);
     if (given) totalFacts.set(w.id, given);
     else {
-      const rows = plan.rows.map((r) => byKey.get(`${r}\u0000${w.id}`)).filter((f): f is RowFacts => f !== undefined);
+      const inWindow = byWindow.get(w.id);
+      const rows = plan.rows.map((r) => inWindow?.get(r)).filter((f): f is RowFacts => f !== undefined);
       totalFacts.set(w.id, sumRowFacts(rows, { row: totalCode, window: w.id }));
     }
   }
@@ -309,7 +399,8 @@ export function buildContext(pkg: TemplatePackage, request: ScorecardRequest, da
     compiled,
     plan,
     windows,
-    factsOf: isTotal ? (_row, window) => totalFacts.get(window) : (row, window) => byKey.get(`${row}\u0000${window}`),
+    planned,
+    factsOf: isTotal ? (_row, window) => totalFacts.get(window) : (row, window) => byWindow.get(window)?.get(row),
     chainOf,
     yardstickOf,
   });
@@ -343,10 +434,7 @@ export function computeScorecard(pkg: TemplatePackage, request: ScorecardRequest
   });
   const rowCtx = ctx(false);
   const makeRow = (ref: ScorecardRowRef, c: CellContext): ScorecardRow => {
-    const cells = indicators.map((ci) => {
-      const { evaluated: _e, bands: _b, ...cell } = computeCell(c, ci, ref);
-      return cell;
-    });
+    const cells = indicators.map((ci) => cellParts(c, ci, ref).cell);
     const { score, scoredCells } = compositeScore(cells, weights);
     return { code: ref.code, name: ref.name, level: ref.level, cells, score, scoredCells, rank: null };
   };

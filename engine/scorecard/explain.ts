@@ -1,5 +1,6 @@
 /** Explaining one scorecard cell: everything behind its value and colour, and a summary. */
 import type { Bands, Direction, TemplatePackage } from "../documents";
+import { unitFactsOf } from "../aggregate";
 import { dict } from "../facts";
 import { periodLabel } from "../period";
 import { bandValueThresholds, DEFAULT_MIN_COMPLETENESS, type Band, type CellState, type Trend } from "../status";
@@ -227,8 +228,8 @@ export function explainCell(pkg: TemplatePackage, request: ScorecardRequest, dat
     formula: { numerator: ci.indicator.numerator, denominator: ci.indicator.denominator ?? null, errors: ci.errors },
     inputs,
     units:
-      ci.unitFields.length > 0 && facts?.units
-        ? unitsForIndicator(facts.units, ci.unitForms).map((u) => ({ code: u.code, values: Object.assign(dict<number | null>(), u.values) }))
+      ci.unitFields.length > 0 && facts && unitFactsOf(facts)
+        ? unitsForIndicator(unitFactsOf(facts)!, ci.unitForms).map((u) => ({ code: u.code, values: Object.assign(dict<number | null>(), u.values) }))
         : null,
     numerator: computed.numerator,
     denominator: computed.denominator,

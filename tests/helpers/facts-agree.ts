@@ -1,10 +1,10 @@
 /** The SQL fact provider and the engine's in-memory reference must agree on every cell (tests/integration/scorecard-sql.test.ts, tests/integration/reporting-levels.test.ts). */
 import { expect } from "vitest";
 import type { Kysely } from "kysely";
-import type { GroupMembership, RowFacts } from "@engine";
+import { unitFactsOf, type GroupMembership, type RowFacts } from "@engine";
 import type { Database } from "~/db/schema";
 
-/** Same rows and windows, reported and expected counts, totals (6 decimals), per-unit values and groups (in_group) and, when listed, contributing and missing units. */
+/** Same rows and windows, reported and expected counts, totals (6 decimals), per-unit values, forms and groups (in_group) — as objects or columns — and, when listed, contributing and missing units. */
 export function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], label: string) {
   const key = (f: RowFacts) => `${f.window}|${f.row}`;
   const mem = new Map(memFacts.map((f) => [key(f), f]));
@@ -19,11 +19,12 @@ export function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], labe
       if (m.totals[k] === null) expect(s.totals[k], `${label} ${key(s)} ${k}`).toBeNull();
       else expect(s.totals[k], `${label} ${key(s)} ${k}`).toBeCloseTo(m.totals[k]!, 6);
     }
-    if (m.units) {
+    // Units as objects or as columns (the fact index's), compared as objects.
+    if (unitFactsOf(m)) {
       const norm = (u: RowFacts["units"]) =>
-        (u ?? []).map((x) => ({ code: x.code, values: { ...x.values }, groups: x.groups })).sort((a, b) => a.code.localeCompare(b.code));
-      const su = norm(s.units);
-      const mu = norm(m.units);
+        (u ?? []).map((x) => ({ code: x.code, values: { ...x.values }, groups: x.groups, forms: x.forms })).sort((a, b) => a.code.localeCompare(b.code));
+      const su = norm(unitFactsOf(s));
+      const mu = norm(unitFactsOf(m));
       expect(
         su.map((u) => u.code),
         `${label} units ${key(s)}`,
@@ -33,6 +34,11 @@ export function expectSameFacts(sqlFacts: RowFacts[], memFacts: RowFacts[], labe
         su.map((u) => [u.code, u.groups]),
         `${label} unit groups ${key(s)}`,
       ).toEqual(mu.map((u) => [u.code, u.groups]));
+      // The forms each unit reported (count_units of an indicator sees the units of its own forms).
+      expect(
+        su.map((u) => [u.code, u.forms]),
+        `${label} unit forms ${key(s)}`,
+      ).toEqual(mu.map((u) => [u.code, u.forms]));
       su.forEach((u, i) => {
         for (const [k, v] of Object.entries(mu[i].values)) {
           if (v === null) expect(u.values[k]).toBeNull();

@@ -44,12 +44,12 @@ describe.each(DIALECTS)("the fact index on %s", (kind) => {
   const periods = LEVEL_PERIODS;
 
   /** Brings the index up to the database's versions and compares it with the reference everywhere; returns what it saw. */
-  async function expectAgreement(label: string): Promise<{ values: number; reported: number }> {
+  async function expectAgreement(label: string): Promise<{ values: number; reported: number; columnUnits: number }> {
     const db = getDb();
     await index.refresh(await readVersions(db));
     const memory = await loadLevelsMemorySource();
     const pkg = (await effectivePackage(KEY, null))!.package;
-    const seen = { values: 0, reported: 0 };
+    const seen = { values: 0, reported: 0, columnUnits: 0 };
     for (const orgGroup of [undefined, "lokus", "blud"]) {
       for (const set of rowSets) {
         const rows = await set.rows();
@@ -59,7 +59,11 @@ describe.each(DIALECTS)("the fact index on %s", (kind) => {
           const at = `${label}: ${set.name} ${p.period}${p.ytd ? " ytd" : ""} ${orgGroup ?? ""}`;
           const reference = computeRowFacts(plan, memory);
           expectSameFacts(indexRowFacts(index, plan, rows, { withUnitLists: true }), reference, at);
-          expectSameFacts(indexRowFacts(index, plan, rows), reference, `${at} (no lists)`);
+          const plain = indexRowFacts(index, plan, rows);
+          expectSameFacts(plain, reference, `${at} (no lists)`);
+          // The index gives per-unit facts as columns (decision 044), never one object per unit.
+          expect(plain.some((f) => f.units !== undefined)).toBe(false);
+          seen.columnUnits += plain.reduce((a, f) => a + (f.unitColumns ?? []).reduce((n, x) => n + x.to - x.from, 0), 0);
           seen.values += reference.filter((f) => Object.values(f.totals).some((v) => v !== null)).length;
           seen.reported += reference.reduce((a, f) => a + Object.values(f.reported).reduce((x, y) => x + y, 0), 0);
         }
@@ -91,6 +95,7 @@ describe.each(DIALECTS)("the fact index on %s", (kind) => {
     const seen = await expectAgreement("first load");
     expect(seen.values).toBeGreaterThan(50);
     expect(seen.reported).toBeGreaterThan(100);
+    expect(seen.columnUnits).toBeGreaterThan(10);
     await expectSameScorecards("first load");
   });
 

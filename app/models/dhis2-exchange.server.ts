@@ -10,6 +10,7 @@
 import { fieldsOf, parsePeriod, type Field, type Form } from "@engine/server";
 import { XMLBuilder } from "fast-xml-parser";
 import type { DbOrTrx } from "~/auth/audit.server";
+import { MAX_DHIS2_IMPORT_BYTES } from "~/utils/limits";
 import { exportScope, importScope } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
@@ -34,7 +35,7 @@ import {
 } from "./submissions.server";
 
 /** Largest dataValueSets body an import reads (bytes), and most values in one. */
-export const MAX_DHIS2_IMPORT_BYTES = 10 * 1024 * 1024;
+export { MAX_DHIS2_IMPORT_BYTES };
 export const MAX_DHIS2_VALUES = 100_000;
 /** Conflicts listed in an import summary; the counts stay exact. */
 export const MAX_CONFLICTS = 1_000;
@@ -378,7 +379,12 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v.trim(
  */
 export async function importDataValueSets(
   principal: ExchangePrincipal,
-  input: { body: string | Uint8Array; packageKey?: string | null; ip?: string | null },
+  input: {
+    body: string | Uint8Array;
+    packageKey?: string | null;
+    ip?: string | null;
+    /** The API token importing (named on each audit row). */ apiTokenId?: number;
+  },
   now = clock.now(),
 ): Promise<ImportSummary> {
   const db = getDb();
@@ -600,6 +606,7 @@ export async function importDataValueSets(
         now,
         lockCache,
         ip: input.ip ?? null,
+        apiTokenId: input.apiTokenId,
       }),
     );
   } catch (err) {

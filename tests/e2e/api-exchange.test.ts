@@ -5,7 +5,7 @@
  * packages expect from a Puskesmas, answers built from each form's JSON Schema as the API serves
  * it — reads the district's scorecard back and finds that Puskesmas's cells computed from the
  * submitted numbers, then exports the same month as dataValueSets, ADX (checked against the IHE
- * ADX schema) and FHIR (checked with validateFhir). The demo is seeded as of 10 March 2026
+ * ADX schema) and FHIR (checked with validateFhir), and posts the dataValueSets back (nothing new). The demo is seeded as of 10 March 2026
  * (PANTAU_NOW), so March 2026 is open for reports.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -161,6 +161,23 @@ describe("a month of reports through the API, read back and exported", () => {
     expect(new Set(values.map((v) => v.orgUnit)).size).toBe(1);
     const spm = submitted.get("spm_bulanan")!;
     expect(values.filter((v) => v.value === String(spm.spm01_bumil_k6)).length).toBeGreaterThan(0);
+
+    // The same set posted back by the Puskesmas's write token (through the server's body limits and request guard): nothing new to store.
+    const back = await fetch(url(`/dhis2/dataValueSets?package=${PKG}`), {
+      method: "POST",
+      headers: { Authorization: `Bearer ${writeToken}`, "Content-Type": "application/json" },
+      body: dvs.text,
+    });
+    const summary = await back.json();
+    expect(back.status, JSON.stringify(summary).slice(0, 600)).toBe(200);
+    expect(summary).toMatchObject({ status: "SUCCESS", reports: 0, importCount: { imported: 0, updated: 0, ignored: values.length } });
+    const readOnly = await fetch(url(`/dhis2/dataValueSets?package=${PKG}`), {
+      method: "POST",
+      headers: { Authorization: `Bearer ${readToken}`, "Content-Type": "application/json" },
+      body: dvs.text,
+    });
+    expect(readOnly.status).toBe(403);
+    expect(readOnly.headers.get("content-type")).toMatch(/^application\/problem\+json/);
 
     const adx = await get(readToken, `/dhis2/adx${q}`);
     expect(adx.status).toBe(200);

@@ -170,6 +170,33 @@ describe.each(DIALECTS)("API exchange on %s", (kind) => {
     }
   });
 
+  it("answers a query to fix with a 4xx problem in the caller's language, never a 500", async () => {
+    for (const [fn, opPath] of [
+      [dataValueSets.loader, "/dhis2/dataValueSets"],
+      [adx.loader, "/dhis2/adx"],
+    ] as const) {
+      for (const search of [
+        `?package=${PKG}&period=bukan-periode`,
+        `?package=${PKG}&period=2026-13`,
+        `?package=tidak-ada&period=${MONTH}`,
+        `?package=${PKG}&period=${MONTH}&unit=X999`,
+      ]) {
+        const res = await api(fn, opPath, search, "verifier", { lang: "en" });
+        expect(res.status, `${opPath}${search}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${opPath}${search}`).toBeLessThan(500);
+        expect(res.type).toBe("application/problem+json");
+      }
+    }
+    for (const search of [`?period=bukan-periode`, `?period=${MONTH}&area=X999`, `?period=${MONTH}&level=planet`, `?period=${MONTH}&package=tidak-ada`]) {
+      const res = await api(measureReports.loader, "/fhir/MeasureReport", search, "verifier");
+      expect(res.status, search).toBeGreaterThanOrEqual(400);
+      expect(res.status, search).toBeLessThan(500);
+    }
+    const english = await api(adx.loader, "/dhis2/adx", `?package=${PKG}&period=${MONTH}&unit=${OTHER_DISTRICT}`, "verifier", { lang: "en" });
+    const indonesian = await api(adx.loader, "/dhis2/adx", `?package=${PKG}&period=${MONTH}&unit=${OTHER_DISTRICT}`, "verifier");
+    expect(english.body.detail).not.toBe(indonesian.body.detail);
+  });
+
   it("serves FHIR Measure and MeasureReport searchsets that validate; outside the area or without a scorecard role, 403", async () => {
     const m = await api(measures.loader, "/fhir/Measure", `?package=${PKG}`, "verifier");
     expect(m.status).toBe(200);

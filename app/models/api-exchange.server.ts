@@ -108,7 +108,8 @@ export interface ApiImportSummary {
  * POST /api/v1/dhis2/dataValueSets[?package]: imports a dataValueSets body exactly as the CLI does
  * (all or nothing, checked like a web submission), as the token's grant, with the token named on
  * every audit row. A token limited to some packages must name one of them (or hold only one).
- * Any conflict stores nothing and answers a problem document listing every conflict.
+ * Any conflict stores nothing and answers a problem document listing every conflict (403 when a
+ * value's unit lies outside the token's area).
  */
 export async function apiImportDataValueSets(caller: ApiCaller, request: Request, ip: string): Promise<ApiImportSummary> {
   requireWrite(caller);
@@ -125,9 +126,17 @@ export async function apiImportDataValueSets(caller: ApiCaller, request: Request
       pointer: c.index === null ? "" : `/dataValues/${c.index}`,
       message: `${c.object}: ${inLocale(caller, c.text)}`,
     }));
-    const status = summary.httpStatus;
-    const code = status === 413 ? "too-large" : status === 400 ? "bad-json" : "import-refused";
-    const title = status === 413 ? "api.problem.tooLarge.title" : status === 400 ? "api.problem.badRequest.title" : "api.problem.conflict.title";
+    // A value for a unit outside the token's area makes the whole request one the token may not make.
+    const status = summary.conflicts.some((c) => c.outOfScope) ? 403 : summary.httpStatus;
+    const code = status === 403 ? "forbidden" : status === 413 ? "too-large" : status === 400 ? "bad-json" : "import-refused";
+    const title =
+      status === 403
+        ? "api.problem.forbidden.title"
+        : status === 413
+          ? "api.problem.tooLarge.title"
+          : status === 400
+            ? "api.problem.badRequest.title"
+            : "api.problem.conflict.title";
     const more = summary.conflictCount > summary.conflicts.length ? ` (+${summary.conflictCount - summary.conflicts.length})` : "";
     throw new ApiProblem(status, code, title, null, {}, errors, {}, inLocale(caller, summary.text) + more);
   }

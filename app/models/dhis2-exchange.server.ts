@@ -340,6 +340,8 @@ export interface ImportConflict {
   /** Index of the value in dataValues (0-based); null for a conflict of a whole report. */
   index: number | null;
   text: LocalizedText;
+  /** The value's org unit lies outside the principal's area (an API answers 403). */
+  outOfScope?: true;
 }
 
 /** DHIS2's import summary, in Pantau's words: counts of values, conflicts, and how many reports were stored. */
@@ -487,6 +489,7 @@ export async function importDataValueSets(
     }
     if (!inScope(principal, unit)) {
       conflict(ou, i, "exchange.import.outOfScope", { orgUnit: ou, code: unit.code });
+      if (conflicts.length > 0 && conflicts[conflicts.length - 1].index === i) conflicts[conflicts.length - 1].outOfScope = true;
       continue;
     }
     const period = fromDhis2Period(pe);

@@ -287,7 +287,7 @@ describe.each(DIALECTS)("API exchange on %s", (kind) => {
         }),
         lang: "en",
       });
-      expect(outside.status).toBe(409);
+      expect(outside.status).toBe(403);
       expect(outside.body.errors).toEqual([expect.objectContaining({ pointer: "/dataValues/1" })]);
       await nothingStored();
 

@@ -9,6 +9,7 @@ import { ApiProblem, packageAllowed, requirePackage, requireWrite, type ApiCalle
 import { inArea, mayEnterFor, mayReadHistory, SCORECARD_ROLES } from "~/auth/policy.server";
 import { getDb } from "~/db/db.server";
 import type { OrgUnit } from "~/db/schema";
+import type { MessageKey } from "~/i18n/catalog";
 import { say } from "~/i18n/message";
 import { FORM_BODY_BYTES } from "~/utils/limits";
 import { findUnitForm, IDEMPOTENCY_KEY_PATTERN, MAX_DATA_CHARS, saveEntry, type RefusedResult } from "./entry.server";
@@ -31,12 +32,23 @@ import { effectivePackages, listPackages } from "./templates.server";
  * 400 with the parser's reason when it does not parse.
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
+  const text = await readBoundedJsonText(request, FORM_BODY_BYTES, "api.problem.tooLarge.detail");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiProblem(400, "bad-json", "api.problem.badRequest.title", "api.problem.badJson.detail", { reason: (err as Error).message.slice(0, 200) }, [
+      { pointer: "", message: (err as Error).message.slice(0, 200) },
+    ]);
+  }
+}
+
+/** The text of a JSON body of at most `limit` bytes (415 when not JSON, 413 over the limit with `tooLargeKey`'s detail). */
+export async function readBoundedJsonText(request: Request, limit: number, tooLargeKey: MessageKey): Promise<string> {
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new ApiProblem(415, "not-json", "api.problem.notJson.title", "api.problem.notJson.detail");
-  const tooLarge = () =>
-    new ApiProblem(413, "too-large", "api.problem.tooLarge.title", "api.problem.tooLarge.detail", { limit: `${FORM_BODY_BYTES / 1024 / 1024} MB` });
+  const tooLarge = () => new ApiProblem(413, "too-large", "api.problem.tooLarge.title", tooLargeKey, { limit: `${limit / 1024 / 1024} MB` });
   const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > FORM_BODY_BYTES) throw tooLarge();
+  if (declared > limit) throw tooLarge();
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -45,21 +57,14 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > FORM_BODY_BYTES) {
+      if (size > limit) {
         await reader.cancel().catch(() => undefined);
         throw tooLarge();
       }
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ApiProblem(400, "bad-json", "api.problem.badRequest.title", "api.problem.badJson.detail", { reason: (err as Error).message.slice(0, 200) }, [
-      { pointer: "", message: (err as Error).message.slice(0, 200) },
-    ]);
-  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 const notFound = () => new ApiProblem(404, "not-found", "api.problem.notFound.title", null);

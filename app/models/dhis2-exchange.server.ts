@@ -10,6 +10,7 @@
 import { fieldsOf, parsePeriod, type Field, type Form } from "@engine/server";
 import { XMLBuilder } from "fast-xml-parser";
 import type { DbOrTrx } from "~/auth/audit.server";
+import { MAX_DHIS2_IMPORT_BYTES } from "~/utils/limits";
 import { exportScope, importScope } from "~/auth/policy.server";
 import type { SessionUser } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
@@ -34,7 +35,7 @@ import {
 } from "./submissions.server";
 
 /** Largest dataValueSets body an import reads (bytes), and most values in one. */
-export const MAX_DHIS2_IMPORT_BYTES = 10 * 1024 * 1024;
+export { MAX_DHIS2_IMPORT_BYTES };
 export const MAX_DHIS2_VALUES = 100_000;
 /** Conflicts listed in an import summary; the counts stay exact. */
 export const MAX_CONFLICTS = 1_000;
@@ -339,6 +340,8 @@ export interface ImportConflict {
   /** Index of the value in dataValues (0-based); null for a conflict of a whole report. */
   index: number | null;
   text: LocalizedText;
+  /** The value's org unit lies outside the principal's area (an API answers 403). */
+  outOfScope?: true;
 }
 
 /** DHIS2's import summary, in Pantau's words: counts of values, conflicts, and how many reports were stored. */
@@ -378,7 +381,12 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v.trim(
  */
 export async function importDataValueSets(
   principal: ExchangePrincipal,
-  input: { body: string | Uint8Array; packageKey?: string | null; ip?: string | null },
+  input: {
+    body: string | Uint8Array;
+    packageKey?: string | null;
+    ip?: string | null;
+    /** The API token importing (named on each audit row). */ apiTokenId?: number;
+  },
   now = clock.now(),
 ): Promise<ImportSummary> {
   const db = getDb();
@@ -481,6 +489,7 @@ export async function importDataValueSets(
     }
     if (!inScope(principal, unit)) {
       conflict(ou, i, "exchange.import.outOfScope", { orgUnit: ou, code: unit.code });
+      if (conflicts.length > 0 && conflicts[conflicts.length - 1].index === i) conflicts[conflicts.length - 1].outOfScope = true;
       continue;
     }
     const period = fromDhis2Period(pe);
@@ -600,6 +609,7 @@ export async function importDataValueSets(
         now,
         lockCache,
         ip: input.ip ?? null,
+        apiTokenId: input.apiTokenId,
       }),
     );
   } catch (err) {

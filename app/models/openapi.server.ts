@@ -9,6 +9,7 @@
 import formSchema from "@schemas/form.schema.json";
 import textSchema from "@schemas/text.schema.json";
 import { apiCallsPerMinute } from "~/auth/api.server";
+import { MAX_DHIS2_IMPORT_BYTES } from "~/utils/limits";
 import { IDEMPOTENCY_KEY_PATTERN } from "./entry.server";
 
 type Json = Record<string, unknown>;
@@ -193,6 +194,68 @@ export function openApiDocument(): Json {
         },
       },
     },
+    DataValue: {
+      type: "object",
+      required: ["dataElement", "period", "orgUnit", "value"],
+      properties: {
+        dataElement: { type: "string" },
+        period: { type: "string", description: "DHIS2 period: `202611`, `2026Q4`, `2026`." },
+        orgUnit: { type: "string" },
+        categoryOptionCombo: { type: "string" },
+        attributeOptionCombo: { type: "string" },
+        value: { type: "string" },
+        lastUpdated: { type: "string" },
+      },
+    },
+    DataValueSets: {
+      type: "object",
+      description: "DHIS2's /api/dataValueSets JSON (docs/dhis2.md).",
+      required: ["dataValues"],
+      properties: { dataSet: { type: "string" }, dataValues: { type: "array", items: ref("DataValue") } },
+    },
+    ImportSummary: {
+      type: "object",
+      description: "DHIS2-style import summary of a stored import (a refused one is a problem document listing each conflict in `errors`).",
+      required: ["status", "description", "package", "importCount", "reports", "conflicts"],
+      additionalProperties: false,
+      properties: {
+        status: { const: "SUCCESS" },
+        description: { type: "string" },
+        package: { type: ["string", "null"] },
+        importCount: {
+          type: "object",
+          required: ["imported", "updated", "ignored", "deleted"],
+          properties: { imported: { type: "integer" }, updated: { type: "integer" }, ignored: { type: "integer" }, deleted: { type: "integer" } },
+        },
+        reports: { type: "integer", description: "Reports stored (new, or a new revision)." },
+        conflicts: { type: "array", maxItems: 0 },
+      },
+    },
+    FhirSearchset: {
+      type: "object",
+      description: "A FHIR R4 Bundle of type searchset (validated against the R4 definitions in tests; docs/fhir.md).",
+      required: ["resourceType", "id", "type", "timestamp", "total", "entry"],
+      properties: {
+        resourceType: { const: "Bundle" },
+        id: { type: "string" },
+        type: { const: "searchset" },
+        timestamp: { type: "string" },
+        total: { type: "integer", minimum: 0 },
+        link: { type: "array", items: { type: "object", required: ["relation", "url"] } },
+        entry: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["fullUrl", "resource", "search"],
+            properties: {
+              fullUrl: { type: "string" },
+              resource: { type: "object", required: ["resourceType", "id"] },
+              search: { type: "object", required: ["mode"], properties: { mode: { enum: ["match", "include"] } } },
+            },
+          },
+        },
+      },
+    },
     Meeting: {
       type: "object",
       required: ["id", "kind", "title", "period", "meetingDate", "status", "scopeNames", "packageKey"],
@@ -216,6 +279,28 @@ export function openApiDocument(): Json {
     query("group", "Indicator group key."),
     query("ytd", "`1`: year to date."),
     query("orgGroup", "Org-unit group key."),
+  ];
+  const exchangeParams = [
+    query("package", "Package key (required)."),
+    query("period", "Period, Pantau's (`2026-11`) or DHIS2's (`202611`) (required)."),
+    query("unit", "Code of the subtree's root inside the token's area (default: the token's unit)."),
+  ];
+  const exchangeErrors = {
+    "404": problem("No such package or unit."),
+    "409": problem("The package's DHIS2 mapping is missing or broken."),
+    "422": problem("`package` or `period` missing."),
+    "400": problem("A query parameter is not valid."),
+  };
+  const fhirOk = { description: "OK", content: { "application/fhir+json": { schema: ref("FhirSearchset") } } };
+  const fhirScorecardParams = [
+    query("period", "Period (required): `2026-11`, `2026-Q4`, `2026`."),
+    query("package", "Package key (default: the national package); `template` is accepted too."),
+    query("area", "Code of a unit inside the token's area (`parent` is accepted too)."),
+    query("level", "Row level."),
+    query("group", "Indicator group key."),
+    query("orgGroup", "Org-unit group key."),
+    query("ytd", "`1`: year to date."),
+    query("basis", "`nearest` (default) or `national` targets."),
   ];
   built = {
     openapi: "3.1.0",
@@ -342,6 +427,70 @@ export function openApiDocument(): Json {
           required: ["rows", "truncated"],
           properties: { rows: { type: "array", items: { type: "object" } }, truncated: { type: "boolean" } },
         }),
+      },
+      "/dhis2/dataValueSets": {
+        get: op(
+          "DHIS2 dataValueSets JSON of one package and period, for the token's area or a unit inside it.",
+          ref("DataValueSets"),
+          { parameters: exchangeParams },
+          exchangeErrors,
+        ),
+        post: op(
+          "Import a dataValueSets body, all or nothing, as the token's grant (write tokens).",
+          ref("ImportSummary"),
+          {
+            parameters: [query("package", "Package key; default: the one whose mapping has the body's data set (a token limited to packages must name one).")],
+            requestBody: { required: true, content: json(ref("DataValueSets")) },
+          },
+          {
+            "400": problem("Unreadable JSON, not a dataValueSets body, or no package to import into."),
+            "409": problem("Conflicts (each in `errors`, pointing at `/dataValues/<i>`) or a broken mapping; nothing stored."),
+            "413": problem(`Body over ${MAX_DHIS2_IMPORT_BYTES / 1024 / 1024} MB or too many values.`),
+            "415": problem("Body is not JSON."),
+          },
+        ),
+      },
+      "/dhis2/adx": {
+        get: {
+          ...op("The same values as ADX XML (IHE QRPH ADX).", {}, { parameters: exchangeParams }, exchangeErrors),
+          responses: {
+            "200": { description: "OK", content: { "application/adx+xml": { schema: { type: "string" } } } },
+            ...GUARDED_ERRORS,
+            ...exchangeErrors,
+          },
+        },
+      },
+      "/fhir/Measure": {
+        get: {
+          ...op(
+            "A published package's indicators as FHIR Measures.",
+            {},
+            {
+              parameters: [
+                query("package", "Package key (required)."),
+                query("version", "Published version (default: the newest).", { type: "integer", minimum: 1 }),
+              ],
+            },
+          ),
+          responses: {
+            "200": fhirOk,
+            ...GUARDED_ERRORS,
+            "404": problem("No such published package or version."),
+            "422": problem("`package` missing or `version` not a whole number."),
+          },
+        },
+      },
+      "/fhir/MeasureReport": {
+        get: {
+          ...op("A scorecard as FHIR MeasureReports (matches) with their Organizations and Measures (included).", {}, { parameters: fhirScorecardParams }),
+          responses: {
+            "200": fhirOk,
+            ...GUARDED_ERRORS,
+            "400": problem("A query parameter is not valid."),
+            "404": problem("No such unit or group."),
+            "422": problem("`period` missing."),
+          },
+        },
       },
       "/meetings": {
         get: op("Meetings the token may read.", { type: "object", required: ["meetings"], properties: { meetings: { type: "array", items: ref("Meeting") } } }),

@@ -37,3 +37,6 @@ export const ANONYMOUS_BODY_BYTES = 64 * KB;
  * characters of JSON, percent-encoded: up to ~3 bytes each) with its few other fields.
  */
 export const FORM_BODY_BYTES = 2 * MB;
+
+/** Largest DHIS2 dataValueSets body an import reads (CLI, model and POST /api/v1/dhis2/dataValueSets). */
+export const MAX_DHIS2_IMPORT_BYTES = 10 * MB;

@@ -146,6 +146,10 @@ describe.each(DIALECTS)("API on %s", (kind) => {
     expect(Object.keys(doc.body.paths).sort()).toEqual(
       [
         "/actions",
+        "/dhis2/adx",
+        "/dhis2/dataValueSets",
+        "/fhir/Measure",
+        "/fhir/MeasureReport",
         "/groups",
         "/meetings",
         "/openapi.json",

@@ -37,7 +37,7 @@ const PUBLIC: Record<string, string> = {
 /**
  * API routes (docs/api.md): a bearer token only. Anonymous callers and callers with any session
  * cookie get a 401 problem document, never a redirect and never data; scope, read-only and
- * package limits of tokens are tested in tests/integration/api.test.ts.
+ * package limits of tokens are tested in tests/integration/api.test.ts and api-exchange.test.ts.
  */
 const API: Record<string, { params?: Record<string, string> }> = {
   "api.v1.org-units": {},
@@ -50,6 +50,10 @@ const API: Record<string, { params?: Record<string, string> }> = {
   "api.v1.scorecards_.explain": {},
   "api.v1.actions": {},
   "api.v1.meetings": {},
+  "api.v1.dhis2.dataValueSets": {},
+  "api.v1.dhis2.adx": {},
+  "api.v1.fhir.Measure": {},
+  "api.v1.fhir.MeasureReport": {},
 };
 
 /**

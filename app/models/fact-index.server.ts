@@ -657,10 +657,13 @@ export async function factIndexSettled(db: DbOrTrx): Promise<void> {
   await indexes.get(db)?.pending?.catch(() => undefined);
 }
 
-/** Readiness and size of the index for /healthz (null when this process has none). */
-export function factIndexStatus(db: DbOrTrx = getDb()): ({ ready: boolean } & IndexStats) | null {
+/**
+ * Readiness and size of the index for /healthz (null when this process has none). `loading`: a
+ * load is under way and not yet done (a failed load is not loading: scorecards stay on SQL).
+ */
+export function factIndexStatus(db: DbOrTrx = getDb()): ({ ready: boolean; loading: boolean } & IndexStats) | null {
   const index = indexes.get(db);
-  return index ? { ready: index.ready, ...index.stats } : null;
+  return index ? { ready: index.ready, loading: !index.ready && index.pending !== null, ...index.stats } : null;
 }
 
 /**

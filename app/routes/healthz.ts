@@ -4,6 +4,9 @@ import { factIndexStatus } from "~/models/fact-index.server";
 
 /**
  * Public: readiness for load balancers; ok once every migration has run and the database answers.
+ * While this process's fact index is still loading (a start, decision 040) the answer is 503 with
+ * `starting: true`, so a balancer sends scorecard viewers to a warm instance; the process serves
+ * every page meanwhile (scorecards through SQL). A failed index load does not hold readiness back.
  * `scorecards`: when the background warmer (decision 013) last finished a run and how many
  * selections it built — counts and a time, no data; absent when no warmer runs in this process.
  * `factIndex`: its size and how often a district or the tree was reloaded (the load test reads these).
@@ -31,8 +34,9 @@ export async function loader() {
         globalReloads: index.globalReloads,
       }
     : undefined;
+  const starting = index?.loading === true;
   return Response.json(
-    { ok, db: handle.kind, ...(scorecards ? { scorecards } : {}), ...(factIndex ? { factIndex } : {}) },
-    { status: ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },
+    { ok, db: handle.kind, ...(starting ? { starting } : {}), ...(scorecards ? { scorecards } : {}), ...(factIndex ? { factIndex } : {}) },
+    { status: ok && !starting ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 }

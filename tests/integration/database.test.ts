@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { CompiledQuery, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateToLatest, openDb } from "~/db/db.server";
+import { getDb, migrateToLatest, openDb } from "~/db/db.server";
+import { dropFactIndex, loadFactIndex } from "~/models/fact-index.server";
 import { isReadOnlyQuery, READER_PRAGMAS } from "~/db/sqlite-dialect.server";
 import { getAncestors, getOrgByCode, listChildren, listSubtree } from "~/models/org.server";
 import { checkOrgCsv, importOrgCsv } from "~/models/org-import.server";
@@ -131,6 +132,25 @@ describe.each(DIALECTS)("database layer on %s", (kind) => {
     const res = (await healthz.loader()) as Response;
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, db: kind });
+  });
+
+  it("answers 503 on /healthz while the fact index is loading, 200 once it is ready", async () => {
+    const db = getDb();
+    const loading = loadFactIndex(db); // under way: its first query has not answered yet
+    try {
+      const during = (await healthz.loader()) as Response;
+      expect(during.status).toBe(503);
+      expect(await during.json()).toMatchObject({ ok: true, starting: true, factIndex: { ready: false } });
+      await loading;
+      const after = (await healthz.loader()) as Response;
+      expect(after.status).toBe(200);
+      const body = await after.json();
+      expect(body).toMatchObject({ ok: true, factIndex: { ready: true } });
+      expect(body.starting).toBeUndefined();
+    } finally {
+      await loading.catch(() => undefined);
+      dropFactIndex(db);
+    }
   });
 
   it("keeps a materialised path: subtree, children and ancestors by prefix", async () => {

@@ -16,6 +16,7 @@ import * as m013 from "./013_org_unit_groups";
 import * as m014 from "./014_reporting_levels";
 import * as m015 from "./015_api_tokens";
 import * as m016 from "./016_dhis2_mapping";
+import * as m017 from "./017_submission_district_index";
 
 export const migrations: Record<string, Migration> = {
   "001_initial": m001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "014_reporting_levels": m014,
   "015_api_tokens": m015,
   "016_dhis2_mapping": m016,
+  "017_submission_district_index": m017,
 };

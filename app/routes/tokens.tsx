@@ -208,7 +208,11 @@ export default function TokensPage() {
                   </td>
                   <td>{t(tok.access === "write" ? "tokens.access.write" : "tokens.access.read")}</td>
                   <td>{tok.packageKeys.length ? tok.packageKeys.join(", ") : t("tokens.packages.all")}</td>
-                  <td>{t(`tokens.state.${tok.state}` as MessageKey, { date: utcMinute(tok.expiresAt) })}</td>
+                  <td>
+                    {t(`tokens.state.${tok.state}` as MessageKey, {
+                      date: utcMinute(tok.state === "revoked" && tok.revokedAt ? tok.revokedAt : tok.expiresAt),
+                    })}
+                  </td>
                   <td>{tok.lastUsedAt ? t("tokens.utc", { at: utcMinute(tok.lastUsedAt) }) : t("tokens.never")}</td>
                   <td>
                     {tok.state === "revoked" ? null : (

@@ -181,7 +181,7 @@ describe("API tokens page", () => {
       .getByRole("status")
       .filter({ hasText: `Token #${tokenId} dicabut` })
       .waitFor();
-    await expect.poll(() => row.innerText()).toContain("Dicabut");
+    await expect.poll(() => row.innerText()).toMatch(/Dicabut 2026-11-20 12:\d\d UTC/);
     expect(await row.getByRole("button").count()).toBe(0);
     await axeClean(page);
     await screenshot(page, "tokens-revoked");

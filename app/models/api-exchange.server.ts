@@ -136,7 +136,10 @@ async function apiImport(caller: ApiCaller, request: Request, ip: string, format
   const input = { packageKey, ip, apiTokenId: caller.tokenId };
   const summary =
     format === "json"
-      ? await importDataValueSets(principal, { ...input, body: await readBoundedJsonText(request, MAX_DHIS2_IMPORT_BYTES, "api.problem.tooLargeImport.detail") })
+      ? await importDataValueSets(principal, {
+          ...input,
+          body: await readBoundedJsonText(request, MAX_DHIS2_IMPORT_BYTES, "api.problem.tooLargeImport.detail"),
+        })
       : await importAdx(principal, { ...input, body: await readBoundedXmlText(request, MAX_DHIS2_IMPORT_BYTES, "api.problem.tooLargeAdx.detail") });
   if (summary.status === "ERROR") {
     const errors = summary.conflicts.map((c) => ({

@@ -469,7 +469,10 @@ export async function importAdx(
     const group = groups[g] && typeof groups[g] === "object" ? (groups[g] as RawValue) : {};
     const values = Array.isArray(group.dataValue) ? (group.dataValue as unknown[]) : [];
     if (list.length + values.length > MAX_DHIS2_VALUES) {
-      const total = groups.reduce<number>((n, x) => n + (x && typeof x === "object" && Array.isArray((x as RawValue).dataValue) ? ((x as RawValue).dataValue as unknown[]).length : 0), 0);
+      const total = groups.reduce<number>(
+        (n, x) => n + (x && typeof x === "object" && Array.isArray((x as RawValue).dataValue) ? ((x as RawValue).dataValue as unknown[]).length : 0),
+        0,
+      );
       return refusedWhole(413, total, "exchange.import.tooMany", { count: total, max: MAX_DHIS2_VALUES });
     }
     const period = str(group.period) ?? "";

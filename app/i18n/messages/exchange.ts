@@ -66,7 +66,8 @@ export const id = {
   "exchange.import.adxDoctype": "Isi ADX memuat DOCTYPE atau deklarasi ENTITY; itu tidak diterima demi keamanan. Hapus bagian <!DOCTYPE …> lalu kirim lagi.",
   "exchange.import.notXml": "Isinya bukan XML yang sah (baris {line}: {reason}). Kirim ADX XML seperti ekspor DHIS2.",
   "exchange.import.adxShape": 'XML harus berupa dokumen ADX dengan elemen akar "adx" (namespace urn:ihe:qrph:adx:2015) berisi "group".',
-  "exchange.import.adxDisaggregation": "Nilai ADX memakai atribut disagregasi {attributes}; Pantau hanya membaca categoryOptionCombo. Kirim categoryOptionCombo yang dipetakan.",
+  "exchange.import.adxDisaggregation":
+    "Nilai ADX memakai atribut disagregasi {attributes}; Pantau hanya membaca categoryOptionCombo. Kirim categoryOptionCombo yang dipetakan.",
   "exchange.import.whichPackage": "Paket templat tidak dapat ditentukan; sebutkan paketnya (--package) atau isi dataSet yang dipetakan.",
   "exchange.import.valueShape": "Nilai ini tidak lengkap: dataElement, orgUnit, period dan value wajib ada.",
   "exchange.import.unknownElement": "Data element {dataElement} tidak dipetakan ke isian mana pun.",
@@ -74,7 +75,8 @@ export const id = {
   "exchange.import.unknownAoc": "Attribute option combo {aoc} bukan milik data set yang dipetakan.",
   "exchange.import.unknownOrgUnit": "Unit DHIS2 {orgUnit} tidak dipetakan ke unit Pantau.",
   "exchange.import.outOfScope": "Unit {code} (DHIS2 {orgUnit}) tidak ada di wilayah Anda; nilainya tidak diimpor.",
-  "exchange.import.period": "Periode {period} tidak terbaca; Pantau memakai bulan (202501), triwulan (2025Q1) dan tahun (2025); dalam ADX 2025-01-01/P1M, 2025-01-01/P3M dan 2025-01-01/P1Y.",
+  "exchange.import.period":
+    "Periode {period} tidak terbaca; Pantau memakai bulan (202501), triwulan (2025Q1) dan tahun (2025); dalam ADX 2025-01-01/P1M, 2025-01-01/P3M dan 2025-01-01/P1Y.",
   "exchange.import.twice": "Data element {dataElement} muncul dua kali untuk laporan yang sama dengan nilai berbeda (pertama di nilai ke-{first}).",
   "exchange.import.formNotForUnit": "Formulir {form} tidak berlaku untuk unit {code}.",
   "exchange.import.fieldNotInForm": "Isian {field} tidak ada dalam formulir {form} yang berlaku untuk unit {code}.",
@@ -150,7 +152,8 @@ export const en: Record<keyof typeof id, string> = {
   "exchange.import.adxDoctype": "The ADX body holds a DOCTYPE or ENTITY declaration, which is refused for safety. Remove the <!DOCTYPE …> part and send again.",
   "exchange.import.notXml": "The body is not well-formed XML (line {line}: {reason}). Send ADX XML as DHIS2 exports it.",
   "exchange.import.adxShape": 'The XML must be an ADX document whose root element is "adx" (namespace urn:ihe:qrph:adx:2015) holding "group" elements.',
-  "exchange.import.adxDisaggregation": "The ADX value uses disaggregation attributes {attributes}; Pantau reads categoryOptionCombo only. Send the mapped categoryOptionCombo.",
+  "exchange.import.adxDisaggregation":
+    "The ADX value uses disaggregation attributes {attributes}; Pantau reads categoryOptionCombo only. Send the mapped categoryOptionCombo.",
   "exchange.import.whichPackage": "The template package cannot be told; name it (--package) or give the mapped dataSet.",
   "exchange.import.valueShape": "This value is incomplete: dataElement, orgUnit, period and value are required.",
   "exchange.import.unknownElement": "Data element {dataElement} is not mapped to any field.",
@@ -158,7 +161,8 @@ export const en: Record<keyof typeof id, string> = {
   "exchange.import.unknownAoc": "Attribute option combo {aoc} does not belong to the mapped data set.",
   "exchange.import.unknownOrgUnit": "DHIS2 unit {orgUnit} is not mapped to a Pantau unit.",
   "exchange.import.outOfScope": "Unit {code} (DHIS2 {orgUnit}) is not in your area; its value was not imported.",
-  "exchange.import.period": "Period {period} cannot be read; Pantau uses months (202501), quarters (2025Q1) and years (2025); in ADX 2025-01-01/P1M, 2025-01-01/P3M and 2025-01-01/P1Y.",
+  "exchange.import.period":
+    "Period {period} cannot be read; Pantau uses months (202501), quarters (2025Q1) and years (2025); in ADX 2025-01-01/P1M, 2025-01-01/P3M and 2025-01-01/P1Y.",
   "exchange.import.twice": "Data element {dataElement} occurs twice for the same report with different values (first at value {first}).",
   "exchange.import.formNotForUnit": "Form {form} does not apply to unit {code}.",
   "exchange.import.fieldNotInForm": "Field {field} is not in form {form} as it applies to unit {code}.",

@@ -76,7 +76,8 @@ export async function refuse(
   const message = translate(locale, key);
   res.status(status).set({ "Cache-Control": "no-store", ...headers });
   if (api) {
-    const code = { 400: "bad-request", 404: "not-found", 405: "method-not-allowed", 415: "not-json" }[status] ?? "bad-request";
+    const unsupported = key === "api.problem.notXml.detail" ? "not-xml" : "not-json";
+    const code = { 400: "bad-request", 404: "not-found", 405: "method-not-allowed", 415: unsupported }[status] ?? "bad-request";
     res
       .type("application/problem+json; charset=utf-8")
       .send(JSON.stringify({ type: `urn:pantau:problem:${code}`, title: translate(locale, "error.title"), status, detail: message, errors: [] }));

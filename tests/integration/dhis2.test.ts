@@ -430,6 +430,9 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
         changed.replace(/^<\?xml[^>]*>/, "").replace(/value="(\d+)"/, 'value="&c;"');
       const doctype = await importAdx(ALL, { body: laughs, packageKey: PKG });
       expect(doctype).toMatchObject({ status: "ERROR", httpStatus: 400, text: { id: expect.stringMatching(/DOCTYPE/) } });
+      // Nesting far deeper than ADX needs is refused by the parser's cap, not followed down the stack.
+      const deep = await importAdx(ALL, { body: `<adx>${"<group>".repeat(50)}${"</group>".repeat(50)}</adx>`, packageKey: PKG });
+      expect(deep).toMatchObject({ status: "ERROR", httpStatus: 400, text: { id: expect.stringMatching(/bukan XML yang sah/) } });
       const notAdx = await importAdx(ALL, { body: "<dataValueSet><dataValue/></dataValueSet>", packageKey: PKG });
       expect(notAdx).toMatchObject({ status: "ERROR", httpStatus: 400 });
       await nothingStored();

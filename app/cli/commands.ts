@@ -32,6 +32,7 @@ import {
   exportAdx,
   exportDataValueSets,
   exportPrincipal,
+  importAdx,
   importDataValueSets,
   importPrincipal,
   MAX_DHIS2_IMPORT_BYTES,
@@ -208,16 +209,21 @@ function exportCommand(format: "dhis2" | "adx"): CliCommand {
   };
 }
 
-const DHIS2_COMMANDS: CliCommand[] = [
-  exportCommand("dhis2"),
-  exportCommand("adx"),
-  {
-    name: ["import", "dhis2"],
-    help: "import dhis2 <berkas.json> [--package K] [--as PENGGUNA]   mengimpor dataValueSets JSON ke laporan (utuh atau tidak sama sekali)",
+function importCommand(format: "dhis2" | "adx"): CliCommand {
+  const usage =
+    format === "dhis2"
+      ? "import dhis2 <berkas.json> [--package <kunci paket>] [--as <nama pengguna>]"
+      : "import adx <berkas.xml> [--package <kunci paket>] [--as <nama pengguna>]";
+  return {
+    name: ["import", format],
+    help:
+      format === "dhis2"
+        ? "import dhis2 <berkas.json> [--package K] [--as PENGGUNA]   mengimpor dataValueSets JSON ke laporan (utuh atau tidak sama sekali)"
+        : "import adx <berkas.xml> [--package K] [--as PENGGUNA]   mengimpor ADX XML ke laporan (utuh atau tidak sama sekali)",
     async run(args, io) {
       const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { package: { type: "string" }, as: { type: "string" } } });
       if (positionals.length !== 1) {
-        io.err("Pemakaian: import dhis2 <berkas.json> [--package <kunci paket>] [--as <nama pengguna>]");
+        io.err(`Pemakaian: ${usage}`);
         return 2;
       }
       const bytes = readBounded(positionals[0], MAX_DHIS2_IMPORT_BYTES, io);
@@ -225,8 +231,12 @@ const DHIS2_COMMANDS: CliCommand[] = [
       await migrated();
       const principal = await exchangePrincipal(values.as, "import", io);
       if (!principal) return 1;
-      const summary = await importDataValueSets(principal, { body: bytes, packageKey: values.package ?? null });
-      for (const c of summary.conflicts) io.err(`${c.index !== null ? `nilai ke-${c.index} ` : ""}${c.object}: ${c.text.id}`);
+      const input = { body: bytes, packageKey: values.package ?? null };
+      const summary = format === "dhis2" ? await importDataValueSets(principal, input) : await importAdx(principal, input);
+      for (const c of summary.conflicts) {
+        const where = c.index === null ? "" : format === "adx" && c.pointer ? `${c.pointer} ` : `nilai ke-${c.index} `;
+        io.err(`${where}${c.object}: ${c.text.id}`);
+      }
       if (summary.conflictCount > summary.conflicts.length) io.err(`${summary.conflictCount - summary.conflicts.length} masalah lain tidak ditampilkan.`);
       if (summary.status === "ERROR") {
         io.err(summary.text.id);
@@ -235,7 +245,14 @@ const DHIS2_COMMANDS: CliCommand[] = [
       io.out(summary.text.id);
       return 0;
     },
-  },
+  };
+}
+
+const DHIS2_COMMANDS: CliCommand[] = [
+  exportCommand("dhis2"),
+  exportCommand("adx"),
+  importCommand("dhis2"),
+  importCommand("adx"),
   {
     name: ["dhis2", "mapping"],
     help: "dhis2 mapping import|export <berkas.csv> --package K   pemetaan DHIS2 satu paket (kolom kind,form,pantau,dhis2,category_option_combo)",

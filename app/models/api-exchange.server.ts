@@ -9,12 +9,13 @@ import { ApiProblem, packageAllowed, requireWrite, type ApiCaller, type FieldPro
 import type { LocalizedText } from "~/i18n/message";
 import { say } from "~/i18n/message";
 import { MAX_DHIS2_IMPORT_BYTES } from "~/utils/limits";
-import { readBoundedJsonText } from "./api.server";
+import { readBoundedJsonText, readBoundedXmlText } from "./api.server";
 import {
   ExchangeError,
   exportAdx,
   exportDataValueSets,
   exportPrincipal,
+  importAdx,
   importDataValueSets,
   importPrincipal,
   type ExchangePrincipal,
@@ -112,6 +113,19 @@ export interface ApiImportSummary {
  * value's unit lies outside the token's area).
  */
 export async function apiImportDataValueSets(caller: ApiCaller, request: Request, ip: string): Promise<ApiImportSummary> {
+  return apiImport(caller, request, ip, "json");
+}
+
+/**
+ * POST /api/v1/dhis2/adx[?package]: imports an ADX XML body (application/adx+xml or
+ * application/xml) exactly as the dataValueSets import does: same token checks, limits, all or
+ * nothing, same answer; malformed XML or a DOCTYPE answers 400.
+ */
+export async function apiImportAdx(caller: ApiCaller, request: Request, ip: string): Promise<ApiImportSummary> {
+  return apiImport(caller, request, ip, "adx");
+}
+
+async function apiImport(caller: ApiCaller, request: Request, ip: string, format: "json" | "adx"): Promise<ApiImportSummary> {
   requireWrite(caller);
   const url = new URL(request.url);
   let packageKey: string | null = param(url, "package") || null;
@@ -119,23 +133,32 @@ export async function apiImportDataValueSets(caller: ApiCaller, request: Request
   if (caller.packageKeys !== null && (!packageKey || !packageAllowed(caller, packageKey))) throw forbidden();
   const principal = importPrincipal(caller.user);
   if (!principal.scopePaths || principal.scopePaths.length === 0) throw forbidden();
-  const body = await readBoundedJsonText(request, MAX_DHIS2_IMPORT_BYTES, "api.problem.tooLargeImport.detail");
-  const summary = await importDataValueSets(principal, { body, packageKey, ip, apiTokenId: caller.tokenId });
+  const input = { packageKey, ip, apiTokenId: caller.tokenId };
+  const summary =
+    format === "json"
+      ? await importDataValueSets(principal, {
+          ...input,
+          body: await readBoundedJsonText(request, MAX_DHIS2_IMPORT_BYTES, "api.problem.tooLargeImport.detail"),
+        })
+      : await importAdx(principal, { ...input, body: await readBoundedXmlText(request, MAX_DHIS2_IMPORT_BYTES, "api.problem.tooLargeAdx.detail") });
   if (summary.status === "ERROR") {
     const errors = summary.conflicts.map((c) => ({
-      pointer: c.index === null ? "" : `/dataValues/${c.index}`,
+      pointer: c.pointer ?? "",
       message: `${c.object}: ${inLocale(caller, c.text)}`,
     }));
     // A value for a unit outside the token's area makes the whole request one the token may not make.
     const status = summary.conflicts.some((c) => c.outOfScope) ? 403 : summary.httpStatus;
-    const code = status === 403 ? "forbidden" : status === 413 ? "too-large" : status === 400 ? "bad-json" : "import-refused";
+    const badBody = format === "json" ? "bad-json" : "bad-xml";
+    const code = status === 403 ? "forbidden" : status === 413 ? "too-large" : status === 400 ? badBody : "import-refused";
     const title =
       status === 403
         ? "api.problem.forbidden.title"
         : status === 413
           ? "api.problem.tooLarge.title"
           : status === 400
-            ? "api.problem.badRequest.title"
+            ? format === "json"
+              ? "api.problem.badRequest.title"
+              : "api.problem.badXml.title"
             : "api.problem.conflict.title";
     const more = summary.conflictCount > summary.conflicts.length ? ` (+${summary.conflictCount - summary.conflicts.length})` : "";
     throw new ApiProblem(status, code, title, null, {}, errors, {}, inLocale(caller, summary.text) + more);

@@ -46,6 +46,20 @@ export async function readJsonBody(request: Request): Promise<unknown> {
 export async function readBoundedJsonText(request: Request, limit: number, tooLargeKey: MessageKey): Promise<string> {
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new ApiProblem(415, "not-json", "api.problem.notJson.title", "api.problem.notJson.detail");
+  return readBoundedText(request, limit, tooLargeKey);
+}
+
+/** ADX's media types (and plain XML) an ADX import takes. */
+export const XML_TYPES: ReadonlySet<string> = new Set(["application/adx+xml", "application/xml", "text/xml"]);
+
+/** The text of an XML body of at most `limit` bytes (415 when not XML, 413 over the limit with `tooLargeKey`'s detail). */
+export async function readBoundedXmlText(request: Request, limit: number, tooLargeKey: MessageKey): Promise<string> {
+  const type = (request.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
+  if (!XML_TYPES.has(type)) throw new ApiProblem(415, "not-xml", "api.problem.notXml.title", "api.problem.notXml.detail");
+  return readBoundedText(request, limit, tooLargeKey);
+}
+
+async function readBoundedText(request: Request, limit: number, tooLargeKey: MessageKey): Promise<string> {
   const tooLarge = () => new ApiProblem(413, "too-large", "api.problem.tooLarge.title", tooLargeKey, { limit: `${limit / 1024 / 1024} MB` });
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > limit) throw tooLarge();

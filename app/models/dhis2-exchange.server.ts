@@ -8,7 +8,7 @@
  * and an API route call the same code.
  */
 import { fieldsOf, parsePeriod, type Field, type Form } from "@engine/server";
-import { XMLBuilder } from "fast-xml-parser";
+import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
 import type { DbOrTrx } from "~/auth/audit.server";
 import { MAX_DHIS2_IMPORT_BYTES } from "~/utils/limits";
 import { exportScope, importScope } from "~/auth/policy.server";
@@ -95,6 +95,16 @@ export function fromDhis2Period(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** An ADX period (2025-01-01/P1M, 2025-04-01/P3M, 2025-01-01/P1Y) as Pantau's; null for any other (weeks, days, periods not starting on a month's, quarter's or year's first day). */
+export function fromAdxPeriod(text: string): string | null {
+  const m = /^(\d{4})-(\d{2})-01\/(P1M|P3M|P1Y)$/.exec(text.trim());
+  if (!m) return null;
+  const month = Number(m[2]);
+  if (m[3] === "P1M") return month >= 1 && month <= 12 ? `${m[1]}-${m[2]}` : null;
+  if (m[3] === "P3M") return [1, 4, 7, 10].includes(month) ? `${m[1]}-Q${(month - 1) / 3 + 1}` : null;
+  return month === 1 ? m[1] : null;
 }
 
 export function toAdxPeriod(period: string): string {
@@ -340,6 +350,8 @@ export interface ImportConflict {
   /** Index of the value in dataValues (0-based); null for a conflict of a whole report. */
   index: number | null;
   text: LocalizedText;
+  /** Where the value is in the body (JSON pointer: /dataValues/3, or /group/0/dataValue/3 in ADX). */
+  pointer?: string;
   /** The value's org unit lies outside the principal's area (an API answers 403). */
   outOfScope?: true;
 }
@@ -389,35 +401,150 @@ export async function importDataValueSets(
   },
   now = clock.now(),
 ): Promise<ImportSummary> {
+  const size = typeof input.body === "string" ? Buffer.byteLength(input.body) : input.body.byteLength;
+  if (size > MAX_DHIS2_IMPORT_BYTES) return refusedWhole(413, 0, "exchange.import.tooLarge", { max: MAX_DHIS2_IMPORT_BYTES / 1024 / 1024 });
+  let doc: unknown;
+  try {
+    doc = JSON.parse(typeof input.body === "string" ? input.body : Buffer.from(input.body).toString("utf8"));
+  } catch {
+    return refusedWhole(400, 0, "exchange.import.notJson");
+  }
+  const root = doc && typeof doc === "object" && !Array.isArray(doc) ? (doc as RawValue) : null;
+  const list = root?.dataValues;
+  if (!root || !Array.isArray(list)) return refusedWhole(400, 0, "exchange.import.shape");
+  if (list.length > MAX_DHIS2_VALUES) return refusedWhole(413, list.length, "exchange.import.tooMany", { count: list.length, max: MAX_DHIS2_VALUES });
+  return importValueList(principal, { root, list: list as unknown[], pointerOf: (i) => `/dataValues/${i}` }, input, now);
+}
+
+/** Attributes of an ADX `dataValue` the import reads; any other (an ADX disaggregation by category code) is refused: the mapping knows category option combos only. */
+const ADX_VALUE_ATTRIBUTES = new Set(["dataElement", "value", "categoryOptionCombo"]);
+/** Nesting an ADX body needs: adx > group > dataValue > annotation, with room to spare. */
+const ADX_MAX_DEPTH = 8;
+
+/**
+ * Imports an ADX XML body (IHE QRPH ADX, urn:ihe:qrph:adx:2015) as exportAdx writes it: each
+ * group's orgUnit, period (2025-01-01/P1M, /P3M, /P1Y), dataSet and attributeOptionCombo, each
+ * dataValue's dataElement, categoryOptionCombo and value. The body is bounded as the JSON import's
+ * (MAX_DHIS2_IMPORT_BYTES, MAX_DHIS2_VALUES); a DOCTYPE (and so any entity declaration) is refused
+ * before parsing, entities are never expanded and nesting is capped. The values then go through
+ * the very path of importDataValueSets: same checks, all or nothing, same summary and audit.
+ */
+export async function importAdx(
+  principal: ExchangePrincipal,
+  input: { body: string | Uint8Array; packageKey?: string | null; ip?: string | null; apiTokenId?: number },
+  now = clock.now(),
+): Promise<ImportSummary> {
+  const size = typeof input.body === "string" ? Buffer.byteLength(input.body) : input.body.byteLength;
+  if (size > MAX_DHIS2_IMPORT_BYTES) return refusedWhole(413, 0, "exchange.import.adxTooLarge", { max: MAX_DHIS2_IMPORT_BYTES / 1024 / 1024 });
+  const text = typeof input.body === "string" ? input.body : Buffer.from(input.body).toString("utf8");
+  // A DTD is where entities (billion laughs, external files) are declared: ADX never needs one.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) return refusedWhole(400, 0, "exchange.import.adxDoctype");
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) return refusedWhole(400, 0, "exchange.import.notXml", { line: valid.err.line, reason: valid.err.msg.slice(0, 200) });
+  let doc: Record<string, unknown>;
+  try {
+    doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "",
+      removeNSPrefix: true,
+      processEntities: false,
+      htmlEntities: false,
+      parseAttributeValue: false,
+      parseTagValue: false,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      maxNestedTags: ADX_MAX_DEPTH,
+      isArray: (name) => name === "group" || name === "dataValue",
+    }).parse(text) as Record<string, unknown>;
+  } catch (err) {
+    return refusedWhole(400, 0, "exchange.import.notXml", { line: "-", reason: (err as Error).message.slice(0, 200) });
+  }
+  const adx = doc.adx;
+  if (!adx || typeof adx !== "object" || Array.isArray(adx)) return refusedWhole(400, 0, "exchange.import.adxShape");
+  const groups = ((adx as RawValue).group ?? []) as unknown[];
+  const list: RawValue[] = [];
+  const pointers: string[] = [];
+  const disaggregations = new Map<number, string>();
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g] && typeof groups[g] === "object" ? (groups[g] as RawValue) : {};
+    const values = Array.isArray(group.dataValue) ? (group.dataValue as unknown[]) : [];
+    if (list.length + values.length > MAX_DHIS2_VALUES) {
+      const total = groups.reduce<number>(
+        (n, x) => n + (x && typeof x === "object" && Array.isArray((x as RawValue).dataValue) ? ((x as RawValue).dataValue as unknown[]).length : 0),
+        0,
+      );
+      return refusedWhole(413, total, "exchange.import.tooMany", { count: total, max: MAX_DHIS2_VALUES });
+    }
+    const period = str(group.period) ?? "";
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k] && typeof values[k] === "object" ? (values[k] as RawValue) : {};
+      const extra = Object.keys(v).filter((a) => !ADX_VALUE_ATTRIBUTES.has(a) && a !== "annotation" && a !== "#text");
+      list.push({
+        dataElement: v.dataElement,
+        categoryOptionCombo: v.categoryOptionCombo,
+        orgUnit: group.orgUnit,
+        // Pantau's period, or the ADX text as sent (refused below as unreadable).
+        period: fromAdxPeriod(period) ?? (period ? `ADX ${period}` : undefined),
+        attributeOptionCombo: group.attributeOptionCombo,
+        value: v.value,
+      });
+      if (extra.length) disaggregations.set(list.length - 1, extra.join(", ").slice(0, 200));
+      pointers.push(`/group/${g}/dataValue/${k}`);
+    }
+  }
+  const first = groups.find((x): x is RawValue => !!x && typeof x === "object" && typeof (x as RawValue).dataSet === "string");
+  return importValueList(principal, { root: { dataSet: first?.dataSet }, list, pointerOf: (i) => pointers[i] ?? "", disaggregations }, input, now);
+}
+
+/** A refusal of a whole body before any value is read (too large, not parseable, wrong shape). */
+function refusedWhole(httpStatus: number, total: number, key: MessageKey, params?: MessageParams): ImportSummary {
+  return {
+    status: "ERROR",
+    httpStatus,
+    packageKey: null,
+    importCount: { imported: 0, updated: 0, ignored: total, deleted: 0 },
+    conflicts: [],
+    conflictCount: 0,
+    reports: 0,
+    text: both(key, params),
+  };
+}
+
+/**
+ * The import itself, shared by dataValueSets JSON and ADX: `list` holds DHIS2 data values (each
+ * with dataElement, categoryOptionCombo, orgUnit, period, attributeOptionCombo, value; `root`
+ * gives the envelope's defaults and dataSet); `pointerOf` names a value's place in the body.
+ */
+async function importValueList(
+  principal: ExchangePrincipal,
+  {
+    root,
+    list,
+    pointerOf,
+    disaggregations,
+  }: {
+    root: RawValue;
+    list: unknown[];
+    pointerOf: (index: number) => string;
+    /** ADX values with disaggregation attributes the mapping cannot read, by index. */
+    disaggregations?: ReadonlyMap<number, string>;
+  },
+  input: { packageKey?: string | null; ip?: string | null; apiTokenId?: number },
+  now: Date,
+): Promise<ImportSummary> {
   const db = getDb();
   const conflicts: ImportConflict[] = [];
   let conflictCount = 0;
   const conflict = (object: string, index: number | null, key: MessageKey, params?: MessageParams) => {
     conflictCount++;
-    if (conflicts.length < MAX_CONFLICTS) conflicts.push({ object, index, text: both(key, params) });
+    if (conflicts.length < MAX_CONFLICTS) conflicts.push({ object, index, ...(index === null ? {} : { pointer: pointerOf(index) }), text: both(key, params) });
   };
   const refused = (httpStatus: number, packageKey: string | null, total: number, key: MessageKey, params?: MessageParams): ImportSummary => ({
-    status: "ERROR",
-    httpStatus,
+    ...refusedWhole(httpStatus, total, key, params),
     packageKey,
-    importCount: { imported: 0, updated: 0, ignored: total, deleted: 0 },
     conflicts,
     conflictCount,
-    reports: 0,
-    text: both(key, params),
   });
-  const size = typeof input.body === "string" ? Buffer.byteLength(input.body) : input.body.byteLength;
-  if (size > MAX_DHIS2_IMPORT_BYTES) return refused(413, null, 0, "exchange.import.tooLarge", { max: MAX_DHIS2_IMPORT_BYTES / 1024 / 1024 });
-  let doc: unknown;
-  try {
-    doc = JSON.parse(typeof input.body === "string" ? input.body : Buffer.from(input.body).toString("utf8"));
-  } catch {
-    return refused(400, null, 0, "exchange.import.notJson");
-  }
-  const root = doc && typeof doc === "object" && !Array.isArray(doc) ? (doc as RawValue) : null;
-  const list = root?.dataValues;
-  if (!root || !Array.isArray(list)) return refused(400, null, 0, "exchange.import.shape");
-  if (list.length > MAX_DHIS2_VALUES) return refused(413, null, list.length, "exchange.import.tooMany", { count: list.length, max: MAX_DHIS2_VALUES });
 
   // The package: named, or the one whose mapping has the body's data set, or the only mapped one.
   let packageKey = input.packageKey?.trim() || null;
@@ -465,6 +592,11 @@ export async function importDataValueSets(
     const value = str(v.value);
     if (!de || !ou || !pe || value === undefined) {
       conflict(de || `#${i}`, i, "exchange.import.valueShape");
+      continue;
+    }
+    const disaggregation = disaggregations?.get(i);
+    if (disaggregation) {
+      conflict(de, i, "exchange.import.adxDisaggregation", { attributes: disaggregation });
       continue;
     }
     if (indicatorElements.has(`${de}|${coc}`) || (!coc && indicatorOnly.has(de) && !byElement.has(de))) {
@@ -549,7 +681,7 @@ export async function importDataValueSets(
       if ("error" in parsed) {
         conflictCount++;
         if (conflicts.length < MAX_CONFLICTS)
-          conflicts.push({ object: fieldKey, index, text: { id: render("id", parsed.error), en: render("en", parsed.error) } });
+          conflicts.push({ object: fieldKey, index, pointer: pointerOf(index), text: { id: render("id", parsed.error), en: render("en", parsed.error) } });
         bad = true;
         continue;
       }

@@ -459,6 +459,28 @@ export function openApiDocument(): Json {
             ...exchangeErrors,
           },
         },
+        post: op(
+          "Import an ADX XML body (IHE QRPH ADX, as the GET answers it: `group` orgUnit, period such as `2026-10-01/P1M`, dataSet; `dataValue` dataElement, categoryOptionCombo, value), all or nothing, exactly as the dataValueSets import (write tokens).",
+          ref("ImportSummary"),
+          {
+            parameters: [
+              query("package", "Package key; default: the one whose mapping has the first group's data set (a token limited to packages must name one)."),
+            ],
+            requestBody: {
+              required: true,
+              content: {
+                "application/adx+xml": { schema: { type: "string" } },
+                "application/xml": { schema: { type: "string" } },
+              },
+            },
+          },
+          {
+            "400": problem("Malformed XML, a DOCTYPE or entity declaration (refused), not an ADX document, or no package to import into."),
+            "409": problem("Conflicts (each in `errors`, pointing at `/group/<g>/dataValue/<i>`) or a broken mapping; nothing stored."),
+            "413": problem(`Body over ${MAX_DHIS2_IMPORT_BYTES / 1024 / 1024} MB or too many values.`),
+            "415": problem("Body is not XML (`application/adx+xml` or `application/xml`)."),
+          },
+        ),
       },
       "/fhir/Measure": {
         get: {

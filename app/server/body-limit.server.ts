@@ -78,16 +78,16 @@ function routePath(pathname: string): string {
 /** Whether a path is the API's (bearer tokens only, problem documents; docs/api.md). */
 export const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
 
-/** A DHIS2 dataValueSets import through the API: the import's own limit (docs/dhis2.md). */
+/** A DHIS2 dataValueSets or ADX import through the API: the import's own limit (docs/dhis2.md). */
 const DHIS2_IMPORT: BodyLimit = { family: "import", bytes: MAX_DHIS2_IMPORT_BYTES, routeAnswers: false };
 
 /**
  * The limit of a request to `pathname`; on /api "signed in" means a valid bearer token, and the
- * form limit applies except to the DHIS2 import, which takes a whole dataValueSets body.
+ * form limit applies except to the DHIS2 imports, which take a whole dataValueSets or ADX body.
  */
 export function bodyLimitFor(pathname: string, signedIn: boolean): BodyLimit {
   if (!signedIn) return ANONYMOUS;
-  if (isApiPath(pathname)) return /^\/api\/v1\/dhis2\/dataValueSets\/?$/.test(pathname) ? DHIS2_IMPORT : FORM;
+  if (isApiPath(pathname)) return /^\/api\/v1\/dhis2\/(dataValueSets|adx)\/?$/.test(pathname) ? DHIS2_IMPORT : FORM;
   const path = routePath(pathname);
   return FAMILIES.find((f) => f.pattern.test(path))?.limit ?? FORM;
 }

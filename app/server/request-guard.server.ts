@@ -14,6 +14,9 @@ import { langCookie } from "~/i18n/locale.server";
 
 export const ALLOWED_METHODS = ["GET", "HEAD", "POST"] as const;
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+/** POST /api/v1/dhis2/adx takes ADX XML (the same types as readBoundedXmlText in app/models/api.server.ts). */
+const ADX_IMPORT_PATH = /^\/api\/v1\/dhis2\/adx\/?$/;
+const XML_TYPES = new Set(["application/adx+xml", "application/xml", "text/xml"]);
 
 type RouteNode = AgnosticRouteObject & { id: string; hasAction: boolean; answersGet: boolean };
 
@@ -73,7 +76,8 @@ export async function refuse(
   const message = translate(locale, key);
   res.status(status).set({ "Cache-Control": "no-store", ...headers });
   if (api) {
-    const code = { 400: "bad-request", 404: "not-found", 405: "method-not-allowed", 415: "not-json" }[status] ?? "bad-request";
+    const unsupported = key === "api.problem.notXml.detail" ? "not-xml" : "not-json";
+    const code = { 400: "bad-request", 404: "not-found", 405: "method-not-allowed", 415: unsupported }[status] ?? "bad-request";
     res
       .type("application/problem+json; charset=utf-8")
       .send(JSON.stringify({ type: `urn:pantau:problem:${code}`, title: translate(locale, "error.title"), status, detail: message, errors: [] }));
@@ -143,9 +147,12 @@ export function requestGuard(build: Pick<ServerBuild, "routes">): express.Reques
     const target = last.route.index && wantsIndex ? last : contributing[contributing.length - 1];
     if (!(target.route as RouteNode).hasAction) return answer(405, "error.405", { Allow: "GET, HEAD" });
     const type = (req.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-    // The API takes JSON (its routes refuse anything else with a problem document); pages take forms.
+    // The API takes JSON (its routes refuse anything else with a problem document), the ADX import
+    // XML; pages take forms.
     const api = raw.startsWith("/api/");
-    if (api ? type !== "application/json" : !FORM_TYPES.has(type)) return answer(415, api ? "api.problem.notJson.detail" : "error.415");
+    if (api && ADX_IMPORT_PATH.test(raw)) {
+      if (!XML_TYPES.has(type)) return answer(415, "api.problem.notXml.detail");
+    } else if (api ? type !== "application/json" : !FORM_TYPES.has(type)) return answer(415, api ? "api.problem.notJson.detail" : "error.415");
     next();
   };
 }

@@ -12,7 +12,7 @@ import { getDb, type DbHandle } from "~/db/db.server";
 import { loadGrants } from "~/auth/session.server";
 import { issueToken } from "~/models/api-tokens.server";
 import { importMappingCsv } from "~/models/dhis2-mapping.server";
-import { exportDataValueSets, importDataValueSets, importPrincipal, MAX_DHIS2_IMPORT_BYTES } from "~/models/dhis2-exchange.server";
+import { exportAdx, exportDataValueSets, importDataValueSets, importPrincipal, MAX_DHIS2_IMPORT_BYTES } from "~/models/dhis2-exchange.server";
 import { validateFhir } from "~/models/fhir-validate.server";
 import { openApiDocument } from "~/models/openapi.server";
 import { clock } from "~/utils/clock.server";
@@ -308,6 +308,72 @@ describe.each(DIALECTS)("API exchange on %s", (kind) => {
       const form = await api(dataValueSets.action, "/dhis2/dataValueSets", "", "write", { body: "a=1", type: "application/x-www-form-urlencoded" });
       expect(form.status).toBe(415);
       await nothingStored();
+    } finally {
+      clock.set(AS_OF);
+    }
+  });
+  it("imports ADX through the API as the dataValueSets import does; read tokens, other areas, bad XML, a DOCTYPE, wrong types and oversized bodies refused, nothing stored", async () => {
+    clock.set(IMPORT_AT);
+    try {
+      const all = { userId: null, scopePaths: null };
+      const xml = (await exportAdx(all, { packageKey: PKG, period: MONTH, unitCode: PUSKESMAS })).xml;
+      const stored = await countedData(PUSKESMAS);
+      // One yes/no answer flipped: a change the form's rules allow whatever the numbers are.
+      const [unitCode, form, field] = (() => {
+        for (const [key, data] of stored) {
+          const f = Object.entries(data).find(([, v]) => typeof v === "boolean");
+          if (f) return [...key.split("|"), f[0]] as [string, string, string];
+        }
+        throw new Error("no yes/no answer");
+      })();
+      const mapping = await getDb()
+        .selectFrom("dhis2_mapping")
+        .select("dhis2_id")
+        .where("package_key", "=", PKG)
+        .where("kind", "=", "field")
+        .where("form_key", "=", form)
+        .where("pantau_key", "=", field)
+        .executeTakeFirstOrThrow();
+      const was = stored.get(`${unitCode}|${form}`)![field] as boolean;
+      const flip = (text: string) =>
+        text.replace(new RegExp(`(dataElement="${mapping.dhis2_id}"[^>]*value=")([01])"`), (_m, a: string) => `${a}${was ? "0" : "1"}"`);
+      const changed = flip(xml);
+      expect(changed).not.toBe(xml);
+      const before = await counts();
+      const nothingStored = async () => {
+        expect(await counts()).toEqual(before);
+        expect(await countedData(PUSKESMAS)).toEqual(stored);
+      };
+      const post = (label: string, body: string, options: { type?: string; lang?: string } = {}) =>
+        api(adx.action, "/dhis2/adx", `?package=${PKG}`, label, { body, type: options.type ?? "application/adx+xml", lang: options.lang });
+
+      expect((await post("read", changed)).status).toBe(403);
+      await nothingStored();
+      const theirs = (await exportAdx(all, { packageKey: PKG, period: MONTH, unitCode: OTHER_DISTRICT })).xml;
+      const outside = await post("write", changed.replace("</adx>", theirs.slice(theirs.indexOf("<group")).replace(/<\/adx>\s*$/, "") + "</adx>"));
+      expect(outside.status).toBe(403);
+      expect(outside.body.errors[0].pointer).toMatch(/^\/group\/\d+\/dataValue\/\d+$/);
+      const malformed = await post("write", changed.replace("</adx>", ""), { lang: "en" });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.detail).toMatch(/not well-formed XML/);
+      const doctype = await post(
+        "write",
+        `<?xml version="1.0"?><!DOCTYPE adx [<!ENTITY x SYSTEM "file:///etc/passwd">]>${changed.replace(/^<\?xml[^>]*>/, "")}`,
+      );
+      expect(doctype.status).toBe(400);
+      expect(doctype.body.detail).toMatch(/DOCTYPE/);
+      expect((await post("write", changed, { type: "application/json" })).status).toBe(415);
+      const big = await post("write", " ".repeat(MAX_DHIS2_IMPORT_BYTES + 1));
+      expect(big.status).toBe(413);
+      expect(big.body.detail).toMatch(/10 MB/);
+      await nothingStored();
+
+      const res = await post("write", changed, { type: "application/xml" });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: "SUCCESS", package: PKG, reports: 1, importCount: { imported: 0, updated: 1 } });
+      expect((await countedData(PUSKESMAS)).get(`${unitCode}|${form}`)![field]).toBe(!was);
+      const audit = await getDb().selectFrom("audit_log").select(["action", "api_token_id"]).orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
+      expect(audit).toEqual({ action: "submission.dhis2_import", api_token_id: ids.write });
     } finally {
       clock.set(AS_OF);
     }

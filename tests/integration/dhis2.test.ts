@@ -17,7 +17,9 @@ import {
   ExchangeError,
   exportAdx,
   exportDataValueSets,
+  fromAdxPeriod,
   fromDhis2Period,
+  importAdx,
   importDataValueSets,
   MAX_DHIS2_IMPORT_BYTES,
   MAX_DHIS2_VALUES,
@@ -120,6 +122,11 @@ async function submissionCount() {
 }
 
 describe("DHIS2 periods", () => {
+  it("reads ADX periods back as Pantau's, and refuses others", () => {
+    for (const p of ["2026-10", "2026-Q1", "2026-Q4", "2026"]) expect(fromAdxPeriod(toAdxPeriod(p))).toBe(p);
+    for (const p of ["2026-10-05/P1M", "2026-02-01/P3M", "2026-07-01/P1Y", "2026-10-01/P7D", "2026-13-01/P1M", "202610"]) expect(fromAdxPeriod(p)).toBeNull();
+  });
+
   it("converts Pantau, DHIS2 and ADX periods", () => {
     expect(toDhis2Period("2025-01")).toBe("202501");
     expect(toDhis2Period("2025-Q3")).toBe("2025Q3");
@@ -289,6 +296,8 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
     let target: DbHandle | null = null;
     let monthJson = "";
     let yearJson = "";
+    let monthAdxXml = "";
+    let yearAdxXml = "";
     let sourceMonth: Map<string, Record<string, unknown>>;
     let sourceYear: Map<string, Record<string, unknown>>;
     let sourceCells: Awaited<ReturnType<typeof scorecardCells>>;
@@ -296,6 +305,8 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
     beforeAll(async () => {
       monthJson = JSON.stringify((await exportDataValueSets(ALL, { packageKey: PKG, period: MONTH, unitCode: DISTRICT })).json);
       yearJson = JSON.stringify((await exportDataValueSets(ALL, { packageKey: PKG, period: YEAR, unitCode: DISTRICT })).json);
+      monthAdxXml = (await exportAdx(ALL, { packageKey: PKG, period: MONTH, unitCode: DISTRICT })).xml;
+      yearAdxXml = (await exportAdx(ALL, { packageKey: PKG, period: YEAR, unitCode: DISTRICT })).xml;
       sourceMonth = await countedData(DISTRICT, MONTH);
       sourceYear = await countedData(DISTRICT, YEAR);
       sourceCells = await scorecardCells();
@@ -331,6 +342,131 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
       // The same set again changes nothing: every value ignored, no new revision.
       const again = await importDataValueSets(ALL, { body: monthJson, packageKey: PKG });
       expect(again).toMatchObject({ status: "SUCCESS", reports: 0, importCount: { imported: 0, updated: 0 } });
+    });
+
+    it("ADX round trip: the numbers ADX carries are stored as in the source, and the scorecard cells are the same", async () => {
+      // ADX carries decimals only (docs/dhis2.md): numbers, and yes/no as 1/0; text, choices and
+      // dates are not exported to ADX. A report needs its required choices, which ADX cannot
+      // bring, so the second copy keeps each of the district's reports of these periods as a
+      // draft holding only what ADX does not carry; the ADX import must bring every number and
+      // yes/no back, after which the reports (all their answers) and the scorecard are the source's.
+      const monthAdx = { xml: monthAdxXml };
+      const yearAdx = { xml: yearAdxXml };
+      const pkg = await packageDoc();
+      const numeric = new Map<string, Set<string>>(
+        pkg.forms.map((f) => [
+          f.key,
+          new Set(
+            fieldsOf(f)
+              .filter((d) => ["number", "integer", "boolean"].includes(d.type))
+              .map((d) => d.key),
+          ),
+        ]),
+      );
+      const root = await getDb().selectFrom("org_unit").select("path").where("code", "=", DISTRICT).executeTakeFirstOrThrow();
+      const reports = await getDb()
+        .selectFrom("submission as s")
+        .innerJoin("org_unit as o", "o.id", "s.org_unit_id")
+        .select(["s.id", "s.form_key", "s.data"])
+        .where("s.period", "in", [MONTH, YEAR])
+        .where("o.path", "like", `${root.path}%`)
+        .execute();
+      let stripped = 0;
+      for (const r of reports) {
+        const data = JSON.parse(r.data) as Record<string, unknown>;
+        const kept = Object.fromEntries(Object.entries(data).filter(([k]) => !numeric.get(r.form_key)?.has(k)));
+        if (Object.keys(kept).length === Object.keys(data).length) continue;
+        stripped++;
+        await getDb()
+          .updateTable("submission")
+          .set({ data: JSON.stringify(kept), status: "draft" })
+          .where("id", "=", r.id)
+          .execute();
+      }
+      expect(stripped).toBeGreaterThan(10);
+      expect(await countedData(DISTRICT, MONTH)).not.toEqual(sourceMonth);
+      const auditBefore = (await getDb().selectFrom("audit_log").select("id").where("action", "=", "submission.dhis2_import").execute()).length;
+
+      // The year's reports first (a month's rules read its year's sasaran), as an operator would send them.
+      const year = await importAdx(ALL, { body: yearAdx.xml });
+      expect(year.conflicts).toEqual([]);
+      expect(year).toMatchObject({ status: "SUCCESS", httpStatus: 200 });
+      const month = await importAdx(ALL, { body: bytes(monthAdx.xml), packageKey: PKG });
+      expect(month.conflicts).toEqual([]);
+      expect(month).toMatchObject({ status: "SUCCESS", httpStatus: 200 });
+      expect(year.reports + month.reports).toBe(stripped);
+      expect(month.importCount.imported).toBeGreaterThan(100);
+      expect(month.importCount.ignored).toBeGreaterThan(0); // the indicators' values
+      expect(await countedData(DISTRICT, MONTH)).toEqual(sourceMonth);
+      expect(await countedData(DISTRICT, YEAR)).toEqual(sourceYear);
+      expect(await scorecardCells()).toEqual(sourceCells);
+      const audit = await getDb().selectFrom("audit_log").select("id").where("action", "=", "submission.dhis2_import").execute();
+      expect(audit.length - auditBefore).toBe(stripped);
+      // The same ADX again changes nothing.
+      const again = await importAdx(ALL, { body: monthAdx.xml, packageKey: PKG });
+      expect(again).toMatchObject({ status: "SUCCESS", reports: 0, importCount: { imported: 0, updated: 0 } });
+    });
+
+    it("refuses malformed ADX, a DOCTYPE, unknown elements and periods, units out of scope and oversized bodies, storing nothing", async () => {
+      const adx = monthAdxXml;
+      const count = await submissionCount();
+      const auditBefore = (await getDb().selectFrom("audit_log").select("id").execute()).length;
+      const nothingStored = async () => {
+        expect(await submissionCount()).toBe(count);
+        expect((await getDb().selectFrom("audit_log").select("id").execute()).length).toBe(auditBefore);
+      };
+      // One value changed, so a wrongly accepted body would store something.
+      const changed = adx.replace(/(<dataValue dataElement="F\d+" value=")(\d+)"/, (_m, a: string, n: string) => `${a}${Number(n) + 1}"`);
+      expect(changed).not.toBe(adx);
+
+      const malformed = await importAdx(ALL, { body: changed.replace("</adx>", ""), packageKey: PKG });
+      expect(malformed).toMatchObject({
+        status: "ERROR",
+        httpStatus: 400,
+        text: { id: expect.stringMatching(/bukan XML yang sah/), en: expect.stringMatching(/not well-formed XML/) },
+      });
+      const laughs =
+        '<?xml version="1.0"?><!DOCTYPE adx [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>' +
+        changed.replace(/^<\?xml[^>]*>/, "").replace(/value="(\d+)"/, 'value="&c;"');
+      const doctype = await importAdx(ALL, { body: laughs, packageKey: PKG });
+      expect(doctype).toMatchObject({ status: "ERROR", httpStatus: 400, text: { id: expect.stringMatching(/DOCTYPE/) } });
+      // Nesting far deeper than ADX needs is refused by the parser's cap, not followed down the stack.
+      const deep = await importAdx(ALL, { body: `<adx>${"<group>".repeat(50)}${"</group>".repeat(50)}</adx>`, packageKey: PKG });
+      expect(deep).toMatchObject({ status: "ERROR", httpStatus: 400, text: { id: expect.stringMatching(/bukan XML yang sah/) } });
+      const notAdx = await importAdx(ALL, { body: "<dataValueSet><dataValue/></dataValueSet>", packageKey: PKG });
+      expect(notAdx).toMatchObject({ status: "ERROR", httpStatus: 400 });
+      await nothingStored();
+
+      const unknown = await importAdx(ALL, { body: changed.replace(/dataElement="F\d+"/, 'dataElement="Xunknown001"'), packageKey: PKG });
+      expect(unknown).toMatchObject({ status: "ERROR", httpStatus: 409 });
+      expect(unknown.conflicts).toEqual([
+        expect.objectContaining({
+          object: "Xunknown001",
+          pointer: "/group/0/dataValue/0",
+          text: expect.objectContaining({ id: expect.stringMatching(/tidak dipetakan/) }),
+        }),
+      ]);
+      const week = await importAdx(ALL, { body: changed.replace('period="2026-10-01/P1M"', 'period="2026-10-05/P7D"'), packageKey: PKG });
+      expect(week.status).toBe("ERROR");
+      expect(week.conflicts[0].text.id).toMatch(/Periode ADX 2026-10-05\/P7D tidak terbaca/);
+      const disaggregated = await importAdx(ALL, { body: changed.replace(/<dataValue dataElement=/, '<dataValue SEX="F" dataElement='), packageKey: PKG });
+      expect(disaggregated.conflicts[0].text.id).toMatch(/atribut disagregasi SEX/);
+      await nothingStored();
+
+      const other = await getDb().selectFrom("org_unit").select("path").where("code", "=", OTHER_DISTRICT).executeTakeFirstOrThrow();
+      const outside = await importAdx({ userId: null, scopePaths: [other.path] }, { body: changed, packageKey: PKG });
+      expect(outside.status).toBe("ERROR");
+      expect(outside.conflicts[0]).toMatchObject({ outOfScope: true, text: { id: expect.stringMatching(/tidak ada di wilayah Anda/) } });
+      await nothingStored();
+
+      expect((await importAdx(ALL, { body: " ".repeat(MAX_DHIS2_IMPORT_BYTES + 1), packageKey: PKG })).httpStatus).toBe(413);
+      const manyValues = '<dataValue dataElement="F0000000001" value="1"/>'.repeat(MAX_DHIS2_VALUES + 1);
+      const many = await importAdx(ALL, {
+        body: `<adx xmlns="urn:ihe:qrph:adx:2015"><group orgUnit="U0000000001" period="2026-10-01/P1M">${manyValues}</group></adx>`,
+        packageKey: PKG,
+      });
+      expect(many).toMatchObject({ httpStatus: 413, text: { id: expect.stringMatching(/paling banyak 100000/) } });
+      await nothingStored();
     });
 
     it("refuses unknown elements, units out of scope, locked periods and invalid values, storing nothing", async () => {
@@ -403,7 +539,7 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
       await nothingStored();
     });
 
-    it("runs the CLI: mapping export and import, export dhis2 and adx, import dhis2", async () => {
+    it("runs the CLI: mapping export and import, export dhis2 and adx, import dhis2 and adx", async () => {
       const csvFile = tempFile("", "mapping.csv");
       const exported = await cli("dhis2", "mapping", "export", csvFile, "--package", PKG);
       expect(exported.code).toBe(0);
@@ -435,6 +571,15 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
       const wrongPeriod = await cli("export", "dhis2", "--package", PKG, "--period", "2026W01");
       expect(wrongPeriod.code).toBe(1);
       expect(wrongPeriod.err).toMatch(/Periode "2026W01" tidak terbaca/);
+
+      const adxFile = tempFile(adx.out, "out.xml");
+      const impAdx = await cli("import", "adx", adxFile, "--package", PKG);
+      expect(impAdx).toMatchObject({ code: 0 });
+      expect(impAdx.out).toMatch(/laporan disimpan/);
+      const badAdx = await cli("import", "adx", tempFile(adx.out.replace("</adx>", ""), "bad.xml"), "--package", PKG);
+      expect(badAdx.code).toBe(1);
+      expect(badAdx.err).toMatch(/bukan XML yang sah/);
+      expect((await cli("import", "adx")).code).toBe(2);
 
       const imp = await cli("import", "dhis2", jsonFile, "--package", PKG);
       expect(imp.code).toBe(0);

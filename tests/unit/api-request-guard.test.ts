@@ -15,6 +15,7 @@ const build = {
     "routes/users": { id: "routes/users", parentId: "root", path: "users", module: { default: fn, loader: fn, action: fn } },
     "routes/api.v1.submissions": { id: "routes/api.v1.submissions", parentId: "root", path: "api/v1/submissions", module: { action: fn } },
     "routes/api.v1.org-units": { id: "routes/api.v1.org-units", parentId: "root", path: "api/v1/org-units", module: { loader: fn } },
+    "routes/api.v1.dhis2.adx": { id: "routes/api.v1.dhis2.adx", parentId: "root", path: "api/v1/dhis2/adx", module: { loader: fn, action: fn } },
   },
 } as unknown as Parameters<typeof requestGuard>[0];
 
@@ -56,6 +57,15 @@ describe("the request guard on /api", () => {
   it("lets JSON reach an API action, and still refuses JSON on a page", async () => {
     expect(await run("POST", "/api/v1/submissions", { "Content-Type": "application/json; charset=utf-8" })).toEqual({ next: true });
     expect((await run("POST", "/users", { "Content-Type": "application/json" })).status).toBe(415);
+  });
+
+  it("lets ADX XML (and only XML) reach the ADX import", async () => {
+    for (const type of ["application/adx+xml", "application/xml; charset=utf-8", "text/xml"])
+      expect(await run("POST", "/api/v1/dhis2/adx", { "Content-Type": type })).toEqual({ next: true });
+    const json = await run("POST", "/api/v1/dhis2/adx", { "Content-Type": "application/json", "Accept-Language": "en" });
+    expect(json.status).toBe(415);
+    expect(JSON.parse(json.body!)).toMatchObject({ type: "urn:pantau:problem:not-xml", status: 415, detail: expect.stringMatching(/application\/adx\+xml/) });
+    expect((await run("POST", "/api/v1/submissions", { "Content-Type": "application/xml" })).status).toBe(415);
   });
 
   it("answers with problem documents in the caller's language", async () => {

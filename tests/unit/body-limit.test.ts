@@ -101,18 +101,25 @@ describe("the body-limit middleware", () => {
     expect(bodyLimitFor("/api/v1/submissions", true).bytes).toBe(FORM_BODY_BYTES);
   });
 
-  it("on the DHIS2 import takes a whole dataValueSets body (the import's limit) with a token, and refuses one over it", async () => {
-    const withToken = { authorization: `Bearer ${VALID_TOKEN}` };
-    const big = crypto.randomBytes(FORM_BODY_BYTES + 1024);
-    const ok = await post("/api/v1/dhis2/dataValueSets", big, withToken);
-    expect(ok.status).toBe(200);
-    expect(JSON.parse(ok.text).sha).toBe(sha(big));
-    expect((await post("/api/v1/dhis2/dataValueSets", big, {})).status).toBe(413);
-    const over = await post("/api/v1/dhis2/dataValueSets", crypto.randomBytes(MAX_DHIS2_IMPORT_BYTES + 1), withToken);
-    expect(over.status).toBe(413);
-    expect(JSON.parse(over.text)).toMatchObject({ status: 413, type: "urn:pantau:problem:too-large" });
-    expect(bodyLimitFor("/api/v1/dhis2/dataValueSets", true).bytes).toBe(MAX_DHIS2_IMPORT_BYTES);
-    expect(bodyLimitFor("/api/v1/dhis2/adx", true).bytes).toBe(FORM_BODY_BYTES);
+  it.each(["/api/v1/dhis2/dataValueSets", "/api/v1/dhis2/adx"])(
+    "on the DHIS2 import %s takes a whole body (the import's limit) with a token, and refuses one over it",
+    async (path) => {
+      const withToken = { authorization: `Bearer ${VALID_TOKEN}` };
+      const big = crypto.randomBytes(FORM_BODY_BYTES + 1024);
+      const ok = await post(path, big, withToken);
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.text).sha).toBe(sha(big));
+      expect((await post(path, big, {})).status).toBe(413);
+      const over = await post(path, crypto.randomBytes(MAX_DHIS2_IMPORT_BYTES + 1), withToken);
+      expect(over.status).toBe(413);
+      expect(JSON.parse(over.text)).toMatchObject({ status: 413, type: "urn:pantau:problem:too-large" });
+      expect(bodyLimitFor(path, true).bytes).toBe(MAX_DHIS2_IMPORT_BYTES);
+    },
+  );
+
+  it("keeps the form limit on other DHIS2 paths", () => {
+    expect(bodyLimitFor("/api/v1/dhis2/adx/x", true).bytes).toBe(FORM_BODY_BYTES);
+    expect(bodyLimitFor("/api/v1/dhis2", true).bytes).toBe(FORM_BODY_BYTES);
   });
 
   it("hands a body within the limit to the route intact, chunked or not, signed in or not", async () => {

@@ -26,6 +26,22 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The file system's clock: the modification time of a file just written. A lock's age is measured
+ * against it, not against Date.now(): under faketime (the moved-clock runs) the process's clock is
+ * months ahead while the kernel stamps files with the real time, so every lock would look stale and
+ * two workers would make the same template at once.
+ */
+function fileSystemNow(): number {
+  const probe = path.join(TEMPLATE_DIR, `.now-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
+  fs.writeFileSync(probe, "");
+  try {
+    return fs.statSync(probe).mtimeMs;
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
+}
+
 let seedHash: string | null = null;
 /**
  * A hash of what the demo seed reads and runs from outside the app's models: every file under
@@ -72,7 +88,7 @@ export async function runTemplate<T>(name: string, make: (base: string) => Promi
     } catch {
       // Another worker is making it; a lock older than the deadline belongs to a worker that died.
       const held = fs.statSync(lock, { throwIfNoEntry: false });
-      const age = held ? Date.now() - held.mtimeMs : 0; // clock-audit: elapsed time
+      const age = held ? fileSystemNow() - held.mtimeMs : 0;
       if (age > timeoutMs) fs.rmSync(lock, { recursive: true, force: true });
       if (performance.now() > deadline) throw new Error(`no template ${base} after ${timeoutMs / 1000} s (lock ${lock})`);
       await new Promise((r) => setTimeout(r, 500));
@@ -83,6 +99,7 @@ export async function runTemplate<T>(name: string, make: (base: string) => Promi
       // Templates of earlier runs are of no use any more; those of a run still going (another
       // worktree's, another vitest process') are its own, its lock and half-made files included.
       for (const old of fs.readdirSync(TEMPLATE_DIR)) {
+        if (old.startsWith(".now-")) continue; // another worker's clock probe (fileSystemNow)
         const run = Number(/^run(\d+)-/.exec(old)?.[1]);
         if (run !== process.ppid && !processAlive(run)) fs.rmSync(path.join(TEMPLATE_DIR, old), { recursive: true, force: true });
       }

@@ -7,8 +7,6 @@
  * with nothing stored, and the CLI commands.
  */
 import fs from "node:fs";
-import path from "node:path";
-import { validateXML } from "xmllint-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldsOf, type TemplatePackage } from "@engine";
 import { getDb, setDbHandle, type DbHandle } from "~/db/db.server";
@@ -34,6 +32,7 @@ import { call, demoTemplate, makeRequest, payloadOf, statusOf, useDemoDatabaseAt
 import * as page from "~/routes/dhis2";
 import * as csvRoute from "~/routes/dhis2_.mapping[.csv]";
 import { cli, tempFile } from "../helpers/cli";
+import { uid, validateAdx } from "../helpers/dhis2";
 
 const AS_OF = "2026-12-03T12:00:00.000Z";
 const PKG = "ilp-nasional";
@@ -44,9 +43,6 @@ const OTHER_DISTRICT = "33.28";
 /** Inside October's deadline (10 days after the month) and after the month began. */
 const IMPORT_AT = "2026-11-05T08:00:00.000Z";
 const ALL: ExchangePrincipal = { userId: null, scopePaths: null };
-
-/** A DHIS2-shaped UID: a letter prefix, then digits, 11 characters. */
-const uid = (prefix: string, n: number) => prefix + String(n).padStart(11 - prefix.length, "0");
 
 async function packageDoc(): Promise<TemplatePackage> {
   const row = await getDb()
@@ -78,18 +74,6 @@ async function fullMappingCsv(): Promise<string> {
 }
 
 const bytes = (text: string) => Buffer.from(text, "utf8");
-
-async function validateAdx(xml: string) {
-  const dir = path.resolve("tests/fixtures/adx");
-  return validateXML({
-    xml: { fileName: "export.xml", contents: xml },
-    schema: { fileName: "adx_loose.xsd", contents: fs.readFileSync(path.join(dir, "adx_loose.xsd"), "utf8") },
-    preload: ["SDMXCommon", "SDMXCommonReferences", "xml"].map((f) => ({
-      fileName: `sdmx/${f}.xsd`,
-      contents: fs.readFileSync(path.join(dir, "sdmx", `${f}.xsd`), "utf8"),
-    })),
-  });
-}
 
 /** Counted reports' answers in a subtree for a period: unit|form → data. */
 async function countedData(root: string, period: string): Promise<Map<string, Record<string, unknown>>> {

@@ -328,6 +328,38 @@ describe.each(DIALECTS)("DHIS2 exchange on %s", (kind) => {
       expect(again).toMatchObject({ status: "SUCCESS", reports: 0, importCount: { imported: 0, updated: 0 } });
     });
 
+    it("takes a set in the shape of DHIS2's documented example: dataSet, completeDate, period and orgUnit on the set, a comment per value", async () => {
+      // DHIS2's Web API documentation sends data values as
+      // { dataSet, completeDate, period, orgUnit, attributeOptionCombo, dataValues: [{ dataElement, categoryOptionCombo, value, comment }] };
+      // fields Pantau does not keep (completeDate, comment) are read past, not refused.
+      const sent = JSON.parse(monthJson) as { dataValues: Array<Record<string, string>> };
+      const one = sent.dataValues.find((v) => v.dataElement.startsWith("F") && /^\d+$/.test(v.value) && Number(v.value) > 0)!;
+      const documented = (value: string) =>
+        JSON.stringify({
+          dataSet: uid("D", 1),
+          completeDate: "2026-11-05",
+          period: one.period,
+          orgUnit: one.orgUnit,
+          dataValues: [
+            {
+              dataElement: one.dataElement,
+              ...(one.categoryOptionCombo ? { categoryOptionCombo: one.categoryOptionCombo } : {}),
+              value,
+              comment: "dari DHIS2",
+            },
+          ],
+        });
+      // The value as stored: read, matched to its field and unit, and left as it is (DHIS2 counts it as ignored).
+      const same = await importDataValueSets(ALL, { body: documented(one.value), packageKey: PKG });
+      expect(same.conflicts).toEqual([]);
+      expect(same).toMatchObject({ status: "SUCCESS", reports: 0, importCount: { imported: 0, updated: 0, ignored: 1 } });
+      // In the same shape, a value that is not a number is refused with the field's problem, and nothing changes.
+      const words = await importDataValueSets(ALL, { body: documented("sebelas"), packageKey: PKG });
+      expect(words).toMatchObject({ status: "ERROR" });
+      expect(words.conflicts.length).toBeGreaterThan(0);
+      expect(await countedData(DISTRICT, MONTH)).toEqual(sourceMonth);
+    });
+
     it("ADX round trip: the numbers ADX carries are stored as in the source, and the scorecard cells are the same", async () => {
       // ADX carries decimals only (docs/dhis2.md): numbers, and yes/no as 1/0; text, choices and
       // dates are not exported to ADX. A report needs its required choices, which ADX cannot

@@ -12,6 +12,7 @@ import { DataTable } from "~/components/DataTable";
 import { clientIp, formString, readForm } from "~/utils/http.server";
 import styles from "~/styles/locks.css";
 import { pageTitle } from "~/i18n/title";
+import { FieldError } from "~/components/form/FieldError";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.locks");
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -67,14 +68,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return reply(result, null);
   }
   return data<ActionData>({ ok: false, intent, message: say(user, "locks.error.intent"), values: null }, { status: 400 });
-}
-
-function FieldError({ id, message }: { id: string; message?: string | null }) {
-  return message ? (
-    <span className="field-error" id={id}>
-      {message}
-    </span>
-  ) : null;
 }
 
 export default function LocksPage() {

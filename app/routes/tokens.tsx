@@ -13,6 +13,7 @@ import { getDb } from "~/db/db.server";
 import { listSubtree } from "~/models/org.server";
 import { DEFAULT_TOKEN_DAYS, issueToken, listTokens, MAX_TOKEN_DAYS, revokeToken } from "~/models/api-tokens.server";
 import { clientIp, formString, readForm } from "~/utils/http.server";
+import { FieldError } from "~/components/form/FieldError";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "tokens.meta");
 
@@ -128,14 +129,6 @@ function SecretPanel({ id, secret, expiresAt }: { id: number; secret: string; ex
       <p role="status">{copied === "yes" ? t("tokens.secret.copied") : copied === "no" ? t("tokens.secret.copyFailed") : ""}</p>
     </section>
   );
-}
-
-function FieldError({ id, message }: { id: string; message?: string }) {
-  return message ? (
-    <span className="field-error" id={id}>
-      {message}
-    </span>
-  ) : null;
 }
 
 export default function TokensPage() {

@@ -16,6 +16,7 @@ import { clientIp, formString, readForm } from "~/utils/http.server";
 import { PageHeader } from "~/components/PageHeader";
 import { DataTable } from "~/components/DataTable";
 import { pageTitle } from "~/i18n/title";
+import { FieldError } from "~/components/form/FieldError";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meta.users");
 
@@ -131,14 +132,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return { intent, errors: {} as FieldErrors, values: null, message: t("users.grantRemoved", { username: target.username }) };
   }
   return data({ intent, errors: { form: t("error.404") } as FieldErrors, values: null, message: null }, { status: 400 });
-}
-
-function FieldError({ id, message }: { id: string; message?: string }) {
-  return message ? (
-    <span className="field-error" id={id}>
-      {message}
-    </span>
-  ) : null;
 }
 
 export default function UsersPage() {

@@ -10,13 +10,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "~/db/db.server";
-import { runCli } from "~/cli/main";
 import { importMappingCsv } from "~/models/dhis2-mapping.server";
 import { measureUrl, organizationId } from "~/models/fhir.server";
 import { validateFhir } from "~/models/fhir-validate.server";
 import { clock } from "~/utils/clock.server";
 import { fullMappingCsv, validateAdx } from "../helpers/dhis2";
 import { profilAnswers } from "../helpers/ilp-profil";
+import { cliOk as cli } from "../helpers/cli";
 import { useE2E } from "./harness";
 
 const NOW = "2026-03-10T08:00:00.000Z";
@@ -29,14 +29,6 @@ let handle: DbHandle | null = null;
 let writeToken = "";
 let readToken = "";
 let unit = "";
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  if (code !== 0) throw new Error(err.join("\n"));
-  return out;
-}
 
 type Json = Record<string, any>; // JSON answers of the API
 

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "~/db/db.server";
 import { TOTAL_ROW_CODE } from "@engine";
-import { runCli } from "~/cli/main";
 import { clock } from "~/utils/clock.server";
 import { profilAnswers } from "../helpers/ilp-profil";
+import { cliOk as cli } from "../helpers/cli";
 import { useE2E } from "./harness";
 
 const NOW = "2026-03-10T08:00:00.000Z";
@@ -20,14 +20,6 @@ let handle: DbHandle | null = null;
 let writeToken = "";
 let readToken = "";
 let unit = "";
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  if (code !== 0) throw new Error(err.join("\n"));
-  return out;
-}
 
 beforeAll(async () => {
   const { openDb, setDbHandle, getDb } = await import("~/db/db.server");
